@@ -1,0 +1,54 @@
+"""The `omnitoko store ...` commands."""
+from __future__ import annotations
+
+import argparse
+
+from pos.adapters.config import load_config
+from pos.adapters.db import Database
+from pos.adapters.migrate import upgrade
+from pos.domain.errors import DomainError
+from pos.services import setup
+from pos.services.context import StoreContext
+
+
+def _ctx(args: argparse.Namespace) -> StoreContext:
+    config = load_config(args.config)
+    return StoreContext(db=Database(config.database.url), config=config)
+
+
+def init(args: argparse.Namespace) -> int:
+    ctx = _ctx(args)
+    upgrade(ctx.config.database.url)
+    setup.ensure_basics(ctx)
+    added = setup.load_demo_data(ctx) if args.demo_data else 0
+    print(f"store {ctx.store_id}: database ready at {ctx.config.database.url}"
+          + (f"; {added} demo products added" if args.demo_data else ""))
+    return 0
+
+
+def add_staff(args: argparse.Namespace) -> int:
+    ctx = _ctx(args)
+    try:
+        setup.add_staff(ctx, args.code, args.name, args.role, args.pin)
+    except DomainError as e:
+        print(f"omnitoko: {e.message}")
+        return 1
+    print(f"staff {args.code} ({args.role}) added")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from pos.web.app import create_app, socketio_of
+
+    config = load_config(args.config)
+    host = args.host or config.server.host
+    port = args.port or config.server.port
+    app = create_app(config)
+    base = f"http://{host}:{port}"
+    print(f"Omnitoko store {config.store.id} is running:", flush=True)
+    print(f"  till              {base}/till", flush=True)
+    for till in config.store.tills:
+        print(f"  customer display  {base}/display/{till}", flush=True)
+    print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
+    socketio_of(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+    return 0

@@ -1,0 +1,34 @@
+"""Products, categories and tax groups."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, uuid_pk
+
+
+class TaxGroup(Base):
+    __tablename__ = "tax_groups"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[str] = uuid_pk()
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    barcode: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    price: Mapped[int] = mapped_column(Integer)
+    tax_group: Mapped[str] = mapped_column(ForeignKey("tax_groups.code"))
+    unit: Mapped[str] = mapped_column(String(16), default="pcs")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

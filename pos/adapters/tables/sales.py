@@ -1,0 +1,87 @@
+"""Sales, their lines and tenders; refunds and their lines."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, timestamp, uuid_pk
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+    __table_args__ = (Index("ix_sales_till_state", "till_id", "state"),)
+    id: Mapped[str] = uuid_pk()
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"), index=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    state: Mapped[str] = mapped_column(String(12), default="open")  # open | parked | completed | voided
+    number: Mapped[str | None] = mapped_column(String(48), unique=True)
+    discount_kind: Mapped[str | None] = mapped_column(String(8))
+    discount_value: Mapped[int | None] = mapped_column(Integer)
+    subtotal: Mapped[int] = mapped_column(Integer, default=0)
+    discount_total: Mapped[int] = mapped_column(Integer, default=0)
+    tax_total: Mapped[int] = mapped_column(Integer, default=0)
+    rounding: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[int] = mapped_column(Integer, default=0)
+    change: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = timestamp()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+    id: Mapped[str] = uuid_pk()
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(32))
+    barcode: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    unit_price: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(Integer)
+    tax_group: Mapped[str] = mapped_column(String(16))
+    tax_rate_bp: Mapped[int] = mapped_column(Integer)
+    discount_kind: Mapped[str | None] = mapped_column(String(8))
+    discount_value: Mapped[int | None] = mapped_column(Integer)
+    line_discount: Mapped[int] = mapped_column(Integer, default=0)
+    sale_discount: Mapped[int] = mapped_column(Integer, default=0)
+    net: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_qty: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TenderRow(Base):
+    __tablename__ = "tenders"
+    id: Mapped[str] = uuid_pk()
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    type: Mapped[str] = mapped_column(String(12))
+    amount: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = timestamp()
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+    id: Mapped[str] = uuid_pk()
+    number: Mapped[str] = mapped_column(String(48), unique=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shifts.id"), index=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    approved_by: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    tender_type: Mapped[str] = mapped_column(String(12), default="cash")
+    amount: Mapped[int] = mapped_column(Integer)
+    tax_total: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = timestamp()
+
+
+class RefundLine(Base):
+    __tablename__ = "refund_lines"
+    id: Mapped[str] = uuid_pk()
+    refund_id: Mapped[str] = mapped_column(ForeignKey("refunds.id"), index=True)
+    sale_line_id: Mapped[str] = mapped_column(ForeignKey("sale_lines.id"))
+    sku: Mapped[str] = mapped_column(String(32))
+    qty: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,67 @@
+"""Tenders and settling a sale: cash with change, card, QRIS, e-wallet, split, cash rounding."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import DomainError
+from .money import round_to_unit
+
+TENDER_TYPES = ("cash", "card", "qris", "ewallet")
+NEEDS_REFERENCE = ("ewallet",)
+
+
+@dataclass(frozen=True)
+class Tender:
+    type: str
+    amount: int
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    total: int
+    rounding: int
+    due: int
+    paid: int
+    change: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.due - self.paid)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid >= self.due
+
+
+def cash_rounding(total: int, non_cash: int, unit: int) -> int:
+    """The rounding line when the rest is paid in cash (Rp 100 units, say); 0 if off."""
+    cash_due = total - non_cash
+    return round_to_unit(cash_due, unit) - cash_due
+
+
+def settle(total: int, tenders: list[Tender], rounding_unit: int = 0) -> Settlement:
+    non_cash = sum(t.amount for t in tenders if t.type != "cash")
+    has_cash = any(t.type == "cash" for t in tenders)
+    rounding = cash_rounding(total, non_cash, rounding_unit) if has_cash else 0
+    due = total + rounding
+    paid = sum(t.amount for t in tenders)
+    return Settlement(total=total, rounding=rounding, due=due, paid=paid, change=max(0, paid - due))
+
+
+def check_new_tender(total: int, existing: list[Tender], new: Tender) -> None:
+    """Refuse a tender that cannot be right; only cash can be more than is due (change)."""
+    if new.type not in TENDER_TYPES:
+        raise DomainError("bad_tender", f"unknown tender type {new.type!r}; use one of {', '.join(TENDER_TYPES)}")
+    if new.amount <= 0:
+        raise DomainError("bad_amount", "a tender amount must be more than 0")
+    if new.type in NEEDS_REFERENCE and not (new.reference or "").strip():
+        raise DomainError("reference_required", f"a {new.type} payment needs its reference")
+    if new.type != "cash":
+        non_cash = sum(t.amount for t in existing if t.type != "cash")
+        left = total - non_cash - sum(t.amount for t in existing if t.type == "cash")
+        if new.amount > max(0, left):
+            raise DomainError(
+                "tender_exceeds_due",
+                f"a {new.type} payment cannot be more than the {max(0, left)} still due; only cash gives change",
+            )

@@ -1,0 +1,76 @@
+"""Completing a sale: number, totals, stock and the outbox event in ONE transaction."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import Sale, StockMovement, Till
+from pos.adapters.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.shifts import receipt_number
+
+from .auth import Actor
+from .context import StoreContext
+from .records import emit_event
+from .sale_views import lines_of, load_sale, sale_json, tenders_of
+
+
+def next_receipt_number(session: Session, ctx: StoreContext, till_id: str) -> str:
+    """The till's next number, gap-free because it is taken inside the caller's transaction."""
+    seq = session.execute(
+        update(Till).where(Till.id == till_id).values(receipt_seq=Till.receipt_seq + 1).returning(Till.receipt_seq)
+    ).scalar()
+    if seq is None:
+        raise NotFound("unknown_till", f"till {till_id} is not set up")
+    return receipt_number(ctx.store_id, till_id, int(seq))
+
+
+def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        sale = load_sale(s, sale_id)
+        if sale.state == "completed":
+            raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
+        if sale.state != "open":
+            raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
+        if sale.till_id != actor.till_id:
+            raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+        lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
+        if not lines:
+            raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
+        view = sale_json(ctx, sale, lines, tenders)
+        if view["remaining"] > 0:
+            raise DomainError("underpaid", f"{view['remaining']} still to pay before the sale can finish",
+                              remaining=view["remaining"])
+        now = ctx.clock()
+        sale.number = next_receipt_number(s, ctx, sale.till_id)
+        sale.state, sale.completed_at, sale.staff_id = "completed", now, actor.staff_id
+        sale.subtotal, sale.discount_total, sale.tax_total = view["subtotal"], view["discount"], view["tax"]
+        sale.total, sale.rounding, sale.paid, sale.change = view["total"], view["rounding"], view["paid"], view["change"]
+        for line, lv in zip(lines, view["lines"]):
+            line.line_discount, line.sale_discount, line.net = lv["line_discount"], lv["sale_discount"], lv["net"]
+        s.execute(insert(StockMovement), [
+            {"id": new_id(), "sku": l.sku, "qty": -l.qty, "kind": "sale", "ref_id": sale.id,
+             "staff_id": actor.staff_id, "created_at": now}
+            for l in lines
+        ])
+        view.update(number=sale.number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
+        emit_event(s, ctx, "sale.completed", _event_payload(ctx, sale, view), sale.till_id)
+        ctx.run_fact_hooks(s, "sale", view)
+    ctx.notify("sale", view)
+    ctx.notify("sale_completed", view)
+    return view
+
+
+def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sale_id": sale.id, "number": sale.number, "store_id": ctx.store_id, "till_id": sale.till_id,
+        "shift_id": sale.shift_id, "staff_id": sale.staff_id, "completed_at": view["completed_at"],
+        "currency": ctx.config.currency.code,
+        "lines": [{k: l[k] for k in ("id", "sku", "name", "qty", "unit_price", "line_discount", "sale_discount", "net",
+                                     "tax_group")} for l in view["lines"]],
+        "tenders": [{"id": t["id"], "type": t["type"], "amount": t["amount"]} for t in view["tenders"]],
+        "taxes": view["taxes"], "subtotal": view["subtotal"], "discount": view["discount"], "tax": view["tax"],
+        "rounding": view["rounding"], "total": view["total"], "paid": view["paid"], "change": view["change"],
+    }

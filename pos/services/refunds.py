@@ -1,0 +1,68 @@
+"""Refunds against a completed sale: manager approved, stock back, outbox event, same receipt sequence."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
+from pos.adapters.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.refunds import SoldLine, plan_refund
+from pos.domain.tenders import TENDER_TYPES
+
+from . import auth
+from .auth import Actor
+from .checkout import next_receipt_number
+from .context import StoreContext
+from .records import audit, emit_event
+from .shifts import require_shift
+
+
+def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]],
+           approval: dict[str, str] | None, tender_type: str = "cash", reason: str | None = None) -> dict[str, Any]:
+    if tender_type not in TENDER_TYPES:
+        raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
+    approver = auth.manager_approval(ctx, actor, approval, "a refund")
+    with ctx.db.unit_of_work() as s:
+        sale = s.scalar(select(Sale).where(Sale.number == sale_number))
+        if sale is None:
+            raise NotFound("unknown_sale", f"sale {sale_number} not found")
+        if sale.state != "completed":
+            raise Conflict("not_completed", f"sale {sale_number} is {sale.state}; only completed sales can be refunded")
+        shift = require_shift(s, actor.till_id)
+        sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
+        plan = plan_refund(
+            [SoldLine(l.id, l.sku, l.qty, l.net, l.tax_group, l.tax_rate_bp, l.refunded_qty) for l in sold.values()],
+            lines,
+        )
+        now = ctx.clock()
+        row = Refund(number=next_receipt_number(s, ctx, actor.till_id), sale_id=sale.id, till_id=actor.till_id,
+                     shift_id=shift.id, staff_id=actor.staff_id, approved_by=approver, tender_type=tender_type,
+                     amount=plan.amount, tax_total=sum(t.tax for t in plan.taxes), reason=reason, created_at=now)
+        s.add(row)
+        s.flush()
+        line_rows = [{"id": new_id(), "refund_id": row.id, "sale_line_id": l.line_id, "sku": l.sku, "qty": l.qty,
+                      "amount": l.amount} for l in plan.lines]
+        s.execute(insert(RefundLine), line_rows)
+        for l in plan.lines:
+            sold[l.line_id].refunded_qty += l.qty
+        s.execute(insert(StockMovement), [
+            {"id": new_id(), "sku": l.sku, "qty": l.qty, "kind": "return", "ref_id": row.id,
+             "staff_id": actor.staff_id, "created_at": now} for l in plan.lines
+        ])
+        view = {
+            "id": row.id, "number": row.number, "sale_id": sale.id, "sale_number": sale.number,
+            "till_id": actor.till_id, "staff_id": actor.staff_id, "approved_by": approver, "created_at": now.isoformat(),
+            "tender_type": tender_type, "amount": plan.amount, "reason": reason,
+            "lines": [{**lr, "name": sold[lr["sale_line_id"]].name,
+                       "unit_price": sold[lr["sale_line_id"]].unit_price} for lr in line_rows],
+            "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+                      for t in plan.taxes],
+        }
+        emit_event(s, ctx, "refund.completed", {**view, "store_id": ctx.store_id}, actor.till_id)
+        audit(s, ctx, "refund", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
+              ref_id=row.id, detail={"sale": sale.number, "amount": plan.amount, "reason": reason})
+        ctx.run_fact_hooks(s, "refund", view)
+    ctx.notify("refund_completed", view)
+    return view

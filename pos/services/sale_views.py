@@ -1,0 +1,84 @@
+"""Reading a sale back: its lines, tenders and totals as JSON-ready dicts (money as integer minor units)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import Sale, SaleLine, TenderRow
+from pos.domain.errors import NotFound
+from pos.domain.pricing import Discount, LineInput, PricedSale, price_sale
+from pos.domain.tenders import Settlement, Tender, settle
+
+from .context import StoreContext
+
+
+def lines_of(session: Session, sale_id: str) -> list[SaleLine]:
+    return list(session.scalars(select(SaleLine).where(SaleLine.sale_id == sale_id).order_by(SaleLine.position)))
+
+
+def tenders_of(session: Session, sale_id: str) -> list[TenderRow]:
+    return list(session.scalars(select(TenderRow).where(TenderRow.sale_id == sale_id)
+                                .order_by(TenderRow.created_at, TenderRow.id)))
+
+
+def _discount(kind: str | None, value: int | None) -> Discount | None:
+    return Discount(kind, value) if kind and value else None  # type: ignore[arg-type]
+
+
+def price(sale: Sale, lines: list[SaleLine]) -> PricedSale:
+    return price_sale(
+        [LineInput(l.id, l.sku, l.name, l.unit_price, l.qty, l.tax_group, l.tax_rate_bp,
+                   _discount(l.discount_kind, l.discount_value)) for l in lines],
+        _discount(sale.discount_kind, sale.discount_value),
+    )
+
+
+def settlement(ctx: StoreContext, total: int, tenders: list[TenderRow]) -> Settlement:
+    return settle(total, [Tender(t.type, t.amount, t.reference) for t in tenders], ctx.config.currency.cash_rounding)
+
+
+def mask(reference: str | None) -> str | None:
+    if not reference:
+        return reference
+    return ("*" * max(0, len(reference) - 4)) + reference[-4:]
+
+
+def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow]) -> dict[str, Any]:
+    priced = price(sale, lines)
+    st = settlement(ctx, priced.total, tenders)
+    by_id = {p.line_id: p for p in priced.lines}
+    return {
+        "id": sale.id, "number": sale.number, "state": sale.state, "till_id": sale.till_id, "staff_id": sale.staff_id,
+        "created_at": sale.created_at.isoformat(),
+        "completed_at": sale.completed_at.isoformat() if sale.completed_at else None,
+        "lines": [
+            {"id": l.id, "sku": l.sku, "barcode": l.barcode, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
+             "gross": by_id[l.id].gross, "line_discount": by_id[l.id].line_discount,
+             "sale_discount": by_id[l.id].sale_discount, "discount": by_id[l.id].discount, "net": by_id[l.id].net,
+             "tax_group": l.tax_group, "refunded_qty": l.refunded_qty,
+             "discount_spec": {"kind": l.discount_kind, "value": l.discount_value} if l.discount_kind else None}
+            for l in lines
+        ],
+        "discount_spec": {"kind": sale.discount_kind, "value": sale.discount_value} if sale.discount_kind else None,
+        "subtotal": priced.subtotal, "discount": priced.discount_total, "sale_discount": priced.sale_discount,
+        "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+                  for t in priced.taxes],
+        "tax": priced.tax_total, "total": priced.total, "rounding": st.rounding, "due": st.due,
+        "tenders": [{"id": t.id, "type": t.type, "amount": t.amount, "reference": mask(t.reference)} for t in tenders],
+        "paid": st.paid, "remaining": st.remaining, "change": st.change,
+    }
+
+
+def load_sale(session: Session, key: str) -> Sale:
+    sale = session.scalar(select(Sale).where(or_(Sale.id == key, Sale.number == key)))
+    if sale is None:
+        raise NotFound("unknown_sale", f"sale {key} not found")
+    return sale
+
+
+def get_sale(ctx: StoreContext, key: str) -> dict[str, Any]:
+    with ctx.db.sessions() as s:
+        sale = load_sale(s, key)
+        return sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))

@@ -1,0 +1,60 @@
+"""Setting a store database up: tills and tax groups from config, staff, and the demo catalog."""
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from pos.adapters.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
+from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
+from pos.adapters.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError
+
+from .auth import hash_pin
+from .context import StoreContext
+
+
+def ensure_basics(ctx: StoreContext) -> None:
+    """Tax groups and the tills named in config; safe to run again."""
+    with ctx.db.unit_of_work() as s:
+        for code, name, rate in TAX_GROUPS:
+            if s.get(TaxGroup, code) is None:
+                s.add(TaxGroup(code=code, name=name, rate_bp=rate))
+        for till in ctx.config.store.tills:
+            if s.get(Till, till) is None:
+                s.add(Till(id=till, name=till, receipt_seq=0))
+
+
+def add_staff(ctx: StoreContext, code: str, name: str, role: str, pin: str) -> None:
+    if role not in ("cashier", "manager"):
+        raise DomainError("bad_role", "role is cashier or manager")
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise DomainError("bad_pin", "a PIN is 4 to 8 digits")
+    with ctx.db.unit_of_work() as s:
+        if s.scalar(select(Staff).where(Staff.code == code)):
+            raise Conflict("staff_exists", f"staff code {code} is taken")
+        s.add(Staff(code=code, name=name, role=role, pin_hash=hash_pin(pin)))
+
+
+def load_demo_data(ctx: StoreContext) -> int:
+    """Demo staff, categories, 300+ products with opening stock; returns how many products were added."""
+    ensure_basics(ctx)
+    for st in STAFF:
+        with ctx.db.sessions() as s:
+            exists = s.scalar(select(Staff.id).where(Staff.code == st.code))
+        if not exists:
+            add_staff(ctx, st.code, st.name, st.role, st.pin)
+    with ctx.db.unit_of_work() as s:
+        for code, name, name_en in CATEGORIES:
+            if s.get(Category, code) is None:
+                s.add(Category(code=code, name=name, name_en=name_en))
+        known = set(s.scalars(select(Product.sku)))
+        fresh = [p for p in demo_products() if p.sku not in known]
+        if fresh:
+            s.execute(insert(Product), [
+                {"id": new_id(), "sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,
+                 "price": p.price, "tax_group": p.tax_group, "unit": "pcs", "active": True} for p in fresh
+            ])
+            s.execute(insert(StockMovement), [
+                {"id": new_id(), "sku": p.sku, "qty": p.opening_stock, "kind": "opening", "reason": "demo data",
+                 "created_at": ctx.clock()} for p in fresh
+            ])
+        return len(fresh)

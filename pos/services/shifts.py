@@ -1,0 +1,110 @@
+"""Opening a shift with a float, the X report, closing with counted cash (the Z report)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import Refund, Sale, SaleLine, Shift, TenderRow
+from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.shifts import CashPosition
+
+from .auth import Actor
+from .context import StoreContext
+from .records import audit, emit_event
+
+
+def current_shift(session: Session, till_id: str) -> Shift | None:
+    return session.scalar(select(Shift).where(Shift.till_id == till_id, Shift.state == "open"))
+
+
+def require_shift(session: Session, till_id: str) -> Shift:
+    shift = current_shift(session, till_id)
+    if shift is None:
+        raise DomainError("no_open_shift", f"open a shift on till {till_id} first (count the float)")
+    return shift
+
+
+def open_shift(ctx: StoreContext, actor: Actor, opening_float: int) -> dict[str, Any]:
+    if opening_float < 0:
+        raise DomainError("bad_amount", "the opening float cannot be negative")
+    with ctx.db.unit_of_work() as s:
+        if current_shift(s, actor.till_id):
+            raise Conflict("shift_open", f"till {actor.till_id} already has an open shift; close it first")
+        shift = Shift(till_id=actor.till_id, staff_id=actor.staff_id, opening_float=opening_float, opened_at=ctx.clock())
+        s.add(shift)
+        s.flush()
+        emit_event(s, ctx, "shift.opened", {"shift_id": shift.id, "till_id": actor.till_id,
+                                            "opening_float": opening_float}, actor.till_id)
+        return shift_json(shift)
+
+
+def shift_json(shift: Shift) -> dict[str, Any]:
+    return {"id": shift.id, "till_id": shift.till_id, "state": shift.state, "opening_float": shift.opening_float,
+            "opened_at": shift.opened_at.isoformat()}
+
+
+def _report(session: Session, shift: Shift) -> dict[str, Any]:
+    sales = select(Sale.id).where(Sale.shift_id == shift.id, Sale.state == "completed")
+    by_tender = {t: int(a) for t, a in session.execute(
+        select(TenderRow.type, func.sum(TenderRow.amount)).where(TenderRow.sale_id.in_(sales)).group_by(TenderRow.type)
+    )}
+    totals = session.execute(
+        select(func.count(Sale.id), func.coalesce(func.sum(Sale.total), 0), func.coalesce(func.sum(Sale.discount_total), 0),
+               func.coalesce(func.sum(Sale.tax_total), 0), func.coalesce(func.sum(Sale.change), 0),
+               func.coalesce(func.sum(Sale.rounding), 0))
+        .where(Sale.shift_id == shift.id, Sale.state == "completed")
+    ).one()
+    refunds = session.execute(
+        select(Refund.tender_type, func.count(Refund.id), func.sum(Refund.amount)).where(Refund.shift_id == shift.id)
+        .group_by(Refund.tender_type)
+    ).all()
+    voided = session.scalar(select(func.count(Sale.id)).where(Sale.shift_id == shift.id, Sale.state == "voided"))
+    cash_sales = by_tender.get("cash", 0) - int(totals[4])
+    cash_refunds = sum(int(a) for t, _, a in refunds if t == "cash")
+    cash = CashPosition(shift.opening_float, cash_sales, cash_refunds)
+    return {
+        "shift_id": shift.id, "till_id": shift.till_id, "opened_at": shift.opened_at.isoformat(),
+        "sales_count": int(totals[0]), "sales_total": int(totals[1]), "discounts": int(totals[2]),
+        "tax": int(totals[3]), "rounding": int(totals[5]),
+        "tenders": {t: by_tender.get(t, 0) - (int(totals[4]) if t == "cash" else 0) for t in sorted(by_tender)},
+        "refunds": {"count": sum(int(c) for _, c, _ in refunds), "total": sum(int(a) for _, _, a in refunds),
+                    "by_tender": {t: int(a) for t, _, a in refunds}},
+        "voided_sales": int(voided or 0),
+        "opening_float": shift.opening_float, "expected_cash": cash.expected,
+    }
+
+
+def x_report(ctx: StoreContext, actor: Actor) -> dict[str, Any]:
+    """The running totals of the open shift; changes nothing."""
+    with ctx.db.sessions() as s:
+        shift = current_shift(s, actor.till_id)
+        if shift is None:
+            raise NotFound("no_open_shift", f"till {actor.till_id} has no open shift")
+        return {"kind": "X", **_report(s, shift)}
+
+
+def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str, Any]:
+    """Close with the counted cash and return the Z report (expected, counted, variance)."""
+    if counted_cash < 0:
+        raise DomainError("bad_amount", "counted cash cannot be negative")
+    with ctx.db.unit_of_work() as s:
+        shift = require_shift(s, actor.till_id)
+        unfinished = Sale.shift_id == shift.id, Sale.state.in_(("open", "parked"))
+        has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
+        open_sales = s.scalar(select(func.count(Sale.id)).where(*unfinished, has_lines))
+        if open_sales:
+            raise Conflict("sales_open", f"{open_sales} sale(s) still open or parked: finish or void them first")
+        s.execute(update(Sale).where(*unfinished).values(state="voided"))
+        report = {"kind": "Z", **_report(s, shift)}
+        report.update(counted_cash=counted_cash, variance=counted_cash - report["expected_cash"])
+        shift.state, shift.closed_at, shift.closed_by = "closed", ctx.clock(), actor.staff_id
+        shift.expected_cash, shift.counted_cash = report["expected_cash"], counted_cash
+        report["closed_at"] = shift.closed_at.isoformat()
+        shift.report_json = json.dumps(report)
+        emit_event(s, ctx, "shift.closed", report, actor.till_id)
+        audit(s, ctx, "shift_close", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=shift.id,
+              detail={"counted": counted_cash, "variance": report["variance"]})
+        return report

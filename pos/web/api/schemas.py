@@ -1,0 +1,106 @@
+"""Request and response shapes of the store's JSON API; the OpenAPI document is generated from them."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Rupiah = Annotated[int, Field(strict=True, ge=0, le=10**13, description="whole minor units (Rupiah), never a float")]
+Qty = Annotated[int, Field(strict=True, ge=1, le=9999)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class Approval(Body):
+    staff_code: str = Field(min_length=1, max_length=16)
+    pin: str = Field(min_length=1, max_length=16)
+
+
+class SessionIn(Body):
+    staff_code: str = Field(min_length=1, max_length=16)
+    pin: str = Field(min_length=1, max_length=16)
+    till_id: str | None = Field(None, max_length=16)
+
+
+class ProductQuery(BaseModel):
+    barcode: str | None = Field(None, max_length=32)
+    sku: str | None = Field(None, max_length=32)
+    q: str | None = Field(None, max_length=80)
+    limit: int = Field(20, ge=1, le=50)
+
+
+class ShiftIn(Body):
+    opening_float: Rupiah
+
+
+class CloseShiftIn(Body):
+    counted_cash: Rupiah
+
+
+class SalePath(BaseModel):
+    sale_id: str = Field(max_length=48)
+
+
+class LinePath(SalePath):
+    line_id: str = Field(max_length=36)
+
+
+class TenderPath(SalePath):
+    tender_id: str = Field(max_length=36)
+
+
+class LineIn(Body):
+    barcode: str | None = Field(None, min_length=1, max_length=32)
+    sku: str | None = Field(None, min_length=1, max_length=32)
+    qty: Qty = 1
+
+
+class QtyIn(Body):
+    qty: Qty
+
+
+class DiscountIn(Body):
+    kind: Literal["amount", "percent"]
+    value: Annotated[Decimal, Field(ge=0, le=10**13, max_digits=16, decimal_places=2)]
+    line_id: str | None = Field(None, max_length=36)
+    approval: Approval | None = None
+
+
+class VoidIn(Body):
+    approval: Approval | None = None
+    reason: str | None = Field(None, max_length=200)
+
+
+class TenderIn(Body):
+    type: Literal["cash", "card", "qris", "ewallet"]
+    amount: Annotated[int, Field(strict=True, ge=1, le=10**13)]
+    reference: str | None = Field(None, max_length=64)
+
+
+class RefundLineIn(Body):
+    line_id: str = Field(max_length=36)
+    qty: Qty
+
+
+class RefundIn(Body):
+    sale_number: str = Field(min_length=1, max_length=48)
+    lines: list[RefundLineIn] = Field(min_length=1, max_length=200)
+    approval: Approval | None = None
+    tender_type: Literal["cash", "card", "qris", "ewallet"] = "cash"
+    reason: str | None = Field(None, max_length=200)
+
+
+class SkuPath(BaseModel):
+    sku: str = Field(max_length=32)

@@ -1,0 +1,51 @@
+"""The store server's app factory: Flask + flask-openapi3 for the API + Flask-SocketIO."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_openapi3 import Info, OpenAPI, SecurityScheme
+from flask_socketio import SocketIO
+
+from pos.adapters.config import StoreConfig
+from pos.adapters.db import Database
+from pos.services.context import StoreContext
+
+from . import sockets
+from .api.sales_api import api as sales_api
+from .api.schemas import ErrorOut
+from .api.till_api import api as till_api
+from .errors import register_error_handlers, validation_error_response
+from .pages import pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
+    app = OpenAPI(
+        "omnitoko.store",
+        info=Info(title="Omnitoko store server API", version="1"),
+        security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=400,
+        validation_error_callback=validation_error_response,
+        responses={400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(SECRET_KEY=config.server.secret_key)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    socketio = SocketIO(app, async_mode="threading")
+    ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=sockets.notifier(socketio))
+    app.extensions["omnitoko"] = ctx
+    sockets.register(socketio)
+    app.register_api(till_api)
+    app.register_api(sales_api)
+    app.register_blueprint(pages)
+    register_error_handlers(app)
+    return app
+
+
+def socketio_of(app: OpenAPI) -> SocketIO:
+    return app.extensions["socketio"]

@@ -1,0 +1,48 @@
+"""Every error leaves as {"error": {"code", "message"}} with a 4xx; nothing leaks a 500 page to the till."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, make_response, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from pos.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str, **detail: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **detail}}
+
+
+def validation_error_response(err: ValidationError) -> Response:
+    if request.mimetype == "application/json" and request.get_json(silent=True) is None and request.get_data():
+        return make_response(jsonify(error_body("malformed_json", "the request body is not valid JSON")), 400)
+    fields = []
+    for e in err.errors(include_url=False, include_context=False, include_input=False):
+        where = ".".join(str(p) for p in e["loc"]) or "body"
+        fields.append({"field": where, "problem": e["msg"]})
+    message = "; ".join(f"{f['field']}: {f['problem']}" for f in fields) or "the request is not valid"
+    return make_response(jsonify(error_body("invalid_request", message, fields=fields)), 400)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):  # type: ignore[no-untyped-def]
+        return jsonify(error_body(err.code, err.message, **err.detail)), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+        if err.response is not None:  # already a full response (validation errors from flask-openapi3)
+            return err.response
+        if request.path.startswith("/api/"):
+            code = (err.name or "error").lower().replace(" ", "_")
+            return jsonify(error_body(code, err.description or err.name)), err.code
+        return err
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return jsonify(error_body("internal_error", "something went wrong on the store server; nothing was saved")), 500

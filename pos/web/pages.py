@@ -1,0 +1,38 @@
+"""HTML pages: the till and the customer display (both live over Socket.IO)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from .api.common import ctx
+from .i18n import LOCALES, messages
+
+pages = Blueprint("pages", __name__)
+
+
+def _locale() -> str:
+    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
+    return wanted if wanted in LOCALES else "id"
+
+
+def _page(template: str, **extra: object):  # type: ignore[no-untyped-def]
+    c = ctx()
+    loc = _locale()
+    return render_template(template, lang=loc, t=messages(loc), store=c.config.store, currency=c.config.currency,
+                           **extra)
+
+
+@pages.get("/")
+def index():  # type: ignore[no-untyped-def]
+    return redirect(url_for("pages.till"))
+
+
+@pages.get("/till")
+def till():  # type: ignore[no-untyped-def]
+    return _page("pos/till.html")
+
+
+@pages.get("/display/<till_id>")
+def display(till_id: str):  # type: ignore[no-untyped-def]
+    if till_id not in ctx().config.store.tills:
+        abort(404)
+    return _page("pos/display.html", till_id=till_id)
