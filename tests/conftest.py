@@ -73,3 +73,73 @@ def open_till(store: StoreContext, cashier: Actor) -> Actor:
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 AQUA_330 = "8990000100010"   # Rp 3.500, PPN
 AQUA_600 = "8990000100027"   # Rp 4.500, PPN
+
+# Tables that record facts; "nothing changed" means every row of these is the same as before.
+FACT_TABLES = ("sales", "sale_lines", "tenders", "refunds", "refund_lines", "stock_movements", "outbox",
+               "counters", "tills", "shifts", "audit_log")
+
+
+def store_state(ctx: StoreContext) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the fact tables, to show that a refused request changed nothing."""
+    from sqlalchemy import text
+
+    with ctx.db.engine.connect() as conn:
+        return {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}"))), key=repr) for t in FACT_TABLES}
+
+
+@pytest.fixture
+def facts(store: StoreContext) -> Any:
+    """A callable giving every row of the fact tables now: equal before and after = nothing changed."""
+    return lambda: store_state(store)
+
+
+class Api:
+    """The store API through Flask's test client; any 5xx answer fails the test on the spot."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None, **kw: Any) -> Any:
+        token = token if token is not None else self.token
+        headers = {**kw.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
+        if body is not None:
+            kw["json"] = body
+        resp = self.client.open(path, method=method, headers=headers, **kw)
+        assert resp.status_code < 500, f"{method} {path} answered {resp.status_code}: {resp.get_data(as_text=True)}"
+        return resp
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call("PATCH", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.call("DELETE", path, **kw)
+
+    def sign_in(self, staff_code: str = "1001", pin: str = "1234", till_id: str = "T1") -> str:
+        resp = self.post("/api/v1/session", {"staff_code": staff_code, "pin": pin, "till_id": till_id})
+        assert resp.status_code == 201, resp.get_json()
+        self.token = resp.get_json()["token"]
+        return self.token
+
+
+@pytest.fixture
+def api(store: StoreContext) -> Api:
+    """The app over the `store` database, nobody signed in yet."""
+    from pos.web.app import create_app
+
+    return Api(create_app(store.config, store.db))
+
+
+@pytest.fixture
+def till_api(api: Api) -> Api:
+    """The API signed in as cashier 1001 on T1, with a shift open on a Rp 200.000 float."""
+    api.sign_in()
+    assert api.post("/api/v1/shifts", {"opening_float": 200_000}).status_code == 201
+    return api

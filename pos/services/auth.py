@@ -64,6 +64,7 @@ def _check_pin(ctx: StoreContext, staff_code: str, pin: str) -> Staff:
         else:
             staff.failed_attempts = 0
             staff.locked_until = None
+            s.flush()  # expunge drops unflushed changes: the reset must reach the database first
             s.expunge(staff)
             return staff
     if locked:
