@@ -33,10 +33,18 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(run=store_cli.add_staff)
 
 
+def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from . import central_cli, sync_cli
+
+    central_cli.register(sub)
+    sync_cli.register(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="omnitoko", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _store_commands(sub)
+    _central_and_sync_commands(sub)
     return parser
 
 

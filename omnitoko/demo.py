@@ -1,4 +1,4 @@
-"""`make demo`: a fresh demo store on SQLite under var/demo, started with its URLs printed."""
+"""`make demo`: a fresh demo store, its central store and sync agent on SQLite under var/demo, URLs printed."""
 from __future__ import annotations
 
 import os
@@ -23,6 +23,38 @@ def _write_config(port: int) -> Path:
     return path
 
 
+DEMO_ADMIN_PASSWORD = "rahasia-demo"
+
+
+def _write_central_config(port: int) -> Path:
+    text = (ROOT / "central.toml").read_text(encoding="utf-8")
+    text = text.replace('url = "sqlite:///var/central.db"', 'url = "sqlite:///central.db"')
+    text = text.replace("port = 5100", f"port = {port}")
+    text = text.replace('initial_password = ""', f'initial_password = "{DEMO_ADMIN_PASSWORD}"')
+    path = DEMO / "central.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _connect_store(store_config: Path, central_url: str, token: str) -> None:
+    """The store's [sync] table points at the demo central store with TOKO-01's token."""
+    text = store_config.read_text(encoding="utf-8")
+    text = text.replace('central_url = ""', f'central_url = "{central_url}"', 1)
+    text = text.replace('token = ""', f'token = "{token}"', 1)
+    store_config.write_text(text, encoding="utf-8")
+
+
+def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[str]:
+    """Set the central store up (demo catalog, store TOKO-01) and return the command that serves it."""
+    central = _write_central_config(port)
+    subprocess.run([*omnitoko, "central", "init", "--config", str(central), "--demo-data"], check=True)
+    token = subprocess.run([*omnitoko, "central", "add-store", "TOKO-01", "--config", str(central), "--name",
+                            "Omnitoko Kemang", "--token-only"], check=True, capture_output=True, text=True)
+    _connect_store(store_config, f"http://127.0.0.1:{port}", token.stdout.strip())
+    print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
+    return [*omnitoko, "central", "serve", "--config", str(central)]
+
+
 def main() -> int:
     port = int(os.environ.get("OMNITOKO_DEMO_PORT", "5000"))
     if DEMO.exists() and os.environ.get("OMNITOKO_DEMO_KEEP") != "1":
@@ -31,7 +63,11 @@ def main() -> int:
     omnitoko = [sys.executable, "-m", "omnitoko.cli"]
     subprocess.run([*omnitoko, "store", "init", "--config", str(config), "--demo-data"], check=True)
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
-    procs = [subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)])]
+    central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
+    central_cmd = _start_central(omnitoko, central_port, config)
+    procs = [subprocess.Popen(central_cmd),
+             subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
+             subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)])]
     stop = False
 
     def _stop(*_: object) -> None:

@@ -49,6 +49,34 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  till              {base}/till", flush=True)
     for till in config.store.tills:
         print(f"  customer display  {base}/display/{till}", flush=True)
+    print(f"  manager           {base}/manager", flush=True)
     print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
-    socketio_of(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+    worker = _start_print_worker(app)
+    badge = _start_sync_badge(app)
+    try:
+        socketio_of(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+    finally:
+        badge.set()
+        if worker is not None:
+            worker.stop()
     return 0
+
+
+def _start_sync_badge(app):  # type: ignore[no-untyped-def]
+    """Every few seconds, the sync agent's status as the tills' "sync_status" badge (Socket.IO)."""
+    from pos.web.app import socketio_of
+    from sync_agent.badge import start_badge_emitter
+
+    ctx = app.extensions["omnitoko"]
+    return start_badge_emitter(socketio_of(app).emit, ctx.db, ctx.config)
+
+
+def _start_print_worker(app):  # type: ignore[no-untyped-def]
+    """The store server is the printer's single owner: one worker thread prints the durable queue."""
+    from pos.services.print_worker import start_worker
+
+    ctx = app.extensions["omnitoko"]
+    if ctx.config.printer.kind == "none":
+        return None
+    print(f"  receipt printer   {ctx.config.printer.kind} (print queue worker started)", flush=True)
+    return start_worker(ctx)

@@ -1,12 +1,14 @@
 """The one config file (TOML), checked on load; OMNITOKO_<TABLE>__<KEY> variables override keys."""
 from __future__ import annotations
 
+import json
 import os
 import tomllib
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class _Table(BaseModel):
@@ -20,6 +22,7 @@ class StoreTable(_Table):
     npwp: str = ""
     default_till: str = "T1"
     tills: list[str] = Field(default_factory=lambda: ["T1"])
+    timezone: str = "Asia/Jakarta"  # IANA name; reports group sales by local day and hour
 
 
 class CurrencyTable(_Table):
@@ -53,6 +56,92 @@ class I18nTable(_Table):
     default_locale: str = Field("id", pattern="^(id|en)$")
 
 
+class KioskTable(_Table):
+    idle_seconds: int = Field(60, ge=5, le=3600)  # no touch for this long -> the countdown starts
+    countdown_seconds: int = Field(10, ge=1, le=120)  # then back to the welcome screen, cart dropped
+    ticket_minutes: int = Field(120, ge=1, le=1440)  # a "send to till" ticket expires after this
+
+
+class PrinterTable(_Table):
+    """The receipt printer and what goes on the receipt; checked against python-escpos's bundled profiles."""
+
+    kind: Literal["network", "usb", "serial", "file", "none"] = "none"
+    host: str = ""
+    port: int = Field(9100, ge=1, le=65535)
+    timeout: float = Field(5.0, gt=0, le=120)  # seconds for connect, send and each status answer
+    usb_vendor: int = Field(0, ge=0, le=0xFFFF)
+    usb_product: int = Field(0, ge=0, le=0xFFFF)
+    serial_device: str = ""
+    baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
+    file_path: str = ""
+    profile: str = "TM-T20II"
+    codepage: str = "CP437"  # "" = let python-escpos pick a code page per character
+    columns: Literal[32, 42, 48] = 48
+    drawer_kick: bool = True  # kick the cash drawer on sales and refunds with a cash tender
+    drawer_pin: Literal[2, 5] = 2
+    footer: str = "Terima kasih / Thank you"
+    qr: bool = True  # QR code of the digital receipt
+    status_query: bool = True  # ask network/serial printers DLE EOT status before each job
+    retry_initial: float = Field(2.0, gt=0, le=3600)  # seconds before the first retry; doubles up to retry_max
+    retry_max: float = Field(60.0, gt=0, le=3600)
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        names = escpos_profiles()
+        if value not in names:
+            raise ValueError(f"unknown python-escpos profile {value!r}; use one of: {', '.join(sorted(names))}")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> PrinterTable:
+        needs = {"network": ("host",), "usb": ("usb_vendor", "usb_product"), "serial": ("serial_device",),
+                 "file": ("file_path",)}
+        for key in needs.get(self.kind, ()):
+            if not getattr(self, key):
+                raise ValueError(f"printer.{key} is required when printer.kind = {self.kind!r}")
+        pages = escpos_profiles()[self.profile]
+        if self.codepage and self.codepage not in pages:
+            raise ValueError(f"printer.codepage {self.codepage!r} is not a code page of profile {self.profile!r}; "
+                             f"use one of: {', '.join(sorted(pages))}")
+        return self
+
+
+def escpos_profiles() -> dict[str, set[str]]:
+    """Bundled python-escpos profile names and their code pages, read from its data file (escpos itself
+    is not imported: its import configures logging and makes a temp dir)."""
+    if not _PROFILES:
+        data = json.loads((resources.files("escpos") / "capabilities.json").read_text(encoding="utf-8"))
+        for name, prof in data["profiles"].items():
+            _PROFILES[name] = set(prof.get("codePages", {}).values()) - {"Unknown"}
+    return _PROFILES
+
+
+_PROFILES: dict[str, set[str]] = {}
+
+
+class SyncConfigTable(_Table):
+    """The sync agent (`omnitoko sync run`): where the central store is and how it talks to it."""
+
+    central_url: str = ""  # empty = this store does not sync
+    token: str = ""  # the store's token from `omnitoko central add-store`
+    interval_seconds: float = Field(5.0, gt=0, le=3600)  # pull (and push) at least this often
+    batch_size: int = Field(200, ge=1, le=10_000)  # events per push; central refuses more than its limit
+    timeout_seconds: float = Field(10.0, gt=0, le=600)  # every HTTP call gives up after this
+    device_id: str = Field("", max_length=32)  # the agent's device id in pushes; empty = "<store id>-SYNC"
+
+
+class LoyaltyConfigTable(_Table):
+    """Member points at the till (issue 5). The central store's rules and card key, once pulled, win over
+    earn_per_amount, point_value, shop_id and an empty public_key here."""
+
+    shop_id: str = Field("omnitoko", pattern=r"^[A-Za-z0-9_-]{1,32}$")  # member QRs of other shops are refused
+    public_key: str = ""  # Ed25519 public key (base64url) that verifies member QRs; empty = the one central sends
+    earn_per_amount: int = Field(10_000, ge=1, le=10**9)  # 1 point per this much paid after discounts
+    point_value: int = Field(100, ge=1, le=10**9)  # 1 point pays this much
+    central_timeout_seconds: float = Field(2.0, gt=0, le=30)  # a hold or lookup gives up after this
+
+
 class StoreConfig(_Table):
     store: StoreTable = Field(default_factory=StoreTable)
     currency: CurrencyTable = Field(default_factory=CurrencyTable)
@@ -60,6 +149,10 @@ class StoreConfig(_Table):
     server: ServerTable = Field(default_factory=ServerTable)
     security: SecurityTable = Field(default_factory=SecurityTable)
     i18n: I18nTable = Field(default_factory=I18nTable)
+    printer: PrinterTable = Field(default_factory=PrinterTable)
+    kiosk: KioskTable = Field(default_factory=KioskTable)
+    sync: SyncConfigTable = Field(default_factory=SyncConfigTable)
+    loyalty: LoyaltyConfigTable = Field(default_factory=LoyaltyConfigTable)
 
 
 class ConfigError(Exception):
@@ -113,6 +206,10 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, s
     except ValidationError as e:
         raise ConfigError(f"config: {_describe(e)}") from e
     cfg.database.url = resolve_sqlite_url(cfg.database.url, base)
+    if cfg.printer.file_path and not Path(cfg.printer.file_path).is_absolute():
+        target = (base / cfg.printer.file_path).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cfg.printer.file_path = str(target)
     return cfg
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from .errors import DomainError
 from .money import round_to_unit
 
-TENDER_TYPES = ("cash", "card", "qris", "ewallet")
+# "points": member points redeemed (issue 5); non-cash, so never more than is due and never change.
+TENDER_TYPES = ("cash", "card", "qris", "ewallet", "points")
 NEEDS_REFERENCE = ("ewallet",)
 
 

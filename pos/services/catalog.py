@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Product, StockMovement, TaxGroup
@@ -30,23 +30,56 @@ def product_json(p: Product, stock: int) -> dict[str, Any]:
             "category": p.category, "on_hand": stock}
 
 
-def find_product(session: Session, *, barcode: str | None = None, sku: str | None = None) -> Product:
+# Built once (a scan runs these on every beep); SQLAlchemy reuses their compiled SQL.
+_BY_BARCODE = select(Product).where(Product.barcode == bindparam("code"), Product.active.is_(True))
+_BY_SKU = select(Product).where(Product.sku == bindparam("code"), Product.active.is_(True))
+_TAX_RATE = select(TaxGroup.rate_bp).where(TaxGroup.code == bindparam("group"))
+_P, _T = Product.__table__, TaxGroup.__table__
+_FOR_SALE = select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _T.c.rate_bp).select_from(
+    _P.outerjoin(_T, _T.c.code == _P.c.tax_group)).where(_P.c.active.is_(True))
+_FOR_SALE_BY_BARCODE = _FOR_SALE.where(_P.c.barcode == bindparam("code"))
+_FOR_SALE_BY_SKU = _FOR_SALE.where(_P.c.sku == bindparam("code"))
+
+
+def _not_found(barcode: str | None, sku: str | None) -> DomainError:
     if barcode:
-        p = session.scalar(select(Product).where(Product.barcode == barcode, Product.active.is_(True)))
-        if p is None:
-            raise NotFound("unknown_barcode", f"barcode {barcode} not found: search by name (F2) or call the manager",
-                           barcode=barcode)
-        return p
+        return NotFound("unknown_barcode", f"barcode {barcode} not found: search by name (F2) or call the manager",
+                        barcode=barcode)
     if sku:
-        p = session.scalar(select(Product).where(Product.sku == sku, Product.active.is_(True)))
-        if p is None:
-            raise NotFound("unknown_sku", f"SKU {sku} not found", sku=sku)
-        return p
-    raise DomainError("missing_field", "give a barcode or a sku")
+        return NotFound("unknown_sku", f"SKU {sku} not found", sku=sku)
+    return DomainError("missing_field", "give a barcode or a sku")
+
+
+def find_product(session: Session, *, barcode: str | None = None, sku: str | None = None) -> Product:
+    p = None
+    if barcode:
+        p = session.scalar(_BY_BARCODE, {"code": barcode})
+    elif sku:
+        p = session.scalar(_BY_SKU, {"code": sku})
+    if p is None:
+        raise _not_found(barcode, sku)
+    return p
+
+
+def product_for_sale(session: Session, *, barcode: str | None = None, sku: str | None = None) -> Row[Any]:
+    """What a sale line copies from the catalog (sku, barcode, name, price, tax_group) and the group's rate_bp
+    (None if the group is not set up), in one plain query: the till's hot path."""
+    row = None
+    if barcode:
+        row = session.execute(_FOR_SALE_BY_BARCODE, {"code": barcode}).first()
+    elif sku:
+        row = session.execute(_FOR_SALE_BY_SKU, {"code": sku}).first()
+    if row is None:
+        raise _not_found(barcode, sku)
+    return row
 
 
 def tax_rate(session: Session, group: str) -> int:
-    rate = session.scalar(select(TaxGroup.rate_bp).where(TaxGroup.code == group))
+    rate = session.scalar(_TAX_RATE, {"group": group})
+    return checked_rate(group, rate)
+
+
+def checked_rate(group: str, rate: int | None) -> int:
     if rate is None:
         raise DomainError("unknown_tax_group", f"tax group {group} is not set up")
     return int(rate)

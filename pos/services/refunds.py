@@ -15,13 +15,14 @@ from . import auth
 from .auth import Actor
 from .checkout import next_receipt_number
 from .context import StoreContext
+from .loyalty_facts import refund_points_back
 from .records import audit, emit_event
 from .shifts import require_shift
 
 
 def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]],
            approval: dict[str, str] | None, tender_type: str = "cash", reason: str | None = None) -> dict[str, Any]:
-    if tender_type not in TENDER_TYPES:
+    if tender_type not in TENDER_TYPES or tender_type == "points":  # points given back follow the sale's own
         raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
     with ctx.db.unit_of_work() as s:
@@ -36,10 +37,12 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
             [SoldLine(l.id, l.sku, l.qty, l.net, l.tax_group, l.tax_rate_bp, l.refunded_qty) for l in sold.values()],
             lines,
         )
+        # A member sale paid partly with points gives that share back as points, not as money (issue 5).
+        points_back, points_value = refund_points_back(s, ctx, sale.id, plan.amount)
         now = ctx.clock()
         row = Refund(number=next_receipt_number(s, ctx, actor.till_id), sale_id=sale.id, till_id=actor.till_id,
                      shift_id=shift.id, staff_id=actor.staff_id, approved_by=approver, tender_type=tender_type,
-                     amount=plan.amount, tax_total=sum(t.tax for t in plan.taxes), reason=reason, created_at=now)
+                     amount=plan.amount - points_value, tax_total=sum(t.tax for t in plan.taxes), reason=reason, created_at=now)
         s.add(row)
         s.flush()
         line_rows = [{"id": new_id(), "refund_id": row.id, "sale_line_id": l.line_id, "sku": l.sku, "qty": l.qty,
@@ -54,7 +57,8 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         view = {
             "id": row.id, "number": row.number, "sale_id": sale.id, "sale_number": sale.number,
             "till_id": actor.till_id, "staff_id": actor.staff_id, "approved_by": approver, "created_at": now.isoformat(),
-            "tender_type": tender_type, "amount": plan.amount, "reason": reason,
+            "tender_type": tender_type, "amount": plan.amount - points_value, "reason": reason,
+            "points_back": {"points": points_back, "value": points_value} if points_back else None,
             "lines": [{**lr, "name": sold[lr["sale_line_id"]].name,
                        "unit_price": sold[lr["sale_line_id"]].unit_price} for lr in line_rows],
             "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}

@@ -1,9 +1,10 @@
 """Reading a sale back: its lines, tenders and totals as JSON-ready dicts (money as integer minor units)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Sale, SaleLine, TenderRow
@@ -14,13 +15,30 @@ from pos.domain.tenders import Settlement, Tender, settle
 from .context import StoreContext
 
 
+# Built once: building a statement costs more than running it from SQLAlchemy's compiled cache (bench/checkout.py).
+_LINES = select(SaleLine).where(SaleLine.sale_id == bindparam("sale_id")).order_by(SaleLine.position)
+_TENDERS = (select(TenderRow).where(TenderRow.sale_id == bindparam("sale_id"))
+            .order_by(TenderRow.created_at, TenderRow.id))
+_SALE = select(Sale).where(or_(Sale.id == bindparam("key"), Sale.number == bindparam("key")))
+
+
 def lines_of(session: Session, sale_id: str) -> list[SaleLine]:
-    return list(session.scalars(select(SaleLine).where(SaleLine.sale_id == sale_id).order_by(SaleLine.position)))
+    return list(session.scalars(_LINES, {"sale_id": sale_id}))
 
 
 def tenders_of(session: Session, sale_id: str) -> list[TenderRow]:
-    return list(session.scalars(select(TenderRow).where(TenderRow.sale_id == sale_id)
-                                .order_by(TenderRow.created_at, TenderRow.id)))
+    return list(session.scalars(_TENDERS, {"sale_id": sale_id}))
+
+
+def line_order(line: SaleLine) -> int:
+    """The order lines_of reads lines in, for lists kept in memory during a change."""
+    return line.position
+
+
+def tender_order(tender: TenderRow) -> tuple[datetime, str]:
+    """The order tenders_of reads tenders in (the database keeps wall time without a zone, as compared here)."""
+    at = tender.created_at
+    return (at.replace(tzinfo=None) if at.tzinfo else at), tender.id
 
 
 def _discount(kind: str | None, value: int | None) -> Discount | None:
@@ -45,21 +63,22 @@ def mask(reference: str | None) -> str | None:
     return ("*" * max(0, len(reference) - 4)) + reference[-4:]
 
 
-def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow]) -> dict[str, Any]:
-    priced = price(sale, lines)
+def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow],
+              priced: PricedSale | None = None) -> dict[str, Any]:
+    """The sale as JSON; `priced` is price(sale, lines) when the caller has just computed it."""
+    priced = price(sale, lines) if priced is None else priced
     st = settlement(ctx, priced.total, tenders)
-    by_id = {p.line_id: p for p in priced.lines}
     return {
         "id": sale.id, "number": sale.number, "state": sale.state, "till_id": sale.till_id, "staff_id": sale.staff_id,
         "created_at": sale.created_at.isoformat(),
         "completed_at": sale.completed_at.isoformat() if sale.completed_at else None,
         "lines": [
             {"id": l.id, "sku": l.sku, "barcode": l.barcode, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
-             "gross": by_id[l.id].gross, "line_discount": by_id[l.id].line_discount,
-             "sale_discount": by_id[l.id].sale_discount, "discount": by_id[l.id].discount, "net": by_id[l.id].net,
+             "gross": p.gross, "line_discount": p.line_discount, "sale_discount": p.sale_discount,
+             "discount": p.discount, "net": p.net,
              "tax_group": l.tax_group, "refunded_qty": l.refunded_qty,
              "discount_spec": {"kind": l.discount_kind, "value": l.discount_value} if l.discount_kind else None}
-            for l in lines
+            for l, p in zip(lines, priced.lines)  # price_sale keeps the order of the lines
         ],
         "discount_spec": {"kind": sale.discount_kind, "value": sale.discount_value} if sale.discount_kind else None,
         "subtotal": priced.subtotal, "discount": priced.discount_total, "sale_discount": priced.sale_discount,
@@ -72,7 +91,7 @@ def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: lis
 
 
 def load_sale(session: Session, key: str) -> Sale:
-    sale = session.scalar(select(Sale).where(or_(Sale.id == key, Sale.number == key)))
+    sale = session.scalar(_SALE, {"key": key})
     if sale is None:
         raise NotFound("unknown_sale", f"sale {key} not found")
     return sale

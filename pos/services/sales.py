@@ -2,27 +2,53 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from pos.adapters.tables import Product, Sale, SaleLine, TenderRow
+from pos.adapters.tables import Sale, SaleLine, TenderRow
+from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.money import parse_percent
-from pos.domain.pricing import Discount, needs_approval
+from pos.domain.pricing import Discount, PricedSale, needs_approval
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
-from .catalog import find_product, tax_rate
+from .catalog import checked_rate, product_for_sale
 from .context import StoreContext
 from .records import audit
-from .sale_views import lines_of, load_sale, price, sale_json, tenders_of
+from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
 from .shifts import require_shift
 
 MAX_QTY = 9999
+_OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
+_TENDER_COUNT = select(func.count(TenderRow.id)).where(TenderRow.sale_id == bindparam("sale_id"))
+_LINE_COLUMNS = [c.key for c in SaleLine.__table__.columns]
+_TENDER_COLUMNS = [c.key for c in TenderRow.__table__.columns]
+_INSERT_LINE, _INSERT_TENDER = insert(SaleLine.__table__), insert(TenderRow.__table__)
+_SALE_TOTALS = ("subtotal", "discount_total", "tax_total", "total")
+_SET_TOTALS = update(Sale.__table__).where(Sale.__table__.c.id == bindparam("sale_id"))
+
+
+@dataclass
+class Loaded:
+    """The sale's lines and tenders as a change left them (removed rows dropped), so that _run need not flush
+    and read them back. New rows are not added to the session: _run inserts them, priced, with plain Core
+    statements (a scan is then one INSERT and one UPDATE, with no ORM flush)."""
+
+    lines: list[SaleLine]
+    tenders: list[TenderRow]
+    new_lines: list[SaleLine] = field(default_factory=list)
+    new_tenders: list[TenderRow] = field(default_factory=list)
+
+
+# A change may return what it loaded; None makes _run read the lines and tenders back after a flush.
+Change = Callable[[Session, Sale], Loaded | None]
 
 
 def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ...]) -> Sale:
@@ -34,26 +60,41 @@ def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ..
     return sale
 
 
-def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Callable[[Session, Sale], None],
+def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
          states: tuple[str, ...] = ("open",)) -> dict[str, Any]:
     """One transaction on one sale of this till; the fresh sale goes to the till's displays after commit."""
     with ctx.db.unit_of_work() as s:
         sale = _load_for_edit(s, actor, sale_id, states)
-        change(s, sale)
-        s.flush()
-        lines = lines_of(s, sale.id)
-        _store_totals(sale, lines)
-        view = sale_json(ctx, sale, lines, tenders_of(s, sale.id))
+        loaded = change(s, sale)
+        if loaded is None:
+            s.flush()
+            lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
+        else:
+            lines = sorted([*loaded.lines, *loaded.new_lines], key=line_order)
+            tenders = sorted([*loaded.tenders, *loaded.new_tenders], key=tender_order)
+        priced = _store_totals(s, sale, lines)
+        if loaded is not None and loaded.new_lines:
+            s.execute(_INSERT_LINE, [{k: getattr(l, k) for k in _LINE_COLUMNS} for l in loaded.new_lines])
+        if loaded is not None and loaded.new_tenders:
+            s.execute(_INSERT_TENDER, [{k: getattr(t, k) for k in _TENDER_COLUMNS} for t in loaded.new_tenders])
+        view = sale_json(ctx, sale, lines, tenders, priced)
     ctx.notify("sale", view)
     return view
 
 
-def _store_totals(sale: Sale, lines: list[SaleLine]) -> None:
+def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
+    """Keep the priced figures on the rows; only values that changed are written."""
     priced = price(sale, lines)
     for line, p in zip(lines, priced.lines):
-        line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-    sale.subtotal, sale.discount_total = priced.subtotal, priced.discount_total
-    sale.tax_total, sale.total = priced.tax_total, priced.total
+        if (line.line_discount, line.sale_discount, line.net) != (p.line_discount, p.sale_discount, p.net):
+            line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
+    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total)))
+    if any(getattr(sale, k) != v for k, v in totals.items()):
+        # A plain UPDATE rather than an ORM flush (the scan's hot path); the session's Sale is told the new values.
+        s.execute(_SET_TOTALS, {"sale_id": sale.id, **totals})
+        for key, value in totals.items():
+            set_committed_value(sale, key, value)
+    return priced
 
 
 def _check_qty(qty: int) -> None:
@@ -63,8 +104,9 @@ def _check_qty(qty: int) -> None:
         raise DomainError("bad_quantity", f"quantity cannot be more than {MAX_QTY}")
 
 
-def _no_tenders(s: Session, sale: Sale) -> None:
-    if s.scalar(select(func.count(TenderRow.id)).where(TenderRow.sale_id == sale.id)):
+def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) -> None:
+    """Lines are fixed once payment has started; pass the tenders when they are already loaded."""
+    if tenders if tenders is not None else s.scalar(_TENDER_COUNT, {"sale_id": sale.id}):
         raise Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
 
 
@@ -72,13 +114,15 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     """The till's open sale, or a new one; a till has at most one open sale."""
     with ctx.db.unit_of_work() as s:
         shift = require_shift(s, actor.till_id)
-        sale = s.scalar(select(Sale).where(Sale.till_id == actor.till_id, Sale.state == "open"))
+        sale = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
         created = sale is None
         if sale is None:
             sale = Sale(till_id=actor.till_id, shift_id=shift.id, staff_id=actor.staff_id, created_at=ctx.clock())
             s.add(sale)
             s.flush()
-        view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
+            view = sale_json(ctx, sale, [], [])  # a new sale has no lines or tenders to read
+        else:
+            view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
     ctx.notify("sale", view)
     return view, created
 
@@ -88,25 +132,30 @@ def add_line(ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | No
     """Scan or key an item; the same item again adds to its line (at the price of the first scan)."""
     _check_qty(qty)
 
-    def change(s: Session, sale: Sale) -> None:
-        _no_tenders(s, sale)
-        product: Product = find_product(s, barcode=barcode, sku=sku)
+    def change(s: Session, sale: Sale) -> Loaded:
+        tenders = tenders_of(s, sale.id)
+        _no_tenders(s, sale, tenders)
+        product = product_for_sale(s, barcode=barcode, sku=sku)
         lines = lines_of(s, sale.id)
         same = next((l for l in lines if l.sku == product.sku and not l.discount_kind), None)
         if same is not None:
             _check_qty(same.qty + qty)
             same.qty += qty
             same.position = max(l.position for l in lines) + 1
-            return
-        s.add(SaleLine(sale_id=sale.id, position=max((l.position for l in lines), default=0) + 1, sku=product.sku,
-                       barcode=product.barcode, name=product.name, unit_price=product.price, qty=qty,
-                       tax_group=product.tax_group, tax_rate_bp=tax_rate(s, product.tax_group)))
+            return Loaded(lines, tenders)
+        # Every column set here (not left to flush-time defaults): the line is priced and shown, then inserted.
+        line = SaleLine(id=new_id(), sale_id=sale.id, position=max((l.position for l in lines), default=0) + 1,
+                        sku=product.sku, barcode=product.barcode, name=product.name, unit_price=product.price,
+                        qty=qty, tax_group=product.tax_group,
+                        tax_rate_bp=checked_rate(product.tax_group, product.rate_bp), discount_kind=None,
+                        discount_value=None, line_discount=0, sale_discount=0, net=0, refunded_qty=0)
+        return Loaded(lines, tenders, new_lines=[line])
 
     return _run(ctx, actor, sale_id, change)
 
 
-def _line(s: Session, sale: Sale, line_id: str) -> SaleLine:
-    line = s.get(SaleLine, line_id)
+def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = None) -> SaleLine:
+    line = next((l for l in lines if l.id == line_id), None) if lines is not None else s.get(SaleLine, line_id)
     if line is None or line.sale_id != sale.id:
         raise NotFound("unknown_line", f"line {line_id} is not on this sale")
     return line
@@ -115,20 +164,26 @@ def _line(s: Session, sale: Sale, line_id: str) -> SaleLine:
 def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qty: int) -> dict[str, Any]:
     _check_qty(qty)
 
-    def change(s: Session, sale: Sale) -> None:
-        _no_tenders(s, sale)
-        _line(s, sale, line_id).qty = qty
+    def change(s: Session, sale: Sale) -> Loaded:
+        tenders = tenders_of(s, sale.id)
+        _no_tenders(s, sale, tenders)
+        lines = lines_of(s, sale.id)
+        _line(s, sale, line_id, lines).qty = qty
+        return Loaded(lines, tenders)
 
     return _run(ctx, actor, sale_id, change)
 
 
 def remove_line(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str) -> dict[str, Any]:
-    def change(s: Session, sale: Sale) -> None:
-        _no_tenders(s, sale)
-        line = _line(s, sale, line_id)
+    def change(s: Session, sale: Sale) -> Loaded:
+        tenders = tenders_of(s, sale.id)
+        _no_tenders(s, sale, tenders)
+        lines = lines_of(s, sale.id)
+        line = _line(s, sale, line_id, lines)
         audit(s, ctx, "line_void", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=sale.id,
               detail={"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price})
         s.delete(line)
+        return Loaded([l for l in lines if l is not line], tenders)
 
     return _run(ctx, actor, sale_id, change)
 
@@ -154,7 +209,8 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
             if base is None:
                 raise NotFound("unknown_line", f"line {line_id} is not on this sale")
         else:
-            base = price(sale, lines).total + price(sale, lines).sale_discount
+            priced = price(sale, lines)
+            base = priced.total + priced.sale_discount
     approver = None
     if raw and needs_approval(discount, base, limit_bp):
         approver = auth.manager_approval(ctx, actor, approval, f"a discount over {limit_bp // 100}%")
@@ -191,7 +247,7 @@ def resume(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
     """Bring a parked sale back onto this till; an empty open sale there gives way to it."""
     def change(s: Session, sale: Sale) -> None:
         shift = require_shift(s, actor.till_id)
-        current = s.scalar(select(Sale).where(Sale.till_id == actor.till_id, Sale.state == "open"))
+        current = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
         if current is not None:
             if lines_of(s, current.id):
                 raise Conflict("sale_open", "finish or park the current sale before resuming another")
@@ -217,22 +273,27 @@ def void(ctx: StoreContext, actor: Actor, sale_id: str, approval: dict[str, str]
 
 def add_tender(ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int,
                reference: str | None = None) -> dict[str, Any]:
-    def change(s: Session, sale: Sale) -> None:
+    def change(s: Session, sale: Sale) -> Loaded:
         lines = lines_of(s, sale.id)
         if not lines:
             raise DomainError("empty_sale", "scan an item before taking payment")
-        existing = [Tender(t.type, t.amount, t.reference) for t in tenders_of(s, sale.id)]
+        tenders = tenders_of(s, sale.id)
+        existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
         check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference))
-        s.add(TenderRow(sale_id=sale.id, type=type_, amount=amount, reference=(reference or None), created_at=ctx.clock()))
+        tender = TenderRow(id=new_id(), sale_id=sale.id, type=type_, amount=amount, reference=(reference or None),
+                           created_at=ctx.clock())
+        return Loaded(lines, tenders, new_tenders=[tender])
 
     return _run(ctx, actor, sale_id, change)
 
 
 def remove_tender(ctx: StoreContext, actor: Actor, sale_id: str, tender_id: str) -> dict[str, Any]:
-    def change(s: Session, sale: Sale) -> None:
-        tender = s.get(TenderRow, tender_id)
-        if tender is None or tender.sale_id != sale.id:
+    def change(s: Session, sale: Sale) -> Loaded:
+        tenders = tenders_of(s, sale.id)
+        tender = next((t for t in tenders if t.id == tender_id), None)
+        if tender is None:
             raise NotFound("unknown_tender", f"payment {tender_id} is not on this sale")
         s.delete(tender)
+        return Loaded(lines_of(s, sale.id), [t for t in tenders if t is not tender])
 
     return _run(ctx, actor, sale_id, change)

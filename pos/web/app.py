@@ -6,16 +6,22 @@ from pathlib import Path
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
 from flask_socketio import SocketIO
 
+from kiosk.web import kiosk
 from pos.adapters.config import StoreConfig
 from pos.adapters.db import Database
+from pos.services import printing
 from pos.services.context import StoreContext
 
 from . import sockets
+from .api.kiosk_api import kiosk_api, till_kiosk_api
+from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
 from .errors import register_error_handlers, validation_error_response
+from .manager import create_blueprint as manager_blueprint
 from .pages import pages
+from .receipts import receipt_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,10 +45,17 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     socketio = SocketIO(app, async_mode="threading")
     ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=sockets.notifier(socketio))
     app.extensions["omnitoko"] = ctx
+    printing.install(ctx)  # every sale and refund queues its receipt in its own transaction
     sockets.register(socketio)
     app.register_api(till_api)
     app.register_api(sales_api)
+    app.register_api(kiosk_api)
+    app.register_api(till_kiosk_api)
+    app.register_blueprint(kiosk)
+    app.register_api(printing_api)
     app.register_blueprint(pages)
+    app.register_blueprint(receipt_pages)
+    app.register_blueprint(manager_blueprint())
     register_error_handlers(app)
     return app
 

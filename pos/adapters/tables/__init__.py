@@ -1,10 +1,20 @@
 """ORM tables of the store database (SQLAlchemy 2.0 typed models)."""
 from .base import Base
 from .catalog import Category, Product, TaxGroup
+from .kiosk import KioskCart
+from .loyalty import (LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption,  # noqa: F401 - issue 5
+                      LoyaltySetting, SaleMember)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
+from .printing import PrintJob
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
+from .stock_admin import LowStockThreshold, ReconciliationItem, RemoteStock, StockCount, StockCountLine
+from .sync import DeadLetterSeen, Promotion, SyncStatus
 
 __all__ = [
     "AuditEntry", "Base", "Category", "Counter", "OutboxEvent", "Product", "Refund", "RefundLine",
     "Sale", "SaleLine", "Shift", "Staff", "StaffToken", "StockMovement", "TaxGroup", "TenderRow", "Till",
+    "KioskCart",
+    "LowStockThreshold", "ReconciliationItem", "RemoteStock", "StockCount", "StockCountLine",
+    "PrintJob",
+    "DeadLetterSeen", "Promotion", "SyncStatus",
 ]

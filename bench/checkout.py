@@ -1,0 +1,198 @@
+"""Checkout speed on a SQLite file (WAL, synchronous=FULL) on the repo's disk, all in one run:
+
+(a) the raw single-row commit rate of SQLite (sqlite3 module, one INSERT + COMMIT per row);
+(b) completed sales per second through the service layer (create sale, 3-5 lines by barcode, cash tender,
+    complete: the real service functions, each its own transaction), its ratio to (a) (goal >= 0.5), and
+    the rate of the complete() step alone, for insight;
+(c) p95 time from a barcode POST /api/v1/sales/{id}/lines (Flask test client) to the updated sale, with
+    100,000 products in the catalog (goal < 30 ms).
+
+Run: python -m bench.checkout  (or `make bench` for every bench script). Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from bench import SCRATCH, Row, percentile, print_table, row, scratch_dir
+from pos.adapters.config import load_config
+from pos.adapters.db import Database
+from pos.adapters.demo_data import bulk_products
+from pos.adapters.migrate import upgrade
+from pos.adapters.tables import Product, StockMovement
+from pos.adapters.tables.base import new_id
+from pos.services import auth, checkout, sales, setup, shifts
+from pos.services.context import StoreContext
+
+ROOT = Path(__file__).resolve().parents[1]
+# Sizes (environment variables let a smoke test run the same code small). The raw and the service figures are
+# taken in ROUNDS alternating rounds and the median is reported, so that both see the same machine load.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+RAW_ROWS = int(os.environ.get("BENCH_RAW_ROWS", "1500"))      # per round
+SALES = int(os.environ.get("BENCH_SALES", "150"))             # per round
+CATALOG = int(os.environ.get("BENCH_CATALOG", "100000"))
+SCANS = int(os.environ.get("BENCH_SCANS", "600"))
+
+
+def raw_commit_rate(con: sqlite3.Connection, rows: int) -> float:
+    """Single-row INSERT + COMMIT per second with the store's pragmas (WAL, synchronous=FULL)."""
+    start = time.perf_counter()
+    for i in range(rows):
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO facts VALUES (?, ?, ?)", (new_id(), i, "a fact of about forty bytes of text"))
+        con.execute("COMMIT")
+    return rows / (time.perf_counter() - start)
+
+
+def raw_database(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE facts (id TEXT PRIMARY KEY, n INTEGER NOT NULL, body TEXT NOT NULL)")
+    raw_commit_rate(con, 50)  # warm up the file and the page cache
+    return con
+
+
+def make_store(where: Path) -> StoreContext:
+    """A migrated store database with the demo minimarket, under `where`."""
+    config = load_config(ROOT / "config.toml", environ={})
+    config.database.url = f"sqlite:///{where / 'store.db'}"
+    upgrade(config.database.url)
+    ctx = StoreContext(db=Database(config.database.url), config=config)
+    setup.load_demo_data(ctx)
+    return ctx
+
+
+class SaleStream:
+    """Whole sales through the real services: create, 3-5 scans by barcode, cash, complete."""
+
+    def __init__(self, ctx: StoreContext) -> None:
+        self.ctx = ctx
+        _, self.cashier = auth.sign_in(ctx, "1001", "1234", "T1")
+        shifts.open_shift(ctx, self.cashier, 200_000)
+        with ctx.db.sessions() as s:
+            self.barcodes = list(s.scalars(select(Product.barcode).where(Product.barcode.is_not(None)).limit(400)))
+        self.rng = random.Random(7)
+        self.rounds(10)  # warm up
+
+    def one_sale(self) -> tuple[int, float]:
+        """(transactions, seconds inside complete())."""
+        ctx, cashier = self.ctx, self.cashier
+        sale, _ = sales.create_sale(ctx, cashier)
+        plan = self.rng.sample(self.barcodes, self.rng.randint(3, 5))
+        for code in plan:
+            sale = sales.add_line(ctx, cashier, sale["id"], barcode=code)
+        sales.add_tender(ctx, cashier, sale["id"], "cash", sale["due"] + 10_000)
+        t = time.perf_counter()
+        checkout.complete(ctx, cashier, sale["id"])
+        return 3 + len(plan), time.perf_counter() - t
+
+    def rounds(self, count: int) -> dict[str, float]:
+        """Sales/s, complete()-only/s, transactions/s and transactions per sale over `count` sales."""
+        txns, in_complete = 0, 0.0
+        start = time.perf_counter()
+        for _ in range(count):
+            t, c = self.one_sale()
+            txns, in_complete = txns + t, in_complete + c
+        elapsed = time.perf_counter() - start
+        return {"sales": count / elapsed, "complete": count / in_complete, "txns": txns / elapsed,
+                "txn_per_sale": txns / count}
+
+
+def load_catalog(ctx: StoreContext, count: int = CATALOG) -> list[str]:
+    """Add `count` synthetic products (Core inserts, one transaction) with opening stock; returns their barcodes."""
+    now = ctx.clock()
+    products = [{**p, "id": new_id(), "unit": "pcs", "active": True} for p in bulk_products(count)]
+    with ctx.db.unit_of_work() as s:
+        s.execute(insert(Product), products)
+        s.execute(insert(StockMovement), [
+            {"id": new_id(), "sku": p["sku"], "qty": 50, "kind": "opening", "reason": "bench", "created_at": now}
+            for p in products
+        ])
+    return [str(p["barcode"]) for p in products]
+
+
+def scan_latency(ctx: StoreContext, barcodes: list[str], scans: int = SCANS) -> list[float]:
+    """Milliseconds per POST /api/v1/sales/{id}/lines through the Flask test client, sales of 1-12 lines."""
+    from pos.web.app import create_app
+
+    app = create_app(ctx.config, db=ctx.db)
+    client = app.test_client()
+    token = client.post("/api/v1/session", json={"staff_code": "1002", "pin": "2345", "till_id": "T2"}).get_json()["token"]
+    hdr = {"Authorization": f"Bearer {token}"}
+    client.post("/api/v1/shifts", json={"opening_float": 200_000}, headers=hdr)
+    rng = random.Random(11)
+    samples: list[float] = []
+    warmup = 30
+    while len(samples) < scans + warmup:
+        sale_id = client.post("/api/v1/sales", headers=hdr).get_json()["id"]
+        sale = None
+        for _ in range(rng.randint(1, 12)):
+            code = rng.choice(barcodes)
+            t = time.perf_counter()
+            resp = client.post(f"/api/v1/sales/{sale_id}/lines", json={"barcode": code}, headers=hdr)
+            sale = resp.get_json()
+            samples.append((time.perf_counter() - t) * 1000)
+            if resp.status_code != 201:
+                raise RuntimeError(f"scan failed: {resp.status_code} {sale}")
+        client.post(f"/api/v1/sales/{sale_id}/tenders", json={"type": "cash", "amount": sale["due"]}, headers=hdr)
+        client.post(f"/api/v1/sales/{sale_id}/complete", headers=hdr)
+    return samples[warmup:]
+
+
+def run(rounds: int = ROUNDS, raw_rows: int = RAW_ROWS, sales_per_round: int = SALES, catalog: int = CATALOG,
+        scans: int = SCANS) -> list[Row]:
+    where = scratch_dir("checkout")
+    load = os.getloadavg()[0]
+    raw_con = raw_database(where / "raw.db")
+    ctx = make_store(where)
+    try:
+        stream = SaleStream(ctx)
+        raw: list[float] = []
+        svc: list[dict[str, float]] = []
+        for _ in range(rounds):  # alternate, so both figures meet the same machine load
+            raw.append(raw_commit_rate(raw_con, raw_rows))
+            svc.append(stream.rounds(sales_per_round))
+        barcodes = load_catalog(ctx, catalog)
+        with ctx.db.sessions() as s:
+            catalog_size = s.scalar(select(func.count(Product.id))) or 0
+        lat = scan_latency(ctx, barcodes, scans)
+    finally:
+        raw_con.close()
+        ctx.db.dispose()
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in svc)
+
+    def ratio(key: str) -> float:  # per round, then the median: each ratio compares figures of one moment
+        return statistics.median(r[key] / w for r, w in zip(svc, raw))
+
+    raw_name = "raw SQLite commits/s"
+    txns = med("txn_per_sale")
+    return [
+        row("raw SQLite single-row commits (WAL, FULL)", statistics.median(raw), "commits/s"),
+        row(f"completed sales, whole sale ({txns:.1f} transactions each)", med("sales"), "sales/s", ">= 0.5",
+            raw_name, ratio("sales")),
+        row("  complete() step alone (1 transaction)", med("complete"), "sales/s", "", raw_name, ratio("complete")),
+        row("  service transactions in the sale stream", med("txns"), "txns/s", "", raw_name, ratio("txns")),
+        row(f"barcode POST -> updated sale, p50 ({catalog_size:,} products)", percentile(lat, 50), "ms"),
+        row(f"barcode POST -> updated sale, p95 ({catalog_size:,} products)", percentile(lat, 95), "ms", "< 30 ms"),
+        row(f"barcode POST -> updated sale, max of {len(lat)} scans", max(lat), "ms"),
+        row("machine load average (1 min) at start", load, f"on {os.cpu_count()} CPUs"),
+    ]
+
+
+def main() -> int:
+    print_table(run(), f"bench.checkout: SQLite files (WAL, synchronous=FULL) under {SCRATCH / 'checkout'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The central store's config file (TOML), checked on load; OMNITOKO_CENTRAL_<TABLE>__<KEY> variables override."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pos.adapters.config import ConfigError, resolve_sqlite_url
+
+ENV_PREFIX = "OMNITOKO_CENTRAL_"
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CentralTable(_Table):
+    name: str = "Omnitoko Pusat"
+
+
+class DatabaseTable(_Table):
+    url: str = "sqlite:///var/central.db"
+
+
+class ServerTable(_Table):
+    host: str = "127.0.0.1"
+    port: int = Field(5100, ge=1, le=65535)
+    secret_key: str = "dev-only-change-me"
+    public_url: str = ""
+
+
+class SyncTable(_Table):
+    max_batch_events: int = Field(500, ge=1, le=10_000)
+    max_body_mb: int = Field(8, ge=1, le=256)
+    pull_page_max: int = Field(1000, ge=10, le=10_000)
+
+
+class AdminTable(_Table):
+    username: str = Field("admin", min_length=1, max_length=64)
+    initial_password: str = ""  # used once by `central init` to create the admin; change it in the admin page
+
+
+class LoyaltyTable(_Table):
+    """Points and member cards (issue 5); stores get the rules and the public key through the pull feed."""
+
+    shop_id: str = Field("omnitoko", pattern=r"^[A-Za-z0-9_-]{1,32}$")  # signed into every member QR
+    signing_key: str = ""  # Ed25519 private key, base64url of 32 bytes; empty = read or make signing_key_file
+    signing_key_file: str = "var/loyalty-signing.key"  # relative to the config file; made on first use
+    earn_per_amount: int = Field(10_000, ge=1, le=10**9)  # 1 point per this much paid after discounts
+    point_value: int = Field(100, ge=1, le=10**9)  # 1 point pays this much at the till
+    hold_minutes: int = Field(15, ge=1, le=24 * 60)  # an unposted hold is released after this (central clock)
+    card_days: int = Field(365, ge=1, le=3650)  # how long a member QR is valid
+    offline_allowance_points: int = Field(0, ge=0, le=10**7)  # granted per member per store at sign-up; 0 = none
+    offline_allowance_days: int = Field(30, ge=1, le=3650)
+
+
+class CentralConfig(_Table):
+    central: CentralTable = Field(default_factory=CentralTable)
+    database: DatabaseTable = Field(default_factory=DatabaseTable)
+    server: ServerTable = Field(default_factory=ServerTable)
+    sync: SyncTable = Field(default_factory=SyncTable)
+    admin: AdminTable = Field(default_factory=AdminTable)
+    loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        table, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        out.setdefault(table, {})[key] = value
+    return out
+
+
+def load_central_config(path: str | os.PathLike[str] | None = None,
+                        environ: dict[str, str] | None = None) -> CentralConfig:
+    """Read the file (or OMNITOKO_CENTRAL_CONFIG), apply env overrides, validate."""
+    environ = dict(os.environ if environ is None else environ)
+    path = path or environ.get("OMNITOKO_CENTRAL_CONFIG")
+    data: dict[str, Any] = {}
+    base = Path.cwd()
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"central config file {p} not found")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{p}: {e}") from e
+        base = p.resolve().parent
+    for table, values in _env_overrides(environ).items():
+        data.setdefault(table, {}).update(values)
+    try:
+        cfg = CentralConfig.model_validate(data)
+    except ValidationError as e:
+        parts = [f"[{'.'.join(str(p) for p in err['loc'])}] {err['msg']}" for err in e.errors()]
+        raise ConfigError("central config: " + "; ".join(parts)) from e
+    cfg.database.url = resolve_sqlite_url(cfg.database.url, base)
+    if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
+        cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())
+    return cfg

@@ -1,0 +1,24 @@
+"""The central database handle: the store's Database, with one SQLite difference (the demo backend)."""
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from pos.adapters.db import Database
+
+
+def central_database(url: str) -> Database:
+    """A Database for central; on SQLite, synchronous=NORMAL instead of FULL.
+
+    With WAL, NORMAL can lose the last commits on a power cut but never corrupts the file. Central losing
+    acknowledged events is the restored-backup case the agents already handle: each pull reports central's
+    high-water store_seq, and an agent that holds acks above it pushes those events again. PostgreSQL,
+    the production backend, keeps its own durable commit settings.
+    """
+    db = Database(url)
+    if url.startswith("sqlite"):
+        @event.listens_for(db.engine, "connect")
+        def _normal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+    return db

@@ -1,0 +1,139 @@
+"""Editing the catalog at central: every change goes to the feed, so each store has it after one sync round."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from central.tables import Category, Product, Promotion, TaxGroup
+from central.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError, NotFound
+
+from . import feed
+from .context import CentralContext
+from .feed import FeedChange
+
+MAX_PRICE = 10**12
+
+
+def product_data(p: Product, tax: TaxGroup | None, category: Category | None) -> dict[str, Any]:
+    # Tax rate and category name ride along: a store can create what it lacks before their own change arrives.
+    return {"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category, "price": p.price,
+            "tax_group": p.tax_group, "unit": p.unit, "active": p.active,
+            "tax_rate_bp": tax.rate_bp if tax else None, "tax_name": tax.name if tax else None,
+            "category_name": category.name if category else None,
+            "category_name_en": category.name_en if category else None}
+
+
+def product_change(s: Session, p: Product) -> FeedChange:
+    tax = s.get(TaxGroup, p.tax_group)
+    cat = s.get(Category, p.category) if p.category else None
+    return FeedChange("product", p.sku, product_data(p, tax, cat))
+
+
+def product_json(p: Product) -> dict[str, Any]:
+    return {"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category, "price": p.price,
+            "tax_group": p.tax_group, "unit": p.unit, "active": p.active, "updated_at": p.updated_at}
+
+
+def find_products(ctx: CentralContext, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    with ctx.db.sessions() as s:
+        stmt = select(Product)
+        for word in q.split()[:5]:
+            stmt = stmt.where(or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"),
+                                  Product.barcode == word))
+        return [product_json(p) for p in s.scalars(stmt.order_by(Product.sku).limit(max(1, min(limit, 500))))]
+
+
+def get_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
+    with ctx.db.sessions() as s:
+        p = s.scalar(select(Product).where(Product.sku == sku))
+        if p is None:
+            raise NotFound("unknown_sku", f"SKU {sku} not found")
+        return product_json(p)
+
+
+def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcode: str | None = None,
+                 category: str | None = None, tax_group: str = "PPN", unit: str = "pcs", active: bool = True,
+                 create: bool = False) -> dict[str, Any]:
+    """Create or change a product (its price included); the change is in the feed in the same transaction."""
+    sku, name, barcode = sku.strip(), name.strip(), (barcode or "").strip() or None
+    if not sku or len(sku) > 32:
+        raise DomainError("bad_sku", "a SKU is 1-32 characters")
+    if not name:
+        raise DomainError("missing_name", "give the product a name")
+    if not (0 <= price <= MAX_PRICE):
+        raise DomainError("bad_price", "the price is a whole amount, 0 or more")
+    with ctx.db.unit_of_work() as s:
+        if s.get(TaxGroup, tax_group) is None:
+            raise DomainError("unknown_tax_group", f"tax group {tax_group} is not set up")
+        if category and s.get(Category, category) is None:
+            raise DomainError("unknown_category", f"category {category} is not set up")
+        p = s.scalar(select(Product).where(Product.sku == sku))
+        if p is None and not create:
+            raise NotFound("unknown_sku", f"SKU {sku} not found")
+        if p is not None and create:
+            raise Conflict("sku_exists", f"SKU {sku} already exists")
+        if barcode:
+            other = s.scalar(select(Product.sku).where(Product.barcode == barcode, Product.sku != sku))
+            if other:
+                raise Conflict("barcode_taken", f"barcode {barcode} already belongs to {other}")
+        if p is None:
+            p = Product(id=new_id(), sku=sku)
+            s.add(p)
+        p.name, p.price, p.barcode, p.category, p.tax_group = name, price, barcode, category or None, tax_group
+        p.unit, p.active, p.updated_at = unit or "pcs", active, ctx.clock()
+        s.flush()
+        feed.append(s, ctx, [product_change(s, p)])
+        ctx.known_skus.add(sku)
+        return product_json(p)
+
+
+def set_price(ctx: CentralContext, sku: str, price: int) -> dict[str, Any]:
+    current = get_product(ctx, sku)
+    return save_product(ctx, sku, name=current["name"], price=price, barcode=current["barcode"],
+                        category=current["category"], tax_group=current["tax_group"], unit=current["unit"],
+                        active=current["active"])
+
+
+def save_promotion(ctx: CentralContext, *, name: str, kind: str, value: int, skus: list[str],
+                   starts_at: datetime | None = None, ends_at: datetime | None = None, active: bool = True,
+                   promotion_id: str | None = None) -> dict[str, Any]:
+    if kind not in ("percent", "amount"):
+        raise DomainError("bad_kind", "a promotion is 'percent' (basis points) or 'amount' off")
+    if value <= 0 or (kind == "percent" and value > 10_000):
+        raise DomainError("bad_value", "a percent promotion is 1-10000 basis points; an amount is above 0")
+    if not name.strip():
+        raise DomainError("missing_name", "give the promotion a name")
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise DomainError("bad_dates", "the promotion must end after it starts")
+    with ctx.db.unit_of_work() as s:
+        known = set(s.scalars(select(Product.sku).where(Product.sku.in_(skus))))
+        if missing := sorted(set(skus) - known):
+            raise DomainError("unknown_sku", f"SKU {', '.join(missing[:5])} not found")
+        promo = s.get(Promotion, promotion_id) if promotion_id else None
+        if promotion_id and promo is None:
+            raise NotFound("unknown_promotion", f"promotion {promotion_id} not found")
+        if promo is None:
+            promo = Promotion(id=new_id())
+            s.add(promo)
+        promo.name, promo.kind, promo.value, promo.skus = name.strip(), kind, value, json.dumps(sorted(set(skus)))
+        promo.starts_at, promo.ends_at, promo.active, promo.updated_at = starts_at, ends_at, active, ctx.clock()
+        s.flush()
+        data = promotion_json(promo)
+        feed.append(s, ctx, [FeedChange("promotion", promo.id, data)])
+        return data
+
+
+def promotion_json(p: Promotion) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "kind": p.kind, "value": p.value, "skus": json.loads(p.skus),
+            "starts_at": p.starts_at.isoformat() if p.starts_at else None,
+            "ends_at": p.ends_at.isoformat() if p.ends_at else None, "active": p.active}
+
+
+def promotions(ctx: CentralContext) -> list[dict[str, Any]]:
+    with ctx.db.sessions() as s:
+        return [promotion_json(p) for p in s.scalars(select(Promotion).order_by(Promotion.updated_at.desc()))]

@@ -1,0 +1,20 @@
+"""What every central service needs: the database, the config and a clock."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from central.config import CentralConfig
+from pos.adapters.db import Database
+from pos.adapters.tables.base import utcnow
+
+
+@dataclass
+class CentralContext:
+    db: Database
+    config: CentralConfig
+    clock: Callable[[], datetime] = utcnow
+    # SKUs known to exist: products are deactivated, never deleted, so a positive answer never goes stale.
+    known_skus: set[str] = field(default_factory=set)
+    location_names: dict[str, str] = field(default_factory=dict)

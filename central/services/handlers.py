@@ -1,0 +1,159 @@
+"""Applying each event type to the central database; every handler validates before it writes."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+
+from . import stock
+from .context import CentralContext
+from .feed import FeedChange
+from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
+from .payloads import RefundIn, Rejection, SaleIn, ShiftClosedIn, ShiftOpenedIn, StockIn, parse
+from .statements import insert_into
+from .stock import Movement
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    store_id: str
+    device_id: str
+    store_seq: int
+    type: str
+    schema_version: int
+    payload: dict[str, Any]
+    payload_hash: str
+
+
+Handler = Callable[[Session, CentralContext, Event], list[FeedChange]]
+
+
+def _when(text: str | None) -> datetime | None:
+    """The store's clock, kept for display only; a value we cannot read is dropped, not refused."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None) if text else None
+    except ValueError:
+        return None
+
+
+def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
+    unknown = skus - ctx.known_skus
+    if not unknown:
+        return
+    found = set(session.scalars(select(Product.sku).where(Product.sku.in_(unknown))))
+    ctx.known_skus.update(found)
+    missing = sorted(unknown - found)
+    if missing:
+        raise Rejection("unknown_sku", f"SKU {', '.join(missing[:5])} is not in the central catalog")
+
+
+def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
+    p = parse(SaleIn, ev.payload)
+    require_skus(session, ctx, {l.sku for l in p.lines})
+    conn = session.connection()
+    conn.execute(insert_into(Sale.__table__), dict(
+        id=p.sale_id, store_id=ev.store_id, number=p.number, till_id=p.till_id, shift_id=p.shift_id,
+        staff_id=p.staff_id, completed_at=_when(p.completed_at), currency=p.currency, subtotal=p.subtotal,
+        discount=p.discount, tax=p.tax, rounding=p.rounding, total=p.total, paid=p.paid, change=p.change,
+        event_id=ev.event_id, recorded_at=ctx.clock()))
+    conn.execute(insert_into(SaleLine.__table__), [
+        {"id": l.id, "sale_id": p.sale_id, "sku": l.sku, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
+         "line_discount": l.line_discount, "sale_discount": l.sale_discount, "net": l.net, "tax_group": l.tax_group}
+        for l in p.lines])
+    if p.tenders:
+        conn.execute(insert_into(Tender.__table__), [
+            {"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for t in p.tenders])
+    return stock.post(session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines],
+                      ev.event_id)
+
+
+def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
+    p = parse(RefundIn, ev.payload)
+    sale_store = session.scalar(select(Sale.store_id).where(Sale.id == p.sale_id))
+    if sale_store is None:
+        raise Rejection("unknown_sale", f"refund {p.number} is for sale {p.sale_id}, which the central store "
+                                        "does not have (was the sale dead-lettered?)")
+    if sale_store != ev.store_id:
+        raise Rejection("other_store_sale", f"sale {p.sale_id} belongs to store {sale_store}")
+    require_skus(session, ctx, {l.sku for l in p.lines})
+    conn = session.connection()
+    conn.execute(insert_into(Refund.__table__), dict(
+        id=p.id, store_id=ev.store_id, number=p.number, sale_id=p.sale_id, till_id=p.till_id,
+        tender_type=p.tender_type, amount=p.amount, reason=p.reason, created_at=_when(p.created_at),
+        event_id=ev.event_id))
+    conn.execute(insert_into(RefundLine.__table__), [
+        {"id": l.id, "refund_id": p.id, "sale_line_id": l.sale_line_id, "sku": l.sku, "qty": l.qty,
+         "amount": l.amount} for l in p.lines])
+    return stock.post(session, ctx, ev.store_id, [Movement(l.id, l.sku, l.qty, "return", p.id) for l in p.lines],
+                      ev.event_id)
+
+
+def shift_opened(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
+    p = parse(ShiftOpenedIn, ev.payload)
+    if session.get(ShiftRecord, p.shift_id) is None:
+        session.add(ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, state="open",
+                                opening_float=p.opening_float))
+    return []
+
+
+def shift_closed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
+    p = parse(ShiftClosedIn, ev.payload)
+    row = session.get(ShiftRecord, p.shift_id)
+    if row is None:
+        row = ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, opening_float=p.opening_float)
+        session.add(row)
+    elif row.store_id != ev.store_id:
+        raise Rejection("other_store_shift", f"shift {p.shift_id} belongs to store {row.store_id}")
+    row.state, row.expected_cash, row.counted_cash, row.variance = "closed", p.expected_cash, p.counted_cash, p.variance
+    row.report_json = json.dumps(ev.payload, ensure_ascii=False)
+    session.flush()
+    return []
+
+
+def _stock_event(kind: str) -> Handler:
+    def apply(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
+        p = parse(StockIn, ev.payload)
+        moves = []
+        for i, l in enumerate(p.lines):
+            qty = l.variance if l.variance is not None else l.qty
+            if qty and not l.movement_id:
+                raise Rejection("bad_payload", f"line {i + 1} ({l.sku}) moves stock but has no movement_id")
+            if qty:
+                moves.append(Movement(str(l.movement_id), l.sku, qty, kind, ev.event_id))
+        require_skus(session, ctx, {m.sku for m in moves})
+        return stock.post(session, ctx, ev.store_id, moves, ev.event_id)
+    return apply
+
+
+# (type, schema_version) -> handler. An unknown pair is dead-lettered, so an upgraded central can retry it.
+HANDLERS: dict[tuple[str, int], Handler] = {
+    ("sale.completed", 1): sale_completed,
+    ("refund.completed", 1): refund_completed,
+    ("shift.opened", 1): shift_opened,
+    ("shift.closed", 1): shift_closed,
+    ("stock.received", 1): _stock_event("receipt"),
+    ("stock.adjusted", 1): _stock_event("adjustment"),
+    ("stock.counted", 1): _stock_event("count"),
+}
+HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
+KNOWN_TYPES = sorted({t for t, _ in HANDLERS})
+
+
+def handler_for(type_: str, version: int) -> Handler:
+    found = HANDLERS.get((type_, version))
+    if found is not None:
+        return found
+    if type_ in KNOWN_TYPES:
+        versions = sorted(v for t, v in HANDLERS if t == type_)
+        raise Rejection("unknown_schema_version", f"{type_} schema version {version} is not known here "
+                                                  f"(this central store reads version {', '.join(map(str, versions))})")
+    raise Rejection("unknown_event_type", f"event type {type_!r} is not known to the central store "
+                                          f"(known: {', '.join(KNOWN_TYPES)})")

@@ -1,0 +1,199 @@
+"""Redeeming points: two-phase holds (held -> posted | released | expired by central's clock), and offline
+allowances granted to stores in advance.
+
+Every change to `Member.held` starts by locking the member's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+has one writer at a time), and the hold itself is a conditional UPDATE (`balance - held >= points`): two stores
+asking for the same points at the same moment get one yes and one no.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from central.tables import Alert, Member, OfflineAllowance, PointsHold
+from central.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
+
+from . import loyalty
+from .context import CentralContext
+
+MAX_POINTS = 10**7
+
+
+def _locked_member(s: Session, member_id: str) -> Member:
+    m = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+    if m is None:
+        raise NotFound("unknown_member", "no such member at the central store")
+    return m
+
+
+def sweep(s: Session, ctx: CentralContext, member_id: str) -> None:
+    """Release the member's holds whose time ran out (central's clock); the member row is locked by the caller."""
+    now = ctx.clock()
+    gone = list(s.scalars(select(PointsHold).where(PointsHold.member_id == member_id, PointsHold.state == "held",
+                                                   PointsHold.expires_at <= now)))
+    if not gone:
+        return
+    for h in gone:
+        h.state, h.closed_at = "expired", now
+    s.execute(update(Member).where(Member.id == member_id)
+              .values(held=Member.held - sum(h.points for h in gone)))
+    s.flush()
+
+
+def live_held(s: Session, ctx: CentralContext, member_id: str) -> int:
+    return int(s.scalar(select(func.coalesce(func.sum(PointsHold.points), 0)).where(
+        PointsHold.member_id == member_id, PointsHold.state == "held", PointsHold.expires_at > ctx.clock())) or 0)
+
+
+def hold_view(h: PointsHold, available: int | None = None) -> dict[str, Any]:
+    out = {"hold_id": h.id, "member_id": h.member_id, "points": h.points, "state": h.state, "sale_id": h.sale_id,
+           "expires_at": h.expires_at.isoformat()}
+    if available is not None:
+        out["available"] = available
+    return out
+
+
+def _own_hold(s: Session, store_id: str, hold_id: str, lock: bool = False) -> PointsHold:
+    stmt = select(PointsHold).where(PointsHold.id == hold_id)
+    h = s.scalar(stmt.with_for_update() if lock else stmt)
+    if h is None or h.store_id != store_id:  # another store's hold is as unknown as a made-up id
+        raise NotFound("unknown_hold", f"hold {hold_id} not found for this store")
+    return h
+
+
+def hold(ctx: CentralContext, store_id: str, hold_id: str, member_id: str, points: int,
+         sale_id: str | None = None) -> dict[str, Any]:
+    """Set points aside for a sale; the same hold id again returns the same hold (a retried request)."""
+    if not 1 <= points <= MAX_POINTS:
+        raise DomainError("bad_points", "redeem at least 1 point")
+    with ctx.db.unit_of_work() as s:
+        m = _locked_member(s, member_id)
+        same = s.get(PointsHold, hold_id)
+        if same is not None:
+            if same.store_id != store_id or same.member_id != member_id or same.points != points:
+                raise Conflict("hold_id_taken", "this hold id is already used for another redemption")
+            return hold_view(same, m.balance - m.held)
+        loyalty.check_store_member(m)
+        sweep(s, ctx, member_id)
+        took = s.execute(update(Member).where(Member.id == member_id, Member.balance - Member.held >= points)
+                         .values(held=Member.held + points)).rowcount
+        s.refresh(m)
+        if not took:
+            raise Conflict("insufficient_points", f"member {m.number} has {max(0, m.balance - m.held)} points to "
+                                                  f"spend, not {points}", available=max(0, m.balance - m.held))
+        h = PointsHold(id=hold_id, member_id=member_id, store_id=store_id, points=points, state="held",
+                       sale_id=sale_id, created_at=ctx.clock(),
+                       expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes))
+        s.add(h)
+        s.flush()
+        return hold_view(h, m.balance - m.held)
+
+
+def post_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | None,
+            entry_id: str | None = None, event_id: str | None = None) -> PointsHold:
+    """Turn a hold into a `redeem` entry in the caller's transaction (idempotent for the same sale)."""
+    h = _own_hold(s, store_id, hold_id)
+    _locked_member(s, h.member_id)
+    s.refresh(h)
+    if h.state == "posted":
+        if sale_id and h.sale_id and h.sale_id != sale_id:
+            raise Conflict("hold_used", f"hold {hold_id} was already used for another sale")
+        return h
+    if h.state != "held":
+        raise Conflict("hold_closed", f"hold {hold_id} is {h.state}: ask for a new one")
+    loyalty.add_entry(s, ctx, h.member_id, "redeem", -h.points, entry_id=entry_id, store_id=store_id,
+                      ref_id=sale_id or h.sale_id or h.id, event_id=event_id, note=f"hold {h.id}")
+    s.execute(update(Member).where(Member.id == h.member_id).values(held=Member.held - h.points))
+    h.state, h.closed_at, h.sale_id = "posted", ctx.clock(), sale_id or h.sale_id
+    s.flush()
+    return h
+
+
+def post(ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | None = None) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        h = post_in(s, ctx, store_id, hold_id, sale_id)
+        view = hold_view(h)
+        loyalty.publish(s, ctx, {h.member_id})
+    return view
+
+
+def release_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str) -> PointsHold:
+    h = _own_hold(s, store_id, hold_id)
+    _locked_member(s, h.member_id)
+    s.refresh(h)
+    if h.state == "posted":
+        raise Conflict("hold_posted", f"hold {hold_id} is already used by a sale; refund the sale instead")
+    if h.state == "held":
+        s.execute(update(Member).where(Member.id == h.member_id).values(held=Member.held - h.points))
+        h.state, h.closed_at = "released", ctx.clock()
+        s.flush()
+    return h
+
+
+def release(ctx: CentralContext, store_id: str, hold_id: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        return hold_view(release_in(s, ctx, store_id, hold_id))
+
+
+def store_holds(ctx: CentralContext, store_id: str, state: str | None = None) -> list[dict[str, Any]]:
+    """A store's own holds, newest first."""
+    with ctx.db.sessions() as s:
+        stmt = select(PointsHold).where(PointsHold.store_id == store_id)
+        if state:
+            stmt = stmt.where(PointsHold.state == state)
+        return [hold_view(h) for h in s.scalars(stmt.order_by(PointsHold.created_at.desc()).limit(200))]
+
+
+# -- offline allowances --------------------------------------------------------------------------------------
+def grant_allowance(ctx: CentralContext, member_id: str, store_id: str, points: int | None = None,
+                    days: int | None = None) -> dict[str, Any]:
+    """Let `store_id` redeem up to `points` of this member's points while offline, until the expiry."""
+    cfg = ctx.config.loyalty
+    points = cfg.offline_allowance_points if points is None else points
+    if not 0 <= points <= MAX_POINTS:
+        raise DomainError("bad_points", "an allowance is 0 or more points")
+    until = ctx.clock() + timedelta(days=days or cfg.offline_allowance_days)
+    with ctx.db.unit_of_work() as s:
+        _locked_member(s, member_id)
+        a = s.scalar(select(OfflineAllowance).where(OfflineAllowance.member_id == member_id,
+                                                    OfflineAllowance.store_id == store_id))
+        if a is None:
+            a = OfflineAllowance(id=new_id(), member_id=member_id, store_id=store_id, used=0, granted_at=ctx.clock(),
+                                 points=points, expires_at=until)
+            s.add(a)
+        else:  # a new grant starts afresh: what was used so far is in the ledger already
+            a.points, a.used, a.expires_at, a.granted_at = points, 0, until, ctx.clock()
+        s.flush()
+        view = {"id": a.id, "member_id": member_id, "store_id": store_id, "points": a.points,
+                "expires_at": a.expires_at.isoformat()}
+        loyalty.publish(s, ctx, set(), [loyalty.allowance_change(a)])
+    return view
+
+
+def redeem_offline_in(s: Session, ctx: CentralContext, store_id: str, member_id: str, points: int,
+                      allowance_id: str | None, entry_id: str, sale_id: str, event_id: str,
+                      at: datetime | None) -> OfflineAllowance | None:
+    """Points a store gave while offline: always booked (the shopper has the goods), checked against the
+    allowance, and an alert when the store went beyond it. A balance below zero is the member's debt."""
+    _locked_member(s, member_id)
+    loyalty.add_entry(s, ctx, member_id, "redeem", -points, entry_id=entry_id, store_id=store_id, ref_id=sale_id,
+                      event_id=event_id, note="offline")
+    a = s.get(OfflineAllowance, allowance_id) if allowance_id else None
+    problem = None
+    if a is None or a.store_id != store_id or a.member_id != member_id:
+        problem = f"store {store_id} redeemed {points} points offline without an allowance for this member"
+    else:
+        a.used += points
+        if a.used > a.points:
+            problem = f"store {store_id} redeemed {a.used} points offline; its allowance was {a.points}"
+        elif at is not None and at > a.expires_at:
+            problem = f"store {store_id} redeemed offline on {at:%d/%m/%Y} after its allowance expired"
+    if problem:
+        s.add(Alert(id=new_id(), store_id=store_id, kind="allowance_exceeded", event_id=event_id, message=problem,
+                    created_at=ctx.clock()))
+    s.flush()
+    return a if problem is None or (a is not None and a.store_id == store_id) else None

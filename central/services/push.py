@@ -1,0 +1,174 @@
+"""Applying a store's pushed events: each once, in its own transaction, in store_seq order.
+
+A repeat returns its first result; the same id with another payload is a conflict and an alert; a business
+rejection is dead-lettered and the batch goes on; a gap in store_seq stops the batch there.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from central.tables import Alert, AppliedEvent, DeadLetter, Store
+from central.tables.base import new_id
+from pos.services.records import canonical_json
+
+from . import feed, statements, stock
+from .context import CentralContext
+from .handlers import Event, handler_for
+from .payloads import Rejection
+
+log = logging.getLogger(__name__)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """The same canonical JSON the store hashed when it wrote the outbox row."""
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
+    blocked: dict[str, Any] | None = None
+    for ev in sorted(events, key=lambda e: e.store_seq):
+        if blocked is not None:
+            results.append(_result(ev, 424, "skipped", "after_gap",
+                                   f"not applied: event {blocked['store_seq']} before it is waiting for a gap"))
+            continue
+        r = apply_event(ctx, store_id, device_id, ev)
+        results.append(r)
+        if r["outcome"] == "gap":
+            blocked = r
+    publish_stock(ctx, store_id)
+    with ctx.db.sessions() as s:
+        epoch, _ = feed.head(s)
+        last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
+    return {"epoch": epoch, "store_seq": int(last or 0), "results": results}
+
+
+def publish_stock(ctx: CentralContext, location: str) -> None:
+    """The location's changed stock figures into the feed: once per batch, not once per sale."""
+    with ctx.db.unit_of_work() as s:
+        feed.append(s, ctx, stock.publish(s, ctx, location))
+
+
+def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:
+    try:
+        return _apply(ctx, store_id, device_id, ev)
+    except (OperationalError, InterfaceError):
+        raise  # the database is unreachable: not this event's fault; the agent will send it again
+    except (IntegrityError, DBAPIError) as e:
+        # A concurrent delivery of the same event won, or a fact id clashes with another event's: look again.
+        log.info("event %s: %s; deciding again", ev.event_id, type(e).__name__)
+        return _apply(ctx, store_id, device_id, ev, forced=Rejection("conflicting_fact", _db_reason(e)))
+    except Exception as e:  # noqa: BLE001 - a bug with one record must not block the queue behind it
+        log.exception("event %s (%s) failed", ev.event_id, ev.type)
+        return _apply(ctx, store_id, device_id, ev, forced=Rejection("internal_error", f"{type(e).__name__}: {e}"))
+
+
+def _db_reason(e: DBAPIError) -> str:
+    text = str(e.orig).strip().splitlines()[0] if e.orig is not None else str(e)
+    return f"the central database refused a row of this event: {text[:300]}"
+
+
+@contextmanager
+def _event_transaction(ctx: CentralContext) -> Iterator[Session]:
+    """One transaction on a plain connection (the hot path is Core); an ORM session rides on it for rare paths."""
+    with ctx.db.engine.begin() as conn:
+        s = Session(bind=conn)
+        try:
+            yield s
+            s.flush()
+        finally:
+            s.close()
+
+
+def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
+           forced: Rejection | None = None) -> dict[str, Any]:
+    with _event_transaction(ctx) as s:
+        if forced is not None:
+            first = s.get(AppliedEvent, ev.event_id)
+            if first is not None:
+                return _repeat(s, ctx, ev, first)
+        # Take the store's row lock and claim the next seq in one statement: concurrent pushes queue here.
+        conn = s.connection()
+        claimed = conn.execute(statements.claim_next_seq(), {
+            "b_store": store_id, "b_prev": ev.store_seq - 1, "b_seq": ev.store_seq, "b_at": ctx.clock(),
+            "b_device": device_id}).rowcount
+        if not claimed:
+            return _not_next(s, ctx, store_id, ev)
+        changes: list[feed.FeedChange] = []
+        try:
+            if forced is not None:
+                raise forced
+            if payload_hash(ev.payload) != ev.payload_hash:
+                raise Rejection("bad_payload_hash", "payload_hash does not match the payload: the event was "
+                                                    "altered after the store wrote it")
+            changes = handler_for(ev.type, ev.schema_version)(s, ctx, ev)
+            outcome, code, message, status = "applied", None, None, 200
+        except Rejection as r:
+            outcome, code, message, status = "rejected", r.code, r.message, r.status
+            s.add(DeadLetter(event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, type=ev.type,
+                             schema_version=ev.schema_version, code=r.code, reason=r.message,
+                             payload=canonical_json(ev.payload), created_at=ctx.clock()))
+        conn.execute(statements.insert_into(AppliedEvent.__table__), dict(
+            event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, device_id=ev.device_id, type=ev.type,
+            schema_version=ev.schema_version, payload_hash=ev.payload_hash, outcome=outcome, code=code,
+            message=message, applied_at=ctx.clock()))
+        feed.append(s, ctx, changes)
+        return _result(ev, status, outcome, code, message)
+
+
+def _not_next(s: Session, ctx: CentralContext, store_id: str, ev: Event) -> dict[str, Any]:
+    first = s.get(AppliedEvent, ev.event_id)
+    if first is not None:
+        return _repeat(s, ctx, ev, first)
+    last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
+    if last is not None and ev.store_seq <= last:
+        _alert(s, ctx, store_id, "seq_taken", ev.event_id,
+               f"event {ev.event_id} claims store_seq {ev.store_seq}, already used by another event")
+        return _result(ev, 409, "conflict", "seq_taken",
+                       f"store_seq {ev.store_seq} of store {store_id} is already taken by another event")
+    return {**_result(ev, 409, "gap", "seq_gap", f"events {int(last or 0) + 1}..{ev.store_seq - 1} of store "
+                                                 f"{store_id} have not arrived; nothing from {ev.store_seq} on is "
+                                                 "applied until they do"),
+            "expected_seq": int(last or 0) + 1}
+
+
+def _repeat(s: Session, ctx: CentralContext, ev: Event, first: AppliedEvent) -> dict[str, Any]:
+    if first.payload_hash != ev.payload_hash:
+        _alert(s, ctx, first.store_id, "payload_mismatch", ev.event_id,
+               f"event {ev.event_id} was sent again with a different payload (hash {ev.payload_hash[:12]}, "
+               f"first {first.payload_hash[:12]})")
+        return _result(ev, 409, "conflict", "payload_mismatch",
+                       "this event id was already applied with a different payload; the first one stands")
+    status = 200 if first.outcome == "applied" else 422
+    return {**_result(ev, status, "duplicate", first.code, first.message), "first_outcome": first.outcome}
+
+
+def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: str, message: str) -> None:
+    seen = s.scalar(select(Alert.id).where(Alert.kind == kind, Alert.event_id == event_id))
+    if seen is None:
+        s.add(Alert(id=new_id(), store_id=store_id, kind=kind, event_id=event_id, message=message,
+                    created_at=ctx.clock()))
+
+
+def _result(ev: Event, status: int, outcome: str, code: str | None, message: str | None) -> dict[str, Any]:
+    return {"event_id": ev.event_id, "store_seq": ev.store_seq, "status": status, "outcome": outcome,
+            "code": code, "message": message}
+
+
+def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
+    """One page of changes for the store, its high-water store_seq, and a note of when it last pulled."""
+    limit = max(1, min(limit, ctx.config.sync.pull_page_max))
+    publish_stock(ctx, store_id)  # figures a crashed push left unpublished
+    with ctx.db.unit_of_work() as s:
+        page = feed.page(s, store_id, cursor, limit)
+        last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
+        s.execute(update(Store).where(Store.id == store_id).values(last_pull_at=ctx.clock()))
+    return {**page, "store_seq": int(last or 0)}

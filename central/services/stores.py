@@ -1,0 +1,132 @@
+"""Setting central up (epoch, admin), stores and their tokens, and a new epoch after a restore."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from central.tables import AdminUser, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
+from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+
+from .context import CentralContext
+
+STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+ONLINE = "ONLINE"
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits: a plain SHA-256 cannot be reversed or guessed, and lookups stay one index probe.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ensure_meta(ctx: CentralContext) -> str:
+    """The meta row with a first epoch, and the online shop's stock location; returns the epoch."""
+    with ctx.db.unit_of_work() as s:
+        meta = s.get(CentralMeta, 1)
+        if meta is None:
+            meta = CentralMeta(id=1, epoch=str(uuid.uuid4()), feed_seq=0, created_at=ctx.clock(),
+                               epoch_changed_at=ctx.clock())
+            s.add(meta)
+        if s.get(Location, ONLINE) is None:
+            s.add(Location(code=ONLINE, name="Toko Online", kind="online"))
+        return meta.epoch
+
+
+def new_epoch(ctx: CentralContext) -> str:
+    """Run after restoring a backup: agents see the new epoch, re-push what central lacks and re-pull."""
+    epoch = str(uuid.uuid4())
+    with ctx.db.unit_of_work() as s:
+        s.execute(update(CentralMeta).where(CentralMeta.id == 1).values(epoch=epoch, epoch_changed_at=ctx.clock()))
+    return epoch
+
+
+def add_store(ctx: CentralContext, store_id: str, name: str = "", rotate: bool = False) -> str:
+    """Register a store (and its stock location); returns its new token, which is shown only once."""
+    if not STORE_ID.match(store_id):
+        raise DomainError("bad_store_id", "a store id is 1-32 letters, digits, '-' or '_'")
+    token = secrets.token_urlsafe(32)
+    with ctx.db.unit_of_work() as s:
+        store = s.get(Store, store_id)
+        if store is not None and not rotate:
+            raise Conflict("store_exists", f"store {store_id} is already registered; use --rotate for a new token")
+        if store is None:
+            s.add(Store(id=store_id, name=name or store_id, token_hash=hash_token(token), created_at=ctx.clock()))
+        else:
+            store.token_hash = hash_token(token)
+        if s.get(Location, store_id) is None:
+            s.add(Location(code=store_id, name=name or store_id, kind="store"))
+    return token
+
+
+def authenticate(ctx: CentralContext, token: str | None) -> str:
+    """The store id a bearer token belongs to; 401 for a missing or wrong token, 403 for a disabled store."""
+    if not token:
+        raise Unauthorized("missing_token", "send the store's token as 'Authorization: Bearer <token>'")
+    with ctx.db.sessions() as s:
+        store = s.scalar(select(Store).where(Store.token_hash == hash_token(token)))
+    if store is None:
+        raise Unauthorized("bad_token", "this token is not valid at the central store (see `omnitoko central add-store`)")
+    if not store.active:
+        raise Forbidden("store_disabled", f"store {store.id} is disabled at the central store")
+    return store.id
+
+
+def check_store(ctx: CentralContext, token_store: str, claimed: str) -> None:
+    """A token only speaks for its own store."""
+    if claimed == token_store:
+        return
+    with ctx.db.sessions() as s:
+        known = s.get(Store, claimed) is not None
+    if not known:
+        raise NotFound("unknown_store", f"store {claimed} is not registered at the central store")
+    raise Forbidden("wrong_store", f"this token belongs to store {token_store}; it cannot push for store {claimed}")
+
+
+def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
+    """Every store with its last sync and what needs a person's eye."""
+    with ctx.db.sessions() as s:
+        dead = dict(s.execute(select(DeadLetter.store_id, func.count()).where(DeadLetter.resolved_at.is_(None))
+                              .group_by(DeadLetter.store_id)).all())
+        recon = dict(s.execute(select(ReconciliationItem.location, func.count())
+                               .where(ReconciliationItem.resolved_at.is_(None))
+                               .group_by(ReconciliationItem.location)).all())
+        stores = list(s.scalars(select(Store).order_by(Store.id)))
+        return [{"id": st.id, "name": st.name, "active": st.active, "last_seq": st.last_seq,
+                 "last_push_at": st.last_push_at, "last_pull_at": st.last_pull_at, "last_device": st.last_device,
+                 "dead_letters": int(dead.get(st.id, 0)), "reconciliation": int(recon.get(st.id, 0))}
+                for st in stores]
+
+
+def set_admin(ctx: CentralContext, username: str, password: str) -> None:
+    if len(password) < 8:
+        raise DomainError("weak_password", "an admin password has at least 8 characters")
+    with ctx.db.unit_of_work() as s:
+        user = s.scalar(select(AdminUser).where(AdminUser.username == username))
+        if user is None:
+            s.add(AdminUser(username=username, password_hash=generate_password_hash(password), created_at=ctx.clock()))
+        else:
+            user.password_hash = generate_password_hash(password)
+
+
+def has_admin(ctx: CentralContext) -> bool:
+    with ctx.db.sessions() as s:
+        return s.scalar(select(func.count()).select_from(AdminUser)) > 0
+
+
+def check_admin(ctx: CentralContext, username: str, password: str) -> bool:
+    with ctx.db.sessions() as s:
+        user = s.scalar(select(AdminUser).where(AdminUser.username == username))
+    if user is None:
+        check_password_hash(generate_password_hash("x"), password)  # same work either way: no user probing by time
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,15 @@
+"""ORM tables of the central database (SQLAlchemy 2.0 typed models, own metadata)."""
+from .base import CentralBase
+from .catalog import Category, Product, Promotion, TaxGroup
+from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
+from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+from .feed import Change
+from .stock import Location, StockEntry, StockLevel
+from .stores import AdminUser, CentralMeta, Store
+from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold  # noqa: F401 - loyalty (issue 5)
+
+__all__ = [
+    "AdminUser", "Alert", "AppliedEvent", "Category", "CentralBase", "CentralMeta", "Change", "DeadLetter",
+    "Location", "Product", "Promotion", "ReconciliationItem", "Refund", "RefundLine", "Sale", "SaleLine",
+    "ShiftRecord", "StockEntry", "StockLevel", "Store", "TaxGroup", "Tender",
+]

@@ -1,0 +1,52 @@
+"""The catalog every channel sells from: tax groups, categories, products (barcode, price), promotions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import CentralBase, timestamp, uuid_pk
+
+
+class TaxGroup(CentralBase):
+    __tablename__ = "tax_groups"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class Category(CentralBase):
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Product(CentralBase):
+    __tablename__ = "products"
+    id: Mapped[str] = uuid_pk()
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    barcode: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    price: Mapped[int] = mapped_column(Integer)
+    tax_group: Mapped[str] = mapped_column(ForeignKey("tax_groups.code"))
+    unit: Mapped[str] = mapped_column(String(16), default="pcs")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = timestamp()
+
+
+class Promotion(CentralBase):
+    """A percent (basis points) or amount off the listed SKUs between two dates."""
+
+    __tablename__ = "promotions"
+    id: Mapped[str] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(8))  # percent | amount
+    value: Mapped[int] = mapped_column(Integer)  # basis points for percent, minor units for amount
+    skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = timestamp()

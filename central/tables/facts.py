@@ -1,0 +1,89 @@
+"""Facts the stores sent: sales with lines and tenders, refunds, shifts. Store UUIDs are the keys."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import CentralBase, timestamp
+
+
+class Sale(CentralBase):
+    __tablename__ = "sales"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), index=True)
+    number: Mapped[str] = mapped_column(String(48), index=True)
+    till_id: Mapped[str] = mapped_column(String(16))
+    shift_id: Mapped[str | None] = mapped_column(String(36))
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock: display only
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[int] = mapped_column(Integer)
+    discount: Mapped[int] = mapped_column(Integer)
+    tax: Mapped[int] = mapped_column(Integer)
+    rounding: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    paid: Mapped[int] = mapped_column(Integer)
+    change: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(36))
+    recorded_at: Mapped[datetime] = timestamp()
+
+
+class SaleLine(CentralBase):
+    __tablename__ = "sale_lines"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    qty: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    line_discount: Mapped[int] = mapped_column(Integer)
+    sale_discount: Mapped[int] = mapped_column(Integer)
+    net: Mapped[int] = mapped_column(Integer)
+    tax_group: Mapped[str] = mapped_column(String(16))
+
+
+class Tender(CentralBase):
+    __tablename__ = "tenders"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    type: Mapped[str] = mapped_column(String(12))
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class Refund(CentralBase):
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), index=True)
+    number: Mapped[str] = mapped_column(String(48))
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    till_id: Mapped[str] = mapped_column(String(16))
+    tender_type: Mapped[str] = mapped_column(String(12))
+    amount: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    event_id: Mapped[str] = mapped_column(String(36))
+
+
+class RefundLine(CentralBase):
+    __tablename__ = "refund_lines"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    refund_id: Mapped[str] = mapped_column(ForeignKey("refunds.id"), index=True)
+    sale_line_id: Mapped[str] = mapped_column(String(36))
+    sku: Mapped[str] = mapped_column(String(32))
+    qty: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class ShiftRecord(CentralBase):
+    __tablename__ = "shifts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), index=True)
+    till_id: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(8))  # open | closed
+    opening_float: Mapped[int] = mapped_column(Integer)
+    expected_cash: Mapped[int | None] = mapped_column(Integer)
+    counted_cash: Mapped[int | None] = mapped_column(Integer)
+    variance: Mapped[int | None] = mapped_column(Integer)
+    report_json: Mapped[str | None] = mapped_column(Text)

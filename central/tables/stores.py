@@ -1,0 +1,46 @@
+"""Stores and their tokens, admin users, and the central store's own identity (epoch, feed clock)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import CentralBase, timestamp, uuid_pk
+
+
+class CentralMeta(CentralBase):
+    """One row. `epoch` changes when the database is restored; `feed_seq` numbers the change feed.
+
+    Writers bump feed_seq as the last step of their transaction: the row lock makes change numbers
+    commit in order, so a reader never sees seq N+1 before seq N.
+    """
+
+    __tablename__ = "central_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(36))
+    feed_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = timestamp()
+    epoch_changed_at: Mapped[datetime] = timestamp()
+
+
+class Store(CentralBase):
+    __tablename__ = "stores"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The highest store_seq processed (applied or dead-lettered) with every lower one processed too.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_push_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_device: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = timestamp()
+
+
+class AdminUser(CentralBase):
+    __tablename__ = "admin_users"
+    id: Mapped[str] = uuid_pk()
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp()

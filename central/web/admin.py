@@ -1,0 +1,152 @@
+"""The admin pages: sign in, see stores and their last sync, edit products, prices and promotions."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from central.services import catalog, dead_letters, stores
+from central.services.context import CentralContext
+from pos.domain.errors import DomainError
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def ctx() -> CentralContext:
+    return current_app.extensions["omnitoko_central"]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ProductForm(FlaskForm):
+    sku = StringField("SKU", validators=[DataRequired(), Length(max=32)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    price = IntegerField("Price (Rp)", validators=[NumberRange(min=0, max=catalog.MAX_PRICE)])
+    barcode = StringField("Barcode", validators=[Optional(), Length(max=32)])
+    category = StringField("Category", validators=[Optional(), Length(max=32)])
+    tax_group = StringField("Tax group", default="PPN", validators=[DataRequired(), Length(max=16)])
+    active = BooleanField("Active", default=True)
+
+
+class PromotionForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=[("percent", "percent off (basis points)"), ("amount", "amount off (Rp)")])
+    value = IntegerField("Value", validators=[NumberRange(min=1)])
+    skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
+
+
+class ActionForm(FlaskForm):
+    """A button: only the CSRF token."""
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not session.get("admin"):
+            return redirect(url_for("admin.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _page(template: str, **extra: Any) -> str:
+    return render_template(f"central/admin/{template}", central=ctx().config.central, user=session.get("admin"),
+                           action=ActionForm(), **extra)
+
+
+@admin.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm()
+    if request.method == "GET":
+        return _page("login.html", form=form)
+    if not form.validate_on_submit():
+        flash("The form expired or is incomplete: try again.")
+        return _page("login.html", form=form), 400
+    if not stores.check_admin(ctx(), form.username.data or "", form.password.data or ""):
+        flash("Wrong username or password.")
+        return _page("login.html", form=form), 401
+    session.clear()
+    session["admin"] = form.username.data
+    target = request.args.get("next", "")
+    return redirect(target if target.startswith("/admin/") and "//" not in target else url_for("admin.dashboard"))
+
+
+@admin.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    session.clear()
+    return redirect(url_for("admin.login"))
+
+
+@admin.get("/")
+@signed_in
+def dashboard():  # type: ignore[no-untyped-def]
+    return _page("dashboard.html", stores=stores.store_overview(ctx()),
+                 dead=dead_letters.list_dead_letters(ctx(), limit=50))
+
+
+@admin.get("/products")
+@signed_in
+def products():  # type: ignore[no-untyped-def]
+    q = request.args.get("q", "")[:80]
+    return _page("products.html", q=q, items=catalog.find_products(ctx(), q, limit=100))
+
+
+@admin.route("/products/<sku>", methods=["GET", "POST"])
+@signed_in
+def product(sku: str):  # type: ignore[no-untyped-def]
+    create = sku == "new"
+    form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
+    if form.validate_on_submit():
+        try:
+            saved = catalog.save_product(
+                ctx(), form.sku.data or "", name=form.name.data or "", price=int(form.price.data or 0),
+                barcode=form.barcode.data, category=form.category.data or None, tax_group=form.tax_group.data or "",
+                active=bool(form.active.data), create=create)
+        except DomainError as e:
+            flash(e.message)
+            return _page("product.html", form=form, create=create), e.status
+        flash(f"Saved {saved['sku']}: stores get it on their next sync.")
+        return redirect(url_for("admin.products", q=saved["sku"]))
+    return _page("product.html", form=form, create=create), 400 if form.errors else 200
+
+
+@admin.route("/promotions", methods=["GET", "POST"])
+@signed_in
+def promotions():  # type: ignore[no-untyped-def]
+    form = PromotionForm()
+    if form.validate_on_submit():
+        try:
+            catalog.save_promotion(ctx(), name=form.name.data or "", kind=form.kind.data or "",
+                                   value=int(form.value.data or 0),
+                                   skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()])
+        except DomainError as e:
+            flash(e.message)
+            return _page("promotions.html", form=form, items=catalog.promotions(ctx())), e.status
+        flash("Promotion saved: stores get it on their next sync.")
+        return redirect(url_for("admin.promotions"))
+    return _page("promotions.html", form=form, items=catalog.promotions(ctx())), 400 if form.errors else 200
+
+
+@admin.post("/dead-letters/<event_id>/<action_name>")
+@signed_in
+def dead_letter(event_id: str, action_name: str):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit() or action_name not in ("retry", "discard"):
+        flash("The form expired: try again.")
+        return redirect(url_for("admin.dashboard"))
+    try:
+        if action_name == "discard":
+            dead_letters.discard(ctx(), event_id)
+            flash(f"Event {event_id} discarded.")
+        else:
+            out = dead_letters.retry(ctx(), event_id)
+            flash(f"Event {event_id} " + ("applied." if out["retried"] else f"still refused: {out['reason']}"))
+    except DomainError as e:
+        flash(e.message)
+    return redirect(url_for("admin.dashboard"))

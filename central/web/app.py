@@ -1,0 +1,47 @@
+"""The central store's app factory: flask-openapi3 for the sync API, plain Flask pages for the admin."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_openapi3 import Info, OpenAPI, SecurityScheme
+
+from central.config import CentralConfig
+from central.services.context import CentralContext
+from central.db import central_database
+from pos.adapters.db import Database
+from pos.web.errors import validation_error_response
+
+from .admin import admin
+from .errors import register_error_handlers
+from .schemas import ErrorOut
+from .sync_api import api as sync_api
+from .loyalty_api import api as loyalty_api
+from .loyalty_pages import pages as loyalty_pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_central_app(config: CentralConfig, db: Database | None = None) -> OpenAPI:
+    app = OpenAPI(
+        "omnitoko.central",
+        info=Info(title="Omnitoko central store API", version="1"),
+        security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=400,
+        validation_error_callback=validation_error_response,
+        responses={400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(SECRET_KEY=config.server.secret_key, MAX_CONTENT_LENGTH=config.sync.max_body_mb * 2**20,
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["omnitoko_central"] = CentralContext(db=db or central_database(config.database.url), config=config)
+    app.register_api(sync_api)
+    app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
+    app.register_blueprint(loyalty_pages)
+    app.register_blueprint(admin)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,109 @@
+"""The shopper's side online: join, find your account again, and the account page (balance, history, QR)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from central.services import loyalty
+from central.tables import Member
+from pos.adapters.printing.render import qr_image, qr_svg
+from pos.domain.errors import DomainError
+
+from .sync_api import ctx
+
+pages = Blueprint("loyalty_pages", __name__)
+
+
+class JoinForm(FlaskForm):
+    name = StringField("Nama / Name", validators=[DataRequired(), Length(max=80)])
+    phone = StringField("No. HP / Phone", validators=[DataRequired(), Length(max=24)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=120)])
+
+
+class FindForm(FlaskForm):
+    phone = StringField("No. HP / Phone", validators=[DataRequired(), Length(max=24)])
+    number = StringField("No. member / Member number", validators=[DataRequired(), Length(max=16)])
+
+
+def account_key(member_id: str) -> str:
+    """The secret part of an account link (HMAC under the server's secret key): the link is the sign-in."""
+    mac = hmac.new(ctx().config.server.secret_key.encode(), f"account:{member_id}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:16]).rstrip(b"=").decode()
+
+
+def account_url(view: dict[str, Any]) -> str:
+    return url_for("loyalty_pages.account", number=view["number"], k=account_key(view["id"]))
+
+
+def _member_for(number: str) -> dict[str, Any]:
+    """The member behind an account link; a wrong key is a 404, like an unknown number."""
+    try:
+        view = loyalty.lookup(ctx(), number=number)
+    except DomainError:
+        abort(404)
+    if not hmac.compare_digest(account_key(view["id"]), request.args.get("k", "")):
+        abort(404)
+    return view
+
+
+def _page(template: str, **extra: Any) -> str:
+    return render_template(f"central/loyalty/{template}", central=ctx().config.central, **extra)
+
+
+@pages.route("/join", methods=["GET", "POST"])
+def join():  # type: ignore[no-untyped-def]
+    form, find, error = JoinForm(), FindForm(prefix="find"), None
+    if form.validate_on_submit():
+        try:
+            view = loyalty.sign_up(ctx(), form.name.data or "", form.phone.data or "", form.email.data, "online")
+            return redirect(account_url(view))
+        except DomainError as e:
+            error = e.message
+    return _page("join.html", form=form, find=find, error=error), 400 if error else 200
+
+
+@pages.route("/account", methods=["GET", "POST"])
+def find_account():  # type: ignore[no-untyped-def]
+    form, find, error = JoinForm(), FindForm(prefix="find"), None
+    if find.validate_on_submit():
+        try:
+            with ctx().db.sessions() as s:
+                m = loyalty.find_member(s, ctx(), phone=find.phone.data)
+                match = m.number == (find.number.data or "").strip()
+                view = {"id": m.id, "number": m.number}
+            if match:
+                return redirect(account_url(view))
+        except DomainError:
+            pass
+        error = "Nomor HP dan nomor member tidak cocok / Phone and member number do not match"
+    return _page("join.html", form=form, find=find, find_error=error), 400 if error else 200
+
+
+@pages.get("/account/<number>")
+def account(number: str):  # type: ignore[no-untyped-def]
+    view = _member_for(number)
+    with ctx().db.sessions() as s:
+        history = loyalty.history(s, view["id"], 50)
+        email = s.get(Member, view["id"]).email  # type: ignore[union-attr]
+    k = request.args.get("k", "")
+    return _page("account.html", m=view, history=history, email=email, qr=qr_svg(view["card"]),
+                 png_url=url_for("loyalty_pages.card_png", number=number, k=k))
+
+
+@pages.get("/account/<number>/card.png")
+def card_png(number: str):  # type: ignore[no-untyped-def]
+    """The member QR as a PNG, to save to a phone or print as a card."""
+    view = _member_for(number)
+    out = io.BytesIO()
+    qr_image(view["card"], box=8).convert("L").save(out, format="PNG")
+    resp = Response(out.getvalue(), mimetype="image/png")
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

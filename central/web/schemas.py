@@ -1,0 +1,84 @@
+"""Request and response shapes of the sync API; the OpenAPI document is generated from them."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HARD_MAX_EVENTS = 10_000  # the config's sync.max_batch_events (default 500) is the limit that applies
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class EventIn(Body):
+    event_id: str = Field(min_length=1, max_length=36, description="UUID the store gave the event; unique forever")
+    store_id: str = Field(min_length=1, max_length=32)
+    device_id: str = Field(min_length=1, max_length=32, description="the till or device that recorded the fact")
+    store_seq: int = Field(strict=True, ge=1, le=2**53, description="gap-free per store: 1, 2, 3, ...")
+    type: str = Field(min_length=1, max_length=48, description="sale.completed, refund.completed, ...")
+    schema_version: int = Field(strict=True, ge=1, le=1000)
+    payload: dict[str, Any]
+    payload_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the payload's canonical JSON")
+    created_at: str | None = Field(None, max_length=40, description="the store's clock; display only")
+
+
+class PushIn(Body):
+    store_id: str = Field(min_length=1, max_length=32)
+    device_id: str = Field(min_length=1, max_length=32, description="the sync agent's device id")
+    batch_id: str = Field(min_length=1, max_length=64)
+    events: list[EventIn] = Field(max_length=HARD_MAX_EVENTS)
+
+
+class EventResult(BaseModel):
+    event_id: str
+    store_seq: int
+    status: int = Field(description="200 applied or duplicate; 409 conflict or gap; 422 rejected; 424 skipped")
+    outcome: str = Field(description="applied | duplicate | rejected | conflict | gap | skipped")
+    code: str | None = None
+    message: str | None = None
+    first_outcome: str | None = Field(None, description="for a duplicate: what the first delivery did")
+    expected_seq: int | None = Field(None, description="for a gap: the store_seq central waits for")
+
+
+class PushOut(BaseModel):
+    batch_id: str
+    epoch: str = Field(description="changes when the central database is restored: then re-push and re-pull")
+    store_seq: int = Field(description="central's high-water mark: every event up to it is processed")
+    results: list[EventResult]
+
+
+class PullQuery(BaseModel):
+    cursor: int = Field(0, ge=0, le=2**53)
+    limit: int = Field(500, ge=1, le=10_000)
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    topic: str = Field(description="tax_group | category | product | promotion | stock | reconciliation | dead_letter")
+    key: str
+    data: dict[str, Any]
+
+
+class PullOut(BaseModel):
+    epoch: str
+    cursor: int = Field(description="send it back as ?cursor= for the next page")
+    head: int
+    more: bool
+    store_seq: int
+    changes: list[ChangeOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    epoch: str

@@ -1,0 +1,66 @@
+"""The sync API: stores push events and pull changes with their own bearer token."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_openapi3 import APIBlueprint, Tag
+
+from central.services import push as push_service
+from central.services import stores
+from central.services.context import CentralContext
+from central.services.feed import head
+from central.services.handlers import Event
+from pos.domain.errors import DomainError
+
+from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut
+
+BEARER = [{"bearer": []}]
+api = APIBlueprint("sync_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="sync")])
+
+
+def ctx() -> CentralContext:
+    return current_app.extensions["omnitoko_central"]
+
+
+def store_of_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return stores.authenticate(ctx(), token.strip() if scheme.lower() == "bearer" else None)
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+
+
+class BadBatch(DomainError):
+    status = 400
+
+
+@api.get("/health", summary="Is the central store up (and its epoch)", responses={200: HealthOut})
+def health():  # type: ignore[no-untyped-def]
+    with ctx().db.sessions() as s:
+        epoch, _ = head(s)
+    return {"status": "ok", "epoch": epoch}
+
+
+@api.post("/sync/push", summary="Push a batch of the store's events; each is applied once, in store_seq order",
+          security=BEARER, responses={200: PushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
+def push(body: PushIn):  # type: ignore[no-untyped-def]
+    store_id = store_of_token()
+    stores.check_store(ctx(), store_id, body.store_id)
+    limit = ctx().config.sync.max_batch_events
+    if len(body.events) > limit:
+        raise BatchTooLarge("batch_too_large", f"a batch holds at most {limit} events; this one has "
+                                               f"{len(body.events)}: send smaller batches")
+    for i, e in enumerate(body.events):
+        if e.store_id != body.store_id:
+            raise BadBatch("mixed_stores", f"events.{i} is for store {e.store_id}; a batch carries the events "
+                                              f"of store {body.store_id} only")
+    events = [Event(e.event_id, e.store_id, e.device_id, e.store_seq, e.type, e.schema_version, e.payload,
+                    e.payload_hash) for e in body.events]
+    out = push_service.push(ctx(), store_id, body.device_id, events)
+    return {"batch_id": body.batch_id, **out}
+
+
+@api.get("/sync/pull", summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",
+         security=BEARER, responses={200: PullOut, 401: ErrorOut})
+def pull(query: PullQuery):  # type: ignore[no-untyped-def]
+    return push_service.pull(ctx(), store_of_token(), query.cursor, query.limit)

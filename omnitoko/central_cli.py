@@ -1,0 +1,90 @@
+"""The `omnitoko central ...` commands: set up, serve, register stores, start a new epoch after a restore."""
+from __future__ import annotations
+
+import argparse
+
+from central.config import load_central_config
+from central.migrate import upgrade
+from central.services import demo, stores
+from central.services.context import CentralContext
+from central.db import central_database
+from pos.domain.errors import DomainError
+
+
+def _ctx(args: argparse.Namespace) -> CentralContext:
+    config = load_central_config(args.config)
+    return CentralContext(db=central_database(config.database.url), config=config)
+
+
+def init(args: argparse.Namespace) -> int:
+    ctx = _ctx(args)
+    upgrade(ctx.config.database.url)
+    epoch = stores.ensure_meta(ctx)
+    admin = ctx.config.admin
+    if admin.initial_password and not stores.has_admin(ctx):
+        stores.set_admin(ctx, admin.username, admin.initial_password)
+        print(f"admin user {admin.username!r} created")
+    added = demo.load(ctx) if args.demo_data else 0
+    print(f"central store ready at {ctx.config.database.url} (epoch {epoch})"
+          + (f"; {added} demo products added" if args.demo_data else ""))
+    return 0
+
+
+def add_store(args: argparse.Namespace) -> int:
+    ctx = _ctx(args)
+    try:
+        token = stores.add_store(ctx, args.store_id, args.name or "", rotate=args.rotate)
+    except DomainError as e:
+        print(f"omnitoko: {e.message}")
+        return 1
+    if args.token_only:
+        print(token)
+        return 0
+    print(f"store {args.store_id} registered. Its token (shown only this once; put it in the store's config "
+          f"as [sync] token):\n{token}")
+    return 0
+
+
+def new_epoch(args: argparse.Namespace) -> int:
+    epoch = stores.new_epoch(_ctx(args))
+    print(f"new epoch {epoch}: every store's agent will push again what this database lacks and re-pull")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from werkzeug.serving import run_simple
+
+    from central.web.app import create_central_app
+
+    config = load_central_config(args.config)
+    host, port = args.host or config.server.host, args.port or config.server.port
+    app = create_central_app(config)
+    base = f"http://{host}:{port}"
+    print(f"Omnitoko central store is running:\n  admin             {base}/admin\n"
+          f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
+          f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    central = sub.add_parser("central", help="the central store").add_subparsers(dest="action", required=True)
+    p = central.add_parser("init", help="migrate the central database; --demo-data loads the demo catalog")
+    p.add_argument("--config", help="central config file (or OMNITOKO_CENTRAL_CONFIG)")
+    p.add_argument("--demo-data", action="store_true")
+    p.set_defaults(run=init)
+    p = central.add_parser("serve", help="run the central store (sync API, admin)")
+    p.add_argument("--config")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(run=serve)
+    p = central.add_parser("add-store", help="register a store and print its token once")
+    p.add_argument("store_id")
+    p.add_argument("--config")
+    p.add_argument("--name")
+    p.add_argument("--rotate", action="store_true", help="issue a new token for a registered store")
+    p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
+    p.set_defaults(run=add_store)
+    p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
+    p.add_argument("--config")
+    p.set_defaults(run=new_epoch)

@@ -1,0 +1,73 @@
+"""The store server's calls to the central store's loyalty API: short timeouts, typed failures.
+
+The till waits on these calls while a shopper stands there, so each one gives up after
+`loyalty.central_timeout_seconds` (2 s by default) and the caller decides what an unreachable central means.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from pos.adapters.config import StoreConfig
+
+
+class Unreachable(Exception):
+    """No answer in time, no connection, a 5xx or garbage: central cannot say yes or no now."""
+
+
+class Refused(Exception):
+    """Central answered with a 4xx: it read the request and said no."""
+
+    def __init__(self, status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.detail = status, code, message, detail or {}
+
+
+class LoyaltyClient:
+    def __init__(self, base_url: str, token: str, timeout: float, session: requests.Session | None = None) -> None:
+        self.base = base_url.rstrip("/") + "/api/v1/loyalty"
+        self.timeout = timeout
+        self.http = session or requests.Session()
+        self.http.headers.update({"Authorization": f"Bearer {token}"})
+
+    def lookup(self, **keys: str | None) -> dict[str, Any]:
+        return self._call("POST", "/members/lookup", json={k: v for k, v in keys.items() if v})
+
+    def sign_up(self, name: str, phone: str, email: str | None = None) -> dict[str, Any]:
+        return self._call("POST", "/members", json={"name": name, "phone": phone, **({"email": email} if email else {})})
+
+    def settings(self) -> dict[str, Any]:
+        return self._call("GET", "/settings")
+
+    def hold(self, hold_id: str, member_id: str, points: int, sale_id: str | None) -> dict[str, Any]:
+        return self._call("POST", "/holds", json={"hold_id": hold_id, "member_id": member_id, "points": points,
+                                                   "sale_id": sale_id})
+
+    def release(self, hold_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/holds/{hold_id}/release")
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            resp = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
+        except requests.RequestException as e:
+            raise Unreachable(f"central did not answer within {self.timeout:g} s ({type(e).__name__})") from e
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        if resp.status_code >= 500 or not isinstance(data, dict):
+            raise Unreachable(f"central answered {resp.status_code}")
+        if resp.status_code >= 400:
+            err = dict(data.get("error") or {})
+            code, message = str(err.pop("code", "refused")), str(err.pop("message", ""))
+            raise Refused(resp.status_code, code, message, err)
+        return data
+
+
+def client_for(config: StoreConfig) -> LoyaltyClient | None:
+    """None when this store is not connected to a central store (no [sync] central_url or token)."""
+    sync = config.sync
+    if not sync.central_url or not sync.token:
+        return None
+    return LoyaltyClient(sync.central_url, sync.token, config.loyalty.central_timeout_seconds)

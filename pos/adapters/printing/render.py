@@ -1,0 +1,75 @@
+"""A receipt model to ESC/POS bytes with python-escpos's Dummy printer (no device involved)."""
+from __future__ import annotations
+
+from itertools import groupby
+
+import qrcode
+from PIL import Image
+
+from pos.adapters.config import PrinterTable
+from pos.domain.receipt import Receipt, layout
+
+from .lib import escpos
+
+QR_BOX = 4  # printer dots per QR module: about 0.5 mm at 203 dpi, easy for phone cameras
+
+
+def qr_image(data: str, box: int = QR_BOX) -> Image.Image:
+    """A black-on-white 1-bit QR image. The mask is fixed: python-qrcode's search of all eight masks is
+    three quarters of the render time, and any mask gives a valid code."""
+    code = qrcode.QRCode(box_size=1, border=2, mask_pattern=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    n = len(matrix)
+    img = Image.frombytes("L", (n, n), bytes(0 if dark else 255 for row in matrix for dark in row))
+    return img.resize((n * box, n * box), Image.Resampling.NEAREST).convert("1")
+
+
+def _dummy(cfg: PrinterTable):  # type: ignore[no-untyped-def]
+    printer, _, _ = escpos()
+    p = printer.Dummy(profile=cfg.profile)
+    p.hw("INIT")  # start from a known state, even after a job that broke off half way
+    if cfg.codepage:
+        p.charcode(cfg.codepage)
+    return p
+
+
+def render_receipt(receipt: Receipt, cfg: PrinterTable, *, kick: bool = False, locale: str = "id") -> bytes:
+    """The whole job: optional drawer kick (first, so the drawer opens while paper feeds), text, QR, cut."""
+    p = _dummy(cfg)
+    if kick:
+        p.cashdraw(cfg.drawer_pin)
+    for bold, group in groupby(layout(receipt, cfg.columns, locale), key=lambda line: line.bold):
+        p.set(bold=bold)
+        text = "\n".join(line.text for line in group) + "\n"
+        if cfg.codepage and text.isascii():
+            # Exactly what python-escpos sends for ASCII under a pinned code page, minus its
+            # per-character Python loop (most of the render time for a long receipt).
+            p._raw(text.encode("ascii"))
+        else:
+            p.text(text)
+    p.set(bold=False)
+    if receipt.qr_url:
+        # Centre with ESC a rather than image(center=True), which needs the profile's pixel width and
+        # prints to stdout when it is unknown.
+        p.set(align="center")
+        p.image(qr_image(receipt.qr_url))
+        p.set(align="left")
+    p.cut()
+    return bytes(p.output)
+
+
+def render_drawer_kick(cfg: PrinterTable) -> bytes:
+    """Only the kick pulse (ESC p), for the manager's "open drawer"."""
+    p = _dummy(cfg)
+    p.cashdraw(cfg.drawer_pin)
+    return bytes(p.output)
+
+
+def qr_svg(data: str) -> str:
+    """The same code as inline SVG for the screen (pure Python, no image files)."""
+    from qrcode.image.svg import SvgPathImage
+
+    img = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=2)
+    return img.to_string(encoding="unicode")

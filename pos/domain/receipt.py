@@ -1,0 +1,224 @@
+"""What a receipt says (not how it is printed), and its plain-text layout at 32, 42 or 48 columns."""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from .money import Currency, format_money
+
+WIDTHS = (32, 42, 48)
+ReceiptKind = Literal["sale", "refund"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "number": "No", "date": "Tgl", "cashier": "Kasir", "till": "Kasir", "subtotal": "Subtotal",
+        "discount": "Diskon", "base": "DPP", "rounding": "Pembulatan", "total": "TOTAL", "change": "Kembali",
+        "refund_total": "TOTAL RETUR", "refunded_by": "Dikembalikan", "original": "Struk asal",
+        "reason": "Alasan", "npwp": "NPWP", "items": "item", "qr": "Pindai untuk struk digital",
+        "cash": "Tunai", "card": "Kartu", "qris": "QRIS", "ewallet": "E-wallet", "points": "Poin",
+    },
+    "en": {
+        "number": "No", "date": "Date", "cashier": "Cashier", "till": "Till", "subtotal": "Subtotal",
+        "discount": "Discount", "base": "Tax base", "rounding": "Rounding", "total": "TOTAL", "change": "Change",
+        "refund_total": "REFUND TOTAL", "refunded_by": "Refunded", "original": "Original receipt",
+        "reason": "Reason", "npwp": "NPWP", "items": "items", "qr": "Scan for the digital receipt",
+        "cash": "Cash", "card": "Card", "qris": "QRIS", "ewallet": "E-wallet", "points": "Points",
+    },
+}
+COPY_MARK = "SALINAN / COPY"
+REFUND_MARK = "RETUR / REFUND"
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One item: `gross` is qty x unit price, `discount` every discount on it, `net` what was paid."""
+
+    name: str
+    qty: int
+    unit_price: int
+    gross: int
+    discount: int
+    net: int
+
+
+@dataclass(frozen=True)
+class ReceiptTax:
+    """One tax group: DPP (base) and the tax included in the prices."""
+
+    group: str
+    rate_bp: int
+    base: int
+    tax: int
+
+
+@dataclass(frozen=True)
+class ReceiptTender:
+    type: str
+    amount: int
+    reference: str | None = None  # already masked
+
+
+@dataclass(frozen=True)
+class Receipt:
+    kind: ReceiptKind
+    number: str
+    issued_at: datetime  # store-local time
+    till_id: str
+    cashier: str
+    store_name: str
+    store_address: str = ""
+    npwp: str = ""
+    lines: tuple[ReceiptLine, ...] = ()
+    subtotal: int = 0
+    discount: int = 0
+    taxes: tuple[ReceiptTax, ...] = ()
+    rounding: int = 0
+    total: int = 0  # what was due (after rounding); for a refund, what was given back
+    tenders: tuple[ReceiptTender, ...] = ()
+    change: int = 0
+    footer: str = ""
+    qr_url: str | None = None
+    original_number: str | None = None  # a refund: the sale it refunds
+    reason: str | None = None
+    copy: bool = False
+    currency: Currency = field(default_factory=Currency)
+
+    @property
+    def has_cash(self) -> bool:
+        return any(t.type == "cash" for t in self.tenders)
+
+    def as_copy(self) -> Receipt:
+        return replace(self, copy=True)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line; `bold` lines are emphasised on paper and on screen."""
+
+    text: str
+    bold: bool = False
+
+
+def to_dict(r: Receipt) -> dict[str, Any]:
+    data = asdict(r)
+    data["issued_at"] = r.issued_at.isoformat()
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> Receipt:
+    d = dict(data)
+    d["issued_at"] = datetime.fromisoformat(d["issued_at"])
+    d["lines"] = tuple(ReceiptLine(**x) for x in d.get("lines", ()))
+    d["taxes"] = tuple(ReceiptTax(**x) for x in d.get("taxes", ()))
+    d["tenders"] = tuple(ReceiptTender(**x) for x in d.get("tenders", ()))
+    d["currency"] = Currency(**d["currency"]) if d.get("currency") else Currency()
+    return Receipt(**d)
+
+
+# --- layout -------------------------------------------------------------------------------------------
+
+
+def number(amount: int, currency: Currency) -> str:
+    """Indonesian digits without the symbol (7.000, -500) for item lines, where width is short."""
+    text = format_money(abs(amount), replace(currency, symbol="")).strip()
+    return f"-{text}" if amount < 0 else text
+
+
+def money(amount: int, currency: Currency) -> str:
+    return format_money(amount, currency)
+
+
+def percent(rate_bp: int, currency: Currency) -> str:
+    whole, part = divmod(rate_bp, 100)
+    return f"{whole}%" if not part else f"{whole}{currency.decimal}{part:02d}".rstrip("0") + "%"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """textwrap.wrap, skipped for the common short line (it is most of the layout time)."""
+    if len(text) <= width and "\n" not in text:
+        return [text.rstrip()] if text.strip() else []
+    return textwrap.wrap(text, width)
+
+
+def pair(left: str, right: str, width: int, bold: bool = False) -> list[Line]:
+    """`left ... right` on one line; when both do not fit, the left wraps and the right goes below."""
+    if len(left) + 1 + len(right) <= width:
+        return [Line(left + " " * (width - len(left) - len(right)) + right, bold)]
+    out = [Line(t, bold) for t in wrap(left, width) or [""]]
+    last = out[-1].text
+    if len(last) + 1 + len(right) <= width:
+        out[-1] = Line(last + " " * (width - len(last) - len(right)) + right, bold)
+    else:
+        out.append(Line(right.rjust(width)[-width:], bold))
+    return out
+
+
+def centered(text: str, width: int, bold: bool = False) -> list[Line]:
+    return [Line(t.center(width).rstrip(), bold) for t in wrap(text, width)]
+
+
+def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
+    """The receipt as lines of at most `columns` characters (the QR code, if any, follows the last line)."""
+    if columns not in WIDTHS:
+        raise ValueError(f"receipt width must be one of {WIDTHS}, not {columns}")
+    t = LABELS.get(locale, LABELS["id"])
+    w, cur = columns, r.currency
+    rule = Line("-" * w)
+    out: list[Line] = []
+    out += centered(r.store_name.upper(), w, bold=True)
+    out += centered(r.store_address, w)
+    if r.npwp:
+        out += centered(f"{t['npwp']} {r.npwp}", w)
+    if r.kind == "refund":
+        out += [Line("")] + centered(REFUND_MARK, w, bold=True)
+    if r.copy:
+        out += [Line("")] + centered(f"*** {COPY_MARK} ***", w, bold=True)
+    out.append(rule)
+    out += pair(f"{t['number']}", r.number, w)
+    out += pair(t["date"], r.issued_at.strftime("%d/%m/%Y %H:%M"), w)
+    out += pair(t["cashier"], f"{r.cashier} ({r.till_id})", w)
+    if r.original_number:
+        out += pair(t["original"], r.original_number, w)
+    if r.reason:
+        out += [Line(x) for x in wrap(f"{t['reason']}: {r.reason}", w)]
+    out.append(rule)
+    for item in r.lines:
+        out += [Line(x) for x in wrap(item.name, w) or ["?"]]
+        out += pair(f"  {item.qty} x {number(item.unit_price, cur)}", number(item.gross, cur), w)
+        if item.discount:
+            out += pair(f"  {t['discount']}", number(-item.discount, cur), w)
+    out.append(rule)
+    count = sum(i.qty for i in r.lines)
+    out += pair(f"{t['subtotal']} ({count} {t['items']})", money(r.subtotal, cur), w)
+    if r.discount:
+        out += pair(t["discount"], money(-r.discount, cur), w)
+    for tax in r.taxes:
+        out += pair(f"{t['base']} {tax.group} {percent(tax.rate_bp, cur)}", money(tax.base, cur), w)
+        out += pair(f"{tax.group} {percent(tax.rate_bp, cur)}", money(tax.tax, cur), w)
+    if r.rounding:
+        out += pair(t["rounding"], money(r.rounding, cur), w)
+    out += pair(t["refund_total"] if r.kind == "refund" else t["total"], money(r.total, cur), w, bold=True)
+    out.append(rule)
+    for tender in r.tenders:
+        label = t.get(tender.type, tender.type)
+        if r.kind == "refund":
+            label = f"{t['refunded_by']} {label.lower()}"
+        if tender.reference:
+            label = f"{label} {tender.reference}"
+        out += pair(label, money(tender.amount, cur), w)
+    if r.kind == "sale":
+        out += pair(t["change"], money(r.change, cur), w, bold=True)
+    out.append(rule)
+    for para in (r.footer or "").splitlines():
+        out += centered(para, w)
+    if r.copy:
+        out += centered(COPY_MARK, w, bold=True)
+    if r.qr_url:
+        out += [Line("")] + centered(t["qr"], w)
+    return out
+
+
+def plain_text(r: Receipt, columns: int, locale: str = "id") -> str:
+    return "\n".join(line.text for line in layout(r, columns, locale))

@@ -1,0 +1,60 @@
+"""What a shopper can look up at the kiosk: categories, products in a category, a price by barcode or name."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from pos.adapters.tables import Category, Product
+from pos.domain.errors import DomainError, NotFound
+
+from .catalog import find_product, lookup, on_hand, product_json
+from .context import StoreContext
+
+MAX_PAGE = 60
+
+
+def shopper_product(p: dict[str, Any]) -> dict[str, Any]:
+    """A product as a shopper sees it: no stock figures, only whether it is on the shelf."""
+    return {"sku": p["sku"], "name": p["name"], "barcode": p["barcode"], "price": p["price"],
+            "category": p["category"], "in_stock": p["on_hand"] > 0}
+
+
+def categories(ctx: StoreContext) -> list[dict[str, Any]]:
+    """Categories that have something to sell, in both languages, with how many products each has."""
+    with ctx.db.sessions() as s:
+        rows = s.execute(
+            select(Category.code, Category.name, Category.name_en, func.count(Product.id))
+            .join(Product, Product.category == Category.code)
+            .where(Product.active.is_(True))
+            .group_by(Category.code, Category.name, Category.name_en)
+            .order_by(Category.name)
+        )
+        return [{"code": code, "name": name, "name_en": name_en or name, "count": int(n)}
+                for code, name, name_en, n in rows]
+
+
+def browse(ctx: StoreContext, *, category: str | None = None, q: str | None = None, barcode: str | None = None,
+           limit: int = 24, offset: int = 0) -> dict[str, Any]:
+    """Products by barcode (exact; unknown is a 404), by name words, or by category, a page at a time."""
+    limit = max(1, min(limit, MAX_PAGE))
+    if barcode:
+        with ctx.db.sessions() as s:
+            p = find_product(s, barcode=barcode)
+            stock = on_hand(s, [p.sku])[p.sku]
+        return {"items": [shopper_product(product_json(p, stock))], "more": False}
+    if q and q.strip():
+        found = lookup(ctx, q=q, limit=limit + 1)
+        return {"items": [shopper_product(p) for p in found[:limit]], "more": len(found) > limit}
+    if not category:
+        raise DomainError("missing_field", "give a barcode, a search text or a category")
+    with ctx.db.sessions() as s:
+        if s.get(Category, category) is None:
+            raise NotFound("unknown_category", f"category {category} not found")
+        products = list(s.scalars(
+            select(Product).where(Product.category == category, Product.active.is_(True))
+            .order_by(Product.name).offset(max(0, offset)).limit(limit + 1)
+        ))
+        stock = on_hand(s, [p.sku for p in products[:limit]])
+        return {"items": [shopper_product(product_json(p, stock[p.sku])) for p in products[:limit]],
+                "more": len(products) > limit}

@@ -1,0 +1,237 @@
+"""Members at the till and the kiosk: find a member by QR (verified offline) or phone, attach them to a sale,
+show the balance. Central is asked first (2 s at most) for the freshest balance; the synced copy is the fallback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos.adapters import member_qr
+from pos.adapters.central_loyalty import Refused, Unreachable, client_for
+from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
+from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.loyalty import mask_name, mask_phone, normalize_phone, points_earned
+
+from .auth import Actor
+from .context import StoreContext
+from .sale_views import lines_of, load_sale, sale_json, tenders_of
+
+
+class CentralUnavailable(DomainError):
+    """Central could not be asked and nothing local can stand in (424: the request depended on it)."""
+
+    status = 424
+
+
+@dataclass(frozen=True)
+class Settings:
+    shop_id: str
+    public_key: str
+    earn_per_amount: int
+    point_value: int
+
+
+def settings(s: Session, ctx: StoreContext) -> Settings:
+    """Central's settings as last pulled; the store's [loyalty] config until then (its public_key wins if set)."""
+    got = dict(s.execute(select(LoyaltySetting.key, LoyaltySetting.value)).tuples().all())
+    cfg = ctx.config.loyalty
+    return Settings(shop_id=got.get("shop_id") or cfg.shop_id, public_key=cfg.public_key or got.get("public_key", ""),
+                    earn_per_amount=int(got.get("earn_per_amount") or cfg.earn_per_amount),
+                    point_value=int(got.get("point_value") or cfg.point_value))
+
+
+def save_settings(s: Session, data: dict[str, Any]) -> None:
+    for key in ("shop_id", "public_key", "earn_per_amount", "point_value"):
+        if data.get(key) not in (None, ""):
+            s.merge(LoyaltySetting(key=key, value=str(data[key])))
+
+
+def save_member(s: Session, data: dict[str, Any], now: datetime) -> LoyaltyMember:
+    """Keep central's member state; an older version (a late page, a slow lookup) never overwrites a newer one."""
+    row = s.get(LoyaltyMember, data["id"])
+    if row is None:
+        row = LoyaltyMember(id=data["id"], version=-1)
+        s.add(row)
+    if int(data.get("version", 0)) >= row.version:
+        row.number, row.name, row.phone = data["number"], data["name"], data["phone"]
+        row.blocked, row.balance, row.held = bool(data.get("blocked")), int(data["balance"]), int(data.get("held", 0))
+        row.version, row.card, row.updated_at = int(data.get("version", 0)), data.get("card") or row.card or "", now
+    s.flush()
+    return row
+
+
+def pending_points(s: Session, member_id: str) -> int:
+    """Points this store booked that central has not acknowledged yet (so its balance copy lacks them)."""
+    return int(s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
+                        .join(OutboxEvent, OutboxEvent.event_id == LoyaltyEntry.event_id)
+                        .where(LoyaltyEntry.member_id == member_id, OutboxEvent.acked_at.is_(None))) or 0)
+
+
+def balance_of(s: Session, m: LoyaltyMember) -> int:
+    return m.balance + pending_points(s, m.id)
+
+
+def member_json(s: Session, ctx: StoreContext, m: LoyaltyMember, online: bool) -> dict[str, Any]:
+    st = settings(s, ctx)
+    balance = balance_of(s, m)
+    return {"id": m.id, "number": m.number, "name": m.name, "masked_name": mask_name(m.name),
+            "phone": mask_phone(m.phone), "blocked": m.blocked, "balance": balance,
+            "spendable": max(0, balance - m.held), "point_value": st.point_value,
+            "earn_per_amount": st.earn_per_amount, "online": online, "as_of": m.updated_at.isoformat()}
+
+
+# -- finding a member --------------------------------------------------------------------------------------
+def read_card(ctx: StoreContext, card: str) -> member_qr.MemberCard:
+    """Verify a member QR with the public key only (works offline); fetch the key from central if missing."""
+    with ctx.db.sessions() as s:
+        st = settings(s, ctx)
+    if not st.public_key:
+        client = client_for(ctx.config)
+        if client is not None:
+            try:
+                fetched = client.settings()
+                with ctx.db.unit_of_work() as s:
+                    save_settings(s, fetched)
+                    st = settings(s, ctx)
+            except (Unreachable, Refused):
+                pass
+    try:
+        key = member_qr.load_public_key(st.public_key) if st.public_key else None
+        return member_qr.verify(key, card, st.shop_id, ctx.clock())
+    except member_qr.CardRefused as e:
+        raise DomainError(e.code, e.message) from e
+    except ValueError as e:
+        raise DomainError("bad_card_key", f"the member card key in this store's config is wrong: {e}") from e
+
+
+def resolve(ctx: StoreContext, card: str | None = None, phone: str | None = None,
+            ) -> tuple[str, bool, list[dict[str, Any]] | None]:
+    """(member id, asked central?, central's last entries); the member's copy is saved locally."""
+    if not card and not phone:
+        raise DomainError("no_member_key", "scan the member QR or type the member's phone number")
+    member_id = read_card(ctx, card).member_id if card else None
+    phone = normalize_phone(phone) if phone and not card else None
+    client = client_for(ctx.config)
+    if client is not None:
+        try:
+            data = client.lookup(card=card, phone=phone)
+            with ctx.db.unit_of_work() as s:
+                save_member(s, data, ctx.clock())
+            return data["id"], True, list(data.get("recent") or [])
+        except Refused as e:
+            if e.status == 404:
+                raise NotFound("unknown_member", "no member with that phone number or QR: sign the shopper up") from e
+            raise DomainError(e.code, e.message) from e
+        except Unreachable:
+            pass  # the copy pulled from central stands in
+    with ctx.db.sessions() as s:
+        found = s.get(LoyaltyMember, member_id) if member_id else s.scalar(
+            select(LoyaltyMember).where(LoyaltyMember.phone == phone).order_by(LoyaltyMember.version.desc()))
+    if found is None:
+        why = "" if client is None else " (the central store cannot be reached to look further)"
+        raise NotFound("unknown_member", f"no member with that phone number or QR at this store{why}")
+    return found.id, False, None
+
+
+def _member(s: Session, member_id: str) -> LoyaltyMember:
+    m = s.get(LoyaltyMember, member_id)
+    if m is None:
+        raise NotFound("unknown_member", "member not found at this store")
+    return m
+
+
+def expected_points(s: Session, ctx: StoreContext, view: dict[str, Any]) -> int:
+    """What the sale earns if it is paid as it stands (points tenders do not earn)."""
+    from .loyalty_facts import points_paid
+
+    return points_earned(view["total"] - points_paid(view), settings(s, ctx).earn_per_amount)
+
+
+# -- the member on a sale ----------------------------------------------------------------------------------
+def attach(ctx: StoreContext, actor: Actor, sale_id: str, card: str | None = None,
+           phone: str | None = None) -> dict[str, Any]:
+    """Attach the member to this till's open sale (again = the new member replaces the old one)."""
+    member_id, online, _ = resolve(ctx, card, phone)
+    with ctx.db.unit_of_work() as s:
+        sale = load_sale(s, sale_id)
+        if sale.state != "open":
+            raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}: a member can be added to an open sale only")
+        if sale.till_id != actor.till_id:
+            raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+        m = _member(s, member_id)
+        link = s.get(SaleMember, sale.id)
+        if link is not None and link.member_id != m.id and _has_points_tender(s, sale.id):
+            raise Conflict("points_taken", "points of another member pay this sale: remove that payment first")
+        s.merge(SaleMember(sale_id=sale.id, member_id=m.id, via="qr" if card else "phone", attached_at=ctx.clock()))
+        view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
+        member = {**member_json(s, ctx, m, online), "expected_points": expected_points(s, ctx, view)}
+    return {"sale": view, "member": member}
+
+
+def _has_points_tender(s: Session, sale_id: str) -> bool:
+    return any(t.type == "points" for t in tenders_of(s, sale_id))
+
+
+def detach(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        sale = load_sale(s, sale_id)
+        if sale.state != "open" or sale.till_id != actor.till_id:
+            raise Conflict("sale_not_open", "the member can be taken off this till's open sale only")
+        if _has_points_tender(s, sale.id):
+            raise Conflict("points_taken", "the member's points pay this sale: remove that payment first")
+        link = s.get(SaleMember, sale.id)
+        if link is not None:
+            s.delete(link)
+    return {"sale_id": sale_id, "member": None}
+
+
+def sale_member(ctx: StoreContext, sale_id: str) -> dict[str, Any]:
+    """The member on a sale (None if none) with the points it earns or earned."""
+    with ctx.db.sessions() as s:
+        sale = load_sale(s, sale_id)
+        link = s.get(SaleMember, sale.id)
+        if link is None:
+            return {"sale_id": sale.id, "member": None}
+        m = _member(s, link.member_id)
+        view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
+        return {"sale_id": sale.id, "member": {**member_json(s, ctx, m, False),
+                                               "expected_points": expected_points(s, ctx, view)}}
+
+
+def sign_up(ctx: StoreContext, actor: Actor, name: str, phone: str) -> dict[str, Any]:
+    """Sign a shopper up at the till; central makes the member (it needs to be reachable)."""
+    client = client_for(ctx.config)
+    if client is None:
+        raise CentralUnavailable("not_connected", "this store is not connected to a central store: members "
+                                                  "sign up online or at a connected store")
+    try:
+        data = client.sign_up(name, phone)
+    except Unreachable as e:
+        raise CentralUnavailable("central_unreachable", "the central store cannot be reached: sign up later or "
+                                                        "online") from e
+    except Refused as e:
+        raise DomainError(e.code, e.message) from e
+    with ctx.db.unit_of_work() as s:
+        m = save_member(s, data, ctx.clock())
+        return member_json(s, ctx, m, True)
+
+
+def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
+    """For the kiosk: a scanned member QR -> masked name, balance and the last 10 entries, in one step."""
+    member_id, online, recent = resolve(ctx, card=card)
+    with ctx.db.sessions() as s:
+        m = _member(s, member_id)
+        out = member_json(s, ctx, m, online)
+        if recent is None:  # offline: this store's own entries are what it knows
+            rows = s.scalars(select(LoyaltyEntry).where(LoyaltyEntry.member_id == m.id)
+                             .order_by(LoyaltyEntry.created_at.desc()).limit(10))
+            recent = [{"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
+                      for e in rows]
+    return {"name": out["masked_name"], "number": out["number"][:2] + "******" + out["number"][-4:],
+            "balance": out["balance"], "blocked": out["blocked"], "online": online, "as_of": out["as_of"],
+            "recent": [{"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
+                       for e in recent[:10]]}

@@ -1,0 +1,126 @@
+"""Points as a tender: a hold at central first (2 s at most), or, when central cannot be reached, the member's
+offline allowance for this store and nothing more. The hold is posted with the sale (outbox) or released."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos.adapters.central_loyalty import Refused, Unreachable, client_for
+from pos.adapters.tables import (LoyaltyAllowance, LoyaltyMember, LoyaltyRedemption, OutboxEvent, Sale, SaleMember,
+                                 TenderRow)
+from pos.adapters.tables.base import new_id
+from pos.domain.errors import Conflict, DomainError, Forbidden
+from pos.domain.tenders import Tender, check_new_tender
+
+from .auth import Actor
+from .context import StoreContext
+from .loyalty import CentralUnavailable, balance_of, member_json, settings
+from .sale_views import lines_of, load_sale, price, sale_json, tenders_of
+
+
+def _open_sale(s: Session, actor: Actor, sale_id: str) -> Sale:
+    sale = load_sale(s, sale_id)
+    if sale.state != "open":
+        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; points pay an open sale only")
+    if sale.till_id != actor.till_id:
+        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+    return sale
+
+
+def _left_to_pay(s: Session, sale: Sale) -> int:
+    lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
+    if not lines:
+        raise DomainError("empty_sale", "scan an item before taking payment")
+    return max(0, price(sale, lines).total - sum(t.amount for t in tenders))
+
+
+def allowance_left(s: Session, ctx: StoreContext, member_id: str) -> tuple[LoyaltyAllowance | None, int]:
+    """The member's offline allowance here and what is left of it: central's `used`, plus this store's offline
+    redemptions central has not heard of yet (held on an open sale, or used and not yet acknowledged)."""
+    a = s.scalar(select(LoyaltyAllowance).where(LoyaltyAllowance.member_id == member_id))
+    if a is None or a.expires_at <= ctx.clock():
+        return a, 0
+    offline = select(func.coalesce(func.sum(LoyaltyRedemption.points), 0)).where(
+        LoyaltyRedemption.allowance_id == a.id, LoyaltyRedemption.mode == "offline")
+    held = s.scalar(offline.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
+                    .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)
+                    .where(LoyaltyRedemption.state == "held", Sale.state == "open")) or 0
+    unacked = s.scalar(offline.join(OutboxEvent, OutboxEvent.event_id == LoyaltyRedemption.event_id)
+                       .where(LoyaltyRedemption.state == "used", OutboxEvent.acked_at.is_(None))) or 0
+    return a, max(0, a.points - a.used - int(held) - int(unacked))
+
+
+def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = None) -> dict[str, Any]:
+    """Pay part (or all) of the open sale with the attached member's points."""
+    with ctx.db.sessions() as s:
+        sale = _open_sale(s, actor, sale_id)
+        link = s.get(SaleMember, sale.id)
+        if link is None:
+            raise DomainError("no_member", "attach a member first (F3: scan the member QR or type the phone)")
+        member_id, value_each = link.member_id, settings(s, ctx).point_value
+        m = s.get(LoyaltyMember, member_id)
+        if m is not None and m.blocked:
+            raise Forbidden("member_blocked", f"member {m.number} is blocked: points cannot be used")
+        most = _left_to_pay(s, sale) // value_each
+        if points is None:
+            points = min(most, max(0, balance_of(s, m) - m.held) if m else 0)
+        if points <= 0:
+            raise DomainError("nothing_to_redeem", "no points can pay this sale (no balance, or less than one "
+                                                   "point's worth left to pay)")
+        if points > most:
+            raise DomainError("points_exceed_due", f"at most {most} points can pay what is left of this sale",
+                              most=most)
+    hold_id, mode, allowance_id = new_id(), "online", None
+    client = client_for(ctx.config)
+    try:
+        if client is None:
+            raise Unreachable("not connected")
+        client.hold(hold_id, member_id, points, sale_id)
+    except Refused as e:
+        raise (Conflict if e.status == 409 else DomainError)(e.code, e.message, **e.detail) from e
+    except Unreachable:
+        mode, hold_id = "offline", None
+    try:
+        return _take(ctx, actor, sale_id, member_id, points, points * value_each, mode, hold_id)
+    except Exception:
+        if hold_id and client is not None:
+            try:  # the sale changed meanwhile: give the hold back now rather than when it expires
+                client.release(hold_id)
+            except (Unreachable, Refused):
+                pass
+        raise
+
+
+def _take(ctx: StoreContext, actor: Actor, sale_id: str, member_id: str, points: int, value: int, mode: str,
+          hold_id: str | None) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        sale = _open_sale(s, actor, sale_id)
+        link = s.get(SaleMember, sale.id)
+        if link is None or link.member_id != member_id:
+            raise Conflict("member_changed", "the member on this sale changed; try again")
+        allowance_id = None
+        if mode == "offline":
+            a, left = allowance_left(s, ctx, member_id)
+            if points > left:
+                raise CentralUnavailable(
+                    "central_unreachable",
+                    "the central store cannot be reached, so points cannot be used now"
+                    + (f" (offline, at most {left} points)" if left else "") + ": take another payment", allowance=left)
+            allowance_id = a.id if a else None
+        lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
+        check_new_tender(price(sale, lines).total, [Tender(t.type, t.amount, t.reference) for t in tenders],
+                         Tender("points", value))
+        tender = TenderRow(id=new_id(), sale_id=sale.id, type="points", amount=value, reference=None,
+                           created_at=ctx.clock())
+        s.add(tender)
+        s.add(LoyaltyRedemption(id=new_id(), sale_id=sale.id, tender_id=tender.id, member_id=member_id, points=points,
+                                value=value, mode=mode, hold_id=hold_id, allowance_id=allowance_id, state="held",
+                                created_at=ctx.clock()))
+        s.flush()
+        view = sale_json(ctx, sale, lines, tenders_of(s, sale.id))
+        m = s.get(LoyaltyMember, member_id)
+        member = member_json(s, ctx, m, mode == "online") if m else None
+    ctx.notify("sale", view)
+    return {"sale": view, "member": member, "redeemed": {"points": points, "value": value, "mode": mode}}

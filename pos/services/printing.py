@@ -1,0 +1,246 @@
+"""The print queue: jobs written in the sale's own transaction, the printer's status for the tills, and the
+manager's reprint, cancel and open-drawer. The worker that prints is in print_worker.py."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables.printing import PrintJob
+from pos.domain import receipt as receipt_model
+from pos.domain.errors import Conflict, DomainError, NotFound
+
+from . import auth, receipts
+from .auth import Actor
+from .context import StoreContext
+from .records import audit, next_value
+
+log = logging.getLogger(__name__)
+WAITING = ("queued", "printing")
+
+# (Bahasa Indonesia, English) for the till's status badge, by problem code.
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "paper_out": ("kertas habis", "out of paper"),
+    "cover_open": ("penutup terbuka", "cover open"),
+    "offline": ("offline", "offline"),
+    "unreachable": ("tidak terhubung", "not reachable"),
+    "connection_lost": ("koneksi terputus", "connection lost"),
+    "no_answer": ("tidak menjawab", "not answering"),
+    "interrupted": ("pencetakan terputus", "printing interrupted"),
+    "error": ("galat", "error"),
+}
+
+
+class PrintQueue:
+    """Installed into a StoreContext's fact hooks; wakes the worker after a job commits."""
+
+    def __init__(self, ctx: StoreContext) -> None:
+        self.ctx = ctx
+        self.wakeup = threading.Event()
+        self.paper_low = False  # set by the worker from the last status answer
+
+    def wake(self) -> None:
+        self.wakeup.set()
+
+    def on_fact(self, session: Session, kind: str, view: dict[str, Any]) -> None:
+        """hook(session, "sale"|"refund", view), inside the sale's or refund's transaction."""
+        if kind not in ("sale", "refund") or not view.get("number"):
+            return
+        # The till and customer display get the shopper's digital-receipt link with the completed sale.
+        view["receipt_url"] = receipts.digital_url(self.ctx, view["number"])
+        view["receipt_page"] = f"/receipts/{view['number']}"
+        if self.ctx.config.printer.kind == "none":
+            return
+        try:
+            # A savepoint: whatever goes wrong with the receipt, the sale's own writes stand and commit.
+            with session.begin_nested():
+                cashier = receipts.staff_name(session, view.get("staff_id"))
+                build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
+                model = build(self.ctx, view, cashier)
+                job = add_job(session, self.ctx, kind, view["till_id"], receipt_model.to_dict(model),
+                              ref_id=view.get("id"), number=view["number"])
+        except Exception:  # noqa: BLE001 - printing must never block or roll back a sale
+            log.exception("the receipt of %s could not be queued; the %s stands (reprint it by number)",
+                          view["number"], kind)
+            return
+        view["print_job_id"] = job.id
+        event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
+
+
+def install(ctx: StoreContext) -> PrintQueue:
+    """Make every sale and refund of this context queue its receipt (idempotent)."""
+    found = queue_of(ctx)
+    if found is not None:
+        return found
+    queue = PrintQueue(ctx)
+    ctx.fact_hooks.append(queue.on_fact)
+    return queue
+
+
+def queue_of(ctx: StoreContext) -> PrintQueue | None:
+    for hook in ctx.fact_hooks:
+        owner = getattr(hook, "__self__", None)
+        if isinstance(owner, PrintQueue):
+            return owner
+    return None
+
+
+def _wake(ctx: StoreContext) -> None:
+    q = queue_of(ctx)
+    if q is not None:
+        q.wake()
+
+
+def add_job(session: Session, ctx: StoreContext, kind: str, till_id: str, payload: dict[str, Any],
+            ref_id: str | None = None, number: str | None = None) -> PrintJob:
+    now = ctx.clock()
+    job = PrintJob(seq=next_value(session, "print_seq"), kind=kind, ref_id=ref_id, number=number, till_id=till_id,
+                   payload=json.dumps(payload, ensure_ascii=False), state="queued", attempts=0,
+                   next_attempt_at=now, created_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def job_json(job: PrintJob) -> dict[str, Any]:
+    def iso(v: datetime | None) -> str | None:
+        return v.isoformat() if v else None
+    return {"id": job.id, "seq": job.seq, "kind": job.kind, "number": job.number, "till_id": job.till_id,
+            "state": job.state, "attempts": job.attempts, "next_attempt_at": iso(job.next_attempt_at),
+            "last_error": job.last_error, "created_at": iso(job.created_at), "printed_at": iso(job.printed_at)}
+
+
+def list_jobs(ctx: StoreContext, actor: Actor, state: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Newest first; `state` narrows to one state."""
+    with ctx.db.sessions() as s:
+        q = select(PrintJob).order_by(PrintJob.seq.desc()).limit(limit)
+        if state:
+            q = q.where(PrintJob.state == state)
+        return [job_json(j) for j in s.scalars(q)]
+
+
+def _require_printer(ctx: StoreContext) -> None:
+    if ctx.config.printer.kind == "none":
+        raise Conflict("no_printer", "no receipt printer is configured on this store server")
+
+
+def _job(session: Session, job_id: str) -> PrintJob:
+    job = session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound("unknown_print_job", f"print job {job_id} not found")
+    return job
+
+
+def reprint(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None,
+            reason: str | None = None) -> dict[str, Any]:
+    """A waiting or failed job: try again now. A printed or cancelled one: print a copy (SALINAN / COPY)."""
+    _require_printer(ctx)
+    with ctx.db.sessions() as s:
+        if _job(s, job_id).kind == "drawer":
+            raise Conflict("not_a_receipt", "a drawer kick cannot be reprinted; use open drawer")
+    approver = auth.manager_approval(ctx, actor, approval, "a reprint")
+    with ctx.db.unit_of_work() as s:
+        job = _job(s, job_id)
+        if job.state == "printing":
+            raise Conflict("printing_now", "this receipt is being printed right now")
+        if job.state in ("queued", "failed"):
+            job.state, job.next_attempt_at = "queued", ctx.clock()
+            out, action = job, "print_retry"
+        else:
+            copy = receipt_model.to_dict(receipt_model.from_dict(json.loads(job.payload)).as_copy())
+            out = add_job(s, ctx, "reprint", actor.till_id, copy, ref_id=job.ref_id, number=job.number)
+            action = "print_reprint"
+        audit(s, ctx, action, till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
+              ref_id=out.id, detail={"number": job.number, "job": job.id, "reason": reason})
+        result = job_json(out)
+    _wake(ctx)
+    return result
+
+
+def reprint_receipt(ctx: StoreContext, actor: Actor, number: str, approval: dict[str, str] | None,
+                    reason: str | None = None) -> dict[str, Any]:
+    """A copy (SALINAN / COPY) of any receipt by its number."""
+    _require_printer(ctx)
+    receipts.get_receipt(ctx, number)  # unknown -> 404 before anyone types a PIN
+    approver = auth.manager_approval(ctx, actor, approval, "a reprint")
+    with ctx.db.unit_of_work() as s:
+        model = receipts.receipt_in(s, ctx, number).as_copy()
+        job = add_job(s, ctx, "reprint", actor.till_id, receipt_model.to_dict(model), number=number)
+        audit(s, ctx, "print_reprint", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
+              ref_id=job.id, detail={"number": number, "reason": reason})
+        result = job_json(job)
+    _wake(ctx)
+    return result
+
+
+def cancel(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None,
+           reason: str | None = None) -> dict[str, Any]:
+    """Drop a waiting or failed job (the shopper has left, say); the sale itself is untouched."""
+    with ctx.db.sessions() as s:
+        _job(s, job_id)
+    approver = auth.manager_approval(ctx, actor, approval, "cancelling a print job")
+    with ctx.db.unit_of_work() as s:
+        job = _job(s, job_id)
+        if job.state not in ("queued", "failed"):
+            raise Conflict(f"job_{job.state}", f"this print job is {job.state}; only waiting or failed jobs can be "
+                                               "cancelled")
+        job.state = "cancelled"
+        audit(s, ctx, "print_cancel", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
+              ref_id=job.id, detail={"number": job.number, "reason": reason})
+        result = job_json(job)
+    _wake(ctx)
+    return result
+
+
+def open_drawer(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None, reason: str) -> dict[str, Any]:
+    """The manager's "open drawer": a kick pulse through the printer, with the reason in the audit log."""
+    _require_printer(ctx)
+    if not reason or not reason.strip():
+        raise DomainError("reason_required", "say why the drawer is opened")
+    approver = auth.manager_approval(ctx, actor, approval, "opening the cash drawer")
+    with ctx.db.unit_of_work() as s:
+        job = add_job(s, ctx, "drawer", actor.till_id, {"reason": reason.strip()})
+        audit(s, ctx, "drawer_open", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
+              ref_id=job.id, detail={"reason": reason.strip()})
+        result = job_json(job)
+    _wake(ctx)
+    return result
+
+
+def _problem(job: PrintJob | None) -> str | None:
+    if job is None or not job.attempts or not job.last_error:
+        return None
+    code = job.last_error.split(":", 1)[0]
+    return code if code in PROBLEMS else "error"
+
+
+def printer_status(ctx: StoreContext) -> dict[str, Any]:
+    """What the till's badge shows: ok / warn / error, in both languages, and how many receipts wait."""
+    q = queue_of(ctx)
+    with ctx.db.sessions() as s:
+        waiting = s.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.state.in_(WAITING))) or 0
+        failed = s.scalar(select(func.count()).select_from(PrintJob)
+                          .where(PrintJob.state == "failed", PrintJob.kind != "drawer")) or 0
+        head = s.scalar(select(PrintJob).where(PrintJob.state.in_(WAITING)).order_by(PrintJob.seq).limit(1))
+        code = _problem(head)
+    if ctx.config.printer.kind == "none":
+        level, text, text_en = "ok", "Printer: tidak dipakai", "Printer: none configured"
+    elif code:
+        id_, en = PROBLEMS[code]
+        level = "error"
+        text = f"Printer: {id_} - {waiting} struk menunggu"
+        text_en = f"Printer: {en} - {waiting} receipt{'s' if waiting != 1 else ''} waiting"
+    elif failed:
+        level = "warn"
+        text = f"Printer: {failed} struk gagal dicetak - cek antrean cetak"
+        text_en = f"Printer: {failed} receipt{'s' if failed != 1 else ''} failed - check the print queue"
+    elif q is not None and q.paper_low:
+        level, text, text_en = "warn", "Printer: kertas hampir habis", "Printer: paper running low"
+    else:
+        level, text, text_en = "ok", "Printer: siap", "Printer: ready"
+    return {"level": level, "text": text, "text_en": text_en, "waiting": waiting, "code": code}

@@ -1,0 +1,148 @@
+"""Receipts of completed sales and refunds, and the signed URL of the digital receipt (the QR code)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
+from pos.domain.errors import NotFound
+from pos.domain.pricing import taxes_by_group
+from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
+
+from .context import StoreContext
+from .sale_views import lines_of, sale_json, tenders_of
+
+SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
+
+
+def signature(ctx: StoreContext, number: str) -> str:
+    """HMAC of store id and receipt number under server.secret_key, so one shop's key never opens another's."""
+    msg = f"receipt:{ctx.store_id}:{number}".encode()
+    mac = hmac.new(ctx.config.server.secret_key.encode(), msg, hashlib.sha256).digest()[:SIG_BYTES]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def signature_ok(ctx: StoreContext, number: str, sig: str) -> bool:
+    return hmac.compare_digest(signature(ctx, number).encode(), sig.encode())
+
+
+def digital_path(ctx: StoreContext, number: str) -> str:
+    return f"/r/{number}/{signature(ctx, number)}"
+
+
+def base_url(ctx: StoreContext) -> str:
+    srv = ctx.config.server
+    return srv.public_url.rstrip("/") if srv.public_url else f"http://{srv.host}:{srv.port}"
+
+
+def digital_url(ctx: StoreContext, number: str) -> str:
+    """Where the QR code points: the store server until the central store hosts receipts."""
+    return base_url(ctx) + digital_path(ctx, number)
+
+
+def local_time(ctx: StoreContext, value: datetime | str | None) -> datetime:
+    """Stored times are naive UTC; receipts show the store's local time."""
+    if value is None:
+        value = ctx.clock()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    try:
+        zone = ZoneInfo(getattr(ctx.config.store, "timezone", "Asia/Jakarta"))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Jakarta")
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(zone).replace(tzinfo=None)
+
+
+def _common(ctx: StoreContext) -> dict[str, Any]:
+    st, pr = ctx.config.store, ctx.config.printer
+    return {"store_name": st.name, "store_address": st.address, "npwp": st.npwp, "footer": pr.footer,
+            "currency": ctx.currency}
+
+
+def _qr(ctx: StoreContext, number: str) -> str | None:
+    return digital_url(ctx, number) if ctx.config.printer.qr else None
+
+
+def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
+    """A completed sale's receipt from its view (services.sale_views.sale_json plus number)."""
+    return Receipt(
+        kind="sale", number=view["number"], issued_at=local_time(ctx, view.get("completed_at")),
+        till_id=view["till_id"], cashier=cashier,
+        lines=tuple(ReceiptLine(l["name"], l["qty"], l["unit_price"], l["gross"], l["discount"], l["net"])
+                    for l in view["lines"]),
+        subtotal=view["subtotal"], discount=view["discount"],
+        taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
+        rounding=view["rounding"], total=view["due"],
+        tenders=tuple(ReceiptTender(t["type"], t["amount"], t.get("reference")) for t in view["tenders"]),
+        change=view["change"], qr_url=_qr(ctx, view["number"]), **_common(ctx),
+    )
+
+
+def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
+    """A refund's receipt from its view (services.refunds.refund's result)."""
+    lines = tuple(ReceiptLine(l["name"], l["qty"], l["unit_price"], l["qty"] * l["unit_price"],
+                              l["qty"] * l["unit_price"] - l["amount"], l["amount"]) for l in view["lines"])
+    return Receipt(
+        kind="refund", number=view["number"], issued_at=local_time(ctx, view.get("created_at")),
+        till_id=view["till_id"], cashier=cashier, lines=lines,
+        subtotal=sum(l.gross for l in lines), discount=sum(l.discount for l in lines),
+        taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
+        total=view["amount"], tenders=(ReceiptTender(view["tender_type"], view["amount"]),),
+        original_number=view["sale_number"], reason=view.get("reason"), qr_url=_qr(ctx, view["number"]),
+        **_common(ctx),
+    )
+
+
+def staff_name(session: Session, staff_id: str | None) -> str:
+    staff = session.get(Staff, staff_id) if staff_id else None
+    return staff.name if staff else (staff_id or "-")
+
+
+def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
+    """A stored refund in the shape services.refunds.refund returns (taxes recomputed per group, as then)."""
+    pairs = session.execute(
+        select(RefundLine, SaleLine).join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .where(RefundLine.refund_id == row.id).order_by(SaleLine.position)
+    ).all()
+    sale = session.get(Sale, row.sale_id)
+    taxes = taxes_by_group([(sl.tax_group, sl.tax_rate_bp, rl.amount) for rl, sl in pairs])
+    return {
+        "number": row.number, "till_id": row.till_id, "created_at": row.created_at.isoformat(),
+        "sale_number": sale.number if sale else None, "tender_type": row.tender_type, "amount": row.amount,
+        "reason": row.reason,
+        "lines": [{"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount}
+                  for rl, sl in pairs],
+        "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "base": t.base, "tax": t.tax} for t in taxes],
+    }
+
+
+def receipt_in(session: Session, ctx: StoreContext, number: str) -> Receipt:
+    """The receipt with this number (a completed sale or a refund); NotFound otherwise."""
+    sale = session.scalar(select(Sale).where(Sale.number == number, Sale.state == "completed"))
+    if sale is not None:
+        view = sale_json(ctx, sale, lines_of(session, sale.id), tenders_of(session, sale.id))
+        return sale_receipt(ctx, view, staff_name(session, sale.staff_id))
+    row = session.scalar(select(Refund).where(Refund.number == number))
+    if row is not None:
+        return refund_receipt(ctx, _refund_view(session, row), staff_name(session, row.staff_id))
+    raise NotFound("unknown_receipt", f"receipt {number} not found")
+
+
+def get_receipt(ctx: StoreContext, number: str) -> Receipt:
+    with ctx.db.sessions() as s:
+        return receipt_in(s, ctx, number)
+
+
+def get_signed_receipt(ctx: StoreContext, number: str, sig: str) -> Receipt:
+    """The digital receipt behind a QR code; a wrong signature is NotFound, exactly like an unknown number."""
+    if not signature_ok(ctx, number, sig):
+        raise NotFound("unknown_receipt", "receipt not found")
+    return get_receipt(ctx, number)

@@ -1,0 +1,21 @@
+"""The manager screens at /manager: stock, counts, reports, sync health and the audit log (managers only)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, url_for
+
+from . import access, admin_views, count_views, report_views, stock_views
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("manager", __name__, url_prefix="/manager")
+    access.register(bp)
+
+    @bp.get("/")
+    def home():  # type: ignore[no-untyped-def]
+        return redirect(url_for("manager.stock"))
+
+    stock_views.register(bp)
+    count_views.register(bp)
+    report_views.register(bp)
+    admin_views.register(bp)
+    return bp

@@ -1,0 +1,151 @@
+"""Manager sign-in (signed cookie session), CSRF on every form, language, and what every page template gets."""
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms import ValidationError
+
+from pos.domain.errors import DomainError
+from pos.services import manager_access
+from pos.services.auth import Actor
+
+from ..api.common import ctx
+from . import fmt
+from .texts import LOCALES, error_text, text
+
+SESSION_KEY = "manager"
+OPEN_ENDPOINTS = {"manager.sign_in", "manager.sign_in_post"}
+
+
+def me() -> Actor:
+    return g.manager  # type: ignore[no-any-return]
+
+
+def t(key: str, **values: Any) -> str:
+    return text(g.get("lang", "id"), key, **values)
+
+
+def err(e: DomainError) -> str:
+    return error_text(g.get("lang", "id"), e)
+
+
+def _locale() -> str:
+    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
+    return wanted if wanted in LOCALES else "id"
+
+
+def page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
+    return render_template(f"pos/manager/{template}", **values), status
+
+
+def refused(status: int, message: str) -> tuple[str, int]:
+    return page("refused.html", status, message=message)
+
+
+def _before() -> Any:
+    g.lang = _locale()
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (ValidationError, CSRFError):
+            return refused(400, t("err.csrf"))
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint == "static":
+        return None
+    who = session.get(SESSION_KEY)
+    hours = ctx().config.security.token_hours
+    if not who or time.time() - who.get("at", 0) > hours * 3600:
+        session.pop(SESSION_KEY, None)
+        if request.method == "GET":
+            return redirect(url_for("manager.sign_in", next=request.full_path.rstrip("?")))
+        return refused(401, t("err.signed_out"))
+    try:
+        g.manager = manager_access.current_manager(ctx(), who["staff_id"])
+    except DomainError as e:
+        session.pop(SESSION_KEY, None)
+        return refused(e.status, err(e))
+    return None
+
+
+def _after(resp: Response) -> Response:
+    if request.args.get("lang") in LOCALES:
+        resp.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
+    resp.headers.setdefault("Cache-Control", "no-store")  # stock figures are never stale on Back
+    return resp
+
+
+def _context() -> dict[str, Any]:
+    c = ctx()
+    return {"_": t, "lang": g.get("lang", "id"), "store": c.config.store, "manager": g.get("manager"),
+            "csrf_token": generate_csrf, "money": fmt.money, "qty": fmt.qty, "pct": fmt.pct, "when": fmt.when,
+            "duration": fmt.duration, "cell": fmt.cell, "NUMERIC": fmt.NUMERIC, "lang_url": _lang_url,
+            "tr": _tr, "NAV": NAV, "section": _section(request.path)}
+
+
+# The sections in the top bar, and the path prefixes that belong to each (longest prefix wins).
+NAV = [("manager.stock", "nav.stock"), ("manager.receive", "nav.receive"), ("manager.adjust", "nav.adjust"),
+       ("manager.counts", "nav.counts"), ("manager.low", "nav.low"), ("manager.report", "nav.reports"),
+       ("manager.sync", "nav.sync"), ("manager.audit", "nav.audit")]
+_PREFIXES = {"/manager/stock": "nav.stock", "/manager/stock/receive": "nav.receive", "/manager/stock/adjust":
+             "nav.adjust", "/manager/counts": "nav.counts", "/manager/stock/low": "nav.low",
+             "/manager/reports": "nav.reports", "/manager/sync": "nav.sync", "/manager/audit": "nav.audit"}
+
+
+def _section(path: str) -> str:
+    best = max((p for p in _PREFIXES if path == p or path.startswith(p + "/") or path.startswith(p + ".")),
+               key=len, default="")
+    return _PREFIXES.get(best, "")
+
+
+def _tr(prefix: str, value: object) -> str:
+    """A coded value (movement kind, tender, audit action) in words, or the code itself if it has none."""
+    key = f"{prefix}.{value}"
+    said = t(key)
+    return str(value) if said == key else said
+
+
+def _lang_url(lang: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = lang
+    return url_for(request.endpoint or "manager.home", **(request.view_args or {}), **args)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the manager screens: a sign-in link cannot send the manager elsewhere."""
+    if target and target.startswith("/manager") and not urlparse(target).netloc:
+        return target
+    return url_for("manager.home")
+
+
+def register(bp: Blueprint) -> None:
+    bp.before_request(_before)
+    bp.after_request(_after)
+    bp.context_processor(_context)
+    # Any refusal a view did not handle itself still reaches the manager as a page, never as JSON or a 500.
+    bp.register_error_handler(DomainError, lambda e: refused(e.status, err(e)))
+
+    @bp.get("/sign-in")
+    def sign_in():  # type: ignore[no-untyped-def]
+        if session.get(SESSION_KEY):
+            return redirect(_safe_next(request.args.get("next")))
+        return page("sign_in.html", next=request.args.get("next", ""), staff_code="")
+
+    @bp.post("/sign-in")
+    def sign_in_post():  # type: ignore[no-untyped-def]
+        code = request.form.get("staff_code", "")
+        try:
+            who = manager_access.sign_in_manager(ctx(), code, request.form.get("pin", ""))
+        except DomainError as e:
+            return page("sign_in.html", e.status, error=err(e), next=request.form.get("next", ""), staff_code=code)
+        session[SESSION_KEY] = {"staff_id": who.staff_id, "at": int(time.time())}
+        flash(t("signin.welcome", name=who.name), "ok")
+        return redirect(_safe_next(request.form.get("next")))
+
+    @bp.post("/sign-out")
+    def sign_out():  # type: ignore[no-untyped-def]
+        session.pop(SESSION_KEY, None)
+        flash(t("signin.signed_out"), "ok")
+        return redirect(url_for("manager.sign_in"))

@@ -1,0 +1,94 @@
+"""Sync health (outbox, agent, dead letters, reconciliation) and the audit log, each table with CSV."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+
+from pos.domain.errors import DomainError
+from pos.services import audit_log, sync_health
+from pos.services.reports import to_local
+
+from ..api.common import ctx
+from .access import err, me, page, t
+from .report_views import parse_date
+from .tables import Table
+
+SYNC_COLUMNS = {
+    "outbox": [("type", "text"), ("count", "int"), ("oldest", "datetime")],
+    "dead_letters": [("failed_at", "datetime"), ("type", "text"), ("store_seq", "int"), ("code", "text"),
+                     ("reason", "text"), ("asked", "asked"), ("event_id", "text")],
+    "reconciliation": [("raised_at", "datetime"), ("kind", "text"), ("sku", "text"), ("ref_id", "text"),
+                       ("message", "text")],
+    "below_zero": [("sku", "text"), ("name", "text"), ("on_hand", "int")],
+}
+
+
+def _local(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    return [{**r, **{k: to_local(ctx(), r[k]) if r.get(k) else None for k in keys}} for r in rows]
+
+
+def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
+    health = sync_health.sync_health(ctx())
+    rows = {"outbox": _local(health["outbox"]["by_type"], "oldest"),
+            "dead_letters": _local(health["dead_letters"], "failed_at"),
+            "reconciliation": _local(health["reconciliation"], "raised_at"),
+            "below_zero": health["below_zero"]}
+    tables = {name: Table(f"sync-{name}", SYNC_COLUMNS[name], rows[name], url_for("manager.sync_csv", name=name),
+                          {"sku": "manager.item"}) for name in SYNC_COLUMNS}
+    for key in ("oldest_unsent_at", "last_acked_at"):
+        if health["outbox"][key]:
+            health["outbox"][key] = to_local(ctx(), health["outbox"][key])
+    for key in ("last_success_at", "last_error_at", "last_attempt_at"):
+        if health["agent"] and health["agent"].get(key):
+            health["agent"][key] = to_local(ctx(), health["agent"][key])
+    return health, tables
+
+
+def audit_table() -> tuple[dict[str, Any], Table]:
+    a = request.args
+    data = audit_log.audit_log(ctx(), action=a.get("action", ""), start=parse_date(a.get("from")),
+                               end=parse_date(a.get("to")), staff=a.get("staff", ""),
+                               approved_only=bool(a.get("approved")))
+    args = {k: v for k, v in a.items() if k in ("action", "from", "to", "staff", "approved") and v}
+    args.setdefault("from", data["start"].isoformat())
+    args.setdefault("to", data["end"].isoformat())
+    return data, Table("audit-log", audit_log.COLUMNS, data["rows"], url_for("manager.audit_csv", **args))
+
+
+def register(bp: Blueprint) -> None:
+    def sync_page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+        health, tables = sync_tables()
+        return page("sync.html", status, health=health, tables=tables, **extra)
+
+    @bp.get("/sync")
+    def sync():  # type: ignore[no-untyped-def]
+        return sync_page()
+
+    @bp.get("/sync/<name>.csv")
+    def sync_csv(name: str):  # type: ignore[no-untyped-def]
+        if name not in SYNC_COLUMNS:
+            abort(404)
+        return sync_tables()[1][name].csv()
+
+    @bp.post("/sync/dead-letters/<event_id>")
+    def dead_letter(event_id: str):  # type: ignore[no-untyped-def]
+        action = request.form.get("action", "")
+        try:
+            sync_health.act_on_dead_letter(ctx(), me(), event_id, action, request.form.get("note", ""))
+        except DomainError as e:
+            return sync_page(e.status, error=err(e))
+        flash(t(f"sync.dead_{action}_done", event=event_id[:8]), "ok")
+        return redirect(url_for("manager.sync"))
+
+    @bp.get("/audit")
+    def audit():  # type: ignore[no-untyped-def]
+        try:
+            data, table = audit_table()
+        except DomainError as e:
+            return page("audit.html", e.status, data=None, table=None, error=err(e), args=request.args)
+        return page("audit.html", data=data, table=table, args=request.args)
+
+    @bp.get("/audit.csv")
+    def audit_csv():  # type: ignore[no-untyped-def]
+        return audit_table()[1].csv()

@@ -1,0 +1,69 @@
+"""Template filters: Rupiah, quantities with thousands dots, local dates, signed variances, durations."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import g
+
+from pos.domain.money import format_money
+
+from ..api.common import ctx
+
+
+def money(amount: int | None) -> str:
+    return "" if amount is None else format_money(int(amount), ctx().currency)
+
+
+def qty(value: int | None, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    text = f"{abs(int(value)):,}".replace(",", ctx().config.currency.thousands)
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    return sign + text
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.1f}"
+    return (text.replace(".", ",") if getattr(g, "lang", "id") == "id" else text) + "%"
+
+
+def when(value: datetime | date | None, with_time: bool = True) -> str:
+    """23/11/2026 14:05 (values are already the store's local time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+def duration(seconds: int | None) -> str:
+    if not seconds:
+        return "0 m"
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    show_minutes = minutes or not (days or hours)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} m" if show_minutes else ""]
+    return " ".join(p for p in parts if p)
+
+
+def cell(value: Any, kind: str) -> str:
+    """One table cell as text, by the column's kind."""
+    if kind == "money":
+        return money(value)
+    if kind in ("int", "signed"):
+        return qty(value, signed=kind == "signed")
+    if kind == "pct":
+        return pct(value)
+    if kind in ("datetime", "date"):
+        return when(value, with_time=kind == "datetime")
+    if kind == "hour":
+        return f"{int(value):02d}:00"
+    return "" if value is None else str(value)
+
+
+NUMERIC = {"money", "int", "signed", "pct", "hour"}
+

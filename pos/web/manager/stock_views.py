@@ -1,0 +1,177 @@
+"""Stock pages: the stock list, one product's ledger and level, low stock, receiving and adjustments."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+
+from pos.domain.errors import DomainError
+from pos.services import stock_admin, stock_queries
+from pos.services.reports import to_local
+
+from ..api.common import ctx
+from .access import err, me, page, t
+from .tables import Table
+
+
+def parse_int(raw: str | None, default: int | None = None, code: str = "bad_quantity") -> int | None:
+    """A whole number typed by a person ("1.000" with Indonesian thousands dots is 1000), or `default` if blank."""
+    text = (raw or "").strip().replace(".", "").replace(" ", "")
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise DomainError(code, f"{raw!r} is not a whole number", value=raw) from None
+
+
+def category_names() -> dict[str, str]:
+    """Category code -> name in the page's language."""
+    lang = g.get("lang", "id")
+    return {c["code"]: (c["name_en"] or c["name"]) if lang == "en" else c["name"]
+            for c in stock_queries.categories(ctx())}
+
+
+def stock_table(q: str, category: str, only_low: bool) -> tuple[Table, dict[str, Any]]:
+    data = stock_queries.stock_list(ctx(), q=q, category=category, only_low=only_low)
+    columns = [("sku", "text"), ("barcode", "text"), ("name", "text"), ("category", "text"), ("price", "money"),
+               ("on_hand", "int"), ("min_qty", "int"), ("unsynced", "signed")]
+    for loc in data["locations"]:
+        columns.append((f"at:{loc['location']}", "int"))
+    names = category_names()
+    rows = [{**r, "category": names.get(r["category"], r["category"]), "unsynced": r["unsynced"] or None,
+             **{f"at:{loc}": n for loc, n in r["remote"].items()}} for r in data["rows"]]
+    args = {"q": q, "category": category, **({"low": "1"} if only_low else {})}
+    return Table("stock", columns, rows, url_for("manager.stock_csv", **args), {"sku": "manager.item"}), data
+
+
+def low_table() -> Table:
+    rows = [{**r, "unsynced": r["unsynced"] or None, "remote_total": r["remote_total"] or None}
+            for r in stock_queries.low_stock(ctx())]
+    columns = [("sku", "text"), ("name", "text"), ("on_hand", "int"), ("min_qty", "int"), ("shortfall", "int"),
+               ("unsynced", "signed"), ("remote_total", "int")]
+    return Table("low-stock", columns, rows, url_for("manager.low_csv"), {"sku": "manager.item"})
+
+
+def ledger_table(item: dict[str, Any]) -> Table:
+    for m in item["movements"]:
+        if m["kind"] == "adjustment" and m["reason"] in stock_admin.REASONS:
+            m["reason"] = t(f"reason.{m['reason']}")
+    columns = [("at", "datetime"), ("kind", "kind"), ("reason", "text"), ("qty", "signed"), ("balance", "int"),
+               ("staff", "text")]
+    return Table(f"ledger-{item['sku']}", columns, item["movements"],
+                 url_for("manager.item_csv", code=item["sku"]))
+
+
+def receipts_table(ref: str) -> Table:
+    columns = [("at", "datetime"), ("sku", "text"), ("name", "text"), ("qty", "int")]
+    return Table("received", columns, stock_queries.receipts_for(ctx(), ref),
+                 url_for("manager.receive_csv", ref=ref), {"sku": "manager.item"})
+
+
+def _local_rows(rows: list[dict[str, Any]], key: str = "at") -> list[dict[str, Any]]:
+    return [{**r, key: to_local(ctx(), r[key])} for r in rows]
+
+
+def register(bp: Blueprint) -> None:
+    @bp.get("/stock")
+    def stock():  # type: ignore[no-untyped-def]
+        q, category, low = request.args.get("q", ""), request.args.get("category", ""), bool(request.args.get("low"))
+        table, data = stock_table(q, category, low)
+        return page("stock.html", table=table, data=data, q=q, category=category, low=low,
+                    categories=stock_queries.categories(ctx()))
+
+    @bp.get("/stock.csv")
+    def stock_csv():  # type: ignore[no-untyped-def]
+        return stock_table(request.args.get("q", ""), request.args.get("category", ""),
+                           bool(request.args.get("low")))[0].csv()
+
+    @bp.get("/stock/low")
+    def low():  # type: ignore[no-untyped-def]
+        return page("low.html", table=low_table(), below=stock_queries.below_zero(ctx()))
+
+    @bp.get("/stock/low.csv")
+    def low_csv():  # type: ignore[no-untyped-def]
+        return low_table().csv()
+
+    def item_page(code: str, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+        item = stock_queries.product_detail(ctx(), code)
+        item["movements"] = _local_rows(item["movements"])
+        return page("item.html", status, item=item, ledger=ledger_table(item), reasons=stock_admin.REASONS, **extra)
+
+    @bp.get("/stock/item/<code>")
+    def item(code: str):  # type: ignore[no-untyped-def]
+        try:
+            return item_page(code)
+        except DomainError as e:
+            flash(err(e), "error")
+            return redirect(url_for("manager.stock", q=code))
+
+    @bp.get("/stock/item/<code>/ledger.csv")
+    def item_csv(code: str):  # type: ignore[no-untyped-def]
+        item = stock_queries.product_detail(ctx(), code, limit=100_000)
+        item["movements"] = _local_rows(item["movements"])
+        return ledger_table(item).csv()
+
+    @bp.post("/stock/item/<code>/level")
+    def item_level(code: str):  # type: ignore[no-untyped-def]
+        try:
+            level = parse_int(request.form.get("min_qty"), code="bad_threshold")
+            done = stock_admin.set_threshold(ctx(), me(), code, level)
+        except DomainError as e:
+            return item_page(code, e.status, error=err(e))
+        flash(t("item.level_saved", name=done["name"], level=t("item.no_level") if level is None else level), "ok")
+        return redirect(url_for("manager.item", code=done["sku"]))
+
+    def receive_page(ref: str, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+        table = receipts_table(ref)
+        table.rows = _local_rows(table.rows)
+        return page("receive.html", status, ref=ref, table=table, **extra)
+
+    @bp.get("/stock/receive")
+    def receive():  # type: ignore[no-untyped-def]
+        return receive_page(request.args.get("ref", "").strip())
+
+    @bp.get("/stock/receive.csv")
+    def receive_csv():  # type: ignore[no-untyped-def]
+        table = receipts_table(request.args.get("ref", "").strip())
+        table.rows = _local_rows(table.rows)
+        return table.csv()
+
+    @bp.post("/stock/receive")
+    def receive_post():  # type: ignore[no-untyped-def]
+        f = request.form
+        ref, code = f.get("supplier_ref", "").strip(), f.get("code", "").strip()
+        try:
+            qty = parse_int(f.get("qty"), default=1)
+            done = stock_admin.receive(ctx(), me(), ref, [(code, qty)])  # type: ignore[list-item]
+        except DomainError as e:
+            return receive_page(ref, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
+        line = done["lines"][0]
+        flash(t("receive.done", name=line["name"], qty=line["qty"], before=line["on_hand_before"],
+                after=line["on_hand_after"]), "ok")
+        return redirect(url_for("manager.receive", ref=ref))
+
+    @bp.get("/stock/adjust")
+    def adjust():  # type: ignore[no-untyped-def]
+        return page("adjust.html", reasons=stock_admin.REASONS, form={"code": request.args.get("code", "")})
+
+    @bp.post("/stock/adjust")
+    def adjust_post():  # type: ignore[no-untyped-def]
+        f = request.form
+        try:
+            qty = parse_int(f.get("qty"))
+            if qty is None:
+                raise DomainError("bad_quantity", "type how many", value="")
+            done = stock_admin.adjust(ctx(), me(), f.get("code", ""), qty, f.get("reason"), f.get("note"))
+        except DomainError as e:
+            back = f.get("back") == "item" and f.get("code")
+            if back:
+                return item_page(f["code"], e.status, error=err(e), adjust_form=f)
+            return page("adjust.html", e.status, reasons=stock_admin.REASONS, form=f, error=err(e))
+        line = done["lines"][0]
+        flash(t("adjust.done", name=line["name"], qty=line["qty"], reason=t(f"reason.{done['reason']}"),
+                before=line["on_hand_before"], after=line["on_hand_after"]), "ok")
+        if f.get("back") == "item":
+            return redirect(url_for("manager.item", code=line["sku"]))
+        return redirect(url_for("manager.adjust"))

@@ -1,0 +1,44 @@
+"""Receipt pages: /receipts/<number> for the till, and the shopper's digital receipt at the signed QR URL."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from pos.adapters.printing import qr_svg
+from pos.domain.errors import NotFound
+from pos.domain.receipt import LABELS, Receipt, layout
+from pos.services import receipts as receipt_service
+
+from .api.common import ctx
+from .i18n import LOCALES
+
+receipt_pages = Blueprint("receipts", __name__)
+
+
+def _locale() -> str:
+    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
+    return wanted if wanted in LOCALES else "id"
+
+
+def _render(receipt: Receipt, digital: bool):  # type: ignore[no-untyped-def]
+    c, loc = ctx(), _locale()
+    return render_template(
+        "pos/receipt.html", receipt=receipt, lines=layout(receipt, c.config.printer.columns, loc), lang=loc,
+        labels=LABELS[loc], digital=digital,
+        qr=qr_svg(receipt.qr_url) if receipt.qr_url and not digital else None,
+    )
+
+
+@receipt_pages.get("/receipts/<number>")
+def receipt_page(number: str):  # type: ignore[no-untyped-def]
+    try:
+        return _render(receipt_service.get_receipt(ctx(), number), digital=False)
+    except NotFound:
+        abort(404)
+
+
+@receipt_pages.get("/r/<number>/<sig>")
+def digital_receipt(number: str, sig: str):  # type: ignore[no-untyped-def]
+    try:
+        return _render(receipt_service.get_signed_receipt(ctx(), number, sig), digital=True)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,67 @@
+// The customer display of one till: read-only, live over Socket.IO. It joins the till's room and
+// shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives.
+import { applyTexts, boot, connectTill, escapeHtml, money, t } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const THANKS_MS = 45000; // the thank-you stays until the next item or this long, then the welcome
+let mode = "welcome";
+let thanksTimer = null;
+let thanksFor = null;
+
+function show(next) {
+  mode = next;
+  $("display").dataset.mode = next;
+  $("d-welcome").hidden = next !== "welcome";
+  $("d-sale").hidden = next !== "sale";
+  $("d-thanks").hidden = next !== "thanks";
+}
+
+function showSale(sale) {
+  clearTimeout(thanksTimer);
+  const lines = sale.lines;
+  $("d-lines").innerHTML = lines.map((l, i) => `<li class="${i === lines.length - 1 ? "newest" : ""}">
+    <span class="d-name">${escapeHtml(l.name)}</span>
+    <span class="d-qty">${l.qty} × ${escapeHtml(money(l.unit_price))}</span>
+    <span class="d-amount">${escapeHtml(money(l.net))}</span></li>`).join("");
+  const last = $("d-lines").lastElementChild;
+  if (last) last.scrollIntoView({ block: "end" });
+  const newest = lines[lines.length - 1];
+  $("d-last-name").textContent = newest.name;
+  $("d-last-price").textContent = newest.qty > 1 ? `${newest.qty} × ${money(newest.unit_price)}` : money(newest.unit_price);
+  $("d-count").textContent = t("display.items", { n: lines.reduce((n, l) => n + l.qty, 0) });
+  $("d-discount").hidden = !sale.discount;
+  $("d-discount").textContent = sale.discount ? `${t("display.discount")} ${money(sale.discount)}` : "";
+  $("d-total").textContent = money(sale.total);
+  show("sale");
+}
+
+function showThanks(sale) {
+  if (thanksFor === sale.id && mode === "thanks") return;
+  thanksFor = sale.id;
+  $("d-t-total").textContent = money(sale.total);
+  $("d-t-paid").textContent = money(sale.paid);
+  $("d-t-change").textContent = money(sale.change);
+  $("d-t-number").textContent = sale.number || "";
+  show("thanks");
+  clearTimeout(thanksTimer);
+  thanksTimer = setTimeout(() => show("welcome"), THANKS_MS);
+}
+
+function onSale(sale) {
+  if (!sale || !Array.isArray(sale.lines)) return;
+  if (sale.state === "completed") { showThanks(sale); return; }
+  if (sale.state === "open" && sale.lines.length) { showSale(sale); return; }
+  // An empty new sale keeps the thank-you on screen; a parked or voided sale clears the display.
+  if (mode !== "thanks") show("welcome");
+}
+
+function live(ok) {
+  const el = $("display-link");
+  el.dataset.live = ok ? "1" : "0";
+  const text = el.querySelector("[data-i18n]");
+  text.dataset.i18n = ok ? "display.live" : "display.offline";
+  text.textContent = t(text.dataset.i18n);
+}
+
+applyTexts();
+connectTill(boot.till_id, { sale: onSale, sale_completed: showThanks }, live);

@@ -1,0 +1,307 @@
+// The till: sign in, open the shift, then one sale screen driven by the keyboard and a scanner.
+// The scan field keeps focus; every request goes through one queue so fast scans stay in order.
+import { ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, setLang, t } from "./common.js";
+import * as D from "./till_dialogs.js";
+import { pay } from "./till_pay.js";
+import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
+import * as shift from "./till_shift.js";
+import { message, render as renderSale, showPaid } from "./till_view.js";
+
+const $ = (id) => document.getElementById(id);
+const TILL_KEY = "omnitoko.till";
+
+const params = new URLSearchParams(window.location.search);
+if (params.get("till")) localStorage.setItem(TILL_KEY, params.get("till"));
+
+const S = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  tillId: localStorage.getItem(TILL_KEY) || boot.store.default_till,
+  staff: null,
+  screen: null,
+  sale: null,        // the sale on screen (open, or the one just completed)
+  selected: null,    // selected line id
+  pendingQty: null,  // from "3*" typed before a scan
+  socket: null,
+  stack: [],         // open dialogs, top last
+};
+
+// ---- one request at a time, in order -------------------------------------------------------
+let queue = Promise.resolve();
+function run(task) {
+  const next = queue.then(task, task);
+  queue = next.catch(() => {});
+  return next;
+}
+
+async function call(method, path, body) {
+  try {
+    return await api(method, path, body, S.token);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "unauthenticated" && S.screen !== "signin") {
+      signedOut(errorText(err));
+    }
+    throw err;
+  }
+}
+
+function fail(err) {
+  message(errorText(err), "error");
+}
+
+// ---- screens -------------------------------------------------------------------------------
+function showScreen(name) {
+  S.screen = name;
+  for (const id of ["signin", "float", "sale"]) $(`screen-${id}`).hidden = id !== name;
+  const first = { signin: "signin-code", float: "float-amount", sale: "scan" }[name];
+  $(first).focus();
+}
+
+function labels() {
+  $("till-label").textContent = t("till.label", { till: S.staff ? S.staff.till_id : S.tillId });
+  $("cashier-label").textContent = S.staff ? `· ${t("sale.cashier", { name: S.staff.name })}` : "";
+}
+
+function signedOut(text) {
+  S.token = null;
+  S.staff = null;
+  S.sale = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  closeAll();
+  if (S.socket) { S.socket.disconnect(); S.socket = null; }
+  clearBadges(S);
+  labels();
+  $("signin-form").reset();
+  $("signin-msg").textContent = text || "";
+  showScreen("signin");
+}
+
+async function afterSignIn() {
+  labels();
+  connectSocket(S);
+  try {
+    await call("GET", "/shifts/current");
+  } catch (err) {
+    if (err.code === "no_open_shift") { showScreen("float"); return; }
+    throw err;
+  }
+  showScreen("sale");
+  await startSale();
+}
+
+async function startSale() {
+  const view = await call("POST", "/sales");
+  $("paid-panel").hidden = true;
+  setSale(view, { select: "last" });
+  return view;
+}
+
+async function ensureSale() {
+  if (!S.sale || S.sale.state !== "open") await startSale();
+  return S.sale;
+}
+
+// ---- the sale on screen --------------------------------------------------------------------
+function render() { renderSale(S); }
+
+function setSale(view, { select, fresh } = {}) {
+  S.sale = view;
+  S.fresh = Boolean(fresh);
+  const ids = view.lines.map((l) => l.id);
+  if (select === "last" || !ids.includes(S.selected)) S.selected = ids.length ? ids[ids.length - 1] : null;
+  else if (select) S.selected = select;
+  render();
+}
+
+// ---- actions the dialogs share -------------------------------------------------------------
+function selectedLine() {
+  return S.sale ? S.sale.lines.find((l) => l.id === S.selected) || null : null;
+}
+
+function addItem(item, qty) {
+  return run(async () => {
+    try {
+      const sale = await ensureSale();
+      const view = await call("POST", `/sales/${sale.id}/lines`, { ...item, qty });
+      setSale(view, { select: "last", fresh: true });
+      message("");
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+async function complete() {
+  let view;
+  try {
+    view = await call("POST", `/sales/${S.sale.id}/complete`);
+  } catch (err) {
+    if (err.code !== "already_completed" || !err.detail.number) throw err;
+    view = await call("GET", `/sales/${encodeURIComponent(err.detail.number)}`);
+  }
+  closeAll();
+  setSale(view);
+  showPaid(view);
+  message("");
+  return view;
+}
+
+function scanEntered(raw) {
+  let text = raw.trim();
+  let qty = null;
+  const m = text.match(/^(\d{1,4})\s*\*\s*(.*)$/);
+  if (m) {
+    qty = Number(m[1]);
+    text = m[2].trim();
+    if (!text) { S.pendingQty = qty; render(); return; }
+  }
+  qty = qty || S.pendingQty || 1;
+  S.pendingQty = null;
+  render();
+  if (/^\d+$/.test(text)) addItem({ barcode: text }, qty);
+  else openDialog(D.search(app, { query: text, qty }));  // a typed name: search it
+}
+
+// ---- dialogs: a stack; Esc goes back one step ----------------------------------------------
+function showTop() {
+  const top = S.stack[S.stack.length - 1];
+  $("modal").hidden = !top;
+  if (!top) { if (S.screen === "sale") $("scan").focus(); return; }
+  const el = $("dialog");
+  el.className = `dialog dialog-${top.name}`;
+  el.innerHTML = top.html();
+  top.mount(el);
+}
+
+function openDialog(d) { S.stack.push(d); showTop(); }
+function closeDialog() { S.stack.pop(); showTop(); }
+function closeAll() { S.stack.length = 0; showTop(); }
+function refreshDialog() { if (S.stack.length) showTop(); }
+
+const app = {
+  S, call, run, message, fail, setSale, render, ensureSale, startSale, complete, addItem, selectedLine,
+  openDialog, closeDialog, closeAll, refreshDialog, showScreen, afterSignIn, signOut: () => signOutNow(),
+};
+wireForms(app);
+
+async function signOutNow() {
+  try { await call("DELETE", "/session"); } catch (e) { /* the token ends anyway */ }
+  signedOut("");
+}
+
+// ---- keyboard ------------------------------------------------------------------------------
+const FKEYS = { F2: "search", F4: "qty", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay" };
+
+function action(name) {
+  if (S.screen !== "sale" || S.stack.length) return;
+  const paidShown = !$("paid-panel").hidden;
+  const line = selectedLine();
+  const needsLine = () => { if (!line || paidShown) { message(t("err.no_line"), "error"); return false; } return true; };
+  switch (name) {
+    case "search": openDialog(D.search(app, { query: "", qty: S.pendingQty || 1 })); break;
+    case "qty": {
+      if (!needsLine()) break;
+      const typed = $("scan").value.trim();
+      if (/^\d{1,4}$/.test(typed)) { $("scan").value = ""; D.setQty(app, line, Number(typed)); } else openDialog(D.qty(app, line));
+      break;
+    }
+    case "discount":
+      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
+      openDialog(D.discount(app, line));
+      break;
+    case "menu": openDialog(shift.menu(app)); break;
+    case "park": openDialog(shift.park(app)); break;
+    case "remove": if (needsLine()) D.removeLine(app, line); break;
+    case "pay":
+      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
+      openDialog(pay(app));
+      break;
+    default: break;
+  }
+}
+
+function moveSelection(step) {
+  if (!S.sale || !S.sale.lines.length) return;
+  const ids = S.sale.lines.map((l) => l.id);
+  const i = Math.max(0, Math.min(ids.length - 1, ids.indexOf(S.selected) + step));
+  S.selected = ids[i];
+  S.fresh = false;
+  render();
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key in FKEYS || e.key === "F1" || e.key === "F3" || e.key === "F10") e.preventDefault();
+  const top = S.stack[S.stack.length - 1];
+  if (top) {
+    if (top.key && top.key(e)) return;
+    if (e.key === "Escape") { e.preventDefault(); if (!top.busy) closeDialog(); }
+    return;
+  }
+  if (S.screen !== "sale") return;
+  const scan = $("scan");
+  if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
+  if (e.key === "ArrowUp" || e.key === "ArrowDown") { e.preventDefault(); moveSelection(e.key === "ArrowUp" ? -1 : 1); return; }
+  if (e.key === "Escape") {
+    scan.value = ""; S.pendingQty = null; message(""); render();
+    if (!$("paid-panel").hidden) $("paid-panel").hidden = true;
+    return;
+  }
+  if (document.activeElement !== scan && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) scan.focus();
+  if (e.key === "Enter" && document.activeElement === scan) {
+    e.preventDefault();
+    const raw = scan.value;
+    scan.value = "";
+    if (raw.trim()) scanEntered(raw);
+  }
+});
+
+// The scan field gets focus back after every click elsewhere on the sale screen.
+document.addEventListener("focusout", () => {
+  setTimeout(() => {
+    if (S.screen === "sale" && !S.stack.length && (!document.activeElement || document.activeElement === document.body)) {
+      $("scan").focus();
+    }
+  }, 0);
+});
+document.addEventListener("click", (e) => {
+  const btn = e.target.closest("[data-action]");
+  if (btn) action(btn.dataset.action);
+  const row = e.target.closest("#lines tr[data-id]");
+  if (row) { S.selected = row.dataset.id; S.fresh = false; render(); }
+  if (S.screen === "sale" && !S.stack.length) $("scan").focus();
+});
+
+// A sale loaded by another part of the till page (a kiosk cart taken with F10) is shown in place.
+document.addEventListener("omnitoko:sale", (e) => {
+  const view = e.detail;
+  if (S.screen !== "sale" || !view || !Array.isArray(view.lines)) return;
+  e.preventDefault();
+  $("paid-panel").hidden = true;
+  setSale(view, { select: "last", fresh: true });
+});
+
+// ---- language, clock, start ----------------------------------------------------------------
+$("lang-toggle").addEventListener("click", async () => {
+  await setLang(otherLang());
+  labels();
+  render();
+  if (!$("paid-panel").hidden && S.sale) showPaid(S.sale);
+});
+
+function tick() { $("clock").textContent = dateTime(); }
+tick();
+setInterval(tick, 15000);
+
+async function start() {
+  applyTexts();
+  labels();
+  render();
+  if (!S.token) { showScreen("signin"); return; }
+  try {
+    const res = await call("GET", "/session");
+    S.staff = res.staff;
+    await afterSignIn();
+  } catch (err) {
+    if (S.screen !== "signin") signedOut(err.code === "unauthenticated" ? "" : errorText(err));
+  }
+}
+run(start);

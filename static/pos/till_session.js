@@ -1,0 +1,100 @@
+// Signing in (staff code + PIN), the opening float, and the badges at the top: the live link to the
+// store server, and printer / sync status that other parts of the store push over Socket.IO.
+import { api, connectTill, errorText, escapeHtml, money, parseAmount, t } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+export const TOKEN_KEY = "omnitoko.token";
+
+/** The sign-in and opening-float forms; `app` gives the till's state, request queue and screens. */
+export function wireForms(app) {
+  $("signin-code").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !$("signin-pin").value) { e.preventDefault(); $("signin-pin").focus(); }
+  });
+  $("signin-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const staff_code = $("signin-code").value.trim();
+    const pin = $("signin-pin").value;
+    if (!staff_code) { $("signin-code").focus(); return; }
+    if (!pin) { $("signin-pin").focus(); return; }
+    app.run(async () => {
+      try {
+        const res = await api("POST", "/session", { staff_code, pin, till_id: app.S.tillId });
+        app.S.token = res.token;
+        app.S.staff = res.staff;
+        sessionStorage.setItem(TOKEN_KEY, res.token);
+        $("signin-msg").textContent = "";
+        await app.afterSignIn();
+      } catch (err) {
+        $("signin-msg").textContent = errorText(err);
+        $("signin-pin").value = "";
+        $("signin-pin").focus();
+      }
+    });
+  });
+
+  $("float-amount").addEventListener("input", () => {
+    const v = parseAmount($("float-amount").value);
+    $("float-preview").textContent = v === null ? "" : money(v);
+  });
+  $("float-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const amount = parseAmount($("float-amount").value);
+    if (amount === null) { $("float-msg").textContent = t("err.bad_amount"); return; }
+    app.run(async () => {
+      try {
+        await app.call("POST", "/shifts", { opening_float: amount });
+        $("float-form").reset();
+        $("float-preview").textContent = "";
+        $("float-msg").textContent = "";
+        app.showScreen("sale");
+        await app.startSale();
+        app.message(t("shift.opened", { amount: money(amount) }), "ok");
+      } catch (err) {
+        if (err.code === "shift_open") { app.showScreen("sale"); await app.startSale(); return; }
+        $("float-msg").textContent = errorText(err);
+      }
+    });
+  });
+}
+
+// ---- badges: the live link, and printer / sync status pushed by other parts ----------------
+export function liveBadge(S, ok) {
+  const b = $("badge-live");
+  b.hidden = !S.staff;
+  b.dataset.level = ok ? "ok" : "error";
+  b.className = `badge badge-${ok ? "ok" : "error"}`;
+  const text = b.querySelector(".badge-text");
+  text.dataset.i18n = ok ? "status.live" : "status.offline";
+  text.textContent = t(text.dataset.i18n);
+}
+
+function statusBadge(S, kind, label) {
+  return (data) => {
+    if (!data || (data.till_id && S.staff && data.till_id !== S.staff.till_id)) return;
+    const level = ["ok", "warn", "error"].includes(data.level) ? data.level : "warn";
+    let b = document.querySelector(`#status-badges [data-badge="${kind}"]`);
+    if (!b) {
+      b = document.createElement("span");
+      b.dataset.badge = kind;
+      $("status-badges").appendChild(b);
+    }
+    b.className = `badge badge-${level}`;
+    b.dataset.level = level;
+    b.title = t(label);
+    b.innerHTML = `<span class="dot"></span><span>${escapeHtml(data.text || t(label))}</span>`;
+  };
+}
+
+export function connectSocket(S) {
+  if (S.socket || !S.staff) return;
+  liveBadge(S, false);
+  S.socket = connectTill(S.staff.till_id, {
+    printer_status: statusBadge(S, "printer_status", "status.printer"),
+    sync_status: statusBadge(S, "sync_status", "status.sync"),
+  }, (ok) => liveBadge(S, ok));
+}
+
+export function clearBadges(S) {
+  liveBadge(S, false);
+  for (const b of document.querySelectorAll("#status-badges [data-badge]")) b.remove();
+}

@@ -1,0 +1,174 @@
+// F8 park / resume and F7 shift menu: X report, closing the shift with counted cash (Z report), sign out.
+import { T, dateTime, escapeHtml, money, parseAmount, t, timeOnly } from "./common.js";
+import { letter, showError } from "./till_dialogs.js";
+
+// ---- F8: park this sale, or resume a parked one --------------------------------------------
+export function park(app) {
+  const d = { name: "park", items: null, index: 0 };
+  const canPark = () => app.S.sale && app.S.sale.state === "open" && app.S.sale.lines.length > 0;
+  d.html = () => `<h2>${T("park.title")}</h2>
+    ${canPark() ? `<button type="button" class="btn btn-block" data-park>${T("park.this")}</button>` : ""}
+    <ul class="pick-list" id="parked"></ul>
+    <div class="dialog-msg" role="alert"></div>
+    <div class="dialog-hint">${T("park.hint")}</div>`;
+  const draw = () => {
+    const ul = d.el.querySelector("#parked");
+    if (d.items === null) { ul.innerHTML = ""; return; }
+    ul.innerHTML = d.items.length ? d.items.map((s, i) => `<li class="${i === d.index ? "selected" : ""}" data-i="${i}">
+      <span class="pick-name">${escapeHtml(t("park.row", { time: timeOnly(s.created_at), items: s.items, till: s.till_id }))}</span>
+      <span class="pick-price num">${escapeHtml(money(s.total))}</span></li>`).join("")
+      : `<li class="empty">${T("park.none")}</li>`;
+  };
+  const doPark = () => app.run(async () => {
+    try {
+      await app.call("POST", `/sales/${app.S.sale.id}/park`);
+      app.closeAll();
+      // No new sale yet: the next scan starts one, so resuming later has no empty sale to void.
+      app.S.sale = null;
+      app.render();
+      app.message(t("park.done"), "ok");
+    } catch (err) { showError(d.el, err); }
+  });
+  const doResume = () => app.run(async () => {
+    const s = d.items && d.items[d.index];
+    if (!s) return;
+    try {
+      const view = await app.call("POST", `/sales/${s.id}/resume`);
+      app.closeAll();
+      document.getElementById("paid-panel").hidden = true;
+      app.setSale(view, { select: "last" });
+      app.message(t("park.resumed"), "ok");
+    } catch (err) { showError(d.el, err); }
+  });
+  d.mount = (el) => {
+    d.el = el;
+    el.tabIndex = -1;
+    el.focus();
+    draw();
+    el.addEventListener("click", (e) => {
+      if (e.target.closest("[data-park]")) doPark();
+      const li = e.target.closest("li[data-i]");
+      if (li) { d.index = Number(li.dataset.i); doResume(); }
+    });
+    if (d.items === null) {
+      app.call("GET", "/sales/parked").then((res) => { d.items = res.items; draw(); }, (err) => showError(el, err));
+    }
+  };
+  d.key = (e) => {
+    const k = letter(e);
+    if (k === "p" && canPark()) { e.preventDefault(); doPark(); return true; }
+    if ((e.key === "ArrowDown" || e.key === "ArrowUp") && d.items && d.items.length) {
+      e.preventDefault();
+      d.index = Math.max(0, Math.min(d.items.length - 1, d.index + (e.key === "ArrowDown" ? 1 : -1)));
+      draw();
+      return true;
+    }
+    if (e.key === "Enter") { e.preventDefault(); doResume(); return true; }
+    return false;
+  };
+  return d;
+}
+
+// ---- F7: shift menu: X report, close shift (Z), sign out -----------------------------------
+function reportRows(r) {
+  const row = (key, value, vars) => `<tr><th>${T(key, vars)}</th><td class="num">${escapeHtml(value)}</td></tr>`;
+  const tenders = Object.entries(r.tenders || {}).map(([k, v]) => `<tr class="sub"><th>${T(`tender.${k}`)}</th>
+    <td class="num">${escapeHtml(money(v))}</td></tr>`).join("");
+  return [
+    row("report.opened_at", dateTime(r.opened_at)),
+    row("report.sales_count", String(r.sales_count)),
+    row("report.sales_total", money(r.sales_total)),
+    row("report.discounts", money(r.discounts)),
+    row("report.tax", money(r.tax)),
+    r.rounding ? row("report.rounding", money(r.rounding)) : "",
+    `<tr><th colspan="2" class="group">${T("report.tenders")}</th></tr>${tenders}`,
+    row("report.refunds", money(r.refunds.total), { count: r.refunds.count }),
+    row("report.voided", String(r.voided_sales)),
+    row("report.opening_float", money(r.opening_float)),
+    row("report.expected_cash", money(r.expected_cash)),
+    r.kind === "Z" ? row("report.counted_cash", money(r.counted_cash)) : "",
+    r.kind === "Z" ? `<tr class="variance ${r.variance < 0 ? "neg" : ""}"><th>${T("report.variance")}</th>
+      <td class="num">${escapeHtml(money(r.variance))}</td></tr>` : "",
+  ].join("");
+}
+
+export function report(app, r) {
+  const d = { name: "report" };
+  const z = r.kind === "Z";
+  d.html = () => `<h2>${T(z ? "report.z" : "report.x")}</h2>
+    <div class="muted">${escapeHtml(r.till_id)} · ${escapeHtml(dateTime(r.closed_at || new Date()))}</div>
+    <table class="report">${reportRows(r)}</table>
+    <div class="dialog-hint">${T(z ? "shift.closed" : "report.close_hint")}</div>`;
+  d.mount = (el) => { el.tabIndex = -1; el.focus(); };
+  d.key = (e) => {
+    if (e.key !== "Enter" && e.key !== "Escape") return false;
+    e.preventDefault();
+    if (z) app.signOut(); else app.closeAll();
+    return true;
+  };
+  return d;
+}
+
+export function closeShift(app) {
+  const d = { name: "close-shift" };
+  d.html = () => `<h2>${T("shift.close_title")}</h2><p class="muted">${T("shift.close_hint")}</p>
+    <label class="field"><span>${T("shift.counted")}</span>
+      <input class="dialog-input big-input" id="counted" inputmode="numeric" maxlength="16" autocomplete="off"></label>
+    <div class="amount-preview" id="counted-preview"></div>
+    <div class="dialog-msg" role="alert"></div>`;
+  d.mount = (el) => {
+    d.el = el;
+    const i = el.querySelector("#counted");
+    i.focus();
+    i.addEventListener("input", () => {
+      const v = parseAmount(i.value);
+      el.querySelector("#counted-preview").textContent = v === null ? "" : money(v);
+    });
+  };
+  d.key = (e) => {
+    if (e.key !== "Enter") return false;
+    e.preventDefault();
+    const counted = parseAmount(d.el.querySelector("#counted").value);
+    if (counted === null) { showError(d.el, t("err.bad_amount")); return true; }
+    app.run(async () => {
+      try {
+        const z = await app.call("POST", "/shifts/current/close", { counted_cash: counted });
+        app.closeAll();
+        app.openDialog(report(app, z));
+      } catch (err) { showError(d.el, err); }
+    });
+    return true;
+  };
+  return d;
+}
+
+export function menu(app) {
+  const d = { name: "menu" };
+  d.html = () => `<h2>${T("menu.title")}</h2>
+    <button type="button" class="btn btn-block" data-k="x">${T("menu.x")}</button>
+    <button type="button" class="btn btn-block" data-k="z">${T("menu.close")}</button>
+    <button type="button" class="btn btn-block" data-k="k">${T("menu.signout")}</button>
+    <div class="dialog-msg" role="alert"></div>
+    <div class="dialog-hint">${T("menu.hint")}</div>`;
+  const pick = (k) => {
+    if (k === "x") {
+      app.run(async () => {
+        try { app.openDialog(report(app, await app.call("GET", "/reports/x"))); } catch (err) { showError(d.el, err); }
+      });
+    } else if (k === "z") app.openDialog(closeShift(app));
+    else if (k === "k") app.signOut();
+    return true;
+  };
+  d.mount = (el) => {
+    d.el = el;
+    el.tabIndex = -1;
+    el.focus();
+    el.addEventListener("click", (e) => { const b = e.target.closest("[data-k]"); if (b) pick(b.dataset.k); });
+  };
+  d.key = (e) => {
+    const k = letter(e);
+    if (["x", "z", "k"].includes(k)) { e.preventDefault(); return pick(k); }
+    return false;
+  };
+  return d;
+}

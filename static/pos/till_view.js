@@ -1,0 +1,96 @@
+// What the sale screen shows: the lines, the totals, the change after payment, and messages
+// (errors flash red and beep). Pure DOM writing from the state it is given; no requests.
+import { escapeHtml, money, t } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+
+// ---- messages, red flash and a beep on errors ----------------------------------------------
+let audio = null;
+function beep() {
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = "square";
+    osc.frequency.value = 220;
+    gain.gain.value = 0.08;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  } catch (e) { /* no sound device: the red flash is enough */ }
+}
+
+export function message(text, kind = "info") {
+  const el = $("message");
+  el.textContent = text || "";
+  el.className = `message ${text ? `msg-${kind}` : ""}`;
+  if (kind === "error") {
+    document.body.classList.remove("flash");
+    void document.body.offsetWidth; // restart the animation
+    document.body.classList.add("flash");
+    beep();
+  }
+}
+
+function lineHtml(S, line, index, newest) {
+  const cls = [line.id === S.selected ? "selected" : "", newest ? "newest" : ""].join(" ");
+  const disc = line.discount > 0
+    ? `<div class="line-disc">${escapeHtml(t("sale.discount"))} −${escapeHtml(money(line.discount))}</div>` : "";
+  const gross = line.discount > 0 ? `<div class="line-gross">${escapeHtml(money(line.gross))}</div>` : "";
+  return `<tr class="${cls}" data-id="${escapeHtml(line.id)}">
+    <td class="c-no">${index + 1}</td>
+    <td class="c-name"><div class="line-name">${escapeHtml(line.name)}</div>
+      <div class="line-meta">${escapeHtml(line.barcode || line.sku)}</div>${disc}</td>
+    <td class="c-qty num">${line.qty}</td>
+    <td class="c-price num">${escapeHtml(money(line.unit_price))}</td>
+    <td class="c-amount num">${gross}${escapeHtml(money(line.net))}</td></tr>`;
+}
+
+function showRow(id, value) {
+  $(`row-${id}`).hidden = !value;
+  $(id).textContent = money(value || 0);
+}
+
+export function render(S) {
+  const sale = S.sale;
+  const lines = sale ? sale.lines : [];
+  $("lines").innerHTML = lines.map((l, i) => lineHtml(S, l, i, S.fresh && i === lines.length - 1)).join("");
+  $("lines-empty").hidden = lines.length > 0;
+  const sel = $("lines").querySelector("tr.selected");
+  if (sel) sel.scrollIntoView({ block: "nearest" });
+  const count = lines.reduce((n, l) => n + l.qty, 0);
+  $("total").textContent = money(sale ? sale.total : 0);
+  $("item-count").textContent = t("sale.items", { n: count });
+  showRow("subtotal", sale && sale.discount ? sale.subtotal : 0);
+  showRow("discount", sale ? sale.discount : 0);
+  if (sale && sale.discount) {
+    const spec = sale.discount_spec;
+    const pct = spec && spec.kind === "percent" ? ` (${String(spec.value / 100).replace(".", ",")}%)` : "";
+    $("discount").textContent = `−${money(sale.discount)}${pct}`;
+  }
+  $("tax").textContent = money(sale ? sale.tax : 0);
+  showRow("rounding", sale ? sale.rounding : 0);
+  const paying = sale && sale.tenders.length > 0 && sale.state === "open";
+  showRow("paid", paying ? sale.paid : 0);
+  $("row-remaining").hidden = !paying;
+  $("remaining").textContent = money(sale ? sale.remaining : 0);
+  const newest = lines[lines.length - 1];
+  $("last-item").hidden = !newest;
+  if (newest) {
+    $("last-name").textContent = newest.name;
+    $("last-price").textContent = newest.qty > 1 ? `${newest.qty} × ${money(newest.unit_price)}` : money(newest.unit_price);
+  }
+  $("qty-chip").hidden = !S.pendingQty;
+  $("qty-chip").textContent = S.pendingQty ? t("sale.qty_next", { n: S.pendingQty }) : "";
+  document.body.dataset.saleState = sale ? sale.state : "none";
+}
+
+export function showPaid(view) {
+  $("paid-label").textContent = view.change > 0 ? t("paid.change") : t("paid.no_change");
+  $("paid-label").dataset.i18n = view.change > 0 ? "paid.change" : "paid.no_change";
+  $("paid-change").textContent = money(view.change);
+  $("paid-total").textContent = money(view.total);
+  $("paid-paid").textContent = money(view.paid);
+  $("paid-number").textContent = view.number;
+  $("paid-panel").hidden = false;
+}

@@ -1,0 +1,212 @@
+"""The agent: rounds of push-then-pull under a lease, a loop with backoff and jitter, a clean stop."""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from pos.adapters.config import StoreConfig
+from pos.adapters.db import Database
+from pos.adapters.tables import OutboxEvent
+from pos.adapters.tables.base import utcnow
+
+from . import apply, outbox, state
+from .client import CentralClient, CentralError, Refused
+from .outbox import PushTally
+
+log = logging.getLogger(__name__)
+
+PULL_LIMIT = 500
+POLL_SECONDS = 0.5  # how often an idle agent looks for new outbox events (a sale just completed)
+BACKOFF_BASE = 1.0
+BACKOFF_MAX = 120.0
+PROGRESS_SECONDS = 2.0
+
+
+def backoff_delay(failures: int, rng: random.Random, base: float = BACKOFF_BASE, cap: float = BACKOFF_MAX) -> float:
+    """Exponential with jitter (half fixed, half random): many stores coming back at once spread out."""
+    ceiling = min(cap, base * 2 ** max(0, failures - 1))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass
+class RoundReport:
+    push: PushTally = field(default_factory=PushTally)
+    pulled: int = 0
+    pages: int = 0
+    current: bool = False
+    queue_depth: int = 0
+    error: str | None = None
+    lease_busy: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.lease_busy and self.current and self.queue_depth == 0
+
+    def summary(self) -> str:
+        if self.lease_busy:
+            return "another sync agent is running for this store; nothing done"
+        p = self.push
+        parts = [f"pushed {p.sent - p.waiting} events (applied {p.applied}, already there {p.duplicates}, "
+                 f"refused {p.rejected}, conflicts {p.conflicts})",
+                 f"pulled {self.pulled} changes in {self.pages} pages"]
+        if p.codes:
+            parts.append("refused: " + ", ".join(f"{c} x{n}" for c, n in sorted(p.codes.items())))
+        parts.append(f"{self.queue_depth} events waiting" if self.queue_depth else "outbox empty")
+        parts.append("pull current" if self.current else "pull NOT current")
+        text = "; ".join(parts + self.notes)
+        return text + (f"; error: {self.error}" if self.error else "")
+
+
+class Agent:
+    def __init__(self, config: StoreConfig, db: Database | None = None, client: CentralClient | None = None,
+                 clock: Callable[[], datetime] = utcnow, say: Callable[[str], None] | None = None,
+                 stop: threading.Event | None = None, rng: random.Random | None = None) -> None:
+        sync = config.sync
+        self.config, self.clock, self.say = config, clock, say or (lambda text: log.info("%s", text))
+        self.db = db or Database(config.database.url)
+        self.owner = state.lease_owner_name()
+        self.client = client or CentralClient(sync.central_url, sync.token, sync.timeout_seconds, agent_id=self.owner)
+        self.device_id = (sync.device_id or f"{config.store.id}-SYNC")[:32]
+        self.batch_size, self.interval = sync.batch_size, sync.interval_seconds
+        self.lease_ttl = max(30.0, 3 * sync.timeout_seconds + sync.interval_seconds)
+        self.stop = stop or threading.Event()
+        self.rng = rng or random.Random()
+
+    # -- one round -------------------------------------------------------------------------------------
+    def round(self, release: bool = False) -> RoundReport:
+        """Push the whole outbox, then pull until current; a central found behind sends us round again."""
+        rep = RoundReport()
+        if not state.acquire_lease(self.db, self.owner, self.lease_ttl, self.clock()):
+            rep.lease_busy = True
+            return rep
+        try:
+            for _ in range(3):
+                self._push_all(rep)
+                if not self._pull_all(rep):
+                    break
+        except CentralError as e:
+            rep.error = str(e)
+        finally:
+            stats = state.record_round(self.db, self.clock(), rep.error)
+            rep.queue_depth = stats["queue_depth"]
+            if release:
+                state.release_lease(self.db, self.owner)
+        return rep
+
+    def _push_all(self, rep: RoundReport) -> None:
+        total, done, started, said = self._unsent(), 0, time.monotonic(), time.monotonic()
+        while not self.stop.is_set():
+            batch = outbox.pending(self.db, self.batch_size)
+            if not batch:
+                break
+            if not state.acquire_lease(self.db, self.owner, self.lease_ttl, self.clock()):
+                raise CentralError("another sync agent took over the lease; stopping this round")
+            try:
+                answer = self.client.push({"store_id": self.config.store.id, "device_id": self.device_id,
+                                           "batch_id": str(uuid.uuid4()), "events": batch})
+            except Refused as e:
+                if e.status == 413 and self.batch_size > 1:
+                    self.batch_size = max(1, self.batch_size // 2)
+                    continue
+                raise
+            tally = outbox.record_push(self.db, batch, answer, self.clock())
+            rep.push.add(tally)
+            done += tally.sent - tally.waiting
+            if tally.central:
+                rep.notes.append(_NOTES[tally.central])
+                self.say(f"sync: {_NOTES[tally.central]}")
+                total = max(total, done + self._unsent())
+            elif tally.waiting == tally.sent:
+                raise CentralError(f"central took none of {tally.sent} events (a gap it waits for?)")
+            if total > self.batch_size and (time.monotonic() - said >= PROGRESS_SECONDS or not self._unsent()):
+                said = time.monotonic()
+                self.say(_progress(done, total, time.monotonic() - started))
+
+    def _pull_all(self, rep: RoundReport) -> bool:
+        """Pull pages until current; True when central turned out to lack events we had pushed."""
+        behind, cursor = False, int(state.read(self.db)["cursor"])
+        while not self.stop.is_set():
+            page = self.client.pull(cursor, PULL_LIMIT)
+            if cursor > int(page["head"]):  # a restored central numbers its feed again: start over
+                cursor = 0
+                state.reset_cursor(self.db)
+                rep.notes.append("central's change feed is behind our cursor: pulling everything again")
+                continue
+            applied, note = apply.apply_page(self.db, page, self.clock())
+            rep.pulled, rep.pages = rep.pulled + applied, rep.pages + 1
+            if note:
+                behind = True
+                rep.notes.append(_NOTES[note])
+                self.say(f"sync: {_NOTES[note]}")
+            if note == "new_epoch":
+                cursor = 0
+                continue
+            cursor = int(page["cursor"])
+            if not page["more"]:
+                rep.current = True
+                break
+        return behind
+
+    def _unsent(self) -> int:
+        with self.db.sessions() as s:
+            return int(s.scalar(select(func.count()).where(state.UNSENT)) or 0)
+
+    # -- the loop --------------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Rounds every interval, at once when a sale lands in the outbox, backing off while central fails."""
+        failures = 0
+        try:
+            while not self.stop.is_set():
+                rep = self.round()
+                if rep.error:
+                    failures += 1
+                    delay = backoff_delay(failures, self.rng)
+                    self.say(f"sync: {rep.error}; trying again in {delay:.0f} s")
+                else:
+                    failures, delay = 0, self.interval
+                    if rep.push.sent or rep.pulled:
+                        self.say(f"sync: {rep.summary()}")
+                self._wait(delay, wake_on_outbox=not rep.error and not rep.lease_busy)
+        finally:
+            state.release_lease(self.db, self.owner)
+
+    def _wait(self, seconds: float, wake_on_outbox: bool) -> None:
+        # Polling the outbox is one indexed read on the local database: cheaper and sturdier than a poke
+        # from the store server, and it works whichever of the two processes restarts.
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self.stop.wait(min(POLL_SECONDS, left)):
+                return
+            if wake_on_outbox and self._has_unsent():
+                return
+
+    def _has_unsent(self) -> bool:
+        with self.db.sessions() as s:
+            return s.scalar(select(OutboxEvent.store_seq).where(state.UNSENT).limit(1)) is not None
+
+    def close(self) -> None:
+        self.client.close()
+        self.db.dispose()
+
+
+_NOTES = {
+    "new_epoch": "central was restored from a backup (new epoch): pushing again what it lacks, pulling from the start",
+    "behind": "central lacks events it had acknowledged (restored?): pushing them again",
+}
+
+
+def _progress(done: int, total: int, seconds: float) -> str:
+    rate = done / seconds if seconds > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else 0.0
+    pct = 100 * done // total if total else 100
+    return f"sync: pushed {done:,} of {total:,} events ({pct}%), {rate:,.0f} events/s, about {left:,.0f} s left"

@@ -1,0 +1,116 @@
+"""Applying a pulled page to the store database: every change and the new cursor in ONE transaction.
+
+Changes are states (the latest product, the stock figure now), so applying a page twice gives the same
+result: a crash before the commit just means the page is pulled and applied again.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from pos.adapters.db import Database
+from pos.adapters.tables import (Category, DeadLetterSeen, Product, Promotion, ReconciliationItem, RemoteStock,
+                                 SyncStatus, TaxGroup)
+from pos.adapters.tables.base import new_id
+
+from . import state
+from .loyalty_apply import TOPICS as LOYALTY_TOPICS
+
+
+def _when(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)).replace(tzinfo=None) if text else None
+    except ValueError:
+        return None
+
+
+def _tax_group(s: Session, d: dict[str, Any]) -> None:
+    row = s.get(TaxGroup, d["code"])
+    if row is None:
+        s.add(TaxGroup(code=d["code"], name=d.get("name") or d["code"], rate_bp=int(d["rate_bp"])))
+    else:
+        row.name, row.rate_bp = d.get("name") or row.name, int(d["rate_bp"])
+
+
+def _category(s: Session, d: dict[str, Any]) -> None:
+    row = s.get(Category, d["code"])
+    if row is None:
+        s.add(Category(code=d["code"], name=d.get("name") or d["code"], name_en=d.get("name_en") or ""))
+    else:
+        row.name, row.name_en = d.get("name") or row.name, d.get("name_en") or row.name_en
+
+
+def _product(s: Session, d: dict[str, Any]) -> None:
+    # The product's own change may come before its tax group's or category's: create them from what rides along.
+    if s.get(TaxGroup, d["tax_group"]) is None:
+        s.add(TaxGroup(code=d["tax_group"], name=d.get("tax_name") or d["tax_group"], rate_bp=int(d.get("tax_rate_bp") or 0)))
+    if d.get("category") and s.get(Category, d["category"]) is None:
+        s.add(Category(code=d["category"], name=d.get("category_name") or d["category"],
+                       name_en=d.get("category_name_en") or ""))
+    s.flush()
+    if d.get("barcode"):  # a barcode moved from another product: free it first (UNIQUE)
+        s.execute(update(Product).where(Product.barcode == d["barcode"], Product.sku != d["sku"]).values(barcode=None))
+    row = s.scalar(select(Product).where(Product.sku == d["sku"]))
+    if row is None:
+        row = Product(id=new_id(), sku=d["sku"])
+        s.add(row)
+    # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
+    row.name, row.barcode, row.category, row.price = d["name"], d.get("barcode"), d.get("category"), int(d["price"])
+    row.tax_group, row.unit, row.active = d["tax_group"], d.get("unit") or "pcs", bool(d.get("active", True))
+    s.flush()
+
+
+def _promotion(s: Session, d: dict[str, Any]) -> None:
+    row = s.get(Promotion, d["id"]) or Promotion(id=d["id"])
+    row.name, row.kind, row.value, row.skus = d["name"], d["kind"], int(d["value"]), json.dumps(d.get("skus") or [])
+    row.starts_at, row.ends_at, row.active = _when(d.get("starts_at")), _when(d.get("ends_at")), bool(d.get("active"))
+    s.add(row)
+
+
+def _stock(s: Session, d: dict[str, Any]) -> None:
+    stmt = sqlite_insert(RemoteStock).values(sku=d["sku"], location=d["location"], location_name=d.get("name") or "",
+                                             qty=int(d["on_hand"]), as_of=_when(d.get("as_of")) or datetime.min)
+    s.execute(stmt.on_conflict_do_update(index_elements=["sku", "location"], set_={
+        "location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of}))
+
+
+def _reconciliation(s: Session, d: dict[str, Any]) -> None:
+    row = s.get(ReconciliationItem, d["id"]) or ReconciliationItem(id=d["id"])
+    row.kind, row.sku, row.ref_id, row.message = d["kind"], d.get("sku"), d.get("ref_id"), d.get("message") or ""
+    row.detail = json.dumps(d.get("detail") or {}, ensure_ascii=False)
+    row.raised_at, row.resolved_at = _when(d.get("raised_at")) or datetime.min, _when(d.get("resolved_at"))
+    s.add(row)
+
+
+def _dead_letter(s: Session, d: dict[str, Any]) -> None:
+    s.execute(update(DeadLetterSeen).where(DeadLetterSeen.event_id == d["event_id"]).values(
+        resolved_at=_when(d.get("resolved_at")), resolution=d.get("resolution")))
+
+
+TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+    "tax_group": _tax_group, "category": _category, "product": _product, "promotion": _promotion,
+    "stock": _stock, "reconciliation": _reconciliation, "dead_letter": _dead_letter,
+}
+TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
+
+
+def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, str | None]:
+    """Apply the page's changes and save its cursor together; returns (changes applied, central note)."""
+    applied = 0
+    with db.unit_of_work() as s:
+        for change in page["changes"]:
+            apply = TOPICS.get(change["topic"])
+            if apply is not None:  # topics a later central adds are skipped by an older agent
+                apply(s, change["data"])
+                applied += 1
+        note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
+        if note != "new_epoch":
+            s.execute(update(SyncStatus).where(state.ROW).values(
+                cursor=int(page["cursor"]), last_pull_at=now, pulled_total=SyncStatus.pulled_total + applied))
+    return applied, note

@@ -1,0 +1,144 @@
+"""Browser tests: the real store server in a subprocess, driven by Debian's headless Chromium.
+
+Without /usr/bin/chromium and /usr/bin/chromedriver the tests are skipped with the reason printed
+(`-ra`), or FAIL when OMNITOKO_CI=1 so a CI machine can never pass without running them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENS = ROOT / "docs" / "screens"
+
+
+def _require_browser() -> None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if not missing:
+        return
+    reason = (f"headless browser tests need Debian chromium and chromedriver; missing {', '.join(missing)} "
+              "(apt-get install chromium chromium-driver)")
+    if os.environ.get("OMNITOKO_CI") == "1":
+        pytest.fail(f"OMNITOKO_CI=1: {reason}", pytrace=False)
+    print(f"SKIP: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _write_config(where: Path, db: Path, port: int) -> Path:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('url = "sqlite:///var/store.db"', f'url = "sqlite:///{db}"')
+    text = text.replace("port = 5000", f"port = {port}")
+    path = where / "store.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "omnitoko.cli", "store", *args]
+
+
+@pytest.fixture(scope="session")
+def demo_store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`store init --demo-data` once; each test serves its own copy of the file."""
+    _require_browser()
+    where = tmp_path_factory.mktemp("e2e-template")
+    db = where / "store.db"
+    config = _write_config(where, db, 5000)
+    subprocess.run(_cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True,
+                   capture_output=True, timeout=120)
+    return db
+
+
+@dataclass
+class StoreServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def api(self, method: str, path: str, token: str | None = None, **kw: object) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=10, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
+    """`omnitoko store serve` on a free port over a fresh copy of the demo database."""
+    db = tmp_path / "store.db"
+    shutil.copyfile(demo_store_db, db)
+    port = _free_port()
+    config = _write_config(tmp_path, db, port)
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(_cli("serve", "--config", str(config), "--port", str(port)), cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
+    server = StoreServer(f"http://127.0.0.1:{port}", proc, log)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"store server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            if server.api("GET", "/health").status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"store server did not answer /api/v1/health:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    yield server
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
+    """A factory of headless Chromium drivers (each with a fresh profile); all quit at the end."""
+    _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    drivers = []
+
+    def make(width: int = 1440, height: int = 900):  # type: ignore[no-untyped-def]
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        profile = tmp_path / f"chromium-{len(drivers)}"
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=id-ID",
+                    "--force-device-scale-factor=1"):
+            options.add_argument(arg)
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        drivers.append(driver)
+        return driver
+
+    yield make
+    for d in drivers:
+        d.quit()
+
+
+@pytest.fixture(scope="session")
+def screens() -> Path:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    return SCREENS

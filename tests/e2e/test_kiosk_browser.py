@@ -1,0 +1,174 @@
+"""The kiosk in a real browser: a shopper scans, sends the cart to the till, and the till opens it with one key."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 20  # how long a WebDriverWait may wait for the page to get there; never a timing assert
+AQUA_330 = "8990000100010"   # Air Mineral Aqua 330ml, Rp 3.500
+AQUA_600 = "8990000100027"   # Air Mineral Aqua 600ml, Rp 4.500
+CODE = re.compile(r"^K-\d+$")
+
+
+class Kiosk:
+    """The kiosk page, used the way a shopper does: touches, and a wedge scanner typing digits + Enter."""
+
+    def __init__(self, driver: Any, url: str) -> None:
+        self.d = driver
+        self.d.get(url)
+        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
+                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        self.until(lambda: "ready" in self.body().get_attribute("class"), "the kiosk script started")
+        self.until(lambda: self.d.find_elements(By.CSS_SELECTOR, "#categories .category"), "categories are shown")
+
+    def body(self) -> Any:
+        return self.d.find_element(By.TAG_NAME, "body")
+
+    def until(self, condition: Any, message: str = "") -> Any:
+        return self.wait.until(lambda _d: condition(), message)
+
+    def screen(self) -> str:
+        return str(self.body().get_attribute("data-screen"))
+
+    def text(self, css: str) -> str:
+        return str(self.d.find_element(By.CSS_SELECTOR, css).text)
+
+    def tap(self, css: str) -> None:
+        self.d.find_element(By.CSS_SELECTOR, css).click()
+
+    def scan(self, code: str) -> None:
+        """A keyboard-wedge scanner: digits and Enter, typed at whatever the page has (no input field needed)."""
+        self.body().send_keys(code, Keys.ENTER)
+
+    def cart_count(self) -> int:
+        btn = self.d.find_element(By.ID, "cart-btn")
+        return int(self.text("#cart-count")) if "has-items" in (btn.get_attribute("class") or "") else 0
+
+    def add_scanned(self, code: str, price: str, qty: int = 1) -> None:
+        before = self.cart_count()
+        self.scan(code)
+        self.until(lambda: self.screen() == "product" and self.text("#product-price") == price,
+                   f"scanning {code} shows its price {price}")
+        for _ in range(qty - 1):
+            self.d.find_elements(By.CSS_SELECTOR, "#product-card .step")[1].click()
+        self.tap("#product-add")
+        self.until(lambda: self.cart_count() == before + qty, "the cart badge counts the new items")
+
+
+def decode_qr(png: bytes) -> str:
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert found, "the ticket's QR code can be read"
+    return str(found[0].text)
+
+
+def sign_in_and_open_shift(server: Any) -> str:
+    token = server.api("POST", "/session", json={"staff_code": "1001", "pin": "1234", "till_id": "T1"}).json()["token"]
+    assert server.api("POST", "/shifts", token, json={"opening_float": 200_000}).status_code == 201
+    return str(token)
+
+
+def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(store_server: Any, browser: Any,
+                                                                  screens: Path) -> None:
+    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    assert kiosk.screen() == "welcome" and kiosk.text("#tile-price .tile-title") == "Cek harga"
+    kiosk.d.save_screenshot(str(screens / "kiosk-welcome.png"))
+
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")              # scanned straight from the welcome screen
+    kiosk.add_scanned(AQUA_600, "Rp 4.500", qty=2)
+    kiosk.scan("8991234567890")
+    kiosk.until(lambda: "8991234567890" in kiosk.text("#toast"), "an unknown barcode says so")
+
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.screen() == "cart" and kiosk.text("#cart-summary .total-amount") == "Rp 12.500",
+                "the cart shows the total at current prices")
+    assert len(kiosk.d.find_elements(By.CSS_SELECTOR, "#cart-lines .cart-line")) == 2
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: kiosk.screen() == "ticket" and CODE.match(kiosk.text("#ticket-code")), "the ticket code")
+    code = kiosk.text("#ticket-code")
+    assert "Tunjukkan kode ini di kasir" in kiosk.text("#screen-ticket")
+    assert "3 barang" in kiosk.text("#ticket-summary") and "Rp 12.500" in kiosk.text("#ticket-summary")
+    kiosk.until(lambda: kiosk.d.execute_script(
+        "const i = document.getElementById('ticket-qr'); return i.complete && i.naturalWidth > 0;"), "QR drawn")
+    kiosk.d.save_screenshot(str(screens / "kiosk-ticket.png"))
+    assert kiosk.cart_count() == 0, "the cart went to the till; the kiosk holds nothing any more"
+
+    # The till takes it by the QR on screen (as a 2-D scanner would type it), once.
+    payload = decode_qr(kiosk.d.find_element(By.ID, "ticket-qr").screenshot_as_png)
+    assert payload.startswith("K1.")
+    token = sign_in_and_open_shift(store_server)
+    taken = store_server.api("POST", "/kiosk-carts/take", token, json={"code": payload})
+    assert taken.status_code == 200, taken.text
+    body = taken.json()
+    assert body["kiosk_cart"]["code"] == code
+    assert sorted((l["barcode"], l["qty"]) for l in body["sale"]["lines"]) == [(AQUA_330, 1), (AQUA_600, 2)]
+    again = store_server.api("POST", "/kiosk-carts/take", token, json={"code": code})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ticket_taken"
+
+    kiosk.tap("#screen-ticket [data-reset]")
+    kiosk.until(lambda: kiosk.screen() == "welcome", "Done goes back to the welcome screen")
+
+
+def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser: Any) -> None:
+    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/?idle=2&countdown=3")
+    kiosk.tap("[data-lang=en]")
+    kiosk.until(lambda: kiosk.text("#tile-price .tile-title") == "Check a price", "English at a touch")
+
+    # No camera in a headless browser: the kiosk says so, and the wedge scanner still works.
+    kiosk.tap("#tile-price")
+    kiosk.tap("#screen-check [data-camera]")
+    kiosk.until(lambda: "No camera" in kiosk.text("#camera-status"), "no camera: use the scanner")
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")
+    assert kiosk.d.find_element(By.ID, "camera").is_displayed() is False
+
+    kiosk.until(lambda: kiosk.d.find_element(By.ID, "idle").is_displayed(), "left alone: a countdown appears")
+    assert int(kiosk.text("#idle-count")) in (1, 2, 3) and "Still there?" in kiosk.text("#idle")
+    kiosk.tap("#idle-stay")
+    assert not kiosk.d.find_element(By.ID, "idle").is_displayed() and kiosk.cart_count() == 1
+
+    kiosk.until(lambda: kiosk.d.find_element(By.ID, "idle").is_displayed(), "the countdown comes back")
+    kiosk.until(lambda: kiosk.screen() == "welcome" and kiosk.cart_count() == 0, "then the kiosk starts over",)
+    assert kiosk.text("#tile-price .tile-title") == "Cek harga", "in the store's own language again"
+    assert not kiosk.d.find_element(By.ID, "idle").is_displayed()
+
+
+def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: Any, browser: Any) -> None:
+    from test_till_browser import Till  # the till's own browser helper (tests/e2e is on sys.path)
+
+    till = Till(browser(1440, 900), store_server)
+    till.open()
+    if not till.d.find_elements(By.CSS_SELECTOR, "script[src*='kiosk-carts.js']"):
+        raise AssertionError("templates/pos/till.html does not include static/pos/kiosk-carts.js")
+    till.sign_in_and_open_shift()
+
+    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
+    code = kiosk.text("#ticket-code")
+
+    till.until(lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+               "the till shows 'Keranjang kiosk K-n siap' live")
+    till.keys(Keys.F10)
+    till.until(lambda: till.shown("screen-sale") and till.line_count() == 1, "the kiosk cart is the till's sale")
+    assert till.line_names() == ["Air Mineral Aqua 330ml"] and till.text("total") == "Rp 10.500"
+    till.until(lambda: f"{code} dibuka" in till.d.find_element(By.ID, "kiosk-carts").text, "the till says it opened")
+    assert not till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc"), "nothing is left waiting"
+
+    # The shopper shows the code again at another moment: typed into the scan field, it is refused once taken.
+    till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
+    till.keys(code, Keys.ENTER)
+    till.until(lambda: "sudah dibuka di kasir T1" in till.d.find_element(By.ID, "kiosk-carts").text,
+               "a second take is refused with a clear message")
+    assert till.line_count() == 1

@@ -1,0 +1,233 @@
+"""The till and the customer display in a real browser, driven the way a cashier drives them: by keys."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 20  # seconds a WebDriverWait may wait for the page to get there; never a timing assert
+
+AQUA_330 = "8990000100010"     # Air Mineral Aqua 330ml, Rp 3.500
+AQUA_600 = "8990000100027"     # Air Mineral Aqua 600ml, Rp 4.500
+TEH_KOTAK = "8990000100072"    # Teh Botol Sosro Kotak 250ml, Rp 4.000
+POCARI = "8990000100102"       # Pocari Sweat 350ml, Rp 7.500
+INDOMIE_SOTO = "8990000100317"  # Indomie Soto, Rp 3.000
+RECEIPT = re.compile(r"^TOKO-01-T1-\d{6}$")
+
+
+class Till:
+    """The till page, used only through the keyboard (keys go to whatever has focus)."""
+
+    def __init__(self, driver: Any, server: Any) -> None:
+        self.d = driver
+        self.server = server
+        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+    def keys(self, *keys: str) -> None:
+        self.d.switch_to.active_element.send_keys(*keys)
+
+    def text(self, element_id: str) -> str:
+        return self.d.find_element(By.ID, element_id).text
+
+    def shown(self, element_id: str) -> bool:
+        return self.d.find_element(By.ID, element_id).is_displayed()
+
+    def until(self, condition: Any, message: str = "") -> Any:
+        return self.wait.until(lambda _d: condition(), message)
+
+    def focused_id(self) -> str:
+        return self.d.switch_to.active_element.get_attribute("id") or ""
+
+    def open(self) -> None:
+        self.d.get(f"{self.server.url}/till")
+
+    def sign_in_and_open_shift(self, code: str = "1001", pin: str = "1234", float_amount: str = "200000") -> None:
+        self.until(lambda: self.focused_id() == "signin-code", "the staff code field has focus")
+        self.keys(code, Keys.ENTER)
+        self.until(lambda: self.focused_id() == "signin-pin", "Enter moves to the PIN")
+        self.keys(pin, Keys.ENTER)
+        self.until(lambda: self.shown("screen-float"), "a till with no open shift asks for the float")
+        assert self.focused_id() == "float-amount"
+        self.keys(float_amount, Keys.ENTER)
+        self.until(lambda: self.shown("screen-sale") and self.focused_id() == "scan", "the sale screen, scan focused")
+
+    def line_count(self) -> int:
+        return len(self.d.find_elements(By.CSS_SELECTOR, "#lines tr"))
+
+    def scan(self, barcode: str, expect_lines: int) -> None:
+        assert self.focused_id() == "scan", "the scan field always has focus"
+        self.keys(barcode, Keys.ENTER)
+        self.until(lambda: self.line_count() == expect_lines, f"{barcode} shows as line {expect_lines}")
+
+    def line_names(self) -> list[str]:
+        return [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#lines .line-name")]
+
+    def token(self) -> str:
+        return str(self.d.execute_script("return sessionStorage.getItem('omnitoko.token')"))
+
+
+def _display_text(driver: Any) -> str:
+    return str(driver.find_element(By.ID, "display").text)
+
+
+def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser: Any, screens: Path) -> None:
+    display = browser()
+    display.get(f"{store_server.url}/display/T1")
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(
+        lambda d: d.find_element(By.ID, "display-link").get_attribute("data-live") == "1", "display joined T1")
+
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.scan(AQUA_600, 2)
+    till.scan(TEH_KOTAK, 3)
+    assert till.line_names() == ["Air Mineral Aqua 330ml", "Air Mineral Aqua 600ml", "Teh Botol Sosro Kotak 250ml"]
+    assert till.text("total") == "Rp 12.000"
+
+    # The shopper sees every line live, before paying.
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(
+        lambda d: all(n in _display_text(d) for n in till.line_names()) and "Rp 12.000" in _display_text(d),
+        "the display shows the three lines and the total")
+    display.save_screenshot(str(screens / "display.png"))
+    till.d.save_screenshot(str(screens / "till-sale.png"))
+
+    # Pay: F12, cash given 20000, Enter.
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog takes the cash given")
+    till.keys("20000")
+    till.until(lambda: "Rp 8.000" in till.text("pay-preview"), "the change is previewed while typing")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"), "the sale completes once fully paid")
+    change, number = till.text("paid-change"), till.text("paid-number")
+    assert change == "Rp 8.000"
+    assert RECEIPT.match(number), number
+    till.d.save_screenshot(str(screens / "till-paid.png"))
+
+    # The server agrees with what the page shows.
+    sale = store_server.api("GET", f"/sales/{number}", till.token()).json()
+    assert (sale["state"], sale["total"], sale["paid"], sale["change"]) == ("completed", 12000, 20000, 8000)
+
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(
+        lambda d: "Terima kasih" in _display_text(d) and "Rp 8.000" in _display_text(d) and number in _display_text(d),
+        "the display thanks the shopper and shows the change")
+    display.save_screenshot(str(screens / "display-paid.png"))
+
+    # The next scan starts a new sale by itself.
+    assert till.focused_id() == "scan"
+    till.scan(POCARI, 1)
+    assert not till.shown("paid-panel")
+    assert till.text("total") == "Rp 7.500"
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(lambda d: "Pocari Sweat 350ml" in _display_text(d), "display follows")
+
+
+def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    # Count every mouse or touch press the page receives from here on (Enter in a form fires a
+    # synthetic click on its submit button, so clicks themselves are not counted).
+    till.d.execute_script("""
+        window.__pointer = 0;
+        for (const ev of ['mousedown', 'pointerdown', 'touchstart', 'wheel'])
+          document.addEventListener(ev, (e) => { if (e.isTrusted) window.__pointer++; }, true);
+    """)
+    till.sign_in_and_open_shift()
+
+    till.scan(AQUA_330, 1)
+    till.keys("2*", INDOMIE_SOTO, Keys.ENTER)                 # 2* before a scan: quantity 2
+    till.until(lambda: till.line_count() == 2)
+    till.keys("1234567890128", Keys.ENTER)                      # a barcode the store does not sell
+    till.until(lambda: "1234567890128" in till.text("message") and "F2" in till.text("message"))
+    assert "msg-error" in till.d.find_element(By.ID, "message").get_attribute("class")
+    assert till.line_count() == 2
+
+    till.keys(Keys.F2)                                          # search by name
+    till.until(lambda: till.focused_id() == "search-q")
+    till.keys("pocari 350")
+    till.until(lambda: "Pocari Sweat 350ml" in till.text("search-results"))
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.line_count() == 3 and till.focused_id() == "scan")
+
+    till.scan(TEH_KOTAK, 4)
+    till.keys(Keys.F4)                                          # quantity of the selected (newest) line
+    till.until(lambda: till.focused_id() == "qty-value")
+    till.keys(Keys.BACKSPACE, "3", Keys.ENTER)
+    till.until(lambda: "3" == till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected .c-qty").text)
+
+    till.scan(AQUA_600, 5)
+    till.keys(Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)   # select the first line
+    till.until(lambda: "Aqua 330ml" in till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected").text)
+    till.keys(Keys.F9)                                          # remove it
+    till.until(lambda: till.line_count() == 4)
+    till.scan(AQUA_330, 5)
+
+    # 2 x 3.000 + 7.500 + 3 x 4.000 + 4.500 + 3.500 = 33.500
+    assert till.text("total") == "Rp 33.500"
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)                                       # exact cash
+    till.until(lambda: till.shown("paid-panel"))
+    assert till.text("paid-change") == "Rp 0"
+    assert RECEIPT.match(till.text("paid-number"))
+    assert till.d.execute_script("return window.__pointer") == 0, "the whole sale ran without a mouse"
+    assert till.focused_id() == "scan"
+
+
+def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, browser: Any) -> None:
+    till = Till(browser(), store_server)
+    till.d.get(f"{store_server.url}/till?lang=en")
+    till.sign_in_and_open_shift()
+    assert till.text("scan-label") == "SCAN"
+    till.scan(AQUA_330, 1)
+    till.scan(POCARI, 2)
+
+    # 20% off the whole sale is over the 10% limit: the manager approves in place.
+    till.keys(Keys.F6)
+    till.until(lambda: till.focused_id() == "disc-value")
+    till.keys("t", "20", Keys.ENTER)
+    till.until(lambda: till.focused_id() == "appr-code", "the approval asks for the manager's code")
+    till.keys("9001", Keys.ENTER)
+    till.keys("4321", Keys.ENTER)
+    till.until(lambda: till.text("total") == "Rp 8.800", "(3.500 + 7.500) less 20%")
+    assert till.focused_id() == "scan"
+    assert not till.shown("modal")
+
+    # A reload keeps the signed-in till, the open sale and the language (cookie).
+    till.d.get(f"{store_server.url}/till")
+    till.until(lambda: till.shown("screen-sale") and till.line_count() == 2)
+    assert till.text("total") == "Rp 8.800"
+    assert till.text("scan-label") == "SCAN"
+
+    # Park it, then resume it from the list.
+    till.keys(Keys.F8)
+    till.until(lambda: "Park this sale" in till.text("dialog"))
+    till.keys("p")
+    till.until(lambda: till.line_count() == 0 and "parked" in till.text("message").lower())
+    till.keys(Keys.F8)
+    till.until(lambda: "Rp 8.800" in till.text("parked"))
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.line_count() == 2 and till.text("total") == "Rp 8.800")
+
+    # Card for the whole amount: no change; then close the shift with the float counted.
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys("c")
+    till.until(lambda: till.shown("paid-panel"))
+    assert till.text("paid-change") == "Rp 0"
+    till.keys(Keys.F7)
+    till.until(lambda: "Close shift" in till.text("dialog"))
+    till.keys("z")
+    till.until(lambda: till.focused_id() == "counted")
+    till.keys("200000", Keys.ENTER)
+    till.until(lambda: "Z report" in till.text("dialog"))
+    report = till.text("dialog")
+    assert "Counted cash\nRp 200.000" in report or "Counted cash Rp 200.000" in report
+    assert re.search(r"Variance\s+Rp 0", report)
+    assert re.search(r"Card\s+Rp 8\.800", report)
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("screen-signin") and till.focused_id() == "signin-code")

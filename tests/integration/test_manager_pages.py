@@ -1,0 +1,223 @@
+"""The manager screens over HTTP: sign-in for managers only, CSRF on every form, stock changes, counts, CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from pos.adapters.tables import OutboxEvent, Staff, StockMovement
+from pos.services import catalog
+from pos.services.context import StoreContext
+
+AQUA_330 = "8990000100010"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+ERROR = re.compile(r'id="error">([^<]*)<')
+
+
+class Browser:
+    """Flask's test client as a manager's browser: keeps the cookie, reads the CSRF token off each page."""
+
+    def __init__(self, app: Any) -> None:
+        self.client = app.test_client()
+        self.csrf = ""
+
+    def get(self, path: str, **kw: Any) -> Any:
+        resp = self.client.get(path, **kw)
+        assert resp.status_code < 500, resp.get_data(as_text=True)
+        found = TOKEN.search(resp.get_data(as_text=True)) if resp.mimetype == "text/html" else None
+        if found:
+            self.csrf = found.group(1)
+        return resp
+
+    def post(self, path: str, data: dict[str, str], csrf: bool = True) -> Any:
+        if csrf and not self.csrf:
+            self.get("/manager/sign-in")
+        resp = self.client.post(path, data={**data, **({"csrf_token": self.csrf} if csrf else {})})
+        assert resp.status_code < 500, resp.get_data(as_text=True)
+        return resp
+
+    def sign_in(self, code: str = "9001", pin: str = "4321") -> Any:
+        self.get("/manager/sign-in")
+        return self.post("/manager/sign-in", {"staff_code": code, "pin": pin})
+
+
+def error_of(resp: Any) -> str:
+    found = ERROR.search(resp.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def state(store: StoreContext) -> dict[str, Any]:
+    tables = ("stock_movements", "outbox", "audit_log", "stock_counts", "stock_count_lines", "low_stock_thresholds",
+              "counters")
+    with store.db.engine.connect() as conn:
+        return {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}"))), key=repr) for t in tables}
+
+
+@pytest.fixture
+def web(store: StoreContext) -> Browser:
+    from pos.web.app import create_app
+
+    return Browser(create_app(store.config, store.db))
+
+
+@pytest.fixture
+def mgr(web: Browser) -> Browser:
+    assert web.sign_in().status_code == 302
+    return web
+
+
+def on_hand(store: StoreContext, sku: str = "SKU-00001") -> int:
+    return catalog.stock_card(store, sku)["on_hand"]
+
+
+PAGES = ["/manager/stock", "/manager/stock/low", "/manager/stock/receive", "/manager/stock/adjust", "/manager/counts",
+         "/manager/reports", "/manager/sync", "/manager/audit", f"/manager/stock/item/{AQUA_330}"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_manager_page_sends_a_stranger_to_sign_in(web: Browser, path: str) -> None:
+    resp = web.get(path)
+    assert resp.status_code == 302 and "/manager/sign-in" in resp.headers["Location"]
+
+
+def test_a_cashier_is_refused_with_a_clear_message_and_nothing_changes(web: Browser, store: StoreContext) -> None:
+    before = state(store)
+    with store.db.sessions() as s:
+        staff_before = [(x.code, x.failed_attempts, x.locked_until) for x in s.scalars(select(Staff))]
+    resp = web.sign_in("1001", "1234")
+    assert resp.status_code == 403
+    assert error_of(resp) == ("Staf 1001 (Siti Rahayu) bukan manajer: layar manajer hanya untuk manajer. "
+                              "Minta manajer untuk masuk.")
+    assert web.get("/manager/stock").status_code == 302          # still not signed in
+    assert state(store) == before
+    with store.db.sessions() as s:
+        assert [(x.code, x.failed_attempts, x.locked_until) for x in s.scalars(select(Staff))] == staff_before
+
+
+def test_a_wrong_pin_is_refused_and_counted(web: Browser) -> None:
+    resp = web.sign_in("9001", "0000")
+    assert resp.status_code == 401 and error_of(resp) == "Kode staf atau PIN salah."
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(mgr: Browser, store: StoreContext) -> None:
+    before = state(store)
+    resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-1", "code": AQUA_330, "qty": "5"}, csrf=False)
+    assert resp.status_code == 400 and "Muat ulang halaman" in error_of(resp)
+    assert state(store) == before
+
+
+def test_a_manager_receives_stock_by_scanning(mgr: Browser, store: StoreContext) -> None:
+    before = on_hand(store)
+    resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-2026-11", "code": AQUA_330, "qty": ""})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/manager/stock/receive?ref=SJ-2026-11")
+    page = mgr.get(resp.headers["Location"]).get_data(as_text=True)
+    assert f"Diterima Air Mineral Aqua 330ml: +1 (stok {before} → {before + 1})." in page
+    assert "Diterima dengan SJ-2026-11" in page and 'id="scan"' in page
+    assert on_hand(store) == before + 1
+
+
+def test_a_negative_received_quantity_is_refused_on_the_page_and_changes_nothing(
+    mgr: Browser, store: StoreContext
+) -> None:
+    before = state(store)
+    resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-1", "code": AQUA_330, "qty": "-5"})
+    assert resp.status_code == 422
+    assert error_of(resp) == "Jumlah harus bilangan bulat lebih dari 0 (tertulis: -5). Tidak ada yang diubah."
+    assert 'value="SJ-1"' in resp.get_data(as_text=True)     # the form keeps what was typed
+    assert state(store) == before
+
+
+def test_an_adjustment_without_a_reason_is_refused_and_one_with_a_reason_shows_before_and_after(
+    mgr: Browser, store: StoreContext
+) -> None:
+    before_state, have = state(store), on_hand(store)
+    resp = mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "2", "reason": ""})
+    assert resp.status_code == 422 and error_of(resp).startswith("Pilih alasan")
+    assert state(store) == before_state
+    resp = mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "2", "reason": "damaged", "note": "penyok"})
+    assert resp.status_code == 302
+    assert f"Air Mineral Aqua 330ml: -2 (Rusak), stok {have} → {have - 2}." in mgr.get(
+        resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_count_is_started_scanned_reviewed_posted_once(mgr: Browser, store: StoreContext) -> None:
+    have = on_hand(store)
+    resp = mgr.post("/manager/counts", {"category": "drinks"})
+    count_url = resp.headers["Location"]
+    mgr.post(f"{count_url}/lines", {"code": AQUA_330, "qty": str(have - 2)})
+    review = mgr.get(count_url).get_data(as_text=True)
+    assert 'id="net-variance" class="neg">-2<' in review
+    assert mgr.post(f"{count_url}/post", {}).status_code == 302
+    assert on_hand(store) == have - 2
+    assert "Diposting" in mgr.get(count_url).get_data(as_text=True)
+
+    before = state(store)
+    again = mgr.post(f"{count_url}/post", {})
+    assert again.status_code == 409
+    assert re.fullmatch(r"Stok opname #\d+ sudah diposting oleh Dewi Lestari; tidak ada yang diubah\.", error_of(again))
+    assert state(store) == before
+
+
+def test_the_pages_speak_english_after_the_switch(mgr: Browser) -> None:
+    assert "Stok menipis" in mgr.get("/manager/stock").get_data(as_text=True)
+    assert "Low stock" in mgr.get("/manager/stock?lang=en").get_data(as_text=True)
+    assert "Receive goods" in mgr.get("/manager/stock/receive").get_data(as_text=True)   # the choice is kept
+
+
+def test_amounts_read_as_rupiah(mgr: Browser) -> None:
+    page = mgr.get(f"/manager/stock/item/{AQUA_330}").get_data(as_text=True)
+    assert "Rp 3.500" in page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_table_on_every_page_exports_to_csv(mgr: Browser, store: StoreContext, path: str) -> None:
+    mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-1", "code": AQUA_330, "qty": "3"})
+    page = mgr.get(path + ("?ref=SJ-1" if path.endswith("receive") else "")).get_data(as_text=True)
+    tables = page.count('<section class="tbl"')
+    links = re.findall(r'<a class="csv" href="([^"]+)"', page)
+    assert len(links) == tables and (tables > 0 or path.endswith("adjust"))
+    for link in links:
+        resp = mgr.get(link.replace("&amp;", "&"))
+        assert resp.status_code == 200 and resp.mimetype == "text/csv"
+        rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+        assert rows and all(rows[0])
+
+
+def test_the_stock_csv_has_plain_numbers_for_spreadsheets(mgr: Browser, store: StoreContext) -> None:
+    body = mgr.get("/manager/stock.csv?q=Aqua+330").get_data(as_text=True).lstrip("\ufeff")
+    row = next(r for r in csv.DictReader(io.StringIO(body)) if r["sku"] == "SKU-00001")
+    assert (row["price"], row["on_hand"]) == ("3500", str(on_hand(store)))
+
+
+def test_the_report_page_draws_charts_beside_its_tables(mgr: Browser) -> None:
+    page = mgr.get("/manager/reports?from=2026-11-01&to=2026-11-07").get_data(as_text=True)
+    assert page.count('<section class="tbl"') == 8
+    bad = mgr.get("/manager/reports?from=2026-11-09&to=2026-11-01")
+    assert bad.status_code == 422 and error_of(bad) == "Tanggal mulai 09/11/2026 sesudah tanggal akhir 01/11/2026."
+
+
+def test_the_sync_page_says_the_store_has_not_synced_yet(mgr: Browser, store: StoreContext) -> None:
+    mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-1", "code": AQUA_330, "qty": "3"})
+    page = mgr.get("/manager/sync").get_data(as_text=True)
+    assert "Belum pernah sinkron" in page and 'id="outbox-depth"><span>Antrean belum terkirim</span><b>1<' in page
+    with store.db.sessions() as s:
+        assert s.scalar(select(OutboxEvent.type)) == "stock.received"
+
+
+def test_the_audit_log_filters_by_action_and_staff(mgr: Browser, store: StoreContext) -> None:
+    mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "1", "reason": "lost"})
+    page = mgr.get("/manager/audit?action=stock_adjust&staff=9001").get_data(as_text=True)
+    assert "Dewi Lestari (9001)" in page and "reason=lost" in page
+    assert "reason=lost" not in mgr.get("/manager/audit?action=refund").get_data(as_text=True)
+    with store.db.sessions() as s:
+        assert s.scalar(select(StockMovement.reason).where(StockMovement.kind == "adjustment")) == "lost"
+
+
+def test_signing_out_ends_the_session(mgr: Browser) -> None:
+    mgr.get("/manager/stock")
+    assert mgr.post("/manager/sign-out", {}).status_code == 302
+    assert mgr.get("/manager/stock").status_code == 302

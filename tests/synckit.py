@@ -1,0 +1,341 @@
+"""Fixtures and tools for the central-store and sync tests (a plain module: test files import from it).
+
+The central store runs in-process behind a real HTTP server on 127.0.0.1 (werkzeug, threaded) with a
+fault-injecting WSGI middleware in front; the agent talks to it with real `requests`. The central
+database is SQLite and PostgreSQL (a schema of its own, emptied before each test): tests that take the
+`central` fixture run on both. With OMNITOKO_CI=1 an unreachable PostgreSQL fails those tests.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, insert, select, text, update
+from werkzeug.serving import make_server
+
+from central.config import CentralConfig
+from central.db import central_database
+from central.migrate import upgrade as central_upgrade
+from central.services import demo, stores
+from central.services.context import CentralContext
+from central.tables import CentralBase
+from central.web.app import create_central_app
+from pos.adapters.config import StoreConfig
+from pos.adapters.db import Database
+from pos.adapters.demo_data import demo_products
+from pos.adapters.tables import Counter, OutboxEvent
+from pos.services.context import StoreContext
+from pos.services.records import canonical_json
+from sync_agent.agent import Agent
+
+PG_BASE = os.environ.get("OMNITOKO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+STORE = "TOKO-01"
+CATALOG = 40  # central knows SKU-00001 .. SKU-00040 (the store's demo DB knows more)
+SKUS = [p.sku for p in demo_products()[:CATALOG]]
+_TEMPLATE: dict[str, Path] = {}
+
+
+# -- databases ---------------------------------------------------------------------------------------------
+def pg_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_BASE, connect_args={"connect_timeout": 3})
+        with engine.connect() as c:
+            c.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as e:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh schema on the local PostgreSQL, migrated once for the run and dropped at the end."""
+    problem = pg_reachable()
+    if problem:
+        if os.environ.get("OMNITOKO_CI") == "1":
+            pytest.fail(f"PostgreSQL at {PG_BASE} is required in CI and unreachable: {problem}")
+        print(f"\nSKIP reason: PostgreSQL at {PG_BASE} unreachable ({problem}); central tests run on SQLite only")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    schema = f"omnitoko_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    central_upgrade(url)
+    yield url
+    with admin.connect() as c:
+        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _sqlite_template(tmp_factory: pytest.TempPathFactory) -> Path:
+    if "sqlite" not in _TEMPLATE:
+        path = tmp_factory.mktemp("central-template") / "central.db"
+        central_upgrade(f"sqlite:///{path}")
+        _TEMPLATE["sqlite"] = path
+    return _TEMPLATE["sqlite"]
+
+
+def empty_central_url(backend: str, tmp_path: Path, tmp_factory: pytest.TempPathFactory,
+                      request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        target = tmp_path / f"central-{uuid.uuid4().hex[:6]}.db"
+        shutil.copy(_sqlite_template(tmp_factory), target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("pg_url")
+    engine = create_engine(url)
+    with engine.begin() as c:
+        names = ", ".join(f'"{t.name}"' for t in CentralBase.metadata.sorted_tables)
+        c.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+# -- the HTTP server and its faults ------------------------------------------------------------------------
+Reply = tuple[str, list[tuple[str, str]], bytes]
+Forward = Callable[[bytes], Reply]
+
+
+class Faults:
+    """WSGI middleware: `on_push(body, forward)` and `on_pull(forward)` decide what the agent gets back."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.on_push: Callable[[bytes, Forward], Reply] | None = None
+        self.on_pull: Callable[[Forward], Reply] | None = None
+        self.pushes: list[dict[str, Any]] = []  # every push body the agent sent, parsed
+        self.agents: list[str] = []  # the X-Omnitoko-Agent header of every push
+        self.requests = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        path, body = environ.get("PATH_INFO", ""), b""
+        if environ.get("REQUEST_METHOD") == "POST":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+
+        def forward(data: bytes = body) -> Reply:
+            env = dict(environ, **{"wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data))})
+            captured: dict[str, Any] = {}
+
+            def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                captured.update(status=status, headers=headers)
+                return lambda _chunk: None
+            chunks = self.app(env, capture)
+            try:
+                out = b"".join(chunks)
+            finally:
+                getattr(chunks, "close", lambda: None)()
+            return captured["status"], captured["headers"], out
+
+        with self.lock:
+            self.requests += 1
+        if path == "/api/v1/sync/push":
+            try:
+                with self.lock:
+                    self.pushes.append(json.loads(body))
+                    self.agents.append(environ.get("HTTP_X_OMNITOKO_AGENT", ""))
+            except ValueError:
+                pass
+            status, headers, out = self.on_push(body, forward) if self.on_push else forward(body)
+        elif path == "/api/v1/sync/pull" and self.on_pull:
+            status, headers, out = self.on_pull(forward)
+        else:
+            status, headers, out = forward(body)
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(out)))]
+        start_response(status, headers)
+        return [out]
+
+    def pushed_events(self) -> list[str]:
+        return [e["event_id"] for p in self.pushes for e in p.get("events", [])]
+
+
+def server_error(_body: bytes = b"", _forward: Forward | None = None) -> Reply:
+    return "500 INTERNAL SERVER ERROR", [("Content-Type", "text/plain")], b"boom"
+
+
+@dataclass
+class CentralHarness:
+    ctx: CentralContext
+    url: str
+    token: str
+    faults: Faults
+    backend: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, model: Any, *where: Any) -> int:
+        with self.ctx.db.sessions() as s:
+            return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    def rows(self, stmt: Any) -> list[Any]:
+        with self.ctx.db.sessions() as s:
+            return list(s.execute(stmt).all())
+
+
+def start_server(app: Any) -> tuple[Any, threading.Thread, str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    return server, thread, f"http://127.0.0.1:{server.server_port}"
+
+
+def central_config(url: str) -> CentralConfig:
+    cfg = CentralConfig()
+    cfg.database.url = url
+    cfg.server.secret_key = "test-secret"
+    return cfg
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request: pytest.FixtureRequest, tmp_path: Path,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralHarness]:
+    """A central store with 40 demo products, stock for TOKO-01/TOKO-02/online, and TOKO-01 registered."""
+    url = empty_central_url(request.param, tmp_path, tmp_path_factory, request)
+    cfg = central_config(url)
+    ctx = CentralContext(db=central_database(url), config=cfg)
+    demo.load(ctx, products_limit=CATALOG)
+    token = stores.add_store(ctx, STORE, "Omnitoko Kemang")
+    app = create_central_app(cfg, db=ctx.db)
+    app.extensions["omnitoko_central"] = ctx  # one context: the test and the server share its caches
+    faults = Faults(app.wsgi_app)
+    app.wsgi_app = faults  # type: ignore[method-assign]
+    server, thread, base = start_server(app)
+    harness = CentralHarness(ctx=ctx, url=base, token=token, faults=faults, backend=request.param,
+                             extra={"app": app})
+    yield harness
+    server.shutdown()
+    thread.join(timeout=5)
+    ctx.db.dispose()
+
+
+# -- the store side ----------------------------------------------------------------------------------------
+def connect_store(store: StoreContext, central: CentralHarness, **sync: Any) -> StoreConfig:
+    s = store.config.sync
+    s.central_url, s.token = central.url, central.token
+    s.interval_seconds, s.timeout_seconds, s.batch_size = 0.2, 5.0, 50
+    for key, value in sync.items():
+        setattr(s, key, value)
+    return store.config
+
+
+@pytest.fixture
+def agents(store: StoreContext) -> Iterator[Callable[..., Agent]]:
+    """Make agents for the store (each with its own database handle, as a separate process has)."""
+    made: list[Agent] = []
+
+    def make(**kwargs: Any) -> Agent:
+        said: list[str] = []
+        agent = Agent(store.config, db=Database(store.config.database.url), say=said.append, **kwargs)
+        agent.said = said  # type: ignore[attr-defined]
+        made.append(agent)
+        return agent
+    yield make
+    for a in made:
+        a.stop.set()
+        a.close()
+
+
+def sync_until_clean(agent: Agent, rounds: int = 20) -> Any:
+    """Rounds until the outbox is empty and the pull current (as `sync run` would do over time)."""
+    rep = None
+    for _ in range(rounds):
+        rep = agent.round()
+        if rep.ok:
+            return rep
+    raise AssertionError(f"not clean after {rounds} rounds: {rep.summary() if rep else ''}")
+
+
+def sale_payload(store_id: str, n: int, skus: list[str] | None = None, qty: int = 1) -> dict[str, Any]:
+    """A completed sale as the store's checkout writes it (two lines, one cash tender)."""
+    skus = skus or [SKUS[n % CATALOG], SKUS[(n * 7 + 3) % CATALOG]]
+    lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": qty, "unit_price": 3500, "line_discount": 0,
+              "sale_discount": 0, "net": 3500 * qty, "tax_group": "PPN"} for sku in skus]
+    total = sum(l["net"] for l in lines)
+    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
+            "shift_id": None, "staff_id": None, "completed_at": "2026-11-23T10:00:00", "currency": "IDR",
+            "lines": lines, "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": total}],
+            "taxes": [], "subtotal": total, "discount": 0, "tax": 0, "rounding": 0, "total": total, "paid": total,
+            "change": 0}
+
+
+def queue_events(db: Database, store_id: str, payloads: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Append events to the outbox fast (Core inserts, one transaction), continuing the store_seq counter."""
+    with db.unit_of_work() as s:
+        start = s.scalar(select(Counter.value).where(Counter.name == "store_seq"))
+        if start is None:
+            s.execute(insert(Counter).values(name="store_seq", value=0))
+            start = 0
+        rows, ids = [], []
+        for i, (type_, payload) in enumerate(payloads, start=1):
+            body = canonical_json(payload)
+            ids.append(str(uuid.uuid4()))
+            rows.append({"event_id": ids[-1], "store_seq": start + i, "store_id": store_id, "device_id": "T1",
+                         "type": type_, "schema_version": 1, "payload": body,
+                         "payload_hash": hashlib.sha256(body.encode()).hexdigest()})
+        for chunk in range(0, len(rows), 2000):
+            s.execute(insert(OutboxEvent), rows[chunk:chunk + 2000])
+        s.execute(update(Counter).where(Counter.name == "store_seq").values(value=start + len(rows)))
+    return ids
+
+
+def queue_sales(db: Database, n: int, store_id: str = STORE, **kw: Any) -> list[str]:
+    return queue_events(db, store_id, [("sale.completed", sale_payload(store_id, i, **kw)) for i in range(1, n + 1)])
+
+
+def unsent(db: Database) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.acked_at.is_(None))) or 0)
+
+
+AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500
+
+
+def sell(store: StoreContext, actor: Any, items: list[tuple[str, int]]) -> dict[str, Any]:
+    """Scan (barcode, qty) pairs, pay exact cash, complete: a real sale through the services."""
+    from pos.services import checkout, sales
+
+    view, _ = sales.create_sale(store, actor)
+    for barcode, qty in items:
+        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+    view = sales.add_tender(store, actor, view["id"], "cash", view["total"], None)
+    return checkout.complete(store, actor, view["id"])
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return json.dumps(str(v))
+
+
+def write_store_toml(path: Path, config: StoreConfig) -> Path:
+    """The store's config as a file, for an agent started as its own process."""
+    lines = []
+    for table, values in config.model_dump().items():
+        lines.append(f"[{table}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in values.items() if v is not None]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def agent_process(config_path: Path, *args: str, code: str | None = None) -> Any:
+    """`omnitoko sync ...` (or a python -c script) as a real process."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "omnitoko.cli", "sync", *args,
+                                                     "--config", str(config_path)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=str(Path(__file__).resolve().parents[1]))
