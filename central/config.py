@@ -57,6 +57,17 @@ class LoyaltyTable(_Table):
     offline_allowance_days: int = Field(30, ge=1, le=3650)
 
 
+class ShopTable(_Table):
+    """The online shop and its carts (issue 6): how long carts, store claims and click-and-collect holds last."""
+
+    name: str = "Omnitoko"  # the shop's name on its pages
+    timezone: str = "Asia/Jakarta"  # the time shown as "paid in store at 14:05"
+    cart_days: int = Field(14, ge=1, le=365)  # a cart nobody touched for this long can no longer be opened
+    claim_minutes: int = Field(15, ge=1, le=24 * 60)  # a store's claim (lease) lapses after this, central clock
+    reserve_minutes: int = Field(120, ge=5, le=14 * 24 * 60)  # click-and-collect stock is held this long
+    page_size: int = Field(24, ge=4, le=120)  # products per shop page
+
+
 class CentralConfig(_Table):
     central: CentralTable = Field(default_factory=CentralTable)
     database: DatabaseTable = Field(default_factory=DatabaseTable)
@@ -64,6 +75,7 @@ class CentralConfig(_Table):
     sync: SyncTable = Field(default_factory=SyncTable)
     admin: AdminTable = Field(default_factory=AdminTable)
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
+    shop: ShopTable = Field(default_factory=ShopTable)
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

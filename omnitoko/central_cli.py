@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from central.config import load_central_config
 from central.migrate import upgrade
@@ -60,9 +61,10 @@ def serve(args: argparse.Namespace) -> int:
     host, port = args.host or config.server.host, args.port or config.server.port
     app = create_central_app(config)
     base = f"http://{host}:{port}"
-    print(f"Omnitoko central store is running:\n  admin             {base}/admin\n"
+    print(f"Omnitoko central store is running:\n  online shop       {base}/shop/\n  admin             {base}/admin\n"
           f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
           f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per sync request (every 5 s per store)
     run_simple(host, port, app, threaded=True, use_reloader=False)
     return 0
 

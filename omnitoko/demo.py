@@ -52,6 +52,7 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
                             "Omnitoko Kemang", "--token-only"], check=True, capture_output=True, text=True)
     _connect_store(store_config, f"http://127.0.0.1:{port}", token.stdout.strip())
     print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
+    print(f"Online shop:    http://127.0.0.1:{port}/shop/  (pay in store: scan the cart's QR at the kiosk)", flush=True)
     return [*omnitoko, "central", "serve", "--config", str(central)]
 
 

@@ -133,9 +133,14 @@ class Agent:
 
     def _pull_all(self, rep: RoundReport) -> bool:
         """Pull pages until current; True when central turned out to lack events we had pushed."""
-        behind, cursor = False, int(state.read(self.db)["cursor"])
+        known = state.read(self.db)
+        behind, cursor = False, int(known["cursor"])
         while not self.stop.is_set():
             page = self.client.pull(cursor, PULL_LIMIT)
+            if (not page["changes"] and not page["more"] and page["cursor"] == cursor == page["head"]
+                    and page["epoch"] == known["epoch"] and page["store_seq"] == known["central_seq"]):
+                rep.current = True  # nothing new and nothing to note: no write to the store database
+                break
             if cursor > int(page["head"]):  # a restored central numbers its feed again: start over
                 cursor = 0
                 state.reset_cursor(self.db)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pos.adapters.db import Database
@@ -21,6 +21,7 @@ from pos.adapters.tables.base import new_id
 
 from . import state
 from .loyalty_apply import TOPICS as LOYALTY_TOPICS
+from .online_cart_apply import TOPICS as CART_TOPICS
 
 
 def _when(text: Any) -> datetime | None:
@@ -74,8 +75,9 @@ def _promotion(s: Session, d: dict[str, Any]) -> None:
 
 
 def _stock(s: Session, d: dict[str, Any]) -> None:
-    stmt = sqlite_insert(RemoteStock).values(sku=d["sku"], location=d["location"], location_name=d.get("name") or "",
-                                             qty=int(d["on_hand"]), as_of=_when(d.get("as_of")) or datetime.min)
+    upsert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = upsert(RemoteStock).values(sku=d["sku"], location=d["location"], location_name=d.get("name") or "",
+                                      qty=int(d["on_hand"]), as_of=_when(d.get("as_of")) or datetime.min)
     s.execute(stmt.on_conflict_do_update(index_elements=["sku", "location"], set_={
         "location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of}))
 
@@ -98,6 +100,7 @@ TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "stock": _stock, "reconciliation": _reconciliation, "dead_letter": _dead_letter,
 }
 TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
+TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6)
 
 
 def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, str | None]:

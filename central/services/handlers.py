@@ -15,6 +15,7 @@ from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRec
 from . import stock
 from .context import CentralContext
 from .feed import FeedChange
+from .cart_checkout import HANDLERS as CART_HANDLERS
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .payloads import RefundIn, Rejection, SaleIn, ShiftClosedIn, ShiftOpenedIn, StockIn, parse
 from .statements import insert_into
@@ -144,6 +145,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
     ("stock.counted", 1): _stock_event("count"),
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
+HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
 KNOWN_TYPES = sorted({t for t, _ in HANDLERS})
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member, OfflineAllowance, PointsHold
 from central.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from pos.domain.errors import Conflict, DomainError, NotFound
 
 from . import loyalty
 from .context import CentralContext

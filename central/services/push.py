@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select, update
@@ -76,21 +74,9 @@ def _db_reason(e: DBAPIError) -> str:
     return f"the central database refused a row of this event: {text[:300]}"
 
 
-@contextmanager
-def _event_transaction(ctx: CentralContext) -> Iterator[Session]:
-    """One transaction on a plain connection (the hot path is Core); an ORM session rides on it for rare paths."""
-    with ctx.db.engine.begin() as conn:
-        s = Session(bind=conn)
-        try:
-            yield s
-            s.flush()
-        finally:
-            s.close()
-
-
 def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
            forced: Rejection | None = None) -> dict[str, Any]:
-    with _event_transaction(ctx) as s:
+    with ctx.db.unit_of_work() as s:
         if forced is not None:
             first = s.get(AppliedEvent, ev.event_id)
             if first is not None:
@@ -166,8 +152,8 @@ def _result(ev: Event, status: int, outcome: str, code: str | None, message: str
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
     """One page of changes for the store, its high-water store_seq, and a note of when it last pulled."""
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
-    publish_stock(ctx, store_id)  # figures a crashed push left unpublished
     with ctx.db.unit_of_work() as s:
+        feed.append(s, ctx, stock.publish(s, ctx, store_id))  # figures a crashed push left unpublished
         page = feed.page(s, store_id, cursor, limit)
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
         s.execute(update(Store).where(Store.id == store_id).values(last_pull_at=ctx.clock()))

@@ -17,6 +17,8 @@ from .schemas import ErrorOut
 from .sync_api import api as sync_api
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
+from .carts_api import api as carts_api
+from .shop import shop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,5 +45,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)
+    app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
+    app.register_blueprint(shop)  # the online shop at /shop
     register_error_handlers(app)
     return app

@@ -142,6 +142,12 @@ class LoyaltyConfigTable(_Table):
     central_timeout_seconds: float = Field(2.0, gt=0, le=30)  # a hold or lookup gives up after this
 
 
+class OnlineCartsConfigTable(_Table):
+    """Online carts opened at the kiosk or till (issue 6); the QR's shop id is loyalty.shop_id."""
+
+    central_timeout_seconds: float = Field(2.0, gt=0, le=30)  # a claim or checkout waits this long for central
+
+
 class StoreConfig(_Table):
     store: StoreTable = Field(default_factory=StoreTable)
     currency: CurrencyTable = Field(default_factory=CurrencyTable)
@@ -153,6 +159,7 @@ class StoreConfig(_Table):
     kiosk: KioskTable = Field(default_factory=KioskTable)
     sync: SyncConfigTable = Field(default_factory=SyncConfigTable)
     loyalty: LoyaltyConfigTable = Field(default_factory=LoyaltyConfigTable)
+    online_carts: OnlineCartsConfigTable = Field(default_factory=OnlineCartsConfigTable)
 
 
 class ConfigError(Exception):

@@ -18,6 +18,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_total": "TOTAL RETUR", "refunded_by": "Dikembalikan", "original": "Struk asal",
         "reason": "Alasan", "npwp": "NPWP", "items": "item", "qr": "Pindai untuk struk digital",
         "cash": "Tunai", "card": "Kartu", "qris": "QRIS", "ewallet": "E-wallet", "points": "Poin",
+        "member": "Member", "points_earned": "Poin didapat", "points_redeemed": "Poin dipakai",
+        "points_balance": "Saldo poin", "points_reversed": "Poin ditarik", "member_qr": "QR member Anda",
     },
     "en": {
         "number": "No", "date": "Date", "cashier": "Cashier", "till": "Till", "subtotal": "Subtotal",
@@ -25,6 +27,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_total": "REFUND TOTAL", "refunded_by": "Refunded", "original": "Original receipt",
         "reason": "Reason", "npwp": "NPWP", "items": "items", "qr": "Scan for the digital receipt",
         "cash": "Cash", "card": "Card", "qris": "QRIS", "ewallet": "E-wallet", "points": "Points",
+        "member": "Member", "points_earned": "Points earned", "points_redeemed": "Points used",
+        "points_balance": "Points balance", "points_reversed": "Points taken back", "member_qr": "Your member QR",
     },
 }
 COPY_MARK = "SALINAN / COPY"
@@ -83,6 +87,14 @@ class Receipt:
     original_number: str | None = None  # a refund: the sale it refunds
     reason: str | None = None
     copy: bool = False
+    # A member sale (issue 5): the member, points earned / used (a refund: taken back / given back), the new
+    # balance when known, and the member QR central signed, printed below the receipt's own QR.
+    member_number: str | None = None
+    member_name: str = ""
+    points_earned: int = 0
+    points_redeemed: int = 0
+    points_balance: int | None = None
+    member_qr: str | None = None
     currency: Currency = field(default_factory=Currency)
 
     @property
@@ -211,6 +223,8 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
     if r.kind == "sale":
         out += pair(t["change"], money(r.change, cur), w, bold=True)
     out.append(rule)
+    if r.member_number:
+        out += member_lines(r, t, w)
     for para in (r.footer or "").splitlines():
         out += centered(para, w)
     if r.copy:
@@ -218,6 +232,18 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
     if r.qr_url:
         out += [Line("")] + centered(t["qr"], w)
     return out
+
+
+def member_lines(r: Receipt, t: dict[str, str], w: int) -> list[Line]:
+    out = pair(t["member"], r.member_number or "", w) + [Line(x) for x in wrap(r.member_name, w)]
+    if r.kind == "refund":
+        out += pair(t["points_reversed"], str(r.points_earned), w) if r.points_earned else []
+    else:
+        out += pair(t["points_redeemed"], str(r.points_redeemed), w) if r.points_redeemed else []
+        out += pair(t["points_earned"], str(r.points_earned), w)
+    if r.points_balance is not None:
+        out += pair(t["points_balance"], str(r.points_balance), w, bold=True)
+    return out + [Line("-" * w)]
 
 
 def plain_text(r: Receipt, columns: int, locale: str = "id") -> str:

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,7 +17,7 @@ from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.pricing import LineInput, price_sale
 
-from . import sales
+from . import online_cart_sales, sales
 from .auth import Actor
 from .catalog import find_product, tax_rate
 from .context import StoreContext
@@ -120,8 +121,12 @@ def ticket_json(ctx: StoreContext, cart: KioskCart) -> dict[str, Any]:
             "sent_at_local": _local_time(ctx, cart.created_at)}
 
 
-def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str = "kiosk") -> dict[str, Any]:
-    """Price the cart now, store it as a ticket with the day's next short code, and tell every till."""
+def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str = "kiosk",
+                 link: Callable[[Session, KioskCart], None] | None = None) -> dict[str, Any]:
+    """Price the cart now, store it as a ticket with the day's next short code, and tell every till.
+
+    `link` runs in the same transaction once the ticket exists (an online cart records its ticket there).
+    """
     now = ctx.clock()
     with ctx.db.unit_of_work() as s:
         cart_view = _priced(s, lines)
@@ -134,6 +139,8 @@ def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str
                          expires_at=now + timedelta(minutes=ctx.config.kiosk.ticket_minutes))
         s.add(cart)
         s.flush()
+        if link is not None:
+            link(s, cart)
         view = ticket_json(ctx, cart)
     # No till_id in the data: the notifier then broadcasts to every till (and any page listening).
     ctx.notify("kiosk_cart_ready", {"code": view["code"], "items": view["items"], "total": view["total"],
@@ -222,6 +229,9 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
                                 "now": product.price})
         outcome.update(code=cart.code, items=cart.items, total_at_kiosk=cart.total, price_changes=changed,
                        unavailable=missing)
+        online = online_cart_sales.on_ticket_taken(s, ctx, cart.id, sale)  # a ticket made from an online cart
+        if online is not None:
+            outcome["online_cart"] = online
 
     view = sales._run(ctx, actor, sale_view["id"], change)  # noqa: SLF001 - one transaction with the sale's totals
     ctx.notify("kiosk_cart_taken", {"code": outcome["code"], "by_till": actor.till_id})
@@ -230,11 +240,8 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
 
 # --- online carts (central store) -----------------------------------------------------------------------
 
-def open_online_cart(ctx: StoreContext, code: str) -> dict[str, Any]:
-    """Open a cart started in the online shop. Not wired to the central store yet: a clear 503 until it is."""
-    code = (code or "").strip().upper()
-    if not code or len(code) > 64 or not re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]*", code):
-        raise DomainError("bad_cart_code", "an online cart code looks like K7Q-42P")
-    raise NotConnected("online_carts_not_connected",
-                       "online carts are not connected at this store yet: please ask a cashier for help",
-                       cart_code=code)
+def open_online_cart(ctx: StoreContext, code: str, device_id: str = "kiosk") -> dict[str, Any]:
+    """Open a cart started in the online shop: claimed at central, priced here (see online_carts)."""
+    from . import online_carts  # it builds on this module (tickets), so it is imported when used
+
+    return online_carts.open_cart(ctx, code, device_id)

@@ -37,7 +37,7 @@ class Settings:
 
 def settings(s: Session, ctx: StoreContext) -> Settings:
     """Central's settings as last pulled; the store's [loyalty] config until then (its public_key wins if set)."""
-    got = dict(s.execute(select(LoyaltySetting.key, LoyaltySetting.value)).tuples().all())
+    got = {k: v for k, v in s.execute(select(LoyaltySetting.key, LoyaltySetting.value))}
     cfg = ctx.config.loyalty
     return Settings(shop_id=got.get("shop_id") or cfg.shop_id, public_key=cfg.public_key or got.get("public_key", ""),
                     earn_per_amount=int(got.get("earn_per_amount") or cfg.earn_per_amount),

@@ -17,6 +17,7 @@ from pos.domain.pricing import taxes_by_group
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 from .context import StoreContext
+from .loyalty_facts import receipt_info
 from .sale_views import lines_of, sale_json, tenders_of
 
 SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
@@ -82,8 +83,18 @@ def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Recei
         taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
         rounding=view["rounding"], total=view["due"],
         tenders=tuple(ReceiptTender(t["type"], t["amount"], t.get("reference")) for t in view["tenders"]),
-        change=view["change"], qr_url=_qr(ctx, view["number"]), **_common(ctx),
+        change=view["change"], qr_url=_qr(ctx, view["number"]), **_common(ctx), **_member(view.get("loyalty")),
     )
+
+
+def _member(loyalty: dict[str, Any] | None) -> dict[str, Any]:
+    """A member sale's points for the receipt (issue 5); the member's QR is printed on it."""
+    if not loyalty:
+        return {}
+    return {"member_number": loyalty.get("number") or None, "member_name": loyalty.get("masked_name", ""),
+            "points_earned": int(loyalty.get("earned") or loyalty.get("reversed") or 0),
+            "points_redeemed": int(loyalty.get("redeemed") or 0), "points_balance": loyalty.get("balance"),
+            "member_qr": loyalty.get("card") or None}
 
 
 def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
@@ -95,10 +106,15 @@ def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Rec
         till_id=view["till_id"], cashier=cashier, lines=lines,
         subtotal=sum(l.gross for l in lines), discount=sum(l.discount for l in lines),
         taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
-        total=view["amount"], tenders=(ReceiptTender(view["tender_type"], view["amount"]),),
+        total=view["amount"] + _points_back(view), tenders=(ReceiptTender(view["tender_type"], view["amount"]),)
+        + ((ReceiptTender("points", _points_back(view)),) if _points_back(view) else ()),
         original_number=view["sale_number"], reason=view.get("reason"), qr_url=_qr(ctx, view["number"]),
-        **_common(ctx),
+        **_common(ctx), **_member(view.get("loyalty")),
     )
+
+
+def _points_back(view: dict[str, Any]) -> int:
+    return int((view.get("points_back") or {}).get("value", 0))
 
 
 def staff_name(session: Session, staff_id: str | None) -> str:
@@ -129,6 +145,7 @@ def receipt_in(session: Session, ctx: StoreContext, number: str) -> Receipt:
     sale = session.scalar(select(Sale).where(Sale.number == number, Sale.state == "completed"))
     if sale is not None:
         view = sale_json(ctx, sale, lines_of(session, sale.id), tenders_of(session, sale.id))
+        view["loyalty"] = receipt_info(session, sale.id)
         return sale_receipt(ctx, view, staff_name(session, sale.staff_id))
     row = session.scalar(select(Refund).where(Refund.number == number))
     if row is not None:

@@ -101,3 +101,10 @@ def get_sale(ctx: StoreContext, key: str) -> dict[str, Any]:
     with ctx.db.sessions() as s:
         sale = load_sale(s, key)
         return sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
+
+
+def open_sale_of_till(ctx: StoreContext, till_id: str) -> dict[str, Any] | None:
+    """The sale now open on a till (for a display that joins mid-sale), or None."""
+    with ctx.db.sessions() as s:
+        sale = s.scalar(select(Sale).where(Sale.till_id == till_id, Sale.state == "open"))
+        return sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id)) if sale else None

@@ -61,7 +61,10 @@ def _report(session: Session, shift: Shift) -> dict[str, Any]:
         select(Refund.tender_type, func.count(Refund.id), func.sum(Refund.amount)).where(Refund.shift_id == shift.id)
         .group_by(Refund.tender_type)
     ).all()
-    voided = session.scalar(select(func.count(Sale.id)).where(Sale.shift_id == shift.id, Sale.state == "voided"))
+    # An empty sale given up (at sign-in, park or close) is not a void a manager needs to see.
+    has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
+    voided = session.scalar(select(func.count(Sale.id)).where(Sale.shift_id == shift.id, Sale.state == "voided",
+                                                              has_lines))
     cash_sales = by_tender.get("cash", 0) - int(totals[4])
     cash_refunds = sum(int(a) for t, _, a in refunds if t == "cash")
     cash = CashPosition(shift.opening_float, cash_sales, cash_refunds)

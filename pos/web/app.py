@@ -9,11 +9,14 @@ from flask_socketio import SocketIO
 from kiosk.web import kiosk
 from pos.adapters.config import StoreConfig
 from pos.adapters.db import Database
-from pos.services import printing
+from pos.services import loyalty_facts, online_cart_sales, printing
 from pos.services.context import StoreContext
 
 from . import sockets
 from .api.kiosk_api import kiosk_api, till_kiosk_api
+from .api.loyalty_api import api as loyalty_api
+from .api.loyalty_api import kiosk_points_api
+from .api.online_carts_api import kiosk_online_api, till_online_api
 from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
@@ -43,16 +46,23 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     socketio = SocketIO(app, async_mode="threading")
-    ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=sockets.notifier(socketio))
+    notices = sockets.Notices(socketio)
+    ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=notices.notify)
     app.extensions["omnitoko"] = ctx
+    loyalty_facts.install(ctx)  # member sales book points (before printing: the receipt shows them)
     printing.install(ctx)  # every sale and refund queues its receipt in its own transaction
-    sockets.register(socketio)
+    online_cart_sales.install(ctx)  # a sale holding an online cart checks it out at central (first hook)
+    sockets.register(socketio, notices)
     app.register_api(till_api)
     app.register_api(sales_api)
     app.register_api(kiosk_api)
     app.register_api(till_kiosk_api)
     app.register_blueprint(kiosk)
     app.register_api(printing_api)
+    app.register_api(loyalty_api)
+    app.register_api(kiosk_points_api)
+    app.register_api(kiosk_online_api)
+    app.register_api(till_online_api)
     app.register_blueprint(pages)
     app.register_blueprint(receipt_pages)
     app.register_blueprint(manager_blueprint())

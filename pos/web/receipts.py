@@ -25,6 +25,7 @@ def _render(receipt: Receipt, digital: bool):  # type: ignore[no-untyped-def]
         "pos/receipt.html", receipt=receipt, lines=layout(receipt, c.config.printer.columns, loc), lang=loc,
         labels=LABELS[loc], digital=digital,
         qr=qr_svg(receipt.qr_url) if receipt.qr_url and not digital else None,
+        member_qr=qr_svg(receipt.member_qr) if receipt.member_qr else None,
     )
 
 

@@ -1,36 +1,60 @@
 """Socket.IO: till pages and customer displays join their till's room and get every change live."""
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from flask_socketio import SocketIO, join_room
+from flask import current_app
+from flask_socketio import SocketIO, emit, join_room
 
-from pos.services.context import Notifier
+from pos.services.sale_views import open_sale_of_till
+
+# Device states worth showing at once to a page that (re)connects, not only at the next change.
+STICKY_TOPICS = ("printer_status", "sync_status")
 
 
 def room(till_id: str) -> str:
     return f"till:{till_id}"
 
 
-def register(socketio: SocketIO) -> None:
+class Notices:
+    """Emits service notifications and remembers the last sticky status per till (or store-wide)."""
+
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+        self._last: dict[tuple[str, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def notify(self, topic: str, data: dict[str, Any]) -> None:
+        till = str(data.get("till_id") or "")
+        if topic in STICKY_TOPICS:
+            with self._lock:
+                self._last[(topic, till)] = data
+        try:
+            if till:
+                self.socketio.emit(topic, data, to=room(till))
+            else:
+                self.socketio.emit(topic, data)
+        except Exception:  # noqa: BLE001 - a display that cannot be reached must not break the till
+            pass
+
+    def sticky_for(self, till: str) -> list[tuple[str, dict[str, Any]]]:
+        with self._lock:
+            return [(topic, data) for (topic, t), data in self._last.items() if t in ("", till)]
+
+
+def register(socketio: SocketIO, notices: Notices) -> None:
     @socketio.on("join")
     def _join(data: Any) -> dict[str, Any]:
         till = str((data or {}).get("till", ""))[:16] if isinstance(data, dict) else ""
         if not till:
             return {"ok": False, "error": "name a till"}
         join_room(room(till))
+        # A display that connects mid-sale shows the sale at once, and the device badges too.
+        sale = open_sale_of_till(current_app.extensions["omnitoko"], till)
+        if sale is not None:
+            emit("sale", sale)
+        for topic, status in notices.sticky_for(till):
+            emit(topic, status)
         return {"ok": True, "room": room(till)}
 
-
-def notifier(socketio: SocketIO) -> Notifier:
-    """Send service notifications to the till's room; a failed emit never fails the sale."""
-    def notify(topic: str, data: dict[str, Any]) -> None:
-        till = data.get("till_id")
-        try:
-            if till:
-                socketio.emit(topic, data, to=room(str(till)))
-            else:
-                socketio.emit(topic, data)
-        except Exception:  # noqa: BLE001 - a display that cannot be reached must not break the till
-            pass
-    return notify

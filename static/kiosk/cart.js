@@ -133,5 +133,5 @@
     $("ticket-note").textContent = k.t("ticket_note", { minutes: minutes });
   }
 
-  window.KioskCart = { add: add, render: render, badge: badge, retext: retext };
+  window.KioskCart = { add: add, render: render, badge: badge, retext: retext, showTicket: showTicket };
 })();

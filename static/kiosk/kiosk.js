@@ -47,6 +47,8 @@
     if (state.screen === "cart") renderCart();
     if (state.screen === "category" && state.category) renderCategoryTitle();
     if (state.screen === "ticket" && window.KioskCart) window.KioskCart.retext();
+    if (state.screen === "online-cart" && window.KioskOnline) window.KioskOnline.retext();
+    if (state.screen === "points") renderPoints();
   }
 
   // ---- talking to the store server -------------------------------------------------------------------
@@ -98,6 +100,7 @@
   function go(name) {
     if (name === "search") { searchKb.clear(); $("search-results").textContent = ""; }
     if (name === "online") { onlineKb.clear(); $("online-message").hidden = true; }
+    if (name === "points") { state.points = null; renderPoints(); }
     show(name);
   }
 
@@ -194,14 +197,48 @@
     $("online-text").textContent = code;
     api("POST", "/online-carts/open", { code: code }).then(function (res) {
       var box = $("online-message");
-      box.textContent = res.ok ? "" : problem(res);
+      if (res.ok && window.KioskOnline) { box.hidden = true; window.KioskOnline.show(res.data); return; }
+      box.textContent = res.ok ? "" : (window.KioskOnline ? window.KioskOnline.problem(res) : problem(res));
       box.hidden = res.ok;
+    });
+  }
+
+  // ---- member points: a scanned member QR shows the masked name, balance and last 10 entries ----------
+  function showPoints(card) {
+    if (state.screen !== "points") go("points");
+    api("POST", "/points", { card: card }).then(function (res) {
+      var code = (res.data.error || {}).code;
+      var known = ["card_forged", "card_damaged", "card_expired", "other_shop", "unknown_member", "no_card_key"];
+      state.points = res.ok ? res.data : { error: known.indexOf(code) >= 0 ? t("points_" + code) : problem(res) };
+      if (!res.ok) flashError();
+      renderPoints();
+    });
+  }
+  function renderPoints() {
+    var p = state.points;
+    $("points-message").hidden = !(p && p.error);
+    $("points-message").textContent = p && p.error ? p.error : "";
+    $("points-result").hidden = !(p && !p.error);
+    $("points-hint").hidden = !!(p && !p.error);
+    if (!p || p.error) return;
+    $("points-name").textContent = p.name + " \u00b7 " + p.number;
+    $("points-balance").textContent = String(p.balance).replace(/\B(?=(\d{3})+(?!\d))/g, S.currency.thousands) + " " + t("points_unit");
+    $("points-asof").textContent = p.blocked ? t("points_blocked") : (p.online ? "" : t("points_asof", { when: p.as_of.slice(0, 16).replace("T", " ") }));
+    var body = $("points-entries").querySelector("tbody");
+    body.textContent = "";
+    if (!p.recent.length) { var none = el("tr"); none.appendChild(el("td", "muted", t("points_none"))); body.appendChild(none); }
+    p.recent.forEach(function (e) {
+      var row = el("tr");
+      row.append(el("td", "", e.at.slice(0, 10)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
+                 el("td", "num " + (e.points > 0 ? "plus" : "minus"), (e.points > 0 ? "+" : "") + e.points));
+      body.appendChild(row);
     });
   }
 
   // ---- scanning --------------------------------------------------------------------------------------
   function handleScan(raw) {
     var code = String(raw).trim();
+    if (/^OTK1\./i.test(code)) { showPoints(code); return; }
     if (/^\d{6,14}$/.test(code)) { lookupBarcode(code); return; }
     if (/^K1\./i.test(code) || /^K-\d+$/i.test(code)) { toast(t("is_till_ticket"), "ok"); return; }
     openOnlineCart(code.toUpperCase());
@@ -214,6 +251,7 @@
     KioskScan.startCamera("camera-view", function (text) {
       closeCamera();
       if (purpose === "online" && !/^\d{6,14}$/.test(text)) openOnlineCart(text.trim().toUpperCase());
+      else if (purpose === "points") showPoints(text.trim());
       else handleScan(text);
     }, function () {
       // No camera (or no permission): say so; the wedge scanner under the screen still works.
@@ -238,6 +276,7 @@
     state.cart = [];
     state.quoted = null;
     state.ticket = null;
+    if (window.KioskOnline) window.KioskOnline.drop();
     state.lang = S.defaultLang;
     searchKb.clear();
     onlineKb.clear();

@@ -9,6 +9,8 @@
   var TOKEN_KEY = "omnitoko.token";
   var NOTE_KEY = "omnitoko.kioskNote";
   var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
+  // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
+  var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJKMNP-Z]{2}-[2-9A-HJKMNP-Z]{3})$/i;
   var TEXTS = {
     id: {
       ready: "Keranjang kiosk {code} siap", items: "{n} barang", open: "Buka", opening: "Membuka {code}…",
@@ -21,6 +23,13 @@
       no_open_shift: "Shift belum dibuka. Buka shift dulu.",
       signin: "Masuk dulu untuk membuka keranjang kiosk.",
       network: "Server toko tidak menjawab. Coba lagi.",
+      opened_online: "Keranjang online {code} dibuka: {n} barang.", not_confirmed: "BELUM DIKONFIRMASI (toko offline).",
+      short: "Stok kurang: {list}.",
+      unknown_cart: "Kode keranjang online tidak ditemukan.", cart_expired: "Keranjang online {cart_code} sudah kedaluwarsa.",
+      cart_checked_out: "Keranjang online {cart_code} sudah dibayar.",
+      cart_claimed: "Keranjang online {cart_code} sedang dibayar di {store} {device}.",
+      other_shop_cart: "Keranjang ini dari toko lain ({shop}).",
+      one_online_cart: "Transaksi ini sudah berisi keranjang online lain: selesaikan dulu.",
     },
     en: {
       ready: "Kiosk cart {code} ready", items: "{n} items", open: "Open", opening: "Opening {code}…",
@@ -33,6 +42,13 @@
       no_open_shift: "No open shift. Open the shift first.",
       signin: "Sign in first to open a kiosk cart.",
       network: "The store server does not answer. Try again.",
+      opened_online: "Online cart {code} opened: {n} items.", not_confirmed: "NOT CONFIRMED (store offline).",
+      short: "Short on stock: {list}.",
+      unknown_cart: "Online cart code not found.", cart_expired: "Online cart {cart_code} has expired.",
+      cart_checked_out: "Online cart {cart_code} was already paid.",
+      cart_claimed: "Online cart {cart_code} is being paid at {store} {device}.",
+      other_shop_cart: "This cart is from another shop ({shop}).",
+      one_online_cart: "This sale already holds another online cart: finish it first.",
     },
   };
   var waiting = [];   // [{code, items, total}] oldest first
@@ -139,7 +155,9 @@
 
   // ---- taking a cart into the sale -------------------------------------------------------------
   function outcome(kc) {
-    var parts = [t("opened", { code: kc.code, n: kc.items })];
+    var online = kc.kind === "online";
+    var parts = [t(online ? "opened_online" : "opened", { code: kc.code, n: kc.items })];
+    if (online && !kc.confirmed) parts.push(t("not_confirmed"));
     if (kc.price_changes && kc.price_changes.length) {
       parts.push(t("changed", { list: kc.price_changes.map(function (p) {
         return p.name + " " + money(p.was) + " → " + money(p.now);
@@ -148,15 +166,18 @@
     if (kc.unavailable && kc.unavailable.length) {
       parts.push(t("missing", { list: kc.unavailable.map(function (u) { return u.name; }).join(", ") }));
     }
+    if (kc.short && kc.short.length) {
+      parts.push(t("short", { list: kc.short.map(function (u) { return u.name + " (" + u.on_hand + "/" + u.qty + ")"; }).join(", ") }));
+    }
     return parts.join(" ");
   }
 
-  function take(code) {
+  function take(code, path) {
     if (busy) return;
     if (!token()) { note(t("signin"), true); return; }
     busy = true;
     note(t("opening", { code: code }), false);
-    call("POST", "/kiosk-carts/take", { code: code }).then(function (res) {
+    call("POST", path || "/kiosk-carts/take", { code: code }).then(function (res) {
       busy = false;
       if (!res.ok) {
         var err = (res.data && res.data.error) || {};
@@ -189,12 +210,14 @@
       return;
     }
     var field = document.activeElement;
-    if (e.key !== "Enter" || !field || field.id !== "scan" || !TICKET.test(field.value.trim())) return;
+    if (e.key !== "Enter" || !field || field.id !== "scan") return;
+    var typed = field.value.trim();
+    var online = !TICKET.test(typed) && ONLINE.test(typed);
+    if (!online && !TICKET.test(typed)) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    var code = field.value.trim();
     field.value = "";
-    take(code);
+    take(typed, online ? "/online-carts/take" : null);
   }, true);
 
   function start() {

@@ -92,5 +92,9 @@ export function showPaid(view) {
   $("paid-total").textContent = money(view.total);
   $("paid-paid").textContent = money(view.paid);
   $("paid-number").textContent = view.number;
+  // The receipt as the shopper gets it, beside the change (the printer may be out of paper).
+  const page = view.receipt_page || `/receipts/${encodeURIComponent(view.number)}`;
+  $("paid-number").href = page;
+  $("paid-receipt").src = page;
   $("paid-panel").hidden = false;
 }

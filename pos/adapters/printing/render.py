@@ -7,7 +7,7 @@ import qrcode
 from PIL import Image
 
 from pos.adapters.config import PrinterTable
-from pos.domain.receipt import Receipt, layout
+from pos.domain.receipt import LABELS, Receipt, layout
 
 from .lib import escpos
 
@@ -55,6 +55,11 @@ def render_receipt(receipt: Receipt, cfg: PrinterTable, *, kick: bool = False, l
         # prints to stdout when it is unknown.
         p.set(align="center")
         p.image(qr_image(receipt.qr_url))
+        p.set(align="left")
+    if receipt.member_qr:  # a member sale: the member's own QR, for the next visit (issue 5)
+        p.set(align="center")
+        p.text("\n" + LABELS.get(locale, LABELS["id"])["member_qr"] + "\n")
+        p.image(qr_image(receipt.member_qr))
         p.set(align="left")
     p.cut()
     return bytes(p.output)

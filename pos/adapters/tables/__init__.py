@@ -4,6 +4,7 @@ from .catalog import Category, Product, TaxGroup
 from .kiosk import KioskCart
 from .loyalty import (LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption,  # noqa: F401 - issue 5
                       LoyaltySetting, SaleMember)
+from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrintJob
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow

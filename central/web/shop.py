@@ -1,0 +1,177 @@
+"""The online shop's pages: browse and search, the cart (kept by id in the signed session cookie), pay in store."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from central.services import carts, shop_catalog
+from pos.adapters.printing.render import qr_svg
+from pos.domain.errors import DomainError
+from pos.domain.money import format_money
+
+from .sync_api import ctx
+
+TEXTS = Path(__file__).resolve().parents[2] / "static" / "central" / "shop-i18n.json"
+LANGS = ("id", "en")
+CART = "shop_cart"
+
+shop = Blueprint("shop", __name__, url_prefix="/shop")
+
+
+class AddForm(FlaskForm):
+    sku = StringField(validators=[DataRequired(), Length(max=32)])
+    qty = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=carts.MAX_QTY)])
+    next = StringField(validators=[Optional(), Length(max=300)])
+
+
+class QtyForm(FlaskForm):
+    sku = StringField(validators=[DataRequired(), Length(max=32)])
+    qty = IntegerField(validators=[NumberRange(min=0, max=carts.MAX_QTY)])
+
+
+class StoreForm(FlaskForm):
+    store = StringField(validators=[Optional(), Length(max=32)])
+
+
+class ActionForm(FlaskForm):
+    """A button: only the CSRF token."""
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict[str, dict[str, str]]:
+    return json.loads(TEXTS.read_text(encoding="utf-8"))
+
+
+def lang() -> str:
+    wanted = request.args.get("lang")
+    if wanted in LANGS:
+        session["shop_lang"] = wanted
+    return session.get("shop_lang") if session.get("shop_lang") in LANGS else "id"  # type: ignore[return-value]
+
+
+def tr(key: str, **values: Any) -> str:
+    text = _texts()[lang()].get(key) or _texts()["id"].get(key) or key
+    for k, v in values.items():
+        text = text.replace("{" + k + "}", str(v))
+    return text
+
+
+def _page(template: str, **extra: Any) -> str:
+    current = carts.view(ctx(), session.get(CART))
+    count = current["items"] if current and current["status"] not in ("checked_out", "expired") else 0
+    return render_template(f"central/shop/{template}", t=tr, lang=lang(), money=format_money, csrf=generate_csrf(),
+                           shop_cfg=ctx().config.shop, cart_count=count, **extra)
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site: a form cannot send the shopper elsewhere."""
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/shop"):
+        return fallback
+    return target
+
+
+def _problem(e: DomainError) -> None:
+    flash(e.message, "error")
+
+
+@shop.get("/")
+def index():  # type: ignore[no-untyped-def]
+    q = (request.args.get("q") or "").strip()[:80]
+    category = (request.args.get("category") or "").strip()[:32] or None
+    page = request.args.get("page", "1")
+    result = shop_catalog.browse(ctx(), q=q, category=category, page=int(page) if page.isdigit() else 1)
+    return _page("index.html", result=result, categories=shop_catalog.categories(ctx()), q=q, category=category)
+
+
+@shop.post("/cart/add")
+def add():  # type: ignore[no-untyped-def]
+    form = AddForm()
+    back = _safe_next(form.next.data, url_for("shop.index"))
+    if not form.validate_on_submit():
+        flash(tr("bad_form"), "error")
+        return redirect(back)
+    try:
+        view = carts.add_item(ctx(), session.get(CART), form.sku.data or "", form.qty.data or 1)
+    except DomainError as e:
+        _problem(e)
+        return redirect(back)
+    session[CART] = view["id"]
+    name = next((l["name"] for l in view["lines"] if l["sku"] == form.sku.data), form.sku.data)
+    flash(tr("added", name=name), "ok")
+    return redirect(back)
+
+
+@shop.get("/cart")
+def cart():  # type: ignore[no-untyped-def]
+    view = carts.view(ctx(), session.get(CART))
+    qr = qr_svg(view["qr_payload"]) if view and view["items"] else None
+    hours = round(ctx().config.shop.reserve_minutes / 60, 1)
+    return _page("cart.html", cart=view, qr=qr, stores=carts.stores(ctx()),
+                 reserve_hours=int(hours) if hours == int(hours) else hours)
+
+
+@shop.post("/cart/qty")
+def quantity():  # type: ignore[no-untyped-def]
+    form = QtyForm()
+    if not form.validate_on_submit():
+        flash(tr("bad_form"), "error")
+    else:
+        try:
+            carts.set_quantity(ctx(), session.get(CART), form.sku.data or "", int(form.qty.data or 0))
+        except DomainError as e:
+            _problem(e)
+    return redirect(url_for("shop.cart"))
+
+
+@shop.post("/cart/store")
+def store():  # type: ignore[no-untyped-def]
+    form = StoreForm()
+    if not form.validate_on_submit():
+        flash(tr("bad_form"), "error")
+    else:
+        try:
+            view = carts.choose_store(ctx(), session.get(CART), form.store.data or None)
+            if view["pickup_store"]:
+                name = next((x["name"] for x in carts.stores(ctx()) if x["code"] == view["pickup_store"]), "")
+                flash(tr("reserved_flash", store=f"{name} ({view['pickup_store']})", time=view["reserved_until_local"]),
+                      "ok")
+        except DomainError as e:
+            _problem(e)
+    return redirect(url_for("shop.cart"))
+
+
+@shop.post("/cart/new")
+def new_cart():  # type: ignore[no-untyped-def]
+    if ActionForm().validate_on_submit():
+        session.pop(CART, None)
+    return redirect(url_for("shop.index"))
+
+
+@shop.get("/cart/status")
+def status():  # type: ignore[no-untyped-def]
+    """What the cart page polls: it reloads when a store claims or pays the cart."""
+    view = carts.view(ctx(), session.get(CART))
+    if view is None:
+        return jsonify({"status": "none"})
+    return jsonify({"status": view["status"], "code": view["code"], "fence": view["fence"],
+                    "order": view["order"]})
+
+
+@shop.get("/cart/qr.svg")
+def qr():  # type: ignore[no-untyped-def]
+    view = carts.view(ctx(), session.get(CART))
+    if view is None:
+        return Response(status=404)
+    resp = Response(qr_svg(view["qr_payload"]), mimetype="image/svg+xml")
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

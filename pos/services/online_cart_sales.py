@@ -1,0 +1,121 @@
+"""An online cart in a till sale: linked when the till takes it (kiosk ticket or its code), promotions applied,
+and checked out at central when the sale completes (a direct call while the sale commits, and an outbox event
+"cart.checked_out" that gets there when the store is offline)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
+from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Promotion, Sale
+from pos.domain.errors import Conflict, DomainError
+from pos.domain.promotions import Promo, best_promotion
+
+from .context import StoreContext
+from .records import emit_event
+from .sale_views import lines_of
+
+
+class CheckoutRefused(DomainError):
+    """Central said no to this till's checkout of the cart (paid elsewhere, claim taken over)."""
+
+    status = 409
+
+
+def store_promos(s: Session) -> list[Promo]:
+    """The promotions central sent (sync agent); the same rule the online shop priced the cart with."""
+    return [Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at,
+                  p.active) for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))]
+
+
+def apply_promotions(s: Session, ctx: StoreContext, sale_id: str, skus: set[str]) -> None:
+    """The cart's lines get the promotion the shop showed, as a line discount (lines a cashier discounted keep theirs)."""
+    offers = store_promos(s)
+    if not offers:
+        return
+    now = ctx.clock()
+    for line in lines_of(s, sale_id):
+        if line.sku not in skus or line.discount_kind:
+            continue
+        best = best_promotion(offers, line.sku, line.unit_price, line.qty, now)
+        if best is not None:
+            line.discount_kind, line.discount_value = best[1].kind, best[1].value
+    s.flush()
+
+
+def link_sale(s: Session, ctx: StoreContext, opened: OnlineCartOpen, sale: Sale) -> None:
+    """This opening now belongs to the sale (one online cart per sale); its promotions go on the lines."""
+    other = s.scalar(select(OnlineCartOpen.code).where(OnlineCartOpen.sale_id == sale.id,
+                                                       OnlineCartOpen.state == "in_sale",
+                                                       OnlineCartOpen.id != opened.id))
+    if other:
+        raise Conflict("one_online_cart", f"this sale already holds online cart {other}: finish it first")
+    opened.sale_id, opened.state = sale.id, "in_sale"
+    apply_promotions(s, ctx, sale.id, {l["sku"] for l in json.loads(opened.lines)})
+
+
+def on_ticket_taken(s: Session, ctx: StoreContext, kiosk_cart_id: str, sale: Sale) -> dict[str, Any] | None:
+    """Called by the kiosk-ticket take inside its transaction: a ticket made from an online cart links the sale."""
+    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.kiosk_cart_id == kiosk_cart_id,
+                                                   OnlineCartOpen.state == "sent"))
+    if opened is None:
+        return None
+    link_sale(s, ctx, opened, sale)
+    return {"code": opened.code, "confirmed": opened.confirmed}
+
+
+def _payload(ctx: StoreContext, opened: OnlineCartOpen, view: dict[str, Any]) -> dict[str, Any]:
+    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": view["id"], "sale_id": view["id"],
+            "number": view["number"], "till_id": view["till_id"], "fence": opened.fence,
+            "confirmed": opened.confirmed, "total": view["total"], "completed_at": view["completed_at"],
+            "store_id": ctx.store_id}
+
+
+def _check_out_at_central(ctx: StoreContext, opened: OnlineCartOpen, payload: dict[str, Any]) -> bool:
+    """True when central recorded it now; False when it could not be asked (the outbox event will tell it).
+
+    Runs while the sale's transaction is open (at most online_carts.central_timeout_seconds), so a refusal
+    stops the sale before any money is booked: a cart paid elsewhere is never charged twice here.
+    """
+    client = carts_client_for(ctx.config)
+    if client is None or not opened.confirmed:
+        return False
+    body = {k: payload[k] for k in ("checkout_id", "sale_id", "number", "till_id", "fence", "total", "completed_at")}
+    try:
+        client.checkout(opened.cart_id, {**body, "device_id": opened.device_id[:32]})
+        return True
+    except Unreachable:
+        return False
+    except Refused as e:
+        raise CheckoutRefused(f"online_cart_{e.code}", f"online cart {opened.code}: {e.message}. The sale was not "
+                              "finished: give the payment back and void it", cart_code=opened.code) from e
+
+
+def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
+    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == view["id"],
+                                                   OnlineCartOpen.state == "in_sale"))
+    if opened is None:
+        return
+    payload = _payload(ctx, opened, view)
+    confirmed_now = _check_out_at_central(ctx, opened, payload)
+    emit_event(s, ctx, "cart.checked_out", payload, view["till_id"])
+    opened.state, opened.checked_out_at = "checked_out", ctx.clock()
+    copy = s.get(OnlineCartCopy, opened.cart_id)
+    if copy is not None:
+        copy.status = "checked_out"
+    view["online_cart"] = {"code": opened.code, "confirmed": opened.confirmed, "recorded_at_central": confirmed_now}
+
+
+def install(ctx: StoreContext) -> None:
+    """Sales that hold an online cart check it out; first among the hooks, so a refusal costs nothing else."""
+    if any(getattr(h, "online_cart_hook", False) for h in ctx.fact_hooks):
+        return
+
+    def hook(s: Session, kind: str, view: dict[str, Any]) -> None:
+        if kind == "sale":
+            on_sale(s, ctx, view)
+    hook.online_cart_hook = True  # type: ignore[attr-defined]
+    ctx.fact_hooks.insert(0, hook)

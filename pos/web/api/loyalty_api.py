@@ -1,0 +1,72 @@
+"""Members and points at the till (attach a member, redeem points, sign up) and the kiosk's points lookup."""
+from __future__ import annotations
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field, model_validator
+
+from pos.services import loyalty, loyalty_redeem
+
+from .common import actor, ctx
+from .schemas import Body, SalePath
+
+BEARER = [{"bearer": []}]
+api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="loyalty")],
+                   abp_security=BEARER)
+kiosk_points_api = APIBlueprint("kiosk_points_api", __name__, url_prefix="/api/v1/kiosk", abp_tags=[Tag(name="kiosk")])
+
+
+class MemberIn(Body):
+    card: str | None = Field(None, min_length=1, max_length=300, description="the member QR's text, as scanned")
+    phone: str | None = Field(None, min_length=6, max_length=24)
+
+    @model_validator(mode="after")
+    def _one(self) -> "MemberIn":
+        if not self.card and not self.phone:
+            raise ValueError("send the scanned member QR (card) or a phone number")
+        return self
+
+
+class PointsIn(Body):
+    points: int | None = Field(None, strict=True, ge=1, le=10**7,
+                               description="points to use; omitted = as many as the balance and the sale allow")
+
+
+class SignUpIn(Body):
+    name: str = Field(min_length=1, max_length=80)
+    phone: str = Field(min_length=6, max_length=24)
+
+
+class CardIn(Body):
+    card: str = Field(min_length=1, max_length=300)
+
+
+@api.post("/sales/<sale_id>/member", summary="Attach a member to the open sale by QR or phone number")
+def attach(path: SalePath, body: MemberIn):  # type: ignore[no-untyped-def]
+    return loyalty.attach(ctx(), actor(), path.sale_id, card=body.card, phone=body.phone)
+
+
+@api.get("/sales/<sale_id>/member", summary="The member on a sale and the points it earns")
+def get_member(path: SalePath):  # type: ignore[no-untyped-def]
+    actor()
+    return loyalty.sale_member(ctx(), path.sale_id)
+
+
+@api.delete("/sales/<sale_id>/member", summary="Take the member off the open sale")
+def detach(path: SalePath):  # type: ignore[no-untyped-def]
+    return loyalty.detach(ctx(), actor(), path.sale_id)
+
+
+@api.post("/sales/<sale_id>/points", summary="Pay with the member's points (a hold at central, or the offline "
+                                              "allowance when central cannot be reached)")
+def redeem(path: SalePath, body: PointsIn):  # type: ignore[no-untyped-def]
+    return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201
+
+
+@api.post("/members", summary="Sign a shopper up as a member (by phone; needs the central store)")
+def sign_up(body: SignUpIn):  # type: ignore[no-untyped-def]
+    return loyalty.sign_up(ctx(), actor(), body.name, body.phone), 201
+
+
+@kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
+def kiosk_points(body: CardIn):  # type: ignore[no-untyped-def]
+    return loyalty.kiosk_points(ctx(), body.card)

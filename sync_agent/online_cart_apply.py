@@ -1,0 +1,38 @@
+"""Pulled online carts: the copy of each cart reserved at this store, so a kiosk can open it while offline."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import OnlineCartCopy
+from pos.adapters.tables.base import utcnow
+
+
+def _when(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)).replace(tzinfo=None) if text else None
+    except ValueError:
+        return None
+
+
+def _online_cart(s: Session, d: dict[str, Any]) -> None:
+    row = s.get(OnlineCartCopy, d["id"])
+    if row is None:
+        # A code belongs to one cart forever; a stale row under the same code cannot exist, but never block on one.
+        s.execute(delete(OnlineCartCopy).where(OnlineCartCopy.code == d["code"]))
+        row = OnlineCartCopy(id=d["id"], code=d["code"])
+        s.add(row)
+    if row.status == "checked_out" and d.get("status") != "checked_out":
+        return  # this store checked it out itself; an older copy from central does not reopen it
+    row.status, row.lines, row.total = d.get("status") or "open", json.dumps(d.get("lines") or [], ensure_ascii=False), \
+        int(d.get("total") or 0)
+    row.pickup_store, row.reserved_until = d.get("pickup_store"), _when(d.get("reserved_until"))
+    row.expires_at, row.synced_at = _when(d.get("expires_at")), utcnow()
+    s.flush()
+
+
+TOPICS = {"online_cart": _online_cart}

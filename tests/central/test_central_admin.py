@@ -1,0 +1,82 @@
+"""The admin page: sign in, see the stores and their last sync, change a price, retry a dead letter."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
+
+from central.services import catalog, dead_letters, stores
+from central.services import push as push_service
+from central.tables import DeadLetter, Sale
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def admin(central):
+    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    client = central.extra["app"].test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-123",
+                                             "csrf_token": csrf(page)})
+    assert resp.status_code == 302
+    return client
+
+
+def test_the_admin_pages_need_a_sign_in_and_a_wrong_password_is_refused(central):
+    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    client = central.extra["app"].test_client()
+    assert client.get("/admin/").status_code == 302
+    page = client.get("/admin/login").get_data(as_text=True)
+    resp = client.post("/admin/login", data={"username": "admin", "password": "salah", "csrf_token": csrf(page)})
+    assert resp.status_code == 401 and "Wrong username or password" in resp.get_data(as_text=True)
+    no_csrf = client.post("/admin/login", data={"username": "admin", "password": "rahasia-123"})
+    assert no_csrf.status_code == 400
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_dashboard_shows_each_store_and_its_last_sync(admin, central):
+    push_service.push(central.ctx, STORE, "TOKO-01-SYNC", [])
+    push_service.pull(central.ctx, STORE, 0, 1)
+    html = admin.get("/admin/").get_data(as_text=True)
+    row = html[html.index(f'data-store="{STORE}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Omnitoko Kemang" in row and "never" in row  # pulled, never pushed an event yet
+
+
+def test_a_price_changed_in_the_admin_page_is_in_the_feed_for_the_stores(admin, central):
+    page = admin.get("/admin/products/SKU-00001").get_data(as_text=True)
+    assert "Air Mineral Aqua 330ml" in page
+    product = catalog.get_product(central.ctx, "SKU-00001")
+    resp = admin.post("/admin/products/SKU-00001", data={
+        "csrf_token": csrf(page), "sku": "SKU-00001", "name": product["name"], "price": "3900",
+        "barcode": product["barcode"], "category": product["category"], "tax_group": "PPN", "active": "y"})
+    assert resp.status_code == 302
+    assert catalog.get_product(central.ctx, "SKU-00001")["price"] == 3900
+    changes = push_service.pull(central.ctx, STORE, 0, 10_000)["changes"]
+    latest = [c for c in changes if c["topic"] == "product" and c["key"] == "SKU-00001"]
+    assert latest[0]["data"]["price"] == 3900 and latest[0]["seq"] == changes[-1]["seq"]
+    bad = admin.post("/admin/products/SKU-00001", data={"csrf_token": csrf(page), "sku": "SKU-00001",
+                                                        "name": "x", "price": "-5", "tax_group": "PPN"})
+    assert bad.status_code == 400 and catalog.get_product(central.ctx, "SKU-00001")["price"] == 3900
+
+
+def test_a_dead_letter_is_retried_after_its_sku_is_added_and_the_store_is_told(admin, central):
+    poison = make_event(1, sale_payload(STORE, 1, skus=["SKU-NEW-1"]))
+    push_service.push(central.ctx, STORE, "x", [poison])
+    assert central.count(DeadLetter) == 1 and central.count(Sale) == 0
+    html = admin.get("/admin/").get_data(as_text=True)
+    assert "unknown_sku" in html and "SKU-NEW-1" in html
+    still = dead_letters.retry(central.ctx, poison.event_id)
+    assert still["retried"] is False
+    catalog.save_product(central.ctx, "SKU-NEW-1", name="Kopi Baru", price=9000, create=True)
+    resp = admin.post(f"/admin/dead-letters/{poison.event_id}/retry", data={"csrf_token": csrf(html)})
+    assert resp.status_code == 302
+    assert central.count(Sale) == 1 and dead_letters.list_dead_letters(central.ctx) == []
+    again = push_service.push(central.ctx, STORE, "x", [poison])
+    assert again["results"][0]["first_outcome"] == "applied"  # applied once, even when sent again
+    notices = [c for c in push_service.pull(central.ctx, STORE, 0, 10_000)["changes"] if c["topic"] == "dead_letter"]
+    assert notices[0]["data"]["resolution"] == "retried"

@@ -1,0 +1,35 @@
+"""`omnitoko central init | add-store | new-epoch`: set up, a token shown once, a new epoch after a restore."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from omnitoko.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_init_add_store_and_new_epoch(tmp_path, capsys):
+    config = tmp_path / "central.toml"
+    text = (ROOT / "central.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace('initial_password = ""', 'initial_password = "rahasia-123"'), encoding="utf-8")
+    assert main(["central", "init", "--config", str(config), "--demo-data"]) == 0
+    out = capsys.readouterr().out
+    assert "321 demo products added" in out and "admin user 'admin' created" in out
+    epoch = out.split("(epoch ")[1].split(")")[0]
+
+    assert main(["central", "add-store", "TOKO-07", "--config", str(config)]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["central", "add-store", "TOKO-07", "--config", str(config)]) == 1
+    assert "already registered" in capsys.readouterr().out  # the token is never shown again
+
+    from central.config import load_central_config
+    from central.db import central_database
+    from central.services import stores
+    from central.services.context import CentralContext
+
+    cfg = load_central_config(config, environ={})
+    ctx = CentralContext(db=central_database(cfg.database.url), config=cfg)
+    assert stores.authenticate(ctx, token) == "TOKO-07"
+    assert main(["central", "new-epoch", "--config", str(config)]) == 0
+    assert stores.ensure_meta(ctx) != epoch
+    ctx.db.dispose()

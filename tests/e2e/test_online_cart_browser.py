@@ -1,0 +1,207 @@
+"""Omnichannel in real browsers: a cart made in the online shop is scanned at the kiosk (its QR, typed by a wedge
+scanner), sent to the till, paid there, and the shop's cart page then says it was paid in store.
+
+The central store runs as its own process (`omnitoko central serve`) on a copy of a demo database; the store
+server is the usual `store_server`, pointed at it through OMNITOKO_SYNC__* environment overrides.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 20  # how long a wait may take to get there; never a timing assert
+CART_CODE = re.compile(r"^[A-Z2-9]{3}-[A-Z2-9]{3}$")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _central_cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "omnitoko.cli", "central", *args]
+
+
+def _central_config(where: Path, db: Path, port: int) -> Path:
+    text = (ROOT / "central.toml").read_text(encoding="utf-8")
+    text = text.replace('url = "sqlite:///var/central.db"', f'url = "sqlite:///{db}"').replace("port = 5100", f"port = {port}")
+    path = where / "central.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def central_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`central init --demo-data` and TOKO-01 registered, once; each test serves a copy."""
+    where = tmp_path_factory.mktemp("central-template")
+    db = where / "central.db"
+    config = _central_config(where, db, 5100)
+    subprocess.run(_central_cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True,
+                   capture_output=True, timeout=180)
+    token = subprocess.run(_central_cli("add-store", "TOKO-01", "--config", str(config), "--name", "Omnitoko Kemang",
+                                        "--token-only"), cwd=ROOT, check=True, capture_output=True, text=True,
+                           timeout=60).stdout.strip()
+    return db, token
+
+
+@dataclass
+class CentralServer:
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture
+def central_server(tmp_path: Path, central_template: tuple[Path, str]) -> Iterator[CentralServer]:
+    template, token = central_template
+    where = tmp_path / "central"
+    where.mkdir()
+    shutil.copyfile(template, where / "central.db")
+    port = _free_port()
+    config = _central_config(where, where / "central.db", port)
+    log = where / "central.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(_central_cli("serve", "--config", str(config), "--port", str(port)), cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
+    server = CentralServer(f"http://127.0.0.1:{port}", token, proc)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"central exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            if requests.get(f"{server.url}/api/v1/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"central did not answer:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    yield server
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def connected_store(central_server: CentralServer, monkeypatch: pytest.MonkeyPatch,
+                    request: pytest.FixtureRequest) -> Any:
+    """The demo store server, its [sync] table pointing at this central store (environment overrides)."""
+    monkeypatch.setenv("OMNITOKO_SYNC__CENTRAL_URL", central_server.url)
+    monkeypatch.setenv("OMNITOKO_SYNC__TOKEN", central_server.token)
+    return request.getfixturevalue("store_server")
+
+
+class Page:
+    def __init__(self, driver: Any) -> None:
+        self.d = driver
+        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
+                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+    def until(self, condition: Any, message: str = "") -> Any:
+        return self.wait.until(lambda _d: condition(), message)
+
+    def text(self, css: str) -> str:
+        return str(self.d.find_element(By.CSS_SELECTOR, css).text)
+
+    def tap(self, css: str) -> None:
+        self.d.find_element(By.CSS_SELECTOR, css).click()
+
+
+def _decode_qr(png: bytes) -> str:
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert found, "the cart's QR code can be read"
+    return str(found[0].text)
+
+
+def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_in_store(
+        central_server: CentralServer, connected_store: Any, browser: Any, screens: Path) -> None:
+    from test_till_browser import Till  # the till's own browser helper (tests/e2e is on sys.path)
+
+    # The shopper fills a cart online and picks TOKO-01 for click-and-collect.
+    shop = Page(browser(1366, 1200))
+    shop.d.get(f"{central_server.url}/shop/?q=aqua")
+    shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, "article.product"), "the search shows products")
+    shop.d.save_screenshot(str(screens / "shop-catalog.png"))
+    for sku in ("SKU-00001", "SKU-00001", "SKU-00002"):
+        shop.tap(f'article[data-sku="{sku}"] .btn-add')
+        shop.until(lambda: "keranjang" in shop.text(".flash-ok"), "the shop says it is in the cart")
+    assert shop.text("#cart-count") == "3"
+    shop.tap("#cart-link")
+    shop.until(lambda: shop.d.find_elements(By.ID, "cart-code"), "the cart page with its code")
+    shop.d.find_element(By.CSS_SELECTOR, "#store option[value='TOKO-01']").click()
+    shop.tap("#reserve")
+    shop.until(lambda: "Disimpan di Omnitoko Kemang" in shop.text("#reserved-note"), "stock held at TOKO-01")
+    code = shop.text("#cart-code")
+    assert CART_CODE.match(code) and shop.text("#cart-total") == "Rp 11.500"
+    shop.d.save_screenshot(str(screens / "shop-cart.png"))
+    payload = _decode_qr(shop.d.find_element(By.CSS_SELECTOR, "#cart-qr svg").screenshot_as_png)
+    assert payload == f"OC1.omnitoko.{code}"
+
+    # At the kiosk the shopper scans the QR (a wedge scanner types its text), sees the cart and sends it on.
+    kiosk = Page(browser(1280, 1024))
+    kiosk.d.get(f"{connected_store.url}/kiosk/")
+    kiosk.until(lambda: "ready" in (kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""), "kiosk ready")
+    kiosk.tap("#tile-online")
+    kiosk.d.find_element(By.TAG_NAME, "body").send_keys(payload, Keys.ENTER)
+    kiosk.until(lambda: kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("data-screen") == "online-cart",
+                "the online cart opens at the kiosk")
+    # Screens fade in (opacity from 0): wait until the text is shown rather than read it at once.
+    kiosk.until(lambda: kiosk.text("#oc-code") == code, "the kiosk shows the cart's code")
+    assert kiosk.text("#oc-state") == "Terkonfirmasi"
+    assert len(kiosk.d.find_elements(By.CSS_SELECTOR, "#oc-lines .oc-line")) == 2
+    assert "Rp 11.500" in kiosk.text("#oc-total")
+    shop.d.refresh()
+    shop.until(lambda: "Sedang dibayar di toko TOKO-01" in shop.text("#claimed-banner"), "online: being paid in store")
+    kiosk.d.save_screenshot(str(screens / "kiosk-online-cart.png"))
+    kiosk.tap("#online-send")
+    kiosk.until(lambda: re.match(r"^K-\d+$", kiosk.text("#ticket-code")), "a till ticket, as for a kiosk cart")
+    ticket = kiosk.text("#ticket-code")
+
+    # The till hears the ticket, opens it with F10 and takes the cash.
+    till = Till(browser(1440, 900), connected_store)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.until(lambda: any(f"{ticket} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+               "the till shows the kiosk cart ready")
+    till.keys(Keys.F10)
+    till.until(lambda: till.shown("screen-sale") and till.line_count() == 2, "the online cart is the till's sale")
+    assert till.text("total") == "Rp 11.500"
+    till.until(lambda: till.focused_id() == "scan", "the scan field has focus again")
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog takes the cash given")
+    till.keys("20000", Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"), "the sale completes")
+    number = till.text("paid-number")
+
+    # Online, the cart now says where and when it was paid.
+    shop.d.refresh()
+    shop.until(lambda: shop.d.find_elements(By.ID, "paid-banner"), "the cart page shows it paid")
+    said = shop.text("#paid-text")
+    assert re.fullmatch(r"Dibayar di toko TOKO-01, T1, pukul \d\d:\d\d", said), said
+    assert number in shop.text("#paid-banner") and "Rp 11.500" in shop.text("#paid-banner")
+    shop.d.save_screenshot(str(screens / "shop-paid-in-store.png"))

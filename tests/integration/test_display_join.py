@@ -1,0 +1,41 @@
+"""A customer display that connects mid-sale shows the sale and the device badges at once."""
+from __future__ import annotations
+
+from pos.adapters.config import StoreConfig
+from pos.services import sales
+from pos.services.auth import Actor
+from pos.services.context import StoreContext
+from pos.web.app import create_app, socketio_of
+
+AQUA_330 = "8990000100010"  # Air Mineral Aqua 330ml in the demo catalog
+
+
+def _received(client, name: str) -> list[dict]:
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+def test_a_display_joining_mid_sale_gets_the_open_sale_at_once(config: StoreConfig, store: StoreContext,
+                                                                open_till: Actor) -> None:
+    app = create_app(config, store.db)
+    ctx: StoreContext = app.extensions["omnitoko"]
+    sale, _ = sales.create_sale(ctx, open_till)
+    sales.add_line(ctx, open_till, sale["id"], barcode=AQUA_330, qty=2)
+
+    display = socketio_of(app).test_client(app)
+    display.emit("join", {"till": "T1"})
+    shown = _received(display, "sale")
+    assert shown and shown[-1]["id"] == sale["id"]
+    assert [(l["name"], l["qty"]) for l in shown[-1]["lines"]] == [("Air Mineral Aqua 330ml", 2)]
+
+
+def test_a_page_joining_later_sees_the_last_printer_status(config: StoreConfig, store: StoreContext) -> None:
+    app = create_app(config, store.db)
+    ctx: StoreContext = app.extensions["omnitoko"]
+    ctx.notify("printer_status", {"till_id": "T1", "level": "error", "text": "Printer: kertas habis - 2 struk menunggu"})
+
+    page = socketio_of(app).test_client(app)
+    page.emit("join", {"till": "T1"})
+    assert _received(page, "printer_status")[-1]["text"].startswith("Printer: kertas habis")
+    other = socketio_of(app).test_client(app)
+    other.emit("join", {"till": "T2"})
+    assert _received(other, "printer_status") == []

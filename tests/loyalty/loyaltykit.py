@@ -1,0 +1,55 @@
+"""Helpers for the loyalty tests (a plain module the test files import, like tests/synckit.py)."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import requests
+
+from central.services import loyalty as central_loyalty
+from central.services import stores
+from pos.adapters import member_qr
+from pos.services.records import canonical_json
+
+TEST_KEY = member_qr.new_private_key()
+
+
+def use_test_key(central: Any, **loyalty: Any) -> None:
+    """Central signs with a key made for this run (never a file in the work tree)."""
+    cfg = central.ctx.config.loyalty
+    cfg.signing_key = TEST_KEY
+    for k, v in loyalty.items():
+        setattr(cfg, k, v)
+
+
+def new_member(central: Any, points: int = 0, phone: str | None = None, name: str = "Budi Santoso") -> dict[str, Any]:
+    phone = phone or "0812" + str(uuid.uuid4().int)[:8]
+    m = central_loyalty.sign_up(central.ctx, name, phone)
+    if points:
+        m = central_loyalty.adjust(central.ctx, m["id"], points, "opening balance")
+    return m
+
+
+def add_store(central: Any, store_id: str) -> str:
+    return stores.add_store(central.ctx, store_id, store_id)
+
+
+def http(central: Any, token: str) -> requests.Session:
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {token}"
+    s.base = central.url  # type: ignore[attr-defined]
+    return s
+
+
+def event(store_id: str, seq: int, type_: str, payload: dict[str, Any]) -> dict[str, Any]:
+    body = canonical_json(payload)
+    return {"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq, "type": type_,
+            "schema_version": 1, "payload": payload, "payload_hash": hashlib.sha256(body.encode()).hexdigest()}
+
+
+def push(central: Any, token: str, store_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    r = requests.post(f"{central.url}/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                      json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events})
+    assert r.status_code == 200, r.text
+    return r.json()

@@ -1,0 +1,124 @@
+"""Headless Chromium against the real store server (a subprocess) connected to a real central store (HTTP on
+127.0.0.1): the kiosk shows a member's balance after a scan; the till attaches a member and shows points earned."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loyaltykit import new_member, use_test_key
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+from synckit import CentralHarness, Faults, central_config, start_server
+
+from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
+
+from central.db import central_database
+from central.migrate import upgrade
+from central.services import demo, stores
+from central.services import loyalty as central_loyalty
+from central.services.context import CentralContext
+from central.web.app import create_central_app
+
+WAIT = 20  # how long the page may take to get there; never a timing assert
+AQUA_330 = "8990000100010"   # Rp 3.500
+
+
+@pytest.fixture
+def central_online(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CentralHarness]:
+    """A central store (SQLite) on a free port; the store server started after this fixture talks to it."""
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    upgrade(url)
+    cfg = central_config(url)
+    ctx = CentralContext(db=central_database(url), config=cfg)
+    demo.load(ctx, products_limit=40)
+    token = stores.add_store(ctx, "TOKO-01", "Omnitoko Kemang")
+    app = create_central_app(cfg, db=ctx.db)
+    app.extensions["omnitoko_central"] = ctx
+    server, thread, base = start_server(app)
+    harness = CentralHarness(ctx=ctx, url=base, token=token, faults=Faults(app.wsgi_app), backend="sqlite")
+    use_test_key(harness)
+    monkeypatch.setenv("OMNITOKO_SYNC__CENTRAL_URL", base)
+    monkeypatch.setenv("OMNITOKO_SYNC__TOKEN", token)
+    # A loaded test machine may take more than the 2 s a till waits; this test is about the screens.
+    monkeypatch.setenv("OMNITOKO_LOYALTY__CENTRAL_TIMEOUT_SECONDS", "10")
+    yield harness
+    server.shutdown()
+    thread.join(timeout=5)
+    ctx.db.dispose()
+
+
+def waiter(driver: Any) -> WebDriverWait:
+    return WebDriverWait(driver, WAIT, poll_frequency=0.05,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+
+def member_with_history(central: CentralHarness) -> dict[str, Any]:
+    m = new_member(central, points=0, name="Siti Rahmawati", phone="0813" + str(uuid.uuid4().int)[:8])
+    central_loyalty.adjust(central.ctx, m["id"], 150, "welcome bonus")
+    with central.ctx.db.unit_of_work() as s:
+        for pts in (4, 2, 7):
+            central_loyalty.add_entry(s, central.ctx, m["id"], "earn", pts, store_id="TOKO-01", note="sale")
+    return central_loyalty.lookup(central.ctx, member_id=m["id"])
+
+
+def test_the_kiosk_shows_the_balance_and_last_entries_after_a_member_qr_scan(
+        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    m = member_with_history(central_online)
+    d = browser(1080, 1500)  # a portrait kiosk screen
+    d.get(f"{store_server.url}/kiosk/")
+    w = waiter(d)
+    w.until(lambda _d: "ready" in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
+    d.find_element(By.ID, "tile-points").click()
+    w.until(lambda _d: d.find_element(By.ID, "screen-points").is_displayed())
+    d.find_element(By.TAG_NAME, "body").send_keys(m["card"], Keys.ENTER)  # a wedge scanner types the QR's text
+    w.until(lambda _d: d.find_element(By.ID, "points-result").is_displayed(), "the balance is shown")
+    assert d.find_element(By.ID, "points-balance").text == "163 poin"
+    assert d.find_element(By.ID, "points-name").text.startswith("Si** Ra******* · 70")
+    rows = d.find_elements(By.CSS_SELECTOR, "#points-entries tbody tr")
+    assert len(rows) == 4 and rows[0].text.endswith("+7")
+    d.save_screenshot(str(screens / "kiosk-points.png"))
+    forged = m["card"][:-3] + ("AAA" if not m["card"].endswith("AAA") else "BBB")
+    d.find_element(By.TAG_NAME, "body").send_keys(forged, Keys.ENTER)
+    w.until(lambda _d: d.find_element(By.ID, "points-message").is_displayed(), "a forged QR is refused")
+    assert "tidak asli" in d.find_element(By.ID, "points-message").text
+
+
+def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
+        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    m = member_with_history(central_online)
+    d = browser(1440, 900)
+    d.get(f"{store_server.url}/till")
+    w = waiter(d)
+
+    def keys(*k: str) -> None:
+        d.switch_to.active_element.send_keys(*k)
+
+    def focused() -> str:
+        return d.switch_to.active_element.get_attribute("id") or ""
+    w.until(lambda _d: focused() == "signin-code")
+    keys("1001", Keys.ENTER)
+    w.until(lambda _d: focused() == "signin-pin")
+    keys("1234", Keys.ENTER)
+    w.until(lambda _d: focused() == "float-amount")
+    keys("200000", Keys.ENTER)
+    w.until(lambda _d: focused() == "scan")
+    keys("8*" + AQUA_330, Keys.ENTER)  # 8 x Rp 3.500 = Rp 28.000 -> 2 points
+    w.until(lambda _d: d.find_element(By.ID, "total").text == "Rp 28.000")
+    keys(Keys.F3)
+    w.until(lambda _d: focused() == "member-input", "F3 opens the member panel")
+    keys("0" + m["phone"][2:], Keys.ENTER)
+    chip = lambda: d.find_element(By.ID, "member-chip")  # noqa: E731
+    w.until(lambda _d: chip().is_displayed() and "Siti Rahmawati" in chip().text, "the member is on the sale")
+    assert "163 poin" in chip().text and "+2 poin" in chip().text
+    w.until(lambda _d: focused() == "scan")
+    keys(Keys.F12)
+    w.until(lambda _d: focused() == "pay-given")
+    keys(Keys.ENTER)  # exact cash
+    w.until(lambda _d: "Poin didapat: +2" in chip().text, "the points earned are shown after the sale")
+    assert "Saldo baru: 165 poin" in chip().text
+    d.save_screenshot(str(screens / "till-member.png"))

@@ -1,0 +1,109 @@
+"""Two stores cut off from central: each may redeem only the allowance central granted it, so the member's
+overspend is bounded by the sum of the allowances, and central shows the debt once they sync."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from loyaltykit import add_store, new_member, use_test_key
+from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
+
+from central.services import loyalty as central_loyalty
+from central.tables import Alert, Member
+from pos.adapters.config import load_config
+from pos.adapters.db import Database
+from pos.adapters.migrate import upgrade
+from pos.domain.errors import DomainError
+from pos.services import auth, checkout, loyalty, loyalty_facts, loyalty_redeem, sales, setup, shifts
+from pos.services.context import StoreContext
+from sync_agent.agent import Agent
+
+DEAD = "http://127.0.0.1:9"  # nothing listens there: central "cannot be reached"
+
+
+@pytest.fixture
+def store_b(tmp_path: Path) -> Iterator[StoreContext]:
+    """A second store, TOKO-02, with the demo catalog and staff (its own database)."""
+    where = tmp_path / "toko-02"
+    where.mkdir()
+    cfg = load_config(Path(__file__).resolve().parents[2] / "config.toml", environ={})
+    cfg.database.url = f"sqlite:///{where / 'store.db'}"
+    cfg.store.id = "TOKO-02"
+    upgrade(cfg.database.url)
+    ctx = StoreContext(db=Database(cfg.database.url), config=cfg)
+    setup.load_demo_data(ctx)
+    yield ctx
+    ctx.db.dispose()
+
+
+def sell_with_points(store, till, card, points):
+    view, _ = sales.create_sale(store, till)
+    view = sales.add_line(store, till, view["id"], barcode=AQUA_330, qty=5)  # Rp 17.500
+    loyalty.attach(store, till, view["id"], card=card)
+    view = loyalty_redeem.redeem(store, till, view["id"], points)["sale"]
+    return view
+
+
+def test_two_offline_stores_overspend_at_most_their_allowances_and_central_shows_the_debt(
+        central, store, open_till, agents, store_b):
+    use_test_key(central, offline_allowance_points=30)
+    token_b = add_store(central, "TOKO-02")
+    connect_store(store, central)
+    connect_store(store_b, central)
+    store_b.config.sync.token = token_b
+    for st in (store, store_b):
+        loyalty_facts.install(st)
+    m = new_member(central, points=40)  # each store gets a 30-point allowance at sign-up
+    agent_b = Agent(store_b.config, db=Database(store_b.config.database.url), say=lambda _t: None)
+    agent_a = agents()
+    try:
+        sync_until_clean(agent_a)
+        sync_until_clean(agent_b)
+        till_b = auth.sign_in(store_b, "1001", "1234", "T1")[1]
+        shifts.open_shift(store_b, till_b, 200_000)
+        for st in (store, store_b):
+            st.config.sync.central_url = DEAD
+        for st, till in ((store, open_till), (store_b, till_b)):
+            view = sell_with_points(st, till, m["card"], 25)
+            with pytest.raises(DomainError) as e:  # 5 of the 30 left: 6 is refused, with what is left said
+                loyalty_redeem.redeem(st, till, view["id"], 6)
+            assert e.value.code == "central_unreachable" and "at most 5 points" in e.value.message
+            view = loyalty_redeem.redeem(st, till, view["id"], 5)["sale"]
+            assert [t["type"] for t in view["tenders"]] == ["points", "points"]
+            view = sales.add_tender(st, till, view["id"], "cash", view["remaining"], None)
+            done = checkout.complete(st, till, view["id"])
+            assert done["loyalty"]["redeemed"] == 30 and done["loyalty"]["earned"] == 1
+            second = sales.create_sale(st, till)[0]
+            second = sales.add_line(st, till, second["id"], barcode=AQUA_330, qty=1)
+            loyalty.attach(st, till, second["id"], card=m["card"])
+            with pytest.raises(DomainError) as e:  # the allowance is used up: nothing more offline
+                loyalty_redeem.redeem(st, till, second["id"], 1)
+            assert e.value.code == "central_unreachable"
+        for st in (store, store_b):
+            st.config.sync.central_url = central.url
+        sync_until_clean(agent_a)
+        sync_until_clean(agent_b)
+    finally:
+        agent_b.close()
+    with central.ctx.db.sessions() as s:
+        balance = s.get(Member, m["id"]).balance
+    overspend = 60 - 40  # 30 + 30 redeemed of a balance of 40
+    assert balance == 40 - 60 + 2 == central_loyalty.ledger_sum(central.ctx, m["id"])
+    assert overspend <= 30 + 30
+    debts = {d["id"]: d["debt"] for d in central_loyalty.debts(central.ctx)}
+    assert debts[m["id"]] == 18
+    assert central_loyalty.lookup(central.ctx, member_id=m["id"])["debt"] == 18
+    assert central.count(Alert, Alert.kind == "allowance_exceeded") == 0
+
+
+def test_offline_without_an_allowance_points_are_refused(central, store, open_till, agents):
+    use_test_key(central)
+    connect_store(store, central)
+    loyalty_facts.install(store)
+    m = new_member(central, points=500)
+    sync_until_clean(agents())
+    store.config.sync.central_url = DEAD
+    with pytest.raises(DomainError) as e:
+        sell_with_points(store, open_till, m["card"], 1)
+    assert e.value.code == "central_unreachable" and "take another payment" in e.value.message
