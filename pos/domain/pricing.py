@@ -150,3 +150,13 @@ def price_sale(lines: list[LineInput], sale_discount: Discount | None = None) ->
 def needs_approval(discount: Discount, base: int, limit_bp: int) -> bool:
     """A discount above `limit_bp` of what it applies to needs a manager."""
     return discount.share_bp(base) > limit_bp
+
+
+def manual_discount_bp(priced: PricedSale, promotion_lines: set[str]) -> int:
+    """The cashier's discounts (not central's promotions) as basis points of what they applied to."""
+    promo = sum(p.line_discount for p in priced.lines if p.line_id in promotion_lines)
+    manual = priced.discount_total - promo
+    base = priced.subtotal - promo
+    if manual <= 0:
+        return 0
+    return 10_000 if base <= 0 else -(-manual * 10_000 // base)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
-from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Promotion, Sale
+from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
 from pos.domain.errors import Conflict, DomainError
-from pos.domain.promotions import Promo, best_promotion
 
 from .context import StoreContext
+from .discount_rules import promote, store_promos
 from .records import emit_event
 from .sale_views import lines_of
 
@@ -25,12 +25,6 @@ class CheckoutRefused(DomainError):
     status = 409
 
 
-def store_promos(s: Session) -> list[Promo]:
-    """The promotions central sent (sync agent); the same rule the online shop priced the cart with."""
-    return [Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at,
-                  p.active) for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))]
-
-
 def apply_promotions(s: Session, ctx: StoreContext, sale_id: str, skus: set[str]) -> None:
     """The cart's lines get the promotion the shop showed, as a line discount (lines a cashier discounted keep theirs)."""
     offers = store_promos(s)
@@ -38,11 +32,8 @@ def apply_promotions(s: Session, ctx: StoreContext, sale_id: str, skus: set[str]
         return
     now = ctx.clock()
     for line in lines_of(s, sale_id):
-        if line.sku not in skus or line.discount_kind:
-            continue
-        best = best_promotion(offers, line.sku, line.unit_price, line.qty, now)
-        if best is not None:
-            line.discount_kind, line.discount_value = best[1].kind, best[1].value
+        if line.sku in skus:
+            promote(line, offers, now)
     s.flush()
 
 

@@ -22,7 +22,8 @@ from . import kiosk_carts, sales
 from .auth import Actor
 from .catalog import on_hand, tax_rate
 from .context import StoreContext
-from .online_cart_sales import link_sale, store_promos
+from .discount_rules import store_promos
+from .online_cart_sales import link_sale
 
 
 def _refused(e: Refused) -> DomainError:

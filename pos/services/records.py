@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
@@ -14,13 +14,19 @@ from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
 from .context import StoreContext
 
 
+# Built once: the outbox write is on every sale's hot path, and building statements per call costs more than
+# executing them (plain Core on the table, not the ORM bulk path).
+_BUMP = (update(Counter.__table__).where(Counter.__table__.c.name == bindparam("counter"))
+         .values(value=Counter.__table__.c.value + 1).returning(Counter.__table__.c.value))
+_NEW_COUNTER = insert(Counter.__table__)
+_INSERT_EVENT = insert(OutboxEvent.__table__)
+
+
 def next_value(session: Session, name: str) -> int:
     """Bump a gap-free counter inside the caller's transaction."""
-    value = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
-    ).scalar()
+    value = session.execute(_BUMP, {"counter": name}).scalar()
     if value is None:
-        session.execute(insert(Counter).values(name=name, value=1))
+        session.execute(_NEW_COUNTER, {"name": name, "value": 1})
         return 1
     return int(value)
 
@@ -35,19 +41,11 @@ def emit_event(
     """Write one outbox event with the next gap-free store_seq; returns its event_id."""
     body = canonical_json(payload)
     event_id = str(uuid.uuid4())
-    session.execute(
-        insert(OutboxEvent).values(
-            event_id=event_id,
-            store_seq=next_value(session, "store_seq"),
-            store_id=ctx.store_id,
-            device_id=device_id,
-            type=type_,
-            schema_version=schema_version,
-            payload=body,
-            payload_hash=hashlib.sha256(body.encode()).hexdigest(),
-            created_at=ctx.clock(),
-        )
-    )
+    session.execute(_INSERT_EVENT, {
+        "event_id": event_id, "store_seq": next_value(session, "store_seq"), "store_id": ctx.store_id,
+        "device_id": device_id, "type": type_, "schema_version": schema_version, "payload": body,
+        "payload_hash": hashlib.sha256(body.encode()).hexdigest(), "created_at": ctx.clock(), "acked_at": None,
+    })
     return event_id
 
 

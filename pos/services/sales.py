@@ -14,13 +14,14 @@ from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.money import parse_percent
-from pos.domain.pricing import Discount, PricedSale, needs_approval
+from pos.domain.pricing import Discount, PricedSale, manual_discount_bp, needs_approval
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
 from .catalog import checked_rate, product_for_sale
 from .context import StoreContext
+from .discount_rules import check_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
 from .shifts import require_shift
@@ -73,6 +74,8 @@ def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
             lines = sorted([*loaded.lines, *loaded.new_lines], key=line_order)
             tenders = sorted([*loaded.tenders, *loaded.new_tenders], key=tender_order)
         priced = _store_totals(s, sale, lines)
+        if sale.state == "open":
+            check_limit(ctx, sale, lines, priced)
         if loaded is not None and loaded.new_lines:
             s.execute(_INSERT_LINE, [{k: getattr(l, k) for k in _LINE_COLUMNS} for l in loaded.new_lines])
         if loaded is not None and loaded.new_tenders:
@@ -137,18 +140,22 @@ def add_line(ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | No
         _no_tenders(s, sale, tenders)
         product = product_for_sale(s, barcode=barcode, sku=sku)
         lines = lines_of(s, sale.id)
-        same = next((l for l in lines if l.sku == product.sku and not l.discount_kind), None)
+        promos, now = store_promos(s), ctx.clock()
+        same = next((l for l in lines if l.sku == product.sku and (not l.discount_kind or l.promotion_id)), None)
         if same is not None:
             _check_qty(same.qty + qty)
             same.qty += qty
             same.position = max(l.position for l in lines) + 1
+            promote(same, promos, now)
             return Loaded(lines, tenders)
         # Every column set here (not left to flush-time defaults): the line is priced and shown, then inserted.
         line = SaleLine(id=new_id(), sale_id=sale.id, position=max((l.position for l in lines), default=0) + 1,
                         sku=product.sku, barcode=product.barcode, name=product.name, unit_price=product.price,
                         qty=qty, tax_group=product.tax_group,
                         tax_rate_bp=checked_rate(product.tax_group, product.rate_bp), discount_kind=None,
-                        discount_value=None, line_discount=0, sale_discount=0, net=0, refunded_qty=0)
+                        discount_value=None, promotion_id=None, line_discount=0, sale_discount=0, net=0,
+                        refunded_qty=0)
+        promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
         return Loaded(lines, tenders, new_lines=[line])
 
     return _run(ctx, actor, sale_id, change)
@@ -168,7 +175,9 @@ def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qt
         tenders = tenders_of(s, sale.id)
         _no_tenders(s, sale, tenders)
         lines = lines_of(s, sale.id)
-        _line(s, sale, line_id, lines).qty = qty
+        line = _line(s, sale, line_id, lines)
+        line.qty = qty
+        promote(line, store_promos(s), ctx.clock())
         return Loaded(lines, tenders)
 
     return _run(ctx, actor, sale_id, change)
@@ -204,21 +213,28 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
     with ctx.db.sessions() as s:
         sale = load_sale(s, sale_id)
         lines = lines_of(s, sale.id)
-        if line_id is not None:
-            base = next((l.unit_price * l.qty for l in lines if l.id == line_id), None)
-            if base is None:
-                raise NotFound("unknown_line", f"line {line_id} is not on this sale")
-        else:
-            priced = price(sale, lines)
-            base = priced.total + priced.sale_discount
+    # Priced as it would be, on the detached rows: one discount over the limit, or all of them together, needs a
+    # manager (unless one already approved this sale's discounts).
+    target: Any = sale if line_id is None else next((l for l in lines if l.id == line_id), None)
+    if target is None:
+        raise NotFound("unknown_line", f"line {line_id} is not on this sale")
+    base = target.unit_price * target.qty if line_id else price(sale, lines).total + price(sale, lines).sale_discount
+    target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
+    if line_id:
+        target.promotion_id = None
+    share = manual_discount_bp(price(sale, lines), {l.id for l in lines if l.promotion_id})
     approver = None
-    if raw and needs_approval(discount, base, limit_bp):
+    if raw and (needs_approval(discount, base, limit_bp) or (share > limit_bp and not sale.discount_approved_by)):
         approver = auth.manager_approval(ctx, actor, approval, f"a discount over {limit_bp // 100}%")
 
     def change(s: Session, sale: Sale) -> None:
         _no_tenders(s, sale)
         target: Any = _line(s, sale, line_id) if line_id else sale
         target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
+        if line_id:
+            target.promotion_id = None  # the cashier's discount replaces the promotion on this line
+        if approver:
+            sale.discount_approved_by = approver
         audit(s, ctx, "discount", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=sale.id, detail={"kind": kind, "value": raw, "line_id": line_id, "base": base,
                                       "approved": approver is not None})

@@ -212,7 +212,10 @@
   function changed(view) {
     if (!view || !S.member) return;
     if (view.id !== S.saleId) {
-      if (view.state === "open" && S.done) { S.member = null; S.done = null; S.saleId = null; renderChip(); }
+      // The points earned stay in view until the next shopper's first item, not just the next empty sale.
+      if (view.state === "open" && S.done && (view.lines || []).length) {
+        S.member = null; S.done = null; S.saleId = null; renderChip();
+      }
       return;
     }
     if (view.state !== "open" || S.done) return;

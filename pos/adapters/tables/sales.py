@@ -20,6 +20,8 @@ class Sale(Base):
     number: Mapped[str | None] = mapped_column(String(48), unique=True)
     discount_kind: Mapped[str | None] = mapped_column(String(8))
     discount_value: Mapped[int | None] = mapped_column(Integer)
+    # The manager who approved a discount over the limit on this sale; None = the sale must stay within it.
+    discount_approved_by: Mapped[str | None] = mapped_column(String(36))
     subtotal: Mapped[int] = mapped_column(Integer, default=0)
     discount_total: Mapped[int] = mapped_column(Integer, default=0)
     tax_total: Mapped[int] = mapped_column(Integer, default=0)
@@ -45,6 +47,7 @@ class SaleLine(Base):
     tax_rate_bp: Mapped[int] = mapped_column(Integer)
     discount_kind: Mapped[str | None] = mapped_column(String(8))
     discount_value: Mapped[int | None] = mapped_column(Integer)
+    promotion_id: Mapped[str | None] = mapped_column(String(36))  # the line's discount is this central promotion
     line_discount: Mapped[int] = mapped_column(Integer, default=0)
     sale_discount: Mapped[int] = mapped_column(Integer, default=0)
     net: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,48 @@
+"""Discounts a till may give: central's promotions on scanned lines, and the cashier's limit without a manager."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos.adapters.tables import Promotion, Sale, SaleLine
+from pos.domain.errors import Forbidden
+from pos.domain.pricing import PricedSale, manual_discount_bp
+from pos.domain.promotions import Promo, best_promotion
+
+from .context import StoreContext
+
+
+def store_promos(s: Session) -> list[Promo]:
+    """The promotions central sent (sync agent); the same rule the online shop prices carts with."""
+    return [Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at,
+                  p.active) for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))]
+
+
+def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:
+    """Give a line the best promotion for its quantity now; a cashier's own line discount is left alone."""
+    if line.discount_kind and not line.promotion_id:
+        return
+    best = best_promotion(promos, line.sku, line.unit_price, line.qty, now)
+    if best is None:
+        line.discount_kind = line.discount_value = line.promotion_id = None
+    else:
+        line.discount_kind, line.discount_value, line.promotion_id = best[1].kind, best[1].value, best[0].id
+
+
+def check_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: PricedSale) -> None:
+    """Without a manager's approval on this sale, the cashier's discounts together stay within the limit
+    (stacked discounts, or a fixed amount left on a smaller sale, cannot get round it)."""
+    if sale.discount_approved_by:
+        return
+    limit_bp = ctx.config.security.discount_limit_percent * 100
+    share = manual_discount_bp(priced, {l.id for l in lines if l.promotion_id})
+    if share > limit_bp:
+        raise Forbidden(
+            "approval_required",
+            f"the discounts on this sale would come to {share / 100:.1f}%, over {limit_bp // 100}%: "
+            "ask a manager to approve, or remove a discount first",
+            discount_percent=share / 100,
+        )
