@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from pos.adapters.config import ConfigError, resolve_sqlite_url
+from pos.adapters.config import CENTRAL_ENV_PREFIX, read_config
 
-ENV_PREFIX = "OMNITOKO_CENTRAL_"
 
 
 class _Table(BaseModel):
@@ -78,44 +75,12 @@ class CentralConfig(_Table):
     shop: ShopTable = Field(default_factory=ShopTable)
 
 
-def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        table, _, key = name[len(ENV_PREFIX):].lower().partition("__")
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw
-        out.setdefault(table, {})[key] = value
-    return out
-
-
 def load_central_config(path: str | os.PathLike[str] | None = None,
                         environ: dict[str, str] | None = None) -> CentralConfig:
-    """Read the file (or OMNITOKO_CENTRAL_CONFIG), apply env overrides, validate."""
+    """Read the file (or OMNITOKO_CENTRAL_CONFIG), apply OMNITOKO_CENTRAL_<TABLE>__<KEY> overrides, validate."""
     environ = dict(os.environ if environ is None else environ)
-    path = path or environ.get("OMNITOKO_CENTRAL_CONFIG")
-    data: dict[str, Any] = {}
-    base = Path.cwd()
-    if path:
-        p = Path(path)
-        if not p.is_file():
-            raise ConfigError(f"central config file {p} not found")
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{p}: {e}") from e
-        base = p.resolve().parent
-    for table, values in _env_overrides(environ).items():
-        data.setdefault(table, {}).update(values)
-    try:
-        cfg = CentralConfig.model_validate(data)
-    except ValidationError as e:
-        parts = [f"[{'.'.join(str(p) for p in err['loc'])}] {err['msg']}" for err in e.errors()]
-        raise ConfigError("central config: " + "; ".join(parts)) from e
-    cfg.database.url = resolve_sqlite_url(cfg.database.url, base)
+    cfg, base = read_config(CentralConfig, path or environ.get("OMNITOKO_CENTRAL_CONFIG"), environ,
+                            env_prefix=CENTRAL_ENV_PREFIX, label="central config")
     if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
         cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())
     return cfg

@@ -50,6 +50,7 @@ def serve(args: argparse.Namespace) -> int:
     for till in config.store.tills:
         print(f"  customer display  {base}/display/{till}", flush=True)
     print(f"  manager           {base}/manager", flush=True)
+    print(f"  kiosk             {base}/kiosk/", flush=True)
     print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
     worker = _start_print_worker(app)
     badge = _start_sync_badge(app)

@@ -6,7 +6,7 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -167,14 +167,19 @@ class ConfigError(Exception):
 
 
 ENV_PREFIX = "OMNITOKO_"
+# The central store reads OMNITOKO_CENTRAL_<TABLE>__<KEY>, so one shell (the demo) can set both apart.
+CENTRAL_ENV_PREFIX = "OMNITOKO_CENTRAL_"
+M = TypeVar("M", bound=BaseModel)
 
 
-def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _env_overrides(environ: dict[str, str], prefix: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
+        if not name.startswith(prefix) or "__" not in name:
             continue
-        table, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        if prefix == ENV_PREFIX and name.startswith(CENTRAL_ENV_PREFIX):
+            continue
+        table, _, key = name[len(prefix):].lower().partition("__")
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
@@ -191,28 +196,35 @@ def _describe(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> StoreConfig:
-    """Read the file (or OMNITOKO_CONFIG), apply env overrides, validate; relative sqlite paths are beside the file."""
-    environ = dict(os.environ if environ is None else environ)
-    path = path or environ.get("OMNITOKO_CONFIG")
+def read_config(model: type[M], path: str | os.PathLike[str] | None, environ: dict[str, str], *,
+                env_prefix: str, label: str) -> tuple[M, Path]:
+    """A TOML file plus <prefix><TABLE>__<KEY> overrides, validated; returns it and the folder paths are relative to."""
     data: dict[str, Any] = {}
     base = Path.cwd()
     if path:
         p = Path(path)
         if not p.is_file():
-            raise ConfigError(f"config file {p} not found")
+            raise ConfigError(f"{label} file {p} not found")
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{p}: {e}") from e
         base = p.resolve().parent
-    for table, values in _env_overrides(environ).items():
+    for table, values in _env_overrides(environ, env_prefix).items():
         data.setdefault(table, {}).update(values)
     try:
-        cfg = StoreConfig.model_validate(data)
+        cfg = model.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(f"config: {_describe(e)}") from e
-    cfg.database.url = resolve_sqlite_url(cfg.database.url, base)
+        raise ConfigError(f"{label}: {_describe(e)}") from e
+    cfg.database.url = resolve_sqlite_url(cfg.database.url, base)  # type: ignore[attr-defined]
+    return cfg, base
+
+
+def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> StoreConfig:
+    """Read the file (or OMNITOKO_CONFIG), apply env overrides, validate; relative sqlite paths are beside the file."""
+    environ = dict(os.environ if environ is None else environ)
+    cfg, base = read_config(StoreConfig, path or environ.get("OMNITOKO_CONFIG"), environ, env_prefix=ENV_PREFIX,
+                            label="config")
     if cfg.printer.file_path and not Path(cfg.printer.file_path).is_absolute():
         target = (base / cfg.printer.file_path).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -72,7 +72,7 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
         if points > most:
             raise DomainError("points_exceed_due", f"at most {most} points can pay what is left of this sale",
                               most=most)
-    hold_id, mode, allowance_id = new_id(), "online", None
+    hold_id, mode = new_id(), "online"
     client = client_for(ctx.config)
     try:
         if client is None:

@@ -235,6 +235,8 @@
     });
   }
 
+  document.addEventListener("omnitoko:completed", function (e) { completed(e.detail); });
+
   window.addEventListener("keydown", function (e) {
     if (S.panel) {
       if (e.key === "Escape" || e.key === KEY) { e.preventDefault(); e.stopImmediatePropagation(); closePanel(); return; }

@@ -142,6 +142,8 @@ async function complete() {
   setSale(view);
   showPaid(view);
   message("");
+  // Other parts of the till page (member points) learn of the sale now, not only if their socket is joined.
+  document.dispatchEvent(new CustomEvent("omnitoko:completed", { detail: view }));
   return view;
 }
 
