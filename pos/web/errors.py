@@ -28,7 +28,9 @@ def validation_error_response(err: ValidationError) -> Response:
     return make_response(jsonify(error_body("invalid_request", message, fields=fields)), 400)
 
 
-def register_error_handlers(app: Flask) -> None:
+def register_error_handlers(app: Flask, *, internal_message: str = "something went wrong on the store server; "
+                            "nothing was saved") -> None:
+    """The JSON error shape for one app (the store server and the central store share it)."""
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
         return jsonify(error_body(err.code, err.message, **err.detail)), err.status
@@ -37,12 +39,16 @@ def register_error_handlers(app: Flask) -> None:
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]
         if err.response is not None:  # already a full response (validation errors from flask-openapi3)
             return err.response
-        if request.path.startswith("/api/"):
-            code = (err.name or "error").lower().replace(" ", "_")
-            return jsonify(error_body(code, err.description or err.name)), err.code
-        return err
+        if not request.path.startswith("/api/"):
+            return err
+        if err.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            return jsonify(error_body("batch_too_large", f"the request body is larger than {limit // 2**20} MB: "
+                                                         "send fewer events per batch")), 413
+        code = (err.name or "error").lower().replace(" ", "_")
+        return jsonify(error_body(code, err.description or err.name)), err.code
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return jsonify(error_body("internal_error", "something went wrong on the store server; nothing was saved")), 500
+        return jsonify(error_body("internal_error", internal_message)), 500
