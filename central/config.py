@@ -52,6 +52,7 @@ class LoyaltyTable(_Table):
     card_days: int = Field(365, ge=1, le=3650)  # how long a member QR is valid
     offline_allowance_points: int = Field(0, ge=0, le=10**7)  # granted per member per store at sign-up; 0 = none
     offline_allowance_days: int = Field(30, ge=1, le=3650)
+    expire_after_days: int = Field(365, ge=0, le=36500)  # earned points unused this long expire; 0 = never
 
 
 class ShopTable(_Table):

@@ -52,6 +52,18 @@ def new_epoch(args: argparse.Namespace) -> int:
     return 0
 
 
+def expire_points(args: argparse.Namespace) -> int:
+    from central.services.loyalty_expiry import expire_points as run
+
+    done = run(_ctx(args))
+    if done.cutoff is None:
+        print("points never expire here ([loyalty] expire_after_days = 0): nothing expired")
+        return 0
+    print(f"{done.points} points of {done.members} members expired (earned before {done.cutoff:%Y-%m-%d %H:%M} UTC "
+          "and not spent)")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import run_simple
 
@@ -87,6 +99,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rotate", action="store_true", help="issue a new token for a registered store")
     p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
     p.set_defaults(run=add_store)
+    p = central.add_parser("expire-points", help="expire points earned longer ago than [loyalty] "
+                                                 "expire_after_days and not spent (run daily; again = no change)")
+    p.add_argument("--config")
+    p.set_defaults(run=expire_points)
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
     p.add_argument("--config")
     p.set_defaults(run=new_epoch)

@@ -17,7 +17,7 @@ from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.pricing import LineInput, price_sale
 
-from . import online_cart_sales, sales
+from . import online_cart_sales, printing, sales
 from .auth import Actor
 from .catalog import find_product, tax_rate
 from .context import StoreContext
@@ -142,6 +142,8 @@ def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str
         if link is not None:
             link(s, cart)
         view = ticket_json(ctx, cart)
+        # Printed too when a printer is configured; queued in this transaction, never blocking the send.
+        view["print_job_id"] = printing.queue_ticket(s, ctx, view, device_id)
     # No till_id in the data: the notifier then broadcasts to every till (and any page listening).
     ctx.notify("kiosk_cart_ready", {"code": view["code"], "items": view["items"], "total": view["total"],
                                     "sent_at_local": view["sent_at_local"]})

@@ -204,20 +204,54 @@ def sale_member(ctx: StoreContext, sale_id: str) -> dict[str, Any]:
 
 def sign_up(ctx: StoreContext, actor: Actor, name: str, phone: str) -> dict[str, Any]:
     """Sign a shopper up at the till; central makes the member (it needs to be reachable)."""
+    data = _central_sign_up(ctx, name, phone)
+    with ctx.db.unit_of_work() as s:
+        m = save_member(s, data, ctx.clock())
+        return member_json(s, ctx, m, True)
+
+
+def _central_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
+    """The one way a store signs a member up (till and kiosk): central makes the member, or says why not."""
     client = client_for(ctx.config)
     if client is None:
         raise CentralUnavailable("not_connected", "this store is not connected to a central store: members "
                                                   "sign up online or at a connected store")
     try:
-        data = client.sign_up(name, phone)
+        return client.sign_up(name, phone)
     except Unreachable as e:
         raise CentralUnavailable("central_unreachable", "the central store cannot be reached: sign up later or "
                                                         "online") from e
     except Refused as e:
+        if e.status == 409:
+            raise Conflict(e.code, e.message) from e
         raise DomainError(e.code, e.message) from e
+
+
+def kiosk_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
+    """A shopper signs up at the kiosk: checked here first (clear messages without a round trip), then made at
+    central like a till sign-up; the answer has the kiosk lookup's shape (masked name, balance 0)."""
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 80:
+        raise DomainError("bad_name", "type your name (1 to 80 characters)")
+    if not phone.strip():
+        raise DomainError("bad_phone", "type your mobile phone number")
+    normalize_phone(phone)  # a DomainError "bad_phone" naming what is wrong
+    try:
+        data = _central_sign_up(ctx, name, phone)
+    except Conflict as e:
+        if e.code != "phone_taken":
+            raise
+        raise Conflict("phone_taken", "this phone number is already a member: scan your member QR to see your "
+                                      "points") from e
     with ctx.db.unit_of_work() as s:
         m = save_member(s, data, ctx.clock())
-        return member_json(s, ctx, m, True)
+        out = member_json(s, ctx, m, True)
+    return {"name": out["masked_name"], "number": _mask_number(out["number"]), "balance": out["balance"],
+            "blocked": out["blocked"], "online": True, "as_of": out["as_of"], "recent": [], "signed_up": True}
+
+
+def _mask_number(number: str) -> str:
+    return number[:2] + "******" + number[-4:]
 
 
 def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
@@ -231,7 +265,7 @@ def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
                              .order_by(LoyaltyEntry.created_at.desc()).limit(10))
             recent = [{"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
                       for e in rows]
-    return {"name": out["masked_name"], "number": out["number"][:2] + "******" + out["number"][-4:],
+    return {"name": out["masked_name"], "number": _mask_number(out["number"]),
             "balance": out["balance"], "blocked": out["blocked"], "online": online, "as_of": out["as_of"],
             "recent": [{"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
                        for e in recent[:10]]}

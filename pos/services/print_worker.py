@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from pos.adapters.config import PrinterTable
-from pos.adapters.printing import Device, PrinterProblem, open_device, render_drawer_kick, render_receipt
+from pos.adapters.printing import (Device, PrinterProblem, open_device, render_drawer_kick, render_receipt,
+                                    render_ticket)
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
 
@@ -128,6 +129,8 @@ class PrintWorker:
         cfg = self.ctx.config.printer
         if job.kind == "drawer":
             return render_drawer_kick(cfg)
+        if job.kind == "ticket":  # a kiosk cart's ticket: no receipt, never a drawer kick
+            return render_ticket(json.loads(job.payload), cfg)
         receipt = receipt_model.from_dict(json.loads(job.payload))
         kick = (cfg.drawer_kick and receipt.has_cash and job.kind in ("sale", "refund")
                 and self.ctx.clock() - job.created_at <= DRAWER_WINDOW)

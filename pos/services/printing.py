@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
 from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.money import format_money
 
 from . import auth, receipts
 from .auth import Actor
@@ -70,6 +71,26 @@ class PrintQueue:
             return
         view["print_job_id"] = job.id
         event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
+
+
+def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], device_id: str) -> str | None:
+    """A kiosk cart's ticket (kiosk_carts.ticket_json) printed at the kiosk's printer, queued inside the send's
+    own transaction; None when no printer is configured or the job could not be queued (the send stands)."""
+    if ctx.config.printer.kind == "none":
+        return None
+    try:
+        # A savepoint, as for a sale's receipt: a failure here never rolls back or refuses the send.
+        with session.begin_nested():
+            payload = {"store_name": ctx.config.store.name, "code": ticket["code"], "items": ticket["items"],
+                       "total": ticket["total"], "total_text": format_money(ticket["total"], ctx.currency),
+                       "qr": ticket["qr_payload"]}
+            job = add_job(session, ctx, "ticket", device_id[:16] or "kiosk", payload, ref_id=ticket["id"],
+                          number=ticket["code"])
+    except Exception:  # noqa: BLE001 - printing must never block a kiosk cart on its way to the till
+        log.exception("the ticket of kiosk cart %s could not be queued; it is on the kiosk screen", ticket["code"])
+        return None
+    event.listen(session, "after_commit", lambda _s: _wake(ctx), once=True)
+    return job.id
 
 
 def install(ctx: StoreContext) -> PrintQueue:
@@ -151,6 +172,10 @@ def reprint(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, st
         if job.state in ("queued", "failed"):
             job.state, job.next_attempt_at = "queued", ctx.clock()
             out, action = job, "print_retry"
+        elif job.kind == "ticket":  # a kiosk ticket again, as it was: its QR still names the same cart
+            out = add_job(s, ctx, "ticket", job.till_id, json.loads(job.payload), ref_id=job.ref_id,
+                          number=job.number)
+            action = "print_reprint"
         else:
             copy = receipt_model.to_dict(receipt_model.from_dict(json.loads(job.payload)).as_copy())
             out = add_job(s, ctx, "reprint", actor.till_id, copy, ref_id=job.ref_id, number=job.number)

@@ -100,7 +100,7 @@
   function go(name) {
     if (name === "search") { searchKb.clear(); $("search-results").textContent = ""; }
     if (name === "online") { onlineKb.clear(); $("online-message").hidden = true; }
-    if (name === "points") { state.points = null; renderPoints(); }
+    if (name === "points") { state.points = null; renderPoints(); if (window.KioskSignUp) window.KioskSignUp.close(); }
     show(name);
   }
 
@@ -302,7 +302,8 @@
 
   // The cart screens live in cart.js; they share these helpers.
   window.Kiosk = { state: state, settings: S, t: t, money: money, el: el, button: button, api: api, toast: toast,
-                   problem: problem, show: show, reset: reset };
+                   problem: problem, show: show, reset: reset,
+                   points: function (data) { state.points = data; renderPoints(); } };
   KioskScan.listenWedge(handleScan);
   KioskIdle.start({
     idleSeconds: S.idleSeconds, countdownSeconds: S.countdownSeconds, overlay: $("idle"), countEl: $("idle-count"),

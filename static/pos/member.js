@@ -16,6 +16,8 @@
       earned: "Poin didapat: +{n}", balance: "Saldo baru: {n} poin", blocked: "Member diblokir: poin tidak bisa dipakai.",
       offline: "Pusat tidak terhubung: saldo dari salinan toko.", paid: "Lunas dengan poin. Struk {number}.",
       signin: "Masuk dulu.", network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
+      nomember: "Belum ada member dengan nomor HP {phone}.", signup: "Daftar member baru / Sign up",
+      signupName: "Nama pembeli, lalu Enter (Esc = batal)", signing: "Mendaftarkan member…",
     },
     en: {
       title: "Member", hint: "Scan the member QR or type the phone number, then Enter.", field: "Member QR / phone",
@@ -25,6 +27,8 @@
       earned: "Points earned: +{n}", balance: "New balance: {n} points", blocked: "Member blocked: points cannot be used.",
       offline: "Central not reachable: balance from the store's copy.", paid: "Paid with points. Receipt {number}.",
       signin: "Sign in first.", network: "The store server does not answer. Try again.", member: "Member",
+      nomember: "No member has the phone number {phone} yet.", signup: "Sign up a new member / Daftar",
+      signupName: "The shopper's name, then Enter (Esc = cancel)", signing: "Signing the member up…",
     },
   };
   var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
@@ -159,6 +163,8 @@
     say(t("attaching"), false);
     currentSale().then(function (sale) {
       return call("POST", "/sales/" + sale.id + "/member", body).then(function (res) {
+        var code = ((res.data && res.data.error) || {}).code;
+        if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
         if (!res.ok) { say(errorOf(res), true); return; }
         S.saleId = res.data.sale.id;
         S.member = res.data.member;
@@ -167,6 +173,45 @@
         closePanel();
       });
     }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
+  }
+
+  // ---- sign-up: a typed phone number with no member -> ask for the name, sign up at central, attach ----
+  function offerSignUp(phone) {
+    var input = document.getElementById("member-input");
+    if (!input) return;
+    say(t("nomember", { phone: phone }), true);
+    var box = input.parentNode;
+    if (document.getElementById("member-signup")) return;
+    var button = el("button", "btn", t("signup"));
+    button.id = "member-signup";
+    button.type = "button";
+    // the number in the field when pressed: the cashier may have corrected it since
+    button.addEventListener("click", function () { askName(document.getElementById("member-input").value.trim() || phone); });
+    box.insertBefore(button, input.nextSibling.nextSibling);
+    button.focus();
+  }
+  function askName(phone) {
+    var input = document.getElementById("member-input");
+    var button = document.getElementById("member-signup");
+    if (!input) return;
+    if (button) button.remove();
+    input.value = "";
+    input.dataset.mode = "signup";
+    input.dataset.phone = phone;
+    input.inputMode = "text";
+    input.maxLength = 80;
+    input.placeholder = t("signupName");
+    say(t("signup") + ": " + t("signupName"), false);
+    input.focus();
+  }
+  function signUp(name, phone) {
+    S.busy = true;
+    say(t("signing"), false);
+    call("POST", "/members", { name: name, phone: phone }).then(function (res) {
+      S.busy = false;
+      if (!res.ok) { say(errorOf(res), true); return; }
+      attach(phone);
+    });
   }
 
   function redeem(text) {
@@ -247,7 +292,10 @@
         if (S.busy) return;
         var input = document.getElementById("member-input");
         var text = input.value.trim();
+        var button = document.getElementById("member-signup");
         if (input.dataset.mode === "points") redeem(text);
+        else if (document.activeElement === button) askName(input.value.trim());
+        else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
         else if (text) attach(text);
         return;
       }
@@ -282,9 +330,14 @@
     var seen = token();
     setInterval(function () {
       if (token() !== seen) {
+        // Only a sign-out (or a switch of cashier) drops the member; a first sign-in keeps what the
+        // cashier may already have attached in the second before this check ran.
+        var wasSignedIn = !!seen;
         seen = token();
-        if (S.socket) { S.socket.disconnect(); S.socket = null; }
-        S.member = null; S.done = null; S.saleId = null; renderChip();
+        if (wasSignedIn) {
+          if (S.socket) { S.socket.disconnect(); S.socket = null; }
+          S.member = null; S.done = null; S.saleId = null; renderChip();
+        }
         connect();
       }
     }, 1000);

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 import qrcode
 from PIL import Image
@@ -61,6 +62,28 @@ def render_receipt(receipt: Receipt, cfg: PrinterTable, *, kick: bool = False, l
         p.text("\n" + LABELS.get(locale, LABELS["id"])["member_qr"] + "\n")
         p.image(qr_image(receipt.member_qr))
         p.set(align="left")
+    p.cut()
+    return bytes(p.output)
+
+
+def render_ticket(ticket: dict[str, Any], cfg: PrinterTable) -> bytes:
+    """A kiosk cart's ticket (issue 6): the big short code and the signed QR the till scans; no drawer kick.
+
+    `ticket` is the payload printing.queue_ticket stores: store_name, code, items, total_text, qr.
+    """
+    p = _dummy(cfg)
+    p.set(align="center", bold=True)
+    p.text(f"{ticket['store_name']}\n")
+    p.set(bold=False)
+    p.text("Tiket Kiosk / Kiosk ticket\n\n")
+    p.set(bold=True, double_width=True, double_height=True)
+    p.text(f"{ticket['code']}\n")
+    p.set(bold=False, normal_textsize=True)
+    items = int(ticket["items"])
+    p.text(f"\n{items} barang / item{'s' if items != 1 else ''}  {ticket['total_text']}\n\n")
+    p.image(qr_image(ticket["qr"]))
+    p.text("\nTunjukkan di kasir / Show this at the till\n")
+    p.set(align="left")
     p.cut()
     return bytes(p.output)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
 
-JOB_KINDS = ("sale", "refund", "reprint", "drawer")
+JOB_KINDS = ("sale", "refund", "reprint", "drawer", "ticket")
 JOB_STATES = ("queued", "printing", "printed", "failed", "cancelled")
 
 
@@ -19,7 +19,7 @@ class PrintJob(Base):
     __table_args__ = (Index("ix_print_jobs_state_seq", "state", "seq"),)
     id: Mapped[str] = uuid_pk()
     seq: Mapped[int] = mapped_column(Integer, unique=True)  # queue order (a counter, never a clock)
-    kind: Mapped[str] = mapped_column(String(8))  # sale | refund | reprint | drawer
+    kind: Mapped[str] = mapped_column(String(8))  # sale | refund | reprint | drawer | ticket (kiosk)
     ref_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the sale or refund printed
     number: Mapped[str | None] = mapped_column(String(48), index=True)  # its receipt number
     till_id: Mapped[str] = mapped_column(String(16))

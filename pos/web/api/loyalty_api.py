@@ -36,6 +36,12 @@ class SignUpIn(Body):
     phone: str = Field(min_length=6, max_length=24)
 
 
+class KioskSignUpIn(Body):
+    # no minimum here: the service answers an empty name or phone with a message the shopper can act on
+    name: str = Field("", max_length=120)
+    phone: str = Field("", max_length=24)
+
+
 class CardIn(Body):
     card: str = Field(min_length=1, max_length=300)
 
@@ -70,3 +76,8 @@ def sign_up(body: SignUpIn):  # type: ignore[no-untyped-def]
 @kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
 def kiosk_points(body: CardIn):  # type: ignore[no-untyped-def]
     return loyalty.kiosk_points(ctx(), body.card)
+
+
+@kiosk_points_api.post("/members", summary="A shopper signs up at the kiosk (name + phone; needs the central store)")
+def kiosk_sign_up(body: KioskSignUpIn):  # type: ignore[no-untyped-def]
+    return loyalty.kiosk_sign_up(ctx(), body.name, body.phone), 201
