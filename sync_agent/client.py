@@ -5,21 +5,9 @@ from typing import Any
 
 import requests
 
+from pos.adapters.central_http import CentralError, Refused, Unreachable, answer
 
-class CentralError(Exception):
-    """The round could not finish; the agent backs off and tries again."""
-
-
-class Unreachable(CentralError):
-    """No answer, a timeout, a 5xx or a body that is not JSON: try again later with the same ids."""
-
-
-class Refused(CentralError):
-    """A 4xx: central read the request and said no (wrong token, batch too large, ...)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"central refused ({status} {code}): {message}")
-        self.status, self.code, self.message = status, code, message
+__all__ = ["CentralClient", "CentralError", "Refused", "Unreachable"]
 
 
 class CentralClient:
@@ -46,13 +34,4 @@ class CentralClient:
             raise Unreachable(f"central did not answer within {self.timeout[1]:g} s") from e
         except requests.RequestException as e:
             raise Unreachable(f"cannot reach central: {type(e).__name__}") from e
-        try:
-            data = resp.json()
-        except ValueError:
-            data = None
-        if resp.status_code >= 500 or not isinstance(data, dict):
-            raise Unreachable(f"central answered {resp.status_code}")
-        if resp.status_code >= 400:
-            err = data.get("error") or {}
-            raise Refused(resp.status_code, str(err.get("code", "refused")), str(err.get("message", "")))
-        return data
+        return answer(resp)

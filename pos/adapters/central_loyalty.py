@@ -9,19 +9,10 @@ from typing import Any
 
 import requests
 
+from pos.adapters.central_http import Refused, Unreachable, answer
 from pos.adapters.config import StoreConfig
 
-
-class Unreachable(Exception):
-    """No answer in time, no connection, a 5xx or garbage: central cannot say yes or no now."""
-
-
-class Refused(Exception):
-    """Central answered with a 4xx: it read the request and said no."""
-
-    def __init__(self, status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.detail = status, code, message, detail or {}
+__all__ = ["LoyaltyClient", "Refused", "Unreachable", "client_for"]
 
 
 class LoyaltyClient:
@@ -52,17 +43,7 @@ class LoyaltyClient:
             resp = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as e:
             raise Unreachable(f"central did not answer within {self.timeout:g} s ({type(e).__name__})") from e
-        try:
-            data = resp.json()
-        except ValueError:
-            data = None
-        if resp.status_code >= 500 or not isinstance(data, dict):
-            raise Unreachable(f"central answered {resp.status_code}")
-        if resp.status_code >= 400:
-            err = dict(data.get("error") or {})
-            code, message = str(err.pop("code", "refused")), str(err.pop("message", ""))
-            raise Refused(resp.status_code, code, message, err)
-        return data
+        return answer(resp)
 
 
 def client_for(config: StoreConfig) -> LoyaltyClient | None:
