@@ -49,10 +49,12 @@ class LoyaltyTable(_Table):
     earn_per_amount: int = Field(10_000, ge=1, le=10**9)  # 1 point per this much paid after discounts
     point_value: int = Field(100, ge=1, le=10**9)  # 1 point pays this much at the till
     hold_minutes: int = Field(15, ge=1, le=24 * 60)  # an unposted hold is released after this (central clock)
+    captured_hold_days: int = Field(30, ge=1, le=365)  # a hold whose sale completed waits this long for its event
     card_days: int = Field(365, ge=1, le=3650)  # how long a member QR is valid
     offline_allowance_points: int = Field(0, ge=0, le=10**7)  # granted per member per store at sign-up; 0 = none
     offline_allowance_days: int = Field(30, ge=1, le=3650)
     expire_after_days: int = Field(365, ge=0, le=36500)  # earned points unused this long expire; 0 = never
+    expire_every_minutes: int = Field(60, ge=0, le=7 * 24 * 60)  # `central serve` runs expiry this often; 0 = off
 
 
 class ShopTable(_Table):

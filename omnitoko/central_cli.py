@@ -77,8 +77,24 @@ def serve(args: argparse.Namespace) -> int:
           f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
           f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per sync request (every 5 s per store)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    housekeeping = _start_housekeeping(app)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if housekeeping is not None:
+            housekeeping.stop()
     return 0
+
+
+def _start_housekeeping(app):  # type: ignore[no-untyped-def]
+    """Points expiry and lapsed holds on the schedule of [loyalty] expire_every_minutes (0 = off)."""
+    from central.services.housekeeping import start_housekeeping
+
+    ctx = app.extensions["omnitoko_central"]
+    minutes = ctx.config.loyalty.expire_every_minutes
+    print("  housekeeping      " + (f"points expiry and lapsed holds every {minutes} min" if minutes
+                                     else "off ([loyalty] expire_every_minutes = 0)"), flush=True)
+    return start_housekeeping(ctx)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -100,7 +116,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
     p.set_defaults(run=add_store)
     p = central.add_parser("expire-points", help="expire points earned longer ago than [loyalty] "
-                                                 "expire_after_days and not spent (run daily; again = no change)")
+                                                 "expire_after_days and not spent (`central serve` also runs it every "
+                                                 "[loyalty] expire_every_minutes; again = no change)")
     p.add_argument("--config")
     p.set_defaults(run=expire_points)
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")

@@ -54,15 +54,15 @@ def _product(s: Session, d: dict[str, Any]) -> None:
     if d.get("category") and s.get(Category, d["category"]) is None:
         s.add(Category(code=d["category"], name=d.get("category_name") or d["category"],
                        name_en=d.get("category_name_en") or ""))
-    s.flush()
-    if d.get("barcode"):  # a barcode moved from another product: free it first (UNIQUE)
-        s.execute(update(Product).where(Product.barcode == d["barcode"], Product.sku != d["sku"]).values(barcode=None))
-    row = s.scalar(select(Product).where(Product.sku == d["sku"]))
+    row = s.scalar(select(Product).where(Product.sku == d["sku"]))  # (autoflush writes the groups first)
+    barcode = d.get("barcode")
+    if barcode and (row is None or row.barcode != barcode):  # a barcode moved from another product: free it (UNIQUE)
+        s.execute(update(Product).where(Product.barcode == barcode, Product.sku != d["sku"]).values(barcode=None))
     if row is None:
         row = Product(id=new_id(), sku=d["sku"])
         s.add(row)
     # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
-    row.name, row.barcode, row.category, row.price = d["name"], d.get("barcode"), d.get("category"), int(d["price"])
+    row.name, row.barcode, row.category, row.price = d["name"], barcode, d.get("category"), int(d["price"])
     row.tax_group, row.unit, row.active = d["tax_group"], d.get("unit") or "pcs", bool(d.get("active", True))
     s.flush()
 
@@ -74,12 +74,18 @@ def _promotion(s: Session, d: dict[str, Any]) -> None:
     s.add(row)
 
 
-def _stock(s: Session, d: dict[str, Any]) -> None:
+def _stock_rows(s: Session, rows: list[dict[str, Any]]) -> None:
+    """The page's stock figures in one statement (upsert per (sku, location); the page's last figure wins)."""
+    latest = {(d["sku"], d["location"]): {"sku": d["sku"], "location": d["location"], "location_name": d.get("name") or "",
+                                          "qty": int(d["on_hand"]), "as_of": _when(d.get("as_of")) or datetime.min}
+              for d in rows}
+    if not latest:
+        return
     upsert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = upsert(RemoteStock).values(sku=d["sku"], location=d["location"], location_name=d.get("name") or "",
-                                      qty=int(d["on_hand"]), as_of=_when(d.get("as_of")) or datetime.min)
-    s.execute(stmt.on_conflict_do_update(index_elements=["sku", "location"], set_={
-        "location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of}))
+    stmt = upsert(RemoteStock)
+    s.connection().execute(stmt.on_conflict_do_update(index_elements=["sku", "location"], set_={
+        "location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of}),
+        list(latest.values()))
 
 
 def _reconciliation(s: Session, d: dict[str, Any]) -> None:
@@ -97,7 +103,7 @@ def _dead_letter(s: Session, d: dict[str, Any]) -> None:
 
 TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "tax_group": _tax_group, "category": _category, "product": _product, "promotion": _promotion,
-    "stock": _stock, "reconciliation": _reconciliation, "dead_letter": _dead_letter,
+    "reconciliation": _reconciliation, "dead_letter": _dead_letter,
 }
 TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
 TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6)
@@ -105,13 +111,18 @@ TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6
 
 def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, str | None]:
     """Apply the page's changes and save its cursor together; returns (changes applied, central note)."""
-    applied = 0
+    applied, stock = 0, []
     with db.unit_of_work() as s:
         for change in page["changes"]:
+            if change["topic"] == "stock":  # figures of other stores, for "in stock elsewhere": all at once
+                stock.append(change["data"])
+                applied += 1
+                continue
             apply = TOPICS.get(change["topic"])
             if apply is not None:  # topics a later central adds are skipped by an older agent
                 apply(s, change["data"])
                 applied += 1
+        _stock_rows(s, stock)
         note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
         if note != "new_epoch":
             s.execute(update(SyncStatus).where(state.ROW).values(

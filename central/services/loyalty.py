@@ -220,7 +220,8 @@ def debts(ctx: CentralContext) -> list[dict[str, Any]]:
     """Members below zero (points spent offline that they did not have): what the offline allowances cost."""
     with ctx.db.sessions() as s:
         rows = s.scalars(select(Member).where(Member.balance < 0).order_by(Member.balance))
-        return [{"id": m.id, "number": m.number, "name": m.name, "balance": m.balance, "debt": -m.balance} for m in rows]
+        return [{"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "balance": m.balance,
+                 "debt": -m.balance} for m in rows]
 
 
 def check_store_member(m: Member) -> None:

@@ -116,6 +116,11 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
             return loyalty.changes_for(s, ctx, {p.member_id})
     a = loyalty_holds.redeem_offline_in(s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id,
                                         p.sale_id, ev.event_id, _at(p.at))
+    if p.hold_id:  # an online hold the store could not capture at the sale: not needed any more
+        try:
+            loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)
+        except DomainError:
+            pass  # lapsed or unknown already
     return loyalty.changes_for(s, ctx, {p.member_id}) + ([loyalty.allowance_change(a)] if a is not None else [])
 
 

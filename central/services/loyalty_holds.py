@@ -21,6 +21,7 @@ from . import loyalty
 from .context import CentralContext
 
 MAX_POINTS = 10**7
+OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
 
 
 def _locked_member(s: Session, member_id: str) -> Member:
@@ -30,18 +31,36 @@ def _locked_member(s: Session, member_id: str) -> Member:
     return m
 
 
-def sweep(s: Session, ctx: CentralContext, member_id: str) -> None:
+def sweep(s: Session, ctx: CentralContext, member_id: str) -> int:
     """Release the member's holds whose time ran out (central's clock); the member row is locked by the caller."""
     now = ctx.clock()
     gone = list(s.scalars(select(PointsHold).where(PointsHold.member_id == member_id, PointsHold.state == "held",
                                                    PointsHold.expires_at <= now)))
     if not gone:
-        return
+        return 0
     for h in gone:
         h.state, h.closed_at = "expired", now
     s.execute(update(Member).where(Member.id == member_id)
               .values(held=Member.held - sum(h.points for h in gone)))
     s.flush()
+    return len(gone)
+
+
+def release_lapsed(ctx: CentralContext) -> int:
+    """Sweep every member with a hold past its time (housekeeping), so `held` and the stores' view are current
+    without waiting for that member's next hold; one transaction per member. Returns the holds released."""
+    with ctx.db.sessions() as s:
+        members = list(s.scalars(select(PointsHold.member_id).where(
+            PointsHold.state == "held", PointsHold.expires_at <= ctx.clock()).distinct()))
+    released = 0
+    for member_id in members:
+        with ctx.db.unit_of_work() as s:
+            _locked_member(s, member_id)
+            swept = sweep(s, ctx, member_id)  # counted again under the lock: a store may have posted it meanwhile
+            if swept:
+                released += swept
+                loyalty.publish(s, ctx, {member_id})
+    return released
 
 
 def live_held(s: Session, ctx: CentralContext, member_id: str) -> int:
@@ -121,6 +140,25 @@ def post(ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | None =
     return view
 
 
+def capture(ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | None) -> dict[str, Any]:
+    """A store is completing the hold's sale: the hold no longer lapses after `hold_minutes` but waits
+    `captured_hold_days` for the sale's event, which posts it (a store offline for days still finds it there,
+    and the points cannot be spent twice meanwhile). Refused when the hold has lapsed or was released."""
+    with ctx.db.unit_of_work() as s:
+        h = _own_hold(s, store_id, hold_id)
+        _locked_member(s, h.member_id)
+        sweep(s, ctx, h.member_id)
+        s.refresh(h)
+        if h.state == "posted" and h.sale_id in (None, sale_id):
+            return hold_view(h)  # the sale's event got here first
+        if h.state != "held":
+            raise Conflict("hold_closed", f"hold {hold_id} is {h.state}: ask for a new one")
+        h.sale_id = sale_id or h.sale_id
+        h.expires_at = max(h.expires_at, ctx.clock() + timedelta(days=ctx.config.loyalty.captured_hold_days))
+        s.flush()
+        return hold_view(h)
+
+
 def release_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str) -> PointsHold:
     h = _own_hold(s, store_id, hold_id)
     _locked_member(s, h.member_id)
@@ -161,12 +199,12 @@ def grant_allowance(ctx: CentralContext, member_id: str, store_id: str, points: 
         _locked_member(s, member_id)
         a = s.scalar(select(OfflineAllowance).where(OfflineAllowance.member_id == member_id,
                                                     OfflineAllowance.store_id == store_id))
-        if a is None:
-            a = OfflineAllowance(id=new_id(), member_id=member_id, store_id=store_id, used=0, granted_at=ctx.clock(),
-                                 points=points, expires_at=until)
-            s.add(a)
-        else:  # a new grant starts afresh: what was used so far is in the ledger already
-            a.points, a.used, a.expires_at, a.granted_at = points, 0, until, ctx.clock()
+        if a is not None:  # a new grant starts afresh, under a new id: what was used so far is in the ledger
+            s.delete(a)
+            s.flush()
+        a = OfflineAllowance(id=new_id(), member_id=member_id, store_id=store_id, used=0, granted_at=ctx.clock(),
+                             points=points, expires_at=until)
+        s.add(a)
         s.flush()
         view = {"id": a.id, "member_id": member_id, "store_id": store_id, "points": a.points,
                 "expires_at": a.expires_at.isoformat()}
@@ -181,7 +219,7 @@ def redeem_offline_in(s: Session, ctx: CentralContext, store_id: str, member_id:
     allowance, and an alert when the store went beyond it. A balance below zero is the member's debt."""
     _locked_member(s, member_id)
     loyalty.add_entry(s, ctx, member_id, "redeem", -points, entry_id=entry_id, store_id=store_id, ref_id=sale_id,
-                      event_id=event_id, note="offline")
+                      event_id=event_id, note=OFFLINE_NOTE)
     a = s.get(OfflineAllowance, allowance_id) if allowance_id else None
     problem = None
     if a is None or a.store_id != store_id or a.member_id != member_id:

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import catalog, dead_letters, stores
+from central.services import catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
 from pos.domain.errors import DomainError
 
@@ -88,7 +88,7 @@ def logout():  # type: ignore[no-untyped-def]
 @signed_in
 def dashboard():  # type: ignore[no-untyped-def]
     return _page("dashboard.html", stores=stores.store_overview(ctx()),
-                 dead=dead_letters.list_dead_letters(ctx(), limit=50))
+                 dead=dead_letters.list_dead_letters(ctx(), limit=50), in_debt=loyalty_admin.debt_count(ctx()))
 
 
 @admin.get("/products")

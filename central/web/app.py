@@ -12,6 +12,7 @@ from pos.adapters.db import Database
 from pos.web.errors import validation_error_response
 
 from .admin import admin
+from .admin_members import members as admin_members
 from .errors import register_error_handlers
 from .schemas import ErrorOut
 from .sync_api import api as sync_api
@@ -45,6 +46,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)
+    app.register_blueprint(admin_members)  # loyalty at the admin: members, allowances, debts
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
     app.register_blueprint(shop)  # the online shop at /shop
     register_error_handlers(app)

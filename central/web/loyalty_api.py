@@ -77,6 +77,11 @@ def post(path: HoldPath, body: PostIn):  # type: ignore[no-untyped-def]
     return loyalty_holds.post(ctx(), store_of_token(), path.hold_id, body.sale_id)
 
 
+@api.post("/holds/<hold_id>/capture", summary="The sale is completing: keep the hold until its sale event posts it")
+def capture(path: HoldPath, body: PostIn):  # type: ignore[no-untyped-def]
+    return loyalty_holds.capture(ctx(), store_of_token(), path.hold_id, body.sale_id)
+
+
 @api.post("/holds/<hold_id>/release", summary="Give a hold back (the sale was cancelled)")
 def release(path: HoldPath):  # type: ignore[no-untyped-def]
     return loyalty_holds.release(ctx(), store_of_token(), path.hold_id)

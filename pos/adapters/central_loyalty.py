@@ -35,6 +35,9 @@ class LoyaltyClient:
         return self._call("POST", "/holds", json={"hold_id": hold_id, "member_id": member_id, "points": points,
                                                    "sale_id": sale_id})
 
+    def capture(self, hold_id: str, sale_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/holds/{hold_id}/capture", json={"sale_id": sale_id})
+
     def release(self, hold_id: str) -> dict[str, Any]:
         return self._call("POST", f"/holds/{hold_id}/release")
 

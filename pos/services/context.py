@@ -14,7 +14,7 @@ from pos.adapters.tables.base import utcnow
 from pos.domain.money import Currency
 
 Notifier = Callable[[str, dict[str, Any]], None]
-# Called inside the transaction that records a sale or refund (a print job, say, must commit with it).
+# Called inside the transaction that records a sale, refund or void (a print job, say, must commit with it).
 FactHook = Callable[[Session, str, dict[str, Any]], None]
 
 

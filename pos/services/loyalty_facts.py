@@ -18,6 +18,7 @@ from pos.domain.loyalty import mask_name, points_earned, share
 
 from .context import StoreContext
 from .loyalty import balance_of, settings
+from .loyalty_capture import capture
 from .records import emit_event
 
 
@@ -46,10 +47,9 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
     for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale_id,
                                                        LoyaltyRedemption.state == "held")):
         if r.tender_id not in in_use:  # the till removed that payment: give the hold back
-            r.state = "released"
-            if r.mode == "online" and r.hold_id:
-                emit_event(s, ctx, "loyalty.released", {"hold_id": r.hold_id, "sale_id": sale_id}, device)
+            _release(s, ctx, r, device)
             continue
+        capture(s, ctx, r)  # the hold is posted at central now, or the redemption becomes an offline one
         r.state = "used"
         r.event_id = emit_event(s, ctx, "loyalty.redeemed", {
             "entry_id": r.id, "member_id": r.member_id, "sale_id": sale_id, "points": r.points, "mode": r.mode,
@@ -119,11 +119,26 @@ def on_refund(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
                        "restored": restore, "balance": balance_of(s, m) if m else None}
 
 
+def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -> None:
+    r.state = "released"
+    if r.mode == "online" and r.hold_id:
+        emit_event(s, ctx, "loyalty.released", {"hold_id": r.hold_id, "sale_id": r.sale_id}, device)
+
+
+def on_void(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
+    """A voided sale gives its points holds back at once (not when they lapse at central)."""
+    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == view["id"],
+                                                       LoyaltyRedemption.state == "held")):
+        _release(s, ctx, r, view["till_id"])
+
+
 def on_fact(s: Session, ctx: StoreContext, kind: str, view: dict[str, Any]) -> None:
     if kind == "sale":
         on_sale(s, ctx, view)
     elif kind == "refund":
         on_refund(s, ctx, view)
+    elif kind == "void":
+        on_void(s, ctx, view)
 
 
 def install(ctx: StoreContext) -> None:

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
-from pos.adapters.tables import (LoyaltyAllowance, LoyaltyMember, LoyaltyRedemption, OutboxEvent, Sale, SaleMember,
-                                 TenderRow)
+from pos.adapters.tables import LoyaltyAllowance, LoyaltyMember, LoyaltyRedemption, Sale, SaleMember, TenderRow
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, Forbidden
 from pos.domain.tenders import Tender, check_new_tender
@@ -37,19 +36,23 @@ def _left_to_pay(s: Session, sale: Sale) -> int:
 
 
 def allowance_left(s: Session, ctx: StoreContext, member_id: str) -> tuple[LoyaltyAllowance | None, int]:
-    """The member's offline allowance here and what is left of it: central's `used`, plus this store's offline
-    redemptions central has not heard of yet (held on an open sale, or used and not yet acknowledged)."""
+    """The member's offline allowance here and what is left of it.
+
+    Only this store spends its allowance, so its own offline redemptions under this grant (held on an open
+    sale, or used) are the whole truth; central's `used` can only lag behind them (a redemption central has
+    acknowledged but whose allowance has not been pulled again yet) and counts only if it is ever larger.
+    A new grant comes with a new id, so what was spent under the old one does not count against it.
+    """
     a = s.scalar(select(LoyaltyAllowance).where(LoyaltyAllowance.member_id == member_id))
     if a is None or a.expires_at <= ctx.clock():
         return a, 0
-    offline = select(func.coalesce(func.sum(LoyaltyRedemption.points), 0)).where(
+    mine = select(func.coalesce(func.sum(LoyaltyRedemption.points), 0)).where(
         LoyaltyRedemption.allowance_id == a.id, LoyaltyRedemption.mode == "offline")
-    held = s.scalar(offline.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
-                    .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)
+    held = s.scalar(mine.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
+                    .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)  # still a payment on the sale
                     .where(LoyaltyRedemption.state == "held", Sale.state == "open")) or 0
-    unacked = s.scalar(offline.join(OutboxEvent, OutboxEvent.event_id == LoyaltyRedemption.event_id)
-                       .where(LoyaltyRedemption.state == "used", OutboxEvent.acked_at.is_(None))) or 0
-    return a, max(0, a.points - a.used - int(held) - int(unacked))
+    used = s.scalar(mine.where(LoyaltyRedemption.state == "used")) or 0
+    return a, max(0, a.points - max(a.used, int(used)) - int(held))
 
 
 def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = None) -> dict[str, Any]:

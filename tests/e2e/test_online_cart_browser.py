@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -117,7 +117,8 @@ class Page:
     def __init__(self, driver: Any) -> None:
         self.d = driver
         self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
-                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                                      WebDriverException))  # a page mid-navigation
 
     def until(self, condition: Any, message: str = "") -> Any:
         return self.wait.until(lambda _d: condition(), message)

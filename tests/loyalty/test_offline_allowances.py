@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from loyaltykit import add_store, new_member, use_test_key
-from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
+from synckit import (AQUA_330, agents, central, connect_store, pg_url, server_error,  # noqa: F401
+                     sync_until_clean, unsent)
 
 from central.services import loyalty as central_loyalty
 from central.tables import Alert, Member
@@ -107,3 +108,57 @@ def test_offline_without_an_allowance_points_are_refused(central, store, open_ti
     with pytest.raises(DomainError) as e:
         sell_with_points(store, open_till, m["card"], 1)
     assert e.value.code == "central_unreachable" and "take another payment" in e.value.message
+
+
+def spent_offline(central, store, till, agents, points):  # type: ignore[no-untyped-def]
+    """A member with 100 points and a 30-point allowance here, who paid `points` with it while the till could not
+    reach central; returns the member and the store's agent."""
+    use_test_key(central, offline_allowance_points=30)
+    connect_store(store, central)
+    loyalty_facts.install(store)
+    m = new_member(central, points=100)
+    agent = agents()
+    sync_until_clean(agent)
+    store.config.sync.central_url = DEAD  # the till's calls fail (the agent keeps its own connection)
+    view = sell_with_points(store, till, m["card"], points)
+    view = sales.add_tender(store, till, view["id"], "cash", view["remaining"], None)
+    checkout.complete(store, till, view["id"])
+    return m, agent
+
+
+def member_sale(store, till, card):  # type: ignore[no-untyped-def]
+    view = sales.add_line(store, till, sales.create_sale(store, till)[0]["id"], barcode=AQUA_330, qty=5)
+    loyalty.attach(store, till, view["id"], card=card)
+    return view
+
+
+def test_an_offline_redemption_central_acknowledged_still_counts_until_the_allowance_is_pulled_again(
+        central, store, open_till, agents):
+    """Found by the simulator (seed 1445): after central acknowledged an offline redemption and before the store
+    pulled the allowance's new `used`, the store counted the redemption nowhere and let the allowance be spent
+    twice."""
+    m, agent = spent_offline(central, store, open_till, agents, 25)
+    central.faults.on_pull = server_error  # the agent's push is acknowledged; its pull fails
+    agent.round()
+    assert unsent(store.db) == 0, "central has the redemption"
+    view = member_sale(store, open_till, m["card"])
+    with pytest.raises(DomainError) as e:
+        loyalty_redeem.redeem(store, open_till, view["id"], 6)
+    assert e.value.code == "central_unreachable" and "at most 5 points" in e.value.message
+
+    central.faults.on_pull = None
+    sync_until_clean(agent)  # central's used (25) arrives: still 5 left, not 5 - 25
+    assert loyalty_redeem.redeem(store, open_till, view["id"], 5)["redeemed"]["mode"] == "offline"
+
+
+def test_a_new_grant_starts_afresh_at_the_store(central, store, open_till, agents):
+    from central.services import loyalty_holds
+
+    m, agent = spent_offline(central, store, open_till, agents, 30)
+    sync_until_clean(agent)
+    loyalty_holds.grant_allowance(central.ctx, m["id"], "TOKO-01", points=20)  # the head office grants again
+    sync_until_clean(agent)
+    view = member_sale(store, open_till, m["card"])
+    with pytest.raises(DomainError) as e:
+        loyalty_redeem.redeem(store, open_till, view["id"], 21)
+    assert "at most 20 points" in e.value.message, "the new grant's 20, not 20 - 30 used under the old one"

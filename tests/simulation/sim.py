@@ -1,43 +1,46 @@
-"""A seeded simulation: one store sells (with and without members), refunds and adjusts stock while its sync agent
-talks to an in-process central store through a fault-injecting middleware; then checkers look at both databases.
+"""A seeded simulation of the whole system: three stores and the online shop work while the network and the
+central store fail; then checkers compare every database.
 
-Faults (all drawn from the seed): a push dropped before central sees it, a push applied but its answer lost (the
-agent must send it again), a push delivered twice, a delayed copy of an earlier push arriving out of order, central
-answering 500, pulls failing, the agent restarted (a fresh agent, the old one's lease left behind, the clock moved
-on) and the store offline for a stretch of operations.
+Each step picks a store (or the online shop) and does one thing a real day has: a sale, a member sale that may
+pay with points (a hold at central, or the member's offline allowance when central cannot be reached), a
+refund, a stock adjustment, an online cart made (maybe for pickup at a store), paid online (sometimes the
+payment retried), or taken into a sale at a till; or a sync round of one store's agent. Between steps the
+simulated clock moves on by minutes, and by hours while a store is offline for simulated days.
 
-Checkers: every completed sale and refund of the store is at central exactly once with the same lines and tenders;
-stock per (location, sku) at central equals the sum of its movements, and what the store sold, took back and
-adjusted equals what central recorded for it; every member's balance equals the sum of their ledger and the points
-the store booked. The same seed draws the same operations and faults; a failing seed prints the command that
-replays it.
+Faults, all drawn from the seed (network.py): the line down, requests dropped, answered 500, timed out after
+central did the work, delivered twice, an old push arriving late; the agent killed between rounds (its lease
+left behind); a store offline for days; the stores' clocks skewed by up to 15 minutes; central's database
+restored from a backup taken earlier in the history (a new epoch: the agents must push again what it lost).
+
+A history never raises: the outcome lists what broke, and `replay()` is the command that runs the seed again.
 """
 from __future__ import annotations
 
 import random
-import shutil
 import sys
-import tempfile
 import uuid
 from collections import Counter as Tally
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))  # the shared sync kit (synckit) is a plain module in tests/
-if str(TESTS / "simulation") not in sys.path:
-    sys.path.insert(0, str(TESTS / "simulation"))  # and so are the checkers, next to this file
+for _p in (TESTS, TESTS / "simulation"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))  # synckit, the world and the checkers are plain modules
 
-from sqlalchemy import select  # noqa: E402
+from network import AgentKilled, SimNetwork, routed  # noqa: E402
+from sim_checks import Journal, check  # noqa: E402
+from world import STORES, Central, SimClock, Store, open_store, scratch_dir, template  # noqa: E402
 
-from sim_checks import check, points_at_central  # noqa: E402
-
-_TEMPLATES: dict[str, bytes] = {}
-# refusals a random history runs into on purpose (refunding more than is left of a line, taking out more than is there)
-OTHER_ERRORS = ("exceeds", "insufficient", "not_enough", "nothing_to_refund", "already_refunded", "below_zero")
+MANAGER = {"staff_code": "9001", "pin": "4321"}  # the demo manager
+# Refusals a random history runs into on purpose, and that a till or the shop shows the person in front of it.
+EXPECTED = {
+    "refund_exceeds_sold", "nothing_to_redeem", "points_exceed_due", "insufficient_points", "central_unreachable",
+    "cart_checked_out", "cart_claimed", "online_cart_stale_lease", "cart_paid_elsewhere", "cart_expired",
+    "one_online_cart", "unknown_cart", "cart_not_open", "online_cart_moved_on", "unknown_member", "cart_in_store",
+    "points_hold_lapsed",
+}
 
 
 @dataclass
@@ -63,223 +66,261 @@ class Outcome:
         return head + "\n  " + "\n  ".join(self.problems) + f"\n  replay: {self.replay()}"
 
 
-def _template(name: str, make: Any) -> bytes:
-    if name not in _TEMPLATES:
-        where = Path(tempfile.mkdtemp(prefix=f"omnitoko-sim-{name}-"))
-        _TEMPLATES[name] = make(where)
-        shutil.rmtree(where, ignore_errors=True)
-    return _TEMPLATES[name]
+class History:
+    """One seeded run: the world, the journal of what was done, and the operations."""
 
+    def __init__(self, seed: int, where: Path, fault_rate: float) -> None:
+        self.rng, self.outcome, self.where = random.Random(seed), Outcome(seed), where
+        self.clock = SimClock()
+        template("synced")  # first: making it runs a central of its own (in its own folder)
+        self.central = Central(where, self.clock)
+        self.net = SimNetwork(self.central.app, self.rng, self.outcome.faults)
+        self.journal = Journal()
+        self.stores: list[Store] = []
+        self.fault_rate = fault_rate
+        self.offline_left: dict[str, int] = {}
+        self.barcodes: list[str] = []
 
-def _store_template(where: Path) -> bytes:
-    from pos.adapters.db import Database
-    from pos.adapters.migrate import upgrade
-    from pos.services import setup
-    from pos.services.context import StoreContext
+    # -- setting up -------------------------------------------------------------------------------------
+    def open(self) -> None:
+        from synckit_store import SKUS
 
-    cfg = make_config(where)
-    upgrade(cfg.database.url)
-    ctx = StoreContext(db=Database(cfg.database.url), config=cfg)
-    setup.load_demo_data(ctx)
-    ctx.db.dispose()
-    return (where / "store.db").read_bytes()
+        for sid in STORES:
+            store = open_store(self.where, sid, self.central, self.net, self.clock, self.rng, self.fault_rate)
+            store.agent = self.new_agent(store)
+            self.stores.append(store)
+        self.barcodes = _barcodes(self.stores[0].ctx, SKUS)
 
+    def new_agent(self, store: Store) -> Any:
+        from sync_agent.agent import Agent
 
-MANAGER = {"staff_code": "9001", "pin": "4321"}  # the demo manager
+        return Agent(store.ctx.config, db=store.ctx.db, clock=store.ctx.clock,
+                     say=lambda _t: None, rng=random.Random(self.rng.random()))
 
+    def close(self) -> None:
+        for store in self.stores:
+            if store.agent is not None:
+                store.agent.stop.set()
+                store.agent.close()
+            store.ctx.db.dispose()
+        self.central.close()
 
-def make_config(where: Path) -> Any:
-    """The repository's config.toml with the database in `where` (as tests/conftest.py makes it)."""
-    from pos.adapters.config import load_config
+    # -- the day ----------------------------------------------------------------------------------------
+    def step(self) -> None:
+        from pos.domain.errors import DomainError
 
-    cfg = load_config(TESTS.parent / "config.toml", environ={})
-    cfg.database.url = f"sqlite:///{where / 'store.db'}"
-    return cfg
-
-
-def _central_template(where: Path) -> bytes:
-    from central.migrate import upgrade
-
-    upgrade(f"sqlite:///{where / 'central.db'}")
-    return (where / "central.db").read_bytes()
-
-
-class FaultyLink:
-    """Decides, per push and pull, what reaches central and what the agent gets back (all from the seed's rng)."""
-
-    def __init__(self, rng: random.Random, outcome: Outcome, rate: float) -> None:
-        self.rng, self.outcome, self.rate, self.offline = rng, outcome, rate, False
-        self.sent: list[bytes] = []  # earlier push bodies, for late (delayed, reordered) copies
-
-    def _lost(self, reason: str) -> Any:
-        from synckit import server_error
-
-        self.outcome.faults[reason] += 1
-        return server_error()
-
-    def push(self, body: bytes, forward: Any) -> Any:
-        if self.offline:
-            return self._lost("offline")
+        store = self.rng.choice(self.stores)
+        store.link.offline = self.offline_left.get(store.id, 0) > 0
         roll = self.rng.random()
-        if roll < self.rate:
-            return self._lost("push dropped")
-        if roll < 2 * self.rate:
-            forward(body)
-            return self._lost("answer lost")  # central applied it; the agent must send it again
-        if roll < 3 * self.rate:
-            self.outcome.faults["push twice"] += 1
-            forward(body)
-            return forward(body)
-        if roll < 4 * self.rate:
-            return self._lost("central 500")
-        if roll < 5 * self.rate and self.sent:
-            self.outcome.faults["old push arrives late"] += 1
-            forward(self.rng.choice(self.sent))  # a delayed copy of an earlier batch overtakes this one
-        self.sent = (self.sent + [body])[-20:]
-        return forward(body)
+        op = ("sale" if roll < 0.28 or not store.done else "member sale" if roll < 0.45 else
+              "refund" if roll < 0.55 else "adjustment" if roll < 0.61 else "online cart" if roll < 0.69 else
+              "online checkout" if roll < 0.74 else "cart at till" if roll < 0.81 else "sync round")
+        if op in ("online checkout", "cart at till") and not self.journal.carts:
+            op = "online cart"  # nothing to pay for yet: a shopper fills a cart first
+        try:
+            getattr(self, op.replace(" ", "_"))(store)
+            self.outcome.ops[op] += 1
+        except DomainError as e:
+            if e.code not in EXPECTED:
+                self.outcome.problems.append(f"{op} at {store.id}: unexpected refusal {e.code}: {e.message}")
+            self.outcome.ops[f"refused {e.code}"] += 1
+            self._drop_open_sale(store)
+        self._time_passes(store)
 
-    def pull(self, forward: Any) -> Any:
-        if self.offline or self.rng.random() < self.rate:
-            return self._lost("offline" if self.offline else "pull dropped")
-        return forward()
+    def _time_passes(self, store: Store) -> None:
+        left = self.offline_left.get(store.id, 0)
+        if left:
+            self.offline_left[store.id] = left - 1
+            self.clock.advance(hours=self.rng.randint(1, 10))  # offline for days: time runs on
+        else:
+            self.clock.advance(minutes=self.rng.randint(1, 20))
+
+    def _fresh_sale(self, store: Store) -> dict[str, Any]:
+        from pos.services import sales
+
+        view, _ = sales.create_sale(store.ctx, store.cashier)
+        if view["lines"] or view["tenders"]:  # left over from a refused step: the cashier voids it
+            self._drop_open_sale(store)
+            view, _ = sales.create_sale(store.ctx, store.cashier)
+        return view
+
+    def _drop_open_sale(self, store: Store) -> None:
+        from pos.domain.errors import DomainError
+        from pos.services import sales
+
+        try:
+            view, _ = sales.create_sale(store.ctx, store.cashier)
+            sales.void(store.ctx, store.cashier, view["id"], MANAGER, reason="sim")
+        except DomainError:
+            pass
+
+    def _pay_cash_and_complete(self, store: Store, view: dict[str, Any]) -> dict[str, Any]:
+        from pos.services import checkout, sales
+
+        if view["remaining"] > 0:
+            view = sales.add_tender(store.ctx, store.cashier, view["id"], "cash", view["remaining"], None)
+        done = checkout.complete(store.ctx, store.cashier, view["id"])
+        store.done.append(done)
+        return done
+
+    def sale(self, store: Store) -> None:
+        from pos.services import sales
+
+        view = self._fresh_sale(store)
+        for _ in range(self.rng.randint(1, 3)):
+            view = sales.add_line(store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes),
+                                  qty=self.rng.randint(1, 3))
+        self._pay_cash_and_complete(store, view)
+
+    def member_sale(self, store: Store) -> None:
+        from pos.domain.errors import DomainError
+        from pos.services import loyalty, loyalty_redeem, sales
+
+        view = self._fresh_sale(store)
+        for _ in range(self.rng.randint(1, 3)):
+            view = sales.add_line(store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes),
+                                  qty=self.rng.randint(1, 5))
+        member = self.rng.choice(self.central.members)
+        loyalty.attach(store.ctx, store.cashier, view["id"], phone=member["phone"])
+        if self.rng.random() < 0.5:
+            try:
+                points = self.rng.choice([None, self.rng.randint(1, 60)])
+                done = loyalty_redeem.redeem(store.ctx, store.cashier, view["id"], points)
+                view = done["sale"]
+                if done["redeemed"]["mode"] == "online":
+                    self.journal.holds[view["id"]] = self.clock.now  # a hold at central, for this sale
+                self.outcome.ops["points redeemed"] += 1
+            except DomainError as e:  # the cashier takes another payment
+                if e.code not in EXPECTED:
+                    raise
+                self.outcome.ops[f"redeem refused {e.code}"] += 1
+                from pos.services.sale_views import get_sale
+                view = get_sale(store.ctx, view["id"])
+        self._pay_cash_and_complete(store, view)
+
+    def refund(self, store: Store) -> None:
+        from pos.services import refunds
+
+        sale = self.rng.choice(store.done)
+        line = self.rng.choice(sale["lines"])
+        refunds.refund(store.ctx, store.cashier, sale["number"], [(line["id"], 1)], MANAGER, reason="rusak")
+
+    def adjustment(self, store: Store) -> None:
+        from pos.services import stock_admin
+
+        qty, reason = self.rng.randint(1, 4), self.rng.choice(["damaged", "found", "expired", "lost"])
+        stock_admin.adjust(store.ctx, store.manager, self.rng.choice(self.barcodes), qty, reason)
+
+    def online_cart(self, _store: Store) -> None:
+        from central.services import carts
+        from synckit_store import SKUS
+
+        view = None
+        for _ in range(self.rng.randint(1, 3)):
+            view = carts.add_item(self.central.ctx, view["id"] if view else None, self.rng.choice(SKUS[:20]),
+                                  self.rng.randint(1, 3))
+        assert view is not None
+        if self.rng.random() < 0.5:
+            view = carts.choose_store(self.central.ctx, view["id"], self.rng.choice(STORES))
+        self.journal.cart_made(view["id"], view["code"], self.clock.now)
+
+    def online_checkout(self, _store: Store) -> None:
+        from central.services import cart_checkout
+
+        cart = self.journal.some_cart(self.rng)
+        checkout_id = f"web-{uuid.uuid4()}"
+        for _ in range(2 if self.rng.random() < 0.3 else 1):  # the shopper pressed "pay" twice
+            cart_checkout.checkout_online(self.central.ctx, cart.id, checkout_id)
+        self.journal.paid_online(cart.id, checkout_id, self.clock.now)
+
+    def cart_at_till(self, store: Store) -> None:
+        from pos.domain.errors import DomainError
+        from pos.services import online_carts
+
+        cart = self.journal.some_cart(self.rng)
+        self._fresh_sale(store)
+        view = online_carts.take_into_sale(store.ctx, store.cashier, cart.code)["sale"]
+        try:
+            done = self._pay_cash_and_complete(store, view)
+        except DomainError:
+            self._drop_open_sale(store)  # central said the cart is paid elsewhere: the till voids the sale
+            raise
+        self.journal.paid_in_store(cart.id, store.id, done["id"])
+
+    def sync_round(self, store: Store) -> None:
+        if self.rng.random() < 0.08 and not self.offline_left.get(store.id):
+            self.offline_left[store.id] = self.rng.randint(3, 12)  # the line is down for a while
+            self.outcome.faults["store offline for days"] += 1
+        if self.rng.random() < 0.1:
+            self._restart_agent(store)  # killed between rounds
+            self.outcome.faults["agent killed between rounds"] += 1
+        try:
+            store.agent.round()
+        except AgentKilled:  # killed mid-round, after central handled a request (network.py)
+            self._restart_agent(store)
+
+    def _restart_agent(self, store: Store) -> None:
+        store.agent.stop.set()
+        store.agent.close()  # its lease stays behind ...
+        self.clock.advance(seconds=store.agent.lease_ttl + 1)  # ... until it runs out
+        store.agent = self.new_agent(store)
+
+    def settle(self) -> None:
+        """The lines come back and faults stop: every agent must bring central (and its store) up to date."""
+        self.net.calm()
+        self.offline_left.clear()
+        for store in self.stores:
+            for _ in range(10):
+                if store.agent.round().ok:
+                    break
+            else:
+                self.outcome.problems.append(f"{store.id}'s agent never got clean once the faults stopped")
 
 
-def simulate(seed: int, steps: int = 40, fault_rate: float = 0.08, workdir: Path | None = None,
-             tamper: Any = None) -> Outcome:
+def simulate(seed: int, steps: int = 40, fault_rate: float = 0.06, tamper: Any = None,
+             restore: bool | None = None) -> Outcome:
     """Run one seeded history and check it; never raises for a broken invariant (the outcome lists it).
 
     `tamper(central_context)` runs just before the checks: the test of the checkers themselves breaks something.
+    `restore` forces (True) or forbids (False) the central restore; by default the seed decides.
     """
-    from central.db import central_database
-    from central.services import demo, stores
-    from central.services.context import CentralContext
-    from central.web.app import create_central_app
-    from central.services import loyalty as central_loyalty
-    from pos.adapters import member_qr
-    from pos.adapters.db import Database
-    from pos.domain.errors import DomainError
-    from pos.services import auth, checkout, loyalty, loyalty_facts, refunds, sales, shifts, stock_admin
-    from pos.services.context import StoreContext
-    from synckit import CATALOG, SKUS, STORE, Faults, central_config, sell, start_server
-    from sync_agent.agent import Agent
-
-    rng = random.Random(seed)
-    outcome = Outcome(seed)
-    own_dir = workdir is None
-    where = Path(tempfile.mkdtemp(prefix=f"omnitoko-sim-{seed}-")) if own_dir else workdir
-    assert where is not None
-    (where / "store.db").write_bytes(_template("store", _store_template))
-    (where / "central.db").write_bytes(_template("central", _central_template))
-
-    ccfg = central_config(f"sqlite:///{where / 'central.db'}")
-    ccfg.loyalty.signing_key = member_qr.new_private_key()  # made for this run
-    cctx = CentralContext(db=central_database(ccfg.database.url), config=ccfg)
-    demo.load(cctx, products_limit=CATALOG)
-    phones = [central_loyalty.sign_up(cctx, f"Member {i}", f"08129{seed % 10**5:05d}{i}")["phone"] for i in range(3)]
-    token = stores.add_store(cctx, STORE, "Omnitoko Kemang")
-    app = create_central_app(ccfg, db=cctx.db)
-    app.extensions["omnitoko_central"] = cctx
-    faults = Faults(app.wsgi_app)
-    app.wsgi_app = faults  # type: ignore[method-assign]
-    link = FaultyLink(rng, outcome, fault_rate)
-    faults.on_push, faults.on_pull = link.push, link.pull
-    server, thread, base = start_server(app)
-
-    cfg = make_config(where)
-    cfg.sync.central_url, cfg.sync.token = base, token
-    cfg.sync.interval_seconds, cfg.sync.timeout_seconds, cfg.sync.batch_size = 0.2, 5.0, rng.choice([3, 10, 50])
-    store = StoreContext(db=Database(cfg.database.url), config=cfg)
-    loyalty_facts.install(store)  # member sales book points, as the store server does
-    skew = [timedelta(0)]
-
-    def clock() -> datetime:
-        return datetime.now(timezone.utc).replace(tzinfo=None) + skew[0]
-
-    def new_agent() -> Agent:
-        return Agent(cfg, db=Database(cfg.database.url), clock=clock, say=lambda _t: None, rng=random.Random(seed))
-
-    agent = new_agent()
+    history = History(seed, scratch_dir(), fault_rate)
+    outcome = history.outcome
+    rng = history.rng
+    backup_at, restore_at = sorted(rng.sample(range(steps), 2))
+    if restore is False or (restore is None and rng.random() < 0.4):
+        backup_at = restore_at = -1
     try:
-        cashier = auth.sign_in(store, "1001", "1234", "T1")[1]
-        shifts.open_shift(store, cashier, 200_000)
-        manager = auth.sign_in(store, "9001", "4321", "T1")[1]  # once: every PIN check costs a deliberate scrypt
-        barcodes = _barcodes(store, SKUS)
-        done: list[dict[str, Any]] = []
-        offline_left = 0
-        for _ in range(steps):
-            roll = rng.random()
-            try:
-                if roll < 0.40 or not done:
-                    items = [(rng.choice(barcodes), rng.randint(1, 3)) for _ in range(rng.randint(1, 3))]
-                    done.append(sell(store, cashier, items))
-                    outcome.ops["sale"] += 1
-                elif roll < 0.55:
-                    view, _ = sales.create_sale(store, cashier)
-                    for _ in range(rng.randint(1, 3)):
-                        view = sales.add_line(store, cashier, view["id"], barcode=rng.choice(barcodes),
-                                              qty=rng.randint(1, 5))
-                    loyalty.attach(store, cashier, view["id"], phone=rng.choice(phones))
-                    view = sales.add_tender(store, cashier, view["id"], "cash", view["total"], None)
-                    done.append(checkout.complete(store, cashier, view["id"]))
-                    outcome.ops["member sale"] += 1
-                elif roll < 0.70:
-                    sale = rng.choice(done)
-                    line = rng.choice(sale["lines"])
-                    refunds.refund(store, cashier, sale["number"], [(line["id"], 1)], MANAGER, reason="rusak")
-                    outcome.ops["refund"] += 1
-                elif roll < 0.80:
-                    qty, reason = rng.randint(1, 4), rng.choice(["damaged", "found", "expired", "lost"])
-                    stock_admin.adjust(store, manager, rng.choice(barcodes), qty, reason)
-                    outcome.ops["adjustment"] += 1
-                else:
-                    link.offline = offline_left > 0
-                    if rng.random() < 0.15:
-                        offline_left = rng.randint(2, 8)  # the store's line is down for a while
-                        outcome.faults["offline stretch"] += 1
-                    if rng.random() < 0.2:
-                        agent.stop.set()
-                        agent.close()  # killed: its lease stays behind
-                        skew[0] += timedelta(seconds=agent.lease_ttl + 1)  # ... until it runs out
-                        agent = new_agent()
-                        outcome.faults["agent restart"] += 1
-                    agent.round()
-                    outcome.ops["sync round"] += 1
-            except DomainError as e:
-                if not any(word in e.code for word in OTHER_ERRORS):
-                    outcome.problems.append(f"unexpected refusal {e.code}: {e.message}")
-                outcome.ops[f"refused {e.code}"] += 1
-            offline_left = max(0, offline_left - 1)
-        # The line comes back and faults stop: the agent must bring central up to date.
-        link.offline, link.rate = False, 0.0
-        for _ in range(30):
-            if agent.round().ok:
-                break
-        else:
-            outcome.problems.append("the agent never got clean once the faults stopped")
-        if tamper is not None:
-            tamper(cctx)
-        outcome.problems += check(store, cctx)
-        outcome.ops["points at central"] = points_at_central(cctx)
+        with routed(history.net):
+            history.open()
+            for n in range(steps):
+                if n == backup_at:
+                    history.central.take_backup(history.clock.now)
+                    history.journal.backup_taken(history.clock.now)
+                if n == restore_at:
+                    history.central.restore_backup()
+                    history.journal.restored(history.clock.now)
+                    outcome.faults["central restored from backup"] += 1
+                history.step()
+            history.settle()
+            if tamper is not None:
+                tamper(history.central.ctx)
+            outcome.problems += check(history.stores, history.central, history.journal)
     except Exception as e:  # noqa: BLE001 - a crash is a finding for this seed, not the end of the run
         import traceback
 
         outcome.problems.append(f"crashed: {type(e).__name__}: {e}\n{traceback.format_exc()}")
     finally:
-        agent.stop.set()
-        agent.close()
-        server.shutdown()
-        thread.join(timeout=5)
-        store.db.dispose()
-        cctx.db.dispose()
-        if own_dir:
-            shutil.rmtree(where, ignore_errors=True)
+        history.close()
     return outcome
 
 
-def _barcodes(store: Any, skus: list[str]) -> list[str]:
+def _barcodes(ctx: Any, skus: list[str]) -> list[str]:
+    from sqlalchemy import select
+
     from pos.adapters.tables import Product
 
-    with store.db.sessions() as s:
+    with ctx.db.sessions() as s:
         return [b for b in s.scalars(select(Product.barcode).where(Product.sku.in_(skus))) if b]
 
 

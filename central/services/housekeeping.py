@@ -1,0 +1,90 @@
+"""Central's housekeeping on a schedule: redemption holds past their time are released, then points expire.
+
+`omnitoko central serve` starts one Housekeeping thread (never at import, never inside create_central_app, so
+tests and the demo decide). Both jobs are safe to run again and from several processes at once: each works one
+member at a time under that member's row lock and counts again under it, so a second run finds nothing to do.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from . import loyalty_holds
+from .context import CentralContext
+from .loyalty_expiry import expire_points
+
+log = logging.getLogger(__name__)
+FIRST_RUN_SECONDS = 3.0  # the first run waits this long, so the server is up and listening first
+
+Job = Callable[[CentralContext], str]  # does its work, says what it did in a few words
+
+
+def release_holds(ctx: CentralContext) -> str:
+    return f"{loyalty_holds.release_lapsed(ctx)} lapsed holds released"
+
+
+def expire(ctx: CentralContext) -> str:
+    done = expire_points(ctx)
+    if done.cutoff is None:
+        return "points never expire (expire_after_days = 0)"
+    return f"{done.points} points of {done.members} members expired"
+
+
+JOBS: tuple[tuple[str, Job], ...] = (("holds", release_holds), ("expiry", expire))  # holds first: frees points
+
+
+class Housekeeping:
+    """One daemon thread: a run shortly after start, then one every `every` seconds until stop()."""
+
+    def __init__(self, ctx: CentralContext, every: float, first_after: float = FIRST_RUN_SECONDS,
+                 jobs: tuple[tuple[str, Job], ...] = JOBS) -> None:
+        self.ctx, self.every, self.first_after, self.jobs = ctx, every, first_after, jobs
+        self.runs = 0  # runs finished, with or without errors
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Housekeeping:
+        self._thread = threading.Thread(target=self._loop, name="central-housekeeping", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the thread to stop and wait for it (a run in progress finishes its current member first)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        wait = self.first_after
+        while not self._stop.wait(wait):
+            self.run_once()
+            wait = self.every
+
+    def run_once(self) -> list[str]:
+        """Every job once; a job that fails is logged and the others still run. One log line per run."""
+        said = []
+        for name, job in self.jobs:
+            if self._stop.is_set():
+                break
+            try:
+                said.append(job(self.ctx))
+            except Exception as e:  # noqa: BLE001 - one bad run must not end the schedule: the next run tries again
+                log.exception("housekeeping: %s failed", name)
+                said.append(f"{name} failed ({type(e).__name__}: {e})")
+        self.runs += 1
+        log.info("housekeeping run %d: %s", self.runs, "; ".join(said))
+        return said
+
+
+def start_housekeeping(ctx: CentralContext, first_after: float = FIRST_RUN_SECONDS) -> Housekeeping | None:
+    """Start the schedule of [loyalty] expire_every_minutes; None when it is 0 (off)."""
+    minutes = ctx.config.loyalty.expire_every_minutes
+    if minutes <= 0:
+        log.info("housekeeping is off ([loyalty] expire_every_minutes = 0)")
+        return None
+    return Housekeeping(ctx, every=minutes * 60.0, first_after=first_after).start()

@@ -1,0 +1,101 @@
+"""What the central admin reads of loyalty: member search, one member's page (ledger, holds, allowances), debts.
+
+The changes (block, adjust, grant an allowance) are the loyalty services' own: loyalty.set_blocked, loyalty.adjust,
+loyalty_holds.grant_allowance.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from central.tables import Member, OfflineAllowance, PointsEntry, PointsHold, Store
+
+from . import loyalty
+from .cart_views import local_time
+from .context import CentralContext
+from .loyalty_holds import OFFLINE_NOTE
+
+WHEN = "%d/%m/%Y %H:%M"
+
+
+def _row(ctx: CentralContext, m: Member) -> dict[str, Any]:
+    return {"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "email": m.email,
+            "balance": m.balance, "held": m.held, "blocked": m.blocked,
+            "since": local_time(ctx, m.created_at, "%d/%m/%Y")}
+
+
+def search_members(ctx: CentralContext, q: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Members whose name or e-mail contains `q`, whose member number starts with it or whose phone contains it
+    (typed as 0812..., +62 812... or 62812...); the newest members when `q` is empty."""
+    q = " ".join((q or "").split())[:80]
+    stmt = select(Member)
+    if q:
+        conds = [Member.name.icontains(q, autoescape=True), Member.email.icontains(q, autoescape=True)]
+        digits = "".join(ch for ch in q if ch not in " ().-+")
+        if digits.isdigit():
+            conds.append(Member.number.startswith(digits, autoescape=True))
+            if len(digits) >= 3:
+                conds.append(Member.phone.contains(digits[1:] if digits.startswith("0") else digits, autoescape=True))
+        stmt = stmt.where(or_(*conds)).order_by(Member.name, Member.number)
+    else:
+        stmt = stmt.order_by(Member.created_at.desc(), Member.number)
+    with ctx.db.sessions() as s:
+        return [_row(ctx, m) for m in s.scalars(stmt.limit(limit))]
+
+
+def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[str, Any]:
+    """A member with their latest ledger entries, open holds, offline allowances per store, and the stores."""
+    now = ctx.clock()
+    with ctx.db.sessions() as s:
+        m = loyalty.find_member(s, ctx, member_id=member_id)
+        view = {**loyalty.member_view(s, ctx, m, entries), "since": local_time(ctx, m.created_at, WHEN)}
+        for e in view["recent"]:
+            e["when"] = local_time(ctx, datetime.fromisoformat(e["at"]), WHEN)
+        view["holds"] = [
+            {"id": h.id, "store_id": h.store_id, "points": h.points, "lapsed": h.expires_at <= now,
+             "until": local_time(ctx, h.expires_at, WHEN)}
+            for h in s.scalars(select(PointsHold).where(PointsHold.member_id == m.id, PointsHold.state == "held")
+                               .order_by(PointsHold.created_at))]
+        view["allowances"] = [
+            {"id": a.id, "store_id": a.store_id, "points": a.points, "used": a.used, "left": max(0, a.points - a.used),
+             "expired": a.expires_at <= now, "until": local_time(ctx, a.expires_at, "%d/%m/%Y"),
+             "granted": local_time(ctx, a.granted_at, WHEN)}
+            for a in s.scalars(select(OfflineAllowance).where(OfflineAllowance.member_id == m.id)
+                               .order_by(OfflineAllowance.store_id))]
+    view["stores"] = store_choices(ctx)
+    view["point_value"] = ctx.config.loyalty.point_value
+    view["default_days"] = ctx.config.loyalty.offline_allowance_days
+    return view
+
+
+def store_choices(ctx: CentralContext) -> list[tuple[str, str]]:
+    """The active stores, (id, label), for an allowance's store select."""
+    with ctx.db.sessions() as s:
+        return [(st.id, f"{st.id} · {st.name}" if st.name and st.name != st.id else st.id)
+                for st in s.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.id))]
+
+
+def debts(ctx: CentralContext) -> list[dict[str, Any]]:
+    """Members below zero, deepest first, with what each store redeemed offline for them (where the debt came
+    from) and the debt's worth in Rupiah at today's point value."""
+    owing = loyalty.debts(ctx)
+    if not owing:
+        return []
+    with ctx.db.sessions() as s:
+        rows = s.execute(select(PointsEntry.member_id, PointsEntry.store_id, -func.sum(PointsEntry.points))
+                         .where(PointsEntry.member_id.in_([d["id"] for d in owing]), PointsEntry.kind == "redeem",
+                                PointsEntry.note == OFFLINE_NOTE)
+                         .group_by(PointsEntry.member_id, PointsEntry.store_id)
+                         .order_by(PointsEntry.store_id)).all()
+    by_member: dict[str, list[dict[str, Any]]] = {}
+    for member_id, store_id, points in rows:
+        by_member.setdefault(member_id, []).append({"store_id": store_id, "points": int(points)})
+    value = ctx.config.loyalty.point_value
+    return [{**d, "value": d["debt"] * value, "stores": by_member.get(d["id"], [])} for d in owing]
+
+
+def debt_count(ctx: CentralContext) -> int:
+    with ctx.db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(Member).where(Member.balance < 0)) or 0)

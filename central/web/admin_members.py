@@ -1,0 +1,131 @@
+"""The admin's loyalty pages: find a member, their ledger and allowances, block, adjust points, grant an offline
+allowance, and the members in debt. Sign-in and page layout are the admin blueprint's."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from central.services import loyalty, loyalty_admin, loyalty_holds
+from pos.domain.errors import DomainError, NotFound
+
+from .admin import ActionForm, _page, ctx, signed_in
+
+members = Blueprint("admin_members", __name__, url_prefix="/admin")
+MAX = loyalty_holds.MAX_POINTS
+
+
+class AdjustForm(FlaskForm):
+    points = IntegerField("Poin / Points (+ tambah / add, - kurangi / take)",
+                          validators=[InputRequired(), NumberRange(min=-MAX, max=MAX)])
+    note = StringField("Alasan / Reason", validators=[DataRequired(), Length(max=160)])
+
+
+class AllowanceForm(FlaskForm):
+    store_id = SelectField("Toko / Store", choices=[], validate_choice=True)
+    points = IntegerField("Poin / Points", validators=[InputRequired(), NumberRange(min=0, max=MAX)])
+    days = IntegerField("Berlaku (hari) / Valid for (days)", validators=[InputRequired(), NumberRange(min=1, max=3650)])
+
+
+@members.get("/members")
+@signed_in
+def search():  # type: ignore[no-untyped-def]
+    q = request.args.get("q", "")[:80]
+    return _page("members.html", q=q, items=loyalty_admin.search_members(ctx(), q))
+
+
+def _member_page(member_id: str, status: int = 200, adjust: AdjustForm | None = None,
+                 allowance: AllowanceForm | None = None) -> Any:
+    try:
+        m = loyalty_admin.member_page(ctx(), member_id)
+    except NotFound as e:
+        flash(e.message)
+        return _page("members.html", q="", items=[]), 404
+    allowance = allowance or AllowanceForm(formdata=None, days=m["default_days"])
+    allowance.store_id.choices = m["stores"]
+    return _page("member.html", m=m, adjust=adjust or AdjustForm(formdata=None), allowance=allowance), status
+
+
+@members.get("/members/<member_id>")
+@signed_in
+def member(member_id: str):  # type: ignore[no-untyped-def]
+    return _member_page(member_id)
+
+
+def _back(member_id: str) -> Any:
+    return redirect(url_for("admin_members.member", member_id=member_id))
+
+
+def _set_blocked(member_id: str, blocked: bool) -> Any:
+    if not ActionForm().validate_on_submit():
+        flash("Formulir kedaluwarsa, coba lagi / The form expired: try again.")
+        return _back(member_id)
+    try:
+        loyalty.set_blocked(ctx(), member_id, blocked)
+    except DomainError as e:
+        flash(e.message)
+        return _back(member_id)
+    flash("Anggota diblokir: poinnya tidak bisa dipakai / Member blocked: their points cannot be used." if blocked
+          else "Blokir dibuka: poin bisa dipakai lagi / Member unblocked: points can be used again.")
+    return _back(member_id)
+
+
+@members.post("/members/<member_id>/block")
+@signed_in
+def block(member_id: str):  # type: ignore[no-untyped-def]
+    return _set_blocked(member_id, True)
+
+
+@members.post("/members/<member_id>/unblock")
+@signed_in
+def unblock(member_id: str):  # type: ignore[no-untyped-def]
+    return _set_blocked(member_id, False)
+
+
+def _apply(member_id: str, form: AdjustForm | AllowanceForm, shown_as: str, change: Callable[[], str]) -> Any:
+    """Check the form, make the change and say what it did; bad input shows the page again with the form's errors."""
+    if not form.validate_on_submit():
+        return _member_page(member_id, 400, **{shown_as: form})
+    try:
+        flash(change())
+    except DomainError as e:
+        form.points.errors = [e.message]
+        return _member_page(member_id, e.status, **{shown_as: form})
+    return _back(member_id)
+
+
+@members.post("/members/<member_id>/adjust")
+@signed_in
+def adjust(member_id: str):  # type: ignore[no-untyped-def]
+    form = AdjustForm()
+
+    def change() -> str:
+        points = int(form.points.data or 0)
+        done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {session.get('admin')})")
+        return (f"{points:+d} poin / points: saldo baru / new balance {done['balance']}. Toko menerima ini pada "
+                "sinkron berikutnya / Stores get it on their next sync.")
+    return _apply(member_id, form, "adjust", change)
+
+
+@members.post("/members/<member_id>/allowance")
+@signed_in
+def allowance(member_id: str):  # type: ignore[no-untyped-def]
+    form = AllowanceForm()
+    form.store_id.choices = loyalty_admin.store_choices(ctx())
+
+    def change() -> str:
+        done = loyalty_holds.grant_allowance(ctx(), member_id, form.store_id.data or "", int(form.points.data or 0),
+                                             int(form.days.data or 0))
+        return (f"Jatah offline / Offline allowance: {done['points']} poin / points di / at {done['store_id']}. Toko "
+                "menerima ini pada sinkron berikutnya / The store gets it on its next sync.")
+    return _apply(member_id, form, "allowance", change)
+
+
+@members.get("/debts")
+@signed_in
+def debts():  # type: ignore[no-untyped-def]
+    return _page("debts.html", items=loyalty_admin.debts(ctx()))

@@ -1,0 +1,148 @@
+"""The admin's loyalty pages: find a member, block and unblock, adjust points, grant an offline allowance, see debts."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from synckit import STORE, central, pg_url  # noqa: F401
+from test_central_admin import admin, csrf  # noqa: F401 - the signed-in admin client
+
+from central.services import loyalty, loyalty_holds, stores
+from central.services import push as push_service
+from central.tables import PointsEntry
+from pos.adapters import member_qr
+
+
+@pytest.fixture
+def member(central):
+    """A member with 40 points; central signs cards with a key made for this test (never a file in the tree)."""
+    central.ctx.config.loyalty.signing_key = member_qr.new_private_key()
+    m = loyalty.sign_up(central.ctx, "Siti Rahmawati", "0812-3456-7890")
+    return loyalty.adjust(central.ctx, m["id"], 40, "opening balance")
+
+
+def cell(html: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}"[^>]*>([^<]*)<', html).group(1).strip()
+
+
+def row_cells(html: str, marker: str) -> list[str]:
+    """The texts of the cells of the table row that carries `marker` (for example data-store="TOKO-01")."""
+    row = html[html.index(marker):]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[:row.index("</tr>")], re.S)]
+
+
+def ledger(central, member_id):
+    return central.rows(PointsEntry.__table__.select().where(PointsEntry.member_id == member_id))
+
+
+def hold(admin, central, member_id, points=10):
+    return admin.post("/api/v1/loyalty/holds", headers={"Authorization": f"Bearer {central.token}"},
+                      json={"hold_id": str(uuid.uuid4()), "member_id": member_id, "points": points})
+
+
+def test_a_member_is_found_by_phone_member_number_or_name(admin, central, member):
+    other = loyalty.sign_up(central.ctx, "Budi Santoso", "0813-1111-2222")
+    link = f'href="/admin/members/{member["id"]}"'
+    for q in ("0812 3456 7890", "+62 812-3456-7890", "3456789", member["number"], "rahmawati"):
+        html = admin.get("/admin/members", query_string={"q": q}).get_data(as_text=True)
+        assert link in html and "6281234567890" in html, q
+        assert other["number"] not in html, q
+    nobody = admin.get("/admin/members", query_string={"q": "0899 0000 0000"}).get_data(as_text=True)
+    assert link not in nobody and "No member matches" in nobody
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert "Siti Rahmawati" in page and cell(page, "balance") == "40"
+    assert admin.get("/admin/members/no-such-member").status_code == 404
+
+
+def test_blocking_on_the_member_page_makes_the_hold_api_refuse_and_unblocking_allows_again(admin, central, member):
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert admin.post(f"/admin/members/{member['id']}/block", data={"csrf_token": csrf(page)}).status_code == 302
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert 'id="blocked-badge"' in page and 'id="unblock"' in page
+    refused = hold(admin, central, member["id"])
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "member_blocked"
+    feed = [c for c in push_service.pull(central.ctx, STORE, 0, 10_000)["changes"] if c["key"] == member["id"]]
+    assert feed[-1]["data"]["blocked"] is True  # the stores hear it on their next pull too
+
+    assert admin.post(f"/admin/members/{member['id']}/unblock", data={"csrf_token": csrf(page)}).status_code == 302
+    assert 'id="blocked-badge"' not in admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    allowed = hold(admin, central, member["id"])
+    assert allowed.status_code == 201 and allowed.get_json()["available"] == 30
+
+
+def test_an_adjustment_adds_a_ledger_entry_and_the_new_balance_is_shown(admin, central, member):
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    done = admin.post(f"/admin/members/{member['id']}/adjust",
+                      data={"csrf_token": csrf(page), "points": "15", "note": "goodwill: late delivery"})
+    assert done.status_code == 302
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert cell(page, "balance") == "55" and loyalty.ledger_sum(central.ctx, member["id"]) == 55
+    kind, points, store, _ref, note = row_cells(page, 'data-kind="adjust"')[1:]
+    assert (kind, points, store, note) == ("adjust", "+15", "pusat / central", "goodwill: late delivery (admin admin)")
+
+
+@pytest.mark.parametrize("points, note, status, message", [
+    ("0", "typo", 422, "other than 0"),
+    ("lima", "typo", 400, "Not a valid integer"),
+    ("", "typo", 400, "This field is required"),
+    ("5", "", 400, "This field is required"),
+])
+def test_a_zero_non_numeric_or_unexplained_adjustment_is_refused_and_changes_nothing(
+        admin, central, member, points, note, status, message):
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    before = ledger(central, member["id"])
+    resp = admin.post(f"/admin/members/{member['id']}/adjust", data={"csrf_token": csrf(page), "points": points,
+                                                                      "note": note})
+    assert resp.status_code == status and message in resp.get_data(as_text=True)
+    assert cell(resp.get_data(as_text=True), "balance") == "40"
+    assert ledger(central, member["id"]) == before
+
+
+def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(admin, central, member):
+    before = ledger(central, member["id"])
+    resp = admin.post(f"/admin/members/{member['id']}/adjust", data={"points": "500", "note": "free points"})
+    assert resp.status_code == 400 and "The form expired" in resp.get_data(as_text=True)
+    admin.post(f"/admin/members/{member['id']}/block", data={})
+    granted = admin.post(f"/admin/members/{member['id']}/allowance",
+                         data={"store_id": STORE, "points": "100", "days": "30"})
+    assert granted.status_code == 400
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert ledger(central, member["id"]) == before and 'id="blocked-badge"' not in page
+    assert f'data-store="{STORE}"' not in page  # no allowance was granted
+    assert hold(admin, central, member["id"]).status_code == 201
+
+
+def test_a_granted_allowance_is_shown_and_reaches_only_that_stores_pull_feed(admin, central, member):
+    stores.add_store(central.ctx, "TOKO-02", "Omnitoko Depok")
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    assert '<option value="TOKO-02">' in page
+    for bad in ({"store_id": "TOKO-99", "points": "25", "days": "7"}, {"store_id": STORE, "points": "-1", "days": "7"},
+                {"store_id": STORE, "points": "25", "days": "0"}):
+        assert admin.post(f"/admin/members/{member['id']}/allowance",
+                          data={"csrf_token": csrf(page), **bad}).status_code == 400, bad
+    resp = admin.post(f"/admin/members/{member['id']}/allowance",
+                      data={"csrf_token": csrf(page), "store_id": STORE, "points": "25", "days": "7"})
+    assert resp.status_code == 302
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    store, points, used, left, until = row_cells(page, f'<tr data-store="{STORE}">')
+    assert (store, points, used, left) == (STORE, "25", "0", "25") and "expired" not in until
+    mine = [c for c in push_service.pull(central.ctx, STORE, 0, 10_000)["changes"] if c["topic"] == "loyalty_allowance"]
+    assert [(c["data"]["member_id"], c["data"]["points"], c["data"]["used"]) for c in mine] == [(member["id"], 25, 0)]
+    theirs = push_service.pull(central.ctx, "TOKO-02", 0, 10_000)["changes"]
+    assert not [c for c in theirs if c["topic"] == "loyalty_allowance"]
+
+
+def test_a_member_who_overspent_offline_is_on_the_debts_page_with_the_store_and_amount(admin, central, member):
+    allowance = loyalty_holds.grant_allowance(central.ctx, member["id"], STORE, 60, 7)
+    with central.ctx.db.unit_of_work() as s:  # the store's offline redemption, as its pushed event books it
+        loyalty_holds.redeem_offline_in(s, central.ctx, STORE, member["id"], 55, allowance["id"], str(uuid.uuid4()),
+                                        str(uuid.uuid4()), str(uuid.uuid4()), None)
+    html = admin.get("/admin/debts").get_data(as_text=True)
+    number, name, _phone, debt, worth, where = row_cells(html, f'data-member="{member["id"]}"')
+    assert (number, name, debt, worth) == (member["number"], "Siti Rahmawati", "15", "Rp 1.500")
+    assert where == f"{STORE}: 55 poin / points"
+    assert cell(admin.get(f"/admin/members/{member['id']}").get_data(as_text=True), "debt") == "15"
+    assert "1 member in points debt" in admin.get("/admin/").get_data(as_text=True)
+    loyalty.adjust(central.ctx, member["id"], 15, "debt settled")
+    assert "None: every member" in admin.get("/admin/debts").get_data(as_text=True)

@@ -1,0 +1,59 @@
+"""Headless Chromium on the central admin: sign in, find a member by phone, block them from their page
+(docs/screens/central-member.png). The central store is synckit's, served over HTTP on 127.0.0.1."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from synckit import STORE, central, pg_url  # noqa: F401
+
+from central.services import loyalty, loyalty_holds, stores
+from pos.adapters import member_qr
+
+WAIT = 20  # how long the page may take to get there; never a timing assert
+
+
+def member_with_history(ctx):
+    """A member with a few months of points: earned at two stores, redeemed, adjusted, an allowance at TOKO-01."""
+    ctx.config.loyalty.signing_key = member_qr.new_private_key()
+    stores.add_store(ctx, "TOKO-02", "Omnitoko Depok")
+    m = loyalty.sign_up(ctx, "Siti Rahmawati", "0812-3456-7890", "siti@example.com")
+    real = ctx.clock
+    for days, store, kind, points in ((90, STORE, "earn", 120), (60, "TOKO-02", "earn", 45), (30, STORE, "redeem", -50),
+                                      (7, STORE, "earn", 18)):
+        ctx.clock = lambda d=days: real() - timedelta(days=d)
+        with ctx.db.unit_of_work() as s:
+            loyalty.add_entry(s, ctx, m["id"], kind, points, store_id=store,
+                              ref_id=str(uuid.uuid4()), note="sale" if kind == "earn" else "hold")
+    ctx.clock = real
+    loyalty.adjust(ctx, m["id"], 25, "goodwill: late delivery (admin admin)")
+    loyalty_holds.grant_allowance(ctx, m["id"], STORE, 30, 30)
+    return m
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, screens):
+    m = member_with_history(central.ctx)
+    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    d = browser(1366, 900)
+    wait = WebDriverWait(d, WAIT, poll_frequency=0.05,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                             WebDriverException))  # a page mid-navigation
+    d.get(f"{central.url}/admin/members")
+    d.find_element(By.NAME, "username").send_keys("admin")
+    d.find_element(By.NAME, "password").send_keys("rahasia-123\n")
+    box = wait.until(lambda _: d.find_element(By.NAME, "q"))  # back on the page asked for, signed in
+    box.send_keys("0812 3456 7890\n")
+    wait.until(lambda _: d.find_element(By.LINK_TEXT, m["number"])).click()
+    wait.until(lambda _: d.find_element(By.ID, "balance").text == "158")
+    rows = d.find_elements(By.CSS_SELECTOR, "#ledger tr[data-kind]")
+    assert [r.get_attribute("data-kind") for r in rows] == ["adjust", "earn", "redeem", "earn", "earn"]
+    d.find_element(By.ID, "block").click()
+    wait.until(lambda _: d.find_element(By.ID, "blocked-badge").is_displayed())
+    assert "Member blocked" in d.find_element(By.CSS_SELECTOR, ".flash").text
+    d.save_screenshot(str(screens / "central-member.png"))
+    assert loyalty.lookup(central.ctx, member_id=m["id"])["blocked"] is True
