@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import catalog, dead_letters, loyalty_admin, stores
@@ -38,13 +39,19 @@ class ProductForm(FlaskForm):
 
 class PromotionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[("percent", "percent off (basis points)"), ("amount", "amount off (Rp)")])
+    kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off (basis points)"),
+                                        SelectChoice("amount", "amount off (Rp)")])
     value = IntegerField("Value", validators=[NumberRange(min=1)])
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 
 class ActionForm(FlaskForm):
     """A button: only the CSRF token."""
+
+
+def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs from a service as a select's options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from central.services import loyalty, loyalty_admin, loyalty_holds
 from pos.domain.errors import DomainError, NotFound
 
-from .admin import ActionForm, _page, ctx, signed_in
+from .admin import ActionForm, _page, choices, ctx, signed_in
 
 members = Blueprint("admin_members", __name__, url_prefix="/admin")
 MAX = loyalty_holds.MAX_POINTS
@@ -46,7 +46,7 @@ def _member_page(member_id: str, status: int = 200, adjust: AdjustForm | None = 
         flash(e.message)
         return _page("members.html", q="", items=[]), 404
     allowance = allowance or AllowanceForm(formdata=None, days=m["default_days"])
-    allowance.store_id.choices = m["stores"]
+    allowance.store_id.choices = choices(m["stores"])
     return _page("member.html", m=m, adjust=adjust or AdjustForm(formdata=None), allowance=allowance), status
 
 
@@ -115,7 +115,7 @@ def adjust(member_id: str):  # type: ignore[no-untyped-def]
 @signed_in
 def allowance(member_id: str):  # type: ignore[no-untyped-def]
     form = AllowanceForm()
-    form.store_id.choices = loyalty_admin.store_choices(ctx())
+    form.store_id.choices = choices(loyalty_admin.store_choices(ctx()))
 
     def change() -> str:
         done = loyalty_holds.grant_allowance(ctx(), member_id, form.store_id.data or "", int(form.points.data or 0),
