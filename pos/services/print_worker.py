@@ -3,13 +3,20 @@
 Per job: ask the printer's status (DLE EOT) where it can answer, send nothing while it is offline, out of
 paper or has its cover open; send the whole job; confirm with one more status answer; mark it printed.
 Any failure puts the job back with a growing wait (backoff) and tells the tills; the sale is long committed.
+
+One process prints: the worker holds a lease on the printer in the store database, renewed every loop. A second
+store-server process on the same database waits (and says so in its log) until the first one stops or its lease
+runs out; only the process that takes the lease puts a job left "printing" back in the queue.
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +27,7 @@ from sqlalchemy import select, update
 from pos.adapters.config import PrinterTable
 from pos.adapters.printing import (Device, PrinterProblem, open_device, render_drawer_kick, render_receipt,
                                     render_ticket)
-from pos.adapters.tables.printing import PrintJob
+from pos.adapters.tables.printing import PrinterLease, PrintJob
 from pos.domain import receipt as receipt_model
 
 from .context import StoreContext
@@ -33,6 +40,7 @@ log = logging.getLogger(__name__)
 DRAWER_WINDOW = timedelta(seconds=120)
 REPEAT_PROBLEM = 10.0  # seconds between repeats of a printer problem to the tills
 IDLE_POLL = 2.0  # seconds between looks at an empty queue (a commit wakes the worker sooner)
+LEASE_TTL = 15.0  # seconds a process's hold on the printer lasts unless renewed (every loop, <= IDLE_POLL)
 
 DeviceFactory = Callable[[PrinterTable], Device]
 
@@ -47,8 +55,11 @@ class _Claimed:
 
 
 class PrintWorker:
-    def __init__(self, ctx: StoreContext, device_factory: DeviceFactory = open_device) -> None:
+    def __init__(self, ctx: StoreContext, device_factory: DeviceFactory = open_device,
+                 lease_ttl: float = LEASE_TTL) -> None:
         self.ctx = ctx
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease_ttl, self.owns, self._told_waiting = lease_ttl, False, False
         self.queue: PrintQueue = install(ctx)
         self.factory = device_factory
         self._stop = threading.Event()
@@ -58,7 +69,6 @@ class PrintWorker:
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> PrintWorker:
-        self.recover()
         self._thread = threading.Thread(target=self._run, name="omnitoko-print-worker", daemon=True)
         self._thread.start()
         return self
@@ -68,10 +78,41 @@ class PrintWorker:
         self.queue.wake()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.owns:  # let another process take the printer at once
+            with self.ctx.db.unit_of_work() as s:
+                s.execute(update(PrinterLease).where(PrinterLease.name == "printer", PrinterLease.owner == self.owner)
+                          .values(until=self.ctx.clock()))
+            self.owns = False
+
+    def hold_printer(self) -> bool:
+        """Take or renew this process's lease on the printer; True while it is ours. Taking it the first time
+        recovers what a stopped process left half printed."""
+        now = self.ctx.clock()
+        with self.ctx.db.unit_of_work() as s:
+            lease = s.get(PrinterLease, "printer")
+            other = lease.owner if lease is not None and lease.owner != self.owner and lease.until > now else None
+            if other is None:
+                lease = lease or PrinterLease(name="printer")
+                lease.owner, lease.until = self.owner, now + timedelta(seconds=self.lease_ttl)
+                s.add(lease)
+        if other is not None:
+            if not self._told_waiting:
+                log.warning("print worker: %s prints this store's receipts; this process (%s) waits", other,
+                            self.owner)
+            self.owns, self._told_waiting = False, True
+            return False
+        if not self.owns:
+            log.info("print worker: this process (%s) prints", self.owner)
+            self.recover()
+        self.owns, self._told_waiting = True, False
+        return True
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                if not self.hold_printer():
+                    self._stop.wait(min(self.lease_ttl, 5.0))
+                    continue
                 wait = self.run_once()
             except Exception:  # noqa: BLE001 - the worker must outlive a database hiccup
                 log.exception("print worker: unexpected error; trying again shortly")

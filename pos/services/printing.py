@@ -54,7 +54,7 @@ class PrintQueue:
             return
         # The till and customer display get the shopper's digital-receipt link with the completed sale.
         view["receipt_url"] = receipts.digital_url(self.ctx, view["number"])
-        view["receipt_page"] = f"/receipts/{view['number']}"
+        view["receipt_page"] = receipts.till_path(self.ctx, view["number"])
         if self.ctx.config.printer.kind == "none":
             return
         try:

@@ -23,19 +23,26 @@ from .sale_views import lines_of, sale_json, tenders_of
 SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
 
 
-def signature(ctx: StoreContext, number: str) -> str:
-    """HMAC of store id and receipt number under server.secret_key, so one shop's key never opens another's."""
-    msg = f"receipt:{ctx.store_id}:{number}".encode()
+def signature(ctx: StoreContext, number: str, purpose: str = "receipt") -> str:
+    """HMAC of purpose, store id and receipt number under server.secret_key, so one shop's key never opens
+    another's and the shopper's link never opens the till's page (or the other way round)."""
+    msg = f"{purpose}:{ctx.store_id}:{number}".encode()
     mac = hmac.new(ctx.config.server.secret_key.encode(), msg, hashlib.sha256).digest()[:SIG_BYTES]
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def signature_ok(ctx: StoreContext, number: str, sig: str) -> bool:
-    return hmac.compare_digest(signature(ctx, number).encode(), sig.encode())
+def signature_ok(ctx: StoreContext, number: str, sig: str, purpose: str = "receipt") -> bool:
+    return hmac.compare_digest(signature(ctx, number, purpose).encode(), sig.encode())
 
 
 def digital_path(ctx: StoreContext, number: str) -> str:
     return f"/r/{number}/{signature(ctx, number)}"
+
+
+def till_path(ctx: StoreContext, number: str) -> str:
+    """The receipt as printed (with its QR), for the till that just made it: a link only that till's view gets,
+    so nobody on the store network reads receipts by counting up their numbers."""
+    return f"/receipts/{number}/{signature(ctx, number, 'till')}"
 
 
 def base_url(ctx: StoreContext) -> str:
@@ -158,8 +165,8 @@ def get_receipt(ctx: StoreContext, number: str) -> Receipt:
         return receipt_in(s, ctx, number)
 
 
-def get_signed_receipt(ctx: StoreContext, number: str, sig: str) -> Receipt:
-    """The digital receipt behind a QR code; a wrong signature is NotFound, exactly like an unknown number."""
-    if not signature_ok(ctx, number, sig):
+def get_signed_receipt(ctx: StoreContext, number: str, sig: str, purpose: str = "receipt") -> Receipt:
+    """The receipt behind a signed link; a wrong signature is NotFound, exactly like an unknown number."""
+    if not signature_ok(ctx, number, sig, purpose):
         raise NotFound("unknown_receipt", "receipt not found")
     return get_receipt(ctx, number)

@@ -1,4 +1,4 @@
-"""Receipt pages: /receipts/<number> for the till, and the shopper's digital receipt at the signed QR URL."""
+"""Receipt pages: /receipts/<number>/<sig> for the till, and the shopper's digital receipt at the signed QR URL."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -29,10 +29,10 @@ def _render(receipt: Receipt, digital: bool):  # type: ignore[no-untyped-def]
     )
 
 
-@receipt_pages.get("/receipts/<number>")
-def receipt_page(number: str):  # type: ignore[no-untyped-def]
+@receipt_pages.get("/receipts/<number>/<sig>")
+def receipt_page(number: str, sig: str):  # type: ignore[no-untyped-def]
     try:
-        return _render(receipt_service.get_receipt(ctx(), number), digital=False)
+        return _render(receipt_service.get_signed_receipt(ctx(), number, sig, "till"), digital=False)
     except NotFound:
         abort(404)
 

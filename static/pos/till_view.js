@@ -93,7 +93,7 @@ export function showPaid(view) {
   $("paid-paid").textContent = money(view.paid);
   $("paid-number").textContent = view.number;
   // The receipt as the shopper gets it, beside the change (the printer may be out of paper).
-  const page = view.receipt_page || `/receipts/${encodeURIComponent(view.number)}`;
+  const page = view.receipt_page || view.receipt_url || "about:blank";
   $("paid-number").href = page;
   $("paid-receipt").src = page;
   $("paid-panel").hidden = false;

@@ -107,6 +107,11 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
     change, number = till.text("paid-change"), till.text("paid-number")
     assert change == "Rp 8.000"
     assert RECEIPT.match(number), number
+    frame = till.d.find_element(By.ID, "paid-receipt")  # the receipt beside the change, by its signed link
+    assert f"/receipts/{number}/" in frame.get_attribute("src")
+    till.d.switch_to.frame(frame)
+    till.until(lambda: number in till.d.find_element(By.ID, "receipt").text, "the receipt shows beside the change")
+    till.d.switch_to.default_content()
     till.d.save_screenshot(str(screens / "till-paid.png"))
 
     # The server agrees with what the page shows.

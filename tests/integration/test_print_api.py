@@ -109,18 +109,23 @@ def test_another_shops_signature_never_opens_this_shops_receipt(shop: Any) -> No
     assert shop.client.get(foreign).status_code == 404
 
 
-def test_the_receipt_page_shows_any_receipt_and_404_for_an_unknown_number(shop: Any) -> None:
+def test_the_tills_receipt_page_needs_its_signed_link_and_404s_otherwise(shop: Any) -> None:
     done = sell(shop)
-    assert done["receipt_page"] == f"/receipts/{done['number']}"
+    assert done["receipt_page"].startswith(f"/receipts/{done['number']}/")
     html = shop.client.get(done["receipt_page"]).get_data(as_text=True)
     assert 'id="receipt"' in html and 'data-kind="sale"' in html and "<svg" in html  # the QR for the shopper
     assert "DPP PPN 11%" in html and "Kembali" in html
     refund = ok(shop.post(f"{V1}/refunds", {"sale_number": done["number"], "approval": MANAGER,
                                             "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}]}), 201)
-    refund_html = shop.client.get(f"/receipts/{refund['number']}").get_data(as_text=True)
+    refund_html = shop.client.get(refund["receipt_page"]).get_data(as_text=True)
     assert "RETUR / REFUND" in refund_html and done["number"] in refund_html and "Rp 3.500" in refund_html
-    assert shop.client.get("/receipts/TOKO-01-T1-424242").status_code == 404
-    assert shop.client.get("/receipts/%3Cscript%3E").status_code == 404
+    # Counting receipt numbers up on the store network opens nothing: no link without its signature.
+    assert shop.client.get(f"/receipts/{done['number']}").status_code == 404
+    assert shop.client.get(f"/receipts/{refund['number']}/{done['receipt_page'].rsplit('/', 1)[1]}").status_code == 404
+    shopper_sig = done["receipt_url"].rsplit("/", 1)[1]
+    assert shop.client.get(f"/receipts/{done['number']}/{shopper_sig}").status_code == 404, "not the QR's signature"
+    assert shop.client.get("/receipts/TOKO-01-T1-424242/abc").status_code == 404
+    assert shop.client.get("/receipts/%3Cscript%3E/x").status_code == 404
     english = shop.client.get(f"{done['receipt_page']}?lang=en").get_data(as_text=True)
     assert "Change" in english
 

@@ -247,3 +247,41 @@ def test_a_refund_prints_as_a_refund_and_kicks_the_drawer_for_cash(
     data = next(p for p in printer.printed() if back["number"].encode() in p)
     assert b"RETUR / REFUND" in data and sold["number"].encode() in data and b"Kemasan rusak" in data
     assert b"Rp 3.500" in data and data.count(KICK) == 1
+
+
+def test_a_second_store_server_process_neither_prints_nor_requeues_the_first_ones_job(
+        networked: StoreContext, printer: FakePrinter, open_till: Actor, caplog: pytest.LogCaptureFixture) -> None:
+    """Two store-server processes on one store database: one prints; the other waits for its lease."""
+    from sqlalchemy import update
+
+    printer.start()
+    first, second = PrintWorker(networked), PrintWorker(networked)
+    assert first.hold_printer() is True
+    done = sell(networked, open_till)
+    with networked.db.unit_of_work() as s:  # the first process is sending this receipt right now
+        s.execute(update(PrintJob).values(state="printing"))
+    assert second.hold_printer() is False
+    assert job(networked, done["number"]).state == "printing", "not put back in the queue: it would print twice"
+    assert "prints this store's receipts; this process" in caplog.text
+
+    first.stop()  # the first process stops mid-job (it let go of the printer)
+    assert second.hold_printer() is True
+    assert job(networked, done["number"]).state == "queued", "the interrupted job is printed again, once"
+    second.start()
+    try:
+        wait_for(lambda: job(networked, done["number"]).state == "printed", "the second process prints it")
+        assert printer.count(done["number"].encode()) == 1
+    finally:
+        second.stop()
+
+
+def test_a_killed_processs_printer_lease_runs_out(networked: StoreContext) -> None:
+    from datetime import timedelta
+
+    killed, next_one = PrintWorker(networked, lease_ttl=15), PrintWorker(networked, lease_ttl=15)
+    assert killed.hold_printer() is True  # ... and the process dies without letting go
+    assert next_one.hold_printer() is False
+    now = networked.clock()
+    networked.clock = lambda: now + timedelta(seconds=16)
+    assert next_one.hold_printer() is True
+    assert killed.hold_printer() is False, "a process that comes back finds the printer taken"

@@ -6,7 +6,7 @@ from .loyalty import (LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRede
                       LoyaltySetting, SaleMember)
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
-from .printing import PrintJob
+from .printing import PrintJob, PrinterLease
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
 from .stock_admin import LowStockThreshold, ReconciliationItem, RemoteStock, StockCount, StockCountLine
 from .sync import DeadLetterSeen, Promotion, SyncStatus
@@ -16,6 +16,6 @@ __all__ = [
     "Sale", "SaleLine", "Shift", "Staff", "StaffToken", "StockMovement", "TaxGroup", "TenderRow", "Till",
     "KioskCart",
     "LowStockThreshold", "ReconciliationItem", "RemoteStock", "StockCount", "StockCountLine",
-    "PrintJob",
+    "PrintJob", "PrinterLease",
     "DeadLetterSeen", "Promotion", "SyncStatus",
 ]

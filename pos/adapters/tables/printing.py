@@ -30,3 +30,13 @@ class PrintJob(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = timestamp()
     printed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PrinterLease(Base):
+    """Which store-server process prints: one at a time (two would print the queue out of order, and a second
+    one starting would put the first one's job in hand back in the queue). Renewed while that process runs."""
+
+    __tablename__ = "printer_lease"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)  # "printer"
+    owner: Mapped[str] = mapped_column(String(80))  # host:pid:random of the process
+    until: Mapped[datetime] = mapped_column(DateTime)
