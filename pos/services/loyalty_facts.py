@@ -119,6 +119,12 @@ def on_refund(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
                        "restored": restore, "balance": balance_of(s, m) if m else None}
 
 
+def restored_points(s: Session, refund_id: str) -> int:
+    """Redeemed points a refund gave back (its positive reverse entry)."""
+    return int(s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
+                        .where(LoyaltyEntry.refund_id == refund_id, LoyaltyEntry.points > 0)) or 0)
+
+
 def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -> None:
     r.state = "released"
     if r.mode == "online" and r.hold_id:

@@ -17,7 +17,7 @@ from pos.domain.pricing import taxes_by_group
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 from .context import StoreContext
-from .loyalty_facts import receipt_info
+from .loyalty_facts import receipt_info, restored_points
 from .sale_views import lines_of, sale_json, tenders_of
 
 SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
@@ -113,7 +113,8 @@ def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Rec
         till_id=view["till_id"], cashier=cashier, lines=lines,
         subtotal=sum(l.gross for l in lines), discount=sum(l.discount for l in lines),
         taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
-        total=view["amount"] + _points_back(view), tenders=(ReceiptTender(view["tender_type"], view["amount"]),)
+        rounding=int(view.get("rounding") or 0), total=view["amount"] + _points_back(view),
+        tenders=(ReceiptTender(view["tender_type"], view["amount"]),)
         + ((ReceiptTender("points", _points_back(view)),) if _points_back(view) else ()),
         original_number=view["sale_number"], reason=view.get("reason"), qr_url=_qr(ctx, view["number"]),
         **_common(ctx), **_member(view.get("loyalty")),
@@ -137,10 +138,14 @@ def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
     ).all()
     sale = session.get(Sale, row.sale_id)
     taxes = taxes_by_group([(sl.tax_group, sl.tax_rate_bp, rl.amount) for rl, sl in pairs])
+    # What was not given back in money was given back as points (amount = lines - points' value + rounding).
+    points_value = sum(rl.amount for rl, _ in pairs) - (row.amount - row.rounding)
+    points = restored_points(session, row.id)
     return {
+        "points_back": {"points": points, "value": points_value} if points_value else None,
         "number": row.number, "till_id": row.till_id, "created_at": row.created_at.isoformat(),
         "sale_number": sale.number if sale else None, "tender_type": row.tender_type, "amount": row.amount,
-        "reason": row.reason,
+        "rounding": row.rounding, "reason": row.reason,
         "lines": [{"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount}
                   for rl, sl in pairs],
         "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "base": t.base, "tax": t.tax} for t in taxes],

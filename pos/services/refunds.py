@@ -9,7 +9,7 @@ from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovemen
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.refunds import SoldLine, plan_refund
-from pos.domain.tenders import TENDER_TYPES
+from pos.domain.tenders import TENDER_TYPES, cash_rounding
 
 from . import auth
 from .auth import Actor
@@ -39,10 +39,14 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         )
         # A member sale paid partly with points gives that share back as points, not as money (issue 5).
         points_back, points_value = refund_points_back(s, ctx, sale.id, plan.amount)
+        owed = plan.amount - points_value
+        # Cash goes back in what the drawer holds, rounded as cash sales are; other tenders to the rupiah.
+        rounding = cash_rounding(owed, 0, ctx.config.currency.cash_rounding) if tender_type == "cash" else 0
         now = ctx.clock()
         row = Refund(number=next_receipt_number(s, ctx, actor.till_id), sale_id=sale.id, till_id=actor.till_id,
                      shift_id=shift.id, staff_id=actor.staff_id, approved_by=approver, tender_type=tender_type,
-                     amount=plan.amount - points_value, tax_total=sum(t.tax for t in plan.taxes), reason=reason, created_at=now)
+                     amount=owed + rounding, rounding=rounding, tax_total=sum(t.tax for t in plan.taxes),
+                     reason=reason, created_at=now)
         s.add(row)
         s.flush()
         line_rows = [{"id": new_id(), "refund_id": row.id, "sale_line_id": l.line_id, "sku": l.sku, "qty": l.qty,
@@ -57,7 +61,7 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         view = {
             "id": row.id, "number": row.number, "sale_id": sale.id, "sale_number": sale.number,
             "till_id": actor.till_id, "staff_id": actor.staff_id, "approved_by": approver, "created_at": now.isoformat(),
-            "tender_type": tender_type, "amount": plan.amount - points_value, "reason": reason,
+            "tender_type": tender_type, "amount": owed + rounding, "rounding": rounding, "reason": reason,
             "points_back": {"points": points_back, "value": points_value} if points_back else None,
             "lines": [{**lr, "name": sold[lr["sale_line_id"]].name,
                        "unit_price": sold[lr["sale_line_id"]].unit_price} for lr in line_rows],

@@ -86,6 +86,9 @@ def test_refund_of_half_a_member_sale_reverses_half_its_points_and_gives_back_th
     assert half["points_back"] == {"points": 10, "value": 1000}  # half of the 20 used, as points
     assert half["amount"] == 21_000 - 1_000  # the rest in money
     assert half["loyalty"]["balance"] == 84 - 2 + 10
+    reprint = get_receipt(store, half["number"])  # as stored: the points given back are on it too
+    assert [(t.type, t.amount) for t in reprint.tenders] == [("cash", 20_000), ("points", 1_000)]
+    assert reprint.total == 21_000
     rest = refunds.refund(store, manager, done["number"], [(line, 6)], MANAGER)
     assert (rest["loyalty"]["reversed"], rest["points_back"]["points"], rest["amount"]) == (2, 10, 20_000)
     sync_until_clean(linked)

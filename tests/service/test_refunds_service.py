@@ -105,3 +105,24 @@ def test_a_refund_takes_the_next_number_of_the_till_it_is_made_on(store: StoreCo
     done = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 1)], MANAGER)
     assert (sale["number"], done["number"]) == ("TOKO-01-T1-000001", "TOKO-01-T1-000002")
     assert sell(store, open_till, [(AQUA_600, 1)])["number"] == "TOKO-01-T1-000003"
+
+
+def test_a_cash_refund_is_rounded_as_cash_sales_are_and_a_card_refund_is_not(
+    store: StoreContext, open_till: Actor
+) -> None:
+    from pos.domain.receipt import layout
+    from pos.services import receipts, shifts
+
+    store.config.currency.cash_rounding = 100  # the drawer has no coins below Rp 100
+    sale = discounted_sale(store, open_till)
+    cash = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00002"), 1)], MANAGER)
+    assert (cash["amount"], cash["rounding"]) == (4_200, 2), "Rp 4.198 owed: Rp 4.200 from the drawer"
+    card = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 1)], MANAGER,
+                          tender_type="card")
+    assert (card["amount"], card["rounding"]) == (3_234, 0), "a card refund is exact"
+
+    printed = receipts.get_receipt(store, cash["number"])  # as stored, for a reprint
+    assert (printed.rounding, printed.total) == (2, 4_200)
+    assert any("Pembulatan" in line.text for line in layout(printed, 42, "id"))
+    assert shifts.x_report(store, open_till)["refunds"]["by_tender"] == {"cash": 4_200, "card": 3_234}
+    assert payload(outbox(store)[-2])["amount"] == 4_200, "central records what left the drawer"

@@ -74,7 +74,8 @@ class Refund(Base):
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     approved_by: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     tender_type: Mapped[str] = mapped_column(String(12), default="cash")
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)  # given back in `tender_type` (cash: rounded, as the drawer pays)
+    rounding: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # cash rounding in `amount`
     tax_total: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = timestamp()
