@@ -49,7 +49,7 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
         if r.tender_id not in in_use:  # the till removed that payment: give the hold back
             _release(s, ctx, r, device)
             continue
-        capture(s, ctx, r)  # the hold is posted at central now, or the redemption becomes an offline one
+        capture(s, ctx, r)  # the hold is captured at central now, or the redemption becomes an offline one
         r.state = "used"
         r.event_id = emit_event(s, ctx, "loyalty.redeemed", {
             "entry_id": r.id, "member_id": r.member_id, "sale_id": sale_id, "points": r.points, "mode": r.mode,

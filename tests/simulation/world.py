@@ -3,8 +3,10 @@ agent, on SQLite files copied from templates made once per process; one simulate
 
 The templates hold what every history starts from: central with the demo catalog, the three stores
 registered (their tokens), members signed up (with an offline allowance at every store, some with opening
-points); a store database with the demo staff (PINs re-hashed cheaply: the real scrypt cost is a deliberate
-brake on PIN guessing and would dominate a simulation's run time) and catalog.
+points); each store's database with the demo staff (PINs re-hashed cheaply: the real scrypt cost is a
+deliberate brake on PIN guessing and would dominate a simulation's run time) and catalog, synced with central
+once. A process lays every history's files out under the same names and keeps one engine per file, so
+SQLAlchemy's statement cache serves all its histories.
 """
 from __future__ import annotations
 
