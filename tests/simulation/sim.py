@@ -82,7 +82,8 @@ class History:
         store.link.offline = self.offline_left.get(store.id, 0) > 0
         roll = self.rng.random()
         op = ("sale" if roll < 0.28 or not store.done else "member sale" if roll < 0.45 else
-              "refund" if roll < 0.55 else "adjustment" if roll < 0.61 else "online cart" if roll < 0.69 else
+              "refund" if roll < 0.55 else "adjustment" if roll < 0.59 else "receiving" if roll < 0.62 else
+              "online cart" if roll < 0.69 else
               "online checkout" if roll < 0.74 else "cart at till" if roll < 0.81 else "sync round")
         if op in ("online checkout", "cart at till") and not self.journal.carts:
             op = "online cart"  # nothing to pay for yet: a shopper fills a cart first
@@ -179,6 +180,12 @@ class History:
 
         qty, reason = self.rng.randint(1, 4), self.rng.choice(["damaged", "found", "expired", "lost"])
         stock_admin.adjust(store.ctx, store.manager, self.rng.choice(self.barcodes), qty, reason)
+
+    def receiving(self, store: Store) -> None:
+        from pos.services import stock_admin
+
+        lines = [(self.rng.choice(self.barcodes), self.rng.randint(1, 24)) for _ in range(self.rng.randint(1, 3))]
+        stock_admin.receive(store.ctx, store.manager, f"SJ-{self.rng.randint(1000, 9999)}", lines)
 
     def online_cart(self, _store: Store) -> None:
         from central.services import carts

@@ -3,7 +3,7 @@
 - Sales and refunds: every one a store completed is at central exactly once, with the same number of lines
   and tenders; central has none the store did not make.
 - Stock: at central, each (location, sku) level equals the sum of its movements; what each store sold, took
-  back and adjusted equals what central recorded for that store.
+  back, adjusted and received equals what central recorded for that store.
 - Points: each member's balance equals the sum of the ledger; every points entry a store booked (earned,
   reversed, redeemed) is at central once with the same points, and central has none from a store that the
   store did not book; every earn entry follows the rule (1 point per `earn_per_amount` paid other than with
@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-MOVED_HERE = ("sale", "return", "adjustment")  # what a store does to its own stock in the simulation
+MOVED_HERE = ("sale", "return", "adjustment", "receipt")  # what a store does to its own stock in the simulation
 
 
 @dataclass
@@ -144,7 +144,7 @@ def _stock(stores: list[Any], cctx: Any) -> list[str]:
         theirs = {sku: q for (loc, sku), q in recorded.items() if loc == store.id}
         for sku in set(moved) | set(theirs):
             if moved.get(sku, 0) != theirs.get(sku, 0):
-                problems.append(f"stock {sku}: {store.id} sold/returned/adjusted {moved.get(sku, 0)}, central "
+                problems.append(f"stock {sku}: {store.id} sold/returned/adjusted/received {moved.get(sku, 0)}, central "
                                 f"recorded {theirs.get(sku, 0)} for it")
     return problems
 

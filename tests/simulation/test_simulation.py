@@ -20,8 +20,8 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
     total = sum((o.ops for o in outcomes), start=outcomes[0].ops.__class__())
     faults = sum((o.faults for o in outcomes), start=outcomes[0].faults.__class__())
     # The histories did what they claim: every kind of work and every kind of fault happened, many times.
-    for op in ("sale", "member sale", "points redeemed", "refund", "adjustment", "online cart", "online checkout",
-               "cart at till", "sync round"):
+    for op in ("sale", "member sale", "points redeemed", "refund", "adjustment", "receiving", "online cart",
+               "online checkout", "cart at till", "sync round"):
         assert total[op] >= 50, (op, total)
     for fault in ("dropped", "central 500", "timed out", "delivered twice", "reordered", "agent killed",
                   "agent killed between rounds", "offline", "store offline for days", "central restored from backup"):
