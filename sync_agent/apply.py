@@ -47,23 +47,30 @@ def _category(s: Session, d: dict[str, Any]) -> None:
         row.name, row.name_en = d.get("name") or row.name, d.get("name_en") or row.name_en
 
 
-def _product(s: Session, d: dict[str, Any]) -> None:
-    # The product's own change may come before its tax group's or category's: create them from what rides along.
-    if s.get(TaxGroup, d["tax_group"]) is None:
-        s.add(TaxGroup(code=d["tax_group"], name=d.get("tax_name") or d["tax_group"], rate_bp=int(d.get("tax_rate_bp") or 0)))
-    if d.get("category") and s.get(Category, d["category"]) is None:
-        s.add(Category(code=d["category"], name=d.get("category_name") or d["category"],
-                       name_en=d.get("category_name_en") or ""))
-    row = s.scalar(select(Product).where(Product.sku == d["sku"]))  # (autoflush writes the groups first)
-    barcode = d.get("barcode")
-    if barcode and (row is None or row.barcode != barcode):  # a barcode moved from another product: free it (UNIQUE)
-        s.execute(update(Product).where(Product.barcode == barcode, Product.sku != d["sku"]).values(barcode=None))
-    if row is None:
-        row = Product(id=new_id(), sku=d["sku"])
-        s.add(row)
-    # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
-    row.name, row.barcode, row.category, row.price = d["name"], barcode, d.get("category"), int(d["price"])
-    row.tax_group, row.unit, row.active = d["tax_group"], d.get("unit") or "pcs", bool(d.get("active", True))
+def _products(s: Session, rows: list[dict[str, Any]]) -> None:
+    """The page's products (the last change of each SKU wins), looked up in one query."""
+    latest = {d["sku"]: d for d in rows}
+    if not latest:
+        return
+    for d in latest.values():
+        # A product's change may come before its tax group's or category's: create them from what rides along.
+        if s.get(TaxGroup, d["tax_group"]) is None:
+            s.add(TaxGroup(code=d["tax_group"], name=d.get("tax_name") or d["tax_group"],
+                           rate_bp=int(d.get("tax_rate_bp") or 0)))
+        if d.get("category") and s.get(Category, d["category"]) is None:
+            s.add(Category(code=d["category"], name=d.get("category_name") or d["category"],
+                           name_en=d.get("category_name_en") or ""))
+    known = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(list(latest))))}
+    for sku, d in latest.items():
+        row, barcode = known.get(sku), d.get("barcode")
+        if barcode and (row is None or row.barcode != barcode):  # a barcode moved from another product: free it
+            s.execute(update(Product).where(Product.barcode == barcode, Product.sku != sku).values(barcode=None))
+        if row is None:
+            row = Product(id=new_id(), sku=sku)
+            s.add(row)
+        # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
+        row.name, row.barcode, row.category, row.price = d["name"], barcode, d.get("category"), int(d["price"])
+        row.tax_group, row.unit, row.active = d["tax_group"], d.get("unit") or "pcs", bool(d.get("active", True))
     s.flush()
 
 
@@ -102,7 +109,7 @@ def _dead_letter(s: Session, d: dict[str, Any]) -> None:
 
 
 TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
-    "tax_group": _tax_group, "category": _category, "product": _product, "promotion": _promotion,
+    "tax_group": _tax_group, "category": _category, "promotion": _promotion,
     "reconciliation": _reconciliation, "dead_letter": _dead_letter,
 }
 TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
@@ -111,18 +118,21 @@ TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6
 
 def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, str | None]:
     """Apply the page's changes and save its cursor together; returns (changes applied, central note)."""
-    applied, stock = 0, []
+    applied = 0
+    batched: dict[str, list[dict[str, Any]]] = {"product": [], "stock": []}  # applied at once, after the rest
     with db.unit_of_work() as s:
         for change in page["changes"]:
-            if change["topic"] == "stock":  # figures of other stores, for "in stock elsewhere": all at once
-                stock.append(change["data"])
-                applied += 1
-                continue
-            apply = TOPICS.get(change["topic"])
-            if apply is not None:  # topics a later central adds are skipped by an older agent
+            topic = change["topic"]
+            apply = TOPICS.get(topic)
+            if topic in batched:
+                batched[topic].append(change["data"])
+            elif apply is not None:  # topics a later central adds are skipped by an older agent
                 apply(s, change["data"])
-                applied += 1
-        _stock_rows(s, stock)
+            else:
+                continue
+            applied += 1
+        _products(s, batched["product"])
+        _stock_rows(s, batched["stock"])
         note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
         if note != "new_epoch":
             s.execute(update(SyncStatus).where(state.ROW).values(
