@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+from servekit import free_port, served
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -34,12 +33,6 @@ def _require_browser() -> None:
         pytest.fail(f"OMNITOKO_CI=1: {reason}", pytrace=False)
     print(f"SKIP: {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _write_config(where: Path, db: Path, port: int) -> Path:
@@ -83,33 +76,12 @@ def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
     """`omnitoko store serve` on a free port over a fresh copy of the demo database."""
     db = tmp_path / "store.db"
     shutil.copyfile(demo_store_db, db)
-    port = _free_port()
+    port = free_port()
     config = _write_config(tmp_path, db, port)
     log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(_cli("serve", "--config", str(config), "--port", str(port)), cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
-    server = StoreServer(f"http://127.0.0.1:{port}", proc, log)
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"store server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            if server.api("GET", "/health").status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"store server did not answer /api/v1/health:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
-    yield server
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with served(_cli("serve", "--config", str(config), "--port", str(port)), ROOT, log,
+                f"http://127.0.0.1:{port}/api/v1/health", "store server") as proc:
+        yield StoreServer(f"http://127.0.0.1:{port}", proc, log)
 
 
 @pytest.fixture

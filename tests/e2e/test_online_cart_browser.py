@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
+from servekit import free_port, served
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -28,12 +26,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20  # how long a wait may take to get there; never a timing assert
 CART_CODE = re.compile(r"^[A-Z2-9]{3}-[A-Z2-9]{3}$")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _central_cli(*args: str) -> list[str]:
@@ -75,33 +67,12 @@ def central_server(tmp_path: Path, central_template: tuple[Path, str]) -> Iterat
     where = tmp_path / "central"
     where.mkdir()
     shutil.copyfile(template, where / "central.db")
-    port = _free_port()
+    port = free_port()
     config = _central_config(where, where / "central.db", port)
     log = where / "central.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(_central_cli("serve", "--config", str(config), "--port", str(port)), cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
-    server = CentralServer(f"http://127.0.0.1:{port}", token, proc)
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"central exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            if requests.get(f"{server.url}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"central did not answer:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
-    yield server
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with served(_central_cli("serve", "--config", str(config), "--port", str(port)), ROOT, log,
+                f"http://127.0.0.1:{port}/api/v1/health", "central") as proc:
+        yield CentralServer(f"http://127.0.0.1:{port}", token, proc)
 
 
 @pytest.fixture

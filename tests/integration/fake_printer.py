@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PIL import Image, ImageOps
+from servekit import free_port
 
 # Answers to DLE EOT 1 (printer), 2 (offline cause), 4 (roll paper) per simulated state.
 STATUS_BYTES: dict[str, tuple[int, int, int]] = {
@@ -23,12 +24,6 @@ STATUS_BYTES: dict[str, tuple[int, int, int]] = {
     "paper_out": (0x1A, 0x32, 0x72),
 }
 CUT = b"\x1dV\x00"  # GS V 0: full cut, the last command of a receipt
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class FakePrinter:

@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 import requests
+from servekit import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each round: start the server, ring up sales, kill -9. "completion" rounds kill just after a completion request
@@ -32,12 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = ("completion", "random", "completion")
 TIMEOUT = 10
 CASHIER = {"staff_code": "1001", "pin": "1234", "till_id": "T1"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env() -> dict[str, str]:
@@ -50,12 +44,12 @@ class Server:
 
     def __init__(self, config: Path, log: Path) -> None:
         self.config, self.log = config, log
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         with self.log.open("ab") as out:
             out.write(f"\n--- start on port {self.port} ---\n".encode())

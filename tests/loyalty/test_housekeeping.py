@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from servekit import free_port
 from loyaltykit import TEST_KEY, new_member, use_test_key
 from synckit import STORE, central, pg_url  # noqa: F401
 from test_points_expiry import balance, book, expired_entries
@@ -113,17 +113,11 @@ def test_zero_minutes_turns_the_schedule_off_and_a_set_interval_starts_it(centra
     assert not hk.alive
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_central_serve_expires_points_by_itself(tmp_path):
     from omnitoko.cli import main
 
     config = tmp_path / "central.toml"
-    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "central.db"}"\n[server]\nport = {_free_port()}\n'
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "central.db"}"\n[server]\nport = {free_port()}\n'
                       f'[loyalty]\nsigning_key = "{TEST_KEY}"\nexpire_after_days = 365\nexpire_every_minutes = 60\n',
                       encoding="utf-8")
     assert main(["central", "init", "--config", str(config)]) == 0

@@ -1,0 +1,49 @@
+"""Real server processes for tests (a plain module, like synckit): a free port on 127.0.0.1, and a process
+served until its health URL answers 200, then stopped (terminated, killed if it will not stop)."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(cmd: list[str], cwd: Path, log: Path, health_url: str, what: str,
+           timeout: float = 60) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `cmd` (output to `log`), wait until `health_url` answers 200, yield the process, stop it."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            if requests.get(health_url, timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"{what} did not answer {health_url}:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
