@@ -60,6 +60,7 @@ class PrintWorker:
         self.ctx = ctx
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_ttl, self.owns, self._told_waiting = lease_ttl, False, False
+        self._renew_at: datetime | None = None  # while we own the printer: when to write the lease again
         self.queue: PrintQueue = install(ctx)
         self.factory = device_factory
         self._stop = threading.Event()
@@ -86,8 +87,11 @@ class PrintWorker:
 
     def hold_printer(self) -> bool:
         """Take or renew this process's lease on the printer; True while it is ours. Taking it the first time
-        recovers what a stopped process left half printed."""
+        recovers what a stopped process left half printed. The lease is written again only once half of it has
+        passed: the worker loops after every sale, and each write is a synced transaction."""
         now = self.ctx.clock()
+        if self.owns and self._renew_at is not None and now < self._renew_at:
+            return True
         with self.ctx.db.unit_of_work() as s:
             lease = s.get(PrinterLease, "printer")
             other = lease.owner if lease is not None and lease.owner != self.owner and lease.until > now else None
@@ -105,6 +109,7 @@ class PrintWorker:
             log.info("print worker: this process (%s) prints", self.owner)
             self.recover()
         self.owns, self._told_waiting = True, False
+        self._renew_at = now + timedelta(seconds=self.lease_ttl / 2)
         return True
 
     def _run(self) -> None:
