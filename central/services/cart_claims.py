@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from central.tables import CartOrder, Location, OnlineCart
+from central.tables import CartOrder, OnlineCart
 from pos.domain.cart_codes import parse_reference
 from pos.domain.errors import Conflict, DomainError, NotFound
 
 from .cart_views import cart_json, local_time, status_of
 from .context import CentralContext
+from .stock import location_name
 
 
 class CartGone(DomainError):
@@ -43,23 +44,17 @@ def transition(s: Session, cart: OnlineCart, expect: tuple[tuple[str, ...], int,
     s.refresh(cart)
 
 
-def place_name(s: Session, code: str | None) -> str:
-    if not code:
-        return ""
-    return s.scalar(select(Location.name).where(Location.code == code)) or code
-
-
 def paid_message(s: Session, ctx: CentralContext, cart: OnlineCart) -> str:
     order = s.scalar(select(CartOrder).where(CartOrder.cart_id == cart.id))
     when = local_time(ctx, (order.paid_at or order.created_at) if order else cart.checked_out_at)
     if order is not None and order.channel == "store":
-        return (f"cart {cart.code} was already paid in store {order.store_id} ({place_name(s, order.store_id)}), "
+        return (f"cart {cart.code} was already paid in store {order.store_id} ({location_name(s, ctx, order.store_id)}), "
                 f"till {order.device_id}, at {when} as {order.number}")
     return f"cart {cart.code} was already paid online at {when}"
 
 
 def holder(s: Session, ctx: CentralContext, cart: OnlineCart) -> str:
-    return (f"{cart.claim_store} ({place_name(s, cart.claim_store)}), {cart.claim_device}, "
+    return (f"{cart.claim_store} ({location_name(s, ctx, cart.claim_store)}), {cart.claim_device}, "
             f"until {local_time(ctx, cart.lease_expires_at)}")
 
 
@@ -98,7 +93,7 @@ def claim(ctx: CentralContext, store_id: str, device_id: str, ref: str, fence: i
                    claim_store=store_id, claim_device=device_id, claimed_at=now,
                    lease_expires_at=now + timedelta(minutes=ctx.config.shop.claim_minutes))
         view.update(status="claimed", fence=cart.fence, lease_expires_at=cart.lease_expires_at.isoformat(),
-                    claim={"store_id": store_id, "device_id": device_id, "store_name": place_name(s, store_id),
+                    claim={"store_id": store_id, "device_id": device_id, "store_name": location_name(s, ctx, store_id),
                            "until": cart.lease_expires_at.isoformat(),
                            "until_local": local_time(ctx, cart.lease_expires_at)})
         return view

@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.tables import (CartOrder, CartReservation, Location, OnlineCart, OnlineCartLine, Product, Promotion,
-                            StockLevel, TaxGroup)
+                            TaxGroup)
 from pos.domain.cart_codes import qr_payload
 from pos.domain.pricing import LineInput, price_sale
 from pos.domain.promotions import Promo, best_promotion
 
 from .context import CentralContext
 from .feed import FeedChange
+from .stock import levels, location_name
 
 
 def local_time(ctx: CentralContext, at: datetime | None, fmt: str = "%H:%M") -> str:
@@ -49,8 +50,7 @@ def available(s: Session, now: datetime, skus: list[str], exclude_cart: str | No
     if not skus:
         return {}
     held = reserved(s, now, skus, exclude_cart)
-    rows = s.execute(select(StockLevel.location, StockLevel.sku, StockLevel.on_hand).where(StockLevel.sku.in_(skus)))
-    return {(loc, sku): max(0, int(q) - held.get((loc, sku), 0)) for loc, sku, q in rows}
+    return {key: max(0, q - held.get(key, 0)) for key, q in levels(s, skus=skus).items()}
 
 
 def locations(s: Session) -> list[dict[str, str]]:
@@ -106,9 +106,8 @@ def priced_lines(s: Session, ctx: CentralContext, lines: list[tuple[str, int, in
 def order_json(ctx: CentralContext, s: Session, order: CartOrder | None) -> dict[str, Any] | None:
     if order is None:
         return None
-    name = s.scalar(select(Location.name).where(Location.code == order.store_id)) if order.store_id else None
     return {"id": order.id, "checkout_id": order.checkout_id, "channel": order.channel, "store_id": order.store_id,
-            "store_name": name or order.store_id, "device_id": order.device_id, "sale_id": order.sale_id,
+            "store_name": location_name(s, ctx, order.store_id) if order.store_id else order.store_id, "device_id": order.device_id, "sale_id": order.sale_id,
             "number": order.number, "total": order.total, "confirmed": order.confirmed, "note": order.note,
             "paid_at": (order.paid_at or order.created_at).isoformat(),
             "paid_at_local": local_time(ctx, order.paid_at or order.created_at),
@@ -129,7 +128,7 @@ def cart_json(s: Session, ctx: CentralContext, cart: OnlineCart, for_store: str 
     claim = None
     if status == "claimed":
         claim = {"store_id": cart.claim_store, "device_id": cart.claim_device,
-                 "store_name": s.scalar(select(Location.name).where(Location.code == cart.claim_store)) or cart.claim_store,
+                 "store_name": location_name(s, ctx, cart.claim_store),
                  "until": cart.lease_expires_at.isoformat() if cart.lease_expires_at else None,
                  "until_local": local_time(ctx, cart.lease_expires_at)}
     reservation_live = bool(cart.pickup_store and cart.reserved_until and cart.reserved_until > now
