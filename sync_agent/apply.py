@@ -18,17 +18,11 @@ from pos.adapters.db import Database
 from pos.adapters.tables import (Category, DeadLetterSeen, Product, Promotion, ReconciliationItem, RemoteStock,
                                  SyncStatus, TaxGroup)
 from pos.adapters.tables.base import new_id
+from pos.domain.timestamps import parse_time
 
 from . import state
 from .loyalty_apply import TOPICS as LOYALTY_TOPICS
 from .online_cart_apply import TOPICS as CART_TOPICS
-
-
-def _when(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text)).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
 
 
 def _tax_group(s: Session, d: dict[str, Any]) -> None:
@@ -77,14 +71,14 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
 def _promotion(s: Session, d: dict[str, Any]) -> None:
     row = s.get(Promotion, d["id"]) or Promotion(id=d["id"])
     row.name, row.kind, row.value, row.skus = d["name"], d["kind"], int(d["value"]), json.dumps(d.get("skus") or [])
-    row.starts_at, row.ends_at, row.active = _when(d.get("starts_at")), _when(d.get("ends_at")), bool(d.get("active"))
+    row.starts_at, row.ends_at, row.active = parse_time(d.get("starts_at")), parse_time(d.get("ends_at")), bool(d.get("active"))
     s.add(row)
 
 
 def _stock_rows(s: Session, rows: list[dict[str, Any]]) -> None:
     """The page's stock figures in one statement (upsert per (sku, location); the page's last figure wins)."""
     latest = {(d["sku"], d["location"]): {"sku": d["sku"], "location": d["location"], "location_name": d.get("name") or "",
-                                          "qty": int(d["on_hand"]), "as_of": _when(d.get("as_of")) or datetime.min}
+                                          "qty": int(d["on_hand"]), "as_of": parse_time(d.get("as_of")) or datetime.min}
               for d in rows}
     if not latest:
         return
@@ -99,13 +93,13 @@ def _reconciliation(s: Session, d: dict[str, Any]) -> None:
     row = s.get(ReconciliationItem, d["id"]) or ReconciliationItem(id=d["id"])
     row.kind, row.sku, row.ref_id, row.message = d["kind"], d.get("sku"), d.get("ref_id"), d.get("message") or ""
     row.detail = json.dumps(d.get("detail") or {}, ensure_ascii=False)
-    row.raised_at, row.resolved_at = _when(d.get("raised_at")) or datetime.min, _when(d.get("resolved_at"))
+    row.raised_at, row.resolved_at = parse_time(d.get("raised_at")) or datetime.min, parse_time(d.get("resolved_at"))
     s.add(row)
 
 
 def _dead_letter(s: Session, d: dict[str, Any]) -> None:
     s.execute(update(DeadLetterSeen).where(DeadLetterSeen.event_id == d["event_id"]).values(
-        resolved_at=_when(d.get("resolved_at")), resolution=d.get("resolution")))
+        resolved_at=parse_time(d.get("resolved_at")), resolution=d.get("resolution")))
 
 
 TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -10,13 +9,7 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.tables import OnlineCartCopy
 from pos.adapters.tables.base import utcnow
-
-
-def _when(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text)).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
+from pos.domain.timestamps import parse_time
 
 
 def _online_cart(s: Session, d: dict[str, Any]) -> None:
@@ -30,8 +23,8 @@ def _online_cart(s: Session, d: dict[str, Any]) -> None:
         return  # this store checked it out itself; an older copy from central does not reopen it
     row.status, row.lines, row.total = d.get("status") or "open", json.dumps(d.get("lines") or [], ensure_ascii=False), \
         int(d.get("total") or 0)
-    row.pickup_store, row.reserved_until = d.get("pickup_store"), _when(d.get("reserved_until"))
-    row.expires_at, row.synced_at = _when(d.get("expires_at")), utcnow()
+    row.pickup_store, row.reserved_until = d.get("pickup_store"), parse_time(d.get("reserved_until"))
+    row.expires_at, row.synced_at = parse_time(d.get("expires_at")), utcnow()
     s.flush()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from central.tables import CartOrder, CartReservation, OnlineCart, ReconciliationItem
 from central.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.timestamps import parse_time
 
 from . import feed, stock
 from .cart_claims import holder, locked, paid_message, refuse_unless_open, transition
@@ -45,13 +46,6 @@ class SaleInfo(_In):
     completed_at: str | None = None
 
 
-def _when(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
-
-
 def finish(s: Session, ctx: CentralContext, cart: OnlineCart, expect: tuple[tuple[str, ...], int, str | None], *,
            channel: str, checkout_id: str, total: int, store_id: str | None = None, device_id: str | None = None,
            sale_id: str | None = None, number: str | None = None, confirmed: bool = True,
@@ -68,7 +62,8 @@ def finish(s: Session, ctx: CentralContext, cart: OnlineCart, expect: tuple[tupl
     s.execute(update(CartReservation).where(CartReservation.cart_id == cart.id, CartReservation.state == "held")
               .values(state="converted" if converted else "released", closed_at=now,
                       sale_id=sale_id if converted else None))
-    return order, feed_changes(cart_json(s, ctx, cart))
+    # Only a cart reserved at a store has a copy there to update: price the cart for that copy only.
+    return order, feed_changes(cart_json(s, ctx, cart)) if cart.pickup_store else []
 
 
 def _repeat(s: Session, ctx: CentralContext, cart: OnlineCart, checkout_id: str,
@@ -102,7 +97,7 @@ def checkout_store(ctx: CentralContext, store_id: str, device_id: str, info: Sal
         order, changes = finish(s, ctx, cart, (("claimed",), info.fence, store_id), channel="store",
                                 checkout_id=info.checkout_id, total=info.total, store_id=store_id,
                                 device_id=info.till_id or device_id, sale_id=info.sale_id, number=info.number,
-                                paid_at=_when(info.completed_at) or ctx.clock())
+                                paid_at=parse_time(info.completed_at) or ctx.clock())
         view = {**(order_json(ctx, s, order) or {}), "cart_id": cart.id, "code": cart.code, "repeat": False}
         feed.append(s, ctx, changes)
         return view
@@ -170,7 +165,7 @@ def cart_checked_out(s: Session, ctx: CentralContext, ev: Event) -> list[FeedCha
     _, changes = finish(s, ctx, cart, ((cart.status,), cart.fence, None), channel="store",
                         checkout_id=info.checkout_id, total=info.total, store_id=ev.store_id,
                         device_id=info.till_id or ev.device_id, sale_id=info.sale_id, number=info.number,
-                        confirmed=info.confirmed and ours, paid_at=_when(info.completed_at), note=note)
+                        confirmed=info.confirmed and ours, paid_at=parse_time(info.completed_at), note=note)
     return changes
 
 

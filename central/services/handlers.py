@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+from pos.domain.timestamps import parse_time
 
 from . import stock
 from .context import CentralContext
@@ -37,14 +37,6 @@ class Event:
 Handler = Callable[[Session, CentralContext, Event], list[FeedChange]]
 
 
-def _when(text: str | None) -> datetime | None:
-    """The store's clock, kept for display only; a value we cannot read is dropped, not refused."""
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
-
-
 def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
     unknown = skus - ctx.known_skus
     if not unknown:
@@ -62,7 +54,7 @@ def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[Fee
     conn = session.connection()
     conn.execute(insert_into(Sale.__table__), dict(
         id=p.sale_id, store_id=ev.store_id, number=p.number, till_id=p.till_id, shift_id=p.shift_id,
-        staff_id=p.staff_id, completed_at=_when(p.completed_at), currency=p.currency, subtotal=p.subtotal,
+        staff_id=p.staff_id, completed_at=parse_time(p.completed_at), currency=p.currency, subtotal=p.subtotal,
         discount=p.discount, tax=p.tax, rounding=p.rounding, total=p.total, paid=p.paid, change=p.change,
         event_id=ev.event_id, recorded_at=ctx.clock()))
     conn.execute(insert_into(SaleLine.__table__), [
@@ -88,7 +80,7 @@ def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[F
     conn = session.connection()
     conn.execute(insert_into(Refund.__table__), dict(
         id=p.id, store_id=ev.store_id, number=p.number, sale_id=p.sale_id, till_id=p.till_id,
-        tender_type=p.tender_type, amount=p.amount, reason=p.reason, created_at=_when(p.created_at),
+        tender_type=p.tender_type, amount=p.amount, reason=p.reason, created_at=parse_time(p.created_at),
         event_id=ev.event_id))
     conn.execute(insert_into(RefundLine.__table__), [
         {"id": l.id, "refund_id": p.id, "sale_line_id": l.sale_line_id, "sku": l.sku, "qty": l.qty,

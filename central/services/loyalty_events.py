@@ -5,7 +5,6 @@ a repeat with its first result, and a fact id seen in another event is refused b
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from central.tables import Alert, Member, PointsHold
 from central.tables.base import new_id
 from pos.domain.errors import DomainError
+from pos.domain.timestamps import parse_time
 
 from . import loyalty, loyalty_holds
 from .context import CentralContext
@@ -88,13 +88,6 @@ def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     return loyalty.changes_for(s, ctx, {p.member_id})
 
 
-def _at(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
-
-
 def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(RedeemedIn, ev.payload)
     _member(s, p.member_id)
@@ -115,7 +108,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
                               ref_id=p.sale_id, event_id=ev.event_id, note=f"hold {p.hold_id} not held")
             return loyalty.changes_for(s, ctx, {p.member_id})
     a = loyalty_holds.redeem_offline_in(s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id,
-                                        p.sale_id, ev.event_id, _at(p.at))
+                                        p.sale_id, ev.event_id, parse_time(p.at))
     if p.hold_id:  # an online hold the store could not capture at the sale: not needed any more
         try:
             loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)

@@ -4,7 +4,6 @@ till as a kiosk ticket, or take it straight into the till's sale."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +16,7 @@ from pos.domain.cart_codes import parse_reference
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.pricing import LineInput, price_sale
 from pos.domain.promotions import best_promotion
+from pos.domain.timestamps import parse_time
 
 from . import kiosk_carts, sales
 from .auth import Actor
@@ -30,13 +30,6 @@ def _refused(e: Refused) -> DomainError:
     err = DomainError(e.code, e.message, **e.detail)
     err.status = e.status  # central's 404 / 409 / 410 / 422 reach the kiosk as they are
     return err
-
-
-def _when(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text)).replace(tzinfo=None) if text else None
-    except ValueError:
-        return None
 
 
 def price_here(s: Session, ctx: StoreContext, lines: list[dict[str, Any]]) -> dict[str, Any]:
@@ -141,7 +134,7 @@ def open_cart(ctx: StoreContext, ref: str, device_id: str = "kiosk") -> dict[str
     with ctx.db.unit_of_work() as s:
         if remote is not None:
             cart_id, lines, confirmed = remote["id"], [l for l in remote["lines"] if l.get("sold")], True
-            fence, lease = int(remote["fence"]), _when(remote.get("lease_expires_at"))
+            fence, lease = int(remote["fence"]), parse_time(remote.get("lease_expires_at"))
             reserved_here = bool(remote.get("reserved_here"))
         else:
             copy = _from_copy(s, ctx, code, why)
