@@ -5,7 +5,6 @@
   var K = window.Kiosk;
   if (!K || !window.KioskKeyboard) return;
   function $(id) { return document.getElementById(id); }
-  var active = "name";
   var busy = false;
 
   function say(text) {
@@ -25,7 +24,6 @@
   document.querySelectorAll("#signup [data-t]").forEach(function (e) { e.textContent = K.t(e.dataset.t); });
 
   function pick(name) {
-    active = name;
     ["name", "phone"].forEach(function (n) {
       $("signup-" + n).setAttribute("aria-pressed", String(n === name));
       $("signup-keyboard-" + n).hidden = n !== name;
@@ -75,5 +73,5 @@
   $("signup-name").addEventListener("click", function () { pick("name"); });
   $("signup-phone").addEventListener("click", function () { pick("phone"); });
   $("signup-send").addEventListener("click", send);
-  window.KioskSignUp = { open: open, close: close, active: function () { return active; } };
+  window.KioskSignUp = { open: open, close: close };
 })();

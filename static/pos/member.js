@@ -12,10 +12,9 @@
       title: "Member", hint: "Pindai QR member atau ketik nomor HP, lalu Enter.", field: "QR member / No. HP",
       attaching: "Mencari member…", points: "{n} poin", expected: "Transaksi ini: +{n} poin",
       use: "Pakai poin (kosong = sebanyak mungkin), lalu Enter", using: "Meminta poin ke pusat…",
-      used: "{n} poin dipakai (Rp {value}).", remove: "Del = lepas member", close: "Esc = tutup",
+      remove: "Del = lepas member", close: "Esc = tutup",
       earned: "Poin didapat: +{n}", balance: "Saldo baru: {n} poin", blocked: "Member diblokir: poin tidak bisa dipakai.",
-      offline: "Pusat tidak terhubung: saldo dari salinan toko.", paid: "Lunas dengan poin. Struk {number}.",
-      signin: "Masuk dulu.", network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
+      network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
       nomember: "Belum ada member dengan nomor HP {phone}.", signup: "Daftar member baru / Sign up",
       signupName: "Nama pembeli, lalu Enter (Esc = batal)", signing: "Mendaftarkan member…",
     },
@@ -23,10 +22,9 @@
       title: "Member", hint: "Scan the member QR or type the phone number, then Enter.", field: "Member QR / phone",
       attaching: "Finding the member…", points: "{n} points", expected: "This sale: +{n} points",
       use: "Points to use (empty = as many as possible), then Enter", using: "Asking central for the points…",
-      used: "{n} points used (Rp {value}).", remove: "Del = remove the member", close: "Esc = close",
+      remove: "Del = remove the member", close: "Esc = close",
       earned: "Points earned: +{n}", balance: "New balance: {n} points", blocked: "Member blocked: points cannot be used.",
-      offline: "Central not reachable: balance from the store's copy.", paid: "Paid with points. Receipt {number}.",
-      signin: "Sign in first.", network: "The store server does not answer. Try again.", member: "Member",
+      network: "The store server does not answer. Try again.", member: "Member",
       nomember: "No member has the phone number {phone} yet.", signup: "Sign up a new member / Daftar",
       signupName: "The shopper's name, then Enter (Esc = cancel)", signing: "Signing the member up…",
     },
@@ -345,5 +343,4 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-  window.OmnitokoMember = { attach: attach, state: function () { return S; } };
 })();
