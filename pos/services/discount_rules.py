@@ -32,14 +32,21 @@ def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:
         line.discount_kind, line.discount_value, line.promotion_id = best[1].kind, best[1].value, best[0].id
 
 
+def over_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: PricedSale) -> int | None:
+    """The cashier's discounts' share of the sale (basis points) when it is over the limit and no manager
+    approved this sale's discounts; None when within."""
+    if sale.discount_approved_by:
+        return None
+    share = manual_discount_bp(priced, {l.id for l in lines if l.promotion_id})
+    return share if share > ctx.config.security.discount_limit_percent * 100 else None
+
+
 def check_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: PricedSale) -> None:
     """Without a manager's approval on this sale, the cashier's discounts together stay within the limit
     (stacked discounts, or a fixed amount left on a smaller sale, cannot get round it)."""
-    if sale.discount_approved_by:
-        return
     limit_bp = ctx.config.security.discount_limit_percent * 100
-    share = manual_discount_bp(priced, {l.id for l in lines if l.promotion_id})
-    if share > limit_bp:
+    share = over_limit(ctx, sale, lines, priced)
+    if share is not None:
         raise Forbidden(
             "approval_required",
             f"the discounts on this sale would come to {share / 100:.1f}%, over {limit_bp // 100}%: "

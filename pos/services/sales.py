@@ -14,14 +14,14 @@ from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.money import parse_percent
-from pos.domain.pricing import Discount, PricedSale, manual_discount_bp, needs_approval
+from pos.domain.pricing import Discount, PricedSale, needs_approval
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
 from .catalog import checked_rate, product_for_sale
 from .context import StoreContext
-from .discount_rules import check_limit, promote, store_promos
+from .discount_rules import check_limit, over_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
 from .shifts import require_shift
@@ -218,13 +218,16 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
     target: Any = sale if line_id is None else next((l for l in lines if l.id == line_id), None)
     if target is None:
         raise NotFound("unknown_line", f"line {line_id} is not on this sale")
-    base = target.unit_price * target.qty if line_id else price(sale, lines).total + price(sale, lines).sale_discount
+    if line_id:
+        base = target.unit_price * target.qty
+    else:
+        before = price(sale, lines)
+        base = before.total + before.sale_discount
     target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
     if line_id:
         target.promotion_id = None
-    share = manual_discount_bp(price(sale, lines), {l.id for l in lines if l.promotion_id})
     approver = None
-    if raw and (needs_approval(discount, base, limit_bp) or (share > limit_bp and not sale.discount_approved_by)):
+    if raw and (needs_approval(discount, base, limit_bp) or over_limit(ctx, sale, lines, price(sale, lines))):
         approver = auth.manager_approval(ctx, actor, approval, f"a discount over {limit_bp // 100}%")
 
     def change(s: Session, sale: Sale) -> None:
