@@ -44,6 +44,12 @@ def transition(s: Session, cart: OnlineCart, expect: tuple[tuple[str, ...], int,
     s.refresh(cart)
 
 
+def unclaim(s: Session, cart: OnlineCart, expect: tuple[tuple[str, ...], int, str | None]) -> None:
+    """The cart is open again: no store holds it (released, or its lease lapsed)."""
+    transition(s, cart, expect, status="open", claim_store=None, claim_device=None, claimed_at=None,
+               lease_expires_at=None)
+
+
 def paid_message(s: Session, ctx: CentralContext, cart: OnlineCart) -> str:
     order = s.scalar(select(CartOrder).where(CartOrder.cart_id == cart.id))
     when = local_time(ctx, (order.paid_at or order.created_at) if order else cart.checked_out_at)
@@ -110,6 +116,5 @@ def release(ctx: CentralContext, store_id: str, cart_id: str, fence: int) -> dic
         if cart.status != "claimed" or cart.fence != fence or cart.claim_store != store_id:
             raise Conflict("stale_lease", f"the claim on cart {cart.code} with token {fence} is no longer this "
                                           "store's: nothing to release", cart_code=cart.code, fence=cart.fence)
-        transition(s, cart, (("claimed",), fence, store_id), status="open", claim_store=None,
-                   claim_device=None, claimed_at=None, lease_expires_at=None)
+        unclaim(s, cart, (("claimed",), fence, store_id))
         return {"id": cart.id, "code": cart.code, "status": "open", "fence": cart.fence}

@@ -13,7 +13,7 @@ from pos.domain.cart_codes import new_code
 from pos.domain.errors import Conflict, DomainError, NotFound
 
 from . import feed
-from .cart_claims import CartGone, holder, locked, paid_message, transition
+from .cart_claims import CartGone, holder, locked, paid_message, unclaim
 from .cart_views import available, cart_json, cart_lines, feed_changes, status_of
 from .context import CentralContext
 
@@ -63,8 +63,7 @@ def _editable(s: Session, ctx: CentralContext, cart_id: str | None, start_new: b
         raise Conflict("cart_in_store", f"this cart is being paid in store at {holder(s, ctx, cart)}: "
                                         "it cannot change meanwhile", cart_code=cart.code)
     if cart.status == "claimed":
-        transition(s, cart, (("claimed",), cart.fence, None), status="open", claim_store=None, claim_device=None,
-                   claimed_at=None, lease_expires_at=None)
+        unclaim(s, cart, (("claimed",), cart.fence, None))
     return cart
 
 
@@ -117,11 +116,15 @@ def set_quantity(ctx: CentralContext, cart_id: str | None, sku: str, qty: int) -
         return _finish_edit(s, ctx, cart, cart.pickup_store)
 
 
+def _release_holds(s: Session, cart_id: str, now: datetime) -> None:
+    s.execute(update(CartReservation).where(CartReservation.cart_id == cart_id, CartReservation.state == "held")
+              .values(state="released", closed_at=now))
+
+
 def _reserve(s: Session, ctx: CentralContext, cart: OnlineCart, location: str, until: datetime) -> None:
     """Hold what the store can spare of each line (the rest is shown as short); replaces earlier holds."""
     now = ctx.clock()
-    s.execute(update(CartReservation).where(CartReservation.cart_id == cart.id, CartReservation.state == "held")
-              .values(state="released", closed_at=now))
+    _release_holds(s, cart.id, now)
     lines = cart_lines(s, cart.id)
     spare = available(s, now, [l.sku for l in lines], exclude_cart=cart.id)
     for l in lines:
@@ -149,9 +152,7 @@ def choose_store(ctx: CentralContext, cart_id: str | None, location: str | None)
             _reserve(s, ctx, cart, location, until)
         else:
             cart.pickup_store, cart.reserved_until = None, None
-            s.execute(update(CartReservation).where(CartReservation.cart_id == cart.id,
-                                                    CartReservation.state == "held")
-                      .values(state="released", closed_at=now))
+            _release_holds(s, cart.id, now)
         return _finish_edit(s, ctx, cart, previous, reserve=False)
 
 
