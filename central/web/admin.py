@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from central.services import catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
 from pos.domain.errors import DomainError
+from pos.domain.money import format_money, group_thousands
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -65,7 +66,7 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _page(template: str, **extra: Any) -> str:
     return render_template(f"central/admin/{template}", central=ctx().config.central, user=session.get("admin"),
-                           action=ActionForm(), **extra)
+                           action=ActionForm(), n=group_thousands, money=format_money, **extra)
 
 
 @admin.route("/login", methods=["GET", "POST"])

@@ -87,11 +87,16 @@ def round_to_unit(amount: int, unit: int) -> int:
     return round_half_up(Fraction(amount, unit)) * unit
 
 
+def group_thousands(n: int, thousands: str = ".", signed: bool = False) -> str:
+    """`12.500` (and `+12.500` when signed): a whole number with its thousands grouped."""
+    return f"{n:{'+' if signed else ''},}".replace(",", thousands)
+
+
 def format_money(amount: int, currency: Currency = Currency()) -> str:
     """`Rp 12.500` for IDR; minor units shown only when the currency has them."""
     negative = amount < 0
     whole, minor = divmod(abs(amount), 10**currency.minor_units) if currency.minor_units else (abs(amount), 0)
-    grouped = f"{whole:,}".replace(",", currency.thousands)
+    grouped = group_thousands(whole, currency.thousands)
     text = grouped + (f"{currency.decimal}{minor:0{currency.minor_units}d}" if currency.minor_units else "")
     return f"{'-' if negative else ''}{currency.symbol} {text}"
 
