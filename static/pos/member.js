@@ -221,17 +221,10 @@
       if (!res.ok) { say(errorOf(res), true); return null; }
       S.member = Object.assign({}, S.member, res.data.member || {});
       handOver(res.data.sale);
-      if (res.data.sale.remaining > 0) {
-        closePanel();
-        return null;
-      }
-      // Points paid it all: finish the sale here, as the till would after its last payment.
-      return call("POST", "/sales/" + S.saleId + "/complete").then(function (done) {
-        if (!done.ok) { say(errorOf(done), true); return; }
-        handOver(done.data);
-        completed(done.data);
-        closePanel();
-      });
+      closePanel();
+      // Points paid it all: the till finishes the sale as after its last payment (paid panel, receipt, change).
+      if (res.data.sale.remaining === 0) document.dispatchEvent(new CustomEvent("omnitoko:complete"));
+      return null;
     }).then(function () { S.busy = false; }, function () { S.busy = false; });
   }
 

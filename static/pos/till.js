@@ -281,6 +281,11 @@ document.addEventListener("omnitoko:sale", (e) => {
   setSale(view, { select: "last", fresh: true });
 });
 
+// Another part of the till page (points that paid the whole sale) asks the till to finish it.
+document.addEventListener("omnitoko:complete", () => {
+  if (S.screen === "sale" && S.sale && S.sale.state === "open" && S.sale.remaining === 0) complete().catch(fail);
+});
+
 // ---- language, clock, start ----------------------------------------------------------------
 $("lang-toggle").addEventListener("click", async () => {
   await setLang(otherLang());

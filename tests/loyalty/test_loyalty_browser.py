@@ -88,9 +88,8 @@ def test_the_kiosk_shows_the_balance_and_last_entries_after_a_member_qr_scan(
     assert "tidak asli" in d.find_element(By.ID, "points-message").text
 
 
-def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
-        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
-    m = member_with_history(central_online)
+def till_with_member(browser: Any, store_server: Any, m: dict[str, Any], scan: str, total: str) -> Any:
+    """A signed-in till with `scan` rung up (the total shown) and the member attached by phone with F3."""
     d = browser(1440, 900)
     d.get(f"{store_server.url}/till")
     w = waiter(d)
@@ -107,13 +106,20 @@ def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
     w.until(lambda _d: focused() == "float-amount")
     keys("200000", Keys.ENTER)
     w.until(lambda _d: focused() == "scan")
-    keys("8*" + AQUA_330, Keys.ENTER)  # 8 x Rp 3.500 = Rp 28.000 -> 2 points
-    w.until(lambda _d: d.find_element(By.ID, "total").text == "Rp 28.000")
+    keys(scan, Keys.ENTER)
+    w.until(lambda _d: d.find_element(By.ID, "total").text == total)
     keys(Keys.F3)
     w.until(lambda _d: focused() == "member-input", "F3 opens the member panel")
     keys("0" + m["phone"][2:], Keys.ENTER)
     chip = lambda: d.find_element(By.ID, "member-chip")  # noqa: E731
     w.until(lambda _d: chip().is_displayed() and "Siti Rahmawati" in chip().text, "the member is on the sale")
+    return d, w, keys, focused, chip
+
+
+def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
+        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    m = member_with_history(central_online)
+    d, w, keys, focused, chip = till_with_member(browser, store_server, m, "8*" + AQUA_330, "Rp 28.000")
     assert "163 poin" in chip().text and "+2 poin" in chip().text
     w.until(lambda _d: focused() == "scan")
     keys(Keys.F12)
@@ -122,3 +128,18 @@ def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
     w.until(lambda _d: "Poin didapat: +2" in chip().text, "the points earned are shown after the sale")
     assert "Saldo baru: 165 poin" in chip().text
     d.save_screenshot(str(screens / "till-member.png"))
+
+
+def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
+        central_online: CentralHarness, store_server: Any, browser: Any) -> None:
+    m = member_with_history(central_online)  # 163 points, Rp 100 each
+    d, w, keys, focused, chip = till_with_member(browser, store_server, m, "2*" + AQUA_330, "Rp 7.000")
+    w.until(lambda _d: focused() == "scan")
+    keys(Keys.F3)  # again, with a member on the sale: points to use
+    w.until(lambda _d: focused() == "member-input" and
+            d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points")
+    keys(Keys.ENTER)  # empty: as many as the sale needs (70 points)
+    w.until(lambda _d: d.find_element(By.ID, "paid-panel").is_displayed(), "the sale completes and shows as paid")
+    number = d.find_element(By.ID, "paid-number").text
+    assert f"/receipts/{number}/" in d.find_element(By.ID, "paid-receipt").get_attribute("src")
+    w.until(lambda _d: "Saldo baru: 93 poin" in chip().text, "the new balance after 70 points")
