@@ -1,0 +1,1 @@
+"""Shared kernel of the store server and the central store: money limits, time, the wire contract."""
