@@ -44,6 +44,7 @@ class RoundReport:
     current: bool = False
     queue_depth: int = 0
     error: str | None = None
+    retry_after: float | None = None  # central said when to come back (503 busy)
     lease_busy: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -94,7 +95,7 @@ class Agent:
                 if not self._pull_all(rep):
                     break
         except CentralError as e:
-            rep.error = str(e)
+            rep.error, rep.retry_after = str(e), getattr(e, "retry_after", None)
         finally:
             stats = state.record_round(self.db, self.clock(), rep.error)
             rep.queue_depth = stats["queue_depth"]
@@ -174,7 +175,7 @@ class Agent:
                 rep = self.round()
                 if rep.error:
                     failures += 1
-                    delay = backoff_delay(failures, self.rng)
+                    delay = max(backoff_delay(failures, self.rng), rep.retry_after or 0.0)
                     self.say(f"sync: {rep.error}; trying again in {delay:.0f} s")
                 else:
                     failures, delay = 0, self.interval

@@ -1,4 +1,28 @@
-"""The change feed: writers append the latest state of a key; stores pull pages from a cursor."""
+"""The change feed: writers append the latest state of a key; a sequencer numbers it; stores pull pages.
+
+Numbering is apart from writing, so no writer waits on a shared counter row:
+- A writer upserts its keys with `seq` NULL (pending), in (topic, key) order, as the last step of its own
+  transaction. It never touches `central_meta`.
+- `sequence` numbers pending rows that have committed: it locks the one `central_meta` row (only sequencers
+  do; on PostgreSQL a second sequencer skips instead of waiting), takes pending rows with FOR UPDATE SKIP
+  LOCKED (a row a writer is rewriting right now waits for the next run), gives them head+1.. and moves the
+  head, all in one transaction.
+- A reader reads the head first, then rows with cursor < seq <= head. Every number up to the head was given
+  by a sequencer transaction that had committed when the head was read, and numbers only ever go to
+  committed rows, above the head: so no change ever commits below a cursor already served.
+A key written again goes back to pending and gets a new, higher number: a late puller gets it once.
+
+Lock order (every path of the central store; a path takes only the ones it needs, in this order):
+  1. stores row (push: claiming the next store_seq)
+  2. online_carts row (cart claims and checkouts)
+  3. members rows, by id (points holds, earn, redeem, expiry)
+  4. points_holds rows
+  5. stock_levels rows, by (location, sku)
+  6. reconciliation_items rows
+  7. changes rows, by (topic, key) (`append`, the last write of a transaction)
+  8. central_meta row (sequencers only; never held while waiting for 1-7: SKIP LOCKED)
+docs/locking.md says why, and what a deadlock that escapes this order turns into (retried, then 503).
+"""
 from __future__ import annotations
 
 import json
@@ -12,6 +36,9 @@ from central.tables import CentralMeta, Change
 
 from . import statements
 from .context import CentralContext
+from .retry import retrying
+
+SEQUENCE_BATCH = 5000  # rows numbered per sequencer transaction
 
 
 @dataclass(frozen=True)
@@ -24,18 +51,48 @@ class FeedChange:
 
 
 def append(session: Session, ctx: CentralContext, changes: list[FeedChange]) -> None:
-    """Number the changes and upsert them; call LAST in a transaction (the meta row lock orders commits)."""
+    """Upsert the changes as pending, in key order; call LAST in a transaction (it locks the change rows)."""
     latest = {(c.topic, c.key): c for c in changes}  # one row per key: a multi-row upsert may not hit a row twice
     if not latest:
         return
     conn = session.connection()
-    top = conn.execute(statements.bump_feed_seq(), {"b_n": len(latest)}).scalar_one()
     now = ctx.clock()
-    rows = [{"topic": c.topic, "key": c.key, "seq": top - len(latest) + i + 1,
-             "skip_store": c.skip_store, "only_store": c.only_store,
+    rows = [{"topic": c.topic, "key": c.key, "seq": None, "skip_store": c.skip_store, "only_store": c.only_store,
              "data": json.dumps(c.data, separators=(",", ":"), ensure_ascii=False, default=str), "changed_at": now}
-            for i, c in enumerate(latest.values())]
+            for _, c in sorted(latest.items())]
     conn.execute(statements.upsert_change(conn.dialect.name), rows)
+
+
+def pending(ctx: CentralContext) -> bool:
+    """Is anything waiting for a number? One index probe, no lock."""
+    with ctx.db.sessions() as s:
+        return s.execute(statements.any_pending_change()).first() is not None
+
+
+def sequence(ctx: CentralContext) -> int:
+    """Number every committed pending change (in batches); returns how many. Another sequencer busy: 0."""
+    total = 0
+    while True:
+        done = retrying(_sequence_batch, ctx)
+        total += max(done, 0)
+        if done < SEQUENCE_BATCH:
+            return total
+
+
+def _sequence_batch(ctx: CentralContext) -> int:
+    with ctx.db.unit_of_work() as s:
+        conn = s.connection()
+        head = conn.execute(statements.lock_feed_head()).scalar()
+        if head is None:
+            return -1  # another sequencer holds the head: it numbers what is pending
+        keys = conn.execute(statements.take_pending_changes(), {"b_n": SEQUENCE_BATCH}).all()
+        if not keys:
+            return 0
+        head = int(head)
+        conn.execute(statements.number_change(), [
+            {"b_topic": topic, "b_key": key, "b_seq": head + i + 1} for i, (topic, key) in enumerate(keys)])
+        conn.execute(statements.set_feed_head(), {"b_head": head + len(keys)})
+        return len(keys)
 
 
 def head(session: Session) -> tuple[str, int]:
@@ -44,11 +101,7 @@ def head(session: Session) -> tuple[str, int]:
 
 
 def page(session: Session, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """Changes after `cursor` meant for this store, oldest first.
-
-    The head is read first and rows are taken only up to it: every change numbered up to the head had
-    committed when the head was read, so the next cursor never jumps over a change still committing.
-    """
+    """Changes after `cursor` meant for this store, oldest first, up to the head read first (see above)."""
     epoch, top = head(session)
     rows = session.execute(
         select(Change.seq, Change.topic, Change.key, Change.data)

@@ -9,7 +9,7 @@ import hashlib
 import logging
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,11 @@ from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
 from pos.services.records import canonical_json
 
-from . import feed, statements, stock
+from . import feed, statements, stock, stores
 from .context import CentralContext
 from .handlers import Event, handler_for
 from .payloads import Rejection
+from .retry import Busy, retrying
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
         if r["outcome"] == "gap":
             blocked = r
     publish_stock(ctx, store_id)
+    feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
     with ctx.db.sessions() as s:
         epoch, _ = feed.head(s)
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
@@ -51,22 +53,27 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
 
 def publish_stock(ctx: CentralContext, location: str) -> None:
     """The location's changed stock figures into the feed: once per batch, not once per sale."""
+    retrying(_publish_stock, ctx, location)
+
+
+def _publish_stock(ctx: CentralContext, location: str) -> None:
     with ctx.db.unit_of_work() as s:
         feed.append(s, ctx, stock.publish(s, ctx, location))
 
 
 def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:
     try:
-        return _apply(ctx, store_id, device_id, ev)
-    except (OperationalError, InterfaceError):
-        raise  # the database is unreachable: not this event's fault; the agent will send it again
+        return retrying(_apply, ctx, store_id, device_id, ev)
+    except (OperationalError, InterfaceError, Busy):
+        raise  # unreachable, or busy past every retry: not this event's fault; the agent will send it again
     except (IntegrityError, DBAPIError) as e:
         # A concurrent delivery of the same event won, or a fact id clashes with another event's: look again.
         log.info("event %s: %s; deciding again", ev.event_id, type(e).__name__)
-        return _apply(ctx, store_id, device_id, ev, forced=Rejection("conflicting_fact", _db_reason(e)))
+        return retrying(_apply, ctx, store_id, device_id, ev, forced=Rejection("conflicting_fact", _db_reason(e)))
     except Exception as e:  # noqa: BLE001 - a bug with one record must not block the queue behind it
         log.exception("event %s (%s) failed", ev.event_id, ev.type)
-        return _apply(ctx, store_id, device_id, ev, forced=Rejection("internal_error", f"{type(e).__name__}: {e}"))
+        return retrying(_apply, ctx, store_id, device_id, ev,
+                        forced=Rejection("internal_error", f"{type(e).__name__}: {e}"))
 
 
 def _db_reason(e: DBAPIError) -> str:
@@ -150,11 +157,16 @@ def _result(ev: Event, status: int, outcome: str, code: str | None, message: str
 
 
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """One page of changes for the store, its high-water store_seq, and a note of when it last pulled."""
+    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written."""
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
-    with ctx.db.unit_of_work() as s:
-        feed.append(s, ctx, stock.publish(s, ctx, store_id))  # figures a crashed push left unpublished
+    with ctx.db.sessions() as s:
+        unpublished = stock.has_unpublished(s, store_id)
+    if unpublished:
+        publish_stock(ctx, store_id)  # figures a crashed push left unpublished
+    if unpublished or feed.pending(ctx):
+        feed.sequence(ctx)
+    with ctx.db.sessions() as s:
         page = feed.page(s, store_id, cursor, limit)
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
-        s.execute(update(Store).where(Store.id == store_id).values(last_pull_at=ctx.clock()))
+    stores.note_contact(ctx, store_id)
     return {**page, "store_seq": int(last or 0)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -25,9 +25,38 @@ def claim_next_seq() -> Update:
 
 
 @cache
-def bump_feed_seq() -> Any:
+def lock_feed_head() -> Any:
+    """The feed head, locked for one sequencer; on PostgreSQL a second one gets no row instead of waiting."""
     t = CentralMeta.__table__
-    return update(t).where(t.c.id == 1).values(feed_seq=t.c.feed_seq + bindparam("b_n")).returning(t.c.feed_seq)
+    return select(t.c.feed_seq).where(t.c.id == 1).with_for_update(skip_locked=True)
+
+
+@cache
+def set_feed_head() -> Update:
+    t = CentralMeta.__table__
+    return update(t).where(t.c.id == 1).values(feed_seq=bindparam("b_head"))
+
+
+@cache
+def any_pending_change() -> Any:
+    t = Change.__table__
+    return select(t.c.topic).where(t.c.seq.is_(None)).limit(1)
+
+
+@cache
+def take_pending_changes() -> Any:
+    """Committed pending rows, oldest first; rows a writer holds right now are left for the next run."""
+    t = Change.__table__
+    return (select(t.c.topic, t.c.key).where(t.c.seq.is_(None))
+            .order_by(t.c.changed_at, t.c.topic, t.c.key).limit(bindparam("b_n"))
+            .with_for_update(skip_locked=True))
+
+
+@cache
+def number_change() -> Update:
+    t = Change.__table__
+    return (update(t).where(t.c.topic == bindparam("b_topic"), t.c.key == bindparam("b_key"))
+            .values(seq=bindparam("b_seq")))
 
 
 def _dialect_insert(dialect: str, table: Table) -> Any:
@@ -54,8 +83,22 @@ def add_to_level(dialect: str) -> Any:
 
 
 @cache
-def take_pending_levels() -> Any:
-    """Clear the pending mark and read the figures in one statement: a change committed meanwhile marks again."""
+def lock_pending_levels() -> Any:
+    """A location's changed figures, locked in SKU order (the order every writer of stock rows follows)."""
     t = StockLevel.__table__
-    return (update(t).where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True))
-            .values(feed_pending=False).returning(t.c.sku, t.c.on_hand, t.c.updated_at))
+    return (select(t.c.sku, t.c.on_hand, t.c.updated_at)
+            .where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True))
+            .order_by(t.c.sku).with_for_update())
+
+
+@cache
+def clear_pending_level() -> Update:
+    t = StockLevel.__table__
+    return (update(t).where(t.c.location == bindparam("b_location"), t.c.sku == bindparam("b_sku"))
+            .values(feed_pending=False))
+
+
+@cache
+def any_pending_level() -> Any:
+    t = StockLevel.__table__
+    return select(t.c.sku).where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True)).limit(1)

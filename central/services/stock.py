@@ -50,16 +50,23 @@ def post(session: Session, ctx: CentralContext, location: str, moves: list[Movem
     on_hand = {sku: int(qty) for sku, qty in conn.execute(
         statements.add_to_level(conn.dialect.name), [
             {"location": location, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
-            for sku, qty in delta.items()])}
+            for sku, qty in sorted(delta.items())])}  # SKU order: the lock order of stock rows
     return [_below_zero(session, ctx, location, sku, qty, moves[0].ref_id)
             for sku, qty in on_hand.items() if qty < 0 and delta[sku] < 0]
 
 
+def has_unpublished(session: Session, location: str) -> bool:
+    """Any figure of the location not yet in the feed (a read: an idle pull writes nothing)?"""
+    return session.execute(statements.any_pending_level(), {"b_location": location}).first() is not None
+
+
 def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedChange]:
     """The location's changed stock figures, for the feed (other stores see them; not the location itself)."""
-    rows = session.connection().execute(statements.take_pending_levels(), {"b_location": location}).all()
+    conn = session.connection()
+    rows = conn.execute(statements.lock_pending_levels(), {"b_location": location}).all()
     if not rows:
         return []
+    conn.execute(statements.clear_pending_level(), [{"b_location": location, "b_sku": r.sku} for r in rows])
     name = location_name(session, ctx, location)
     return [FeedChange("stock", f"{location}:{sku}", {"location": location, "name": name, "sku": sku,
                                                       "on_hand": int(qty), "as_of": (at or ctx.clock()).isoformat()},

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import uuid
 from typing import Any
 
@@ -41,6 +42,19 @@ def current_epoch(ctx: CentralContext) -> str:
     """Reading it also proves the database answers (the health check)."""
     with ctx.db.sessions() as s:
         return str(s.scalar(select(CentralMeta.epoch).where(CentralMeta.id == 1)))
+
+
+CONTACT_STAMP_SECONDS = 60.0
+
+
+def note_contact(ctx: CentralContext, store_id: str) -> None:
+    """Record that the store pulled: at most once a minute per process, in a transaction of its own."""
+    now = time.monotonic()
+    if now - ctx.contact_stamped.get(store_id, -CONTACT_STAMP_SECONDS) < CONTACT_STAMP_SECONDS:
+        return
+    ctx.contact_stamped[store_id] = now
+    with ctx.db.unit_of_work() as s:
+        s.execute(update(Store).where(Store.id == store_id).values(last_pull_at=ctx.clock()))
 
 
 def new_epoch(ctx: CentralContext) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -16,7 +16,7 @@ class AppliedEvent(CentralBase):
     __table_args__ = (UniqueConstraint("store_id", "store_seq"),)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[str] = mapped_column(String(32))
-    store_seq: Mapped[int] = mapped_column(Integer)
+    store_seq: Mapped[int] = mapped_column(BigInteger)
     device_id: Mapped[str] = mapped_column(String(32))
     type: Mapped[str] = mapped_column(String(48))
     schema_version: Mapped[int] = mapped_column(Integer)
@@ -33,7 +33,7 @@ class DeadLetter(CentralBase):
     __tablename__ = "dead_letters"
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[str] = mapped_column(String(32), index=True)
-    store_seq: Mapped[int] = mapped_column(Integer)
+    store_seq: Mapped[int] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(48))
     schema_version: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(48))

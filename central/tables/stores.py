@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -12,14 +12,13 @@ from .base import CentralBase, timestamp, uuid_pk
 class CentralMeta(CentralBase):
     """One row. `epoch` changes when the database is restored; `feed_seq` numbers the change feed.
 
-    Writers bump feed_seq as the last step of their transaction: the row lock makes change numbers
-    commit in order, so a reader never sees seq N+1 before seq N.
+    Only the feed's sequencer writes feed_seq (the head), in the same transaction that numbers changes.
     """
 
     __tablename__ = "central_meta"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     epoch: Mapped[str] = mapped_column(String(36))
-    feed_seq: Mapped[int] = mapped_column(Integer, default=0)
+    feed_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = timestamp()
     epoch_changed_at: Mapped[datetime] = timestamp()
 
@@ -31,7 +30,7 @@ class Store(CentralBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The highest store_seq processed (applied or dead-lettered) with every lower one processed too.
-    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     last_push_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_device: Mapped[str | None] = mapped_column(String(32))

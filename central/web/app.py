@@ -7,6 +7,7 @@ from flask_openapi3 import Info, OpenAPI, SecurityScheme
 
 from central.config import CentralConfig
 from central.services.context import CentralContext
+from central.services.retry import retried
 from central.db import central_database
 from pos.adapters.db import Database
 from pos.web.errors import validation_error_response
@@ -50,4 +51,8 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
     app.register_blueprint(shop)  # the online shop at /shop
     register_error_handlers(app)
+    # Every view is one service call: after a deadlock or serialization failure it is run again from the start.
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = retried(view)
     return app

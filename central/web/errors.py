@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.exc import DBAPIError
 
+from central.services.retry import Busy, is_transient
+from pos.domain.errors import DomainError
 from pos.web.errors import register_error_handlers as _register
 
 
 def register_error_handlers(app: Flask) -> None:
     _register(app, internal_message="something went wrong at the central store; send again")
+    handlers = app.error_handler_spec[None][None]
+    domain, unexpected = handlers[DomainError], handlers[Exception]
+
+    @app.errorhandler(DBAPIError)
+    def _database(err: DBAPIError):  # type: ignore[no-untyped-def]
+        if is_transient(err):  # a lock conflict that escaped every retry: busy (503), not broken
+            return domain(Busy("lock conflicts at the database"))
+        return unexpected(err)

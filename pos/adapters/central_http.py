@@ -13,6 +13,10 @@ class CentralError(Exception):
 class Unreachable(CentralError):
     """No answer in time, no connection, a 5xx or garbage: central cannot say yes or no now."""
 
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds central asked us to wait (a 503 with Retry-After)
+
 
 class Refused(CentralError):
     """Central answered with a 4xx: it read the request and said no."""
@@ -29,9 +33,17 @@ def answer(resp: requests.Response) -> dict[str, Any]:
     except ValueError:
         data = None
     if resp.status_code >= 500 or not isinstance(data, dict):
-        raise Unreachable(f"central answered {resp.status_code}")
+        raise Unreachable(f"central answered {resp.status_code}", _retry_after(resp))
     if resp.status_code >= 400:
         err = dict(data.get("error") or {})
         code, message = str(err.pop("code", "refused")), str(err.pop("message", ""))
         raise Refused(resp.status_code, code, message, err)
     return data
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    """Retry-After in seconds (central sends seconds, never a date); anything else is ignored."""
+    try:
+        return max(0.0, min(float(resp.headers.get("Retry-After", "")), 600.0))
+    except ValueError:
+        return None

@@ -33,7 +33,11 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
     """The JSON error shape for one app (the store server and the central store share it)."""
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
-        return jsonify(error_body(err.code, err.message, **err.detail)), err.status
+        resp = jsonify(error_body(err.code, err.message, **err.detail))
+        retry_after = getattr(err, "retry_after", None)  # a 503 that says when to come back
+        if retry_after is not None:
+            resp.headers["Retry-After"] = str(retry_after)
+        return resp, err.status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]
