@@ -45,12 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=60, help="operations per history")
     p.add_argument("--fault-rate", type=float, default=0.06, help="chance of each kind of fault per request")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per CPU)")
+    p.add_argument("--central", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="central's database: a SQLite file, or PostgreSQL at OMNITOKO_TEST_PG (default: the local "
+                        "test server); each worker process makes databases of its own there")
     args = p.parse_args(argv)
     _quiet()
     first = new_seed() if args.seed is None else args.seed
     started, failed = time.perf_counter(), []
     seeds = list(range(first, first + args.count))
-    for outcome in run_seeds(seeds, args.jobs, steps=args.steps, fault_rate=args.fault_rate):
+    for outcome in run_seeds(seeds, args.jobs, steps=args.steps, fault_rate=args.fault_rate, backend=args.central):
         print(outcome.summary(), flush=True)
         if not outcome.ok:
             failed.append(outcome.seed)

@@ -27,6 +27,7 @@ for _p in (TESTS, TESTS / "simulation"):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))  # synckit, the world and the checkers are plain modules
 
+import central_db  # noqa: E402
 from network import AgentKilled, SimNetwork, routed  # noqa: E402
 from sim_outcome import EXPECTED, Outcome  # noqa: E402
 from sim_checks import Journal, check  # noqa: E402
@@ -254,12 +255,14 @@ class History:
 
 
 def simulate(seed: int, steps: int = 40, fault_rate: float = 0.06, tamper: Any = None,
-             restore: bool | None = None) -> Outcome:
+             restore: bool | None = None, backend: str = "sqlite") -> Outcome:
     """Run one seeded history and check it; never raises for a broken invariant (the outcome lists it).
 
     `tamper(central_context)` runs just before the checks: the test of the checkers themselves breaks something.
     `restore` forces (True) or forbids (False) the central restore; by default the seed decides.
+    `backend` is where central's database lives: "sqlite" (a file) or "postgresql" (the test server).
     """
+    central_db.use(backend)
     history = History(seed, scratch_dir(), fault_rate)
     outcome = history.outcome
     rng = history.rng

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from sqlalchemy import delete, select, update
 
 from sim import simulate  # tests/simulation is on sys.path here, as each test folder is
 from tests.simulation.run import run_seeds
 
 SEEDS = range(1, 201)
+PG_SEEDS = range(1, 21)  # the same histories with central on PostgreSQL: real locks and isolation
 
 
 def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_cart_twice() -> None:
@@ -26,6 +29,23 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
     for fault in ("dropped", "central 500", "timed out", "delivered twice", "reordered", "agent killed",
                   "agent killed between rounds", "offline", "store offline for days", "central restored from backup"):
         assert faults[fault] >= 20, (fault, faults)
+
+
+def test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either() -> None:
+    from synckit import pg_reachable
+
+    problem = pg_reachable()
+    if problem:
+        if os.environ.get("OMNITOKO_CI") == "1":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {problem}")
+        print(f"\nSKIP reason: PostgreSQL unreachable ({problem})")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    outcomes = list(run_seeds(list(PG_SEEDS), jobs=os.cpu_count() or 1, backend="postgresql"))
+    failed = [o.summary() for o in outcomes if not o.ok]
+    assert len(outcomes) == len(PG_SEEDS)
+    assert not failed, f"{len(failed)} of {len(PG_SEEDS)} seeds failed on PostgreSQL:\n" + "\n".join(failed)
+    faults = sum((o.faults for o in outcomes), start=outcomes[0].faults.__class__())
+    assert faults["central restored from backup"] >= 3, faults  # the restore path ran on PostgreSQL too
 
 
 def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_entry_and_a_lost_cart_order() -> None:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import central_db
 from network import SIM_CENTRAL, SimNetwork, StoreLink, routed
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -121,7 +122,8 @@ def _central_template(where: Path) -> dict[str, Any]:
     from pos.adapters import member_qr
     from synckit_store import CATALOG
 
-    url = f"sqlite:///{where / 'central.db'}"
+    files = central_files(where)
+    url = files.new_template()
     upgrade(url)
     cfg = central_config(url)
     cfg.loyalty.signing_key = member_qr.new_private_key()
@@ -135,7 +137,7 @@ def _central_template(where: Path) -> dict[str, Any]:
             loyalty.adjust(ctx, m["id"], 60, "welcome points")
         members.append({"id": m["id"], "phone": m["phone"]})
     ctx.db.dispose()
-    return {"db": (where / "central.db").read_bytes(), "tokens": tokens, "members": members,
+    return {"db": files.template_content(), "tokens": tokens, "members": members,
             "signing_key": cfg.loyalty.signing_key}
 
 
@@ -171,14 +173,53 @@ def _synced_stores(where: Path) -> dict[str, bytes]:
 
 
 def template(name: str) -> Any:
-    if name not in _TEMPLATES:
+    key = name if name == "store" else f"{name}:{central_db.backend()}"
+    if key not in _TEMPLATES:
         where = Path(tempfile.mkdtemp(prefix=f"omnitoko-sim-{name}-"))
         make = {"store": _store_template, "central": _central_template, "synced": _synced_stores}[name]
         try:
-            _TEMPLATES[name] = make(where)
+            _TEMPLATES[key] = make(where)
         finally:
             shutil.rmtree(where, ignore_errors=True)
-    return _TEMPLATES[name]
+    return _TEMPLATES[key]
+
+
+class SqliteCentral:
+    """Central as one SQLite file in the history's folder, its backup a consistent copy beside it."""
+
+    def __init__(self, where: Path) -> None:
+        self.path, self.saved = where / "central.db", where / "central-backup.db"
+        self.url = f"sqlite:///{self.path}"
+
+    def new_template(self) -> str:
+        return self.url
+
+    def template_content(self) -> bytes:
+        return self.path.read_bytes()
+
+    def lay_out(self, content: bytes) -> None:
+        lay_out(self.path, content)
+
+    def backup(self) -> None:
+        _copy_sqlite(self.path, self.saved)
+
+    def restore(self) -> None:
+        _copy_sqlite(self.saved, self.path)
+
+
+def central_files(where: Path) -> Any:
+    """The chosen backend's home for central's database (one PostgreSQL set per process)."""
+    if central_db.backend() == "sqlite":
+        return SqliteCentral(where)
+    if "pg" not in _TEMPLATES:
+        _TEMPLATES["pg"] = central_db.PgCentral(_dispose)
+    return _TEMPLATES["pg"]
+
+
+def _dispose(url: str) -> None:
+    db = _DBS.get(url)
+    if db is not None:
+        db.dispose()
 
 
 class Central:
@@ -188,17 +229,18 @@ class Central:
         from central.services.context import CentralContext
 
         made = template("central")
-        self.path, self.backup = where / "central.db", where / "central-backup.db"
-        lay_out(self.path, made["db"])
+        self.files = central_files(where)
+        self.files.lay_out(made["db"])
         self.tokens, self.members = made["tokens"], made["members"]
-        cfg = central_config(f"sqlite:///{self.path}")
+        cfg = central_config(self.files.url)
         cfg.loyalty.signing_key = made["signing_key"]
         self.ctx = CentralContext(db=database(cfg.database.url, central=True), config=cfg, clock=lambda: clock.now)
         self.app = central_app(cfg, self.ctx)
         self.backed_up_at: datetime | None = None
 
     def take_backup(self, now: datetime) -> None:
-        _copy_sqlite(self.path, self.backup)
+        self.ctx.db.dispose()
+        self.files.backup()
         self.backed_up_at = now
 
     def restore_backup(self) -> None:
@@ -206,7 +248,7 @@ class Central:
         from central.services import stores
 
         self.ctx.db.dispose()
-        _copy_sqlite(self.backup, self.path)
+        self.files.restore()
         stores.new_epoch(self.ctx)
 
     def close(self) -> None:
