@@ -20,12 +20,19 @@ class CentralTable(_Table):
 
 class DatabaseTable(_Table):
     url: str = "sqlite:///var/central.db"
+    # PostgreSQL connections per web worker process: pool_size kept open, up to max_overflow more at peaks.
+    # The server's total is workers x (pool_size + max_overflow) + 2 (the housekeeping worker); keep it under
+    # PostgreSQL's max_connections (100 by default) with room for psql and backups.
+    pool_size: int = Field(8, ge=1, le=200)
+    max_overflow: int = Field(4, ge=0, le=200)
 
 
 class ServerTable(_Table):
     host: str = "127.0.0.1"
     port: int = Field(5100, ge=1, le=65535)
     secret_key: str = "dev-only-change-me"
+    workers: int = Field(2, ge=1, le=64)  # gunicorn worker processes (`central serve`; --workers overrides)
+    threads: int = Field(8, ge=1, le=256)  # threads per worker; at most pool_size + max_overflow do SQL at once
     public_url: str = ""
 
 

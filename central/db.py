@@ -6,7 +6,7 @@ from sqlalchemy import event
 from pos.adapters.db import Database
 
 
-def central_database(url: str) -> Database:
+def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Database:
     """A Database for central; on SQLite, synchronous=NORMAL instead of FULL.
 
     With WAL, NORMAL can lose the last commits on a power cut but never corrupts the file. Central losing
@@ -14,11 +14,13 @@ def central_database(url: str) -> Database:
     high-water store_seq, and an agent that holds acks above it pushes those events again. PostgreSQL,
     the production backend, keeps its own durable commit settings.
     """
+    if not url.startswith("sqlite"):
+        return Database(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
     db = Database(url)
-    if url.startswith("sqlite"):
-        @event.listens_for(db.engine, "connect")
-        def _normal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
+
+    @event.listens_for(db.engine, "connect")
+    def _normal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
     return db

@@ -65,19 +65,40 @@ def expire_points(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from werkzeug.serving import run_simple
-
-    from central.web.app import create_central_app
-
+    """gunicorn with [server] workers x threads (and a housekeeping worker beside it); Werkzeug only with --dev."""
     config = load_central_config(args.config)
     host, port = args.host or config.server.host, args.port or config.server.port
-    app = create_central_app(config)
     base = f"http://{host}:{port}"
     print(f"Omnitoko central store is running:\n  online shop       {base}/shop/\n  admin             {base}/admin\n"
           f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
           f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
+    if args.dev:
+        return _serve_dev(config, host, port)
+    from central.web.serving import CentralServer, connections
+
+    workers, threads = args.workers or config.server.workers, args.threads or config.server.threads
+    print(f"  server            gunicorn, {workers} workers x {threads} threads; at most "
+          f"{connections(config, workers)} database connections", flush=True)
+    worker = None if args.no_worker else _spawn_worker(args.config)
+    try:
+        CentralServer(config, host, port, workers, threads).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def _serve_dev(config, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
+    """Werkzeug's threaded server and an in-process housekeeping thread: for development only."""
+    from werkzeug.serving import run_simple
+
+    from central.web.app import create_central_app
+
+    print("  server            Werkzeug (--dev): development only", flush=True)
+    app = create_central_app(config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per sync request (every 5 s per store)
-    housekeeping = _start_housekeeping(app)
+    housekeeping = _start_housekeeping(app.extensions["omnitoko_central"])
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
@@ -86,11 +107,35 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_housekeeping(app):  # type: ignore[no-untyped-def]
+def _spawn_worker(config_path: str | None):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "worker"] + (["--config", config_path] if config_path else [])
+    return subprocess.Popen(cmd)
+
+
+def worker(args: argparse.Namespace) -> int:
+    """The background worker: housekeeping on its schedule until SIGTERM or Ctrl-C (one run at a time chain-wide)."""
+    import signal
+    import threading
+
+    ctx = _ctx(args)
+    stopped = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopped.set())
+    housekeeping = _start_housekeeping(ctx)
+    stopped.wait()
+    if housekeeping is not None:
+        housekeeping.stop()
+    ctx.db.dispose()
+    return 0
+
+
+def _start_housekeeping(ctx: CentralContext):  # type: ignore[no-untyped-def]
     """Points expiry and lapsed holds on the schedule of [loyalty] expire_every_minutes (0 = off)."""
     from central.services.housekeeping import start_housekeeping
 
-    ctx = app.extensions["omnitoko_central"]
     minutes = ctx.config.loyalty.expire_every_minutes
     print("  housekeeping      " + (f"points expiry and lapsed holds every {minutes} min" if minutes
                                      else "off ([loyalty] expire_every_minutes = 0)"), flush=True)
@@ -103,11 +148,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--config", help="central config file (or OMNITOKO_CENTRAL_CONFIG)")
     p.add_argument("--demo-data", action="store_true")
     p.set_defaults(run=init)
-    p = central.add_parser("serve", help="run the central store (sync API, admin)")
+    p = central.add_parser("serve", help="run the central store (sync API, admin, shop) under gunicorn")
     p.add_argument("--config")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, help="worker processes (default [server] workers)")
+    p.add_argument("--threads", type=int, help="threads per worker (default [server] threads)")
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not start the housekeeping worker here (it runs as `central worker` elsewhere)")
+    p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (never in production)")
     p.set_defaults(run=serve)
+    p = central.add_parser("worker", help="housekeeping (lapsed holds, points expiry): once across all processes")
+    p.add_argument("--config")
+    p.set_defaults(run=worker)
     p = central.add_parser("add-store", help="register a store and print its token once")
     p.add_argument("store_id")
     p.add_argument("--config")

@@ -32,7 +32,7 @@ def served(cmd: list[str], cwd: Path, log: Path, health_url: str, what: str,
         try:
             if requests.get(health_url, timeout=2).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still starting
             pass
         if time.monotonic() > deadline:
             proc.kill()

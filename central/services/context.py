@@ -17,7 +17,6 @@ class CentralContext:
     clock: Callable[[], datetime] = utcnow
     # SKUs known to exist: products are deactivated, never deleted, so a positive answer never goes stale.
     known_skus: set[str] = field(default_factory=set)
-    location_names: dict[str, str] = field(default_factory=dict)
     # When this process last wrote each store's last_pull_at (monotonic seconds): pulls stamp it at most once
     # a minute, so an idle pull writes nothing.
     contact_stamped: dict[str, float] = field(default_factory=dict)

@@ -1,8 +1,9 @@
 """Central's housekeeping on a schedule: redemption holds past their time are released, then points expire.
 
-`omnitoko central serve` starts one Housekeeping thread (never at import, never inside create_central_app, so
-tests and the demo decide). Both jobs are safe to run again and from several processes at once: each works one
-member at a time under that member's row lock and counts again under it, so a second run finds nothing to do.
+`omnitoko central worker` runs the schedule (`central serve` starts that worker beside gunicorn; `serve --dev`
+runs it as a thread), never at import and never inside create_central_app, so tests decide. A run takes a lock
+across processes and hosts first (singleton.exclusive) and is skipped where another holds it. The jobs are safe
+to run again anyway: each works one member at a time under that member's row lock and counts again under it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from . import loyalty_holds
 from .context import CentralContext
 from .loyalty_expiry import expire_points
+from .singleton import exclusive
 
 log = logging.getLogger(__name__)
 FIRST_RUN_SECONDS = 3.0  # the first run waits this long, so the server is up and listening first
@@ -41,6 +43,7 @@ class Housekeeping:
                  jobs: tuple[tuple[str, Job], ...] = JOBS) -> None:
         self.ctx, self.every, self.first_after, self.jobs = ctx, every, first_after, jobs
         self.runs = 0  # runs finished, with or without errors
+        self.skipped = 0  # runs left to another process that held the lock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -66,7 +69,18 @@ class Housekeeping:
             wait = self.every
 
     def run_once(self) -> list[str]:
-        """Every job once; a job that fails is logged and the others still run. One log line per run."""
+        """Every job once; a job that fails is logged and the others still run. One log line per run.
+
+        Only one process of the whole central store runs at a time (singleton.exclusive); the others skip.
+        """
+        with exclusive(self.ctx, "housekeeping") as mine:
+            if not mine:
+                self.skipped += 1
+                log.info("housekeeping: another process is running it; skipped")
+                return []
+            return self._jobs()
+
+    def _jobs(self) -> list[str]:
         said = []
         for name, job in self.jobs:
             if self._stop.is_set():

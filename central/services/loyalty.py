@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -34,14 +35,29 @@ def private_key(ctx: CentralContext) -> Any:
     if not text:
         path = Path(cfg.signing_key_file)
         if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(member_qr.new_private_key() + "\n")
+            _create_key_file(path)
         text = path.read_text(encoding="utf-8").strip()
     if text not in _KEYS:
         _KEYS[text] = member_qr.load_private_key(text)
     return _KEYS[text]
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key whole to a private temp file, then link it into place: several workers starting at once
+    all end up reading the one key that won (a link never replaces a file, and nobody sees it half-written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".signing-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(member_qr.new_private_key() + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another worker's key won: use that one
+    finally:
+        os.unlink(temp)
 
 
 def public_key(ctx: CentralContext) -> str:

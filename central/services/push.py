@@ -32,9 +32,10 @@ def payload_hash(payload: dict[str, Any]) -> str:
 
 
 def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]) -> dict[str, Any]:
-    results: list[dict[str, Any]] = []
+    ordered = sorted(events, key=lambda e: e.store_seq)
+    results = apply_run(ctx, store_id, device_id, ordered)  # the fast path: the leading run, one transaction
     blocked: dict[str, Any] | None = None
-    for ev in sorted(events, key=lambda e: e.store_seq):
+    for ev in ordered[len(results):]:  # the rest (or all, after a fallback) event by event
         if blocked is not None:
             results.append(_result(ev, 424, "skipped", "after_gap",
                                    f"not applied: event {blocked['store_seq']} before it is waiting for a gap"))
@@ -43,7 +44,8 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
         results.append(r)
         if r["outcome"] == "gap":
             blocked = r
-    publish_stock(ctx, store_id)
+    if not all(r.pop("fast", False) for r in results):
+        publish_stock(ctx, store_id)  # the fast path published its own figures
     feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
     with ctx.db.sessions() as s:
         epoch, _ = feed.head(s)
@@ -59,6 +61,62 @@ def publish_stock(ctx: CentralContext, location: str) -> None:
 def _publish_stock(ctx: CentralContext, location: str) -> None:
     with ctx.db.unit_of_work() as s:
         feed.append(s, ctx, stock.publish(s, ctx, location))
+
+
+class _Fallback(Exception):
+    """An event of the run was refused or failed: undo the run and apply the batch event by event."""
+
+
+def apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list[Event]) -> list[dict[str, Any]]:
+    """Apply the leading run of next events (store_seq last+1, last+2, ...) in ONE transaction, all or nothing.
+
+    Most batches hold only good events: one commit, one claim of the store's seq, one multi-row insert of the
+    applied rows, one stock publish and one feed append for the lot. If any event of the run is refused or
+    fails, nothing of the run stays and the caller goes event by event (results are the same either way).
+    Returns the results of the run's events, in order; empty when there is no run or on a fallback.
+    """
+    try:
+        return retrying(_apply_run, ctx, store_id, device_id, ordered)
+    except (OperationalError, InterfaceError, Busy):
+        raise  # unreachable or busy: the same for the event-by-event path; the agent sends again
+    except _Fallback:
+        return []
+    except Exception as e:  # noqa: BLE001 - whatever it was, the event-by-event path decides each event
+        log.info("batch of store %s from seq %s goes event by event: %s", store_id,
+                 ordered[0].store_seq if ordered else "-", type(e).__name__)
+        return []
+
+
+def _apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list[Event]) -> list[dict[str, Any]]:
+    with ctx.db.unit_of_work() as s:
+        conn = s.connection()
+        last = conn.execute(statements.lock_store_seq(), {"b_store": store_id}).scalar()
+        if last is None:
+            return []
+        run: list[Event] = []
+        for ev in ordered:
+            if ev.store_seq != last + 1 + len(run):
+                break
+            run.append(ev)
+        if not run:
+            return []
+        changes: list[feed.FeedChange] = []
+        for ev in run:
+            if payload_hash(ev.payload) != ev.payload_hash:
+                raise _Fallback
+            try:
+                changes += handler_for(ev.type, ev.schema_version)(s, ctx, ev)
+            except Rejection as r:
+                raise _Fallback from r
+        now = ctx.clock()
+        conn.execute(statements.insert_into(AppliedEvent.__table__), [dict(
+            event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, device_id=ev.device_id, type=ev.type,
+            schema_version=ev.schema_version, payload_hash=ev.payload_hash, outcome="applied", code=None,
+            message=None, applied_at=now) for ev in run])
+        conn.execute(statements.claim_next_seq(), {"b_store": store_id, "b_prev": last, "b_seq": run[-1].store_seq,
+                                                   "b_at": now, "b_device": device_id})
+        feed.append(s, ctx, changes + stock.publish(s, ctx, store_id))
+    return [{**_result(ev, 200, "applied", None, None), "fast": True} for ev in run]
 
 
 def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:

@@ -25,6 +25,13 @@ def claim_next_seq() -> Update:
 
 
 @cache
+def lock_store_seq() -> Any:
+    """The store's last applied seq, its row locked: concurrent pushes of one store queue here."""
+    t = Store.__table__
+    return select(t.c.last_seq).where(t.c.id == bindparam("b_store")).with_for_update()
+
+
+@cache
 def lock_feed_head() -> Any:
     """The feed head, locked for one sequencer; on PostgreSQL a second one gets no row instead of waiting."""
     t = CentralMeta.__table__

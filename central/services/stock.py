@@ -25,9 +25,8 @@ class Movement:
 
 
 def location_name(session: Session, ctx: CentralContext, code: str) -> str:
-    if code not in ctx.location_names:
-        ctx.location_names[code] = session.scalar(select(Location.name).where(Location.code == code)) or code
-    return ctx.location_names[code]
+    """Read each time (one primary-key probe per publish or view): a rename shows in every worker at once."""
+    return session.scalar(select(Location.name).where(Location.code == code)) or code
 
 
 def post(session: Session, ctx: CentralContext, location: str, moves: list[Movement],

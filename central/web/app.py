@@ -42,7 +42,8 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["omnitoko_central"] = CentralContext(db=db or central_database(config.database.url), config=config)
+    database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)
+    app.extensions["omnitoko_central"] = CentralContext(db=database, config=config)
     app.register_api(sync_api)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
     app.register_blueprint(loyalty_pages)

@@ -26,14 +26,18 @@ def conflict(sqlstate: str = "40P01") -> OperationalError:
 
 def failing(monkeypatch, times: int, sqlstate: str = "40P01") -> list[int]:
     """Make applying an event fail `times` times with a lock conflict before it works."""
-    real, calls = push_service._apply, []
+    real, calls = push_service.handler_for, []
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) <= times:
-            raise conflict(sqlstate)
-        return real(*args, **kwargs)
-    monkeypatch.setattr(push_service, "_apply", flaky)
+    def flaky_handler_for(type_, version):
+        handler = real(type_, version)
+
+        def flaky(*args, **kwargs):
+            calls.append(1)
+            if len(calls) <= times:
+                raise conflict(sqlstate)
+            return handler(*args, **kwargs)
+        return flaky
+    monkeypatch.setattr(push_service, "handler_for", flaky_handler_for)
     monkeypatch.setattr(retry, "backoff", lambda attempt: 0.0)
     return calls
 

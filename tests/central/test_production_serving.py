@@ -1,0 +1,155 @@
+"""The central store as a chain runs it: gunicorn workers, housekeeping once across processes, one signing key."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from servekit import free_port, served
+from synckit import STORE, central, make_event, pg_url  # noqa: F401
+
+from central.config import CentralConfig
+from central.services import housekeeping, loyalty
+from central.services.context import CentralContext
+from central.services.singleton import exclusive
+from central.tables import Sale
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, tmp_path):
+    port = free_port()
+    env_url = central.ctx.config.database.url
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--workers", "2", "--threads", "4",
+           "--port", str(port), "--config", str(ROOT / "central.toml")]
+    env = {**os.environ, "OMNITOKO_CENTRAL_DATABASE__URL": env_url,
+           "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": "a-test-secret-of-enough-length-0123456789",
+           "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(tmp_path / "signing.key")}
+    base = f"http://127.0.0.1:{port}"
+    old_env = os.environ.copy()
+    os.environ.update(env)
+    try:
+        with served(cmd, ROOT, tmp_path / "central.log", f"{base}/api/v1/health", "central serve") as proc:
+            health = requests.get(f"{base}/api/v1/health", timeout=5)
+            assert "gunicorn" in health.headers.get("Server", "").lower()  # not Werkzeug's development server
+
+            def push(seq: int) -> int:
+                e = make_event(seq)
+                body = {"store_id": STORE, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": [
+                    {"event_id": e.event_id, "store_id": STORE, "device_id": "T1", "store_seq": seq,
+                     "type": e.type, "schema_version": 1, "payload": e.payload, "payload_hash": e.payload_hash}]}
+                for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
+                    r = requests.post(f"{base}/api/v1/sync/push", json=body, timeout=30,
+                                      headers={"Authorization": f"Bearer {central.token}"})
+                    if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
+                        return r.status_code
+                    time.sleep(0.05)
+                return 0
+            codes: list[int] = []
+            threads = [threading.Thread(target=lambda s=s: codes.append(push(s))) for s in range(1, 21)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=120)
+            assert codes == [200] * 20
+            assert central.count(Sale) == 20
+            children = _children(proc.pid)
+            assert len(children) >= 3, children  # two gunicorn workers and the housekeeping worker
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    log = (tmp_path / "central.log").read_text(errors="replace")
+    assert "gunicorn, 2 workers x 4 threads" in log and "Traceback" not in log, log
+
+
+def _children(pid: int) -> list[str]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text().split()
+            except OSError:
+                continue
+            if int(stat[3]) == pid:
+                out.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+    return out
+
+
+def test_housekeeping_runs_in_one_process_at_a_time_and_the_others_skip(central):
+    """Two processes' schedules firing at once (here: two contexts with their own connections): one runs."""
+    started, release = threading.Event(), threading.Event()
+
+    def slow_job(ctx: CentralContext) -> str:
+        started.set()
+        release.wait(10)
+        return "done"
+    first = housekeeping.Housekeeping(central.ctx, every=60, jobs=(("slow", slow_job),))
+    other_ctx = CentralContext(db=type(central.ctx.db)(central.ctx.db.url), config=central.ctx.config)
+    second = housekeeping.Housekeeping(other_ctx, every=60, jobs=(("slow", slow_job),))
+    runner = threading.Thread(target=first.run_once)
+    runner.start()
+    assert started.wait(10)
+    try:
+        assert second.run_once() == [] and second.skipped == 1  # the lock is taken: this process skips
+    finally:
+        release.set()
+        runner.join(10)
+    assert first.runs == 1 and second.runs == 0
+    assert second.run_once() == ["done"]  # free again: the next schedule runs it
+    other_ctx.db.dispose()
+
+
+def test_exclusive_is_released_when_the_holder_finishes(central):
+    with exclusive(central.ctx, "x") as mine:
+        assert mine
+    with exclusive(central.ctx, "x") as again:
+        assert again
+
+
+def _key_in_process(path: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    cfg = CentralConfig()
+    cfg.loyalty.signing_key_file = path
+    loyalty._KEYS.clear()
+    try:
+        out.put(loyalty.public_key(CentralContext(db=None, config=cfg)))  # type: ignore[arg-type]
+    except Exception as e:  # noqa: BLE001 - reported to the test
+        out.put(f"error: {type(e).__name__}: {e}")
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_workers_starting_at_once_all_use_one_signing_key(tmp_path, attempt):
+    path = str(tmp_path / "keys" / "signing.key")
+    spawn = multiprocessing.get_context("fork")
+    out = spawn.Queue()
+    procs = [spawn.Process(target=_key_in_process, args=(path, out)) for _ in range(8)]
+    for p in procs:
+        p.start()
+    keys = [out.get(timeout=30) for _ in procs]
+    for p in procs:
+        p.join(10)
+    assert len(set(keys)) == 1 and not keys[0].startswith("error"), keys
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    assert [p.name for p in Path(path).parent.iterdir()] == ["signing.key"]  # no temp file left behind
+
+
+def test_an_idle_pull_writes_nothing(central):
+    """Pull twice with nothing new: the second pull leaves every row as it was (no stamp, no publish)."""
+    from sqlalchemy import text
+
+    def snapshot() -> dict[str, list]:
+        with central.ctx.db.engine.connect() as c:
+            return {t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
+                    for t in ("stores", "central_meta", "changes", "stock_levels")}
+    headers = {"Authorization": f"Bearer {central.token}"}
+    first = requests.get(f"{central.url}/api/v1/sync/pull", params={"cursor": 0, "limit": 1000},
+                         headers=headers, timeout=30).json()
+    before = snapshot()
+    again = requests.get(f"{central.url}/api/v1/sync/pull", params={"cursor": first["head"], "limit": 1000},
+                         headers=headers, timeout=30).json()
+    assert again["changes"] == [] and snapshot() == before
