@@ -299,7 +299,8 @@ def add_tender(ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount
             raise DomainError("empty_sale", "scan an item before taking payment")
         tenders = tenders_of(s, sale.id)
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
-        check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference))
+        check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference),
+                         ctx.config.currency.cash_rounding)
         tender = TenderRow(id=new_id(), sale_id=sale.id, type=type_, amount=amount, reference=(reference or None),
                            created_at=ctx.clock())
         return Loaded(lines, tenders, new_tenders=[tender])
