@@ -27,6 +27,7 @@ class ServerTable(_Table):
     port: int = Field(5100, ge=1, le=65535)
     secret_key: str = "dev-only-change-me"
     public_url: str = ""
+    max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # 413 above this; the push has [sync] max_body_mb
 
 
 class SyncTable(_Table):
