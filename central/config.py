@@ -34,6 +34,7 @@ class ServerTable(_Table):
     workers: int = Field(2, ge=1, le=64)  # gunicorn worker processes (`central serve`; --workers overrides)
     threads: int = Field(8, ge=1, le=256)  # threads per worker; at most pool_size + max_overflow do SQL at once
     public_url: str = ""
+    max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # 413 above this; the push has [sync] max_body_mb
 
 
 class SyncTable(_Table):

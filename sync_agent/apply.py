@@ -18,6 +18,7 @@ from pos.adapters.db import Database
 from pos.adapters.tables import (Category, DeadLetterSeen, Product, Promotion, ReconciliationItem, RemoteStock,
                                  SyncStatus, TaxGroup)
 from pos.adapters.tables.base import new_id
+from pos.services.catalog import feed_barcode
 from pos.domain.timestamps import parse_time
 
 from . import state
@@ -57,6 +58,8 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
     known = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(list(latest))))}
     for sku, d in latest.items():
         row, barcode = known.get(sku), d.get("barcode")
+        if barcode and (row is None or row.barcode != barcode):
+            barcode = feed_barcode(s, sku, barcode, latest)  # None when it is another product's SKU
         if barcode and (row is None or row.barcode != barcode):  # a barcode moved from another product: free it
             s.execute(update(Product).where(Product.barcode == barcode, Product.sku != sku).values(barcode=None))
         if row is None:

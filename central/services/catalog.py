@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import Category, Product, Promotion, TaxGroup
 from central.tables.base import new_id
+from pos.domain.barcodes import barcode_clash
 from pos.domain.errors import Conflict, DomainError, NotFound
 
 from . import feed
@@ -77,10 +78,10 @@ def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcod
             raise NotFound("unknown_sku", f"SKU {sku} not found")
         if p is not None and create:
             raise Conflict("sku_exists", f"SKU {sku} already exists")
-        if barcode:
-            other = s.scalar(select(Product.sku).where(Product.barcode == barcode, Product.sku != sku))
-            if other:
-                raise Conflict("barcode_taken", f"barcode {barcode} already belongs to {other}")
+        near = [Product.barcode == sku, *((Product.barcode == barcode, Product.sku == barcode) if barcode else ())]
+        others = [(o, b) for o, b in s.execute(select(Product.sku, Product.barcode).where(or_(*near), Product.sku != sku))]
+        if clash := barcode_clash(sku, barcode, others):
+            raise Conflict("barcode_taken", clash)
         if p is None:
             p = Product(id=new_id(), sku=sku)
             s.add(p)

@@ -8,6 +8,8 @@ from sqlalchemy import insert, select
 from central.tables import Category, Location, Product, TaxGroup
 from central.tables.base import new_id
 from pos.adapters.demo_data import CATEGORIES, TAX_GROUPS, demo_products
+from pos.domain.barcodes import catalog_clashes
+from pos.domain.errors import DomainError
 
 from . import feed, stock
 from .catalog import product_data
@@ -25,6 +27,8 @@ def load(ctx: CentralContext, products_limit: int | None = None) -> int:
     """Tax groups, categories, products, and opening stock for TOKO-01 (as in its demo DB), TOKO-02 and online."""
     ensure_meta(ctx)
     products = demo_products()[:products_limit]
+    if clashes := catalog_clashes((p.sku, p.barcode) for p in products):
+        raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
     with ctx.db.unit_of_work() as s:
         if s.scalar(select(Product.id).limit(1)) is not None:
             return 0

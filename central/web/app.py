@@ -11,6 +11,7 @@ from central.services.retry import retried
 from central.db import central_database
 from pos.adapters.db import Database
 from pos.web.errors import validation_error_response
+from pos.web.limits import limit_bodies
 
 from .admin import admin
 from .admin_members import members as admin_members
@@ -38,8 +39,8 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.update(SECRET_KEY=config.server.secret_key, MAX_CONTENT_LENGTH=config.sync.max_body_mb * 2**20,
-                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.update(SECRET_KEY=config.server.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    limit_bodies(app, config.server.max_body_bytes, {"/api/v1/sync/push": config.sync.max_body_mb * 2**20})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)

@@ -43,6 +43,7 @@ class ServerTable(_Table):
     port: int = Field(5000, ge=1, le=65535)
     secret_key: str = "dev-only-change-me"
     public_url: str = ""
+    max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # a larger request body is refused (413)
 
 
 class SecurityTable(_Table):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import DomainError
+from .errors import Conflict, DomainError
 from .money import round_to_unit
 
 # "points": member points redeemed (issue 5); non-cash, so never more than is due and never change.
@@ -50,7 +50,7 @@ def settle(total: int, tenders: list[Tender], rounding_unit: int = 0) -> Settlem
     return Settlement(total=total, rounding=rounding, due=due, paid=paid, change=max(0, paid - due))
 
 
-def check_new_tender(total: int, existing: list[Tender], new: Tender) -> None:
+def check_new_tender(total: int, existing: list[Tender], new: Tender, rounding_unit: int = 0) -> None:
     """Refuse a tender that cannot be right; only cash can be more than is due (change)."""
     if new.type not in TENDER_TYPES:
         raise DomainError("bad_tender", f"unknown tender type {new.type!r}; use one of {', '.join(TENDER_TYPES)}")
@@ -66,3 +66,7 @@ def check_new_tender(total: int, existing: list[Tender], new: Tender) -> None:
                 "tender_exceeds_due",
                 f"a {new.type} payment cannot be more than the {max(0, left)} still due; only cash gives change",
             )
+    if existing and settle(total, existing, rounding_unit).is_paid:
+        # A retried or double-clicked payment on a paid sale would otherwise be booked as a second one.
+        raise Conflict("nothing_due", "this sale is already paid: nothing is left to pay; complete it or remove "
+                                      "a payment first")

@@ -1,17 +1,22 @@
 """Looking products up by barcode, SKU or name, with their stock on hand."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import Product, StockMovement, TaxGroup
+from pos.adapters.tables import Product, ReconciliationItem, StockMovement, TaxGroup
+from pos.adapters.tables.base import utcnow
+from pos.domain.barcodes import barcode_clash
 from pos.domain.errors import DomainError, NotFound
 
 from .context import StoreContext
 
 MAX_RESULTS = 50
+log = logging.getLogger(__name__)
 
 
 def on_hand(session: Session, skus: list[str]) -> dict[str, int]:
@@ -122,3 +127,17 @@ def stock_card(ctx: StoreContext, sku: str, limit: int = 100) -> dict[str, Any]:
                 for m in moves
             ],
         }
+
+
+def feed_barcode(session: Session, sku: str, barcode: str, page_skus: Iterable[str]) -> str | None:
+    """The barcode a pulled product keeps: none when it is another product's SKU (a scan would ring the wrong
+    item). The product still arrives, and the manager's sync page shows why it scans by SKU only."""
+    taken = barcode in page_skus or session.scalar(select(Product.id).where(Product.sku == barcode)) is not None
+    clash = barcode_clash(sku, barcode, [(barcode, None)] if taken else [])
+    if clash is None:
+        return barcode
+    log.error("catalog feed: %s keeps no barcode: %s", sku, clash)
+    session.merge(ReconciliationItem(id=f"barcode:{sku}", kind="barcode_clash", sku=sku, ref_id=barcode,
+                                     message=f"{sku} was given no barcode: {clash}", detail="{}",
+                                     raised_at=utcnow(), resolved_at=None))
+    return None

@@ -155,7 +155,7 @@ def waiting_carts(ctx: StoreContext) -> list[dict[str, Any]]:
     now = ctx.clock()
     with ctx.db.sessions() as s:
         carts = s.scalars(select(KioskCart).where(KioskCart.state == "sent", KioskCart.expires_at > now)
-                          .order_by(KioskCart.created_at, KioskCart.seq))
+                          .order_by(KioskCart.created_at, KioskCart.seq).limit(sales.MAX_LISTED))
         return [{"code": c.code, "items": c.items, "total": c.total, "sent_at_local": _local_time(ctx, c.created_at)}
                 for c in carts]
 

@@ -168,7 +168,8 @@ def attach(ctx: StoreContext, actor: Actor, sale_id: str, card: str | None = Non
             raise Conflict("points_taken", "points of another member pay this sale: remove that payment first")
         s.merge(SaleMember(sale_id=sale.id, member_id=m.id, via="qr" if card else "phone", attached_at=ctx.clock()))
         view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
-        member = {**member_json(s, ctx, m, online), "expected_points": expected_points(s, ctx, view)}
+        member = {**member_json(s, ctx, m, online), "expected_points": expected_points(s, ctx, view),
+                  "can_redeem": bool(card)}  # a typed phone number finds a member but spends no points
     return {"sale": view, "member": member}
 
 

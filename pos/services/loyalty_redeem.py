@@ -62,6 +62,10 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
         link = s.get(SaleMember, sale.id)
         if link is None:
             raise DomainError("no_member", "attach a member first (F3: scan the member QR or type the phone)")
+        if link.via != "qr":
+            # Anyone can know a member's phone number; only the member holds the signed QR on their phone.
+            raise Forbidden("member_qr_required", "points can be used only after the member's QR is scanned "
+                                                  "(F3); a phone number finds the member but cannot spend points")
         member_id, value_each = link.member_id, settings(s, ctx).point_value
         m = s.get(LoyaltyMember, member_id)
         if m is not None and m.blocked:

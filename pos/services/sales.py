@@ -27,6 +27,7 @@ from .sale_views import line_order, lines_of, load_sale, price, sale_json, tende
 from .shifts import require_shift
 
 MAX_QTY = 9999
+MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
 _OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
 _TENDER_COUNT = select(func.count(TenderRow.id)).where(TenderRow.sale_id == bindparam("sale_id"))
 _LINE_COLUMNS = [c.key for c in SaleLine.__table__.columns]
@@ -257,7 +258,7 @@ def park(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
 
 def parked_sales(ctx: StoreContext) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
-        sales = s.scalars(select(Sale).where(Sale.state == "parked").order_by(Sale.created_at))
+        sales = s.scalars(select(Sale).where(Sale.state == "parked").order_by(Sale.created_at).limit(MAX_LISTED))
         return [{"id": x.id, "till_id": x.till_id, "total": x.total, "created_at": x.created_at.isoformat(),
                  "items": len(lines_of(s, x.id))} for x in sales]
 
@@ -299,7 +300,8 @@ def add_tender(ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount
             raise DomainError("empty_sale", "scan an item before taking payment")
         tenders = tenders_of(s, sale.id)
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
-        check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference))
+        check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference),
+                         ctx.config.currency.cash_rounding)
         tender = TenderRow(id=new_id(), sale_id=sale.id, type=type_, amount=amount, reference=(reference or None),
                            created_at=ctx.clock())
         return Loaded(lines, tenders, new_tenders=[tender])

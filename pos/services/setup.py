@@ -6,6 +6,7 @@ from sqlalchemy import insert, select
 from pos.adapters.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
 from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
 from pos.adapters.tables.base import new_id
+from pos.domain.barcodes import catalog_clashes
 from pos.domain.errors import Conflict, DomainError
 
 from .auth import hash_pin
@@ -46,8 +47,10 @@ def load_demo_data(ctx: StoreContext) -> int:
         for code, name, name_en in CATEGORIES:
             if s.get(Category, code) is None:
                 s.add(Category(code=code, name=name, name_en=name_en))
-        known = set(s.scalars(select(Product.sku)))
-        fresh = [p for p in demo_products() if p.sku not in known]
+        catalog: dict[str, str | None] = {sku: code for sku, code in s.execute(select(Product.sku, Product.barcode))}
+        fresh = [p for p in demo_products() if p.sku not in catalog]
+        if clashes := catalog_clashes([*catalog.items(), *((p.sku, p.barcode) for p in fresh)]):
+            raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
         if fresh:
             s.execute(insert(Product), [
                 {"id": new_id(), "sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,

@@ -22,6 +22,7 @@ from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
 from .errors import register_error_handlers, validation_error_response
+from .limits import limit_bodies
 from .manager import create_blueprint as manager_blueprint
 from .pages import pages
 from .receipts import receipt_pages
@@ -43,6 +44,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(SECRET_KEY=config.server.secret_key)
+    limit_bodies(app, config.server.max_body_bytes)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     socketio = SocketIO(app, async_mode="threading")

@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from pos.domain.errors import DomainError
 
+from .limits import too_large_message
+
 log = logging.getLogger(__name__)
 
 
@@ -46,11 +48,17 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
         if not request.path.startswith("/api/"):
             return err
         if err.code == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-            return jsonify(error_body("batch_too_large", f"the request body is larger than {limit // 2**20} MB: "
-                                                         "send fewer events per batch")), 413
+            message = too_large_message(request.max_content_length)
+            if request.path.startswith("/api/v1/sync/"):  # the agent halves its batch on this code
+                return jsonify(error_body("batch_too_large", f"{message}: send fewer events per batch")), 413
+            return jsonify(error_body("body_too_large", message)), 413
         code = (err.name or "error").lower().replace(" ", "_")
         return jsonify(error_body(code, err.description or err.name)), err.code
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(err: RecursionError):  # type: ignore[no-untyped-def]
+        # json.loads on a body of thousands of nested brackets; within the size limit, so answered here.
+        return jsonify(error_body("malformed_json", "the request body is nested too deeply to be read")), 400
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]

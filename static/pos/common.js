@@ -120,6 +120,9 @@ export class ApiError extends Error {
   }
 }
 
+// idem.js (loaded first on the till) adds an Idempotency-Key to writes that create or pay.
+const send = (path, init) => (window.omnitokoFetch ? window.omnitokoFetch(path, init) : fetch(`/api/v1${path}`, init));
+
 /** Call /api/v1; resolves to the JSON body, rejects with ApiError (code "network" if unreachable). */
 export async function api(method, path, body, token) {
   const headers = { Accept: "application/json" };
@@ -127,7 +130,7 @@ export async function api(method, path, body, token) {
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, "network", String(e));
   }

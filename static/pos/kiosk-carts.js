@@ -72,7 +72,7 @@
   function call(method, path, body) {
     var headers = { Accept: "application/json", Authorization: "Bearer " + token() };
     if (body) headers["Content-Type"] = "application/json";
-    return fetch("/api/v1" + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+    return window.omnitokoFetch(path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) { return { ok: r.ok, data: data }; });
       }, function () { return { ok: false, data: { error: { code: "network" } } }; });

@@ -11,7 +11,8 @@
     id: {
       title: "Member", hint: "Pindai QR member atau ketik nomor HP, lalu Enter.", field: "QR member / No. HP",
       attaching: "Mencari member…", points: "{n} poin", expected: "Transaksi ini: +{n} poin",
-      use: "Pakai poin (kosong = sebanyak mungkin), lalu Enter", using: "Meminta poin ke pusat…",
+      use: "Pakai poin (kosong = sebanyak mungkin), lalu Enter",
+      qrForPoints: "Untuk memakai poin, pindai QR member dari HP member.", using: "Meminta poin ke pusat…",
       remove: "Del = lepas member", close: "Esc = tutup",
       earned: "Poin didapat: +{n}", balance: "Saldo baru: {n} poin", blocked: "Member diblokir: poin tidak bisa dipakai.",
       network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
@@ -21,7 +22,8 @@
     en: {
       title: "Member", hint: "Scan the member QR or type the phone number, then Enter.", field: "Member QR / phone",
       attaching: "Finding the member…", points: "{n} points", expected: "This sale: +{n} points",
-      use: "Points to use (empty = as many as possible), then Enter", using: "Asking central for the points…",
+      use: "Points to use (empty = as many as possible), then Enter",
+      qrForPoints: "To use points, scan the member QR on the member's phone.", using: "Asking central for the points…",
       remove: "Del = remove the member", close: "Esc = close",
       earned: "Points earned: +{n}", balance: "New balance: {n} points", blocked: "Member blocked: points cannot be used.",
       network: "The store server does not answer. Try again.", member: "Member",
@@ -48,7 +50,7 @@
   function call(method, path, body) {
     var headers = { Accept: "application/json", Authorization: "Bearer " + token() };
     if (body) headers["Content-Type"] = "application/json";
-    return fetch("/api/v1" + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+    return window.omnitokoFetch(path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (d) { return { ok: r.ok, data: d }; });
       }, function () { return { ok: false, data: { error: { message: t("network") } } }; });
@@ -122,11 +124,17 @@
     input.spellcheck = false;
     input.maxLength = 300;
     box.append(el("h2", "", t("title")));
-    if (S.member && !S.done) {
+    if (S.member && !S.done && S.member.can_redeem) {
       box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
                  el("p", "mp-hint", t("use")));
       input.inputMode = "numeric";
       input.dataset.mode = "points";
+    } else if (S.member && !S.done) {
+      // Found by phone: points need the member's own QR, and scanning it here attaches the member by QR.
+      box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
+                 el("p", "mp-hint", t("qrForPoints")));
+      input.placeholder = t("field");
+      input.dataset.mode = "member";
     } else {
       box.append(el("p", "mp-hint", t("hint")));
       input.placeholder = t("field");

@@ -135,7 +135,13 @@ def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
     m = member_with_history(central_online)  # 163 points, Rp 100 each
     d, w, keys, focused, chip = till_with_member(browser, store_server, m, "2*" + AQUA_330, "Rp 7.000")
     w.until(lambda _d: focused() == "scan")
-    keys(Keys.F3)  # again, with a member on the sale: points to use
+    keys(Keys.F3)  # again: found by phone, so the panel asks for the member's own QR before any points
+    w.until(lambda _d: focused() == "member-input" and
+            d.find_element(By.ID, "member-input").get_attribute("data-mode") == "member")
+    assert "pindai QR member" in d.find_element(By.ID, "member-panel").text
+    keys(m["card"], Keys.ENTER)  # the member shows the QR on their phone
+    w.until(lambda _d: focused() == "scan", "the member is on the sale by QR")
+    keys(Keys.F3)  # with the member attached by QR: points to use
     w.until(lambda _d: focused() == "member-input" and
             d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points")
     keys(Keys.ENTER)  # empty: as many as the sale needs (70 points)

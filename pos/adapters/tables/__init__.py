@@ -8,6 +8,7 @@ from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online 
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrintJob, PrinterLease
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
+from .security import IdempotencyKey, KioskDevice, KioskPairingCode  # noqa: F401 - issue 15
 from .stock_admin import LowStockThreshold, ReconciliationItem, RemoteStock, StockCount, StockCountLine
 from .sync import DeadLetterSeen, Promotion, SyncStatus
 

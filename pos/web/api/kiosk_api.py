@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from pos.services import kiosk_carts, kiosk_catalog
 
 from .common import actor, ctx
+from .idempotent import idempotent
 from .schemas import Body
 
 BEARER = [{"bearer": []}]
@@ -84,5 +85,6 @@ def waiting():  # type: ignore[no-untyped-def]
 
 
 @till_kiosk_api.post("/kiosk-carts/take", summary="Take a kiosk cart (K-12 or its QR) into this till's open sale, once")
+@idempotent
 def take(body: CodeIn):  # type: ignore[no-untyped-def]
     return kiosk_carts.take(ctx(), actor(), body.code)

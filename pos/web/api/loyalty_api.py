@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from pos.services import loyalty, loyalty_redeem
 
 from .common import actor, ctx
+from .idempotent import idempotent
 from .schemas import Body, SalePath
 
 BEARER = [{"bearer": []}]
@@ -64,6 +65,7 @@ def detach(path: SalePath):  # type: ignore[no-untyped-def]
 
 @api.post("/sales/<sale_id>/points", summary="Pay with the member's points (a hold at central, or the offline "
                                               "allowance when central cannot be reached)")
+@idempotent
 def redeem(path: SalePath, body: PointsIn):  # type: ignore[no-untyped-def]
     return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201
 

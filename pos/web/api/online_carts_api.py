@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from pos.services import online_carts
 
 from .common import actor, ctx
+from .idempotent import idempotent
 from .schemas import Body
 
 BEARER = [{"bearer": []}]
@@ -40,5 +41,6 @@ def release(path: OpenPath):  # type: ignore[no-untyped-def]
 
 
 @till_online_api.post("/take", summary="Open an online cart (code or QR) into this till's sale: claimed once")
+@idempotent
 def take(body: TakeIn):  # type: ignore[no-untyped-def]
     return online_carts.take_into_sale(ctx(), actor(), body.code)

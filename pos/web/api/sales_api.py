@@ -6,6 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pos.services import checkout, refunds, sale_views, sales
 
 from .common import actor, approval_dict, ctx
+from .idempotent import idempotent
 from .schemas import DiscountIn, LineIn, LinePath, QtyIn, RefundIn, SalePath, TenderIn, TenderPath, VoidIn
 
 BEARER = [{"bearer": []}]
@@ -13,6 +14,7 @@ api = APIBlueprint("sales_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(na
 
 
 @api.post("/sales", summary="Start a sale (or get this till's open one)")
+@idempotent
 def create_sale():  # type: ignore[no-untyped-def]
     view, created = sales.create_sale(ctx(), actor())
     return view, 201 if created else 200
@@ -67,6 +69,7 @@ def void(path: SalePath, body: VoidIn):  # type: ignore[no-untyped-def]
 
 
 @api.post("/sales/<sale_id>/tenders", summary="Take a payment")
+@idempotent
 def add_tender(path: SalePath, body: TenderIn):  # type: ignore[no-untyped-def]
     return sales.add_tender(ctx(), actor(), path.sale_id, body.type, body.amount, body.reference), 201
 
@@ -77,11 +80,13 @@ def remove_tender(path: TenderPath):  # type: ignore[no-untyped-def]
 
 
 @api.post("/sales/<sale_id>/complete", summary="Finish the sale: number, stock, outbox in one transaction")
+@idempotent
 def complete(path: SalePath):  # type: ignore[no-untyped-def]
     return checkout.complete(ctx(), actor(), path.sale_id)
 
 
 @api.post("/refunds", summary="Refund lines of a completed sale (manager approval)")
+@idempotent
 def refund(body: RefundIn):  # type: ignore[no-untyped-def]
     view = refunds.refund(ctx(), actor(), body.sale_number, [(l.line_id, l.qty) for l in body.lines],
                           approval_dict(body.approval), body.tender_type, body.reason)
