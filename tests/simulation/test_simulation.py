@@ -15,6 +15,7 @@ SEEDS = range(1, 201)
 PG_SEEDS = range(1, 21)  # the same histories with central on PostgreSQL: real locks and isolation
 
 
+@pytest.mark.timeout(1200)  # minutes on a loaded 2-core machine; about 70 s on a quiet one
 def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_cart_twice() -> None:
     outcomes = list(run_seeds(list(SEEDS), jobs=os.cpu_count() or 1))
     failed = [o.summary() for o in outcomes if not o.ok]
@@ -31,6 +32,7 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
         assert faults[fault] >= 20, (fault, faults)
 
 
+@pytest.mark.timeout(1200)
 def test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either() -> None:
     from synckit import pg_reachable
 
