@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -64,7 +64,7 @@ class ReconciliationItem(CentralBase):
     kind: Mapped[str] = mapped_column(String(32))  # below_zero | ...
     location: Mapped[str] = mapped_column(String(32), index=True)
     sku: Mapped[str | None] = mapped_column(String(32))
-    on_hand: Mapped[int | None] = mapped_column(Integer)
+    on_hand: Mapped[int | None] = mapped_column(BigInteger)
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
     ref_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text, default="")
