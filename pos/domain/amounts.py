@@ -18,9 +18,13 @@ def check_sale_amounts(priced: PricedSale, cash_unit: int) -> None:
     for line in priced.lines:
         if line.gross > MAX_AMOUNT:
             raise too_large(f"a line ({line.qty} x Rp {group_thousands(line.unit_price)} {line.name})")
-    # The subtotal, not the total: central checks each figure of the sale, and cash rounding may add to what is due.
-    if round_to_unit(priced.subtotal, cash_unit) > MAX_AMOUNT:
+    # The subtotal, not the total: central checks each figure of the sale, the subtotal among them.
+    if priced.subtotal > MAX_AMOUNT:
         raise too_large(f"a sale (Rp {group_thousands(priced.subtotal)})")
+    # Cash rounding up could take what is due, and so the cash paid, past the maximum.
+    due = round_to_unit(priced.total, cash_unit)
+    if due > MAX_AMOUNT:
+        raise too_large(f"a sale rounded for cash (Rp {group_thousands(due)})")
 
 
 def check_paid(paid: int) -> None:
