@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp

@@ -5,8 +5,6 @@ SQLite (its only backend; INTEGER is already 64-bit there, the declared type fol
 """
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +14,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from conftest import make_config
-from sqlalchemy import Engine, create_engine, text
-from synckit import CATALOG, PG_BASE, STORE, central_config, make_event, pg_reachable
+from sqlalchemy import Engine, text
+from synckit import CATALOG, STORE, central_config, make_event, pg_schema
 
 from central.db import central_database
 from central.migrate import alembic_config as central_alembic
@@ -62,20 +60,8 @@ def old_central_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'central.db'}"
         return
-    problem = pg_reachable()
-    if problem:
-        if os.environ.get("OMNITOKO_CI") == "1":
-            pytest.fail(f"PostgreSQL at {PG_BASE} is required in CI and unreachable: {problem}")
-        print(f"\nSKIP reason: PostgreSQL at {PG_BASE} unreachable ({problem})")
-        pytest.skip(f"PostgreSQL unreachable: {problem}")
-    schema = f"omnitoko_mig_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    with admin.connect() as c:
-        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema("omnitoko_mig") as url:
+        yield url
 
 
 def test_central_upgraded_from_before_bigint_keeps_its_rows_and_takes_billions(old_central_url):
