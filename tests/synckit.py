@@ -14,6 +14,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,25 +53,33 @@ def pg_reachable() -> str | None:
         return f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh schema on the local PostgreSQL, migrated once for the run and dropped at the end."""
+@contextmanager
+def pg_schema(prefix: str = "omnitoko_t") -> Iterator[str]:
+    """The URL of a new, empty schema on the local PostgreSQL, dropped afterwards (skipped if unreachable)."""
     problem = pg_reachable()
     if problem:
         if os.environ.get("OMNITOKO_CI") == "1":
             pytest.fail(f"PostgreSQL at {PG_BASE} is required in CI and unreachable: {problem}")
         print(f"\nSKIP reason: PostgreSQL at {PG_BASE} unreachable ({problem}); central tests run on SQLite only")
         pytest.skip(f"PostgreSQL unreachable: {problem}")
-    schema = f"omnitoko_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    schema = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    central_upgrade(url)
-    yield url
-    with admin.connect() as c:
-        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh schema on the local PostgreSQL, migrated once for the run and dropped at the end."""
+    with pg_schema() as url:
+        central_upgrade(url)
+        yield url
 
 
 def _sqlite_template(tmp_factory: pytest.TempPathFactory) -> Path:

@@ -10,14 +10,16 @@ from sqlalchemy.orm import Session
 
 from central.tables import Category, Product, Promotion, TaxGroup
 from central.tables.base import new_id
+from common.limits import MAX_AMOUNT
 from pos.domain.barcodes import barcode_clash
 from pos.domain.errors import Conflict, DomainError, NotFound
+from pos.domain.money import group_thousands
 
 from . import feed
 from .context import CentralContext
 from .feed import FeedChange
 
-MAX_PRICE = 10**12
+MAX_PRICE = MAX_AMOUNT  # a line of one: the till and central take no line above it
 
 
 def product_data(p: Product, tax: TaxGroup | None, category: Category | None) -> dict[str, Any]:
@@ -67,7 +69,7 @@ def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcod
     if not name:
         raise DomainError("missing_name", "give the product a name")
     if not (0 <= price <= MAX_PRICE):
-        raise DomainError("bad_price", "the price is a whole amount, 0 or more")
+        raise DomainError("bad_price", f"the price is a whole amount from 0 to Rp {group_thousands(MAX_PRICE)}")
     with ctx.db.unit_of_work() as s:
         if s.get(TaxGroup, tax_group) is None:
             raise DomainError("unknown_tax_group", f"tax group {tax_group} is not set up")

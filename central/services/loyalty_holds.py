@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member, OfflineAllowance, PointsHold
 from central.tables.base import new_id
+from common.limits import MAX_POINTS
 from pos.domain.errors import Conflict, DomainError, NotFound
 
 from . import loyalty
 from .context import CentralContext
 
-MAX_POINTS = 10**7
 OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
 
 

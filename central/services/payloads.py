@@ -5,9 +5,11 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from common.limits import MAX_AMOUNT
+
 Id = Annotated[str, Field(min_length=1, max_length=36)]
 Sku = Annotated[str, Field(min_length=1, max_length=32)]
-Amount = Annotated[int, Field(strict=True, ge=-(10**13), le=10**13)]
+Amount = Annotated[int, Field(strict=True, ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
 Qty = Annotated[int, Field(strict=True, ge=-(10**6), le=10**6)]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -39,8 +39,8 @@ class OnlineCartLine(CentralBase):
     id: Mapped[str] = uuid_pk()
     cart_id: Mapped[str] = mapped_column(ForeignKey("online_carts.id"))
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
-    price_added: Mapped[int] = mapped_column(Integer)  # the unit price when it went into the cart
+    qty: Mapped[int] = mapped_column(BigInteger)
+    price_added: Mapped[int] = mapped_column(BigInteger)  # the unit price when it went into the cart
     position: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = timestamp()
 
@@ -57,7 +57,7 @@ class CartOrder(CentralBase):
     device_id: Mapped[str | None] = mapped_column(String(32))
     sale_id: Mapped[str | None] = mapped_column(String(36))
     number: Mapped[str | None] = mapped_column(String(48))
-    total: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=True)  # False: opened offline from a synced copy
     note: Mapped[str] = mapped_column(Text, default="")
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock (UTC): display only
@@ -73,7 +73,7 @@ class CartReservation(CentralBase):
     cart_id: Mapped[str] = mapped_column(ForeignKey("online_carts.id"), index=True)
     location: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default="held")  # held | released | converted
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = timestamp()

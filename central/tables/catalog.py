@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -30,7 +30,7 @@ class Product(CentralBase):
     barcode: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
-    price: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(BigInteger)
     tax_group: Mapped[str] = mapped_column(ForeignKey("tax_groups.code"))
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -44,7 +44,7 @@ class Promotion(CentralBase):
     id: Mapped[str] = uuid_pk()
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(8))  # percent | amount
-    value: Mapped[int] = mapped_column(Integer)  # basis points for percent, minor units for amount
+    value: Mapped[int] = mapped_column(BigInteger)  # basis points for percent, minor units for amount
     skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)

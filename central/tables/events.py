@@ -64,7 +64,7 @@ class ReconciliationItem(CentralBase):
     kind: Mapped[str] = mapped_column(String(32))  # below_zero | ...
     location: Mapped[str] = mapped_column(String(32), index=True)
     sku: Mapped[str | None] = mapped_column(String(32))
-    on_hand: Mapped[int | None] = mapped_column(Integer)
+    on_hand: Mapped[int | None] = mapped_column(BigInteger)
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
     ref_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text, default="")

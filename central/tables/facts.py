@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp
@@ -19,13 +19,13 @@ class Sale(CentralBase):
     staff_id: Mapped[str | None] = mapped_column(String(36))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock: display only
     currency: Mapped[str] = mapped_column(String(3))
-    subtotal: Mapped[int] = mapped_column(Integer)
-    discount: Mapped[int] = mapped_column(Integer)
-    tax: Mapped[int] = mapped_column(Integer)
-    rounding: Mapped[int] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(Integer)
-    paid: Mapped[int] = mapped_column(Integer)
-    change: Mapped[int] = mapped_column(Integer)
+    subtotal: Mapped[int] = mapped_column(BigInteger)
+    discount: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)
+    rounding: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    paid: Mapped[int] = mapped_column(BigInteger)
+    change: Mapped[int] = mapped_column(BigInteger)
     event_id: Mapped[str] = mapped_column(String(36))
     recorded_at: Mapped[datetime] = timestamp()
 
@@ -36,11 +36,11 @@ class SaleLine(CentralBase):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     sku: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(120))
-    qty: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[int] = mapped_column(Integer)
-    line_discount: Mapped[int] = mapped_column(Integer)
-    sale_discount: Mapped[int] = mapped_column(Integer)
-    net: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    line_discount: Mapped[int] = mapped_column(BigInteger)
+    sale_discount: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)
     tax_group: Mapped[str] = mapped_column(String(16))
 
 
@@ -49,7 +49,7 @@ class Tender(CentralBase):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     type: Mapped[str] = mapped_column(String(12))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
 
 
 class Refund(CentralBase):
@@ -60,7 +60,7 @@ class Refund(CentralBase):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     till_id: Mapped[str] = mapped_column(String(16))
     tender_type: Mapped[str] = mapped_column(String(12))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime | None] = mapped_column(DateTime)
     event_id: Mapped[str] = mapped_column(String(36))
@@ -72,8 +72,8 @@ class RefundLine(CentralBase):
     refund_id: Mapped[str] = mapped_column(ForeignKey("refunds.id"), index=True)
     sale_line_id: Mapped[str] = mapped_column(String(36))
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
 
 
 class ShiftRecord(CentralBase):
@@ -82,8 +82,8 @@ class ShiftRecord(CentralBase):
     store_id: Mapped[str] = mapped_column(String(32), index=True)
     till_id: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(8))  # open | closed
-    opening_float: Mapped[int] = mapped_column(Integer)
-    expected_cash: Mapped[int | None] = mapped_column(Integer)
-    counted_cash: Mapped[int | None] = mapped_column(Integer)
-    variance: Mapped[int | None] = mapped_column(Integer)
+    opening_float: Mapped[int] = mapped_column(BigInteger)
+    expected_cash: Mapped[int | None] = mapped_column(BigInteger)
+    counted_cash: Mapped[int | None] = mapped_column(BigInteger)
+    variance: Mapped[int | None] = mapped_column(BigInteger)
     report_json: Mapped[str | None] = mapped_column(Text)

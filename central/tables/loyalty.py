@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -22,8 +22,8 @@ class Member(CentralBase):
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # normalised: 62..., digits only
     email: Mapped[str | None] = mapped_column(String(120))
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    balance: Mapped[int] = mapped_column(Integer, default=0)  # sum of the ledger; negative = debt
-    held: Mapped[int] = mapped_column(Integer, default=0)  # points in holds not yet posted or released
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of the ledger; negative = debt
+    held: Mapped[int] = mapped_column(BigInteger, default=0)  # points in holds not yet posted or released
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped on every change: stores keep the newest
     signed_up_at: Mapped[str] = mapped_column(String(32), default="online")  # online | store id | kiosk
     created_at: Mapped[datetime] = timestamp()
@@ -36,7 +36,7 @@ class PointsEntry(CentralBase):
     id: Mapped[str] = uuid_pk()
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # earn | redeem | reverse | expire | adjust
-    points: Mapped[int] = mapped_column(Integer)  # signed
+    points: Mapped[int] = mapped_column(BigInteger)  # signed
     store_id: Mapped[str | None] = mapped_column(String(32))
     ref_id: Mapped[str | None] = mapped_column(String(48))  # sale, refund or hold id
     event_id: Mapped[str | None] = mapped_column(String(36))
@@ -51,7 +51,7 @@ class PointsHold(CentralBase):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the store's id: a retried request is the same hold
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     store_id: Mapped[str] = mapped_column(String(32), index=True)
-    points: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default="held")  # held | posted | released | expired
     sale_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = timestamp()
@@ -67,7 +67,7 @@ class OfflineAllowance(CentralBase):
     id: Mapped[str] = uuid_pk()
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
     store_id: Mapped[str] = mapped_column(String(32), index=True)
-    points: Mapped[int] = mapped_column(Integer)
-    used: Mapped[int] = mapped_column(Integer, default=0)  # redeemed offline against it, as central has heard
+    points: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(BigInteger, default=0)  # redeemed offline against it, as central has heard
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     granted_at: Mapped[datetime] = timestamp()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp
@@ -24,7 +24,7 @@ class StockEntry(CentralBase):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     location: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))  # opening | sale | return | receipt | adjustment | count
     ref_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str | None] = mapped_column(String(36))
@@ -37,7 +37,7 @@ class StockLevel(CentralBase):
     __tablename__ = "stock_levels"
     location: Mapped[str] = mapped_column(String(32), primary_key=True)
     sku: Mapped[str] = mapped_column(String(32), primary_key=True)
-    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Changed since last put in the change feed: published once per push batch, not once per sale.
     feed_pending: Mapped[bool] = mapped_column(Boolean, default=True)

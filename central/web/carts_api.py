@@ -6,6 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from central.services import cart_checkout, cart_claims
+from common.limits import MAX_AMOUNT
 
 from .sync_api import ctx, store_of_token
 
@@ -44,7 +45,7 @@ class CheckoutIn(_Body):
     sale_id: str = Field(min_length=1, max_length=36)
     number: str = Field(min_length=1, max_length=48, description="the receipt number")
     till_id: str = Field("", max_length=32)
-    total: int = Field(strict=True, ge=0, le=10**13)
+    total: int = Field(strict=True, ge=0, le=MAX_AMOUNT)
     completed_at: str | None = Field(None, max_length=40, description="the store's clock; display only")
 
 

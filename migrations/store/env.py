@@ -2,6 +2,7 @@
 from alembic import context
 
 from pos.adapters.db import make_engine
+from pos.adapters.migrate import check_foreign_keys, foreign_keys_off
 from pos.adapters.tables import Base
 
 config = context.config
@@ -26,8 +27,11 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
+    with foreign_keys_off(connection), context.begin_transaction():
+        before = context.get_context().get_current_heads()
         context.run_migrations()
+        if context.get_context().get_current_heads() != before:  # a start with nothing to do scans nothing
+            check_foreign_keys(connection)
 
 
 run_migrations_online()

@@ -1,10 +1,14 @@
-"""Run the store's Alembic migrations from code (the CLI and the tests use this)."""
+"""Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
+from sqlalchemy import Connection
+from sqlalchemy.types import TypeEngine
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "migrations" / "store"
 
@@ -18,3 +22,47 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def retype_columns(columns: dict[str, tuple[str, ...]], to: type[TypeEngine[int]],
+                   from_: type[TypeEngine[int]]) -> None:
+    """Inside a revision: change the type of `columns` (table -> names), keeping every row.
+
+    PostgreSQL gets one ALTER TABLE per table, so each table is rewritten once rather than once per column.
+    SQLite cannot alter a column's type: batch mode copies the table into a new one and renames it back.
+    """
+    bind = op.get_bind()
+    for table, names in columns.items():
+        if bind.dialect.name == "sqlite":
+            with op.batch_alter_table(table, schema=None) as batch:
+                for name in names:
+                    batch.alter_column(name, type_=to(), existing_type=from_())
+        else:
+            sql_type = to().compile(dialect=bind.dialect)
+            op.execute(f'ALTER TABLE "{table}" '
+                       + ", ".join(f'ALTER COLUMN "{name}" TYPE {sql_type}' for name in names))
+
+
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite: no foreign-key enforcement while migrating, checked once at the end by `check_foreign_keys`.
+
+    Batch mode rebuilds a table (copy, drop, rename back), and SQLite refuses to drop a table other tables'
+    rows refer to while enforcement is on; the pragma is a no-op inside a transaction, so it is set before.
+    """
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    """Inside the migration's transaction: refuse to commit a database whose rows refer to rows that are gone."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"migration left rows that refer to missing rows: {broken[:5]}")

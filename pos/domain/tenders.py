@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .amounts import check_paid
 from .errors import Conflict, DomainError
 from .money import round_to_unit
 
@@ -58,6 +59,7 @@ def check_new_tender(total: int, existing: list[Tender], new: Tender, rounding_u
         raise DomainError("bad_amount", "a tender amount must be more than 0")
     if new.type in NEEDS_REFERENCE and not (new.reference or "").strip():
         raise DomainError("reference_required", f"a {new.type} payment needs its reference")
+    check_paid(sum(t.amount for t in existing) + new.amount)
     if new.type != "cash":
         non_cash = sum(t.amount for t in existing if t.type != "cash")
         left = total - non_cash - sum(t.amount for t in existing if t.type == "cash")

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.adapters.tables.base import new_id
+from pos.domain.amounts import check_sale_amounts
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.money import parse_percent
 from pos.domain.pricing import Discount, PricedSale, needs_approval
@@ -76,6 +77,7 @@ def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
             tenders = sorted([*loaded.tenders, *loaded.new_tenders], key=tender_order)
         priced = _store_totals(s, sale, lines)
         if sale.state == "open":
+            check_sale_amounts(priced, ctx.config.currency.cash_rounding)
             check_limit(ctx, sale, lines, priced)
         if loaded is not None and loaded.new_lines:
             s.execute(_INSERT_LINE, [{k: getattr(l, k) for k in _LINE_COLUMNS} for l in loaded.new_lines])

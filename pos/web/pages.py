@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from common.limits import MAX_AMOUNT
+
 from .api.common import ctx
 from .i18n import LOCALES, messages
 
@@ -18,7 +20,7 @@ def _page(template: str, **extra: object):  # type: ignore[no-untyped-def]
     c = ctx()
     loc = _locale()
     return render_template(template, lang=loc, t=messages(loc), store=c.config.store, currency=c.config.currency,
-                           **extra)
+                           max_amount=MAX_AMOUNT, **extra)
 
 
 @pages.get("/")

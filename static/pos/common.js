@@ -63,6 +63,8 @@ export function otherLang() {
 
 // ---- money -------------------------------------------------------------------------------
 const cur = boot.currency;
+/** The largest line, sale or payment (common.limits.MAX_AMOUNT): the store and central refuse more. */
+export const MAX_AMOUNT = boot.max_amount;
 
 function group(digits) {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, cur.thousands);
@@ -153,6 +155,7 @@ export function errorText(err) {
   if (!(err instanceof ApiError)) return t("err.generic", { message: String(err && err.message ? err.message : err) });
   const vars = { ...err.detail, message: err.message };
   if (typeof vars.remaining === "number") vars.remaining = money(vars.remaining);
+  if (typeof vars.max === "number") vars.max = money(vars.max);
   const key = `err.${err.code}`;
   return has(key) ? t(key, vars) : t("err.generic", vars);
 }

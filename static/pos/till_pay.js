@@ -1,7 +1,7 @@
 // F12: taking payment. Enter = exact cash, digits + Enter = cash given, C card, Q QRIS, E e-wallet
 // (asks its reference), Del removes the last payment, Esc goes back. When nothing is left to pay
 // the sale is completed at once and the change is shown.
-import { T, escapeHtml, money, parseAmount, roundCash, t } from "./common.js";
+import { MAX_AMOUNT, T, escapeHtml, money, parseAmount, roundCash, t } from "./common.js";
 import { letter, showError } from "./till_dialogs.js";
 
 const NOTES = [5000, 10000, 20000, 50000, 100000];
@@ -77,6 +77,10 @@ export function pay(app) {
 
   d.tender = (type, amount, reference) => app.run(async () => {
     if (d.busy) return;
+    if (amount > MAX_AMOUNT) {
+      showError(topEl(), t("err.amount_too_large", { max: money(MAX_AMOUNT) }));
+      return;
+    }
     d.busy = true;
     try {
       const body = { type, amount };

@@ -1,7 +1,7 @@
 """Products, categories and tax groups."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, uuid_pk
@@ -28,7 +28,7 @@ class Product(Base):
     barcode: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
-    price: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(BigInteger)
     tax_group: Mapped[str] = mapped_column(ForeignKey("tax_groups.code"))
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

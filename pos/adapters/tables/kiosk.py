@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -26,8 +26,8 @@ class KioskCart(Base):
     state: Mapped[str] = mapped_column(String(8), default="sent")  # sent | taken
     # [{"sku", "name", "qty", "unit_price"}] at the prices shown on the kiosk when it was sent.
     lines: Mapped[str] = mapped_column(Text)
-    items: Mapped[int] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = timestamp()
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     taken_at: Mapped[datetime | None] = mapped_column(DateTime)

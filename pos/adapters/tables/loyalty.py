@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp
@@ -19,8 +19,8 @@ class LoyaltyMember(Base):
     name: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(20), index=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    balance: Mapped[int] = mapped_column(Integer, default=0)  # central's balance at `version`
-    held: Mapped[int] = mapped_column(Integer, default=0)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)  # central's balance at `version`
+    held: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(Integer, default=0)
     card: Mapped[str] = mapped_column(Text, default="")  # a member QR central signed, printed on receipts
     updated_at: Mapped[datetime] = timestamp()
@@ -51,7 +51,7 @@ class LoyaltyEntry(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the entry's id at central too
     member_id: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(8))
-    points: Mapped[int] = mapped_column(Integer)  # signed
+    points: Mapped[int] = mapped_column(BigInteger)  # signed
     sale_id: Mapped[str | None] = mapped_column(String(36), index=True)
     refund_id: Mapped[str | None] = mapped_column(String(36))
     event_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -66,8 +66,8 @@ class LoyaltyRedemption(Base):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     tender_id: Mapped[str] = mapped_column(String(36), index=True)  # no FK: the till may remove the tender
     member_id: Mapped[str] = mapped_column(String(36))
-    points: Mapped[int] = mapped_column(Integer)
-    value: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[int] = mapped_column(BigInteger)
     mode: Mapped[str] = mapped_column(String(8))  # online | offline
     hold_id: Mapped[str | None] = mapped_column(String(36))
     allowance_id: Mapped[str | None] = mapped_column(String(36))
@@ -82,6 +82,6 @@ class LoyaltyAllowance(Base):
     __tablename__ = "loyalty_allowances"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_id: Mapped[str] = mapped_column(String(36), unique=True)
-    points: Mapped[int] = mapped_column(Integer)
-    used: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(BigInteger, default=0)
     expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -18,7 +18,7 @@ class OnlineCartCopy(Base):
     code: Mapped[str] = mapped_column(String(8), unique=True)
     status: Mapped[str] = mapped_column(String(12))  # open | checked_out | gone (moved to another store)
     lines: Mapped[str] = mapped_column(Text, default="[]")  # [{"sku", "name", "qty", "unit_price", "promo", "net"}]
-    total: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
     pickup_store: Mapped[str | None] = mapped_column(String(32))
     reserved_until: Mapped[datetime | None] = mapped_column(DateTime)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -43,12 +43,12 @@ class Shift(Base):
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"), index=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     state: Mapped[str] = mapped_column(String(8), default="open")  # open | closed
-    opening_float: Mapped[int] = mapped_column(Integer)
+    opening_float: Mapped[int] = mapped_column(BigInteger)
     opened_at: Mapped[datetime] = timestamp()
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
-    expected_cash: Mapped[int | None] = mapped_column(Integer)
-    counted_cash: Mapped[int | None] = mapped_column(Integer)
+    expected_cash: Mapped[int | None] = mapped_column(BigInteger)
+    counted_cash: Mapped[int | None] = mapped_column(BigInteger)
     report_json: Mapped[str | None] = mapped_column(Text)
 
 
@@ -57,7 +57,7 @@ class StockMovement(Base):
     __table_args__ = (Index("ix_stock_movements_sku", "sku"),)
     id: Mapped[str] = uuid_pk()
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))  # opening | sale | return | receipt | adjustment | count
     reason: Mapped[str | None] = mapped_column(String(64))
     ref_id: Mapped[str | None] = mapped_column(String(36))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -19,16 +19,16 @@ class Sale(Base):
     state: Mapped[str] = mapped_column(String(12), default="open")  # open | parked | completed | voided
     number: Mapped[str | None] = mapped_column(String(48), unique=True)
     discount_kind: Mapped[str | None] = mapped_column(String(8))
-    discount_value: Mapped[int | None] = mapped_column(Integer)
+    discount_value: Mapped[int | None] = mapped_column(BigInteger)
     # The manager who approved a discount over the limit on this sale; None = the sale must stay within it.
     discount_approved_by: Mapped[str | None] = mapped_column(String(36))
-    subtotal: Mapped[int] = mapped_column(Integer, default=0)
-    discount_total: Mapped[int] = mapped_column(Integer, default=0)
-    tax_total: Mapped[int] = mapped_column(Integer, default=0)
-    rounding: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    paid: Mapped[int] = mapped_column(Integer, default=0)
-    change: Mapped[int] = mapped_column(Integer, default=0)
+    subtotal: Mapped[int] = mapped_column(BigInteger, default=0)
+    discount_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    rounding: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    change: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = timestamp()
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -41,17 +41,17 @@ class SaleLine(Base):
     sku: Mapped[str] = mapped_column(String(32))
     barcode: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(120))
-    unit_price: Mapped[int] = mapped_column(Integer)
-    qty: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    qty: Mapped[int] = mapped_column(BigInteger)
     tax_group: Mapped[str] = mapped_column(String(16))
     tax_rate_bp: Mapped[int] = mapped_column(Integer)
     discount_kind: Mapped[str | None] = mapped_column(String(8))
-    discount_value: Mapped[int | None] = mapped_column(Integer)
+    discount_value: Mapped[int | None] = mapped_column(BigInteger)
     promotion_id: Mapped[str | None] = mapped_column(String(36))  # the line's discount is this central promotion
-    line_discount: Mapped[int] = mapped_column(Integer, default=0)
-    sale_discount: Mapped[int] = mapped_column(Integer, default=0)
-    net: Mapped[int] = mapped_column(Integer, default=0)
-    refunded_qty: Mapped[int] = mapped_column(Integer, default=0)
+    line_discount: Mapped[int] = mapped_column(BigInteger, default=0)
+    sale_discount: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded_qty: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class TenderRow(Base):
@@ -59,7 +59,7 @@ class TenderRow(Base):
     id: Mapped[str] = uuid_pk()
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     type: Mapped[str] = mapped_column(String(12))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
 
@@ -74,9 +74,9 @@ class Refund(Base):
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     approved_by: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     tender_type: Mapped[str] = mapped_column(String(12), default="cash")
-    amount: Mapped[int] = mapped_column(Integer)  # given back in `tender_type` (cash: rounded, as the drawer pays)
-    rounding: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # cash rounding in `amount`
-    tax_total: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)  # given back in `tender_type` (cash: rounded, as the drawer pays)
+    rounding: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # cash rounding in `amount`
+    tax_total: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = timestamp()
 
@@ -87,5 +87,5 @@ class RefundLine(Base):
     refund_id: Mapped[str] = mapped_column(ForeignKey("refunds.id"), index=True)
     sale_line_id: Mapped[str] = mapped_column(ForeignKey("sale_lines.id"))
     sku: Mapped[str] = mapped_column(String(32))
-    qty: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -36,8 +36,8 @@ class StockCountLine(Base):
     id: Mapped[str] = uuid_pk()
     count_id: Mapped[str] = mapped_column(ForeignKey("stock_counts.id"), index=True)
     sku: Mapped[str] = mapped_column(String(32))
-    counted: Mapped[int] = mapped_column(Integer)
-    on_hand_at_count: Mapped[int] = mapped_column(Integer)
+    counted: Mapped[int] = mapped_column(BigInteger)
+    on_hand_at_count: Mapped[int] = mapped_column(BigInteger)
     counted_at: Mapped[datetime] = timestamp()
     counted_by: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     movement_id: Mapped[str | None] = mapped_column(String(36))  # the ledger row the posting wrote, if any
@@ -48,7 +48,7 @@ class LowStockThreshold(Base):
 
     __tablename__ = "low_stock_thresholds"
     sku: Mapped[str] = mapped_column(String(32), primary_key=True)
-    min_qty: Mapped[int] = mapped_column(Integer)
+    min_qty: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = timestamp()
     updated_by: Mapped[str | None] = mapped_column(String(36))
 
@@ -60,7 +60,7 @@ class RemoteStock(Base):
     sku: Mapped[str] = mapped_column(String(32), primary_key=True)
     location: Mapped[str] = mapped_column(String(32), primary_key=True)  # a store id, or "online"
     location_name: Mapped[str] = mapped_column(String(80), default="")
-    qty: Mapped[int] = mapped_column(Integer)
+    qty: Mapped[int] = mapped_column(BigInteger)
     as_of: Mapped[datetime] = timestamp()  # when central computed the figure
 
 

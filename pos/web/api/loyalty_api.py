@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, model_validator
 
+from common.limits import MAX_POINTS
+
 from pos.services import loyalty, loyalty_redeem
 
 from .common import actor, ctx
@@ -28,7 +30,7 @@ class MemberIn(Body):
 
 
 class PointsIn(Body):
-    points: int | None = Field(None, strict=True, ge=1, le=10**7,
+    points: int | None = Field(None, strict=True, ge=1, le=MAX_POINTS,
                                description="points to use; omitted = as many as the balance and the sale allow")
 
 

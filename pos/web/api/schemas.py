@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Rupiah = Annotated[int, Field(strict=True, ge=0, le=10**13, description="whole minor units (Rupiah), never a float")]
+from common.limits import MAX_AMOUNT
+
+Rupiah = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="whole minor units (Rupiah), never a float")]
 Qty = Annotated[int, Field(strict=True, ge=1, le=9999)]
 
 
@@ -73,7 +75,7 @@ class QtyIn(Body):
 
 class DiscountIn(Body):
     kind: Literal["amount", "percent"]
-    value: Annotated[Decimal, Field(ge=0, le=10**13, max_digits=16, decimal_places=2)]
+    value: Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=16, decimal_places=2)]
     line_id: str | None = Field(None, max_length=36)
     approval: Approval | None = None
 
@@ -85,7 +87,7 @@ class VoidIn(Body):
 
 class TenderIn(Body):
     type: Literal["cash", "card", "qris", "ewallet"]
-    amount: Annotated[int, Field(strict=True, ge=1, le=10**13)]
+    amount: Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
     reference: str | None = Field(None, max_length=64)
 
 
