@@ -32,16 +32,15 @@ from pos.adapters.tables import Base
 from pos.services import auth, checkout, sales, setup, shifts
 from pos.services.context import StoreContext
 
-CENTRAL_REVISION, STORE_REVISION = "0004_bigint_money", "0011_bigint_money"
+CENTRAL_REVISION, STORE_REVISION = "0005_bigint_money", "0011_bigint_money"
 CENTRAL_TABLES = ("products", "stock_levels", "stock_entries", "sales", "sale_lines", "tenders", "members",
                   "points_entries", "applied_events")
 STORE_TABLES = ("products", "shifts", "sales", "sale_lines", "tenders", "stock_movements", "outbox", "counters")
 # The 32-bit columns left at central, each a counter, a sequence, a version or a rate: none holds an amount.
-NOT_MONEY = {("applied_events", "schema_version"), ("applied_events", "store_seq"), ("central_meta", "feed_seq"),
-             ("central_meta", "id"), ("changes", "seq"), ("dead_letters", "schema_version"),
-             ("dead_letters", "store_seq"), ("members", "version"), ("online_cart_lines", "position"),
-             ("online_carts", "fence"), ("reconciliation_items", "occurrences"), ("stores", "last_seq"),
-             ("tax_groups", "rate_bp")}
+# (The feed's and the stores' sequence counters are 64-bit too, since 0004_feed_sequencer.)
+NOT_MONEY = {("applied_events", "schema_version"), ("central_meta", "id"), ("dead_letters", "schema_version"),
+             ("members", "version"), ("online_cart_lines", "position"), ("online_carts", "fence"),
+             ("reconciliation_items", "occurrences"), ("tax_groups", "rate_bp")}
 
 
 def previous_heads(cfg: Any, revision: str) -> tuple[str, ...]:

@@ -1,15 +1,15 @@
 """64-bit money, quantities and points: a sale the till accepts (up to Rp 999.999.999.999) fits at central
 
-Revision ID: 0004_bigint_money
-Revises: 0002_loyalty, 0003_carts
+Revision ID: 0005_bigint_money
+Revises: 0004_feed_sequencer
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 
 from pos.adapters.migrate import retype_columns
 
-revision = "0004_bigint_money"
-down_revision = ("0002_loyalty", "0003_carts")
+revision = "0005_bigint_money"
+down_revision = "0004_feed_sequencer"
 branch_labels = None
 depends_on = None
 
