@@ -5,6 +5,10 @@ from sqlalchemy import event
 
 from pos.adapters.db import Database
 
+# Seconds to wait for a PostgreSQL connection: a database that is down makes the health check (and every request)
+# answer within this instead of hanging on the operating system's connect timeout. libpq counts 2 as its minimum.
+CONNECT_TIMEOUT = 3
+
 
 def central_database(url: str) -> Database:
     """A Database for central; on SQLite, synchronous=NORMAL instead of FULL.
@@ -14,6 +18,8 @@ def central_database(url: str) -> Database:
     high-water store_seq, and an agent that holds acks above it pushes those events again. PostgreSQL,
     the production backend, keeps its own durable commit settings.
     """
+    if url.startswith("postgresql"):
+        return Database(url, connect_args={"connect_timeout": CONNECT_TIMEOUT})
     db = Database(url)
     if url.startswith("sqlite"):
         @event.listens_for(db.engine, "connect")
