@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 from synckit import STORE, central, pg_url, sale_payload  # noqa: F401
+from test_central_admin import admin, csrf  # noqa: F401
 from test_central_api import batch, event
 
 from central.services import carts, loyalty
@@ -164,6 +165,22 @@ def test_a_string_longer_than_its_column_is_a_400_naming_the_field(central, meth
     resp = central.extra["app"].test_client().open(path, method=method, json=make(),
                                                    headers={"Authorization": f"Bearer {central.token}"})
     assert_refused(resp, 400, "invalid_request", field)
+    assert facts(central) == before
+
+
+def test_admin_forms_refuse_a_nul_character_a_number_beyond_its_column_and_an_over_long_name(admin, central):
+    page = admin.get("/admin/products/SKU-00001").get_data(as_text=True)
+    product = {"csrf_token": csrf(page), "sku": "SKU-00001", "name": "Aqua", "price": "3500", "tax_group": "PPN",
+               "active": "y"}
+    promotion = {"csrf_token": csrf(page), "name": "Hemat", "kind": "amount", "value": "500", "skus": SKU}
+    before = facts(central)
+    resp = admin.post("/admin/products/SKU-00001", data={**product, "name": "Aqua\x00"})
+    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "nul_character"
+    assert "name" in resp.get_json()["error"]["message"]
+    resp = admin.post("/admin/products/SKU-00001", data={**product, "name": "A" * 121})
+    assert resp.status_code == 400 and "120 characters" in resp.get_data(as_text=True)
+    resp = admin.post("/admin/promotions", data={**promotion, "value": str(2**70)})
+    assert resp.status_code == 400 and "999999999999" in resp.get_data(as_text=True)
     assert facts(central) == before
 
 
