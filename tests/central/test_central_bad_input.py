@@ -4,6 +4,7 @@ SQLite and on PostgreSQL (where each of them used to be a DataError and a 500)."
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from typing import Any
 
@@ -14,7 +15,7 @@ from test_central_admin import admin, csrf  # noqa: F401
 from test_central_api import batch, event
 
 from central.services import carts, loyalty
-from central.tables import CentralBase, OnlineCart
+from central.tables import AppliedEvent, CentralBase, DeadLetter, OnlineCart, Sale
 
 SKU = "SKU-00001"
 MARK = '"@@"'  # where a template puts the hostile JSON text
@@ -77,6 +78,43 @@ def test_a_hostile_value_anywhere_in_a_push_is_refused_naming_where_and_nothing_
             resp = send(central, "POST", "/api/v1/sync/push", push_template(place), hostile)
             assert_refused(resp, status, code, place, f"{what} at {place}")
     assert facts(central) == before
+
+
+def test_hostile_pushes_sent_alongside_a_stores_real_pushes_leave_them_untouched(central):
+    """Over real HTTP with threads at once: every hostile batch is refused, every real sale is applied once."""
+    import requests
+
+    url, headers = central.url + "/api/v1/sync/push", {"Authorization": f"Bearer {central.token}",
+                                                      "Content-Type": "application/json"}
+    refused: list[int] = []
+    errors: list[str] = []
+
+    def hostile(kinds: list[tuple[str, str, int, str]]) -> None:
+        with requests.Session() as http:
+            for _ in range(3):
+                for what, raw, status, _code in kinds:
+                    body = json.dumps(push_template("events.0.payload.lines.0.qty")).replace(MARK, raw, 1)
+                    got = http.post(url, data=body, headers=headers, timeout=30).status_code
+                    if got == status:
+                        refused.append(got)
+                    else:
+                        errors.append(f"{what}: {got}")
+
+    def real() -> None:
+        with requests.Session() as http:
+            for seq in range(1, 11):
+                resp = http.post(url, json=batch(event(seq)), headers=headers, timeout=30)
+                if resp.status_code != 200 or resp.json()["results"][0]["outcome"] != "applied":
+                    errors.append(f"sale {seq}: {resp.status_code} {resp.text[:200]}")
+
+    threads = [threading.Thread(target=real)] + [threading.Thread(target=hostile, args=(HOSTILE[i::2],))
+                                                  for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors and len(refused) == 3 * len(HOSTILE)
+    assert central.count(Sale) == 10 and central.count(AppliedEvent) == 10 and central.count(DeadLetter) == 0
 
 
 def test_a_nul_character_in_a_key_and_a_body_that_is_a_json_string_are_refused(central):
