@@ -5,6 +5,10 @@ from sqlalchemy import event
 
 from pos.adapters.db import Database
 
+# Seconds to wait for a PostgreSQL connection: a database that is down makes the health check (and every request)
+# answer within this instead of hanging on the operating system's connect timeout. libpq counts 2 as its minimum.
+CONNECT_TIMEOUT = 3
+
 
 def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Database:
     """A Database for central; on SQLite, synchronous=NORMAL instead of FULL.
@@ -15,7 +19,8 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
     the production backend, keeps its own durable commit settings.
     """
     if not url.startswith("sqlite"):
-        return Database(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
+        return Database(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10,
+                        connect_args={"connect_timeout": CONNECT_TIMEOUT})
     db = Database(url)
 
     @event.listens_for(db.engine, "connect")

@@ -148,7 +148,7 @@ class Faults:
                 with self.lock:
                     self.pushes.append(json.loads(body))
                     self.agents.append(environ.get("HTTP_X_OMNITOKO_AGENT", ""))
-            except ValueError:
+            except (ValueError, RecursionError):  # a hostile body is central's to refuse, not the harness's
                 pass
             status, headers, out = self.on_push(body, forward) if self.on_push else forward(body)
         elif path == "/api/v1/sync/pull" and self.on_pull:

@@ -9,9 +9,11 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from central.tables import AdminUser, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
+from pos.adapters.db import driver_message
 from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
 from .context import CentralContext
@@ -38,10 +40,20 @@ def ensure_meta(ctx: CentralContext) -> str:
         return meta.epoch
 
 
-def current_epoch(ctx: CentralContext) -> str:
-    """Reading it also proves the database answers (the health check)."""
-    with ctx.db.sessions() as s:
-        return str(s.scalar(select(CentralMeta.epoch).where(CentralMeta.id == 1)))
+class Unavailable(DomainError):
+    status = 503
+
+
+def health(ctx: CentralContext) -> dict[str, str]:
+    """Up with its epoch, or a 503 naming why the database does not answer (reading the epoch proves it does)."""
+    try:
+        with ctx.db.sessions() as s:
+            return {"status": "ok", "epoch": str(s.scalar(select(CentralMeta.epoch).where(CentralMeta.id == 1)))}
+    except DBAPIError as e:
+        # The driver's first line ends with the cause ("Connection refused", "timeout expired"); the host and
+        # port before it stay out of a public answer.
+        reason = driver_message(e).rsplit(": ", 1)[-1]
+        raise Unavailable("database_unavailable", f"the central store's database does not answer: {reason}") from None
 
 
 CONTACT_STAMP_SECONDS = 60.0

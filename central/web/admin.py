@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
+from common.limits import MAX_AMOUNT
 from pos.domain.errors import DomainError
 from pos.domain.money import format_money, group_thousands
 
@@ -42,7 +43,7 @@ class PromotionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off (basis points)"),
                                         SelectChoice("amount", "amount off (Rp)")])
-    value = IntegerField("Value", validators=[NumberRange(min=1)])
+    value = IntegerField("Value", validators=[NumberRange(min=1, max=MAX_AMOUNT)])
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 

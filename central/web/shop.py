@@ -89,7 +89,9 @@ def index():  # type: ignore[no-untyped-def]
     q = (request.args.get("q") or "").strip()[:80]
     category = (request.args.get("category") or "").strip()[:32] or None
     page = request.args.get("page", "1")
-    result = shop_catalog.browse(ctx(), q=q, category=category, page=int(page) if page.isdigit() else 1)
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few enough that the offset stays 64-bit
+    number = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
+    result = shop_catalog.browse(ctx(), q=q, category=category, page=number)
     return _page("index.html", result=result, categories=shop_catalog.categories(ctx()), q=q, category=category)
 
 

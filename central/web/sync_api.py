@@ -33,9 +33,10 @@ class BadBatch(DomainError):
     status = 400
 
 
-@api.get("/health", summary="Is the central store up (and its epoch)", responses={200: HealthOut})
+@api.get("/health", summary="Is the central store up (and its epoch); 503 with the reason while its database is down",
+         responses={200: HealthOut, 503: ErrorOut})
 def health():  # type: ignore[no-untyped-def]
-    return {"status": "ok", "epoch": stores.current_epoch(ctx())}
+    return stores.health(ctx())
 
 
 @api.post("/sync/push", summary="Push a batch of the store's events; each is applied once, in store_seq order",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -50,3 +51,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def driver_message(err: DBAPIError) -> str:
+    """The database driver's own first line (what went wrong), without SQLAlchemy's statement and parameters."""
+    return (str(err.orig).strip() or type(err.orig).__name__).splitlines()[0][:200]

@@ -6,10 +6,13 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, request
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from pos.adapters.db import driver_message
 from pos.domain.errors import DomainError
 
+from .input_guard import install_input_guard
 from .limits import too_large_message
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,9 @@ def validation_error_response(err: ValidationError) -> Response:
 
 def register_error_handlers(app: Flask, *, internal_message: str = "something went wrong on the store server; "
                             "nothing was saved") -> None:
-    """The JSON error shape for one app (the store server and the central store share it)."""
+    """The JSON error shape for one app (the store server and the central store share it), and its input guard."""
+    install_input_guard(app)
+
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
         resp = jsonify(error_body(err.code, err.message, **err.detail))
@@ -59,6 +64,14 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
     def _too_deep(err: RecursionError):  # type: ignore[no-untyped-def]
         # json.loads on a body of thousands of nested brackets; within the size limit, so answered here.
         return jsonify(error_body("malformed_json", "the request body is nested too deeply to be read")), 400
+
+    @app.errorhandler(DataError)
+    def _data(err: DataError):  # type: ignore[no-untyped-def]
+        # Last resort: a value the guard and the schemas let through that the database cannot store. The unit of
+        # work rolled back, so nothing was saved; the request, not the server, is at fault.
+        reason = driver_message(err)
+        log.warning("refused a value the database cannot store on %s %s: %s", request.method, request.path, reason)
+        return jsonify(error_body("value_does_not_fit", f"a value in the request cannot be stored: {reason}")), 422
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]

@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from pydantic import BaseModel
 from schemathesis.checks import not_a_server_error
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synckit lives in tests/, like the sync tests use it
-from synckit import central_config  # noqa: E402
+from synckit import central_config, empty_central_url, pg_url  # noqa: E402,F401
 
 # Small on purpose: ~60 operations x this many cases keeps the whole file well under 90 s.
 EXAMPLES = 30
@@ -102,16 +103,18 @@ def test_store_api_never_500_and_errors_are_shaped(store: Any) -> None:
 
 
 # -- the central store -------------------------------------------------------------------------------------
-def test_central_api_never_500_and_errors_are_shaped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_central_api_never_500_and_errors_are_shaped(backend: str, tmp_path: Path,
+                                                     tmp_path_factory: pytest.TempPathFactory,
+                                                     request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL too: it refuses values SQLite stores (a NUL character, an over-long string)."""
     from central.db import central_database
-    from central.migrate import upgrade
     from central.services import demo, stores
     from central.services.context import CentralContext
     from central.web.app import create_central_app
     from pos.adapters import member_qr
 
-    url = f"sqlite:///{tmp_path / 'central.db'}"
-    upgrade(url)
+    url = empty_central_url(backend, tmp_path, tmp_path_factory, request)
     cfg = central_config(url)
     cfg.loyalty.signing_key = member_qr.new_private_key()  # made for this run, never a file in the tree
     ctx = CentralContext(db=central_database(url), config=cfg)
@@ -128,7 +131,6 @@ def test_central_api_never_500_and_errors_are_shaped(tmp_path: Path) -> None:
 
 def test_the_fuzzer_notices_a_500_and_an_error_in_another_shape() -> None:
     """The checks are not vacuous: a tiny API that breaks both rules fails them, naming the operations."""
-    import pytest
     from flask_openapi3 import OpenAPI, SecurityScheme
 
     app = OpenAPI("broken", doc_prefix="/api/v1", doc_url="/openapi.json",
