@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from central.tables import Alert, AppliedEvent, DeadLetter, Store
@@ -124,6 +124,8 @@ def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -
         return retrying(_apply, ctx, store_id, device_id, ev)
     except (OperationalError, InterfaceError, Busy):
         raise  # unreachable, or busy past every retry: not this event's fault; the agent will send it again
+    except DataError as e:  # a value the database cannot store (too long, out of range): this event's own fault
+        return retrying(_apply, ctx, store_id, device_id, ev, forced=Rejection("value_does_not_fit", _db_reason(e)))
     except (IntegrityError, DBAPIError) as e:
         # A concurrent delivery of the same event won, or a fact id clashes with another event's: look again.
         log.info("event %s: %s; deciding again", ev.event_id, type(e).__name__)

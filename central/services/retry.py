@@ -26,6 +26,7 @@ ATTEMPTS = 6
 BASE_SECONDS = 0.01
 CAP_SECONDS = 0.4
 RETRY_AFTER_SECONDS = 2
+UNAVAILABLE_RETRY_AFTER_SECONDS = 10
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -40,6 +41,17 @@ class Busy(DomainError):
         super().__init__("busy", f"the central store is busy ({what}); nothing was changed: send again in "
                                  f"{RETRY_AFTER_SECONDS} s")
         self.retry_after = RETRY_AFTER_SECONDS
+
+
+class Unavailable(DomainError):
+    """The database cannot be reached: nothing was changed; send the same request again later."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__("database_unavailable", "the central store cannot reach its database; nothing was "
+                                                 f"changed: send again in {UNAVAILABLE_RETRY_AFTER_SECONDS} s")
+        self.retry_after = UNAVAILABLE_RETRY_AFTER_SECONDS
 
 
 def sqlstate(err: BaseException) -> str | None:

@@ -1,12 +1,17 @@
 """Errors leave the central store as {"error": {"code", "message"}} with a 4xx; nothing leaks a 500 page."""
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy.exc import DBAPIError
+import logging
 
-from central.services.retry import Busy, is_transient
+from flask import Flask, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from central.services.retry import Busy, Unavailable, is_transient
 from pos.domain.errors import DomainError
 from pos.web.errors import register_error_handlers as _register
+
+
+log = logging.getLogger(__name__)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -18,4 +23,7 @@ def register_error_handlers(app: Flask) -> None:
     def _database(err: DBAPIError):  # type: ignore[no-untyped-def]
         if is_transient(err):  # a lock conflict that escaped every retry: busy (503), not broken
             return domain(Busy("lock conflicts at the database"))
+        if isinstance(err, (OperationalError, InterfaceError)):  # the database is down or unreachable: come back
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, type(err.orig).__name__)
+            return domain(Unavailable())
         return unexpected(err)

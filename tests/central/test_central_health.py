@@ -92,6 +92,7 @@ def test_health_is_503_with_the_reason_while_the_database_is_down_and_200_when_i
     app = create_central_app(cfg, db=central_database(url))
     ctx: CentralContext = app.extensions["omnitoko_central"]
     stores.ensure_meta(ctx)
+    token = stores.add_store(ctx, "TOKO-01", "Kemang")
     client = app.test_client()
     try:
         up = client.get("/api/v1/health")
@@ -106,6 +107,10 @@ def test_health_is_503_with_the_reason_while_the_database_is_down_and_200_when_i
             assert error["code"] == "database_unavailable"
             assert "database does not answer" in error["message"] and "refused" in error["message"].lower()
             assert str(tcp.port) not in error["message"]  # where the database lives is not for a public answer
+        pushed = client.post("/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
+                             json={"store_id": "TOKO-01", "device_id": "T1", "batch_id": "b", "events": []})
+        assert pushed.status_code == 503 and pushed.get_json()["error"]["code"] == "database_unavailable"
+        assert int(pushed.headers["Retry-After"]) > 0  # the agent backs off at least this long, then sends again
 
         tcp.start()
         back = client.get("/api/v1/health")
