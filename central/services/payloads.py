@@ -5,6 +5,8 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from common.refusals import REFUSALS
+
 Id = Annotated[str, Field(min_length=1, max_length=36)]
 Sku = Annotated[str, Field(min_length=1, max_length=32)]
 Amount = Annotated[int, Field(strict=True, ge=-(10**13), le=10**13)]
@@ -19,8 +21,15 @@ class Rejection(Exception):
         self.code, self.message, self.status = code, message, status
 
 
+REFUSED_ALERT = "event_refused"  # the alert each refusal raises; the admin page counts them per store
+
+
 class Refused(Rejection):
     """The event claims what does not hold (forged or inconsistent): dead-lettered, alerted, the store flagged."""
+
+    def __init__(self, code: str, message: str) -> None:
+        assert code in REFUSALS, code  # the store reads the code: one list on both sides
+        super().__init__(code, message)
 
 
 class _In(BaseModel):
