@@ -85,7 +85,7 @@ def check_reversed(s: Session, ev: Event, sale: Sale, refund_id: str, points: in
 
 def check_redeemed(s: Session, ctx: CentralContext, ev: Event, sale: Sale, points: int, mode: str,
                    hold_id: str | None, allowance_id: str | None) -> None:
-    """The sale's points tenders cover the points; an online one is its own hold, an offline one within its allowance."""
+    """The sale's points tenders cover the points; online under its own hold, offline within its allowance."""
     value = rule_of(s, ctx, sale).point_value
     before = -_points(s, PointsEntry.ref_id == sale.id, PointsEntry.kind == "redeem")
     paid = points_paid(s, sale.id)
