@@ -64,6 +64,22 @@ def expire_points(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_earn_rule(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from central.services.loyalty_rules import set_rule
+
+    try:
+        start = datetime.fromisoformat(args.effective_from) if args.effective_from else None
+        rule = set_rule(_ctx(args), args.earn_per_amount, args.point_value, start, args.note or "")
+    except (ValueError, DomainError) as e:
+        print(f"not set: {getattr(e, 'message', e)}")
+        return 1
+    print(f"from {rule['effective_from']} UTC: 1 point per {rule['earn_per_amount']} paid, 1 point pays "
+          f"{rule['point_value']} (stores get it with their next pull; earlier sales keep their rule)")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     """gunicorn with [server] workers x threads (and a housekeeping worker beside it); Werkzeug only with --dev."""
     config = load_central_config(args.config)
@@ -173,6 +189,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                                  "[loyalty] expire_every_minutes; again = no change)")
     p.add_argument("--config")
     p.set_defaults(run=expire_points)
+    p = central.add_parser("set-earn-rule", help="a new points earn rule from a time (default now), sent to the stores")
+    p.add_argument("--earn-per-amount", type=int, required=True, help="1 point per this much paid after discounts")
+    p.add_argument("--point-value", type=int, required=True, help="what 1 point pays at the till")
+    p.add_argument("--from", dest="effective_from", help="ISO time, UTC (e.g. 2026-12-01T00:00:00)")
+    p.add_argument("--note")
+    p.add_argument("--config")
+    p.set_defaults(run=set_earn_rule)
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
     p.add_argument("--config")
     p.set_defaults(run=new_epoch)

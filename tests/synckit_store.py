@@ -15,6 +15,7 @@ from pos.adapters.config import StoreConfig
 from pos.adapters.db import Database
 from pos.adapters.demo_data import demo_products
 from pos.adapters.tables import Counter, OutboxEvent
+from pos.domain.pricing import taxes_by_group
 from pos.services.context import StoreContext
 from pos.services.records import canonical_json
 
@@ -29,11 +30,13 @@ def sale_payload(store_id: str, n: int, skus: list[str] | None = None, qty: int 
     lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": qty, "unit_price": 3500, "line_discount": 0,
               "sale_discount": 0, "net": 3500 * qty, "tax_group": "PPN"} for sku in skus]
     total = sum(l["net"] for l in lines)
+    taxes = [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+             for t in taxes_by_group([("PPN", 1100, total)])]  # central checks tax per group at its own rate
     return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
             "shift_id": None, "staff_id": None, "completed_at": "2026-11-23T10:00:00", "currency": "IDR",
             "lines": lines, "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": total}],
-            "taxes": [], "subtotal": total, "discount": 0, "tax": 0, "rounding": 0, "total": total, "paid": total,
-            "change": 0}
+            "taxes": taxes, "subtotal": total, "discount": 0, "tax": taxes[0]["tax"], "rounding": 0, "total": total,
+            "paid": total, "change": 0}
 
 
 def make_event(seq: int, payload: dict[str, Any] | None = None, type_: str = "sale.completed",

@@ -17,7 +17,8 @@ from .context import CentralContext
 from .feed import FeedChange
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
-from .payloads import RefundIn, Rejection, SaleIn, ShiftClosedIn, ShiftOpenedIn, StockIn, parse
+from .payloads import Refused, RefundIn, Rejection, SaleIn, ShiftClosedIn, ShiftOpenedIn, StockIn, parse
+from .sale_checks import check_refund, check_sale
 from .statements import insert_into
 from .stock import Movement
 
@@ -50,11 +51,12 @@ def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(SaleIn, ev.payload)
+    check_sale(session, ev, p)
     require_skus(session, ctx, {l.sku for l in p.lines})
     conn = session.connection()
     conn.execute(insert_into(Sale.__table__), dict(
         id=p.sale_id, store_id=ev.store_id, number=p.number, till_id=p.till_id, shift_id=p.shift_id,
-        staff_id=p.staff_id, completed_at=parse_time(p.completed_at), currency=p.currency, subtotal=p.subtotal,
+        staff_id=p.staff_id, member_id=p.member_id, completed_at=parse_time(p.completed_at), currency=p.currency, subtotal=p.subtotal,
         discount=p.discount, tax=p.tax, rounding=p.rounding, total=p.total, paid=p.paid, change=p.change,
         event_id=ev.event_id, recorded_at=ctx.clock()))
     conn.execute(insert_into(SaleLine.__table__), [
@@ -70,12 +72,13 @@ def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[Fee
 
 def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(RefundIn, ev.payload)
-    sale_store = session.scalar(select(Sale.store_id).where(Sale.id == p.sale_id))
-    if sale_store is None:
-        raise Rejection("unknown_sale", f"refund {p.number} is for sale {p.sale_id}, which the central store "
-                                        "does not have (was the sale dead-lettered?)")
-    if sale_store != ev.store_id:
-        raise Rejection("other_store_sale", f"sale {p.sale_id} belongs to store {sale_store}")
+    sale = session.get(Sale, p.sale_id)
+    if sale is None:
+        raise Refused("unknown_sale", f"refund {p.number} is for sale {p.sale_id}, which the central store "
+                                      "does not have (was the sale dead-lettered?)")
+    if sale.store_id != ev.store_id:
+        raise Refused("other_store_sale", f"sale {p.sale_id} belongs to store {sale.store_id}")
+    check_refund(session, ev, p, sale)
     require_skus(session, ctx, {l.sku for l in p.lines})
     conn = session.connection()
     conn.execute(insert_into(Refund.__table__), dict(

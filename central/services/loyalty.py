@@ -19,7 +19,7 @@ from pos.adapters import member_qr
 from pos.domain.loyalty import normalize_phone
 from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
 
-from . import feed
+from . import feed, loyalty_rules
 from .context import CentralContext
 from .feed import FeedChange
 
@@ -89,17 +89,22 @@ def member_data(ctx: CentralContext, m: Member) -> dict[str, Any]:
             "balance": m.balance, "held": m.held, "version": m.version, "card": card_for(ctx, m.id)}
 
 
-def settings_data(ctx: CentralContext) -> dict[str, Any]:
-    cfg = ctx.config.loyalty
-    return {"shop_id": cfg.shop_id, "public_key": public_key(ctx), "earn_per_amount": cfg.earn_per_amount,
-            "point_value": cfg.point_value}
+def settings_data(ctx: CentralContext, s: Session | None = None) -> dict[str, Any]:
+    """The shop, its card key and central's earn rule: the one in force now and any scheduled after it."""
+    if s is None:
+        with ctx.db.sessions() as own:
+            return settings_data(ctx, own)
+    rules = loyalty_rules.in_force_and_next(s, ctx)
+    return {"shop_id": ctx.config.loyalty.shop_id, "public_key": public_key(ctx),
+            "earn_per_amount": rules[0].earn_per_amount, "point_value": rules[0].point_value,
+            "rules": [r.data() for r in rules]}
 
 
 def changes_for(s: Session, ctx: CentralContext, member_ids: set[str]) -> list[FeedChange]:
     """Feed changes for these members, and the loyalty settings when the feed does not have them as they are."""
     out = [FeedChange("member", m.id, member_data(ctx, m))
            for m in s.scalars(select(Member).where(Member.id.in_(member_ids)))]
-    wanted = settings_data(ctx)
+    wanted = settings_data(ctx, s)
     have = s.get(Change, ("loyalty_settings", "current"))
     if have is None or json.loads(have.data) != wanted:
         out.append(FeedChange("loyalty_settings", "current", wanted))

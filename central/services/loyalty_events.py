@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from central.tables import Alert, Member, PointsHold
+from central.tables import Alert, Member
 from central.tables.base import new_id
 from pos.domain.errors import DomainError
 from pos.domain.timestamps import parse_time
@@ -18,6 +18,7 @@ from pos.domain.timestamps import parse_time
 from . import loyalty, loyalty_holds
 from .context import CentralContext
 from .feed import FeedChange
+from .loyalty_checks import check_earned, check_redeemed, check_reversed, member_sale
 from .payloads import Id, Rejection, _In, parse
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def _member(s: Session, member_id: str) -> Member:
 def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(EarnedIn, ev.payload)
     _member(s, p.member_id)
+    check_earned(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points)
     if p.points:
         loyalty.add_entry(s, ctx, p.member_id, "earn", p.points, entry_id=p.entry_id, store_id=ev.store_id,
                           ref_id=p.sale_id, event_id=ev.event_id, note="sale")
@@ -78,6 +80,7 @@ def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(ReversedIn, ev.payload)
     _member(s, p.member_id)
+    check_reversed(s, ev, member_sale(s, ev, p.sale_id, p.member_id), p.refund_id, p.points, p.restored)
     if p.points:
         loyalty.add_entry(s, ctx, p.member_id, "reverse", -p.points, entry_id=p.entry_id, store_id=ev.store_id,
                           ref_id=p.refund_id, event_id=ev.event_id, note="refund: points earned taken back")
@@ -91,10 +94,9 @@ def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(RedeemedIn, ev.payload)
     _member(s, p.member_id)
-    if p.mode == "online" and p.hold_id:
-        h = s.get(PointsHold, p.hold_id)
-        if h is not None and h.store_id == ev.store_id and (h.member_id != p.member_id or h.points != p.points):
-            raise Rejection("hold_mismatch", f"hold {p.hold_id} is for {h.points} points of member {h.member_id}")
+    check_redeemed(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points, p.mode, p.hold_id,
+                   p.allowance_id)
+    if p.mode == "online":
         try:
             loyalty_holds.post_in(s, ctx, ev.store_id, p.hold_id, p.sale_id, entry_id=p.entry_id,
                                   event_id=ev.event_id)

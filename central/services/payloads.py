@@ -6,6 +6,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.limits import MAX_AMOUNT
+from common.refusals import REFUSALS
 
 Id = Annotated[str, Field(min_length=1, max_length=36)]
 Sku = Annotated[str, Field(min_length=1, max_length=32)]
@@ -19,6 +20,17 @@ class Rejection(Exception):
     def __init__(self, code: str, message: str, status: int = 422) -> None:
         super().__init__(message)
         self.code, self.message, self.status = code, message, status
+
+
+REFUSED_ALERT = "event_refused"  # the alert each refusal raises; the admin page counts them per store
+
+
+class Refused(Rejection):
+    """The event claims what does not hold (forged or inconsistent): dead-lettered, alerted, the store flagged."""
+
+    def __init__(self, code: str, message: str) -> None:
+        assert code in REFUSALS, code  # the store reads the code: one list on both sides
+        super().__init__(code, message)
 
 
 class _In(BaseModel):
@@ -44,16 +56,26 @@ class TenderIn(_In):
     amount: Amount
 
 
+class TaxIn(_In):
+    group: str = Field(max_length=16)
+    rate_bp: int = Field(strict=True, ge=0, le=10_000)
+    gross: Amount
+    tax: Amount
+
+
 class SaleIn(_In):
     sale_id: Id
     number: str = Field(min_length=1, max_length=48)
+    store_id: str | None = Field(None, max_length=32)
     till_id: str = Field(max_length=16)
+    member_id: Id | None = None
     shift_id: Id | None = None
     staff_id: Id | None = None
     completed_at: str | None = None
     currency: str = Field("IDR", max_length=3)
     lines: list[SaleLineIn] = Field(min_length=1, max_length=1000)
     tenders: list[TenderIn] = Field(default_factory=list, max_length=50)
+    taxes: list[TaxIn] | None = Field(None, max_length=50)
     subtotal: Amount
     discount: Amount = 0
     tax: Amount = 0
@@ -71,13 +93,21 @@ class RefundLineIn(_In):
     amount: Amount
 
 
+class PointsBackIn(_In):
+    points: int = Field(strict=True, ge=0, le=10**12)
+    value: Amount
+
+
 class RefundIn(_In):
     id: Id
     number: str = Field(min_length=1, max_length=48)
+    store_id: str | None = Field(None, max_length=32)
     sale_id: Id
     till_id: str = Field(max_length=16)
     tender_type: str = Field("cash", max_length=12)
     amount: Amount
+    rounding: Amount = 0
+    points_back: PointsBackIn | None = None
     reason: str | None = Field(None, max_length=200)
     created_at: str | None = None
     lines: list[RefundLineIn] = Field(min_length=1, max_length=1000)

@@ -20,7 +20,7 @@ from pos.services.records import canonical_json
 from . import feed, statements, stock, stores
 from .context import CentralContext
 from .handlers import Event, handler_for
-from .payloads import Rejection
+from .payloads import REFUSED_ALERT, Refused, Rejection
 from .retry import Busy, retrying
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,8 @@ def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
             outcome, code, message, status = "applied", None, None, 200
         except Rejection as r:
             outcome, code, message, status = "rejected", r.code, r.message, r.status
+            if isinstance(r, Refused):  # a check on what the event claims failed: an operator must look at the store
+                _alert(s, ctx, store_id, REFUSED_ALERT, ev.event_id, f"{ev.type} refused ({r.code}): {r.message}")
             s.add(DeadLetter(event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, type=ev.type,
                              schema_version=ev.schema_version, code=r.code, reason=r.message,
                              payload=canonical_json(ev.payload), created_at=ctx.clock()))

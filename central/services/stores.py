@@ -6,17 +6,20 @@ import re
 import secrets
 import time
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from central.tables import AdminUser, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
+from central.tables import AdminUser, Alert, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
 from pos.adapters.db import driver_message
 from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
 from .context import CentralContext
+from .payloads import REFUSED_ALERT
 
 STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 ONLINE = "ONLINE"
@@ -128,10 +131,26 @@ def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
                                .where(ReconciliationItem.resolved_at.is_(None))
                                .group_by(ReconciliationItem.location)).all())
         stores = list(s.scalars(select(Store).order_by(Store.id)))
+        refused = refusals(s)
+        none: tuple[int, str | None, datetime | None] = (0, None, None)
         return [{"id": st.id, "name": st.name, "active": st.active, "last_seq": st.last_seq,
                  "last_push_at": st.last_push_at, "last_pull_at": st.last_pull_at, "last_device": st.last_device,
-                 "dead_letters": int(dead.get(st.id, 0)), "reconciliation": int(recon.get(st.id, 0))}
+                 "dead_letters": int(dead.get(st.id, 0)), "reconciliation": int(recon.get(st.id, 0)),
+                 **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none)))}
                 for st in stores]
+
+
+def refusals(s: Session) -> dict[str, tuple[int, str | None, datetime | None]]:
+    """Per store: events central's checks refused (each raised an alert), and the latest reason and time."""
+    counts = dict(s.execute(select(Alert.store_id, func.count()).where(Alert.kind == REFUSED_ALERT)
+                            .group_by(Alert.store_id)).all())
+    out: dict[str, tuple[int, str | None, datetime | None]] = {}
+    for store_id, n in counts.items():
+        last = s.execute(select(Alert.message, Alert.created_at).where(Alert.kind == REFUSED_ALERT,
+                                                                        Alert.store_id == store_id)
+                         .order_by(Alert.created_at.desc(), Alert.id).limit(1)).one()
+        out[store_id] = (int(n), last[0], last[1])
+    return out
 
 
 def set_admin(ctx: CentralContext, username: str, password: str) -> None:

@@ -7,6 +7,7 @@ from .feed import Change
 from .stock import Location, StockEntry, StockLevel
 from .stores import AdminUser, CentralMeta, Store
 from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold  # noqa: F401 - loyalty (issue 5)
+from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
 
 __all__ = [

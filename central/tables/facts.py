@@ -17,6 +17,7 @@ class Sale(CentralBase):
     till_id: Mapped[str] = mapped_column(String(16))
     shift_id: Mapped[str | None] = mapped_column(String(36))
     staff_id: Mapped[str | None] = mapped_column(String(36))
+    member_id: Mapped[str | None] = mapped_column(String(36))  # the member on the sale: what loyalty events must name
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock: display only
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(BigInteger)

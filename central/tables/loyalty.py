@@ -38,7 +38,7 @@ class PointsEntry(CentralBase):
     kind: Mapped[str] = mapped_column(String(8))  # earn | redeem | reverse | expire | adjust
     points: Mapped[int] = mapped_column(BigInteger)  # signed
     store_id: Mapped[str | None] = mapped_column(String(32))
-    ref_id: Mapped[str | None] = mapped_column(String(48))  # sale, refund or hold id
+    ref_id: Mapped[str | None] = mapped_column(String(48), index=True)  # sale, refund or hold id
     event_id: Mapped[str | None] = mapped_column(String(36))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = timestamp()

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from pos.adapters.tables import Sale, StockMovement, Till
+from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.shifts import receipt_number
@@ -71,16 +71,19 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
             for l in lines
         ])
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-        emit_event(s, ctx, "sale.completed", _event_payload(ctx, sale, view), sale.till_id)
+        member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
+        emit_event(s, ctx, "sale.completed", _event_payload(ctx, sale, view, member.member_id if member else None),
+                   sale.till_id)
         ctx.run_fact_hooks(s, "sale", view)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
     return view
 
 
-def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any]) -> dict[str, Any]:
+def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:
     return {
         "sale_id": sale.id, "number": sale.number, "store_id": ctx.store_id, "till_id": sale.till_id,
+        "member_id": member_id,
         "shift_id": sale.shift_id, "staff_id": sale.staff_id, "completed_at": view["completed_at"],
         "currency": ctx.config.currency.code,
         "lines": [{k: l[k] for k in ("id", "sku", "name", "qty", "unit_price", "line_discount", "sale_discount", "net",

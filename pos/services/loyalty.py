@@ -3,6 +3,7 @@ show the balance. Central is asked first (2 s at most) for the freshest balance;
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.loyalty import mask_name, mask_phone, normalize_phone, points_earned
+from pos.domain.timestamps import parse_time
 
 from .auth import Actor
 from .context import StoreContext
@@ -35,19 +37,35 @@ class Settings:
     point_value: int
 
 
-def settings(s: Session, ctx: StoreContext) -> Settings:
-    """Central's settings as last pulled; the store's [loyalty] config until then (its public_key wins if set)."""
+def settings(s: Session, ctx: StoreContext, at: datetime | None = None) -> Settings:
+    """Central's settings as last pulled, with its earn rule in force at `at` (default now: central checks each
+    sale's points by the rule of the sale's time); the store's [loyalty] config until then (its public_key wins)."""
     got = {k: v for k, v in s.execute(select(LoyaltySetting.key, LoyaltySetting.value))}
     cfg = ctx.config.loyalty
+    rule = _rule_at(got, at or ctx.clock())
     return Settings(shop_id=got.get("shop_id") or cfg.shop_id, public_key=cfg.public_key or got.get("public_key", ""),
-                    earn_per_amount=int(got.get("earn_per_amount") or cfg.earn_per_amount),
-                    point_value=int(got.get("point_value") or cfg.point_value))
+                    earn_per_amount=int(rule.get("earn_per_amount") or cfg.earn_per_amount),
+                    point_value=int(rule.get("point_value") or cfg.point_value))
+
+
+def _rule_at(got: dict[str, str], at: datetime) -> dict[str, Any]:
+    """The latest of central's rules (in force and scheduled) whose effective time has come; the pulled flat
+    figures if central sent no list or none has come yet."""
+    found: dict[str, Any] = {"earn_per_amount": got.get("earn_per_amount"), "point_value": got.get("point_value")}
+    at = at.replace(tzinfo=None)
+    for rule in json.loads(got.get("rules") or "[]"):
+        if (parse_time(rule.get("effective_from")) or at) <= at:
+            found = rule
+    return found
 
 
 def save_settings(s: Session, data: dict[str, Any]) -> None:
     for key in ("shop_id", "public_key", "earn_per_amount", "point_value"):
         if data.get(key) not in (None, ""):
             s.merge(LoyaltySetting(key=key, value=str(data[key])))
+    if isinstance(data.get("rules"), list):
+        rules = sorted(data["rules"], key=lambda r: str(r.get("effective_from")))
+        s.merge(LoyaltySetting(key="rules", value=json.dumps(rules, sort_keys=True)))
 
 
 def save_member(s: Session, data: dict[str, Any], now: datetime) -> LoyaltyMember:

@@ -15,6 +15,7 @@ from pos.adapters.tables import (LoyaltyEntry, LoyaltyMember, LoyaltyRedemption,
                                  SaleMember)
 from pos.adapters.tables.base import new_id
 from pos.domain.loyalty import mask_name, points_earned, share
+from pos.domain.timestamps import parse_time
 
 from .context import StoreContext
 from .loyalty import balance_of, settings
@@ -57,7 +58,8 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
         _entry(s, ctx, r.member_id, "redeem", -r.points, r.event_id, r.id, sale_id)
         redeemed += r.points
     basis = view["total"] - points_paid(view)
-    earned = points_earned(basis, settings(s, ctx).earn_per_amount)
+    # The rule in force at the sale's own time: central checks the points by that same rule.
+    earned = points_earned(basis, settings(s, ctx, parse_time(view.get("completed_at"))).earn_per_amount)
     if earned:
         entry_id = new_id()
         event_id = emit_event(s, ctx, "loyalty.earned", {"entry_id": entry_id, "member_id": member_id,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from common.refusals import REFUSALS
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
 from pos.domain.errors import DomainError, NotFound
 
@@ -63,7 +64,17 @@ def sync_health(ctx: StoreContext) -> dict[str, Any]:
     if dead or failing:
         state = "error"
     return {"state": state, "now": now, "outbox": outbox, "agent": agent, "dead_letters": dead,
-            "reconciliation": items, "below_zero": below_zero(ctx)}
+            "refused": refused(dead), "reconciliation": items, "below_zero": below_zero(ctx)}
+
+
+def refused(dead: list[dict[str, Any]]) -> dict[str, Any]:
+    """Dead letters central's checks refused (the event did not hold up, and head office sees the store flagged),
+    each with a line saying what was wrong beside central's exact reason."""
+    rows = [d for d in dead if d["code"] in REFUSALS]
+    for d in dead:
+        d["why"] = REFUSALS.get(d["code"], "")
+    last = max(rows, key=lambda d: (d["failed_at"], d["store_seq"])) if rows else None
+    return {"count": len(rows), "last": last}
 
 
 def act_on_dead_letter(ctx: StoreContext, actor: Actor, event_id: str, action: str, note: str = "") -> dict[str, Any]:

@@ -33,3 +33,30 @@ def test_init_add_store_and_new_epoch(tmp_path, capsys):
     assert main(["central", "new-epoch", "--config", str(config)]) == 0
     assert stores.ensure_meta(ctx) != epoch
     ctx.db.dispose()
+
+
+def test_set_earn_rule_keeps_the_old_rule_for_earlier_sales_and_refuses_a_bad_figure(tmp_path, capsys):
+    config = tmp_path / "central.toml"
+    config.write_text((ROOT / "central.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["central", "init", "--config", str(config)]) == 0
+    args = ["central", "set-earn-rule", "--config", str(config), "--point-value", "100",
+            "--from", "2026-12-01T00:00:00"]
+    assert main([*args, "--earn-per-amount", "5000"]) == 0
+    assert "from 2026-12-01T00:00:00 UTC: 1 point per 5000 paid" in capsys.readouterr().out
+    assert main([*args, "--earn-per-amount", "0"]) == 1
+    assert "not set:" in capsys.readouterr().out
+
+    from datetime import datetime
+
+    from central.config import load_central_config
+    from central.db import central_database
+    from central.services import loyalty_rules
+    from central.services.context import CentralContext
+
+    cfg = load_central_config(config, environ={})
+    ctx = CentralContext(db=central_database(cfg.database.url), config=cfg)
+    with ctx.db.sessions() as s:
+        rules = loyalty_rules.history(s, ctx)
+    assert loyalty_rules.rule_at(rules, datetime(2026, 11, 30)).earn_per_amount == cfg.loyalty.earn_per_amount
+    assert loyalty_rules.rule_at(rules, datetime(2026, 12, 2)).earn_per_amount == 5000
+    ctx.db.dispose()

@@ -53,3 +53,13 @@ def push(central: Any, token: str, store_id: str, events: list[dict[str, Any]]) 
                       json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events})
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def member_sale(store_id: str, seq: int, member_id: str, qty: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A member's cash sale (two lines of Rp 3.500 x qty) and the points it earns, as the store's events."""
+    from synckit_store import sale_payload
+
+    sale = {**sale_payload(store_id, seq, qty=qty), "member_id": member_id}
+    earn = {"entry_id": str(uuid.uuid4()), "member_id": member_id, "sale_id": sale["sale_id"],
+            "points": sale["total"] // 10_000, "basis": sale["total"]}
+    return event(store_id, seq, "sale.completed", sale), event(store_id, seq + 1, "loyalty.earned", earn)

@@ -5,7 +5,7 @@ import threading
 import uuid
 
 import requests
-from loyaltykit import add_store, event, new_member, push, use_test_key
+from loyaltykit import add_store, member_sale, new_member, push, use_test_key
 from sqlalchemy import select
 from synckit import STORE, central, pg_url  # noqa: F401
 
@@ -106,8 +106,8 @@ def test_a_hold_expires_by_the_central_clock_and_its_points_are_free_again(centr
 def test_an_earn_event_pushed_three_times_counts_once(central):
     use_test_key(central)
     m = new_member(central)
-    ev = event(STORE, 1, "loyalty.earned", {"entry_id": str(uuid.uuid4()), "member_id": m["id"],
-                                            "sale_id": str(uuid.uuid4()), "points": 7, "basis": 70_000})
+    sale, ev = member_sale(STORE, 1, m["id"], qty=10)  # Rp 70.000: 7 points
+    push(central, central.token, STORE, [sale])
     outcomes = [push(central, central.token, STORE, [ev])["results"][0]["outcome"] for _ in range(3)]
     assert outcomes == ["applied", "duplicate", "duplicate"]
     assert central.count(PointsEntry, PointsEntry.member_id == m["id"], PointsEntry.kind == "earn") == 1
@@ -128,8 +128,8 @@ def test_a_member_qr_with_one_byte_changed_is_refused_online(central):
 def test_the_ledger_is_the_balance_after_earning_redeeming_and_adjusting(central):
     use_test_key(central)
     m = new_member(central, points=30)
-    push(central, central.token, STORE, [event(STORE, 1, "loyalty.earned", {
-        "entry_id": str(uuid.uuid4()), "member_id": m["id"], "sale_id": str(uuid.uuid4()), "points": 12})])
+    assert [r["outcome"] for r in push(central, central.token, STORE, list(member_sale(STORE, 1, m["id"], qty=18)))[
+        "results"]] == ["applied", "applied"]  # Rp 126.000: 12 points
     loyalty.adjust(central.ctx, m["id"], -2, "correction")
     balance, _ = state(central, m["id"])
     assert balance == 40 == loyalty.ledger_sum(central.ctx, m["id"])

@@ -17,7 +17,7 @@ from .tables import Table
 SYNC_COLUMNS = {
     "outbox": [("type", "text"), ("count", "int"), ("oldest", "datetime")],
     "dead_letters": [("failed_at", "datetime"), ("type", "text"), ("store_seq", "int"), ("code", "text"),
-                     ("reason", "text"), ("asked", "asked"), ("event_id", "text")],
+                     ("why", "text"), ("reason", "text"), ("asked", "asked"), ("event_id", "text")],
     "reconciliation": [("raised_at", "datetime"), ("kind", "text"), ("sku", "text"), ("ref_id", "text"),
                        ("message", "text")],
     "below_zero": [("sku", "text"), ("name", "text"), ("on_hand", "int")],
