@@ -25,6 +25,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import ROOT, Row, percentile, print_table, row, scratch_dir
+from bench.sync_drain import SKUS, sale_payload
 from central.config import CentralConfig
 from central.db import central_database
 from central.migrate import upgrade as central_upgrade
@@ -32,24 +33,12 @@ from central.services import demo, feed, stock, stores
 from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.web.serving import connections
-from pos.adapters.demo_data import demo_products
 from pos.services.records import canonical_json
 
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 N_STORES = int(os.environ.get("BENCH_SCALE_STORES", "100"))
 SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "20"))
 WORKERS, THREADS, CLIENTS, BATCH = 2, 16, 4, 5
-SKUS = [p.sku for p in demo_products()[:40]]
-
-
-def sale_payload(store_id: str, n: int) -> dict[str, Any]:
-    """A cash sale of two PPN-free items, as a store's checkout writes it."""
-    lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": 1, "unit_price": 3500, "line_discount": 0,
-              "sale_discount": 0, "net": 3500, "tax_group": "PPN"} for sku in (SKUS[n % 40], SKUS[(n * 7 + 3) % 40])]
-    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
-            "completed_at": "2026-11-23T10:00:00", "currency": "IDR", "lines": lines,
-            "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": 7000}], "taxes": [], "subtotal": 7000,
-            "discount": 0, "tax": 0, "rounding": 0, "total": 7000, "paid": 7000, "change": 0}
 
 
 def _store_loop(base: str, store_id: str, token: str, deadline: float, out: dict[str, list[Any]]) -> None:
@@ -60,7 +49,7 @@ def _store_loop(base: str, store_id: str, token: str, deadline: float, out: dict
         events = []
         for _ in range(BATCH):
             seq += 1
-            payload = sale_payload(store_id, seq)
+            payload = sale_payload(seq, store_id)
             events.append({"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq,
                            "type": "sale.completed", "schema_version": 1, "payload": payload,
                            "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest()})

@@ -41,6 +41,7 @@ from central.web.app import create_central_app
 from pos.adapters.config import load_config
 from pos.adapters.db import Database
 from pos.adapters.demo_data import demo_products
+from pos.domain.pricing import taxes_by_group
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Counter, OutboxEvent
 from pos.services import setup
@@ -56,13 +57,16 @@ SKUS = [p.sku for p in demo_products()[:40]]
 FACT_TABLES = [Sale, SaleLine, Tender, StockEntry, AppliedEvent]
 
 
-def sale_payload(n: int) -> dict[str, Any]:
+def sale_payload(n: int, store_id: str = STORE) -> dict[str, Any]:
+    """A cash sale of two PPN items as the store's checkout writes it (tax per group, as central checks it)."""
     lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": 1, "unit_price": 3500, "line_discount": 0,
               "sale_discount": 0, "net": 3500, "tax_group": "PPN"} for sku in (SKUS[n % 40], SKUS[(n * 7 + 3) % 40])]
-    return {"sale_id": str(uuid.uuid4()), "number": f"{STORE}-T1-{n:06d}", "store_id": STORE, "till_id": "T1",
+    taxes = [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+             for t in taxes_by_group([("PPN", 1100, 7000)])]
+    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
             "completed_at": "2026-11-23T10:00:00", "currency": "IDR", "lines": lines,
-            "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": 7000}], "taxes": [], "subtotal": 7000,
-            "discount": 0, "tax": 0, "rounding": 0, "total": 7000, "paid": 7000, "change": 0}
+            "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": 7000}], "taxes": taxes, "subtotal": 7000,
+            "discount": 0, "tax": taxes[0]["tax"], "rounding": 0, "total": 7000, "paid": 7000, "change": 0}
 
 
 def queue_sales(db: Database, n: int) -> None:
