@@ -10,6 +10,7 @@ from central.services.context import CentralContext
 from central.db import central_database
 from pos.adapters.db import Database
 from pos.web.errors import validation_error_response
+from pos.web.hardening import harden
 
 from .admin import admin
 from .admin_members import members as admin_members
@@ -39,6 +40,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     )
     app.config.update(SECRET_KEY=config.server.secret_key, MAX_CONTENT_LENGTH=config.sync.max_body_mb * 2**20,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["omnitoko_central"] = CentralContext(db=db or central_database(config.database.url), config=config)
