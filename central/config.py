@@ -47,10 +47,10 @@ class SecurityTable(_Table):
 
     session_hours: int = Field(12, ge=1, le=24 * 30)  # an admin session ends this long after sign-in
     idle_minutes: int = Field(30, ge=1, le=24 * 60)  # ... or after this long unused
-    free_attempts: int = Field(3, ge=1, le=100)  # wrong passwords in a row for one admin before delays start
+    free_attempts: int = Field(3, ge=1, le=100)  # the wrong password in a row (one admin) that starts the delays
     lock_after: int = Field(10, ge=2, le=1000)  # wrong passwords in a row that lock the admin (another admin lifts it)
     lock_minutes: int = Field(15, ge=1, le=24 * 60)  # the first lock; each further failure doubles it
-    address_attempts: int = Field(10, ge=1, le=1000)  # failed sign-ins from one address before its delays start
+    address_attempts: int = Field(10, ge=1, le=1000)  # the failed sign-in in a row from one address that starts delays
 
 
 class LoyaltyTable(_Table):

@@ -54,7 +54,7 @@ class SecurityTable(_Table):
     discount_limit_percent: int = Field(10, ge=0, le=100)
     token_hours: int = Field(12, ge=1)
     idle_minutes: int = Field(30, ge=1, le=24 * 60)  # a till or manager session unused this long ends
-    address_attempts: int = Field(10, ge=1)  # failed manager sign-ins from one address before delays start
+    address_attempts: int = Field(10, ge=1)  # the failed manager sign-in in a row from one address that starts delays
 
 
 class I18nTable(_Table):

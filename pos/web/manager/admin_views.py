@@ -101,5 +101,5 @@ def register(bp: Blueprint) -> None:
     def lift_lock():  # type: ignore[no-untyped-def]
         key = request.form.get("key", "")[:120]
         lifted = manager_access.lift_lock(ctx(), me(), key)
-        flash(t("locks.lifted" if lifted else "locks.not_locked", key=key), "ok" if lifted else "error")
+        flash(t("locks.lifted" if lifted else "locks.not_locked", what=key.partition(":")[2]), "ok" if lifted else "error")
         return redirect(url_for("manager.locks"))
