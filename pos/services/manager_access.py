@@ -13,7 +13,7 @@ from pos.adapters.tables import SignInThrottle
 from pos.domain.errors import DomainError, Forbidden
 from pos.domain.throttle import Policy, refuse_waiting
 
-from .auth import Actor, _check_pin, end_all_sessions, session_staff, sign_out, start_backoffice_session  # noqa: F401
+from .auth import Actor, _check_pin, session_staff, start_backoffice_session
 from .context import StoreContext
 from .records import audit
 
@@ -56,7 +56,6 @@ def current_manager(ctx: StoreContext, token: str | None) -> Actor:
     out or of a manager since deactivated, given a new PIN or demoted is refused."""
     staff, _ = session_staff(ctx, token, at_till=False)
     if staff.role != "manager":
-        end_all_sessions(ctx, staff.id)
         raise Forbidden("not_a_manager", f"staff {staff.code} ({staff.name}) is not a manager any more",
                         staff_code=staff.code, name=staff.name)
     return Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)

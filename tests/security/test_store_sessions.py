@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import text
 
 from pos.adapters.config import ConfigError
 from pos.domain.errors import DomainError
@@ -57,7 +58,7 @@ def test_a_manager_cookie_forged_with_the_old_built_in_key_is_refused(app, store
     forger = Flask("forger")
     forger.secret_key = "dev-only-change-me"
     with store.db.sessions() as s:
-        manager_id = s.scalar(__import__("sqlalchemy").text("SELECT id FROM staff WHERE code = '9001'"))
+        manager_id = s.scalar(text("SELECT id FROM staff WHERE code = '9001'"))
     forged = SecureCookieSessionInterface().get_signing_serializer(forger).dumps(  # type: ignore[union-attr]
         {"manager": {"staff_id": manager_id, "at": int(time.time())}})
     client = app.test_client()

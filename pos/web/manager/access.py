@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from pos.domain.errors import DomainError, Unauthorized
-from pos.services import manager_access
+from pos.services import auth, manager_access
 from pos.services.auth import Actor
 
 from ..api.common import ctx
@@ -148,6 +148,6 @@ def register(bp: Blueprint) -> None:
     def sign_out():  # type: ignore[no-untyped-def]
         token = session.pop(SESSION_KEY, None)
         if isinstance(token, str):
-            manager_access.sign_out(ctx(), token)  # ends it server-side: a copied cookie is worth nothing now
+            auth.sign_out(ctx(), token)  # ends it server-side: a copied cookie is worth nothing now
         flash(t("signin.signed_out"), "ok")
         return redirect(url_for("manager.sign_in"))
