@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import sqlite3
 import statistics
 import sys
@@ -65,6 +66,7 @@ def make_store(where: Path) -> StoreContext:
     """A migrated store database with the demo minimarket, under `where`."""
     config = load_config(ROOT / "config.toml", environ={})
     config.database.url = f"sqlite:///{where / 'store.db'}"
+    config.server.secret_key = secrets.token_urlsafe(48)  # a throwaway store: the server needs a key of its own
     upgrade(config.database.url)
     ctx = StoreContext(db=Database(config.database.url), config=config)
     setup.load_demo_data(ctx)

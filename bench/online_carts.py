@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import statistics
 import threading
 import time
@@ -39,6 +40,7 @@ def _central(url: str) -> tuple[CentralContext, str, Any]:
     central_upgrade(url)
     cfg = CentralConfig()
     cfg.database.url = url
+    cfg.server.secret_key = secrets.token_urlsafe(48)  # a throwaway central: the server needs a key of its own
     ctx = CentralContext(db=central_database(url), config=cfg)
     demo.load(ctx, products_limit=40)
     token = stores.add_store(ctx, "TOKO-01", "Omnitoko Kemang")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 import statistics
 import threading
 import time
@@ -167,6 +168,7 @@ def run() -> list[Row]:
         central_upgrade(url)
         config = CentralConfig()
         config.database.url = url
+        config.server.secret_key = secrets.token_urlsafe(48)  # a throwaway central: it needs a key of its own
         ctx = CentralContext(db=central_database(url), config=config)
         demo.load(ctx, products_limit=40)
         token = stores.add_store(ctx, STORE)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pos.adapters.config import CENTRAL_ENV_PREFIX, read_config
+from pos.adapters.config import CENTRAL_ENV_PREFIX, read_config, read_secret_key
 
 
 
@@ -30,11 +30,13 @@ class DatabaseTable(_Table):
 class ServerTable(_Table):
     host: str = "127.0.0.1"
     port: int = Field(5100, ge=1, le=65535)
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = ""  # empty = read secret_key_file (`omnitoko central init` makes it)
+    secret_key_file: str = "var/central-secret.key"  # relative to the config file
     workers: int = Field(2, ge=1, le=64)  # gunicorn worker processes (`central serve`; --workers overrides)
     threads: int = Field(8, ge=1, le=256)  # threads per worker; at most pool_size + max_overflow do SQL at once
     public_url: str = ""
     max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # 413 above this; the push has [sync] max_body_mb
+    trust_proxy: bool = False  # behind one reverse proxy: believe its X-Forwarded-For/-Proto (address, HTTPS)
 
 
 class SyncTable(_Table):
@@ -46,6 +48,17 @@ class SyncTable(_Table):
 class AdminTable(_Table):
     username: str = Field("admin", min_length=1, max_length=64)
     initial_password: str = ""  # used once by `central init` to create the admin; change it in the admin page
+
+
+class SecurityTable(_Table):
+    """Admin sign-in and sessions (issue 15)."""
+
+    session_hours: int = Field(12, ge=1, le=24 * 30)  # an admin session ends this long after sign-in
+    idle_minutes: int = Field(30, ge=1, le=24 * 60)  # ... or after this long unused
+    free_attempts: int = Field(3, ge=1, le=100)  # the wrong password in a row (one admin) that starts the delays
+    lock_after: int = Field(10, ge=2, le=1000)  # wrong passwords in a row that lock the admin (another admin lifts it)
+    lock_minutes: int = Field(15, ge=1, le=24 * 60)  # the first lock; each further failure doubles it
+    address_attempts: int = Field(10, ge=1, le=1000)  # the failed sign-in in a row from one address that starts delays
 
 
 class LoyaltyTable(_Table):
@@ -82,6 +95,7 @@ class CentralConfig(_Table):
     server: ServerTable = Field(default_factory=ServerTable)
     sync: SyncTable = Field(default_factory=SyncTable)
     admin: AdminTable = Field(default_factory=AdminTable)
+    security: SecurityTable = Field(default_factory=SecurityTable)
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
     shop: ShopTable = Field(default_factory=ShopTable)
 
@@ -92,6 +106,7 @@ def load_central_config(path: str | os.PathLike[str] | None = None,
     environ = dict(os.environ if environ is None else environ)
     cfg, base = read_config(CentralConfig, path or environ.get("OMNITOKO_CENTRAL_CONFIG"), environ,
                             env_prefix=CENTRAL_ENV_PREFIX, label="central config")
+    read_secret_key(cfg.server, base)
     if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
         cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())
     return cfg

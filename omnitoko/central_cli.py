@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import sys
 
 from central.config import load_central_config
 from central.migrate import upgrade
-from central.services import demo, stores
+from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
 from central.db import central_database
+from pos.adapters.config import ensure_secret_key
 from pos.domain.errors import DomainError
 
 
@@ -19,9 +22,14 @@ def _ctx(args: argparse.Namespace) -> CentralContext:
 
 def init(args: argparse.Namespace) -> int:
     ctx = _ctx(args)
+    admin = ctx.config.admin
+    if admin.initial_password:  # before anything is made: a weak password stops init with nothing half done
+        admin_auth.check_password_strength(admin.username, admin.initial_password)
+    made = ensure_secret_key(ctx.config.server)
+    if made is not None:
+        print(f"secret key written to {made} (owner-only; keep it out of backups you share)")
     upgrade(ctx.config.database.url)
     epoch = stores.ensure_meta(ctx)
-    admin = ctx.config.admin
     if admin.initial_password and not stores.has_admin(ctx):
         stores.set_admin(ctx, admin.username, admin.initial_password)
         print(f"admin user {admin.username!r} created")
@@ -43,6 +51,31 @@ def add_store(args: argparse.Namespace) -> int:
         return 0
     print(f"store {args.store_id} registered. Its token (shown only this once; put it in the store's config "
           f"as [sync] token):\n{token}")
+    return 0
+
+
+def rotate_store_token(args: argparse.Namespace) -> int:
+    """A new token for a registered store; the old one stops working at once."""
+    token = stores.rotate_store_token(_ctx(args), args.store_id)
+    print(token if args.token_only else f"store {args.store_id}: new token (the old one no longer works; put this "
+                                        f"in the store's config as [sync] token, shown only this once):\n{token}")
+    return 0
+
+
+def set_admin_password(args: argparse.Namespace) -> int:
+    """Read the new password from stdin (no echo on a terminal), never from the command line (shell history)."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"new password for {args.username}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    created = admin_auth.set_password(_ctx(args), args.username, password, create=args.create)
+    print(f"admin {args.username!r} " + ("created" if created else "has a new password; their sessions ended"))
+    return 0
+
+
+def disable_admin(args: argparse.Namespace) -> int:
+    admin_auth.set_active(_ctx(args), args.username, active=args.enable)
+    print(f"admin {args.username!r} " + ("enabled" if args.enable else "disabled; their sessions ended"))
     return 0
 
 
@@ -184,6 +217,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rotate", action="store_true", help="issue a new token for a registered store")
     p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
     p.set_defaults(run=add_store)
+    p = central.add_parser("rotate-store-token", help="issue a new token for a store; the old one stops at once")
+    p.add_argument("store_id")
+    p.add_argument("--config")
+    p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
+    p.set_defaults(run=rotate_store_token)
+    p = central.add_parser("set-admin-password", help="change (or with --create add) an admin's password, read "
+                                                      "from stdin; their sessions end")
+    p.add_argument("username")
+    p.add_argument("--config")
+    p.add_argument("--create", action="store_true")
+    p.set_defaults(run=set_admin_password)
+    p = central.add_parser("disable-admin", help="disable an admin (their sessions end at once); --enable undoes it")
+    p.add_argument("username")
+    p.add_argument("--config")
+    p.add_argument("--enable", action="store_true")
+    p.set_defaults(run=disable_admin)
     p = central.add_parser("expire-points", help="expire points earned longer ago than [loyalty] "
                                                  "expire_after_days and not spent (`central serve` also runs it every "
                                                  "[loyalty] expire_every_minutes; again = no change)")

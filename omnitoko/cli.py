@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
+
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from pos.adapters.config import ConfigError
+from pos.domain.errors import DomainError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,6 +36,16 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--role", choices=["cashier", "manager"], default="cashier")
     p.add_argument("--pin", required=True)
     p.set_defaults(run=store_cli.add_staff)
+    p = store.add_parser("set-pin", help="give a staff code a new PIN (ends all its sessions)")
+    p.add_argument("--config")
+    p.add_argument("code")
+    p.add_argument("--pin", required=True)
+    p.set_defaults(run=store_cli.set_pin)
+    p = store.add_parser("disable-staff", help="disable a staff code (ends all its sessions); --enable undoes it")
+    p.add_argument("--config")
+    p.add_argument("code")
+    p.add_argument("--enable", action="store_true")
+    p.set_defaults(run=store_cli.disable_staff)
 
 
 def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,8 +55,15 @@ def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:  # type
     sync_cli.register(sub)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line and exit 2 (the usage is one `--help` away), like every other CLI failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"omnitoko: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="omnitoko", description=__doc__)
+    parser = _Parser(prog="omnitoko", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _store_commands(sub)
     _central_and_sync_commands(sub)
@@ -55,8 +77,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except ConfigError as e:
-        print(f"omnitoko: {e}", file=sys.stderr)
-        return 2
+        return _fail(2, str(e))
+    except DomainError as e:
+        return _fail(1, e.message)
+    except OperationalError as e:
+        return _fail(3, f"cannot reach the database: {_first_line(e.orig or e)}")
+    except SQLAlchemyError as e:
+        return _fail(3, f"database error: {_first_line(e.orig if isinstance(e, DBAPIError) else e)}")
+    except KeyboardInterrupt:
+        return _fail(130, "interrupted")
+    except Exception as e:  # noqa: BLE001 - a CLI prints one line, never a traceback (OMNITOKO_DEBUG=1 shows it)
+        if os.environ.get("OMNITOKO_DEBUG") == "1":
+            raise
+        return _fail(1, f"unexpected error: {type(e).__name__}: {_first_line(e)} (OMNITOKO_DEBUG=1 for details)")
+
+
+def _first_line(e: object) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:300]
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"omnitoko: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from pos.adapters.config import load_config
+from pos.adapters.config import ensure_secret_key, load_config
 from pos.adapters.db import Database
 from pos.adapters.migrate import upgrade
-from pos.domain.errors import DomainError
 from pos.services import setup
 from pos.services.context import StoreContext
 
@@ -18,6 +17,9 @@ def _ctx(args: argparse.Namespace) -> StoreContext:
 
 def init(args: argparse.Namespace) -> int:
     ctx = _ctx(args)
+    made = ensure_secret_key(ctx.config.server)
+    if made is not None:
+        print(f"secret key written to {made} (owner-only; keep it out of backups you share)")
     upgrade(ctx.config.database.url)
     setup.ensure_basics(ctx)
     added = setup.load_demo_data(ctx) if args.demo_data else 0
@@ -27,13 +29,20 @@ def init(args: argparse.Namespace) -> int:
 
 
 def add_staff(args: argparse.Namespace) -> int:
-    ctx = _ctx(args)
-    try:
-        setup.add_staff(ctx, args.code, args.name, args.role, args.pin)
-    except DomainError as e:
-        print(f"omnitoko: {e.message}")
-        return 1
+    setup.add_staff(_ctx(args), args.code, args.name, args.role, args.pin)
     print(f"staff {args.code} ({args.role}) added")
+    return 0
+
+
+def set_pin(args: argparse.Namespace) -> int:
+    ended = setup.change_pin(_ctx(args), args.code, args.pin)
+    print(f"staff {args.code}: new PIN set; {ended} session(s) ended")
+    return 0
+
+
+def disable_staff(args: argparse.Namespace) -> int:
+    ended = setup.set_staff_active(_ctx(args), args.code, not args.enable)
+    print(f"staff {args.code} " + ("enabled" if args.enable else f"disabled; {ended} session(s) ended"))
     return 0
 
 

@@ -16,11 +16,14 @@ from pos.services.context import StoreContext
 
 ROOT = Path(__file__).resolve().parents[1]
 _TEMPLATE_DB: dict[str, bytes] = {}
+# The servers refuse to start without a long secret key of their own; tests use this one.
+TEST_SECRET_KEY = "store-test-key-" + "0123456789abcdef" * 2
 
 
 def make_config(tmp_path: Path, **overrides: Any) -> StoreConfig:
     cfg = load_config(ROOT / "config.toml", environ={})
     cfg.database.url = f"sqlite:///{tmp_path / 'store.db'}"
+    cfg.server.secret_key = TEST_SECRET_KEY
     for dotted, value in overrides.items():
         table, key = dotted.split("__")
         setattr(getattr(cfg, table), key, value)

@@ -39,6 +39,7 @@ PG_BASE = os.environ.get("OMNITOKO_TEST_PG", "postgresql+psycopg://postgres@127.
 from synckit_store import (AQUA_330, CATALOG, SKUS, STORE, agent_process, make_event, queue_events,  # noqa: F401
                            queue_sales, sale_payload, sell, unsent, write_store_toml)
 _TEMPLATE: dict[str, Path] = {}
+TEST_SECRET_KEY = "central-test-key-" + "0123456789abcdef" * 2  # long enough; not a published one
 
 
 # -- databases ---------------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def start_server(app: Any) -> tuple[Any, threading.Thread, str]:
 def central_config(url: str) -> CentralConfig:
     cfg = CentralConfig()
     cfg.database.url = url
-    cfg.server.secret_key = "test-secret"
+    cfg.server.secret_key = TEST_SECRET_KEY
     return cfg
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from central.tables import AdminUser, Alert, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
 from pos.adapters.db import driver_message
@@ -98,6 +97,15 @@ def add_store(ctx: CentralContext, store_id: str, name: str = "", rotate: bool =
     return token
 
 
+def rotate_store_token(ctx: CentralContext, store_id: str) -> str:
+    """A new token for a registered store (the old one stops working at once); shown only once."""
+    with ctx.db.sessions() as s:
+        if s.get(Store, store_id) is None:
+            raise NotFound("unknown_store", f"store {store_id} is not registered at the central store "
+                                            "(see `omnitoko central add-store`)")
+    return add_store(ctx, store_id, rotate=True)
+
+
 def authenticate(ctx: CentralContext, token: str | None) -> str:
     """The store id a bearer token belongs to; 401 for a missing or wrong token, 403 for a disabled store."""
     if not token:
@@ -154,26 +162,13 @@ def refusals(s: Session) -> dict[str, tuple[int, str | None, datetime | None]]:
 
 
 def set_admin(ctx: CentralContext, username: str, password: str) -> None:
-    if len(password) < 8:
-        raise DomainError("weak_password", "an admin password has at least 8 characters")
-    with ctx.db.unit_of_work() as s:
-        user = s.scalar(select(AdminUser).where(AdminUser.username == username))
-        if user is None:
-            s.add(AdminUser(username=username, password_hash=generate_password_hash(password), created_at=ctx.clock()))
-        else:
-            user.password_hash = generate_password_hash(password)
+    """Create the admin or change their password (every session of theirs ends); the password rules are
+    admin_auth's."""
+    from .admin_auth import set_password
+
+    set_password(ctx, username, password, create=True)
 
 
 def has_admin(ctx: CentralContext) -> bool:
     with ctx.db.sessions() as s:
         return s.scalar(select(func.count()).select_from(AdminUser)) > 0
-
-
-def check_admin(ctx: CentralContext, username: str, password: str) -> bool:
-    with ctx.db.sessions() as s:
-        user = s.scalar(select(AdminUser).where(AdminUser.username == username))
-    if user is None:
-        check_password_hash(generate_password_hash("x"), password)  # same work either way: no user probing by time
-        return False
-    return check_password_hash(user.password_hash, password)
-

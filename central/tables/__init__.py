@@ -5,7 +5,7 @@ from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
 from .stock import Location, StockEntry, StockLevel
-from .stores import AdminUser, CentralMeta, Store
+from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
 from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold  # noqa: F401 - loyalty (issue 5)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
+
+from pos.adapters.throttle import ThrottleColumns
 
 from .base import CentralBase, timestamp, uuid_pk
 
@@ -43,3 +45,20 @@ class AdminUser(CentralBase):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp()
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # False: no sign-in, no session
+
+
+class AdminSession(CentralBase):
+    """A signed-in admin; the cookie holds only the token. Deleting the row ends the session everywhere."""
+
+    __tablename__ = "admin_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(ForeignKey("admin_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SignInThrottle(ThrottleColumns, CentralBase):
+    """Failed admin sign-ins per username and per address."""
+
+    __tablename__ = "sign_in_throttle"

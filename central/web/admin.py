@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import catalog, dead_letters, loyalty_admin, stores
+from central.services import admin_auth, catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
 from common.limits import MAX_AMOUNT
 from pos.domain.errors import DomainError
 from pos.domain.money import format_money, group_thousands
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
 
 
 def ctx() -> CentralContext:
@@ -57,16 +59,22 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The session token in the cookie must name a live session of an active admin (checked on every request)."""
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not session.get("admin"):
+        try:
+            g.admin = admin_auth.current_admin(ctx(), session.get("admin_session"))
+        except DomainError:
+            session.clear()
+            if request.method != "GET":
+                return _page("login.html", form=LoginForm()), 401
             return redirect(url_for("admin.login", next=request.path))
         return view(*args, **kwargs)
     return wrapper
 
 
 def _page(template: str, **extra: Any) -> str:
-    return render_template(f"central/admin/{template}", central=ctx().config.central, user=session.get("admin"),
+    return render_template(f"central/admin/{template}", central=ctx().config.central, user=g.get("admin"),
                            action=ActionForm(), n=group_thousands, money=format_money, **extra)
 
 
@@ -78,19 +86,46 @@ def login():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash("The form expired or is incomplete: try again.")
         return _page("login.html", form=form), 400
-    if not stores.check_admin(ctx(), form.username.data or "", form.password.data or ""):
-        flash("Wrong username or password.")
-        return _page("login.html", form=form), 401
-    session.clear()
-    session["admin"] = form.username.data
+    try:
+        token = admin_auth.sign_in(ctx(), form.username.data or "", form.password.data or "",
+                                   request.remote_addr or "")
+    except DomainError as e:
+        flash(e.message)
+        return _page("login.html", form=form), e.status
+    session.clear()  # a fresh session: nothing from before the sign-in survives it
+    session["admin_session"] = token
     target = request.args.get("next", "")
     return redirect(target if target.startswith("/admin/") and "//" not in target else url_for("admin.dashboard"))
 
 
 @admin.post("/logout")
+@signed_in
 def logout():  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():  # a page elsewhere must not be able to sign the admin out
+        abort(400, "The form expired or did not come from this site: nothing changed, you are still signed in.")
+    admin_auth.sign_out(ctx(), session.get("admin_session"))
     session.clear()
     return redirect(url_for("admin.login"))
+
+
+@admin.get("/locks")
+@signed_in
+def locks():  # type: ignore[no-untyped-def]
+    return _page("locks.html", locks=admin_auth.locks(ctx()))
+
+
+@admin.post("/locks")
+@signed_in
+def lift_lock():  # type: ignore[no-untyped-def]
+    key = request.form.get("key", "")[:120]
+    if not ActionForm().validate_on_submit():
+        flash("The form expired: try again.")
+    elif admin_auth.lift_lock(ctx(), key):
+        log.warning("admin %s lifted the sign-in lock of %s", g.admin, key)
+        flash(f"Lock lifted: {key}.")
+    else:
+        flash(f"{key} was not locked.")
+    return redirect(url_for("admin.locks"))
 
 
 @admin.get("/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -105,7 +105,7 @@ def adjust(member_id: str):  # type: ignore[no-untyped-def]
 
     def change() -> str:
         points = int(form.points.data or 0)
-        done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {session.get('admin')})")
+        done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {g.admin})")
         return (f"{points:+d} poin / points: saldo baru / new balance {done['balance']}. Toko menerima ini pada "
                 "sinkron berikutnya / Stores get it on their next sync.")
     return _apply(member_id, form, "adjust", change)

@@ -12,6 +12,7 @@ from central.db import central_database
 from pos.adapters.db import Database
 from pos.web.errors import validation_error_response
 from pos.web.limits import limit_bodies
+from pos.web.hardening import harden
 
 from .admin import admin
 from .admin_members import members as admin_members
@@ -41,6 +42,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     )
     app.config.update(SECRET_KEY=config.server.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     limit_bodies(app, config.server.max_body_bytes, {"/api/v1/sync/push": config.sync.max_body_mb * 2**20})
+    harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -41,9 +42,11 @@ class DatabaseTable(_Table):
 class ServerTable(_Table):
     host: str = "127.0.0.1"
     port: int = Field(5000, ge=1, le=65535)
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = ""  # empty = read secret_key_file (`omnitoko store init` makes it)
+    secret_key_file: str = "var/store-secret.key"  # relative to the config file
     public_url: str = ""
     max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # a larger request body is refused (413)
+    trust_proxy: bool = False  # behind one reverse proxy: believe its X-Forwarded-For/-Proto (address, HTTPS)
 
 
 class SecurityTable(_Table):
@@ -51,6 +54,8 @@ class SecurityTable(_Table):
     lock_minutes: int = Field(5, ge=1)
     discount_limit_percent: int = Field(10, ge=0, le=100)
     token_hours: int = Field(12, ge=1)
+    idle_minutes: int = Field(30, ge=1, le=24 * 60)  # a till or manager session unused this long ends
+    address_attempts: int = Field(10, ge=1)  # the failed manager sign-in in a row from one address that starts delays
 
 
 class I18nTable(_Table):
@@ -226,11 +231,40 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, s
     environ = dict(os.environ if environ is None else environ)
     cfg, base = read_config(StoreConfig, path or environ.get("OMNITOKO_CONFIG"), environ, env_prefix=ENV_PREFIX,
                             label="config")
+    read_secret_key(cfg.server, base)
     if cfg.printer.file_path and not Path(cfg.printer.file_path).is_absolute():
         target = (base / cfg.printer.file_path).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         cfg.printer.file_path = str(target)
     return cfg
+
+
+class _SecretHolder(Protocol):
+    secret_key: str
+    secret_key_file: str
+
+
+def read_secret_key(server: _SecretHolder, base: Path) -> None:
+    """An empty secret_key is read from secret_key_file (made by `init`), so the key need not sit in the config."""
+    if server.secret_key_file and not Path(server.secret_key_file).is_absolute():
+        server.secret_key_file = str((base / server.secret_key_file).resolve())
+    path = Path(server.secret_key_file) if server.secret_key_file else None
+    if not server.secret_key and path is not None and path.is_file():
+        server.secret_key = path.read_text(encoding="utf-8").strip()
+
+
+def ensure_secret_key(server: _SecretHolder) -> Path | None:
+    """Write a new random key to secret_key_file (owner-only) unless a key is already set; returns the file made."""
+    if server.secret_key or not server.secret_key_file:
+        return None
+    path = Path(server.secret_key_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    server.secret_key = key
+    return path
 
 
 def resolve_sqlite_url(url: str, base: Path) -> str:

@@ -32,3 +32,7 @@ class Forbidden(DomainError):
 
 class Locked(DomainError):
     status = 423
+
+
+class TooManyRequests(DomainError):
+    status = 429

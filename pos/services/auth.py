@@ -1,20 +1,29 @@
-"""Sign-in with PIN, bearer tokens, and manager approvals; wrong PINs lock a staff code for a while."""
+"""Sign-in with PIN, server-side sessions (till bearer tokens and manager-screen cookies), and manager approvals.
+
+Wrong PINs are counted per staff code in `sign_in_throttle`, known or not, and an unknown code costs the same
+PIN hash as a known one: neither the answer nor its timing tells which codes exist.
+"""
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from pos.adapters.tables import Staff, StaffToken, Till
-from pos.domain.errors import DomainError, Forbidden, Locked, Unauthorized
+from pos.adapters import throttle
+from pos.adapters.tables import SignInThrottle, Staff, StaffToken, Till
+from pos.domain.errors import DomainError, Forbidden, Unauthorized
+from pos.domain.throttle import Policy, refuse_waiting
 
 from .context import StoreContext
 
 PIN_METHOD = "scrypt:16384:8:1"
+# A session's last use is written at most this often, so a busy till does not write on every scan.
+TOUCH_EVERY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -39,70 +48,100 @@ def hash_pin(pin: str) -> str:
     return generate_password_hash(pin, method=PIN_METHOD)
 
 
+@cache
+def _dummy_hash() -> str:
+    """Checked against for unknown codes: same scrypt cost as a real PIN. Made on first use, not at import."""
+    return hash_pin(secrets.token_hex(8))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def pin_policy(ctx: StoreContext) -> Policy:
+    sec = ctx.config.security
+    return Policy(free=sec.pin_attempts, lock_after=sec.pin_attempts, lock=timedelta(minutes=sec.lock_minutes))
+
+
 def _check_pin(ctx: StoreContext, staff_code: str, pin: str) -> Staff:
     """Verify a PIN in its own transaction, so a failed attempt is counted even though the caller fails."""
-    sec = ctx.config.security
-    now = ctx.clock()
+    policy, key, now = pin_policy(ctx), f"staff:{staff_code}", ctx.clock()
     with ctx.db.unit_of_work() as s:
+        waiting = throttle.wait_left(s, SignInThrottle, key, now)
+        if waiting is not None:
+            raise refuse_waiting(waiting[0], policy.locks(waiting[1]), f"staff code {staff_code}", "a manager")
         staff = s.scalar(select(Staff).where(Staff.code == staff_code, Staff.active.is_(True)))
-        if staff is None:
-            raise Unauthorized("bad_credentials", "staff code or PIN is wrong")
-        if staff.locked_until and staff.locked_until > now:
-            minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
-            raise Locked("locked", f"too many wrong PINs: staff code {staff_code} is locked for {minutes} more minute(s)")
-        if not check_password_hash(staff.pin_hash, pin):
-            staff.failed_attempts += 1
-            if staff.failed_attempts >= sec.pin_attempts:
-                staff.failed_attempts = 0
-                staff.locked_until = now + timedelta(minutes=sec.lock_minutes)
-            locked = staff.locked_until is not None and staff.locked_until > now
-            s.flush()
-        else:
-            staff.failed_attempts = 0
-            staff.locked_until = None
-            s.flush()  # expunge drops unflushed changes: the reset must reach the database first
+        right = check_password_hash(staff.pin_hash if staff is not None else _dummy_hash(), pin)
+        if right and staff is not None:
+            throttle.clear(s, SignInThrottle, key)
             s.expunge(staff)
             return staff
-    if locked:
-        raise Locked("locked", f"too many wrong PINs: staff code {staff_code} is locked for {sec.lock_minutes} minutes")
+        failures, wait = throttle.record_failure(s, SignInThrottle, key, now, policy)
+    if wait:
+        raise refuse_waiting(wait, policy.locks(failures), f"staff code {staff_code}", "a manager")
     raise Unauthorized("bad_credentials", "staff code or PIN is wrong")
+
+
+def _new_session(ctx: StoreContext, staff_id: str, till_id: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = ctx.clock()
+    with ctx.db.unit_of_work() as s:
+        if till_id is not None and s.get(Till, till_id) is None:
+            raise DomainError("unknown_till", f"till {till_id} is not set up in this store")
+        s.execute(delete(StaffToken).where(StaffToken.expires_at < now))
+        s.add(StaffToken(token_hash=_token_hash(token), staff_id=staff_id, till_id=till_id, created_at=now,
+                         last_seen_at=now, expires_at=now + timedelta(hours=ctx.config.security.token_hours)))
+    return token
 
 
 def sign_in(ctx: StoreContext, staff_code: str, pin: str, till_id: str | None = None) -> tuple[str, Actor]:
     till_id = till_id or ctx.config.store.default_till
     staff = _check_pin(ctx, staff_code, pin)
-    token = secrets.token_urlsafe(32)
-    now = ctx.clock()
-    with ctx.db.unit_of_work() as s:
-        if s.get(Till, till_id) is None:
-            raise DomainError("unknown_till", f"till {till_id} is not set up in this store")
-        s.execute(delete(StaffToken).where(StaffToken.expires_at < now))
-        s.add(StaffToken(token_hash=_token_hash(token), staff_id=staff.id, till_id=till_id, created_at=now,
-                         expires_at=now + timedelta(hours=ctx.config.security.token_hours)))
+    token = _new_session(ctx, staff.id, till_id)
     return token, Actor(staff.id, staff.code, staff.name, staff.role, till_id)
 
 
-def authenticate(ctx: StoreContext, token: str | None) -> Actor:
+def start_backoffice_session(ctx: StoreContext, staff_id: str) -> str:
+    """A manager-screen session (no till): its token goes in the signed cookie."""
+    return _new_session(ctx, staff_id, None)
+
+
+def session_staff(ctx: StoreContext, token: str | None, at_till: bool) -> tuple[Staff, str | None]:
+    """The staff member a session token belongs to, while it lasts (absolute and idle timeouts) and they are
+    active; a till token is no manager-screen session and the other way round."""
     if not token:
         raise Unauthorized("unauthenticated", "sign in first (Authorization: Bearer <token>)")
+    now, digest = ctx.clock(), _token_hash(token)
     with ctx.db.sessions() as s:
-        row = s.execute(
-            select(StaffToken, Staff).join(Staff, Staff.id == StaffToken.staff_id)
-            .where(StaffToken.token_hash == _token_hash(token))
-        ).first()
-    if row is None or row[0].expires_at < ctx.clock() or not row[1].active:
+        row = s.execute(select(StaffToken, Staff).join(Staff, Staff.id == StaffToken.staff_id)
+                        .where(StaffToken.token_hash == digest)).first()
+    if row is None or not _alive(ctx, row[0], now) or not row[1].active or (row[0].till_id is not None) != at_till:
         raise Unauthorized("unauthenticated", "your session has ended; sign in again")
-    tok, staff = row
-    return Actor(staff.id, staff.code, staff.name, staff.role, tok.till_id)
+    if (row[0].last_seen_at or row[0].created_at) < now - TOUCH_EVERY:
+        with ctx.db.unit_of_work() as s:
+            s.execute(update(StaffToken).where(StaffToken.token_hash == digest).values(last_seen_at=now))
+    return row[1], row[0].till_id
+
+
+def _alive(ctx: StoreContext, tok: StaffToken, now: datetime) -> bool:
+    idle = timedelta(minutes=ctx.config.security.idle_minutes)
+    return tok.expires_at >= now and (tok.last_seen_at or tok.created_at) + idle >= now
+
+
+def authenticate(ctx: StoreContext, token: str | None) -> Actor:
+    staff, till_id = session_staff(ctx, token, at_till=True)
+    return Actor(staff.id, staff.code, staff.name, staff.role, till_id or "")
 
 
 def sign_out(ctx: StoreContext, token: str) -> None:
     with ctx.db.unit_of_work() as s:
         s.execute(delete(StaffToken).where(StaffToken.token_hash == _token_hash(token)))
+
+
+def end_all_sessions(ctx: StoreContext, staff_id: str) -> int:
+    """Every till and manager-screen session of one staff member (PIN changed, disabled); returns how many."""
+    with ctx.db.unit_of_work() as s:
+        return int(s.execute(delete(StaffToken).where(StaffToken.staff_id == staff_id)).rowcount or 0)
 
 
 def manager_approval(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None, what: str) -> str:

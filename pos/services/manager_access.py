@@ -1,35 +1,77 @@
-"""Who may use the manager screens: a manager's staff code and PIN; a cashier is refused and nothing changes."""
+"""Who may use the manager screens: a manager's staff code and PIN; a cashier is refused and nothing changes.
+
+Sign-in is limited per staff code (the PIN lock shared with the till) and per address, so spreading guesses
+over many codes from one machine slows down too. A manager sees what is locked and can lift it.
+"""
 from __future__ import annotations
 
-from pos.adapters.tables import Staff
-from pos.domain.errors import DomainError, Forbidden, Unauthorized
+from datetime import timedelta
+from typing import Any
 
-from .auth import Actor, _check_pin  # the PIN check with lockout, shared with till sign-in and approvals
+from pos.adapters import throttle
+from pos.adapters.tables import SignInThrottle
+from pos.domain.errors import DomainError, Forbidden
+from pos.domain.throttle import Policy, refuse_waiting
+
+from .auth import Actor, _check_pin, session_staff, start_backoffice_session
 from .context import StoreContext
+from .records import audit
 
 # Back-office acts are not done at a till; audit entries and events name no till for them.
 BACKOFFICE_TILL = ""
 
 
-def sign_in_manager(ctx: StoreContext, staff_code: str, pin: str) -> Actor:
+def address_policy(ctx: StoreContext) -> Policy:
+    sec = ctx.config.security
+    return Policy(free=sec.address_attempts, lock_after=3 * sec.address_attempts,
+                  lock=timedelta(minutes=sec.lock_minutes))
+
+
+def sign_in_manager(ctx: StoreContext, staff_code: str, pin: str, address: str = "") -> tuple[str, Actor]:
+    """A session token for the manager screens and who it is."""
     code, pin = (staff_code or "").strip(), (pin or "").strip()
     if not code or not pin:
         raise DomainError("missing_field", "type your staff code and PIN")
-    staff = _check_pin(ctx, code, pin)
+    key, policy = f"addr:{address}", address_policy(ctx)
+    with ctx.db.unit_of_work() as s:
+        waiting = throttle.wait_left(s, SignInThrottle, key, ctx.clock())
+    if waiting is not None:
+        raise refuse_waiting(waiting[0], policy.locks(waiting[1]), "this address", "a manager")
+    try:
+        staff = _check_pin(ctx, code, pin)
+    except DomainError:
+        with ctx.db.unit_of_work() as s:
+            throttle.record_failure(s, SignInThrottle, key, ctx.clock(), policy)
+        raise
     if staff.role != "manager":
         raise Forbidden("not_a_manager", f"staff {code} ({staff.name}) is a {staff.role}: the manager screens are "
                                          "for managers only. Ask a manager to sign in.",
                         staff_code=code, name=staff.name)
-    return Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)
+    return start_backoffice_session(ctx, staff.id), Actor(staff.id, staff.code, staff.name, staff.role,
+                                                          BACKOFFICE_TILL)
 
 
-def current_manager(ctx: StoreContext, staff_id: str) -> Actor:
-    """The manager a signed cookie names, checked again: a manager since deactivated or demoted is out."""
-    with ctx.db.sessions() as s:
-        staff = s.get(Staff, staff_id)
-    if staff is None or not staff.active:
-        raise Unauthorized("signed_out", "your session has ended; sign in again")
+def current_manager(ctx: StoreContext, token: str | None) -> Actor:
+    """The manager a cookie's session token names, checked again on every request: a session signed out, timed
+    out or of a manager since deactivated, given a new PIN or demoted is refused."""
+    staff, _ = session_staff(ctx, token, at_till=False)
     if staff.role != "manager":
         raise Forbidden("not_a_manager", f"staff {staff.code} ({staff.name}) is not a manager any more",
                         staff_code=staff.code, name=staff.name)
     return Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)
+
+
+def locks(ctx: StoreContext) -> list[dict[str, Any]]:
+    """Staff codes and addresses that must wait now."""
+    with ctx.db.sessions() as s:
+        return throttle.locked_keys(s, SignInThrottle, ctx.clock())
+
+
+def lift_lock(ctx: StoreContext, actor: Actor, key: str) -> bool:
+    """A manager lifts a staff code's or an address's lock (in the audit log); True if there was one."""
+    with ctx.db.unit_of_work() as s:
+        lifted = throttle.clear(s, SignInThrottle, key)
+        if lifted:
+            audit(s, ctx, "sign_in_unlocked", requested_by=actor.staff_id, approved_by=actor.staff_id,
+                  detail={"key": key})
+        return lifted

@@ -23,6 +23,7 @@ from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
 from .errors import register_error_handlers, validation_error_response
 from .limits import limit_bodies
+from .hardening import harden
 from .manager import create_blueprint as manager_blueprint
 from .pages import pages
 from .receipts import receipt_pages
@@ -47,6 +48,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     limit_bodies(app, config.server.max_body_bytes)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    harden(app, config.server, env_name="OMNITOKO_SERVER__SECRET_KEY", init_command="omnitoko store init")
     socketio = SocketIO(app, async_mode="threading")
     notices = sockets.Notices(socketio)
     ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=notices.notify)

@@ -17,23 +17,23 @@ def csrf(html: str) -> str:
 
 @pytest.fixture
 def admin(central):
-    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
     page = client.get("/admin/login").get_data(as_text=True)
-    resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-123",
+    resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234",
                                              "csrf_token": csrf(page)})
     assert resp.status_code == 302
     return client
 
 
 def test_the_admin_pages_need_a_sign_in_and_a_wrong_password_is_refused(central):
-    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
     assert client.get("/admin/").status_code == 302
     page = client.get("/admin/login").get_data(as_text=True)
     resp = client.post("/admin/login", data={"username": "admin", "password": "salah", "csrf_token": csrf(page)})
     assert resp.status_code == 401 and "Wrong username or password" in resp.get_data(as_text=True)
-    no_csrf = client.post("/admin/login", data={"username": "admin", "password": "rahasia-123"})
+    no_csrf = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234"})
     assert no_csrf.status_code == 400
     assert client.get("/admin/").status_code == 302
 

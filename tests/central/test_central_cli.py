@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_init_add_store_and_new_epoch(tmp_path, capsys):
     config = tmp_path / "central.toml"
     text = (ROOT / "central.toml").read_text(encoding="utf-8")
-    config.write_text(text.replace('initial_password = ""', 'initial_password = "rahasia-123"'), encoding="utf-8")
+    config.write_text(text.replace('initial_password = ""', 'initial_password = "rahasia-1234"'), encoding="utf-8")
     assert main(["central", "init", "--config", str(config), "--demo-data"]) == 0
     out = capsys.readouterr().out
     assert "321 demo products added" in out and "admin user 'admin' created" in out

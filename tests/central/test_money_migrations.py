@@ -44,8 +44,11 @@ NOT_MONEY = {("applied_events", "schema_version"), ("central_meta", "id"), ("dea
 
 
 def previous_heads(cfg: Any, revision: str) -> tuple[str, ...]:
-    down = ScriptDirectory.from_config(cfg).get_revision(revision).down_revision
-    return tuple(down) if isinstance(down, (tuple, list)) else (down,)
+    """Every head but `revision`, and what `revision` upgrades from: the schema of the release before it."""
+    scripts = ScriptDirectory.from_config(cfg)
+    down = scripts.get_revision(revision).down_revision
+    others = tuple(h for h in scripts.get_heads() if h != revision)
+    return (tuple(down) if isinstance(down, (tuple, list)) else (down,)) + others
 
 
 def rows(engine: Engine, tables: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:

@@ -39,6 +39,8 @@ def _write_config(where: Path, db: Path, port: int) -> Path:
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/store.db"', f'url = "sqlite:///{db}"')
     text = text.replace("port = 5000", f"port = {port}")
+    # Each served copy needs the key `store init` wrote beside the template; one fixed test key does for all.
+    text = text.replace('secret_key = ""', 'secret_key = "e2e-store-key-0123456789abcdef0123456789abcdef"', 1)
     path = where / "store.toml"
     path.write_text(text, encoding="utf-8")
     return path

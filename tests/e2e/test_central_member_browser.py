@@ -38,14 +38,14 @@ def member_with_history(ctx):
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
 def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, screens):
     m = member_with_history(central.ctx)
-    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
     d = browser(1366, 900)
     wait = WebDriverWait(d, WAIT, poll_frequency=0.05,
                          ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
                                              WebDriverException))  # a page mid-navigation
     d.get(f"{central.url}/admin/members")
     d.find_element(By.NAME, "username").send_keys("admin")
-    d.find_element(By.NAME, "password").send_keys("rahasia-123\n")
+    d.find_element(By.NAME, "password").send_keys("rahasia-1234\n")
     box = wait.until(lambda _: d.find_element(By.NAME, "q"))  # back on the page asked for, signed in
     box.send_keys("0812 3456 7890\n")
     wait.until(lambda _: d.find_element(By.LINK_TEXT, m["number"])).click()

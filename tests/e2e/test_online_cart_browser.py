@@ -35,6 +35,7 @@ def _central_cli(*args: str) -> list[str]:
 def _central_config(where: Path, db: Path, port: int) -> Path:
     text = (ROOT / "central.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/central.db"', f'url = "sqlite:///{db}"').replace("port = 5100", f"port = {port}")
+    text = text.replace('secret_key = ""', 'secret_key = "e2e-central-key-0123456789abcdef0123456789abcdef"', 1)
     path = where / "central.toml"
     path.write_text(text, encoding="utf-8")
     return path

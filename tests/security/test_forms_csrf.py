@@ -76,9 +76,9 @@ def central_facts(central: Any) -> dict[str, Any]:
 
 def test_every_central_form_refuses_a_post_without_its_csrf_token(central) -> None:
     app = central.extra["app"]
-    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = app.test_client()
-    signed = client.post("/admin/login", data={"username": "admin", "password": "rahasia-123",
+    signed = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234",
                                                "csrf_token": token_of(client, "/admin/login")})
     assert signed.status_code == 302
     client.get("/shop/")  # a shopper's session, so the shop's forms reach their CSRF check
@@ -86,7 +86,7 @@ def test_every_central_form_refuses_a_post_without_its_csrf_token(central) -> No
     assert any(p.startswith("/admin/") for p in paths) and "/join" in paths and any(p.startswith("/shop") for p in paths)
     before = central_facts(central)
     for path in paths:
-        resp = client.post(path, data={**FIELDS, "username": "admin", "password": "rahasia-123"})
+        resp = client.post(path, data={**FIELDS, "username": "admin", "password": "rahasia-1234"})
         # refused with a 400, a redirect back or the form shown again (200): what proves it is that nothing changed
         assert resp.status_code < 500, f"{path} answered {resp.status_code}"
     assert central_facts(central) == before, "a form without its CSRF token changed central's data"

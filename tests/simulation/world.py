@@ -86,7 +86,7 @@ def central_config(url: str) -> Any:
 
     cfg = CentralConfig()
     cfg.database.url = url
-    cfg.server.secret_key = "sim-secret"
+    cfg.server.secret_key = "sim-secret-" + "0123456789abcdef" * 2  # the servers refuse short keys
     cfg.loyalty.offline_allowance_points = ALLOWANCE
     return cfg
 

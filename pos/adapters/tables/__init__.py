@@ -7,6 +7,7 @@ from .loyalty import (LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRede
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrintJob, PrinterLease
+from .security import SignInThrottle  # noqa: F401 - issue 15
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
 from .security import IdempotencyKey, KioskDevice, KioskPairingCode  # noqa: F401 - issue 15
 from .stock_admin import LowStockThreshold, ReconciliationItem, RemoteStock, StockCount, StockCountLine

@@ -24,10 +24,11 @@ class Staff(Base):
 class StaffToken(Base):
     __tablename__ = "staff_tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
-    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), index=True)
+    till_id: Mapped[str | None] = mapped_column(ForeignKey("tills.id"))  # None: a manager-screens session
     created_at: Mapped[datetime] = timestamp()
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)  # for the idle timeout; None = created_at
 
 
 class Till(Base):

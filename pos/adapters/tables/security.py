@@ -1,10 +1,13 @@
-"""Issue 15: idempotency keys of the store API's paying writes, and the kiosks paired with this store."""
+"""Issue 15: idempotency keys of the store API's paying writes, kiosks paired with this store, and failed
+sign-ins per staff code and per address (the till, approvals and the manager screens)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+
+from pos.adapters.throttle import ThrottleColumns
 
 from .base import Base, timestamp, uuid_pk
 
@@ -43,3 +46,7 @@ class KioskPairingCode(Base):
     created_at: Mapped[datetime] = timestamp()
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInThrottle(ThrottleColumns, Base):
+    __tablename__ = "sign_in_throttle"

@@ -1,7 +1,6 @@
 """Manager sign-in (signed cookie session), CSRF on every form, language, and what every page template gets."""
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -9,8 +8,8 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
-from pos.domain.errors import DomainError
-from pos.services import manager_access
+from pos.domain.errors import DomainError, Unauthorized
+from pos.services import auth, manager_access
 from pos.services.auth import Actor
 
 from ..api.common import ctx
@@ -55,15 +54,14 @@ def _before() -> Any:
             return refused(400, t("err.csrf"))
     if request.endpoint in OPEN_ENDPOINTS or request.endpoint == "static":
         return None
-    who = session.get(SESSION_KEY)
-    hours = ctx().config.security.token_hours
-    if not who or time.time() - who.get("at", 0) > hours * 3600:
+    token = session.get(SESSION_KEY)
+    try:
+        g.manager = manager_access.current_manager(ctx(), token if isinstance(token, str) else None)
+    except Unauthorized:
         session.pop(SESSION_KEY, None)
         if request.method == "GET":
             return redirect(url_for("manager.sign_in", next=request.full_path.rstrip("?")))
         return refused(401, t("err.signed_out"))
-    try:
-        g.manager = manager_access.current_manager(ctx(), who["staff_id"])
     except DomainError as e:
         session.pop(SESSION_KEY, None)
         return refused(e.status, err(e))
@@ -88,10 +86,11 @@ def _context() -> dict[str, Any]:
 # The sections in the top bar, and the path prefixes that belong to each (longest prefix wins).
 NAV = [("manager.stock", "nav.stock"), ("manager.receive", "nav.receive"), ("manager.adjust", "nav.adjust"),
        ("manager.counts", "nav.counts"), ("manager.low", "nav.low"), ("manager.report", "nav.reports"),
-       ("manager.sync", "nav.sync"), ("manager.audit", "nav.audit")]
+       ("manager.sync", "nav.sync"), ("manager.audit", "nav.audit"), ("manager.locks", "nav.locks")]
 _PREFIXES = {"/manager/stock": "nav.stock", "/manager/stock/receive": "nav.receive", "/manager/stock/adjust":
              "nav.adjust", "/manager/counts": "nav.counts", "/manager/stock/low": "nav.low",
-             "/manager/reports": "nav.reports", "/manager/sync": "nav.sync", "/manager/audit": "nav.audit"}
+             "/manager/reports": "nav.reports", "/manager/sync": "nav.sync", "/manager/audit": "nav.audit",
+             "/manager/locks": "nav.locks"}
 
 
 def _section(path: str) -> str:
@@ -137,15 +136,18 @@ def register(bp: Blueprint) -> None:
     def sign_in_post():  # type: ignore[no-untyped-def]
         code = request.form.get("staff_code", "")
         try:
-            who = manager_access.sign_in_manager(ctx(), code, request.form.get("pin", ""))
+            token, who = manager_access.sign_in_manager(ctx(), code, request.form.get("pin", ""),
+                                                        request.remote_addr or "")
         except DomainError as e:
             return page("sign_in.html", e.status, error=err(e), next=request.form.get("next", ""), staff_code=code)
-        session[SESSION_KEY] = {"staff_id": who.staff_id, "at": int(time.time())}
+        session[SESSION_KEY] = token
         flash(t("signin.welcome", name=who.name), "ok")
         return redirect(_safe_next(request.form.get("next")))
 
     @bp.post("/sign-out")
     def sign_out():  # type: ignore[no-untyped-def]
-        session.pop(SESSION_KEY, None)
+        token = session.pop(SESSION_KEY, None)
+        if isinstance(token, str):
+            auth.sign_out(ctx(), token)  # ends it server-side: a copied cookie is worth nothing now
         flash(t("signin.signed_out"), "ok")
         return redirect(url_for("manager.sign_in"))

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from pos.domain.errors import DomainError
-from pos.services import audit_log, sync_health
+from pos.services import audit_log, manager_access, sync_health
 from pos.services.reports import to_local
 
 from ..api.common import ctx
@@ -92,3 +92,14 @@ def register(bp: Blueprint) -> None:
     @bp.get("/audit.csv")
     def audit_csv():  # type: ignore[no-untyped-def]
         return audit_table()[1].csv()
+
+    @bp.get("/locks")
+    def locks():  # type: ignore[no-untyped-def]
+        return page("locks.html", locks=manager_access.locks(ctx()))
+
+    @bp.post("/locks")
+    def lift_lock():  # type: ignore[no-untyped-def]
+        key = request.form.get("key", "")[:120]
+        lifted = manager_access.lift_lock(ctx(), me(), key)
+        flash(t("locks.lifted" if lifted else "locks.not_locked", what=key.partition(":")[2]), "ok" if lifted else "error")
+        return redirect(url_for("manager.locks"))

@@ -1,0 +1,53 @@
+"""How long a sign-in must wait after failures in a row: a few free tries, then growing delays, then a lock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .errors import DomainError, Locked, TooManyRequests
+
+# 2**20 times any lock is far past every cap; stopping there keeps timedelta from overflowing.
+_MAX_DOUBLINGS = 20
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One kind of key (an account, an address): what its Nth failure in a row costs."""
+
+    free: int  # failures in a row answered at once
+    lock_after: int  # this many in a row lock the key; each further failure doubles the lock
+    lock: timedelta
+    first_delay: timedelta = timedelta(seconds=1)  # after `free`, doubling up to the lock
+    forget_after: timedelta = timedelta(hours=24)  # no failure for this long: the count starts again
+    cap: timedelta = timedelta(hours=24)
+
+    def wait_after(self, failures: int) -> timedelta:
+        if failures >= self.lock_after:
+            return min(self.lock * 2 ** min(failures - self.lock_after, _MAX_DOUBLINGS), self.cap)
+        if failures >= self.free:
+            return min(self.first_delay * 2 ** min(failures - self.free, _MAX_DOUBLINGS), self.lock)
+        return timedelta(0)
+
+    def locks(self, failures: int) -> bool:
+        return failures >= self.lock_after
+
+
+def say_duration(wait: timedelta) -> str:
+    """"8 seconds", "5 minutes", "2 hours": rounded up, so the user never comes back too early."""
+    seconds = max(1, int(-(-wait.total_seconds() // 1)))
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    if minutes < 120:
+        return f"{minutes} minutes"
+    return f"{-(-minutes // 60)} hours"
+
+
+def refuse_waiting(wait: timedelta, locked: bool, what: str, who_lifts: str) -> DomainError:
+    """The refusal for a key that must wait; it says how long (and Retry-After in seconds)."""
+    retry = int(wait.total_seconds()) + 1
+    if locked:
+        return Locked("locked", f"too many wrong attempts: {what} is locked for {say_duration(wait)}; "
+                                f"{who_lifts} can lift the lock", retry_after=retry, wait=say_duration(wait))
+    return TooManyRequests("slow_down", f"too many wrong attempts: {what} must wait {say_duration(wait)} before "
+                                        "trying again", retry_after=retry, wait=say_duration(wait))
