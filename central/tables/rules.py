@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -15,7 +15,7 @@ class LoyaltyRule(CentralBase):
     __tablename__ = "loyalty_rules"
     id: Mapped[str] = uuid_pk()
     effective_from: Mapped[datetime] = mapped_column(DateTime, unique=True)
-    earn_per_amount: Mapped[int] = mapped_column(Integer)
-    point_value: Mapped[int] = mapped_column(Integer)
+    earn_per_amount: Mapped[int] = mapped_column(BigInteger)
+    point_value: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = timestamp()
