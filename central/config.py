@@ -43,6 +43,9 @@ class SyncTable(_Table):
     max_batch_events: int = Field(500, ge=1, le=10_000)
     max_body_mb: int = Field(8, ge=1, le=256)
     pull_page_max: int = Field(1000, ge=10, le=10_000)
+    # A store's feed carries the stock figures of this many other stores of its region (by store id) unless the
+    # admin set its neighbours; the rest are asked for on demand. 0 = no other store's figures.
+    neighbours: int = Field(5, ge=0, le=100)
 
 
 class AdminTable(_Table):

@@ -79,6 +79,18 @@ def disable_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_neighbours(args: argparse.Namespace) -> int:
+    """Whose stock figures a store's feed carries: an explicit list, or its region's first [sync] neighbours."""
+    neighbours = None if args.stores is None else [x.strip() for x in args.stores.split(",") if x.strip()]
+    ctx = _ctx(args)
+    stores.set_neighbours(ctx, args.store_id, args.region, neighbours)
+    with ctx.db.sessions() as s:
+        got = stores.audience(s, ctx, args.store_id)
+    print(f"store {args.store_id} gets the stock figures of: {', '.join(got) or 'no other store'} "
+          "(others on demand)")
+    return 0
+
+
 def new_epoch(args: argparse.Namespace) -> int:
     epoch = stores.new_epoch(_ctx(args))
     print(f"new epoch {epoch}: every store's agent will push again what this database lacks and re-pull")
@@ -245,6 +257,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--note")
     p.add_argument("--config")
     p.set_defaults(run=set_earn_rule)
+    p = central.add_parser("set-neighbours", help="whose stock figures a store's feed carries")
+    p.add_argument("store_id")
+    p.add_argument("--region", help="the store's region or city; without --stores: its first [sync] neighbours")
+    p.add_argument("--stores", help="comma-separated store ids (empty string: none)")
+    p.add_argument("--config")
+    p.set_defaults(run=set_neighbours)
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
     p.add_argument("--config")
     p.set_defaults(run=new_epoch)

@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import Session
 
 from central.tables import CentralMeta, Change
@@ -48,6 +48,7 @@ class FeedChange:
     data: dict[str, Any]
     skip_store: str | None = None
     only_store: str | None = None
+    scope: str | None = None  # a location: only stores with it among their neighbours get it (see page)
 
 
 def append(session: Session, ctx: CentralContext, changes: list[FeedChange]) -> None:
@@ -58,7 +59,7 @@ def append(session: Session, ctx: CentralContext, changes: list[FeedChange]) -> 
     conn = session.connection()
     now = ctx.clock()
     rows = [{"topic": c.topic, "key": c.key, "seq": None, "skip_store": c.skip_store, "only_store": c.only_store,
-             "data": json.dumps(c.data, separators=(",", ":"), ensure_ascii=False, default=str), "changed_at": now}
+             "scope": c.scope or c.only_store, "data": json.dumps(c.data, separators=(",", ":"), ensure_ascii=False, default=str), "changed_at": now}
             for _, c in sorted(latest.items())]
     conn.execute(statements.upsert_change(conn.dialect.name), rows)
 
@@ -100,16 +101,30 @@ def head(session: Session) -> tuple[str, int]:
     return epoch, int(seq)
 
 
-def page(session: Session, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """Changes after `cursor` meant for this store, oldest first, up to the head read first (see above)."""
+def page_statement(store_id: str, cursor: int, top: int, limit: int, audience: list[str]) -> Any:
+    """One ordered index range scan per scope (global, the store's own, each neighbour's), merged by seq."""
+    scopes: list[str | None] = [None, store_id, *(a for a in audience if a != store_id)]
+    parts = [select(Change.seq, Change.topic, Change.key, Change.data)
+             .where(Change.scope.is_(None) if scope is None else Change.scope == scope,
+                    Change.seq > cursor, Change.seq <= top,
+                    or_(Change.skip_store.is_(None), Change.skip_store != store_id),
+                    or_(Change.only_store.is_(None), Change.only_store == store_id))
+             .order_by(Change.seq).limit(limit).subquery().select()
+             for scope in scopes]
+    merged = union_all(*parts).subquery()
+    return select(merged).order_by(merged.c.seq).limit(limit)
+
+
+def page(session: Session, store_id: str, cursor: int, limit: int, audience: list[str] | None = None) -> dict[str, Any]:
+    """Changes after `cursor` meant for this store, oldest first, up to the head read first (see above).
+
+    A store gets the global rows (scope NULL: catalog, prices, promotions, rules) and the rows of its audience:
+    its own scope (its tasks, dead letters) and its neighbours' stock. One index range scan on (scope, seq)
+    per scope, merged: the plan does not depend on planner statistics, and rows of the rest of the chain are
+    never read.
+    """
     epoch, top = head(session)
-    rows = session.execute(
-        select(Change.seq, Change.topic, Change.key, Change.data)
-        .where(Change.seq > cursor, Change.seq <= top,
-               or_(Change.skip_store.is_(None), Change.skip_store != store_id),
-               or_(Change.only_store.is_(None), Change.only_store == store_id))
-        .order_by(Change.seq).limit(limit)
-    ).all()
+    rows = session.execute(page_statement(store_id, cursor, top, limit, audience or [])).all()
     more = len(rows) == limit and rows[-1].seq < top
     next_cursor = rows[-1].seq if more else top  # cursor > top (a restored central) is the agent's to notice
     return {

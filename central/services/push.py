@@ -228,7 +228,7 @@ def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[st
     if unpublished or feed.pending(ctx):
         feed.sequence(ctx)
     with ctx.db.sessions() as s:
-        page = feed.page(s, store_id, cursor, limit)
+        page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
     stores.note_contact(ctx, store_id)
     return {**page, "store_seq": int(last or 0)}

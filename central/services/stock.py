@@ -13,6 +13,7 @@ from central.tables.base import new_id
 from . import statements
 from .context import CentralContext
 from .feed import FeedChange
+from .stores import ONLINE
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedCh
     name = location_name(session, ctx, location)
     return [FeedChange("stock", f"{location}:{sku}", {"location": location, "name": name, "sku": sku,
                                                       "on_hand": int(qty), "as_of": (at or ctx.clock()).isoformat()},
-                       skip_store=location) for sku, qty, at in rows]
+                       skip_store=location, scope=None if location == ONLINE else location)
+            for sku, qty, at in rows]
 
 
 def _below_zero(session: Session, ctx: CentralContext, location: str, sku: str, on_hand: int,

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,40 @@ def health(ctx: CentralContext) -> dict[str, str]:
 
 
 CONTACT_STAMP_SECONDS = 60.0
+
+
+def audience(session: Session, ctx: CentralContext, store_id: str) -> list[str]:
+    """The locations whose stock figures this store's feed carries: its neighbours as the admin set them, or
+    else the [sync] neighbours store locations of its region nearest to it in code order (half before, half
+    after), so each store's figures reach about that many stores, never the whole chain. A location with no
+    store row (a warehouse, say) counts as region-less. A few small indexed reads per pull."""
+    row = session.execute(select(Store.region, Store.neighbours).where(Store.id == store_id)).first()
+    if row is None:
+        return []
+    if row.neighbours is not None:
+        return [n for n in (x.strip() for x in row.neighbours.split(",")) if n and n != store_id]
+    wanted = ctx.config.sync.neighbours
+    if wanted <= 0:
+        return []
+    same = Store.region.is_(None) if row.region is None else Store.region == row.region
+    nearby = (select(Location.code).outerjoin(Store, Store.id == Location.code)
+              .where(Location.kind == "store", same, or_(Store.id.is_(None), Store.active)))
+    before = list(session.scalars(nearby.where(Location.code < store_id).order_by(Location.code.desc())
+                                  .limit(wanted)))
+    after = list(session.scalars(nearby.where(Location.code > store_id).order_by(Location.code).limit(wanted)))
+    take_before = min(len(before), max(wanted // 2, wanted - len(after)))
+    return sorted(before[:take_before] + after[:wanted - take_before])
+
+
+def set_neighbours(ctx: CentralContext, store_id: str, region: str | None, neighbours: list[str] | None) -> None:
+    """The admin's choice for one store: a region (nearest by region) and/or an explicit neighbour list."""
+    with ctx.db.unit_of_work() as s:
+        known = set(s.scalars(select(Store.id).where(Store.id.in_([store_id, *(neighbours or [])]))))
+        missing = sorted({store_id, *(neighbours or [])} - known)
+        if missing:
+            raise NotFound("unknown_store", f"no such store: {', '.join(missing)}")
+        s.execute(update(Store).where(Store.id == store_id).values(
+            region=region, neighbours=None if neighbours is None else ",".join(neighbours)))
 
 
 def note_contact(ctx: CentralContext, store_id: str) -> None:

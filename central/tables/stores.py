@@ -36,6 +36,10 @@ class Store(CentralBase):
     last_push_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_device: Mapped[str | None] = mapped_column(String(32))
+    # Whose stock figures this store gets in its feed: a comma list of store ids, or NULL for the first
+    # [feed] neighbours stores of its region (by id). Anything else it asks for on demand.
+    region: Mapped[str | None] = mapped_column(String(40))
+    neighbours: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp()
 
 

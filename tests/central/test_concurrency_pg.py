@@ -189,11 +189,15 @@ def test_eight_stores_pushing_and_pulling_at_once_on_postgresql_apply_every_even
     # Every store's pulled view of the others equals central's figures, and nothing in the feed was skipped.
     for run in runs:
         assert run.seqs == sorted(run.seqs) and len(run.seqs) == len(set(run.seqs)), run.store_id
-        others = {(loc, sku): q for (loc, sku), q in levels.items() if loc in STORES and loc != run.store_id}
+        with central.ctx.db.sessions() as s:
+            neighbours = stores.audience(s, central.ctx, run.store_id)
+        assert len(neighbours) == 5 and run.store_id not in neighbours  # [sync] neighbours: not the whole chain
+        others = {(loc, sku): q for (loc, sku), q in levels.items() if loc in neighbours}
         seen = {(d["location"], d["sku"]): d["on_hand"] for (topic, _), d in run.view.items() if topic == "stock"}
         assert {k: v for k, v in seen.items() if k[0] in STORES} == others, run.store_id
         feed = central.rows(select(Change.topic, Change.key, Change.data, Change.seq).where(
-            Change.seq <= run.cursor, or_(Change.skip_store.is_(None), Change.skip_store != run.store_id),
+            Change.seq <= run.cursor, or_(Change.scope.is_(None), Change.scope.in_([run.store_id, *neighbours])),
+            or_(Change.skip_store.is_(None), Change.skip_store != run.store_id),
             or_(Change.only_store.is_(None), Change.only_store == run.store_id)))
         missed = [(t, k) for t, k, data, _ in feed if run.view.get((t, k)) != json.loads(data)]
         assert not missed, f"{run.store_id} never got the latest of {missed[:5]}"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from synckit import (STORE, agent_process, agents, central, connect_store, pg_url, sync_until_clean,  # noqa: F401
                      write_store_toml)
 
-from central.services import catalog, feed
+from central.services import catalog, feed, stores
 from central.tables import Change
 from pos.adapters.tables import Product, Promotion, RemoteStock, SyncStatus
 from sync_agent import apply, state
@@ -53,7 +53,7 @@ def test_killed_between_applying_a_pull_page_and_saving_its_cursor_re_applies_it
     proc = agent_process(config, code=KILL_ON_SECOND_PAGE.format(config=str(config)))
     assert proc.wait(timeout=60) == -signal.SIGKILL, proc.stdout.read()
     with central.ctx.db.sessions() as s:
-        first_page = feed.page(s, STORE, 0, 50)
+        first_page = feed.page(s, STORE, 0, 50, stores.audience(s, central.ctx, STORE))
     _, _, cursor = store_state(store)
     assert cursor == first_page["cursor"] < first_page["head"]  # page 1 saved; page 2 died with the process
     rep = sync_until_clean(agents())
