@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -103,3 +104,23 @@ def levels(session: Session, location: str | None = None, skus: list[str] | None
     if skus:
         stmt = stmt.where(StockLevel.sku.in_(skus))
     return {(loc, sku): int(q) for loc, sku, q in session.execute(stmt)}
+
+
+NEARBY_MAX = 20
+
+
+def elsewhere(ctx: CentralContext, store_id: str, sku: str) -> list[dict[str, Any]]:
+    """Who else has this SKU, for a store that does not get every store's figures in its feed: its neighbours
+    first, then the other stores by most on hand (at most NEARBY_MAX), each with name and time of the figure."""
+    from .stores import audience
+
+    with ctx.db.sessions() as s:
+        near = audience(s, ctx, store_id)
+        rows = s.execute(
+            select(StockLevel.location, Location.name, StockLevel.on_hand, StockLevel.updated_at)
+            .join(Location, Location.code == StockLevel.location)
+            .where(StockLevel.sku == sku, StockLevel.location != store_id, StockLevel.on_hand > 0)
+            .order_by(StockLevel.location.in_(near).desc(), StockLevel.on_hand.desc(), StockLevel.location)
+            .limit(NEARBY_MAX)).all()
+    return [{"location": loc, "name": name or loc, "on_hand": int(q), "neighbour": loc in near,
+             "as_of": at.isoformat() if at else None} for loc, name, q, at in rows]

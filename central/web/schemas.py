@@ -82,3 +82,20 @@ class PullOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     epoch: str
+
+
+class SkuPath(Body):
+    sku: str = Field(min_length=1, max_length=32)
+
+
+class StockAt(BaseModel):
+    location: str
+    name: str
+    on_hand: int
+    neighbour: bool = Field(description="in this store's feed anyway (a neighbour)")
+    as_of: str | None
+
+
+class StockElsewhereOut(BaseModel):
+    sku: str
+    locations: list[StockAt]

@@ -5,12 +5,13 @@ from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from central.services import push as push_service
+from central.services import stock as stock_service
 from central.services import stores
 from central.services.context import CentralContext
 from central.services.handlers import Event
 from pos.domain.errors import DomainError
 
-from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut
+from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut, SkuPath, StockElsewhereOut
 
 BEARER = [{"bearer": []}]
 api = APIBlueprint("sync_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="sync")])
@@ -56,6 +57,12 @@ def push(body: PushIn):  # type: ignore[no-untyped-def]
                     e.payload_hash) for e in body.events]
     out = push_service.push(ctx(), store_id, body.device_id, events)
     return {"batch_id": body.batch_id, **out}
+
+
+@api.get("/stock/<sku>", summary="Who else has this SKU: neighbours first, then the chain (on demand)",
+         security=BEARER, responses={200: StockElsewhereOut, 401: ErrorOut})
+def stock_elsewhere(path: SkuPath):  # type: ignore[no-untyped-def]
+    return {"sku": path.sku, "locations": stock_service.elsewhere(ctx(), store_of_token(), path.sku)}
 
 
 @api.get("/sync/pull", summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",

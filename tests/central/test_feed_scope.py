@@ -69,3 +69,20 @@ def test_the_page_query_reads_by_index_even_before_the_planner_has_statistics(ce
     with central.ctx.db.engine.connect() as c:
         plan = "\n".join(r[0] for r in c.execute(text("EXPLAIN " + sql)))
     assert "Seq Scan on changes" not in plan and "ix_changes_scope_seq" in plan, plan
+
+
+def test_a_store_asks_central_on_demand_who_else_has_a_sku_beyond_its_neighbours(central):
+    central.ctx.config.sync.neighbours = 1
+    tokens = {sid: stores.add_store(central.ctx, sid, f"Toko {sid}") for sid in ("C01", "C02", "C03", "C04")}
+    for sid, qty in (("C02", 5), ("C03", 0), ("C04", 40)):
+        receive(central, sid, "SKU-00009", qty)
+    assert "C04" not in stock_locations(pull_all(central, tokens["C01"]))  # not in C01's feed ...
+    answer = requests.get(f"{central.url}/api/v1/stock/SKU-00009", headers={"Authorization": f"Bearer {tokens['C01']}"},
+                          timeout=30)
+    assert answer.status_code == 200
+    got = [(x["location"], x["on_hand"], x["neighbour"]) for x in answer.json()["locations"]]
+    assert ("C02", 5, True) == got[0] and ("C04", 40, False) in got  # ... but central tells it on demand
+    assert all(loc not in ("C01", "C03") for loc, _, _ in got)  # not itself, nobody with none on hand
+    assert answer.json()["locations"][0]["name"] == "Toko C02"
+    anonymous = requests.get(f"{central.url}/api/v1/stock/SKU-00009", timeout=30)
+    assert anonymous.status_code == 401
