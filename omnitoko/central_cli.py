@@ -127,7 +127,11 @@ def set_earn_rule(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """gunicorn with [server] workers x threads (and a housekeeping worker beside it); Werkzeug only with --dev."""
+    from pos.web.hardening import check_secret_key
+
     config = load_central_config(args.config)
+    # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.
+    check_secret_key(config.server.secret_key, "OMNITOKO_CENTRAL_SERVER__SECRET_KEY", "omnitoko central init")
     host, port = args.host or config.server.host, args.port or config.server.port
     base = f"http://{host}:{port}"
     print(f"Omnitoko central store is running:\n  online shop       {base}/shop/\n  admin             {base}/admin\n"

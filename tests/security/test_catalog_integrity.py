@@ -25,10 +25,10 @@ def csrf(page: str) -> str:
 
 @pytest.fixture
 def admin(central: Any) -> Any:
-    stores.set_admin(central.ctx, "admin", "rahasia-123")
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
     page = client.get("/admin/login").get_data(as_text=True)
-    assert client.post("/admin/login", data={"username": "admin", "password": "rahasia-123",
+    assert client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234",
                                              "csrf_token": csrf(page)}).status_code == 302
     return client
 
