@@ -1,5 +1,6 @@
 """The manager screens in a real browser: receive by scanning, count with a variance during sales, post it,
-read the report charts; a cashier is turned away. Screenshots go to docs/screens/.
+read the report charts; a cashier is turned away. Screenshots go to the `screens` folder
+(docs/screens/ with `make screens`).
 """
 from __future__ import annotations
 
