@@ -91,10 +91,10 @@ def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
 def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
     """Keep the priced figures on the rows; only values that changed are written."""
     priced = price(sale, lines)
-    for line, p in zip(lines, priced.lines):
+    for line, p in zip(lines, priced.lines, strict=True):
         if (line.line_discount, line.sale_discount, line.net) != (p.line_discount, p.sale_discount, p.net):
             line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total)))
+    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total), strict=True))
     if any(getattr(sale, k) != v for k, v in totals.items()):
         # A plain UPDATE rather than an ORM flush (the scan's hot path); the session's Sale is told the new values.
         s.execute(_SET_TOTALS, {"sale_id": sale.id, **totals})

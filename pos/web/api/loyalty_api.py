@@ -23,7 +23,7 @@ class MemberIn(Body):
     phone: str | None = Field(None, min_length=6, max_length=24)
 
     @model_validator(mode="after")
-    def _one(self) -> "MemberIn":
+    def _one(self) -> MemberIn:
         if not self.card and not self.phone:
             raise ValueError("send the scanned member QR (card) or a phone number")
         return self
