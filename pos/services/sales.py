@@ -211,7 +211,7 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
         raise DomainError("bad_discount", str(e) if kind == "percent" else "an amount discount is whole Rupiah") from e
     if kind == "amount" and Decimal(str(value)) != raw:
         raise DomainError("bad_discount", "an amount discount is whole Rupiah")
-    discount = Discount(kind, raw)  # type: ignore[arg-type]
+    discount = Discount(kind, raw)
     limit_bp = ctx.config.security.discount_limit_percent * 100
     with ctx.db.sessions() as s:
         sale = load_sale(s, sale_id)
