@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install test demo bench clean
+.PHONY: install test test-fast lint screens demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Every test: unit, integration, browser and slow (what CI runs).
 test: install
 	$(PY) -m pytest -q
+
+# The quick subset while working: no browser, no simulations, concurrency, fuzzing or bench runs.
+test-fast: install
+	$(PY) -m pytest -q -m "unit or (integration and not slow)"
+
+# ruff (lint only; formatting is configured in pyproject.toml) and mypy, both with zero errors.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+# Refresh the README's screenshots in docs/screens/ (the tests alone write theirs to a temporary folder).
+screens: install
+	OMNITOKO_SCREENS=docs/screens $(PY) -m pytest -q -m browser
 
 demo: install
 	$(PY) -m omnitoko.demo

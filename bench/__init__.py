@@ -68,12 +68,12 @@ def format_table(rows: list[Row], script_column: bool = False) -> str:
            r.get("goal", "") or ""]
         for r in rows
     ]
-    widths = [max(len(str(c)) for c in col) for col in zip(head, *body)]
+    widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
     numeric = {head.index("value"), head.index("ratio")}
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(
-            str(c).rjust(w) if i in numeric else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            str(c).rjust(w) if i in numeric else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ) + " |"
 
     sep = "|" + "|".join(("-" * (w + 1) + ":") if i in numeric else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"

@@ -179,7 +179,7 @@ def run(rounds: int = ROUNDS, raw_rows: int = RAW_ROWS, sales_per_round: int = S
         return statistics.median(r[key] for r in svc)
 
     def ratio(key: str) -> float:  # per round, then the median: each ratio compares figures of one moment
-        return statistics.median(r[key] / w for r, w in zip(svc, raw))
+        return statistics.median(r[key] / w for r, w in zip(svc, raw, strict=True))
 
     raw_name = "raw commits/s, same round"
     cpu_raw = statistics.median(raw_cpu)

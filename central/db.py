@@ -24,7 +24,7 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
     db = Database(url)
 
     @event.listens_for(db.engine, "connect")
-    def _normal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _normal(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()

@@ -31,7 +31,7 @@ def _seconds(name: str, default: int, low: int, high: int) -> int:
 
 
 @kiosk.get("/")
-def page():  # type: ignore[no-untyped-def]
+def page():
     c = ctx()
     lang = request.args.get("lang") or c.config.i18n.default_locale
     settings = {
@@ -49,7 +49,7 @@ def page():  # type: ignore[no-untyped-def]
 
 
 @kiosk.get("/ticket.svg")
-def ticket_qr():  # type: ignore[no-untyped-def]
+def ticket_qr():
     """The QR of a genuine ticket of this store only, so this is no open QR-drawing service."""
     payload = request.args.get("p", "")[:120]
     if kiosk_carts.verified_cart_id(ctx(), payload) is None:

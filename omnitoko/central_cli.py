@@ -154,7 +154,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_dev(config, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
+def _serve_dev(config, host: str, port: int) -> int:
     """Werkzeug's threaded server and an in-process housekeeping thread: for development only."""
     from werkzeug.serving import run_simple
 
@@ -172,7 +172,7 @@ def _serve_dev(config, host: str, port: int) -> int:  # type: ignore[no-untyped-
     return 0
 
 
-def _spawn_worker(config_path: str | None):  # type: ignore[no-untyped-def]
+def _spawn_worker(config_path: str | None):
     import subprocess
     import sys
 
@@ -197,7 +197,7 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_housekeeping(ctx: CentralContext):  # type: ignore[no-untyped-def]
+def _start_housekeeping(ctx: CentralContext):
     """Points expiry and lapsed holds on the schedule of [loyalty] expire_every_minutes (0 = off)."""
     from central.services.housekeeping import start_housekeeping
 
@@ -207,7 +207,7 @@ def _start_housekeeping(ctx: CentralContext):  # type: ignore[no-untyped-def]
     return start_housekeeping(ctx)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     central = sub.add_parser("central", help="the central store").add_subparsers(dest="action", required=True)
     p = central.add_parser("init", help="migrate the central database; --demo-data loads the demo catalog")
     p.add_argument("--config", help="central config file (or OMNITOKO_CENTRAL_CONFIG)")

@@ -16,7 +16,7 @@ from pos.domain.errors import DomainError
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _store_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _store_commands(sub: argparse._SubParsersAction) -> None:
     from . import store_cli
 
     store = sub.add_parser("store", help="the store server").add_subparsers(dest="action", required=True)
@@ -48,7 +48,7 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(run=store_cli.disable_staff)
 
 
-def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:
     from . import central_cli, sync_cli
 
     central_cli.register(sub)

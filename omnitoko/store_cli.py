@@ -72,7 +72,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_sync_badge(app):  # type: ignore[no-untyped-def]
+def _start_sync_badge(app):
     """Every few seconds, the sync agent's status as the tills' "sync_status" badge (Socket.IO)."""
     from pos.web.app import socketio_of
     from sync_agent.badge import start_badge_emitter
@@ -81,7 +81,7 @@ def _start_sync_badge(app):  # type: ignore[no-untyped-def]
     return start_badge_emitter(socketio_of(app).emit, ctx.db, ctx.config)
 
 
-def _start_print_worker(app):  # type: ignore[no-untyped-def]
+def _start_print_worker(app):
     """The store server is the printer's single owner: one worker thread prints the durable queue."""
     from pos.services.print_worker import start_worker
 

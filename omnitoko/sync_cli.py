@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     sync = sub.add_parser("sync", help="the sync agent").add_subparsers(dest="action", required=True)
     p = sync.add_parser("run", help="sync every [sync] interval_seconds and at once after a sale, until SIGTERM")
     p.add_argument("--config", help="the store's config file (or OMNITOKO_CONFIG)")

@@ -146,3 +146,35 @@ def till_api(api: Api) -> Api:
     api.sign_in()
     assert api.post("/api/v1/shifts", {"opening_float": 200_000}).status_code == 201
     return api
+
+
+# Markers by where a test lives (registered in pyproject.toml), so `make test-fast` can pick a quick subset.
+TESTS = Path(__file__).resolve().parent
+# Simulations, many-process concurrency, kills and bench smoke runs: minutes on the shared 2-core machine.
+SLOW_FILES = frozenset({
+    "simulation/test_simulation.py",
+    "central/test_concurrency_pg.py",
+    "central/test_production_serving.py",
+    "integration/test_kill_during_checkout.py",
+    "integration/test_bench_checkout.py",
+    "integration/test_print_bench.py",
+    "integration/test_api_fuzz.py",
+    "fuzz/test_openapi_fuzz.py",
+})
+
+
+def kind_of_test(relative: str) -> str:
+    """unit, browser or integration, from a test file's path under tests/ (posix separators)."""
+    if relative.startswith("unit/"):
+        return "unit"
+    if relative.startswith("e2e/") or relative.endswith("_browser.py"):
+        return "browser"
+    return "integration"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        relative = item.path.resolve().relative_to(TESTS).as_posix()
+        item.add_marker(kind_of_test(relative))
+        if relative in SLOW_FILES:
+            item.add_marker("slow")

@@ -35,9 +35,10 @@ from pos.adapters.db import Database
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
 
-PG_BASE = os.environ.get("OMNITOKO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 from synckit_store import (AQUA_330, CATALOG, SKUS, STORE, agent_process, make_event, queue_events,  # noqa: F401
                            queue_sales, sale_payload, sell, unsent, write_store_toml)
+
+PG_BASE = os.environ.get("OMNITOKO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _TEMPLATE: dict[str, Path] = {}
 TEST_SECRET_KEY = "central-test-key-" + "0123456789abcdef" * 2  # long enough; not a published one
 

@@ -99,7 +99,7 @@ def _user(s: Any, username: str) -> AdminUser:
     user = s.scalar(select(AdminUser).where(AdminUser.username == username))
     if user is None:
         raise NotFound("unknown_admin", f"there is no admin {username!r}")
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def set_password(ctx: CentralContext, username: str, password: str, create: bool = False) -> bool:

@@ -63,7 +63,10 @@ def is_transient(err: BaseException) -> bool:
     return isinstance(err, DBAPIError) and sqlstate(err) in TRANSIENT_SQLSTATES
 
 
-def backoff(attempt: int, rng: random.Random = random.Random()) -> float:
+_JITTER = random.Random()
+
+
+def backoff(attempt: int, rng: random.Random = _JITTER) -> float:
     """Full jitter: a random wait up to a ceiling that doubles per attempt, so colliding callers spread out."""
     return rng.uniform(0, min(CAP_SECONDS, BASE_SECONDS * 2 ** attempt))
 

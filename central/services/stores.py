@@ -178,7 +178,7 @@ def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
         return [{"id": st.id, "name": st.name, "active": st.active, "last_seq": st.last_seq,
                  "last_push_at": st.last_push_at, "last_pull_at": st.last_pull_at, "last_device": st.last_device,
                  "dead_letters": int(dead.get(st.id, 0)), "reconciliation": int(recon.get(st.id, 0)),
-                 **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none)))}
+                 **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none), strict=True))}
                 for st in stores]
 
 

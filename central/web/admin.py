@@ -79,7 +79,7 @@ def _page(template: str, **extra: Any) -> str:
 
 
 @admin.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     form = LoginForm()
     if request.method == "GET":
         return _page("login.html", form=form)
@@ -100,7 +100,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @admin.post("/logout")
 @signed_in
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if not ActionForm().validate_on_submit():  # a page elsewhere must not be able to sign the admin out
         abort(400, "The form expired or did not come from this site: nothing changed, you are still signed in.")
     admin_auth.sign_out(ctx(), session.get("admin_session"))
@@ -110,13 +110,13 @@ def logout():  # type: ignore[no-untyped-def]
 
 @admin.get("/locks")
 @signed_in
-def locks():  # type: ignore[no-untyped-def]
+def locks():
     return _page("locks.html", locks=admin_auth.locks(ctx()))
 
 
 @admin.post("/locks")
 @signed_in
-def lift_lock():  # type: ignore[no-untyped-def]
+def lift_lock():
     key = request.form.get("key", "")[:120]
     if not ActionForm().validate_on_submit():
         flash("The form expired: try again.")
@@ -130,21 +130,21 @@ def lift_lock():  # type: ignore[no-untyped-def]
 
 @admin.get("/")
 @signed_in
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard():
     return _page("dashboard.html", stores=stores.store_overview(ctx()),
                  dead=dead_letters.list_dead_letters(ctx(), limit=50), in_debt=loyalty_admin.debt_count(ctx()))
 
 
 @admin.get("/products")
 @signed_in
-def products():  # type: ignore[no-untyped-def]
+def products():
     q = request.args.get("q", "")[:80]
     return _page("products.html", q=q, items=catalog.find_products(ctx(), q, limit=100))
 
 
 @admin.route("/products/<sku>", methods=["GET", "POST"])
 @signed_in
-def product(sku: str):  # type: ignore[no-untyped-def]
+def product(sku: str):
     create = sku == "new"
     form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
     if form.validate_on_submit():
@@ -163,7 +163,7 @@ def product(sku: str):  # type: ignore[no-untyped-def]
 
 @admin.route("/promotions", methods=["GET", "POST"])
 @signed_in
-def promotions():  # type: ignore[no-untyped-def]
+def promotions():
     form = PromotionForm()
     if form.validate_on_submit():
         try:
@@ -180,7 +180,7 @@ def promotions():  # type: ignore[no-untyped-def]
 
 @admin.post("/dead-letters/<event_id>/<action_name>")
 @signed_in
-def dead_letter(event_id: str, action_name: str):  # type: ignore[no-untyped-def]
+def dead_letter(event_id: str, action_name: str):
     if not ActionForm().validate_on_submit() or action_name not in ("retry", "discard"):
         flash("The form expired: try again.")
         return redirect(url_for("admin.dashboard"))

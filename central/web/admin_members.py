@@ -33,7 +33,7 @@ class AllowanceForm(FlaskForm):
 
 @members.get("/members")
 @signed_in
-def search():  # type: ignore[no-untyped-def]
+def search():
     q = request.args.get("q", "")[:80]
     return _page("members.html", q=q, items=loyalty_admin.search_members(ctx(), q))
 
@@ -52,7 +52,7 @@ def _member_page(member_id: str, status: int = 200, adjust: AdjustForm | None = 
 
 @members.get("/members/<member_id>")
 @signed_in
-def member(member_id: str):  # type: ignore[no-untyped-def]
+def member(member_id: str):
     return _member_page(member_id)
 
 
@@ -76,13 +76,13 @@ def _set_blocked(member_id: str, blocked: bool) -> Any:
 
 @members.post("/members/<member_id>/block")
 @signed_in
-def block(member_id: str):  # type: ignore[no-untyped-def]
+def block(member_id: str):
     return _set_blocked(member_id, True)
 
 
 @members.post("/members/<member_id>/unblock")
 @signed_in
-def unblock(member_id: str):  # type: ignore[no-untyped-def]
+def unblock(member_id: str):
     return _set_blocked(member_id, False)
 
 
@@ -100,7 +100,7 @@ def _apply(member_id: str, form: AdjustForm | AllowanceForm, shown_as: str, chan
 
 @members.post("/members/<member_id>/adjust")
 @signed_in
-def adjust(member_id: str):  # type: ignore[no-untyped-def]
+def adjust(member_id: str):
     form = AdjustForm()
 
     def change() -> str:
@@ -113,7 +113,7 @@ def adjust(member_id: str):  # type: ignore[no-untyped-def]
 
 @members.post("/members/<member_id>/allowance")
 @signed_in
-def allowance(member_id: str):  # type: ignore[no-untyped-def]
+def allowance(member_id: str):
     form = AllowanceForm()
     form.store_id.choices = choices(loyalty_admin.store_choices(ctx()))
 
@@ -127,5 +127,5 @@ def allowance(member_id: str):  # type: ignore[no-untyped-def]
 
 @members.get("/debts")
 @signed_in
-def debts():  # type: ignore[no-untyped-def]
+def debts():
     return _page("debts.html", items=loyalty_admin.debts(ctx()))

@@ -10,7 +10,7 @@ from common.limits import MAX_AMOUNT
 
 from .sync_api import ctx, store_of_token
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("carts_api", __name__, url_prefix="/api/v1/carts", abp_tags=[Tag(name="online carts")],
                    abp_security=BEARER)
 
@@ -50,17 +50,17 @@ class CheckoutIn(_Body):
 
 
 @api.post("/claim", summary="Open a cart at this store: a lease with an expiry and a fencing token (once at a time)")
-def claim(body: ClaimIn):  # type: ignore[no-untyped-def]
+def claim(body: ClaimIn):
     return cart_claims.claim(ctx(), store_of_token(), body.device_id, body.code, body.fence)
 
 
 @api.post("/<cart_id>/release", summary="Give this store's claim back: the cart is open again online")
-def release(path: CartPath, body: ReleaseIn):  # type: ignore[no-untyped-def]
+def release(path: CartPath, body: ReleaseIn):
     return cart_claims.release(ctx(), store_of_token(), path.cart_id, body.fence)
 
 
 @api.post("/<cart_id>/checkout", summary="Check the cart out with this store's sale (idempotent by checkout_id)")
-def checkout(path: CartPath, body: CheckoutIn):  # type: ignore[no-untyped-def]
+def checkout(path: CartPath, body: CheckoutIn):
     store_id = store_of_token()
     info = cart_checkout.SaleInfo(cart_id=path.cart_id, checkout_id=body.checkout_id, sale_id=body.sale_id,
                                   number=body.number, till_id=body.till_id, fence=body.fence, total=body.total,

@@ -20,7 +20,7 @@ def register_error_handlers(app: Flask) -> None:
     domain, unexpected = handlers[DomainError], handlers[Exception]
 
     @app.errorhandler(DBAPIError)
-    def _database(err: DBAPIError):  # type: ignore[no-untyped-def]
+    def _database(err: DBAPIError):
         if is_transient(err):  # a lock conflict that escaped every retry: busy (503), not broken
             return domain(Busy("lock conflicts at the database"))
         if isinstance(err, (OperationalError, InterfaceError)):  # the database is down or unreachable: come back

@@ -8,7 +8,7 @@ from central.services import loyalty, loyalty_holds
 
 from .sync_api import ctx, store_of_token
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1/loyalty", abp_tags=[Tag(name="loyalty")],
                    abp_security=BEARER)
 
@@ -51,42 +51,42 @@ class HoldsQuery(BaseModel):
 
 
 @api.post("/members", summary="Sign a shopper up at a store (by phone number)")
-def sign_up(body: SignUpIn):  # type: ignore[no-untyped-def]
+def sign_up(body: SignUpIn):
     return loyalty.sign_up(ctx(), body.name, body.phone, body.email, where=store_of_token()), 201
 
 
 @api.post("/members/lookup", summary="A member by QR, phone or member number, with balance and last 10 entries")
-def lookup(body: LookupIn):  # type: ignore[no-untyped-def]
+def lookup(body: LookupIn):
     store_of_token()
     return loyalty.lookup(ctx(), card=body.card, phone=body.phone, number=body.number)
 
 
 @api.get("/settings", summary="The shop id, the member-card public key and the earn and redeem rules")
-def settings():  # type: ignore[no-untyped-def]
+def settings():
     store_of_token()
     return loyalty.settings_data(ctx())
 
 
 @api.post("/holds", summary="Hold points for a redemption (refused if the balance does not cover it)")
-def hold(body: HoldIn):  # type: ignore[no-untyped-def]
+def hold(body: HoldIn):
     return loyalty_holds.hold(ctx(), store_of_token(), body.hold_id, body.member_id, body.points, body.sale_id), 201
 
 
 @api.post("/holds/<hold_id>/post", summary="Use a hold: the points leave the balance")
-def post(path: HoldPath, body: PostIn):  # type: ignore[no-untyped-def]
+def post(path: HoldPath, body: PostIn):
     return loyalty_holds.post(ctx(), store_of_token(), path.hold_id, body.sale_id)
 
 
 @api.post("/holds/<hold_id>/capture", summary="The sale is completing: keep the hold until its sale event posts it")
-def capture(path: HoldPath, body: PostIn):  # type: ignore[no-untyped-def]
+def capture(path: HoldPath, body: PostIn):
     return loyalty_holds.capture(ctx(), store_of_token(), path.hold_id, body.sale_id)
 
 
 @api.post("/holds/<hold_id>/release", summary="Give a hold back (the sale was cancelled)")
-def release(path: HoldPath):  # type: ignore[no-untyped-def]
+def release(path: HoldPath):
     return loyalty_holds.release(ctx(), store_of_token(), path.hold_id)
 
 
 @api.get("/holds", summary="This store's own holds, newest first")
-def holds(query: HoldsQuery):  # type: ignore[no-untyped-def]
+def holds(query: HoldsQuery):
     return {"items": loyalty_holds.store_holds(ctx(), store_of_token(), query.state)}

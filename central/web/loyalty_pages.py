@@ -59,7 +59,7 @@ def _page(template: str, **extra: Any) -> str:
 
 
 @pages.route("/join", methods=["GET", "POST"])
-def join():  # type: ignore[no-untyped-def]
+def join():
     form, find, error = JoinForm(), FindForm(prefix="find"), None
     if form.validate_on_submit():
         try:
@@ -71,7 +71,7 @@ def join():  # type: ignore[no-untyped-def]
 
 
 @pages.route("/account", methods=["GET", "POST"])
-def find_account():  # type: ignore[no-untyped-def]
+def find_account():
     form, find, error = JoinForm(), FindForm(prefix="find"), None
     if find.validate_on_submit():
         try:
@@ -88,7 +88,7 @@ def find_account():  # type: ignore[no-untyped-def]
 
 
 @pages.get("/account/<number>")
-def account(number: str):  # type: ignore[no-untyped-def]
+def account(number: str):
     view = _member_for(number)
     with ctx().db.sessions() as s:
         history = loyalty.history(s, view["id"], 50)
@@ -99,7 +99,7 @@ def account(number: str):  # type: ignore[no-untyped-def]
 
 
 @pages.get("/account/<number>/card.png")
-def card_png(number: str):  # type: ignore[no-untyped-def]
+def card_png(number: str):
     """The member QR as a PNG, to save to a phone or print as a card."""
     view = _member_for(number)
     out = io.BytesIO()

@@ -14,7 +14,7 @@ from gunicorn.app.base import BaseApplication
 from central.config import CentralConfig
 
 
-class CentralServer(BaseApplication):  # type: ignore[misc]
+class CentralServer(BaseApplication):
     def __init__(self, config: CentralConfig, host: str, port: int, workers: int, threads: int) -> None:
         self.config = config
         self.options: dict[str, Any] = {

@@ -85,7 +85,7 @@ def _problem(e: DomainError) -> None:
 
 
 @shop.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     q = (request.args.get("q") or "").strip()[:80]
     category = (request.args.get("category") or "").strip()[:32] or None
     page = request.args.get("page", "1")
@@ -96,7 +96,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @shop.post("/cart/add")
-def add():  # type: ignore[no-untyped-def]
+def add():
     form = AddForm()
     back = _safe_next(form.next.data, url_for("shop.index"))
     if not form.validate_on_submit():
@@ -114,7 +114,7 @@ def add():  # type: ignore[no-untyped-def]
 
 
 @shop.get("/cart")
-def cart():  # type: ignore[no-untyped-def]
+def cart():
     view = carts.view(ctx(), session.get(CART))
     qr = qr_svg(view["qr_payload"]) if view and view["items"] else None
     hours = round(ctx().config.shop.reserve_minutes / 60, 1)
@@ -123,7 +123,7 @@ def cart():  # type: ignore[no-untyped-def]
 
 
 @shop.post("/cart/qty")
-def quantity():  # type: ignore[no-untyped-def]
+def quantity():
     form = QtyForm()
     if not form.validate_on_submit():
         flash(tr("bad_form"), "error")
@@ -136,7 +136,7 @@ def quantity():  # type: ignore[no-untyped-def]
 
 
 @shop.post("/cart/store")
-def store():  # type: ignore[no-untyped-def]
+def store():
     form = StoreForm()
     if not form.validate_on_submit():
         flash(tr("bad_form"), "error")
@@ -153,14 +153,14 @@ def store():  # type: ignore[no-untyped-def]
 
 
 @shop.post("/cart/new")
-def new_cart():  # type: ignore[no-untyped-def]
+def new_cart():
     if ActionForm().validate_on_submit():
         session.pop(CART, None)
     return redirect(url_for("shop.index"))
 
 
 @shop.get("/cart/status")
-def status():  # type: ignore[no-untyped-def]
+def status():
     """What the cart page polls: it reloads when a store claims or pays the cart."""
     view = carts.view(ctx(), session.get(CART))
     if view is None:
@@ -170,7 +170,7 @@ def status():  # type: ignore[no-untyped-def]
 
 
 @shop.get("/cart/qr.svg")
-def qr():  # type: ignore[no-untyped-def]
+def qr():
     view = carts.view(ctx(), session.get(CART))
     if view is None:
         return Response(status=404)

@@ -13,7 +13,7 @@ from pos.domain.errors import DomainError
 
 from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut, SkuPath, StockElsewhereOut
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("sync_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="sync")])
 
 
@@ -36,13 +36,13 @@ class BadBatch(DomainError):
 
 @api.get("/health", summary="Is the central store up (and its epoch); 503 with the reason while its database is down",
          responses={200: HealthOut, 503: ErrorOut})
-def health():  # type: ignore[no-untyped-def]
+def health():
     return stores.health(ctx())
 
 
 @api.post("/sync/push", summary="Push a batch of the store's events; each is applied once, in store_seq order",
           security=BEARER, responses={200: PushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
-def push(body: PushIn):  # type: ignore[no-untyped-def]
+def push(body: PushIn):
     store_id = store_of_token()
     stores.check_store(ctx(), store_id, body.store_id)
     limit = ctx().config.sync.max_batch_events
@@ -67,5 +67,5 @@ def stock_elsewhere(path: SkuPath):  # type: ignore[no-untyped-def]
 
 @api.get("/sync/pull", summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",
          security=BEARER, responses={200: PullOut, 401: ErrorOut})
-def pull(query: PullQuery):  # type: ignore[no-untyped-def]
+def pull(query: PullQuery):
     return push_service.pull(ctx(), store_of_token(), query.cursor, query.limit)

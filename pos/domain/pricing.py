@@ -135,7 +135,7 @@ def price_sale(lines: list[LineInput], sale_discount: Discount | None = None) ->
             gross=g, line_discount=d, sale_discount=s, net=g - d - s,
             tax_group=l.tax_group, tax_rate_bp=l.tax_rate_bp,
         )
-        for (l, g, d), s in zip(after_line, shares)
+        for (l, g, d), s in zip(after_line, shares, strict=True)
     ]
     return PricedSale(
         lines=priced,

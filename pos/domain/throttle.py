@@ -23,9 +23,9 @@ class Policy:
 
     def wait_after(self, failures: int) -> timedelta:
         if failures >= self.lock_after:
-            return min(self.lock * 2 ** min(failures - self.lock_after, _MAX_DOUBLINGS), self.cap)
+            return min(self.lock * (1 << min(failures - self.lock_after, _MAX_DOUBLINGS)), self.cap)
         if failures >= self.free:
-            return min(self.first_delay * 2 ** min(failures - self.free, _MAX_DOUBLINGS), self.lock)
+            return min(self.first_delay * (1 << min(failures - self.free, _MAX_DOUBLINGS)), self.lock)
         return timedelta(0)
 
     def locks(self, failures: int) -> bool:

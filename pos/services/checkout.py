@@ -55,12 +55,12 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
         now = ctx.clock()
         number = next_receipt_number(s, ctx, sale.till_id)
         final = dict(zip(_FINAL, (number, "completed", now, actor.staff_id, view["subtotal"], view["discount"],
-                                  view["tax"], view["total"], view["rounding"], view["paid"], view["change"])))
+                                  view["tax"], view["total"], view["rounding"], view["paid"], view["change"]), strict=True))
         if s.execute(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
         for key, value in final.items():  # the session's Sale now matches the row, for fact hooks that read it
             set_committed_value(sale, key, value)
-        for line, lv in zip(lines, view["lines"]):
+        for line, lv in zip(lines, view["lines"], strict=True):
             # Every change to an open sale stores these already; write only if something slipped through.
             figures = (lv["line_discount"], lv["sale_discount"], lv["net"])
             if (line.line_discount, line.sale_discount, line.net) != figures:

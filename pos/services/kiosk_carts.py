@@ -62,7 +62,7 @@ def _priced(s: Session, lines: list[tuple[str, int]]) -> dict[str, Any]:
         inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group)))
         out.append({"sku": p.sku, "barcode": p.barcode, "name": p.name, "qty": qty, "unit_price": p.price})
     priced = price_sale(inputs)
-    for line, p in zip(out, priced.lines):
+    for line, p in zip(out, priced.lines, strict=True):
         line["amount"] = p.net
     return {"lines": out, "items": sum(l["qty"] for l in out), "total": priced.total}
 

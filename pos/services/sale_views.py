@@ -78,7 +78,7 @@ def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: lis
              "discount": p.discount, "net": p.net,
              "tax_group": l.tax_group, "refunded_qty": l.refunded_qty,
              "discount_spec": {"kind": l.discount_kind, "value": l.discount_value} if l.discount_kind else None}
-            for l, p in zip(lines, priced.lines)  # price_sale keeps the order of the lines
+            for l, p in zip(lines, priced.lines, strict=True)  # price_sale keeps the order of the lines
         ],
         "discount_spec": {"kind": sale.discount_kind, "value": sale.discount_value} if sale.discount_kind else None,
         "subtotal": priced.subtotal, "discount": priced.discount_total, "sale_discount": priced.sale_discount,

@@ -91,10 +91,10 @@ def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
 def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
     """Keep the priced figures on the rows; only values that changed are written."""
     priced = price(sale, lines)
-    for line, p in zip(lines, priced.lines):
+    for line, p in zip(lines, priced.lines, strict=True):
         if (line.line_discount, line.sale_discount, line.net) != (p.line_discount, p.sale_discount, p.net):
             line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total)))
+    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total), strict=True))
     if any(getattr(sale, k) != v for k, v in totals.items()):
         # A plain UPDATE rather than an ORM flush (the scan's hot path); the session's Sale is told the new values.
         s.execute(_SET_TOTALS, {"sale_id": sale.id, **totals})
@@ -211,7 +211,7 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
         raise DomainError("bad_discount", str(e) if kind == "percent" else "an amount discount is whole Rupiah") from e
     if kind == "amount" and Decimal(str(value)) != raw:
         raise DomainError("bad_discount", "an amount discount is whole Rupiah")
-    discount = Discount(kind, raw)  # type: ignore[arg-type]
+    discount = Discount(kind, raw)
     limit_bp = ctx.config.security.discount_limit_percent * 100
     with ctx.db.sessions() as s:
         sale = load_sale(s, sale_id)

@@ -45,7 +45,7 @@ def _staff(s: Any, code: str) -> Staff:
     staff = s.scalar(select(Staff).where(Staff.code == code))
     if staff is None:
         raise NotFound("unknown_staff", f"there is no staff code {code}")
-    return staff  # type: ignore[no-any-return]
+    return staff
 
 
 def change_pin(ctx: StoreContext, code: str, pin: str) -> int:

@@ -71,7 +71,7 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
         before = on_hand(s, sorted({p.sku for p in products}))
         running = dict(before)
         out = []
-        for p, (_, qty) in zip(products, lines):
+        for p, (_, qty) in zip(products, lines, strict=True):
             out.append({"movement_id": new_id(), "sku": p.sku, "name": p.name, "qty": qty,
                         "on_hand_before": running[p.sku], "on_hand_after": running[p.sku] + qty})
             running[p.sku] += qty

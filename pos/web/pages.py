@@ -16,7 +16,7 @@ def _locale() -> str:
     return wanted if wanted in LOCALES else "id"
 
 
-def _page(template: str, **extra: object):  # type: ignore[no-untyped-def]
+def _page(template: str, **extra: object):
     c = ctx()
     loc = _locale()
     return render_template(template, lang=loc, t=messages(loc), store=c.config.store, currency=c.config.currency,
@@ -24,17 +24,17 @@ def _page(template: str, **extra: object):  # type: ignore[no-untyped-def]
 
 
 @pages.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return redirect(url_for("pages.till"))
 
 
 @pages.get("/till")
-def till():  # type: ignore[no-untyped-def]
+def till():
     return _page("pos/till.html")
 
 
 @pages.get("/display/<till_id>")
-def display(till_id: str):  # type: ignore[no-untyped-def]
+def display(till_id: str):
     if till_id not in ctx().config.store.tills:
         abort(404)
     return _page("pos/display.html", till_id=till_id)

@@ -19,7 +19,7 @@ def _locale() -> str:
     return wanted if wanted in LOCALES else "id"
 
 
-def _render(receipt: Receipt, digital: bool):  # type: ignore[no-untyped-def]
+def _render(receipt: Receipt, digital: bool):
     c, loc = ctx(), _locale()
     return render_template(
         "pos/receipt.html", receipt=receipt, lines=layout(receipt, c.config.printer.columns, loc), lang=loc,
@@ -30,7 +30,7 @@ def _render(receipt: Receipt, digital: bool):  # type: ignore[no-untyped-def]
 
 
 @receipt_pages.get("/receipts/<number>/<sig>")
-def receipt_page(number: str, sig: str):  # type: ignore[no-untyped-def]
+def receipt_page(number: str, sig: str):
     try:
         return _render(receipt_service.get_signed_receipt(ctx(), number, sig, "till"), digital=False)
     except NotFound:
@@ -38,7 +38,7 @@ def receipt_page(number: str, sig: str):  # type: ignore[no-untyped-def]
 
 
 @receipt_pages.get("/r/<number>/<sig>")
-def digital_receipt(number: str, sig: str):  # type: ignore[no-untyped-def]
+def digital_receipt(number: str, sig: str):
     try:
         return _render(receipt_service.get_signed_receipt(ctx(), number, sig), digital=True)
     except NotFound:

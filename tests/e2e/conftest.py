@@ -20,7 +20,9 @@ from servekit import free_port, served
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENS = ROOT / "docs" / "screens"
+# `make screens` sets this to docs/screens to refresh the README's pictures; otherwise they go to a temporary
+# folder, so running the tests never changes a tracked file.
+SCREENS_ENV = "OMNITOKO_SCREENS"
 
 
 def _require_browser() -> None:
@@ -113,6 +115,11 @@ def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
 
 
 @pytest.fixture(scope="session")
-def screens() -> Path:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    return SCREENS
+def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save their screenshots: $OMNITOKO_SCREENS if set, else a temporary folder."""
+    chosen = os.environ.get(SCREENS_ENV)
+    if not chosen:
+        return tmp_path_factory.mktemp("screens")
+    where = Path(chosen) if Path(chosen).is_absolute() else ROOT / chosen
+    where.mkdir(parents=True, exist_ok=True)
+    return where

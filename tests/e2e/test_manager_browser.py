@@ -1,5 +1,6 @@
 """The manager screens in a real browser: receive by scanning, count with a variance during sales, post it,
-read the report charts; a cashier is turned away. Screenshots go to docs/screens/.
+read the report charts; a cashier is turned away. Screenshots go to the `screens` folder
+(docs/screens/ with `make screens`).
 """
 from __future__ import annotations
 
@@ -170,7 +171,7 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
         item = catalog.lookup(ctx, sku=sku)[0]
         page.el("#qty").send_keys(str(item["on_hand"] + extra), Keys.ENTER)
         page.keys(item["barcode"], Keys.ENTER)
-        page.until(lambda: f"selisih {extra:+d}" in page.flash(), f"{sku} is counted")
+        page.until(lambda: f"selisih {extra:+d}" in page.flash(), f"{sku} is counted")  # noqa: B023 - awaited here
     sold_since = catalog.stock_card(ctx, "SKU-00001")["on_hand"]
     cashier = auth.sign_in(ctx, "1001", "1234", "T1")[1]
     view, _ = sales.create_sale(ctx, cashier)                        # a till sells two while the count is open

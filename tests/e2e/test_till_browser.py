@@ -162,7 +162,7 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     till.keys(Keys.F4)                                          # quantity of the selected (newest) line
     till.until(lambda: till.focused_id() == "qty-value")
     till.keys(Keys.BACKSPACE, "3", Keys.ENTER)
-    till.until(lambda: "3" == till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected .c-qty").text)
+    till.until(lambda: till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected .c-qty").text == "3")
 
     till.scan(AQUA_600, 5)
     till.keys(Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)   # select the first line

@@ -15,7 +15,7 @@ from pos.web.manager.texts import catalog
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("app", "nav", "common", "signin", "refused", "stock", "item", "low", "receive", "adjust", "count",
             "report", "sync", "audit", "col", "reason", "kind", "state", "tender", "action", "asked", "err")
-RAW_KEY = re.compile(r">\s*(?:%s)\.[a-z_.]+\s*<" % "|".join(PREFIXES))
+RAW_KEY = re.compile(r">\s*(?:{})\.[a-z_.]+\s*<".format("|".join(PREFIXES)))
 
 
 def test_both_languages_have_the_same_keys() -> None:

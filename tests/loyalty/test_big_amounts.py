@@ -91,7 +91,7 @@ def test_stores_pushing_billion_rupiah_sales_at_once_lose_nothing_and_sum_past_3
         t.start()
     for t in threads:
         t.join()
-    for sid, answer in answers.items():
+    for answer in answers.values():
         assert [r["outcome"] for r in answer["results"]] == ["applied"] * per_store, answer
     expected = MAX_AMOUNT + (per_store - 1) * BIG
     for sid in batches:

@@ -62,7 +62,7 @@ def _stream_chunked(port: int, path: str, token: str = "") -> tuple[bytes, int]:
         while sent < OFFERED and not select.select([sock], [], [], 0)[0]:
             sock.sendall(chunk)
             sent += CHUNK
-    except (BrokenPipeError, ConnectionResetError, socket.timeout):
+    except (TimeoutError, BrokenPipeError, ConnectionResetError):
         pass
     answer = b""
     try:
@@ -70,7 +70,7 @@ def _stream_chunked(port: int, path: str, token: str = "") -> tuple[bytes, int]:
             answer += part
             if b"\r\n\r\n" in answer and b"}" in answer:
                 break
-    except (ConnectionResetError, socket.timeout):
+    except (TimeoutError, ConnectionResetError):
         pass
     sock.close()
     return answer, sent

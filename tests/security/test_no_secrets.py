@@ -9,7 +9,6 @@ import logging
 import re
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 

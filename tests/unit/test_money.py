@@ -91,7 +91,7 @@ def test_allocated_parts_sum_to_the_total_and_each_is_within_one_of_its_exact_sh
 ) -> None:
     parts = allocate(total, weights)
     assert sum(parts) == total
-    for part, weight in zip(parts, weights):
+    for part, weight in zip(parts, weights, strict=True):
         exact = Fraction(total * weight, sum(weights))
         assert abs(part - exact) < 1
         assert weight or part == 0

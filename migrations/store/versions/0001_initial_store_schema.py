@@ -1,7 +1,7 @@
 """initial store schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 10:55:21.125789
 """
 from alembic import op

@@ -7,7 +7,6 @@ Status bytes (Epson ESC/POS, DLE EOT n; every answer has bits 1 and 4 set, bits 
 """
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +71,7 @@ class Device:
     def _ask(self, n: int) -> int:
         try:
             answer = self.printer.query_status(DLE_EOT + bytes([n]))
-        except (socket.timeout, TimeoutError) as e:
+        except TimeoutError as e:
             raise PrinterProblem("no_answer", f"{self.where} did not answer a status query") from e
         except OSError as e:
             raise PrinterProblem("connection_lost", f"connection to {self.where} lost: {e}") from e

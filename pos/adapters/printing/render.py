@@ -27,7 +27,7 @@ def qr_image(data: str, box: int = QR_BOX) -> Image.Image:
     return img.resize((n * box, n * box), Image.Resampling.NEAREST).convert("1")
 
 
-def _dummy(cfg: PrinterTable):  # type: ignore[no-untyped-def]
+def _dummy(cfg: PrinterTable):
     printer, _, _ = escpos()
     p = printer.Dummy(profile=cfg.profile)
     p.hw("INIT")  # start from a known state, even after a job that broke off half way

@@ -28,9 +28,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def uuid_pk():  # type: ignore[no-untyped-def]
+def uuid_pk():
     return mapped_column(String(36), primary_key=True, default=new_id)
 
 
-def timestamp():  # type: ignore[no-untyped-def]
+def timestamp():
     return mapped_column(DateTime, default=utcnow, nullable=False)

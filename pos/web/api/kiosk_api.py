@@ -12,7 +12,7 @@ from .common import actor, ctx
 from .idempotent import idempotent
 from .schemas import Body
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 kiosk_api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1/kiosk", abp_tags=[Tag(name="kiosk")])
 till_kiosk_api = APIBlueprint("till_kiosk_api", __name__, url_prefix="/api/v1",
                               abp_tags=[Tag(name="till")], abp_security=BEARER)
@@ -51,40 +51,40 @@ def _pairs(lines: list[KioskLineIn]) -> list[tuple[str, int]]:
 
 
 @kiosk_api.get("/categories", summary="Categories with something to sell, in both languages")
-def categories():  # type: ignore[no-untyped-def]
+def categories():
     return {"items": kiosk_catalog.categories(ctx())}
 
 
 @kiosk_api.get("/products", summary="Price check by barcode, search by name, or browse a category")
-def products(query: KioskProductQuery):  # type: ignore[no-untyped-def]
+def products(query: KioskProductQuery):
     return kiosk_catalog.browse(ctx(), barcode=query.barcode, q=query.q, category=query.category,
                                 limit=query.limit, offset=query.offset)
 
 
 @kiosk_api.post("/cart/quote", summary="Price the kiosk cart at current prices")
-def quote(body: QuoteIn):  # type: ignore[no-untyped-def]
+def quote(body: QuoteIn):
     if not body.lines:
         return {"lines": [], "items": 0, "total": 0}
     return kiosk_carts.quote(ctx(), _pairs(body.lines))
 
 
 @kiosk_api.post("/carts", summary="Send the kiosk cart to the till: a ticket with a short code and a QR")
-def send_to_till(body: KioskCartIn):  # type: ignore[no-untyped-def]
+def send_to_till(body: KioskCartIn):
     return kiosk_carts.send_to_till(ctx(), _pairs(body.lines), body.device_id), 201
 
 
 @kiosk_api.post("/online-carts/open", summary="Open a cart started in the online shop (not connected yet: 503)")
-def open_online_cart(body: CodeIn):  # type: ignore[no-untyped-def]
+def open_online_cart(body: CodeIn):
     return kiosk_carts.open_online_cart(ctx(), body.code)
 
 
 @till_kiosk_api.get("/kiosk-carts", summary="Kiosk carts waiting for a till")
-def waiting():  # type: ignore[no-untyped-def]
+def waiting():
     actor()
     return {"items": kiosk_carts.waiting_carts(ctx())}
 
 
 @till_kiosk_api.post("/kiosk-carts/take", summary="Take a kiosk cart (K-12 or its QR) into this till's open sale, once")
 @idempotent
-def take(body: CodeIn):  # type: ignore[no-untyped-def]
+def take(body: CodeIn):
     return kiosk_carts.take(ctx(), actor(), body.code)

@@ -12,7 +12,7 @@ from .common import actor, ctx
 from .idempotent import idempotent
 from .schemas import Body, SalePath
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="loyalty")],
                    abp_security=BEARER)
 kiosk_points_api = APIBlueprint("kiosk_points_api", __name__, url_prefix="/api/v1/kiosk", abp_tags=[Tag(name="kiosk")])
@@ -23,7 +23,7 @@ class MemberIn(Body):
     phone: str | None = Field(None, min_length=6, max_length=24)
 
     @model_validator(mode="after")
-    def _one(self) -> "MemberIn":
+    def _one(self) -> MemberIn:
         if not self.card and not self.phone:
             raise ValueError("send the scanned member QR (card) or a phone number")
         return self
@@ -50,38 +50,38 @@ class CardIn(Body):
 
 
 @api.post("/sales/<sale_id>/member", summary="Attach a member to the open sale by QR or phone number")
-def attach(path: SalePath, body: MemberIn):  # type: ignore[no-untyped-def]
+def attach(path: SalePath, body: MemberIn):
     return loyalty.attach(ctx(), actor(), path.sale_id, card=body.card, phone=body.phone)
 
 
 @api.get("/sales/<sale_id>/member", summary="The member on a sale and the points it earns")
-def get_member(path: SalePath):  # type: ignore[no-untyped-def]
+def get_member(path: SalePath):
     actor()
     return loyalty.sale_member(ctx(), path.sale_id)
 
 
 @api.delete("/sales/<sale_id>/member", summary="Take the member off the open sale")
-def detach(path: SalePath):  # type: ignore[no-untyped-def]
+def detach(path: SalePath):
     return loyalty.detach(ctx(), actor(), path.sale_id)
 
 
 @api.post("/sales/<sale_id>/points", summary="Pay with the member's points (a hold at central, or the offline "
                                               "allowance when central cannot be reached)")
 @idempotent
-def redeem(path: SalePath, body: PointsIn):  # type: ignore[no-untyped-def]
+def redeem(path: SalePath, body: PointsIn):
     return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201
 
 
 @api.post("/members", summary="Sign a shopper up as a member (by phone; needs the central store)")
-def sign_up(body: SignUpIn):  # type: ignore[no-untyped-def]
+def sign_up(body: SignUpIn):
     return loyalty.sign_up(ctx(), actor(), body.name, body.phone), 201
 
 
 @kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
-def kiosk_points(body: CardIn):  # type: ignore[no-untyped-def]
+def kiosk_points(body: CardIn):
     return loyalty.kiosk_points(ctx(), body.card)
 
 
 @kiosk_points_api.post("/members", summary="A shopper signs up at the kiosk (name + phone; needs the central store)")
-def kiosk_sign_up(body: KioskSignUpIn):  # type: ignore[no-untyped-def]
+def kiosk_sign_up(body: KioskSignUpIn):
     return loyalty.kiosk_sign_up(ctx(), body.name, body.phone), 201

@@ -11,7 +11,7 @@ from .common import actor, ctx
 from .idempotent import idempotent
 from .schemas import Body
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 kiosk_online_api = APIBlueprint("kiosk_online_api", __name__, url_prefix="/api/v1/kiosk/online-carts",
                                 abp_tags=[Tag(name="kiosk")])
 till_online_api = APIBlueprint("till_online_api", __name__, url_prefix="/api/v1/online-carts",
@@ -31,16 +31,16 @@ class TakeIn(Body):
 
 
 @kiosk_online_api.post("/<open_id>/send", summary="Send the opened online cart to the till as a kiosk ticket")
-def send(path: OpenPath, body: SendIn):  # type: ignore[no-untyped-def]
+def send(path: OpenPath, body: SendIn):
     return online_carts.send_to_till(ctx(), path.open_id, body.device_id), 201
 
 
 @kiosk_online_api.post("/<open_id>/release", summary="Let the opened online cart go (open again online at once)")
-def release(path: OpenPath):  # type: ignore[no-untyped-def]
+def release(path: OpenPath):
     return online_carts.release(ctx(), path.open_id)
 
 
 @till_online_api.post("/take", summary="Open an online cart (code or QR) into this till's sale: claimed once")
 @idempotent
-def take(body: TakeIn):  # type: ignore[no-untyped-def]
+def take(body: TakeIn):
     return online_carts.take_into_sale(ctx(), actor(), body.code)

@@ -11,7 +11,7 @@ from pos.services import printing
 from .common import actor, approval_dict, ctx
 from .schemas import Approval, Body
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("printing_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="printing")],
                    abp_security=BEARER)
 
@@ -40,31 +40,31 @@ class DrawerIn(Body):
 
 
 @api.get("/printer", summary="The receipt printer's status and how many receipts wait")
-def status():  # type: ignore[no-untyped-def]
+def status():
     actor()
     return printing.printer_status(ctx())
 
 
 @api.get("/print-jobs", summary="Print jobs, newest first")
-def jobs(query: JobsQuery):  # type: ignore[no-untyped-def]
+def jobs(query: JobsQuery):
     return {"items": printing.list_jobs(ctx(), actor(), query.state, query.limit)}
 
 
 @api.post("/print-jobs/<job_id>/reprint", summary="Waiting or failed: try now; printed: print a copy (manager)")
-def reprint(path: JobPath, body: ManagerActIn):  # type: ignore[no-untyped-def]
+def reprint(path: JobPath, body: ManagerActIn):
     return printing.reprint(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason), 202
 
 
 @api.post("/print-jobs/<job_id>/cancel", summary="Cancel a waiting or failed print job (manager)")
-def cancel(path: JobPath, body: ManagerActIn):  # type: ignore[no-untyped-def]
+def cancel(path: JobPath, body: ManagerActIn):
     return printing.cancel(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason)
 
 
 @api.post("/receipts/<number>/reprint", summary="Print a copy (SALINAN / COPY) of any receipt (manager)")
-def reprint_receipt(path: NumberPath, body: ManagerActIn):  # type: ignore[no-untyped-def]
+def reprint_receipt(path: NumberPath, body: ManagerActIn):
     return printing.reprint_receipt(ctx(), actor(), path.number, approval_dict(body.approval), body.reason), 202
 
 
 @api.post("/drawer/open", summary="Open the cash drawer with a reason (manager; audit logged)")
-def open_drawer(body: DrawerIn):  # type: ignore[no-untyped-def]
+def open_drawer(body: DrawerIn):
     return printing.open_drawer(ctx(), actor(), approval_dict(body.approval), body.reason), 202

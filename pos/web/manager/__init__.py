@@ -11,7 +11,7 @@ def create_blueprint() -> Blueprint:
     access.register(bp)
 
     @bp.get("/")
-    def home():  # type: ignore[no-untyped-def]
+    def home():
         return redirect(url_for("manager.stock"))
 
     stock_views.register(bp)

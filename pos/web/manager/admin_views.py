@@ -57,22 +57,22 @@ def audit_table() -> tuple[dict[str, Any], Table]:
 
 
 def register(bp: Blueprint) -> None:
-    def sync_page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    def sync_page(status: int = 200, **extra: Any):
         health, tables = sync_tables()
         return page("sync.html", status, health=health, tables=tables, **extra)
 
     @bp.get("/sync")
-    def sync():  # type: ignore[no-untyped-def]
+    def sync():
         return sync_page()
 
     @bp.get("/sync/<name>.csv")
-    def sync_csv(name: str):  # type: ignore[no-untyped-def]
+    def sync_csv(name: str):
         if name not in SYNC_COLUMNS:
             abort(404)
         return sync_tables()[1][name].csv()
 
     @bp.post("/sync/dead-letters/<event_id>")
-    def dead_letter(event_id: str):  # type: ignore[no-untyped-def]
+    def dead_letter(event_id: str):
         action = request.form.get("action", "")
         try:
             sync_health.act_on_dead_letter(ctx(), me(), event_id, action, request.form.get("note", ""))
@@ -82,7 +82,7 @@ def register(bp: Blueprint) -> None:
         return redirect(url_for("manager.sync"))
 
     @bp.get("/audit")
-    def audit():  # type: ignore[no-untyped-def]
+    def audit():
         try:
             data, table = audit_table()
         except DomainError as e:
@@ -90,15 +90,15 @@ def register(bp: Blueprint) -> None:
         return page("audit.html", data=data, table=table, args=request.args)
 
     @bp.get("/audit.csv")
-    def audit_csv():  # type: ignore[no-untyped-def]
+    def audit_csv():
         return audit_table()[1].csv()
 
     @bp.get("/locks")
-    def locks():  # type: ignore[no-untyped-def]
+    def locks():
         return page("locks.html", locks=manager_access.locks(ctx()))
 
     @bp.post("/locks")
-    def lift_lock():  # type: ignore[no-untyped-def]
+    def lift_lock():
         key = request.form.get("key", "")[:120]
         lifted = manager_access.lift_lock(ctx(), me(), key)
         flash(t("locks.lifted" if lifted else "locks.not_locked", what=key.partition(":")[2]), "ok" if lifted else "error")

@@ -45,7 +45,7 @@ def column_chart(labels: Sequence[str], values: Sequence[int], *, title: str, va
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(compact(vmax * i / 4, lang))}'
                      '</text>')
-    for i, (label, v) in enumerate(zip(labels, values)):
+    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
         h = plot_h * max(v, 0) / vmax
         x = left + i * slot + slot * 0.15
         parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{max(slot * 0.7, 1):.1f}" height="{h:.1f}" '
@@ -65,7 +65,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str, value
     plot_w = width - label_w - value_w
     vmax = max([v for v in values if v > 0], default=0) or 1
     parts = [_open(width, height, title)]
-    for i, (label, v) in enumerate(zip(labels, values)):
+    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
         y = pad + i * row
         w = plot_w * max(v, 0) / vmax
         short = label if len(label) <= 22 else label[:21] + "…"

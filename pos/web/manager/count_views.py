@@ -46,19 +46,19 @@ def review_tables(count_id: str) -> tuple[dict[str, Any], Table, Table]:
 
 
 def register(bp: Blueprint) -> None:
-    def counts_page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    def counts_page(status: int = 200, **extra: Any):
         return page("counts.html", status, table=counts_table(), categories=stock_queries.categories(ctx()), **extra)
 
     @bp.get("/counts")
-    def counts():  # type: ignore[no-untyped-def]
+    def counts():
         return counts_page()
 
     @bp.get("/counts.csv")
-    def counts_csv():  # type: ignore[no-untyped-def]
+    def counts_csv():
         return counts_table().csv()
 
     @bp.post("/counts")
-    def count_start():  # type: ignore[no-untyped-def]
+    def count_start():
         try:
             done = stock_counts.start_count(ctx(), me(), request.form.get("category"), request.form.get("note", ""))
         except DomainError as e:
@@ -66,24 +66,24 @@ def register(bp: Blueprint) -> None:
         flash(t("count.started", number=done["number"]), "ok")
         return redirect(url_for("manager.count", count_id=done["id"]))
 
-    def count_page(count_id: str, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    def count_page(count_id: str, status: int = 200, **extra: Any):
         review, counted, missing = review_tables(count_id)
         return page("count.html", status, count=review, counted=counted, missing=missing, **extra)
 
     @bp.get("/counts/<count_id>")
-    def count(count_id: str):  # type: ignore[no-untyped-def]
+    def count(count_id: str):
         return count_page(count_id)
 
     @bp.get("/counts/<count_id>/counted.csv")
-    def count_csv(count_id: str):  # type: ignore[no-untyped-def]
+    def count_csv(count_id: str):
         return review_tables(count_id)[1].csv()
 
     @bp.get("/counts/<count_id>/not-counted.csv")
-    def count_missing_csv(count_id: str):  # type: ignore[no-untyped-def]
+    def count_missing_csv(count_id: str):
         return review_tables(count_id)[2].csv()
 
     @bp.post("/counts/<count_id>/lines")
-    def count_line(count_id: str):  # type: ignore[no-untyped-def]
+    def count_line(count_id: str):
         f = request.form
         code = f.get("code", "").strip()
         try:
@@ -97,7 +97,7 @@ def register(bp: Blueprint) -> None:
         return redirect(url_for("manager.count", count_id=count_id))
 
     @bp.post("/counts/<count_id>/post")
-    def count_post(count_id: str):  # type: ignore[no-untyped-def]
+    def count_post(count_id: str):
         try:
             done = stock_counts.post_count(ctx(), me(), count_id)
         except DomainError as e:
@@ -108,7 +108,7 @@ def register(bp: Blueprint) -> None:
         return redirect(url_for("manager.count", count_id=count_id))
 
     @bp.post("/counts/<count_id>/cancel")
-    def count_cancel(count_id: str):  # type: ignore[no-untyped-def]
+    def count_cancel(count_id: str):
         try:
             done = stock_counts.cancel_count(ctx(), me(), count_id)
         except DomainError as e:

@@ -71,7 +71,7 @@ def report_tables(start: date | None, end: date | None, top: int) -> tuple[dict[
 
 def register(bp: Blueprint) -> None:
     @bp.get("/reports")
-    def report():  # type: ignore[no-untyped-def]
+    def report():
         try:
             start, end, top = _range_args()
             data, tables = report_tables(start, end, top)
@@ -86,7 +86,7 @@ def register(bp: Blueprint) -> None:
                     raw={"from": data["start"].isoformat(), "to": data["end"].isoformat()})
 
     @bp.get("/reports/<name>.csv")
-    def report_csv(name: str):  # type: ignore[no-untyped-def]
+    def report_csv(name: str):
         if name not in reports.COLUMNS:
             abort(404)
         start, end, top = _range_args()

@@ -75,32 +75,32 @@ def _local_rows(rows: list[dict[str, Any]], key: str = "at") -> list[dict[str, A
 
 def register(bp: Blueprint) -> None:
     @bp.get("/stock")
-    def stock():  # type: ignore[no-untyped-def]
+    def stock():
         q, category, low = request.args.get("q", ""), request.args.get("category", ""), bool(request.args.get("low"))
         table, data = stock_table(q, category, low)
         return page("stock.html", table=table, data=data, q=q, category=category, low=low,
                     categories=stock_queries.categories(ctx()))
 
     @bp.get("/stock.csv")
-    def stock_csv():  # type: ignore[no-untyped-def]
+    def stock_csv():
         return stock_table(request.args.get("q", ""), request.args.get("category", ""),
                            bool(request.args.get("low")))[0].csv()
 
     @bp.get("/stock/low")
-    def low():  # type: ignore[no-untyped-def]
+    def low():
         return page("low.html", table=low_table(), below=stock_queries.below_zero(ctx()))
 
     @bp.get("/stock/low.csv")
-    def low_csv():  # type: ignore[no-untyped-def]
+    def low_csv():
         return low_table().csv()
 
-    def item_page(code: str, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    def item_page(code: str, status: int = 200, **extra: Any):
         item = stock_queries.product_detail(ctx(), code)
         item["movements"] = _local_rows(item["movements"])
         return page("item.html", status, item=item, ledger=ledger_table(item), reasons=stock_admin.REASONS, **extra)
 
     @bp.get("/stock/item/<code>")
-    def item(code: str):  # type: ignore[no-untyped-def]
+    def item(code: str):
         try:
             return item_page(code)
         except DomainError as e:
@@ -108,13 +108,13 @@ def register(bp: Blueprint) -> None:
             return redirect(url_for("manager.stock", q=code))
 
     @bp.get("/stock/item/<code>/ledger.csv")
-    def item_csv(code: str):  # type: ignore[no-untyped-def]
+    def item_csv(code: str):
         item = stock_queries.product_detail(ctx(), code, limit=100_000)
         item["movements"] = _local_rows(item["movements"])
         return ledger_table(item).csv()
 
     @bp.post("/stock/item/<code>/level")
-    def item_level(code: str):  # type: ignore[no-untyped-def]
+    def item_level(code: str):
         try:
             level = parse_int(request.form.get("min_qty"), code="bad_threshold")
             done = stock_admin.set_threshold(ctx(), me(), code, level)
@@ -123,23 +123,23 @@ def register(bp: Blueprint) -> None:
         flash(t("item.level_saved", name=done["name"], level=t("item.no_level") if level is None else level), "ok")
         return redirect(url_for("manager.item", code=done["sku"]))
 
-    def receive_page(ref: str, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    def receive_page(ref: str, status: int = 200, **extra: Any):
         table = receipts_table(ref)
         table.rows = _local_rows(table.rows)
         return page("receive.html", status, ref=ref, table=table, **extra)
 
     @bp.get("/stock/receive")
-    def receive():  # type: ignore[no-untyped-def]
+    def receive():
         return receive_page(request.args.get("ref", "").strip())
 
     @bp.get("/stock/receive.csv")
-    def receive_csv():  # type: ignore[no-untyped-def]
+    def receive_csv():
         table = receipts_table(request.args.get("ref", "").strip())
         table.rows = _local_rows(table.rows)
         return table.csv()
 
     @bp.post("/stock/receive")
-    def receive_post():  # type: ignore[no-untyped-def]
+    def receive_post():
         f = request.form
         ref, code = f.get("supplier_ref", "").strip(), f.get("code", "").strip()
         try:
@@ -153,11 +153,11 @@ def register(bp: Blueprint) -> None:
         return redirect(url_for("manager.receive", ref=ref))
 
     @bp.get("/stock/adjust")
-    def adjust():  # type: ignore[no-untyped-def]
+    def adjust():
         return page("adjust.html", reasons=stock_admin.REASONS, form={"code": request.args.get("code", "")})
 
     @bp.post("/stock/adjust")
-    def adjust_post():  # type: ignore[no-untyped-def]
+    def adjust_post():
         f = request.form
         try:
             qty = parse_int(f.get("qty"))
