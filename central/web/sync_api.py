@@ -1,6 +1,8 @@
 """The sync API: stores push events and pull changes with their own bearer token."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -61,7 +63,7 @@ def push(body: PushIn):
 
 @api.get("/stock/<sku>", summary="Who else has this SKU: neighbours first, then the chain (on demand)",
          security=BEARER, responses={200: StockElsewhereOut, 401: ErrorOut})
-def stock_elsewhere(path: SkuPath):  # type: ignore[no-untyped-def]
+def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
     return {"sku": path.sku, "locations": stock_service.elsewhere(ctx(), store_of_token(), path.sku)}
 
 

@@ -81,7 +81,7 @@ def test_a_store_asks_central_on_demand_who_else_has_a_sku_beyond_its_neighbours
                           timeout=30)
     assert answer.status_code == 200
     got = [(x["location"], x["on_hand"], x["neighbour"]) for x in answer.json()["locations"]]
-    assert ("C02", 5, True) == got[0] and ("C04", 40, False) in got  # ... but central tells it on demand
+    assert got[0] == ("C02", 5, True) and ("C04", 40, False) in got  # ... but central tells it on demand
     assert all(loc not in ("C01", "C03") for loc, _, _ in got)  # not itself, nobody with none on hand
     assert answer.json()["locations"][0]["name"] == "Toko C02"
     anonymous = requests.get(f"{central.url}/api/v1/stock/SKU-00009", timeout=30)
