@@ -144,6 +144,7 @@ class History:
         self._pay_cash_and_complete(store, view)
 
     def member_sale(self, store: Store) -> None:
+        from central.services import loyalty as central_loyalty
         from pos.domain.errors import DomainError
         from pos.services import loyalty, loyalty_redeem, sales
 
@@ -152,7 +153,9 @@ class History:
             view = sales.add_line(store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes),
                                   qty=self.rng.randint(1, 5))
         member = self.rng.choice(self.central.members)
-        loyalty.attach(store.ctx, store.cashier, view["id"], phone=member["phone"])
+        # The member shows their QR (from the account page): only a QR-attached member can spend points.
+        card = central_loyalty.card_for(self.central.ctx, member["id"])
+        loyalty.attach(store.ctx, store.cashier, view["id"], card=card)
         if self.rng.random() < 0.5:
             try:
                 points = self.rng.choice([None, self.rng.randint(1, 60)])
