@@ -11,8 +11,8 @@ from central.migrate import upgrade
 from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
 from central.db import central_database
-from pos.adapters.config import ensure_secret_key
-from pos.domain.errors import DomainError
+from common.config_reader import ensure_secret_key
+from common.errors import DomainError
 
 
 def _ctx(args: argparse.Namespace) -> CentralContext:

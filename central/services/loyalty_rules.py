@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import LoyaltyRule
 from central.tables.base import new_id
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 from .context import CentralContext
 

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.pricing import LineInput, price_sale
+from common.errors import Conflict, DomainError, NotFound
+from common.pricing import LineInput, price_sale
 
 from . import online_cart_sales, printing, sales
 from .auth import Actor

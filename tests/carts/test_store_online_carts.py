@@ -11,7 +11,7 @@ from central.services import cart_checkout, catalog
 from central.tables import CartOrder, CartReservation, OnlineCart
 from central.tables import ReconciliationItem as CentralTask
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import checkout, kiosk_carts, online_cart_sales, online_carts, sales
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline

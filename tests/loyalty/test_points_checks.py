@@ -126,7 +126,7 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
 
     from central.services import catalog
     from central.tables import Alert, DeadLetter, PointsEntry, Sale
-    from pos.adapters.demo_data import demo_products
+    from common.demo_data import demo_products
     from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, refunds, sales
     from pos.services.loyalty import settings
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from pos.adapters.tables import KioskCart, Product
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.errors import Conflict, DomainError, NotFound
 from pos.services import auth, kiosk_carts, kiosk_catalog, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
