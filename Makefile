@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install test demo bench clean
+.PHONY: install test demo bench clean lint-imports contract-schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ install: $(STAMP)
 
 test: install
 	$(PY) -m pytest -q
+
+# Who may import whom (contracts in pyproject.toml, explained in docs/architecture.md).
+lint-imports: install
+	$(VENV)/bin/lint-imports
+
+# After adding an event or topic model (or a new version of one): add its JSON Schema to common/contract/schema.json.
+contract-schema: install
+	$(PY) -m common.contract.schema
 
 demo: install
 	$(PY) -m omnitoko.demo

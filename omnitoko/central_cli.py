@@ -100,7 +100,7 @@ def expire_points(args: argparse.Namespace) -> int:
 def set_earn_rule(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from central.services.loyalty_rules import set_rule
+    from central.services.loyalty_admin import set_rule
 
     try:
         start = datetime.fromisoformat(args.effective_from) if args.effective_from else None

@@ -162,10 +162,12 @@ def _member(s: Session, member_id: str) -> LoyaltyMember:
     return m
 
 
+def points_paid(view: dict[str, Any]) -> int:
+    return sum(t["amount"] for t in view.get("tenders", ()) if t["type"] == "points")
+
+
 def expected_points(s: Session, ctx: StoreContext, view: dict[str, Any]) -> int:
     """What the sale earns if it is paid as it stands (points tenders do not earn)."""
-    from .loyalty_facts import points_paid
-
     return points_earned(view["total"] - points_paid(view), settings(s, ctx).earn_per_amount)
 
 

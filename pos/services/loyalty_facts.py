@@ -19,13 +19,9 @@ from common.loyalty import mask_name, points_earned, share
 from common.timestamps import parse_time
 
 from .context import StoreContext
-from .loyalty import balance_of, settings
+from .loyalty import balance_of, points_paid, settings
 from .loyalty_capture import capture
 from .records import emit_event
-
-
-def points_paid(view: dict[str, Any]) -> int:
-    return sum(t["amount"] for t in view.get("tenders", ()) if t["type"] == "points")
 
 
 def _entry(s: Session, ctx: StoreContext, member_id: str, kind: str, points: int, event_id: str, entry_id: str,
