@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install test test-fast lint screens demo bench clean
+.PHONY: install test test-fast lint lint-imports contract-schema screens demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ lint: install
 # Refresh the README's screenshots in docs/screens/ (the tests alone write theirs to a temporary folder).
 screens: install
 	OMNITOKO_SCREENS=docs/screens $(PY) -m pytest -q -m browser
+
+# Who may import whom (contracts in pyproject.toml, explained in docs/architecture.md).
+lint-imports: install
+	$(VENV)/bin/lint-imports
+
+# After adding an event or topic model (or a new version of one): add its JSON Schema to common/contract/schema.json.
+contract-schema: install
+	$(PY) -m common.contract.schema
 
 demo: install
 	$(PY) -m omnitoko.demo

@@ -33,7 +33,7 @@ from central.services import demo, feed, stock, stores
 from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.web.serving import connections
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 N_STORES = int(os.environ.get("BENCH_SCALE_STORES", "100"))

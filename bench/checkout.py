@@ -24,11 +24,11 @@ from sqlalchemy import func, insert, select
 
 from bench import SCRATCH, Row, percentile, print_table, row, scratch_dir
 from pos.adapters.config import load_config
-from pos.adapters.db import Database
-from pos.adapters.demo_data import bulk_products
+from common.db import Database
+from common.demo_data import bulk_products
 from pos.adapters.migrate import upgrade
 from pos.adapters.tables import Product, StockMovement
-from pos.adapters.tables.base import new_id
+from common.tables import new_id
 from pos.services import auth, checkout, sales, setup, shifts
 from pos.services.context import StoreContext
 

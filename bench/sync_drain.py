@@ -40,14 +40,14 @@ from central.services.stock import Movement
 from central.tables import AppliedEvent, Sale, SaleLine, StockEntry, Tender
 from central.web.app import create_central_app
 from pos.adapters.config import load_config
-from pos.adapters.db import Database
-from pos.adapters.demo_data import demo_products
-from pos.domain.pricing import taxes_by_group
+from common.db import Database
+from common.demo_data import demo_products
+from common.pricing import taxes_by_group
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Counter, OutboxEvent
 from pos.services import setup
 from pos.services.context import StoreContext
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 from sync_agent.agent import Agent
 
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pos.adapters.config import CENTRAL_ENV_PREFIX, read_config, read_secret_key
+from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key
 
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from pos.adapters.db import Database
+from common.db import Database
 
 # Seconds to wait for a PostgreSQL connection: a database that is down makes the health check (and every request)
 # answer within this instead of hanging on the operating system's connect timeout. libpq counts 2 as its minimum.

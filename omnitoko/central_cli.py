@@ -11,8 +11,8 @@ from central.migrate import upgrade
 from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
 from central.db import central_database
-from pos.adapters.config import ensure_secret_key
-from pos.domain.errors import DomainError
+from common.config_reader import ensure_secret_key
+from common.errors import DomainError
 
 
 def _ctx(args: argparse.Namespace) -> CentralContext:
@@ -112,7 +112,7 @@ def expire_points(args: argparse.Namespace) -> int:
 def set_earn_rule(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from central.services.loyalty_rules import set_rule
+    from central.services.loyalty_admin import set_rule
 
     try:
         start = datetime.fromisoformat(args.effective_from) if args.effective_from else None

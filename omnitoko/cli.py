@@ -10,8 +10,8 @@ from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from pos.adapters.config import ConfigError
-from pos.domain.errors import DomainError
+from common.config_reader import ConfigError
+from common.errors import DomainError
 
 Handler = Callable[[argparse.Namespace], int]
 

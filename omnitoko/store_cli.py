@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from pos.adapters.config import ensure_secret_key, load_config
-from pos.adapters.db import Database
+from common.config_reader import ensure_secret_key
+from pos.adapters.config import load_config
+from common.db import Database
 from pos.adapters.migrate import upgrade
 from pos.services import setup
 from pos.services.context import StoreContext

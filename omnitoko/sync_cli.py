@@ -5,7 +5,8 @@ import argparse
 import signal
 import sys
 
-from pos.adapters.config import ConfigError, load_config
+from common.config_reader import ConfigError
+from pos.adapters.config import load_config
 from sync_agent.agent import Agent
 
 

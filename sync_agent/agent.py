@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.tables import OutboxEvent
-from pos.adapters.tables.base import utcnow
+from common.tables import utcnow
 
 from . import apply, outbox, state
 from .client import CentralClient, CentralError, Refused

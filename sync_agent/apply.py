@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.tables import (Category, DeadLetterSeen, Product, Promotion, ReconciliationItem, RemoteStock,
                                  SyncStatus, TaxGroup)
-from pos.adapters.tables.base import new_id
+from common.tables import new_id
 from pos.services.catalog import feed_barcode
-from pos.domain.timestamps import parse_time
+from common.timestamps import parse_time
 
 from . import state
 from .loyalty_apply import TOPICS as LOYALTY_TOPICS

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import inspect
 
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.tables import SyncStatus
-from pos.adapters.tables.base import utcnow
+from common.tables import utcnow
 
 from . import state
 from .status import badge

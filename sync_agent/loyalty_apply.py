@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import LoyaltyAllowance
-from pos.adapters.tables.base import utcnow
+from common.tables import utcnow
 from pos.services.loyalty import save_member, save_settings
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import OnlineCartCopy
-from pos.adapters.tables.base import utcnow
-from pos.domain.timestamps import parse_time
+from common.tables import utcnow
+from common.timestamps import parse_time
 
 
 def _online_cart(s: Session, d: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.tables import DeadLetterSeen, OutboxEvent, SyncStatus
 
 from . import state

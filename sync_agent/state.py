@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.tables import DeadLetterSeen, OutboxEvent, SyncStatus
 
 ROW = SyncStatus.id == 1

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from central.services import stores
 from central.tables import Alert, DeadLetter, Member, PointsEntry, Refund, Sale, StockEntry, StockLevel
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 
 @dataclass

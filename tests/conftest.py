@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pos.adapters.config import StoreConfig, load_config
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.migrate import upgrade
 from pos.services import auth, setup, shifts
 from pos.services.auth import Actor

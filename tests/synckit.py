@@ -31,7 +31,7 @@ from central.services.context import CentralContext
 from central.tables import CentralBase
 from central.web.app import create_central_app
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
+from common.db import Database
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
 

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
-from pos.adapters.demo_data import demo_products
+from common.db import Database
+from common.demo_data import demo_products
 from pos.adapters.tables import Counter, OutboxEvent
-from pos.domain.pricing import taxes_by_group
+from common.pricing import taxes_by_group
 from pos.services.context import StoreContext
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 STORE = "TOKO-01"
 CATALOG = 40  # central knows SKU-00001 .. SKU-00040 (the store's demo DB knows more)
@@ -42,7 +42,7 @@ def sale_payload(store_id: str, n: int, skus: list[str] | None = None, qty: int 
 def make_event(seq: int, payload: dict[str, Any] | None = None, type_: str = "sale.completed",
                event_id: str | None = None, store_id: str = STORE) -> Any:
     """An event as central's push service takes it (the agent's JSON, parsed)."""
-    from central.services.handlers import Event
+    from central.services.envelope import Event
 
     payload = payload if payload is not None else sale_payload(store_id, seq)
     return Event(event_id or str(uuid.uuid4()), store_id, "T1", seq, type_, 1, payload,

@@ -15,9 +15,9 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from central.tables import AdminSession, AdminUser, SignInThrottle
-from pos.adapters import throttle
-from pos.domain.errors import DomainError, NotFound, Unauthorized
-from pos.domain.throttle import Policy, refuse_waiting
+from common import throttle_table as throttle
+from common.errors import DomainError, NotFound, Unauthorized
+from common.throttle import Policy, refuse_waiting
 
 from .context import CentralContext
 

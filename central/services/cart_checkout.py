@@ -9,41 +9,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.tables import CartOrder, CartReservation, OnlineCart, ReconciliationItem
 from central.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.timestamps import parse_time
+from common.contract.events import CartCheckedOut
+from common.contract.names import EventType, Topic
+from common.errors import Conflict, DomainError, NotFound
+from common.timestamps import parse_time
 
 from . import feed, stock
 from .cart_claims import holder, locked, paid_message, refuse_unless_open, transition
 from .cart_views import cart_json, feed_changes, order_json, status_of
 from .context import CentralContext
 from .feed import FeedChange
-from .payloads import Amount, Id, Rejection, _In, parse
+from .payloads import Rejection, parse
 from .stock import Movement
 from .stores import ONLINE
 
 if TYPE_CHECKING:
-    from .handlers import Event
-
-
-class SaleInfo(_In):
-    """The store's sale a cart became (the event's payload, and the direct API call's body)."""
-
-    cart_id: Id
-    code: str = Field("", max_length=8)
-    checkout_id: str = Field(min_length=1, max_length=64)
-    sale_id: Id
-    number: str = Field(min_length=1, max_length=48)
-    till_id: str = Field("", max_length=32)
-    fence: int | None = None
-    confirmed: bool = True
-    total: Amount = 0
-    completed_at: str | None = None
+    from .envelope import Event
 
 
 def finish(s: Session, ctx: CentralContext, cart: OnlineCart, expect: tuple[tuple[str, ...], int, str | None], *,
@@ -76,7 +62,7 @@ def _repeat(s: Session, ctx: CentralContext, cart: OnlineCart, checkout_id: str,
     return {**(order_json(ctx, s, same) or {}), "cart_id": cart.id, "code": cart.code, "repeat": True}
 
 
-def checkout_store(ctx: CentralContext, store_id: str, device_id: str, info: SaleInfo) -> dict[str, Any]:
+def checkout_store(ctx: CentralContext, store_id: str, device_id: str, info: CartCheckedOut) -> dict[str, Any]:
     """A store that holds the current claim checks the cart out with its sale; the same checkout id again is
     the same order; a stale token, or a cart checked out under another id, is refused and nothing changes."""
     with ctx.db.unit_of_work() as s:
@@ -129,7 +115,7 @@ def checkout_online(ctx: CentralContext, cart_id: str, checkout_id: str) -> dict
         return out
 
 
-def _conflict(s: Session, ctx: CentralContext, cart: OnlineCart, store_id: str, info: SaleInfo) -> FeedChange:
+def _conflict(s: Session, ctx: CentralContext, cart: OnlineCart, store_id: str, info: CartCheckedOut) -> FeedChange:
     """The cart was checked out elsewhere while this store sold it offline: a task for the store's manager."""
     now = ctx.clock()
     first = paid_message(s, ctx, cart)
@@ -139,7 +125,7 @@ def _conflict(s: Session, ctx: CentralContext, cart: OnlineCart, store_id: str, 
                               ref_id=info.sale_id, message=message, raised_at=now, updated_at=now)
     s.add(item)
     s.flush()
-    return FeedChange("reconciliation", item.id, {
+    return FeedChange(Topic.RECONCILIATION, item.id, {
         "id": item.id, "kind": "cart_conflict", "sku": None, "ref_id": info.sale_id, "message": message,
         "detail": {"cart_id": cart.id, "code": cart.code, "sale_id": info.sale_id, "number": info.number},
         "raised_at": now.isoformat(), "resolved_at": None}, only_store=store_id)
@@ -148,7 +134,7 @@ def _conflict(s: Session, ctx: CentralContext, cart: OnlineCart, store_id: str, 
 def cart_checked_out(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     """A store's completed sale of a cart: it checks the cart out (superseding any claim: the sale happened),
     is already there (the direct call won), or meets a cart paid elsewhere (a conflict, never a silent twin)."""
-    info = parse(SaleInfo, ev.payload)
+    info = parse(CartCheckedOut, ev.payload)
     cart = locked(s, OnlineCart.id == info.cart_id)
     if cart is None:
         raise Rejection("unknown_cart", f"online cart {info.cart_id} ({info.code}) is not at the central store")
@@ -169,4 +155,4 @@ def cart_checked_out(s: Session, ctx: CentralContext, ev: Event) -> list[FeedCha
     return changes
 
 
-HANDLERS = {("cart.checked_out", 1): cart_checked_out}
+HANDLERS = {(EventType.CART_CHECKED_OUT, 1): cart_checked_out}

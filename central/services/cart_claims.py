@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.tables import CartOrder, OnlineCart
-from pos.domain.cart_codes import parse_reference
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.cart_codes import parse_reference
+from common.errors import Conflict, DomainError, NotFound
 
 from .cart_views import cart_json, local_time, status_of
 from .context import CentralContext

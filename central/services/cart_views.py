@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from central.tables import (CartOrder, CartReservation, Location, OnlineCart, OnlineCartLine, Product, Promotion,
                             TaxGroup)
-from pos.domain.cart_codes import qr_payload
-from pos.domain.pricing import LineInput, price_sale
-from pos.domain.promotions import Promo, best_promotion
+from common.cart_codes import qr_payload
+from common.pricing import LineInput, price_sale
+from common.promotions import Promo, best_promotion
 
 from .context import CentralContext
 from .feed import FeedChange

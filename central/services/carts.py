@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from central.tables import CartReservation, Location, OnlineCart, OnlineCartLine, Product
 from central.tables.base import new_id
-from pos.domain.cart_codes import new_code
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.cart_codes import new_code
+from common.errors import Conflict, DomainError, NotFound
 
 from . import feed
 from .cart_claims import CartGone, holder, locked, paid_message, unclaim

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from central.tables import Category, Product, Promotion, TaxGroup
 from central.tables.base import new_id
 from common.limits import MAX_AMOUNT
-from pos.domain.barcodes import barcode_clash
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.money import group_thousands
+from common.barcodes import barcode_clash
+from common.errors import Conflict, DomainError, NotFound
+from common.money import group_thousands
 
 from . import feed
 from .context import CentralContext

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from central.config import CentralConfig
-from pos.adapters.db import Database
-from pos.adapters.tables.base import utcnow
+from common.db import Database
+from common.tables import utcnow
 
 
 @dataclass

@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from central.tables import AppliedEvent, DeadLetter
-from pos.domain.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound
 
 from . import feed, stock
 from .context import CentralContext
 from .feed import FeedChange
-from .handlers import Event, handler_for
+from .envelope import Event
+from .handlers import handler_for
 from .payloads import Rejection
 
 

@@ -7,9 +7,9 @@ from sqlalchemy import insert, select
 
 from central.tables import Category, Location, Product, TaxGroup
 from central.tables.base import new_id
-from pos.adapters.demo_data import CATEGORIES, TAX_GROUPS, demo_products
-from pos.domain.barcodes import catalog_clashes
-from pos.domain.errors import DomainError
+from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products
+from common.barcodes import catalog_clashes
+from common.errors import DomainError
 
 from . import feed, stock
 from .catalog import product_data

@@ -2,40 +2,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
-from pos.domain.timestamps import parse_time
+from common.contract.events import RefundCompleted, SaleCompleted, ShiftClosed, ShiftOpened, StockMoved
+from common.contract.names import EventType
+from common.timestamps import parse_time
 
 from . import stock
 from .context import CentralContext
+from .envelope import Event, Handler
 from .feed import FeedChange
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
-from .payloads import Refused, RefundIn, Rejection, SaleIn, ShiftClosedIn, ShiftOpenedIn, StockIn, parse
+from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale
 from .statements import insert_into
 from .stock import Movement
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    store_id: str
-    device_id: str
-    store_seq: int
-    type: str
-    schema_version: int
-    payload: dict[str, Any]
-    payload_hash: str
-
-
-Handler = Callable[[Session, CentralContext, Event], list[FeedChange]]
 
 
 def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
@@ -50,7 +34,7 @@ def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(SaleIn, ev.payload)
+    p = parse(SaleCompleted, ev.payload)
     check_sale(session, ev, p)
     require_skus(session, ctx, {l.sku for l in p.lines})
     conn = session.connection()
@@ -71,7 +55,7 @@ def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[Fee
 
 
 def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(RefundIn, ev.payload)
+    p = parse(RefundCompleted, ev.payload)
     sale = session.get(Sale, p.sale_id)
     if sale is None:
         raise Refused("unknown_sale", f"refund {p.number} is for sale {p.sale_id}, which the central store "
@@ -93,7 +77,7 @@ def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[F
 
 
 def shift_opened(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(ShiftOpenedIn, ev.payload)
+    p = parse(ShiftOpened, ev.payload)
     if session.get(ShiftRecord, p.shift_id) is None:
         session.add(ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, state="open",
                                 opening_float=p.opening_float))
@@ -101,7 +85,7 @@ def shift_opened(session: Session, ctx: CentralContext, ev: Event) -> list[FeedC
 
 
 def shift_closed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(ShiftClosedIn, ev.payload)
+    p = parse(ShiftClosed, ev.payload)
     row = session.get(ShiftRecord, p.shift_id)
     if row is None:
         row = ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, opening_float=p.opening_float)
@@ -116,7 +100,7 @@ def shift_closed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedC
 
 def _stock_event(kind: str) -> Handler:
     def apply(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-        p = parse(StockIn, ev.payload)
+        p = parse(StockMoved, ev.payload)
         moves = []
         for i, l in enumerate(p.lines):
             qty = l.variance if l.variance is not None else l.qty
@@ -131,13 +115,13 @@ def _stock_event(kind: str) -> Handler:
 
 # (type, schema_version) -> handler. An unknown pair is dead-lettered, so an upgraded central can retry it.
 HANDLERS: dict[tuple[str, int], Handler] = {
-    ("sale.completed", 1): sale_completed,
-    ("refund.completed", 1): refund_completed,
-    ("shift.opened", 1): shift_opened,
-    ("shift.closed", 1): shift_closed,
-    ("stock.received", 1): _stock_event("receipt"),
-    ("stock.adjusted", 1): _stock_event("adjustment"),
-    ("stock.counted", 1): _stock_event("count"),
+    (EventType.SALE_COMPLETED, 1): sale_completed,
+    (EventType.REFUND_COMPLETED, 1): refund_completed,
+    (EventType.SHIFT_OPENED, 1): shift_opened,
+    (EventType.SHIFT_CLOSED, 1): shift_closed,
+    (EventType.STOCK_RECEIVED, 1): _stock_event("receipt"),
+    (EventType.STOCK_ADJUSTED, 1): _stock_event("adjustment"),
+    (EventType.STOCK_COUNTED, 1): _stock_event("count"),
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from central.tables import Change, Member, OfflineAllowance, PointsEntry, Store
 from central.tables.base import new_id
-from pos.adapters import member_qr
-from pos.domain.loyalty import normalize_phone
-from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from common import member_qr
+from common.loyalty import normalize_phone
+from common.errors import Conflict, DomainError, Forbidden, NotFound
 
 from . import feed, loyalty_rules
 from .context import CentralContext

@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from central.tables import Member, OfflineAllowance, PointsEntry, PointsHold, Store
+from central.tables import LoyaltyRule, Member, OfflineAllowance, PointsEntry, PointsHold, Store
+from central.tables.base import new_id
+from common.errors import DomainError
 
-from . import loyalty
+from . import loyalty, loyalty_rules
 from .cart_views import local_time
 from .context import CentralContext
 from .loyalty_holds import OFFLINE_NOTE
@@ -99,3 +101,26 @@ def debts(ctx: CentralContext) -> list[dict[str, Any]]:
 def debt_count(ctx: CentralContext) -> int:
     with ctx.db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(Member).where(Member.balance < 0)) or 0)
+
+
+# Here, not in loyalty_rules: publishing the new rule goes through loyalty, which reads loyalty_rules.
+def set_rule(ctx: CentralContext, earn_per_amount: int, point_value: int, effective_from: datetime | None = None,
+             note: str = "") -> dict[str, Any]:
+    """A new rule from `effective_from` (default now); stores get it through the feed before it takes effect."""
+    if not 1 <= earn_per_amount <= 10**9 or not 1 <= point_value <= 10**9:
+        raise DomainError("bad_rule", "earn_per_amount and point_value are whole amounts from 1 to 1.000.000.000")
+    start = (effective_from or ctx.clock()).replace(tzinfo=None, microsecond=0)
+    with ctx.db.unit_of_work() as s:
+        if s.scalar(select(LoyaltyRule.id).limit(1)) is None:
+            first = loyalty_rules.config_rule(ctx)
+            s.add(LoyaltyRule(id=new_id(), effective_from=first.effective_from, earn_per_amount=first.earn_per_amount,
+                              point_value=first.point_value, note="from the [loyalty] config",
+                              created_at=ctx.clock()))
+        if s.scalar(select(LoyaltyRule.id).where(LoyaltyRule.effective_from == start)) is not None:
+            raise DomainError("rule_exists", f"a rule already takes effect at {start.isoformat()}")
+        row = LoyaltyRule(id=new_id(), effective_from=start, earn_per_amount=earn_per_amount, point_value=point_value,
+                          note=note[:200], created_at=ctx.clock())
+        s.add(row)
+        s.flush()
+        loyalty.publish(s, ctx, set())
+        return loyalty_rules.Rule(row.id, row.effective_from, row.earn_per_amount, row.point_value).data()

@@ -12,14 +12,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from central.tables import OfflineAllowance, PointsEntry, PointsHold, Refund, Sale, Tender
-from pos.domain.loyalty import points_earned
+from common.loyalty import points_earned
 
 from . import loyalty_rules
 from .context import CentralContext
 from .payloads import Refused
 
 if TYPE_CHECKING:
-    from .handlers import Event
+    from .envelope import Event
 
 
 def member_sale(s: Session, ev: Event, sale_id: str, member_id: str) -> Sale:

@@ -5,60 +5,25 @@ a repeat with its first result, and a fact id seen in another event is refused b
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field
 from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member
 from central.tables.base import new_id
-from pos.domain.errors import DomainError
-from pos.domain.timestamps import parse_time
+from common.contract.events import HoldReleased, PointsEarned, PointsRedeemed, PointsReversed
+from common.contract.names import EventType
+from common.errors import DomainError
+from common.timestamps import parse_time
 
 from . import loyalty, loyalty_holds
 from .context import CentralContext
 from .feed import FeedChange
 from .loyalty_checks import check_earned, check_redeemed, check_reversed, member_sale
-from .payloads import Id, Rejection, _In, parse
+from .payloads import Rejection, parse
 
 if TYPE_CHECKING:
-    from .handlers import Event
-
-Points = Annotated[int, Field(strict=True, ge=0, le=loyalty_holds.MAX_POINTS)]
-
-
-class EarnedIn(_In):
-    entry_id: Id
-    member_id: Id
-    sale_id: Id
-    points: Points
-    basis: int = 0
-
-
-class ReversedIn(_In):
-    member_id: Id
-    sale_id: Id
-    refund_id: Id
-    entry_id: Id | None = None  # the earn reversal (points taken back)
-    points: Points = 0
-    restore_entry_id: Id | None = None  # redeemed points given back
-    restored: Points = 0
-
-
-class RedeemedIn(_In):
-    entry_id: Id
-    member_id: Id
-    sale_id: Id
-    points: Annotated[int, Field(strict=True, ge=1, le=loyalty_holds.MAX_POINTS)]
-    mode: Literal["online", "offline"]
-    hold_id: Id | None = None
-    allowance_id: Id | None = None
-    at: str | None = None
-
-
-class ReleasedIn(_In):
-    hold_id: Id
-
+    from .envelope import Event
 
 def _member(s: Session, member_id: str) -> Member:
     m = s.get(Member, member_id)
@@ -68,7 +33,7 @@ def _member(s: Session, member_id: str) -> Member:
 
 
 def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(EarnedIn, ev.payload)
+    p = parse(PointsEarned, ev.payload)
     _member(s, p.member_id)
     check_earned(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points)
     if p.points:
@@ -78,7 +43,7 @@ def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 
 
 def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(ReversedIn, ev.payload)
+    p = parse(PointsReversed, ev.payload)
     _member(s, p.member_id)
     check_reversed(s, ev, member_sale(s, ev, p.sale_id, p.member_id), p.refund_id, p.points, p.restored)
     if p.points:
@@ -92,7 +57,7 @@ def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 
 
 def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(RedeemedIn, ev.payload)
+    p = parse(PointsRedeemed, ev.payload)
     _member(s, p.member_id)
     check_redeemed(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points, p.mode, p.hold_id,
                    p.allowance_id)
@@ -120,7 +85,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 
 
 def released(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(ReleasedIn, ev.payload)
+    p = parse(HoldReleased, ev.payload)
     try:
         loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)
     except DomainError:
@@ -129,8 +94,8 @@ def released(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
 
 
 HANDLERS = {
-    ("loyalty.earned", 1): earned,
-    ("loyalty.reversed", 1): reversed_,
-    ("loyalty.redeemed", 1): redeemed,
-    ("loyalty.released", 1): released,
+    (EventType.LOYALTY_EARNED, 1): earned,
+    (EventType.LOYALTY_REVERSED, 1): reversed_,
+    (EventType.LOYALTY_REDEEMED, 1): redeemed,
+    (EventType.LOYALTY_RELEASED, 1): released,
 }

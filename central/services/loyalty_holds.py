@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from central.tables import Alert, Member, OfflineAllowance, PointsHold
 from central.tables.base import new_id
 from common.limits import MAX_POINTS
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.errors import Conflict, DomainError, NotFound
 
 from . import loyalty
 from .context import CentralContext

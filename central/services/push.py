@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 from . import feed, statements, stock, stores
 from .context import CentralContext
-from .handlers import Event, handler_for
+from .envelope import Event
+from .handlers import handler_for
 from .payloads import REFUSED_ALERT, Refused, Rejection
 from .retry import Busy, retrying
 

@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 log = logging.getLogger(__name__)
 

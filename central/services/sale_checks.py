@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxGroup
+from common.contract.events import RefundCompleted, SaleCompleted
 from common.limits import MAX_AMOUNT
-from pos.domain.pricing import taxes_by_group
-from pos.domain.tenders import TENDER_TYPES
+from common.pricing import taxes_by_group
+from common.contract.names import TENDER_TYPES
 
-from .payloads import Refused, RefundIn, SaleIn
+from .payloads import Refused
 
 if TYPE_CHECKING:
-    from .handlers import Event
+    from .envelope import Event
 
 # Half the largest cash rounding unit a store may set ([currency] cash_rounding up to Rp 1.000): central does not
 # know each store's unit, so a rounding line beyond this cannot be one.
@@ -48,7 +49,7 @@ def _within(what: str, amount: int, low: int = 0) -> None:
         raise Refused("amount_out_of_range", f"{what} is {amount}: an amount is {_rp(low)} to {_rp(MAX_AMOUNT)}")
 
 
-def check_sale(s: Session, ev: Event, p: SaleIn) -> None:
+def check_sale(s: Session, ev: Event, p: SaleCompleted) -> None:
     check_origin(ev, "sale", p.number, p.till_id, p.store_id)
     if p.shift_id:
         shift = s.get(ShiftRecord, p.shift_id)
@@ -60,7 +61,7 @@ def check_sale(s: Session, ev: Event, p: SaleIn) -> None:
     _check_tenders(p)
 
 
-def _check_lines(p: SaleIn) -> None:
+def _check_lines(p: SaleCompleted) -> None:
     for i, l in enumerate(p.lines, start=1):
         where = f"line {i} ({l.sku})"
         if l.qty < 1:
@@ -85,7 +86,7 @@ def _check_lines(p: SaleIn) -> None:
                                               f"{_rp(p.discount)}, {_rp(p.total)}")
 
 
-def _check_taxes(s: Session, p: SaleIn) -> None:
+def _check_taxes(s: Session, p: SaleCompleted) -> None:
     """Tax per group on the discounted gross, rounded once per group, at central's rate for the group."""
     groups = {l.tax_group for l in p.lines} | {t.group for t in p.taxes or ()}
     rates = dict(s.execute(select(TaxGroup.code, TaxGroup.rate_bp).where(TaxGroup.code.in_(groups))).all())
@@ -104,7 +105,7 @@ def _check_taxes(s: Session, p: SaleIn) -> None:
         raise Refused("tax_does_not_add_up", f"the lines' tax per group is {_rp(tax)}, the sale says {_rp(p.tax)}")
 
 
-def _check_tenders(p: SaleIn) -> None:
+def _check_tenders(p: SaleCompleted) -> None:
     for t in p.tenders:
         if t.type not in TENDER_TYPES:
             raise Refused("bad_tender", f"tender type {t.type!r} is not one of {', '.join(TENDER_TYPES)}")
@@ -130,7 +131,7 @@ def _check_tenders(p: SaleIn) -> None:
                                       f"not {_rp(p.change)}")
 
 
-def check_refund(s: Session, ev: Event, p: RefundIn, sale: Sale) -> None:
+def check_refund(s: Session, ev: Event, p: RefundCompleted, sale: Sale) -> None:
     """Lines of that sale, never more (quantity or money) than is left of each after earlier refunds."""
     check_origin(ev, "refund", p.number, p.till_id, p.store_id)
     if p.tender_type not in TENDER_TYPES or p.tender_type == "points":

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from central.tables import Category, Product
-from pos.domain.pricing import LineInput, price_sale
-from pos.domain.promotions import best_promotion
+from common.pricing import LineInput, price_sale
+from common.promotions import best_promotion
 
 from .cart_views import available, locations, promos
 from .context import CentralContext

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from central.tables import AdminUser, Alert, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
-from pos.adapters.db import driver_message
-from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+from common.db import driver_message
+from common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
 from .context import CentralContext
 from .payloads import REFUSED_ALERT

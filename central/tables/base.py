@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from pos.adapters.tables.base import NAMING, new_id, timestamp, utcnow, uuid_pk
+from common.tables import NAMING, new_id, timestamp, utcnow, uuid_pk
 
 __all__ = ["CentralBase", "new_id", "timestamp", "utcnow", "uuid_pk"]
 

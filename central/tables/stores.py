@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pos.adapters.throttle import ThrottleColumns
+from common.throttle_table import ThrottleColumns
 
 from .base import CentralBase, timestamp, uuid_pk
 

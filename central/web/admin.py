@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from central.services import admin_auth, catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
 from common.limits import MAX_AMOUNT
-from pos.domain.errors import DomainError
-from pos.domain.money import format_money, group_thousands
+from common.errors import DomainError
+from common.money import format_money, group_thousands
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)

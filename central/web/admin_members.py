@@ -11,7 +11,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from central.services import loyalty, loyalty_admin, loyalty_holds
-from pos.domain.errors import DomainError, NotFound
+from common.errors import DomainError, NotFound
 
 from .admin import ActionForm, _page, choices, ctx, signed_in
 

@@ -9,10 +9,10 @@ from central.config import CentralConfig
 from central.services.context import CentralContext
 from central.services.retry import retried
 from central.db import central_database
-from pos.adapters.db import Database
-from pos.web.errors import validation_error_response
-from pos.web.limits import limit_bodies
-from pos.web.hardening import harden
+from common.db import Database
+from common.web.errors import validation_error_response
+from common.web.limits import limit_bodies
+from common.web.hardening import harden
 
 from .admin import admin
 from .admin_members import members as admin_members

@@ -6,6 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from central.services import cart_checkout, cart_claims
+from common.contract.events import CartCheckedOut
 from common.limits import MAX_AMOUNT
 
 from .sync_api import ctx, store_of_token
@@ -62,7 +63,7 @@ def release(path: CartPath, body: ReleaseIn):
 @api.post("/<cart_id>/checkout", summary="Check the cart out with this store's sale (idempotent by checkout_id)")
 def checkout(path: CartPath, body: CheckoutIn):
     store_id = store_of_token()
-    info = cart_checkout.SaleInfo(cart_id=path.cart_id, checkout_id=body.checkout_id, sale_id=body.sale_id,
-                                  number=body.number, till_id=body.till_id, fence=body.fence, total=body.total,
-                                  completed_at=body.completed_at)
+    info = CartCheckedOut(cart_id=path.cart_id, checkout_id=body.checkout_id, sale_id=body.sale_id,
+                          number=body.number, till_id=body.till_id, fence=body.fence, total=body.total,
+                          completed_at=body.completed_at)
     return cart_checkout.checkout_store(ctx(), store_id, body.device_id, info)

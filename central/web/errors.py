@@ -7,8 +7,8 @@ from flask import Flask, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from central.services.retry import Busy, Unavailable, is_transient
-from pos.domain.errors import DomainError
-from pos.web.errors import register_error_handlers as _register
+from common.errors import DomainError
+from common.web.errors import register_error_handlers as _register
 
 
 log = logging.getLogger(__name__)

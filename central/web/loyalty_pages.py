@@ -14,8 +14,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from central.services import loyalty
 from central.tables import Member
-from pos.adapters.printing.render import qr_image, qr_svg
-from pos.domain.errors import DomainError
+from common.qr_images import qr_image, qr_svg
+from common.errors import DomainError
 
 from .sync_api import ctx
 

@@ -14,9 +14,9 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import carts, shop_catalog
-from pos.adapters.printing.render import qr_svg
-from pos.domain.errors import DomainError
-from pos.domain.money import format_money
+from common.qr_images import qr_svg
+from common.errors import DomainError
+from common.money import format_money
 
 from .sync_api import ctx
 

@@ -10,8 +10,8 @@ from central.services import push as push_service
 from central.services import stock as stock_service
 from central.services import stores
 from central.services.context import CentralContext
-from central.services.handlers import Event
-from pos.domain.errors import DomainError
+from central.services.envelope import Event
+from common.errors import DomainError
 
 from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut, SkuPath, StockElsewhereOut
 

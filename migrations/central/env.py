@@ -2,7 +2,7 @@
 from alembic import context
 
 from central.tables import CentralBase
-from pos.adapters.db import make_engine
+from common.db import make_engine
 from pos.adapters.migrate import check_foreign_keys, foreign_keys_off
 
 config = context.config

@@ -1,7 +1,7 @@
 """Alembic environment for the store database; the URL comes from the caller, never a file."""
 from alembic import context
 
-from pos.adapters.db import make_engine
+from common.db import make_engine
 from pos.adapters.migrate import check_foreign_keys, foreign_keys_off
 from pos.adapters.tables import Base
 

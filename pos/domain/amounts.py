@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from common.limits import MAX_AMOUNT
 
-from .errors import DomainError
-from .money import group_thousands, round_to_unit
-from .pricing import PricedSale
+from common.errors import DomainError
+from common.money import group_thousands, round_to_unit
+from common.pricing import PricedSale
 
 
 def too_large(what: str) -> DomainError:

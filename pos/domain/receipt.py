@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from .money import Currency, format_money
+from common.money import Currency, format_money
 
 WIDTHS = (32, 42, 48)
 ReceiptKind = Literal["sale", "refund"]

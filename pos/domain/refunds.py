@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import DomainError
-from .pricing import TaxLine, taxes_by_group
+from common.errors import DomainError
+from common.pricing import TaxLine, taxes_by_group
 
 
 @dataclass(frozen=True)

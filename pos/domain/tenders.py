@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .amounts import check_paid
-from .errors import Conflict, DomainError
-from .money import round_to_unit
+from common.contract.names import TENDER_TYPES
 
-# "points": member points redeemed (issue 5); non-cash, so never more than is due and never change.
-TENDER_TYPES = ("cash", "card", "qris", "ewallet", "points")
+from .amounts import check_paid
+from common.errors import Conflict, DomainError
+from common.money import round_to_unit
+
 NEEDS_REFERENCE = ("ewallet",)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from pos.adapters.tables import AuditEntry, Refund, Sale, Staff
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 from .context import StoreContext
 from .reports import period, to_local

@@ -14,10 +14,10 @@ from functools import cache
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from pos.adapters import throttle
+from common import throttle_table as throttle
 from pos.adapters.tables import SignInThrottle, Staff, StaffToken, Till
-from pos.domain.errors import DomainError, Forbidden, Unauthorized
-from pos.domain.throttle import Policy, refuse_waiting
+from common.errors import DomainError, Forbidden, Unauthorized
+from common.throttle import Policy, refuse_waiting
 
 from .context import StoreContext
 

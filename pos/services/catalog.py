@@ -9,9 +9,9 @@ from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Product, ReconciliationItem, StockMovement, TaxGroup
-from pos.adapters.tables.base import utcnow
-from pos.domain.barcodes import barcode_clash
-from pos.domain.errors import DomainError, NotFound
+from common.tables import utcnow
+from common.barcodes import barcode_clash
+from common.errors import DomainError, NotFound
 
 from .context import StoreContext
 

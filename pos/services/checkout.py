@@ -7,9 +7,10 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from common.contract.names import EventType
 from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
-from pos.adapters.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from common.errors import Conflict, DomainError, NotFound
 from pos.domain.shifts import receipt_number
 
 from .auth import Actor
@@ -72,7 +73,7 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
         ])
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
         member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
-        emit_event(s, ctx, "sale.completed", _event_payload(ctx, sale, view, member.member_id if member else None),
+        emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member.member_id if member else None),
                    sale.till_id)
         ctx.run_fact_hooks(s, "sale", view)
     ctx.notify("sale", view)

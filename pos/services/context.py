@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
-from pos.adapters.tables.base import utcnow
-from pos.domain.money import Currency
+from common.db import Database
+from common.tables import utcnow
+from common.money import Currency
 
 Notifier = Callable[[str, dict[str, Any]], None]
 # Called inside the transaction that records a sale, refund or void (a print job, say, must commit with it).

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Promotion, Sale, SaleLine
-from pos.domain.errors import Forbidden
-from pos.domain.pricing import PricedSale, manual_discount_bp
-from pos.domain.promotions import Promo, best_promotion
+from common.errors import Forbidden
+from common.pricing import PricedSale, manual_discount_bp
+from common.promotions import Promo, best_promotion
 
 from .context import StoreContext
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from pos.adapters.tables import IdempotencyKey
-from pos.domain.errors import Conflict, DomainError
+from common.errors import Conflict, DomainError
 
 from .context import StoreContext
 

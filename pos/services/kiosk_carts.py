@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.pricing import LineInput, price_sale
+from common.errors import Conflict, DomainError, NotFound
+from common.pricing import LineInput, price_sale
 
 from . import online_cart_sales, printing, sales
 from .auth import Actor
@@ -238,12 +238,3 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     view = sales._run(ctx, actor, sale_view["id"], change)  # noqa: SLF001 - one transaction with the sale's totals
     ctx.notify("kiosk_cart_taken", {"code": outcome["code"], "by_till": actor.till_id})
     return {"sale": view, "kiosk_cart": outcome}
-
-
-# --- online carts (central store) -----------------------------------------------------------------------
-
-def open_online_cart(ctx: StoreContext, code: str, device_id: str = "kiosk") -> dict[str, Any]:
-    """Open a cart started in the online shop: claimed at central, priced here (see online_carts)."""
-    from . import online_carts  # it builds on this module (tickets), so it is imported when used
-
-    return online_carts.open_cart(ctx, code, device_id)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pos.adapters.tables import Category, Product
-from pos.domain.errors import DomainError, NotFound
+from common.errors import DomainError, NotFound
 
 from .catalog import find_product, lookup, on_hand, product_json
 from .context import StoreContext

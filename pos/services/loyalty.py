@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos.adapters import member_qr
+from common import member_qr
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.loyalty import mask_name, mask_phone, normalize_phone, points_earned
-from pos.domain.timestamps import parse_time
+from common.errors import Conflict, DomainError, NotFound
+from common.loyalty import mask_name, mask_phone, normalize_phone, points_earned
+from common.timestamps import parse_time
 
 from .auth import Actor
 from .context import StoreContext
@@ -162,10 +162,12 @@ def _member(s: Session, member_id: str) -> LoyaltyMember:
     return m
 
 
+def points_paid(view: dict[str, Any]) -> int:
+    return sum(t["amount"] for t in view.get("tenders", ()) if t["type"] == "points")
+
+
 def expected_points(s: Session, ctx: StoreContext, view: dict[str, Any]) -> int:
     """What the sale earns if it is paid as it stands (points tenders do not earn)."""
-    from .loyalty_facts import points_paid
-
     return points_earned(view["total"] - points_paid(view), settings(s, ctx).earn_per_amount)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyRedemption
-from pos.domain.errors import Conflict
+from common.errors import Conflict
 
 from .context import StoreContext
 from .loyalty import CentralUnavailable

@@ -11,20 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.tables import (LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, Refund, RefundLine, Sale,
                                  SaleMember)
-from pos.adapters.tables.base import new_id
-from pos.domain.loyalty import mask_name, points_earned, share
-from pos.domain.timestamps import parse_time
+from common.tables import new_id
+from common.loyalty import mask_name, points_earned, share
+from common.timestamps import parse_time
 
 from .context import StoreContext
-from .loyalty import balance_of, settings
+from .loyalty import balance_of, points_paid, settings
 from .loyalty_capture import capture
 from .records import emit_event
-
-
-def points_paid(view: dict[str, Any]) -> int:
-    return sum(t["amount"] for t in view.get("tenders", ()) if t["type"] == "points")
 
 
 def _entry(s: Session, ctx: StoreContext, member_id: str, kind: str, points: int, event_id: str, entry_id: str,
@@ -52,7 +49,7 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
             continue
         capture(s, ctx, r)  # the hold is captured at central now, or the redemption becomes an offline one
         r.state = "used"
-        r.event_id = emit_event(s, ctx, "loyalty.redeemed", {
+        r.event_id = emit_event(s, ctx, EventType.LOYALTY_REDEEMED, {
             "entry_id": r.id, "member_id": r.member_id, "sale_id": sale_id, "points": r.points, "mode": r.mode,
             "hold_id": r.hold_id, "allowance_id": r.allowance_id, "at": ctx.clock().isoformat()}, device)
         _entry(s, ctx, r.member_id, "redeem", -r.points, r.event_id, r.id, sale_id)
@@ -62,7 +59,7 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
     earned = points_earned(basis, settings(s, ctx, parse_time(view.get("completed_at"))).earn_per_amount)
     if earned:
         entry_id = new_id()
-        event_id = emit_event(s, ctx, "loyalty.earned", {"entry_id": entry_id, "member_id": member_id,
+        event_id = emit_event(s, ctx, EventType.LOYALTY_EARNED, {"entry_id": entry_id, "member_id": member_id,
                                                          "sale_id": sale_id, "points": earned, "basis": basis}, device)
         _entry(s, ctx, member_id, "earn", earned, event_id, entry_id, sale_id)
     s.flush()
@@ -107,7 +104,7 @@ def on_refund(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
     restore = int((view.get("points_back") or {}).get("points", 0))
     if reverse or restore:
         entry_id, restore_id = new_id(), new_id()
-        event_id = emit_event(s, ctx, "loyalty.reversed", {
+        event_id = emit_event(s, ctx, EventType.LOYALTY_REVERSED, {
             "member_id": member_id, "sale_id": sale_id, "refund_id": view["id"],
             "entry_id": entry_id if reverse else None, "points": reverse,
             "restore_entry_id": restore_id if restore else None, "restored": restore}, device)
@@ -130,7 +127,7 @@ def restored_points(s: Session, refund_id: str) -> int:
 def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -> None:
     r.state = "released"
     if r.mode == "online" and r.hold_id:
-        emit_event(s, ctx, "loyalty.released", {"hold_id": r.hold_id, "sale_id": r.sale_id}, device)
+        emit_event(s, ctx, EventType.LOYALTY_RELEASED, {"hold_id": r.hold_id, "sale_id": r.sale_id}, device)
 
 
 def on_void(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyAllowance, LoyaltyMember, LoyaltyRedemption, Sale, SaleMember, TenderRow
-from pos.adapters.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, Forbidden
+from common.tables import new_id
+from common.errors import Conflict, DomainError, Forbidden
 from pos.domain.tenders import Tender, check_new_tender
 
 from .auth import Actor

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pos.adapters import throttle
+from common import throttle_table as throttle
 from pos.adapters.tables import SignInThrottle
-from pos.domain.errors import DomainError, Forbidden
-from pos.domain.throttle import Policy, refuse_waiting
+from common.errors import DomainError, Forbidden
+from common.throttle import Policy, refuse_waiting
 
 from .auth import Actor, _check_pin, session_staff, start_backoffice_session
 from .context import StoreContext

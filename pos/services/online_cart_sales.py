@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
-from pos.domain.errors import Conflict, DomainError
+from common.errors import Conflict, DomainError
 
 from .context import StoreContext
 from .discount_rules import promote, store_promos
@@ -92,7 +93,7 @@ def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
         return
     payload = _payload(ctx, opened, view)
     confirmed_now = _check_out_at_central(ctx, opened, payload)
-    emit_event(s, ctx, "cart.checked_out", payload, view["till_id"])
+    emit_event(s, ctx, EventType.CART_CHECKED_OUT, payload, view["till_id"])
     opened.state, opened.checked_out_at = "checked_out", ctx.clock()
     copy = s.get(OnlineCartCopy, opened.cart_id)
     if copy is not None:

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import KioskCart, OnlineCartCopy, OnlineCartOpen, Product, Sale
-from pos.adapters.tables.base import new_id
-from pos.domain.cart_codes import parse_reference
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.pricing import LineInput, price_sale
-from pos.domain.promotions import best_promotion
-from pos.domain.timestamps import parse_time
+from common.tables import new_id
+from common.cart_codes import parse_reference
+from common.errors import Conflict, DomainError, NotFound
+from common.pricing import LineInput, price_sale
+from common.promotions import best_promotion
+from common.timestamps import parse_time
 
 from . import kiosk_carts, sales
 from .auth import Actor

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.money import format_money
+from common.errors import Conflict, DomainError, NotFound
+from common.money import format_money
 
 from . import auth, receipts
 from .auth import Actor

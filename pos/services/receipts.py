@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
-from pos.domain.errors import NotFound
-from pos.domain.pricing import taxes_by_group
+from common.errors import NotFound
+from common.pricing import taxes_by_group
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 from .context import StoreContext

@@ -1,14 +1,14 @@
 """Writes that go with a fact inside its transaction: counters, outbox events, audit entries."""
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from common.contract.events import build_event
+from common.contract.wire import canonical_json, payload_hash
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
 
 from .context import StoreContext
@@ -31,20 +31,18 @@ def next_value(session: Session, name: str) -> int:
     return int(value)
 
 
-def canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
 def emit_event(
     session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str, schema_version: int = 1
 ) -> str:
-    """Write one outbox event with the next gap-free store_seq; returns its event_id."""
-    body = canonical_json(payload)
+    """Write one outbox event with the next gap-free store_seq; returns its event_id.
+
+    The payload goes through its contract model, so a field central needs cannot go missing unnoticed."""
+    body = canonical_json(build_event(type_, schema_version, payload))
     event_id = str(uuid.uuid4())
     session.execute(_INSERT_EVENT, {
         "event_id": event_id, "store_seq": next_value(session, "store_seq"), "store_id": ctx.store_id,
         "device_id": device_id, "type": type_, "schema_version": schema_version, "payload": body,
-        "payload_hash": hashlib.sha256(body.encode()).hexdigest(), "created_at": ctx.clock(), "acked_at": None,
+        "payload_hash": payload_hash(body), "created_at": ctx.clock(), "acked_at": None,
     })
     return event_id
 

@@ -5,9 +5,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from common.contract.names import EventType
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
-from pos.adapters.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from common.errors import Conflict, DomainError, NotFound
 from pos.domain.refunds import SoldLine, plan_refund
 from pos.domain.tenders import TENDER_TYPES, cash_rounding
 
@@ -68,7 +69,7 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
             "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
                       for t in plan.taxes],
         }
-        emit_event(s, ctx, "refund.completed", {**view, "store_id": ctx.store_id}, actor.till_id)
+        emit_event(s, ctx, EventType.REFUND_COMPLETED, {**view, "store_id": ctx.store_id}, actor.till_id)
         audit(s, ctx, "refund", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=row.id, detail={"sale": sale.number, "amount": plan.amount, "reason": reason})
         ctx.run_fact_hooks(s, "refund", view)

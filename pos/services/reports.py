@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import distinct, func, select
 
 from pos.adapters.tables import AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 from .context import StoreContext
 

@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import Sale, SaleLine, TenderRow
-from pos.domain.errors import NotFound
-from pos.domain.pricing import Discount, LineInput, PricedSale, price_sale
+from common.errors import NotFound
+from common.pricing import Discount, LineInput, PricedSale, price_sale
 from pos.domain.tenders import Settlement, Tender, settle
 
 from .context import StoreContext

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pos.adapters.tables import Sale, SaleLine, TenderRow
-from pos.adapters.tables.base import new_id
+from common.tables import new_id
 from pos.domain.amounts import check_sale_amounts
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.domain.money import parse_percent
-from pos.domain.pricing import Discount, PricedSale, needs_approval
+from common.errors import Conflict, DomainError, NotFound
+from common.money import parse_percent
+from common.pricing import Discount, PricedSale, needs_approval
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth

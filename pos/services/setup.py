@@ -5,11 +5,11 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from pos.adapters.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
+from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
 from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
-from pos.adapters.tables.base import new_id
-from pos.domain.barcodes import catalog_clashes
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from common.barcodes import catalog_clashes
+from common.errors import Conflict, DomainError, NotFound
 
 from .auth import end_all_sessions, hash_pin
 from .context import StoreContext

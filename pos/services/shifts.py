@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.tables import Refund, Sale, SaleLine, Shift, TenderRow
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.errors import Conflict, DomainError, NotFound
 from pos.domain.shifts import CashPosition
 
 from .auth import Actor
@@ -36,7 +37,7 @@ def open_shift(ctx: StoreContext, actor: Actor, opening_float: int) -> dict[str,
         shift = Shift(till_id=actor.till_id, staff_id=actor.staff_id, opening_float=opening_float, opened_at=ctx.clock())
         s.add(shift)
         s.flush()
-        emit_event(s, ctx, "shift.opened", {"shift_id": shift.id, "till_id": actor.till_id,
+        emit_event(s, ctx, EventType.SHIFT_OPENED, {"shift_id": shift.id, "till_id": actor.till_id,
                                             "opening_float": opening_float}, actor.till_id)
         return shift_json(shift)
 
@@ -107,7 +108,7 @@ def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str,
         shift.expected_cash, shift.counted_cash = report["expected_cash"], counted_cash
         report["closed_at"] = shift.closed_at.isoformat()
         shift.report_json = json.dumps(report)
-        emit_event(s, ctx, "shift.closed", report, actor.till_id)
+        emit_event(s, ctx, EventType.SHIFT_CLOSED, report, actor.till_id)
         audit(s, ctx, "shift_close", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=shift.id,
               detail={"counted": counted_cash, "variance": report["variance"]})
         return report

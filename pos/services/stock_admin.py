@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.tables import LowStockThreshold, Product, StockMovement
-from pos.adapters.tables.base import new_id
-from pos.domain.errors import DomainError, NotFound
+from common.tables import new_id
+from common.errors import DomainError, NotFound
 
 from .auth import Actor
 from .catalog import on_hand
@@ -79,7 +80,7 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
                              "reason": ref, "ref_id": receipt_id, "staff_id": actor.staff_id} for l in out], now)
         view = {"receipt_id": receipt_id, "supplier_ref": ref, "staff_id": actor.staff_id, "at": now.isoformat(),
                 "lines": out}
-        emit_event(s, ctx, "stock.received", {**view, "store_id": ctx.store_id,
+        emit_event(s, ctx, EventType.STOCK_RECEIVED, {**view, "store_id": ctx.store_id,
                                               "lines": [_event_line(l) for l in out]}, DEVICE)
     return view
 
@@ -114,7 +115,7 @@ def adjust(ctx: StoreContext, actor: Actor, code: str, qty: int, reason: str | N
                              "reason": reason, "ref_id": adjustment_id, "staff_id": actor.staff_id}], now)
         view = {"adjustment_id": adjustment_id, "reason": reason, "note": note, "staff_id": actor.staff_id,
                 "at": now.isoformat(), "lines": [line]}
-        emit_event(s, ctx, "stock.adjusted", {**view, "store_id": ctx.store_id, "lines": [_event_line(line)]}, DEVICE)
+        emit_event(s, ctx, EventType.STOCK_ADJUSTED, {**view, "store_id": ctx.store_id, "lines": [_event_line(line)]}, DEVICE)
         audit(s, ctx, "stock_adjust", requested_by=actor.staff_id, approved_by=actor.staff_id, ref_id=adjustment_id,
               detail={"sku": p.sku, "qty": delta, "reason": reason, "before": before, "after": before + delta,
                       "note": note})

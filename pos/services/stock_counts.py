@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
-from pos.adapters.tables.base import new_id
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from common.errors import Conflict, DomainError, NotFound
 
 from .auth import Actor
 from .catalog import on_hand
@@ -130,7 +131,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
         view = {"count_id": count.id, "number": count.number, "scope": count.scope, "category": count.category,
                 "posted_at": now.isoformat(), "staff_id": actor.staff_id, "lines": out,
                 "net_variance": sum(l["variance"] for l in out)}
-        emit_event(s, ctx, "stock.counted", {**view, "store_id": ctx.store_id}, DEVICE)
+        emit_event(s, ctx, EventType.STOCK_COUNTED, {**view, "store_id": ctx.store_id}, DEVICE)
         audit(s, ctx, "stock_count_post", requested_by=actor.staff_id, approved_by=actor.staff_id, ref_id=count.id,
               detail={"number": count.number, "lines": len(out), "net_variance": view["net_variance"],
                       "adjusted": len(movements)})

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from common.refusals import REFUSALS
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
-from pos.domain.errors import DomainError, NotFound
+from common.errors import DomainError, NotFound
 
 from . import sync_tables
 from .auth import Actor

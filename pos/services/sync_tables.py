@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from pos.domain.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound
 
 
 def _models() -> tuple[Any, Any] | None:

@@ -8,7 +8,7 @@ from flask_socketio import SocketIO
 
 from kiosk.web import kiosk
 from pos.adapters.config import StoreConfig
-from pos.adapters.db import Database
+from common.db import Database
 from pos.services import loyalty_facts, online_cart_sales, printing
 from pos.services.context import StoreContext
 
@@ -21,9 +21,9 @@ from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
-from .errors import register_error_handlers, validation_error_response
-from .limits import limit_bodies
-from .hardening import harden
+from common.web.errors import register_error_handlers, validation_error_response
+from common.web.limits import limit_bodies
+from common.web.hardening import harden
 from .manager import create_blueprint as manager_blueprint
 from .pages import pages
 from .receipts import receipt_pages

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from pos.adapters.printing import qr_svg
-from pos.domain.errors import NotFound
+from common.qr_images import qr_svg
+from common.errors import NotFound
 from pos.domain.receipt import LABELS, Receipt, layout
 from pos.services import receipts as receipt_service
 

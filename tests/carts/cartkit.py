@@ -10,7 +10,7 @@ import requests
 
 from central.services import carts
 from central.services.context import CentralContext
-from pos.adapters.tables.base import utcnow
+from common.tables import utcnow
 
 AQUA_330, AQUA_600 = "SKU-00001", "SKU-00002"  # Rp 3.500 and Rp 4.500 in the demo catalog
 

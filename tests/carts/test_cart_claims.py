@@ -11,7 +11,7 @@ from synckit import STORE, central, pg_url  # noqa: F401
 
 from central.services import cart_checkout, carts, stores
 from central.tables import CartOrder, OnlineCart
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 
 def race(*calls):  # type: ignore[no-untyped-def]

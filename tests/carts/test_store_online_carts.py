@@ -11,7 +11,7 @@ from central.services import cart_checkout, catalog
 from central.tables import CartOrder, CartReservation, OnlineCart
 from central.tables import ReconciliationItem as CentralTask
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import checkout, kiosk_carts, online_cart_sales, online_carts, sales
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
@@ -51,7 +51,7 @@ def test_a_cart_opened_at_the_kiosk_is_sent_to_the_till_paid_and_checked_out_onc
     cart = new_cart(central.ctx, [(AQUA_330, 30), (AQUA_600, 1), ("WEB-ONLY", 1)], pickup="TOKO-01")
     catalog.set_price(central.ctx, AQUA_600, 5_000)  # central's price moved; this store has not pulled it yet
 
-    opened = kiosk_carts.open_online_cart(shop, cart["code"])
+    opened = online_carts.open_cart(shop, cart["code"])
     assert opened["confirmed"] is True and opened["reserved_here"] is True
     assert opened["price_changes"] == [{"sku": AQUA_600, "name": "Air Mineral Aqua 600ml", "qty": 1,
                                         "was": 5_000, "now": 4_500}]
@@ -79,7 +79,7 @@ def test_a_cart_opened_at_the_kiosk_is_sent_to_the_till_paid_and_checked_out_onc
     with shop.db.sessions() as s:
         assert s.get(OnlineCartCopy, cart["id"]).status == "checked_out"
     with pytest.raises(DomainError) as again:
-        kiosk_carts.open_online_cart(shop, cart["code"])
+        online_carts.open_cart(shop, cart["code"])
     assert (again.value.status, again.value.code) == (409, "cart_checked_out")
 
 
@@ -108,7 +108,7 @@ def test_offline_the_store_opens_its_synced_copy_and_its_sale_checks_the_cart_ou
 
     shop.config.sync.central_url = DEAD
     with pytest.raises(DomainError) as unknown:
-        kiosk_carts.open_online_cart(shop, elsewhere["code"])
+        online_carts.open_cart(shop, elsewhere["code"])
     assert (unknown.value.status, unknown.value.code) == (503, "central_unreachable")
     assert "not reserved at this store" in unknown.value.message
 
@@ -167,17 +167,17 @@ def test_bad_codes_at_the_store_are_refused_clearly(shop, central, store):
     for ref, status, code in (("OC1.tokolain.K7Q-42P", 422, "other_shop_cart"), ("K7Q-42", 422, "bad_cart_code"),
                               ("Z9Z-9Z9", 404, "unknown_cart")):
         with pytest.raises(DomainError) as err:
-            kiosk_carts.open_online_cart(shop, ref)
+            online_carts.open_cart(shop, ref)
         assert (err.value.status, err.value.code) == (status, code), ref
     shop.config.sync.central_url = ""
     with pytest.raises(DomainError) as err:
-        kiosk_carts.open_online_cart(shop, "Z9Z-9Z9")
+        online_carts.open_cart(shop, "Z9Z-9Z9")
     assert (err.value.status, err.value.code) == (503, "online_carts_not_connected")
 
 
 def test_a_cart_left_open_at_the_kiosk_can_be_taken_at_the_till_at_once(shop, open_till, central):
     cart = new_cart(central.ctx, [(AQUA_330, 1)])
-    at_kiosk = kiosk_carts.open_online_cart(shop, cart["code"], "kiosk")
+    at_kiosk = online_carts.open_cart(shop, cart["code"], "kiosk")
     taken = online_carts.take_into_sale(shop, open_till, cart["code"])  # this store renews its own claim
     assert taken["kiosk_cart"]["confirmed"] is True
     with pytest.raises(DomainError) as late:

@@ -8,7 +8,7 @@ from synckit import STORE, central, pg_url, sale_payload  # noqa: F401
 
 from central.services import stores
 from central.tables import AppliedEvent, DeadLetter, Sale
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 
 def event(seq: int, payload: dict | None = None, type_: str = "sale.completed", version: int = 1,

@@ -238,7 +238,7 @@ def test_a_value_the_database_refuses_is_a_422_naming_the_problem_and_rolls_back
     from flask import Flask
 
     from central.db import central_database
-    from pos.web.errors import register_error_handlers
+    from common.web.errors import register_error_handlers
 
     db = central_database(pg_url)
     app = Flask("data_error")

@@ -11,7 +11,7 @@ from test_central_admin import admin, csrf  # noqa: F401 - the signed-in admin c
 from central.services import loyalty, loyalty_holds, stores
 from central.services import push as push_service
 from central.tables import PointsEntry
-from pos.adapters import member_qr
+from common import member_qr
 
 
 @pytest.fixture

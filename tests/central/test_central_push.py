@@ -7,7 +7,7 @@ from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F4
 
 from central.services import catalog, feed
 from central.services import push as push_service
-from central.services.handlers import Event
+from central.services.envelope import Event
 from central.tables import Alert, AppliedEvent, DeadLetter, Sale, SaleLine, Tender
 
 

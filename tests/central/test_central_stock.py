@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
 
 from central.services import push as push_service
-from central.services.handlers import Event
+from central.services.envelope import Event
 from central.tables import ReconciliationItem, Refund, StockEntry, StockLevel
 
 

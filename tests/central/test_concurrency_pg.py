@@ -26,7 +26,7 @@ from central.services import demo, stores
 from central.services.context import CentralContext
 from central.tables import AppliedEvent, Change, DeadLetter, Sale, StockEntry, StockLevel
 from central.web.app import create_central_app
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 STORES = [f"TOKO-{i:02d}" for i in range(1, 9)]
 THREADS_PER_STORE = 2

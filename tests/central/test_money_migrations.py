@@ -25,7 +25,7 @@ from central.services import loyalty as central_loyalty
 from central.services.context import CentralContext
 from central.tables import CentralBase
 from common.limits import MAX_AMOUNT
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.migrate import alembic_config as store_alembic
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Base

@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from synckit import STORE, central, pg_url  # noqa: F401
 
 from central.services import loyalty, loyalty_holds, stores
-from pos.adapters import member_qr
+from common import member_qr
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
 

@@ -16,8 +16,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from pos.adapters.config import load_config
-from pos.adapters.db import Database
-from pos.adapters.demo_data import demo_products
+from common.db import Database
+from common.demo_data import demo_products
 from pos.adapters.tables import RemoteStock
 from pos.services import auth, catalog, checkout, refunds, sales, shifts, stock_admin
 from pos.services.context import StoreContext

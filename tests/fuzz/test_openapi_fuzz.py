@@ -112,7 +112,7 @@ def test_central_api_never_500_and_errors_are_shaped(backend: str, tmp_path: Pat
     from central.services import demo, stores
     from central.services.context import CentralContext
     from central.web.app import create_central_app
-    from pos.adapters import member_qr
+    from common import member_qr
 
     url = empty_central_url(backend, tmp_path, tmp_path_factory, request)
     cfg = central_config(url)

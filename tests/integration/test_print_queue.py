@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import PrintJob, Sale
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import checkout, printing, receipts, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

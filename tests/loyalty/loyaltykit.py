@@ -9,8 +9,8 @@ import requests
 
 from central.services import loyalty as central_loyalty
 from central.services import stores
-from pos.adapters import member_qr
-from pos.services.records import canonical_json
+from common import member_qr
+from common.contract.wire import canonical_json
 
 TEST_KEY = member_qr.new_private_key()
 

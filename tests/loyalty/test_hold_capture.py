@@ -15,7 +15,7 @@ from central.services import loyalty_holds
 from central.tables import Alert, Member, OfflineAllowance, PointsEntry, PointsHold
 from pos.adapters import central_loyalty
 from pos.adapters.central_loyalty import Unreachable
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, sales
 from pos.services.sale_views import get_sale
 

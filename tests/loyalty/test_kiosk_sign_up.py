@@ -8,7 +8,7 @@ from synckit import central, connect_store, pg_url  # noqa: F401
 
 from central.tables import Member
 from pos.adapters.tables import LoyaltyMember
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import loyalty, sales
 
 

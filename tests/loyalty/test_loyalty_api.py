@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from loyaltykit import TEST_KEY
 
-from pos.adapters import member_qr
+from common import member_qr
 from pos.services import loyalty
 
 AQUA_330 = "8990000100010"   # Rp 3.500

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pos.adapters import member_qr
-from pos.adapters.member_qr import CardRefused
+from common import member_qr
+from common.member_qr import CardRefused
 
 MEMBER = "0b6f4c2e-1d7a-4c1e-9a51-2f0e7d3c9b11"
 NOW = datetime(2026, 11, 24, 10, 0, 0)

@@ -13,9 +13,9 @@ from synckit import (AQUA_330, agents, central, connect_store, pg_url, server_er
 from central.services import loyalty as central_loyalty
 from central.tables import Alert, Member
 from pos.adapters.config import load_config
-from pos.adapters.db import Database
+from common.db import Database
 from pos.adapters.migrate import upgrade
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import auth, checkout, loyalty, loyalty_facts, loyalty_redeem, sales, setup, shifts
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent

@@ -10,7 +10,7 @@ from checkkit import Pusher, assert_refused, holdings, pusher
 from loyaltykit import new_member, use_test_key
 from synckit import STORE, agents, central, pg_url, sale_payload  # noqa: F401
 
-from central.services import loyalty_holds, loyalty_rules
+from central.services import loyalty_admin, loyalty_holds
 from central.services import push as push_service
 from sqlalchemy import select
 
@@ -55,7 +55,7 @@ def test_a_late_sale_is_checked_by_the_rule_of_its_own_time(central):
     use_test_key(central)
     budi = new_member(central)["id"]
     change = datetime(2026, 11, 23, 12, 0)
-    loyalty_rules.set_rule(central.ctx, earn_per_amount=5000, point_value=100, effective_from=change)
+    loyalty_admin.set_rule(central.ctx, earn_per_amount=5000, point_value=100, effective_from=change)
     p = pusher(central, STORE)
     old = member_sale(p, budi, completed_at="2026-11-23T11:59:00")  # Rp 70.000 under the old rule: 7
     new = member_sale(p, budi, completed_at="2026-11-23T12:01:00")  # under the new one: 14
@@ -126,7 +126,7 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
 
     from central.services import catalog
     from central.tables import Alert, DeadLetter, PointsEntry, Sale
-    from pos.adapters.demo_data import demo_products
+    from common.demo_data import demo_products
     from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, refunds, sales
     from pos.services.loyalty import settings
 
@@ -136,8 +136,8 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
                          tax_group="NONPPN", create=True)
     catalog.save_promotion(central.ctx, name="Aqua hemat", kind="percent", value=1500, skus=["SKU-00001"])
     now = central.ctx.clock()
-    loyalty_rules.set_rule(central.ctx, earn_per_amount=5000, point_value=100, effective_from=now - timedelta(days=1))
-    loyalty_rules.set_rule(central.ctx, earn_per_amount=2000, point_value=100, effective_from=now + timedelta(hours=1))
+    loyalty_admin.set_rule(central.ctx, earn_per_amount=5000, point_value=100, effective_from=now - timedelta(days=1))
+    loyalty_admin.set_rule(central.ctx, earn_per_amount=2000, point_value=100, effective_from=now + timedelta(hours=1))
     budi = member(central, points=1000)
     store.config.currency.cash_rounding = 100
     connect_store(store, central)

@@ -10,7 +10,7 @@ import pytest
 from central.services import loyalty as central_loyalty
 from central.tables import Member, PointsEntry
 from pos.adapters.tables import LoyaltyMember, Refund
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, refunds, sales
 from pos.services.receipts import get_receipt
 from pos.services.sale_views import get_sale

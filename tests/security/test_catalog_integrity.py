@@ -12,7 +12,7 @@ from synckit import STORE, central, pg_url  # noqa: F401
 
 from central.services import catalog, stores
 from pos.adapters.tables import Product, ReconciliationItem
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from sync_agent.apply import apply_page
 
 V1 = "/api/v1"
@@ -53,7 +53,7 @@ def test_the_central_admin_refuses_a_barcode_that_is_another_products_sku_or_bar
 
 
 def test_an_import_with_a_clashing_barcode_is_refused_whole(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pos.adapters import demo_data
+    from common import demo_data
     from pos.services import setup
 
     clashing = demo_data.DemoProduct(sku="SKU-99999", barcode="SKU-00001", name="Palsu", category="drinks",

@@ -17,7 +17,7 @@ from synckit import STORE, central, pg_url, sale_payload  # noqa: F401
 
 from central.services import stores
 from central.tables import AppliedEvent, Sale
-from pos.services.records import canonical_json
+from common.contract.wire import canonical_json
 
 OTHER = "TOKO-02"
 

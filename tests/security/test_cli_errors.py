@@ -93,7 +93,7 @@ def test_init_writes_an_owner_only_key_and_rotating_a_store_token_ends_the_old_o
     from central.db import central_database
     from central.services import stores
     from central.services.context import CentralContext
-    from pos.domain.errors import Unauthorized
+    from common.errors import Unauthorized
 
     cfg = load_central_config(central_toml, environ={})
     ctx = CentralContext(db=central_database(cfg.database.url), config=cfg)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
-from pos.adapters import member_qr
+from common import member_qr
 from pos.services import setup
 
 ROOT = Path(__file__).resolve().parents[2]

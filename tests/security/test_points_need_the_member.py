@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pos.adapters import member_qr
+from common import member_qr
 from pos.adapters.tables import LoyaltyAllowance
 from pos.services import loyalty
 

@@ -13,8 +13,8 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import text
 
-from pos.adapters.config import ConfigError
-from pos.domain.errors import DomainError
+from common.config_reader import ConfigError
+from common.errors import DomainError
 from pos.services import auth, setup
 from pos.services.context import StoreContext
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from pos.adapters.tables import Staff
-from pos.domain.errors import Forbidden, Locked, Unauthorized
+from common.errors import Forbidden, Locked, Unauthorized
 from pos.services import auth
 from pos.services.context import StoreContext
 

@@ -8,7 +8,7 @@ from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select
 
 from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
-from pos.domain.errors import Conflict, DomainError
+from common.errors import Conflict, DomainError
 from pos.services import auth, catalog, checkout, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

@@ -8,7 +8,7 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER
 
 from pos.adapters.tables import Promotion
-from pos.domain.errors import Forbidden
+from common.errors import Forbidden
 from pos.services import checkout, sale_views, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

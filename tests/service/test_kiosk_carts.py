@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from pos.adapters.tables import KioskCart, Product
-from pos.domain.errors import Conflict, DomainError, NotFound
-from pos.services import auth, kiosk_carts, kiosk_catalog, sales, shifts
+from common.errors import Conflict, DomainError, NotFound
+from pos.services import auth, kiosk_carts, kiosk_catalog, online_carts, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -220,10 +220,10 @@ def test_two_tills_taking_the_same_cart_at_once_one_wins(store: StoreContext, op
 
 def test_online_carts_say_clearly_they_are_not_connected_yet(store: StoreContext) -> None:
     with pytest.raises(DomainError) as err:
-        kiosk_carts.open_online_cart(store, "k7q-42p")
+        online_carts.open_cart(store, "k7q-42p")
     assert (err.value.status, err.value.code) == (503, "online_carts_not_connected")
     with pytest.raises(DomainError) as bad:
-        kiosk_carts.open_online_cart(store, "<script>")
+        online_carts.open_cart(store, "<script>")
     assert bad.value.status == 422
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, outbox, payload, sell
 
-from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from common.errors import Conflict, DomainError, Forbidden, NotFound
 from pos.services import catalog, checkout, refunds, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

@@ -11,7 +11,7 @@ from service_steps import AQUA_330, AQUA_600, MANAGER
 from sqlalchemy import select
 
 from pos.adapters.tables import SaleLine
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import auth, checkout, refunds, reports, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

@@ -6,7 +6,7 @@ import json
 import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log
 
-from pos.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from common.errors import Conflict, DomainError, Forbidden, NotFound
 from pos.services import checkout, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

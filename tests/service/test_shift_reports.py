@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, outbox, payload, sell
 
-from pos.domain.errors import Conflict, DomainError, NotFound
+from common.errors import Conflict, DomainError, NotFound
 from pos.services import checkout, refunds, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

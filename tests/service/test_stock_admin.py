@@ -9,7 +9,7 @@ from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select, text, update
 
 from pos.adapters.tables import AuditEntry, OutboxEvent, RemoteStock, StockMovement
-from pos.domain.errors import DomainError, NotFound
+from common.errors import DomainError, NotFound
 from pos.services import catalog, stock_admin, stock_queries
 from pos.services.auth import Actor
 from pos.services.context import StoreContext

@@ -77,7 +77,7 @@ class History:
 
     # -- the day ----------------------------------------------------------------------------------------
     def step(self) -> None:
-        from pos.domain.errors import DomainError
+        from common.errors import DomainError
 
         store = self.rng.choice(self.stores)
         store.link.offline = self.offline_left.get(store.id, 0) > 0
@@ -116,7 +116,7 @@ class History:
         return view
 
     def _drop_open_sale(self, store: Store) -> None:
-        from pos.domain.errors import DomainError
+        from common.errors import DomainError
         from pos.services import sales
 
         try:
@@ -145,7 +145,7 @@ class History:
 
     def member_sale(self, store: Store) -> None:
         from central.services import loyalty as central_loyalty
-        from pos.domain.errors import DomainError
+        from common.errors import DomainError
         from pos.services import loyalty, loyalty_redeem, sales
 
         view = self._fresh_sale(store)
@@ -214,7 +214,7 @@ class History:
         self.journal.paid_online(cart.id, checkout_id, self.clock.now)
 
     def cart_at_till(self, store: Store) -> None:
-        from pos.domain.errors import DomainError
+        from common.errors import DomainError
         from pos.services import online_carts
 
         cart = self.journal.some_cart(self.rng)

@@ -154,7 +154,7 @@ def _points(stores: list[Any], cctx: Any) -> list[str]:
     from central.tables import Sale as CSale
     from central.tables import Tender as CTender
     from pos.adapters.tables import LoyaltyEntry, LoyaltyRedemption
-    from pos.domain.loyalty import points_earned
+    from common.loyalty import points_earned
 
     problems: list[str] = []
     booked: dict[str, int] = {}  # entry id -> points, as the stores booked them

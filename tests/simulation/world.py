@@ -95,7 +95,7 @@ def _store_template(where: Path) -> bytes:
     from sqlalchemy import update
     from werkzeug.security import generate_password_hash
 
-    from pos.adapters.db import Database
+    from common.db import Database
     from pos.adapters.migrate import upgrade
     from pos.adapters.tables import Staff
     from pos.services import setup
@@ -119,7 +119,7 @@ def _central_template(where: Path) -> dict[str, Any]:
     from central.migrate import upgrade
     from central.services import demo, loyalty, stores
     from central.services.context import CentralContext
-    from pos.adapters import member_qr
+    from common import member_qr
     from synckit_store import CATALOG
 
     files = central_files(where)
@@ -146,7 +146,7 @@ def _synced_stores(where: Path) -> dict[str, bytes]:
     (a history starts from there; the first pull of a whole catalog is the same in every history)."""
     from sqlalchemy import update
 
-    from pos.adapters.db import Database
+    from common.db import Database
     from pos.adapters.tables import SyncStatus
     from sync_agent.agent import Agent
 
@@ -259,7 +259,7 @@ def database(url: str, central: bool = False) -> Any:
     """One engine per database file for the whole process: a history lays its files out again under the same
     names, and SQLAlchemy's compiled statements (cached per engine) then serve every history."""
     from central.db import central_database
-    from pos.adapters.db import Database
+    from common.db import Database
 
     if url not in _DBS:
         _DBS[url] = central_database(url) if central else Database(url)

@@ -72,7 +72,7 @@ def test_applying_the_same_page_twice_gives_the_same_store(central, store, agent
     connect_store(store, central)
     catalog.save_promotion(central.ctx, name="Aqua hemat", kind="percent", value=1000, skus=["SKU-00001"])
     page = agents().client.pull(0, 10_000)
-    from pos.adapters.tables.base import utcnow
+    from common.tables import utcnow
 
     apply.apply_page(store.db, page, utcnow())
     once = store_state(store)
@@ -103,7 +103,7 @@ def test_a_barcode_moved_to_another_product_at_central_moves_at_the_store(centra
 
 
 def test_a_page_with_topics_this_agent_does_not_know_is_applied_without_them(store):
-    from pos.adapters.tables.base import utcnow
+    from common.tables import utcnow
 
     page = {"epoch": "e1", "store_seq": 0, "cursor": 7, "head": 7, "more": False,
             "changes": [{"seq": 7, "topic": "coupon_from_the_future", "key": "C1", "data": {"name": "Ani"}}]}

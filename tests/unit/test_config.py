@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from central.config import load_central_config
-from pos.adapters.config import ConfigError, load_config
+from common.config_reader import ConfigError
+from pos.adapters.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pos.adapters.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
-from pos.domain.barcodes import ean13_check_digit, is_valid_ean13
+from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
+from common.barcodes import ean13_check_digit, is_valid_ean13
 
 NAMED_CATEGORIES = {"drinks", "instant", "snacks", "household", "personal", "fresh"}
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.domain.money import Currency, Money, allocate, format_money, parse_percent, percent_of, round_to_unit
+from common.money import Currency, Money, allocate, format_money, parse_percent, percent_of, round_to_unit
 
 
 def test_money_adds_and_subtracts_amounts_of_the_same_currency() -> None:

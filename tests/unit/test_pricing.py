@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.domain.errors import DomainError
-from pos.domain.money import round_half_up
-from pos.domain.pricing import Discount, LineInput, needs_approval, price_sale, taxes_by_group
+from common.errors import DomainError
+from common.money import round_half_up
+from common.pricing import Discount, LineInput, needs_approval, price_sale, taxes_by_group
 from pos.domain.refunds import SoldLine, plan_refund
 
 

@@ -5,8 +5,10 @@ from datetime import datetime
 
 import pytest
 
-from pos.adapters.config import ConfigError, PrinterTable, load_config
-from pos.adapters.printing import parse_status, qr_image, render_drawer_kick, render_receipt
+from common.config_reader import ConfigError
+from pos.adapters.config import PrinterTable, load_config
+from common.qr_images import qr_image
+from pos.adapters.printing import parse_status, render_drawer_kick, render_receipt
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 ESC_INIT = b"\x1b@"

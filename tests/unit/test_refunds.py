@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.domain.refunds import SoldLine, plan_refund, refund_amount
 from pos.domain.shifts import CashPosition, receipt_number
 

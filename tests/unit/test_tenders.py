@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.domain.tenders import Tender, check_new_tender, settle
 
 

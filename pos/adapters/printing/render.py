@@ -4,9 +4,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-import qrcode
-from PIL import Image
-
+from common.qr_images import qr_image
 from pos.adapters.config import PrinterTable
 from pos.domain.receipt import LABELS, Receipt, layout
 
@@ -93,11 +91,3 @@ def render_drawer_kick(cfg: PrinterTable) -> bytes:
     p = _dummy(cfg)
     p.cashdraw(cfg.drawer_pin)
     return bytes(p.output)
-
-
-def qr_svg(data: str) -> str:
-    """The same code as inline SVG for the screen (pure Python, no image files)."""
-    from qrcode.image.svg import SvgPathImage
-
-    img = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=2)
-    return img.to_string(encoding="unicode")

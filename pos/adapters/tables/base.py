@@ -1,36 +1,13 @@
-"""Declarative base and column helpers."""
+"""Declarative base of the store's tables; the column helpers are shared with central (common.tables)."""
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
-from sqlalchemy import DateTime, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from common.tables import NAMING, new_id, timestamp, utcnow, uuid_pk
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+__all__ = ["Base", "new_id", "timestamp", "utcnow", "uuid_pk"]
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def uuid_pk():
-    return mapped_column(String(36), primary_key=True, default=new_id)
-
-
-def timestamp():
-    return mapped_column(DateTime, default=utcnow, nullable=False)

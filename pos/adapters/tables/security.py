@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pos.adapters.throttle import ThrottleColumns
+from common.throttle_table import ThrottleColumns
 
 from .base import Base, timestamp, uuid_pk
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from pos.services import kiosk_carts, kiosk_catalog
+from pos.services import kiosk_carts, kiosk_catalog, online_carts
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -75,7 +75,7 @@ def send_to_till(body: KioskCartIn):
 
 @kiosk_api.post("/online-carts/open", summary="Open a cart started in the online shop (not connected yet: 503)")
 def open_online_cart(body: CodeIn):
-    return kiosk_carts.open_online_cart(ctx(), body.code)
+    return online_carts.open_cart(ctx(), body.code)
 
 
 @till_kiosk_api.get("/kiosk-carts", summary="Kiosk carts waiting for a till")

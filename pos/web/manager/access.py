@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
-from pos.domain.errors import DomainError, Unauthorized
+from common.errors import DomainError, Unauthorized
 from pos.services import auth, manager_access
 from pos.services.auth import Actor
 

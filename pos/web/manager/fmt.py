@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g
 
-from pos.domain.money import format_money
+from common.money import format_money
 
 from ..api.common import ctx
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, g, request, url_for
 from markupsafe import Markup
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import reports
 
 from ..api.common import ctx

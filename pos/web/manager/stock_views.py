@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 from pos.services import stock_admin, stock_queries
 from pos.services.reports import to_local
 

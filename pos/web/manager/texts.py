@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 CATALOG = Path(__file__).resolve().parents[3] / "static" / "manager" / "i18n.json"
 LOCALES = ("id", "en")

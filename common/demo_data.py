@@ -5,7 +5,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pos.domain.barcodes import ean13_check_digit
+from common.barcodes import ean13_check_digit
 
 CATEGORIES = [
     ("drinks", "Minuman", "Drinks"),

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from pos.adapters.db import driver_message
-from pos.domain.errors import DomainError
+from common.db import driver_message
+from common.errors import DomainError
 
 from .input_guard import install_input_guard
 from .limits import too_large_message

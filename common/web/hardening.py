@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from pos.adapters.config import ConfigError
+from common.config_reader import ConfigError
 
 # Keys that were ever written in this repository's examples: anyone can sign cookies with them.
 KNOWN_KEYS = frozenset({"dev-only-change-me", "change-me", "secret", "test-secret", "sim-secret"})

@@ -72,7 +72,7 @@ def load_private_key(text: str) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(raw)
     except (ValueError, binascii.Error) as e:
         raise ValueError("the loyalty signing key is not 32 bytes of base64url (make one with "
-                         "`python -c 'from pos.adapters.member_qr import new_private_key; print(new_private_key())'`)") from e
+                         "`python -c 'from common.member_qr import new_private_key; print(new_private_key())'`)") from e
 
 
 def public_key_text(private: Ed25519PrivateKey) -> str:

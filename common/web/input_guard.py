@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, request
 
 from common.limits import INT64_MAX, INT64_MIN
-from pos.domain.errors import DomainError
+from common.errors import DomainError
 
 MAX_DEPTH = 32  # a push (batch, events, event, payload, lines, line) needs 6; 32 leaves room for any honest body
 _MAX_INT_DIGITS = len(str(INT64_MIN))  # longer digit strings cannot be 64-bit: refused before converting them

@@ -1,0 +1,198 @@
+"""One model per (event type, schema version) a store pushes. A changed model is a new version (schema.py)."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from common.limits import MAX_POINTS
+
+from .names import EventType
+from .wire import Amount, Id, Points, Qty, Sku, Wire, dump, parse
+
+
+class SaleLine(Wire):
+    id: Id
+    sku: Sku
+    name: str = Field("", max_length=120)
+    qty: Qty
+    unit_price: Amount
+    line_discount: Amount = 0
+    sale_discount: Amount = 0
+    net: Amount
+    tax_group: str = Field(max_length=16)
+
+
+class SaleTender(Wire):
+    id: Id
+    type: str = Field(max_length=12)
+    amount: Amount
+
+
+class SaleTax(Wire):
+    group: str = Field(max_length=16)
+    rate_bp: int = Field(strict=True, ge=0, le=10_000)
+    gross: Amount
+    tax: Amount
+
+
+class SaleCompleted(Wire):
+    sale_id: Id
+    number: str = Field(min_length=1, max_length=48)
+    store_id: str | None = Field(None, max_length=32)
+    till_id: str = Field(max_length=16)
+    member_id: Id | None = None
+    shift_id: Id | None = None
+    staff_id: Id | None = None
+    completed_at: str | None = None
+    currency: str = Field("IDR", max_length=3)
+    lines: list[SaleLine] = Field(min_length=1, max_length=1000)
+    tenders: list[SaleTender] = Field(default_factory=list, max_length=50)
+    taxes: list[SaleTax] | None = Field(None, max_length=50)
+    subtotal: Amount
+    discount: Amount = 0
+    tax: Amount = 0
+    rounding: Amount = 0
+    total: Amount
+    paid: Amount
+    change: Amount = 0
+
+
+class RefundLine(Wire):
+    id: Id
+    sale_line_id: Id
+    sku: Sku
+    qty: Qty
+    amount: Amount
+
+
+class PointsBack(Wire):
+    points: int = Field(strict=True, ge=0, le=10**12)
+    value: Amount
+
+
+class RefundCompleted(Wire):
+    id: Id
+    number: str = Field(min_length=1, max_length=48)
+    store_id: str | None = Field(None, max_length=32)
+    sale_id: Id
+    till_id: str = Field(max_length=16)
+    tender_type: str = Field("cash", max_length=12)
+    amount: Amount
+    rounding: Amount = 0
+    points_back: PointsBack | None = None
+    reason: str | None = Field(None, max_length=200)
+    created_at: str | None = None
+    lines: list[RefundLine] = Field(min_length=1, max_length=1000)
+
+
+class ShiftOpened(Wire):
+    shift_id: Id
+    till_id: str = Field(max_length=16)
+    opening_float: Amount
+
+
+class ShiftClosed(Wire):
+    shift_id: Id
+    till_id: str = Field(max_length=16)
+    opening_float: Amount
+    expected_cash: Amount | None = None
+    counted_cash: Amount | None = None
+    variance: Amount | None = None
+
+
+class StockLine(Wire):
+    movement_id: Id | None = None
+    sku: Sku
+    qty: Qty = 0
+    variance: Qty | None = None  # stock.counted lines carry the variance (counted - on hand at count)
+
+
+class StockMoved(Wire):
+    """stock.received, stock.adjusted and stock.counted."""
+
+    lines: list[StockLine] = Field(default_factory=list, max_length=5000)
+
+
+class PointsEarned(Wire):
+    entry_id: Id
+    member_id: Id
+    sale_id: Id
+    points: Points
+    basis: int = 0
+
+
+class PointsReversed(Wire):
+    member_id: Id
+    sale_id: Id
+    refund_id: Id
+    entry_id: Id | None = None  # the earn reversal (points taken back)
+    points: Points = 0
+    restore_entry_id: Id | None = None  # redeemed points given back
+    restored: Points = 0
+
+
+class PointsRedeemed(Wire):
+    entry_id: Id
+    member_id: Id
+    sale_id: Id
+    points: Annotated[int, Field(strict=True, ge=1, le=MAX_POINTS)]
+    mode: Literal["online", "offline"]
+    hold_id: Id | None = None
+    allowance_id: Id | None = None
+    at: str | None = None
+
+
+class HoldReleased(Wire):
+    hold_id: Id
+
+
+class CartCheckedOut(Wire):
+    """The store's sale a cart became (the event's payload, and the direct checkout call's body)."""
+
+    cart_id: Id
+    code: str = Field("", max_length=8)
+    checkout_id: str = Field(min_length=1, max_length=64)
+    sale_id: Id
+    number: str = Field(min_length=1, max_length=48)
+    till_id: str = Field("", max_length=32)
+    fence: int | None = None
+    confirmed: bool = True
+    total: Amount = 0
+    completed_at: str | None = None
+
+
+class DeadLetterAction(Wire):
+    """A manager's retry or discard of a dead-lettered event, asked of central."""
+
+    event_id: Id
+    store_id: str | None = Field(None, max_length=32)
+    staff_id: Id | None = None
+    note: str | None = Field(None, max_length=200)
+
+
+# (type, schema_version) -> model. The store builds with it, central parses with it.
+EVENTS: dict[tuple[str, int], type[Wire]] = {
+    (EventType.SALE_COMPLETED, 1): SaleCompleted,
+    (EventType.REFUND_COMPLETED, 1): RefundCompleted,
+    (EventType.SHIFT_OPENED, 1): ShiftOpened,
+    (EventType.SHIFT_CLOSED, 1): ShiftClosed,
+    (EventType.STOCK_RECEIVED, 1): StockMoved,
+    (EventType.STOCK_ADJUSTED, 1): StockMoved,
+    (EventType.STOCK_COUNTED, 1): StockMoved,
+    (EventType.LOYALTY_EARNED, 1): PointsEarned,
+    (EventType.LOYALTY_REVERSED, 1): PointsReversed,
+    (EventType.LOYALTY_REDEEMED, 1): PointsRedeemed,
+    (EventType.LOYALTY_RELEASED, 1): HoldReleased,
+    (EventType.CART_CHECKED_OUT, 1): CartCheckedOut,
+    (EventType.DEAD_LETTER_RETRY, 1): DeadLetterAction,
+    (EventType.DEAD_LETTER_DISCARD, 1): DeadLetterAction,
+}
+
+
+def build_event(type_: str, schema_version: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload checked against its model, as it goes on the wire; a missing or wrong field raises BadPayload."""
+    model = EVENTS.get((type_, schema_version))
+    if model is None:
+        raise KeyError(f"no contract model for event {type_} version {schema_version}")
+    return dump(parse(model, payload))

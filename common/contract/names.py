@@ -1,0 +1,44 @@
+"""The names on the wire: event types, feed topics, tender types. Both sides use these, never bare strings."""
+from __future__ import annotations
+
+from typing import Final
+
+
+class EventType:
+    """Outbox event types a store pushes (type + schema_version pick the model in `events.EVENTS`)."""
+
+    SALE_COMPLETED: Final = "sale.completed"
+    REFUND_COMPLETED: Final = "refund.completed"
+    SHIFT_OPENED: Final = "shift.opened"
+    SHIFT_CLOSED: Final = "shift.closed"
+    STOCK_RECEIVED: Final = "stock.received"
+    STOCK_ADJUSTED: Final = "stock.adjusted"
+    STOCK_COUNTED: Final = "stock.counted"
+    LOYALTY_EARNED: Final = "loyalty.earned"
+    LOYALTY_REVERSED: Final = "loyalty.reversed"
+    LOYALTY_REDEEMED: Final = "loyalty.redeemed"
+    LOYALTY_RELEASED: Final = "loyalty.released"
+    CART_CHECKED_OUT: Final = "cart.checked_out"
+    DEAD_LETTER_RETRY: Final = "dead_letter.retry"
+    DEAD_LETTER_DISCARD: Final = "dead_letter.discard"
+
+
+class Topic:
+    """Pull-feed topics central serves (the model of each is in `topics.TOPICS`)."""
+
+    PRODUCT: Final = "product"
+    TAX_GROUP: Final = "tax_group"
+    CATEGORY: Final = "category"
+    PROMOTION: Final = "promotion"
+    STOCK: Final = "stock"
+    RECONCILIATION: Final = "reconciliation"
+    DEAD_LETTER: Final = "dead_letter"
+    MEMBER: Final = "member"
+    LOYALTY_SETTINGS: Final = "loyalty_settings"
+    LOYALTY_ALLOWANCE: Final = "loyalty_allowance"
+    ONLINE_CART: Final = "online_cart"
+
+
+# The tender types a sale may carry; central refuses a sale event naming any other. "points": member points
+# redeemed (issue 5); non-cash, so never more than is due and never change.
+TENDER_TYPES: Final = ("cash", "card", "qris", "ewallet", "points")

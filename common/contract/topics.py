@@ -1,0 +1,131 @@
+"""One model per pull-feed topic: what central puts in a change's `data`, and what the agent reads of it."""
+from __future__ import annotations
+
+from typing import Any
+
+from .names import Topic
+from .wire import Wire, parse
+
+
+class ProductData(Wire):
+    sku: str
+    barcode: str | None = None
+    name: str
+    category: str | None = None
+    price: int
+    tax_group: str
+    unit: str | None = None
+    active: bool = True
+    # Ride along so a store can create a tax group or category before its own change arrives.
+    tax_rate_bp: int | None = None
+    tax_name: str | None = None
+    category_name: str | None = None
+    category_name_en: str | None = None
+
+
+class TaxGroupData(Wire):
+    code: str
+    name: str | None = None
+    rate_bp: int
+
+
+class CategoryData(Wire):
+    code: str
+    name: str | None = None
+    name_en: str | None = None
+
+
+class PromotionData(Wire):
+    id: str
+    name: str
+    kind: str
+    value: int
+    skus: list[str] | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    active: bool | None = None
+
+
+class StockData(Wire):
+    location: str
+    name: str | None = None
+    sku: str
+    on_hand: int
+    as_of: str | None = None
+
+
+class ReconciliationData(Wire):
+    id: str
+    kind: str
+    sku: str | None = None
+    ref_id: str | None = None
+    message: str | None = None
+    detail: dict[str, Any] | None = None
+    raised_at: str | None = None
+    resolved_at: str | None = None
+
+
+class DeadLetterData(Wire):
+    event_id: str
+    code: str | None = None
+    reason: str | None = None
+    resolved_at: str | None = None
+    resolution: str | None = None
+
+
+class MemberData(Wire):
+    id: str
+    number: str
+    name: str
+    phone: str
+    balance: int
+    blocked: bool | None = None
+    card: Any = None
+
+
+class LoyaltySettingsData(Wire):
+    shop_id: str | None = None
+    public_key: str | None = None
+    earn_per_amount: int | None = None
+    point_value: int | None = None
+    rules: list[dict[str, Any]] | None = None
+
+
+class LoyaltyAllowanceData(Wire):
+    id: str
+    member_id: str
+    points: int
+    used: int | None = 0
+    expires_at: str
+
+
+class OnlineCartData(Wire):
+    id: str
+    code: str
+    status: str | None = None
+    lines: list[dict[str, Any]] | None = None
+    total: int | None = 0
+    pickup_store: str | None = None
+    reserved_until: str | None = None
+    expires_at: str | None = None
+
+
+# topic -> (schema version, model). A topic's data changing shape is a new version, as with events.
+TOPICS: dict[str, tuple[int, type[Wire]]] = {
+    Topic.PRODUCT: (1, ProductData),
+    Topic.TAX_GROUP: (1, TaxGroupData),
+    Topic.CATEGORY: (1, CategoryData),
+    Topic.PROMOTION: (1, PromotionData),
+    Topic.STOCK: (1, StockData),
+    Topic.RECONCILIATION: (1, ReconciliationData),
+    Topic.DEAD_LETTER: (1, DeadLetterData),
+    Topic.MEMBER: (1, MemberData),
+    Topic.LOYALTY_SETTINGS: (1, LoyaltySettingsData),
+    Topic.LOYALTY_ALLOWANCE: (1, LoyaltyAllowanceData),
+    Topic.ONLINE_CART: (1, OnlineCartData),
+}
+
+
+def check_topic(topic: str, data: dict[str, Any]) -> Wire:
+    """The change's data against its topic's model (BadPayload when it does not fit); KeyError for no model."""
+    return parse(TOPICS[topic][1], data)
