@@ -1,6 +1,8 @@
 """Engines and units of work: SQLite in WAL with synchronous=FULL, write transactions BEGIN IMMEDIATE."""
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +21,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin" below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -30,7 +32,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Any) -> None:
         # Take the write lock up front so two writers queue instead of failing on upgrade. Straight to the
         # driver: every unit of work runs this, and SQLAlchemy's execute path would double its cost.
         conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -25,4 +25,4 @@ def qr_svg(data: str) -> str:
     from qrcode.image.svg import SvgPathImage
 
     img = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=2)
-    return img.to_string(encoding="unicode")
+    return str(img.to_string(encoding="unicode"))

@@ -46,7 +46,7 @@ def record_failure(s: Session, table: Any, key: str, now: datetime, policy: Poli
 
 def clear(s: Session, table: Any, key: str) -> bool:
     """Forget a key's failures (a right answer, or a manager or admin lifting the lock); True if it had any."""
-    return bool(s.execute(delete(table).where(table.key == key)).rowcount)
+    return bool(getattr(s.execute(delete(table).where(table.key == key)), "rowcount", 0))
 
 
 def locked_keys(s: Session, table: Any, now: datetime, prefix: str = "") -> list[dict[str, Any]]:

@@ -127,7 +127,7 @@ def set_earn_rule(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """gunicorn with [server] workers x threads (and a housekeeping worker beside it); Werkzeug only with --dev."""
-    from pos.web.hardening import check_secret_key
+    from common.web.hardening import check_secret_key
 
     config = load_central_config(args.config)
     # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.

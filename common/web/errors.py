@@ -39,7 +39,7 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
     install_input_guard(app)
 
     @app.errorhandler(DomainError)
-    def _domain(err: DomainError):
+    def _domain(err: DomainError) -> Any:
         resp = jsonify(error_body(err.code, err.message, **err.detail))
         retry_after = getattr(err, "retry_after", None)  # a 503 that says when to come back
         if retry_after is not None:
@@ -47,7 +47,7 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
         return resp, err.status
 
     @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):
+    def _http(err: HTTPException) -> Any:
         if err.response is not None:  # already a full response (validation errors from flask-openapi3)
             return err.response
         if not request.path.startswith("/api/"):
@@ -61,12 +61,12 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
         return jsonify(error_body(code, err.description or err.name)), err.code
 
     @app.errorhandler(RecursionError)
-    def _too_deep(err: RecursionError):
+    def _too_deep(err: RecursionError) -> Any:
         # json.loads on a body of thousands of nested brackets; within the size limit, so answered here.
         return jsonify(error_body("malformed_json", "the request body is nested too deeply to be read")), 400
 
     @app.errorhandler(DataError)
-    def _data(err: DataError):
+    def _data(err: DataError) -> Any:
         # Last resort: a value the guard and the schemas let through that the database cannot store. The unit of
         # work rolled back, so nothing was saved; the request, not the server, is at fault.
         reason = driver_message(err)
@@ -74,6 +74,6 @@ def register_error_handlers(app: Flask, *, internal_message: str = "something we
         return jsonify(error_body("value_does_not_fit", f"a value in the request cannot be stored: {reason}")), 422
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):
+    def _unexpected(err: Exception) -> Any:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return jsonify(error_body("internal_error", internal_message)), 500

@@ -10,7 +10,8 @@ from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovemen
 from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
 from pos.domain.refunds import SoldLine, plan_refund
-from pos.domain.tenders import TENDER_TYPES, cash_rounding
+from common.contract.names import TENDER_TYPES
+from pos.domain.tenders import cash_rounding
 
 from . import auth
 from .auth import Actor
