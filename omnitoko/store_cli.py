@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from pos import bootstrap
 from pos.adapters.config import ensure_secret_key, load_config
-from pos.adapters.db import Database
 from pos.adapters.migrate import upgrade
 from pos.services import setup
 from pos.services.context import StoreContext
@@ -12,7 +12,7 @@ from pos.services.context import StoreContext
 
 def _ctx(args: argparse.Namespace) -> StoreContext:
     config = load_config(args.config)
-    return StoreContext(db=Database(config.database.url), config=config)
+    return bootstrap.store_context(config)
 
 
 def init(args: argparse.Namespace) -> int:
@@ -86,7 +86,7 @@ def _start_print_worker(app):  # type: ignore[no-untyped-def]
     from pos.services.print_worker import start_worker
 
     ctx = app.extensions["omnitoko"]
-    if ctx.config.printer.kind == "none":
+    if not ctx.has_printer:
         return None
     print(f"  receipt printer   {ctx.config.printer.kind} (print queue worker started)", flush=True)
     return start_worker(ctx)

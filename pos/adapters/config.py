@@ -11,6 +11,11 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .printer_kinds import PRINTER_KINDS
+
+# Read from the registry, so a new kind is one entry there; a Literal keeps pydantic's message naming them.
+PrinterKindName = Literal[tuple(PRINTER_KINDS)]  # type: ignore[valid-type]  # built from the registry at import
+
 
 class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -71,7 +76,7 @@ class KioskTable(_Table):
 class PrinterTable(_Table):
     """The receipt printer and what goes on the receipt; checked against python-escpos's bundled profiles."""
 
-    kind: Literal["network", "usb", "serial", "file", "none"] = "none"
+    kind: PrinterKindName = "none"
     host: str = ""
     port: int = Field(9100, ge=1, le=65535)
     timeout: float = Field(5.0, gt=0, le=120)  # seconds for connect, send and each status answer

@@ -49,6 +49,16 @@ def emit_event(
     return event_id
 
 
+class SqlOutbox:
+    """The Outbox port on the caller's session (the outbox table)."""
+
+    def __init__(self, session: Session, ctx: StoreContext) -> None:
+        self.session, self.ctx = session, ctx
+
+    def emit(self, type_: str, payload: dict[str, Any], device_id: str) -> str:
+        return emit_event(self.session, self.ctx, type_, payload, device_id)
+
+
 def audit(
     session: Session,
     ctx: StoreContext,

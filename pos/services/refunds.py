@@ -71,6 +71,6 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         emit_event(s, ctx, "refund.completed", {**view, "store_id": ctx.store_id}, actor.till_id)
         audit(s, ctx, "refund", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=row.id, detail={"sale": sale.number, "amount": plan.amount, "reason": reason})
-        ctx.run_fact_hooks(s, "refund", view)
+        ctx.after_sale.refund_completed(s, view)
     ctx.notify("refund_completed", view)
     return view
