@@ -106,9 +106,7 @@ class PrinterTable(_Table):
 
     @model_validator(mode="after")
     def _complete(self) -> PrinterTable:
-        needs = {"network": ("host",), "usb": ("usb_vendor", "usb_product"), "serial": ("serial_device",),
-                 "file": ("file_path",)}
-        for key in needs.get(self.kind, ()):
+        for key in PRINTER_KINDS[self.kind].needs:
             if not getattr(self, key):
                 raise ValueError(f"printer.{key} is required when printer.kind = {self.kind!r}")
         pages = escpos_profiles()[self.profile]

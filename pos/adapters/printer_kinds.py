@@ -15,6 +15,7 @@ class PrinterKind:
     name: str
     open: Opener | None  # None: no printer at all (receipts are shown, never queued)
     answers_status: bool = False  # DLE EOT status over the wire; USB and file printers are only written to
+    needs: tuple[str, ...] = ()  # [printer] keys this kind cannot open without
 
 
 def _network(mod: Any, cfg: Any) -> tuple[Any, str]:
@@ -37,10 +38,10 @@ def _file(mod: Any, cfg: Any) -> tuple[Any, str]:
 
 
 PRINTER_KINDS: dict[str, PrinterKind] = {k.name: k for k in (
-    PrinterKind("network", _network, answers_status=True),
-    PrinterKind("usb", _usb),
-    PrinterKind("serial", _serial, answers_status=True),
-    PrinterKind("file", _file),
+    PrinterKind("network", _network, answers_status=True, needs=("host",)),
+    PrinterKind("usb", _usb, needs=("usb_vendor", "usb_product")),
+    PrinterKind("serial", _serial, answers_status=True, needs=("serial_device",)),
+    PrinterKind("file", _file, needs=("file_path",)),
     PrinterKind("none", None),
 )}
 

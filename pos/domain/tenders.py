@@ -7,9 +7,31 @@ from .amounts import check_paid
 from .errors import Conflict, DomainError
 from .money import round_to_unit
 
-# "points": member points redeemed (issue 5); non-cash, so never more than is due and never change.
-TENDER_TYPES = ("cash", "card", "qris", "ewallet", "points")
-NEEDS_REFERENCE = ("ewallet",)
+
+
+@dataclass(frozen=True)
+class TenderKind:
+    """One way to pay, declared once: validation, the API schemas, refunds, receipts and the till read it."""
+
+    name: str
+    label_id: str  # on the receipt (the till's own words for it are in static/pos/i18n.json, "tender.<name>")
+    label_en: str
+    key: str | None = None  # the letter that takes it on the till's pay screen (cash is Enter: it gives change)
+    needs_reference: bool = False  # the cashier types the payment's reference (an e-wallet transaction id)
+    direct: bool = True  # taken at the pay screen and paid back by refunds; points follow the member's hold
+
+
+TENDERS: dict[str, TenderKind] = {k.name: k for k in (
+    TenderKind("cash", "Tunai", "Cash"),
+    TenderKind("card", "Kartu", "Card", key="c"),
+    TenderKind("qris", "QRIS", "QRIS", key="q"),
+    TenderKind("ewallet", "E-wallet", "E-wallet", key="e", needs_reference=True),
+    # Member points redeemed (issue 5): non-cash, so never more than is due and never change.
+    TenderKind("points", "Poin", "Points", direct=False),
+)}
+TENDER_TYPES = tuple(TENDERS)
+DIRECT_TENDERS = tuple(n for n, k in TENDERS.items() if k.direct)
+NEEDS_REFERENCE = tuple(n for n, k in TENDERS.items() if k.needs_reference)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
+from pos.domain.event_types import version_of
 
 from .context import StoreContext
 
@@ -36,9 +37,13 @@ def canonical_json(data: Any) -> str:
 
 
 def emit_event(
-    session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str, schema_version: int = 1
+    session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str,
+    schema_version: int | None = None,
 ) -> str:
-    """Write one outbox event with the next gap-free store_seq; returns its event_id."""
+    """Write one outbox event with the next gap-free store_seq; returns its event_id. The type must be declared
+    in pos/domain/event_types.py (its version too, unless a caller names another)."""
+    declared = version_of(type_)
+    schema_version = declared if schema_version is None else schema_version
     body = canonical_json(payload)
     event_id = str(uuid.uuid4())
     session.execute(_INSERT_EVENT, {

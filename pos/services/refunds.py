@@ -9,7 +9,7 @@ from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovemen
 from pos.adapters.tables.base import new_id
 from pos.domain.errors import Conflict, DomainError, NotFound
 from pos.domain.refunds import SoldLine, plan_refund
-from pos.domain.tenders import TENDER_TYPES, cash_rounding
+from pos.domain.tenders import DIRECT_TENDERS, cash_rounding
 
 from . import auth
 from .auth import Actor
@@ -22,7 +22,7 @@ from .shifts import require_shift
 
 def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]],
            approval: dict[str, str] | None, tender_type: str = "cash", reason: str | None = None) -> dict[str, Any]:
-    if tender_type not in TENDER_TYPES or tender_type == "points":  # points given back follow the sale's own
+    if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
         raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
     with ctx.db.unit_of_work() as s:
