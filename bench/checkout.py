@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bench import SCRATCH, Row, percentile, print_table, row, scratch_dir
+from pos import bootstrap
 from pos.adapters.config import load_config
-from common.db import Database
 from common.demo_data import bulk_products
 from pos.adapters.migrate import upgrade
 from pos.adapters.tables import Product, StockMovement
@@ -68,7 +68,7 @@ def make_store(where: Path) -> StoreContext:
     config.database.url = f"sqlite:///{where / 'store.db'}"
     config.server.secret_key = secrets.token_urlsafe(48)  # a throwaway store: the server needs a key of its own
     upgrade(config.database.url)
-    ctx = StoreContext(db=Database(config.database.url), config=config)
+    ctx = bootstrap.store_context(config, steps=())
     setup.load_demo_data(ctx)
     return ctx
 

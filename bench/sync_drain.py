@@ -39,6 +39,7 @@ from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.tables import AppliedEvent, Sale, SaleLine, StockEntry, Tender
 from central.web.app import create_central_app
+from pos import bootstrap
 from pos.adapters.config import load_config
 from common.db import Database
 from common.demo_data import demo_products
@@ -46,7 +47,6 @@ from common.pricing import taxes_by_group
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Counter, OutboxEvent
 from pos.services import setup
-from pos.services.context import StoreContext
 from common.contract.wire import canonical_json
 from sync_agent.agent import Agent
 
@@ -185,7 +185,7 @@ def run() -> list[Row]:
         store_config = load_config(None, environ={})
         store_config.database.url = f"sqlite:///{where / 'store.db'}"
         store_upgrade(store_config.database.url)
-        setup.load_demo_data(StoreContext(db=Database(store_config.database.url), config=store_config))
+        setup.load_demo_data(bootstrap.store_context(store_config, steps=()))
         sync = store_config.sync
         sync.central_url, sync.token = f"http://127.0.0.1:{server.server_port}", token
         sync.batch_size, sync.timeout_seconds = 500, 60

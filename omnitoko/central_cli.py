@@ -6,18 +6,18 @@ import getpass
 import logging
 import sys
 
+from central.bootstrap import central_context
 from central.config import load_central_config
 from central.migrate import upgrade
 from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
-from central.db import central_database
 from common.config_reader import ensure_secret_key
 from common.errors import DomainError
 
 
 def _ctx(args: argparse.Namespace) -> CentralContext:
     config = load_central_config(args.config)
-    return CentralContext(db=central_database(config.database.url), config=config)
+    return central_context(config)
 
 
 def init(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ import argparse
 
 from common.config_reader import ensure_secret_key
 from pos.adapters.config import load_config
-from common.db import Database
+from pos import bootstrap
 from pos.adapters.migrate import upgrade
 from pos.services import setup
 from pos.services.context import StoreContext
@@ -13,7 +13,7 @@ from pos.services.context import StoreContext
 
 def _ctx(args: argparse.Namespace) -> StoreContext:
     config = load_config(args.config)
-    return StoreContext(db=Database(config.database.url), config=config)
+    return bootstrap.store_context(config)
 
 
 def init(args: argparse.Namespace) -> int:
@@ -87,7 +87,7 @@ def _start_print_worker(app):
     from pos.services.print_worker import start_worker
 
     ctx = app.extensions["omnitoko"]
-    if ctx.config.printer.kind == "none":
+    if not ctx.has_printer:
         return None
     print(f"  receipt printer   {ctx.config.printer.kind} (print queue worker started)", flush=True)
     return start_worker(ctx)

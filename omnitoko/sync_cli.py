@@ -7,6 +7,7 @@ import sys
 
 from common.config_reader import ConfigError
 from pos.adapters.config import load_config
+from pos import bootstrap
 from sync_agent.agent import Agent
 
 
@@ -14,7 +15,7 @@ def _agent(args: argparse.Namespace) -> Agent:
     config = load_config(args.config)
     if not config.sync.central_url or not config.sync.token:
         raise ConfigError("[sync] central_url and token must be set to sync (see `omnitoko central add-store`)")
-    return Agent(config, say=lambda text: print(text, flush=True))
+    return bootstrap.sync_agent(config, say=lambda text: print(text, flush=True))
 
 
 def once(args: argparse.Namespace) -> int:

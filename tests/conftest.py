@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from pos import bootstrap
 from pos.adapters.config import StoreConfig, load_config
-from common.db import Database
 from pos.adapters.migrate import upgrade
 from pos.services import auth, setup, shifts
 from pos.services.auth import Actor
@@ -36,7 +36,7 @@ def _demo_db_bytes(tmp_factory: pytest.TempPathFactory) -> bytes:
         where = tmp_factory.mktemp("template")
         cfg = make_config(where)
         upgrade(cfg.database.url)
-        ctx = StoreContext(db=Database(cfg.database.url), config=cfg)
+        ctx = bootstrap.store_context(cfg, steps=())
         setup.load_demo_data(ctx)
         ctx.db.dispose()
         _TEMPLATE_DB["demo"] = (where / "store.db").read_bytes()
@@ -52,7 +52,8 @@ def config(tmp_path: Path) -> StoreConfig:
 def store(tmp_path: Path, config: StoreConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreContext]:
     """A store with the demo catalog and staff, nothing sold yet."""
     (tmp_path / "store.db").write_bytes(_demo_db_bytes(tmp_path_factory))
-    ctx = StoreContext(db=Database(config.database.url), config=config)
+    # Service tests opt into after-sale steps by name (bootstrap.enable), so each shows only what it tests.
+    ctx = bootstrap.store_context(config, steps=())
     yield ctx
     ctx.db.dispose()
 

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from werkzeug.serving import make_server
 
+from central.bootstrap import central_context
 from central.config import CentralConfig
 from central.db import central_database
 from central.migrate import upgrade as central_upgrade
@@ -207,7 +208,7 @@ def central(request: pytest.FixtureRequest, tmp_path: Path,
     """A central store with 40 demo products, stock for TOKO-01/TOKO-02/online, and TOKO-01 registered."""
     url = empty_central_url(request.param, tmp_path, tmp_path_factory, request)
     cfg = central_config(url)
-    ctx = CentralContext(db=central_database(url), config=cfg)
+    ctx = central_context(cfg, central_database(url))
     demo.load(ctx, products_limit=CATALOG)
     token = stores.add_store(ctx, STORE, "Omnitoko Kemang")
     app = create_central_app(cfg, db=ctx.db)

@@ -13,6 +13,7 @@ from common.timestamps import parse_time
 from . import stock
 from .context import CentralContext
 from .envelope import Event, Handler
+from .event_types import KNOWN_TYPES
 from .feed import FeedChange
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
@@ -125,7 +126,6 @@ HANDLERS: dict[tuple[str, int], Handler] = {
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
-KNOWN_TYPES = sorted({t for t, _ in HANDLERS})
 
 
 def handler_for(type_: str, version: int) -> Handler:

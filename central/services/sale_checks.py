@@ -16,7 +16,7 @@ from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxG
 from common.contract.events import RefundCompleted, SaleCompleted
 from common.limits import MAX_AMOUNT
 from common.pricing import taxes_by_group
-from common.contract.names import TENDER_TYPES
+from common.tenders import DIRECT_TENDERS, TENDER_TYPES
 
 from .payloads import Refused
 
@@ -134,8 +134,8 @@ def _check_tenders(p: SaleCompleted) -> None:
 def check_refund(s: Session, ev: Event, p: RefundCompleted, sale: Sale) -> None:
     """Lines of that sale, never more (quantity or money) than is left of each after earlier refunds."""
     check_origin(ev, "refund", p.number, p.till_id, p.store_id)
-    if p.tender_type not in TENDER_TYPES or p.tender_type == "points":
-        raise Refused("bad_tender", f"a refund is paid back in {', '.join(t for t in TENDER_TYPES if t != 'points')}"
+    if p.tender_type not in DIRECT_TENDERS:
+        raise Refused("bad_tender", f"a refund is paid back in {', '.join(DIRECT_TENDERS)}"
                                     f", not {p.tender_type!r}")
     sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
     earlier = {row[0]: (int(row[1]), int(row[2])) for row in s.execute(

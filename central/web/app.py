@@ -5,10 +5,9 @@ from pathlib import Path
 
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
 
+from central.bootstrap import central_context
 from central.config import CentralConfig
-from central.services.context import CentralContext
 from central.services.retry import retried
-from central.db import central_database
 from common.db import Database
 from common.web.errors import validation_error_response
 from common.web.limits import limit_bodies
@@ -45,8 +44,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)
-    app.extensions["omnitoko_central"] = CentralContext(db=database, config=config)
+    app.extensions["omnitoko_central"] = central_context(config, db)
     app.register_api(sync_api)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
     app.register_blueprint(loyalty_pages)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from common.tenders import TENDER_TYPES as _TENDER_TYPES
+
 
 class EventType:
     """Outbox event types a store pushes (type + schema_version pick the model in `events.EVENTS`)."""
@@ -41,4 +43,4 @@ class Topic:
 
 # The tender types a sale may carry; central refuses a sale event naming any other. "points": member points
 # redeemed (issue 5); non-cash, so never more than is due and never change.
-TENDER_TYPES: Final = ("cash", "card", "qris", "ewallet", "points")
+TENDER_TYPES: Final = _TENDER_TYPES  # declared once, in common/tenders.py

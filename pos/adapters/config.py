@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from common.config_reader import ENV_PREFIX, read_config, read_secret_key
 
+from .printer_kinds import PRINTER_KINDS
+
+# Read from the registry, so a new kind is one entry there; a Literal keeps pydantic's message naming them.
+PrinterKindName = Literal[tuple(PRINTER_KINDS)]  # type: ignore[valid-type]  # built from the registry at import
+
 
 class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -71,7 +76,7 @@ class KioskTable(_Table):
 class PrinterTable(_Table):
     """The receipt printer and what goes on the receipt; checked against python-escpos's bundled profiles."""
 
-    kind: Literal["network", "usb", "serial", "file", "none"] = "none"
+    kind: PrinterKindName = "none"  # type: ignore[valid-type]  # a Literal built from the registry
     host: str = ""
     port: int = Field(9100, ge=1, le=65535)
     timeout: float = Field(5.0, gt=0, le=120)  # seconds for connect, send and each status answer
@@ -101,9 +106,7 @@ class PrinterTable(_Table):
 
     @model_validator(mode="after")
     def _complete(self) -> PrinterTable:
-        needs = {"network": ("host",), "usb": ("usb_vendor", "usb_product"), "serial": ("serial_device",),
-                 "file": ("file_path",)}
-        for key in needs.get(self.kind, ()):
+        for key in PRINTER_KINDS[self.kind].needs:
             if not getattr(self, key):
                 raise ValueError(f"printer.{key} is required when printer.kind = {self.kind!r}")
         pages = escpos_profiles()[self.profile]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from common.money import Currency, format_money
+from common.tenders import TENDERS
 
 WIDTHS = (32, 42, 48)
 ReceiptKind = Literal["sale", "refund"]
@@ -17,7 +18,6 @@ LABELS: dict[str, dict[str, str]] = {
         "discount": "Diskon", "base": "DPP", "rounding": "Pembulatan", "total": "TOTAL", "change": "Kembali",
         "refund_total": "TOTAL RETUR", "refunded_by": "Dikembalikan", "original": "Struk asal",
         "reason": "Alasan", "npwp": "NPWP", "items": "item", "qr": "Pindai untuk struk digital",
-        "cash": "Tunai", "card": "Kartu", "qris": "QRIS", "ewallet": "E-wallet", "points": "Poin",
         "member": "Member", "points_earned": "Poin didapat", "points_redeemed": "Poin dipakai",
         "points_balance": "Saldo poin", "points_reversed": "Poin ditarik", "member_qr": "QR member Anda",
     },
@@ -26,11 +26,12 @@ LABELS: dict[str, dict[str, str]] = {
         "discount": "Discount", "base": "Tax base", "rounding": "Rounding", "total": "TOTAL", "change": "Change",
         "refund_total": "REFUND TOTAL", "refunded_by": "Refunded", "original": "Original receipt",
         "reason": "Reason", "npwp": "NPWP", "items": "items", "qr": "Scan for the digital receipt",
-        "cash": "Cash", "card": "Card", "qris": "QRIS", "ewallet": "E-wallet", "points": "Points",
         "member": "Member", "points_earned": "Points earned", "points_redeemed": "Points used",
         "points_balance": "Points balance", "points_reversed": "Points taken back", "member_qr": "Your member QR",
     },
 }
+for _kind in TENDERS.values():  # each tender's name on the receipt comes from the tender registry
+    LABELS["id"][_kind.name], LABELS["en"][_kind.name] = _kind.label_id, _kind.label_en
 COPY_MARK = "SALINAN / COPY"
 REFUND_MARK = "RETUR / REFUND"
 

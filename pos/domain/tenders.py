@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.contract.names import TENDER_TYPES
+from common.tenders import NEEDS_REFERENCE, TENDER_TYPES
 
 from .amounts import check_paid
 from common.errors import Conflict, DomainError
 from common.money import round_to_unit
 
-NEEDS_REFERENCE = ("ewallet",)
 
 
 @dataclass(frozen=True)

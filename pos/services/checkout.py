@@ -59,7 +59,7 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
                                   view["tax"], view["total"], view["rounding"], view["paid"], view["change"]), strict=True))
         if s.execute(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
-        for key, value in final.items():  # the session's Sale now matches the row, for fact hooks that read it
+        for key, value in final.items():  # the session's Sale now matches the row, for after-sale steps that read it
             set_committed_value(sale, key, value)
         for line, lv in zip(lines, view["lines"], strict=True):
             # Every change to an open sale stores these already; write only if something slipped through.
@@ -75,7 +75,7 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
         member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
         emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member.member_id if member else None),
                    sale.till_id)
-        ctx.run_fact_hooks(s, "sale", view)
+        ctx.after_sale.sale_completed(s, view)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
     return view

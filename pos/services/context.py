@@ -1,4 +1,6 @@
-"""What every service needs: the database, the config, a clock and an after-commit notifier."""
+"""What every service needs: the database, the config, a clock, an after-commit notifier and the after-sale steps.
+
+Built by `pos.bootstrap`, which declares the steps and their order."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,16 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from pos.adapters.config import StoreConfig
 from common.db import Database
 from common.tables import utcnow
 from common.money import Currency
+from pos.adapters.printer_kinds import prints
+
+from .after_sale import AfterSale
 
 Notifier = Callable[[str, dict[str, Any]], None]
-# Called inside the transaction that records a sale, refund or void (a print job, say, must commit with it).
-FactHook = Callable[[Session, str, dict[str, Any]], None]
 
 
 def _no_notify(topic: str, data: dict[str, Any]) -> None:
@@ -28,15 +29,15 @@ class StoreContext:
     config: StoreConfig
     clock: Callable[[], datetime] = utcnow
     notify: Notifier = field(default=_no_notify)
-    fact_hooks: list[FactHook] = field(default_factory=list)
-
-    def run_fact_hooks(self, session: Session, kind: str, view: dict[str, Any]) -> None:
-        for hook in self.fact_hooks:
-            hook(session, kind, view)
+    after_sale: AfterSale = field(default_factory=AfterSale)
 
     @property
     def store_id(self) -> str:
         return self.config.store.id
+
+    @property
+    def has_printer(self) -> bool:
+        return prints(self.config.printer.kind)
 
     @property
     def currency(self) -> Currency:

@@ -1,4 +1,4 @@
-"""Points recorded with the sale or refund itself (a fact hook, inside its transaction) and sent through the outbox.
+"""Points recorded with the sale or refund itself (an after-sale step, inside its transaction) and sent through the outbox.
 
 A member sale earns 1 point per `earn_per_amount` paid after discounts (points paid do not earn) and uses its
 points holds; a refund takes back the earned points in proportion and gives back the redeemed points in
@@ -6,6 +6,7 @@ proportion, counted cumulatively so refunding a sale in parts equals refunding i
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,16 +19,24 @@ from common.tables import new_id
 from common.loyalty import mask_name, points_earned, share
 from common.timestamps import parse_time
 
+from .after_sale import CompletedRefund, CompletedSale, Fact, VoidedSale
 from .context import StoreContext
-from .loyalty import balance_of, points_paid, settings
+from .loyalty import balance_of, settings
 from .loyalty_capture import capture
-from .records import emit_event
+from .ports import Outbox, PointsEntry, PointsLedger
+from .records import SqlOutbox, emit_event
 
 
-def _entry(s: Session, ctx: StoreContext, member_id: str, kind: str, points: int, event_id: str, entry_id: str,
-           sale_id: str, refund_id: str | None = None) -> None:
-    s.add(LoyaltyEntry(id=entry_id, member_id=member_id, kind=kind, points=points, sale_id=sale_id,
-                       refund_id=refund_id, event_id=event_id, created_at=ctx.clock()))
+class SqlPointsLedger:
+    """The PointsLedger port on the caller's session (the loyalty_entries table)."""
+
+    def __init__(self, session: Session, ctx: StoreContext) -> None:
+        self.session, self.ctx = session, ctx
+
+    def add(self, entry: PointsEntry) -> None:
+        self.session.add(LoyaltyEntry(id=entry.id, member_id=entry.member_id, kind=entry.kind, points=entry.points,
+                                      sale_id=entry.sale_id, refund_id=entry.refund_id, event_id=entry.event_id,
+                                      created_at=self.ctx.clock()))
 
 
 def _sum(s: Session, sale_id: str, *where: Any) -> int:
@@ -35,38 +44,47 @@ def _sum(s: Session, sale_id: str, *where: Any) -> int:
                         .where(LoyaltyEntry.sale_id == sale_id, *where)) or 0)
 
 
-def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
-    link = s.get(SaleMember, view["id"])
-    if link is None:
-        return
-    device, sale_id, member_id = view["till_id"], view["id"], link.member_id
-    in_use = {t["id"] for t in view["tenders"] if t["type"] == "points"}
+def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any]:
+    if sale.member_id is None:
+        return {}
+    device, member_id = sale.till_id, sale.member_id
+    outbox, ledger = SqlOutbox(s, ctx), SqlPointsLedger(s, ctx)
+    in_use = {t.id for t in sale.tenders if t.type == "points"}
     redeemed = 0
-    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale_id,
+    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale.id,
                                                        LoyaltyRedemption.state == "held")):
         if r.tender_id not in in_use:  # the till removed that payment: give the hold back
             _release(s, ctx, r, device)
             continue
         capture(s, ctx, r)  # the hold is captured at central now, or the redemption becomes an offline one
         r.state = "used"
-        r.event_id = emit_event(s, ctx, EventType.LOYALTY_REDEEMED, {
-            "entry_id": r.id, "member_id": r.member_id, "sale_id": sale_id, "points": r.points, "mode": r.mode,
+        r.event_id = outbox.emit("loyalty.redeemed", {
+            "entry_id": r.id, "member_id": r.member_id, "sale_id": sale.id, "points": r.points, "mode": r.mode,
             "hold_id": r.hold_id, "allowance_id": r.allowance_id, "at": ctx.clock().isoformat()}, device)
-        _entry(s, ctx, r.member_id, "redeem", -r.points, r.event_id, r.id, sale_id)
+        ledger.add(PointsEntry(r.id, r.member_id, "redeem", -r.points, r.event_id, sale.id))
         redeemed += r.points
-    basis = view["total"] - points_paid(view)
     # The rule in force at the sale's own time: central checks the points by that same rule.
-    earned = points_earned(basis, settings(s, ctx, parse_time(view.get("completed_at"))).earn_per_amount)
-    if earned:
-        entry_id = new_id()
-        event_id = emit_event(s, ctx, EventType.LOYALTY_EARNED, {"entry_id": entry_id, "member_id": member_id,
-                                                         "sale_id": sale_id, "points": earned, "basis": basis}, device)
-        _entry(s, ctx, member_id, "earn", earned, event_id, entry_id, sale_id)
+    earned = earn(sale, settings(s, ctx, parse_time(sale.completed_at)).earn_per_amount, outbox, ledger)
     s.flush()
     m = s.get(LoyaltyMember, member_id)
-    view["loyalty"] = {"member_id": member_id, "number": m.number if m else "", "name": m.name if m else "",
-                       "masked_name": mask_name(m.name) if m else "", "earned": earned, "redeemed": redeemed,
-                       "balance": balance_of(s, m) if m else None, "card": m.card if m else ""}
+    return {"loyalty": {"member_id": member_id, "number": m.number if m else "", "name": m.name if m else "",
+                        "masked_name": mask_name(m.name) if m else "", "earned": earned, "redeemed": redeemed,
+                        "balance": balance_of(s, m) if m else None, "card": m.card if m else ""}}
+
+
+def earn(sale: CompletedSale, earn_per_amount: int, outbox: Outbox, ledger: PointsLedger) -> int:
+    """The points a member sale earns on what was paid after discounts, other than in points; booked and sent
+    under one event id (0 and nothing written when the sale earns none)."""
+    if sale.member_id is None:
+        return 0
+    basis = sale.total - sale.paid_in("points")
+    earned = points_earned(basis, earn_per_amount)
+    if earned:
+        entry_id = new_id()
+        event_id = outbox.emit("loyalty.earned", {"entry_id": entry_id, "member_id": sale.member_id,
+                                                  "sale_id": sale.id, "points": earned, "basis": basis}, sale.till_id)
+        ledger.add(PointsEntry(entry_id, sale.member_id, "earn", earned, event_id, sale.id))
+    return earned
 
 
 def refund_points_back(s: Session, ctx: StoreContext, sale_id: str, refund_amount: int) -> tuple[int, int]:
@@ -91,31 +109,32 @@ def _refunded(s: Session, sale_id: str) -> int:
                         .where(Refund.sale_id == sale_id)) or 0)
 
 
-def on_refund(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
-    sale_id = view["sale_id"]
+def on_refund(s: Session, ctx: StoreContext, refund: CompletedRefund) -> dict[str, Any]:
+    sale_id = refund.sale_id
     link = s.get(SaleMember, sale_id)
     sale = s.get(Sale, sale_id)
     if link is None or sale is None:
-        return
-    member_id, device = link.member_id, view["till_id"]
+        return {}
+    member_id, device = link.member_id, refund.till_id
     earned = _sum(s, sale_id, LoyaltyEntry.kind == "earn")
     taken = -_sum(s, sale_id, LoyaltyEntry.kind == "reverse", LoyaltyEntry.points < 0)
     reverse = max(0, share(earned, _refunded(s, sale_id), sale.total) - taken)
-    restore = int((view.get("points_back") or {}).get("points", 0))
+    restore = refund.points_back
     if reverse or restore:
+        ledger = SqlPointsLedger(s, ctx)
         entry_id, restore_id = new_id(), new_id()
-        event_id = emit_event(s, ctx, EventType.LOYALTY_REVERSED, {
-            "member_id": member_id, "sale_id": sale_id, "refund_id": view["id"],
+        event_id = SqlOutbox(s, ctx).emit("loyalty.reversed", {
+            "member_id": member_id, "sale_id": sale_id, "refund_id": refund.id,
             "entry_id": entry_id if reverse else None, "points": reverse,
             "restore_entry_id": restore_id if restore else None, "restored": restore}, device)
         if reverse:
-            _entry(s, ctx, member_id, "reverse", -reverse, event_id, entry_id, sale_id, view["id"])
+            ledger.add(PointsEntry(entry_id, member_id, "reverse", -reverse, event_id, sale_id, refund.id))
         if restore:
-            _entry(s, ctx, member_id, "reverse", restore, event_id, restore_id, sale_id, view["id"])
+            ledger.add(PointsEntry(restore_id, member_id, "reverse", restore, event_id, sale_id, refund.id))
         s.flush()
     m = s.get(LoyaltyMember, member_id)
-    view["loyalty"] = {"member_id": member_id, "number": m.number if m else "", "reversed": reverse,
-                       "restored": restore, "balance": balance_of(s, m) if m else None}
+    return {"loyalty": {"member_id": member_id, "number": m.number if m else "", "reversed": reverse,
+                        "restored": restore, "balance": balance_of(s, m) if m else None}}
 
 
 def restored_points(s: Session, refund_id: str) -> int:
@@ -130,31 +149,28 @@ def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -
         emit_event(s, ctx, EventType.LOYALTY_RELEASED, {"hold_id": r.hold_id, "sale_id": r.sale_id}, device)
 
 
-def on_void(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
+def on_void(s: Session, ctx: StoreContext, void: VoidedSale) -> dict[str, Any]:
     """A voided sale gives its points holds back at once (not when they lapse at central)."""
-    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == view["id"],
+    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == void.id,
                                                        LoyaltyRedemption.state == "held")):
-        _release(s, ctx, r, view["till_id"])
+        _release(s, ctx, r, void.till_id)
+    return {}
 
 
-def on_fact(s: Session, ctx: StoreContext, kind: str, view: dict[str, Any]) -> None:
-    if kind == "sale":
-        on_sale(s, ctx, view)
-    elif kind == "refund":
-        on_refund(s, ctx, view)
-    elif kind == "void":
-        on_void(s, ctx, view)
+class BookPoints:
+    """The after-sale step: member sales earn and use points, refunds take them back, voids free the holds."""
 
+    handles = (CompletedSale, CompletedRefund, VoidedSale)
 
-def install(ctx: StoreContext) -> None:
-    """Make this context's sales and refunds book points (first among the hooks: receipts print them)."""
-    if any(getattr(h, "loyalty_hook", False) for h in ctx.fact_hooks):
-        return
+    def __init__(self, ctx: StoreContext) -> None:
+        self.ctx = ctx
 
-    def hook(s: Session, kind: str, view: dict[str, Any]) -> None:
-        on_fact(s, ctx, kind, view)
-    hook.loyalty_hook = True  # type: ignore[attr-defined]
-    ctx.fact_hooks.insert(0, hook)
+    def __call__(self, session: Session, fact: Fact, added: Mapping[str, Any]) -> dict[str, Any]:
+        if isinstance(fact, CompletedSale):
+            return on_sale(session, self.ctx, fact)
+        if isinstance(fact, CompletedRefund):
+            return on_refund(session, self.ctx, fact)
+        return on_void(session, self.ctx, fact)
 
 
 def receipt_info(s: Session, sale_id: str) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ and checked out at central when the sale completes (a direct call while the sale
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
 from common.errors import Conflict, DomainError
 
+from .after_sale import CompletedSale
 from .context import StoreContext
 from .discount_rules import promote, store_promos
 from .records import emit_event
@@ -59,10 +61,10 @@ def on_ticket_taken(s: Session, ctx: StoreContext, kiosk_cart_id: str, sale: Sal
     return {"code": opened.code, "confirmed": opened.confirmed}
 
 
-def _payload(ctx: StoreContext, opened: OnlineCartOpen, view: dict[str, Any]) -> dict[str, Any]:
-    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": view["id"], "sale_id": view["id"],
-            "number": view["number"], "till_id": view["till_id"], "fence": opened.fence,
-            "confirmed": opened.confirmed, "total": view["total"], "completed_at": view["completed_at"],
+def _payload(ctx: StoreContext, opened: OnlineCartOpen, sale: CompletedSale) -> dict[str, Any]:
+    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": sale.id, "sale_id": sale.id,
+            "number": sale.number, "till_id": sale.till_id, "fence": opened.fence,
+            "confirmed": opened.confirmed, "total": sale.total, "completed_at": sale.completed_at,
             "store_id": ctx.store_id}
 
 
@@ -86,28 +88,28 @@ def _check_out_at_central(ctx: StoreContext, opened: OnlineCartOpen, payload: di
                               "finished: give the payment back and void it", cart_code=opened.code) from e
 
 
-def on_sale(s: Session, ctx: StoreContext, view: dict[str, Any]) -> None:
-    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == view["id"],
+def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any]:
+    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale.id,
                                                    OnlineCartOpen.state == "in_sale"))
     if opened is None:
-        return
-    payload = _payload(ctx, opened, view)
+        return {}
+    payload = _payload(ctx, opened, sale)
     confirmed_now = _check_out_at_central(ctx, opened, payload)
-    emit_event(s, ctx, EventType.CART_CHECKED_OUT, payload, view["till_id"])
+    emit_event(s, ctx, EventType.CART_CHECKED_OUT, payload, sale.till_id)
     opened.state, opened.checked_out_at = "checked_out", ctx.clock()
     copy = s.get(OnlineCartCopy, opened.cart_id)
     if copy is not None:
         copy.status = "checked_out"
-    view["online_cart"] = {"code": opened.code, "confirmed": opened.confirmed, "recorded_at_central": confirmed_now}
+    return {"online_cart": {"code": opened.code, "confirmed": opened.confirmed, "recorded_at_central": confirmed_now}}
 
 
-def install(ctx: StoreContext) -> None:
-    """Sales that hold an online cart check it out; first among the hooks, so a refusal costs nothing else."""
-    if any(getattr(h, "online_cart_hook", False) for h in ctx.fact_hooks):
-        return
+class CheckOutOnlineCart:
+    """The after-sale step for a sale that holds an online cart; declared first, so a refusal costs nothing else."""
 
-    def hook(s: Session, kind: str, view: dict[str, Any]) -> None:
-        if kind == "sale":
-            on_sale(s, ctx, view)
-    hook.online_cart_hook = True  # type: ignore[attr-defined]
-    ctx.fact_hooks.insert(0, hook)
+    handles = (CompletedSale,)
+
+    def __init__(self, ctx: StoreContext) -> None:
+        self.ctx = ctx
+
+    def __call__(self, session: Session, fact: CompletedSale, added: Mapping[str, Any]) -> dict[str, Any]:
+        return on_sale(session, self.ctx, fact)

@@ -31,7 +31,7 @@ from pos.adapters.tables.printing import PrinterLease, PrintJob
 from pos.domain import receipt as receipt_model
 
 from .context import StoreContext
-from .printing import WAITING, PrintQueue, install, printer_status
+from .printing import WAITING, PrintQueue, printer_status, queue_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,10 @@ class PrintWorker:
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_ttl, self.owns, self._told_waiting = lease_ttl, False, False
         self._renew_at: datetime | None = None  # while we own the printer: when to write the lease again
-        self.queue: PrintQueue = install(ctx)
+        queue = queue_of(ctx)
+        if queue is None:  # a worker nobody wakes would print a sale's receipt only at its next poll
+            raise ValueError("this store context queues no receipts: build it with pos.bootstrap.store_context")
+        self.queue: PrintQueue = queue
         self.factory = device_factory
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

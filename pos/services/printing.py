@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money
 
 from . import auth, receipts
+from .after_sale import CompletedRefund, CompletedSale
 from .auth import Actor
 from .context import StoreContext
 from .records import audit, next_value
@@ -38,7 +40,9 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 
 
 class PrintQueue:
-    """Installed into a StoreContext's fact hooks; wakes the worker after a job commits."""
+    """The after-sale step that queues a sale's or refund's receipt; wakes the worker after the job commits."""
+
+    handles = (CompletedSale, CompletedRefund)
 
     def __init__(self, ctx: StoreContext) -> None:
         self.ctx = ctx
@@ -48,35 +52,38 @@ class PrintQueue:
     def wake(self) -> None:
         self.wakeup.set()
 
-    def on_fact(self, session: Session, kind: str, view: dict[str, Any]) -> None:
-        """hook(session, "sale"|"refund", view), inside the sale's or refund's transaction."""
-        if kind not in ("sale", "refund") or not view.get("number"):
-            return
+    def __call__(self, session: Session, fact: CompletedSale | CompletedRefund,
+                 added: Mapping[str, Any]) -> dict[str, Any]:
+        """Inside the sale's or refund's transaction; the receipt shows what earlier steps added (points)."""
+        if not fact.number:
+            return {}
+        kind = "sale" if isinstance(fact, CompletedSale) else "refund"
         # The till and customer display get the shopper's digital-receipt link with the completed sale.
-        view["receipt_url"] = receipts.digital_url(self.ctx, view["number"])
-        view["receipt_page"] = receipts.till_path(self.ctx, view["number"])
-        if self.ctx.config.printer.kind == "none":
-            return
+        out: dict[str, Any] = {"receipt_url": receipts.digital_url(self.ctx, fact.number),
+                               "receipt_page": receipts.till_path(self.ctx, fact.number)}
+        if not self.ctx.has_printer:
+            return out
+        view = {**fact.view, **added, **out}
         try:
             # A savepoint: whatever goes wrong with the receipt, the sale's own writes stand and commit.
             with session.begin_nested():
                 cashier = receipts.staff_name(session, view.get("staff_id"))
                 build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
                 model = build(self.ctx, view, cashier)
-                job = add_job(session, self.ctx, kind, view["till_id"], receipt_model.to_dict(model),
-                              ref_id=view.get("id"), number=view["number"])
+                job = add_job(session, self.ctx, kind, fact.till_id, receipt_model.to_dict(model),
+                              ref_id=fact.id, number=fact.number)
         except Exception:  # noqa: BLE001 - printing must never block or roll back a sale
             log.exception("the receipt of %s could not be queued; the %s stands (reprint it by number)",
-                          view["number"], kind)
-            return
-        view["print_job_id"] = job.id
+                          fact.number, kind)
+            return out
         event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
+        return {**out, "print_job_id": job.id}
 
 
 def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], device_id: str) -> str | None:
     """A kiosk cart's ticket (kiosk_carts.ticket_json) printed at the kiosk's printer, queued inside the send's
     own transaction; None when no printer is configured or the job could not be queued (the send stands)."""
-    if ctx.config.printer.kind == "none":
+    if not ctx.has_printer:
         return None
     try:
         # A savepoint, as for a sale's receipt: a failure here never rolls back or refuses the send.
@@ -93,21 +100,11 @@ def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], de
     return job.id
 
 
-def install(ctx: StoreContext) -> PrintQueue:
-    """Make every sale and refund of this context queue its receipt (idempotent)."""
-    found = queue_of(ctx)
-    if found is not None:
-        return found
-    queue = PrintQueue(ctx)
-    ctx.fact_hooks.append(queue.on_fact)
-    return queue
-
-
 def queue_of(ctx: StoreContext) -> PrintQueue | None:
-    for hook in ctx.fact_hooks:
-        owner = getattr(hook, "__self__", None)
-        if isinstance(owner, PrintQueue):
-            return owner
+    """This context's receipt step (pos.bootstrap puts it among the after-sale steps), if it has one."""
+    for step in ctx.after_sale.steps:
+        if isinstance(step, PrintQueue):
+            return step
     return None
 
 
@@ -146,7 +143,7 @@ def list_jobs(ctx: StoreContext, actor: Actor, state: str | None = None, limit: 
 
 
 def _require_printer(ctx: StoreContext) -> None:
-    if ctx.config.printer.kind == "none":
+    if not ctx.has_printer:
         raise Conflict("no_printer", "no receipt printer is configured on this store server")
 
 
@@ -253,7 +250,7 @@ def printer_status(ctx: StoreContext) -> dict[str, Any]:
                           .where(PrintJob.state == "failed", PrintJob.kind != "drawer")) or 0
         head = s.scalar(select(PrintJob).where(PrintJob.state.in_(WAITING)).order_by(PrintJob.seq).limit(1))
         code = _problem(head)
-    if ctx.config.printer.kind == "none":
+    if not ctx.has_printer:
         level, text, text_en = "ok", "Printer: tidak dipakai", "Printer: none configured"
     elif code:
         id_, en = PROBLEMS[code]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from common.contract.events import build_event
 from common.contract.wire import canonical_json, payload_hash
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
+from pos.domain.event_types import version_of
 
 from .context import StoreContext
 
@@ -32,11 +33,13 @@ def next_value(session: Session, name: str) -> int:
 
 
 def emit_event(
-    session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str, schema_version: int = 1
+    session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str,
+    schema_version: int | None = None,
 ) -> str:
-    """Write one outbox event with the next gap-free store_seq; returns its event_id.
-
-    The payload goes through its contract model, so a field central needs cannot go missing unnoticed."""
+    """Write one outbox event with the next gap-free store_seq; returns its event_id. The type must be declared
+    (pos/domain/event_types.py, its version too unless a caller names another), and the payload goes through its
+    contract model, so a field central needs cannot go missing unnoticed."""
+    schema_version = version_of(type_) if schema_version is None else schema_version
     body = canonical_json(build_event(type_, schema_version, payload))
     event_id = str(uuid.uuid4())
     session.execute(_INSERT_EVENT, {
@@ -45,6 +48,16 @@ def emit_event(
         "payload_hash": payload_hash(body), "created_at": ctx.clock(), "acked_at": None,
     })
     return event_id
+
+
+class SqlOutbox:
+    """The Outbox port on the caller's session (the outbox table)."""
+
+    def __init__(self, session: Session, ctx: StoreContext) -> None:
+        self.session, self.ctx = session, ctx
+
+    def emit(self, type_: str, payload: dict[str, Any], device_id: str) -> str:
+        return emit_event(self.session, self.ctx, type_, payload, device_id)
 
 
 def audit(

@@ -10,8 +10,8 @@ from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovemen
 from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
 from pos.domain.refunds import SoldLine, plan_refund
-from common.contract.names import TENDER_TYPES
 from pos.domain.tenders import cash_rounding
+from common.tenders import DIRECT_TENDERS
 
 from . import auth
 from .auth import Actor
@@ -24,7 +24,7 @@ from .shifts import require_shift
 
 def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]],
            approval: dict[str, str] | None, tender_type: str = "cash", reason: str | None = None) -> dict[str, Any]:
-    if tender_type not in TENDER_TYPES or tender_type == "points":  # points given back follow the sale's own
+    if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
         raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
     with ctx.db.unit_of_work() as s:
@@ -73,6 +73,6 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         emit_event(s, ctx, EventType.REFUND_COMPLETED, {**view, "store_id": ctx.store_id}, actor.till_id)
         audit(s, ctx, "refund", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=row.id, detail={"sale": sale.number, "amount": plan.amount, "reason": reason})
-        ctx.run_fact_hooks(s, "refund", view)
+        ctx.after_sale.refund_completed(s, view)
     ctx.notify("refund_completed", view)
     return view

@@ -287,7 +287,7 @@ def void(ctx: StoreContext, actor: Actor, sale_id: str, approval: dict[str, str]
     def change(s: Session, sale: Sale) -> None:
         s.execute(delete(TenderRow).where(TenderRow.sale_id == sale.id))
         sale.state = "voided"
-        ctx.run_fact_hooks(s, "void", {"id": sale.id, "till_id": sale.till_id})  # points holds go back
+        ctx.after_sale.sale_voided(s, sale.id, sale.till_id)  # points holds go back
         audit(s, ctx, "sale_void", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=sale.id, detail={"total": sale.total, "reason": reason})
 

@@ -9,8 +9,7 @@ from flask_socketio import SocketIO
 from kiosk.web import kiosk
 from pos.adapters.config import StoreConfig
 from common.db import Database
-from pos.services import loyalty_facts, online_cart_sales, printing
-from pos.services.context import StoreContext
+from pos import bootstrap
 
 from . import sockets
 from .api.kiosk_api import kiosk_api, till_kiosk_api
@@ -51,11 +50,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     harden(app, config.server, env_name="OMNITOKO_SERVER__SECRET_KEY", init_command="omnitoko store init")
     socketio = SocketIO(app, async_mode="threading")
     notices = sockets.Notices(socketio)
-    ctx = StoreContext(db=db or Database(config.database.url), config=config, notify=notices.notify)
-    app.extensions["omnitoko"] = ctx
-    loyalty_facts.install(ctx)  # member sales book points (before printing: the receipt shows them)
-    printing.install(ctx)  # every sale and refund queues its receipt in its own transaction
-    online_cart_sales.install(ctx)  # a sale holding an online cart checks it out at central (first hook)
+    app.extensions["omnitoko"] = bootstrap.store_context(config, db, notify=notices.notify)
     sockets.register(socketio, notices)
     app.register_api(till_api)
     app.register_api(sales_api)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from common.limits import MAX_AMOUNT
+from common.tenders import TENDERS
 
 from .api.common import ctx
 from .i18n import LOCALES, messages
@@ -30,7 +31,8 @@ def index():
 
 @pages.get("/till")
 def till():
-    return _page("pos/till.html")
+    keyed = [{"name": k.name, "key": k.key, "needs_reference": k.needs_reference} for k in TENDERS.values() if k.key]
+    return _page("pos/till.html", tender_keys=keyed)
 
 
 @pages.get("/display/<till_id>")

@@ -5,6 +5,9 @@ import { MAX_AMOUNT, T, escapeHtml, money, parseAmount, roundCash, t } from "./c
 import { letter, showError } from "./till_dialogs.js";
 
 const NOTES = [5000, 10000, 20000, 50000, 100000];
+// The tenders with a key on this screen, from the server's tender registry (pos/domain/tenders.py), in its order.
+const TENDER_KEYS = JSON.parse(document.getElementById("tender-keys")?.textContent || "[]");
+const needsReference = (type) => TENDER_KEYS.some((k) => k.name === type && k.needs_reference);
 
 /** Banknote amounts a shopper is likely to hand over for `due` (integers only). */
 function likelyCash(due) {
@@ -52,9 +55,7 @@ export function pay(app) {
     </div>
     <div class="tender-keys">
       <button type="button" class="btn tender" data-exact><kbd>Enter</kbd>${T("tender.cash")}</button>
-      <button type="button" class="btn tender" data-type="card"><kbd>C</kbd>${T("tender.card")}</button>
-      <button type="button" class="btn tender" data-type="qris"><kbd>Q</kbd>${T("tender.qris")}</button>
-      <button type="button" class="btn tender" data-type="ewallet"><kbd>E</kbd>${T("tender.ewallet")}</button>
+      ${TENDER_KEYS.map((k) => `<button type="button" class="btn tender" data-type="${escapeHtml(k.name)}"><kbd>${escapeHtml(k.key.toUpperCase())}</kbd>${T(`tender.${k.name}`)}</button>`).join("\n      ")}
     </div>
     <div class="dialog-msg" role="alert"></div>
     <div class="dialog-hint">${T("pay.keys")}</div>`;
@@ -108,7 +109,7 @@ export function pay(app) {
   const start = (type) => {
     const amount = amountFor(type);
     if (amount === null || amount <= 0) { showError(d.el, t("err.bad_amount")); return; }
-    if (type === "ewallet") app.openDialog(reference(app, d, amount));
+    if (needsReference(type)) app.openDialog(reference(app, d, type, amount));
     else d.tender(type, amount);
   };
 
@@ -140,29 +141,30 @@ export function pay(app) {
     const k = letter(e);
     if (e.key === "Enter") { e.preventDefault(); start("cash"); return true; }
     if (e.key === "Delete") { e.preventDefault(); removeLast(); return true; }
-    const types = { c: "card", q: "qris", e: "ewallet" };
-    if (types[k]) { e.preventDefault(); start(types[k]); return true; }
+    const kind = TENDER_KEYS.find((x) => x.key === k);
+    if (kind) { e.preventDefault(); start(kind.name); return true; }
     if (k && !/[\d.]/.test(k)) { e.preventDefault(); return true; }
     return false;
   };
   return d;
 }
 
-/** E-wallet: the reference from the shopper's app (typed or scanned), then the payment. */
-function reference(app, payDialog, amount) {
+/** A tender that needs its reference (an e-wallet's, from the shopper's app, typed or scanned), then the payment. */
+function reference(app, payDialog, type, amount) {
   const d = { name: "reference" };
-  d.html = () => `<h2>${T("tender.ewallet")} · ${escapeHtml(money(amount))}</h2>
+  const field = `${type}-ref`;
+  d.html = () => `<h2>${T(`tender.${type}`)} · ${escapeHtml(money(amount))}</h2>
     <label class="field"><span>${T("pay.reference")}</span>
-      <input class="dialog-input" id="ewallet-ref" maxlength="64" autocomplete="off" spellcheck="false"></label>
+      <input class="dialog-input" id="${escapeHtml(field)}" maxlength="64" autocomplete="off" spellcheck="false"></label>
     <div class="dialog-msg" role="alert"></div>
     <div class="dialog-hint">${T("pay.reference_hint")}</div>`;
-  d.mount = (el) => { d.el = el; el.querySelector("#ewallet-ref").focus(); };
+  d.mount = (el) => { d.el = el; el.querySelector(`#${field}`).focus(); };
   d.key = (e) => {
     if (e.key !== "Enter") return false;
     e.preventDefault();
-    const ref = d.el.querySelector("#ewallet-ref").value.trim();
+    const ref = d.el.querySelector(`#${field}`).value.trim();
     if (!ref) { showError(d.el, t("err.reference_required")); return true; }
-    payDialog.tender("ewallet", amount, ref);
+    payDialog.tender(type, amount, ref);
     return true;
   };
   return d;

@@ -10,9 +10,12 @@ from synckit import agents, central, connect_store, pg_url, sync_until_clean  # 
 from central.services import cart_checkout, catalog
 from central.tables import CartOrder, CartReservation, OnlineCart
 from central.tables import ReconciliationItem as CentralTask
+from pos import bootstrap
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
 from common.errors import DomainError
-from pos.services import checkout, kiosk_carts, online_cart_sales, online_carts, sales
+from pos.services import checkout, kiosk_carts, online_carts, sales
+from common.errors import DomainError
+from pos.services import checkout, kiosk_carts, online_carts, sales
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
 
@@ -21,7 +24,7 @@ DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
 def shop(store, central):  # type: ignore[no-untyped-def]
     """The store connected to central, with the online-cart checkout hook a store server installs."""
     connect_store(store, central)
-    online_cart_sales.install(store)
+    bootstrap.enable(store, "online_cart")
     return store
 
 

@@ -26,11 +26,12 @@ from central.services.context import CentralContext
 from central.tables import CentralBase
 from common.limits import MAX_AMOUNT
 from common.db import Database
+from pos import bootstrap
+from common.db import Database
 from pos.adapters.migrate import alembic_config as store_alembic
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Base
 from pos.services import auth, checkout, sales, setup, shifts
-from pos.services.context import StoreContext
 
 CENTRAL_REVISION, STORE_REVISION = "0005_bigint_money", "0011_bigint_money"
 CENTRAL_TABLES = ("products", "stock_levels", "stock_entries", "sales", "sale_lines", "tenders", "members",
@@ -105,7 +106,7 @@ def test_the_store_upgraded_from_before_bigint_keeps_its_sales_and_declares_bigi
     url = cfg.database.url
     for head in previous_heads(store_alembic(url), STORE_REVISION):
         store_upgrade(url, head)
-    ctx = StoreContext(db=Database(url), config=cfg)
+    ctx = bootstrap.store_context(cfg, Database(url), steps=())
     setup.load_demo_data(ctx)
     actor = auth.sign_in(ctx, "1001", "1234", "T1")[1]
     shifts.open_shift(ctx, actor, 200_000)

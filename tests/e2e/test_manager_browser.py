@@ -15,8 +15,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from pos import bootstrap
 from pos.adapters.config import load_config
-from common.db import Database
+from common.demo_data import demo_products
 from common.demo_data import demo_products
 from pos.adapters.tables import RemoteStock
 from pos.services import auth, catalog, checkout, refunds, sales, shifts, stock_admin
@@ -31,7 +32,7 @@ MANAGER = {"staff_code": "9001", "pin": "4321"}
 def store_beside(tmp_path: Path) -> StoreContext:
     """The database the test's store server is serving (the sync agent and CLI open it the same way)."""
     cfg = load_config(tmp_path / "store.toml")
-    return StoreContext(db=Database(cfg.database.url), config=cfg)
+    return bootstrap.store_context(cfg, steps=())
 
 
 def seed_week(ctx: StoreContext) -> None:

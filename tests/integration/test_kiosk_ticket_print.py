@@ -10,6 +10,7 @@ import pytest
 from fake_printer import CUT, FakePrinter, decode_qr, wait_for
 from sqlalchemy import select
 
+from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import KioskCart, PrintJob
 from pos.services import kiosk_carts, printing
@@ -45,7 +46,7 @@ def printer() -> Iterator[FakePrinter]:
 def networked(store: StoreContext, printer: FakePrinter, heard: list[Any]) -> StoreContext:
     store.config.printer = PrinterTable(kind="network", host="127.0.0.1", port=printer.port, timeout=2.0,
                                         retry_initial=0.05, retry_max=0.25)
-    printing.install(store)
+    bootstrap.enable(store, "receipt")
     return store
 
 

@@ -11,6 +11,7 @@ import pytest
 from fake_printer import FakePrinter, decode_qr, wait_for
 from sqlalchemy import select
 
+from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import AuditEntry, PrintJob
 from pos.services import receipts
@@ -102,7 +103,7 @@ def test_the_qr_on_the_printed_receipt_opens_the_digital_receipt(shop: Any, work
 def test_another_shops_signature_never_opens_this_shops_receipt(shop: Any) -> None:
     done = sell(shop)
     ctx = app_ctx(shop)
-    other = StoreContext(db=ctx.db, config=ctx.config.model_copy(deep=True))
+    other = bootstrap.store_context(ctx.config.model_copy(deep=True), ctx.db)
     other.config.store.id = "TOKO-02"
     foreign = receipts.digital_path(other, done["number"])
     assert foreign != receipts.digital_path(ctx, done["number"])

@@ -13,10 +13,13 @@ import pytest
 from fake_printer import FakePrinter, wait_for
 from sqlalchemy import select
 
+from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import PrintJob, Sale
 from common.errors import DomainError
-from pos.services import checkout, printing, receipts, sales
+from pos.services import checkout, receipts, sales
+from common.errors import DomainError
+from pos.services import checkout, receipts, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.print_worker import PrintWorker, start_worker
@@ -69,7 +72,7 @@ def networked(store: StoreContext, printer: FakePrinter) -> StoreContext:
     """The store prints to the fake printer; retries are quick so the tests are."""
     store.config.printer = PrinterTable(kind="network", host="127.0.0.1", port=printer.port, timeout=2.0,
                                         retry_initial=0.05, retry_max=0.25)
-    printing.install(store)
+    bootstrap.enable(store, "receipt")
     return store
 
 

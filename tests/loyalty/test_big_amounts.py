@@ -16,8 +16,10 @@ from synckit import AQUA_330, SKUS, STORE, agents, central, connect_store, make_
 from central.services import catalog, loyalty_admin, push, stores
 from central.tables import DeadLetter, Member, PointsEntry, Sale, SaleLine, Tender
 from common.limits import MAX_AMOUNT
-from pos.domain.pricing import taxes_by_group
-from pos.services import checkout, loyalty, loyalty_facts, reports, sales
+from common.pricing import taxes_by_group
+from pos.services import checkout, loyalty, reports, sales
+from pos import bootstrap
+from pos.services import checkout, loyalty, reports, sales
 
 BIG = 5_000_000_000  # Rp 5.000.000.000: more than a 32-bit column holds (2^31 - 1 = 2.147.483.647)
 
@@ -45,7 +47,7 @@ def test_a_five_billion_rupiah_member_sale_reaches_central_its_reports_and_the_m
         central, store, open_till, agents):
     use_test_key(central, earn_per_amount=1)  # a point per Rupiah: the sale earns 5.000.000.000 points
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     catalog.set_price(central.ctx, "SKU-00001", BIG)
     member = new_member(central)
     agent = agents()

@@ -16,7 +16,10 @@ from central.tables import Alert, Member, OfflineAllowance, PointsEntry, PointsH
 from pos.adapters import central_loyalty
 from pos.adapters.central_loyalty import Unreachable
 from common.errors import DomainError
-from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, sales
+from pos.services import checkout, loyalty, loyalty_redeem, sales
+from common.errors import DomainError
+from pos.services import checkout, loyalty, loyalty_redeem, sales
+from pos import bootstrap
 from pos.services.sale_views import get_sale
 
 DEAD = "http://127.0.0.1:9"
@@ -26,7 +29,7 @@ DEAD = "http://127.0.0.1:9"
 def linked(central, store, open_till, agents):  # type: ignore[no-untyped-def]
     use_test_key(central, offline_allowance_points=30)
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     return agents()
 
 

@@ -12,11 +12,14 @@ from synckit import (AQUA_330, agents, central, connect_store, pg_url, server_er
 
 from central.services import loyalty as central_loyalty
 from central.tables import Alert, Member
+from pos import bootstrap
 from pos.adapters.config import load_config
 from common.db import Database
 from pos.adapters.migrate import upgrade
 from common.errors import DomainError
-from pos.services import auth, checkout, loyalty, loyalty_facts, loyalty_redeem, sales, setup, shifts
+from pos.services import auth, checkout, loyalty, loyalty_redeem, sales, setup, shifts
+from common.errors import DomainError
+from pos.services import auth, checkout, loyalty, loyalty_redeem, sales, setup, shifts
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
 
@@ -32,7 +35,7 @@ def store_b(tmp_path: Path) -> Iterator[StoreContext]:
     cfg.database.url = f"sqlite:///{where / 'store.db'}"
     cfg.store.id = "TOKO-02"
     upgrade(cfg.database.url)
-    ctx = StoreContext(db=Database(cfg.database.url), config=cfg)
+    ctx = bootstrap.store_context(cfg, Database(cfg.database.url), steps=())
     setup.load_demo_data(ctx)
     yield ctx
     ctx.db.dispose()
@@ -54,7 +57,7 @@ def test_two_offline_stores_overspend_at_most_their_allowances_and_central_shows
     connect_store(store_b, central)
     store_b.config.sync.token = token_b
     for st in (store, store_b):
-        loyalty_facts.install(st)
+        bootstrap.enable(st, "points")
     m = new_member(central, points=40)  # each store gets a 30-point allowance at sign-up
     agent_b = Agent(store_b.config, db=Database(store_b.config.database.url), say=lambda _t: None)
     agent_a = agents()
@@ -101,7 +104,7 @@ def test_two_offline_stores_overspend_at_most_their_allowances_and_central_shows
 def test_offline_without_an_allowance_points_are_refused(central, store, open_till, agents):
     use_test_key(central)
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     m = new_member(central, points=500)
     sync_until_clean(agents())
     store.config.sync.central_url = DEAD
@@ -115,7 +118,7 @@ def spent_offline(central, store, till, agents, points):  # type: ignore[no-unty
     reach central; returns the member and the store's agent."""
     use_test_key(central, offline_allowance_points=30)
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     m = new_member(central, points=100)
     agent = agents()
     sync_until_clean(agent)

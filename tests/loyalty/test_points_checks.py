@@ -127,7 +127,10 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     from central.services import catalog
     from central.tables import Alert, DeadLetter, PointsEntry, Sale
     from common.demo_data import demo_products
-    from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, refunds, sales
+    from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
+    from common.demo_data import demo_products
+    from pos import bootstrap
+    from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
     from pos.services.loyalty import settings
 
     use_test_key(central)
@@ -141,7 +144,7 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     budi = member(central, points=1000)
     store.config.currency.cash_rounding = 100
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     agent = agents()
     sync_until_clean(agent)
     with store.db.sessions() as s:  # the agent kept central's rules; the store picks by the time

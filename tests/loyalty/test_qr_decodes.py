@@ -11,8 +11,9 @@ from PIL import Image
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
 from central.web.loyalty_pages import account_key
+from pos import bootstrap
 from pos.adapters.printing import render_receipt
-from pos.services import checkout, loyalty, loyalty_facts, sales
+from pos.services import checkout, loyalty, sales
 from pos.services.receipts import get_receipt
 
 
@@ -65,7 +66,7 @@ def test_an_account_link_with_a_wrong_key_is_not_found(central):
 def test_the_member_qr_printed_on_a_receipt_decodes_to_a_card_the_till_accepts(central, store, open_till, agents):
     use_test_key(central)
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     m = new_member(central)
     sync_until_clean(agents())
     view, _ = sales.create_sale(store, open_till)

@@ -9,9 +9,12 @@ import pytest
 
 from central.services import loyalty as central_loyalty
 from central.tables import Member, PointsEntry
+from pos import bootstrap
 from pos.adapters.tables import LoyaltyMember, Refund
 from common.errors import DomainError
-from pos.services import checkout, loyalty, loyalty_facts, loyalty_redeem, refunds, sales
+from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
+from common.errors import DomainError
+from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
 from pos.services.receipts import get_receipt
 from pos.services.sale_views import get_sale
 
@@ -40,7 +43,7 @@ def linked(central, store, open_till, agents):
     """A store connected to central, with points booked on its sales, synced once."""
     use_test_key(central)
     connect_store(store, central)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "points")
     agent = agents()
     return agent
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
 from common.errors import Conflict, DomainError
 from pos.services import auth, catalog, checkout, sales, shifts
+from pos.services.after_sale import AfterSale, CompletedSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -51,15 +52,18 @@ def test_if_anything_fails_inside_completion_nothing_of_the_sale_is_kept(
 ) -> None:
     sale = sell(store, open_till, [(AQUA_330, 1)], complete=False)
 
-    def printer_queue_breaks(session: Any, kind: str, view: dict[str, Any]) -> None:
-        raise RuntimeError("disk full")
+    class PrinterQueueBreaks:
+        handles = (CompletedSale,)
 
-    store.fact_hooks.append(printer_queue_breaks)
+        def __call__(self, session: Any, fact: CompletedSale, added: Any) -> dict[str, Any]:
+            raise RuntimeError("disk full")
+
+    store.after_sale = AfterSale((PrinterQueueBreaks(),))
     before = facts()
     with pytest.raises(RuntimeError):
         checkout.complete(store, open_till, sale["id"])
     assert facts() == before
-    store.fact_hooks.clear()
+    store.after_sale = AfterSale()
     assert checkout.complete(store, open_till, sale["id"])["number"] == "TOKO-01-T1-000001"
 
 

@@ -95,16 +95,15 @@ def _store_template(where: Path) -> bytes:
     from sqlalchemy import update
     from werkzeug.security import generate_password_hash
 
-    from common.db import Database
     from pos.adapters.migrate import upgrade
     from pos.adapters.tables import Staff
     from pos.services import setup
-    from pos.services.context import StoreContext
+    from pos import bootstrap
     from pos.services.setup import STAFF
 
     cfg = store_config(where, "TEMPLATE", "", random.Random(0))
     upgrade(cfg.database.url)
-    ctx = StoreContext(db=Database(cfg.database.url), config=cfg)
+    ctx = bootstrap.store_context(cfg, steps=())
     setup.load_demo_data(ctx)
     with ctx.db.unit_of_work() as s:
         for st in STAFF:
@@ -299,16 +298,16 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
 
 def open_store(where: Path, store_id: str, central: Central, net: SimNetwork, clock: SimClock,
                rng: random.Random, rate: float) -> Store:
-    from pos.services import auth, loyalty_facts, online_cart_sales, shifts
-    from pos.services.context import StoreContext
+    from pos import bootstrap
+    from pos.services import auth, shifts
 
     token = central.tokens[store_id]
     cfg = store_config(where, store_id, token, rng)
     lay_out(where / f"{store_id}.db", template("synced")[store_id])
     skew = timedelta(seconds=rng.randint(-900, 900))  # a till's clock a quarter of an hour off, either way
-    ctx = StoreContext(db=database(cfg.database.url), config=cfg, clock=clock.skewed(skew))
-    loyalty_facts.install(ctx)  # member sales book points, as the store server does
-    online_cart_sales.install(ctx)  # a sale of an online cart checks it out at central
+    # As the store server does, less the receipts: member sales book points, online carts are checked out.
+    ctx = bootstrap.store_context(cfg, database(cfg.database.url), clock=clock.skewed(skew),
+                                  steps=("points", "online_cart"))
     store = Store(store_id, ctx, net.connect(token, store_id, rate), skew)
     store.cashier = auth.sign_in(ctx, "1001", "1234", "T1")[1]
     store.manager = auth.sign_in(ctx, "9001", "4321", "T1")[1]

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos.adapters.config import PrinterTable
+from pos.adapters.printer_kinds import PRINTER_KINDS
 
 from .lib import escpos
 
 DLE_EOT = b"\x10\x04"
-STATUS_KINDS = ("network", "serial")  # devices that can answer; USB and file printers are only written to
 
 
 @dataclass(frozen=True)
@@ -107,28 +107,15 @@ class Device:
 def open_device(cfg: PrinterTable) -> Device:
     """Connect to the configured printer; PrinterProblem("unreachable") when it cannot be opened."""
     printer_mod, _, exc = escpos()
-    kind = cfg.kind
-    if kind == "network":
-        printer = printer_mod.Network(cfg.host, port=cfg.port, timeout=cfg.timeout, profile=cfg.profile)
-        where = f"printer {cfg.host}:{cfg.port}"
-    elif kind == "usb":
-        printer = printer_mod.Usb(cfg.usb_vendor, cfg.usb_product, timeout=int(cfg.timeout * 1000),
-                                  profile=cfg.profile)
-        where = f"USB printer {cfg.usb_vendor:04x}:{cfg.usb_product:04x}"
-    elif kind == "serial":
-        printer = printer_mod.Serial(cfg.serial_device, baudrate=cfg.baudrate, timeout=cfg.timeout,
-                                     profile=cfg.profile)
-        where = f"printer {cfg.serial_device}"
-    elif kind == "file":
-        printer = printer_mod.File(cfg.file_path, profile=cfg.profile)
-        where = f"printer file {cfg.file_path}"
-    else:
-        raise PrinterProblem("no_printer", "no printer is configured ([printer] kind = \"none\")")
+    kind = PRINTER_KINDS[cfg.kind]
+    if kind.open is None:
+        raise PrinterProblem("no_printer", f"no printer is configured ([printer] kind = \"{kind.name}\")")
+    printer, where = kind.open(printer_mod, cfg)
     try:
         printer.open()
     except (exc.Error, OSError) as e:
         raise PrinterProblem("unreachable", f"{where} cannot be reached: {' '.join(str(e).split())}") from e
     if getattr(printer, "_device", None) in (None, False):
         raise PrinterProblem("unreachable", f"{where} cannot be reached")
-    can_query = cfg.status_query and kind in STATUS_KINDS and not printer.profile.supports("starCommands")
+    can_query = cfg.status_query and kind.answers_status and not printer.profile.supports("starCommands")
     return Device(printer, can_query, where)

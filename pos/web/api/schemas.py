@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.limits import MAX_AMOUNT
+from common.tenders import DIRECT_TENDERS
 
 Rupiah = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="whole minor units (Rupiah), never a float")]
 Qty = Annotated[int, Field(strict=True, ge=1, le=9999)]
@@ -85,8 +86,12 @@ class VoidIn(Body):
     reason: str | None = Field(None, max_length=200)
 
 
+# From the tender registry; a Literal keeps the OpenAPI enum and the 400 naming the allowed types.
+DirectTender = Literal[DIRECT_TENDERS]  # type: ignore[valid-type]  # built from the registry at import
+
+
 class TenderIn(Body):
-    type: Literal["cash", "card", "qris", "ewallet"]
+    type: DirectTender
     amount: Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
     reference: str | None = Field(None, max_length=64)
 
@@ -100,7 +105,7 @@ class RefundIn(Body):
     sale_number: str = Field(min_length=1, max_length=48)
     lines: list[RefundLineIn] = Field(min_length=1, max_length=200)
     approval: Approval | None = None
-    tender_type: Literal["cash", "card", "qris", "ewallet"] = "cash"
+    tender_type: DirectTender = "cash"
     reason: str | None = Field(None, max_length=200)
 
 

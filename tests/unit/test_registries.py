@@ -1,0 +1,65 @@
+"""Each variant is declared once (tender types, printer kinds, event types); whatever reads it follows the registry."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from central.services.event_types import EVENT_TYPES as CENTRAL_EVENT_TYPES
+from central.services.handlers import HANDLERS
+from pos.adapters.config import PrinterTable
+from pos.adapters.printer_kinds import PRINTER_KINDS, prints
+from pos.adapters.printing import PrinterProblem, open_device
+from pos.domain.event_types import EVENT_TYPES, NOT_HANDLED_AT_CENTRAL
+from pos.domain.receipt import LABELS
+from pos.domain.tenders import DIRECT_TENDERS, TENDERS
+from pos.web.api.schemas import RefundIn, TenderIn
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_store_writes_exactly_the_event_types_and_versions_central_declares_and_handles() -> None:
+    sent = {(t, v) for t, v in EVENT_TYPES.items() if t not in NOT_HANDLED_AT_CENTRAL}
+    assert sent == CENTRAL_EVENT_TYPES == set(HANDLERS)
+    assert not {t for t, _ in CENTRAL_EVENT_TYPES} & NOT_HANDLED_AT_CENTRAL  # handled now: take it off that list
+
+
+@pytest.mark.parametrize("kind", sorted(PRINTER_KINDS))
+def test_every_declared_printer_kind_is_accepted_in_config_with_the_keys_it_needs(kind: str) -> None:
+    needed = PRINTER_KINDS[kind].needs
+    given = {key: 1 if key.startswith("usb_") else "x" for key in needed}
+    assert PrinterTable(kind=kind, **given).kind == kind
+    for key in needed:
+        with pytest.raises(ValidationError, match=f"printer.{key} is required"):
+            PrinterTable(kind=kind, **{k: v for k, v in given.items() if k != key})
+
+
+def test_a_printer_kind_nobody_declared_is_refused_naming_the_declared_ones() -> None:
+    with pytest.raises(ValidationError) as e:
+        PrinterTable(kind="bluetooth")
+    assert all(f"'{k}'" in str(e.value) for k in PRINTER_KINDS)
+
+
+def test_no_printer_is_the_only_kind_that_queues_nothing_and_opening_it_says_so() -> None:
+    assert [k for k in PRINTER_KINDS if not prints(k)] == ["none"]
+    with pytest.raises(PrinterProblem) as e:
+        open_device(PrinterTable(kind="none"))
+    assert e.value.code == "no_printer"
+
+
+def test_the_api_takes_and_refunds_in_the_direct_tenders_of_the_registry_only() -> None:
+    for model, field in ((TenderIn, "type"), (RefundIn, "tender_type")):
+        assert model.model_json_schema()["properties"][field]["enum"] == list(DIRECT_TENDERS)  # the OpenAPI enum
+    with pytest.raises(ValidationError):
+        TenderIn(type="points", amount=1_000)  # points are paid through the member's hold, never typed in
+    assert "points" not in DIRECT_TENDERS and set(DIRECT_TENDERS) < set(TENDERS)
+
+
+@pytest.mark.parametrize("name", sorted(TENDERS))
+def test_every_tender_has_its_words_on_the_receipt_and_at_the_till_in_both_languages(name: str) -> None:
+    assert LABELS["id"][name] == TENDERS[name].label_id and LABELS["en"][name] == TENDERS[name].label_en
+    for app in ("pos", "manager"):
+        words = json.loads((ROOT / "static" / app / "i18n.json").read_text(encoding="utf-8"))
+        assert all(words[loc].get(f"tender.{name}") for loc in ("id", "en")), f"static/{app}/i18n.json"
