@@ -14,7 +14,7 @@ from pos.adapters.printer_kinds import PRINTER_KINDS, prints
 from pos.adapters.printing import PrinterProblem, open_device
 from pos.domain.event_types import EVENT_TYPES, NOT_HANDLED_AT_CENTRAL
 from pos.domain.receipt import LABELS
-from pos.domain.tenders import DIRECT_TENDERS, TENDERS
+from common.tenders import DIRECT_TENDERS, TENDERS
 from pos.web.api.schemas import RefundIn, TenderIn
 
 ROOT = Path(__file__).resolve().parents[2]
