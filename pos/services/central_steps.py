@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos.adapters.central_carts import carts_client_for
 from pos.adapters.tables import Sale, Till
 from pos.domain.shifts import receipt_number
 
@@ -47,12 +48,17 @@ class AskCentralFirst(Exception):
 def pending(s: Session, ctx: StoreContext, sale: Sale, view: dict[str, Any], steps: CentralSteps) -> Pending:
     """What central has not been asked yet about this sale (checked and priced in `view`)."""
     in_use = {t["id"] for t in view["tenders"] if t["type"] == "points"}
-    out = Pending(holds=pending_holds(s, sale.id, in_use, steps))
-    if steps.cart_recorded is None:
-        seq = s.scalar(select(Till.receipt_seq).where(Till.id == sale.till_id))
-        number = receipt_number(ctx.store_id, sale.till_id, int(seq or 0) + 1)
-        out.cart = pending_checkout(s, ctx, view, number, ctx.clock().isoformat())
+    out = Pending(holds=pending_holds(s, sale.id, in_use, steps) if in_use else [])
+    if steps.cart_recorded is None and carts_client_for(ctx.config) is not None:  # else nobody to ask
+        out.cart = pending_checkout(s, ctx, view, lambda: _next_number(s, ctx, sale.till_id),
+                                    ctx.clock().isoformat())
     return out
+
+
+def _next_number(s: Session, ctx: StoreContext, till_id: str) -> str:
+    """The number this sale will get: the till's next (a till has one open sale, and this is it)."""
+    seq = s.scalar(select(Till.receipt_seq).where(Till.id == till_id))
+    return receipt_number(ctx.store_id, till_id, int(seq or 0) + 1)
 
 
 def take(ctx: StoreContext, asked: Pending, steps: CentralSteps) -> None:

@@ -12,6 +12,7 @@ completing the sale again asks again, central answers with the same order, and t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,14 +87,14 @@ def _in_sale(s: Session, sale_id: str) -> OnlineCartOpen | None:
     return s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale_id, OnlineCartOpen.state == "in_sale"))
 
 
-def pending_checkout(s: Session, ctx: StoreContext, view: dict[str, Any], number: str,
+def pending_checkout(s: Session, ctx: StoreContext, view: dict[str, Any], number: Callable[[], str],
                      at: str) -> PendingCheckout | None:
     """The central checkout this sale needs before it completes: a cart claimed at central (an unconfirmed one,
     opened from the synced copy, is told by the outbox event alone)."""
     opened = _in_sale(s, view["id"])
     if opened is None or not opened.confirmed:
         return None
-    payload = _payload(ctx, opened, {**view, "number": number, "completed_at": at})
+    payload = _payload(ctx, opened, {**view, "number": number(), "completed_at": at})
     body = {k: payload[k] for k in ("checkout_id", "sale_id", "number", "till_id", "fence", "total", "completed_at")}
     return PendingCheckout(opened.cart_id, opened.code, {**body, "device_id": opened.device_id[:32]})
 
