@@ -1,4 +1,10 @@
-"""Engines and units of work: SQLite in WAL with synchronous=FULL, write transactions BEGIN IMMEDIATE."""
+"""Engines and units of work: SQLite in WAL, write transactions BEGIN IMMEDIATE, synchronous per transaction.
+
+A unit of work commits with synchronous=FULL (its commit survives a power cut) unless it asks for
+`durable=False`: the scans and edits of a sale under way commit with NORMAL, which survives a crash of the
+process and loses, on a power cut, only the last such commits (WAL order: the sale's FULL completion makes all
+before it durable too). The mode is set on the connection as the transaction begins, and only when it changes.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +15,9 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+
+_SYNC = "omnitoko_synchronous"  # an execution option and the pooled connection's current mode
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -27,6 +36,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
+        _record.info[_SYNC] = "FULL"
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
@@ -35,7 +45,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # Take the write lock up front so two writers queue instead of failing on upgrade. Straight to the
         # driver: every unit of work runs this, and SQLAlchemy's execute path would double its cost.
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+        dbapi, info = conn.connection.dbapi_connection, conn.connection.info
+        mode = conn.get_execution_options().get(_SYNC, "FULL")
+        if info.get(_SYNC) != mode:  # outside the transaction: SQLite reads it at each commit
+            dbapi.execute(f"PRAGMA synchronous={mode}")
+            info[_SYNC] = mode
+        dbapi.execute("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -45,10 +60,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool; its transactions commit with synchronous=NORMAL (ignored by other databases).
+        self._relaxed = sessionmaker(self.engine.execution_options(**{_SYNC: "NORMAL"}), expire_on_commit=False)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        with self.sessions() as session, session.begin():
+    def unit_of_work(self, *, durable: bool = True) -> Iterator[Session]:
+        """One transaction; `durable=False` only for edits a power cut may lose (a sale under way)."""
+        with (self.sessions if durable else self._relaxed)() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

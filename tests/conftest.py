@@ -179,3 +179,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(kind_of_test(relative))
         if relative in SLOW_FILES:
             item.add_marker("slow")
+
+
+# The folders whose code calls central while selling: no HTTP request may leave with a transaction open.
+_NO_NETWORK_IN_TX = {"service", "loyalty", "carts", "integration", "sync"}
+
+
+@pytest.fixture(autouse=True)
+def no_network_in_transaction(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from txguard import guarded
+
+    if _NO_NETWORK_IN_TX.isdisjoint(request.path.relative_to(ROOT / "tests").parts[:1]):
+        yield None
+        return
+    with guarded(monkeypatch) as guard:
+        yield guard
+    assert not guard.violations, "HTTP inside a transaction: " + "; ".join(guard.violations)

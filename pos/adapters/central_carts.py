@@ -1,6 +1,6 @@
 """The store server's calls to the central store's online-cart API (claim, release, check out).
 
-It reuses the loyalty client's HTTP call and its two failure types: `Unreachable` (no answer in time, a 5xx)
+It shares the loyalty client's HTTP session and its two failure types: `Unreachable` (no answer in time, a 5xx)
 and `Refused` (central read the request and said no). A shopper waits on these calls, so each one gives up
 after `online_carts.central_timeout_seconds` (2 s by default).
 """
@@ -10,16 +10,15 @@ from typing import Any
 
 import requests
 
-from pos.adapters.central_loyalty import LoyaltyClient, Refused, Unreachable
+from pos.adapters.central_http import CentralHttp, Refused, Unreachable
 from pos.adapters.config import StoreConfig
 
 __all__ = ["CartsClient", "Refused", "Unreachable", "carts_client_for"]
 
 
-class CartsClient(LoyaltyClient):
+class CartsClient(CentralHttp):
     def __init__(self, base_url: str, token: str, timeout: float, session: requests.Session | None = None) -> None:
-        super().__init__(base_url, token, timeout, session)
-        self.base = base_url.rstrip("/") + "/api/v1/carts"
+        super().__init__(base_url, "/api/v1/carts", token, timeout, session)
 
     def claim(self, code: str, device_id: str, fence: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"code": code, "device_id": device_id}

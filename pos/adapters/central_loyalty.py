@@ -9,18 +9,15 @@ from typing import Any
 
 import requests
 
-from pos.adapters.central_http import Refused, Unreachable, answer
+from pos.adapters.central_http import CentralHttp, Refused, Unreachable
 from pos.adapters.config import StoreConfig
 
 __all__ = ["LoyaltyClient", "Refused", "Unreachable", "client_for"]
 
 
-class LoyaltyClient:
+class LoyaltyClient(CentralHttp):
     def __init__(self, base_url: str, token: str, timeout: float, session: requests.Session | None = None) -> None:
-        self.base = base_url.rstrip("/") + "/api/v1/loyalty"
-        self.timeout = timeout
-        self.http = session or requests.Session()
-        self.http.headers.update({"Authorization": f"Bearer {token}"})
+        super().__init__(base_url, "/api/v1/loyalty", token, timeout, session)
 
     def lookup(self, **keys: str | None) -> dict[str, Any]:
         return self._call("POST", "/members/lookup", json={k: v for k, v in keys.items() if v})
@@ -41,12 +38,6 @@ class LoyaltyClient:
     def release(self, hold_id: str) -> dict[str, Any]:
         return self._call("POST", f"/holds/{hold_id}/release")
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            resp = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
-        except requests.RequestException as e:
-            raise Unreachable(f"central did not answer within {self.timeout:g} s ({type(e).__name__})") from e
-        return answer(resp)
 
 
 def client_for(config: StoreConfig) -> LoyaltyClient | None:

@@ -1,4 +1,8 @@
-"""Completing a sale: number, totals, stock and the outbox event in ONE transaction."""
+"""Completing a sale: number, totals, stock and the outbox event in ONE transaction.
+
+What central must say first (a points hold captured, an online cart checked out) is asked with no transaction
+open, then the sale is recorded in its own short one (central_steps.py).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +17,9 @@ from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
 from pos.domain.shifts import receipt_number
 
+from . import central_steps
 from .auth import Actor
+from .central_outcome import CentralSteps, remember
 from .context import StoreContext
 from .records import emit_event
 from .sale_views import lines_of, load_sale, sale_json, tenders_of
@@ -38,6 +44,20 @@ def next_receipt_number(session: Session, ctx: StoreContext, till_id: str) -> st
 
 
 def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
+    steps = CentralSteps(sale_id)
+    for _ in range(3):  # a sale whose payments keep changing while central is asked gives up below
+        try:
+            view = _record(ctx, actor, sale_id, steps)
+        except central_steps.AskCentralFirst as first:
+            central_steps.take(ctx, first.pending, steps)
+            continue
+        ctx.notify("sale", view)
+        ctx.notify("sale_completed", view)
+        return view
+    raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
+
+
+def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
         sale = load_sale(s, sale_id)
         if sale.state == "completed":
@@ -53,6 +73,9 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
         if view["remaining"] > 0:
             raise DomainError("underpaid", f"{view['remaining']} still to pay before the sale can finish",
                               remaining=view["remaining"])
+        if asked := central_steps.pending(s, ctx, sale, view, steps):
+            raise central_steps.AskCentralFirst(asked)  # rolls back: nothing is written yet
+        remember(s, steps)
         now = ctx.clock()
         number = next_receipt_number(s, ctx, sale.till_id)
         final = dict(zip(_FINAL, (number, "completed", now, actor.staff_id, view["subtotal"], view["discount"],

@@ -1,10 +1,19 @@
 """An online cart in a till sale: linked when the till takes it (kiosk ticket or its code), promotions applied,
-and checked out at central when the sale completes (a direct call while the sale commits, and an outbox event
-"cart.checked_out" that gets there when the store is offline)."""
+and checked out at central when the sale completes (a direct call just before the sale commits, and an outbox
+event "cart.checked_out" that gets there when the store is offline).
+
+The direct call runs with no transaction open (`check_out_at_central`, run by `complete()` before its write
+transaction): a slow central never holds the store's write lock; a refusal stops the sale before any money is
+booked, so a cart paid elsewhere is never charged twice here. Its checkout id is the sale's id, and the receipt
+number it names is the till's next (one open sale per till, so the sale's own). A crash between the call and the
+sale's commit leaves the sale open with the cart in it and the cart checked out at central under that id:
+completing the sale again asks again, central answers with the same order, and the sale is recorded (retry).
+"""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +25,7 @@ from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
 from common.errors import Conflict, DomainError
 
 from .after_sale import CompletedSale
+from .central_outcome import taken
 from .context import StoreContext
 from .discount_rules import promote, store_promos
 from .records import emit_event
@@ -61,40 +71,57 @@ def on_ticket_taken(s: Session, ctx: StoreContext, kiosk_cart_id: str, sale: Sal
     return {"code": opened.code, "confirmed": opened.confirmed}
 
 
-def _payload(ctx: StoreContext, opened: OnlineCartOpen, sale: CompletedSale) -> dict[str, Any]:
-    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": sale.id, "sale_id": sale.id,
-            "number": sale.number, "till_id": sale.till_id, "fence": opened.fence,
-            "confirmed": opened.confirmed, "total": sale.total, "completed_at": sale.completed_at,
-            "store_id": ctx.store_id}
+def _payload(ctx: StoreContext, opened: OnlineCartOpen, sale_id: str, number: str, till_id: str, total: int,
+             completed_at: str | None) -> dict[str, Any]:
+    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": sale_id, "sale_id": sale_id,
+            "number": number, "till_id": till_id, "fence": opened.fence, "confirmed": opened.confirmed,
+            "total": total, "completed_at": completed_at, "store_id": ctx.store_id}
 
 
-def _check_out_at_central(ctx: StoreContext, opened: OnlineCartOpen, payload: dict[str, Any]) -> bool:
-    """True when central recorded it now; False when it could not be asked (the outbox event will tell it).
+@dataclass(frozen=True)
+class PendingCheckout:
+    cart_id: str
+    code: str
+    body: dict[str, Any]
 
-    Runs while the sale's transaction is open (at most online_carts.central_timeout_seconds), so a refusal
-    stops the sale before any money is booked: a cart paid elsewhere is never charged twice here.
-    """
-    client = carts_client_for(ctx.config)
-    if client is None or not opened.confirmed:
-        return False
+
+def _in_sale(s: Session, sale_id: str) -> OnlineCartOpen | None:
+    return s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale_id, OnlineCartOpen.state == "in_sale"))
+
+
+def pending_checkout(s: Session, ctx: StoreContext, view: dict[str, Any], number: Callable[[], str],
+                     at: str) -> PendingCheckout | None:
+    """The central checkout this sale needs before it completes: a cart claimed at central (an unconfirmed one,
+    opened from the synced copy, is told by the outbox event alone)."""
+    opened = _in_sale(s, view["id"])
+    if opened is None or not opened.confirmed:
+        return None
+    payload = _payload(ctx, opened, view["id"], number(), view["till_id"], view["total"], at)
     body = {k: payload[k] for k in ("checkout_id", "sale_id", "number", "till_id", "fence", "total", "completed_at")}
+    return PendingCheckout(opened.cart_id, opened.code, {**body, "device_id": opened.device_id[:32]})
+
+
+def check_out_at_central(ctx: StoreContext, pending: PendingCheckout) -> bool:
+    """True when central recorded it now; False when it could not be asked (the outbox event will tell it)."""
+    client = carts_client_for(ctx.config)
+    if client is None:
+        return False
     try:
-        client.checkout(opened.cart_id, {**body, "device_id": opened.device_id[:32]})
+        client.checkout(pending.cart_id, pending.body)
         return True
     except Unreachable:
         return False
     except Refused as e:
-        raise CheckoutRefused(f"online_cart_{e.code}", f"online cart {opened.code}: {e.message}. The sale was not "
-                              "finished: give the payment back and void it", cart_code=opened.code) from e
+        raise CheckoutRefused(f"online_cart_{e.code}", f"online cart {pending.code}: {e.message}. The sale was not "
+                              "finished: give the payment back and void it", cart_code=pending.code) from e
 
 
 def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any]:
-    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale.id,
-                                                   OnlineCartOpen.state == "in_sale"))
+    opened = _in_sale(s, sale.id)
     if opened is None:
         return {}
-    payload = _payload(ctx, opened, sale)
-    confirmed_now = _check_out_at_central(ctx, opened, payload)
+    confirmed_now = taken(s, sale.id).cart_recorded is True  # central was asked before this transaction began
+    payload = _payload(ctx, opened, sale.id, sale.number, sale.till_id, sale.total, sale.completed_at)
     emit_event(s, ctx, EventType.CART_CHECKED_OUT, payload, sale.till_id)
     opened.state, opened.checked_out_at = "checked_out", ctx.clock()
     copy = s.get(OnlineCartCopy, opened.cart_id)

@@ -64,9 +64,13 @@ def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ..
 
 
 def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
-         states: tuple[str, ...] = ("open",)) -> dict[str, Any]:
-    """One transaction on one sale of this till; the fresh sale goes to the till's displays after commit."""
-    with ctx.db.unit_of_work() as s:
+         states: tuple[str, ...] = ("open",), durable: bool = False) -> dict[str, Any]:
+    """One transaction on one sale of this till; the fresh sale goes to the till's displays after commit.
+
+    Not durable by default: a power cut may lose the last edits of a sale under way (never a crash of the
+    process); its completion is durable and makes every edit before it so.
+    """
+    with ctx.db.unit_of_work(durable=durable) as s:
         sale = _load_for_edit(s, actor, sale_id, states)
         loaded = change(s, sale)
         if loaded is None:
@@ -118,7 +122,7 @@ def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) 
 
 def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     """The till's open sale, or a new one; a till has at most one open sale."""
-    with ctx.db.unit_of_work() as s:
+    with ctx.db.unit_of_work(durable=False) as s:
         shift = require_shift(s, actor.till_id)
         sale = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
         created = sale is None
@@ -291,7 +295,8 @@ def void(ctx: StoreContext, actor: Actor, sale_id: str, approval: dict[str, str]
         audit(s, ctx, "sale_void", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
               ref_id=sale.id, detail={"total": sale.total, "reason": reason})
 
-    return _run(ctx, actor, sale_id, change, states=("open", "parked"))
+    # Durable: an approved, audited act whose points holds go back through the outbox.
+    return _run(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
 
 
 def add_tender(ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int,
