@@ -16,7 +16,8 @@ from txguard import NetworkInTransaction
 
 from central.services import loyalty as central_loyalty
 from central.tables import CartOrder, Member, PointsHold
-from pos.adapters import central_carts, member_qr
+from common import member_qr
+from pos.adapters import central_carts
 from pos.adapters.tables import OutboxEvent
 from pos.services import (auth, central_steps, checkout, loyalty, loyalty_facts, loyalty_redeem, online_cart_sales, online_carts,
                           sales, shifts)
