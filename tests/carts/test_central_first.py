@@ -17,9 +17,10 @@ from txguard import NetworkInTransaction
 from central.services import loyalty as central_loyalty
 from central.tables import CartOrder, Member, PointsHold
 from common import member_qr
+from pos import bootstrap
 from pos.adapters import central_carts
 from pos.adapters.tables import OutboxEvent
-from pos.services import (auth, central_steps, checkout, loyalty, loyalty_facts, loyalty_redeem, online_cart_sales, online_carts,
+from pos.services import (auth, central_steps, checkout, loyalty, loyalty_redeem, online_carts,
                           sales, shifts)
 from pos.services.sale_views import get_sale
 
@@ -30,8 +31,7 @@ KEY = member_qr.new_private_key()
 def shop(store, central, open_till):  # type: ignore[no-untyped-def]
     central.ctx.config.loyalty.signing_key = KEY
     connect_store(store, central)
-    online_cart_sales.install(store)
-    loyalty_facts.install(store)
+    bootstrap.enable(store, "online_cart", "points")
     return store
 
 
