@@ -56,15 +56,20 @@ def pg_reachable() -> str | None:
         return f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
 
 
-@contextmanager
-def pg_schema(prefix: str = "omnitoko_t") -> Iterator[str]:
-    """The URL of a new, empty schema on the local PostgreSQL, dropped afterwards (skipped if unreachable)."""
+def require_postgresql() -> None:
+    """Fail in CI, skip with the reason printed elsewhere, when the local PostgreSQL does not answer."""
     problem = pg_reachable()
     if problem:
         if os.environ.get("OMNITOKO_CI") == "1":
             pytest.fail(f"PostgreSQL at {PG_BASE} is required in CI and unreachable: {problem}")
         print(f"\nSKIP reason: PostgreSQL at {PG_BASE} unreachable ({problem}); central tests run on SQLite only")
         pytest.skip(f"PostgreSQL unreachable: {problem}")
+
+
+@contextmanager
+def pg_schema(prefix: str = "omnitoko_t") -> Iterator[str]:
+    """The URL of a new, empty schema on the local PostgreSQL, dropped afterwards (skipped if unreachable)."""
+    require_postgresql()
     schema = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:

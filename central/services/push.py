@@ -45,8 +45,9 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
         results.append(r)
         if r["outcome"] == "gap":
             blocked = r
-    if not all(r.pop("fast", False) for r in results):
-        publish_stock(ctx, store_id)  # the fast path published its own figures
+    fast = sum(1 for r in results if r.pop("fast", False))
+    if fast < len(results):
+        publish_stock(ctx, store_id)  # the fast path published its own figures; the rest went event by event
     feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
     with ctx.db.sessions() as s:
         epoch, _ = feed.head(s)

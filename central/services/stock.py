@@ -14,7 +14,7 @@ from central.tables.base import new_id
 from . import statements
 from .context import CentralContext
 from .feed import FeedChange
-from .stores import ONLINE
+from .stores import ONLINE, audience
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,6 @@ NEARBY_MAX = 20
 def elsewhere(ctx: CentralContext, store_id: str, sku: str) -> list[dict[str, Any]]:
     """Who else has this SKU, for a store that does not get every store's figures in its feed: its neighbours
     first, then the other stores by most on hand (at most NEARBY_MAX), each with name and time of the figure."""
-    from .stores import audience
-
     with ctx.db.sessions() as s:
         near = audience(s, ctx, store_id)
         rows = s.execute(

@@ -34,14 +34,9 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
 
 @pytest.mark.timeout(1200)
 def test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either() -> None:
-    from synckit import pg_reachable
+    from synckit import require_postgresql
 
-    problem = pg_reachable()
-    if problem:
-        if os.environ.get("OMNITOKO_CI") == "1":
-            pytest.fail(f"PostgreSQL is required in CI and unreachable: {problem}")
-        print(f"\nSKIP reason: PostgreSQL unreachable ({problem})")
-        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    require_postgresql()
     outcomes = list(run_seeds(list(PG_SEEDS), jobs=os.cpu_count() or 1, backend="postgresql"))
     failed = [o.summary() for o in outcomes if not o.ok]
     assert len(outcomes) == len(PG_SEEDS)
