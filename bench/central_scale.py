@@ -97,8 +97,8 @@ def _max_connections(url: str, schema: str, stop: threading.Event, seen: list[in
     with engine.connect() as c:
         while not stop.wait(0.5):
             seen.append(int(c.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '' AND query NOT ILIKE "
-                "'%pg_stat_activity%' AND backend_type = 'client backend'")).scalar() or 0))
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                "backend_type = 'client backend' AND pid <> pg_backend_pid()")).scalar() or 0))
     engine.dispose()
 
 
