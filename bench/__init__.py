@@ -8,7 +8,10 @@ and prints one table. Scratch files go under var/bench/ (same disk as the repo; 
 """
 from __future__ import annotations
 
+import os
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,24 @@ def scratch_dir(name: str) -> Path:
         if old.is_file():
             old.unlink()
     return path
+
+
+@contextmanager
+def pg_schema(base_url: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """A fresh schema on the PostgreSQL at `base_url` for one bench run: (its URL, its name), dropped at the end."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"{prefix}_{os.getpid()}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base_url}?options=-csearch_path%3D{schema}", schema
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def row(name: str, value: float, unit: str, goal: str = "", baseline: str | None = None,

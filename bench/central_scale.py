@@ -24,7 +24,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, text
 
-from bench import ROOT, Row, percentile, print_table, row, scratch_dir
+from bench import ROOT, Row, percentile, pg_schema, print_table, row, scratch_dir
 from bench.sync_drain import SKUS, sale_payload
 from central.config import CentralConfig
 from central.db import central_database
@@ -103,74 +103,66 @@ def _max_connections(url: str, schema: str, stop: threading.Event, seen: list[in
 
 
 def run() -> list[Row]:
-    schema = f"omnitoko_scale_{os.getpid()}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG}?options=-csearch_path%3D{schema}"
-    server = None
-    try:
-        central_upgrade(url)
-        config = CentralConfig()
-        config.database.url = url
-        ctx = CentralContext(db=central_database(url), config=config)
-        demo.load(ctx, products_limit=40)
-        tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
-        with ctx.db.unit_of_work() as s:
-            for sid, _ in tokens:
-                feed.append(s, ctx, stock.post(s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt")
-                                                             for sku in SKUS]))
-        feed.sequence(ctx)
-        ctx.db.dispose()
+    with pg_schema(PG, "omnitoko_scale") as (url, schema):
+        server = None
+        try:
+            central_upgrade(url)
+            config = CentralConfig()
+            config.database.url = url
+            ctx = CentralContext(db=central_database(url), config=config)
+            demo.load(ctx, products_limit=40)
+            tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
+            with ctx.db.unit_of_work() as s:
+                for sid, _ in tokens:
+                    feed.append(s, ctx, stock.post(s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt")
+                                                                 for sku in SKUS]))
+            feed.sequence(ctx)
+            ctx.db.dispose()
 
-        port = _free_port()
-        where = scratch_dir("central_scale")
-        env = {**os.environ, "OMNITOKO_CENTRAL_DATABASE__URL": url,
-               "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
-               "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key")}
-        log = (where / "central.log").open("wb")
-        server = subprocess.Popen([sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker",
-                                   "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
-                                   "--config", str(ROOT / "central.toml")], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base)
+            port = _free_port()
+            where = scratch_dir("central_scale")
+            env = {**os.environ, "OMNITOKO_CENTRAL_DATABASE__URL": url,
+                   "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
+                   "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key")}
+            log = (where / "central.log").open("wb")
+            server = subprocess.Popen([sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker",
+                                       "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
+                                       "--config", str(ROOT / "central.toml")], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(base)
 
-        stop, seen = threading.Event(), []
-        watcher = threading.Thread(target=_max_connections, args=(PG, schema, stop, seen), daemon=True)
-        watcher.start()
-        deadline = time.monotonic() + SECONDS
-        chunks = [tokens[i::CLIENTS] for i in range(CLIENTS)]
-        started = time.perf_counter()
-        with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
-            parts = pool.map(_client, [(base, chunk, deadline) for chunk in chunks])
-        elapsed = time.perf_counter() - started
-        stop.set()
-        got: dict[str, list[Any]] = {k: [x for p in parts for x in p[k]] for k in parts[0]}
-        applied = sum(got["applied"])
-        bound = connections(config, WORKERS)
-        rows = [
-            row(f"{N_STORES} stores at once: events applied per second", applied / elapsed, "events/s"),
-            row("push p50 (a batch of 5 sales)", percentile(got["push"], 50) * 1000, "ms"),
-            row("push p99", percentile(got["push"], 99) * 1000, "ms", "< 1 s"),
-            row("pull p99 while everyone pushes", percentile(got["pull"], 99) * 1000, "ms"),
-            row("pull p99 when nothing is new", percentile(got["idle"], 99) * 1000 if got["idle"] else 0.0, "ms",
-                "< 50 ms"),
-            row("responses >= 500 and failed requests", float(len(got["errors"])), "errors", "0"),
-            row("most PostgreSQL connections held", float(max(seen) if seen else 0), "connections",
-                f"<= {bound} (configured bound)"),
-        ]
-        print_table(rows, f"central_scale: {N_STORES} stores, {WORKERS} gunicorn workers x {THREADS} threads, "
-                          f"{elapsed:.0f} s")
-        return rows
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        with admin.connect() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+            stop, seen = threading.Event(), []
+            watcher = threading.Thread(target=_max_connections, args=(PG, schema, stop, seen), daemon=True)
+            watcher.start()
+            deadline = time.monotonic() + SECONDS
+            chunks = [tokens[i::CLIENTS] for i in range(CLIENTS)]
+            started = time.perf_counter()
+            with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+                parts = pool.map(_client, [(base, chunk, deadline) for chunk in chunks])
+            elapsed = time.perf_counter() - started
+            stop.set()
+            got: dict[str, list[Any]] = {k: [x for p in parts for x in p[k]] for k in parts[0]}
+            applied = sum(got["applied"])
+            bound = connections(config, WORKERS)
+            rows = [
+                row(f"{N_STORES} stores at once: events applied per second", applied / elapsed, "events/s"),
+                row("push p50 (a batch of 5 sales)", percentile(got["push"], 50) * 1000, "ms"),
+                row("push p99", percentile(got["push"], 99) * 1000, "ms", "< 1 s"),
+                row("pull p99 while everyone pushes", percentile(got["pull"], 99) * 1000, "ms"),
+                row("pull p99 when nothing is new", percentile(got["idle"], 99) * 1000 if got["idle"] else 0.0, "ms",
+                    "< 50 ms"),
+                row("responses >= 500 and failed requests", float(len(got["errors"])), "errors", "0"),
+                row("most PostgreSQL connections held", float(max(seen) if seen else 0), "connections",
+                    f"<= {bound} (configured bound)"),
+            ]
+            print_table(rows, f"central_scale: {N_STORES} stores, {WORKERS} gunicorn workers x {THREADS} threads, "
+                              f"{elapsed:.0f} s")
+            return rows
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
 
 
 def _free_port() -> int:

@@ -26,11 +26,11 @@ import uuid
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from bench import Row, print_table, row, scratch_dir
+from bench import Row, pg_schema, print_table, row, scratch_dir
 from central.config import CentralConfig
 from central.db import central_database
 from central.migrate import upgrade as central_upgrade
@@ -157,76 +157,68 @@ def _group(facts: dict[str, list[tuple[Any, ...]]], columns: dict[str, list[str]
 
 def run() -> list[Row]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    schema = f"omnitoko_bench_{os.getpid()}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG}?options=-csearch_path%3D{schema}"
-    server = None
-    try:
-        central_upgrade(url)
-        config = CentralConfig()
-        config.database.url = url
-        config.server.secret_key = secrets.token_urlsafe(48)  # a throwaway central: it needs a key of its own
-        ctx = CentralContext(db=central_database(url), config=config)
-        demo.load(ctx, products_limit=40)
-        token = stores.add_store(ctx, STORE)
-        with ctx.db.unit_of_work() as s:  # a delivery first: the sales below stay above zero, as most do
-            feed.append(s, ctx, stock.post(s, ctx, STORE, [Movement(str(uuid.uuid4()), sku, 100_000, "receipt")
-                                                           for sku in SKUS]))
-        app = create_central_app(config, db=ctx.db)
-        counter = CountRequests(app.wsgi_app)
-        app.wsgi_app = counter  # type: ignore[method-assign]
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    with pg_schema(PG, "omnitoko_bench") as (url, schema):
+        server = None
+        try:
+            central_upgrade(url)
+            config = CentralConfig()
+            config.database.url = url
+            config.server.secret_key = secrets.token_urlsafe(48)  # a throwaway central: it needs a key of its own
+            ctx = CentralContext(db=central_database(url), config=config)
+            demo.load(ctx, products_limit=40)
+            token = stores.add_store(ctx, STORE)
+            with ctx.db.unit_of_work() as s:  # a delivery first: the sales below stay above zero, as most do
+                feed.append(s, ctx, stock.post(s, ctx, STORE, [Movement(str(uuid.uuid4()), sku, 100_000, "receipt")
+                                                               for sku in SKUS]))
+            app = create_central_app(config, db=ctx.db)
+            counter = CountRequests(app.wsgi_app)
+            app.wsgi_app = counter  # type: ignore[method-assign]
+            server = make_server("127.0.0.1", 0, app, threaded=True)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
-        where = scratch_dir("sync_drain")
-        store_config = load_config(None, environ={})
-        store_config.database.url = f"sqlite:///{where / 'store.db'}"
-        store_upgrade(store_config.database.url)
-        setup.load_demo_data(bootstrap.store_context(store_config, steps=()))
-        sync = store_config.sync
-        sync.central_url, sync.token = f"http://127.0.0.1:{server.server_port}", token
-        sync.batch_size, sync.timeout_seconds = 500, 60
-        store_db = Database(store_config.database.url)
-        agent = Agent(store_config, db=store_db, say=lambda _line: None)
-        agent.round()  # first contact: the catalog and other stores' stock come down before the clock starts
-        queue_sales(store_db, SALES)
+            where = scratch_dir("sync_drain")
+            store_config = load_config(None, environ={})
+            store_config.database.url = f"sqlite:///{where / 'store.db'}"
+            store_upgrade(store_config.database.url)
+            setup.load_demo_data(bootstrap.store_context(store_config, steps=()))
+            sync = store_config.sync
+            sync.central_url, sync.token = f"http://127.0.0.1:{server.server_port}", token
+            sync.batch_size, sync.timeout_seconds = 500, 60
+            store_db = Database(store_config.database.url)
+            agent = Agent(store_config, db=store_db, say=lambda _line: None)
+            agent.round()  # first contact: the catalog and other stores' stock come down before the clock starts
+            queue_sales(store_db, SALES)
 
-        started = time.perf_counter()
-        report = agent.round()
-        drained = time.perf_counter() - started
-        assert report.ok and report.push.applied == SALES, report.summary()
-        drain_rate = SALES / drained
+            started = time.perf_counter()
+            report = agent.round()
+            drained = time.perf_counter() - started
+            assert report.ok and report.push.applied == SALES, report.summary()
+            drain_rate = SALES / drained
 
-        per_sale, bulk, raw_rows = raw_rates(url, schema)
+            per_sale, bulk, raw_rows = raw_rates(url, schema)
 
-        times, requests = [], []
-        for _ in range(IDLE_ROUNDS):
-            before = counter.count
-            t0 = time.perf_counter()
-            idle = agent.round()
-            times.append((time.perf_counter() - t0) * 1000)
-            requests.append(counter.count - before)
-            assert idle.ok and idle.push.sent == 0 and idle.pulled == 0
-        agent.close()
-        return [
-            row(f"drain {SALES:,} sales into central (PostgreSQL, over HTTP)", drain_rate, "events/s"),
-            row("raw PostgreSQL insert of the same rows, one transaction per sale", per_sale, "sales/s"),
-            row("drain rate / raw insert rate", drain_rate / per_sale, "x", ">= 0.25",
-                baseline="raw insert, one transaction per sale", ratio=drain_rate / per_sale),
-            row(f"raw PostgreSQL insert of the same {raw_rows:,} rows in one bulk transaction", bulk, "sales/s",
-                baseline="for insight", ratio=drain_rate / bulk),
-            row("idle sync round: requests to central", statistics.median(requests), "requests", "1"),
-            row("idle sync round: median time", statistics.median(times), "ms", "< 50 ms"),
-        ]
-    finally:
-        if server is not None:
-            server.shutdown()
-        with admin.connect() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+            times, requests = [], []
+            for _ in range(IDLE_ROUNDS):
+                before = counter.count
+                t0 = time.perf_counter()
+                idle = agent.round()
+                times.append((time.perf_counter() - t0) * 1000)
+                requests.append(counter.count - before)
+                assert idle.ok and idle.push.sent == 0 and idle.pulled == 0
+            agent.close()
+            return [
+                row(f"drain {SALES:,} sales into central (PostgreSQL, over HTTP)", drain_rate, "events/s"),
+                row("raw PostgreSQL insert of the same rows, one transaction per sale", per_sale, "sales/s"),
+                row("drain rate / raw insert rate", drain_rate / per_sale, "x", ">= 0.25",
+                    baseline="raw insert, one transaction per sale", ratio=drain_rate / per_sale),
+                row(f"raw PostgreSQL insert of the same {raw_rows:,} rows in one bulk transaction", bulk, "sales/s",
+                    baseline="for insight", ratio=drain_rate / bulk),
+                row("idle sync round: requests to central", statistics.median(requests), "requests", "1"),
+                row("idle sync round: median time", statistics.median(times), "ms", "< 50 ms"),
+            ]
+        finally:
+            if server is not None:
+                server.shutdown()
 
 
 if __name__ == "__main__":
