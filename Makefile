@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install test test-fast lint lint-imports contract-schema screens demo bench clean
+.PHONY: install test test-fast lint format lint-imports contract-schema screens demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,10 @@ test: install
 test-fast: install
 	$(PY) -m pytest -q -m "unit or (integration and not slow)"
 
-# ruff (lint only; formatting is configured in pyproject.toml) and mypy, both with zero errors.
+# ruff (lint, import order and format check) and mypy, all with zero errors.
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 # Refresh the README's screenshots in docs/screens/ (the tests alone write theirs to a temporary folder).
@@ -33,6 +34,11 @@ screens: install
 	OMNITOKO_SCREENS=docs/screens $(PY) -m pytest -q -m browser
 
 # Who may import whom (contracts in pyproject.toml, explained in docs/architecture.md).
+# Apply the formatter and the import order that `make lint` checks.
+format: install
+	$(PY) -m ruff check --select I --fix .
+	$(PY) -m ruff format .
+
 lint-imports: install
 	$(VENV)/bin/lint-imports
 

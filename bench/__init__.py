@@ -6,6 +6,7 @@ Convention: each bench/<name>.py has `run() -> list[dict]`, one dict per figure,
 and is runnable alone as `python -m bench.<name>`; `python -m bench.run_all` (`make bench`) runs them all
 and prints one table. Scratch files go under var/bench/ (same disk as the repo; git-ignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -49,8 +50,9 @@ def pg_schema(base_url: str, prefix: str) -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
-def row(name: str, value: float, unit: str, goal: str = "", baseline: str | None = None,
-        ratio: float | None = None) -> Row:
+def row(
+    name: str, value: float, unit: str, goal: str = "", baseline: str | None = None, ratio: float | None = None
+) -> Row:
     out: Row = {"name": name, "value": value, "unit": unit, "goal": goal}
     if baseline is not None:
         out["baseline"] = baseline
@@ -85,17 +87,28 @@ def format_table(rows: list[Row], script_column: bool = False) -> str:
     head = (["bench"] if script_column else []) + ["figure", "value", "unit", "ratio", "compared with", "goal"]
     body = [
         ([r.get("script", "")] if script_column else [])
-        + [r["name"], _fmt(r["value"]), r.get("unit", ""), _fmt(r.get("ratio")), r.get("baseline", "") or "",
-           r.get("goal", "") or ""]
+        + [
+            r["name"],
+            _fmt(r["value"]),
+            r.get("unit", ""),
+            _fmt(r.get("ratio")),
+            r.get("baseline", "") or "",
+            r.get("goal", "") or "",
+        ]
         for r in rows
     ]
     widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
     numeric = {head.index("value"), head.index("ratio")}
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(
-            str(c).rjust(w) if i in numeric else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ) + " |"
+        return (
+            "| "
+            + " | ".join(
+                str(c).rjust(w) if i in numeric else str(c).ljust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
 
     sep = "|" + "|".join(("-" * (w + 1) + ":") if i in numeric else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"
     return "\n".join([line(head), sep, *(line(b) for b in body)])

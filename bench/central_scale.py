@@ -9,6 +9,7 @@ Run: python -m bench.central_scale (or `make bench`). Needs the PostgreSQL at OM
 schema of its own, dropped at the end. The clients share the machine with the server: on 2 cores the figures
 are a floor, not what a server with its own cores gives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,14 +51,25 @@ def _store_loop(base: str, store_id: str, token: str, deadline: float, out: dict
         for _ in range(BATCH):
             seq += 1
             payload = sale_payload(seq, store_id)
-            events.append({"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq,
-                           "type": "sale.completed", "schema_version": 1, "payload": payload,
-                           "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest()})
+            events.append(
+                {
+                    "event_id": str(uuid.uuid4()),
+                    "store_id": store_id,
+                    "device_id": "T1",
+                    "store_seq": seq,
+                    "type": "sale.completed",
+                    "schema_version": 1,
+                    "payload": payload,
+                    "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+                }
+            )
         try:
             started = time.perf_counter()
-            r = http.post(f"{base}/api/v1/sync/push", timeout=60,
-                          json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()),
-                                "events": events})
+            r = http.post(
+                f"{base}/api/v1/sync/push",
+                timeout=60,
+                json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events},
+            )
             out["push"].append(time.perf_counter() - started)
             if r.status_code >= 500:
                 out["errors"].append(r.status_code)
@@ -96,9 +108,17 @@ def _max_connections(url: str, schema: str, stop: threading.Event, seen: list[in
     engine = create_engine(url)
     with engine.connect() as c:
         while not stop.wait(0.5):
-            seen.append(int(c.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                "backend_type = 'client backend' AND pid <> pg_backend_pid()")).scalar() or 0))
+            seen.append(
+                int(
+                    c.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                            "backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                        )
+                    ).scalar()
+                    or 0
+                )
+            )
     engine.dispose()
 
 
@@ -114,21 +134,46 @@ def run() -> list[Row]:
             tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
             with ctx.db.unit_of_work() as s:
                 for sid, _ in tokens:
-                    feed.append(s, ctx, stock.post(s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt")
-                                                                 for sku in SKUS]))
+                    feed.append(
+                        s,
+                        ctx,
+                        stock.post(
+                            s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt") for sku in SKUS]
+                        ),
+                    )
             feed.sequence(ctx)
             ctx.db.dispose()
 
             port = _free_port()
             where = scratch_dir("central_scale")
-            env = {**os.environ, "OMNITOKO_CENTRAL_DATABASE__URL": url,
-                   "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
-                   "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key")}
+            env = {
+                **os.environ,
+                "OMNITOKO_CENTRAL_DATABASE__URL": url,
+                "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
+                "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
+            }
             log = (where / "central.log").open("wb")
-            server = subprocess.Popen([sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker",
-                                       "--workers", str(WORKERS), "--threads", str(THREADS), "--port", str(port),
-                                       "--config", str(ROOT / "central.toml")], env=env, stdout=log,
-                                      stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "omnitoko.cli",
+                    "central",
+                    "serve",
+                    "--no-worker",
+                    "--workers",
+                    str(WORKERS),
+                    "--threads",
+                    str(THREADS),
+                    "--port",
+                    str(port),
+                    "--config",
+                    str(ROOT / "central.toml"),
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base)
 
@@ -150,14 +195,24 @@ def run() -> list[Row]:
                 row("push p50 (a batch of 5 sales)", percentile(got["push"], 50) * 1000, "ms"),
                 row("push p99", percentile(got["push"], 99) * 1000, "ms", "< 1 s"),
                 row("pull p99 while everyone pushes", percentile(got["pull"], 99) * 1000, "ms"),
-                row("pull p99 when nothing is new", percentile(got["idle"], 99) * 1000 if got["idle"] else 0.0, "ms",
-                    "< 50 ms"),
+                row(
+                    "pull p99 when nothing is new",
+                    percentile(got["idle"], 99) * 1000 if got["idle"] else 0.0,
+                    "ms",
+                    "< 50 ms",
+                ),
                 row("responses >= 500 and failed requests", float(len(got["errors"])), "errors", "0"),
-                row("most PostgreSQL connections held", float(max(seen) if seen else 0), "connections",
-                    f"<= {bound} (configured bound)"),
+                row(
+                    "most PostgreSQL connections held",
+                    float(max(seen) if seen else 0),
+                    "connections",
+                    f"<= {bound} (configured bound)",
+                ),
             ]
-            print_table(rows, f"central_scale: {N_STORES} stores, {WORKERS} gunicorn workers x {THREADS} threads, "
-                              f"{elapsed:.0f} s")
+            print_table(
+                rows,
+                f"central_scale: {N_STORES} stores, {WORKERS} gunicorn workers x {THREADS} threads, {elapsed:.0f} s",
+            )
             return rows
         finally:
             if server is not None:

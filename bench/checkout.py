@@ -10,6 +10,7 @@
 
 Run: python -m bench.checkout  (or `make bench` for every bench script). Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,12 +25,12 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bench import SCRATCH, Row, percentile, print_table, row, scratch_dir
+from common.demo_data import bulk_products
+from common.tables import new_id
 from pos import bootstrap
 from pos.adapters.config import load_config
-from common.demo_data import bulk_products
 from pos.adapters.migrate import upgrade
 from pos.adapters.tables import Product, StockMovement
-from common.tables import new_id
 from pos.services import auth, checkout, sales, setup, shifts
 from pos.services.context import StoreContext
 
@@ -37,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Sizes (environment variables let a smoke test run the same code small). The raw and the service figures are
 # taken in ROUNDS alternating rounds and the median is reported, so that both see the same machine load.
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-RAW_ROWS = int(os.environ.get("BENCH_RAW_ROWS", "1500"))      # per round
-SALES = int(os.environ.get("BENCH_SALES", "150"))             # per round
+RAW_ROWS = int(os.environ.get("BENCH_RAW_ROWS", "1500"))  # per round
+SALES = int(os.environ.get("BENCH_SALES", "150"))  # per round
 CATALOG = int(os.environ.get("BENCH_CATALOG", "100000"))
 SCANS = int(os.environ.get("BENCH_SCANS", "600"))
 
@@ -116,9 +117,14 @@ class SaleStream:
             t, c, cc = self.one_sale()
             txns, in_complete, cpu_complete = txns + t, in_complete + c, cpu_complete + cc
         elapsed = time.perf_counter() - start
-        return {"sales": count / elapsed, "complete": count / in_complete, "txns": txns / elapsed,
-                "txn_per_sale": txns / count, "cpu_sale": (time.process_time() - cpu) * 1000 / count,
-                "cpu_complete": cpu_complete * 1000 / count}
+        return {
+            "sales": count / elapsed,
+            "complete": count / in_complete,
+            "txns": txns / elapsed,
+            "txn_per_sale": txns / count,
+            "cpu_sale": (time.process_time() - cpu) * 1000 / count,
+            "cpu_complete": cpu_complete * 1000 / count,
+        }
 
 
 def load_catalog(ctx: StoreContext, count: int = CATALOG) -> list[str]:
@@ -127,10 +133,13 @@ def load_catalog(ctx: StoreContext, count: int = CATALOG) -> list[str]:
     products = [{**p, "id": new_id(), "unit": "pcs", "active": True} for p in bulk_products(count)]
     with ctx.db.unit_of_work() as s:
         s.execute(insert(Product), products)
-        s.execute(insert(StockMovement), [
-            {"id": new_id(), "sku": p["sku"], "qty": 50, "kind": "opening", "reason": "bench", "created_at": now}
-            for p in products
-        ])
+        s.execute(
+            insert(StockMovement),
+            [
+                {"id": new_id(), "sku": p["sku"], "qty": 50, "kind": "opening", "reason": "bench", "created_at": now}
+                for p in products
+            ],
+        )
     return [str(p["barcode"]) for p in products]
 
 
@@ -140,7 +149,9 @@ def scan_latency(ctx: StoreContext, barcodes: list[str], scans: int = SCANS) -> 
 
     app = create_app(ctx.config, db=ctx.db)
     client = app.test_client()
-    token = client.post("/api/v1/session", json={"staff_code": "1002", "pin": "2345", "till_id": "T2"}).get_json()["token"]
+    token = client.post("/api/v1/session", json={"staff_code": "1002", "pin": "2345", "till_id": "T2"}).get_json()[
+        "token"
+    ]
     hdr = {"Authorization": f"Bearer {token}"}
     client.post("/api/v1/shifts", json={"opening_float": 200_000}, headers=hdr)
     rng = random.Random(11)
@@ -162,8 +173,13 @@ def scan_latency(ctx: StoreContext, barcodes: list[str], scans: int = SCANS) -> 
     return samples[warmup:]
 
 
-def run(rounds: int = ROUNDS, raw_rows: int = RAW_ROWS, sales_per_round: int = SALES, catalog: int = CATALOG,
-        scans: int = SCANS) -> list[Row]:
+def run(
+    rounds: int = ROUNDS,
+    raw_rows: int = RAW_ROWS,
+    sales_per_round: int = SALES,
+    catalog: int = CATALOG,
+    scans: int = SCANS,
+) -> list[Row]:
     where = scratch_dir("checkout")
     load = os.getloadavg()[0]
     raw_con = raw_database(where / "raw.db")
@@ -198,10 +214,22 @@ def run(rounds: int = ROUNDS, raw_rows: int = RAW_ROWS, sales_per_round: int = S
     txns = med("txn_per_sale")
     return [
         row("raw SQLite single-row commits (WAL, FULL)", statistics.median(raw), "commits/s"),
-        row(f"completed sales, whole sale ({txns:.1f} transactions each)", med("sales"), "sales/s", ">= 0.10",
-            raw_name, ratio("sales")),
-        row("  complete() step alone (1 transaction, FULL)", med("complete"), "sales/s", ">= 0.25", raw_name,
-            ratio("complete")),
+        row(
+            f"completed sales, whole sale ({txns:.1f} transactions each)",
+            med("sales"),
+            "sales/s",
+            ">= 0.10",
+            raw_name,
+            ratio("sales"),
+        ),
+        row(
+            "  complete() step alone (1 transaction, FULL)",
+            med("complete"),
+            "sales/s",
+            ">= 0.25",
+            raw_name,
+            ratio("complete"),
+        ),
         row("  service transactions in the sale stream", med("txns"), "txns/s", "", raw_name, ratio("txns")),
         row("CPU per raw commit", cpu_raw, "ms"),
         row("PRAGMA synchronous switch (2 per sale)", switch_us, "us"),
@@ -215,8 +243,9 @@ def run(rounds: int = ROUNDS, raw_rows: int = RAW_ROWS, sales_per_round: int = S
 
 
 def main() -> int:
-    print_table(run(), f"bench.checkout: SQLite files (WAL; edits NORMAL, completion FULL) under "
-                       f"{SCRATCH / 'checkout'}")
+    print_table(
+        run(), f"bench.checkout: SQLite files (WAL; edits NORMAL, completion FULL) under {SCRATCH / 'checkout'}"
+    )
     return 0
 
 

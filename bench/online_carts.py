@@ -8,6 +8,7 @@
 Run: python -m bench.online_carts (or `make bench`). PostgreSQL at OMNITOKO_BENCH_PG (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test), in a schema of its own dropped at the end.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,12 +64,21 @@ def _measure(backend: str, url: str) -> list[Row]:
             cart = client.claim(code, "T1")
             t1 = time.perf_counter()
             sale = str(uuid.uuid4())
-            client.checkout(cart["id"], {"device_id": "T1", "fence": cart["fence"], "checkout_id": sale,
-                                         "sale_id": sale, "number": "TOKO-01-T1-000001", "till_id": "T1",
-                                         "total": cart["total"]})
+            client.checkout(
+                cart["id"],
+                {
+                    "device_id": "T1",
+                    "fence": cart["fence"],
+                    "checkout_id": sale,
+                    "sale_id": sale,
+                    "number": "TOKO-01-T1-000001",
+                    "till_id": "T1",
+                    "total": cart["total"],
+                },
+            )
             claim_ms.append((t1 - t0) * 1000)
             checkout_ms.append((time.perf_counter() - t1) * 1000)
-        contended = codes[CARTS // 2:]
+        contended = codes[CARTS // 2 :]
         wins: dict[str, int] = {c: 0 for c in contended}
         lock, go = threading.Lock(), threading.Barrier(TILLS)
 
@@ -82,6 +92,7 @@ def _measure(backend: str, url: str) -> list[Row]:
                         wins[code] += 1
                 except Refused:
                     pass
+
         threads = [threading.Thread(target=till, args=(n,)) for n in range(TILLS)]
         t0 = time.perf_counter()
         for t in threads:
@@ -91,10 +102,18 @@ def _measure(backend: str, url: str) -> list[Row]:
         seconds = time.perf_counter() - t0
         return [
             row(f"{backend}: claim, median", statistics.median(claim_ms), "ms", "< 50 ms"),
-            row(f"{backend}: checkout (held in the sale's transaction), median", statistics.median(checkout_ms),
-                "ms", "< 50 ms"),
-            row(f"{backend}: contended claims answered ({TILLS} tills x {len(contended)} carts)",
-                TILLS * len(contended) / seconds, "claims/s", ""),
+            row(
+                f"{backend}: checkout (held in the sale's transaction), median",
+                statistics.median(checkout_ms),
+                "ms",
+                "< 50 ms",
+            ),
+            row(
+                f"{backend}: contended claims answered ({TILLS} tills x {len(contended)} carts)",
+                TILLS * len(contended) / seconds,
+                "claims/s",
+                "",
+            ),
             row(f"{backend}: winners per contended cart (max)", max(wins.values()), "", "== 1"),
             row(f"{backend}: carts with no winner", sum(1 for v in wins.values() if v == 0), "", "== 0"),
         ]

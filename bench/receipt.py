@@ -5,6 +5,7 @@ and converts the image through RGB), and the plain-text layout alone.
 
 Run: python -m bench.receipt. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,20 +27,35 @@ URL = "http://192.168.1.20:5000/r/TOKO-01-T1-000123/q7Xc0Jr1v2b9ZtLkQm3a8w"
 
 def forty_line_receipt() -> Receipt:
     lines = tuple(
-        ReceiptLine(f"Barang belanja nomor {i:02d} kemasan {100 + i} gram", 1 + i % 4, 2_500 + 750 * i,
-                    (1 + i % 4) * (2_500 + 750 * i), 500 if i % 5 == 0 else 0,
-                    (1 + i % 4) * (2_500 + 750 * i) - (500 if i % 5 == 0 else 0))
+        ReceiptLine(
+            f"Barang belanja nomor {i:02d} kemasan {100 + i} gram",
+            1 + i % 4,
+            2_500 + 750 * i,
+            (1 + i % 4) * (2_500 + 750 * i),
+            500 if i % 5 == 0 else 0,
+            (1 + i % 4) * (2_500 + 750 * i) - (500 if i % 5 == 0 else 0),
+        )
         for i in range(40)
     )
     total = sum(l.net for l in lines)
     return Receipt(
-        kind="sale", number="TOKO-01-T1-000123", issued_at=datetime(2026, 11, 23, 14, 5), till_id="T1",
-        cashier="Siti Rahayu", store_name="Omnitoko Kemang", store_address="Jl. Kemang Raya No. 10, Jakarta Selatan",
-        npwp="01.234.567.8-901.000", lines=lines, subtotal=sum(l.gross for l in lines),
-        discount=sum(l.discount for l in lines), taxes=(ReceiptTax("PPN", 1100, total - total * 11 // 111,
-                                                                   total * 11 // 111),),
-        total=total, tenders=(ReceiptTender("card", 50_000, "************4242"), ReceiptTender("cash", total)),
-        change=50_000, footer="Terima kasih / Thank you", qr_url=URL,
+        kind="sale",
+        number="TOKO-01-T1-000123",
+        issued_at=datetime(2026, 11, 23, 14, 5),
+        till_id="T1",
+        cashier="Siti Rahayu",
+        store_name="Omnitoko Kemang",
+        store_address="Jl. Kemang Raya No. 10, Jakarta Selatan",
+        npwp="01.234.567.8-901.000",
+        lines=lines,
+        subtotal=sum(l.gross for l in lines),
+        discount=sum(l.discount for l in lines),
+        taxes=(ReceiptTax("PPN", 1100, total - total * 11 // 111, total * 11 // 111),),
+        total=total,
+        tenders=(ReceiptTender("card", 50_000, "************4242"), ReceiptTender("cash", total)),
+        change=50_000,
+        footer="Terima kasih / Thank you",
+        qr_url=URL,
     )
 
 
@@ -89,8 +105,11 @@ def run(runs: int = RUNS) -> list[Row]:
 
 def main() -> int:
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    print_table(run(), f"bench.receipt: {RUNS} renders (python-escpos Dummy, profile TM-T20II, 48 columns); "
-                       f"load per CPU at start {load:.1f} (wall-clock figures grow with it, CPU time does not)")
+    print_table(
+        run(),
+        f"bench.receipt: {RUNS} renders (python-escpos Dummy, profile TM-T20II, 48 columns); "
+        f"load per CPU at start {load:.1f} (wall-clock figures grow with it, CPU time does not)",
+    )
     return 0
 
 

@@ -1,8 +1,9 @@
 """Run every bench/*.py script that has `run()` and print one combined table (`make bench`).
 
-    python -m bench.run_all              # all scripts
-    python -m bench.run_all checkout     # only the named ones
+python -m bench.run_all              # all scripts
+python -m bench.run_all checkout     # only the named ones
 """
+
 from __future__ import annotations
 
 import importlib

@@ -13,6 +13,7 @@
 Run: python -m bench.sync_drain (or `make bench`). Needs the PostgreSQL at OMNITOKO_BENCH_PG (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test); works in a schema of its own, dropped at the end.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,15 +40,15 @@ from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.tables import AppliedEvent, Sale, SaleLine, StockEntry, Tender
 from central.web.app import create_central_app
-from pos import bootstrap
-from pos.adapters.config import load_config
+from common.contract.wire import canonical_json
 from common.db import Database
 from common.demo_data import demo_products
 from common.pricing import taxes_by_group
+from pos import bootstrap
+from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Counter, OutboxEvent
 from pos.services import setup
-from common.contract.wire import canonical_json
 from sync_agent.agent import Agent
 
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -60,14 +61,42 @@ FACT_TABLES = [Sale, SaleLine, Tender, StockEntry, AppliedEvent]
 
 def sale_payload(n: int, store_id: str = STORE) -> dict[str, Any]:
     """A cash sale of two PPN items as the store's checkout writes it (tax per group, as central checks it)."""
-    lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": 1, "unit_price": 3500, "line_discount": 0,
-              "sale_discount": 0, "net": 3500, "tax_group": "PPN"} for sku in (SKUS[n % 40], SKUS[(n * 7 + 3) % 40])]
-    taxes = [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
-             for t in taxes_by_group([("PPN", 1100, 7000)])]
-    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
-            "completed_at": "2026-11-23T10:00:00", "currency": "IDR", "lines": lines,
-            "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": 7000}], "taxes": taxes, "subtotal": 7000,
-            "discount": 0, "tax": taxes[0]["tax"], "rounding": 0, "total": 7000, "paid": 7000, "change": 0}
+    lines = [
+        {
+            "id": str(uuid.uuid4()),
+            "sku": sku,
+            "name": sku,
+            "qty": 1,
+            "unit_price": 3500,
+            "line_discount": 0,
+            "sale_discount": 0,
+            "net": 3500,
+            "tax_group": "PPN",
+        }
+        for sku in (SKUS[n % 40], SKUS[(n * 7 + 3) % 40])
+    ]
+    taxes = [
+        {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+        for t in taxes_by_group([("PPN", 1100, 7000)])
+    ]
+    return {
+        "sale_id": str(uuid.uuid4()),
+        "number": f"{store_id}-T1-{n:06d}",
+        "store_id": store_id,
+        "till_id": "T1",
+        "completed_at": "2026-11-23T10:00:00",
+        "currency": "IDR",
+        "lines": lines,
+        "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": 7000}],
+        "taxes": taxes,
+        "subtotal": 7000,
+        "discount": 0,
+        "tax": taxes[0]["tax"],
+        "rounding": 0,
+        "total": 7000,
+        "paid": 7000,
+        "change": 0,
+    }
 
 
 def queue_sales(db: Database, n: int) -> None:
@@ -75,12 +104,21 @@ def queue_sales(db: Database, n: int) -> None:
     rows = []
     for i in range(1, n + 1):
         body = canonical_json(sale_payload(i))
-        rows.append({"event_id": str(uuid.uuid4()), "store_seq": i, "store_id": STORE, "device_id": "T1",
-                     "type": "sale.completed", "schema_version": 1, "payload": body,
-                     "payload_hash": hashlib.sha256(body.encode()).hexdigest()})
+        rows.append(
+            {
+                "event_id": str(uuid.uuid4()),
+                "store_seq": i,
+                "store_id": STORE,
+                "device_id": "T1",
+                "type": "sale.completed",
+                "schema_version": 1,
+                "payload": body,
+                "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
+            }
+        )
     with db.unit_of_work() as s:
         for k in range(0, n, 2000):
-            s.execute(insert(OutboxEvent), rows[k:k + 2000])
+            s.execute(insert(OutboxEvent), rows[k : k + 2000])
         if s.scalar(select(Counter.value).where(Counter.name == "store_seq")) is None:
             s.execute(insert(Counter).values(name="store_seq", value=n))
         else:
@@ -110,8 +148,9 @@ def raw_rates(url: str, schema: str) -> tuple[float, float, int]:
             con.execute(f"CREATE TABLE raw_{name} (LIKE {name} INCLUDING ALL)")
         con.commit()
         by_sale = _group(facts, columns)
-        sql = {n: f"INSERT INTO raw_{n} ({', '.join(c)}) VALUES ({', '.join(['%s'] * len(c))})"
-               for n, c in columns.items()}
+        sql = {
+            n: f"INSERT INTO raw_{n} ({', '.join(c)}) VALUES ({', '.join(['%s'] * len(c))})" for n, c in columns.items()
+        }
         start = time.perf_counter()
         for sale_rows in by_sale:
             with con.cursor() as cur:
@@ -150,8 +189,15 @@ def _group(facts: dict[str, list[tuple[Any, ...]]], columns: dict[str, list[str]
     out = []
     for s in facts["sales"]:
         sale_id, event_id = s[idx["sales"]["id"]], s[idx["sales"]["event_id"]]
-        out.append([("sales", [s]), ("sale_lines", lines.get(sale_id, [])), ("tenders", tenders.get(sale_id, [])),
-                    ("stock_entries", entries.get(event_id, [])), ("applied_events", [applied[event_id]])])
+        out.append(
+            [
+                ("sales", [s]),
+                ("sale_lines", lines.get(sale_id, [])),
+                ("tenders", tenders.get(sale_id, [])),
+                ("stock_entries", entries.get(event_id, [])),
+                ("applied_events", [applied[event_id]]),
+            ]
+        )
     return [[(n, rows) for n, rows in sale if rows] for sale in out]
 
 
@@ -168,8 +214,11 @@ def run() -> list[Row]:
             demo.load(ctx, products_limit=40)
             token = stores.add_store(ctx, STORE)
             with ctx.db.unit_of_work() as s:  # a delivery first: the sales below stay above zero, as most do
-                feed.append(s, ctx, stock.post(s, ctx, STORE, [Movement(str(uuid.uuid4()), sku, 100_000, "receipt")
-                                                               for sku in SKUS]))
+                feed.append(
+                    s,
+                    ctx,
+                    stock.post(s, ctx, STORE, [Movement(str(uuid.uuid4()), sku, 100_000, "receipt") for sku in SKUS]),
+                )
             app = create_central_app(config, db=ctx.db)
             counter = CountRequests(app.wsgi_app)
             app.wsgi_app = counter  # type: ignore[method-assign]
@@ -209,10 +258,21 @@ def run() -> list[Row]:
             return [
                 row(f"drain {SALES:,} sales into central (PostgreSQL, over HTTP)", drain_rate, "events/s"),
                 row("raw PostgreSQL insert of the same rows, one transaction per sale", per_sale, "sales/s"),
-                row("drain rate / raw insert rate", drain_rate / per_sale, "x", ">= 0.25",
-                    baseline="raw insert, one transaction per sale", ratio=drain_rate / per_sale),
-                row(f"raw PostgreSQL insert of the same {raw_rows:,} rows in one bulk transaction", bulk, "sales/s",
-                    baseline="for insight", ratio=drain_rate / bulk),
+                row(
+                    "drain rate / raw insert rate",
+                    drain_rate / per_sale,
+                    "x",
+                    ">= 0.25",
+                    baseline="raw insert, one transaction per sale",
+                    ratio=drain_rate / per_sale,
+                ),
+                row(
+                    f"raw PostgreSQL insert of the same {raw_rows:,} rows in one bulk transaction",
+                    bulk,
+                    "sales/s",
+                    baseline="for insight",
+                    ratio=drain_rate / bulk,
+                ),
                 row("idle sync round: requests to central", statistics.median(requests), "requests", "1"),
                 row("idle sync round: median time", statistics.median(times), "ms", "< 50 ms"),
             ]

@@ -1,6 +1,7 @@
 """The central store's composition root: the one place that builds the services' context (database pool sized
 from config, clock) for the app factory, the CLI and the tests. Push handlers are declared with the event types
 (services/event_types.py, services/handlers.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,7 +14,8 @@ from common.db import Database
 from common.tables import utcnow
 
 
-def central_context(config: CentralConfig, db: Database | None = None,
-                    clock: Callable[[], datetime] = utcnow) -> CentralContext:
+def central_context(
+    config: CentralConfig, db: Database | None = None, clock: Callable[[], datetime] = utcnow
+) -> CentralContext:
     database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)
     return CentralContext(db=database, config=config, clock=clock)

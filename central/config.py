@@ -1,4 +1,5 @@
 """The central store's config file (TOML), checked on load; OMNITOKO_CENTRAL_<TABLE>__<KEY> variables override."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,6 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key
-
 
 
 class _Table(BaseModel):
@@ -103,12 +103,18 @@ class CentralConfig(_Table):
     shop: ShopTable = Field(default_factory=ShopTable)
 
 
-def load_central_config(path: str | os.PathLike[str] | None = None,
-                        environ: dict[str, str] | None = None) -> CentralConfig:
+def load_central_config(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> CentralConfig:
     """Read the file (or OMNITOKO_CENTRAL_CONFIG), apply OMNITOKO_CENTRAL_<TABLE>__<KEY> overrides, validate."""
     environ = dict(os.environ if environ is None else environ)
-    cfg, base = read_config(CentralConfig, path or environ.get("OMNITOKO_CENTRAL_CONFIG"), environ,
-                            env_prefix=CENTRAL_ENV_PREFIX, label="central config")
+    cfg, base = read_config(
+        CentralConfig,
+        path or environ.get("OMNITOKO_CENTRAL_CONFIG"),
+        environ,
+        env_prefix=CENTRAL_ENV_PREFIX,
+        label="central config",
+    )
     read_secret_key(cfg.server, base)
     if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
         cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())

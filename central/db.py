@@ -1,4 +1,5 @@
 """The central database handle: the store's Database, with one SQLite difference (the demo backend)."""
+
 from __future__ import annotations
 
 from sqlalchemy import event
@@ -19,8 +20,13 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
     the production backend, keeps its own durable commit settings.
     """
     if not url.startswith("sqlite"):
-        return Database(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10,
-                        connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        return Database(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=10,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT},
+        )
     db = Database(url)
 
     @event.listens_for(db.engine, "connect")
@@ -28,4 +34,5 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+
     return db

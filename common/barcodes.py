@@ -1,4 +1,5 @@
 """EAN-13 check digits."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

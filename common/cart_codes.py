@@ -3,6 +3,7 @@
 The alphabet leaves out 0/O and 1/I/L, so a code read aloud or typed from a phone screen has one meaning;
 the first character is a letter, so a code typed without its dash is never taken for a barcode.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,11 @@ def parse_reference(text: str, shop_id: str) -> str:
     text = (text or "").strip()
     if m := _QR.match(text):
         if m.group(1).lower() != shop_id.lower():
-            raise OtherShop("other_shop_cart", f"this cart is from another shop ({m.group(1)}), not {shop_id}: "
-                                               "it cannot be paid here", shop=m.group(1))
+            raise OtherShop(
+                "other_shop_cart",
+                f"this cart is from another shop ({m.group(1)}), not {shop_id}: it cannot be paid here",
+                shop=m.group(1),
+            )
         text = m.group(2)
     code = normalize(text)
     if code is None:

@@ -1,4 +1,5 @@
 """Reading a server's TOML config with environment overrides, and its secret key: shared by both servers."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ def _env_overrides(environ: dict[str, str], prefix: str) -> dict[str, dict[str, 
             continue
         if prefix == ENV_PREFIX and name.startswith(CENTRAL_ENV_PREFIX):
             continue
-        table, _, key = name[len(prefix):].lower().partition("__")
+        table, _, key = name[len(prefix) :].lower().partition("__")
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
@@ -44,8 +45,9 @@ def _describe(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_config(model: type[M], path: str | os.PathLike[str] | None, environ: dict[str, str], *,
-                env_prefix: str, label: str) -> tuple[M, Path]:
+def read_config(
+    model: type[M], path: str | os.PathLike[str] | None, environ: dict[str, str], *, env_prefix: str, label: str
+) -> tuple[M, Path]:
     """A TOML file plus <prefix><TABLE>__<KEY> overrides, validated; returns it and the folder paths are relative to."""
     data: dict[str, Any] = {}
     base = Path.cwd()
@@ -99,7 +101,7 @@ def ensure_secret_key(server: _SecretHolder) -> Path | None:
 def resolve_sqlite_url(url: str, base: Path) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        target = (base / url[len(prefix):]).resolve()
+        target = (base / url[len(prefix) :]).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         return prefix + str(target)
     return url

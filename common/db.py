@@ -5,17 +5,16 @@ A unit of work commits with synchronous=FULL (its commit survives a power cut) u
 process and loses, on a power cut, only the last such commits (WAL order: the sale's FULL completion makes all
 before it durable too). The mode is set on the connection as the transaction begins, and only when it changes.
 """
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-
 
 _SYNC = "omnitoko_synchronous"  # an execution option and the pooled connection's current mode
 

@@ -1,4 +1,5 @@
 """Demo data that looks like an Indonesian minimarket: 300+ products, staff, tills, opening stock."""
+
 from __future__ import annotations
 
 import random
@@ -26,16 +27,43 @@ FAMILIES: list[tuple[str, str, list[tuple[str, int]], str]] = [
     ("drinks", "Teh Pucuk Harum", [("350ml", 4000)], "PPN"),
     ("drinks", "Pocari Sweat", [("350ml", 7500), ("500ml", 9500)], "PPN"),
     ("drinks", "Mizone", [("Lychee Lemon 500ml", 6000), ("Orange Lime 500ml", 6000)], "PPN"),
-    ("drinks", "Good Day Kopi", [("Cappuccino 250ml", 7000), ("Mocacinno 250ml", 7000), ("Vanilla Latte 250ml", 7000)], "PPN"),
-    ("drinks", "Ultra Milk", [("Coklat 250ml", 6500), ("Full Cream 250ml", 6500), ("Stroberi 250ml", 6500), ("Full Cream 1L", 19500)], "PPN"),
+    (
+        "drinks",
+        "Good Day Kopi",
+        [("Cappuccino 250ml", 7000), ("Mocacinno 250ml", 7000), ("Vanilla Latte 250ml", 7000)],
+        "PPN",
+    ),
+    (
+        "drinks",
+        "Ultra Milk",
+        [("Coklat 250ml", 6500), ("Full Cream 250ml", 6500), ("Stroberi 250ml", 6500), ("Full Cream 1L", 19500)],
+        "PPN",
+    ),
     ("drinks", "Coca-Cola", [("390ml", 6000), ("1.5L", 15500)], "PPN"),
     ("drinks", "Fanta", [("Stroberi 390ml", 6000), ("Jeruk 390ml", 6000)], "PPN"),
     ("drinks", "Sprite", [("390ml", 6000)], "PPN"),
     ("drinks", "Kopi Kapal Api", [("Special Mix 10x25g", 14500), ("Bubuk 165g", 14000)], "PPN"),
     ("drinks", "Susu Bear Brand", [("189ml", 10500)], "PPN"),
     ("drinks", "Yakult", [("5x65ml", 11000)], "PPN"),
-    ("instant", "Indomie", [("Goreng", 3500), ("Soto", 3200), ("Kari Ayam", 3300), ("Ayam Bawang", 3200), ("Rendang", 3700), ("Goreng Aceh", 3700)], "PPN"),
-    ("instant", "Mie Sedaap", [("Goreng", 3400), ("Soto", 3100), ("Kari Spesial", 3300), ("Korean Spicy", 4500)], "PPN"),
+    (
+        "instant",
+        "Indomie",
+        [
+            ("Goreng", 3500),
+            ("Soto", 3200),
+            ("Kari Ayam", 3300),
+            ("Ayam Bawang", 3200),
+            ("Rendang", 3700),
+            ("Goreng Aceh", 3700),
+        ],
+        "PPN",
+    ),
+    (
+        "instant",
+        "Mie Sedaap",
+        [("Goreng", 3400), ("Soto", 3100), ("Kari Spesial", 3300), ("Korean Spicy", 4500)],
+        "PPN",
+    ),
     ("instant", "Sarimi", [("Isi 2 Goreng", 4000), ("Isi 2 Soto", 3800)], "PPN"),
     ("instant", "Pop Mie", [("Ayam", 5500), ("Baso", 5500), ("Pedas Dower", 6000)], "PPN"),
     ("instant", "Sarden ABC", [("Saus Tomat 155g", 11500), ("Cabai 155g", 11500)], "PPN"),
@@ -117,8 +145,11 @@ class DemoStaff:
     pin: str
 
 
-STAFF = [DemoStaff("1001", "Siti Rahayu", "cashier", "1234"), DemoStaff("1002", "Budi Santoso", "cashier", "2345"),
-         DemoStaff("9001", "Dewi Lestari", "manager", "4321")]
+STAFF = [
+    DemoStaff("1001", "Siti Rahayu", "cashier", "1234"),
+    DemoStaff("1002", "Budi Santoso", "cashier", "2345"),
+    DemoStaff("9001", "Dewi Lestari", "manager", "4321"),
+]
 
 
 def ean13(n: int, prefix: str = "899") -> str:
@@ -141,11 +172,17 @@ def demo_products(minimum: int = 320) -> list[DemoProduct]:
             for size, price in variants:
                 n = len(out) + 1
                 name = " ".join(x for x in (base, size, pack_label) if x)
-                out.append(DemoProduct(
-                    sku=f"SKU-{n:05d}", barcode=ean13(10_000 + n), name=name, category=category,
-                    price=_round_price(price * units * factor), tax_group=tax,
-                    opening_stock=rng.randint(12, 120) if not pack_label else rng.randint(2, 20),
-                ))
+                out.append(
+                    DemoProduct(
+                        sku=f"SKU-{n:05d}",
+                        barcode=ean13(10_000 + n),
+                        name=name,
+                        category=category,
+                        price=_round_price(price * units * factor),
+                        tax_group=tax,
+                        opening_stock=rng.randint(12, 120) if not pack_label else rng.randint(2, 20),
+                    )
+                )
     return out
 
 
@@ -153,5 +190,11 @@ def bulk_products(count: int, start: int = 1_000_000) -> Iterator[dict[str, obje
     """Many synthetic products (for benchmarks with a 100,000-item catalog)."""
     for i in range(count):
         n = start + i
-        yield {"sku": f"BULK-{n}", "barcode": ean13(n, prefix="20"), "name": f"Barang Grosir {n}",
-               "category": "household", "price": 1000 + (n % 97) * 500, "tax_group": "PPN"}
+        yield {
+            "sku": f"BULK-{n}",
+            "barcode": ean13(n, prefix="20"),
+            "name": f"Barang Grosir {n}",
+            "category": "household",
+            "price": 1000 + (n % 97) * 500,
+            "tax_group": "PPN",
+        }

@@ -1,4 +1,5 @@
 """Errors the domain raises; the web layer maps each code to an HTTP status."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Bounds every side enforces alike, so nothing the till accepts is refused later by the central store."""
+
 from __future__ import annotations
 
 # Rp 999.999.999.999: the largest sale, line, tender or refund amount anywhere in the chain (minor units).

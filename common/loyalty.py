@@ -1,4 +1,5 @@
 """Points arithmetic: what a sale earns, what a refund takes back and gives back. Integers only."""
+
 from __future__ import annotations
 
 
@@ -22,7 +23,7 @@ def share(points: int, refunded_so_far: int, sale_total: int) -> int:
 
 
 def mask_name(name: str) -> str:
-    """"Budi Santoso" -> "Bu** Sa*****": enough for a shopper to recognise, not for a passer-by to read."""
+    """ "Budi Santoso" -> "Bu** Sa*****": enough for a shopper to recognise, not for a passer-by to read."""
     return " ".join(w[:2] + "*" * max(0, len(w) - 2) for w in name.split())
 
 

@@ -5,6 +5,7 @@ Times are Unix seconds (central's clock); the signature (base64url, no padding) 
 Only central holds the private key, so nobody else can make or alter a card; the shop id in the signed part
 keeps one shop's cards out of another shop that happens to use the same format.
 """
+
 from __future__ import annotations
 
 import base64
@@ -61,8 +62,9 @@ def new_private_key() -> str:
     """A fresh signing key as base64url of its 32 raw bytes (what the central config holds)."""
     from cryptography.hazmat.primitives import serialization
 
-    raw = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                                     serialization.NoEncryption())
+    raw = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
     return _b64(raw)
 
 
@@ -71,8 +73,10 @@ def load_private_key(text: str) -> Ed25519PrivateKey:
         raw = _unb64(text.strip())
         return Ed25519PrivateKey.from_private_bytes(raw)
     except (ValueError, binascii.Error) as e:
-        raise ValueError("the loyalty signing key is not 32 bytes of base64url (make one with "
-                         "`python -c 'from common.member_qr import new_private_key; print(new_private_key())'`)") from e
+        raise ValueError(
+            "the loyalty signing key is not 32 bytes of base64url (make one with "
+            "`python -c 'from common.member_qr import new_private_key; print(new_private_key())'`)"
+        ) from e
 
 
 def public_key_text(private: Ed25519PrivateKey) -> str:
@@ -102,13 +106,18 @@ def verify(public: Ed25519PublicKey | None, text: str, shop: str, now: datetime)
     m = _SHAPE.match(text)
     if not m:
         if looks_like_card(text):
-            raise CardRefused("card_damaged", "this member QR is damaged or altered: ask the member to show the QR "
-                                              "from the account page")
+            raise CardRefused(
+                "card_damaged",
+                "this member QR is damaged or altered: ask the member to show the QR from the account page",
+            )
         raise CardRefused("not_a_card", "this is not a member QR")
     member_id, iat, exp, card_shop, sig_text = m.groups()
     if public is None:
-        raise CardRefused("no_card_key", "this store does not have the member card key yet: sync with the central "
-                                         "store, or find the member by phone number")
+        raise CardRefused(
+            "no_card_key",
+            "this store does not have the member card key yet: sync with the central "
+            "store, or find the member by phone number",
+        )
     sig = _unb64(sig_text)
     body = text[: -len(sig_text) - 1]
     # A base64 text whose spare bits were changed decodes to the same bytes: only the one canonical text counts.
@@ -120,10 +129,15 @@ def verify(public: Ed25519PublicKey | None, text: str, shop: str, now: datetime)
     if card_shop != shop:
         raise CardRefused("other_shop", f"this member QR is from another shop ({card_shop}), not {shop}")
     if not genuine:
-        raise CardRefused("card_forged", "this member QR is not genuine (its signature does not match): it was "
-                                         "altered or not made by us")
+        raise CardRefused(
+            "card_forged",
+            "this member QR is not genuine (its signature does not match): it was altered or not made by us",
+        )
     card = MemberCard(member_id, _dt(int(iat)), _dt(int(exp)), card_shop)
     if card.expires_at <= now:
-        raise CardRefused("card_expired", f"this member QR expired on {card.expires_at:%d/%m/%Y}: show a fresh one "
-                                          "from the account page, or use the phone number")
+        raise CardRefused(
+            "card_expired",
+            f"this member QR expired on {card.expires_at:%d/%m/%Y}: show a fresh one "
+            "from the account page, or use the phone number",
+        )
     return card

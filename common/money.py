@@ -1,4 +1,5 @@
 """Money as an integer count of the currency's minor unit, and the arithmetic that keeps it exact."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

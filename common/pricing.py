@@ -1,4 +1,5 @@
 """Pricing a sale: line and whole-sale discounts, spread by largest remainder, tax per group."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -131,9 +132,17 @@ def price_sale(lines: list[LineInput], sale_discount: Discount | None = None) ->
     shares = allocate(sale_disc, [g - d for _, g, d in after_line])
     priced = [
         PricedLine(
-            line_id=l.line_id, sku=l.sku, name=l.name, unit_price=l.unit_price, qty=l.qty,
-            gross=g, line_discount=d, sale_discount=s, net=g - d - s,
-            tax_group=l.tax_group, tax_rate_bp=l.tax_rate_bp,
+            line_id=l.line_id,
+            sku=l.sku,
+            name=l.name,
+            unit_price=l.unit_price,
+            qty=l.qty,
+            gross=g,
+            line_discount=d,
+            sale_discount=s,
+            net=g - d - s,
+            tax_group=l.tax_group,
+            tax_rate_bp=l.tax_rate_bp,
         )
         for (l, g, d), s in zip(after_line, shares, strict=True)
     ]

@@ -1,4 +1,5 @@
 """Promotions as the central store sends them, turned into a line discount (the same rule online and in store)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,16 +20,21 @@ class Promo:
     active: bool = True
 
     def applies(self, sku: str, at: datetime) -> bool:
-        return (self.active and sku in self.skus and (self.starts_at is None or self.starts_at <= at)
-                and (self.ends_at is None or at < self.ends_at))
+        return (
+            self.active
+            and sku in self.skus
+            and (self.starts_at is None or self.starts_at <= at)
+            and (self.ends_at is None or at < self.ends_at)
+        )
 
     def discount(self, qty: int) -> Discount:
         # An amount promotion is per item: "Rp 500 off" takes Rp 1.000 off two.
         return Discount("percent", self.value) if self.kind == "percent" else Discount("amount", self.value * qty)
 
 
-def best_promotion(promos: list[Promo], sku: str, unit_price: int, qty: int,
-                   at: datetime) -> tuple[Promo, Discount] | None:
+def best_promotion(
+    promos: list[Promo], sku: str, unit_price: int, qty: int, at: datetime
+) -> tuple[Promo, Discount] | None:
     """The promotion that takes the most off this line now; promotions do not stack."""
     gross = unit_price * qty
     best: tuple[int, Promo, Discount] | None = None

@@ -1,4 +1,5 @@
 """QR codes as images: 1-bit for receipts, SVG for screens (both servers show them)."""
+
 from __future__ import annotations
 
 import qrcode
@@ -17,7 +18,6 @@ def qr_image(data: str, box: int = QR_BOX) -> Image.Image:
     n = len(matrix)
     img = Image.frombytes("L", (n, n), bytes(0 if dark else 255 for row in matrix for dark in row))
     return img.resize((n * box, n * box), Image.Resampling.NEAREST).convert("1")
-
 
 
 def qr_svg(data: str) -> str:

@@ -3,6 +3,7 @@
 Central answers a refused event with one of these codes and dead-letters it; the store's sync page shows the
 line beside central's reason, and central flags the store. One list, so neither side spells a code alone.
 """
+
 from __future__ import annotations
 
 REFUSALS: dict[str, str] = {

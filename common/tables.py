@@ -1,4 +1,5 @@
 """Column helpers and the constraint naming both databases' tables use."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """How long a sign-in must wait after failures in a row: a few free tries, then growing delays, then a lock."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class Policy:
 
 
 def say_duration(wait: timedelta) -> str:
-    """"8 seconds", "5 minutes", "2 hours": rounded up, so the user never comes back too early."""
+    """ "8 seconds", "5 minutes", "2 hours": rounded up, so the user never comes back too early."""
     seconds = max(1, int(-(-wait.total_seconds() // 1)))
     if seconds < 120:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
@@ -47,7 +48,15 @@ def refuse_waiting(wait: timedelta, locked: bool, what: str, who_lifts: str) -> 
     """The refusal for a key that must wait; it says how long (and Retry-After in seconds)."""
     retry = int(wait.total_seconds()) + 1
     if locked:
-        return Locked("locked", f"too many wrong attempts: {what} is locked for {say_duration(wait)}; "
-                                f"{who_lifts} can lift the lock", retry_after=retry, wait=say_duration(wait))
-    return TooManyRequests("slow_down", f"too many wrong attempts: {what} must wait {say_duration(wait)} before "
-                                        "trying again", retry_after=retry, wait=say_duration(wait))
+        return Locked(
+            "locked",
+            f"too many wrong attempts: {what} is locked for {say_duration(wait)}; {who_lifts} can lift the lock",
+            retry_after=retry,
+            wait=say_duration(wait),
+        )
+    return TooManyRequests(
+        "slow_down",
+        f"too many wrong attempts: {what} must wait {say_duration(wait)} before trying again",
+        retry_after=retry,
+        wait=say_duration(wait),
+    )

@@ -1,5 +1,6 @@
 """Failed sign-ins per key ("staff:1001", "admin:root", "addr:10.0.0.7") in the database, so every worker and a
 restart see the same count. Both servers keep a table of these columns (ThrottleColumns) and use these functions."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -34,10 +35,14 @@ def record_failure(s: Session, table: Any, key: str, now: datetime, policy: Poli
     ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
     s.execute(ins.values(key=key, failures=0, last_failure_at=now).on_conflict_do_nothing())
     stale = table.last_failure_at < now - policy.forget_after
-    failures = int(s.execute(
-        update(table).where(table.key == key)
-        .values(failures=case((stale, 1), else_=table.failures + 1), last_failure_at=now)
-        .returning(table.failures)).scalar_one())
+    failures = int(
+        s.execute(
+            update(table)
+            .where(table.key == key)
+            .values(failures=case((stale, 1), else_=table.failures + 1), last_failure_at=now)
+            .returning(table.failures)
+        ).scalar_one()
+    )
     wait = policy.wait_after(failures)
     if wait:
         s.execute(update(table).where(table.key == key).values(locked_until=now + wait))
@@ -51,7 +56,13 @@ def clear(s: Session, table: Any, key: str) -> bool:
 
 def locked_keys(s: Session, table: Any, now: datetime, prefix: str = "") -> list[dict[str, Any]]:
     """Keys waiting now (longest wait first), for the page where a lock is lifted."""
-    rows = s.scalars(select(table).where(table.locked_until > now, table.key.startswith(prefix))
-                     .order_by(table.locked_until.desc()).limit(200))
-    return [{"key": r.key, "failures": r.failures, "locked_until": r.locked_until, "wait": r.locked_until - now}
-            for r in rows]
+    rows = s.scalars(
+        select(table)
+        .where(table.locked_until > now, table.key.startswith(prefix))
+        .order_by(table.locked_until.desc())
+        .limit(200)
+    )
+    return [
+        {"key": r.key, "failures": r.failures, "locked_until": r.locked_until, "wait": r.locked_until - now}
+        for r in rows
+    ]

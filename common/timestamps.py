@@ -1,4 +1,5 @@
 """Reading a timestamp another process wrote (a store's clock, central's feed): ISO 8601, kept naive UTC."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """QR codes for kiosk tickets, drawn as SVG so they stay sharp on any screen size."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The kiosk page (one screen, no page loads) and the QR image of a ticket it shows."""
+
 from __future__ import annotations
 
 import json
@@ -40,12 +41,17 @@ def page():
         "idleSeconds": _seconds("idle", c.config.kiosk.idle_seconds, 1, 3600),
         "countdownSeconds": _seconds("countdown", c.config.kiosk.countdown_seconds, 1, 120),
         "device": (request.args.get("device") or "kiosk")[:32],
-        "currency": {"symbol": c.config.currency.symbol, "thousands": c.config.currency.thousands,
-                     "decimal": c.config.currency.decimal, "minorUnits": c.config.currency.minor_units},
+        "currency": {
+            "symbol": c.config.currency.symbol,
+            "thousands": c.config.currency.thousands,
+            "decimal": c.config.currency.decimal,
+            "minorUnits": c.config.currency.minor_units,
+        },
         "store": c.config.store.name,
     }
-    return render_template("kiosk/kiosk.html", settings=settings, texts=_texts(), store=c.config.store,
-                           lang=settings["lang"])
+    return render_template(
+        "kiosk/kiosk.html", settings=settings, texts=_texts(), store=c.config.store, lang=settings["lang"]
+    )
 
 
 @kiosk.get("/ticket.svg")

@@ -1,4 +1,5 @@
 """The `omnitoko central ...` commands: set up, serve, register stores, start a new epoch after a restore."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,10 @@ def init(args: argparse.Namespace) -> int:
         stores.set_admin(ctx, admin.username, admin.initial_password)
         print(f"admin user {admin.username!r} created")
     added = demo.load(ctx) if args.demo_data else 0
-    print(f"central store ready at {ctx.config.database.url} (epoch {epoch})"
-          + (f"; {added} demo products added" if args.demo_data else ""))
+    print(
+        f"central store ready at {ctx.config.database.url} (epoch {epoch})"
+        + (f"; {added} demo products added" if args.demo_data else "")
+    )
     return 0
 
 
@@ -49,16 +52,22 @@ def add_store(args: argparse.Namespace) -> int:
     if args.token_only:
         print(token)
         return 0
-    print(f"store {args.store_id} registered. Its token (shown only this once; put it in the store's config "
-          f"as [sync] token):\n{token}")
+    print(
+        f"store {args.store_id} registered. Its token (shown only this once; put it in the store's config "
+        f"as [sync] token):\n{token}"
+    )
     return 0
 
 
 def rotate_store_token(args: argparse.Namespace) -> int:
     """A new token for a registered store; the old one stops working at once."""
     token = stores.rotate_store_token(_ctx(args), args.store_id)
-    print(token if args.token_only else f"store {args.store_id}: new token (the old one no longer works; put this "
-                                        f"in the store's config as [sync] token, shown only this once):\n{token}")
+    print(
+        token
+        if args.token_only
+        else f"store {args.store_id}: new token (the old one no longer works; put this "
+        f"in the store's config as [sync] token, shown only this once):\n{token}"
+    )
     return 0
 
 
@@ -86,8 +95,7 @@ def set_neighbours(args: argparse.Namespace) -> int:
     stores.set_neighbours(ctx, args.store_id, args.region, neighbours)
     with ctx.db.sessions() as s:
         got = stores.audience(s, ctx, args.store_id)
-    print(f"store {args.store_id} gets the stock figures of: {', '.join(got) or 'no other store'} "
-          "(others on demand)")
+    print(f"store {args.store_id} gets the stock figures of: {', '.join(got) or 'no other store'} (others on demand)")
     return 0
 
 
@@ -104,8 +112,10 @@ def expire_points(args: argparse.Namespace) -> int:
     if done.cutoff is None:
         print("points never expire here ([loyalty] expire_after_days = 0): nothing expired")
         return 0
-    print(f"{done.points} points of {done.members} members expired (earned before {done.cutoff:%Y-%m-%d %H:%M} UTC "
-          "and not spent)")
+    print(
+        f"{done.points} points of {done.members} members expired (earned before {done.cutoff:%Y-%m-%d %H:%M} UTC "
+        "and not spent)"
+    )
     return 0
 
 
@@ -120,8 +130,10 @@ def set_earn_rule(args: argparse.Namespace) -> int:
     except (ValueError, DomainError) as e:
         print(f"not set: {getattr(e, 'message', e)}")
         return 1
-    print(f"from {rule['effective_from']} UTC: 1 point per {rule['earn_per_amount']} paid, 1 point pays "
-          f"{rule['point_value']} (stores get it with their next pull; earlier sales keep their rule)")
+    print(
+        f"from {rule['effective_from']} UTC: 1 point per {rule['earn_per_amount']} paid, 1 point pays "
+        f"{rule['point_value']} (stores get it with their next pull; earlier sales keep their rule)"
+    )
     return 0
 
 
@@ -134,16 +146,22 @@ def serve(args: argparse.Namespace) -> int:
     check_secret_key(config.server.secret_key, "OMNITOKO_CENTRAL_SERVER__SECRET_KEY", "omnitoko central init")
     host, port = args.host or config.server.host, args.port or config.server.port
     base = f"http://{host}:{port}"
-    print(f"Omnitoko central store is running:\n  online shop       {base}/shop/\n  admin             {base}/admin\n"
-          f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
-          f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
+    print(
+        f"Omnitoko central store is running:\n  online shop       {base}/shop/\n  admin             {base}/admin\n"
+        f"  sync API          {base}/api/v1/sync/push, {base}/api/v1/sync/pull\n"
+        f"  API (OpenAPI)     {base}/api/v1/openapi.json",
+        flush=True,
+    )
     if args.dev:
         return _serve_dev(config, host, port)
     from central.web.serving import CentralServer, connections
 
     workers, threads = args.workers or config.server.workers, args.threads or config.server.threads
-    print(f"  server            gunicorn, {workers} workers x {threads} threads; at most "
-          f"{connections(config, workers)} database connections", flush=True)
+    print(
+        f"  server            gunicorn, {workers} workers x {threads} threads; at most "
+        f"{connections(config, workers)} database connections",
+        flush=True,
+    )
     worker = None if args.no_worker else _spawn_worker(args.config)
     try:
         CentralServer(config, host, port, workers, threads).run()
@@ -176,7 +194,9 @@ def _spawn_worker(config_path: str | None):
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "worker"] + (["--config", config_path] if config_path else [])
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "worker"] + (
+        ["--config", config_path] if config_path else []
+    )
     return subprocess.Popen(cmd)
 
 
@@ -202,8 +222,15 @@ def _start_housekeeping(ctx: CentralContext):
     from central.services.housekeeping import start_housekeeping
 
     minutes = ctx.config.loyalty.expire_every_minutes
-    print("  housekeeping      " + (f"points expiry and lapsed holds every {minutes} min" if minutes
-                                     else "off ([loyalty] expire_every_minutes = 0)"), flush=True)
+    print(
+        "  housekeeping      "
+        + (
+            f"points expiry and lapsed holds every {minutes} min"
+            if minutes
+            else "off ([loyalty] expire_every_minutes = 0)"
+        ),
+        flush=True,
+    )
     return start_housekeeping(ctx)
 
 
@@ -219,8 +246,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int, help="worker processes (default [server] workers)")
     p.add_argument("--threads", type=int, help="threads per worker (default [server] threads)")
-    p.add_argument("--no-worker", action="store_true",
-                   help="do not start the housekeeping worker here (it runs as `central worker` elsewhere)")
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the housekeeping worker here (it runs as `central worker` elsewhere)",
+    )
     p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (never in production)")
     p.set_defaults(run=serve)
     p = central.add_parser("worker", help="housekeeping (lapsed holds, points expiry): once across all processes")
@@ -238,8 +268,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config")
     p.add_argument("--token-only", action="store_true", help="print only the token (for scripts)")
     p.set_defaults(run=rotate_store_token)
-    p = central.add_parser("set-admin-password", help="change (or with --create add) an admin's password, read "
-                                                      "from stdin; their sessions end")
+    p = central.add_parser(
+        "set-admin-password",
+        help="change (or with --create add) an admin's password, read from stdin; their sessions end",
+    )
     p.add_argument("username")
     p.add_argument("--config")
     p.add_argument("--create", action="store_true")
@@ -249,9 +281,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config")
     p.add_argument("--enable", action="store_true")
     p.set_defaults(run=disable_admin)
-    p = central.add_parser("expire-points", help="expire points earned longer ago than [loyalty] "
-                                                 "expire_after_days and not spent (`central serve` also runs it every "
-                                                 "[loyalty] expire_every_minutes; again = no change)")
+    p = central.add_parser(
+        "expire-points",
+        help="expire points earned longer ago than [loyalty] "
+        "expire_after_days and not spent (`central serve` also runs it every "
+        "[loyalty] expire_every_minutes; again = no change)",
+    )
     p.add_argument("--config")
     p.set_defaults(run=expire_points)
     p = central.add_parser("set-earn-rule", help="a new points earn rule from a time (default now), sent to the stores")

@@ -1,4 +1,5 @@
 """`omnitoko`: one command for the store server, and (as they land) the central store and sync agent."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`make demo`: a fresh demo store, its central store and sync agent on SQLite under var/demo, URLs printed."""
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,22 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
     """Set the central store up (demo catalog, store TOKO-01) and return the command that serves it."""
     central = _write_central_config(port)
     subprocess.run([*omnitoko, "central", "init", "--config", str(central), "--demo-data"], check=True)
-    token = subprocess.run([*omnitoko, "central", "add-store", "TOKO-01", "--config", str(central), "--name",
-                            "Omnitoko Kemang", "--token-only"], check=True, capture_output=True, text=True)
+    token = subprocess.run(
+        [
+            *omnitoko,
+            "central",
+            "add-store",
+            "TOKO-01",
+            "--config",
+            str(central),
+            "--name",
+            "Omnitoko Kemang",
+            "--token-only",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     _connect_store(store_config, f"http://127.0.0.1:{port}", token.stdout.strip())
     print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
     print(f"Online shop:    http://127.0.0.1:{port}/shop/  (pay in store: scan the cart's QR at the kiosk)", flush=True)
@@ -66,9 +81,11 @@ def main() -> int:
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)
-    procs = [subprocess.Popen(central_cmd),
-             subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
-             subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)])]
+    procs = [
+        subprocess.Popen(central_cmd),
+        subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
+        subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)]),
+    ]
     stop = False
 
     def _stop(*_: object) -> None:

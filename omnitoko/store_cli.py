@@ -1,11 +1,12 @@
 """The `omnitoko store ...` commands."""
+
 from __future__ import annotations
 
 import argparse
 
 from common.config_reader import ensure_secret_key
-from pos.adapters.config import load_config
 from pos import bootstrap
+from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade
 from pos.services import setup
 from pos.services.context import StoreContext
@@ -24,8 +25,10 @@ def init(args: argparse.Namespace) -> int:
     upgrade(ctx.config.database.url)
     setup.ensure_basics(ctx)
     added = setup.load_demo_data(ctx) if args.demo_data else 0
-    print(f"store {ctx.store_id}: database ready at {ctx.config.database.url}"
-          + (f"; {added} demo products added" if args.demo_data else ""))
+    print(
+        f"store {ctx.store_id}: database ready at {ctx.config.database.url}"
+        + (f"; {added} demo products added" if args.demo_data else "")
+    )
     return 0
 
 
@@ -65,7 +68,9 @@ def serve(args: argparse.Namespace) -> int:
     worker = _start_print_worker(app)
     badge = _start_sync_badge(app)
     try:
-        socketio_of(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+        socketio_of(app).run(
+            app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+        )
     finally:
         badge.set()
         if worker is not None:

@@ -1,4 +1,5 @@
 """The `omnitoko sync ...` commands: the agent beside the store server."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,8 +7,8 @@ import signal
 import sys
 
 from common.config_reader import ConfigError
-from pos.adapters.config import load_config
 from pos import bootstrap
+from pos.adapters.config import load_config
 from sync_agent.agent import Agent
 
 
@@ -39,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    print(f"sync: agent for store {agent.config.store.id} -> {agent.config.sync.central_url} "
-          f"(every {agent.interval:g} s, at once after a sale)", flush=True)
+    print(
+        f"sync: agent for store {agent.config.store.id} -> {agent.config.sync.central_url} "
+        f"(every {agent.interval:g} s, at once after a sale)",
+        flush=True,
+    )
     try:
         agent.run()
     finally:

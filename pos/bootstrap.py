@@ -3,15 +3,16 @@ steps, for the store server (kiosk included), the CLI, the sync agent and the te
 
 Nothing here depends on the order modules were imported: the steps and their order are the list below.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pos.adapters.config import StoreConfig
 from common.db import Database
 from common.tables import utcnow
+from pos.adapters.config import StoreConfig
 from pos.services.after_sale import AfterSale, AfterSaleStep
 from pos.services.context import Notifier, StoreContext
 from pos.services.loyalty_facts import BookPoints
@@ -40,12 +41,23 @@ def after_sale(ctx: StoreContext, names: Iterable[str]) -> AfterSale:
     if unknown:
         raise ValueError(f"unknown after-sale step {', '.join(sorted(unknown))} (known: {', '.join(STEPS)})")
     have = {type(step): step for step in ctx.after_sale.steps}
-    return AfterSale(tuple(have.get(make) or make(ctx)  # type: ignore[call-overload]  # a class is its factory
-                           for name, make in AFTER_SALE if name in wanted or make in have))
+    return AfterSale(
+        tuple(
+            have.get(make) or make(ctx)  # type: ignore[call-overload]  # a class is its factory
+            for name, make in AFTER_SALE
+            if name in wanted or make in have
+        )
+    )
 
 
-def store_context(config: StoreConfig, db: Database | None = None, *, notify: Notifier | None = None,
-                  clock: Callable[[], datetime] = utcnow, steps: Iterable[str] = STEPS) -> StoreContext:
+def store_context(
+    config: StoreConfig,
+    db: Database | None = None,
+    *,
+    notify: Notifier | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    steps: Iterable[str] = STEPS,
+) -> StoreContext:
     """The context every store service takes; `steps` narrows the after-sale steps (tests that want none)."""
     ctx = StoreContext(db=db or Database(config.database.url), config=config, clock=clock)
     if notify is not None:
@@ -60,8 +72,7 @@ def enable(ctx: StoreContext, *names: str) -> StoreContext:
     return ctx
 
 
-def sync_agent(config: StoreConfig, db: Database | None = None,
-               say: Callable[[str], None] | None = None) -> Agent:
+def sync_agent(config: StoreConfig, db: Database | None = None, say: Callable[[str], None] | None = None) -> Agent:
     """The sync agent on the store's database (it makes its one keep-alive client for the central store)."""
     # Imported here: the agent builds on pos, and no other module of pos imports it.
     from sync_agent.agent import Agent

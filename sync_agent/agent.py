@@ -1,4 +1,5 @@
 """The agent: rounds of push-then-pull under a lease, a loop with backoff and jitter, a clean stop."""
+
 from __future__ import annotations
 
 import logging
@@ -12,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from pos.adapters.config import StoreConfig
 from common.db import Database
-from pos.adapters.tables import OutboxEvent
 from common.tables import utcnow
+from pos.adapters.config import StoreConfig
+from pos.adapters.tables import OutboxEvent
 
 from . import apply, outbox, state
 from .client import CentralClient, CentralError, Refused
@@ -56,9 +57,11 @@ class RoundReport:
         if self.lease_busy:
             return "another sync agent is running for this store; nothing done"
         p = self.push
-        parts = [f"pushed {p.sent - p.waiting} events (applied {p.applied}, already there {p.duplicates}, "
-                 f"refused {p.rejected}, conflicts {p.conflicts})",
-                 f"pulled {self.pulled} changes in {self.pages} pages"]
+        parts = [
+            f"pushed {p.sent - p.waiting} events (applied {p.applied}, already there {p.duplicates}, "
+            f"refused {p.rejected}, conflicts {p.conflicts})",
+            f"pulled {self.pulled} changes in {self.pages} pages",
+        ]
         if p.codes:
             parts.append("refused: " + ", ".join(f"{c} x{n}" for c, n in sorted(p.codes.items())))
         parts.append(f"{self.queue_depth} events waiting" if self.queue_depth else "outbox empty")
@@ -68,9 +71,16 @@ class RoundReport:
 
 
 class Agent:
-    def __init__(self, config: StoreConfig, db: Database | None = None, client: CentralClient | None = None,
-                 clock: Callable[[], datetime] = utcnow, say: Callable[[str], None] | None = None,
-                 stop: threading.Event | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        config: StoreConfig,
+        db: Database | None = None,
+        client: CentralClient | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        say: Callable[[str], None] | None = None,
+        stop: threading.Event | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         sync = config.sync
         self.config, self.clock, self.say = config, clock, say or (lambda text: log.info("%s", text))
         self.db = db or Database(config.database.url)
@@ -112,8 +122,14 @@ class Agent:
             if not state.acquire_lease(self.db, self.owner, self.lease_ttl, self.clock()):
                 raise CentralError("another sync agent took over the lease; stopping this round")
             try:
-                answer = self.client.push({"store_id": self.config.store.id, "device_id": self.device_id,
-                                           "batch_id": str(uuid.uuid4()), "events": batch})
+                answer = self.client.push(
+                    {
+                        "store_id": self.config.store.id,
+                        "device_id": self.device_id,
+                        "batch_id": str(uuid.uuid4()),
+                        "events": batch,
+                    }
+                )
             except Refused as e:
                 if e.status == 413 and self.batch_size > 1:
                     self.batch_size = max(1, self.batch_size // 2)
@@ -138,8 +154,13 @@ class Agent:
         behind, cursor = False, int(known["cursor"])
         while not self.stop.is_set():
             page = self.client.pull(cursor, PULL_LIMIT)
-            if (not page["changes"] and not page["more"] and page["cursor"] == cursor == page["head"]
-                    and page["epoch"] == known["epoch"] and page["store_seq"] == known["central_seq"]):
+            if (
+                not page["changes"]
+                and not page["more"]
+                and page["cursor"] == cursor == page["head"]
+                and page["epoch"] == known["epoch"]
+                and page["store_seq"] == known["central_seq"]
+            ):
                 rep.current = True  # nothing new and nothing to note: no write to the store database
                 break
             if cursor > int(page["head"]):  # a restored central numbers its feed again: start over

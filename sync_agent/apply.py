@@ -3,6 +3,7 @@
 Changes are states (the latest product, the stock figure now), so applying a page twice gives the same
 result: a crash before the commit just means the page is pulled and applied again.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from common.db import Database
-from pos.adapters.tables import (Category, DeadLetterSeen, Product, Promotion, ReconciliationItem, RemoteStock,
-                                 SyncStatus, TaxGroup)
 from common.tables import new_id
-from pos.services.catalog import feed_barcode
 from common.timestamps import parse_time
+from pos.adapters.tables import (
+    Category,
+    DeadLetterSeen,
+    Product,
+    Promotion,
+    ReconciliationItem,
+    RemoteStock,
+    SyncStatus,
+    TaxGroup,
+)
+from pos.services.catalog import feed_barcode
 
 from . import state
 from .loyalty_apply import TOPICS as LOYALTY_TOPICS
@@ -50,11 +59,21 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
     for d in latest.values():
         # A product's change may come before its tax group's or category's: create them from what rides along.
         if s.get(TaxGroup, d["tax_group"]) is None:
-            s.add(TaxGroup(code=d["tax_group"], name=d.get("tax_name") or d["tax_group"],
-                           rate_bp=int(d.get("tax_rate_bp") or 0)))
+            s.add(
+                TaxGroup(
+                    code=d["tax_group"],
+                    name=d.get("tax_name") or d["tax_group"],
+                    rate_bp=int(d.get("tax_rate_bp") or 0),
+                )
+            )
         if d.get("category") and s.get(Category, d["category"]) is None:
-            s.add(Category(code=d["category"], name=d.get("category_name") or d["category"],
-                           name_en=d.get("category_name_en") or ""))
+            s.add(
+                Category(
+                    code=d["category"],
+                    name=d.get("category_name") or d["category"],
+                    name_en=d.get("category_name_en") or "",
+                )
+            )
     known = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(list(latest))))}
     for sku, d in latest.items():
         row, barcode = known.get(sku), d.get("barcode")
@@ -74,22 +93,37 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
 def _promotion(s: Session, d: dict[str, Any]) -> None:
     row = s.get(Promotion, d["id"]) or Promotion(id=d["id"])
     row.name, row.kind, row.value, row.skus = d["name"], d["kind"], int(d["value"]), json.dumps(d.get("skus") or [])
-    row.starts_at, row.ends_at, row.active = parse_time(d.get("starts_at")), parse_time(d.get("ends_at")), bool(d.get("active"))
+    row.starts_at, row.ends_at, row.active = (
+        parse_time(d.get("starts_at")),
+        parse_time(d.get("ends_at")),
+        bool(d.get("active")),
+    )
     s.add(row)
 
 
 def _stock_rows(s: Session, rows: list[dict[str, Any]]) -> None:
     """The page's stock figures in one statement (upsert per (sku, location); the page's last figure wins)."""
-    latest = {(d["sku"], d["location"]): {"sku": d["sku"], "location": d["location"], "location_name": d.get("name") or "",
-                                          "qty": int(d["on_hand"]), "as_of": parse_time(d.get("as_of")) or datetime.min}
-              for d in rows}
+    latest = {
+        (d["sku"], d["location"]): {
+            "sku": d["sku"],
+            "location": d["location"],
+            "location_name": d.get("name") or "",
+            "qty": int(d["on_hand"]),
+            "as_of": parse_time(d.get("as_of")) or datetime.min,
+        }
+        for d in rows
+    }
     if not latest:
         return
     upsert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = upsert(RemoteStock)
-    s.connection().execute(stmt.on_conflict_do_update(index_elements=["sku", "location"], set_={
-        "location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of}),
-        list(latest.values()))
+    s.connection().execute(
+        stmt.on_conflict_do_update(
+            index_elements=["sku", "location"],
+            set_={"location_name": stmt.excluded.location_name, "qty": stmt.excluded.qty, "as_of": stmt.excluded.as_of},
+        ),
+        list(latest.values()),
+    )
 
 
 def _reconciliation(s: Session, d: dict[str, Any]) -> None:
@@ -101,13 +135,19 @@ def _reconciliation(s: Session, d: dict[str, Any]) -> None:
 
 
 def _dead_letter(s: Session, d: dict[str, Any]) -> None:
-    s.execute(update(DeadLetterSeen).where(DeadLetterSeen.event_id == d["event_id"]).values(
-        resolved_at=parse_time(d.get("resolved_at")), resolution=d.get("resolution")))
+    s.execute(
+        update(DeadLetterSeen)
+        .where(DeadLetterSeen.event_id == d["event_id"])
+        .values(resolved_at=parse_time(d.get("resolved_at")), resolution=d.get("resolution"))
+    )
 
 
 TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
-    "tax_group": _tax_group, "category": _category, "promotion": _promotion,
-    "reconciliation": _reconciliation, "dead_letter": _dead_letter,
+    "tax_group": _tax_group,
+    "category": _category,
+    "promotion": _promotion,
+    "reconciliation": _reconciliation,
+    "dead_letter": _dead_letter,
 }
 TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
 TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6)
@@ -132,6 +172,9 @@ def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, 
         _stock_rows(s, batched["stock"])
         note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
         if note != "new_epoch":
-            s.execute(update(SyncStatus).where(state.ROW).values(
-                cursor=int(page["cursor"]), last_pull_at=now, pulled_total=SyncStatus.pulled_total + applied))
+            s.execute(
+                update(SyncStatus)
+                .where(state.ROW)
+                .values(cursor=int(page["cursor"]), last_pull_at=now, pulled_total=SyncStatus.pulled_total + applied)
+            )
     return applied, note

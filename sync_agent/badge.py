@@ -1,4 +1,5 @@
 """The store server's side of the sync badge: read the agent's row and the outbox, emit "sync_status"."""
+
 from __future__ import annotations
 
 import logging
@@ -9,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from pos.adapters.config import StoreConfig
 from common.db import Database
-from pos.adapters.tables import SyncStatus
 from common.tables import utcnow
+from pos.adapters.config import StoreConfig
+from pos.adapters.tables import SyncStatus
 
 from . import state
 from .status import badge
@@ -32,8 +33,13 @@ def current_badge(db: Database, config: StoreConfig, now: datetime) -> dict[str,
     return badge(row, queue, now, bool(config.sync.central_url and config.sync.token), config.sync.interval_seconds)
 
 
-def start_badge_emitter(emit: Callable[[str, dict[str, Any]], None], db: Database, config: StoreConfig,
-                        every: float = EVERY_SECONDS, clock: Callable[[], datetime] = utcnow) -> threading.Event:
+def start_badge_emitter(
+    emit: Callable[[str, dict[str, Any]], None],
+    db: Database,
+    config: StoreConfig,
+    every: float = EVERY_SECONDS,
+    clock: Callable[[], datetime] = utcnow,
+) -> threading.Event:
     """A daemon thread that emits the badge every few seconds to every connected till; set the event to stop."""
     stop = threading.Event()
 

@@ -1,4 +1,5 @@
 """The HTTP client for the central store's sync API: a timeout on every call, typed failures, the shared session."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,10 +12,12 @@ __all__ = ["CentralClient", "CentralError", "Refused", "Unreachable"]
 
 
 class CentralClient(CentralHttp):
-    def __init__(self, base_url: str, token: str, timeout: float, agent_id: str = "",
-                 session: requests.Session | None = None) -> None:
-        super().__init__(base_url, "/api/v1", token, timeout, session,
-                         headers={"X-Omnitoko-Agent": agent_id or "agent"})
+    def __init__(
+        self, base_url: str, token: str, timeout: float, agent_id: str = "", session: requests.Session | None = None
+    ) -> None:
+        super().__init__(
+            base_url, "/api/v1", token, timeout, session, headers={"X-Omnitoko-Agent": agent_id or "agent"}
+        )
 
     def push(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/sync/push", json=body)

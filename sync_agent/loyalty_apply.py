@@ -1,4 +1,5 @@
 """Pulled loyalty changes: members (with central's balance), central's loyalty settings, this store's allowances."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import LoyaltyAllowance
 from common.tables import utcnow
+from pos.adapters.tables import LoyaltyAllowance
 from pos.services.loyalty import save_member, save_settings
 
 

@@ -1,4 +1,5 @@
 """Reading the outbox for a push and recording central's answer: only acknowledged events leave the queue."""
+
 from __future__ import annotations
 
 import json
@@ -41,9 +42,20 @@ def pending(db: Database, limit: int) -> list[dict[str, Any]]:
     """The oldest unsent events, in store_seq order, shaped for the push body."""
     with db.sessions() as s:
         rows = s.execute(select(OutboxEvent).where(state.UNSENT).order_by(OutboxEvent.store_seq).limit(limit)).scalars()
-        return [{"event_id": r.event_id, "store_id": r.store_id, "device_id": r.device_id, "store_seq": r.store_seq,
-                 "type": r.type, "schema_version": r.schema_version, "payload": json.loads(r.payload),
-                 "payload_hash": r.payload_hash, "created_at": r.created_at.isoformat()} for r in rows]
+        return [
+            {
+                "event_id": r.event_id,
+                "store_id": r.store_id,
+                "device_id": r.device_id,
+                "store_seq": r.store_seq,
+                "type": r.type,
+                "schema_version": r.schema_version,
+                "payload": json.loads(r.payload),
+                "payload_hash": r.payload_hash,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ]
 
 
 def record_push(db: Database, sent: list[dict[str, Any]], answer: dict[str, Any], now: datetime) -> PushTally:
@@ -76,14 +88,25 @@ def record_push(db: Database, sent: list[dict[str, Any]], answer: dict[str, Any]
         if acked:
             s.execute(update(OutboxEvent).where(OutboxEvent.event_id.in_(acked)).values(acked_at=now))
         tally.central = state.note_central(s, str(answer["epoch"]), int(answer["store_seq"]))
-        s.execute(update(SyncStatus).where(state.ROW).values(
-            last_push_at=now, pushed_total=SyncStatus.pushed_total + len(acked)))
+        s.execute(
+            update(SyncStatus)
+            .where(state.ROW)
+            .values(last_push_at=now, pushed_total=SyncStatus.pushed_total + len(acked))
+        )
     return tally
 
 
 def _dead_letter(s: Session, ev: dict[str, Any], r: dict[str, Any], now: datetime) -> None:
     row = s.get(DeadLetterSeen, ev["event_id"])
     if row is None:
-        s.add(DeadLetterSeen(event_id=ev["event_id"], store_seq=ev["store_seq"], type=ev["type"],
-                             status=int(r.get("status") or 422), code=str(r.get("code") or r.get("outcome")),
-                             reason=str(r.get("message") or ""), seen_at=now))
+        s.add(
+            DeadLetterSeen(
+                event_id=ev["event_id"],
+                store_seq=ev["store_seq"],
+                type=ev["type"],
+                status=int(r.get("status") or 422),
+                code=str(r.get("code") or r.get("outcome")),
+                reason=str(r.get("message") or ""),
+                seen_at=now,
+            )
+        )

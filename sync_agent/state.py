@@ -1,4 +1,5 @@
 """The agent's row in the store database: lease, epoch and cursor, last success and error, queue figures."""
+
 from __future__ import annotations
 
 import os
@@ -25,17 +26,22 @@ def acquire_lease(db: Database, owner: str, ttl_seconds: float, now: datetime) -
     """
     until = now + timedelta(seconds=ttl_seconds)
     with db.unit_of_work() as s:
-        won = s.execute(update(SyncStatus).where(ROW, (SyncStatus.lease_owner.is_(None))
-                                                 | (SyncStatus.lease_owner == owner)
-                                                 | (SyncStatus.lease_until < now))
-                        .values(lease_owner=owner, lease_until=until))
+        won = s.execute(
+            update(SyncStatus)
+            .where(
+                ROW,
+                (SyncStatus.lease_owner.is_(None)) | (SyncStatus.lease_owner == owner) | (SyncStatus.lease_until < now),
+            )
+            .values(lease_owner=owner, lease_until=until)
+        )
         if won.rowcount == 1:  # type: ignore[attr-defined]
             return True
         holder = s.scalar(select(SyncStatus.lease_owner).where(ROW))
         if holder is None or not owner_is_gone(holder):
             return False
-        won = s.execute(update(SyncStatus).where(ROW, SyncStatus.lease_owner == holder)
-                        .values(lease_owner=owner, lease_until=until))
+        won = s.execute(
+            update(SyncStatus).where(ROW, SyncStatus.lease_owner == holder).values(lease_owner=owner, lease_until=until)
+        )
         return won.rowcount == 1  # type: ignore[attr-defined]
 
 
@@ -60,8 +66,9 @@ def owner_is_gone(owner: str) -> bool:
 
 def release_lease(db: Database, owner: str) -> None:
     with db.unit_of_work() as s:
-        s.execute(update(SyncStatus).where(ROW, SyncStatus.lease_owner == owner)
-                  .values(lease_owner=None, lease_until=None))
+        s.execute(
+            update(SyncStatus).where(ROW, SyncStatus.lease_owner == owner).values(lease_owner=None, lease_until=None)
+        )
 
 
 def lease_holder(db: Database) -> tuple[str | None, datetime | None]:
@@ -81,8 +88,12 @@ def queue_stats(s: Session) -> dict[str, Any]:
     depth, oldest = s.execute(select(func.count(), func.min(OutboxEvent.created_at)).where(UNSENT)).one()
     sales = s.scalar(select(func.count()).where(UNSENT, OutboxEvent.type == "sale.completed"))
     dead = s.scalar(select(func.count()).select_from(DeadLetterSeen).where(DeadLetterSeen.resolved_at.is_(None)))
-    return {"queue_depth": int(depth or 0), "oldest_unsent_at": oldest, "sales_waiting": int(sales or 0),
-            "dead_letters": int(dead or 0)}
+    return {
+        "queue_depth": int(depth or 0),
+        "oldest_unsent_at": oldest,
+        "sales_waiting": int(sales or 0),
+        "dead_letters": int(dead or 0),
+    }
 
 
 def note_central(s: Session, epoch: str, central_seq: int) -> str | None:
@@ -109,8 +120,12 @@ def record_round(db: Database, now: datetime, error: str | None) -> dict[str, An
     """The round's end: success or the error, and the queue as it is now."""
     with db.unit_of_work() as s:
         stats = queue_stats(s)
-        values: dict[str, Any] = {"last_round_at": now, "queue_depth": stats["queue_depth"],
-                                  "oldest_unsent_at": stats["oldest_unsent_at"], "dead_letters": stats["dead_letters"]}
+        values: dict[str, Any] = {
+            "last_round_at": now,
+            "queue_depth": stats["queue_depth"],
+            "oldest_unsent_at": stats["oldest_unsent_at"],
+            "dead_letters": stats["dead_letters"],
+        }
         if error is None:
             values["last_success_at"] = now
         else:

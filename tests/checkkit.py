@@ -1,6 +1,7 @@
 """Tools for the tests of central's checks on store events: a store pushing over HTTP with its own token, what
 central holds before and after (revenue, stock, points), and what a refusal must leave (dead letter, alert, flag).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,15 +31,29 @@ class Pusher:
         """The store's next event (next store_seq), as its agent sends it."""
         self.seq += 1
         body = canonical_json(payload)
-        return {"event_id": str(uuid.uuid4()), "store_id": self.store_id, "device_id": device_id,
-                "store_seq": self.seq, "type": type_, "schema_version": 1, "payload": payload,
-                "payload_hash": hashlib.sha256(body.encode()).hexdigest()}
+        return {
+            "event_id": str(uuid.uuid4()),
+            "store_id": self.store_id,
+            "device_id": device_id,
+            "store_seq": self.seq,
+            "type": type_,
+            "schema_version": 1,
+            "payload": payload,
+            "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
+        }
 
     def send(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        r = requests.post(f"{self.central.url}/api/v1/sync/push", timeout=60,
-                          headers={"Authorization": f"Bearer {self.token}"},
-                          json={"store_id": self.store_id, "device_id": f"{self.store_id}-SYNC",
-                                "batch_id": str(uuid.uuid4()), "events": events})
+        r = requests.post(
+            f"{self.central.url}/api/v1/sync/push",
+            timeout=60,
+            headers={"Authorization": f"Bearer {self.token}"},
+            json={
+                "store_id": self.store_id,
+                "device_id": f"{self.store_id}-SYNC",
+                "batch_id": str(uuid.uuid4()),
+                "events": events,
+            },
+        )
         assert r.status_code == 200, r.text
         return r.json()["results"]
 
@@ -59,8 +74,10 @@ def pusher(central: Any, store_id: str) -> Pusher:
 def holdings(central: Any) -> dict[str, Any]:
     """What a forged event could move: revenue and refunds, every stock figure and entry, every points balance."""
     with central.ctx.db.sessions() as s:
+
         def one(stmt: Any) -> int:
             return int(s.scalar(stmt) or 0)
+
         return {
             "sales": one(select(func.count()).select_from(Sale)),
             "revenue": one(select(func.sum(Sale.total))),
@@ -73,8 +90,9 @@ def holdings(central: Any) -> dict[str, Any]:
         }
 
 
-def assert_refused(central: Any, p: Pusher, result: dict[str, Any], code: str, before: dict[str, Any],
-                   admin: Any | None = None) -> None:
+def assert_refused(
+    central: Any, p: Pusher, result: dict[str, Any], code: str, before: dict[str, Any], admin: Any | None = None
+) -> None:
     """Refused with `code` and a readable reason, nothing moved, dead-lettered, alerted, the store flagged."""
     assert (result["outcome"], result["code"]) == ("rejected", code), result
     assert len(result["message"]) > 20

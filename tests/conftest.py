@@ -1,4 +1,5 @@
 """Shared fixtures: a migrated SQLite store database per test, its context, app and signed-in tills."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -75,12 +76,23 @@ def open_till(store: StoreContext, cashier: Actor) -> Actor:
 
 
 MANAGER = {"staff_code": "9001", "pin": "4321"}
-AQUA_330 = "8990000100010"   # Rp 3.500, PPN
-AQUA_600 = "8990000100027"   # Rp 4.500, PPN
+AQUA_330 = "8990000100010"  # Rp 3.500, PPN
+AQUA_600 = "8990000100027"  # Rp 4.500, PPN
 
 # Tables that record facts; "nothing changed" means every row of these is the same as before.
-FACT_TABLES = ("sales", "sale_lines", "tenders", "refunds", "refund_lines", "stock_movements", "outbox",
-               "counters", "tills", "shifts", "audit_log")
+FACT_TABLES = (
+    "sales",
+    "sale_lines",
+    "tenders",
+    "refunds",
+    "refund_lines",
+    "stock_movements",
+    "outbox",
+    "counters",
+    "tills",
+    "shifts",
+    "audit_log",
+)
 
 
 def store_state(ctx: StoreContext) -> dict[str, list[tuple[Any, ...]]]:
@@ -152,16 +164,18 @@ def till_api(api: Api) -> Api:
 # Markers by where a test lives (registered in pyproject.toml), so `make test-fast` can pick a quick subset.
 TESTS = Path(__file__).resolve().parent
 # Simulations, many-process concurrency, kills and bench smoke runs: minutes on the shared 2-core machine.
-SLOW_FILES = frozenset({
-    "simulation/test_simulation.py",
-    "central/test_concurrency_pg.py",
-    "central/test_production_serving.py",
-    "integration/test_kill_during_checkout.py",
-    "integration/test_bench_checkout.py",
-    "integration/test_print_bench.py",
-    "integration/test_api_fuzz.py",
-    "fuzz/test_openapi_fuzz.py",
-})
+SLOW_FILES = frozenset(
+    {
+        "simulation/test_simulation.py",
+        "central/test_concurrency_pg.py",
+        "central/test_production_serving.py",
+        "integration/test_kill_during_checkout.py",
+        "integration/test_bench_checkout.py",
+        "integration/test_print_bench.py",
+        "integration/test_api_fuzz.py",
+        "fuzz/test_openapi_fuzz.py",
+    }
+)
 
 
 def kind_of_test(relative: str) -> str:

@@ -1,5 +1,6 @@
 """Real server processes for tests (a plain module, like synckit): a free port on 127.0.0.1, and a process
 served until its health URL answers 200, then stopped (terminated, killed if it will not stop)."""
+
 from __future__ import annotations
 
 import socket
@@ -20,8 +21,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(cmd: list[str], cwd: Path, log: Path, health_url: str, what: str,
-           timeout: float = 60) -> Iterator[subprocess.Popen[bytes]]:
+def served(
+    cmd: list[str], cwd: Path, log: Path, health_url: str, what: str, timeout: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start `cmd` (output to `log`), wait until `health_url` answers 200, yield the process, stop it."""
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)

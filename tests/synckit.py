@@ -5,6 +5,7 @@ fault-injecting WSGI middleware in front; the agent talks to it with real `reque
 database is SQLite and PostgreSQL (a schema of its own, emptied before each test): tests that take the
 `central` fixture run on both. With OMNITOKO_CI=1 an unreachable PostgreSQL fails those tests.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,6 +22,20 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from synckit_store import (  # noqa: F401
+    AQUA_330,
+    CATALOG,
+    SKUS,
+    STORE,
+    agent_process,
+    make_event,
+    queue_events,
+    queue_sales,
+    sale_payload,
+    sell,
+    unsent,
+    write_store_toml,
+)
 from werkzeug.serving import make_server
 
 from central.bootstrap import central_context
@@ -31,13 +46,10 @@ from central.services import demo, stores
 from central.services.context import CentralContext
 from central.tables import CentralBase
 from central.web.app import create_central_app
-from pos.adapters.config import StoreConfig
 from common.db import Database
+from pos.adapters.config import StoreConfig
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
-
-from synckit_store import (AQUA_330, CATALOG, SKUS, STORE, agent_process, make_event, queue_events,  # noqa: F401
-                           queue_sales, sale_payload, sell, unsent, write_store_toml)
 
 PG_BASE = os.environ.get("OMNITOKO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _TEMPLATE: dict[str, Path] = {}
@@ -98,8 +110,9 @@ def _sqlite_template(tmp_factory: pytest.TempPathFactory) -> Path:
     return _TEMPLATE["sqlite"]
 
 
-def empty_central_url(backend: str, tmp_path: Path, tmp_factory: pytest.TempPathFactory,
-                      request: pytest.FixtureRequest) -> str:
+def empty_central_url(
+    backend: str, tmp_path: Path, tmp_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
     if backend == "sqlite":
         target = tmp_path / f"central-{uuid.uuid4().hex[:6]}.db"
         shutil.copy(_sqlite_template(tmp_factory), target)
@@ -142,6 +155,7 @@ class Faults:
             def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
                 captured.update(status=status, headers=headers)
                 return lambda _chunk: None
+
             chunks = self.app(env, capture)
             try:
                 out = b"".join(chunks)
@@ -208,8 +222,9 @@ def central_config(url: str) -> CentralConfig:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def central(request: pytest.FixtureRequest, tmp_path: Path,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralHarness]:
+def central(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CentralHarness]:
     """A central store with 40 demo products, stock for TOKO-01/TOKO-02/online, and TOKO-01 registered."""
     url = empty_central_url(request.param, tmp_path, tmp_path_factory, request)
     cfg = central_config(url)
@@ -221,8 +236,7 @@ def central(request: pytest.FixtureRequest, tmp_path: Path,
     faults = Faults(app.wsgi_app)
     app.wsgi_app = faults  # type: ignore[method-assign]
     server, thread, base = start_server(app)
-    harness = CentralHarness(ctx=ctx, url=base, token=token, faults=faults, backend=request.param,
-                             extra={"app": app})
+    harness = CentralHarness(ctx=ctx, url=base, token=token, faults=faults, backend=request.param, extra={"app": app})
     yield harness
     server.shutdown()
     thread.join(timeout=5)
@@ -259,6 +273,7 @@ def agents(store: StoreContext) -> Iterator[Callable[..., Agent]]:
         agent.said = said  # type: ignore[attr-defined]
         made.append(agent)
         return agent
+
     yield make
     for a in made:
         a.stop.set()

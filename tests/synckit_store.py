@@ -1,4 +1,5 @@
 """Store-side tools for the sync tests: sale events in the outbox, real sales, an agent as its own process."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from pos.adapters.config import StoreConfig
+from common.contract.wire import canonical_json
 from common.db import Database
 from common.demo_data import demo_products
-from pos.adapters.tables import Counter, OutboxEvent
 from common.pricing import taxes_by_group
+from pos.adapters.config import StoreConfig
+from pos.adapters.tables import Counter, OutboxEvent
 from pos.services.context import StoreContext
-from common.contract.wire import canonical_json
 
 STORE = "TOKO-01"
 CATALOG = 40  # central knows SKU-00001 .. SKU-00040 (the store's demo DB knows more)
@@ -27,26 +28,68 @@ SKUS = [p.sku for p in demo_products()[:CATALOG]]
 def sale_payload(store_id: str, n: int, skus: list[str] | None = None, qty: int = 1) -> dict[str, Any]:
     """A completed sale as the store's checkout writes it (two lines, one cash tender)."""
     skus = skus or [SKUS[n % CATALOG], SKUS[(n * 7 + 3) % CATALOG]]
-    lines = [{"id": str(uuid.uuid4()), "sku": sku, "name": sku, "qty": qty, "unit_price": 3500, "line_discount": 0,
-              "sale_discount": 0, "net": 3500 * qty, "tax_group": "PPN"} for sku in skus]
+    lines = [
+        {
+            "id": str(uuid.uuid4()),
+            "sku": sku,
+            "name": sku,
+            "qty": qty,
+            "unit_price": 3500,
+            "line_discount": 0,
+            "sale_discount": 0,
+            "net": 3500 * qty,
+            "tax_group": "PPN",
+        }
+        for sku in skus
+    ]
     total = sum(l["net"] for l in lines)
-    taxes = [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
-             for t in taxes_by_group([("PPN", 1100, total)])]  # central checks tax per group at its own rate
-    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
-            "shift_id": None, "staff_id": None, "completed_at": "2026-11-23T10:00:00", "currency": "IDR",
-            "lines": lines, "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": total}],
-            "taxes": taxes, "subtotal": total, "discount": 0, "tax": taxes[0]["tax"], "rounding": 0, "total": total,
-            "paid": total, "change": 0}
+    taxes = [
+        {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+        for t in taxes_by_group([("PPN", 1100, total)])
+    ]  # central checks tax per group at its own rate
+    return {
+        "sale_id": str(uuid.uuid4()),
+        "number": f"{store_id}-T1-{n:06d}",
+        "store_id": store_id,
+        "till_id": "T1",
+        "shift_id": None,
+        "staff_id": None,
+        "completed_at": "2026-11-23T10:00:00",
+        "currency": "IDR",
+        "lines": lines,
+        "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": total}],
+        "taxes": taxes,
+        "subtotal": total,
+        "discount": 0,
+        "tax": taxes[0]["tax"],
+        "rounding": 0,
+        "total": total,
+        "paid": total,
+        "change": 0,
+    }
 
 
-def make_event(seq: int, payload: dict[str, Any] | None = None, type_: str = "sale.completed",
-               event_id: str | None = None, store_id: str = STORE) -> Any:
+def make_event(
+    seq: int,
+    payload: dict[str, Any] | None = None,
+    type_: str = "sale.completed",
+    event_id: str | None = None,
+    store_id: str = STORE,
+) -> Any:
     """An event as central's push service takes it (the agent's JSON, parsed)."""
     from central.services.envelope import Event
 
     payload = payload if payload is not None else sale_payload(store_id, seq)
-    return Event(event_id or str(uuid.uuid4()), store_id, "T1", seq, type_, 1, payload,
-                 hashlib.sha256(canonical_json(payload).encode()).hexdigest())
+    return Event(
+        event_id or str(uuid.uuid4()),
+        store_id,
+        "T1",
+        seq,
+        type_,
+        1,
+        payload,
+        hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+    )
 
 
 def queue_events(db: Database, store_id: str, payloads: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -60,11 +103,20 @@ def queue_events(db: Database, store_id: str, payloads: list[tuple[str, dict[str
         for i, (type_, payload) in enumerate(payloads, start=1):
             body = canonical_json(payload)
             ids.append(str(uuid.uuid4()))
-            rows.append({"event_id": ids[-1], "store_seq": start + i, "store_id": store_id, "device_id": "T1",
-                         "type": type_, "schema_version": 1, "payload": body,
-                         "payload_hash": hashlib.sha256(body.encode()).hexdigest()})
+            rows.append(
+                {
+                    "event_id": ids[-1],
+                    "store_seq": start + i,
+                    "store_id": store_id,
+                    "device_id": "T1",
+                    "type": type_,
+                    "schema_version": 1,
+                    "payload": body,
+                    "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
+                }
+            )
         for chunk in range(0, len(rows), 2000):
-            s.execute(insert(OutboxEvent), rows[chunk:chunk + 2000])
+            s.execute(insert(OutboxEvent), rows[chunk : chunk + 2000])
         s.execute(update(Counter).where(Counter.name == "store_seq").values(value=start + len(rows)))
     return ids
 
@@ -78,7 +130,7 @@ def unsent(db: Database) -> int:
         return int(s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.acked_at.is_(None))) or 0)
 
 
-AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500
+AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500
 
 
 def sell(store: StoreContext, actor: Any, items: list[tuple[str, int]]) -> dict[str, Any]:
@@ -114,7 +166,11 @@ def write_store_toml(path: Path, config: StoreConfig) -> Path:
 
 def agent_process(config_path: Path, *args: str, code: str | None = None) -> Any:
     """`omnitoko sync ...` (or a python -c script) as a real process."""
-    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "omnitoko.cli", "sync", *args,
-                                                     "--config", str(config_path)]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=str(Path(__file__).resolve().parents[1]))
+    cmd = (
+        [sys.executable, "-c", code]
+        if code
+        else [sys.executable, "-m", "omnitoko.cli", "sync", *args, "--config", str(config_path)]
+    )
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(Path(__file__).resolve().parents[1])
+    )

@@ -5,6 +5,7 @@ SQLite every transaction is BEGIN IMMEDIATE, so each holds the write lock); the 
 goes through refuses to send while that set is not empty. The refusal is raised where the call is made and
 also kept, so code that swallows the error still fails the test at teardown.
 """
+
 from __future__ import annotations
 
 import threading
@@ -59,6 +60,7 @@ def guarded(monkeypatch: pytest.MonkeyPatch) -> Iterator[TxGuard]:
     def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
         guard.check(request.method, request.url)
         return real_send(adapter, request, *args, **kwargs)
+
     monkeypatch.setattr(HTTPAdapter, "send", send)
     try:
         yield guard

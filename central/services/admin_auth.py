@@ -3,6 +3,7 @@
 The session cookie holds only a random token; the row behind it is deleted by sign-out, a password change or
 disabling the admin, so a copied cookie stops working at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,10 @@ def _digest(token: str) -> str:
 def _policies(ctx: CentralContext) -> tuple[Policy, Policy]:
     sec = ctx.config.security
     lock = timedelta(minutes=sec.lock_minutes)
-    return (Policy(free=sec.free_attempts, lock_after=max(sec.lock_after, sec.free_attempts), lock=lock),
-            Policy(free=sec.address_attempts, lock_after=3 * sec.address_attempts, lock=lock))
+    return (
+        Policy(free=sec.free_attempts, lock_after=max(sec.lock_after, sec.free_attempts), lock=lock),
+        Policy(free=sec.address_attempts, lock_after=3 * sec.address_attempts, lock=lock),
+    )
 
 
 def check_password_strength(username: str, password: str) -> None:
@@ -78,10 +81,17 @@ def current_admin(ctx: CentralContext, token: object) -> str:
         raise Unauthorized("signed_out", "sign in first")
     sec, now, digest = ctx.config.security, ctx.clock(), _digest(token)
     with ctx.db.sessions() as s:
-        row = s.execute(select(AdminSession, AdminUser).join(AdminUser, AdminUser.id == AdminSession.admin_id)
-                        .where(AdminSession.token_hash == digest)).first()
-    if (row is None or not row[1].active or row[0].created_at + timedelta(hours=sec.session_hours) < now
-            or row[0].last_seen_at + timedelta(minutes=sec.idle_minutes) < now):
+        row = s.execute(
+            select(AdminSession, AdminUser)
+            .join(AdminUser, AdminUser.id == AdminSession.admin_id)
+            .where(AdminSession.token_hash == digest)
+        ).first()
+    if (
+        row is None
+        or not row[1].active
+        or row[0].created_at + timedelta(hours=sec.session_hours) < now
+        or row[0].last_seen_at + timedelta(minutes=sec.idle_minutes) < now
+    ):
         raise Unauthorized("signed_out", "your session has ended; sign in again")
     if row[0].last_seen_at < now - TOUCH_EVERY:
         with ctx.db.unit_of_work() as s:

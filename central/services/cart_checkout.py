@@ -4,6 +4,7 @@
 Idempotent by checkout id: the same id returns the same order. A cart already checked out under another id is
 refused (API) or, for a sale a store already made offline, recorded as a conflict for its manager.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,28 +33,56 @@ if TYPE_CHECKING:
     from .envelope import Event
 
 
-def finish(s: Session, ctx: CentralContext, cart: OnlineCart, expect: tuple[tuple[str, ...], int, str | None], *,
-           channel: str, checkout_id: str, total: int, store_id: str | None = None, device_id: str | None = None,
-           sale_id: str | None = None, number: str | None = None, confirmed: bool = True,
-           paid_at: datetime | None = None, note: str = "") -> tuple[CartOrder, list[FeedChange]]:
+def finish(
+    s: Session,
+    ctx: CentralContext,
+    cart: OnlineCart,
+    expect: tuple[tuple[str, ...], int, str | None],
+    *,
+    channel: str,
+    checkout_id: str,
+    total: int,
+    store_id: str | None = None,
+    device_id: str | None = None,
+    sale_id: str | None = None,
+    number: str | None = None,
+    confirmed: bool = True,
+    paid_at: datetime | None = None,
+    note: str = "",
+) -> tuple[CartOrder, list[FeedChange]]:
     """Mark the cart checked out (compare-and-set), write its one order, turn its reservation into the sale."""
     now = ctx.clock()
     transition(s, cart, expect, status="checked_out", checked_out_at=now)
-    order = CartOrder(id=new_id(), cart_id=cart.id, checkout_id=checkout_id, channel=channel, store_id=store_id,
-                      device_id=device_id, sale_id=sale_id, number=number, total=total, confirmed=confirmed,
-                      note=note, paid_at=paid_at, created_at=now)
+    order = CartOrder(
+        id=new_id(),
+        cart_id=cart.id,
+        checkout_id=checkout_id,
+        channel=channel,
+        store_id=store_id,
+        device_id=device_id,
+        sale_id=sale_id,
+        number=number,
+        total=total,
+        confirmed=confirmed,
+        note=note,
+        paid_at=paid_at,
+        created_at=now,
+    )
     s.add(order)
     s.flush()
     converted = channel == "store" and store_id == cart.pickup_store
-    s.execute(update(CartReservation).where(CartReservation.cart_id == cart.id, CartReservation.state == "held")
-              .values(state="converted" if converted else "released", closed_at=now,
-                      sale_id=sale_id if converted else None))
+    s.execute(
+        update(CartReservation)
+        .where(CartReservation.cart_id == cart.id, CartReservation.state == "held")
+        .values(state="converted" if converted else "released", closed_at=now, sale_id=sale_id if converted else None)
+    )
     # Only a cart reserved at a store has a copy there to update: price the cart for that copy only.
     return order, feed_changes(cart_json(s, ctx, cart)) if cart.pickup_store else []
 
 
-def _repeat(s: Session, ctx: CentralContext, cart: OnlineCart, checkout_id: str,
-            store_id: str | None) -> dict[str, Any] | None:
+def _repeat(
+    s: Session, ctx: CentralContext, cart: OnlineCart, checkout_id: str, store_id: str | None
+) -> dict[str, Any] | None:
     same = s.scalar(select(CartOrder).where(CartOrder.checkout_id == checkout_id))
     if same is None:
         return None
@@ -72,18 +101,40 @@ def checkout_store(ctx: CentralContext, store_id: str, device_id: str, info: Car
         if (again := _repeat(s, ctx, cart, info.checkout_id, store_id)) is not None:
             return again
         if cart.status == "checked_out":
-            raise Conflict("cart_checked_out", paid_message(s, ctx, cart) + "; this checkout was not recorded and "
-                                                                          "nothing was charged twice", cart_code=cart.code)
+            raise Conflict(
+                "cart_checked_out",
+                paid_message(s, ctx, cart) + "; this checkout was not recorded and nothing was charged twice",
+                cart_code=cart.code,
+            )
         if info.fence is None or cart.status != "claimed" or cart.fence != info.fence or cart.claim_store != store_id:
             taken = cart.status == "claimed" and cart.fence != info.fence
-            raise Conflict("stale_lease", f"this till's claim on cart {cart.code} (token {info.fence}) is no longer "
-                           "valid" + (f": it was taken over by {holder(s, ctx, cart)}" if taken else
-                                      ": it was released or the shopper changed the cart") + "; open the cart again",
-                           cart_code=cart.code, fence=cart.fence)
-        order, changes = finish(s, ctx, cart, (("claimed",), info.fence, store_id), channel="store",
-                                checkout_id=info.checkout_id, total=info.total, store_id=store_id,
-                                device_id=info.till_id or device_id, sale_id=info.sale_id, number=info.number,
-                                paid_at=parse_time(info.completed_at) or ctx.clock())
+            raise Conflict(
+                "stale_lease",
+                f"this till's claim on cart {cart.code} (token {info.fence}) is no longer "
+                "valid"
+                + (
+                    f": it was taken over by {holder(s, ctx, cart)}"
+                    if taken
+                    else ": it was released or the shopper changed the cart"
+                )
+                + "; open the cart again",
+                cart_code=cart.code,
+                fence=cart.fence,
+            )
+        order, changes = finish(
+            s,
+            ctx,
+            cart,
+            (("claimed",), info.fence, store_id),
+            channel="store",
+            checkout_id=info.checkout_id,
+            total=info.total,
+            store_id=store_id,
+            device_id=info.till_id or device_id,
+            sale_id=info.sale_id,
+            number=info.number,
+            paid_at=parse_time(info.completed_at) or ctx.clock(),
+        )
         view = {**(order_json(ctx, s, order) or {}), "cart_id": cart.id, "code": cart.code, "repeat": False}
         feed.append(s, ctx, changes)
         return view
@@ -106,8 +157,15 @@ def checkout_online(ctx: CentralContext, cart_id: str, checkout_id: str) -> dict
         sold = [l for l in view["lines"] if l["sold"]]
         if not sold:
             raise DomainError("empty_cart", "the cart is empty")
-        order, changes = finish(s, ctx, cart, (("open", "claimed"), cart.fence, None), channel="online",
-                                checkout_id=checkout_id, total=view["total"])
+        order, changes = finish(
+            s,
+            ctx,
+            cart,
+            (("open", "claimed"), cart.fence, None),
+            channel="online",
+            checkout_id=checkout_id,
+            total=view["total"],
+        )
         changes += stock.post(s, ctx, ONLINE, [Movement(new_id(), l["sku"], -l["qty"], "sale", order.id) for l in sold])
         changes += stock.publish(s, ctx, ONLINE)
         out = {**(order_json(ctx, s, order) or {}), "cart_id": cart.id, "code": cart.code, "repeat": False}
@@ -119,16 +177,38 @@ def _conflict(s: Session, ctx: CentralContext, cart: OnlineCart, store_id: str, 
     """The cart was checked out elsewhere while this store sold it offline: a task for the store's manager."""
     now = ctx.clock()
     first = paid_message(s, ctx, cart)
-    message = (f"online cart {cart.code} was paid twice: {first}, and again here in sale {info.number}. "
-               "Contact the shopper and refund one of the two payments")
-    item = ReconciliationItem(id=new_id(), kind="cart_conflict", location=store_id, sku=None, on_hand=None,
-                              ref_id=info.sale_id, message=message, raised_at=now, updated_at=now)
+    message = (
+        f"online cart {cart.code} was paid twice: {first}, and again here in sale {info.number}. "
+        "Contact the shopper and refund one of the two payments"
+    )
+    item = ReconciliationItem(
+        id=new_id(),
+        kind="cart_conflict",
+        location=store_id,
+        sku=None,
+        on_hand=None,
+        ref_id=info.sale_id,
+        message=message,
+        raised_at=now,
+        updated_at=now,
+    )
     s.add(item)
     s.flush()
-    return FeedChange(Topic.RECONCILIATION, item.id, {
-        "id": item.id, "kind": "cart_conflict", "sku": None, "ref_id": info.sale_id, "message": message,
-        "detail": {"cart_id": cart.id, "code": cart.code, "sale_id": info.sale_id, "number": info.number},
-        "raised_at": now.isoformat(), "resolved_at": None}, only_store=store_id)
+    return FeedChange(
+        Topic.RECONCILIATION,
+        item.id,
+        {
+            "id": item.id,
+            "kind": "cart_conflict",
+            "sku": None,
+            "ref_id": info.sale_id,
+            "message": message,
+            "detail": {"cart_id": cart.id, "code": cart.code, "sale_id": info.sale_id, "number": info.number},
+            "raised_at": now.isoformat(),
+            "resolved_at": None,
+        },
+        only_store=store_id,
+    )
 
 
 def cart_checked_out(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -146,12 +226,27 @@ def cart_checked_out(s: Session, ctx: CentralContext, ev: Event) -> list[FeedCha
     if cart.status == "checked_out":
         return [_conflict(s, ctx, cart, ev.store_id, info)]
     ours = cart.status == "claimed" and cart.claim_store == ev.store_id and cart.fence == info.fence
-    note = "" if ours or cart.status != "claimed" else (
-        f"superseded the claim of {cart.claim_store} {cart.claim_device} (token {cart.fence})")
-    _, changes = finish(s, ctx, cart, ((cart.status,), cart.fence, None), channel="store",
-                        checkout_id=info.checkout_id, total=info.total, store_id=ev.store_id,
-                        device_id=info.till_id or ev.device_id, sale_id=info.sale_id, number=info.number,
-                        confirmed=info.confirmed and ours, paid_at=parse_time(info.completed_at), note=note)
+    note = (
+        ""
+        if ours or cart.status != "claimed"
+        else (f"superseded the claim of {cart.claim_store} {cart.claim_device} (token {cart.fence})")
+    )
+    _, changes = finish(
+        s,
+        ctx,
+        cart,
+        ((cart.status,), cart.fence, None),
+        channel="store",
+        checkout_id=info.checkout_id,
+        total=info.total,
+        store_id=ev.store_id,
+        device_id=info.till_id or ev.device_id,
+        sale_id=info.sale_id,
+        number=info.number,
+        confirmed=info.confirmed and ours,
+        paid_at=parse_time(info.completed_at),
+        note=note,
+    )
     return changes
 
 

@@ -1,4 +1,5 @@
 """The shopper's online cart: add, change, remove, choose a store for click-and-collect (stock held there)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -60,15 +61,19 @@ def _editable(s: Session, ctx: CentralContext, cart_id: str | None, start_new: b
             raise Conflict("cart_checked_out", paid_message(s, ctx, cart))
         raise CartGone("cart_expired", f"cart {cart.code} has expired: start a new one")
     if state == "claimed":
-        raise Conflict("cart_in_store", f"this cart is being paid in store at {holder(s, ctx, cart)}: "
-                                        "it cannot change meanwhile", cart_code=cart.code)
+        raise Conflict(
+            "cart_in_store",
+            f"this cart is being paid in store at {holder(s, ctx, cart)}: it cannot change meanwhile",
+            cart_code=cart.code,
+        )
     if cart.status == "claimed":
         unclaim(s, cart, (("claimed",), cart.fence, None))
     return cart
 
 
-def _finish_edit(s: Session, ctx: CentralContext, cart: OnlineCart, previous_pickup: str | None,
-                 reserve: bool = True) -> dict[str, Any]:
+def _finish_edit(
+    s: Session, ctx: CentralContext, cart: OnlineCart, previous_pickup: str | None, reserve: bool = True
+) -> dict[str, Any]:
     _touch(ctx, cart)
     s.flush()
     if reserve and cart.pickup_store and cart.reserved_until and cart.reserved_until > ctx.clock():
@@ -93,8 +98,17 @@ def add_item(ctx: CentralContext, cart_id: str | None, sku: str, qty: int = 1) -
             if count >= MAX_LINES:
                 raise DomainError("cart_too_big", f"a cart holds at most {MAX_LINES} different products")
             top = s.scalar(select(func.max(OnlineCartLine.position)).where(OnlineCartLine.cart_id == cart.id)) or 0
-            s.add(OnlineCartLine(id=new_id(), cart_id=cart.id, sku=sku, qty=qty, price_added=product.price,
-                                 position=top + 1, added_at=ctx.clock()))
+            s.add(
+                OnlineCartLine(
+                    id=new_id(),
+                    cart_id=cart.id,
+                    sku=sku,
+                    qty=qty,
+                    price_added=product.price,
+                    position=top + 1,
+                    added_at=ctx.clock(),
+                )
+            )
         else:
             line.qty = min(MAX_QTY, line.qty + qty)
         return _finish_edit(s, ctx, cart, cart.pickup_store)
@@ -117,8 +131,11 @@ def set_quantity(ctx: CentralContext, cart_id: str | None, sku: str, qty: int) -
 
 
 def _release_holds(s: Session, cart_id: str, now: datetime) -> None:
-    s.execute(update(CartReservation).where(CartReservation.cart_id == cart_id, CartReservation.state == "held")
-              .values(state="released", closed_at=now))
+    s.execute(
+        update(CartReservation)
+        .where(CartReservation.cart_id == cart_id, CartReservation.state == "held")
+        .values(state="released", closed_at=now)
+    )
 
 
 def _reserve(s: Session, ctx: CentralContext, cart: OnlineCart, location: str, until: datetime) -> None:
@@ -130,8 +147,18 @@ def _reserve(s: Session, ctx: CentralContext, cart: OnlineCart, location: str, u
     for l in lines:
         qty = min(l.qty, spare.get((location, l.sku), 0))
         if qty > 0:
-            s.add(CartReservation(id=new_id(), cart_id=cart.id, location=location, sku=l.sku, qty=qty, state="held",
-                                  expires_at=until, created_at=now))
+            s.add(
+                CartReservation(
+                    id=new_id(),
+                    cart_id=cart.id,
+                    location=location,
+                    sku=l.sku,
+                    qty=qty,
+                    state="held",
+                    expires_at=until,
+                    created_at=now,
+                )
+            )
     s.flush()
 
 
@@ -158,6 +185,7 @@ def choose_store(ctx: CentralContext, cart_id: str | None, location: str | None)
 
 def stores(ctx: CentralContext) -> list[dict[str, str]]:
     with ctx.db.sessions() as s:
-        return [{"code": l.code, "name": l.name or l.code}
-                for l in s.scalars(select(Location).where(Location.kind == "store").order_by(Location.code))]
-
+        return [
+            {"code": l.code, "name": l.name or l.code}
+            for l in s.scalars(select(Location).where(Location.kind == "store").order_by(Location.code))
+        ]

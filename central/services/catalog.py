@@ -1,4 +1,5 @@
 """Editing the catalog at central: every change goes to the feed, so each store has it after one sync round."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from central.tables import Category, Product, Promotion, TaxGroup
 from central.tables.base import new_id
-from common.limits import MAX_AMOUNT
 from common.barcodes import barcode_clash
 from common.errors import Conflict, DomainError, NotFound
+from common.limits import MAX_AMOUNT
 from common.money import group_thousands
 
 from . import feed
@@ -24,11 +25,20 @@ MAX_PRICE = MAX_AMOUNT  # a line of one: the till and central take no line above
 
 def product_data(p: Product, tax: TaxGroup | None, category: Category | None) -> dict[str, Any]:
     # Tax rate and category name ride along: a store can create what it lacks before their own change arrives.
-    return {"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category, "price": p.price,
-            "tax_group": p.tax_group, "unit": p.unit, "active": p.active,
-            "tax_rate_bp": tax.rate_bp if tax else None, "tax_name": tax.name if tax else None,
-            "category_name": category.name if category else None,
-            "category_name_en": category.name_en if category else None}
+    return {
+        "sku": p.sku,
+        "barcode": p.barcode,
+        "name": p.name,
+        "category": p.category,
+        "price": p.price,
+        "tax_group": p.tax_group,
+        "unit": p.unit,
+        "active": p.active,
+        "tax_rate_bp": tax.rate_bp if tax else None,
+        "tax_name": tax.name if tax else None,
+        "category_name": category.name if category else None,
+        "category_name_en": category.name_en if category else None,
+    }
 
 
 def product_change(s: Session, p: Product) -> FeedChange:
@@ -38,16 +48,26 @@ def product_change(s: Session, p: Product) -> FeedChange:
 
 
 def product_json(p: Product) -> dict[str, Any]:
-    return {"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category, "price": p.price,
-            "tax_group": p.tax_group, "unit": p.unit, "active": p.active, "updated_at": p.updated_at}
+    return {
+        "sku": p.sku,
+        "barcode": p.barcode,
+        "name": p.name,
+        "category": p.category,
+        "price": p.price,
+        "tax_group": p.tax_group,
+        "unit": p.unit,
+        "active": p.active,
+        "updated_at": p.updated_at,
+    }
 
 
 def find_products(ctx: CentralContext, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
         stmt = select(Product)
         for word in q.split()[:5]:
-            stmt = stmt.where(or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"),
-                                  Product.barcode == word))
+            stmt = stmt.where(
+                or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word)
+            )
         return [product_json(p) for p in s.scalars(stmt.order_by(Product.sku).limit(max(1, min(limit, 500))))]
 
 
@@ -59,9 +79,19 @@ def get_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
         return product_json(p)
 
 
-def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcode: str | None = None,
-                 category: str | None = None, tax_group: str = "PPN", unit: str = "pcs", active: bool = True,
-                 create: bool = False) -> dict[str, Any]:
+def save_product(
+    ctx: CentralContext,
+    sku: str,
+    *,
+    name: str,
+    price: int,
+    barcode: str | None = None,
+    category: str | None = None,
+    tax_group: str = "PPN",
+    unit: str = "pcs",
+    active: bool = True,
+    create: bool = False,
+) -> dict[str, Any]:
     """Create or change a product (its price included); the change is in the feed in the same transaction."""
     sku, name, barcode = sku.strip(), name.strip(), (barcode or "").strip() or None
     if not sku or len(sku) > 32:
@@ -81,7 +111,9 @@ def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcod
         if p is not None and create:
             raise Conflict("sku_exists", f"SKU {sku} already exists")
         near = [Product.barcode == sku, *((Product.barcode == barcode, Product.sku == barcode) if barcode else ())]
-        others = [(o, b) for o, b in s.execute(select(Product.sku, Product.barcode).where(or_(*near), Product.sku != sku))]
+        others = [
+            (o, b) for o, b in s.execute(select(Product.sku, Product.barcode).where(or_(*near), Product.sku != sku))
+        ]
         if clash := barcode_clash(sku, barcode, others):
             raise Conflict("barcode_taken", clash)
         if p is None:
@@ -97,14 +129,31 @@ def save_product(ctx: CentralContext, sku: str, *, name: str, price: int, barcod
 
 def set_price(ctx: CentralContext, sku: str, price: int) -> dict[str, Any]:
     current = get_product(ctx, sku)
-    return save_product(ctx, sku, name=current["name"], price=price, barcode=current["barcode"],
-                        category=current["category"], tax_group=current["tax_group"], unit=current["unit"],
-                        active=current["active"])
+    return save_product(
+        ctx,
+        sku,
+        name=current["name"],
+        price=price,
+        barcode=current["barcode"],
+        category=current["category"],
+        tax_group=current["tax_group"],
+        unit=current["unit"],
+        active=current["active"],
+    )
 
 
-def save_promotion(ctx: CentralContext, *, name: str, kind: str, value: int, skus: list[str],
-                   starts_at: datetime | None = None, ends_at: datetime | None = None, active: bool = True,
-                   promotion_id: str | None = None) -> dict[str, Any]:
+def save_promotion(
+    ctx: CentralContext,
+    *,
+    name: str,
+    kind: str,
+    value: int,
+    skus: list[str],
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    active: bool = True,
+    promotion_id: str | None = None,
+) -> dict[str, Any]:
     if kind not in ("percent", "amount"):
         raise DomainError("bad_kind", "a promotion is 'percent' (basis points) or 'amount' off")
     if value <= 0 or (kind == "percent" and value > 10_000):
@@ -132,9 +181,16 @@ def save_promotion(ctx: CentralContext, *, name: str, kind: str, value: int, sku
 
 
 def promotion_json(p: Promotion) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "kind": p.kind, "value": p.value, "skus": json.loads(p.skus),
-            "starts_at": p.starts_at.isoformat() if p.starts_at else None,
-            "ends_at": p.ends_at.isoformat() if p.ends_at else None, "active": p.active}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "kind": p.kind,
+        "value": p.value,
+        "skus": json.loads(p.skus),
+        "starts_at": p.starts_at.isoformat() if p.starts_at else None,
+        "ends_at": p.ends_at.isoformat() if p.ends_at else None,
+        "active": p.active,
+    }
 
 
 def promotions(ctx: CentralContext) -> list[dict[str, Any]]:

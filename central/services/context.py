@@ -1,4 +1,5 @@
 """What every central service needs: the database, the config and a clock."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

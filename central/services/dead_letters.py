@@ -1,4 +1,5 @@
 """Dead-lettered events: listed with their reason, retried after a fix (catalog, upgrade) or discarded."""
+
 from __future__ import annotations
 
 import json
@@ -11,20 +12,30 @@ from common.errors import Conflict, NotFound
 
 from . import feed, stock
 from .context import CentralContext
-from .feed import FeedChange
 from .envelope import Event
+from .feed import FeedChange
 from .handlers import handler_for
 from .payloads import Rejection
 
 
 def dead_letter_json(d: DeadLetter) -> dict[str, Any]:
-    return {"event_id": d.event_id, "store_id": d.store_id, "store_seq": d.store_seq, "type": d.type,
-            "schema_version": d.schema_version, "code": d.code, "reason": d.reason, "created_at": d.created_at,
-            "resolved_at": d.resolved_at, "resolution": d.resolution}
+    return {
+        "event_id": d.event_id,
+        "store_id": d.store_id,
+        "store_seq": d.store_seq,
+        "type": d.type,
+        "schema_version": d.schema_version,
+        "code": d.code,
+        "reason": d.reason,
+        "created_at": d.created_at,
+        "resolved_at": d.resolved_at,
+        "resolution": d.resolution,
+    }
 
 
-def list_dead_letters(ctx: CentralContext, store_id: str | None = None, open_only: bool = True,
-                      limit: int = 200) -> list[dict[str, Any]]:
+def list_dead_letters(
+    ctx: CentralContext, store_id: str | None = None, open_only: bool = True, limit: int = 200
+) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
         stmt = select(DeadLetter).order_by(DeadLetter.store_id, DeadLetter.store_seq).limit(limit)
         if store_id:
@@ -36,10 +47,18 @@ def list_dead_letters(ctx: CentralContext, store_id: str | None = None, open_onl
 
 def _notice(d: DeadLetter) -> FeedChange:
     """Tell the store what became of its dead letter."""
-    return FeedChange("dead_letter", d.event_id, {"event_id": d.event_id, "code": d.code, "reason": d.reason,
-                                                  "resolution": d.resolution,
-                                                  "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None},
-                      only_store=d.store_id)
+    return FeedChange(
+        "dead_letter",
+        d.event_id,
+        {
+            "event_id": d.event_id,
+            "code": d.code,
+            "reason": d.reason,
+            "resolution": d.resolution,
+            "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None,
+        },
+        only_store=d.store_id,
+    )
 
 
 def retry(ctx: CentralContext, event_id: str, store_id: str | None = None) -> dict[str, Any]:
@@ -48,8 +67,16 @@ def retry(ctx: CentralContext, event_id: str, store_id: str | None = None) -> di
         d = _open(s, event_id, store_id)
         payload = json.loads(d.payload)
         first = s.get(AppliedEvent, event_id)
-        ev = Event(event_id, d.store_id, first.device_id if first else "", d.store_seq, d.type, d.schema_version,
-                   payload, first.payload_hash if first else "")
+        ev = Event(
+            event_id,
+            d.store_id,
+            first.device_id if first else "",
+            d.store_seq,
+            d.type,
+            d.schema_version,
+            payload,
+            first.payload_hash if first else "",
+        )
         try:
             with s.begin_nested():
                 changes = handler_for(d.type, d.schema_version)(s, ctx, ev)
@@ -57,8 +84,11 @@ def retry(ctx: CentralContext, event_id: str, store_id: str | None = None) -> di
             d.code, d.reason = r.code, r.message
             return {**dead_letter_json(d), "retried": False}
         d.resolved_at, d.resolution = ctx.clock(), "retried"
-        s.execute(update(AppliedEvent).where(AppliedEvent.event_id == event_id)
-                  .values(outcome="applied", code=None, message=None))
+        s.execute(
+            update(AppliedEvent)
+            .where(AppliedEvent.event_id == event_id)
+            .values(outcome="applied", code=None, message=None)
+        )
         feed.append(s, ctx, [*changes, *stock.publish(s, ctx, d.store_id), _notice(d)])
         return {**dead_letter_json(d), "retried": True}
 

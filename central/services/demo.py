@@ -1,4 +1,5 @@
 """Central demo data: the same minimarket catalog as the store's demo, opening stock per location."""
+
 from __future__ import annotations
 
 import random
@@ -7,8 +8,8 @@ from sqlalchemy import insert, select
 
 from central.tables import Category, Location, Product, TaxGroup
 from central.tables.base import new_id
-from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products
 from common.barcodes import catalog_clashes
+from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products
 from common.errors import DomainError
 
 from . import feed, stock
@@ -38,21 +39,41 @@ def load(ctx: CentralContext, products_limit: int | None = None) -> int:
         for code, name in [(DEMO_STORE, "Omnitoko Kemang"), *OTHER_STORES]:
             if s.get(Location, code) is None:
                 s.add(Location(code=code, name=name, kind="store"))
-        rows = [{"id": new_id(), "sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,
-                 "price": p.price, "tax_group": p.tax_group, "unit": "pcs", "active": True, "updated_at": ctx.clock()}
-                for p in products]
+        rows = [
+            {
+                "id": new_id(),
+                "sku": p.sku,
+                "barcode": p.barcode,
+                "name": p.name,
+                "category": p.category,
+                "price": p.price,
+                "tax_group": p.tax_group,
+                "unit": "pcs",
+                "active": True,
+                "updated_at": ctx.clock(),
+            }
+            for p in products
+        ]
         s.execute(insert(Product), rows)
         s.flush()
-        changes = [FeedChange("tax_group", t.code, {"code": t.code, "name": t.name, "rate_bp": t.rate_bp})
-                   for t in taxes.values()]
-        changes += [FeedChange("category", c.code, {"code": c.code, "name": c.name, "name_en": c.name_en})
-                    for c in cats.values()]
-        changes += [FeedChange("product", r["sku"], product_data(Product(**r), taxes[r["tax_group"]],
-                                                                 cats.get(r["category"]))) for r in rows]
+        changes = [
+            FeedChange("tax_group", t.code, {"code": t.code, "name": t.name, "rate_bp": t.rate_bp})
+            for t in taxes.values()
+        ]
+        changes += [
+            FeedChange("category", c.code, {"code": c.code, "name": c.name, "name_en": c.name_en})
+            for c in cats.values()
+        ]
+        changes += [
+            FeedChange("product", r["sku"], product_data(Product(**r), taxes[r["tax_group"]], cats.get(r["category"])))
+            for r in rows
+        ]
         rng = random.Random(4242)
         for location, qty in [(DEMO_STORE, None), *((code, "random") for code, _ in OTHER_STORES), (ONLINE, "random")]:
-            moves = [Movement(new_id(), p.sku, p.opening_stock if qty is None else rng.randint(0, 60), "opening")
-                     for p in products]
+            moves = [
+                Movement(new_id(), p.sku, p.opening_stock if qty is None else rng.randint(0, 60), "opening")
+                for p in products
+            ]
             changes += stock.post(s, ctx, location, moves)
             changes += stock.publish(s, ctx, location)
         feed.append(s, ctx, changes)

@@ -1,5 +1,6 @@
 """A pushed event as central reads it, and what applies one: apart from `handlers`, so the modules that
 apply a family of events (loyalty_events, cart_checkout) need not import the module that gathers them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

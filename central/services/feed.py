@@ -23,6 +23,7 @@ Lock order (every path of the central store; a path takes only the ones it needs
   8. central_meta row (sequencers only; never held while waiting for 1-7: SKIP LOCKED)
 docs/locking.md says why, and what a deadlock that escapes this order turns into (retried, then 503).
 """
+
 from __future__ import annotations
 
 import json
@@ -58,9 +59,19 @@ def append(session: Session, ctx: CentralContext, changes: list[FeedChange]) -> 
         return
     conn = session.connection()
     now = ctx.clock()
-    rows = [{"topic": c.topic, "key": c.key, "seq": None, "skip_store": c.skip_store, "only_store": c.only_store,
-             "scope": c.scope or c.only_store, "data": json.dumps(c.data, separators=(",", ":"), ensure_ascii=False, default=str), "changed_at": now}
-            for _, c in sorted(latest.items())]
+    rows = [
+        {
+            "topic": c.topic,
+            "key": c.key,
+            "seq": None,
+            "skip_store": c.skip_store,
+            "only_store": c.only_store,
+            "scope": c.scope or c.only_store,
+            "data": json.dumps(c.data, separators=(",", ":"), ensure_ascii=False, default=str),
+            "changed_at": now,
+        }
+        for _, c in sorted(latest.items())
+    ]
     conn.execute(statements.upsert_change(conn.dialect.name), rows)
 
 
@@ -90,8 +101,10 @@ def _sequence_batch(ctx: CentralContext) -> int:
         if not keys:
             return 0
         head = int(head)
-        conn.execute(statements.number_change(), [
-            {"b_topic": topic, "b_key": key, "b_seq": head + i + 1} for i, (topic, key) in enumerate(keys)])
+        conn.execute(
+            statements.number_change(),
+            [{"b_topic": topic, "b_key": key, "b_seq": head + i + 1} for i, (topic, key) in enumerate(keys)],
+        )
         conn.execute(statements.set_feed_head(), {"b_head": head + len(keys)})
         return len(keys)
 
@@ -104,13 +117,21 @@ def head(session: Session) -> tuple[str, int]:
 def page_statement(store_id: str, cursor: int, top: int, limit: int, audience: list[str]) -> Any:
     """One ordered index range scan per scope (global, the store's own, each neighbour's), merged by seq."""
     scopes: list[str | None] = [None, store_id, *(a for a in audience if a != store_id)]
-    parts = [select(Change.seq, Change.topic, Change.key, Change.data)
-             .where(Change.scope.is_(None) if scope is None else Change.scope == scope,
-                    Change.seq > cursor, Change.seq <= top,
-                    or_(Change.skip_store.is_(None), Change.skip_store != store_id),
-                    or_(Change.only_store.is_(None), Change.only_store == store_id))
-             .order_by(Change.seq).limit(limit).subquery().select()
-             for scope in scopes]
+    parts = [
+        select(Change.seq, Change.topic, Change.key, Change.data)
+        .where(
+            Change.scope.is_(None) if scope is None else Change.scope == scope,
+            Change.seq > cursor,
+            Change.seq <= top,
+            or_(Change.skip_store.is_(None), Change.skip_store != store_id),
+            or_(Change.only_store.is_(None), Change.only_store == store_id),
+        )
+        .order_by(Change.seq)
+        .limit(limit)
+        .subquery()
+        .select()
+        for scope in scopes
+    ]
     merged = union_all(*parts).subquery()
     return select(merged).order_by(merged.c.seq).limit(limit)
 
@@ -128,6 +149,9 @@ def page(session: Session, store_id: str, cursor: int, limit: int, audience: lis
     more = len(rows) == limit and rows[-1].seq < top
     next_cursor = rows[-1].seq if more else top  # cursor > top (a restored central) is the agent's to notice
     return {
-        "epoch": epoch, "cursor": next_cursor, "head": top, "more": more,
+        "epoch": epoch,
+        "cursor": next_cursor,
+        "head": top,
+        "more": more,
         "changes": [{"seq": r.seq, "topic": r.topic, "key": r.key, "data": json.loads(r.data)} for r in rows],
     }

@@ -1,7 +1,9 @@
 """Applying each event type to the central database; every handler validates before it writes."""
+
 from __future__ import annotations
 
 import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,11 +13,11 @@ from common.contract.names import EventType
 from common.timestamps import parse_time
 
 from . import stock
+from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
 from .event_types import KNOWN_TYPES
 from .feed import FeedChange
-from .cart_checkout import HANDLERS as CART_HANDLERS
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale
@@ -39,49 +41,113 @@ def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[Fee
     check_sale(session, ev, p)
     require_skus(session, ctx, {l.sku for l in p.lines})
     conn = session.connection()
-    conn.execute(insert_into(Sale.__table__), dict(
-        id=p.sale_id, store_id=ev.store_id, number=p.number, till_id=p.till_id, shift_id=p.shift_id,
-        staff_id=p.staff_id, member_id=p.member_id, completed_at=parse_time(p.completed_at), currency=p.currency, subtotal=p.subtotal,
-        discount=p.discount, tax=p.tax, rounding=p.rounding, total=p.total, paid=p.paid, change=p.change,
-        event_id=ev.event_id, recorded_at=ctx.clock()))
-    conn.execute(insert_into(SaleLine.__table__), [
-        {"id": l.id, "sale_id": p.sale_id, "sku": l.sku, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
-         "line_discount": l.line_discount, "sale_discount": l.sale_discount, "net": l.net, "tax_group": l.tax_group}
-        for l in p.lines])
+    conn.execute(
+        insert_into(Sale.__table__),
+        dict(
+            id=p.sale_id,
+            store_id=ev.store_id,
+            number=p.number,
+            till_id=p.till_id,
+            shift_id=p.shift_id,
+            staff_id=p.staff_id,
+            member_id=p.member_id,
+            completed_at=parse_time(p.completed_at),
+            currency=p.currency,
+            subtotal=p.subtotal,
+            discount=p.discount,
+            tax=p.tax,
+            rounding=p.rounding,
+            total=p.total,
+            paid=p.paid,
+            change=p.change,
+            event_id=ev.event_id,
+            recorded_at=ctx.clock(),
+        ),
+    )
+    conn.execute(
+        insert_into(SaleLine.__table__),
+        [
+            {
+                "id": l.id,
+                "sale_id": p.sale_id,
+                "sku": l.sku,
+                "name": l.name,
+                "qty": l.qty,
+                "unit_price": l.unit_price,
+                "line_discount": l.line_discount,
+                "sale_discount": l.sale_discount,
+                "net": l.net,
+                "tax_group": l.tax_group,
+            }
+            for l in p.lines
+        ],
+    )
     if p.tenders:
-        conn.execute(insert_into(Tender.__table__), [
-            {"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for t in p.tenders])
-    return stock.post(session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines],
-                      ev.event_id)
+        conn.execute(
+            insert_into(Tender.__table__),
+            [{"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for t in p.tenders],
+        )
+    return stock.post(
+        session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
+    )
 
 
 def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(RefundCompleted, ev.payload)
     sale = session.get(Sale, p.sale_id)
     if sale is None:
-        raise Refused("unknown_sale", f"refund {p.number} is for sale {p.sale_id}, which the central store "
-                                      "does not have (was the sale dead-lettered?)")
+        raise Refused(
+            "unknown_sale",
+            f"refund {p.number} is for sale {p.sale_id}, which the central store "
+            "does not have (was the sale dead-lettered?)",
+        )
     if sale.store_id != ev.store_id:
         raise Refused("other_store_sale", f"sale {p.sale_id} belongs to store {sale.store_id}")
     check_refund(session, ev, p, sale)
     require_skus(session, ctx, {l.sku for l in p.lines})
     conn = session.connection()
-    conn.execute(insert_into(Refund.__table__), dict(
-        id=p.id, store_id=ev.store_id, number=p.number, sale_id=p.sale_id, till_id=p.till_id,
-        tender_type=p.tender_type, amount=p.amount, reason=p.reason, created_at=parse_time(p.created_at),
-        event_id=ev.event_id))
-    conn.execute(insert_into(RefundLine.__table__), [
-        {"id": l.id, "refund_id": p.id, "sale_line_id": l.sale_line_id, "sku": l.sku, "qty": l.qty,
-         "amount": l.amount} for l in p.lines])
-    return stock.post(session, ctx, ev.store_id, [Movement(l.id, l.sku, l.qty, "return", p.id) for l in p.lines],
-                      ev.event_id)
+    conn.execute(
+        insert_into(Refund.__table__),
+        dict(
+            id=p.id,
+            store_id=ev.store_id,
+            number=p.number,
+            sale_id=p.sale_id,
+            till_id=p.till_id,
+            tender_type=p.tender_type,
+            amount=p.amount,
+            reason=p.reason,
+            created_at=parse_time(p.created_at),
+            event_id=ev.event_id,
+        ),
+    )
+    conn.execute(
+        insert_into(RefundLine.__table__),
+        [
+            {
+                "id": l.id,
+                "refund_id": p.id,
+                "sale_line_id": l.sale_line_id,
+                "sku": l.sku,
+                "qty": l.qty,
+                "amount": l.amount,
+            }
+            for l in p.lines
+        ],
+    )
+    return stock.post(
+        session, ctx, ev.store_id, [Movement(l.id, l.sku, l.qty, "return", p.id) for l in p.lines], ev.event_id
+    )
 
 
 def shift_opened(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(ShiftOpened, ev.payload)
     if session.get(ShiftRecord, p.shift_id) is None:
-        session.add(ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, state="open",
-                                opening_float=p.opening_float))
+        session.add(
+            ShiftRecord(
+                id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, state="open", opening_float=p.opening_float
+            )
+        )
     return []
 
 
@@ -111,6 +177,7 @@ def _stock_event(kind: str) -> Handler:
                 moves.append(Movement(str(l.movement_id), l.sku, qty, kind, ev.event_id))
         require_skus(session, ctx, {m.sku for m in moves})
         return stock.post(session, ctx, ev.store_id, moves, ev.event_id)
+
     return apply
 
 
@@ -134,7 +201,12 @@ def handler_for(type_: str, version: int) -> Handler:
         return found
     if type_ in KNOWN_TYPES:
         versions = sorted(v for t, v in HANDLERS if t == type_)
-        raise Rejection("unknown_schema_version", f"{type_} schema version {version} is not known here "
-                                                  f"(this central store reads version {', '.join(map(str, versions))})")
-    raise Rejection("unknown_event_type", f"event type {type_!r} is not known to the central store "
-                                          f"(known: {', '.join(KNOWN_TYPES)})")
+        raise Rejection(
+            "unknown_schema_version",
+            f"{type_} schema version {version} is not known here "
+            f"(this central store reads version {', '.join(map(str, versions))})",
+        )
+    raise Rejection(
+        "unknown_event_type",
+        f"event type {type_!r} is not known to the central store (known: {', '.join(KNOWN_TYPES)})",
+    )

@@ -5,6 +5,7 @@ runs it as a thread), never at import and never inside create_central_app, so te
 across processes and hosts first (singleton.exclusive) and is skipped where another holds it. The jobs are safe
 to run again anyway: each works one member at a time under that member's row lock and counts again under it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,13 @@ JOBS: tuple[tuple[str, Job], ...] = (("holds", release_holds), ("expiry", expire
 class Housekeeping:
     """One daemon thread: a run shortly after start, then one every `every` seconds until stop()."""
 
-    def __init__(self, ctx: CentralContext, every: float, first_after: float = FIRST_RUN_SECONDS,
-                 jobs: tuple[tuple[str, Job], ...] = JOBS) -> None:
+    def __init__(
+        self,
+        ctx: CentralContext,
+        every: float,
+        first_after: float = FIRST_RUN_SECONDS,
+        jobs: tuple[tuple[str, Job], ...] = JOBS,
+    ) -> None:
         self.ctx, self.every, self.first_after, self.jobs = ctx, every, first_after, jobs
         self.runs = 0  # runs finished, with or without errors
         self.skipped = 0  # runs left to another process that held the lock

@@ -1,11 +1,12 @@
 """Loyalty at central: members and sign-up, the member QR, the ledger (balance = sum) and what stores pull."""
+
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 import re
 import secrets
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from sqlalchemy.orm import Session
 from central.tables import Change, Member, OfflineAllowance, PointsEntry, Store
 from central.tables.base import new_id
 from common import member_qr
-from common.loyalty import normalize_phone
 from common.errors import Conflict, DomainError, Forbidden, NotFound
+from common.loyalty import normalize_phone
 
 from . import feed, loyalty_rules
 from .context import CentralContext
@@ -85,8 +86,17 @@ def read_card(ctx: CentralContext, text: str) -> member_qr.MemberCard:
 # -- members -------------------------------------------------------------------------------------------------
 def member_data(ctx: CentralContext, m: Member) -> dict[str, Any]:
     """What stores keep of a member (no e-mail): enough to find them by phone or QR and show the balance."""
-    return {"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "blocked": m.blocked,
-            "balance": m.balance, "held": m.held, "version": m.version, "card": card_for(ctx, m.id)}
+    return {
+        "id": m.id,
+        "number": m.number,
+        "name": m.name,
+        "phone": m.phone,
+        "blocked": m.blocked,
+        "balance": m.balance,
+        "held": m.held,
+        "version": m.version,
+        "card": card_for(ctx, m.id),
+    }
 
 
 def settings_data(ctx: CentralContext, s: Session | None = None) -> dict[str, Any]:
@@ -95,15 +105,21 @@ def settings_data(ctx: CentralContext, s: Session | None = None) -> dict[str, An
         with ctx.db.sessions() as own:
             return settings_data(ctx, own)
     rules = loyalty_rules.in_force_and_next(s, ctx)
-    return {"shop_id": ctx.config.loyalty.shop_id, "public_key": public_key(ctx),
-            "earn_per_amount": rules[0].earn_per_amount, "point_value": rules[0].point_value,
-            "rules": [r.data() for r in rules]}
+    return {
+        "shop_id": ctx.config.loyalty.shop_id,
+        "public_key": public_key(ctx),
+        "earn_per_amount": rules[0].earn_per_amount,
+        "point_value": rules[0].point_value,
+        "rules": [r.data() for r in rules],
+    }
 
 
 def changes_for(s: Session, ctx: CentralContext, member_ids: set[str]) -> list[FeedChange]:
     """Feed changes for these members, and the loyalty settings when the feed does not have them as they are."""
-    out = [FeedChange("member", m.id, member_data(ctx, m))
-           for m in s.scalars(select(Member).where(Member.id.in_(member_ids)))]
+    out = [
+        FeedChange("member", m.id, member_data(ctx, m))
+        for m in s.scalars(select(Member).where(Member.id.in_(member_ids)))
+    ]
     wanted = settings_data(ctx, s)
     have = s.get(Change, ("loyalty_settings", "current"))
     if have is None or json.loads(have.data) != wanted:
@@ -118,9 +134,18 @@ def publish(s: Session, ctx: CentralContext, member_ids: set[str], extra: list[F
 
 def allowance_change(a: OfflineAllowance) -> FeedChange:
     """Only the store it is granted to sees an allowance."""
-    return FeedChange("loyalty_allowance", a.id, {
-        "id": a.id, "member_id": a.member_id, "points": a.points, "used": a.used,
-        "expires_at": a.expires_at.isoformat()}, only_store=a.store_id)
+    return FeedChange(
+        "loyalty_allowance",
+        a.id,
+        {
+            "id": a.id,
+            "member_id": a.member_id,
+            "points": a.points,
+            "used": a.used,
+            "expires_at": a.expires_at.isoformat(),
+        },
+        only_store=a.store_id,
+    )
 
 
 def _new_number(s: Session) -> str:
@@ -130,7 +155,9 @@ def _new_number(s: Session) -> str:
             return number
 
 
-def sign_up(ctx: CentralContext, name: str, phone: str, email: str | None = None, where: str = "online") -> dict[str, Any]:
+def sign_up(
+    ctx: CentralContext, name: str, phone: str, email: str | None = None, where: str = "online"
+) -> dict[str, Any]:
     """A new member (balance 0); a phone number already signed up is a 409 naming the member number."""
     name = " ".join((name or "").split())
     if not 1 <= len(name) <= 80:
@@ -142,8 +169,19 @@ def sign_up(ctx: CentralContext, name: str, phone: str, email: str | None = None
     with ctx.db.unit_of_work() as s:
         if s.scalar(select(Member.number).where(Member.phone == phone)) is not None:
             raise Conflict("phone_taken", "this phone number is already a member: find the member by phone")
-        m = Member(id=new_id(), number=_new_number(s), name=name, phone=phone, email=email, blocked=False, balance=0,
-                   held=0, version=1, signed_up_at=where[:32], created_at=ctx.clock())
+        m = Member(
+            id=new_id(),
+            number=_new_number(s),
+            name=name,
+            phone=phone,
+            email=email,
+            blocked=False,
+            balance=0,
+            held=0,
+            version=1,
+            signed_up_at=where[:32],
+            created_at=ctx.clock(),
+        )
         s.add(m)
         s.flush()
         granted = _default_allowances(s, ctx, m.id)
@@ -157,22 +195,45 @@ def _default_allowances(s: Session, ctx: CentralContext, member_id: str) -> list
     if not cfg.offline_allowance_points:
         return []
     until = ctx.clock() + timedelta(days=cfg.offline_allowance_days)
-    made = [OfflineAllowance(id=new_id(), member_id=member_id, store_id=store_id, used=0,
-                             points=cfg.offline_allowance_points, expires_at=until, granted_at=ctx.clock())
-            for store_id in s.scalars(select(Store.id).where(Store.active.is_(True)))]
+    made = [
+        OfflineAllowance(
+            id=new_id(),
+            member_id=member_id,
+            store_id=store_id,
+            used=0,
+            points=cfg.offline_allowance_points,
+            expires_at=until,
+            granted_at=ctx.clock(),
+        )
+        for store_id in s.scalars(select(Store.id).where(Store.active.is_(True)))
+    ]
     s.add_all(made)
     s.flush()
     return made
 
 
-def find_member(s: Session, ctx: CentralContext, *, member_id: str | None = None, phone: str | None = None,
-                number: str | None = None, card: str | None = None) -> Member:
+def find_member(
+    s: Session,
+    ctx: CentralContext,
+    *,
+    member_id: str | None = None,
+    phone: str | None = None,
+    number: str | None = None,
+    card: str | None = None,
+) -> Member:
     if card:
         member_id = read_card(ctx, card).member_id
     if phone:
         phone = normalize_phone(phone)
-    conds = [c for c in (Member.id == member_id if member_id else None, Member.phone == phone if phone else None,
-                         Member.number == number if number else None) if c is not None]
+    conds = [
+        c
+        for c in (
+            Member.id == member_id if member_id else None,
+            Member.phone == phone if phone else None,
+            Member.number == number if number else None,
+        )
+        if c is not None
+    ]
     if not conds:
         raise DomainError("no_member_key", "give a member QR, phone number or member number")
     m = s.scalar(select(Member).where(or_(*conds)))
@@ -182,15 +243,34 @@ def find_member(s: Session, ctx: CentralContext, *, member_id: str | None = None
 
 
 def history(s: Session, member_id: str, limit: int = 10) -> list[dict[str, Any]]:
-    rows = s.scalars(select(PointsEntry).where(PointsEntry.member_id == member_id)
-                     .order_by(PointsEntry.created_at.desc(), PointsEntry.id).limit(limit))
-    return [{"id": e.id, "kind": e.kind, "points": e.points, "store_id": e.store_id, "ref_id": e.ref_id,
-             "note": e.note, "at": e.created_at.isoformat()} for e in rows]
+    rows = s.scalars(
+        select(PointsEntry)
+        .where(PointsEntry.member_id == member_id)
+        .order_by(PointsEntry.created_at.desc(), PointsEntry.id)
+        .limit(limit)
+    )
+    return [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "points": e.points,
+            "store_id": e.store_id,
+            "ref_id": e.ref_id,
+            "note": e.note,
+            "at": e.created_at.isoformat(),
+        }
+        for e in rows
+    ]
 
 
 def member_view(s: Session, ctx: CentralContext, m: Member, entries: int = 10) -> dict[str, Any]:
-    return {**member_data(ctx, m), "email": m.email, "available": m.balance - m.held, "debt": max(0, -m.balance),
-            "recent": history(s, m.id, entries)}
+    return {
+        **member_data(ctx, m),
+        "email": m.email,
+        "available": m.balance - m.held,
+        "debt": max(0, -m.balance),
+        "recent": history(s, m.id, entries),
+    }
 
 
 def lookup(ctx: CentralContext, **keys: str | None) -> dict[str, Any]:
@@ -198,16 +278,38 @@ def lookup(ctx: CentralContext, **keys: str | None) -> dict[str, Any]:
         return member_view(s, ctx, find_member(s, ctx, **keys))
 
 
-def add_entry(s: Session, ctx: CentralContext, member_id: str, kind: str, points: int, *, entry_id: str | None = None,
-              store_id: str | None = None, ref_id: str | None = None, event_id: str | None = None,
-              note: str = "") -> None:
+def add_entry(
+    s: Session,
+    ctx: CentralContext,
+    member_id: str,
+    kind: str,
+    points: int,
+    *,
+    entry_id: str | None = None,
+    store_id: str | None = None,
+    ref_id: str | None = None,
+    event_id: str | None = None,
+    note: str = "",
+) -> None:
     """One ledger entry and the member's balance with it, in the caller's transaction."""
     assert kind in KINDS
-    s.add(PointsEntry(id=entry_id or new_id(), member_id=member_id, kind=kind, points=points, store_id=store_id,
-                      ref_id=ref_id, event_id=event_id, note=note[:200], created_at=ctx.clock()))
+    s.add(
+        PointsEntry(
+            id=entry_id or new_id(),
+            member_id=member_id,
+            kind=kind,
+            points=points,
+            store_id=store_id,
+            ref_id=ref_id,
+            event_id=event_id,
+            note=note[:200],
+            created_at=ctx.clock(),
+        )
+    )
     s.flush()  # the entry first: a repeated entry id fails here, before the balance moves
-    s.execute(update(Member).where(Member.id == member_id)
-              .values(balance=Member.balance + points, version=Member.version + 1))
+    s.execute(
+        update(Member).where(Member.id == member_id).values(balance=Member.balance + points, version=Member.version + 1)
+    )
 
 
 def adjust(ctx: CentralContext, member_id: str, points: int, note: str) -> dict[str, Any]:
@@ -225,24 +327,29 @@ def adjust(ctx: CentralContext, member_id: str, points: int, note: str) -> dict[
 
 def set_blocked(ctx: CentralContext, member_id: str, blocked: bool) -> None:
     with ctx.db.unit_of_work() as s:
-        if not s.execute(update(Member).where(Member.id == member_id)
-                         .values(blocked=blocked, version=Member.version + 1)).rowcount:
+        if not s.execute(
+            update(Member).where(Member.id == member_id).values(blocked=blocked, version=Member.version + 1)
+        ).rowcount:
             raise NotFound("unknown_member", "no such member")
         publish(s, ctx, {member_id})
 
 
 def ledger_sum(ctx: CentralContext, member_id: str) -> int:
     with ctx.db.sessions() as s:
-        return int(s.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0))
-                            .where(PointsEntry.member_id == member_id)) or 0)
+        return int(
+            s.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0)).where(PointsEntry.member_id == member_id))
+            or 0
+        )
 
 
 def debts(ctx: CentralContext) -> list[dict[str, Any]]:
     """Members below zero (points spent offline that they did not have): what the offline allowances cost."""
     with ctx.db.sessions() as s:
         rows = s.scalars(select(Member).where(Member.balance < 0).order_by(Member.balance))
-        return [{"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "balance": m.balance,
-                 "debt": -m.balance} for m in rows]
+        return [
+            {"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "balance": m.balance, "debt": -m.balance}
+            for m in rows
+        ]
 
 
 def check_store_member(m: Member) -> None:

@@ -3,6 +3,7 @@
 The changes (block, adjust, grant an allowance) are the loyalty services' own: loyalty.set_blocked, loyalty.adjust,
 loyalty_holds.grant_allowance.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,9 +24,17 @@ WHEN = "%d/%m/%Y %H:%M"
 
 
 def _row(ctx: CentralContext, m: Member) -> dict[str, Any]:
-    return {"id": m.id, "number": m.number, "name": m.name, "phone": m.phone, "email": m.email,
-            "balance": m.balance, "held": m.held, "blocked": m.blocked,
-            "since": local_time(ctx, m.created_at, "%d/%m/%Y")}
+    return {
+        "id": m.id,
+        "number": m.number,
+        "name": m.name,
+        "phone": m.phone,
+        "email": m.email,
+        "balance": m.balance,
+        "held": m.held,
+        "blocked": m.blocked,
+        "since": local_time(ctx, m.created_at, "%d/%m/%Y"),
+    }
 
 
 def search_members(ctx: CentralContext, q: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -56,16 +65,34 @@ def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[
         for e in view["recent"]:
             e["when"] = local_time(ctx, datetime.fromisoformat(e["at"]), WHEN)
         view["holds"] = [
-            {"id": h.id, "store_id": h.store_id, "points": h.points, "lapsed": h.expires_at <= now,
-             "until": local_time(ctx, h.expires_at, WHEN)}
-            for h in s.scalars(select(PointsHold).where(PointsHold.member_id == m.id, PointsHold.state == "held")
-                               .order_by(PointsHold.created_at))]
+            {
+                "id": h.id,
+                "store_id": h.store_id,
+                "points": h.points,
+                "lapsed": h.expires_at <= now,
+                "until": local_time(ctx, h.expires_at, WHEN),
+            }
+            for h in s.scalars(
+                select(PointsHold)
+                .where(PointsHold.member_id == m.id, PointsHold.state == "held")
+                .order_by(PointsHold.created_at)
+            )
+        ]
         view["allowances"] = [
-            {"id": a.id, "store_id": a.store_id, "points": a.points, "used": a.used, "left": max(0, a.points - a.used),
-             "expired": a.expires_at <= now, "until": local_time(ctx, a.expires_at, "%d/%m/%Y"),
-             "granted": local_time(ctx, a.granted_at, WHEN)}
-            for a in s.scalars(select(OfflineAllowance).where(OfflineAllowance.member_id == m.id)
-                               .order_by(OfflineAllowance.store_id))]
+            {
+                "id": a.id,
+                "store_id": a.store_id,
+                "points": a.points,
+                "used": a.used,
+                "left": max(0, a.points - a.used),
+                "expired": a.expires_at <= now,
+                "until": local_time(ctx, a.expires_at, "%d/%m/%Y"),
+                "granted": local_time(ctx, a.granted_at, WHEN),
+            }
+            for a in s.scalars(
+                select(OfflineAllowance).where(OfflineAllowance.member_id == m.id).order_by(OfflineAllowance.store_id)
+            )
+        ]
     view["stores"] = store_choices(ctx)
     view["point_value"] = ctx.config.loyalty.point_value
     view["default_days"] = ctx.config.loyalty.offline_allowance_days
@@ -75,8 +102,10 @@ def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[
 def store_choices(ctx: CentralContext) -> list[tuple[str, str]]:
     """The active stores, (id, label), for an allowance's store select."""
     with ctx.db.sessions() as s:
-        return [(st.id, f"{st.id} · {st.name}" if st.name and st.name != st.id else st.id)
-                for st in s.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.id))]
+        return [
+            (st.id, f"{st.id} · {st.name}" if st.name and st.name != st.id else st.id)
+            for st in s.scalars(select(Store).where(Store.active.is_(True)).order_by(Store.id))
+        ]
 
 
 def debts(ctx: CentralContext) -> list[dict[str, Any]]:
@@ -86,11 +115,16 @@ def debts(ctx: CentralContext) -> list[dict[str, Any]]:
     if not owing:
         return []
     with ctx.db.sessions() as s:
-        rows = s.execute(select(PointsEntry.member_id, PointsEntry.store_id, -func.sum(PointsEntry.points))
-                         .where(PointsEntry.member_id.in_([d["id"] for d in owing]), PointsEntry.kind == "redeem",
-                                PointsEntry.note == OFFLINE_NOTE)
-                         .group_by(PointsEntry.member_id, PointsEntry.store_id)
-                         .order_by(PointsEntry.store_id)).all()
+        rows = s.execute(
+            select(PointsEntry.member_id, PointsEntry.store_id, -func.sum(PointsEntry.points))
+            .where(
+                PointsEntry.member_id.in_([d["id"] for d in owing]),
+                PointsEntry.kind == "redeem",
+                PointsEntry.note == OFFLINE_NOTE,
+            )
+            .group_by(PointsEntry.member_id, PointsEntry.store_id)
+            .order_by(PointsEntry.store_id)
+        ).all()
     by_member: dict[str, list[dict[str, Any]]] = {}
     for member_id, store_id, points in rows:
         by_member.setdefault(member_id, []).append({"store_id": store_id, "points": int(points)})
@@ -104,8 +138,9 @@ def debt_count(ctx: CentralContext) -> int:
 
 
 # Here, not in loyalty_rules: publishing the new rule goes through loyalty, which reads loyalty_rules.
-def set_rule(ctx: CentralContext, earn_per_amount: int, point_value: int, effective_from: datetime | None = None,
-             note: str = "") -> dict[str, Any]:
+def set_rule(
+    ctx: CentralContext, earn_per_amount: int, point_value: int, effective_from: datetime | None = None, note: str = ""
+) -> dict[str, Any]:
     """A new rule from `effective_from` (default now); stores get it through the feed before it takes effect."""
     if not 1 <= earn_per_amount <= 10**9 or not 1 <= point_value <= 10**9:
         raise DomainError("bad_rule", "earn_per_amount and point_value are whole amounts from 1 to 1.000.000.000")
@@ -113,13 +148,26 @@ def set_rule(ctx: CentralContext, earn_per_amount: int, point_value: int, effect
     with ctx.db.unit_of_work() as s:
         if s.scalar(select(LoyaltyRule.id).limit(1)) is None:
             first = loyalty_rules.config_rule(ctx)
-            s.add(LoyaltyRule(id=new_id(), effective_from=first.effective_from, earn_per_amount=first.earn_per_amount,
-                              point_value=first.point_value, note="from the [loyalty] config",
-                              created_at=ctx.clock()))
+            s.add(
+                LoyaltyRule(
+                    id=new_id(),
+                    effective_from=first.effective_from,
+                    earn_per_amount=first.earn_per_amount,
+                    point_value=first.point_value,
+                    note="from the [loyalty] config",
+                    created_at=ctx.clock(),
+                )
+            )
         if s.scalar(select(LoyaltyRule.id).where(LoyaltyRule.effective_from == start)) is not None:
             raise DomainError("rule_exists", f"a rule already takes effect at {start.isoformat()}")
-        row = LoyaltyRule(id=new_id(), effective_from=start, earn_per_amount=earn_per_amount, point_value=point_value,
-                          note=note[:200], created_at=ctx.clock())
+        row = LoyaltyRule(
+            id=new_id(),
+            effective_from=start,
+            earn_per_amount=earn_per_amount,
+            point_value=point_value,
+            note=note[:200],
+            created_at=ctx.clock(),
+        )
         s.add(row)
         s.flush()
         loyalty.publish(s, ctx, set())

@@ -3,6 +3,7 @@
 Each entry carries the UUID the store gave it, so an event delivered again adds nothing: the push layer answers
 a repeat with its first result, and a fact id seen in another event is refused by the ledger's primary key.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from .payloads import Rejection, parse
 if TYPE_CHECKING:
     from .envelope import Event
 
+
 def _member(s: Session, member_id: str) -> Member:
     m = s.get(Member, member_id)
     if m is None:
@@ -37,8 +39,18 @@ def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     _member(s, p.member_id)
     check_earned(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points)
     if p.points:
-        loyalty.add_entry(s, ctx, p.member_id, "earn", p.points, entry_id=p.entry_id, store_id=ev.store_id,
-                          ref_id=p.sale_id, event_id=ev.event_id, note="sale")
+        loyalty.add_entry(
+            s,
+            ctx,
+            p.member_id,
+            "earn",
+            p.points,
+            entry_id=p.entry_id,
+            store_id=ev.store_id,
+            ref_id=p.sale_id,
+            event_id=ev.event_id,
+            note="sale",
+        )
     return loyalty.changes_for(s, ctx, {p.member_id})
 
 
@@ -47,35 +59,70 @@ def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     _member(s, p.member_id)
     check_reversed(s, ev, member_sale(s, ev, p.sale_id, p.member_id), p.refund_id, p.points, p.restored)
     if p.points:
-        loyalty.add_entry(s, ctx, p.member_id, "reverse", -p.points, entry_id=p.entry_id, store_id=ev.store_id,
-                          ref_id=p.refund_id, event_id=ev.event_id, note="refund: points earned taken back")
+        loyalty.add_entry(
+            s,
+            ctx,
+            p.member_id,
+            "reverse",
+            -p.points,
+            entry_id=p.entry_id,
+            store_id=ev.store_id,
+            ref_id=p.refund_id,
+            event_id=ev.event_id,
+            note="refund: points earned taken back",
+        )
     if p.restored:
-        loyalty.add_entry(s, ctx, p.member_id, "reverse", p.restored, entry_id=p.restore_entry_id,
-                          store_id=ev.store_id, ref_id=p.refund_id, event_id=ev.event_id,
-                          note="refund: points paid with given back")
+        loyalty.add_entry(
+            s,
+            ctx,
+            p.member_id,
+            "reverse",
+            p.restored,
+            entry_id=p.restore_entry_id,
+            store_id=ev.store_id,
+            ref_id=p.refund_id,
+            event_id=ev.event_id,
+            note="refund: points paid with given back",
+        )
     return loyalty.changes_for(s, ctx, {p.member_id})
 
 
 def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(PointsRedeemed, ev.payload)
     _member(s, p.member_id)
-    check_redeemed(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points, p.mode, p.hold_id,
-                   p.allowance_id)
+    check_redeemed(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points, p.mode, p.hold_id, p.allowance_id)
     if p.mode == "online":
         try:
-            loyalty_holds.post_in(s, ctx, ev.store_id, p.hold_id, p.sale_id, entry_id=p.entry_id,
-                                  event_id=ev.event_id)
+            loyalty_holds.post_in(s, ctx, ev.store_id, p.hold_id, p.sale_id, entry_id=p.entry_id, event_id=ev.event_id)
             return loyalty.changes_for(s, ctx, {p.member_id})
         except DomainError as e:
             # The sale is done and the shopper has the goods: book the points anyway, and tell an operator.
-            s.add(Alert(id=new_id(), store_id=ev.store_id, kind="hold_not_held", event_id=ev.event_id,
-                        message=f"sale {p.sale_id} used hold {p.hold_id} ({p.points} points): {e.message}; "
-                                "booked as a redemption anyway"))
-            loyalty.add_entry(s, ctx, p.member_id, "redeem", -p.points, entry_id=p.entry_id, store_id=ev.store_id,
-                              ref_id=p.sale_id, event_id=ev.event_id, note=f"hold {p.hold_id} not held")
+            s.add(
+                Alert(
+                    id=new_id(),
+                    store_id=ev.store_id,
+                    kind="hold_not_held",
+                    event_id=ev.event_id,
+                    message=f"sale {p.sale_id} used hold {p.hold_id} ({p.points} points): {e.message}; "
+                    "booked as a redemption anyway",
+                )
+            )
+            loyalty.add_entry(
+                s,
+                ctx,
+                p.member_id,
+                "redeem",
+                -p.points,
+                entry_id=p.entry_id,
+                store_id=ev.store_id,
+                ref_id=p.sale_id,
+                event_id=ev.event_id,
+                note=f"hold {p.hold_id} not held",
+            )
             return loyalty.changes_for(s, ctx, {p.member_id})
-    a = loyalty_holds.redeem_offline_in(s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id,
-                                        p.sale_id, ev.event_id, parse_time(p.at))
+    a = loyalty_holds.redeem_offline_in(
+        s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id, p.sale_id, ev.event_id, parse_time(p.at)
+    )
     if p.hold_id:  # an online hold the store could not capture at the sale: not needed any more
         try:
             loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)

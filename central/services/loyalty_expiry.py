@@ -10,6 +10,7 @@ What expires is capped at the points the member can spend now (balance - held), 
 into debt nor takes points an open hold has set aside. Running it again expires nothing more: the expire
 entries it wrote count as used.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,15 +34,14 @@ class ExpiryResult:
 
 def _due(s: Session, cutoff: datetime, member_id: str | None = None) -> dict[str, int]:
     """member id -> points due to expire (before the balance cap), for members with any earned before cutoff."""
-    old_earned = func.sum(case(((PointsEntry.kind == "earn") & (PointsEntry.created_at < cutoff),
-                                PointsEntry.points), else_=0))
+    old_earned = func.sum(
+        case(((PointsEntry.kind == "earn") & (PointsEntry.created_at < cutoff), PointsEntry.points), else_=0)
+    )
     used = -func.sum(case((PointsEntry.kind.in_(("redeem", "reverse", "expire")), PointsEntry.points), else_=0))
-    stmt = (select(PointsEntry.member_id, old_earned, used).group_by(PointsEntry.member_id)
-            .having(old_earned > 0))
+    stmt = select(PointsEntry.member_id, old_earned, used).group_by(PointsEntry.member_id).having(old_earned > 0)
     if member_id is not None:
         stmt = stmt.where(PointsEntry.member_id == member_id)
-    return {mid: int(earned) - int(spent) for mid, earned, spent in s.execute(stmt)
-            if int(earned) - int(spent) > 0}
+    return {mid: int(earned) - int(spent) for mid, earned, spent in s.execute(stmt) if int(earned) - int(spent) > 0}
 
 
 def expire_points(ctx: CentralContext) -> ExpiryResult:
@@ -63,8 +63,14 @@ def expire_points(ctx: CentralContext) -> ExpiryResult:
             due = min(_due(s, cutoff, member_id).get(member_id, 0), max(0, m.balance - m.held))
             if due <= 0:
                 continue
-            loyalty.add_entry(s, ctx, member_id, "expire", -due,
-                              note=f"earned before {cutoff.date().isoformat()}, not spent within {days} days")
+            loyalty.add_entry(
+                s,
+                ctx,
+                member_id,
+                "expire",
+                -due,
+                note=f"earned before {cutoff.date().isoformat()}, not spent within {days} days",
+            )
             loyalty.publish(s, ctx, {member_id})
         members += 1
         points += due

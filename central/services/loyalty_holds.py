@@ -5,6 +5,7 @@ Every change to `Member.held` starts by locking the member's row (SELECT ... FOR
 has one writer at a time), and the hold itself is a conditional UPDATE (`balance - held >= points`): two stores
 asking for the same points at the same moment get one yes and one no.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member, OfflineAllowance, PointsHold
 from central.tables.base import new_id
-from common.limits import MAX_POINTS
 from common.errors import Conflict, DomainError, NotFound
+from common.limits import MAX_POINTS
 
 from . import loyalty
 from .context import CentralContext
@@ -34,14 +35,18 @@ def _locked_member(s: Session, member_id: str) -> Member:
 def sweep(s: Session, ctx: CentralContext, member_id: str) -> int:
     """Release the member's holds whose time ran out (central's clock); the member row is locked by the caller."""
     now = ctx.clock()
-    gone = list(s.scalars(select(PointsHold).where(PointsHold.member_id == member_id, PointsHold.state == "held",
-                                                   PointsHold.expires_at <= now)))
+    gone = list(
+        s.scalars(
+            select(PointsHold).where(
+                PointsHold.member_id == member_id, PointsHold.state == "held", PointsHold.expires_at <= now
+            )
+        )
+    )
     if not gone:
         return 0
     for h in gone:
         h.state, h.closed_at = "expired", now
-    s.execute(update(Member).where(Member.id == member_id)
-              .values(held=Member.held - sum(h.points for h in gone)))
+    s.execute(update(Member).where(Member.id == member_id).values(held=Member.held - sum(h.points for h in gone)))
     s.flush()
     return len(gone)
 
@@ -50,8 +55,13 @@ def release_lapsed(ctx: CentralContext) -> int:
     """Sweep every member with a hold past its time (housekeeping), so `held` and the stores' view are current
     without waiting for that member's next hold; one transaction per member. Returns the holds released."""
     with ctx.db.sessions() as s:
-        members = list(s.scalars(select(PointsHold.member_id).where(
-            PointsHold.state == "held", PointsHold.expires_at <= ctx.clock()).distinct()))
+        members = list(
+            s.scalars(
+                select(PointsHold.member_id)
+                .where(PointsHold.state == "held", PointsHold.expires_at <= ctx.clock())
+                .distinct()
+            )
+        )
     released = 0
     for member_id in members:
         with ctx.db.unit_of_work() as s:
@@ -64,13 +74,25 @@ def release_lapsed(ctx: CentralContext) -> int:
 
 
 def live_held(s: Session, ctx: CentralContext, member_id: str) -> int:
-    return int(s.scalar(select(func.coalesce(func.sum(PointsHold.points), 0)).where(
-        PointsHold.member_id == member_id, PointsHold.state == "held", PointsHold.expires_at > ctx.clock())) or 0)
+    return int(
+        s.scalar(
+            select(func.coalesce(func.sum(PointsHold.points), 0)).where(
+                PointsHold.member_id == member_id, PointsHold.state == "held", PointsHold.expires_at > ctx.clock()
+            )
+        )
+        or 0
+    )
 
 
 def hold_view(h: PointsHold, available: int | None = None) -> dict[str, Any]:
-    out = {"hold_id": h.id, "member_id": h.member_id, "points": h.points, "state": h.state, "sale_id": h.sale_id,
-           "expires_at": h.expires_at.isoformat()}
+    out = {
+        "hold_id": h.id,
+        "member_id": h.member_id,
+        "points": h.points,
+        "state": h.state,
+        "sale_id": h.sale_id,
+        "expires_at": h.expires_at.isoformat(),
+    }
     if available is not None:
         out["available"] = available
     return out
@@ -84,8 +106,9 @@ def _own_hold(s: Session, store_id: str, hold_id: str, lock: bool = False) -> Po
     return h
 
 
-def hold(ctx: CentralContext, store_id: str, hold_id: str, member_id: str, points: int,
-         sale_id: str | None = None) -> dict[str, Any]:
+def hold(
+    ctx: CentralContext, store_id: str, hold_id: str, member_id: str, points: int, sale_id: str | None = None
+) -> dict[str, Any]:
     """Set points aside for a sale; the same hold id again returns the same hold (a retried request)."""
     if not 1 <= points <= MAX_POINTS:
         raise DomainError("bad_points", "redeem at least 1 point")
@@ -98,22 +121,42 @@ def hold(ctx: CentralContext, store_id: str, hold_id: str, member_id: str, point
             return hold_view(same, m.balance - m.held)
         loyalty.check_store_member(m)
         sweep(s, ctx, member_id)
-        took = s.execute(update(Member).where(Member.id == member_id, Member.balance - Member.held >= points)
-                         .values(held=Member.held + points)).rowcount
+        took = s.execute(
+            update(Member)
+            .where(Member.id == member_id, Member.balance - Member.held >= points)
+            .values(held=Member.held + points)
+        ).rowcount
         s.refresh(m)
         if not took:
-            raise Conflict("insufficient_points", f"member {m.number} has {max(0, m.balance - m.held)} points to "
-                                                  f"spend, not {points}", available=max(0, m.balance - m.held))
-        h = PointsHold(id=hold_id, member_id=member_id, store_id=store_id, points=points, state="held",
-                       sale_id=sale_id, created_at=ctx.clock(),
-                       expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes))
+            raise Conflict(
+                "insufficient_points",
+                f"member {m.number} has {max(0, m.balance - m.held)} points to spend, not {points}",
+                available=max(0, m.balance - m.held),
+            )
+        h = PointsHold(
+            id=hold_id,
+            member_id=member_id,
+            store_id=store_id,
+            points=points,
+            state="held",
+            sale_id=sale_id,
+            created_at=ctx.clock(),
+            expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes),
+        )
         s.add(h)
         s.flush()
         return hold_view(h, m.balance - m.held)
 
 
-def post_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | None,
-            entry_id: str | None = None, event_id: str | None = None) -> PointsHold:
+def post_in(
+    s: Session,
+    ctx: CentralContext,
+    store_id: str,
+    hold_id: str,
+    sale_id: str | None,
+    entry_id: str | None = None,
+    event_id: str | None = None,
+) -> PointsHold:
     """Turn a hold into a `redeem` entry in the caller's transaction (idempotent for the same sale)."""
     h = _own_hold(s, store_id, hold_id)
     _locked_member(s, h.member_id)
@@ -124,8 +167,18 @@ def post_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str, sale_i
         return h
     if h.state != "held":
         raise Conflict("hold_closed", f"hold {hold_id} is {h.state}: ask for a new one")
-    loyalty.add_entry(s, ctx, h.member_id, "redeem", -h.points, entry_id=entry_id, store_id=store_id,
-                      ref_id=sale_id or h.sale_id or h.id, event_id=event_id, note=f"hold {h.id}")
+    loyalty.add_entry(
+        s,
+        ctx,
+        h.member_id,
+        "redeem",
+        -h.points,
+        entry_id=entry_id,
+        store_id=store_id,
+        ref_id=sale_id or h.sale_id or h.id,
+        event_id=event_id,
+        note=f"hold {h.id}",
+    )
     s.execute(update(Member).where(Member.id == h.member_id).values(held=Member.held - h.points))
     h.state, h.closed_at, h.sale_id = "posted", ctx.clock(), sale_id or h.sale_id
     s.flush()
@@ -187,8 +240,9 @@ def store_holds(ctx: CentralContext, store_id: str, state: str | None = None) ->
 
 
 # -- offline allowances --------------------------------------------------------------------------------------
-def grant_allowance(ctx: CentralContext, member_id: str, store_id: str, points: int | None = None,
-                    days: int | None = None) -> dict[str, Any]:
+def grant_allowance(
+    ctx: CentralContext, member_id: str, store_id: str, points: int | None = None, days: int | None = None
+) -> dict[str, Any]:
     """Let `store_id` redeem up to `points` of this member's points while offline, until the expiry."""
     cfg = ctx.config.loyalty
     points = cfg.offline_allowance_points if points is None else points
@@ -197,29 +251,63 @@ def grant_allowance(ctx: CentralContext, member_id: str, store_id: str, points: 
     until = ctx.clock() + timedelta(days=days or cfg.offline_allowance_days)
     with ctx.db.unit_of_work() as s:
         _locked_member(s, member_id)
-        a = s.scalar(select(OfflineAllowance).where(OfflineAllowance.member_id == member_id,
-                                                    OfflineAllowance.store_id == store_id))
+        a = s.scalar(
+            select(OfflineAllowance).where(
+                OfflineAllowance.member_id == member_id, OfflineAllowance.store_id == store_id
+            )
+        )
         if a is not None:  # a new grant starts afresh, under a new id: what was used so far is in the ledger
             s.delete(a)
             s.flush()
-        a = OfflineAllowance(id=new_id(), member_id=member_id, store_id=store_id, used=0, granted_at=ctx.clock(),
-                             points=points, expires_at=until)
+        a = OfflineAllowance(
+            id=new_id(),
+            member_id=member_id,
+            store_id=store_id,
+            used=0,
+            granted_at=ctx.clock(),
+            points=points,
+            expires_at=until,
+        )
         s.add(a)
         s.flush()
-        view = {"id": a.id, "member_id": member_id, "store_id": store_id, "points": a.points,
-                "expires_at": a.expires_at.isoformat()}
+        view = {
+            "id": a.id,
+            "member_id": member_id,
+            "store_id": store_id,
+            "points": a.points,
+            "expires_at": a.expires_at.isoformat(),
+        }
         loyalty.publish(s, ctx, set(), [loyalty.allowance_change(a)])
     return view
 
 
-def redeem_offline_in(s: Session, ctx: CentralContext, store_id: str, member_id: str, points: int,
-                      allowance_id: str | None, entry_id: str, sale_id: str, event_id: str,
-                      at: datetime | None) -> OfflineAllowance | None:
+def redeem_offline_in(
+    s: Session,
+    ctx: CentralContext,
+    store_id: str,
+    member_id: str,
+    points: int,
+    allowance_id: str | None,
+    entry_id: str,
+    sale_id: str,
+    event_id: str,
+    at: datetime | None,
+) -> OfflineAllowance | None:
     """Points a store gave while offline: always booked (the shopper has the goods), checked against the
     allowance, and an alert when the store went beyond it. A balance below zero is the member's debt."""
     _locked_member(s, member_id)
-    loyalty.add_entry(s, ctx, member_id, "redeem", -points, entry_id=entry_id, store_id=store_id, ref_id=sale_id,
-                      event_id=event_id, note=OFFLINE_NOTE)
+    loyalty.add_entry(
+        s,
+        ctx,
+        member_id,
+        "redeem",
+        -points,
+        entry_id=entry_id,
+        store_id=store_id,
+        ref_id=sale_id,
+        event_id=event_id,
+        note=OFFLINE_NOTE,
+    )
     a = s.get(OfflineAllowance, allowance_id) if allowance_id else None
     problem = None
     if a is None or a.store_id != store_id or a.member_id != member_id:
@@ -231,7 +319,15 @@ def redeem_offline_in(s: Session, ctx: CentralContext, store_id: str, member_id:
         elif at is not None and at > a.expires_at:
             problem = f"store {store_id} redeemed offline on {at:%d/%m/%Y} after its allowance expired"
     if problem:
-        s.add(Alert(id=new_id(), store_id=store_id, kind="allowance_exceeded", event_id=event_id, message=problem,
-                    created_at=ctx.clock()))
+        s.add(
+            Alert(
+                id=new_id(),
+                store_id=store_id,
+                kind="allowance_exceeded",
+                event_id=event_id,
+                message=problem,
+                created_at=ctx.clock(),
+            )
+        )
     s.flush()
     return a if problem is None or (a is not None and a.store_id == store_id) else None

@@ -3,6 +3,7 @@
 Until head office sets a rule, the `[loyalty]` config is the rule from the beginning of time; the first rule set
 keeps that one as the history's first entry, so sales made before the change are still checked by it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,12 @@ class Rule:
     point_value: int
 
     def data(self) -> dict[str, Any]:
-        return {"id": self.id, "effective_from": self.effective_from.isoformat(),
-                "earn_per_amount": self.earn_per_amount, "point_value": self.point_value}
+        return {
+            "id": self.id,
+            "effective_from": self.effective_from.isoformat(),
+            "earn_per_amount": self.earn_per_amount,
+            "point_value": self.point_value,
+        }
 
 
 def config_rule(ctx: CentralContext) -> Rule:
@@ -38,8 +43,10 @@ def config_rule(ctx: CentralContext) -> Rule:
 
 def history(s: Session, ctx: CentralContext) -> list[Rule]:
     """Every rule, oldest first."""
-    rows = [Rule(r.id, r.effective_from, r.earn_per_amount, r.point_value)
-            for r in s.scalars(select(LoyaltyRule).order_by(LoyaltyRule.effective_from))]
+    rows = [
+        Rule(r.id, r.effective_from, r.earn_per_amount, r.point_value)
+        for r in s.scalars(select(LoyaltyRule).order_by(LoyaltyRule.effective_from))
+    ]
     return rows or [config_rule(ctx)]
 
 

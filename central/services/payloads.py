@@ -1,4 +1,5 @@
 """Parsing a pushed event with its contract model (common.contract); a bad payload is a Rejection."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar

@@ -3,6 +3,7 @@
 A repeat returns its first result; the same id with another payload is a conflict and an alert; a business
 rejection is dead-lettered and the batch goes on; a gap in store_seq stops the batch there.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,10 +37,17 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
     ordered = sorted(events, key=lambda e: e.store_seq)
     results = apply_run(ctx, store_id, device_id, ordered)  # the fast path: the leading run, one transaction
     blocked: dict[str, Any] | None = None
-    for ev in ordered[len(results):]:  # the rest (or all, after a fallback) event by event
+    for ev in ordered[len(results) :]:  # the rest (or all, after a fallback) event by event
         if blocked is not None:
-            results.append(_result(ev, 424, "skipped", "after_gap",
-                                   f"not applied: event {blocked['store_seq']} before it is waiting for a gap"))
+            results.append(
+                _result(
+                    ev,
+                    424,
+                    "skipped",
+                    "after_gap",
+                    f"not applied: event {blocked['store_seq']} before it is waiting for a gap",
+                )
+            )
             continue
         r = apply_event(ctx, store_id, device_id, ev)
         results.append(r)
@@ -84,8 +92,12 @@ def apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list[
     except _Fallback:
         return []
     except Exception as e:  # noqa: BLE001 - whatever it was, the event-by-event path decides each event
-        log.info("batch of store %s from seq %s goes event by event: %s", store_id,
-                 ordered[0].store_seq if ordered else "-", type(e).__name__)
+        log.info(
+            "batch of store %s from seq %s goes event by event: %s",
+            store_id,
+            ordered[0].store_seq if ordered else "-",
+            type(e).__name__,
+        )
         return []
 
 
@@ -111,12 +123,29 @@ def _apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list
             except Rejection as r:
                 raise _Fallback from r
         now = ctx.clock()
-        conn.execute(statements.insert_into(AppliedEvent.__table__), [dict(
-            event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, device_id=ev.device_id, type=ev.type,
-            schema_version=ev.schema_version, payload_hash=ev.payload_hash, outcome="applied", code=None,
-            message=None, applied_at=now) for ev in run])
-        conn.execute(statements.claim_next_seq(), {"b_store": store_id, "b_prev": last, "b_seq": run[-1].store_seq,
-                                                   "b_at": now, "b_device": device_id})
+        conn.execute(
+            statements.insert_into(AppliedEvent.__table__),
+            [
+                dict(
+                    event_id=ev.event_id,
+                    store_id=store_id,
+                    store_seq=ev.store_seq,
+                    device_id=ev.device_id,
+                    type=ev.type,
+                    schema_version=ev.schema_version,
+                    payload_hash=ev.payload_hash,
+                    outcome="applied",
+                    code=None,
+                    message=None,
+                    applied_at=now,
+                )
+                for ev in run
+            ],
+        )
+        conn.execute(
+            statements.claim_next_seq(),
+            {"b_store": store_id, "b_prev": last, "b_seq": run[-1].store_seq, "b_at": now, "b_device": device_id},
+        )
         feed.append(s, ctx, changes + stock.publish(s, ctx, store_id))
     return [{**_result(ev, 200, "applied", None, None), "fast": True} for ev in run]
 
@@ -134,8 +163,9 @@ def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -
         return retrying(_apply, ctx, store_id, device_id, ev, forced=Rejection("conflicting_fact", _db_reason(e)))
     except Exception as e:  # noqa: BLE001 - a bug with one record must not block the queue behind it
         log.exception("event %s (%s) failed", ev.event_id, ev.type)
-        return retrying(_apply, ctx, store_id, device_id, ev,
-                        forced=Rejection("internal_error", f"{type(e).__name__}: {e}"))
+        return retrying(
+            _apply, ctx, store_id, device_id, ev, forced=Rejection("internal_error", f"{type(e).__name__}: {e}")
+        )
 
 
 def _db_reason(e: DBAPIError) -> str:
@@ -143,8 +173,9 @@ def _db_reason(e: DBAPIError) -> str:
     return f"the central database refused a row of this event: {text[:300]}"
 
 
-def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
-           forced: Rejection | None = None) -> dict[str, Any]:
+def _apply(
+    ctx: CentralContext, store_id: str, device_id: str, ev: Event, forced: Rejection | None = None
+) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
         if forced is not None:
             first = s.get(AppliedEvent, ev.event_id)
@@ -152,9 +183,16 @@ def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
                 return _repeat(s, ctx, ev, first)
         # Take the store's row lock and claim the next seq in one statement: concurrent pushes queue here.
         conn = s.connection()
-        claimed = conn.execute(statements.claim_next_seq(), {
-            "b_store": store_id, "b_prev": ev.store_seq - 1, "b_seq": ev.store_seq, "b_at": ctx.clock(),
-            "b_device": device_id}).rowcount
+        claimed = conn.execute(
+            statements.claim_next_seq(),
+            {
+                "b_store": store_id,
+                "b_prev": ev.store_seq - 1,
+                "b_seq": ev.store_seq,
+                "b_at": ctx.clock(),
+                "b_device": device_id,
+            },
+        ).rowcount
         if not claimed:
             return _not_next(s, ctx, store_id, ev)
         changes: list[feed.FeedChange] = []
@@ -162,21 +200,45 @@ def _apply(ctx: CentralContext, store_id: str, device_id: str, ev: Event,
             if forced is not None:
                 raise forced
             if payload_hash(ev.payload) != ev.payload_hash:
-                raise Rejection("bad_payload_hash", "payload_hash does not match the payload: the event was "
-                                                    "altered after the store wrote it")
+                raise Rejection(
+                    "bad_payload_hash",
+                    "payload_hash does not match the payload: the event was altered after the store wrote it",
+                )
             changes = handler_for(ev.type, ev.schema_version)(s, ctx, ev)
             outcome, code, message, status = "applied", None, None, 200
         except Rejection as r:
             outcome, code, message, status = "rejected", r.code, r.message, r.status
             if isinstance(r, Refused):  # a check on what the event claims failed: an operator must look at the store
                 _alert(s, ctx, store_id, REFUSED_ALERT, ev.event_id, f"{ev.type} refused ({r.code}): {r.message}")
-            s.add(DeadLetter(event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, type=ev.type,
-                             schema_version=ev.schema_version, code=r.code, reason=r.message,
-                             payload=canonical_json(ev.payload), created_at=ctx.clock()))
-        conn.execute(statements.insert_into(AppliedEvent.__table__), dict(
-            event_id=ev.event_id, store_id=store_id, store_seq=ev.store_seq, device_id=ev.device_id, type=ev.type,
-            schema_version=ev.schema_version, payload_hash=ev.payload_hash, outcome=outcome, code=code,
-            message=message, applied_at=ctx.clock()))
+            s.add(
+                DeadLetter(
+                    event_id=ev.event_id,
+                    store_id=store_id,
+                    store_seq=ev.store_seq,
+                    type=ev.type,
+                    schema_version=ev.schema_version,
+                    code=r.code,
+                    reason=r.message,
+                    payload=canonical_json(ev.payload),
+                    created_at=ctx.clock(),
+                )
+            )
+        conn.execute(
+            statements.insert_into(AppliedEvent.__table__),
+            dict(
+                event_id=ev.event_id,
+                store_id=store_id,
+                store_seq=ev.store_seq,
+                device_id=ev.device_id,
+                type=ev.type,
+                schema_version=ev.schema_version,
+                payload_hash=ev.payload_hash,
+                outcome=outcome,
+                code=code,
+                message=message,
+                applied_at=ctx.clock(),
+            ),
+        )
         feed.append(s, ctx, changes)
         return _result(ev, status, outcome, code, message)
 
@@ -187,23 +249,53 @@ def _not_next(s: Session, ctx: CentralContext, store_id: str, ev: Event) -> dict
         return _repeat(s, ctx, ev, first)
     last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
     if last is not None and ev.store_seq <= last:
-        _alert(s, ctx, store_id, "seq_taken", ev.event_id,
-               f"event {ev.event_id} claims store_seq {ev.store_seq}, already used by another event")
-        return _result(ev, 409, "conflict", "seq_taken",
-                       f"store_seq {ev.store_seq} of store {store_id} is already taken by another event")
-    return {**_result(ev, 409, "gap", "seq_gap", f"events {int(last or 0) + 1}..{ev.store_seq - 1} of store "
-                                                 f"{store_id} have not arrived; nothing from {ev.store_seq} on is "
-                                                 "applied until they do"),
-            "expected_seq": int(last or 0) + 1}
+        _alert(
+            s,
+            ctx,
+            store_id,
+            "seq_taken",
+            ev.event_id,
+            f"event {ev.event_id} claims store_seq {ev.store_seq}, already used by another event",
+        )
+        return _result(
+            ev,
+            409,
+            "conflict",
+            "seq_taken",
+            f"store_seq {ev.store_seq} of store {store_id} is already taken by another event",
+        )
+    return {
+        **_result(
+            ev,
+            409,
+            "gap",
+            "seq_gap",
+            f"events {int(last or 0) + 1}..{ev.store_seq - 1} of store "
+            f"{store_id} have not arrived; nothing from {ev.store_seq} on is "
+            "applied until they do",
+        ),
+        "expected_seq": int(last or 0) + 1,
+    }
 
 
 def _repeat(s: Session, ctx: CentralContext, ev: Event, first: AppliedEvent) -> dict[str, Any]:
     if first.payload_hash != ev.payload_hash:
-        _alert(s, ctx, first.store_id, "payload_mismatch", ev.event_id,
-               f"event {ev.event_id} was sent again with a different payload (hash {ev.payload_hash[:12]}, "
-               f"first {first.payload_hash[:12]})")
-        return _result(ev, 409, "conflict", "payload_mismatch",
-                       "this event id was already applied with a different payload; the first one stands")
+        _alert(
+            s,
+            ctx,
+            first.store_id,
+            "payload_mismatch",
+            ev.event_id,
+            f"event {ev.event_id} was sent again with a different payload (hash {ev.payload_hash[:12]}, "
+            f"first {first.payload_hash[:12]})",
+        )
+        return _result(
+            ev,
+            409,
+            "conflict",
+            "payload_mismatch",
+            "this event id was already applied with a different payload; the first one stands",
+        )
     status = 200 if first.outcome == "applied" else 422
     return {**_result(ev, status, "duplicate", first.code, first.message), "first_outcome": first.outcome}
 
@@ -211,13 +303,20 @@ def _repeat(s: Session, ctx: CentralContext, ev: Event, first: AppliedEvent) -> 
 def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: str, message: str) -> None:
     seen = s.scalar(select(Alert.id).where(Alert.kind == kind, Alert.event_id == event_id))
     if seen is None:
-        s.add(Alert(id=new_id(), store_id=store_id, kind=kind, event_id=event_id, message=message,
-                    created_at=ctx.clock()))
+        s.add(
+            Alert(id=new_id(), store_id=store_id, kind=kind, event_id=event_id, message=message, created_at=ctx.clock())
+        )
 
 
 def _result(ev: Event, status: int, outcome: str, code: str | None, message: str | None) -> dict[str, Any]:
-    return {"event_id": ev.event_id, "store_seq": ev.store_seq, "status": status, "outcome": outcome,
-            "code": code, "message": message}
+    return {
+        "event_id": ev.event_id,
+        "store_seq": ev.store_seq,
+        "status": status,
+        "outcome": outcome,
+        "code": code,
+        "message": message,
+    }
 
 
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:

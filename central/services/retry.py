@@ -6,6 +6,7 @@ is one transaction (or a series of them, each safe to repeat: events are applied
 whole call is retried with full-jitter exponential backoff. After the last try the caller gets `Busy`:
 503 with Retry-After, and the sync agent backs off.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,8 +39,9 @@ class Busy(DomainError):
     status = 503
 
     def __init__(self, what: str) -> None:
-        super().__init__("busy", f"the central store is busy ({what}); nothing was changed: send again in "
-                                 f"{RETRY_AFTER_SECONDS} s")
+        super().__init__(
+            "busy", f"the central store is busy ({what}); nothing was changed: send again in {RETRY_AFTER_SECONDS} s"
+        )
         self.retry_after = RETRY_AFTER_SECONDS
 
 
@@ -49,8 +51,11 @@ class Unavailable(DomainError):
     status = 503
 
     def __init__(self) -> None:
-        super().__init__("database_unavailable", "the central store cannot reach its database; nothing was "
-                                                 f"changed: send again in {UNAVAILABLE_RETRY_AFTER_SECONDS} s")
+        super().__init__(
+            "database_unavailable",
+            "the central store cannot reach its database; nothing was "
+            f"changed: send again in {UNAVAILABLE_RETRY_AFTER_SECONDS} s",
+        )
         self.retry_after = UNAVAILABLE_RETRY_AFTER_SECONDS
 
 
@@ -68,7 +73,7 @@ _JITTER = random.Random()
 
 def backoff(attempt: int, rng: random.Random = _JITTER) -> float:
     """Full jitter: a random wait up to a ceiling that doubles per attempt, so colliding callers spread out."""
-    return rng.uniform(0, min(CAP_SECONDS, BASE_SECONDS * 2 ** attempt))
+    return rng.uniform(0, min(CAP_SECONDS, BASE_SECONDS * 2**attempt))
 
 
 def retrying(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -79,8 +84,14 @@ def retrying(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         except DBAPIError as e:
             if not is_transient(e):
                 raise
-            log.info("%s: %s (SQLSTATE %s), try %d of %d", getattr(fn, "__name__", "call"), type(e.orig).__name__,
-                     sqlstate(e), attempt + 1, ATTEMPTS)
+            log.info(
+                "%s: %s (SQLSTATE %s), try %d of %d",
+                getattr(fn, "__name__", "call"),
+                type(e.orig).__name__,
+                sqlstate(e),
+                attempt + 1,
+                ATTEMPTS,
+            )
             if attempt + 1 == ATTEMPTS:
                 raise Busy("lock conflicts at the database") from e
             time.sleep(backoff(attempt))
@@ -89,7 +100,9 @@ def retrying(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 def retried(fn: Callable[P, T]) -> Callable[P, T]:
     """Decorator form of `retrying` (for views and service entry points)."""
+
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         return retrying(fn, *args, **kwargs)
+
     return wrapper

@@ -4,6 +4,7 @@ The arithmetic is the till's own (pos.domain: prices, discounts spread per line,
 gross, cash rounding), so an honest sale always passes and anything else is refused with the figure that is off.
 Every check runs before the handler writes a row: a refusal leaves nothing behind.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -37,11 +38,15 @@ def check_origin(ev: Event, kind: str, number: str, till_id: str, store_id: str 
     if store_id is not None and store_id != ev.store_id:
         raise Refused("other_store", f"{kind} {number} says it is of store {store_id}; it was pushed by {ev.store_id}")
     if ev.device_id != till_id:
-        raise Refused("other_device", f"{kind} {number} is of till {till_id!r} but its event comes from device "
-                                      f"{ev.device_id!r}")
+        raise Refused(
+            "other_device", f"{kind} {number} is of till {till_id!r} but its event comes from device {ev.device_id!r}"
+        )
     if not number.startswith(f"{ev.store_id}-{till_id}-"):
-        raise Refused("foreign_number", f"{kind} number {number} is not one of till {till_id} of store {ev.store_id} "
-                                        f"(expected {ev.store_id}-{till_id}-...)")
+        raise Refused(
+            "foreign_number",
+            f"{kind} number {number} is not one of till {till_id} of store {ev.store_id} "
+            f"(expected {ev.store_id}-{till_id}-...)",
+        )
 
 
 def _within(what: str, amount: int, low: int = 0) -> None:
@@ -54,8 +59,10 @@ def check_sale(s: Session, ev: Event, p: SaleCompleted) -> None:
     if p.shift_id:
         shift = s.get(ShiftRecord, p.shift_id)
         if shift is not None and (shift.store_id, shift.till_id) != (ev.store_id, p.till_id):
-            raise Refused("other_store_shift", f"sale {p.number} names shift {p.shift_id}, which is of till "
-                                               f"{shift.till_id} of store {shift.store_id}")
+            raise Refused(
+                "other_store_shift",
+                f"sale {p.number} names shift {p.shift_id}, which is of till {shift.till_id} of store {shift.store_id}",
+            )
     _check_lines(p)
     _check_taxes(s, p)
     _check_tenders(p)
@@ -72,18 +79,24 @@ def _check_lines(p: SaleCompleted) -> None:
         _within(f"{where}: the line discount", l.line_discount)
         _within(f"{where}: its share of the sale discount", l.sale_discount)
         if l.line_discount + l.sale_discount > gross or l.net != gross - l.line_discount - l.sale_discount:
-            raise Refused("line_does_not_add_up", f"{where}: {l.qty} x {_rp(l.unit_price)} less discounts "
-                                                  f"{_rp(l.line_discount)} and {_rp(l.sale_discount)} is "
-                                                  f"{_rp(gross - l.line_discount - l.sale_discount)}, not {_rp(l.net)}")
+            raise Refused(
+                "line_does_not_add_up",
+                f"{where}: {l.qty} x {_rp(l.unit_price)} less discounts "
+                f"{_rp(l.line_discount)} and {_rp(l.sale_discount)} is "
+                f"{_rp(gross - l.line_discount - l.sale_discount)}, not {_rp(l.net)}",
+            )
     for name in ("subtotal", "discount", "tax", "total", "paid", "change"):
         _within(f"the sale's {name}", getattr(p, name))
     subtotal = sum(l.qty * l.unit_price for l in p.lines)
     discount = sum(l.line_discount + l.sale_discount for l in p.lines)
     total = sum(l.net for l in p.lines)
     if (p.subtotal, p.discount, p.total) != (subtotal, discount, total):
-        raise Refused("totals_do_not_add_up", f"the lines add up to subtotal {_rp(subtotal)}, discounts "
-                                              f"{_rp(discount)}, total {_rp(total)}; the sale says {_rp(p.subtotal)}, "
-                                              f"{_rp(p.discount)}, {_rp(p.total)}")
+        raise Refused(
+            "totals_do_not_add_up",
+            f"the lines add up to subtotal {_rp(subtotal)}, discounts "
+            f"{_rp(discount)}, total {_rp(total)}; the sale says {_rp(p.subtotal)}, "
+            f"{_rp(p.discount)}, {_rp(p.total)}",
+        )
 
 
 def _check_taxes(s: Session, p: SaleCompleted) -> None:
@@ -98,8 +111,10 @@ def _check_taxes(s: Session, p: SaleCompleted) -> None:
         sent = sorted((t.group, t.rate_bp, t.gross, t.tax) for t in p.taxes)
         want = sorted((t.group, t.rate_bp, t.gross, t.tax) for t in expected)
         if sent != want:
-            raise Refused("tax_does_not_add_up", "the sale's tax lines (group, rate, gross, tax) are "
-                                                 f"{sent}; its lines at central's rates give {want}")
+            raise Refused(
+                "tax_does_not_add_up",
+                f"the sale's tax lines (group, rate, gross, tax) are {sent}; its lines at central's rates give {want}",
+            )
     tax = sum(t.tax for t in expected)
     if p.tax != tax:
         raise Refused("tax_does_not_add_up", f"the lines' tax per group is {_rp(tax)}, the sale says {_rp(p.tax)}")
@@ -114,34 +129,49 @@ def _check_tenders(p: SaleCompleted) -> None:
     non_cash = sum(t.amount for t in p.tenders if t.type != "cash")
     has_cash = any(t.type == "cash" for t in p.tenders)
     if abs(p.rounding) > (MAX_CASH_ROUNDING if has_cash else 0):
-        raise Refused("bad_rounding", f"a rounding line of {_rp(p.rounding)} " + (
-            f"is more than cash rounding gives ({_rp(MAX_CASH_ROUNDING)} at most)" if has_cash
-            else "on a sale paid without cash: only cash is rounded"))
+        raise Refused(
+            "bad_rounding",
+            f"a rounding line of {_rp(p.rounding)} "
+            + (
+                f"is more than cash rounding gives ({_rp(MAX_CASH_ROUNDING)} at most)"
+                if has_cash
+                else "on a sale paid without cash: only cash is rounded"
+            ),
+        )
     due = p.total + p.rounding
     if p.paid != cash + non_cash:
-        raise Refused("tenders_do_not_add_up", f"the tenders add up to {_rp(cash + non_cash)}, the sale says "
-                                               f"{_rp(p.paid)} paid")
+        raise Refused(
+            "tenders_do_not_add_up", f"the tenders add up to {_rp(cash + non_cash)}, the sale says {_rp(p.paid)} paid"
+        )
     if non_cash > p.total:
-        raise Refused("tenders_exceed_total", f"{_rp(non_cash)} paid other than in cash is more than the total "
-                                              f"{_rp(p.total)}: only cash gives change")
+        raise Refused(
+            "tenders_exceed_total",
+            f"{_rp(non_cash)} paid other than in cash is more than the total {_rp(p.total)}: only cash gives change",
+        )
     if p.paid < due:
         raise Refused("underpaid", f"the tenders cover {_rp(p.paid)} of the {_rp(due)} due")
     if p.change != p.paid - due:
-        raise Refused("wrong_change", f"change on {_rp(p.paid)} paid for {_rp(due)} due is {_rp(p.paid - due)}, "
-                                      f"not {_rp(p.change)}")
+        raise Refused(
+            "wrong_change",
+            f"change on {_rp(p.paid)} paid for {_rp(due)} due is {_rp(p.paid - due)}, not {_rp(p.change)}",
+        )
 
 
 def check_refund(s: Session, ev: Event, p: RefundCompleted, sale: Sale) -> None:
     """Lines of that sale, never more (quantity or money) than is left of each after earlier refunds."""
     check_origin(ev, "refund", p.number, p.till_id, p.store_id)
     if p.tender_type not in DIRECT_TENDERS:
-        raise Refused("bad_tender", f"a refund is paid back in {', '.join(DIRECT_TENDERS)}"
-                                    f", not {p.tender_type!r}")
+        raise Refused("bad_tender", f"a refund is paid back in {', '.join(DIRECT_TENDERS)}, not {p.tender_type!r}")
     sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
-    earlier = {row[0]: (int(row[1]), int(row[2])) for row in s.execute(
-        select(RefundLine.sale_line_id, func.sum(RefundLine.qty), func.sum(RefundLine.amount))
-        .join(Refund, Refund.id == RefundLine.refund_id).where(Refund.sale_id == sale.id)
-        .group_by(RefundLine.sale_line_id))}
+    earlier = {
+        row[0]: (int(row[1]), int(row[2]))
+        for row in s.execute(
+            select(RefundLine.sale_line_id, func.sum(RefundLine.qty), func.sum(RefundLine.amount))
+            .join(Refund, Refund.id == RefundLine.refund_id)
+            .where(Refund.sale_id == sale.id)
+            .group_by(RefundLine.sale_line_id)
+        )
+    }
     asked: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for i, l in enumerate(p.lines, start=1):
         line = sold.get(l.sale_line_id)
@@ -155,15 +185,26 @@ def check_refund(s: Session, ev: Event, p: RefundCompleted, sale: Sale) -> None:
     for line_id, (qty, amount) in asked.items():
         line, (qty_before, amount_before) = sold[line_id], earlier.get(line_id, (0, 0))
         if qty_before + qty > line.qty:
-            raise Refused("refund_exceeds_sold", f"{line.sku}: {line.qty} sold, {qty_before} refunded before; "
-                                                 f"{qty} more is too many")
+            raise Refused(
+                "refund_exceeds_sold",
+                f"{line.sku}: {line.qty} sold, {qty_before} refunded before; {qty} more is too many",
+            )
         if amount_before + amount > line.net:
-            raise Refused("refund_exceeds_paid", f"{line.sku}: {_rp(line.net)} paid, {_rp(amount_before)} refunded "
-                                                 f"before; {_rp(amount)} more is too much")
+            raise Refused(
+                "refund_exceeds_paid",
+                f"{line.sku}: {_rp(line.net)} paid, {_rp(amount_before)} refunded "
+                f"before; {_rp(amount)} more is too much",
+            )
     lines_total = sum(l.amount for l in p.lines)
     back = p.points_back.value if p.points_back else 0
-    if abs(p.rounding) > (MAX_CASH_ROUNDING if p.tender_type == "cash" else 0) or not 0 <= back <= lines_total \
-            or p.amount != lines_total - back + p.rounding:
-        raise Refused("refund_does_not_add_up", f"refund {p.number} pays back {_rp(p.amount)}; its lines come to "
-                                                f"{_rp(lines_total)}, less {_rp(back)} given back as points, "
-                                                f"rounding {_rp(p.rounding)}")
+    if (
+        abs(p.rounding) > (MAX_CASH_ROUNDING if p.tender_type == "cash" else 0)
+        or not 0 <= back <= lines_total
+        or p.amount != lines_total - back + p.rounding
+    ):
+        raise Refused(
+            "refund_does_not_add_up",
+            f"refund {p.number} pays back {_rp(p.amount)}; its lines come to "
+            f"{_rp(lines_total)}, less {_rp(back)} given back as points, "
+            f"rounding {_rp(p.rounding)}",
+        )

@@ -1,5 +1,6 @@
 """The online shop's catalog: the central catalog every store sells from, with today's promotions and the stock
 of the online warehouse and of each store (less what click-and-collect carts hold)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,14 +19,21 @@ MAX_QUERY_WORDS = 5
 
 def categories(ctx: CentralContext) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
-        counts = dict(s.execute(select(Product.category, func.count()).where(Product.active.is_(True))
-                                .group_by(Product.category)).all())
-        return [{"code": c.code, "name": c.name, "name_en": c.name_en or c.name, "count": int(counts.get(c.code, 0))}
-                for c in s.scalars(select(Category).order_by(Category.code)) if counts.get(c.code)]
+        counts = dict(
+            s.execute(
+                select(Product.category, func.count()).where(Product.active.is_(True)).group_by(Product.category)
+            ).all()
+        )
+        return [
+            {"code": c.code, "name": c.name, "name_en": c.name_en or c.name, "count": int(counts.get(c.code, 0))}
+            for c in s.scalars(select(Category).order_by(Category.code))
+            if counts.get(c.code)
+        ]
 
 
-def browse(ctx: CentralContext, *, q: str = "", category: str | None = None, page: int = 1,
-           page_size: int | None = None) -> dict[str, Any]:
+def browse(
+    ctx: CentralContext, *, q: str = "", category: str | None = None, page: int = 1, page_size: int | None = None
+) -> dict[str, Any]:
     """A page of active products (search by name, SKU or barcode; or one category), priced as the tills price."""
     size = page_size or ctx.config.shop.page_size
     page = max(1, page)
@@ -33,8 +41,9 @@ def browse(ctx: CentralContext, *, q: str = "", category: str | None = None, pag
     with ctx.db.sessions() as s:
         stmt = select(Product).where(Product.active.is_(True))
         for word in q.split()[:MAX_QUERY_WORDS]:
-            stmt = stmt.where(or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"),
-                                  Product.barcode == word))
+            stmt = stmt.where(
+                or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word)
+            )
         if category:
             stmt = stmt.where(Product.category == category)
         total = int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
@@ -45,13 +54,29 @@ def browse(ctx: CentralContext, *, q: str = "", category: str | None = None, pag
         items = []
         for p in rows:
             best = best_promotion(offers, p.sku, p.price, 1, now)
-            net = price_sale([LineInput("1", p.sku, p.name, p.price, 1, p.tax_group, 0,
-                                        best[1] if best else None)]).total
+            net = price_sale(
+                [LineInput("1", p.sku, p.name, p.price, 1, p.tax_group, 0, best[1] if best else None)]
+            ).total
             stock = [{**loc, "qty": spare.get((loc["code"], p.sku), 0)} for loc in places]
-            items.append({"sku": p.sku, "name": p.name, "barcode": p.barcode, "category": p.category,
-                          "price": p.price, "promo_price": net if best else None,
-                          "promo": best[0].name if best else None, "stock": stock,
-                          "online": next((x["qty"] for x in stock if x["kind"] == "online"), 0),
-                          "stores_with_stock": sum(1 for x in stock if x["kind"] == "store" and x["qty"] > 0)})
-        return {"items": items, "total": total, "page": page, "pages": max(1, -(-total // size)), "q": q,
-                "category": category}
+            items.append(
+                {
+                    "sku": p.sku,
+                    "name": p.name,
+                    "barcode": p.barcode,
+                    "category": p.category,
+                    "price": p.price,
+                    "promo_price": net if best else None,
+                    "promo": best[0].name if best else None,
+                    "stock": stock,
+                    "online": next((x["qty"] for x in stock if x["kind"] == "online"), 0),
+                    "stores_with_stock": sum(1 for x in stock if x["kind"] == "store" and x["qty"] > 0),
+                }
+            )
+        return {
+            "items": items,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // size)),
+            "q": q,
+            "category": category,
+        }

@@ -4,6 +4,7 @@ On PostgreSQL a session-level advisory lock, held on its own connection for the 
 process (another gunicorn master's worker, another host) finds it taken and skips this run. On SQLite (the
 demo, one host) an exclusive file lock beside the database does the same.
 """
+
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,5 @@
 """Statements of the hot path (applying events), built once: building SQL constructs costs more than running them."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -20,8 +21,11 @@ def insert_into(table: Table) -> Insert:
 def claim_next_seq() -> Update:
     """Advance a store's last_seq by one if this event is the next one; the row lock queues concurrent pushes."""
     t = Store.__table__
-    return (update(t).where(t.c.id == bindparam("b_store"), t.c.last_seq == bindparam("b_prev"))
-            .values(last_seq=bindparam("b_seq"), last_push_at=bindparam("b_at"), last_device=bindparam("b_device")))
+    return (
+        update(t)
+        .where(t.c.id == bindparam("b_store"), t.c.last_seq == bindparam("b_prev"))
+        .values(last_seq=bindparam("b_seq"), last_push_at=bindparam("b_at"), last_device=bindparam("b_device"))
+    )
 
 
 @cache
@@ -54,16 +58,21 @@ def any_pending_change() -> Any:
 def take_pending_changes() -> Any:
     """Committed pending rows, oldest first; rows a writer holds right now are left for the next run."""
     t = Change.__table__
-    return (select(t.c.topic, t.c.key).where(t.c.seq.is_(None))
-            .order_by(t.c.changed_at, t.c.topic, t.c.key).limit(bindparam("b_n"))
-            .with_for_update(skip_locked=True))
+    return (
+        select(t.c.topic, t.c.key)
+        .where(t.c.seq.is_(None))
+        .order_by(t.c.changed_at, t.c.topic, t.c.key)
+        .limit(bindparam("b_n"))
+        .with_for_update(skip_locked=True)
+    )
 
 
 @cache
 def number_change() -> Update:
     t = Change.__table__
-    return (update(t).where(t.c.topic == bindparam("b_topic"), t.c.key == bindparam("b_key"))
-            .values(seq=bindparam("b_seq")))
+    return (
+        update(t).where(t.c.topic == bindparam("b_topic"), t.c.key == bindparam("b_key")).values(seq=bindparam("b_seq"))
+    )
 
 
 def _dialect_insert(dialect: str, table: Table) -> Any:
@@ -75,7 +84,8 @@ def upsert_change(dialect: str) -> Any:
     ins = _dialect_insert(dialect, Change.__table__)
     return ins.on_conflict_do_update(
         index_elements=["topic", "key"],
-        set_={k: ins.excluded[k] for k in ("seq", "skip_store", "only_store", "data", "changed_at")})
+        set_={k: ins.excluded[k] for k in ("seq", "skip_store", "only_store", "data", "changed_at")},
+    )
 
 
 @cache
@@ -84,8 +94,11 @@ def add_to_level(dialect: str) -> Any:
     ins = _dialect_insert(dialect, levels)
     return ins.on_conflict_do_update(
         index_elements=["location", "sku"],
-        set_={"on_hand": levels.c.on_hand + ins.excluded.on_hand, "updated_at": ins.excluded.updated_at,
-              "feed_pending": True},
+        set_={
+            "on_hand": levels.c.on_hand + ins.excluded.on_hand,
+            "updated_at": ins.excluded.updated_at,
+            "feed_pending": True,
+        },
     ).returning(levels.c.sku, levels.c.on_hand)
 
 
@@ -93,16 +106,22 @@ def add_to_level(dialect: str) -> Any:
 def lock_pending_levels() -> Any:
     """A location's changed figures, locked in SKU order (the order every writer of stock rows follows)."""
     t = StockLevel.__table__
-    return (select(t.c.sku, t.c.on_hand, t.c.updated_at)
-            .where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True))
-            .order_by(t.c.sku).with_for_update())
+    return (
+        select(t.c.sku, t.c.on_hand, t.c.updated_at)
+        .where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True))
+        .order_by(t.c.sku)
+        .with_for_update()
+    )
 
 
 @cache
 def clear_pending_level() -> Update:
     t = StockLevel.__table__
-    return (update(t).where(t.c.location == bindparam("b_location"), t.c.sku == bindparam("b_sku"))
-            .values(feed_pending=False))
+    return (
+        update(t)
+        .where(t.c.location == bindparam("b_location"), t.c.sku == bindparam("b_sku"))
+        .values(feed_pending=False)
+    )
 
 
 @cache

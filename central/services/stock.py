@@ -1,4 +1,5 @@
 """Posting movements to the central stock ledger; a location below zero raises a reconciliation item."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,8 +32,9 @@ def location_name(session: Session, ctx: CentralContext, code: str) -> str:
     return session.scalar(select(Location.name).where(Location.code == code)) or code
 
 
-def post(session: Session, ctx: CentralContext, location: str, moves: list[Movement],
-         event_id: str | None = None) -> list[FeedChange]:
+def post(
+    session: Session, ctx: CentralContext, location: str, moves: list[Movement], event_id: str | None = None
+) -> list[FeedChange]:
     """Ledger entries and levels in the caller's transaction; returns reconciliation tasks for the feed.
 
     The new levels are marked pending and reach the feed through `publish`, once per batch of events.
@@ -41,19 +43,41 @@ def post(session: Session, ctx: CentralContext, location: str, moves: list[Movem
     if not moves:
         return []
     conn, now = session.connection(), ctx.clock()
-    conn.execute(statements.insert_into(StockEntry.__table__), [
-        {"id": m.id, "location": location, "sku": m.sku, "qty": m.qty, "kind": m.kind, "ref_id": m.ref_id,
-         "event_id": event_id, "recorded_at": now} for m in moves])
+    conn.execute(
+        statements.insert_into(StockEntry.__table__),
+        [
+            {
+                "id": m.id,
+                "location": location,
+                "sku": m.sku,
+                "qty": m.qty,
+                "kind": m.kind,
+                "ref_id": m.ref_id,
+                "event_id": event_id,
+                "recorded_at": now,
+            }
+            for m in moves
+        ],
+    )
     delta: dict[str, int] = defaultdict(int)
     for m in moves:
         delta[m.sku] += m.qty
     # Parameters apart from the statement (executemany): one cached statement whatever the number of SKUs.
-    on_hand = {sku: int(qty) for sku, qty in conn.execute(
-        statements.add_to_level(conn.dialect.name), [
-            {"location": location, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
-            for sku, qty in sorted(delta.items())])}  # SKU order: the lock order of stock rows
-    return [_below_zero(session, ctx, location, sku, qty, moves[0].ref_id)
-            for sku, qty in on_hand.items() if qty < 0 and delta[sku] < 0]
+    on_hand = {
+        sku: int(qty)
+        for sku, qty in conn.execute(
+            statements.add_to_level(conn.dialect.name),
+            [
+                {"location": location, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
+                for sku, qty in sorted(delta.items())
+            ],
+        )
+    }  # SKU order: the lock order of stock rows
+    return [
+        _below_zero(session, ctx, location, sku, qty, moves[0].ref_id)
+        for sku, qty in on_hand.items()
+        if qty < 0 and delta[sku] < 0
+    ]
 
 
 def has_unpublished(session: Session, location: str) -> bool:
@@ -69,32 +93,75 @@ def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedCh
         return []
     conn.execute(statements.clear_pending_level(), [{"b_location": location, "b_sku": r.sku} for r in rows])
     name = location_name(session, ctx, location)
-    return [FeedChange("stock", f"{location}:{sku}", {"location": location, "name": name, "sku": sku,
-                                                      "on_hand": int(qty), "as_of": (at or ctx.clock()).isoformat()},
-                       skip_store=location, scope=None if location == ONLINE else location)
-            for sku, qty, at in rows]
+    return [
+        FeedChange(
+            "stock",
+            f"{location}:{sku}",
+            {
+                "location": location,
+                "name": name,
+                "sku": sku,
+                "on_hand": int(qty),
+                "as_of": (at or ctx.clock()).isoformat(),
+            },
+            skip_store=location,
+            scope=None if location == ONLINE else location,
+        )
+        for sku, qty, at in rows
+    ]
 
 
-def _below_zero(session: Session, ctx: CentralContext, location: str, sku: str, on_hand: int,
-                ref_id: str | None) -> FeedChange:
+def _below_zero(
+    session: Session, ctx: CentralContext, location: str, sku: str, on_hand: int, ref_id: str | None
+) -> FeedChange:
     """Sold below zero (offline, say): one open item per location and SKU, counting how often it happened."""
-    item = session.scalar(select(ReconciliationItem).where(
-        ReconciliationItem.kind == "below_zero", ReconciliationItem.location == location,
-        ReconciliationItem.sku == sku, ReconciliationItem.resolved_at.is_(None)))
+    item = session.scalar(
+        select(ReconciliationItem).where(
+            ReconciliationItem.kind == "below_zero",
+            ReconciliationItem.location == location,
+            ReconciliationItem.sku == sku,
+            ReconciliationItem.resolved_at.is_(None),
+        )
+    )
     message = f"{sku} at {location} is at {on_hand} on hand: count the shelf and post the variance"
     now = ctx.clock()
     if item is None:
         item_id, raised, occurrences = new_id(), now, 1
-        session.add(ReconciliationItem(id=item_id, kind="below_zero", location=location, sku=sku, on_hand=on_hand,
-                                       ref_id=ref_id, message=message, raised_at=now, updated_at=now))
+        session.add(
+            ReconciliationItem(
+                id=item_id,
+                kind="below_zero",
+                location=location,
+                sku=sku,
+                on_hand=on_hand,
+                ref_id=ref_id,
+                message=message,
+                raised_at=now,
+                updated_at=now,
+            )
+        )
     else:
         item_id, raised, occurrences = item.id, item.raised_at, item.occurrences + 1
-        session.execute(update(ReconciliationItem).where(ReconciliationItem.id == item.id).values(
-            on_hand=on_hand, ref_id=ref_id, message=message, occurrences=occurrences, updated_at=now))
-    return FeedChange("reconciliation", item_id, {
-        "id": item_id, "kind": "below_zero", "sku": sku, "ref_id": ref_id, "message": message,
-        "detail": {"location": location, "on_hand": on_hand, "occurrences": occurrences},
-        "raised_at": raised.isoformat(), "resolved_at": None}, only_store=location)
+        session.execute(
+            update(ReconciliationItem)
+            .where(ReconciliationItem.id == item.id)
+            .values(on_hand=on_hand, ref_id=ref_id, message=message, occurrences=occurrences, updated_at=now)
+        )
+    return FeedChange(
+        "reconciliation",
+        item_id,
+        {
+            "id": item_id,
+            "kind": "below_zero",
+            "sku": sku,
+            "ref_id": ref_id,
+            "message": message,
+            "detail": {"location": location, "on_hand": on_hand, "occurrences": occurrences},
+            "raised_at": raised.isoformat(),
+            "resolved_at": None,
+        },
+        only_store=location,
+    )
 
 
 def levels(session: Session, location: str | None = None, skus: list[str] | None = None) -> dict[tuple[str, str], int]:
@@ -119,6 +186,15 @@ def elsewhere(ctx: CentralContext, store_id: str, sku: str) -> list[dict[str, An
             .join(Location, Location.code == StockLevel.location)
             .where(StockLevel.sku == sku, StockLevel.location != store_id, StockLevel.on_hand > 0)
             .order_by(StockLevel.location.in_(near).desc(), StockLevel.on_hand.desc(), StockLevel.location)
-            .limit(NEARBY_MAX)).all()
-    return [{"location": loc, "name": name or loc, "on_hand": int(q), "neighbour": loc in near,
-             "as_of": at.isoformat() if at else None} for loc, name, q, at in rows]
+            .limit(NEARBY_MAX)
+        ).all()
+    return [
+        {
+            "location": loc,
+            "name": name or loc,
+            "on_hand": int(q),
+            "neighbour": loc in near,
+            "as_of": at.isoformat() if at else None,
+        }
+        for loc, name, q, at in rows
+    ]

@@ -1,4 +1,5 @@
 """Setting central up (epoch, admin), stores and their tokens, and a new epoch after a restore."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,9 @@ def ensure_meta(ctx: CentralContext) -> str:
     with ctx.db.unit_of_work() as s:
         meta = s.get(CentralMeta, 1)
         if meta is None:
-            meta = CentralMeta(id=1, epoch=str(uuid.uuid4()), feed_seq=0, created_at=ctx.clock(),
-                               epoch_changed_at=ctx.clock())
+            meta = CentralMeta(
+                id=1, epoch=str(uuid.uuid4()), feed_seq=0, created_at=ctx.clock(), epoch_changed_at=ctx.clock()
+            )
             s.add(meta)
         if s.get(Location, ONLINE) is None:
             s.add(Location(code=ONLINE, name="Toko Online", kind="online"))
@@ -75,13 +77,15 @@ def audience(session: Session, ctx: CentralContext, store_id: str) -> list[str]:
     if wanted <= 0:
         return []
     same = Store.region.is_(None) if row.region is None else Store.region == row.region
-    nearby = (select(Location.code).outerjoin(Store, Store.id == Location.code)
-              .where(Location.kind == "store", same, or_(Store.id.is_(None), Store.active)))
-    before = list(session.scalars(nearby.where(Location.code < store_id).order_by(Location.code.desc())
-                                  .limit(wanted)))
+    nearby = (
+        select(Location.code)
+        .outerjoin(Store, Store.id == Location.code)
+        .where(Location.kind == "store", same, or_(Store.id.is_(None), Store.active))
+    )
+    before = list(session.scalars(nearby.where(Location.code < store_id).order_by(Location.code.desc()).limit(wanted)))
     after = list(session.scalars(nearby.where(Location.code > store_id).order_by(Location.code).limit(wanted)))
     take_before = min(len(before), max(wanted // 2, wanted - len(after)))
-    return sorted(before[:take_before] + after[:wanted - take_before])
+    return sorted(before[:take_before] + after[: wanted - take_before])
 
 
 def set_neighbours(ctx: CentralContext, store_id: str, region: str | None, neighbours: list[str] | None) -> None:
@@ -91,8 +95,11 @@ def set_neighbours(ctx: CentralContext, store_id: str, region: str | None, neigh
         missing = sorted({store_id, *(neighbours or [])} - known)
         if missing:
             raise NotFound("unknown_store", f"no such store: {', '.join(missing)}")
-        s.execute(update(Store).where(Store.id == store_id).values(
-            region=region, neighbours=None if neighbours is None else ",".join(neighbours)))
+        s.execute(
+            update(Store)
+            .where(Store.id == store_id)
+            .values(region=region, neighbours=None if neighbours is None else ",".join(neighbours))
+        )
 
 
 def note_contact(ctx: CentralContext, store_id: str) -> None:
@@ -135,8 +142,10 @@ def rotate_store_token(ctx: CentralContext, store_id: str) -> str:
     """A new token for a registered store (the old one stops working at once); shown only once."""
     with ctx.db.sessions() as s:
         if s.get(Store, store_id) is None:
-            raise NotFound("unknown_store", f"store {store_id} is not registered at the central store "
-                                            "(see `omnitoko central add-store`)")
+            raise NotFound(
+                "unknown_store",
+                f"store {store_id} is not registered at the central store (see `omnitoko central add-store`)",
+            )
     return add_store(ctx, store_id, rotate=True)
 
 
@@ -147,7 +156,9 @@ def authenticate(ctx: CentralContext, token: str | None) -> str:
     with ctx.db.sessions() as s:
         store = s.scalar(select(Store).where(Store.token_hash == hash_token(token)))
     if store is None:
-        raise Unauthorized("bad_token", "this token is not valid at the central store (see `omnitoko central add-store`)")
+        raise Unauthorized(
+            "bad_token", "this token is not valid at the central store (see `omnitoko central add-store`)"
+        )
     if not store.active:
         raise Forbidden("store_disabled", f"store {store.id} is disabled at the central store")
     return store.id
@@ -167,30 +178,55 @@ def check_store(ctx: CentralContext, token_store: str, claimed: str) -> None:
 def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
     """Every store with its last sync and what needs a person's eye."""
     with ctx.db.sessions() as s:
-        dead = dict(s.execute(select(DeadLetter.store_id, func.count()).where(DeadLetter.resolved_at.is_(None))
-                              .group_by(DeadLetter.store_id)).all())
-        recon = dict(s.execute(select(ReconciliationItem.location, func.count())
-                               .where(ReconciliationItem.resolved_at.is_(None))
-                               .group_by(ReconciliationItem.location)).all())
+        dead = dict(
+            s.execute(
+                select(DeadLetter.store_id, func.count())
+                .where(DeadLetter.resolved_at.is_(None))
+                .group_by(DeadLetter.store_id)
+            ).all()
+        )
+        recon = dict(
+            s.execute(
+                select(ReconciliationItem.location, func.count())
+                .where(ReconciliationItem.resolved_at.is_(None))
+                .group_by(ReconciliationItem.location)
+            ).all()
+        )
         stores = list(s.scalars(select(Store).order_by(Store.id)))
         refused = refusals(s)
         none: tuple[int, str | None, datetime | None] = (0, None, None)
-        return [{"id": st.id, "name": st.name, "active": st.active, "last_seq": st.last_seq,
-                 "last_push_at": st.last_push_at, "last_pull_at": st.last_pull_at, "last_device": st.last_device,
-                 "dead_letters": int(dead.get(st.id, 0)), "reconciliation": int(recon.get(st.id, 0)),
-                 **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none), strict=True))}
-                for st in stores]
+        return [
+            {
+                "id": st.id,
+                "name": st.name,
+                "active": st.active,
+                "last_seq": st.last_seq,
+                "last_push_at": st.last_push_at,
+                "last_pull_at": st.last_pull_at,
+                "last_device": st.last_device,
+                "dead_letters": int(dead.get(st.id, 0)),
+                "reconciliation": int(recon.get(st.id, 0)),
+                **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none), strict=True)),
+            }
+            for st in stores
+        ]
 
 
 def refusals(s: Session) -> dict[str, tuple[int, str | None, datetime | None]]:
     """Per store: events central's checks refused (each raised an alert), and the latest reason and time."""
-    counts = dict(s.execute(select(Alert.store_id, func.count()).where(Alert.kind == REFUSED_ALERT)
-                            .group_by(Alert.store_id)).all())
+    counts = dict(
+        s.execute(
+            select(Alert.store_id, func.count()).where(Alert.kind == REFUSED_ALERT).group_by(Alert.store_id)
+        ).all()
+    )
     out: dict[str, tuple[int, str | None, datetime | None]] = {}
     for store_id, n in counts.items():
-        last = s.execute(select(Alert.message, Alert.created_at).where(Alert.kind == REFUSED_ALERT,
-                                                                        Alert.store_id == store_id)
-                         .order_by(Alert.created_at.desc(), Alert.id).limit(1)).one()
+        last = s.execute(
+            select(Alert.message, Alert.created_at)
+            .where(Alert.kind == REFUSED_ALERT, Alert.store_id == store_id)
+            .order_by(Alert.created_at.desc(), Alert.id)
+            .limit(1)
+        ).one()
         out[store_id] = (int(n), last[0], last[1])
     return out
 

@@ -1,17 +1,37 @@
 """ORM tables of the central database (SQLAlchemy 2.0 typed models, own metadata)."""
+
 from .base import CentralBase
+from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
 from .catalog import Category, Product, Promotion, TaxGroup
 from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
-from .stock import Location, StockEntry, StockLevel
-from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
 from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold  # noqa: F401 - loyalty (issue 5)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
-from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
+from .stock import Location, StockEntry, StockLevel
+from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
 
 __all__ = [
-    "AdminUser", "Alert", "AppliedEvent", "Category", "CentralBase", "CentralMeta", "Change", "DeadLetter",
-    "Location", "Product", "Promotion", "ReconciliationItem", "Refund", "RefundLine", "Sale", "SaleLine",
-    "ShiftRecord", "StockEntry", "StockLevel", "Store", "TaxGroup", "Tender",
+    "AdminUser",
+    "Alert",
+    "AppliedEvent",
+    "Category",
+    "CentralBase",
+    "CentralMeta",
+    "Change",
+    "DeadLetter",
+    "Location",
+    "Product",
+    "Promotion",
+    "ReconciliationItem",
+    "Refund",
+    "RefundLine",
+    "Sale",
+    "SaleLine",
+    "ShiftRecord",
+    "StockEntry",
+    "StockLevel",
+    "Store",
+    "TaxGroup",
+    "Tender",
 ]

@@ -1,4 +1,5 @@
 """The central database's declarative base: its own metadata, the same naming convention as the store's."""
+
 from __future__ import annotations
 
 from sqlalchemy import MetaData

@@ -1,4 +1,5 @@
 """Online carts: the cart and its lines, the one order a cart becomes, and stock reserved for click-and-collect."""
+
 from __future__ import annotations
 
 from datetime import datetime

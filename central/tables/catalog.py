@@ -1,4 +1,5 @@
 """The catalog every channel sells from: tax groups, categories, products (barcode, price), promotions."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """What the sync API has processed: applied events (unique forever), dead letters, alerts, reconciliation."""
+
 from __future__ import annotations
 
 from datetime import datetime

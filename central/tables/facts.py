@@ -1,4 +1,5 @@
 """Facts the stores sent: sales with lines and tenders, refunds, shifts. Store UUIDs are the keys."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The change feed stores pull from: the latest state per (topic, key), numbered by a global seq."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,10 +17,15 @@ class Change(CentralBase):
     """
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_pending", "changed_at", postgresql_where=text("seq IS NULL"),
-                            sqlite_where=text("seq IS NULL")),
-                      Index("ix_changes_scope_seq", "scope", "seq"))
-    topic: Mapped[str] = mapped_column(String(24), primary_key=True)  # product | tax_group | category | promotion | stock
+    __table_args__ = (
+        Index(
+            "ix_changes_pending", "changed_at", postgresql_where=text("seq IS NULL"), sqlite_where=text("seq IS NULL")
+        ),
+        Index("ix_changes_scope_seq", "scope", "seq"),
+    )
+    topic: Mapped[str] = mapped_column(
+        String(24), primary_key=True
+    )  # product | tax_group | category | promotion | stock
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     skip_store: Mapped[str | None] = mapped_column(String(32))  # not sent to this store (its own stock figures)

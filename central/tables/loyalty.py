@@ -4,6 +4,7 @@
 they are what a conditional UPDATE checks (`balance - held >= points`), so two stores can never hold the same
 points, on PostgreSQL (row lock) and SQLite (one writer) alike. The ledger stays the record: balance = sum.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

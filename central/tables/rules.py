@@ -1,4 +1,5 @@
 """The points earn rule, owned by central, kept as a history by effective time (a late sale is checked by its own)."""
+
 from __future__ import annotations
 
 from datetime import datetime

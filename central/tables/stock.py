@@ -1,4 +1,5 @@
 """The stock ledger per location (each store, the online shop's warehouse) and its running levels."""
+
 from __future__ import annotations
 
 from datetime import datetime

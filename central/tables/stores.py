@@ -1,4 +1,5 @@
 """Stores and their tokens, admin users, and the central store's own identity (epoch, feed clock)."""
+
 from __future__ import annotations
 
 from datetime import datetime

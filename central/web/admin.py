@@ -1,4 +1,5 @@
 """The admin pages: sign in, see stores and their last sync, edit products, prices and promotions."""
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import admin_auth, catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
-from common.limits import MAX_AMOUNT
 from common.errors import DomainError
+from common.limits import MAX_AMOUNT
 from common.money import format_money, group_thousands
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,8 +44,10 @@ class ProductForm(FlaskForm):
 
 class PromotionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off (basis points)"),
-                                        SelectChoice("amount", "amount off (Rp)")])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("percent", "percent off (basis points)"), SelectChoice("amount", "amount off (Rp)")],
+    )
     value = IntegerField("Value", validators=[NumberRange(min=1, max=MAX_AMOUNT)])
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
@@ -60,6 +63,7 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     """The session token in the cookie must name a live session of an active admin (checked on every request)."""
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -70,12 +74,20 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
                 return _page("login.html", form=LoginForm()), 401
             return redirect(url_for("admin.login", next=request.path))
         return view(*args, **kwargs)
+
     return wrapper
 
 
 def _page(template: str, **extra: Any) -> str:
-    return render_template(f"central/admin/{template}", central=ctx().config.central, user=g.get("admin"),
-                           action=ActionForm(), n=group_thousands, money=format_money, **extra)
+    return render_template(
+        f"central/admin/{template}",
+        central=ctx().config.central,
+        user=g.get("admin"),
+        action=ActionForm(),
+        n=group_thousands,
+        money=format_money,
+        **extra,
+    )
 
 
 @admin.route("/login", methods=["GET", "POST"])
@@ -87,8 +99,7 @@ def login():
         flash("The form expired or is incomplete: try again.")
         return _page("login.html", form=form), 400
     try:
-        token = admin_auth.sign_in(ctx(), form.username.data or "", form.password.data or "",
-                                   request.remote_addr or "")
+        token = admin_auth.sign_in(ctx(), form.username.data or "", form.password.data or "", request.remote_addr or "")
     except DomainError as e:
         flash(e.message)
         return _page("login.html", form=form), e.status
@@ -131,8 +142,12 @@ def lift_lock():
 @admin.get("/")
 @signed_in
 def dashboard():
-    return _page("dashboard.html", stores=stores.store_overview(ctx()),
-                 dead=dead_letters.list_dead_letters(ctx(), limit=50), in_debt=loyalty_admin.debt_count(ctx()))
+    return _page(
+        "dashboard.html",
+        stores=stores.store_overview(ctx()),
+        dead=dead_letters.list_dead_letters(ctx(), limit=50),
+        in_debt=loyalty_admin.debt_count(ctx()),
+    )
 
 
 @admin.get("/products")
@@ -150,9 +165,16 @@ def product(sku: str):
     if form.validate_on_submit():
         try:
             saved = catalog.save_product(
-                ctx(), form.sku.data or "", name=form.name.data or "", price=int(form.price.data or 0),
-                barcode=form.barcode.data, category=form.category.data or None, tax_group=form.tax_group.data or "",
-                active=bool(form.active.data), create=create)
+                ctx(),
+                form.sku.data or "",
+                name=form.name.data or "",
+                price=int(form.price.data or 0),
+                barcode=form.barcode.data,
+                category=form.category.data or None,
+                tax_group=form.tax_group.data or "",
+                active=bool(form.active.data),
+                create=create,
+            )
         except DomainError as e:
             flash(e.message)
             return _page("product.html", form=form, create=create), e.status
@@ -167,9 +189,13 @@ def promotions():
     form = PromotionForm()
     if form.validate_on_submit():
         try:
-            catalog.save_promotion(ctx(), name=form.name.data or "", kind=form.kind.data or "",
-                                   value=int(form.value.data or 0),
-                                   skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()])
+            catalog.save_promotion(
+                ctx(),
+                name=form.name.data or "",
+                kind=form.kind.data or "",
+                value=int(form.value.data or 0),
+                skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
+            )
         except DomainError as e:
             flash(e.message)
             return _page("promotions.html", form=form, items=catalog.promotions(ctx())), e.status

@@ -1,5 +1,6 @@
 """The admin's loyalty pages: find a member, their ledger and allowances, block, adjust points, grant an offline
 allowance, and the members in debt. Sign-in and page layout are the admin blueprint's."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,8 +21,9 @@ MAX = loyalty_holds.MAX_POINTS
 
 
 class AdjustForm(FlaskForm):
-    points = IntegerField("Poin / Points (+ tambah / add, - kurangi / take)",
-                          validators=[InputRequired(), NumberRange(min=-MAX, max=MAX)])
+    points = IntegerField(
+        "Poin / Points (+ tambah / add, - kurangi / take)", validators=[InputRequired(), NumberRange(min=-MAX, max=MAX)]
+    )
     note = StringField("Alasan / Reason", validators=[DataRequired(), Length(max=160)])
 
 
@@ -38,8 +40,9 @@ def search():
     return _page("members.html", q=q, items=loyalty_admin.search_members(ctx(), q))
 
 
-def _member_page(member_id: str, status: int = 200, adjust: AdjustForm | None = None,
-                 allowance: AllowanceForm | None = None) -> Any:
+def _member_page(
+    member_id: str, status: int = 200, adjust: AdjustForm | None = None, allowance: AllowanceForm | None = None
+) -> Any:
     try:
         m = loyalty_admin.member_page(ctx(), member_id)
     except NotFound as e:
@@ -69,8 +72,11 @@ def _set_blocked(member_id: str, blocked: bool) -> Any:
     except DomainError as e:
         flash(e.message)
         return _back(member_id)
-    flash("Anggota diblokir: poinnya tidak bisa dipakai / Member blocked: their points cannot be used." if blocked
-          else "Blokir dibuka: poin bisa dipakai lagi / Member unblocked: points can be used again.")
+    flash(
+        "Anggota diblokir: poinnya tidak bisa dipakai / Member blocked: their points cannot be used."
+        if blocked
+        else "Blokir dibuka: poin bisa dipakai lagi / Member unblocked: points can be used again."
+    )
     return _back(member_id)
 
 
@@ -106,8 +112,11 @@ def adjust(member_id: str):
     def change() -> str:
         points = int(form.points.data or 0)
         done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {g.admin})")
-        return (f"{points:+d} poin / points: saldo baru / new balance {done['balance']}. Toko menerima ini pada "
-                "sinkron berikutnya / Stores get it on their next sync.")
+        return (
+            f"{points:+d} poin / points: saldo baru / new balance {done['balance']}. Toko menerima ini pada "
+            "sinkron berikutnya / Stores get it on their next sync."
+        )
+
     return _apply(member_id, form, "adjust", change)
 
 
@@ -118,10 +127,14 @@ def allowance(member_id: str):
     form.store_id.choices = choices(loyalty_admin.store_choices(ctx()))
 
     def change() -> str:
-        done = loyalty_holds.grant_allowance(ctx(), member_id, form.store_id.data or "", int(form.points.data or 0),
-                                             int(form.days.data or 0))
-        return (f"Jatah offline / Offline allowance: {done['points']} poin / points di / at {done['store_id']}. Toko "
-                "menerima ini pada sinkron berikutnya / The store gets it on its next sync.")
+        done = loyalty_holds.grant_allowance(
+            ctx(), member_id, form.store_id.data or "", int(form.points.data or 0), int(form.days.data or 0)
+        )
+        return (
+            f"Jatah offline / Offline allowance: {done['points']} poin / points di / at {done['store_id']}. Toko "
+            "menerima ini pada sinkron berikutnya / The store gets it on its next sync."
+        )
+
     return _apply(member_id, form, "allowance", change)
 
 

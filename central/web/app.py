@@ -1,4 +1,5 @@
 """The central store's app factory: flask-openapi3 for the sync API, plain Flask pages for the admin."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,18 +11,18 @@ from central.config import CentralConfig
 from central.services.retry import retried
 from common.db import Database
 from common.web.errors import validation_error_response
-from common.web.limits import limit_bodies
 from common.web.hardening import harden
+from common.web.limits import limit_bodies
 
 from .admin import admin
 from .admin_members import members as admin_members
+from .carts_api import api as carts_api
 from .errors import register_error_handlers
-from .schemas import ErrorOut
-from .sync_api import api as sync_api
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
-from .carts_api import api as carts_api
+from .schemas import ErrorOut
 from .shop import shop
+from .sync_api import api as sync_api
 
 ROOT = Path(__file__).resolve().parents[2]
 

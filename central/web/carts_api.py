@@ -1,5 +1,6 @@
 """The online-cart API stores call with their own bearer token: claim, release, check out. A store acts only for
 itself: its id comes from the token, never from the request."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
@@ -12,8 +13,9 @@ from common.limits import MAX_AMOUNT
 from .sync_api import ctx, store_of_token
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-api = APIBlueprint("carts_api", __name__, url_prefix="/api/v1/carts", abp_tags=[Tag(name="online carts")],
-                   abp_security=BEARER)
+api = APIBlueprint(
+    "carts_api", __name__, url_prefix="/api/v1/carts", abp_tags=[Tag(name="online carts")], abp_security=BEARER
+)
 
 Device = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_\-]+$", description="the kiosk or till")
 Token = Field(strict=True, ge=0, le=2**53, description="the fencing token the claim returned")
@@ -26,8 +28,9 @@ class _Body(BaseModel):
 class ClaimIn(_Body):
     code: str = Field(min_length=1, max_length=80, description="the short code (K7Q-42P) or the cart QR's text")
     device_id: str = Device
-    fence: int | None = Field(None, strict=True, ge=0, le=2**53,
-                              description="renew this claim; refused if another claim took over since")
+    fence: int | None = Field(
+        None, strict=True, ge=0, le=2**53, description="renew this claim; refused if another claim took over since"
+    )
 
 
 class CartPath(BaseModel):
@@ -63,7 +66,14 @@ def release(path: CartPath, body: ReleaseIn):
 @api.post("/<cart_id>/checkout", summary="Check the cart out with this store's sale (idempotent by checkout_id)")
 def checkout(path: CartPath, body: CheckoutIn):
     store_id = store_of_token()
-    info = CartCheckedOut(cart_id=path.cart_id, checkout_id=body.checkout_id, sale_id=body.sale_id,
-                          number=body.number, till_id=body.till_id, fence=body.fence, total=body.total,
-                          completed_at=body.completed_at)
+    info = CartCheckedOut(
+        cart_id=path.cart_id,
+        checkout_id=body.checkout_id,
+        sale_id=body.sale_id,
+        number=body.number,
+        till_id=body.till_id,
+        fence=body.fence,
+        total=body.total,
+        completed_at=body.completed_at,
+    )
     return cart_checkout.checkout_store(ctx(), store_id, body.device_id, info)

@@ -1,4 +1,5 @@
 """Errors leave the central store as {"error": {"code", "message"}} with a 4xx; nothing leaks a 500 page."""
+
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from central.services.retry import Busy, Unavailable, is_transient
 from common.errors import DomainError
 from common.web.errors import register_error_handlers as _register
-
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
 """The loyalty API stores call with their own bearer token: sign-up, member lookup, holds (two-phase redeem)."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
@@ -9,8 +10,9 @@ from central.services import loyalty, loyalty_holds
 from .sync_api import ctx, store_of_token
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1/loyalty", abp_tags=[Tag(name="loyalty")],
-                   abp_security=BEARER)
+api = APIBlueprint(
+    "loyalty_api", __name__, url_prefix="/api/v1/loyalty", abp_tags=[Tag(name="loyalty")], abp_security=BEARER
+)
 
 Uuid = Field(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")
 

@@ -1,4 +1,5 @@
 """The shopper's side online: join, find your account again, and the account page (balance, history, QR)."""
+
 from __future__ import annotations
 
 import base64
@@ -14,8 +15,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from central.services import loyalty
 from central.tables import Member
-from common.qr_images import qr_image, qr_svg
 from common.errors import DomainError
+from common.qr_images import qr_image, qr_svg
 
 from .sync_api import ctx
 
@@ -94,8 +95,14 @@ def account(number: str):
         history = loyalty.history(s, view["id"], 50)
         email = s.get(Member, view["id"]).email  # type: ignore[union-attr]
     k = request.args.get("k", "")
-    return _page("account.html", m=view, history=history, email=email, qr=qr_svg(view["card"]),
-                 png_url=url_for("loyalty_pages.card_png", number=number, k=k))
+    return _page(
+        "account.html",
+        m=view,
+        history=history,
+        email=email,
+        qr=qr_svg(view["card"]),
+        png_url=url_for("loyalty_pages.card_png", number=number, k=k),
+    )
 
 
 @pages.get("/account/<number>/card.png")

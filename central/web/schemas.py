@@ -1,4 +1,5 @@
 """Request and response shapes of the sync API; the OpenAPI document is generated from them."""
+
 from __future__ import annotations
 
 from typing import Any

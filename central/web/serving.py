@@ -5,6 +5,7 @@ sized by [database] pool_size / max_overflow. Housekeeping is not in the web wor
 runs it (`central serve` starts one beside gunicorn unless --no-worker), and a lock across processes and hosts
 (central/services/singleton.py) makes sure only one run happens at a time.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,9 +19,18 @@ class CentralServer(BaseApplication):
     def __init__(self, config: CentralConfig, host: str, port: int, workers: int, threads: int) -> None:
         self.config = config
         self.options: dict[str, Any] = {
-            "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": threads,
-            "timeout": 60, "graceful_timeout": 20, "keepalive": 5, "accesslog": None, "errorlog": "-",
-            "loglevel": "warning", "proc_name": "omnitoko-central", "preload_app": False,
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "keepalive": 5,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "omnitoko-central",
+            "preload_app": False,
         }
         super().__init__()
 

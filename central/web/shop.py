@@ -1,4 +1,5 @@
 """The online shop's pages: browse and search, the cart (kept by id in the signed session cookie), pay in store."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,9 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import carts, shop_catalog
-from common.qr_images import qr_svg
 from common.errors import DomainError
 from common.money import format_money
+from common.qr_images import qr_svg
 
 from .sync_api import ctx
 
@@ -68,8 +69,16 @@ def tr(key: str, **values: Any) -> str:
 def _page(template: str, **extra: Any) -> str:
     current = carts.view(ctx(), session.get(CART))
     count = current["items"] if current and current["status"] not in ("checked_out", "expired") else 0
-    return render_template(f"central/shop/{template}", t=tr, lang=lang(), money=format_money, csrf=generate_csrf(),
-                           shop_cfg=ctx().config.shop, cart_count=count, **extra)
+    return render_template(
+        f"central/shop/{template}",
+        t=tr,
+        lang=lang(),
+        money=format_money,
+        csrf=generate_csrf(),
+        shop_cfg=ctx().config.shop,
+        cart_count=count,
+        **extra,
+    )
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
@@ -118,8 +127,13 @@ def cart():
     view = carts.view(ctx(), session.get(CART))
     qr = qr_svg(view["qr_payload"]) if view and view["items"] else None
     hours = round(ctx().config.shop.reserve_minutes / 60, 1)
-    return _page("cart.html", cart=view, qr=qr, stores=carts.stores(ctx()),
-                 reserve_hours=int(hours) if hours == int(hours) else hours)
+    return _page(
+        "cart.html",
+        cart=view,
+        qr=qr,
+        stores=carts.stores(ctx()),
+        reserve_hours=int(hours) if hours == int(hours) else hours,
+    )
 
 
 @shop.post("/cart/qty")
@@ -145,8 +159,10 @@ def store():
             view = carts.choose_store(ctx(), session.get(CART), form.store.data or None)
             if view["pickup_store"]:
                 name = next((x["name"] for x in carts.stores(ctx()) if x["code"] == view["pickup_store"]), "")
-                flash(tr("reserved_flash", store=f"{name} ({view['pickup_store']})", time=view["reserved_until_local"]),
-                      "ok")
+                flash(
+                    tr("reserved_flash", store=f"{name} ({view['pickup_store']})", time=view["reserved_until_local"]),
+                    "ok",
+                )
         except DomainError as e:
             _problem(e)
     return redirect(url_for("shop.cart"))
@@ -165,8 +181,7 @@ def status():
     view = carts.view(ctx(), session.get(CART))
     if view is None:
         return jsonify({"status": "none"})
-    return jsonify({"status": view["status"], "code": view["code"], "fence": view["fence"],
-                    "order": view["order"]})
+    return jsonify({"status": view["status"], "code": view["code"], "fence": view["fence"], "order": view["order"]})
 
 
 @shop.get("/cart/qr.svg")

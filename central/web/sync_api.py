@@ -1,4 +1,5 @@
 """The sync API: stores push events and pull changes with their own bearer token."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,38 +37,59 @@ class BadBatch(DomainError):
     status = 400
 
 
-@api.get("/health", summary="Is the central store up (and its epoch); 503 with the reason while its database is down",
-         responses={200: HealthOut, 503: ErrorOut})
+@api.get(
+    "/health",
+    summary="Is the central store up (and its epoch); 503 with the reason while its database is down",
+    responses={200: HealthOut, 503: ErrorOut},
+)
 def health():
     return stores.health(ctx())
 
 
-@api.post("/sync/push", summary="Push a batch of the store's events; each is applied once, in store_seq order",
-          security=BEARER, responses={200: PushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
+@api.post(
+    "/sync/push",
+    summary="Push a batch of the store's events; each is applied once, in store_seq order",
+    security=BEARER,
+    responses={200: PushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+)
 def push(body: PushIn):
     store_id = store_of_token()
     stores.check_store(ctx(), store_id, body.store_id)
     limit = ctx().config.sync.max_batch_events
     if len(body.events) > limit:
-        raise BatchTooLarge("batch_too_large", f"a batch holds at most {limit} events; this one has "
-                                               f"{len(body.events)}: send smaller batches")
+        raise BatchTooLarge(
+            "batch_too_large",
+            f"a batch holds at most {limit} events; this one has {len(body.events)}: send smaller batches",
+        )
     for i, e in enumerate(body.events):
         if e.store_id != body.store_id:
-            raise BadBatch("mixed_stores", f"events.{i} is for store {e.store_id}; a batch carries the events "
-                                              f"of store {body.store_id} only")
-    events = [Event(e.event_id, e.store_id, e.device_id, e.store_seq, e.type, e.schema_version, e.payload,
-                    e.payload_hash) for e in body.events]
+            raise BadBatch(
+                "mixed_stores",
+                f"events.{i} is for store {e.store_id}; a batch carries the events of store {body.store_id} only",
+            )
+    events = [
+        Event(e.event_id, e.store_id, e.device_id, e.store_seq, e.type, e.schema_version, e.payload, e.payload_hash)
+        for e in body.events
+    ]
     out = push_service.push(ctx(), store_id, body.device_id, events)
     return {"batch_id": body.batch_id, **out}
 
 
-@api.get("/stock/<sku>", summary="Who else has this SKU: neighbours first, then the chain (on demand)",
-         security=BEARER, responses={200: StockElsewhereOut, 401: ErrorOut})
+@api.get(
+    "/stock/<sku>",
+    summary="Who else has this SKU: neighbours first, then the chain (on demand)",
+    security=BEARER,
+    responses={200: StockElsewhereOut, 401: ErrorOut},
+)
 def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
     return {"sku": path.sku, "locations": stock_service.elsewhere(ctx(), store_of_token(), path.sku)}
 
 
-@api.get("/sync/pull", summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",
-         security=BEARER, responses={200: PullOut, 401: ErrorOut})
+@api.get(
+    "/sync/pull",
+    summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",
+    security=BEARER,
+    responses={200: PullOut, 401: ErrorOut},
+)
 def pull(query: PullQuery):
     return push_service.pull(ctx(), store_of_token(), query.cursor, query.limit)

@@ -1,4 +1,5 @@
 """One model per (event type, schema version) a store pushes. A changed model is a new version (schema.py)."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal

@@ -1,4 +1,5 @@
 """The names on the wire: event types, feed topics, tender types. Both sides use these, never bare strings."""
+
 from __future__ import annotations
 
 from typing import Final

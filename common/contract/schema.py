@@ -6,6 +6,7 @@
 A published version is never rewritten: a model that changes needs a new schema version (a new key in
 EVENTS or TOPICS); the old version's schema stays, since stores in the field still send or read it.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """One model per pull-feed topic: what central puts in a change's `data`, and what the agent reads of it."""
+
 from __future__ import annotations
 
 from typing import Any

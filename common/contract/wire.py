@@ -1,4 +1,5 @@
 """What every contract model shares: field types with the chain's bounds, canonical JSON, parsing errors."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Every error leaves as {"error": {"code", "message"}} with a 4xx; nothing leaks a 500 page to the till."""
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,9 @@ def validation_error_response(err: ValidationError) -> Response:
     return make_response(jsonify(error_body("invalid_request", message, fields=fields)), 400)
 
 
-def register_error_handlers(app: Flask, *, internal_message: str = "something went wrong on the store server; "
-                            "nothing was saved") -> None:
+def register_error_handlers(
+    app: Flask, *, internal_message: str = "something went wrong on the store server; nothing was saved"
+) -> None:
     """The JSON error shape for one app (the store server and the central store share it), and its input guard."""
     install_input_guard(app)
 

@@ -1,5 +1,6 @@
 """What both servers' app factories do before serving: refuse a missing or known secret key, and set the cookie
 flags and proxy trust from [server]."""
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -31,18 +32,26 @@ class _SessionCookies(SecureCookieSessionInterface):
 def check_secret_key(key: str, env_name: str, init_command: str) -> None:
     """One line naming the setting, for a start that must not go ahead."""
     if not key:
-        raise ConfigError(f"[server] secret_key is not set: run `{init_command}` (it writes [server] "
-                          f"secret_key_file) or set {env_name} to a long random value")
+        raise ConfigError(
+            f"[server] secret_key is not set: run `{init_command}` (it writes [server] "
+            f"secret_key_file) or set {env_name} to a long random value"
+        )
     if key in KNOWN_KEYS or len(key) < MIN_KEY_CHARS:
-        raise ConfigError(f"[server] secret_key is a published example or shorter than {MIN_KEY_CHARS} characters "
-                          f"(anyone could sign cookies with it): delete it from the config and run `{init_command}`, "
-                          f"or set {env_name} to a long random value")
+        raise ConfigError(
+            f"[server] secret_key is a published example or shorter than {MIN_KEY_CHARS} characters "
+            f"(anyone could sign cookies with it): delete it from the config and run `{init_command}`, "
+            f"or set {env_name} to a long random value"
+        )
 
 
 def harden(app: Flask, server: _Server, *, env_name: str, init_command: str) -> None:
     check_secret_key(server.secret_key, env_name, init_command)
-    app.config.update(SECRET_KEY=server.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=server.public_url.startswith("https://"))
+    app.config.update(
+        SECRET_KEY=server.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=server.public_url.startswith("https://"),
+    )
     app.session_interface = _SessionCookies()
     if server.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ integer beyond 64 bits, and a deeply nested body can exhaust the parser's recurs
 view or service runs, makes them a 4xx that names the field instead of a DataError (a 500) halfway through a
 transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,8 @@ from typing import Any
 
 from flask import Flask, request
 
-from common.limits import INT64_MAX, INT64_MIN
 from common.errors import DomainError
+from common.limits import INT64_MAX, INT64_MIN
 
 MAX_DEPTH = 32  # a push (batch, events, event, payload, lines, line) needs 6; 32 leaves room for any honest body
 _MAX_INT_DIGITS = len(str(INT64_MIN))  # longer digit strings cannot be 64-bit: refused before converting them
@@ -43,8 +44,10 @@ def _where(path: list[str | int]) -> str:
 def _check_number(node: Any, path: list[str | int]) -> None:
     if isinstance(node, _Huge) or (isinstance(node, int) and not INT64_MIN <= node <= INT64_MAX):
         shown = node if len(str(node)) <= 30 else f"{str(node)[:12]}... ({len(str(node))} digits)"
-        raise OutOfRange("number_out_of_range", f"{_where(path)}: the number {shown} is outside the 64-bit range "
-                                                f"{INT64_MIN} .. {INT64_MAX}")
+        raise OutOfRange(
+            "number_out_of_range",
+            f"{_where(path)}: the number {shown} is outside the 64-bit range {INT64_MIN} .. {INT64_MAX}",
+        )
     if isinstance(node, float) and not math.isfinite(node):
         raise OutOfRange("number_out_of_range", f"{_where(path)}: {node} is not a finite number")
 
@@ -100,8 +103,9 @@ def _guard_request() -> None:
     for where, values in fields:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                raise BadInput("nul_character", f"the {where} field {key.replace(chr(0), '%00')!r} contains a NUL "
-                                                "character")
+                raise BadInput(
+                    "nul_character", f"the {where} field {key.replace(chr(0), '%00')!r} contains a NUL character"
+                )
 
 
 def install_input_guard(app: Flask) -> None:

@@ -3,6 +3,7 @@
 Flask refuses a declared Content-Length above the limit before reading it. A chunked body (no Content-Length)
 is another matter: werkzeug silently stops reading it at the limit and hands the view a truncated body, so it
 is read here first, at most limit + 1 bytes, and refused with 413 when there is more."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Alembic environment for the central database; the URL comes from the caller, never a file."""
+
 from alembic import context
 
 from central.tables import CentralBase

@@ -1,4 +1,5 @@
 """Alembic environment for the store database; the URL comes from the caller, never a file."""
+
 from alembic import context
 
 from common.db import make_engine

@@ -4,6 +4,7 @@ It shares the loyalty client's HTTP session and its two failure types: `Unreacha
 and `Refused` (central read the request and said no). A shopper waits on these calls, so each one gives up
 after `online_carts.central_timeout_seconds` (2 s by default).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 One keep-alive `requests.Session` per central store URL serves every client in the process (the till's loyalty
 and cart calls, the sync agent): a call reuses an open connection instead of a new TCP (and TLS) handshake.
 """
+
 from __future__ import annotations
 
 import threading
@@ -60,8 +61,15 @@ def session_for(base_url: str) -> requests.Session:
 class CentralHttp:
     """A client of one of central's APIs: bearer token, (connect, read) timeouts, the shared session."""
 
-    def __init__(self, base_url: str, api: str, token: str, timeout: float, session: requests.Session | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api: str,
+        token: str,
+        timeout: float,
+        session: requests.Session | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.base = base_url.rstrip("/") + api
         self.timeout = (min(timeout, CONNECT_TIMEOUT), timeout)
         self.http = session or session_for(base_url)

@@ -3,6 +3,7 @@
 The till waits on these calls while a shopper stands there, so each one gives up after
 `loyalty.central_timeout_seconds` (2 s by default) and the caller decides what an unreachable central means.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,21 +24,23 @@ class LoyaltyClient(CentralHttp):
         return self._call("POST", "/members/lookup", json={k: v for k, v in keys.items() if v})
 
     def sign_up(self, name: str, phone: str, email: str | None = None) -> dict[str, Any]:
-        return self._call("POST", "/members", json={"name": name, "phone": phone, **({"email": email} if email else {})})
+        return self._call(
+            "POST", "/members", json={"name": name, "phone": phone, **({"email": email} if email else {})}
+        )
 
     def settings(self) -> dict[str, Any]:
         return self._call("GET", "/settings")
 
     def hold(self, hold_id: str, member_id: str, points: int, sale_id: str | None) -> dict[str, Any]:
-        return self._call("POST", "/holds", json={"hold_id": hold_id, "member_id": member_id, "points": points,
-                                                   "sale_id": sale_id})
+        return self._call(
+            "POST", "/holds", json={"hold_id": hold_id, "member_id": member_id, "points": points, "sale_id": sale_id}
+        )
 
     def capture(self, hold_id: str, sale_id: str) -> dict[str, Any]:
         return self._call("POST", f"/holds/{hold_id}/capture", json={"sale_id": sale_id})
 
     def release(self, hold_id: str) -> dict[str, Any]:
         return self._call("POST", f"/holds/{hold_id}/release")
-
 
 
 def client_for(config: StoreConfig) -> LoyaltyClient | None:

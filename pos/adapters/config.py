@@ -1,4 +1,5 @@
 """The one config file (TOML), checked on load; OMNITOKO_<TABLE>__<KEY> variables override keys."""
+
 from __future__ import annotations
 
 import json
@@ -111,8 +112,10 @@ class PrinterTable(_Table):
                 raise ValueError(f"printer.{key} is required when printer.kind = {self.kind!r}")
         pages = escpos_profiles()[self.profile]
         if self.codepage and self.codepage not in pages:
-            raise ValueError(f"printer.codepage {self.codepage!r} is not a code page of profile {self.profile!r}; "
-                             f"use one of: {', '.join(sorted(pages))}")
+            raise ValueError(
+                f"printer.codepage {self.codepage!r} is not a code page of profile {self.profile!r}; "
+                f"use one of: {', '.join(sorted(pages))}"
+            )
         return self
 
 
@@ -174,8 +177,9 @@ class StoreConfig(_Table):
 def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> StoreConfig:
     """Read the file (or OMNITOKO_CONFIG), apply env overrides, validate; relative sqlite paths are beside the file."""
     environ = dict(os.environ if environ is None else environ)
-    cfg, base = read_config(StoreConfig, path or environ.get("OMNITOKO_CONFIG"), environ, env_prefix=ENV_PREFIX,
-                            label="config")
+    cfg, base = read_config(
+        StoreConfig, path or environ.get("OMNITOKO_CONFIG"), environ, env_prefix=ENV_PREFIX, label="config"
+    )
     read_secret_key(cfg.server, base)
     if cfg.printer.file_path and not Path(cfg.printer.file_path).is_absolute():
         target = (base / cfg.printer.file_path).resolve()

@@ -1,4 +1,5 @@
 """Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,8 +25,9 @@ def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def retype_columns(columns: dict[str, tuple[str, ...]], to: type[TypeEngine[int]],
-                   from_: type[TypeEngine[int]]) -> None:
+def retype_columns(
+    columns: dict[str, tuple[str, ...]], to: type[TypeEngine[int]], from_: type[TypeEngine[int]]
+) -> None:
     """Inside a revision: change the type of `columns` (table -> names), keeping every row.
 
     PostgreSQL gets one ALTER TABLE per table, so each table is rewritten once rather than once per column.
@@ -39,8 +41,9 @@ def retype_columns(columns: dict[str, tuple[str, ...]], to: type[TypeEngine[int]
                     batch.alter_column(name, type_=to(), existing_type=from_())
         else:
             sql_type = to().compile(dialect=bind.dialect)
-            op.execute(f'ALTER TABLE "{table}" '
-                       + ", ".join(f'ALTER COLUMN "{name}" TYPE {sql_type}' for name in names))
+            op.execute(
+                f'ALTER TABLE "{table}" ' + ", ".join(f'ALTER COLUMN "{name}" TYPE {sql_type}' for name in names)
+            )
 
 
 @contextmanager

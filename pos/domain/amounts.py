@@ -1,16 +1,17 @@
 """One maximum per line, sale and tender (common.limits.MAX_AMOUNT): what the till takes, central takes too."""
+
 from __future__ import annotations
 
-from common.limits import MAX_AMOUNT
-
 from common.errors import DomainError
+from common.limits import MAX_AMOUNT
 from common.money import group_thousands, round_to_unit
 from common.pricing import PricedSale
 
 
 def too_large(what: str) -> DomainError:
-    return DomainError("amount_too_large", f"{what} cannot be more than Rp {group_thousands(MAX_AMOUNT)}",
-                       max=MAX_AMOUNT)
+    return DomainError(
+        "amount_too_large", f"{what} cannot be more than Rp {group_thousands(MAX_AMOUNT)}", max=MAX_AMOUNT
+    )
 
 
 def check_sale_amounts(priced: PricedSale, cash_unit: int) -> None:

@@ -3,6 +3,7 @@
 The outbox writer refuses a type not listed here; central declares the same list (central/services/event_types.py)
 with its handlers, and a test holds the two equal until both read one shared contract.
 """
+
 from __future__ import annotations
 
 EVENT_TYPES: dict[str, int] = {

@@ -1,4 +1,5 @@
 """Refunds against lines of an original sale, never more than sold, at the price paid."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

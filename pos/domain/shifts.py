@@ -1,4 +1,5 @@
 """The cash side of a shift: what the drawer should hold and how far the count is off."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

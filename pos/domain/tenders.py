@@ -1,14 +1,14 @@
 """Tenders and settling a sale: cash with change, card, QRIS, e-wallet, split, cash rounding."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.errors import Conflict, DomainError
+from common.money import round_to_unit
 from common.tenders import NEEDS_REFERENCE, TENDER_TYPES
 
 from .amounts import check_paid
-from common.errors import Conflict, DomainError
-from common.money import round_to_unit
-
 
 
 @dataclass(frozen=True)
@@ -69,5 +69,6 @@ def check_new_tender(total: int, existing: list[Tender], new: Tender, rounding_u
             )
     if existing and settle(total, existing, rounding_unit).is_paid:
         # A retried or double-clicked payment on a paid sale would otherwise be booked as a second one.
-        raise Conflict("nothing_due", "this sale is already paid: nothing is left to pay; complete it or remove "
-                                      "a payment first")
+        raise Conflict(
+            "nothing_due", "this sale is already paid: nothing is left to pay; complete it or remove a payment first"
+        )

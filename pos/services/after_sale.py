@@ -4,6 +4,7 @@ The steps themselves (online cart checkout, points, receipt) live with their ser
 order, is declared once in `pos.bootstrap.AFTER_SALE`. A step gets a frozen fact and what earlier steps added,
 and returns what it adds to the till's view (`{"loyalty": ...}`), so no step can change what a later one reads.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -87,18 +88,32 @@ class AfterSaleStep(Protocol):
 def sale_fact(session: Session, view: Mapping[str, Any]) -> CompletedSale:
     link = session.get(SaleMember, view["id"])
     return CompletedSale(
-        id=view["id"], number=view["number"], till_id=view["till_id"], staff_id=view.get("staff_id"),
-        completed_at=view["completed_at"], subtotal=view["subtotal"], discount=view["discount"], total=view["total"],
+        id=view["id"],
+        number=view["number"],
+        till_id=view["till_id"],
+        staff_id=view.get("staff_id"),
+        completed_at=view["completed_at"],
+        subtotal=view["subtotal"],
+        discount=view["discount"],
+        total=view["total"],
         lines=tuple(LineFact(**{k: l[k] for k in LineFact.__dataclass_fields__}) for l in view["lines"]),
         tenders=tuple(TenderFact(t["id"], t["type"], t["amount"]) for t in view["tenders"]),
-        member_id=link.member_id if link else None, view=MappingProxyType(dict(view)))
+        member_id=link.member_id if link else None,
+        view=MappingProxyType(dict(view)),
+    )
 
 
 def refund_fact(view: Mapping[str, Any]) -> CompletedRefund:
     back = view.get("points_back") or {}
-    return CompletedRefund(id=view["id"], number=view["number"], sale_id=view["sale_id"], till_id=view["till_id"],
-                           amount=view["amount"], points_back=int(back.get("points", 0)),
-                           view=MappingProxyType(dict(view)))
+    return CompletedRefund(
+        id=view["id"],
+        number=view["number"],
+        sale_id=view["sale_id"],
+        till_id=view["till_id"],
+        amount=view["amount"],
+        points_back=int(back.get("points", 0)),
+        view=MappingProxyType(dict(view)),
+    )
 
 
 @dataclass(frozen=True)

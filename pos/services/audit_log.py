@@ -1,4 +1,5 @@
 """The audit log for the manager: voids, refunds, overrides, discounts, drawer openings, dead-letter actions."""
+
 from __future__ import annotations
 
 import json
@@ -7,19 +8,33 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from pos.adapters.tables import AuditEntry, Refund, Sale, Staff
 from common.errors import DomainError
+from pos.adapters.tables import AuditEntry, Refund, Sale, Staff
 
 from .context import StoreContext
 from .reports import period, to_local
 
 MAX_ROWS = 2000
-COLUMNS = [("at", "datetime"), ("action", "action"), ("till_id", "text"), ("requested_by", "text"),
-           ("approved_by", "text"), ("ref_id", "text"), ("detail", "text")]
+COLUMNS = [
+    ("at", "datetime"),
+    ("action", "action"),
+    ("till_id", "text"),
+    ("requested_by", "text"),
+    ("approved_by", "text"),
+    ("ref_id", "text"),
+    ("detail", "text"),
+]
 
 
-def audit_log(ctx: StoreContext, *, action: str = "", start: date | None = None, end: date | None = None,
-              staff: str = "", approved_only: bool = False) -> dict[str, Any]:
+def audit_log(
+    ctx: StoreContext,
+    *,
+    action: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    staff: str = "",
+    approved_only: bool = False,
+) -> dict[str, Any]:
     """Entries newest first, filtered by action, local date range and staff code (who asked or who approved)."""
     per = period(ctx, start, end)
     lo, hi = per.utc_bounds()
@@ -38,20 +53,33 @@ def audit_log(ctx: StoreContext, *, action: str = "", start: date | None = None,
         entries = list(s.scalars(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id).limit(MAX_ROWS + 1)))
         refs = {e.ref_id for e in entries[:MAX_ROWS] if e.ref_id}
         # A person reads receipt numbers, not ids: show the sale's or refund's number where the entry names one.
-        numbers = dict(s.execute(select(Sale.id, Sale.number)
-                                 .where(Sale.id.in_(refs), Sale.number.is_not(None))).all())
+        numbers = dict(s.execute(select(Sale.id, Sale.number).where(Sale.id.in_(refs), Sale.number.is_not(None))).all())
         numbers.update(s.execute(select(Refund.id, Refund.number).where(Refund.id.in_(refs))).all())
         actions = sorted(s.scalars(select(AuditEntry.action).distinct()))
 
     def who(sid: str | None) -> str:
         return f"{people[sid].name} ({people[sid].code})" if sid in people else (sid or "")
 
-    rows = [{"at": to_local(ctx, e.at), "action": e.action, "till_id": e.till_id or "",
-             "requested_by": who(e.requested_by), "approved_by": who(e.approved_by), "ref_id": numbers.get(e.ref_id or "", e.ref_id or ""),
-             "detail": _detail_text(e.detail)} for e in entries[:MAX_ROWS]]
-    return {"rows": rows, "truncated": len(entries) > MAX_ROWS, "actions": actions, "start": per.start,
-            "end": per.end, "staff": sorted(({"code": p.code, "name": p.name} for p in people.values()),
-                                            key=lambda p: p["code"])}
+    rows = [
+        {
+            "at": to_local(ctx, e.at),
+            "action": e.action,
+            "till_id": e.till_id or "",
+            "requested_by": who(e.requested_by),
+            "approved_by": who(e.approved_by),
+            "ref_id": numbers.get(e.ref_id or "", e.ref_id or ""),
+            "detail": _detail_text(e.detail),
+        }
+        for e in entries[:MAX_ROWS]
+    ]
+    return {
+        "rows": rows,
+        "truncated": len(entries) > MAX_ROWS,
+        "actions": actions,
+        "start": per.start,
+        "end": per.end,
+        "staff": sorted(({"code": p.code, "name": p.name} for p in people.values()), key=lambda p: p["code"]),
+    }
 
 
 def _detail_text(raw: str) -> str:

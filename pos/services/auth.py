@@ -3,6 +3,7 @@
 Wrong PINs are counted per staff code in `sign_in_throttle`, known or not, and an unknown code costs the same
 PIN hash as a known one: neither the answer nor its timing tells which codes exist.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,9 +16,9 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from common import throttle_table as throttle
-from pos.adapters.tables import SignInThrottle, Staff, StaffToken, Till
 from common.errors import DomainError, Forbidden, Unauthorized
 from common.throttle import Policy, refuse_waiting
+from pos.adapters.tables import SignInThrottle, Staff, StaffToken, Till
 
 from .context import StoreContext
 
@@ -89,8 +90,16 @@ def _new_session(ctx: StoreContext, staff_id: str, till_id: str | None) -> str:
         if till_id is not None and s.get(Till, till_id) is None:
             raise DomainError("unknown_till", f"till {till_id} is not set up in this store")
         s.execute(delete(StaffToken).where(StaffToken.expires_at < now))
-        s.add(StaffToken(token_hash=_token_hash(token), staff_id=staff_id, till_id=till_id, created_at=now,
-                         last_seen_at=now, expires_at=now + timedelta(hours=ctx.config.security.token_hours)))
+        s.add(
+            StaffToken(
+                token_hash=_token_hash(token),
+                staff_id=staff_id,
+                till_id=till_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(hours=ctx.config.security.token_hours),
+            )
+        )
     return token
 
 
@@ -113,8 +122,11 @@ def session_staff(ctx: StoreContext, token: str | None, at_till: bool) -> tuple[
         raise Unauthorized("unauthenticated", "sign in first (Authorization: Bearer <token>)")
     now, digest = ctx.clock(), _token_hash(token)
     with ctx.db.sessions() as s:
-        row = s.execute(select(StaffToken, Staff).join(Staff, Staff.id == StaffToken.staff_id)
-                        .where(StaffToken.token_hash == digest)).first()
+        row = s.execute(
+            select(StaffToken, Staff)
+            .join(Staff, Staff.id == StaffToken.staff_id)
+            .where(StaffToken.token_hash == digest)
+        ).first()
     if row is None or not _alive(ctx, row[0], now) or not row[1].active or (row[0].till_id is not None) != at_till:
         raise Unauthorized("unauthenticated", "your session has ended; sign in again")
     if (row[0].last_seen_at or row[0].created_at) < now - TOUCH_EVERY:

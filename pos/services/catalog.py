@@ -1,4 +1,5 @@
 """Looking products up by barcode, SKU or name, with their stock on hand."""
+
 from __future__ import annotations
 
 import logging
@@ -8,10 +9,10 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import Product, ReconciliationItem, StockMovement, TaxGroup
-from common.tables import utcnow
 from common.barcodes import barcode_clash
 from common.errors import DomainError, NotFound
+from common.tables import utcnow
+from pos.adapters.tables import Product, ReconciliationItem, StockMovement, TaxGroup
 
 from .context import StoreContext
 
@@ -23,7 +24,8 @@ def on_hand(session: Session, skus: list[str]) -> dict[str, int]:
     if not skus:
         return {}
     rows = session.execute(
-        select(StockMovement.sku, func.sum(StockMovement.qty)).where(StockMovement.sku.in_(skus))
+        select(StockMovement.sku, func.sum(StockMovement.qty))
+        .where(StockMovement.sku.in_(skus))
         .group_by(StockMovement.sku)
     )
     found = {sku: int(total or 0) for sku, total in rows}
@@ -31,8 +33,15 @@ def on_hand(session: Session, skus: list[str]) -> dict[str, int]:
 
 
 def product_json(p: Product, stock: int) -> dict[str, Any]:
-    return {"sku": p.sku, "name": p.name, "barcode": p.barcode, "price": p.price, "tax_group": p.tax_group,
-            "category": p.category, "on_hand": stock}
+    return {
+        "sku": p.sku,
+        "name": p.name,
+        "barcode": p.barcode,
+        "price": p.price,
+        "tax_group": p.tax_group,
+        "category": p.category,
+        "on_hand": stock,
+    }
 
 
 # Built once (a scan runs these on every beep); SQLAlchemy reuses their compiled SQL.
@@ -40,16 +49,20 @@ _BY_BARCODE = select(Product).where(Product.barcode == bindparam("code"), Produc
 _BY_SKU = select(Product).where(Product.sku == bindparam("code"), Product.active.is_(True))
 _TAX_RATE = select(TaxGroup.rate_bp).where(TaxGroup.code == bindparam("group"))
 _P, _T = Product.__table__, TaxGroup.__table__
-_FOR_SALE = select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _T.c.rate_bp).select_from(
-    _P.outerjoin(_T, _T.c.code == _P.c.tax_group)).where(_P.c.active.is_(True))
+_FOR_SALE = (
+    select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _T.c.rate_bp)
+    .select_from(_P.outerjoin(_T, _T.c.code == _P.c.tax_group))
+    .where(_P.c.active.is_(True))
+)
 _FOR_SALE_BY_BARCODE = _FOR_SALE.where(_P.c.barcode == bindparam("code"))
 _FOR_SALE_BY_SKU = _FOR_SALE.where(_P.c.sku == bindparam("code"))
 
 
 def _not_found(barcode: str | None, sku: str | None) -> DomainError:
     if barcode:
-        return NotFound("unknown_barcode", f"barcode {barcode} not found: search by name (F2) or call the manager",
-                        barcode=barcode)
+        return NotFound(
+            "unknown_barcode", f"barcode {barcode} not found: search by name (F2) or call the manager", barcode=barcode
+        )
     if sku:
         return NotFound("unknown_sku", f"SKU {sku} not found", sku=sku)
     return DomainError("missing_field", "give a barcode or a sku")
@@ -90,8 +103,9 @@ def checked_rate(group: str, rate: int | None) -> int:
     return int(rate)
 
 
-def lookup(ctx: StoreContext, *, barcode: str | None = None, q: str | None = None, sku: str | None = None,
-           limit: int = 20) -> list[dict[str, Any]]:
+def lookup(
+    ctx: StoreContext, *, barcode: str | None = None, q: str | None = None, sku: str | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
     """Products for a barcode (exact), a SKU (exact) or a name search (words in any order)."""
     limit = max(1, min(limit, MAX_RESULTS))
     with ctx.db.sessions() as s:
@@ -115,15 +129,27 @@ def lookup(ctx: StoreContext, *, barcode: str | None = None, q: str | None = Non
 def stock_card(ctx: StoreContext, sku: str, limit: int = 100) -> dict[str, Any]:
     with ctx.db.sessions() as s:
         p = find_product(s, sku=sku)
-        moves = list(s.scalars(
-            select(StockMovement).where(StockMovement.sku == sku)
-            .order_by(StockMovement.created_at.desc(), StockMovement.id).limit(limit)
-        ))
+        moves = list(
+            s.scalars(
+                select(StockMovement)
+                .where(StockMovement.sku == sku)
+                .order_by(StockMovement.created_at.desc(), StockMovement.id)
+                .limit(limit)
+            )
+        )
         return {
-            "sku": p.sku, "name": p.name, "on_hand": on_hand(s, [sku])[sku],
+            "sku": p.sku,
+            "name": p.name,
+            "on_hand": on_hand(s, [sku])[sku],
             "movements": [
-                {"id": m.id, "qty": m.qty, "kind": m.kind, "reason": m.reason, "ref_id": m.ref_id,
-                 "at": m.created_at.isoformat()}
+                {
+                    "id": m.id,
+                    "qty": m.qty,
+                    "kind": m.kind,
+                    "reason": m.reason,
+                    "ref_id": m.ref_id,
+                    "at": m.created_at.isoformat(),
+                }
                 for m in moves
             ],
         }
@@ -137,7 +163,16 @@ def feed_barcode(session: Session, sku: str, barcode: str, page_skus: Iterable[s
     if clash is None:
         return barcode
     log.error("catalog feed: %s keeps no barcode: %s", sku, clash)
-    session.merge(ReconciliationItem(id=f"barcode:{sku}", kind="barcode_clash", sku=sku, ref_id=barcode,
-                                     message=f"{sku} was given no barcode: {clash}", detail="{}",
-                                     raised_at=utcnow(), resolved_at=None))
+    session.merge(
+        ReconciliationItem(
+            id=f"barcode:{sku}",
+            kind="barcode_clash",
+            sku=sku,
+            ref_id=barcode,
+            message=f"{sku} was given no barcode: {clash}",
+            detail="{}",
+            raised_at=utcnow(),
+            resolved_at=None,
+        )
+    )
     return None

@@ -3,6 +3,7 @@
 `complete()` asks central first, with no transaction open (see central_steps.py), then opens the sale's write
 transaction and keeps the answers in that session's `info`, where the steps that record them read them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ _KEY = "omnitoko.central_steps"
 @dataclass
 class CentralSteps:
     sale_id: str
-    captured: set[str] = field(default_factory=set)     # hold ids central captured for this sale
+    captured: set[str] = field(default_factory=set)  # hold ids central captured for this sale
     unreachable: set[str] = field(default_factory=set)  # hold ids central could not be asked about
     cart_recorded: bool | None = None  # the online cart's checkout: recorded now, not asked (offline), no cart
 

@@ -10,6 +10,7 @@ outbox like any other), the online cart is checked out last (it cannot be taken 
 stops the sale before the cart is marked paid. Crash recovery for each is in its module's docstring
 (loyalty_capture.py, online_cart_sales.py): both are retried under the same id by completing the sale again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,8 +51,7 @@ def pending(s: Session, ctx: StoreContext, sale: Sale, view: dict[str, Any], ste
     in_use = {t["id"] for t in view["tenders"] if t["type"] == "points"}
     out = Pending(holds=pending_holds(s, sale.id, in_use, steps) if in_use else [])
     if steps.cart_recorded is None and carts_client_for(ctx.config) is not None:  # else nobody to ask
-        out.cart = pending_checkout(s, ctx, view, lambda: _next_number(s, ctx, sale.till_id),
-                                    ctx.clock().isoformat())
+        out.cart = pending_checkout(s, ctx, view, lambda: _next_number(s, ctx, sale.till_id), ctx.clock().isoformat())
     return out
 
 

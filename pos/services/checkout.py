@@ -3,6 +3,7 @@
 What central must say first (a points hold captured, an online cart checked out) is asked with no transaction
 open, then the sale is recorded in its own short one (central_steps.py).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,9 +13,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from common.contract.names import EventType
-from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
-from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
 from pos.domain.shifts import receipt_number
 
 from . import central_steps
@@ -27,12 +28,27 @@ from .sale_views import lines_of, load_sale, sale_json, tenders_of
 # Built once and run as plain Core statements: completion is the checkout's one durable write, so it is kept to
 # a few statements and no ORM flush (bench/checkout.py measures it against a raw SQLite commit).
 _TILLS, _SALES = Till.__table__, Sale.__table__
-_BUMP_RECEIPT = (update(_TILLS).where(_TILLS.c.id == bindparam("till_id"))
-                 .values(receipt_seq=_TILLS.c.receipt_seq + 1).returning(_TILLS.c.receipt_seq))
+_BUMP_RECEIPT = (
+    update(_TILLS)
+    .where(_TILLS.c.id == bindparam("till_id"))
+    .values(receipt_seq=_TILLS.c.receipt_seq + 1)
+    .returning(_TILLS.c.receipt_seq)
+)
 _FINISH_SALE = update(_SALES).where(_SALES.c.id == bindparam("sale_id"), _SALES.c.state == "open")
 _MOVEMENTS = insert(StockMovement.__table__)
-_FINAL = ("number", "state", "completed_at", "staff_id", "subtotal", "discount_total", "tax_total", "total",
-          "rounding", "paid", "change")
+_FINAL = (
+    "number",
+    "state",
+    "completed_at",
+    "staff_id",
+    "subtotal",
+    "discount_total",
+    "tax_total",
+    "total",
+    "rounding",
+    "paid",
+    "change",
+)
 
 
 def next_receipt_number(session: Session, ctx: StoreContext, till_id: str) -> str:
@@ -71,15 +87,33 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
         view = sale_json(ctx, sale, lines, tenders)
         if view["remaining"] > 0:
-            raise DomainError("underpaid", f"{view['remaining']} still to pay before the sale can finish",
-                              remaining=view["remaining"])
+            raise DomainError(
+                "underpaid", f"{view['remaining']} still to pay before the sale can finish", remaining=view["remaining"]
+            )
         if asked := central_steps.pending(s, ctx, sale, view, steps):
             raise central_steps.AskCentralFirst(asked)  # rolls back: nothing is written yet
         remember(s, steps)
         now = ctx.clock()
         number = next_receipt_number(s, ctx, sale.till_id)
-        final = dict(zip(_FINAL, (number, "completed", now, actor.staff_id, view["subtotal"], view["discount"],
-                                  view["tax"], view["total"], view["rounding"], view["paid"], view["change"]), strict=True))
+        final = dict(
+            zip(
+                _FINAL,
+                (
+                    number,
+                    "completed",
+                    now,
+                    actor.staff_id,
+                    view["subtotal"],
+                    view["discount"],
+                    view["tax"],
+                    view["total"],
+                    view["rounding"],
+                    view["paid"],
+                    view["change"],
+                ),
+                strict=True,
+            )
+        )
         if s.execute(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
         for key, value in final.items():  # the session's Sale now matches the row, for after-sale steps that read it
@@ -89,15 +123,31 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             figures = (lv["line_discount"], lv["sale_discount"], lv["net"])
             if (line.line_discount, line.sale_discount, line.net) != figures:
                 line.line_discount, line.sale_discount, line.net = figures
-        s.execute(_MOVEMENTS, [
-            {"id": new_id(), "sku": l.sku, "qty": -l.qty, "kind": "sale", "reason": None, "ref_id": sale.id,
-             "staff_id": actor.staff_id, "created_at": now}
-            for l in lines
-        ])
+        s.execute(
+            _MOVEMENTS,
+            [
+                {
+                    "id": new_id(),
+                    "sku": l.sku,
+                    "qty": -l.qty,
+                    "kind": "sale",
+                    "reason": None,
+                    "ref_id": sale.id,
+                    "staff_id": actor.staff_id,
+                    "created_at": now,
+                }
+                for l in lines
+            ],
+        )
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
         member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
-        emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member.member_id if member else None),
-                   sale.till_id)
+        emit_event(
+            s,
+            ctx,
+            EventType.SALE_COMPLETED,
+            _event_payload(ctx, sale, view, member.member_id if member else None),
+            sale.till_id,
+        )
         ctx.after_sale.sale_completed(s, view)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
@@ -106,13 +156,39 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
 
 def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:
     return {
-        "sale_id": sale.id, "number": sale.number, "store_id": ctx.store_id, "till_id": sale.till_id,
+        "sale_id": sale.id,
+        "number": sale.number,
+        "store_id": ctx.store_id,
+        "till_id": sale.till_id,
         "member_id": member_id,
-        "shift_id": sale.shift_id, "staff_id": sale.staff_id, "completed_at": view["completed_at"],
+        "shift_id": sale.shift_id,
+        "staff_id": sale.staff_id,
+        "completed_at": view["completed_at"],
         "currency": ctx.config.currency.code,
-        "lines": [{k: l[k] for k in ("id", "sku", "name", "qty", "unit_price", "line_discount", "sale_discount", "net",
-                                     "tax_group")} for l in view["lines"]],
+        "lines": [
+            {
+                k: l[k]
+                for k in (
+                    "id",
+                    "sku",
+                    "name",
+                    "qty",
+                    "unit_price",
+                    "line_discount",
+                    "sale_discount",
+                    "net",
+                    "tax_group",
+                )
+            }
+            for l in view["lines"]
+        ],
         "tenders": [{"id": t["id"], "type": t["type"], "amount": t["amount"]} for t in view["tenders"]],
-        "taxes": view["taxes"], "subtotal": view["subtotal"], "discount": view["discount"], "tax": view["tax"],
-        "rounding": view["rounding"], "total": view["total"], "paid": view["paid"], "change": view["change"],
+        "taxes": view["taxes"],
+        "subtotal": view["subtotal"],
+        "discount": view["discount"],
+        "tax": view["tax"],
+        "rounding": view["rounding"],
+        "total": view["total"],
+        "paid": view["paid"],
+        "change": view["change"],
     }

@@ -1,6 +1,7 @@
 """What every service needs: the database, the config, a clock, an after-commit notifier and the after-sale steps.
 
 Built by `pos.bootstrap`, which declares the steps and their order."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pos.adapters.config import StoreConfig
 from common.db import Database
-from common.tables import utcnow
 from common.money import Currency
+from common.tables import utcnow
+from pos.adapters.config import StoreConfig
 from pos.adapters.printer_kinds import prints
 
 from .after_sale import AfterSale

@@ -1,4 +1,5 @@
 """Discounts a till may give: central's promotions on scanned lines, and the cashier's limit without a manager."""
+
 from __future__ import annotations
 
 import json
@@ -7,18 +8,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import Promotion, Sale, SaleLine
 from common.errors import Forbidden
 from common.pricing import PricedSale, manual_discount_bp
 from common.promotions import Promo, best_promotion
+from pos.adapters.tables import Promotion, Sale, SaleLine
 
 from .context import StoreContext
 
 
 def store_promos(s: Session) -> list[Promo]:
     """The promotions central sent (sync agent); the same rule the online shop prices carts with."""
-    return [Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at,
-                  p.active) for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))]
+    return [
+        Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at, p.active)
+        for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))
+    ]
 
 
 def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:

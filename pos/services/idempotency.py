@@ -1,5 +1,6 @@
 """Idempotency keys: a write the till retries (double click, a lost answer) is answered with its first result,
 never done twice. Keys live in the store database, scoped per till and staff member."""
+
 from __future__ import annotations
 
 import time
@@ -9,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from pos.adapters.tables import IdempotencyKey
 from common.errors import Conflict, DomainError
+from pos.adapters.tables import IdempotencyKey
 
 from .context import StoreContext
 
@@ -33,8 +34,9 @@ class Answer:
 def check_key(key: str) -> str:
     key = key.strip()
     if not key or len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
-        raise BadKey("bad_idempotency_key", f"the Idempotency-Key header is 1-{MAX_KEY} printable ASCII "
-                                            "characters (a UUID, say)")
+        raise BadKey(
+            "bad_idempotency_key", f"the Idempotency-Key header is 1-{MAX_KEY} printable ASCII characters (a UUID, say)"
+        )
     return key
 
 
@@ -46,22 +48,32 @@ def claim(ctx: StoreContext, scope: str, key: str, fingerprint: str) -> Answer |
             with ctx.db.unit_of_work() as s:
                 row = s.get(IdempotencyKey, (scope, key))
                 if row is None:
-                    s.add(IdempotencyKey(scope=scope, key=key, fingerprint=fingerprint, state="pending",
-                                         created_at=ctx.clock()))
+                    s.add(
+                        IdempotencyKey(
+                            scope=scope, key=key, fingerprint=fingerprint, state="pending", created_at=ctx.clock()
+                        )
+                    )
                     return None
                 if row.fingerprint != fingerprint:
-                    raise Conflict("idempotency_key_reused", "this Idempotency-Key was already used for another "
-                                   "request: a new action needs a new key")
+                    raise Conflict(
+                        "idempotency_key_reused",
+                        "this Idempotency-Key was already used for another request: a new action needs a new key",
+                    )
                 if row.state == "done":
                     return Answer(int(row.status or 200), row.body or "")
                 if ctx.clock() - row.created_at > UNFINISHED_AFTER:
-                    raise Conflict("idempotency_unfinished", "an earlier request with this Idempotency-Key did not "
-                                   "finish: look at the sale before trying again with a new key")
+                    raise Conflict(
+                        "idempotency_unfinished",
+                        "an earlier request with this Idempotency-Key did not "
+                        "finish: look at the sale before trying again with a new key",
+                    )
         except IntegrityError:
             continue  # a twin inserted the key between our read and insert: read it again
         if time.monotonic() > deadline:
-            raise Conflict("idempotency_in_progress", "a request with this Idempotency-Key is still being handled; "
-                                                      "try again in a moment")
+            raise Conflict(
+                "idempotency_in_progress",
+                "a request with this Idempotency-Key is still being handled; try again in a moment",
+            )
         time.sleep(0.05)
 
 

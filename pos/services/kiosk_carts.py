@@ -1,4 +1,5 @@
 """Kiosk carts: priced at current prices, sent to the tills as a ticket (K-12 + signed QR), taken once by a till."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 from common.errors import Conflict, DomainError, NotFound
 from common.pricing import LineInput, price_sale
+from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 
 from . import online_cart_sales, printing, sales
 from .auth import Actor
@@ -38,6 +39,7 @@ class NotConnected(DomainError):
 
 
 # --- pricing the cart -------------------------------------------------------------------------------
+
 
 def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Same SKU twice -> one line; refuse an empty, oversized or absurd cart before touching the database."""
@@ -74,6 +76,7 @@ def quote(ctx: StoreContext, lines: list[tuple[str, int]]) -> dict[str, Any]:
 
 
 # --- tickets ----------------------------------------------------------------------------------------
+
 
 def _zone(ctx: StoreContext) -> ZoneInfo:
     try:
@@ -115,14 +118,26 @@ def verified_cart_id(ctx: StoreContext, payload: str) -> str | None:
 
 
 def ticket_json(ctx: StoreContext, cart: KioskCart) -> dict[str, Any]:
-    return {"id": cart.id, "code": cart.code, "state": cart.state, "items": cart.items, "total": cart.total,
-            "lines": json.loads(cart.lines), "qr_payload": qr_payload(ctx, cart.id),
-            "created_at": cart.created_at.isoformat(), "expires_at": cart.expires_at.isoformat(),
-            "sent_at_local": _local_time(ctx, cart.created_at)}
+    return {
+        "id": cart.id,
+        "code": cart.code,
+        "state": cart.state,
+        "items": cart.items,
+        "total": cart.total,
+        "lines": json.loads(cart.lines),
+        "qr_payload": qr_payload(ctx, cart.id),
+        "created_at": cart.created_at.isoformat(),
+        "expires_at": cart.expires_at.isoformat(),
+        "sent_at_local": _local_time(ctx, cart.created_at),
+    }
 
 
-def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str = "kiosk",
-                 link: Callable[[Session, KioskCart], None] | None = None) -> dict[str, Any]:
+def send_to_till(
+    ctx: StoreContext,
+    lines: list[tuple[str, int]],
+    device_id: str = "kiosk",
+    link: Callable[[Session, KioskCart], None] | None = None,
+) -> dict[str, Any]:
     """Price the cart now, store it as a ticket with the day's next short code, and tell every till.
 
     `link` runs in the same transaction once the ticket exists (an online cart records its ticket there).
@@ -132,11 +147,21 @@ def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str
         cart_view = _priced(s, lines)
         day = _local_day(ctx, now)
         seq = next_value(s, f"kiosk_cart:{day}")
-        cart = KioskCart(day=day, seq=seq, code=f"K-{seq}", device_id=device_id[:32], state="sent",
-                         lines=json.dumps([{k: l[k] for k in ("sku", "name", "qty", "unit_price")}
-                                           for l in cart_view["lines"]], ensure_ascii=False),
-                         items=cart_view["items"], total=cart_view["total"], created_at=now,
-                         expires_at=now + timedelta(minutes=ctx.config.kiosk.ticket_minutes))
+        cart = KioskCart(
+            day=day,
+            seq=seq,
+            code=f"K-{seq}",
+            device_id=device_id[:32],
+            state="sent",
+            lines=json.dumps(
+                [{k: l[k] for k in ("sku", "name", "qty", "unit_price")} for l in cart_view["lines"]],
+                ensure_ascii=False,
+            ),
+            items=cart_view["items"],
+            total=cart_view["total"],
+            created_at=now,
+            expires_at=now + timedelta(minutes=ctx.config.kiosk.ticket_minutes),
+        )
         s.add(cart)
         s.flush()
         if link is not None:
@@ -145,8 +170,10 @@ def send_to_till(ctx: StoreContext, lines: list[tuple[str, int]], device_id: str
         # Printed too when a printer is configured; queued in this transaction, never blocking the send.
         view["print_job_id"] = printing.queue_ticket(s, ctx, view, device_id)
     # No till_id in the data: the notifier then broadcasts to every till (and any page listening).
-    ctx.notify("kiosk_cart_ready", {"code": view["code"], "items": view["items"], "total": view["total"],
-                                    "sent_at_local": view["sent_at_local"]})
+    ctx.notify(
+        "kiosk_cart_ready",
+        {"code": view["code"], "items": view["items"], "total": view["total"], "sent_at_local": view["sent_at_local"]},
+    )
     return view
 
 
@@ -154,10 +181,16 @@ def waiting_carts(ctx: StoreContext) -> list[dict[str, Any]]:
     """Tickets sent and not yet taken or expired, oldest first (for a till page that opens late)."""
     now = ctx.clock()
     with ctx.db.sessions() as s:
-        carts = s.scalars(select(KioskCart).where(KioskCart.state == "sent", KioskCart.expires_at > now)
-                          .order_by(KioskCart.created_at, KioskCart.seq).limit(sales.MAX_LISTED))
-        return [{"code": c.code, "items": c.items, "total": c.total, "sent_at_local": _local_time(ctx, c.created_at)}
-                for c in carts]
+        carts = s.scalars(
+            select(KioskCart)
+            .where(KioskCart.state == "sent", KioskCart.expires_at > now)
+            .order_by(KioskCart.created_at, KioskCart.seq)
+            .limit(sales.MAX_LISTED)
+        )
+        return [
+            {"code": c.code, "items": c.items, "total": c.total, "sent_at_local": _local_time(ctx, c.created_at)}
+            for c in carts
+        ]
 
 
 def _find(ctx: StoreContext, s: Session, ref: str, now: datetime) -> KioskCart:
@@ -170,19 +203,30 @@ def _find(ctx: StoreContext, s: Session, ref: str, now: datetime) -> KioskCart:
         shown = cart.code if cart else "this ticket"
     elif m := _CODE.match(ref):
         shown = f"K-{int(m.group(1))}"
-        cart = s.scalar(select(KioskCart).where(KioskCart.code == shown)
-                        .order_by(KioskCart.created_at.desc(), KioskCart.seq.desc()).limit(1))
+        cart = s.scalar(
+            select(KioskCart)
+            .where(KioskCart.code == shown)
+            .order_by(KioskCart.created_at.desc(), KioskCart.seq.desc())
+            .limit(1)
+        )
     else:
         raise DomainError("bad_ticket", "a kiosk ticket looks like K-12 or is its QR code", ref=ref[:64])
     if cart is None:
-        raise NotFound("unknown_ticket",
-                       f"kiosk cart {shown} not found: ask the shopper for the code on the kiosk screen")
+        raise NotFound(
+            "unknown_ticket", f"kiosk cart {shown} not found: ask the shopper for the code on the kiosk screen"
+        )
     if cart.state == "taken":
-        raise Conflict("ticket_taken", f"kiosk cart {cart.code} was already taken at till {cart.taken_till} "
-                       f"at {_local_time(ctx, cart.taken_at or now)}", ticket=cart.code, till=cart.taken_till)
+        raise Conflict(
+            "ticket_taken",
+            f"kiosk cart {cart.code} was already taken at till {cart.taken_till} "
+            f"at {_local_time(ctx, cart.taken_at or now)}",
+            ticket=cart.code,
+            till=cart.taken_till,
+        )
     if cart.expires_at <= now:
-        raise NotFound("expired_ticket", f"kiosk cart {cart.code} has expired: scan the items instead",
-                       ticket=cart.code)
+        raise NotFound(
+            "expired_ticket", f"kiosk cart {cart.code} has expired: scan the items instead", ticket=cart.code
+        )
     return cart
 
 
@@ -196,9 +240,19 @@ def _add_to_sale(s: Session, sale: Sale, product: Product, qty: int) -> None:
             raise DomainError("bad_quantity", f"quantity cannot be more than {sales.MAX_QTY}")
         same.qty, same.position = same.qty + qty, top
         return
-    s.add(SaleLine(sale_id=sale.id, position=top, sku=product.sku, barcode=product.barcode, name=product.name,
-                   unit_price=product.price, qty=qty, tax_group=product.tax_group,
-                   tax_rate_bp=tax_rate(s, product.tax_group)))
+    s.add(
+        SaleLine(
+            sale_id=sale.id,
+            position=top,
+            sku=product.sku,
+            barcode=product.barcode,
+            name=product.name,
+            unit_price=product.price,
+            qty=qty,
+            tax_group=product.tax_group,
+            tax_rate_bp=tax_rate(s, product.tax_group),
+        )
+    )
     s.flush()
 
 
@@ -214,9 +268,12 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
         cart = _find(ctx, s, ref, now)
         sales._no_tenders(s, sale)  # noqa: SLF001 - the till's own rule: no new lines once payment has started
         # Compare-and-set: of two tills racing for the same ticket, exactly one sees rowcount 1.
-        won = s.execute(update(KioskCart).where(KioskCart.id == cart.id, KioskCart.state == "sent")
-                        .values(state="taken", taken_at=now, taken_till=actor.till_id, taken_staff=actor.staff_id,
-                                sale_id=sale.id).execution_options(synchronize_session=False)).rowcount
+        won = s.execute(
+            update(KioskCart)
+            .where(KioskCart.id == cart.id, KioskCart.state == "sent")
+            .values(state="taken", taken_at=now, taken_till=actor.till_id, taken_staff=actor.staff_id, sale_id=sale.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if won != 1:
             raise Conflict("ticket_taken", f"kiosk cart {cart.code} was just taken at another till", ticket=cart.code)
         changed, missing = [], []
@@ -227,10 +284,12 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
                 continue
             _add_to_sale(s, sale, product, int(item["qty"]))
             if product.price != item["unit_price"]:
-                changed.append({"sku": product.sku, "name": product.name, "was": item["unit_price"],
-                                "now": product.price})
-        outcome.update(code=cart.code, items=cart.items, total_at_kiosk=cart.total, price_changes=changed,
-                       unavailable=missing)
+                changed.append(
+                    {"sku": product.sku, "name": product.name, "was": item["unit_price"], "now": product.price}
+                )
+        outcome.update(
+            code=cart.code, items=cart.items, total_at_kiosk=cart.total, price_changes=changed, unavailable=missing
+        )
         online = online_cart_sales.on_ticket_taken(s, ctx, cart.id, sale)  # a ticket made from an online cart
         if online is not None:
             outcome["online_cart"] = online

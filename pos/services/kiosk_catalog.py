@@ -1,12 +1,13 @@
 """What a shopper can look up at the kiosk: categories, products in a category, a price by barcode or name."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import func, select
 
-from pos.adapters.tables import Category, Product
 from common.errors import DomainError, NotFound
+from pos.adapters.tables import Category, Product
 
 from .catalog import find_product, lookup, on_hand, product_json
 from .context import StoreContext
@@ -16,8 +17,14 @@ MAX_PAGE = 60
 
 def shopper_product(p: dict[str, Any]) -> dict[str, Any]:
     """A product as a shopper sees it: no stock figures, only whether it is on the shelf."""
-    return {"sku": p["sku"], "name": p["name"], "barcode": p["barcode"], "price": p["price"],
-            "category": p["category"], "in_stock": p["on_hand"] > 0}
+    return {
+        "sku": p["sku"],
+        "name": p["name"],
+        "barcode": p["barcode"],
+        "price": p["price"],
+        "category": p["category"],
+        "in_stock": p["on_hand"] > 0,
+    }
 
 
 def categories(ctx: StoreContext) -> list[dict[str, Any]]:
@@ -30,12 +37,20 @@ def categories(ctx: StoreContext) -> list[dict[str, Any]]:
             .group_by(Category.code, Category.name, Category.name_en)
             .order_by(Category.name)
         )
-        return [{"code": code, "name": name, "name_en": name_en or name, "count": int(n)}
-                for code, name, name_en, n in rows]
+        return [
+            {"code": code, "name": name, "name_en": name_en or name, "count": int(n)} for code, name, name_en, n in rows
+        ]
 
 
-def browse(ctx: StoreContext, *, category: str | None = None, q: str | None = None, barcode: str | None = None,
-           limit: int = 24, offset: int = 0) -> dict[str, Any]:
+def browse(
+    ctx: StoreContext,
+    *,
+    category: str | None = None,
+    q: str | None = None,
+    barcode: str | None = None,
+    limit: int = 24,
+    offset: int = 0,
+) -> dict[str, Any]:
     """Products by barcode (exact; unknown is a 404), by name words, or by category, a page at a time."""
     limit = max(1, min(limit, MAX_PAGE))
     if barcode:
@@ -51,10 +66,17 @@ def browse(ctx: StoreContext, *, category: str | None = None, q: str | None = No
     with ctx.db.sessions() as s:
         if s.get(Category, category) is None:
             raise NotFound("unknown_category", f"category {category} not found")
-        products = list(s.scalars(
-            select(Product).where(Product.category == category, Product.active.is_(True))
-            .order_by(Product.name).offset(max(0, offset)).limit(limit + 1)
-        ))
+        products = list(
+            s.scalars(
+                select(Product)
+                .where(Product.category == category, Product.active.is_(True))
+                .order_by(Product.name)
+                .offset(max(0, offset))
+                .limit(limit + 1)
+            )
+        )
         stock = on_hand(s, [p.sku for p in products[:limit]])
-        return {"items": [shopper_product(product_json(p, stock[p.sku])) for p in products[:limit]],
-                "more": len(products) > limit}
+        return {
+            "items": [shopper_product(product_json(p, stock[p.sku])) for p in products[:limit]],
+            "more": len(products) > limit,
+        }

@@ -1,6 +1,7 @@
 """Members at the till and the kiosk: find a member by QR (verified offline) or phone, attach them to a sale,
 show the balance. Central is asked first (2 s at most) for the freshest balance; the synced copy is the fallback.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common import member_qr
-from pos.adapters.central_loyalty import Refused, Unreachable, client_for
-from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
 from common.errors import Conflict, DomainError, NotFound
 from common.loyalty import mask_name, mask_phone, normalize_phone, points_earned
 from common.timestamps import parse_time
+from pos.adapters.central_loyalty import Refused, Unreachable, client_for
+from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
 
 from .auth import Actor
 from .context import StoreContext
@@ -43,9 +44,12 @@ def settings(s: Session, ctx: StoreContext, at: datetime | None = None) -> Setti
     got = {k: v for k, v in s.execute(select(LoyaltySetting.key, LoyaltySetting.value))}
     cfg = ctx.config.loyalty
     rule = _rule_at(got, at or ctx.clock())
-    return Settings(shop_id=got.get("shop_id") or cfg.shop_id, public_key=cfg.public_key or got.get("public_key", ""),
-                    earn_per_amount=int(rule.get("earn_per_amount") or cfg.earn_per_amount),
-                    point_value=int(rule.get("point_value") or cfg.point_value))
+    return Settings(
+        shop_id=got.get("shop_id") or cfg.shop_id,
+        public_key=cfg.public_key or got.get("public_key", ""),
+        earn_per_amount=int(rule.get("earn_per_amount") or cfg.earn_per_amount),
+        point_value=int(rule.get("point_value") or cfg.point_value),
+    )
 
 
 def _rule_at(got: dict[str, str], at: datetime) -> dict[str, Any]:
@@ -84,9 +88,14 @@ def save_member(s: Session, data: dict[str, Any], now: datetime) -> LoyaltyMembe
 
 def pending_points(s: Session, member_id: str) -> int:
     """Points this store booked that central has not acknowledged yet (so its balance copy lacks them)."""
-    return int(s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
-                        .join(OutboxEvent, OutboxEvent.event_id == LoyaltyEntry.event_id)
-                        .where(LoyaltyEntry.member_id == member_id, OutboxEvent.acked_at.is_(None))) or 0)
+    return int(
+        s.scalar(
+            select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
+            .join(OutboxEvent, OutboxEvent.event_id == LoyaltyEntry.event_id)
+            .where(LoyaltyEntry.member_id == member_id, OutboxEvent.acked_at.is_(None))
+        )
+        or 0
+    )
 
 
 def balance_of(s: Session, m: LoyaltyMember) -> int:
@@ -96,10 +105,20 @@ def balance_of(s: Session, m: LoyaltyMember) -> int:
 def member_json(s: Session, ctx: StoreContext, m: LoyaltyMember, online: bool) -> dict[str, Any]:
     st = settings(s, ctx)
     balance = balance_of(s, m)
-    return {"id": m.id, "number": m.number, "name": m.name, "masked_name": mask_name(m.name),
-            "phone": mask_phone(m.phone), "blocked": m.blocked, "balance": balance,
-            "spendable": max(0, balance - m.held), "point_value": st.point_value,
-            "earn_per_amount": st.earn_per_amount, "online": online, "as_of": m.updated_at.isoformat()}
+    return {
+        "id": m.id,
+        "number": m.number,
+        "name": m.name,
+        "masked_name": mask_name(m.name),
+        "phone": mask_phone(m.phone),
+        "blocked": m.blocked,
+        "balance": balance,
+        "spendable": max(0, balance - m.held),
+        "point_value": st.point_value,
+        "earn_per_amount": st.earn_per_amount,
+        "online": online,
+        "as_of": m.updated_at.isoformat(),
+    }
 
 
 # -- finding a member --------------------------------------------------------------------------------------
@@ -126,8 +145,11 @@ def read_card(ctx: StoreContext, card: str) -> member_qr.MemberCard:
         raise DomainError("bad_card_key", f"the member card key in this store's config is wrong: {e}") from e
 
 
-def resolve(ctx: StoreContext, card: str | None = None, phone: str | None = None,
-            ) -> tuple[str, bool, list[dict[str, Any]] | None]:
+def resolve(
+    ctx: StoreContext,
+    card: str | None = None,
+    phone: str | None = None,
+) -> tuple[str, bool, list[dict[str, Any]] | None]:
     """(member id, asked central?, central's last entries); the member's copy is saved locally."""
     if not card and not phone:
         raise DomainError("no_member_key", "scan the member QR or type the member's phone number")
@@ -147,8 +169,13 @@ def resolve(ctx: StoreContext, card: str | None = None, phone: str | None = None
         except Unreachable:
             pass  # the copy pulled from central stands in
     with ctx.db.sessions() as s:
-        found = s.get(LoyaltyMember, member_id) if member_id else s.scalar(
-            select(LoyaltyMember).where(LoyaltyMember.phone == phone).order_by(LoyaltyMember.version.desc()))
+        found = (
+            s.get(LoyaltyMember, member_id)
+            if member_id
+            else s.scalar(
+                select(LoyaltyMember).where(LoyaltyMember.phone == phone).order_by(LoyaltyMember.version.desc())
+            )
+        )
     if found is None:
         why = "" if client is None else " (the central store cannot be reached to look further)"
         raise NotFound("unknown_member", f"no member with that phone number or QR at this store{why}")
@@ -172,8 +199,9 @@ def expected_points(s: Session, ctx: StoreContext, view: dict[str, Any]) -> int:
 
 
 # -- the member on a sale ----------------------------------------------------------------------------------
-def attach(ctx: StoreContext, actor: Actor, sale_id: str, card: str | None = None,
-           phone: str | None = None) -> dict[str, Any]:
+def attach(
+    ctx: StoreContext, actor: Actor, sale_id: str, card: str | None = None, phone: str | None = None
+) -> dict[str, Any]:
     """Attach the member to this till's open sale (again = the new member replaces the old one)."""
     member_id, online, _ = resolve(ctx, card, phone)
     with ctx.db.unit_of_work() as s:
@@ -188,8 +216,11 @@ def attach(ctx: StoreContext, actor: Actor, sale_id: str, card: str | None = Non
             raise Conflict("points_taken", "points of another member pay this sale: remove that payment first")
         s.merge(SaleMember(sale_id=sale.id, member_id=m.id, via="qr" if card else "phone", attached_at=ctx.clock()))
         view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
-        member = {**member_json(s, ctx, m, online), "expected_points": expected_points(s, ctx, view),
-                  "can_redeem": bool(card)}  # a typed phone number finds a member but spends no points
+        member = {
+            **member_json(s, ctx, m, online),
+            "expected_points": expected_points(s, ctx, view),
+            "can_redeem": bool(card),
+        }  # a typed phone number finds a member but spends no points
     return {"sale": view, "member": member}
 
 
@@ -219,8 +250,10 @@ def sale_member(ctx: StoreContext, sale_id: str) -> dict[str, Any]:
             return {"sale_id": sale.id, "member": None}
         m = _member(s, link.member_id)
         view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
-        return {"sale_id": sale.id, "member": {**member_json(s, ctx, m, False),
-                                               "expected_points": expected_points(s, ctx, view)}}
+        return {
+            "sale_id": sale.id,
+            "member": {**member_json(s, ctx, m, False), "expected_points": expected_points(s, ctx, view)},
+        }
 
 
 def sign_up(ctx: StoreContext, actor: Actor, name: str, phone: str) -> dict[str, Any]:
@@ -235,13 +268,16 @@ def _central_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]
     """The one way a store signs a member up (till and kiosk): central makes the member, or says why not."""
     client = client_for(ctx.config)
     if client is None:
-        raise CentralUnavailable("not_connected", "this store is not connected to a central store: members "
-                                                  "sign up online or at a connected store")
+        raise CentralUnavailable(
+            "not_connected",
+            "this store is not connected to a central store: members sign up online or at a connected store",
+        )
     try:
         return client.sign_up(name, phone)
     except Unreachable as e:
-        raise CentralUnavailable("central_unreachable", "the central store cannot be reached: sign up later or "
-                                                        "online") from e
+        raise CentralUnavailable(
+            "central_unreachable", "the central store cannot be reached: sign up later or online"
+        ) from e
     except Refused as e:
         if e.status == 409:
             raise Conflict(e.code, e.message) from e
@@ -262,13 +298,22 @@ def kiosk_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
     except Conflict as e:
         if e.code != "phone_taken":
             raise
-        raise Conflict("phone_taken", "this phone number is already a member: scan your member QR to see your "
-                                      "points") from e
+        raise Conflict(
+            "phone_taken", "this phone number is already a member: scan your member QR to see your points"
+        ) from e
     with ctx.db.unit_of_work() as s:
         m = save_member(s, data, ctx.clock())
         out = member_json(s, ctx, m, True)
-    return {"name": out["masked_name"], "number": _mask_number(out["number"]), "balance": out["balance"],
-            "blocked": out["blocked"], "online": True, "as_of": out["as_of"], "recent": [], "signed_up": True}
+    return {
+        "name": out["masked_name"],
+        "number": _mask_number(out["number"]),
+        "balance": out["balance"],
+        "blocked": out["blocked"],
+        "online": True,
+        "as_of": out["as_of"],
+        "recent": [],
+        "signed_up": True,
+    }
 
 
 def _mask_number(number: str) -> str:
@@ -282,11 +327,25 @@ def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
         m = _member(s, member_id)
         out = member_json(s, ctx, m, online)
         if recent is None:  # offline: this store's own entries are what it knows
-            rows = s.scalars(select(LoyaltyEntry).where(LoyaltyEntry.member_id == m.id)
-                             .order_by(LoyaltyEntry.created_at.desc()).limit(10))
-            recent = [{"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
-                      for e in rows]
-    return {"name": out["masked_name"], "number": _mask_number(out["number"]),
-            "balance": out["balance"], "blocked": out["blocked"], "online": online, "as_of": out["as_of"],
-            "recent": [{"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
-                       for e in recent[:10]]}
+            rows = s.scalars(
+                select(LoyaltyEntry)
+                .where(LoyaltyEntry.member_id == m.id)
+                .order_by(LoyaltyEntry.created_at.desc())
+                .limit(10)
+            )
+            recent = [
+                {"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
+                for e in rows
+            ]
+    return {
+        "name": out["masked_name"],
+        "number": _mask_number(out["number"]),
+        "balance": out["balance"],
+        "blocked": out["blocked"],
+        "online": online,
+        "as_of": out["as_of"],
+        "recent": [
+            {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
+            for e in recent[:10]
+        ],
+    }

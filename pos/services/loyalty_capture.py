@@ -20,6 +20,7 @@ id: completing the sale again captures it again (central answers the same for th
 (retry); taking the points payment off or voiding the sale releases it instead (the outbox's
 `loyalty.released`; central still accepts a release of a captured hold).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.errors import Conflict
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyAllowance, LoyaltyRedemption
-from common.errors import Conflict
 
 from .central_outcome import CentralSteps, taken
 from .context import StoreContext
@@ -47,10 +48,18 @@ class PendingHold:
 def pending_holds(s: Session, sale_id: str, in_use: set[str], steps: CentralSteps) -> list[PendingHold]:
     """The online holds of the sale's points payments that central has not been asked to capture yet."""
     asked = steps.captured | steps.unreachable
-    return [PendingHold(r.hold_id, r.member_id, r.points) for r in s.scalars(
-        select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale_id, LoyaltyRedemption.state == "held",
-                                        LoyaltyRedemption.mode == "online", LoyaltyRedemption.hold_id.is_not(None)))
-        if r.hold_id and r.tender_id in in_use and r.hold_id not in asked]
+    return [
+        PendingHold(r.hold_id, r.member_id, r.points)
+        for r in s.scalars(
+            select(LoyaltyRedemption).where(
+                LoyaltyRedemption.sale_id == sale_id,
+                LoyaltyRedemption.state == "held",
+                LoyaltyRedemption.mode == "online",
+                LoyaltyRedemption.hold_id.is_not(None),
+            )
+        )
+        if r.hold_id and r.tender_id in in_use and r.hold_id not in asked
+    ]
 
 
 def capture_at_central(ctx: StoreContext, holds: list[PendingHold], steps: CentralSteps) -> None:
@@ -64,9 +73,13 @@ def capture_at_central(ctx: StoreContext, holds: list[PendingHold], steps: Centr
             client.capture(h.hold_id, steps.sale_id)
             steps.captured.add(h.hold_id)
         except Refused as e:
-            raise Conflict("points_hold_lapsed", f"the points hold for {h.points} points is no longer held at the "
-                                                 f"central store ({e.message}): take the points payment off and "
-                                                 "use the points again", points=h.points) from e
+            raise Conflict(
+                "points_hold_lapsed",
+                f"the points hold for {h.points} points is no longer held at the "
+                f"central store ({e.message}): take the points payment off and "
+                "use the points again",
+                points=h.points,
+            ) from e
         except Unreachable:
             steps.unreachable.add(h.hold_id)
     offline = [h for h in holds if h.hold_id in steps.unreachable]
@@ -81,9 +94,13 @@ def _allowance_covering(s: Session, ctx: StoreContext, member_id: str, points: i
     a, left = allowance_left(s, ctx, member_id)
     if a is None or left < points:
         raise CentralUnavailable(
-            "central_unreachable", "the central store cannot confirm the points payment now"
-            + (f" (offline, at most {left} points)" if left else "") + ": take the points payment off and take "
-            "another payment", allowance=left)
+            "central_unreachable",
+            "the central store cannot confirm the points payment now"
+            + (f" (offline, at most {left} points)" if left else "")
+            + ": take the points payment off and take "
+            "another payment",
+            allowance=left,
+        )
     return a
 
 

@@ -4,6 +4,7 @@ A member sale earns 1 point per `earn_per_amount` paid after discounts (points p
 points holds; a refund takes back the earned points in proportion and gives back the redeemed points in
 proportion, counted cumulatively so refunding a sale in parts equals refunding it at once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -13,11 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
-from pos.adapters.tables import (LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, Refund, RefundLine, Sale,
-                                 SaleMember)
-from common.tables import new_id
 from common.loyalty import mask_name, points_earned, share
+from common.tables import new_id
 from common.timestamps import parse_time
+from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, Refund, RefundLine, Sale, SaleMember
 
 from .after_sale import CompletedRefund, CompletedSale, Fact, VoidedSale
 from .context import StoreContext
@@ -34,14 +34,25 @@ class SqlPointsLedger:
         self.session, self.ctx = session, ctx
 
     def add(self, entry: PointsEntry) -> None:
-        self.session.add(LoyaltyEntry(id=entry.id, member_id=entry.member_id, kind=entry.kind, points=entry.points,
-                                      sale_id=entry.sale_id, refund_id=entry.refund_id, event_id=entry.event_id,
-                                      created_at=self.ctx.clock()))
+        self.session.add(
+            LoyaltyEntry(
+                id=entry.id,
+                member_id=entry.member_id,
+                kind=entry.kind,
+                points=entry.points,
+                sale_id=entry.sale_id,
+                refund_id=entry.refund_id,
+                event_id=entry.event_id,
+                created_at=self.ctx.clock(),
+            )
+        )
 
 
 def _sum(s: Session, sale_id: str, *where: Any) -> int:
-    return int(s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
-                        .where(LoyaltyEntry.sale_id == sale_id, *where)) or 0)
+    return int(
+        s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(LoyaltyEntry.sale_id == sale_id, *where))
+        or 0
+    )
 
 
 def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any]:
@@ -51,25 +62,46 @@ def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any
     outbox, ledger = SqlOutbox(s, ctx), SqlPointsLedger(s, ctx)
     in_use = {t.id for t in sale.tenders if t.type == "points"}
     redeemed = 0
-    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale.id,
-                                                       LoyaltyRedemption.state == "held")):
+    for r in s.scalars(
+        select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == sale.id, LoyaltyRedemption.state == "held")
+    ):
         if r.tender_id not in in_use:  # the till removed that payment: give the hold back
             _release(s, ctx, r, device)
             continue
         capture(s, ctx, r)  # the hold is captured at central now, or the redemption becomes an offline one
         r.state = "used"
-        r.event_id = outbox.emit("loyalty.redeemed", {
-            "entry_id": r.id, "member_id": r.member_id, "sale_id": sale.id, "points": r.points, "mode": r.mode,
-            "hold_id": r.hold_id, "allowance_id": r.allowance_id, "at": ctx.clock().isoformat()}, device)
+        r.event_id = outbox.emit(
+            "loyalty.redeemed",
+            {
+                "entry_id": r.id,
+                "member_id": r.member_id,
+                "sale_id": sale.id,
+                "points": r.points,
+                "mode": r.mode,
+                "hold_id": r.hold_id,
+                "allowance_id": r.allowance_id,
+                "at": ctx.clock().isoformat(),
+            },
+            device,
+        )
         ledger.add(PointsEntry(r.id, r.member_id, "redeem", -r.points, r.event_id, sale.id))
         redeemed += r.points
     # The rule in force at the sale's own time: central checks the points by that same rule.
     earned = earn(sale, settings(s, ctx, parse_time(sale.completed_at)).earn_per_amount, outbox, ledger)
     s.flush()
     m = s.get(LoyaltyMember, member_id)
-    return {"loyalty": {"member_id": member_id, "number": m.number if m else "", "name": m.name if m else "",
-                        "masked_name": mask_name(m.name) if m else "", "earned": earned, "redeemed": redeemed,
-                        "balance": balance_of(s, m) if m else None, "card": m.card if m else ""}}
+    return {
+        "loyalty": {
+            "member_id": member_id,
+            "number": m.number if m else "",
+            "name": m.name if m else "",
+            "masked_name": mask_name(m.name) if m else "",
+            "earned": earned,
+            "redeemed": redeemed,
+            "balance": balance_of(s, m) if m else None,
+            "card": m.card if m else "",
+        }
+    }
 
 
 def earn(sale: CompletedSale, earn_per_amount: int, outbox: Outbox, ledger: PointsLedger) -> int:
@@ -81,8 +113,11 @@ def earn(sale: CompletedSale, earn_per_amount: int, outbox: Outbox, ledger: Poin
     earned = points_earned(basis, earn_per_amount)
     if earned:
         entry_id = new_id()
-        event_id = outbox.emit("loyalty.earned", {"entry_id": entry_id, "member_id": sale.member_id,
-                                                  "sale_id": sale.id, "points": earned, "basis": basis}, sale.till_id)
+        event_id = outbox.emit(
+            "loyalty.earned",
+            {"entry_id": entry_id, "member_id": sale.member_id, "sale_id": sale.id, "points": earned, "basis": basis},
+            sale.till_id,
+        )
         ledger.add(PointsEntry(entry_id, sale.member_id, "earn", earned, event_id, sale.id))
     return earned
 
@@ -105,8 +140,14 @@ def refund_points_back(s: Session, ctx: StoreContext, sale_id: str, refund_amoun
 
 
 def _refunded(s: Session, sale_id: str) -> int:
-    return int(s.scalar(select(func.coalesce(func.sum(RefundLine.amount), 0)).join(Refund, Refund.id == RefundLine.refund_id)
-                        .where(Refund.sale_id == sale_id)) or 0)
+    return int(
+        s.scalar(
+            select(func.coalesce(func.sum(RefundLine.amount), 0))
+            .join(Refund, Refund.id == RefundLine.refund_id)
+            .where(Refund.sale_id == sale_id)
+        )
+        or 0
+    )
 
 
 def on_refund(s: Session, ctx: StoreContext, refund: CompletedRefund) -> dict[str, Any]:
@@ -123,24 +164,46 @@ def on_refund(s: Session, ctx: StoreContext, refund: CompletedRefund) -> dict[st
     if reverse or restore:
         ledger = SqlPointsLedger(s, ctx)
         entry_id, restore_id = new_id(), new_id()
-        event_id = SqlOutbox(s, ctx).emit("loyalty.reversed", {
-            "member_id": member_id, "sale_id": sale_id, "refund_id": refund.id,
-            "entry_id": entry_id if reverse else None, "points": reverse,
-            "restore_entry_id": restore_id if restore else None, "restored": restore}, device)
+        event_id = SqlOutbox(s, ctx).emit(
+            "loyalty.reversed",
+            {
+                "member_id": member_id,
+                "sale_id": sale_id,
+                "refund_id": refund.id,
+                "entry_id": entry_id if reverse else None,
+                "points": reverse,
+                "restore_entry_id": restore_id if restore else None,
+                "restored": restore,
+            },
+            device,
+        )
         if reverse:
             ledger.add(PointsEntry(entry_id, member_id, "reverse", -reverse, event_id, sale_id, refund.id))
         if restore:
             ledger.add(PointsEntry(restore_id, member_id, "reverse", restore, event_id, sale_id, refund.id))
         s.flush()
     m = s.get(LoyaltyMember, member_id)
-    return {"loyalty": {"member_id": member_id, "number": m.number if m else "", "reversed": reverse,
-                        "restored": restore, "balance": balance_of(s, m) if m else None}}
+    return {
+        "loyalty": {
+            "member_id": member_id,
+            "number": m.number if m else "",
+            "reversed": reverse,
+            "restored": restore,
+            "balance": balance_of(s, m) if m else None,
+        }
+    }
 
 
 def restored_points(s: Session, refund_id: str) -> int:
     """Redeemed points a refund gave back (its positive reverse entry)."""
-    return int(s.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
-                        .where(LoyaltyEntry.refund_id == refund_id, LoyaltyEntry.points > 0)) or 0)
+    return int(
+        s.scalar(
+            select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
+                LoyaltyEntry.refund_id == refund_id, LoyaltyEntry.points > 0
+            )
+        )
+        or 0
+    )
 
 
 def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -> None:
@@ -151,8 +214,9 @@ def _release(s: Session, ctx: StoreContext, r: LoyaltyRedemption, device: str) -
 
 def on_void(s: Session, ctx: StoreContext, void: VoidedSale) -> dict[str, Any]:
     """A voided sale gives its points holds back at once (not when they lapse at central)."""
-    for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == void.id,
-                                                       LoyaltyRedemption.state == "held")):
+    for r in s.scalars(
+        select(LoyaltyRedemption).where(LoyaltyRedemption.sale_id == void.id, LoyaltyRedemption.state == "held")
+    ):
         _release(s, ctx, r, void.till_id)
     return {}
 
@@ -179,7 +243,13 @@ def receipt_info(s: Session, sale_id: str) -> dict[str, Any] | None:
     if link is None:
         return None
     m = s.get(LoyaltyMember, link.member_id)
-    return {"member_id": link.member_id, "number": m.number if m else "", "name": m.name if m else "",
-            "masked_name": mask_name(m.name) if m else "", "earned": _sum(s, sale_id, LoyaltyEntry.kind == "earn"),
-            "redeemed": -_sum(s, sale_id, LoyaltyEntry.kind == "redeem"), "balance": None,
-            "card": m.card if m else ""}
+    return {
+        "member_id": link.member_id,
+        "number": m.number if m else "",
+        "name": m.name if m else "",
+        "masked_name": mask_name(m.name) if m else "",
+        "earned": _sum(s, sale_id, LoyaltyEntry.kind == "earn"),
+        "redeemed": -_sum(s, sale_id, LoyaltyEntry.kind == "redeem"),
+        "balance": None,
+        "card": m.card if m else "",
+    }

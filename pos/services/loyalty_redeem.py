@@ -1,5 +1,6 @@
 """Points as a tender: a hold at central first (2 s at most), or, when central cannot be reached, the member's
 offline allowance for this store and nothing more. The hold is posted with the sale (outbox) or released."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.errors import Conflict, DomainError, Forbidden
+from common.tables import new_id
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
 from pos.adapters.tables import LoyaltyAllowance, LoyaltyMember, LoyaltyRedemption, Sale, SaleMember, TenderRow
-from common.tables import new_id
-from common.errors import Conflict, DomainError, Forbidden
 from pos.domain.tenders import Tender, check_new_tender
 
 from .auth import Actor
@@ -47,10 +48,16 @@ def allowance_left(s: Session, ctx: StoreContext, member_id: str) -> tuple[Loyal
     if a is None or a.expires_at <= ctx.clock():
         return a, 0
     mine = select(func.coalesce(func.sum(LoyaltyRedemption.points), 0)).where(
-        LoyaltyRedemption.allowance_id == a.id, LoyaltyRedemption.mode == "offline")
-    held = s.scalar(mine.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
-                    .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)  # still a payment on the sale
-                    .where(LoyaltyRedemption.state == "held", Sale.state == "open")) or 0
+        LoyaltyRedemption.allowance_id == a.id, LoyaltyRedemption.mode == "offline"
+    )
+    held = (
+        s.scalar(
+            mine.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
+            .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)  # still a payment on the sale
+            .where(LoyaltyRedemption.state == "held", Sale.state == "open")
+        )
+        or 0
+    )
     used = s.scalar(mine.where(LoyaltyRedemption.state == "used")) or 0
     return a, max(0, a.points - max(a.used, int(used)) - int(held))
 
@@ -64,8 +71,11 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
             raise DomainError("no_member", "attach a member first (F3: scan the member QR or type the phone)")
         if link.via != "qr":
             # Anyone can know a member's phone number; only the member holds the signed QR on their phone.
-            raise Forbidden("member_qr_required", "points can be used only after the member's QR is scanned "
-                                                  "(F3); a phone number finds the member but cannot spend points")
+            raise Forbidden(
+                "member_qr_required",
+                "points can be used only after the member's QR is scanned "
+                "(F3); a phone number finds the member but cannot spend points",
+            )
         member_id, value_each = link.member_id, settings(s, ctx).point_value
         m = s.get(LoyaltyMember, member_id)
         if m is not None and m.blocked:
@@ -74,11 +84,14 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
         if points is None:
             points = min(most, max(0, balance_of(s, m) - m.held) if m else 0)
         if points <= 0:
-            raise DomainError("nothing_to_redeem", "no points can pay this sale (no balance, or less than one "
-                                                   "point's worth left to pay)")
+            raise DomainError(
+                "nothing_to_redeem",
+                "no points can pay this sale (no balance, or less than one point's worth left to pay)",
+            )
         if points > most:
-            raise DomainError("points_exceed_due", f"at most {most} points can pay what is left of this sale",
-                              most=most)
+            raise DomainError(
+                "points_exceed_due", f"at most {most} points can pay what is left of this sale", most=most
+            )
     hold_id, mode = new_id(), "online"
     client = client_for(ctx.config)
     try:
@@ -100,8 +113,16 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
         raise
 
 
-def _take(ctx: StoreContext, actor: Actor, sale_id: str, member_id: str, points: int, value: int, mode: str,
-          hold_id: str | None) -> dict[str, Any]:
+def _take(
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    member_id: str,
+    points: int,
+    value: int,
+    mode: str,
+    hold_id: str | None,
+) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
         sale = _open_sale(s, actor, sale_id)
         link = s.get(SaleMember, sale.id)
@@ -114,17 +135,34 @@ def _take(ctx: StoreContext, actor: Actor, sale_id: str, member_id: str, points:
                 raise CentralUnavailable(
                     "central_unreachable",
                     "the central store cannot be reached, so points cannot be used now"
-                    + (f" (offline, at most {left} points)" if left else "") + ": take another payment", allowance=left)
+                    + (f" (offline, at most {left} points)" if left else "")
+                    + ": take another payment",
+                    allowance=left,
+                )
             allowance_id = a.id if a else None
         lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
-        check_new_tender(price(sale, lines).total, [Tender(t.type, t.amount, t.reference) for t in tenders],
-                         Tender("points", value))
-        tender = TenderRow(id=new_id(), sale_id=sale.id, type="points", amount=value, reference=None,
-                           created_at=ctx.clock())
+        check_new_tender(
+            price(sale, lines).total, [Tender(t.type, t.amount, t.reference) for t in tenders], Tender("points", value)
+        )
+        tender = TenderRow(
+            id=new_id(), sale_id=sale.id, type="points", amount=value, reference=None, created_at=ctx.clock()
+        )
         s.add(tender)
-        s.add(LoyaltyRedemption(id=new_id(), sale_id=sale.id, tender_id=tender.id, member_id=member_id, points=points,
-                                value=value, mode=mode, hold_id=hold_id, allowance_id=allowance_id, state="held",
-                                created_at=ctx.clock()))
+        s.add(
+            LoyaltyRedemption(
+                id=new_id(),
+                sale_id=sale.id,
+                tender_id=tender.id,
+                member_id=member_id,
+                points=points,
+                value=value,
+                mode=mode,
+                hold_id=hold_id,
+                allowance_id=allowance_id,
+                state="held",
+                created_at=ctx.clock(),
+            )
+        )
         s.flush()
         view = sale_json(ctx, sale, lines, tenders_of(s, sale.id))
         m = s.get(LoyaltyMember, member_id)

@@ -3,15 +3,16 @@
 Sign-in is limited per staff code (the PIN lock shared with the till) and per address, so spreading guesses
 over many codes from one machine slows down too. A manager sees what is locked and can lift it.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
 from common import throttle_table as throttle
-from pos.adapters.tables import SignInThrottle
 from common.errors import DomainError, Forbidden
 from common.throttle import Policy, refuse_waiting
+from pos.adapters.tables import SignInThrottle
 
 from .auth import Actor, _check_pin, session_staff, start_backoffice_session
 from .context import StoreContext
@@ -23,8 +24,9 @@ BACKOFFICE_TILL = ""
 
 def address_policy(ctx: StoreContext) -> Policy:
     sec = ctx.config.security
-    return Policy(free=sec.address_attempts, lock_after=3 * sec.address_attempts,
-                  lock=timedelta(minutes=sec.lock_minutes))
+    return Policy(
+        free=sec.address_attempts, lock_after=3 * sec.address_attempts, lock=timedelta(minutes=sec.lock_minutes)
+    )
 
 
 def sign_in_manager(ctx: StoreContext, staff_code: str, pin: str, address: str = "") -> tuple[str, Actor]:
@@ -44,11 +46,14 @@ def sign_in_manager(ctx: StoreContext, staff_code: str, pin: str, address: str =
             throttle.record_failure(s, SignInThrottle, key, ctx.clock(), policy)
         raise
     if staff.role != "manager":
-        raise Forbidden("not_a_manager", f"staff {code} ({staff.name}) is a {staff.role}: the manager screens are "
-                                         "for managers only. Ask a manager to sign in.",
-                        staff_code=code, name=staff.name)
-    return start_backoffice_session(ctx, staff.id), Actor(staff.id, staff.code, staff.name, staff.role,
-                                                          BACKOFFICE_TILL)
+        raise Forbidden(
+            "not_a_manager",
+            f"staff {code} ({staff.name}) is a {staff.role}: the manager screens are "
+            "for managers only. Ask a manager to sign in.",
+            staff_code=code,
+            name=staff.name,
+        )
+    return start_backoffice_session(ctx, staff.id), Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)
 
 
 def current_manager(ctx: StoreContext, token: str | None) -> Actor:
@@ -56,8 +61,12 @@ def current_manager(ctx: StoreContext, token: str | None) -> Actor:
     out or of a manager since deactivated, given a new PIN or demoted is refused."""
     staff, _ = session_staff(ctx, token, at_till=False)
     if staff.role != "manager":
-        raise Forbidden("not_a_manager", f"staff {staff.code} ({staff.name}) is not a manager any more",
-                        staff_code=staff.code, name=staff.name)
+        raise Forbidden(
+            "not_a_manager",
+            f"staff {staff.code} ({staff.name}) is not a manager any more",
+            staff_code=staff.code,
+            name=staff.name,
+        )
     return Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)
 
 
@@ -72,6 +81,7 @@ def lift_lock(ctx: StoreContext, actor: Actor, key: str) -> bool:
     with ctx.db.unit_of_work() as s:
         lifted = throttle.clear(s, SignInThrottle, key)
         if lifted:
-            audit(s, ctx, "sign_in_unlocked", requested_by=actor.staff_id, approved_by=actor.staff_id,
-                  detail={"key": key})
+            audit(
+                s, ctx, "sign_in_unlocked", requested_by=actor.staff_id, approved_by=actor.staff_id, detail={"key": key}
+            )
         return lifted

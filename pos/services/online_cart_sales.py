@@ -9,6 +9,7 @@ number it names is the till's next (one open sale per till, so the sale's own). 
 sale's commit leaves the sale open with the cart in it and the cart checked out at central under that id:
 completing the sale again asks again, central answers with the same order, and the sale is recorded (retry).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
+from common.errors import Conflict, DomainError
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
-from common.errors import Conflict, DomainError
 
 from .after_sale import CompletedSale
 from .central_outcome import taken
@@ -52,9 +53,11 @@ def apply_promotions(s: Session, ctx: StoreContext, sale_id: str, skus: set[str]
 
 def link_sale(s: Session, ctx: StoreContext, opened: OnlineCartOpen, sale: Sale) -> None:
     """This opening now belongs to the sale (one online cart per sale); its promotions go on the lines."""
-    other = s.scalar(select(OnlineCartOpen.code).where(OnlineCartOpen.sale_id == sale.id,
-                                                       OnlineCartOpen.state == "in_sale",
-                                                       OnlineCartOpen.id != opened.id))
+    other = s.scalar(
+        select(OnlineCartOpen.code).where(
+            OnlineCartOpen.sale_id == sale.id, OnlineCartOpen.state == "in_sale", OnlineCartOpen.id != opened.id
+        )
+    )
     if other:
         raise Conflict("one_online_cart", f"this sale already holds online cart {other}: finish it first")
     opened.sale_id, opened.state = sale.id, "in_sale"
@@ -63,19 +66,37 @@ def link_sale(s: Session, ctx: StoreContext, opened: OnlineCartOpen, sale: Sale)
 
 def on_ticket_taken(s: Session, ctx: StoreContext, kiosk_cart_id: str, sale: Sale) -> dict[str, Any] | None:
     """Called by the kiosk-ticket take inside its transaction: a ticket made from an online cart links the sale."""
-    opened = s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.kiosk_cart_id == kiosk_cart_id,
-                                                   OnlineCartOpen.state == "sent"))
+    opened = s.scalar(
+        select(OnlineCartOpen).where(OnlineCartOpen.kiosk_cart_id == kiosk_cart_id, OnlineCartOpen.state == "sent")
+    )
     if opened is None:
         return None
     link_sale(s, ctx, opened, sale)
     return {"code": opened.code, "confirmed": opened.confirmed}
 
 
-def _payload(ctx: StoreContext, opened: OnlineCartOpen, sale_id: str, number: str, till_id: str, total: int,
-             completed_at: str | None) -> dict[str, Any]:
-    return {"cart_id": opened.cart_id, "code": opened.code, "checkout_id": sale_id, "sale_id": sale_id,
-            "number": number, "till_id": till_id, "fence": opened.fence, "confirmed": opened.confirmed,
-            "total": total, "completed_at": completed_at, "store_id": ctx.store_id}
+def _payload(
+    ctx: StoreContext,
+    opened: OnlineCartOpen,
+    sale_id: str,
+    number: str,
+    till_id: str,
+    total: int,
+    completed_at: str | None,
+) -> dict[str, Any]:
+    return {
+        "cart_id": opened.cart_id,
+        "code": opened.code,
+        "checkout_id": sale_id,
+        "sale_id": sale_id,
+        "number": number,
+        "till_id": till_id,
+        "fence": opened.fence,
+        "confirmed": opened.confirmed,
+        "total": total,
+        "completed_at": completed_at,
+        "store_id": ctx.store_id,
+    }
 
 
 @dataclass(frozen=True)
@@ -89,8 +110,9 @@ def _in_sale(s: Session, sale_id: str) -> OnlineCartOpen | None:
     return s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale_id, OnlineCartOpen.state == "in_sale"))
 
 
-def pending_checkout(s: Session, ctx: StoreContext, view: dict[str, Any], number: Callable[[], str],
-                     at: str) -> PendingCheckout | None:
+def pending_checkout(
+    s: Session, ctx: StoreContext, view: dict[str, Any], number: Callable[[], str], at: str
+) -> PendingCheckout | None:
     """The central checkout this sale needs before it completes: a cart claimed at central (an unconfirmed one,
     opened from the synced copy, is told by the outbox event alone)."""
     opened = _in_sale(s, view["id"])
@@ -112,8 +134,11 @@ def check_out_at_central(ctx: StoreContext, pending: PendingCheckout) -> bool:
     except Unreachable:
         return False
     except Refused as e:
-        raise CheckoutRefused(f"online_cart_{e.code}", f"online cart {pending.code}: {e.message}. The sale was not "
-                              "finished: give the payment back and void it", cart_code=pending.code) from e
+        raise CheckoutRefused(
+            f"online_cart_{e.code}",
+            f"online cart {pending.code}: {e.message}. The sale was not finished: give the payment back and void it",
+            cart_code=pending.code,
+        ) from e
 
 
 def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any]:

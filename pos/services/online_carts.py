@@ -1,6 +1,7 @@
 """Opening an online cart at the kiosk or till: claim it at central (2 s at most), else open the synced copy
 ("not confirmed"); price it at this store's prices and promotions, mark what this store lacks; then send it to a
 till as a kiosk ticket, or take it straight into the till's sale."""
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
-from pos.adapters.tables import KioskCart, OnlineCartCopy, OnlineCartOpen, Product, Sale
-from common.tables import new_id
 from common.cart_codes import parse_reference
 from common.errors import Conflict, DomainError, NotFound
 from common.pricing import LineInput, price_sale
 from common.promotions import best_promotion
+from common.tables import new_id
 from common.timestamps import parse_time
+from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
+from pos.adapters.tables import KioskCart, OnlineCartCopy, OnlineCartOpen, Product, Sale
 
 from . import kiosk_carts, sales
 from .auth import Actor
@@ -45,12 +46,26 @@ def price_here(s: Session, ctx: StoreContext, lines: list[dict[str, Any]]) -> di
             out.append({"sku": l["sku"], "name": l.get("name") or l["sku"], "qty": qty, "sold_here": False})
             continue
         best = best_promotion(offers, p.sku, p.price, qty, now)
-        inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group),
-                                best[1] if best else None))
-        out.append({"sku": p.sku, "barcode": p.barcode, "name": p.name, "qty": qty, "sold_here": True,
-                    "unit_price": p.price, "promo": best[0].name if best else None, "on_hand": stock.get(p.sku, 0),
-                    "short": stock.get(p.sku, 0) < qty, "online_unit_price": l.get("unit_price"),
-                    "online_net": l.get("net")})
+        inputs.append(
+            LineInput(
+                str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group), best[1] if best else None
+            )
+        )
+        out.append(
+            {
+                "sku": p.sku,
+                "barcode": p.barcode,
+                "name": p.name,
+                "qty": qty,
+                "sold_here": True,
+                "unit_price": p.price,
+                "promo": best[0].name if best else None,
+                "on_hand": stock.get(p.sku, 0),
+                "short": stock.get(p.sku, 0) < qty,
+                "online_unit_price": l.get("unit_price"),
+                "online_net": l.get("net"),
+            }
+        )
     priced = {pl.line_id: pl for pl in price_sale(inputs).lines}
     for i, line in enumerate(out):
         pl = priced.get(str(i))
@@ -60,12 +75,18 @@ def price_here(s: Session, ctx: StoreContext, lines: list[dict[str, Any]]) -> di
         line["price_changed"] = line["online_net"] is not None and line["online_net"] != pl.net
     sold = [l for l in out if l["sold_here"]]
     return {
-        "lines": out, "items": sum(l["qty"] for l in sold), "total": sum(l["net"] for l in sold),
+        "lines": out,
+        "items": sum(l["qty"] for l in sold),
+        "total": sum(l["net"] for l in sold),
         "total_online": sum(int(l.get("net") or 0) for l in lines),
-        "price_changes": [{"sku": l["sku"], "name": l["name"], "qty": l["qty"], "was": l["online_net"], "now": l["net"]}
-                          for l in sold if l["price_changed"]],
-        "short": [{"sku": l["sku"], "name": l["name"], "qty": l["qty"], "on_hand": l["on_hand"]}
-                  for l in sold if l["short"]],
+        "price_changes": [
+            {"sku": l["sku"], "name": l["name"], "qty": l["qty"], "was": l["online_net"], "now": l["net"]}
+            for l in sold
+            if l["price_changed"]
+        ],
+        "short": [
+            {"sku": l["sku"], "name": l["name"], "qty": l["qty"], "on_hand": l["on_hand"]} for l in sold if l["short"]
+        ],
         "unavailable": [{"sku": l["sku"], "name": l["name"], "qty": l["qty"]} for l in out if not l["sold_here"]],
     }
 
@@ -75,17 +96,25 @@ def _from_copy(s: Session, ctx: StoreContext, code: str, why: str | None) -> Onl
     here, if the feed brought one."""
     copy = s.scalar(select(OnlineCartCopy).where(OnlineCartCopy.code == code))
     if (copy is None or copy.status == "gone") and why is None:
-        raise kiosk_carts.NotConnected("online_carts_not_connected", "online carts are not connected at this store: "
-                                       "please ask a cashier for help", cart_code=code)
+        raise kiosk_carts.NotConnected(
+            "online_carts_not_connected",
+            "online carts are not connected at this store: please ask a cashier for help",
+            cart_code=code,
+        )
     if copy is None or copy.status == "gone":
-        raise kiosk_carts.NotConnected("central_unreachable", f"the central store does not answer ({why}) and cart "
-                                       f"{code} is not reserved at this store: try again in a moment", cart_code=code)
+        raise kiosk_carts.NotConnected(
+            "central_unreachable",
+            f"the central store does not answer ({why}) and cart "
+            f"{code} is not reserved at this store: try again in a moment",
+            cart_code=code,
+        )
     if copy.status == "checked_out":
         raise Conflict("cart_checked_out", f"cart {code} was already paid (as this store last heard)", cart_code=code)
     if copy.expires_at is not None and copy.expires_at <= ctx.clock():
         raise DomainError("cart_expired", f"cart {code} has expired", cart_code=code)
-    if s.scalar(select(OnlineCartOpen.id).where(OnlineCartOpen.cart_id == copy.id,
-                                                OnlineCartOpen.state == "checked_out")):
+    if s.scalar(
+        select(OnlineCartOpen.id).where(OnlineCartOpen.cart_id == copy.id, OnlineCartOpen.state == "checked_out")
+    ):
         raise Conflict("cart_checked_out", f"cart {code} was already paid at this store", cart_code=code)
     return copy
 
@@ -93,18 +122,29 @@ def _from_copy(s: Session, ctx: StoreContext, code: str, why: str | None) -> Onl
 def _busy_here(s: Session, ctx: StoreContext, code: str) -> None:
     """Already on its way to being paid at this store (a live kiosk ticket, or a sale still open): a second
     opening would take the claim from that till, so it is refused here, before central is asked."""
-    for row in s.scalars(select(OnlineCartOpen).where(OnlineCartOpen.code == code,
-                                                      OnlineCartOpen.state.in_(("sent", "in_sale")))):
+    for row in s.scalars(
+        select(OnlineCartOpen).where(OnlineCartOpen.code == code, OnlineCartOpen.state.in_(("sent", "in_sale")))
+    ):
         if row.state == "sent":
             ticket = s.get(KioskCart, row.kiosk_cart_id) if row.kiosk_cart_id else None
             if ticket is not None and ticket.state == "sent" and ticket.expires_at > ctx.clock():
-                raise Conflict("cart_claimed", f"cart {code} is waiting at the tills as kiosk ticket {ticket.code}",
-                               cart_code=code, store=ctx.store_id, device=ticket.code)
+                raise Conflict(
+                    "cart_claimed",
+                    f"cart {code} is waiting at the tills as kiosk ticket {ticket.code}",
+                    cart_code=code,
+                    store=ctx.store_id,
+                    device=ticket.code,
+                )
         else:
             sale = s.get(Sale, row.sale_id) if row.sale_id else None
             if sale is not None and sale.state in ("open", "parked"):
-                raise Conflict("cart_claimed", f"cart {code} is in a sale at till {sale.till_id}", cart_code=code,
-                               store=ctx.store_id, device=sale.till_id)
+                raise Conflict(
+                    "cart_claimed",
+                    f"cart {code} is in a sale at till {sale.till_id}",
+                    cart_code=code,
+                    store=ctx.store_id,
+                    device=sale.till_id,
+                )
 
 
 def open_cart(ctx: StoreContext, ref: str, device_id: str = "kiosk") -> dict[str, Any]:
@@ -114,9 +154,12 @@ def open_cart(ctx: StoreContext, ref: str, device_id: str = "kiosk") -> dict[str
         _busy_here(s, ctx, code)
         # Opened here a moment ago (at the kiosk, say) and not sent on: renew that claim for this device, so the
         # till need not wait for the kiosk's lease to lapse.
-        ours = s.scalar(select(OnlineCartOpen.fence).where(
-            OnlineCartOpen.code == code, OnlineCartOpen.state == "opened", OnlineCartOpen.fence.is_not(None))
-            .order_by(OnlineCartOpen.opened_at.desc()).limit(1))
+        ours = s.scalar(
+            select(OnlineCartOpen.fence)
+            .where(OnlineCartOpen.code == code, OnlineCartOpen.state == "opened", OnlineCartOpen.fence.is_not(None))
+            .order_by(OnlineCartOpen.opened_at.desc())
+            .limit(1)
+        )
     remote, why = None, None
     client = carts_client_for(ctx.config)
     if client is not None:
@@ -141,17 +184,34 @@ def open_cart(ctx: StoreContext, ref: str, device_id: str = "kiosk") -> dict[str
             cart_id, lines, confirmed, fence, lease = copy.id, json.loads(copy.lines), False, None, None
             reserved_here = bool(copy.reserved_until and copy.reserved_until > ctx.clock())
         # An earlier opening of the same cart here is over: its token is older than this one.
-        s.execute(update(OnlineCartOpen).where(OnlineCartOpen.cart_id == cart_id,
-                                               OnlineCartOpen.state.in_(("opened", "sent")))
-                  .values(state="superseded"))
-        opened = OnlineCartOpen(id=new_id(), cart_id=cart_id, code=code, confirmed=confirmed, fence=fence,
-                                lease_expires_at=lease, device_id=device_id[:32], state="opened",
-                                lines=json.dumps(lines, ensure_ascii=False), opened_at=ctx.clock())
+        s.execute(
+            update(OnlineCartOpen)
+            .where(OnlineCartOpen.cart_id == cart_id, OnlineCartOpen.state.in_(("opened", "sent")))
+            .values(state="superseded")
+        )
+        opened = OnlineCartOpen(
+            id=new_id(),
+            cart_id=cart_id,
+            code=code,
+            confirmed=confirmed,
+            fence=fence,
+            lease_expires_at=lease,
+            device_id=device_id[:32],
+            state="opened",
+            lines=json.dumps(lines, ensure_ascii=False),
+            opened_at=ctx.clock(),
+        )
         s.add(opened)
         s.flush()
-        return {"open_id": opened.id, "cart_id": cart_id, "code": code, "confirmed": confirmed,
-                "reserved_here": reserved_here, "lease_expires_at": lease.isoformat() if lease else None,
-                **price_here(s, ctx, lines)}
+        return {
+            "open_id": opened.id,
+            "cart_id": cart_id,
+            "code": code,
+            "confirmed": confirmed,
+            "reserved_here": reserved_here,
+            "lease_expires_at": lease.isoformat() if lease else None,
+            **price_here(s, ctx, lines),
+        }
 
 
 def _opened(s: Session, open_id: str, states: tuple[str, ...] = ("opened",)) -> OnlineCartOpen:
@@ -159,8 +219,11 @@ def _opened(s: Session, open_id: str, states: tuple[str, ...] = ("opened",)) -> 
     if opened is None:
         raise NotFound("unknown_open_cart", "this online cart is no longer open here: scan its code again")
     if opened.state not in states:
-        raise Conflict("online_cart_moved_on", f"online cart {opened.code} was already sent on ({opened.state}): "
-                                               "scan its code again", cart_code=opened.code)
+        raise Conflict(
+            "online_cart_moved_on",
+            f"online cart {opened.code} was already sent on ({opened.state}): scan its code again",
+            cart_code=opened.code,
+        )
     return opened
 
 
@@ -177,6 +240,7 @@ def send_to_till(ctx: StoreContext, open_id: str, device_id: str = "kiosk") -> d
         row = _opened(s, open_id)
         row.kiosk_cart_id, row.state = ticket.id, "sent"
         ticket.total = view["total"]  # with the promotions the till will apply when it takes the ticket
+
     ticket = kiosk_carts.send_to_till(ctx, pairs, device_id, link=link)
     return {**ticket, "online_cart": {"code": code, "total": view["total"]}}
 
@@ -187,8 +251,11 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     with ctx.db.sessions() as s:
         sale = s.get(Sale, sale_view["id"])
         sales._no_tenders(s, sale)  # noqa: SLF001 - the till's rule: lines fixed once paying
-        held = s.scalar(select(OnlineCartOpen.code).where(OnlineCartOpen.sale_id == sale_view["id"],
-                                                          OnlineCartOpen.state == "in_sale"))
+        held = s.scalar(
+            select(OnlineCartOpen.code).where(
+                OnlineCartOpen.sale_id == sale_view["id"], OnlineCartOpen.state == "in_sale"
+            )
+        )
         if held:
             raise Conflict("one_online_cart", f"this sale already holds online cart {held}: finish it first")
     opened = open_cart(ctx, ref, actor.till_id)
@@ -202,9 +269,16 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
                 kiosk_carts._add_to_sale(s, sale, product, int(line["qty"]))  # noqa: SLF001 - same as a ticket
         s.flush()
         link_sale(s, ctx, row, sale)
-        outcome.update(kind="online", code=row.code, confirmed=row.confirmed, items=opened["items"],
-                       total_at_kiosk=opened["total_online"], price_changes=opened["price_changes"],
-                       unavailable=opened["unavailable"], short=opened["short"])
+        outcome.update(
+            kind="online",
+            code=row.code,
+            confirmed=row.confirmed,
+            items=opened["items"],
+            total_at_kiosk=opened["total_online"],
+            price_changes=opened["price_changes"],
+            unavailable=opened["unavailable"],
+            short=opened["short"],
+        )
 
     view = sales._run(ctx, actor, sale_view["id"], change)  # noqa: SLF001 - one transaction with the sale's totals
     return {"sale": view, "kiosk_cart": outcome}

@@ -2,6 +2,7 @@
 
 The database implementations sit beside the writes they wrap (records.SqlOutbox, loyalty_facts.SqlPointsLedger).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ One process prints: the worker holds a lease on the printer in the store databas
 store-server process on the same database waits (and says so in its log) until the first one stops or its lease
 runs out; only the process that takes the lease puts a job left "printing" back in the queue.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from pos.adapters.config import PrinterTable
-from pos.adapters.printing import (Device, PrinterProblem, open_device, render_drawer_kick, render_receipt,
-                                    render_ticket)
+from pos.adapters.printing import Device, PrinterProblem, open_device, render_drawer_kick, render_receipt, render_ticket
 from pos.adapters.tables.printing import PrinterLease, PrintJob
 from pos.domain import receipt as receipt_model
 
@@ -55,8 +55,9 @@ class _Claimed:
 
 
 class PrintWorker:
-    def __init__(self, ctx: StoreContext, device_factory: DeviceFactory = open_device,
-                 lease_ttl: float = LEASE_TTL) -> None:
+    def __init__(
+        self, ctx: StoreContext, device_factory: DeviceFactory = open_device, lease_ttl: float = LEASE_TTL
+    ) -> None:
         self.ctx = ctx
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_ttl, self.owns, self._told_waiting = lease_ttl, False, False
@@ -84,8 +85,11 @@ class PrintWorker:
             self._thread.join(timeout)
         if self.owns:  # let another process take the printer at once
             with self.ctx.db.unit_of_work() as s:
-                s.execute(update(PrinterLease).where(PrinterLease.name == "printer", PrinterLease.owner == self.owner)
-                          .values(until=self.ctx.clock()))
+                s.execute(
+                    update(PrinterLease)
+                    .where(PrinterLease.name == "printer", PrinterLease.owner == self.owner)
+                    .values(until=self.ctx.clock())
+                )
             self.owns = False
 
     def hold_printer(self) -> bool:
@@ -104,8 +108,7 @@ class PrintWorker:
                 s.add(lease)
         if other is not None:
             if not self._told_waiting:
-                log.warning("print worker: %s prints this store's receipts; this process (%s) waits", other,
-                            self.owner)
+                log.warning("print worker: %s prints this store's receipts; this process (%s) waits", other, self.owner)
             self.owns, self._told_waiting = False, True
             return False
         if not self.owns:
@@ -132,8 +135,11 @@ class PrintWorker:
     def recover(self) -> None:
         """A job left "printing" by a stopped server may not be on paper: print it again (never lose one)."""
         with self.ctx.db.unit_of_work() as s:
-            s.execute(update(PrintJob).where(PrintJob.state == "printing")
-                      .values(state="queued", last_error="interrupted: the server stopped while printing"))
+            s.execute(
+                update(PrintJob)
+                .where(PrintJob.state == "printing")
+                .values(state="queued", last_error="interrupted: the server stopped while printing")
+            )
 
     # --- one step ----------------------------------------------------------------------------------------
     def run_once(self) -> float:
@@ -169,7 +175,10 @@ class PrintWorker:
             if job.next_attempt_at > now:
                 return None, max(0.01, (job.next_attempt_at - now).total_seconds())
             if job.kind == "drawer" and now - job.created_at > DRAWER_WINDOW:
-                job.state, job.last_error = "failed", "expired: the printer was not reachable in time to open the drawer"
+                job.state, job.last_error = (
+                    "failed",
+                    "expired: the printer was not reachable in time to open the drawer",
+                )
                 return None, 0.0
             job.state, job.attempts = "printing", job.attempts + 1
             return _Claimed(job.id, job.kind, job.payload, job.created_at, job.attempts), 0.0
@@ -181,8 +190,12 @@ class PrintWorker:
         if job.kind == "ticket":  # a kiosk cart's ticket: no receipt, never a drawer kick
             return render_ticket(json.loads(job.payload), cfg)
         receipt = receipt_model.from_dict(json.loads(job.payload))
-        kick = (cfg.drawer_kick and receipt.has_cash and job.kind in ("sale", "refund")
-                and self.ctx.clock() - job.created_at <= DRAWER_WINDOW)
+        kick = (
+            cfg.drawer_kick
+            and receipt.has_cash
+            and job.kind in ("sale", "refund")
+            and self.ctx.clock() - job.created_at <= DRAWER_WINDOW
+        )
         return render_receipt(receipt, cfg, kick=kick, locale=self.ctx.config.i18n.default_locale)
 
     def _print(self, data: bytes) -> None:
@@ -202,11 +215,11 @@ class PrintWorker:
         cfg = self.ctx.config.printer
         delay = min(cfg.retry_max, cfg.retry_initial * 2 ** min(job.attempts - 1, 30))
         log.warning("print job %s failed (attempt %d), retrying in %.1fs: %s", job.id, job.attempts, delay, error)
-        self._finish(job.id, state="queued", error=error,
-                     next_attempt_at=self.ctx.clock() + timedelta(seconds=delay))
+        self._finish(job.id, state="queued", error=error, next_attempt_at=self.ctx.clock() + timedelta(seconds=delay))
 
-    def _finish(self, job_id: str, state: str, error: str | None = None,
-                next_attempt_at: datetime | None = None) -> None:
+    def _finish(
+        self, job_id: str, state: str, error: str | None = None, next_attempt_at: datetime | None = None
+    ) -> None:
         values: dict[str, Any] = {"state": state}
         if error is not None:
             values["last_error"] = error[:200]

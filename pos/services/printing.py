@@ -1,5 +1,6 @@
 """The print queue: jobs written in the sale's own transaction, the printer's status for the tills, and the
 manager's reprint, cancel and open-drawer. The worker that prints is in print_worker.py."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables.printing import PrintJob
-from pos.domain import receipt as receipt_model
 from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money
+from pos.adapters.tables.printing import PrintJob
+from pos.domain import receipt as receipt_model
 
 from . import auth, receipts
 from .after_sale import CompletedRefund, CompletedSale
@@ -52,15 +53,18 @@ class PrintQueue:
     def wake(self) -> None:
         self.wakeup.set()
 
-    def __call__(self, session: Session, fact: CompletedSale | CompletedRefund,
-                 added: Mapping[str, Any]) -> dict[str, Any]:
+    def __call__(
+        self, session: Session, fact: CompletedSale | CompletedRefund, added: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Inside the sale's or refund's transaction; the receipt shows what earlier steps added (points)."""
         if not fact.number:
             return {}
         kind = "sale" if isinstance(fact, CompletedSale) else "refund"
         # The till and customer display get the shopper's digital-receipt link with the completed sale.
-        out: dict[str, Any] = {"receipt_url": receipts.digital_url(self.ctx, fact.number),
-                               "receipt_page": receipts.till_path(self.ctx, fact.number)}
+        out: dict[str, Any] = {
+            "receipt_url": receipts.digital_url(self.ctx, fact.number),
+            "receipt_page": receipts.till_path(self.ctx, fact.number),
+        }
         if not self.ctx.has_printer:
             return out
         view = {**fact.view, **added, **out}
@@ -70,11 +74,19 @@ class PrintQueue:
                 cashier = receipts.staff_name(session, view.get("staff_id"))
                 build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
                 model = build(self.ctx, view, cashier)
-                job = add_job(session, self.ctx, kind, fact.till_id, receipt_model.to_dict(model),
-                              ref_id=fact.id, number=fact.number)
+                job = add_job(
+                    session,
+                    self.ctx,
+                    kind,
+                    fact.till_id,
+                    receipt_model.to_dict(model),
+                    ref_id=fact.id,
+                    number=fact.number,
+                )
         except Exception:  # noqa: BLE001 - printing must never block or roll back a sale
-            log.exception("the receipt of %s could not be queued; the %s stands (reprint it by number)",
-                          fact.number, kind)
+            log.exception(
+                "the receipt of %s could not be queued; the %s stands (reprint it by number)", fact.number, kind
+            )
             return out
         event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
         return {**out, "print_job_id": job.id}
@@ -88,11 +100,17 @@ def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], de
     try:
         # A savepoint, as for a sale's receipt: a failure here never rolls back or refuses the send.
         with session.begin_nested():
-            payload = {"store_name": ctx.config.store.name, "code": ticket["code"], "items": ticket["items"],
-                       "total": ticket["total"], "total_text": format_money(ticket["total"], ctx.currency),
-                       "qr": ticket["qr_payload"]}
-            job = add_job(session, ctx, "ticket", device_id[:16] or "kiosk", payload, ref_id=ticket["id"],
-                          number=ticket["code"])
+            payload = {
+                "store_name": ctx.config.store.name,
+                "code": ticket["code"],
+                "items": ticket["items"],
+                "total": ticket["total"],
+                "total_text": format_money(ticket["total"], ctx.currency),
+                "qr": ticket["qr_payload"],
+            }
+            job = add_job(
+                session, ctx, "ticket", device_id[:16] or "kiosk", payload, ref_id=ticket["id"], number=ticket["code"]
+            )
     except Exception:  # noqa: BLE001 - printing must never block a kiosk cart on its way to the till
         log.exception("the ticket of kiosk cart %s could not be queued; it is on the kiosk screen", ticket["code"])
         return None
@@ -114,12 +132,28 @@ def _wake(ctx: StoreContext) -> None:
         q.wake()
 
 
-def add_job(session: Session, ctx: StoreContext, kind: str, till_id: str, payload: dict[str, Any],
-            ref_id: str | None = None, number: str | None = None) -> PrintJob:
+def add_job(
+    session: Session,
+    ctx: StoreContext,
+    kind: str,
+    till_id: str,
+    payload: dict[str, Any],
+    ref_id: str | None = None,
+    number: str | None = None,
+) -> PrintJob:
     now = ctx.clock()
-    job = PrintJob(seq=next_value(session, "print_seq"), kind=kind, ref_id=ref_id, number=number, till_id=till_id,
-                   payload=json.dumps(payload, ensure_ascii=False), state="queued", attempts=0,
-                   next_attempt_at=now, created_at=now)
+    job = PrintJob(
+        seq=next_value(session, "print_seq"),
+        kind=kind,
+        ref_id=ref_id,
+        number=number,
+        till_id=till_id,
+        payload=json.dumps(payload, ensure_ascii=False),
+        state="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(job)
     session.flush()
     return job
@@ -128,9 +162,20 @@ def add_job(session: Session, ctx: StoreContext, kind: str, till_id: str, payloa
 def job_json(job: PrintJob) -> dict[str, Any]:
     def iso(v: datetime | None) -> str | None:
         return v.isoformat() if v else None
-    return {"id": job.id, "seq": job.seq, "kind": job.kind, "number": job.number, "till_id": job.till_id,
-            "state": job.state, "attempts": job.attempts, "next_attempt_at": iso(job.next_attempt_at),
-            "last_error": job.last_error, "created_at": iso(job.created_at), "printed_at": iso(job.printed_at)}
+
+    return {
+        "id": job.id,
+        "seq": job.seq,
+        "kind": job.kind,
+        "number": job.number,
+        "till_id": job.till_id,
+        "state": job.state,
+        "attempts": job.attempts,
+        "next_attempt_at": iso(job.next_attempt_at),
+        "last_error": job.last_error,
+        "created_at": iso(job.created_at),
+        "printed_at": iso(job.printed_at),
+    }
 
 
 def list_jobs(ctx: StoreContext, actor: Actor, state: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -154,8 +199,9 @@ def _job(session: Session, job_id: str) -> PrintJob:
     return job
 
 
-def reprint(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None,
-            reason: str | None = None) -> dict[str, Any]:
+def reprint(
+    ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None, reason: str | None = None
+) -> dict[str, Any]:
     """A waiting or failed job: try again now. A printed or cancelled one: print a copy (SALINAN / COPY)."""
     _require_printer(ctx)
     with ctx.db.sessions() as s:
@@ -170,22 +216,30 @@ def reprint(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, st
             job.state, job.next_attempt_at = "queued", ctx.clock()
             out, action = job, "print_retry"
         elif job.kind == "ticket":  # a kiosk ticket again, as it was: its QR still names the same cart
-            out = add_job(s, ctx, "ticket", job.till_id, json.loads(job.payload), ref_id=job.ref_id,
-                          number=job.number)
+            out = add_job(s, ctx, "ticket", job.till_id, json.loads(job.payload), ref_id=job.ref_id, number=job.number)
             action = "print_reprint"
         else:
             copy = receipt_model.to_dict(receipt_model.from_dict(json.loads(job.payload)).as_copy())
             out = add_job(s, ctx, "reprint", actor.till_id, copy, ref_id=job.ref_id, number=job.number)
             action = "print_reprint"
-        audit(s, ctx, action, till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=out.id, detail={"number": job.number, "job": job.id, "reason": reason})
+        audit(
+            s,
+            ctx,
+            action,
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=out.id,
+            detail={"number": job.number, "job": job.id, "reason": reason},
+        )
         result = job_json(out)
     _wake(ctx)
     return result
 
 
-def reprint_receipt(ctx: StoreContext, actor: Actor, number: str, approval: dict[str, str] | None,
-                    reason: str | None = None) -> dict[str, Any]:
+def reprint_receipt(
+    ctx: StoreContext, actor: Actor, number: str, approval: dict[str, str] | None, reason: str | None = None
+) -> dict[str, Any]:
     """A copy (SALINAN / COPY) of any receipt by its number."""
     _require_printer(ctx)
     receipts.get_receipt(ctx, number)  # unknown -> 404 before anyone types a PIN
@@ -193,15 +247,24 @@ def reprint_receipt(ctx: StoreContext, actor: Actor, number: str, approval: dict
     with ctx.db.unit_of_work() as s:
         model = receipts.receipt_in(s, ctx, number).as_copy()
         job = add_job(s, ctx, "reprint", actor.till_id, receipt_model.to_dict(model), number=number)
-        audit(s, ctx, "print_reprint", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=job.id, detail={"number": number, "reason": reason})
+        audit(
+            s,
+            ctx,
+            "print_reprint",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=job.id,
+            detail={"number": number, "reason": reason},
+        )
         result = job_json(job)
     _wake(ctx)
     return result
 
 
-def cancel(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None,
-           reason: str | None = None) -> dict[str, Any]:
+def cancel(
+    ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str] | None, reason: str | None = None
+) -> dict[str, Any]:
     """Drop a waiting or failed job (the shopper has left, say); the sale itself is untouched."""
     with ctx.db.sessions() as s:
         _job(s, job_id)
@@ -209,11 +272,20 @@ def cancel(ctx: StoreContext, actor: Actor, job_id: str, approval: dict[str, str
     with ctx.db.unit_of_work() as s:
         job = _job(s, job_id)
         if job.state not in ("queued", "failed"):
-            raise Conflict(f"job_{job.state}", f"this print job is {job.state}; only waiting or failed jobs can be "
-                                               "cancelled")
+            raise Conflict(
+                f"job_{job.state}", f"this print job is {job.state}; only waiting or failed jobs can be cancelled"
+            )
         job.state = "cancelled"
-        audit(s, ctx, "print_cancel", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=job.id, detail={"number": job.number, "reason": reason})
+        audit(
+            s,
+            ctx,
+            "print_cancel",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=job.id,
+            detail={"number": job.number, "reason": reason},
+        )
         result = job_json(job)
     _wake(ctx)
     return result
@@ -227,8 +299,16 @@ def open_drawer(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None
     approver = auth.manager_approval(ctx, actor, approval, "opening the cash drawer")
     with ctx.db.unit_of_work() as s:
         job = add_job(s, ctx, "drawer", actor.till_id, {"reason": reason.strip()})
-        audit(s, ctx, "drawer_open", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=job.id, detail={"reason": reason.strip()})
+        audit(
+            s,
+            ctx,
+            "drawer_open",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=job.id,
+            detail={"reason": reason.strip()},
+        )
         result = job_json(job)
     _wake(ctx)
     return result
@@ -246,8 +326,12 @@ def printer_status(ctx: StoreContext) -> dict[str, Any]:
     q = queue_of(ctx)
     with ctx.db.sessions() as s:
         waiting = s.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.state.in_(WAITING))) or 0
-        failed = s.scalar(select(func.count()).select_from(PrintJob)
-                          .where(PrintJob.state == "failed", PrintJob.kind != "drawer")) or 0
+        failed = (
+            s.scalar(
+                select(func.count()).select_from(PrintJob).where(PrintJob.state == "failed", PrintJob.kind != "drawer")
+            )
+            or 0
+        )
         head = s.scalar(select(PrintJob).where(PrintJob.state.in_(WAITING)).order_by(PrintJob.seq).limit(1))
         code = _problem(head)
     if not ctx.has_printer:

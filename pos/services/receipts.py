@@ -1,4 +1,5 @@
 """Receipts of completed sales and refunds, and the signed URL of the digital receipt (the QR code)."""
+
 from __future__ import annotations
 
 import base64
@@ -11,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
 from common.errors import NotFound
 from common.pricing import taxes_by_group
+from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 from .context import StoreContext
@@ -71,8 +72,13 @@ def local_time(ctx: StoreContext, value: datetime | str | None) -> datetime:
 
 def _common(ctx: StoreContext) -> dict[str, Any]:
     st, pr = ctx.config.store, ctx.config.printer
-    return {"store_name": st.name, "store_address": st.address, "npwp": st.npwp, "footer": pr.footer,
-            "currency": ctx.currency}
+    return {
+        "store_name": st.name,
+        "store_address": st.address,
+        "npwp": st.npwp,
+        "footer": pr.footer,
+        "currency": ctx.currency,
+    }
 
 
 def _qr(ctx: StoreContext, number: str) -> str | None:
@@ -82,15 +88,25 @@ def _qr(ctx: StoreContext, number: str) -> str | None:
 def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
     """A completed sale's receipt from its view (services.sale_views.sale_json plus number)."""
     return Receipt(
-        kind="sale", number=view["number"], issued_at=local_time(ctx, view.get("completed_at")),
-        till_id=view["till_id"], cashier=cashier,
-        lines=tuple(ReceiptLine(l["name"], l["qty"], l["unit_price"], l["gross"], l["discount"], l["net"])
-                    for l in view["lines"]),
-        subtotal=view["subtotal"], discount=view["discount"],
+        kind="sale",
+        number=view["number"],
+        issued_at=local_time(ctx, view.get("completed_at")),
+        till_id=view["till_id"],
+        cashier=cashier,
+        lines=tuple(
+            ReceiptLine(l["name"], l["qty"], l["unit_price"], l["gross"], l["discount"], l["net"])
+            for l in view["lines"]
+        ),
+        subtotal=view["subtotal"],
+        discount=view["discount"],
         taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
-        rounding=view["rounding"], total=view["due"],
+        rounding=view["rounding"],
+        total=view["due"],
         tenders=tuple(ReceiptTender(t["type"], t["amount"], t.get("reference")) for t in view["tenders"]),
-        change=view["change"], qr_url=_qr(ctx, view["number"]), **_common(ctx), **_member(view.get("loyalty")),
+        change=view["change"],
+        qr_url=_qr(ctx, view["number"]),
+        **_common(ctx),
+        **_member(view.get("loyalty")),
     )
 
 
@@ -98,26 +114,48 @@ def _member(loyalty: dict[str, Any] | None) -> dict[str, Any]:
     """A member sale's points for the receipt (issue 5); the member's QR is printed on it."""
     if not loyalty:
         return {}
-    return {"member_number": loyalty.get("number") or None, "member_name": loyalty.get("masked_name", ""),
-            "points_earned": int(loyalty.get("earned") or loyalty.get("reversed") or 0),
-            "points_redeemed": int(loyalty.get("redeemed") or 0), "points_balance": loyalty.get("balance"),
-            "member_qr": loyalty.get("card") or None}
+    return {
+        "member_number": loyalty.get("number") or None,
+        "member_name": loyalty.get("masked_name", ""),
+        "points_earned": int(loyalty.get("earned") or loyalty.get("reversed") or 0),
+        "points_redeemed": int(loyalty.get("redeemed") or 0),
+        "points_balance": loyalty.get("balance"),
+        "member_qr": loyalty.get("card") or None,
+    }
 
 
 def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
     """A refund's receipt from its view (services.refunds.refund's result)."""
-    lines = tuple(ReceiptLine(l["name"], l["qty"], l["unit_price"], l["qty"] * l["unit_price"],
-                              l["qty"] * l["unit_price"] - l["amount"], l["amount"]) for l in view["lines"])
+    lines = tuple(
+        ReceiptLine(
+            l["name"],
+            l["qty"],
+            l["unit_price"],
+            l["qty"] * l["unit_price"],
+            l["qty"] * l["unit_price"] - l["amount"],
+            l["amount"],
+        )
+        for l in view["lines"]
+    )
     return Receipt(
-        kind="refund", number=view["number"], issued_at=local_time(ctx, view.get("created_at")),
-        till_id=view["till_id"], cashier=cashier, lines=lines,
-        subtotal=sum(l.gross for l in lines), discount=sum(l.discount for l in lines),
+        kind="refund",
+        number=view["number"],
+        issued_at=local_time(ctx, view.get("created_at")),
+        till_id=view["till_id"],
+        cashier=cashier,
+        lines=lines,
+        subtotal=sum(l.gross for l in lines),
+        discount=sum(l.discount for l in lines),
         taxes=tuple(ReceiptTax(t["group"], t["rate_bp"], t["base"], t["tax"]) for t in view["taxes"]),
-        rounding=int(view.get("rounding") or 0), total=view["amount"] + _points_back(view),
+        rounding=int(view.get("rounding") or 0),
+        total=view["amount"] + _points_back(view),
         tenders=(ReceiptTender(view["tender_type"], view["amount"]),)
         + ((ReceiptTender("points", _points_back(view)),) if _points_back(view) else ()),
-        original_number=view["sale_number"], reason=view.get("reason"), qr_url=_qr(ctx, view["number"]),
-        **_common(ctx), **_member(view.get("loyalty")),
+        original_number=view["sale_number"],
+        reason=view.get("reason"),
+        qr_url=_qr(ctx, view["number"]),
+        **_common(ctx),
+        **_member(view.get("loyalty")),
     )
 
 
@@ -133,8 +171,10 @@ def staff_name(session: Session, staff_id: str | None) -> str:
 def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
     """A stored refund in the shape services.refunds.refund returns (taxes recomputed per group, as then)."""
     pairs = session.execute(
-        select(RefundLine, SaleLine).join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
-        .where(RefundLine.refund_id == row.id).order_by(SaleLine.position)
+        select(RefundLine, SaleLine)
+        .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .where(RefundLine.refund_id == row.id)
+        .order_by(SaleLine.position)
     ).all()
     sale = session.get(Sale, row.sale_id)
     taxes = taxes_by_group([(sl.tax_group, sl.tax_rate_bp, rl.amount) for rl, sl in pairs])
@@ -143,11 +183,17 @@ def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
     points = restored_points(session, row.id)
     return {
         "points_back": {"points": points, "value": points_value} if points_value else None,
-        "number": row.number, "till_id": row.till_id, "created_at": row.created_at.isoformat(),
-        "sale_number": sale.number if sale else None, "tender_type": row.tender_type, "amount": row.amount,
-        "rounding": row.rounding, "reason": row.reason,
-        "lines": [{"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount}
-                  for rl, sl in pairs],
+        "number": row.number,
+        "till_id": row.till_id,
+        "created_at": row.created_at.isoformat(),
+        "sale_number": sale.number if sale else None,
+        "tender_type": row.tender_type,
+        "amount": row.amount,
+        "rounding": row.rounding,
+        "reason": row.reason,
+        "lines": [
+            {"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount} for rl, sl in pairs
+        ],
         "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "base": t.base, "tax": t.tax} for t in taxes],
     }
 

@@ -1,4 +1,5 @@
 """Writes that go with a fact inside its transaction: counters, outbox events, audit entries."""
+
 from __future__ import annotations
 
 import uuid
@@ -14,11 +15,14 @@ from pos.domain.event_types import version_of
 
 from .context import StoreContext
 
-
 # Built once: the outbox write is on every sale's hot path, and building statements per call costs more than
 # executing them (plain Core on the table, not the ORM bulk path).
-_BUMP = (update(Counter.__table__).where(Counter.__table__.c.name == bindparam("counter"))
-         .values(value=Counter.__table__.c.value + 1).returning(Counter.__table__.c.value))
+_BUMP = (
+    update(Counter.__table__)
+    .where(Counter.__table__.c.name == bindparam("counter"))
+    .values(value=Counter.__table__.c.value + 1)
+    .returning(Counter.__table__.c.value)
+)
 _NEW_COUNTER = insert(Counter.__table__)
 _INSERT_EVENT = insert(OutboxEvent.__table__)
 
@@ -33,7 +37,11 @@ def next_value(session: Session, name: str) -> int:
 
 
 def emit_event(
-    session: Session, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str,
+    session: Session,
+    ctx: StoreContext,
+    type_: str,
+    payload: dict[str, Any],
+    device_id: str,
     schema_version: int | None = None,
 ) -> str:
     """Write one outbox event with the next gap-free store_seq; returns its event_id. The type must be declared
@@ -42,11 +50,21 @@ def emit_event(
     schema_version = version_of(type_) if schema_version is None else schema_version
     body = canonical_json(build_event(type_, schema_version, payload))
     event_id = str(uuid.uuid4())
-    session.execute(_INSERT_EVENT, {
-        "event_id": event_id, "store_seq": next_value(session, "store_seq"), "store_id": ctx.store_id,
-        "device_id": device_id, "type": type_, "schema_version": schema_version, "payload": body,
-        "payload_hash": payload_hash(body), "created_at": ctx.clock(), "acked_at": None,
-    })
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "event_id": event_id,
+            "store_seq": next_value(session, "store_seq"),
+            "store_id": ctx.store_id,
+            "device_id": device_id,
+            "type": type_,
+            "schema_version": schema_version,
+            "payload": body,
+            "payload_hash": payload_hash(body),
+            "created_at": ctx.clock(),
+            "acked_at": None,
+        },
+    )
     return event_id
 
 
@@ -73,8 +91,13 @@ def audit(
 ) -> None:
     session.add(
         AuditEntry(
-            at=ctx.clock(), action=action, till_id=till_id, requested_by=requested_by,
-            approved_by=approved_by, ref_id=ref_id, detail=canonical_json(detail or {}),
+            at=ctx.clock(),
+            action=action,
+            till_id=till_id,
+            requested_by=requested_by,
+            approved_by=approved_by,
+            ref_id=ref_id,
+            detail=canonical_json(detail or {}),
         )
     )
 

@@ -1,4 +1,5 @@
 """Refunds against a completed sale: manager approved, stock back, outbox event, same receipt sequence."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,12 +7,12 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from common.contract.names import EventType
-from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
-from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from common.tenders import DIRECT_TENDERS
+from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
 from pos.domain.refunds import SoldLine, plan_refund
 from pos.domain.tenders import cash_rounding
-from common.tenders import DIRECT_TENDERS
 
 from . import auth
 from .auth import Actor
@@ -22,8 +23,15 @@ from .records import audit, emit_event
 from .shifts import require_shift
 
 
-def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]],
-           approval: dict[str, str] | None, tender_type: str = "cash", reason: str | None = None) -> dict[str, Any]:
+def refund(
+    ctx: StoreContext,
+    actor: Actor,
+    sale_number: str,
+    lines: list[tuple[str, int]],
+    approval: dict[str, str] | None,
+    tender_type: str = "cash",
+    reason: str | None = None,
+) -> dict[str, Any]:
     if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
         raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
@@ -45,34 +53,85 @@ def refund(ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[
         # Cash goes back in what the drawer holds, rounded as cash sales are; other tenders to the rupiah.
         rounding = cash_rounding(owed, 0, ctx.config.currency.cash_rounding) if tender_type == "cash" else 0
         now = ctx.clock()
-        row = Refund(number=next_receipt_number(s, ctx, actor.till_id), sale_id=sale.id, till_id=actor.till_id,
-                     shift_id=shift.id, staff_id=actor.staff_id, approved_by=approver, tender_type=tender_type,
-                     amount=owed + rounding, rounding=rounding, tax_total=sum(t.tax for t in plan.taxes),
-                     reason=reason, created_at=now)
+        row = Refund(
+            number=next_receipt_number(s, ctx, actor.till_id),
+            sale_id=sale.id,
+            till_id=actor.till_id,
+            shift_id=shift.id,
+            staff_id=actor.staff_id,
+            approved_by=approver,
+            tender_type=tender_type,
+            amount=owed + rounding,
+            rounding=rounding,
+            tax_total=sum(t.tax for t in plan.taxes),
+            reason=reason,
+            created_at=now,
+        )
         s.add(row)
         s.flush()
-        line_rows = [{"id": new_id(), "refund_id": row.id, "sale_line_id": l.line_id, "sku": l.sku, "qty": l.qty,
-                      "amount": l.amount} for l in plan.lines]
+        line_rows = [
+            {
+                "id": new_id(),
+                "refund_id": row.id,
+                "sale_line_id": l.line_id,
+                "sku": l.sku,
+                "qty": l.qty,
+                "amount": l.amount,
+            }
+            for l in plan.lines
+        ]
         s.execute(insert(RefundLine), line_rows)
         for l in plan.lines:
             sold[l.line_id].refunded_qty += l.qty
-        s.execute(insert(StockMovement), [
-            {"id": new_id(), "sku": l.sku, "qty": l.qty, "kind": "return", "ref_id": row.id,
-             "staff_id": actor.staff_id, "created_at": now} for l in plan.lines
-        ])
+        s.execute(
+            insert(StockMovement),
+            [
+                {
+                    "id": new_id(),
+                    "sku": l.sku,
+                    "qty": l.qty,
+                    "kind": "return",
+                    "ref_id": row.id,
+                    "staff_id": actor.staff_id,
+                    "created_at": now,
+                }
+                for l in plan.lines
+            ],
+        )
         view = {
-            "id": row.id, "number": row.number, "sale_id": sale.id, "sale_number": sale.number,
-            "till_id": actor.till_id, "staff_id": actor.staff_id, "approved_by": approver, "created_at": now.isoformat(),
-            "tender_type": tender_type, "amount": owed + rounding, "rounding": rounding, "reason": reason,
+            "id": row.id,
+            "number": row.number,
+            "sale_id": sale.id,
+            "sale_number": sale.number,
+            "till_id": actor.till_id,
+            "staff_id": actor.staff_id,
+            "approved_by": approver,
+            "created_at": now.isoformat(),
+            "tender_type": tender_type,
+            "amount": owed + rounding,
+            "rounding": rounding,
+            "reason": reason,
             "points_back": {"points": points_back, "value": points_value} if points_back else None,
-            "lines": [{**lr, "name": sold[lr["sale_line_id"]].name,
-                       "unit_price": sold[lr["sale_line_id"]].unit_price} for lr in line_rows],
-            "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
-                      for t in plan.taxes],
+            "lines": [
+                {**lr, "name": sold[lr["sale_line_id"]].name, "unit_price": sold[lr["sale_line_id"]].unit_price}
+                for lr in line_rows
+            ],
+            "taxes": [
+                {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+                for t in plan.taxes
+            ],
         }
         emit_event(s, ctx, EventType.REFUND_COMPLETED, {**view, "store_id": ctx.store_id}, actor.till_id)
-        audit(s, ctx, "refund", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=row.id, detail={"sale": sale.number, "amount": plan.amount, "reason": reason})
+        audit(
+            s,
+            ctx,
+            "refund",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=row.id,
+            detail={"sale": sale.number, "amount": plan.amount, "reason": reason},
+        )
         ctx.after_sale.refund_completed(s, view)
     ctx.notify("refund_completed", view)
     return view

@@ -1,4 +1,5 @@
 """Reading a sale back: its lines, tenders and totals as JSON-ready dicts (money as integer minor units)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,18 +8,18 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import Sale, SaleLine, TenderRow
 from common.errors import NotFound
 from common.pricing import Discount, LineInput, PricedSale, price_sale
+from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.tenders import Settlement, Tender, settle
 
 from .context import StoreContext
 
-
 # Built once: building a statement costs more than running it from SQLAlchemy's compiled cache (bench/checkout.py).
 _LINES = select(SaleLine).where(SaleLine.sale_id == bindparam("sale_id")).order_by(SaleLine.position)
-_TENDERS = (select(TenderRow).where(TenderRow.sale_id == bindparam("sale_id"))
-            .order_by(TenderRow.created_at, TenderRow.id))
+_TENDERS = (
+    select(TenderRow).where(TenderRow.sale_id == bindparam("sale_id")).order_by(TenderRow.created_at, TenderRow.id)
+)
 _SALE = select(Sale).where(or_(Sale.id == bindparam("key"), Sale.number == bindparam("key")))
 
 
@@ -47,8 +48,19 @@ def _discount(kind: str | None, value: int | None) -> Discount | None:
 
 def price(sale: Sale, lines: list[SaleLine]) -> PricedSale:
     return price_sale(
-        [LineInput(l.id, l.sku, l.name, l.unit_price, l.qty, l.tax_group, l.tax_rate_bp,
-                   _discount(l.discount_kind, l.discount_value)) for l in lines],
+        [
+            LineInput(
+                l.id,
+                l.sku,
+                l.name,
+                l.unit_price,
+                l.qty,
+                l.tax_group,
+                l.tax_rate_bp,
+                _discount(l.discount_kind, l.discount_value),
+            )
+            for l in lines
+        ],
         _discount(sale.discount_kind, sale.discount_value),
     )
 
@@ -63,30 +75,55 @@ def mask(reference: str | None) -> str | None:
     return ("*" * max(0, len(reference) - 4)) + reference[-4:]
 
 
-def sale_json(ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow],
-              priced: PricedSale | None = None) -> dict[str, Any]:
+def sale_json(
+    ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow], priced: PricedSale | None = None
+) -> dict[str, Any]:
     """The sale as JSON; `priced` is price(sale, lines) when the caller has just computed it."""
     priced = price(sale, lines) if priced is None else priced
     st = settlement(ctx, priced.total, tenders)
     return {
-        "id": sale.id, "number": sale.number, "state": sale.state, "till_id": sale.till_id, "staff_id": sale.staff_id,
+        "id": sale.id,
+        "number": sale.number,
+        "state": sale.state,
+        "till_id": sale.till_id,
+        "staff_id": sale.staff_id,
         "created_at": sale.created_at.isoformat(),
         "completed_at": sale.completed_at.isoformat() if sale.completed_at else None,
         "lines": [
-            {"id": l.id, "sku": l.sku, "barcode": l.barcode, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
-             "gross": p.gross, "line_discount": p.line_discount, "sale_discount": p.sale_discount,
-             "discount": p.discount, "net": p.net,
-             "tax_group": l.tax_group, "refunded_qty": l.refunded_qty,
-             "discount_spec": {"kind": l.discount_kind, "value": l.discount_value} if l.discount_kind else None}
+            {
+                "id": l.id,
+                "sku": l.sku,
+                "barcode": l.barcode,
+                "name": l.name,
+                "qty": l.qty,
+                "unit_price": l.unit_price,
+                "gross": p.gross,
+                "line_discount": p.line_discount,
+                "sale_discount": p.sale_discount,
+                "discount": p.discount,
+                "net": p.net,
+                "tax_group": l.tax_group,
+                "refunded_qty": l.refunded_qty,
+                "discount_spec": {"kind": l.discount_kind, "value": l.discount_value} if l.discount_kind else None,
+            }
             for l, p in zip(lines, priced.lines, strict=True)  # price_sale keeps the order of the lines
         ],
         "discount_spec": {"kind": sale.discount_kind, "value": sale.discount_value} if sale.discount_kind else None,
-        "subtotal": priced.subtotal, "discount": priced.discount_total, "sale_discount": priced.sale_discount,
-        "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
-                  for t in priced.taxes],
-        "tax": priced.tax_total, "total": priced.total, "rounding": st.rounding, "due": st.due,
+        "subtotal": priced.subtotal,
+        "discount": priced.discount_total,
+        "sale_discount": priced.sale_discount,
+        "taxes": [
+            {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+            for t in priced.taxes
+        ],
+        "tax": priced.tax_total,
+        "total": priced.total,
+        "rounding": st.rounding,
+        "due": st.due,
         "tenders": [{"id": t.id, "type": t.type, "amount": t.amount, "reference": mask(t.reference)} for t in tenders],
-        "paid": st.paid, "remaining": st.remaining, "change": st.change,
+        "paid": st.paid,
+        "remaining": st.remaining,
+        "change": st.change,
     }
 
 

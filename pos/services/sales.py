@@ -1,4 +1,5 @@
 """Building a sale at the till: lines, discounts, park/resume, void, tenders. Each call is one transaction."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,12 +11,12 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from pos.adapters.tables import Sale, SaleLine, TenderRow
-from common.tables import new_id
-from pos.domain.amounts import check_sale_amounts
 from common.errors import Conflict, DomainError, NotFound
 from common.money import parse_percent
 from common.pricing import Discount, PricedSale, needs_approval
+from common.tables import new_id
+from pos.adapters.tables import Sale, SaleLine, TenderRow
+from pos.domain.amounts import check_sale_amounts
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
@@ -63,8 +64,14 @@ def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ..
     return sale
 
 
-def _run(ctx: StoreContext, actor: Actor, sale_id: str, change: Change,
-         states: tuple[str, ...] = ("open",), durable: bool = False) -> dict[str, Any]:
+def _run(
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    change: Change,
+    states: tuple[str, ...] = ("open",),
+    durable: bool = False,
+) -> dict[str, Any]:
     """One transaction on one sale of this till; the fresh sale goes to the till's displays after commit.
 
     Not durable by default: a power cut may lose the last edits of a sale under way (never a crash of the
@@ -98,7 +105,9 @@ def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
     for line, p in zip(lines, priced.lines, strict=True):
         if (line.line_discount, line.sale_discount, line.net) != (p.line_discount, p.sale_discount, p.net):
             line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-    totals = dict(zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total), strict=True))
+    totals = dict(
+        zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total), strict=True)
+    )
     if any(getattr(sale, k) != v for k, v in totals.items()):
         # A plain UPDATE rather than an ORM flush (the scan's hot path); the session's Sale is told the new values.
         s.execute(_SET_TOTALS, {"sale_id": sale.id, **totals})
@@ -137,8 +146,9 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     return view, created
 
 
-def add_line(ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | None = None, sku: str | None = None,
-             qty: int = 1) -> dict[str, Any]:
+def add_line(
+    ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | None = None, sku: str | None = None, qty: int = 1
+) -> dict[str, Any]:
     """Scan or key an item; the same item again adds to its line (at the price of the first scan)."""
     _check_qty(qty)
 
@@ -156,12 +166,25 @@ def add_line(ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | No
             promote(same, promos, now)
             return Loaded(lines, tenders)
         # Every column set here (not left to flush-time defaults): the line is priced and shown, then inserted.
-        line = SaleLine(id=new_id(), sale_id=sale.id, position=max((l.position for l in lines), default=0) + 1,
-                        sku=product.sku, barcode=product.barcode, name=product.name, unit_price=product.price,
-                        qty=qty, tax_group=product.tax_group,
-                        tax_rate_bp=checked_rate(product.tax_group, product.rate_bp), discount_kind=None,
-                        discount_value=None, promotion_id=None, line_discount=0, sale_discount=0, net=0,
-                        refunded_qty=0)
+        line = SaleLine(
+            id=new_id(),
+            sale_id=sale.id,
+            position=max((l.position for l in lines), default=0) + 1,
+            sku=product.sku,
+            barcode=product.barcode,
+            name=product.name,
+            unit_price=product.price,
+            qty=qty,
+            tax_group=product.tax_group,
+            tax_rate_bp=checked_rate(product.tax_group, product.rate_bp),
+            discount_kind=None,
+            discount_value=None,
+            promotion_id=None,
+            line_discount=0,
+            sale_discount=0,
+            net=0,
+            refunded_qty=0,
+        )
         promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
         return Loaded(lines, tenders, new_lines=[line])
 
@@ -196,16 +219,30 @@ def remove_line(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str) -> 
         _no_tenders(s, sale, tenders)
         lines = lines_of(s, sale.id)
         line = _line(s, sale, line_id, lines)
-        audit(s, ctx, "line_void", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=sale.id,
-              detail={"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price})
+        audit(
+            s,
+            ctx,
+            "line_void",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=sale.id,
+            detail={"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price},
+        )
         s.delete(line)
         return Loaded([l for l in lines if l is not line], tenders)
 
     return _run(ctx, actor, sale_id, change)
 
 
-def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, value: Decimal | int,
-                   line_id: str | None = None, approval: dict[str, str] | None = None) -> dict[str, Any]:
+def apply_discount(
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    kind: str,
+    value: Decimal | int,
+    line_id: str | None = None,
+    approval: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """A line or whole-sale discount (amount in Rupiah or percent); above the limit a manager approves."""
     if kind not in ("amount", "percent"):
         raise DomainError("bad_discount", "discount kind is 'amount' or 'percent'")
@@ -245,9 +282,16 @@ def apply_discount(ctx: StoreContext, actor: Actor, sale_id: str, kind: str, val
             target.promotion_id = None  # the cashier's discount replaces the promotion on this line
         if approver:
             sale.discount_approved_by = approver
-        audit(s, ctx, "discount", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=sale.id, detail={"kind": kind, "value": raw, "line_id": line_id, "base": base,
-                                      "approved": approver is not None})
+        audit(
+            s,
+            ctx,
+            "discount",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=sale.id,
+            detail={"kind": kind, "value": raw, "line_id": line_id, "base": base, "approved": approver is not None},
+        )
 
     return _run(ctx, actor, sale_id, change)
 
@@ -265,12 +309,21 @@ def park(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
 def parked_sales(ctx: StoreContext) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
         sales = s.scalars(select(Sale).where(Sale.state == "parked").order_by(Sale.created_at).limit(MAX_LISTED))
-        return [{"id": x.id, "till_id": x.till_id, "total": x.total, "created_at": x.created_at.isoformat(),
-                 "items": len(lines_of(s, x.id))} for x in sales]
+        return [
+            {
+                "id": x.id,
+                "till_id": x.till_id,
+                "total": x.total,
+                "created_at": x.created_at.isoformat(),
+                "items": len(lines_of(s, x.id)),
+            }
+            for x in sales
+        ]
 
 
 def resume(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
     """Bring a parked sale back onto this till; an empty open sale there gives way to it."""
+
     def change(s: Session, sale: Sale) -> None:
         shift = require_shift(s, actor.till_id)
         current = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
@@ -284,33 +337,50 @@ def resume(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
     return _run(ctx, actor, sale_id, change, states=("parked",))
 
 
-def void(ctx: StoreContext, actor: Actor, sale_id: str, approval: dict[str, str] | None,
-         reason: str | None = None) -> dict[str, Any]:
+def void(
+    ctx: StoreContext, actor: Actor, sale_id: str, approval: dict[str, str] | None, reason: str | None = None
+) -> dict[str, Any]:
     approver = auth.manager_approval(ctx, actor, approval, "voiding a sale")
 
     def change(s: Session, sale: Sale) -> None:
         s.execute(delete(TenderRow).where(TenderRow.sale_id == sale.id))
         sale.state = "voided"
         ctx.after_sale.sale_voided(s, sale.id, sale.till_id)  # points holds go back
-        audit(s, ctx, "sale_void", till_id=actor.till_id, requested_by=actor.staff_id, approved_by=approver,
-              ref_id=sale.id, detail={"total": sale.total, "reason": reason})
+        audit(
+            s,
+            ctx,
+            "sale_void",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=sale.id,
+            detail={"total": sale.total, "reason": reason},
+        )
 
     # Durable: an approved, audited act whose points holds go back through the outbox.
     return _run(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
 
 
-def add_tender(ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int,
-               reference: str | None = None) -> dict[str, Any]:
+def add_tender(
+    ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
+) -> dict[str, Any]:
     def change(s: Session, sale: Sale) -> Loaded:
         lines = lines_of(s, sale.id)
         if not lines:
             raise DomainError("empty_sale", "scan an item before taking payment")
         tenders = tenders_of(s, sale.id)
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
-        check_new_tender(price(sale, lines).total, existing, Tender(type_, amount, reference),
-                         ctx.config.currency.cash_rounding)
-        tender = TenderRow(id=new_id(), sale_id=sale.id, type=type_, amount=amount, reference=(reference or None),
-                           created_at=ctx.clock())
+        check_new_tender(
+            price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
+        )
+        tender = TenderRow(
+            id=new_id(),
+            sale_id=sale.id,
+            type=type_,
+            amount=amount,
+            reference=(reference or None),
+            created_at=ctx.clock(),
+        )
         return Loaded(lines, tenders, new_tenders=[tender])
 
     return _run(ctx, actor, sale_id, change)

@@ -1,15 +1,16 @@
 """Setting a store database up: tills and tax groups from config, staff, and the demo catalog."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
-from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
-from common.tables import new_id
 from common.barcodes import catalog_clashes
+from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
 from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
 
 from .auth import end_all_sessions, hash_pin
 from .context import StoreContext
@@ -85,12 +86,35 @@ def load_demo_data(ctx: StoreContext) -> int:
         if clashes := catalog_clashes([*catalog.items(), *((p.sku, p.barcode) for p in fresh)]):
             raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
         if fresh:
-            s.execute(insert(Product), [
-                {"id": new_id(), "sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,
-                 "price": p.price, "tax_group": p.tax_group, "unit": "pcs", "active": True} for p in fresh
-            ])
-            s.execute(insert(StockMovement), [
-                {"id": new_id(), "sku": p.sku, "qty": p.opening_stock, "kind": "opening", "reason": "demo data",
-                 "created_at": ctx.clock()} for p in fresh
-            ])
+            s.execute(
+                insert(Product),
+                [
+                    {
+                        "id": new_id(),
+                        "sku": p.sku,
+                        "barcode": p.barcode,
+                        "name": p.name,
+                        "category": p.category,
+                        "price": p.price,
+                        "tax_group": p.tax_group,
+                        "unit": "pcs",
+                        "active": True,
+                    }
+                    for p in fresh
+                ],
+            )
+            s.execute(
+                insert(StockMovement),
+                [
+                    {
+                        "id": new_id(),
+                        "sku": p.sku,
+                        "qty": p.opening_stock,
+                        "kind": "opening",
+                        "reason": "demo data",
+                        "created_at": ctx.clock(),
+                    }
+                    for p in fresh
+                ],
+            )
         return len(fresh)

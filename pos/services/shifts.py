@@ -1,4 +1,5 @@
 """Opening a shift with a float, the X report, closing with counted cash (the Z report)."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
-from pos.adapters.tables import Refund, Sale, SaleLine, Shift, TenderRow
 from common.errors import Conflict, DomainError, NotFound
+from pos.adapters.tables import Refund, Sale, SaleLine, Shift, TenderRow
 from pos.domain.shifts import CashPosition
 
 from .auth import Actor
@@ -34,50 +35,82 @@ def open_shift(ctx: StoreContext, actor: Actor, opening_float: int) -> dict[str,
     with ctx.db.unit_of_work() as s:
         if current_shift(s, actor.till_id):
             raise Conflict("shift_open", f"till {actor.till_id} already has an open shift; close it first")
-        shift = Shift(till_id=actor.till_id, staff_id=actor.staff_id, opening_float=opening_float, opened_at=ctx.clock())
+        shift = Shift(
+            till_id=actor.till_id, staff_id=actor.staff_id, opening_float=opening_float, opened_at=ctx.clock()
+        )
         s.add(shift)
         s.flush()
-        emit_event(s, ctx, EventType.SHIFT_OPENED, {"shift_id": shift.id, "till_id": actor.till_id,
-                                            "opening_float": opening_float}, actor.till_id)
+        emit_event(
+            s,
+            ctx,
+            EventType.SHIFT_OPENED,
+            {"shift_id": shift.id, "till_id": actor.till_id, "opening_float": opening_float},
+            actor.till_id,
+        )
         return shift_json(shift)
 
 
 def shift_json(shift: Shift) -> dict[str, Any]:
-    return {"id": shift.id, "till_id": shift.till_id, "state": shift.state, "opening_float": shift.opening_float,
-            "opened_at": shift.opened_at.isoformat()}
+    return {
+        "id": shift.id,
+        "till_id": shift.till_id,
+        "state": shift.state,
+        "opening_float": shift.opening_float,
+        "opened_at": shift.opened_at.isoformat(),
+    }
 
 
 def _report(session: Session, shift: Shift) -> dict[str, Any]:
     sales = select(Sale.id).where(Sale.shift_id == shift.id, Sale.state == "completed")
-    by_tender = {t: int(a) for t, a in session.execute(
-        select(TenderRow.type, func.sum(TenderRow.amount)).where(TenderRow.sale_id.in_(sales)).group_by(TenderRow.type)
-    )}
+    by_tender = {
+        t: int(a)
+        for t, a in session.execute(
+            select(TenderRow.type, func.sum(TenderRow.amount))
+            .where(TenderRow.sale_id.in_(sales))
+            .group_by(TenderRow.type)
+        )
+    }
     totals = session.execute(
-        select(func.count(Sale.id), func.coalesce(func.sum(Sale.total), 0), func.coalesce(func.sum(Sale.discount_total), 0),
-               func.coalesce(func.sum(Sale.tax_total), 0), func.coalesce(func.sum(Sale.change), 0),
-               func.coalesce(func.sum(Sale.rounding), 0))
-        .where(Sale.shift_id == shift.id, Sale.state == "completed")
+        select(
+            func.count(Sale.id),
+            func.coalesce(func.sum(Sale.total), 0),
+            func.coalesce(func.sum(Sale.discount_total), 0),
+            func.coalesce(func.sum(Sale.tax_total), 0),
+            func.coalesce(func.sum(Sale.change), 0),
+            func.coalesce(func.sum(Sale.rounding), 0),
+        ).where(Sale.shift_id == shift.id, Sale.state == "completed")
     ).one()
     refunds = session.execute(
-        select(Refund.tender_type, func.count(Refund.id), func.sum(Refund.amount)).where(Refund.shift_id == shift.id)
+        select(Refund.tender_type, func.count(Refund.id), func.sum(Refund.amount))
+        .where(Refund.shift_id == shift.id)
         .group_by(Refund.tender_type)
     ).all()
     # An empty sale given up (at sign-in, park or close) is not a void a manager needs to see.
     has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
-    voided = session.scalar(select(func.count(Sale.id)).where(Sale.shift_id == shift.id, Sale.state == "voided",
-                                                              has_lines))
+    voided = session.scalar(
+        select(func.count(Sale.id)).where(Sale.shift_id == shift.id, Sale.state == "voided", has_lines)
+    )
     cash_sales = by_tender.get("cash", 0) - int(totals[4])
     cash_refunds = sum(int(a) for t, _, a in refunds if t == "cash")
     cash = CashPosition(shift.opening_float, cash_sales, cash_refunds)
     return {
-        "shift_id": shift.id, "till_id": shift.till_id, "opened_at": shift.opened_at.isoformat(),
-        "sales_count": int(totals[0]), "sales_total": int(totals[1]), "discounts": int(totals[2]),
-        "tax": int(totals[3]), "rounding": int(totals[5]),
+        "shift_id": shift.id,
+        "till_id": shift.till_id,
+        "opened_at": shift.opened_at.isoformat(),
+        "sales_count": int(totals[0]),
+        "sales_total": int(totals[1]),
+        "discounts": int(totals[2]),
+        "tax": int(totals[3]),
+        "rounding": int(totals[5]),
         "tenders": {t: by_tender.get(t, 0) - (int(totals[4]) if t == "cash" else 0) for t in sorted(by_tender)},
-        "refunds": {"count": sum(int(c) for _, c, _ in refunds), "total": sum(int(a) for _, _, a in refunds),
-                    "by_tender": {t: int(a) for t, _, a in refunds}},
+        "refunds": {
+            "count": sum(int(c) for _, c, _ in refunds),
+            "total": sum(int(a) for _, _, a in refunds),
+            "by_tender": {t: int(a) for t, _, a in refunds},
+        },
         "voided_sales": int(voided or 0),
-        "opening_float": shift.opening_float, "expected_cash": cash.expected,
+        "opening_float": shift.opening_float,
+        "expected_cash": cash.expected,
     }
 
 
@@ -109,6 +142,13 @@ def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str,
         report["closed_at"] = shift.closed_at.isoformat()
         shift.report_json = json.dumps(report)
         emit_event(s, ctx, EventType.SHIFT_CLOSED, report, actor.till_id)
-        audit(s, ctx, "shift_close", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=shift.id,
-              detail={"counted": counted_cash, "variance": report["variance"]})
+        audit(
+            s,
+            ctx,
+            "shift_close",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=shift.id,
+            detail={"counted": counted_cash, "variance": report["variance"]},
+        )
         return report

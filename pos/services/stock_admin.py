@@ -2,6 +2,7 @@
 
 Every change is a StockMovement (the ledger) and an outbox event in the same transaction, so it syncs.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,9 +12,9 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
-from pos.adapters.tables import LowStockThreshold, Product, StockMovement
-from common.tables import new_id
 from common.errors import DomainError, NotFound
+from common.tables import new_id
+from pos.adapters.tables import LowStockThreshold, Product, StockMovement
 
 from .auth import Actor
 from .catalog import on_hand
@@ -35,8 +36,9 @@ def find_item(session: Session, code: str) -> Product:
         raise DomainError("missing_item", "scan a barcode or type a SKU first")
     p = session.scalar(select(Product).where(or_(Product.barcode == code, Product.sku == code)))
     if p is None:
-        raise NotFound("unknown_item", f"barcode or SKU {code} not found: check the label or search the stock list",
-                       item=code)
+        raise NotFound(
+            "unknown_item", f"barcode or SKU {code} not found: check the label or search the stock list", item=code
+        )
     return p
 
 
@@ -44,8 +46,7 @@ def check_qty(qty: int, what: str = "quantity") -> int:
     if not isinstance(qty, int) or isinstance(qty, bool):
         raise DomainError("bad_quantity", f"the {what} must be a whole number", value=qty)
     if qty <= 0:
-        raise DomainError("bad_quantity", f"the {what} must be more than 0 (got {qty}); nothing was changed",
-                          value=qty)
+        raise DomainError("bad_quantity", f"the {what} must be more than 0 (got {qty}); nothing was changed", value=qty)
     if qty > MAX_QTY:
         raise DomainError("bad_quantity", f"the {what} cannot be more than {MAX_QTY}", value=qty)
     return qty
@@ -73,15 +74,47 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
         running = dict(before)
         out = []
         for p, (_, qty) in zip(products, lines, strict=True):
-            out.append({"movement_id": new_id(), "sku": p.sku, "name": p.name, "qty": qty,
-                        "on_hand_before": running[p.sku], "on_hand_after": running[p.sku] + qty})
+            out.append(
+                {
+                    "movement_id": new_id(),
+                    "sku": p.sku,
+                    "name": p.name,
+                    "qty": qty,
+                    "on_hand_before": running[p.sku],
+                    "on_hand_after": running[p.sku] + qty,
+                }
+            )
             running[p.sku] += qty
-        write_movements(s, [{"id": l["movement_id"], "sku": l["sku"], "qty": l["qty"], "kind": "receipt",
-                             "reason": ref, "ref_id": receipt_id, "staff_id": actor.staff_id} for l in out], now)
-        view = {"receipt_id": receipt_id, "supplier_ref": ref, "staff_id": actor.staff_id, "at": now.isoformat(),
-                "lines": out}
-        emit_event(s, ctx, EventType.STOCK_RECEIVED, {**view, "store_id": ctx.store_id,
-                                              "lines": [_event_line(l) for l in out]}, DEVICE)
+        write_movements(
+            s,
+            [
+                {
+                    "id": l["movement_id"],
+                    "sku": l["sku"],
+                    "qty": l["qty"],
+                    "kind": "receipt",
+                    "reason": ref,
+                    "ref_id": receipt_id,
+                    "staff_id": actor.staff_id,
+                }
+                for l in out
+            ],
+            now,
+        )
+        view = {
+            "receipt_id": receipt_id,
+            "supplier_ref": ref,
+            "staff_id": actor.staff_id,
+            "at": now.isoformat(),
+            "lines": out,
+        }
+        emit_event(
+            s,
+            ctx,
+            EventType.STOCK_RECEIVED,
+            {**view, "store_id": ctx.store_id, "lines": [_event_line(l) for l in out]},
+            DEVICE,
+        )
     return view
 
 
@@ -89,15 +122,17 @@ def _event_line(line: dict[str, Any]) -> dict[str, Any]:
     return {k: line[k] for k in ("movement_id", "sku", "qty", "on_hand_before", "on_hand_after")}
 
 
-def adjust(ctx: StoreContext, actor: Actor, code: str, qty: int, reason: str | None,
-           note: str | None = None) -> dict[str, Any]:
+def adjust(
+    ctx: StoreContext, actor: Actor, code: str, qty: int, reason: str | None, note: str | None = None
+) -> dict[str, Any]:
     """Damaged, expired or lost goods out, found goods in; the reason decides the direction."""
     reason = (reason or "").strip().lower()
     if not reason:
         raise DomainError("missing_reason", "choose a reason (damaged, expired, lost or found); nothing was changed")
     if reason not in REASONS:
-        raise DomainError("bad_reason", f"unknown reason {reason!r}: use damaged, expired, lost or found",
-                          reason=reason)
+        raise DomainError(
+            "bad_reason", f"unknown reason {reason!r}: use damaged, expired, lost or found", reason=reason
+        )
     check_qty(qty, "adjusted quantity")
     note = (note or "").strip()[:200] or None
     now, adjustment_id = ctx.clock(), new_id()
@@ -106,19 +141,64 @@ def adjust(ctx: StoreContext, actor: Actor, code: str, qty: int, reason: str | N
         before = on_hand(s, [p.sku])[p.sku]
         delta = REASONS[reason] * qty
         if before + delta < 0:
-            raise DomainError("below_zero", f"cannot take {qty} {reason} off {p.name}: only {before} on hand. "
-                                            "Count the shelf (stock count) if the figure is wrong", on_hand=before,
-                              name=p.name, qty=qty)
-        line = {"movement_id": new_id(), "sku": p.sku, "name": p.name, "qty": delta,
-                "on_hand_before": before, "on_hand_after": before + delta}
-        write_movements(s, [{"id": line["movement_id"], "sku": p.sku, "qty": delta, "kind": "adjustment",
-                             "reason": reason, "ref_id": adjustment_id, "staff_id": actor.staff_id}], now)
-        view = {"adjustment_id": adjustment_id, "reason": reason, "note": note, "staff_id": actor.staff_id,
-                "at": now.isoformat(), "lines": [line]}
-        emit_event(s, ctx, EventType.STOCK_ADJUSTED, {**view, "store_id": ctx.store_id, "lines": [_event_line(line)]}, DEVICE)
-        audit(s, ctx, "stock_adjust", requested_by=actor.staff_id, approved_by=actor.staff_id, ref_id=adjustment_id,
-              detail={"sku": p.sku, "qty": delta, "reason": reason, "before": before, "after": before + delta,
-                      "note": note})
+            raise DomainError(
+                "below_zero",
+                f"cannot take {qty} {reason} off {p.name}: only {before} on hand. "
+                "Count the shelf (stock count) if the figure is wrong",
+                on_hand=before,
+                name=p.name,
+                qty=qty,
+            )
+        line = {
+            "movement_id": new_id(),
+            "sku": p.sku,
+            "name": p.name,
+            "qty": delta,
+            "on_hand_before": before,
+            "on_hand_after": before + delta,
+        }
+        write_movements(
+            s,
+            [
+                {
+                    "id": line["movement_id"],
+                    "sku": p.sku,
+                    "qty": delta,
+                    "kind": "adjustment",
+                    "reason": reason,
+                    "ref_id": adjustment_id,
+                    "staff_id": actor.staff_id,
+                }
+            ],
+            now,
+        )
+        view = {
+            "adjustment_id": adjustment_id,
+            "reason": reason,
+            "note": note,
+            "staff_id": actor.staff_id,
+            "at": now.isoformat(),
+            "lines": [line],
+        }
+        emit_event(
+            s, ctx, EventType.STOCK_ADJUSTED, {**view, "store_id": ctx.store_id, "lines": [_event_line(line)]}, DEVICE
+        )
+        audit(
+            s,
+            ctx,
+            "stock_adjust",
+            requested_by=actor.staff_id,
+            approved_by=actor.staff_id,
+            ref_id=adjustment_id,
+            detail={
+                "sku": p.sku,
+                "qty": delta,
+                "reason": reason,
+                "before": before,
+                "after": before + delta,
+                "note": note,
+            },
+        )
     return view
 
 

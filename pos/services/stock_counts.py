@@ -5,6 +5,7 @@ at the moment that item was counted, so each line keeps the ledger's on hand at 
 counted - on_hand_at_count to the ledger. Sales rung up between counting and posting are already in the
 ledger and stay there; they are never overwritten by the count.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +14,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
-from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
-from common.tables import new_id
 from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
 
 from .auth import Actor
 from .catalog import on_hand
@@ -31,12 +32,22 @@ def start_count(ctx: StoreContext, actor: Actor, category: str | None = None, no
             raise NotFound("unknown_category", f"category {category} does not exist", category=category)
         for other in s.scalars(select(StockCount).where(StockCount.state == "open")):
             if other.category is None or category is None or other.category == category:
-                raise Conflict("count_open", f"count #{other.number} ({_scope_text(other)}) is still open and covers "
-                                             "the same products: post or cancel it first", count_id=other.id,
-                               number=other.number)
-        count = StockCount(number=next_value(s, "stock_count"), scope="category" if category else "store",
-                           category=category, state="open", started_at=ctx.clock(), started_by=actor.staff_id,
-                           note=(note or "").strip()[:200])
+                raise Conflict(
+                    "count_open",
+                    f"count #{other.number} ({_scope_text(other)}) is still open and covers "
+                    "the same products: post or cancel it first",
+                    count_id=other.id,
+                    number=other.number,
+                )
+        count = StockCount(
+            number=next_value(s, "stock_count"),
+            scope="category" if category else "store",
+            category=category,
+            state="open",
+            started_at=ctx.clock(),
+            started_by=actor.staff_id,
+            note=(note or "").strip()[:200],
+        )
         s.add(count)
         s.flush()
         return _summary(s, count)
@@ -57,21 +68,28 @@ def _require_open(s: Session, count: StockCount) -> None:
     if count.state == "open":
         return
     who = s.get(Staff, count.closed_by) if count.closed_by else None
-    raise Conflict(f"count_{count.state}", f"count #{count.number} was already {count.state}"
-                                           f"{' by ' + who.name if who else ''}; nothing was changed",
-                   number=count.number, by=who.name if who else "?")
+    raise Conflict(
+        f"count_{count.state}",
+        f"count #{count.number} was already {count.state}{' by ' + who.name if who else ''}; nothing was changed",
+        number=count.number,
+        by=who.name if who else "?",
+    )
 
 
-def record_count(ctx: StoreContext, actor: Actor, count_id: str, code: str, qty: int | None = None,
-                 mode: str = "add") -> dict[str, Any]:
+def record_count(
+    ctx: StoreContext, actor: Actor, count_id: str, code: str, qty: int | None = None, mode: str = "add"
+) -> dict[str, Any]:
     """A scan adds 1 (or `qty`) to the item's counted quantity; mode "set" replaces it with a typed figure."""
     if mode not in ("add", "set"):
         raise DomainError("bad_mode", "mode is add or set")
     if qty is None:
         qty = 1 if mode == "add" else None
     if qty is None or qty < 0 or (mode == "add" and qty == 0):
-        raise DomainError("bad_quantity", "type the counted quantity (0 or more)" if mode == "set"
-                          else "a scan adds 1 or more", value=qty)
+        raise DomainError(
+            "bad_quantity",
+            "type the counted quantity (0 or more)" if mode == "set" else "a scan adds 1 or more",
+            value=qty,
+        )
     if qty > MAX_QTY:
         raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=qty)
     with ctx.db.unit_of_work() as s:
@@ -79,22 +97,36 @@ def record_count(ctx: StoreContext, actor: Actor, count_id: str, code: str, qty:
         _require_open(s, count)
         p = find_item(s, code)
         if count.category and p.category != count.category:
-            raise DomainError("outside_count", f"{p.name} is not in category {count.category}; this count covers "
-                                               f"only {count.category}", name=p.name, category=count.category)
-        line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id,
-                                                     StockCountLine.sku == p.sku))
+            raise DomainError(
+                "outside_count",
+                f"{p.name} is not in category {count.category}; this count covers only {count.category}",
+                name=p.name,
+                category=count.category,
+            )
+        line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id, StockCountLine.sku == p.sku))
         # The snapshot is retaken with every entry: the counted figure is "what is on the shelf now".
         now_on_hand = on_hand(s, [p.sku])[p.sku]
         if line is None:
-            line = StockCountLine(count_id=count.id, sku=p.sku, counted=0, on_hand_at_count=now_on_hand,
-                                  counted_at=ctx.clock(), counted_by=actor.staff_id)
+            line = StockCountLine(
+                count_id=count.id,
+                sku=p.sku,
+                counted=0,
+                on_hand_at_count=now_on_hand,
+                counted_at=ctx.clock(),
+                counted_by=actor.staff_id,
+            )
             s.add(line)
         line.counted = qty if mode == "set" else line.counted + qty
         if line.counted > MAX_QTY:
             raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=line.counted)
         line.on_hand_at_count, line.counted_at, line.counted_by = now_on_hand, ctx.clock(), actor.staff_id
-        return {"sku": p.sku, "name": p.name, "counted": line.counted, "on_hand_at_count": now_on_hand,
-                "variance": line.counted - now_on_hand}
+        return {
+            "sku": p.sku,
+            "name": p.name,
+            "counted": line.counted,
+            "on_hand_at_count": now_on_hand,
+            "variance": line.counted - now_on_hand,
+        }
 
 
 def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
@@ -102,39 +134,83 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
     with ctx.db.unit_of_work() as s:
         count = _load(s, count_id)
         _require_open(s, count)
-        lines = list(s.scalars(select(StockCountLine).where(StockCountLine.count_id == count.id)
-                               .order_by(StockCountLine.sku)))
+        lines = list(
+            s.scalars(select(StockCountLine).where(StockCountLine.count_id == count.id).order_by(StockCountLine.sku))
+        )
         if not lines:
-            raise DomainError("count_empty", f"nothing is counted on count #{count.number} yet: scan or type the "
-                                             "shelf quantities first, or cancel the count", number=count.number)
+            raise DomainError(
+                "count_empty",
+                f"nothing is counted on count #{count.number} yet: scan or type the "
+                "shelf quantities first, or cancel the count",
+                number=count.number,
+            )
         now = ctx.clock()
         # Guarded state change: a second post racing this one updates no row and is refused.
-        done = s.execute(update(StockCount).where(StockCount.id == count.id, StockCount.state == "open")
-                         .values(state="posted", closed_at=now, closed_by=actor.staff_id))
+        done = s.execute(
+            update(StockCount)
+            .where(StockCount.id == count.id, StockCount.state == "open")
+            .values(state="posted", closed_at=now, closed_by=actor.staff_id)
+        )
         if done.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("count_posted", f"count #{count.number} was already posted; nothing was changed",
-                           number=count.number)
+            raise Conflict(
+                "count_posted", f"count #{count.number} was already posted; nothing was changed", number=count.number
+            )
         current = on_hand(s, [l.sku for l in lines])
         movements, out = [], []
         for l in lines:
             variance = l.counted - l.on_hand_at_count
             if variance:
                 l.movement_id = new_id()
-                movements.append({"id": l.movement_id, "sku": l.sku, "qty": variance, "kind": "count",
-                                  "reason": f"count #{count.number}", "ref_id": count.id, "staff_id": actor.staff_id})
-            out.append({"sku": l.sku, "counted": l.counted, "on_hand_at_count": l.on_hand_at_count,
-                        "variance": variance, "on_hand_before": current[l.sku],
-                        "on_hand_after": current[l.sku] + variance, "movement_id": l.movement_id,
-                        "counted_at": l.counted_at.isoformat()})
+                movements.append(
+                    {
+                        "id": l.movement_id,
+                        "sku": l.sku,
+                        "qty": variance,
+                        "kind": "count",
+                        "reason": f"count #{count.number}",
+                        "ref_id": count.id,
+                        "staff_id": actor.staff_id,
+                    }
+                )
+            out.append(
+                {
+                    "sku": l.sku,
+                    "counted": l.counted,
+                    "on_hand_at_count": l.on_hand_at_count,
+                    "variance": variance,
+                    "on_hand_before": current[l.sku],
+                    "on_hand_after": current[l.sku] + variance,
+                    "movement_id": l.movement_id,
+                    "counted_at": l.counted_at.isoformat(),
+                }
+            )
         if movements:
             write_movements(s, movements, now)
-        view = {"count_id": count.id, "number": count.number, "scope": count.scope, "category": count.category,
-                "posted_at": now.isoformat(), "staff_id": actor.staff_id, "lines": out,
-                "net_variance": sum(l["variance"] for l in out)}
+        view = {
+            "count_id": count.id,
+            "number": count.number,
+            "scope": count.scope,
+            "category": count.category,
+            "posted_at": now.isoformat(),
+            "staff_id": actor.staff_id,
+            "lines": out,
+            "net_variance": sum(l["variance"] for l in out),
+        }
         emit_event(s, ctx, EventType.STOCK_COUNTED, {**view, "store_id": ctx.store_id}, DEVICE)
-        audit(s, ctx, "stock_count_post", requested_by=actor.staff_id, approved_by=actor.staff_id, ref_id=count.id,
-              detail={"number": count.number, "lines": len(out), "net_variance": view["net_variance"],
-                      "adjusted": len(movements)})
+        audit(
+            s,
+            ctx,
+            "stock_count_post",
+            requested_by=actor.staff_id,
+            approved_by=actor.staff_id,
+            ref_id=count.id,
+            detail={
+                "number": count.number,
+                "lines": len(out),
+                "net_variance": view["net_variance"],
+                "adjusted": len(movements),
+            },
+        )
     return view
 
 
@@ -148,12 +224,23 @@ def cancel_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, An
 
 def _summary(s: Session, count: StockCount) -> dict[str, Any]:
     lines = s.scalar(select(func.count(StockCountLine.id)).where(StockCountLine.count_id == count.id)) or 0
-    staff = {x.id: x.name for x in s.scalars(select(Staff).where(Staff.id.in_(
-        [i for i in (count.started_by, count.closed_by) if i])))}
-    return {"id": count.id, "number": count.number, "scope": count.scope, "category": count.category,
-            "state": count.state, "note": count.note, "started_at": count.started_at,
-            "started_by": staff.get(count.started_by, ""), "closed_at": count.closed_at,
-            "closed_by": staff.get(count.closed_by or "", ""), "lines": int(lines)}
+    staff = {
+        x.id: x.name
+        for x in s.scalars(select(Staff).where(Staff.id.in_([i for i in (count.started_by, count.closed_by) if i])))
+    }
+    return {
+        "id": count.id,
+        "number": count.number,
+        "scope": count.scope,
+        "category": count.category,
+        "state": count.state,
+        "note": count.note,
+        "started_at": count.started_at,
+        "started_by": staff.get(count.started_by, ""),
+        "closed_at": count.closed_at,
+        "closed_by": staff.get(count.closed_by or "", ""),
+        "lines": int(lines),
+    }
 
 
 def list_counts(ctx: StoreContext, limit: int = 100) -> list[dict[str, Any]]:
@@ -166,8 +253,13 @@ def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
     """The count with every counted line (variance, on hand now, after posting) and what is not counted yet."""
     with ctx.db.sessions() as s:
         count = _load(s, count_id)
-        lines = list(s.scalars(select(StockCountLine).where(StockCountLine.count_id == count.id)
-                               .order_by(StockCountLine.counted_at.desc())))
+        lines = list(
+            s.scalars(
+                select(StockCountLine)
+                .where(StockCountLine.count_id == count.id)
+                .order_by(StockCountLine.counted_at.desc())
+            )
+        )
         scope = select(Product).where(Product.active.is_(True))
         if count.category:
             scope = scope.where(Product.category == count.category)
@@ -182,10 +274,29 @@ def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
             p = products[l.sku]
             variance = l.counted - l.on_hand_at_count
             after = now[l.sku] + variance if count.state == "open" else now[l.sku]
-            rows.append({"sku": l.sku, "barcode": p.barcode, "name": p.name, "counted": l.counted,
-                         "on_hand_at_count": l.on_hand_at_count, "variance": variance, "on_hand_now": now[l.sku],
-                         "after_post": after, "value": variance * p.price, "counted_at": l.counted_at})
-        missing = [{"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku]}
-                   for sku, p in products.items() if sku not in counted]
-        return {**_summary(s, count), "rows": rows, "not_counted": missing,
-                "net_variance": sum(r["variance"] for r in rows), "value_variance": sum(r["value"] for r in rows)}
+            rows.append(
+                {
+                    "sku": l.sku,
+                    "barcode": p.barcode,
+                    "name": p.name,
+                    "counted": l.counted,
+                    "on_hand_at_count": l.on_hand_at_count,
+                    "variance": variance,
+                    "on_hand_now": now[l.sku],
+                    "after_post": after,
+                    "value": variance * p.price,
+                    "counted_at": l.counted_at,
+                }
+            )
+        missing = [
+            {"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku]}
+            for sku, p in products.items()
+            if sku not in counted
+        ]
+        return {
+            **_summary(s, count),
+            "rows": rows,
+            "not_counted": missing,
+            "net_variance": sum(r["variance"] for r in rows),
+            "value_variance": sum(r["value"] for r in rows),
+        }

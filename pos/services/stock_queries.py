@@ -1,4 +1,5 @@
 """Reading stock for the manager: the stock list, one product's ledger, low stock, stock elsewhere, unsynced moves."""
+
 from __future__ import annotations
 
 import json
@@ -16,20 +17,30 @@ from .stock_admin import find_item
 
 MAX_ROWS = 1000
 # Outbox event types whose payload lines move stock, and the sign of the line quantity.
-_STOCK_EVENTS = {"sale.completed": -1, "refund.completed": 1, "stock.received": 1, "stock.adjusted": 1,
-                 "stock.counted": 1}
+_STOCK_EVENTS = {
+    "sale.completed": -1,
+    "refund.completed": 1,
+    "stock.received": 1,
+    "stock.adjusted": 1,
+    "stock.counted": 1,
+}
 
 
 def _all_on_hand(s: Session) -> dict[str, int]:
-    return {sku: int(q or 0) for sku, q in s.execute(
-        select(StockMovement.sku, func.sum(StockMovement.qty)).group_by(StockMovement.sku))}
+    return {
+        sku: int(q or 0)
+        for sku, q in s.execute(select(StockMovement.sku, func.sum(StockMovement.qty)).group_by(StockMovement.sku))
+    }
 
 
 def unsynced_by_sku(s: Session) -> dict[str, int]:
     """Net quantity per SKU in outbox events the central store has not acknowledged yet."""
     out: dict[str, int] = defaultdict(int)
-    rows = s.execute(select(OutboxEvent.type, OutboxEvent.payload).where(
-        OutboxEvent.acked_at.is_(None), OutboxEvent.type.in_(list(_STOCK_EVENTS))))
+    rows = s.execute(
+        select(OutboxEvent.type, OutboxEvent.payload).where(
+            OutboxEvent.acked_at.is_(None), OutboxEvent.type.in_(list(_STOCK_EVENTS))
+        )
+    )
     for type_, payload in rows:
         sign = _STOCK_EVENTS[type_]
         for line in json.loads(payload).get("lines", []):
@@ -51,15 +62,20 @@ def _remote(s: Session, skus: list[str] | None = None) -> dict[str, dict[str, in
 
 def remote_locations(s: Session) -> list[dict[str, Any]]:
     """Other stores and the online shop we hold figures for, with the age of the newest figure."""
-    rows = s.execute(select(RemoteStock.location, func.max(RemoteStock.location_name), func.max(RemoteStock.as_of))
-                     .group_by(RemoteStock.location).order_by(RemoteStock.location))
+    rows = s.execute(
+        select(RemoteStock.location, func.max(RemoteStock.location_name), func.max(RemoteStock.as_of))
+        .group_by(RemoteStock.location)
+        .order_by(RemoteStock.location)
+    )
     return [{"location": loc, "name": name or loc, "as_of": as_of} for loc, name, as_of in rows]
 
 
 def categories(ctx: StoreContext) -> list[dict[str, str]]:
     with ctx.db.sessions() as s:
-        return [{"code": c.code, "name": c.name, "name_en": c.name_en}
-                for c in s.scalars(select(Category).order_by(Category.name))]
+        return [
+            {"code": c.code, "name": c.name, "name_en": c.name_en}
+            for c in s.scalars(select(Category).order_by(Category.name))
+        ]
 
 
 def stock_list(ctx: StoreContext, q: str = "", category: str = "", only_low: bool = False) -> dict[str, Any]:
@@ -67,8 +83,9 @@ def stock_list(ctx: StoreContext, q: str = "", category: str = "", only_low: boo
     with ctx.db.sessions() as s:
         stmt = select(Product).where(Product.active.is_(True))
         for word in (q or "").split()[:5]:
-            stmt = stmt.where(or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"),
-                                  Product.barcode == word))
+            stmt = stmt.where(
+                or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word)
+            )
         if category:
             stmt = stmt.where(Product.category == category)
         products = list(s.scalars(stmt.order_by(Product.name)))
@@ -81,12 +98,22 @@ def stock_list(ctx: StoreContext, q: str = "", category: str = "", only_low: boo
             low = have < 0 or (level is not None and have <= level)
             if only_low and not low:
                 continue
-            rows.append({"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,
-                         "price": p.price, "on_hand": have, "min_qty": level, "low": low,
-                         "unsynced": unsynced.get(p.sku, 0), "remote": remote.get(p.sku, {}),
-                         "remote_total": sum(remote.get(p.sku, {}).values())})
-        return {"rows": rows[:MAX_ROWS], "total": len(rows), "truncated": len(rows) > MAX_ROWS,
-                "locations": locations}
+            rows.append(
+                {
+                    "sku": p.sku,
+                    "barcode": p.barcode,
+                    "name": p.name,
+                    "category": p.category,
+                    "price": p.price,
+                    "on_hand": have,
+                    "min_qty": level,
+                    "low": low,
+                    "unsynced": unsynced.get(p.sku, 0),
+                    "remote": remote.get(p.sku, {}),
+                    "remote_total": sum(remote.get(p.sku, {}).values()),
+                }
+            )
+        return {"rows": rows[:MAX_ROWS], "total": len(rows), "truncated": len(rows) > MAX_ROWS, "locations": locations}
 
 
 def low_stock(ctx: StoreContext) -> list[dict[str, Any]]:
@@ -108,25 +135,52 @@ def below_zero(ctx: StoreContext) -> list[dict[str, Any]]:
 def product_detail(ctx: StoreContext, code: str, limit: int = 200) -> dict[str, Any]:
     with ctx.db.sessions() as s:
         p = find_item(s, code)
-        moves = list(s.scalars(select(StockMovement).where(StockMovement.sku == p.sku)
-                               .order_by(StockMovement.created_at.desc(), StockMovement.id).limit(limit)))
+        moves = list(
+            s.scalars(
+                select(StockMovement)
+                .where(StockMovement.sku == p.sku)
+                .order_by(StockMovement.created_at.desc(), StockMovement.id)
+                .limit(limit)
+            )
+        )
         staff = {x.id: x.name for x in s.scalars(select(Staff))}
         level = s.get(LowStockThreshold, p.sku)
         have = on_hand(s, [p.sku])[p.sku]
         # The running balance after each movement, newest first: start from on hand and walk back.
         balance, ledger = have, []
         for m in moves:
-            ledger.append({"id": m.id, "at": m.created_at, "kind": m.kind, "reason": m.reason, "qty": m.qty,
-                           "balance": balance, "ref_id": m.ref_id, "staff": staff.get(m.staff_id or "", "")})
+            ledger.append(
+                {
+                    "id": m.id,
+                    "at": m.created_at,
+                    "kind": m.kind,
+                    "reason": m.reason,
+                    "qty": m.qty,
+                    "balance": balance,
+                    "ref_id": m.ref_id,
+                    "staff": staff.get(m.staff_id or "", ""),
+                }
+            )
             balance -= m.qty
         locations = {l["location"]: l for l in remote_locations(s)}
-        remote = [{"location": loc, "name": locations.get(loc, {}).get("name", loc), "qty": qty}
-                  for loc, qty in sorted(_remote(s, [p.sku]).get(p.sku, {}).items())]
+        remote = [
+            {"location": loc, "name": locations.get(loc, {}).get("name", loc), "qty": qty}
+            for loc, qty in sorted(_remote(s, [p.sku]).get(p.sku, {}).items())
+        ]
         cat = s.get(Category, p.category) if p.category else None
-        return {"sku": p.sku, "barcode": p.barcode, "name": p.name, "category": p.category,
-                "category_name": cat.name if cat else "", "price": p.price, "on_hand": have,
-                "min_qty": level.min_qty if level else None, "unsynced": unsynced_by_sku(s).get(p.sku, 0),
-                "movements": ledger, "remote": remote}
+        return {
+            "sku": p.sku,
+            "barcode": p.barcode,
+            "name": p.name,
+            "category": p.category,
+            "category_name": cat.name if cat else "",
+            "price": p.price,
+            "on_hand": have,
+            "min_qty": level.min_qty if level else None,
+            "unsynced": unsynced_by_sku(s).get(p.sku, 0),
+            "movements": ledger,
+            "remote": remote,
+        }
 
 
 def receipts_for(ctx: StoreContext, supplier_ref: str, limit: int = 200) -> list[dict[str, Any]]:
@@ -135,7 +189,11 @@ def receipts_for(ctx: StoreContext, supplier_ref: str, limit: int = 200) -> list
     if not ref:
         return []
     with ctx.db.sessions() as s:
-        rows = s.execute(select(StockMovement, Product.name).join(Product, Product.sku == StockMovement.sku)
-                         .where(StockMovement.kind == "receipt", StockMovement.reason == ref)
-                         .order_by(StockMovement.created_at.desc(), StockMovement.id).limit(limit))
+        rows = s.execute(
+            select(StockMovement, Product.name)
+            .join(Product, Product.sku == StockMovement.sku)
+            .where(StockMovement.kind == "receipt", StockMovement.reason == ref)
+            .order_by(StockMovement.created_at.desc(), StockMovement.id)
+            .limit(limit)
+        )
         return [{"at": m.created_at, "sku": m.sku, "name": name, "qty": m.qty} for m, name in rows]

@@ -4,6 +4,7 @@ dead-lettered events (retry or discard, audit logged) and reconciliation items r
 The sync agent's own tables may not exist yet on a store that has never synced: then the page says so
 instead of failing.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from common.errors import DomainError, NotFound
 from common.refusals import REFUSALS
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
-from common.errors import DomainError, NotFound
 
 from . import sync_tables
 from .auth import Actor
@@ -33,22 +34,44 @@ def outbox_health(s: Session, now: datetime) -> dict[str, Any]:
     unsent = OutboxEvent.acked_at.is_(None)
     depth = int(s.scalar(select(func.count(OutboxEvent.event_id)).where(unsent)) or 0)
     oldest = s.scalar(select(func.min(OutboxEvent.created_at)).where(unsent))
-    by_type = [{"type": t, "count": int(c), "oldest": o} for t, c, o in s.execute(
-        select(OutboxEvent.type, func.count(OutboxEvent.event_id), func.min(OutboxEvent.created_at))
-        .where(unsent).group_by(OutboxEvent.type).order_by(func.count(OutboxEvent.event_id).desc()))]
-    return {"depth": depth, "oldest_unsent_at": oldest,
-            "oldest_age_seconds": int((now - oldest).total_seconds()) if oldest else 0,
-            "last_acked_at": s.scalar(select(func.max(OutboxEvent.acked_at))),
-            "acked": int(s.scalar(select(func.count(OutboxEvent.event_id)).where(OutboxEvent.acked_at.is_not(None)))
-                         or 0),
-            "by_type": by_type}
+    by_type = [
+        {"type": t, "count": int(c), "oldest": o}
+        for t, c, o in s.execute(
+            select(OutboxEvent.type, func.count(OutboxEvent.event_id), func.min(OutboxEvent.created_at))
+            .where(unsent)
+            .group_by(OutboxEvent.type)
+            .order_by(func.count(OutboxEvent.event_id).desc())
+        )
+    ]
+    return {
+        "depth": depth,
+        "oldest_unsent_at": oldest,
+        "oldest_age_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "last_acked_at": s.scalar(select(func.max(OutboxEvent.acked_at))),
+        "acked": int(s.scalar(select(func.count(OutboxEvent.event_id)).where(OutboxEvent.acked_at.is_not(None))) or 0),
+        "by_type": by_type,
+    }
 
 
 def reconciliation(s: Session) -> list[dict[str, Any]]:
-    rows = s.scalars(select(ReconciliationItem).where(ReconciliationItem.resolved_at.is_(None))
-                     .order_by(ReconciliationItem.raised_at.desc()).limit(500))
-    return [{"id": r.id, "kind": r.kind, "sku": r.sku, "ref_id": r.ref_id, "message": r.message,
-             "detail": json.loads(r.detail or "{}"), "raised_at": r.raised_at} for r in rows]
+    rows = s.scalars(
+        select(ReconciliationItem)
+        .where(ReconciliationItem.resolved_at.is_(None))
+        .order_by(ReconciliationItem.raised_at.desc())
+        .limit(500)
+    )
+    return [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "sku": r.sku,
+            "ref_id": r.ref_id,
+            "message": r.message,
+            "detail": json.loads(r.detail or "{}"),
+            "raised_at": r.raised_at,
+        }
+        for r in rows
+    ]
 
 
 def sync_health(ctx: StoreContext) -> dict[str, Any]:
@@ -59,12 +82,23 @@ def sync_health(ctx: StoreContext) -> dict[str, Any]:
         dead = sync_tables.dead_letters(s) if agent is not None else []
         items = reconciliation(s) if _has_table(s, ReconciliationItem.__tablename__) else []
     state = "not_synced" if agent is None and outbox["acked"] == 0 else "ok"
-    failing = agent is not None and agent["last_error_at"] is not None and (
-        agent["last_success_at"] is None or agent["last_error_at"] > agent["last_success_at"])
+    failing = (
+        agent is not None
+        and agent["last_error_at"] is not None
+        and (agent["last_success_at"] is None or agent["last_error_at"] > agent["last_success_at"])
+    )
     if dead or failing:
         state = "error"
-    return {"state": state, "now": now, "outbox": outbox, "agent": agent, "dead_letters": dead,
-            "refused": refused(dead), "reconciliation": items, "below_zero": below_zero(ctx)}
+    return {
+        "state": state,
+        "now": now,
+        "outbox": outbox,
+        "agent": agent,
+        "dead_letters": dead,
+        "refused": refused(dead),
+        "reconciliation": items,
+        "below_zero": below_zero(ctx),
+    }
 
 
 def refused(dead: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,9 +121,26 @@ def act_on_dead_letter(ctx: StoreContext, actor: Actor, event_id: str, action: s
         event = sync_tables.act(s, event_id, action, ctx.clock())
         note = (note or "").strip()[:200] or None
         # Central holds the refused event and does the retry or discard; this event asks it to.
-        emit_event(s, ctx, f"dead_letter.{action}", {"event_id": event_id, "store_id": ctx.store_id,
-                                                     "staff_id": actor.staff_id, "note": note}, DEVICE)
-        audit(s, ctx, f"dead_letter_{action}", requested_by=actor.staff_id, approved_by=actor.staff_id,
-              ref_id=event_id, detail={"type": event["type"], "store_seq": event["store_seq"],
-                                       "code": event["code"], "reason": event["reason"], "note": note})
+        emit_event(
+            s,
+            ctx,
+            f"dead_letter.{action}",
+            {"event_id": event_id, "store_id": ctx.store_id, "staff_id": actor.staff_id, "note": note},
+            DEVICE,
+        )
+        audit(
+            s,
+            ctx,
+            f"dead_letter_{action}",
+            requested_by=actor.staff_id,
+            approved_by=actor.staff_id,
+            ref_id=event_id,
+            detail={
+                "type": event["type"],
+                "store_seq": event["store_seq"],
+                "code": event["code"],
+                "reason": event["reason"],
+                "note": note,
+            },
+        )
     return event

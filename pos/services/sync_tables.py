@@ -4,6 +4,7 @@ The agent keeps one status row (`sync_status`) and the events central refused (`
 discarding happens at the central store, which holds the refused event: the manager's choice is marked on the
 dead letter here and travels to central as an outbox event; central's answer comes back through the pull feed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,8 +35,19 @@ def agent_status(s: Session) -> dict[str, Any] | None:
     row = s.get(models[0], 1) if models else None
     if row is None or row.last_round_at is None:
         return None
-    keys = ("last_round_at", "last_success_at", "last_error", "last_error_at", "last_push_at", "last_pull_at",
-            "pushed_total", "pulled_total", "epoch", "lease_owner", "lease_until")
+    keys = (
+        "last_round_at",
+        "last_success_at",
+        "last_error",
+        "last_error_at",
+        "last_push_at",
+        "last_pull_at",
+        "pushed_total",
+        "pulled_total",
+        "epoch",
+        "lease_owner",
+        "lease_until",
+    )
     return {k: getattr(row, k) for k in keys}
 
 
@@ -46,8 +58,19 @@ def dead_letters(s: Session) -> list[dict[str, Any]]:
         return []
     dead = models[1]
     rows = s.scalars(select(dead).where(dead.resolved_at.is_(None)).order_by(dead.store_seq).limit(500))
-    return [{"event_id": d.event_id, "type": d.type, "store_seq": d.store_seq, "code": d.code, "reason": d.reason,
-             "status": d.status, "failed_at": d.seen_at, "asked": d.resolution or ""} for d in rows]
+    return [
+        {
+            "event_id": d.event_id,
+            "type": d.type,
+            "store_seq": d.store_seq,
+            "code": d.code,
+            "reason": d.reason,
+            "status": d.status,
+            "failed_at": d.seen_at,
+            "asked": d.resolution or "",
+        }
+        for d in rows
+    ]
 
 
 def act(s: Session, event_id: str, action: str, now: datetime) -> dict[str, Any]:
@@ -57,11 +80,25 @@ def act(s: Session, event_id: str, action: str, now: datetime) -> dict[str, Any]
     if row is None:
         raise NotFound("unknown_dead_letter", f"event {event_id} is not dead-lettered", event_id=event_id)
     if row.resolved_at is not None:
-        raise Conflict("already_resolved", f"event {event_id} was already {row.resolution} at central",
-                       event_id=event_id, resolution=row.resolution)
+        raise Conflict(
+            "already_resolved",
+            f"event {event_id} was already {row.resolution} at central",
+            event_id=event_id,
+            resolution=row.resolution,
+        )
     if row.resolution:
-        raise Conflict("already_asked", f"a {row.resolution.removesuffix('_asked')} of event {event_id} is already "
-                                        "on its way to central", event_id=event_id)
+        raise Conflict(
+            "already_asked",
+            f"a {row.resolution.removesuffix('_asked')} of event {event_id} is already on its way to central",
+            event_id=event_id,
+        )
     row.resolution = f"{action}_asked"
-    return {"event_id": row.event_id, "type": row.type, "store_seq": row.store_seq, "code": row.code,
-            "reason": row.reason, "asked": row.resolution, "at": now.isoformat()}
+    return {
+        "event_id": row.event_id,
+        "type": row.type,
+        "store_seq": row.store_seq,
+        "code": row.code,
+        "reason": row.reason,
+        "asked": row.resolution,
+        "at": now.isoformat(),
+    }

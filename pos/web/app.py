@@ -1,4 +1,5 @@
 """The store server's app factory: Flask + flask-openapi3 for the API + Flask-SocketIO."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,10 +7,13 @@ from pathlib import Path
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
 from flask_socketio import SocketIO
 
-from kiosk.web import kiosk
-from pos.adapters.config import StoreConfig
 from common.db import Database
+from common.web.errors import register_error_handlers, validation_error_response
+from common.web.hardening import harden
+from common.web.limits import limit_bodies
+from kiosk.web import kiosk
 from pos import bootstrap
+from pos.adapters.config import StoreConfig
 
 from . import sockets
 from .api.kiosk_api import kiosk_api, till_kiosk_api
@@ -20,9 +24,6 @@ from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
-from common.web.errors import register_error_handlers, validation_error_response
-from common.web.limits import limit_bodies
-from common.web.hardening import harden
 from .manager import create_blueprint as manager_blueprint
 from .pages import pages
 from .receipts import receipt_pages

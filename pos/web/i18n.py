@@ -1,4 +1,5 @@
 """Till, display and kiosk texts in Bahasa Indonesia (default) and English."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """HTML pages: the till and the customer display (both live over Socket.IO)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -20,8 +21,15 @@ def _locale() -> str:
 def _page(template: str, **extra: object):
     c = ctx()
     loc = _locale()
-    return render_template(template, lang=loc, t=messages(loc), store=c.config.store, currency=c.config.currency,
-                           max_amount=MAX_AMOUNT, **extra)
+    return render_template(
+        template,
+        lang=loc,
+        t=messages(loc),
+        store=c.config.store,
+        currency=c.config.currency,
+        max_amount=MAX_AMOUNT,
+        **extra,
+    )
 
 
 @pages.get("/")

@@ -1,10 +1,11 @@
 """Receipt pages: /receipts/<number>/<sig> for the till, and the shopper's digital receipt at the signed QR URL."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from common.qr_images import qr_svg
 from common.errors import NotFound
+from common.qr_images import qr_svg
 from pos.domain.receipt import LABELS, Receipt, layout
 from pos.services import receipts as receipt_service
 
@@ -22,8 +23,12 @@ def _locale() -> str:
 def _render(receipt: Receipt, digital: bool):
     c, loc = ctx(), _locale()
     return render_template(
-        "pos/receipt.html", receipt=receipt, lines=layout(receipt, c.config.printer.columns, loc), lang=loc,
-        labels=LABELS[loc], digital=digital,
+        "pos/receipt.html",
+        receipt=receipt,
+        lines=layout(receipt, c.config.printer.columns, loc),
+        lang=loc,
+        labels=LABELS[loc],
+        digital=digital,
         qr=qr_svg(receipt.qr_url) if receipt.qr_url and not digital else None,
         member_qr=qr_svg(receipt.member_qr) if receipt.member_qr else None,
     )

@@ -1,4 +1,5 @@
 """Socket.IO: till pages and customer displays join their till's room and get every change live."""
+
 from __future__ import annotations
 
 import threading
@@ -57,4 +58,3 @@ def register(socketio: SocketIO, notices: Notices) -> None:
         for topic, status in notices.sticky_for(till):
             emit(topic, status)
         return {"ok": True, "room": room(till)}
-

@@ -1,5 +1,6 @@
 """Helpers for the online-cart tests: a movable central clock, carts made through the shop's services, and the
 stores' cart API called over real HTTP (requests), as a store server calls it."""
+
 from __future__ import annotations
 
 import uuid
@@ -34,7 +35,9 @@ def use_clock(ctx: CentralContext) -> Clock:
     return clock
 
 
-def new_cart(ctx: CentralContext, items: list[tuple[str, int]] | None = None, pickup: str | None = None) -> dict[str, Any]:
+def new_cart(
+    ctx: CentralContext, items: list[tuple[str, int]] | None = None, pickup: str | None = None
+) -> dict[str, Any]:
     view: dict[str, Any] | None = None
     for sku, qty in items or [(AQUA_330, 2), (AQUA_600, 1)]:
         view = carts.add_item(ctx, view["id"] if view else None, sku, qty)
@@ -65,13 +68,23 @@ class StoreCalls:
     def release(self, cart_id: str, fence: int, device: str = "T1") -> tuple[int, dict[str, Any]]:
         return self.post(f"/{cart_id}/release", {"device_id": device, "fence": fence})
 
-    def checkout(self, cart_id: str, fence: int, checkout_id: str | None = None, device: str = "T1",
-                 total: int = 11_500) -> tuple[int, dict[str, Any]]:
+    def checkout(
+        self, cart_id: str, fence: int, checkout_id: str | None = None, device: str = "T1", total: int = 11_500
+    ) -> tuple[int, dict[str, Any]]:
         checkout_id = checkout_id or str(uuid.uuid4())
-        return self.post(f"/{cart_id}/checkout", {
-            "device_id": device, "fence": fence, "checkout_id": checkout_id, "sale_id": checkout_id,
-            "number": f"TOKO-01-{device}-{checkout_id[:6]}", "till_id": device, "total": total,
-            "completed_at": "2026-11-24T07:05:00"})
+        return self.post(
+            f"/{cart_id}/checkout",
+            {
+                "device_id": device,
+                "fence": fence,
+                "checkout_id": checkout_id,
+                "sale_id": checkout_id,
+                "number": f"TOKO-01-{device}-{checkout_id[:6]}",
+                "till_id": device,
+                "total": total,
+                "completed_at": "2026-11-24T07:05:00",
+            },
+        )
 
 
 def code_of(body: dict[str, Any]) -> str:

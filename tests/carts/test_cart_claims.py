@@ -1,5 +1,6 @@
 """Claiming and checking out online carts at central, on SQLite and PostgreSQL: one winner per cart, one order per
 cart, a stale token refused, a retry the same order, and every bad request refused with a clear message."""
+
 from __future__ import annotations
 
 import threading
@@ -24,6 +25,7 @@ def race(*calls):  # type: ignore[no-untyped-def]
             out[i] = call()
         except DomainError as e:
             out[i] = e
+
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
     for t in threads:
         t.start()
@@ -55,8 +57,10 @@ def test_a_store_checkout_racing_an_online_checkout_makes_exactly_one_order(cent
         _, claimed = api.claim(cart["code"])
         if i % 2:
             clock.advance(minutes=16)  # the lease lapsed: both checkouts are allowed, only one can win
-        store, online = race(lambda: api.checkout(cart["id"], claimed["fence"]),  # noqa: B023 - run within this iteration
-                             lambda: cart_checkout.checkout_online(central.ctx, cart["id"], f"web-{uuid.uuid4()}"))  # noqa: B023
+        store, online = race(
+            lambda cart=cart, claimed=claimed: api.checkout(cart["id"], claimed["fence"]),
+            lambda cart=cart: cart_checkout.checkout_online(central.ctx, cart["id"], f"web-{uuid.uuid4()}"),
+        )
         assert central.count(CartOrder, CartOrder.cart_id == cart["id"]) == 1
         order = central.rows(CartOrder.__table__.select().where(CartOrder.cart_id == cart["id"]))[0]
         if order.channel == "store":
@@ -77,9 +81,11 @@ def test_a_stale_lease_holder_cannot_check_out(central):
     status, second = api.claim(cart["code"], "T2")
     assert status == 200 and second["fence"] == first["fence"] + 1
 
-    for status, body in (api.checkout(cart["id"], first["fence"], device="T1"),
-                         api.claim(cart["code"], "T1", fence=first["fence"]),
-                         api.release(cart["id"], first["fence"], device="T1")):
+    for status, body in (
+        api.checkout(cart["id"], first["fence"], device="T1"),
+        api.claim(cart["code"], "T1", fence=first["fence"]),
+        api.release(cart["id"], first["fence"], device="T1"),
+    ):
         assert (status, code_of(body)) == (409, "stale_lease"), body
         assert "T2" in body["error"]["message"] or "no longer" in body["error"]["message"]
     assert central.count(CartOrder) == 0
@@ -99,7 +105,10 @@ def test_a_retried_checkout_returns_the_same_order_and_a_new_checkout_id_is_refu
     assert status == 200 and again["repeat"] is True and again["id"] == first["id"]
     status, other = api.checkout(cart["id"], claimed["fence"])  # a new checkout id after success
     assert (status, code_of(other)) == (409, "cart_checked_out")
-    assert "already paid in store TOKO-01" in other["error"]["message"] and "nothing was charged twice" in other["error"]["message"]
+    assert (
+        "already paid in store TOKO-01" in other["error"]["message"]
+        and "nothing was charged twice" in other["error"]["message"]
+    )
     assert central.count(CartOrder) == 1
 
 
@@ -145,8 +154,16 @@ def test_a_store_acts_only_for_itself(central):
     assert status == 400  # no store id in a request: the token says who is asking
 
 
-@pytest.mark.parametrize("body", [{}, {"device_id": "T1", "fence": -1}, {"device_id": "T 1", "fence": 1},
-                                  {"device_id": "T1", "fence": "1"}, {"device_id": "T1", "fence": 1, "x": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"device_id": "T1", "fence": -1},
+        {"device_id": "T 1", "fence": 1},
+        {"device_id": "T1", "fence": "1"},
+        {"device_id": "T1", "fence": 1, "x": 1},
+    ],
+)
 def test_malformed_requests_are_400(central, body):
     api = StoreCalls(central.url, central.token)
     cart = new_cart(central.ctx)

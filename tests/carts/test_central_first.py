@@ -1,6 +1,7 @@
 """Completing a sale asks central first (points hold captured, online cart checked out) with no transaction
 open, then records the sale in a short one: another till sells while central answers, and a crash between the
 two is recovered from the ids (the conftest guard fails any test that sends HTTP inside a transaction)."""
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,7 @@ from common import member_qr
 from pos import bootstrap
 from pos.adapters import central_carts
 from pos.adapters.tables import OutboxEvent
-from pos.services import (auth, central_steps, checkout, loyalty, loyalty_redeem, online_carts,
-                          sales, shifts)
+from pos.services import auth, central_steps, checkout, loyalty, loyalty_redeem, online_carts, sales, shifts
 from pos.services.sale_views import get_sale
 
 KEY = member_qr.new_private_key()
@@ -37,8 +37,9 @@ def shop(store, central, open_till):  # type: ignore[no-untyped-def]
 
 def cart_and_points(central, store, till, agent, points: int = 20):  # type: ignore[no-untyped-def]
     """A member's sale holding an online cart, paid partly with points (a hold at central) and the rest cash."""
-    m = central_loyalty.adjust(central.ctx, central_loyalty.sign_up(central.ctx, "Budi", "081200001111")["id"],
-                               100, "opening balance")
+    m = central_loyalty.adjust(
+        central.ctx, central_loyalty.sign_up(central.ctx, "Budi", "081200001111")["id"], 100, "opening balance"
+    )
     sync_until_clean(agent)
     cart = new_cart(central.ctx, [(AQUA_330, 6)], pickup="TOKO-01")
     sale_id = online_carts.take_into_sale(store, till, cart["code"])["sale"]["id"]
@@ -63,13 +64,15 @@ def outbox_types(store) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_sale_with_an_online_cart_and_points_is_confirmed_by_central_and_booked_once(
-        shop, central, open_till, agents):
+    shop, central, open_till, agents
+):
     agent = agents()
     m, cart, sale_id = cart_and_points(central, shop, open_till, agent)
     done = checkout.complete(shop, open_till, sale_id)
     assert done["online_cart"]["recorded_at_central"] is True and done["loyalty"]["redeemed"] == 20
-    assert central_side(central, m["id"], cart["id"]) == (100, 20, ["held"], [done["number"]]), \
+    assert central_side(central, m["id"], cart["id"]) == (100, 20, ["held"], [done["number"]]), (
         "the cart's order carries the sale's receipt number; the captured hold waits for the sale"
+    )
     sync_until_clean(agent)
     balance, held, holds, orders = central_side(central, m["id"], cart["id"])
     assert (balance - 100 + 20, held, holds, orders) == (done["loyalty"]["earned"], 0, ["posted"], [done["number"]])
@@ -109,11 +112,13 @@ def test_another_till_sells_while_central_is_still_answering_the_completion(shop
     assert central_side(central, m["id"], cart["id"])[3] == [results["t1"]["number"]]
 
 
-def test_a_crash_after_central_answered_is_recovered_by_completing_the_sale_again(shop, central, open_till,
-                                                                                   agents):
+def test_a_crash_after_central_answered_is_recovered_by_completing_the_sale_again(shop, central, open_till, agents):
     agent = agents()
     m, cart, sale_id = cart_and_points(central, shop, open_till, agent)
-    with mock.patch.object(checkout, "next_receipt_number", side_effect=RuntimeError("the till lost power")), pytest.raises(RuntimeError):
+    with (
+        mock.patch.object(checkout, "next_receipt_number", side_effect=RuntimeError("the till lost power")),
+        pytest.raises(RuntimeError),
+    ):
         checkout.complete(shop, open_till, sale_id)
     assert get_sale(shop, sale_id)["state"] == "open" and "sale.completed" not in outbox_types(shop)
     number = central_side(central, m["id"], cart["id"])[3]
@@ -123,15 +128,20 @@ def test_a_crash_after_central_answered_is_recovered_by_completing_the_sale_agai
     assert done["number"] == number[0] and done["online_cart"]["recorded_at_central"] is True
     sync_until_clean(agent)
     balance, held, holds, orders = central_side(central, m["id"], cart["id"])
-    assert (balance - 100 + 20, held, holds, orders) == (done["loyalty"]["earned"], 0, ["posted"], number), \
+    assert (balance - 100 + 20, held, holds, orders) == (done["loyalty"]["earned"], 0, ["posted"], number), (
         "one order, the points spent once"
+    )
 
 
 def test_a_captured_hold_whose_sale_crashed_is_released_when_the_points_payment_is_taken_off(
-        shop, central, open_till, agents):
+    shop, central, open_till, agents
+):
     agent = agents()
     m, cart, sale_id = cart_and_points(central, shop, open_till, agent)
-    with mock.patch.object(central_steps, "check_out_at_central", side_effect=RuntimeError("crash")), pytest.raises(RuntimeError):
+    with (
+        mock.patch.object(central_steps, "check_out_at_central", side_effect=RuntimeError("crash")),
+        pytest.raises(RuntimeError),
+    ):
         checkout.complete(shop, open_till, sale_id)  # the hold is captured, then the till died
     assert central_side(central, m["id"], cart["id"])[:3] == (100, 20, ["held"])
     view = get_sale(shop, sale_id)

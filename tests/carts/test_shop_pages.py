@@ -1,5 +1,6 @@
 """The online shop as a shopper uses it: browse and search at the stores' prices and promotions, stock per store
 and online, a cart in a cookie, pay in store (QR + code), click-and-collect holding stock, and the cart's fate."""
+
 from __future__ import annotations
 
 import html
@@ -88,10 +89,13 @@ def test_a_form_without_its_csrf_token_changes_nothing(central):
     assert central.count(OnlineCartLine) == 0
 
 
-@pytest.mark.parametrize("lang, being_paid, paid", [
-    ("id", "Sedang dibayar di toko TOKO-01", "Dibayar di toko TOKO-01, T1, pukul 14:05"),
-    ("en", "Being paid in store TOKO-01", "Paid in store TOKO-01, T1, at 14:05"),
-])
+@pytest.mark.parametrize(
+    "lang, being_paid, paid",
+    [
+        ("id", "Sedang dibayar di toko TOKO-01", "Dibayar di toko TOKO-01, T1, pukul 14:05"),
+        ("en", "Being paid in store TOKO-01", "Paid in store TOKO-01, T1, at 14:05"),
+    ],
+)
 def test_the_cart_page_follows_the_cart_into_the_store(central, lang, being_paid, paid):
     use_clock(central.ctx)
     shopper = Shopper(central)

@@ -1,5 +1,6 @@
 """The store server's online-cart endpoints over HTTP: the kiosk opens, sends or lets go; the till takes a code;
 bad input is a clear 4xx (never a 500) and changes nothing."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,14 +38,18 @@ def pay(api: Any, sale: dict) -> dict:  # type: ignore[type-arg]
 
 def test_kiosk_open_send_and_till_take_then_pay(connected, till_api):
     cart = new_cart(connected.ctx, [(AQUA_330, 2), (AQUA_600, 1)])
-    opened = ok(till_api.post(f"{K[:-13]}/online-carts/open", {"code": cart["code"].lower().replace("-", "")},
-                              token=""))
+    opened = ok(
+        till_api.post(f"{K[:-13]}/online-carts/open", {"code": cart["code"].lower().replace("-", "")}, token="")
+    )
     assert (opened["code"], opened["confirmed"], opened["total"]) == (cart["code"], True, 11_500)
     ticket = ok(till_api.post(f"{K}/{opened['open_id']}/send", {"device_id": "kiosk-2"}, token=""), 201)
     assert ticket["code"].startswith("K-") and ticket["online_cart"]["code"] == cart["code"]
     again = till_api.post(f"{K}/{opened['open_id']}/send", {}, token="")
     assert error(again) == (409, "online_cart_moved_on")
-    assert error(till_api.post(f"{K[:-13]}/online-carts/open", {"code": cart["code"]}, token="")) == (409, "cart_claimed")
+    assert error(till_api.post(f"{K[:-13]}/online-carts/open", {"code": cart["code"]}, token="")) == (
+        409,
+        "cart_claimed",
+    )
 
     taken = ok(till_api.post("/api/v1/kiosk-carts/take", {"code": ticket["qr_payload"]}))
     assert taken["kiosk_cart"]["online_cart"]["code"] == cart["code"]
@@ -75,10 +80,20 @@ def test_the_till_endpoint_needs_a_sign_in_and_bad_input_is_a_clear_4xx(connecte
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=90)
-                         | st.sampled_from(["K7Q-42P", "OC1.omnitoko.K7Q-42P", "OC1.x.K7Q-42P", "kiosk", ""]),
-                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-                             st.sampled_from(["code", "device_id", "x"]), inner, max_size=3), max_leaves=8))
+@given(
+    body=st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=90)
+        | st.sampled_from(["K7Q-42P", "OC1.omnitoko.K7Q-42P", "OC1.x.K7Q-42P", "kiosk", ""]),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from(["code", "device_id", "x"]), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
 def test_random_json_never_gets_a_500(connected, till_api, body):
     for path in (f"{K[:-13]}/online-carts/open", f"{K}/{'1' * 36}/send", f"{K}/{'1' * 36}/release"):
         assert till_api.post(path, body, token="").status_code < 500

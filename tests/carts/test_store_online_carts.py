@@ -1,5 +1,6 @@
 """An online cart at the store: opened at the kiosk or till (claimed at central), priced here, paid at the till and
 checked out once; offline from the synced copy, reconciled when the store syncs, a conflict when paid elsewhere."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,11 +11,9 @@ from synckit import agents, central, connect_store, pg_url, sync_until_clean  # 
 from central.services import cart_checkout, catalog
 from central.tables import CartOrder, CartReservation, OnlineCart
 from central.tables import ReconciliationItem as CentralTask
+from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
-from common.errors import DomainError
-from pos.services import checkout, kiosk_carts, online_carts, sales
-from common.errors import DomainError
 from pos.services import checkout, kiosk_carts, online_carts, sales
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
@@ -35,6 +34,7 @@ def pay(store, actor, sale_id: str) -> dict:  # type: ignore[no-untyped-def]
 
 def sales_total(store, sale_id: str) -> int:  # type: ignore[no-untyped-def]
     from pos.services.sale_views import get_sale
+
     return int(get_sale(store, sale_id)["total"])
 
 
@@ -56,8 +56,9 @@ def test_a_cart_opened_at_the_kiosk_is_sent_to_the_till_paid_and_checked_out_onc
 
     opened = online_carts.open_cart(shop, cart["code"])
     assert opened["confirmed"] is True and opened["reserved_here"] is True
-    assert opened["price_changes"] == [{"sku": AQUA_600, "name": "Air Mineral Aqua 600ml", "qty": 1,
-                                        "was": 5_000, "now": 4_500}]
+    assert opened["price_changes"] == [
+        {"sku": AQUA_600, "name": "Air Mineral Aqua 600ml", "qty": 1, "was": 5_000, "now": 4_500}
+    ]
     assert [s["sku"] for s in opened["short"]] == [AQUA_330], "30 wanted, fewer on the shelf here"
     assert [u["sku"] for u in opened["unavailable"]] == ["WEB-ONLY"]
     assert opened["total"] == 30 * 3_500 + 4_500
@@ -71,9 +72,21 @@ def test_a_cart_opened_at_the_kiosk_is_sent_to_the_till_paid_and_checked_out_onc
 
     order = order_of(central, cart["id"])
     assert (order.channel, order.store_id, order.device_id, order.sale_id, order.number) == (
-        "store", "TOKO-01", "T1", done["id"], done["number"])
-    assert central.count(CartReservation, CartReservation.cart_id == cart["id"], CartReservation.state == "converted",
-                         CartReservation.sale_id == done["id"]) == 2, "the reservation turned into the sale"
+        "store",
+        "TOKO-01",
+        "T1",
+        done["id"],
+        done["number"],
+    )
+    assert (
+        central.count(
+            CartReservation,
+            CartReservation.cart_id == cart["id"],
+            CartReservation.state == "converted",
+            CartReservation.sale_id == done["id"],
+        )
+        == 2
+    ), "the reservation turned into the sale"
     assert len(outbox(shop)) == 1, "the event goes too, in case the direct call's answer was lost"
 
     sync_until_clean(agents())
@@ -92,7 +105,9 @@ def test_the_till_takes_a_cart_by_its_code_at_the_shop_promotion(shop, open_till
     cart = new_cart(central.ctx, [(AQUA_600, 2)])
     assert cart["total"] == 8_100
 
-    taken = online_carts.take_into_sale(shop, open_till, f"OC1.omnitoko.{cart['code']}")  # the QR, as a scanner types it
+    taken = online_carts.take_into_sale(
+        shop, open_till, f"OC1.omnitoko.{cart['code']}"
+    )  # the QR, as a scanner types it
     assert taken["kiosk_cart"]["kind"] == "online" and taken["kiosk_cart"]["price_changes"] == []
     assert taken["sale"]["total"] == 8_100, "the shopper pays what the shop showed"
     with pytest.raises(DomainError) as second:
@@ -103,7 +118,8 @@ def test_the_till_takes_a_cart_by_its_code_at_the_shop_promotion(shop, open_till
 
 
 def test_offline_the_store_opens_its_synced_copy_and_its_sale_checks_the_cart_out_when_it_syncs(
-        shop, open_till, central, agents):
+    shop, open_till, central, agents
+):
     reserved = new_cart(central.ctx, [(AQUA_330, 2)], pickup="TOKO-01")
     elsewhere = new_cart(central.ctx, [(AQUA_330, 1)])
     agent = agents()
@@ -129,7 +145,8 @@ def test_offline_the_store_opens_its_synced_copy_and_its_sale_checks_the_cart_ou
 
 
 def test_a_cart_paid_online_while_the_store_sold_it_offline_becomes_a_task_for_the_manager(
-        shop, open_till, central, agents):
+    shop, open_till, central, agents
+):
     cart = new_cart(central.ctx, [(AQUA_330, 2)], pickup="TOKO-01")
     agent = agents()
     sync_until_clean(agent)
@@ -162,13 +179,17 @@ def test_a_till_whose_claim_was_taken_over_cannot_finish_the_sale(shop, open_til
     assert (refused.value.status, refused.value.code) == (409, "online_cart_stale_lease")
     assert "was not finished" in refused.value.message
     from pos.services.sale_views import get_sale
+
     assert get_sale(shop, taken["sale"]["id"])["state"] == "open" and outbox(shop) == []
     assert central.count(CartOrder) == 0
 
 
 def test_bad_codes_at_the_store_are_refused_clearly(shop, central, store):
-    for ref, status, code in (("OC1.tokolain.K7Q-42P", 422, "other_shop_cart"), ("K7Q-42", 422, "bad_cart_code"),
-                              ("Z9Z-9Z9", 404, "unknown_cart")):
+    for ref, status, code in (
+        ("OC1.tokolain.K7Q-42P", 422, "other_shop_cart"),
+        ("K7Q-42", 422, "bad_cart_code"),
+        ("Z9Z-9Z9", 404, "unknown_cart"),
+    ):
         with pytest.raises(DomainError) as err:
             online_carts.open_cart(shop, ref)
         assert (err.value.status, err.value.code) == (status, code), ref

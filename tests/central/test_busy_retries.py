@@ -1,4 +1,5 @@
 """Deadlocks and serialization failures: retried inside the central store; past the retries a 503 the agent obeys."""
+
 from __future__ import annotations
 
 import random
@@ -36,19 +37,36 @@ def failing(monkeypatch, times: int, sqlstate: str = "40P01") -> list[int]:
             if len(calls) <= times:
                 raise conflict(sqlstate)
             return handler(*args, **kwargs)
+
         return flaky
+
     monkeypatch.setattr(push_service, "handler_for", flaky_handler_for)
     monkeypatch.setattr(retry, "backoff", lambda attempt: 0.0)
     return calls
 
 
 def post_push(central, *events) -> requests.Response:
-    body = {"store_id": STORE, "device_id": "T1", "batch_id": "b1", "events": [
-        {"event_id": e.event_id, "store_id": e.store_id, "device_id": e.device_id, "store_seq": e.store_seq,
-         "type": e.type, "schema_version": e.schema_version, "payload": e.payload, "payload_hash": e.payload_hash}
-        for e in events]}
-    return requests.post(f"{central.url}/api/v1/sync/push", json=body, timeout=30,
-                         headers={"Authorization": f"Bearer {central.token}"})
+    body = {
+        "store_id": STORE,
+        "device_id": "T1",
+        "batch_id": "b1",
+        "events": [
+            {
+                "event_id": e.event_id,
+                "store_id": e.store_id,
+                "device_id": e.device_id,
+                "store_seq": e.store_seq,
+                "type": e.type,
+                "schema_version": e.schema_version,
+                "payload": e.payload,
+                "payload_hash": e.payload_hash,
+            }
+            for e in events
+        ],
+    }
+    return requests.post(
+        f"{central.url}/api/v1/sync/push", json=body, timeout=30, headers={"Authorization": f"Bearer {central.token}"}
+    )
 
 
 def test_a_deadlock_and_a_serialization_failure_are_retried_and_the_store_sees_its_event_applied(central, monkeypatch):
@@ -88,6 +106,7 @@ def test_the_agent_waits_at_least_what_retry_after_asks_before_its_next_round(ce
     def note_wait(seconds: float, wake_on_outbox: bool) -> None:
         waits.append(seconds)
         stop.set()
+
     monkeypatch.setattr(agent, "_wait", note_wait)
     try:
         agent.run()

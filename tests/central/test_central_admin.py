@@ -1,4 +1,5 @@
 """The admin page: sign in, see the stores and their last sync, change a price, retry a dead letter."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,7 @@ def admin(central):
     stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
     page = client.get("/admin/login").get_data(as_text=True)
-    resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234",
-                                             "csrf_token": csrf(page)})
+    resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
     assert resp.status_code == 302
     return client
 
@@ -42,8 +42,8 @@ def test_the_dashboard_shows_each_store_and_its_last_sync(admin, central):
     push_service.push(central.ctx, STORE, "TOKO-01-SYNC", [])
     push_service.pull(central.ctx, STORE, 0, 1)
     html = admin.get("/admin/").get_data(as_text=True)
-    row = html[html.index(f'data-store="{STORE}"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(f'data-store="{STORE}"') :]
+    row = row[: row.index("</tr>")]
     assert "Omnitoko Kemang" in row and "never" in row  # pulled, never pushed an event yet
 
 
@@ -51,16 +51,28 @@ def test_a_price_changed_in_the_admin_page_is_in_the_feed_for_the_stores(admin, 
     page = admin.get("/admin/products/SKU-00001").get_data(as_text=True)
     assert "Air Mineral Aqua 330ml" in page
     product = catalog.get_product(central.ctx, "SKU-00001")
-    resp = admin.post("/admin/products/SKU-00001", data={
-        "csrf_token": csrf(page), "sku": "SKU-00001", "name": product["name"], "price": "3900",
-        "barcode": product["barcode"], "category": product["category"], "tax_group": "PPN", "active": "y"})
+    resp = admin.post(
+        "/admin/products/SKU-00001",
+        data={
+            "csrf_token": csrf(page),
+            "sku": "SKU-00001",
+            "name": product["name"],
+            "price": "3900",
+            "barcode": product["barcode"],
+            "category": product["category"],
+            "tax_group": "PPN",
+            "active": "y",
+        },
+    )
     assert resp.status_code == 302
     assert catalog.get_product(central.ctx, "SKU-00001")["price"] == 3900
     changes = push_service.pull(central.ctx, STORE, 0, 10_000)["changes"]
     latest = [c for c in changes if c["topic"] == "product" and c["key"] == "SKU-00001"]
     assert latest[0]["data"]["price"] == 3900 and latest[0]["seq"] == changes[-1]["seq"]
-    bad = admin.post("/admin/products/SKU-00001", data={"csrf_token": csrf(page), "sku": "SKU-00001",
-                                                        "name": "x", "price": "-5", "tax_group": "PPN"})
+    bad = admin.post(
+        "/admin/products/SKU-00001",
+        data={"csrf_token": csrf(page), "sku": "SKU-00001", "name": "x", "price": "-5", "tax_group": "PPN"},
+    )
     assert bad.status_code == 400 and catalog.get_product(central.ctx, "SKU-00001")["price"] == 3900
 
 

@@ -1,4 +1,5 @@
 """The sync API refuses bad input with a 4xx and a clear message, and changes nothing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,13 +12,22 @@ from central.tables import AppliedEvent, DeadLetter, Sale
 from common.contract.wire import canonical_json
 
 
-def event(seq: int, payload: dict | None = None, type_: str = "sale.completed", version: int = 1,
-          store_id: str = STORE) -> dict:
+def event(
+    seq: int, payload: dict | None = None, type_: str = "sale.completed", version: int = 1, store_id: str = STORE
+) -> dict:
     payload = payload if payload is not None else sale_payload(store_id, seq)
     import uuid
-    return {"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq,
-            "type": type_, "schema_version": version, "payload": payload,
-            "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest()}
+
+    return {
+        "event_id": str(uuid.uuid4()),
+        "store_id": store_id,
+        "device_id": "T1",
+        "store_seq": seq,
+        "type": type_,
+        "schema_version": version,
+        "payload": payload,
+        "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+    }
 
 
 def batch(*events: dict, store_id: str = STORE) -> dict:
@@ -33,6 +43,7 @@ def api(central):
         if token is not None:
             headers["Authorization"] = f"Bearer {central.token if token == 'default' else token}"
         return client.open(path, method=method, headers=headers, **kw)
+
     return call
 
 
@@ -50,8 +61,10 @@ def test_health_and_the_openapi_document_are_served(api):
 
 @pytest.mark.parametrize("token, code", [(None, "missing_token"), ("nope", "bad_token")])
 def test_a_missing_or_wrong_token_is_401(api, central, token, code):
-    for method, path, kw in (("POST", "/api/v1/sync/push", {"json": batch(event(1))}),
-                             ("GET", "/api/v1/sync/pull?cursor=0", {})):
+    for method, path, kw in (
+        ("POST", "/api/v1/sync/push", {"json": batch(event(1))}),
+        ("GET", "/api/v1/sync/pull?cursor=0", {}),
+    ):
         status, got, message = error_of(api(method, path, token=token, **kw))
         assert (status, got) == (401, code) and "token" in message
     assert central.count(AppliedEvent) == 0
@@ -68,8 +81,9 @@ def test_a_token_of_store_a_cannot_push_for_store_b_and_an_unknown_store_is_404(
 
 
 def test_malformed_batches_are_400_with_the_field_named(api, central):
-    status, code, _ = error_of(api("POST", "/api/v1/sync/push", data="{not json",
-                                   headers={"Content-Type": "application/json"}))
+    status, code, _ = error_of(
+        api("POST", "/api/v1/sync/push", data="{not json", headers={"Content-Type": "application/json"})
+    )
     assert (status, code) == (400, "malformed_json")
     bad = batch(event(1))
     del bad["events"][0]["payload_hash"]
@@ -98,12 +112,18 @@ def test_an_oversized_batch_is_413(api, central):
 
 
 def test_an_unknown_event_type_or_schema_version_is_refused_for_that_event_and_the_queue_moves_on(api, central):
-    answer = api("POST", "/api/v1/sync/push", json=batch(
-        event(1, payload={"x": 1}, type_="coupon.printed"), event(2, version=9), event(3)))
+    answer = api(
+        "POST",
+        "/api/v1/sync/push",
+        json=batch(event(1, payload={"x": 1}, type_="coupon.printed"), event(2, version=9), event(3)),
+    )
     assert answer.status_code == 200
     results = answer.get_json()["results"]
     assert [(r["status"], r["outcome"], r["code"]) for r in results] == [
-        (422, "rejected", "unknown_event_type"), (422, "rejected", "unknown_schema_version"), (200, "applied", None)]
+        (422, "rejected", "unknown_event_type"),
+        (422, "rejected", "unknown_schema_version"),
+        (200, "applied", None),
+    ]
     assert "coupon.printed" in results[0]["message"] and "version 9" in results[1]["message"]
     assert central.count(DeadLetter) == 2 and central.count(Sale) == 1
     assert answer.get_json()["store_seq"] == 3

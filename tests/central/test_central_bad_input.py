@@ -1,6 +1,7 @@
 """Hostile bodies at the central store (a valid store token, forged content): NUL characters, nesting past 32 levels,
 numbers beyond 64 bits and strings longer than their column are a 4xx naming the problem and change nothing, on
 SQLite and on PostgreSQL (where each of them used to be a DataError and a 500)."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ HOSTILE = [
 def facts(central: Any, cart_id: str | None = None) -> dict[str, Any]:
     """Row counts of every central table, and the cart's claim: what a refused request must leave alone."""
     with central.ctx.db.sessions() as s:
-        seen: dict[str, Any] = {t.name: s.scalar(select(func.count()).select_from(t))
-                                for t in CentralBase.metadata.sorted_tables}
+        seen: dict[str, Any] = {
+            t.name: s.scalar(select(func.count()).select_from(t)) for t in CentralBase.metadata.sorted_tables
+        }
         if cart_id:
             cart = s.get(OnlineCart, cart_id)
             seen["cart"] = (cart.status, cart.fence, cart.claim_store) if cart else None
@@ -47,8 +49,17 @@ def facts(central: Any, cart_id: str | None = None) -> dict[str, Any]:
 def send(central: Any, method: str, path: str, template: dict[str, Any], hostile: str) -> Any:
     body = json.dumps(template).replace(MARK, hostile, 1)
     assert hostile in body, "the template has no place for the hostile value"
-    return central.extra["app"].test_client().open(path, method=method, data=body, content_type="application/json",
-                                                   headers={"Authorization": f"Bearer {central.token}"})
+    return (
+        central.extra["app"]
+        .test_client()
+        .open(
+            path,
+            method=method,
+            data=body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {central.token}"},
+        )
+    )
 
 
 def assert_refused(resp: Any, status: int, code: str, field: str | None, case: str = "") -> str:
@@ -84,8 +95,10 @@ def test_hostile_pushes_sent_alongside_a_stores_real_pushes_leave_them_untouched
     """Over real HTTP with threads at once: every hostile batch is refused, every real sale is applied once."""
     import requests
 
-    url, headers = central.url + "/api/v1/sync/push", {"Authorization": f"Bearer {central.token}",
-                                                      "Content-Type": "application/json"}
+    url, headers = (
+        central.url + "/api/v1/sync/push",
+        {"Authorization": f"Bearer {central.token}", "Content-Type": "application/json"},
+    )
     refused: list[int] = []
     errors: list[str] = []
 
@@ -107,8 +120,9 @@ def test_hostile_pushes_sent_alongside_a_stores_real_pushes_leave_them_untouched
                 if resp.status_code != 200 or resp.json()["results"][0]["outcome"] != "applied":
                     errors.append(f"sale {seq}: {resp.status_code} {resp.text[:200]}")
 
-    threads = [threading.Thread(target=real)] + [threading.Thread(target=hostile, args=(HOSTILE[i::2],))
-                                                  for i in range(2)]
+    threads = [threading.Thread(target=real)] + [
+        threading.Thread(target=hostile, args=(HOSTILE[i::2],)) for i in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -125,8 +139,16 @@ def test_a_nul_character_in_a_key_and_a_body_that_is_a_json_string_are_refused(c
     assert "events.0.payload" in message
     # flask-openapi3 would parse a JSON string body once more: the inner document must not slip past the checks
     inner = json.dumps(json.dumps({"name": "Ani\x00", "phone": "081234567890"}))
-    resp = central.extra["app"].test_client().post("/api/v1/loyalty/members", data=inner, content_type="application/json",
-                                                   headers={"Authorization": f"Bearer {central.token}"})
+    resp = (
+        central.extra["app"]
+        .test_client()
+        .post(
+            "/api/v1/loyalty/members",
+            data=inner,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {central.token}"},
+        )
+    )
     assert_refused(resp, 400, "not_an_object", None)
     assert facts(central) == before
 
@@ -134,10 +156,18 @@ def test_a_nul_character_in_a_key_and_a_body_that_is_a_json_string_are_refused(c
 LOYALTY = [
     ("POST", "/api/v1/loyalty/members", {"name": "@@", "phone": "081234567890"}, "name"),
     ("POST", "/api/v1/loyalty/members/lookup", {"number": "@@"}, "number"),
-    ("POST", "/api/v1/loyalty/holds", {"hold_id": str(uuid.uuid4()), "member_id": "{member}", "points": "@@"},
-     "points"),
-    ("POST", "/api/v1/loyalty/holds", {"hold_id": str(uuid.uuid4()), "member_id": "{member}", "points": 1,
-                                       "sale_id": "@@"}, "sale_id"),
+    (
+        "POST",
+        "/api/v1/loyalty/holds",
+        {"hold_id": str(uuid.uuid4()), "member_id": "{member}", "points": "@@"},
+        "points",
+    ),
+    (
+        "POST",
+        "/api/v1/loyalty/holds",
+        {"hold_id": str(uuid.uuid4()), "member_id": "{member}", "points": 1, "sale_id": "@@"},
+        "sale_id",
+    ),
 ]
 
 
@@ -155,10 +185,12 @@ def test_a_nul_character_in_the_address_or_query_is_refused(central):
     client = central.extra["app"].test_client()
     headers = {"Authorization": f"Bearer {central.token}"}
     before = facts(central)
-    for resp in (client.post("/api/v1/loyalty/holds/ab%00cd/post", json={}, headers=headers),
-                 client.get("/api/v1/loyalty/holds?state=held%00", headers=headers),
-                 client.get("/api/v1/sync/pull?cursor=%00", headers=headers),
-                 client.get("/shop/?q=aqua%00")):
+    for resp in (
+        client.post("/api/v1/loyalty/holds/ab%00cd/post", json={}, headers=headers),
+        client.get("/api/v1/loyalty/holds?state=held%00", headers=headers),
+        client.get("/api/v1/sync/pull?cursor=%00", headers=headers),
+        client.get("/shop/?q=aqua%00"),
+    ):
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "nul_character"
     assert facts(central) == before
 
@@ -169,8 +201,14 @@ def cart(central) -> dict[str, Any]:
 
 
 def cart_templates(cart_id: str, code: str) -> list[tuple[str, str, dict[str, Any], str]]:
-    checkout = {"device_id": "T1", "fence": 1, "checkout_id": str(uuid.uuid4()), "sale_id": str(uuid.uuid4()),
-                "number": "TOKO-01-T1-000001", "total": 7000}
+    checkout = {
+        "device_id": "T1",
+        "fence": 1,
+        "checkout_id": str(uuid.uuid4()),
+        "sale_id": str(uuid.uuid4()),
+        "number": "TOKO-01-T1-000001",
+        "total": 7000,
+    }
     return [
         ("POST", "/api/v1/carts/claim", {"code": "@@", "device_id": "T1"}, "code"),
         ("POST", "/api/v1/carts/claim", {"code": code, "device_id": "T1", "fence": "@@"}, "fence"),
@@ -196,20 +234,32 @@ TOO_LONG = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "make", "field"), TOO_LONG,
-                         ids=["batch_id", "device_id", "member_name", "member_email", "cart_code"])
+@pytest.mark.parametrize(
+    ("method", "path", "make", "field"),
+    TOO_LONG,
+    ids=["batch_id", "device_id", "member_name", "member_email", "cart_code"],
+)
 def test_a_string_longer_than_its_column_is_a_400_naming_the_field(central, method, path, make, field):
     before = facts(central)
-    resp = central.extra["app"].test_client().open(path, method=method, json=make(),
-                                                   headers={"Authorization": f"Bearer {central.token}"})
+    resp = (
+        central.extra["app"]
+        .test_client()
+        .open(path, method=method, json=make(), headers={"Authorization": f"Bearer {central.token}"})
+    )
     assert_refused(resp, 400, "invalid_request", field)
     assert facts(central) == before
 
 
 def test_admin_forms_refuse_a_nul_character_a_number_beyond_its_column_and_an_over_long_name(admin, central):
     page = admin.get("/admin/products/SKU-00001").get_data(as_text=True)
-    product = {"csrf_token": csrf(page), "sku": "SKU-00001", "name": "Aqua", "price": "3500", "tax_group": "PPN",
-               "active": "y"}
+    product = {
+        "csrf_token": csrf(page),
+        "sku": "SKU-00001",
+        "name": "Aqua",
+        "price": "3500",
+        "tax_group": "PPN",
+        "active": "y",
+    }
     promotion = {"csrf_token": csrf(page), "name": "Hemat", "kind": "amount", "value": "500", "skus": SKU}
     before = facts(central)
     resp = admin.post("/admin/products/SKU-00001", data={**product, "name": "Aqua\x00"})
@@ -227,8 +277,9 @@ def test_an_integer_past_the_fence_column_is_a_clear_refusal_not_a_500(central, 
     client = central.extra["app"].test_client()
     headers = {"Authorization": f"Bearer {central.token}"}
     before = facts(central, cart["id"])
-    resp = client.post("/api/v1/carts/claim", json={"code": cart["code"], "device_id": "T1", "fence": 2**53},
-                       headers=headers)
+    resp = client.post(
+        "/api/v1/carts/claim", json={"code": cart["code"], "device_id": "T1", "fence": 2**53}, headers=headers
+    )
     assert 400 <= resp.status_code < 500 and resp.get_json()["error"]["message"]
     assert facts(central, cart["id"]) == before
 

@@ -1,4 +1,5 @@
 """`omnitoko central init | add-store | new-epoch`: set up, a token shown once, a new epoch after a restore."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,16 @@ def test_set_earn_rule_keeps_the_old_rule_for_earlier_sales_and_refuses_a_bad_fi
     config = tmp_path / "central.toml"
     config.write_text((ROOT / "central.toml").read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["central", "init", "--config", str(config)]) == 0
-    args = ["central", "set-earn-rule", "--config", str(config), "--point-value", "100",
-            "--from", "2026-12-01T00:00:00"]
+    args = [
+        "central",
+        "set-earn-rule",
+        "--config",
+        str(config),
+        "--point-value",
+        "100",
+        "--from",
+        "2026-12-01T00:00:00",
+    ]
     assert main([*args, "--earn-per-amount", "5000"]) == 0
     assert "from 2026-12-01T00:00:00 UTC: 1 point per 5000 paid" in capsys.readouterr().out
     assert main([*args, "--earn-per-amount", "0"]) == 1

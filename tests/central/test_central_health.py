@@ -1,5 +1,6 @@
 """GET /api/v1/health follows the database: 200, then 503 with the reason while PostgreSQL cannot be reached (a TCP
 proxy on 127.0.0.1 in front of it is stopped; the real server keeps running), then 200 again once it is back."""
+
 from __future__ import annotations
 
 import socket
@@ -107,8 +108,11 @@ def test_health_is_503_with_the_reason_while_the_database_is_down_and_200_when_i
             assert error["code"] == "database_unavailable"
             assert "database does not answer" in error["message"] and "refused" in error["message"].lower()
             assert str(tcp.port) not in error["message"]  # where the database lives is not for a public answer
-        pushed = client.post("/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
-                             json={"store_id": "TOKO-01", "device_id": "T1", "batch_id": "b", "events": []})
+        pushed = client.post(
+            "/api/v1/sync/push",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"store_id": "TOKO-01", "device_id": "T1", "batch_id": "b", "events": []},
+        )
         assert pushed.status_code == 503 and pushed.get_json()["error"]["code"] == "database_unavailable"
         assert int(pushed.headers["Retry-After"]) > 0  # the agent backs off at least this long, then sends again
 

@@ -1,4 +1,5 @@
 """The admin's loyalty pages: find a member, block and unblock, adjust points, grant an offline allowance, see debts."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ def cell(html: str, element_id: str) -> str:
 
 def row_cells(html: str, marker: str) -> list[str]:
     """The texts of the cells of the table row that carries `marker` (for example data-store="TOKO-01")."""
-    row = html[html.index(marker):]
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[:row.index("</tr>")], re.S)]
+    row = html[html.index(marker) :]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[: row.index("</tr>")], re.S)
+    ]
 
 
 def ledger(central, member_id):
@@ -37,8 +40,11 @@ def ledger(central, member_id):
 
 
 def hold(admin, central, member_id, points=10):
-    return admin.post("/api/v1/loyalty/holds", headers={"Authorization": f"Bearer {central.token}"},
-                      json={"hold_id": str(uuid.uuid4()), "member_id": member_id, "points": points})
+    return admin.post(
+        "/api/v1/loyalty/holds",
+        headers={"Authorization": f"Bearer {central.token}"},
+        json={"hold_id": str(uuid.uuid4()), "member_id": member_id, "points": points},
+    )
 
 
 def test_a_member_is_found_by_phone_member_number_or_name(admin, central, member):
@@ -73,8 +79,10 @@ def test_blocking_on_the_member_page_makes_the_hold_api_refuse_and_unblocking_al
 
 def test_an_adjustment_adds_a_ledger_entry_and_the_new_balance_is_shown(admin, central, member):
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
-    done = admin.post(f"/admin/members/{member['id']}/adjust",
-                      data={"csrf_token": csrf(page), "points": "15", "note": "goodwill: late delivery"})
+    done = admin.post(
+        f"/admin/members/{member['id']}/adjust",
+        data={"csrf_token": csrf(page), "points": "15", "note": "goodwill: late delivery"},
+    )
     assert done.status_code == 302
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     assert cell(page, "balance") == "55" and loyalty.ledger_sum(central.ctx, member["id"]) == 55
@@ -82,18 +90,23 @@ def test_an_adjustment_adds_a_ledger_entry_and_the_new_balance_is_shown(admin, c
     assert (kind, points, store, note) == ("adjust", "+15", "pusat / central", "goodwill: late delivery (admin admin)")
 
 
-@pytest.mark.parametrize("points, note, status, message", [
-    ("0", "typo", 422, "other than 0"),
-    ("lima", "typo", 400, "Not a valid integer"),
-    ("", "typo", 400, "This field is required"),
-    ("5", "", 400, "This field is required"),
-])
+@pytest.mark.parametrize(
+    "points, note, status, message",
+    [
+        ("0", "typo", 422, "other than 0"),
+        ("lima", "typo", 400, "Not a valid integer"),
+        ("", "typo", 400, "This field is required"),
+        ("5", "", 400, "This field is required"),
+    ],
+)
 def test_a_zero_non_numeric_or_unexplained_adjustment_is_refused_and_changes_nothing(
-        admin, central, member, points, note, status, message):
+    admin, central, member, points, note, status, message
+):
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     before = ledger(central, member["id"])
-    resp = admin.post(f"/admin/members/{member['id']}/adjust", data={"csrf_token": csrf(page), "points": points,
-                                                                      "note": note})
+    resp = admin.post(
+        f"/admin/members/{member['id']}/adjust", data={"csrf_token": csrf(page), "points": points, "note": note}
+    )
     assert resp.status_code == status and message in resp.get_data(as_text=True)
     assert cell(resp.get_data(as_text=True), "balance") == "40"
     assert ledger(central, member["id"]) == before
@@ -104,8 +117,9 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(admin, cen
     resp = admin.post(f"/admin/members/{member['id']}/adjust", data={"points": "500", "note": "free points"})
     assert resp.status_code == 400 and "The form expired" in resp.get_data(as_text=True)
     admin.post(f"/admin/members/{member['id']}/block", data={})
-    granted = admin.post(f"/admin/members/{member['id']}/allowance",
-                         data={"store_id": STORE, "points": "100", "days": "30"})
+    granted = admin.post(
+        f"/admin/members/{member['id']}/allowance", data={"store_id": STORE, "points": "100", "days": "30"}
+    )
     assert granted.status_code == 400
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     assert ledger(central, member["id"]) == before and 'id="blocked-badge"' not in page
@@ -117,12 +131,19 @@ def test_a_granted_allowance_is_shown_and_reaches_only_that_stores_pull_feed(adm
     stores.add_store(central.ctx, "TOKO-02", "Omnitoko Depok")
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     assert '<option value="TOKO-02">' in page
-    for bad in ({"store_id": "TOKO-99", "points": "25", "days": "7"}, {"store_id": STORE, "points": "-1", "days": "7"},
-                {"store_id": STORE, "points": "25", "days": "0"}):
-        assert admin.post(f"/admin/members/{member['id']}/allowance",
-                          data={"csrf_token": csrf(page), **bad}).status_code == 400, bad
-    resp = admin.post(f"/admin/members/{member['id']}/allowance",
-                      data={"csrf_token": csrf(page), "store_id": STORE, "points": "25", "days": "7"})
+    for bad in (
+        {"store_id": "TOKO-99", "points": "25", "days": "7"},
+        {"store_id": STORE, "points": "-1", "days": "7"},
+        {"store_id": STORE, "points": "25", "days": "0"},
+    ):
+        assert (
+            admin.post(f"/admin/members/{member['id']}/allowance", data={"csrf_token": csrf(page), **bad}).status_code
+            == 400
+        ), bad
+    resp = admin.post(
+        f"/admin/members/{member['id']}/allowance",
+        data={"csrf_token": csrf(page), "store_id": STORE, "points": "25", "days": "7"},
+    )
     assert resp.status_code == 302
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     store, points, used, left, until = row_cells(page, f'<tr data-store="{STORE}">')
@@ -136,8 +157,18 @@ def test_a_granted_allowance_is_shown_and_reaches_only_that_stores_pull_feed(adm
 def test_a_member_who_overspent_offline_is_on_the_debts_page_with_the_store_and_amount(admin, central, member):
     allowance = loyalty_holds.grant_allowance(central.ctx, member["id"], STORE, 60, 7)
     with central.ctx.db.unit_of_work() as s:  # the store's offline redemption, as its pushed event books it
-        loyalty_holds.redeem_offline_in(s, central.ctx, STORE, member["id"], 55, allowance["id"], str(uuid.uuid4()),
-                                        str(uuid.uuid4()), str(uuid.uuid4()), None)
+        loyalty_holds.redeem_offline_in(
+            s,
+            central.ctx,
+            STORE,
+            member["id"],
+            55,
+            allowance["id"],
+            str(uuid.uuid4()),
+            str(uuid.uuid4()),
+            str(uuid.uuid4()),
+            None,
+        )
     html = admin.get("/admin/debts").get_data(as_text=True)
     number, name, _phone, debt, worth, where = row_cells(html, f'data-member="{member["id"]}"')
     assert (number, name, debt, worth) == (member["number"], "Siti Rahmawati", "15", "Rp 1.500")

@@ -1,4 +1,5 @@
 """Applying pushed events: once, in store_seq order, conflicts and gaps told apart; the feed never skips."""
+
 from __future__ import annotations
 
 import threading
@@ -25,7 +26,9 @@ def test_a_repeated_event_returns_its_first_result(central):
     assert push(central, good, poison) == [("applied", None), ("rejected", "unknown_sku")]
     again = push_service.push(central.ctx, STORE, "x", [good, poison])["results"]
     assert [(r["outcome"], r["first_outcome"], r["code"]) for r in again] == [
-        ("duplicate", "applied", None), ("duplicate", "rejected", "unknown_sku")]
+        ("duplicate", "applied", None),
+        ("duplicate", "rejected", "unknown_sku"),
+    ]
     assert central.count(Sale) == 1 and central.count(DeadLetter) == 1
 
 

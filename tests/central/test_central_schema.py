@@ -1,4 +1,5 @@
 """The central database is built by its migrations alone, and they match the models."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

@@ -4,6 +4,7 @@ What a chain needs from the central store under load: no 5xx (deadlocks and seri
 inside), every event applied exactly once, stock equal to its ledger, every store's pulled view of the others
 equal to central's figures, and no feed change skipped by any cursor.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,11 +52,21 @@ class StoreRun:
 def _events(store_id: str) -> list[dict[str, Any]]:
     out = []
     for seq in range(1, EVENTS_PER_STORE + 1):
-        payload = sale_payload(store_id, seq, skus=[SHARED[seq % len(SHARED)], SHARED[(seq + 1) % len(SHARED)],
-                                                    SKUS[6 + seq % 30]])
-        out.append({"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq,
-                    "type": "sale.completed", "schema_version": 1, "payload": payload,
-                    "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest()})
+        payload = sale_payload(
+            store_id, seq, skus=[SHARED[seq % len(SHARED)], SHARED[(seq + 1) % len(SHARED)], SKUS[6 + seq % 30]]
+        )
+        out.append(
+            {
+                "event_id": str(uuid.uuid4()),
+                "store_id": store_id,
+                "device_id": "T1",
+                "store_seq": seq,
+                "type": "sale.completed",
+                "schema_version": 1,
+                "payload": payload,
+                "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+            }
+        )
     return out
 
 
@@ -68,7 +79,7 @@ def chain(request, tmp_path, tmp_path_factory):
     for store_id in STORES:
         token = stores.add_store(ctx, store_id, f"Toko {store_id}")
         events = _events(store_id)
-        runs.append(StoreRun(store_id, token, [events[i:i + BATCH] for i in range(0, len(events), BATCH)]))
+        runs.append(StoreRun(store_id, token, [events[i : i + BATCH] for i in range(0, len(events), BATCH)]))
     app = create_central_app(ctx.config, db=ctx.db)
     app.extensions["omnitoko_central"] = ctx
     server, thread, base = start_server(app)
@@ -163,8 +174,10 @@ def test_eight_stores_pushing_and_pulling_at_once_on_postgresql_apply_every_even
     for w in workers[::THREADS_PER_STORE]:
         w.pull()  # each store catches up once more after everyone stopped
     total = len(STORES) * EVENTS_PER_STORE
-    print(f"\n{total} events by {len(workers)} threads in {elapsed:.1f} s ({total / elapsed:.0f} events/s); "
-          f"responses {dict(statuses)}")
+    print(
+        f"\n{total} events by {len(workers)} threads in {elapsed:.1f} s ({total / elapsed:.0f} events/s); "
+        f"responses {dict(statuses)}"
+    )
 
     assert not errors, errors[:5]
     assert not [code for code in statuses if code >= 500]
@@ -177,11 +190,18 @@ def test_eight_stores_pushing_and_pulling_at_once_on_postgresql_apply_every_even
     assert central.count(StockEntry, StockEntry.kind == "sale") == total * 3
 
     # Central stock equals the sum of its ledger, SKU by SKU, store by store.
-    ledger = {(loc, sku): int(q) for loc, sku, q in central.rows(
-        select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty)).group_by(StockEntry.location,
-                                                                                         StockEntry.sku))}
-    levels = {(loc, sku): int(q) for loc, sku, q in central.rows(
-        select(StockLevel.location, StockLevel.sku, StockLevel.on_hand))}
+    ledger = {
+        (loc, sku): int(q)
+        for loc, sku, q in central.rows(
+            select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty)).group_by(
+                StockEntry.location, StockEntry.sku
+            )
+        )
+    }
+    levels = {
+        (loc, sku): int(q)
+        for loc, sku, q in central.rows(select(StockLevel.location, StockLevel.sku, StockLevel.on_hand))
+    }
     assert levels == {**levels, **ledger} and set(ledger) <= set(levels)
     sold = central.rows(select(func.sum(StockEntry.qty)).where(StockEntry.kind == "sale"))[0][0]
     assert sold == -total * 3
@@ -195,10 +215,14 @@ def test_eight_stores_pushing_and_pulling_at_once_on_postgresql_apply_every_even
         others = {(loc, sku): q for (loc, sku), q in levels.items() if loc in neighbours}
         seen = {(d["location"], d["sku"]): d["on_hand"] for (topic, _), d in run.view.items() if topic == "stock"}
         assert {k: v for k, v in seen.items() if k[0] in STORES} == others, run.store_id
-        feed = central.rows(select(Change.topic, Change.key, Change.data, Change.seq).where(
-            Change.seq <= run.cursor, or_(Change.scope.is_(None), Change.scope.in_([run.store_id, *neighbours])),
-            or_(Change.skip_store.is_(None), Change.skip_store != run.store_id),
-            or_(Change.only_store.is_(None), Change.only_store == run.store_id)))
+        feed = central.rows(
+            select(Change.topic, Change.key, Change.data, Change.seq).where(
+                Change.seq <= run.cursor,
+                or_(Change.scope.is_(None), Change.scope.in_([run.store_id, *neighbours])),
+                or_(Change.skip_store.is_(None), Change.skip_store != run.store_id),
+                or_(Change.only_store.is_(None), Change.only_store == run.store_id),
+            )
+        )
         missed = [(t, k) for t, k, data, _ in feed if run.view.get((t, k)) != json.loads(data)]
         assert not missed, f"{run.store_id} never got the latest of {missed[:5]}"
         assert central.count(Change, Change.seq.is_(None)) == 0

@@ -1,5 +1,6 @@
 """A store's token proves who sends, not what is true: a forged sale or refund, pushed over HTTP with a real store
 token, is refused with a reason, moves no money or stock, and flags the store (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
@@ -100,10 +101,21 @@ def test_a_sale_naming_a_shift_of_another_store_is_refused(central):
 def _refund(sale: dict[str, Any], n: int, qty: int = 1, line: int = 0, **extra: Any) -> dict[str, Any]:
     sold = sale["lines"][line]
     amount = sold["net"] * qty // sold["qty"]
-    return {"id": str(uuid.uuid4()), "number": f"{STORE}-T1-{n:06d}", "store_id": STORE, "sale_id": sale["sale_id"],
-            "till_id": "T1", "tender_type": "cash", "amount": amount, "rounding": 0, "points_back": None,
-            "lines": [{"id": str(uuid.uuid4()), "sale_line_id": sold["id"], "sku": sold["sku"], "qty": qty,
-                       "amount": amount}], **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "number": f"{STORE}-T1-{n:06d}",
+        "store_id": STORE,
+        "sale_id": sale["sale_id"],
+        "till_id": "T1",
+        "tender_type": "cash",
+        "amount": amount,
+        "rounding": 0,
+        "points_back": None,
+        "lines": [
+            {"id": str(uuid.uuid4()), "sale_line_id": sold["id"], "sku": sold["sku"], "qty": qty, "amount": amount}
+        ],
+        **extra,
+    }
 
 
 def test_refunds_are_refused_beyond_what_is_left_of_the_sale_line(central):
@@ -135,8 +147,13 @@ def test_a_refund_of_another_stores_sale_or_of_no_sale_is_refused(central):
     p = pusher(central, STORE)
     before = holdings(central)
     assert_refused(central, p, p.push("refund.completed", _refund(theirs, 1)), "other_store_sale", before)
-    assert_refused(central, p, p.push("refund.completed", _refund({**theirs, "sale_id": str(uuid.uuid4())}, 2)),
-                   "unknown_sale", before)
+    assert_refused(
+        central,
+        p,
+        p.push("refund.completed", _refund({**theirs, "sale_id": str(uuid.uuid4())}, 2)),
+        "unknown_sale",
+        before,
+    )
 
 
 def test_two_refunds_of_the_last_unit_delivered_at_once_by_several_requests_refund_it_once(central):

@@ -1,4 +1,5 @@
 """A store's feed carries the catalog and its neighbours' stock, not the whole chain's (issue 14)."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,8 +13,12 @@ from central.services import feed, stock, stores
 def pull_all(central, token: str) -> list[dict]:
     changes, cursor = [], 0
     while True:
-        page = requests.get(f"{central.url}/api/v1/sync/pull", params={"cursor": cursor, "limit": 1000},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+        page = requests.get(
+            f"{central.url}/api/v1/sync/pull",
+            params={"cursor": cursor, "limit": 1000},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
         changes += page["changes"]
         cursor = page["cursor"]
         if not page["more"]:
@@ -22,8 +27,11 @@ def pull_all(central, token: str) -> list[dict]:
 
 def receive(central, location: str, sku: str = "SKU-00001", qty: int = 7) -> None:
     with central.ctx.db.unit_of_work() as s:
-        feed.append(s, central.ctx, stock.post(s, central.ctx, location, [stock.Movement(str(uuid.uuid4()), sku, qty,
-                                                                                         "receipt")]))
+        feed.append(
+            s,
+            central.ctx,
+            stock.post(s, central.ctx, location, [stock.Movement(str(uuid.uuid4()), sku, qty, "receipt")]),
+        )
         feed.append(s, central.ctx, stock.publish(s, central.ctx, location))
 
 
@@ -62,8 +70,12 @@ def test_the_page_query_reads_by_index_even_before_the_planner_has_statistics(ce
     from sqlalchemy import text
 
     with central.ctx.db.unit_of_work() as s:
-        s.execute(text("INSERT INTO changes (topic, key, seq, scope, data, changed_at) SELECT 'stock', 'K' || g, "
-                       "100000 + g, 'S' || (g % 500), '{}', now() FROM generate_series(1, 50000) g"))
+        s.execute(
+            text(
+                "INSERT INTO changes (topic, key, seq, scope, data, changed_at) SELECT 'stock', 'K' || g, "
+                "100000 + g, 'S' || (g % 500), '{}', now() FROM generate_series(1, 50000) g"
+            )
+        )
     statement = feed.page_statement("S1", 120000, 150000, 500, ["S2", "S3", "S4"])
     sql = str(statement.compile(central.ctx.db.engine, compile_kwargs={"literal_binds": True}))
     with central.ctx.db.engine.connect() as c:
@@ -77,8 +89,9 @@ def test_a_store_asks_central_on_demand_who_else_has_a_sku_beyond_its_neighbours
     for sid, qty in (("C02", 5), ("C03", 0), ("C04", 40)):
         receive(central, sid, "SKU-00009", qty)
     assert "C04" not in stock_locations(pull_all(central, tokens["C01"]))  # not in C01's feed ...
-    answer = requests.get(f"{central.url}/api/v1/stock/SKU-00009", headers={"Authorization": f"Bearer {tokens['C01']}"},
-                          timeout=30)
+    answer = requests.get(
+        f"{central.url}/api/v1/stock/SKU-00009", headers={"Authorization": f"Bearer {tokens['C01']}"}, timeout=30
+    )
     assert answer.status_code == 200
     got = [(x["location"], x["on_hand"], x["neighbour"]) for x in answer.json()["locations"]]
     assert got[0] == ("C02", 5, True) and ("C04", 40, False) in got  # ... but central tells it on demand

@@ -3,6 +3,7 @@
 Central on SQLite and on PostgreSQL (where INTEGER is 32-bit: information_schema must say bigint), the store on
 SQLite (its only backend; INTEGER is already 64-bit there, the declared type follows the models).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,24 +25,40 @@ from central.services import catalog, demo, push, stores
 from central.services import loyalty as central_loyalty
 from central.services.context import CentralContext
 from central.tables import CentralBase
+from common.db import Database
 from common.limits import MAX_AMOUNT
-from common.db import Database
 from pos import bootstrap
-from common.db import Database
 from pos.adapters.migrate import alembic_config as store_alembic
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Base
 from pos.services import auth, checkout, sales, setup, shifts
 
 CENTRAL_REVISION, STORE_REVISION = "0005_bigint_money", "0011_bigint_money"
-CENTRAL_TABLES = ("products", "stock_levels", "stock_entries", "sales", "sale_lines", "tenders", "members",
-                  "points_entries", "applied_events")
+CENTRAL_TABLES = (
+    "products",
+    "stock_levels",
+    "stock_entries",
+    "sales",
+    "sale_lines",
+    "tenders",
+    "members",
+    "points_entries",
+    "applied_events",
+)
 STORE_TABLES = ("products", "shifts", "sales", "sale_lines", "tenders", "stock_movements", "outbox", "counters")
 # The 32-bit columns left at central, each a counter, a sequence, a version or a rate: none holds an amount.
 # (The feed's and the stores' sequence counters are 64-bit too, since 0004_feed_sequencer.)
-NOT_MONEY = {("applied_events", "schema_version"), ("central_meta", "id"), ("dead_letters", "schema_version"),
-             ("members", "version"), ("online_cart_lines", "position"), ("online_carts", "fence"),
-             ("reconciliation_items", "occurrences"), ("sign_in_throttle", "failures"), ("tax_groups", "rate_bp")}
+NOT_MONEY = {
+    ("applied_events", "schema_version"),
+    ("central_meta", "id"),
+    ("dead_letters", "schema_version"),
+    ("members", "version"),
+    ("online_cart_lines", "position"),
+    ("online_carts", "fence"),
+    ("reconciliation_items", "occurrences"),
+    ("sign_in_throttle", "failures"),
+    ("tax_groups", "rate_bp"),
+}
 
 
 def previous_heads(cfg: Any, revision: str) -> tuple[str, ...]:
@@ -89,9 +106,14 @@ def test_central_upgraded_from_before_bigint_keeps_its_rows_and_takes_billions(o
             migrated = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(migrated, CentralBase.metadata) == []  # models and migrations agree
             if conn.dialect.name == "postgresql":
-                int32 = set(conn.execute(text(
-                    "SELECT table_name, column_name FROM information_schema.columns "
-                    "WHERE table_schema = current_schema() AND data_type = 'integer'")).all())
+                int32 = set(
+                    conn.execute(
+                        text(
+                            "SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() AND data_type = 'integer'"
+                        )
+                    ).all()
+                )
                 assert int32 == NOT_MONEY
         # What PostgreSQL refused before ("integer out of range") now fits: the largest price there is.
         assert catalog.set_price(ctx, "SKU-00001", MAX_AMOUNT)["price"] == MAX_AMOUNT

@@ -1,4 +1,5 @@
 """The central store as a chain runs it: gunicorn workers, housekeeping once across processes, one signing key."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -26,11 +27,27 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, tmp_path):
     port = free_port()
     env_url = central.ctx.config.database.url
-    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--workers", "2", "--threads", "4",
-           "--port", str(port), "--config", str(ROOT / "central.toml")]
-    env = {**os.environ, "OMNITOKO_CENTRAL_DATABASE__URL": env_url,
-           "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": "a-test-secret-of-enough-length-0123456789",
-           "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(tmp_path / "signing.key")}
+    cmd = [
+        sys.executable,
+        "-m",
+        "omnitoko.cli",
+        "central",
+        "serve",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--port",
+        str(port),
+        "--config",
+        str(ROOT / "central.toml"),
+    ]
+    env = {
+        **os.environ,
+        "OMNITOKO_CENTRAL_DATABASE__URL": env_url,
+        "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": "a-test-secret-of-enough-length-0123456789",
+        "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(tmp_path / "signing.key"),
+    }
     base = f"http://127.0.0.1:{port}"
     old_env = os.environ.copy()
     os.environ.update(env)
@@ -41,16 +58,35 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
 
             def push(seq: int) -> int:
                 e = make_event(seq)
-                body = {"store_id": STORE, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": [
-                    {"event_id": e.event_id, "store_id": STORE, "device_id": "T1", "store_seq": seq,
-                     "type": e.type, "schema_version": 1, "payload": e.payload, "payload_hash": e.payload_hash}]}
+                body = {
+                    "store_id": STORE,
+                    "device_id": "T1",
+                    "batch_id": str(uuid.uuid4()),
+                    "events": [
+                        {
+                            "event_id": e.event_id,
+                            "store_id": STORE,
+                            "device_id": "T1",
+                            "store_seq": seq,
+                            "type": e.type,
+                            "schema_version": 1,
+                            "payload": e.payload,
+                            "payload_hash": e.payload_hash,
+                        }
+                    ],
+                }
                 for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
-                    r = requests.post(f"{base}/api/v1/sync/push", json=body, timeout=30,
-                                      headers={"Authorization": f"Bearer {central.token}"})
+                    r = requests.post(
+                        f"{base}/api/v1/sync/push",
+                        json=body,
+                        timeout=30,
+                        headers={"Authorization": f"Bearer {central.token}"},
+                    )
                     if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
                         return r.status_code
                     time.sleep(0.05)
                 return 0
+
             codes: list[int] = []
             threads = [threading.Thread(target=lambda s=s: codes.append(push(s))) for s in range(1, 21)]
             for t in threads:
@@ -89,6 +125,7 @@ def test_housekeeping_runs_in_one_process_at_a_time_and_the_others_skip(central)
         started.set()
         release.wait(10)
         return "done"
+
     first = housekeeping.Housekeeping(central.ctx, every=60, jobs=(("slow", slow_job),))
     other_ctx = CentralContext(db=type(central.ctx.db)(central.ctx.db.url), config=central.ctx.config)
     second = housekeeping.Housekeeping(other_ctx, every=60, jobs=(("slow", slow_job),))
@@ -144,12 +181,17 @@ def test_an_idle_pull_writes_nothing(central):
 
     def snapshot() -> dict[str, list]:
         with central.ctx.db.engine.connect() as c:
-            return {t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
-                    for t in ("stores", "central_meta", "changes", "stock_levels")}
+            return {
+                t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
+                for t in ("stores", "central_meta", "changes", "stock_levels")
+            }
+
     headers = {"Authorization": f"Bearer {central.token}"}
-    first = requests.get(f"{central.url}/api/v1/sync/pull", params={"cursor": 0, "limit": 1000},
-                         headers=headers, timeout=30).json()
+    first = requests.get(
+        f"{central.url}/api/v1/sync/pull", params={"cursor": 0, "limit": 1000}, headers=headers, timeout=30
+    ).json()
     before = snapshot()
-    again = requests.get(f"{central.url}/api/v1/sync/pull", params={"cursor": first["head"], "limit": 1000},
-                         headers=headers, timeout=30).json()
+    again = requests.get(
+        f"{central.url}/api/v1/sync/pull", params={"cursor": first["head"], "limit": 1000}, headers=headers, timeout=30
+    ).json()
     assert again["changes"] == [] and snapshot() == before

@@ -1,4 +1,5 @@
 """The wire contract: events keep their bytes and hash through the models; models change only by new versions."""
+
 from __future__ import annotations
 
 import json
@@ -13,14 +14,39 @@ from common.contract.topics import TOPICS
 from common.contract.wire import BadPayload, canonical_json, payload_hash
 
 SALE: dict[str, Any] = {
-    "sale_id": "5f0c1f0e-0000-4000-8000-000000000001", "number": "TOKO-01-T1-000001", "store_id": "TOKO-01",
-    "till_id": "T1", "member_id": None, "shift_id": "5f0c1f0e-0000-4000-8000-000000000002", "staff_id": "s1",
-    "completed_at": "2026-12-01T09:30:00", "currency": "IDR", "state": "completed",
-    "lines": [{"id": "l1", "sku": "AQUA-330", "name": "Aqua 330ml \u00e9", "qty": 2, "unit_price": 3500,
-               "line_discount": 0, "sale_discount": 0, "net": 7000, "tax_group": "PPN", "tax_rate_bp": 1100}],
+    "sale_id": "5f0c1f0e-0000-4000-8000-000000000001",
+    "number": "TOKO-01-T1-000001",
+    "store_id": "TOKO-01",
+    "till_id": "T1",
+    "member_id": None,
+    "shift_id": "5f0c1f0e-0000-4000-8000-000000000002",
+    "staff_id": "s1",
+    "completed_at": "2026-12-01T09:30:00",
+    "currency": "IDR",
+    "state": "completed",
+    "lines": [
+        {
+            "id": "l1",
+            "sku": "AQUA-330",
+            "name": "Aqua 330ml \u00e9",
+            "qty": 2,
+            "unit_price": 3500,
+            "line_discount": 0,
+            "sale_discount": 0,
+            "net": 7000,
+            "tax_group": "PPN",
+            "tax_rate_bp": 1100,
+        }
+    ],
     "tenders": [{"id": "t1", "type": "cash", "amount": 10000, "reference": None}],
     "taxes": [{"group": "PPN", "rate_bp": 1100, "gross": 7000, "tax": 694}],
-    "subtotal": 7000, "discount": 0, "tax": 694, "rounding": 0, "total": 7000, "paid": 10000, "change": 3000,
+    "subtotal": 7000,
+    "discount": 0,
+    "tax": 694,
+    "rounding": 0,
+    "total": 7000,
+    "paid": 10000,
+    "change": 3000,
 }
 # The hash this payload had in the outbox before the contract existed (stored rows keep it): it must never move.
 SALE_HASH = "66ed261b0aea84c7b8a91af33490b915973dddd31825e631b76f910f4edab791"
@@ -70,7 +96,8 @@ def test_every_event_type_and_topic_name_has_a_model() -> None:
 def test_the_checked_in_schema_snapshot_matches_every_model() -> None:
     now, saved = schema.current(), schema.snapshot()
     assert not schema.changed_versions(now, saved), (
-        "a contract model changed under a published schema version: add a new version instead")
+        "a contract model changed under a published schema version: add a new version instead"
+    )
     assert not now.keys() - saved.keys(), "new models: run `make contract-schema` and commit schema.json"
 
 

@@ -3,6 +3,7 @@
 Without /usr/bin/chromium and /usr/bin/chromedriver the tests are skipped with the reason printed
 (`-ra`), or FAIL when OMNITOKO_CI=1 so a CI machine can never pass without running them.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,10 @@ def _require_browser() -> None:
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
     if not missing:
         return
-    reason = (f"headless browser tests need Debian chromium and chromedriver; missing {', '.join(missing)} "
-              "(apt-get install chromium chromium-driver)")
+    reason = (
+        f"headless browser tests need Debian chromium and chromedriver; missing {', '.join(missing)} "
+        "(apt-get install chromium chromium-driver)"
+    )
     if os.environ.get("OMNITOKO_CI") == "1":
         pytest.fail(f"OMNITOKO_CI=1: {reason}", pytrace=False)
     print(f"SKIP: {reason}")
@@ -59,8 +62,9 @@ def demo_store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("e2e-template")
     db = where / "store.db"
     config = _write_config(where, db, 5000)
-    subprocess.run(_cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        _cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True, capture_output=True, timeout=120
+    )
     return db
 
 
@@ -83,8 +87,13 @@ def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
     port = free_port()
     config = _write_config(tmp_path, db, port)
     log = tmp_path / "server.log"
-    with served(_cli("serve", "--config", str(config), "--port", str(port)), ROOT, log,
-                f"http://127.0.0.1:{port}/api/v1/health", "store server") as proc:
+    with served(
+        _cli("serve", "--config", str(config), "--port", str(port)),
+        ROOT,
+        log,
+        f"http://127.0.0.1:{port}/api/v1/health",
+        "store server",
+    ) as proc:
         yield StoreServer(f"http://127.0.0.1:{port}", proc, log)
 
 
@@ -101,9 +110,16 @@ def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         profile = tmp_path / f"chromium-{len(drivers)}"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=id-ID",
-                    "--force-device-scale-factor=1"):
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "--lang=id-ID",
+            "--force-device-scale-factor=1",
+        ):
             options.add_argument(arg)
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         drivers.append(driver)

@@ -1,5 +1,6 @@
 """Headless Chromium on the central admin: sign in, find a member by phone, block them from their page
 (docs/screens/central-member.png). The central store is synckit's, served over HTTP on 127.0.0.1."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,12 +24,24 @@ def member_with_history(ctx):
     stores.add_store(ctx, "TOKO-02", "Omnitoko Depok")
     m = loyalty.sign_up(ctx, "Siti Rahmawati", "0812-3456-7890", "siti@example.com")
     real = ctx.clock
-    for days, store, kind, points in ((90, STORE, "earn", 120), (60, "TOKO-02", "earn", 45), (30, STORE, "redeem", -50),
-                                      (7, STORE, "earn", 18)):
+    for days, store, kind, points in (
+        (90, STORE, "earn", 120),
+        (60, "TOKO-02", "earn", 45),
+        (30, STORE, "redeem", -50),
+        (7, STORE, "earn", 18),
+    ):
         ctx.clock = lambda d=days: real() - timedelta(days=d)
         with ctx.db.unit_of_work() as s:
-            loyalty.add_entry(s, ctx, m["id"], kind, points, store_id=store,
-                              ref_id=str(uuid.uuid4()), note="sale" if kind == "earn" else "hold")
+            loyalty.add_entry(
+                s,
+                ctx,
+                m["id"],
+                kind,
+                points,
+                store_id=store,
+                ref_id=str(uuid.uuid4()),
+                note="sale" if kind == "earn" else "hold",
+            )
     ctx.clock = real
     loyalty.adjust(ctx, m["id"], 25, "goodwill: late delivery (admin admin)")
     loyalty_holds.grant_allowance(ctx, m["id"], STORE, 30, 30)
@@ -40,9 +53,12 @@ def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, scr
     m = member_with_history(central.ctx)
     stores.set_admin(central.ctx, "admin", "rahasia-1234")
     d = browser(1366, 900)
-    wait = WebDriverWait(d, WAIT, poll_frequency=0.05,
-                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
-                                             WebDriverException))  # a page mid-navigation
+    wait = WebDriverWait(
+        d,
+        WAIT,
+        poll_frequency=0.05,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException),
+    )  # a page mid-navigation
     d.get(f"{central.url}/admin/members")
     d.find_element(By.NAME, "username").send_keys("admin")
     d.find_element(By.NAME, "password").send_keys("rahasia-1234\n")

@@ -1,4 +1,5 @@
 """The kiosk in a real browser: a shopper scans, sends the cart to the till, and the till opens it with one key."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 20  # how long a WebDriverWait may wait for the page to get there; never a timing assert
-AQUA_330 = "8990000100010"   # Air Mineral Aqua 330ml, Rp 3.500
-AQUA_600 = "8990000100027"   # Air Mineral Aqua 600ml, Rp 4.500
+AQUA_330 = "8990000100010"  # Air Mineral Aqua 330ml, Rp 3.500
+AQUA_600 = "8990000100027"  # Air Mineral Aqua 600ml, Rp 4.500
 CODE = re.compile(r"^K-\d+$")
 
 
@@ -23,8 +24,12 @@ class Kiosk:
     def __init__(self, driver: Any, url: str) -> None:
         self.d = driver
         self.d.get(url)
-        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
-                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        self.wait = WebDriverWait(
+            driver,
+            WAIT,
+            poll_frequency=0.05,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
         self.until(lambda: "ready" in self.body().get_attribute("class"), "the kiosk script started")
         self.until(lambda: self.d.find_elements(By.CSS_SELECTOR, "#categories .category"), "categories are shown")
 
@@ -54,8 +59,10 @@ class Kiosk:
     def add_scanned(self, code: str, price: str, qty: int = 1) -> None:
         before = self.cart_count()
         self.scan(code)
-        self.until(lambda: self.screen() == "product" and self.text("#product-price") == price,
-                   f"scanning {code} shows its price {price}")
+        self.until(
+            lambda: self.screen() == "product" and self.text("#product-price") == price,
+            f"scanning {code} shows its price {price}",
+        )
         for _ in range(qty - 1):
             self.d.find_elements(By.CSS_SELECTOR, "#product-card .step")[1].click()
         self.tap("#product-add")
@@ -77,28 +84,35 @@ def sign_in_and_open_shift(server: Any) -> str:
     return str(token)
 
 
-def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(store_server: Any, browser: Any,
-                                                                  screens: Path) -> None:
+def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(
+    store_server: Any, browser: Any, screens: Path
+) -> None:
     kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
     assert kiosk.screen() == "welcome" and kiosk.text("#tile-price .tile-title") == "Cek harga"
     kiosk.d.save_screenshot(str(screens / "kiosk-welcome.png"))
 
-    kiosk.add_scanned(AQUA_330, "Rp 3.500")              # scanned straight from the welcome screen
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")  # scanned straight from the welcome screen
     kiosk.add_scanned(AQUA_600, "Rp 4.500", qty=2)
     kiosk.scan("8991234567890")
     kiosk.until(lambda: "8991234567890" in kiosk.text("#toast"), "an unknown barcode says so")
 
     kiosk.tap("#cart-btn")
-    kiosk.until(lambda: kiosk.screen() == "cart" and kiosk.text("#cart-summary .total-amount") == "Rp 12.500",
-                "the cart shows the total at current prices")
+    kiosk.until(
+        lambda: kiosk.screen() == "cart" and kiosk.text("#cart-summary .total-amount") == "Rp 12.500",
+        "the cart shows the total at current prices",
+    )
     assert len(kiosk.d.find_elements(By.CSS_SELECTOR, "#cart-lines .cart-line")) == 2
     kiosk.tap("#send-to-till")
     kiosk.until(lambda: kiosk.screen() == "ticket" and CODE.match(kiosk.text("#ticket-code")), "the ticket code")
     code = kiosk.text("#ticket-code")
     assert "Tunjukkan kode ini di kasir" in kiosk.text("#screen-ticket")
     assert "3 barang" in kiosk.text("#ticket-summary") and "Rp 12.500" in kiosk.text("#ticket-summary")
-    kiosk.until(lambda: kiosk.d.execute_script(
-        "const i = document.getElementById('ticket-qr'); return i.complete && i.naturalWidth > 0;"), "QR drawn")
+    kiosk.until(
+        lambda: kiosk.d.execute_script(
+            "const i = document.getElementById('ticket-qr'); return i.complete && i.naturalWidth > 0;"
+        ),
+        "QR drawn",
+    )
     kiosk.d.save_screenshot(str(screens / "kiosk-ticket.png"))
     assert kiosk.cart_count() == 0, "the cart went to the till; the kiosk holds nothing any more"
 
@@ -136,7 +150,10 @@ def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser:
     assert not kiosk.d.find_element(By.ID, "idle").is_displayed() and kiosk.cart_count() == 1
 
     kiosk.until(lambda: kiosk.d.find_element(By.ID, "idle").is_displayed(), "the countdown comes back")
-    kiosk.until(lambda: kiosk.screen() == "welcome" and kiosk.cart_count() == 0, "then the kiosk starts over",)
+    kiosk.until(
+        lambda: kiosk.screen() == "welcome" and kiosk.cart_count() == 0,
+        "then the kiosk starts over",
+    )
     assert kiosk.text("#tile-price .tile-title") == "Cek harga", "in the store's own language again"
     assert not kiosk.d.find_element(By.ID, "idle").is_displayed()
 
@@ -158,8 +175,10 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
     kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
     code = kiosk.text("#ticket-code")
 
-    till.until(lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
-               "the till shows 'Keranjang kiosk K-n siap' live")
+    till.until(
+        lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+        "the till shows 'Keranjang kiosk K-n siap' live",
+    )
     till.keys(Keys.F10)
     till.until(lambda: till.shown("screen-sale") and till.line_count() == 1, "the kiosk cart is the till's sale")
     assert till.line_names() == ["Air Mineral Aqua 330ml"] and till.text("total") == "Rp 10.500"
@@ -169,6 +188,8 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
     # The shopper shows the code again at another moment: typed into the scan field, it is refused once taken.
     till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
     till.keys(code, Keys.ENTER)
-    till.until(lambda: "sudah dibuka di kasir T1" in till.d.find_element(By.ID, "kiosk-carts").text,
-               "a second take is refused with a clear message")
+    till.until(
+        lambda: "sudah dibuka di kasir T1" in till.d.find_element(By.ID, "kiosk-carts").text,
+        "a second take is refused with a clear message",
+    )
     assert till.line_count() == 1

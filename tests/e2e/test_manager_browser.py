@@ -2,6 +2,7 @@
 read the report charts; a cashier is turned away. Screenshots go to the `screens` folder
 (docs/screens/ with `make screens`).
 """
+
 from __future__ import annotations
 
 import random
@@ -15,17 +16,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from common.demo_data import demo_products
 from pos import bootstrap
 from pos.adapters.config import load_config
-from common.demo_data import demo_products
-from common.demo_data import demo_products
 from pos.adapters.tables import RemoteStock
 from pos.services import auth, catalog, checkout, refunds, sales, shifts, stock_admin
 from pos.services.context import StoreContext
 
 WAIT = 20  # how long a WebDriverWait may wait for the page to get there; never a timing assert
-AQUA_330 = "8990000100010"   # SKU-00001
-AQUA_600 = "8990000100027"   # SKU-00002
+AQUA_330 = "8990000100010"  # SKU-00001
+AQUA_600 = "8990000100027"  # SKU-00002
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 
 
@@ -47,8 +47,11 @@ def seed_week(ctx: StoreContext) -> None:
     done = []
     for back in range(6, -1, -1):
         for _ in range(rng.randint(6, 11)):
-            local = datetime.combine(today - timedelta(days=back), time(rng.choice(
-                [7, 8, 9, 10, 11, 12, 12, 13, 16, 17, 17, 18, 18, 19, 20, 21]), rng.randint(0, 59)), zone)
+            local = datetime.combine(
+                today - timedelta(days=back),
+                time(rng.choice([7, 8, 9, 10, 11, 12, 12, 13, 16, 17, 17, 18, 18, 19, 20, 21]), rng.randint(0, 59)),
+                zone,
+            )
             if local > now:
                 continue
             ctx.clock = lambda t=local: t.astimezone(UTC).replace(tzinfo=None)
@@ -81,8 +84,12 @@ def seed_stock_elsewhere(ctx: StoreContext, manager: Any) -> None:
 class Page:
     def __init__(self, driver: Any, url: str) -> None:
         self.d, self.url = driver, url
-        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
-                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        self.wait = WebDriverWait(
+            driver,
+            WAIT,
+            poll_frequency=0.05,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
 
     def go(self, path: str) -> None:
         self.d.get(self.url + path)
@@ -160,22 +167,22 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
     page.el("#start-count button[type=submit]").click()
     page.until(lambda: page.focused() == "scan", "the count opens with the scan field ready")
     have = catalog.stock_card(ctx, "SKU-00001")["on_hand"]
-    page.keys(AQUA_330, Keys.ENTER)                                  # a scan counts one
+    page.keys(AQUA_330, Keys.ENTER)  # a scan counts one
     page.until(lambda: "dihitung 1" in page.flash(), "one Aqua 330 counted")
-    page.el("#qty").send_keys(str(have - 3))                         # the rest of the shelf, typed
+    page.el("#qty").send_keys(str(have - 3))  # the rest of the shelf, typed
     page.el("#qty").send_keys(Keys.ENTER)
     page.until(lambda: page.focused() == "scan", "Enter in the quantity moves to the scan field")
     page.keys(AQUA_330, Keys.ENTER)
     page.until(lambda: "selisih -3" in page.flash(), "the variance shows as soon as it is counted")
     shelf_at_count = have - 3
-    for sku, extra in (("SKU-00002", 0), ("SKU-00005", 2)):          # one shelf matches, one has two more
+    for sku, extra in (("SKU-00002", 0), ("SKU-00005", 2)):  # one shelf matches, one has two more
         item = catalog.lookup(ctx, sku=sku)[0]
         page.el("#qty").send_keys(str(item["on_hand"] + extra), Keys.ENTER)
         page.keys(item["barcode"], Keys.ENTER)
         page.until(lambda: f"selisih {extra:+d}" in page.flash(), f"{sku} is counted")  # noqa: B023 - awaited here
     sold_since = catalog.stock_card(ctx, "SKU-00001")["on_hand"]
     cashier = auth.sign_in(ctx, "1001", "1234", "T1")[1]
-    view, _ = sales.create_sale(ctx, cashier)                        # a till sells two while the count is open
+    view, _ = sales.create_sale(ctx, cashier)  # a till sells two while the count is open
     view = sales.add_line(ctx, cashier, view["id"], barcode=AQUA_330, qty=2)
     sales.add_tender(ctx, cashier, view["id"], "cash", view["total"])
     checkout.complete(ctx, cashier, view["id"])
@@ -189,7 +196,7 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
     page.d.switch_to.alert.accept()
     page.until(lambda: page.text("#count-state") == "Diposting", "the count is posted")
     assert "3 produk, 2 disesuaikan, selisih bersih -1" in page.flash()
-    assert catalog.stock_card(ctx, "SKU-00001")["on_hand"] == shelf_at_count - 2   # the two sold are not lost
+    assert catalog.stock_card(ctx, "SKU-00001")["on_hand"] == shelf_at_count - 2  # the two sold are not lost
 
     # Reports: tables with charts beside them, CSV on every table.
     page.go("/manager/reports")
@@ -212,8 +219,9 @@ def test_a_cashier_is_refused_the_manager_screens(store_server: Any, browser: An
     page.go("/manager/counts")
     page.sign_in("1001", "1234")
     page.until(lambda: page.d.find_elements(By.ID, "error"), "the sign-in answers")
-    assert page.text("#error") == ("Staf 1001 (Siti Rahayu) bukan manajer: layar manajer hanya untuk manajer. "
-                                   "Minta manajer untuk masuk.")
+    assert page.text("#error") == (
+        "Staf 1001 (Siti Rahayu) bukan manajer: layar manajer hanya untuk manajer. Minta manajer untuk masuk."
+    )
     page.go("/manager/stock")
     page.until(lambda: "/manager/sign-in" in page.d.current_url, "still sent to sign in")
     assert not page.d.find_elements(By.CSS_SELECTOR, "header nav a")

@@ -4,6 +4,7 @@ scanner), sent to the till, paid there, and the shop's cart page then says it wa
 The central store runs as its own process (`omnitoko central serve`) on a copy of a demo database; the store
 server is the usual `store_server`, pointed at it through OMNITOKO_SYNC__* environment overrides.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servekit import free_port, served
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from servekit import free_port, served
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20  # how long a wait may take to get there; never a timing assert
@@ -34,7 +35,9 @@ def _central_cli(*args: str) -> list[str]:
 
 def _central_config(where: Path, db: Path, port: int) -> Path:
     text = (ROOT / "central.toml").read_text(encoding="utf-8")
-    text = text.replace('url = "sqlite:///var/central.db"', f'url = "sqlite:///{db}"').replace("port = 5100", f"port = {port}")
+    text = text.replace('url = "sqlite:///var/central.db"', f'url = "sqlite:///{db}"').replace(
+        "port = 5100", f"port = {port}"
+    )
     text = text.replace('secret_key = ""', 'secret_key = "e2e-central-key-0123456789abcdef0123456789abcdef"', 1)
     path = where / "central.toml"
     path.write_text(text, encoding="utf-8")
@@ -47,11 +50,21 @@ def central_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     where = tmp_path_factory.mktemp("central-template")
     db = where / "central.db"
     config = _central_config(where, db, 5100)
-    subprocess.run(_central_cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True,
-                   capture_output=True, timeout=180)
-    token = subprocess.run(_central_cli("add-store", "TOKO-01", "--config", str(config), "--name", "Omnitoko Kemang",
-                                        "--token-only"), cwd=ROOT, check=True, capture_output=True, text=True,
-                           timeout=60).stdout.strip()
+    subprocess.run(
+        _central_cli("init", "--config", str(config), "--demo-data"),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    token = subprocess.run(
+        _central_cli("add-store", "TOKO-01", "--config", str(config), "--name", "Omnitoko Kemang", "--token-only"),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
     return db, token
 
 
@@ -71,14 +84,20 @@ def central_server(tmp_path: Path, central_template: tuple[Path, str]) -> Iterat
     port = free_port()
     config = _central_config(where, where / "central.db", port)
     log = where / "central.log"
-    with served(_central_cli("serve", "--config", str(config), "--port", str(port)), ROOT, log,
-                f"http://127.0.0.1:{port}/api/v1/health", "central") as proc:
+    with served(
+        _central_cli("serve", "--config", str(config), "--port", str(port)),
+        ROOT,
+        log,
+        f"http://127.0.0.1:{port}/api/v1/health",
+        "central",
+    ) as proc:
         yield CentralServer(f"http://127.0.0.1:{port}", token, proc)
 
 
 @pytest.fixture
-def connected_store(central_server: CentralServer, monkeypatch: pytest.MonkeyPatch,
-                    request: pytest.FixtureRequest) -> Any:
+def connected_store(
+    central_server: CentralServer, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Any:
     """The demo store server, its [sync] table pointing at this central store (environment overrides)."""
     monkeypatch.setenv("OMNITOKO_SYNC__CENTRAL_URL", central_server.url)
     monkeypatch.setenv("OMNITOKO_SYNC__TOKEN", central_server.token)
@@ -88,9 +107,12 @@ def connected_store(central_server: CentralServer, monkeypatch: pytest.MonkeyPat
 class Page:
     def __init__(self, driver: Any) -> None:
         self.d = driver
-        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05,
-                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
-                                                      WebDriverException))  # a page mid-navigation
+        self.wait = WebDriverWait(
+            driver,
+            WAIT,
+            poll_frequency=0.05,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException),
+        )  # a page mid-navigation
 
     def until(self, condition: Any, message: str = "") -> Any:
         return self.wait.until(lambda _d: condition(), message)
@@ -112,7 +134,8 @@ def _decode_qr(png: bytes) -> str:
 
 
 def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_in_store(
-        central_server: CentralServer, connected_store: Any, browser: Any, screens: Path) -> None:
+    central_server: CentralServer, connected_store: Any, browser: Any, screens: Path
+) -> None:
     from test_till_browser import Till  # the till's own browser helper (tests/e2e is on sys.path)
 
     # The shopper fills a cart online and picks TOKO-01 for click-and-collect.
@@ -138,11 +161,15 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     # At the kiosk the shopper scans the QR (a wedge scanner types its text), sees the cart and sends it on.
     kiosk = Page(browser(1280, 1024))
     kiosk.d.get(f"{connected_store.url}/kiosk/")
-    kiosk.until(lambda: "ready" in (kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""), "kiosk ready")
+    kiosk.until(
+        lambda: "ready" in (kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""), "kiosk ready"
+    )
     kiosk.tap("#tile-online")
     kiosk.d.find_element(By.TAG_NAME, "body").send_keys(payload, Keys.ENTER)
-    kiosk.until(lambda: kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("data-screen") == "online-cart",
-                "the online cart opens at the kiosk")
+    kiosk.until(
+        lambda: kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("data-screen") == "online-cart",
+        "the online cart opens at the kiosk",
+    )
     # Screens fade in (opacity from 0): wait until the text is shown rather than read it at once.
     kiosk.until(lambda: kiosk.text("#oc-code") == code, "the kiosk shows the cart's code")
     assert kiosk.text("#oc-state") == "Terkonfirmasi"
@@ -159,8 +186,10 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     till = Till(browser(1440, 900), connected_store)
     till.open()
     till.sign_in_and_open_shift()
-    till.until(lambda: any(f"{ticket} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
-               "the till shows the kiosk cart ready")
+    till.until(
+        lambda: any(f"{ticket} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+        "the till shows the kiosk cart ready",
+    )
     till.keys(Keys.F10)
     till.until(lambda: till.shown("screen-sale") and till.line_count() == 2, "the online cart is the till's sale")
     assert till.text("total") == "Rp 11.500"

@@ -1,4 +1,5 @@
 """The till page refuses a payment above Rp 999.999.999.999 with a message the cashier can read, and takes none."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +14,8 @@ def dialog_message(till: Till) -> str:
 
 
 def test_cash_given_above_the_maximum_is_refused_in_bahasa_and_english_and_no_payment_is_taken(
-        store_server: Any, browser: Any) -> None:
+    store_server: Any, browser: Any
+) -> None:
     till = Till(browser(), store_server)
     till.open()
     till.sign_in_and_open_shift()

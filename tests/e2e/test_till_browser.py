@@ -1,4 +1,5 @@
 """The till and the customer display in a real browser, driven the way a cashier drives them: by keys."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 20  # seconds a WebDriverWait may wait for the page to get there; never a timing assert
 
-AQUA_330 = "8990000100010"     # Air Mineral Aqua 330ml, Rp 3.500
-AQUA_600 = "8990000100027"     # Air Mineral Aqua 600ml, Rp 4.500
-TEH_KOTAK = "8990000100072"    # Teh Botol Sosro Kotak 250ml, Rp 4.000
-POCARI = "8990000100102"       # Pocari Sweat 350ml, Rp 7.500
+AQUA_330 = "8990000100010"  # Air Mineral Aqua 330ml, Rp 3.500
+AQUA_600 = "8990000100027"  # Air Mineral Aqua 600ml, Rp 4.500
+TEH_KOTAK = "8990000100072"  # Teh Botol Sosro Kotak 250ml, Rp 4.000
+POCARI = "8990000100102"  # Pocari Sweat 350ml, Rp 7.500
 INDOMIE_SOTO = "8990000100317"  # Indomie Soto, Rp 3.000
 RECEIPT = re.compile(r"^TOKO-01-T1-\d{6}$")
 
@@ -26,7 +27,12 @@ class Till:
     def __init__(self, driver: Any, server: Any) -> None:
         self.d = driver
         self.server = server
-        self.wait = WebDriverWait(driver, WAIT, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        self.wait = WebDriverWait(
+            driver,
+            WAIT,
+            poll_frequency=0.05,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
 
     def keys(self, *keys: str) -> None:
         self.d.switch_to.active_element.send_keys(*keys)
@@ -79,7 +85,8 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
     display = browser()
     display.get(f"{store_server.url}/display/T1")
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
-        lambda d: d.find_element(By.ID, "display-link").get_attribute("data-live") == "1", "display joined T1")
+        lambda d: d.find_element(By.ID, "display-link").get_attribute("data-live") == "1", "display joined T1"
+    )
 
     till = Till(browser(), store_server)
     till.open()
@@ -93,7 +100,8 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
     # The shopper sees every line live, before paying.
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
         lambda d: all(n in _display_text(d) for n in till.line_names()) and "Rp 12.000" in _display_text(d),
-        "the display shows the three lines and the total")
+        "the display shows the three lines and the total",
+    )
     display.save_screenshot(str(screens / "display.png"))
     till.d.save_screenshot(str(screens / "till-sale.png"))
 
@@ -120,7 +128,8 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
 
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
         lambda d: "Terima kasih" in _display_text(d) and "Rp 8.000" in _display_text(d) and number in _display_text(d),
-        "the display thanks the shopper and shows the change")
+        "the display thanks the shopper and shows the change",
+    )
     display.save_screenshot(str(screens / "display-paid.png"))
 
     # The next scan starts a new sale by itself.
@@ -128,7 +137,9 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
     till.scan(POCARI, 1)
     assert not till.shown("paid-panel")
     assert till.text("total") == "Rp 7.500"
-    WebDriverWait(display, WAIT, poll_frequency=0.05).until(lambda d: "Pocari Sweat 350ml" in _display_text(d), "display follows")
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(
+        lambda d: "Pocari Sweat 350ml" in _display_text(d), "display follows"
+    )
 
 
 def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> None:
@@ -144,14 +155,14 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     till.sign_in_and_open_shift()
 
     till.scan(AQUA_330, 1)
-    till.keys("2*", INDOMIE_SOTO, Keys.ENTER)                 # 2* before a scan: quantity 2
+    till.keys("2*", INDOMIE_SOTO, Keys.ENTER)  # 2* before a scan: quantity 2
     till.until(lambda: till.line_count() == 2)
-    till.keys("1234567890128", Keys.ENTER)                      # a barcode the store does not sell
+    till.keys("1234567890128", Keys.ENTER)  # a barcode the store does not sell
     till.until(lambda: "1234567890128" in till.text("message") and "F2" in till.text("message"))
     assert "msg-error" in till.d.find_element(By.ID, "message").get_attribute("class")
     assert till.line_count() == 2
 
-    till.keys(Keys.F2)                                          # search by name
+    till.keys(Keys.F2)  # search by name
     till.until(lambda: till.focused_id() == "search-q")
     till.keys("pocari 350")
     till.until(lambda: "Pocari Sweat 350ml" in till.text("search-results"))
@@ -159,15 +170,15 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     till.until(lambda: till.line_count() == 3 and till.focused_id() == "scan")
 
     till.scan(TEH_KOTAK, 4)
-    till.keys(Keys.F4)                                          # quantity of the selected (newest) line
+    till.keys(Keys.F4)  # quantity of the selected (newest) line
     till.until(lambda: till.focused_id() == "qty-value")
     till.keys(Keys.BACKSPACE, "3", Keys.ENTER)
     till.until(lambda: till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected .c-qty").text == "3")
 
     till.scan(AQUA_600, 5)
-    till.keys(Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)   # select the first line
+    till.keys(Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP, Keys.ARROW_UP)  # select the first line
     till.until(lambda: "Aqua 330ml" in till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected").text)
-    till.keys(Keys.F9)                                          # remove it
+    till.keys(Keys.F9)  # remove it
     till.until(lambda: till.line_count() == 4)
     till.scan(AQUA_330, 5)
 
@@ -175,7 +186,7 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     assert till.text("total") == "Rp 33.500"
     till.keys(Keys.F12)
     till.until(lambda: till.focused_id() == "pay-given")
-    till.keys(Keys.ENTER)                                       # exact cash
+    till.keys(Keys.ENTER)  # exact cash
     till.until(lambda: till.shown("paid-panel"))
     assert till.text("paid-change") == "Rp 0"
     assert RECEIPT.match(till.text("paid-number"))

@@ -5,6 +5,7 @@ shape {"error": {"code", "message"}}.
 Requests carry a valid bearer token (store: manager 9001 signed in on T1 with a shift open; central: a store token
 made by `add_store`), so the fuzzer reaches the code behind the authentication, not only the 401 answer.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,9 @@ from synckit import central_config, empty_central_url, pg_url  # noqa: E402,F401
 
 # Small on purpose: ~60 operations x this many cases keeps the whole file well under 90 s.
 EXAMPLES = 30
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -31,8 +33,9 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     if response.status_code < 400:
         return None
     body = response.json()
-    assert isinstance(body, dict) and isinstance(body.get("error"), dict), \
+    assert isinstance(body, dict) and isinstance(body.get("error"), dict), (
         f"{case.method} {case.formatted_path} -> {response.status_code} without an error object: {response.text[:300]}"
+    )
     err = body["error"]
     assert isinstance(err.get("code"), str) and err["code"], f"error without a code: {body}"
     assert isinstance(err.get("message"), str) and err["message"], f"error without a message: {body}"
@@ -44,6 +47,7 @@ CHECKS = [not_a_server_error, error_shape]
 
 class TinyQuery(BaseModel):
     """The query of the deliberately broken API below (module level: flask-openapi3 reads the annotation)."""
+
     n: int = 0
 
 
@@ -69,6 +73,7 @@ def fuzz_all(schema: Any, headers_for: Any) -> None:
         def run(case: Any) -> None:
             resp = case.call_and_validate(headers=headers_for(case), checks=CHECKS)
             seen[resp.status_code] = seen.get(resp.status_code, 0) + 1
+
         try:
             run()
         except (Exception, BaseExceptionGroup) as e:  # noqa: BLE001 - collect each operation's failure, fail once
@@ -91,22 +96,27 @@ def test_store_api_never_500_and_errors_are_shaped(store: Any) -> None:
     app = create_app(store.config, store.db)
     client = app.test_client()
     token = _sign_in(client, "9001", "4321")
-    assert client.post("/api/v1/shifts", json={"opening_float": 200_000},
-                       headers={"Authorization": f"Bearer {token}"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/shifts", json={"opening_float": 200_000}, headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 201
+    )
 
     def headers_for(case: Any) -> dict[str, str]:
         if case.method.upper() == "DELETE" and case.path == "/api/v1/session":
             # signing out must not end the session every other operation uses
             return {"Authorization": f"Bearer {_sign_in(client, '1001', '1234')}"}
         return {"Authorization": f"Bearer {token}"}
+
     fuzz_all(schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), headers_for)
 
 
 # -- the central store -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_central_api_never_500_and_errors_are_shaped(backend: str, tmp_path: Path,
-                                                     tmp_path_factory: pytest.TempPathFactory,
-                                                     request: pytest.FixtureRequest) -> None:
+def test_central_api_never_500_and_errors_are_shaped(
+    backend: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
     """On PostgreSQL too: it refuses values SQLite stores (a NUL character, an over-long string)."""
     from central.db import central_database
     from central.services import demo, stores
@@ -123,8 +133,10 @@ def test_central_api_never_500_and_errors_are_shaped(backend: str, tmp_path: Pat
     app = create_central_app(cfg, db=ctx.db)
     app.extensions["omnitoko_central"] = ctx
     try:
-        fuzz_all(schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app),
-                 lambda case: {"Authorization": f"Bearer {token}"})
+        fuzz_all(
+            schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app),
+            lambda case: {"Authorization": f"Bearer {token}"},
+        )
     finally:
         ctx.db.dispose()
 
@@ -133,8 +145,12 @@ def test_the_fuzzer_notices_a_500_and_an_error_in_another_shape() -> None:
     """The checks are not vacuous: a tiny API that breaks both rules fails them, naming the operations."""
     from flask_openapi3 import OpenAPI, SecurityScheme
 
-    app = OpenAPI("broken", doc_prefix="/api/v1", doc_url="/openapi.json",
-                  security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")})
+    app = OpenAPI(
+        "broken",
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+    )
 
     @app.get("/api/v1/crash")
     def crash(query: TinyQuery):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 It collects the bytes of every connection (status queries taken out) and answers DLE EOT n with the
 status it is told to have. `stop()` closes the port (connection refused, as when the printer is off).
 """
+
 from __future__ import annotations
 
 import socket
@@ -133,7 +134,7 @@ def raster_images(data: bytes) -> list[Image.Image]:
     while at >= 0:
         width_bytes, height = struct.unpack_from("<HH", data, at + 4)
         start = at + 8
-        raw = data[start:start + width_bytes * height]
+        raw = data[start : start + width_bytes * height]
         # ESC/POS: a set bit is a black dot; PIL "1": a set bit is white.
         img = ImageOps.invert(Image.frombytes("1", (width_bytes * 8, height), raw).convert("L"))
         out.append(ImageOps.expand(img, border=16, fill=255))

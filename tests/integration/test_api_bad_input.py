@@ -1,11 +1,12 @@
 """Every bad input gets a 4xx with {"error": {"code", "message"}} and changes nothing in the store."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 
-AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500 (demo data, as in tests/conftest.py)
+AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500 (demo data, as in tests/conftest.py)
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 V1 = "/api/v1"
 
@@ -24,8 +25,14 @@ def shop(till_api: Any) -> dict[str, Any]:
     done = ok(till_api.post(f"{V1}/sales/{sale['id']}/complete"))
     sale = ok(till_api.post(f"{V1}/sales"), 201)
     sale = ok(till_api.post(f"{V1}/sales/{sale['id']}/lines", {"barcode": AQUA_330}), 201)
-    return {"api": till_api, "sale": sale["id"], "line": sale["lines"][0]["id"], "done": done["id"],
-            "number": done["number"], "done_line": done["lines"][0]["id"]}
+    return {
+        "api": till_api,
+        "sale": sale["id"],
+        "line": sale["lines"][0]["id"],
+        "done": done["id"],
+        "number": done["number"],
+        "done_line": done["lines"][0]["id"],
+    }
 
 
 def fill(value: Any, shop: dict[str, Any]) -> Any:
@@ -73,52 +80,161 @@ BAD_INPUTS = [
     ("a negative tender", "POST", "/sales/{sale}/tenders", {"type": "cash", "amount": -100}, 400, None),
     ("an unknown tender type", "POST", "/sales/{sale}/tenders", {"type": "cheque", "amount": 3500}, 400, None),
     ("a tender without its amount", "POST", "/sales/{sale}/tenders", {"type": "cash"}, 400, "invalid_request"),
-    ("a card payment over what is due", "POST", "/sales/{sale}/tenders", {"type": "card", "amount": 3501}, 422,
-     "tender_exceeds_due"),
-    ("an ewallet payment without its reference", "POST", "/sales/{sale}/tenders", {"type": "ewallet", "amount": 3500},
-     422, "reference_required"),
+    (
+        "a card payment over what is due",
+        "POST",
+        "/sales/{sale}/tenders",
+        {"type": "card", "amount": 3501},
+        422,
+        "tender_exceeds_due",
+    ),
+    (
+        "an ewallet payment without its reference",
+        "POST",
+        "/sales/{sale}/tenders",
+        {"type": "ewallet", "amount": 3500},
+        422,
+        "reference_required",
+    ),
     ("removing an unknown payment", "DELETE", "/sales/{sale}/tenders/nope", None, 404, "unknown_tender"),
-    ("a discount over 10% without approval", "POST", "/sales/{sale}/discounts", {"kind": "percent", "value": 11}, 403,
-     "approval_required"),
-    ("a discount over 10% approved by a cashier", "POST", "/sales/{sale}/discounts",
-     {"kind": "percent", "value": 50, "approval": {"staff_code": "1001", "pin": "1234"}}, 403, "not_a_manager"),
-    ("a discount approved with a wrong manager PIN", "POST", "/sales/{sale}/discounts",
-     {"kind": "percent", "value": 50, "approval": {"staff_code": "9001", "pin": "0000"}}, 401, "bad_credentials"),
-    ("a discount over 100%", "POST", "/sales/{sale}/discounts", {"kind": "percent", "value": 101, "approval": MANAGER},
-     422, "bad_discount"),
+    (
+        "a discount over 10% without approval",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "percent", "value": 11},
+        403,
+        "approval_required",
+    ),
+    (
+        "a discount over 10% approved by a cashier",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "percent", "value": 50, "approval": {"staff_code": "1001", "pin": "1234"}},
+        403,
+        "not_a_manager",
+    ),
+    (
+        "a discount approved with a wrong manager PIN",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "percent", "value": 50, "approval": {"staff_code": "9001", "pin": "0000"}},
+        401,
+        "bad_credentials",
+    ),
+    (
+        "a discount over 100%",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "percent", "value": 101, "approval": MANAGER},
+        422,
+        "bad_discount",
+    ),
     ("a negative discount", "POST", "/sales/{sale}/discounts", {"kind": "amount", "value": -500}, 400, None),
-    ("a discount of part of a Rupiah", "POST", "/sales/{sale}/discounts", {"kind": "amount", "value": 0.5}, 422,
-     "bad_discount"),
+    (
+        "a discount of part of a Rupiah",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "amount", "value": 0.5},
+        422,
+        "bad_discount",
+    ),
     ("a discount of an unknown kind", "POST", "/sales/{sale}/discounts", {"kind": "gratis", "value": 1}, 400, None),
-    ("a discount on an unknown line", "POST", "/sales/{sale}/discounts", {"kind": "amount", "value": 1, "line_id": "x"},
-     404, "unknown_line"),
+    (
+        "a discount on an unknown line",
+        "POST",
+        "/sales/{sale}/discounts",
+        {"kind": "amount", "value": 1, "line_id": "x"},
+        404,
+        "unknown_line",
+    ),
     ("a void without approval", "POST", "/sales/{sale}/void", {}, 403, "approval_required"),
-    ("a void with a wrong manager PIN", "POST", "/sales/{sale}/void", {"approval": {"staff_code": "9001", "pin": "1"}},
-     401, "bad_credentials"),
+    (
+        "a void with a wrong manager PIN",
+        "POST",
+        "/sales/{sale}/void",
+        {"approval": {"staff_code": "9001", "pin": "1"}},
+        401,
+        "bad_credentials",
+    ),
     ("a void of a completed sale", "POST", "/sales/{done}/void", {"approval": MANAGER}, 409, None),
     ("resuming a sale that is not parked", "POST", "/sales/{sale}/resume", None, 409, None),
     ("parking a completed sale", "POST", "/sales/{done}/park", None, 409, None),
-    ("a refund of more than was sold", "POST", "/refunds",
-     {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 3}], "approval": MANAGER}, 422,
-     "refund_exceeds_sold"),
-    ("a refund of the same line twice over what was sold", "POST", "/refunds",
-     {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 2}, {"line_id": "{done_line}", "qty": 1}],
-      "approval": MANAGER}, 422, "refund_exceeds_sold"),
-    ("a refund without approval", "POST", "/refunds",
-     {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 1}]}, 403, "approval_required"),
-    ("a refund of an unknown sale", "POST", "/refunds",
-     {"sale_number": "TOKO-01-T1-999999", "lines": [{"line_id": "{done_line}", "qty": 1}], "approval": MANAGER}, 404,
-     "unknown_sale"),
-    ("a refund of a line of another sale", "POST", "/refunds",
-     {"sale_number": "{number}", "lines": [{"line_id": "{line}", "qty": 1}], "approval": MANAGER}, 422, "unknown_line"),
-    ("a refund of a sale that has no receipt number", "POST", "/refunds",
-     {"sale_number": "{sale}", "lines": [{"line_id": "{line}", "qty": 1}], "approval": MANAGER}, 404, None),
-    ("a refund of zero items", "POST", "/refunds",
-     {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 0}], "approval": MANAGER}, 400, None),
-    ("a refund with no lines", "POST", "/refunds", {"sale_number": "{number}", "lines": [], "approval": MANAGER}, 400,
-     None),
-    ("a refund without a sale number", "POST", "/refunds", {"lines": [{"line_id": "{done_line}", "qty": 1}]}, 400,
-     "invalid_request"),
+    (
+        "a refund of more than was sold",
+        "POST",
+        "/refunds",
+        {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 3}], "approval": MANAGER},
+        422,
+        "refund_exceeds_sold",
+    ),
+    (
+        "a refund of the same line twice over what was sold",
+        "POST",
+        "/refunds",
+        {
+            "sale_number": "{number}",
+            "lines": [{"line_id": "{done_line}", "qty": 2}, {"line_id": "{done_line}", "qty": 1}],
+            "approval": MANAGER,
+        },
+        422,
+        "refund_exceeds_sold",
+    ),
+    (
+        "a refund without approval",
+        "POST",
+        "/refunds",
+        {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 1}]},
+        403,
+        "approval_required",
+    ),
+    (
+        "a refund of an unknown sale",
+        "POST",
+        "/refunds",
+        {"sale_number": "TOKO-01-T1-999999", "lines": [{"line_id": "{done_line}", "qty": 1}], "approval": MANAGER},
+        404,
+        "unknown_sale",
+    ),
+    (
+        "a refund of a line of another sale",
+        "POST",
+        "/refunds",
+        {"sale_number": "{number}", "lines": [{"line_id": "{line}", "qty": 1}], "approval": MANAGER},
+        422,
+        "unknown_line",
+    ),
+    (
+        "a refund of a sale that has no receipt number",
+        "POST",
+        "/refunds",
+        {"sale_number": "{sale}", "lines": [{"line_id": "{line}", "qty": 1}], "approval": MANAGER},
+        404,
+        None,
+    ),
+    (
+        "a refund of zero items",
+        "POST",
+        "/refunds",
+        {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 0}], "approval": MANAGER},
+        400,
+        None,
+    ),
+    (
+        "a refund with no lines",
+        "POST",
+        "/refunds",
+        {"sale_number": "{number}", "lines": [], "approval": MANAGER},
+        400,
+        None,
+    ),
+    (
+        "a refund without a sale number",
+        "POST",
+        "/refunds",
+        {"lines": [{"line_id": "{done_line}", "qty": 1}]},
+        400,
+        "invalid_request",
+    ),
     ("a second shift on the same till", "POST", "/shifts", {"opening_float": 100_000}, 409, "shift_open"),
     ("a shift float without its amount", "POST", "/shifts", {}, 400, "invalid_request"),
     ("a float in floats", "POST", "/shifts", {"opening_float": 150000.5}, 400, None),
@@ -134,8 +250,11 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [c[1:] for c in BAD_INPUTS],
-                         ids=[c[0].replace(" ", "_") for c in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [c[1:] for c in BAD_INPUTS],
+    ids=[c[0].replace(" ", "_") for c in BAD_INPUTS],
+)
 def test_a_bad_request_is_refused_with_a_clear_error_and_changes_nothing(
     shop: dict[str, Any], facts: Any, method: str, path: str, body: Any, status: int, code: str | None
 ) -> None:
@@ -145,36 +264,42 @@ def test_a_bad_request_is_refused_with_a_clear_error_and_changes_nothing(
     assert facts() == before
 
 
-@pytest.mark.parametrize(("raw", "content_type"), [
-    ("{\"barcode\": \"8990000100010\"", "application/json"),
-    ("{barcode: 8990000100010}", "application/json"),
-    ("barcode=8990000100010", "application/json"),
-    ("", "application/json"),
-    ("[]", "application/json"),
-    ("null", "application/json"),
-    ("{\"barcode\": \"\\ud800\"}", "application/json"),
-    ("\xff\xfe", "application/json"),
-    ("{\"barcode\": \"8990000100010\"}", "text/plain"),
-])
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        ('{"barcode": "8990000100010"', "application/json"),
+        ("{barcode: 8990000100010}", "application/json"),
+        ("barcode=8990000100010", "application/json"),
+        ("", "application/json"),
+        ("[]", "application/json"),
+        ("null", "application/json"),
+        ('{"barcode": "\\ud800"}', "application/json"),
+        ("\xff\xfe", "application/json"),
+        ('{"barcode": "8990000100010"}', "text/plain"),
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_a_400_and_changes_nothing(
     shop: dict[str, Any], facts: Any, raw: str, content_type: str
 ) -> None:
     before = facts()
-    resp = shop["api"].post(f"{V1}/sales/{shop['sale']}/lines", data=raw.encode("utf-8", "surrogatepass"),
-                            content_type=content_type)
+    resp = shop["api"].post(
+        f"{V1}/sales/{shop['sale']}/lines", data=raw.encode("utf-8", "surrogatepass"), content_type=content_type
+    )
     assert_refused(resp, 400, None)
     assert facts() == before
 
 
 def test_malformed_json_is_named_as_such(shop: dict[str, Any]) -> None:
-    resp = shop["api"].post(f"{V1}/sales/{shop['sale']}/tenders", data="{\"type\": \"cash\", \"amount\": 10",
-                            content_type="application/json")
+    resp = shop["api"].post(
+        f"{V1}/sales/{shop['sale']}/tenders", data='{"type": "cash", "amount": 10', content_type="application/json"
+    )
     assert assert_refused(resp, 400, "malformed_json")["message"] == "the request body is not valid JSON"
 
 
 def test_a_missing_field_is_named_in_the_message(shop: dict[str, Any]) -> None:
-    error = assert_refused(shop["api"].post(f"{V1}/sales/{shop['sale']}/tenders", {"type": "cash"}), 400,
-                           "invalid_request")
+    error = assert_refused(
+        shop["api"].post(f"{V1}/sales/{shop['sale']}/tenders", {"type": "cash"}), 400, "invalid_request"
+    )
     assert "amount" in error["message"]
 
 
@@ -196,18 +321,36 @@ def test_five_wrong_pins_lock_the_code_with_a_423_even_for_the_right_pin(api: An
 
 
 PROTECTED = [
-    ("GET", "/session"), ("DELETE", "/session"), ("GET", "/products?barcode=" + AQUA_330), ("GET", "/stock/SKU-00001"),
-    ("POST", "/shifts"), ("GET", "/shifts/current"), ("POST", "/shifts/current/close"), ("GET", "/reports/x"),
-    ("POST", "/sales"), ("GET", "/sales/parked"), ("GET", "/sales/{sale}"), ("POST", "/sales/{sale}/lines"),
-    ("PATCH", "/sales/{sale}/lines/{line}"), ("DELETE", "/sales/{sale}/lines/{line}"),
-    ("POST", "/sales/{sale}/discounts"), ("POST", "/sales/{sale}/park"), ("POST", "/sales/{sale}/resume"),
-    ("POST", "/sales/{sale}/void"), ("POST", "/sales/{sale}/tenders"), ("DELETE", "/sales/{sale}/tenders/x"),
-    ("POST", "/sales/{sale}/complete"), ("POST", "/refunds"),
+    ("GET", "/session"),
+    ("DELETE", "/session"),
+    ("GET", "/products?barcode=" + AQUA_330),
+    ("GET", "/stock/SKU-00001"),
+    ("POST", "/shifts"),
+    ("GET", "/shifts/current"),
+    ("POST", "/shifts/current/close"),
+    ("GET", "/reports/x"),
+    ("POST", "/sales"),
+    ("GET", "/sales/parked"),
+    ("GET", "/sales/{sale}"),
+    ("POST", "/sales/{sale}/lines"),
+    ("PATCH", "/sales/{sale}/lines/{line}"),
+    ("DELETE", "/sales/{sale}/lines/{line}"),
+    ("POST", "/sales/{sale}/discounts"),
+    ("POST", "/sales/{sale}/park"),
+    ("POST", "/sales/{sale}/resume"),
+    ("POST", "/sales/{sale}/void"),
+    ("POST", "/sales/{sale}/tenders"),
+    ("DELETE", "/sales/{sale}/tenders/x"),
+    ("POST", "/sales/{sale}/complete"),
+    ("POST", "/refunds"),
 ]
 VALID_BODIES = {
-    "/shifts": {"opening_float": 1}, "/shifts/current/close": {"counted_cash": 1},
-    "/sales/{sale}/lines": {"barcode": AQUA_330}, "/sales/{sale}/lines/{line}": {"qty": 2},
-    "/sales/{sale}/discounts": {"kind": "amount", "value": 1}, "/sales/{sale}/void": {"approval": MANAGER},
+    "/shifts": {"opening_float": 1},
+    "/shifts/current/close": {"counted_cash": 1},
+    "/sales/{sale}/lines": {"barcode": AQUA_330},
+    "/sales/{sale}/lines/{line}": {"qty": 2},
+    "/sales/{sale}/discounts": {"kind": "amount", "value": 1},
+    "/sales/{sale}/void": {"approval": MANAGER},
     "/sales/{sale}/tenders": {"type": "cash", "amount": 3500},
     "/refunds": {"sale_number": "{number}", "lines": [{"line_id": "{done_line}", "qty": 1}], "approval": MANAGER},
 }
@@ -222,8 +365,12 @@ def test_without_a_valid_token_every_till_endpoint_answers_401_and_changes_nothi
     for method, path in PROTECTED:
         body = fill(VALID_BODIES.get(path), shop)
         headers = {"Authorization": "Basic MTAwMToxMjM0"} if token == "Basic" else {}
-        resp = api.client.open(V1 + fill(path, shop), method=method, json=body, headers={
-            **headers, **({"Authorization": f"Bearer {token}"} if token and token != "Basic" else {})})
+        resp = api.client.open(
+            V1 + fill(path, shop),
+            method=method,
+            json=body,
+            headers={**headers, **({"Authorization": f"Bearer {token}"} if token and token != "Basic" else {})},
+        )
         assert resp.status_code == 401, f"{method} {path}: {resp.status_code}"
         assert_refused(resp, 401, "unauthenticated")
     assert facts() == before

@@ -3,6 +3,7 @@
 Whatever the store takes, the central store takes too (tests/loyalty/test_big_amounts.py): past the maximum the
 sale would be dead-lettered there, so it is refused here, while the cashier can still do something about it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -52,11 +53,11 @@ def test_a_sale_of_exactly_the_maximum_is_rung_up_paid_and_completed(store, till
 
 
 def test_a_line_whose_quantity_times_price_passes_the_maximum_is_refused_and_nothing_changes(
-        store, till_api, sale, facts):
+    store, till_api, sale, facts
+):
     priced(store, **{AQUA_330: 600_000_000_000})
     before = facts()
-    error = refused(till_api.post(f"{V1}/sales/{sale}/lines", {"barcode": AQUA_330, "qty": 2}), 422,
-                    "amount_too_large")
+    error = refused(till_api.post(f"{V1}/sales/{sale}/lines", {"barcode": AQUA_330, "qty": 2}), 422, "amount_too_large")
     assert LIMIT_TEXT in error["message"] and error["max"] == MAX_AMOUNT
     assert facts() == before
     assert ok(till_api.get(f"{V1}/sales/{sale}"))["lines"] == []
@@ -81,8 +82,9 @@ def test_lines_each_within_the_maximum_that_add_up_past_it_are_refused(store, ti
 def test_a_tender_above_the_maximum_is_a_400_naming_the_amount(store, till_api, sale, facts):
     ok(till_api.post(f"{V1}/sales/{sale}/lines", {"barcode": AQUA_330}), 201)
     before = facts()
-    error = refused(till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "cash", "amount": MAX_AMOUNT + 1}), 400,
-                    "invalid_request")
+    error = refused(
+        till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "cash", "amount": MAX_AMOUNT + 1}), 400, "invalid_request"
+    )
     assert error["fields"][0]["field"] == "amount" and "999999999999" in error["fields"][0]["problem"]
     assert facts() == before
 
@@ -92,8 +94,9 @@ def test_payments_that_together_pass_the_maximum_are_refused(store, till_api, sa
     priced(store, **{AQUA_330: 900_000_000_000})
     ok(till_api.post(f"{V1}/sales/{sale}/lines", {"barcode": AQUA_330}), 201)
     ok(till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "card", "amount": 500_000_000_000}), 201)
-    error = refused(till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "cash", "amount": MAX_AMOUNT}), 422,
-                    "amount_too_large")
+    error = refused(
+        till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "cash", "amount": MAX_AMOUNT}), 422, "amount_too_large"
+    )
     assert "Rp 1.499.999.999.999" in error["message"] and LIMIT_TEXT in error["message"]
     view = ok(till_api.post(f"{V1}/sales/{sale}/tenders", {"type": "cash", "amount": 400_000_000_000}), 201)
     assert view["remaining"] == 0

@@ -1,12 +1,13 @@
 """The store's JSON API end to end through Flask's test client: every endpoint the till page uses."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from pos.services.context import StoreContext
 
-AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500, PPN (demo data, as in tests/conftest.py)
-AQUA_600 = "8990000100027"   # SKU-00002, Rp 4.500, PPN
+AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500, PPN (demo data, as in tests/conftest.py)
+AQUA_600 = "8990000100027"  # SKU-00002, Rp 4.500, PPN
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 V1 = "/api/v1"
 
@@ -24,7 +25,11 @@ def test_signing_in_gives_a_bearer_token_that_works_until_signing_out(api: Any) 
     body = ok(api.post(f"{V1}/session", {"staff_code": "1001", "pin": "1234"}), 201)
     assert set(body) == {"token", "staff"}
     assert {k: body["staff"][k] for k in ("code", "name", "role", "till_id")} == {
-        "code": "1001", "name": "Siti Rahayu", "role": "cashier", "till_id": "T1"}
+        "code": "1001",
+        "name": "Siti Rahayu",
+        "role": "cashier",
+        "till_id": "T1",
+    }
     token = body["token"]
     assert ok(api.get(f"{V1}/session", token=token))["staff"]["code"] == "1001"
     assert ok(api.delete(f"{V1}/session", token=token)) == {"signed_out": True}
@@ -35,7 +40,12 @@ def test_products_are_found_by_barcode_sku_or_name_with_stock_on_hand(till_api: 
     items = ok(till_api.get(f"{V1}/products?barcode={AQUA_330}"))["items"]
     assert len(items) == 1
     assert {k: items[0][k] for k in ("sku", "name", "barcode", "price", "tax_group")} == {
-        "sku": "SKU-00001", "name": "Air Mineral Aqua 330ml", "barcode": AQUA_330, "price": 3_500, "tax_group": "PPN"}
+        "sku": "SKU-00001",
+        "name": "Air Mineral Aqua 330ml",
+        "barcode": AQUA_330,
+        "price": 3_500,
+        "tax_group": "PPN",
+    }
     assert isinstance(items[0]["on_hand"], int) and items[0]["on_hand"] > 0
     assert ok(till_api.get(f"{V1}/products?sku=SKU-00002"))["items"][0]["barcode"] == AQUA_600
     found = ok(till_api.get(f"{V1}/products?q=indomie goreng"))["items"]
@@ -53,7 +63,7 @@ def ring_up(api: Any, items: list[tuple[str, int]]) -> dict[str, Any]:
 def test_a_cash_sale_from_first_scan_to_receipt(till_api: Any, store: StoreContext) -> None:
     sale = ok(till_api.post(f"{V1}/sales"), 201)
     assert sale["state"] == "open" and sale["lines"] == [] and sale["total"] == 0
-    assert ok(till_api.post(f"{V1}/sales"))["id"] == sale["id"]     # the till's open sale again
+    assert ok(till_api.post(f"{V1}/sales"))["id"] == sale["id"]  # the till's open sale again
     sid = sale["id"]
     ok(till_api.post(f"{V1}/sales/{sid}/lines", {"barcode": AQUA_330}), 201)
     sale = ok(till_api.post(f"{V1}/sales/{sid}/lines", {"sku": "SKU-00002", "qty": 2}), 201)
@@ -65,10 +75,18 @@ def test_a_cash_sale_from_first_scan_to_receipt(till_api: Any, store: StoreConte
 
     done = ok(till_api.post(f"{V1}/sales/{sid}/complete"))
     assert {k: done[k] for k in ("number", "total", "tax", "paid", "change", "state")} == {
-        "number": "TOKO-01-T1-000001", "total": 19_500, "tax": 1_932, "paid": 50_000, "change": 30_500,
-        "state": "completed"}
+        "number": "TOKO-01-T1-000001",
+        "total": 19_500,
+        "tax": 1_932,
+        "paid": 50_000,
+        "change": 30_500,
+        "state": "completed",
+    }
     assert all(isinstance(done[k], int) for k in ("total", "tax", "paid", "change"))
-    assert [(l["sku"], l["qty"], l["net"]) for l in done["lines"]] == [("SKU-00001", 3, 10_500), ("SKU-00002", 2, 9_000)]
+    assert [(l["sku"], l["qty"], l["net"]) for l in done["lines"]] == [
+        ("SKU-00001", 3, 10_500),
+        ("SKU-00002", 2, 9_000),
+    ]
     assert ok(till_api.get(f"{V1}/sales/TOKO-01-T1-000001"))["id"] == sid
     assert ok(till_api.get(f"{V1}/sales/{sid}"))["number"] == "TOKO-01-T1-000001"
 
@@ -104,7 +122,7 @@ def test_discounts_over_ten_percent_go_through_with_a_manager_approval_in_the_bo
     refused = till_api.post(f"{V1}/sales/{sid}/discounts", {"kind": "percent", "value": 12.5})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "approval_required"
     sale = ok(till_api.post(f"{V1}/sales/{sid}/discounts", {"kind": "percent", "value": 12.5, "approval": MANAGER}))
-    assert (sale["sale_discount"], sale["total"]) == (788, 5_512)     # 12.5% of 6300 = 787.5 -> 788
+    assert (sale["sale_discount"], sale["total"]) == (788, 5_512)  # 12.5% of 6300 = 787.5 -> 788
 
 
 def test_a_sale_is_parked_resumed_and_voided_with_a_manager(till_api: Any) -> None:
@@ -122,9 +140,17 @@ def test_a_refund_with_manager_approval_returns_its_number_and_amount_and_stock_
     ok(till_api.post(f"{V1}/sales/{sid}/tenders", {"type": "cash", "amount": 7_000}), 201)
     done = ok(till_api.post(f"{V1}/sales/{sid}/complete"))
     before = ok(till_api.get(f"{V1}/stock/SKU-00001"))["on_hand"]
-    refund = ok(till_api.post(f"{V1}/refunds", {
-        "sale_number": done["number"], "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}], "approval": MANAGER,
-    }), 201)
+    refund = ok(
+        till_api.post(
+            f"{V1}/refunds",
+            {
+                "sale_number": done["number"],
+                "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}],
+                "approval": MANAGER,
+            },
+        ),
+        201,
+    )
     assert refund["number"] == "TOKO-01-T1-000002" and refund["amount"] == 3_500
     stock = ok(till_api.get(f"{V1}/stock/SKU-00001"))
     assert stock["sku"] == "SKU-00001" and stock["on_hand"] == before + 1

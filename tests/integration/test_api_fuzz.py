@@ -1,4 +1,5 @@
 """Random JSON thrown at the sales endpoints never gets a 500: every answer is a success or a clear 4xx."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,40 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-AQUA_330 = "8990000100010"   # demo data, as in tests/conftest.py
+AQUA_330 = "8990000100010"  # demo data, as in tests/conftest.py
 V1 = "/api/v1"
 
-scalars = (st.none() | st.booleans() | st.integers() | st.integers(-10, 10**6)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40)
-           | st.sampled_from([AQUA_330, "SKU-00001", "cash", "card", "qris", "ewallet", "amount", "percent", "9001",
-                              "{line}", "{done_line}", "{number}", "12.5", "-1", "1e400", ""]))
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(-10, 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40)
+    | st.sampled_from(
+        [
+            AQUA_330,
+            "SKU-00001",
+            "cash",
+            "card",
+            "qris",
+            "ewallet",
+            "amount",
+            "percent",
+            "9001",
+            "{line}",
+            "{done_line}",
+            "{number}",
+            "12.5",
+            "-1",
+            "1e400",
+            "",
+        ]
+    )
+)
 json_values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
     max_leaves=12,
 )
 
@@ -27,30 +53,43 @@ def fields(**options: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any
 
 
 amounts = st.integers(-10, 10**14) | st.sampled_from([1, 3_500, 10_000])
-approvals = st.fixed_dictionaries({}, optional={"staff_code": st.sampled_from(["9001", "1001", "x"]),
-                                                "pin": st.sampled_from(["0000", "1", ""])})
-refund_lines = st.lists(fields(line_id=st.sampled_from(["{done_line}", "{line}", "x"]), qty=st.integers(-2, 4)),
-                        max_size=3)
+approvals = st.fixed_dictionaries(
+    {}, optional={"staff_code": st.sampled_from(["9001", "1001", "x"]), "pin": st.sampled_from(["0000", "1", ""])}
+)
+refund_lines = st.lists(
+    fields(line_id=st.sampled_from(["{done_line}", "{line}", "x"]), qty=st.integers(-2, 4)), max_size=3
+)
 SALES_ENDPOINTS: dict[tuple[str, str], st.SearchStrategy[Any]] = {
-    ("POST", "/sales/{sale}/lines"): fields(barcode=st.sampled_from([AQUA_330, "8991234567890", ""]),
-                                            sku=st.sampled_from(["SKU-00001", "SKU-99999"]),
-                                            qty=st.integers(-3, 10_001)),
+    ("POST", "/sales/{sale}/lines"): fields(
+        barcode=st.sampled_from([AQUA_330, "8991234567890", ""]),
+        sku=st.sampled_from(["SKU-00001", "SKU-99999"]),
+        qty=st.integers(-3, 10_001),
+    ),
     ("PATCH", "/sales/{sale}/lines/{line}"): fields(qty=st.integers(-3, 10_001)),
     ("POST", "/sales/{sale}/discounts"): fields(
         kind=st.sampled_from(["amount", "percent", "free"]),
         value=st.integers(-1, 20_000) | st.decimals(-1, 200, places=3).map(str) | st.floats(0, 200),
-        line_id=st.sampled_from(["{line}", "{done_line}", "x"]), approval=approvals),
-    ("POST", "/sales/{sale}/tenders"): fields(type=st.sampled_from(["cash", "card", "qris", "ewallet", "gold"]),
-                                              amount=amounts, reference=st.text(max_size=70)),
+        line_id=st.sampled_from(["{line}", "{done_line}", "x"]),
+        approval=approvals,
+    ),
+    ("POST", "/sales/{sale}/tenders"): fields(
+        type=st.sampled_from(["cash", "card", "qris", "ewallet", "gold"]),
+        amount=amounts,
+        reference=st.text(max_size=70),
+    ),
     ("POST", "/sales/{sale}/park"): json_values,
     ("POST", "/sales/{sale}/resume"): json_values,
     ("POST", "/sales/{sale}/void"): fields(approval=approvals, reason=st.text(max_size=210)),
     ("POST", "/sales/{sale}/complete"): json_values,
     ("POST", "/sales/{done}/complete"): json_values,
     ("POST", "/sales"): json_values,
-    ("POST", "/refunds"): fields(sale_number=st.sampled_from(["{number}", "{sale}", "X"]), lines=refund_lines,
-                                 approval=approvals, tender_type=st.sampled_from(["cash", "card", "gold"]),
-                                 reason=st.text(max_size=210)),
+    ("POST", "/refunds"): fields(
+        sale_number=st.sampled_from(["{number}", "{sale}", "X"]),
+        lines=refund_lines,
+        approval=approvals,
+        tender_type=st.sampled_from(["cash", "card", "gold"]),
+        reason=st.text(max_size=210),
+    ),
 }
 
 
@@ -67,8 +106,14 @@ def shop(till_api: Any) -> dict[str, Any]:
     done = ok(till_api.post(f"{V1}/sales/{sale['id']}/complete"))
     sale = ok(till_api.post(f"{V1}/sales"), 201)
     sale = ok(till_api.post(f"{V1}/sales/{sale['id']}/lines", {"barcode": AQUA_330}), 201)
-    return {"api": till_api, "sale": sale["id"], "line": sale["lines"][0]["id"], "done": done["id"],
-            "number": done["number"], "done_line": done["lines"][0]["id"]}
+    return {
+        "api": till_api,
+        "sale": sale["id"],
+        "line": sale["lines"][0]["id"],
+        "done": done["id"],
+        "number": done["number"],
+        "done_line": done["lines"][0]["id"],
+    }
 
 
 def with_ids(text: str, shop: dict[str, Any]) -> str:

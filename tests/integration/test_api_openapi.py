@@ -1,16 +1,27 @@
 """The OpenAPI document at /api/v1/openapi.json is generated from the code and lists every endpoint."""
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
 ISSUE_PATHS = {
-    "/api/v1/health": {"get"}, "/api/v1/session": {"post"}, "/api/v1/products": {"get"},
-    "/api/v1/shifts": {"post"}, "/api/v1/shifts/current/close": {"post"}, "/api/v1/reports/x": {"get"},
-    "/api/v1/sales": {"post"}, "/api/v1/sales/{sale_id}/lines": {"post"}, "/api/v1/sales/{sale_id}/discounts": {"post"},
-    "/api/v1/sales/{sale_id}/park": {"post"}, "/api/v1/sales/{sale_id}/resume": {"post"},
-    "/api/v1/sales/{sale_id}/void": {"post"}, "/api/v1/sales/{sale_id}/tenders": {"post"},
-    "/api/v1/sales/{sale_id}/complete": {"post"}, "/api/v1/sales/{sale_id}": {"get"}, "/api/v1/refunds": {"post"},
+    "/api/v1/health": {"get"},
+    "/api/v1/session": {"post"},
+    "/api/v1/products": {"get"},
+    "/api/v1/shifts": {"post"},
+    "/api/v1/shifts/current/close": {"post"},
+    "/api/v1/reports/x": {"get"},
+    "/api/v1/sales": {"post"},
+    "/api/v1/sales/{sale_id}/lines": {"post"},
+    "/api/v1/sales/{sale_id}/discounts": {"post"},
+    "/api/v1/sales/{sale_id}/park": {"post"},
+    "/api/v1/sales/{sale_id}/resume": {"post"},
+    "/api/v1/sales/{sale_id}/void": {"post"},
+    "/api/v1/sales/{sale_id}/tenders": {"post"},
+    "/api/v1/sales/{sale_id}/complete": {"post"},
+    "/api/v1/sales/{sale_id}": {"get"},
+    "/api/v1/refunds": {"post"},
     "/api/v1/stock/{sku}": {"get"},
 }
 

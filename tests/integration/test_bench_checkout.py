@@ -1,4 +1,5 @@
 """bench/checkout.py runs end to end (tiny sizes) and gives rows run_all can print. No timing is asserted."""
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,9 @@ from bench import checkout, format_table  # noqa: E402
 KEYS = {"name", "value", "unit", "goal"}
 
 
-def test_the_checkout_bench_runs_small_and_reports_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_checkout_bench_runs_small_and_reports_every_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(bench, "SCRATCH", tmp_path)
     rows = checkout.run(rounds=1, raw_rows=20, sales_per_round=3, catalog=300, scans=5)
 

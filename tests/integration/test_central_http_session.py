@@ -1,5 +1,6 @@
 """One HTTP client per central store: the till's loyalty and cart clients and the sync agent reuse one
 keep-alive session (connection pool) for the same central URL, each call with (connect, read) timeouts."""
+
 from __future__ import annotations
 
 from pos.adapters.central_carts import carts_client_for

@@ -1,4 +1,5 @@
 """A customer display that connects mid-sale shows the sale and the device badges at once."""
+
 from __future__ import annotations
 
 from pos.adapters.config import StoreConfig
@@ -14,8 +15,9 @@ def _received(client, name: str) -> list[dict]:
     return [e["args"][0] for e in client.get_received() if e["name"] == name]
 
 
-def test_a_display_joining_mid_sale_gets_the_open_sale_at_once(config: StoreConfig, store: StoreContext,
-                                                                open_till: Actor) -> None:
+def test_a_display_joining_mid_sale_gets_the_open_sale_at_once(
+    config: StoreConfig, store: StoreContext, open_till: Actor
+) -> None:
     app = create_app(config, store.db)
     ctx: StoreContext = app.extensions["omnitoko"]
     sale, _ = sales.create_sale(ctx, open_till)
@@ -31,7 +33,9 @@ def test_a_display_joining_mid_sale_gets_the_open_sale_at_once(config: StoreConf
 def test_a_page_joining_later_sees_the_last_printer_status(config: StoreConfig, store: StoreContext) -> None:
     app = create_app(config, store.db)
     ctx: StoreContext = app.extensions["omnitoko"]
-    ctx.notify("printer_status", {"till_id": "T1", "level": "error", "text": "Printer: kertas habis - 2 struk menunggu"})
+    ctx.notify(
+        "printer_status", {"till_id": "T1", "level": "error", "text": "Printer: kertas habis - 2 struk menunggu"}
+    )
 
     page = socketio_of(app).test_client(app)
     page.emit("join", {"till": "T1"})

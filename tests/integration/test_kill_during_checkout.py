@@ -6,6 +6,7 @@ after a completion request went out, so the kill lands inside the completing tra
 the same file each round. Then the file itself is checked: whole sales, no half sales, no gaps in receipt numbers
 or in the outbox's store_seq, and every completion the client saw acknowledged is there.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,9 +55,21 @@ class Server:
         with self.log.open("ab") as out:
             out.write(f"\n--- start on port {self.port} ---\n".encode())
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "omnitoko.cli", "store", "serve", "--config", str(self.config),
-                 "--port", str(self.port)],
-                cwd=self.config.parent, env=_env(), stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "omnitoko.cli",
+                    "store",
+                    "serve",
+                    "--config",
+                    str(self.config),
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=self.config.parent,
+                env=_env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -109,8 +122,9 @@ class Cashier(threading.Thread):
                 sale = self.call("POST", f"/sales/{sale['id']}/lines", {"barcode": code, "qty": self.rng.randint(1, 3)})
         if sale["remaining"] > 0:
             extra = self.rng.choice([0, 0, 500, 10_000])
-            sale = self.call("POST", f"/sales/{sale['id']}/tenders",
-                             {"type": "cash", "amount": sale["remaining"] + extra})
+            sale = self.call(
+                "POST", f"/sales/{sale['id']}/tenders", {"type": "cash", "amount": sale["remaining"] + extra}
+            )
         self.completing.set()
         done = self.call("POST", f"/sales/{sale['id']}/complete")
         self.completing.clear()
@@ -168,8 +182,9 @@ def _check_database(db: Path, acknowledged: list[str]) -> dict[str, int]:
         assert got, f"completed sale {sale['number']} has no lines"
         assert sum(tenders[sid]) == sale["paid"], f"sale {sale['number']}: tenders do not sum to paid"
         assert sale["paid"] >= sale["total"] + sale["rounding"], f"sale {sale['number']} is underpaid"
-        assert sorted(moves[sid]) == sorted((l["sku"], -l["qty"]) for l in got), \
+        assert sorted(moves[sid]) == sorted((l["sku"], -l["qty"]) for l in got), (
             f"sale {sale['number']}: stock movements do not match its lines"
+        )
         assert len(events[sid]) == 1, f"sale {sale['number']} has {len(events[sid])} sale.completed events"
         assert events[sid][0]["number"] == sale["number"]
         assert sorted(l["id"] for l in events[sid][0]["lines"]) == sorted(l["id"] for l in got)
@@ -200,8 +215,14 @@ def test_a_server_killed_mid_checkout_leaves_whole_sales_and_no_gaps(tmp_path: P
     config = tmp_path / "config.toml"
     shutil.copy(ROOT / "config.toml", config)  # relative paths (the database) resolve inside tmp_path
     log = tmp_path / "server.log"
-    init = subprocess.run([sys.executable, "-m", "omnitoko.cli", "store", "init", "--config", str(config),
-                           "--demo-data"], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    init = subprocess.run(
+        [sys.executable, "-m", "omnitoko.cli", "store", "init", "--config", str(config), "--demo-data"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert init.returncode == 0, init.stdout + init.stderr
     db = tmp_path / "var" / "store.db"
     assert db.exists()
@@ -242,16 +263,21 @@ def test_a_server_killed_mid_checkout_leaves_whole_sales_and_no_gaps(tmp_path: P
             cashier.join(timeout=TIMEOUT + 5)
             assert not cashier.is_alive(), "the client did not notice the server was gone"
             if cashier.error is not None:
-                raise AssertionError(f"round {round_no}: the sale stream failed: {cashier.error}\n"
-                                     f"{log.read_text()[-3000:]}") from cashier.error
+                raise AssertionError(
+                    f"round {round_no}: the sale stream failed: {cashier.error}\n{log.read_text()[-3000:]}"
+                ) from cashier.error
             assert len(cashier.acknowledged) >= 3, f"round {round_no}: too few sales went through"
             acknowledged += cashier.acknowledged
-            print(f"round {round_no}: server up in {up - started:.1f} s, {len(cashier.acknowledged)} sales "
-                  f"in {time.monotonic() - up:.1f} s, then kill -9 at a {when} moment ({cashier.ended_with})")
+            print(
+                f"round {round_no}: server up in {up - started:.1f} s, {len(cashier.acknowledged)} sales "
+                f"in {time.monotonic() - up:.1f} s, then kill -9 at a {when} moment ({cashier.ended_with})"
+            )
     finally:
         server.kill()
 
     outcome = _check_database(db, acknowledged)
-    print(f"kill test: {outcome['completed']} completed sales over {len(ROUNDS)} kills "
-          f"({kills_in_completion} during a completion request), {outcome['open']} open sale(s) left")
+    print(
+        f"kill test: {outcome['completed']} completed sales over {len(ROUNDS)} kills "
+        f"({kills_in_completion} during a completion request), {outcome['open']} open sale(s) left"
+    )
     assert outcome["completed"] >= len(acknowledged) >= 3 * len(ROUNDS)

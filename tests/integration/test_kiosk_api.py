@@ -1,4 +1,5 @@
 """The kiosk's JSON API and the till's side of the handoff, over HTTP: good paths, bad input, and the live event."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ from sqlalchemy import text
 
 from pos.services.context import StoreContext
 
-AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500
+AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500
 AQUA = "SKU-00001"
-AQUA_600 = "SKU-00002"       # Rp 4.500
+AQUA_600 = "SKU-00002"  # Rp 4.500
 K = "/api/v1/kiosk"
 
 
@@ -47,15 +48,18 @@ def test_a_shopper_browses_checks_a_price_and_searches_without_signing_in(api: A
     assert found and all("Indomie Goreng" in p["name"] for p in found)
 
 
-@pytest.mark.parametrize("query, status, code", [
-    ("barcode=8991234567890", 404, "unknown_barcode"),
-    ("category=nope", 404, "unknown_category"),
-    ("", 422, "missing_field"),
-    ("barcode=89%20900", 400, "invalid_request"),
-    ("category=drinks&limit=0", 400, "invalid_request"),
-    ("category=drinks&limit=5000", 400, "invalid_request"),
-    ("category=drinks&offset=-1", 400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("barcode=8991234567890", 404, "unknown_barcode"),
+        ("category=nope", 404, "unknown_category"),
+        ("", 422, "missing_field"),
+        ("barcode=89%20900", 400, "invalid_request"),
+        ("category=drinks&limit=0", 400, "invalid_request"),
+        ("category=drinks&limit=5000", 400, "invalid_request"),
+        ("category=drinks&offset=-1", 400, "invalid_request"),
+    ],
+)
 def test_a_price_check_with_bad_input_is_refused_clearly(api: Any, query: str, status: int, code: str) -> None:
     refused(api.get(f"{K}/products?{query}"), status, code)
 
@@ -73,8 +77,12 @@ BAD_CARTS = [
     ("a quantity as text", {"lines": [{"sku": AQUA, "qty": "2"}]}, 400, "invalid_request"),
     ("a fractional quantity", {"lines": [{"sku": AQUA, "qty": 1.5}]}, 400, "invalid_request"),
     ("too many of one item", {"lines": [{"sku": AQUA, "qty": 100}]}, 400, "invalid_request"),
-    ("the same item adding up to too many", {"lines": [{"sku": AQUA, "qty": 60}, {"sku": AQUA, "qty": 60}]},
-     422, "bad_quantity"),
+    (
+        "the same item adding up to too many",
+        {"lines": [{"sku": AQUA, "qty": 60}, {"sku": AQUA, "qty": 60}]},
+        422,
+        "bad_quantity",
+    ),
     ("an unknown SKU", {"lines": [{"sku": "SKU-99999", "qty": 1}]}, 404, "unknown_sku"),
     ("a price sent by the browser", {"lines": [{"sku": AQUA, "qty": 1, "price": 1}]}, 400, "invalid_request"),
     ("a device id with markup", {"lines": [{"sku": AQUA}], "device_id": "<b>"}, 400, "invalid_request"),
@@ -98,8 +106,9 @@ def test_malformed_json_is_a_400_not_a_500(api: Any, store: StoreContext) -> Non
 
 
 def test_sending_to_the_till_gives_a_ticket_with_a_qr_that_only_this_store_draws(api: Any) -> None:
-    ticket = ok(api.post(f"{K}/carts", {"lines": [{"sku": AQUA, "qty": 2}, {"sku": AQUA_600}],
-                                        "device_id": "kiosk-1"}), 201)
+    ticket = ok(
+        api.post(f"{K}/carts", {"lines": [{"sku": AQUA, "qty": 2}, {"sku": AQUA_600}], "device_id": "kiosk-1"}), 201
+    )
     assert (ticket["code"], ticket["items"], ticket["total"], ticket["state"]) == ("K-1", 3, 11_500, "sent")
     assert len(ticket["qr_payload"]) <= 64, "the till's scan field takes at most 64 characters"
     svg = api.get(f"/kiosk/ticket.svg?p={ticket['qr_payload']}")
@@ -130,13 +139,16 @@ def test_the_till_sees_waiting_carts_and_takes_one_once(till_api: Any, store: St
     assert ok(till_api.get("/api/v1/kiosk-carts"))["items"] == []
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"code": "K-77"}, 404, "unknown_ticket"),
-    ({"code": "not a ticket"}, 422, "bad_ticket"),
-    ({"code": ""}, 400, "invalid_request"),
-    ({}, 400, "invalid_request"),
-    ({"code": "K-1", "extra": 1}, 400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"code": "K-77"}, 404, "unknown_ticket"),
+        ({"code": "not a ticket"}, 422, "bad_ticket"),
+        ({"code": ""}, 400, "invalid_request"),
+        ({}, 400, "invalid_request"),
+        ({"code": "K-1", "extra": 1}, 400, "invalid_request"),
+    ],
+)
 def test_taking_a_bad_ticket_is_refused(till_api: Any, body: dict[str, Any], status: int, code: str) -> None:
     refused(till_api.post("/api/v1/kiosk-carts/take", body), status, code)
 
@@ -160,7 +172,8 @@ def test_every_till_hears_kiosk_cart_ready_live(api: Any) -> None:
     for client in (till_t1, till_t2):
         events = [e for e in client.get_received() if e["name"] == "kiosk_cart_ready"]
         assert [(e["args"][0]["code"], e["args"][0]["items"], e["args"][0]["total"]) for e in events] == [
-            ("K-1", 3, 10_500)]
+            ("K-1", 3, 10_500)
+        ]
     till_t1.disconnect()
     till_t2.disconnect()
 

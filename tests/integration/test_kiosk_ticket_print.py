@@ -1,5 +1,6 @@
 """A kiosk cart sent to the till prints its ticket (issue 6 item 5) when a printer is configured: the big
 short code and the same signed QR the kiosk screen shows, through the one print queue, never blocking the send."""
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,10 @@ from pos.services import kiosk_carts, printing
 from pos.services.context import StoreContext
 from pos.services.print_worker import PrintWorker, start_worker
 
-AQUA = "SKU-00001"      # Rp 3.500 (demo data)
+AQUA = "SKU-00001"  # Rp 3.500 (demo data)
 AQUA_600 = "SKU-00002"  # Rp 4.500
-KICK = b"\x1bp"         # ESC p: the cash drawer pulse
-RASTER = b"\x1dv0"      # GS v 0: a raster image (the QR)
+KICK = b"\x1bp"  # ESC p: the cash drawer pulse
+RASTER = b"\x1dv0"  # GS v 0: a raster image (the QR)
 
 
 def jobs(store: StoreContext) -> list[PrintJob]:
@@ -44,8 +45,9 @@ def printer() -> Iterator[FakePrinter]:
 
 @pytest.fixture
 def networked(store: StoreContext, printer: FakePrinter, heard: list[Any]) -> StoreContext:
-    store.config.printer = PrinterTable(kind="network", host="127.0.0.1", port=printer.port, timeout=2.0,
-                                        retry_initial=0.05, retry_max=0.25)
+    store.config.printer = PrinterTable(
+        kind="network", host="127.0.0.1", port=printer.port, timeout=2.0, retry_initial=0.05, retry_max=0.25
+    )
     bootstrap.enable(store, "receipt")
     return store
 
@@ -70,7 +72,12 @@ def test_a_sent_kiosk_cart_prints_its_code_and_the_signed_qr(worker: PrintWorker
     ticket = kiosk_carts.send_to_till(store, [(AQUA, 2), (AQUA_600, 1)], device_id="KIOSK-1")
     [job] = jobs(store)
     assert (job.id, job.kind, job.number, job.ref_id, job.till_id) == (
-        ticket["print_job_id"], "ticket", ticket["code"], ticket["id"], "KIOSK-1")
+        ticket["print_job_id"],
+        "ticket",
+        ticket["code"],
+        ticket["id"],
+        "KIOSK-1",
+    )
     assert json.loads(job.payload)["total_text"] == "Rp 11.500"
 
     wait_for(lambda: jobs(store)[0].state == "printed", "the ticket prints")
@@ -83,8 +90,9 @@ def test_a_sent_kiosk_cart_prints_its_code_and_the_signed_qr(worker: PrintWorker
     assert kiosk_carts.verified_cart_id(store, decode_qr(data)[0]) == ticket["id"]
 
 
-def test_the_send_stands_when_the_ticket_cannot_be_queued(networked: StoreContext, heard: list[Any],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_send_stands_when_the_ticket_cannot_be_queued(
+    networked: StoreContext, heard: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_add_job = printing.add_job
 
     def broken(*a: Any, **k: Any) -> None:

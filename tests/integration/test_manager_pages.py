@@ -1,4 +1,5 @@
 """The manager screens over HTTP: sign-in for managers only, CSRF on every form, stock changes, counts, CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,15 @@ def error_of(resp: Any) -> str:
 
 
 def state(store: StoreContext) -> dict[str, Any]:
-    tables = ("stock_movements", "outbox", "audit_log", "stock_counts", "stock_count_lines", "low_stock_thresholds",
-              "counters")
+    tables = (
+        "stock_movements",
+        "outbox",
+        "audit_log",
+        "stock_counts",
+        "stock_count_lines",
+        "low_stock_thresholds",
+        "counters",
+    )
     with store.db.engine.connect() as conn:
         return {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}"))), key=repr) for t in tables}
 
@@ -74,8 +82,17 @@ def on_hand(store: StoreContext, sku: str = "SKU-00001") -> int:
     return catalog.stock_card(store, sku)["on_hand"]
 
 
-PAGES = ["/manager/stock", "/manager/stock/low", "/manager/stock/receive", "/manager/stock/adjust", "/manager/counts",
-         "/manager/reports", "/manager/sync", "/manager/audit", f"/manager/stock/item/{AQUA_330}"]
+PAGES = [
+    "/manager/stock",
+    "/manager/stock/low",
+    "/manager/stock/receive",
+    "/manager/stock/adjust",
+    "/manager/counts",
+    "/manager/reports",
+    "/manager/sync",
+    "/manager/audit",
+    f"/manager/stock/item/{AQUA_330}",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -90,9 +107,10 @@ def test_a_cashier_is_refused_with_a_clear_message_and_nothing_changes(web: Brow
         staff_before = [(x.code, x.failed_attempts, x.locked_until) for x in s.scalars(select(Staff))]
     resp = web.sign_in("1001", "1234")
     assert resp.status_code == 403
-    assert error_of(resp) == ("Staf 1001 (Siti Rahayu) bukan manajer: layar manajer hanya untuk manajer. "
-                              "Minta manajer untuk masuk.")
-    assert web.get("/manager/stock").status_code == 302          # still not signed in
+    assert error_of(resp) == (
+        "Staf 1001 (Siti Rahayu) bukan manajer: layar manajer hanya untuk manajer. Minta manajer untuk masuk."
+    )
+    assert web.get("/manager/stock").status_code == 302  # still not signed in
     assert state(store) == before
     with store.db.sessions() as s:
         assert [(x.code, x.failed_attempts, x.locked_until) for x in s.scalars(select(Staff))] == staff_before
@@ -127,7 +145,7 @@ def test_a_negative_received_quantity_is_refused_on_the_page_and_changes_nothing
     resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-1", "code": AQUA_330, "qty": "-5"})
     assert resp.status_code == 422
     assert error_of(resp) == "Jumlah harus bilangan bulat lebih dari 0 (tertulis: -5). Tidak ada yang diubah."
-    assert 'value="SJ-1"' in resp.get_data(as_text=True)     # the form keeps what was typed
+    assert 'value="SJ-1"' in resp.get_data(as_text=True)  # the form keeps what was typed
     assert state(store) == before
 
 
@@ -141,7 +159,8 @@ def test_an_adjustment_without_a_reason_is_refused_and_one_with_a_reason_shows_b
     resp = mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "2", "reason": "damaged", "note": "penyok"})
     assert resp.status_code == 302
     assert f"Air Mineral Aqua 330ml: -2 (Rusak), stok {have} → {have - 2}." in mgr.get(
-        resp.headers["Location"]).get_data(as_text=True)
+        resp.headers["Location"]
+    ).get_data(as_text=True)
 
 
 def test_a_count_is_started_scanned_reviewed_posted_once(mgr: Browser, store: StoreContext) -> None:
@@ -165,7 +184,7 @@ def test_a_count_is_started_scanned_reviewed_posted_once(mgr: Browser, store: St
 def test_the_pages_speak_english_after_the_switch(mgr: Browser) -> None:
     assert "Stok menipis" in mgr.get("/manager/stock").get_data(as_text=True)
     assert "Low stock" in mgr.get("/manager/stock?lang=en").get_data(as_text=True)
-    assert "Receive goods" in mgr.get("/manager/stock/receive").get_data(as_text=True)   # the choice is kept
+    assert "Receive goods" in mgr.get("/manager/stock/receive").get_data(as_text=True)  # the choice is kept
 
 
 def test_amounts_read_as_rupiah(mgr: Browser) -> None:

@@ -1,5 +1,6 @@
 """The sync health page with what the sync agent records: last success and error, dead letters (retry or
 discard, each audit logged and sent to central), reconciliation items and stock sold below zero."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from test_manager_pages import Browser, error_of
 
-from pos.adapters.tables import (AuditEntry, DeadLetterSeen, OutboxEvent, ReconciliationItem, StockMovement,
-                                 SyncStatus)
+from pos.adapters.tables import AuditEntry, DeadLetterSeen, OutboxEvent, ReconciliationItem, StockMovement, SyncStatus
 from pos.services import sync_health
 from pos.services.context import StoreContext
 
@@ -39,8 +39,17 @@ def agent_ran(store: StoreContext, *, error: str | None = None) -> None:
 
 def dead_letter(store: StoreContext) -> None:
     with store.db.unit_of_work() as s:
-        s.add(DeadLetterSeen(event_id=EVENT, store_seq=7, type="sale.completed", status=422, code="unknown_sku",
-                             reason="SKU-99999 is not in the central catalog", seen_at=datetime(2026, 11, 23, 6, 0)))
+        s.add(
+            DeadLetterSeen(
+                event_id=EVENT,
+                store_seq=7,
+                type="sale.completed",
+                status=422,
+                code="unknown_sku",
+                reason="SKU-99999 is not in the central catalog",
+                seen_at=datetime(2026, 11, 23, 6, 0),
+            )
+        )
 
 
 def test_a_store_that_never_synced_says_so(web: Browser, store: StoreContext) -> None:
@@ -60,7 +69,7 @@ def test_last_success_and_a_later_error_show_and_mark_the_store_as_needing_atten
     assert health["state"] == "error" and health["agent"]["last_error"].startswith("central unreachable")
     page = web.get("/manager/sync").get_data(as_text=True)
     assert "Ada masalah" in page and "central unreachable: connection refused" in page
-    assert "23/11/2026 14:00" in page        # 07:00 UTC shown as Jakarta time
+    assert "23/11/2026 14:00" in page  # 07:00 UTC shown as Jakarta time
 
 
 def test_a_dead_letter_is_listed_with_its_reason_and_a_retry_is_audit_logged_and_sent_to_central(
@@ -108,11 +117,26 @@ def test_a_bad_dead_letter_action_is_refused_and_changes_nothing(
 
 def test_reconciliation_items_from_central_and_stock_below_zero_are_listed(web: Browser, store: StoreContext) -> None:
     with store.db.unit_of_work() as s:
-        s.add(ReconciliationItem(id="rec-1", kind="below_zero", sku="SKU-00001", ref_id="TOKO-01-T1-000042",
-                                 message="Sold 3 with none on hand while offline", raised_at=datetime(2026, 11, 23)))
-        s.add(ReconciliationItem(id="rec-2", kind="cart_conflict", message="done", raised_at=datetime(2026, 11, 22),
-                                 resolved_at=datetime(2026, 11, 22, 1)))
-    assert [i["id"] for i in sync_health.sync_health(store)["reconciliation"]] == ["rec-1"]   # open items only
+        s.add(
+            ReconciliationItem(
+                id="rec-1",
+                kind="below_zero",
+                sku="SKU-00001",
+                ref_id="TOKO-01-T1-000042",
+                message="Sold 3 with none on hand while offline",
+                raised_at=datetime(2026, 11, 23),
+            )
+        )
+        s.add(
+            ReconciliationItem(
+                id="rec-2",
+                kind="cart_conflict",
+                message="done",
+                raised_at=datetime(2026, 11, 22),
+                resolved_at=datetime(2026, 11, 22, 1),
+            )
+        )
+    assert [i["id"] for i in sync_health.sync_health(store)["reconciliation"]] == ["rec-1"]  # open items only
     assert "Sold 3 with none on hand while offline" in web.get("/manager/sync").get_data(as_text=True)
 
 

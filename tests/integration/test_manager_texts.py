@@ -1,4 +1,5 @@
 """Every word on the manager screens exists in Bahasa Indonesia and English; no page shows a raw text key."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,30 @@ from pos.services.context import StoreContext
 from pos.web.manager.texts import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-PREFIXES = ("app", "nav", "common", "signin", "refused", "stock", "item", "low", "receive", "adjust", "count",
-            "report", "sync", "audit", "col", "reason", "kind", "state", "tender", "action", "asked", "err")
+PREFIXES = (
+    "app",
+    "nav",
+    "common",
+    "signin",
+    "refused",
+    "stock",
+    "item",
+    "low",
+    "receive",
+    "adjust",
+    "count",
+    "report",
+    "sync",
+    "audit",
+    "col",
+    "reason",
+    "kind",
+    "state",
+    "tender",
+    "action",
+    "asked",
+    "err",
+)
 RAW_KEY = re.compile(r">\s*(?:{})\.[a-z_.]+\s*<".format("|".join(PREFIXES)))
 
 
@@ -45,8 +68,18 @@ def test_no_page_shows_a_raw_text_key(store: StoreContext, open_till: Actor, man
     stock_counts.record_count(store, manager, count["id"], AQUA_330, 5, "set")
     web = Browser(create_app(store.config, store.db))
     web.sign_in()
-    for path in ("/manager/stock", "/manager/stock/low", "/manager/stock/receive?ref=X", "/manager/stock/adjust",
-                 f"/manager/stock/item/{AQUA_330}", "/manager/counts", f"/manager/counts/{count['id']}",
-                 "/manager/reports", "/manager/sync", "/manager/audit", "/manager/reports?from=2026-11-09&to=1"):
+    for path in (
+        "/manager/stock",
+        "/manager/stock/low",
+        "/manager/stock/receive?ref=X",
+        "/manager/stock/adjust",
+        f"/manager/stock/item/{AQUA_330}",
+        "/manager/counts",
+        f"/manager/counts/{count['id']}",
+        "/manager/reports",
+        "/manager/sync",
+        "/manager/audit",
+        "/manager/reports?from=2026-11-09&to=1",
+    ):
         html = web.get(path + ("&" if "?" in path else "?") + f"lang={lang}").get_data(as_text=True)
         assert not RAW_KEY.search(html), f"{path}: {RAW_KEY.search(html).group(0)}"  # type: ignore[union-attr]

@@ -1,5 +1,6 @@
 """Receipts over HTTP: the QR code on paper opens the digital receipt, the till's receipt page, the manager's
 print-queue endpoints (list, reprint, cancel), open drawer, and the live printer status over Socket.IO."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from pos.services.context import StoreContext
 from pos.services.print_worker import PrintWorker, start_worker
 
 V1 = "/api/v1"
-AQUA_330 = "8990000100010"   # Rp 3.500 (demo data)
+AQUA_330 = "8990000100010"  # Rp 3.500 (demo data)
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 KICK = b"\x1bp\x00"
 
@@ -66,8 +67,9 @@ def printer() -> Iterator[FakePrinter]:
 @pytest.fixture
 def shop(store: StoreContext, printer: FakePrinter, till_api: Any) -> Any:
     """The store app printing to the fake printer (switched off until a test starts it)."""
-    store.config.printer = PrinterTable(kind="network", host="127.0.0.1", port=printer.port, timeout=2.0,
-                                        retry_initial=0.05, retry_max=0.25)
+    store.config.printer = PrinterTable(
+        kind="network", host="127.0.0.1", port=printer.port, timeout=2.0, retry_initial=0.05, retry_max=0.25
+    )
     return till_api
 
 
@@ -78,8 +80,9 @@ def worker(shop: Any) -> Iterator[PrintWorker]:
     w.stop()
 
 
-def test_the_qr_on_the_printed_receipt_opens_the_digital_receipt(shop: Any, worker: PrintWorker,
-                                                                 printer: FakePrinter) -> None:
+def test_the_qr_on_the_printed_receipt_opens_the_digital_receipt(
+    shop: Any, worker: PrintWorker, printer: FakePrinter
+) -> None:
     printer.start()
     done = sell(shop)
     wait_for(lambda: printer.count(done["number"].encode()) == 1, "the receipt printed")
@@ -116,8 +119,17 @@ def test_the_tills_receipt_page_needs_its_signed_link_and_404s_otherwise(shop: A
     html = shop.client.get(done["receipt_page"]).get_data(as_text=True)
     assert 'id="receipt"' in html and 'data-kind="sale"' in html and "<svg" in html  # the QR for the shopper
     assert "DPP PPN 11%" in html and "Kembali" in html
-    refund = ok(shop.post(f"{V1}/refunds", {"sale_number": done["number"], "approval": MANAGER,
-                                            "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}]}), 201)
+    refund = ok(
+        shop.post(
+            f"{V1}/refunds",
+            {
+                "sale_number": done["number"],
+                "approval": MANAGER,
+                "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}],
+            },
+        ),
+        201,
+    )
     refund_html = shop.client.get(refund["receipt_page"]).get_data(as_text=True)
     assert "RETUR / REFUND" in refund_html and done["number"] in refund_html and "Rp 3.500" in refund_html
     # Counting receipt numbers up on the store network opens nothing: no link without its signature.
@@ -132,7 +144,8 @@ def test_the_tills_receipt_page_needs_its_signed_link_and_404s_otherwise(shop: A
 
 
 def test_a_manager_reprints_a_printed_receipt_as_a_copy_without_opening_the_drawer(
-        shop: Any, worker: PrintWorker, printer: FakePrinter) -> None:
+    shop: Any, worker: PrintWorker, printer: FakePrinter
+) -> None:
     printer.start()
     done = sell(shop)
     wait_for(lambda: jobs(app_ctx(shop))[0].state == "printed", "the sale printed")
@@ -152,23 +165,33 @@ def test_a_manager_reprints_a_printed_receipt_as_a_copy_without_opening_the_draw
     by_number = ok(shop.post(f"{V1}/receipts/{done['number']}/reprint", {"approval": MANAGER}), 202)
     assert by_number["kind"] == "reprint"
     wait_for(lambda: len(printer.printed()) == 3, "a copy by receipt number printed")
-    assert error_code(shop.post(f"{V1}/receipts/TOKO-01-T1-999999/reprint", {"approval": MANAGER}), 404) \
+    assert (
+        error_code(shop.post(f"{V1}/receipts/TOKO-01-T1-999999/reprint", {"approval": MANAGER}), 404)
         == "unknown_receipt"
+    )
 
 
-def test_a_manager_cancels_a_stuck_job_and_it_never_prints(shop: Any, worker: PrintWorker, store: StoreContext,
-                                                           printer: FakePrinter) -> None:
+def test_a_manager_cancels_a_stuck_job_and_it_never_prints(
+    shop: Any, worker: PrintWorker, store: StoreContext, printer: FakePrinter
+) -> None:
     store.config.printer.retry_initial = 3600.0  # after its first failure the job sits waiting
     stuck = sell(shop)
-    wait_for(lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
-             "tried once while the printer is off")
+    wait_for(
+        lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
+        "tried once while the printer is off",
+    )
     listed = ok(shop.get(f"{V1}/print-jobs?state=queued"))["items"]
     assert [j["number"] for j in listed] == [stuck["number"]] and listed[0]["last_error"].startswith("unreachable")
-    gone = ok(shop.post(f"{V1}/print-jobs/{stuck['print_job_id']}/cancel",
-                        {"approval": MANAGER, "reason": "pelanggan sudah pergi"}))
+    gone = ok(
+        shop.post(
+            f"{V1}/print-jobs/{stuck['print_job_id']}/cancel", {"approval": MANAGER, "reason": "pelanggan sudah pergi"}
+        )
+    )
     assert gone["state"] == "cancelled"
-    assert error_code(shop.post(f"{V1}/print-jobs/{stuck['print_job_id']}/cancel", {"approval": MANAGER}), 409) \
+    assert (
+        error_code(shop.post(f"{V1}/print-jobs/{stuck['print_job_id']}/cancel", {"approval": MANAGER}), 409)
         == "job_cancelled"
+    )
     printer.start()
     after = sell(shop)
     wait_for(lambda: printer.count(after["number"].encode()) == 1, "the next receipt prints")
@@ -182,8 +205,10 @@ def test_reprint_of_a_waiting_job_tries_again_now(shop: Any, store: StoreContext
     w = start_worker(app_ctx(shop))
     try:
         done = sell(shop)
-        wait_for(lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
-                 "one failed attempt")
+        wait_for(
+            lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
+            "one failed attempt",
+        )
         printer.start()
         again = ok(shop.post(f"{V1}/print-jobs/{done['print_job_id']}/reprint", {"approval": MANAGER}), 202)
         assert again["id"] == done["print_job_id"]  # the same job, not a copy
@@ -193,8 +218,9 @@ def test_reprint_of_a_waiting_job_tries_again_now(shop: Any, store: StoreContext
     assert printer.count(done["number"].encode()) == 1 and b"SALINAN" not in printer.printed()[0]
 
 
-def test_open_drawer_needs_a_manager_and_a_reason_and_is_audited(shop: Any, worker: PrintWorker,
-                                                                printer: FakePrinter) -> None:
+def test_open_drawer_needs_a_manager_and_a_reason_and_is_audited(
+    shop: Any, worker: PrintWorker, printer: FakePrinter
+) -> None:
     printer.start()
     assert error_code(shop.post(f"{V1}/drawer/open", {"reason": "tukar uang"}), 403) == "approval_required"
     assert error_code(shop.post(f"{V1}/drawer/open", {"approval": MANAGER}), 400) == "invalid_request"
@@ -210,8 +236,7 @@ def test_open_drawer_needs_a_manager_and_a_reason_and_is_audited(shop: Any, work
     assert sent.count(KICK) == 1 and b"\x1dV" not in sent  # a pulse, no paper
     [entry] = audits(app_ctx(shop), "drawer_open")
     assert json.loads(entry.detail) == {"reason": "tukar uang kecil"} and entry.till_id == "T1"
-    assert error_code(shop.post(f"{V1}/print-jobs/{kick['id']}/reprint", {"approval": MANAGER}), 409) \
-        == "not_a_receipt"
+    assert error_code(shop.post(f"{V1}/print-jobs/{kick['id']}/reprint", {"approval": MANAGER}), 409) == "not_a_receipt"
 
 
 def test_the_print_queue_endpoints_refuse_bad_input_with_4xx(shop: Any) -> None:
@@ -219,8 +244,10 @@ def test_the_print_queue_endpoints_refuse_bad_input_with_4xx(shop: Any) -> None:
     assert error_code(shop.get(f"{V1}/print-jobs?limit=0"), 400) == "invalid_request"
     assert error_code(shop.post(f"{V1}/print-jobs/nope/reprint", {"approval": MANAGER}), 404) == "unknown_print_job"
     assert error_code(shop.post(f"{V1}/print-jobs/nope/cancel", {"approval": MANAGER}), 404) == "unknown_print_job"
-    assert error_code(shop.post(f"{V1}/drawer/open", {"approval": MANAGER, "reason": "x", "extra": 1}), 400) \
+    assert (
+        error_code(shop.post(f"{V1}/drawer/open", {"approval": MANAGER, "reason": "x", "extra": 1}), 400)
         == "invalid_request"
+    )
     assert error_code(shop.get(f"{V1}/print-jobs", token="not-a-token"), 401) == "unauthenticated"
     assert error_code(shop.get(f"{V1}/printer", token="not-a-token"), 401) == "unauthenticated"
 
@@ -233,8 +260,9 @@ def test_no_printer_configured_means_no_jobs_and_a_clear_refusal(shop: Any, stor
     assert ok(shop.get(f"{V1}/printer"))["level"] == "ok"
 
 
-def test_the_tills_hear_the_printer_status_live_over_socketio(shop: Any, worker: PrintWorker,
-                                                              printer: FakePrinter) -> None:
+def test_the_tills_hear_the_printer_status_live_over_socketio(
+    shop: Any, worker: PrintWorker, printer: FakePrinter
+) -> None:
     from pos.web.app import socketio_of
 
     till = socketio_of(shop.app).test_client(shop.app, flask_test_client=shop.client)
@@ -248,16 +276,27 @@ def test_the_tills_hear_the_printer_status_live_over_socketio(shop: Any, worker:
         got = [e for e in till.get_received() if e["name"] == "printer_status"]
         heard.events += [e["args"][0] for e in got]  # type: ignore[attr-defined]
         return heard.events  # type: ignore[attr-defined]
+
     heard.events = []  # type: ignore[attr-defined]
 
-    wait_for(lambda: any(e["text_en"] == "Printer: out of paper - 2 receipts waiting" for e in heard()),
-             "the badge text reaches the till")
+    wait_for(
+        lambda: any(e["text_en"] == "Printer: out of paper - 2 receipts waiting" for e in heard()),
+        "the badge text reaches the till",
+    )
     problem = next(e for e in heard.events if e["waiting"] == 2)  # type: ignore[attr-defined]
-    assert problem == {"till_id": "T1", "level": "error", "text": "Printer: kertas habis - 2 struk menunggu",
-                       "text_en": "Printer: out of paper - 2 receipts waiting", "waiting": 2, "code": "paper_out"}
+    assert problem == {
+        "till_id": "T1",
+        "level": "error",
+        "text": "Printer: kertas habis - 2 struk menunggu",
+        "text_en": "Printer: out of paper - 2 receipts waiting",
+        "waiting": 2,
+        "code": "paper_out",
+    }
     assert ok(shop.get(f"{V1}/printer"))["text"] == "Printer: kertas habis - 2 struk menunggu"
     printer.status = "online"
-    wait_for(lambda: heard() and heard.events[-1]["level"] == "ok" and heard.events[-1]["waiting"] == 0,
-             "the badge clears once both receipts are out")
+    wait_for(
+        lambda: heard() and heard.events[-1]["level"] == "ok" and heard.events[-1]["waiting"] == 0,
+        "the badge clears once both receipts are out",
+    )
     assert heard.events[-1]["text"] == "Printer: siap"  # type: ignore[attr-defined]
     till.disconnect()

@@ -1,5 +1,6 @@
 """bench/receipt.py runs (a few renders) and gives rows run_all can print; its receipt really is 40 lines
 with a QR code that decodes. No timing is asserted."""
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,6 @@ if str(ROOT) not in sys.path:  # bench/ is run from the repo (`python -m bench.r
     sys.path.insert(0, str(ROOT))
 
 from bench import format_table, receipt  # noqa: E402
-
 from pos.adapters.config import PrinterTable  # noqa: E402
 from pos.adapters.printing import render_receipt  # noqa: E402
 

@@ -3,6 +3,7 @@
 The printer is switched off (port closed), runs out of paper, opens its cover, drops the connection;
 the sale is never blocked, every receipt prints once and in order, and the tills are told what is wrong.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,24 +14,23 @@ import pytest
 from fake_printer import FakePrinter, wait_for
 from sqlalchemy import select
 
+from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import PrintJob, Sale
-from common.errors import DomainError
-from pos.services import checkout, receipts, sales
-from common.errors import DomainError
 from pos.services import checkout, receipts, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.print_worker import PrintWorker, start_worker
 
-AQUA_330 = "8990000100010"   # Rp 3.500 (demo data, as in tests/conftest.py)
-AQUA_600 = "8990000100027"   # Rp 4.500
-KICK = b"\x1bp"              # ESC p: the cash drawer pulse
+AQUA_330 = "8990000100010"  # Rp 3.500 (demo data, as in tests/conftest.py)
+AQUA_600 = "8990000100027"  # Rp 4.500
+KICK = b"\x1bp"  # ESC p: the cash drawer pulse
 
 
-def sell(store: StoreContext, actor: Actor, items: tuple[tuple[str, int], ...] = ((AQUA_330, 2),),
-         tender: str = "cash") -> dict[str, Any]:
+def sell(
+    store: StoreContext, actor: Actor, items: tuple[tuple[str, int], ...] = ((AQUA_330, 2),), tender: str = "cash"
+) -> dict[str, Any]:
     view, _ = sales.create_sale(store, actor)
     for barcode, qty in items:
         view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
@@ -70,8 +70,9 @@ def events(store: StoreContext) -> list[tuple[str, dict[str, Any]]]:
 @pytest.fixture
 def networked(store: StoreContext, printer: FakePrinter) -> StoreContext:
     """The store prints to the fake printer; retries are quick so the tests are."""
-    store.config.printer = PrinterTable(kind="network", host="127.0.0.1", port=printer.port, timeout=2.0,
-                                        retry_initial=0.05, retry_max=0.25)
+    store.config.printer = PrinterTable(
+        kind="network", host="127.0.0.1", port=printer.port, timeout=2.0, retry_initial=0.05, retry_max=0.25
+    )
     bootstrap.enable(store, "receipt")
     return store
 
@@ -99,11 +100,14 @@ def test_a_receipt_job_commits_with_its_sale_and_not_without(networked: StoreCon
 
 
 def test_printer_down_then_up_prints_the_queued_receipt_exactly_once(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor, events: list[Any]) -> None:
+    worker: PrintWorker, printer: FakePrinter, open_till: Actor, events: list[Any]
+) -> None:
     store = worker.ctx
     first = sell(store, open_till)  # the printer is off: the sale completes all the same
-    waiting = wait_for(lambda: (j := job(store, first["number"])).attempts >= 2 and j.state == "queued" and j,
-                       "a few attempts while the printer is off")
+    waiting = wait_for(
+        lambda: (j := job(store, first["number"])).attempts >= 2 and j.state == "queued" and j,
+        "a few attempts while the printer is off",
+    )
     assert waiting.last_error.startswith("unreachable")
     wait_for(lambda: any(s["level"] == "error" for s in statuses(events)), "the tills are told")
     problem = next(s for s in statuses(events) if s["level"] == "error")
@@ -121,20 +125,42 @@ def test_printer_down_then_up_prints_the_queued_receipt_exactly_once(
     assert statuses(events)[-1]["level"] == "ok" and statuses(events)[-1]["waiting"] == 0
 
 
-@pytest.mark.parametrize("state, code, text, text_en", [
-    ("paper_out", "paper_out", "Printer: kertas habis - 2 struk menunggu", "Printer: out of paper - 2 receipts waiting"),
-    ("cover_open", "cover_open", "Printer: penutup terbuka - 2 struk menunggu", "Printer: cover open - 2 receipts waiting"),
-    ("offline", "offline", "Printer: offline - 2 struk menunggu", "Printer: offline - 2 receipts waiting"),
-])
+@pytest.mark.parametrize(
+    "state, code, text, text_en",
+    [
+        (
+            "paper_out",
+            "paper_out",
+            "Printer: kertas habis - 2 struk menunggu",
+            "Printer: out of paper - 2 receipts waiting",
+        ),
+        (
+            "cover_open",
+            "cover_open",
+            "Printer: penutup terbuka - 2 struk menunggu",
+            "Printer: cover open - 2 receipts waiting",
+        ),
+        ("offline", "offline", "Printer: offline - 2 struk menunggu", "Printer: offline - 2 receipts waiting"),
+    ],
+)
 def test_nothing_is_sent_while_the_printer_reports_a_problem(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor, events: list[Any],
-        state: str, code: str, text: str, text_en: str) -> None:
+    worker: PrintWorker,
+    printer: FakePrinter,
+    open_till: Actor,
+    events: list[Any],
+    state: str,
+    code: str,
+    text: str,
+    text_en: str,
+) -> None:
     store = worker.ctx
     printer.status = state
     printer.start()
     first, second = sell(store, open_till), sell(store, open_till)
-    wait_for(lambda: any(s["waiting"] == 2 and s["level"] == "error" for s in statuses(events)),
-             "the tills hear about it with the count of waiting receipts")
+    wait_for(
+        lambda: any(s["waiting"] == 2 and s["level"] == "error" for s in statuses(events)),
+        "the tills hear about it with the count of waiting receipts",
+    )
     wait_for(lambda: printer.queries >= 6, "the printer was asked more than once")
     status = next(s for s in statuses(events) if s["waiting"] == 2 and s["level"] == "error")
     assert (status["code"], status["text"], status["text_en"]) == (code, text, text_en)
@@ -152,7 +178,8 @@ def test_nothing_is_sent_while_the_printer_reports_a_problem(
 
 
 def test_a_connection_dropped_mid_job_is_retried_and_the_job_marked(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor) -> None:
+    worker: PrintWorker, printer: FakePrinter, open_till: Actor
+) -> None:
     store = worker.ctx
     printer.drop_after = 300  # the link goes after 300 bytes of the receipt
     printer.start()
@@ -167,8 +194,7 @@ def test_a_connection_dropped_mid_job_is_retried_and_the_job_marked(
     assert done["number"].encode() in whole and whole.endswith(b"\x1dV\x00")
 
 
-def test_the_drawer_kick_goes_with_cash_sales_only(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor) -> None:
+def test_the_drawer_kick_goes_with_cash_sales_only(worker: PrintWorker, printer: FakePrinter, open_till: Actor) -> None:
     store = worker.ctx
     printer.start()
     cash = sell(store, open_till, tender="cash")
@@ -181,7 +207,8 @@ def test_the_drawer_kick_goes_with_cash_sales_only(
 
 
 def test_every_waiting_receipt_prints_once_in_order(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor) -> None:
+    worker: PrintWorker, printer: FakePrinter, open_till: Actor
+) -> None:
     store = worker.ctx
     numbers = [sell(store, open_till, ((AQUA_600, i + 1),))["number"] for i in range(5)]
     wait_for(lambda: jobs(store)[0].attempts >= 2, "the first tried while the printer is off")
@@ -195,7 +222,8 @@ def test_every_waiting_receipt_prints_once_in_order(
 
 
 def test_a_sale_is_never_blocked_or_rolled_back_by_printing(
-        networked: StoreContext, open_till: Actor, monkeypatch: pytest.MonkeyPatch, events: list[Any]) -> None:
+    networked: StoreContext, open_till: Actor, monkeypatch: pytest.MonkeyPatch, events: list[Any]
+) -> None:
     def broken(*_a: Any, **_k: Any) -> Any:
         raise RuntimeError("receipt builder bug")
 
@@ -224,7 +252,8 @@ def test_a_device_error_of_any_kind_keeps_the_job_for_later(networked: StoreCont
 
 
 def test_a_job_left_printing_by_a_stopped_server_prints_again(
-        networked: StoreContext, printer: FakePrinter, open_till: Actor) -> None:
+    networked: StoreContext, printer: FakePrinter, open_till: Actor
+) -> None:
     done = sell(networked, open_till)
     with networked.db.unit_of_work() as s:
         s.get(PrintJob, done["print_job_id"]).state = "printing"  # type: ignore[union-attr]
@@ -238,14 +267,22 @@ def test_a_job_left_printing_by_a_stopped_server_prints_again(
 
 
 def test_a_refund_prints_as_a_refund_and_kicks_the_drawer_for_cash(
-        worker: PrintWorker, printer: FakePrinter, open_till: Actor) -> None:
+    worker: PrintWorker, printer: FakePrinter, open_till: Actor
+) -> None:
     from pos.services import refunds
 
     store = worker.ctx
     printer.start()
     sold = sell(store, open_till, ((AQUA_330, 2), (AQUA_600, 1)))
-    back = refunds.refund(store, open_till, sold["number"], [(sold["lines"][0]["id"], 1)],
-                          {"staff_code": "9001", "pin": "4321"}, "cash", "Kemasan rusak")
+    back = refunds.refund(
+        store,
+        open_till,
+        sold["number"],
+        [(sold["lines"][0]["id"], 1)],
+        {"staff_code": "9001", "pin": "4321"},
+        "cash",
+        "Kemasan rusak",
+    )
     wait_for(lambda: job(store, back["number"]).state == "printed", "the refund receipt printed")
     data = next(p for p in printer.printed() if back["number"].encode() in p)
     assert b"RETUR / REFUND" in data and sold["number"].encode() in data and b"Kemasan rusak" in data
@@ -253,7 +290,8 @@ def test_a_refund_prints_as_a_refund_and_kicks_the_drawer_for_cash(
 
 
 def test_a_second_store_server_process_neither_prints_nor_requeues_the_first_ones_job(
-        networked: StoreContext, printer: FakePrinter, open_till: Actor, caplog: pytest.LogCaptureFixture) -> None:
+    networked: StoreContext, printer: FakePrinter, open_till: Actor, caplog: pytest.LogCaptureFixture
+) -> None:
     """Two store-server processes on one store database: one prints; the other waits for its lease."""
     from sqlalchemy import update
 

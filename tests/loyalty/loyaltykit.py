@@ -1,4 +1,5 @@
 """Helpers for the loyalty tests (a plain module the test files import, like tests/synckit.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,13 +45,25 @@ def http(central: Any, token: str) -> requests.Session:
 
 def event(store_id: str, seq: int, type_: str, payload: dict[str, Any]) -> dict[str, Any]:
     body = canonical_json(payload)
-    return {"event_id": str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq, "type": type_,
-            "schema_version": 1, "payload": payload, "payload_hash": hashlib.sha256(body.encode()).hexdigest()}
+    return {
+        "event_id": str(uuid.uuid4()),
+        "store_id": store_id,
+        "device_id": "T1",
+        "store_seq": seq,
+        "type": type_,
+        "schema_version": 1,
+        "payload": payload,
+        "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
+    }
 
 
 def push(central: Any, token: str, store_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    r = requests.post(f"{central.url}/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"}, timeout=10,
-                      json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events})
+    r = requests.post(
+        f"{central.url}/api/v1/sync/push",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+        json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events},
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -60,6 +73,11 @@ def member_sale(store_id: str, seq: int, member_id: str, qty: int) -> tuple[dict
     from synckit_store import sale_payload
 
     sale = {**sale_payload(store_id, seq, qty=qty), "member_id": member_id}
-    earn = {"entry_id": str(uuid.uuid4()), "member_id": member_id, "sale_id": sale["sale_id"],
-            "points": sale["total"] // 10_000, "basis": sale["total"]}
+    earn = {
+        "entry_id": str(uuid.uuid4()),
+        "member_id": member_id,
+        "sale_id": sale["sale_id"],
+        "points": sale["total"] // 10_000,
+        "basis": sale["total"],
+    }
     return event(store_id, seq, "sale.completed", sale), event(store_id, seq + 1, "loyalty.earned", earn)

@@ -2,6 +2,7 @@
 
 On SQLite and on PostgreSQL (whose INTEGER is 32-bit): a figure the till takes must never be dead-lettered later.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,7 +18,6 @@ from central.services import catalog, loyalty_admin, push, stores
 from central.tables import DeadLetter, Member, PointsEntry, Sale, SaleLine, Tender
 from common.limits import MAX_AMOUNT
 from common.pricing import taxes_by_group
-from pos.services import checkout, loyalty, reports, sales
 from pos import bootstrap
 from pos.services import checkout, loyalty, reports, sales
 
@@ -27,24 +27,51 @@ BIG = 5_000_000_000  # Rp 5.000.000.000: more than a 32-bit column holds (2^31 -
 def big_sale(store_id: str, n: int, unit_price: int = BIG, qty: int = 1) -> dict[str, Any]:
     """A completed sale as a store's checkout writes it: one line, paid exact in cash."""
     net = unit_price * qty
-    return {"sale_id": str(uuid.uuid4()), "number": f"{store_id}-T1-{n:06d}", "store_id": store_id, "till_id": "T1",
-            "shift_id": None, "staff_id": None, "completed_at": "2026-11-23T10:00:00", "currency": "IDR",
-            "lines": [{"id": str(uuid.uuid4()), "sku": SKUS[n % len(SKUS)], "name": "Emas batangan", "qty": qty,
-                       "unit_price": unit_price, "line_discount": 0, "sale_discount": 0, "net": net,
-                       "tax_group": "PPN"}],
-            "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": net}], "taxes": taxes(net),
-            "subtotal": net, "discount": 0, "tax": sum(t["tax"] for t in taxes(net)), "rounding": 0, "total": net,
-            "paid": net, "change": 0}
+    return {
+        "sale_id": str(uuid.uuid4()),
+        "number": f"{store_id}-T1-{n:06d}",
+        "store_id": store_id,
+        "till_id": "T1",
+        "shift_id": None,
+        "staff_id": None,
+        "completed_at": "2026-11-23T10:00:00",
+        "currency": "IDR",
+        "lines": [
+            {
+                "id": str(uuid.uuid4()),
+                "sku": SKUS[n % len(SKUS)],
+                "name": "Emas batangan",
+                "qty": qty,
+                "unit_price": unit_price,
+                "line_discount": 0,
+                "sale_discount": 0,
+                "net": net,
+                "tax_group": "PPN",
+            }
+        ],
+        "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": net}],
+        "taxes": taxes(net),
+        "subtotal": net,
+        "discount": 0,
+        "tax": sum(t["tax"] for t in taxes(net)),
+        "rounding": 0,
+        "total": net,
+        "paid": net,
+        "change": 0,
+    }
 
 
 def taxes(gross: int) -> list[dict[str, Any]]:
     """PPN 11% included in the price, as central checks it (per group, on the discounted gross)."""
-    return [{"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
-            for t in taxes_by_group([("PPN", 1100, gross)])]
+    return [
+        {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "base": t.base, "tax": t.tax}
+        for t in taxes_by_group([("PPN", 1100, gross)])
+    ]
 
 
 def test_a_five_billion_rupiah_member_sale_reaches_central_its_reports_and_the_members_points(
-        central, store, open_till, agents):
+    central, store, open_till, agents
+):
     use_test_key(central, earn_per_amount=1)  # a point per Rupiah: the sale earns 5.000.000.000 points
     connect_store(store, central)
     bootstrap.enable(store, "points")
@@ -80,8 +107,13 @@ def test_stores_pushing_billion_rupiah_sales_at_once_lose_nothing_and_sum_past_3
     """Two stores push at the same moment (PostgreSQL: real concurrent transactions); every sale is applied."""
     add_store(central, "TOKO-02")
     per_store = 6
-    batches = {sid: [make_event(n, big_sale(sid, n, unit_price=MAX_AMOUNT if n == 1 else BIG), store_id=sid)
-                     for n in range(1, per_store + 1)] for sid in (STORE, "TOKO-02")}
+    batches = {
+        sid: [
+            make_event(n, big_sale(sid, n, unit_price=MAX_AMOUNT if n == 1 else BIG), store_id=sid)
+            for n in range(1, per_store + 1)
+        ]
+        for sid in (STORE, "TOKO-02")
+    }
     start, answers = threading.Barrier(2), {}
 
     def send(store_id: str) -> None:
@@ -107,14 +139,24 @@ def two_lines_past_the_maximum() -> dict[str, Any]:
     sale = big_sale(STORE, 1, unit_price=600_000_000_000)
     second = dict(sale["lines"][0], id=str(uuid.uuid4()), sku=SKUS[2])
     total = 2 * second["net"]
-    return {**sale, "lines": [sale["lines"][0], second], "tenders": [dict(sale["tenders"][0], amount=total)],
-            "subtotal": total, "total": total, "paid": total}
+    return {
+        **sale,
+        "lines": [sale["lines"][0], second],
+        "tenders": [dict(sale["tenders"][0], amount=total)],
+        "subtotal": total,
+        "total": total,
+        "paid": total,
+    }
 
 
-@pytest.mark.parametrize(("payload", "named"), [
-    (lambda: big_sale(STORE, 1, unit_price=MAX_AMOUNT + 1), "the unit price is 1000000000000"),
-    (two_lines_past_the_maximum, "the sale's subtotal is"),
-], ids=["line", "sale"])
+@pytest.mark.parametrize(
+    ("payload", "named"),
+    [
+        (lambda: big_sale(STORE, 1, unit_price=MAX_AMOUNT + 1), "the unit price is 1000000000000"),
+        (two_lines_past_the_maximum, "the sale's subtotal is"),
+    ],
+    ids=["line", "sale"],
+)
 def test_a_sale_above_the_maximum_is_dead_lettered_at_central_with_a_readable_reason(central, payload, named):
     """A store's token sending a sale past Rp 999.999.999.999 (forged, or from a store that does not check)."""
     answer = push.push(central.ctx, STORE, "T1", [make_event(1, payload())])

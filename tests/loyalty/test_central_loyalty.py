@@ -1,4 +1,5 @@
 """Central's ledger and holds, over HTTP, on SQLite and PostgreSQL: points are never spent twice."""
+
 from __future__ import annotations
 
 import threading
@@ -14,14 +15,22 @@ from central.tables import Member, PointsEntry, PointsHold
 
 
 def hold(central, token, member_id, points, hold_id=None, sale_id=None):
-    return requests.post(f"{central.url}/api/v1/loyalty/holds", headers={"Authorization": f"Bearer {token}"},
-                         json={"hold_id": hold_id or str(uuid.uuid4()), "member_id": member_id, "points": points,
-                               "sale_id": sale_id}, timeout=10)
+    return requests.post(
+        f"{central.url}/api/v1/loyalty/holds",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"hold_id": hold_id or str(uuid.uuid4()), "member_id": member_id, "points": points, "sale_id": sale_id},
+        timeout=10,
+    )
 
 
 def call(central, token, method, path, body=None):
-    return requests.request(method, f"{central.url}/api/v1/loyalty{path}", json=body, timeout=10,
-                            headers={"Authorization": f"Bearer {token}"})
+    return requests.request(
+        method,
+        f"{central.url}/api/v1/loyalty{path}",
+        json=body,
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def state(central, member_id):
@@ -41,6 +50,7 @@ def test_two_stores_holding_the_same_points_at_once_never_hold_more_than_the_bal
     def till(token: str) -> None:
         start.wait()
         answers.append(hold(central, token, m["id"], 30).status_code)
+
     threads = [threading.Thread(target=till, args=(t,)) for t in tokens]
     for t in threads:
         t.start()
@@ -120,7 +130,7 @@ def test_a_member_qr_with_one_byte_changed_is_refused_online(central):
     good = call(central, central.token, "POST", "/members/lookup", {"card": m["card"]})
     assert good.status_code == 200 and good.json()["balance"] == 5
     i = len(m["card"]) // 2
-    bad = m["card"][:i] + ("A" if m["card"][i] != "A" else "B") + m["card"][i + 1:]
+    bad = m["card"][:i] + ("A" if m["card"][i] != "A" else "B") + m["card"][i + 1 :]
     r = call(central, central.token, "POST", "/members/lookup", {"card": bad})
     assert r.status_code == 422 and r.json()["error"]["code"] in ("card_forged", "card_damaged")
 
@@ -128,8 +138,10 @@ def test_a_member_qr_with_one_byte_changed_is_refused_online(central):
 def test_the_ledger_is_the_balance_after_earning_redeeming_and_adjusting(central):
     use_test_key(central)
     m = new_member(central, points=30)
-    assert [r["outcome"] for r in push(central, central.token, STORE, list(member_sale(STORE, 1, m["id"], qty=18)))[
-        "results"]] == ["applied", "applied"]  # Rp 126.000: 12 points
+    assert [
+        r["outcome"]
+        for r in push(central, central.token, STORE, list(member_sale(STORE, 1, m["id"], qty=18)))["results"]
+    ] == ["applied", "applied"]  # Rp 126.000: 12 points
     loyalty.adjust(central.ctx, m["id"], -2, "correction")
     balance, _ = state(central, m["id"])
     assert balance == 40 == loyalty.ledger_sum(central.ctx, m["id"])

@@ -1,6 +1,7 @@
 """A points hold is captured when its sale completes (a direct call to central inside the sale's transaction),
 so a sale that syncs late never finds its hold lapsed and its points spent again elsewhere. Found by the
 simulator (seeds 19, 27, 39, ...: "a points hold was gone when its sale reached central")."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,13 +14,11 @@ from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until
 
 from central.services import loyalty_holds
 from central.tables import Alert, Member, OfflineAllowance, PointsEntry, PointsHold
+from common.errors import DomainError
+from pos import bootstrap
 from pos.adapters import central_loyalty
 from pos.adapters.central_loyalty import Unreachable
-from common.errors import DomainError
 from pos.services import checkout, loyalty, loyalty_redeem, sales
-from common.errors import DomainError
-from pos.services import checkout, loyalty, loyalty_redeem, sales
-from pos import bootstrap
 from pos.services.sale_views import get_sale
 
 DEAD = "http://127.0.0.1:9"
@@ -52,8 +51,7 @@ def member_row(central, member_id):  # type: ignore[no-untyped-def]
         return m.balance, m.held, sorted(entries), holds
 
 
-def test_the_completed_sales_hold_is_captured_and_waits_for_the_sale_however_late(central, store, open_till,
-                                                                                   linked):
+def test_the_completed_sales_hold_is_captured_and_waits_for_the_sale_however_late(central, store, open_till, linked):
     m, view = member_paying(central, store, open_till, linked, 20)
     done = checkout.complete(store, open_till, view["id"])
     assert done["loyalty"]["redeemed"] == 20
@@ -89,8 +87,14 @@ def test_central_unreachable_at_completion_uses_the_offline_allowance_once(centr
     balance, held, kinds, holds = member_row(central, m["id"])
     assert (balance, held, kinds, holds) == (81, 0, ["adjust", "earn", "redeem"], ["released"])
     with central.ctx.db.sessions() as s:
-        assert s.scalar(select(OfflineAllowance.used).where(OfflineAllowance.member_id == m["id"],
-                                                            OfflineAllowance.store_id == "TOKO-01")) == 20
+        assert (
+            s.scalar(
+                select(OfflineAllowance.used).where(
+                    OfflineAllowance.member_id == m["id"], OfflineAllowance.store_id == "TOKO-01"
+                )
+            )
+            == 20
+        )
 
 
 def test_central_unreachable_beyond_the_allowance_stops_the_sale(central, store, open_till, linked):
@@ -102,8 +106,7 @@ def test_central_unreachable_beyond_the_allowance_stops_the_sale(central, store,
     assert get_sale(store, view["id"])["state"] == "open"
 
 
-def test_a_capture_whose_answer_was_lost_becomes_an_offline_redemption_booked_once(central, store, open_till,
-                                                                                    linked):
+def test_a_capture_whose_answer_was_lost_becomes_an_offline_redemption_booked_once(central, store, open_till, linked):
     m, view = member_paying(central, store, open_till, linked, 20)
     real = central_loyalty.LoyaltyClient.capture
 
@@ -117,8 +120,14 @@ def test_a_capture_whose_answer_was_lost_becomes_an_offline_redemption_booked_on
     sync_until_clean(linked)
     assert member_row(central, m["id"]) == (81, 0, ["adjust", "earn", "redeem"], ["released"])
     with central.ctx.db.sessions() as s:
-        assert s.scalar(select(OfflineAllowance.used).where(OfflineAllowance.member_id == m["id"],
-                                                            OfflineAllowance.store_id == "TOKO-01")) == 20
+        assert (
+            s.scalar(
+                select(OfflineAllowance.used).where(
+                    OfflineAllowance.member_id == m["id"], OfflineAllowance.store_id == "TOKO-01"
+                )
+            )
+            == 20
+        )
     assert central.count(Alert) == 0
 
 

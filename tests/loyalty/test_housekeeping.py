@@ -1,5 +1,6 @@
 """Central's housekeeping runs by itself: lapsed holds are released and old points expire on a schedule, a failed run
 does not end the schedule, 0 turns it off, and `omnitoko central serve` starts it."""
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from servekit import free_port
 from loyaltykit import TEST_KEY, new_member, use_test_key
+from servekit import free_port
 from synckit import STORE, central, pg_url  # noqa: F401
 from test_points_expiry import balance, book, expired_entries
 
@@ -117,9 +118,11 @@ def test_central_serve_expires_points_by_itself(tmp_path):
     from omnitoko.cli import main
 
     config = tmp_path / "central.toml"
-    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "central.db"}"\n[server]\nport = {free_port()}\n'
-                      f'[loyalty]\nsigning_key = "{TEST_KEY}"\nexpire_after_days = 365\nexpire_every_minutes = 60\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "central.db"}"\n[server]\nport = {free_port()}\n'
+        f'[loyalty]\nsigning_key = "{TEST_KEY}"\nexpire_after_days = 365\nexpire_every_minutes = 60\n',
+        encoding="utf-8",
+    )
     assert main(["central", "init", "--config", str(config)]) == 0
     cfg = load_central_config(config, environ={})
     harness = SimpleNamespace(ctx=CentralContext(db=central_database(cfg.database.url), config=cfg))
@@ -128,14 +131,20 @@ def test_central_serve_expires_points_by_itself(tmp_path):
 
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "omnitoko.cli", "central", "serve", "--config", str(config)],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--config", str(config)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     try:
         eventually(lambda: balance(harness, m["id"]) == 0 or proc.poll() is not None, "central serve expired them")
         assert proc.poll() is None, log.read_text()
-        eventually(lambda: "housekeeping run 1: 0 lapsed holds released; 80 points of 1 members expired"
-                   in log.read_text(), "the run's log line")
+        eventually(
+            lambda: "housekeeping run 1: 0 lapsed holds released; 80 points of 1 members expired" in log.read_text(),
+            "the run's log line",
+        )
     finally:
         proc.send_signal(signal.SIGINT)
         try:

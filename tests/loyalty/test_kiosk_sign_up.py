@@ -1,4 +1,5 @@
 """Signing up at the kiosk (and the till): central makes the member; bad input is a 4xx with a clear message."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,8 @@ from sqlalchemy import func, select
 from synckit import central, connect_store, pg_url  # noqa: F401
 
 from central.tables import Member
-from pos.adapters.tables import LoyaltyMember
 from common.errors import DomainError
+from pos.adapters.tables import LoyaltyMember
 from pos.services import loyalty, sales
 
 
@@ -24,8 +25,7 @@ def linked(central, store):
     return central
 
 
-def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points_and_can_then_be_found_at_the_till(linked, store,
-                                                                                            open_till):
+def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points_and_can_then_be_found_at_the_till(linked, store, open_till):
     got = loyalty.kiosk_sign_up(store, "  Siti   Rahayu ", "0813-5555-0101")
     assert (got["name"], got["balance"], got["recent"], got["online"]) == ("Si** Ra****", 0, [], True)
     assert "******" in got["number"]

@@ -1,4 +1,5 @@
 """The store's loyalty endpoints answer bad input with a 4xx and a clear message, and change nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +9,7 @@ from loyaltykit import TEST_KEY
 from common import member_qr
 from pos.services import loyalty
 
-AQUA_330 = "8990000100010"   # Rp 3.500
+AQUA_330 = "8990000100010"  # Rp 3.500
 MEMBER = "5d9d3a55-8a51-4b7e-9f6a-0c0d7d6b0001"
 
 
@@ -19,8 +20,20 @@ def seed_member(store, balance=40, blocked=False):
     card = member_qr.sign(key, MEMBER, now, now + timedelta(days=30), "omnitoko")
     with store.db.unit_of_work() as s:
         loyalty.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
-        loyalty.save_member(s, {"id": MEMBER, "number": "700000000001", "name": "Dewi Lestari", "phone": "6281299990000",
-                                "blocked": blocked, "balance": balance, "version": 3, "card": card}, store.clock())
+        loyalty.save_member(
+            s,
+            {
+                "id": MEMBER,
+                "number": "700000000001",
+                "name": "Dewi Lestari",
+                "phone": "6281299990000",
+                "blocked": blocked,
+                "balance": balance,
+                "version": 3,
+                "card": card,
+            },
+            store.clock(),
+        )
     return card
 
 
@@ -41,7 +54,9 @@ def test_attaching_needs_a_genuine_card_or_a_known_phone(till_api, store, facts)
     assert till_api.post(path, {}).status_code == 400
     assert error(till_api.post(path, {"card": "OTK1.garbage"})) == (422, "card_damaged")
     assert error(till_api.post(path, {"card": card[:-2] + ("AA" if card[-2:] != "AA" else "BB")}))[1] in (
-        "card_forged", "card_damaged")
+        "card_forged",
+        "card_damaged",
+    )
     assert error(till_api.post(path, {"phone": "08x1234567"})) == (422, "bad_phone")
     assert error(till_api.post(path, {"phone": "081200000000"})) == (404, "unknown_member")
     assert error(till_api.post("/api/v1/sales/nope/member", {"card": card})) == (404, "unknown_sale")

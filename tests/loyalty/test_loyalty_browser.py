@@ -1,5 +1,6 @@
 """Headless Chromium against the real store server (a subprocess) connected to a real central store (HTTP on
 127.0.0.1): the kiosk shows a member's balance after a scan; the till attaches a member and shows points earned."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
 from loyaltykit import new_member, use_test_key
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from synckit import CentralHarness, Faults, central_config, start_server
-
-from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
 
 from central.db import central_database
 from central.migrate import upgrade
@@ -25,7 +25,7 @@ from central.services.context import CentralContext
 from central.web.app import create_central_app
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
-AQUA_330 = "8990000100010"   # Rp 3.500
+AQUA_330 = "8990000100010"  # Rp 3.500
 
 
 @pytest.fixture
@@ -53,8 +53,9 @@ def central_online(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 def waiter(driver: Any) -> WebDriverWait:
-    return WebDriverWait(driver, WAIT, poll_frequency=0.05,
-                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    return WebDriverWait(
+        driver, WAIT, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+    )
 
 
 def member_with_history(central: CentralHarness) -> dict[str, Any]:
@@ -67,7 +68,8 @@ def member_with_history(central: CentralHarness) -> dict[str, Any]:
 
 
 def test_the_kiosk_shows_the_balance_and_last_entries_after_a_member_qr_scan(
-        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    central_online: CentralHarness, store_server: Any, browser: Any, screens: Path
+) -> None:
     m = member_with_history(central_online)
     d = browser(1080, 1500)  # a portrait kiosk screen
     d.get(f"{store_server.url}/kiosk/")
@@ -99,6 +101,7 @@ def till_with_member(browser: Any, store_server: Any, m: dict[str, Any], scan: s
 
     def focused() -> str:
         return d.switch_to.active_element.get_attribute("id") or ""
+
     w.until(lambda _d: focused() == "signin-code")
     keys("1001", Keys.ENTER)
     w.until(lambda _d: focused() == "signin-pin")
@@ -117,7 +120,8 @@ def till_with_member(browser: Any, store_server: Any, m: dict[str, Any], scan: s
 
 
 def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
-        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    central_online: CentralHarness, store_server: Any, browser: Any, screens: Path
+) -> None:
     m = member_with_history(central_online)
     d, w, keys, focused, chip = till_with_member(browser, store_server, m, "8*" + AQUA_330, "Rp 28.000")
     assert "163 poin" in chip().text and "+2 poin" in chip().text
@@ -131,19 +135,26 @@ def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
 
 
 def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
-        central_online: CentralHarness, store_server: Any, browser: Any) -> None:
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
     m = member_with_history(central_online)  # 163 points, Rp 100 each
     d, w, keys, focused, chip = till_with_member(browser, store_server, m, "2*" + AQUA_330, "Rp 7.000")
     w.until(lambda _d: focused() == "scan")
     keys(Keys.F3)  # again: found by phone, so the panel asks for the member's own QR before any points
-    w.until(lambda _d: focused() == "member-input" and
-            d.find_element(By.ID, "member-input").get_attribute("data-mode") == "member")
+    w.until(
+        lambda _d: (
+            focused() == "member-input" and d.find_element(By.ID, "member-input").get_attribute("data-mode") == "member"
+        )
+    )
     assert "pindai QR member" in d.find_element(By.ID, "member-panel").text
     keys(m["card"], Keys.ENTER)  # the member shows the QR on their phone
     w.until(lambda _d: focused() == "scan", "the member is on the sale by QR")
     keys(Keys.F3)  # with the member attached by QR: points to use
-    w.until(lambda _d: focused() == "member-input" and
-            d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points")
+    w.until(
+        lambda _d: (
+            focused() == "member-input" and d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points"
+        )
+    )
     keys(Keys.ENTER)  # empty: as many as the sale needs (70 points)
     w.until(lambda _d: d.find_element(By.ID, "paid-panel").is_displayed(), "the sale completes and shows as paid")
     number = d.find_element(By.ID, "paid-number").text

@@ -1,4 +1,5 @@
 """The member QR: only central's key makes one; any change, another key, another shop or an old card is refused."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,7 +26,12 @@ def card(private, shop="omnitoko", days=30, member=MEMBER):
 def test_a_genuine_card_names_its_member_shop_and_validity(keys):
     private, public = keys
     got = member_qr.verify(public, card(private), "omnitoko", NOW)
-    assert (got.member_id, got.shop, got.issued_at, got.expires_at) == (MEMBER, "omnitoko", NOW, NOW + timedelta(days=30))
+    assert (got.member_id, got.shop, got.issued_at, got.expires_at) == (
+        MEMBER,
+        "omnitoko",
+        NOW,
+        NOW + timedelta(days=30),
+    )
     assert len(card(private)) < 180  # fits a version 9 QR at error correction M
 
 
@@ -34,7 +40,7 @@ def test_every_single_character_changed_is_refused(keys):
     text = card(private)
     for i, ch in enumerate(text):
         for other in {"0", "A", "-"} - {ch}:
-            altered = text[:i] + other + text[i + 1:]
+            altered = text[:i] + other + text[i + 1 :]
             with pytest.raises(CardRefused) as e:
                 member_qr.verify(public, altered, "omnitoko", NOW)
             assert e.value.code in ("card_forged", "card_damaged", "other_shop", "not_a_card"), (i, altered)

@@ -1,5 +1,6 @@
 """Two stores cut off from central: each may redeem only the allowance central granted it, so the member's
 overspend is bounded by the sum of the allowances, and central shows the debt once they sync."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,18 +8,15 @@ from pathlib import Path
 
 import pytest
 from loyaltykit import add_store, new_member, use_test_key
-from synckit import (AQUA_330, agents, central, connect_store, pg_url, server_error,  # noqa: F401
-                     sync_until_clean, unsent)
+from synckit import AQUA_330, agents, central, connect_store, pg_url, server_error, sync_until_clean, unsent  # noqa: F401
 
 from central.services import loyalty as central_loyalty
 from central.tables import Alert, Member
+from common.db import Database
+from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.config import load_config
-from common.db import Database
 from pos.adapters.migrate import upgrade
-from common.errors import DomainError
-from pos.services import auth, checkout, loyalty, loyalty_redeem, sales, setup, shifts
-from common.errors import DomainError
 from pos.services import auth, checkout, loyalty, loyalty_redeem, sales, setup, shifts
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
@@ -50,7 +48,8 @@ def sell_with_points(store, till, card, points):
 
 
 def test_two_offline_stores_overspend_at_most_their_allowances_and_central_shows_the_debt(
-        central, store, open_till, agents, store_b):
+    central, store, open_till, agents, store_b
+):
     use_test_key(central, offline_allowance_points=30)
     token_b = add_store(central, "TOKO-02")
     connect_store(store, central)
@@ -136,7 +135,8 @@ def member_sale(store, till, card):  # type: ignore[no-untyped-def]
 
 
 def test_an_offline_redemption_central_acknowledged_still_counts_until_the_allowance_is_pulled_again(
-        central, store, open_till, agents):
+    central, store, open_till, agents
+):
     """Found by the simulator (seed 1445): after central acknowledged an offline redemption and before the store
     pulled the allowance's new `used`, the store counted the redemption nowhere and let the allowance be spent
     twice."""

@@ -1,5 +1,6 @@
 """Points events are checked against the member sale they name and central's earn rule of that sale's time: a
 store token cannot mint, take or spend points on its own word (over HTTP, SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,15 +9,16 @@ from typing import Any
 
 from checkkit import Pusher, assert_refused, holdings, pusher
 from loyaltykit import new_member, use_test_key
+from sqlalchemy import select
 from synckit import STORE, agents, central, pg_url, sale_payload  # noqa: F401
 
 from central.services import loyalty_admin, loyalty_holds
 from central.services import push as push_service
-from sqlalchemy import select
 
 
-def member_sale(p: Pusher, member_id: str | None, qty: int = 10, points_paid: int = 0,
-                completed_at: str = "2026-11-23T10:00:00") -> dict[str, Any]:
+def member_sale(
+    p: Pusher, member_id: str | None, qty: int = 10, points_paid: int = 0, completed_at: str = "2026-11-23T10:00:00"
+) -> dict[str, Any]:
     """An honest sale of two lines of Rp 3.500 x qty, part paid in points (Rp 100 a point), applied."""
     sale = {**sale_payload(p.store_id, p.seq + 1, qty=qty), "member_id": member_id, "completed_at": completed_at}
     if points_paid:
@@ -74,18 +76,48 @@ def test_reversals_never_take_back_more_than_was_earned_nor_give_back_more_than_
     p = pusher(central, STORE)
     sale = member_sale(p, budi, points_paid=2000)  # Rp 70.000, Rp 2.000 of it in 20 points: 6 points earned
     allowance = loyalty_holds.grant_allowance(central.ctx, budi, STORE, points=40)
-    p.applied("loyalty.redeemed", {"entry_id": str(uuid.uuid4()), "member_id": budi, "sale_id": sale["sale_id"],
-                                   "points": 20, "mode": "offline", "allowance_id": allowance["id"]})
+    p.applied(
+        "loyalty.redeemed",
+        {
+            "entry_id": str(uuid.uuid4()),
+            "member_id": budi,
+            "sale_id": sale["sale_id"],
+            "points": 20,
+            "mode": "offline",
+            "allowance_id": allowance["id"],
+        },
+    )
     p.applied("loyalty.earned", earn(sale, budi, 6))
-    refund = {"id": str(uuid.uuid4()), "number": f"{STORE}-T1-000099", "sale_id": sale["sale_id"], "till_id": "T1",
-              "tender_type": "cash", "amount": 3500, "lines": [{"id": str(uuid.uuid4()), "sku": sale["lines"][0]["sku"],
-                                                                 "sale_line_id": sale["lines"][0]["id"], "qty": 1,
-                                                                 "amount": 3500}]}
+    refund = {
+        "id": str(uuid.uuid4()),
+        "number": f"{STORE}-T1-000099",
+        "sale_id": sale["sale_id"],
+        "till_id": "T1",
+        "tender_type": "cash",
+        "amount": 3500,
+        "lines": [
+            {
+                "id": str(uuid.uuid4()),
+                "sku": sale["lines"][0]["sku"],
+                "sale_line_id": sale["lines"][0]["id"],
+                "qty": 1,
+                "amount": 3500,
+            }
+        ],
+    }
     p.applied("refund.completed", refund)
 
     def reverse(points: int, restored: int, refund_id: str = refund["id"]) -> dict[str, Any]:
-        return {"member_id": budi, "sale_id": sale["sale_id"], "refund_id": refund_id, "points": points,
-                "entry_id": str(uuid.uuid4()), "restored": restored, "restore_entry_id": str(uuid.uuid4())}
+        return {
+            "member_id": budi,
+            "sale_id": sale["sale_id"],
+            "refund_id": refund_id,
+            "points": points,
+            "entry_id": str(uuid.uuid4()),
+            "restored": restored,
+            "restore_entry_id": str(uuid.uuid4()),
+        }
+
     before = holdings(central)
     assert_refused(central, p, p.push("loyalty.reversed", reverse(0, 21)), "restore_exceeds_redeemed", before)
     assert_refused(central, p, p.push("loyalty.reversed", reverse(0, 1, str(uuid.uuid4()))), "unknown_refund", before)
@@ -105,12 +137,21 @@ def test_redemptions_stay_within_the_sales_points_payments_and_their_hold_or_all
     sale = member_sale(p, budi, qty=20, points_paid=5000)  # 50 points paid
 
     def redeem(points: int, mode: str = "offline", **extra: Any) -> dict[str, Any]:
-        return {"entry_id": str(uuid.uuid4()), "member_id": budi, "sale_id": sale["sale_id"], "points": points,
-                "mode": mode, "allowance_id": allowance, **extra}
+        return {
+            "entry_id": str(uuid.uuid4()),
+            "member_id": budi,
+            "sale_id": sale["sale_id"],
+            "points": points,
+            "mode": mode,
+            "allowance_id": allowance,
+            **extra,
+        }
+
     before = holdings(central)
     assert_refused(central, p, p.push("loyalty.redeemed", redeem(51)), "redeem_exceeds_tender", before)
-    assert_refused(central, p, p.push("loyalty.redeemed", redeem(10, "online", hold_id=theirs)), "hold_mismatch",
-                   before)
+    assert_refused(
+        central, p, p.push("loyalty.redeemed", redeem(10, "online", hold_id=theirs)), "hold_mismatch", before
+    )
     assert_refused(central, p, p.push("loyalty.redeemed", redeem(31)), "allowance_exceeded", before)
     assert_refused(central, p, p.push("loyalty.redeemed", redeem(5, allowance_id=None)), "no_allowance", before)
     p.applied("loyalty.redeemed", redeem(30))
@@ -119,7 +160,8 @@ def test_redemptions_stay_within_the_sales_points_payments_and_their_hold_or_all
 
 
 def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_ppn_rates_all_pass(
-        central, store, open_till, manager, agents):
+    central, store, open_till, manager, agents
+):
     """The real store code, through its agent: nothing it sends is refused, under a rule pulled from central."""
     from loyaltykit import new_member as member
     from synckit import AQUA_330, connect_store, sync_until_clean
@@ -127,16 +169,15 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     from central.services import catalog
     from central.tables import Alert, DeadLetter, PointsEntry, Sale
     from common.demo_data import demo_products
-    from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
-    from common.demo_data import demo_products
     from pos import bootstrap
     from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
     from pos.services.loyalty import settings
 
     use_test_key(central)
     gula = next(p for p in demo_products() if p.barcode == "8990000100980")  # PPN 0%
-    catalog.save_product(central.ctx, gula.sku, name=gula.name, price=gula.price, barcode=gula.barcode,
-                         tax_group="NONPPN", create=True)
+    catalog.save_product(
+        central.ctx, gula.sku, name=gula.name, price=gula.price, barcode=gula.barcode, tax_group="NONPPN", create=True
+    )
     catalog.save_promotion(central.ctx, name="Aqua hemat", kind="percent", value=1500, skus=["SKU-00001"])
     now = central.ctx.clock()
     loyalty_admin.set_rule(central.ctx, earn_per_amount=5000, point_value=100, effective_from=now - timedelta(days=1))
@@ -164,8 +205,9 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     first = sell(7, 33)
     assert first["rounding"] != 0 and len(first["taxes"]) == 2 and first["change"] > 0
     assert first["lines"][0]["line_discount"] > 0 and first["lines"][1]["sale_discount"] > 0  # promotion, 5% off
-    refunds.refund(store, manager, first["number"], [(first["lines"][0]["id"], 3)], {"staff_code": "9001",
-                                                                                     "pin": "4321"})
+    refunds.refund(
+        store, manager, first["number"], [(first["lines"][0]["id"], 3)], {"staff_code": "9001", "pin": "4321"}
+    )
     real = store.clock
     store.clock = lambda: real() + timedelta(hours=2)  # after the scheduled rule took effect
     try:

@@ -1,4 +1,5 @@
 """Points expiry at central (FIFO: spending uses the oldest points first), on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,8 +31,11 @@ def balance(central, member_id):
 
 def expired_entries(central, member_id):
     with central.ctx.db.sessions() as s:
-        return list(s.scalars(select(PointsEntry.points).where(PointsEntry.member_id == member_id,
-                                                              PointsEntry.kind == "expire")))
+        return list(
+            s.scalars(
+                select(PointsEntry.points).where(PointsEntry.member_id == member_id, PointsEntry.kind == "expire")
+            )
+        )
 
 
 def test_old_unspent_points_expire_once_and_recent_or_spent_points_stay(central):

@@ -1,5 +1,6 @@
 """The member QR as shoppers get it (the account page's PNG, the printed receipt) decodes with a real QR decoder
 (zxing-cpp) to a payload the till accepts."""
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,7 @@ def raster_images(job: bytes) -> list[Image.Image]:
     while (at := job.find(b"\x1dv0", at)) >= 0:
         width_bytes = job[at + 4] | job[at + 5] << 8
         rows = job[at + 6] | job[at + 7] << 8
-        data = job[at + 8: at + 8 + width_bytes * rows]
+        data = job[at + 8 : at + 8 + width_bytes * rows]
         img = Image.frombytes("1", (width_bytes * 8, rows), bytes(b ^ 0xFF for b in data))
         out.append(img)
         at += 8 + len(data)

@@ -1,20 +1,20 @@
 """Headless Chromium: a shopper signs up at the kiosk with the on-screen keyboard; a cashier signs up a shopper
 whose phone number has no member yet from the till's F3 panel, and the new member is on the sale."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from synckit import CentralHarness
 from test_loyalty_browser import central_online, waiter  # noqa: F401 - the central store the store server uses
 
-from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
-
 from central.services import loyalty as central_loyalty
 
-AQUA_330 = "8990000100010"   # Rp 3.500
+AQUA_330 = "8990000100010"  # Rp 3.500
 
 
 def tap(d: Any, keyboard: str, text: str) -> None:
@@ -24,7 +24,8 @@ def tap(d: Any, keyboard: str, text: str) -> None:
 
 
 def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points(
-        central_online: CentralHarness, store_server: Any, browser: Any, screens: Path) -> None:
+    central_online: CentralHarness, store_server: Any, browser: Any, screens: Path
+) -> None:
     d = browser(1080, 1500)
     d.get(f"{store_server.url}/kiosk/")
     w = waiter(d)
@@ -53,7 +54,8 @@ def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points(
 
 
 def test_the_till_signs_up_a_shopper_whose_phone_has_no_member_and_attaches_them(
-        central_online: CentralHarness, store_server: Any, browser: Any) -> None:
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
     d = browser(1440, 900)
     d.get(f"{store_server.url}/till")
     w = waiter(d)
@@ -63,6 +65,7 @@ def test_the_till_signs_up_a_shopper_whose_phone_has_no_member_and_attaches_them
 
     def focused() -> str:
         return d.switch_to.active_element.get_attribute("id") or ""
+
     w.until(lambda _d: focused() == "signin-code")
     keys("1001", Keys.ENTER)
     w.until(lambda _d: focused() == "signin-pin")
@@ -78,7 +81,9 @@ def test_the_till_signs_up_a_shopper_whose_phone_has_no_member_and_attaches_them
     w.until(lambda _d: focused() == "member-signup", "an unknown phone number offers a sign-up")
     assert "Belum ada member" in d.find_element(By.ID, "member-msg").text
     keys(Keys.ENTER)
-    w.until(lambda _d: focused() == "member-input" and d.find_element(By.ID, "member-input").get_attribute("value") == "")
+    w.until(
+        lambda _d: focused() == "member-input" and d.find_element(By.ID, "member-input").get_attribute("value") == ""
+    )
     keys("Joko Widodo", Keys.ENTER)
     chip = lambda: d.find_element(By.ID, "member-chip")  # noqa: E731
     w.until(lambda _d: chip().is_displayed() and "Joko Widodo" in chip().text, "the new member is on the sale")

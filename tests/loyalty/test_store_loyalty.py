@@ -1,19 +1,17 @@
 """Points at the till against a real central store (HTTP) and a real sync agent, SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
+import pytest
 from loyaltykit import new_member, use_test_key
 from sqlalchemy import select
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
-import pytest
-
 from central.services import loyalty as central_loyalty
 from central.tables import Member, PointsEntry
+from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.tables import LoyaltyMember, Refund
-from common.errors import DomainError
-from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
-from common.errors import DomainError
 from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
 from pos.services.receipts import get_receipt
 from pos.services.sale_views import get_sale
@@ -73,7 +71,8 @@ def test_a_member_is_found_by_phone_in_any_spelling(central, store, open_till, l
 
 
 def test_refund_of_half_a_member_sale_reverses_half_its_points_and_gives_back_the_redeemed_points(
-        central, store, open_till, manager, linked):
+    central, store, open_till, manager, linked
+):
     m = new_member(central, points=100)
     sync_until_clean(linked)
     view = ring(store, open_till, 12)  # Rp 42.000
@@ -115,7 +114,8 @@ def test_points_can_never_pay_more_than_is_due(central, store, open_till, linked
 
 
 def test_an_unreachable_central_refuses_points_with_a_clear_message_and_changes_nothing(
-        central, store, open_till, linked, facts):
+    central, store, open_till, linked, facts
+):
     m = new_member(central, points=500)
     sync_until_clean(linked)
     view = ring(store, open_till, 2)

@@ -1,5 +1,6 @@
 """Issue 15, points 1-3 at the central admin: forged and copied cookies, sign-out, disabled admins, CSRF on
 sign-out, cookie flags, and password guessing slowed down, locked, and the lock lifted by another admin."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,9 @@ def csrf(client: Any, path: str = "/admin/login") -> str:
 
 
 def sign_in(client: Any, username: str = "admin", password: str = PASSWORD, **kw: Any) -> Any:
-    return client.post("/admin/login", data={"username": username, "password": password, "csrf_token": csrf(client)},
-                       **kw)
+    return client.post(
+        "/admin/login", data={"username": username, "password": password, "csrf_token": csrf(client)}, **kw
+    )
 
 
 def signed_cookie(secret: str, data: dict[str, Any]) -> str:
@@ -42,14 +44,17 @@ def admin_app(central: Any) -> Any:
     return central.extra["app"]
 
 
-def test_a_cookie_forged_with_the_old_built_in_key_or_for_an_admin_who_does_not_exist_is_refused(admin_app,
-                                                                                                  central) -> None:
+def test_a_cookie_forged_with_the_old_built_in_key_or_for_an_admin_who_does_not_exist_is_refused(
+    admin_app, central
+) -> None:
     client = admin_app.test_client()
     real_key = central.ctx.config.server.secret_key
-    forged = [signed_cookie("dev-only-change-me", {"admin": "admin"}),  # the attack of the issue, old cookie shape
-              signed_cookie("dev-only-change-me", {"admin_session": "x" * 43}),
-              signed_cookie(real_key, {"admin": "ghost"}),  # even with the real key: no session row, no entry
-              signed_cookie(real_key, {"admin_session": "not-a-session-token"})]
+    forged = [
+        signed_cookie("dev-only-change-me", {"admin": "admin"}),  # the attack of the issue, old cookie shape
+        signed_cookie("dev-only-change-me", {"admin_session": "x" * 43}),
+        signed_cookie(real_key, {"admin": "ghost"}),  # even with the real key: no session row, no entry
+        signed_cookie(real_key, {"admin_session": "not-a-session-token"}),
+    ]
     for cookie in forged:
         client.set_cookie("session", cookie)
         resp = client.get("/admin/")

@@ -1,5 +1,6 @@
 """Issue 15, point 4: a huge request body is refused with 413 and never held in memory, whether it says how
 long it is or is streamed in chunks; the store server keeps serving."""
+
 from __future__ import annotations
 
 import os
@@ -34,15 +35,30 @@ def _rss_mb(pid: int) -> float:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, int]]:
     where = tmp_path_factory.mktemp("limits")
     port = free_port()
-    env = {**os.environ, "OMNITOKO_DATABASE__URL": f"sqlite:///{where / 'store.db'}",
-           "OMNITOKO_SERVER__PORT": str(port), "OMNITOKO_SERVER__SECRET_KEY": secrets.token_hex(32)}
+    env = {
+        **os.environ,
+        "OMNITOKO_DATABASE__URL": f"sqlite:///{where / 'store.db'}",
+        "OMNITOKO_SERVER__PORT": str(port),
+        "OMNITOKO_SERVER__SECRET_KEY": secrets.token_hex(32),
+    }
     cli = [sys.executable, "-m", "omnitoko.cli", "store"]
-    subprocess.run([*cli, "init", "--config", str(ROOT / "config.toml")], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [*cli, "init", "--config", str(ROOT / "config.toml")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     os.environ.update({k: v for k, v in env.items() if k.startswith("OMNITOKO_")})
     try:
-        with served([*cli, "serve", "--config", str(ROOT / "config.toml")], ROOT, where / "server.log",
-                    f"http://127.0.0.1:{port}/api/v1/health", "store server") as proc:
+        with served(
+            [*cli, "serve", "--config", str(ROOT / "config.toml")],
+            ROOT,
+            where / "server.log",
+            f"http://127.0.0.1:{port}/api/v1/health",
+            "store server",
+        ) as proc:
             yield f"http://127.0.0.1:{port}", port, proc.pid
     finally:
         for key in ("OMNITOKO_DATABASE__URL", "OMNITOKO_SERVER__PORT", "OMNITOKO_SERVER__SECRET_KEY"):
@@ -54,8 +70,10 @@ def _stream_chunked(port: int, path: str, token: str = "") -> tuple[bytes, int]:
     sock = socket.create_connection(("127.0.0.1", port))
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
     sock.settimeout(5)  # a guard for a server that stops reading, not a measured figure
-    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                 f"{auth}Transfer-Encoding: chunked\r\n\r\n".encode())
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{auth}Transfer-Encoding: chunked\r\n\r\n".encode()
+    )
     chunk = f"{CHUNK:x}\r\n".encode() + b"[" * CHUNK + b"\r\n"
     sent = 0
     try:
@@ -91,8 +109,11 @@ def test_a_declared_400_mb_body_is_refused_before_it_is_read(server: tuple[str, 
     url, port, pid = server
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.settimeout(10)
-        sock.sendall(f"POST /api/v1/sales HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     f"Content-Length: {OFFERED}\r\n\r\n".encode() + b"{" * CHUNK)
+        sock.sendall(
+            f"POST /api/v1/sales HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {OFFERED}\r\n\r\n".encode()
+            + b"{" * CHUNK
+        )
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert requests.post(f"{url}/api/v1/session", json={"staff_code": "x", "pin": "1"}, timeout=10).status_code < 500
@@ -101,8 +122,11 @@ def test_a_declared_400_mb_body_is_refused_before_it_is_read(server: tuple[str, 
 def test_a_body_under_the_limit_is_still_read(api: object) -> None:
     resp = api.post("/api/v1/session", {"staff_code": "1001", "pin": "1234", "till_id": "T1"})  # type: ignore[attr-defined]
     assert resp.status_code == 201
-    big = api.client.post("/api/v1/session", data=b"{" * (2 * 2**20 + 1),  # type: ignore[attr-defined]
-                          content_type="application/json")
+    big = api.client.post(
+        "/api/v1/session",
+        data=b"{" * (2 * 2**20 + 1),  # type: ignore[attr-defined]
+        content_type="application/json",
+    )
     assert big.status_code == 413 and big.get_json()["error"]["code"] == "body_too_large"
 
 
@@ -126,8 +150,12 @@ def _central_limits(port: int, url: str, token: str) -> None:
     answer, sent = _stream_chunked(port, "/api/v1/sync/push", token)
     assert answer.startswith(b"HTTP/1.1 413") and b"larger than 8 MB" in answer, answer[:300]
     # 3 MB is over the default but within the push's own limit: read, then judged on its content (400).
-    push = requests.post(f"{url}/api/v1/sync/push", data=b" " * (3 * 2**20) + b"{}", timeout=30,
-                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    push = requests.post(
+        f"{url}/api/v1/sync/push",
+        data=b" " * (3 * 2**20) + b"{}",
+        timeout=30,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert push.status_code == 400 and push.json()["error"]["code"] == "invalid_request"
 
 
@@ -135,14 +163,19 @@ def test_every_store_list_has_a_cap_and_a_limit_above_it_is_refused_clearly(till
     from pos.adapters.tables import Sale
     from pos.services.sales import MAX_LISTED
 
-    for path in ("/api/v1/products?q=a&limit=100000", "/api/v1/print-jobs?limit=100000",
-                 "/api/v1/kiosk/products?limit=100000"):
+    for path in (
+        "/api/v1/products?q=a&limit=100000",
+        "/api/v1/print-jobs?limit=100000",
+        "/api/v1/kiosk/products?limit=100000",
+    ):
         resp = till_api.get(path)
         assert resp.status_code == 400 and "limit" in resp.get_json()["error"]["message"], path
     from pos.adapters.tables import Shift
 
     with store.db.unit_of_work() as s:  # more parked sales than one answer lists
         shift = s.scalar(sa.select(Shift).where(Shift.till_id == "T1"))
-        s.add_all(Sale(till_id="T1", shift_id=shift.id, staff_id=shift.staff_id, state="parked")
-                  for _ in range(MAX_LISTED + 5))
+        s.add_all(
+            Sale(till_id="T1", shift_id=shift.id, staff_id=shift.staff_id, state="parked")
+            for _ in range(MAX_LISTED + 5)
+        )
     assert len(till_api.get("/api/v1/sales/parked").get_json()["items"]) == MAX_LISTED

@@ -7,6 +7,7 @@ claimed, released or checked out by B (tests/carts/test_cart_claims.py::test_a_s
 loyalty hold of A cannot be posted, released or listed by B (tests/loyalty/test_central_loyalty.py). Members are
 chain-wide on purpose (a member shops at any store), so a member lookup by any store is not a leak.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,15 +25,29 @@ OTHER = "TOKO-02"
 
 def event(seq: int, store_id: str, event_id: str | None = None) -> dict[str, Any]:
     payload = sale_payload(store_id, seq)
-    return {"event_id": event_id or str(uuid.uuid4()), "store_id": store_id, "device_id": "T1", "store_seq": seq,
-            "type": "sale.completed", "schema_version": 1, "payload": payload,
-            "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest()}
+    return {
+        "event_id": event_id or str(uuid.uuid4()),
+        "store_id": store_id,
+        "device_id": "T1",
+        "store_seq": seq,
+        "type": "sale.completed",
+        "schema_version": 1,
+        "payload": payload,
+        "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+    }
 
 
 def push(client: Any, token: str, store_id: str, *events: dict[str, Any]) -> Any:
-    return client.post("/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
-                       json={"store_id": store_id, "device_id": f"{store_id}-SYNC", "batch_id": str(uuid.uuid4()),
-                             "events": list(events)})
+    return client.post(
+        "/api/v1/sync/push",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "store_id": store_id,
+            "device_id": f"{store_id}-SYNC",
+            "batch_id": str(uuid.uuid4()),
+            "events": list(events),
+        },
+    )
 
 
 def sales_of(central: Any, store_id: str) -> int:

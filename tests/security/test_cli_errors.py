@@ -1,4 +1,5 @@
 """Issue 15, point 9: every CLI failure is one line and a non-zero exit, never a traceback (real subprocess runs)."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def omnitoko(where: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMNITOKO_")}
-    return subprocess.run([sys.executable, "-m", "omnitoko.cli", *args], cwd=where, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "omnitoko.cli", *args],
+        cwd=where,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def one_line_failure(run: subprocess.CompletedProcess[str], says: str) -> None:
@@ -51,12 +59,27 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_an_unknown_store_or_admin_is_one_line(tmp_path: Path, central_toml: Path) -> None:
-    one_line_failure(omnitoko(tmp_path, "central", "rotate-store-token", "TOKO-99", "--config", str(central_toml)),
-                     "store TOKO-99 is not registered")
-    one_line_failure(omnitoko(tmp_path, "central", "disable-admin", "siapa", "--config", str(central_toml)),
-                     "there is no admin 'siapa'")
-    one_line_failure(omnitoko(tmp_path, "central", "set-admin-password", "admin", "--create", "--config",
-                              str(central_toml), stdin="pendek\n"), "at least 12 characters")
+    one_line_failure(
+        omnitoko(tmp_path, "central", "rotate-store-token", "TOKO-99", "--config", str(central_toml)),
+        "store TOKO-99 is not registered",
+    )
+    one_line_failure(
+        omnitoko(tmp_path, "central", "disable-admin", "siapa", "--config", str(central_toml)),
+        "there is no admin 'siapa'",
+    )
+    one_line_failure(
+        omnitoko(
+            tmp_path,
+            "central",
+            "set-admin-password",
+            "admin",
+            "--create",
+            "--config",
+            str(central_toml),
+            stdin="pendek\n",
+        ),
+        "at least 12 characters",
+    )
 
 
 def test_bad_arguments_and_a_bad_pin_are_one_line(tmp_path: Path) -> None:
@@ -65,10 +88,14 @@ def test_bad_arguments_and_a_bad_pin_are_one_line(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[database]\nurl = "sqlite:///store.db"\n')
     assert omnitoko(tmp_path, "store", "init", "--config", str(config)).returncode == 0
-    one_line_failure(omnitoko(tmp_path, "store", "add-staff", "1003", "Rina", "--pin", "12", "--config", str(config)),
-                     "a PIN is 4 to 8 digits")
-    one_line_failure(omnitoko(tmp_path, "store", "set-pin", "4040", "--pin", "1234", "--config", str(config)),
-                     "there is no staff code 4040")
+    one_line_failure(
+        omnitoko(tmp_path, "store", "add-staff", "1003", "Rina", "--pin", "12", "--config", str(config)),
+        "a PIN is 4 to 8 digits",
+    )
+    one_line_failure(
+        omnitoko(tmp_path, "store", "set-pin", "4040", "--pin", "1234", "--config", str(config)),
+        "there is no staff code 4040",
+    )
 
 
 def test_the_servers_refuse_to_start_with_the_built_in_key_naming_the_setting(tmp_path: Path) -> None:
@@ -80,13 +107,15 @@ def test_the_servers_refuse_to_start_with_the_built_in_key_naming_the_setting(tm
     one_line_failure(omnitoko(tmp_path, "central", "serve", "--config", str(central)), "[server] secret_key")
 
 
-def test_init_writes_an_owner_only_key_and_rotating_a_store_token_ends_the_old_one(tmp_path: Path,
-                                                                                    central_toml: Path) -> None:
+def test_init_writes_an_owner_only_key_and_rotating_a_store_token_ends_the_old_one(
+    tmp_path: Path, central_toml: Path
+) -> None:
     key = tmp_path / "var" / "central-secret.key"
     assert key.is_file() and key.stat().st_mode & 0o077 == 0 and len(key.read_text().strip()) >= 32
     first = omnitoko(tmp_path, "central", "add-store", "TOKO-05", "--token-only", "--config", str(central_toml))
-    second = omnitoko(tmp_path, "central", "rotate-store-token", "TOKO-05", "--token-only", "--config",
-                      str(central_toml))
+    second = omnitoko(
+        tmp_path, "central", "rotate-store-token", "TOKO-05", "--token-only", "--config", str(central_toml)
+    )
     assert first.returncode == 0 and second.returncode == 0
 
     from central.config import load_central_config

@@ -3,6 +3,7 @@
 The documented dev-only defaults are allowed: `secret_key = "dev-only-change-me"` and empty tokens/keys in the
 example config files (each says to set a real value in production).
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,15 +26,21 @@ SECRET_PATTERNS = {
     "Stripe live key": re.compile(r"\b[sr]k_live_[0-9A-Za-z]{16,}"),
 }
 # `name = "value"` for a secret-looking name in a config file: only the documented defaults may be written down.
-CONFIG_SECRET = re.compile(r"^\s*(\w*(?:secret|token|password|passwd|signing_key|private_key)\w*)\s*=\s*\"([^\"]*)\"",
-                           re.IGNORECASE | re.MULTILINE)
+CONFIG_SECRET = re.compile(
+    r"^\s*(\w*(?:secret|token|password|passwd|signing_key|private_key)\w*)\s*=\s*\"([^\"]*)\"",
+    re.IGNORECASE | re.MULTILINE,
+)
 CONFIG_SUFFIXES = {".toml", ".ini", ".cfg", ".env", ".yaml", ".yml", ".conf"}
 
 
 def repository_files() -> list[Path]:
     """Tracked files plus new files that are not ignored: everything a commit could carry."""
-    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                         capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     return [ROOT / name for name in out.split("\0") if name and (ROOT / name).is_file()]
 
 
@@ -61,8 +68,12 @@ def test_no_private_key_token_or_real_secret_is_in_the_repository() -> None:
 
 
 def test_the_places_where_secrets_are_made_are_ignored_by_git() -> None:
-    ignored = subprocess.run(["git", "check-ignore", "var/loyalty-signing.key", "var/store.db", ".venv/x"], cwd=ROOT,
-                             capture_output=True, text=True).stdout.split()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "var/loyalty-signing.key", "var/store.db", ".venv/x"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert ignored == ["var/loyalty-signing.key", "var/store.db", ".venv/x"]
 
 
@@ -87,10 +98,20 @@ def test_no_pin_token_or_signing_key_appears_in_the_logs(central, store, agents,
     sale = client.post("/api/v1/sales", headers=auth).get_json()
     assert client.post(f"/api/v1/sales/{sale['id']}/lines", json={"barcode": AQUA_330}, headers=auth).status_code == 201
     approval = {"staff_code": "9777", "pin": manager_pin}
-    assert client.post(f"/api/v1/sales/{sale['id']}/discounts", headers=auth,
-                       json={"kind": "percent", "value": 20, "approval": approval}).status_code == 200
-    assert client.post(f"/api/v1/sales/{sale['id']}/tenders", json={"type": "cash", "amount": 5_000},
-                       headers=auth).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/sales/{sale['id']}/discounts",
+            headers=auth,
+            json={"kind": "percent", "value": 20, "approval": approval},
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/api/v1/sales/{sale['id']}/tenders", json={"type": "cash", "amount": 5_000}, headers=auth
+        ).status_code
+        == 201
+    )
     assert client.post(f"/api/v1/sales/{sale['id']}/complete", headers=auth).status_code == 200
     agent = agents()
     sync_until_clean(agent)
@@ -100,7 +121,12 @@ def test_no_pin_token_or_signing_key_appears_in_the_logs(central, store, agents,
     said = "\n".join(agent.said)  # type: ignore[attr-defined]
     everything = "\n".join((logged, out, err, said))
     assert caplog.records or said, "nothing was logged at all: the check would prove nothing"
-    secrets = {"cashier PIN": pin, "manager PIN": manager_pin, "till token": token,
-               "store sync token": central.token, "loyalty signing key": signing_key}
+    secrets = {
+        "cashier PIN": pin,
+        "manager PIN": manager_pin,
+        "till token": token,
+        "store sync token": central.token,
+        "loyalty signing key": signing_key,
+    }
     leaked = [what for what, value in secrets.items() if value in everything]
     assert not leaked, f"found in the logs: {leaked}"

@@ -1,5 +1,6 @@
 """Issue 15, point 7: a paid sale takes no second tender, and an Idempotency-Key makes a retried or doubled
 write (open sale, tender, complete, refund, cart take) happen once."""
+
 from __future__ import annotations
 
 import threading
@@ -57,8 +58,10 @@ def test_the_same_key_and_body_gives_the_first_answer_and_pays_once(till_api: An
 def test_the_same_key_with_another_body_is_a_409(till_api: Any) -> None:
     sale_id = _sale_with_item(till_api)
     key = _key()
-    assert till_api.post(f"{V1}/sales/{sale_id}/tenders", {"type": "cash", "amount": 1_000},
-                         headers=key).status_code == 201
+    assert (
+        till_api.post(f"{V1}/sales/{sale_id}/tenders", {"type": "cash", "amount": 1_000}, headers=key).status_code
+        == 201
+    )
     other = till_api.post(f"{V1}/sales/{sale_id}/tenders", {"type": "cash", "amount": 2_000}, headers=key)
     assert other.status_code == 409 and other.get_json()["error"]["code"] == "idempotency_key_reused"
 
@@ -71,8 +74,12 @@ def test_complete_and_refund_retried_with_their_keys_happen_once(till_api: Any) 
     assert done.status_code == 200
     assert till_api.post(f"{V1}/sales/{sale_id}/complete", headers=key).get_json() == done.get_json()
     number = done.get_json()["number"]
-    body = {"sale_number": number, "lines": [{"line_id": done.get_json()["lines"][0]["id"], "qty": 1}],
-            "approval": MANAGER, "reason": "rusak"}
+    body = {
+        "sale_number": number,
+        "lines": [{"line_id": done.get_json()["lines"][0]["id"], "qty": 1}],
+        "approval": MANAGER,
+        "reason": "rusak",
+    }
     key = _key()
     first = till_api.post(f"{V1}/refunds", body, headers=key)
     assert first.status_code == 201
@@ -87,15 +94,19 @@ def test_a_refused_request_frees_its_key_for_the_corrected_retry(till_api: Any) 
     empty = till_api.post(f"{V1}/sales/{sale['id']}/tenders", {"type": "cash", "amount": 5_000}, headers=key)
     assert empty.status_code == 422  # nothing scanned yet
     assert till_api.post(f"{V1}/sales/{sale['id']}/lines", {"barcode": AQUA_330}).status_code == 201
-    assert till_api.post(f"{V1}/sales/{sale['id']}/tenders", {"type": "cash", "amount": 5_000},
-                         headers=key).status_code == 201
+    assert (
+        till_api.post(f"{V1}/sales/{sale['id']}/tenders", {"type": "cash", "amount": 5_000}, headers=key).status_code
+        == 201
+    )
 
 
 def test_a_key_of_one_till_does_not_answer_for_another(till_api: Any, api: Any) -> None:
     sale_id = _sale_with_item(till_api)
     key = _key()
-    assert till_api.post(f"{V1}/sales/{sale_id}/tenders", {"type": "cash", "amount": 1_000},
-                         headers=key).status_code == 201
+    assert (
+        till_api.post(f"{V1}/sales/{sale_id}/tenders", {"type": "cash", "amount": 1_000}, headers=key).status_code
+        == 201
+    )
     other = api.__class__(api.app)
     other.sign_in("1002", "2345", "T2")
     assert other.post(f"{V1}/shifts", {"opening_float": 0}).status_code == 201
@@ -133,8 +144,12 @@ def test_two_requests_with_one_key_at_once_make_one_sale_and_one_tender(till_api
     sale_id = opened[0].get_json()["id"]
     assert till_api.post(f"{V1}/sales/{sale_id}/lines", {"barcode": AQUA_330}).status_code == 201
     headers = {"Authorization": f"Bearer {till_api.token}", **_key()}
-    paid = _race(2, lambda: app.test_client().post(f"{V1}/sales/{sale_id}/tenders", headers=headers,
-                                                   json={"type": "cash", "amount": 2_000}))
+    paid = _race(
+        2,
+        lambda: app.test_client().post(
+            f"{V1}/sales/{sale_id}/tenders", headers=headers, json={"type": "cash", "amount": 2_000}
+        ),
+    )
     assert [r.status_code for r in paid] == [201, 201]
     assert paid[0].get_json() == paid[1].get_json()
     with store.db.sessions() as s:

@@ -1,5 +1,6 @@
 """Issue 15, point 6: a member's phone number finds the member but cannot spend their points; the member's own
 signed QR can."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,10 +24,23 @@ def _member(store: Any) -> str:
     card = member_qr.sign(key, MEMBER, now, now + timedelta(days=30), "omnitoko")
     with store.db.unit_of_work() as s:
         loyalty.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
-        loyalty.save_member(s, {"id": MEMBER, "number": "700000000015", "name": "Dewi Lestari", "phone": PHONE,
-                                "blocked": False, "balance": 40, "version": 1, "card": card}, store.clock())
-        s.add(LoyaltyAllowance(id="allowance-15", member_id=MEMBER, points=30, used=0,
-                               expires_at=now + timedelta(days=7)))
+        loyalty.save_member(
+            s,
+            {
+                "id": MEMBER,
+                "number": "700000000015",
+                "name": "Dewi Lestari",
+                "phone": PHONE,
+                "blocked": False,
+                "balance": 40,
+                "version": 1,
+                "card": card,
+            },
+            store.clock(),
+        )
+        s.add(
+            LoyaltyAllowance(id="allowance-15", member_id=MEMBER, points=30, used=0, expires_at=now + timedelta(days=7))
+        )
     return card
 
 

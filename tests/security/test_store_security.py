@@ -10,12 +10,12 @@ Already covered elsewhere (not repeated here):
   tests/integration/test_print_api.py; every single changed character of a member QR, another key, another
   shop: tests/loyalty/test_member_qr.py, and at the till API: tests/loyalty/test_loyalty_api.py.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 
 V1 = "/api/v1"
 AQUA_330 = "8990000100010"  # demo data, as in tests/conftest.py (not imported: tests/e2e has a conftest too)
@@ -50,8 +50,14 @@ def manager_acts(sold: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     done = sold["done"]
     return {
         "void": (f"/sales/{sold['open']}/void", {"reason": "salah scan"}),
-        "refund": ("/refunds", {"sale_number": done["number"], "reason": "rusak",
-                                "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}]}),
+        "refund": (
+            "/refunds",
+            {
+                "sale_number": done["number"],
+                "reason": "rusak",
+                "lines": [{"line_id": done["lines"][0]["id"], "qty": 1}],
+            },
+        ),
         "discount over 10%": (f"/sales/{sold['open']}/discounts", {"kind": "percent", "value": 15}),
         "reprint": (f"/receipts/{done['number']}/reprint", {"reason": "pelanggan minta"}),
         "open drawer": ("/drawer/open", {"reason": "tukar uang"}),
@@ -59,8 +65,9 @@ def manager_acts(sold: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("act", ["void", "refund", "discount over 10%", "reprint", "open drawer"])
-def test_a_cashier_cannot_do_a_managers_act_alone_or_with_their_own_pin(till_api: Any, sold: dict[str, Any],
-                                                                        facts: Any, act: str) -> None:
+def test_a_cashier_cannot_do_a_managers_act_alone_or_with_their_own_pin(
+    till_api: Any, sold: dict[str, Any], facts: Any, act: str
+) -> None:
     path, body = manager_acts(sold)[act]
     before = facts()
     assert refused(till_api.post(V1 + path, body)) == (403, "approval_required")
@@ -74,8 +81,10 @@ def test_a_cashier_cannot_do_a_managers_act_alone_or_with_their_own_pin(till_api
 def test_pin_guessing_through_approvals_locks_the_managers_code_too(till_api: Any, sold: dict[str, Any]) -> None:
     """Approval PINs count as sign-in attempts: guessing the manager's PIN on the void dialog locks the code."""
     path = f"{V1}/sales/{sold['open']}/void"
-    codes = [refused(till_api.post(path, {"reason": "x", "approval": {"staff_code": "9001", "pin": f"{n:04d}"}}))
-             for n in range(5)]
+    codes = [
+        refused(till_api.post(path, {"reason": "x", "approval": {"staff_code": "9001", "pin": f"{n:04d}"}}))
+        for n in range(5)
+    ]
     assert codes == [(401, "bad_credentials")] * 4 + [(423, "locked")]  # the fifth wrong PIN locks the code
     assert refused(till_api.post(path, {"reason": "x", "approval": MANAGER})) == (423, "locked")  # even the right PIN
     assert ok(till_api.get(f"{V1}/sales/{sold['open']}"))["state"] == "open"

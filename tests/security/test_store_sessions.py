@@ -1,5 +1,6 @@
 """Issue 15, points 1-3 at the store server: secret keys, manager cookies and till tokens that end server-side,
 PIN guessing locked and lifted by a manager, and staff codes that cannot be told apart by timing."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,13 @@ def test_a_manager_cookie_forged_with_the_old_built_in_key_is_refused(app, store
     forger.secret_key = "dev-only-change-me"
     with store.db.sessions() as s:
         manager_id = s.scalar(text("SELECT id FROM staff WHERE code = '9001'"))
-    forged = SecureCookieSessionInterface().get_signing_serializer(forger).dumps(  # type: ignore[union-attr]
-        {"manager": {"staff_id": manager_id, "at": int(time.time())}})
+    forged = (
+        SecureCookieSessionInterface()
+        .get_signing_serializer(forger)
+        .dumps(  # type: ignore[union-attr]
+            {"manager": {"staff_id": manager_id, "at": int(time.time())}}
+        )
+    )
     client = app.test_client()
     client.set_cookie("session", forged)
     resp = client.get("/manager/stock")
@@ -129,15 +135,20 @@ def test_the_manager_cookie_is_httponly_samesite_and_secure_behind_an_https_prox
     store.config.server.trust_proxy = True
     proxied = create_app(store.config, store.db).test_client()
     page = proxied.get("/manager/sign-in", headers={"X-Forwarded-Proto": "https"}).get_data(as_text=True)
-    resp = proxied.post("/manager/sign-in", headers={"X-Forwarded-Proto": "https"},
-                        data={"staff_code": "9001", "pin": "4321", "csrf_token": TOKEN.search(page).group(1)})  # type: ignore[union-attr]
+    resp = proxied.post(
+        "/manager/sign-in",
+        headers={"X-Forwarded-Proto": "https"},
+        data={"staff_code": "9001", "pin": "4321", "csrf_token": TOKEN.search(page).group(1)},
+    )  # type: ignore[union-attr]
     assert resp.status_code == 302 and "Secure" in resp.headers["Set-Cookie"]
 
 
 def test_a_locked_out_cashier_is_told_how_long_and_a_manager_unlocks_them(app, store) -> None:
     till = app.test_client()
-    answers = [till.post("/api/v1/session", json={"staff_code": "1001", "pin": "0000", "till_id": "T1"})
-               for _ in range(store.config.security.pin_attempts)]
+    answers = [
+        till.post("/api/v1/session", json={"staff_code": "1001", "pin": "0000", "till_id": "T1"})
+        for _ in range(store.config.security.pin_attempts)
+    ]
     assert [a.status_code for a in answers] == [401] * (store.config.security.pin_attempts - 1) + [423]
     locked = till.post("/api/v1/session", json={"staff_code": "1001", "pin": "1234", "till_id": "T1"})
     assert locked.status_code == 423 and "locked for 5 minutes" in locked.get_json()["error"]["message"]

@@ -2,6 +2,7 @@
 
 A plain module, not a conftest: a second conftest would shadow `from conftest import ...` elsewhere.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,12 +17,17 @@ from pos.services.context import StoreContext
 
 # The same demo facts as tests/conftest.py states.
 MANAGER = {"staff_code": "9001", "pin": "4321"}
-AQUA_330 = "8990000100010"   # SKU-00001, Rp 3.500, PPN
-AQUA_600 = "8990000100027"   # SKU-00002, Rp 4.500, PPN
+AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500, PPN
+AQUA_600 = "8990000100027"  # SKU-00002, Rp 4.500, PPN
 
 
-def sell(store: StoreContext, actor: Actor, items: list[tuple[str, int]],
-         tenders: list[tuple[str, int]] | None = None, complete: bool = True) -> dict[str, Any]:
+def sell(
+    store: StoreContext,
+    actor: Actor,
+    items: list[tuple[str, int]],
+    tenders: list[tuple[str, int]] | None = None,
+    complete: bool = True,
+) -> dict[str, Any]:
     """Scan (barcode, qty) pairs, take the tenders (default: exact cash), complete; returns the sale."""
     view, _ = sales.create_sale(store, actor)
     for barcode, qty in items:

@@ -1,5 +1,6 @@
 """The after-sale steps: declared once in pos/bootstrap.py, run in that order, fed frozen facts; the points earn
 path tested with in-memory fakes of its storage ports."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,11 +44,19 @@ class FakeLedger:
 
 def a_sale(total: int, tenders: list[tuple[str, int]], member_id: str | None = "m-1") -> CompletedSale:
     return CompletedSale(
-        id="s-1", number="TOKO-01-T1-000001", till_id="T1", staff_id="st-1", completed_at="2026-12-04T10:00:00+00:00",
-        subtotal=total, discount=0, total=total,
+        id="s-1",
+        number="TOKO-01-T1-000001",
+        till_id="T1",
+        staff_id="st-1",
+        completed_at="2026-12-04T10:00:00+00:00",
+        subtotal=total,
+        discount=0,
+        total=total,
         lines=(LineFact("l-1", "SKU-00001", "Aqua", 1, total, 0, 0, total, "PPN"),),
         tenders=tuple(TenderFact(f"t-{i}", kind, amount) for i, (kind, amount) in enumerate(tenders)),
-        member_id=member_id, view=MappingProxyType({}))
+        member_id=member_id,
+        view=MappingProxyType({}),
+    )
 
 
 def test_a_member_sale_earns_on_what_was_not_paid_in_points_booked_and_sent_under_one_event() -> None:
@@ -55,15 +64,26 @@ def test_a_member_sale_earns_on_what_was_not_paid_in_points_booked_and_sent_unde
     earned = earn(a_sale(23_500, [("cash", 21_500), ("points", 2_000)]), 1_000, box, ledger)
     assert earned == 21
     [(type_, body, device)] = box.events
-    assert (type_, body["points"], body["basis"], body["member_id"], device) == ("loyalty.earned", 21, 21_500, "m-1",
-                                                                                 "T1")
+    assert (type_, body["points"], body["basis"], body["member_id"], device) == (
+        "loyalty.earned",
+        21,
+        21_500,
+        "m-1",
+        "T1",
+    )
     [entry] = ledger.entries
     assert (entry.kind, entry.points, entry.event_id, entry.id) == ("earn", 21, "event-1", body["entry_id"])
 
 
-@pytest.mark.parametrize("sale", [a_sale(999, [("cash", 999)]), a_sale(50_000, [("cash", 50_000)], member_id=None),
-                                  a_sale(5_000, [("points", 5_000)])],
-                         ids=["under one point", "no member", "all in points"])
+@pytest.mark.parametrize(
+    "sale",
+    [
+        a_sale(999, [("cash", 999)]),
+        a_sale(50_000, [("cash", 50_000)], member_id=None),
+        a_sale(5_000, [("points", 5_000)]),
+    ],
+    ids=["under one point", "no member", "all in points"],
+)
 def test_a_sale_that_earns_nothing_writes_nothing(sale: CompletedSale) -> None:
     box, ledger = FakeOutbox(), FakeLedger()
     assert earn(sale, 1_000, box, ledger) == 0
@@ -85,8 +105,19 @@ def test_a_receipt_enabled_before_points_still_prints_the_points_earned(store: S
     view, _ = sales.create_sale(store, open_till)
     view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=10)  # Rp 35.000
     with store.db.unit_of_work() as s:
-        loyalty.save_member(s, {"id": "m-1", "number": "M0001", "name": "Budi Santoso", "phone": "0812",
-                                "balance": 0, "version": 1, "card": "CARD"}, store.clock())
+        loyalty.save_member(
+            s,
+            {
+                "id": "m-1",
+                "number": "M0001",
+                "name": "Budi Santoso",
+                "phone": "0812",
+                "balance": 0,
+                "version": 1,
+                "card": "CARD",
+            },
+            store.clock(),
+        )
         s.add(SaleMember(sale_id=view["id"], member_id="m-1", via="qr", attached_at=store.clock()))
     sales.add_tender(store, open_till, view["id"], "cash", view["total"], None)
     done = checkout.complete(store, open_till, view["id"])

@@ -1,4 +1,5 @@
 """Signing in with a PIN, bearer tokens, and the lock after five wrong PINs."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -6,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from pos.adapters.tables import Staff
 from common.errors import Forbidden, Locked, Unauthorized
+from pos.adapters.tables import Staff
 from pos.services import auth
 from pos.services.context import StoreContext
 

@@ -1,4 +1,5 @@
 """Completing a sale: one transaction holds the sale, its lines, tenders, stock and outbox event."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,8 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select
 
-from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
 from common.errors import Conflict, DomainError
+from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
 from pos.services import auth, catalog, checkout, sales, shifts
 from pos.services.after_sale import AfterSale, CompletedSale
 from pos.services.auth import Actor
@@ -30,11 +31,16 @@ def test_a_completed_sale_records_its_lines_tenders_stock_and_outbox_event_toget
     with store.db.sessions() as s:
         sale = s.get(Sale, done["id"])
         assert sale is not None and (sale.state, sale.number, sale.total, sale.change) == (
-            "completed", "TOKO-01-T1-000001", 11_500, 8_500)
+            "completed",
+            "TOKO-01-T1-000001",
+            11_500,
+            8_500,
+        )
         lines = s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id)).all()
         assert sorted((l.sku, l.qty, l.net) for l in lines) == [("SKU-00001", 2, 7_000), ("SKU-00002", 1, 4_500)]
         assert [(t.type, t.amount) for t in s.scalars(select(TenderRow).where(TenderRow.sale_id == sale.id))] == [
-            ("cash", 20_000)]
+            ("cash", 20_000)
+        ]
         moves = s.scalars(select(StockMovement).where(StockMovement.ref_id == sale.id)).all()
         assert sorted((m.sku, m.qty, m.kind) for m in moves) == [("SKU-00001", -2, "sale"), ("SKU-00002", -1, "sale")]
     assert (on_hand(store, "SKU-00001"), on_hand(store, "SKU-00002")) == (before[0] - 2, before[1] - 1)
@@ -79,8 +85,13 @@ def test_receipt_numbers_run_without_gaps_and_each_till_has_its_own_sequence(
         sell(store, open_till, [(AQUA_330, 3)])["number"],
         sell(store, t2, [(AQUA_600, 2)])["number"],
     ]
-    assert numbers == ["TOKO-01-T1-000001", "TOKO-01-T1-000002", "TOKO-01-T2-000001",
-                       "TOKO-01-T1-000003", "TOKO-01-T2-000002"]
+    assert numbers == [
+        "TOKO-01-T1-000001",
+        "TOKO-01-T1-000002",
+        "TOKO-01-T2-000001",
+        "TOKO-01-T1-000003",
+        "TOKO-01-T2-000002",
+    ]
 
 
 def test_a_failed_completion_does_not_use_up_a_receipt_number(store: StoreContext, open_till: Actor) -> None:
@@ -111,8 +122,12 @@ def test_an_empty_sale_cannot_be_completed(store: StoreContext, open_till: Actor
 def test_a_split_payment_over_card_qris_ewallet_and_cash_gives_change_only_from_cash(
     store: StoreContext, open_till: Actor
 ) -> None:
-    done = sell(store, open_till, [(AQUA_330, 2), (AQUA_600, 2)],
-                [("card", 5_000), ("qris", 4_000), ("ewallet", 3_000), ("cash", 5_000)])
+    done = sell(
+        store,
+        open_till,
+        [(AQUA_330, 2), (AQUA_600, 2)],
+        [("card", 5_000), ("qris", 4_000), ("ewallet", 3_000), ("cash", 5_000)],
+    )
     assert (done["total"], done["paid"], done["change"]) == (16_000, 17_000, 1_000)
     assert [t["type"] for t in done["tenders"]] == ["card", "qris", "ewallet", "cash"]
 
@@ -129,13 +144,13 @@ def test_with_cash_rounding_to_100_the_rounding_is_its_own_line_on_the_sale(
 ) -> None:
     store.config.currency.cash_rounding = 100
     up = sell(store, open_till, [(AQUA_330, 1)], [], complete=False)
-    sales.apply_discount(store, open_till, up["id"], "percent", 3)          # 3500 - 105 = 3395
+    sales.apply_discount(store, open_till, up["id"], "percent", 3)  # 3500 - 105 = 3395
     sales.add_tender(store, open_till, up["id"], "cash", 5_000)
     up = checkout.complete(store, open_till, up["id"])
     assert (up["total"], up["rounding"], up["due"], up["paid"], up["change"]) == (3_395, 5, 3_400, 5_000, 1_600)
 
     down = sell(store, open_till, [(AQUA_330, 1)], [], complete=False)
-    sales.apply_discount(store, open_till, down["id"], "amount", 155)      # 3500 - 155 = 3345
+    sales.apply_discount(store, open_till, down["id"], "amount", 155)  # 3500 - 155 = 3345
     view = sales.add_tender(store, open_till, down["id"], "cash", 3_300)
     assert (view["rounding"], view["due"], view["remaining"]) == (-45, 3_300, 0)
     down = checkout.complete(store, open_till, down["id"])

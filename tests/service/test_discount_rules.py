@@ -1,4 +1,5 @@
 """Central's promotions apply to scanned lines; a cashier's discounts cannot get round the manager limit."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ from datetime import timedelta
 import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER
 
-from pos.adapters.tables import Promotion
 from common.errors import Forbidden
+from pos.adapters.tables import Promotion
 from pos.services import checkout, sale_views, sales
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -16,8 +17,17 @@ from pos.services.context import StoreContext
 
 def _promote(store: StoreContext, sku: str, kind: str, value: int, **when: object) -> None:
     with store.db.unit_of_work() as s:
-        s.add(Promotion(id=f"promo-{sku}-{kind}", name="Hemat", kind=kind, value=value, skus=json.dumps([sku]),
-                        active=True, **when))
+        s.add(
+            Promotion(
+                id=f"promo-{sku}-{kind}",
+                name="Hemat",
+                kind=kind,
+                value=value,
+                skus=json.dumps([sku]),
+                active=True,
+                **when,
+            )
+        )
 
 
 def test_a_scanned_item_on_promotion_gets_its_discount_and_scans_add_to_the_same_line(

@@ -1,4 +1,5 @@
 """A cart built at the kiosk is sent to the tills as a ticket (K-12 + QR) and taken into one till's sale, once."""
+
 from __future__ import annotations
 
 import threading
@@ -8,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from pos.adapters.tables import KioskCart, Product
 from common.errors import Conflict, DomainError, NotFound
+from pos.adapters.tables import KioskCart, Product
 from pos.services import auth, kiosk_carts, kiosk_catalog, online_carts, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
-AQUA = "SKU-00001"      # Air Mineral Aqua 330ml, Rp 3.500
+AQUA = "SKU-00001"  # Air Mineral Aqua 330ml, Rp 3.500
 AQUA_330 = "8990000100010"  # its barcode
 AQUA_600 = "SKU-00002"  # Rp 4.500
 
@@ -49,14 +50,24 @@ def second_till(store: StoreContext) -> Actor:
 def test_a_kiosk_cart_is_priced_now_with_the_same_item_merged(store: StoreContext) -> None:
     cart = kiosk_carts.quote(store, [(AQUA, 2), (AQUA_600, 1), (AQUA, 1)])
     assert [(l["sku"], l["qty"], l["unit_price"], l["amount"]) for l in cart["lines"]] == [
-        (AQUA, 3, 3_500, 10_500), (AQUA_600, 1, 4_500, 4_500)]
+        (AQUA, 3, 3_500, 10_500),
+        (AQUA_600, 1, 4_500, 4_500),
+    ]
     assert cart["items"] == 4 and cart["total"] == 15_000
 
 
-@pytest.mark.parametrize("lines, code", [([], "empty_cart"), ([(AQUA, 0)], "bad_quantity"),
-                                         ([(AQUA, 60), (AQUA, 40)], "bad_quantity"), ([("NOPE", 1)], "unknown_sku")])
-def test_a_kiosk_cart_that_makes_no_sense_is_refused(store: StoreContext, lines: list[tuple[str, int]],
-                                                     code: str) -> None:
+@pytest.mark.parametrize(
+    "lines, code",
+    [
+        ([], "empty_cart"),
+        ([(AQUA, 0)], "bad_quantity"),
+        ([(AQUA, 60), (AQUA, 40)], "bad_quantity"),
+        ([("NOPE", 1)], "unknown_sku"),
+    ],
+)
+def test_a_kiosk_cart_that_makes_no_sense_is_refused(
+    store: StoreContext, lines: list[tuple[str, int]], code: str
+) -> None:
     with pytest.raises(DomainError) as err:
         kiosk_carts.send_to_till(store, lines)
     assert err.value.code == code
@@ -81,7 +92,7 @@ def test_the_code_starts_again_at_k1_after_local_midnight(store: StoreContext) -
     store.clock = lambda: datetime(2026, 11, 23, 16, 58)  # 23:58 in Jakarta
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
-    store.clock = lambda: datetime(2026, 11, 23, 17, 1)   # 00:01 the next day
+    store.clock = lambda: datetime(2026, 11, 23, 17, 1)  # 00:01 the next day
     fresh = kiosk_carts.send_to_till(store, [(AQUA_600, 1)])
     assert fresh["code"] == "K-1"
 
@@ -136,10 +147,12 @@ def test_a_forged_or_other_store_qr_is_not_found(store: StoreContext, open_till:
     assert _ticket(store, "K-1").state == "sent"
 
 
-@pytest.mark.parametrize("ref, status, code", [("K-99", 404, "unknown_ticket"), ("hello", 422, "bad_ticket"),
-                                                ("", 422, "bad_ticket")])
-def test_an_unknown_or_malformed_code_is_refused(store: StoreContext, open_till: Actor, ref: str, status: int,
-                                                 code: str) -> None:
+@pytest.mark.parametrize(
+    "ref, status, code", [("K-99", 404, "unknown_ticket"), ("hello", 422, "bad_ticket"), ("", 422, "bad_ticket")]
+)
+def test_an_unknown_or_malformed_code_is_refused(
+    store: StoreContext, open_till: Actor, ref: str, status: int, code: str
+) -> None:
     with pytest.raises(DomainError) as err:
         kiosk_carts.take(store, open_till, ref)
     assert (err.value.status, err.value.code) == (status, code)
@@ -162,8 +175,9 @@ def test_the_till_charges_todays_price_and_says_what_changed(store: StoreContext
     got = kiosk_carts.take(store, open_till, "K-1")
     assert got["sale"]["total"] == 2 * 4_000 + 4_500
     assert got["kiosk_cart"]["total_at_kiosk"] == 2 * 3_500 + 4_500
-    assert got["kiosk_cart"]["price_changes"] == [{"sku": AQUA, "name": "Air Mineral Aqua 330ml", "was": 3_500,
-                                                   "now": 4_000}]
+    assert got["kiosk_cart"]["price_changes"] == [
+        {"sku": AQUA, "name": "Air Mineral Aqua 330ml", "was": 3_500, "now": 4_000}
+    ]
 
 
 def test_an_item_delisted_since_is_left_out_and_named(store: StoreContext, open_till: Actor) -> None:
@@ -194,8 +208,9 @@ def test_a_till_without_an_open_shift_cannot_take_it(store: StoreContext, cashie
     assert _ticket(store, "K-1").state == "sent"
 
 
-def test_two_tills_taking_the_same_cart_at_once_one_wins(store: StoreContext, open_till: Actor,
-                                                          second_till: Actor) -> None:
+def test_two_tills_taking_the_same_cart_at_once_one_wins(
+    store: StoreContext, open_till: Actor, second_till: Actor
+) -> None:
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
     results: list[str] = []
     gate = threading.Barrier(2)

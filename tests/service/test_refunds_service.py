@@ -1,4 +1,5 @@
 """Refunds: a manager approves, stock comes back, an outbox event goes out, the price paid is returned."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,7 @@ def test_a_refunded_discounted_item_returns_the_price_paid_and_partial_refunds_a
     aqua = line_id(sale, "SKU-00001")
     first = refunds.refund(store, open_till, sale["number"], [(aqua, 1)], MANAGER)
     rest = refunds.refund(store, open_till, sale["number"], [(aqua, 2)], MANAGER)
-    assert first["amount"] == 3_234            # 9702 / 3, not the Rp 3.500 shelf price
+    assert first["amount"] == 3_234  # 9702 / 3, not the Rp 3.500 shelf price
     assert rest["amount"] == 6_468
     assert first["amount"] + rest["amount"] == 9_702
 
@@ -47,13 +48,15 @@ def test_a_refunded_discounted_item_returns_the_price_paid_and_partial_refunds_a
 def test_a_refund_puts_stock_back_and_sends_a_refund_completed_event(store: StoreContext, open_till: Actor) -> None:
     sale = sell(store, open_till, [(AQUA_330, 2), (AQUA_600, 1)])
     stock_before = catalog.stock_card(store, "SKU-00001")["on_hand"]
-    done = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 2)], MANAGER,
-                          reason="bocor")
+    done = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 2)], MANAGER, reason="bocor")
     assert done["amount"] == 7_000 and done["sale_number"] == sale["number"]
     card = catalog.stock_card(store, "SKU-00001")
     assert card["on_hand"] == stock_before + 2
     assert (card["movements"][0]["kind"], card["movements"][0]["qty"], card["movements"][0]["ref_id"]) == (
-        "return", 2, done["id"])
+        "return",
+        2,
+        done["id"],
+    )
     event = outbox(store)[-1]
     assert event.type == "refund.completed"
     body = payload(event)
@@ -94,6 +97,7 @@ def test_only_a_completed_sale_can_be_refunded(store: StoreContext, open_till: A
     sales.void(store, open_till, sale["id"], MANAGER)
     with store.db.sessions() as s:
         from pos.adapters.tables import Sale
+
         s.get(Sale, sale["id"]).number = "VOID-1"  # type: ignore[union-attr]
         s.commit()
     with pytest.raises(Conflict):
@@ -117,8 +121,9 @@ def test_a_cash_refund_is_rounded_as_cash_sales_are_and_a_card_refund_is_not(
     sale = discounted_sale(store, open_till)
     cash = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00002"), 1)], MANAGER)
     assert (cash["amount"], cash["rounding"]) == (4_200, 2), "Rp 4.198 owed: Rp 4.200 from the drawer"
-    card = refunds.refund(store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 1)], MANAGER,
-                          tender_type="card")
+    card = refunds.refund(
+        store, open_till, sale["number"], [(line_id(sale, "SKU-00001"), 1)], MANAGER, tender_type="card"
+    )
     assert (card["amount"], card["rounding"]) == (3_234, 0), "a card refund is exact"
 
     printed = receipts.get_receipt(store, cash["number"])  # as stored, for a reprint

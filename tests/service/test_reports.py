@@ -1,4 +1,5 @@
 """Sales reports against figures worked out by hand, in the store's local time (Asia/Jakarta, UTC+7)."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,8 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER
 from sqlalchemy import select
 
-from pos.adapters.tables import SaleLine
 from common.errors import DomainError
+from pos.adapters.tables import SaleLine
 from pos.services import auth, checkout, refunds, reports, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -24,8 +25,14 @@ def at(store: StoreContext, utc: str) -> None:
     store.clock = lambda: datetime.fromisoformat(utc)
 
 
-def ring(store: StoreContext, actor: Actor, items: list[tuple[str, int]], tender: str, amount: int | None = None,
-         percent: int | None = None) -> dict:
+def ring(
+    store: StoreContext,
+    actor: Actor,
+    items: list[tuple[str, int]],
+    tender: str,
+    amount: int | None = None,
+    percent: int | None = None,
+) -> dict:
     view, _ = sales.create_sale(store, actor)
     for barcode, qty in items:
         view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
@@ -41,17 +48,17 @@ def week(store: StoreContext, open_till: Actor) -> Iterator[dict]:
     budi = auth.sign_in(store, "1002", "2345", "T2")[1]
     shifts.open_shift(store, budi, 100_000)
     siti = open_till
-    at(store, "2026-11-19T16:59:00")   # 19/11 23:59 local: before the range
+    at(store, "2026-11-19T16:59:00")  # 19/11 23:59 local: before the range
     ring(store, siti, [(AQUA_330, 1)], "cash")
-    at(store, "2026-11-20T02:15:00")   # 20/11 09:15 local
-    first = ring(store, siti, [(AQUA_330, 2), (AQUA_600, 1)], "cash", 20_000)          # 11.500, change 8.500
-    at(store, "2026-11-20T16:30:00")   # 20/11 23:30 local
-    ring(store, budi, [(AQUA_600, 2)], "card")                                         # 9.000
-    at(store, "2026-11-20T17:30:00")   # 21/11 00:30 local, though still the 20th in UTC
-    third = ring(store, siti, [(CHITATO, 2)], "qris", percent=20)                      # 23.000 - 4.600 = 18.400
-    at(store, "2026-11-21T17:00:00")   # 22/11 00:00 local: after the range
+    at(store, "2026-11-20T02:15:00")  # 20/11 09:15 local
+    first = ring(store, siti, [(AQUA_330, 2), (AQUA_600, 1)], "cash", 20_000)  # 11.500, change 8.500
+    at(store, "2026-11-20T16:30:00")  # 20/11 23:30 local
+    ring(store, budi, [(AQUA_600, 2)], "card")  # 9.000
+    at(store, "2026-11-20T17:30:00")  # 21/11 00:30 local, though still the 20th in UTC
+    third = ring(store, siti, [(CHITATO, 2)], "qris", percent=20)  # 23.000 - 4.600 = 18.400
+    at(store, "2026-11-21T17:00:00")  # 22/11 00:00 local: after the range
     ring(store, budi, [(AQUA_330, 1)], "cash")
-    at(store, "2026-11-21T05:00:00")   # 21/11 12:00 local: one Aqua 330 of the first sale comes back
+    at(store, "2026-11-21T05:00:00")  # 21/11 12:00 local: one Aqua 330 of the first sale comes back
     with store.db.sessions() as s:
         line = s.scalar(select(SaleLine).where(SaleLine.sale_id == first["id"], SaleLine.sku == "SKU-00001"))
     refunds.refund(store, siti, first["number"], [(line.id, 1)], MANAGER, reason="bocor")
@@ -66,16 +73,27 @@ def test_sales_by_day_follow_local_days_with_refunds_on_the_day_they_were_paid_o
     store: StoreContext, week: dict
 ) -> None:
     rows = report(store)["tables"]["by_day"]
-    assert [(r["date"], r["sales"], r["items"], r["gross"], r["discounts"], r["tax"], r["total"], r["refunds"],
-             r["net"]) for r in rows] == [
+    assert [
+        (r["date"], r["sales"], r["items"], r["gross"], r["discounts"], r["tax"], r["total"], r["refunds"], r["net"])
+        for r in rows
+    ] == [
         (date(2026, 11, 20), 2, 5, 20_500, 0, 1_140 + 892, 20_500, 0, 20_500),
         (date(2026, 11, 21), 1, 2, 23_000, 4_600, 1_823, 18_400, 3_500, 14_900),
     ]
 
 
 def test_the_summary_adds_up_the_range(store: StoreContext, week: dict) -> None:
-    assert report(store)["summary"] == {"sales": 3, "items": 7, "gross": 43_500, "discounts": 4_600, "tax": 3_855,
-                                        "total": 38_900, "refunds": 3_500, "net": 35_400, "average": 12_967}
+    assert report(store)["summary"] == {
+        "sales": 3,
+        "items": 7,
+        "gross": 43_500,
+        "discounts": 4_600,
+        "tax": 3_855,
+        "total": 38_900,
+        "refunds": 3_500,
+        "net": 35_400,
+        "average": 12_967,
+    }
 
 
 def test_sales_by_hour_use_the_local_hour(store: StoreContext, week: dict) -> None:
@@ -87,12 +105,16 @@ def test_sales_by_hour_use_the_local_hour(store: StoreContext, week: dict) -> No
 def test_sales_by_category_share_the_net_after_discounts(store: StoreContext, week: dict) -> None:
     rows = report(store)["tables"]["by_category"]
     assert [(r["category"], r["name"], r["qty"], r["net"], r["share"]) for r in rows] == [
-        ("drinks", "Minuman", 5, 20_500, 52.7), ("snacks", "Makanan Ringan", 2, 18_400, 47.3)]
+        ("drinks", "Minuman", 5, 20_500, 52.7),
+        ("snacks", "Makanan Ringan", 2, 18_400, 47.3),
+    ]
 
 
 def test_sales_by_cashier_with_average_basket_discounts_and_refunds(store: StoreContext, week: dict) -> None:
-    assert [(r["staff_code"], r["name"], r["sales"], r["items"], r["total"], r["average"], r["discounts"],
-             r["refunds"]) for r in report(store)["tables"]["by_cashier"]] == [
+    assert [
+        (r["staff_code"], r["name"], r["sales"], r["items"], r["total"], r["average"], r["discounts"], r["refunds"])
+        for r in report(store)["tables"]["by_cashier"]
+    ] == [
         ("1001", "Siti Rahayu", 2, 5, 29_900, 14_950, 4_600, 3_500),
         ("1002", "Budi Santoso", 1, 2, 9_000, 9_000, 0, 0),
     ]
@@ -100,28 +122,46 @@ def test_sales_by_cashier_with_average_basket_discounts_and_refunds(store: Store
 
 def test_the_tender_mix_counts_cash_net_of_change(store: StoreContext, week: dict) -> None:
     assert [(r["type"], r["sales"], r["amount"], r["share"]) for r in report(store)["tables"]["tenders"]] == [
-        ("qris", 1, 18_400, 47.3), ("cash", 1, 11_500, 29.6), ("card", 1, 9_000, 23.1)]
+        ("qris", 1, 18_400, 47.3),
+        ("cash", 1, 11_500, 29.6),
+        ("card", 1, 9_000, 23.1),
+    ]
 
 
 def test_top_products_rank_by_net_sales(store: StoreContext, week: dict) -> None:
     assert [(r["rank"], r["sku"], r["qty"], r["net"]) for r in report(store)["tables"]["top_products"]] == [
-        (1, "SKU-00056", 2, 18_400), (2, "SKU-00002", 3, 13_500), (3, "SKU-00001", 2, 7_000)]
+        (1, "SKU-00056", 2, 18_400),
+        (2, "SKU-00002", 3, 13_500),
+        (3, "SKU-00001", 2, 7_000),
+    ]
     short = reports.sales_report(store, date(2026, 11, 20), date(2026, 11, 21), top=1)
     assert [r["sku"] for r in short["tables"]["top_products"]] == ["SKU-00056"]
 
 
 def test_discounts_list_each_discounted_sale_and_the_approving_manager(store: StoreContext, week: dict) -> None:
     [row] = report(store)["tables"]["discounts"]
-    assert (row["at"], row["number"], row["cashier"], row["gross"], row["discount"], row["total"],
-            row["approved_by"]) == (datetime(2026, 11, 21, 0, 30), week["third"]["number"], "Siti Rahayu", 23_000,
-                                    4_600, 18_400, "Dewi Lestari")
+    assert (
+        row["at"],
+        row["number"],
+        row["cashier"],
+        row["gross"],
+        row["discount"],
+        row["total"],
+        row["approved_by"],
+    ) == (datetime(2026, 11, 21, 0, 30), week["third"]["number"], "Siti Rahayu", 23_000, 4_600, 18_400, "Dewi Lestari")
 
 
 def test_refunds_list_who_asked_who_approved_and_why(store: StoreContext, week: dict) -> None:
     [row] = report(store)["tables"]["refunds"]
-    assert (row["at"], row["sale_number"], row["cashier"], row["approved_by"], row["tender"], row["amount"],
-            row["reason"]) == (datetime(2026, 11, 21, 12, 0), week["first"]["number"], "Siti Rahayu", "Dewi Lestari",
-                               "cash", 3_500, "bocor")
+    assert (
+        row["at"],
+        row["sale_number"],
+        row["cashier"],
+        row["approved_by"],
+        row["tender"],
+        row["amount"],
+        row["reason"],
+    ) == (datetime(2026, 11, 21, 12, 0), week["first"]["number"], "Siti Rahayu", "Dewi Lestari", "cash", 3_500, "bocor")
 
 
 def test_every_report_table_exports_to_csv_with_whole_rupiah(store: StoreContext, week: dict) -> None:
@@ -131,8 +171,17 @@ def test_every_report_table_exports_to_csv_with_whole_rupiah(store: StoreContext
         assert rows[0] == [key for key, _ in columns]
         assert len(rows) == len(data["tables"][name]) + 1
     by_day = list(csv.DictReader(io.StringIO(reports.csv_text(reports.COLUMNS["by_day"], data["tables"]["by_day"]))))
-    assert by_day[1] == {"date": "2026-11-21", "sales": "1", "items": "2", "gross": "23000", "discounts": "4600",
-                         "tax": "1823", "total": "18400", "refunds": "3500", "net": "14900"}
+    assert by_day[1] == {
+        "date": "2026-11-21",
+        "sales": "1",
+        "items": "2",
+        "gross": "23000",
+        "discounts": "4600",
+        "tax": "1823",
+        "total": "18400",
+        "refunds": "3500",
+        "net": "14900",
+    }
 
 
 def test_an_empty_range_has_zero_days_and_no_rows(store: StoreContext) -> None:
@@ -141,10 +190,13 @@ def test_an_empty_range_has_zero_days_and_no_rows(store: StoreContext) -> None:
     assert data["tables"]["tenders"] == [] and data["summary"]["average"] == 0
 
 
-@pytest.mark.parametrize(("start", "end", "code"), [
-    (date(2026, 11, 22), date(2026, 11, 20), "bad_range"),
-    (date(2025, 1, 1), date(2026, 11, 20), "range_too_long"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (date(2026, 11, 22), date(2026, 11, 20), "bad_range"),
+        (date(2025, 1, 1), date(2026, 11, 20), "range_too_long"),
+    ],
+)
 def test_a_bad_range_is_refused_in_words(store: StoreContext, start: date, end: date, code: str) -> None:
     with pytest.raises(DomainError) as err:
         reports.sales_report(store, start, end)

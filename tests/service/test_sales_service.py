@@ -1,4 +1,5 @@
 """Building a sale at the till: lines by barcode or SKU, discounts, park and resume, void."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,9 @@ def test_items_are_added_by_barcode_or_sku_and_the_same_item_adds_to_its_line(
     sales.add_line(store, open_till, sale["id"], sku="SKU-00002", qty=2)
     view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     assert [(l["sku"], l["qty"], l["unit_price"], l["net"]) for l in view["lines"]] == [
-        ("SKU-00002", 2, 4_500, 9_000), ("SKU-00001", 3, 3_500, 10_500)]
+        ("SKU-00002", 2, 4_500, 9_000),
+        ("SKU-00001", 3, 3_500, 10_500),
+    ]
     assert view["total"] == 19_500 and view["remaining"] == 19_500
 
 
@@ -64,12 +67,11 @@ def test_an_unknown_barcode_or_sku_says_what_to_do_and_adds_nothing(store: Store
     with pytest.raises(NotFound):
         sales.add_line(store, open_till, sale["id"], sku="SKU-99999")
     from pos.services.sale_views import get_sale
+
     assert get_sale(store, sale["id"])["lines"] == []
 
 
-def test_a_discount_up_to_ten_percent_needs_no_manager(
-    store: StoreContext, open_till: Actor
-) -> None:
+def test_a_discount_up_to_ten_percent_needs_no_manager(store: StoreContext, open_till: Actor) -> None:
     sale, _ = sales.create_sale(store, open_till)
     view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     view = sales.apply_discount(store, open_till, sale["id"], "percent", 10, line_id=view["lines"][0]["id"])
@@ -101,7 +103,7 @@ def test_park_then_resume_brings_the_same_lines_back(store: StoreContext, open_t
     assert parked["state"] == "parked"
     assert [p["id"] for p in sales.parked_sales(store)] == [sale["id"]]
 
-    other, created = sales.create_sale(store, open_till)   # the next shopper meanwhile
+    other, created = sales.create_sale(store, open_till)  # the next shopper meanwhile
     assert created and other["id"] != sale["id"]
     resumed = sales.resume(store, open_till, sale["id"])
     assert resumed["state"] == "open" and [(l["sku"], l["qty"]) for l in resumed["lines"]] == [("SKU-00001", 2)]
@@ -120,9 +122,7 @@ def test_an_empty_sale_cannot_be_parked_and_a_busy_till_cannot_resume(store: Sto
         sales.resume(store, open_till, sale["id"])
 
 
-def test_voiding_a_sale_needs_a_manager_and_is_audited(
-    store: StoreContext, open_till: Actor, manager: Actor
-) -> None:
+def test_voiding_a_sale_needs_a_manager_and_is_audited(store: StoreContext, open_till: Actor, manager: Actor) -> None:
     sale, _ = sales.create_sale(store, open_till)
     sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
     sales.add_tender(store, open_till, sale["id"], "cash", 5_000)
@@ -158,6 +158,7 @@ def test_an_ewallet_payment_without_a_reference_is_refused(store: StoreContext, 
 
 def test_a_sale_open_on_one_till_cannot_be_touched_from_another(store: StoreContext, open_till: Actor) -> None:
     from pos.services import auth
+
     t2 = auth.sign_in(store, "1002", "2345", "T2")[1]
     shifts.open_shift(store, t2, 100_000)
     sale, _ = sales.create_sale(store, open_till)

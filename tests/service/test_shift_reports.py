@@ -1,4 +1,5 @@
 """A shift from float to Z report, with figures worked out by hand; approvals audited; outbox gap-free."""
+
 from __future__ import annotations
 
 import json
@@ -51,16 +52,16 @@ def a_day_at_the_till(store: StoreContext, till: Actor) -> None:
 
 EXPECTED_FIGURES = {
     "sales_count": 3,
-    "sales_total": 7_000 + 4_500 + 13_900,                       # 25400
+    "sales_total": 7_000 + 4_500 + 13_900,  # 25400
     "discounts": 100 + 1_000,
-    "tax": 694 + 446 + 1_377,                                    # 2517
+    "tax": 694 + 446 + 1_377,  # 2517
     "rounding": 0,
     "tenders": {"card": 4_500, "cash": 10_000 + 10_000 - 3_000 - 1_100, "qris": 5_000},
     "refunds": {"count": 2, "total": 3_234 + 4_500, "by_tender": {"card": 4_500, "cash": 3_234}},
     "voided_sales": 1,
     "opening_float": 200_000,
     # float + cash taken - change given - cash refunded
-    "expected_cash": 200_000 + 20_000 - 4_100 - 3_234,           # 212666
+    "expected_cash": 200_000 + 20_000 - 4_100 - 3_234,  # 212666
 }
 
 
@@ -109,7 +110,8 @@ def test_the_outbox_numbers_every_event_of_the_store_without_gaps(store: StoreCo
     shifts.close_shift(store, open_till, 212_666)
     events = outbox(store)
     assert [e.type for e in events] == ["shift.opened"] + ["sale.completed"] * 3 + ["refund.completed"] * 2 + [
-        "shift.closed"]
+        "shift.closed"
+    ]
     assert [e.store_seq for e in events] == list(range(1, len(events) + 1))
     assert len({e.event_id for e in events}) == len(events)
 

@@ -1,4 +1,5 @@
 """Receiving, adjustments and low-stock levels: every change is a ledger movement and an outbox event, together."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select, text, update
 
-from pos.adapters.tables import AuditEntry, OutboxEvent, RemoteStock, StockMovement
 from common.errors import DomainError, NotFound
+from pos.adapters.tables import AuditEntry, OutboxEvent, RemoteStock, StockMovement
 from pos.services import catalog, stock_admin, stock_queries
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -34,18 +35,24 @@ def test_receiving_by_barcode_adds_a_receipt_movement_and_one_stock_received_eve
     done = stock_admin.receive(store, manager, "SJ-2026-0042", [(AQUA_330, 24), ("SKU-00002", 12)])
 
     assert [(l["sku"], l["qty"], l["on_hand_before"], l["on_hand_after"]) for l in done["lines"]] == [
-        ("SKU-00001", 24, before, before + 24), ("SKU-00002", 12, on_hand(store, "SKU-00002") - 12,
-                                                 on_hand(store, "SKU-00002"))]
+        ("SKU-00001", 24, before, before + 24),
+        ("SKU-00002", 12, on_hand(store, "SKU-00002") - 12, on_hand(store, "SKU-00002")),
+    ]
     assert on_hand(store, "SKU-00001") == before + 24
     with store.db.sessions() as s:
         moves = s.scalars(select(StockMovement).where(StockMovement.ref_id == done["receipt_id"])).all()
     assert sorted((m.sku, m.qty, m.kind, m.reason, m.staff_id) for m in moves) == [
         ("SKU-00001", 24, "receipt", "SJ-2026-0042", manager.staff_id),
-        ("SKU-00002", 12, "receipt", "SJ-2026-0042", manager.staff_id)]
+        ("SKU-00002", 12, "receipt", "SJ-2026-0042", manager.staff_id),
+    ]
     [event] = outbox(store)
     body = payload(event)
     assert (event.type, event.device_id, body["supplier_ref"], body["store_id"]) == (
-        "stock.received", "BACKOFFICE", "SJ-2026-0042", "TOKO-01")
+        "stock.received",
+        "BACKOFFICE",
+        "SJ-2026-0042",
+        "TOKO-01",
+    )
     # The movement ids travel with the event, so the central store applies each movement once.
     assert sorted(l["movement_id"] for l in body["lines"]) == sorted(m.id for m in moves)
 
@@ -56,18 +63,23 @@ def test_the_same_item_scanned_twice_in_one_delivery_shows_running_before_and_af
     start = on_hand(store, "SKU-00001")
     done = stock_admin.receive(store, manager, "SJ-7", [(AQUA_330, 2), ("SKU-00001", 3)])
     assert [(l["on_hand_before"], l["on_hand_after"]) for l in done["lines"]] == [
-        (start, start + 2), (start + 2, start + 5)]
+        (start, start + 2),
+        (start + 2, start + 5),
+    ]
 
 
-@pytest.mark.parametrize(("ref", "lines", "code"), [
-    ("SJ-1", [(AQUA_330, -5)], "bad_quantity"),
-    ("SJ-1", [(AQUA_330, 0)], "bad_quantity"),
-    ("SJ-1", [(AQUA_600, 2), (AQUA_330, -1)], "bad_quantity"),
-    ("  ", [(AQUA_330, 5)], "missing_supplier_ref"),
-    ("SJ-1", [("8991234567890", 5)], "unknown_item"),
-    ("SJ-1", [("", 5)], "missing_item"),
-    ("SJ-1", [], "missing_item"),
-])
+@pytest.mark.parametrize(
+    ("ref", "lines", "code"),
+    [
+        ("SJ-1", [(AQUA_330, -5)], "bad_quantity"),
+        ("SJ-1", [(AQUA_330, 0)], "bad_quantity"),
+        ("SJ-1", [(AQUA_600, 2), (AQUA_330, -1)], "bad_quantity"),
+        ("  ", [(AQUA_330, 5)], "missing_supplier_ref"),
+        ("SJ-1", [("8991234567890", 5)], "unknown_item"),
+        ("SJ-1", [("", 5)], "missing_item"),
+        ("SJ-1", [], "missing_item"),
+    ],
+)
 def test_a_bad_receipt_is_refused_with_a_clear_message_and_changes_nothing(
     store: StoreContext, manager: Actor, facts: Any, ref: str, lines: list[tuple[str, int]], code: str
 ) -> None:
@@ -102,8 +114,10 @@ def test_an_adjustment_moves_stock_the_way_its_reason_says(
     assert json.loads(entry.detail)["before"] == before
 
 
-@pytest.mark.parametrize(("reason", "code"), [(None, "missing_reason"), ("", "missing_reason"),
-                                              ("  ", "missing_reason"), ("stolen", "bad_reason")])
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [(None, "missing_reason"), ("", "missing_reason"), ("  ", "missing_reason"), ("stolen", "bad_reason")],
+)
 def test_an_adjustment_without_a_known_reason_is_refused_and_changes_nothing(
     store: StoreContext, manager: Actor, facts: Any, reason: str | None, code: str
 ) -> None:
@@ -138,13 +152,11 @@ def test_a_movement_is_never_written_without_its_outbox_event(
     assert everything(store, facts) == before
 
 
-def test_low_stock_lists_products_at_or_below_their_level_emptiest_first(
-    store: StoreContext, manager: Actor
-) -> None:
+def test_low_stock_lists_products_at_or_below_their_level_emptiest_first(store: StoreContext, manager: Actor) -> None:
     have1, have2 = on_hand(store, "SKU-00001"), on_hand(store, "SKU-00002")
-    stock_admin.set_threshold(store, manager, "SKU-00001", have1)        # at the level: low
-    stock_admin.set_threshold(store, manager, AQUA_600, have2 + 10)      # below the level: low, short by 10
-    stock_admin.set_threshold(store, manager, "SKU-00003", 0)            # plenty: not low
+    stock_admin.set_threshold(store, manager, "SKU-00001", have1)  # at the level: low
+    stock_admin.set_threshold(store, manager, AQUA_600, have2 + 10)  # below the level: low, short by 10
+    stock_admin.set_threshold(store, manager, "SKU-00003", 0)  # plenty: not low
     low = stock_queries.low_stock(store)
     assert [(r["sku"], r["shortfall"]) for r in low] == [("SKU-00002", 10), ("SKU-00001", 0)]
     stock_admin.set_threshold(store, manager, "SKU-00002", None)
@@ -179,8 +191,12 @@ def test_the_stock_list_shows_movements_the_central_store_has_not_acknowledged(
 def test_stock_at_other_stores_and_online_shows_once_the_sync_agent_has_filled_it(store: StoreContext) -> None:
     assert stock_queries.stock_list(store, q="Aqua 330")["locations"] == []
     with store.db.unit_of_work() as s:
-        s.add_all([RemoteStock(sku="SKU-00001", location="TOKO-02", location_name="Omnitoko Depok", qty=31),
-                   RemoteStock(sku="SKU-00001", location="online", location_name="Online", qty=120)])
+        s.add_all(
+            [
+                RemoteStock(sku="SKU-00001", location="TOKO-02", location_name="Omnitoko Depok", qty=31),
+                RemoteStock(sku="SKU-00001", location="online", location_name="Online", qty=120),
+            ]
+        )
     data = stock_queries.stock_list(store, q="Aqua 330")
     assert [l["location"] for l in data["locations"]] == ["TOKO-02", "online"]
     row = next(r for r in data["rows"] if r["sku"] == "SKU-00001")
@@ -195,7 +211,10 @@ def test_a_products_ledger_shows_each_movement_with_the_running_balance(store: S
     stock_admin.adjust(store, manager, AQUA_330, 4, "damaged")
     ledger = stock_queries.product_detail(store, "SKU-00001")["movements"]
     assert [(m["kind"], m["qty"], m["balance"]) for m in ledger[:3]] == [
-        ("adjustment", -4, start + 6), ("receipt", 10, start + 10), ("opening", start, start)]
+        ("adjustment", -4, start + 6),
+        ("receipt", 10, start + 10),
+        ("opening", start, start),
+    ]
 
 
 def test_an_unknown_product_page_is_a_not_found(store: StoreContext) -> None:

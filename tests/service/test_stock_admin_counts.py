@@ -1,4 +1,5 @@
 """Stock counts: counted figures become adjustments, and sales rung up during the count are never overwritten."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,8 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select, text
 
-from pos.adapters.tables import StockMovement
 from common.errors import Conflict, DomainError
+from pos.adapters.tables import StockMovement
 from pos.services import catalog, stock_counts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -22,15 +23,18 @@ def on_hand(store: StoreContext, sku: str) -> int:
 
 def everything(store: StoreContext, facts: Any) -> dict[str, Any]:
     with store.db.engine.connect() as conn:
-        mine = {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}"))), key=repr)
-                for t in ("stock_counts", "stock_count_lines")}
+        mine = {
+            t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}"))), key=repr)
+            for t in ("stock_counts", "stock_count_lines")
+        }
     return {**facts(), **mine}
 
 
 def count_moves(store: StoreContext, count_id: str) -> list[tuple[str, int, str]]:
     with store.db.sessions() as s:
-        return sorted((m.sku, m.qty, m.kind) for m in s.scalars(
-            select(StockMovement).where(StockMovement.ref_id == count_id)))
+        return sorted(
+            (m.sku, m.qty, m.kind) for m in s.scalars(select(StockMovement).where(StockMovement.ref_id == count_id))
+        )
 
 
 def test_a_count_with_a_variance_posts_the_difference_as_a_count_movement(store: StoreContext, manager: Actor) -> None:
@@ -49,18 +53,20 @@ def test_a_count_with_a_variance_posts_the_difference_as_a_count_movement(store:
     body = payload(event)
     assert event.type == "stock.counted" and body["number"] == count["number"]
     assert sorted((l["sku"], l["counted"], l["variance"]) for l in body["lines"]) == [
-        ("SKU-00001", have - 3, -3), ("SKU-00002", on_hand(store, "SKU-00002"), 0)]
+        ("SKU-00001", have - 3, -3),
+        ("SKU-00002", on_hand(store, "SKU-00002"), 0),
+    ]
 
 
 def test_sales_during_a_count_are_accounted_for_not_overwritten(
     store: StoreContext, manager: Actor, open_till: Actor
 ) -> None:
     start = on_hand(store, "SKU-00001")
-    count = stock_counts.start_count(store, manager)           # whole store
-    sell(store, open_till, [(AQUA_330, 2)])                    # sold after the count started, before counting
-    shelf = start - 2 - 1                                      # one bottle is really missing from the shelf
+    count = stock_counts.start_count(store, manager)  # whole store
+    sell(store, open_till, [(AQUA_330, 2)])  # sold after the count started, before counting
+    shelf = start - 2 - 1  # one bottle is really missing from the shelf
     stock_counts.record_count(store, manager, count["id"], AQUA_330, shelf, "set")
-    sell(store, open_till, [(AQUA_330, 4)])                    # sold after counting, before posting
+    sell(store, open_till, [(AQUA_330, 4)])  # sold after counting, before posting
 
     stock_counts.post_count(store, manager, count["id"])
 
@@ -68,8 +74,9 @@ def test_sales_during_a_count_are_accounted_for_not_overwritten(
     assert on_hand(store, "SKU-00001") == shelf - 4
     assert count_moves(store, count["id"]) == [("SKU-00001", -1, "count")]
     with store.db.sessions() as s:
-        sales = s.scalars(select(StockMovement.qty).where(StockMovement.sku == "SKU-00001",
-                                                          StockMovement.kind == "sale")).all()
+        sales = s.scalars(
+            select(StockMovement.qty).where(StockMovement.sku == "SKU-00001", StockMovement.kind == "sale")
+        ).all()
     assert sorted(sales) == [-4, -2]
 
 
@@ -85,9 +92,7 @@ def test_scans_add_one_each_and_a_typed_quantity_replaces_the_figure(store: Stor
     assert [(r["sku"], r["counted"]) for r in review["rows"]] == [("SKU-00001", 0)]
 
 
-def test_a_count_posted_twice_is_refused_and_changes_nothing(
-    store: StoreContext, manager: Actor, facts: Any
-) -> None:
+def test_a_count_posted_twice_is_refused_and_changes_nothing(store: StoreContext, manager: Actor, facts: Any) -> None:
     count = stock_counts.start_count(store, manager)
     stock_counts.record_count(store, manager, count["id"], AQUA_330, 1, "set")
     stock_counts.post_count(store, manager, count["id"])
@@ -103,9 +108,7 @@ def test_a_count_posted_twice_is_refused_and_changes_nothing(
     assert everything(store, facts) == before
 
 
-def test_a_cancelled_count_writes_nothing_and_cannot_be_posted(
-    store: StoreContext, manager: Actor, facts: Any
-) -> None:
+def test_a_cancelled_count_writes_nothing_and_cannot_be_posted(store: StoreContext, manager: Actor, facts: Any) -> None:
     count = stock_counts.start_count(store, manager)
     stock_counts.record_count(store, manager, count["id"], AQUA_330, 1, "set")
     stock_counts.cancel_count(store, manager, count["id"])
@@ -125,7 +128,7 @@ def test_a_category_count_refuses_items_of_other_categories(store: StoreContext,
 
 def test_open_counts_may_not_cover_the_same_products(store: StoreContext, manager: Actor) -> None:
     first = stock_counts.start_count(store, manager, "drinks")
-    snacks = stock_counts.start_count(store, manager, "snacks")          # other products: fine
+    snacks = stock_counts.start_count(store, manager, "snacks")  # other products: fine
     for category in ("drinks", None):
         with pytest.raises(Conflict) as err:
             stock_counts.start_count(store, manager, category)
@@ -164,11 +167,17 @@ def test_the_review_shows_variances_after_posting_figures_and_what_is_not_counte
     sell(store, open_till, [(AQUA_330, 1)])
     review = stock_counts.count_review(store, count["id"])
     [row] = review["rows"]
-    assert (row["counted"], row["on_hand_at_count"], row["variance"], row["on_hand_now"], row["after_post"],
-            row["value"]) == (have + 2, have, 2, have - 1, have + 1, 7_000)
+    assert (
+        row["counted"],
+        row["on_hand_at_count"],
+        row["variance"],
+        row["on_hand_now"],
+        row["after_post"],
+        row["value"],
+    ) == (have + 2, have, 2, have - 1, have + 1, 7_000)
     assert "SKU-00002" in [m["sku"] for m in review["not_counted"]]
     assert all(m["sku"] != "SKU-00001" for m in review["not_counted"])
     uncounted_before = on_hand(store, "SKU-00002")
     stock_counts.post_count(store, manager, count["id"])
     assert on_hand(store, "SKU-00001") == have + 1
-    assert on_hand(store, "SKU-00002") == uncounted_before   # not counted: left as it was
+    assert on_hand(store, "SKU-00002") == uncounted_before  # not counted: left as it was

@@ -5,6 +5,7 @@ once (migrated, demo catalog, stores, members), the live one each history starts
 (`CREATE DATABASE ... TEMPLATE`), and the backup a history may take and restore. The same histories then run
 against the production engine, where lock order and isolation are real.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -37,8 +38,9 @@ class PgCentral:
         prefix = f"omnitoko_sim_{os.getpid()}"
         self.live, self.template, self.saved = prefix, f"{prefix}_tpl", f"{prefix}_bak"
         self.dispose = dispose
-        self.admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT", pool_size=1,
-                                   connect_args={"options": "-csynchronous_commit=off"})
+        self.admin = create_engine(
+            PG_BASE, isolation_level="AUTOCOMMIT", pool_size=1, connect_args={"options": "-csynchronous_commit=off"}
+        )
         atexit.register(self.drop_all)
 
     def url_of(self, name: str) -> str:

@@ -14,6 +14,7 @@ socket, no thread: the same seed gives the same history) after rolling the dice 
 - the agent killed (agent calls only): central does the work, and the agent process dies before it reads
   the answer (`AgentKilled` goes up through the agent's code; the simulation starts a new agent).
 """
+
 from __future__ import annotations
 
 import random
@@ -63,8 +64,15 @@ class SimNetwork(BaseAdapter):
         for link in self.links.values():
             link.offline, link.rate = False, 0.0
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         parts = urlsplit(request.url or "")
         body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
@@ -73,8 +81,13 @@ class SimNetwork(BaseAdapter):
         self.calls[kind] += 1
 
         def deliver(data: bytes = body) -> requests.Response:
-            answer = self.client.open(parts.path, method=request.method or "GET", query_string=parts.query,
-                                      headers=dict(request.headers), data=data)
+            answer = self.client.open(
+                parts.path,
+                method=request.method or "GET",
+                query_string=parts.query,
+                headers=dict(request.headers),
+                data=data,
+            )
             return _response(request, answer.status_code, answer.get_data())
 
         if link is None:
@@ -129,4 +142,3 @@ def routed(net: SimNetwork) -> Iterator[None]:
 
     with mock.patch.object(requests.Session, "get_adapter", get_adapter):
         yield
-

@@ -4,6 +4,7 @@ Prints one line per seed; a failing seed prints what broke and the command that 
 seed failed. Seeds run in `--jobs` worker processes (default: one per CPU); each seed's history is the same
 whichever worker runs it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=60, help="operations per history")
     p.add_argument("--fault-rate", type=float, default=0.06, help="chance of each kind of fault per request")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per CPU)")
-    p.add_argument("--central", choices=("sqlite", "postgresql"), default="sqlite",
-                   help="central's database: a SQLite file, or PostgreSQL at OMNITOKO_TEST_PG (default: the local "
-                        "test server); each worker process makes databases of its own there")
+    p.add_argument(
+        "--central",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="central's database: a SQLite file, or PostgreSQL at OMNITOKO_TEST_PG (default: the local "
+        "test server); each worker process makes databases of its own there",
+    )
     args = p.parse_args(argv)
     _quiet()
     first = new_seed() if args.seed is None else args.seed
@@ -58,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         if not outcome.ok:
             failed.append(outcome.seed)
     took = time.perf_counter() - started
-    print(f"{args.count - len(failed)}/{args.count} seeds passed in {took:.1f} s"
-          + (f"; failed: {', '.join(map(str, failed))}" if failed else ""))
+    print(
+        f"{args.count - len(failed)}/{args.count} seeds passed in {took:.1f} s"
+        + (f"; failed: {', '.join(map(str, failed))}" if failed else "")
+    )
     return 1 if failed else 0
 
 

@@ -14,6 +14,7 @@ restored from a backup taken earlier in the history (a new epoch: the agents mus
 
 A history never raises: the outcome lists what broke, and `replay()` is the command that runs the seed again.
 """
+
 from __future__ import annotations
 
 import random
@@ -29,8 +30,8 @@ for _p in (TESTS, TESTS / "simulation"):
 
 import central_db  # noqa: E402
 from network import AgentKilled, SimNetwork, routed  # noqa: E402
-from sim_outcome import EXPECTED, Outcome  # noqa: E402
 from sim_checks import Journal, check  # noqa: E402
+from sim_outcome import EXPECTED, Outcome  # noqa: E402
 from world import STORES, Central, SimClock, Store, open_store, scratch_dir, template  # noqa: E402
 
 MANAGER = {"staff_code": "9001", "pin": "4321"}  # the demo manager
@@ -64,8 +65,13 @@ class History:
     def new_agent(self, store: Store) -> Any:
         from sync_agent.agent import Agent
 
-        return Agent(store.ctx.config, db=store.ctx.db, clock=store.ctx.clock,
-                     say=lambda _t: None, rng=random.Random(self.rng.random()))
+        return Agent(
+            store.ctx.config,
+            db=store.ctx.db,
+            clock=store.ctx.clock,
+            say=lambda _t: None,
+            rng=random.Random(self.rng.random()),
+        )
 
     def close(self) -> None:
         for store in self.stores:
@@ -82,10 +88,25 @@ class History:
         store = self.rng.choice(self.stores)
         store.link.offline = self.offline_left.get(store.id, 0) > 0
         roll = self.rng.random()
-        op = ("sale" if roll < 0.28 or not store.done else "member sale" if roll < 0.45 else
-              "refund" if roll < 0.55 else "adjustment" if roll < 0.59 else "receiving" if roll < 0.62 else
-              "online cart" if roll < 0.69 else
-              "online checkout" if roll < 0.74 else "cart at till" if roll < 0.81 else "sync round")
+        op = (
+            "sale"
+            if roll < 0.28 or not store.done
+            else "member sale"
+            if roll < 0.45
+            else "refund"
+            if roll < 0.55
+            else "adjustment"
+            if roll < 0.59
+            else "receiving"
+            if roll < 0.62
+            else "online cart"
+            if roll < 0.69
+            else "online checkout"
+            if roll < 0.74
+            else "cart at till"
+            if roll < 0.81
+            else "sync round"
+        )
         if op in ("online checkout", "cart at till") and not self.journal.carts:
             op = "online cart"  # nothing to pay for yet: a shopper fills a cart first
         try:
@@ -139,8 +160,9 @@ class History:
 
         view = self._fresh_sale(store)
         for _ in range(self.rng.randint(1, 3)):
-            view = sales.add_line(store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes),
-                                  qty=self.rng.randint(1, 3))
+            view = sales.add_line(
+                store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes), qty=self.rng.randint(1, 3)
+            )
         self._pay_cash_and_complete(store, view)
 
     def member_sale(self, store: Store) -> None:
@@ -150,8 +172,9 @@ class History:
 
         view = self._fresh_sale(store)
         for _ in range(self.rng.randint(1, 3)):
-            view = sales.add_line(store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes),
-                                  qty=self.rng.randint(1, 5))
+            view = sales.add_line(
+                store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes), qty=self.rng.randint(1, 5)
+            )
         member = self.rng.choice(self.central.members)
         # The member shows their QR (from the account page): only a QR-attached member can spend points.
         card = central_loyalty.card_for(self.central.ctx, member["id"])
@@ -169,6 +192,7 @@ class History:
                     raise
                 self.outcome.ops[f"redeem refused {e.code}"] += 1
                 from pos.services.sale_views import get_sale
+
                 view = get_sale(store.ctx, view["id"])
         self._pay_cash_and_complete(store, view)
 
@@ -192,13 +216,15 @@ class History:
         stock_admin.receive(store.ctx, store.manager, f"SJ-{self.rng.randint(1000, 9999)}", lines)
 
     def online_cart(self, _store: Store) -> None:
-        from central.services import carts
         from synckit_store import SKUS
+
+        from central.services import carts
 
         view = None
         for _ in range(self.rng.randint(1, 3)):
-            view = carts.add_item(self.central.ctx, view["id"] if view else None, self.rng.choice(SKUS[:20]),
-                                  self.rng.randint(1, 3))
+            view = carts.add_item(
+                self.central.ctx, view["id"] if view else None, self.rng.choice(SKUS[:20]), self.rng.randint(1, 3)
+            )
         assert view is not None
         if self.rng.random() < 0.5:
             view = carts.choose_store(self.central.ctx, view["id"], self.rng.choice(STORES))
@@ -257,8 +283,14 @@ class History:
                 self.outcome.problems.append(f"{store.id}'s agent never got clean once the faults stopped")
 
 
-def simulate(seed: int, steps: int = 40, fault_rate: float = 0.06, tamper: Any = None,
-             restore: bool | None = None, backend: str = "sqlite") -> Outcome:
+def simulate(
+    seed: int,
+    steps: int = 40,
+    fault_rate: float = 0.06,
+    tamper: Any = None,
+    restore: bool | None = None,
+    backend: str = "sqlite",
+) -> Outcome:
     """Run one seeded history and check it; never raises for a broken invariant (the outcome lists it).
 
     `tamper(central_context)` runs just before the checks: the test of the checkers themselves breaks something.

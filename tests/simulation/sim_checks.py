@@ -15,6 +15,7 @@
 A central restore loses what only central knew after its backup (carts made and paid online in between):
 the journal knows that window and the cart checks leave those out. Everything the stores did must survive.
 """
+
 from __future__ import annotations
 
 import random
@@ -107,14 +108,18 @@ def _sales(store: Any, cctx: Any) -> list[str]:
         if c_sales[sid] != 1:
             problems.append(f"{store.id} sale {number} is at central {c_sales[sid]} times")
         elif (c_lines[sid], c_tenders[sid]) != (lines[sid], tenders[sid]):
-            problems.append(f"{store.id} sale {number}: central has {c_lines[sid]} lines/{c_tenders[sid]} tenders, "
-                            f"the store {lines[sid]}/{tenders[sid]}")
+            problems.append(
+                f"{store.id} sale {number}: central has {c_lines[sid]} lines/{c_tenders[sid]} tenders, "
+                f"the store {lines[sid]}/{tenders[sid]}"
+            )
     for extra in set(c_sales) - set(sales):
         problems.append(f"central has a sale {store.id} never completed: {extra}")
     for rid in refunds | set(c_refunds):
         if c_refunds[rid] != 1 or c_refund_lines[rid] != refund_lines[rid]:
-            problems.append(f"{store.id} refund {rid}: at central {c_refunds[rid]} times with {c_refund_lines[rid]} "
-                            f"lines, the store has {refund_lines[rid]} lines")
+            problems.append(
+                f"{store.id} refund {rid}: at central {c_refunds[rid]} times with {c_refund_lines[rid]} "
+                f"lines, the store has {refund_lines[rid]} lines"
+            )
     return problems
 
 
@@ -124,28 +129,48 @@ def _stock(stores: list[Any], cctx: Any) -> list[str]:
 
     problems: list[str] = []
     with cctx.db.sessions() as s:
-        entries = {(loc, sku): int(q) for loc, sku, q in s.execute(
-            select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty))
-            .group_by(StockEntry.location, StockEntry.sku)).all()}
-        levels = {(loc, sku): q for loc, sku, q in s.execute(
-            select(StockLevel.location, StockLevel.sku, StockLevel.on_hand)).all()}
-        recorded = {(loc, sku): int(q) for loc, sku, q in s.execute(
-            select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty))
-            .where(StockEntry.kind.in_(MOVED_HERE)).group_by(StockEntry.location, StockEntry.sku)).all()}
+        entries = {
+            (loc, sku): int(q)
+            for loc, sku, q in s.execute(
+                select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty)).group_by(
+                    StockEntry.location, StockEntry.sku
+                )
+            ).all()
+        }
+        levels = {
+            (loc, sku): q
+            for loc, sku, q in s.execute(select(StockLevel.location, StockLevel.sku, StockLevel.on_hand)).all()
+        }
+        recorded = {
+            (loc, sku): int(q)
+            for loc, sku, q in s.execute(
+                select(StockEntry.location, StockEntry.sku, func.sum(StockEntry.qty))
+                .where(StockEntry.kind.in_(MOVED_HERE))
+                .group_by(StockEntry.location, StockEntry.sku)
+            ).all()
+        }
     for key in set(levels) | set(entries):
         if levels.get(key, 0) != entries.get(key, 0):
-            problems.append(f"central stock {key}: level {levels.get(key, 0)} but movements add up to "
-                            f"{entries.get(key, 0)}")
+            problems.append(
+                f"central stock {key}: level {levels.get(key, 0)} but movements add up to {entries.get(key, 0)}"
+            )
     for store in stores:
         with store.ctx.db.sessions() as s:
-            moved = {sku: int(q) for sku, q in s.execute(
-                select(StockMovement.sku, func.sum(StockMovement.qty)).where(StockMovement.kind.in_(MOVED_HERE))
-                .group_by(StockMovement.sku)).all()}
+            moved = {
+                sku: int(q)
+                for sku, q in s.execute(
+                    select(StockMovement.sku, func.sum(StockMovement.qty))
+                    .where(StockMovement.kind.in_(MOVED_HERE))
+                    .group_by(StockMovement.sku)
+                ).all()
+            }
         theirs = {sku: q for (loc, sku), q in recorded.items() if loc == store.id}
         for sku in set(moved) | set(theirs):
             if moved.get(sku, 0) != theirs.get(sku, 0):
-                problems.append(f"stock {sku}: {store.id} sold/returned/adjusted/received {moved.get(sku, 0)}, central "
-                                f"recorded {theirs.get(sku, 0)} for it")
+                problems.append(
+                    f"stock {sku}: {store.id} sold/returned/adjusted/received {moved.get(sku, 0)}, central "
+                    f"recorded {theirs.get(sku, 0)} for it"
+                )
     return problems
 
 
@@ -153,16 +178,17 @@ def _points(stores: list[Any], cctx: Any) -> list[str]:
     from central.tables import Alert, Member, OfflineAllowance, PointsEntry
     from central.tables import Sale as CSale
     from central.tables import Tender as CTender
-    from pos.adapters.tables import LoyaltyEntry, LoyaltyRedemption
     from common.loyalty import points_earned
+    from pos.adapters.tables import LoyaltyEntry, LoyaltyRedemption
 
     problems: list[str] = []
     booked: dict[str, int] = {}  # entry id -> points, as the stores booked them
     for store in stores:
         with store.ctx.db.sessions() as s:
             booked.update({e.id: e.points for e in s.scalars(select(LoyaltyEntry))})
-            booked.update({r.id: -r.points for r in s.scalars(select(LoyaltyRedemption)
-                                                               .where(LoyaltyRedemption.state == "used"))})
+            booked.update(
+                {r.id: -r.points for r in s.scalars(select(LoyaltyRedemption).where(LoyaltyRedemption.state == "used"))}
+            )
     per = cctx.config.loyalty.earn_per_amount
     with cctx.db.sessions() as s:
         ledger = {e.id: e for e in s.scalars(select(PointsEntry))}
@@ -170,30 +196,57 @@ def _points(stores: list[Any], cctx: Any) -> list[str]:
         for e in ledger.values():
             sums[e.member_id] += e.points
         balances = {m.id: (m.number, m.balance) for m in s.scalars(select(Member))}
-        allowed = Tally({m: int(p) for m, p in s.execute(
-            select(OfflineAllowance.member_id, func.sum(OfflineAllowance.points))
-            .group_by(OfflineAllowance.member_id)).all()})
-        overspent = list(s.execute(select(OfflineAllowance.member_id, OfflineAllowance.store_id, OfflineAllowance.used,
-                                          OfflineAllowance.points).where(OfflineAllowance.used > OfflineAllowance.points)))
-        overspent += [(a.store_id, a.message, "", "") for a in s.scalars(
-            select(Alert).where(Alert.kind == "allowance_exceeded"))]
+        allowed = Tally(
+            {
+                m: int(p)
+                for m, p in s.execute(
+                    select(OfflineAllowance.member_id, func.sum(OfflineAllowance.points)).group_by(
+                        OfflineAllowance.member_id
+                    )
+                ).all()
+            }
+        )
+        overspent = list(
+            s.execute(
+                select(
+                    OfflineAllowance.member_id,
+                    OfflineAllowance.store_id,
+                    OfflineAllowance.used,
+                    OfflineAllowance.points,
+                ).where(OfflineAllowance.used > OfflineAllowance.points)
+            )
+        )
+        overspent += [
+            (a.store_id, a.message, "", "") for a in s.scalars(select(Alert).where(Alert.kind == "allowance_exceeded"))
+        ]
         totals = dict(s.execute(select(CSale.id, CSale.total)).all())
-        by_points = Tally({sid: int(a) for sid, a in s.execute(
-            select(CTender.sale_id, func.sum(CTender.amount)).where(CTender.type == "points")
-            .group_by(CTender.sale_id)).all()})
+        by_points = Tally(
+            {
+                sid: int(a)
+                for sid, a in s.execute(
+                    select(CTender.sale_id, func.sum(CTender.amount))
+                    .where(CTender.type == "points")
+                    .group_by(CTender.sale_id)
+                ).all()
+            }
+        )
     for member, (number, balance) in balances.items():
         if balance != sums[member]:
             problems.append(f"member {number}: balance {balance} but the ledger adds up to {sums[member]}")
         if balance < -allowed[member]:
-            problems.append(f"member {number}: in debt by {-balance} points, beyond the {allowed[member]} "
-                            "offline allowances granted")
+            problems.append(
+                f"member {number}: in debt by {-balance} points, beyond the {allowed[member]} "
+                "offline allowances granted"
+            )
     for over in overspent:
         problems.append(f"an offline allowance was overspent: {over}")
     for entry_id, points in booked.items():
         e = ledger.get(entry_id)
         if e is None or e.points != points:
-            problems.append(f"points entry {entry_id} ({points}) booked at a store is "
-                            + ("not at central" if e is None else f"{e.points} at central"))
+            problems.append(
+                f"points entry {entry_id} ({points}) booked at a store is "
+                + ("not at central" if e is None else f"{e.points} at central")
+            )
     for e in ledger.values():
         if e.store_id and e.kind in ("earn", "redeem", "reverse") and e.id not in booked:
             problems.append(f"central has a {e.kind} entry of {e.points} from {e.store_id} no store booked: {e.id}")
@@ -242,6 +295,8 @@ def _carts(cctx: Any, journal: Journal) -> list[str]:
             problems.append(f"cart {cart.code} was paid {payers} times and central has no order for it")
         for store_id, sale_id in cart.in_store:
             if order is not None and order.sale_id != sale_id and sale_id not in conflicts:
-                problems.append(f"cart {cart.code}: {store_id} sale {sale_id} paid for it too, and no manager "
-                                "was told (no conflict task)")
+                problems.append(
+                    f"cart {cart.code}: {store_id} sale {sale_id} paid for it too, and no manager "
+                    "was told (no conflict task)"
+                )
     return problems

@@ -1,4 +1,5 @@
 """What one simulated history did and what broke, and the refusals a random history runs into on purpose."""
+
 from __future__ import annotations
 
 from collections import Counter as Tally
@@ -6,9 +7,22 @@ from dataclasses import dataclass, field
 
 # Refusals a random history runs into on purpose, and that a till or the shop shows the person in front of it.
 EXPECTED = {
-    "refund_exceeds_sold", "nothing_to_redeem", "points_exceed_due", "insufficient_points", "central_unreachable",
-    "cart_checked_out", "cart_claimed", "online_cart_stale_lease", "cart_paid_elsewhere", "cart_expired",
-    "one_online_cart", "unknown_cart", "cart_not_open", "online_cart_moved_on", "unknown_member", "cart_in_store",
+    "refund_exceeds_sold",
+    "nothing_to_redeem",
+    "points_exceed_due",
+    "insufficient_points",
+    "central_unreachable",
+    "cart_checked_out",
+    "cart_claimed",
+    "online_cart_stale_lease",
+    "cart_paid_elsewhere",
+    "cart_expired",
+    "one_online_cart",
+    "unknown_cart",
+    "cart_not_open",
+    "online_cart_moved_on",
+    "unknown_member",
+    "cart_in_store",
     "points_hold_lapsed",
 }
 

@@ -1,14 +1,14 @@
 """The seeded fault simulation in `make test`: 200 histories (three stores and the online shop, faults on), on
 every CPU; `python -m tests.simulation.run --count 1000` runs more. And a test that the checkers can fail."""
+
 from __future__ import annotations
 
 import os
 
 import pytest
-
+from sim import simulate  # tests/simulation is on sys.path here, as each test folder is
 from sqlalchemy import delete, select, update
 
-from sim import simulate  # tests/simulation is on sys.path here, as each test folder is
 from tests.simulation.run import run_seeds
 
 SEEDS = range(1, 201)
@@ -24,11 +24,31 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
     total = sum((o.ops for o in outcomes), start=outcomes[0].ops.__class__())
     faults = sum((o.faults for o in outcomes), start=outcomes[0].faults.__class__())
     # The histories did what they claim: every kind of work and every kind of fault happened, many times.
-    for op in ("sale", "member sale", "points redeemed", "refund", "adjustment", "receiving", "online cart",
-               "online checkout", "cart at till", "sync round"):
+    for op in (
+        "sale",
+        "member sale",
+        "points redeemed",
+        "refund",
+        "adjustment",
+        "receiving",
+        "online cart",
+        "online checkout",
+        "cart at till",
+        "sync round",
+    ):
         assert total[op] >= 50, (op, total)
-    for fault in ("dropped", "central 500", "timed out", "delivered twice", "reordered", "agent killed",
-                  "agent killed between rounds", "offline", "store offline for days", "central restored from backup"):
+    for fault in (
+        "dropped",
+        "central 500",
+        "timed out",
+        "delivered twice",
+        "reordered",
+        "agent killed",
+        "agent killed between rounds",
+        "offline",
+        "store offline for days",
+        "central restored from backup",
+    ):
         assert faults[fault] >= 20, (fault, faults)
 
 
@@ -51,15 +71,21 @@ def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_ent
 
     def tamper(ctx) -> None:  # type: ignore[no-untyped-def]
         with ctx.db.unit_of_work() as s:
-            sale = s.scalars(select(Sale).where(Sale.id.not_in(select(Refund.sale_id)),
-                                                Sale.id.not_in(select(CartOrder.sale_id).where(
-                                                    CartOrder.sale_id.is_not(None))))).first()
+            sale = s.scalars(
+                select(Sale).where(
+                    Sale.id.not_in(select(Refund.sale_id)),
+                    Sale.id.not_in(select(CartOrder.sale_id).where(CartOrder.sale_id.is_not(None))),
+                )
+            ).first()
             s.execute(delete(Tender).where(Tender.sale_id == sale.id))
             s.execute(delete(SaleLine).where(SaleLine.sale_id == sale.id))
             s.execute(delete(Sale).where(Sale.id == sale.id))
             level = s.scalars(select(StockLevel).where(StockLevel.location == "TOKO-02")).first()
-            s.execute(update(StockLevel).where(StockLevel.location == level.location, StockLevel.sku == level.sku)
-                      .values(on_hand=level.on_hand + 1))
+            s.execute(
+                update(StockLevel)
+                .where(StockLevel.location == level.location, StockLevel.sku == level.sku)
+                .values(on_hand=level.on_hand + 1)
+            )
             member = s.scalars(select(Member).order_by(Member.number)).first()
             s.execute(update(Member).where(Member.id == member.id).values(balance=Member.balance + 5))
             earned = s.scalars(select(PointsEntry).where(PointsEntry.kind == "earn")).first()

@@ -8,6 +8,7 @@ deliberate brake on PIN guessing and would dominate a simulation's run time) and
 once. A process lays every history's files out under the same names and keeps one engine per file, so
 SQLAlchemy's statement cache serves all its histories.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -95,10 +96,10 @@ def _store_template(where: Path) -> bytes:
     from sqlalchemy import update
     from werkzeug.security import generate_password_hash
 
+    from pos import bootstrap
     from pos.adapters.migrate import upgrade
     from pos.adapters.tables import Staff
     from pos.services import setup
-    from pos import bootstrap
     from pos.services.setup import STAFF
 
     cfg = store_config(where, "TEMPLATE", "", random.Random(0))
@@ -107,19 +108,23 @@ def _store_template(where: Path) -> bytes:
     setup.load_demo_data(ctx)
     with ctx.db.unit_of_work() as s:
         for st in STAFF:
-            s.execute(update(Staff).where(Staff.code == st.code)
-                      .values(pin_hash=generate_password_hash(st.pin, method="pbkdf2:sha256:1")))
+            s.execute(
+                update(Staff)
+                .where(Staff.code == st.code)
+                .values(pin_hash=generate_password_hash(st.pin, method="pbkdf2:sha256:1"))
+            )
     ctx.db.dispose()
     return (where / "TEMPLATE.db").read_bytes()
 
 
 def _central_template(where: Path) -> dict[str, Any]:
+    from synckit_store import CATALOG
+
     from central.db import central_database
     from central.migrate import upgrade
     from central.services import demo, loyalty, stores
     from central.services.context import CentralContext
     from common import member_qr
-    from synckit_store import CATALOG
 
     files = central_files(where)
     url = files.new_template()
@@ -136,8 +141,12 @@ def _central_template(where: Path) -> dict[str, Any]:
             loyalty.adjust(ctx, m["id"], 60, "welcome points")
         members.append({"id": m["id"], "phone": m["phone"]})
     ctx.db.dispose()
-    return {"db": files.template_content(), "tokens": tokens, "members": members,
-            "signing_key": cfg.loyalty.signing_key}
+    return {
+        "db": files.template_content(),
+        "tokens": tokens,
+        "members": members,
+        "signing_key": cfg.loyalty.signing_key,
+    }
 
 
 def _synced_stores(where: Path) -> dict[str, bytes]:
@@ -296,8 +305,9 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
         b.close()
 
 
-def open_store(where: Path, store_id: str, central: Central, net: SimNetwork, clock: SimClock,
-               rng: random.Random, rate: float) -> Store:
+def open_store(
+    where: Path, store_id: str, central: Central, net: SimNetwork, clock: SimClock, rng: random.Random, rate: float
+) -> Store:
     from pos import bootstrap
     from pos.services import auth, shifts
 
@@ -306,8 +316,9 @@ def open_store(where: Path, store_id: str, central: Central, net: SimNetwork, cl
     lay_out(where / f"{store_id}.db", template("synced")[store_id])
     skew = timedelta(seconds=rng.randint(-900, 900))  # a till's clock a quarter of an hour off, either way
     # As the store server does, less the receipts: member sales book points, online carts are checked out.
-    ctx = bootstrap.store_context(cfg, database(cfg.database.url), clock=clock.skewed(skew),
-                                  steps=("points", "online_cart"))
+    ctx = bootstrap.store_context(
+        cfg, database(cfg.database.url), clock=clock.skewed(skew), steps=("points", "online_cart")
+    )
     store = Store(store_id, ctx, net.connect(token, store_id, rate), skew)
     store.cashier = auth.sign_in(ctx, "1001", "1234", "T1")[1]
     store.manager = auth.sign_in(ctx, "9001", "4321", "T1")[1]

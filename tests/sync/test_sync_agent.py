@@ -1,4 +1,5 @@
 """The agent as a manager meets it: `sync once` and `sync run`, backoff, timeouts, status, a clean stop."""
+
 from __future__ import annotations
 
 import random
@@ -7,8 +8,20 @@ import threading
 import time
 
 from sqlalchemy import select
-from synckit import (AQUA_330, agent_process, agents, central, connect_store, pg_url, queue_sales,  # noqa: F401
-                     sell, server_error, sync_until_clean, unsent, write_store_toml)
+from synckit import (  # noqa: F401
+    AQUA_330,
+    agent_process,
+    agents,
+    central,
+    connect_store,
+    pg_url,
+    queue_sales,
+    sell,
+    server_error,
+    sync_until_clean,
+    unsent,
+    write_store_toml,
+)
 
 from central.tables import Sale
 from omnitoko.cli import main

@@ -1,4 +1,5 @@
 """The till's sync badge: its level and its words, in Bahasa Indonesia and English, and its live emission."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,8 +18,11 @@ def queue(depth=0, sales=0, oldest=None, dead=0):
 
 
 def status(**kw):
-    base = {"last_round_at": NOW - timedelta(seconds=3), "last_success_at": NOW - timedelta(seconds=3),
-            "last_error_at": None}
+    base = {
+        "last_round_at": NOW - timedelta(seconds=3),
+        "last_success_at": NOW - timedelta(seconds=3),
+        "last_error_at": None,
+    }
     return {**base, **kw}
 
 
@@ -28,22 +32,37 @@ def test_in_step_is_green():
 
 
 def test_offline_for_two_hours_with_sales_waiting_is_red_and_says_so():
-    b = badge(status(last_success_at=NOW - timedelta(hours=2), last_error_at=NOW - timedelta(seconds=4)),
-              queue(143, 143, NOW - timedelta(hours=2)), NOW, True, 5)
+    b = badge(
+        status(last_success_at=NOW - timedelta(hours=2), last_error_at=NOW - timedelta(seconds=4)),
+        queue(143, 143, NOW - timedelta(hours=2)),
+        NOW,
+        True,
+        5,
+    )
     assert b["level"] == "error"
     assert b["text"] == "Offline 2 jam, 143 penjualan menunggu"
     assert b["text_en"] == "offline 2 h, 143 sales waiting"
 
 
 def test_offline_a_few_minutes_is_amber():
-    b = badge(status(last_success_at=NOW - timedelta(minutes=3), last_error_at=NOW),
-              queue(2, 1, NOW - timedelta(minutes=3)), NOW, True, 5)
+    b = badge(
+        status(last_success_at=NOW - timedelta(minutes=3), last_error_at=NOW),
+        queue(2, 1, NOW - timedelta(minutes=3)),
+        NOW,
+        True,
+        5,
+    )
     assert b["level"] == "warn" and b["text_en"] == "offline 3 min, 1 sales (+1 other) waiting"
 
 
 def test_a_stopped_agent_and_refused_events_and_no_config_are_shown():
-    stopped = badge(status(last_round_at=NOW - timedelta(minutes=10), last_success_at=NOW - timedelta(minutes=10)),
-                    queue(5, 5, NOW - timedelta(minutes=2)), NOW, True, 5)
+    stopped = badge(
+        status(last_round_at=NOW - timedelta(minutes=10), last_success_at=NOW - timedelta(minutes=10)),
+        queue(5, 5, NOW - timedelta(minutes=2)),
+        NOW,
+        True,
+        5,
+    )
     assert stopped["level"] == "warn" and stopped["text_en"] == "sync agent not running, 5 sales waiting"
     refused = badge(status(), queue(dead=2), NOW, True, 5)
     assert refused["level"] == "error" and "2 events refused by central" in refused["text_en"]
@@ -56,8 +75,17 @@ def test_the_badge_reads_the_store_database(store):
     queue_sales(store.db, 3)
     queue_events(store.db, STORE, [("shift.opened", {"shift_id": "s1", "till_id": "T1", "opening_float": 0})])
     with store.db.unit_of_work() as s:
-        s.add(DeadLetterSeen(event_id="e1", store_seq=1, type="sale.completed", status=422, code="unknown_sku",
-                             reason="SKU X is not in the central catalog", seen_at=NOW))
+        s.add(
+            DeadLetterSeen(
+                event_id="e1",
+                store_seq=1,
+                type="sale.completed",
+                status=422,
+                code="unknown_sku",
+                reason="SKU X is not in the central catalog",
+                seen_at=NOW,
+            )
+        )
     b = current_badge(store.db, store.config, NOW)
     assert (b["queue"], b["sales_waiting"], b["dead_letters"]) == (4, 3, 1)
     assert b["level"] == "error"
@@ -72,6 +100,7 @@ def test_the_store_server_emits_sync_status_to_the_tills(store, config):
     stop = start_badge_emitter(socketio.emit, store.db, store.config, every=0.05, clock=lambda: NOW)
     try:
         import time
+
         for _ in range(100):
             got = [m for m in client.get_received() if m["name"] == "sync_status"]
             if got:

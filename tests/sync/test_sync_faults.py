@@ -1,4 +1,5 @@
 """Faults between store and central: kills, repeats, reordering, 500s, timeouts, poison, restores, clocks."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,23 @@ import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from synckit import (STORE, Forward, agent_process, agents, central, connect_store, pg_url, queue_events,  # noqa: F401
-                     queue_sales, sale_payload, server_error, stock_up, sync_until_clean, unsent,
-                     write_store_toml)
+from synckit import (  # noqa: F401
+    STORE,
+    Forward,
+    agent_process,
+    agents,
+    central,
+    connect_store,
+    pg_url,
+    queue_events,
+    queue_sales,
+    sale_payload,
+    server_error,
+    stock_up,
+    sync_until_clean,
+    unsent,
+    write_store_toml,
+)
 
 from central.tables import AppliedEvent, DeadLetter, Sale, SaleLine, Tender
 from pos.adapters.tables import DeadLetterSeen
@@ -23,7 +38,8 @@ def central_sales(central) -> tuple[int, int, int]:
 
 
 def test_agent_killed_after_central_commits_and_before_the_local_ack_applies_each_event_once(
-        central, store, agents, tmp_path):
+    central, store, agents, tmp_path
+):
     connect_store(store, central, batch_size=10)
     queue_sales(store.db, 30)
     holder: dict[str, object] = {}
@@ -68,16 +84,23 @@ def test_every_push_delivered_twice_and_out_of_order_leaves_central_as_one_deliv
     assert state == ((45, 90, 45), 1, 46)
     central.faults.on_push = None
     for body in reversed(recorded):  # and all of them once more, newest first
-        answer = central.extra["app"].test_client().post(
-            "/api/v1/sync/push", data=body, headers={"Authorization": f"Bearer {central.token}",
-                                                     "Content-Type": "application/json"})
+        answer = (
+            central.extra["app"]
+            .test_client()
+            .post(
+                "/api/v1/sync/push",
+                data=body,
+                headers={"Authorization": f"Bearer {central.token}", "Content-Type": "application/json"},
+            )
+        )
         assert answer.status_code == 200
         assert {r["outcome"] for r in answer.get_json()["results"]} == {"duplicate"}
     assert (central_sales(central), central.count(DeadLetter), central.count(AppliedEvent)) == state
 
 
 def test_central_failing_half_way_through_a_batch_and_answering_too_late_converges_without_duplicates(
-        central, store, agents):
+    central, store, agents
+):
     connect_store(store, central, batch_size=20, timeout_seconds=0.5)
     queue_sales(store.db, 60)
     calls = {"n": 0}
@@ -136,6 +159,7 @@ def test_central_restored_from_an_older_backup_gets_every_event_again_from_the_a
     assert central.count(Sale) == 35
     restore(central, backup)  # central loses the last 20 sales ...
     from central.services import stores
+
     stores.new_epoch(central.ctx)  # ... and the operator marks the restore with a new epoch
     assert central.count(Sale) == 15
     rep = sync_until_clean(agent)
@@ -172,8 +196,9 @@ def test_a_store_clock_three_days_wrong_changes_neither_order_nor_deduplication(
     sync_until_clean(agents(clock=lambda: real() + timedelta(days=3)))  # a second agent, clock the other way
     rows = central.rows(select(AppliedEvent.store_seq, AppliedEvent.type).order_by(AppliedEvent.store_seq))
     assert [seq for seq, _ in rows] == list(range(1, 7))
-    applied = central.rows(select(Sale.number).join(AppliedEvent, AppliedEvent.event_id == Sale.event_id)
-                           .order_by(AppliedEvent.store_seq))
+    applied = central.rows(
+        select(Sale.number).join(AppliedEvent, AppliedEvent.event_id == Sale.event_id).order_by(AppliedEvent.store_seq)
+    )
     assert [n for (n,) in applied] == numbers
 
 

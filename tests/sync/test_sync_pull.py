@@ -1,12 +1,12 @@
 """Pulling: a page and its cursor are saved together, so a crash between them loses and skips nothing."""
+
 from __future__ import annotations
 
 import json
 import signal
 
 from sqlalchemy import select
-from synckit import (STORE, agent_process, agents, central, connect_store, pg_url, sync_until_clean,  # noqa: F401
-                     write_store_toml)
+from synckit import STORE, agent_process, agents, central, connect_store, pg_url, sync_until_clean, write_store_toml  # noqa: F401
 
 from central.services import catalog, feed, stores
 from central.tables import Change
@@ -39,13 +39,15 @@ def central_state(central) -> dict[tuple[str, str], dict]:
 def store_state(store) -> tuple[dict[str, int], dict[tuple[str, str], int], int]:
     with store.db.sessions() as s:
         prices = dict(s.execute(select(Product.sku, Product.price)).all())
-        stock = {(sku, loc): q for sku, loc, q in s.execute(select(RemoteStock.sku, RemoteStock.location,
-                                                                      RemoteStock.qty))}
+        stock = {
+            (sku, loc): q for sku, loc, q in s.execute(select(RemoteStock.sku, RemoteStock.location, RemoteStock.qty))
+        }
         return prices, stock, s.get(SyncStatus, 1).cursor
 
 
 def test_killed_between_applying_a_pull_page_and_saving_its_cursor_re_applies_it_and_skips_nothing(
-        central, store, agents, tmp_path):
+    central, store, agents, tmp_path
+):
     connect_store(store, central)
     for i in range(1, 61):  # 60 price changes: more than one page of 50
         catalog.set_price(central.ctx, f"SKU-{i % 40 + 1:05d}", 5000 + i)
@@ -82,8 +84,12 @@ def test_applying_the_same_page_twice_gives_the_same_store(central, store, agent
     assert store_state(store) == once
     with store.db.sessions() as s:
         promo = s.scalar(select(Promotion))
-        assert (promo.name, promo.kind, promo.value, json.loads(promo.skus)) == ("Aqua hemat", "percent", 1000,
-                                                                                 ["SKU-00001"])
+        assert (promo.name, promo.kind, promo.value, json.loads(promo.skus)) == (
+            "Aqua hemat",
+            "percent",
+            1000,
+            ["SKU-00001"],
+        )
 
 
 def test_a_barcode_moved_to_another_product_at_central_moves_at_the_store(central, store, agents):
@@ -91,11 +97,25 @@ def test_a_barcode_moved_to_another_product_at_central_moves_at_the_store(centra
     agent = agents()
     sync_until_clean(agent)
     old = catalog.get_product(central.ctx, "SKU-00001")
-    catalog.save_product(central.ctx, "SKU-00001", name=old["name"], price=old["price"], barcode="2000000000015",
-                         category=old["category"], tax_group=old["tax_group"])
+    catalog.save_product(
+        central.ctx,
+        "SKU-00001",
+        name=old["name"],
+        price=old["price"],
+        barcode="2000000000015",
+        category=old["category"],
+        tax_group=old["tax_group"],
+    )
     target = catalog.get_product(central.ctx, "SKU-00002")
-    catalog.save_product(central.ctx, "SKU-00002", name=target["name"], price=target["price"],
-                         barcode=old["barcode"], category=target["category"], tax_group=target["tax_group"])
+    catalog.save_product(
+        central.ctx,
+        "SKU-00002",
+        name=target["name"],
+        price=target["price"],
+        barcode=old["barcode"],
+        category=target["category"],
+        tax_group=target["tax_group"],
+    )
     sync_until_clean(agent)
     with store.db.sessions() as s:
         assert s.scalar(select(Product.sku).where(Product.barcode == old["barcode"])) == "SKU-00002"
@@ -105,8 +125,14 @@ def test_a_barcode_moved_to_another_product_at_central_moves_at_the_store(centra
 def test_a_page_with_topics_this_agent_does_not_know_is_applied_without_them(store):
     from common.tables import utcnow
 
-    page = {"epoch": "e1", "store_seq": 0, "cursor": 7, "head": 7, "more": False,
-            "changes": [{"seq": 7, "topic": "coupon_from_the_future", "key": "C1", "data": {"name": "Ani"}}]}
+    page = {
+        "epoch": "e1",
+        "store_seq": 0,
+        "cursor": 7,
+        "head": 7,
+        "more": False,
+        "changes": [{"seq": 7, "topic": "coupon_from_the_future", "key": "C1", "data": {"name": "Ani"}}],
+    }
     applied, note = apply.apply_page(store.db, page, utcnow())
     assert (applied, note) == (0, None)
     assert state.read(store.db)["cursor"] == 7

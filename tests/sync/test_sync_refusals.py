@@ -1,5 +1,6 @@
 """A refused event, end to end: the agent keeps central's refusal and the manager's sync page says what did not
 hold; central flags the store. The honest sales around it go through (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,15 @@ def test_a_forged_sale_is_kept_as_a_refusal_and_shown_on_the_sync_page(central, 
     forged = sale_payload(STORE, 2)
     forged["total"] += 50_000  # the lines do not add up to it
     forged["tenders"][0]["amount"] = forged["paid"] = forged["total"]
-    queue_events(store.db, STORE, [("sale.completed", sale_payload(STORE, 1)), ("sale.completed", forged),
-                                   ("sale.completed", sale_payload(STORE, 3))])
+    queue_events(
+        store.db,
+        STORE,
+        [
+            ("sale.completed", sale_payload(STORE, 1)),
+            ("sale.completed", forged),
+            ("sale.completed", sale_payload(STORE, 3)),
+        ],
+    )
     agents().round()
     assert central.count(Sale) == 2
     refused = sync_health.sync_health(store)["refused"]

@@ -1,4 +1,5 @@
 """A sale rung up at the till reaches the central store once; central's catalog reaches the till."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -24,8 +25,9 @@ def test_a_completed_sale_is_at_central_once_with_its_lines_tenders_and_stock(ce
         assert s.scalar(select(OutboxEvent).where(OutboxEvent.acked_at.is_(None))) is None
 
 
-def test_a_price_changed_at_central_applies_to_new_sales_and_not_to_the_sale_in_progress(central, store, open_till,
-                                                                                          agents):
+def test_a_price_changed_at_central_applies_to_new_sales_and_not_to_the_sale_in_progress(
+    central, store, open_till, agents
+):
     connect_store(store, central)
     agent = agents()
     sync_until_clean(agent)
@@ -47,6 +49,7 @@ def test_a_price_changed_at_central_applies_to_new_sales_and_not_to_the_sale_in_
     sync_until_clean(agent)
     assert sorted(p for (p,) in central.rows(select(SaleLine.unit_price))) == [3500, 3900]
     with store.db.sessions() as s:
-        others = dict(s.execute(select(RemoteStock.location, RemoteStock.qty)
-                                .where(RemoteStock.sku == "SKU-00001")).all())
+        others = dict(
+            s.execute(select(RemoteStock.location, RemoteStock.qty).where(RemoteStock.sku == "SKU-00001")).all()
+        )
     assert set(others) == {"TOKO-02", "ONLINE"}  # the stock of the other locations, not our own

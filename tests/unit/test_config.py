@@ -1,4 +1,5 @@
 """One shell can configure the store and central apart; a wrong key is named."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_store_and_central_overrides_do_not_leak_into_each_other(tmp_path: Path) -> None:
-    env = {"OMNITOKO_SERVER__PORT": "5055", "OMNITOKO_CENTRAL_SERVER__PORT": "5155",
-           "OMNITOKO_CENTRAL_DATABASE__URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    env = {
+        "OMNITOKO_SERVER__PORT": "5055",
+        "OMNITOKO_CENTRAL_SERVER__PORT": "5155",
+        "OMNITOKO_CENTRAL_DATABASE__URL": f"sqlite:///{tmp_path / 'c.db'}",
+    }
     store = load_config(ROOT / "config.toml", environ=env)
     central = load_central_config(ROOT / "central.toml", environ=env)
     assert store.server.port == 5055 and central.server.port == 5155

@@ -1,16 +1,17 @@
 """The demo catalog looks like a real Indonesian minimarket and every barcode scans."""
+
 from __future__ import annotations
 
 from collections import Counter
 
-from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
 from common.barcodes import ean13_check_digit, is_valid_ean13
+from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
 
 NAMED_CATEGORIES = {"drinks", "instant", "snacks", "household", "personal", "fresh"}
 
 
 def test_ean13_check_digits_follow_the_standard() -> None:
-    assert ean13_check_digit("400638133393") == 1          # 4006381333931, a published example
+    assert ean13_check_digit("400638133393") == 1  # 4006381333931, a published example
     # 8+9+9+9+9+0 + 3*(9+9+9+0+0+5) = 44 + 96 = 140 -> check digit 0
     assert ean13_check_digit("899999909005") == 0
     assert is_valid_ean13("4006381333931")

@@ -1,4 +1,5 @@
 """Money is whole minor units of one currency, and allocation never loses or invents a Rupiah."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -39,9 +40,16 @@ def test_money_allocates_by_largest_remainder_in_its_own_currency() -> None:
     assert Money(100, "USD").allocate([1, 1, 1]) == [Money(34, "USD"), Money(33, "USD"), Money(33, "USD")]
 
 
-@pytest.mark.parametrize(("amount", "text"), [
-    (12_500, "Rp 12.500"), (0, "Rp 0"), (500, "Rp 500"), (1_234_567, "Rp 1.234.567"), (-12_500, "-Rp 12.500"),
-])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (12_500, "Rp 12.500"),
+        (0, "Rp 0"),
+        (500, "Rp 500"),
+        (1_234_567, "Rp 1.234.567"),
+        (-12_500, "-Rp 12.500"),
+    ],
+)
 def test_rupiah_is_shown_with_dots_between_thousands(amount: int, text: str) -> None:
     assert format_money(amount) == text
 
@@ -53,10 +61,10 @@ def test_a_currency_with_minor_units_shows_them_after_its_decimal_sign() -> None
 
 
 def test_percent_of_rounds_half_up_once() -> None:
-    assert percent_of(3_500, 1_000) == 350       # 10%
-    assert percent_of(3_395, 250) == 85          # 84.875 -> 85
+    assert percent_of(3_500, 1_000) == 350  # 10%
+    assert percent_of(3_395, 250) == 85  # 84.875 -> 85
     assert percent_of(50, 1_000) == 5
-    assert percent_of(5, 1_000) == 1             # 0.5 -> 1
+    assert percent_of(5, 1_000) == 1  # 0.5 -> 1
 
 
 def test_a_percent_has_at_most_two_decimals() -> None:
@@ -83,7 +91,7 @@ def test_allocation_gives_the_leftover_rupiah_to_the_largest_remainders() -> Non
 
 
 @given(
-    total=st.integers(min_value=-10**12, max_value=10**12),
+    total=st.integers(min_value=-(10**12), max_value=10**12),
     weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30).filter(lambda w: sum(w) > 0),
 )
 def test_allocated_parts_sum_to_the_total_and_each_is_within_one_of_its_exact_share(

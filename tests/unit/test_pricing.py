@@ -1,4 +1,5 @@
 """Pricing a sale: line and whole-sale discounts spread by largest remainder, tax once per group."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -32,7 +33,7 @@ def test_each_tax_group_gets_its_own_line_and_the_zero_group_has_no_tax() -> Non
     sale = price_sale([line("a", 3_500, 2), line("b", 28_000, group="NONPPN"), line("c", 4_500)])
     taxes = {t.group: t for t in sale.taxes}
     assert taxes["PPN"].gross == 11_500
-    assert taxes["PPN"].tax == 1_140            # 11500 * 11/111 = 1139.64
+    assert taxes["PPN"].tax == 1_140  # 11500 * 11/111 = 1139.64
     assert taxes["PPN"].base == 10_360
     assert taxes["NONPPN"].gross == 28_000 and taxes["NONPPN"].tax == 0
     assert sale.total == 39_500 == sum(t.gross for t in sale.taxes)
@@ -45,10 +46,10 @@ def test_tax_is_taken_from_the_discounted_price() -> None:
 
 
 def test_tax_groups_with_a_half_rupiah_round_up() -> None:
-    assert taxes_by_group([("X", 1_000, 11)])[0].tax == 1      # 11 at 10% inclusive: 11 * 10/110 = 1
-    assert taxes_by_group([("X", 2_500, 25)])[0].tax == 5      # 25 at 25%: 25 * 25/125 = 5
-    assert taxes_by_group([("X", 10_000, 1)])[0].tax == 1      # 1 at 100%: 0.5 -> 1, half up
-    assert taxes_by_group([("X", 1_100, 5)])[0].tax == 0       # 5 at 11%: 0.495 -> 0
+    assert taxes_by_group([("X", 1_000, 11)])[0].tax == 1  # 11 at 10% inclusive: 11 * 10/110 = 1
+    assert taxes_by_group([("X", 2_500, 25)])[0].tax == 5  # 25 at 25%: 25 * 25/125 = 5
+    assert taxes_by_group([("X", 10_000, 1)])[0].tax == 1  # 1 at 100%: 0.5 -> 1, half up
+    assert taxes_by_group([("X", 1_100, 5)])[0].tax == 0  # 5 at 11%: 0.495 -> 0
 
 
 def test_a_line_discount_and_a_sale_discount_are_spread_so_the_nets_add_up_to_the_total() -> None:
@@ -95,8 +96,10 @@ def test_refunding_every_unit_of_a_discounted_line_returns_exactly_what_it_cost(
 def test_for_any_sale_the_line_nets_add_up_to_the_total_and_the_taxes_to_the_groups(
     prices: list[int], qtys: list[int], percents: list[int], sale_amount: int
 ) -> None:
-    lines = [line(str(i), p, qtys[i], "PPN" if i % 3 else "NONPPN", Discount("percent", percents[i]) if i % 2 else None)
-             for i, p in enumerate(prices)]
+    lines = [
+        line(str(i), p, qtys[i], "PPN" if i % 3 else "NONPPN", Discount("percent", percents[i]) if i % 2 else None)
+        for i, p in enumerate(prices)
+    ]
     sale = price_sale(lines, Discount("amount", sale_amount))
     assert sum(l.net for l in sale.lines) == sale.total == sale.subtotal - sale.discount_total
     assert all(l.net >= 0 for l in sale.lines)

@@ -1,4 +1,5 @@
 """The receipt as ESC/POS bytes (python-escpos Dummy printer), the status bytes, and the [printer] config."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from common.config_reader import ConfigError
-from pos.adapters.config import PrinterTable, load_config
 from common.qr_images import qr_image
+from pos.adapters.config import PrinterTable, load_config
 from pos.adapters.printing import parse_status, render_drawer_kick, render_receipt
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
@@ -20,10 +21,19 @@ CUT = b"\x1bd\x06\x1dV\x00"  # ESC d 6 (feed past the cutter), GS V 0 (full cut)
 
 def receipt(**kw: object) -> Receipt:
     base: dict[str, object] = dict(
-        kind="sale", number="TOKO-01-T1-000007", issued_at=datetime(2026, 11, 23, 9, 30), till_id="T1",
-        cashier="Siti", store_name="Omnitoko", lines=(ReceiptLine("Aqua 330ml", 2, 3500, 7000, 0, 7000),),
-        subtotal=7000, total=7000, taxes=(ReceiptTax("PPN", 1100, 6306, 694),),
-        tenders=(ReceiptTender("cash", 10000),), change=3000, footer="Terima kasih",
+        kind="sale",
+        number="TOKO-01-T1-000007",
+        issued_at=datetime(2026, 11, 23, 9, 30),
+        till_id="T1",
+        cashier="Siti",
+        store_name="Omnitoko",
+        lines=(ReceiptLine("Aqua 330ml", 2, 3500, 7000, 0, 7000),),
+        subtotal=7000,
+        total=7000,
+        taxes=(ReceiptTax("PPN", 1100, 6306, 694),),
+        tenders=(ReceiptTender("cash", 10000),),
+        change=3000,
+        footer="Terima kasih",
         qr_url="http://127.0.0.1:5000/r/TOKO-01-T1-000007/sig",
     )
     base.update(kw)
@@ -76,38 +86,51 @@ def test_the_qr_image_is_small_enough_for_58mm_paper() -> None:
     assert img.width == img.height and img.width <= 384 // 2
 
 
-@pytest.mark.parametrize("answers, problem, low", [
-    ((0x12, 0x12, 0x12), None, False),
-    ((0x12, 0x12, 0x1E), None, True),
-    ((0x1A, 0x12, 0x12), "offline", False),
-    ((0x1A, 0x16, 0x12), "cover_open", False),
-    ((0x1A, 0x32, 0x72), "paper_out", False),
-    ((0x12, 0x12, 0x72), "paper_out", False),
-    ((None, None, None), None, False),       # no answer at all: not known, so not a problem
-    ((0xFF, 0xFF, 0xFF), None, False),       # not a status byte
-])
+@pytest.mark.parametrize(
+    "answers, problem, low",
+    [
+        ((0x12, 0x12, 0x12), None, False),
+        ((0x12, 0x12, 0x1E), None, True),
+        ((0x1A, 0x12, 0x12), "offline", False),
+        ((0x1A, 0x16, 0x12), "cover_open", False),
+        ((0x1A, 0x32, 0x72), "paper_out", False),
+        ((0x12, 0x12, 0x72), "paper_out", False),
+        ((None, None, None), None, False),  # no answer at all: not known, so not a problem
+        ((0xFF, 0xFF, 0xFF), None, False),  # not a status byte
+    ],
+)
 def test_dle_eot_answers_map_to_a_problem(answers: tuple, problem: str | None, low: bool) -> None:
     status = parse_status(*answers)
     assert status.problem == problem
     assert status.paper_low is low
 
 
-@pytest.mark.parametrize("key, value, named", [
-    ("KIND", "bluetooth", "printer.kind"),
-    ("PROFILE", "TM-NOPE", "printer.profile"),
-    ("PORT", "91000", "printer.port"),
-    ("PORT", "0", "printer.port"),
-    ("COLUMNS", "40", "printer.columns"),
-    ("CODEPAGE", "CP9999", "printer.codepage"),
-])
+@pytest.mark.parametrize(
+    "key, value, named",
+    [
+        ("KIND", "bluetooth", "printer.kind"),
+        ("PROFILE", "TM-NOPE", "printer.profile"),
+        ("PORT", "91000", "printer.port"),
+        ("PORT", "0", "printer.port"),
+        ("COLUMNS", "40", "printer.columns"),
+        ("CODEPAGE", "CP9999", "printer.codepage"),
+    ],
+)
 def test_a_wrong_printer_setting_is_refused_at_start_naming_the_key(key: str, value: str, named: str) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(None, environ={f"OMNITOKO_PRINTER__{key}": value})
     assert named in str(err.value)
 
 
-@pytest.mark.parametrize("kind, missing", [("network", "printer.host"), ("serial", "printer.serial_device"),
-                                           ("usb", "printer.usb_vendor"), ("file", "printer.file_path")])
+@pytest.mark.parametrize(
+    "kind, missing",
+    [
+        ("network", "printer.host"),
+        ("serial", "printer.serial_device"),
+        ("usb", "printer.usb_vendor"),
+        ("file", "printer.file_path"),
+    ],
+)
 def test_a_printer_kind_without_its_address_is_refused(kind: str, missing: str) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(None, environ={"OMNITOKO_PRINTER__KIND": kind})

@@ -1,4 +1,5 @@
 """The receipt as printed text at 32, 42 and 48 columns (58 mm and 80 mm paper), Indonesian formatting."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,7 +8,16 @@ from datetime import datetime
 import pytest
 
 from pos.domain.receipt import (
-    COPY_MARK, REFUND_MARK, Receipt, ReceiptLine, ReceiptTax, ReceiptTender, from_dict, layout, plain_text, to_dict,
+    COPY_MARK,
+    REFUND_MARK,
+    Receipt,
+    ReceiptLine,
+    ReceiptTax,
+    ReceiptTender,
+    from_dict,
+    layout,
+    plain_text,
+    to_dict,
 )
 
 WIDTHS = (32, 42, 48)
@@ -21,13 +31,23 @@ def item(name: str, qty: int, price: int, discount: int = 0) -> ReceiptLine:
 def sale(**kw: object) -> Receipt:
     lines = kw.pop("lines", (item("Air Mineral Aqua 330ml", 2, 3500), item("Indomie Goreng", 1, 3100)))
     base: dict[str, object] = dict(
-        kind="sale", number="TOKO-01-T1-000042", issued_at=datetime(2026, 11, 23, 14, 5), till_id="T1",
-        cashier="Siti Rahayu", store_name="Omnitoko Kemang", store_address="Jl. Kemang Raya No. 10, Jakarta Selatan",
-        npwp="01.234.567.8-901.000", lines=lines, subtotal=sum(l.gross for l in lines),  # type: ignore[union-attr]
-        discount=sum(l.discount for l in lines), total=sum(l.net for l in lines),  # type: ignore[union-attr]
+        kind="sale",
+        number="TOKO-01-T1-000042",
+        issued_at=datetime(2026, 11, 23, 14, 5),
+        till_id="T1",
+        cashier="Siti Rahayu",
+        store_name="Omnitoko Kemang",
+        store_address="Jl. Kemang Raya No. 10, Jakarta Selatan",
+        npwp="01.234.567.8-901.000",
+        lines=lines,
+        subtotal=sum(l.gross for l in lines),  # type: ignore[union-attr]
+        discount=sum(l.discount for l in lines),
+        total=sum(l.net for l in lines),  # type: ignore[union-attr]
         taxes=(ReceiptTax("PPN", 1100, 9369, 1031),),
-        tenders=(ReceiptTender("cash", 20000),), change=20000 - sum(l.net for l in lines),  # type: ignore[union-attr]
-        footer="Terima kasih / Thank you", qr_url="http://toko.example/r/TOKO-01-T1-000042/abc",
+        tenders=(ReceiptTender("cash", 20000),),
+        change=20000 - sum(l.net for l in lines),  # type: ignore[union-attr]
+        footer="Terima kasih / Thank you",
+        qr_url="http://toko.example/r/TOKO-01-T1-000042/abc",
     )
     base.update(kw)
     return Receipt(**base)  # type: ignore[arg-type]
@@ -35,9 +55,14 @@ def sale(**kw: object) -> Receipt:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_line_is_wider_than_the_paper(width: int) -> None:
-    receipt = sale(lines=tuple(item(f"{LONG_NAME} {i}", i + 1, 1_250_000) for i in range(12)),
-                   tenders=(ReceiptTender("card", 50_000_000, "************4242"),
-                            ReceiptTender("ewallet", 43_750_000, "********0042")), change=0)
+    receipt = sale(
+        lines=tuple(item(f"{LONG_NAME} {i}", i + 1, 1_250_000) for i in range(12)),
+        tenders=(
+            ReceiptTender("card", 50_000_000, "************4242"),
+            ReceiptTender("ewallet", 43_750_000, "********0042"),
+        ),
+        change=0,
+    )
     for line in layout(receipt, width):
         assert len(line.text) <= width, line.text
 
@@ -91,8 +116,11 @@ def test_tax_group_shows_dpp_and_ppn_and_cash_rounding_its_own_line(width: int) 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_split_tenders_each_print_with_a_masked_reference_and_change(width: int) -> None:
-    tenders = (ReceiptTender("card", 5_000, "************4242"), ReceiptTender("qris", 3_000, "******9876"),
-               ReceiptTender("cash", 5_000))
+    tenders = (
+        ReceiptTender("card", 5_000, "************4242"),
+        ReceiptTender("qris", 3_000, "******9876"),
+        ReceiptTender("cash", 5_000),
+    )
     text = plain_text(sale(tenders=tenders, change=2_900), width)
     rows = text.splitlines()
     assert any(r.startswith("Kartu ") and "4242" in r for r in rows)
@@ -104,8 +132,15 @@ def test_split_tenders_each_print_with_a_masked_reference_and_change(width: int)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_refund_prints_as_a_refund(width: int) -> None:
-    receipt = sale(kind="refund", number="TOKO-01-T1-000050", original_number="TOKO-01-T1-000042",
-                   reason="Kemasan rusak", tenders=(ReceiptTender("cash", 7_000),), change=0, total=7_000)
+    receipt = sale(
+        kind="refund",
+        number="TOKO-01-T1-000050",
+        original_number="TOKO-01-T1-000042",
+        reason="Kemasan rusak",
+        tenders=(ReceiptTender("cash", 7_000),),
+        change=0,
+        total=7_000,
+    )
     text = plain_text(receipt, width)
     assert REFUND_MARK in text
     assert "TOKO-01-T1-000042" in text and "Kemasan rusak" in text

@@ -1,4 +1,5 @@
 """Refunds go against lines of the original sale, never more than sold, at the price actually paid."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,7 @@ PLAIN = SoldLine("l2", "SKU-00099", 1, 28_000, "NONPPN", 0)
 
 def test_a_refund_of_a_discounted_line_returns_what_was_paid_not_the_shelf_price() -> None:
     plan = plan_refund([DISCOUNTED, PLAIN], [("l1", 1)])
-    assert plan.amount == 3_145            # 9437 / 3 = 3145.67, never the Rp 3.500 shelf price
+    assert plan.amount == 3_145  # 9437 / 3 = 3145.67, never the Rp 3.500 shelf price
     assert [(l.line_id, l.qty, l.amount) for l in plan.lines] == [("l1", 1, 3_145)]
 
 
@@ -53,10 +54,15 @@ def test_what_was_refunded_before_counts_against_what_is_left() -> None:
     assert plan_refund([already], [("l1", 1)]).amount == 3_146
 
 
-@pytest.mark.parametrize(("wanted", "code"), [
-    ([("nope", 1)], "unknown_line"), ([("l1", 0)], "bad_quantity"), ([("l1", -1)], "bad_quantity"),
-    ([], "nothing_to_refund"),
-])
+@pytest.mark.parametrize(
+    ("wanted", "code"),
+    [
+        ([("nope", 1)], "unknown_line"),
+        ([("l1", 0)], "bad_quantity"),
+        ([("l1", -1)], "bad_quantity"),
+        ([], "nothing_to_refund"),
+    ],
+)
 def test_a_refund_of_an_unknown_line_or_of_no_units_is_refused(wanted: list[tuple[str, int]], code: str) -> None:
     with pytest.raises(DomainError) as err:
         plan_refund([DISCOUNTED], wanted)

@@ -1,4 +1,5 @@
 """Each variant is declared once (tender types, printer kinds, event types); whatever reads it follows the registry."""
+
 from __future__ import annotations
 
 import json
@@ -9,12 +10,12 @@ from pydantic import ValidationError
 
 from central.services.event_types import EVENT_TYPES as CENTRAL_EVENT_TYPES
 from central.services.handlers import HANDLERS
+from common.tenders import DIRECT_TENDERS, TENDERS
 from pos.adapters.config import PrinterTable
 from pos.adapters.printer_kinds import PRINTER_KINDS, prints
 from pos.adapters.printing import PrinterProblem, open_device
 from pos.domain.event_types import EVENT_TYPES, NOT_HANDLED_AT_CENTRAL
 from pos.domain.receipt import LABELS
-from common.tenders import DIRECT_TENDERS, TENDERS
 from pos.web.api.schemas import RefundIn, TenderIn
 
 ROOT = Path(__file__).resolve().parents[2]

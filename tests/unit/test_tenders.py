@@ -1,4 +1,5 @@
 """Settling a sale: change from cash, split tenders, cash rounding, and tenders that cannot be right."""
+
 from __future__ import annotations
 
 import pytest
@@ -71,9 +72,14 @@ def test_an_ewallet_payment_needs_its_reference() -> None:
     check_new_tender(17_500, [], Tender("ewallet", 17_500, "GOPAY-123"))
 
 
-@pytest.mark.parametrize(("tender", "code"), [
-    (Tender("cash", 0), "bad_amount"), (Tender("cash", -500), "bad_amount"), (Tender("cheque", 1_000), "bad_tender"),
-])
+@pytest.mark.parametrize(
+    ("tender", "code"),
+    [
+        (Tender("cash", 0), "bad_amount"),
+        (Tender("cash", -500), "bad_amount"),
+        (Tender("cheque", 1_000), "bad_tender"),
+    ],
+)
 def test_a_tender_of_nothing_or_of_an_unknown_type_is_refused(tender: Tender, code: str) -> None:
     with pytest.raises(DomainError) as err:
         check_new_tender(17_500, [], tender)

@@ -4,9 +4,9 @@ Revision ID: 0002_loyalty
 Revises: 0001
 Create Date: 2026-11-24
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_loyalty"
 down_revision = "0001"

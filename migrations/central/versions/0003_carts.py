@@ -4,9 +4,9 @@ Revision ID: 0003_carts
 Revises: 0001
 Create Date: 2026-11-24
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_carts"
 down_revision = "0001"
@@ -43,7 +43,9 @@ def upgrade() -> None:
         sa.Column("price_added", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("added_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["cart_id"], ["online_carts.id"], name=op.f("fk_online_cart_lines_cart_id_online_carts")),
+        sa.ForeignKeyConstraint(
+            ["cart_id"], ["online_carts.id"], name=op.f("fk_online_cart_lines_cart_id_online_carts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_online_cart_lines")),
         sa.UniqueConstraint("cart_id", "sku", name=op.f("uq_online_cart_lines_cart_id")),
     )
@@ -79,8 +81,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("sale_id", sa.String(length=36), nullable=True),
-        sa.ForeignKeyConstraint(["cart_id"], ["online_carts.id"],
-                                name=op.f("fk_cart_reservations_cart_id_online_carts")),
+        sa.ForeignKeyConstraint(
+            ["cart_id"], ["online_carts.id"], name=op.f("fk_cart_reservations_cart_id_online_carts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cart_reservations")),
     )
     with op.batch_alter_table("cart_reservations", schema=None) as batch_op:

@@ -4,8 +4,9 @@ change and disabling end them), failed sign-ins are counted per admin and per ad
 Revision ID: 0004_admin_security
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_admin_security"
 down_revision = "0001"

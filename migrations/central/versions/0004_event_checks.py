@@ -4,9 +4,9 @@ Revision ID: 0004_event_checks
 Revises: 0002_loyalty
 Create Date: 2026-11-26
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_event_checks"
 down_revision = "0002_loyalty"

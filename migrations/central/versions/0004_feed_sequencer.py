@@ -4,17 +4,22 @@ Revision ID: 0004_feed_sequencer
 Revises: 0002_loyalty, 0003_carts
 Create Date: 2026-12-04
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_feed_sequencer"
 down_revision = ("0002_loyalty", "0003_carts")
 branch_labels = None
 depends_on = None
 
-COUNTERS = (("changes", "seq"), ("central_meta", "feed_seq"), ("stores", "last_seq"),
-            ("applied_events", "store_seq"), ("dead_letters", "store_seq"))
+COUNTERS = (
+    ("changes", "seq"),
+    ("central_meta", "feed_seq"),
+    ("stores", "last_seq"),
+    ("applied_events", "store_seq"),
+    ("dead_letters", "store_seq"),
+)
 
 
 def upgrade() -> None:
@@ -23,8 +28,13 @@ def upgrade() -> None:
             batch.alter_column(column, existing_type=sa.Integer(), type_=sa.BigInteger())
     with op.batch_alter_table("changes") as batch:
         batch.alter_column("seq", existing_type=sa.BigInteger(), nullable=True)
-    op.create_index("ix_changes_pending", "changes", ["changed_at"], postgresql_where=sa.text("seq IS NULL"),
-                    sqlite_where=sa.text("seq IS NULL"))
+    op.create_index(
+        "ix_changes_pending",
+        "changes",
+        ["changed_at"],
+        postgresql_where=sa.text("seq IS NULL"),
+        sqlite_where=sa.text("seq IS NULL"),
+    )
 
 
 def downgrade() -> None:

@@ -4,6 +4,7 @@ Revision ID: 0005_bigint_money
 Revises: 0004_feed_sequencer
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
 
 from pos.adapters.migrate import retype_columns

@@ -4,9 +4,9 @@ Revision ID: 0006_feed_scope
 Revises: 0005_bigint_money
 Create Date: 2026-12-04
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_feed_scope"
 down_revision = "0005_bigint_money"

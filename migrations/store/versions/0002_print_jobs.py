@@ -3,9 +3,9 @@
 Revision ID: 0002_print_jobs
 Revises: 0001
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_print_jobs"
 down_revision = "0001"

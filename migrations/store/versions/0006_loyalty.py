@@ -4,9 +4,9 @@ Revision ID: 0006_loyalty
 Revises: 0001
 Create Date: 2026-11-24
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_loyalty"
 down_revision = "0001"
@@ -98,6 +98,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("loyalty_allowances", "loyalty_redemptions", "loyalty_entries", "sale_members",
-                  "loyalty_settings", "loyalty_members"):
+    for table in (
+        "loyalty_allowances",
+        "loyalty_redemptions",
+        "loyalty_entries",
+        "sale_members",
+        "loyalty_settings",
+        "loyalty_members",
+    ):
         op.drop_table(table)

@@ -4,9 +4,9 @@ Revision ID: 0007_online_carts
 Revises: 0001
 Create Date: 2026-11-24
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_online_carts"
 down_revision = "0001"

@@ -3,8 +3,9 @@
 Revision ID: 0008_sale_rules
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0008_sale_rules"
 down_revision = "0001"

@@ -3,8 +3,9 @@
 Revision ID: 0009_printer_lease
 Revises: 0002_print_jobs
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0009_printer_lease"
 down_revision = "0002_print_jobs"

@@ -3,8 +3,9 @@
 Revision ID: 0010_refund_rounding
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010_refund_rounding"
 down_revision = "0001"

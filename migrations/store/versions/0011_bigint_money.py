@@ -5,13 +5,22 @@ Revises: 0003_sync, 0004_manager, 0005_kiosk, 0006_loyalty, 0007_online_carts, 0
          0009_printer_lease, 0010_refund_rounding
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
 
 from pos.adapters.migrate import retype_columns
 
 revision = "0011_bigint_money"
-down_revision = ("0003_sync", "0004_manager", "0005_kiosk", "0006_loyalty", "0007_online_carts", "0008_sale_rules",
-                 "0009_printer_lease", "0010_refund_rounding")
+down_revision = (
+    "0003_sync",
+    "0004_manager",
+    "0005_kiosk",
+    "0006_loyalty",
+    "0007_online_carts",
+    "0008_sale_rules",
+    "0009_printer_lease",
+    "0010_refund_rounding",
+)
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,9 @@ timeout needs the last use, and failed sign-ins are counted per staff code and p
 Revision ID: 0011_sessions_and_throttle
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0011_sessions_and_throttle"
 down_revision = "0001"

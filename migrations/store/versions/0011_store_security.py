@@ -3,8 +3,9 @@
 Revision ID: 0011_store_security
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0011_store_security"
 down_revision = "0001"

@@ -5,6 +5,7 @@ Status bytes (Epson ESC/POS, DLE EOT n; every answer has bits 1 and 4 set, bits 
   n=2 offline cause:  bit 2 = cover open, bit 5 = stopped at paper end
   n=4 roll paper:     bits 2+3 = paper near end, bits 5+6 = paper end
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def open_device(cfg: PrinterTable) -> Device:
     printer_mod, _, exc = escpos()
     kind = PRINTER_KINDS[cfg.kind]
     if kind.open is None:
-        raise PrinterProblem("no_printer", f"no printer is configured ([printer] kind = \"{kind.name}\")")
+        raise PrinterProblem("no_printer", f'no printer is configured ([printer] kind = "{kind.name}")')
     printer, where = kind.open(printer_mod, cfg)
     try:
         printer.open()

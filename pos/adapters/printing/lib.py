@@ -3,6 +3,7 @@
 Importing escpos runs `logging.basicConfig()` (which would take over the app's logging) and `mkdtemp()`
 for a capabilities cache (a new temp dir per process). Both are neutralised here.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """A receipt model to ESC/POS bytes with python-escpos's Dummy printer (no device involved)."""
+
 from __future__ import annotations
 
 from itertools import groupby

@@ -1,4 +1,5 @@
 """Declarative base of the store's tables; the column helpers are shared with central (common.tables)."""
+
 from __future__ import annotations
 
 from sqlalchemy import MetaData

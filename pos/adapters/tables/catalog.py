@@ -1,4 +1,5 @@
 """Products, categories and tax groups."""
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String

@@ -1,4 +1,5 @@
 """Carts a shopper built at the kiosk and sent to a till, as a ticket with a short code (K-12)."""
+
 from __future__ import annotations
 
 from datetime import datetime

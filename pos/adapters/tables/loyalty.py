@@ -1,5 +1,6 @@
 """Loyalty at the store: members as central sent them (with a balance copy), the member on a sale, local points
 entries waiting for central, points redeemed as a tender, offline allowances, and central's loyalty settings."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """Online carts at this store: the synced copy of carts reserved here (for opening them offline), and each time
 a kiosk or till opened a cart (its claim token, whether central confirmed it, the ticket and sale it went to)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Staff, tills, shifts, the stock ledger, the outbox, counters and the audit log."""
+
 from __future__ import annotations
 
 from datetime import datetime

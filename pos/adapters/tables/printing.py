@@ -1,4 +1,5 @@
 """The durable print queue: one row per thing the printer must do, printed in `seq` order by one worker."""
+
 from __future__ import annotations
 
 from datetime import datetime

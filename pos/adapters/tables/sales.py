@@ -1,4 +1,5 @@
 """Sales, their lines and tenders; refunds and their lines."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """Issue 15: idempotency keys of the store API's paying writes, kiosks paired with this store, and failed
 sign-ins per staff code and per address (the till, approvals and the manager screens)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Back-office stock: counts and their lines, low-stock thresholds, and what central tells us about stock elsewhere."""
+
 from __future__ import annotations
 
 from datetime import datetime

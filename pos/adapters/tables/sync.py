@@ -1,4 +1,5 @@
 """The sync agent's tables in the store database: its status (cursor, epoch, lease) and the dead letters central returned."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Helpers every API view uses: the store context and the signed-in actor."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request

@@ -1,4 +1,5 @@
 """The Idempotency-Key header on the store API's writes that create or pay (issue 15, point 7)."""
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """The kiosk's JSON API (no sign-in: a shopper uses it) and the till's side of the kiosk -> till handoff."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -14,8 +15,9 @@ from .schemas import Body
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 kiosk_api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1/kiosk", abp_tags=[Tag(name="kiosk")])
-till_kiosk_api = APIBlueprint("till_kiosk_api", __name__, url_prefix="/api/v1",
-                              abp_tags=[Tag(name="till")], abp_security=BEARER)
+till_kiosk_api = APIBlueprint(
+    "till_kiosk_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="till")], abp_security=BEARER
+)
 
 KioskQty = Annotated[int, Field(strict=True, ge=1, le=kiosk_carts.MAX_LINE_QTY)]
 
@@ -57,8 +59,9 @@ def categories():
 
 @kiosk_api.get("/products", summary="Price check by barcode, search by name, or browse a category")
 def products(query: KioskProductQuery):
-    return kiosk_catalog.browse(ctx(), barcode=query.barcode, q=query.q, category=query.category,
-                                limit=query.limit, offset=query.offset)
+    return kiosk_catalog.browse(
+        ctx(), barcode=query.barcode, q=query.q, category=query.category, limit=query.limit, offset=query.offset
+    )
 
 
 @kiosk_api.post("/cart/quote", summary="Price the kiosk cart at current prices")

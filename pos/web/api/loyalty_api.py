@@ -1,11 +1,11 @@
 """Members and points at the till (attach a member, redeem points, sign up) and the kiosk's points lookup."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, model_validator
 
 from common.limits import MAX_POINTS
-
 from pos.services import loyalty, loyalty_redeem
 
 from .common import actor, ctx
@@ -13,8 +13,7 @@ from .idempotent import idempotent
 from .schemas import Body, SalePath
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="loyalty")],
-                   abp_security=BEARER)
+api = APIBlueprint("loyalty_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="loyalty")], abp_security=BEARER)
 kiosk_points_api = APIBlueprint("kiosk_points_api", __name__, url_prefix="/api/v1/kiosk", abp_tags=[Tag(name="kiosk")])
 
 
@@ -30,8 +29,13 @@ class MemberIn(Body):
 
 
 class PointsIn(Body):
-    points: int | None = Field(None, strict=True, ge=1, le=MAX_POINTS,
-                               description="points to use; omitted = as many as the balance and the sale allow")
+    points: int | None = Field(
+        None,
+        strict=True,
+        ge=1,
+        le=MAX_POINTS,
+        description="points to use; omitted = as many as the balance and the sale allow",
+    )
 
 
 class SignUpIn(Body):
@@ -65,8 +69,10 @@ def detach(path: SalePath):
     return loyalty.detach(ctx(), actor(), path.sale_id)
 
 
-@api.post("/sales/<sale_id>/points", summary="Pay with the member's points (a hold at central, or the offline "
-                                              "allowance when central cannot be reached)")
+@api.post(
+    "/sales/<sale_id>/points",
+    summary="Pay with the member's points (a hold at central, or the offline allowance when central cannot be reached)",
+)
 @idempotent
 def redeem(path: SalePath, body: PointsIn):
     return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201

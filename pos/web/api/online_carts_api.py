@@ -1,5 +1,6 @@
 """Online carts at the store: the kiosk sends an opened cart to the till (or lets it go); the till takes a cart's
 code or QR straight into its sale. Opening at the kiosk is kiosk_api's /kiosk/online-carts/open."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
@@ -12,10 +13,12 @@ from .idempotent import idempotent
 from .schemas import Body
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-kiosk_online_api = APIBlueprint("kiosk_online_api", __name__, url_prefix="/api/v1/kiosk/online-carts",
-                                abp_tags=[Tag(name="kiosk")])
-till_online_api = APIBlueprint("till_online_api", __name__, url_prefix="/api/v1/online-carts",
-                               abp_tags=[Tag(name="till")], abp_security=BEARER)
+kiosk_online_api = APIBlueprint(
+    "kiosk_online_api", __name__, url_prefix="/api/v1/kiosk/online-carts", abp_tags=[Tag(name="kiosk")]
+)
+till_online_api = APIBlueprint(
+    "till_online_api", __name__, url_prefix="/api/v1/online-carts", abp_tags=[Tag(name="till")], abp_security=BEARER
+)
 
 
 class OpenPath(BaseModel):

@@ -1,4 +1,5 @@
 """The printer: its status, the print queue (list, reprint, cancel) and the manager's "open drawer"."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -12,8 +13,7 @@ from .common import actor, approval_dict, ctx
 from .schemas import Approval, Body
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-api = APIBlueprint("printing_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="printing")],
-                   abp_security=BEARER)
+api = APIBlueprint("printing_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="printing")], abp_security=BEARER)
 
 
 class JobsQuery(BaseModel):

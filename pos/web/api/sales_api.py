@@ -1,4 +1,5 @@
 """Sales, lines, discounts, tenders, completion and refunds."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
@@ -49,8 +50,9 @@ def remove_line(path: LinePath):
 
 @api.post("/sales/<sale_id>/discounts", summary="Line or whole-sale discount; over the limit needs approval")
 def discount(path: SalePath, body: DiscountIn):
-    return sales.apply_discount(ctx(), actor(), path.sale_id, body.kind, body.value, body.line_id,
-                                approval_dict(body.approval))
+    return sales.apply_discount(
+        ctx(), actor(), path.sale_id, body.kind, body.value, body.line_id, approval_dict(body.approval)
+    )
 
 
 @api.post("/sales/<sale_id>/park", summary="Park the sale")
@@ -88,6 +90,13 @@ def complete(path: SalePath):
 @api.post("/refunds", summary="Refund lines of a completed sale (manager approval)")
 @idempotent
 def refund(body: RefundIn):
-    view = refunds.refund(ctx(), actor(), body.sale_number, [(l.line_id, l.qty) for l in body.lines],
-                          approval_dict(body.approval), body.tender_type, body.reason)
+    view = refunds.refund(
+        ctx(),
+        actor(),
+        body.sale_number,
+        [(l.line_id, l.qty) for l in body.lines],
+        approval_dict(body.approval),
+        body.tender_type,
+        body.reason,
+    )
     return view, 201

@@ -1,4 +1,5 @@
 """Request and response shapes of the store's JSON API; the OpenAPI document is generated from them."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.limits import MAX_AMOUNT
 from common.tenders import DIRECT_TENDERS
 
-Rupiah = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="whole minor units (Rupiah), never a float")]
+Rupiah = Annotated[
+    int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="whole minor units (Rupiah), never a float")
+]
 Qty = Annotated[int, Field(strict=True, ge=1, le=9999)]
 
 

@@ -1,4 +1,5 @@
 """Session, products, shifts and reports."""
+
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag

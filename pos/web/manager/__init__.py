@@ -1,4 +1,5 @@
 """The manager screens at /manager: stock, counts, reports, sync health and the audit log (managers only)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for

@@ -1,4 +1,5 @@
 """Manager sign-in (signed cookie session), CSRF on every form, language, and what every page template gets."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -77,25 +78,55 @@ def _after(resp: Response) -> Response:
 
 def _context() -> dict[str, Any]:
     c = ctx()
-    return {"_": t, "lang": g.get("lang", "id"), "store": c.config.store, "manager": g.get("manager"),
-            "csrf_token": generate_csrf, "money": fmt.money, "qty": fmt.qty, "pct": fmt.pct, "when": fmt.when,
-            "duration": fmt.duration, "cell": fmt.cell, "NUMERIC": fmt.NUMERIC, "lang_url": _lang_url,
-            "tr": _tr, "NAV": NAV, "section": _section(request.path)}
+    return {
+        "_": t,
+        "lang": g.get("lang", "id"),
+        "store": c.config.store,
+        "manager": g.get("manager"),
+        "csrf_token": generate_csrf,
+        "money": fmt.money,
+        "qty": fmt.qty,
+        "pct": fmt.pct,
+        "when": fmt.when,
+        "duration": fmt.duration,
+        "cell": fmt.cell,
+        "NUMERIC": fmt.NUMERIC,
+        "lang_url": _lang_url,
+        "tr": _tr,
+        "NAV": NAV,
+        "section": _section(request.path),
+    }
 
 
 # The sections in the top bar, and the path prefixes that belong to each (longest prefix wins).
-NAV = [("manager.stock", "nav.stock"), ("manager.receive", "nav.receive"), ("manager.adjust", "nav.adjust"),
-       ("manager.counts", "nav.counts"), ("manager.low", "nav.low"), ("manager.report", "nav.reports"),
-       ("manager.sync", "nav.sync"), ("manager.audit", "nav.audit"), ("manager.locks", "nav.locks")]
-_PREFIXES = {"/manager/stock": "nav.stock", "/manager/stock/receive": "nav.receive", "/manager/stock/adjust":
-             "nav.adjust", "/manager/counts": "nav.counts", "/manager/stock/low": "nav.low",
-             "/manager/reports": "nav.reports", "/manager/sync": "nav.sync", "/manager/audit": "nav.audit",
-             "/manager/locks": "nav.locks"}
+NAV = [
+    ("manager.stock", "nav.stock"),
+    ("manager.receive", "nav.receive"),
+    ("manager.adjust", "nav.adjust"),
+    ("manager.counts", "nav.counts"),
+    ("manager.low", "nav.low"),
+    ("manager.report", "nav.reports"),
+    ("manager.sync", "nav.sync"),
+    ("manager.audit", "nav.audit"),
+    ("manager.locks", "nav.locks"),
+]
+_PREFIXES = {
+    "/manager/stock": "nav.stock",
+    "/manager/stock/receive": "nav.receive",
+    "/manager/stock/adjust": "nav.adjust",
+    "/manager/counts": "nav.counts",
+    "/manager/stock/low": "nav.low",
+    "/manager/reports": "nav.reports",
+    "/manager/sync": "nav.sync",
+    "/manager/audit": "nav.audit",
+    "/manager/locks": "nav.locks",
+}
 
 
 def _section(path: str) -> str:
-    best = max((p for p in _PREFIXES if path == p or path.startswith(p + "/") or path.startswith(p + ".")),
-               key=len, default="")
+    best = max(
+        (p for p in _PREFIXES if path == p or path.startswith(p + "/") or path.startswith(p + ".")), key=len, default=""
+    )
     return _PREFIXES.get(best, "")
 
 
@@ -136,8 +167,9 @@ def register(bp: Blueprint) -> None:
     def sign_in_post():
         code = request.form.get("staff_code", "")
         try:
-            token, who = manager_access.sign_in_manager(ctx(), code, request.form.get("pin", ""),
-                                                        request.remote_addr or "")
+            token, who = manager_access.sign_in_manager(
+                ctx(), code, request.form.get("pin", ""), request.remote_addr or ""
+            )
         except DomainError as e:
             return page("sign_in.html", e.status, error=err(e), next=request.form.get("next", ""), staff_code=code)
         session[SESSION_KEY] = token

@@ -1,4 +1,5 @@
 """Sync health (outbox, agent, dead letters, reconciliation) and the audit log, each table with CSV."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,10 +17,23 @@ from .tables import Table
 
 SYNC_COLUMNS = {
     "outbox": [("type", "text"), ("count", "int"), ("oldest", "datetime")],
-    "dead_letters": [("failed_at", "datetime"), ("type", "text"), ("store_seq", "int"), ("code", "text"),
-                     ("why", "text"), ("reason", "text"), ("asked", "asked"), ("event_id", "text")],
-    "reconciliation": [("raised_at", "datetime"), ("kind", "text"), ("sku", "text"), ("ref_id", "text"),
-                       ("message", "text")],
+    "dead_letters": [
+        ("failed_at", "datetime"),
+        ("type", "text"),
+        ("store_seq", "int"),
+        ("code", "text"),
+        ("why", "text"),
+        ("reason", "text"),
+        ("asked", "asked"),
+        ("event_id", "text"),
+    ],
+    "reconciliation": [
+        ("raised_at", "datetime"),
+        ("kind", "text"),
+        ("sku", "text"),
+        ("ref_id", "text"),
+        ("message", "text"),
+    ],
     "below_zero": [("sku", "text"), ("name", "text"), ("on_hand", "int")],
 }
 
@@ -30,12 +44,22 @@ def _local(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
 
 def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
     health = sync_health.sync_health(ctx())
-    rows = {"outbox": _local(health["outbox"]["by_type"], "oldest"),
-            "dead_letters": _local(health["dead_letters"], "failed_at"),
-            "reconciliation": _local(health["reconciliation"], "raised_at"),
-            "below_zero": health["below_zero"]}
-    tables = {name: Table(f"sync-{name}", SYNC_COLUMNS[name], rows[name], url_for("manager.sync_csv", name=name),
-                          {"sku": "manager.item"}) for name in SYNC_COLUMNS}
+    rows = {
+        "outbox": _local(health["outbox"]["by_type"], "oldest"),
+        "dead_letters": _local(health["dead_letters"], "failed_at"),
+        "reconciliation": _local(health["reconciliation"], "raised_at"),
+        "below_zero": health["below_zero"],
+    }
+    tables = {
+        name: Table(
+            f"sync-{name}",
+            SYNC_COLUMNS[name],
+            rows[name],
+            url_for("manager.sync_csv", name=name),
+            {"sku": "manager.item"},
+        )
+        for name in SYNC_COLUMNS
+    }
     for key in ("oldest_unsent_at", "last_acked_at"):
         if health["outbox"][key]:
             health["outbox"][key] = to_local(ctx(), health["outbox"][key])
@@ -47,9 +71,14 @@ def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
 
 def audit_table() -> tuple[dict[str, Any], Table]:
     a = request.args
-    data = audit_log.audit_log(ctx(), action=a.get("action", ""), start=parse_date(a.get("from")),
-                               end=parse_date(a.get("to")), staff=a.get("staff", ""),
-                               approved_only=bool(a.get("approved")))
+    data = audit_log.audit_log(
+        ctx(),
+        action=a.get("action", ""),
+        start=parse_date(a.get("from")),
+        end=parse_date(a.get("to")),
+        staff=a.get("staff", ""),
+        approved_only=bool(a.get("approved")),
+    )
     args = {k: v for k, v in a.items() if k in ("action", "from", "to", "staff", "approved") and v}
     args.setdefault("from", data["start"].isoformat())
     args.setdefault("to", data["end"].isoformat())
@@ -101,5 +130,7 @@ def register(bp: Blueprint) -> None:
     def lift_lock():
         key = request.form.get("key", "")[:120]
         lifted = manager_access.lift_lock(ctx(), me(), key)
-        flash(t("locks.lifted" if lifted else "locks.not_locked", what=key.partition(":")[2]), "ok" if lifted else "error")
+        flash(
+            t("locks.lifted" if lifted else "locks.not_locked", what=key.partition(":")[2]), "ok" if lifted else "error"
+        )
         return redirect(url_for("manager.locks"))

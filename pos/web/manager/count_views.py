@@ -1,4 +1,5 @@
 """Stock count pages: the list and start form, counting by scan or typed quantity, review, post or cancel."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,11 +15,27 @@ from .access import err, me, page, t
 from .stock_views import category_names, parse_int
 from .tables import Table
 
-COUNTS_COLUMNS = [("number", "int"), ("scope", "text"), ("state", "state"), ("started_at", "datetime"),
-                  ("started_by", "text"), ("lines", "int"), ("closed_at", "datetime"), ("closed_by", "text")]
-REVIEW_COLUMNS = [("sku", "text"), ("name", "text"), ("counted", "int"), ("on_hand_at_count", "int"),
-                  ("variance", "signed"), ("value", "money"), ("on_hand_now", "int"), ("after_post", "int"),
-                  ("counted_at", "datetime")]
+COUNTS_COLUMNS = [
+    ("number", "int"),
+    ("scope", "text"),
+    ("state", "state"),
+    ("started_at", "datetime"),
+    ("started_by", "text"),
+    ("lines", "int"),
+    ("closed_at", "datetime"),
+    ("closed_by", "text"),
+]
+REVIEW_COLUMNS = [
+    ("sku", "text"),
+    ("name", "text"),
+    ("counted", "int"),
+    ("on_hand_at_count", "int"),
+    ("variance", "signed"),
+    ("value", "money"),
+    ("on_hand_now", "int"),
+    ("after_post", "int"),
+    ("counted_at", "datetime"),
+]
 MISSING_COLUMNS = [("sku", "text"), ("barcode", "text"), ("name", "text"), ("on_hand_now", "int")]
 
 
@@ -28,8 +45,14 @@ def _local(row: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 def counts_table() -> Table:
     names = category_names()
-    rows = [_local({**c, "scope": names.get(c["category"], c["category"]) if c["category"] else t("count.whole_store")},
-                   "started_at", "closed_at") for c in stock_counts.list_counts(ctx())]
+    rows = [
+        _local(
+            {**c, "scope": names.get(c["category"], c["category"]) if c["category"] else t("count.whole_store")},
+            "started_at",
+            "closed_at",
+        )
+        for c in stock_counts.list_counts(ctx())
+    ]
     return Table("stock-counts", COUNTS_COLUMNS, rows, url_for("manager.counts_csv"))
 
 
@@ -38,10 +61,20 @@ def review_tables(count_id: str) -> tuple[dict[str, Any], Table, Table]:
     review = _local(review, "started_at", "closed_at")
     review["category_name"] = category_names().get(review["category"] or "", "")
     rows = [_local(r, "counted_at") for r in review["rows"]]
-    counted = Table(f"count-{review['number']}", REVIEW_COLUMNS, rows,
-                    url_for("manager.count_csv", count_id=count_id), {"sku": "manager.item"})
-    missing = Table(f"count-{review['number']}-not-counted", MISSING_COLUMNS, review["not_counted"],
-                    url_for("manager.count_missing_csv", count_id=count_id), {"sku": "manager.item"})
+    counted = Table(
+        f"count-{review['number']}",
+        REVIEW_COLUMNS,
+        rows,
+        url_for("manager.count_csv", count_id=count_id),
+        {"sku": "manager.item"},
+    )
+    missing = Table(
+        f"count-{review['number']}-not-counted",
+        MISSING_COLUMNS,
+        review["not_counted"],
+        url_for("manager.count_missing_csv", count_id=count_id),
+        {"sku": "manager.item"},
+    )
     return review, counted, missing
 
 
@@ -92,8 +125,16 @@ def register(bp: Blueprint) -> None:
             line = stock_counts.record_count(ctx(), me(), count_id, code, typed, mode)
         except DomainError as e:
             return count_page(count_id, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
-        flash(t("count.recorded", name=line["name"], counted=line["counted"], on_hand=line["on_hand_at_count"],
-                variance=f"{line['variance']:+d}"), "ok")
+        flash(
+            t(
+                "count.recorded",
+                name=line["name"],
+                counted=line["counted"],
+                on_hand=line["on_hand_at_count"],
+                variance=f"{line['variance']:+d}",
+            ),
+            "ok",
+        )
         return redirect(url_for("manager.count", count_id=count_id))
 
     @bp.post("/counts/<count_id>/post")
@@ -103,8 +144,16 @@ def register(bp: Blueprint) -> None:
         except DomainError as e:
             return count_page(count_id, e.status, error=err(e))
         adjusted = sum(1 for l in done["lines"] if l["variance"])
-        flash(t("count.posted", number=done["number"], lines=len(done["lines"]), adjusted=adjusted,
-                net=f"{done['net_variance']:+d}"), "ok")
+        flash(
+            t(
+                "count.posted",
+                number=done["number"],
+                lines=len(done["lines"]),
+                adjusted=adjusted,
+                net=f"{done['net_variance']:+d}",
+            ),
+            "ok",
+        )
         return redirect(url_for("manager.count", count_id=count_id))
 
     @bp.post("/counts/<count_id>/cancel")

@@ -1,4 +1,5 @@
 """Template filters: Rupiah, quantities with thousands dots, local dates, signed variances, durations."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -66,4 +67,3 @@ def cell(value: Any, kind: str) -> str:
 
 
 NUMERIC = {"money", "int", "signed", "pct", "hour"}
-

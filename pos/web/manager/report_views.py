@@ -1,4 +1,5 @@
 """The sales report page: summary, then each table with its chart beside it and its CSV export."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,19 +33,29 @@ def _range_args() -> tuple[date | None, date | None, int]:
 
 
 # Ranked tables get horizontal bars (label column, value column); the discount and refund lists get none.
-BAR_CHARTS = {"by_category": ("name", "net"), "by_cashier": ("name", "total"), "tenders": ("type", "amount"),
-              "top_products": ("name", "net")}
+BAR_CHARTS = {
+    "by_category": ("name", "net"),
+    "by_cashier": ("name", "total"),
+    "tenders": ("type", "amount"),
+    "top_products": ("name", "net"),
+}
 CHARTED = {"by_day", "by_hour", *BAR_CHARTS}
 
 
 def _chart(name: str, rows: list[dict[str, Any]]) -> Markup:
     lang, title = g.get("lang", "id"), t(f"report.{name}")
     if name == "by_day":
-        return charts.column_chart([r["date"].strftime("%d/%m") for r in rows], [r["total"] for r in rows],
-                                   title=title, value_text=fmt.money, lang=lang)
+        return charts.column_chart(
+            [r["date"].strftime("%d/%m") for r in rows],
+            [r["total"] for r in rows],
+            title=title,
+            value_text=fmt.money,
+            lang=lang,
+        )
     if name == "by_hour":
-        return charts.column_chart([f"{r['hour']:02d}" for r in rows], [r["total"] for r in rows], title=title,
-                                   value_text=fmt.money, lang=lang)
+        return charts.column_chart(
+            [f"{r['hour']:02d}" for r in rows], [r["total"] for r in rows], title=title, value_text=fmt.money, lang=lang
+        )
     label, value = BAR_CHARTS[name]
     rows = rows[:20]
     labels = [t(f"tender.{r[label]}") if name == "tenders" else str(r[label]) for r in rows]
@@ -62,10 +73,16 @@ def trim_hours(tables: list[Table]) -> None:
 def report_tables(start: date | None, end: date | None, top: int) -> tuple[dict[str, Any], list[Table]]:
     data = reports.sales_report(ctx(), start, end, top)
     args = {"from": data["start"].isoformat(), "to": data["end"].isoformat(), "top": top}
-    tables = [Table(name, reports.COLUMNS[name], data["tables"][name],
-                    url_for("manager.report_csv", name=name, **args),
-                    {"sku": "manager.item"} if name == "top_products" else {})
-              for name in reports.COLUMNS]
+    tables = [
+        Table(
+            name,
+            reports.COLUMNS[name],
+            data["tables"][name],
+            url_for("manager.report_csv", name=name, **args),
+            {"sku": "manager.item"} if name == "top_products" else {},
+        )
+        for name in reports.COLUMNS
+    ]
     return data, tables
 
 
@@ -77,13 +94,30 @@ def register(bp: Blueprint) -> None:
             data, tables = report_tables(start, end, top)
         except DomainError as e:
             data, tables = report_tables(None, None, 20)
-            return page("reports.html", e.status, data=data, tables=tables, charts={}, error=err(e),
-                        raw={"from": request.args.get("from", ""), "to": request.args.get("to", "")})
-        shown = {tb.name: _chart(tb.name, tb.rows) for tb in tables if tb.name in CHARTED and tb.rows and
-                 (tb.name not in ("by_day", "by_hour") or any(r["total"] for r in tb.rows))}
+            return page(
+                "reports.html",
+                e.status,
+                data=data,
+                tables=tables,
+                charts={},
+                error=err(e),
+                raw={"from": request.args.get("from", ""), "to": request.args.get("to", "")},
+            )
+        shown = {
+            tb.name: _chart(tb.name, tb.rows)
+            for tb in tables
+            if tb.name in CHARTED
+            and tb.rows
+            and (tb.name not in ("by_day", "by_hour") or any(r["total"] for r in tb.rows))
+        }
         trim_hours(tables)
-        return page("reports.html", data=data, tables=tables, charts=shown,
-                    raw={"from": data["start"].isoformat(), "to": data["end"].isoformat()})
+        return page(
+            "reports.html",
+            data=data,
+            tables=tables,
+            charts=shown,
+            raw={"from": data["start"].isoformat(), "to": data["end"].isoformat()},
+        )
 
     @bp.get("/reports/<name>.csv")
     def report_csv(name: str):

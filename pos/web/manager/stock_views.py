@@ -1,4 +1,5 @@
 """Stock pages: the stock list, one product's ledger and level, low stock, receiving and adjustments."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,28 +29,53 @@ def parse_int(raw: str | None, default: int | None = None, code: str = "bad_quan
 def category_names() -> dict[str, str]:
     """Category code -> name in the page's language."""
     lang = g.get("lang", "id")
-    return {c["code"]: (c["name_en"] or c["name"]) if lang == "en" else c["name"]
-            for c in stock_queries.categories(ctx())}
+    return {
+        c["code"]: (c["name_en"] or c["name"]) if lang == "en" else c["name"] for c in stock_queries.categories(ctx())
+    }
 
 
 def stock_table(q: str, category: str, only_low: bool) -> tuple[Table, dict[str, Any]]:
     data = stock_queries.stock_list(ctx(), q=q, category=category, only_low=only_low)
-    columns = [("sku", "text"), ("barcode", "text"), ("name", "text"), ("category", "text"), ("price", "money"),
-               ("on_hand", "int"), ("min_qty", "int"), ("unsynced", "signed")]
+    columns = [
+        ("sku", "text"),
+        ("barcode", "text"),
+        ("name", "text"),
+        ("category", "text"),
+        ("price", "money"),
+        ("on_hand", "int"),
+        ("min_qty", "int"),
+        ("unsynced", "signed"),
+    ]
     for loc in data["locations"]:
         columns.append((f"at:{loc['location']}", "int"))
     names = category_names()
-    rows = [{**r, "category": names.get(r["category"], r["category"]), "unsynced": r["unsynced"] or None,
-             **{f"at:{loc}": n for loc, n in r["remote"].items()}} for r in data["rows"]]
+    rows = [
+        {
+            **r,
+            "category": names.get(r["category"], r["category"]),
+            "unsynced": r["unsynced"] or None,
+            **{f"at:{loc}": n for loc, n in r["remote"].items()},
+        }
+        for r in data["rows"]
+    ]
     args = {"q": q, "category": category, **({"low": "1"} if only_low else {})}
     return Table("stock", columns, rows, url_for("manager.stock_csv", **args), {"sku": "manager.item"}), data
 
 
 def low_table() -> Table:
-    rows = [{**r, "unsynced": r["unsynced"] or None, "remote_total": r["remote_total"] or None}
-            for r in stock_queries.low_stock(ctx())]
-    columns = [("sku", "text"), ("name", "text"), ("on_hand", "int"), ("min_qty", "int"), ("shortfall", "int"),
-               ("unsynced", "signed"), ("remote_total", "int")]
+    rows = [
+        {**r, "unsynced": r["unsynced"] or None, "remote_total": r["remote_total"] or None}
+        for r in stock_queries.low_stock(ctx())
+    ]
+    columns = [
+        ("sku", "text"),
+        ("name", "text"),
+        ("on_hand", "int"),
+        ("min_qty", "int"),
+        ("shortfall", "int"),
+        ("unsynced", "signed"),
+        ("remote_total", "int"),
+    ]
     return Table("low-stock", columns, rows, url_for("manager.low_csv"), {"sku": "manager.item"})
 
 
@@ -57,16 +83,26 @@ def ledger_table(item: dict[str, Any]) -> Table:
     for m in item["movements"]:
         if m["kind"] == "adjustment" and m["reason"] in stock_admin.REASONS:
             m["reason"] = t(f"reason.{m['reason']}")
-    columns = [("at", "datetime"), ("kind", "kind"), ("reason", "text"), ("qty", "signed"), ("balance", "int"),
-               ("staff", "text")]
-    return Table(f"ledger-{item['sku']}", columns, item["movements"],
-                 url_for("manager.item_csv", code=item["sku"]))
+    columns = [
+        ("at", "datetime"),
+        ("kind", "kind"),
+        ("reason", "text"),
+        ("qty", "signed"),
+        ("balance", "int"),
+        ("staff", "text"),
+    ]
+    return Table(f"ledger-{item['sku']}", columns, item["movements"], url_for("manager.item_csv", code=item["sku"]))
 
 
 def receipts_table(ref: str) -> Table:
     columns = [("at", "datetime"), ("sku", "text"), ("name", "text"), ("qty", "int")]
-    return Table("received", columns, stock_queries.receipts_for(ctx(), ref),
-                 url_for("manager.receive_csv", ref=ref), {"sku": "manager.item"})
+    return Table(
+        "received",
+        columns,
+        stock_queries.receipts_for(ctx(), ref),
+        url_for("manager.receive_csv", ref=ref),
+        {"sku": "manager.item"},
+    )
 
 
 def _local_rows(rows: list[dict[str, Any]], key: str = "at") -> list[dict[str, Any]]:
@@ -78,13 +114,21 @@ def register(bp: Blueprint) -> None:
     def stock():
         q, category, low = request.args.get("q", ""), request.args.get("category", ""), bool(request.args.get("low"))
         table, data = stock_table(q, category, low)
-        return page("stock.html", table=table, data=data, q=q, category=category, low=low,
-                    categories=stock_queries.categories(ctx()))
+        return page(
+            "stock.html",
+            table=table,
+            data=data,
+            q=q,
+            category=category,
+            low=low,
+            categories=stock_queries.categories(ctx()),
+        )
 
     @bp.get("/stock.csv")
     def stock_csv():
-        return stock_table(request.args.get("q", ""), request.args.get("category", ""),
-                           bool(request.args.get("low")))[0].csv()
+        return stock_table(request.args.get("q", ""), request.args.get("category", ""), bool(request.args.get("low")))[
+            0
+        ].csv()
 
     @bp.get("/stock/low")
     def low():
@@ -148,8 +192,16 @@ def register(bp: Blueprint) -> None:
         except DomainError as e:
             return receive_page(ref, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
         line = done["lines"][0]
-        flash(t("receive.done", name=line["name"], qty=line["qty"], before=line["on_hand_before"],
-                after=line["on_hand_after"]), "ok")
+        flash(
+            t(
+                "receive.done",
+                name=line["name"],
+                qty=line["qty"],
+                before=line["on_hand_before"],
+                after=line["on_hand_after"],
+            ),
+            "ok",
+        )
         return redirect(url_for("manager.receive", ref=ref))
 
     @bp.get("/stock/adjust")
@@ -170,8 +222,17 @@ def register(bp: Blueprint) -> None:
                 return item_page(f["code"], e.status, error=err(e), adjust_form=f)
             return page("adjust.html", e.status, reasons=stock_admin.REASONS, form=f, error=err(e))
         line = done["lines"][0]
-        flash(t("adjust.done", name=line["name"], qty=line["qty"], reason=t(f"reason.{done['reason']}"),
-                before=line["on_hand_before"], after=line["on_hand_after"]), "ok")
+        flash(
+            t(
+                "adjust.done",
+                name=line["name"],
+                qty=line["qty"],
+                reason=t(f"reason.{done['reason']}"),
+                before=line["on_hand_before"],
+                after=line["on_hand_after"],
+            ),
+            "ok",
+        )
         if f.get("back") == "item":
             return redirect(url_for("manager.item", code=line["sku"]))
         return redirect(url_for("manager.adjust"))

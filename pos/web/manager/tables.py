@@ -1,4 +1,5 @@
 """A table on a manager page: its columns, rows and the URL of its CSV export (the same rows, unformatted)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,5 +27,6 @@ def csv_response(columns: list[tuple[str, str]], rows: list[dict[str, Any]], nam
     # A BOM so spreadsheet programs open the UTF-8 names (Bahasa, "Rp") correctly.
     body = "\ufeff" + csv_text(columns, rows)
     stamp = date.today().isoformat()
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'}
+    )

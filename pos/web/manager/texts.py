@@ -1,4 +1,5 @@
 """The manager screens' words in Bahasa Indonesia (default) and English, and error messages by error code."""
+
 from __future__ import annotations
 
 import json
