@@ -34,6 +34,7 @@ from central.services import demo, feed, stock, stores
 from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.web.serving import connections
+from common.contract.names import EventType
 from common.contract.wire import canonical_json
 
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -47,7 +48,7 @@ def _store_loop(base: str, store_id: str, token: str, deadline: float, out: dict
     http.headers["Authorization"] = f"Bearer {token}"
     seq, cursor = 0, 0
     while time.monotonic() < deadline:
-        events = []
+        events: list[dict[str, Any]] = []
         for _ in range(BATCH):
             seq += 1
             payload = sale_payload(seq, store_id)
@@ -57,7 +58,7 @@ def _store_loop(base: str, store_id: str, token: str, deadline: float, out: dict
                     "store_id": store_id,
                     "device_id": "T1",
                     "store_seq": seq,
-                    "type": "sale.completed",
+                    "type": EventType.SALE_COMPLETED,
                     "schema_version": 1,
                     "payload": payload,
                     "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
@@ -177,7 +178,8 @@ def run() -> list[Row]:
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base)
 
-            stop, seen = threading.Event(), []
+            stop = threading.Event()
+            seen: list[int] = []
             watcher = threading.Thread(target=_max_connections, args=(PG, schema, stop, seen), daemon=True)
             watcher.start()
             deadline = time.monotonic() + SECONDS

@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -159,7 +160,7 @@ def scan_latency(ctx: StoreContext, barcodes: list[str], scans: int = SCANS) -> 
     warmup = 30
     while len(samples) < scans + warmup:
         sale_id = client.post("/api/v1/sales", headers=hdr).get_json()["id"]
-        sale = None
+        sale: Any = None  # the last scan's JSON body
         for _ in range(rng.randint(1, 12)):
             code = rng.choice(barcodes)
             t = time.perf_counter()

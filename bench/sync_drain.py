@@ -40,6 +40,7 @@ from central.services.context import CentralContext
 from central.services.stock import Movement
 from central.tables import AppliedEvent, Sale, SaleLine, StockEntry, Tender
 from central.web.app import create_central_app
+from common.contract.names import EventType
 from common.contract.wire import canonical_json
 from common.db import Database
 from common.demo_data import demo_products
@@ -110,7 +111,7 @@ def queue_sales(db: Database, n: int) -> None:
                 "store_seq": i,
                 "store_id": STORE,
                 "device_id": "T1",
-                "type": "sale.completed",
+                "type": EventType.SALE_COMPLETED,
                 "schema_version": 1,
                 "payload": body,
                 "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
@@ -143,6 +144,7 @@ def raw_rates(url: str, schema: str) -> tuple[float, float, int]:
         for model in FACT_TABLES:
             name = model.__tablename__
             cur = con.execute(f"SELECT * FROM {name}")
+            assert cur.description is not None  # a SELECT always describes its columns
             columns[name] = [d.name for d in cur.description]
             facts[name] = cur.fetchall()
             con.execute(f"CREATE TABLE raw_{name} (LIKE {name} INCLUDING ALL)")
@@ -221,7 +223,7 @@ def run() -> list[Row]:
                 )
             app = create_central_app(config, db=ctx.db)
             counter = CountRequests(app.wsgi_app)
-            app.wsgi_app = counter  # type: ignore[method-assign]
+            app.wsgi_app = counter  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
             server = make_server("127.0.0.1", 0, app, threaded=True)
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 

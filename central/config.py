@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key
+from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key, resolve_database_url
 
 
 class _Table(BaseModel):
@@ -115,6 +115,7 @@ def load_central_config(
         env_prefix=CENTRAL_ENV_PREFIX,
         label="central config",
     )
+    resolve_database_url(cfg.database, base)
     read_secret_key(cfg.server, base)
     if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
         cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())

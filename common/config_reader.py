@@ -66,8 +66,16 @@ def read_config(
         cfg = model.model_validate(data)
     except ValidationError as e:
         raise ConfigError(f"{label}: {_describe(e)}") from e
-    cfg.database.url = resolve_sqlite_url(cfg.database.url, base)  # type: ignore[attr-defined]
     return cfg, base
+
+
+class _UrlHolder(Protocol):
+    url: str
+
+
+def resolve_database_url(database: _UrlHolder, base: Path) -> None:
+    """A relative SQLite path in [database] url is beside the config file, wherever the server was started."""
+    database.url = resolve_sqlite_url(database.url, base)
 
 
 class _SecretHolder(Protocol):

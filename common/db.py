@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -75,3 +75,9 @@ class Database:
 def driver_message(err: DBAPIError) -> str:
     """The database driver's own first line (what went wrong), without SQLAlchemy's statement and parameters."""
     return (str(err.orig).strip() or type(err.orig).__name__).splitlines()[0][:200]
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """Rows an UPDATE or DELETE without RETURNING matched. Session.execute types every result as Result (it cannot
+    promise a cursor for any statement), but for these it returns a CursorResult, which is what counts them."""
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount

@@ -12,6 +12,15 @@ from .money import allocate, percent_of, round_half_up
 DiscountKind = Literal["amount", "percent"]
 
 
+def discount_kind(kind: str) -> DiscountKind:
+    """A kind read from a request or a stored row, as the type a Discount holds; an unknown kind is refused."""
+    if kind == "amount":
+        return "amount"
+    if kind == "percent":
+        return "percent"
+    raise DomainError("bad_discount", f"unknown discount kind {kind!r}")
+
+
 @dataclass(frozen=True)
 class Discount:
     """An amount in minor units, or a percent in basis points (1000 = 10%)."""

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String
-from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import MappedColumn, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -25,9 +25,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def uuid_pk():  # type: ignore[no-untyped-def]
+def uuid_pk() -> MappedColumn[str]:
     return mapped_column(String(36), primary_key=True, default=new_id)
 
 
-def timestamp():  # type: ignore[no-untyped-def]
+def timestamp() -> MappedColumn[datetime]:
     return mapped_column(DateTime, default=utcnow, nullable=False)

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from common.db import Database
+from common.contract.names import EventType
+from common.db import Database, rowcount
 from pos.adapters.tables import DeadLetterSeen, OutboxEvent, SyncStatus
 
 ROW = SyncStatus.id == 1
@@ -34,7 +35,7 @@ def acquire_lease(db: Database, owner: str, ttl_seconds: float, now: datetime) -
             )
             .values(lease_owner=owner, lease_until=until)
         )
-        if won.rowcount == 1:  # type: ignore[attr-defined]
+        if rowcount(won) == 1:
             return True
         holder = s.scalar(select(SyncStatus.lease_owner).where(ROW))
         if holder is None or not owner_is_gone(holder):
@@ -42,7 +43,7 @@ def acquire_lease(db: Database, owner: str, ttl_seconds: float, now: datetime) -
         won = s.execute(
             update(SyncStatus).where(ROW, SyncStatus.lease_owner == holder).values(lease_owner=owner, lease_until=until)
         )
-        return won.rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(won) == 1
 
 
 def lease_owner_name() -> str:
@@ -86,7 +87,7 @@ def read(db: Database) -> dict[str, Any]:
 
 def queue_stats(s: Session) -> dict[str, Any]:
     depth, oldest = s.execute(select(func.count(), func.min(OutboxEvent.created_at)).where(UNSENT)).one()
-    sales = s.scalar(select(func.count()).where(UNSENT, OutboxEvent.type == "sale.completed"))
+    sales = s.scalar(select(func.count()).where(UNSENT, OutboxEvent.type == EventType.SALE_COMPLETED))
     dead = s.scalar(select(func.count()).select_from(DeadLetterSeen).where(DeadLetterSeen.resolved_at.is_(None)))
     return {
         "queue_depth": int(depth or 0),

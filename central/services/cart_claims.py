@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import CartOrder, OnlineCart
 from common.cart_codes import parse_reference
+from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 
 from .cart_views import cart_json, local_time, status_of
@@ -39,7 +40,7 @@ def transition(s: Session, cart: OnlineCart, expect: tuple[tuple[str, ...], int,
     stmt = update(t).where(t.c.id == cart.id, t.c.status.in_(statuses), t.c.fence == fence)
     if store is not None:
         stmt = stmt.where(t.c.claim_store == store)
-    if s.execute(stmt.values(**values)).rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(s.execute(stmt.values(**values))) != 1:
         raise Conflict("cart_changed", f"cart {cart.code} changed at this very moment: try again")
     s.refresh(cart)
 
@@ -132,16 +133,18 @@ def claim(ctx: CentralContext, store_id: str, device_id: str, ref: str, fence: i
             claimed_at=now,
             lease_expires_at=now + timedelta(minutes=ctx.config.shop.claim_minutes),
         )
+        lease = cart.lease_expires_at
+        assert lease is not None  # the transition just set it
         view.update(
             status="claimed",
             fence=cart.fence,
-            lease_expires_at=cart.lease_expires_at.isoformat(),
+            lease_expires_at=lease.isoformat(),
             claim={
                 "store_id": store_id,
                 "device_id": device_id,
                 "store_name": location_name(s, ctx, store_id),
-                "until": cart.lease_expires_at.isoformat(),
-                "until_local": local_time(ctx, cart.lease_expires_at),
+                "until": lease.isoformat(),
+                "until_local": local_time(ctx, lease),
             },
         )
         return view

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -39,7 +40,7 @@ def load(ctx: CentralContext, products_limit: int | None = None) -> int:
         for code, name in [(DEMO_STORE, "Omnitoko Kemang"), *OTHER_STORES]:
             if s.get(Location, code) is None:
                 s.add(Location(code=code, name=name, kind="store"))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": new_id(),
                 "sku": p.sku,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from central.tables import Change, Member, OfflineAllowance, PointsEntry, Store
 from central.tables.base import new_id
 from common import member_qr
+from common.db import rowcount
 from common.errors import Conflict, DomainError, Forbidden, NotFound
 from common.loyalty import normalize_phone
 
@@ -327,9 +328,9 @@ def adjust(ctx: CentralContext, member_id: str, points: int, note: str) -> dict[
 
 def set_blocked(ctx: CentralContext, member_id: str, blocked: bool) -> None:
     with ctx.db.unit_of_work() as s:
-        if not s.execute(
-            update(Member).where(Member.id == member_id).values(blocked=blocked, version=Member.version + 1)
-        ).rowcount:
+        if not rowcount(
+            s.execute(update(Member).where(Member.id == member_id).values(blocked=blocked, version=Member.version + 1))
+        ):
             raise NotFound("unknown_member", "no such member")
         publish(s, ctx, {member_id})
 

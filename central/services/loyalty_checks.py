@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from central.tables import OfflineAllowance, PointsEntry, PointsHold, Refund, Sale, Tender
@@ -36,7 +36,7 @@ def member_sale(s: Session, ev: Event, sale_id: str, member_id: str) -> Sale:
     return sale
 
 
-def _points(s: Session, *where: object) -> int:
+def _points(s: Session, *where: ColumnElement[bool]) -> int:
     return int(s.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0)).where(*where)) or 0)
 
 
@@ -69,7 +69,7 @@ def check_earned(s: Session, ctx: CentralContext, ev: Event, sale: Sale, points:
         )
 
 
-def _refunds_of(sale_id: str) -> Select[tuple[str]]:
+def _refunds_of(sale_id: str) -> Select[str]:
     return select(Refund.id).where(Refund.sale_id == sale_id)
 
 

@@ -91,7 +91,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(PointsRedeemed, ev.payload)
     _member(s, p.member_id)
     check_redeemed(s, ctx, ev, member_sale(s, ev, p.sale_id, p.member_id), p.points, p.mode, p.hold_id, p.allowance_id)
-    if p.mode == "online":
+    if p.mode == "online" and p.hold_id is not None:  # check_redeemed refused one online without its hold
         try:
             loyalty_holds.post_in(s, ctx, ev.store_id, p.hold_id, p.sale_id, entry_id=p.entry_id, event_id=ev.event_id)
             return loyalty.changes_for(s, ctx, {p.member_id})

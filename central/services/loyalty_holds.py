@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member, OfflineAllowance, PointsHold
 from central.tables.base import new_id
+from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_POINTS
 
@@ -121,11 +122,13 @@ def hold(
             return hold_view(same, m.balance - m.held)
         loyalty.check_store_member(m)
         sweep(s, ctx, member_id)
-        took = s.execute(
-            update(Member)
-            .where(Member.id == member_id, Member.balance - Member.held >= points)
-            .values(held=Member.held + points)
-        ).rowcount
+        took = rowcount(
+            s.execute(
+                update(Member)
+                .where(Member.id == member_id, Member.balance - Member.held >= points)
+                .values(held=Member.held + points)
+            )
+        )
         s.refresh(m)
         if not took:
             raise Conflict(

@@ -57,7 +57,7 @@ def browse(
             net = price_sale(
                 [LineInput("1", p.sku, p.name, p.price, 1, p.tax_group, 0, best[1] if best else None)]
             ).total
-            stock = [{**loc, "qty": spare.get((loc["code"], p.sku), 0)} for loc in places]
+            stock: list[dict[str, Any]] = [{**loc, "qty": spare.get((loc["code"], p.sku), 0)} for loc in places]
             items.append(
                 {
                     "sku": p.sku,

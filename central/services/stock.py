@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,8 +27,15 @@ class Movement:
     ref_id: str | None = None
 
 
-def location_name(session: Session, ctx: CentralContext, code: str) -> str:
-    """Read each time (one primary-key probe per publish or view): a rename shows in every worker at once."""
+@overload
+def location_name(session: Session, ctx: CentralContext, code: str) -> str: ...
+@overload
+def location_name(session: Session, ctx: CentralContext, code: str | None) -> str | None: ...
+def location_name(session: Session, ctx: CentralContext, code: str | None) -> str | None:
+    """Read each time (one primary-key probe per publish or view): a rename shows in every worker at once.
+    No code (a cart no store holds) has no name."""
+    if code is None:
+        return None
     return session.scalar(select(Location.name).where(Location.code == code)) or code
 
 

@@ -241,4 +241,4 @@ def set_admin(ctx: CentralContext, username: str, password: str) -> None:
 
 def has_admin(ctx: CentralContext) -> bool:
     with ctx.db.sessions() as s:
-        return s.scalar(select(func.count()).select_from(AdminUser)) > 0
+        return s.execute(select(func.count()).select_from(AdminUser)).scalar_one() > 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
+from flask.typing import ResponseReturnValue
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
 
 from central.bootstrap import central_context
@@ -13,6 +16,7 @@ from common.db import Database
 from common.web.errors import validation_error_response
 from common.web.hardening import harden
 from common.web.limits import limit_bodies
+from common.web.plain_json import PlainJSON
 
 from .admin import admin
 from .admin_members import members as admin_members
@@ -43,8 +47,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.config.update(SECRET_KEY=config.server.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     limit_bodies(app, config.server.max_body_bytes, {"/api/v1/sync/push": config.sync.max_body_mb * 2**20})
     harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = PlainJSON(app)
     app.extensions["omnitoko_central"] = central_context(config, db)
     app.register_api(sync_api)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
@@ -57,5 +60,6 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     # Every view is one service call: after a deadlock or serialization failure it is run again from the start.
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
-            app.view_functions[endpoint] = retried(view)
+            # Flask types a view as sync or async; every view here is sync, which the retry loop needs to see its run.
+            app.view_functions[endpoint] = retried(cast(Callable[..., ResponseReturnValue], view))
     return app

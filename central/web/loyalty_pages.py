@@ -93,7 +93,7 @@ def account(number: str):
     view = _member_for(number)
     with ctx().db.sessions() as s:
         history = loyalty.history(s, view["id"], 50)
-        email = s.get(Member, view["id"]).email  # type: ignore[union-attr]
+        email = s.get_one(Member, view["id"]).email
     k = request.args.get("k", "")
     return _page(
         "account.html",

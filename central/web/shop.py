@@ -56,7 +56,8 @@ def lang() -> str:
     wanted = request.args.get("lang")
     if wanted in LANGS:
         session["shop_lang"] = wanted
-    return session.get("shop_lang") if session.get("shop_lang") in LANGS else "id"  # type: ignore[return-value]
+    kept = session.get("shop_lang")
+    return kept if isinstance(kept, str) and kept in LANGS else "id"
 
 
 def tr(key: str, **values: Any) -> str:

@@ -54,4 +54,4 @@ def harden(app: Flask, server: _Server, *, env_name: str, init_command: str) -> 
     )
     app.session_interface = _SessionCookies()
     if server.trust_proxy:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app

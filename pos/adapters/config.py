@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from common.config_reader import ENV_PREFIX, read_config, read_secret_key
+from common.config_reader import ENV_PREFIX, read_config, read_secret_key, resolve_database_url
 
 from .printer_kinds import PRINTER_KINDS
 
@@ -180,6 +180,7 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, s
     cfg, base = read_config(
         StoreConfig, path or environ.get("OMNITOKO_CONFIG"), environ, env_prefix=ENV_PREFIX, label="config"
     )
+    resolve_database_url(cfg.database, base)
     read_secret_key(cfg.server, base)
     if cfg.printer.file_path and not Path(cfg.printer.file_path).is_absolute():
         target = (base / cfg.printer.file_path).resolve()

@@ -55,12 +55,23 @@ def foreign_keys_off(connection: Connection) -> Iterator[None]:
     """
     sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
     if sqlite:
-        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        _to_driver(connection, "PRAGMA foreign_keys=OFF")
     try:
         yield
     finally:
         if sqlite:
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            _to_driver(connection, "PRAGMA foreign_keys=ON")
+
+
+def _to_driver(connection: Connection, sql: str) -> None:
+    """Straight to the driver: through SQLAlchemy the statement would begin a transaction, where SQLite ignores it."""
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # a connection in use holds its driver connection
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
 
 
 def check_foreign_keys(connection: Connection) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from common import throttle_table as throttle
+from common.db import rowcount
 from common.errors import DomainError, Forbidden, Unauthorized
 from common.throttle import Policy, refuse_waiting
 from pos.adapters.tables import SignInThrottle, Staff, StaffToken, Till
@@ -153,7 +154,7 @@ def sign_out(ctx: StoreContext, token: str) -> None:
 def end_all_sessions(ctx: StoreContext, staff_id: str) -> int:
     """Every till and manager-screen session of one staff member (PIN changed, disabled); returns how many."""
     with ctx.db.unit_of_work() as s:
-        return int(s.execute(delete(StaffToken).where(StaffToken.staff_id == staff_id)).rowcount or 0)
+        return rowcount(s.execute(delete(StaffToken).where(StaffToken.staff_id == staff_id)))
 
 
 def manager_approval(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None, what: str) -> str:

@@ -79,7 +79,7 @@ def find_product(session: Session, *, barcode: str | None = None, sku: str | Non
     return p
 
 
-def product_for_sale(session: Session, *, barcode: str | None = None, sku: str | None = None) -> Row[Any]:
+def product_for_sale(session: Session, *, barcode: str | None = None, sku: str | None = None) -> Row[*tuple[Any, ...]]:
     """What a sale line copies from the catalog (sku, barcode, name, price, tax_group) and the group's rate_bp
     (None if the group is not set up), in one plain query: the till's hot path."""
     row = None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from common.contract.names import EventType
+from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_id
 from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
@@ -114,7 +115,7 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
                 strict=True,
             )
         )
-        if s.execute(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(s.execute(_FINISH_SALE, {"sale_id": sale.id, **final})) != 1:
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
         for key, value in final.items():  # the session's Sale now matches the row, for after-sale steps that read it
             set_committed_value(sale, key, value)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.pricing import LineInput, price_sale
 from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
@@ -64,8 +65,8 @@ def _priced(s: Session, lines: list[tuple[str, int]]) -> dict[str, Any]:
         inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group)))
         out.append({"sku": p.sku, "barcode": p.barcode, "name": p.name, "qty": qty, "unit_price": p.price})
     priced = price_sale(inputs)
-    for line, p in zip(out, priced.lines, strict=True):
-        line["amount"] = p.net
+    for line, priced_line in zip(out, priced.lines, strict=True):
+        line["amount"] = priced_line.net
     return {"lines": out, "items": sum(l["qty"] for l in out), "total": priced.total}
 
 
@@ -268,12 +269,16 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
         cart = _find(ctx, s, ref, now)
         sales._no_tenders(s, sale)  # noqa: SLF001 - the till's own rule: no new lines once payment has started
         # Compare-and-set: of two tills racing for the same ticket, exactly one sees rowcount 1.
-        won = s.execute(
-            update(KioskCart)
-            .where(KioskCart.id == cart.id, KioskCart.state == "sent")
-            .values(state="taken", taken_at=now, taken_till=actor.till_id, taken_staff=actor.staff_id, sale_id=sale.id)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        won = rowcount(
+            s.execute(
+                update(KioskCart)
+                .where(KioskCart.id == cart.id, KioskCart.state == "sent")
+                .values(
+                    state="taken", taken_at=now, taken_till=actor.till_id, taken_staff=actor.staff_id, sale_id=sale.id
+                )
+                .execution_options(synchronize_session=False)
+            )
+        )
         if won != 1:
             raise Conflict("ticket_taken", f"kiosk cart {cart.code} was just taken at another till", ticket=cart.code)
         changed, missing = [], []

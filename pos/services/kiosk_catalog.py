@@ -75,8 +75,8 @@ def browse(
                 .limit(limit + 1)
             )
         )
-        stock = on_hand(s, [p.sku for p in products[:limit]])
+        levels = on_hand(s, [p.sku for p in products[:limit]])
         return {
-            "items": [shopper_product(product_json(p, stock[p.sku])) for p in products[:limit]],
+            "items": [shopper_product(product_json(p, levels[p.sku])) for p in products[:limit]],
             "more": len(products) > limit,
         }

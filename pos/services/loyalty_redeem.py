@@ -101,13 +101,14 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
     except Refused as e:
         raise (Conflict if e.status == 409 else DomainError)(e.code, e.message, **e.detail) from e
     except Unreachable:
-        mode, hold_id = "offline", None
+        mode = "offline"
+    held = hold_id if mode == "online" else None  # an offline redemption holds nothing at central
     try:
-        return _take(ctx, actor, sale_id, member_id, points, points * value_each, mode, hold_id)
+        return _take(ctx, actor, sale_id, member_id, points, points * value_each, mode, held)
     except Exception:
-        if hold_id and client is not None:
+        if held and client is not None:
             try:  # the sale changed meanwhile: give the hold back now rather than when it expires
-                client.release(hold_id)
+                client.release(held)
             except (Unreachable, Refused):
                 pass
         raise

@@ -249,7 +249,7 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     """At the till: the code or QR typed into the scan field opens the cart into this till's sale."""
     sale_view, _ = sales.create_sale(ctx, actor)  # no open shift -> refused before central is asked
     with ctx.db.sessions() as s:
-        sale = s.get(Sale, sale_view["id"])
+        sale = s.get_one(Sale, sale_view["id"])
         sales._no_tenders(s, sale)  # noqa: SLF001 - the till's rule: lines fixed once paying
         held = s.scalar(
             select(OnlineCartOpen.code).where(

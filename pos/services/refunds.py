@@ -69,7 +69,7 @@ def refund(
         )
         s.add(row)
         s.flush()
-        line_rows = [
+        line_rows: list[dict[str, Any]] = [
             {
                 "id": new_id(),
                 "refund_id": row.id,

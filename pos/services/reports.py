@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -245,8 +246,8 @@ def sales_report(
     return {"start": per.start, "end": per.end, "summary": summary, "tables": tables}
 
 
-def _by_day(per: Period, sales: list[Any], refunds: list[Any], local: Any) -> list[dict]:
-    rows = {
+def _by_day(per: Period, sales: Sequence[Any], refunds: Sequence[Any], local: Any) -> list[dict]:
+    rows: dict[date, dict[str, Any]] = {
         d: {"date": d, "sales": 0, "items": 0, "gross": 0, "discounts": 0, "tax": 0, "total": 0, "refunds": 0, "net": 0}
         for d in per.days()
     }
@@ -265,7 +266,7 @@ def _by_day(per: Period, sales: list[Any], refunds: list[Any], local: Any) -> li
     return list(rows.values())
 
 
-def _by_hour(sales: list[Any], local: Any) -> list[dict]:
+def _by_hour(sales: Sequence[Any], local: Any) -> list[dict]:
     rows = [{"hour": h, "sales": 0, "items": 0, "total": 0} for h in range(24)]
     for x in sales:
         r = rows[local(x.completed_at).hour]
@@ -279,7 +280,7 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _by_category(groups: list[Any], cats: dict[str, str]) -> list[dict]:
+def _by_category(groups: Sequence[Any], cats: dict[str, str]) -> list[dict]:
     whole = sum(int(n or 0) for _, _, n in groups)
     rows = [
         {
@@ -294,7 +295,7 @@ def _by_category(groups: list[Any], cats: dict[str, str]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["net"], r["category"]))
 
 
-def _by_cashier(sales: list[Any], refunds: list[Any], staff: dict[str, Staff]) -> list[dict]:
+def _by_cashier(sales: Sequence[Any], refunds: Sequence[Any], staff: dict[str, Staff]) -> list[dict]:
     acc: dict[str, dict[str, int]] = defaultdict(
         lambda: {"sales": 0, "items": 0, "total": 0, "discounts": 0, "refunds": 0}
     )
@@ -322,7 +323,7 @@ def _by_cashier(sales: list[Any], refunds: list[Any], staff: dict[str, Staff]) -
     return sorted(rows, key=lambda r: (-r["total"], r["name"]))
 
 
-def _tenders(groups: list[Any], change: int) -> list[dict]:
+def _tenders(groups: Sequence[Any], change: int) -> list[dict]:
     """What each tender brought in; change given comes out of cash."""
     amount = {t: int(a or 0) - (change if t == "cash" else 0) for t, _, a in groups}
     whole = sum(amount.values())

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
-from common.pricing import Discount, LineInput, PricedSale, price_sale
+from common.pricing import Discount, LineInput, PricedSale, discount_kind, price_sale
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.tenders import Settlement, Tender, settle
 
@@ -43,7 +43,7 @@ def tender_order(tender: TenderRow) -> tuple[datetime, str]:
 
 
 def _discount(kind: str | None, value: int | None) -> Discount | None:
-    return Discount(kind, value) if kind and value else None  # type: ignore[arg-type]
+    return Discount(discount_kind(kind), value) if kind and value else None
 
 
 def price(sale: Sale, lines: list[SaleLine]) -> PricedSale:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from common.errors import Conflict, DomainError, NotFound
 from common.money import parse_percent
-from common.pricing import Discount, PricedSale, needs_approval
+from common.pricing import Discount, PricedSale, discount_kind, needs_approval
 from common.tables import new_id
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.amounts import check_sale_amounts
@@ -252,7 +252,7 @@ def apply_discount(
         raise DomainError("bad_discount", str(e) if kind == "percent" else "an amount discount is whole Rupiah") from e
     if kind == "amount" and Decimal(str(value)) != raw:
         raise DomainError("bad_discount", "an amount discount is whole Rupiah")
-    discount = Discount(kind, raw)
+    discount = Discount(discount_kind(kind), raw)
     limit_bp = ctx.config.security.discount_limit_percent * 100
     with ctx.db.sessions() as s:
         sale = load_sale(s, sale_id)

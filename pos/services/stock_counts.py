@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
+from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_id
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
@@ -151,12 +152,13 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
             .where(StockCount.id == count.id, StockCount.state == "open")
             .values(state="posted", closed_at=now, closed_by=actor.staff_id)
         )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(done) != 1:
             raise Conflict(
                 "count_posted", f"count #{count.number} was already posted; nothing was changed", number=count.number
             )
         current = on_hand(s, [l.sku for l in lines])
-        movements, out = [], []
+        movements: list[dict[str, Any]] = []
+        out: list[dict[str, Any]] = []
         for l in lines:
             variance = l.counted - l.on_hand_at_count
             if variance:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from common.errors import DomainError, NotFound
 from common.refusals import REFUSALS
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
@@ -119,13 +120,13 @@ def act_on_dead_letter(ctx: StoreContext, actor: Actor, event_id: str, action: s
         if not sync_tables.available(s):
             raise NotFound("not_synced", "this store has not synced yet: there are no dead-lettered events")
         event = sync_tables.act(s, event_id, action, ctx.clock())
-        note = (note or "").strip()[:200] or None
+        kept_note = (note or "").strip()[:200] or None
         # Central holds the refused event and does the retry or discard; this event asks it to.
         emit_event(
             s,
             ctx,
-            f"dead_letter.{action}",
-            {"event_id": event_id, "store_id": ctx.store_id, "staff_id": actor.staff_id, "note": note},
+            EventType.DEAD_LETTER_RETRY if action == "retry" else EventType.DEAD_LETTER_DISCARD,
+            {"event_id": event_id, "store_id": ctx.store_id, "staff_id": actor.staff_id, "note": kept_note},
             DEVICE,
         )
         audit(
@@ -140,7 +141,7 @@ def act_on_dead_letter(ctx: StoreContext, actor: Actor, event_id: str, action: s
                 "store_seq": event["store_seq"],
                 "code": event["code"],
                 "reason": event["reason"],
-                "note": note,
+                "note": kept_note,
             },
         )
     return event

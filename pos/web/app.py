@@ -11,6 +11,7 @@ from common.db import Database
 from common.web.errors import register_error_handlers, validation_error_response
 from common.web.hardening import harden
 from common.web.limits import limit_bodies
+from common.web.plain_json import PlainJSON
 from kiosk.web import kiosk
 from pos import bootstrap
 from pos.adapters.config import StoreConfig
@@ -46,8 +47,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     )
     app.config.update(SECRET_KEY=config.server.secret_key)
     limit_bodies(app, config.server.max_body_bytes)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = PlainJSON(app)
     harden(app, config.server, env_name="OMNITOKO_SERVER__SECRET_KEY", init_command="omnitoko store init")
     socketio = SocketIO(app, async_mode="threading")
     notices = sockets.Notices(socketio)

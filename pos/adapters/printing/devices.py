@@ -9,7 +9,7 @@ Status bytes (Epson ESC/POS, DLE EOT n; every answer has bits 1 and 4 set, bits 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from pos.adapters.config import PrinterTable
 from pos.adapters.printer_kinds import PRINTER_KINDS
@@ -48,16 +48,16 @@ class PrinterProblem(Exception):
         self.message = message
 
 
-def _valid(byte: int | None) -> bool:
+def _valid(byte: int | None) -> TypeGuard[int]:
     return byte is not None and (byte & 0x93) == 0x12
 
 
 def parse_status(printer: int | None, cause: int | None, paper: int | None) -> PrinterStatus:
     """Status from the answers to DLE EOT 1, 2 and 4 (None or a malformed byte = not known, assumed fine)."""
-    online = not (_valid(printer) and printer & 0x08)  # type: ignore[operator]
-    cover_open = bool(_valid(cause) and cause & 0x04)  # type: ignore[operator]
-    paper_out = bool(_valid(paper) and (paper & 0x60) == 0x60) or bool(_valid(cause) and cause & 0x20)  # type: ignore[operator]
-    paper_low = bool(_valid(paper) and (paper & 0x0C) == 0x0C)  # type: ignore[operator]
+    online = not (_valid(printer) and printer & 0x08)
+    cover_open = bool(_valid(cause) and cause & 0x04)
+    paper_out = bool(_valid(paper) and (paper & 0x60) == 0x60) or bool(_valid(cause) and cause & 0x20)
+    paper_low = bool(_valid(paper) and (paper & 0x0C) == 0x0C)
     return PrinterStatus(online=online, cover_open=cover_open, paper_out=paper_out, paper_low=paper_low)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import ClassVar
+
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from common.tables import NAMING, new_id, timestamp, utcnow, uuid_pk
@@ -12,3 +14,5 @@ __all__ = ["Base", "new_id", "timestamp", "utcnow", "uuid_pk"]
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every model here is declared with __tablename__, so its __table__ is a Table (DeclarativeBase types a FromClause).
+    __table__: ClassVar[Table]

@@ -8,6 +8,8 @@ from pos.services import auth
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
+from .schemas import Approval
+
 
 def ctx() -> StoreContext:
     return current_app.extensions["omnitoko"]
@@ -26,5 +28,5 @@ def actor() -> Actor:
     return g.actor
 
 
-def approval_dict(approval: object) -> dict[str, str] | None:
-    return approval.model_dump() if approval is not None else None  # type: ignore[attr-defined]
+def approval_dict(approval: Approval | None) -> dict[str, str] | None:
+    return approval.model_dump() if approval is not None else None

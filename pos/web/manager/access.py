@@ -138,7 +138,7 @@ def _tr(prefix: str, value: object) -> str:
 
 
 def _lang_url(lang: str) -> str:
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args["lang"] = lang
     return url_for(request.endpoint or "manager.home", **(request.view_args or {}), **args)
 

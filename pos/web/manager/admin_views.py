@@ -79,7 +79,7 @@ def audit_table() -> tuple[dict[str, Any], Table]:
         staff=a.get("staff", ""),
         approved_only=bool(a.get("approved")),
     )
-    args = {k: v for k, v in a.items() if k in ("action", "from", "to", "staff", "approved") and v}
+    args: dict[str, Any] = {k: v for k, v in a.items() if k in ("action", "from", "to", "staff", "approved") and v}
     args.setdefault("from", data["start"].isoformat())
     args.setdefault("to", data["end"].isoformat())
     return data, Table("audit-log", audit_log.COLUMNS, data["rows"], url_for("manager.audit_csv", **args))

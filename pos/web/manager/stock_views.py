@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
@@ -15,6 +15,10 @@ from .access import err, me, page, t
 from .tables import Table
 
 
+@overload
+def parse_int(raw: str | None, default: int, code: str = ...) -> int: ...
+@overload
+def parse_int(raw: str | None, default: int | None = None, code: str = ...) -> int | None: ...
 def parse_int(raw: str | None, default: int | None = None, code: str = "bad_quantity") -> int | None:
     """A whole number typed by a person ("1.000" with Indonesian thousands dots is 1000), or `default` if blank."""
     text = (raw or "").strip().replace(".", "").replace(" ", "")
@@ -58,7 +62,7 @@ def stock_table(q: str, category: str, only_low: bool) -> tuple[Table, dict[str,
         }
         for r in data["rows"]
     ]
-    args = {"q": q, "category": category, **({"low": "1"} if only_low else {})}
+    args: dict[str, Any] = {"q": q, "category": category, **({"low": "1"} if only_low else {})}
     return Table("stock", columns, rows, url_for("manager.stock_csv", **args), {"sku": "manager.item"}), data
 
 
@@ -188,7 +192,7 @@ def register(bp: Blueprint) -> None:
         ref, code = f.get("supplier_ref", "").strip(), f.get("code", "").strip()
         try:
             qty = parse_int(f.get("qty"), default=1)
-            done = stock_admin.receive(ctx(), me(), ref, [(code, qty)])  # type: ignore[list-item]
+            done = stock_admin.receive(ctx(), me(), ref, [(code, qty)])
         except DomainError as e:
             return receive_page(ref, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
         line = done["lines"][0]
