@@ -1,6 +1,6 @@
 """The central store's composition root: the one place that builds the services' context (database pool sized
-from config, clock) for the app factory, the CLI and the tests. Push handlers are declared with the event types
-(services/event_types.py, services/handlers.py)."""
+from config, clock) for the app factory, the CLI and the tests. Push handlers are registered under the contract's
+event types (common/contract/names.py) in services/handlers.py."""
 
 from __future__ import annotations
 

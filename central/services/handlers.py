@@ -16,7 +16,6 @@ from . import stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
-from .event_types import KNOWN_TYPES
 from .feed import FeedChange
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .payloads import Refused, Rejection, parse
@@ -193,6 +192,8 @@ HANDLERS: dict[tuple[str, int], Handler] = {
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
+# The types this central store applies (the contract's names; dead-letter actions are not handled here yet).
+KNOWN_TYPES: list[str] = sorted({t for t, _ in HANDLERS})
 
 
 def handler_for(type_: str, version: int) -> Handler:

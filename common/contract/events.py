@@ -191,6 +191,23 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
 }
 
 
+# The version a store writes of each type: the newest model the contract has for it. Adding (type, n + 1) above
+# switches every store to it, so central's handler for it lands in the same change (tests/unit/test_registries.py).
+_WRITTEN: dict[str, int] = {}
+for _type, _version in EVENTS:
+    _WRITTEN[_type] = max(_version, _WRITTEN.get(_type, 0))
+
+
+def written_version(type_: str) -> int:
+    """The schema version a store writes for `type_`; KeyError names a type the contract does not declare."""
+    try:
+        return _WRITTEN[type_]
+    except KeyError:
+        raise KeyError(
+            f"event type {type_!r} is not declared in common/contract (names.EventType, events.EVENTS)"
+        ) from None
+
+
 def build_event(type_: str, schema_version: int, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload checked against its model, as it goes on the wire; a missing or wrong field raises BadPayload."""
     model = EVENTS.get((type_, schema_version))

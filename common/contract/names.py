@@ -8,7 +8,8 @@ from common.tenders import TENDER_TYPES as _TENDER_TYPES
 
 
 class EventType:
-    """Outbox event types a store pushes (type + schema_version pick the model in `events.EVENTS`)."""
+    """Outbox event types a store pushes, declared only here (type + schema_version pick the model in
+    `events.EVENTS`; the store writes a type's newest version there, central applies those it has handlers for)."""
 
     SALE_COMPLETED: Final = "sale.completed"
     REFUND_COMPLETED: Final = "refund.completed"

@@ -71,7 +71,7 @@ def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any
         capture(s, ctx, r)  # the hold is captured at central now, or the redemption becomes an offline one
         r.state = "used"
         r.event_id = outbox.emit(
-            "loyalty.redeemed",
+            EventType.LOYALTY_REDEEMED,
             {
                 "entry_id": r.id,
                 "member_id": r.member_id,
@@ -114,7 +114,7 @@ def earn(sale: CompletedSale, earn_per_amount: int, outbox: Outbox, ledger: Poin
     if earned:
         entry_id = new_id()
         event_id = outbox.emit(
-            "loyalty.earned",
+            EventType.LOYALTY_EARNED,
             {"entry_id": entry_id, "member_id": sale.member_id, "sale_id": sale.id, "points": earned, "basis": basis},
             sale.till_id,
         )
@@ -165,7 +165,7 @@ def on_refund(s: Session, ctx: StoreContext, refund: CompletedRefund) -> dict[st
         ledger = SqlPointsLedger(s, ctx)
         entry_id, restore_id = new_id(), new_id()
         event_id = SqlOutbox(s, ctx).emit(
-            "loyalty.reversed",
+            EventType.LOYALTY_REVERSED,
             {
                 "member_id": member_id,
                 "sale_id": sale_id,

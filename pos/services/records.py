@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from common.contract.events import build_event
+from common.contract.events import build_event, written_version
 from common.contract.wire import canonical_json, payload_hash
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
-from pos.domain.event_types import version_of
 
 from .context import StoreContext
 
@@ -45,9 +44,9 @@ def emit_event(
     schema_version: int | None = None,
 ) -> str:
     """Write one outbox event with the next gap-free store_seq; returns its event_id. The type must be declared
-    (pos/domain/event_types.py, its version too unless a caller names another), and the payload goes through its
-    contract model, so a field central needs cannot go missing unnoticed."""
-    schema_version = version_of(type_) if schema_version is None else schema_version
+    in the contract (common/contract/names.py `EventType`; written at its newest version unless a caller names
+    another), and the payload goes through its contract model, so a field central needs cannot go missing."""
+    schema_version = written_version(type_) if schema_version is None else schema_version
     body = canonical_json(build_event(type_, schema_version, payload))
     event_id = str(uuid.uuid4())
     session.execute(

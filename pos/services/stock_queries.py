@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from pos.adapters.tables import Category, LowStockThreshold, OutboxEvent, Product, RemoteStock, Staff, StockMovement
 
 from .catalog import on_hand
@@ -18,11 +19,11 @@ from .stock_admin import find_item
 MAX_ROWS = 1000
 # Outbox event types whose payload lines move stock, and the sign of the line quantity.
 _STOCK_EVENTS = {
-    "sale.completed": -1,
-    "refund.completed": 1,
-    "stock.received": 1,
-    "stock.adjusted": 1,
-    "stock.counted": 1,
+    EventType.SALE_COMPLETED: -1,
+    EventType.REFUND_COMPLETED: 1,
+    EventType.STOCK_RECEIVED: 1,
+    EventType.STOCK_ADJUSTED: 1,
+    EventType.STOCK_COUNTED: 1,
 }
 
 
@@ -44,7 +45,7 @@ def unsynced_by_sku(s: Session) -> dict[str, int]:
     for type_, payload in rows:
         sign = _STOCK_EVENTS[type_]
         for line in json.loads(payload).get("lines", []):
-            qty = line.get("variance", line.get("qty", 0)) if type_ == "stock.counted" else line.get("qty", 0)
+            qty = line.get("variance", line.get("qty", 0)) if type_ == EventType.STOCK_COUNTED else line.get("qty", 0)
             if line.get("sku") and qty:
                 out[line["sku"]] += sign * int(qty)
     return {k: v for k, v in out.items() if v}
