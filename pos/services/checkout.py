@@ -141,14 +141,9 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
         )
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
         member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
-        emit_event(
-            s,
-            ctx,
-            EventType.SALE_COMPLETED,
-            _event_payload(ctx, sale, view, member.member_id if member else None),
-            sale.till_id,
-        )
-        ctx.after_sale.sale_completed(s, view)
+        member_id = member.member_id if member else None
+        emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
+        ctx.after_sale.sale_completed(s, view, member_id)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
     return view
