@@ -32,7 +32,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin" below).
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see do_begin below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -56,7 +56,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
             info[_SYNC] = mode
         dbapi.execute("BEGIN IMMEDIATE")
 
-    dialect.do_begin = do_begin  # type: ignore[method-assign]
+    # This engine's own dialect instance: BEGIN IMMEDIATE with no connection event (see above).
+    dialect.do_begin = do_begin  # type: ignore[method-assign,assignment]  # an instance's method, replaced
 
 
 class Database:

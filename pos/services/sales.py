@@ -26,7 +26,7 @@ from .context import StoreContext
 from .discount_rules import check_limit, over_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
-from .shifts import require_shift
+from .shifts import require_shift, require_shift_id
 
 MAX_QTY = 9999
 MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
@@ -136,7 +136,7 @@ def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) 
 def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     """The till's open sale, or a new one; a till has at most one open sale."""
     with ctx.db.unit_of_work(durable=False) as s:
-        shift = require_shift(s, actor.till_id)
+        shift_id = require_shift_id(s, actor.till_id)
         sale = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
         created = sale is None
         if sale is None:
@@ -144,7 +144,7 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
             sale = Sale(
                 id=new_id(),
                 till_id=actor.till_id,
-                shift_id=shift.id,
+                shift_id=shift_id,
                 staff_id=actor.staff_id,
                 state="open",
                 number=None,
