@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-_SYNC = "omnitoko_synchronous"  # an execution option and the pooled connection's current mode
+_SYNC = "omnitoko_synchronous"  # the pooled connection's current mode
+_MODE: ContextVar[str] = ContextVar(_SYNC, default="FULL")  # the mode the unit of work under way commits with
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -30,7 +32,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin" below).
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see do_begin below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -40,16 +42,22 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # Take the write lock up front so two writers queue instead of failing on upgrade. Straight to the
-        # driver: every unit of work runs this, and SQLAlchemy's execute path would double its cost.
-        dbapi, info = conn.connection.dbapi_connection, conn.connection.info
-        mode = conn.get_execution_options().get(_SYNC, "FULL")
-        if info.get(_SYNC) != mode:  # outside the transaction: SQLite reads it at each commit
+    dialect = engine.dialect
+
+    def do_begin(fairy: Any) -> None:
+        # Take the write lock up front so two writers queue instead of failing on upgrade. On the dialect, not
+        # a "begin" event: any connection event makes SQLAlchemy dispatch events around every statement.
+        dbapi, info = fairy.dbapi_connection, fairy.info
+        mode = _MODE.get()
+        if mode != "FULL":
+            _MODE.set("FULL")  # for this one transaction: any other begun inside it is durable
+        if info.get(_SYNC) != mode:  # outside the transaction: SQLite refuses to change it inside one
             dbapi.execute(f"PRAGMA synchronous={mode}")
             info[_SYNC] = mode
         dbapi.execute("BEGIN IMMEDIATE")
+
+    # This engine's own dialect instance: BEGIN IMMEDIATE with no connection event (see above).
+    dialect.do_begin = do_begin  # type: ignore[method-assign,assignment]  # an instance's method, replaced
 
 
 class Database:
@@ -59,14 +67,16 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # The same pool; its transactions commit with synchronous=NORMAL (ignored by other databases).
-        self._relaxed = sessionmaker(self.engine.execution_options(**{_SYNC: "NORMAL"}), expire_on_commit=False)
 
     @contextmanager
     def unit_of_work(self, *, durable: bool = True) -> Iterator[Session]:
         """One transaction; `durable=False` only for edits a power cut may lose (a sale under way)."""
-        with (self.sessions if durable else self._relaxed)() as session, session.begin():
-            yield session
+        token = _MODE.set("FULL" if durable else "NORMAL")  # read as the transaction begins (ignored but by SQLite)
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            _MODE.reset(token)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -150,9 +150,21 @@ class Line:
 
 
 def to_dict(r: Receipt) -> dict[str, Any]:
-    data = asdict(r)
+    data: dict[str, Any] = _plain(r)
     data["issued_at"] = r.issued_at.isoformat()
     return data
+
+
+def _plain(value: Any) -> Any:
+    """dataclasses.asdict without its deep copy of every leaf (a receipt's leaves are immutable); queued on every
+    sale's completion."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def from_dict(data: dict[str, Any]) -> Receipt:

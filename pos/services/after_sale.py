@@ -14,8 +14,6 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import SaleMember
-
 
 @dataclass(frozen=True)
 class LineFact:
@@ -85,8 +83,9 @@ class AfterSaleStep(Protocol):
     def __call__(self, session: Session, fact: Any, added: Mapping[str, Any]) -> Mapping[str, Any]: ...
 
 
-def sale_fact(session: Session, view: Mapping[str, Any]) -> CompletedSale:
-    link = session.get(SaleMember, view["id"])
+def sale_fact(view: Mapping[str, Any], member_id: str | None) -> CompletedSale:
+    """The completed sale `view` as a fact; `member_id` is the member on the sale (the completing transaction has
+    read it for the sale's event already)."""
     return CompletedSale(
         id=view["id"],
         number=view["number"],
@@ -98,7 +97,7 @@ def sale_fact(session: Session, view: Mapping[str, Any]) -> CompletedSale:
         total=view["total"],
         lines=tuple(LineFact(**{k: l[k] for k in LineFact.__dataclass_fields__}) for l in view["lines"]),
         tenders=tuple(TenderFact(t["id"], t["type"], t["amount"]) for t in view["tenders"]),
-        member_id=link.member_id if link else None,
+        member_id=member_id,
         view=MappingProxyType(dict(view)),
     )
 
@@ -129,9 +128,10 @@ class AfterSale:
                 added.update(step(session, fact, MappingProxyType(dict(added))))
         return added
 
-    def sale_completed(self, session: Session, view: dict[str, Any]) -> None:
-        """Run the steps for the completed sale `view`; what they add (points, receipt link) goes on the view."""
-        view.update(self.run(session, sale_fact(session, view)))
+    def sale_completed(self, session: Session, view: dict[str, Any], member_id: str | None) -> None:
+        """Run the steps for the completed sale `view` (its member: `member_id`); what they add (points, receipt
+        link) goes on the view."""
+        view.update(self.run(session, sale_fact(view, member_id)))
 
     def refund_completed(self, session: Session, view: dict[str, Any]) -> None:
         view.update(self.run(session, refund_fact(view)))

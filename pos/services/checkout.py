@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -16,7 +16,7 @@ from common.contract.names import EventType
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_id
-from pos.adapters.tables import Sale, SaleMember, StockMovement, Till
+from pos.adapters.tables import Sale, SaleLine, SaleMember, StockMovement, Till
 from pos.domain.shifts import receipt_number
 
 from . import central_steps
@@ -24,7 +24,7 @@ from .auth import Actor
 from .central_outcome import CentralSteps, remember
 from .context import StoreContext
 from .records import emit_event
-from .sale_views import lines_of, load_sale, sale_json, tenders_of
+from .sale_views import line_rows, load_sale, sale_json, tender_rows
 
 # Built once and run as plain Core statements: completion is the checkout's one durable write, so it is kept to
 # a few statements and no ORM flush (bench/checkout.py measures it against a raw SQLite commit).
@@ -37,6 +37,13 @@ _BUMP_RECEIPT = (
 )
 _FINISH_SALE = update(_SALES).where(_SALES.c.id == bindparam("sale_id"), _SALES.c.state == "open")
 _MOVEMENTS = insert(StockMovement.__table__)
+_LINES = SaleLine.__table__
+_FIX_LINES = (
+    update(_LINES)
+    .where(_LINES.c.id == bindparam("line_id"))
+    .values(line_discount=bindparam("ld"), sale_discount=bindparam("sd"), net=bindparam("net"))
+)
+_MEMBER = select(SaleMember.__table__.c.member_id).where(SaleMember.__table__.c.sale_id == bindparam("sale_id"))
 _FINAL = (
     "number",
     "state",
@@ -83,7 +90,7 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
         if sale.till_id != actor.till_id:
             raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
-        lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
+        lines, tenders = line_rows(s, sale.id), tender_rows(s, sale.id)  # read only: plain rows
         if not lines:
             raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
         view = sale_json(ctx, sale, lines, tenders)
@@ -119,11 +126,14 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
         for key, value in final.items():  # the session's Sale now matches the row, for after-sale steps that read it
             set_committed_value(sale, key, value)
-        for line, lv in zip(lines, view["lines"], strict=True):
-            # Every change to an open sale stores these already; write only if something slipped through.
-            figures = (lv["line_discount"], lv["sale_discount"], lv["net"])
-            if (line.line_discount, line.sale_discount, line.net) != figures:
-                line.line_discount, line.sale_discount, line.net = figures
+        # Every change to an open sale stores these already; write only what slipped through.
+        if stale := [
+            {"line_id": line.id, "ld": lv["line_discount"], "sd": lv["sale_discount"], "net": lv["net"]}
+            for line, lv in zip(lines, view["lines"], strict=True)
+            if (line.line_discount, line.sale_discount, line.net)
+            != (lv["line_discount"], lv["sale_discount"], lv["net"])
+        ]:
+            s.execute(_FIX_LINES, stale)
         s.execute(
             _MOVEMENTS,
             [
@@ -141,15 +151,9 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             ],
         )
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-        member = s.get(SaleMember, sale.id)  # central checks a points event against the member on the sale
-        emit_event(
-            s,
-            ctx,
-            EventType.SALE_COMPLETED,
-            _event_payload(ctx, sale, view, member.member_id if member else None),
-            sale.till_id,
-        )
-        ctx.after_sale.sale_completed(s, view)
+        member_id = s.scalar(_MEMBER, {"sale_id": sale.id})  # central checks a points event against it
+        emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
+        ctx.after_sale.sale_completed(s, view, member_id)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
     return view

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,13 +16,31 @@ from pos.adapters.tables import Promotion, Sale, SaleLine
 
 from .context import StoreContext
 
+_P = Promotion.__table__
+# Read on every scan: plain Core rows (no ORM objects), each row parsed once per distinct content below.
+_ACTIVE = select(_P.c.id, _P.c.name, _P.c.kind, _P.c.value, _P.c.skus, _P.c.starts_at, _P.c.ends_at, _P.c.active).where(
+    _P.c.active.is_(True)
+)
+
+
+@lru_cache(maxsize=1024)
+def _promo(
+    id_: str,
+    name: str,
+    kind: str,
+    value: int,
+    skus: str | None,
+    starts: datetime | None,
+    ends: datetime | None,
+    on: bool,
+) -> Promo:
+    """A row as a Promo; cached on the row's whole content, so a promotion central changes is read afresh."""
+    return Promo(id_, name, kind, value, frozenset(json.loads(skus or "[]")), starts, ends, on)
+
 
 def store_promos(s: Session) -> list[Promo]:
     """The promotions central sent (sync agent); the same rule the online shop prices carts with."""
-    return [
-        Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at, p.active)
-        for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))
-    ]
+    return [_promo(*row) for row in s.execute(_ACTIVE)]
 
 
 def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:

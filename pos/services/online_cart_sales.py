@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
@@ -106,8 +106,14 @@ class PendingCheckout:
     body: dict[str, Any]
 
 
+_O = OnlineCartOpen.__table__
+_IN_SALE_ID = select(_O.c.id).where(_O.c.sale_id == bindparam("sale_id"), _O.c.state == "in_sale")
+
+
 def _in_sale(s: Session, sale_id: str) -> OnlineCartOpen | None:
-    return s.scalar(select(OnlineCartOpen).where(OnlineCartOpen.sale_id == sale_id, OnlineCartOpen.state == "in_sale"))
+    # Asked on every sale's completion and most sales hold no cart: a plain probe first, the object only if one.
+    found = s.scalar(_IN_SALE_ID, {"sale_id": sale_id})
+    return s.get(OnlineCartOpen, found) if found is not None else None
 
 
 def pending_checkout(

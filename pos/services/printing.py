@@ -8,13 +8,14 @@ import logging
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money
+from common.tables import new_id
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
 
@@ -23,6 +24,9 @@ from .after_sale import CompletedRefund, CompletedSale
 from .auth import Actor
 from .context import StoreContext
 from .records import audit, next_value
+
+_JOB_COLUMNS = [c.key for c in PrintJob.__table__.columns]
+_INSERT_JOB = insert(cast(Table, PrintJob.__table__))  # a mapped class's table is typed as any FromClause
 
 log = logging.getLogger(__name__)
 WAITING = ("queued", "printing")
@@ -141,8 +145,11 @@ def add_job(
     ref_id: str | None = None,
     number: str | None = None,
 ) -> PrintJob:
+    """Queue a job inside the caller's transaction: one Core INSERT with every column (no ORM flush, it is on
+    every sale's completion); the returned job is a plain copy of the row, to read."""
     now = ctx.clock()
     job = PrintJob(
+        id=new_id(),
         seq=next_value(session, "print_seq"),
         kind=kind,
         ref_id=ref_id,
@@ -152,10 +159,11 @@ def add_job(
         state="queued",
         attempts=0,
         next_attempt_at=now,
+        last_error=None,
         created_at=now,
+        printed_at=None,
     )
-    session.add(job)
-    session.flush()
+    session.execute(_INSERT_JOB, {k: getattr(job, k) for k in _JOB_COLUMNS})
     return job
 
 

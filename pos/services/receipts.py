@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
@@ -163,9 +163,12 @@ def _points_back(view: dict[str, Any]) -> int:
     return int((view.get("points_back") or {}).get("value", 0))
 
 
+_STAFF_NAME = select(Staff.__table__.c.name).where(Staff.__table__.c.id == bindparam("staff_id"))
+
+
 def staff_name(session: Session, staff_id: str | None) -> str:
-    staff = session.get(Staff, staff_id) if staff_id else None
-    return staff.name if staff else (staff_id or "-")
+    name = session.scalar(_STAFF_NAME, {"staff_id": staff_id}) if staff_id else None  # a plain read, every sale
+    return str(name) if name is not None else (staff_id or "-")
 
 
 def _refund_view(session: Session, row: Refund) -> dict[str, Any]:

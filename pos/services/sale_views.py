@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
@@ -21,6 +22,13 @@ _TENDERS = (
     select(TenderRow).where(TenderRow.sale_id == bindparam("sale_id")).order_by(TenderRow.created_at, TenderRow.id)
 )
 _SALE = select(Sale).where(or_(Sale.id == bindparam("key"), Sale.number == bindparam("key")))
+_L, _T = SaleLine.__table__, TenderRow.__table__
+_LINE_ROWS = select(_L).where(_L.c.sale_id == bindparam("sale_id")).order_by(_L.c.position)
+_TENDER_ROWS = select(_T).where(_T.c.sale_id == bindparam("sale_id")).order_by(_T.c.created_at, _T.c.id)
+
+# A line or tender as an ORM object (to change it) or as a plain Core row with the same names (to read it).
+LineLike = SaleLine | Row[Any]
+TenderLike = TenderRow | Row[Any]
 
 
 def lines_of(session: Session, sale_id: str) -> list[SaleLine]:
@@ -29,6 +37,16 @@ def lines_of(session: Session, sale_id: str) -> list[SaleLine]:
 
 def tenders_of(session: Session, sale_id: str) -> list[TenderRow]:
     return list(session.scalars(_TENDERS, {"sale_id": sale_id}))
+
+
+def line_rows(session: Session, sale_id: str) -> Sequence[Row[Any]]:
+    """The lines as lines_of reads them, as read-only Core rows (no ORM objects: completion only reads them)."""
+    return session.execute(_LINE_ROWS, {"sale_id": sale_id}).all()
+
+
+def tender_rows(session: Session, sale_id: str) -> Sequence[Row[Any]]:
+    """The tenders as tenders_of reads them, as read-only Core rows."""
+    return session.execute(_TENDER_ROWS, {"sale_id": sale_id}).all()
 
 
 def line_order(line: SaleLine) -> int:
@@ -46,7 +64,7 @@ def _discount(kind: str | None, value: int | None) -> Discount | None:
     return Discount(discount_kind(kind), value) if kind and value else None
 
 
-def price(sale: Sale, lines: list[SaleLine]) -> PricedSale:
+def price(sale: Sale, lines: Sequence[LineLike]) -> PricedSale:
     return price_sale(
         [
             LineInput(
@@ -65,7 +83,7 @@ def price(sale: Sale, lines: list[SaleLine]) -> PricedSale:
     )
 
 
-def settlement(ctx: StoreContext, total: int, tenders: list[TenderRow]) -> Settlement:
+def settlement(ctx: StoreContext, total: int, tenders: Sequence[TenderLike]) -> Settlement:
     return settle(total, [Tender(t.type, t.amount, t.reference) for t in tenders], ctx.config.currency.cash_rounding)
 
 
@@ -76,7 +94,11 @@ def mask(reference: str | None) -> str | None:
 
 
 def sale_json(
-    ctx: StoreContext, sale: Sale, lines: list[SaleLine], tenders: list[TenderRow], priced: PricedSale | None = None
+    ctx: StoreContext,
+    sale: Sale,
+    lines: Sequence[LineLike],
+    tenders: Sequence[TenderLike],
+    priced: PricedSale | None = None,
 ) -> dict[str, Any]:
     """The sale as JSON; `priced` is price(sale, lines) when the caller has just computed it."""
     priced = price(sale, lines) if priced is None else priced

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,15 +26,19 @@ from .context import StoreContext
 from .discount_rules import check_limit, over_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
-from .shifts import require_shift
+from .shifts import require_shift, require_shift_id
 
 MAX_QTY = 9999
 MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
 _OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
-_TENDER_COUNT = select(func.count(TenderRow.id)).where(TenderRow.sale_id == bindparam("sale_id"))
+_TENDER_TAKEN = (  # plain Core: one indexed probe, no ORM objects (a scan runs it)
+    select(TenderRow.__table__.c.id).where(TenderRow.__table__.c.sale_id == bindparam("sale_id")).limit(1)
+)
 _LINE_COLUMNS = [c.key for c in SaleLine.__table__.columns]
 _TENDER_COLUMNS = [c.key for c in TenderRow.__table__.columns]
 _INSERT_LINE, _INSERT_TENDER = insert(SaleLine.__table__), insert(TenderRow.__table__)
+_SALE_COLUMNS = [c.key for c in Sale.__table__.columns]
+_INSERT_SALE = insert(Sale.__table__)
 _SALE_TOTALS = ("subtotal", "discount_total", "tax_total", "total")
 _SET_TOTALS = update(Sale.__table__).where(Sale.__table__.c.id == bindparam("sale_id"))
 
@@ -125,20 +129,39 @@ def _check_qty(qty: int) -> None:
 
 def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) -> None:
     """Lines are fixed once payment has started; pass the tenders when they are already loaded."""
-    if tenders if tenders is not None else s.scalar(_TENDER_COUNT, {"sale_id": sale.id}):
+    if tenders if tenders is not None else s.scalar(_TENDER_TAKEN, {"sale_id": sale.id}) is not None:
         raise Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
 
 
 def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     """The till's open sale, or a new one; a till has at most one open sale."""
     with ctx.db.unit_of_work(durable=False) as s:
-        shift = require_shift(s, actor.till_id)
+        shift_id = require_shift_id(s, actor.till_id)
         sale = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
         created = sale is None
         if sale is None:
-            sale = Sale(till_id=actor.till_id, shift_id=shift.id, staff_id=actor.staff_id, created_at=ctx.clock())
-            s.add(sale)
-            s.flush()
+            # Every column set here and inserted with one Core statement (no ORM flush); the object is only read.
+            sale = Sale(
+                id=new_id(),
+                till_id=actor.till_id,
+                shift_id=shift_id,
+                staff_id=actor.staff_id,
+                state="open",
+                number=None,
+                discount_kind=None,
+                discount_value=None,
+                discount_approved_by=None,
+                subtotal=0,
+                discount_total=0,
+                tax_total=0,
+                rounding=0,
+                total=0,
+                paid=0,
+                change=0,
+                created_at=ctx.clock(),
+                completed_at=None,
+            )
+            s.execute(_INSERT_SALE, {k: getattr(sale, k) for k in _SALE_COLUMNS})
             view = sale_json(ctx, sale, [], [])  # a new sale has no lines or tenders to read
         else:
             view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
@@ -153,8 +176,8 @@ def add_line(
     _check_qty(qty)
 
     def change(s: Session, sale: Sale) -> Loaded:
-        tenders = tenders_of(s, sale.id)
-        _no_tenders(s, sale, tenders)
+        _no_tenders(s, sale)  # so the sale has no tenders to read
+        tenders: list[TenderRow] = []
         product = product_for_sale(s, barcode=barcode, sku=sku)
         lines = lines_of(s, sale.id)
         promos, now = store_promos(s), ctx.clock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
@@ -25,8 +25,25 @@ def current_shift(session: Session, till_id: str) -> Shift | None:
 def require_shift(session: Session, till_id: str) -> Shift:
     shift = current_shift(session, till_id)
     if shift is None:
-        raise DomainError("no_open_shift", f"open a shift on till {till_id} first (count the float)")
+        raise _no_shift(till_id)
     return shift
+
+
+_OPEN_SHIFT_ID = select(Shift.__table__.c.id).where(
+    Shift.__table__.c.till_id == bindparam("till_id"), Shift.__table__.c.state == "open"
+)
+
+
+def require_shift_id(session: Session, till_id: str) -> str:
+    """The id of the till's open shift (one Core read, for every new sale), refused as require_shift is."""
+    shift_id = session.scalar(_OPEN_SHIFT_ID, {"till_id": till_id})
+    if shift_id is None:
+        raise _no_shift(till_id)
+    return str(shift_id)
+
+
+def _no_shift(till_id: str) -> DomainError:
+    return DomainError("no_open_shift", f"open a shift on till {till_id} first (count the float)")
 
 
 def open_shift(ctx: StoreContext, actor: Actor, opening_float: int) -> dict[str, Any]:
