@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALES: tuple[str, ...] = ("id", "en")
@@ -26,7 +26,7 @@ def domains() -> list[str]:
     return sorted(p.stem for p in CATALOG_DIR.glob("*.json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(domain: str) -> Catalog:
     """Both languages of one app's catalog (read once per process)."""
     data: Catalog = json.loads((CATALOG_DIR / f"{domain}.json").read_text(encoding="utf-8"))
@@ -35,7 +35,7 @@ def catalog(domain: str) -> Catalog:
 
 def locale_or_default(wanted: str | None, default: str = DEFAULT) -> str:
     if wanted in LOCALES:
-        return wanted  # type: ignore[return-value]  # narrowed by the membership test
+        return wanted
     return default if default in LOCALES else DEFAULT
 
 
@@ -83,10 +83,26 @@ def error_message(locale: str, code: str, fallback: str, detail: Mapping[str, ob
     template = messages("errors", locale).get(code)
     if template is None:
         return fallback
+    values = {k: _rupiah(v) if k in MONEY_DETAILS and isinstance(v, int) else v for k, v in detail.items()}
     try:
-        return fill(template, detail)
+        return fill(template, values)
     except (KeyError, ValueError, IndexError):
         return fallback
+
+
+MONEY_DETAILS = frozenset({"max", "remaining", "amount", "due"})  # error details that are Rupiah amounts
+
+
+def _rupiah(amount: int) -> str:
+    return f"{'-' if amount < 0 else ''}Rp {abs(amount):,}".replace(",", ".")
+
+
+def request_locale(
+    explicit: Iterable[str | None], accept_language: str | None, default: str | None = None
+) -> str | None:
+    """The caller's language: the first explicit choice (?lang=, the screen's cookie or session), else the best
+    Accept-Language match, else `default` (None: the caller did not say)."""
+    return first_locale(explicit) or best_match(accept_language) or default
 
 
 def best_match(accept_language: str | None) -> str | None:

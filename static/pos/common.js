@@ -35,6 +35,9 @@ export function applyTexts(root = document) {
     el.textContent = t(el.dataset.i18n, el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : undefined);
   }
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll("[data-i18n-texts]")) {
+    el.textContent = JSON.parse(el.dataset.i18nTexts)[lang] || el.textContent;
+  }
   document.documentElement.lang = lang;
   for (const el of root.querySelectorAll(".lang-current")) el.textContent = lang.toUpperCase();
 }
@@ -177,6 +180,13 @@ export function connectTill(tillId, handlers, onLive) {
 export function T(key, vars) {
   const v = vars ? ` data-i18n-vars="${escapeHtml(JSON.stringify(vars))}"` : "";
   return `<span data-i18n="${escapeHtml(key)}"${v}>${escapeHtml(t(key, vars))}</span>`;
+}
+
+/** A text the server made in every language ({id, en}) as HTML that switches language in place. */
+export function serverText(texts, fallback = "") {
+  const safe = texts && typeof texts === "object" ? texts : {};
+  const attr = escapeHtml(JSON.stringify(safe));
+  return `<span data-i18n-texts="${attr}">${escapeHtml(safe[lang] || safe.id || fallback)}</span>`;
 }
 
 export function escapeHtml(s) {
