@@ -46,6 +46,8 @@ def validation_error_response(err: ValidationError) -> Response:
         where = ".".join(str(p) for p in e["loc"]) or "body"
         fields.append({"field": where, "problem": e["msg"]})
     message = "; ".join(f"{f['field']}: {f['problem']}" for f in fields) or "the request is not valid"
+    if caller_locale() == "id":  # pydantic's words are English: name the fields in the caller's language
+        message = i18n.text("errors", "id", "invalid_request", fields=", ".join(f["field"] for f in fields) or "-")
     return make_response(jsonify(error_body("invalid_request", message, fields=fields)), 400)
 
 
