@@ -64,7 +64,7 @@ def has(domain: str, locale: str, key: str) -> bool:
     return key in messages(domain, locale)
 
 
-def text(domain: str, locale: str, key: str, **values: object) -> str:
+def text(domain: str, locale: str, key: str, /, **values: object) -> str:
     """The text for `key` in `locale` with {values} filled; `key_one` when n == 1; the key itself if unknown."""
     words = messages(domain, locale)
     if values.get("n") == 1 and f"{key}_one" in words:
@@ -73,7 +73,7 @@ def text(domain: str, locale: str, key: str, **values: object) -> str:
     return raw.format_map(_Keep(values)) if values else raw
 
 
-def both(domain: str, key: str, **values: object) -> dict[str, str]:
+def both(domain: str, key: str, /, **values: object) -> dict[str, str]:
     """The text in every language, for a server-made text the browser may show in either: {"id": .., "en": ..}."""
     return {loc: text(domain, loc, key, **values) for loc in LOCALES}
 

@@ -87,7 +87,7 @@ def admin_lang() -> str:
     return i18n.locale_or_default(session.get("admin_lang"))
 
 
-def tr(key: str, **values: Any) -> str:
+def tr(key: str, /, **values: Any) -> str:
     """An admin text (catalog `admin`, static/i18n/admin.json) in the admin's language."""
     return i18n.text("admin", admin_lang(), key, **values)
 

@@ -51,7 +51,7 @@ def lang() -> str:
     return session.get("shop_lang") if session.get("shop_lang") in LANGS else "id"  # type: ignore[return-value]
 
 
-def tr(key: str, **values: Any) -> str:
+def tr(key: str, /, **values: Any) -> str:
     return i18n.text("shop", lang(), key, **values)
 
 

@@ -124,3 +124,18 @@ def visible(html: str) -> set[str]:
     texts = {t.strip() for t in re.findall(r">([^<]+)<", html)}
     texts |= set(re.findall(r'(?:placeholder|title)="([^"]+)"', html))
     return {unescape(t) for t in texts if t}
+
+
+def test_the_shop_speaks_indonesian_by_default_and_english_when_chosen(central):
+    client = central.extra["app"].test_client()
+    words = i18n.catalog("shop")
+    only = {
+        loc: {v for v in words[loc].values() if v not in words[other].values() and len(v) > 3}
+        for loc, other in (("id", "en"), ("en", "id"))
+    }
+    for lang, other in (("id", "en"), ("en", "id")):
+        for path in ("/shop/", "/shop/?q=aqua", "/shop/cart"):
+            html = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}").get_data(as_text=True)
+            shown = visible(html)
+            assert not [w for w in only[other] if w in shown], f"{path} in {lang} shows words of {other}"
+            assert [w for w in only[lang] if w in shown], f"{path} in {lang} shows none of its own words"

@@ -27,7 +27,7 @@ def me() -> Actor:
     return g.manager
 
 
-def t(key: str, **values: Any) -> str:
+def t(key: str, /, **values: Any) -> str:
     return text(g.get("lang", "id"), key, **values)
 
 

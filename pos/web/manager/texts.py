@@ -10,7 +10,7 @@ from common.errors import DomainError
 LOCALES = i18n.LOCALES
 
 
-def text(locale: str, key: str, **values: Any) -> str:
+def text(locale: str, key: str, /, **values: Any) -> str:
     """The text for `key` with {values} filled (the key itself when the catalog lacks it)."""
     return i18n.text("manager", locale, key, **values)
 
