@@ -1,8 +1,8 @@
 /* What every kiosk module shares: the page's settings, the shopper's state, words, money and the kiosk API.
    kiosk.js (the entry module) adds show / reset / points once its screens are wired. */
-import { button, el, flash, money, request, t, toast as showToast, useCurrency, useTexts } from "../shared/kit.js";
+import { $, button, el, flash, money, request, t, toast as showToast, useCurrency, useTexts } from "../shared/kit.js";
 
-export const $ = (id) => document.getElementById(id);
+export { $ };
 const S = JSON.parse($("kiosk-settings").textContent);
 useTexts(JSON.parse($("kiosk-texts").textContent), S.lang); // the `kiosk` catalog, both languages
 useCurrency(S.currency);

@@ -2,6 +2,7 @@
 // Money is always an integer count of minor units (Rupiah); nothing here uses floats for money.
 
 import {
+  $,
   applyTexts as applyKitTexts,
   el,
   errorOf,
@@ -29,7 +30,7 @@ export const boot = JSON.parse(document.getElementById("boot").textContent);
 // ---- texts (the `pos` catalog, static/i18n/pos.json) ---------------------------------------------
 useTexts({ [boot.lang || "id"]: boot.t || {} }, boot.lang || "id");
 useCurrency(boot.currency);
-export { el, escapeHtml, fill, groupThousands, has, lang, money, otherLang, parseAmount, request, roundCash, serverText, t, T };
+export { $, el, escapeHtml, fill, groupThousands, has, lang, money, otherLang, parseAmount, request, roundCash, serverText, t, T };
 
 /** Re-word the page (data-i18n and friends) and the language key's label. */
 export function applyTexts(root = document) {
@@ -97,6 +98,15 @@ export async function api(method, path, body, token) {
     throw new ApiError(res.status, code, message, detail);
   }
   return res.data;
+}
+
+/** Where the signed-in till keeps its bearer token (sessionStorage: one tab, one cashier). */
+export const TOKEN_KEY = "omnitoko.token";
+export const tillToken = () => sessionStorage.getItem(TOKEN_KEY);
+
+/** A call as the signed-in till that never throws: {ok, status, data} (the member and kiosk-cart panels). */
+export function tillCall(method, path, body) {
+  return request(`/api/v1${path}`, { method, body, token: tillToken(), idempotent: paying(method, path) });
 }
 
 /** An API error in the cashier's language, saying what to do; falls back to the server's message. */

@@ -3,10 +3,9 @@
 // A module beside till.js: it keeps to the till's token and its own socket, and hands the loaded sale to
 // the till through a cancelable "omnitoko:sale" event; if nothing handles that event it reloads the page,
 // which brings the till back on the same open sale through the existing API.
-import { has, money, paying, request, t as tt } from "./common.js";
+import { has, money, t as tt, tillCall, tillToken } from "./common.js";
 
 var KEY = "F10";
-var TOKEN_KEY = "omnitoko.token";
 var NOTE_KEY = "omnitoko.kioskNote";
 var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
 // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
@@ -17,11 +16,9 @@ var box = null;
 
 // Its words are the "kc." keys of the till's catalog (static/i18n/pos.json).
 function t(key, vars) { return tt("kc." + key, vars); }
-function token() { return sessionStorage.getItem(TOKEN_KEY); }
+var token = tillToken;
 
-function call(method, path, body) {
-  return request("/api/v1" + path, { method: method, body: body, token: token(), idempotent: paying(method, path) });
-}
+var call = tillCall;
 
 // ---- the panel -------------------------------------------------------------------------------
 function ensureBox() {

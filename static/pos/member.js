@@ -2,20 +2,17 @@
 // points as a payment, and see the points the sale earned and the new balance when it completes.
 // A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
-import { el, groupThousands, paying, request, t as tt } from "./common.js";
+import { el, groupThousands, t as tt, tillCall, tillToken } from "./common.js";
 
 var KEY = "F3";
-var TOKEN_KEY = "omnitoko.token";
 var CARD = /^OTK1\./i;
 var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
 
 // Its words are the "member." keys of the till's catalog (static/i18n/pos.json).
 function t(key, vars) { return tt("member." + key, vars); }
 var num = groupThousands;
-function token() { return sessionStorage.getItem(TOKEN_KEY); }
-function call(method, path, body) {
-  return request("/api/v1" + path, { method: method, body: body, token: token(), idempotent: paying(method, path) });
-}
+var token = tillToken;
+var call = tillCall;
 function errorOf(res) { return (res.status && ((res.data && res.data.error) || {}).message) || t("network"); }
 
 // ---- styles and the two boxes: the panel (F3) and the member chip --------------------------

@@ -1,9 +1,8 @@
 // Signing in (staff code + PIN), the opening float, and the badges at the top: the live link to the
 // store server, and printer / sync status that other parts of the store push over Socket.IO.
-import { api, connectTill, errorText, money, parseAmount, serverText, t } from "./common.js";
+import { $, TOKEN_KEY, api, connectTill, errorText, money, parseAmount, serverText, t } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
-export const TOKEN_KEY = "omnitoko.token";
+export { TOKEN_KEY };
 
 /** The sign-in and opening-float forms; `app` gives the till's state, request queue and screens. */
 export function wireForms(app) {

@@ -10,6 +10,11 @@ from common.errors import DomainError
 LOCALES = i18n.LOCALES
 
 
+def catalog() -> i18n.Catalog:
+    """Both languages of the manager catalog."""
+    return i18n.catalog("manager")
+
+
 def text(locale: str, key: str, /, **values: Any) -> str:
     """The text for `key` with {values} filled (the key itself when the catalog lacks it)."""
     return i18n.text("manager", locale, key, **values)
