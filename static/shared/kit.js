@@ -2,7 +2,7 @@
 // static/i18n/, Rupiah from integer minor units, JSON calls with CSRF and Idempotency-Key, toasts and DOM helpers.
 // An ES module: `import { t, money, request } from "/static/shared/kit.js"`. Nothing here uses floats for money.
 
-// ---- texts: one catalog per app, both languages ({id: {...}, en: {...}}) -----------------------------
+// ---- texts: one catalog per app with both languages in it (see common/i18n.py) -------------------------
 const CATALOG_URL = (app) => `/static/i18n/${app}.json`;
 let catalogs = {};
 let texts = {};
