@@ -11,7 +11,7 @@ class TenderKind:
     """One way to pay, declared once: validation, the API schemas, refunds, receipts and the till read it."""
 
     name: str
-    label_id: str  # on the receipt (the till's own words for it are in static/pos/i18n.json, "tender.<name>")
+    label_id: str  # on the receipt (the till's own words for it are in static/i18n/pos.json, "tender.<name>")
     label_en: str
     key: str | None = None  # the letter that takes it on the till's pay screen (cash is Enter: it gives change)
     needs_reference: bool = False  # the cashier types the payment's reference (an e-wallet transaction id)

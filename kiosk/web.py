@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
 from flask import Blueprint, Response, abort, render_template, request
 
+from common.i18n import catalog, locale_or_default
 from pos.services import kiosk_carts
 from pos.web.api.common import ctx
 
 from .qr import qr_svg
 
-TEXTS = Path(__file__).resolve().parents[1] / "static" / "kiosk" / "i18n.json"
-LOCALES = ("id", "en")
-
 kiosk = Blueprint("kiosk", __name__, url_prefix="/kiosk")
-
-
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, Any]:
-    return json.loads(TEXTS.read_text(encoding="utf-8"))
 
 
 def _seconds(name: str, default: int, low: int, high: int) -> int:
@@ -34,9 +22,8 @@ def _seconds(name: str, default: int, low: int, high: int) -> int:
 @kiosk.get("/")
 def page():
     c = ctx()
-    lang = request.args.get("lang") or c.config.i18n.default_locale
     settings = {
-        "lang": lang if lang in LOCALES else "id",
+        "lang": locale_or_default(request.args.get("lang"), c.config.i18n.default_locale),
         "defaultLang": c.config.i18n.default_locale,
         "idleSeconds": _seconds("idle", c.config.kiosk.idle_seconds, 1, 3600),
         "countdownSeconds": _seconds("countdown", c.config.kiosk.countdown_seconds, 1, 120),
@@ -50,7 +37,7 @@ def page():
         "store": c.config.store.name,
     }
     return render_template(
-        "kiosk/kiosk.html", settings=settings, texts=_texts(), store=c.config.store, lang=settings["lang"]
+        "kiosk/kiosk.html", settings=settings, texts=catalog("kiosk"), store=c.config.store, lang=settings["lang"]
     )
 
 

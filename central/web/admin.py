@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import admin_auth, catalog, dead_letters, loyalty_admin, stores
 from central.services.context import CentralContext
+from common import i18n
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money, group_thousands
@@ -78,9 +79,40 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def admin_lang() -> str:
+    """The admin's language: ?lang= (remembered in the session), else Indonesian."""
+    wanted = request.args.get("lang")
+    if wanted in i18n.LOCALES:
+        session["admin_lang"] = wanted
+    return i18n.locale_or_default(session.get("admin_lang"))
+
+
+def tr(key: str, /, **values: Any) -> str:
+    """An admin text (catalog `admin`, static/i18n/admin.json) in the admin's language."""
+    return i18n.text("admin", admin_lang(), key, **values)
+
+
+def said(e: DomainError) -> str:
+    """A service's refusal in the admin's language: the admin's own words for its code, else the errors catalog's
+    (the service's message when neither knows it)."""
+    key = f"err.{e.code}"
+    if i18n.has("admin", admin_lang(), key):
+        return tr(key)
+    return i18n.error_message(admin_lang(), e.code, e.message, e.detail)
+
+
+def _kind(kind: str) -> str:
+    key = f"kind.{kind}"
+    return tr(key) if i18n.has("admin", admin_lang(), key) else kind
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
+        _=tr,
+        lang=admin_lang(),
+        other_lang="en" if admin_lang() == "id" else "id",
+        kind_name=_kind,
         central=ctx().config.central,
         user=g.get("admin"),
         action=ActionForm(),
@@ -96,15 +128,17 @@ def login():
     if request.method == "GET":
         return _page("login.html", form=form)
     if not form.validate_on_submit():
-        flash("The form expired or is incomplete: try again.")
+        flash(tr("flash.form_expired_incomplete"))
         return _page("login.html", form=form), 400
     try:
         token = admin_auth.sign_in(ctx(), form.username.data or "", form.password.data or "", request.remote_addr or "")
     except DomainError as e:
-        flash(e.message)
+        flash(said(e))
         return _page("login.html", form=form), e.status
-    session.clear()  # a fresh session: nothing from before the sign-in survives it
+    lang = admin_lang()
+    session.clear()  # a fresh session: nothing from before the sign-in survives it (but the language chosen)
     session["admin_session"] = token
+    session["admin_lang"] = lang
     target = request.args.get("next", "")
     return redirect(target if target.startswith("/admin/") and "//" not in target else url_for("admin.dashboard"))
 
@@ -113,7 +147,7 @@ def login():
 @signed_in
 def logout():
     if not ActionForm().validate_on_submit():  # a page elsewhere must not be able to sign the admin out
-        abort(400, "The form expired or did not come from this site: nothing changed, you are still signed in.")
+        abort(400, tr("flash.logout_refused"))
     admin_auth.sign_out(ctx(), session.get("admin_session"))
     session.clear()
     return redirect(url_for("admin.login"))
@@ -130,12 +164,12 @@ def locks():
 def lift_lock():
     key = request.form.get("key", "")[:120]
     if not ActionForm().validate_on_submit():
-        flash("The form expired: try again.")
+        flash(tr("flash.form_expired"))
     elif admin_auth.lift_lock(ctx(), key):
         log.warning("admin %s lifted the sign-in lock of %s", g.admin, key)
-        flash(f"Lock lifted: {key}.")
+        flash(tr("flash.lock_lifted", key=key))
     else:
-        flash(f"{key} was not locked.")
+        flash(tr("flash.not_locked", key=key))
     return redirect(url_for("admin.locks"))
 
 
@@ -176,9 +210,9 @@ def product(sku: str):
                 create=create,
             )
         except DomainError as e:
-            flash(e.message)
+            flash(said(e))
             return _page("product.html", form=form, create=create), e.status
-        flash(f"Saved {saved['sku']}: stores get it on their next sync.")
+        flash(tr("flash.product_saved", sku=saved["sku"]))
         return redirect(url_for("admin.products", q=saved["sku"]))
     return _page("product.html", form=form, create=create), 400 if form.errors else 200
 
@@ -187,6 +221,7 @@ def product(sku: str):
 @signed_in
 def promotions():
     form = PromotionForm()
+    form.kind.choices = [SelectChoice("percent", tr("kind.percent")), SelectChoice("amount", tr("kind.amount"))]
     if form.validate_on_submit():
         try:
             catalog.save_promotion(
@@ -197,9 +232,9 @@ def promotions():
                 skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
             )
         except DomainError as e:
-            flash(e.message)
+            flash(said(e))
             return _page("promotions.html", form=form, items=catalog.promotions(ctx())), e.status
-        flash("Promotion saved: stores get it on their next sync.")
+        flash(tr("flash.promotion_saved"))
         return redirect(url_for("admin.promotions"))
     return _page("promotions.html", form=form, items=catalog.promotions(ctx())), 400 if form.errors else 200
 
@@ -208,15 +243,19 @@ def promotions():
 @signed_in
 def dead_letter(event_id: str, action_name: str):
     if not ActionForm().validate_on_submit() or action_name not in ("retry", "discard"):
-        flash("The form expired: try again.")
+        flash(tr("flash.form_expired"))
         return redirect(url_for("admin.dashboard"))
     try:
         if action_name == "discard":
             dead_letters.discard(ctx(), event_id)
-            flash(f"Event {event_id} discarded.")
+            flash(tr("flash.event_discarded", event=event_id))
         else:
             out = dead_letters.retry(ctx(), event_id)
-            flash(f"Event {event_id} " + ("applied." if out["retried"] else f"still refused: {out['reason']}"))
+            flash(
+                tr("flash.event_applied", event=event_id)
+                if out["retried"]
+                else tr("flash.event_refused", event=event_id, reason=out["reason"])
+            )
     except DomainError as e:
-        flash(e.message)
+        flash(said(e))
     return redirect(url_for("admin.dashboard"))

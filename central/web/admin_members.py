@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from central.services import loyalty, loyalty_admin, loyalty_holds
 from common.errors import DomainError, NotFound
 
-from .admin import ActionForm, _page, choices, ctx, signed_in
+from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
 members = Blueprint("admin_members", __name__, url_prefix="/admin")
 MAX = loyalty_holds.MAX_POINTS
@@ -46,7 +46,7 @@ def _member_page(
     try:
         m = loyalty_admin.member_page(ctx(), member_id)
     except NotFound as e:
-        flash(e.message)
+        flash(said(e))
         return _page("members.html", q="", items=[]), 404
     allowance = allowance or AllowanceForm(formdata=None, days=m["default_days"])
     allowance.store_id.choices = choices(m["stores"])
@@ -65,18 +65,14 @@ def _back(member_id: str) -> Any:
 
 def _set_blocked(member_id: str, blocked: bool) -> Any:
     if not ActionForm().validate_on_submit():
-        flash("Formulir kedaluwarsa, coba lagi / The form expired: try again.")
+        flash(tr("flash.form_expired"))
         return _back(member_id)
     try:
         loyalty.set_blocked(ctx(), member_id, blocked)
     except DomainError as e:
-        flash(e.message)
+        flash(said(e))
         return _back(member_id)
-    flash(
-        "Anggota diblokir: poinnya tidak bisa dipakai / Member blocked: their points cannot be used."
-        if blocked
-        else "Blokir dibuka: poin bisa dipakai lagi / Member unblocked: points can be used again."
-    )
+    flash(tr("flash.member_blocked" if blocked else "flash.member_unblocked"))
     return _back(member_id)
 
 
@@ -99,7 +95,7 @@ def _apply(member_id: str, form: AdjustForm | AllowanceForm, shown_as: str, chan
     try:
         flash(change())
     except DomainError as e:
-        form.points.errors = [e.message]
+        form.points.errors = [said(e)]
         return _member_page(member_id, e.status, **{shown_as: form})
     return _back(member_id)
 
@@ -112,10 +108,7 @@ def adjust(member_id: str):
     def change() -> str:
         points = int(form.points.data or 0)
         done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {g.admin})")
-        return (
-            f"{points:+d} poin / points: saldo baru / new balance {done['balance']}. Toko menerima ini pada "
-            "sinkron berikutnya / Stores get it on their next sync."
-        )
+        return tr("flash.adjusted", points=f"{points:+d}", balance=done["balance"])
 
     return _apply(member_id, form, "adjust", change)
 
@@ -130,10 +123,7 @@ def allowance(member_id: str):
         done = loyalty_holds.grant_allowance(
             ctx(), member_id, form.store_id.data or "", int(form.points.data or 0), int(form.days.data or 0)
         )
-        return (
-            f"Jatah offline / Offline allowance: {done['points']} poin / points di / at {done['store_id']}. Toko "
-            "menerima ini pada sinkron berikutnya / The store gets it on its next sync."
-        )
+        return tr("flash.allowance", points=done["points"], store=done["store_id"])
 
     return _apply(member_id, form, "allowance", change)
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,14 +12,14 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import carts, shop_catalog
+from common import i18n
 from common.errors import DomainError
 from common.money import format_money
 from common.qr_images import qr_svg
 
 from .sync_api import ctx
 
-TEXTS = Path(__file__).resolve().parents[2] / "static" / "central" / "shop-i18n.json"
-LANGS = ("id", "en")
+LANGS = i18n.LOCALES
 CART = "shop_cart"
 
 shop = Blueprint("shop", __name__, url_prefix="/shop")
@@ -47,11 +44,6 @@ class ActionForm(FlaskForm):
     """A button: only the CSRF token."""
 
 
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, dict[str, str]]:
-    return json.loads(TEXTS.read_text(encoding="utf-8"))
-
-
 def lang() -> str:
     wanted = request.args.get("lang")
     if wanted in LANGS:
@@ -60,11 +52,8 @@ def lang() -> str:
     return kept if isinstance(kept, str) and kept in LANGS else "id"
 
 
-def tr(key: str, **values: Any) -> str:
-    text = _texts()[lang()].get(key) or _texts()["id"].get(key) or key
-    for k, v in values.items():
-        text = text.replace("{" + k + "}", str(v))
-    return text
+def tr(key: str, /, **values: Any) -> str:
+    return i18n.text("shop", lang(), key, **values)
 
 
 def _page(template: str, **extra: Any) -> str:

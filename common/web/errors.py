@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, request
+from flask import Flask, Response, jsonify, make_response, request, session
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from common import i18n
 from common.db import driver_message
 from common.errors import DomainError
 
@@ -23,6 +25,19 @@ def error_body(code: str, message: str, **detail: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **detail}}
 
 
+def caller_locale() -> str | None:
+    """The language the caller asked for: ?lang=, the `lang` cookie the screens set, the shop's session language,
+    then Accept-Language; None when it said nothing (a script or another server: the services' own English)."""
+    chosen = (request.args.get("lang"), request.cookies.get("lang"), session.get("shop_lang"))
+    return i18n.request_locale(chosen, request.headers.get("Accept-Language"))
+
+
+def localized(code: str, message: str, detail: Mapping[str, Any]) -> str:
+    """An error's message in the caller's language (the errors catalog), or as the service wrote it."""
+    loc = caller_locale()
+    return message if loc is None else i18n.error_message(loc, code, message, detail)
+
+
 def validation_error_response(err: ValidationError) -> Response:
     if request.mimetype == "application/json" and request.get_json(silent=True) is None and request.get_data():
         return make_response(jsonify(error_body("malformed_json", "the request body is not valid JSON")), 400)
@@ -31,6 +46,8 @@ def validation_error_response(err: ValidationError) -> Response:
         where = ".".join(str(p) for p in e["loc"]) or "body"
         fields.append({"field": where, "problem": e["msg"]})
     message = "; ".join(f"{f['field']}: {f['problem']}" for f in fields) or "the request is not valid"
+    if caller_locale() == "id":  # pydantic's words are English: name the fields in the caller's language
+        message = i18n.text("errors", "id", "invalid_request", fields=", ".join(f["field"] for f in fields) or "-")
     return make_response(jsonify(error_body("invalid_request", message, fields=fields)), 400)
 
 
@@ -42,7 +59,7 @@ def register_error_handlers(
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Any:
-        resp = jsonify(error_body(err.code, err.message, **err.detail))
+        resp = jsonify(error_body(err.code, localized(err.code, err.message, err.detail), **err.detail))
         retry_after = getattr(err, "retry_after", None)  # a 503 that says when to come back
         if retry_after is not None:
             resp.headers["Retry-After"] = str(retry_after)

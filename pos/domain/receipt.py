@@ -7,64 +7,16 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from common.i18n import LOCALES, messages
 from common.money import Currency, format_money
 from common.tenders import TENDERS
 
 WIDTHS = (32, 42, 48)
 ReceiptKind = Literal["sale", "refund"]
 
-LABELS: dict[str, dict[str, str]] = {
-    "id": {
-        "number": "No",
-        "date": "Tgl",
-        "cashier": "Kasir",
-        "till": "Kasir",
-        "subtotal": "Subtotal",
-        "discount": "Diskon",
-        "base": "DPP",
-        "rounding": "Pembulatan",
-        "total": "TOTAL",
-        "change": "Kembali",
-        "refund_total": "TOTAL RETUR",
-        "refunded_by": "Dikembalikan",
-        "original": "Struk asal",
-        "reason": "Alasan",
-        "npwp": "NPWP",
-        "items": "item",
-        "qr": "Pindai untuk struk digital",
-        "member": "Member",
-        "points_earned": "Poin didapat",
-        "points_redeemed": "Poin dipakai",
-        "points_balance": "Saldo poin",
-        "points_reversed": "Poin ditarik",
-        "member_qr": "QR member Anda",
-    },
-    "en": {
-        "number": "No",
-        "date": "Date",
-        "cashier": "Cashier",
-        "till": "Till",
-        "subtotal": "Subtotal",
-        "discount": "Discount",
-        "base": "Tax base",
-        "rounding": "Rounding",
-        "total": "TOTAL",
-        "change": "Change",
-        "refund_total": "REFUND TOTAL",
-        "refunded_by": "Refunded",
-        "original": "Original receipt",
-        "reason": "Reason",
-        "npwp": "NPWP",
-        "items": "items",
-        "qr": "Scan for the digital receipt",
-        "member": "Member",
-        "points_earned": "Points earned",
-        "points_redeemed": "Points used",
-        "points_balance": "Points balance",
-        "points_reversed": "Points taken back",
-        "member_qr": "Your member QR",
-    },
-}
+# The receipt's words are in the `receipt` catalog (static/i18n/receipt.json); each tender's name comes from the
+# tender registry.
+LABELS: dict[str, dict[str, str]] = {loc: dict(messages("receipt", loc)) for loc in LOCALES}
 for _kind in TENDERS.values():  # each tender's name on the receipt comes from the tender registry
     LABELS["id"][_kind.name], LABELS["en"][_kind.name] = _kind.label_id, _kind.label_en
 COPY_MARK = "SALINAN / COPY"

@@ -14,6 +14,7 @@ from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, DomainError, NotFound
+from common.i18n import LOCALES, both, text
 from common.money import format_money
 from common.tables import new_id
 from pos.adapters.tables.printing import PrintJob
@@ -32,16 +33,17 @@ log = logging.getLogger(__name__)
 WAITING = ("queued", "printing")
 
 # (Bahasa Indonesia, English) for the till's status badge, by problem code.
-PROBLEMS: dict[str, tuple[str, str]] = {
-    "paper_out": ("kertas habis", "out of paper"),
-    "cover_open": ("penutup terbuka", "cover open"),
-    "offline": ("offline", "offline"),
-    "unreachable": ("tidak terhubung", "not reachable"),
-    "connection_lost": ("koneksi terputus", "connection lost"),
-    "no_answer": ("tidak menjawab", "not answering"),
-    "interrupted": ("pencetakan terputus", "printing interrupted"),
-    "error": ("galat", "error"),
-}
+# What can be wrong with a printer; the words for each are "printer.<code>" in the `status` catalog.
+PROBLEMS: tuple[str, ...] = (
+    "paper_out",
+    "cover_open",
+    "offline",
+    "unreachable",
+    "connection_lost",
+    "no_answer",
+    "interrupted",
+    "error",
+)
 
 
 class PrintQueue:
@@ -343,18 +345,24 @@ def printer_status(ctx: StoreContext) -> dict[str, Any]:
         head = s.scalar(select(PrintJob).where(PrintJob.state.in_(WAITING)).order_by(PrintJob.seq).limit(1))
         code = _problem(head)
     if not ctx.has_printer:
-        level, text, text_en = "ok", "Printer: tidak dipakai", "Printer: none configured"
+        level, texts = "ok", both("status", "printer.none")
     elif code:
-        id_, en = PROBLEMS[code]
         level = "error"
-        text = f"Printer: {id_} - {waiting} struk menunggu"
-        text_en = f"Printer: {en} - {waiting} receipt{'s' if waiting != 1 else ''} waiting"
+        texts = {
+            loc: text("status", loc, "printer.problem", problem=text("status", loc, f"printer.{code}"), n=waiting)
+            for loc in LOCALES
+        }
     elif failed:
-        level = "warn"
-        text = f"Printer: {failed} struk gagal dicetak - cek antrean cetak"
-        text_en = f"Printer: {failed} receipt{'s' if failed != 1 else ''} failed - check the print queue"
+        level, texts = "warn", both("status", "printer.failed", n=failed)
     elif q is not None and q.paper_low:
-        level, text, text_en = "warn", "Printer: kertas hampir habis", "Printer: paper running low"
+        level, texts = "warn", both("status", "printer.paper_low")
     else:
-        level, text, text_en = "ok", "Printer: siap", "Printer: ready"
-    return {"level": level, "text": text, "text_en": text_en, "waiting": waiting, "code": code}
+        level, texts = "ok", both("status", "printer.ready")
+    return {
+        "level": level,
+        "text": texts["id"],
+        "text_en": texts["en"],
+        "texts": texts,
+        "waiting": waiting,
+        "code": code,
+    }

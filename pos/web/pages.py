@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from common.limits import MAX_AMOUNT
 from common.tenders import TENDERS
 
 from .api.common import ctx
-from .i18n import LOCALES, messages
+from .i18n import messages, page_locale
 
 pages = Blueprint("pages", __name__)
 
 
-def _locale() -> str:
-    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
-    return wanted if wanted in LOCALES else "id"
-
-
 def _page(template: str, **extra: object):
     c = ctx()
-    loc = _locale()
+    loc = page_locale()
     return render_template(
         template,
         lang=loc,
-        t=messages(loc),
+        t=messages("pos", loc),
         store=c.config.store,
         currency=c.config.currency,
         max_amount=MAX_AMOUNT,

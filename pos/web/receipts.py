@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 
 from common.errors import NotFound
 from common.qr_images import qr_svg
@@ -10,18 +10,13 @@ from pos.domain.receipt import LABELS, Receipt, layout
 from pos.services import receipts as receipt_service
 
 from .api.common import ctx
-from .i18n import LOCALES
+from .i18n import page_locale
 
 receipt_pages = Blueprint("receipts", __name__)
 
 
-def _locale() -> str:
-    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
-    return wanted if wanted in LOCALES else "id"
-
-
 def _render(receipt: Receipt, digital: bool):
-    c, loc = ctx(), _locale()
+    c, loc = ctx(), page_locale()
     return render_template(
         "pos/receipt.html",
         receipt=receipt,

@@ -1,324 +1,264 @@
-/* The kiosk: one page, screens swapped in place; the cart lives here until it is sent to the till. */
-(function () {
-  "use strict";
-  var S = JSON.parse(document.getElementById("kiosk-settings").textContent);
-  var TEXTS = JSON.parse(document.getElementById("kiosk-texts").textContent);
-  var $ = function (id) { return document.getElementById(id); };
-  var state = { lang: S.lang, screen: "welcome", cart: [], quoted: null, categories: [], category: null,
-                product: null, camera: null };
+/* The kiosk: one page, screens swapped in place; the cart lives here until it is sent to the till.
+   The entry module: it wires the screens, the scanner, the keyboards and the idle reset. */
+import { button, el, money, switchLang, t } from "../shared/kit.js";
+import { KioskCart } from "./cart.js";
+import { $, Kiosk } from "./core.js";
+import { KioskIdle } from "./idle.js";
+import { KioskKeyboard } from "./keyboard.js";
+import { KioskOnline } from "./online.js";
+import { KioskScan } from "./scan.js";
+import { KioskSignUp } from "./signup.js";
 
-  // ---- words, money, elements ------------------------------------------------------------------------
-  function t(key, vars) {
-    var s = (TEXTS[state.lang] || {})[key] || (TEXTS.id || {})[key] || key;
-    Object.keys(vars || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
-    return s;
-  }
-  function money(n) {
-    var c = S.currency;
-    var whole = Math.floor(Math.abs(n) / Math.pow(10, c.minorUnits));
-    var s = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, c.thousands);
-    if (c.minorUnits) s += c.decimal + String(Math.abs(n) % Math.pow(10, c.minorUnits)).padStart(c.minorUnits, "0");
-    return (n < 0 ? "-" : "") + c.symbol + " " + s;
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function button(cls, text, onClick) {
-    var b = el("button", cls, text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
-  function applyTexts() {
-    document.documentElement.lang = state.lang;
-    document.querySelectorAll("[data-t]").forEach(function (e) { e.textContent = t(e.dataset.t); });
-    // The big choices also say themselves in the other language, so a visitor finds their way in.
-    var other = TEXTS[state.lang === "id" ? "en" : "id"] || {};
-    document.querySelectorAll("[data-t-alt]").forEach(function (e) { e.textContent = other[e.dataset.tAlt] || ""; });
-    document.querySelectorAll("[data-lang]").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang));
+var S = Kiosk.settings;
+var state = Kiosk.state;
+var api = Kiosk.api, problem = Kiosk.problem, toast = Kiosk.toast, flashError = Kiosk.flashError;
+
+function applyTexts() {
+  state.lang = switchLang(state.lang) ? state.lang : "id";
+  document.querySelectorAll("[data-lang]").forEach(function (b) {
+    b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang));
+  });
+  renderCategories();
+  renderBadge();
+  if (state.screen === "product" && state.product) renderProduct(state.product);
+  if (state.screen === "cart") renderCart();
+  if (state.screen === "category" && state.category) renderCategoryTitle();
+  if (state.screen === "ticket") KioskCart.retext();
+  if (state.screen === "online-cart") KioskOnline.retext();
+  if (state.screen === "points") renderPoints();
+}
+
+// ---- screens ---------------------------------------------------------------------------------------
+function show(name) {
+  if (state.camera) closeCamera();
+  state.screen = name;
+  document.body.dataset.screen = name;
+  document.querySelectorAll("main > .screen").forEach(function (s) { s.hidden = s.dataset.name !== name; });
+  $("home-btn").hidden = name === "welcome";
+  if (name === "cart") renderCart();
+  window.scrollTo(0, 0);
+}
+function go(name) {
+  if (name === "search") { searchKb.clear(); $("search-results").textContent = ""; }
+  if (name === "online") { onlineKb.clear(); $("online-message").hidden = true; }
+  if (name === "points") { state.points = null; renderPoints(); KioskSignUp.close(); }
+  show(name);
+}
+
+// ---- categories and products -----------------------------------------------------------------------
+function categoryName(c) { return state.lang === "en" ? (c.name_en || c.name) : c.name; }
+function renderCategories() {
+  var box = $("categories");
+  box.textContent = "";
+  state.categories.forEach(function (c, i) {
+    var b = button("category cat-" + (i % 6), "", function () { openCategory(c, false); });
+    b.dataset.category = c.code;
+    b.append(el("span", "cat-name", categoryName(c)), el("span", "cat-count", t("products_count", { n: c.count })));
+    box.appendChild(b);
+  });
+}
+function renderCategoryTitle() { $("category-title").textContent = categoryName(state.category.info); }
+function openCategory(info, more) {
+  if (!more) state.category = { info: info, offset: 0 };
+  var cat = state.category;
+  api("GET", "/products?category=" + encodeURIComponent(info.code) + "&limit=24&offset=" + cat.offset)
+    .then(function (res) {
+      if (!res.ok) { toast(problem(res), "error"); return; }
+      if (!more) { $("category-products").textContent = ""; renderCategoryTitle(); show("category"); }
+      res.data.items.forEach(function (p) { $("category-products").appendChild(productTile(p)); });
+      cat.offset += res.data.items.length;
+      $("category-more").hidden = !res.data.more;
     });
-    renderCategories();
-    renderBadge();
-    if (state.screen === "product" && state.product) renderProduct(state.product);
-    if (state.screen === "cart") renderCart();
-    if (state.screen === "category" && state.category) renderCategoryTitle();
-    if (state.screen === "ticket" && window.KioskCart) window.KioskCart.retext();
-    if (state.screen === "online-cart" && window.KioskOnline) window.KioskOnline.retext();
-    if (state.screen === "points") renderPoints();
-  }
+}
+function productTile(p) {
+  var card = el("div", "tile-product");
+  var open = button("tile-product-open", "", function () { showProduct(p); });
+  open.append(el("span", "p-name", p.name), el("span", "p-price", money(p.price)));
+  if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
+  var add = button("btn btn-add", "+ " + t("add"), function () { addToCart(p, 1); });
+  add.dataset.sku = p.sku;
+  card.append(open, add);
+  return card;
+}
+function showProduct(p) {
+  state.product = p;
+  state.productQty = 1;
+  renderProduct(p);
+  show("product");
+}
+function renderProduct(p) {
+  var card = $("product-card");
+  card.textContent = "";
+  var qty = el("output", "qty-value", String(state.productQty));
+  function setQty(n) { state.productQty = Math.max(1, Math.min(99, n)); qty.textContent = String(state.productQty); }
+  var stepper = el("div", "stepper");
+  stepper.append(el("span", "qty-label", t("qty")), button("step", "\u2212", function () { setQty(state.productQty - 1); }),
+                 qty, button("step", "+", function () { setQty(state.productQty + 1); }));
+  var add = button("btn btn-primary btn-big", t("add_to_cart"), function () { addToCart(p, state.productQty); show("check"); });
+  add.id = "product-add";
+  var again = button("btn btn-secondary", t("check_another"), function () { show("check"); });
+  var stock = el("p", p.in_stock ? "stock in" : "stock out", p.in_stock ? t("in_stock") : t("out_of_stock"));
+  var name = el("h1", "product-name", p.name);
+  var price = el("p", "product-price", money(p.price));
+  price.id = "product-price";
+  var actions = el("div", "actions");
+  actions.append(add, again);
+  card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, stepper, actions);
+}
+function lookupBarcode(code) {
+  api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {
+    if (res.ok && res.data.items.length) { showProduct(res.data.items[0]); return; }
+    flashError();
+    toast(res.status === 404 ? t("unknown_barcode", { code: code }) : problem(res), "error");
+  });
+}
 
-  // ---- talking to the store server -------------------------------------------------------------------
-  function api(method, path, body) {
-    var init = { method: method, headers: { "Accept": "application/json" } };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    return fetch("/api/v1/kiosk" + path, init).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        return { ok: r.ok, status: r.status, data: data };
-      });
-    }, function () { return { ok: false, status: 0, data: {} }; });
-  }
-  function problem(res) {
-    if (res.status === 0) return t("offline");
+// ---- search ----------------------------------------------------------------------------------------
+var searchTimer = null;
+function onSearchText(text) {
+  $("search-text").textContent = text;
+  $("search-hint").hidden = text.trim().length >= 2;
+  clearTimeout(searchTimer);
+  if (text.trim().length < 2) { $("search-results").textContent = ""; return; }
+  searchTimer = setTimeout(function () {
+    api("GET", "/products?limit=12&q=" + encodeURIComponent(text.trim())).then(function (res) {
+      if (text !== searchKb.value()) return; // an older answer arriving late
+      var box = $("search-results");
+      box.textContent = "";
+      if (!res.ok) { box.appendChild(el("p", "message", problem(res))); return; }
+      if (!res.data.items.length) box.appendChild(el("p", "muted", t("no_results", { q: text })));
+      res.data.items.forEach(function (p) { box.appendChild(productTile(p)); });
+    });
+  }, 250);
+}
+
+// ---- online carts ----------------------------------------------------------------------------------
+function openOnlineCart(code) {
+  if (state.screen !== "online") go("online");
+  $("online-text").textContent = code;
+  api("POST", "/online-carts/open", { code: code }).then(function (res) {
+    var box = $("online-message");
+    if (res.ok && KioskOnline) { box.hidden = true; KioskOnline.show(res.data); return; }
+    box.textContent = res.ok ? "" : KioskOnline.problem(res);
+    box.hidden = res.ok;
+  });
+}
+
+// ---- member points: a scanned member QR shows the masked name, balance and last 10 entries ----------
+function showPoints(card) {
+  if (state.screen !== "points") go("points");
+  api("POST", "/points", { card: card }).then(function (res) {
     var code = (res.data.error || {}).code;
-    var known = { online_carts_not_connected: "online_not_connected", bad_cart_code: "bad_cart_code" };
-    return known[code] ? t(known[code]) : t("error");
-  }
-
-  // ---- feedback --------------------------------------------------------------------------------------
-  var toastTimer = null;
-  function toast(message, kind) {
-    var box = $("toast");
-    box.textContent = message;
-    box.className = "toast toast-" + (kind || "ok");
-    box.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { box.hidden = true; }, 4500);
-  }
-  function flashError() {
-    document.body.classList.remove("flash-error");
-    void document.body.offsetWidth; // restart the animation on a second failure in a row
-    document.body.classList.add("flash-error");
-  }
-
-  // ---- screens ---------------------------------------------------------------------------------------
-  function show(name) {
-    if (state.camera) closeCamera();
-    state.screen = name;
-    document.body.dataset.screen = name;
-    document.querySelectorAll("main > .screen").forEach(function (s) { s.hidden = s.dataset.name !== name; });
-    $("home-btn").hidden = name === "welcome";
-    if (name === "cart") renderCart();
-    window.scrollTo(0, 0);
-  }
-  function go(name) {
-    if (name === "search") { searchKb.clear(); $("search-results").textContent = ""; }
-    if (name === "online") { onlineKb.clear(); $("online-message").hidden = true; }
-    if (name === "points") { state.points = null; renderPoints(); if (window.KioskSignUp) window.KioskSignUp.close(); }
-    show(name);
-  }
-
-  // ---- categories and products -----------------------------------------------------------------------
-  function categoryName(c) { return state.lang === "en" ? (c.name_en || c.name) : c.name; }
-  function renderCategories() {
-    var box = $("categories");
-    box.textContent = "";
-    state.categories.forEach(function (c, i) {
-      var b = button("category cat-" + (i % 6), "", function () { openCategory(c, false); });
-      b.dataset.category = c.code;
-      b.append(el("span", "cat-name", categoryName(c)), el("span", "cat-count", t("products_count", { n: c.count })));
-      box.appendChild(b);
-    });
-  }
-  function renderCategoryTitle() { $("category-title").textContent = categoryName(state.category.info); }
-  function openCategory(info, more) {
-    if (!more) state.category = { info: info, offset: 0 };
-    var cat = state.category;
-    api("GET", "/products?category=" + encodeURIComponent(info.code) + "&limit=24&offset=" + cat.offset)
-      .then(function (res) {
-        if (!res.ok) { toast(problem(res), "error"); return; }
-        if (!more) { $("category-products").textContent = ""; renderCategoryTitle(); show("category"); }
-        res.data.items.forEach(function (p) { $("category-products").appendChild(productTile(p)); });
-        cat.offset += res.data.items.length;
-        $("category-more").hidden = !res.data.more;
-      });
-  }
-  function productTile(p) {
-    var card = el("div", "tile-product");
-    var open = button("tile-product-open", "", function () { showProduct(p); });
-    open.append(el("span", "p-name", p.name), el("span", "p-price", money(p.price)));
-    if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
-    var add = button("btn btn-add", "+ " + t("add"), function () { addToCart(p, 1); });
-    add.dataset.sku = p.sku;
-    card.append(open, add);
-    return card;
-  }
-  function showProduct(p) {
-    state.product = p;
-    state.productQty = 1;
-    renderProduct(p);
-    show("product");
-  }
-  function renderProduct(p) {
-    var card = $("product-card");
-    card.textContent = "";
-    var qty = el("output", "qty-value", String(state.productQty));
-    function setQty(n) { state.productQty = Math.max(1, Math.min(99, n)); qty.textContent = String(state.productQty); }
-    var stepper = el("div", "stepper");
-    stepper.append(el("span", "qty-label", t("qty")), button("step", "\u2212", function () { setQty(state.productQty - 1); }),
-                   qty, button("step", "+", function () { setQty(state.productQty + 1); }));
-    var add = button("btn btn-primary btn-big", t("add_to_cart"), function () { addToCart(p, state.productQty); show("check"); });
-    add.id = "product-add";
-    var again = button("btn btn-secondary", t("check_another"), function () { show("check"); });
-    var stock = el("p", p.in_stock ? "stock in" : "stock out", p.in_stock ? t("in_stock") : t("out_of_stock"));
-    var name = el("h1", "product-name", p.name);
-    var price = el("p", "product-price", money(p.price));
-    price.id = "product-price";
-    var actions = el("div", "actions");
-    actions.append(add, again);
-    card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, stepper, actions);
-  }
-  function lookupBarcode(code) {
-    api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {
-      if (res.ok && res.data.items.length) { showProduct(res.data.items[0]); return; }
-      flashError();
-      toast(res.status === 404 ? t("unknown_barcode", { code: code }) : problem(res), "error");
-    });
-  }
-
-  // ---- search ----------------------------------------------------------------------------------------
-  var searchTimer = null;
-  function onSearchText(text) {
-    $("search-text").textContent = text;
-    $("search-hint").hidden = text.trim().length >= 2;
-    clearTimeout(searchTimer);
-    if (text.trim().length < 2) { $("search-results").textContent = ""; return; }
-    searchTimer = setTimeout(function () {
-      api("GET", "/products?limit=12&q=" + encodeURIComponent(text.trim())).then(function (res) {
-        if (text !== searchKb.value()) return; // an older answer arriving late
-        var box = $("search-results");
-        box.textContent = "";
-        if (!res.ok) { box.appendChild(el("p", "message", problem(res))); return; }
-        if (!res.data.items.length) box.appendChild(el("p", "muted", t("no_results", { q: text })));
-        res.data.items.forEach(function (p) { box.appendChild(productTile(p)); });
-      });
-    }, 250);
-  }
-
-  // ---- online carts ----------------------------------------------------------------------------------
-  function openOnlineCart(code) {
-    if (state.screen !== "online") go("online");
-    $("online-text").textContent = code;
-    api("POST", "/online-carts/open", { code: code }).then(function (res) {
-      var box = $("online-message");
-      if (res.ok && window.KioskOnline) { box.hidden = true; window.KioskOnline.show(res.data); return; }
-      box.textContent = res.ok ? "" : (window.KioskOnline ? window.KioskOnline.problem(res) : problem(res));
-      box.hidden = res.ok;
-    });
-  }
-
-  // ---- member points: a scanned member QR shows the masked name, balance and last 10 entries ----------
-  function showPoints(card) {
-    if (state.screen !== "points") go("points");
-    api("POST", "/points", { card: card }).then(function (res) {
-      var code = (res.data.error || {}).code;
-      var known = ["card_forged", "card_damaged", "card_expired", "other_shop", "unknown_member", "no_card_key"];
-      state.points = res.ok ? res.data : { error: known.indexOf(code) >= 0 ? t("points_" + code) : problem(res) };
-      if (!res.ok) flashError();
-      renderPoints();
-    });
-  }
-  function renderPoints() {
-    var p = state.points;
-    $("points-message").hidden = !(p && p.error);
-    $("points-message").textContent = p && p.error ? p.error : "";
-    $("points-result").hidden = !(p && !p.error);
-    $("points-hint").hidden = !!(p && !p.error);
-    if (!p || p.error) return;
-    $("points-name").textContent = p.name + " \u00b7 " + p.number;
-    $("points-balance").textContent = String(p.balance).replace(/\B(?=(\d{3})+(?!\d))/g, S.currency.thousands) + " " + t("points_unit");
-    $("points-asof").textContent = p.blocked ? t("points_blocked") : (p.online ? "" : t("points_asof", { when: p.as_of.slice(0, 16).replace("T", " ") }));
-    var body = $("points-entries").querySelector("tbody");
-    body.textContent = "";
-    if (!p.recent.length) { var none = el("tr"); none.appendChild(el("td", "muted", t("points_none"))); body.appendChild(none); }
-    p.recent.forEach(function (e) {
-      var row = el("tr");
-      row.append(el("td", "", e.at.slice(0, 10)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
-                 el("td", "num " + (e.points > 0 ? "plus" : "minus"), (e.points > 0 ? "+" : "") + e.points));
-      body.appendChild(row);
-    });
-  }
-
-  // ---- scanning --------------------------------------------------------------------------------------
-  function handleScan(raw) {
-    var code = String(raw).trim();
-    if (/^OTK1\./i.test(code)) { showPoints(code); return; }
-    if (/^\d{6,14}$/.test(code)) { lookupBarcode(code); return; }
-    if (/^K1\./i.test(code) || /^K-\d+$/i.test(code)) { toast(t("is_till_ticket"), "ok"); return; }
-    openOnlineCart(code.toUpperCase());
-  }
-  function openCamera(purpose) {
-    state.camera = purpose;
-    $("camera").hidden = false;
-    $("camera-status").textContent = t("camera_starting");
-    $("camera-view").hidden = false;
-    KioskScan.startCamera("camera-view", function (text) {
-      closeCamera();
-      if (purpose === "online" && !/^\d{6,14}$/.test(text)) openOnlineCart(text.trim().toUpperCase());
-      else if (purpose === "points") showPoints(text.trim());
-      else handleScan(text);
-    }, function () {
-      // No camera (or no permission): say so; the wedge scanner under the screen still works.
-      $("camera-status").textContent = t("no_camera");
-      $("camera-view").hidden = true;
-    });
-  }
-  function closeCamera() {
-    state.camera = null;
-    $("camera").hidden = true;
-    KioskScan.stopCamera();
-  }
-
-  // ---- start -----------------------------------------------------------------------------------------
-  var searchKb = KioskKeyboard.build($("search-keyboard"), { onChange: onSearchText, maxLength: 40 });
-  var onlineKb = KioskKeyboard.build($("online-keyboard"), { onChange: function (text) {
-    $("online-text").textContent = text;
-    $("online-message").hidden = true;
-  }, maxLength: 24, spaceKey: false });
-
-  function reset() {
-    state.cart = [];
-    state.quoted = null;
-    state.ticket = null;
-    if (window.KioskOnline) window.KioskOnline.drop();
-    state.lang = S.defaultLang;
-    searchKb.clear();
-    onlineKb.clear();
-    $("toast").hidden = true;
-    show("welcome");
-    applyTexts();
-  }
-
-  document.addEventListener("click", function (e) {
-    var target = e.target.closest("[data-go],[data-lang],[data-camera]");
-    if (!target) return;
-    if (target.dataset.lang) { state.lang = target.dataset.lang; applyTexts(); return; }
-    if (target.dataset.camera) { openCamera(target.dataset.camera); return; }
-    if (target.dataset.reset) { reset(); return; }
-    go(target.dataset.go);
+    var known = ["card_forged", "card_damaged", "card_expired", "other_shop", "unknown_member", "no_card_key"];
+    state.points = res.ok ? res.data : { error: known.indexOf(code) >= 0 ? t("points_" + code) : problem(res) };
+    if (!res.ok) flashError();
+    renderPoints();
   });
-  $("camera-close").addEventListener("click", closeCamera);
-  $("category-more").addEventListener("click", function () { openCategory(state.category.info, true); });
-  $("online-open").addEventListener("click", function () {
-    var code = onlineKb.value().trim();
-    if (code) openOnlineCart(code);
+}
+function renderPoints() {
+  var p = state.points;
+  $("points-message").hidden = !(p && p.error);
+  $("points-message").textContent = p && p.error ? p.error : "";
+  $("points-result").hidden = !(p && !p.error);
+  $("points-hint").hidden = !!(p && !p.error);
+  if (!p || p.error) return;
+  $("points-name").textContent = p.name + " \u00b7 " + p.number;
+  $("points-balance").textContent = String(p.balance).replace(/\B(?=(\d{3})+(?!\d))/g, S.currency.thousands) + " " + t("points_unit");
+  $("points-asof").textContent = p.blocked ? t("points_blocked") : (p.online ? "" : t("points_asof", { when: p.as_of.slice(0, 16).replace("T", " ") }));
+  var body = $("points-entries").querySelector("tbody");
+  body.textContent = "";
+  if (!p.recent.length) { var none = el("tr"); none.appendChild(el("td", "muted", t("points_none"))); body.appendChild(none); }
+  p.recent.forEach(function (e) {
+    var row = el("tr");
+    row.append(el("td", "", e.at.slice(0, 10)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
+               el("td", "num " + (e.points > 0 ? "plus" : "minus"), (e.points > 0 ? "+" : "") + e.points));
+    body.appendChild(row);
   });
+}
 
-  // The cart screens live in cart.js; they share these helpers.
-  window.Kiosk = { state: state, settings: S, t: t, money: money, el: el, button: button, api: api, toast: toast,
-                   problem: problem, show: show, reset: reset,
-                   points: function (data) { state.points = data; renderPoints(); } };
-  KioskScan.listenWedge(handleScan);
-  KioskIdle.start({
-    idleSeconds: S.idleSeconds, countdownSeconds: S.countdownSeconds, overlay: $("idle"), countEl: $("idle-count"),
-    stayButton: $("idle-stay"), onReset: reset,
-    hasSomethingToClear: function () {
-      return state.screen !== "welcome" || state.cart.length > 0 || state.lang !== S.defaultLang || !!state.camera;
-    },
+// ---- scanning --------------------------------------------------------------------------------------
+function handleScan(raw) {
+  var code = String(raw).trim();
+  if (/^OTK1\./i.test(code)) { showPoints(code); return; }
+  if (/^\d{6,14}$/.test(code)) { lookupBarcode(code); return; }
+  if (/^K1\./i.test(code) || /^K-\d+$/i.test(code)) { toast(t("is_till_ticket"), "ok"); return; }
+  openOnlineCart(code.toUpperCase());
+}
+function openCamera(purpose) {
+  state.camera = purpose;
+  $("camera").hidden = false;
+  $("camera-status").textContent = t("camera_starting");
+  $("camera-view").hidden = false;
+  KioskScan.startCamera("camera-view", function (text) {
+    closeCamera();
+    if (purpose === "online" && !/^\d{6,14}$/.test(text)) openOnlineCart(text.trim().toUpperCase());
+    else if (purpose === "points") showPoints(text.trim());
+    else handleScan(text);
+  }, function () {
+    // No camera (or no permission): say so; the wedge scanner under the screen still works.
+    $("camera-status").textContent = t("no_camera");
+    $("camera-view").hidden = true;
   });
-  api("GET", "/categories").then(function (res) {
-    if (res.ok) { state.categories = res.data.items; renderCategories(); }
-  });
+}
+function closeCamera() {
+  state.camera = null;
+  $("camera").hidden = true;
+  KioskScan.stopCamera();
+}
+
+// ---- start -----------------------------------------------------------------------------------------
+var searchKb = KioskKeyboard.build($("search-keyboard"), { onChange: onSearchText, maxLength: 40 });
+var onlineKb = KioskKeyboard.build($("online-keyboard"), { onChange: function (text) {
+  $("online-text").textContent = text;
+  $("online-message").hidden = true;
+}, maxLength: 24, spaceKey: false });
+
+function reset() {
+  state.cart = [];
+  state.quoted = null;
+  state.ticket = null;
+  KioskOnline.drop();
+  state.lang = S.defaultLang;
+  searchKb.clear();
+  onlineKb.clear();
+  $("toast").hidden = true;
+  show("welcome");
   applyTexts();
+}
 
-  function addToCart(p, qty) { window.KioskCart.add(p, qty); }
-  function renderCart() { if (window.KioskCart) window.KioskCart.render(); }
-  function renderBadge() { if (window.KioskCart) window.KioskCart.badge(); }
-  document.body.classList.add("ready");
-})();
+document.addEventListener("click", function (e) {
+  var target = e.target.closest("[data-go],[data-lang],[data-camera]");
+  if (!target) return;
+  if (target.dataset.lang) { state.lang = target.dataset.lang; applyTexts(); return; }
+  if (target.dataset.camera) { openCamera(target.dataset.camera); return; }
+  if (target.dataset.reset) { reset(); return; }
+  go(target.dataset.go);
+});
+$("camera-close").addEventListener("click", closeCamera);
+$("category-more").addEventListener("click", function () { openCategory(state.category.info, true); });
+$("online-open").addEventListener("click", function () {
+  var code = onlineKb.value().trim();
+  if (code) openOnlineCart(code);
+});
+
+// The cart, online-cart and sign-up modules reach the screens through the shared Kiosk object (core.js); a
+// script outside the modules (the device pairing) finds it as window.Kiosk.
+Object.assign(Kiosk, { show: show, reset: reset, points: function (data) { state.points = data; renderPoints(); } });
+window.Kiosk = Kiosk;
+KioskScan.listenWedge(handleScan);
+KioskIdle.start({
+  idleSeconds: S.idleSeconds, countdownSeconds: S.countdownSeconds, overlay: $("idle"), countEl: $("idle-count"),
+  stayButton: $("idle-stay"), onReset: reset,
+  hasSomethingToClear: function () {
+    return state.screen !== "welcome" || state.cart.length > 0 || state.lang !== S.defaultLang || !!state.camera;
+  },
+});
+api("GET", "/categories").then(function (res) {
+  if (res.ok) { state.categories = res.data.items; renderCategories(); }
+});
+applyTexts();
+
+function addToCart(p, qty) { KioskCart.add(p, qty); }
+function renderCart() { KioskCart.render(); }
+function renderBadge() { KioskCart.badge(); }
+document.body.classList.add("ready");

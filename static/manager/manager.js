@@ -1,46 +1,45 @@
-// Small helpers for the manager pages; every page works without them.
-(function () {
-  "use strict";
-  // Ask before posting a count, cancelling one or discarding an event.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+// Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
+import { $, groupThousands } from "../shared/kit.js";
+
+// Ask before posting a count, cancelling one or discarding an event.
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (ev) {
+    if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+  });
+});
+// Quick filter: hide the rows of a table that do not contain the typed words.
+document.querySelectorAll("input.quick[data-filter]").forEach(function (input) {
+  var section = $(input.dataset.filter);
+  input.addEventListener("input", function () {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    section.querySelectorAll("tbody tr").forEach(function (tr) {
+      var text = tr.textContent.toLowerCase();
+      tr.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
     });
   });
-  // Quick filter: hide the rows of a table that do not contain the typed words.
-  document.querySelectorAll("input.quick[data-filter]").forEach(function (input) {
-    var section = document.getElementById(input.dataset.filter);
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      section.querySelectorAll("tbody tr").forEach(function (tr) {
-        var text = tr.textContent.toLowerCase();
-        tr.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
-      });
-    });
+});
+// Before/after preview on the product page's adjustment form.
+var adjust = document.querySelector("form#adjust-form[data-before]");
+if (adjust) {
+  var before = parseInt(adjust.dataset.before, 10);
+  var out = adjust.querySelector(".after");
+  var update = function () {
+    var qty = parseInt((adjust.qty.value || "").replace(/\./g, ""), 10);
+    var opt = adjust.reason.selectedOptions[0];
+    var sign = opt && opt.dataset.sign ? parseInt(opt.dataset.sign, 10) : 0;
+    out.textContent = (!sign || isNaN(qty)) ? "?" : groupThousands(String(before + sign * qty));
+  };
+  adjust.addEventListener("input", update);
+  adjust.addEventListener("change", update);
+  update();
+}
+// Enter in a field that comes before the scan field moves on to it instead of submitting half a form.
+document.querySelectorAll("input[data-enter-next]").forEach(function (input) {
+  input.addEventListener("keydown", function (ev) {
+    var next = $(input.dataset.enterNext);
+    if (ev.key === "Enter" && next && !next.value) { ev.preventDefault(); next.focus(); }
   });
-  // Before/after preview on the product page's adjustment form.
-  var adjust = document.querySelector("form#adjust-form[data-before]");
-  if (adjust) {
-    var before = parseInt(adjust.dataset.before, 10);
-    var out = adjust.querySelector(".after");
-    var update = function () {
-      var qty = parseInt((adjust.qty.value || "").replace(/\./g, ""), 10);
-      var opt = adjust.reason.selectedOptions[0];
-      var sign = opt && opt.dataset.sign ? parseInt(opt.dataset.sign, 10) : 0;
-      out.textContent = (!sign || isNaN(qty)) ? "?" : (before + sign * qty).toLocaleString("id-ID");
-    };
-    adjust.addEventListener("input", update);
-    adjust.addEventListener("change", update);
-    update();
-  }
-  // Enter in a field that comes before the scan field moves on to it instead of submitting half a form.
-  document.querySelectorAll("input[data-enter-next]").forEach(function (input) {
-    input.addEventListener("keydown", function (ev) {
-      var next = document.getElementById(input.dataset.enterNext);
-      if (ev.key === "Enter" && next && !next.value) { ev.preventDefault(); next.focus(); }
-    });
-  });
-  // A scanner types digits then Enter: keep the scan field ready after every page load.
-  var scan = document.getElementById("scan");
-  if (scan && document.activeElement === scan) scan.select();
-})();
+});
+// A scanner types digits then Enter: keep the scan field ready after every page load.
+var scan = $("scan");
+if (scan && document.activeElement === scan) scan.select();

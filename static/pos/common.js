@@ -1,12 +1,42 @@
-// Shared by the till and the customer display: texts, money, the JSON API and Socket.IO.
+// The till's and the customer display's own layer over static/shared/kit.js: boot data, the JSON API, Socket.IO.
 // Money is always an integer count of minor units (Rupiah); nothing here uses floats for money.
+
+import {
+  $,
+  applyTexts as applyKitTexts,
+  el,
+  errorOf,
+  escapeHtml,
+  fill,
+  groupThousands,
+  has,
+  lang,
+  loadCatalogs,
+  money,
+  otherLang,
+  parseAmount,
+  request,
+  roundCash,
+  serverText,
+  switchLang,
+  t,
+  T,
+  useCurrency,
+  useTexts,
+} from "../shared/kit.js";
 
 export const boot = JSON.parse(document.getElementById("boot").textContent);
 
-// ---- texts -------------------------------------------------------------------------------
-let catalogs = null;          // both languages, fetched on the first switch
-let texts = boot.t || {};
-export let lang = boot.lang || "id";
+// ---- texts (the `pos` catalog, static/i18n/pos.json) ---------------------------------------------
+useTexts({ [boot.lang || "id"]: boot.t || {} }, boot.lang || "id");
+useCurrency(boot.currency);
+export { $, el, escapeHtml, fill, groupThousands, has, lang, money, otherLang, parseAmount, request, roundCash, serverText, t, T };
+
+/** Re-word the page (data-i18n and friends) and the language key's label. */
+export function applyTexts(root = document) {
+  applyKitTexts(root);
+  for (const el of root.querySelectorAll(".lang-current")) el.textContent = lang.toUpperCase();
+}
 
 function rememberLang(code) {
   document.cookie = `lang=${code}; path=/; max-age=${60 * 60 * 24 * 365}; SameSite=Lax`;
@@ -14,92 +44,21 @@ function rememberLang(code) {
 // ?lang=en chosen in the address is remembered for the next visit, like the toggle.
 if (new URLSearchParams(window.location.search).get("lang") === lang) rememberLang(lang);
 
-export function fill(template, vars = {}) {
-  return String(template).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-}
-
-/** The text for `key` in the current language, with {placeholders} filled. */
-export function t(key, vars) {
-  const one = vars && vars.n === 1 && `${key}_one` in texts;  // "1 item", not "1 items"
-  const text = one ? texts[`${key}_one`] : key in texts ? texts[key] : key;
-  return vars ? fill(text, vars) : text;
-}
-
-export function has(key) {
-  return key in texts;
-}
-
-/** Re-apply texts to every element marked data-i18n / data-i18n-placeholder. */
-export function applyTexts(root = document) {
-  for (const el of root.querySelectorAll("[data-i18n]")) {
-    el.textContent = t(el.dataset.i18n, el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : undefined);
-  }
-  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
-  document.documentElement.lang = lang;
-  for (const el of root.querySelectorAll(".lang-current")) el.textContent = lang.toUpperCase();
-}
-
 /** Switch language in place (no page load): remember it in a cookie and in the address. */
 export async function setLang(code) {
-  if (!catalogs) {
-    const res = await fetch(boot.i18n_url, { cache: "no-cache" });
-    catalogs = await res.json();
-  }
-  if (!catalogs[code]) return;
-  lang = code;
-  texts = catalogs[code];
+  await loadCatalogs("pos");
+  if (!switchLang(code)) return;
+  applyTexts();
   rememberLang(code);
   const url = new URL(window.location.href);
   if (url.searchParams.has("lang")) {
     url.searchParams.set("lang", code);
     history.replaceState(null, "", url);
   }
-  applyTexts();
 }
 
-export function otherLang() {
-  return lang === "id" ? "en" : "id";
-}
-
-// ---- money -------------------------------------------------------------------------------
-const cur = boot.currency;
 /** The largest line, sale or payment (common.limits.MAX_AMOUNT): the store and central refuse more. */
 export const MAX_AMOUNT = boot.max_amount;
-
-function group(digits) {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, cur.thousands);
-}
-
-/** `Rp 12.500` from an integer amount of minor units. */
-export function money(amount) {
-  const n = Number(amount);
-  if (!Number.isSafeInteger(n)) return "–";
-  const negative = n < 0;
-  const abs = Math.abs(n);
-  let text;
-  if (cur.minor_units > 0) {
-    const unit = 10 ** cur.minor_units;
-    const minor = String(abs % unit).padStart(cur.minor_units, "0");
-    text = group(String((abs - (abs % unit)) / unit)) + cur.decimal + minor;
-  } else {
-    text = group(String(abs));
-  }
-  return `${negative ? "-" : ""}${cur.symbol} ${text}`;
-}
-
-/** A typed amount ("50000", "50.000", "Rp 50.000") as integer minor units, or null. */
-export function parseAmount(text) {
-  const cleaned = String(text).replace(/^\s*Rp\s*/i, "").replace(/[\s.]/g, "");
-  if (!/^\d{1,13}$/.test(cleaned)) return null;
-  return Number(cleaned) * 10 ** cur.minor_units;
-}
-
-/** Cash rounding as the server does it (nearest unit, halves up), on integers only. */
-export function roundCash(amount) {
-  const unit = cur.cash_rounding;
-  if (!unit || unit <= 1) return amount;
-  return Math.floor((2 * amount + unit) / (2 * unit)) * unit;
-}
 
 // ---- dates: 23/11/2026 14:05 --------------------------------------------------------------
 const two = (n) => String(n).padStart(2, "0");
@@ -122,32 +81,32 @@ export class ApiError extends Error {
   }
 }
 
-// idem.js (loaded first on the till) adds an Idempotency-Key to writes that create or pay.
-const send = (path, init) => (window.omnitokoFetch ? window.omnitokoFetch(path, init) : fetch(`/api/v1${path}`, init));
+// The till's writes that create or pay carry one Idempotency-Key per user action (kept across a retry), so the
+// store server does the action once and answers a retry with the first result.
+const PAYING = [/^\/sales$/, /^\/sales\/[^/]+\/(tenders|points|complete)$/, /^\/refunds$/, /^\/kiosk-carts\/take$/,
+  /^\/online-carts\/take$/];
+
+/** Whether a call to /api/v1`path` is one of the till's paying writes. */
+export const paying = (method, path) => method === "POST" && PAYING.some((r) => r.test(path));
 
 /** Call /api/v1; resolves to the JSON body, rejects with ApiError (code "network" if unreachable). */
 export async function api(method, path, body, token) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let res;
-  try {
-    res = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    throw new ApiError(0, "network", String(e));
-  }
-  let data = null;
-  try {
-    data = await res.json();
-  } catch (e) {
-    data = null;
-  }
+  const res = await request(`/api/v1${path}`, { method, body, token, idempotent: paying(method, path) });
+  if (res.status === 0) throw new ApiError(0, "network", res.data.error.message);
   if (!res.ok) {
-    const err = (data && data.error) || {};
-    const { code = `http_${res.status}`, message = res.statusText, ...detail } = err;
+    const { code = `http_${res.status}`, message = "", ...detail } = errorOf(res);
     throw new ApiError(res.status, code, message, detail);
   }
-  return data;
+  return res.data;
+}
+
+/** Where the signed-in till keeps its bearer token (sessionStorage: one tab, one cashier). */
+export const TOKEN_KEY = "omnitoko.token";
+export const tillToken = () => sessionStorage.getItem(TOKEN_KEY);
+
+/** A call as the signed-in till that never throws: {ok, status, data} (the member and kiosk-cart panels). */
+export function tillCall(method, path, body) {
+  return request(`/api/v1${path}`, { method, body, token: tillToken(), idempotent: paying(method, path) });
 }
 
 /** An API error in the cashier's language, saying what to do; falls back to the server's message. */
@@ -173,12 +132,3 @@ export function connectTill(tillId, handlers, onLive) {
   return socket;
 }
 
-/** A text as HTML that switches language in place; `vars` fill its {placeholders}. */
-export function T(key, vars) {
-  const v = vars ? ` data-i18n-vars="${escapeHtml(JSON.stringify(vars))}"` : "";
-  return `<span data-i18n="${escapeHtml(key)}"${v}>${escapeHtml(t(key, vars))}</span>`;
-}
-
-export function escapeHtml(s) {
-  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-}

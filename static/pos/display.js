@@ -1,8 +1,7 @@
 // The customer display of one till: read-only, live over Socket.IO. It joins the till's room and
 // shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives.
-import { applyTexts, boot, connectTill, escapeHtml, money, t } from "./common.js";
+import { $, applyTexts, boot, connectTill, escapeHtml, money, t } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
 const THANKS_MS = 45000; // the thank-you stays until the next item or this long, then the welcome
 let mode = "welcome";
 let thanksTimer = null;

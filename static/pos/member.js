@@ -1,347 +1,304 @@
 // Members at the till (F3): scan the member QR or type a phone number to attach the member to the sale, use
 // points as a payment, and see the points the sale earned and the new balance when it completes.
-// A plain script beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
+// A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
-(function () {
-  "use strict";
-  var KEY = "F3";
-  var TOKEN_KEY = "omnitoko.token";
-  var CARD = /^OTK1\./i;
-  var TEXTS = {
-    id: {
-      title: "Member", hint: "Pindai QR member atau ketik nomor HP, lalu Enter.", field: "QR member / No. HP",
-      attaching: "Mencari member…", points: "{n} poin", expected: "Transaksi ini: +{n} poin",
-      use: "Pakai poin (kosong = sebanyak mungkin), lalu Enter",
-      qrForPoints: "Untuk memakai poin, pindai QR member dari HP member.", using: "Meminta poin ke pusat…",
-      remove: "Del = lepas member", close: "Esc = tutup",
-      earned: "Poin didapat: +{n}", balance: "Saldo baru: {n} poin", blocked: "Member diblokir: poin tidak bisa dipakai.",
-      network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
-      nomember: "Belum ada member dengan nomor HP {phone}.", signup: "Daftar member baru / Sign up",
-      signupName: "Nama pembeli, lalu Enter (Esc = batal)", signing: "Mendaftarkan member…",
-    },
-    en: {
-      title: "Member", hint: "Scan the member QR or type the phone number, then Enter.", field: "Member QR / phone",
-      attaching: "Finding the member…", points: "{n} points", expected: "This sale: +{n} points",
-      use: "Points to use (empty = as many as possible), then Enter",
-      qrForPoints: "To use points, scan the member QR on the member's phone.", using: "Asking central for the points…",
-      remove: "Del = remove the member", close: "Esc = close",
-      earned: "Points earned: +{n}", balance: "New balance: {n} points", blocked: "Member blocked: points cannot be used.",
-      network: "The store server does not answer. Try again.", member: "Member",
-      nomember: "No member has the phone number {phone} yet.", signup: "Sign up a new member / Daftar",
-      signupName: "The shopper's name, then Enter (Esc = cancel)", signing: "Signing the member up…",
-    },
-  };
-  var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
+import { el, groupThousands, t as tt, tillCall, tillToken } from "./common.js";
 
-  function lang() { return (document.documentElement.lang || "id").slice(0, 2) === "en" ? "en" : "id"; }
-  function t(key, vars) {
-    var s = TEXTS[lang()][key] || TEXTS.id[key] || key;
-    Object.keys(vars || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
-    return s;
-  }
-  function num(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function call(method, path, body) {
-    var headers = { Accept: "application/json", Authorization: "Bearer " + token() };
-    if (body) headers["Content-Type"] = "application/json";
-    return window.omnitokoFetch(path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (d) { return { ok: r.ok, data: d }; });
-      }, function () { return { ok: false, data: { error: { message: t("network") } } }; });
-  }
-  function errorOf(res) { return ((res.data && res.data.error) || {}).message || t("network"); }
+var KEY = "F3";
+var CARD = /^OTK1\./i;
+var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
 
-  // ---- styles and the two boxes: the panel (F3) and the member chip --------------------------
-  function ensureUi() {
-    if (S.chip) return;
-    var style = document.createElement("style");
-    style.textContent = [
-      "#member-chip{position:fixed;right:16px;top:76px;z-index:40;background:#0f1b2d;color:#fff;border-radius:12px;",
-      "padding:10px 14px;box-shadow:0 6px 24px rgba(0,0,0,.25);border-left:8px solid #ffd23f;min-width:260px;font-size:1.05rem}",
-      "#member-chip b{font-size:1.15rem}#member-chip .mc-line{opacity:.9}#member-chip .mc-earned{color:#ffd23f;font-weight:800;font-size:1.25rem}",
-      "#member-panel{position:fixed;inset:0;z-index:60;background:rgba(11,18,32,.55);display:grid;place-items:center}",
-      "#member-panel .mp{background:#fff;border-radius:14px;padding:22px 26px;width:min(560px,92vw);box-shadow:0 10px 40px rgba(0,0,0,.3)}",
-      "#member-panel h2{margin:0 0 6px}#member-panel input{font:inherit;font-size:1.3rem;width:100%;box-sizing:border-box;",
-      "padding:10px 12px;border:2px solid #d9e0e8;border-radius:10px;margin:8px 0}#member-panel input:focus{outline:none;border-color:#2563eb}",
-      "#member-panel .mp-msg{min-height:1.4em;font-weight:600}#member-panel .mp-msg.err{color:#c81e1e}",
-      "#member-panel .mp-who{font-size:1.3rem;font-weight:800}#member-panel .mp-hint{color:#64748b;font-size:.95rem}",
-    ].join("");
-    document.head.appendChild(style);
-    S.chip = el("div");
-    S.chip.id = "member-chip";
-    S.chip.hidden = true;
-    S.chip.setAttribute("aria-live", "polite");
-    document.body.appendChild(S.chip);
-  }
+// Its words are the "member." keys of the till's catalog (static/i18n/pos.json).
+function t(key, vars) { return tt("member." + key, vars); }
+var num = groupThousands;
+var token = tillToken;
+var call = tillCall;
+function errorOf(res) { return (res.status && ((res.data && res.data.error) || {}).message) || t("network"); }
 
-  function renderChip() {
-    ensureUi();
-    var c = S.chip;
-    c.textContent = "";
-    var m = S.member;
-    if (!m) { c.hidden = true; return; }
-    c.hidden = false;
-    c.append(el("div", "mc-line", t("member") + " " + m.number), el("b", "mc-name", m.name));
-    if (S.done) {
-      c.append(el("div", "mc-earned", t("earned", { n: S.done.earned })),
-               el("div", "mc-balance", t("balance", { n: num(S.done.balance) })));
-    } else {
-      c.append(el("div", "mc-line mc-points", t("points", { n: num(m.balance) })),
-               el("div", "mc-line mc-expected", t("expected", { n: m.expected_points || 0 })));
-      if (m.blocked) c.append(el("div", "mc-line", t("blocked")));
-    }
-  }
+// ---- styles and the two boxes: the panel (F3) and the member chip --------------------------
+function ensureUi() {
+  if (S.chip) return;
+  var style = document.createElement("style");
+  style.textContent = [
+    "#member-chip{position:fixed;right:16px;top:76px;z-index:40;background:#0f1b2d;color:#fff;border-radius:12px;",
+    "padding:10px 14px;box-shadow:0 6px 24px rgba(0,0,0,.25);border-left:8px solid #ffd23f;min-width:260px;font-size:1.05rem}",
+    "#member-chip b{font-size:1.15rem}#member-chip .mc-line{opacity:.9}#member-chip .mc-earned{color:#ffd23f;font-weight:800;font-size:1.25rem}",
+    "#member-panel{position:fixed;inset:0;z-index:60;background:rgba(11,18,32,.55);display:grid;place-items:center}",
+    "#member-panel .mp{background:#fff;border-radius:14px;padding:22px 26px;width:min(560px,92vw);box-shadow:0 10px 40px rgba(0,0,0,.3)}",
+    "#member-panel h2{margin:0 0 6px}#member-panel input{font:inherit;font-size:1.3rem;width:100%;box-sizing:border-box;",
+    "padding:10px 12px;border:2px solid #d9e0e8;border-radius:10px;margin:8px 0}#member-panel input:focus{outline:none;border-color:#2563eb}",
+    "#member-panel .mp-msg{min-height:1.4em;font-weight:600}#member-panel .mp-msg.err{color:#c81e1e}",
+    "#member-panel .mp-who{font-size:1.3rem;font-weight:800}#member-panel .mp-hint{color:#64748b;font-size:.95rem}",
+  ].join("");
+  document.head.appendChild(style);
+  S.chip = el("div");
+  S.chip.id = "member-chip";
+  S.chip.hidden = true;
+  S.chip.setAttribute("aria-live", "polite");
+  document.body.appendChild(S.chip);
+}
 
-  // ---- the panel --------------------------------------------------------------------------------
-  function onSaleScreen() {
-    var sale = document.getElementById("screen-sale");
-    var modal = document.getElementById("modal");
-    return !!sale && !sale.hidden && (!modal || modal.hidden);
+function renderChip() {
+  ensureUi();
+  var c = S.chip;
+  c.textContent = "";
+  var m = S.member;
+  if (!m) { c.hidden = true; return; }
+  c.hidden = false;
+  c.append(el("div", "mc-line", t("member") + " " + m.number), el("b", "mc-name", m.name));
+  if (S.done) {
+    c.append(el("div", "mc-earned", t("earned", { n: S.done.earned })),
+             el("div", "mc-balance", t("balance", { n: num(S.done.balance) })));
+  } else {
+    c.append(el("div", "mc-line mc-points", t("points", { n: num(m.balance) })),
+             el("div", "mc-line mc-expected", t("expected", { n: m.expected_points || 0 })));
+    if (m.blocked) c.append(el("div", "mc-line", t("blocked")));
   }
-  function closePanel() {
-    if (S.panel) { S.panel.remove(); S.panel = null; }
-    var scan = document.getElementById("scan");
-    if (scan) scan.focus();
-  }
-  function openPanel() {
-    ensureUi();
-    closePanel();
-    var wrap = el("div");
-    wrap.id = "member-panel";
-    var box = el("div", "mp");
-    box.setAttribute("role", "dialog");
-    var msg = el("div", "mp-msg");
-    msg.id = "member-msg";
-    var input = el("input");
-    input.id = "member-input";
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    input.maxLength = 300;
-    box.append(el("h2", "", t("title")));
-    if (S.member && !S.done && S.member.can_redeem) {
-      box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
-                 el("p", "mp-hint", t("use")));
-      input.inputMode = "numeric";
-      input.dataset.mode = "points";
-    } else if (S.member && !S.done) {
-      // Found by phone: points need the member's own QR, and scanning it here attaches the member by QR.
-      box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
-                 el("p", "mp-hint", t("qrForPoints")));
-      input.placeholder = t("field");
-      input.dataset.mode = "member";
-    } else {
-      box.append(el("p", "mp-hint", t("hint")));
-      input.placeholder = t("field");
-      input.dataset.mode = "member";
-    }
-    box.append(input, msg, el("p", "mp-hint", t("close") + (S.member && !S.done ? " · " + t("remove") : "")));
-    wrap.append(box);
-    document.body.appendChild(wrap);
-    S.panel = wrap;
-    input.focus();
-  }
-  function say(text, isError) {
-    var m = document.getElementById("member-msg");
-    if (!m) return;
-    m.textContent = text;
-    m.className = "mp-msg" + (isError ? " err" : "");
-  }
+}
 
-  function currentSale() {
-    return call("POST", "/sales").then(function (res) {
-      if (!res.ok) throw new Error(errorOf(res));
-      return res.data;
-    });
+// ---- the panel --------------------------------------------------------------------------------
+function onSaleScreen() {
+  var sale = document.getElementById("screen-sale");
+  var modal = document.getElementById("modal");
+  return !!sale && !sale.hidden && (!modal || modal.hidden);
+}
+function closePanel() {
+  if (S.panel) { S.panel.remove(); S.panel = null; }
+  var scan = document.getElementById("scan");
+  if (scan) scan.focus();
+}
+function openPanel() {
+  ensureUi();
+  closePanel();
+  var wrap = el("div");
+  wrap.id = "member-panel";
+  var box = el("div", "mp");
+  box.setAttribute("role", "dialog");
+  var msg = el("div", "mp-msg");
+  msg.id = "member-msg";
+  var input = el("input");
+  input.id = "member-input";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.maxLength = 300;
+  box.append(el("h2", "", t("title")));
+  if (S.member && !S.done && S.member.can_redeem) {
+    box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
+               el("p", "mp-hint", t("use")));
+    input.inputMode = "numeric";
+    input.dataset.mode = "points";
+  } else if (S.member && !S.done) {
+    // Found by phone: points need the member's own QR, and scanning it here attaches the member by QR.
+    box.append(el("div", "mp-who", S.member.name + " · " + t("points", { n: num(S.member.balance) })),
+               el("p", "mp-hint", t("qrForPoints")));
+    input.placeholder = t("field");
+    input.dataset.mode = "member";
+  } else {
+    box.append(el("p", "mp-hint", t("hint")));
+    input.placeholder = t("field");
+    input.dataset.mode = "member";
   }
-  function handOver(view) {
-    document.dispatchEvent(new CustomEvent("omnitoko:sale", { detail: view, cancelable: true }));
-  }
+  box.append(input, msg, el("p", "mp-hint", t("close") + (S.member && !S.done ? " · " + t("remove") : "")));
+  wrap.append(box);
+  document.body.appendChild(wrap);
+  S.panel = wrap;
+  input.focus();
+}
+function say(text, isError) {
+  var m = document.getElementById("member-msg");
+  if (!m) return;
+  m.textContent = text;
+  m.className = "mp-msg" + (isError ? " err" : "");
+}
 
-  function attach(text) {
-    var body = CARD.test(text) ? { card: text } : { phone: text };
-    S.busy = true;
-    say(t("attaching"), false);
-    currentSale().then(function (sale) {
-      return call("POST", "/sales/" + sale.id + "/member", body).then(function (res) {
-        var code = ((res.data && res.data.error) || {}).code;
-        if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
-        if (!res.ok) { say(errorOf(res), true); return; }
-        S.saleId = res.data.sale.id;
-        S.member = res.data.member;
-        S.done = null;
-        renderChip();
-        closePanel();
-      });
-    }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
-  }
+function currentSale() {
+  return call("POST", "/sales").then(function (res) {
+    if (!res.ok) throw new Error(errorOf(res));
+    return res.data;
+  });
+}
+function handOver(view) {
+  document.dispatchEvent(new CustomEvent("omnitoko:sale", { detail: view, cancelable: true }));
+}
 
-  // ---- sign-up: a typed phone number with no member -> ask for the name, sign up at central, attach ----
-  function offerSignUp(phone) {
-    var input = document.getElementById("member-input");
-    if (!input) return;
-    say(t("nomember", { phone: phone }), true);
-    var box = input.parentNode;
-    if (document.getElementById("member-signup")) return;
-    var button = el("button", "btn", t("signup"));
-    button.id = "member-signup";
-    button.type = "button";
-    // the number in the field when pressed: the cashier may have corrected it since
-    button.addEventListener("click", function () { askName(document.getElementById("member-input").value.trim() || phone); });
-    box.insertBefore(button, input.nextSibling.nextSibling);
-    button.focus();
-  }
-  function askName(phone) {
-    var input = document.getElementById("member-input");
-    var button = document.getElementById("member-signup");
-    if (!input) return;
-    if (button) button.remove();
-    input.value = "";
-    input.dataset.mode = "signup";
-    input.dataset.phone = phone;
-    input.inputMode = "text";
-    input.maxLength = 80;
-    input.placeholder = t("signupName");
-    say(t("signup") + ": " + t("signupName"), false);
-    input.focus();
-  }
-  function signUp(name, phone) {
-    S.busy = true;
-    say(t("signing"), false);
-    call("POST", "/members", { name: name, phone: phone }).then(function (res) {
-      S.busy = false;
+function attach(text) {
+  var body = CARD.test(text) ? { card: text } : { phone: text };
+  S.busy = true;
+  say(t("attaching"), false);
+  currentSale().then(function (sale) {
+    return call("POST", "/sales/" + sale.id + "/member", body).then(function (res) {
+      var code = ((res.data && res.data.error) || {}).code;
+      if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
       if (!res.ok) { say(errorOf(res), true); return; }
-      attach(phone);
-    });
-  }
-
-  function redeem(text) {
-    var body = text ? { points: Number(text) } : {};
-    if (text && !/^\d{1,7}$/.test(text)) { say(t("use"), true); return; }
-    S.busy = true;
-    say(t("using"), false);
-    call("POST", "/sales/" + S.saleId + "/points", body).then(function (res) {
-      if (!res.ok) { say(errorOf(res), true); return null; }
-      S.member = Object.assign({}, S.member, res.data.member || {});
-      handOver(res.data.sale);
-      closePanel();
-      // Points paid it all: the till finishes the sale as after its last payment (paid panel, receipt, change).
-      if (res.data.sale.remaining === 0) document.dispatchEvent(new CustomEvent("omnitoko:complete"));
-      return null;
-    }).then(function () { S.busy = false; }, function () { S.busy = false; });
-  }
-
-  function detach() {
-    if (!S.saleId) return;
-    call("DELETE", "/sales/" + S.saleId + "/member").then(function (res) {
-      if (!res.ok) { say(errorOf(res), true); return; }
-      S.member = null;
+      S.saleId = res.data.sale.id;
+      S.member = res.data.member;
       S.done = null;
       renderChip();
       closePanel();
     });
-  }
+  }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
+}
 
-  // ---- live: the sale changing and completing (the till's room over Socket.IO) ------------------
-  function completed(view) {
-    if (!view || view.id !== S.saleId || !view.loyalty) return;
-    S.done = { earned: view.loyalty.earned, balance: view.loyalty.balance };
+// ---- sign-up: a typed phone number with no member -> ask for the name, sign up at central, attach ----
+function offerSignUp(phone) {
+  var input = document.getElementById("member-input");
+  if (!input) return;
+  say(t("nomember", { phone: phone }), true);
+  var box = input.parentNode;
+  if (document.getElementById("member-signup")) return;
+  var button = el("button", "btn", t("signup"));
+  button.id = "member-signup";
+  button.type = "button";
+  // the number in the field when pressed: the cashier may have corrected it since
+  button.addEventListener("click", function () { askName(document.getElementById("member-input").value.trim() || phone); });
+  box.insertBefore(button, input.nextSibling.nextSibling);
+  button.focus();
+}
+function askName(phone) {
+  var input = document.getElementById("member-input");
+  var button = document.getElementById("member-signup");
+  if (!input) return;
+  if (button) button.remove();
+  input.value = "";
+  input.dataset.mode = "signup";
+  input.dataset.phone = phone;
+  input.inputMode = "text";
+  input.maxLength = 80;
+  input.placeholder = t("signupName");
+  say(t("signup") + ": " + t("signupName"), false);
+  input.focus();
+}
+function signUp(name, phone) {
+  S.busy = true;
+  say(t("signing"), false);
+  call("POST", "/members", { name: name, phone: phone }).then(function (res) {
+    S.busy = false;
+    if (!res.ok) { say(errorOf(res), true); return; }
+    attach(phone);
+  });
+}
+
+function redeem(text) {
+  var body = text ? { points: Number(text) } : {};
+  if (text && !/^\d{1,7}$/.test(text)) { say(t("use"), true); return; }
+  S.busy = true;
+  say(t("using"), false);
+  call("POST", "/sales/" + S.saleId + "/points", body).then(function (res) {
+    if (!res.ok) { say(errorOf(res), true); return null; }
+    S.member = Object.assign({}, S.member, res.data.member || {});
+    handOver(res.data.sale);
+    closePanel();
+    // Points paid it all: the till finishes the sale as after its last payment (paid panel, receipt, change).
+    if (res.data.sale.remaining === 0) document.dispatchEvent(new CustomEvent("omnitoko:complete"));
+    return null;
+  }).then(function () { S.busy = false; }, function () { S.busy = false; });
+}
+
+function detach() {
+  if (!S.saleId) return;
+  call("DELETE", "/sales/" + S.saleId + "/member").then(function (res) {
+    if (!res.ok) { say(errorOf(res), true); return; }
+    S.member = null;
+    S.done = null;
     renderChip();
+    closePanel();
+  });
+}
+
+// ---- live: the sale changing and completing (the till's room over Socket.IO) ------------------
+function completed(view) {
+  if (!view || view.id !== S.saleId || !view.loyalty) return;
+  S.done = { earned: view.loyalty.earned, balance: view.loyalty.balance };
+  renderChip();
+}
+function changed(view) {
+  if (!view || !S.member) return;
+  if (view.id !== S.saleId) {
+    // The points earned stay in view until the next shopper's first item, not just the next empty sale.
+    if (view.state === "open" && S.done && (view.lines || []).length) {
+      S.member = null; S.done = null; S.saleId = null; renderChip();
+    }
+    return;
   }
-  function changed(view) {
-    if (!view || !S.member) return;
-    if (view.id !== S.saleId) {
-      // The points earned stay in view until the next shopper's first item, not just the next empty sale.
-      if (view.state === "open" && S.done && (view.lines || []).length) {
+  if (view.state !== "open" || S.done) return;
+  var pointsPaid = (view.tenders || []).reduce(function (n, x) { return n + (x.type === "points" ? x.amount : 0); }, 0);
+  S.member.expected_points = Math.floor(Math.max(0, view.total - pointsPaid) / (S.member.earn_per_amount || 10000));
+  renderChip();
+}
+function connect() {
+  if (S.socket || typeof window.io !== "function" || !token()) return;
+  call("GET", "/session").then(function (res) {
+    if (!res.ok || S.socket) return;
+    S.till = res.data.staff.till_id;
+    S.socket = window.io({ reconnectionDelayMax: 5000 });
+    S.socket.on("connect", function () { S.socket.emit("join", { till: S.till }); });
+    S.socket.on("sale", changed);
+    S.socket.on("sale_completed", completed);
+  });
+}
+
+document.addEventListener("omnitoko:completed", function (e) { completed(e.detail); });
+
+window.addEventListener("keydown", function (e) {
+  if (S.panel) {
+    if (e.key === "Escape" || e.key === KEY) { e.preventDefault(); e.stopImmediatePropagation(); closePanel(); return; }
+    if (e.key === "Delete" && S.member && !S.done) { e.preventDefault(); e.stopImmediatePropagation(); detach(); return; }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      if (S.busy) return;
+      var input = document.getElementById("member-input");
+      var text = input.value.trim();
+      var button = document.getElementById("member-signup");
+      if (input.dataset.mode === "points") redeem(text);
+      else if (document.activeElement === button) askName(input.value.trim());
+      else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
+      else if (text) attach(text);
+      return;
+    }
+    e.stopImmediatePropagation(); // typing in the panel is not the till's business
+    return;
+  }
+  if (e.key !== KEY || !onSaleScreen()) return;
+  e.preventDefault();
+  e.stopImmediatePropagation();
+  if (!token()) return;
+  connect();
+  if (S.done) { S.member = null; S.done = null; renderChip(); }
+  openPanel();
+}, true);
+
+// A member QR scanned straight into the scan field attaches the member (no need to press F3 first).
+window.addEventListener("keydown", function (e) {
+  var field = document.activeElement;
+  if (e.key !== "Enter" || S.panel || !onSaleScreen() || !field || field.id !== "scan") return;
+  var text = field.value.trim();
+  if (!CARD.test(text)) return;
+  e.preventDefault();
+  e.stopImmediatePropagation();
+  field.value = "";
+  connect();
+  openPanel();
+  attach(text);
+}, true);
+
+function start() {
+  ensureUi();
+  var seen = token();
+  setInterval(function () {
+    if (token() !== seen) {
+      // Only a sign-out (or a switch of cashier) drops the member; a first sign-in keeps what the
+      // cashier may already have attached in the second before this check ran.
+      var wasSignedIn = !!seen;
+      seen = token();
+      if (wasSignedIn) {
+        if (S.socket) { S.socket.disconnect(); S.socket = null; }
         S.member = null; S.done = null; S.saleId = null; renderChip();
       }
-      return;
+      connect();
     }
-    if (view.state !== "open" || S.done) return;
-    var pointsPaid = (view.tenders || []).reduce(function (n, x) { return n + (x.type === "points" ? x.amount : 0); }, 0);
-    S.member.expected_points = Math.floor(Math.max(0, view.total - pointsPaid) / (S.member.earn_per_amount || 10000));
-    renderChip();
-  }
-  function connect() {
-    if (S.socket || typeof window.io !== "function" || !token()) return;
-    call("GET", "/session").then(function (res) {
-      if (!res.ok || S.socket) return;
-      S.till = res.data.staff.till_id;
-      S.socket = window.io({ reconnectionDelayMax: 5000 });
-      S.socket.on("connect", function () { S.socket.emit("join", { till: S.till }); });
-      S.socket.on("sale", changed);
-      S.socket.on("sale_completed", completed);
-    });
-  }
-
-  document.addEventListener("omnitoko:completed", function (e) { completed(e.detail); });
-
-  window.addEventListener("keydown", function (e) {
-    if (S.panel) {
-      if (e.key === "Escape" || e.key === KEY) { e.preventDefault(); e.stopImmediatePropagation(); closePanel(); return; }
-      if (e.key === "Delete" && S.member && !S.done) { e.preventDefault(); e.stopImmediatePropagation(); detach(); return; }
-      if (e.key === "Enter") {
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        if (S.busy) return;
-        var input = document.getElementById("member-input");
-        var text = input.value.trim();
-        var button = document.getElementById("member-signup");
-        if (input.dataset.mode === "points") redeem(text);
-        else if (document.activeElement === button) askName(input.value.trim());
-        else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
-        else if (text) attach(text);
-        return;
-      }
-      e.stopImmediatePropagation(); // typing in the panel is not the till's business
-      return;
-    }
-    if (e.key !== KEY || !onSaleScreen()) return;
-    e.preventDefault();
-    e.stopImmediatePropagation();
-    if (!token()) return;
-    connect();
-    if (S.done) { S.member = null; S.done = null; renderChip(); }
-    openPanel();
-  }, true);
-
-  // A member QR scanned straight into the scan field attaches the member (no need to press F3 first).
-  window.addEventListener("keydown", function (e) {
-    var field = document.activeElement;
-    if (e.key !== "Enter" || S.panel || !onSaleScreen() || !field || field.id !== "scan") return;
-    var text = field.value.trim();
-    if (!CARD.test(text)) return;
-    e.preventDefault();
-    e.stopImmediatePropagation();
-    field.value = "";
-    connect();
-    openPanel();
-    attach(text);
-  }, true);
-
-  function start() {
-    ensureUi();
-    var seen = token();
-    setInterval(function () {
-      if (token() !== seen) {
-        // Only a sign-out (or a switch of cashier) drops the member; a first sign-in keeps what the
-        // cashier may already have attached in the second before this check ran.
-        var wasSignedIn = !!seen;
-        seen = token();
-        if (wasSignedIn) {
-          if (S.socket) { S.socket.disconnect(); S.socket = null; }
-          S.member = null; S.done = null; S.saleId = null; renderChip();
-        }
-        connect();
-      }
-    }, 1000);
-    connect();
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})();
+  }, 1000);
+  connect();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,13 +1,12 @@
 // The till: sign in, open the shift, then one sale screen driven by the keyboard and a scanner.
 // The scan field keeps focus; every request goes through one queue so fast scans stay in order.
-import { ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, setLang, t } from "./common.js";
+import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, setLang, t } from "./common.js";
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
 import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
 import * as shift from "./till_shift.js";
 import { message, render as renderSale, showPaid } from "./till_view.js";
 
-const $ = (id) => document.getElementById(id);
 const TILL_KEY = "omnitoko.till";
 
 const params = new URLSearchParams(window.location.search);

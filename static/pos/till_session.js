@@ -1,9 +1,8 @@
 // Signing in (staff code + PIN), the opening float, and the badges at the top: the live link to the
 // store server, and printer / sync status that other parts of the store push over Socket.IO.
-import { api, connectTill, errorText, escapeHtml, lang, money, parseAmount, t } from "./common.js";
+import { $, TOKEN_KEY, api, connectTill, errorText, money, parseAmount, serverText, t } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
-export const TOKEN_KEY = "omnitoko.token";
+export { TOKEN_KEY };
 
 /** The sign-in and opening-float forms; `app` gives the till's state, request queue and screens. */
 export function wireForms(app) {
@@ -81,9 +80,9 @@ function statusBadge(S, kind, label) {
     b.className = `badge badge-${level}`;
     b.dataset.level = level;
     b.title = t(label);
-    // Senders give the Indonesian text in `text` and the English one in `text_en`.
-    const text = (lang === "en" && data.text_en) || data.text || t(label);
-    b.innerHTML = `<span class="dot"></span><span>${escapeHtml(text)}</span>`;
+    // Senders give the text in every language (`texts`), so a language switch re-words the badge in place.
+    const texts = data.texts || { id: data.text, en: data.text_en };
+    b.innerHTML = `<span class="dot"></span>${serverText(texts, t(label))}`;
   };
 }
 

@@ -1,8 +1,7 @@
 // What the sale screen shows: the lines, the totals, the change after payment, and messages
 // (errors flash red and beep). Pure DOM writing from the state it is given; no requests.
-import { escapeHtml, money, t } from "./common.js";
+import { $, escapeHtml, money, t } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
 
 // ---- messages, red flash and a beep on errors ----------------------------------------------
 let audio = null;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
@@ -10,6 +11,7 @@ from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F4
 from central.services import catalog, dead_letters, stores
 from central.services import push as push_service
 from central.tables import DeadLetter, Sale
+from common import i18n
 
 
 def csrf(html: str) -> str:
@@ -20,7 +22,7 @@ def csrf(html: str) -> str:
 def admin(central):
     stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
+    page = client.get("/admin/login?lang=en").get_data(as_text=True)  # the admin reads English (remembered)
     resp = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
     assert resp.status_code == 302
     return client
@@ -31,6 +33,9 @@ def test_the_admin_pages_need_a_sign_in_and_a_wrong_password_is_refused(central)
     client = central.extra["app"].test_client()
     assert client.get("/admin/").status_code == 302
     page = client.get("/admin/login").get_data(as_text=True)
+    resp = client.post("/admin/login", data={"username": "admin", "password": "salah", "csrf_token": csrf(page)})
+    assert resp.status_code == 401 and "Nama pengguna atau kata sandi salah" in resp.get_data(as_text=True)
+    client.get("/admin/login?lang=en")
     resp = client.post("/admin/login", data={"username": "admin", "password": "salah", "csrf_token": csrf(page)})
     assert resp.status_code == 401 and "Wrong username or password" in resp.get_data(as_text=True)
     no_csrf = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234"})
@@ -92,3 +97,45 @@ def test_a_dead_letter_is_retried_after_its_sku_is_added_and_the_store_is_told(a
     assert again["results"][0]["first_outcome"] == "applied"  # applied once, even when sent again
     notices = [c for c in push_service.pull(central.ctx, STORE, 0, 10_000)["changes"] if c["topic"] == "dead_letter"]
     assert notices[0]["data"]["resolution"] == "retried"
+
+
+def test_the_admin_pages_speak_indonesian_by_default_and_english_when_chosen(admin, central):
+    admin.get("/admin/?lang=id")
+    pages = ("/admin/", "/admin/products", "/admin/promotions", "/admin/members", "/admin/debts", "/admin/locks")
+    indonesian = {path: admin.get(path).get_data(as_text=True) for path in pages}
+    admin.get("/admin/?lang=en")
+    english = {path: admin.get(path).get_data(as_text=True) for path in pages}
+    assert 'lang="id"' in indonesian["/admin/"] and "Toko dan sinkron terakhirnya" in indonesian["/admin/"]
+    assert 'lang="en"' in english["/admin/"] and "Stores and their last sync" in english["/admin/"]
+    words = i18n.catalog("admin")
+    only = {
+        loc: {v for k, v in words[loc].items() if v not in words[other].values() and len(v) > 3}
+        for loc, other in (("id", "en"), ("en", "id"))
+    }
+    for path in pages:
+        shown_id, shown_en = visible(indonesian[path]), visible(english[path])
+        assert not [w for w in only["en"] if w in shown_id], f"{path} in Indonesian shows English words"
+        assert not [w for w in only["id"] if w in shown_en], f"{path} in English shows Indonesian words"
+
+
+def visible(html: str) -> set[str]:
+    """The texts of the page's elements and attributes a person reads (the cell and label texts, placeholders)."""
+    html = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    texts = {t.strip() for t in re.findall(r">([^<]+)<", html)}
+    texts |= set(re.findall(r'(?:placeholder|title)="([^"]+)"', html))
+    return {unescape(t) for t in texts if t}
+
+
+def test_the_shop_speaks_indonesian_by_default_and_english_when_chosen(central):
+    client = central.extra["app"].test_client()
+    words = i18n.catalog("shop")
+    only = {
+        loc: {v for v in words[loc].values() if v not in words[other].values() and len(v) > 3}
+        for loc, other in (("id", "en"), ("en", "id"))
+    }
+    for lang, other in (("id", "en"), ("en", "id")):
+        for path in ("/shop/", "/shop/?q=aqua", "/shop/cart"):
+            html = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}").get_data(as_text=True)
+            shown = visible(html)
+            assert not [w for w in only[other] if w in shown], f"{path} in {lang} shows words of {other}"
+            assert [w for w in only[lang] if w in shown], f"{path} in {lang} shows none of its own words"

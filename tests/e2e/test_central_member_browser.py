@@ -70,6 +70,6 @@ def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, scr
     assert [r.get_attribute("data-kind") for r in rows] == ["adjust", "earn", "redeem", "earn", "earn"]
     d.find_element(By.ID, "block").click()
     wait.until(lambda _: d.find_element(By.ID, "blocked-badge").is_displayed())
-    assert "Member blocked" in d.find_element(By.CSS_SELECTOR, ".flash").text
+    assert "Anggota diblokir" in d.find_element(By.CSS_SELECTOR, ".flash").text  # Indonesian by default
     d.save_screenshot(str(screens / "central-member.png"))
     assert loyalty.lookup(central.ctx, member_id=m["id"])["blocked"] is True

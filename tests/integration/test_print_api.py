@@ -289,6 +289,7 @@ def test_the_tills_hear_the_printer_status_live_over_socketio(
         "level": "error",
         "text": "Printer: kertas habis - 2 struk menunggu",
         "text_en": "Printer: out of paper - 2 receipts waiting",
+        "texts": {"id": "Printer: kertas habis - 2 struk menunggu", "en": "Printer: out of paper - 2 receipts waiting"},
         "waiting": 2,
         "code": "paper_out",
     }

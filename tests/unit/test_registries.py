@@ -76,5 +76,5 @@ def test_the_api_takes_and_refunds_in_the_direct_tenders_of_the_registry_only() 
 def test_every_tender_has_its_words_on_the_receipt_and_at_the_till_in_both_languages(name: str) -> None:
     assert LABELS["id"][name] == TENDERS[name].label_id and LABELS["en"][name] == TENDERS[name].label_en
     for app in ("pos", "manager"):
-        words = json.loads((ROOT / "static" / app / "i18n.json").read_text(encoding="utf-8"))
-        assert all(words[loc].get(f"tender.{name}") for loc in ("id", "en")), f"static/{app}/i18n.json"
+        words = json.loads((ROOT / "static" / "i18n" / f"{app}.json").read_text(encoding="utf-8"))
+        assert all(words[loc].get(f"tender.{name}") for loc in ("id", "en")), f"static/i18n/{app}.json"

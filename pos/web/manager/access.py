@@ -9,13 +9,15 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
+from common import i18n
 from common.errors import DomainError, Unauthorized
 from pos.services import auth, manager_access
 from pos.services.auth import Actor
 
 from ..api.common import ctx
+from ..i18n import page_locale
 from . import fmt
-from .texts import LOCALES, error_text, text
+from .texts import error_text, text
 
 SESSION_KEY = "manager"
 OPEN_ENDPOINTS = {"manager.sign_in", "manager.sign_in_post"}
@@ -25,17 +27,12 @@ def me() -> Actor:
     return g.manager
 
 
-def t(key: str, **values: Any) -> str:
+def t(key: str, /, **values: Any) -> str:
     return text(g.get("lang", "id"), key, **values)
 
 
 def err(e: DomainError) -> str:
     return error_text(g.get("lang", "id"), e)
-
-
-def _locale() -> str:
-    wanted = request.args.get("lang") or request.cookies.get("lang") or ctx().config.i18n.default_locale
-    return wanted if wanted in LOCALES else "id"
 
 
 def page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
@@ -47,7 +44,7 @@ def refused(status: int, message: str) -> tuple[str, int]:
 
 
 def _before() -> Any:
-    g.lang = _locale()
+    g.lang = page_locale()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         try:
             validate_csrf(request.form.get("csrf_token"))
@@ -70,7 +67,7 @@ def _before() -> Any:
 
 
 def _after(resp: Response) -> Response:
-    if request.args.get("lang") in LOCALES:
+    if request.args.get("lang") in i18n.LOCALES:
         resp.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
     resp.headers.setdefault("Cache-Control", "no-store")  # stock figures are never stale on Back
     return resp

@@ -1,44 +1,31 @@
-"""The manager screens' words in Bahasa Indonesia (default) and English, and error messages by error code."""
+"""The manager screens' words (catalog `manager`, static/i18n/manager.json) and error messages by error code."""
 
 from __future__ import annotations
 
-import json
-import string
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from common import i18n
 from common.errors import DomainError
 
-CATALOG = Path(__file__).resolve().parents[3] / "static" / "manager" / "i18n.json"
-LOCALES = ("id", "en")
+LOCALES = i18n.LOCALES
 
 
-@lru_cache(maxsize=1)
-def catalog() -> dict[str, dict[str, str]]:
-    return json.loads(CATALOG.read_text(encoding="utf-8"))
+def catalog() -> i18n.Catalog:
+    """Both languages of the manager catalog."""
+    return i18n.catalog("manager")
 
 
-def text(locale: str, key: str, **values: Any) -> str:
-    """The text for `key` (English, then the key itself, when a translation is missing), with {values} filled."""
-    cat = catalog()
-    raw = cat.get(locale, {}).get(key) or cat["en"].get(key) or key
-    return _fill(raw, values) if values else raw
-
-
-def _fill(template: str, values: dict[str, Any]) -> str:
-    names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-    if not names <= values.keys():
-        raise KeyError(", ".join(sorted(names - values.keys())))
-    return template.format(**values)
+def text(locale: str, key: str, /, **values: Any) -> str:
+    """The text for `key` with {values} filled (the key itself when the catalog lacks it)."""
+    return i18n.text("manager", locale, key, **values)
 
 
 def error_text(locale: str, err: DomainError) -> str:
-    """An error in the manager's language when the catalog knows its code, else the service's own message."""
-    template = catalog().get(locale, {}).get(f"err.{err.code}")
-    if template is None:
-        return err.message
-    try:
-        return _fill(template, dict(err.detail))
-    except (KeyError, ValueError, IndexError):
-        return err.message
+    """An error in the manager's language: the screens' own words for its code, else the API's, else the service's."""
+    template = i18n.messages("manager", locale).get(f"err.{err.code}")
+    if template is not None:
+        try:
+            return i18n.fill(template, dict(err.detail))
+        except (KeyError, ValueError, IndexError):
+            pass
+    return i18n.error_message(locale, err.code, err.message, err.detail)

@@ -1,0 +1,29 @@
+/* What every kiosk module shares: the page's settings, the shopper's state, words, money and the kiosk API.
+   kiosk.js (the entry module) adds show / reset / points once its screens are wired. */
+import { $, button, el, flash, money, request, t, toast as showToast, useCurrency, useTexts } from "../shared/kit.js";
+
+export { $ };
+const S = JSON.parse($("kiosk-settings").textContent);
+useTexts(JSON.parse($("kiosk-texts").textContent), S.lang); // the `kiosk` catalog, both languages
+useCurrency(S.currency);
+
+const state = { lang: S.lang, screen: "welcome", cart: [], quoted: null, categories: [], category: null,
+                product: null, camera: null };
+
+/** The kiosk API (/api/v1/kiosk): resolves to {ok, status, data}; status 0 when the store server is unreachable. */
+function api(method, path, body) {
+  return request("/api/v1/kiosk" + path, { method: method, body: body });
+}
+
+function problem(res) {
+  if (res.status === 0) return t("offline");
+  const code = ((res.data && res.data.error) || {}).code;
+  const known = { online_carts_not_connected: "online_not_connected", bad_cart_code: "bad_cart_code" };
+  return known[code] ? t(known[code]) : t("error");
+}
+
+function toast(message, kind) { showToast($("toast"), message, kind || "ok", 4500); }
+
+export const Kiosk = { state: state, settings: S, t: t, money: money, el: el, button: button, api: api, toast: toast,
+                       problem: problem, flashError: () => flash("flash-error"),
+                       show: null, reset: null, points: null };

@@ -1,0 +1,221 @@
+// The helpers every screen shares (till, display, kiosk, manager, shop): texts from the catalogs in
+// static/i18n/, Rupiah from integer minor units, JSON calls with CSRF and Idempotency-Key, toasts and DOM helpers.
+// An ES module: `import { t, money, request } from "/static/shared/kit.js"`. Nothing here uses floats for money.
+
+// ---- texts: one catalog per app with both languages in it (see common/i18n.py) -------------------------
+const CATALOG_URL = (app) => `/static/i18n/${app}.json`;
+let catalogs = {};
+let texts = {};
+/** The language on screen ("id" by default, "en"). A live binding: importers always read the current one. */
+export let lang = "id";
+
+/** Use an app's catalogs (both languages, or only the one on screen) and show `code`. */
+export function useTexts(all, code) {
+  catalogs = { ...catalogs, ...all };
+  lang = code in catalogs ? code : "id";
+  texts = catalogs[lang] || {};
+  document.documentElement.lang = lang;
+}
+
+/** Fetch an app's catalog (both languages) from static/i18n/ unless it is here already. */
+export async function loadCatalogs(app) {
+  if (catalogs.id && catalogs.en) return catalogs;
+  const res = await fetch(CATALOG_URL(app), { cache: "no-cache" });
+  catalogs = await res.json();
+  return catalogs;
+}
+
+export function fill(template, vars = {}) {
+  return String(template).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+/** The text for `key` in the current language (Indonesian, then the key, when missing), {placeholders} filled. */
+export function t(key, vars) {
+  const one = vars && vars.n === 1 && `${key}_one` in texts; // "1 item", not "1 items"
+  const fallback = (catalogs.id || {})[key];
+  const text = one ? texts[`${key}_one`] : key in texts ? texts[key] : fallback !== undefined ? fallback : key;
+  return vars ? fill(text, vars) : text;
+}
+
+/** The text for `key` in the other language (the kiosk's big choices say themselves in both). */
+export function tOther(key) {
+  return (catalogs[otherLang()] || {})[key] || "";
+}
+
+export function has(key) {
+  return key in texts;
+}
+
+export function otherLang() {
+  return lang === "id" ? "en" : "id";
+}
+
+/** Re-word every element marked data-i18n (+ data-i18n-vars), data-i18n-placeholder, data-i18n-alt (the other
+ *  language) and data-i18n-texts (a text the server made in both languages). */
+export function applyTexts(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) {
+    el.textContent = t(el.dataset.i18n, el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : undefined);
+  }
+  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll("[data-i18n-alt]")) el.textContent = tOther(el.dataset.i18nAlt);
+  for (const el of root.querySelectorAll("[data-i18n-texts]")) {
+    el.textContent = JSON.parse(el.dataset.i18nTexts)[lang] || el.textContent;
+  }
+  document.documentElement.lang = lang;
+}
+
+/** Switch to `code` in place (no page load), re-wording the page. */
+export function switchLang(code) {
+  if (!catalogs[code]) return false;
+  lang = code;
+  texts = catalogs[code];
+  applyTexts();
+  return true;
+}
+
+/** A text as HTML that re-words itself on a language switch; `vars` fill its {placeholders}. */
+export function T(key, vars) {
+  const v = vars ? ` data-i18n-vars="${escapeHtml(JSON.stringify(vars))}"` : "";
+  return `<span data-i18n="${escapeHtml(key)}"${v}>${escapeHtml(t(key, vars))}</span>`;
+}
+
+/** A text the server made in every language ({id, en}) as HTML that re-words itself on a switch. */
+export function serverText(both, fallback = "") {
+  const safe = both && typeof both === "object" ? both : {};
+  const attr = escapeHtml(JSON.stringify(safe));
+  return `<span data-i18n-texts="${attr}">${escapeHtml(safe[lang] || safe.id || fallback)}</span>`;
+}
+
+// ---- money: `Rp 12.500` from an integer count of minor units ----------------------------------------
+let currency = { symbol: "Rp", thousands: ".", decimal: ",", minor_units: 0, cash_rounding: 0 };
+
+/** The store's currency display (from the page's boot data; camelCase minorUnits accepted). */
+export function useCurrency(cur) {
+  if (!cur) return;
+  currency = { ...currency, ...cur };
+  if (cur.minorUnits !== undefined) currency.minor_units = cur.minorUnits;
+}
+
+export function groupThousands(digits) {
+  return String(digits).replace(/\B(?=(\d{3})+(?!\d))/g, currency.thousands);
+}
+
+export function money(amount) {
+  const n = Number(amount);
+  if (!Number.isSafeInteger(n)) return "–";
+  const abs = Math.abs(n);
+  let text;
+  if (currency.minor_units > 0) {
+    const unit = 10 ** currency.minor_units;
+    const minor = String(abs % unit).padStart(currency.minor_units, "0");
+    text = groupThousands(String((abs - (abs % unit)) / unit)) + currency.decimal + minor;
+  } else {
+    text = groupThousands(String(abs));
+  }
+  return `${n < 0 ? "-" : ""}${currency.symbol} ${text}`;
+}
+
+/** A typed amount ("50000", "50.000", "Rp 50.000") as integer minor units, or null. */
+export function parseAmount(text) {
+  const cleaned = String(text).replace(/^\s*Rp\s*/i, "").replace(/[\s.]/g, "");
+  if (!/^\d{1,13}$/.test(cleaned)) return null;
+  return Number(cleaned) * 10 ** currency.minor_units;
+}
+
+/** Cash rounding as the server does it (nearest unit, halves up), on integers only. */
+export function roundCash(amount) {
+  const unit = currency.cash_rounding;
+  if (!unit || unit <= 1) return amount;
+  return Math.floor((2 * amount + unit) / (2 * unit)) * unit;
+}
+
+// ---- JSON calls -----------------------------------------------------------------------------------
+const RETRY_MS = 700;
+
+/** A fresh Idempotency-Key (crypto.randomUUID needs a secure context; a store LAN is often plain http). */
+export function idempotencyKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
+}
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : null;
+}
+
+/** fetch with the shared rules: JSON in and out, a bearer token, the page's CSRF token on writes, and for an
+ *  `idempotent` write one Idempotency-Key kept across a single retry when the answer was lost. */
+export function send(url, { method = "GET", body, token, idempotent = false, headers = {} } = {}) {
+  const h = { Accept: "application/json", ...headers };
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  if (token) h.Authorization = `Bearer ${token}`;
+  const csrf = method !== "GET" && csrfToken();
+  if (csrf) h["X-CSRFToken"] = csrf;
+  if (idempotent) h["Idempotency-Key"] = idempotencyKey();
+  const init = { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" };
+  const once = () => fetch(url, init);
+  if (!idempotent) return once();
+  return once().catch(() => new Promise((done) => setTimeout(done, RETRY_MS)).then(once));
+}
+
+/** A JSON call that never throws: {ok, status, data}; status 0 when the server could not be reached. */
+export async function request(url, options) {
+  let res;
+  try {
+    res = await send(url, options);
+  } catch (e) {
+    return { ok: false, status: 0, data: { error: { code: "network", message: String(e) } } };
+  }
+  let data = {};
+  try {
+    data = (await res.json()) || {};
+  } catch (e) {
+    data = {};
+  }
+  return { ok: res.ok, status: res.status, data };
+}
+
+/** The error of a failed call: {code, message, ...detail}. */
+export function errorOf(res) {
+  return (res.data && res.data.error) || { code: res.status ? `http_${res.status}` : "network" };
+}
+
+// ---- the page -------------------------------------------------------------------------------------
+export const $ = (id) => document.getElementById(id);
+
+export function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
+
+export function button(cls, text, onClick) {
+  const b = el("button", cls, text);
+  b.type = "button";
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export function escapeHtml(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** Show `message` in `box` (class `toast toast-<kind>`) and hide it again after `ms`. */
+export function toast(box, message, kind = "ok", ms = 4500) {
+  box.textContent = message;
+  box.className = `toast toast-${kind}`;
+  box.hidden = false;
+  clearTimeout(box._toastTimer);
+  box._toastTimer = setTimeout(() => {
+    box.hidden = true;
+  }, ms);
+}
+
+/** Restart a CSS flash on the body (a failed scan), also on a second failure in a row. */
+export function flash(cls = "flash-error") {
+  document.body.classList.remove(cls);
+  void document.body.offsetWidth;
+  document.body.classList.add(cls);
+}
