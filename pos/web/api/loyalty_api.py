@@ -10,6 +10,7 @@ from pos.services import loyalty, loyalty_redeem
 
 from .common import actor, ctx
 from .idempotent import idempotent
+from .kiosk_device import paired
 from .schemas import Body, SalePath
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
@@ -84,10 +85,12 @@ def sign_up(body: SignUpIn):
 
 
 @kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
+@paired()
 def kiosk_points(body: CardIn):
     return loyalty.kiosk_points(ctx(), body.card)
 
 
 @kiosk_points_api.post("/members", summary="A shopper signs up at the kiosk (name + phone; needs the central store)")
+@paired()
 def kiosk_sign_up(body: KioskSignUpIn):
     return loyalty.kiosk_sign_up(ctx(), body.name, body.phone), 201
