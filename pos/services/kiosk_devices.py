@@ -141,7 +141,9 @@ def admit(ctx: StoreContext, token: str | None, actions: tuple[str, ...] = ()) -
 def devices(ctx: StoreContext) -> list[dict[str, Any]]:
     """Every kiosk ever paired here, live ones first, newest first."""
     with ctx.db.sessions() as s:
-        rows = s.scalars(select(KioskDevice).order_by(KioskDevice.revoked_at.is_not(None), KioskDevice.paired_at.desc()))
+        rows = s.scalars(
+            select(KioskDevice).order_by(KioskDevice.revoked_at.is_not(None), KioskDevice.paired_at.desc())
+        )
         return [
             {"id": d.id, "name": d.name, "paired_at": d.paired_at, "revoked_at": d.revoked_at, "paired_by": d.paired_by}
             for d in rows

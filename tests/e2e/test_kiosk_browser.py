@@ -30,6 +30,7 @@ class Kiosk:
             poll_frequency=0.05,
             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
         )
+        self.until(lambda: self.body().get_attribute("data-kiosk-paired") == "yes", "the kiosk paired itself")
         self.until(lambda: "ready" in self.body().get_attribute("class"), "the kiosk script started")
         self.until(lambda: self.d.find_elements(By.CSS_SELECTOR, "#categories .category"), "categories are shown")
 
@@ -87,7 +88,7 @@ def sign_in_and_open_shift(server: Any) -> str:
 def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(
     store_server: Any, browser: Any, screens: Path
 ) -> None:
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
     assert kiosk.screen() == "welcome" and kiosk.text("#tile-price .tile-title") == "Cek harga"
     kiosk.d.save_screenshot(str(screens / "kiosk-welcome.png"))
 
@@ -133,7 +134,7 @@ def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(
 
 
 def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser: Any) -> None:
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/?idle=2&countdown=3")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url("idle=2&countdown=3"))
     kiosk.tap("[data-lang=en]")
     kiosk.until(lambda: kiosk.text("#tile-price .tile-title") == "Check a price", "English at a touch")
 
@@ -167,7 +168,7 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
         raise AssertionError("templates/pos/till.html does not include static/pos/kiosk-carts.js")
     till.sign_in_and_open_shift()
 
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
     kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
     kiosk.tap("#cart-btn")
     kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")

@@ -109,6 +109,7 @@ NAV = [
     ("manager.sync", "nav.sync"),
     ("manager.audit", "nav.audit"),
     ("manager.locks", "nav.locks"),
+    ("manager.kiosks", "nav.kiosks"),
 ]
 _PREFIXES = {
     "/manager/stock": "nav.stock",
@@ -120,6 +121,7 @@ _PREFIXES = {
     "/manager/sync": "nav.sync",
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
+    "/manager/kiosks": "nav.kiosks",
 }
 
 
