@@ -37,6 +37,13 @@ class PointsIn(Body):
         le=MAX_POINTS,
         description="points to use; omitted = as many as the balance and the sale allow",
     )
+    code: str | None = Field(
+        None,
+        min_length=4,
+        max_length=12,
+        pattern=r"^[0-9 \-]+$",
+        description="the one-time code the member made on their account page (a member found by phone needs it)",
+    )
 
 
 class SignUpIn(Body):
@@ -76,7 +83,7 @@ def detach(path: SalePath):
 )
 @idempotent
 def redeem(path: SalePath, body: PointsIn):
-    return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201
+    return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points, body.code), 201
 
 
 @api.post("/members", summary="Sign a shopper up as a member (by phone; needs the central store)")
