@@ -12,7 +12,7 @@
       title: "Member", hint: "Pindai QR member atau ketik nomor HP, lalu Enter.", field: "QR member / No. HP",
       attaching: "Mencari member…", points: "{n} poin", expected: "Transaksi ini: +{n} poin",
       use: "Pakai poin (kosong = sebanyak mungkin), lalu Enter",
-      qrForPoints: "Untuk memakai poin, pindai QR member dari HP member.", using: "Meminta poin ke pusat…",
+      qrForPoints: "Untuk memakai poin, pindai QR member dari HP member, atau ketik kode sekali pakai (6 angka) dari halaman akun member.", using: "Meminta poin ke pusat…",
       remove: "Del = lepas member", close: "Esc = tutup",
       earned: "Poin didapat: +{n}", balance: "Saldo baru: {n} poin", blocked: "Member diblokir: poin tidak bisa dipakai.",
       network: "Server toko tidak menjawab. Coba lagi.", member: "Member",
@@ -23,7 +23,7 @@
       title: "Member", hint: "Scan the member QR or type the phone number, then Enter.", field: "Member QR / phone",
       attaching: "Finding the member…", points: "{n} points", expected: "This sale: +{n} points",
       use: "Points to use (empty = as many as possible), then Enter",
-      qrForPoints: "To use points, scan the member QR on the member's phone.", using: "Asking central for the points…",
+      qrForPoints: "To use points, scan the member QR on the member's phone, or type the one-time code (6 digits) from the member's account page.", using: "Asking central for the points…",
       remove: "Del = remove the member", close: "Esc = close",
       earned: "Points earned: +{n}", balance: "New balance: {n} points", blocked: "Member blocked: points cannot be used.",
       network: "The store server does not answer. Try again.", member: "Member",
@@ -220,8 +220,9 @@
     });
   }
 
-  function redeem(text) {
+  function redeem(text, code) {
     var body = text ? { points: Number(text) } : {};
+    if (code) body.code = code; // a member found by phone: their one-time code (central checks and uses it)
     if (text && !/^\d{1,7}$/.test(text)) { say(t("use"), true); return; }
     S.busy = true;
     say(t("using"), false);
@@ -295,6 +296,7 @@
         if (input.dataset.mode === "points") redeem(text);
         else if (document.activeElement === button) askName(input.value.trim());
         else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
+        else if (S.member && !S.done && /^\d{3}[ -]?\d{3}$/.test(text)) redeem("", text);
         else if (text) attach(text);
         return;
       }
