@@ -97,9 +97,9 @@ def account(number: str):
 @pages.post("/account/<number>/code")
 def spend_code(number: str):
     """A one-time code to spend points at a till without the QR (a few minutes, one use); shown on this answer."""
-    view = _member_for(number)
     if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
         abort(400)
+    view = _member_for(number)
     resp = make_response(_account_page(number, spend_codes.new_code(ctx(), view["id"])))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
