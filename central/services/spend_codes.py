@@ -60,7 +60,7 @@ def require_proof(
     if code:
         digits = "".join(ch for ch in code if ch.isdigit())
         now = ctx.clock()
-        used = s.execute(
+        used = s.execute(  # type: ignore[attr-defined]
             update(SpendCode)
             .where(
                 SpendCode.member_id == member_id,

@@ -74,7 +74,7 @@ def pair(ctx: StoreContext, code: str, name: str, address: str = "") -> dict[str
     token, now = secrets.token_urlsafe(32), ctx.clock()
     with ctx.db.unit_of_work() as s:
         # One conditional UPDATE: the first kiosk to use the code takes it; expired or used codes match nothing.
-        taken = s.execute(
+        taken = s.execute(  # type: ignore[attr-defined]
             update(KioskPairingCode)
             .where(
                 KioskPairingCode.code_hash == _hash(wanted),

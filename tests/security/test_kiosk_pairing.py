@@ -143,9 +143,7 @@ def test_two_kiosks_typing_one_pairing_code_at_once_pair_one(store: Any) -> None
         assert s.scalar(select(func.count()).select_from(KioskDevice)) == 1
 
 
-def test_a_kiosk_that_prints_too_fast_gets_429_with_retry_after_and_others_are_not_slowed(
-    api: Any, store: Any
-) -> None:
+def test_a_kiosk_that_prints_too_fast_gets_429_with_retry_after_and_others_are_not_slowed(api: Any, store: Any) -> None:
     api.app.extensions["omnitoko"].config.kiosk.prints_per_minute = 3
     api.app.extensions["omnitoko"].config.kiosk.carts_per_minute = 100
     api.app.extensions["omnitoko"].config.printer.kind = "file"
