@@ -47,6 +47,12 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("code")
     p.add_argument("--enable", action="store_true")
     p.set_defaults(run=store_cli.disable_staff)
+    p = store.add_parser("pair-kiosk", help="print a one-use kiosk pairing code (the manager page makes them too)")
+    p.add_argument("--config")
+    p.add_argument(
+        "--minutes", type=int, default=None, help="how long the code works (default [kiosk] pairing_minutes)"
+    )
+    p.set_defaults(run=store_cli.pair_kiosk)
 
 
 def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:

@@ -71,6 +71,21 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
     return [*omnitoko, "central", "serve", "--config", str(central)]
 
 
+def _print_kiosk_pairing(omnitoko: list[str], config: Path, port: int) -> None:
+    """Kiosks are paired devices: the demo makes one pairing code (a day long) and puts it in the kiosk's link,
+    so the first browser that opens it is paired; more kiosks get a code on the manager page (Kiosks)."""
+    code = subprocess.run(
+        [*omnitoko, "store", "pair-kiosk", "--config", str(config), "--minutes", "1440"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    print(
+        f"Kiosk:          http://127.0.0.1:{port}/kiosk/?pair={code}  (pairs the first browser that opens it)",
+        flush=True,
+    )
+
+
 def main() -> int:
     port = int(os.environ.get("OMNITOKO_DEMO_PORT", "5000"))
     if DEMO.exists() and os.environ.get("OMNITOKO_DEMO_KEEP") != "1":
@@ -81,6 +96,7 @@ def main() -> int:
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)
+    _print_kiosk_pairing(omnitoko, config, port)
     procs = [
         subprocess.Popen(central_cmd),
         subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),

@@ -50,6 +50,16 @@ def disable_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def pair_kiosk(args: argparse.Namespace) -> int:
+    from pos.services import kiosk_devices
+
+    if args.minutes is not None and not 1 <= args.minutes <= 7 * 24 * 60:
+        raise SystemExit("error: --minutes is 1 to 10080 (a week)")
+    made = kiosk_devices.new_pairing_code(_ctx(args), "cli", args.minutes)
+    print(made["code"])
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     from pos.web.app import create_app, socketio_of
 

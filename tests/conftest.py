@@ -21,10 +21,15 @@ _TEMPLATE_DB: dict[str, bytes] = {}
 TEST_SECRET_KEY = "store-test-key-" + "0123456789abcdef" * 2
 
 
+KIOSK_HEADER = "X-Kiosk-Device"
+
+
 def make_config(tmp_path: Path, **overrides: Any) -> StoreConfig:
     cfg = load_config(ROOT / "config.toml", environ={})
     cfg.database.url = f"sqlite:///{tmp_path / 'store.db'}"
     cfg.server.secret_key = TEST_SECRET_KEY
+    # Tests of other things send many kiosk carts a minute; tests/security sets the per-kiosk limits it tests.
+    cfg.kiosk.prints_per_minute = cfg.kiosk.carts_per_minute = 10_000
     for dotted, value in overrides.items():
         table, key = dotted.split("__")
         setattr(getattr(cfg, table), key, value)
@@ -116,10 +121,13 @@ class Api:
         self.app = app
         self.client = app.test_client()
         self.token: str | None = None
+        self.kiosk_token: str | None = None  # sent on /api/v1/kiosk/ calls: the `api` fixture pairs a kiosk
 
     def call(self, method: str, path: str, body: Any = None, *, token: str | None = None, **kw: Any) -> Any:
         token = token if token is not None else self.token
         headers = {**kw.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
+        if self.kiosk_token and path.startswith("/api/v1/kiosk/"):
+            headers.setdefault(KIOSK_HEADER, self.kiosk_token)
         if body is not None:
             kw["json"] = body
         resp = self.client.open(path, method=method, headers=headers, **kw)
@@ -147,10 +155,20 @@ class Api:
 
 @pytest.fixture
 def api(store: StoreContext) -> Api:
-    """The app over the `store` database, nobody signed in yet."""
+    """The app over the `store` database, nobody signed in yet; its kiosk calls come from a paired kiosk."""
     from pos.web.app import create_app
 
-    return Api(create_app(store.config, store.db))
+    client = Api(create_app(store.config, store.db))
+    client.kiosk_token = pair_kiosk(store)
+    return client
+
+
+def pair_kiosk(ctx: StoreContext, name: str = "kiosk-test") -> str:
+    """A kiosk paired the way a manager pairs one (a code, then the kiosk's pairing call); its device token."""
+    from pos.services import kiosk_devices
+
+    code = kiosk_devices.new_pairing_code(ctx, "test-manager")["code"]
+    return str(kiosk_devices.pair(ctx, code, name)["token"])
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_POINTS
 
-from . import loyalty
+from . import loyalty, spend_codes
 from .context import CentralContext
 
 OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
@@ -108,11 +108,36 @@ def _own_hold(s: Session, store_id: str, hold_id: str, lock: bool = False) -> Po
 
 
 def hold(
-    ctx: CentralContext, store_id: str, hold_id: str, member_id: str, points: int, sale_id: str | None = None
+    ctx: CentralContext,
+    store_id: str,
+    hold_id: str,
+    member_id: str,
+    points: int,
+    sale_id: str | None = None,
+    card: str | None = None,
+    code: str | None = None,
 ) -> dict[str, Any]:
-    """Set points aside for a sale; the same hold id again returns the same hold (a retried request)."""
+    """Set points aside for a sale, with the member's proof (their signed QR or one-time code); the same hold id
+    again returns the same hold (a retried request)."""
     if not 1 <= points <= MAX_POINTS:
         raise DomainError("bad_points", "redeem at least 1 point")
+    try:
+        return _hold(ctx, store_id, hold_id, member_id, points, sale_id, card, code)
+    except spend_codes.WrongCode:
+        spend_codes.count_wrong(ctx, member_id)
+        raise
+
+
+def _hold(
+    ctx: CentralContext,
+    store_id: str,
+    hold_id: str,
+    member_id: str,
+    points: int,
+    sale_id: str | None,
+    card: str | None,
+    code: str | None,
+) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
         m = _locked_member(s, member_id)
         same = s.get(PointsHold, hold_id)
@@ -120,6 +145,7 @@ def hold(
             if same.store_id != store_id or same.member_id != member_id or same.points != points:
                 raise Conflict("hold_id_taken", "this hold id is already used for another redemption")
             return hold_view(same, m.balance - m.held)
+        spend_codes.require_proof(s, ctx, member_id, hold_id, card, code)
         loyalty.check_store_member(m)
         sweep(s, ctx, member_id)
         took = rowcount(

@@ -72,3 +72,18 @@ class OfflineAllowance(CentralBase):
     used: Mapped[int] = mapped_column(BigInteger, default=0)  # redeemed offline against it, as central has heard
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     granted_at: Mapped[datetime] = timestamp()
+
+
+class SpendCode(CentralBase):
+    """A one-time code a member makes on their own account page: with it a store may hold their points once,
+    within minutes (issue 15, point 6). Only its hash is kept; a few wrong tries for the member burn it."""
+
+    __tablename__ = "member_spend_codes"
+    id: Mapped[str] = uuid_pk()
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = timestamp()
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    tries: Mapped[int] = mapped_column(Integer, default=0)  # wrong codes typed for this member while it lived
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hold_id: Mapped[str | None] = mapped_column(String(36))  # the hold it paid for

@@ -38,6 +38,10 @@ class HoldIn(_Body):
     member_id: str = Uuid
     points: int = Field(strict=True, ge=1, le=loyalty_holds.MAX_POINTS)
     sale_id: str | None = Field(None, max_length=36)
+    card: str | None = Field(None, min_length=1, max_length=300, description="the member's QR text, as scanned")
+    code: str | None = Field(
+        None, min_length=1, max_length=12, description="or the one-time code the member made on their account page"
+    )
 
 
 class HoldPath(BaseModel):
@@ -69,9 +73,19 @@ def settings():
     return loyalty.settings_data(ctx())
 
 
-@api.post("/holds", summary="Hold points for a redemption (refused if the balance does not cover it)")
+@api.post(
+    "/holds",
+    summary="Hold points for a redemption, with the member's QR or one-time code (403 without; 409 if the balance "
+    "does not cover it)",
+)
 def hold(body: HoldIn):
-    return loyalty_holds.hold(ctx(), store_of_token(), body.hold_id, body.member_id, body.points, body.sale_id), 201
+    who = store_of_token()
+    return (
+        loyalty_holds.hold(
+            ctx(), who, body.hold_id, body.member_id, body.points, body.sale_id, card=body.card, code=body.code
+        ),
+        201,
+    )
 
 
 @api.post("/holds/<hold_id>/post", summary="Use a hold: the points leave the balance")

@@ -8,12 +8,13 @@ import hmac
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from central.services import loyalty
+from central.services import loyalty, spend_codes
 from central.tables import Member
 from common.errors import DomainError
 from common.qr_images import qr_image, qr_svg
@@ -90,6 +91,21 @@ def find_account():
 
 @pages.get("/account/<number>")
 def account(number: str):
+    return _account_page(number, None)
+
+
+@pages.post("/account/<number>/code")
+def spend_code(number: str):
+    """A one-time code to spend points at a till without the QR (a few minutes, one use); shown on this answer."""
+    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
+        abort(400)
+    view = _member_for(number)
+    resp = make_response(_account_page(number, spend_codes.new_code(ctx(), view["id"])))
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def _account_page(number: str, code: dict[str, Any] | None) -> Any:
     view = _member_for(number)
     with ctx().db.sessions() as s:
         history = loyalty.history(s, view["id"], 50)
@@ -102,6 +118,9 @@ def account(number: str):
         email=email,
         qr=qr_svg(view["card"]),
         png_url=url_for("loyalty_pages.card_png", number=number, k=k),
+        code_url=url_for("loyalty_pages.spend_code", number=number, k=k),
+        spend_code=code,
+        csrf=generate_csrf(),
     )
 
 

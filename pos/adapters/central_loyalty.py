@@ -31,10 +31,19 @@ class LoyaltyClient(CentralHttp):
     def settings(self) -> dict[str, Any]:
         return self._call("GET", "/settings")
 
-    def hold(self, hold_id: str, member_id: str, points: int, sale_id: str | None) -> dict[str, Any]:
-        return self._call(
-            "POST", "/holds", json={"hold_id": hold_id, "member_id": member_id, "points": points, "sale_id": sale_id}
-        )
+    def hold(
+        self,
+        hold_id: str,
+        member_id: str,
+        points: int,
+        sale_id: str | None,
+        card: str | None = None,
+        code: str | None = None,
+    ) -> dict[str, Any]:
+        """Central holds points only with the member's proof: their signed QR (card) or one-time code."""
+        body = {"hold_id": hold_id, "member_id": member_id, "points": points, "sale_id": sale_id}
+        proof = {"card": card} if card else {"code": code} if code else {}
+        return self._call("POST", "/holds", json={**body, **proof})
 
     def capture(self, hold_id: str, sale_id: str) -> dict[str, Any]:
         return self._call("POST", f"/holds/{hold_id}/capture", json={"sale_id": sale_id})

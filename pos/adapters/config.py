@@ -72,6 +72,9 @@ class KioskTable(_Table):
     idle_seconds: int = Field(60, ge=5, le=3600)  # no touch for this long -> the countdown starts
     countdown_seconds: int = Field(10, ge=1, le=120)  # then back to the welcome screen, cart dropped
     ticket_minutes: int = Field(120, ge=1, le=1440)  # a "send to till" ticket expires after this
+    pairing_minutes: int = Field(10, ge=1, le=1440)  # a manager's kiosk pairing code works once, this long
+    prints_per_minute: int = Field(6, ge=1, le=10_000)  # ticket slips one paired kiosk may print a minute
+    carts_per_minute: int = Field(10, ge=1, le=10_000)  # carts one kiosk may send, open or start a minute
 
 
 class PrinterTable(_Table):

@@ -14,6 +14,7 @@ from common.money import Currency
 from common.tables import utcnow
 from pos.adapters.config import StoreConfig
 from pos.adapters.printer_kinds import prints
+from pos.domain.rate_limit import RateLimiter
 
 from .after_sale import AfterSale
 
@@ -31,6 +32,7 @@ class StoreContext:
     clock: Callable[[], datetime] = utcnow
     notify: Notifier = field(default=_no_notify)
     after_sale: AfterSale = field(default_factory=AfterSale)
+    kiosk_rates: RateLimiter = field(default_factory=RateLimiter)  # per paired kiosk: prints and carts a minute
 
     @property
     def store_id(self) -> str:

@@ -62,22 +62,28 @@ def allowance_left(s: Session, ctx: StoreContext, member_id: str) -> tuple[Loyal
     return a, max(0, a.points - max(a.used, int(used)) - int(held))
 
 
-def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = None) -> dict[str, Any]:
-    """Pay part (or all) of the open sale with the attached member's points."""
+def redeem(
+    ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """Pay part (or all) of the open sale with the attached member's points: the member showed their QR, or
+    `code` is the one-time code from their own account page (checked, and used up, by central)."""
     with ctx.db.sessions() as s:
         sale = _open_sale(s, actor, sale_id)
         link = s.get(SaleMember, sale.id)
         if link is None:
             raise DomainError("no_member", "attach a member first (F3: scan the member QR or type the phone)")
-        if link.via != "qr":
+        if link.via != "qr" and not code:
             # Anyone can know a member's phone number; only the member holds the signed QR on their phone.
             raise Forbidden(
                 "member_qr_required",
-                "points can be used only after the member's QR is scanned "
-                "(F3); a phone number finds the member but cannot spend points",
+                "points can be used only after the member's QR is scanned (F3) or with the one-time code from "
+                "their account page; a phone number finds the member but cannot spend points",
             )
         member_id, value_each = link.member_id, settings(s, ctx).point_value
         m = s.get(LoyaltyMember, member_id)
+        # What central asks as proof: the member's signed card once its QR was scanned here, else their code.
+        card = (m.card or None) if m is not None and link.via == "qr" else None
+        code = None if card else code
         if m is not None and m.blocked:
             raise Forbidden("member_blocked", f"member {m.number} is blocked: points cannot be used")
         most = _left_to_pay(s, sale) // value_each
@@ -97,10 +103,17 @@ def redeem(ctx: StoreContext, actor: Actor, sale_id: str, points: int | None = N
     try:
         if client is None:
             raise Unreachable("not connected")
-        client.hold(hold_id, member_id, points, sale_id)
+        client.hold(hold_id, member_id, points, sale_id, card=card, code=code)
     except Refused as e:
-        raise (Conflict if e.status == 409 else DomainError)(e.code, e.message, **e.detail) from e
+        kind = Conflict if e.status == 409 else Forbidden if e.status == 403 else DomainError
+        raise kind(e.code, e.message, **e.detail) from e
     except Unreachable:
+        if card is None:
+            raise CentralUnavailable(
+                "code_needs_central",
+                "the central store cannot be reached to check the member's one-time code: scan their member QR "
+                "(F3) or take another payment",
+            ) from None
         mode = "offline"
     held = hold_id if mode == "online" else None  # an offline redemption holds nothing at central
     try:

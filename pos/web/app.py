@@ -18,6 +18,7 @@ from pos.adapters.config import StoreConfig
 
 from . import sockets
 from .api.kiosk_api import kiosk_api, till_kiosk_api
+from .api.kiosk_device import api as kiosk_device_api
 from .api.loyalty_api import api as loyalty_api
 from .api.loyalty_api import kiosk_points_api
 from .api.online_carts_api import kiosk_online_api, till_online_api
@@ -56,6 +57,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.register_api(till_api)
     app.register_api(sales_api)
     app.register_api(kiosk_api)
+    app.register_api(kiosk_device_api)
     app.register_api(till_kiosk_api)
     app.register_blueprint(kiosk)
     app.register_api(printing_api)

@@ -178,8 +178,9 @@ function signUp(name, phone) {
   });
 }
 
-function redeem(text) {
+function redeem(text, code) {
   var body = text ? { points: Number(text) } : {};
+  if (code) body.code = code; // a member found by phone: their one-time code (central checks and uses it)
   if (text && !/^\d{1,7}$/.test(text)) { say(t("use"), true); return; }
   S.busy = true;
   say(t("using"), false);
@@ -253,6 +254,7 @@ window.addEventListener("keydown", function (e) {
       if (input.dataset.mode === "points") redeem(text);
       else if (document.activeElement === button) askName(input.value.trim());
       else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
+      else if (S.member && !S.done && /^\d{3}[ -]?\d{3}$/.test(text)) redeem("", text);
       else if (text) attach(text);
       return;
     }

@@ -43,7 +43,12 @@ def hold(admin, central, member_id, points=10):
     return admin.post(
         "/api/v1/loyalty/holds",
         headers={"Authorization": f"Bearer {central.token}"},
-        json={"hold_id": str(uuid.uuid4()), "member_id": member_id, "points": points},
+        json={
+            "hold_id": str(uuid.uuid4()),
+            "member_id": member_id,
+            "points": points,
+            "card": loyalty.card_for(central.ctx, member_id),
+        },
     )
 
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -73,10 +74,37 @@ class StoreServer:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    config: Path
+
+    def kiosk_url(self, query: str = "") -> str:
+        """The kiosk page with a fresh pairing code (`store pair-kiosk`, as a manager makes one): it pairs itself."""
+        code = subprocess.run(
+            _cli("pair-kiosk", "--config", str(self.config)),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        return f"{self.url}/kiosk/?pair={code}" + (f"&{query}" if query else "")
+
+    def open_kiosk(self, driver: Any, query: str = "") -> None:
+        """Open the kiosk page paired, and wait until the pairing is done (tickets and points need it)."""
+        driver.get(self.kiosk_url(query))
+        wait_paired(driver)
 
     def api(self, method: str, path: str, token: str | None = None, **kw: object) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=10, **kw)  # type: ignore[arg-type]
+
+
+def wait_paired(driver: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20, poll_frequency=0.05).until(
+        lambda d: d.execute_script("return document.body && document.body.dataset.kioskPaired") == "yes",
+        "the kiosk paired itself with the pairing code in its link",
+    )
 
 
 @pytest.fixture
@@ -94,7 +122,7 @@ def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
         f"http://127.0.0.1:{port}/api/v1/health",
         "store server",
     ) as proc:
-        yield StoreServer(f"http://127.0.0.1:{port}", proc, log)
+        yield StoreServer(f"http://127.0.0.1:{port}", proc, log, config)
 
 
 @pytest.fixture

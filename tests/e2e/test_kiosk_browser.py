@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ class Kiosk:
             poll_frequency=0.05,
             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
         )
+        self.until(lambda: self.body().get_attribute("data-kiosk-paired") == "yes", "the kiosk paired itself")
         self.until(lambda: "ready" in self.body().get_attribute("class"), "the kiosk script started")
         self.until(lambda: self.d.find_elements(By.CSS_SELECTOR, "#categories .category"), "categories are shown")
 
@@ -87,7 +90,7 @@ def sign_in_and_open_shift(server: Any) -> str:
 def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(
     store_server: Any, browser: Any, screens: Path
 ) -> None:
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
     assert kiosk.screen() == "welcome" and kiosk.text("#tile-price .tile-title") == "Cek harga"
     kiosk.d.save_screenshot(str(screens / "kiosk-welcome.png"))
 
@@ -133,7 +136,7 @@ def test_a_cart_built_by_scanning_is_sent_to_the_till_as_a_ticket(
 
 
 def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser: Any) -> None:
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/?idle=2&countdown=3")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url("idle=2&countdown=3"))
     kiosk.tap("[data-lang=en]")
     kiosk.until(lambda: kiosk.text("#tile-price .tile-title") == "Check a price", "English at a touch")
 
@@ -154,7 +157,8 @@ def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser:
         lambda: kiosk.screen() == "welcome" and kiosk.cart_count() == 0,
         "then the kiosk starts over",
     )
-    assert kiosk.text("#tile-price .tile-title") == "Cek harga", "in the store's own language again"
+    # The welcome screen fades in (opacity from 0): wait for its text rather than read it at once.
+    kiosk.until(lambda: kiosk.text("#tile-price .tile-title") == "Cek harga", "in the store's own language again")
     assert not kiosk.d.find_element(By.ID, "idle").is_displayed()
 
 
@@ -167,7 +171,7 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
         raise AssertionError("templates/pos/till.html does not include static/pos/kiosk-carts.js")
     till.sign_in_and_open_shift()
 
-    kiosk = Kiosk(browser(1280, 1024), f"{store_server.url}/kiosk/")
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
     kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
     kiosk.tap("#cart-btn")
     kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
@@ -193,3 +197,37 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
         "a second take is refused with a clear message",
     )
     assert till.line_count() == 1
+
+
+def test_an_unpaired_kiosk_checks_prices_asks_for_a_code_and_then_sends_carts(
+    store_server: Any, browser: Any, screens: Path
+) -> None:
+    d = browser(1280, 1024)
+    d.get(f"{store_server.url}/kiosk/")
+    kiosk = Kiosk.__new__(Kiosk)  # the page as it is, not paired by a link
+    kiosk.d = d
+    kiosk.wait = WebDriverWait(d, WAIT, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException,))
+    kiosk.until(lambda: kiosk.body().get_attribute("data-kiosk-paired") == "no", "the kiosk knows it is not paired")
+    kiosk.until(lambda: d.find_element(By.ID, "pairing").is_displayed(), "it asks for a pairing code")
+    d.save_screenshot(str(screens / "kiosk-pairing.png"))
+    kiosk.tap("#pairing-later")
+    assert d.find_element(By.ID, "pairing-banner").is_displayed()
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")  # a price check needs no pairing
+    code = subprocess.run(
+        [sys.executable, "-m", "omnitoko.cli", "store", "pair-kiosk", "--config", str(store_server.config)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
+    kiosk.tap("#pairing-open")
+    field = d.find_element(By.ID, "pairing-code")
+    field.send_keys(code.lower())  # typed on the keyboard, not taken for a scan
+    field.send_keys(Keys.ENTER)
+    kiosk.until(lambda: kiosk.body().get_attribute("data-kiosk-paired") == "yes", "the code paired the kiosk")
+    assert not d.find_element(By.ID, "pairing-banner").is_displayed()
+    assert d.execute_script("return localStorage.getItem('omnitoko.kioskDevice')"), "the device token is kept"
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: d.find_elements(By.ID, "send-to-till"), "the send button")
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "a paired kiosk sends its cart to the till")

@@ -160,7 +160,7 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
 
     # At the kiosk the shopper scans the QR (a wedge scanner types its text), sees the cart and sends it on.
     kiosk = Page(browser(1280, 1024))
-    kiosk.d.get(f"{connected_store.url}/kiosk/")
+    connected_store.open_kiosk(kiosk.d)
     kiosk.until(
         lambda: "ready" in (kiosk.d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""), "kiosk ready"
     )

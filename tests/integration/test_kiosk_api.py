@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import KIOSK_HEADER
 from sqlalchemy import text
 
 from pos.services.context import StoreContext
@@ -120,14 +121,20 @@ def test_sending_to_the_till_gives_a_ticket_with_a_qr_that_only_this_store_draws
 
 def test_online_carts_answer_that_they_are_not_connected_yet(api: Any) -> None:
     # 503 on purpose (a service not there yet), so straight through the client: Api.post fails any 5xx.
-    refused(api.client.post(f"{K}/online-carts/open", json={"code": "K7Q-42P"}), 503, "online_carts_not_connected")
+    paired = {KIOSK_HEADER: api.kiosk_token}
+    refused(
+        api.client.post(f"{K}/online-carts/open", json={"code": "K7Q-42P"}, headers=paired),
+        503,
+        "online_carts_not_connected",
+    )
     refused(api.post(f"{K}/online-carts/open", {"code": "<script>"}), 422, "bad_cart_code")
     refused(api.post(f"{K}/online-carts/open", {"code": ""}), 400, "invalid_request")
 
 
 def test_the_till_sees_waiting_carts_and_takes_one_once(till_api: Any, store: StoreContext) -> None:
-    kiosk = till_api.client  # the kiosk calls carry no token
-    sent = kiosk.post(f"{K}/carts", json={"lines": [{"sku": AQUA, "qty": 2}]}).get_json()
+    kiosk = till_api.client  # the kiosk calls carry no till token, only the paired kiosk's device token
+    paired = {KIOSK_HEADER: till_api.kiosk_token}
+    sent = kiosk.post(f"{K}/carts", json={"lines": [{"sku": AQUA, "qty": 2}]}, headers=paired).get_json()
     waiting = ok(till_api.get("/api/v1/kiosk-carts"))["items"]
     assert [(w["code"], w["items"], w["total"]) for w in waiting] == [("K-1", 2, 7_000)]
     got = ok(till_api.post("/api/v1/kiosk-carts/take", {"code": sent["qr_payload"]}))

@@ -18,7 +18,13 @@ def hold(central, token, member_id, points, hold_id=None, sale_id=None):
     return requests.post(
         f"{central.url}/api/v1/loyalty/holds",
         headers={"Authorization": f"Bearer {token}"},
-        json={"hold_id": hold_id or str(uuid.uuid4()), "member_id": member_id, "points": points, "sale_id": sale_id},
+        json={
+            "hold_id": hold_id or str(uuid.uuid4()),
+            "member_id": member_id,
+            "points": points,
+            "sale_id": sale_id,
+            "card": loyalty.card_for(central.ctx, member_id),  # the member's QR, as the till scanned it
+        },
         timeout=10,
     )
 

@@ -72,7 +72,7 @@ def test_the_kiosk_shows_the_balance_and_last_entries_after_a_member_qr_scan(
 ) -> None:
     m = member_with_history(central_online)
     d = browser(1080, 1500)  # a portrait kiosk screen
-    d.get(f"{store_server.url}/kiosk/")
+    store_server.open_kiosk(d)
     w = waiter(d)
     w.until(lambda _d: "ready" in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
     d.find_element(By.ID, "tile-points").click()

@@ -12,6 +12,7 @@ from loyaltykit import new_member, use_test_key
 from sqlalchemy import select
 from synckit import STORE, agents, central, pg_url, sale_payload  # noqa: F401
 
+from central.services import loyalty as central_loyalty
 from central.services import loyalty_admin, loyalty_holds
 from central.services import push as push_service
 
@@ -132,7 +133,8 @@ def test_redemptions_stay_within_the_sales_points_payments_and_their_hold_or_all
     budi = new_member(central, points=500)["id"]
     p = pusher(central, STORE)
     pusher(central, "TOKO-02")
-    theirs = loyalty_holds.hold(central.ctx, "TOKO-02", str(uuid.uuid4()), budi, 10, None)["hold_id"]
+    card = central_loyalty.card_for(central.ctx, budi)
+    theirs = loyalty_holds.hold(central.ctx, "TOKO-02", str(uuid.uuid4()), budi, 10, None, card=card)["hold_id"]
     allowance = loyalty_holds.grant_allowance(central.ctx, budi, STORE, points=30)["id"]
     sale = member_sale(p, budi, qty=20, points_paid=5000)  # 50 points paid
 

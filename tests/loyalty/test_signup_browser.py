@@ -27,7 +27,7 @@ def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points(
     central_online: CentralHarness, store_server: Any, browser: Any, screens: Path
 ) -> None:
     d = browser(1080, 1500)
-    d.get(f"{store_server.url}/kiosk/")
+    store_server.open_kiosk(d)
     w = waiter(d)
     w.until(lambda _d: "ready" in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
     d.find_element(By.ID, "tile-points").click()

@@ -8,12 +8,26 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import make_response, request
+from pydantic import BaseModel, Field
 
 from pos.services import idempotency
 
 from .common import actor, ctx
+from .headers import document_header, drop_header
 
 HEADER = "Idempotency-Key"
+
+
+class IdempotencyHeader(BaseModel):
+    key: str | None = Field(
+        None,
+        alias=HEADER,
+        description=(
+            f"optional, 1-{idempotency.MAX_KEY} printable ASCII characters (a UUID per action): the same key and body "
+            "again answers the first result (header Idempotent-Replayed: true) and does nothing twice; the same key "
+            "with another body is a 409"
+        ),
+    )
 
 
 def _fingerprint() -> str:
@@ -28,6 +42,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        drop_header(kwargs)
         raw = request.headers.get(HEADER)
         if raw is None:
             return view(*args, **kwargs)
@@ -48,4 +63,4 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         idempotency.finish(ctx(), scope, key, idempotency.Answer(resp.status_code, resp.get_data(as_text=True)))
         return resp
 
-    return wrapper
+    return document_header(wrapper, IdempotencyHeader)

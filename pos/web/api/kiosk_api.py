@@ -1,4 +1,4 @@
-"""The kiosk's JSON API (no sign-in: a shopper uses it) and the till's side of the kiosk -> till handoff."""
+"""The kiosk's JSON API (no sign-in: a shopper uses it; what prints or sends carts needs a paired kiosk) and the till's side of the kiosk -> till handoff."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pos.services import kiosk_carts, kiosk_catalog, online_carts
 
 from .common import actor, ctx
 from .idempotent import idempotent
+from .kiosk_device import device_name, paired
 from .schemas import Body
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
@@ -72,13 +73,15 @@ def quote(body: QuoteIn):
 
 
 @kiosk_api.post("/carts", summary="Send the kiosk cart to the till: a ticket with a short code and a QR")
+@paired("cart", "print")
 def send_to_till(body: KioskCartIn):
-    return kiosk_carts.send_to_till(ctx(), _pairs(body.lines), body.device_id), 201
+    return kiosk_carts.send_to_till(ctx(), _pairs(body.lines), device_name()), 201
 
 
 @kiosk_api.post("/online-carts/open", summary="Open a cart started in the online shop (not connected yet: 503)")
+@paired("cart")
 def open_online_cart(body: CodeIn):
-    return online_carts.open_cart(ctx(), body.code)
+    return online_carts.open_cart(ctx(), body.code, device_name())
 
 
 @till_kiosk_api.get("/kiosk-carts", summary="Kiosk carts waiting for a till")

@@ -10,6 +10,7 @@ from pos.services import loyalty, loyalty_redeem
 
 from .common import actor, ctx
 from .idempotent import idempotent
+from .kiosk_device import paired
 from .schemas import Body, SalePath
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
@@ -35,6 +36,13 @@ class PointsIn(Body):
         ge=1,
         le=MAX_POINTS,
         description="points to use; omitted = as many as the balance and the sale allow",
+    )
+    code: str | None = Field(
+        None,
+        min_length=4,
+        max_length=12,
+        pattern=r"^[0-9 \-]+$",
+        description="the one-time code the member made on their account page (a member found by phone needs it)",
     )
 
 
@@ -75,7 +83,7 @@ def detach(path: SalePath):
 )
 @idempotent
 def redeem(path: SalePath, body: PointsIn):
-    return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points), 201
+    return loyalty_redeem.redeem(ctx(), actor(), path.sale_id, body.points, body.code), 201
 
 
 @api.post("/members", summary="Sign a shopper up as a member (by phone; needs the central store)")
@@ -84,10 +92,12 @@ def sign_up(body: SignUpIn):
 
 
 @kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
+@paired()
 def kiosk_points(body: CardIn):
     return loyalty.kiosk_points(ctx(), body.card)
 
 
 @kiosk_points_api.post("/members", summary="A shopper signs up at the kiosk (name + phone; needs the central store)")
+@paired()
 def kiosk_sign_up(body: KioskSignUpIn):
     return loyalty.kiosk_sign_up(ctx(), body.name, body.phone), 201

@@ -10,6 +10,7 @@ from pos.services import online_carts
 
 from .common import actor, ctx
 from .idempotent import idempotent
+from .kiosk_device import device_name, paired
 from .schemas import Body
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
@@ -34,11 +35,13 @@ class TakeIn(Body):
 
 
 @kiosk_online_api.post("/<open_id>/send", summary="Send the opened online cart to the till as a kiosk ticket")
+@paired("cart", "print")
 def send(path: OpenPath, body: SendIn):
-    return online_carts.send_to_till(ctx(), path.open_id, body.device_id), 201
+    return online_carts.send_to_till(ctx(), path.open_id, device_name()), 201
 
 
 @kiosk_online_api.post("/<open_id>/release", summary="Let the opened online cart go (open again online at once)")
+@paired()
 def release(path: OpenPath):
     return online_carts.release(ctx(), path.open_id)
 

@@ -106,6 +106,7 @@ NAV = [
     ("manager.sync", "nav.sync"),
     ("manager.audit", "nav.audit"),
     ("manager.locks", "nav.locks"),
+    ("manager.kiosks", "nav.kiosks"),
 ]
 _PREFIXES = {
     "/manager/stock": "nav.stock",
@@ -117,6 +118,7 @@ _PREFIXES = {
     "/manager/sync": "nav.sync",
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
+    "/manager/kiosks": "nav.kiosks",
 }
 
 
