@@ -7,39 +7,13 @@
   var KEY = "omnitoko.kioskDevice";
   var HEADER = "X-Kiosk-Device";
   var API = "/api/v1/kiosk";
-  var TEXTS = {
-    id: {
-      title: "Pasangkan kios ini",
-      explain: "Manajer membuat kode di halaman manajer (Kios). Ketik kode itu di sini.",
-      code: "Kode pemasangan",
-      pair: "Pasangkan",
-      later: "Hanya cek harga",
-      banner: "Kios ini belum dipasangkan: hanya cek harga.",
-      banner_btn: "Pasangkan",
-      paired: "Kios dipasangkan.",
-      wrong: "Kode salah, sudah dipakai atau kedaluwarsa. Minta kode baru ke manajer.",
-      offline: "Server toko tidak terjangkau. Coba lagi.",
-      busy: "Tunggu sebentar, lalu coba lagi.",
-    },
-    en: {
-      title: "Pair this kiosk",
-      explain: "A manager makes a code on the manager page (Kiosks). Type it here.",
-      code: "Pairing code",
-      pair: "Pair",
-      later: "Price checks only",
-      banner: "This kiosk is not paired: price checks only.",
-      banner_btn: "Pair",
-      paired: "Kiosk paired.",
-      wrong: "The code is wrong, used or expired. Ask a manager for a new one.",
-      offline: "The store server cannot be reached. Try again.",
-      busy: "Please wait a moment, then try again.",
-    },
-  };
+  // Its words are the "device_" keys of the kiosk catalog (static/i18n/kiosk.json), embedded in the page.
+  var TEXTS = JSON.parse(document.getElementById("kiosk-texts").textContent);
   var realFetch = window.fetch.bind(window);
 
   function t(key) {
     var lang = document.documentElement.lang === "en" ? "en" : "id";
-    return TEXTS[lang][key];
+    return (TEXTS[lang] || TEXTS.id)["device_" + key] || TEXTS.id["device_" + key];
   }
   function token() {
     try { return window.localStorage.getItem(KEY) || ""; } catch (e) { return ""; }
