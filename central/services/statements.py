@@ -99,7 +99,7 @@ def add_to_level(dialect: str) -> Any:
             "updated_at": ins.excluded.updated_at,
             "feed_pending": True,
         },
-    ).returning(levels.c.sku, levels.c.on_hand)
+    ).returning(levels.c.location, levels.c.sku, levels.c.on_hand)
 
 
 @cache
