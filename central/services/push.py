@@ -229,13 +229,27 @@ def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: 
 
 
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written."""
+    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written.
+
+    An idle pull (the store's cursor at the head, nothing pending) costs one read: `pull_probe`.
+    """
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
     with ctx.db.sessions() as s:
-        unpublished = stock.has_unpublished(s, store_id)
-    if unpublished:
+        probe = s.execute(statements.pull_probe(), {"b_store": store_id}).one()
+    if cursor == probe.feed_seq and not probe.pending and not probe.unpublished:
+        stores.note_contact(ctx, store_id)
+        head = int(probe.feed_seq)  # what feed.page answers at the head, without reading the audience
+        return {
+            "epoch": probe.epoch,
+            "cursor": head,
+            "head": head,
+            "more": False,
+            "changes": [],
+            "store_seq": int(probe.last_seq or 0),
+        }
+    if probe.unpublished:
         publish_stock(ctx, store_id)  # figures a crashed push left unpublished
-    if unpublished or feed.pending(ctx):
+    if probe.unpublished or probe.pending:
         feed.sequence(ctx)
     with ctx.db.sessions() as s:
         page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))
