@@ -2,13 +2,13 @@
 
 (a) events per second: 10,000 queued sales (two lines and a cash tender each, stock received beforehand so
     they stay above zero) pushed by the real agent over HTTP (werkzeug, threaded, on 127.0.0.1) into the
-    central store on PostgreSQL; each event applied in its own transaction, as the sync contract says;
+    central store on PostgreSQL; a batch's run of events applied in one transaction, with multi-row statements;
 (b) the raw PostgreSQL insert rate of the same rows (the sale, its lines, tenders, ledger entries and the
     applied-event row that central wrote, read back), inserted with psycopg into a copy of the tables in one
-    transaction per sale, as central does; and their ratio (a) / (b) (goal >= 0.25); for insight, also the
-    same rows in one bulk transaction;
-(c) an idle sync round (nothing to push, nothing new to pull): the requests it makes (goal: one) and its
-    median time (goal < 50 ms).
+    transaction per sale; and their ratio (a) / (b) (goal >= 2.5); for insight, also the same rows in one bulk
+    transaction;
+(c) an idle sync round (nothing to push, nothing new to pull): the requests it makes (goal: one), its median
+    time (goal < 50 ms) and the central store's own CPU per idle pull (the serving thread's CPU time; goal < 1 ms).
 
 Run: python -m bench.sync_drain (or `make bench`). Needs the PostgreSQL at OMNITOKO_BENCH_PG (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test); works in a schema of its own, dropped at the end.
@@ -127,12 +127,19 @@ def queue_sales(db: Database, n: int) -> None:
 
 
 class CountRequests:
+    """Counts the requests and the server CPU each one costs (the serving thread's own CPU time, body included:
+    what the central store's process spends on it, not the database's)."""
+
     def __init__(self, app: Any) -> None:
         self.app, self.count = app, 0
+        self.cpu: list[float] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         self.count += 1
-        return self.app(environ, start_response)
+        started = time.thread_time()
+        body = b"".join(self.app(environ, start_response))
+        self.cpu.append(time.thread_time() - started)
+        return [body]
 
 
 def raw_rates(url: str, schema: str) -> tuple[float, float, int]:
@@ -248,13 +255,14 @@ def run() -> list[Row]:
 
             per_sale, bulk, raw_rows = raw_rates(url, schema)
 
-            times, requests = [], []
+            times, requests, cpu = [], [], []
             for _ in range(IDLE_ROUNDS):
                 before = counter.count
                 t0 = time.perf_counter()
                 idle = agent.round()
                 times.append((time.perf_counter() - t0) * 1000)
                 requests.append(counter.count - before)
+                cpu.append(sum(counter.cpu[-(counter.count - before) :]) * 1000 if counter.count > before else 0.0)
                 assert idle.ok and idle.push.sent == 0 and idle.pulled == 0
             agent.close()
             return [
@@ -264,7 +272,7 @@ def run() -> list[Row]:
                     "drain rate / raw insert rate",
                     drain_rate / per_sale,
                     "x",
-                    ">= 0.25",
+                    ">= 2.5",
                     baseline="raw insert, one transaction per sale",
                     ratio=drain_rate / per_sale,
                 ),
@@ -277,6 +285,7 @@ def run() -> list[Row]:
                 ),
                 row("idle sync round: requests to central", statistics.median(requests), "requests", "1"),
                 row("idle sync round: median time", statistics.median(times), "ms", "< 50 ms"),
+                row("idle pull: central's CPU per request (median)", statistics.median(cpu), "ms", "< 1 ms"),
             ]
         finally:
             if server is not None:

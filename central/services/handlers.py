@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +23,7 @@ from .envelope import Event, Handler
 from .feed import FeedChange
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .payloads import Refused, Rejection, parse
-from .sale_checks import check_refund, check_sale
+from .sale_checks import check_refund, check_sale, sale_facts
 from .statements import insert_into
 from .stock import Movement
 
@@ -37,32 +41,45 @@ def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(SaleCompleted, ev.payload)
+    gathered = session.info.get(_GATHERED)
+    if gathered is not None:  # a push's run: checked and written with the sales next to it (write_gathered_sales)
+        gathered.append((ev, p))
+        return []
     check_sale(session, ev, p)
     require_skus(session, ctx, {l.sku for l in p.lines})
-    conn = session.connection()
-    conn.execute(
-        insert_into(Sale.__table__),
-        dict(
-            id=p.sale_id,
-            store_id=ev.store_id,
-            number=p.number,
-            till_id=p.till_id,
-            shift_id=p.shift_id,
-            staff_id=p.staff_id,
-            member_id=p.member_id,
-            completed_at=parse_time(p.completed_at),
-            currency=p.currency,
-            subtotal=p.subtotal,
-            discount=p.discount,
-            tax=p.tax,
-            rounding=p.rounding,
-            total=p.total,
-            paid=p.paid,
-            change=p.change,
-            event_id=ev.event_id,
-            recorded_at=ctx.clock(),
-        ),
-    )
+    return insert_sales(session, ctx, [(ev, p)])
+
+
+_GATHERED = "omnitoko_gathered_sales"
+
+
+@contextmanager
+def gathering_sales(session: Session) -> Iterator[None]:
+    """Inside, `sale_completed` only parses and gathers; `write_gathered_sales` checks and writes the lot."""
+    session.info[_GATHERED] = []
+    try:
+        yield
+    finally:
+        session.info.pop(_GATHERED, None)
+
+
+def write_gathered_sales(session: Session, ctx: CentralContext) -> list[FeedChange]:
+    """The sales gathered so far: checked against facts read once for all of them, then written together."""
+    sales: list[tuple[Event, SaleCompleted]] = session.info.get(_GATHERED) or []
+    if not sales:
+        return []
+    sales, session.info[_GATHERED] = list(sales), []
+    shifts, rates = sale_facts(session, [p for _, p in sales])
+    for ev, p in sales:
+        check_sale(session, ev, p, shifts, rates)
+    require_skus(session, ctx, {l.sku for _, p in sales for l in p.lines})
+    return insert_sales(session, ctx, sales)
+
+
+def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> list[FeedChange]:
+    """Checked sales with their lines and tenders: one multi-row insert per table, and their stock movements."""
+    conn, now = session.connection(), ctx.clock()
+    conn.execute(insert_into(Sale.__table__), [_sale_row(ev, p, now) for ev, p in sales])
     conn.execute(
         insert_into(SaleLine.__table__),
         [
@@ -78,16 +95,43 @@ def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[Fee
                 "net": l.net,
                 "tax_group": l.tax_group,
             }
+            for _, p in sales
             for l in p.lines
         ],
     )
-    if p.tenders:
-        conn.execute(
-            insert_into(Tender.__table__),
-            [{"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for t in p.tenders],
+    tenders = [
+        {"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for _, p in sales for t in p.tenders
+    ]
+    if tenders:
+        conn.execute(insert_into(Tender.__table__), tenders)
+    changes: list[FeedChange] = []
+    for ev, p in sales:
+        changes += stock.post(
+            session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
-    return stock.post(
-        session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
+    return changes
+
+
+def _sale_row(ev: Event, p: SaleCompleted, now: datetime) -> dict[str, Any]:
+    return dict(
+        id=p.sale_id,
+        store_id=ev.store_id,
+        number=p.number,
+        till_id=p.till_id,
+        shift_id=p.shift_id,
+        staff_id=p.staff_id,
+        member_id=p.member_id,
+        completed_at=parse_time(p.completed_at),
+        currency=p.currency,
+        subtotal=p.subtotal,
+        discount=p.discount,
+        tax=p.tax,
+        rounding=p.rounding,
+        total=p.total,
+        paid=p.paid,
+        change=p.change,
+        event_id=ev.event_id,
+        recorded_at=now,
     )
 
 

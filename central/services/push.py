@@ -6,7 +6,6 @@ rejection is dead-lettered and the batch goes on; a gap in store_seq stops the b
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -24,23 +23,21 @@ from .envelope import Event
 from .handlers import handler_for
 from .payloads import REFUSED_ALERT, Refused, Rejection
 from .retry import Busy, retrying
+from .run_apply import apply_run, payload_hash, result
 
 log = logging.getLogger(__name__)
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
-    """The same canonical JSON the store hashed when it wrote the outbox row."""
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-
 def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]) -> dict[str, Any]:
     ordered = sorted(events, key=lambda e: e.store_seq)
-    results = apply_run(ctx, store_id, device_id, ordered)  # the fast path: the leading run, one transaction
+    results = apply_run(
+        ctx, store_id, device_id, ordered, handler_for
+    )  # the fast path: the leading run, one transaction
     blocked: dict[str, Any] | None = None
     for ev in ordered[len(results) :]:  # the rest (or all, after a fallback) event by event
         if blocked is not None:
             results.append(
-                _result(
+                result(
                     ev,
                     424,
                     "skipped",
@@ -71,83 +68,6 @@ def publish_stock(ctx: CentralContext, location: str) -> None:
 def _publish_stock(ctx: CentralContext, location: str) -> None:
     with ctx.db.unit_of_work() as s:
         feed.append(s, ctx, stock.publish(s, ctx, location))
-
-
-class _Fallback(Exception):
-    """An event of the run was refused or failed: undo the run and apply the batch event by event."""
-
-
-def apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list[Event]) -> list[dict[str, Any]]:
-    """Apply the leading run of next events (store_seq last+1, last+2, ...) in ONE transaction, all or nothing.
-
-    Most batches hold only good events: one commit, one claim of the store's seq, one multi-row insert of the
-    applied rows, one stock publish and one feed append for the lot. If any event of the run is refused or
-    fails, nothing of the run stays and the caller goes event by event (results are the same either way).
-    Returns the results of the run's events, in order; empty when there is no run or on a fallback.
-    """
-    try:
-        return retrying(_apply_run, ctx, store_id, device_id, ordered)
-    except (OperationalError, InterfaceError, Busy):
-        raise  # unreachable or busy: the same for the event-by-event path; the agent sends again
-    except _Fallback:
-        return []
-    except Exception as e:  # noqa: BLE001 - whatever it was, the event-by-event path decides each event
-        log.info(
-            "batch of store %s from seq %s goes event by event: %s",
-            store_id,
-            ordered[0].store_seq if ordered else "-",
-            type(e).__name__,
-        )
-        return []
-
-
-def _apply_run(ctx: CentralContext, store_id: str, device_id: str, ordered: list[Event]) -> list[dict[str, Any]]:
-    with ctx.db.unit_of_work() as s:
-        conn = s.connection()
-        last = conn.execute(statements.lock_store_seq(), {"b_store": store_id}).scalar()
-        if last is None:
-            return []
-        run: list[Event] = []
-        for ev in ordered:
-            if ev.store_seq != last + 1 + len(run):
-                break
-            run.append(ev)
-        if not run:
-            return []
-        changes: list[feed.FeedChange] = []
-        for ev in run:
-            if payload_hash(ev.payload) != ev.payload_hash:
-                raise _Fallback
-            try:
-                changes += handler_for(ev.type, ev.schema_version)(s, ctx, ev)
-            except Rejection as r:
-                raise _Fallback from r
-        now = ctx.clock()
-        conn.execute(
-            statements.insert_into(AppliedEvent.__table__),
-            [
-                dict(
-                    event_id=ev.event_id,
-                    store_id=store_id,
-                    store_seq=ev.store_seq,
-                    device_id=ev.device_id,
-                    type=ev.type,
-                    schema_version=ev.schema_version,
-                    payload_hash=ev.payload_hash,
-                    outcome="applied",
-                    code=None,
-                    message=None,
-                    applied_at=now,
-                )
-                for ev in run
-            ],
-        )
-        conn.execute(
-            statements.claim_next_seq(),
-            {"b_store": store_id, "b_prev": last, "b_seq": run[-1].store_seq, "b_at": now, "b_device": device_id},
-        )
-        feed.append(s, ctx, changes + stock.publish(s, ctx, store_id))
-    return [{**_result(ev, 200, "applied", None, None), "fast": True} for ev in run]
 
 
 def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:
@@ -240,7 +160,7 @@ def _apply(
             ),
         )
         feed.append(s, ctx, changes)
-        return _result(ev, status, outcome, code, message)
+        return result(ev, status, outcome, code, message)
 
 
 def _not_next(s: Session, ctx: CentralContext, store_id: str, ev: Event) -> dict[str, Any]:
@@ -257,7 +177,7 @@ def _not_next(s: Session, ctx: CentralContext, store_id: str, ev: Event) -> dict
             ev.event_id,
             f"event {ev.event_id} claims store_seq {ev.store_seq}, already used by another event",
         )
-        return _result(
+        return result(
             ev,
             409,
             "conflict",
@@ -265,7 +185,7 @@ def _not_next(s: Session, ctx: CentralContext, store_id: str, ev: Event) -> dict
             f"store_seq {ev.store_seq} of store {store_id} is already taken by another event",
         )
     return {
-        **_result(
+        **result(
             ev,
             409,
             "gap",
@@ -289,7 +209,7 @@ def _repeat(s: Session, ctx: CentralContext, ev: Event, first: AppliedEvent) -> 
             f"event {ev.event_id} was sent again with a different payload (hash {ev.payload_hash[:12]}, "
             f"first {first.payload_hash[:12]})",
         )
-        return _result(
+        return result(
             ev,
             409,
             "conflict",
@@ -297,7 +217,7 @@ def _repeat(s: Session, ctx: CentralContext, ev: Event, first: AppliedEvent) -> 
             "this event id was already applied with a different payload; the first one stands",
         )
     status = 200 if first.outcome == "applied" else 422
-    return {**_result(ev, status, "duplicate", first.code, first.message), "first_outcome": first.outcome}
+    return {**result(ev, status, "duplicate", first.code, first.message), "first_outcome": first.outcome}
 
 
 def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: str, message: str) -> None:
@@ -308,25 +228,28 @@ def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: 
         )
 
 
-def _result(ev: Event, status: int, outcome: str, code: str | None, message: str | None) -> dict[str, Any]:
-    return {
-        "event_id": ev.event_id,
-        "store_seq": ev.store_seq,
-        "status": status,
-        "outcome": outcome,
-        "code": code,
-        "message": message,
-    }
-
-
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written."""
+    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written.
+
+    An idle pull (the store's cursor at the head, nothing pending) costs one read: `pull_probe`.
+    """
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
     with ctx.db.sessions() as s:
-        unpublished = stock.has_unpublished(s, store_id)
-    if unpublished:
+        probe = s.execute(statements.pull_probe(), {"b_store": store_id}).one()
+    if cursor == probe.feed_seq and not probe.pending and not probe.unpublished:
+        stores.note_contact(ctx, store_id)
+        head = int(probe.feed_seq)  # what feed.page answers at the head, without reading the audience
+        return {
+            "epoch": probe.epoch,
+            "cursor": head,
+            "head": head,
+            "more": False,
+            "changes": [],
+            "store_seq": int(probe.last_seq or 0),
+        }
+    if probe.unpublished:
         publish_stock(ctx, store_id)  # figures a crashed push left unpublished
-    if unpublished or feed.pending(ctx):
+    if probe.unpublished or probe.pending:
         feed.sequence(ctx)
     with ctx.db.sessions() as s:
         page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))

@@ -8,6 +8,7 @@ Every check runs before the handler writes a row: a refusal leaves nothing behin
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -54,18 +55,46 @@ def _within(what: str, amount: int, low: int = 0) -> None:
         raise Refused("amount_out_of_range", f"{what} is {amount}: an amount is {_rp(low)} to {_rp(MAX_AMOUNT)}")
 
 
-def check_sale(s: Session, ev: Event, p: SaleCompleted) -> None:
+def check_sale(
+    s: Session,
+    ev: Event,
+    p: SaleCompleted,
+    shifts: Mapping[str, tuple[str, str]] | None = None,
+    rates: Mapping[str, int] | None = None,
+) -> None:
+    """`shifts` and `rates` as `sale_facts` read them for a whole batch; None: read them for this sale."""
     check_origin(ev, "sale", p.number, p.till_id, p.store_id)
     if p.shift_id:
-        shift = s.get(ShiftRecord, p.shift_id)
-        if shift is not None and (shift.store_id, shift.till_id) != (ev.store_id, p.till_id):
+        if shifts is None:
+            shifts = sale_facts(s, [p])[0]
+        shift = shifts.get(p.shift_id)
+        if shift is not None and shift != (ev.store_id, p.till_id):
             raise Refused(
                 "other_store_shift",
-                f"sale {p.number} names shift {p.shift_id}, which is of till {shift.till_id} of store {shift.store_id}",
+                f"sale {p.number} names shift {p.shift_id}, which is of till {shift[1]} of store {shift[0]}",
             )
     _check_lines(p)
-    _check_taxes(s, p)
+    _check_taxes(s, p, rates)
     _check_tenders(p)
+
+
+def sale_facts(s: Session, sales: list[SaleCompleted]) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+    """What the checks of these sales read from central, in two queries for the lot: the (store, till) of each
+    shift they name, and the rate of each tax group they use."""
+    shift_ids = {p.shift_id for p in sales if p.shift_id}
+    shifts = (
+        {
+            sid: (store, till)
+            for sid, store, till in s.execute(
+                select(ShiftRecord.id, ShiftRecord.store_id, ShiftRecord.till_id).where(ShiftRecord.id.in_(shift_ids))
+            )
+        }
+        if shift_ids
+        else {}
+    )
+    groups = {l.tax_group for p in sales for l in p.lines} | {t.group for p in sales for t in p.taxes or ()}
+    rates = dict(s.execute(select(TaxGroup.code, TaxGroup.rate_bp).where(TaxGroup.code.in_(groups))).all())
+    return shifts, {str(k): int(v) for k, v in rates.items()}
 
 
 def _check_lines(p: SaleCompleted) -> None:
@@ -99,10 +128,11 @@ def _check_lines(p: SaleCompleted) -> None:
         )
 
 
-def _check_taxes(s: Session, p: SaleCompleted) -> None:
+def _check_taxes(s: Session, p: SaleCompleted, rates: Mapping[str, int] | None) -> None:
     """Tax per group on the discounted gross, rounded once per group, at central's rate for the group."""
     groups = {l.tax_group for l in p.lines} | {t.group for t in p.taxes or ()}
-    rates = dict(s.execute(select(TaxGroup.code, TaxGroup.rate_bp).where(TaxGroup.code.in_(groups))).all())
+    if rates is None:
+        rates = sale_facts(s, [p])[1]
     unknown = sorted(groups - set(rates))
     if unknown:
         raise Refused("unknown_tax_group", f"tax group {', '.join(unknown)} is not in the central catalog")

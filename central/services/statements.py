@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -99,7 +99,7 @@ def add_to_level(dialect: str) -> Any:
             "updated_at": ins.excluded.updated_at,
             "feed_pending": True,
         },
-    ).returning(levels.c.sku, levels.c.on_hand)
+    ).returning(levels.c.location, levels.c.sku, levels.c.on_hand)
 
 
 @cache
@@ -125,6 +125,15 @@ def clear_pending_level() -> Update:
 
 
 @cache
-def any_pending_level() -> Any:
-    t = StockLevel.__table__
-    return select(t.c.sku).where(t.c.location == bindparam("b_location"), t.c.feed_pending.is_(True)).limit(1)
+def pull_probe() -> Any:
+    """What a pull must know before it reads a page, in one statement: the feed's epoch and head, whether any
+    change waits for a number or any figure of the store's location for publishing, and the store's last seq.
+    An idle pull (its cursor at the head, nothing waiting) is answered from this alone."""
+    meta, changes, levels, stores = CentralMeta.__table__, Change.__table__, StockLevel.__table__, Store.__table__
+    return select(
+        meta.c.epoch,
+        meta.c.feed_seq,
+        exists().where(changes.c.seq.is_(None)).label("pending"),
+        exists().where(levels.c.location == bindparam("b_store"), levels.c.feed_pending.is_(True)).label("unpublished"),
+        select(stores.c.last_seq).where(stores.c.id == bindparam("b_store")).scalar_subquery().label("last_seq"),
+    ).where(meta.c.id == 1)

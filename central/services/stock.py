@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -44,10 +46,38 @@ def post(
 ) -> list[FeedChange]:
     """Ledger entries and levels in the caller's transaction; returns reconciliation tasks for the feed.
 
-    The new levels are marked pending and reach the feed through `publish`, once per batch of events.
+    The new levels are marked pending and reach the feed through `publish`, once per batch of events. Inside
+    `deferred(session)` (a push's run of events) the movements are only collected, and `post_deferred` posts
+    all of them at the end of the transaction with one insert and one upsert.
     """
-    moves = [m for m in moves if m.qty]
-    if not moves:
+    pending = session.info.get(_DEFERRED)
+    if pending is not None:
+        pending.append((location, moves, event_id))
+        return []
+    return post_many(session, ctx, [(location, moves, event_id)])
+
+
+Posting = tuple[str, list[Movement], str | None]  # (location, movements, event id): one event's movements
+_DEFERRED = "omnitoko_deferred_stock"
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[list[Posting]]:
+    """Collect the `post` calls made inside (in order) instead of writing them; `post_many` them after."""
+    collected: list[Posting] = []
+    session.info[_DEFERRED] = collected
+    try:
+        yield collected
+    finally:
+        session.info.pop(_DEFERRED, None)
+
+
+def post_many(session: Session, ctx: CentralContext, postings: list[Posting]) -> list[FeedChange]:
+    """Several events' movements, in event order: one multi-row insert of the ledger entries, one multi-row
+    upsert of the levels (summed per location and SKU, in that order: the lock order of stock rows); a location
+    that an event takes below zero raises the same reconciliation task as posting the events one by one would."""
+    postings = [(loc, kept, ev) for loc, moves, ev in postings if (kept := [m for m in moves if m.qty])]
+    if not postings:
         return []
     conn, now = session.connection(), ctx.clock()
     conn.execute(
@@ -63,33 +93,38 @@ def post(
                 "event_id": event_id,
                 "recorded_at": now,
             }
+            for location, moves, event_id in postings
             for m in moves
         ],
     )
-    delta: dict[str, int] = defaultdict(int)
-    for m in moves:
-        delta[m.sku] += m.qty
-    # Parameters apart from the statement (executemany): one cached statement whatever the number of SKUs.
+    deltas: list[dict[str, int]] = []
+    total: dict[tuple[str, str], int] = defaultdict(int)
+    for location, moves, _ in postings:
+        delta: dict[str, int] = defaultdict(int)
+        for m in moves:
+            delta[m.sku] += m.qty
+            total[(location, m.sku)] += m.qty
+        deltas.append(delta)
+    # Parameters apart from the statement (executemany, sent as one multi-row statement): one cached statement.
     on_hand = {
-        sku: int(qty)
-        for sku, qty in conn.execute(
+        (loc, sku): int(qty)
+        for loc, sku, qty in conn.execute(
             statements.add_to_level(conn.dialect.name),
             [
-                {"location": location, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
-                for sku, qty in sorted(delta.items())
+                {"location": loc, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
+                for (loc, sku), qty in sorted(total.items())
             ],
         )
-    }  # SKU order: the lock order of stock rows
-    return [
-        _below_zero(session, ctx, location, sku, qty, moves[0].ref_id)
-        for sku, qty in on_hand.items()
-        if qty < 0 and delta[sku] < 0
-    ]
-
-
-def has_unpublished(session: Session, location: str) -> bool:
-    """Any figure of the location not yet in the feed (a read: an idle pull writes nothing)?"""
-    return session.execute(statements.any_pending_level(), {"b_location": location}).first() is not None
+    }
+    # Walk the events in order from the level before the first: each one's own figure after it.
+    running = {key: on_hand[key] - qty for key, qty in total.items()}
+    out = []
+    for (location, moves, _), delta in zip(postings, deltas, strict=True):
+        for sku, qty in sorted(delta.items()):
+            running[(location, sku)] += qty
+            if running[(location, sku)] < 0 and qty < 0:
+                out.append(_below_zero(session, ctx, location, sku, running[(location, sku)], moves[0].ref_id))
+    return out
 
 
 def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedChange]:
