@@ -19,7 +19,7 @@ from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_POINTS
 
-from . import loyalty
+from . import loyalty, member_scope
 from .context import CentralContext
 
 OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
@@ -144,6 +144,7 @@ def hold(
             expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes),
         )
         s.add(h)
+        member_scope.link(s, ctx, member_id, store_id)  # redeeming here: the balance follows to this store
         s.flush()
         return hold_view(h, m.balance - m.held)
 

@@ -72,3 +72,12 @@ class OfflineAllowance(CentralBase):
     used: Mapped[int] = mapped_column(BigInteger, default=0)  # redeemed offline against it, as central has heard
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     granted_at: Mapped[datetime] = timestamp()
+
+
+class MemberStore(CentralBase):
+    """A member who shopped or signed up at a store: that store's feed carries the member's balance."""
+
+    __tablename__ = "member_stores"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    linked_at: Mapped[datetime] = timestamp()
