@@ -162,7 +162,11 @@
     price.id = "product-price";
     var actions = el("div", "actions");
     actions.append(add, again);
-    card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, stepper, actions);
+    var where = el("div", "elsewhere");
+    card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, where, stepper, actions);
+    import("/static/pos/stock_elsewhere.js").then(function (m) {  // who else has it, asked of central now
+      m.showElsewhere(where, "/api/v1/kiosk/stock/" + encodeURIComponent(p.sku) + "/elsewhere");
+    });
   }
   function lookupBarcode(code) {
     api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {
