@@ -13,7 +13,6 @@ for another size; OMNITOKO_BENCH_PG names the PostgreSQL.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
@@ -21,16 +20,12 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-import bench as _bench
-from bench import Row, pg_schema, print_table, row
-
-percentile = _bench.percentile
+from bench import Row, percentile, pg_schema, print_table, row
 from central.bootstrap import central_context
 from central.config import CentralConfig
 from central.db import central_database
 from central.migrate import upgrade as central_upgrade
 from central.services import feed, snapshot, stock, stores
-from central.tables import Change
 from central.web.app import create_central_app
 from sync_agent.agent import PULL_LIMIT
 
@@ -69,8 +64,10 @@ def load(ctx: Any, url: str) -> float:
             {"n": N_STORES},
         )
         c.execute(
-            text(f"INSERT INTO locations (code, name, kind) SELECT {store}, 'Toko ' || {store}, 'store' "
-                 "FROM generate_series(1, CAST(:n AS int)) st"),
+            text(
+                f"INSERT INTO locations (code, name, kind) SELECT {store}, 'Toko ' || {store}, 'store' "
+                "FROM generate_series(1, CAST(:n AS int)) st"
+            ),
             {"n": N_STORES},
         )
         c.execute(
@@ -114,11 +111,21 @@ def first_pull(client: Any, token: str) -> tuple[float, int, int, int, int]:
         got = client.get("/api/v1/sync/snapshot", query_string=params, headers=headers)
         assert got.status_code == 200, got.data[:300]
         page = got.get_json()
-        size, count, calls, biggest = size + len(got.data), count + len(page["changes"]), calls + 1, max(biggest, len(got.data))
+        size, count, calls, biggest = (
+            size + len(got.data),
+            count + len(page["changes"]),
+            calls + 1,
+            max(biggest, len(got.data)),
+        )
         if not page["more"]:
             break
-        params = {"limit": PULL_LIMIT, "epoch": page["epoch"], "at": page["at"], "part": page["next_part"],
-                  "after": page["next_after"]}
+        params = {
+            "limit": PULL_LIMIT,
+            "epoch": page["epoch"],
+            "at": page["at"],
+            "part": page["next_part"],
+            "after": page["next_after"],
+        }
     cursor = page["at"]
     while True:
         got = client.get("/api/v1/sync/pull", query_string={"cursor": cursor, "limit": PULL_LIMIT}, headers=headers)

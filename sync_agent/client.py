@@ -29,9 +29,7 @@ class CentralClient(CentralHttp):
         """A page of the store's snapshot: the first without `resume`, the next with the page before it."""
         params: dict[str, Any] = {"limit": limit}
         if resume is not None:
-            params.update(
-                epoch=resume["epoch"], at=resume["at"], part=resume["next_part"], after=resume["next_after"]
-            )
+            params.update(epoch=resume["epoch"], at=resume["at"], part=resume["next_part"], after=resume["next_after"])
         return self._call("GET", "/sync/snapshot", params=params)
 
     def close(self) -> None:

@@ -23,7 +23,8 @@ from .context import CentralContext
 
 @cache
 def _insert_link(dialect: str) -> Any:
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MemberStore.__table__)
+    table: Any = MemberStore.__table__
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return ins.on_conflict_do_nothing(index_elements=["member_id", "store_id"])
 
 

@@ -96,7 +96,9 @@ def page(
         if at is None:
             at, part, after = top, 0, 0
         elif epoch != now_epoch:
-            raise StaleSnapshot("snapshot_stale", "the central store was restored (new epoch): start the snapshot again")
+            raise StaleSnapshot(
+                "snapshot_stale", "the central store was restored (new epoch): start the snapshot again"
+            )
         elif at > top:
             raise DomainError("snapshot_ahead", f"the feed head is {top}; a snapshot cannot stand at {at}")
         walk = scopes(s, ctx, store_id)

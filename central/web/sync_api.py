@@ -116,5 +116,7 @@ def pull(query: PullQuery):
 def snapshot(query: SnapshotQuery):
     store_id = store_of_token()
     if query.store_id is not None:
-        stores.check_store(ctx(), store_id, query.store_id, "take the snapshot of")  # a token only ever gets its own store's snapshot
+        stores.check_store(
+            ctx(), store_id, query.store_id, "take the snapshot of"
+        )  # a token only ever gets its own store's snapshot
     return snapshot_service.page(ctx(), store_id, query.limit, query.epoch, query.at, query.part, query.after)

@@ -40,7 +40,13 @@ def take(central, token: str, limit: int, between=None) -> tuple[dict, int, int]
         if not page["more"]:
             break
         page = get(
-            central, token, "snapshot", limit=limit, epoch=page["epoch"], at=page["at"], part=page["next_part"],
+            central,
+            token,
+            "snapshot",
+            limit=limit,
+            epoch=page["epoch"],
+            at=page["at"],
+            part=page["next_part"],
             after=page["next_after"],
         ).json()
         pages += 1

@@ -12,7 +12,11 @@ from pos.services import stock_elsewhere
 
 def receive(central, location: str, sku: str, qty: int) -> None:
     with central.ctx.db.unit_of_work() as s:
-        feed.append(s, central.ctx, stock.post(s, central.ctx, location, [stock.Movement(str(uuid.uuid4()), sku, qty, "receipt")]))
+        feed.append(
+            s,
+            central.ctx,
+            stock.post(s, central.ctx, location, [stock.Movement(str(uuid.uuid4()), sku, qty, "receipt")]),
+        )
         feed.append(s, central.ctx, stock.publish(s, central.ctx, location))
 
 
