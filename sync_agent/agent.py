@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -153,6 +154,12 @@ class Agent:
         known = state.read(self.db)
         behind, cursor = False, int(known["cursor"])
         while not self.stop.is_set():
+            if cursor == 0:  # a new store, or the feed began again: a snapshot, not the history
+                cursor, noted = self._snapshot(rep)
+                behind = behind or noted
+                if cursor == 0:
+                    break  # stopped half-way: the next round takes the snapshot again
+                known = state.read(self.db)
             page = self.client.pull(cursor, PULL_LIMIT)
             if (
                 not page["changes"]
@@ -182,6 +189,26 @@ class Agent:
                 rep.current = True
                 break
         return behind
+
+    def _snapshot(self, rep: RoundReport) -> tuple[int, bool]:
+        """Page through the snapshot, applying each page; the cursor it names is saved with the last page only,
+        so a store stopped half-way starts it again. Returns (that cursor or 0, central lacked our events)."""
+        page: dict[str, Any] | None = None
+        noted = False
+        while not self.stop.is_set():
+            page = self.client.snapshot(PULL_LIMIT, page)
+            applied, note = apply.apply_page(self.db, page, self.clock())
+            rep.pulled, rep.pages = rep.pulled + applied, rep.pages + 1
+            if note:
+                noted = True
+                rep.notes.append(_NOTES[note])
+                self.say(f"sync: {_NOTES[note]}")
+            if note == "new_epoch":
+                page = None  # start again, at the new epoch
+                continue
+            if not page["more"]:
+                return int(page["at"]), noted
+        return 0, noted
 
     def _unsent(self) -> int:
         with self.db.sessions() as s:

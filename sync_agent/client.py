@@ -25,5 +25,12 @@ class CentralClient(CentralHttp):
     def pull(self, cursor: int, limit: int) -> dict[str, Any]:
         return self._call("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
 
+    def snapshot(self, limit: int, resume: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A page of the store's snapshot: the first without `resume`, the next with the page before it."""
+        params: dict[str, Any] = {"limit": limit}
+        if resume is not None:
+            params.update(epoch=resume["epoch"], at=resume["at"], part=resume["next_part"], after=resume["next_after"])
+        return self._call("GET", "/sync/snapshot", params=params)
+
     def close(self) -> None:
         """Nothing to close: the session is the process's, shared with the till's clients for this central."""

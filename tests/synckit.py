@@ -132,7 +132,8 @@ Forward = Callable[[bytes], Reply]
 
 
 class Faults:
-    """WSGI middleware: `on_push(body, forward)` and `on_pull(forward)` decide what the agent gets back."""
+    """WSGI middleware: `on_push(body, forward)` and `on_pull(forward)` (pulls and snapshot pages) decide what the
+    agent gets back."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -173,7 +174,7 @@ class Faults:
             except (ValueError, RecursionError):  # a hostile body is central's to refuse, not the harness's
                 pass
             status, headers, out = self.on_push(body, forward) if self.on_push else forward(body)
-        elif path == "/api/v1/sync/pull" and self.on_pull:
+        elif path in ("/api/v1/sync/pull", "/api/v1/sync/snapshot") and self.on_pull:
             status, headers, out = self.on_pull(forward)
         else:
             status, headers, out = forward(body)

@@ -21,7 +21,7 @@ from common.db import rowcount
 from common.errors import Conflict, DomainError, Forbidden, NotFound
 from common.loyalty import normalize_phone
 
-from . import feed, loyalty_rules
+from . import feed, loyalty_rules, member_scope
 from .context import CentralContext
 from .feed import FeedChange
 
@@ -116,10 +116,13 @@ def settings_data(ctx: CentralContext, s: Session | None = None) -> dict[str, An
 
 
 def changes_for(s: Session, ctx: CentralContext, member_ids: set[str]) -> list[FeedChange]:
-    """Feed changes for these members, and the loyalty settings when the feed does not have them as they are."""
+    """Feed changes for these members (one per store they are linked to), and the loyalty settings when the feed does not have them as they are."""
+    linked = member_scope.stores_of(s, member_ids)
     out = [
-        FeedChange("member", m.id, member_data(ctx, m))
+        FeedChange("member", member_scope.feed_key(store_id, m.id), data, only_store=store_id)
         for m in s.scalars(select(Member).where(Member.id.in_(member_ids)))
+        for data in (member_data(ctx, m),)
+        for store_id in linked.get(m.id, [])
     ]
     wanted = settings_data(ctx, s)
     have = s.get(Change, ("loyalty_settings", "current"))
@@ -185,6 +188,7 @@ def sign_up(
         )
         s.add(m)
         s.flush()
+        member_scope.link_if_store(s, ctx, m.id, where)
         granted = _default_allowances(s, ctx, m.id)
         view = member_view(s, ctx, m)
         publish(s, ctx, {m.id}, [allowance_change(a) for a in granted])

@@ -17,7 +17,7 @@ from common.contract.names import EventType
 from common.errors import DomainError
 from common.timestamps import parse_time
 
-from . import loyalty, loyalty_holds
+from . import loyalty, loyalty_holds, member_scope
 from .context import CentralContext
 from .feed import FeedChange
 from .loyalty_checks import check_earned, check_redeemed, check_reversed, member_sale
@@ -32,6 +32,12 @@ def _member(s: Session, member_id: str) -> Member:
     if m is None:
         raise Rejection("unknown_member", f"member {member_id} is not known to the central store")
     return m
+
+
+def _changes(s: Session, ctx: CentralContext, ev: Event, member_id: str) -> list[FeedChange]:
+    """The member shopped at this store: link them (after the member row, in lock order) and publish."""
+    member_scope.link(s, ctx, member_id, ev.store_id)
+    return loyalty.changes_for(s, ctx, {member_id})
 
 
 def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -51,7 +57,7 @@ def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
             event_id=ev.event_id,
             note="sale",
         )
-    return loyalty.changes_for(s, ctx, {p.member_id})
+    return _changes(s, ctx, ev, p.member_id)
 
 
 def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -84,7 +90,7 @@ def reversed_(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
             event_id=ev.event_id,
             note="refund: points paid with given back",
         )
-    return loyalty.changes_for(s, ctx, {p.member_id})
+    return _changes(s, ctx, ev, p.member_id)
 
 
 def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -94,7 +100,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     if p.mode == "online" and p.hold_id is not None:  # check_redeemed refused one online without its hold
         try:
             loyalty_holds.post_in(s, ctx, ev.store_id, p.hold_id, p.sale_id, entry_id=p.entry_id, event_id=ev.event_id)
-            return loyalty.changes_for(s, ctx, {p.member_id})
+            return _changes(s, ctx, ev, p.member_id)
         except DomainError as e:
             # The sale is done and the shopper has the goods: book the points anyway, and tell an operator.
             s.add(
@@ -119,7 +125,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
                 event_id=ev.event_id,
                 note=f"hold {p.hold_id} not held",
             )
-            return loyalty.changes_for(s, ctx, {p.member_id})
+            return _changes(s, ctx, ev, p.member_id)
     a = loyalty_holds.redeem_offline_in(
         s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id, p.sale_id, ev.event_id, parse_time(p.at)
     )
@@ -128,7 +134,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
             loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)
         except DomainError:
             pass  # lapsed or unknown already
-    return loyalty.changes_for(s, ctx, {p.member_id}) + ([loyalty.allowance_change(a)] if a is not None else [])
+    return _changes(s, ctx, ev, p.member_id) + ([loyalty.allowance_change(a)] if a is not None else [])
 
 
 def released(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:

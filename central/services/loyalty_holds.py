@@ -20,7 +20,7 @@ from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_POINTS
 
-from . import loyalty, spend_codes
+from . import loyalty, member_scope, spend_codes
 from .context import CentralContext
 
 OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
@@ -173,6 +173,7 @@ def _hold(
             expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes),
         )
         s.add(h)
+        member_scope.link(s, ctx, member_id, store_id)  # redeeming here: the balance follows to this store
         s.flush()
         return hold_view(h, m.balance - m.held)
 

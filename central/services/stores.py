@@ -164,7 +164,7 @@ def authenticate(ctx: CentralContext, token: str | None) -> str:
     return store.id
 
 
-def check_store(ctx: CentralContext, token_store: str, claimed: str) -> None:
+def check_store(ctx: CentralContext, token_store: str, claimed: str, act: str = "push for") -> None:
     """A token only speaks for its own store."""
     if claimed == token_store:
         return
@@ -172,7 +172,7 @@ def check_store(ctx: CentralContext, token_store: str, claimed: str) -> None:
         known = s.get(Store, claimed) is not None
     if not known:
         raise NotFound("unknown_store", f"store {claimed} is not registered at the central store")
-    raise Forbidden("wrong_store", f"this token belongs to store {token_store}; it cannot push for store {claimed}")
+    raise Forbidden("wrong_store", f"this token belongs to store {token_store}; it cannot {act} store {claimed}")
 
 
 def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:

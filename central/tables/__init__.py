@@ -6,7 +6,14 @@ from .catalog import Category, Product, Promotion, TaxGroup
 from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
-from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold, SpendCode  # noqa: F401 - loyalty (issue 5)
+from .loyalty import (  # noqa: F401 - loyalty (issue 5)
+    Member,
+    MemberStore,
+    OfflineAllowance,
+    PointsEntry,
+    PointsHold,
+    SpendCode,
+)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .stock import Location, StockEntry, StockLevel
 from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)

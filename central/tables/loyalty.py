@@ -87,3 +87,12 @@ class SpendCode(CentralBase):
     tries: Mapped[int] = mapped_column(Integer, default=0)  # wrong codes typed for this member while it lived
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     hold_id: Mapped[str | None] = mapped_column(String(36))  # the hold it paid for
+
+
+class MemberStore(CentralBase):
+    """A member who shopped or signed up at a store: that store's feed carries the member's balance."""
+
+    __tablename__ = "member_stores"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    linked_at: Mapped[datetime] = timestamp()

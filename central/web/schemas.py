@@ -99,6 +99,21 @@ class PullOut(BaseModel):
     changes: list[ChangeOut]
 
 
+class SnapshotQuery(BaseModel):
+    store_id: str | None = Field(None, max_length=32, description="optional; a token only ever gets its own store's")
+    epoch: str | None = Field(None, max_length=36, description="from the first page; every later page sends it")
+    at: int | None = Field(None, ge=0, le=2**53, description="the feed head the first page named")
+    part: int = Field(0, ge=0, le=1000)
+    after: int = Field(0, ge=0, le=2**53)
+    limit: int = Field(500, ge=1, le=10_000)
+
+
+class SnapshotOut(PullOut):
+    at: int = Field(description="the feed cursor the snapshot stands at: pull from it when `more` is false")
+    next_part: int
+    next_after: int
+
+
 class HealthOut(BaseModel):
     status: str
     epoch: str

@@ -8,13 +8,25 @@ from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from central.services import push as push_service
+from central.services import snapshot as snapshot_service
 from central.services import stock as stock_service
 from central.services import stores
 from central.services.context import CentralContext
 from central.services.envelope import Event
 from common.errors import DomainError
 
-from .schemas import ErrorOut, HealthOut, PullOut, PullQuery, PushIn, PushOut, SkuPath, StockElsewhereOut
+from .schemas import (
+    ErrorOut,
+    HealthOut,
+    PullOut,
+    PullQuery,
+    PushIn,
+    PushOut,
+    SkuPath,
+    SnapshotOut,
+    SnapshotQuery,
+    StockElsewhereOut,
+)
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("sync_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="sync")])
@@ -93,3 +105,18 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
 )
 def pull(query: PullQuery):
     return push_service.pull(ctx(), store_of_token(), query.cursor, query.limit)
+
+
+@api.get(
+    "/sync/snapshot",
+    summary="A new store's (or a new epoch's) starting point: the feed rows meant for it, paged; then pull from `at`",
+    security=BEARER,
+    responses={200: SnapshotOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def snapshot(query: SnapshotQuery):
+    store_id = store_of_token()
+    if query.store_id is not None:
+        stores.check_store(
+            ctx(), store_id, query.store_id, "take the snapshot of"
+        )  # a token only ever gets its own store's snapshot
+    return snapshot_service.page(ctx(), store_id, query.limit, query.epoch, query.at, query.part, query.after)

@@ -1,6 +1,7 @@
 /* The kiosk: one page, screens swapped in place; the cart lives here until it is sent to the till.
    The entry module: it wires the screens, the scanner, the keyboards and the idle reset. */
 import { button, el, money, switchLang, t } from "../shared/kit.js";
+import { showElsewhere } from "../pos/stock_elsewhere.js";
 import { KioskCart } from "./cart.js";
 import { $, Kiosk } from "./core.js";
 import { KioskIdle } from "./idle.js";
@@ -103,7 +104,9 @@ function renderProduct(p) {
   price.id = "product-price";
   var actions = el("div", "actions");
   actions.append(add, again);
-  card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, stepper, actions);
+  var where = el("div", "elsewhere");
+  card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, where, stepper, actions);
+  showElsewhere(where, "/api/v1/kiosk/stock/" + encodeURIComponent(p.sku) + "/elsewhere"); // who else has it (central)
 }
 function lookupBarcode(code) {
   api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {

@@ -7,9 +7,11 @@ import uuid
 from typing import Any
 
 import requests
+from sqlalchemy import select
 
 from central.services import loyalty as central_loyalty
-from central.services import stores
+from central.services import member_scope, stores
+from central.tables import Store
 from common import member_qr
 from common.contract.wire import canonical_json
 
@@ -25,8 +27,14 @@ def use_test_key(central: Any, **loyalty: Any) -> None:
 
 
 def new_member(central: Any, points: int = 0, phone: str | None = None, name: str = "Budi Santoso") -> dict[str, Any]:
+    """A member signed up online who has shopped at every store registered so far (so each store's feed has
+    them; a store's feed carries only its own members)."""
     phone = phone or "0812" + str(uuid.uuid4().int)[:8]
     m = central_loyalty.sign_up(central.ctx, name, phone)
+    with central.ctx.db.unit_of_work() as s:
+        for store_id in s.scalars(select(Store.id).order_by(Store.id)):
+            member_scope.link(s, central.ctx, m["id"], store_id)
+        central_loyalty.publish(s, central.ctx, {m["id"]})
     if points:
         m = central_loyalty.adjust(central.ctx, m["id"], points, "opening balance")
     return m

@@ -69,7 +69,8 @@ def test_the_schedule_releases_lapsed_holds_then_expires_old_points_and_stops_cl
     assert expired_entries(central, m["id"]) == [-100]
     assert central.rows(PointsHold.__table__.select().where(PointsHold.id == hold_id))[0].state == "expired"
     assert balance(central, keeper["id"]) == 20
-    mine = [c for c in push_service.pull(central.ctx, STORE, 0, 10_000)["changes"] if c["key"] == m["id"]]
+    changes = push_service.pull(central.ctx, STORE, 0, 10_000)["changes"]
+    mine = [c for c in changes if c["topic"] == "member" and c["data"]["id"] == m["id"]]
     assert (mine[-1]["data"]["balance"], mine[-1]["data"]["held"]) == (0, 0)  # stores hear it on their next pull
 
 

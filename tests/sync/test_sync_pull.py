@@ -25,7 +25,7 @@ def note_then_die(s, epoch, seq):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(s, epoch, seq)
 state.note_central = note_then_die
-agent_module.PULL_LIMIT = 50
+agent_module.PULL_LIMIT = 25
 a = agent_module.Agent(load_config(sys.argv[1] if len(sys.argv) > 1 else {config!r}))
 a.round(release=True)
 """
@@ -49,13 +49,17 @@ def test_killed_between_applying_a_pull_page_and_saving_its_cursor_re_applies_it
     central, store, agents, tmp_path
 ):
     connect_store(store, central)
-    for i in range(1, 61):  # 60 price changes: more than one page of 50
+    first = agents()
+    sync_until_clean(first)  # the store's snapshot; what follows comes from the feed, page by page
+    state.release_lease(store.db, first.owner)
+    _, _, start = store_state(store)
+    for i in range(1, 61):  # 60 price changes of 40 SKUs: more than one page of 25
         catalog.set_price(central.ctx, f"SKU-{i % 40 + 1:05d}", 5000 + i)
     config = write_store_toml(tmp_path / "store.toml", store.config)
     proc = agent_process(config, code=KILL_ON_SECOND_PAGE.format(config=str(config)))
     assert proc.wait(timeout=60) == -signal.SIGKILL, proc.stdout.read()
     with central.ctx.db.sessions() as s:
-        first_page = feed.page(s, STORE, 0, 50, stores.audience(s, central.ctx, STORE))
+        first_page = feed.page(s, STORE, start, 25, stores.audience(s, central.ctx, STORE))
     _, _, cursor = store_state(store)
     assert cursor == first_page["cursor"] < first_page["head"]  # page 1 saved; page 2 died with the process
     rep = sync_until_clean(agents())

@@ -7,7 +7,7 @@ from typing import Annotated
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from pos.services import kiosk_carts, kiosk_catalog, online_carts
+from pos.services import kiosk_carts, kiosk_catalog, online_carts, stock_elsewhere
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -51,6 +51,15 @@ class CodeIn(Body):
 
 def _pairs(lines: list[KioskLineIn]) -> list[tuple[str, int]]:
     return [(l.sku, l.qty) for l in lines]
+
+
+class KioskSkuPath(BaseModel):
+    sku: str = Field(min_length=1, max_length=32)
+
+
+@kiosk_api.get("/stock/<sku>/elsewhere", summary="Which other stores and the online shop have this product")
+def stock_elsewhere_(path: KioskSkuPath):
+    return stock_elsewhere.elsewhere(ctx(), path.sku)
 
 
 @kiosk_api.get("/categories", summary="Categories with something to sell, in both languages")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from pos.services import auth, catalog, shifts
+from pos.services import auth, catalog, shifts, stock_elsewhere
 
 from .common import actor, bearer_token, ctx
 from .schemas import CloseShiftIn, ProductQuery, SessionIn, ShiftIn, SkuPath
@@ -47,6 +47,16 @@ def products(query: ProductQuery):
 def stock(path: SkuPath):
     actor()
     return catalog.stock_card(ctx(), path.sku)
+
+
+@api.get(
+    "/stock/<sku>/elsewhere",
+    summary="Who else has this product (asked of the central store now); offline: this store only",
+    security=BEARER,
+)
+def stock_elsewhere_(path: SkuPath):
+    actor()
+    return stock_elsewhere.elsewhere(ctx(), path.sku)
 
 
 @api.post("/shifts", summary="Open a shift on this till with a cash float", security=BEARER)

@@ -7,7 +7,7 @@ from typing import Any, overload
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from common.errors import DomainError
-from pos.services import stock_admin, stock_queries
+from pos.services import stock_admin, stock_elsewhere, stock_queries
 from pos.services.reports import to_local
 
 from ..api.common import ctx
@@ -154,6 +154,13 @@ def register(bp: Blueprint) -> None:
         except DomainError as e:
             flash(err(e), "error")
             return redirect(url_for("manager.stock", q=code))
+
+    @bp.get("/stock/item/<code>/elsewhere.json")
+    def item_elsewhere(code: str):
+        try:
+            return stock_elsewhere.elsewhere(ctx(), code)
+        except DomainError as e:
+            return {"error": {"code": e.code, "message": e.message}}, e.status
 
     @bp.get("/stock/item/<code>/ledger.csv")
     def item_csv(code: str):
