@@ -7,6 +7,7 @@ from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
 from .loyalty import Member, OfflineAllowance, PointsEntry, PointsHold  # noqa: F401 - loyalty (issue 5)
+from .payments import Payment, PaymentNotification, PaymentRefund  # noqa: F401 - payments (issue 17)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .stock import Location, StockEntry, StockLevel
 from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
