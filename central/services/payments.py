@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central.tables import CartReservation, OnlineCart, Payment, PaymentNotification, PaymentRefund
+from central.tables import Alert, CartReservation, OnlineCart, Payment, PaymentNotification, PaymentRefund
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 from common.payment_signature import parse_gross_amount, signed
@@ -328,3 +328,14 @@ def recent(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
             ]
             out.append(view)
         return out
+
+
+def alerts(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
+    """What the payment checks refused or flagged, newest first (forged, replayed, mismatched, paid twice)."""
+    with ctx.db.sessions() as s:
+        rows = s.scalars(
+            select(Alert).where(Alert.kind.like("payment_%")).order_by(Alert.created_at.desc()).limit(limit)
+        )
+        return [
+            {"kind": a.kind, "message": a.message, "at": local_time(ctx, a.created_at, "%d-%m-%Y %H:%M")} for a in rows
+        ]
