@@ -5,19 +5,16 @@ the shopper's return from the gateway page starts one too. No call to the gatewa
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central.tables import Alert, CartReservation, OnlineCart, Payment, PaymentNotification, PaymentRefund
+from central.tables import CartReservation, OnlineCart, Payment, PaymentRefund
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
-from common.payment_signature import parse_gross_amount, signed
 
 from .cart_claims import locked, refuse_unless_open, transition
 from .cart_views import available, cart_json, local_time, status_of
@@ -157,7 +154,7 @@ def start(ctx: CentralContext, cart_id: str | None, finish_url: str) -> dict[str
         return payment_json(ctx, p)
 
 
-def _confirm(ctx: CentralContext, payment_id: str, order_id: str, amount: int) -> tuple[GatewayStatus, bool]:
+def confirm(ctx: CentralContext, payment_id: str, order_id: str, amount: int) -> tuple[GatewayStatus, bool]:
     """Ask the gateway, then apply what it says (when its amount is the order's)."""
     st = gateway(ctx).status(order_id)
     if st.transaction_status == "created":
@@ -183,93 +180,11 @@ def check(ctx: CentralContext, order_id: str, cart_id: str | None = None) -> dic
         if p is None or (cart_id is not None and p.cart_id != cart_id):
             raise NotFound("unknown_payment", f"no payment {order_id} for this cart")
         payment_id, amount = p.id, p.amount
-    _confirm(ctx, payment_id, order_id, amount)
+    confirm(ctx, payment_id, order_id, amount)
     with ctx.db.sessions() as s:
         p = s.get(Payment, payment_id)
         assert p is not None
         return payment_json(ctx, p)
-
-
-def _record(
-    ctx: CentralContext, body: dict[str, Any], digest: str, outcome: str, message: str, kind: str | None
-) -> str:
-    with ctx.db.unit_of_work() as s:
-        n = PaymentNotification(
-            id=new_id(),
-            digest=digest,
-            order_id=str(body.get("order_id") or "")[:64],
-            transaction_status=str(body.get("transaction_status") or "")[:32],
-            gross_amount=str(body.get("gross_amount") or "")[:24],
-            outcome=outcome,
-            message=message,
-            received_at=ctx.clock(),
-        )
-        payment = s.scalar(select(Payment).where(Payment.order_id == n.order_id)) if n.order_id else None
-        n.payment_id = payment.id if payment else None
-        s.add(n)
-        if kind:
-            alert(s, ctx, kind, message, n.id)
-        return n.id
-
-
-def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
-    """A gateway notification: verified, matched to its order, then confirmed by a status check and applied."""
-    if not isinstance(body, dict):
-        body = {"raw": str(body)[:200]}
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    order_id = str(body.get("order_id") or "")[:64]
-    said = str(body.get("transaction_status") or "")
-    if not signed(body, ctx.config.payments.server_key):
-        message = f"a payment notification for order {order_id or '(none)'} ({said or 'no status'}) had a wrong or no signature: refused"
-        try:
-            _record(ctx, body, digest, "forged", message, "payment_forged")
-        except IntegrityError:
-            pass  # the same forgery again: already on record
-        return 403, {"outcome": "forged", "message": "the notification's signature is not valid"}
-    with ctx.db.sessions() as s:
-        p = s.scalar(select(Payment).where(Payment.order_id == order_id))
-        found = (p.id, p.amount) if p else None
-    amount = parse_gross_amount(str(body.get("gross_amount")))
-    outcome, message, kind = "received", f"{said} for order {order_id}", None
-    if found is None:
-        outcome, kind = "unknown", "payment_unknown_order"
-        message = f"a signed notification names order {order_id}, which this central store never sent: ignored"
-    elif amount != found[1]:
-        outcome, kind = "mismatch", "payment_mismatch"
-        message = (
-            f"a notification for order {order_id} says {body.get('gross_amount')}, the order is {found[1]}: ignored"
-        )
-    try:
-        note_id = _record(ctx, body, digest, outcome, message, kind)
-    except IntegrityError:
-        with ctx.db.unit_of_work() as s:
-            first = s.scalar(select(PaymentNotification.id).where(PaymentNotification.digest == digest))
-            alert(
-                s,
-                ctx,
-                "payment_replay",
-                f"the notification {said} for order {order_id} arrived again (a replay): nothing was changed",
-                first,
-            )
-        return 200, {"outcome": "replay"}
-    if outcome != "received" or found is None:
-        return 200, {"outcome": outcome}
-    st, changed = _confirm(ctx, found[0], order_id, found[1])
-    if RANK.get(said, -1) > st.rank:
-        with ctx.db.unit_of_work() as s:
-            alert(
-                s,
-                ctx,
-                "payment_unconfirmed",
-                f"a notification said order {order_id} is {said}, the gateway says {st.transaction_status}: "
-                "only the gateway's status was applied",
-                note_id,
-            )
-    with ctx.db.unit_of_work() as s:
-        n = s.get(PaymentNotification, note_id)
-        assert n is not None
-        n.outcome = "applied" if changed else "ignored"
-    return 200, {"outcome": "applied" if changed else "ignored", "status": st.transaction_status}
 
 
 def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str) -> dict[str, Any]:
@@ -306,7 +221,7 @@ def sweep(ctx: CentralContext) -> int:
     done = 0
     for payment_id, order_id, amount in due:
         try:
-            st, changed = _confirm(ctx, payment_id, order_id, amount)
+            st, changed = confirm(ctx, payment_id, order_id, amount)
         except GatewayError:
             continue
         if st.transaction_status == "created":
@@ -328,14 +243,3 @@ def recent(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
             ]
             out.append(view)
         return out
-
-
-def alerts(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
-    """What the payment checks refused or flagged, newest first (forged, replayed, mismatched, paid twice)."""
-    with ctx.db.sessions() as s:
-        rows = s.scalars(
-            select(Alert).where(Alert.kind.like("payment_%")).order_by(Alert.created_at.desc()).limit(limit)
-        )
-        return [
-            {"kind": a.kind, "message": a.message, "at": local_time(ctx, a.created_at, "%d-%m-%Y %H:%M")} for a in rows
-        ]

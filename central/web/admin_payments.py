@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from central.services import payments
+from central.services import payment_notifications, payments
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 
@@ -27,7 +27,12 @@ class RefundForm(FlaskForm):
 @admin_payments.get("/payments")
 @signed_in
 def listing():
-    return _page("payments.html", items=payments.recent(ctx()), alerts=payments.alerts(ctx()), refund_form=RefundForm())
+    return _page(
+        "payments.html",
+        items=payments.recent(ctx()),
+        alerts=payment_notifications.alerts(ctx()),
+        refund_form=RefundForm(),
+    )
 
 
 @admin_payments.post("/payments/<payment_id>/refund")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, request, session, url_for
 
-from central.services import payments
+from central.services import payment_notifications, payments
 from common.errors import DomainError
 
 from .shop import CART, ActionForm, _page, tr
@@ -17,7 +17,7 @@ shop_pay = Blueprint("shop_pay", __name__, url_prefix="/shop/pay")
 @notifications.post("/notify")
 def notify():
     """Midtrans' HTTP notification: JSON, signed with the server key."""
-    status, body = payments.notify(ctx(), request.get_json(silent=True))
+    status, body = payment_notifications.notify(ctx(), request.get_json(silent=True))
     return jsonify(body), status
 
 
