@@ -168,3 +168,35 @@ def test_the_return_from_the_gateway_alone_changes_nothing(central, standin):
     assert page.status_code == 200
     assert payment(central, view["order_id"]).status == "created"
     assert carts.view(central.ctx, cart["id"])["status"] == "paying"
+
+
+def test_a_signed_notification_for_an_order_never_sent_is_ignored_and_raised(central, standin):
+    from common.payment_signature import signature
+
+    body = {
+        "order_id": "OT-NOPE-1",
+        "status_code": "200",
+        "gross_amount": "5000.00",
+        "transaction_status": "settlement",
+    }
+    body["signature_key"] = signature("OT-NOPE-1", "200", "5000.00", standin.key)
+    status, answer = post_notify(central, body)
+    assert (status, answer["outcome"]) == (200, "unknown")
+    assert alerts(central, "payment_unknown_order")
+
+
+def test_a_gateway_that_cannot_make_the_page_leaves_the_cart_as_it_was(central, standin):
+    cart = new_cart(central.ctx, [(AQUA_330, 1)])
+    central.ctx.config.payments.server_key = ""
+    from central.gateways import build_gateway
+
+    central.ctx.gateway = build_gateway(central.ctx.config.payments)
+    with pytest.raises(Exception) as e:
+        start(central, cart["id"])
+    assert getattr(e.value, "code", "") == "gateway_not_configured"
+    view = carts.view(central.ctx, cart["id"])
+    assert view["status"] == "open"
+    with central.ctx.db.sessions() as s:
+        assert s.scalars(select(CartReservation.state).where(CartReservation.cart_id == cart["id"])).all() == [
+            "released"
+        ]
