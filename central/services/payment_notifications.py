@@ -18,7 +18,7 @@ from common.payment_signature import parse_gross_amount, signed
 from . import payments
 from .cart_views import local_time
 from .context import CentralContext
-from .gateway import RANK
+from .gateway import RANK, GatewayError
 from .payment_apply import alert
 
 
@@ -42,6 +42,13 @@ def _record(
         if kind:
             alert(s, ctx, kind, message, n.id)
         return n.id
+
+
+def _mark(ctx: CentralContext, note_id: str, outcome: str) -> None:
+    with ctx.db.unit_of_work() as s:
+        n = s.get(PaymentNotification, note_id)
+        assert n is not None
+        n.outcome = outcome
 
 
 def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
@@ -75,18 +82,27 @@ def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
         note_id = _record(ctx, body, digest, outcome, message, kind)
     except IntegrityError:
         with ctx.db.unit_of_work() as s:
-            first = s.scalar(select(PaymentNotification.id).where(PaymentNotification.digest == digest))
-            alert(
-                s,
-                ctx,
-                "payment_replay",
-                f"the notification {said} for order {order_id} arrived again (a replay): nothing was changed",
-                first,
-            )
-        return 200, {"outcome": "replay"}
+            first = s.scalar(select(PaymentNotification).where(PaymentNotification.digest == digest))
+            assert first is not None
+            unfinished = first.outcome in ("received", "failed")  # the gateway retries what we could not finish
+            if not unfinished:
+                alert(
+                    s,
+                    ctx,
+                    "payment_replay",
+                    f"the notification {said} for order {order_id} arrived again (a replay): nothing was changed",
+                    first.id,
+                )
+            note_id, outcome = first.id, "received" if unfinished else first.outcome
+        if not unfinished:
+            return 200, {"outcome": "replay"}
     if outcome != "received" or found is None:
         return 200, {"outcome": outcome}
-    st, changed = payments.confirm(ctx, found[0], order_id, found[1])
+    try:
+        st, changed = payments.confirm(ctx, found[0], order_id, found[1])
+    except GatewayError:
+        _mark(ctx, note_id, "failed")
+        raise  # 502: the gateway sends it again, and it is tried again
     if RANK.get(said, -1) > st.rank:
         with ctx.db.unit_of_work() as s:
             alert(
@@ -97,10 +113,7 @@ def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
                 "only the gateway's status was applied",
                 note_id,
             )
-    with ctx.db.unit_of_work() as s:
-        n = s.get(PaymentNotification, note_id)
-        assert n is not None
-        n.outcome = "applied" if changed else "ignored"
+    _mark(ctx, note_id, "applied" if changed else "ignored")
     return 200, {"outcome": "applied" if changed else "ignored", "status": st.transaction_status}
 
 

@@ -200,3 +200,27 @@ def test_a_gateway_that_cannot_make_the_page_leaves_the_cart_as_it_was(central, 
         assert s.scalars(select(CartReservation.state).where(CartReservation.cart_id == cart["id"])).all() == [
             "released"
         ]
+
+
+def test_a_notification_the_gateway_could_not_confirm_is_applied_when_it_is_sent_again(central, standin, monkeypatch):
+    from central.services.gateway import GatewayError
+
+    cart = new_cart(central.ctx, [(AQUA_330, 1)])
+    view = start(central, cart["id"])
+    standin.ledger._notify = lambda body: None  # the stand-in's own deliveries are lost; the test delivers
+    standin.ledger.pay(standin.token(view["redirect_url"]))
+    settled = standin.ledger.sent[-1]
+    real = central.ctx.gateway.status
+
+    def down(order_id):
+        raise GatewayError("gateway_unreachable", "the payment gateway did not answer a status check: Timeout")
+
+    monkeypatch.setattr(central.ctx.gateway, "status", down)
+    import requests
+
+    status = requests.post(central.url + "/api/v1/payments/notify", json=settled, timeout=30).status_code
+    assert status == 502 and payment(central, view["order_id"]).status == "created"
+    monkeypatch.setattr(central.ctx.gateway, "status", real)
+    status, answer = post_notify(central, settled)  # the gateway's retry: the same body
+    assert (status, answer["outcome"]) == (200, "applied")
+    assert payment(central, view["order_id"]).status == "settlement" and alerts(central, "payment_replay") == []
