@@ -9,6 +9,7 @@ from datetime import datetime
 
 from central.config import CentralConfig
 from central.db import central_database
+from central.gateways import build_gateway
 from central.services.context import CentralContext
 from common.db import Database
 from common.tables import utcnow
@@ -18,4 +19,4 @@ def central_context(
     config: CentralConfig, db: Database | None = None, clock: Callable[[], datetime] = utcnow
 ) -> CentralContext:
     database = db or central_database(config.database.url, config.database.pool_size, config.database.max_overflow)
-    return CentralContext(db=database, config=config, clock=clock)
+    return CentralContext(db=database, config=config, clock=clock, gateway=build_gateway(config.payments))

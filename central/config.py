@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -93,6 +95,24 @@ class ShopTable(_Table):
     page_size: int = Field(24, ge=4, le=120)  # products per shop page
 
 
+class PaymentsTable(_Table):
+    """Online payments through a gateway (issue 17): Midtrans, or the stand-in shipped for the demo and tests.
+
+    The server key stays at the central store: never in a page, a log, a store's feed or this file in git
+    (leave it empty and it is read from server_key_file, which `central init` makes for the stand-in)."""
+
+    gateway: Literal["standin", "midtrans"] = "standin"
+    server_key: str = Field("", repr=False)
+    server_key_file: str = "var/gateway-server.key"  # relative to the config file
+    is_production: bool = False  # Midtrans: production URLs instead of the sandbox's
+    base_url: str = ""  # empty: Midtrans' own URLs, or the stand-in at standin_host:standin_port
+    standin_host: str = "127.0.0.1"
+    standin_port: int = Field(5200, ge=1, le=65535)
+    notify_url: str = ""  # where the stand-in posts notifications; empty: this central store's own URL
+    expiry_minutes: int = Field(30, ge=1, le=24 * 60)  # an unpaid gateway page lapses; the held stock comes back
+    timeout_seconds: float = Field(10, gt=0, le=120)  # every call to the gateway
+
+
 class CentralConfig(_Table):
     central: CentralTable = Field(default_factory=CentralTable)
     database: DatabaseTable = Field(default_factory=DatabaseTable)
@@ -102,6 +122,7 @@ class CentralConfig(_Table):
     security: SecurityTable = Field(default_factory=SecurityTable)
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
     shop: ShopTable = Field(default_factory=ShopTable)
+    payments: PaymentsTable = Field(default_factory=PaymentsTable)
 
 
 def load_central_config(
@@ -120,4 +141,27 @@ def load_central_config(
     read_secret_key(cfg.server, base)
     if cfg.loyalty.signing_key_file and not Path(cfg.loyalty.signing_key_file).is_absolute():
         cfg.loyalty.signing_key_file = str((base / cfg.loyalty.signing_key_file).resolve())
+    _read_gateway_key(cfg.payments, base)
     return cfg
+
+
+def _read_gateway_key(payments: PaymentsTable, base: Path) -> None:
+    if payments.server_key_file and not Path(payments.server_key_file).is_absolute():
+        payments.server_key_file = str((base / payments.server_key_file).resolve())
+    path = Path(payments.server_key_file) if payments.server_key_file else None
+    if not payments.server_key and path is not None and path.is_file():
+        payments.server_key = path.read_text(encoding="utf-8").strip()
+
+
+def ensure_gateway_key(payments: PaymentsTable) -> Path | None:
+    """The stand-in needs a shared key: make one in server_key_file (owner-only) unless a key is set."""
+    if payments.server_key or payments.gateway != "standin" or not payments.server_key_file:
+        return None
+    path = Path(payments.server_key_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = "SB-Mid-server-" + secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    payments.server_key = key
+    return path

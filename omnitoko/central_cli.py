@@ -8,7 +8,7 @@ import logging
 import sys
 
 from central.bootstrap import central_context
-from central.config import load_central_config
+from central.config import ensure_gateway_key, load_central_config
 from central.migrate import upgrade
 from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
@@ -29,6 +29,9 @@ def init(args: argparse.Namespace) -> int:
     made = ensure_secret_key(ctx.config.server)
     if made is not None:
         print(f"secret key written to {made} (owner-only; keep it out of backups you share)")
+    made = ensure_gateway_key(ctx.config.payments)
+    if made is not None:
+        print(f"stand-in gateway server key written to {made} (owner-only)")
     upgrade(ctx.config.database.url)
     epoch = stores.ensure_meta(ctx)
     if admin.initial_password and not stores.has_admin(ctx):

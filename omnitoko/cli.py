@@ -56,10 +56,11 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:
-    from . import central_cli, sync_cli
+    from . import central_cli, gateway_cli, sync_cli
 
     central_cli.register(sub)
     sync_cli.register(sub)
+    gateway_cli.register(sub)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -86,6 +86,15 @@ def _print_kiosk_pairing(omnitoko: list[str], config: Path, port: int) -> None:
     )
 
 
+def _gateway_command(omnitoko: list[str], port: int) -> list[str]:
+    """The stand-in payment gateway reads the demo central store's config (same key, its port)."""
+    central = DEMO / "central.toml"
+    text = central.read_text(encoding="utf-8").replace("standin_port = 5200", f"standin_port = {port}")
+    central.write_text(text, encoding="utf-8")
+    print(f'Payment gateway: http://127.0.0.1:{port}  (stand-in: the shop\'s "Pay online" goes here)', flush=True)
+    return [*omnitoko, "gateway", "serve", "--config", str(central)]
+
+
 def main() -> int:
     port = int(os.environ.get("OMNITOKO_DEMO_PORT", "5000"))
     if DEMO.exists() and os.environ.get("OMNITOKO_DEMO_KEEP") != "1":
@@ -97,8 +106,10 @@ def main() -> int:
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)
     _print_kiosk_pairing(omnitoko, config, port)
+    gateway_cmd = _gateway_command(omnitoko, int(os.environ.get("OMNITOKO_DEMO_GATEWAY_PORT", "5200")))
     procs = [
         subprocess.Popen(central_cmd),
+        subprocess.Popen(gateway_cmd),
         subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
         subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)]),
     ]

@@ -78,6 +78,12 @@ def refuse_unless_open(s: Session, ctx: CentralContext, cart: OnlineCart | None,
         raise Conflict(
             "cart_checked_out", paid_message(s, ctx, cart) + ": it cannot be paid again", cart_code=cart.code
         )
+    if state == "paying":
+        raise Conflict(
+            "cart_paying_online",
+            f"cart {cart.code} is being paid online right now: it cannot be paid in store meanwhile",
+            cart_code=cart.code,
+        )
     if state == "expired":
         raise CartGone(
             "cart_expired",

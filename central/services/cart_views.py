@@ -16,6 +16,7 @@ from central.tables import (
     Location,
     OnlineCart,
     OnlineCartLine,
+    Payment,
     Product,
     Promotion,
     TaxGroup,
@@ -75,9 +76,10 @@ def locations(s: Session) -> list[dict[str, str]]:
 
 
 def status_of(cart: OnlineCart, now: datetime) -> str:
-    """open | claimed (a live lease) | checked_out | expired; a lapsed lease reads as open."""
-    if cart.status == "checked_out":
-        return "checked_out"
+    """open | claimed (a live lease) | paying (online, at the gateway) | checked_out | expired; a lapsed lease
+    reads as open."""
+    if cart.status in ("checked_out", "paying"):
+        return cart.status
     if cart.expires_at <= now:
         return "expired"
     if cart.status == "claimed" and cart.lease_expires_at and cart.lease_expires_at > now:
@@ -206,6 +208,11 @@ def cart_json(s: Session, ctx: CentralContext, cart: OnlineCart, for_store: str 
             "order": order_json(ctx, s, s.scalar(select(CartOrder).where(CartOrder.cart_id == cart.id))),
         }
     )
+    if status == "paying":
+        paying = s.scalar(
+            select(Payment).where(Payment.cart_id == cart.id, Payment.rank < 2).order_by(Payment.created_at.desc())
+        )
+        view["payment"] = {"order_id": paying.order_id, "url": paying.redirect_url} if paying else None
     if for_store is not None:
         view["reserved_here"] = reservation_live and cart.pickup_store == for_store
     return view

@@ -60,6 +60,8 @@ def _editable(s: Session, ctx: CentralContext, cart_id: str | None, start_new: b
         if state == "checked_out":
             raise Conflict("cart_checked_out", paid_message(s, ctx, cart))
         raise CartGone("cart_expired", f"cart {cart.code} has expired: start a new one")
+    if state == "paying":
+        raise Conflict("cart_paying", f"cart {cart.code} is being paid online: finish or cancel the payment first")
     if state == "claimed":
         raise Conflict(
             "cart_in_store",

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from . import loyalty_holds
+from . import loyalty_holds, payments
 from .context import CentralContext
 from .loyalty_expiry import expire_points
 from .singleton import exclusive
@@ -34,7 +34,18 @@ def expire(ctx: CentralContext) -> str:
     return f"{done.points} points of {done.members} members expired"
 
 
-JOBS: tuple[tuple[str, Job], ...] = (("holds", release_holds), ("expiry", expire))  # holds first: frees points
+def settle_lapsed_payments(ctx: CentralContext) -> str:
+    if ctx.gateway is None or not ctx.config.payments.server_key:
+        return "online payment is not set up"
+    return f"{payments.sweep(ctx)} lapsed online payments settled with the gateway"
+
+
+# holds first: frees points; payments past their page's expiry are asked about (a notification may be lost)
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("holds", release_holds),
+    ("expiry", expire),
+    ("payments", settle_lapsed_payments),
+)
 
 
 class Housekeeping:

@@ -20,10 +20,13 @@ from common.web.plain_json import PlainJSON
 
 from .admin import admin
 from .admin_members import members as admin_members
+from .admin_payments import admin_payments
 from .carts_api import api as carts_api
 from .errors import register_error_handlers
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
+from .payments_api import notifications as payment_notifications
+from .payments_api import shop_pay
 from .schemas import ErrorOut
 from .shop import shop
 from .sync_api import api as sync_api
@@ -54,8 +57,11 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)
     app.register_blueprint(admin_members)  # loyalty at the admin: members, allowances, debts
+    app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
     app.register_blueprint(shop)  # the online shop at /shop
+    app.register_blueprint(shop_pay)  # paying a cart online through the gateway (issue 17)
+    app.register_blueprint(payment_notifications)  # the gateway's signed notifications
     register_error_handlers(app)
     # Every view is one service call: after a deadlock or serialization failure it is run again from the start.
     for endpoint, view in list(app.view_functions.items()):

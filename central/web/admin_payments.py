@@ -1,0 +1,54 @@
+"""The admin's online payments: recent gateway payments (refund one, in part or whole) and payment alerts."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, g, redirect, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from central.services import payment_notifications, payments
+from common.errors import DomainError
+from common.limits import MAX_AMOUNT
+
+from .admin import _page, ctx, signed_in
+
+admin_payments = Blueprint("admin_payments", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
+
+
+class RefundForm(FlaskForm):
+    amount = IntegerField("Amount (Rp)", validators=[NumberRange(min=1, max=MAX_AMOUNT)])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
+
+
+@admin_payments.get("/payments")
+@signed_in
+def listing():
+    return _page(
+        "payments.html",
+        items=payments.recent(ctx()),
+        alerts=payment_notifications.alerts(ctx()),
+        refund_form=RefundForm(),
+    )
+
+
+@admin_payments.post("/payments/<payment_id>/refund")
+@signed_in
+def refund(payment_id: str):
+    form = RefundForm()
+    if not form.validate_on_submit():
+        flash("A refund needs an amount of at least Rp 1 and a reason.", "error")
+        return redirect(url_for("admin_payments.listing"))
+    try:
+        done = payments.refund(
+            ctx(), payment_id[:36], int(form.amount.data or 0), f"{form.reason.data} (admin {g.admin})"
+        )
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("admin_payments.listing"))
+    log.warning("admin %s refunded %s of online order %s", g.admin, form.amount.data, done["order_id"])
+    flash(f"Refunded {form.amount.data} of order {done['order_id']}: it is now {done['status']}.", "ok")
+    return redirect(url_for("admin_payments.listing"))

@@ -1,0 +1,49 @@
+"""The admin's online payments page: a paid order refunded in part from it, payment alerts listed, no key."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from paykit import AQUA_330, new_cart, payment, post_notify, standin, start  # noqa: F401
+from synckit import central, pg_url  # noqa: F401
+
+from central.services import stores
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def admin(central):  # type: ignore[no-untyped-def]
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
+    client = central.extra["app"].test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
+    return client
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_admin_refunds_part_of_a_paid_order_and_sees_the_alerts(central, standin, admin):  # type: ignore[no-untyped-def]
+    assert central.extra["app"].test_client().get("/admin/payments").status_code == 302  # signed out: to sign-in
+    cart = new_cart(central.ctx, [(AQUA_330, 2)])
+    view = start(central, cart["id"])
+    standin.press(view["redirect_url"], "pay")
+    post_notify(central, {"order_id": view["order_id"], "signature_key": "forged"})
+    page = admin.get("/admin/payments").get_data(as_text=True)
+    assert f'data-order="{view["order_id"]}" data-status="settlement"' in page
+    assert 'data-kind="payment_forged"' in page and standin.key not in page
+    done = admin.post(
+        f"/admin/payments/{view['id']}/refund",
+        data={"amount": "3500", "reason": "one bottle broken", "csrf_token": csrf(page)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f'data-order="{view["order_id"]}" data-status="partial_refund"' in done
+    assert payment(central, view["order_id"]).refunded == 3_500
+    too_much = admin.post(
+        f"/admin/payments/{view['id']}/refund",
+        data={"amount": "9000", "reason": "again", "csrf_token": csrf(done)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 to 3500" in too_much and payment(central, view["order_id"]).refunded == 3_500
