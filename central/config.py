@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key
+from common.ops_tables import LoggingTable, MetricsTable
 
 
 class _Table(BaseModel):
@@ -101,6 +102,8 @@ class CentralConfig(_Table):
     security: SecurityTable = Field(default_factory=SecurityTable)
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
     shop: ShopTable = Field(default_factory=ShopTable)
+    metrics: MetricsTable = Field(default_factory=MetricsTable)
+    logging: LoggingTable = Field(default_factory=LoggingTable)
 
 
 def load_central_config(

@@ -305,3 +305,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
     p.add_argument("--config")
     p.set_defaults(run=new_epoch)
+    from . import service_cli
+
+    service_cli.register_central(central)

@@ -47,6 +47,10 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("code")
     p.add_argument("--enable", action="store_true")
     p.set_defaults(run=store_cli.disable_staff)
+    from . import backup_cli, service_cli
+
+    backup_cli.register(store)
+    service_cli.register_store(store)
 
 
 def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:

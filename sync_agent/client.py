@@ -25,5 +25,9 @@ class CentralClient(CentralHttp):
     def pull(self, cursor: int, limit: int) -> dict[str, Any]:
         return self._call("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
 
+    def recovery(self, after_seq: int) -> dict[str, Any]:
+        """What central holds of this store after a backup's last event (`omnitoko store restore`)."""
+        return self._call("GET", "/sync/recovery", params={"after_seq": after_seq})
+
     def close(self) -> None:
         """Nothing to close: the session is the process's, shared with the till's clients for this central."""
