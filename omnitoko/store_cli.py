@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from common.config_reader import ensure_secret_key
+from common.logs import configure_logging
 from pos import bootstrap
 from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade
@@ -54,6 +55,7 @@ def serve(args: argparse.Namespace) -> int:
     from pos.web.app import create_app, socketio_of
 
     config = load_config(args.config)
+    configure_logging(config.logging, "store")
     host = args.host or config.server.host
     port = args.port or config.server.port
     app = create_app(config)

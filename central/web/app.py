@@ -20,6 +20,7 @@ from .carts_api import api as carts_api
 from .errors import register_error_handlers
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
+from .metrics import install as install_metrics
 from .recovery_api import api as recovery_api
 from .schemas import ErrorOut
 from .shop import shop
@@ -47,6 +48,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["omnitoko_central"] = central_context(config, db)
+    install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)
     app.register_api(sync_api)
     app.register_api(recovery_api)  # a store restoring a backup asks what central holds (issue 19)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
