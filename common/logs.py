@@ -53,4 +53,4 @@ def configure_logging(table: LoggingTable, service: str) -> None:
         handler.setFormatter(JsonFormatter() if table.format == "json" else logging.Formatter(TEXT))
         if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
             handler.addFilter(RequestIdFilter())
-    logging.getLogger("omnitoko").info("logging as %s for %s", table.format, service)
+    logging.getLogger("omnitoko").debug("logging as %s for %s", table.format, service)
