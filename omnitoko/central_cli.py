@@ -172,6 +172,7 @@ def serve(args: argparse.Namespace) -> int:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+        _drop_metrics_folder()
     return 0
 
 
@@ -182,12 +183,22 @@ def _multiprocess_metrics() -> None:
     import shutil
     import tempfile
 
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
-        tempfile.gettempdir(), f"omnitoko-metrics-{os.getpid()}"
-    )
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        folder = os.path.join(tempfile.gettempdir(), f"omnitoko-metrics-{os.getpid()}")
+        os.environ["OMNITOKO_OWN_METRICS_DIR"] = folder  # made here: removed when serve ends
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
+def _drop_metrics_folder() -> None:
+    import os
+    import shutil
+
+    own = os.environ.pop("OMNITOKO_OWN_METRICS_DIR", None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 def _serve_dev(config, host: str, port: int) -> int:
