@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.config_reader import CENTRAL_ENV_PREFIX, read_config, read_secret_key, resolve_database_url
+from common.ops_tables import LoggingTable, MetricsTable
 
 
 class _Table(BaseModel):
@@ -48,6 +49,9 @@ class SyncTable(_Table):
     # A store's feed carries the stock figures of this many other stores of its region (by store id) unless the
     # admin set its neighbours; the rest are asked for on demand. 0 = no other store's figures.
     neighbours: int = Field(5, ge=0, le=100)
+    # A store whose clock is off by more than this (its report vs central's receive time) is flagged on the admin
+    # page and in /metrics; central orders and stamps by its own clock, store times are display only.
+    clock_skew_warn_seconds: int = Field(120, ge=1, le=7 * 24 * 3600)
 
 
 class AdminTable(_Table):
@@ -123,6 +127,8 @@ class CentralConfig(_Table):
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
     shop: ShopTable = Field(default_factory=ShopTable)
     payments: PaymentsTable = Field(default_factory=PaymentsTable)
+    metrics: MetricsTable = Field(default_factory=MetricsTable)
+    logging: LoggingTable = Field(default_factory=LoggingTable)
 
 
 def load_central_config(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.pool import NullPool
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "migrations" / "central"
 
@@ -17,5 +18,27 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+# pg_advisory_lock key: "omnitoko central migrations" (any constant; the same in every process and host).
+MIGRATION_LOCK = 0x0A1B_0019
+
+
 def upgrade(url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Migrate; on PostgreSQL under an advisory lock, so services starting together migrate one at a time (the
+    second finds nothing to do). The revisions run in one transaction there: never half applied."""
+    if not url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), revision)
+        return
+    from sqlalchemy import text
+
+    from common.db import make_engine
+
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+            try:
+                command.upgrade(alembic_config(url), revision)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+    finally:
+        engine.dispose()

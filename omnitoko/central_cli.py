@@ -14,6 +14,7 @@ from central.services import admin_auth, demo, stores
 from central.services.context import CentralContext
 from common.config_reader import ensure_secret_key
 from common.errors import DomainError
+from common.logs import configure_logging
 
 
 def _ctx(args: argparse.Namespace) -> CentralContext:
@@ -145,6 +146,8 @@ def serve(args: argparse.Namespace) -> int:
     from common.web.hardening import check_secret_key
 
     config = load_central_config(args.config)
+    _multiprocess_metrics()  # before anything imports prometheus_client (a log line may import Flask's g)
+    configure_logging(config.logging, "central")
     # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.
     check_secret_key(config.server.secret_key, "OMNITOKO_CENTRAL_SERVER__SECRET_KEY", "omnitoko central init")
     host, port = args.host or config.server.host, args.port or config.server.port
@@ -172,7 +175,33 @@ def serve(args: argparse.Namespace) -> int:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+        _drop_metrics_folder()
     return 0
+
+
+def _multiprocess_metrics() -> None:
+    """gunicorn runs several workers: /metrics adds up their counters from files in one folder (set before any
+    worker imports prometheus_client; emptied at each start, as prometheus_client asks)."""
+    import os
+    import shutil
+    import tempfile
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        folder = os.path.join(tempfile.gettempdir(), f"omnitoko-metrics-{os.getpid()}")
+        os.environ["OMNITOKO_OWN_METRICS_DIR"] = folder  # made here: removed when serve ends
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
+def _drop_metrics_folder() -> None:
+    import os
+    import shutil
+
+    own = os.environ.pop("OMNITOKO_OWN_METRICS_DIR", None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 def _serve_dev(config, host: str, port: int) -> int:
@@ -209,6 +238,7 @@ def worker(args: argparse.Namespace) -> int:
     import threading
 
     ctx = _ctx(args)
+    configure_logging(ctx.config.logging, "central worker")
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())
@@ -308,3 +338,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = central.add_parser("new-epoch", help="after restoring a backup: agents re-push what is missing")
     p.add_argument("--config")
     p.set_defaults(run=new_epoch)
+    from . import service_cli
+
+    service_cli.register_central(central)

@@ -54,6 +54,11 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(run=store_cli.pair_kiosk)
 
+    from . import backup_cli, service_cli
+
+    backup_cli.register(store)
+    service_cli.register_store(store)
+
 
 def _central_and_sync_commands(sub: argparse._SubParsersAction) -> None:
     from . import central_cli, gateway_cli, sync_cli

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from common.config_reader import ensure_secret_key
+from common.logs import configure_logging
 from pos import bootstrap
 from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade
@@ -64,6 +65,7 @@ def serve(args: argparse.Namespace) -> int:
     from pos.web.app import create_app, socketio_of
 
     config = load_config(args.config)
+    configure_logging(config.logging, "store")
     host = args.host or config.server.host
     port = args.port or config.server.port
     app = create_app(config)
@@ -77,15 +79,28 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
     worker = _start_print_worker(app)
     badge = _start_sync_badge(app)
+    backups = _start_backups(config)
     try:
         socketio_of(app).run(
             app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
         )
     finally:
         badge.set()
+        if backups is not None:
+            backups.set()
         if worker is not None:
             worker.stop()
     return 0
+
+
+def _start_backups(config):
+    """[backup] dir set: a backup now and every [backup] interval_minutes, in a thread of the server."""
+    from pos.services.backup_loop import start_backups
+
+    stop = start_backups(config)
+    if stop is not None:
+        print(f"  backups           every {config.backup.interval_minutes} min into {config.backup.dir}", flush=True)
+    return stop
 
 
 def _start_sync_badge(app):

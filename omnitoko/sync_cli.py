@@ -7,6 +7,7 @@ import signal
 import sys
 
 from common.config_reader import ConfigError
+from common.logs import configure_logging
 from pos import bootstrap
 from pos.adapters.config import load_config
 from sync_agent.agent import Agent
@@ -14,6 +15,7 @@ from sync_agent.agent import Agent
 
 def _agent(args: argparse.Namespace) -> Agent:
     config = load_config(args.config)
+    configure_logging(config.logging, "sync")
     if not config.sync.central_url or not config.sync.token:
         raise ConfigError("[sync] central_url and token must be set to sync (see `omnitoko central add-store`)")
     return bootstrap.sync_agent(config, say=lambda text: print(text, flush=True))

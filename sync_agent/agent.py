@@ -14,10 +14,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from common.contract.report import HEADER as REPORT_HEADER
+from common.contract.report import format_report
 from common.db import Database
 from common.tables import utcnow
 from pos.adapters.config import StoreConfig
 from pos.adapters.tables import OutboxEvent
+from pos.services.context import StoreContext
+from pos.services.ops_figures import store_figures
 
 from . import apply, outbox, state
 from .client import CentralClient, CentralError, Refused
@@ -92,6 +96,7 @@ class Agent:
         self.lease_ttl = max(30.0, 3 * sync.timeout_seconds + sync.interval_seconds)
         self.stop = stop or threading.Event()
         self.rng = rng or random.Random()
+        self.last_round_seconds: float | None = None
 
     # -- one round -------------------------------------------------------------------------------------
     def round(self, release: bool = False) -> RoundReport:
@@ -100,6 +105,8 @@ class Agent:
         if not state.acquire_lease(self.db, self.owner, self.lease_ttl, self.clock()):
             rep.lease_busy = True
             return rep
+        started = time.monotonic()
+        self._stamp_calls()
         try:
             for _ in range(3):
                 self._push_all(rep)
@@ -112,7 +119,30 @@ class Agent:
             rep.queue_depth = stats["queue_depth"]
             if release:
                 state.release_lease(self.db, self.owner)
+            self.last_round_seconds = time.monotonic() - started
+            log.debug("sync round %s: %.3f s", self.client.headers.get("X-Request-ID"), self.last_round_seconds)
         return rep
+
+    def _stamp_calls(self) -> None:
+        """This round's request id (central logs it with its own lines) and the store's health for head office."""
+        self.client.headers["X-Request-ID"] = f"{self.config.store.id}-{uuid.uuid4().hex[:16]}"
+        try:
+            figures = store_figures(StoreContext(db=self.db, config=self.config, clock=self.clock))
+        except Exception as e:  # noqa: BLE001 - a report that cannot be made never stops a sync
+            log.warning("store health report not made: %s: %s", type(e).__name__, e)
+            return
+        self.client.headers[REPORT_HEADER] = format_report(
+            {
+                "version": figures["version"],
+                "depth": figures["outbox_depth"],
+                "oldest": figures["outbox_oldest_seconds"],
+                "dead": figures["dead_letters"],
+                "printer": figures["printer"],
+                "waiting": figures["printer_waiting"],
+                "round": self.last_round_seconds,
+                "clock": self.clock(),
+            }
+        )
 
     def _push_all(self, rep: RoundReport) -> None:
         total, done, started, said = self._unsent(), 0, time.monotonic(), time.monotonic()

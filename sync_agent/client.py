@@ -32,5 +32,9 @@ class CentralClient(CentralHttp):
             params.update(epoch=resume["epoch"], at=resume["at"], part=resume["next_part"], after=resume["next_after"])
         return self._call("GET", "/sync/snapshot", params=params)
 
+    def recovery(self, after_seq: int) -> dict[str, Any]:
+        """What central holds of this store after a backup's last event (`omnitoko store restore`)."""
+        return self._call("GET", "/sync/recovery", params={"after_seq": after_seq})
+
     def close(self) -> None:
         """Nothing to close: the session is the process's, shared with the till's clients for this central."""

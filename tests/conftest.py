@@ -186,6 +186,7 @@ SLOW_FILES = frozenset(
     {
         "simulation/test_simulation.py",
         "central/test_concurrency_pg.py",
+        "sync/test_backup_restore.py",
         "central/test_production_serving.py",
         "integration/test_kill_during_checkout.py",
         "integration/test_bench_checkout.py",

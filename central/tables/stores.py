@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, true
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.throttle_table import ThrottleColumns
@@ -42,6 +42,17 @@ class Store(CentralBase):
     region: Mapped[str | None] = mapped_column(String(40))
     neighbours: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp()
+    # What the store's agent reported with its last sync call (X-Omnitoko-Status), for head office (issue 19).
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reported_version: Mapped[str | None] = mapped_column(String(32))
+    reported_outbox_depth: Mapped[int | None] = mapped_column(BigInteger)
+    reported_outbox_oldest_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    reported_dead_letters: Mapped[int | None] = mapped_column(BigInteger)
+    reported_printer: Mapped[str | None] = mapped_column(String(16))  # ok | warn | error | none
+    reported_printer_waiting: Mapped[int | None] = mapped_column(BigInteger)
+    reported_round_seconds: Mapped[float | None] = mapped_column(Float)
+    reported_cursor: Mapped[int | None] = mapped_column(BigInteger)
+    clock_skew_seconds: Mapped[float | None] = mapped_column(Float)  # the store's clock minus central's
 
 
 class AdminUser(CentralBase):

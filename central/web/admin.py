@@ -13,7 +13,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import admin_auth, catalog, dead_letters, loyalty_admin, stores
+from central.services import admin_auth, catalog, dead_letters, loyalty_admin, store_health, stores
 from central.services.context import CentralContext
 from common import i18n
 from common.errors import DomainError
@@ -179,6 +179,7 @@ def dashboard():
     return _page(
         "dashboard.html",
         stores=stores.store_overview(ctx()),
+        health=store_health.health_overview(ctx()),
         dead=dead_letters.list_dead_letters(ctx(), limit=50),
         in_debt=loyalty_admin.debt_count(ctx()),
     )

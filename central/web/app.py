@@ -27,6 +27,8 @@ from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
 from .payments_api import notifications as payment_notifications
 from .payments_api import shop_pay
+from .metrics import install as install_metrics
+from .recovery_api import api as recovery_api
 from .schemas import ErrorOut
 from .shop import shop
 from .sync_api import api as sync_api
@@ -52,7 +54,9 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
     app.json = PlainJSON(app)
     app.extensions["omnitoko_central"] = central_context(config, db)
+    install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)
     app.register_api(sync_api)
+    app.register_api(recovery_api)  # a store restoring a backup asks what central holds (issue 19)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)

@@ -10,11 +10,13 @@ from flask_openapi3 import APIBlueprint, Tag
 from central.services import push as push_service
 from central.services import snapshot as snapshot_service
 from central.services import stock as stock_service
-from central.services import stores
+from central.services import store_health, stores
 from central.services.context import CentralContext
 from central.services.envelope import Event
+from common.contract.report import HEADER
 from common.errors import DomainError
 
+from .metrics import count_push
 from .schemas import (
     ErrorOut,
     HealthOut,
@@ -84,6 +86,8 @@ def push(body: PushIn):
         for e in body.events
     ]
     out = push_service.push(ctx(), store_id, body.device_id, events)
+    count_push(current_app, out["results"])
+    store_health.note_report(ctx(), store_id, request.headers.get(HEADER))
     return {"batch_id": body.batch_id, **out}
 
 
@@ -104,7 +108,9 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
     responses={200: PullOut, 401: ErrorOut},
 )
 def pull(query: PullQuery):
-    return push_service.pull(ctx(), store_of_token(), query.cursor, query.limit)
+    store_id = store_of_token()
+    store_health.note_report(ctx(), store_id, request.headers.get(HEADER), query.cursor)
+    return push_service.pull(ctx(), store_id, query.cursor, query.limit)
 
 
 @api.get(

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.config_reader import ENV_PREFIX, read_config, read_secret_key, resolve_database_url
+from common.ops_tables import LoggingTable, MetricsTable
 
 from .printer_kinds import PRINTER_KINDS
 
@@ -163,6 +164,14 @@ class OnlineCartsConfigTable(_Table):
     central_timeout_seconds: float = Field(2.0, gt=0, le=30)  # a claim or checkout waits this long for central
 
 
+class BackupTable(_Table):
+    """Online backups of the store database (issue 19): SQLite's backup API, a checksum, retention."""
+
+    dir: str = ""  # a second disk, USB stick or network share; relative to the config file; empty = no schedule
+    interval_minutes: int = Field(15, ge=1, le=7 * 24 * 60)  # the store server takes one at start, then this often
+    keep: int = Field(96, ge=1, le=100_000)  # the newest this many copies stay; older ones are removed
+
+
 class StoreConfig(_Table):
     store: StoreTable = Field(default_factory=StoreTable)
     currency: CurrencyTable = Field(default_factory=CurrencyTable)
@@ -175,6 +184,9 @@ class StoreConfig(_Table):
     sync: SyncConfigTable = Field(default_factory=SyncConfigTable)
     loyalty: LoyaltyConfigTable = Field(default_factory=LoyaltyConfigTable)
     online_carts: OnlineCartsConfigTable = Field(default_factory=OnlineCartsConfigTable)
+    backup: BackupTable = Field(default_factory=BackupTable)
+    metrics: MetricsTable = Field(default_factory=MetricsTable)
+    logging: LoggingTable = Field(default_factory=LoggingTable)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> StoreConfig:
@@ -189,4 +201,6 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, s
         target = (base / cfg.printer.file_path).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         cfg.printer.file_path = str(target)
+    if cfg.backup.dir and not Path(cfg.backup.dir).is_absolute():
+        cfg.backup.dir = str((base / cfg.backup.dir).resolve())
     return cfg

@@ -27,6 +27,7 @@ from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
 from .manager import create_blueprint as manager_blueprint
+from .metrics import install as install_metrics
 from .pages import pages
 from .receipts import receipt_pages
 
@@ -53,6 +54,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     socketio = SocketIO(app, async_mode="threading")
     notices = sockets.Notices(socketio)
     app.extensions["omnitoko"] = bootstrap.store_context(config, db, notify=notices.notify)
+    install_metrics(app, app.extensions["omnitoko"])  # /metrics, request ids (issue 19)
     sockets.register(socketio, notices)
     app.register_api(till_api)
     app.register_api(sales_api)

@@ -1,0 +1,43 @@
+"""What the central store holds of a store, for `omnitoko store restore` (the store's own token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from central.services.recovery import recovery as recovery_service
+
+from .schemas import ErrorOut
+from .sync_api import BEARER, ctx, store_of_token
+
+api = APIBlueprint("recovery_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="sync")])
+
+
+class RecoveryQuery(BaseModel):
+    after_seq: int = Field(0, ge=0, le=2**53, description="the highest store_seq in the store's backup")
+
+
+class RecoveryOut(BaseModel):
+    store_id: str
+    epoch: str
+    store_seq: int = Field(description="central's high-water mark: the store's next event must be above it")
+    after_seq: int
+    events_after: dict[str, int] = Field(description="events central holds above after_seq, by type")
+    sales_after: int
+    sales_total_after: int
+    refunds_after: int
+    receipt_numbers_after: list[str]
+    receipt_seq: dict[str, int] = Field(description="per till, the highest receipt sequence central has seen")
+    stock_after: dict[str, int] = Field(description="net quantity per SKU those events moved at the store")
+
+
+@api.get(
+    "/sync/recovery",
+    summary="For a store restoring a backup: central's high-water marks and what it holds after the backup",
+    security=BEARER,
+    responses={200: RecoveryOut, 401: ErrorOut},
+)
+def recovery(query: RecoveryQuery) -> dict[str, Any]:
+    return recovery_service(ctx(), store_of_token(), query.after_seq)

@@ -1,0 +1,162 @@
+"""`omnitoko store backup` and `omnitoko store restore FILE` (issue 19)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from pathlib import Path
+from typing import Any
+
+from common.config_reader import ConfigError
+from common.errors import DomainError
+from common.tables import utcnow
+from pos import bootstrap
+from pos.adapters import backups
+from pos.adapters.config import StoreConfig, load_config
+from pos.adapters.migrate import upgrade
+from pos.services import restore as restore_service
+
+
+class Refused(DomainError):
+    pass
+
+
+def backup(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    dest = Path(args.dir or config.backup.dir)
+    if not str(dest) or str(dest) == ".":
+        raise ConfigError("no backup folder: set [backup] dir in the config or pass --dir")
+    try:
+        made = backups.take(backups.sqlite_path(config.database.url), dest, config.store.id, config.backup.keep)
+    except backups.BackupError as e:
+        raise Refused("backup_failed", str(e)) from e
+    print(f"backup written: {made} ({made.stat().st_size:,} bytes, checksum in {made.name}.sha256)")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    target = backups.sqlite_path(config.database.url)
+    try:
+        info = backups.verify(Path(args.file))
+    except backups.BackupError as e:
+        raise Refused("bad_backup", f"not restored: {e}") from e
+    if info.store_id != config.store.id or info.other_stores:
+        found = ", ".join([info.store_id, *info.other_stores])
+        raise Refused(
+            "other_store",
+            f"not restored: {info.path.name} is a backup of store {found}, and this config is store {config.store.id}",
+        )
+    _refuse_if_running(config, target)
+    central = _ask_central(config, info.store_seq, args.without_central)
+    aside = backups.set_aside(target)
+    backups.copy_into_place(info.path, target)
+    upgrade(config.database.url)  # a backup from an older version is brought up to this one
+    ctx = bootstrap.store_context(config)
+    try:
+        done = restore_service.continue_after_central(ctx, central, str(info.path))
+    finally:
+        ctx.db.dispose()
+    for line in report(info, central, done, aside):
+        print(line)
+    return 0
+
+
+def _refuse_if_running(config: StoreConfig, target: Path) -> None:
+    """The store server and the sync agent must be stopped: a restore under a running server would be lost."""
+    try:
+        with socket.create_connection((config.server.host, config.server.port), timeout=0.5):
+            pass
+        raise Refused(
+            "store_running",
+            f"not restored: the store server still answers on {config.server.host}:{config.server.port}; stop it "
+            "and the sync agent first (systemctl stop omnitoko-store omnitoko-sync)",
+        )
+    except OSError:
+        pass
+    if target.exists():
+        from common.db import Database
+        from sync_agent import state
+
+        db = Database(f"sqlite:///{target}")
+        try:
+            owner, until = state.lease_holder(db)
+        except Exception:  # noqa: BLE001 - a damaged or empty file has no agent lease to respect
+            owner, until = None, None
+        finally:
+            db.dispose()
+        if owner and until is not None and until > utcnow() and not state.owner_is_gone(owner):
+            raise Refused("agent_running", f"not restored: the sync agent {owner} is running; stop it first")
+
+
+def _ask_central(config: StoreConfig, after_seq: int, without: bool) -> dict[str, Any] | None:
+    if not config.sync.central_url or not config.sync.token:
+        print("this store does not sync ([sync] central_url empty): the backup is restored as it is")
+        return None
+    from sync_agent.client import CentralClient, CentralError
+
+    client = CentralClient(config.sync.central_url, config.sync.token, config.sync.timeout_seconds, agent_id="restore")
+    try:
+        return client.recovery(after_seq)
+    except CentralError as e:
+        if without:
+            print(f"WARNING: central not asked ({e}); receipt numbers and events may repeat ones central holds")
+            return None
+        raise Refused(
+            "central_unreachable",
+            f"not restored: the central store must say what it holds of this store ({e}); try again when it "
+            "answers, or pass --without-central for a store whose sales never reached it",
+        ) from e
+
+
+def report(
+    info: backups.BackupInfo, central: dict[str, Any] | None, done: dict[str, Any], aside: Path | None
+) -> list[str]:
+    lines = [f"restored {info.path.name} (taken {info.taken_at or 'at an unknown time'}) for store {info.store_id}"]
+    if aside is not None:
+        lines.append(f"  the database it replaced was kept as {aside}")
+    lines.append(
+        f"  the backup holds {info.sales} sales and events up to store_seq {info.store_seq} "
+        f"({info.unsent} not yet acknowledged by central)"
+    )
+    if central is not None:
+        after = sum(central["events_after"].values())
+        lines.append(
+            f"  central holds {after} later events of this store ({central['sales_after']} sales, "
+            f"{central['sales_total_after']:,} in total; {central['refunds_after']} refunds): they stay there"
+        )
+        numbers = central["receipt_numbers_after"]
+        if numbers:
+            lines.append(f"  receipts at central only: {numbers[0]} .. {numbers[-1]}")
+        if done["stock_skus"]:
+            lines.append(f"  their stock movements were recorded here again ({done['stock_skus']} SKUs)")
+    lines.append(
+        f"  the next event is store_seq {done['store_seq'] + 1} (the backup's was {done['store_seq_before'] + 1})"
+    )
+    for till, (before, now) in sorted(done["tills"].items()):
+        lines.append(f"  till {till}: receipts continue at {now + 1:06d} (the backup's next was {before + 1:06d})")
+    lines.append(
+        "  the sync agent pushes what central lacks (what it holds already is answered as a duplicate) and pulls "
+        "the catalog, prices, stock figures and balances from the backup's cursor on"
+    )
+    lines.append("  start the store server and the sync agent again")
+    return lines
+
+
+def register(store: argparse._SubParsersAction) -> None:
+    p = store.add_parser("backup", help="an online backup of the store database now, into [backup] dir")
+    p.add_argument("--config")
+    p.add_argument("--dir", help="another folder than [backup] dir")
+    p.set_defaults(run=backup)
+    p = store.add_parser(
+        "restore",
+        help="put a backup back (server and agent stopped): checks its checksum and store, continues after central",
+    )
+    p.add_argument("file", help="the backup file (its .sha256 beside it)")
+    p.add_argument("--config")
+    p.add_argument(
+        "--without-central",
+        action="store_true",
+        help="restore although central does not answer (only for a store whose sales never reached it)",
+    )
+    p.set_defaults(run=restore)

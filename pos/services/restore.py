@@ -1,0 +1,67 @@
+"""After a backup is put back: continue after what the central store has seen, and re-learn its stock moves.
+
+The restored database numbers its next event after the backup's last one, and each till its next receipt after
+the backup's last. The central store may hold later events of this store (synced after the backup was taken):
+reusing their store_seq would be refused (`seq_taken`) and reusing their receipt numbers would print two
+receipts with one number. So the counters move past central's high-water marks, and the stock those later sales
+and refunds moved is recorded again here (without an outbox event: central has them already).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from pos.adapters.tables import Counter, StockMovement, SyncStatus, Till
+
+from .context import StoreContext
+from .records import audit
+
+RESTORE_REASON = "restored: at central"
+
+
+def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, backup_file: str) -> dict[str, Any]:
+    """Move the store_seq counter and each till's receipt sequence past central's; returns what changed."""
+    central = central or {}
+    with ctx.db.unit_of_work() as s:
+        local_seq = int(s.scalar(select(Counter.value).where(Counter.name == "store_seq")) or 0)
+        target = max(local_seq, int(central.get("store_seq") or 0))
+        if s.scalar(select(Counter.name).where(Counter.name == "store_seq")) is None:
+            s.execute(insert(Counter).values(name="store_seq", value=target))
+        else:
+            s.execute(update(Counter).where(Counter.name == "store_seq").values(value=target))
+        tills: dict[str, tuple[int, int]] = {}
+        local = {t.id: t.receipt_seq for t in s.scalars(select(Till))}
+        for till_id, seen in dict(central.get("receipt_seq") or {}).items():
+            before = local.get(till_id)
+            if before is None:
+                s.add(Till(id=till_id, name=till_id, receipt_seq=int(seen)))
+                tills[till_id] = (0, int(seen))
+            elif int(seen) > before:
+                s.execute(update(Till).where(Till.id == till_id).values(receipt_seq=int(seen)))
+                tills[till_id] = (before, int(seen))
+        # The lease in the copy belongs to the agent that ran when it was taken (stopped now): free it.
+        s.execute(update(SyncStatus).values(lease_owner=None, lease_until=None))
+        moved = dict(central.get("stock_after") or {})
+        for sku, qty in sorted(moved.items()):
+            s.add(
+                StockMovement(
+                    id=str(uuid.uuid4()),
+                    sku=sku,
+                    qty=int(qty),
+                    kind="adjustment",
+                    reason=RESTORE_REASON,
+                    created_at=ctx.clock(),
+                )
+            )
+        detail = {
+            "backup": backup_file,
+            "store_seq": [local_seq, target],
+            "tills": {k: list(v) for k, v in tills.items()},
+            "stock_skus": len(moved),
+            "central_events_after": central.get("events_after", {}),
+        }
+        audit(s, ctx, "db_restored", detail=detail)
+    return {"store_seq_before": local_seq, "store_seq": target, "tills": tills, "stock_skus": len(moved)}
