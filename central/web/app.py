@@ -25,9 +25,9 @@ from .carts_api import api as carts_api
 from .errors import register_error_handlers
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
+from .metrics import install as install_metrics
 from .payments_api import notifications as payment_notifications
 from .payments_api import shop_pay
-from .metrics import install as install_metrics
 from .recovery_api import api as recovery_api
 from .schemas import ErrorOut
 from .shop import shop

@@ -8,9 +8,9 @@ import logging
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, event, func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, DomainError, NotFound
@@ -27,7 +27,7 @@ from .context import StoreContext
 from .records import audit, next_value
 
 _JOB_COLUMNS = [c.key for c in PrintJob.__table__.columns]
-_INSERT_JOB = insert(cast(Table, PrintJob.__table__))  # a mapped class's table is typed as any FromClause
+_INSERT_JOB = insert(PrintJob.__table__)
 
 log = logging.getLogger(__name__)
 WAITING = ("queued", "printing")
