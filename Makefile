@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	# midtransclient 1.4.2 installs its own test suite as a top-level package named `tests`, which would
+	# shadow this project's tests/ (python -m tests.simulation.run, the simulator's worker processes).
+	rm -rf $(VENV)/lib/python*/site-packages/tests
 	rm -f $(VENV)/.installed-*
 	touch $@
 

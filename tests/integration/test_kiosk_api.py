@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import KIOSK_HEADER
 from sqlalchemy import text
 
 from pos.services.context import StoreContext
+from pos.services.kiosk_devices import HEADER as KIOSK_HEADER
 
 AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500
 AQUA = "SKU-00001"
