@@ -77,9 +77,10 @@ def test_the_till_and_its_badges_speak_one_language_and_switch_in_place(store_se
 
 def test_the_kiosk_in_english_shows_no_indonesian_and_back(store_server: Any, browser: Any) -> None:
     d = browser(1280, 1024)
-    d.get(f"{store_server.url}/kiosk/?lang=en")
+    store_server.open_kiosk(d, "lang=en")  # a paired kiosk (unpaired, the pairing dialog covers the page)
     till = Till(d, store_server)
     till.until(lambda: d.find_elements(By.CSS_SELECTOR, "#categories .category"), "the categories are drawn")
+    till.until(lambda: "Kiosk paired." not in d.find_element(By.TAG_NAME, "body").text, "the pairing toast went")
     assert foreign_words(d, only_in("id", "kiosk")) == []
     d.find_element(By.CSS_SELECTOR, '[data-go="check"]').click()
     assert foreign_words(d, only_in("id", "kiosk")) == []
