@@ -119,7 +119,7 @@ def test_head_office_sees_store_health_and_a_wrong_store_clock(
     assert health["version"] == "0.1.0" and health["clock_warning"] and health["clock_skew_seconds"] > 7000
     stores.set_admin(central.ctx, "admin", "rahasia-1234")
     client = central.extra["app"].test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
+    page = client.get("/admin/login?lang=en").get_data(as_text=True)  # the admin reads English (remembered)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     signed = client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf})
     assert signed.status_code == 302
