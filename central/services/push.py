@@ -228,29 +228,39 @@ def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: 
         )
 
 
+def probe(ctx: CentralContext, store_id: str) -> Any:
+    """The feed's epoch and head, what waits (a number, a publish) and the store's last seq: `pull_probe`."""
+    with ctx.db.sessions() as s:
+        return s.execute(statements.pull_probe(), {"b_store": store_id}).one()
+
+
+def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> None:
+    """Before a page is read: figures a crashed push left unpublished go out, and waiting changes get a number."""
+    if probed.unpublished:
+        publish_stock(ctx, store_id)
+    if probed.unpublished or probed.pending:
+        feed.sequence(ctx)
+
+
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
     """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written.
 
     An idle pull (the store's cursor at the head, nothing pending) costs one read: `pull_probe`.
     """
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
-    with ctx.db.sessions() as s:
-        probe = s.execute(statements.pull_probe(), {"b_store": store_id}).one()
-    if cursor == probe.feed_seq and not probe.pending and not probe.unpublished:
+    probed = probe(ctx, store_id)
+    if cursor == probed.feed_seq and not probed.pending and not probed.unpublished:
         stores.note_contact(ctx, store_id)
-        head = int(probe.feed_seq)  # what feed.page answers at the head, without reading the audience
+        head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
         return {
-            "epoch": probe.epoch,
+            "epoch": probed.epoch,
             "cursor": head,
             "head": head,
             "more": False,
             "changes": [],
-            "store_seq": int(probe.last_seq or 0),
+            "store_seq": int(probed.last_seq or 0),
         }
-    if probe.unpublished:
-        publish_stock(ctx, store_id)  # figures a crashed push left unpublished
-    if probe.unpublished or probe.pending:
-        feed.sequence(ctx)
+    catch_up(ctx, store_id, probed)
     with ctx.db.sessions() as s:
         page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))

@@ -26,9 +26,8 @@ from sqlalchemy.orm import Session
 from central.tables import Change, Store
 from common.errors import Conflict, DomainError
 
-from . import feed, stock, stores
+from . import feed, push, stores
 from .context import CentralContext
-from .retry import retrying
 
 
 class StaleSnapshot(Conflict):
@@ -58,17 +57,7 @@ def part_statement(store_id: str, scope: str | None, after: int, at: int, limit:
 
 def _freshen(ctx: CentralContext, store_id: str) -> None:
     """What a pull does first: figures a crashed push left unpublished, and pending changes numbered."""
-    with ctx.db.sessions() as s:
-        unpublished = stock.has_unpublished(s, store_id)
-    if unpublished:
-        retrying(_publish, ctx, store_id)
-    if unpublished or feed.pending(ctx):
-        feed.sequence(ctx)
-
-
-def _publish(ctx: CentralContext, location: str) -> None:
-    with ctx.db.unit_of_work() as s:
-        feed.append(s, ctx, stock.publish(s, ctx, location))
+    push.catch_up(ctx, store_id, push.probe(ctx, store_id))
 
 
 def page(

@@ -127,12 +127,6 @@ def post_many(session: Session, ctx: CentralContext, postings: list[Posting]) ->
     return out
 
 
-def has_unpublished(session: Session, location: str) -> bool:
-    """Any figure of the location not yet in the feed (a read: an idle pull writes nothing)?"""
-    found = select(StockLevel.sku).where(StockLevel.location == location, StockLevel.feed_pending.is_(True)).limit(1)
-    return session.execute(found).first() is not None
-
-
 def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedChange]:
     """The location's changed stock figures, for the feed (other stores see them; not the location itself)."""
     conn = session.connection()

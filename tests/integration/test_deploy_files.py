@@ -73,15 +73,13 @@ def test_installed_units_pass_systemd_analyze_verify(tmp_path: Path, capsys: pyt
     cfg = tmp_path / "config.toml"
     shutil.copy(ROOT / "config.toml", cfg)
     if os.geteuid() != 0:
-        print("\nSKIP reason: installing units needs root here; the --print test checks them")
-        pytest.skip("not root")
+        pytest.skip("installing units needs root here; the --print test checks them")
     assert main(["store", "install-service", "--config", str(cfg), "--unit-dir", str(tmp_path)]) == 0
     files = sorted(tmp_path.glob("*.service"))
     assert [f.name for f in files] == ["omnitoko-store.service", "omnitoko-sync.service"]
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
-        print("\nSKIP reason: systemd-analyze is not installed; the keys were checked by the --print test")
-        pytest.skip("no systemd-analyze")
+        pytest.skip("systemd-analyze is not installed; the keys were checked by the --print test")
     done = subprocess.run([analyze, "verify", "--man=no", *map(str, files)], capture_output=True, text=True, timeout=60)
     problems = [l for l in (done.stdout + done.stderr).splitlines() if "omnitoko" in l]
     assert done.returncode == 0 and not problems, done.stdout + done.stderr
@@ -147,8 +145,7 @@ def test_docker_compose_config_when_an_engine_answers(tmp_path: Path) -> None:
         if probe.returncode != 0:
             reason = "the docker CLI finds no engine: " + (probe.stderr.strip().splitlines() or ["?"])[-1][:160]
     if reason:
-        print(f"\nSKIP reason: {reason}; compose.yaml was validated as YAML and against the config instead")
-        pytest.skip(reason)
+        pytest.skip(f"{reason}; compose.yaml was validated as YAML and against the config instead")
     env = dict(os.environ, OMNITOKO_SECRET_KEY="k" * 40)
     done = subprocess.run(
         [docker, "compose", "-f", str(ROOT / "compose.yaml"), "config", "--quiet"],
