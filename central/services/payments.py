@@ -198,7 +198,7 @@ def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str) -> di
             raise Conflict("not_refundable", f"payment {p.order_id} is {p.status}: only a paid payment is refunded")
         left = p.amount - p.refunded
         if not 1 <= amount <= left:
-            raise DomainError("bad_amount", f"a refund of {p.order_id} is 1 to {left}")
+            raise DomainError("refund_too_much", f"a refund of {p.order_id} is Rp 1 to Rp {left}", max=left)
         order_id, total = p.order_id, p.amount
     st = gateway(ctx).refund(order_id, new_id(), amount, reason or "refund")
     with ctx.db.unit_of_work() as s:

@@ -10,10 +10,12 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from central.services import payment_notifications, payments
+from common import i18n
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
+from common.money import format_money
 
-from .admin import _page, ctx, signed_in
+from .admin import _page, admin_lang, ctx, said, signed_in, tr
 
 admin_payments = Blueprint("admin_payments", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -32,7 +34,14 @@ def listing():
         items=payments.recent(ctx()),
         alerts=payment_notifications.alerts(ctx()),
         refund_form=RefundForm(),
+        pay_status=_status,
     )
+
+
+def _status(status: str) -> str:
+    """A gateway status in the admin's words (the code itself when the catalog has no word for it)."""
+    key = f"paystatus.{status}"
+    return tr(key) if i18n.has("admin", admin_lang(), key) else status
 
 
 @admin_payments.post("/payments/<payment_id>/refund")
@@ -40,15 +49,16 @@ def listing():
 def refund(payment_id: str):
     form = RefundForm()
     if not form.validate_on_submit():
-        flash("A refund needs an amount of at least Rp 1 and a reason.", "error")
+        flash(tr("payments.refund_invalid"), "error")
         return redirect(url_for("admin_payments.listing"))
     try:
         done = payments.refund(
             ctx(), payment_id[:36], int(form.amount.data or 0), f"{form.reason.data} (admin {g.admin})"
         )
     except DomainError as e:
-        flash(e.message, "error")
+        flash(said(e), "error")
         return redirect(url_for("admin_payments.listing"))
     log.warning("admin %s refunded %s of online order %s", g.admin, form.amount.data, done["order_id"])
-    flash(f"Refunded {form.amount.data} of order {done['order_id']}: it is now {done['status']}.", "ok")
+    amount = format_money(int(form.amount.data or 0))
+    flash(tr("payments.refund_done", amount=amount, order=done["order_id"], status=_status(done["status"])), "ok")
     return redirect(url_for("admin_payments.listing"))

@@ -6,7 +6,9 @@ import base64
 import hashlib
 import hmac
 import io
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -15,24 +17,29 @@ from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from central.services import loyalty, spend_codes
+from central.services.cart_views import local_time
+from central.services.stock import location_name
 from central.tables import Member
+from common import i18n
 from common.errors import DomainError
+from common.money import group_thousands
 from common.qr_images import qr_image, qr_svg
 
+from .shop import lang, tr
 from .sync_api import ctx
 
 pages = Blueprint("loyalty_pages", __name__)
 
 
 class JoinForm(FlaskForm):
-    name = StringField("Nama / Name", validators=[DataRequired(), Length(max=80)])
-    phone = StringField("No. HP / Phone", validators=[DataRequired(), Length(max=24)])
+    name = StringField(validators=[DataRequired(), Length(max=80)])
+    phone = StringField(validators=[DataRequired(), Length(max=24)])
     email = EmailField("E-mail", validators=[Optional(), Length(max=120)])
 
 
 class FindForm(FlaskForm):
-    phone = StringField("No. HP / Phone", validators=[DataRequired(), Length(max=24)])
-    number = StringField("No. member / Member number", validators=[DataRequired(), Length(max=16)])
+    phone = StringField(validators=[DataRequired(), Length(max=24)])
+    number = StringField(validators=[DataRequired(), Length(max=16)])
 
 
 def account_key(member_id: str) -> str:
@@ -57,7 +64,29 @@ def _member_for(number: str) -> dict[str, Any]:
 
 
 def _page(template: str, **extra: Any) -> str:
-    return render_template(f"central/loyalty/{template}", central=ctx().config.central, **extra)
+    """A member page in the shopper's language (the shop's: ?lang= remembered in the session)."""
+    return render_template(
+        f"central/loyalty/{template}",
+        central=ctx().config.central,
+        t=tr,
+        lang=lang(),
+        lang_query=_lang_query,
+        n=group_thousands,
+        kind=_kind,
+        **extra,
+    )
+
+
+def _lang_query(to: str) -> str:
+    """This page's query string with the language set to `to` (an account link keeps its key)."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args["lang"] = to
+    return urlencode(args)
+
+
+def _kind(kind: str) -> str:
+    key = f"member.kind.{kind}"
+    return tr(key) if i18n.has("shop", lang(), key) else kind
 
 
 @pages.route("/join", methods=["GET", "POST"])
@@ -85,7 +114,7 @@ def find_account():
                 return redirect(account_url(view))
         except DomainError:
             pass
-        error = "Nomor HP dan nomor member tidak cocok / Phone and member number do not match"
+        error = tr("member.no_match")
     return _page("join.html", form=form, find=find, find_error=error), 400 if error else 200
 
 
@@ -108,7 +137,10 @@ def spend_code(number: str):
 def _account_page(number: str, code: dict[str, Any] | None) -> Any:
     view = _member_for(number)
     with ctx().db.sessions() as s:
-        history = loyalty.history(s, view["id"], 50)
+        history = [
+            {**e, "at": _when(e["at"]), "store_id": location_name(s, ctx(), e["store_id"])}
+            for e in loyalty.history(s, view["id"], 50)
+        ]
         email = s.get_one(Member, view["id"]).email
     k = request.args.get("k", "")
     return _page(
@@ -122,6 +154,14 @@ def _account_page(number: str, code: dict[str, Any] | None) -> Any:
         spend_code=code,
         csrf=generate_csrf(),
     )
+
+
+def _when(iso: str) -> str:
+    """A history time on the shop's clock, with its zone (WIB)."""
+    at = datetime.fromisoformat(iso)
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return local_time(ctx(), at, "%d-%m-%Y %H:%M %Z")
 
 
 @pages.get("/account/<number>/card.png")

@@ -101,7 +101,15 @@ def test_a_dead_letter_is_retried_after_its_sku_is_added_and_the_store_is_told(a
 
 def test_the_admin_pages_speak_indonesian_by_default_and_english_when_chosen(admin, central):
     admin.get("/admin/?lang=id")
-    pages = ("/admin/", "/admin/products", "/admin/promotions", "/admin/members", "/admin/debts", "/admin/locks")
+    pages = (
+        "/admin/",
+        "/admin/products",
+        "/admin/promotions",
+        "/admin/members",
+        "/admin/debts",
+        "/admin/locks",
+        "/admin/payments",
+    )
     indonesian = {path: admin.get(path).get_data(as_text=True) for path in pages}
     admin.get("/admin/?lang=en")
     english = {path: admin.get(path).get_data(as_text=True) for path in pages}
@@ -139,3 +147,27 @@ def test_the_shop_speaks_indonesian_by_default_and_english_when_chosen(central):
             shown = visible(html)
             assert not [w for w in only[other] if w in shown], f"{path} in {lang} shows words of {other}"
             assert [w for w in only[lang] if w in shown], f"{path} in {lang} shows none of its own words"
+
+
+def test_a_members_own_pages_speak_one_language_at_a_time(central):
+    """The join page and the account page (balance, QR, history) follow the shop's language, not both at once."""
+    client = central.extra["app"].test_client()
+    join = client.get("/join?lang=en").get_data(as_text=True)
+    resp = client.post(
+        "/join", data={"name": "Sari Dewi", "phone": "0812 5550 7788", "email": "", "csrf_token": csrf(join)}
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    account = resp.headers["Location"]
+    words = i18n.catalog("shop")
+    member_words = {loc: {k: v for k, v in words[loc].items() if k.startswith("member.")} for loc in ("id", "en")}
+    for lang, other in (("id", "en"), ("en", "id")):
+        for path in ("/join", account):
+            html = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}").get_data(as_text=True)
+            shown = visible(html)
+            theirs = {v for v in member_words[other].values() if v not in member_words[lang].values() and len(v) > 3}
+            assert not [w for w in theirs if w in shown], f"{path} in {lang} shows words of {other}"
+            assert f'lang="{lang}"' in html
+    english = visible(client.get(account + "&lang=en").get_data(as_text=True))
+    assert "Points balance" in english and "Save the card (PNG)" in english and "No points yet." in english
+    indonesian = visible(client.get(account + "&lang=id").get_data(as_text=True))
+    assert "Saldo poin" in indonesian and "Belum ada poin." in indonesian

@@ -46,4 +46,4 @@ def test_the_admin_refunds_part_of_a_paid_order_and_sees_the_alerts(central, sta
         data={"amount": "9000", "reason": "again", "csrf_token": csrf(done)},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "1 to 3500" in too_much and payment(central, view["order_id"]).refunded == 3_500
+    assert "Rp 1 sampai Rp 3.500" in too_much and payment(central, view["order_id"]).refunded == 3_500

@@ -97,7 +97,7 @@ def test_a_refund_above_what_is_left_is_refused_before_the_gateway_is_asked(cent
     standin.press(view["redirect_url"], "pay")
     with pytest.raises(Exception) as e:
         payments.refund(central.ctx, view["id"], 3_501, "too much")
-    assert getattr(e.value, "code", "") == "bad_amount"
+    assert getattr(e.value, "code", "") == "refund_too_much"
     assert payment(central, view["order_id"]).refunded == 0
 
 
