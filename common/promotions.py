@@ -46,3 +46,12 @@ def best_promotion(
         if off > 0 and (best is None or off > best[0]):
             best = (off, p, d)
     return (best[1], best[2]) if best else None
+
+
+def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[str, object]:
+    """What a shelf label, the kiosk and the online shop show for one item now: the promotion's price and name
+    (None, None without one). The till prices the scanned line with the same `best_promotion`."""
+    best = best_promotion(promos, sku, unit_price, 1, at)
+    if best is None:
+        return {"promo_price": None, "promo": None}
+    return {"promo_price": unit_price - best[1].amount_on(unit_price), "promo": best[0].name}

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from central.tables import Category, Product
-from common.pricing import LineInput, price_sale
-from common.promotions import best_promotion
+from common.promotions import offer
 
 from .cart_views import available, locations, promos
 from .context import CentralContext
@@ -53,10 +52,6 @@ def browse(
         spare = available(s, now, [p.sku for p in rows])
         items = []
         for p in rows:
-            best = best_promotion(offers, p.sku, p.price, 1, now)
-            net = price_sale(
-                [LineInput("1", p.sku, p.name, p.price, 1, p.tax_group, 0, best[1] if best else None)]
-            ).total
             stock: list[dict[str, Any]] = [{**loc, "qty": spare.get((loc["code"], p.sku), 0)} for loc in places]
             items.append(
                 {
@@ -65,8 +60,7 @@ def browse(
                     "barcode": p.barcode,
                     "category": p.category,
                     "price": p.price,
-                    "promo_price": net if best else None,
-                    "promo": best[0].name if best else None,
+                    **offer(offers, p.sku, p.price, now),
                     "stock": stock,
                     "online": next((x["qty"] for x in stock if x["kind"] == "online"), 0),
                     "stores_with_stock": sum(1 for x in stock if x["kind"] == "store" and x["qty"] > 0),

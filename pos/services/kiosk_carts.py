@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.pricing import LineInput, price_sale
+from common.promotions import Promo, best_promotion
 from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 
 from . import online_cart_sales, printing, sales
 from .auth import Actor
 from .catalog import find_product, tax_rate
 from .context import StoreContext
+from .discount_rules import promote, store_promos
 from .records import next_value
 from .sale_views import lines_of
 
@@ -58,12 +60,25 @@ def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return list(merged.items())
 
 
-def _priced(s: Session, lines: list[tuple[str, int]]) -> dict[str, Any]:
+def _priced(s: Session, lines: list[tuple[str, int]], now: datetime) -> dict[str, Any]:
+    """The cart priced as the till will price it: today's price and central's best promotion per line."""
     out, inputs = [], []
+    promos = store_promos(s)
     for i, (sku, qty) in enumerate(_merge(lines)):
         p = find_product(s, sku=sku)
-        inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group)))
-        out.append({"sku": p.sku, "barcode": p.barcode, "name": p.name, "qty": qty, "unit_price": p.price})
+        best = best_promotion(promos, p.sku, p.price, qty, now)
+        rate = tax_rate(s, p.tax_group)
+        inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, rate, best[1] if best else None))
+        out.append(
+            {
+                "sku": p.sku,
+                "barcode": p.barcode,
+                "name": p.name,
+                "qty": qty,
+                "unit_price": p.price,
+                "promo": best[0].name if best else None,
+            }
+        )
     priced = price_sale(inputs)
     for line, priced_line in zip(out, priced.lines, strict=True):
         line["amount"] = priced_line.net
@@ -73,7 +88,7 @@ def _priced(s: Session, lines: list[tuple[str, int]]) -> dict[str, Any]:
 def quote(ctx: StoreContext, lines: list[tuple[str, int]]) -> dict[str, Any]:
     """The kiosk cart at this store's current prices (SKU and quantity in, priced lines and total out)."""
     with ctx.db.sessions() as s:
-        return _priced(s, lines)
+        return _priced(s, lines, ctx.clock())
 
 
 # --- tickets ----------------------------------------------------------------------------------------
@@ -145,7 +160,7 @@ def send_to_till(
     """
     now = ctx.clock()
     with ctx.db.unit_of_work() as s:
-        cart_view = _priced(s, lines)
+        cart_view = _priced(s, lines, now)
         day = _local_day(ctx, now)
         seq = next_value(s, f"kiosk_cart:{day}")
         cart = KioskCart(
@@ -231,29 +246,30 @@ def _find(ctx: StoreContext, s: Session, ref: str, now: datetime) -> KioskCart:
     return cart
 
 
-def _add_to_sale(s: Session, sale: Sale, product: Product, qty: int) -> None:
-    """Like a scan at the till: the same item again adds to its undiscounted line."""
+def _add_to_sale(s: Session, sale: Sale, product: Product, qty: int, promos: list[Promo], now: datetime) -> None:
+    """Like a scan at the till: the same item again adds to its line, and central's promotion prices it."""
     lines = lines_of(s, sale.id)
     top = max((l.position for l in lines), default=0) + 1
-    same = next((l for l in lines if l.sku == product.sku and not l.discount_kind), None)
+    same = next((l for l in lines if l.sku == product.sku and (not l.discount_kind or l.promotion_id)), None)
     if same is not None:
         if same.qty + qty > sales.MAX_QTY:
             raise DomainError("bad_quantity", f"quantity cannot be more than {sales.MAX_QTY}")
         same.qty, same.position = same.qty + qty, top
+        promote(same, promos, now)
         return
-    s.add(
-        SaleLine(
-            sale_id=sale.id,
-            position=top,
-            sku=product.sku,
-            barcode=product.barcode,
-            name=product.name,
-            unit_price=product.price,
-            qty=qty,
-            tax_group=product.tax_group,
-            tax_rate_bp=tax_rate(s, product.tax_group),
-        )
+    line = SaleLine(
+        sale_id=sale.id,
+        position=top,
+        sku=product.sku,
+        barcode=product.barcode,
+        name=product.name,
+        unit_price=product.price,
+        qty=qty,
+        tax_group=product.tax_group,
+        tax_rate_bp=tax_rate(s, product.tax_group),
     )
+    promote(line, promos, now)
+    s.add(line)
     s.flush()
 
 
@@ -282,12 +298,13 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
         if won != 1:
             raise Conflict("ticket_taken", f"kiosk cart {cart.code} was just taken at another till", ticket=cart.code)
         changed, missing = [], []
+        promos = store_promos(s)
         for item in json.loads(cart.lines):
             product = s.scalar(select(Product).where(Product.sku == item["sku"], Product.active.is_(True)))
             if product is None:
                 missing.append({"sku": item["sku"], "name": item["name"], "qty": item["qty"]})
                 continue
-            _add_to_sale(s, sale, product, int(item["qty"]))
+            _add_to_sale(s, sale, product, int(item["qty"]), promos, now)
             if product.price != item["unit_price"]:
                 changed.append(
                     {"sku": product.sku, "name": product.name, "was": item["unit_price"], "now": product.price}

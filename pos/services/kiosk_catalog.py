@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from common.errors import DomainError, NotFound
+from common.promotions import Promo, offer
 from pos.adapters.tables import Category, Product
 
 from .catalog import find_product, lookup, on_hand, product_json
 from .context import StoreContext
+from .discount_rules import store_promos
 
 MAX_PAGE = 60
 
 
-def shopper_product(p: dict[str, Any]) -> dict[str, Any]:
-    """A product as a shopper sees it: no stock figures, only whether it is on the shelf."""
+def shopper_product(p: dict[str, Any], promos: list[Promo], at: datetime) -> dict[str, Any]:
+    """A product as a shopper sees it: no stock figures, only whether it is on the shelf; today's promotion
+    priced as the till and the online shop price it."""
     return {
         "sku": p["sku"],
         "name": p["name"],
         "barcode": p["barcode"],
         "price": p["price"],
+        **offer(promos, p["sku"], p["price"], at),
         "category": p["category"],
         "in_stock": p["on_hand"] > 0,
     }
@@ -53,14 +58,17 @@ def browse(
 ) -> dict[str, Any]:
     """Products by barcode (exact; unknown is a 404), by name words, or by category, a page at a time."""
     limit = max(1, min(limit, MAX_PAGE))
+    now = ctx.clock()
+    with ctx.db.sessions() as s:
+        promos = store_promos(s)
     if barcode:
         with ctx.db.sessions() as s:
             p = find_product(s, barcode=barcode)
             stock = on_hand(s, [p.sku])[p.sku]
-        return {"items": [shopper_product(product_json(p, stock))], "more": False}
+        return {"items": [shopper_product(product_json(p, stock), promos, now)], "more": False}
     if q and q.strip():
         found = lookup(ctx, q=q, limit=limit + 1)
-        return {"items": [shopper_product(p) for p in found[:limit]], "more": len(found) > limit}
+        return {"items": [shopper_product(p, promos, now) for p in found[:limit]], "more": len(found) > limit}
     if not category:
         raise DomainError("missing_field", "give a barcode, a search text or a category")
     with ctx.db.sessions() as s:
@@ -77,6 +85,6 @@ def browse(
         )
         levels = on_hand(s, [p.sku for p in products[:limit]])
         return {
-            "items": [shopper_product(product_json(p, levels[p.sku])) for p in products[:limit]],
+            "items": [shopper_product(product_json(p, levels[p.sku]), promos, now) for p in products[:limit]],
             "more": len(products) > limit,
         }

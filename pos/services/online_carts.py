@@ -263,10 +263,11 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
 
     def change(s: Session, sale: Sale) -> None:
         row = _opened(s, opened["open_id"])
+        promos, now = store_promos(s), ctx.clock()
         for line in opened["lines"]:
             product = s.scalar(select(Product).where(Product.sku == line["sku"], Product.active.is_(True)))
             if product is not None:
-                kiosk_carts._add_to_sale(s, sale, product, int(line["qty"]))  # noqa: SLF001 - same as a ticket
+                kiosk_carts._add_to_sale(s, sale, product, int(line["qty"]), promos, now)  # noqa: SLF001 - same as a ticket
         s.flush()
         link_sale(s, ctx, row, sale)
         outcome.update(

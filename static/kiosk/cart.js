@@ -67,7 +67,7 @@ function render() {
     var row = k.el("div", "cart-line");
     row.dataset.sku = l.sku;
     var info = k.el("div", "line-info");
-    info.append(k.el("span", "line-name", l.name), k.el("span", "line-unit", k.money(p.unit_price)));
+    info.append(k.el("span", "line-name", l.name), k.el("span", "line-unit", k.money(p.unit_price) + (p.promo ? " \u00b7 " + p.promo : "")));
     var stepper = k.el("div", "stepper");
     stepper.append(k.button("step", "\u2212", function () { setQty(l.sku, l.qty - 1); }),
                    k.el("output", "qty-value", String(l.qty)),

@@ -74,12 +74,21 @@ function openCategory(info, more) {
 function productTile(p) {
   var card = el("div", "tile-product");
   var open = button("tile-product-open", "", function () { showProduct(p); });
-  open.append(el("span", "p-name", p.name), el("span", "p-price", money(p.price)));
+  open.append(el("span", "p-name", p.name), priceTag("p-price", p));
   if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
   var add = button("btn btn-add", "+ " + t("add"), function () { addToCart(p, 1); });
   add.dataset.sku = p.sku;
   card.append(open, add);
   return card;
+}
+/* The shelf price, or today's promotion price with the usual one struck through and the promotion's name (the
+   price the till will ring up and the online shop shows). */
+function priceTag(cls, p) {
+  var tag = el(cls === "product-price" ? "p" : "span", cls);
+  if (p.promo_price === null || p.promo_price === undefined) { tag.textContent = money(p.price); return tag; }
+  tag.classList.add("on-promo");
+  tag.append(el("s", "was", money(p.price)), " ", el("span", "now", money(p.promo_price)), el("span", "promo-name", p.promo));
+  return tag;
 }
 function showProduct(p) {
   state.product = p;
@@ -100,7 +109,7 @@ function renderProduct(p) {
   var again = button("btn btn-secondary", t("check_another"), function () { show("check"); });
   var stock = el("p", p.in_stock ? "stock in" : "stock out", p.in_stock ? t("in_stock") : t("out_of_stock"));
   var name = el("h1", "product-name", p.name);
-  var price = el("p", "product-price", money(p.price));
+  var price = priceTag("product-price", p);
   price.id = "product-price";
   var actions = el("div", "actions");
   actions.append(add, again);
