@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
+from .errors import DomainError
+from .limits import MAX_AMOUNT
+from .money import format_money
 from .pricing import Discount
 
 
@@ -55,3 +59,29 @@ def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[
     if best is None:
         return {"promo_price": None, "promo": None}
     return {"promo_price": unit_price - best[1].amount_on(unit_price), "promo": best[0].name}
+
+
+def parse_value(kind: str, text: str) -> int:
+    """A promotion's value as a person types it: a percent ("15", "12,5") for a percent promotion, stored as basis
+    points (1250); Rupiah ("500", "1.000") for an amount promotion. Refuses what a retailer would not mean."""
+    raw = text.strip().replace(" ", "")
+    if kind == "percent":
+        try:
+            percent = Decimal(raw.rstrip("%").replace(",", "."))
+        except InvalidOperation:
+            raise DomainError("bad_promotion_value", "type the percent off, such as 15 or 12,5") from None
+        if not percent.is_finite() or not 0 < percent <= 100 or percent * 100 != int(percent * 100):
+            raise DomainError("bad_promotion_value", "a percent off is more than 0 and at most 100, with two decimals")
+        return int(percent * 100)
+    digits = raw.removeprefix("Rp").replace(".", "")
+    if not digits.isdigit() or not 1 <= int(digits) <= MAX_AMOUNT:
+        raise DomainError("bad_promotion_amount", "type the Rupiah off each item", max=MAX_AMOUNT)
+    return int(digits)
+
+
+def shown_value(kind: str, value: int) -> str:
+    """A promotion's value as people read it: 15% or 12,5% (not basis points), or Rp 500."""
+    if kind == "percent":
+        whole, rest = divmod(value, 100)
+        return f"{whole}%" if not rest else f"{whole},{rest:02d}".rstrip("0") + "%"
+    return format_money(value)

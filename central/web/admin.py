@@ -17,8 +17,8 @@ from central.services import admin_auth, catalog, dead_letters, loyalty_admin, s
 from central.services.context import CentralContext
 from common import i18n
 from common.errors import DomainError
-from common.limits import MAX_AMOUNT
 from common.money import format_money, group_thousands
+from common.promotions import parse_value, shown_value
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -45,11 +45,8 @@ class ProductForm(FlaskForm):
 
 class PromotionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(
-        "Kind",
-        choices=[SelectChoice("percent", "percent off (basis points)"), SelectChoice("amount", "amount off (Rp)")],
-    )
-    value = IntegerField("Value", validators=[NumberRange(min=1, max=MAX_AMOUNT)])
+    kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off"), SelectChoice("amount", "Rp off")])
+    value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), or Rupiah
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 
@@ -118,6 +115,7 @@ def _page(template: str, **extra: Any) -> str:
         action=ActionForm(),
         n=group_thousands,
         money=format_money,
+        promo_value=shown_value,
         **extra,
     )
 
@@ -225,11 +223,12 @@ def promotions():
     form.kind.choices = [SelectChoice("percent", tr("kind.percent")), SelectChoice("amount", tr("kind.amount"))]
     if form.validate_on_submit():
         try:
+            kind = form.kind.data or ""
             catalog.save_promotion(
                 ctx(),
                 name=form.name.data or "",
-                kind=form.kind.data or "",
-                value=int(form.value.data or 0),
+                kind=kind,
+                value=parse_value(kind, form.value.data or ""),
                 skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
             )
         except DomainError as e:

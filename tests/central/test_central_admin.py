@@ -171,3 +171,19 @@ def test_a_members_own_pages_speak_one_language_at_a_time(central):
     assert "Points balance" in english and "Save the card (PNG)" in english and "No points yet." in english
     indonesian = visible(client.get(account + "&lang=id").get_data(as_text=True))
     assert "Saldo poin" in indonesian and "Belum ada poin." in indonesian
+
+
+def test_a_promotion_is_typed_and_shown_in_percent_or_rupiah_not_basis_points(admin, central):
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    form = {"csrf_token": csrf(page), "name": "Hemat Aqua", "kind": "percent", "value": "12,5", "skus": "SKU-00001"}
+    assert admin.post("/admin/promotions", data=form).status_code == 302
+    saved = catalog.promotions(central.ctx)
+    assert [(p["name"], p["kind"], p["value"]) for p in saved] == [("Hemat Aqua", "percent", 1250)]
+    shown = visible(admin.get("/admin/promotions").get_data(as_text=True))
+    assert "12,5%" in shown and "1250" not in shown
+    form.update(name="Potong 500", kind="amount", value="Rp 1.000")
+    assert admin.post("/admin/promotions", data=form).status_code == 302
+    assert "Rp 1.000" in visible(admin.get("/admin/promotions").get_data(as_text=True))
+    refused = admin.post("/admin/promotions", data={**form, "kind": "percent", "value": "150"})
+    assert refused.status_code == 422 and "at most 100" in refused.get_data(as_text=True)
+    assert len(catalog.promotions(central.ctx)) == 2
