@@ -1,28 +1,100 @@
-"""Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use."""
+"""Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use.
+
+The store server and the sync agent each migrate when they start (issue 19): a lock file beside the SQLite file
+makes two starting together take turns, and each revision is its own transaction, so an upgrade that fails
+leaves the database at the last revision that worked, never half way through one.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from sqlalchemy import Connection
+from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeEngine
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "migrations" / "store"
+log = logging.getLogger(__name__)
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, scripts: Path = SCRIPTS) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(SCRIPTS))
+    cfg.set_main_option("script_location", str(scripts))
     cfg.set_main_option("sqlalchemy.url", url)
     return cfg
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "heads", scripts: Path = SCRIPTS) -> list[str]:
+    """Migrate under the database's migration lock; the revisions this call applied (none: it was up to date)."""
+    cfg = alembic_config(url, scripts)
+    applied: list[str] = cfg.attributes.setdefault("applied", [])
+    with migration_lock(url):
+        command.upgrade(cfg, revision)
+    return applied
+
+
+def lock_path(url: str) -> Path | None:
+    """`<database file>.migrate-lock` for a SQLite file; None for memory or another database (it locks itself)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).with_name(Path(str(parsed.database)).name + ".migrate-lock")
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """An exclusive lock (flock) held while migrating: the second process waits, then finds nothing to do. The
+    kernel drops it when the process dies, so a killed migration never leaves a stale lock behind."""
+    path = lock_path(url)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("waiting for the migration lock %s: another process is migrating this database", path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_revisions(
+    context: EnvironmentContext, connection: Connection, metadata: MetaData, one_transaction: bool = False
+) -> None:
+    """An env.py's online run: each revision in a transaction of its own, its foreign keys checked inside it, so a
+    revision that fails (or leaves rows pointing nowhere) rolls back alone and the ones before it stay.
+
+    `one_transaction`: all revisions in one, where the database can (central on PostgreSQL); SQLite's DDL always
+    goes revision by revision in Alembic."""
+    applied = context.config.attributes.get("applied")
+
+    def after_revision(ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        check_foreign_keys(connection)
+        if applied is not None:
+            applied.append(step.up_revision_id)
+
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        transaction_per_migration=not one_transaction,
+        on_version_apply=[after_revision],
+    )
+    with foreign_keys_off(connection), context.begin_transaction():
+        context.run_migrations()
 
 
 def retype_columns(
