@@ -7,8 +7,6 @@ leaves the database at the last revision that worked, never half way through one
 
 from __future__ import annotations
 
-import fcntl
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +16,11 @@ from alembic import command, op
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import Connection, MetaData
-from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeEngine
 
+from common.migration_lock import migration_lock
+
 SCRIPTS = Path(__file__).resolve().parents[2] / "migrations" / "store"
-log = logging.getLogger(__name__)
 
 
 def alembic_config(url: str, scripts: Path = SCRIPTS) -> Config:
@@ -39,35 +37,6 @@ def upgrade(url: str, revision: str = "heads", scripts: Path = SCRIPTS) -> list[
     with migration_lock(url):
         command.upgrade(cfg, revision)
     return applied
-
-
-def lock_path(url: str) -> Path | None:
-    """`<database file>.migrate-lock` for a SQLite file; None for memory or another database (it locks itself)."""
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(str(parsed.database)).with_name(Path(str(parsed.database)).name + ".migrate-lock")
-
-
-@contextmanager
-def migration_lock(url: str) -> Iterator[None]:
-    """An exclusive lock (flock) held while migrating: the second process waits, then finds nothing to do. The
-    kernel drops it when the process dies, so a killed migration never leaves a stale lock behind."""
-    path = lock_path(url)
-    if path is None:
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.warning("waiting for the migration lock %s: another process is migrating this database", path)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_revisions(
