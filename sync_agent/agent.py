@@ -97,6 +97,7 @@ class Agent:
         self.stop = stop or threading.Event()
         self.rng = rng or random.Random()
         self.last_round_seconds: float | None = None
+        self.clock_seen: dict[str, Any] | None = None  # what central said of our clock on the round's last pull
 
     # -- one round -------------------------------------------------------------------------------------
     def round(self, release: bool = False) -> RoundReport:
@@ -115,7 +116,7 @@ class Agent:
         except CentralError as e:
             rep.error, rep.retry_after = str(e), getattr(e, "retry_after", None)
         finally:
-            stats = state.record_round(self.db, self.clock(), rep.error)
+            stats = state.record_round(self.db, self.clock(), rep.error, self.clock_seen)
             rep.queue_depth = stats["queue_depth"]
             if release:
                 state.release_lease(self.db, self.owner)
@@ -191,6 +192,7 @@ class Agent:
                     break  # stopped half-way: the next round takes the snapshot again
                 known = state.read(self.db)
             page = self.client.pull(cursor, PULL_LIMIT)
+            self.clock_seen = page.get("clock") or self.clock_seen
             if (
                 not page["changes"]
                 and not page["more"]

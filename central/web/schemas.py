@@ -92,6 +92,12 @@ class ChangeOut(BaseModel):
     data: dict[str, Any]
 
 
+class ClockOut(BaseModel):
+    central_time: str = Field(description="central's clock (UTC) as it answered")
+    skew_seconds: float | None = Field(description="the store's clock (X-Omnitoko-Status clock=) minus central's")
+    warn_seconds: int = Field(description="the bound over which the admin page and the store's sync page warn")
+
+
 class PullOut(BaseModel):
     epoch: str
     cursor: int = Field(description="send it back as ?cursor= for the next page")
@@ -99,6 +105,7 @@ class PullOut(BaseModel):
     more: bool
     store_seq: int
     changes: list[ChangeOut]
+    clock: ClockOut | None = Field(None, description="the store's clock as central sees it (pull only; issue 19)")
 
 
 class SnapshotQuery(BaseModel):
