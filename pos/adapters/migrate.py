@@ -14,7 +14,6 @@ from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.types import TypeEngine
 
@@ -39,11 +38,10 @@ def upgrade(url: str, revision: str = "heads", scripts: Path = SCRIPTS) -> list[
     return applied
 
 
-def run_revisions(
-    context: EnvironmentContext, connection: Connection, metadata: MetaData, one_transaction: bool = False
-) -> None:
-    """An env.py's online run: each revision in a transaction of its own, its foreign keys checked inside it, so a
-    revision that fails (or leaves rows pointing nowhere) rolls back alone and the ones before it stay.
+def run_revisions(context: Any, connection: Connection, metadata: MetaData, one_transaction: bool = False) -> None:
+    """An env.py's online run (`context` is alembic.context): each revision in a transaction of its own, its foreign
+    keys checked inside it, so a revision that fails (or leaves rows pointing nowhere) rolls back alone and the
+    ones before it stay.
 
     `one_transaction`: all revisions in one, where the database can (central on PostgreSQL); SQLite's DDL always
     goes revision by revision in Alembic."""
@@ -60,7 +58,7 @@ def run_revisions(
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         transaction_per_migration=not one_transaction,
-        on_version_apply=[after_revision],
+        on_version_apply=after_revision,
     )
     with foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()

@@ -93,16 +93,14 @@ def downgrade() -> None:
         ('raise RuntimeError("disk full")', "disk full"),
         # rows that refer to rows that are not there: refused inside the revision's own transaction
         (
-            "op.execute(\"INSERT INTO sale_lines (id, sale_id, position, sku, name, unit_price, qty, tax_group, "
+            'op.execute("INSERT INTO sale_lines (id, sale_id, position, sku, name, unit_price, qty, tax_group, '
             "tax_rate_bp, line_discount, sale_discount, net, refunded_qty) "
             "VALUES ('l1', 'no-such-sale', 1, 'SKU-1', 'x', 1, 1, 'PPN', 1100, 0, 0, 1, 0)\")",
             "refer to missing rows",
         ),
     ],
 )
-def test_a_failing_revision_leaves_the_store_database_at_the_revision_before_it_with_its_rows(
-    tmp_path, breaks, says
-):
+def test_a_failing_revision_leaves_the_store_database_at_the_revision_before_it_with_its_rows(tmp_path, breaks, says):
     scripts = tmp_path / "scripts"
     shutil.copytree(SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     [head] = heads()

@@ -37,9 +37,7 @@ def off_by(offset: timedelta) -> Any:
     return lambda: utcnow() + offset
 
 
-def test_a_store_clock_seven_minutes_fast_is_warned_on_its_sync_page_in_both_languages(
-    central, store, agents, web
-):
+def test_a_store_clock_seven_minutes_fast_is_warned_on_its_sync_page_in_both_languages(central, store, agents, web):
     connect_store(store, central)
     sync_until_clean(agents(clock=off_by(timedelta(minutes=7))))
     clock = sync_health.sync_health(store)["clock"]
