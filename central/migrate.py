@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.pool import NullPool
 
+from common.migration_lock import migration_lock
+
 SCRIPTS = Path(__file__).resolve().parents[1] / "migrations" / "central"
 
 
@@ -24,9 +26,11 @@ MIGRATION_LOCK = 0x0A1B_0019
 
 def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate; on PostgreSQL under an advisory lock, so services starting together migrate one at a time (the
-    second finds nothing to do). The revisions run in one transaction there: never half applied."""
+    second finds nothing to do). The revisions run in one transaction there: never half applied. On SQLite (the
+    demo) under the lock file beside the database, revision by revision."""
     if not url.startswith("postgresql"):
-        command.upgrade(alembic_config(url), revision)
+        with migration_lock(url):
+            command.upgrade(alembic_config(url), revision)
         return
     from sqlalchemy import text
 

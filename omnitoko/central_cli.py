@@ -150,6 +150,7 @@ def serve(args: argparse.Namespace) -> int:
     configure_logging(config.logging, "central")
     # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.
     check_secret_key(config.server.secret_key, "OMNITOKO_CENTRAL_SERVER__SECRET_KEY", "omnitoko central init")
+    upgrade(config.database.url)  # an upgraded package migrates as it starts, under the lock (before any fork)
     host, port = args.host or config.server.host, args.port or config.server.port
     base = f"http://{host}:{port}"
     print(
@@ -239,6 +240,7 @@ def worker(args: argparse.Namespace) -> int:
 
     ctx = _ctx(args)
     configure_logging(ctx.config.logging, "central worker")
+    upgrade(ctx.config.database.url)  # started beside the web: the lock makes one of them migrate, the other wait
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())

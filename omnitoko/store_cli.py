@@ -66,6 +66,7 @@ def serve(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     configure_logging(config.logging, "store")
+    _migrate(config.database.url)
     host = args.host or config.server.host
     port = args.port or config.server.port
     app = create_app(config)
@@ -91,6 +92,14 @@ def serve(args: argparse.Namespace) -> int:
         if worker is not None:
             worker.stop()
     return 0
+
+
+def _migrate(url: str) -> None:
+    """At start, under the migration lock (the sync agent may be starting too): an upgraded package brings the
+    database to its version; an up-to-date one costs a read."""
+    applied = upgrade(url)
+    if applied:
+        print(f"  database          migrated: {', '.join(applied)}", flush=True)
 
 
 def _start_backups(config):

@@ -10,6 +10,7 @@ from common.config_reader import ConfigError
 from common.logs import configure_logging
 from pos import bootstrap
 from pos.adapters.config import load_config
+from pos.adapters.migrate import upgrade
 from sync_agent.agent import Agent
 
 
@@ -18,6 +19,7 @@ def _agent(args: argparse.Namespace) -> Agent:
     configure_logging(config.logging, "sync")
     if not config.sync.central_url or not config.sync.token:
         raise ConfigError("[sync] central_url and token must be set to sync (see `omnitoko central add-store`)")
+    upgrade(config.database.url)  # the store server may be migrating too: the lock makes one wait for the other
     return bootstrap.sync_agent(config, say=lambda text: print(text, flush=True))
 
 

@@ -97,6 +97,8 @@ class Agent:
         self.stop = stop or threading.Event()
         self.rng = rng or random.Random()
         self.last_round_seconds: float | None = None
+        self.clock_seen: dict[str, Any] | None = None  # what central said of our clock on the round's last pull
+        self.report: dict[str, Any] | None = None  # the store's figures sent with this round's calls
 
     # -- one round -------------------------------------------------------------------------------------
     def round(self, release: bool = False) -> RoundReport:
@@ -115,7 +117,7 @@ class Agent:
         except CentralError as e:
             rep.error, rep.retry_after = str(e), getattr(e, "retry_after", None)
         finally:
-            stats = state.record_round(self.db, self.clock(), rep.error)
+            stats = state.record_round(self.db, self.clock(), rep.error, self.clock_seen)
             rep.queue_depth = stats["queue_depth"]
             if release:
                 state.release_lease(self.db, self.owner)
@@ -131,18 +133,21 @@ class Agent:
         except Exception as e:  # noqa: BLE001 - a report that cannot be made never stops a sync
             log.warning("store health report not made: %s: %s", type(e).__name__, e)
             return
-        self.client.headers[REPORT_HEADER] = format_report(
-            {
-                "version": figures["version"],
-                "depth": figures["outbox_depth"],
-                "oldest": figures["outbox_oldest_seconds"],
-                "dead": figures["dead_letters"],
-                "printer": figures["printer"],
-                "waiting": figures["printer_waiting"],
-                "round": self.last_round_seconds,
-                "clock": self.clock(),
-            }
-        )
+        self.report = {
+            "version": figures["version"],
+            "depth": figures["outbox_depth"],
+            "oldest": figures["outbox_oldest_seconds"],
+            "dead": figures["dead_letters"],
+            "printer": figures["printer"],
+            "waiting": figures["printer_waiting"],
+            "round": self.last_round_seconds,
+        }
+        self._stamp_clock()
+
+    def _stamp_clock(self) -> None:
+        """Our clock as of this call (central measures the skew against its receive time, so not the round's start)."""
+        if self.report is not None:
+            self.client.headers[REPORT_HEADER] = format_report({**self.report, "clock": self.clock()})
 
     def _push_all(self, rep: RoundReport) -> None:
         total, done, started, said = self._unsent(), 0, time.monotonic(), time.monotonic()
@@ -190,7 +195,9 @@ class Agent:
                 if cursor == 0:
                     break  # stopped half-way: the next round takes the snapshot again
                 known = state.read(self.db)
+            self._stamp_clock()
             page = self.client.pull(cursor, PULL_LIMIT)
+            self.clock_seen = page.get("clock") or self.clock_seen
             if (
                 not page["changes"]
                 and not page["more"]

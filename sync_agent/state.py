@@ -117,8 +117,9 @@ def note_central(s: Session, epoch: str, central_seq: int) -> str | None:
     return what
 
 
-def record_round(db: Database, now: datetime, error: str | None) -> dict[str, Any]:
-    """The round's end: success or the error, and the queue as it is now."""
+def record_round(db: Database, now: datetime, error: str | None, clock: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The round's end: success or the error, the queue as it is now, and the clock skew central measured (the
+    manager's sync page warns over central's bound): one write, which the round makes anyway."""
     with db.unit_of_work() as s:
         stats = queue_stats(s)
         values: dict[str, Any] = {
@@ -126,6 +127,7 @@ def record_round(db: Database, now: datetime, error: str | None) -> dict[str, An
             "queue_depth": stats["queue_depth"],
             "oldest_unsent_at": stats["oldest_unsent_at"],
             "dead_letters": stats["dead_letters"],
+            **clock_values(clock, now),
         }
         if error is None:
             values["last_success_at"] = now
@@ -133,6 +135,16 @@ def record_round(db: Database, now: datetime, error: str | None) -> dict[str, An
             values.update(last_error=error[:500], last_error_at=now)
         s.execute(update(SyncStatus).where(ROW).values(**values))
         return stats
+
+
+def clock_values(clock: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
+    """The pull's `clock` as sync_status columns; nothing when central sent none (an older central) or nonsense."""
+    if not isinstance(clock, dict):
+        return {}
+    skew, bound = clock.get("skew_seconds"), clock.get("warn_seconds")
+    if not isinstance(skew, (int, float)) or isinstance(skew, bool) or not isinstance(bound, int) or bound < 1:
+        return {}
+    return {"clock_skew_seconds": float(skew), "clock_skew_bound_seconds": bound, "clock_checked_at": now}
 
 
 def reset_cursor(db: Database) -> None:

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
-from common.contract.events import RefundCompleted, SaleCompleted, ShiftClosed, ShiftOpened, StockMoved
+from common.contract.events import (
+    EVENTS,
+    RefundCompleted,
+    SaleCompleted,
+    SaleCompletedV2,
+    ShiftClosed,
+    ShiftOpened,
+    StockMoved,
+)
 from common.contract.names import EventType
 from common.timestamps import parse_time
 
@@ -40,7 +48,9 @@ def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(SaleCompleted, ev.payload)
+    """Versions 1 and 2 alike (a version 1 sale has no time zone); each parsed with its own model."""
+    p = parse(EVENTS[(ev.type, ev.schema_version)], ev.payload)
+    assert isinstance(p, SaleCompleted)  # every version of sale.completed is one (a V2 is a SaleCompleted too)
     gathered = session.info.get(_GATHERED)
     if gathered is not None:  # a push's run: checked and written with the sales next to it (write_gathered_sales)
         gathered.append((ev, p))
@@ -122,6 +132,7 @@ def _sale_row(ev: Event, p: SaleCompleted, now: datetime) -> dict[str, Any]:
         staff_id=p.staff_id,
         member_id=p.member_id,
         completed_at=parse_time(p.completed_at),
+        timezone=p.timezone if isinstance(p, SaleCompletedV2) else None,
         currency=p.currency,
         subtotal=p.subtotal,
         discount=p.discount,
@@ -226,7 +237,8 @@ def _stock_event(kind: str) -> Handler:
 
 # (type, schema_version) -> handler. An unknown pair is dead-lettered, so an upgraded central can retry it.
 HANDLERS: dict[tuple[str, int], Handler] = {
-    (EventType.SALE_COMPLETED, 1): sale_completed,
+    (EventType.SALE_COMPLETED, 1): sale_completed,  # stores not yet upgraded (issue 19: the last two versions)
+    (EventType.SALE_COMPLETED, 2): sale_completed,
     (EventType.REFUND_COMPLETED, 1): refund_completed,
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,
@@ -246,11 +258,14 @@ def handler_for(type_: str, version: int) -> Handler:
         return found
     if type_ in KNOWN_TYPES:
         versions = sorted(v for t, v in HANDLERS if t == type_)
-        raise Rejection(
-            "unknown_schema_version",
-            f"{type_} schema version {version} is not known here "
-            f"(this central store reads version {', '.join(map(str, versions))})",
+        reads = f"this central store reads version {', '.join(map(str, versions))}"
+        why = (
+            "newer than this central store: upgrade the central store, then retry the event from the admin page"
+            if version > versions[-1]
+            else "older than any version this central store still reads: the store skipped an upgrade; "
+            "upgrade the store (its events are kept) and retry the event"
         )
+        raise Rejection("unknown_schema_version", f"{type_} schema version {version} is {why} ({reads})")
     raise Rejection(
         "unknown_event_type",
         f"event type {type_!r} is not known to the central store (known: {', '.join(KNOWN_TYPES)})",

@@ -36,7 +36,7 @@ from .retry import Busy, retrying
 
 log = logging.getLogger(__name__)
 
-SALE = (EventType.SALE_COMPLETED, 1)
+SALE = EventType.SALE_COMPLETED  # every version of it is gathered and written with the sales next to it
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
@@ -144,7 +144,7 @@ class _Run:
                 for ev in run:
                     if payload_hash(ev.payload) != ev.payload_hash:
                         raise _Fallback
-                    if (ev.type, ev.schema_version) != SALE:
+                    if ev.type != SALE:
                         changes += write_gathered_sales(self.s, self.ctx)  # what this event may read goes first
                     changes += self.lookup(ev.type, ev.schema_version)(self.s, self.ctx, ev)
                 changes += write_gathered_sales(self.s, self.ctx)

@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxGroup
-from common.contract.events import RefundCompleted, SaleCompleted
+from common.contract.events import RefundCompleted, SaleCompleted, SaleCompletedV2
 from common.limits import MAX_AMOUNT
 from common.pricing import taxes_by_group
 from common.tenders import DIRECT_TENDERS, TENDER_TYPES
 
-from .payloads import Refused
+from .payloads import Refused, Rejection
 
 if TYPE_CHECKING:
     from .envelope import Event
@@ -73,9 +74,22 @@ def check_sale(
                 "other_store_shift",
                 f"sale {p.number} names shift {p.shift_id}, which is of till {shift[1]} of store {shift[0]}",
             )
+    _check_zone(p)
     _check_lines(p)
     _check_taxes(s, p, rates)
     _check_tenders(p)
+
+
+def _check_zone(p: SaleCompleted) -> None:
+    """A version 2 sale names its store's time zone; one no time zone database knows is a malformed payload."""
+    if not isinstance(p, SaleCompletedV2):
+        return
+    try:
+        ZoneInfo(p.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Rejection(
+            "bad_payload", f"timezone: {p.timezone!r} is not a known time zone (an IANA name such as Asia/Jakarta)"
+        ) from None
 
 
 def sale_facts(s: Session, sales: list[SaleCompleted]) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:

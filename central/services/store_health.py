@@ -42,13 +42,29 @@ def note_report(ctx: CentralContext, store_id: str, header: str | None, cursor: 
     if cursor is not None:
         values["reported_cursor"] = cursor
     if "clock" in report:
-        values["clock_skew_seconds"] = round((_naive_utc(report["clock"]) - received).total_seconds(), 3)
+        values["clock_skew_seconds"] = _skew(report["clock"], received)
     with ctx.db.unit_of_work() as s:
         s.execute(update(Store).where(Store.id == store_id).values(**values))
 
 
 def _naive_utc(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _skew(clock: datetime, received: datetime) -> float:
+    """The store's clock minus central's, in seconds (central's receive time is the one that counts)."""
+    return round((_naive_utc(clock) - received).total_seconds(), 3)
+
+
+def clock_check(ctx: CentralContext, header: str | None) -> dict[str, Any]:
+    """What a pull answers about time: central's clock, this store's skew as measured on this very call (None when
+    the agent reports no clock) and the bound over which both admin page and store sync page warn. Nothing written."""
+    now, report = ctx.clock(), parse_report(header)
+    return {
+        "central_time": now.isoformat(),
+        "skew_seconds": _skew(report["clock"], now) if "clock" in report else None,
+        "warn_seconds": ctx.config.sync.clock_skew_warn_seconds,
+    }
 
 
 def health_overview(ctx: CentralContext) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class Sale(CentralBase):
     staff_id: Mapped[str | None] = mapped_column(String(36))
     member_id: Mapped[str | None] = mapped_column(String(36))  # the member on the sale: what loyalty events must name
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock: display only
+    timezone: Mapped[str | None] = mapped_column(String(64))  # the store's zone (sale.completed v2); None from v1
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(BigInteger)
     discount: Mapped[int] = mapped_column(BigInteger)

@@ -30,7 +30,9 @@ class EventIn(Body):
     device_id: str = Field(min_length=1, max_length=32, description="the till or device that recorded the fact")
     store_seq: int = Field(strict=True, ge=1, le=2**53, description="gap-free per store: 1, 2, 3, ...")
     type: str = Field(min_length=1, max_length=48, description="sale.completed, refund.completed, ...")
-    schema_version: int = Field(strict=True, ge=1, le=1000)
+    # 0 too: a version no central reads is dead-lettered per event (unknown_schema_version), never a 400 that would
+    # hold back the whole queue behind it
+    schema_version: int = Field(strict=True, ge=0, le=1000)
     payload: dict[str, Any]
     payload_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the payload's canonical JSON")
     created_at: str | None = Field(None, max_length=40, description="the store's clock; display only")
@@ -90,6 +92,12 @@ class ChangeOut(BaseModel):
     data: dict[str, Any]
 
 
+class ClockOut(BaseModel):
+    central_time: str = Field(description="central's clock (UTC) as it answered")
+    skew_seconds: float | None = Field(description="the store's clock (X-Omnitoko-Status clock=) minus central's")
+    warn_seconds: int = Field(description="the bound over which the admin page and the store's sync page warn")
+
+
 class PullOut(BaseModel):
     epoch: str
     cursor: int = Field(description="send it back as ?cursor= for the next page")
@@ -97,6 +105,7 @@ class PullOut(BaseModel):
     more: bool
     store_seq: int
     changes: list[ChangeOut]
+    clock: ClockOut | None = Field(None, description="the store's clock as central sees it (pull only; issue 19)")
 
 
 class SnapshotQuery(BaseModel):

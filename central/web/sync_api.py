@@ -110,7 +110,8 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
 def pull(query: PullQuery):
     store_id = store_of_token()
     store_health.note_report(ctx(), store_id, request.headers.get(HEADER), query.cursor)
-    return push_service.pull(ctx(), store_id, query.cursor, query.limit)
+    page = push_service.pull(ctx(), store_id, query.cursor, query.limit)
+    return {**page, "clock": store_health.clock_check(ctx(), request.headers.get(HEADER))}
 
 
 @api.get(

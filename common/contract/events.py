@@ -59,6 +59,17 @@ class SaleCompleted(Wire):
     change: Amount = 0
 
 
+# An IANA time zone name as the store's config holds it (`[store] timezone`): Asia/Jakarta, Asia/Makassar, ...
+ZONE_NAME = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$"
+
+
+class SaleCompletedV2(SaleCompleted):
+    """sale.completed version 2: version 1 plus the store's time zone. `completed_at` is the store's clock in UTC;
+    a chain spans WIB, WITA and WIT, so head office needs the zone to put a sale on the store's own business day."""
+
+    timezone: str = Field(min_length=1, max_length=64, pattern=ZONE_NAME)
+
+
 class RefundLine(Wire):
     id: Id
     sale_line_id: Id
@@ -174,7 +185,8 @@ class DeadLetterAction(Wire):
 
 # (type, schema_version) -> model. The store builds with it, central parses with it.
 EVENTS: dict[tuple[str, int], type[Wire]] = {
-    (EventType.SALE_COMPLETED, 1): SaleCompleted,
+    (EventType.SALE_COMPLETED, 1): SaleCompleted,  # stores before issue 19 (central reads it while they remain)
+    (EventType.SALE_COMPLETED, 2): SaleCompletedV2,
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,

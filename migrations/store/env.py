@@ -3,7 +3,7 @@
 from alembic import context
 
 from common.db import make_engine
-from pos.adapters.migrate import check_foreign_keys, foreign_keys_off
+from pos.adapters.migrate import run_revisions
 from pos.adapters.tables import Base
 
 config = context.config
@@ -22,17 +22,7 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with foreign_keys_off(connection), context.begin_transaction():
-        before = context.get_context().get_current_heads()
-        context.run_migrations()
-        if context.get_context().get_current_heads() != before:  # a start with nothing to do scans nothing
-            check_foreign_keys(connection)
+    run_revisions(context, connection, target_metadata)
 
 
 run_migrations_online()

@@ -7,6 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,7 +31,19 @@ class StoreTable(_Table):
     npwp: str = ""
     default_till: str = "T1"
     tills: list[str] = Field(default_factory=lambda: ["T1"])
-    timezone: str = "Asia/Jakarta"  # IANA name; reports group sales by local day and hour
+    timezone: str = "Asia/Jakarta"  # IANA name; reports group sales by local day and hour; sales carry it
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Refused when the config is read, not at the till: every sale event names it (sale.completed v2)."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone: an IANA name such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura"
+            ) from None
+        return value
 
 
 class CurrencyTable(_Table):

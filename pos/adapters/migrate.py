@@ -1,28 +1,67 @@
-"""Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use."""
+"""Run the store's Alembic migrations from code (CLI, tests), and a helper the revisions of both databases use.
+
+The store server and the sync agent each migrate when they start (issue 19): a lock file beside the SQLite file
+makes two starting together take turns, and each revision is its own transaction, so an upgrade that fails
+leaves the database at the last revision that worked, never half way through one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.types import TypeEngine
+
+from common.migration_lock import migration_lock
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "migrations" / "store"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, scripts: Path = SCRIPTS) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(SCRIPTS))
+    cfg.set_main_option("script_location", str(scripts))
     cfg.set_main_option("sqlalchemy.url", url)
     return cfg
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "heads", scripts: Path = SCRIPTS) -> list[str]:
+    """Migrate under the database's migration lock; the revisions this call applied (none: it was up to date)."""
+    cfg = alembic_config(url, scripts)
+    applied: list[str] = cfg.attributes.setdefault("applied", [])
+    with migration_lock(url):
+        command.upgrade(cfg, revision)
+    return applied
+
+
+def run_revisions(context: Any, connection: Connection, metadata: MetaData, one_transaction: bool = False) -> None:
+    """An env.py's online run (`context` is alembic.context): each revision in a transaction of its own, its foreign
+    keys checked inside it, so a revision that fails (or leaves rows pointing nowhere) rolls back alone and the
+    ones before it stay.
+
+    `one_transaction`: all revisions in one, where the database can (central on PostgreSQL); SQLite's DDL always
+    goes revision by revision in Alembic."""
+    applied = context.config.attributes.get("applied")
+
+    def after_revision(ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        check_foreign_keys(connection)
+        if applied is not None:
+            applied.append(step.up_revision_id)
+
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        transaction_per_migration=not one_transaction,
+        on_version_apply=after_revision,
+    )
+    with foreign_keys_off(connection), context.begin_transaction():
+        context.run_migrations()
 
 
 def retype_columns(

@@ -169,6 +169,7 @@ def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any], member_i
         "shift_id": sale.shift_id,
         "staff_id": sale.staff_id,
         "completed_at": view["completed_at"],
+        "timezone": ctx.config.store.timezone,  # sale.completed v2: head office reads the store's local day
         "currency": ctx.config.currency.code,
         "lines": [
             {

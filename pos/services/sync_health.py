@@ -97,8 +97,24 @@ def sync_health(ctx: StoreContext) -> dict[str, Any]:
         "agent": agent,
         "dead_letters": dead,
         "refused": refused(dead),
+        "clock": clock(agent),
         "reconciliation": items,
         "below_zero": below_zero(ctx),
+    }
+
+
+def clock(agent: dict[str, Any] | None) -> dict[str, Any] | None:
+    """This store's clock as the central store measured it on the last pull, and whether it is past central's bound
+    (receipts and reports print the store's clock: a wrong one puts sales on the wrong day)."""
+    if agent is None or agent.get("clock_skew_seconds") is None or not agent.get("clock_skew_bound_seconds"):
+        return None
+    skew, bound = agent["clock_skew_seconds"], agent["clock_skew_bound_seconds"]
+    return {
+        "skew_seconds": skew,
+        "bound_seconds": bound,
+        "checked_at": agent["clock_checked_at"],
+        "warning": abs(skew) > bound,
+        "ahead": skew > 0,
     }
 
 

@@ -47,6 +47,9 @@ def agent_status(s: Session) -> dict[str, Any] | None:
         "epoch",
         "lease_owner",
         "lease_until",
+        "clock_skew_seconds",
+        "clock_skew_bound_seconds",
+        "clock_checked_at",
     )
     return {k: getattr(row, k) for k in keys}
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from common.contract import schema
-from common.contract.events import EVENTS, build_event
+from common.contract.events import EVENTS, build_event, written_version
 from common.contract.names import EventType, Topic
 from common.contract.topics import TOPICS
 from common.contract.wire import BadPayload, canonical_json, payload_hash
@@ -82,8 +82,19 @@ def test_an_amount_as_a_string_or_float_is_refused_when_building() -> None:
 def test_an_event_type_or_version_without_a_model_cannot_be_built() -> None:
     with pytest.raises(KeyError, match="voucher.used"):
         build_event("voucher.used", 1, {})
-    with pytest.raises(KeyError, match="version 2"):
-        build_event(EventType.SALE_COMPLETED, 2, SALE)
+    with pytest.raises(KeyError, match="version 3"):
+        build_event(EventType.SALE_COMPLETED, 3, {**SALE, "timezone": "Asia/Jakarta"})
+
+
+def test_a_version_2_sale_is_version_1_plus_the_stores_time_zone_and_the_store_writes_version_2() -> None:
+    assert written_version(EventType.SALE_COMPLETED) == 2
+    v2 = build_event(EventType.SALE_COMPLETED, 2, {**SALE, "timezone": "Asia/Makassar"})
+    assert v2 == {**SALE, "timezone": "Asia/Makassar"}
+    with pytest.raises(BadPayload, match="timezone"):
+        build_event(EventType.SALE_COMPLETED, 2, SALE)  # a store that forgot its zone fails at the store
+    with pytest.raises(BadPayload, match="timezone"):
+        build_event(EventType.SALE_COMPLETED, 2, {**SALE, "timezone": "Asia/Jakarta; DROP TABLE"})
+    assert canonical_json(build_event(EventType.SALE_COMPLETED, 1, SALE)) == canonical_json(SALE)  # v1 unchanged
 
 
 def test_every_event_type_and_topic_name_has_a_model() -> None:

@@ -36,6 +36,13 @@ def test_the_store_writes_each_event_type_at_a_version_central_applies() -> None
         assert (type_, written_version(type_)) in HANDLERS, type_
 
 
+def test_central_reads_the_version_stores_write_and_the_one_before_it_while_stores_upgrade() -> None:
+    # Issue 19: central is upgraded first, so it applies the last two versions of each type (an N-1 store's events).
+    for type_ in {t for t, _ in EVENTS} - NOT_HANDLED_AT_CENTRAL:
+        newest = written_version(type_)
+        assert {(type_, v) for v in (newest - 1, newest) if (type_, v) in EVENTS} <= set(HANDLERS), type_
+
+
 def test_the_store_refuses_to_write_an_event_type_the_contract_does_not_declare() -> None:
     with pytest.raises(KeyError, match="'sale.voided' is not declared in common/contract"):
         written_version("sale.voided")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -32,6 +32,10 @@ class SyncStatus(Base):
     dead_letters: Mapped[int] = mapped_column(Integer, default=0)
     pushed_total: Mapped[int] = mapped_column(Integer, default=0)
     pulled_total: Mapped[int] = mapped_column(Integer, default=0)
+    # The store's clock minus central's, as central measured it on the last pull, and central's warning bound.
+    clock_skew_seconds: Mapped[float | None] = mapped_column(Float)
+    clock_skew_bound_seconds: Mapped[int | None] = mapped_column(Integer)
+    clock_checked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class DeadLetterSeen(Base):

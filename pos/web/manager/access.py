@@ -86,6 +86,7 @@ def _context() -> dict[str, Any]:
         "pct": fmt.pct,
         "when": fmt.when,
         "duration": fmt.duration,
+        "span": fmt.span,
         "cell": fmt.cell,
         "NUMERIC": fmt.NUMERIC,
         "lang_url": _lang_url,

@@ -51,6 +51,15 @@ def duration(seconds: int | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def span(seconds: float | None) -> str:
+    """A clock's error: seconds while it is under a minute or two matter, `duration` once it is hours or days."""
+    whole = round(abs(seconds or 0))
+    if whole >= 3600:
+        return duration(whole)
+    minutes, rest = divmod(whole, 60)
+    return " ".join(p for p in (f"{minutes} m" if minutes else "", f"{rest} s" if rest or not minutes else "") if p)
+
+
 def cell(value: Any, kind: str) -> str:
     """One table cell as text, by the column's kind."""
     if kind == "money":
