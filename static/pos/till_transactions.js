@@ -44,12 +44,16 @@ export function transactions(app, { query = "" } = {}) {
       d.items = res.items;
       d.index = 0;
       d.searched = q ? `${d.mode}:${q}` : null;
-      showError(d.el, "");
-      d.el.querySelector(".dialog-msg").classList.remove("msg-error");
+      if (d.searchFailed) {  // only a search's own refusal is cleared by the next search
+        d.searchFailed = false;
+        const box = d.el.querySelector(".dialog-msg");
+        box.textContent = "";
+        box.classList.remove("msg-error");
+      }
       draw();
       // A receipt asked for by its number or its QR opens at once.
       if (q && d.mode === "number" && d.items.length === 1) open(d.items[0].number);
-    } catch (err) { showError(d.el, err); }
+    } catch (err) { d.searchFailed = true; showError(d.el, err); }
   };
   const open = (number) => app.run(async () => {
     try {

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_till_browser import AQUA_330, POCARI, TEH_KOTAK, Till
@@ -119,8 +118,10 @@ def test_find_by_number_and_scanned_qr_refund_a_line_then_all_and_reprint_to_the
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
     assert till.text("approve-q") == f"Cetak ulang struk {first} (Rp 11.000)?"
     approve(till, *MANAGER)
-    fake_printer.wait_for(lambda: printer.count(first.encode()) >= 2, "the copy reached the printer")
-    assert any(b"SALINAN" in job and first.encode() in job for job in printer.printed())
+    fake_printer.wait_for(
+        lambda: any(b"SALINAN" in job and first.encode() in job for job in printer.printed()),
+        "the copy (SALINAN) reached the printer",
+    )
     till.keys(Keys.ESCAPE, Keys.ESCAPE)
     till.until(lambda: not till.shown("modal") and till.focused_id() == "scan")
 
@@ -130,10 +131,8 @@ def test_find_by_number_and_scanned_qr_refund_a_line_then_all_and_reprint_to_the
     till.keys(link, Keys.ENTER)
     till.until(lambda: f"Struk {second}" in dialog(till), "the scanned receipt QR opens the receipt")
 
-    # The audit log names the receipts and the amounts in Rupiah.
     till.keys(Keys.ESCAPE, Keys.ESCAPE)
-    log = requests.get(f"{server.url}/api/v1/health", timeout=10)
-    assert log.ok
+    till.until(lambda: not till.shown("modal") and till.focused_id() == "scan")
 
 
 def test_void_the_sale_under_way_and_the_key_bar_fits_at_1366x768(store_server: Any, browser: Any) -> None:
