@@ -152,3 +152,10 @@ def test_a_discount_over_100_percent_says_so(store: StoreContext, open_till: Act
         sales.apply_discount(store, open_till, view["id"], "percent", 150, approval=MANAGER)
     assert e.value.code == "discount_over_100"
     assert i18n.error_message("id", e.value.code, "", {}) == "Diskon persen paling banyak 100%"
+
+
+def test_voiding_the_sale_under_way_is_audited_with_its_amount_and_items(store: StoreContext, open_till: Actor) -> None:
+    view = sell(store, open_till, [(AQUA_330, 2)], [], complete=False)
+    sales.void(store, open_till, view["id"], MANAGER)
+    entry = audit_log(store, "sale_void")[-1]
+    assert '"amount":"Rp 7.000"' in entry.detail and "Aqua 330ml x 2" in entry.detail
