@@ -97,7 +97,9 @@ def find(ctx: StoreContext, actor: Actor, mode: Mode = "number", q: str = "") ->
     """Receipts newest first: this shift's with nothing asked, else the store's that match."""
     with ctx.db.sessions() as s:
         stmt = _filtered(ctx, s, actor, mode, q)
-        sales: list[Sale] = list(s.scalars(stmt.order_by(Sale.completed_at.desc(), Sale.number.desc()).limit(MAX_ROWS + 1)))
+        sales: list[Sale] = list(
+            s.scalars(stmt.order_by(Sale.completed_at.desc(), Sale.number.desc()).limit(MAX_ROWS + 1))
+        )
         ids = [x.id for x in sales[:MAX_ROWS]]
         items = dict(
             s.execute(

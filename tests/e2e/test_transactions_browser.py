@@ -186,7 +186,11 @@ def test_two_tills_refunding_one_receipt_at_once_one_wins_and_the_other_is_told(
     till.keys("a", Keys.ENTER)
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
     # ...while two requests for the same line race at once (T1 and T2): one wins.
-    body = {"sale_number": number, "lines": [{"line_id": line, "qty": 1}], "approval": dict(zip(("staff_code", "pin"), MANAGER))}
+    body = {
+        "sale_number": number,
+        "lines": [{"line_id": line, "qty": 1}],
+        "approval": {"staff_code": MANAGER[0], "pin": MANAGER[1]},
+    }
     answers: list[int] = []
     gate = threading.Barrier(2)
 
