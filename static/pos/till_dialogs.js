@@ -212,7 +212,11 @@ export function discount(app, line) {
       try {
         await apply(null);
       } catch (err) {
-        if (err.code === "approval_required") app.openDialog(approval(app, (a) => app.run(() => apply(a))));
+        if (err.code === "approval_required") {
+          const what = d.kind === "percent" ? `${d.value.trim()}%` : money(parseAmount(d.value) || 0);
+          const on = d.target === "line" ? line.name : t("disc.whole");
+          app.openDialog(approval(app, (a) => app.run(() => apply(a)), t("disc.q", { what, on })));
+        }
         else showError(d.el, err.code ? err : err.message);
       }
     });
