@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
+from .throttle import wait_unit
+
 LOCALES: tuple[str, ...] = ("id", "en")
 DEFAULT = "id"
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "static" / "i18n"
@@ -83,11 +85,26 @@ def error_message(locale: str, code: str, fallback: str, detail: Mapping[str, ob
     template = messages("errors", locale).get(code)
     if template is None:
         return fallback
-    values = {k: _rupiah(v) if k in MONEY_DETAILS and isinstance(v, int) else v for k, v in detail.items()}
+    values = shown_detail(locale, detail)
     try:
         return fill(template, values)
     except (KeyError, ValueError, IndexError):
         return fallback
+
+
+def shown_detail(locale: str, detail: Mapping[str, object]) -> dict[str, object]:
+    """An error's detail as people read it in `locale`: amounts in Rupiah, a wait as "4 menit"."""
+    values = {k: _rupiah(v) if k in MONEY_DETAILS and isinstance(v, int) else v for k, v in detail.items()}
+    waiting = detail.get("wait_seconds")
+    if isinstance(waiting, int):  # not the service's English "4 minutes"
+        values["wait"] = say_wait(locale, waiting)
+    return values
+
+
+def say_wait(locale: str, seconds: int) -> str:
+    """How long to wait, in `locale`: "4 menit", "30 seconds", "2 jam" (rounded up)."""
+    n, unit = wait_unit(seconds)
+    return text("errors", locale, f"wait.{unit}", n=n)
 
 
 MONEY_DETAILS = frozenset({"max", "remaining", "amount", "due"})  # error details that are Rupiah amounts

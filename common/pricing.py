@@ -34,7 +34,7 @@ class Discount:
         if self.value < 0:
             raise DomainError("bad_discount", "a discount cannot be negative")
         if self.kind == "percent" and self.value > 10_000:
-            raise DomainError("bad_discount", "a percent discount cannot be over 100%")
+            raise DomainError("discount_over_100", "a percent discount cannot be over 100%")
 
     def amount_on(self, base: int) -> int:
         if self.kind == "amount":

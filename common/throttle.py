@@ -33,15 +33,26 @@ class Policy:
         return failures >= self.lock_after
 
 
-def say_duration(wait: timedelta) -> str:
-    """ "8 seconds", "5 minutes", "2 hours": rounded up, so the user never comes back too early."""
-    seconds = max(1, int(-(-wait.total_seconds() // 1)))
+def wait_unit(seconds: int) -> tuple[int, str]:
+    """(8, "seconds"), (5, "minutes"), (2, "hours"): rounded up, so the user never comes back too early; the
+    catalogs word it in each language (errors.json `wait.<unit>`)."""
+    seconds = max(1, seconds)
     if seconds < 120:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return seconds, "seconds"
     minutes = -(-seconds // 60)
     if minutes < 120:
-        return f"{minutes} minutes"
-    return f"{-(-minutes // 60)} hours"
+        return minutes, "minutes"
+    return -(-minutes // 60), "hours"
+
+
+def wait_seconds(wait: timedelta) -> int:
+    return max(1, int(-(-wait.total_seconds() // 1)))
+
+
+def say_duration(wait: timedelta) -> str:
+    """ "8 seconds", "5 minutes", "2 hours" (the service's own English)."""
+    n, unit = wait_unit(wait_seconds(wait))
+    return f"{n} {unit[:-1] if n == 1 else unit}"
 
 
 def refuse_waiting(wait: timedelta, locked: bool, what: str, who_lifts: str) -> DomainError:
@@ -53,10 +64,12 @@ def refuse_waiting(wait: timedelta, locked: bool, what: str, who_lifts: str) -> 
             f"too many wrong attempts: {what} is locked for {say_duration(wait)}; {who_lifts} can lift the lock",
             retry_after=retry,
             wait=say_duration(wait),
+            wait_seconds=wait_seconds(wait),
         )
     return TooManyRequests(
         "slow_down",
         f"too many wrong attempts: {what} must wait {say_duration(wait)} before trying again",
         retry_after=retry,
         wait=say_duration(wait),
+        wait_seconds=wait_seconds(wait),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.errors import DomainError
+from common.errors import Conflict, DomainError
 from common.pricing import TaxLine, taxes_by_group
 
 
@@ -58,10 +58,14 @@ def plan_refund(sold: list[SoldLine], wanted: list[tuple[str, int]]) -> RefundPl
     for line_id, qty in asked.items():
         s = by_id[line_id]
         left = s.qty - s.refunded_qty
+        if left == 0:  # another till (or an earlier refund) got there first: say so, not "0 can be refunded"
+            raise Conflict("already_refunded", f"{s.sku} on this sale is already refunded in full", sku=s.sku)
         if qty > left:
             raise DomainError(
                 "refund_exceeds_sold",
                 f"only {left} of {s.sku} can still be refunded on this sale (asked {qty})",
+                left=left,
+                asked=qty,
             )
         lines.append(RefundLine(s.line_id, s.sku, qty, refund_amount(s, qty), s.tax_group, s.tax_rate_bp))
     return RefundPlan(
@@ -69,3 +73,13 @@ def plan_refund(sold: list[SoldLine], wanted: list[tuple[str, int]]) -> RefundPl
         amount=sum(l.amount for l in lines),
         taxes=taxes_by_group([(l.tax_group, l.tax_rate_bp, l.amount) for l in lines]),
     )
+
+
+def original_tender(paid: list[tuple[str, int]], direct: tuple[str, ...]) -> str:
+    """Where a refund goes back by default: the sale's own tender, the direct one that paid most (the first of
+    equals); cash when only points paid (the points go back as points anyway)."""
+    best: tuple[str, int] | None = None
+    for kind, amount in paid:
+        if kind in direct and (best is None or amount > best[1]):
+            best = (kind, amount)
+    return best[0] if best else "cash"

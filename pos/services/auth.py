@@ -157,11 +157,16 @@ def end_all_sessions(ctx: StoreContext, staff_id: str) -> int:
         return rowcount(s.execute(delete(StaffToken).where(StaffToken.staff_id == staff_id)))
 
 
-def manager_approval(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None, what: str) -> str:
-    """The approving manager's staff id; a manager at the till approves their own act with their PIN too."""
+def approving_manager(ctx: StoreContext, approval: dict[str, str] | None, what: str) -> Actor:
+    """The manager whose code and PIN approve `what` (refused for anyone else, PIN tries counted)."""
     if not approval or not approval.get("staff_code") or not approval.get("pin"):
         raise Forbidden("approval_required", f"{what} needs a manager's code and PIN")
     staff = _check_pin(ctx, approval["staff_code"], approval["pin"])
     if staff.role != "manager":
         raise Forbidden("not_a_manager", f"staff {staff.code} is not a manager and cannot approve {what}")
-    return staff.id
+    return Actor(staff.id, staff.code, staff.name, staff.role, "")
+
+
+def manager_approval(ctx: StoreContext, actor: Actor, approval: dict[str, str] | None, what: str) -> str:
+    """The approving manager's staff id; a manager at the till approves their own act with their PIN too."""
+    return approving_manager(ctx, approval, what).staff_id

@@ -9,11 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from common import throttle_table as throttle
 from common.errors import DomainError, Forbidden
 from common.throttle import Policy, refuse_waiting
-from pos.adapters.tables import SignInThrottle
+from pos.adapters.tables import SignInThrottle, Staff
 
+from . import auth
 from .auth import Actor, _check_pin, session_staff, start_backoffice_session
 from .context import StoreContext
 from .records import audit
@@ -70,18 +74,40 @@ def current_manager(ctx: StoreContext, token: str | None) -> Actor:
     return Actor(staff.id, staff.code, staff.name, staff.role, BACKOFFICE_TILL)
 
 
+def _staff_names(s: Session) -> dict[str, str]:
+    return {f"staff:{code}": f"{name} ({code})" for code, name in s.execute(select(Staff.code, Staff.name))}
+
+
 def locks(ctx: StoreContext) -> list[dict[str, Any]]:
-    """Staff codes and addresses that must wait now."""
+    """Staff codes and addresses that must wait now, each with who it is ("Sari (1001)") where a person."""
     with ctx.db.sessions() as s:
-        return throttle.locked_keys(s, SignInThrottle, ctx.clock())
+        rows = throttle.locked_keys(s, SignInThrottle, ctx.clock())
+        names = _staff_names(s)
+    return [{**r, "who": names.get(r["key"], r["key"].partition(":")[2])} for r in rows]
 
 
-def lift_lock(ctx: StoreContext, actor: Actor, key: str) -> bool:
+def lift_lock(ctx: StoreContext, actor: Actor, key: str, till_id: str | None = None) -> bool:
     """A manager lifts a staff code's or an address's lock (in the audit log); True if there was one."""
     with ctx.db.unit_of_work() as s:
         lifted = throttle.clear(s, SignInThrottle, key)
         if lifted:
+            kind, _, what = key.partition(":")
+            who = _staff_names(s).get(key, what)
             audit(
-                s, ctx, "sign_in_unlocked", requested_by=actor.staff_id, approved_by=actor.staff_id, detail={"key": key}
+                s,
+                ctx,
+                "sign_in_unlocked",
+                till_id=till_id,
+                requested_by=actor.staff_id,
+                approved_by=actor.staff_id,
+                detail={"staff" if kind == "staff" else "address": who},
             )
         return lifted
+
+
+def unlock_at_till(ctx: StoreContext, staff_code: str, approval: dict[str, str] | None, till_id: str) -> bool:
+    """A manager at the till unlocks a cashier who typed too many wrong PINs, with their own code and PIN."""
+    manager = auth.approving_manager(ctx, approval, f"unlocking staff code {staff_code}")
+    if not lift_lock(ctx, manager, f"staff:{staff_code.strip()}", till_id):
+        raise DomainError("not_locked", f"staff code {staff_code} is not locked", staff_code=staff_code)
+    return True

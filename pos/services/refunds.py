@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
+from common.money import format_money
 from common.tables import new_id
-from common.tenders import DIRECT_TENDERS
+from common.tenders import DIRECT_TENDERS, TENDERS
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
-from pos.domain.refunds import SoldLine, plan_refund
+from pos.domain.refunds import RefundPlan, SoldLine, original_tender, plan_refund
 from pos.domain.tenders import cash_rounding
 
 from . import auth
@@ -20,7 +23,64 @@ from .checkout import next_receipt_number
 from .context import StoreContext
 from .loyalty_facts import refund_points_back
 from .records import audit, emit_event
+from .sale_views import tenders_of
 from .shifts import require_shift
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a refund of some lines gives back, before anyone approves it."""
+
+    plan: RefundPlan
+    tender_type: str
+    points: int  # points given back (a sale paid partly with points)
+    points_value: int
+    owed: int  # money before cash rounding
+    rounding: int
+
+
+def _quote(
+    s: Session, ctx: StoreContext, sale_number: str, lines: list[tuple[str, int]], tender_type: str | None
+) -> tuple[Sale, dict[str, SaleLine], Quote]:
+    sale = s.scalar(select(Sale).where(Sale.number == sale_number))
+    if sale is None:
+        raise NotFound("unknown_sale", f"sale {sale_number} not found", number=sale_number)
+    if sale.state != "completed":
+        raise Conflict("not_completed", f"sale {sale_number} is {sale.state}; only completed sales can be refunded")
+    if tender_type is None:
+        tender_type = original_tender([(t.type, t.amount) for t in tenders_of(s, sale.id)], DIRECT_TENDERS)
+    if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
+        raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
+    sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
+    plan = plan_refund(
+        [SoldLine(l.id, l.sku, l.qty, l.net, l.tax_group, l.tax_rate_bp, l.refunded_qty) for l in sold.values()],
+        lines,
+    )
+    # A member sale paid partly with points gives that share back as points, not as money (issue 5).
+    points_back, points_value = refund_points_back(s, ctx, sale.id, plan.amount)
+    owed = plan.amount - points_value
+    # Cash goes back in what the drawer holds, rounded as cash sales are; other tenders to the rupiah.
+    rounding = cash_rounding(owed, 0, ctx.config.currency.cash_rounding) if tender_type == "cash" else 0
+    return sale, sold, Quote(plan, tender_type, points_back, points_value, owed, rounding)
+
+
+def quote(
+    ctx: StoreContext, actor: Actor, sale_number: str, lines: list[tuple[str, int]], tender_type: str | None = None
+) -> dict[str, Any]:
+    """What the refund would give back and where, so the manager approves a named amount; writes nothing."""
+    with ctx.db.sessions() as s:
+        sale, sold, q = _quote(s, ctx, sale_number, lines, tender_type)
+    return {
+        "sale_number": sale.number,
+        "amount": q.owed + q.rounding,
+        "rounding": q.rounding,
+        "tender_type": q.tender_type,
+        "points_back": {"points": q.points, "value": q.points_value} if q.points else None,
+        "lines": [
+            {"line_id": l.line_id, "name": sold[l.line_id].name, "qty": l.qty, "amount": l.amount} for l in q.plan.lines
+        ],
+        "till_id": actor.till_id,
+    }
 
 
 def refund(
@@ -29,29 +89,16 @@ def refund(
     sale_number: str,
     lines: list[tuple[str, int]],
     approval: dict[str, str] | None,
-    tender_type: str = "cash",
+    tender_type: str | None = "cash",
     reason: str | None = None,
 ) -> dict[str, Any]:
-    if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
-        raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
+    """Give back `lines` (line id, quantity) of a completed sale in `tender_type` (None: the sale's own)."""
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
     with ctx.db.unit_of_work() as s:
-        sale = s.scalar(select(Sale).where(Sale.number == sale_number))
-        if sale is None:
-            raise NotFound("unknown_sale", f"sale {sale_number} not found")
-        if sale.state != "completed":
-            raise Conflict("not_completed", f"sale {sale_number} is {sale.state}; only completed sales can be refunded")
+        sale, sold, q = _quote(s, ctx, sale_number, lines, tender_type)
+        plan, points_back, points_value, owed, rounding = q.plan, q.points, q.points_value, q.owed, q.rounding
+        tender_type = q.tender_type
         shift = require_shift(s, actor.till_id)
-        sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
-        plan = plan_refund(
-            [SoldLine(l.id, l.sku, l.qty, l.net, l.tax_group, l.tax_rate_bp, l.refunded_qty) for l in sold.values()],
-            lines,
-        )
-        # A member sale paid partly with points gives that share back as points, not as money (issue 5).
-        points_back, points_value = refund_points_back(s, ctx, sale.id, plan.amount)
-        owed = plan.amount - points_value
-        # Cash goes back in what the drawer holds, rounded as cash sales are; other tenders to the rupiah.
-        rounding = cash_rounding(owed, 0, ctx.config.currency.cash_rounding) if tender_type == "cash" else 0
         now = ctx.clock()
         row = Refund(
             number=next_receipt_number(s, ctx, actor.till_id),
@@ -130,7 +177,15 @@ def refund(
             requested_by=actor.staff_id,
             approved_by=approver,
             ref_id=row.id,
-            detail={"sale": sale.number, "amount": plan.amount, "reason": reason},
+            detail={
+                "receipt": sale.number,
+                "refund": row.number,
+                "amount": format_money(owed + rounding, ctx.currency),
+                "tender": TENDERS[tender_type].label_id,
+                "points_back": points_back or None,
+                "items": ", ".join(f"{sold[l.line_id].name} x {l.qty}" for l in plan.lines),
+                "reason": reason,
+            },
         )
         ctx.after_sale.refund_completed(s, view)
     ctx.notify("refund_completed", view)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from common.errors import Conflict, DomainError, NotFound
-from common.money import parse_percent
+from common.money import format_money, parse_percent
 from common.pricing import Discount, PricedSale, discount_kind, needs_approval
 from common.tables import new_id
 from pos.adapters.tables import Sale, SaleLine, TenderRow
@@ -366,6 +366,8 @@ def void(
     approver = auth.manager_approval(ctx, actor, approval, "voiding a sale")
 
     def change(s: Session, sale: Sale) -> None:
+        lines = lines_of(s, sale.id)  # an open sale's total is not stored yet: the audit names what it came to
+        total = price(sale, lines).total
         s.execute(delete(TenderRow).where(TenderRow.sale_id == sale.id))
         sale.state = "voided"
         ctx.after_sale.sale_voided(s, sale.id, sale.till_id)  # points holds go back
@@ -377,7 +379,11 @@ def void(
             requested_by=actor.staff_id,
             approved_by=approver,
             ref_id=sale.id,
-            detail={"total": sale.total, "reason": reason},
+            detail={
+                "amount": format_money(total, ctx.currency),
+                "items": ", ".join(f"{l.name} x {l.qty}" for l in lines),
+                "reason": reason,
+            },
         )
 
     # Durable: an approved, audited act whose points holds go back through the outbox.

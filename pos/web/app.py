@@ -26,6 +26,7 @@ from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
+from .api.transactions_api import api as transactions_api
 from .manager import create_blueprint as manager_blueprint
 from .metrics import install as install_metrics
 from .pages import pages
@@ -58,6 +59,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     sockets.register(socketio, notices)
     app.register_api(till_api)
     app.register_api(sales_api)
+    app.register_api(transactions_api)
     app.register_api(kiosk_api)
     app.register_api(kiosk_device_api)
     app.register_api(till_kiosk_api)

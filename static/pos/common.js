@@ -41,8 +41,9 @@ export function applyTexts(root = document) {
 function rememberLang(code) {
   document.cookie = `lang=${code}; path=/; max-age=${60 * 60 * 24 * 365}; SameSite=Lax`;
 }
-// ?lang=en chosen in the address is remembered for the next visit, like the toggle.
-if (new URLSearchParams(window.location.search).get("lang") === lang) rememberLang(lang);
+// The page's language is remembered (a ?lang=en chosen in the address too, like the toggle), so the store
+// server's own messages (a lock-out saying how long) come back in the language on screen.
+rememberLang(lang);
 
 /** Switch language in place (no page load): remember it in a cookie and in the address. */
 export async function setLang(code) {

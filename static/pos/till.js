@@ -5,6 +5,7 @@ import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
 import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
 import * as shift from "./till_shift.js";
+import { RECEIPT_LINK, transactions, unlock } from "./till_transactions.js";
 import { message, render as renderSale, showPaid } from "./till_view.js";
 
 const TILL_KEY = "omnitoko.till";
@@ -158,7 +159,8 @@ function scanEntered(raw) {
   qty = qty || S.pendingQty || 1;
   S.pendingQty = null;
   render();
-  if (/^\d+$/.test(text)) addItem({ barcode: text }, qty);
+  if (RECEIPT_LINK.test(text)) openDialog(transactions(app, { query: text }));  // a receipt's QR: find it
+  else if (/^\d+$/.test(text)) addItem({ barcode: text }, qty);
   else openDialog(D.search(app, { query: text, qty }));  // a typed name: search it
 }
 
@@ -166,7 +168,11 @@ function scanEntered(raw) {
 function showTop() {
   const top = S.stack[S.stack.length - 1];
   $("modal").hidden = !top;
-  if (!top) { if (S.screen === "sale") $("scan").focus(); return; }
+  if (!top) {
+    if (S.screen === "sale") $("scan").focus();
+    else if (S.screen === "signin") $($("signin-code").value ? "signin-pin" : "signin-code").focus();
+    return;
+  }
   const el = $("dialog");
   el.className = `dialog dialog-${top.name}`;
   el.innerHTML = top.html();
@@ -190,7 +196,9 @@ async function signOutNow() {
 }
 
 // ---- keyboard ------------------------------------------------------------------------------
-const FKEYS = { F2: "search", F4: "qty", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay" };
+const FKEYS = {
+  F2: "search", F4: "qty", F5: "transactions", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay",
+};
 
 function action(name) {
   if (S.screen !== "sale" || S.stack.length) return;
@@ -210,6 +218,7 @@ function action(name) {
       openDialog(D.discount(app, line));
       break;
     case "menu": openDialog(shift.menu(app)); break;
+    case "transactions": openDialog(transactions(app)); break;
     case "park": openDialog(shift.park(app)); break;
     case "remove": if (needsLine()) D.removeLine(app, line); break;
     case "pay":
@@ -237,6 +246,7 @@ document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") { e.preventDefault(); if (!top.busy) closeDialog(); }
     return;
   }
+  if (S.screen === "signin" && e.key === "F7") { e.preventDefault(); unlockAtSignIn(); return; }
   if (S.screen !== "sale") return;
   const scan = $("scan");
   if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
@@ -254,6 +264,19 @@ document.addEventListener("keydown", (e) => {
     if (raw.trim()) scanEntered(raw);
   }
 });
+
+// A cashier locked out after wrong PINs: a manager unlocks the code in place (F7) with their own code and PIN.
+function unlockAtSignIn() {
+  const code = $("signin-code").value.trim();
+  if (!code || $("signin-unlock").hidden) return;
+  openDialog(unlock(app, code, (text) => {
+    $("signin-unlock").hidden = true;
+    $("signin-msg").textContent = text;
+    $("signin-pin").focus();
+  }));
+}
+
+$("signin-unlock").addEventListener("click", unlockAtSignIn);
 
 // The scan field gets focus back after every click elsewhere on the sale screen.
 document.addEventListener("focusout", () => {

@@ -128,9 +128,12 @@ export function removeLine(app, line) {
 }
 
 // ---- manager approval, in place; returns to the step that asked for it ---------------------
-export function approval(app, onApprove) {
+export function approval(app, onApprove, question = "") {
   const d = { name: "approval" };
-  d.html = () => `<h2>${T("approve.title")}</h2><p>${T("approve.why")}</p>
+  // The question names the act and the amount ("Retur Rp 45.000 pada struk ...?"), so the manager knows what
+  // their PIN approves.
+  d.html = () => `<h2>${T("approve.title")}</h2>
+    ${question ? `<p class="approve-q" id="approve-q">${escapeHtml(question)}</p>` : `<p>${T("approve.why")}</p>`}
     <label class="field"><span>${T("approve.code")}</span>
       <input class="dialog-input" id="appr-code" inputmode="numeric" maxlength="16" autocomplete="off"></label>
     <label class="field"><span>${T("approve.pin")}</span>
@@ -180,6 +183,8 @@ export function discount(app, line) {
     let value;
     if (d.kind === "percent") {
       if (!/^\d{1,3}(\.\d{1,2})?$/.test(raw)) throw new Error(t("err.bad_discount"));
+      const [whole, cents = ""] = raw.split(".");
+      if (Number(whole) * 100 + Number(`${cents}00`.slice(0, 2)) > 10000) throw new Error(t("err.discount_over_100"));
       value = raw; // sent as a decimal string, never through a float
     } else {
       value = parseAmount(d.value);
@@ -207,7 +212,11 @@ export function discount(app, line) {
       try {
         await apply(null);
       } catch (err) {
-        if (err.code === "approval_required") app.openDialog(approval(app, (a) => app.run(() => apply(a))));
+        if (err.code === "approval_required") {
+          const what = d.kind === "percent" ? `${d.value.trim()}%` : money(parseAmount(d.value) || 0);
+          const on = d.target === "line" ? line.name : t("disc.whole");
+          app.openDialog(approval(app, (a) => app.run(() => apply(a)), t("disc.q", { what, on })));
+        }
         else showError(d.el, err.code ? err : err.message);
       }
     });

@@ -22,9 +22,11 @@ export function wireForms(app) {
         app.S.staff = res.staff;
         sessionStorage.setItem(TOKEN_KEY, res.token);
         $("signin-msg").textContent = "";
+        $("signin-unlock").hidden = true;
         await app.afterSignIn();
       } catch (err) {
         $("signin-msg").textContent = errorText(err);
+        $("signin-unlock").hidden = err.code !== "locked";  // F7: a manager unlocks the code here
         $("signin-pin").value = "";
         $("signin-pin").focus();
       }

@@ -207,6 +207,7 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
     till.until(lambda: till.focused_id() == "disc-value")
     till.keys("t", "20", Keys.ENTER)
     till.until(lambda: till.focused_id() == "appr-code", "the approval asks for the manager's code")
+    assert till.text("approve-q") == "A discount of 20% on the whole sale?", "the manager sees what they approve"
     till.keys("9001", Keys.ENTER)
     till.keys("4321", Keys.ENTER)
     till.until(lambda: till.text("total") == "Rp 8.800", "(3.500 + 7.500) less 20%")

@@ -127,7 +127,7 @@ BAD_INPUTS = [
         "/sales/{sale}/discounts",
         {"kind": "percent", "value": 101, "approval": MANAGER},
         422,
-        "bad_discount",
+        "discount_over_100",
     ),
     ("a negative discount", "POST", "/sales/{sale}/discounts", {"kind": "amount", "value": -500}, 400, None),
     (

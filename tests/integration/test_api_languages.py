@@ -40,7 +40,7 @@ def test_the_tills_chosen_language_wins_over_the_browsers(till_api: Any) -> None
     assert said["code"] == "refund_exceeds_sold" and said["message"].startswith("Jumlah retur melebihi")
     till_api.client.set_cookie("lang", "en")
     said = refund_error(till_api, too_many, **{"Accept-Language": "id-ID"})
-    assert said["message"] == "more than can still be refunded on this sale"
+    assert said["message"] == "more than can still be refunded: 1 left (asked 5)"
 
 
 def test_other_store_api_errors_follow_too_with_their_details_filled(till_api: Any) -> None:

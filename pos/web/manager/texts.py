@@ -25,7 +25,7 @@ def error_text(locale: str, err: DomainError) -> str:
     template = i18n.messages("manager", locale).get(f"err.{err.code}")
     if template is not None:
         try:
-            return i18n.fill(template, dict(err.detail))
+            return i18n.fill(template, i18n.shown_detail(locale, err.detail))
         except (KeyError, ValueError, IndexError):
             pass
     return i18n.error_message(locale, err.code, err.message, err.detail)
