@@ -228,3 +228,12 @@ def no_network_in_transaction(request: pytest.FixtureRequest, monkeypatch: pytes
     with guarded(monkeypatch) as guard:
         yield guard
     assert not guard.violations, "HTTP inside a transaction: " + "; ".join(guard.violations)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """With OMNITOKO_TEST_TIMES=<file>, each test's phases and seconds are appended to it as they finish (so a run
+    that is stopped still says where its time went; `python -m tests.times <file>` sums it by file)."""
+    where = os.environ.get("OMNITOKO_TEST_TIMES")
+    if where:
+        with open(where, "a", encoding="utf-8") as out:
+            out.write(f"{report.duration:.3f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
