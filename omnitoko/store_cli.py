@@ -69,6 +69,10 @@ def serve(args: argparse.Namespace) -> int:
     _migrate(config.database.url)
     host = args.host or config.server.host
     port = args.port or config.server.port
+    config.server.host, config.server.port = (
+        host,
+        port,
+    )  # receipt links point where this server really listens  # receipt links point where this server really listens
     app = create_app(config)
     base = f"http://{host}:{port}"
     print(f"Omnitoko store {config.store.id} is running:", flush=True)

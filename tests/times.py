@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 
 def main(path: str, top: int = 40) -> None:
     by_file: dict[str, float] = defaultdict(float)
     by_test: dict[str, float] = defaultdict(float)
-    for row in open(path, encoding="utf-8"):
-        seconds, _, _, nodeid = row.rstrip("\n").split("\t", 3)
+    for row in Path(path).read_text(encoding="utf-8").splitlines():
+        seconds, _, _, nodeid = row.split("\t", 3)
         by_file[nodeid.split("::")[0]] += float(seconds)
         by_test[nodeid] += float(seconds)
     total = sum(by_file.values())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from common.errors import NotFound
 from common.pricing import taxes_by_group
+from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
@@ -47,8 +48,10 @@ def till_path(ctx: StoreContext, number: str) -> str:
 
 
 def base_url(ctx: StoreContext) -> str:
+    """The store's public URL when configured, else the address and port this server actually serves on (`serve`
+    writes what it listens on into the config it runs with; a wildcard host becomes the store-network address)."""
     srv = ctx.config.server
-    return srv.public_url.rstrip("/") if srv.public_url else f"http://{srv.host}:{srv.port}"
+    return srv.public_url.rstrip("/") if srv.public_url else f"http://{reachable_host(srv.host)}:{srv.port}"
 
 
 def digital_url(ctx: StoreContext, number: str) -> str:

@@ -110,10 +110,21 @@ def wait_paired(driver: Any) -> None:
 @pytest.fixture
 def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
     """`omnitoko store serve` on a free port over a fresh copy of the demo database."""
+    yield from _serve_store(tmp_path, demo_store_db, free_port())
+
+
+@pytest.fixture
+def store_server_moved(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
+    """The store server started with `--port P` while its config file names another port (where nothing listens)."""
+    yield from _serve_store(tmp_path, demo_store_db, free_port(), config_port=free_port())
+
+
+def _serve_store(
+    tmp_path: Path, demo_store_db: Path, port: int, config_port: int | None = None
+) -> Iterator[StoreServer]:
     db = tmp_path / "store.db"
     shutil.copyfile(demo_store_db, db)
-    port = free_port()
-    config = _write_config(tmp_path, db, port)
+    config = _write_config(tmp_path, db, config_port or port)
     log = tmp_path / "server.log"
     with served(
         _cli("serve", "--config", str(config), "--port", str(port)),

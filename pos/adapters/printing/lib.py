@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import platform
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -30,9 +32,13 @@ def escpos() -> tuple[ModuleType, ModuleType, ModuleType]:
                 guard = logging.NullHandler()
                 root.addHandler(guard)
             try:
+                try:
+                    import escpos.printer
+                except (EOFError, pickle.UnpicklingError):  # a half-written pickle from an older process
+                    private = _discard_broken_cache()
+                    import escpos.printer
                 import escpos.constants
                 import escpos.exceptions
-                import escpos.printer
             finally:
                 if guard is not None:
                     root.removeHandler(guard)
@@ -62,6 +68,17 @@ def _capabilities_cache() -> Path | None:
         os.environ[_CACHE_ENV] = str(shared)
         return None
     private = Path(tempfile.mkdtemp(prefix="new-", dir=shared))
+    os.environ[_CACHE_ENV] = str(private)
+    return private
+
+
+def _discard_broken_cache() -> Path:
+    """Forget the half-imported escpos and the unreadable pickle; import again writing a private pickle."""
+    for name in [m for m in sys.modules if m == "escpos" or m.startswith("escpos.")]:
+        del sys.modules[name]
+    broken = Path(os.environ.get(_CACHE_ENV, str(_shared_cache()))) / _pickle_name()
+    broken.unlink(missing_ok=True)
+    private = Path(tempfile.mkdtemp(prefix="new-", dir=_shared_cache()))
     os.environ[_CACHE_ENV] = str(private)
     return private
 
