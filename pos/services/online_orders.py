@@ -1,0 +1,305 @@
+"""Fulfilling paid online orders at this store: pick by scanning each item (short lines get a substitute at no
+more than the shopper paid, or are refunded by central), pack, then hand over against the shopper's code (pickup)
+or ship with courier and tracking (delivery); or cancel (central refunds in full). Works offline: each step is
+local first and an outbox event to central. The stock leaves this store once, at hand-over or shipment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from common import fulfilment
+from common.contract.names import EventType
+from common.db import rowcount
+from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from pos.adapters.tables import OnlineOrderCopy
+
+from .auth import Actor
+from .context import StoreContext
+from .records import audit, emit_event
+from .stock_admin import find_item, write_movements
+
+MAX_TEXT = 200
+
+
+def _view(o: OnlineOrderCopy) -> dict[str, Any]:
+    lines = json.loads(o.lines)
+    for l in lines:
+        l.setdefault("picked", 0)
+        l["short"] = int(l["qty"]) - int(l["picked"])
+        l["refund"] = fulfilment.line_refund(
+            int(l["net"]),
+            int(l["qty"]),
+            int(l["picked"]),
+            int(l.get("substitute_price") or 0),
+            int(l.get("substitute_qty") or 0),
+        )
+    return {
+        "id": o.id,
+        "number": o.number,
+        "mode": o.mode,
+        "status": o.status,
+        "lines": lines,
+        "items": sum(int(l["qty"]) for l in lines),
+        "picked_items": sum(int(l["picked"]) + int(l.get("substitute_qty") or 0) for l in lines),
+        "refund_due": sum(l["refund"] for l in lines),
+        "total": o.total,
+        "delivery_fee": o.delivery_fee,
+        "refunded": o.refunded,
+        "customer": o.customer,
+        "address": o.address,
+        "courier": o.courier,
+        "tracking": o.tracking,
+        "paid_at": o.paid_at,
+        "updated_at": o.updated_at,
+        "done_by": o.done_by,
+    }
+
+
+def orders(ctx: StoreContext, done: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """The orders this store fulfils: open ones first-paid first, or the latest finished ones."""
+    with ctx.db.sessions() as s:
+        stmt = select(OnlineOrderCopy)
+        if done:
+            stmt = stmt.where(OnlineOrderCopy.status.in_(fulfilment.DONE)).order_by(OnlineOrderCopy.updated_at.desc())
+        else:
+            stmt = stmt.where(OnlineOrderCopy.status.not_in(fulfilment.DONE)).order_by(OnlineOrderCopy.paid_at)
+        return [_view(o) for o in s.scalars(stmt.limit(limit))]
+
+
+def get(ctx: StoreContext, order_id: str) -> dict[str, Any]:
+    with ctx.db.sessions() as s:
+        return _view(_load(s, order_id))
+
+
+def _load(s: Session, order_id: str) -> OnlineOrderCopy:
+    o = s.get(OnlineOrderCopy, (order_id or "")[:36])
+    if o is None:
+        raise NotFound("unknown_order", f"online order {order_id} is not one of this store's orders")
+    return o
+
+
+def _need(o: OnlineOrderCopy, *statuses: str) -> None:
+    if o.status in fulfilment.DONE:
+        raise Conflict("order_done", f"online order {o.number} is already {o.status}", number=o.number)
+    if o.status not in statuses:
+        raise Conflict(
+            "order_not_ready", f"online order {o.number} is {o.status}: this step needs it {' or '.join(statuses)}"
+        )
+
+
+def _save(s: Session, o: OnlineOrderCopy, ctx: StoreContext, lines: list[dict[str, Any]] | None, **values: Any) -> None:
+    """Compare-and-set on the order's version: of two tills stepping the same order at once, one wins."""
+    if lines is not None:
+        values["lines"] = json.dumps(lines, ensure_ascii=False)
+    done = s.execute(
+        update(OnlineOrderCopy)
+        .where(OnlineOrderCopy.id == o.id, OnlineOrderCopy.version == o.version)
+        .values(version=o.version + 1, updated_at=ctx.clock(), **values)
+    )
+    if rowcount(done) != 1:
+        raise Conflict("order_changed", f"online order {o.number} was changed at another till: open it again")
+
+
+def _line(lines: list[dict[str, Any]], sku: str, number: str) -> dict[str, Any]:
+    for l in lines:
+        if l["sku"] == sku:
+            return l
+    raise DomainError("not_in_order", f"{sku} is not in online order {number}: put it back", sku=sku)
+
+
+def scan(ctx: StoreContext, actor: Actor, order_id: str, code: str, qty: int = 1) -> dict[str, Any]:
+    """One scanned item into the pick: it must be in the order, and never more than ordered."""
+    if not 1 <= qty <= 1000:
+        raise DomainError("bad_quantity", "the quantity must be 1 to 1000", value=qty)
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        _need(o, "assigned")
+        p = find_item(s, code)
+        lines = json.loads(o.lines)
+        line = _line(lines, p.sku, o.number)
+        picked = int(line.get("picked") or 0)
+        if picked + qty > int(line["qty"]):
+            raise DomainError(
+                "picked_too_many", f"{p.name}: the order has {line['qty']}, {picked} already picked", name=p.name
+            )
+        line["picked"] = picked + qty
+        _save(s, o, ctx, lines)
+        s.flush()
+        s.refresh(o)
+        return {**_view(o), "scanned": {"sku": p.sku, "name": p.name}}
+
+
+def substitute(ctx: StoreContext, actor: Actor, order_id: str, sku: str, code: str, qty: int) -> dict[str, Any]:
+    """Another item for a short line, at no more per unit than the shopper paid; the difference is refunded."""
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        _need(o, "assigned")
+        lines = json.loads(o.lines)
+        line = _line(lines, sku, o.number)
+        short = int(line["qty"]) - int(line.get("picked") or 0)
+        if not code:
+            line.update(substitute_sku=None, substitute_name="", substitute_qty=0, substitute_price=0)
+        else:
+            p = find_item(s, code)
+            if p.sku in {l["sku"] for l in lines}:
+                raise DomainError("substitute_in_order", f"{p.name} is already in the order: scan it into the pick")
+            if not 1 <= qty <= short:
+                raise DomainError("bad_quantity", f"a substitute replaces 1 to {short} missing", value=qty)
+            most = fulfilment.unit_paid(int(line["net"]), int(line["qty"]))
+            if p.price > most:
+                raise DomainError(
+                    "substitute_costs_more",
+                    f"{p.name} costs {p.price}, more than the {most} the shopper paid: choose a cheaper one or refund",
+                    price=p.price,
+                    most=most,
+                )
+            line.update(substitute_sku=p.sku, substitute_name=p.name, substitute_qty=qty, substitute_price=p.price)
+        _save(s, o, ctx, lines)
+        s.flush()
+        s.refresh(o)
+        return _view(o)
+
+
+def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
+    """The pick as it stands goes to central; what is short and not substituted is refunded by central."""
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        _need(o, "assigned")
+        lines = json.loads(o.lines)
+        if not any(int(l.get("picked") or 0) or int(l.get("substitute_qty") or 0) for l in lines):
+            raise DomainError("nothing_picked", "nothing is picked: scan the items, or cancel the order")
+        _save(s, o, ctx, lines, status="picked")
+        emit_event(
+            s,
+            ctx,
+            EventType.ONLINE_ORDER_PICKED,
+            {
+                "order_id": o.id,
+                "staff_id": actor.staff_id,
+                "lines": [
+                    {
+                        "sku": l["sku"],
+                        "qty": int(l["qty"]),
+                        "picked": int(l.get("picked") or 0),
+                        **(
+                            {"substitute_sku": l["substitute_sku"], "substitute_qty": int(l["substitute_qty"])}
+                            if l.get("substitute_sku")
+                            else {}
+                        ),
+                    }
+                    for l in lines
+                ],
+            },
+            actor.till_id,
+        )
+        audit(s, ctx, "online_order.picked", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
+        s.flush()
+        s.refresh(o)
+        return _view(o)
+
+
+def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        _need(o, "picked")
+        _save(s, o, ctx, None, status="packed")
+        emit_event(s, ctx, EventType.ONLINE_ORDER_PACKED, {"order_id": o.id, "staff_id": actor.staff_id}, actor.till_id)
+        s.flush()
+        s.refresh(o)
+        return _view(o)
+
+
+def _leave(s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy) -> list[dict[str, Any]]:
+    """The picked items leave this store's stock: one movement each, the same ids in central's ledger."""
+    out: dict[str, int] = {}
+    for l in json.loads(o.lines):
+        out[l["sku"]] = out.get(l["sku"], 0) + int(l.get("picked") or 0)
+        if l.get("substitute_sku"):
+            out[l["substitute_sku"]] = out.get(l["substitute_sku"], 0) + int(l.get("substitute_qty") or 0)
+    rows = [
+        {
+            "id": new_id(),
+            "sku": sku,
+            "qty": -qty,
+            "kind": "online_order",
+            "reason": o.number[:64],
+            "ref_id": o.id,
+            "staff_id": actor.staff_id,
+        }
+        for sku, qty in sorted(out.items())
+        if qty
+    ]
+    write_movements(s, rows, ctx.clock())
+    return [{"movement_id": r["id"], "sku": r["sku"], "qty": r["qty"]} for r in rows]
+
+
+def hand_over(ctx: StoreContext, actor: Actor, code_text: str, order_id: str | None = None) -> dict[str, Any]:
+    """Pickup: the shopper's QR or code finds the order (offline too); it leaves the store once."""
+    code = fulfilment.code_from(code_text)
+    if code is None:
+        raise DomainError("bad_order_code", "scan the order's QR code or type its code (like K7Q-42P)")
+    with ctx.db.unit_of_work() as s:
+        o = s.scalar(select(OnlineOrderCopy).where(OnlineOrderCopy.code_hash == fulfilment.code_hash(code)))
+        if o is None or (order_id and o.id != order_id):
+            raise NotFound("unknown_order_code", f"no online order of this store has code {code}", order_code=code)
+        if o.mode != "pickup":
+            raise DomainError("order_is_delivery", f"online order {o.number} is for delivery: ship it instead")
+        if o.status == "collected":
+            raise Conflict("already_handed_over", f"online order {o.number} was already handed over", number=o.number)
+        _need(o, "packed")
+        moves = _leave(s, ctx, actor, o)
+        _save(s, o, ctx, None, status="collected", done_by=actor.till_id)
+        emit_event(
+            s,
+            ctx,
+            EventType.ONLINE_ORDER_HANDED_OVER,
+            {"order_id": o.id, "code": code, "till_id": actor.till_id, "staff_id": actor.staff_id, "lines": moves},
+            actor.till_id,
+        )
+        audit(s, ctx, "online_order.handed_over", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
+        s.flush()
+        s.refresh(o)
+        return _view(o)
+
+
+def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking: str) -> dict[str, Any]:
+    courier, tracking = (courier or "").strip(), (tracking or "").strip()
+    if not courier or len(courier) > 40:
+        raise DomainError("missing_courier", "type the courier (JNE, J&T, SiCepat, GoSend ...), at most 40 characters")
+    if not tracking or len(tracking) > 64:
+        raise DomainError("missing_tracking", "type the tracking number (at most 64 characters)")
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        if o.mode != "delivery":
+            raise DomainError("order_is_pickup", f"online order {o.number} is collected in store: hand it over")
+        _need(o, "packed")
+        moves = _leave(s, ctx, actor, o)
+        _save(s, o, ctx, None, status="shipped", courier=courier, tracking=tracking, done_by=actor.till_id)
+        payload = {"order_id": o.id, "courier": courier, "tracking": tracking, "staff_id": actor.staff_id}
+        emit_event(s, ctx, EventType.ONLINE_ORDER_SHIPPED, {**payload, "lines": moves}, actor.till_id)
+        audit(s, ctx, "online_order.shipped", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "tracking": tracking})
+        s.flush()
+        s.refresh(o)
+        return _view(o)
+
+
+def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[str, Any]:
+    """This store cannot fulfil the order: central refunds the shopper everything through the gateway."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_TEXT:
+        raise DomainError("missing_reason", "say why the order cannot be fulfilled (at most 200 characters)")
+    with ctx.db.unit_of_work() as s:
+        o = _load(s, order_id)
+        _need(o, "assigned", "picked", "packed")
+        _save(s, o, ctx, None, status="cancelled", done_by=actor.till_id)
+        payload = {"order_id": o.id, "reason": reason, "staff_id": actor.staff_id}
+        emit_event(s, ctx, EventType.ONLINE_ORDER_CANCELLED, payload, actor.till_id)
+        audit(s, ctx, "online_order.cancelled", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "reason": reason})
+        s.flush()
+        s.refresh(o)
+        return _view(o)
