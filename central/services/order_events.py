@@ -147,7 +147,7 @@ def packed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     return touch(s, ctx, order)
 
 
-def _leave(s: Session, ctx: CentralContext, ev: Event, order: OnlineOrder, given: list[StockLine]) -> list[FeedChange]:
+def _check_moves(order: OnlineOrder, given: list[StockLine]) -> None:
     """The stock leaves the store once: the movements must be exactly what was picked, each with its id."""
     moved: dict[str, int] = defaultdict(int)
     for l in given:
@@ -159,6 +159,10 @@ def _leave(s: Session, ctx: CentralContext, ev: Event, order: OnlineOrder, given
         raise Refused(
             "moves_not_picked", f"online order {order.number}: the stock moved {dict(moved)} is not what was picked"
         )
+
+
+def _leave(s: Session, ctx: CentralContext, ev: Event, order: OnlineOrder, given: list[StockLine]) -> list[FeedChange]:
+    """Checked: the movements into the store's ledger (its ids: once), the holds become the sale."""
     sale_id = s.scalar(select(Payment.sale_id).where(Payment.id == order.payment_id))
     moves = [Movement(str(l.movement_id), l.sku, l.qty, "online_order", order.number) for l in given]
     changes = stock.post(s, ctx, ev.store_id, moves, ev.event_id)
@@ -174,6 +178,7 @@ def handed_over(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
         raise Rejection("order_step_refused", f"online order {order.number} is for delivery: ship it, with tracking")
     if fulfilment.code_from(p.code) != order.code:
         raise Refused("wrong_code", f"the code given for online order {order.number} is not the order's code")
+    _check_moves(order, p.lines)
     order.status = "collected"
     return _leave(s, ctx, ev, order, p.lines)
 
@@ -183,6 +188,7 @@ def shipped(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     order = _order(s, ev, p.order_id, expect=("packed",))
     if order.mode != "delivery":
         raise Rejection("order_step_refused", f"online order {order.number} is collected in store, not shipped")
+    _check_moves(order, p.lines)
     order.status, order.courier, order.tracking = "shipped", p.courier.strip(), p.tracking.strip()
     return _leave(s, ctx, ev, order, p.lines)
 
