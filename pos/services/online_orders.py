@@ -21,12 +21,13 @@ from pos.adapters.tables import OnlineOrderCopy
 from .auth import Actor
 from .context import StoreContext
 from .records import audit, emit_event
+from .reports import to_local
 from .stock_admin import find_item, write_movements
 
 MAX_TEXT = 200
 
 
-def _view(o: OnlineOrderCopy) -> dict[str, Any]:
+def _view(ctx: StoreContext, o: OnlineOrderCopy) -> dict[str, Any]:
     lines = json.loads(o.lines)
     for l in lines:
         l.setdefault("picked", 0)
@@ -54,8 +55,9 @@ def _view(o: OnlineOrderCopy) -> dict[str, Any]:
         "address": o.address,
         "courier": o.courier,
         "tracking": o.tracking,
-        "paid_at": o.paid_at,
-        "updated_at": o.updated_at,
+        "paid_at": o.paid_at.isoformat() if o.paid_at else None,
+        "paid_at_local": to_local(ctx, o.paid_at) if o.paid_at else None,  # the store's wall clock, for the screens
+        "updated_at": o.updated_at.isoformat(),
         "done_by": o.done_by,
     }
 
@@ -68,12 +70,12 @@ def orders(ctx: StoreContext, done: bool = False, limit: int = 200) -> list[dict
             stmt = stmt.where(OnlineOrderCopy.status.in_(fulfilment.DONE)).order_by(OnlineOrderCopy.updated_at.desc())
         else:
             stmt = stmt.where(OnlineOrderCopy.status.not_in(fulfilment.DONE)).order_by(OnlineOrderCopy.paid_at)
-        return [_view(o) for o in s.scalars(stmt.limit(limit))]
+        return [_view(ctx, o) for o in s.scalars(stmt.limit(limit))]
 
 
 def get(ctx: StoreContext, order_id: str) -> dict[str, Any]:
     with ctx.db.sessions() as s:
-        return _view(_load(s, order_id))
+        return _view(ctx, _load(s, order_id))
 
 
 def _load(s: Session, order_id: str) -> OnlineOrderCopy:
@@ -131,7 +133,7 @@ def scan(ctx: StoreContext, actor: Actor, order_id: str, code: str, qty: int = 1
         _save(s, o, ctx, lines)
         s.flush()
         s.refresh(o)
-        return {**_view(o), "scanned": {"sku": p.sku, "name": p.name}}
+        return {**_view(ctx, o), "scanned": {"sku": p.sku, "name": p.name}}
 
 
 def substitute(ctx: StoreContext, actor: Actor, order_id: str, sku: str, code: str, qty: int) -> dict[str, Any]:
@@ -162,7 +164,7 @@ def substitute(ctx: StoreContext, actor: Actor, order_id: str, sku: str, code: s
         _save(s, o, ctx, lines)
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)
 
 
 def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
@@ -200,7 +202,7 @@ def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any
         audit(s, ctx, "online_order.picked", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)
 
 
 def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
@@ -211,7 +213,7 @@ def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
         emit_event(s, ctx, EventType.ONLINE_ORDER_PACKED, {"order_id": o.id, "staff_id": actor.staff_id}, actor.till_id)
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)
 
 
 def _leave(s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy) -> list[dict[str, Any]]:
@@ -264,7 +266,7 @@ def hand_over(ctx: StoreContext, actor: Actor, code_text: str, order_id: str | N
         audit(s, ctx, "online_order.handed_over", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)
 
 
 def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking: str) -> dict[str, Any]:
@@ -285,7 +287,7 @@ def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking:
         audit(s, ctx, "online_order.shipped", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "tracking": tracking})
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)
 
 
 def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[str, Any]:
@@ -302,4 +304,4 @@ def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[
         audit(s, ctx, "online_order.cancelled", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "reason": reason})
         s.flush()
         s.refresh(o)
-        return _view(o)
+        return _view(ctx, o)

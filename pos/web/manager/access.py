@@ -107,6 +107,7 @@ NAV = [
     ("manager.audit", "nav.audit"),
     ("manager.locks", "nav.locks"),
     ("manager.kiosks", "nav.kiosks"),
+    ("manager.orders", "nav.orders"),
 ]
 _PREFIXES = {
     "/manager/stock": "nav.stock",
@@ -119,6 +120,7 @@ _PREFIXES = {
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
     "/manager/kiosks": "nav.kiosks",
+    "/manager/orders": "nav.orders",
 }
 
 
