@@ -163,7 +163,9 @@ def touch(s: Session, ctx: CentralContext, order: OnlineOrder) -> list[FeedChang
 
 def refunded(s: Session, order: OnlineOrder) -> int:
     return int(
-        sum(s.scalars(select(OrderRefund.amount).where(OrderRefund.order_id == order.id, OrderRefund.state != "failed")))
+        sum(
+            s.scalars(select(OrderRefund.amount).where(OrderRefund.order_id == order.id, OrderRefund.state != "failed"))
+        )
     )
 
 

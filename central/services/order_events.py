@@ -84,8 +84,11 @@ def picked(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     if len(set(named)) != len(named) or set(named) != set(by_sku):
         raise Rejection("bad_pick", f"a pick of online order {order.number} names each of its lines once")
     subs = {l.substitute_sku for l in p.lines if l.substitute_sku}
-    rows = s.execute(select(Product.sku, Product.price).where(Product.sku.in_(subs))) if subs else []
-    prices = {sku: int(price) for sku, price in rows}
+    prices: dict[str, int] = {}
+    if subs:
+        prices = {
+            sku: int(price) for sku, price in s.execute(select(Product.sku, Product.price).where(Product.sku.in_(subs)))
+        }
     total_refund, notes = 0, []
     for given in p.lines:
         line = by_sku[given.sku]

@@ -136,8 +136,7 @@ def _settle(s: Session, ctx: CentralContext, payment: Payment, cart: OnlineCart,
         changes += fulfilment.assign(s, ctx, order)
     else:
         moves = [
-            Movement(new_id(), l["sku"], -l["qty"], "sale", payment.sale_id)
-            for l in json.loads(payment.lines)["lines"]
+            Movement(new_id(), l["sku"], -l["qty"], "sale", payment.sale_id) for l in json.loads(payment.lines)["lines"]
         ]
         changes += stock.post(s, ctx, ONLINE, moves)
         changes += stock.publish(s, ctx, ONLINE)

@@ -16,9 +16,9 @@ from central.tables import CartReservation, OnlineCart, Payment, PaymentRefund
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 
+from . import fulfilment
 from .cart_claims import locked, refuse_unless_open, transition
 from .cart_views import available, cart_json, local_time, status_of
-from . import fulfilment
 from .context import CentralContext
 from .fulfilment import Choice
 from .gateway import PAID, RANK, GatewayError, GatewayStatus, Item, PaymentGateway
@@ -149,9 +149,7 @@ def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[st
         return payment.id, payment.order_id, payment.amount, items
 
 
-def start(
-    ctx: CentralContext, cart_id: str | None, finish_url: str, choice: Choice | None = None
-) -> dict[str, Any]:
+def start(ctx: CentralContext, cart_id: str | None, finish_url: str, choice: Choice | None = None) -> dict[str, Any]:
     """The shopper presses Pay: stock held (at the store that fulfils the order, when one does), a gateway page
     made; where to send the shopper."""
     if not cart_id:

@@ -20,69 +20,11 @@ from pos.adapters.tables import OnlineOrderCopy
 
 from .auth import Actor
 from .context import StoreContext
+from .online_order_views import load, view
 from .records import audit, emit_event
-from .reports import to_local
-from .stock_admin import find_item, write_movements
+from .stock_admin import DEVICE, find_item, write_movements
 
 MAX_TEXT = 200
-
-
-def _view(ctx: StoreContext, o: OnlineOrderCopy) -> dict[str, Any]:
-    lines = json.loads(o.lines)
-    for l in lines:
-        l.setdefault("picked", 0)
-        l["short"] = int(l["qty"]) - int(l["picked"])
-        l["refund"] = fulfilment.line_refund(
-            int(l["net"]),
-            int(l["qty"]),
-            int(l["picked"]),
-            int(l.get("substitute_price") or 0),
-            int(l.get("substitute_qty") or 0),
-        )
-    return {
-        "id": o.id,
-        "number": o.number,
-        "mode": o.mode,
-        "status": o.status,
-        "lines": lines,
-        "items": sum(int(l["qty"]) for l in lines),
-        "picked_items": sum(int(l["picked"]) + int(l.get("substitute_qty") or 0) for l in lines),
-        "refund_due": sum(l["refund"] for l in lines),
-        "total": o.total,
-        "delivery_fee": o.delivery_fee,
-        "refunded": o.refunded,
-        "customer": o.customer,
-        "address": o.address,
-        "courier": o.courier,
-        "tracking": o.tracking,
-        "paid_at": o.paid_at.isoformat() if o.paid_at else None,
-        "paid_at_local": to_local(ctx, o.paid_at) if o.paid_at else None,  # the store's wall clock, for the screens
-        "updated_at": o.updated_at.isoformat(),
-        "done_by": o.done_by,
-    }
-
-
-def orders(ctx: StoreContext, done: bool = False, limit: int = 200) -> list[dict[str, Any]]:
-    """The orders this store fulfils: open ones first-paid first, or the latest finished ones."""
-    with ctx.db.sessions() as s:
-        stmt = select(OnlineOrderCopy)
-        if done:
-            stmt = stmt.where(OnlineOrderCopy.status.in_(fulfilment.DONE)).order_by(OnlineOrderCopy.updated_at.desc())
-        else:
-            stmt = stmt.where(OnlineOrderCopy.status.not_in(fulfilment.DONE)).order_by(OnlineOrderCopy.paid_at)
-        return [_view(ctx, o) for o in s.scalars(stmt.limit(limit))]
-
-
-def get(ctx: StoreContext, order_id: str) -> dict[str, Any]:
-    with ctx.db.sessions() as s:
-        return _view(ctx, _load(s, order_id))
-
-
-def _load(s: Session, order_id: str) -> OnlineOrderCopy:
-    o = s.get(OnlineOrderCopy, (order_id or "")[:36])
-    if o is None:
-        raise NotFound("unknown_order", f"online order {order_id} is not one of this store's orders")
-    return o
 
 
 def _need(o: OnlineOrderCopy, *statuses: str) -> None:
@@ -107,11 +49,17 @@ def _save(s: Session, o: OnlineOrderCopy, ctx: StoreContext, lines: list[dict[st
         raise Conflict("order_changed", f"online order {o.number} was changed at another till: open it again")
 
 
-def _line(lines: list[dict[str, Any]], sku: str, number: str) -> dict[str, Any]:
+def _device(actor: Actor) -> str:
+    """The till that stepped the order, or the back office (the manager screens have no till)."""
+    return actor.till_id or DEVICE
+
+
+def _line(lines: list[dict[str, Any]], sku: str, number: str, name: str = "") -> dict[str, Any]:
     for l in lines:
         if l["sku"] == sku:
             return l
-    raise DomainError("not_in_order", f"{sku} is not in online order {number}: put it back", sku=sku)
+    item = f"{name} ({sku})" if name else sku
+    raise DomainError("not_in_order", f"{item} is not in online order {number}: put it back", item=item)
 
 
 def scan(ctx: StoreContext, actor: Actor, order_id: str, code: str, qty: int = 1) -> dict[str, Any]:
@@ -119,11 +67,11 @@ def scan(ctx: StoreContext, actor: Actor, order_id: str, code: str, qty: int = 1
     if not 1 <= qty <= 1000:
         raise DomainError("bad_quantity", "the quantity must be 1 to 1000", value=qty)
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         _need(o, "assigned")
         p = find_item(s, code)
         lines = json.loads(o.lines)
-        line = _line(lines, p.sku, o.number)
+        line = _line(lines, p.sku, o.number, p.name)
         picked = int(line.get("picked") or 0)
         if picked + qty > int(line["qty"]):
             raise DomainError(
@@ -133,13 +81,13 @@ def scan(ctx: StoreContext, actor: Actor, order_id: str, code: str, qty: int = 1
         _save(s, o, ctx, lines)
         s.flush()
         s.refresh(o)
-        return {**_view(ctx, o), "scanned": {"sku": p.sku, "name": p.name}}
+        return {**view(ctx, o), "scanned": {"sku": p.sku, "name": p.name}}
 
 
 def substitute(ctx: StoreContext, actor: Actor, order_id: str, sku: str, code: str, qty: int) -> dict[str, Any]:
     """Another item for a short line, at no more per unit than the shopper paid; the difference is refunded."""
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         _need(o, "assigned")
         lines = json.loads(o.lines)
         line = _line(lines, sku, o.number)
@@ -164,13 +112,13 @@ def substitute(ctx: StoreContext, actor: Actor, order_id: str, sku: str, code: s
         _save(s, o, ctx, lines)
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)
 
 
 def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
     """The pick as it stands goes to central; what is short and not substituted is refunded by central."""
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         _need(o, "assigned")
         lines = json.loads(o.lines)
         if not any(int(l.get("picked") or 0) or int(l.get("substitute_qty") or 0) for l in lines):
@@ -197,23 +145,33 @@ def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any
                     for l in lines
                 ],
             },
-            actor.till_id,
+            _device(actor),
         )
-        audit(s, ctx, "online_order.picked", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
+        audit(
+            s,
+            ctx,
+            "online_order.picked",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=o.id,
+            detail={"number": o.number},
+        )
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)
 
 
 def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         _need(o, "picked")
         _save(s, o, ctx, None, status="packed")
-        emit_event(s, ctx, EventType.ONLINE_ORDER_PACKED, {"order_id": o.id, "staff_id": actor.staff_id}, actor.till_id)
+        emit_event(
+            s, ctx, EventType.ONLINE_ORDER_PACKED, {"order_id": o.id, "staff_id": actor.staff_id}, _device(actor)
+        )
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)
 
 
 def _leave(s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy) -> list[dict[str, Any]]:
@@ -255,18 +213,26 @@ def hand_over(ctx: StoreContext, actor: Actor, code_text: str, order_id: str | N
             raise Conflict("already_handed_over", f"online order {o.number} was already handed over", number=o.number)
         _need(o, "packed")
         moves = _leave(s, ctx, actor, o)
-        _save(s, o, ctx, None, status="collected", done_by=actor.till_id)
+        _save(s, o, ctx, None, status="collected", done_by=_device(actor))
         emit_event(
             s,
             ctx,
             EventType.ONLINE_ORDER_HANDED_OVER,
-            {"order_id": o.id, "code": code, "till_id": actor.till_id, "staff_id": actor.staff_id, "lines": moves},
-            actor.till_id,
+            {"order_id": o.id, "code": code, "till_id": _device(actor), "staff_id": actor.staff_id, "lines": moves},
+            _device(actor),
         )
-        audit(s, ctx, "online_order.handed_over", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number})
+        audit(
+            s,
+            ctx,
+            "online_order.handed_over",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=o.id,
+            detail={"number": o.number},
+        )
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)
 
 
 def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking: str) -> dict[str, Any]:
@@ -276,18 +242,26 @@ def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking:
     if not tracking or len(tracking) > 64:
         raise DomainError("missing_tracking", "type the tracking number (at most 64 characters)")
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         if o.mode != "delivery":
             raise DomainError("order_is_pickup", f"online order {o.number} is collected in store: hand it over")
         _need(o, "packed")
         moves = _leave(s, ctx, actor, o)
-        _save(s, o, ctx, None, status="shipped", courier=courier, tracking=tracking, done_by=actor.till_id)
+        _save(s, o, ctx, None, status="shipped", courier=courier, tracking=tracking, done_by=_device(actor))
         payload = {"order_id": o.id, "courier": courier, "tracking": tracking, "staff_id": actor.staff_id}
-        emit_event(s, ctx, EventType.ONLINE_ORDER_SHIPPED, {**payload, "lines": moves}, actor.till_id)
-        audit(s, ctx, "online_order.shipped", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "tracking": tracking})
+        emit_event(s, ctx, EventType.ONLINE_ORDER_SHIPPED, {**payload, "lines": moves}, _device(actor))
+        audit(
+            s,
+            ctx,
+            "online_order.shipped",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=o.id,
+            detail={"number": o.number, "tracking": tracking},
+        )
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)
 
 
 def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[str, Any]:
@@ -296,12 +270,20 @@ def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[
     if not reason or len(reason) > MAX_TEXT:
         raise DomainError("missing_reason", "say why the order cannot be fulfilled (at most 200 characters)")
     with ctx.db.unit_of_work() as s:
-        o = _load(s, order_id)
+        o = load(s, order_id)
         _need(o, "assigned", "picked", "packed")
-        _save(s, o, ctx, None, status="cancelled", done_by=actor.till_id)
+        _save(s, o, ctx, None, status="cancelled", done_by=_device(actor))
         payload = {"order_id": o.id, "reason": reason, "staff_id": actor.staff_id}
-        emit_event(s, ctx, EventType.ONLINE_ORDER_CANCELLED, payload, actor.till_id)
-        audit(s, ctx, "online_order.cancelled", till_id=actor.till_id, requested_by=actor.staff_id, ref_id=o.id, detail={"number": o.number, "reason": reason})
+        emit_event(s, ctx, EventType.ONLINE_ORDER_CANCELLED, payload, _device(actor))
+        audit(
+            s,
+            ctx,
+            "online_order.cancelled",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            ref_id=o.id,
+            detail={"number": o.number, "reason": reason},
+        )
         s.flush()
         s.refresh(o)
-        return _view(ctx, o)
+        return view(ctx, o)

@@ -24,9 +24,10 @@ from paykit import AQUA_330, AQUA_600, online_stock, payment, standin  # noqa: F
 from sqlalchemy import select
 from synckit import agents, central, connect_store, pg_url  # noqa: F401
 
+from central.services import fulfilment
 from central.tables import CartReservation, Sale, SaleLine
 from common.errors import Conflict, DomainError
-from pos.services import online_orders
+from pos.services import manager_access, online_order_views, online_orders
 
 
 @pytest.fixture
@@ -44,8 +45,9 @@ def pick_all(store, actor, order_id: str, lines: list[tuple[str, int]]) -> dict:
 
 
 def test_a_pickup_order_is_picked_packed_and_handed_over_by_its_code_and_the_stock_moves_once(
-    shop, manager, cashier, central, standin, agents
+    shop, cashier, central, standin, agents
 ):
+    manager = manager_access.sign_in_manager(shop, "9001", "4321")[1]  # the back office screens: no till
     central_before, store_before = central_on_hand(central, AQUA_330), store_on_hand(shop, AQUA_330)
     online_before = online_stock(central, AQUA_330)
     paid = pay_order(central, standin, [(AQUA_330, 2), (AQUA_600, 1)])
@@ -61,8 +63,16 @@ def test_a_pickup_order_is_picked_packed_and_handed_over_by_its_code_and_the_sto
 
     agent = agents()
     sync(agent)
-    [order] = online_orders.orders(shop)
-    assert (order["number"], order["mode"], order["status"], order["items"]) == (paid["order_id"], "pickup", "assigned", 3)
+    [order] = online_order_views.orders(shop)
+    assert fulfilment.for_shopper(central.ctx, paid["order_id"], "another-cart") is None  # only the shopper's page
+    mine = fulfilment.for_shopper(central.ctx, paid["order_id"], paid["cart_id"])
+    assert mine is not None and mine["code"] == paid["code"] and mine["status"] == "assigned"
+    assert (order["number"], order["mode"], order["status"], order["items"]) == (
+        paid["order_id"],
+        "pickup",
+        "assigned",
+        3,
+    )
     with pytest.raises(DomainError) as e:
         online_orders.scan(shop, manager, order["id"], BARCODE[LE_MINERALE_600])
     assert e.value.code == "not_in_order"
@@ -87,10 +97,15 @@ def test_a_pickup_order_is_picked_packed_and_handed_over_by_its_code_and_the_sto
     sync(agent)
 
     assert central_order(central, paid["order_id"]).status == "collected"
-    assert store_order_moves(shop, order["id"]) == central_order_moves(central, paid["order_id"]) == [
-        (AQUA_330, -2),
-        (AQUA_600, -1),
-    ]
+    assert fulfilment.for_shopper(central.ctx, paid["order_id"], paid["cart_id"])["status"] == "collected"
+    assert (
+        store_order_moves(shop, order["id"])
+        == central_order_moves(central, paid["order_id"])
+        == [
+            (AQUA_330, -2),
+            (AQUA_600, -1),
+        ]
+    )
     assert store_on_hand(shop, AQUA_330) == store_before - 2
     assert central_on_hand(central, AQUA_330) == central_before - 2
     with central.ctx.db.sessions() as s:
@@ -99,9 +114,13 @@ def test_a_pickup_order_is_picked_packed_and_handed_over_by_its_code_and_the_sto
     assert online_stock(central, AQUA_330) == online_before
 
 
-def test_a_delivery_order_carries_the_fee_and_is_shipped_with_its_tracking_number(shop, manager, central, standin, agents):
+def test_a_delivery_order_carries_the_fee_and_is_shipped_with_its_tracking_number(
+    shop, manager, central, standin, agents
+):
     central.ctx.config.shop.delivery_fee = 15_000
-    paid = pay_order(central, standin, [(AQUA_600, 2)], "delivery", customer="Ani", address="Jl. Kemang Raya 5, Jakarta")
+    paid = pay_order(
+        central, standin, [(AQUA_600, 2)], "delivery", customer="Ani", address="Jl. Kemang Raya 5, Jakarta"
+    )
     assert paid["amount"] == 9_000 + 15_000
     assert standin.ledger.by_order(paid["order_id"]).amount == 24_000
     with central.ctx.db.sessions() as s:
@@ -111,8 +130,12 @@ def test_a_delivery_order_carries_the_fee_and_is_shipped_with_its_tracking_numbe
     assert central_order(central, paid["order_id"]).store_id == STORE  # the first store with all of it in stock
     agent = agents()
     sync(agent)
-    [order] = online_orders.orders(shop)
-    assert (order["mode"], order["address"], order["delivery_fee"]) == ("delivery", "Jl. Kemang Raya 5, Jakarta", 15_000)
+    [order] = online_order_views.orders(shop)
+    assert (order["mode"], order["address"], order["delivery_fee"]) == (
+        "delivery",
+        "Jl. Kemang Raya 5, Jakarta",
+        15_000,
+    )
     pick_all(shop, manager, order["id"], [(AQUA_600, 2)])
     online_orders.finish_pick(shop, manager, order["id"])
     online_orders.pack(shop, manager, order["id"])
@@ -135,7 +158,7 @@ def test_a_short_pick_refunds_the_missing_line_through_the_gateway_and_a_substit
     paid = pay_order(central, standin, [(AQUA_330, 2), (AQUA_600, 2)])  # 7.000 + 9.000
     agent = agents()
     sync(agent)
-    [order] = online_orders.orders(shop)
+    [order] = online_order_views.orders(shop)
     online_orders.scan(shop, manager, order["id"], BARCODE[AQUA_330])  # one of two: the other is refunded
     online_orders.scan(shop, manager, order["id"], BARCODE[AQUA_600])
     with pytest.raises(DomainError) as e:  # Aqua 1500ml is Rp 7.000, more than the Rp 4.500 paid
@@ -155,7 +178,7 @@ def test_a_short_pick_refunds_the_missing_line_through_the_gateway_and_a_substit
     assert recorded.amount == 4_000
     assert [r["refund_key"] for r in standin.ledger.by_order(paid["order_id"]).refunds] == [refund.id]
     sync(agent)
-    assert online_orders.get(shop, order["id"])["refunded"] == 4_000
+    assert online_order_views.get(shop, order["id"])["refunded"] == 4_000
 
     online_orders.pack(shop, manager, order["id"])
     online_orders.hand_over(shop, manager, paid["code"])
@@ -173,7 +196,7 @@ def test_an_order_the_store_cannot_fulfil_is_refunded_in_full_and_its_stock_rele
     paid = pay_order(central, standin, [(AQUA_330, 3)], "delivery", address="Jl. Margonda 100, Depok")
     agent = agents()
     sync(agent)
-    [order] = online_orders.orders(shop)
+    [order] = online_order_views.orders(shop)
     online_orders.cancel(shop, manager, order["id"], "freezer broke, all stock damaged")
     sync(agent)
     assert central_order(central, paid["order_id"]).status == "cancelled"

@@ -60,22 +60,31 @@ def handover_payload(order_id: str, code: str, lines: list[tuple[str, int]]) -> 
 
 def test_a_store_cannot_hand_over_an_order_assigned_to_another_store(packed, central):
     stores.add_store(central.ctx, "TOKO-02", "Omnitoko Depok")
-    r = send(central, "TOKO-02", "online_order.handed_over", handover_payload(
-        packed["order"], packed["code"], [(AQUA_330, -2), (AQUA_600, -1)]
-    ))
+    r = send(
+        central,
+        "TOKO-02",
+        "online_order.handed_over",
+        handover_payload(packed["order"], packed["code"], [(AQUA_330, -2), (AQUA_600, -1)]),
+    )
     assert (r["outcome"], r["code"]) == ("rejected", "other_store_order")
     assert central_order(central, packed["order_id"]).status == "packed"
     assert central_order_moves(central, packed["order_id"]) == []
 
 
 def test_a_forged_code_and_stock_other_than_picked_are_refused_at_central(packed, central):
-    r = send(central, STORE, "online_order.handed_over", handover_payload(
-        packed["order"], "ABC-234", [(AQUA_330, -2), (AQUA_600, -1)]
-    ))
+    r = send(
+        central,
+        STORE,
+        "online_order.handed_over",
+        handover_payload(packed["order"], "ABC-234", [(AQUA_330, -2), (AQUA_600, -1)]),
+    )
     assert (r["outcome"], r["code"]) == ("rejected", "wrong_code")
-    r = send(central, STORE, "online_order.handed_over", handover_payload(
-        packed["order"], packed["code"], [(AQUA_330, -5), (AQUA_600, -1)]
-    ))
+    r = send(
+        central,
+        STORE,
+        "online_order.handed_over",
+        handover_payload(packed["order"], packed["code"], [(AQUA_330, -5), (AQUA_600, -1)]),
+    )
     assert (r["outcome"], r["code"]) == ("rejected", "moves_not_picked")
     assert central_order(central, packed["order_id"]).status == "packed"
     assert central_order_moves(central, packed["order_id"]) == []

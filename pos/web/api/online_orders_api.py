@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
-from pos.services import online_orders
+from pos.services import online_order_views, online_orders
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -25,7 +25,7 @@ class HandOverIn(Body):
 @till_orders_api.get("", summary="The online orders this store fulfils that are not finished yet")
 def open_orders():
     actor()
-    return {"items": online_orders.orders(ctx())}
+    return {"items": online_order_views.orders(ctx())}
 
 
 @till_orders_api.post("/handover", summary="Hand a packed pickup order to the shopper against its code: once")

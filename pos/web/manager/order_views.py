@@ -3,10 +3,14 @@ line gets a substitute or is refunded), pack, hand-over by the shopper's code, s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 from common.errors import DomainError
-from pos.services import online_orders
+from pos.services import online_order_views, online_orders
 
 from ..api.common import ctx
 from .access import err, me, page, t
@@ -22,15 +26,15 @@ def register(bp: Blueprint) -> None:
     def orders():
         return page(
             "orders.html",
-            open_orders=online_orders.orders(ctx()),
-            done_orders=online_orders.orders(ctx(), done=True, limit=50),
+            open_orders=online_order_views.orders(ctx()),
+            done_orders=online_order_views.orders(ctx(), done=True, limit=50),
         )
 
     @bp.get("/orders/<order_id>")
     def order(order_id: str):
-        return page("order.html", o=online_orders.get(ctx(), order_id))
+        return page("order.html", o=online_order_views.get(ctx(), order_id))
 
-    def _back(order_id: str, step, *args, ok: str | None = None):  # type: ignore[no-untyped-def]
+    def _back(order_id: str, step: Callable[..., dict[str, Any]], *args: Any, ok: str | None = None) -> Response:
         """Do one step; its refusal is shown on the order's page, which stays ready for the next scan."""
         try:
             done = step(ctx(), me(), order_id, *args)
