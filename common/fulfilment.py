@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from .cart_codes import new_code, normalize
 
@@ -58,3 +59,13 @@ def unit_paid(net: int, qty: int) -> int:
 def line_refund(net: int, qty: int, picked: int, substitute_price: int = 0, substitute_qty: int = 0) -> int:
     """A short line's refund: the missing units' value less what the substitutes cost (never below zero)."""
     return max(0, part_value(net, qty, qty - picked) - substitute_price * substitute_qty)
+
+
+def leaving(lines: list[dict[str, Any]]) -> dict[str, int]:
+    """What leaves the store for a picked order, per SKU: the picked units and the substitutes (none of zero)."""
+    out: dict[str, int] = {}
+    for l in lines:
+        out[l["sku"]] = out.get(l["sku"], 0) + int(l.get("picked") or 0)
+        if l.get("substitute_sku"):
+            out[l["substitute_sku"]] = out.get(l["substitute_sku"], 0) + int(l.get("substitute_qty") or 0)
+    return {sku: qty for sku, qty in sorted(out.items()) if qty}

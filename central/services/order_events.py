@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -125,22 +125,12 @@ def picked(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     order.lines = json.dumps(lines, ensure_ascii=False)
     order.status = "picked"
     _due(s, ctx, order, total_refund, "short pick: " + ", ".join(notes), ev)
-    hold(s, ctx, order, expected_moves(lines))
+    hold(s, ctx, order, fulfilment.leaving(lines))
     return touch(s, ctx, order)
 
 
 def _name(s: Session, sku: str | None) -> str:
     return (s.scalar(select(Product.name).where(Product.sku == sku)) or "") if sku else ""
-
-
-def expected_moves(lines: list[dict[str, Any]]) -> dict[str, int]:
-    """What leaves the store for a picked order, per SKU: the picked units and the substitutes."""
-    out: dict[str, int] = defaultdict(int)
-    for l in lines:
-        out[l["sku"]] += int(l.get("picked") or 0)
-        if l.get("substitute_sku"):
-            out[l["substitute_sku"]] += int(l.get("substitute_qty") or 0)
-    return {k: v for k, v in out.items() if v}
 
 
 def packed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -157,7 +147,7 @@ def _check_moves(order: OnlineOrder, given: list[StockLine]) -> None:
         if not l.movement_id or l.qty >= 0:
             raise Rejection("bad_payload", f"{l.sku}: an order's stock line is an outgoing movement with its id")
         moved[l.sku] -= l.qty
-    expected = expected_moves(json.loads(order.lines))
+    expected = fulfilment.leaving(json.loads(order.lines))
     if dict(moved) != expected:
         raise Refused(
             "moves_not_picked", f"online order {order.number}: the stock moved {dict(moved)} is not what was picked"

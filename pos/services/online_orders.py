@@ -54,6 +54,25 @@ def _device(actor: Actor) -> str:
     return actor.till_id or DEVICE
 
 
+def _step(
+    s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy, type_: str, payload: dict[str, Any], **detail: Any
+) -> dict[str, Any]:
+    """The step's event for central (written with it, so it syncs) and its audit entry; the order as it is now."""
+    emit_event(s, ctx, type_, {"order_id": o.id, "staff_id": actor.staff_id, **payload}, _device(actor))
+    audit(
+        s,
+        ctx,
+        type_,
+        till_id=actor.till_id,
+        requested_by=actor.staff_id,
+        ref_id=o.id,
+        detail={"number": o.number, **detail},
+    )
+    s.flush()
+    s.refresh(o)
+    return view(ctx, o)
+
+
 def _line(lines: list[dict[str, Any]], sku: str, number: str, name: str = "") -> dict[str, Any]:
     for l in lines:
         if l["sku"] == sku:
@@ -124,41 +143,20 @@ def finish_pick(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any
         if not any(int(l.get("picked") or 0) or int(l.get("substitute_qty") or 0) for l in lines):
             raise DomainError("nothing_picked", "nothing is picked: scan the items, or cancel the order")
         _save(s, o, ctx, lines, status="picked")
-        emit_event(
-            s,
-            ctx,
-            EventType.ONLINE_ORDER_PICKED,
+        picks = [
             {
-                "order_id": o.id,
-                "staff_id": actor.staff_id,
-                "lines": [
-                    {
-                        "sku": l["sku"],
-                        "qty": int(l["qty"]),
-                        "picked": int(l.get("picked") or 0),
-                        **(
-                            {"substitute_sku": l["substitute_sku"], "substitute_qty": int(l["substitute_qty"])}
-                            if l.get("substitute_sku")
-                            else {}
-                        ),
-                    }
-                    for l in lines
-                ],
-            },
-            _device(actor),
-        )
-        audit(
-            s,
-            ctx,
-            "online_order.picked",
-            till_id=actor.till_id,
-            requested_by=actor.staff_id,
-            ref_id=o.id,
-            detail={"number": o.number},
-        )
-        s.flush()
-        s.refresh(o)
-        return view(ctx, o)
+                "sku": l["sku"],
+                "qty": int(l["qty"]),
+                "picked": int(l.get("picked") or 0),
+                **(
+                    {"substitute_sku": l["substitute_sku"], "substitute_qty": int(l["substitute_qty"])}
+                    if l.get("substitute_sku")
+                    else {}
+                ),
+            }
+            for l in lines
+        ]
+        return _step(s, ctx, actor, o, EventType.ONLINE_ORDER_PICKED, {"lines": picks})
 
 
 def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
@@ -166,21 +164,11 @@ def pack(ctx: StoreContext, actor: Actor, order_id: str) -> dict[str, Any]:
         o = load(s, order_id)
         _need(o, "picked")
         _save(s, o, ctx, None, status="packed")
-        emit_event(
-            s, ctx, EventType.ONLINE_ORDER_PACKED, {"order_id": o.id, "staff_id": actor.staff_id}, _device(actor)
-        )
-        s.flush()
-        s.refresh(o)
-        return view(ctx, o)
+        return _step(s, ctx, actor, o, EventType.ONLINE_ORDER_PACKED, {})
 
 
 def _leave(s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy) -> list[dict[str, Any]]:
     """The picked items leave this store's stock: one movement each, the same ids in central's ledger."""
-    out: dict[str, int] = {}
-    for l in json.loads(o.lines):
-        out[l["sku"]] = out.get(l["sku"], 0) + int(l.get("picked") or 0)
-        if l.get("substitute_sku"):
-            out[l["substitute_sku"]] = out.get(l["substitute_sku"], 0) + int(l.get("substitute_qty") or 0)
     rows = [
         {
             "id": new_id(),
@@ -191,8 +179,7 @@ def _leave(s: Session, ctx: StoreContext, actor: Actor, o: OnlineOrderCopy) -> l
             "ref_id": o.id,
             "staff_id": actor.staff_id,
         }
-        for sku, qty in sorted(out.items())
-        if qty
+        for sku, qty in fulfilment.leaving(json.loads(o.lines)).items()
     ]
     write_movements(s, rows, ctx.clock())
     return [{"movement_id": r["id"], "sku": r["sku"], "qty": r["qty"]} for r in rows]
@@ -214,25 +201,8 @@ def hand_over(ctx: StoreContext, actor: Actor, code_text: str, order_id: str | N
         _need(o, "packed")
         moves = _leave(s, ctx, actor, o)
         _save(s, o, ctx, None, status="collected", done_by=_device(actor))
-        emit_event(
-            s,
-            ctx,
-            EventType.ONLINE_ORDER_HANDED_OVER,
-            {"order_id": o.id, "code": code, "till_id": _device(actor), "staff_id": actor.staff_id, "lines": moves},
-            _device(actor),
-        )
-        audit(
-            s,
-            ctx,
-            "online_order.handed_over",
-            till_id=actor.till_id,
-            requested_by=actor.staff_id,
-            ref_id=o.id,
-            detail={"number": o.number},
-        )
-        s.flush()
-        s.refresh(o)
-        return view(ctx, o)
+        payload = {"code": code, "till_id": _device(actor), "lines": moves}
+        return _step(s, ctx, actor, o, EventType.ONLINE_ORDER_HANDED_OVER, payload)
 
 
 def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking: str) -> dict[str, Any]:
@@ -248,20 +218,8 @@ def ship(ctx: StoreContext, actor: Actor, order_id: str, courier: str, tracking:
         _need(o, "packed")
         moves = _leave(s, ctx, actor, o)
         _save(s, o, ctx, None, status="shipped", courier=courier, tracking=tracking, done_by=_device(actor))
-        payload = {"order_id": o.id, "courier": courier, "tracking": tracking, "staff_id": actor.staff_id}
-        emit_event(s, ctx, EventType.ONLINE_ORDER_SHIPPED, {**payload, "lines": moves}, _device(actor))
-        audit(
-            s,
-            ctx,
-            "online_order.shipped",
-            till_id=actor.till_id,
-            requested_by=actor.staff_id,
-            ref_id=o.id,
-            detail={"number": o.number, "tracking": tracking},
-        )
-        s.flush()
-        s.refresh(o)
-        return view(ctx, o)
+        payload = {"courier": courier, "tracking": tracking, "lines": moves}
+        return _step(s, ctx, actor, o, EventType.ONLINE_ORDER_SHIPPED, payload, tracking=tracking)
 
 
 def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[str, Any]:
@@ -273,17 +231,4 @@ def cancel(ctx: StoreContext, actor: Actor, order_id: str, reason: str) -> dict[
         o = load(s, order_id)
         _need(o, "assigned", "picked", "packed")
         _save(s, o, ctx, None, status="cancelled", done_by=_device(actor))
-        payload = {"order_id": o.id, "reason": reason, "staff_id": actor.staff_id}
-        emit_event(s, ctx, EventType.ONLINE_ORDER_CANCELLED, payload, _device(actor))
-        audit(
-            s,
-            ctx,
-            "online_order.cancelled",
-            till_id=actor.till_id,
-            requested_by=actor.staff_id,
-            ref_id=o.id,
-            detail={"number": o.number, "reason": reason},
-        )
-        s.flush()
-        s.refresh(o)
-        return view(ctx, o)
+        return _step(s, ctx, actor, o, EventType.ONLINE_ORDER_CANCELLED, {"reason": reason}, reason=reason)
