@@ -6,10 +6,11 @@ from flask import Blueprint, flash, jsonify, redirect, request, session, url_for
 
 from central.services import fulfilment, payment_notifications, payments
 from common import fulfilment as rules
+from common import i18n
 from common.errors import DomainError
 from common.qr_images import qr_svg
 
-from .shop import CART, ActionForm, _page, tr
+from .shop import CART, ActionForm, _page, lang, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
@@ -34,7 +35,7 @@ def pay():
         choice = fulfilment.choice_from(f.get("mode"), f.get("store"), f.get("customer"), f.get("address"))
         view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True), choice)
     except DomainError as e:
-        flash(e.message, "error")
+        flash(i18n.error_message(lang(), e.code, e.message, e.detail), "error")
         return redirect(url_for("shop.cart"))
     return redirect(view["redirect_url"])
 

@@ -5,7 +5,10 @@ once, at the store, in both ledgers."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import requests
 from orderkit import (
     BARCODE,
     LE_MINERALE_600,
@@ -211,3 +214,50 @@ def test_an_order_the_store_cannot_fulfil_is_refunded_in_full_and_its_stock_rele
     with pytest.raises(Conflict) as e:
         online_orders.pack(shop, manager, order["id"])
     assert e.value.code == "order_done"
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def test_the_shopper_chooses_delivery_in_the_shop_and_the_order_page_follows_the_store(
+    shop, manager, central, standin, agents
+):
+    shopper = requests.Session()
+    page = shopper.get(central.url + "/shop/", timeout=10).text
+    cart = shopper.post(
+        central.url + "/shop/cart/add",
+        data={"sku": AQUA_600, "qty": 1, "csrf_token": _csrf(page), "next": "/shop/cart"},
+        timeout=10,
+    ).text
+    assert 'id="mode-delivery"' in cart and "Rp 15.000" in cart
+    short = shopper.post(
+        central.url + "/shop/pay/", data={"csrf_token": _csrf(cart), "mode": "delivery", "address": "x"}, timeout=30
+    )
+    assert "Tulis alamat pengiriman (jalan, nomor, kota)" in short.text  # refused in the shopper's language
+    to_gateway = shopper.post(
+        central.url + "/shop/pay/",
+        data={"csrf_token": _csrf(cart), "mode": "delivery", "customer": "Ani", "address": "Jl. Kemang Raya 5"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    back = shopper.post(to_gateway.headers["Location"] + "/pay", data={"method": "gopay"}, timeout=30)
+    assert 'id="order"' in back.text and 'data-status="assigned"' in back.text and "Rp 19.500" in back.text
+    number = re.search(r"order_id=([A-Z0-9-]+)", back.url).group(1)  # type: ignore[union-attr]
+    live = shopper.get(central.url + "/shop/pay/order", params={"order_id": number}, timeout=10).json()
+    assert live["status"] == "assigned"
+    assert requests.get(central.url + "/shop/pay/order", params={"order_id": number}, timeout=10).status_code == 404
+    agent = agents()
+    sync(agent)
+    [order] = online_order_views.orders(shop)
+    online_orders.scan(shop, manager, order["id"], BARCODE[AQUA_600])
+    online_orders.finish_pick(shop, manager, order["id"])
+    online_orders.pack(shop, manager, order["id"])
+    online_orders.ship(shop, manager, order["id"], "SiCepat", "SC123456")
+    sync(agent)
+    live = shopper.get(central.url + "/shop/pay/order", params={"order_id": number}, timeout=10).json()
+    assert (live["status"], live["courier"], live["tracking"]) == ("shipped", "SiCepat", "SC123456")
+    shown = shopper.get(back.url, timeout=10).text
+    assert "SiCepat" in shown and "SC123456" in shown and 'id="order-qr"' not in shown
