@@ -97,6 +97,12 @@ class ShopTable(_Table):
     claim_minutes: int = Field(15, ge=1, le=24 * 60)  # a store's claim (lease) lapses after this, central clock
     reserve_minutes: int = Field(120, ge=5, le=14 * 24 * 60)  # click-and-collect stock is held this long
     page_size: int = Field(24, ge=4, le=120)  # products per shop page
+    # Fulfilment by stores (issue 17): the delivery fee (integer Rupiah, added to the order and the gateway amount),
+    # the store that delivers ("" = the first store, by code, with every line of the order in stock), and how
+    # long a paid order's stock stays held at its store waiting for pickup or the courier.
+    delivery_fee: int = Field(15_000, ge=0, le=10_000_000)
+    delivery_store: str = Field("", max_length=32)
+    fulfil_days: int = Field(7, ge=1, le=60)
 
 
 class PaymentsTable(_Table):

@@ -41,4 +41,9 @@ REFUSALS: dict[str, str] = {
     "hold_mismatch": "redeems points under a hold that is not its own for those points",
     "other_allowance": "redeems points under another store's or member's allowance",
     "allowance_exceeded": "redeems more points offline than the store's allowance",
+    "other_store_order": "steps an online order assigned to another store",
+    "wrong_code": "hands an online order over against a code that is not the order's",
+    "not_in_order": "picks an item that is not in the online order",
+    "substitute_costs_more": "substitutes an item that costs more than the shopper paid",
+    "moves_not_picked": "moves other stock for an online order than was picked",
 }

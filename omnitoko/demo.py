@@ -7,8 +7,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+from . import demo_order
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "var" / "demo"
@@ -95,6 +98,14 @@ def _gateway_command(omnitoko: list[str], port: int) -> list[str]:
     return [*omnitoko, "gateway", "serve", "--config", str(central)]
 
 
+def _online_order(store_config: Path, central_port: int, gateway_port: int) -> None:
+    """Once everything is up: an order paid online, packed at TOKO-01, ready to hand over at the till."""
+    try:
+        print(demo_order.place(DEMO / "central.toml", store_config, central_port, gateway_port), flush=True)
+    except Exception as e:  # noqa: BLE001 - the demo runs on without it; say why
+        print(f"Online order:   not placed ({type(e).__name__}: {e})", flush=True)
+
+
 def main() -> int:
     port = int(os.environ.get("OMNITOKO_DEMO_PORT", "5000"))
     if DEMO.exists() and os.environ.get("OMNITOKO_DEMO_KEEP") != "1":
@@ -106,13 +117,15 @@ def main() -> int:
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)
     _print_kiosk_pairing(omnitoko, config, port)
-    gateway_cmd = _gateway_command(omnitoko, int(os.environ.get("OMNITOKO_DEMO_GATEWAY_PORT", "5200")))
+    gateway_port = int(os.environ.get("OMNITOKO_DEMO_GATEWAY_PORT", "5200"))
+    gateway_cmd = _gateway_command(omnitoko, gateway_port)
     procs = [
         subprocess.Popen(central_cmd),
         subprocess.Popen(gateway_cmd),
         subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
         subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)]),
     ]
+    threading.Thread(target=_online_order, args=(config, central_port, gateway_port), daemon=True).start()
     stop = False
 
     def _stop(*_: object) -> None:

@@ -30,6 +30,7 @@ from .context import CentralContext
 from .envelope import Event, Handler
 from .feed import FeedChange
 from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
+from .order_events import HANDLERS as ORDER_HANDLERS
 from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale, sale_facts
 from .statements import insert_into
@@ -248,6 +249,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
+HANDLERS.update(ORDER_HANDLERS)  # online_order.picked / packed / handed_over / shipped / cancelled (issue 17)
 # The types this central store applies (the contract's names; dead-letter actions are not handled here yet).
 KNOWN_TYPES: list[str] = sorted({t for t, _ in HANDLERS})
 

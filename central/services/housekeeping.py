@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from . import loyalty_holds, payments
+from . import loyalty_holds, order_refunds, payments
 from .context import CentralContext
 from .loyalty_expiry import expire_points
 from .singleton import exclusive
@@ -40,11 +40,19 @@ def settle_lapsed_payments(ctx: CentralContext) -> str:
     return f"{payments.sweep(ctx)} lapsed online payments settled with the gateway"
 
 
-# holds first: frees points; payments past their page's expiry are asked about (a notification may be lost)
+def send_order_refunds(ctx: CentralContext) -> str:
+    if ctx.gateway is None or not ctx.config.payments.server_key:
+        return "online payment is not set up"
+    return f"{order_refunds.send_due(ctx)} online order refunds sent to the gateway"
+
+
+# holds first: frees points; payments past their page's expiry are asked about (a notification may be lost);
+# refunds that online orders owe and that did not reach the gateway at push time are sent again (same key)
 JOBS: tuple[tuple[str, Job], ...] = (
     ("holds", release_holds),
     ("expiry", expire),
     ("payments", settle_lapsed_payments),
+    ("order_refunds", send_order_refunds),
 )
 
 

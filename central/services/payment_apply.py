@@ -24,7 +24,7 @@ from central.tables import (
 )
 from central.tables.base import new_id
 
-from . import feed, stock
+from . import feed, fulfilment, stock
 from .cart_checkout import finish
 from .cart_claims import transition
 from .context import CentralContext
@@ -57,7 +57,7 @@ def _sale(s: Session, ctx: CentralContext, payment: Payment, now: datetime) -> s
         number=payment.order_id,
         till_id="WEB",
         currency=payment.currency,
-        subtotal=priced["subtotal"],
+        subtotal=priced["subtotal"] + int(priced.get("delivery_fee") or 0),
         discount=priced["discount"],
         tax=priced["tax"],
         rounding=0,
@@ -83,6 +83,21 @@ def _sale(s: Session, ctx: CentralContext, payment: Payment, now: datetime) -> s
                 sale_discount=0,
                 net=l["net"],
                 tax_group=groups.get(l["sku"], "")[:16],
+            )
+        )
+    if fee := int(priced.get("delivery_fee") or 0):
+        s.add(
+            SaleLine(
+                id=new_id(),
+                sale_id=sale.id,
+                sku=fulfilment.DELIVERY_SKU,
+                name="Ongkos kirim",
+                qty=1,
+                unit_price=fee,
+                line_discount=0,
+                sale_discount=0,
+                net=fee,
+                tax_group="",
             )
         )
     s.add(Tender(id=new_id(), sale_id=sale.id, type=TENDER, amount=payment.amount))
@@ -116,17 +131,24 @@ def _settle(s: Session, ctx: CentralContext, payment: Payment, cart: OnlineCart,
         paid_at=now,
         note=f"paid online: {st.payment_type or 'gateway'} {st.transaction_id or ''}".strip(),
     )
-    moves = [
-        Movement(new_id(), l["sku"], -l["qty"], "sale", payment.sale_id) for l in json.loads(payment.lines)["lines"]
-    ]
-    changes += stock.post(s, ctx, ONLINE, moves)
-    changes += stock.publish(s, ctx, ONLINE)
+    order = fulfilment.of_payment(s, payment.id)
+    if order is not None:  # a store fulfils it: its stock moves there at hand-over, once (order_events)
+        changes += fulfilment.assign(s, ctx, order)
+    else:
+        moves = [
+            Movement(new_id(), l["sku"], -l["qty"], "sale", payment.sale_id) for l in json.loads(payment.lines)["lines"]
+        ]
+        changes += stock.post(s, ctx, ONLINE, moves)
+        changes += stock.publish(s, ctx, ONLINE)
     feed.append(s, ctx, changes)
 
 
 def _fail(s: Session, ctx: CentralContext, payment: Payment, cart: OnlineCart) -> None:
     """Expired, cancelled or denied: the held stock comes back and the cart can be changed or paid again."""
     release_holds(s, cart.id, ctx.clock())
+    order = fulfilment.of_payment(s, payment.id)
+    if order is not None and order.status == "unpaid":
+        order.status, order.updated_at = "void", ctx.clock()
     if cart.status == "paying":
         transition(s, cart, (("paying",), cart.fence, None), status="open")
 

@@ -16,9 +16,11 @@ from central.tables import CartReservation, OnlineCart, Payment, PaymentRefund
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 
+from . import fulfilment
 from .cart_claims import locked, refuse_unless_open, transition
 from .cart_views import available, cart_json, local_time, status_of
 from .context import CentralContext
+from .fulfilment import Choice
 from .gateway import PAID, RANK, GatewayError, GatewayStatus, Item, PaymentGateway
 from .payment_apply import alert, apply, release_holds
 from .stores import ONLINE
@@ -50,14 +52,17 @@ def payment_json(ctx: CentralContext, p: Payment) -> dict[str, Any]:
     }
 
 
-def _hold(s: Session, ctx: CentralContext, cart: OnlineCart, lines: list[dict[str, Any]], until: Any) -> None:
-    """All of every line at the online shop's stock, or a clear refusal naming what is short."""
+def _hold(
+    s: Session, ctx: CentralContext, cart: OnlineCart, lines: list[dict[str, Any]], until: Any, location: str = ONLINE
+) -> None:
+    """All of every line at the location that sells it (the online shop's stock, or the fulfilling store's), or a
+    clear refusal naming what is short."""
     now = ctx.clock()
     spare = available(s, now, [l["sku"] for l in lines], exclude_cart=cart.id)
     short = [
-        f"{l['name']} ({spare.get((ONLINE, l['sku']), 0)} left)"
+        f"{l['name']} ({spare.get((location, l['sku']), 0)} left)"
         for l in lines
-        if spare.get((ONLINE, l["sku"]), 0) < l["qty"]
+        if spare.get((location, l["sku"]), 0) < l["qty"]
     ]
     if short:
         raise Conflict("out_of_stock", "not enough in stock to pay online for: " + ", ".join(short))
@@ -67,7 +72,7 @@ def _hold(s: Session, ctx: CentralContext, cart: OnlineCart, lines: list[dict[st
             CartReservation(
                 id=new_id(),
                 cart_id=cart.id,
-                location=ONLINE,
+                location=location,
                 sku=l["sku"],
                 qty=l["qty"],
                 state="held",
@@ -77,7 +82,7 @@ def _hold(s: Session, ctx: CentralContext, cart: OnlineCart, lines: list[dict[st
         )
 
 
-def _begin(ctx: CentralContext, cart_id: str) -> tuple[str, str, int, list[Item]]:
+def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[str, str, int, list[Item]]:
     """Lock the cart, hold its stock and mark it paying (it cannot change until the gateway answers)."""
     with ctx.db.unit_of_work() as s:
         cart = locked(s, OnlineCart.id == cart_id)
@@ -94,18 +99,21 @@ def _begin(ctx: CentralContext, cart_id: str) -> tuple[str, str, int, list[Item]
             raise DomainError("empty_cart", "the cart is empty")
         now = ctx.clock()
         expires = now + timedelta(minutes=ctx.config.payments.expiry_minutes)
-        _hold(s, ctx, cart, sold, expires + HOLD_GRACE)
+        location = fulfilment.where(s, ctx, choice, sold, cart.id)
+        delivery_fee = fulfilment.fee(ctx, choice)
+        _hold(s, ctx, cart, sold, expires + HOLD_GRACE, location)
         tries = s.scalar(select(func.count()).where(Payment.cart_id == cart.id)) or 0
         keep = ("sku", "name", "qty", "unit_price", "gross", "discount", "net")
         priced = {
             "lines": [{k: l[k] for k in keep} for l in sold],
             **{k: view[k] for k in ("subtotal", "discount", "tax")},
+            "delivery_fee": delivery_fee,
         }
         payment = Payment(
             id=new_id(),
             order_id=f"OT-{cart.code.replace('-', '')}-{tries + 1}",
             cart_id=cart.id,
-            amount=view["total"],
+            amount=view["total"] + delivery_fee,
             currency="IDR",
             status="created",
             rank=0,
@@ -117,6 +125,9 @@ def _begin(ctx: CentralContext, cart_id: str) -> tuple[str, str, int, list[Item]
             updated_at=now,
         )
         s.add(payment)
+        if choice is not None:
+            s.flush()
+            fulfilment.open_order(s, payment, choice, location, delivery_fee, sold)
         transition(
             s,
             cart,
@@ -133,14 +144,17 @@ def _begin(ctx: CentralContext, cart_id: str) -> tuple[str, str, int, list[Item]
             else Item(l["sku"], f"{l['qty']} x {l['name']}", l["net"], 1)
             for l in sold
         ]
+        if delivery_fee:
+            items.append(Item(fulfilment.DELIVERY_SKU, "Ongkos kirim / Delivery", delivery_fee, 1))
         return payment.id, payment.order_id, payment.amount, items
 
 
-def start(ctx: CentralContext, cart_id: str | None, finish_url: str) -> dict[str, Any]:
-    """The shopper presses Pay: stock held, a gateway page made; where to send the shopper."""
+def start(ctx: CentralContext, cart_id: str | None, finish_url: str, choice: Choice | None = None) -> dict[str, Any]:
+    """The shopper presses Pay: stock held (at the store that fulfils the order, when one does), a gateway page
+    made; where to send the shopper."""
     if not cart_id:
         raise NotFound("unknown_cart", "there is no cart to pay for")
-    payment_id, order_id, amount, items = _begin(ctx, cart_id)
+    payment_id, order_id, amount, items = _begin(ctx, cart_id, choice)
     try:
         made = gateway(ctx).create_transaction(order_id, amount, items, finish_url, ctx.config.payments.expiry_minutes)
     except GatewayError:
@@ -187,8 +201,9 @@ def check(ctx: CentralContext, order_id: str, cart_id: str | None = None) -> dic
         return payment_json(ctx, p)
 
 
-def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str) -> dict[str, Any]:
-    """Money back to the shopper through the gateway (partial or whole), recorded once by its key."""
+def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str, key: str | None = None) -> dict[str, Any]:
+    """Money back to the shopper through the gateway (partial or whole), recorded once by its key (a caller that
+    may retry passes its own key: the gateway answers a repeated key with the same refund)."""
     reason = reason.strip()[:200]
     with ctx.db.sessions() as s:
         p = s.get(Payment, payment_id)
@@ -200,7 +215,7 @@ def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str) -> di
         if not 1 <= amount <= left:
             raise DomainError("refund_too_much", f"a refund of {p.order_id} is Rp 1 to Rp {left}", max=left)
         order_id, total = p.order_id, p.amount
-    st = gateway(ctx).refund(order_id, new_id(), amount, reason or "refund")
+    st = gateway(ctx).refund(order_id, key or new_id(), amount, reason or "refund")
     with ctx.db.unit_of_work() as s:
         if st.gross_amount == total:
             apply(s, ctx, payment_id, st)

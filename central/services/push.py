@@ -17,7 +17,7 @@ from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
 from common.contract.wire import canonical_json
 
-from . import feed, statements, stock, stores
+from . import feed, order_refunds, statements, stock, stores
 from .context import CentralContext
 from .envelope import Event
 from .handlers import handler_for
@@ -26,6 +26,7 @@ from .retry import Busy, retrying
 from .run_apply import apply_run, payload_hash, result
 
 log = logging.getLogger(__name__)
+ORDER_EVENTS = "online_order."  # the family whose steps may owe the shopper a refund
 
 
 def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]) -> dict[str, Any]:
@@ -54,6 +55,8 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
     if fast < len(results):
         publish_stock(ctx, store_id)  # the fast path published its own figures; the rest went event by event
     feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
+    if any(ev.type.startswith(ORDER_EVENTS) for ev in ordered):
+        order_refunds.send_due(ctx)  # short picks and cancellations: to the gateway now the push has committed
     with ctx.db.sessions() as s:
         epoch, _ = feed.head(s)
         last = s.scalar(select(Store.last_seq).where(Store.id == store_id))

@@ -14,6 +14,7 @@ from .loyalty import (  # noqa: F401 - loyalty (issue 5)
     PointsHold,
     SpendCode,
 )
+from .orders import OnlineOrder, OrderRefund  # noqa: F401 - fulfilment by stores (issue 17)
 from .payments import Payment, PaymentNotification, PaymentRefund  # noqa: F401 - payments (issue 17)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .stock import Location, StockEntry, StockLevel

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, request, session, url_for
 
-from central.services import payment_notifications, payments
+from central.services import fulfilment, payment_notifications, payments
+from common import fulfilment as rules
+from common import i18n
 from common.errors import DomainError
+from common.qr_images import qr_svg
 
-from .shop import CART, ActionForm, _page, tr
+from .shop import CART, ActionForm, _page, lang, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
@@ -27,10 +30,12 @@ def pay():
     if not ActionForm().validate_on_submit():
         flash(tr("bad_form"), "error")
         return redirect(url_for("shop.cart"))
+    f = request.form
     try:
-        view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True))
+        choice = fulfilment.choice_from(f.get("mode"), f.get("store"), f.get("customer"), f.get("address"))
+        view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True), choice)
     except DomainError as e:
-        flash(e.message, "error")
+        flash(i18n.error_message(lang(), e.code, e.message, e.detail), "error")
         return redirect(url_for("shop.cart"))
     return redirect(view["redirect_url"])
 
@@ -44,4 +49,16 @@ def back():
     except DomainError as e:
         flash(e.message, "error")
         view = None
-    return _page("paid.html", payment=view)
+    order = fulfilment.for_shopper(ctx(), order_id, session.get(CART)) if view and view["paid"] else None
+    qr = qr_svg(rules.qr_payload(order["code"])) if order and order["mode"] == "pickup" else None
+    return _page("paid.html", payment=view, order=order, order_qr=qr)
+
+
+@shop_pay.get("/order")
+def order_status():
+    """What the order page polls: the store's steps as central has them (pick, pack, collected, shipped)."""
+    order = fulfilment.for_shopper(ctx(), (request.args.get("order_id") or "")[:50], session.get(CART))
+    if order is None:
+        return jsonify({"status": "none"}), 404
+    keep = ("status", "version", "courier", "tracking", "refunded", "updated_at_local")
+    return jsonify({k: order[k] for k in keep})

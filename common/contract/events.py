@@ -174,6 +174,55 @@ class CartCheckedOut(Wire):
     completed_at: str | None = None
 
 
+class OrderPickLine(Wire):
+    """One line of a paid online order as the store picked it: what was found, and a substitute for the rest."""
+
+    sku: Sku
+    qty: Annotated[int, Field(strict=True, ge=1, le=10**6)]  # ordered
+    picked: Annotated[int, Field(strict=True, ge=0, le=10**6)]
+    substitute_sku: Sku | None = None
+    substitute_qty: Annotated[int, Field(strict=True, ge=0, le=10**6)] = 0
+
+
+class OnlineOrderPicked(Wire):
+    order_id: Id
+    lines: list[OrderPickLine] = Field(min_length=1, max_length=500)
+    staff_id: Id | None = None
+
+
+class OnlineOrderPacked(Wire):
+    order_id: Id
+    staff_id: Id | None = None
+
+
+class OnlineOrderHandedOver(Wire):
+    """Pickup: handed to the shopper against the order's code; the stock movements made here, once."""
+
+    order_id: Id
+    code: str = Field(min_length=1, max_length=16)
+    till_id: str = Field("", max_length=32)
+    staff_id: Id | None = None
+    lines: list[StockLine] = Field(min_length=1, max_length=1000)
+
+
+class OnlineOrderShipped(Wire):
+    """Delivery: given to the courier with its tracking number; the stock movements made here, once."""
+
+    order_id: Id
+    courier: str = Field(min_length=1, max_length=40)
+    tracking: str = Field(min_length=1, max_length=64)
+    staff_id: Id | None = None
+    lines: list[StockLine] = Field(min_length=1, max_length=1000)
+
+
+class OnlineOrderCancelled(Wire):
+    """The store cannot fulfil the order: central refunds the shopper in full."""
+
+    order_id: Id
+    reason: str = Field(min_length=1, max_length=200)
+    staff_id: Id | None = None
+
+
 class DeadLetterAction(Wire):
     """A manager's retry or discard of a dead-lettered event, asked of central."""
 
@@ -198,6 +247,11 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.LOYALTY_REDEEMED, 1): PointsRedeemed,
     (EventType.LOYALTY_RELEASED, 1): HoldReleased,
     (EventType.CART_CHECKED_OUT, 1): CartCheckedOut,
+    (EventType.ONLINE_ORDER_PICKED, 1): OnlineOrderPicked,
+    (EventType.ONLINE_ORDER_PACKED, 1): OnlineOrderPacked,
+    (EventType.ONLINE_ORDER_HANDED_OVER, 1): OnlineOrderHandedOver,
+    (EventType.ONLINE_ORDER_SHIPPED, 1): OnlineOrderShipped,
+    (EventType.ONLINE_ORDER_CANCELLED, 1): OnlineOrderCancelled,
     (EventType.DEAD_LETTER_RETRY, 1): DeadLetterAction,
     (EventType.DEAD_LETTER_DISCARD, 1): DeadLetterAction,
 }

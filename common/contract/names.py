@@ -23,6 +23,11 @@ class EventType:
     LOYALTY_REDEEMED: Final = "loyalty.redeemed"
     LOYALTY_RELEASED: Final = "loyalty.released"
     CART_CHECKED_OUT: Final = "cart.checked_out"
+    ONLINE_ORDER_PICKED: Final = "online_order.picked"
+    ONLINE_ORDER_PACKED: Final = "online_order.packed"
+    ONLINE_ORDER_HANDED_OVER: Final = "online_order.handed_over"
+    ONLINE_ORDER_SHIPPED: Final = "online_order.shipped"
+    ONLINE_ORDER_CANCELLED: Final = "online_order.cancelled"
     DEAD_LETTER_RETRY: Final = "dead_letter.retry"
     DEAD_LETTER_DISCARD: Final = "dead_letter.discard"
 
@@ -41,6 +46,7 @@ class Topic:
     LOYALTY_SETTINGS: Final = "loyalty_settings"
     LOYALTY_ALLOWANCE: Final = "loyalty_allowance"
     ONLINE_CART: Final = "online_cart"
+    ONLINE_ORDER: Final = "online_order"
 
 
 # The tender types a sale may carry; central refuses a sale event naming any other. "points": member points

@@ -111,6 +111,25 @@ class OnlineCartData(Wire):
     expires_at: str | None = None
 
 
+class OnlineOrderData(Wire):
+    """A paid online order assigned to the store that receives it: what to pick, and how it leaves."""
+
+    id: str
+    number: str
+    mode: str  # pickup | delivery
+    status: str  # assigned | picked | packed | collected | shipped | cancelled
+    code_hash: str  # SHA-256 of the hand-over code (the store checks a code offline; it never holds the code)
+    lines: list[dict[str, Any]]  # [{"sku", "name", "qty", "unit_price", "net", "picked", "substitute_sku", ...}]
+    total: int
+    delivery_fee: int = 0
+    refunded: int = 0
+    customer: str = ""
+    address: str = ""
+    courier: str = ""
+    tracking: str = ""
+    paid_at: str | None = None
+
+
 # topic -> (schema version, model). A topic's data changing shape is a new version, as with events.
 TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.PRODUCT: (1, ProductData),
@@ -124,6 +143,7 @@ TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.LOYALTY_SETTINGS: (1, LoyaltySettingsData),
     Topic.LOYALTY_ALLOWANCE: (1, LoyaltyAllowanceData),
     Topic.ONLINE_CART: (1, OnlineCartData),
+    Topic.ONLINE_ORDER: (1, OnlineOrderData),
 }
 
 

@@ -22,6 +22,7 @@ from .api.kiosk_device import api as kiosk_device_api
 from .api.loyalty_api import api as loyalty_api
 from .api.loyalty_api import kiosk_points_api
 from .api.online_carts_api import kiosk_online_api, till_online_api
+from .api.online_orders_api import till_orders_api
 from .api.printing_api import api as printing_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
@@ -69,6 +70,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.register_api(kiosk_points_api)
     app.register_api(kiosk_online_api)
     app.register_api(till_online_api)
+    app.register_api(till_orders_api)
     app.register_blueprint(pages)
     app.register_blueprint(receipt_pages)
     app.register_blueprint(manager_blueprint())

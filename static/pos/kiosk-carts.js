@@ -1,5 +1,6 @@
 // Kiosk carts at the till: "Kiosk cart K-12 ready" live over Socket.IO; F10 (or the button, or scanning the
-// ticket's QR / typing K-12 in the scan field) loads it into the current sale, once.
+// ticket's QR / typing K-12 in the scan field) loads it into the current sale, once. A paid online order's QR
+// (or its code typed) hands the order to the shopper once it is packed.
 // A module beside till.js: it keeps to the till's token and its own socket, and hands the loaded sale to
 // the till through a cancelable "omnitoko:sale" event; if nothing handles that event it reloads the page,
 // which brings the till back on the same open sale through the existing API.
@@ -10,6 +11,8 @@ var NOTE_KEY = "omnitoko.kioskNote";
 var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
 // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
 var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJKMNP-Z]{2}-[2-9A-HJKMNP-Z]{3})$/i;
+// A paid online order's QR (OO1.<code>): handed to the shopper once it is packed (the store checks the code offline).
+var ORDER = /^OO1\.[A-Za-z0-9-]{6,8}$/i;
 var waiting = [];   // [{code, items, total}] oldest first
 var busy = false;
 var box = null;
@@ -136,6 +139,20 @@ function take(code, path) {
   });
 }
 
+// An online order collected at the till: its QR always; a typed code that is no order of this store is a cart.
+function handOver(code, orCart) {
+  if (busy) return;
+  if (!token()) { note(t("signin"), true); return; }
+  busy = true;
+  call("POST", "/online-orders/handover", { code: code }).then(function (res) {
+    busy = false;
+    var err = (res.data && res.data.error) || {};
+    if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take"); return; }
+    if (!res.ok) { note(err.message || t("network"), true); return; }
+    note(t("order_handed", { number: res.data.number, n: res.data.picked_items }), false);
+  });
+}
+
 function onSaleScreen() {
   var sale = document.getElementById("screen-sale");
   var modal = document.getElementById("modal");
@@ -154,11 +171,13 @@ window.addEventListener("keydown", function (e) {
   var field = document.activeElement;
   if (e.key !== "Enter" || !field || field.id !== "scan") return;
   var typed = field.value.trim();
-  var online = !TICKET.test(typed) && ONLINE.test(typed);
-  if (!online && !TICKET.test(typed)) return;
+  var order = ORDER.test(typed);
+  var online = !order && !TICKET.test(typed) && ONLINE.test(typed);
+  if (!order && !online && !TICKET.test(typed)) return;
   e.preventDefault();
   e.stopImmediatePropagation();
   field.value = "";
+  if (order || (online && !/^OC1\./i.test(typed))) { handOver(typed, !order); return; }
   take(typed, online ? "/online-carts/take" : null);
 }, true);
 

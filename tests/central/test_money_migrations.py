@@ -57,6 +57,7 @@ NOT_MONEY = {
     ("payments", "rank"),  # the order of a gateway status (pending < settlement < refund), a handful of values
     ("online_cart_lines", "position"),
     ("online_carts", "fence"),
+    ("online_orders", "version"),  # steps an order went through at central (a handful)
     ("reconciliation_items", "occurrences"),
     ("sign_in_throttle", "failures"),
     ("tax_groups", "rate_bp"),

@@ -5,6 +5,7 @@ from .catalog import Category, Product, TaxGroup
 from .kiosk import KioskCart
 from .loyalty import LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, LoyaltySetting, SaleMember  # noqa: F401 - issue 5
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
+from .online_orders import OnlineOrderCopy  # noqa: F401 - online orders fulfilled here (issue 17)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrinterLease, PrintJob
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow

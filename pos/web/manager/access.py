@@ -108,6 +108,7 @@ NAV = [
     ("manager.audit", "nav.audit"),
     ("manager.locks", "nav.locks"),
     ("manager.kiosks", "nav.kiosks"),
+    ("manager.orders", "nav.orders"),
 ]
 _PREFIXES = {
     "/manager/stock": "nav.stock",
@@ -120,6 +121,7 @@ _PREFIXES = {
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
     "/manager/kiosks": "nav.kiosks",
+    "/manager/orders": "nav.orders",
 }
 
 
