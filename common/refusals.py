@@ -41,4 +41,11 @@ REFUSALS: dict[str, str] = {
     "hold_mismatch": "redeems points under a hold that is not its own for those points",
     "other_allowance": "redeems points under another store's or member's allowance",
     "allowance_exceeded": "redeems more points offline than the store's allowance",
+    "unknown_transfer": "names a stock transfer central does not have",
+    "other_store_transfer": "acts on a stock transfer of other stores",
+    "transfer_state": "acts on a stock transfer that is not at that step (already sent, received or declined)",
+    "transfer_to_self": "transfers stock from a store to itself",
+    "unknown_store": "names a store central does not have or that is disabled",
+    "transfer_exists": "makes a stock transfer under an id that is already taken",
+    "transfer_lines_mismatch": "has transfer lines that are not the transfer's own (missing, repeated or another SKU)",
 }

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from common.contract.events import RefundCompleted, SaleCompleted, ShiftClosed, ShiftOpened, StockMoved
 from common.contract.names import EventType
 from common.timestamps import parse_time
@@ -25,18 +25,8 @@ from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale, sale_facts
 from .statements import insert_into
-from .stock import Movement
-
-
-def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
-    unknown = skus - ctx.known_skus
-    if not unknown:
-        return
-    found = set(session.scalars(select(Product.sku).where(Product.sku.in_(unknown))))
-    ctx.known_skus.update(found)
-    missing = sorted(unknown - found)
-    if missing:
-        raise Rejection("unknown_sku", f"SKU {', '.join(missing[:5])} is not in the central catalog")
+from .stock import Movement, require_skus
+from .transfers import HANDLERS as TRANSFER_HANDLERS
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -236,6 +226,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
 }
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
+HANDLERS.update(TRANSFER_HANDLERS)  # transfer.requested / declined / sent / received (issue 17)
 # The types this central store applies (the contract's names; dead-letter actions are not handled here yet).
 KNOWN_TYPES: list[str] = sorted({t for t, _ in HANDLERS})
 

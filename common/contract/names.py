@@ -23,6 +23,10 @@ class EventType:
     LOYALTY_REDEEMED: Final = "loyalty.redeemed"
     LOYALTY_RELEASED: Final = "loyalty.released"
     CART_CHECKED_OUT: Final = "cart.checked_out"
+    TRANSFER_REQUESTED: Final = "transfer.requested"
+    TRANSFER_DECLINED: Final = "transfer.declined"
+    TRANSFER_SENT: Final = "transfer.sent"
+    TRANSFER_RECEIVED: Final = "transfer.received"
     DEAD_LETTER_RETRY: Final = "dead_letter.retry"
     DEAD_LETTER_DISCARD: Final = "dead_letter.discard"
 
@@ -41,6 +45,8 @@ class Topic:
     LOYALTY_SETTINGS: Final = "loyalty_settings"
     LOYALTY_ALLOWANCE: Final = "loyalty_allowance"
     ONLINE_CART: Final = "online_cart"
+    TRANSFER: Final = "transfer"
+    STORE: Final = "store"
 
 
 # The tender types a sale may carry; central refuses a sale event naming any other. "points": member points
