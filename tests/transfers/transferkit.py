@@ -25,6 +25,7 @@ from sync_agent.agent import Agent
 
 ROOT = Path(__file__).resolve().parents[2]
 AQUA_330, AQUA_600 = "SKU-00001", "SKU-00002"
+DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
 
 
 def new_store(where: Path, store_id: str) -> StoreContext:
@@ -53,6 +54,14 @@ class Side:
 
     def sync(self) -> Any:
         return sync_until_clean(self.agent)
+
+    def line(self, up: bool) -> None:
+        """The store's line to central up or down (the agent's client pointed at nothing when down)."""
+        from sync_agent.client import CentralClient
+
+        sync = self.ctx.config.sync
+        url = sync.central_url if up else DEAD
+        self.agent.client = CentralClient(url, sync.token, sync.timeout_seconds, agent_id=self.agent.owner)
 
 
 def side(ctx: StoreContext, central: Any, token: str) -> Side:
