@@ -138,7 +138,9 @@ def add_store(ctx: CentralContext, store_id: str, name: str = "", rotate: bool =
         if s.get(Location, store_id) is None:
             s.add(Location(code=store_id, name=name or store_id, kind="store"))
         if store is None:  # every store learns of it: stock can be transferred to it
-            append(s, ctx, [FeedChange(Topic.STORE, store_id, {"id": store_id, "name": name or store_id, "active": True})])
+            append(
+                s, ctx, [FeedChange(Topic.STORE, store_id, {"id": store_id, "name": name or store_id, "active": True})]
+            )
     return token
 
 

@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from central.tables import ReconciliationItem, Store, Transfer, TransferLine
 from central.tables.base import new_id
-from common.contract.events import TransferDeclined, TransferLine as LineIn, TransferReceived, TransferRequested, TransferSent
+from common.contract.events import (
+    TransferDeclined,
+    TransferLine as LineIn,
+    TransferReceived,
+    TransferRequested,
+    TransferSent,
+)
 from common.contract.names import EventType, Topic
 
 from . import stock
@@ -33,7 +39,9 @@ def _locked(s: Session, transfer_id: str) -> Transfer | None:
 
 
 def _lines(s: Session, transfer_id: str) -> list[TransferLine]:
-    return list(s.scalars(select(TransferLine).where(TransferLine.transfer_id == transfer_id).order_by(TransferLine.id)))
+    return list(
+        s.scalars(select(TransferLine).where(TransferLine.transfer_id == transfer_id).order_by(TransferLine.id))
+    )
 
 
 def _check_partner(s: Session, ev: Event, from_store: str, to_store: str, own: str) -> None:
@@ -132,7 +140,11 @@ def transfer_sent(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange
     t.sent_at, t.updated_at = now, now
     s.flush()
     out = stock.post(
-        s, ctx, ev.store_id, [Movement(str(l.movement_id), l.sku, -l.qty, "transfer_out", t.id) for l in p.lines], ev.event_id
+        s,
+        ctx,
+        ev.store_id,
+        [Movement(str(l.movement_id), l.sku, -l.qty, "transfer_out", t.id) for l in p.lines],
+        ev.event_id,
     )
     return out + changes(s, ctx, t)
 
@@ -205,9 +217,7 @@ def difference_change(item: ReconciliationItem, detail: dict[str, Any]) -> FeedC
 
 
 def transfer_data(s: Session, ctx: CentralContext, t: Transfer) -> dict[str, Any]:
-    names = {
-        code: stock.location_name(s, ctx, code) for code in (t.from_store, t.to_store)
-    }  # two primary-key probes
+    names = {code: stock.location_name(s, ctx, code) for code in (t.from_store, t.to_store)}  # two primary-key probes
     return {
         "id": t.id,
         "from_store": t.from_store,

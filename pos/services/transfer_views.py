@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pos.adapters.tables import KnownStore, ReconciliationItem, RemoteStock, Transfer, TransferLine
 
+from .catalog import on_hand
 from .context import StoreContext
 
 DIFFERENCE = "transfer_difference"  # central's reconciliation item for a transfer received with a difference
@@ -18,7 +19,9 @@ HISTORY = 200
 
 
 def lines_of(s: Session, transfer_id: str) -> list[TransferLine]:
-    return list(s.scalars(select(TransferLine).where(TransferLine.transfer_id == transfer_id).order_by(TransferLine.sku)))
+    return list(
+        s.scalars(select(TransferLine).where(TransferLine.transfer_id == transfer_id).order_by(TransferLine.sku))
+    )
 
 
 def partners(s: Session, own: str) -> dict[str, str]:
@@ -69,7 +72,9 @@ def transfer_view(s: Session, ctx: StoreContext, t: Transfer) -> dict[str, Any]:
         "sent_at": t.sent_at,
         "received_at": t.received_at,
         "lines": lines,
-        "units": sum((l["received"] if t.status == "received" else l["sent"] or l["requested"] or 0) or 0 for l in lines),
+        "units": sum(
+            (l["received"] if t.status == "received" else l["sent"] or l["requested"] or 0) or 0 for l in lines
+        ),
         "differs": any(l["difference"] for l in lines),
         "can_answer": outgoing and t.status == "requested",
         "can_receive": not outgoing and t.status == "sent",
@@ -91,6 +96,11 @@ def board(ctx: StoreContext) -> dict[str, list[dict[str, Any]]]:
             )
         )
     todo = [v for v in views if v["can_answer"] or v["can_receive"]]
+    with ctx.db.sessions() as s:  # what is on hand beside each line to answer or receive
+        stock = on_hand(s, sorted({l["sku"] for v in todo for l in v["lines"]}))
+    for v in todo:
+        for l in v["lines"]:
+            l["on_hand"] = stock.get(l["sku"], 0)
     waiting = [v for v in views if not (v["can_answer"] or v["can_receive"]) and v["status"] in ("requested", "sent")]
     done = [v for v in views if v["status"] in ("received", "declined")]
     differences = [

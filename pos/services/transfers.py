@@ -104,9 +104,7 @@ def request(
             updated_at=now,
             staff_id=actor.staff_id,
         )
-        rows = [
-            TransferLine(id=new_id(), transfer_id=t.id, sku=p.sku, name=p.name, requested=qty) for p, qty in items
-        ]
+        rows = [TransferLine(id=new_id(), transfer_id=t.id, sku=p.sku, name=p.name, requested=qty) for p, qty in items]
         s.add(t)
         s.add_all(rows)
         emit_event(
@@ -271,7 +269,12 @@ def receive(ctx: StoreContext, actor: Actor, transfer_id: str, qtys: dict[str, i
                 "transfer_id": t.id,
                 "staff_id": actor.staff_id,
                 "lines": [
-                    {"id": l.id, "sku": l.sku, "qty": got[l.id], **({"movement_id": moves[l.id]} if l.id in moves else {})}
+                    {
+                        "id": l.id,
+                        "sku": l.sku,
+                        "qty": got[l.id],
+                        **({"movement_id": moves[l.id]} if l.id in moves else {}),
+                    }
                     for l in lines
                 ],
             },

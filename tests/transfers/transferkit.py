@@ -34,6 +34,7 @@ def new_store(where: Path, store_id: str) -> StoreContext:
     cfg = load_config(ROOT / "config.toml", environ={})
     cfg.database.url = f"sqlite:///{where / 'store.db'}"
     cfg.store.id, cfg.store.name = store_id, f"Omnitoko {store_id}"
+    cfg.server.secret_key = "transfer-test-key-" + "0123456789abcdef" * 2
     upgrade(cfg.database.url)
     ctx = bootstrap.store_context(cfg, Database(cfg.database.url), steps=())
     setup.load_demo_data(ctx)
