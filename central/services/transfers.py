@@ -70,7 +70,10 @@ def _fresh_lines(s: Session, lines: list[LineIn], moves: bool) -> None:
 def transfer_requested(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(TransferRequested, ev.payload)
     _check_partner(s, ev, p.from_store, p.to_store, p.to_store)
-    if _locked(s, p.transfer_id) is not None:
+    known = _locked(s, p.transfer_id)
+    if known is not None:
+        if (known.from_store, known.to_store) == (p.from_store, p.to_store) and known.status != "requested":
+            return []  # answered before the request came back to a restored central: already further on
         raise Refused("transfer_exists", f"transfer {p.transfer_id} already exists")
     _fresh_lines(s, p.lines, moves=False)
     stock.require_skus(s, ctx, {l.sku for l in p.lines})
