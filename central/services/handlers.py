@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender

@@ -17,10 +17,12 @@ from central.tables import ReconciliationItem, Store, Transfer, TransferLine
 from central.tables.base import new_id
 from common.contract.events import (
     TransferDeclined,
-    TransferLine as LineIn,
     TransferReceived,
     TransferRequested,
     TransferSent,
+)
+from common.contract.events import (
+    TransferLine as LineIn,
 )
 from common.contract.names import EventType, Topic
 

@@ -17,8 +17,8 @@ from .loyalty import (  # noqa: F401 - loyalty (issue 5)
 from .payments import Payment, PaymentNotification, PaymentRefund  # noqa: F401 - payments (issue 17)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .stock import Location, StockEntry, StockLevel
-from .transfers import Transfer, TransferLine  # noqa: F401 - stock transfers (issue 17)
 from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
+from .transfers import Transfer, TransferLine  # noqa: F401 - stock transfers (issue 17)
 
 __all__ = [
     "AdminUser",

@@ -167,7 +167,7 @@ def _dispatch(
     """The goods leave: never more than on hand (count the shelf first if the figure is wrong)."""
     lines = lines_of(s, t.id)
     stock = on_hand(s, sorted({l.sku for l in lines}))
-    moves = []
+    moves: list[dict[str, Any]] = []
     for l in lines:
         l.sent = sending.get(l.id, 0)
         if l.sent > stock[l.sku]:

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import pytest
-from tests.loyalty.loyaltykit import event, push
 from sqlalchemy import func, select
 from synckit import central, pg_url  # noqa: F401
 from transferkit import AQUA_330, AQUA_600, on_hand, pair  # noqa: F401
@@ -17,6 +16,7 @@ from central.services import stores
 from central.tables import DeadLetter, StockEntry, Transfer, TransferLine
 from common.errors import DomainError
 from pos.services import transfers
+from tests.loyalty.loyaltykit import event, push
 
 
 def line(sku: str, qty: Any, line_id: str | None = None, moves: bool = True) -> dict[str, Any]:
