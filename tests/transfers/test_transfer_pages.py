@@ -8,7 +8,9 @@ from typing import Any
 from synckit import central, pg_url  # noqa: F401
 from transferkit import AQUA_330, on_hand, pair  # noqa: F401
 
+from pos.services import transfers
 from pos.web.app import create_app
+from tests.central.test_central_admin import admin  # noqa: F401
 from tests.integration.test_manager_pages import Browser, error_of
 
 AQUA_330_BARCODE = "8990000100010"
@@ -56,3 +58,20 @@ def test_send_on_one_screen_and_receive_with_a_difference_on_the_other(central, 
         assert "Open transfer differences" in page and "SKU-00001 sent 6, received 5" in page
     csv = screen_a.get("/manager/transfers.csv").get_data(as_text=True)
     assert "TOKO-02" in csv or "Omnitoko" in csv
+
+
+def test_the_central_admin_shows_what_is_in_transit_and_the_open_differences(central, pair, admin):
+    a, b = pair
+    moving = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 3)])
+    short = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 4)])
+    a.sync()
+    b.sync()
+    line = transfers.find(b.ctx, short["id"])["lines"][0]["id"]
+    transfers.receive(b.ctx, b.manager, short["id"], {line: 1})
+    b.sync()
+    page = admin.get("/admin/transfers").get_data(as_text=True)
+    transit = page.split('id="transfers-in-transit"')[1]
+    differences = page.split('id="transfer-differences"')[1].split("</table>")[0]
+    assert moving["id"] in transit and short["id"] not in transit
+    assert short["id"] in differences and "SKU-00001: sent 4, received 1" in differences
+    assert "Stock transfers between stores" in page
