@@ -64,7 +64,7 @@ def test_a_transfer_sent_on_one_screen_is_received_with_a_difference_on_the_othe
     assert on_hand(b.ctx, AQUA_330) == stock_b + 4
     b.sync()
     a.sync()
-    for page, url in ((sender, servers[0]), (receiver, servers[1])):
+    for page in (sender, receiver):
         page.go("/manager/transfers")
         page.until(lambda p=page: p.d.find_elements(By.ID, "transfer-differences"), "the open difference is shown")
         assert "SKU-00001 dikirim 5, diterima 4" in page.text("#transfer-differences")
