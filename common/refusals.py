@@ -46,4 +46,11 @@ REFUSALS: dict[str, str] = {
     "not_in_order": "picks an item that is not in the online order",
     "substitute_costs_more": "substitutes an item that costs more than the shopper paid",
     "moves_not_picked": "moves other stock for an online order than was picked",
+    "unknown_transfer": "names a stock transfer central does not have",
+    "other_store_transfer": "acts on a stock transfer of other stores",
+    "transfer_state": "acts on a stock transfer that is not at that step (already sent, received or declined)",
+    "transfer_to_self": "transfers stock from a store to itself",
+    "unknown_store": "names a store central does not have or that is disabled",
+    "transfer_exists": "makes a stock transfer under an id that is already taken",
+    "transfer_lines_mismatch": "has transfer lines that are not the transfer's own (missing, repeated or another SKU)",
 }

@@ -34,6 +34,7 @@ from . import state
 from .loyalty_apply import TOPICS as LOYALTY_TOPICS
 from .online_cart_apply import TOPICS as CART_TOPICS
 from .online_order_apply import TOPICS as ORDER_TOPICS
+from .transfer_apply import TOPICS as TRANSFER_TOPICS
 
 
 def _tax_group(s: Session, d: dict[str, Any]) -> None:
@@ -153,6 +154,7 @@ TOPICS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
 TOPICS.update(LOYALTY_TOPICS)  # member, loyalty_settings, loyalty_allowance (issue 5)
 TOPICS.update(CART_TOPICS)  # online_cart: carts reserved at this store (issue 6)
 TOPICS.update(ORDER_TOPICS)  # online_order: paid online orders this store fulfils (issue 17)
+TOPICS.update(TRANSFER_TOPICS)  # transfer, store: stock transfers with other stores (issue 17)
 
 
 def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, str | None]:

@@ -14,7 +14,7 @@ A key written again goes back to pending and gets a new, higher number: a late p
 
 Lock order (every path of the central store; a path takes only the ones it needs, in this order):
   1. stores row (push: claiming the next store_seq)
-  2. online_carts row (cart claims and checkouts)
+  2. online_carts row (cart claims and checkouts); transfers row (a stock transfer's step)
   3. members rows, by id (points holds, earn, redeem, expiry)
   4. points_holds rows
   5. stock_levels rows, by (location, sku)

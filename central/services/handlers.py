@@ -8,10 +8,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.tables import Product, Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from common.contract.events import (
     EVENTS,
     RefundCompleted,
@@ -34,18 +33,8 @@ from .order_events import HANDLERS as ORDER_HANDLERS
 from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale, sale_facts
 from .statements import insert_into
-from .stock import Movement
-
-
-def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
-    unknown = skus - ctx.known_skus
-    if not unknown:
-        return
-    found = set(session.scalars(select(Product.sku).where(Product.sku.in_(unknown))))
-    ctx.known_skus.update(found)
-    missing = sorted(unknown - found)
-    if missing:
-        raise Rejection("unknown_sku", f"SKU {', '.join(missing[:5])} is not in the central catalog")
+from .stock import Movement, require_skus
+from .transfers import HANDLERS as TRANSFER_HANDLERS
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -250,6 +239,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
 HANDLERS.update(LOYALTY_HANDLERS)  # loyalty.earned / reversed / redeemed / released (issue 5)
 HANDLERS.update(CART_HANDLERS)  # cart.checked_out (issue 6)
 HANDLERS.update(ORDER_HANDLERS)  # online_order.picked / packed / handed_over / shipped / cancelled (issue 17)
+HANDLERS.update(TRANSFER_HANDLERS)  # transfer.requested / declined / sent / received (issue 17)
 # The types this central store applies (the contract's names; dead-letter actions are not handled here yet).
 KNOWN_TYPES: list[str] = sorted({t for t, _ in HANDLERS})
 

@@ -17,7 +17,7 @@ from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
 from common.contract.wire import canonical_json
 
-from . import feed, order_refunds, statements, stock, stores
+from . import feed, order_refunds, statements, stock, stores, transfer_waits
 from .context import CentralContext
 from .envelope import Event
 from .handlers import handler_for
@@ -51,6 +51,8 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
         results.append(r)
         if r["outcome"] == "gap":
             blocked = r
+    applied = {r["event_id"] for r in results if r["outcome"] == "applied"}
+    transfer_waits.retry_waiting(ctx, [ev for ev in ordered if ev.event_id in applied])
     fast = sum(1 for r in results if r.pop("fast", False))
     if fast < len(results):
         publish_stock(ctx, store_id)  # the fast path published its own figures; the rest went event by event

@@ -11,12 +11,13 @@ from typing import Any, overload
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from central.tables import Location, ReconciliationItem, StockEntry, StockLevel
+from central.tables import Location, Product, ReconciliationItem, StockEntry, StockLevel
 from central.tables.base import new_id
 
 from . import statements
 from .context import CentralContext
 from .feed import FeedChange
+from .payloads import Rejection
 from .stores import ONLINE, audience
 
 
@@ -27,6 +28,18 @@ class Movement:
     qty: int
     kind: str
     ref_id: str | None = None
+
+
+def require_skus(session: Session, ctx: CentralContext, skus: set[str]) -> None:
+    """Every SKU moved is in the central catalog (a cache of the known ones saves the query)."""
+    unknown = skus - ctx.known_skus
+    if not unknown:
+        return
+    found = set(session.scalars(select(Product.sku).where(Product.sku.in_(unknown))))
+    ctx.known_skus.update(found)
+    missing = sorted(unknown - found)
+    if missing:
+        raise Rejection("unknown_sku", f"SKU {', '.join(missing[:5])} is not in the central catalog")
 
 
 @overload

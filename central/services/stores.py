@@ -15,10 +15,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from central.tables import AdminUser, Alert, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
+from common.contract.names import Topic
 from common.db import driver_message
 from common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
 from .context import CentralContext
+from .feed import FeedChange, append
 from .payloads import REFUSED_ALERT
 
 STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -135,6 +137,10 @@ def add_store(ctx: CentralContext, store_id: str, name: str = "", rotate: bool =
             store.token_hash = hash_token(token)
         if s.get(Location, store_id) is None:
             s.add(Location(code=store_id, name=name or store_id, kind="store"))
+        if store is None:  # every store learns of it: stock can be transferred to it
+            append(
+                s, ctx, [FeedChange(Topic.STORE, store_id, {"id": store_id, "name": name or store_id, "active": True})]
+            )
     return token
 
 

@@ -26,7 +26,9 @@ class StockEntry(CentralBase):
     location: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str] = mapped_column(String(32))
     qty: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(16))  # opening | sale | return | receipt | adjustment | count
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # opening | sale | return | receipt | adjustment | count | transfer_out | transfer_in
     ref_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str | None] = mapped_column(String(36))
     recorded_at: Mapped[datetime] = timestamp()

@@ -221,6 +221,53 @@ class OnlineOrderCancelled(Wire):
     order_id: Id
     reason: str = Field(min_length=1, max_length=200)
     staff_id: Id | None = None
+TransferQty = Annotated[int, Field(strict=True, ge=0, le=100_000)]  # a manager's figure: 0 (none came) .. MAX_QTY
+
+
+class TransferLine(Wire):
+    """One line of a transfer: its id is the same at both stores and central; `movement_id` is the stock movement
+    a sent or received line made at the store that wrote the event."""
+
+    id: Id
+    sku: Sku
+    qty: TransferQty
+    movement_id: Id | None = None
+
+
+class TransferRequested(Wire):
+    """A store asks another (`from_store`) to send it stock; the request becomes the transfer when accepted."""
+
+    transfer_id: Id
+    from_store: str = Field(min_length=1, max_length=32)
+    to_store: str = Field(min_length=1, max_length=32)
+    note: str | None = Field(None, max_length=200)
+    staff_id: Id | None = None
+    lines: list[TransferLine] = Field(min_length=1, max_length=500)
+
+
+class TransferDeclined(Wire):
+    transfer_id: Id
+    note: str | None = Field(None, max_length=200)
+    staff_id: Id | None = None
+
+
+class TransferSent(Wire):
+    """Stock left the sending store for another (a new transfer, or a request accepted: the request's id)."""
+
+    transfer_id: Id
+    from_store: str = Field(min_length=1, max_length=32)
+    to_store: str = Field(min_length=1, max_length=32)
+    note: str | None = Field(None, max_length=200)
+    staff_id: Id | None = None
+    lines: list[TransferLine] = Field(min_length=1, max_length=500)
+
+
+class TransferReceived(Wire):
+    """The receiving store counted what arrived: one line per line sent, with the quantity that came."""
+
+    transfer_id: Id
+    staff_id: Id | None = None
+    lines: list[TransferLine] = Field(min_length=1, max_length=500)
 
 
 class DeadLetterAction(Wire):
@@ -252,6 +299,10 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.ONLINE_ORDER_HANDED_OVER, 1): OnlineOrderHandedOver,
     (EventType.ONLINE_ORDER_SHIPPED, 1): OnlineOrderShipped,
     (EventType.ONLINE_ORDER_CANCELLED, 1): OnlineOrderCancelled,
+    (EventType.TRANSFER_REQUESTED, 1): TransferRequested,
+    (EventType.TRANSFER_DECLINED, 1): TransferDeclined,
+    (EventType.TRANSFER_SENT, 1): TransferSent,
+    (EventType.TRANSFER_RECEIVED, 1): TransferReceived,
     (EventType.DEAD_LETTER_RETRY, 1): DeadLetterAction,
     (EventType.DEAD_LETTER_DISCARD, 1): DeadLetterAction,
 }

@@ -28,6 +28,10 @@ class EventType:
     ONLINE_ORDER_HANDED_OVER: Final = "online_order.handed_over"
     ONLINE_ORDER_SHIPPED: Final = "online_order.shipped"
     ONLINE_ORDER_CANCELLED: Final = "online_order.cancelled"
+    TRANSFER_REQUESTED: Final = "transfer.requested"
+    TRANSFER_DECLINED: Final = "transfer.declined"
+    TRANSFER_SENT: Final = "transfer.sent"
+    TRANSFER_RECEIVED: Final = "transfer.received"
     DEAD_LETTER_RETRY: Final = "dead_letter.retry"
     DEAD_LETTER_DISCARD: Final = "dead_letter.discard"
 
@@ -47,6 +51,8 @@ class Topic:
     LOYALTY_ALLOWANCE: Final = "loyalty_allowance"
     ONLINE_CART: Final = "online_cart"
     ONLINE_ORDER: Final = "online_order"
+    TRANSFER: Final = "transfer"
+    STORE: Final = "store"
 
 
 # The tender types a sale may carry; central refuses a sale event naming any other. "points": member points

@@ -128,6 +128,37 @@ class OnlineOrderData(Wire):
     courier: str = ""
     tracking: str = ""
     paid_at: str | None = None
+class TransferLineData(Wire):
+    id: str
+    sku: str
+    name: str | None = None
+    requested: int | None = None
+    sent: int | None = None
+    received: int | None = None
+
+
+class TransferData(Wire):
+    """A transfer as central holds it, sent to both its stores (one change per store)."""
+
+    id: str
+    from_store: str
+    from_name: str | None = None
+    to_store: str
+    to_name: str | None = None
+    status: str  # requested | declined | sent | received
+    note: str | None = None
+    lines: list[TransferLineData]
+    requested_at: str | None = None
+    sent_at: str | None = None
+    received_at: str | None = None
+
+
+class StoreData(Wire):
+    """A store of the chain (stock can be transferred to it)."""
+
+    id: str
+    name: str | None = None
+    active: bool = True
 
 
 # topic -> (schema version, model). A topic's data changing shape is a new version, as with events.
@@ -144,6 +175,8 @@ TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.LOYALTY_ALLOWANCE: (1, LoyaltyAllowanceData),
     Topic.ONLINE_CART: (1, OnlineCartData),
     Topic.ONLINE_ORDER: (1, OnlineOrderData),
+    Topic.TRANSFER: (1, TransferData),
+    Topic.STORE: (1, StoreData),
 }
 
 

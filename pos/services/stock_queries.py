@@ -24,6 +24,8 @@ _STOCK_EVENTS = {
     EventType.STOCK_RECEIVED: 1,
     EventType.STOCK_ADJUSTED: 1,
     EventType.STOCK_COUNTED: 1,
+    EventType.TRANSFER_SENT: -1,
+    EventType.TRANSFER_RECEIVED: 1,
 }
 
 

@@ -29,6 +29,7 @@ for _p in (TESTS, TESTS / "simulation"):
         sys.path.insert(0, str(_p))  # synckit, the world and the checkers are plain modules
 
 import central_db  # noqa: E402
+import sim_omni  # noqa: E402
 from network import AgentKilled, SimNetwork, routed  # noqa: E402
 from sim_checks import Journal, check  # noqa: E402
 from sim_outcome import EXPECTED, Outcome  # noqa: E402
@@ -45,6 +46,7 @@ class History:
         self.clock = SimClock()
         template("synced")  # first: making it runs a central of its own (in its own folder)
         self.central = Central(where, self.clock)
+        self.gateway = sim_omni.install_gateway(self.central, self.clock)
         self.net = SimNetwork(self.central.app, self.rng, self.outcome.faults)
         self.journal = Journal()
         self.stores: list[Store] = []
@@ -90,24 +92,30 @@ class History:
         roll = self.rng.random()
         op = (
             "sale"
-            if roll < 0.28 or not store.done
+            if roll < 0.25 or not store.done
             else "member sale"
-            if roll < 0.45
+            if roll < 0.39
             else "refund"
-            if roll < 0.55
+            if roll < 0.47
             else "adjustment"
-            if roll < 0.59
+            if roll < 0.50
             else "receiving"
-            if roll < 0.62
+            if roll < 0.53
             else "online cart"
-            if roll < 0.69
+            if roll < 0.60
             else "online checkout"
-            if roll < 0.74
+            if roll < 0.63
+            else "pay online"
+            if roll < 0.68
             else "cart at till"
-            if roll < 0.81
+            if roll < 0.74
+            else "transfer"
+            if roll < 0.79
+            else "transfer step"
+            if roll < 0.84
             else "sync round"
         )
-        if op in ("online checkout", "cart at till") and not self.journal.carts:
+        if op in ("online checkout", "pay online", "cart at till") and not self.journal.carts:
             op = "online cart"  # nothing to pay for yet: a shopper fills a cart first
         try:
             getattr(self, op.replace(" ", "_"))(store)
@@ -253,6 +261,15 @@ class History:
             raise
         self.journal.paid_in_store(cart.id, store.id, done["id"])
 
+    def pay_online(self, _store: Store) -> None:
+        sim_omni.pay_online(self)
+
+    def transfer(self, store: Store) -> None:
+        sim_omni.transfer(self, store)
+
+    def transfer_step(self, store: Store) -> None:
+        sim_omni.transfer_step(self, store)
+
     def sync_round(self, store: Store) -> None:
         if self.rng.random() < 0.08 and not self.offline_left.get(store.id):
             self.offline_left[store.id] = self.rng.randint(3, 12)  # the line is down for a while
@@ -275,12 +292,15 @@ class History:
         """The lines come back and faults stop: every agent must bring central (and its store) up to date."""
         self.net.calm()
         self.offline_left.clear()
-        for store in self.stores:
-            for _ in range(10):
-                if store.agent.round().ok:
-                    break
-            else:
-                self.outcome.problems.append(f"{store.id}'s agent never got clean once the faults stopped")
+        self.clock.advance(minutes=self.central.ctx.config.payments.expiry_minutes + 30)  # every payment page gone
+        sim_omni.sweep(self)
+        for _ in range(2):  # twice: each store then pulls what the others pushed in the first pass
+            for store in self.stores:
+                for _ in range(10):
+                    if store.agent.round().ok:
+                        break
+                else:
+                    self.outcome.problems.append(f"{store.id}'s agent never got clean once the faults stopped")
 
 
 def simulate(
@@ -319,7 +339,7 @@ def simulate(
             history.settle()
             if tamper is not None:
                 tamper(history.central.ctx)
-            outcome.problems += check(history.stores, history.central, history.journal)
+            outcome.problems += check(history.stores, history.central, history.journal, history.gateway)
     except Exception as e:  # noqa: BLE001 - a crash is a finding for this seed, not the end of the run
         import traceback
 

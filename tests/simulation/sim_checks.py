@@ -44,6 +44,7 @@ class Journal:
 
     carts: dict[str, CartRecord] = field(default_factory=dict)
     holds: dict[str, datetime] = field(default_factory=dict)  # sale id -> when central granted its points hold
+    payments: dict[str, datetime] = field(default_factory=dict)  # gateway order id -> when the shopper started it
     backup_at: datetime | None = None
     restored_at: datetime | None = None
 
@@ -70,9 +71,13 @@ class Journal:
         return self.backup_at is not None and self.restored_at is not None and self.backup_at <= at < self.restored_at
 
 
-def check(stores: list[Any], central: Any, journal: Journal) -> list[str]:
+def check(stores: list[Any], central: Any, journal: Journal, gateway: Any = None) -> list[str]:
     """The invariants; each broken one is a line naming what differs."""
-    problems: list[str] = []
+    import sim_omni_checks
+
+    problems: list[str] = sim_omni_checks.transfers(stores, central.ctx)
+    if gateway is not None:
+        problems += sim_omni_checks.payments(central.ctx, gateway, journal)
     for store in stores:
         problems += _sales(store, central.ctx)
     problems += _stock(stores, central.ctx)

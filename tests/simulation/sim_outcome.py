@@ -24,6 +24,11 @@ EXPECTED = {
     "unknown_member",
     "cart_in_store",
     "points_hold_lapsed",
+    "out_of_stock",  # paying online for more than the online shop holds
+    "cart_paying",  # the cart is already being paid online
+    "cart_paying_online",  # a till cannot take a cart while the shopper pays it online
+    "gateway_refused",  # a restored central numbered an order again that the gateway already has
+    "not_enough_stock",  # a transfer of more than the store holds
 }
 
 

@@ -34,6 +34,11 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
         "online cart",
         "online checkout",
         "cart at till",
+        "pay online",
+        "paid online",
+        "transfer",
+        "transfer step",
+        "transfer received",
         "sync round",
     ):
         assert total[op] >= 50, (op, total)
@@ -65,9 +70,11 @@ def test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either() ->
     assert faults["central restored from backup"] >= 3, faults  # the restore path ran on PostgreSQL too
 
 
-def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_entry_and_a_lost_cart_order() -> None:
+def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_entry_a_lost_cart_order_and_a_transfer() -> (
+    None
+):
     """The checks are not vacuous: break central after a clean history and each breakage is named."""
-    from central.tables import CartOrder, Member, PointsEntry, Refund, Sale, SaleLine, StockLevel, Tender
+    from central.tables import CartOrder, Member, PointsEntry, Refund, Sale, SaleLine, StockLevel, Tender, TransferLine
 
     def tamper(ctx) -> None:  # type: ignore[no-untyped-def]
         with ctx.db.unit_of_work() as s:
@@ -91,6 +98,8 @@ def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_ent
             earned = s.scalars(select(PointsEntry).where(PointsEntry.kind == "earn")).first()
             s.execute(delete(PointsEntry).where(PointsEntry.id == earned.id))
             s.execute(delete(CartOrder).where(CartOrder.id == s.scalars(select(CartOrder.id)).first()))
+            line = s.scalars(select(TransferLine).where(TransferLine.sent > 0)).first()
+            s.execute(update(TransferLine).where(TransferLine.id == line.id).values(sent=line.sent + 1))
 
     outcome = simulate(SEED_WITH_EVERYTHING, steps=40, fault_rate=0.0, tamper=tamper, restore=False)
     text = "\n".join(outcome.problems)
@@ -99,7 +108,8 @@ def test_the_checkers_name_a_lost_sale_a_wrong_stock_level_balance_or_points_ent
     assert "but the ledger adds up to" in text, text
     assert "booked at a store is not at central" in text, text
     assert "central has no order for it" in text, text
+    assert "its lines say transfer_out" in text, text
     assert f"replay: .venv/bin/python -m tests.simulation.run --seed {SEED_WITH_EVERYTHING}" in outcome.summary()
 
 
-SEED_WITH_EVERYTHING = 7  # a clean history with refunds, member sales and a cart paid
+SEED_WITH_EVERYTHING = 1  # a clean history with refunds, member sales, a cart paid, payments and transfers

@@ -17,6 +17,7 @@ from .security import (  # noqa: F401 - issue 15
 )
 from .stock_admin import LowStockThreshold, ReconciliationItem, RemoteStock, StockCount, StockCountLine
 from .sync import DeadLetterSeen, Promotion, SyncStatus
+from .transfers import KnownStore, Transfer, TransferLine  # noqa: F401 - stock transfers (issue 17)
 
 __all__ = [
     "AuditEntry",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
 
-from . import access, admin_views, count_views, kiosk_views, order_views, report_views, stock_views
+from . import access, admin_views, count_views, kiosk_views, order_views, report_views, stock_views, transfer_views
 
 
 def create_blueprint() -> Blueprint:
@@ -21,4 +21,5 @@ def create_blueprint() -> Blueprint:
     admin_views.register(bp)
     kiosk_views.register(bp)
     order_views.register(bp)
+    transfer_views.register(bp)
     return bp

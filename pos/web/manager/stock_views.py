@@ -85,7 +85,7 @@ def low_table() -> Table:
 
 def ledger_table(item: dict[str, Any]) -> Table:
     for m in item["movements"]:
-        if m["kind"] == "adjustment" and m["reason"] in stock_admin.REASONS:
+        if (m["kind"] == "adjustment" and m["reason"] in stock_admin.REASONS) or m["kind"] == "transfer":
             m["reason"] = t(f"reason.{m['reason']}")
     columns = [
         ("at", "datetime"),

@@ -1,0 +1,77 @@
+"""The manager's transfer screen over HTTP, in both languages: send from one store, receive at the other with
+a difference, answer a request; bad input is a 4xx in the manager's words and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synckit import central, pg_url  # noqa: F401
+from transferkit import AQUA_330, on_hand, pair  # noqa: F401
+
+from pos.services import transfers
+from pos.web.app import create_app
+from tests.central.test_central_admin import admin  # noqa: F401
+from tests.integration.test_manager_pages import Browser, error_of
+
+AQUA_330_BARCODE = "8990000100010"
+
+
+def signed_in(ctx: Any) -> Browser:
+    b = Browser(create_app(ctx.config, ctx.db))
+    b.sign_in()
+    return b
+
+
+def test_send_on_one_screen_and_receive_with_a_difference_on_the_other(central, pair):
+    a, b = pair
+    screen_a, screen_b = signed_in(a.ctx), signed_in(b.ctx)
+    page = screen_a.get("/manager/transfers?lang=en").get_data(as_text=True)
+    assert "Stock transfers between stores" in page and 'value="TOKO-02"' in page
+    stock = on_hand(a.ctx, AQUA_330)
+    refused = screen_a.post(
+        "/manager/transfers/new",
+        {"mode": "send", "store": "TOKO-02", "code_0": AQUA_330_BARCODE, "qty_0": str(stock + 1)},
+    )
+    assert refused.status_code == 409 and f"only {stock} on hand" in error_of(refused)
+    refused = screen_a.post(
+        "/manager/transfers/new", {"mode": "send", "store": "TOKO-02", "code_0": AQUA_330_BARCODE, "qty_0": "-2"}
+    )
+    assert refused.status_code == 422 and on_hand(a.ctx, AQUA_330) == stock
+    done = screen_a.post(
+        "/manager/transfers/new", {"mode": "send", "store": "TOKO-02", "code_0": AQUA_330_BARCODE, "qty_0": "6"}
+    )
+    assert done.status_code == 302 and on_hand(a.ctx, AQUA_330) == stock - 6
+    assert "Dalam perjalanan" in screen_a.get("/manager/transfers?lang=id").get_data(as_text=True)
+    a.sync()
+    b.sync()
+    page = screen_b.get("/manager/transfers?lang=id").get_data(as_text=True)
+    assert "Kiriman masuk" in page and "Konfirmasi penerimaan" in page
+    transfer_id = page.split('data-transfer="')[1].split('"')[0]
+    line_id = page.split('name="qty:')[1].split('"')[0]
+    screen_b.post(f"/manager/transfers/{transfer_id}/receive", {f"qty:{line_id}": "5"})
+    page = screen_b.get("/manager/transfers").get_data(as_text=True)  # the manager's language: Indonesian
+    assert "diterima dengan selisih" in page and "Diterima" in page
+    b.sync()
+    a.sync()
+    for screen in (screen_a, screen_b):
+        page = screen.get("/manager/transfers?lang=en").get_data(as_text=True)
+        assert "Open transfer differences" in page and "SKU-00001 sent 6, received 5" in page
+    csv = screen_a.get("/manager/transfers.csv").get_data(as_text=True)
+    assert "TOKO-02" in csv or "Omnitoko" in csv
+
+
+def test_the_central_admin_shows_what_is_in_transit_and_the_open_differences(central, pair, admin):
+    a, b = pair
+    moving = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 3)])
+    short = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 4)])
+    a.sync()
+    b.sync()
+    line = transfers.find(b.ctx, short["id"])["lines"][0]["id"]
+    transfers.receive(b.ctx, b.manager, short["id"], {line: 1})
+    b.sync()
+    page = admin.get("/admin/transfers").get_data(as_text=True)
+    transit = page.split('id="transfers-in-transit"')[1]
+    differences = page.split('id="transfer-differences"')[1].split("</table>")[0]
+    assert moving["id"] in transit and short["id"] not in transit
+    assert short["id"] in differences and "SKU-00001: sent 4, received 1" in differences
+    assert "Stock transfers between stores" in page
