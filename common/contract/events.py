@@ -221,6 +221,8 @@ class OnlineOrderCancelled(Wire):
     order_id: Id
     reason: str = Field(min_length=1, max_length=200)
     staff_id: Id | None = None
+
+
 TransferQty = Annotated[int, Field(strict=True, ge=0, le=100_000)]  # a manager's figure: 0 (none came) .. MAX_QTY
 
 

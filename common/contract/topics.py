@@ -128,6 +128,8 @@ class OnlineOrderData(Wire):
     courier: str = ""
     tracking: str = ""
     paid_at: str | None = None
+
+
 class TransferLineData(Wire):
     id: str
     sku: str
