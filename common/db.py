@@ -82,7 +82,7 @@ def compiled_sql(stmt: ClauseElement) -> tuple[str, dict[str, Any]]:
 
 def sql_time(at: datetime) -> str:
     """A time as SQLAlchemy's SQLite DateTime stores it (so the ORM reads back what a raw statement wrote)."""
-    return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return at.isoformat(" ", "microseconds")[:26]  # no zone: the store's clock is naive UTC, as SQLAlchemy keeps it
 
 
 def read_time(value: str | datetime) -> datetime:
