@@ -24,7 +24,7 @@ from .discount_rules import check_limit, over_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
 from .shifts import require_shift
-from .till_sale import MAX_QTY, add_line, add_tender, check_qty, create_sale
+from .till_sale import MAX_QTY, add_line, add_tender, check_editable, check_qty, create_sale, tenders_taken
 
 __all__ = ["MAX_QTY", "add_line", "add_tender", "create_sale"]  # the till's hot path, in till_sale.py
 
@@ -60,10 +60,7 @@ Change = Callable[[Session, Sale], Loaded | None]
 
 def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ...]) -> Sale:
     sale = load_sale(s, sale_id)
-    if sale.state not in states:
-        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be changed")
-    if sale.state == "open" and sale.till_id != actor.till_id:
-        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+    check_editable(sale, actor, states)
     return sale
 
 
@@ -122,7 +119,7 @@ def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
 def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) -> None:
     """Lines are fixed once payment has started; pass the tenders when they are already loaded."""
     if tenders if tenders is not None else s.scalar(_TENDER_TAKEN, {"sale_id": sale.id}) is not None:
-        raise Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
+        raise tenders_taken()
 
 
 def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = None) -> SaleLine:

@@ -24,7 +24,8 @@ from .auth import Actor
 from .catalog import checked_rate, not_found
 from .context import StoreContext
 from .discount_rules import check_limit, promos_in, promote
-from .sale_views import price, sale_json
+from .sale_views import SaleLike, price, sale_json
+from .shifts import no_shift
 
 MAX_QTY = 9999
 
@@ -36,19 +37,24 @@ def check_qty(qty: int) -> None:
         raise DomainError("bad_quantity", f"quantity cannot be more than {MAX_QTY}")
 
 
-def no_shift(till_id: str) -> DomainError:
-    return DomainError("no_open_shift", f"open a shift on till {till_id} first (count the float)")
+def tenders_taken() -> Conflict:
+    return Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
+
+
+def check_editable(sale: SaleLike, actor: Actor, states: tuple[str, ...] = ("open",)) -> None:
+    """A sale may be changed in `states`, and an open one only from the till it is open on."""
+    if sale.state not in states:
+        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be changed")
+    if sale.state == "open" and sale.till_id != actor.till_id:
+        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
 
 
 def open_for_edit(tx: Tx, actor: Actor, sale_id: str) -> SaleRec:
-    """The sale, refused unless it is open on this till (as sales._load_for_edit)."""
+    """The sale, refused unless it is open on this till."""
     sale = rows.load_sale(tx, sale_id)
     if sale is None:
         raise NotFound("unknown_sale", f"sale {sale_id} not found")
-    if sale.state != "open":
-        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be changed")
-    if sale.till_id != actor.till_id:
-        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+    check_editable(sale, actor)
     return sale
 
 
@@ -63,9 +69,7 @@ def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fi
         if lines_fixed:
             tenders: list[TenderRec] = []
             if rows.tender_taken(tx, sale.id):
-                raise Conflict(
-                    "tenders_taken", "payments are already taken on this sale; remove them before changing lines"
-                )
+                raise tenders_taken()
         else:
             tenders = rows.tenders(tx, sale.id)
         lines = rows.lines(tx, sale.id)
