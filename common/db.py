@@ -4,16 +4,24 @@ A unit of work commits with synchronous=FULL (its commit survives a power cut) u
 `durable=False`: the scans and edits of a sale under way commit with NORMAL, which survives a crash of the
 process and loses, on a power cut, only the last such commits (WAL order: the sale's FULL completion makes all
 before it durable too). The mode is set on the connection as the transaction begins, and only when it changes.
+
+`transaction()` is the same unit of work for a store's hot path (a scan, a sale's completion): a Core connection
+whose statements run as SQL compiled once (`compiled_sql`) straight on the SQLite driver, with no per-statement
+work in SQLAlchemy; an ORM session joins it only when a caller asks for one (the after-sale steps).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import ClauseElement, Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,6 +68,63 @@ def _sqlite_pragmas(engine: Engine) -> None:
     dialect.do_begin = do_begin  # type: ignore[method-assign,assignment]  # an instance's method, replaced
 
 
+_NAMED = sqlite.dialect(paramstyle="named")
+
+
+@cache
+def compiled_sql(stmt: ClauseElement) -> tuple[str, dict[str, Any]]:
+    """A Core statement's SQLite text with `:name` parameters and the values of the literals it holds (`state ==
+    "open"`), compiled once per statement object (build it once, at module level). Values go to the driver as they
+    are: text, integers, None, and times through `sql_time`."""
+    compiled = stmt.compile(dialect=_NAMED)
+    return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
+
+
+def sql_time(at: datetime) -> str:
+    """A time as SQLAlchemy's SQLite DateTime stores it (so the ORM reads back what a raw statement wrote)."""
+    return at.isoformat(" ", "microseconds")[:26]  # no zone: the store's clock is naive UTC, as SQLAlchemy keeps it
+
+
+def read_time(value: str | datetime) -> datetime:
+    """A stored SQLite DateTime (the driver's text) as the ORM would read it (naive)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+class Tx:
+    """One open transaction of `Database.transaction()`: Core statements run by the driver (`run`, `run_many`), the
+    Core connection for anything else, and an ORM session on the same transaction when one is asked for."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.raw: sqlite3.Connection = conn.connection.dbapi_connection  # type: ignore[assignment]  # SQLite only
+        self.info: dict[str, Any] = {}  # the session's own info once it is made (Session.info)
+        self._session: Session | None = None
+
+    def run(self, stmt: ClauseElement, params: Mapping[str, Any] | None = None) -> sqlite3.Cursor:
+        sql, literals = compiled_sql(stmt)
+        return self.raw.execute(sql, {**literals, **(params or {})} if literals else params or {})
+
+    def run_many(self, stmt: ClauseElement, rows: Iterable[Mapping[str, Any]]) -> None:
+        sql, literals = compiled_sql(stmt)
+        self.raw.executemany(sql, [{**literals, **r} for r in rows] if literals else rows)
+
+    @property
+    def session(self) -> Session:
+        """An ORM session inside this transaction (made on first use; flushed before the commit)."""
+        if self._session is None:
+            self._session = Session(bind=self.conn, info=self.info, expire_on_commit=False)
+            self.info = self._session.info
+        return self._session
+
+    def flush_session(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
 class Database:
     """The engine and a session factory; `unit_of_work()` is one transaction, committed or rolled back."""
 
@@ -75,6 +140,22 @@ class Database:
         try:
             with self.sessions() as session, session.begin():
                 yield session
+        finally:
+            _MODE.reset(token)
+
+    @contextmanager
+    def transaction(self, *, durable: bool = True) -> Iterator[Tx]:
+        """A unit of work (as `unit_of_work`, same modes) for the store's hot path on SQLite: see `Tx`."""
+        token = _MODE.set("FULL" if durable else "NORMAL")
+        try:
+            with self.engine.connect() as conn:
+                tx = Tx(conn)
+                try:
+                    with conn.begin():
+                        yield tx
+                        tx.flush_session()
+                finally:
+                    tx.close_session()
         finally:
             _MODE.reset(token)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -51,15 +51,21 @@ class Money:
         return [Money(a, self.currency) for a in allocate(self.amount, weights)]
 
 
+def div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded to the nearest int, halves away from zero: exact, in
+    integers (a sale is priced on every scan; no Fraction or Decimal on that path)."""
+    q = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return q if numerator >= 0 else -q
+
+
 def round_half_up(value: Fraction) -> int:
     """Round an exact fraction to the nearest int, halves away from zero."""
-    d = Decimal(value.numerator) / Decimal(value.denominator)
-    return int(d.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return div_half_up(value.numerator, value.denominator)
 
 
 def percent_of(amount: int, basis_points: int) -> int:
     """`basis_points` (1000 = 10%) of `amount`, rounded half up once."""
-    return round_half_up(Fraction(amount * basis_points, 10_000))
+    return div_half_up(amount * basis_points, 10_000)
 
 
 def allocate(total: int, weights: list[int]) -> list[int]:
@@ -67,7 +73,7 @@ def allocate(total: int, weights: list[int]) -> list[int]:
     if not weights:
         return []
     weight_sum = sum(weights)
-    if weight_sum == 0:
+    if weight_sum == 0 or total == 0:  # nothing to split (a sale with no sale discount: every scan)
         return [0] * len(weights)
     sign = -1 if total < 0 else 1
     magnitude = abs(total)
@@ -85,7 +91,7 @@ def round_to_unit(amount: int, unit: int) -> int:
     """Round to the nearest multiple of `unit` (cash rounding), halves up."""
     if unit <= 1:
         return amount
-    return round_half_up(Fraction(amount, unit)) * unit
+    return div_half_up(amount, unit) * unit
 
 
 def group_thousands(n: int, thousands: str = ".", signed: bool = False) -> str:

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Literal
 
 from .errors import DomainError
-from .money import allocate, percent_of, round_half_up
+from .money import allocate, div_half_up, percent_of
 
 DiscountKind = Literal["amount", "percent"]
 
@@ -120,7 +120,7 @@ def taxes_by_group(items: list[tuple[str, int, int]]) -> list[TaxLine]:
         groups[(group, rate)] = groups.get((group, rate), 0) + gross
     lines = []
     for (group, rate), gross in sorted(groups.items()):
-        tax = round_half_up(Fraction(gross * rate, 10_000 + rate)) if rate else 0
+        tax = div_half_up(gross * rate, 10_000 + rate) if rate else 0
         lines.append(TaxLine(group=group, rate_bp=rate, gross=gross, tax=tax))
     return lines
 

@@ -58,7 +58,7 @@ _FOR_SALE_BY_BARCODE = _FOR_SALE.where(_P.c.barcode == bindparam("code"))
 _FOR_SALE_BY_SKU = _FOR_SALE.where(_P.c.sku == bindparam("code"))
 
 
-def _not_found(barcode: str | None, sku: str | None) -> DomainError:
+def not_found(barcode: str | None, sku: str | None) -> DomainError:
     if barcode:
         return NotFound(
             "unknown_barcode", f"barcode {barcode} not found: search by name (F2) or call the manager", barcode=barcode
@@ -75,7 +75,7 @@ def find_product(session: Session, *, barcode: str | None = None, sku: str | Non
     elif sku:
         p = session.scalar(_BY_SKU, {"code": sku})
     if p is None:
-        raise _not_found(barcode, sku)
+        raise not_found(barcode, sku)
     return p
 
 
@@ -88,7 +88,7 @@ def product_for_sale(session: Session, *, barcode: str | None = None, sku: str |
     elif sku:
         row = session.execute(_FOR_SALE_BY_SKU, {"code": sku}).first()
     if row is None:
-        raise _not_found(barcode, sku)
+        raise not_found(barcode, sku)
     return row
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from common.db import Tx
+
 _KEY = "omnitoko.central_steps"
 
 
@@ -21,7 +23,8 @@ class CentralSteps:
     cart_recorded: bool | None = None  # the online cart's checkout: recorded now, not asked (offline), no cart
 
 
-def remember(s: Session, steps: CentralSteps) -> None:
+def remember(s: Session | Tx, steps: CentralSteps) -> None:
+    """Keep the answers in the transaction's info (a `Tx` hands its info to the session the steps get)."""
     s.info[_KEY] = steps
 
 

@@ -19,8 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.db import Tx
 from pos.adapters.central_carts import carts_client_for
-from pos.adapters.tables import Sale, Till
+from pos.adapters.sale_rows import SaleRec
+from pos.adapters.tables import Till
 from pos.domain.shifts import receipt_number
 
 from .central_outcome import CentralSteps
@@ -46,11 +48,13 @@ class AskCentralFirst(Exception):
         self.pending = pending
 
 
-def pending(s: Session, ctx: StoreContext, sale: Sale, view: dict[str, Any], steps: CentralSteps) -> Pending:
-    """What central has not been asked yet about this sale (checked and priced in `view`)."""
+def pending(tx: Tx, ctx: StoreContext, sale: SaleRec, view: dict[str, Any], steps: CentralSteps) -> Pending:
+    """What central has not been asked yet about this sale (checked and priced in `view`); the transaction's ORM
+    session is made only when there is something to look up (a points payment, an online cart)."""
     in_use = {t["id"] for t in view["tenders"] if t["type"] == "points"}
-    out = Pending(holds=pending_holds(s, sale.id, in_use, steps) if in_use else [])
+    out = Pending(holds=pending_holds(tx.session, sale.id, in_use, steps) if in_use else [])
     if steps.cart_recorded is None and carts_client_for(ctx.config) is not None:  # else nobody to ask
+        s = tx.session
         out.cart = pending_checkout(s, ctx, view, lambda: _next_number(s, ctx, sale.till_id), ctx.clock().isoformat())
     return out
 

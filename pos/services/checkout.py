@@ -8,26 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from common.contract.names import EventType
-from common.db import rowcount
+from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_id
-from pos.adapters.tables import Sale, SaleLine, SaleMember, StockMovement, Till
+from pos.adapters import sale_rows as rows
+from pos.adapters.sale_rows import SaleRec
+from pos.adapters.tables import Sale, SaleLine, StockMovement, Till
 from pos.domain.shifts import receipt_number
 
 from . import central_steps
 from .auth import Actor
 from .central_outcome import CentralSteps, remember
 from .context import StoreContext
-from .records import emit_event
-from .sale_views import line_rows, load_sale, sale_json, tender_rows
+from .records import emit_event_in
+from .sale_views import sale_json
 
-# Built once and run as plain Core statements: completion is the checkout's one durable write, so it is kept to
-# a few statements and no ORM flush (bench/checkout.py measures it against a raw SQLite commit).
+# Built once and run by the driver as compiled SQL (common.db.Tx): completion is the checkout's one durable write,
+# so it is kept to a few statements and no ORM (bench/checkout.py measures it against a raw SQLite commit).
 _TILLS, _SALES = Till.__table__, Sale.__table__
 _BUMP_RECEIPT = (
     update(_TILLS)
@@ -35,7 +36,6 @@ _BUMP_RECEIPT = (
     .values(receipt_seq=_TILLS.c.receipt_seq + 1)
     .returning(_TILLS.c.receipt_seq)
 )
-_FINISH_SALE = update(_SALES).where(_SALES.c.id == bindparam("sale_id"), _SALES.c.state == "open")
 _MOVEMENTS = insert(StockMovement.__table__)
 _LINES = SaleLine.__table__
 _FIX_LINES = (
@@ -43,7 +43,6 @@ _FIX_LINES = (
     .where(_LINES.c.id == bindparam("line_id"))
     .values(line_discount=bindparam("ld"), sale_discount=bindparam("sd"), net=bindparam("net"))
 )
-_MEMBER = select(SaleMember.__table__.c.member_id).where(SaleMember.__table__.c.sale_id == bindparam("sale_id"))
 _FINAL = (
     "number",
     "state",
@@ -57,11 +56,20 @@ _FINAL = (
     "paid",
     "change",
 )
+_FINISH_SALE = (
+    update(_SALES)
+    .where(_SALES.c.id == bindparam("sale_id"), _SALES.c.state == "open")
+    .values({k: bindparam(k) for k in _FINAL})
+)
 
 
-def next_receipt_number(session: Session, ctx: StoreContext, till_id: str) -> str:
+def next_receipt_number(db: Session | Tx, ctx: StoreContext, till_id: str) -> str:
     """The till's next number, gap-free because it is taken inside the caller's transaction."""
-    seq = session.execute(_BUMP_RECEIPT, {"till_id": till_id}).scalar()
+    if isinstance(db, Tx):
+        bumped = db.run(_BUMP_RECEIPT, {"till_id": till_id}).fetchall()  # RETURNING: read to its end
+        seq = bumped[0][0] if bumped else None
+    else:
+        seq = db.execute(_BUMP_RECEIPT, {"till_id": till_id}).scalar()
     if seq is None:
         raise NotFound("unknown_till", f"till {till_id} is not set up")
     return receipt_number(ctx.store_id, till_id, int(seq))
@@ -82,15 +90,17 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
 
 
 def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
-    with ctx.db.unit_of_work() as s:
-        sale = load_sale(s, sale_id)
+    with ctx.db.transaction() as tx:
+        sale = rows.load_sale(tx, sale_id)
+        if sale is None:
+            raise NotFound("unknown_sale", f"sale {sale_id} not found")
         if sale.state == "completed":
             raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
         if sale.state != "open":
             raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
         if sale.till_id != actor.till_id:
             raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
-        lines, tenders = line_rows(s, sale.id), tender_rows(s, sale.id)  # read only: plain rows
+        lines, tenders = rows.lines(tx, sale.id), rows.tenders(tx, sale.id)
         if not lines:
             raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
         view = sale_json(ctx, sale, lines, tenders)
@@ -98,18 +108,19 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             raise DomainError(
                 "underpaid", f"{view['remaining']} still to pay before the sale can finish", remaining=view["remaining"]
             )
-        if asked := central_steps.pending(s, ctx, sale, view, steps):
+        if asked := central_steps.pending(tx, ctx, sale, view, steps):
             raise central_steps.AskCentralFirst(asked)  # rolls back: nothing is written yet
-        remember(s, steps)
+        remember(tx, steps)
         now = ctx.clock()
-        number = next_receipt_number(s, ctx, sale.till_id)
+        sale.number = number = next_receipt_number(tx, ctx, sale.till_id)
+        sale.staff_id = actor.staff_id
         final = dict(
             zip(
                 _FINAL,
                 (
                     number,
                     "completed",
-                    now,
+                    sql_time(now),
                     actor.staff_id,
                     view["subtotal"],
                     view["discount"],
@@ -122,10 +133,8 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
                 strict=True,
             )
         )
-        if rowcount(s.execute(_FINISH_SALE, {"sale_id": sale.id, **final})) != 1:
+        if tx.run(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
-        for key, value in final.items():  # the session's Sale now matches the row, for after-sale steps that read it
-            set_committed_value(sale, key, value)
         # Every change to an open sale stores these already; write only what slipped through.
         if stale := [
             {"line_id": line.id, "ld": lv["line_discount"], "sd": lv["sale_discount"], "net": lv["net"]}
@@ -133,8 +142,9 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             if (line.line_discount, line.sale_discount, line.net)
             != (lv["line_discount"], lv["sale_discount"], lv["net"])
         ]:
-            s.execute(_FIX_LINES, stale)
-        s.execute(
+            tx.run_many(_FIX_LINES, stale)
+        at = sql_time(now)
+        tx.run_many(
             _MOVEMENTS,
             [
                 {
@@ -145,21 +155,22 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
                     "reason": None,
                     "ref_id": sale.id,
                     "staff_id": actor.staff_id,
-                    "created_at": now,
+                    "created_at": at,
                 }
                 for l in lines
             ],
         )
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-        member_id = s.scalar(_MEMBER, {"sale_id": sale.id})  # central checks a points event against it
-        emit_event(s, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
-        ctx.after_sale.sale_completed(s, view, member_id)
+        member_id = rows.scalar(tx, rows.MEMBER, {"sale_id": sale.id})  # central checks a points event against it
+        emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
+        if ctx.after_sale.steps:  # they get the transaction's ORM session (made only for them)
+            ctx.after_sale.sale_completed(tx.session, view, member_id)
     ctx.notify("sale", view)
     ctx.notify("sale_completed", view)
     return view
 
 
-def _event_payload(ctx: StoreContext, sale: Sale, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:
+def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:
     return {
         "sale_id": sale.id,
         "number": sale.number,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.db import Tx, read_time
 from common.errors import Forbidden
 from common.pricing import PricedSale, manual_discount_bp
 from common.promotions import Promo, best_promotion
+from pos.adapters.sale_rows import LineRec, SaleRec
 from pos.adapters.tables import Promotion, Sale, SaleLine
 
 from .context import StoreContext
@@ -43,7 +46,22 @@ def store_promos(s: Session) -> list[Promo]:
     return [_promo(*row) for row in s.execute(_ACTIVE)]
 
 
-def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:
+@lru_cache(maxsize=1024)
+def _promo_row(
+    id_: str, name: str, kind: str, value: int, skus: str | None, starts: str | None, ends: str | None, on: int
+) -> Promo:
+    """A row as the driver gives it (times as stored text) as a Promo; cached on the row's whole content."""
+    return _promo(
+        id_, name, kind, value, skus, read_time(starts) if starts else None, read_time(ends) if ends else None, bool(on)
+    )
+
+
+def promos_in(tx: Tx) -> list[Promo]:
+    """store_promos inside a `Database.transaction()` (the scan's hot path)."""
+    return [_promo_row(*row) for row in tx.run(_ACTIVE)]
+
+
+def promote(line: SaleLine | LineRec, promos: list[Promo], now: datetime) -> None:
     """Give a line the best promotion for its quantity now; a cashier's own line discount is left alone."""
     if line.discount_kind and not line.promotion_id:
         return
@@ -54,7 +72,9 @@ def promote(line: SaleLine, promos: list[Promo], now: datetime) -> None:
         line.discount_kind, line.discount_value, line.promotion_id = best[1].kind, best[1].value, best[0].id
 
 
-def over_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: PricedSale) -> int | None:
+def over_limit(
+    ctx: StoreContext, sale: Sale | SaleRec, lines: Sequence[SaleLine | LineRec], priced: PricedSale
+) -> int | None:
     """The cashier's discounts' share of the sale (basis points) when it is over the limit and no manager
     approved this sale's discounts; None when within."""
     if sale.discount_approved_by:
@@ -63,7 +83,9 @@ def over_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: Pri
     return share if share > ctx.config.security.discount_limit_percent * 100 else None
 
 
-def check_limit(ctx: StoreContext, sale: Sale, lines: list[SaleLine], priced: PricedSale) -> None:
+def check_limit(
+    ctx: StoreContext, sale: Sale | SaleRec, lines: Sequence[SaleLine | LineRec], priced: PricedSale
+) -> None:
     """Without a manager's approval on this sale, the cashier's discounts together stay within the limit
     (stacked discounts, or a fixed amount left on a smaller sale, cannot get round it)."""
     limit_bp = ctx.config.security.discount_limit_percent * 100

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.events import build_event, written_version
 from common.contract.wire import canonical_json, payload_hash
+from common.db import Tx, sql_time
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
 
 from .context import StoreContext
@@ -35,6 +36,27 @@ def next_value(session: Session, name: str) -> int:
     return int(value)
 
 
+def _event_row(
+    ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str, schema_version: int | None
+) -> dict[str, Any]:
+    """The outbox row of one event but its store_seq. The type must be declared in the contract
+    (common/contract/names.py `EventType`; written at its newest version unless a caller names another), and the
+    payload goes through its contract model, so a field central needs cannot go missing."""
+    schema_version = written_version(type_) if schema_version is None else schema_version
+    body = canonical_json(build_event(type_, schema_version, payload))
+    return {
+        "event_id": str(uuid.uuid4()),
+        "store_id": ctx.store_id,
+        "device_id": device_id,
+        "type": type_,
+        "schema_version": schema_version,
+        "payload": body,
+        "payload_hash": payload_hash(body),
+        "created_at": ctx.clock(),
+        "acked_at": None,
+    }
+
+
 def emit_event(
     session: Session,
     ctx: StoreContext,
@@ -43,28 +65,21 @@ def emit_event(
     device_id: str,
     schema_version: int | None = None,
 ) -> str:
-    """Write one outbox event with the next gap-free store_seq; returns its event_id. The type must be declared
-    in the contract (common/contract/names.py `EventType`; written at its newest version unless a caller names
-    another), and the payload goes through its contract model, so a field central needs cannot go missing."""
-    schema_version = written_version(type_) if schema_version is None else schema_version
-    body = canonical_json(build_event(type_, schema_version, payload))
-    event_id = str(uuid.uuid4())
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "event_id": event_id,
-            "store_seq": next_value(session, "store_seq"),
-            "store_id": ctx.store_id,
-            "device_id": device_id,
-            "type": type_,
-            "schema_version": schema_version,
-            "payload": body,
-            "payload_hash": payload_hash(body),
-            "created_at": ctx.clock(),
-            "acked_at": None,
-        },
-    )
-    return event_id
+    """Write one outbox event with the next gap-free store_seq; returns its event_id (see _event_row)."""
+    row = _event_row(ctx, type_, payload, device_id, schema_version)
+    session.execute(_INSERT_EVENT, {**row, "store_seq": next_value(session, "store_seq")})
+    return str(row["event_id"])
+
+
+def emit_event_in(tx: Tx, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str) -> str:
+    """emit_event inside a `Database.transaction()` (a sale's completion), by the driver."""
+    row = _event_row(ctx, type_, payload, device_id, None)
+    bumped = tx.run(_BUMP, {"counter": "store_seq"}).fetchall()  # RETURNING: read to its end
+    if not bumped:
+        tx.run(_NEW_COUNTER, {"name": "store_seq", "value": 1})
+    row.update(store_seq=int(bumped[0][0]) if bumped else 1, created_at=sql_time(row["created_at"]))
+    tx.run(_INSERT_EVENT, row)
+    return str(row["event_id"])
 
 
 class SqlOutbox:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from common.errors import NotFound
 from common.pricing import Discount, LineInput, PricedSale, discount_kind, price_sale
+from pos.adapters.sale_rows import LineRec, SaleRec, TenderRec
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.tenders import Settlement, Tender, settle
 
@@ -27,8 +28,9 @@ _LINE_ROWS = select(_L).where(_L.c.sale_id == bindparam("sale_id")).order_by(_L.
 _TENDER_ROWS = select(_T).where(_T.c.sale_id == bindparam("sale_id")).order_by(_T.c.created_at, _T.c.id)
 
 # A line or tender as an ORM object (to change it) or as a plain Core row with the same names (to read it).
-LineLike = SaleLine | Row[Any]
-TenderLike = TenderRow | Row[Any]
+LineLike = SaleLine | LineRec | Row[Any]
+TenderLike = TenderRow | TenderRec | Row[Any]
+SaleLike = Sale | SaleRec
 
 
 def lines_of(session: Session, sale_id: str) -> list[SaleLine]:
@@ -64,7 +66,7 @@ def _discount(kind: str | None, value: int | None) -> Discount | None:
     return Discount(discount_kind(kind), value) if kind and value else None
 
 
-def price(sale: Sale, lines: Sequence[LineLike]) -> PricedSale:
+def price(sale: SaleLike, lines: Sequence[LineLike]) -> PricedSale:
     return price_sale(
         [
             LineInput(
@@ -95,7 +97,7 @@ def mask(reference: str | None) -> str | None:
 
 def sale_json(
     ctx: StoreContext,
-    sale: Sale,
+    sale: SaleLike,
     lines: Sequence[LineLike],
     tenders: Sequence[TenderLike],
     priced: PricedSale | None = None,

@@ -14,21 +14,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money, parse_percent
 from common.pricing import Discount, PricedSale, discount_kind, needs_approval
-from common.tables import new_id
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.amounts import check_sale_amounts
-from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
-from .catalog import checked_rate, product_for_sale
 from .context import StoreContext
 from .discount_rules import check_limit, over_limit, promote, store_promos
 from .records import audit
 from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
-from .shifts import require_shift, require_shift_id
+from .shifts import require_shift
+from .till_sale import MAX_QTY, add_line, add_tender, check_editable, check_qty, create_sale, tenders_taken
 
-MAX_QTY = 9999
+__all__ = ["MAX_QTY", "add_line", "add_tender", "create_sale"]  # the till's hot path, in till_sale.py
+
 MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
 _OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
 _TENDER_TAKEN = (  # plain Core: one indexed probe, no ORM objects (a scan runs it)
@@ -61,10 +60,7 @@ Change = Callable[[Session, Sale], Loaded | None]
 
 def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ...]) -> Sale:
     sale = load_sale(s, sale_id)
-    if sale.state not in states:
-        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be changed")
-    if sale.state == "open" and sale.till_id != actor.till_id:
-        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+    check_editable(sale, actor, states)
     return sale
 
 
@@ -120,98 +116,10 @@ def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
     return priced
 
 
-def _check_qty(qty: int) -> None:
-    if qty <= 0:
-        raise DomainError("bad_quantity", "quantity must be at least 1")
-    if qty > MAX_QTY:
-        raise DomainError("bad_quantity", f"quantity cannot be more than {MAX_QTY}")
-
-
 def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) -> None:
     """Lines are fixed once payment has started; pass the tenders when they are already loaded."""
     if tenders if tenders is not None else s.scalar(_TENDER_TAKEN, {"sale_id": sale.id}) is not None:
-        raise Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
-
-
-def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
-    """The till's open sale, or a new one; a till has at most one open sale."""
-    with ctx.db.unit_of_work(durable=False) as s:
-        shift_id = require_shift_id(s, actor.till_id)
-        sale = s.scalar(_OPEN_SALE, {"till_id": actor.till_id})
-        created = sale is None
-        if sale is None:
-            # Every column set here and inserted with one Core statement (no ORM flush); the object is only read.
-            sale = Sale(
-                id=new_id(),
-                till_id=actor.till_id,
-                shift_id=shift_id,
-                staff_id=actor.staff_id,
-                state="open",
-                number=None,
-                discount_kind=None,
-                discount_value=None,
-                discount_approved_by=None,
-                subtotal=0,
-                discount_total=0,
-                tax_total=0,
-                rounding=0,
-                total=0,
-                paid=0,
-                change=0,
-                created_at=ctx.clock(),
-                completed_at=None,
-            )
-            s.execute(_INSERT_SALE, {k: getattr(sale, k) for k in _SALE_COLUMNS})
-            view = sale_json(ctx, sale, [], [])  # a new sale has no lines or tenders to read
-        else:
-            view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
-    ctx.notify("sale", view)
-    return view, created
-
-
-def add_line(
-    ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | None = None, sku: str | None = None, qty: int = 1
-) -> dict[str, Any]:
-    """Scan or key an item; the same item again adds to its line (at the price of the first scan)."""
-    _check_qty(qty)
-
-    def change(s: Session, sale: Sale) -> Loaded:
-        _no_tenders(s, sale)  # so the sale has no tenders to read
-        tenders: list[TenderRow] = []
-        product = product_for_sale(s, barcode=barcode, sku=sku)
-        lines = lines_of(s, sale.id)
-        promos, now = store_promos(s), ctx.clock()
-        same = next((l for l in lines if l.sku == product.sku and (not l.discount_kind or l.promotion_id)), None)
-        if same is not None:
-            _check_qty(same.qty + qty)
-            same.qty += qty
-            same.position = max(l.position for l in lines) + 1
-            promote(same, promos, now)
-            return Loaded(lines, tenders)
-        # Every column set here (not left to flush-time defaults): the line is priced and shown, then inserted.
-        line = SaleLine(
-            id=new_id(),
-            sale_id=sale.id,
-            position=max((l.position for l in lines), default=0) + 1,
-            sku=product.sku,
-            barcode=product.barcode,
-            name=product.name,
-            unit_price=product.price,
-            qty=qty,
-            tax_group=product.tax_group,
-            tax_rate_bp=checked_rate(product.tax_group, product.rate_bp),
-            discount_kind=None,
-            discount_value=None,
-            promotion_id=None,
-            line_discount=0,
-            sale_discount=0,
-            net=0,
-            refunded_qty=0,
-        )
-        promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
-        return Loaded(lines, tenders, new_lines=[line])
-
-    return _run(ctx, actor, sale_id, change)
+        raise tenders_taken()
 
 
 def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = None) -> SaleLine:
@@ -222,7 +130,7 @@ def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = N
 
 
 def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qty: int) -> dict[str, Any]:
-    _check_qty(qty)
+    check_qty(qty)
 
     def change(s: Session, sale: Sale) -> Loaded:
         tenders = tenders_of(s, sale.id)
@@ -388,31 +296,6 @@ def void(
 
     # Durable: an approved, audited act whose points holds go back through the outbox.
     return _run(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
-
-
-def add_tender(
-    ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
-) -> dict[str, Any]:
-    def change(s: Session, sale: Sale) -> Loaded:
-        lines = lines_of(s, sale.id)
-        if not lines:
-            raise DomainError("empty_sale", "scan an item before taking payment")
-        tenders = tenders_of(s, sale.id)
-        existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
-        check_new_tender(
-            price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
-        )
-        tender = TenderRow(
-            id=new_id(),
-            sale_id=sale.id,
-            type=type_,
-            amount=amount,
-            reference=(reference or None),
-            created_at=ctx.clock(),
-        )
-        return Loaded(lines, tenders, new_tenders=[tender])
-
-    return _run(ctx, actor, sale_id, change)
 
 
 def remove_tender(ctx: StoreContext, actor: Actor, sale_id: str, tender_id: str) -> dict[str, Any]:

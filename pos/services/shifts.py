@@ -25,7 +25,7 @@ def current_shift(session: Session, till_id: str) -> Shift | None:
 def require_shift(session: Session, till_id: str) -> Shift:
     shift = current_shift(session, till_id)
     if shift is None:
-        raise _no_shift(till_id)
+        raise no_shift(till_id)
     return shift
 
 
@@ -38,11 +38,11 @@ def require_shift_id(session: Session, till_id: str) -> str:
     """The id of the till's open shift (one Core read, for every new sale), refused as require_shift is."""
     shift_id = session.scalar(_OPEN_SHIFT_ID, {"till_id": till_id})
     if shift_id is None:
-        raise _no_shift(till_id)
+        raise no_shift(till_id)
     return str(shift_id)
 
 
-def _no_shift(till_id: str) -> DomainError:
+def no_shift(till_id: str) -> DomainError:
     return DomainError("no_open_shift", f"open a shift on till {till_id} first (count the float)")
 
 

@@ -165,3 +165,34 @@ def test_a_sale_open_on_one_till_cannot_be_touched_from_another(store: StoreCont
     with pytest.raises(Conflict) as err:
         sales.add_line(store, t2, sale["id"], barcode=AQUA_330)
     assert err.value.code == "other_till"
+
+
+def test_what_the_till_shows_after_each_step_is_what_the_store_keeps(store: StoreContext, open_till: Actor) -> None:
+    """The scan, payment and completion write plain rows by the driver; read back through the ORM (the receipt
+    reprint, the manager's pages, a display joining mid-sale), the sale is the one the till showed."""
+    from pos.services.sale_views import get_sale, lines_of, load_sale
+
+    def stored(sale_id: str) -> tuple[object, ...]:
+        """The figures kept on the rows (a refund and the reports read these, not a fresh pricing)."""
+        with store.db.sessions() as s:
+            sale = load_sale(s, sale_id)
+            lines = [(l.sku, l.qty, l.line_discount, l.sale_discount, l.net) for l in lines_of(s, sale_id)]
+            return sale.subtotal, sale.discount_total, sale.tax_total, sale.total, lines
+
+    def shown_figures(view: dict) -> tuple[object, ...]:  # type: ignore[type-arg]
+        lines = [(l["sku"], l["qty"], l["line_discount"], l["sale_discount"], l["net"]) for l in view["lines"]]
+        return view["subtotal"], view["discount"], view["tax"], view["total"], lines
+
+    sale, _ = sales.create_sale(store, open_till)
+    assert sale == get_sale(store, sale["id"])
+    shown = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    assert shown == get_sale(store, sale["id"]) and shown_figures(shown) == stored(sale["id"])
+    sales.apply_discount(store, open_till, sale["id"], "amount", 500)  # spread again over each line scanned after it
+    shown = sales.add_line(store, open_till, sale["id"], barcode=AQUA_600, qty=3)
+    assert shown["sale_discount"] > 0 and shown == get_sale(store, sale["id"])
+    assert shown_figures(shown) == stored(sale["id"])
+    shown = sales.add_tender(store, open_till, sale["id"], "cash", shown["due"] + 2_000)
+    assert shown["change"] == 2_000 and shown == get_sale(store, sale["id"])
+    done = checkout.complete(store, open_till, sale["id"])
+    kept = get_sale(store, done["number"])
+    assert kept["state"] == "completed" and {k: done[k] for k in kept} == kept

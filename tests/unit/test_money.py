@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from common.money import Currency, Money, allocate, format_money, parse_percent, percent_of, round_to_unit
+from common.money import (
+    Currency,
+    Money,
+    allocate,
+    div_half_up,
+    format_money,
+    parse_percent,
+    percent_of,
+    round_half_up,
+    round_to_unit,
+)
 
 
 def test_money_adds_and_subtracts_amounts_of_the_same_currency() -> None:
@@ -103,3 +113,14 @@ def test_allocated_parts_sum_to_the_total_and_each_is_within_one_of_its_exact_sh
         exact = Fraction(total * weight, sum(weights))
         assert abs(part - exact) < 1
         assert weight or part == 0
+
+
+@given(st.integers(-(2**63), 2**63), st.integers(1, 10**6))
+def test_prices_round_in_integers_exactly_as_the_exact_fraction_does(numerator: int, denominator: int) -> None:
+    """A scan prices the sale in integers (no Fraction per line): every tax, percent and cash rounding a till
+    shows is the exact quotient rounded half away from zero."""
+    exact = Fraction(numerator, denominator)
+    whole = abs(exact.numerator) // exact.denominator
+    rest = abs(exact) - whole
+    expected = (whole + (1 if rest >= Fraction(1, 2) else 0)) * (1 if exact >= 0 else -1)
+    assert div_half_up(numerator, denominator) == round_half_up(exact) == expected

@@ -1,0 +1,202 @@
+"""The till's hot path while a sale is under way: open a sale, scan an item, take a payment. Each call is one
+short transaction committed with synchronous=NORMAL (a crash of the process keeps it; a power cut may lose the
+last of them, and the sale's FULL completion makes them all durable).
+
+Plain records and statements compiled once (pos.adapters.sale_rows) rather than the ORM: a scan is a handful of
+indexed reads, one INSERT or UPDATE of its line and one UPDATE of the totals (bench/checkout.py measures it).
+The other edits of a sale (quantity, discounts, park, void...) are in sales.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from common.db import Tx, sql_time
+from common.errors import Conflict, DomainError, NotFound
+from common.tables import new_id
+from pos.adapters import sale_rows as rows
+from pos.adapters.sale_rows import LineRec, SaleRec, TenderRec
+from pos.domain.amounts import check_sale_amounts
+from pos.domain.tenders import Tender, check_new_tender
+
+from .auth import Actor
+from .catalog import checked_rate, not_found
+from .context import StoreContext
+from .discount_rules import check_limit, promos_in, promote
+from .sale_views import SaleLike, price, sale_json
+from .shifts import no_shift
+
+MAX_QTY = 9999
+
+
+def check_qty(qty: int) -> None:
+    if qty <= 0:
+        raise DomainError("bad_quantity", "quantity must be at least 1")
+    if qty > MAX_QTY:
+        raise DomainError("bad_quantity", f"quantity cannot be more than {MAX_QTY}")
+
+
+def tenders_taken() -> Conflict:
+    return Conflict("tenders_taken", "payments are already taken on this sale; remove them before changing lines")
+
+
+def check_editable(sale: SaleLike, actor: Actor, states: tuple[str, ...] = ("open",)) -> None:
+    """A sale may be changed in `states`, and an open one only from the till it is open on."""
+    if sale.state not in states:
+        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be changed")
+    if sale.state == "open" and sale.till_id != actor.till_id:
+        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+
+
+def open_for_edit(tx: Tx, actor: Actor, sale_id: str) -> SaleRec:
+    """The sale, refused unless it is open on this till."""
+    sale = rows.load_sale(tx, sale_id)
+    if sale is None:
+        raise NotFound("unknown_sale", f"sale {sale_id} not found")
+    check_editable(sale, actor)
+    return sale
+
+
+# An edit: given the open sale, its lines and tenders, change them in place and return the new lines and tenders.
+Edit = Callable[[Tx, SaleRec, list[LineRec], list[TenderRec]], tuple[list[LineRec], list[TenderRec]]]
+
+
+def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
+    """One relaxed transaction on an open sale of this till: priced, checked, and only what changed written."""
+    with ctx.db.transaction(durable=False) as tx:
+        sale = open_for_edit(tx, actor, sale_id)
+        if lines_fixed:
+            tenders: list[TenderRec] = []
+            if rows.tender_taken(tx, sale.id):
+                raise tenders_taken()
+        else:
+            tenders = rows.tenders(tx, sale.id)
+        lines = rows.lines(tx, sale.id)
+        before = {l.id: l.changes() for l in lines}
+        new_lines, new_tenders = edit(tx, sale, lines, tenders)
+        priced = price(sale, lines)
+        for line, p in zip(lines, priced.lines, strict=True):
+            line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
+        check_sale_amounts(priced, ctx.config.currency.cash_rounding)
+        check_limit(ctx, sale, lines, priced)
+        rows.update_lines(tx, [l for l in lines if l.id in before and before[l.id] != l.changes()])
+        if new_lines:
+            rows.insert_lines(tx, new_lines)
+        for tender in new_tenders:
+            rows.insert_tender(tx, tender)
+        totals = (priced.subtotal, priced.discount_total, priced.tax_total, priced.total)
+        if totals != (sale.subtotal, sale.discount_total, sale.tax_total, sale.total):
+            sale.subtotal, sale.discount_total, sale.tax_total, sale.total = totals
+            tx.run(rows.SET_TOTALS, {"sale_id": sale.id, **dict(zip(rows.TOTALS, totals, strict=True))})
+        if new_tenders:  # listed in the order they are read back (time as stored, then id), as every view lists them
+            tenders = sorted([*tenders, *new_tenders], key=lambda t: (sql_time(t.created_at), t.id))
+        view = sale_json(ctx, sale, lines, tenders, priced)
+    ctx.notify("sale", view)
+    return view
+
+
+def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
+    """The till's open sale, or a new one; a till has at most one open sale."""
+    with ctx.db.transaction(durable=False) as tx:
+        shift_id = rows.scalar(tx, rows.OPEN_SHIFT_ID, {"till_id": actor.till_id})
+        if shift_id is None:
+            raise no_shift(actor.till_id)
+        sale = rows.open_sale(tx, actor.till_id)
+        created = sale is None
+        if sale is None:
+            sale = SaleRec(
+                id=new_id(),
+                till_id=actor.till_id,
+                shift_id=shift_id,
+                staff_id=actor.staff_id,
+                state="open",
+                number=None,
+                discount_kind=None,
+                discount_value=None,
+                discount_approved_by=None,
+                subtotal=0,
+                discount_total=0,
+                tax_total=0,
+                rounding=0,
+                total=0,
+                paid=0,
+                change=0,
+                created_at=ctx.clock(),
+                completed_at=None,
+            )
+            rows.insert_sale(tx, sale)
+            view = sale_json(ctx, sale, [], [])  # a new sale has no lines or tenders to read
+        else:
+            view = sale_json(ctx, sale, rows.lines(tx, sale.id), rows.tenders(tx, sale.id))
+    ctx.notify("sale", view)
+    return view, created
+
+
+def add_line(
+    ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | None = None, sku: str | None = None, qty: int = 1
+) -> dict[str, Any]:
+    """Scan or key an item; the same item again adds to its line (at the price of the first scan)."""
+    check_qty(qty)
+
+    def edit(
+        tx: Tx, sale: SaleRec, lines: list[LineRec], tenders: list[TenderRec]
+    ) -> tuple[list[LineRec], list[TenderRec]]:
+        if barcode:
+            product = tx.run(rows.PRODUCT_BY_BARCODE, {"code": barcode}).fetchone()
+        else:
+            product = tx.run(rows.PRODUCT_BY_SKU, {"code": sku}).fetchone() if sku else None
+        if product is None:
+            raise not_found(barcode, sku)
+        p_sku, p_barcode, p_name, p_price, p_group, p_rate = product
+        promos, now = promos_in(tx), ctx.clock()
+        same = next((l for l in lines if l.sku == p_sku and (not l.discount_kind or l.promotion_id)), None)
+        if same is not None:
+            check_qty(same.qty + qty)
+            same.qty += qty
+            same.position = max(l.position for l in lines) + 1
+            lines.sort(key=lambda l: l.position)
+            promote(same, promos, now)
+            return [], []
+        line = LineRec(
+            id=new_id(),
+            sale_id=sale.id,
+            position=max((l.position for l in lines), default=0) + 1,
+            sku=p_sku,
+            barcode=p_barcode,
+            name=p_name,
+            unit_price=p_price,
+            qty=qty,
+            tax_group=p_group,
+            tax_rate_bp=checked_rate(p_group, p_rate),
+            discount_kind=None,
+            discount_value=None,
+            promotion_id=None,
+            line_discount=0,
+            sale_discount=0,
+            net=0,
+            refunded_qty=0,
+        )
+        promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
+        lines.append(line)
+        return [line], []
+
+    return _edit(ctx, actor, sale_id, edit, lines_fixed=True)
+
+
+def add_tender(
+    ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
+) -> dict[str, Any]:
+    def edit(
+        tx: Tx, sale: SaleRec, lines: list[LineRec], tenders: list[TenderRec]
+    ) -> tuple[list[LineRec], list[TenderRec]]:
+        if not lines:
+            raise DomainError("empty_sale", "scan an item before taking payment")
+        existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
+        check_new_tender(
+            price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
+        )
+        tender = TenderRec(new_id(), sale.id, type_, amount, reference or None, ctx.clock())
+        return [], [tender]
+
+    return _edit(ctx, actor, sale_id, edit, lines_fixed=False)
