@@ -116,6 +116,12 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
         out = ledger.refund(order_id, str(body.get("refund_key") or ""), amount, str(body.get("reason") or "")[:200])
         return jsonify({"status_code": "200", "status_message": "Success, refund request is approved", **out})
 
+    @app.post("/v2/<order_id>/cancel")
+    def cancel(order_id: str):
+        api_auth()
+        ledger.cancel(ledger.by_order(order_id).token)
+        return jsonify(ledger.status_body(ledger.by_order(order_id)))
+
     @app.get("/snap/v2/vtweb/<token>")
     @app.get("/standin/qris/<token>")
     def page(token: str):

@@ -141,7 +141,7 @@ class Ledger:
                 raise DomainError("412", f"a refund is 1 to {txn.amount - txn.refunded}")
             txn.refunds.append(
                 {
-                    "refund_chargeback_id": len(txn.refunds) + 1,
+                    "refund_chargeback_id": 100_000 + secrets.randbelow(900_000_000),
                     "refund_amount": gross_amount_text(amount),
                     "created_at": self.clock().strftime("%Y-%m-%d %H:%M:%S"),
                     "reason": reason,

@@ -385,8 +385,18 @@ def void(
 
 
 def add_tender(
-    ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    type_: str,
+    amount: int,
+    reference: str | None = None,
+    *,
+    confirmed: Callable[[Session, str], None] | None = None,
 ) -> dict[str, Any]:
+    """Take a payment. A gateway tender comes with `confirmed`, run in the same transaction with the tender's id
+    (the charge that paid it records which tender it became)."""
+
     def change(s: Session, sale: Sale) -> Loaded:
         lines = lines_of(s, sale.id)
         if not lines:
@@ -394,7 +404,11 @@ def add_tender(
         tenders = tenders_of(s, sale.id)
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
         check_new_tender(
-            price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
+            price(sale, lines).total,
+            existing,
+            Tender(type_, amount, reference),
+            ctx.config.currency.cash_rounding,
+            confirmed=confirmed is not None,
         )
         tender = TenderRow(
             id=new_id(),
@@ -404,6 +418,8 @@ def add_tender(
             reference=(reference or None),
             created_at=ctx.clock(),
         )
+        if confirmed is not None:
+            confirmed(s, tender.id)
         return Loaded(lines, tenders, new_tenders=[tender])
 
     return _run(ctx, actor, sale_id, change)

@@ -7,6 +7,7 @@ from .loyalty import LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedem
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrinterLease, PrintJob
+from .qris import QrisCharge  # noqa: F401 - dynamic QRIS at the till (issue 17)
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
 from .security import (  # noqa: F401 - issue 15
     IdempotencyKey,
