@@ -41,4 +41,6 @@ REFUSALS: dict[str, str] = {
     "hold_mismatch": "redeems points under a hold that is not its own for those points",
     "other_allowance": "redeems points under another store's or member's allowance",
     "allowance_exceeded": "redeems more points offline than the store's allowance",
+    "qris_not_confirmed": "has a dynamic QRIS payment the gateway did not confirm for the sale",
+    "qris_refund_not_sent": "pays back by QRIS a refund central never sent to the gateway",
 }

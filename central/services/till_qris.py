@@ -136,8 +136,9 @@ def _when_asked(ctx: CentralContext, store_id: str, charge_id: str) -> dict[str,
     while True:
         with ctx.db.sessions() as s:
             c = own_charge(s, store_id, charge_id)
-            if c.status != "asking" or time.monotonic() > deadline:
-                if c.status == "asking":
+            ready = c.qr_string is not None or c.rank >= 2  # the gateway's pending notice may come before its QR
+            if ready or time.monotonic() > deadline:
+                if not ready:
                     raise GatewayError("charge_not_ready", "the gateway has not answered this charge yet: try again")
                 return charge_json(c)
         time.sleep(0.1)
