@@ -129,6 +129,17 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
         txn = ledger.by_token(token)
         return render_template("standin/pay.html", txn=txn, money=format_money)
 
+    @app.post("/standin/scan")
+    def scan_and_pay():
+        """A shopper's bank app: the scanned QRIS text (form field or JSON `qr`) is paid at once."""
+        body = request.get_json(silent=True) or request.form
+        ledger.expire_due()
+        txn = ledger.by_qr(str(body.get("qr") or "")[:512])
+        ledger.pay(txn.token, "qris")
+        out = ledger.status_body(txn)
+        out.pop("signature_key")
+        return jsonify(out)
+
     @app.post("/snap/v2/vtweb/<token>/<action>")
     def act(token: str, action: str):
         txn = ledger.by_token(token)

@@ -85,6 +85,13 @@ class Ledger:
             raise NotFound("unknown_token", "this payment page does not exist")
         return txn
 
+    def by_qr(self, qr_string: str) -> Txn:
+        """The QRIS charge a scanned code belongs to (what the shopper's bank app does with it)."""
+        txn = next((t for t in list(self._by_order.values()) if t.qr_string and t.qr_string == qr_string), None)
+        if txn is None:
+            raise NotFound("unknown_qr", "no QRIS charge has this code")
+        return txn
+
     def by_order(self, order_id: str) -> Txn:
         self.expire_due()
         txn = self._by_order.get(order_id)
