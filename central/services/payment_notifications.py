@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from common.payment_signature import parse_gross_amount, signed
 from . import notify_limit, payments, till_qris
 from .cart_views import local_time
 from .context import CentralContext
-from .gateway import RANK, GatewayError
+from .gateway import RANK, GatewayError, GatewayStatus
 from .payment_apply import alert
 
 
@@ -71,7 +72,7 @@ def notify(ctx: CentralContext, body: Any, source: str = "") -> tuple[int, dict[
     with ctx.db.sessions() as s:
         p = s.scalar(select(Payment).where(Payment.order_id == order_id))
         found = (p.id, p.amount) if p else None
-    confirm = payments.confirm
+    confirm: Callable[[CentralContext, str, str, int], tuple[GatewayStatus, bool]] = payments.confirm
     if found is None and (charge := till_qris.find(ctx, order_id)) is not None:
         found, confirm = charge, till_qris.confirm  # a dynamic QRIS shown at a store's till
     amount = parse_gross_amount(str(body.get("gross_amount")))

@@ -59,7 +59,9 @@ def report(ctx: CentralContext, start: date | None = None, end: date | None = No
     def day(at: datetime | None) -> date:
         return (at or lo).replace(tzinfo=UTC).astimezone(zone).date()
 
-    days: dict[date, dict[str, int]] = {start + timedelta(days=i): dict.fromkeys(FIGURES, 0) for i in range((end - start).days + 1)}
+    days: dict[date, dict[str, int]] = {
+        start + timedelta(days=i): dict.fromkeys(FIGURES, 0) for i in range((end - start).days + 1)
+    }
     gaps: list[Gap] = []
     with ctx.db.sessions() as s:
         online = s.execute(
@@ -68,8 +70,9 @@ def report(ctx: CentralContext, start: date | None = None, end: date | None = No
             )
         ).all()
         tills = s.execute(
-            select(TillCharge.order_id, TillCharge.amount, TillCharge.settled_at, TillCharge.sale_id, TillCharge.store_id)
-            .where(TillCharge.settled_at >= lo, TillCharge.settled_at < hi)
+            select(
+                TillCharge.order_id, TillCharge.amount, TillCharge.settled_at, TillCharge.sale_id, TillCharge.store_id
+            ).where(TillCharge.settled_at >= lo, TillCharge.settled_at < hi)
         ).all()
         when = func.coalesce(Sale.completed_at, Sale.recorded_at)
         recorded = s.execute(

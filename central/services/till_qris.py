@@ -246,4 +246,3 @@ def sweep(ctx: CentralContext) -> int:
                 changed = apply(s, ctx, charge_id, GatewayStatus(order_id, "expire", amount))
         done += int(changed)
     return done
-

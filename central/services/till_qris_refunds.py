@@ -43,7 +43,9 @@ def refund(
                 raise Conflict("refund_id_reused", f"refund {refund_id} was sent for another charge or amount")
             return _json(done, c.refunded)
         if c.status not in ("settlement", "capture", "partial_refund"):
-            raise Conflict("charge_not_refundable", f"QRIS charge {charge_id} is {c.status}: only a paid one is refunded")
+            raise Conflict(
+                "charge_not_refundable", f"QRIS charge {charge_id} is {c.status}: only a paid one is refunded"
+            )
         left = c.amount - c.refunded
         if not 1 <= amount <= left:
             raise DomainError("refund_exceeds_charge", f"at most {left} of this QRIS payment can still be refunded")

@@ -16,9 +16,9 @@ from .loyalty import (  # noqa: F401 - loyalty (issue 5)
 )
 from .payments import Payment, PaymentNotification, PaymentRefund  # noqa: F401 - payments (issue 17)
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
-from .till_charges import TillCharge, TillChargeRefund  # noqa: F401 - dynamic QRIS at the till (issue 17)
 from .stock import Location, StockEntry, StockLevel
 from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
+from .till_charges import TillCharge, TillChargeRefund  # noqa: F401 - dynamic QRIS at the till (issue 17)
 
 __all__ = [
     "AdminUser",

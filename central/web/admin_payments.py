@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, request, url_for
@@ -60,7 +59,7 @@ def _day(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise DomainError("bad_date", f"{raw[:20]!r} is not a date (YYYY-MM-DD)") from None
+        raise DomainError("bad_date", f"{(raw or '')[:20]!r} is not a date (YYYY-MM-DD)") from None
 
 
 @admin_payments.get("/settlements")

@@ -50,7 +50,8 @@ def rows(
         for x in static
     ]
     stray = s.execute(
-        select(QrisCharge, Sale.staff_id).join(Sale, Sale.id == QrisCharge.sale_id)
+        select(QrisCharge, Sale.staff_id)
+        .join(Sale, Sale.id == QrisCharge.sale_id)
         .where(
             QrisCharge.status.in_(PAID),
             QrisCharge.tender_id.is_(None),

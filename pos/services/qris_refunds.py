@@ -46,7 +46,8 @@ def send(ctx: StoreContext, sale_id: str, sale_number: str, amount: int, reason:
         charge_id = charge.id
     if amount > left:
         raise DomainError(
-            "refund_exceeds_qris", f"only {left} of sale {sale_number} can still go back by QRIS; refund the rest in cash"
+            "refund_exceeds_qris",
+            f"only {left} of sale {sale_number} can still go back by QRIS; refund the rest in cash",
         )
     client = qris_client_for(ctx.config)
     if client is None:

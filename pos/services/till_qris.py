@@ -81,9 +81,7 @@ def _reserve(ctx: StoreContext, actor: Actor, sale_id: str, amount: int) -> Qris
             raise DomainError("empty_sale", "scan an item before taking payment")
         due = sale_json(ctx, sale, lines, tenders)["remaining"]
         if amount != due:
-            raise DomainError(
-                "qris_amount_not_due", f"a QRIS charge is for the {due} still due, not {amount}", due=due
-            )
+            raise DomainError("qris_amount_not_due", f"a QRIS charge is for the {due} still due, not {amount}", due=due)
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
         check_new_tender(price(sale, lines).total, existing, Tender(TENDER, amount), confirmed=True)
         live = s.scalars(select(QrisCharge).where(QrisCharge.sale_id == sale.id, QrisCharge.status.in_(LIVE))).all()

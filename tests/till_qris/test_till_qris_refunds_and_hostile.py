@@ -129,9 +129,7 @@ def test_a_store_cannot_charge_for_see_or_refund_another_stores_sale(central, st
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
-def test_a_forged_notification_for_a_till_charge_changes_nothing_and_raises_an_alert(
-    shop, open_till, central, standin
-):
+def test_a_forged_notification_for_a_till_charge_changes_nothing_and_raises_an_alert(shop, open_till, central, standin):
     sale = ring(shop, open_till, [(AQUA_330, 1)])
     charge = till_qris.start(shop, open_till, sale["id"], 3_500)
     order_id = "TQ-" + charge["charge_id"].replace("-", "")
