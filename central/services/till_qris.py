@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from central.tables import Sale, TillCharge
 from common.errors import Conflict, NotFound
 
+from . import payments
 from .context import CentralContext
 from .gateway import PAID, RANK, GatewayError, GatewayStatus
-from .payment_apply import alert
 from .payments import gateway
 
 ORDER_PREFIX = "TQ-"
@@ -161,21 +161,7 @@ def apply(s: Session, ctx: CentralContext, charge_id: str, st: GatewayStatus) ->
 
 def confirm(ctx: CentralContext, charge_id: str, order_id: str, amount: int) -> tuple[GatewayStatus, bool]:
     """Ask the gateway about the charge, then apply what it says when its amount is the charge's."""
-    st = gateway(ctx).status(order_id)
-    with ctx.db.unit_of_work() as s:
-        if st.transaction_status == "created":
-            return st, False
-        if st.gross_amount != amount or st.transaction_status not in RANK:
-            alert(
-                s,
-                ctx,
-                "payment_mismatch",
-                f"the gateway reports till QRIS {order_id} as {st.transaction_status} for {st.gross_amount}, "
-                f"the charge is {amount}: nothing was changed",
-                charge_id,
-            )
-            return st, False
-        return st, apply(s, ctx, charge_id, st)
+    return payments.confirm(ctx, charge_id, order_id, amount, apply)
 
 
 def find(ctx: CentralContext, order_id: str) -> tuple[str, int] | None:
@@ -226,23 +212,10 @@ def cancel(ctx: CentralContext, store_id: str, charge_id: str) -> dict[str, Any]
 
 def sweep(ctx: CentralContext) -> int:
     """Charges past their expiry with no word from the gateway: ask it (a lost notification, a store gone quiet)."""
-    now = ctx.clock()
     with ctx.db.sessions() as s:
-        due = list(
-            s.execute(
-                select(TillCharge.id, TillCharge.order_id, TillCharge.amount).where(
-                    TillCharge.rank < 2, TillCharge.expires_at < now
-                )
+        due = s.execute(
+            select(TillCharge.id, TillCharge.order_id, TillCharge.amount).where(
+                TillCharge.rank < 2, TillCharge.expires_at < ctx.clock()
             )
-        )
-    done = 0
-    for charge_id, order_id, amount in due:
-        try:
-            st, changed = confirm(ctx, charge_id, order_id, amount)
-        except GatewayError:
-            continue
-        if st.transaction_status == "created":
-            with ctx.db.unit_of_work() as s:  # the gateway never made it (a crash between row and call)
-                changed = apply(s, ctx, charge_id, GatewayStatus(order_id, "expire", amount))
-        done += int(changed)
-    return done
+        ).all()
+    return payments.settle_lapsed(ctx, due, apply)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from common.errors import Conflict, DomainError
 from common.tenders import GATEWAY_TENDERS
 from pos.adapters.central_qris import Refused, Unreachable, qris_client_for
-from pos.adapters.tables import QrisCharge, Refund
+from pos.adapters.tables import QrisCharge, Refund, Sale
 
 from .context import StoreContext
 
@@ -26,6 +26,18 @@ class Sent:
     refund_id: str
     reference: str
     amount: int
+
+
+def original_tender(ctx: StoreContext, sale_number: str) -> str:
+    """What a refund of this sale goes back in when the cashier names nothing: its dynamic QRIS, else cash."""
+    with ctx.db.sessions() as s:
+        paid_by_qris = s.scalar(
+            select(QrisCharge.id)
+            .join(Sale, Sale.id == QrisCharge.sale_id)
+            .where(Sale.number == sale_number, QrisCharge.tender_id.is_not(None))
+            .limit(1)
+        )
+    return GATEWAY_TENDERS[0] if paid_by_qris else "cash"
 
 
 def send(ctx: StoreContext, sale_id: str, sale_number: str, amount: int, reason: str | None) -> Sent:

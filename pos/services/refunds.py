@@ -30,9 +30,12 @@ def refund(
     sale_number: str,
     lines: list[tuple[str, int]],
     approval: dict[str, str] | None,
-    tender_type: str = "cash",
+    tender_type: str | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
+    """Lines of a completed sale back, paid in `tender_type`; None: the sale's own (dynamic QRIS goes back to the
+    gateway it came from), else cash."""
+    tender_type = tender_type or qris_refunds.original_tender(ctx, sale_number)
     if tender_type not in DIRECT_TENDERS:  # points given back follow the sale's own
         raise DomainError("bad_tender", f"unknown tender type {tender_type!r}")
     approver = auth.manager_approval(ctx, actor, approval, "a refund")

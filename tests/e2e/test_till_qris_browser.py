@@ -6,8 +6,6 @@ withdraws a QR; a store with no central store takes the static QRIS with a typed
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,40 +14,11 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from servekit import free_port, served
-from test_online_cart_browser import CentralServer, _central_cli, _central_config, central_template  # noqa: F401
+from test_online_cart_browser import central_template  # noqa: F401
+from test_online_payment_browser import Shop, shop_and_gateway  # noqa: F401
 from test_till_browser import AQUA_330, AQUA_600, WAIT, Till
 
 from common import qris
-
-ROOT = Path(__file__).resolve().parents[2]
-KEY = "SB-Mid-server-e2e-till-qris-0123456789"
-
-
-@pytest.fixture
-def central_and_gateway(tmp_path: Path, central_template: tuple[Path, str]) -> Iterator[tuple[CentralServer, str]]:
-    template, token = central_template
-    where = tmp_path / "central"
-    where.mkdir()
-    shutil.copyfile(template, where / "central.db")
-    port, gateway_port = free_port(), free_port()
-    config = _central_config(where, where / "central.db", port)
-    text = config.read_text(encoding="utf-8").replace('server_key = ""', f'server_key = "{KEY}"', 1)
-    config.write_text(text.replace("standin_port = 5200", f"standin_port = {gateway_port}"), encoding="utf-8")
-    gateway_cmd = [*_central_cli()[:-1], "gateway", "serve", "--config", str(config)]
-    with (
-        served(gateway_cmd, ROOT, where / "gateway.log", f"http://127.0.0.1:{gateway_port}/health", "gateway"),
-        served(
-            _central_cli("serve", "--config", str(config), "--port", str(port)),
-            ROOT,
-            where / "central.log",
-            f"http://127.0.0.1:{port}/api/v1/health",
-            "central",
-        ) as proc,
-    ):
-        yield CentralServer(f"http://127.0.0.1:{port}", token, proc), f"http://127.0.0.1:{gateway_port}"
-    for log in ("gateway.log", "central.log"):
-        assert KEY not in (where / log).read_text(errors="replace"), f"the server key is in {log}"
 
 
 def _display(browser: Any, url: str) -> Any:
@@ -59,6 +28,13 @@ def _display(browser: Any, url: str) -> Any:
         lambda d: d.find_element(By.ID, "display-link").get_attribute("data-live") == "1", "display joined T1"
     )
     return display
+
+
+def _press_q(till: Till) -> None:
+    """F12 to pay, Q for QRIS."""
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
+    till.keys("q")
 
 
 def _scanned(element: Any) -> str:
@@ -72,15 +48,16 @@ def _scanned(element: Any) -> str:
 
 
 def test_a_dynamic_qris_shown_on_till_and_display_is_paid_from_the_display_and_the_sale_completes(
-    central_and_gateway: tuple[CentralServer, str],
+    shop_and_gateway: Shop,
+    central_template: tuple[Path, str],
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
     browser: Any,
     screens: Path,
 ) -> None:
-    central, gateway = central_and_gateway
-    monkeypatch.setenv("OMNITOKO_SYNC__CENTRAL_URL", central.url)
-    monkeypatch.setenv("OMNITOKO_SYNC__TOKEN", central.token)
+    gateway = shop_and_gateway.gateway
+    monkeypatch.setenv("OMNITOKO_SYNC__CENTRAL_URL", shop_and_gateway.url)  # the store connects to that central
+    monkeypatch.setenv("OMNITOKO_SYNC__TOKEN", central_template[1])
     store = request.getfixturevalue("store_server")
     display = _display(browser, store.url)
     till = Till(browser(), store)
@@ -89,9 +66,7 @@ def test_a_dynamic_qris_shown_on_till_and_display_is_paid_from_the_display_and_t
 
     # A first QR withdrawn with Esc: the display goes back to the sale, nothing is paid.
     till.scan(AQUA_330, 1)
-    till.keys(Keys.F12)
-    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
-    till.keys("q")
+    _press_q(till)
     till.until(lambda: till.d.find_elements(By.ID, "qris-code"), "the till shows the QR")
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
         lambda d: d.find_element(By.ID, "d-qris-code").is_displayed(), "the display shows the QR"
@@ -107,9 +82,7 @@ def test_a_dynamic_qris_shown_on_till_and_display_is_paid_from_the_display_and_t
     till.keys(Keys.ESCAPE)
     till.until(lambda: till.focused_id() == "scan", "back on the sale")
     till.scan(AQUA_600, 2)
-    till.keys(Keys.F12)
-    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
-    till.keys("q")
+    _press_q(till)
     till.until(lambda: till.d.find_elements(By.ID, "qris-code"), "the till shows the QR")
     code = WebDriverWait(display, WAIT, poll_frequency=0.05).until(
         lambda d: d.find_element(By.ID, "d-qris-code") if d.find_element(By.ID, "d-qris-code").is_displayed() else None,
@@ -139,9 +112,7 @@ def test_without_a_central_store_q_offers_the_static_qris_with_a_typed_reference
     till.open()
     till.sign_in_and_open_shift()
     till.scan(AQUA_330, 1)
-    till.keys(Keys.F12)
-    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
-    till.keys("q")
+    _press_q(till)
     till.until(lambda: till.focused_id() == "qris-ref", "no central store: the static QRIS asks its reference")
     assert "QRIS statis" in till.d.find_element(By.ID, "dialog").text
     till.keys(Keys.ENTER)

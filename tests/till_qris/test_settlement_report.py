@@ -3,33 +3,18 @@ sales and refunds recorded, per day, with each payment that has no counterpart y
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from paykit import AQUA_330 as ONLINE_AQUA
-from paykit import new_cart, standin, start  # noqa: F401
+from paykit import admin, new_cart, standin, start  # noqa: F401
 from qriskit import AQUA_330, AQUA_600, connected, pay_at_gateway, ring
 from sqlalchemy import select
 from synckit import agents, central, pg_url, sync_until_clean  # noqa: F401
 
-from central.services import settlement_report, stores
+from central.services import settlement_report
 from pos.adapters.tables import SaleLine
 from pos.services import checkout, refunds, till_qris
 
 MANAGER = {"staff_code": "9001", "pin": "4321"}
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-@pytest.fixture
-def admin(central):  # type: ignore[no-untyped-def]
-    stores.set_admin(central.ctx, "admin", "rahasia-1234")
-    client = central.extra["app"].test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
-    return client
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)

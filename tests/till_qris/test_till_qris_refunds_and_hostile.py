@@ -49,7 +49,7 @@ def test_a_qris_sale_is_refunded_through_the_gateway_with_its_reference_and_cent
 ):
     done, charge = paid_by_qris(shop, open_till, standin, [(AQUA_330, 2), (AQUA_600, 1)])
     line = lines_of(shop, done["id"])["SKU-00002"]
-    back = refunds.refund(shop, open_till, done["number"], [(line, 1)], MANAGER, "qris_dynamic", "rusak")
+    back = refunds.refund(shop, open_till, done["number"], [(line, 1)], MANAGER, reason="rusak")  # its own tender
     assert back["amount"] == 4_500 and back["tender_type"] == "qris_dynamic" and back["reference"]
     order = standin.ledger.by_order("TQ-" + charge["charge_id"].replace("-", ""))
     assert [int(r["amount"]) for r in order.refunds] == [4_500] and order.status == "partial_refund"
