@@ -75,8 +75,8 @@ def _reserve(ctx: CentralContext, store_id: str, charge_id: str, sale_id: str, t
                 raise NotFound("unknown_charge", f"this store has no QRIS charge {charge_id}")
             _same_request(c, sale_id, till_id, amount)
             return False
-        others = s.execute(
-            select(TillCharge.store_id, TillCharge.rank, TillCharge.id).where(TillCharge.sale_id == sale_id)
+        others = s.execute(  # the same id committed a moment ago by a concurrent retry is not another charge
+            select(TillCharge.store_id, TillCharge.rank).where(TillCharge.sale_id == sale_id, TillCharge.id != charge_id)
         ).all()
         sale = s.get(Sale, sale_id)
         if any(o[0] != store_id for o in others) or (sale is not None and sale.store_id != store_id):
