@@ -76,7 +76,9 @@ def _reserve(ctx: CentralContext, store_id: str, charge_id: str, sale_id: str, t
             _same_request(c, sale_id, till_id, amount)
             return False
         others = s.execute(  # the same id committed a moment ago by a concurrent retry is not another charge
-            select(TillCharge.store_id, TillCharge.rank).where(TillCharge.sale_id == sale_id, TillCharge.id != charge_id)
+            select(TillCharge.store_id, TillCharge.rank).where(
+                TillCharge.sale_id == sale_id, TillCharge.id != charge_id
+            )
         ).all()
         sale = s.get(Sale, sale_id)
         if any(o[0] != store_id for o in others) or (sale is not None and sale.store_id != store_id):
@@ -107,6 +109,8 @@ def _reserve(ctx: CentralContext, store_id: str, charge_id: str, sale_id: str, t
 
 def create(ctx: CentralContext, store_id: str, charge_id: str, sale_id: str, till_id: str, amount: int) -> dict:
     """A QRIS charge for the store's sale; the same id again returns the same charge (and its QR)."""
+    if ctx.gateway is None or not ctx.config.payments.server_key:  # a setting, not an outage: a clear refusal
+        raise Conflict("gateway_not_configured", "dynamic QRIS is not set up at this central store (no gateway key)")
     try:
         first = _reserve(ctx, store_id, charge_id, sale_id, till_id, amount)
     except IntegrityError:  # the same id at the same moment: the other request asks the gateway

@@ -126,6 +126,8 @@ def start(ctx: StoreContext, actor: Actor, sale_id: str, amount: int) -> dict[st
         ) from None
     except Refused as e:
         _mark(ctx, c.id, "failure")
+        if e.code == "gateway_not_configured":  # the chain has no gateway (yet): the static QRIS it is
+            raise QrisOffline("qris_offline", f"{e.message}: take the static QRIS with its reference") from None
         raise Conflict("qris_refused", f"the central store refused the QRIS charge: {e.message}") from None
     return _record(ctx, actor, c.id, answer)
 

@@ -160,3 +160,17 @@ def test_central_refuses_a_sale_claiming_a_dynamic_qris_it_never_confirmed(shop,
     with central.ctx.db.sessions() as s:
         dead = s.scalars(select(DeadLetter)).all()
         assert [d.code for d in dead] == ["qris_not_confirmed"]
+
+
+def test_the_store_api_refuses_a_qris_of_another_amount_an_oversized_one_and_a_made_up_charge(till_api):  # type: ignore[no-untyped-def]
+    sale = till_api.post("/api/v1/sales").get_json()
+    till_api.post(f"/api/v1/sales/{sale['id']}/lines", {"barcode": AQUA_330})
+    r = till_api.post(f"/api/v1/sales/{sale['id']}/qris", {"amount": 3_499})
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "qris_amount_not_due"
+    assert till_api.post(f"/api/v1/sales/{sale['id']}/qris", {"amount": 10**16}).status_code == 400
+    assert till_api.post(f"/api/v1/sales/{sale['id']}/qris", {"amount": "3500"}).status_code == 400
+    assert till_api.get("/api/v1/qris/not-a-charge").status_code == 400
+    assert till_api.get(f"/api/v1/qris/{uuid.uuid4()}").status_code == 404
+    r = till_api.post(f"/api/v1/sales/{sale['id']}/tenders", {"type": "qris_dynamic", "amount": 3_500})
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "tender_needs_charge"
+    assert till_api.get(f"/api/v1/sales/{sale['id']}").get_json()["tenders"] == []

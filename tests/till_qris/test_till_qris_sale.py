@@ -131,3 +131,15 @@ def test_the_sweep_finds_a_charge_whose_notification_was_lost(shop, open_till, c
     central.ctx.clock = (lambda now: lambda: now)(central.ctx.clock() + timedelta(minutes=6))
     assert central_qris.sweep(central.ctx) == 1
     assert charge_at_central(central, charge["charge_id"]).status == "settlement"
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_central_store_without_a_gateway_key_refuses_clearly_and_the_till_falls_back_to_static_qris(
+    shop, open_till, central, standin
+):
+    central.ctx.config.payments.server_key = ""
+    sale = ring(shop, open_till, [(AQUA_330, 1)])
+    with pytest.raises(DomainError) as e:
+        till_qris.start(shop, open_till, sale["id"], 3_500)
+    assert e.value.code == "qris_offline" and "not set up" in e.value.message
+    assert central.count(central_qris.TillCharge) == 0
