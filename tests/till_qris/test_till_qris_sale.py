@@ -143,3 +143,28 @@ def test_a_central_store_without_a_gateway_key_refuses_clearly_and_the_till_fall
         till_qris.start(shop, open_till, sale["id"], 3_500)
     assert e.value.code == "qris_offline" and "not set up" in e.value.message
     assert central.count(central_qris.TillCharge) == 0
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_charge_whose_answer_was_lost_is_the_same_charge_when_the_cashier_presses_q_again(
+    shop, open_till, central, standin
+):
+    inner, lost = central.faults.app, []
+
+    def losing(environ, start_response):  # type: ignore[no-untyped-def]
+        if environ["PATH_INFO"] == "/api/v1/till-qris/charges" and not lost:
+            lost.append(b"".join(inner(environ, lambda *a, **k: lambda _chunk: None)))  # central made it ...
+            start_response("504 GATEWAY TIMEOUT", [("Content-Type", "text/plain")])
+            return [b"timed out"]  # ... and its answer never reached the store
+        return inner(environ, start_response)
+
+    central.faults.app = losing
+    sale = ring(shop, open_till, [(AQUA_330, 1)])
+    with pytest.raises(DomainError) as e:
+        till_qris.start(shop, open_till, sale["id"], 3_500)
+    assert e.value.code == "qris_offline" and lost
+    again = till_qris.start(shop, open_till, sale["id"], 3_500)
+    assert again["status"] == "pending" and central.count(central_qris.TillCharge) == 1
+    assert [b["order_id"] for b in standin.ledger.sent] == ["TQ-" + again["charge_id"].replace("-", "")]
+    pay_at_gateway(standin, again)
+    assert till_qris.poll(shop, open_till, again["charge_id"])["sale"]["remaining"] == 0
