@@ -121,6 +121,8 @@ class PaymentsTable(_Table):
     notify_url: str = ""  # where the stand-in posts notifications; empty: this central store's own URL
     expiry_minutes: int = Field(30, ge=1, le=24 * 60)  # an unpaid gateway page lapses; the held stock comes back
     timeout_seconds: float = Field(10, gt=0, le=120)  # every call to the gateway
+    till_expiry_minutes: int = Field(5, ge=1, le=60)  # a dynamic QRIS shown at a till lapses; the tender is free again
+    notify_per_minute: int = Field(300, ge=1, le=100_000)  # notifications one address may send a minute; then 429
 
 
 class CentralConfig(_Table):

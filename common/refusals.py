@@ -53,4 +53,6 @@ REFUSALS: dict[str, str] = {
     "unknown_store": "names a store central does not have or that is disabled",
     "transfer_exists": "makes a stock transfer under an id that is already taken",
     "transfer_lines_mismatch": "has transfer lines that are not the transfer's own (missing, repeated or another SKU)",
+    "qris_not_confirmed": "has a dynamic QRIS payment the gateway did not confirm for the sale",
+    "qris_refund_not_sent": "pays back by QRIS a refund central never sent to the gateway",
 }

@@ -216,7 +216,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # The folders whose code calls central while selling: no HTTP request may leave with a transaction open.
-_NO_NETWORK_IN_TX = {"service", "loyalty", "carts", "integration", "sync"}
+_NO_NETWORK_IN_TX = {"service", "loyalty", "carts", "integration", "sync", "till_qris"}
 
 
 @pytest.fixture(autouse=True)

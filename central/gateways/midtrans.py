@@ -82,6 +82,11 @@ class MidtransGateway:
         self._call("the refund", self._core.transactions.refund, order_id, body)
         return self.status(order_id)
 
+    def cancel(self, order_id: str) -> GatewayStatus:
+        """Withdraw an unpaid transaction (a QRIS the shopper will not pay); its status after, whatever it is."""
+        self._call("the cancellation", self._core.transactions.cancel, order_id)
+        return self.status(order_id)
+
     def charge_qris(self, order_id: str, amount: int, expiry_minutes: int) -> QrisCharge:
         body = {
             "payment_type": "qris",
@@ -112,6 +117,7 @@ def status_from(answer: dict[str, Any]) -> GatewayStatus:
             key=str(r.get("refund_key") or r.get("refund_chargeback_id") or ""),
             amount=parse_gross_amount(str(r.get("refund_amount") or "0")) or 0,
             reason=str(r.get("reason") or "")[:200],
+            reference=str(r.get("refund_chargeback_id") or "")[:64],
         )
         for r in answer.get("refunds") or []
     )

@@ -52,6 +52,7 @@ class GatewayRefund:
     key: str  # our refund key, or the gateway's refund id
     amount: int
     reason: str = ""
+    reference: str = ""  # the gateway's own id for this refund (Midtrans: refund_chargeback_id)
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,5 @@ class PaymentGateway(Protocol):
     def refund(self, order_id: str, refund_key: str, amount: int, reason: str) -> GatewayStatus: ...
 
     def charge_qris(self, order_id: str, amount: int, expiry_minutes: int) -> QrisCharge: ...
+
+    def cancel(self, order_id: str) -> GatewayStatus: ...

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from . import loyalty_holds, order_refunds, payments
+from . import loyalty_holds, notify_limit, order_refunds, payments, till_qris
 from .context import CentralContext
 from .loyalty_expiry import expire_points
 from .singleton import exclusive
@@ -37,7 +37,12 @@ def expire(ctx: CentralContext) -> str:
 def settle_lapsed_payments(ctx: CentralContext) -> str:
     if ctx.gateway is None or not ctx.config.payments.server_key:
         return "online payment is not set up"
-    return f"{payments.sweep(ctx)} lapsed online payments settled with the gateway"
+    swept = payments.sweep(ctx), till_qris.sweep(ctx)
+    return f"{swept[0]} lapsed online payments and {swept[1]} till QRIS charges settled with the gateway"
+
+
+def forget_notify_counts(ctx: CentralContext) -> str:
+    return f"{notify_limit.forget(ctx)} notification counts of past minutes dropped"
 
 
 def send_order_refunds(ctx: CentralContext) -> str:
@@ -53,6 +58,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("expiry", expire),
     ("payments", settle_lapsed_payments),
     ("order_refunds", send_order_refunds),
+    ("notify_counts", forget_notify_counts),
 )
 
 

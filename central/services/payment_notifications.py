@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from central.tables import Alert, Payment, PaymentNotification
+from central.tables import Alert, Payment, PaymentNotification, TillCharge
 from central.tables.base import new_id
 from common.payment_signature import parse_gross_amount, signed
 
-from . import payments
+from . import notify_limit, payments, till_qris
 from .cart_views import local_time
 from .context import CentralContext
-from .gateway import RANK, GatewayError
+from .gateway import RANK, GatewayError, GatewayStatus
 from .payment_apply import alert
 
 
@@ -37,7 +38,8 @@ def _record(
             received_at=ctx.clock(),
         )
         payment = s.scalar(select(Payment).where(Payment.order_id == n.order_id)) if n.order_id else None
-        n.payment_id = payment.id if payment else None
+        charge = s.scalar(select(TillCharge.id).where(TillCharge.order_id == n.order_id)) if payment is None else None
+        n.payment_id = payment.id if payment else charge
         s.add(n)
         if kind:
             alert(s, ctx, kind, message, n.id)
@@ -51,8 +53,10 @@ def _mark(ctx: CentralContext, note_id: str, outcome: str) -> None:
         n.outcome = outcome
 
 
-def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
-    """A gateway notification: verified, matched to its order, then confirmed by a status check and applied."""
+def notify(ctx: CentralContext, body: Any, source: str = "") -> tuple[int, dict[str, Any]]:
+    """A gateway notification: counted against its source address (a flood is refused before anything else),
+    verified, matched to its order, then confirmed by a status check and applied."""
+    notify_limit.admit(ctx, source or "unknown")
     if not isinstance(body, dict):
         body = {"raw": str(body)[:200]}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
@@ -68,6 +72,9 @@ def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
     with ctx.db.sessions() as s:
         p = s.scalar(select(Payment).where(Payment.order_id == order_id))
         found = (p.id, p.amount) if p else None
+    confirm: Callable[[CentralContext, str, str, int], tuple[GatewayStatus, bool]] = payments.confirm
+    if found is None and (charge := till_qris.find(ctx, order_id)) is not None:
+        found, confirm = charge, till_qris.confirm  # a dynamic QRIS shown at a store's till
     amount = parse_gross_amount(str(body.get("gross_amount")))
     outcome, message, kind = "received", f"{said} for order {order_id}", None
     if found is None:
@@ -99,7 +106,7 @@ def notify(ctx: CentralContext, body: Any) -> tuple[int, dict[str, Any]]:
     if outcome != "received" or found is None:
         return 200, {"outcome": outcome}
     try:
-        st, changed = payments.confirm(ctx, found[0], order_id, found[1])
+        st, changed = confirm(ctx, found[0], order_id, found[1])
     except GatewayError:
         _mark(ctx, note_id, "failed")
         raise  # 502: the gateway sends it again, and it is tried again

@@ -6,6 +6,7 @@ the shopper's return from the gateway page starts one too. No call to the gatewa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -168,8 +169,14 @@ def start(ctx: CentralContext, cart_id: str | None, finish_url: str, choice: Cho
         return payment_json(ctx, p)
 
 
-def confirm(ctx: CentralContext, payment_id: str, order_id: str, amount: int) -> tuple[GatewayStatus, bool]:
-    """Ask the gateway, then apply what it says (when its amount is the order's)."""
+Apply = Callable[[Session, CentralContext, str, GatewayStatus], bool]  # a confirmed status onto one payment's row
+
+
+def confirm(
+    ctx: CentralContext, payment_id: str, order_id: str, amount: int, apply_status: Apply = apply
+) -> tuple[GatewayStatus, bool]:
+    """Ask the gateway, then apply what it says (when its amount is the order's); `apply_status` is the till
+    QRIS charge's for those."""
     st = gateway(ctx).status(order_id)
     if st.transaction_status == "created":
         return st, False
@@ -184,7 +191,7 @@ def confirm(ctx: CentralContext, payment_id: str, order_id: str, amount: int) ->
                 payment_id,
             )
             return st, False
-        return st, apply(s, ctx, payment_id, st)
+        return st, apply_status(s, ctx, payment_id, st)
 
 
 def check(ctx: CentralContext, order_id: str, cart_id: str | None = None) -> dict[str, Any]:
@@ -233,15 +240,20 @@ def sweep(ctx: CentralContext) -> int:
                 select(Payment.id, Payment.order_id, Payment.amount).where(Payment.rank < 2, Payment.expires_at < now)
             )
         )
+    return settle_lapsed(ctx, due)
+
+
+def settle_lapsed(ctx: CentralContext, due: Iterable[Any], apply_status: Apply = apply) -> int:
+    """Ask the gateway about each (id, order id, amount) past its expiry; one it never made has lapsed."""
     done = 0
     for payment_id, order_id, amount in due:
         try:
-            st, changed = confirm(ctx, payment_id, order_id, amount)
+            st, changed = confirm(ctx, payment_id, order_id, amount, apply_status)
         except GatewayError:
             continue
         if st.transaction_status == "created":
-            with ctx.db.unit_of_work() as s:  # the shopper never chose a way to pay and the page is gone
-                changed = apply(s, ctx, payment_id, GatewayStatus(order_id, "expire", amount))
+            with ctx.db.unit_of_work() as s:  # nobody chose a way to pay (or the charge was never made)
+                changed = apply_status(s, ctx, payment_id, GatewayStatus(order_id, "expire", amount))
         done += int(changed)
     return done
 

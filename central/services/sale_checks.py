@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxGroup
+from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxGroup, TillCharge, TillChargeRefund
 from common.contract.events import RefundCompleted, SaleCompleted, SaleCompletedV2
 from common.limits import MAX_AMOUNT
 from common.pricing import taxes_by_group
-from common.tenders import DIRECT_TENDERS, TENDER_TYPES
+from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDER_TYPES
 
 from .payloads import Refused, Rejection
 
@@ -78,6 +78,28 @@ def check_sale(
     _check_lines(p)
     _check_taxes(s, p, rates)
     _check_tenders(p)
+    _check_gateway_tenders(s, ev, p)
+
+
+def _check_gateway_tenders(s: Session, ev: Event, p: SaleCompleted) -> None:
+    """A dynamic QRIS tender is what the gateway confirmed for this store's sale, to the rupiah: a store cannot
+    claim a payment central never saw (nor one made for another store's sale)."""
+    if not any(t.type in GATEWAY_TENDERS for t in p.tenders):
+        return
+    taken = sum(t.amount for t in p.tenders if t.type in GATEWAY_TENDERS)
+    confirmed = int(
+        s.scalar(
+            select(func.coalesce(func.sum(TillCharge.amount), 0)).where(
+                TillCharge.store_id == ev.store_id, TillCharge.sale_id == p.sale_id, TillCharge.settled_at.is_not(None)
+            )
+        )
+        or 0
+    )
+    if taken != confirmed:
+        raise Refused(
+            "qris_not_confirmed",
+            f"sale {p.number} has {_rp(taken)} in dynamic QRIS; the gateway confirmed {_rp(confirmed)} for it",
+        )
 
 
 def _check_zone(p: SaleCompleted) -> None:
@@ -206,6 +228,13 @@ def check_refund(s: Session, ev: Event, p: RefundCompleted, sale: Sale) -> None:
     check_origin(ev, "refund", p.number, p.till_id, p.store_id)
     if p.tender_type not in DIRECT_TENDERS:
         raise Refused("bad_tender", f"a refund is paid back in {', '.join(DIRECT_TENDERS)}, not {p.tender_type!r}")
+    if p.tender_type in GATEWAY_TENDERS:
+        sent = s.get(TillChargeRefund, p.id)
+        if sent is None or sent.store_id != ev.store_id or sent.amount != p.amount:
+            raise Refused(
+                "qris_refund_not_sent",
+                f"refund {p.number} says {_rp(p.amount)} went back by QRIS; the gateway has no such refund from central",
+            )
     sold = {l.id: l for l in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))}
     earlier = {
         row[0]: (int(row[1]), int(row[2]))

@@ -116,12 +116,29 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
         out = ledger.refund(order_id, str(body.get("refund_key") or ""), amount, str(body.get("reason") or "")[:200])
         return jsonify({"status_code": "200", "status_message": "Success, refund request is approved", **out})
 
+    @app.post("/v2/<order_id>/cancel")
+    def cancel(order_id: str):
+        api_auth()
+        ledger.cancel(ledger.by_order(order_id).token)
+        return jsonify(ledger.status_body(ledger.by_order(order_id)))
+
     @app.get("/snap/v2/vtweb/<token>")
     @app.get("/standin/qris/<token>")
     def page(token: str):
         ledger.expire_due()
         txn = ledger.by_token(token)
         return render_template("standin/pay.html", txn=txn, money=format_money)
+
+    @app.post("/standin/scan")
+    def scan_and_pay():
+        """A shopper's bank app: the scanned QRIS text (form field or JSON `qr`) is paid at once."""
+        body = request.get_json(silent=True) or request.form
+        ledger.expire_due()
+        txn = ledger.by_qr(str(body.get("qr") or "")[:512])
+        ledger.pay(txn.token, "qris")
+        out = ledger.status_body(txn)
+        out.pop("signature_key")
+        return jsonify(out)
 
     @app.post("/snap/v2/vtweb/<token>/<action>")
     def act(token: str, action: str):

@@ -85,6 +85,13 @@ class Ledger:
             raise NotFound("unknown_token", "this payment page does not exist")
         return txn
 
+    def by_qr(self, qr_string: str) -> Txn:
+        """The QRIS charge a scanned code belongs to (what the shopper's bank app does with it)."""
+        txn = next((t for t in list(self._by_order.values()) if t.qr_string and t.qr_string == qr_string), None)
+        if txn is None:
+            raise NotFound("unknown_qr", "no QRIS charge has this code")
+        return txn
+
     def by_order(self, order_id: str) -> Txn:
         self.expire_due()
         txn = self._by_order.get(order_id)
@@ -141,7 +148,7 @@ class Ledger:
                 raise DomainError("412", f"a refund is 1 to {txn.amount - txn.refunded}")
             txn.refunds.append(
                 {
-                    "refund_chargeback_id": len(txn.refunds) + 1,
+                    "refund_chargeback_id": 100_000 + secrets.randbelow(900_000_000),
                     "refund_amount": gross_amount_text(amount),
                     "created_at": self.clock().strftime("%Y-%m-%d %H:%M:%S"),
                     "reason": reason,

@@ -19,6 +19,7 @@ from .payments import Payment, PaymentNotification, PaymentRefund  # noqa: F401 
 from .rules import LoyaltyRule  # noqa: F401 - the earn rule's history (issue 13)
 from .stock import Location, StockEntry, StockLevel
 from .stores import AdminSession, AdminUser, CentralMeta, SignInThrottle, Store  # noqa: F401 - sessions (issue 15)
+from .till_charges import TillCharge, TillChargeRefund  # noqa: F401 - dynamic QRIS at the till (issue 17)
 from .transfers import Transfer, TransferLine  # noqa: F401 - stock transfers (issue 17)
 
 __all__ = [

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from central.services import payment_notifications, payments
+from central.services import payment_notifications, payments, settlement_report
 from common import i18n
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
@@ -62,3 +63,22 @@ def refund(payment_id: str):
     amount = format_money(int(form.amount.data or 0))
     flash(tr("payments.refund_done", amount=amount, order=done["order_id"], status=_status(done["status"])), "ok")
     return redirect(url_for("admin_payments.listing"))
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise DomainError("bad_date", f"{(raw or '')[:20]!r} is not a date (YYYY-MM-DD)") from None
+
+
+@admin_payments.get("/settlements")
+@signed_in
+def settlements():
+    """Per day: what the gateway settled and refunded against the sales and refunds recorded, and what differs."""
+    try:
+        data = settlement_report.report(ctx(), _day(request.args.get("from")), _day(request.args.get("to")))
+    except DomainError as e:
+        flash(said(e), "error")
+        data = settlement_report.report(ctx())
+    return _page("settlements.html", data=data)

@@ -33,6 +33,7 @@ from .recovery_api import api as recovery_api
 from .schemas import ErrorOut
 from .shop import shop
 from .sync_api import api as sync_api
+from .till_qris_api import api as till_qris_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +66,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_blueprint(admin_transfers)  # stock transfers in transit, open differences (issue 17)
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
+    app.register_api(till_qris_api)  # dynamic QRIS at the stores' tills (issue 17)
     app.register_blueprint(shop)  # the online shop at /shop
     app.register_blueprint(shop_pay)  # paying a cart online through the gateway (issue 17)
     app.register_blueprint(payment_notifications)  # the gateway's signed notifications

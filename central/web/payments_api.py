@@ -19,8 +19,8 @@ shop_pay = Blueprint("shop_pay", __name__, url_prefix="/shop/pay")
 
 @notifications.post("/notify")
 def notify():
-    """Midtrans' HTTP notification: JSON, signed with the server key."""
-    status, body = payment_notifications.notify(ctx(), request.get_json(silent=True))
+    """Midtrans' HTTP notification: JSON, signed with the server key; a flood from one address is answered 429."""
+    status, body = payment_notifications.notify(ctx(), request.get_json(silent=True), request.remote_addr or "")
     return jsonify(body), status
 
 

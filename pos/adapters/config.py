@@ -177,6 +177,13 @@ class OnlineCartsConfigTable(_Table):
     central_timeout_seconds: float = Field(2.0, gt=0, le=30)  # a claim or checkout waits this long for central
 
 
+class QrisConfigTable(_Table):
+    """Dynamic QRIS at the till (issue 17): charges made by the central store's payment gateway."""
+
+    central_timeout_seconds: float = Field(12.0, gt=0, le=60)  # central asks the gateway in turn: give it time
+    poll_seconds: float = Field(2.0, ge=0.5, le=30)  # how often the till asks whether the shopper has paid
+
+
 class BackupTable(_Table):
     """Online backups of the store database (issue 19): SQLite's backup API, a checksum, retention."""
 
@@ -197,6 +204,7 @@ class StoreConfig(_Table):
     sync: SyncConfigTable = Field(default_factory=SyncConfigTable)
     loyalty: LoyaltyConfigTable = Field(default_factory=LoyaltyConfigTable)
     online_carts: OnlineCartsConfigTable = Field(default_factory=OnlineCartsConfigTable)
+    qris: QrisConfigTable = Field(default_factory=QrisConfigTable)
     backup: BackupTable = Field(default_factory=BackupTable)
     metrics: MetricsTable = Field(default_factory=MetricsTable)
     logging: LoggingTable = Field(default_factory=LoggingTable)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from common.errors import Conflict, DomainError
 from common.money import round_to_unit
-from common.tenders import NEEDS_REFERENCE, TENDER_TYPES
+from common.tenders import GATEWAY_TENDERS, NEEDS_REFERENCE, TENDER_TYPES
 
 from .amounts import check_paid
 
@@ -50,10 +50,17 @@ def settle(total: int, tenders: list[Tender], rounding_unit: int = 0) -> Settlem
     return Settlement(total=total, rounding=rounding, due=due, paid=paid, change=max(0, paid - due))
 
 
-def check_new_tender(total: int, existing: list[Tender], new: Tender, rounding_unit: int = 0) -> None:
-    """Refuse a tender that cannot be right; only cash can be more than is due (change)."""
+def check_new_tender(
+    total: int, existing: list[Tender], new: Tender, rounding_unit: int = 0, confirmed: bool = False
+) -> None:
+    """Refuse a tender that cannot be right; only cash can be more than is due (change). A gateway tender is
+    taken only once its charge is `confirmed`, never typed in."""
     if new.type not in TENDER_TYPES:
         raise DomainError("bad_tender", f"unknown tender type {new.type!r}; use one of {', '.join(TENDER_TYPES)}")
+    if new.type in GATEWAY_TENDERS and not confirmed:
+        raise DomainError(
+            "tender_needs_charge", f"a {new.type} payment is taken through its QRIS charge once the shopper has paid"
+        )
     if new.amount <= 0:
         raise DomainError("bad_amount", "a tender amount must be more than 0")
     if new.type in NEEDS_REFERENCE and not (new.reference or "").strip():

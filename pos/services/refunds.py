@@ -12,12 +12,12 @@ from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money
 from common.tables import new_id
-from common.tenders import DIRECT_TENDERS, TENDERS
+from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDERS
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
 from pos.domain.refunds import RefundPlan, SoldLine, original_tender, plan_refund
 from pos.domain.tenders import cash_rounding
 
-from . import auth
+from . import auth, qris_refunds
 from .auth import Actor
 from .checkout import next_receipt_number
 from .context import StoreContext
@@ -89,18 +89,33 @@ def refund(
     sale_number: str,
     lines: list[tuple[str, int]],
     approval: dict[str, str] | None,
-    tender_type: str | None = "cash",
+    tender_type: str | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Give back `lines` (line id, quantity) of a completed sale in `tender_type` (None: the sale's own)."""
+    """Give back `lines` (line id, quantity) of a completed sale in `tender_type` (None: the sale's own tender
+    that paid the most; dynamic QRIS goes back through central to the gateway it came from, before anything is
+    recorded here: no network call inside the transaction)."""
     approver = auth.manager_approval(ctx, actor, approval, "a refund")
+    sent = None
+    with ctx.db.sessions() as s:
+        sale, _, q = _quote(s, ctx, sale_number, lines, tender_type)
+    if q.tender_type in GATEWAY_TENDERS:
+        sent = qris_refunds.send(ctx, sale.id, sale_number, q.owed, reason)
     with ctx.db.unit_of_work() as s:
-        sale, sold, q = _quote(s, ctx, sale_number, lines, tender_type)
+        sale, sold, q = _quote(s, ctx, sale_number, lines, q.tender_type)
         plan, points_back, points_value, owed, rounding = q.plan, q.points, q.points_value, q.owed, q.rounding
         tender_type = q.tender_type
+        if sent is not None and sent.amount != owed:  # the sale changed meanwhile (another till refunded it)
+            raise Conflict(
+                "refund_changed",
+                f"{sent.amount} went back by QRIS (gateway reference {sent.reference}) but the lines now come to "
+                f"{owed}: record it with the manager",
+            )
         shift = require_shift(s, actor.till_id)
         now = ctx.clock()
         row = Refund(
+            id=sent.refund_id if sent else new_id(),
+            reference=sent.reference if sent else None,
             number=next_receipt_number(s, ctx, actor.till_id),
             sale_id=sale.id,
             till_id=actor.till_id,
@@ -158,6 +173,7 @@ def refund(
             "amount": owed + rounding,
             "rounding": rounding,
             "reason": reason,
+            "reference": row.reference,
             "points_back": {"points": points_back, "value": points_value} if points_back else None,
             "lines": [
                 {**lr, "name": sold[lr["sale_line_id"]].name, "unit_price": sold[lr["sale_line_id"]].unit_price}
@@ -168,7 +184,8 @@ def refund(
                 for t in plan.taxes
             ],
         }
-        emit_event(s, ctx, EventType.REFUND_COMPLETED, {**view, "store_id": ctx.store_id}, actor.till_id)
+        event = {k: v for k, v in view.items() if k != "reference"}  # the gateway's reference stays at central
+        emit_event(s, ctx, EventType.REFUND_COMPLETED, {**event, "store_id": ctx.store_id}, actor.till_id)
         audit(
             s,
             ctx,

@@ -18,6 +18,7 @@ from sqlalchemy import distinct, func, select
 from common.errors import DomainError
 from pos.adapters.tables import AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
 
+from . import qris_reconcile
 from .context import StoreContext
 
 MAX_DAYS = 366
@@ -67,6 +68,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("amount", "money"),
         ("reason", "text"),
     ],
+    "qris_reconcile": qris_reconcile.COLUMNS,
 }
 
 
@@ -193,7 +195,8 @@ def sales_report(
             ).all()
         )
         cats = {c.code: c.name for c in s.scalars(select(Category))}
-    name = lambda sid: staff[sid].name if sid in staff else (sid or "")  # noqa: E731
+        name = lambda sid: staff[sid].name if sid in staff else (sid or "")  # noqa: E731
+        reconcile = qris_reconcile.rows(s, lo, hi, local, name)
     tables = {
         "by_day": _by_day(per, sales, refunds, local),
         "by_hour": _by_hour(sales, local),
@@ -230,6 +233,7 @@ def sales_report(
             }
             for r, number in refunds
         ],
+        "qris_reconcile": reconcile,
     }
     total, refunded = sum(x.total for x in sales), sum(r.amount for r, _ in refunds)
     summary = {

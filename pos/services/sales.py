@@ -14,8 +14,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from common.errors import Conflict, DomainError, NotFound
 from common.money import format_money, parse_percent
 from common.pricing import Discount, PricedSale, discount_kind, needs_approval
+from common.tables import new_id
 from pos.adapters.tables import Sale, SaleLine, TenderRow
 from pos.domain.amounts import check_sale_amounts
+from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
@@ -296,6 +298,45 @@ def void(
 
     # Durable: an approved, audited act whose points holds go back through the outbox.
     return _run(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
+
+
+def add_confirmed_tender(
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    type_: str,
+    amount: int,
+    reference: str | None,
+    confirmed: Callable[[Session, str], None],
+) -> dict[str, Any]:
+    """Take a gateway payment (dynamic QRIS) the gateway confirmed: `confirmed` runs in the same transaction with
+    the tender's id (the charge that paid it records which tender it became). Other tenders: `add_tender`."""
+
+    def change(s: Session, sale: Sale) -> Loaded:
+        lines = lines_of(s, sale.id)
+        if not lines:
+            raise DomainError("empty_sale", "scan an item before taking payment")
+        tenders = tenders_of(s, sale.id)
+        existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
+        check_new_tender(
+            price(sale, lines).total,
+            existing,
+            Tender(type_, amount, reference),
+            ctx.config.currency.cash_rounding,
+            confirmed=True,
+        )
+        tender = TenderRow(
+            id=new_id(),
+            sale_id=sale.id,
+            type=type_,
+            amount=amount,
+            reference=(reference or None),
+            created_at=ctx.clock(),
+        )
+        confirmed(s, tender.id)
+        return Loaded(lines, tenders, new_tenders=[tender])
+
+    return _run(ctx, actor, sale_id, change)
 
 
 def remove_tender(ctx: StoreContext, actor: Actor, sale_id: str, tender_id: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .api.loyalty_api import kiosk_points_api
 from .api.online_carts_api import kiosk_online_api, till_online_api
 from .api.online_orders_api import till_orders_api
 from .api.printing_api import api as printing_api
+from .api.qris_api import api as qris_api
 from .api.sales_api import api as sales_api
 from .api.schemas import ErrorOut
 from .api.till_api import api as till_api
@@ -61,6 +62,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.register_api(till_api)
     app.register_api(sales_api)
     app.register_api(transactions_api)
+    app.register_api(qris_api)  # dynamic QRIS at the till (issue 17)
     app.register_api(kiosk_api)
     app.register_api(kiosk_device_api)
     app.register_api(till_kiosk_api)

@@ -23,6 +23,7 @@ def _page(template: str, **extra: object):
         store=c.config.store,
         currency=c.config.currency,
         max_amount=MAX_AMOUNT,
+        qris_poll_seconds=c.config.qris.poll_seconds,
         **extra,
     )
 
@@ -34,7 +35,11 @@ def index():
 
 @pages.get("/till")
 def till():
-    keyed = [{"name": k.name, "key": k.key, "needs_reference": k.needs_reference} for k in TENDERS.values() if k.key]
+    keyed = [
+        {"name": k.name, "key": k.key, "needs_reference": k.needs_reference, "gateway": k.gateway}
+        for k in TENDERS.values()
+        if k.key
+    ]
     return _page("pos/till.html", tender_keys=keyed)
 
 

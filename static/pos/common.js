@@ -84,7 +84,7 @@ export class ApiError extends Error {
 
 // The till's writes that create or pay carry one Idempotency-Key per user action (kept across a retry), so the
 // store server does the action once and answers a retry with the first result.
-const PAYING = [/^\/sales$/, /^\/sales\/[^/]+\/(tenders|points|complete)$/, /^\/refunds$/, /^\/kiosk-carts\/take$/,
+const PAYING = [/^\/sales$/, /^\/sales\/[^/]+\/(tenders|points|complete|qris)$/, /^\/refunds$/, /^\/kiosk-carts\/take$/,
   /^\/online-carts\/take$/];
 
 /** Whether a call to /api/v1`path` is one of the till's paying writes. */
@@ -116,6 +116,7 @@ export function errorText(err) {
   const vars = { ...err.detail, message: err.message };
   if (typeof vars.remaining === "number") vars.remaining = money(vars.remaining);
   if (typeof vars.max === "number") vars.max = money(vars.max);
+  if (typeof vars.due === "number") vars.due = money(vars.due);
   const key = `err.${err.code}`;
   return has(key) ? t(key, vars) : t("err.generic", vars);
 }

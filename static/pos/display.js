@@ -1,11 +1,14 @@
 // The customer display of one till: read-only, live over Socket.IO. It joins the till's room and
-// shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives.
+// shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives. A dynamic
+// QRIS ("qris") shows its code for the shopper to scan until it is paid, cancelled or expires.
 import { $, applyTexts, boot, connectTill, escapeHtml, money, t } from "./common.js";
 
 const THANKS_MS = 45000; // the thank-you stays until the next item or this long, then the welcome
 let mode = "welcome";
 let thanksTimer = null;
 let thanksFor = null;
+let qrisFor = null;
+let lastSale = null;
 
 function show(next) {
   mode = next;
@@ -13,6 +16,7 @@ function show(next) {
   $("d-welcome").hidden = next !== "welcome";
   $("d-sale").hidden = next !== "sale";
   $("d-thanks").hidden = next !== "thanks";
+  $("d-qris").hidden = next !== "qris";
 }
 
 function showSale(sale) {
@@ -48,7 +52,9 @@ function showThanks(sale) {
 
 function onSale(sale) {
   if (!sale || !Array.isArray(sale.lines)) return;
-  if (sale.state === "completed") { showThanks(sale); return; }
+  lastSale = sale;
+  if (sale.state === "completed") { qrisFor = null; showThanks(sale); return; }
+  if (mode === "qris" && qrisFor && sale.id === qrisFor.sale_id) return; // the QR stays until it is closed
   if (sale.state === "open" && sale.lines.length) { showSale(sale); return; }
   // An empty new sale keeps the thank-you on screen; a parked or voided sale clears the display.
   if (mode !== "thanks") show("welcome");
@@ -62,5 +68,29 @@ function live(ok) {
   text.textContent = t(text.dataset.i18n);
 }
 
+function onQris(charge) {
+  if (!charge || !charge.charge_id) return;
+  if (charge.open && charge.qr_image) {
+    qrisFor = charge;
+    $("d-qris-code").src = charge.qr_image;
+    $("d-qris-code").alt = t("display.qris_scan");
+    $("d-qris-amount").textContent = money(charge.amount);
+    setState("display.qris_waiting");
+    show("qris");
+    return;
+  }
+  if (!qrisFor || qrisFor.charge_id !== charge.charge_id) return;
+  qrisFor = null;
+  if (charge.paid) { setState("display.qris_paid"); return; } // the sale's completion shows the thank-you
+  if (lastSale && lastSale.state === "open" && lastSale.lines.length) showSale(lastSale);
+  else show("welcome");
+}
+
+function setState(key) {
+  const el = $("d-qris-state");
+  el.dataset.i18n = key;
+  el.textContent = t(key);
+}
+
 applyTexts();
-connectTill(boot.till_id, { sale: onSale, sale_completed: showThanks }, live);
+connectTill(boot.till_id, { sale: onSale, sale_completed: showThanks, qris: onQris }, live);

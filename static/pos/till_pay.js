@@ -3,11 +3,13 @@
 // the sale is completed at once and the change is shown.
 import { MAX_AMOUNT, T, escapeHtml, money, parseAmount, roundCash, t } from "./common.js";
 import { letter, showError } from "./till_dialogs.js";
+import { qrisDialog } from "./till_qris.js";
 
 const NOTES = [5000, 10000, 20000, 50000, 100000];
 // The tenders with a key on this screen, from the server's tender registry (pos/domain/tenders.py), in its order.
 const TENDER_KEYS = JSON.parse(document.getElementById("tender-keys")?.textContent || "[]");
 const needsReference = (type) => TENDER_KEYS.some((k) => k.name === type && k.needs_reference);
+const viaGateway = (type) => TENDER_KEYS.some((k) => k.name === type && k.gateway);
 
 /** Banknote amounts a shopper is likely to hand over for `due` (integers only). */
 function likelyCash(due) {
@@ -70,6 +72,7 @@ export function pay(app) {
       + (change > 0 ? `<span class="change">${escapeHtml(t("paid.change"))} ${escapeHtml(money(change))}</span>` : "");
   };
 
+  d.back = () => backToPay();
   const backToPay = () => {
     while (app.S.stack.length && app.S.stack[app.S.stack.length - 1] !== d) app.S.stack.pop();
     d.given = "";
@@ -109,7 +112,8 @@ export function pay(app) {
   const start = (type) => {
     const amount = amountFor(type);
     if (amount === null || amount <= 0) { showError(d.el, t("err.bad_amount")); return; }
-    if (needsReference(type)) app.openDialog(reference(app, d, type, amount));
+    if (viaGateway(type)) app.openDialog(qrisDialog(app, d, amount));
+    else if (needsReference(type)) app.openDialog(reference(app, d, type, amount));
     else d.tender(type, amount);
   };
 

@@ -61,6 +61,7 @@ NOT_MONEY = {
     ("reconciliation_items", "occurrences"),
     ("sign_in_throttle", "failures"),
     ("tax_groups", "rate_bp"),
+    ("till_charges", "rank"),  # a till QRIS charge's gateway status order, as payments.rank
 }
 
 

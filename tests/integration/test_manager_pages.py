@@ -214,7 +214,7 @@ def test_the_stock_csv_has_plain_numbers_for_spreadsheets(mgr: Browser, store: S
 
 def test_the_report_page_draws_charts_beside_its_tables(mgr: Browser) -> None:
     page = mgr.get("/manager/reports?from=2026-11-01&to=2026-11-07").get_data(as_text=True)
-    assert page.count('<section class="tbl"') == 8
+    assert page.count('<section class="tbl"') == 9  # 8 reports and the QRIS to reconcile
     bad = mgr.get("/manager/reports?from=2026-11-09&to=2026-11-01")
     assert bad.status_code == 422 and error_of(bad) == "Tanggal mulai 09/11/2026 sesudah tanggal akhir 01/11/2026."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from synckit import CentralHarness, start_server
 
 from central.gateways import build_gateway
-from central.services import carts, payments
+from central.services import carts, payments, stores
 from central.services.stores import ONLINE
 from central.standin.app import create_standin_app, post_notification
 from central.standin.ledger import Ledger
@@ -96,3 +97,17 @@ def online_stock(central: CentralHarness, sku: str) -> int:
 
 def start(central: CentralHarness, cart_id: str) -> dict[str, Any]:
     return payments.start(central.ctx, cart_id, central.url + "/shop/pay/back")
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def admin(central: CentralHarness) -> Any:
+    """The central admin signed in (a Flask test client)."""
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
+    client = central.extra["app"].test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
+    return client

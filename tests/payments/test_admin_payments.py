@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from paykit import AQUA_330, new_cart, payment, post_notify, standin, start  # noqa: F401
+from paykit import AQUA_330, admin, csrf, new_cart, payment, post_notify, standin, start  # noqa: F401
 from synckit import central, pg_url  # noqa: F401
-
-from central.services import stores
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-@pytest.fixture
-def admin(central):  # type: ignore[no-untyped-def]
-    stores.set_admin(central.ctx, "admin", "rahasia-1234")
-    client = central.extra["app"].test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
-    return client
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)

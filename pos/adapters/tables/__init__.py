@@ -8,6 +8,7 @@ from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online 
 from .online_orders import OnlineOrderCopy  # noqa: F401 - online orders fulfilled here (issue 17)
 from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
 from .printing import PrinterLease, PrintJob
+from .qris import QrisCharge  # noqa: F401 - dynamic QRIS at the till (issue 17)
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
 from .security import (  # noqa: F401 - issue 15
     IdempotencyKey,

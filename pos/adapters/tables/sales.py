@@ -77,6 +77,7 @@ class Refund(Base):
     tender_type: Mapped[str] = mapped_column(String(12), default="cash")
     amount: Mapped[int] = mapped_column(BigInteger)  # given back in `tender_type` (cash: rounded, as the drawer pays)
     rounding: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # cash rounding in `amount`
+    reference: Mapped[str | None] = mapped_column(String(64))  # the gateway's id of a refund sent back by QRIS
     tax_total: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = timestamp()

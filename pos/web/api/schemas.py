@@ -108,7 +108,9 @@ class RefundIn(Body):
     sale_number: str = Field(min_length=1, max_length=48)
     lines: list[RefundLineIn] = Field(min_length=1, max_length=200)
     approval: Approval | None = None
-    tender_type: DirectTender = "cash"
+    tender_type: DirectTender | None = Field(
+        None, description="what the money goes back in; default: the sale's dynamic QRIS (to the gateway), else cash"
+    )
     reason: str | None = Field(None, max_length=200)
 
 
