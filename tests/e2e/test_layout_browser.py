@@ -90,7 +90,8 @@ def fit(driver: Any, size: tuple[int, int]) -> None:
     """The viewport exactly `size` (the window's frame differs between headless modes)."""
     width, height = size
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
     )
 
 
@@ -261,14 +262,19 @@ def test_every_key_the_till_acts_on_is_on_the_key_bar(server: StoreServer, till_
         before = till.d.execute_script(SNAPSHOT_JS)
         till.keys(getattr(Keys, key.upper()))
         if key in acted_on:  # some keys act after a request (F9 removes the line at the server first)
-            till.until(lambda: till.d.execute_script(SNAPSHOT_JS) != before, f"{key} is on the key bar and does something")
+            till.until(
+                lambda was=before: till.d.execute_script(SNAPSHOT_JS) != was,
+                f"{key} is on the key bar and does something",
+            )
         after = till.d.execute_script(SNAPSHOT_JS)
         if key not in acted_on:
             assert after == before, f"{key} did something without being on the key bar: {before} -> {after}"
         # Back to the plain sale screen: close what the key opened, and let a moved selection be.
         if json.loads(after)["modal"] or json.loads(after)["member"]:
             till.keys(Keys.ESCAPE)
-            till.until(lambda: till.shown("modal") is False and till.focused_id() == "scan", f"Esc closes {key}'s dialog")
+            till.until(
+                lambda: till.shown("modal") is False and till.focused_id() == "scan", f"Esc closes {key}'s dialog"
+            )
 
     # Pay it, so the next size starts on a new sale.
     till.keys(Keys.F12)
@@ -436,7 +442,9 @@ def test_a_kiosk_toast_goes_after_its_time_and_at_the_next_touch(server: StoreSe
     kiosk = KioskPage(kiosk_screen, server)
     toast_shown = lambda: kiosk.till.shown("toast")  # noqa: E731
     kiosk.body().send_keys("8991234567890", Keys.ENTER)  # a barcode the store does not sell
-    kiosk.till.until(lambda: toast_shown() and "8991234567890" in kiosk.till.text("toast"), "the unknown barcode says so")
+    kiosk.till.until(
+        lambda: toast_shown() and "8991234567890" in kiosk.till.text("toast"), "the unknown barcode says so"
+    )
     kiosk.till.until(lambda: not toast_shown(), "the toast goes by itself")
 
     kiosk.body().send_keys("8991234567890", Keys.ENTER)
