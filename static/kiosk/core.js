@@ -22,7 +22,11 @@ function problem(res) {
   return known[code] ? t(known[code]) : t("error");
 }
 
-function toast(message, kind) { showToast($("toast"), message, kind || "ok", 4500); }
+// A toast says one thing for a few seconds; the shopper's next touch or scan takes it away at once, so it never
+// lingers over what they look at next.
+const TOAST_MS = 4000;
+function toast(message, kind) { showToast($("toast"), message, kind || "ok", TOAST_MS); }
+for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, () => { $("toast").hidden = true; }, true);
 
 export const Kiosk = { state: state, settings: S, t: t, money: money, el: el, button: button, api: api, toast: toast,
                        problem: problem, flashError: () => flash("flash-error"),

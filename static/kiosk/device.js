@@ -107,8 +107,12 @@
     u.notice.textContent = text;
     u.notice.hidden = false;
     clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(function () { u.notice.hidden = true; }, 6000);
+    noticeTimer = setTimeout(function () { u.notice.hidden = true; }, 4000);
   }
+  // Like the page's toasts, the notice goes at the shopper's next touch or scan.
+  ["pointerdown", "keydown"].forEach(function (ev) {
+    document.addEventListener(ev, function () { if (ui) ui.notice.hidden = true; }, true);
+  });
 
   function deviceName() {
     try {

@@ -134,3 +134,16 @@ export function connectTill(tillId, handlers, onLive) {
   return socket;
 }
 
+
+// ---- the sale screen's keys ----------------------------------------------------------------
+// Each script that acts on a key on the sale screen (till.js, member.js, kiosk-carts.js) takes the key's name from
+// here, which lists it on <html data-sale-keys>: the key bar must show every one (tests/e2e/test_layout_browser.py
+// compares the list with the bar's data-key attributes, and presses the keys left off to see that they do nothing).
+const saleKeys = new Set();
+
+/** Declare that `key` (a KeyboardEvent.key) does something on the sale screen; returns the key. */
+export function saleKey(key) {
+  saleKeys.add(key);
+  document.documentElement.dataset.saleKeys = [...saleKeys].join(" ");
+  return key;
+}

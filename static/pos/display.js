@@ -26,8 +26,6 @@ function showSale(sale) {
     <span class="d-name">${escapeHtml(l.name)}</span>
     <span class="d-qty">${l.qty} × ${escapeHtml(money(l.unit_price))}</span>
     <span class="d-amount">${escapeHtml(money(l.net))}</span></li>`).join("");
-  const last = $("d-lines").lastElementChild;
-  if (last) last.scrollIntoView({ block: "end" });
   const newest = lines[lines.length - 1];
   $("d-last-name").textContent = newest.name;
   $("d-last-price").textContent = newest.qty > 1 ? `${newest.qty} × ${money(newest.unit_price)}` : money(newest.unit_price);
@@ -36,6 +34,9 @@ function showSale(sale) {
   $("d-discount").textContent = sale.discount ? `${t("display.discount")} ${money(sale.discount)}` : "";
   $("d-total").textContent = money(sale.total);
   show("sale");
+  // After showing: a display that joins mid-sale (its section still hidden) scrolls to the newest line too.
+  const last = $("d-lines").lastElementChild;
+  if (last) last.scrollIntoView({ block: "end" });
 }
 
 function showThanks(sale) {

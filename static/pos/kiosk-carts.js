@@ -4,9 +4,9 @@
 // A module beside till.js: it keeps to the till's token and its own socket, and hands the loaded sale to
 // the till through a cancelable "omnitoko:sale" event; if nothing handles that event it reloads the page,
 // which brings the till back on the same open sale through the existing API.
-import { has, money, t as tt, tillCall, tillToken } from "./common.js";
+import { has, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 
-var KEY = "F10";
+var KEY = saleKey("F10");
 var NOTE_KEY = "omnitoko.kioskNote";
 var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
 // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
@@ -47,6 +47,8 @@ function ensureBox() {
 }
 
 function render() {
+  var bar = document.querySelector(".keys [data-action=kiosk]");
+  if (bar) bar.dataset.waiting = String(waiting.length);  // the key bar's F10 lights up while a cart waits
   var b = ensureBox();
   Array.prototype.slice.call(b.querySelectorAll(".kc")).forEach(function (e) { e.remove(); });
   waiting.forEach(function (c, i) {
@@ -152,6 +154,14 @@ function handOver(code, orCart) {
     note(t("order_handed", { number: res.data.number, n: res.data.picked_items }), false);
   });
 }
+// The oldest cart waiting, or a word that none is (the key is on the key bar whether or not one waits).
+function takeFirst() {
+  if (waiting.length) take(waiting[0].code);
+  else note(t("none"), false);
+}
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-action=kiosk]") && onSaleScreen()) takeFirst();
+});
 
 function onSaleScreen() {
   var sale = document.getElementById("screen-sale");
@@ -162,10 +172,10 @@ function onSaleScreen() {
 // Before the till's own keys: the open key, and a ticket scanned or typed into the scan field.
 window.addEventListener("keydown", function (e) {
   if (!onSaleScreen()) return;
-  if (e.key === KEY && waiting.length) {
+  if (e.key === KEY) {
     e.preventDefault();
     e.stopImmediatePropagation();
-    take(waiting[0].code);
+    takeFirst();
     return;
   }
   var field = document.activeElement;

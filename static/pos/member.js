@@ -2,9 +2,9 @@
 // points as a payment, and see the points the sale earned and the new balance when it completes.
 // A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
-import { el, groupThousands, t as tt, tillCall, tillToken } from "./common.js";
+import { el, groupThousands, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 
-var KEY = "F3";
+var KEY = saleKey("F3");
 var CARD = /^OTK1\./i;
 var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
 
@@ -264,11 +264,18 @@ window.addEventListener("keydown", function (e) {
   if (e.key !== KEY || !onSaleScreen()) return;
   e.preventDefault();
   e.stopImmediatePropagation();
+  startPanel();
+}, true);
+function startPanel() {
   if (!token()) return;
   connect();
   if (S.done) { S.member = null; S.done = null; renderChip(); }
   openPanel();
-}, true);
+}
+// The key bar's F3 button (a touch screen) does what the key does.
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-action=member]") && onSaleScreen()) startPanel();
+});
 
 // A member QR scanned straight into the scan field attaches the member (no need to press F3 first).
 window.addEventListener("keydown", function (e) {

@@ -1,6 +1,6 @@
 // The till: sign in, open the shift, then one sale screen driven by the keyboard and a scanner.
 // The scan field keeps focus; every request goes through one queue so fast scans stay in order.
-import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, setLang, t } from "./common.js";
+import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, saleKey, setLang, t } from "./common.js";
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
 import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
@@ -199,6 +199,7 @@ async function signOutNow() {
 const FKEYS = {
   F2: "search", F4: "qty", F5: "transactions", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay",
 };
+for (const key of [...Object.keys(FKEYS), "ArrowUp", "ArrowDown", "Escape"]) saleKey(key);
 
 function action(name) {
   if (S.screen !== "sale" || S.stack.length) return;
@@ -221,12 +222,22 @@ function action(name) {
     case "transactions": openDialog(transactions(app)); break;
     case "park": openDialog(shift.park(app)); break;
     case "remove": if (needsLine()) D.removeLine(app, line); break;
+    case "clear": clearEntry(); break;
     case "pay":
       if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
       openDialog(pay(app));
       break;
     default: break;
   }
+}
+
+/** Esc: clear what was typed, a pending quantity and the message; put the change panel away. */
+function clearEntry() {
+  $("scan").value = "";
+  S.pendingQty = null;
+  message("");
+  render();
+  $("paid-panel").hidden = true;
 }
 
 function moveSelection(step) {
@@ -251,11 +262,7 @@ document.addEventListener("keydown", (e) => {
   const scan = $("scan");
   if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
   if (e.key === "ArrowUp" || e.key === "ArrowDown") { e.preventDefault(); moveSelection(e.key === "ArrowUp" ? -1 : 1); return; }
-  if (e.key === "Escape") {
-    scan.value = ""; S.pendingQty = null; message(""); render();
-    if (!$("paid-panel").hidden) $("paid-panel").hidden = true;
-    return;
-  }
+  if (e.key === "Escape") { clearEntry(); return; }
   if (document.activeElement !== scan && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) scan.focus();
   if (e.key === "Enter" && document.activeElement === scan) {
     e.preventDefault();

@@ -90,6 +90,10 @@ export function showPaid(view) {
   $("paid-change").textContent = money(view.change);
   $("paid-total").textContent = money(view.total);
   $("paid-paid").textContent = money(view.paid);
+  // Every tender of the sale (cash and card of a split payment, points), each with its amount.
+  $("paid-tenders").innerHTML = (view.tenders || []).map((x) => `<li data-type="${escapeHtml(x.type)}">
+    <span>${escapeHtml(t(`tender.${x.type}`))}${x.reference ? ` · ${escapeHtml(x.reference)}` : ""}</span>
+    <b>${escapeHtml(money(x.amount))}</b></li>`).join("");
   $("paid-number").textContent = view.number;
   // The receipt as the shopper gets it, beside the change (the printer may be out of paper).
   const page = view.receipt_page || view.receipt_url || "about:blank";

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,25 +108,15 @@ def wait_paired(driver: Any) -> None:
     )
 
 
-@pytest.fixture
-def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
-    """`omnitoko store serve` on a free port over a fresh copy of the demo database."""
-    yield from _serve_store(tmp_path, demo_store_db, free_port())
-
-
-@pytest.fixture
-def store_server_moved(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
-    """The store server started with `--port P` while its config file names another port (where nothing listens)."""
-    yield from _serve_store(tmp_path, demo_store_db, free_port(), config_port=free_port())
-
-
-def _serve_store(
-    tmp_path: Path, demo_store_db: Path, port: int, config_port: int | None = None
-) -> Iterator[StoreServer]:
-    db = tmp_path / "store.db"
-    shutil.copyfile(demo_store_db, db)
-    config = _write_config(tmp_path, db, config_port or port)
-    log = tmp_path / "server.log"
+@contextmanager
+def serve_store(where: Path, demo_db: Path, config_port: int | None = None) -> Iterator[StoreServer]:
+    """`omnitoko store serve` on a free port over a fresh copy of the demo database, its files in `where`;
+    `config_port`: the config file names that port instead (the server is started with --port all the same)."""
+    db = where / "store.db"
+    shutil.copyfile(demo_db, db)
+    port = free_port()
+    config = _write_config(where, db, config_port or port)
+    log = where / "server.log"
     with served(
         _cli("serve", "--config", str(config), "--port", str(port)),
         ROOT,
@@ -137,30 +128,49 @@ def _serve_store(
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
-    """A factory of headless Chromium drivers (each with a fresh profile); all quit at the end."""
+def store_server(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
+    """A store server for one test (see `serve_store`)."""
+    with serve_store(tmp_path, demo_store_db) as server:
+        yield server
+
+
+@pytest.fixture
+def store_server_moved(tmp_path: Path, demo_store_db: Path) -> Iterator[StoreServer]:
+    """The store server started with `--port P` while its config file names another port (where nothing listens)."""
+    with serve_store(tmp_path, demo_store_db, config_port=free_port()) as server:
+        yield server
+
+
+def chromium(profile: Path, width: int = 1440, height: int = 900) -> Any:
+    """One headless Chromium driver with its own profile folder; the caller quits it."""
     _require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    drivers = []
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+        "--lang=id-ID",
+        "--force-device-scale-factor=1",
+    ):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
+    """A factory of headless Chromium drivers (each with a fresh profile); all quit at the end."""
+    _require_browser()
+    drivers: list[Any] = []
 
     def make(width: int = 1440, height: int = 900):  # type: ignore[no-untyped-def]
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        profile = tmp_path / f"chromium-{len(drivers)}"
-        for arg in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            f"--user-data-dir={profile}",
-            f"--window-size={width},{height}",
-            "--lang=id-ID",
-            "--force-device-scale-factor=1",
-        ):
-            options.add_argument(arg)
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        driver = chromium(tmp_path / f"chromium-{len(drivers)}", width, height)
         drivers.append(driver)
         return driver
 

@@ -1,0 +1,453 @@
+"""Every screen fits and stays usable at the sizes stores run: the till (a long sale, discounts, a split payment, the
+paid panel, dialogs open), the customer display, the manager screens, and the kiosk's keyboard and toasts.
+
+One store server for the module and one browser per size (a module-scoped fixture per size); each check is a piece
+of JavaScript that measures the page as the cashier or shopper sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import StoreServer, chromium, serve_store
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from test_till_browser import Till
+
+pytestmark = pytest.mark.browser
+
+TILL_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
+KIOSK_SIZES = [(1280, 1024), (1024, 768), (768, 1024)]  # the kiosk tests' size, landscape and portrait
+LONG_SALE = 32  # lines: more than any screen shows at once
+CARD_PART = 20_000  # the card half of the split payment
+F_KEYS = [f"F{n}" for n in range(1, 13) if n != 11]  # F11 is the browser's own (full screen)
+
+# Problems of the page as seen: [] when it fits. `must` are selectors that must be inside the viewport; `uncovered`
+# ones must also be what a touch at their centre reaches (nothing lies over them).
+LAYOUT_JS = """
+const [must, uncovered] = arguments;
+const vw = window.innerWidth, vh = window.innerHeight, out = [];
+const root = document.documentElement;
+if (root.scrollWidth > vw) out.push(`the page is ${root.scrollWidth} px wide in a ${vw} px window`);
+const name = (el) => el ? `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className}` : "nothing";
+for (const sel of new Set(must.concat(uncovered))) {
+  const el = document.querySelector(sel);
+  if (!el) { out.push(`${sel} is missing`); continue; }
+  const r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1) out.push(`${sel} is not shown`);
+  else if (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5)
+    out.push(`${sel} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)} `
+      + `is outside the ${vw}x${vh} window`);
+  if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "auto")
+    out.push(`${sel} is cut off on the right (${el.scrollWidth} > ${el.clientWidth})`);
+}
+for (const sel of uncovered) {
+  const el = document.querySelector(sel);
+  if (!el) continue;
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  if (!hit || !el.contains(hit)) out.push(`${sel} is covered by ${name(hit)}`);
+}
+return out;
+"""
+
+# Every key of the key bar: inside the window, its label not cut off, nothing over it.
+KEYBAR_JS = """
+const vw = window.innerWidth, vh = window.innerHeight, out = [];
+for (const k of document.querySelectorAll("#keys [data-key]")) {
+  const r = k.getBoundingClientRect();
+  if (r.left < -0.5 || r.right > vw + 0.5 || r.top < -0.5 || r.bottom > vh + 0.5) out.push(`${k.dataset.key} is outside`);
+  if (k.scrollWidth > k.clientWidth + 1 || k.scrollHeight > k.clientHeight + 1) out.push(`${k.dataset.key}'s label is cut off`);
+  const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  if (!document.getElementById("modal").hidden) continue;
+  if (!hit || !k.contains(hit)) out.push(`${k.dataset.key} is covered`);
+}
+return out;
+"""
+
+# What the sale screen shows that a key could change: compared before and after pressing a key.
+SNAPSHOT_JS = """
+const $ = (id) => document.getElementById(id);
+const sel = document.querySelector("#lines tr.selected");
+const note = document.querySelector("#kiosk-carts .kc-note");
+return JSON.stringify({
+  modal: $("modal").hidden ? "" : $("dialog").className, member: !!$("member-panel"), message: $("message").textContent,
+  lines: document.querySelectorAll("#lines tr").length, selected: sel ? sel.dataset.id : "", paid: $("paid-panel").hidden,
+  scan: $("scan").value, note: note ? note.textContent : "",
+});
+"""
+
+
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def fit(driver: Any, size: tuple[int, int]) -> None:
+    """The viewport exactly `size` (the window's frame differs between headless modes)."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+def problems(driver: Any, must: list[str], uncovered: list[str] = []) -> list[str]:  # noqa: B006 - never mutated
+    return list(driver.execute_script(LAYOUT_JS, must, uncovered))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_store_db: Path) -> Iterator[StoreServer]:
+    with serve_store(tmp_path_factory.mktemp("layout-store"), demo_store_db) as s:
+        yield s
+
+
+@pytest.fixture(scope="module", params=TILL_SIZES, ids=size_id)
+def till_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One browser per till size, for the till, the display and the manager screens at that size."""
+    driver = chromium(tmp_path_factory.mktemp("chromium-till"), *request.param)
+    fit(driver, request.param)
+    driver.size = request.param
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module", params=KIOSK_SIZES, ids=size_id)
+def kiosk_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    driver = chromium(tmp_path_factory.mktemp("chromium-kiosk"), *request.param)
+    fit(driver, request.param)
+    driver.size = request.param
+    yield driver
+    driver.quit()
+
+
+class LayoutTill(Till):
+    """The Till helper of test_till_browser, plus what this module needs: sign-in once per browser, a long sale."""
+
+    def signed_in(self) -> None:
+        self.open()
+        self.until(lambda: self.shown("screen-signin") or self.shown("screen-sale"), "the till starts")
+        if self.shown("screen-sale"):
+            return
+        self.until(lambda: self.focused_id() == "signin-code", "the staff code field has focus")
+        self.keys("1001", Keys.ENTER)
+        self.until(lambda: self.focused_id() == "signin-pin", "Enter moves to the PIN")
+        self.keys("1234", Keys.ENTER)
+        self.until(lambda: self.shown("screen-float") or self.shown("screen-sale"), "a shift, or its float")
+        if self.shown("screen-float"):  # the first size opens the shift; the others find it open
+            self.keys("200000", Keys.ENTER)
+        self.until(lambda: self.shown("screen-sale") and self.focused_id() == "scan", "the sale screen, scan focused")
+
+    def long_sale(self, products: list[dict[str, Any]]) -> None:
+        """LONG_SALE different products on the open sale (through the API, as fast scans would), then shown."""
+        token = self.token()
+        sale = self.server.api("POST", "/sales", token).json()
+        assert not sale["lines"], "each size starts on a new sale"
+        for p in products[:LONG_SALE]:
+            res = self.server.api("POST", f"/sales/{sale['id']}/lines", token, json={"barcode": p["barcode"], "qty": 1})
+            assert res.status_code in (200, 201), res.text
+        self.open()
+        self.until(lambda: self.line_count() == LONG_SALE, "the reloaded till shows the long sale")
+
+    def money(self, element_id: str) -> int:
+        return int(self.text(element_id).replace("Rp", "").replace(".", "").replace("−", "").strip() or 0)
+
+    def check(self, state: str, *, dialog: bool = False) -> None:
+        """The page fits: the total and the scan field visible, the key bar inside and (no dialog) uncovered."""
+        must = ["#total", "#scan", "#keys"] + (["#dialog"] if dialog else [])
+        uncovered = [] if dialog else ["#total", "#scan", "#keys"]
+        found = problems(self.d, must, uncovered) + list(self.d.execute_script(KEYBAR_JS))
+        if dialog:
+            found += self.d.execute_script(
+                "const d = document.getElementById('dialog'), f = document.activeElement;"
+                "const r = f.getBoundingClientRect(), b = d.getBoundingClientRect();"
+                "return d.contains(f) && r.top >= b.top - 1 && r.bottom <= b.bottom + 1 ? [] : "
+                "['the focused field of the dialog is out of sight'];"
+            )
+        assert not found, f"{size_id(self.d.size)} {state}: {found}"
+
+
+def demo_products(server: StoreServer, token: str) -> list[dict[str, Any]]:
+    """Distinct products with a barcode, enough for the long sale."""
+    seen: dict[str, dict[str, Any]] = {}
+    for q in ("a", "e", "i", "o", "u"):
+        for p in server.api("GET", f"/products?q={q}&limit=50", token).json()["items"]:
+            if p.get("barcode"):
+                seen.setdefault(p["sku"], p)
+    assert len(seen) >= LONG_SALE, f"the demo sells {len(seen)} products with a barcode"
+    return sorted(seen.values(), key=lambda p: p["sku"])
+
+
+def test_the_till_fits_a_long_discounted_split_paid_sale_with_its_dialogs(
+    server: StoreServer, till_screen: Any, screens: Path
+) -> None:
+    till = LayoutTill(till_screen, server)
+    till.signed_in()
+    till.long_sale(demo_products(server, till.token()))
+    shot = f"layout-till-{size_id(till_screen.size)}"
+    till.check("a long sale")
+    assert till.d.execute_script(
+        "const p = document.querySelector('.lines-panel'), s = document.querySelector('#lines tr.selected');"
+        "const a = p.getBoundingClientRect(), b = s.getBoundingClientRect();"
+        "return p.scrollHeight > p.clientHeight && b.top >= a.top - 1 && b.bottom <= a.bottom + 1;"
+    ), "the lines scroll, and the newest (selected) line is in sight"
+
+    # A line discount (5% of the selected line), then 20% off the sale: over the limit, the manager approves in place.
+    till.keys(Keys.F6)
+    till.until(lambda: till.focused_id() == "disc-value", "the discount dialog")
+    till.check("the discount dialog", dialog=True)
+    till.keys("5", Keys.ENTER)
+    till.until(lambda: till.d.find_elements(By.CSS_SELECTOR, "#lines tr.selected .line-disc"), "the line discount")
+    till.keys(Keys.F6)
+    till.until(lambda: till.focused_id() == "disc-value")
+    till.keys("t", "20", Keys.ENTER)
+    till.until(lambda: till.focused_id() == "appr-code", "the approval asks for the manager's code")
+    till.check("the approval dialog", dialog=True)
+    till.keys("9001", Keys.ENTER)
+    till.keys("4321", Keys.ENTER)
+    till.until(lambda: till.shown("row-discount") and till.shown("modal") is False, "the sale discount shows")
+    till.check("a line and a sale discount")
+
+    # F5 Transaksi over the sale.
+    till.keys(Keys.F5)
+    till.until(lambda: till.focused_id() == "tx-q", "the Transaksi screen")
+    till.check("the Transaksi screen", dialog=True)
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan")
+
+    # Split payment: part by card, then the rest in cash with change.
+    total = till.money("total")
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(str(CARD_PART), "c")
+    till.until(lambda: till.d.find_elements(By.CSS_SELECTOR, ".tender-list li"), "the card part is taken")
+    till.check("the pay dialog with a part paid", dialog=True)
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.shown("row-remaining") and till.focused_id() == "scan", "back on the sale, part paid")
+    till.check("a part-paid sale")
+    assert till.money("remaining") == total - CARD_PART
+    till.d.save_screenshot(str(screens / f"{shot}-part-paid.png"))
+
+    cash = (total - CARD_PART) // 50_000 * 50_000 + 50_000
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(str(cash), Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"), "paid in full")
+    till.d.save_screenshot(str(screens / f"{shot}-paid.png"))
+    tenders = [" ".join(e.text.split()) for e in till.d.find_elements(By.CSS_SELECTOR, "#paid-tenders li")]
+    assert tenders == ["Kartu Rp 20.000", f"Tunai Rp {cash:,}".replace(",", ".")], tenders
+    assert till.money("paid-change") == CARD_PART + cash - total
+    found = problems(till.d, ["#keys", "#paid-tenders", "#paid-number"], ["#paid-change", "#paid-tenders", "#keys"])
+    assert not found, f"{size_id(till_screen.size)} the paid panel: {found}"
+
+
+def test_every_key_the_till_acts_on_is_on_the_key_bar(server: StoreServer, till_screen: Any) -> None:
+    till = LayoutTill(till_screen, server)
+    till.signed_in()
+    till.scan("8990000100010", 1)
+    till.scan("8990000100027", 2)
+    acted_on = set(till.d.execute_script("return document.documentElement.dataset.saleKeys").split())
+    bar = till.d.find_elements(By.CSS_SELECTOR, "#keys [data-key]")
+    on_bar = {k for e in bar for k in e.get_attribute("data-key").split()}
+    assert {"F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F12", "ArrowUp", "ArrowDown", "Escape"} <= acted_on
+    assert acted_on <= on_bar, f"keys the till acts on but the key bar does not show: {sorted(acted_on - on_bar)}"
+
+    # Each key pressed on the sale screen: the keys on the bar do something; the others nothing.
+    for key in F_KEYS + ["Escape"]:
+        if key == "Escape":
+            till.keys("12")
+        before = till.d.execute_script(SNAPSHOT_JS)
+        till.keys(getattr(Keys, key.upper()))
+        if key in acted_on:  # some keys act after a request (F9 removes the line at the server first)
+            till.until(
+                lambda was=before: till.d.execute_script(SNAPSHOT_JS) != was,
+                f"{key} is on the key bar and does something",
+            )
+        after = till.d.execute_script(SNAPSHOT_JS)
+        if key not in acted_on:
+            assert after == before, f"{key} did something without being on the key bar: {before} -> {after}"
+        # Back to the plain sale screen: close what the key opened, and let a moved selection be.
+        if json.loads(after)["modal"] or json.loads(after)["member"]:
+            till.keys(Keys.ESCAPE)
+            till.until(
+                lambda: till.shown("modal") is False and till.focused_id() == "scan", f"Esc closes {key}'s dialog"
+            )
+
+    # Pay it, so the next size starts on a new sale.
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"), "paid")
+
+
+def display_till_token(server: StoreServer) -> str:
+    """A second cashier on T2 (the display's till here), with the shift open (the first size opens it)."""
+    res = server.api("POST", "/session", json={"staff_code": "1002", "pin": "2345", "till_id": "T2"})
+    assert res.status_code in (200, 201), res.text
+    token = str(res.json()["token"])
+    opened = server.api("POST", "/shifts", token, json={"opening_float": 100_000})
+    assert opened.status_code in (201, 409), opened.text
+    return token
+
+
+def test_the_customer_display_fits_a_long_sale_and_the_thank_you(
+    server: StoreServer, till_screen: Any, screens: Path
+) -> None:
+    token = display_till_token(server)
+    sale = server.api("POST", "/sales", token).json()
+    for p in demo_products(server, token)[:LONG_SALE]:
+        server.api("POST", f"/sales/{sale['id']}/lines", token, json={"barcode": p["barcode"], "qty": 1})
+    sale = server.api("POST", f"/sales/{sale['id']}/discounts", token, json={"kind": "percent", "value": "5"}).json()
+    d = till_screen
+    d.get(f"{server.url}/display/T2")
+    till = LayoutTill(d, server)
+    till.until(lambda: till.shown("d-sale") and len(d.find_elements(By.CSS_SELECTOR, "#d-lines li")) == LONG_SALE)
+    till.until(lambda: till.shown("d-discount"), "the display shows the discount")
+    found = problems(d, ["#d-discount", ".display-promo"], ["#d-total", "#d-last", ".display-promo"])
+    found += d.execute_script(
+        "const box = document.getElementById('d-lines').getBoundingClientRect();"
+        "const last = document.querySelector('#d-lines li:last-child').getBoundingClientRect();"
+        "return last.top >= box.top - 1 && last.bottom <= box.bottom + 1 ? [] : ['the newest line is out of sight'];"
+    )
+    assert not found, f"{size_id(d.size)} the display during a long sale: {found}"
+    d.save_screenshot(str(screens / f"layout-display-{size_id(d.size)}.png"))
+
+    server.api("POST", f"/sales/{sale['id']}/tenders", token, json={"type": "card", "amount": CARD_PART})
+    cash = sale["total"] - CARD_PART + 5_000
+    server.api("POST", f"/sales/{sale['id']}/tenders", token, json={"type": "cash", "amount": cash})
+    done = server.api("POST", f"/sales/{sale['id']}/complete", token)
+    assert done.status_code == 200, done.text
+    till.until(lambda: till.shown("d-thanks"), "the thank-you")
+    assert till.text("d-t-change") == "Rp 5.000"
+    found = problems(d, [".d-thanks-title", "#d-t-number"], ["#d-t-change", "#d-t-total", ".display-promo"])
+    assert not found, f"{size_id(d.size)} the display's thank-you: {found}"
+
+
+# A manager page scrolls down, never sideways: each table ends inside the window, or scrolls inside its own box.
+TABLES_JS = """
+const out = [];
+for (const table of document.querySelectorAll("main table")) {
+  if (table.getBoundingClientRect().right <= innerWidth + 0.5) continue;
+  let box = table.parentElement;
+  while (box && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+  if (!box || box.getBoundingClientRect().right > innerWidth + 0.5) out.push(`table#${table.id} runs past the window`);
+}
+return out;
+"""
+
+MANAGER_PAGES = [
+    "/manager/stock",
+    "/manager/stock/item/SKU-00001",
+    "/manager/stock/receive",
+    "/manager/stock/adjust",
+    "/manager/counts",
+    "/manager/stock/low",
+    "/manager/reports",
+    "/manager/sync",
+    "/manager/audit",
+    "/manager/locks",
+    "/manager/kiosks",
+]
+
+
+def test_the_manager_screens_fit(server: StoreServer, till_screen: Any) -> None:
+    d = till_screen
+    page = LayoutTill(d, server)
+    d.get(f"{server.url}/manager/stock")
+    if page.focused_id() == "staff_code" or d.find_elements(By.ID, "staff_code"):
+        page.until(lambda: page.focused_id() == "staff_code", "the manager's sign-in")
+        page.keys("9001", Keys.TAB, "4321", Keys.ENTER)
+    page.until(lambda: d.current_url.endswith("/manager/stock") and d.find_elements(By.CSS_SELECTOR, "main table"))
+    found = []
+    for path in MANAGER_PAGES:
+        d.get(server.url + path)
+        page.until(lambda: d.find_elements(By.CSS_SELECTOR, "header.top nav"), f"{path} shows its top bar")
+        found += [f"{path}: {p}" for p in problems(d, ["header.top", "header.top nav"], ["#lang-switch"])]
+        found += [f"{path}: {p}" for p in d.execute_script(TABLES_JS)]
+    assert not found, f"{size_id(d.size)}: {found}"
+
+
+class KioskPage:
+    def __init__(self, driver: Any, server: StoreServer) -> None:
+        self.d = driver
+        server.open_kiosk(driver)
+        self.till = LayoutTill(driver, server)  # for its waits
+        self.till.until(lambda: "ready" in self.body().get_attribute("class"), "the kiosk script started")
+
+    def body(self) -> Any:
+        return self.d.find_element(By.TAG_NAME, "body")
+
+    def screen(self) -> str:
+        return str(self.body().get_attribute("data-screen"))
+
+    def keyboard_problems(self, keyboard: str) -> list[str]:
+        """The keyboard's last row inside the window, each of its keys reached by a touch (not the footer's)."""
+        return list(
+            self.d.execute_script(
+                """
+const kb = document.getElementById(arguments[0]), out = [], vh = innerHeight, vw = innerWidth;
+const row = kb.querySelector(".kb-row:last-child");
+for (const key of row.querySelectorAll(".kb-key:not([hidden])")) {
+  const r = key.getBoundingClientRect();
+  if (r.bottom > vh + 0.5 || r.right > vw + 0.5 || r.top < 0) out.push(`${key.dataset.key} at ${Math.round(r.bottom)} of ${vh}`);
+  for (const y of [r.top + 4, (r.top + r.bottom) / 2, r.bottom - 4]) {
+    const hit = document.elementFromPoint((r.left + r.right) / 2, y);
+    if (!hit || !key.contains(hit)) { out.push(`${key.dataset.key} is covered by ${hit ? hit.tagName + "." + hit.className : "nothing"}`); break; }
+  }
+}
+if (document.documentElement.scrollWidth > vw) out.push("the page is wider than the window");
+return out;
+""",
+                keyboard,
+            )
+        )
+
+
+def test_the_kiosk_keyboards_bottom_row_is_above_the_footer(
+    server: StoreServer, kiosk_screen: Any, screens: Path
+) -> None:
+    kiosk = KioskPage(kiosk_screen, server)
+    where = size_id(kiosk_screen.size)
+    kiosk.d.find_element(By.CSS_SELECTOR, ".search-open").click()
+    kiosk.till.until(lambda: kiosk.screen() == "search", "the search screen")
+    for key in "TEH":
+        kiosk.d.find_element(By.CSS_SELECTOR, f"#search-keyboard [data-key='{key}']").click()
+    kiosk.till.until(lambda: kiosk.d.find_elements(By.CSS_SELECTOR, "#search-results .tile-product"), "results")
+    found = kiosk.keyboard_problems("search-keyboard")
+    kiosk.d.save_screenshot(str(screens / f"layout-kiosk-search-{where}.png"))
+
+    kiosk.d.find_element(By.ID, "tile-online").click() if kiosk.screen() == "welcome" else kiosk.d.find_element(
+        By.CSS_SELECTOR, ".brand"
+    ).click()
+    kiosk.till.until(lambda: kiosk.screen() == "welcome")
+    kiosk.d.find_element(By.ID, "tile-online").click()
+    kiosk.till.until(lambda: kiosk.screen() == "online", "the online cart screen")
+    found += kiosk.keyboard_problems("online-keyboard")
+
+    kiosk.d.find_element(By.CSS_SELECTOR, ".brand").click()
+    kiosk.till.until(lambda: kiosk.screen() == "welcome")
+    kiosk.d.find_element(By.ID, "tile-points").click()
+    kiosk.till.until(lambda: kiosk.screen() == "points")
+    kiosk.d.find_element(By.ID, "signup-open").click()
+    kiosk.till.until(lambda: kiosk.till.shown("signup"), "the sign-up form and its keyboard")
+    kiosk.d.save_screenshot(str(screens / f"layout-kiosk-signup-{where}.png"))
+    found += kiosk.keyboard_problems("signup-keyboard-name")
+    assert not found, f"{where}: {found}"
+
+
+def test_a_kiosk_toast_goes_after_its_time_and_at_the_next_touch(server: StoreServer, kiosk_screen: Any) -> None:
+    kiosk = KioskPage(kiosk_screen, server)
+    toast_shown = lambda: kiosk.till.shown("toast")  # noqa: E731
+    kiosk.body().send_keys("8991234567890", Keys.ENTER)  # a barcode the store does not sell
+    kiosk.till.until(
+        lambda: toast_shown() and "8991234567890" in kiosk.till.text("toast"), "the unknown barcode says so"
+    )
+    kiosk.till.until(lambda: not toast_shown(), "the toast goes by itself")
+
+    kiosk.body().send_keys("8991234567890", Keys.ENTER)
+    kiosk.till.until(toast_shown, "the toast again")
+    kiosk.d.find_element(By.CSS_SELECTOR, ".search-open").click()  # the shopper's next touch
+    assert not toast_shown(), "the next touch takes the toast away"
