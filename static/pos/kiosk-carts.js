@@ -14,6 +14,8 @@ var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJ
 // A paid online order's QR (OO1.<code>): handed to the shopper once it is packed (the store checks the code offline).
 var ORDER = /^OO1\.[A-Za-z0-9-]{6,8}$/i;
 var waiting = [];   // [{code, items, total}] oldest first
+var pickups = [];   // paid online orders packed for the shopper to collect here: [{number, customer, items}]
+var ORDERS_EVERY_MS = 20000;
 var busy = false;
 var box = null;
 
@@ -35,6 +37,7 @@ function ensureBox() {
     "#kiosk-carts .kc b{font-size:1.15rem}#kiosk-carts .kc .kc-sub{opacity:.85}",
     "#kiosk-carts .kc button{margin-left:auto;min-height:48px;padding:0 16px;border:0;border-radius:10px;",
     "background:#ffd23f;color:#1a1300;font:inherit;font-weight:800;cursor:pointer;white-space:nowrap}",
+    "#kiosk-carts .kc.kc-order{border-left-color:#38bdf8}",
     "#kiosk-carts .kc-note{padding:12px 14px;border-radius:12px;background:#dcfce7;color:#14532d;font-weight:600;",
     "box-shadow:0 6px 24px rgba(0,0,0,.15)}#kiosk-carts .kc-note.err{background:#fee2e2;color:#7f1d1d}",
   ].join("");
@@ -69,6 +72,32 @@ function render() {
     open.addEventListener("click", function () { take(c.code); });
     row.append(text, open);
     b.insertBefore(row, b.firstChild);
+  });
+  Array.prototype.slice.call(b.querySelectorAll(".kc-order")).forEach(function (e) { e.remove(); });
+  pickups.forEach(function (o) {
+    // Handed over only against the shopper's QR or code (scanned or typed in the scan field): no button.
+    var row = document.createElement("div");
+    row.className = "kc kc-order";
+    row.dataset.order = o.number;
+    var title = document.createElement("b");
+    title.textContent = t("order_ready", { number: o.number });
+    var sub = document.createElement("div");
+    sub.className = "kc-sub";
+    sub.textContent = [o.customer, t("items", { n: o.items }), t("order_scan")].filter(Boolean).join(" · ");
+    var text = document.createElement("div");
+    text.append(title, sub);
+    row.appendChild(text);
+    b.insertBefore(row, b.firstChild);
+  });
+}
+
+// Paid online orders packed here for pickup: shown until handed over (the store's copy, so offline too).
+function refreshOrders() {
+  if (!token()) { pickups = []; render(); return; }
+  call("GET", "/online-orders").then(function (res) {
+    if (!res.ok) return;
+    pickups = (res.data.items || []).filter(function (o) { return o.mode === "pickup" && o.status === "packed"; });
+    render();
   });
 }
 
@@ -152,6 +181,7 @@ function handOver(code, orCart) {
     if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take"); return; }
     if (!res.ok) { note(err.message || t("network"), true); return; }
     note(t("order_handed", { number: res.data.number, n: res.data.picked_items }), false);
+    refreshOrders();
   });
 }
 // The oldest cart waiting, or a word that none is (the key is on the key bar whether or not one waits).
@@ -197,15 +227,18 @@ function start() {
   if (typeof window.io === "function") {
     var socket = window.io({ reconnectionDelayMax: 5000 });
     socket.on("connect", refresh);
+    socket.on("connect", refreshOrders);
     socket.on("kiosk_cart_ready", ready);
     socket.on("kiosk_cart_taken", gone);
   }
   // The till signs in after this script starts: pick the waiting list up when a token appears or changes.
   var seen = token();
   setInterval(function () {
-    if (token() !== seen) { seen = token(); refresh(); }
+    if (token() !== seen) { seen = token(); refresh(); refreshOrders(); }
   }, 1000);
+  setInterval(refreshOrders, ORDERS_EVERY_MS);  // the feed brings orders in the agent's rounds: a poll is enough
   refresh();
+  refreshOrders();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

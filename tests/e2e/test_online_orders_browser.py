@@ -95,8 +95,12 @@ def test_an_online_order_is_picked_by_scanning_packed_and_handed_over_by_code(
     till = Till(browser(), store_server)
     till.open()
     till.sign_in_and_open_shift()
+    till.until(  # the till lists what waits to be collected here
+        lambda: "Pesanan online OT-M8N23Q-1 siap diambil" in till.text("kiosk-carts"), "the till shows the order"
+    )
     till.keys("OO1.M8N23Q", Keys.ENTER)
     till.until(lambda: "Pesanan online OT-M8N23Q-1 diserahkan" in till.text("kiosk-carts"), "the till hands it over")
     assert till.line_count() == 0  # not a sale: the order was paid online
+    till.until(lambda: "siap diambil" not in till.text("kiosk-carts"), "the collected order leaves the till's list")
     assert events(ctx)[-1] == "online_order.handed_over"
     ctx.db.dispose()
