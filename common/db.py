@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -77,6 +77,13 @@ class Database:
                 yield session
         finally:
             _MODE.reset(token)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A pooled connection in autocommit, for a request that only reads, a statement at a time: no BEGIN and
+        no ROLLBACK round trips (each statement sees what was committed when it started)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
