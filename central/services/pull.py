@@ -18,8 +18,7 @@ from .context import CentralContext
 
 def probe(ctx: CentralContext, store_id: str) -> Any:
     """`pull_probe` for a store found by its id."""
-    with ctx.db.read() as c:
-        return c.execute(statements.pull_probe(), {"b_store": store_id}).one()
+    return ctx.db.read_row(statements.pull_probe(), {"b_store": store_id})
 
 
 def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> bool:
@@ -36,8 +35,7 @@ def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> bool:
 def pull_with_token(ctx: CentralContext, token: str | None, cursor: int, limit: int) -> tuple[str, dict[str, Any]]:
     """The pull of the store the bearer token belongs to (401 / 403 as `stores.authenticate`): its id and page."""
     digest = stores.token_digest(token)
-    with ctx.db.read() as c:
-        probed = c.execute(statements.pull_probe(by_token=True), {"b_store": digest}).one()
+    probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": digest})  # a row: the meta row
     store_id = stores.admitted(probed)
     return store_id, answer(ctx, store_id, probed, cursor, limit)
 
