@@ -155,8 +155,8 @@ def idle_pull_cpu(app: Any, token: str, cursor: int) -> float:
     an agent's headers: the server's own work, without the HTTP server or the client."""
     environ = EnvironBuilder(
         path="/api/v1/sync/pull",
-        query_string={"cursor": cursor, "limit": 500},
-        headers={"Authorization": f"Bearer {token}", "X-Omnitoko-Status": "version=bench;depth=0;round=0.1"},
+        query_string=f"cursor={cursor}&limit=500",
+        headers=[("Authorization", f"Bearer {token}"), ("X-Omnitoko-Status", "version=bench;depth=0;round=0.1")],
     ).get_environ()
     status: list[str] = []
 

@@ -96,15 +96,21 @@ class Database:
         params = {**fixed, **params}
         fairy = self.engine.raw_connection()
         try:
-            driver = fairy.driver_connection
+            driver: Any = fairy.driver_connection  # the driver's own connection (psycopg's has `autocommit`)
             postgres = self.engine.dialect.name == "postgresql"
             if postgres:
                 driver.autocommit = True  # no BEGIN, no ROLLBACK: one round trip (a client-side switch)
+            values = [params[name] for name in order] if order is not None else params
             try:
                 cursor = fairy.cursor()
-                cursor.execute(sql, [params[name] for name in order] if order is not None else params)
+                cursor.execute(sql, values)
                 row = cursor.fetchone()
                 cursor.close()
+            except self.engine.dialect.loaded_dbapi.Error as e:  # as SQLAlchemy would raise it (a 503, not a 500)
+                gone = self.engine.dialect.is_disconnect(e, driver, None)
+                if gone:
+                    fairy.invalidate(e)
+                raise DBAPIError.instance(sql, values, e, self.engine.dialect.loaded_dbapi.Error, gone) from e
             finally:
                 if postgres:
                     driver.autocommit = False
@@ -117,9 +123,7 @@ class Database:
 
 
 @functools.cache
-def _compiled(
-    statement: Select[Any], dialect: Dialect
-) -> tuple[str, tuple[str, ...] | None, dict[str, Any], type]:
+def _compiled(statement: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any], type]:
     """A statement's SQL for the driver, the order of its parameters (positional drivers), the values it holds
     itself (its literals) and a row type."""
     compiled = statement.compile(dialect=dialect)

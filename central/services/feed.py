@@ -146,7 +146,9 @@ def page(session: Session, store_id: str, cursor: int, limit: int, audience: lis
     never read.
     """
     epoch, top = head(session)
-    return page_of(session.execute(page_statement(store_id, cursor, top, limit, audience or [])).all(), epoch, top, limit)
+    return page_of(
+        session.execute(page_statement(store_id, cursor, top, limit, audience or [])).all(), epoch, top, limit
+    )
 
 
 def page_of(rows: Sequence[Any], epoch: str, top: int, limit: int) -> dict[str, Any]:

@@ -51,7 +51,14 @@ def answer(ctx: CentralContext, store_id: str, probed: Any, cursor: int, limit: 
     stores.note_contact(ctx, store_id)  # at most once a minute per process: an idle pull rarely writes
     if cursor == probed.feed_seq and not probed.pending and not probed.unpublished:
         head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
-        return {"epoch": probed.epoch, "cursor": head, "head": head, "more": False, "changes": [], "store_seq": last_seq}
+        return {
+            "epoch": probed.epoch,
+            "cursor": head,
+            "head": head,
+            "more": False,
+            "changes": [],
+            "store_seq": last_seq,
+        }
     if catch_up(ctx, store_id, probed):
         with ctx.db.sessions() as s:
             page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))

@@ -17,7 +17,7 @@ from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
 from common.contract.wire import canonical_json
 
-from . import feed, statements, stock, stores
+from . import feed, statements, stock
 from .context import CentralContext
 from .envelope import Event
 from .handlers import handler_for
