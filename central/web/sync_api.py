@@ -17,7 +17,6 @@ from central.services.envelope import Event
 from common.contract.report import HEADER
 from common.errors import DomainError
 
-from .lanes import push_slot
 from .metrics import count_push
 from .schemas import (
     ErrorOut,
@@ -91,8 +90,7 @@ def push(body: PushIn):
         Event(e.event_id, e.store_id, e.device_id, e.store_seq, e.type, e.schema_version, e.payload, e.payload_hash)
         for e in body.events
     ]
-    with push_slot():  # at most [server] push_slots at once; pulls go past (lanes.py)
-        out = push_service.push(ctx(), store_id, body.device_id, events)
+    out = push_service.push(ctx(), store_id, body.device_id, events)  # in one of the worker's push slots (lanes.py)
     count_push(current_app, out["results"])
     store_health.note_report(ctx(), store_id, request.headers.get(HEADER))
     return {"batch_id": body.batch_id, **out}
