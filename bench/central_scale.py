@@ -41,7 +41,11 @@ from common.contract.wire import canonical_json
 PG = os.environ.get("OMNITOKO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 N_STORES = int(os.environ.get("BENCH_SCALE_STORES", "100"))
 SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "20"))
-WORKERS, THREADS, CLIENTS, BATCH = 2, 16, 4, 5
+_SERVER = CentralConfig().server  # the shipped defaults, unless the run names others
+WORKERS = int(os.environ.get("BENCH_SCALE_WORKERS", _SERVER.workers))
+THREADS = int(os.environ.get("BENCH_SCALE_THREADS", _SERVER.threads))
+PUSH_SLOTS = int(os.environ.get("BENCH_SCALE_PUSH_SLOTS", _SERVER.push_slots))
+CLIENTS, BATCH = 4, 5
 IDLE_STORES, IDLE_EVERY = 8, 0.25  # quiet stores pulling every IDLE_EVERY s
 
 
@@ -197,6 +201,7 @@ def run() -> list[Row]:
                 "OMNITOKO_CENTRAL_DATABASE__URL": f"{url}&application_name={app_name}",
                 "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
                 "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
+                "OMNITOKO_CENTRAL_SERVER__PUSH_SLOTS": str(PUSH_SLOTS),
             }
             log = (where / "central.log").open("wb")
             server = subprocess.Popen(
@@ -254,9 +259,12 @@ def run() -> list[Row]:
                     f"<= {bound} (configured bound)",
                 ),
             ]
+            db = config.database
             print_table(
                 rows,
-                f"central_scale: {N_STORES} stores, {WORKERS} gunicorn workers x {THREADS} threads, {elapsed:.0f} s",
+                f"central_scale: {N_STORES} stores, {elapsed:.0f} s; gunicorn {WORKERS} workers x {THREADS} threads, "
+                f"{PUSH_SLOTS} push slots and a pool of {db.pool_size}+{db.max_overflow} connections per worker; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
             )
             return rows
         finally:

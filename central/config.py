@@ -36,7 +36,12 @@ class ServerTable(_Table):
     secret_key: str = ""  # empty = read secret_key_file (`omnitoko central init` makes it)
     secret_key_file: str = "var/central-secret.key"  # relative to the config file
     workers: int = Field(2, ge=1, le=64)  # gunicorn worker processes (`central serve`; --workers overrides)
-    threads: int = Field(8, ge=1, le=256)  # threads per worker; at most pool_size + max_overflow do SQL at once
+    # Threads per worker: about the stores that call at once divided by the workers, so that a pull never waits in
+    # gunicorn's queue behind pushes (a push waiting for its slot holds a thread but no CPU and no connection).
+    threads: int = Field(64, ge=1, le=512)
+    # Pushes applied at once per worker; the others wait their turn (no CPU, no connection) while the remaining
+    # threads serve pulls and the rest. About the worker's share of CPU cores: more only queue on the CPU.
+    push_slots: int = Field(3, ge=1, le=256)
     public_url: str = ""
     max_body_bytes: int = Field(2 * 2**20, ge=1024, le=256 * 2**20)  # 413 above this; the push has [sync] max_body_mb
     trust_proxy: bool = False  # behind one reverse proxy: believe its X-Forwarded-For/-Proto (address, HTTPS)

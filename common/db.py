@@ -12,6 +12,8 @@ work in SQLAlchemy; an ORM session joins it only when a caller asks for one (the
 
 from __future__ import annotations
 
+import collections
+import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,7 +22,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ClauseElement, Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import ClauseElement, Connection, CursorResult, Dialect, Engine, Result, Select, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +36,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -159,8 +162,55 @@ class Database:
         finally:
             _MODE.reset(token)
 
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A pooled connection in autocommit, for a request that only reads, a statement at a time: no BEGIN and
+        no ROLLBACK round trips (each statement sees what was committed when it started)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
+
+    def read_row(self, statement: Select[Any], params: dict[str, Any]) -> Any:
+        """The first row of a SELECT (or None), on a pooled connection straight through the driver, in autocommit:
+        the cheapest read there is, for the hottest one (a store's idle pull). Columns come back as the driver
+        gives them, so only for statements whose columns need no conversion (numbers, text, booleans)."""
+        sql, order, fixed, row_type = _compiled(statement, self.engine.dialect)
+        params = {**fixed, **params}
+        fairy = self.engine.raw_connection()
+        try:
+            driver: Any = fairy.driver_connection  # the driver's own connection (psycopg's has `autocommit`)
+            postgres = self.engine.dialect.name == "postgresql"
+            if postgres:
+                driver.autocommit = True  # no BEGIN, no ROLLBACK: one round trip (a client-side switch)
+            values = [params[name] for name in order] if order is not None else params
+            try:
+                cursor = fairy.cursor()
+                cursor.execute(sql, values)
+                row = cursor.fetchone()
+                cursor.close()
+            except self.engine.dialect.loaded_dbapi.Error as e:  # as SQLAlchemy would raise it (a 503, not a 500)
+                gone = self.engine.dialect.is_disconnect(e, driver, None)
+                if gone:
+                    fairy.invalidate(e)
+                raise DBAPIError.instance(sql, values, e, self.engine.dialect.loaded_dbapi.Error, gone) from e
+            finally:
+                if postgres:
+                    driver.autocommit = False
+        finally:
+            fairy.close()  # back to the pool
+        return None if row is None else row_type(*row)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@functools.cache
+def _compiled(statement: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any], type]:
+    """A statement's SQL for the driver, the order of its parameters (positional drivers), the values it holds
+    itself (its literals) and a row type."""
+    compiled = statement.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
+    row_type = collections.namedtuple("Row", [c.key for c in statement.selected_columns])  # type: ignore[misc]
+    return str(compiled), order, dict(compiled.params), row_type
 
 
 def driver_message(err: DBAPIError) -> str:

@@ -27,6 +27,7 @@ docs/locking.md says why, and what a deadlock that escapes this order turns into
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,13 @@ def page(session: Session, store_id: str, cursor: int, limit: int, audience: lis
     never read.
     """
     epoch, top = head(session)
-    rows = session.execute(page_statement(store_id, cursor, top, limit, audience or [])).all()
+    return page_of(
+        session.execute(page_statement(store_id, cursor, top, limit, audience or [])).all(), epoch, top, limit
+    )
+
+
+def page_of(rows: Sequence[Any], epoch: str, top: int, limit: int) -> dict[str, Any]:
+    """The page answer for rows read by `page_statement` up to the head `top`."""
     more = len(rows) == limit and rows[-1].seq < top
     next_cursor = rows[-1].seq if more else top  # cursor > top (a restored central) is the agent's to notice
     return {

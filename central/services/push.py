@@ -17,11 +17,12 @@ from central.tables import Alert, AppliedEvent, DeadLetter, Store
 from central.tables.base import new_id
 from common.contract.wire import canonical_json
 
-from . import feed, order_refunds, statements, stock, stores, transfer_waits
+from . import feed, order_refunds, statements, stock, transfer_waits
 from .context import CentralContext
 from .envelope import Event
 from .handlers import handler_for
 from .payloads import REFUSED_ALERT, Refused, Rejection
+from .pull import pull as pull  # a store's pull lives in pull.py; callers of push.pull keep working
 from .retry import Busy, retrying
 from .run_apply import apply_run, payload_hash, result
 
@@ -55,24 +56,13 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
     transfer_waits.retry_waiting(ctx, [ev for ev in ordered if ev.event_id in applied])
     fast = sum(1 for r in results if r.pop("fast", False))
     if fast < len(results):
-        publish_stock(ctx, store_id)  # the fast path published its own figures; the rest went event by event
+        stock.publish_to_feed(ctx, store_id)  # the fast path published its own figures; the rest went event by event
     feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
     if any(ev.type.startswith(ORDER_EVENTS) for ev in ordered):
         order_refunds.send_due(ctx)  # short picks and cancellations: to the gateway now the push has committed
-    with ctx.db.sessions() as s:
-        epoch, _ = feed.head(s)
-        last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
+    with ctx.db.read() as c:
+        epoch, last = c.execute(statements.push_answer(), {"b_store": store_id}).one()
     return {"epoch": epoch, "store_seq": int(last or 0), "results": results}
-
-
-def publish_stock(ctx: CentralContext, location: str) -> None:
-    """The location's changed stock figures into the feed: once per batch, not once per sale."""
-    retrying(_publish_stock, ctx, location)
-
-
-def _publish_stock(ctx: CentralContext, location: str) -> None:
-    with ctx.db.unit_of_work() as s:
-        feed.append(s, ctx, stock.publish(s, ctx, location))
 
 
 def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:
@@ -231,43 +221,3 @@ def _alert(s: Session, ctx: CentralContext, store_id: str, kind: str, event_id: 
         s.add(
             Alert(id=new_id(), store_id=store_id, kind=kind, event_id=event_id, message=message, created_at=ctx.clock())
         )
-
-
-def probe(ctx: CentralContext, store_id: str) -> Any:
-    """The feed's epoch and head, what waits (a number, a publish) and the store's last seq: `pull_probe`."""
-    with ctx.db.sessions() as s:
-        return s.execute(statements.pull_probe(), {"b_store": store_id}).one()
-
-
-def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> None:
-    """Before a page is read: figures a crashed push left unpublished go out, and waiting changes get a number."""
-    if probed.unpublished:
-        publish_stock(ctx, store_id)
-    if probed.unpublished or probed.pending:
-        feed.sequence(ctx)
-
-
-def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
-    """One page of changes for the store and its high-water store_seq; with nothing new, nothing is written.
-
-    An idle pull (the store's cursor at the head, nothing pending) costs one read: `pull_probe`.
-    """
-    limit = max(1, min(limit, ctx.config.sync.pull_page_max))
-    probed = probe(ctx, store_id)
-    if cursor == probed.feed_seq and not probed.pending and not probed.unpublished:
-        stores.note_contact(ctx, store_id)
-        head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
-        return {
-            "epoch": probed.epoch,
-            "cursor": head,
-            "head": head,
-            "more": False,
-            "changes": [],
-            "store_seq": int(probed.last_seq or 0),
-        }
-    catch_up(ctx, store_id, probed)
-    with ctx.db.sessions() as s:
-        page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))
-        last = s.scalar(select(Store.last_seq).where(Store.id == store_id))
-    stores.note_contact(ctx, store_id)
-    return {**page, "store_seq": int(last or 0)}

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from central.tables import Change, Store
 from common.errors import Conflict, DomainError
 
-from . import feed, push, stores
+from . import feed, pull, stores
 from .context import CentralContext
 
 
@@ -57,7 +57,7 @@ def part_statement(store_id: str, scope: str | None, after: int, at: int, limit:
 
 def _freshen(ctx: CentralContext, store_id: str) -> None:
     """What a pull does first: figures a crashed push left unpublished, and pending changes numbered."""
-    push.catch_up(ctx, store_id, push.probe(ctx, store_id))
+    pull.catch_up(ctx, store_id, pull.probe(ctx, store_id))
 
 
 def page(

@@ -125,15 +125,34 @@ def clear_pending_level() -> Update:
 
 
 @cache
-def pull_probe() -> Any:
-    """What a pull must know before it reads a page, in one statement: the feed's epoch and head, whether any
-    change waits for a number or any figure of the store's location for publishing, and the store's last seq.
-    An idle pull (its cursor at the head, nothing waiting) is answered from this alone."""
+def pull_probe(by_token: bool = False) -> Any:
+    """What a pull must know before it reads a page, in one statement: the store (found by its id, or by its
+    token's hash: the token check of the request), the feed's epoch and head, whether any change waits for a
+    number or any figure of the store's location for publishing, and the store's last seq and neighbours.
+    An idle pull (its cursor at the head, nothing waiting) is answered from this alone. No store matched: the
+    store columns are NULL (the meta row is always there)."""
     meta, changes, levels, stores = CentralMeta.__table__, Change.__table__, StockLevel.__table__, Store.__table__
-    return select(
-        meta.c.epoch,
-        meta.c.feed_seq,
-        exists().where(changes.c.seq.is_(None)).label("pending"),
-        exists().where(levels.c.location == bindparam("b_store"), levels.c.feed_pending.is_(True)).label("unpublished"),
-        select(stores.c.last_seq).where(stores.c.id == bindparam("b_store")).scalar_subquery().label("last_seq"),
-    ).where(meta.c.id == 1)
+    match = stores.c.token_hash if by_token else stores.c.id
+    return (
+        select(
+            stores.c.id,
+            stores.c.active,
+            stores.c.last_seq,
+            stores.c.region,
+            stores.c.neighbours,
+            meta.c.epoch,
+            meta.c.feed_seq,
+            exists().where(changes.c.seq.is_(None)).label("pending"),
+            exists().where(levels.c.location == stores.c.id, levels.c.feed_pending.is_(True)).label("unpublished"),
+        )
+        .select_from(meta.outerjoin(stores, match == bindparam("b_store")))
+        .where(meta.c.id == 1)
+    )
+
+
+@cache
+def push_answer() -> Any:
+    """The feed's epoch and the store's last seq, what a push answers with: one statement."""
+    meta, stores = CentralMeta.__table__, Store.__table__
+    last = select(stores.c.last_seq).where(stores.c.id == bindparam("b_store")).scalar_subquery()
+    return select(meta.c.epoch, last).where(meta.c.id == 1)

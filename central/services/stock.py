@@ -16,8 +16,9 @@ from central.tables.base import new_id
 
 from . import statements
 from .context import CentralContext
-from .feed import FeedChange
+from .feed import FeedChange, append
 from .payloads import Rejection
+from .retry import retrying
 from .stores import ONLINE, audience
 
 
@@ -253,3 +254,14 @@ def elsewhere(ctx: CentralContext, store_id: str, sku: str) -> list[dict[str, An
         }
         for loc, name, q, at in rows
     ]
+
+
+def publish_to_feed(ctx: CentralContext, location: str) -> None:
+    """The location's changed stock figures into the feed, in a transaction of their own: once per push batch
+    (and by a pull that finds figures a crashed push left unpublished), not once per sale."""
+    retrying(_publish_to_feed, ctx, location)
+
+
+def _publish_to_feed(ctx: CentralContext, location: str) -> None:
+    with ctx.db.unit_of_work() as s:
+        append(s, ctx, publish(s, ctx, location))

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -71,14 +71,19 @@ def audience(session: Session, ctx: CentralContext, store_id: str) -> list[str]:
     after), so each store's figures reach about that many stores, never the whole chain. A location with no
     store row (a warehouse, say) counts as region-less. A few small indexed reads per pull."""
     row = session.execute(select(Store.region, Store.neighbours).where(Store.id == store_id)).first()
-    if row is None:
-        return []
-    if row.neighbours is not None:
-        return [n for n in (x.strip() for x in row.neighbours.split(",")) if n and n != store_id]
+    return [] if row is None else audience_of(session, ctx, store_id, row.region, row.neighbours)
+
+
+def audience_of(
+    session: Session | Connection, ctx: CentralContext, store_id: str, region: str | None, neighbours: str | None
+) -> list[str]:
+    """`audience` from the store row's region and neighbours already read (a pull's probe reads them)."""
+    if neighbours is not None:
+        return [n for n in (x.strip() for x in neighbours.split(",")) if n and n != store_id]
     wanted = ctx.config.sync.neighbours
     if wanted <= 0:
         return []
-    same = Store.region.is_(None) if row.region is None else Store.region == row.region
+    same = Store.region.is_(None) if region is None else Store.region == region
     nearby = (
         select(Location.code)
         .outerjoin(Store, Store.id == Location.code)
@@ -155,19 +160,31 @@ def rotate_store_token(ctx: CentralContext, store_id: str) -> str:
     return add_store(ctx, store_id, rotate=True)
 
 
-def authenticate(ctx: CentralContext, token: str | None) -> str:
-    """The store id a bearer token belongs to; 401 for a missing or wrong token, 403 for a disabled store."""
+def token_digest(token: str | None) -> str:
+    """The hash a bearer token is looked up by; 401 when the request carries none."""
     if not token:
         raise Unauthorized("missing_token", "send the store's token as 'Authorization: Bearer <token>'")
-    with ctx.db.sessions() as s:  # two columns, not the ORM entity: every sync request runs this
-        store = s.execute(select(Store.id, Store.active).where(Store.token_hash == hash_token(token))).first()
-    if store is None:
+    return hash_token(token)
+
+
+def admitted(store: Any) -> str:
+    """The store id of the row a token's hash found (`id` and `active`); 401 for none, 403 for a disabled store."""
+    if store is None or store.id is None:
         raise Unauthorized(
             "bad_token", "this token is not valid at the central store (see `omnitoko central add-store`)"
         )
     if not store.active:
         raise Forbidden("store_disabled", f"store {store.id} is disabled at the central store")
-    return store.id
+    return str(store.id)
+
+
+def authenticate(ctx: CentralContext, token: str | None) -> str:
+    """The store id a bearer token belongs to; 401 for a missing or wrong token, 403 for a disabled store.
+    Checked against the database on every request (a rotated or disabled token stops at once, on every worker):
+    one indexed read in autocommit, two columns."""
+    digest = token_digest(token)
+    with ctx.db.read() as c:
+        return admitted(c.execute(select(Store.id, Store.active).where(Store.token_hash == digest)).first())
 
 
 def check_store(ctx: CentralContext, token_store: str, claimed: str, act: str = "push for") -> None:

@@ -24,6 +24,7 @@ from .admin_payments import admin_payments
 from .admin_transfers import admin_transfers
 from .carts_api import api as carts_api
 from .errors import register_error_handlers
+from .lanes import install as install_push_lane
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
 from .metrics import install as install_metrics
@@ -57,6 +58,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.json = PlainJSON(app)
     app.extensions["omnitoko_central"] = central_context(config, db)
     install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)
+    install_push_lane(app, config.server.push_slots)  # pushes take turns, pulls never wait behind them
     app.register_api(sync_api)
     app.register_api(recovery_api)  # a store restoring a backup asks what central holds (issue 19)
     app.register_api(loyalty_api)  # loyalty (issue 5): members, holds; the account page below

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 
+from central.services import pull as pull_service
 from central.services import push as push_service
 from central.services import snapshot as snapshot_service
 from central.services import stock as stock_service
@@ -38,9 +39,13 @@ def ctx() -> CentralContext:
     return current_app.extensions["omnitoko_central"]
 
 
-def store_of_token() -> str:
+def bearer() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return stores.authenticate(ctx(), token.strip() if scheme.lower() == "bearer" else None)
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def store_of_token() -> str:
+    return stores.authenticate(ctx(), bearer())
 
 
 class BatchTooLarge(DomainError):
@@ -85,7 +90,7 @@ def push(body: PushIn):
         Event(e.event_id, e.store_id, e.device_id, e.store_seq, e.type, e.schema_version, e.payload, e.payload_hash)
         for e in body.events
     ]
-    out = push_service.push(ctx(), store_id, body.device_id, events)
+    out = push_service.push(ctx(), store_id, body.device_id, events)  # in one of the worker's push slots (lanes.py)
     count_push(current_app, out["results"])
     store_health.note_report(ctx(), store_id, request.headers.get(HEADER))
     return {"batch_id": body.batch_id, **out}
@@ -108,9 +113,8 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
     responses={200: PullOut, 401: ErrorOut},
 )
 def pull(query: PullQuery):
-    store_id = store_of_token()
+    store_id, page = pull_service.pull_with_token(ctx(), bearer(), query.cursor, query.limit)  # the token check too
     store_health.note_report(ctx(), store_id, request.headers.get(HEADER), query.cursor)
-    page = push_service.pull(ctx(), store_id, query.cursor, query.limit)
     return {**page, "clock": store_health.clock_check(ctx(), request.headers.get(HEADER))}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from flask import Flask, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.config_reader import ConfigError
@@ -27,6 +27,18 @@ class _SessionCookies(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # No cookie (an API call with a bearer token): an empty session without building the signer, which costs
+        # more than an idle sync pull's own work.
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # untouched and empty: Flask's own code would read the cookie settings and do nothing
+        super().save_session(app, session, response)
 
 
 def check_secret_key(key: str, env_name: str, init_command: str) -> None:

@@ -74,16 +74,57 @@ def check_value(value: Any) -> None:
 
 
 def loads(data: str | bytes) -> Any:
-    """json.loads for request bodies, with the guard's checks (the store server and the central store alike)."""
+    """json.loads for request bodies, with the guard's checks (the store server and the central store alike).
+
+    The numbers are checked as the parser makes them and NUL characters looked for in the text, so the walk of
+    every value (which names the field) runs only when one of them, or the nesting, is wrong: a push's body is
+    not walked leaf by leaf."""
+    odd: list[bool] = []
+
+    def number(text: str) -> int | _Huge:
+        value = _int(text)
+        if isinstance(value, _Huge) or not INT64_MIN <= value <= INT64_MAX:
+            odd.append(True)
+        return value
+
+    def real(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            odd.append(True)
+        return value
+
+    def constant(name: str) -> float:  # NaN, Infinity, -Infinity
+        odd.append(True)
+        return float(name)
+
     try:
-        value = json.loads(data, parse_int=_int)
+        value = json.loads(data, parse_int=number, parse_float=real, parse_constant=constant)
     except RecursionError:
         raise BadInput("too_deeply_nested", f"the request body is nested more than {MAX_DEPTH} levels deep") from None
-    check_value(value)
+    # A NUL reaches a string only as the escape \u0000 (the parser refuses raw control characters); a body in
+    # UTF-16 or -32 has NUL bytes throughout, so it is walked.
+    nul = b"\\u0000" in data or b"\x00" in data if isinstance(data, bytes) else "\\u0000" in data
+    if odd or nul or _deeper_than(value, MAX_DEPTH):
+        check_value(value)
     if isinstance(value, str):
         # flask-openapi3 parses a body that is a JSON string as JSON once more, past these checks
         raise BadInput("not_an_object", "the request body must be a JSON object, not a string")
     return value
+
+
+def _deeper_than(value: Any, depth: int) -> bool:
+    """Is any dict or list nested `depth` levels or more (the root at 0)? Containers only, no paths."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if level >= depth:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
+    return False
 
 
 class _GuardedJSON:

@@ -1,0 +1,70 @@
+"""A store's pull: the changes after its cursor, and its high-water store_seq; with nothing new, nothing is written.
+
+A pull starts with one statement (`statements.pull_probe`), read in autocommit (no BEGIN, no ROLLBACK): the store
+found by its token's hash (the token is checked on every request, against the database), the feed's epoch and
+head, whether anything waits (a change for a number, a figure of the store for publishing), its last seq and its
+neighbours. An idle pull (the cursor at the head, nothing waiting) is answered from that alone. Otherwise the page
+is one more statement (plus the nearest-neighbour lookup for a store with no neighbour list): still no write
+unless something waits, which `catch_up` numbers or publishes first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import feed, statements, stock, stores
+from .context import CentralContext
+
+
+def probe(ctx: CentralContext, store_id: str) -> Any:
+    """`pull_probe` for a store found by its id."""
+    return ctx.db.read_row(statements.pull_probe(), {"b_store": store_id})
+
+
+def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> bool:
+    """Before a page is read: figures a crashed push left unpublished go out, and waiting changes get a number.
+    Returns whether it wrote (the head read by the probe is then behind)."""
+    if probed.unpublished:
+        stock.publish_to_feed(ctx, store_id)
+    if probed.unpublished or probed.pending:
+        feed.sequence(ctx)
+        return True
+    return False
+
+
+def pull_with_token(ctx: CentralContext, token: str | None, cursor: int, limit: int) -> tuple[str, dict[str, Any]]:
+    """The pull of the store the bearer token belongs to (401 / 403 as `stores.authenticate`): its id and page."""
+    digest = stores.token_digest(token)
+    probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": digest})  # a row: the meta row
+    store_id = stores.admitted(probed)
+    return store_id, answer(ctx, store_id, probed, cursor, limit)
+
+
+def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
+    """One page of changes for the store (found by its id) and its high-water store_seq."""
+    return answer(ctx, store_id, probe(ctx, store_id), cursor, limit)
+
+
+def answer(ctx: CentralContext, store_id: str, probed: Any, cursor: int, limit: int) -> dict[str, Any]:
+    limit = max(1, min(limit, ctx.config.sync.pull_page_max))
+    last_seq = int(probed.last_seq or 0)
+    stores.note_contact(ctx, store_id)  # at most once a minute per process: an idle pull rarely writes
+    if cursor == probed.feed_seq and not probed.pending and not probed.unpublished:
+        head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
+        return {
+            "epoch": probed.epoch,
+            "cursor": head,
+            "head": head,
+            "more": False,
+            "changes": [],
+            "store_seq": last_seq,
+        }
+    if catch_up(ctx, store_id, probed):
+        with ctx.db.sessions() as s:
+            page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))
+        return {**page, "store_seq": last_seq}
+    # Nothing waited: the probe's head was read first, so the page up to it is whole (feed.py says why).
+    with ctx.db.read() as c:
+        audience = stores.audience_of(c, ctx, store_id, probed.region, probed.neighbours)
+        rows = c.execute(feed.page_statement(store_id, cursor, int(probed.feed_seq), limit, audience)).all()
+    return {**feed.page_of(rows, probed.epoch, int(probed.feed_seq), limit), "store_seq": last_seq}
