@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import demo_order
+from . import demo_extras, demo_order
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "var" / "demo"
@@ -69,6 +69,8 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
         text=True,
     )
     _connect_store(store_config, f"http://127.0.0.1:{port}", token.stdout.strip())
+    for line in demo_extras.place(central, port):  # members with points and a promotion, before the store syncs
+        print(line, flush=True)
     print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
     print(f"Online shop:    http://127.0.0.1:{port}/shop/  (pay in store: scan the cart's QR at the kiosk)", flush=True)
     return [*omnitoko, "central", "serve", "--config", str(central)]
@@ -113,6 +115,7 @@ def main() -> int:
     config = _write_config(port)
     omnitoko = [sys.executable, "-m", "omnitoko.cli"]
     subprocess.run([*omnitoko, "store", "init", "--config", str(config), "--demo-data"], check=True)
+    print(demo_extras.store_thresholds(config), flush=True)
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)
