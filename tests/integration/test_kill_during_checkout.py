@@ -70,6 +70,7 @@ class Server:
                 env=_env(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # kill -9 takes the whole server: gunicorn's master and its worker
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -86,7 +87,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
 
