@@ -3,6 +3,7 @@
 import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, setLang, t } from "./common.js";
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
+import { checkStock, hideElsewhere, redrawElsewhere, showElsewhere } from "./till_elsewhere.js";
 import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
 import * as shift from "./till_shift.js";
 import { message, render as renderSale, showPaid } from "./till_view.js";
@@ -90,6 +91,7 @@ async function afterSignIn() {
 async function startSale() {
   const view = await call("POST", "/sales");
   $("paid-panel").hidden = true;
+  hideElsewhere();
   setSale(view, { select: "last" });
   return view;
 }
@@ -123,6 +125,8 @@ function addItem(item, qty) {
       const view = await call("POST", `/sales/${sale.id}/lines`, { ...item, qty });
       setSale(view, { select: "last", fresh: true });
       message("");
+      const line = view.lines.find((l) => (item.sku ? l.sku === item.sku : l.barcode === item.barcode));
+      if (line) checkStock(app, line).catch(() => {}); // out of stock here: who else has it (beside the sale)
     } catch (err) {
       fail(err);
     }
@@ -190,7 +194,7 @@ async function signOutNow() {
 }
 
 // ---- keyboard ------------------------------------------------------------------------------
-const FKEYS = { F2: "search", F4: "qty", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay" };
+const FKEYS = { F2: "search", F4: "qty", F5: "elsewhere", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay" };
 
 function action(name) {
   if (S.screen !== "sale" || S.stack.length) return;
@@ -212,6 +216,7 @@ function action(name) {
     case "menu": openDialog(shift.menu(app)); break;
     case "park": openDialog(shift.park(app)); break;
     case "remove": if (needsLine()) D.removeLine(app, line); break;
+    case "elsewhere": if (needsLine()) showElsewhere(app, line); break;
     case "pay":
       if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
       openDialog(pay(app));
@@ -242,7 +247,7 @@ document.addEventListener("keydown", (e) => {
   if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
   if (e.key === "ArrowUp" || e.key === "ArrowDown") { e.preventDefault(); moveSelection(e.key === "ArrowUp" ? -1 : 1); return; }
   if (e.key === "Escape") {
-    scan.value = ""; S.pendingQty = null; message(""); render();
+    scan.value = ""; S.pendingQty = null; message(""); render(); hideElsewhere();
     if (!$("paid-panel").hidden) $("paid-panel").hidden = true;
     return;
   }
@@ -290,6 +295,7 @@ $("lang-toggle").addEventListener("click", async () => {
   await setLang(otherLang());
   labels();
   render();
+  redrawElsewhere();
   if (!$("paid-panel").hidden && S.sale) showPaid(S.sale);
 });
 
