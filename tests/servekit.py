@@ -40,7 +40,7 @@ def served(
         except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still starting
             pass
         if time.monotonic() > deadline:
-            _kill_group(proc)
+            kill_group(proc)
             pytest.fail(f"{what} did not answer {health_url}:\n{log.read_text(errors='replace')}")
         time.sleep(0.1)
     try:
@@ -50,13 +50,22 @@ def served(
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
-        _kill_group(proc)  # a worker left behind by a master that has exited
+            kill_group(proc)
+        kill_group(proc)  # a worker left behind by a master that has exited
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """kill -9 a server started with start_new_session=True, master and workers, and wait until all are gone (so
+    its port and database are free): a production server's worker outlives its master by a moment otherwise."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)

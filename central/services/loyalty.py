@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from central.tables import Change, Member, OfflineAllowance, PointsEntry, Store
+from central.tables import Change, Member, PointsEntry
 from central.tables.base import new_id
 from common import member_qr
 from common.db import rowcount

@@ -57,7 +57,9 @@ def link_if_store(s: Session, ctx: CentralContext, member_id: str, where: str) -
     return link(s, ctx, member_id, where) or []
 
 
-def link_sale_members(s: Session, ctx: CentralContext, sales: list[tuple[str, str]]) -> tuple[set[str], list[FeedChange]]:
+def link_sale_members(
+    s: Session, ctx: CentralContext, sales: list[tuple[str, str]]
+) -> tuple[set[str], list[FeedChange]]:
     """(store, member) of member sales: link the members central knows that are new to their store (an
     unknown member id links nothing). The members newly linked, and the allowance changes granted."""
     wanted = {(store, member) for store, member in sales}
@@ -65,7 +67,9 @@ def link_sale_members(s: Session, ctx: CentralContext, sales: list[tuple[str, st
         return set(), []
     members = {m for _, m in wanted}
     known = set(s.scalars(select(Member.id).where(Member.id.in_(sorted(members)))))
-    rows = s.execute(select(MemberStore.store_id, MemberStore.member_id).where(MemberStore.member_id.in_(sorted(known))))
+    rows = s.execute(
+        select(MemberStore.store_id, MemberStore.member_id).where(MemberStore.member_id.in_(sorted(known)))
+    )
     have = {(store, member) for store, member in rows}
     linked: set[str] = set()
     changes: list[FeedChange] = []

@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 
 import pytest
 import requests
-from servekit import free_port
+from servekit import free_port, kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each round: start the server, ring up sales, kill -9. "completion" rounds kill just after a completion request
@@ -87,8 +86,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+            kill_group(self.proc)  # master and worker, and wait until both are gone
 
 
 class Cashier(threading.Thread):

@@ -5,7 +5,6 @@ one process, hostile input refused while it keeps serving, and a clean stop with
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from servekit import free_port
+from servekit import free_port, kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 AQUA_330 = "8990000100010"  # Rp 3.500
@@ -40,7 +39,9 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     config.write_text(text.replace('tills = ["T1", "T2"]', f"tills = {TILLS!r}".replace("'", '"')), encoding="utf-8")
     cli = [sys.executable, "-m", "omnitoko.cli", "store"]
     env = _env(tmp_path)
-    subprocess.run([*cli, "init", "--config", str(config), "--demo-data"], cwd=tmp_path, env=env, check=True, timeout=180)
+    subprocess.run(
+        [*cli, "init", "--config", str(config), "--demo-data"], cwd=tmp_path, env=env, check=True, timeout=180
+    )
     port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as out:  # its own process group: a stop reaches the gunicorn worker too
@@ -66,9 +67,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     try:
         yield {"base": base, "proc": proc, "log": log, "backups": tmp_path / "backups", "config": config}
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        kill_group(proc)  # a worker a failed test left behind too
 
 
 def listener(base: str, till: str) -> tuple[socketio.Client, list[dict[str, Any]]]:
