@@ -3,7 +3,6 @@ only to the stores a member is linked to (issue 14's store-side gaps 3 and 4). O
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import uuid
 from typing import Any
@@ -12,27 +11,16 @@ import pytest
 import requests
 from loyaltykit import use_test_key
 from sqlalchemy import func, select
-from synckit import central, pg_url  # noqa: F401
-from synckit_store import sale_payload
+from synckit import central, pg_url, pull_all  # noqa: F401
+from synckit_store import sale_payload, wire_event
 
 from central.services import loyalty, loyalty_holds, stores
 from central.tables import MemberStore, OfflineAllowance, Sale
-from common.contract.wire import canonical_json
 from common.errors import NotFound
 
 
 def member_sale(store_id: str, seq: int, member_id: str) -> dict[str, Any]:
-    payload = {**sale_payload(store_id, seq), "member_id": member_id}
-    return {
-        "event_id": str(uuid.uuid4()),
-        "store_id": store_id,
-        "device_id": "T1",
-        "store_seq": seq,
-        "type": "sale.completed",
-        "schema_version": 1,
-        "payload": payload,
-        "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
-    }
+    return wire_event(store_id, seq, {**sale_payload(store_id, seq), "member_id": member_id})
 
 
 def push(central, token: str, store_id: str, *events: dict[str, Any]) -> list[str]:
@@ -47,18 +35,7 @@ def push(central, token: str, store_id: str, *events: dict[str, Any]) -> list[st
 
 
 def pulled(central, token: str, topic: str) -> list[dict[str, Any]]:
-    changes, cursor = [], 0
-    while True:
-        page = requests.get(
-            f"{central.url}/api/v1/sync/pull",
-            params={"cursor": cursor, "limit": 1000},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()
-        changes += [c["data"] for c in page["changes"] if c["topic"] == topic]
-        cursor = page["cursor"]
-        if not page["more"]:
-            return changes
+    return [c["data"] for c in pull_all(central, token) if c["topic"] == topic]
 
 
 def allowances(central, member_id: str) -> dict[str, int]:
