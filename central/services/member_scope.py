@@ -12,6 +12,7 @@ member is linked to may redeem their points offline, never the whole chain.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 from functools import cache
@@ -22,7 +23,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.tables import Member, MemberStore, OfflineAllowance, Store
-from central.tables.base import new_id
 
 from .context import CentralContext
 from .feed import FeedChange
@@ -95,7 +95,7 @@ def _default_allowance(s: Session, ctx: CentralContext, member_id: str, store_id
     if taken is not None:  # the head office granted one already: theirs stands
         return []
     a = OfflineAllowance(
-        id=new_id(),
+        id=default_allowance_id(member_id, store_id),
         member_id=member_id,
         store_id=store_id,
         used=0,
@@ -106,6 +106,17 @@ def _default_allowance(s: Session, ctx: CentralContext, member_id: str, store_id
     s.add(a)
     s.flush()
     return [a]
+
+
+def default_allowance_id(member_id: str, store_id: str) -> str:
+    """The same id whenever the default allowance is granted for this member at this store: after central is
+    restored from a backup that predates the grant, the store's re-pushed member sale grants it again under the id
+    the store already redeemed against, so its re-pushed offline redemptions find it (a head office's own grant
+    still gets a new id and starts afresh)."""
+    return str(uuid.uuid5(_ALLOWANCES, f"{member_id}:{store_id}"))
+
+
+_ALLOWANCES = uuid.UUID("5b0f6a3e-8c1d-4f57-9a51-0d7e2c4b9e10")  # fixed forever: changing it changes every id
 
 
 def allowance_change(a: OfflineAllowance) -> FeedChange:

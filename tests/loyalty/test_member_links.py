@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import requests
 from loyaltykit import use_test_key
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from synckit import central, pg_url, pull_all  # noqa: F401
 from synckit_store import sale_payload, wire_event
 
-from central.services import loyalty, loyalty_holds, stores
+from central.services import loyalty, loyalty_holds, member_scope, stores
 from central.tables import MemberStore, OfflineAllowance, Sale
 from common.errors import NotFound
 
@@ -64,11 +64,21 @@ def test_a_member_sale_that_earns_nothing_links_the_member_and_their_balance_rea
     assert [(x["id"], x["balance"]) for x in pulled(central, tokens["L01"], "member")] == [(m["id"], 300)]
     assert pulled(central, tokens["L02"], "member") == []
     assert allowances(central, m["id"]) == {"L01": 25}  # only the store she is linked to
-    assert [a["points"] for a in pulled(central, tokens["L01"], "loyalty_allowance")] == [25]
+    granted = pulled(central, tokens["L01"], "loyalty_allowance")
+    assert [(a["id"], a["points"]) for a in granted] == [(member_scope.default_allowance_id(m["id"], "L01"), 25)]
     assert pulled(central, tokens["L02"], "loyalty_allowance") == []
+    # Central restored from a backup older than the link: the store's next member sale links her again, under the
+    # allowance id the store already holds (its offline redemptions name it), not a new one.
+    with central.ctx.db.unit_of_work() as s:
+        s.execute(delete(OfflineAllowance).where(OfflineAllowance.member_id == m["id"]))
+        s.execute(delete(MemberStore).where(MemberStore.member_id == m["id"]))
+    assert push(central, tokens["L01"], "L01", member_sale("L01", 2, m["id"])) == ["applied"]
+    with central.ctx.db.sessions() as s:
+        again = s.scalar(select(OfflineAllowance.id).where(OfflineAllowance.member_id == m["id"]))
+    assert again == granted[0]["id"]
     # A second sale there changes nothing (already linked): still one allowance, not granted afresh.
     loyalty_holds.grant_allowance(central.ctx, m["id"], "L01", points=10)  # the head office's own grant stands
-    assert push(central, tokens["L01"], "L01", member_sale("L01", 2, m["id"])) == ["applied"]
+    assert push(central, tokens["L01"], "L01", member_sale("L01", 3, m["id"])) == ["applied"]
     assert allowances(central, m["id"]) == {"L01": 10}
 
 
