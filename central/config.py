@@ -87,7 +87,8 @@ class LoyaltyTable(_Table):
     captured_hold_days: int = Field(30, ge=1, le=365)  # a hold whose sale completed waits this long for its event
     card_days: int = Field(365, ge=1, le=3650)  # how long a member QR is valid
     spend_code_minutes: int = Field(5, ge=1, le=60)  # a one-time code from the member's account page lives this long
-    offline_allowance_points: int = Field(0, ge=0, le=10**7)  # granted per member per store at sign-up; 0 = none
+    # granted to a store when a member is linked to it (signed up or shopped there); 0 = none
+    offline_allowance_points: int = Field(0, ge=0, le=10**7)
     offline_allowance_days: int = Field(30, ge=1, le=3650)
     expire_after_days: int = Field(365, ge=0, le=36500)  # earned points unused this long expire; 0 = never
     expire_every_minutes: int = Field(60, ge=0, le=7 * 24 * 60)  # `central serve` runs expiry this often; 0 = off

@@ -82,7 +82,7 @@ def store_units() -> list[Unit]:
     return [
         Unit(
             "omnitoko-store.service",
-            "Omnitoko store server (till, kiosk, displays, print queue, backups)",
+            "Omnitoko store server (gunicorn, one worker: till, kiosk, displays, print queue, backups)",
             f"{program} store serve",
             # The receipt printer: USB printers belong to group lp, serial ones to dialout.
             extra="SupplementaryGroups=lp dialout\n",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from common.config_reader import ensure_secret_key
 from common.logs import configure_logging
@@ -62,18 +63,17 @@ def pair_kiosk(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from pos.web.app import create_app, socketio_of
+    """gunicorn, one worker x [server] threads (the production server); Werkzeug only with --dev."""
+    from common.web.hardening import check_secret_key
 
     config = load_config(args.config)
     configure_logging(config.logging, "store")
+    # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.
+    check_secret_key(config.server.secret_key, "OMNITOKO_SERVER__SECRET_KEY", "omnitoko store init")
     _migrate(config.database.url)
     host = args.host or config.server.host
     port = args.port or config.server.port
-    config.server.host, config.server.port = (
-        host,
-        port,
-    )  # receipt links point where this server really listens  # receipt links point where this server really listens
-    app = create_app(config)
+    config.server.host, config.server.port = host, port  # receipt links point where this server really listens
     base = f"http://{host}:{port}"
     print(f"Omnitoko store {config.store.id} is running:", flush=True)
     print(f"  till              {base}/till", flush=True)
@@ -82,20 +82,53 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  manager           {base}/manager", flush=True)
     print(f"  kiosk             {base}/kiosk/", flush=True)
     print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
-    worker = _start_print_worker(app)
-    badge = _start_sync_badge(app)
-    backups = _start_backups(config)
+    if args.dev:
+        return _serve_dev(config, host, port)
+    from .store_serving import StoreServer, threads_needed
+
+    threads = args.threads or config.server.threads
+    print(f"  server            gunicorn, 1 worker x {threads} threads", flush=True)
+    if threads < threads_needed(config):
+        print(
+            f"  warning           {len(config.store.tills)} tills want at least {threads_needed(config)} threads "
+            "([server] threads): a till page or display beyond that waits for a free one",
+            flush=True,
+        )
+    StoreServer(config, host, port, threads, _start_background).run()
+    return 0
+
+
+def _serve_dev(config, host: str, port: int) -> int:
+    """Werkzeug's threaded development server (a thread per connection), for development only."""
+    from pos.web.app import create_app, socketio_of
+
+    print("  server            Werkzeug (--dev): development only", flush=True)
+    app = create_app(config)
+    stop = _start_background(app)
     try:
         socketio_of(app).run(
             app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
         )
     finally:
+        stop()
+    return 0
+
+
+def _start_background(app) -> Callable[[], None]:
+    """The print worker, the sync badge and the backups: threads of the one serving process, started once."""
+    worker = _start_print_worker(app)
+    badge = _start_sync_badge(app)
+    backups = _start_backups(app.extensions["omnitoko"].config)
+
+    def stop() -> None:
         badge.set()
         if backups is not None:
             backups.set()
         if worker is not None:
             worker.stop()
-    return 0
+        print("store server stopped: print queue, sync badge and backups ended", flush=True)
+
+    return stop
 
 
 def _migrate(url: str) -> None:

@@ -3,6 +3,8 @@ served until its health URL answers 200, then stopped (terminated, killed if it 
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -26,7 +28,8 @@ def served(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `cmd` (output to `log`), wait until `health_url` answers 200, yield the process, stop it."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        # Its own process group: a kill reaches a production server's workers too, not only its master.
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -37,7 +40,7 @@ def served(
         except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still starting
             pass
         if time.monotonic() > deadline:
-            proc.kill()
+            kill_group(proc)
             pytest.fail(f"{what} did not answer {health_url}:\n{log.read_text(errors='replace')}")
         time.sleep(0.1)
     try:
@@ -45,7 +48,24 @@ def served(
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            kill_group(proc)
+        kill_group(proc)  # a worker left behind by a master that has exited
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """kill -9 a server started with start_new_session=True, master and workers, and wait until all are gone (so
+    its port and database are free): a production server's worker outlives its master by a moment otherwise."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)

@@ -34,6 +34,7 @@ from synckit_store import (  # noqa: F401
     sale_payload,
     sell,
     unsent,
+    wire_event,
     write_store_toml,
 )
 from werkzeug.serving import make_server
@@ -206,6 +207,25 @@ class CentralHarness:
     def rows(self, stmt: Any) -> list[Any]:
         with self.ctx.db.sessions() as s:
             return list(s.execute(stmt).all())
+
+
+def pull_all(central: CentralHarness, token: str) -> list[dict[str, Any]]:
+    """Every change a store's pulls get, from cursor 0 to the head, over HTTP with the store's token."""
+    import requests
+
+    changes: list[dict[str, Any]] = []
+    cursor = 0
+    while True:
+        page = requests.get(
+            f"{central.url}/api/v1/sync/pull",
+            params={"cursor": cursor, "limit": 1000},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
+        changes += page["changes"]
+        cursor = page["cursor"]
+        if not page["more"]:
+            return changes
 
 
 def start_server(app: Any) -> tuple[Any, threading.Thread, str]:

@@ -92,6 +92,21 @@ def make_event(
     )
 
 
+def wire_event(store_id: str, seq: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A sale event as a store's agent sends it in a push body (JSON), hash and all."""
+    payload = payload if payload is not None else sale_payload(store_id, seq)
+    return {
+        "event_id": str(uuid.uuid4()),
+        "store_id": store_id,
+        "device_id": "T1",
+        "store_seq": seq,
+        "type": "sale.completed",
+        "schema_version": 1,
+        "payload": payload,
+        "payload_hash": hashlib.sha256(canonical_json(payload).encode()).hexdigest(),
+    }
+
+
 def queue_events(db: Database, store_id: str, payloads: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """Append events to the outbox fast (Core inserts, one transaction), continuing the store_seq counter."""
     with db.unit_of_work() as s:

@@ -23,7 +23,7 @@ from common.contract.events import (
 from common.contract.names import EventType
 from common.timestamps import parse_time
 
-from . import stock
+from . import loyalty, member_scope, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -104,12 +104,24 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
     ]
     if tenders:
         conn.execute(insert_into(Tender.__table__), tenders)
-    changes: list[FeedChange] = []
+    changes = _link_members(session, ctx, sales)  # before stock: members come before stock rows in lock order
     for ev, p in sales:
         changes += stock.post(
             session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
     return changes
+
+
+def _link_members(session: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> list[FeedChange]:
+    """A member sale links the member to its store even when it earns and redeems no points: that store's feed
+    carries the member's balance (and any default offline allowance) from now on."""
+    pairs = [(ev.store_id, p.member_id) for ev, p in sales if p.member_id]
+    linked, granted = member_scope.link_sale_members(session, ctx, pairs)
+    if not linked:
+        return granted
+    stores = {store for store, member in pairs if member in linked}
+    fresh = [c for c in loyalty.changes_for(session, ctx, linked) if c.topic != "member" or c.only_store in stores]
+    return fresh + granted
 
 
 def _sale_row(ev: Event, p: SaleCompleted, now: datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from central.tables import Change, Member, OfflineAllowance, PointsEntry, Store
+from central.tables import Change, Member, PointsEntry
 from central.tables.base import new_id
 from common import member_qr
 from common.db import rowcount
@@ -136,22 +136,6 @@ def publish(s: Session, ctx: CentralContext, member_ids: set[str], extra: list[F
     feed.append(s, ctx, changes_for(s, ctx, member_ids) + list(extra or []))
 
 
-def allowance_change(a: OfflineAllowance) -> FeedChange:
-    """Only the store it is granted to sees an allowance."""
-    return FeedChange(
-        "loyalty_allowance",
-        a.id,
-        {
-            "id": a.id,
-            "member_id": a.member_id,
-            "points": a.points,
-            "used": a.used,
-            "expires_at": a.expires_at.isoformat(),
-        },
-        only_store=a.store_id,
-    )
-
-
 def _new_number(s: Session) -> str:
     while True:
         number = "70" + "".join(secrets.choice("0123456789") for _ in range(10))
@@ -188,33 +172,10 @@ def sign_up(
         )
         s.add(m)
         s.flush()
-        member_scope.link_if_store(s, ctx, m.id, where)
-        granted = _default_allowances(s, ctx, m.id)
+        granted = member_scope.link_if_store(s, ctx, m.id, where)  # and the store's default offline allowance
         view = member_view(s, ctx, m)
-        publish(s, ctx, {m.id}, [allowance_change(a) for a in granted])
+        publish(s, ctx, {m.id}, granted)
     return view
-
-
-def _default_allowances(s: Session, ctx: CentralContext, member_id: str) -> list[OfflineAllowance]:
-    cfg = ctx.config.loyalty
-    if not cfg.offline_allowance_points:
-        return []
-    until = ctx.clock() + timedelta(days=cfg.offline_allowance_days)
-    made = [
-        OfflineAllowance(
-            id=new_id(),
-            member_id=member_id,
-            store_id=store_id,
-            used=0,
-            points=cfg.offline_allowance_points,
-            expires_at=until,
-            granted_at=ctx.clock(),
-        )
-        for store_id in s.scalars(select(Store.id).where(Store.active.is_(True)))
-    ]
-    s.add_all(made)
-    s.flush()
-    return made
 
 
 def find_member(

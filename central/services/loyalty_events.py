@@ -36,8 +36,8 @@ def _member(s: Session, member_id: str) -> Member:
 
 def _changes(s: Session, ctx: CentralContext, ev: Event, member_id: str) -> list[FeedChange]:
     """The member shopped at this store: link them (after the member row, in lock order) and publish."""
-    member_scope.link(s, ctx, member_id, ev.store_id)
-    return loyalty.changes_for(s, ctx, {member_id})
+    granted = member_scope.link(s, ctx, member_id, ev.store_id) or []
+    return loyalty.changes_for(s, ctx, {member_id}) + granted
 
 
 def earned(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
@@ -134,7 +134,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
             loyalty_holds.release_in(s, ctx, ev.store_id, p.hold_id)
         except DomainError:
             pass  # lapsed or unknown already
-    return _changes(s, ctx, ev, p.member_id) + ([loyalty.allowance_change(a)] if a is not None else [])
+    return _changes(s, ctx, ev, p.member_id) + ([member_scope.allowance_change(a)] if a is not None else [])
 
 
 def released(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:

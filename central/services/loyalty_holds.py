@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from central.tables import Alert, Member, OfflineAllowance, PointsHold
+from central.tables import Alert, Member, OfflineAllowance, PointsHold, Store
 from central.tables.base import new_id
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
@@ -173,8 +173,10 @@ def _hold(
             expires_at=ctx.clock() + timedelta(minutes=ctx.config.loyalty.hold_minutes),
         )
         s.add(h)
-        member_scope.link(s, ctx, member_id, store_id)  # redeeming here: the balance follows to this store
+        granted = member_scope.link(s, ctx, member_id, store_id)  # redeeming here: the balance follows to this store
         s.flush()
+        if granted is not None:  # new here: the store's feed gets the member (and its offline allowance) now
+            loyalty.publish(s, ctx, {member_id}, granted)
         return hold_view(h, m.balance - m.held)
 
 
@@ -281,6 +283,11 @@ def grant_allowance(
     until = ctx.clock() + timedelta(days=days or cfg.offline_allowance_days)
     with ctx.db.unit_of_work() as s:
         _locked_member(s, member_id)
+        if s.get(Store, store_id) is None:
+            raise NotFound("unknown_store", f"store {store_id} is not registered at the central store")
+        # Allowances go only to the member's stores: a grant elsewhere links them there (the store needs the
+        # balance to redeem against); the default allowance a new link brings is replaced by this grant below.
+        linked = member_scope.link(s, ctx, member_id, store_id)
         a = s.scalar(
             select(OfflineAllowance).where(
                 OfflineAllowance.member_id == member_id, OfflineAllowance.store_id == store_id
@@ -307,7 +314,7 @@ def grant_allowance(
             "points": a.points,
             "expires_at": a.expires_at.isoformat(),
         }
-        loyalty.publish(s, ctx, set(), [loyalty.allowance_change(a)])
+        loyalty.publish(s, ctx, set() if linked is None else {member_id}, [member_scope.allowance_change(a)])
     return view
 
 

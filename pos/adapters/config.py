@@ -62,6 +62,8 @@ class DatabaseTable(_Table):
 class ServerTable(_Table):
     host: str = "127.0.0.1"
     port: int = Field(5000, ge=1, le=65535)
+    # gunicorn's one worker: each open Socket.IO connection holds a thread (4 a till with its display), plus spares
+    threads: int = Field(64, ge=4, le=1000)
     secret_key: str = ""  # empty = read secret_key_file (`omnitoko store init` makes it)
     secret_key_file: str = "var/store-secret.key"  # relative to the config file
     public_url: str = ""

@@ -2,7 +2,8 @@
 
 The store's feed carries only its neighbours' figures; the till, kiosk and manager page ask central for the rest
 when a person looks at one product. The local read is closed before the network call (no transaction is ever
-open while the store waits on central), and central unreachable is an answer, not an error.
+open while the store waits on central), and central unreachable is an answer, not an error: `reason` names why
+there is no list ("not_connected", "offline", "refused"; "" with one) for a screen to say in its own words.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ def elsewhere(ctx: StoreContext, sku: str, client: StockClient | None = None) ->
         here = {"sku": p.sku, "name": p.name, "on_hand": on_hand(s, [p.sku])[p.sku]}
     client = client or client_for(ctx.config)
     if client is None:
-        return {**here, "online": False, "message": NOT_CONNECTED, "locations": []}
+        return {**here, "online": False, "reason": "not_connected", "message": NOT_CONNECTED, "locations": []}
     try:
         answer = client.elsewhere(p.sku)
     except Unreachable:
-        return {**here, "online": False, "message": OFFLINE, "locations": []}
+        return {**here, "online": False, "reason": "offline", "message": OFFLINE, "locations": []}
     except Refused as e:
-        return {**here, "online": False, "message": f"{OFFLINE} ({e.message})", "locations": []}
-    return {**here, "online": True, "message": "", "locations": answer.get("locations", [])}
+        return {**here, "online": False, "reason": "refused", "message": f"{OFFLINE} ({e.message})", "locations": []}
+    return {**here, "online": True, "reason": "", "message": "", "locations": answer.get("locations", [])}

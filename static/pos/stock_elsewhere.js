@@ -2,10 +2,11 @@
 // The server answers offline too ("central store unreachable; showing this store only"): shown as it comes.
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function renderElsewhere(box, a) {
+// `words` lets a screen say the notes in its own language: {none, note(a)} (the server's message otherwise).
+export function renderElsewhere(box, a, words = {}) {
   const rows = (a.locations || []).map((l) => `<li class="${l.neighbour ? "near" : ""}">
     <span>${esc(l.name)}</span> <b class="num">${esc(l.on_hand)}</b></li>`);
-  const note = a.online ? (rows.length ? "" : "—") : esc(a.message);
+  const note = a.online ? (rows.length ? "" : esc(words.none || "—")) : esc(words.note ? words.note(a) : a.message);
   box.innerHTML = `<ul class="elsewhere-list">${rows.join("")}</ul>${note ? `<p class="note">${note}</p>` : ""}`;
   box.dataset.online = a.online ? "yes" : "no";
 }

@@ -3,6 +3,7 @@
 import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, saleKey, setLang, t } from "./common.js";
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
+import { checkStock, hideElsewhere, redrawElsewhere, showElsewhere } from "./till_elsewhere.js";
 import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
 import * as shift from "./till_shift.js";
 import { RECEIPT_LINK, transactions, unlock } from "./till_transactions.js";
@@ -91,6 +92,7 @@ async function afterSignIn() {
 async function startSale() {
   const view = await call("POST", "/sales");
   $("paid-panel").hidden = true;
+  hideElsewhere();
   setSale(view, { select: "last" });
   return view;
 }
@@ -124,6 +126,8 @@ function addItem(item, qty) {
       const view = await call("POST", `/sales/${sale.id}/lines`, { ...item, qty });
       setSale(view, { select: "last", fresh: true });
       message("");
+      const line = view.lines.find((l) => (item.sku ? l.sku === item.sku : l.barcode === item.barcode));
+      if (line) checkStock(app, line).catch(() => {}); // out of stock here: who else has it (beside the sale)
     } catch (err) {
       fail(err);
     }
@@ -197,7 +201,8 @@ async function signOutNow() {
 
 // ---- keyboard ------------------------------------------------------------------------------
 const FKEYS = {
-  F2: "search", F4: "qty", F5: "transactions", F6: "discount", F7: "menu", F8: "park", F9: "remove", F12: "pay",
+  F1: "elsewhere", F2: "search", F4: "qty", F5: "transactions", F6: "discount", F7: "menu", F8: "park", F9: "remove",
+  F12: "pay",
 };
 for (const key of [...Object.keys(FKEYS), "ArrowUp", "ArrowDown", "Escape"]) saleKey(key);
 
@@ -223,6 +228,7 @@ function action(name) {
     case "park": openDialog(shift.park(app)); break;
     case "remove": if (needsLine()) D.removeLine(app, line); break;
     case "clear": clearEntry(); break;
+    case "elsewhere": if (needsLine()) showElsewhere(app, line); break;
     case "pay":
       if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
       openDialog(pay(app));
@@ -262,7 +268,7 @@ document.addEventListener("keydown", (e) => {
   const scan = $("scan");
   if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
   if (e.key === "ArrowUp" || e.key === "ArrowDown") { e.preventDefault(); moveSelection(e.key === "ArrowUp" ? -1 : 1); return; }
-  if (e.key === "Escape") { clearEntry(); return; }
+  if (e.key === "Escape") { clearEntry(); hideElsewhere(); return; }
   if (document.activeElement !== scan && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) scan.focus();
   if (e.key === "Enter" && document.activeElement === scan) {
     e.preventDefault();
@@ -320,6 +326,7 @@ $("lang-toggle").addEventListener("click", async () => {
   await setLang(otherLang());
   labels();
   render();
+  redrawElsewhere();
   if (!$("paid-panel").hidden && S.sale) showPaid(S.sale);
 });
 

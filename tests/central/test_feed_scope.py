@@ -5,24 +5,9 @@ from __future__ import annotations
 import uuid
 
 import requests
-from synckit import central, pg_url  # noqa: F401
+from synckit import central, pg_url, pull_all  # noqa: F401
 
 from central.services import feed, stock, stores
-
-
-def pull_all(central, token: str) -> list[dict]:
-    changes, cursor = [], 0
-    while True:
-        page = requests.get(
-            f"{central.url}/api/v1/sync/pull",
-            params={"cursor": cursor, "limit": 1000},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()
-        changes += page["changes"]
-        cursor = page["cursor"]
-        if not page["more"]:
-            return changes
 
 
 def receive(central, location: str, sku: str = "SKU-00001", qty: int = 7) -> None:

@@ -6,25 +6,10 @@ import uuid
 
 import requests
 from sqlalchemy import func, select
-from synckit import central, pg_url  # noqa: F401
+from synckit import central, pg_url, pull_all  # noqa: F401
 
 from central.services import loyalty, loyalty_holds, stores
 from central.tables import Change
-
-
-def pull_all(central, token: str) -> list[dict]:
-    changes, cursor = [], 0
-    while True:
-        page = requests.get(
-            f"{central.url}/api/v1/sync/pull",
-            params={"cursor": cursor, "limit": 1000},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()
-        changes += page["changes"]
-        cursor = page["cursor"]
-        if not page["more"]:
-            return changes
 
 
 def balances(central, token: str) -> dict[str, int]:

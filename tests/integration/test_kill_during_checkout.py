@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 
 import pytest
 import requests
-from servekit import free_port
+from servekit import free_port, kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each round: start the server, ring up sales, kill -9. "completion" rounds kill just after a completion request
@@ -70,6 +69,7 @@ class Server:
                 env=_env(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # kill -9 takes the whole server: gunicorn's master and its worker
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -86,8 +86,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+            kill_group(self.proc)  # master and worker, and wait until both are gone
 
 
 class Cashier(threading.Thread):

@@ -32,9 +32,10 @@ def new_member(central: Any, points: int = 0, phone: str | None = None, name: st
     phone = phone or "0812" + str(uuid.uuid4().int)[:8]
     m = central_loyalty.sign_up(central.ctx, name, phone)
     with central.ctx.db.unit_of_work() as s:
+        granted = []  # each store's default offline allowance, as a first sale there would grant it
         for store_id in s.scalars(select(Store.id).order_by(Store.id)):
-            member_scope.link(s, central.ctx, m["id"], store_id)
-        central_loyalty.publish(s, central.ctx, {m["id"]})
+            granted += member_scope.link(s, central.ctx, m["id"], store_id) or []
+        central_loyalty.publish(s, central.ctx, {m["id"]}, granted)
     if points:
         m = central_loyalty.adjust(central.ctx, m["id"], points, "opening balance")
     return m

@@ -11,7 +11,6 @@ stock its lost-but-synced sales moved. Runs with the central store on SQLite and
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from servekit import free_port
+from servekit import free_port, kill_group
 from sqlalchemy import func, select
 from synckit import (  # noqa: F401
     STORE,
@@ -70,7 +69,9 @@ class StoreServer:
             str(port),
         ]
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(  # its own group: kill -9 takes gunicorn's master and worker
+                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"store server exited:\n{self.log.read_text()[-3000:]}"
@@ -105,8 +106,7 @@ class StoreServer:
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+            kill_group(self.proc)  # master and worker, and wait until both are gone
 
 
 def _seq(number: str) -> int:
