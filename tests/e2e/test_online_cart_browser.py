@@ -155,7 +155,9 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     code = shop.text("#cart-code")
     assert CART_CODE.match(code) and shop.text("#cart-total") == "Rp 11.500"
     shop.d.save_screenshot(str(screens / "shop-cart.png"))
-    payload = _decode_qr(shop.d.find_element(By.CSS_SELECTOR, "#cart-qr svg").screenshot_as_png)
+    qr = shop.d.find_element(By.CSS_SELECTOR, "#cart-qr svg")
+    shop.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", qr)  # the page is longer than the window
+    payload = _decode_qr(qr.screenshot_as_png)
     assert payload == f"OC1.omnitoko.{code}"
 
     # At the kiosk the shopper scans the QR (a wedge scanner types its text), sees the cart and sends it on.
