@@ -110,9 +110,12 @@ def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[st
             **{k: view[k] for k in ("subtotal", "discount", "tax")},
             "delivery_fee": delivery_fee,
         }
+        payment_id = new_id()
         payment = Payment(
-            id=new_id(),
-            order_id=f"OT-{cart.code.replace('-', '')}-{tries + 1}",
+            id=payment_id,
+            # The cart's code, the attempt, and the payment id's first letters: a central restored from a backup never
+            # numbers an order again that the gateway already holds (it would refuse it or report the old payment).
+            order_id=f"OT-{cart.code.replace('-', '')}-{tries + 1}{payment_id[:3].upper()}",
             cart_id=cart.id,
             amount=view["total"] + delivery_fee,
             currency="IDR",

@@ -53,6 +53,10 @@ def check_qty(qty: int, what: str = "quantity") -> int:
 
 
 def write_movements(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
+    if (
+        not rows
+    ):  # an empty list would run one INSERT of defaults only (a row with no SKU): nothing moved, nothing written
+        return
     session.execute(insert(StockMovement), [{**r, "created_at": now} for r in rows])
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 # Refusals a random history runs into on purpose, and that a till or the shop shows the person in front of it.
 EXPECTED = {
     "refund_exceeds_sold",
+    "already_refunded",  # a line refunded in full already (the till names it so since the Transaksi screen)
     "nothing_to_redeem",
     "points_exceed_due",
     "insufficient_points",

@@ -38,10 +38,11 @@ def test_200_seeded_histories_lose_no_sale_point_or_stock_movement_and_pay_no_ca
         "paid online",
         "transfer",
         "transfer step",
-        "transfer received",
         "sync round",
     ):
         assert total[op] >= 50, (op, total)
+    # A receipt needs the transfer to reach the receiving store first (both stores online, a round each way): rarer.
+    assert total["transfer received"] >= 5, ("transfer received", total)
     for fault in (
         "dropped",
         "central 500",
