@@ -24,7 +24,7 @@ from .handlers import handler_for
 from .payloads import REFUSED_ALERT, Refused, Rejection
 from .pull import pull as pull  # a store's pull lives in pull.py; callers of push.pull keep working
 from .retry import Busy, retrying
-from .run_apply import apply_run, payload_hash, result
+from .run_apply import applied_row, apply_run, payload_hash, result
 
 log = logging.getLogger(__name__)
 ORDER_EVENTS = "online_order."  # the family whose steps may owe the shopper a refund
@@ -140,19 +140,7 @@ def _apply(
             )
         conn.execute(
             statements.insert_into(AppliedEvent.__table__),
-            dict(
-                event_id=ev.event_id,
-                store_id=store_id,
-                store_seq=ev.store_seq,
-                device_id=ev.device_id,
-                type=ev.type,
-                schema_version=ev.schema_version,
-                payload_hash=ev.payload_hash,
-                outcome=outcome,
-                code=code,
-                message=message,
-                applied_at=ctx.clock(),
-            ),
+            applied_row(ev, store_id, outcome, code, message, ctx.clock()),
         )
         feed.append(s, ctx, changes)
         return result(ev, status, outcome, code, message)

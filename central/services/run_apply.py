@@ -44,6 +44,25 @@ def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
+def applied_row(
+    ev: Event, store_id: str, outcome: str, code: str | None, message: str | None, at: Any
+) -> dict[str, Any]:
+    """The `applied_events` row that records what became of one event (applied, refused, duplicate...)."""
+    return dict(
+        event_id=ev.event_id,
+        store_id=store_id,
+        store_seq=ev.store_seq,
+        device_id=ev.device_id,
+        type=ev.type,
+        schema_version=ev.schema_version,
+        payload_hash=ev.payload_hash,
+        outcome=outcome,
+        code=code,
+        message=message,
+        applied_at=at,
+    )
+
+
 def result(ev: Event, status: int, outcome: str, code: str | None, message: str | None) -> dict[str, Any]:
     return {
         "event_id": ev.event_id,
@@ -106,22 +125,7 @@ def _apply_run(
         now = ctx.clock()
         conn.execute(
             statements.insert_into(AppliedEvent.__table__),
-            [
-                dict(
-                    event_id=ev.event_id,
-                    store_id=store_id,
-                    store_seq=ev.store_seq,
-                    device_id=ev.device_id,
-                    type=ev.type,
-                    schema_version=ev.schema_version,
-                    payload_hash=ev.payload_hash,
-                    outcome="applied",
-                    code=None,
-                    message=None,
-                    applied_at=now,
-                )
-                for ev in run
-            ],
+            [applied_row(ev, store_id, "applied", None, None, now) for ev in run],
         )
         conn.execute(
             statements.claim_next_seq(),
