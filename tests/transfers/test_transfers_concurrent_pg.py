@@ -51,9 +51,8 @@ def _run_all(work: dict[str, list[dict[str, Any]]], central: Any, tokens: dict[s
     return problems
 
 
+@pytest.mark.parametrize("central", ["postgresql"], indirect=True)  # the concurrent path: real row locks
 def test_five_stores_sending_to_each_other_at_once_move_each_unit_once(central):
-    if central.backend != "postgresql":
-        pytest.skip("the concurrent path runs on PostgreSQL")
     tokens = {"TOKO-01": central.token}
     for sid in STORES[1:]:
         tokens[sid] = stores.add_store(central.ctx, sid, sid)
