@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from central.tables import LoyaltyRule, Member, OfflineAllowance, PointsEntry, PointsHold, Store
+from central.tables import Location, LoyaltyRule, Member, OfflineAllowance, PointsEntry, PointsHold, Refund, Sale, Store
 from central.tables.base import new_id
 from common.errors import DomainError
 
@@ -20,7 +20,7 @@ from .cart_views import local_time
 from .context import CentralContext
 from .loyalty_holds import OFFLINE_NOTE
 
-WHEN = "%d/%m/%Y %H:%M"
+WHEN = "%d/%m/%Y %H:%M %Z"  # with the zone (WIB): head office and its stores may be in different ones
 
 
 def _row(ctx: CentralContext, m: Member) -> dict[str, Any]:
@@ -62,8 +62,14 @@ def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[
     with ctx.db.sessions() as s:
         m = loyalty.find_member(s, ctx, member_id=member_id)
         view = {**loyalty.member_view(s, ctx, m, entries), "since": local_time(ctx, m.created_at, WHEN)}
+        refs = {e["ref_id"] for e in view["recent"] if e.get("ref_id")}
+        # A person reads receipt numbers and store names, not the ids the ledger keeps.
+        numbers = dict(s.execute(select(Sale.id, Sale.number).where(Sale.id.in_(refs))).all())
+        numbers.update(s.execute(select(Refund.id, Refund.number).where(Refund.id.in_(refs))).all())
+        view["store_names"] = {c: n or c for c, n in s.execute(select(Location.code, Location.name)).all()}
         for e in view["recent"]:
             e["when"] = local_time(ctx, datetime.fromisoformat(e["at"]), WHEN)
+            e["receipt"] = numbers.get(e.get("ref_id") or "", "")
         view["holds"] = [
             {
                 "id": h.id,

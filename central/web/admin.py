@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -13,7 +14,8 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import admin_auth, catalog, dead_letters, loyalty_admin, store_health, stores
+from central.services import admin_auth, admin_catalog, catalog, dead_letters, loyalty_admin, store_health, stores
+from central.services.cart_views import local_time
 from central.services.context import CentralContext
 from common import i18n
 from common.errors import DomainError
@@ -99,8 +101,18 @@ def said(e: DomainError) -> str:
 
 
 def _kind(kind: str) -> str:
-    key = f"kind.{kind}"
-    return tr(key) if i18n.has("admin", admin_lang(), key) else kind
+    return _word("kind", kind)
+
+
+def _word(prefix: str, code: str) -> str:
+    """A coded value (a ledger kind, a payment method) in the admin's words, or the code where it has none."""
+    key = f"{prefix}.{code}"
+    return tr(key) if i18n.has("admin", admin_lang(), key) else code
+
+
+def _when(at: datetime | None) -> str:
+    """A stored UTC time on head office's clock with its zone (05/12/2026 00:51 WIB), never raw ISO UTC."""
+    return local_time(ctx(), at, "%d/%m/%Y %H:%M %Z")
 
 
 def _page(template: str, **extra: Any) -> str:
@@ -110,12 +122,14 @@ def _page(template: str, **extra: Any) -> str:
         lang=admin_lang(),
         other_lang="en" if admin_lang() == "id" else "id",
         kind_name=_kind,
+        word=_word,
         central=ctx().config.central,
         user=g.get("admin"),
         action=ActionForm(),
         n=group_thousands,
         money=format_money,
         promo_value=shown_value,
+        when=_when,
         **extra,
     )
 
@@ -187,7 +201,7 @@ def dashboard():
 @signed_in
 def products():
     q = request.args.get("q", "")[:80]
-    return _page("products.html", q=q, items=catalog.find_products(ctx(), q, limit=100))
+    return _page("products.html", q=q, items=admin_catalog.products(ctx(), q, admin_lang()))
 
 
 @admin.route("/products/<sku>", methods=["GET", "POST"])
@@ -233,10 +247,10 @@ def promotions():
             )
         except DomainError as e:
             flash(said(e))
-            return _page("promotions.html", form=form, items=catalog.promotions(ctx())), e.status
+            return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), e.status
         flash(tr("flash.promotion_saved"))
         return redirect(url_for("admin.promotions"))
-    return _page("promotions.html", form=form, items=catalog.promotions(ctx())), 400 if form.errors else 200
+    return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), 400 if form.errors else 200
 
 
 @admin.post("/dead-letters/<event_id>/<action_name>")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from common.errors import DomainError
-from pos.adapters.tables import AuditEntry, Refund, Sale, Staff
+from pos.adapters.tables import AuditEntry, Product, Refund, Sale, Staff
 
+from .audit_words import Lookups, words
 from .context import StoreContext
-from .reports import period, to_local
+from .reports import period, store_zone, to_local
+from .transfer_views import partners
 
 MAX_ROWS = 2000
 COLUMNS = [
@@ -34,8 +36,10 @@ def audit_log(
     end: date | None = None,
     staff: str = "",
     approved_only: bool = False,
+    locale: str = "id",
 ) -> dict[str, Any]:
-    """Entries newest first, filtered by action, local date range and staff code (who asked or who approved)."""
+    """Entries newest first, filtered by action, local date range and staff code (who asked or who approved); each
+    entry's detail a sentence in `locale`."""
     per = period(ctx, start, end)
     lo, hi = per.utc_bounds()
     with ctx.db.sessions() as s:
@@ -56,6 +60,10 @@ def audit_log(
         numbers = dict(s.execute(select(Sale.id, Sale.number).where(Sale.id.in_(refs), Sale.number.is_not(None))).all())
         numbers.update(s.execute(select(Refund.id, Refund.number).where(Refund.id.in_(refs))).all())
         actions = sorted(s.scalars(select(AuditEntry.action).distinct()))
+        skus = {str(d["sku"]) for d in (_json(e.detail) for e in entries[:MAX_ROWS]) if d.get("sku")}
+        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
+        stores = partners(s, ctx.store_id)
+    look = Lookups(products, stores, numbers, lambda at: _local_text(ctx, at), ctx.currency)
 
     def who(sid: str | None) -> str:
         return f"{people[sid].name} ({people[sid].code})" if sid in people else (sid or "")
@@ -68,7 +76,7 @@ def audit_log(
             "requested_by": who(e.requested_by),
             "approved_by": who(e.approved_by),
             "ref_id": numbers.get(e.ref_id or "", e.ref_id or ""),
-            "detail": _detail_text(e.detail),
+            "detail": words(locale, e.action, e.detail, e.ref_id, look),
         }
         for e in entries[:MAX_ROWS]
     ]
@@ -82,12 +90,15 @@ def audit_log(
     }
 
 
-def _detail_text(raw: str) -> str:
-    """The detail JSON as `key=value` pairs a person can scan."""
+def _json(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw or "{}")
     except ValueError:
-        return raw
-    if not isinstance(data, dict):
-        return str(data)
-    return ", ".join(f"{k}={v}" for k, v in data.items() if v not in (None, ""))
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _local_text(ctx: StoreContext, at: datetime) -> str:
+    """A stored UTC time as the store's wall clock with its zone: 23/11/2026 14:05 WIB."""
+    local = at.replace(tzinfo=UTC).astimezone(store_zone(ctx))
+    return local.strftime("%d/%m/%Y %H:%M %Z")

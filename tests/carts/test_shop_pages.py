@@ -92,8 +92,8 @@ def test_a_form_without_its_csrf_token_changes_nothing(central):
 @pytest.mark.parametrize(
     "lang, being_paid, paid",
     [
-        ("id", "Sedang dibayar di toko TOKO-01", "Dibayar di toko TOKO-01, T1, pukul 14:05"),
-        ("en", "Being paid in store TOKO-01", "Paid in store TOKO-01, T1, at 14:05"),
+        ("id", "Sedang dibayar di Omnitoko Kemang", "Dibayar di Omnitoko Kemang, T1, pukul 14:05"),
+        ("en", "Being paid in store at Omnitoko Kemang", "Paid in store at Omnitoko Kemang, T1, at 14:05"),
     ],
 )
 def test_the_cart_page_follows_the_cart_into_the_store(central, lang, being_paid, paid):

@@ -178,7 +178,7 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     assert len(kiosk.d.find_elements(By.CSS_SELECTOR, "#oc-lines .oc-line")) == 2
     assert "Rp 11.500" in kiosk.text("#oc-total")
     shop.d.refresh()
-    shop.until(lambda: "Sedang dibayar di toko TOKO-01" in shop.text("#claimed-banner"), "online: being paid in store")
+    shop.until(lambda: "Sedang dibayar di Omnitoko Kemang" in shop.text("#claimed-banner"), "online: being paid in store")
     kiosk.d.save_screenshot(str(screens / "kiosk-online-cart.png"))
     kiosk.tap("#online-send")
     kiosk.until(lambda: re.match(r"^K-\d+$", kiosk.text("#ticket-code")), "a till ticket, as for a kiosk cart")
@@ -206,6 +206,6 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     shop.d.refresh()
     shop.until(lambda: shop.d.find_elements(By.ID, "paid-banner"), "the cart page shows it paid")
     said = shop.text("#paid-text")
-    assert re.fullmatch(r"Dibayar di toko TOKO-01, T1, pukul \d\d:\d\d", said), said
+    assert re.fullmatch(r"Dibayar di Omnitoko Kemang, T1, pukul \d\d:\d\d", said), said
     assert number in shop.text("#paid-banner") and "Rp 11.500" in shop.text("#paid-banner")
     shop.d.save_screenshot(str(screens / "shop-paid-in-store.png"))

@@ -230,8 +230,8 @@ def test_the_sync_page_says_the_store_has_not_synced_yet(mgr: Browser, store: St
 def test_the_audit_log_filters_by_action_and_staff(mgr: Browser, store: StoreContext) -> None:
     mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "1", "reason": "lost"})
     page = mgr.get("/manager/audit?action=stock_adjust&staff=9001").get_data(as_text=True)
-    assert "Dewi Lestari (9001)" in page and "reason=lost" in page
-    assert "reason=lost" not in mgr.get("/manager/audit?action=refund").get_data(as_text=True)
+    assert "Dewi Lestari (9001)" in page and "Alasan: Hilang" in page  # the reason in words, not reason=lost
+    assert "Alasan: Hilang" not in mgr.get("/manager/audit?action=refund").get_data(as_text=True)
     with store.db.sessions() as s:
         assert s.scalar(select(StockMovement.reason).where(StockMovement.kind == "adjustment")) == "lost"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from common.errors import DomainError
 from pos.services import audit_log, manager_access, sync_health
@@ -63,7 +63,7 @@ def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
     for key in ("oldest_unsent_at", "last_acked_at"):
         if health["outbox"][key]:
             health["outbox"][key] = to_local(ctx(), health["outbox"][key])
-    for key in ("last_success_at", "last_error_at", "last_attempt_at"):
+    for key in ("last_success_at", "last_error_at", "last_round_at"):
         if health["agent"] and health["agent"].get(key):
             health["agent"][key] = to_local(ctx(), health["agent"][key])
     return health, tables
@@ -78,6 +78,7 @@ def audit_table() -> tuple[dict[str, Any], Table]:
         end=parse_date(a.get("to")),
         staff=a.get("staff", ""),
         approved_only=bool(a.get("approved")),
+        locale=g.get("lang", "id"),
     )
     args: dict[str, Any] = {k: v for k, v in a.items() if k in ("action", "from", "to", "staff", "approved") and v}
     args.setdefault("from", data["start"].isoformat())

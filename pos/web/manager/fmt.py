@@ -8,6 +8,7 @@ from typing import Any
 from flask import g
 
 from common.money import format_money
+from pos.services.reports import store_zone
 
 from ..api.common import ctx
 
@@ -32,12 +33,19 @@ def pct(value: float | None) -> str:
 
 
 def when(value: datetime | date | None, with_time: bool = True) -> str:
-    """23/11/2026 14:05 (values are already the store's local time)."""
+    """23/11/2026 14:05 WIB (values are already the store's local time; the zone is the store's, from config)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M ") + zone_label() if with_time else value.strftime("%d/%m/%Y")
     return value.strftime("%d/%m/%Y")
+
+
+def zone_label() -> str:
+    """The store's zone as people say it (WIB, WITA, WIT; the zone's own name where it has no abbreviation)."""
+    zone = store_zone(ctx())
+    said = datetime.now(zone).tzname() or ""
+    return said if said.isalpha() else ctx().config.store.timezone
 
 
 def duration(seconds: int | None) -> str:
