@@ -75,7 +75,8 @@ def audit_log(
             "till_id": e.till_id or "",
             "requested_by": who(e.requested_by),
             "approved_by": who(e.approved_by),
-            "ref_id": numbers.get(e.ref_id or "", e.ref_id or ""),
+            # The receipt, refund, count or order number; an id with no number says nothing to a person.
+            "ref_id": numbers.get(e.ref_id or "") or str(_json(e.detail).get("number") or ""),
             "detail": words(locale, e.action, e.detail, e.ref_id, look),
         }
         for e in entries[:MAX_ROWS]

@@ -36,7 +36,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("net", "money"),
     ],
     "by_hour": [("hour", "hour"), ("sales", "int"), ("items", "int"), ("total", "money")],
-    "by_category": [("category", "text"), ("name", "text"), ("qty", "int"), ("net", "money"), ("share", "pct")],
+    "by_category": [("name", "text"), ("qty", "int"), ("net", "money"), ("share", "pct")],  # the name, not the code
     "by_cashier": [
         ("staff_code", "text"),
         ("name", "text"),
@@ -124,9 +124,10 @@ def period(ctx: StoreContext, start: date | None, end: date | None) -> Period:
 
 
 def sales_report(
-    ctx: StoreContext, start: date | None = None, end: date | None = None, top: int = 20
+    ctx: StoreContext, start: date | None = None, end: date | None = None, top: int = 20, locale: str = "id"
 ) -> dict[str, Any]:
-    """Every table of the sales report for the range, and the summary figures above them."""
+    """Every table of the sales report for the range, and the summary figures above them (category names in
+    `locale`)."""
     per = period(ctx, start, end)
     lo, hi = per.utc_bounds()
     local = lambda t: t.replace(tzinfo=UTC).astimezone(per.zone).replace(tzinfo=None)  # noqa: E731
@@ -194,7 +195,7 @@ def sales_report(
                 )
             ).all()
         )
-        cats = {c.code: c.name for c in s.scalars(select(Category))}
+        cats = {c.code: (c.name_en if locale == "en" and c.name_en else c.name) for c in s.scalars(select(Category))}
         name = lambda sid: staff[sid].name if sid in staff else (sid or "")  # noqa: E731
         reconcile = qris_reconcile.rows(s, lo, hi, local, name)
     tables = {

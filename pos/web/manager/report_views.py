@@ -71,7 +71,7 @@ def trim_hours(tables: list[Table]) -> None:
 
 
 def report_tables(start: date | None, end: date | None, top: int) -> tuple[dict[str, Any], list[Table]]:
-    data = reports.sales_report(ctx(), start, end, top)
+    data = reports.sales_report(ctx(), start, end, top, locale=g.get("lang", "id"))
     args = {"from": data["start"].isoformat(), "to": data["end"].isoformat(), "top": top}
     tables = [
         Table(
