@@ -17,6 +17,7 @@ from . import feed
 from .cart_claims import CartGone, holder, locked, paid_message, unclaim
 from .cart_views import available, cart_json, cart_lines, feed_changes, status_of
 from .context import CentralContext
+from .stores import pickup_stores
 
 MAX_LINES = 100
 MAX_QTY = 99
@@ -186,8 +187,6 @@ def choose_store(ctx: CentralContext, cart_id: str | None, location: str | None)
 
 
 def stores(ctx: CentralContext) -> list[dict[str, str]]:
+    """The stores the shop offers for pickup."""
     with ctx.db.sessions() as s:
-        return [
-            {"code": l.code, "name": l.name or l.code}
-            for l in s.scalars(select(Location).where(Location.kind == "store").order_by(Location.code))
-        ]
+        return [{"code": code, "name": name} for code, name in pickup_stores(s).items()]

@@ -22,7 +22,7 @@ from .cart_views import available, local_time
 from .context import CentralContext
 from .feed import FeedChange
 from .stock import location_name
-from .stores import ONLINE
+from .stores import ONLINE, pickup_stores
 
 DELIVERY_SKU = "DELIVERY"  # the fee's line on the online sale and the gateway's item list
 
@@ -60,7 +60,7 @@ def where(s: Session, ctx: CentralContext, choice: Choice | None, lines: list[di
     if choice is None:
         return ONLINE
     if choice.mode == "pickup":
-        if choice.store not in _stores(s):
+        if choice.store not in pickup_stores(s):
             raise NotFound("unknown_store", f"there is no store {choice.store} to collect from")
         assert choice.store is not None
         return choice.store

@@ -95,6 +95,18 @@ def audience_of(
     return sorted(before[:take_before] + after[: wanted - take_before])
 
 
+def pickup_stores(session: Session) -> dict[str, str]:
+    """The stores a shopper may collect an order from, code -> name: those registered and active, so running a
+    store server that can hand it over (a location with no store server, like the demo's TOKO-02, is not offered)."""
+    rows = session.execute(
+        select(Location.code, Location.name)
+        .join(Store, Store.id == Location.code)
+        .where(Location.kind == "store", Store.active.is_(True))
+        .order_by(Location.code)
+    )
+    return {code: name or code for code, name in rows}
+
+
 def set_neighbours(ctx: CentralContext, store_id: str, region: str | None, neighbours: list[str] | None) -> None:
     """The admin's choice for one store: a region (nearest by region) and/or an explicit neighbour list."""
     with ctx.db.unit_of_work() as s:

@@ -116,3 +116,23 @@ def test_the_cart_page_follows_the_cart_into_the_store(central, lang, being_paid
     shopper.post("/shop/cart/add", sku=AQUA_600)  # shopping again starts a new cart
     fresh = shopper.get("/shop/cart")
     assert re.search(r'id="cart-code">([^<]+)<', fresh).group(1) != code
+
+
+def test_pickup_is_offered_only_at_stores_that_run_a_store_server(central):
+    """TOKO-02 is a location with stock but no registered store (as in `make demo`): not offered, and refused."""
+    from central.services import payments
+    from central.services.fulfilment import Choice
+    from common.errors import DomainError
+
+    shopper = Shopper(central)
+    shopper.post("/shop/cart/add", sku=AQUA_330, qty="1")
+    page = shopper.get("/shop/cart")
+    offered = re.findall(r'<option value="(TOKO-[^"]+)"', page)
+    assert offered and set(offered) == {"TOKO-01"}
+    assert "Omnitoko Kemang (TOKO-01)" in page and "TOKO-02" not in page
+    from central.services import carts
+
+    view = carts.add_item(central.ctx, None, "SKU-00001", 1)
+    with pytest.raises(DomainError) as refused:
+        payments.start(central.ctx, view["id"], "http://127.0.0.1/back", Choice("pickup", "TOKO-02", "Ani"))
+    assert refused.value.code == "unknown_store"
