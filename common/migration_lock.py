@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
+QUIET_SECONDS = 3.0
 
 
 def lock_path(url: str) -> Path | None:
@@ -23,6 +26,20 @@ def lock_path(url: str) -> Path | None:
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
         return None
     return Path(str(parsed.database)).with_name(Path(str(parsed.database)).name + ".migrate-lock")
+
+
+def _take_soon(handle: IO[bytes]) -> bool:
+    """The lock, if it comes free within QUIET_SECONDS: a partner finding the database at head holds it for a
+    moment, and a start-up says nothing about that."""
+    deadline = time.monotonic() + QUIET_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
 
 
 @contextmanager
@@ -35,9 +52,7 @@ def migration_lock(url: str) -> Iterator[None]:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take_soon(handle):
             log.warning("waiting for the migration lock %s: another process is migrating this database", path)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:

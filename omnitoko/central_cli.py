@@ -160,7 +160,7 @@ def serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     if args.dev:
-        return _serve_dev(config, host, port)
+        return _serve_dev(config, host, port, args.access_log)
     from central.web.serving import CentralServer, connections
 
     workers, threads = args.workers or config.server.workers, args.threads or config.server.threads
@@ -171,7 +171,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     worker = None if args.no_worker else _spawn_worker(args.config)
     try:
-        CentralServer(config, host, port, workers, threads).run()
+        CentralServer(config, host, port, workers, threads, access_log=args.access_log).run()
     finally:
         if worker is not None:
             worker.terminate()
@@ -205,7 +205,7 @@ def _drop_metrics_folder() -> None:
         shutil.rmtree(own, ignore_errors=True)
 
 
-def _serve_dev(config, host: str, port: int) -> int:
+def _serve_dev(config, host: str, port: int, access_log: bool = False) -> int:
     """Werkzeug's threaded server and an in-process housekeeping thread: for development only."""
     from werkzeug.serving import run_simple
 
@@ -213,7 +213,8 @@ def _serve_dev(config, host: str, port: int) -> int:
 
     print("  server            Werkzeug (--dev): development only", flush=True)
     app = create_central_app(config)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per sync request (every 5 s per store)
+    # Not a line per sync request (every 5 s per store) unless asked with --access-log.
+    logging.getLogger("werkzeug").setLevel(logging.INFO if access_log else logging.WARNING)
     housekeeping = _start_housekeeping(app.extensions["omnitoko_central"])
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -287,6 +288,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="do not start the housekeeping worker here (it runs as `central worker` elsewhere)",
     )
     p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (never in production)")
+    p.add_argument("--access-log", action="store_true", help="a console line per HTTP request (off by default)")
     p.set_defaults(run=serve)
     p = central.add_parser("worker", help="housekeeping (lapsed holds, points expiry): once across all processes")
     p.add_argument("--config")

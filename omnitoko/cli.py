@@ -31,6 +31,7 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int)
     p.add_argument("--threads", type=int, help="gunicorn threads in its one worker (default [server] threads)")
     p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (never in production)")
+    p.add_argument("--access-log", action="store_true", help="a console line per HTTP request (off by default)")
     p.set_defaults(run=store_cli.serve)
     p = store.add_parser("add-staff", help="add a cashier or manager")
     p.add_argument("--config")

@@ -15,13 +15,21 @@ from . import demo_extras, demo_order
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "var" / "demo"
+# The console shows what a person acts on: warnings and errors, not a line per request or per sync round.
+LOG_LEVEL = os.environ.get("OMNITOKO_DEMO_LOG_LEVEL", "WARNING").upper()
+ACCESS_LOG = ["--access-log"] if os.environ.get("OMNITOKO_DEMO_ACCESS_LOG") == "1" else []
+
+
+def _quiet(text: str) -> str:
+    """The demo's copy of a config logs at LOG_LEVEL (the shipped files say INFO, right for a real store)."""
+    return text.replace('level = "INFO"', f'level = "{LOG_LEVEL}"', 1)
 
 
 def _write_config(port: int) -> Path:
     DEMO.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/store.db"', 'url = "sqlite:///store.db"')
-    text = text.replace("port = 5000", f"port = {port}")
+    text = _quiet(text.replace("port = 5000", f"port = {port}"))
     path = DEMO / "store.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -34,7 +42,7 @@ def _write_central_config(port: int) -> Path:
     text = (ROOT / "central.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/central.db"', 'url = "sqlite:///central.db"')
     text = text.replace("port = 5100", f"port = {port}")
-    text = text.replace('initial_password = ""', f'initial_password = "{DEMO_ADMIN_PASSWORD}"')
+    text = _quiet(text.replace('initial_password = ""', f'initial_password = "{DEMO_ADMIN_PASSWORD}"'))
     path = DEMO / "central.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -73,7 +81,7 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
         print(line, flush=True)
     print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
     print(f"Online shop:    http://127.0.0.1:{port}/shop/  (pay in store: scan the cart's QR at the kiosk)", flush=True)
-    return [*omnitoko, "central", "serve", "--config", str(central)]
+    return [*omnitoko, "central", "serve", "--config", str(central), *ACCESS_LOG]
 
 
 def _print_kiosk_pairing(omnitoko: list[str], config: Path, port: int) -> None:
@@ -97,7 +105,7 @@ def _gateway_command(omnitoko: list[str], port: int) -> list[str]:
     text = central.read_text(encoding="utf-8").replace("standin_port = 5200", f"standin_port = {port}")
     central.write_text(text, encoding="utf-8")
     print(f'Payment gateway: http://127.0.0.1:{port}  (stand-in: the shop\'s "Pay online" goes here)', flush=True)
-    return [*omnitoko, "gateway", "serve", "--config", str(central)]
+    return [*omnitoko, "gateway", "serve", "--config", str(central), *ACCESS_LOG]
 
 
 def _online_order(store_config: Path, central_port: int, gateway_port: int) -> None:
@@ -125,7 +133,7 @@ def main() -> int:
     procs = [
         subprocess.Popen(central_cmd),
         subprocess.Popen(gateway_cmd),
-        subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config)]),
+        subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config), *ACCESS_LOG]),
         subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)]),
     ]
     threading.Thread(target=_online_order, args=(config, central_port, gateway_port), daemon=True).start()

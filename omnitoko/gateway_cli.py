@@ -44,7 +44,7 @@ def serve(args: argparse.Namespace) -> int:
 
     threading.Thread(target=tick, name="standin-expiry", daemon=True).start()
     print(f"stand-in payment gateway on http://{host}:{port} (notifications to {notify_url(config)})", flush=True)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.access_log else logging.WARNING)
     try:
         run_simple(host, port, create_standin_app(ledger), threaded=True, use_reloader=False)
     finally:
@@ -60,4 +60,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", help="the central store's config file (or OMNITOKO_CENTRAL_CONFIG)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--access-log", action="store_true", help="a console line per HTTP request (off by default)")
     p.set_defaults(run=serve)

@@ -83,7 +83,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  kiosk             {base}/kiosk/", flush=True)
     print(f"  API (OpenAPI)     {base}/api/v1/openapi.json", flush=True)
     if args.dev:
-        return _serve_dev(config, host, port)
+        return _serve_dev(config, host, port, args.access_log)
     from .store_serving import StoreServer, threads_needed
 
     threads = args.threads or config.server.threads
@@ -94,11 +94,11 @@ def serve(args: argparse.Namespace) -> int:
             "([server] threads): a till page or display beyond that waits for a free one",
             flush=True,
         )
-    StoreServer(config, host, port, threads, _start_background).run()
+    StoreServer(config, host, port, threads, _start_background, access_log=args.access_log).run()
     return 0
 
 
-def _serve_dev(config, host: str, port: int) -> int:
+def _serve_dev(config, host: str, port: int, access_log: bool = False) -> int:
     """Werkzeug's threaded development server (a thread per connection), for development only."""
     from pos.web.app import create_app, socketio_of
 
@@ -107,7 +107,7 @@ def _serve_dev(config, host: str, port: int) -> int:
     stop = _start_background(app)
     try:
         socketio_of(app).run(
-            app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+            app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=access_log
         )
     finally:
         stop()

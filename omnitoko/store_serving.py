@@ -51,7 +51,15 @@ def _worker_exit(_server: Any, worker: Any) -> None:
 
 
 class StoreServer(BaseApplication):
-    def __init__(self, config: StoreConfig, host: str, port: int, threads: int, start_background: Starter) -> None:
+    def __init__(
+        self,
+        config: StoreConfig,
+        host: str,
+        port: int,
+        threads: int,
+        start_background: Starter,
+        access_log: bool = False,
+    ) -> None:
         self.config = config
         self.start_background = start_background
         self.options: dict[str, Any] = {
@@ -62,7 +70,7 @@ class StoreServer(BaseApplication):
             "timeout": 60,
             "graceful_timeout": 20,  # below the systemd unit's TimeoutStopSec (40)
             "keepalive": 5,
-            "accesslog": None,
+            "accesslog": "-" if access_log else None,  # a line per request only when asked (--access-log)
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "omnitoko-store",

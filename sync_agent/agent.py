@@ -24,7 +24,7 @@ from pos.services.context import StoreContext
 from pos.services.ops_figures import store_figures
 
 from . import apply, outbox, state
-from .client import CentralClient, CentralError, Refused
+from .client import CentralClient, CentralError, Refused, Unreachable
 from .outbox import PushTally
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class RoundReport:
     queue_depth: int = 0
     error: str | None = None
     retry_after: float | None = None  # central said when to come back (503 busy)
+    unreachable: bool = False  # no answer at all (not up yet, network down), rather than a refusal
     lease_busy: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -116,6 +117,7 @@ class Agent:
                     break
         except CentralError as e:
             rep.error, rep.retry_after = str(e), getattr(e, "retry_after", None)
+            rep.unreachable = isinstance(e, Unreachable)
         finally:
             stats = state.record_round(self.db, self.clock(), rep.error, self.clock_seen)
             rep.queue_depth = stats["queue_depth"]
@@ -254,16 +256,22 @@ class Agent:
     # -- the loop --------------------------------------------------------------------------------------
     def run(self) -> None:
         """Rounds every interval, at once when a sale lands in the outbox, backing off while central fails."""
-        failures = 0
+        failures, reached, waiting = 0, False, False
         try:
             while not self.stop.is_set():
                 rep = self.round()
                 if rep.error:
                     failures += 1
                     delay = max(backoff_delay(failures, self.rng), rep.retry_after or 0.0)
-                    self.say(f"sync: {rep.error}; trying again in {delay:.0f} s")
+                    if rep.unreachable and not reached:
+                        # Central starting beside us (or not up yet) is no fault: one line, then wait quietly.
+                        if not waiting:
+                            self.say(f"sync: waiting for central at {self.config.sync.central_url}")
+                        waiting = True
+                    else:
+                        self.say(f"sync: {rep.error}; trying again in {delay:.0f} s")
                 else:
-                    failures, delay = 0, self.interval
+                    failures, delay, reached = 0, self.interval, True
                     if rep.push.sent or rep.pulled:
                         self.say(f"sync: {rep.summary()}")
                 self._wait(delay, wake_on_outbox=not rep.error and not rep.lease_busy)

@@ -15,7 +15,9 @@ from .context import CentralContext
 def category_names(ctx: CentralContext, lang: str) -> dict[str, str]:
     """Category code -> its name in `lang` (Indonesian where it has no English one)."""
     with ctx.db.sessions() as s:
-        return {c.code: (c.name_en if lang == "en" and c.name_en else c.name) or c.code for c in s.scalars(select(Category))}
+        return {
+            c.code: (c.name_en if lang == "en" and c.name_en else c.name) or c.code for c in s.scalars(select(Category))
+        }
 
 
 def products(ctx: CentralContext, q: str, lang: str, limit: int = 100) -> list[dict[str, Any]]:

@@ -16,7 +16,9 @@ from central.config import CentralConfig
 
 
 class CentralServer(BaseApplication):
-    def __init__(self, config: CentralConfig, host: str, port: int, workers: int, threads: int) -> None:
+    def __init__(
+        self, config: CentralConfig, host: str, port: int, workers: int, threads: int, access_log: bool = False
+    ) -> None:
         self.config = config
         self.options: dict[str, Any] = {
             "bind": f"{host}:{port}",
@@ -26,7 +28,7 @@ class CentralServer(BaseApplication):
             "timeout": 60,
             "graceful_timeout": 20,
             "keepalive": 5,
-            "accesslog": None,
+            "accesslog": "-" if access_log else None,  # a line per request only when asked (--access-log)
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "omnitoko-central",

@@ -100,7 +100,9 @@ def test_the_audit_log_reads_as_sentences_with_names_numbers_and_rupiah(
     assert f"Discount 50% on receipt {facts['receipt']}" in said_en and "Reason: Damaged" in said_en
 
 
-def test_times_on_the_manager_pages_carry_the_stores_zone(store: StoreContext, open_till: Actor, manager: Actor) -> None:
+def test_times_on_the_manager_pages_carry_the_stores_zone(
+    store: StoreContext, open_till: Actor, manager: Actor
+) -> None:
     from pos.web.app import create_app
 
     facts = _store_facts(store, open_till, manager)
