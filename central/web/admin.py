@@ -40,7 +40,8 @@ class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     price = IntegerField("Price (Rp)", validators=[NumberRange(min=0, max=catalog.MAX_PRICE)])
     barcode = StringField("Barcode", validators=[Optional(), Length(max=32)])
-    category = StringField("Category", validators=[Optional(), Length(max=32)])
+    # Chosen by name; the service refuses a code it does not know (validate_choice off: its message, not WTForms').
+    category = SelectField("Category", validators=[Optional(), Length(max=32)], validate_choice=False)
     tax_group = StringField("Tax group", default="PPN", validators=[DataRequired(), Length(max=16)])
     active = BooleanField("Active", default=True)
 
@@ -209,6 +210,10 @@ def products():
 def product(sku: str):
     create = sku == "new"
     form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
+    names = admin_catalog.category_names(ctx(), admin_lang())
+    if form.category.data and form.category.data not in names:
+        names[form.category.data] = form.category.data  # a code central has no category for: kept, not lost on save
+    form.category.choices = [SelectChoice("", "—"), *(SelectChoice(code, name) for code, name in names.items())]
     if form.validate_on_submit():
         try:
             saved = catalog.save_product(
