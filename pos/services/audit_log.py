@@ -63,7 +63,8 @@ def audit_log(
         skus = {str(d["sku"]) for d in (_json(e.detail) for e in entries[:MAX_ROWS]) if d.get("sku")}
         products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
         stores = partners(s, ctx.store_id)
-    look = Lookups(products, stores, numbers, lambda at: _local_text(ctx, at), ctx.currency)
+    said = {k: v for k, v in numbers.items() if v}
+    look = Lookups(products, stores, said, lambda at: _local_text(ctx, at), ctx.currency)
 
     def who(sid: str | None) -> str:
         return f"{people[sid].name} ({people[sid].code})" if sid in people else (sid or "")

@@ -178,7 +178,9 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     assert len(kiosk.d.find_elements(By.CSS_SELECTOR, "#oc-lines .oc-line")) == 2
     assert "Rp 11.500" in kiosk.text("#oc-total")
     shop.d.refresh()
-    shop.until(lambda: "Sedang dibayar di Omnitoko Kemang" in shop.text("#claimed-banner"), "online: being paid in store")
+    shop.until(
+        lambda: "Sedang dibayar di Omnitoko Kemang" in shop.text("#claimed-banner"), "online: being paid in store"
+    )
     kiosk.d.save_screenshot(str(screens / "kiosk-online-cart.png"))
     kiosk.tap("#online-send")
     kiosk.until(lambda: re.match(r"^K-\d+$", kiosk.text("#ticket-code")), "a till ticket, as for a kiosk cart")
