@@ -74,6 +74,8 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
         return look.products.get(str(value), str(value))
     if key in ("from", "to"):
         return look.stores.get(str(value), str(value))
+    if key == "type" and i18n.has("manager", locale, f"event.{value}"):
+        return i18n.text("manager", locale, f"event.{value}")
     if key == "reason" and i18n.has("manager", locale, f"reason.{value}"):
         return i18n.text("manager", locale, f"reason.{value}")
     if key.endswith("_at") and (at := parse_time(value)) is not None:

@@ -7,6 +7,7 @@ dead letter here and travels to central as an outbox event; central's answer com
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -60,10 +61,12 @@ def dead_letters(s: Session) -> list[dict[str, Any]]:
     if models is None:
         return []
     dead = models[1]
-    rows = s.scalars(select(dead).where(dead.resolved_at.is_(None)).order_by(dead.store_seq).limit(500))
+    rows = list(s.scalars(select(dead).where(dead.resolved_at.is_(None)).order_by(dead.store_seq).limit(500)))
+    refs = _numbers(s, [d.event_id for d in rows])
     return [
         {
             "event_id": d.event_id,
+            "ref": refs.get(d.event_id, ""),
             "type": d.type,
             "store_seq": d.store_seq,
             "code": d.code,
@@ -74,6 +77,25 @@ def dead_letters(s: Session) -> list[dict[str, Any]]:
         }
         for d in rows
     ]
+
+
+def _numbers(s: Session, event_ids: list[str]) -> dict[str, str]:
+    """The receipt, refund, count or order number each event names, read from its outbox copy: what a manager
+    looks up, where the event's id says nothing."""
+    from pos.adapters.tables import OutboxEvent
+
+    out = {}
+    for event_id, payload in s.execute(
+        select(OutboxEvent.event_id, OutboxEvent.payload).where(OutboxEvent.event_id.in_(event_ids))
+    ):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        said = data.get("number") or data.get("receipt") or data.get("order_number") if isinstance(data, dict) else None
+        if said:
+            out[event_id] = str(said)
+    return out
 
 
 def act(s: Session, event_id: str, action: str, now: datetime) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select, update
 from synckit import STORE, central, make_event, sale_payload  # noqa: F401
 from test_manager_pages import AQUA_330, Browser
 from valuecheck import internal_values, visible_text
@@ -14,7 +15,10 @@ from valuecheck import internal_values, visible_text
 from central.services import catalog, loyalty, stores
 from central.services import push as push_service
 from central.tables import PointsEntry
-from pos.services import checkout, kiosk_devices, refunds, sales, stock_admin, stock_counts
+from common.errors import DomainError
+from pos.adapters.tables import OutboxEvent
+from pos.adapters.tables.sync import DeadLetterSeen, SyncStatus
+from pos.services import auth, checkout, kiosk_devices, refunds, sales, stock_admin, stock_counts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -44,7 +48,26 @@ def _store_facts(store: StoreContext, till: Actor, manager: Actor) -> dict[str, 
     posted = stock_counts.start_count(store, manager, "snacks")
     stock_counts.record_count(store, manager, posted["id"], BENG_BENG, 3, "set")
     stock_counts.post_count(store, manager, posted["id"])
-    kiosk_devices.new_pairing_code(store, manager.staff_id, 30)
+    code = kiosk_devices.new_pairing_code(store, manager.staff_id, 30)["code"]
+    kiosk_devices.pair(store, code, "kios-depan")
+    for _ in range(store.config.security.pin_attempts + 1):  # wrong PINs: the locks page has a row to show
+        with pytest.raises(DomainError):
+            auth.sign_in(store, "1002", "0000", "T2")
+    with store.db.unit_of_work() as s:  # the agent ran, and central refused the sale's event
+        sale_event = s.scalar(select(OutboxEvent.event_id).where(OutboxEvent.type == "sale.completed"))
+        now = store.clock()
+        s.execute(update(SyncStatus).where(SyncStatus.id == 1).values(last_round_at=now, last_success_at=now))
+        s.add(
+            DeadLetterSeen(
+                event_id=sale_event,
+                store_seq=1,
+                type="sale.completed",
+                status=422,
+                code="unknown_sku",
+                reason="SKU-99999 is not in the central catalog",
+                seen_at=now,
+            )
+        )
     return {"count": count["id"], "posted": posted["id"], "receipt": done["number"]}
 
 
@@ -80,6 +103,10 @@ def test_no_manager_page_shows_an_internal_value_in_either_language(
             assert resp.status_code == 200, path
             bad += [f"{lang} {path} {what}" for what in internal_values(resp.get_data(as_text=True))]
     assert not bad, "\n".join(bad)
+    locks = visible_text(web.get("/manager/locks?lang=id").get_data(as_text=True))
+    assert "Budi Santoso (1002)" in locks and re.search(r"Sisa waktu .* \d+ m\b", locks)  # who, and for how long
+    sync = visible_text(web.get("/manager/sync?lang=id").get_data(as_text=True))
+    assert "sale.completed" not in sync and "Penjualan" in sync and facts["receipt"] in sync  # by its number
 
 
 def test_the_audit_log_reads_as_sentences_with_names_numbers_and_rupiah(

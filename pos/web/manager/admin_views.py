@@ -16,16 +16,16 @@ from .report_views import parse_date
 from .tables import Table
 
 SYNC_COLUMNS = {
-    "outbox": [("type", "text"), ("count", "int"), ("oldest", "datetime")],
+    "outbox": [("type", "event"), ("count", "int"), ("oldest", "datetime")],
     "dead_letters": [
         ("failed_at", "datetime"),
-        ("type", "text"),
+        ("type", "event"),
         ("store_seq", "int"),
         ("code", "text"),
         ("why", "text"),
         ("reason", "text"),
         ("asked", "asked"),
-        ("event_id", "text"),
+        ("ref", "text"),  # the receipt or order number, not the event's id
     ],
     "reconciliation": [
         ("raised_at", "datetime"),
