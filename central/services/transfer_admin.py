@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from central.tables import ReconciliationItem, Transfer, TransferLine
+from central.tables import Location, Product, ReconciliationItem, Transfer, TransferLine
 
 from .context import CentralContext
 from .transfers import DIFFERENCE
@@ -34,6 +34,10 @@ def overview(ctx: CentralContext) -> dict[str, list[dict[str, Any]]]:
         ids = [t.id for t in moving + differing]
         for l in s.scalars(select(TransferLine).where(TransferLine.transfer_id.in_(ids)).order_by(TransferLine.sku)):
             lines[l.transfer_id].append(l)
+        # People read store and product names: both looked up once for the page.
+        stores = {c: n or c for c, n in s.execute(select(Location.code, Location.name)).all()}
+        skus = {l.sku for mine in lines.values() for l in mine}
+        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
 
     def row(t: Transfer) -> dict[str, Any]:
         mine = lines[t.id]
@@ -41,12 +45,16 @@ def overview(ctx: CentralContext) -> dict[str, list[dict[str, Any]]]:
             "id": t.id,
             "short": t.id[:8].upper(),
             "from_store": t.from_store,
+            "from_name": stores.get(t.from_store, t.from_store),
             "to_store": t.to_store,
+            "to_name": stores.get(t.to_store, t.to_store),
             "sent_at": t.sent_at,
             "received_at": t.received_at,
             "units": sum(l.sent or 0 for l in mine),
             "lines": [
-                {"sku": l.sku, "sent": l.sent or 0, "received": l.received} for l in mine if l.sent or l.received
+                {"sku": l.sku, "name": products.get(l.sku, l.sku), "sent": l.sent or 0, "received": l.received}
+                for l in mine
+                if l.sent or l.received
             ],
         }
 

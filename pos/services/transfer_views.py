@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import KnownStore, ReconciliationItem, RemoteStock, Transfer, TransferLine
+from pos.adapters.tables import KnownStore, Product, ReconciliationItem, RemoteStock, Transfer, TransferLine
 
 from .catalog import on_hand
 from .context import StoreContext
+from .reports import to_local
 
 DIFFERENCE = "transfer_difference"  # central's reconciliation item for a transfer received with a difference
 HISTORY = 200
@@ -104,9 +105,24 @@ def board(ctx: StoreContext) -> dict[str, list[dict[str, Any]]]:
     waiting = [v for v in views if not (v["can_answer"] or v["can_receive"]) and v["status"] in ("requested", "sent")]
     done = [v for v in views if v["status"] in ("received", "declined")]
     differences = [
-        {"id": i.id, "ref_id": i.ref_id, "message": i.message, "raised_at": i.raised_at, **_detail(i.detail)}
+        {
+            "id": i.id,
+            "ref_id": i.ref_id,
+            "message": i.message,
+            "raised_at": to_local(ctx, i.raised_at),
+            **_detail(i.detail),
+        }
         for i in open_items
     ]
+    with ctx.db.sessions() as s:  # the stores and products by name, as people know them
+        stores = {**partners(s, ctx.store_id), ctx.store_id: ctx.config.store.name or ctx.store_id}
+        skus = {str(l.get("sku")) for d in differences for l in d["lines"]}
+        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
+    for d in differences:
+        d["from_name"] = stores.get(d["from_store"] or "", d["from_store"])
+        d["to_name"] = stores.get(d["to_store"] or "", d["to_store"])
+        for l in d["lines"]:
+            l["name"] = products.get(str(l.get("sku")), l.get("sku"))
     return {"todo": todo, "waiting": waiting, "done": done, "differences": differences}
 
 

@@ -67,4 +67,4 @@ def test_a_transfer_sent_on_one_screen_is_received_with_a_difference_on_the_othe
     for page in (sender, receiver):
         page.go("/manager/transfers")
         page.until(lambda p=page: p.d.find_elements(By.ID, "transfer-differences"), "the open difference is shown")
-        assert "SKU-00001 dikirim 5, diterima 4" in page.text("#transfer-differences")
+        assert "Air Mineral Aqua 330ml dikirim 5, diterima 4" in page.text("#transfer-differences")

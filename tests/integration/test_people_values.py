@@ -172,7 +172,8 @@ def admin(central):  # noqa: F811 - the fixture imported above
 def test_no_admin_page_shows_an_internal_value_in_either_language(admin, central) -> None:  # noqa: F811
     ctx = central.ctx
     sale = sale_payload(STORE, 1)
-    push_service.push(ctx, STORE, "T1", [make_event(1, sale)])
+    poison = sale_payload(STORE, 2, skus=["SKU-NEW-1"])  # refused: central has no such product (a dead letter)
+    push_service.push(ctx, STORE, "T1", [make_event(1, sale), make_event(2, poison)])
     push_service.pull(ctx, STORE, 0, 1)
     catalog.save_promotion(ctx, name="Hemat 12,5%", kind="percent", value=1250, skus=["SKU-00001", "SKU-00002"])
     member = loyalty.sign_up(ctx, "Siti Rahma", "081200000001", None, STORE)
@@ -207,3 +208,4 @@ def test_no_admin_page_shows_an_internal_value_in_either_language(admin, central
     assert "Minuman" in products or "Drinks" in products
     dash = visible_text(admin.get("/admin/").get_data(as_text=True))
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d WIB", dash), dash
+    assert "sale.completed" not in dash and ("Penjualan" in dash or "Sale" in dash)  # the refused event in words

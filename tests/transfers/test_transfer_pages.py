@@ -55,7 +55,7 @@ def test_send_on_one_screen_and_receive_with_a_difference_on_the_other(central, 
     a.sync()
     for screen in (screen_a, screen_b):
         page = screen.get("/manager/transfers?lang=en").get_data(as_text=True)
-        assert "Open transfer differences" in page and "SKU-00001 sent 6, received 5" in page
+        assert "Open transfer differences" in page and "Air Mineral Aqua 330ml sent 6, received 5" in page
     csv = screen_a.get("/manager/transfers.csv").get_data(as_text=True)
     assert "TOKO-02" in csv or "Omnitoko" in csv
 
@@ -73,5 +73,5 @@ def test_the_central_admin_shows_what_is_in_transit_and_the_open_differences(cen
     transit = page.split('id="transfers-in-transit"')[1]
     differences = page.split('id="transfer-differences"')[1].split("</table>")[0]
     assert moving["id"] in transit and short["id"] not in transit
-    assert short["id"] in differences and "SKU-00001: sent 4, received 1" in differences
+    assert short["id"] in differences and "Air Mineral Aqua 330ml: sent 4, received 1" in differences
     assert "Stock transfers between stores" in page
