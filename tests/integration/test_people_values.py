@@ -209,3 +209,20 @@ def test_no_admin_page_shows_an_internal_value_in_either_language(admin, central
     dash = visible_text(admin.get("/admin/").get_data(as_text=True))
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d WIB", dash), dash
     assert "sale.completed" not in dash and ("Penjualan" in dash or "Sale" in dash)  # the refused event in words
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_online_shop_shows_no_internal_value_in_either_language(central) -> None:  # noqa: F811
+    catalog.save_promotion(central.ctx, name="Hemat 12,5%", kind="percent", value=1250, skus=["SKU-00001"])
+    shopper = central.extra["app"].test_client()
+    page = shopper.get("/shop/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    shopper.post("/shop/cart/add", data={"csrf_token": token, "sku": "SKU-00001", "qty": "2"})
+    bad = []
+    for lang in ("id", "en"):
+        for path in (f"/shop/?lang={lang}", "/shop/?q=aqua", "/shop/cart"):
+            resp = shopper.get(path)
+            assert resp.status_code == 200, path
+            bad += [f"{lang} {path} {what}" for what in internal_values(resp.get_data(as_text=True))]
+    assert not bad, "\n".join(bad)
+    assert "12,5%" in visible_text(shopper.get("/shop/?q=aqua&lang=id").get_data(as_text=True))
