@@ -30,14 +30,22 @@ from .feed import FeedChange
 from .stock import levels, location_name
 
 
+def _zone(ctx: CentralContext) -> ZoneInfo:
+    try:
+        return ZoneInfo(ctx.config.shop.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def local_time(ctx: CentralContext, at: datetime | None, fmt: str = "%H:%M") -> str:
     if at is None:
         return ""
-    try:
-        zone = ZoneInfo(ctx.config.shop.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return at.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+    return at.replace(tzinfo=UTC).astimezone(_zone(ctx)).strftime(fmt)
+
+
+def zone_label(ctx: CentralContext) -> str:
+    """The shop's zone as people say it (WIB, WITA, WIT), shown beside a time of day."""
+    return datetime.now(_zone(ctx)).tzname() or ""
 
 
 def promos(s: Session) -> list[Promo]:

@@ -12,6 +12,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from central.services import carts, shop_catalog
+from central.services.cart_views import zone_label
 from common import i18n
 from common.errors import DomainError
 from common.money import format_money
@@ -66,6 +67,7 @@ def _page(template: str, **extra: Any) -> str:
         money=format_money,
         csrf=generate_csrf(),
         shop_cfg=ctx().config.shop,
+        zone=zone_label(ctx()),
         cart_count=count,
         **extra,
     )
@@ -150,7 +152,11 @@ def store():
             if view["pickup_store"]:
                 name = next((x["name"] for x in carts.stores(ctx()) if x["code"] == view["pickup_store"]), "")
                 flash(
-                    tr("reserved_flash", store=f"{name} ({view['pickup_store']})", time=view["reserved_until_local"]),
+                    tr(
+                        "reserved_flash",
+                        store=f"{name} ({view['pickup_store']})",
+                        time=f"{view['reserved_until_local']} {zone_label(ctx())}",
+                    ),
                     "ok",
                 )
         except DomainError as e:

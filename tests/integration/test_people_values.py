@@ -218,6 +218,9 @@ def test_the_online_shop_shows_no_internal_value_in_either_language(central) -> 
     page = shopper.get("/shop/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     shopper.post("/shop/cart/add", data={"csrf_token": token, "sku": "SKU-00001", "qty": "2"})
+    shopper.post("/shop/cart/store", data={"csrf_token": token, "store": STORE})  # held for pickup until a time
+    held = visible_text(shopper.get("/shop/cart?lang=id").get_data(as_text=True))
+    assert re.search(r"Disimpan di Omnitoko Kemang sampai pukul \d\d:\d\d WIB", held), held
     bad = []
     for lang in ("id", "en"):
         for path in (f"/shop/?lang={lang}", "/shop/?q=aqua", "/shop/cart"):
