@@ -61,15 +61,32 @@ export async function setLang(code) {
 /** The largest line, sale or payment (common.limits.MAX_AMOUNT): the store and central refuse more. */
 export const MAX_AMOUNT = boot.max_amount;
 
-// ---- dates: 23/11/2026 14:05 --------------------------------------------------------------
-const two = (n) => String(n).padStart(2, "0");
+// ---- dates: 23/11/2026 14:05, on the store's clock ([store] timezone), whatever the PC's zone -----------------
+// The server's times are UTC without a zone ("2026-11-23T07:05:00"): read as UTC, not as the PC's local time.
+const asDate = (d) => (d instanceof Date ? d : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(d)) ? d : `${d}Z`));
+let clockParts;
+try {
+  clockParts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: (boot.store && boot.store.timezone) || undefined, hourCycle: "h23",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+} catch (e) {
+  clockParts = new Intl.DateTimeFormat("en-GB", {  // an unknown zone: the PC's own
+    hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}
+function parts(d) {
+  const out = {};
+  for (const p of clockParts.formatToParts(asDate(d))) out[p.type] = p.value;
+  return out;
+}
 export function dateTime(d = new Date()) {
-  const x = d instanceof Date ? d : new Date(d);
-  return `${two(x.getDate())}/${two(x.getMonth() + 1)}/${x.getFullYear()} ${two(x.getHours())}:${two(x.getMinutes())}`;
+  const p = parts(d);
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 export function timeOnly(d) {
-  const x = d instanceof Date ? d : new Date(d);
-  return `${two(x.getHours())}:${two(x.getMinutes())}`;
+  const p = parts(d);
+  return `${p.hour}:${p.minute}`;
 }
 
 // ---- the JSON API ------------------------------------------------------------------------

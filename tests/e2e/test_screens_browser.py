@@ -4,8 +4,10 @@ times and codes. Screenshots go to the `screens` folder (docs/screens/ with `mak
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -37,6 +39,10 @@ def test_the_till_and_manager_screens_in_both_languages_show_people_values(
     till.until(lambda: till.line_count() == 1, "one line")
     till.keys(POCARI, Keys.ENTER)
     till.until(lambda: till.line_count() == 2, "two lines")
+    # The clock is the store's (WIB), not the PC's (this browser runs on UTC).
+    jakarta = ZoneInfo("Asia/Jakarta")
+    near = {(datetime.now(jakarta) + timedelta(minutes=m)).strftime("%d/%m/%Y %H:%M") for m in (-1, 0, 1)}
+    assert till.text("clock") in near, (till.text("clock"), near)
     till.d.save_screenshot(str(screens / "till-sale-en.png"))
     till.keys(Keys.F12)
     till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
