@@ -13,6 +13,7 @@ from typing import Any
 from common import i18n
 from common.money import format_money
 from common.promotions import shown_value
+from common.tenders import TENDERS
 from common.timestamps import parse_time
 
 # Details that say nothing to a person (ids, flags the approver column already shows) or that a sentence names
@@ -74,6 +75,9 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
         return look.products.get(str(value), str(value))
     if key in ("from", "to"):
         return look.stores.get(str(value), str(value))
+    if key == "tender":  # kept as the receipt's Indonesian label ("Tunai"): the tender's name in `locale`
+        name = next((n for n, kind in TENDERS.items() if value in (n, kind.label_id)), None)
+        return i18n.text("manager", locale, f"tender.{name}") if name else value
     if key == "type" and i18n.has("manager", locale, f"event.{value}"):
         return i18n.text("manager", locale, f"event.{value}")
     if key == "reason" and i18n.has("manager", locale, f"reason.{value}"):

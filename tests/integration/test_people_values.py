@@ -125,6 +125,7 @@ def test_the_audit_log_reads_as_sentences_with_names_numbers_and_rupiah(
     assert re.search(r"berlaku sampai \d\d/\d\d/\d{4} \d\d:\d\d WIB", said)  # the pairing code's UTC time, local
     said_en = visible_text(web.get("/manager/audit?lang=en").get_data(as_text=True))
     assert f"Discount 50% on receipt {facts['receipt']}" in said_en and "Reason: Damaged" in said_en
+    assert "(Cash) on receipt" in said_en and "(Tunai)" not in said_en  # the tender in the page's language
 
 
 def test_times_on_the_manager_pages_carry_the_stores_zone(
