@@ -99,6 +99,8 @@ def load_demo_data(ctx: StoreContext) -> int:
                         "tax_group": p.tax_group,
                         "unit": "pcs",
                         "active": True,
+                        "measure": p.measure,
+                        "plu": p.plu,
                     }
                     for p in fresh
                 ],
