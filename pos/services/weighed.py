@@ -75,6 +75,7 @@ def ring(tx: Tx, layout: LabelLayout, *, barcode: str | None, sku: str | None, q
                 f"{product[2]} is sold by weight: type the weight in kg (such as 1,25) or grams",
                 sku=product[0],
                 name=product[2],
+                price=product[3],
             )
         if qty != 1:
             raise DomainError("weight_not_qty", f"{product[2]} is sold by weight: type its weight, not a quantity")

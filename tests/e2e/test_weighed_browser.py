@@ -1,0 +1,62 @@
+"""A cashier sells weighed goods without a mouse: a scale label scanned, a weighed item without a label weighed by
+typing its weight (Esc cancels), and the receipt shows kg (issue 16 point 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from test_till_browser import RECEIPT, Till
+
+from common.demo_data import ean13
+
+APEL_LABEL = "2000103008451"  # a scale label: Apel Fuji (PLU 103), 0,845 kg at Rp 42.000/kg = Rp 35.490
+BERAS = ean13(9_001)  # Beras Curah's shelf barcode: sold by weight, no label (Rp 14.000/kg)
+
+
+def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(store_server: Any, browser: Any) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.d.execute_script("""
+        window.__pointer = 0;
+        for (const ev of ['mousedown', 'pointerdown', 'touchstart', 'wheel'])
+          document.addEventListener(ev, (e) => { if (e.isTrusted) window.__pointer++; }, true);
+    """)
+    till.sign_in_and_open_shift()
+
+    till.scan(APEL_LABEL, 1)
+    row = till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected")
+    assert "0,845 kg" in row.text and "Rp 42.000/kg" in row.text and "Rp 35.490" in row.text
+
+    # A weighed product without a label: the till asks its weight; Esc cancels and nothing is rung.
+    till.keys(BERAS, Keys.ENTER)
+    till.until(lambda: till.focused_id() == "weight-value", "the weight dialog takes the weight")
+    assert "Beras Curah" in till.text("dialog")
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan" and not till.shown("modal"), "Esc cancels the weighing")
+    assert till.line_count() == 1
+
+    till.keys(BERAS, Keys.ENTER)
+    till.until(lambda: till.focused_id() == "weight-value")
+    till.keys("abc", Keys.ENTER)  # not a weight: said in the dialog, which stays
+    till.until(lambda: "1,25" in till.d.find_element(By.CSS_SELECTOR, "#dialog .dialog-msg").text)
+    till.keys(Keys.CONTROL, "a")
+    till.keys("1,25", Keys.ENTER)
+    till.until(lambda: till.line_count() == 2 and till.focused_id() == "scan", "1,250 kg of rice is rung")
+    row = till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected")
+    assert "1,250 kg" in row.text and "Rp 17.500" in row.text
+    assert till.text("total") == "Rp 52.990"  # 35.490 + 17.500
+
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)  # exact cash
+    till.until(lambda: till.shown("paid-panel"))
+    number = till.text("paid-number")
+    assert RECEIPT.match(number), number
+    till.d.switch_to.frame(till.d.find_element(By.ID, "paid-receipt"))
+    till.until(lambda: number in till.d.find_element(By.ID, "receipt").text, "the receipt shows beside the change")
+    receipt = till.d.find_element(By.ID, "receipt").text
+    till.d.switch_to.default_content()
+    assert "0,845 kg x 42.000" in receipt and "1,250 kg x 14.000" in receipt, receipt
+    assert till.d.execute_script("return window.__pointer") == 0, "the whole sale ran without a mouse"
