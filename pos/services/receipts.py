@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from common.measure import line_gross
 from common.errors import NotFound
+from common.measure import line_gross
 from common.pricing import taxes_by_group
 from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff

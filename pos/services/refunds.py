@@ -9,8 +9,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
-from common.measure import qty_texts
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import qty_texts
 from common.money import format_money
 from common.tables import new_id
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDERS
