@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .barcodes import ean13_check_digit
-from .errors import DomainError
+from .errors import DomainError, NotFound
 
 LabelKind = Literal["weight", "price"]
 
@@ -65,6 +65,27 @@ class ScaleLabel:
     kind: LabelKind
     item: str  # the item code (PLU) without leading zeros, as a product's `plu` holds it
     value: int  # grams (weight label) or Rupiah (price label)
+
+
+def unknown_item(label: ScaleLabel) -> NotFound:
+    return NotFound(
+        "unknown_label_item",
+        f"label {label.code}: item code {label.item} is no product: weigh it again or call the manager",
+        label=label.code,
+        item=label.item,
+    )
+
+
+def check_fits(label: ScaleLabel, measure: str, name: str) -> None:
+    """A weight label names a product sold by weight, a price label one priced by its label."""
+    if measure != ("weight" if label.kind == "weight" else "label"):
+        raise DomainError(
+            "label_kind_mismatch",
+            f"label {label.code} carries a {label.kind}, but {name} is not sold by {label.kind}: "
+            "print the label again on the right scale key",
+            label=label.code,
+            name=name,
+        )
 
 
 def _bad(code: str, why: str, reason: str) -> DomainError:

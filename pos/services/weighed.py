@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.db import Tx
-from common.errors import DomainError, NotFound
+from common.errors import DomainError
 from common.measure import LABEL, UNIT, WEIGHT, check_grams, parse_weight
-from common.scale_labels import LabelLayout, ScaleLabel, read_label
+from common.scale_labels import LabelLayout, ScaleLabel, check_fits, read_label, unknown_item
 from pos.adapters import sale_rows as rows
 
 from .catalog import not_found
@@ -28,21 +28,8 @@ def label_product(tx: Tx, label: ScaleLabel) -> Any:
     """The product a label's item code names, refused when the label's kind does not fit how it is sold."""
     product = tx.run(rows.PRODUCT_BY_PLU, {"code": label.item}).fetchone()
     if product is None:
-        raise NotFound(
-            "unknown_label_item",
-            f"label {label.code}: item code {label.item} is no product: weigh it again or call the manager",
-            label=label.code,
-            item=label.item,
-        )
-    wanted = WEIGHT if label.kind == "weight" else LABEL
-    if product[6] != wanted:
-        raise DomainError(
-            "label_kind_mismatch",
-            f"label {label.code} carries a {label.kind}, but {product[2]} is not sold by {label.kind}: "
-            "print the label again on the right scale key",
-            label=label.code,
-            name=product[2],
-        )
+        raise unknown_item(label)
+    check_fits(label, product[6], product[2])
     return product
 
 
