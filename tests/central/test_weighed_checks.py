@@ -123,3 +123,14 @@ def test_a_forged_weighed_line_is_refused_with_the_figure_that_is_off(weighed: A
     assert_refused(weighed, p, result, code, before)
     if code == "line_does_not_add_up":
         assert "1.250 kg x Rp 42.000 = Rp 52.500" in result["message"]
+
+
+def test_weighed_goods_are_not_offered_online(weighed: Any) -> None:
+    """An online order is picked and paid by the item; a weight is known only when a store weighs it."""
+    from central.services import carts, shop_catalog
+    from common.errors import NotFound
+
+    assert shop_catalog.browse(weighed.ctx, q="Apel Fuji")["items"] == []
+    assert shop_catalog.browse(weighed.ctx, q="SKU-00001")["items"]  # unit goods still are
+    with pytest.raises(NotFound):
+        carts.add_item(weighed.ctx, None, "SKU-W0003", 1)
