@@ -21,6 +21,7 @@ MEASURES: Final[tuple[str, ...]] = (UNIT, WEIGHT, LABEL)
 
 GRAMS_PER_KG: Final = 1000
 MAX_GRAMS: Final = 100_000  # one weighed line is at most 100 kg: more is a misread scale or label
+MAX_STOCK_GRAMS: Final = 1_000_000  # a counted or moved figure of a weighed product: 1 tonne (the wire's Qty bound)
 _WHOLE_KG_BELOW: Final = 100  # a bare number under 100 typed as a weight is kg ("2" = 2 kg), else grams ("250")
 
 
@@ -80,12 +81,21 @@ def check_grams(grams: int) -> int:
     return grams
 
 
+def parse_whole(text: str) -> int:
+    """A whole number of items as a person types it ("1.000" with Indonesian thousands dots is 1000)."""
+    digits = text.strip().replace(".", "").replace(" ", "")
+    if not digits.isdigit():
+        raise DomainError("bad_quantity", f"{text!r} is not a whole number", value=text)
+    return int(digits)
+
+
 _WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$")
 
 
-def parse_weight(text: str) -> int:
+def parse_weight(text: str, *, counted: bool = False) -> int:
     """A weight as a cashier types it, in grams: "1,25" or "1.25" or "1.25kg" = 1250 g; "250" or "250g" = 250 g;
-    a bare whole number under 100 is kg ("2" = 2000 g). Refuses more than 3 decimals, zero and absurd weights."""
+    a bare whole number under 100 is kg ("2" = 2000 g). Refuses more than 3 decimals, zero and absurd weights;
+    `counted`: a stock count's figure, 0 g to 1 tonne."""
     m = _WEIGHT.match(text.strip().lower().replace(" ", ""))
     if m is None:
         raise DomainError("bad_weight", f"{text!r} is not a weight: type kg such as 1,25 or grams such as 1250")
@@ -98,4 +108,8 @@ def parse_weight(text: str) -> int:
         grams = int(whole) * GRAMS_PER_KG + int((frac or "").ljust(3, "0"))
     else:
         grams = int(whole)
+    if counted:
+        if grams > MAX_STOCK_GRAMS:
+            raise DomainError("weight_too_large", "a counted weight is at most 1.000 kg", max=MAX_STOCK_GRAMS)
+        return grams
     return check_grams(grams)

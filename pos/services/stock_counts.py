@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from common.contract.names import EventType
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import MAX_STOCK_GRAMS, WEIGHT, line_gross, parse_weight, parse_whole
 from common.tables import new_id
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
 
@@ -78,9 +79,19 @@ def _require_open(s: Session, count: StockCount) -> None:
 
 
 def record_count(
-    ctx: StoreContext, actor: Actor, count_id: str, code: str, qty: int | None = None, mode: str = "add"
+    ctx: StoreContext,
+    actor: Actor,
+    count_id: str,
+    code: str,
+    qty: int | None = None,
+    mode: str = "add",
+    typed: str | None = None,
 ) -> dict[str, Any]:
-    """A scan adds 1 (or `qty`) to the item's counted quantity; mode "set" replaces it with a typed figure."""
+    """A scan adds 1 (or `qty`) to the item's counted quantity; mode "set" replaces it with a typed figure. `typed`
+    is the figure as the manager typed it: a whole number, or a weighed product's weight (kg such as 12,5, or
+    grams), which is always set, never added by a scan."""
+    if typed is not None and typed.strip():
+        return _record_typed(ctx, actor, count_id, code, typed)
     if mode not in ("add", "set"):
         raise DomainError("bad_mode", "mode is add or set")
     if qty is None:
@@ -96,38 +107,61 @@ def record_count(
     with ctx.db.unit_of_work() as s:
         count = _load(s, count_id)
         _require_open(s, count)
-        p = find_item(s, code)
-        if count.category and p.category != count.category:
-            raise DomainError(
-                "outside_count",
-                f"{p.name} is not in category {count.category}; this count covers only {count.category}",
-                name=p.name,
-                category=count.category,
-            )
-        line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id, StockCountLine.sku == p.sku))
-        # The snapshot is retaken with every entry: the counted figure is "what is on the shelf now".
-        now_on_hand = on_hand(s, [p.sku])[p.sku]
-        if line is None:
-            line = StockCountLine(
-                count_id=count.id,
-                sku=p.sku,
-                counted=0,
-                on_hand_at_count=now_on_hand,
-                counted_at=ctx.clock(),
-                counted_by=actor.staff_id,
-            )
-            s.add(line)
-        line.counted = qty if mode == "set" else line.counted + qty
-        if line.counted > MAX_QTY:
-            raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=line.counted)
-        line.on_hand_at_count, line.counted_at, line.counted_by = now_on_hand, ctx.clock(), actor.staff_id
-        return {
-            "sku": p.sku,
-            "name": p.name,
-            "counted": line.counted,
-            "on_hand_at_count": now_on_hand,
-            "variance": line.counted - now_on_hand,
-        }
+        p = _in_scope(count, find_item(s, code))
+        if p.measure == WEIGHT:
+            raise DomainError("count_by_weight", f"{p.name} is counted by weight: type the weight counted", name=p.name)
+        return _write_line(s, ctx, actor, count, p, qty, mode, MAX_QTY)
+
+
+def _in_scope(count: StockCount, p: Product) -> Product:
+    if count.category and p.category != count.category:
+        raise DomainError(
+            "outside_count",
+            f"{p.name} is not in category {count.category}; this count covers only {count.category}",
+            name=p.name,
+            category=count.category,
+        )
+    return p
+
+
+def _record_typed(ctx: StoreContext, actor: Actor, count_id: str, code: str, typed: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        count = _load(s, count_id)
+        _require_open(s, count)
+        p = _in_scope(count, find_item(s, code))
+        if p.measure == WEIGHT:
+            return _write_line(s, ctx, actor, count, p, parse_weight(typed, counted=True), "set", MAX_STOCK_GRAMS)
+    return record_count(ctx, actor, count_id, code, parse_whole(typed), "set")
+
+
+def _write_line(
+    s: Session, ctx: StoreContext, actor: Actor, count: StockCount, p: Product, qty: int, mode: str, most: int
+) -> dict[str, Any]:
+    line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id, StockCountLine.sku == p.sku))
+    # The snapshot is retaken with every entry: the counted figure is "what is on the shelf now".
+    now_on_hand = on_hand(s, [p.sku])[p.sku]
+    if line is None:
+        line = StockCountLine(
+            count_id=count.id,
+            sku=p.sku,
+            counted=0,
+            on_hand_at_count=now_on_hand,
+            counted_at=ctx.clock(),
+            counted_by=actor.staff_id,
+        )
+        s.add(line)
+    line.counted = qty if mode == "set" else line.counted + qty
+    if line.counted > most:
+        raise DomainError("bad_quantity", f"the counted quantity cannot be more than {most}", value=line.counted)
+    line.on_hand_at_count, line.counted_at, line.counted_by = now_on_hand, ctx.clock(), actor.staff_id
+    return {
+        "sku": p.sku,
+        "name": p.name,
+        "measure": p.measure,
+        "counted": line.counted,
+        "on_hand_at_count": now_on_hand,
+        "variance": line.counted - now_on_hand,
+    }
 
 
 def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
@@ -281,17 +315,18 @@ def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
                     "sku": l.sku,
                     "barcode": p.barcode,
                     "name": p.name,
+                    "measure": p.measure,  # weight: counted, on hand and variance in grams
                     "counted": l.counted,
                     "on_hand_at_count": l.on_hand_at_count,
                     "variance": variance,
                     "on_hand_now": now[l.sku],
                     "after_post": after,
-                    "value": variance * p.price,
+                    "value": line_gross(p.price, variance, p.measure),
                     "counted_at": l.counted_at,
                 }
             )
         missing = [
-            {"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku]}
+            {"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku], "measure": p.measure}
             for sku, p in products.items()
             if sku not in counted
         ]
@@ -299,6 +334,6 @@ def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
             **_summary(s, count),
             "rows": rows,
             "not_counted": missing,
-            "net_variance": sum(r["variance"] for r in rows),
+            "net_variance": sum(r["variance"] for r in rows if r["measure"] != WEIGHT),  # items; kg on their rows
             "value_variance": sum(r["value"] for r in rows),
         }
