@@ -148,3 +148,15 @@ def test_a_weighed_line_s_quantity_is_not_changed_by_f4(store: StoreContext, ope
     with pytest.raises(DomainError) as e:
         sales.set_quantity(store, open_till, view["id"], view["lines"][0]["id"], 2)
     assert e.value.code == "measured_line_qty"
+
+
+def test_reports_count_a_weighed_line_as_one_item_and_list_its_kg(store: StoreContext, open_till: Actor) -> None:
+    from pos.services import reports
+
+    view = ring(store, open_till, barcode=LAYOUT.make("20", 101, 1_250))
+    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
+    pay(store, open_till, view)
+    data = reports.sales_report(store, None, None)
+    assert data["summary"]["items"] == 3  # 1 weighed line + 2 bottles, not 1.252
+    top = {r["sku"]: r for r in data["tables"]["top_products"]}
+    assert (top["SKU-W0001"]["qty"], top["SKU-W0001"]["measure"]) == (1_250, "weight")
