@@ -81,11 +81,11 @@ def check_grams(grams: int) -> int:
     return grams
 
 
-def parse_whole(text: str) -> int:
+def parse_whole(text: str, code: str = "bad_quantity") -> int:
     """A whole number of items as a person types it ("1.000" with Indonesian thousands dots is 1000)."""
     digits = text.strip().replace(".", "").replace(" ", "")
     if not digits.isdigit():
-        raise DomainError("bad_quantity", f"{text!r} is not a whole number", value=text)
+        raise DomainError(code, f"{text!r} is not a whole number", value=text)
     return int(digits)
 
 

@@ -139,10 +139,7 @@ def sales_report(
     with ctx.db.sessions() as s:
         staff = {x.id: x for x in s.scalars(select(Staff))}
         counted = (
-            select(SaleLine.sale_id, _ITEMS.label("n_items"))
-            .where(in_lines)
-            .group_by(SaleLine.sale_id)
-            .subquery()
+            select(SaleLine.sale_id, _ITEMS.label("n_items")).where(in_lines).group_by(SaleLine.sale_id).subquery()
         )
         sales = s.execute(
             select(

@@ -52,3 +52,12 @@ def test_a_weighed_product_is_not_counted_by_scans(store: StoreContext, manager:
     line = stock_counts.record_count(store, manager, count["id"], BERAS, typed="0")
     assert (line["counted"], line["measure"]) == (0, "weight")
     assert stock_counts.record_count(store, manager, count["id"], "SKU-00001", typed="1.000")["counted"] == 1_000
+
+
+def test_a_weighed_product_s_low_stock_level_is_typed_in_kg(mgr: Browser, store: StoreContext) -> None:
+    resp = mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160"})  # 100 and up: grams
+    assert resp.status_code == 302
+    assert "0,160 kg" in mgr.get(f"/manager/stock/item/{BERAS}").get_data(as_text=True)
+    assert mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160,5"}).status_code == 302
+    page = mgr.get("/manager/stock/low").get_data(as_text=True)
+    assert "Beras Curah" in page and "160,500 kg" in page  # 150 kg on hand is below it

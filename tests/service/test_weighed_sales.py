@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from service_steps import AQUA_330, MANAGER, outbox, payload
 
-from common.demo_data import ean13
+from common.demo_data import ean13, sample_labels
 from common.errors import DomainError, NotFound
 from common.scale_labels import LabelLayout
 from pos.services import catalog, checkout, refunds, sales
@@ -160,3 +160,11 @@ def test_reports_count_a_weighed_line_as_one_item_and_list_its_kg(store: StoreCo
     assert data["summary"]["items"] == 3  # 1 weighed line + 2 bottles, not 1.252
     top = {r["sku"]: r for r in data["tables"]["top_products"]}
     assert (top["SKU-W0001"]["qty"], top["SKU-W0001"]["measure"]) == (1_250, "weight")
+
+
+def test_every_sample_label_the_demo_prints_rings_at_the_till(store: StoreContext, open_till: Actor) -> None:
+    view, _ = sales.create_sale(store, open_till)
+    for code, what in sample_labels():
+        view = sales.add_line(store, open_till, view["id"], barcode=code)
+        line = view["lines"][-1]
+        assert line["name"].split()[0] in what and line["measure"] in ("weight", "label")

@@ -11,6 +11,7 @@ from pos.services import stock_admin, stock_elsewhere, stock_queries
 from pos.services.reports import to_local
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
 from .tables import Table
 
@@ -171,11 +172,13 @@ def register(bp: Blueprint) -> None:
     @bp.post("/stock/item/<code>/level")
     def item_level(code: str):
         try:
-            level = parse_int(request.form.get("min_qty"), code="bad_threshold")
-            done = stock_admin.set_threshold(ctx(), me(), code, level)
+            # As typed: a whole number, or a weighed product's level in kg
+            done = stock_admin.set_threshold(ctx(), me(), code, None, typed=request.form.get("min_qty") or "")
         except DomainError as e:
             return item_page(code, e.status, error=err(e))
-        flash(t("item.level_saved", name=done["name"], level=t("item.no_level") if level is None else level), "ok")
+        level = done["min_qty"]
+        shown = t("item.no_level") if level is None else fmt.qty(level, measure=done["measure"])
+        flash(t("item.level_saved", name=done["name"], level=shown), "ok")
         return redirect(url_for("manager.item", code=done["sku"]))
 
     def receive_page(ref: str, status: int = 200, **extra: Any):
