@@ -17,6 +17,7 @@ from central.services import admin_auth, catalog, dead_letters, loyalty_admin, s
 from central.services.context import CentralContext
 from common import i18n
 from common.errors import DomainError
+from common.measure import MEASURES
 from common.money import format_money, group_thousands
 from common.promotions import parse_value, shown_value
 
@@ -40,6 +41,9 @@ class ProductForm(FlaskForm):
     barcode = StringField("Barcode", validators=[Optional(), Length(max=32)])
     category = StringField("Category", validators=[Optional(), Length(max=32)])
     tax_group = StringField("Tax group", default="PPN", validators=[DataRequired(), Length(max=16)])
+    # common.measure: by the item, by weight (the price is per kg), or by the scale label's price
+    measure = SelectField("Sold", default="unit", choices=[SelectChoice(m, m) for m in MEASURES])
+    plu = StringField("Scale item code (PLU)", validators=[Optional(), Length(max=8)])
     active = BooleanField("Active", default=True)
 
 
@@ -195,6 +199,7 @@ def products():
 def product(sku: str):
     create = sku == "new"
     form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
+    form.measure.choices = [SelectChoice(m, tr(f"measure.{m}")) for m in MEASURES]
     if form.validate_on_submit():
         try:
             saved = catalog.save_product(
@@ -207,6 +212,8 @@ def product(sku: str):
                 tax_group=form.tax_group.data or "",
                 active=bool(form.active.data),
                 create=create,
+                measure=form.measure.data or "unit",
+                plu=form.plu.data,
             )
         except DomainError as e:
             flash(said(e))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from checkkit import assert_refused, holdings, pusher
 from synckit import STORE, central, pg_url  # noqa: F401
+from test_central_admin import admin  # noqa: F401
 
 from central.services import catalog
 from central.tables import SaleLine, StockLevel
@@ -134,3 +135,30 @@ def test_weighed_goods_are_not_offered_online(weighed: Any) -> None:
     assert shop_catalog.browse(weighed.ctx, q="SKU-00001")["items"]  # unit goods still are
     with pytest.raises(NotFound):
         carts.add_item(weighed.ctx, None, "SKU-W0003", 1)
+
+
+def test_head_office_sets_a_product_sold_by_weight_with_its_scale_item_code(central, admin):  # noqa: F811
+    from test_central_admin import csrf
+
+    from central.services import push as push_service
+
+    page = admin.get("/admin/products/new").get_data(as_text=True)
+    assert "Scale item code (PLU)" in page  # the admin fixture reads English
+    data = {
+        "csrf_token": csrf(page),
+        "sku": "SKU-W0009",
+        "name": "Tomat Cherry",
+        "price": "36000",
+        "tax_group": "NONPPN",
+        "measure": "weight",
+        "plu": "0109",
+        "active": "y",
+    }
+    assert admin.post("/admin/products/new", data=data).status_code == 302
+    saved = catalog.get_product(central.ctx, "SKU-W0009")
+    assert (saved["measure"], saved["plu"]) == ("weight", "109")  # the item code without its leading zero
+    changes = push_service.pull(central.ctx, STORE, 0, 10_000)["changes"]
+    [change] = [c for c in changes if c["topic"] == "product" and c["key"] == "SKU-W0009"]
+    assert (change["data"]["measure"], change["data"]["plu"]) == ("weight", "109")
+    taken = admin.post("/admin/products/new", data={**data, "sku": "SKU-W0010", "plu": "109"})
+    assert taken.status_code == 409
