@@ -60,3 +60,16 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(st
     till.d.switch_to.default_content()
     assert "0,845 kg x 42.000" in receipt and "1,250 kg x 14.000" in receipt, receipt
     assert till.d.execute_script("return window.__pointer") == 0, "the whole sale ran without a mouse"
+
+
+def test_the_kiosk_price_check_shows_a_label_s_weight_and_price_and_no_add_to_cart(
+    store_server: Any, browser: Any
+) -> None:
+    from test_kiosk_browser import Kiosk
+
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
+    kiosk.scan(APEL_LABEL)
+    kiosk.until(lambda: kiosk.screen() == "product" and "Rp 35.490" in kiosk.text("#product-price"))
+    assert "0,845 kg × Rp 42.000/kg" in kiosk.text("#product-price")
+    assert not kiosk.d.find_elements(By.ID, "product-add")  # weighed goods are rung at the till
+    assert "kasir" in kiosk.text("#product-card .weigh-at-till")
