@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
-from common.measure import MAX_STOCK_GRAMS, WEIGHT, line_gross, parse_weight, parse_whole
+from common.measure import MAX_STOCK_GRAMS, WEIGHT, parse_weight, parse_whole
 from common.tables import new_id
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
 
@@ -25,6 +25,7 @@ from .catalog import on_hand
 from .context import StoreContext
 from .records import audit, emit_event, next_value
 from .stock_admin import DEVICE, MAX_QTY, find_item, write_movements
+from .stock_count_review import load_count, summary
 
 
 def start_count(ctx: StoreContext, actor: Actor, category: str | None = None, note: str = "") -> dict[str, Any]:
@@ -52,18 +53,11 @@ def start_count(ctx: StoreContext, actor: Actor, category: str | None = None, no
         )
         s.add(count)
         s.flush()
-        return _summary(s, count)
+        return summary(s, count)
 
 
 def _scope_text(count: StockCount) -> str:
     return f"category {count.category}" if count.category else "whole store"
-
-
-def _load(s: Session, count_id: str) -> StockCount:
-    count = s.get(StockCount, count_id)
-    if count is None:
-        raise NotFound("unknown_count", f"stock count {count_id} not found")
-    return count
 
 
 def _require_open(s: Session, count: StockCount) -> None:
@@ -105,7 +99,7 @@ def record_count(
     if qty > MAX_QTY:
         raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=qty)
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         p = _in_scope(count, find_item(s, code))
         if p.measure == WEIGHT:
@@ -126,7 +120,7 @@ def _in_scope(count: StockCount, p: Product) -> Product:
 
 def _record_typed(ctx: StoreContext, actor: Actor, count_id: str, code: str, typed: str) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         p = _in_scope(count, find_item(s, code))
         if p.measure == WEIGHT:
@@ -167,7 +161,7 @@ def _write_line(
 def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
     """Write each variance as a "count" movement and one "stock.counted" event; a count posts once."""
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         lines = list(
             s.scalars(select(StockCountLine).where(StockCountLine.count_id == count.id).order_by(StockCountLine.sku))
@@ -252,88 +246,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
 
 def cancel_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         count.state, count.closed_at, count.closed_by = "cancelled", ctx.clock(), actor.staff_id
-        return _summary(s, count)
-
-
-def _summary(s: Session, count: StockCount) -> dict[str, Any]:
-    lines = s.scalar(select(func.count(StockCountLine.id)).where(StockCountLine.count_id == count.id)) or 0
-    staff = {
-        x.id: x.name
-        for x in s.scalars(select(Staff).where(Staff.id.in_([i for i in (count.started_by, count.closed_by) if i])))
-    }
-    return {
-        "id": count.id,
-        "number": count.number,
-        "scope": count.scope,
-        "category": count.category,
-        "state": count.state,
-        "note": count.note,
-        "started_at": count.started_at,
-        "started_by": staff.get(count.started_by, ""),
-        "closed_at": count.closed_at,
-        "closed_by": staff.get(count.closed_by or "", ""),
-        "lines": int(lines),
-    }
-
-
-def list_counts(ctx: StoreContext, limit: int = 100) -> list[dict[str, Any]]:
-    with ctx.db.sessions() as s:
-        counts = s.scalars(select(StockCount).order_by(StockCount.number.desc()).limit(limit))
-        return [_summary(s, c) for c in counts]
-
-
-def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
-    """The count with every counted line (variance, on hand now, after posting) and what is not counted yet."""
-    with ctx.db.sessions() as s:
-        count = _load(s, count_id)
-        lines = list(
-            s.scalars(
-                select(StockCountLine)
-                .where(StockCountLine.count_id == count.id)
-                .order_by(StockCountLine.counted_at.desc())
-            )
-        )
-        scope = select(Product).where(Product.active.is_(True))
-        if count.category:
-            scope = scope.where(Product.category == count.category)
-        products = {p.sku: p for p in s.scalars(scope.order_by(Product.name))}
-        for l in lines:
-            if l.sku not in products:
-                products[l.sku] = find_item(s, l.sku)
-        now = on_hand(s, list(products))
-        counted = {l.sku for l in lines}
-        rows = []
-        for l in lines:
-            p = products[l.sku]
-            variance = l.counted - l.on_hand_at_count
-            after = now[l.sku] + variance if count.state == "open" else now[l.sku]
-            rows.append(
-                {
-                    "sku": l.sku,
-                    "barcode": p.barcode,
-                    "name": p.name,
-                    "measure": p.measure,  # weight: counted, on hand and variance in grams
-                    "counted": l.counted,
-                    "on_hand_at_count": l.on_hand_at_count,
-                    "variance": variance,
-                    "on_hand_now": now[l.sku],
-                    "after_post": after,
-                    "value": line_gross(p.price, variance, p.measure),
-                    "counted_at": l.counted_at,
-                }
-            )
-        missing = [
-            {"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku], "measure": p.measure}
-            for sku, p in products.items()
-            if sku not in counted
-        ]
-        return {
-            **_summary(s, count),
-            "rows": rows,
-            "not_counted": missing,
-            "net_variance": sum(r["variance"] for r in rows if r["measure"] != WEIGHT),  # items; kg on their rows
-            "value_variance": sum(r["value"] for r in rows),
-        }
+        return summary(s, count)

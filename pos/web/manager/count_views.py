@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
-from pos.services import stock_counts, stock_queries
+from pos.services import stock_count_review, stock_counts, stock_queries
 from pos.services.reports import to_local
 
 from ..api.common import ctx
@@ -52,13 +52,13 @@ def counts_table() -> Table:
             "started_at",
             "closed_at",
         )
-        for c in stock_counts.list_counts(ctx())
+        for c in stock_count_review.list_counts(ctx())
     ]
     return Table("stock-counts", COUNTS_COLUMNS, rows, url_for("manager.counts_csv"))
 
 
 def review_tables(count_id: str) -> tuple[dict[str, Any], Table, Table]:
-    review = stock_counts.count_review(ctx(), count_id)
+    review = stock_count_review.count_review(ctx(), count_id)
     review = _local(review, "started_at", "closed_at")
     review["category_name"] = category_names().get(review["category"] or "", "")
     rows = [_local(r, "counted_at") for r in review["rows"]]
