@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.tables import (
-    Product,
     Refund,
     RefundLine,
     Sale,
@@ -27,12 +26,12 @@ from central.tables import (
     TillChargeRefund,
 )
 from common.contract.events import RefundCompleted, SaleCompleted, SaleCompletedV2
-from common.contract.events import SaleLine as WireSaleLine
 from common.limits import MAX_AMOUNT
-from common.measure import LABEL, MAX_GRAMS, UNIT, WEIGHT, format_qty, line_gross
+from common.measure import format_qty, line_gross
 from common.pricing import taxes_by_group
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDER_TYPES
 
+from .measure_checks import check_measures, measure_of_line
 from .payloads import Refused, Rejection
 
 if TYPE_CHECKING:
@@ -87,7 +86,7 @@ def check_sale(
                 f"sale {p.number} names shift {p.shift_id}, which is of till {shift[1]} of store {shift[0]}",
             )
     _check_zone(p)
-    _check_measures(s, p)
+    check_measures(s, p)
     _check_lines(p)
     _check_taxes(s, p, rates)
     _check_tenders(p)
@@ -146,41 +145,13 @@ def sale_facts(s: Session, sales: list[SaleCompleted]) -> tuple[dict[str, tuple[
     return shifts, {str(k): int(v) for k, v in rates.items()}
 
 
-def _measure(line: WireSaleLine) -> str:
-    return getattr(line, "measure", UNIT)  # only version 3 lines say it; earlier ones are all units
-
-
-def _check_measures(s: Session, p: SaleCompleted) -> None:
-    """A weighed or label-priced line is of a product central sells that way (a unit product claimed as weighed
-    would sell at a thousandth of its price), and within a weighed line's bounds."""
-    measured = {l.sku: _measure(l) for l in p.lines if _measure(l) != UNIT}
-    if not measured:
-        return
-    known = dict(s.execute(select(Product.sku, Product.measure).where(Product.sku.in_(list(measured)))).all())
-    for i, l in enumerate(p.lines, start=1):
-        m = _measure(l)
-        if m == UNIT:
-            continue
-        if l.sku in known and known[l.sku] != m:
-            raise Refused(
-                "wrong_measure",
-                f"line {i} ({l.sku}) is sold by {m}, but central sells {l.sku} by {known[l.sku]}",
-            )
-        if m == WEIGHT and not 0 < l.qty <= MAX_GRAMS:
-            raise Refused("bad_quantity", f"line {i} ({l.sku}) weighs {l.qty} g: a weighed line is 1 g to 100 kg")
-        if m == LABEL and l.qty != 1:
-            raise Refused(
-                "bad_quantity", f"line {i} ({l.sku}) is a label-priced line of {l.qty}: one label is one line"
-            )
-
-
 def _check_lines(p: SaleCompleted) -> None:
     for i, l in enumerate(p.lines, start=1):
         where = f"line {i} ({l.sku})"
         if l.qty < 1:
             raise Refused("bad_quantity", f"{where} sells {l.qty}: a quantity sold is at least 1")
-        gross = line_gross(l.unit_price, l.qty, _measure(l))
-        qty = format_qty(l.qty, _measure(l), ".")
+        gross = line_gross(l.unit_price, l.qty, measure_of_line(l))
+        qty = format_qty(l.qty, measure_of_line(l), ".")
         _within(f"{where}: the unit price", l.unit_price)
         _within(f"{where}: {qty} x {_rp(l.unit_price)}", gross)
         _within(f"{where}: the line discount", l.line_discount)
@@ -194,7 +165,7 @@ def _check_lines(p: SaleCompleted) -> None:
             )
     for name in ("subtotal", "discount", "tax", "total", "paid", "change"):
         _within(f"the sale's {name}", getattr(p, name))
-    subtotal = sum(line_gross(l.unit_price, l.qty, _measure(l)) for l in p.lines)
+    subtotal = sum(line_gross(l.unit_price, l.qty, measure_of_line(l)) for l in p.lines)
     discount = sum(l.line_discount + l.sale_discount for l in p.lines)
     total = sum(l.net for l in p.lines)
     if (p.subtotal, p.discount, p.total) != (subtotal, discount, total):
