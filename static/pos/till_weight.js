@@ -11,7 +11,16 @@ export function weigh(app, item, detail) {
       placeholder="${escapeHtml(t("weight.placeholder"))}"></label>
     <div class="dialog-msg" role="alert"></div>
     <div class="dialog-hint">${T("weight.hint")}</div>`;
-  d.mount = (el) => { d.el = el; el.querySelector("#weight-value").focus(); };
+  d.mount = (el) => {
+    d.el = el;
+    const input = el.querySelector("#weight-value");
+    input.focus();
+    input.addEventListener("input", () => {  // a new weight being typed: the last refusal no longer applies
+      const box = el.querySelector(".dialog-msg");
+      box.textContent = "";
+      box.classList.remove("msg-error");
+    });
+  };
   d.key = (e) => {
     if (e.key !== "Enter") return false;
     e.preventDefault();

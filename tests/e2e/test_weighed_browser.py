@@ -3,6 +3,7 @@ typing its weight (Esc cancels), and the receipt shows kg (issue 16 point 2)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
@@ -15,7 +16,9 @@ APEL_LABEL = "2000103008451"  # a scale label: Apel Fuji (PLU 103), 0,845 kg at 
 BERAS = ean13(9_001)  # Beras Curah's shelf barcode: sold by weight, no label (Rp 14.000/kg)
 
 
-def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(store_server: Any, browser: Any) -> None:
+def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(
+    store_server: Any, browser: Any, screens: Path
+) -> None:
     till = Till(browser(), store_server)
     till.open()
     till.d.execute_script("""
@@ -42,11 +45,14 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(st
     till.keys("abc", Keys.ENTER)  # not a weight: said in the dialog, which stays
     till.until(lambda: "1,25" in till.d.find_element(By.CSS_SELECTOR, "#dialog .dialog-msg").text)
     till.keys(Keys.CONTROL, "a")
-    till.keys("1,25", Keys.ENTER)
+    till.keys("1,25")
+    till.d.save_screenshot(str(screens / "till-weigh-id.png"))
+    till.keys(Keys.ENTER)
     till.until(lambda: till.line_count() == 2 and till.focused_id() == "scan", "1,250 kg of rice is rung")
     row = till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected")
     assert "1,250 kg" in row.text and "Rp 17.500" in row.text
     assert till.text("total") == "Rp 52.990"  # 35.490 + 17.500
+    till.d.save_screenshot(str(screens / "till-weighed-id.png"))
 
     till.keys(Keys.F12)
     till.until(lambda: till.focused_id() == "pay-given")
@@ -78,7 +84,7 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(st
 
 
 def test_the_kiosk_price_check_shows_a_label_s_weight_and_price_and_no_add_to_cart(
-    store_server: Any, browser: Any
+    store_server: Any, browser: Any, screens: Path
 ) -> None:
     from test_kiosk_browser import Kiosk
 
@@ -88,3 +94,21 @@ def test_the_kiosk_price_check_shows_a_label_s_weight_and_price_and_no_add_to_ca
     assert "0,845 kg × Rp 42.000/kg" in kiosk.text("#product-price")
     assert not kiosk.d.find_elements(By.ID, "product-add")  # weighed goods are rung at the till
     assert "kasir" in kiosk.text("#product-card .weigh-at-till")
+    kiosk.d.save_screenshot(str(screens / "kiosk-label-id.png"))
+
+
+def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, browser: Any, screens: Path) -> None:
+    till = Till(browser(1366, 768), store_server)
+    till.d.get(f"{store_server.url}/till?lang=en")
+    till.sign_in_and_open_shift()
+    till.scan(APEL_LABEL, 1)
+    till.keys(BERAS, Keys.ENTER)
+    till.until(lambda: till.focused_id() == "weight-value", "the weight dialog takes the weight")
+    assert "Weigh the item" in till.text("dialog") and "per kg" in till.text("dialog")
+    till.keys("0.5")
+    till.d.save_screenshot(str(screens / "till-weigh-en.png"))
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.line_count() == 2 and till.focused_id() == "scan")
+    rows = till.d.find_element(By.ID, "lines").text
+    assert "0.845 kg" in rows and "0.500 kg" in rows and "Rp 7.000" in rows
+    till.d.save_screenshot(str(screens / "till-weighed-en.png"))
