@@ -84,9 +84,10 @@ def check_grams(grams: int) -> int:
 def parse_whole(text: str, code: str = "bad_quantity") -> int:
     """A whole number of items as a person types it ("1.000" with Indonesian thousands dots is 1000)."""
     digits = text.strip().replace(".", "").replace(" ", "")
-    if not digits.isdigit():
-        raise DomainError(code, f"{text!r} is not a whole number", value=text)
-    return int(digits)
+    try:
+        return int(digits)  # a sign is kept: "-5" is refused by the caller's own range, saying so
+    except ValueError:
+        raise DomainError(code, f"{text!r} is not a whole number", value=text) from None
 
 
 _WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$")

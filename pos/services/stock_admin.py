@@ -53,6 +53,22 @@ def check_qty(qty: int, what: str = "quantity") -> int:
     return qty
 
 
+def typed_quantity(ctx: StoreContext, code: str, text: str | None, default: int | None = None) -> int | None:
+    """A quantity as typed on a stock form for the product `code`: a whole number ("1.000" is 1000; blank is
+    `default`), or a weighed product's weight in grams (kg typed such as 12,5, or grams)."""
+    with ctx.db.sessions() as s:
+        try:
+            weighed = find_item(s, code).measure == WEIGHT
+        except NotFound:
+            weighed = False  # the form's own call says the product is unknown, in its own order of checks
+    text = (text or "").strip()
+    if not weighed:
+        return parse_whole(text) if text else default
+    if not text:
+        raise DomainError("bad_weight", "type the weight: kg such as 12,5 or grams such as 1250")
+    return parse_weight(text, counted=True)
+
+
 def write_movements(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
     if (
         not rows
@@ -85,6 +101,7 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
                     "sku": p.sku,
                     "name": p.name,
                     "qty": qty,
+                    "measure": p.measure,  # weight: grams
                     "on_hand_before": running[p.sku],
                     "on_hand_after": running[p.sku] + qty,
                 }
@@ -159,6 +176,7 @@ def adjust(
             "sku": p.sku,
             "name": p.name,
             "qty": delta,
+            "measure": p.measure,  # weight: grams
             "on_hand_before": before,
             "on_hand_after": before + delta,
         }

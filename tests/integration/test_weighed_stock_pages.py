@@ -61,3 +61,16 @@ def test_a_weighed_product_s_low_stock_level_is_typed_in_kg(mgr: Browser, store:
     assert mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160,5"}).status_code == 302
     page = mgr.get("/manager/stock/low").get_data(as_text=True)
     assert "Beras Curah" in page and "160,500 kg" in page  # 150 kg on hand is below it
+
+
+def test_a_weighed_delivery_is_received_and_an_adjustment_taken_off_in_kg(mgr: Browser, store: StoreContext) -> None:
+    resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-0042", "code": BERAS, "qty": "25"})  # 25 kg
+    assert resp.status_code == 302
+    assert catalog.stock_card(store, "SKU-W0001")["on_hand"] == 175_000
+    page = mgr.get("/manager/stock/receive?ref=SJ-0042").get_data(as_text=True)
+    assert "+25,000 kg" in page and "175,000 kg" in page
+    resp = mgr.post("/manager/stock/adjust", {"code": BERAS, "qty": "0,75", "reason": "damaged"})
+    assert resp.status_code == 302
+    assert catalog.stock_card(store, "SKU-W0001")["on_hand"] == 174_250
+    blank = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-0042", "code": BERAS, "qty": ""})
+    assert blank.status_code == 422 and error_of(blank)  # a weighed delivery needs its weight, not "1"

@@ -201,8 +201,8 @@ def register(bp: Blueprint) -> None:
         f = request.form
         ref, code = f.get("supplier_ref", "").strip(), f.get("code", "").strip()
         try:
-            qty = parse_int(f.get("qty"), default=1)
-            done = stock_admin.receive(ctx(), me(), ref, [(code, qty)])
+            qty = stock_admin.typed_quantity(ctx(), code, f.get("qty"), default=1)  # a weighed product's in kg
+            done = stock_admin.receive(ctx(), me(), ref, [(code, qty or 0)])
         except DomainError as e:
             return receive_page(ref, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
         line = done["lines"][0]
@@ -210,9 +210,9 @@ def register(bp: Blueprint) -> None:
             t(
                 "receive.done",
                 name=line["name"],
-                qty=line["qty"],
-                before=line["on_hand_before"],
-                after=line["on_hand_after"],
+                qty=fmt.qty(line["qty"], measure=line["measure"]),
+                before=fmt.qty(line["on_hand_before"], measure=line["measure"]),
+                after=fmt.qty(line["on_hand_after"], measure=line["measure"]),
             ),
             "ok",
         )
@@ -226,7 +226,7 @@ def register(bp: Blueprint) -> None:
     def adjust_post():
         f = request.form
         try:
-            qty = parse_int(f.get("qty"))
+            qty = stock_admin.typed_quantity(ctx(), f.get("code", ""), f.get("qty"))  # a weighed product's in kg
             if qty is None:
                 raise DomainError("bad_quantity", "type how many", value="")
             done = stock_admin.adjust(ctx(), me(), f.get("code", ""), qty, f.get("reason"), f.get("note"))
@@ -240,10 +240,10 @@ def register(bp: Blueprint) -> None:
             t(
                 "adjust.done",
                 name=line["name"],
-                qty=line["qty"],
+                qty=fmt.qty(line["qty"], measure=line["measure"]),
                 reason=t(f"reason.{done['reason']}"),
-                before=line["on_hand_before"],
-                after=line["on_hand_after"],
+                before=fmt.qty(line["on_hand_before"], measure=line["measure"]),
+                after=fmt.qty(line["on_hand_after"], measure=line["measure"]),
             ),
             "ok",
         )
