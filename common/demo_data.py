@@ -164,7 +164,8 @@ def _round_price(value: float) -> int:
 
 
 def demo_products(minimum: int = 320) -> list[DemoProduct]:
-    """The minimarket catalog: every family in single units, then multipacks until `minimum` is reached."""
+    """The minimarket catalog: every family in single units, then multipacks until `minimum` is reached (goods sold
+    by the item; the demo loads `weighed_products()` beside them)."""
     rng = random.Random(2026)
     out: list[DemoProduct] = []
     for pack_label, units, factor in PACKS:
@@ -185,7 +186,7 @@ def demo_products(minimum: int = 320) -> list[DemoProduct]:
                         opening_stock=rng.randint(12, 120) if not pack_label else rng.randint(2, 20),
                     )
                 )
-    return out + weighed_products()
+    return out
 
 
 # Weighed and label-priced fresh goods (issue 16): (sku, name, price per kg or usual label price, measure, PLU,

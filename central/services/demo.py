@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from central.tables import Category, Location, Product, TaxGroup
 from central.tables.base import new_id
 from common.barcodes import catalog_clashes
-from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products
+from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products, weighed_products
 from common.errors import DomainError
 
 from . import feed, stock
@@ -33,7 +33,7 @@ def _other_stock(rng: random.Random, measure: str) -> int:
 def load(ctx: CentralContext, products_limit: int | None = None) -> int:
     """Tax groups, categories, products, and opening stock for TOKO-01 (as in its demo DB), TOKO-02 and online."""
     ensure_meta(ctx)
-    products = demo_products()[:products_limit]
+    products = [*demo_products(), *weighed_products()][:products_limit]
     if clashes := catalog_clashes((p.sku, p.barcode) for p in products):
         raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
     with ctx.db.unit_of_work() as s:
