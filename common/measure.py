@@ -41,7 +41,7 @@ def checked_plu(plu: str | None) -> str | None:
     text = (plu or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 8 or int(text) == 0:
+    if not (text.isascii() and text.isdigit()) or len(text) > 8 or int(text) == 0:
         raise DomainError("bad_plu", f"item code {plu!r}: 1 to 8 digits, not all zero", plu=text)
     return str(int(text))
 
@@ -90,7 +90,7 @@ def parse_whole(text: str, code: str = "bad_quantity") -> int:
         raise DomainError(code, f"{text!r} is not a whole number", value=text) from None
 
 
-_WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$")
+_WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$", re.ASCII)
 
 
 def parse_weight(text: str, *, counted: bool = False) -> int:

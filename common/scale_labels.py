@@ -114,7 +114,7 @@ def price_check_digit(value: str) -> int:
 def read_label(code: str, layout: LabelLayout) -> ScaleLabel | None:
     """The label in `code`, None when it is no variable-measure code; a label that fails its checks is refused."""
     code = code.strip()
-    if len(code) != 13 or not code.isdigit():
+    if len(code) != 13 or not (code.isascii() and code.isdigit()):  # "²" is a digit to str.isdigit, not to int()
         return None
     kind = layout.kind_of(code)
     if kind is None:

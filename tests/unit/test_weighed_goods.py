@@ -144,3 +144,14 @@ def test_the_receipt_shows_the_weight_in_kg_times_the_price_per_kg() -> None:
     text = plain_text(sale(lines=(line,), subtotal=150_000, total=150_000), 32)
     assert "1,250 kg x 120.000" in text and "150.000" in text
     assert "1.250 kg x 120.000" in plain_text(sale(lines=(line,), subtotal=150_000, total=150_000), 32, "en")
+
+
+def test_digits_of_other_scripts_are_no_label_no_weight_and_no_item_code() -> None:
+    from common.measure import checked_plu
+
+    assert read_label("²" * 13, LabelLayout()) is None
+    assert read_label("٢٠٠٠١٠٣٠٠٨٤٥١", LabelLayout()) is None
+    with pytest.raises(DomainError):
+        parse_weight("١,٢٥")
+    with pytest.raises(DomainError):
+        checked_plu("²")
