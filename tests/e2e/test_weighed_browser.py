@@ -102,7 +102,12 @@ def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, brow
     till.d.get(f"{store_server.url}/till?lang=en")
     till.sign_in_and_open_shift()
     till.scan(APEL_LABEL, 1)
-    till.keys(BERAS, Keys.ENTER)
+    till.keys(Keys.F2)  # found by name: the search lists its stock in kg and its price per kg
+    till.until(lambda: till.focused_id() == "search-q")
+    till.keys("beras curah")
+    till.until(lambda: "Stock 150.000 kg" in till.text("search-results"))
+    assert "Rp 14.000/kg" in till.text("search-results")
+    till.keys(Keys.ENTER)
     till.until(lambda: till.focused_id() == "weight-value", "the weight dialog takes the weight")
     assert "Weigh the item" in till.text("dialog") and "per kg" in till.text("dialog")
     till.keys("0.5")
