@@ -134,7 +134,9 @@ class DemoProduct:
     category: str
     price: int
     tax_group: str
-    opening_stock: int
+    opening_stock: int  # grams for a weighed product
+    measure: str = "unit"  # common.measure: unit | weight (price per kg) | label (the scale label's price)
+    plu: str | None = None  # the item code its scale labels carry
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def _round_price(value: float) -> int:
 
 
 def demo_products(minimum: int = 320) -> list[DemoProduct]:
-    """The minimarket catalog: every family in single units, then multipacks until `minimum` is reached."""
+    """The minimarket catalog: every family in single units, then multipacks until `minimum` is reached (goods sold
+    by the item; the demo loads `weighed_products()` beside them)."""
     rng = random.Random(2026)
     out: list[DemoProduct] = []
     for pack_label, units, factor in PACKS:
@@ -183,6 +186,39 @@ def demo_products(minimum: int = 320) -> list[DemoProduct]:
                         opening_stock=rng.randint(12, 120) if not pack_label else rng.randint(2, 20),
                     )
                 )
+    return out
+
+
+# Weighed and label-priced fresh goods (issue 16): (sku, name, price per kg or usual label price, measure, PLU,
+# opening stock in grams or labels). Their shelf barcodes ring them with a typed weight; scale labels carry the PLU.
+WEIGHED: list[tuple[str, str, int, str, str, int]] = [
+    ("SKU-W0001", "Beras Curah Pandan Wangi", 14_000, "weight", "101", 150_000),
+    ("SKU-W0002", "Daging Sapi Has Dalam", 145_000, "weight", "102", 20_000),
+    ("SKU-W0003", "Apel Fuji", 42_000, "weight", "103", 30_000),
+    ("SKU-W0004", "Tomat Merah", 18_000, "weight", "104", 2_000),
+    ("SKU-W0005", "Kue Lapis Legit Potong", 35_000, "label", "201", 40),
+]
+
+
+def weighed_products() -> list[DemoProduct]:
+    """The demo's products sold by weight or by label price, with shelf barcodes 899000009001...."""
+    return [
+        DemoProduct(sku, ean13(9_000 + i), name, "fresh", price, "NONPPN", stock, measure, plu)
+        for i, (sku, name, price, measure, plu, stock) in enumerate(WEIGHED, start=1)
+    ]
+
+
+def sample_labels(layout_prefix_weight: str = "20", layout_prefix_price: str = "25") -> list[tuple[str, str]]:
+    """Scale labels a demo user can type at the till: (code, what it rings), in the default layout (2+5+5+1)."""
+    out = []
+    for plu, value, prefix, what in (
+        ("101", 1_250, layout_prefix_weight, "Beras Curah 1,250 kg"),
+        ("103", 845, layout_prefix_weight, "Apel Fuji 0,845 kg"),
+        ("102", 500, layout_prefix_weight, "Daging Sapi 0,500 kg"),
+        ("201", 37_500, layout_prefix_price, "Kue Lapis Legit Rp 37.500"),
+    ):
+        body = f"{prefix}{int(plu):05d}{value:05d}"
+        out.append((body + str(ean13_check_digit(body)), what))
     return out
 
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Literal
 
 from .errors import DomainError
+from .measure import line_gross
 from .money import allocate, div_half_up, percent_of
 
 DiscountKind = Literal["amount", "percent"]
@@ -60,6 +61,7 @@ class LineInput:
     tax_group: str
     tax_rate_bp: int
     discount: Discount | None = None
+    measure: str = "unit"  # common.measure: a weighed line's qty is grams and its price is per kg
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class PricedLine:
     net: int
     tax_group: str
     tax_rate_bp: int
+    measure: str = "unit"
 
     @property
     def discount(self) -> int:
@@ -133,7 +136,7 @@ def price_sale(lines: list[LineInput], sale_discount: Discount | None = None) ->
             raise DomainError("bad_quantity", "quantity must be at least 1")
         if line.unit_price < 0:
             raise DomainError("bad_price", "a price cannot be negative")
-        gross = line.unit_price * line.qty
+        gross = line_gross(line.unit_price, line.qty, line.measure)
         line_disc = line.discount.amount_on(gross) if line.discount else 0
         after_line.append((line, gross, line_disc))
     base = sum(g - d for _, g, d in after_line)
@@ -152,6 +155,7 @@ def price_sale(lines: list[LineInput], sale_discount: Discount | None = None) ->
             net=g - d - s,
             tax_group=l.tax_group,
             tax_rate_bp=l.tax_rate_bp,
+            measure=l.measure,
         )
         for (l, g, d), s in zip(after_line, shares, strict=True)
     ]

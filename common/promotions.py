@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import DomainError
 from .limits import MAX_AMOUNT
+from .measure import line_gross
 from .money import format_money
 from .pricing import Discount
 
@@ -31,21 +32,24 @@ class Promo:
             and (self.ends_at is None or at < self.ends_at)
         )
 
-    def discount(self, qty: int) -> Discount:
-        # An amount promotion is per item: "Rp 500 off" takes Rp 1.000 off two.
-        return Discount("percent", self.value) if self.kind == "percent" else Discount("amount", self.value * qty)
+    def discount(self, qty: int, measure: str = "unit") -> Discount:
+        # An amount promotion is per item: "Rp 500 off" takes Rp 1.000 off two (and Rp 625 off 1,250 kg of a
+        # weighed product, per kg by the same rounding as its price).
+        if self.kind == "percent":
+            return Discount("percent", self.value)
+        return Discount("amount", line_gross(self.value, qty, measure))
 
 
 def best_promotion(
-    promos: list[Promo], sku: str, unit_price: int, qty: int, at: datetime
+    promos: list[Promo], sku: str, unit_price: int, qty: int, at: datetime, measure: str = "unit"
 ) -> tuple[Promo, Discount] | None:
     """The promotion that takes the most off this line now; promotions do not stack."""
-    gross = unit_price * qty
+    gross = line_gross(unit_price, qty, measure)
     best: tuple[int, Promo, Discount] | None = None
     for p in promos:
         if not p.applies(sku, at) or p.value <= 0:
             continue
-        d = p.discount(qty)
+        d = p.discount(qty, measure)
         off = d.amount_on(gross)
         if off > 0 and (best is None or off > best[0]):
             best = (off, p, d)

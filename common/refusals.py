@@ -14,6 +14,7 @@ REFUSALS: dict[str, str] = {
     "bad_quantity": "has a quantity below 1",
     "amount_out_of_range": "has an amount below zero or above the largest allowed",
     "line_does_not_add_up": "has a line whose net is not quantity x price less its discounts",
+    "wrong_measure": "sells a product by weight or label price that central sells another way",
     "totals_do_not_add_up": "has totals its lines do not add up to",
     "unknown_tax_group": "names a tax group central does not have",
     "tax_does_not_add_up": "has tax that is not the tax per group of its lines",

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import demo_extras, demo_order
+from . import demo_extras, demo_order, demo_weighed
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "var" / "demo"
@@ -124,6 +124,7 @@ def main() -> int:
     omnitoko = [sys.executable, "-m", "omnitoko.cli"]
     subprocess.run([*omnitoko, "store", "init", "--config", str(config), "--demo-data"], check=True)
     print(demo_extras.store_thresholds(config), flush=True)
+    print("\n".join(demo_weighed.place(config)), flush=True)  # weighed goods: levels in kg, sample scale labels
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
     central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
     central_cmd = _start_central(omnitoko, central_port, config)

@@ -83,9 +83,13 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
             barcode = feed_barcode(s, sku, barcode, latest)  # None when it is another product's SKU
         if barcode and (row is None or row.barcode != barcode):  # a barcode moved from another product: free it
             s.execute(update(Product).where(Product.barcode == barcode, Product.sku != sku).values(barcode=None))
+        plu = d.get("plu") or None
+        if plu and (row is None or row.plu != plu):  # an item code moved from another product: free it too
+            s.execute(update(Product).where(Product.plu == plu, Product.sku != sku).values(plu=None))
         if row is None:
             row = Product(id=new_id(), sku=sku)
             s.add(row)
+        row.measure, row.plu = d.get("measure") or "unit", plu  # weight: price per kg, stock in grams
         # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
         row.name, row.barcode, row.category, row.price = d["name"], barcode, d.get("category"), int(d["price"])
         row.tax_group, row.unit, row.active = d["tax_group"], d.get("unit") or "pcs", bool(d.get("active", True))

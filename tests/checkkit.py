@@ -27,7 +27,7 @@ class Pusher:
     token: str
     seq: int = 0
 
-    def event(self, type_: str, payload: dict[str, Any], device_id: str = "T1") -> dict[str, Any]:
+    def event(self, type_: str, payload: dict[str, Any], device_id: str = "T1", version: int = 1) -> dict[str, Any]:
         """The store's next event (next store_seq), as its agent sends it."""
         self.seq += 1
         body = canonical_json(payload)
@@ -37,7 +37,7 @@ class Pusher:
             "device_id": device_id,
             "store_seq": self.seq,
             "type": type_,
-            "schema_version": 1,
+            "schema_version": version,
             "payload": payload,
             "payload_hash": hashlib.sha256(body.encode()).hexdigest(),
         }
@@ -57,12 +57,12 @@ class Pusher:
         assert r.status_code == 200, r.text
         return r.json()["results"]
 
-    def push(self, type_: str, payload: dict[str, Any], device_id: str = "T1") -> dict[str, Any]:
+    def push(self, type_: str, payload: dict[str, Any], device_id: str = "T1", version: int = 1) -> dict[str, Any]:
         """Push one event; the result central gave it."""
-        return self.send([self.event(type_, payload, device_id)])[0]
+        return self.send([self.event(type_, payload, device_id, version)])[0]
 
-    def applied(self, type_: str, payload: dict[str, Any], device_id: str = "T1") -> None:
-        result = self.push(type_, payload, device_id)
+    def applied(self, type_: str, payload: dict[str, Any], device_id: str = "T1", version: int = 1) -> None:
+        result = self.push(type_, payload, device_id, version)
         assert result["outcome"] == "applied", result
 
 

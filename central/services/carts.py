@@ -18,6 +18,7 @@ from .cart_claims import CartGone, holder, locked, paid_message, unclaim
 from .cart_views import available, cart_json, cart_lines, feed_changes, status_of
 from .context import CentralContext
 from .stores import pickup_stores
+from .shop_catalog import SOLD_ONLINE
 
 MAX_LINES = 100
 MAX_QTY = 99
@@ -91,7 +92,7 @@ def add_item(ctx: CentralContext, cart_id: str | None, sku: str, qty: int = 1) -
     if not 1 <= qty <= MAX_QTY:
         raise DomainError("bad_quantity", f"add 1 to {MAX_QTY} at a time")
     with ctx.db.unit_of_work() as s:
-        product = s.scalar(select(Product).where(Product.sku == sku, Product.active.is_(True)))
+        product = s.scalar(select(Product).where(Product.sku == sku, SOLD_ONLINE))
         if product is None:
             raise NotFound("unknown_sku", f"product {sku} is not sold online")
         cart = _editable(s, ctx, cart_id, start_new=True)

@@ -14,6 +14,7 @@ from central.tables.base import new_id
 from common.barcodes import barcode_clash
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_AMOUNT
+from common.measure import checked_plu, measure_of
 from common.money import group_thousands
 
 from . import feed
@@ -34,6 +35,8 @@ def product_data(p: Product, tax: TaxGroup | None, category: Category | None) ->
         "tax_group": p.tax_group,
         "unit": p.unit,
         "active": p.active,
+        "measure": p.measure,
+        "plu": p.plu,
         "tax_rate_bp": tax.rate_bp if tax else None,
         "tax_name": tax.name if tax else None,
         "category_name": category.name if category else None,
@@ -57,6 +60,8 @@ def product_json(p: Product) -> dict[str, Any]:
         "tax_group": p.tax_group,
         "unit": p.unit,
         "active": p.active,
+        "measure": p.measure,
+        "plu": p.plu,
         "updated_at": p.updated_at,
     }
 
@@ -91,9 +96,13 @@ def save_product(
     unit: str = "pcs",
     active: bool = True,
     create: bool = False,
+    measure: str = "unit",
+    plu: str | None = None,
 ) -> dict[str, Any]:
-    """Create or change a product (its price included); the change is in the feed in the same transaction."""
+    """Create or change a product (its price included); the change is in the feed in the same transaction. A
+    weighed product's price is per kg; `plu` is the item code its scale labels carry."""
     sku, name, barcode = sku.strip(), name.strip(), (barcode or "").strip() or None
+    measure, plu = measure_of(measure), checked_plu(plu)
     if not sku or len(sku) > 32:
         raise DomainError("bad_sku", "a SKU is 1-32 characters")
     if not name:
@@ -116,11 +125,14 @@ def save_product(
         ]
         if clash := barcode_clash(sku, barcode, others):
             raise Conflict("barcode_taken", clash)
+        if plu and (owner := s.scalar(select(Product.sku).where(Product.plu == plu, Product.sku != sku))):
+            raise Conflict("plu_taken", f"item code {plu} already belongs to {owner}", plu=plu, sku=owner)
         if p is None:
             p = Product(id=new_id(), sku=sku)
             s.add(p)
         p.name, p.price, p.barcode, p.category, p.tax_group = name, price, barcode, category or None, tax_group
         p.unit, p.active, p.updated_at = unit or "pcs", active, ctx.clock()
+        p.measure, p.plu = measure, plu
         s.flush()
         feed.append(s, ctx, [product_change(s, p)])
         ctx.known_skus.add(sku)
@@ -139,6 +151,8 @@ def set_price(ctx: CentralContext, sku: str, price: int) -> dict[str, Any]:
         tax_group=current["tax_group"],
         unit=current["unit"],
         active=current["active"],
+        measure=current["measure"],
+        plu=current["plu"],
     )
 
 

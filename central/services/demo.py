@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from central.tables import Category, Location, Product, TaxGroup
 from central.tables.base import new_id
 from common.barcodes import catalog_clashes
-from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products
+from common.demo_data import CATEGORIES, TAX_GROUPS, demo_products, weighed_products
 from common.errors import DomainError
 
 from . import feed, stock
@@ -25,10 +25,15 @@ DEMO_STORE = "TOKO-01"
 OTHER_STORES = [("TOKO-02", "Omnitoko Depok")]
 
 
+def _other_stock(rng: random.Random, measure: str) -> int:
+    """Opening stock elsewhere: 0-60 items, or 0-60 kg (in grams) of a weighed product."""
+    return rng.randint(0, 60) * (1000 if measure == "weight" else 1)
+
+
 def load(ctx: CentralContext, products_limit: int | None = None) -> int:
     """Tax groups, categories, products, and opening stock for TOKO-01 (as in its demo DB), TOKO-02 and online."""
     ensure_meta(ctx)
-    products = demo_products()[:products_limit]
+    products = [*demo_products(), *weighed_products()][:products_limit]
     if clashes := catalog_clashes((p.sku, p.barcode) for p in products):
         raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
     with ctx.db.unit_of_work() as s:
@@ -51,6 +56,8 @@ def load(ctx: CentralContext, products_limit: int | None = None) -> int:
                 "tax_group": p.tax_group,
                 "unit": "pcs",
                 "active": True,
+                "measure": p.measure,
+                "plu": p.plu,
                 "updated_at": ctx.clock(),
             }
             for p in products
@@ -72,7 +79,7 @@ def load(ctx: CentralContext, products_limit: int | None = None) -> int:
         rng = random.Random(4242)
         for location, qty in [(DEMO_STORE, None), *((code, "random") for code, _ in OTHER_STORES), (ONLINE, "random")]:
             moves = [
-                Movement(new_id(), p.sku, p.opening_stock if qty is None else rng.randint(0, 60), "opening")
+                Movement(new_id(), p.sku, p.opening_stock if qty is None else _other_stock(rng, p.measure), "opening")
                 for p in products
             ]
             changes += stock.post(s, ctx, location, moves)

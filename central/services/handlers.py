@@ -38,7 +38,8 @@ from .transfers import HANDLERS as TRANSFER_HANDLERS
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    """Versions 1 and 2 alike (a version 1 sale has no time zone); each parsed with its own model."""
+    """Versions 1 to 3 alike (a version 1 sale has no time zone, only version 3 lines say their measure); each
+    parsed with its own model."""
     p = parse(EVENTS[(ev.type, ev.schema_version)], ev.payload)
     assert isinstance(p, SaleCompleted)  # every version of sale.completed is one (a V2 is a SaleCompleted too)
     gathered = session.info.get(_GATHERED)
@@ -94,6 +95,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
                 "sale_discount": l.sale_discount,
                 "net": l.net,
                 "tax_group": l.tax_group,
+                "measure": getattr(l, "measure", "unit"),  # version 3 lines say it; earlier ones are all units
             }
             for _, p in sales
             for l in p.lines
@@ -241,6 +243,7 @@ def _stock_event(kind: str) -> Handler:
 HANDLERS: dict[tuple[str, int], Handler] = {
     (EventType.SALE_COMPLETED, 1): sale_completed,  # stores not yet upgraded (issue 19: the last two versions)
     (EventType.SALE_COMPLETED, 2): sale_completed,
+    (EventType.SALE_COMPLETED, 3): sale_completed,  # issue 16: lines carry their measure (weighed goods)
     (EventType.REFUND_COMPLETED, 1): refund_completed,
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,

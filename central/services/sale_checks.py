@@ -15,12 +15,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, TaxGroup, TillCharge, TillChargeRefund
+from central.tables import (
+    Refund,
+    RefundLine,
+    Sale,
+    SaleLine,
+    ShiftRecord,
+    TaxGroup,
+    TillCharge,
+    TillChargeRefund,
+)
 from common.contract.events import RefundCompleted, SaleCompleted, SaleCompletedV2
 from common.limits import MAX_AMOUNT
+from common.measure import format_qty, line_gross
 from common.pricing import taxes_by_group
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDER_TYPES
 
+from .measure_checks import check_measures, measure_of_line
 from .payloads import Refused, Rejection
 
 if TYPE_CHECKING:
@@ -75,6 +86,7 @@ def check_sale(
                 f"sale {p.number} names shift {p.shift_id}, which is of till {shift[1]} of store {shift[0]}",
             )
     _check_zone(p)
+    check_measures(s, p)
     _check_lines(p)
     _check_taxes(s, p, rates)
     _check_tenders(p)
@@ -138,21 +150,22 @@ def _check_lines(p: SaleCompleted) -> None:
         where = f"line {i} ({l.sku})"
         if l.qty < 1:
             raise Refused("bad_quantity", f"{where} sells {l.qty}: a quantity sold is at least 1")
-        gross = l.qty * l.unit_price
+        gross = line_gross(l.unit_price, l.qty, measure_of_line(l))
+        qty = format_qty(l.qty, measure_of_line(l), ".")
         _within(f"{where}: the unit price", l.unit_price)
-        _within(f"{where}: {l.qty} x {_rp(l.unit_price)}", gross)
+        _within(f"{where}: {qty} x {_rp(l.unit_price)}", gross)
         _within(f"{where}: the line discount", l.line_discount)
         _within(f"{where}: its share of the sale discount", l.sale_discount)
         if l.line_discount + l.sale_discount > gross or l.net != gross - l.line_discount - l.sale_discount:
             raise Refused(
                 "line_does_not_add_up",
-                f"{where}: {l.qty} x {_rp(l.unit_price)} less discounts "
+                f"{where}: {qty} x {_rp(l.unit_price)} = {_rp(gross)} less discounts "
                 f"{_rp(l.line_discount)} and {_rp(l.sale_discount)} is "
                 f"{_rp(gross - l.line_discount - l.sale_discount)}, not {_rp(l.net)}",
             )
     for name in ("subtotal", "discount", "tax", "total", "paid", "change"):
         _within(f"the sale's {name}", getattr(p, name))
-    subtotal = sum(l.qty * l.unit_price for l in p.lines)
+    subtotal = sum(line_gross(l.unit_price, l.qty, measure_of_line(l)) for l in p.lines)
     discount = sum(l.line_discount + l.sale_discount for l in p.lines)
     total = sum(l.net for l in p.lines)
     if (p.subtotal, p.discount, p.total) != (subtotal, discount, total):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from central.tables import Category, Product
 from common.promotions import offer
@@ -14,14 +14,15 @@ from .cart_views import available, locations, promos
 from .context import CentralContext
 
 MAX_QUERY_WORDS = 5
+# Weighed and label-priced goods are sold in store only: an online order is picked and paid by the item, and a
+# weight is known only once a store weighs it (issue 16).
+SOLD_ONLINE = and_(Product.active.is_(True), Product.measure == "unit")
 
 
 def categories(ctx: CentralContext) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
         counts = dict(
-            s.execute(
-                select(Product.category, func.count()).where(Product.active.is_(True)).group_by(Product.category)
-            ).all()
+            s.execute(select(Product.category, func.count()).where(SOLD_ONLINE).group_by(Product.category)).all()
         )
         return [
             {"code": c.code, "name": c.name, "name_en": c.name_en or c.name, "count": int(counts.get(c.code, 0))}
@@ -38,7 +39,7 @@ def browse(
     page = max(1, page)
     now = ctx.clock()
     with ctx.db.sessions() as s:
-        stmt = select(Product).where(Product.active.is_(True))
+        stmt = select(Product).where(SOLD_ONLINE)
         for word in q.split()[:MAX_QUERY_WORDS]:
             stmt = stmt.where(
                 or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word)

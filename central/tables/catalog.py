@@ -35,6 +35,9 @@ class Product(CentralBase):
     tax_group: Mapped[str] = mapped_column(ForeignKey("tax_groups.code"))
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # common.measure: unit | weight (sold per kg, stock in grams) | label (the scale label carries the price)
+    measure: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")
+    plu: Mapped[str | None] = mapped_column(String(8), unique=True)  # the item code in a scale label
     updated_at: Mapped[datetime] = timestamp()
 
 

@@ -45,6 +45,7 @@ class SaleLine(CentralBase):
     sale_discount: Mapped[int] = mapped_column(BigInteger)
     net: Mapped[int] = mapped_column(BigInteger)
     tax_group: Mapped[str] = mapped_column(String(16))
+    measure: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")  # weight: qty in grams
 
 
 class Tender(CentralBase):

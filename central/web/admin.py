@@ -19,6 +19,7 @@ from central.services.cart_views import local_time
 from central.services.context import CentralContext
 from common import i18n
 from common.errors import DomainError
+from common.measure import MEASURES
 from common.money import format_money, group_thousands
 from common.promotions import parse_value, shown_value
 
@@ -43,6 +44,9 @@ class ProductForm(FlaskForm):
     # Chosen by name; the service refuses a code it does not know (validate_choice off: its message, not WTForms').
     category = SelectField("Category", validators=[Optional(), Length(max=32)], validate_choice=False)
     tax_group = StringField("Tax group", default="PPN", validators=[DataRequired(), Length(max=16)])
+    # common.measure: by the item, by weight (the price is per kg), or by the scale label's price
+    measure = SelectField("Sold", default="unit", choices=[SelectChoice(m, m) for m in MEASURES])
+    plu = StringField("Scale item code (PLU)", validators=[Optional(), Length(max=8)])
     active = BooleanField("Active", default=True)
 
 
@@ -214,6 +218,7 @@ def product(sku: str):
     if form.category.data and form.category.data not in names:
         names[form.category.data] = form.category.data  # a code central has no category for: kept, not lost on save
     form.category.choices = [SelectChoice("", "—"), *(SelectChoice(code, name) for code, name in names.items())]
+    form.measure.choices = [SelectChoice(m, tr(f"measure.{m}")) for m in MEASURES]
     if form.validate_on_submit():
         try:
             saved = catalog.save_product(
@@ -226,6 +231,8 @@ def product(sku: str):
                 tax_group=form.tax_group.data or "",
                 active=bool(form.active.data),
                 create=create,
+                measure=form.measure.data or "unit",
+                plu=form.plu.data,
             )
         except DomainError as e:
             flash(said(e))

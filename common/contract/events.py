@@ -70,6 +70,19 @@ class SaleCompletedV2(SaleCompleted):
     timezone: str = Field(min_length=1, max_length=64, pattern=ZONE_NAME)
 
 
+class SaleLineV3(SaleLine):
+    """A sale line that says how it is counted (common.measure): `weight` = qty in grams and unit_price per kg, its
+    gross the price x grams / 1000 rounded half up to the Rupiah; `label` = the scale label's price."""
+
+    measure: Literal["unit", "weight", "label"] = "unit"
+
+
+class SaleCompletedV3(SaleCompletedV2):
+    """sale.completed version 3 (issue 16): version 2 with lines that carry their measure (weighed goods)."""
+
+    lines: list[SaleLineV3] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]
+
+
 class RefundLine(Wire):
     id: Id
     sale_line_id: Id
@@ -284,7 +297,8 @@ class DeadLetterAction(Wire):
 # (type, schema_version) -> model. The store builds with it, central parses with it.
 EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.SALE_COMPLETED, 1): SaleCompleted,  # stores before issue 19 (central reads it while they remain)
-    (EventType.SALE_COMPLETED, 2): SaleCompletedV2,
+    (EventType.SALE_COMPLETED, 2): SaleCompletedV2,  # stores before issue 16 (weighed goods)
+    (EventType.SALE_COMPLETED, 3): SaleCompletedV3,
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,

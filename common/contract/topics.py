@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from .names import Topic
 from .wire import Wire, parse
@@ -22,6 +24,13 @@ class ProductData(Wire):
     tax_name: str | None = None
     category_name: str | None = None
     category_name_en: str | None = None
+
+
+class ProductDataV2(ProductData):
+    """product version 2 (issue 16): how the product is counted and the item code its scale labels carry."""
+
+    measure: Literal["unit", "weight", "label"] = "unit"  # common.measure: weight = price per kg, stock in grams
+    plu: str | None = Field(None, max_length=8)
 
 
 class TaxGroupData(Wire):
@@ -165,7 +174,7 @@ class StoreData(Wire):
 
 # topic -> (schema version, model). A topic's data changing shape is a new version, as with events.
 TOPICS: dict[str, tuple[int, type[Wire]]] = {
-    Topic.PRODUCT: (1, ProductData),
+    Topic.PRODUCT: (2, ProductDataV2),  # v1 agents ignore measure and plu (extra fields are kept, not read)
     Topic.TAX_GROUP: (1, TaxGroupData),
     Topic.CATEGORY: (1, CategoryData),
     Topic.PROMOTION: (1, PromotionData),

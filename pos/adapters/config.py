@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from common.config_reader import ENV_PREFIX, read_config, read_secret_key, resolve_database_url
 from common.ops_tables import LoggingTable, MetricsTable
+from common.scale_labels import LabelLayout
 
 from .printer_kinds import PRINTER_KINDS
 
@@ -194,6 +196,36 @@ class BackupTable(_Table):
     keep: int = Field(96, ge=1, le=100_000)  # the newest this many copies stay; older ones are removed
 
 
+class LabelsTable(_Table):
+    """EAN-13 variable-measure labels from the store's scales (common.scale_labels): which prefixes carry a weight
+    in grams and which a price in Rupiah, and how the 13 digits are split."""
+
+    weight_prefixes: list[str] = Field(default_factory=lambda: ["20", "21", "22", "23", "24"])
+    price_prefixes: list[str] = Field(default_factory=lambda: ["25", "26", "27", "28", "29"])
+    item_digits: int = Field(5, ge=1, le=6)
+    value_digits: int = Field(5, ge=4, le=6)
+    price_check: bool = False  # a check digit before the value (some scales print one)
+
+    @model_validator(mode="after")
+    def _fits(self) -> LabelsTable:
+        self.layout()  # a layout that does not add up to 13 digits is refused when the config is read
+        return self
+
+    def layout(self) -> LabelLayout:
+        return _layout(
+            tuple(self.weight_prefixes),
+            tuple(self.price_prefixes),
+            self.item_digits,
+            self.value_digits,
+            self.price_check,
+        )
+
+
+@cache
+def _layout(weight: tuple[str, ...], price: tuple[str, ...], item: int, value: int, check: bool) -> LabelLayout:
+    return LabelLayout(weight, price, item, value, check)
+
+
 class StoreConfig(_Table):
     store: StoreTable = Field(default_factory=StoreTable)
     currency: CurrencyTable = Field(default_factory=CurrencyTable)
@@ -208,6 +240,7 @@ class StoreConfig(_Table):
     online_carts: OnlineCartsConfigTable = Field(default_factory=OnlineCartsConfigTable)
     qris: QrisConfigTable = Field(default_factory=QrisConfigTable)
     backup: BackupTable = Field(default_factory=BackupTable)
+    labels: LabelsTable = Field(default_factory=LabelsTable)
     metrics: MetricsTable = Field(default_factory=MetricsTable)
     logging: LoggingTable = Field(default_factory=LoggingTable)
 

@@ -73,6 +73,7 @@ class LineRec:
     sale_discount: int
     net: int
     refunded_qty: int
+    measure: str = "unit"  # common.measure: weight = qty in grams, price per kg; label = the label's price
 
     def changes(self) -> tuple[Any, ...]:
         """What an edit of an open sale may change on a line (compared before and after to write only those)."""
@@ -114,12 +115,13 @@ OPEN_SHIFT_ID = select(Shift.__table__.c.id).where(
 )
 MEMBER = select(SaleMember.__table__.c.member_id).where(SaleMember.__table__.c.sale_id == bindparam("sale_id"))
 _FOR_SALE = (
-    select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _G.c.rate_bp)
+    select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _G.c.rate_bp, _P.c.measure)
     .select_from(_P.outerjoin(_G, _G.c.code == _P.c.tax_group))
     .where(_P.c.active.is_(True))
 )
 PRODUCT_BY_BARCODE = _FOR_SALE.where(_P.c.barcode == bindparam("code"))
 PRODUCT_BY_SKU = _FOR_SALE.where(_P.c.sku == bindparam("code"))
+PRODUCT_BY_PLU = _FOR_SALE.where(_P.c.plu == bindparam("code"))  # a scale label's item code
 INSERT_SALE = insert(_S)
 INSERT_LINE = insert(_L)
 INSERT_TENDER = insert(_T)

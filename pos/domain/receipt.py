@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from common.i18n import LOCALES, messages
+from common.measure import WEIGHT, decimal_sign, format_qty
 from common.money import Currency, format_money
 from common.tenders import TENDERS
 
@@ -33,6 +34,7 @@ class ReceiptLine:
     gross: int
     discount: int
     net: int
+    measure: str = "unit"  # common.measure: weight = qty in grams, unit price per kg
 
 
 @dataclass(frozen=True)
@@ -198,11 +200,12 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
     out.append(rule)
     for item in r.lines:
         out += [Line(x) for x in wrap(item.name, w) or ["?"]]
-        out += pair(f"  {item.qty} x {number(item.unit_price, cur)}", number(item.gross, cur), w)
+        qty = format_qty(item.qty, item.measure, decimal_sign(locale))  # "1,250 kg" (en: "1.250 kg")
+        out += pair(f"  {qty} x {number(item.unit_price, cur)}", number(item.gross, cur), w)
         if item.discount:
             out += pair(f"  {t['discount']}", number(-item.discount, cur), w)
     out.append(rule)
-    count = sum(i.qty for i in r.lines)
+    count = sum(1 if i.measure == WEIGHT else i.qty for i in r.lines)  # a weighed line is one item
     out += pair(f"{t['subtotal']} ({count} {t['items']})", money(r.subtotal, cur), w)
     if r.discount:
         out += pair(t["discount"], money(-r.discount, cur), w)

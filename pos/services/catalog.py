@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from common.barcodes import barcode_clash
 from common.errors import DomainError, NotFound
+from common.measure import qty_texts
+from common.scale_labels import ScaleLabel, check_fits, unknown_item
 from common.tables import utcnow
 from pos.adapters.tables import Product, ReconciliationItem, StockMovement, TaxGroup
 
@@ -40,7 +42,9 @@ def product_json(p: Product, stock: int) -> dict[str, Any]:
         "price": p.price,
         "tax_group": p.tax_group,
         "category": p.category,
-        "on_hand": stock,
+        "on_hand": stock,  # grams for a weighed product
+        "measure": p.measure,  # common.measure: weight = price per kg
+        "on_hand_text": qty_texts(stock, p.measure),
     }
 
 
@@ -76,6 +80,15 @@ def find_product(session: Session, *, barcode: str | None = None, sku: str | Non
         p = session.scalar(_BY_SKU, {"code": sku})
     if p is None:
         raise not_found(barcode, sku)
+    return p
+
+
+def labelled_product(session: Session, label: ScaleLabel) -> Product:
+    """The product a scale label's item code names (refused when the label does not fit how it is sold)."""
+    p = session.scalar(select(Product).where(Product.plu == label.item, Product.active.is_(True)))
+    if p is None:
+        raise unknown_item(label)
+    check_fits(label, p.measure, p.name)
     return p
 
 

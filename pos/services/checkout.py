@@ -195,6 +195,7 @@ def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], membe
                     "sale_discount",
                     "net",
                     "tax_group",
+                    "measure",  # sale.completed v3: a weighed line's qty is grams, its unit price per kg
                 )
             }
             for l in view["lines"]

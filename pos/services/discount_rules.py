@@ -65,7 +65,7 @@ def promote(line: SaleLine | LineRec, promos: list[Promo], now: datetime) -> Non
     """Give a line the best promotion for its quantity now; a cashier's own line discount is left alone."""
     if line.discount_kind and not line.promotion_id:
         return
-    best = best_promotion(promos, line.sku, line.unit_price, line.qty, now)
+    best = best_promotion(promos, line.sku, line.unit_price, line.qty, now, line.measure)
     if best is None:
         line.discount_kind = line.discount_value = line.promotion_id = None
     else:

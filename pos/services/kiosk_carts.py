@@ -66,6 +66,10 @@ def _priced(s: Session, lines: list[tuple[str, int]], now: datetime) -> dict[str
     promos = store_promos(s)
     for i, (sku, qty) in enumerate(_merge(lines)):
         p = find_product(s, sku=sku)
+        if p.measure != "unit":  # a kiosk cart counts items; the till weighs or reads the label
+            raise DomainError(
+                "weighed_at_till", f"{p.name} is weighed or priced by its label: take it to the till", name=p.name
+            )
         best = best_promotion(promos, p.sku, p.price, qty, now)
         rate = tax_rate(s, p.tax_group)
         inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, rate, best[1] if best else None))

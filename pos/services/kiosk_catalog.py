@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from common.errors import DomainError, NotFound
-from common.promotions import Promo, offer
+from common.measure import WEIGHT, line_gross, qty_texts
+from common.promotions import Promo, best_promotion, offer
+from common.scale_labels import ScaleLabel, read_label
 from pos.adapters.tables import Category, Product
 
-from .catalog import find_product, lookup, on_hand, product_json
+from .catalog import find_product, labelled_product, lookup, on_hand, product_json
 from .context import StoreContext
 from .discount_rules import store_promos
 
@@ -29,6 +31,25 @@ def shopper_product(p: dict[str, Any], promos: list[Promo], at: datetime) -> dic
         **offer(promos, p["sku"], p["price"], at),
         "category": p["category"],
         "in_stock": p["on_hand"] > 0,
+        "measure": p["measure"],  # weight: the price is per kg; weight and label goods are rung at the till
+    }
+
+
+def label_price(label: ScaleLabel, p: Product, promos: list[Promo], at: datetime) -> dict[str, Any]:
+    """What a scale label in the shopper's hand costs, as the till will ring it: its weight at the price per kg
+    (and today's promotion), or the price it carries."""
+    if label.kind == "price":
+        return {"label": {"kind": "price", "price": label.value}, "promo_price": None, "promo": None}
+    gross = line_gross(p.price, label.value, WEIGHT)
+    best = best_promotion(promos, p.sku, p.price, label.value, at, WEIGHT)
+    return {
+        "label": {
+            "kind": "weight",
+            "grams": label.value,
+            "qty_text": qty_texts(label.value, WEIGHT),
+            "price": gross,
+            "promo_price": gross - best[1].amount_on(gross) if best else None,
+        }
     }
 
 
@@ -63,9 +84,15 @@ def browse(
         promos = store_promos(s)
     if barcode:
         with ctx.db.sessions() as s:
-            p = find_product(s, barcode=barcode)
+            try:
+                p, label = find_product(s, barcode=barcode), None
+            except NotFound:
+                if (label := read_label(barcode, ctx.config.labels.layout())) is None:
+                    raise
+                p = labelled_product(s, label)
             stock = on_hand(s, [p.sku])[p.sku]
-        return {"items": [shopper_product(product_json(p, stock), promos, now)], "more": False}
+        item = shopper_product(product_json(p, stock), promos, now)
+        return {"items": [{**item, **label_price(label, p, promos, now)} if label else item], "more": False}
     if q and q.strip():
         found = lookup(ctx, q=q, limit=limit + 1)
         return {"items": [shopper_product(p, promos, now) for p in found[:limit]], "more": len(found) > limit}

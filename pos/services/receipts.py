@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
+from common.measure import line_gross
 from common.pricing import taxes_by_group
 from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
@@ -97,7 +98,7 @@ def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Recei
         till_id=view["till_id"],
         cashier=cashier,
         lines=tuple(
-            ReceiptLine(l["name"], l["qty"], l["unit_price"], l["gross"], l["discount"], l["net"])
+            ReceiptLine(l["name"], l["qty"], l["unit_price"], l["gross"], l["discount"], l["net"], l["measure"])
             for l in view["lines"]
         ),
         subtotal=view["subtotal"],
@@ -134,9 +135,10 @@ def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Rec
             l["name"],
             l["qty"],
             l["unit_price"],
-            l["qty"] * l["unit_price"],
-            l["qty"] * l["unit_price"] - l["amount"],
+            line_gross(l["unit_price"], l["qty"], l.get("measure", "unit")),
+            line_gross(l["unit_price"], l["qty"], l.get("measure", "unit")) - l["amount"],
             l["amount"],
+            l.get("measure", "unit"),
         )
         for l in view["lines"]
     )
@@ -198,7 +200,8 @@ def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
         "rounding": row.rounding,
         "reason": row.reason,
         "lines": [
-            {"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount} for rl, sl in pairs
+            {"name": sl.name, "qty": rl.qty, "unit_price": sl.unit_price, "amount": rl.amount, "measure": sl.measure}
+            for rl, sl in pairs
         ],
         "taxes": [{"group": t.group, "rate_bp": t.rate_bp, "base": t.base, "tax": t.tax} for t in taxes],
     }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import qty_texts
 from common.money import format_money
 from common.tables import new_id
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDERS
@@ -77,7 +78,14 @@ def quote(
         "tender_type": q.tender_type,
         "points_back": {"points": q.points, "value": q.points_value} if q.points else None,
         "lines": [
-            {"line_id": l.line_id, "name": sold[l.line_id].name, "qty": l.qty, "amount": l.amount} for l in q.plan.lines
+            {
+                "line_id": l.line_id,
+                "name": sold[l.line_id].name,
+                "qty": l.qty,
+                "qty_text": qty_texts(l.qty, sold[l.line_id].measure),
+                "amount": l.amount,
+            }
+            for l in q.plan.lines
         ],
         "till_id": actor.till_id,
     }
@@ -176,7 +184,12 @@ def refund(
             "reference": row.reference,
             "points_back": {"points": points_back, "value": points_value} if points_back else None,
             "lines": [
-                {**lr, "name": sold[lr["sale_line_id"]].name, "unit_price": sold[lr["sale_line_id"]].unit_price}
+                {
+                    **lr,
+                    "name": sold[lr["sale_line_id"]].name,
+                    "unit_price": sold[lr["sale_line_id"]].unit_price,
+                    "measure": sold[lr["sale_line_id"]].measure,  # weight: qty in grams, unit price per kg
+                }
                 for lr in line_rows
             ],
             "taxes": [

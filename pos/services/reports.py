@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
 from common.errors import DomainError
 from pos.adapters.tables import AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
@@ -22,6 +22,8 @@ from . import qris_reconcile
 from .context import StoreContext
 
 MAX_DAYS = 366
+# Items sold: a weighed line is one item whatever it weighs (its qty is grams).
+_ITEMS = func.sum(case((SaleLine.measure == "weight", 1), else_=SaleLine.qty))
 # Column key -> kind; the kind decides alignment and formatting on screen ("money" is Rupiah, minor units).
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "by_day": [
@@ -138,10 +140,7 @@ def sales_report(
     with ctx.db.sessions() as s:
         staff = {x.id: x for x in s.scalars(select(Staff))}
         counted = (
-            select(SaleLine.sale_id, func.sum(SaleLine.qty).label("n_items"))
-            .where(in_lines)
-            .group_by(SaleLine.sale_id)
-            .subquery()
+            select(SaleLine.sale_id, _ITEMS.label("n_items")).where(in_lines).group_by(SaleLine.sale_id).subquery()
         )
         sales = s.execute(
             select(
@@ -161,7 +160,7 @@ def sales_report(
             .order_by(Sale.completed_at)
         ).all()
         categories = s.execute(
-            select(Product.category, func.sum(SaleLine.qty), func.sum(SaleLine.net))
+            select(Product.category, _ITEMS, func.sum(SaleLine.net))
             .select_from(SaleLine)
             .outerjoin(Product, Product.sku == SaleLine.sku)
             .where(in_lines)
@@ -169,7 +168,7 @@ def sales_report(
         ).all()
         net = func.sum(SaleLine.net)
         products = s.execute(
-            select(SaleLine.sku, func.max(SaleLine.name), func.sum(SaleLine.qty), net)
+            select(SaleLine.sku, func.max(SaleLine.name), func.sum(SaleLine.qty), net, func.max(SaleLine.measure))
             .where(in_lines)
             .group_by(SaleLine.sku)
             .order_by(net.desc(), func.sum(SaleLine.qty).desc(), SaleLine.sku)
@@ -205,8 +204,8 @@ def sales_report(
         "by_cashier": _by_cashier(sales, refunds, staff),
         "tenders": _tenders(tenders, sum(x.change for x in sales)),
         "top_products": [
-            {"rank": i + 1, "sku": sku, "name": nm, "qty": int(q), "net": int(n)}
-            for i, (sku, nm, q, n) in enumerate(products)
+            {"rank": i + 1, "sku": sku, "name": nm, "qty": int(q), "net": int(n), "measure": m}  # weight: grams
+            for i, (sku, nm, q, n, m) in enumerate(products)
         ],
         "discounts": [
             {

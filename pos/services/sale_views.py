@@ -10,6 +10,7 @@ from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
+from common.measure import qty_texts
 from common.pricing import Discount, LineInput, PricedSale, discount_kind, price_sale
 from pos.adapters.sale_rows import LineRec, SaleRec, TenderRec
 from pos.adapters.tables import Sale, SaleLine, TenderRow
@@ -78,6 +79,7 @@ def price(sale: SaleLike, lines: Sequence[LineLike]) -> PricedSale:
                 l.tax_group,
                 l.tax_rate_bp,
                 _discount(l.discount_kind, l.discount_value),
+                l.measure,
             )
             for l in lines
         ],
@@ -120,6 +122,8 @@ def sale_json(
                 "barcode": l.barcode,
                 "name": l.name,
                 "qty": l.qty,
+                "measure": l.measure,
+                "qty_text": qty_texts(l.qty, l.measure),  # "1,250 kg" / "1.250 kg" for a weighed line (grams)
                 "unit_price": l.unit_price,
                 "gross": p.gross,
                 "line_discount": p.line_discount,

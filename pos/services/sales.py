@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import line_gross
 from common.money import format_money, parse_percent
 from common.pricing import Discount, PricedSale, discount_kind, needs_approval
 from common.tables import new_id
@@ -139,6 +140,10 @@ def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qt
         _no_tenders(s, sale, tenders)
         lines = lines_of(s, sale.id)
         line = _line(s, sale, line_id, lines)
+        if line.measure != "unit":
+            raise DomainError(
+                "measured_line_qty", f"{line.name} is weighed or priced by its label: void the line and ring it again"
+            )
         line.qty = qty
         promote(line, store_promos(s), ctx.clock())
         return Loaded(lines, tenders)
@@ -196,7 +201,7 @@ def apply_discount(
     if target is None:
         raise NotFound("unknown_line", f"line {line_id} is not on this sale")
     if line_id:
-        base = target.unit_price * target.qty
+        base = line_gross(target.unit_price, target.qty, target.measure)
     else:
         before = price(sale, lines)
         base = before.total + before.sale_discount

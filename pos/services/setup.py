@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from common.barcodes import catalog_clashes
-from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products
+from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products, weighed_products
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_id
 from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
@@ -82,7 +82,7 @@ def load_demo_data(ctx: StoreContext) -> int:
             if s.get(Category, code) is None:
                 s.add(Category(code=code, name=name, name_en=name_en))
         catalog: dict[str, str | None] = {sku: code for sku, code in s.execute(select(Product.sku, Product.barcode))}
-        fresh = [p for p in demo_products() if p.sku not in catalog]
+        fresh = [p for p in [*demo_products(), *weighed_products()] if p.sku not in catalog]
         if clashes := catalog_clashes([*catalog.items(), *((p.sku, p.barcode) for p in fresh)]):
             raise DomainError("barcode_clash", "the catalog was not imported: " + "; ".join(clashes[:5]))
         if fresh:
@@ -99,6 +99,8 @@ def load_demo_data(ctx: StoreContext) -> int:
                         "tax_group": p.tax_group,
                         "unit": "pcs",
                         "active": True,
+                        "measure": p.measure,
+                        "plu": p.plu,
                     }
                     for p in fresh
                 ],

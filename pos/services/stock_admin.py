@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import DomainError, NotFound
+from common.measure import MAX_STOCK_GRAMS, WEIGHT, parse_weight, parse_whole
 from common.tables import new_id
 from pos.adapters.tables import LowStockThreshold, Product, StockMovement
 
@@ -52,6 +53,22 @@ def check_qty(qty: int, what: str = "quantity") -> int:
     return qty
 
 
+def typed_quantity(ctx: StoreContext, code: str, text: str | None, default: int | None = None) -> int | None:
+    """A quantity as typed on a stock form for the product `code`: a whole number ("1.000" is 1000; blank is
+    `default`), or a weighed product's weight in grams (kg typed such as 12,5, or grams)."""
+    with ctx.db.sessions() as s:
+        try:
+            weighed = find_item(s, code).measure == WEIGHT
+        except NotFound:
+            weighed = False  # the form's own call says the product is unknown, in its own order of checks
+    text = (text or "").strip()
+    if not weighed:
+        return parse_whole(text) if text else default
+    if not text:
+        raise DomainError("bad_weight", "type the weight: kg such as 12,5 or grams such as 1250")
+    return parse_weight(text, counted=True)
+
+
 def write_movements(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
     if (
         not rows
@@ -84,6 +101,7 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
                     "sku": p.sku,
                     "name": p.name,
                     "qty": qty,
+                    "measure": p.measure,  # weight: grams
                     "on_hand_before": running[p.sku],
                     "on_hand_after": running[p.sku] + qty,
                 }
@@ -158,6 +176,7 @@ def adjust(
             "sku": p.sku,
             "name": p.name,
             "qty": delta,
+            "measure": p.measure,  # weight: grams
             "on_hand_before": before,
             "on_hand_after": before + delta,
         }
@@ -206,12 +225,25 @@ def adjust(
     return view
 
 
-def set_threshold(ctx: StoreContext, actor: Actor, code: str, min_qty: int | None) -> dict[str, Any]:
-    """Set (or with None clear) the on-hand level at or below which a product is low on stock."""
-    if min_qty is not None and (min_qty < 0 or min_qty > MAX_QTY):
-        raise DomainError("bad_threshold", f"the low-stock level must be between 0 and {MAX_QTY}", value=min_qty)
+def set_threshold(
+    ctx: StoreContext, actor: Actor, code: str, min_qty: int | None, typed: str | None = None
+) -> dict[str, Any]:
+    """Set (or with None clear) the on-hand level at or below which a product is low on stock. `typed`, when
+    given, is the level as typed: a whole number, or a weighed product's weight (kg such as 5 or 2,5; grams)."""
     with ctx.db.unit_of_work() as s:
         p = find_item(s, code)
+        if typed is not None:
+            text = typed.strip()
+            min_qty = (
+                None
+                if not text
+                else parse_weight(text, counted=True)
+                if p.measure == WEIGHT
+                else parse_whole(text, "bad_threshold")
+            )
+        most = MAX_STOCK_GRAMS if p.measure == WEIGHT else MAX_QTY
+        if min_qty is not None and (min_qty < 0 or min_qty > most):
+            raise DomainError("bad_threshold", f"the low-stock level must be between 0 and {most}", value=min_qty)
         row = s.get(LowStockThreshold, p.sku)
         if min_qty is None:
             if row is not None:
@@ -220,4 +252,10 @@ def set_threshold(ctx: StoreContext, actor: Actor, code: str, min_qty: int | Non
             s.add(LowStockThreshold(sku=p.sku, min_qty=min_qty, updated_at=ctx.clock(), updated_by=actor.staff_id))
         else:
             row.min_qty, row.updated_at, row.updated_by = min_qty, ctx.clock(), actor.staff_id
-        return {"sku": p.sku, "name": p.name, "min_qty": min_qty, "on_hand": on_hand(s, [p.sku])[p.sku]}
+        return {
+            "sku": p.sku,
+            "name": p.name,
+            "min_qty": min_qty,
+            "measure": p.measure,
+            "on_hand": on_hand(s, [p.sku])[p.sku],
+        }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import MAX_STOCK_GRAMS, WEIGHT, parse_weight, parse_whole
 from common.tables import new_id
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
 
@@ -24,6 +25,7 @@ from .catalog import on_hand
 from .context import StoreContext
 from .records import audit, emit_event, next_value
 from .stock_admin import DEVICE, MAX_QTY, find_item, write_movements
+from .stock_count_review import load_count, summary
 
 
 def start_count(ctx: StoreContext, actor: Actor, category: str | None = None, note: str = "") -> dict[str, Any]:
@@ -51,18 +53,11 @@ def start_count(ctx: StoreContext, actor: Actor, category: str | None = None, no
         )
         s.add(count)
         s.flush()
-        return _summary(s, count)
+        return summary(s, count)
 
 
 def _scope_text(count: StockCount) -> str:
     return f"category {count.category}" if count.category else "whole store"
-
-
-def _load(s: Session, count_id: str) -> StockCount:
-    count = s.get(StockCount, count_id)
-    if count is None:
-        raise NotFound("unknown_count", f"stock count {count_id} not found")
-    return count
 
 
 def _require_open(s: Session, count: StockCount) -> None:
@@ -78,9 +73,19 @@ def _require_open(s: Session, count: StockCount) -> None:
 
 
 def record_count(
-    ctx: StoreContext, actor: Actor, count_id: str, code: str, qty: int | None = None, mode: str = "add"
+    ctx: StoreContext,
+    actor: Actor,
+    count_id: str,
+    code: str,
+    qty: int | None = None,
+    mode: str = "add",
+    typed: str | None = None,
 ) -> dict[str, Any]:
-    """A scan adds 1 (or `qty`) to the item's counted quantity; mode "set" replaces it with a typed figure."""
+    """A scan adds 1 (or `qty`) to the item's counted quantity; mode "set" replaces it with a typed figure. `typed`
+    is the figure as the manager typed it: a whole number, or a weighed product's weight (kg such as 12,5, or
+    grams), which is always set, never added by a scan."""
+    if typed is not None and typed.strip():
+        return _record_typed(ctx, actor, count_id, code, typed)
     if mode not in ("add", "set"):
         raise DomainError("bad_mode", "mode is add or set")
     if qty is None:
@@ -94,46 +99,69 @@ def record_count(
     if qty > MAX_QTY:
         raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=qty)
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
-        p = find_item(s, code)
-        if count.category and p.category != count.category:
-            raise DomainError(
-                "outside_count",
-                f"{p.name} is not in category {count.category}; this count covers only {count.category}",
-                name=p.name,
-                category=count.category,
-            )
-        line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id, StockCountLine.sku == p.sku))
-        # The snapshot is retaken with every entry: the counted figure is "what is on the shelf now".
-        now_on_hand = on_hand(s, [p.sku])[p.sku]
-        if line is None:
-            line = StockCountLine(
-                count_id=count.id,
-                sku=p.sku,
-                counted=0,
-                on_hand_at_count=now_on_hand,
-                counted_at=ctx.clock(),
-                counted_by=actor.staff_id,
-            )
-            s.add(line)
-        line.counted = qty if mode == "set" else line.counted + qty
-        if line.counted > MAX_QTY:
-            raise DomainError("bad_quantity", f"the counted quantity cannot be more than {MAX_QTY}", value=line.counted)
-        line.on_hand_at_count, line.counted_at, line.counted_by = now_on_hand, ctx.clock(), actor.staff_id
-        return {
-            "sku": p.sku,
-            "name": p.name,
-            "counted": line.counted,
-            "on_hand_at_count": now_on_hand,
-            "variance": line.counted - now_on_hand,
-        }
+        p = _in_scope(count, find_item(s, code))
+        if p.measure == WEIGHT:
+            raise DomainError("count_by_weight", f"{p.name} is counted by weight: type the weight counted", name=p.name)
+        return _write_line(s, ctx, actor, count, p, qty, mode, MAX_QTY)
+
+
+def _in_scope(count: StockCount, p: Product) -> Product:
+    if count.category and p.category != count.category:
+        raise DomainError(
+            "outside_count",
+            f"{p.name} is not in category {count.category}; this count covers only {count.category}",
+            name=p.name,
+            category=count.category,
+        )
+    return p
+
+
+def _record_typed(ctx: StoreContext, actor: Actor, count_id: str, code: str, typed: str) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as s:
+        count = load_count(s, count_id)
+        _require_open(s, count)
+        p = _in_scope(count, find_item(s, code))
+        if p.measure == WEIGHT:
+            return _write_line(s, ctx, actor, count, p, parse_weight(typed, counted=True), "set", MAX_STOCK_GRAMS)
+    return record_count(ctx, actor, count_id, code, parse_whole(typed), "set")
+
+
+def _write_line(
+    s: Session, ctx: StoreContext, actor: Actor, count: StockCount, p: Product, qty: int, mode: str, most: int
+) -> dict[str, Any]:
+    line = s.scalar(select(StockCountLine).where(StockCountLine.count_id == count.id, StockCountLine.sku == p.sku))
+    # The snapshot is retaken with every entry: the counted figure is "what is on the shelf now".
+    now_on_hand = on_hand(s, [p.sku])[p.sku]
+    if line is None:
+        line = StockCountLine(
+            count_id=count.id,
+            sku=p.sku,
+            counted=0,
+            on_hand_at_count=now_on_hand,
+            counted_at=ctx.clock(),
+            counted_by=actor.staff_id,
+        )
+        s.add(line)
+    line.counted = qty if mode == "set" else line.counted + qty
+    if line.counted > most:
+        raise DomainError("bad_quantity", f"the counted quantity cannot be more than {most}", value=line.counted)
+    line.on_hand_at_count, line.counted_at, line.counted_by = now_on_hand, ctx.clock(), actor.staff_id
+    return {
+        "sku": p.sku,
+        "name": p.name,
+        "measure": p.measure,
+        "counted": line.counted,
+        "on_hand_at_count": now_on_hand,
+        "variance": line.counted - now_on_hand,
+    }
 
 
 def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
     """Write each variance as a "count" movement and one "stock.counted" event; a count posts once."""
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         lines = list(
             s.scalars(select(StockCountLine).where(StockCountLine.count_id == count.id).order_by(StockCountLine.sku))
@@ -218,87 +246,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
 
 def cancel_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
-        count = _load(s, count_id)
+        count = load_count(s, count_id)
         _require_open(s, count)
         count.state, count.closed_at, count.closed_by = "cancelled", ctx.clock(), actor.staff_id
-        return _summary(s, count)
-
-
-def _summary(s: Session, count: StockCount) -> dict[str, Any]:
-    lines = s.scalar(select(func.count(StockCountLine.id)).where(StockCountLine.count_id == count.id)) or 0
-    staff = {
-        x.id: x.name
-        for x in s.scalars(select(Staff).where(Staff.id.in_([i for i in (count.started_by, count.closed_by) if i])))
-    }
-    return {
-        "id": count.id,
-        "number": count.number,
-        "scope": count.scope,
-        "category": count.category,
-        "state": count.state,
-        "note": count.note,
-        "started_at": count.started_at,
-        "started_by": staff.get(count.started_by, ""),
-        "closed_at": count.closed_at,
-        "closed_by": staff.get(count.closed_by or "", ""),
-        "lines": int(lines),
-    }
-
-
-def list_counts(ctx: StoreContext, limit: int = 100) -> list[dict[str, Any]]:
-    with ctx.db.sessions() as s:
-        counts = s.scalars(select(StockCount).order_by(StockCount.number.desc()).limit(limit))
-        return [_summary(s, c) for c in counts]
-
-
-def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
-    """The count with every counted line (variance, on hand now, after posting) and what is not counted yet."""
-    with ctx.db.sessions() as s:
-        count = _load(s, count_id)
-        lines = list(
-            s.scalars(
-                select(StockCountLine)
-                .where(StockCountLine.count_id == count.id)
-                .order_by(StockCountLine.counted_at.desc())
-            )
-        )
-        scope = select(Product).where(Product.active.is_(True))
-        if count.category:
-            scope = scope.where(Product.category == count.category)
-        products = {p.sku: p for p in s.scalars(scope.order_by(Product.name))}
-        for l in lines:
-            if l.sku not in products:
-                products[l.sku] = find_item(s, l.sku)
-        now = on_hand(s, list(products))
-        counted = {l.sku for l in lines}
-        rows = []
-        for l in lines:
-            p = products[l.sku]
-            variance = l.counted - l.on_hand_at_count
-            after = now[l.sku] + variance if count.state == "open" else now[l.sku]
-            rows.append(
-                {
-                    "sku": l.sku,
-                    "barcode": p.barcode,
-                    "name": p.name,
-                    "counted": l.counted,
-                    "on_hand_at_count": l.on_hand_at_count,
-                    "variance": variance,
-                    "on_hand_now": now[l.sku],
-                    "after_post": after,
-                    "value": variance * p.price,
-                    "counted_at": l.counted_at,
-                }
-            )
-        missing = [
-            {"sku": p.sku, "barcode": p.barcode, "name": p.name, "on_hand_now": now[p.sku]}
-            for sku, p in products.items()
-            if sku not in counted
-        ]
-        return {
-            **_summary(s, count),
-            "rows": rows,
-            "not_counted": missing,
-            "net_variance": sum(r["variance"] for r in rows),
-            "value_variance": sum(r["value"] for r in rows),
-        }
+        return summary(s, count)

@@ -108,6 +108,7 @@ def stock_list(ctx: StoreContext, q: str = "", category: str = "", only_low: boo
                     "name": p.name,
                     "category": p.category,
                     "price": p.price,
+                    "measure": p.measure,  # weight: every figure of the row is grams (shown as kg)
                     "on_hand": have,
                     "min_qty": level,
                     "low": low,
@@ -160,6 +161,7 @@ def product_detail(ctx: StoreContext, code: str, limit: int = 200) -> dict[str, 
                     "reason": m.reason,
                     "qty": m.qty,
                     "balance": balance,
+                    "measure": p.measure,
                     "ref_id": m.ref_id,
                     "staff": staff.get(m.staff_id or "", ""),
                 }
@@ -178,6 +180,7 @@ def product_detail(ctx: StoreContext, code: str, limit: int = 200) -> dict[str, 
             "category": p.category,
             "category_name": cat.name if cat else "",
             "price": p.price,
+            "measure": p.measure,  # weight: on hand, levels and movements in grams (shown as kg)
             "on_hand": have,
             "min_qty": level.min_qty if level else None,
             "unsynced": unsynced_by_sku(s).get(p.sku, 0),

@@ -14,6 +14,7 @@ from typing import Any
 
 from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
+from common.measure import UNIT
 from common.tables import new_id
 from pos.adapters import sale_rows as rows
 from pos.adapters.sale_rows import LineRec, SaleRec, TenderRec
@@ -21,11 +22,12 @@ from pos.domain.amounts import check_sale_amounts
 from pos.domain.tenders import Tender, check_new_tender
 
 from .auth import Actor
-from .catalog import checked_rate, not_found
+from .catalog import checked_rate
 from .context import StoreContext
 from .discount_rules import check_limit, promos_in, promote
 from .sale_views import SaleLike, price, sale_json
 from .shifts import no_shift
+from .weighed import ring
 
 MAX_QTY = 9999
 
@@ -134,23 +136,30 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
 
 
 def add_line(
-    ctx: StoreContext, actor: Actor, sale_id: str, *, barcode: str | None = None, sku: str | None = None, qty: int = 1
+    ctx: StoreContext,
+    actor: Actor,
+    sale_id: str,
+    *,
+    barcode: str | None = None,
+    sku: str | None = None,
+    qty: int = 1,
+    weight: str | None = None,
 ) -> dict[str, Any]:
-    """Scan or key an item; the same item again adds to its line (at the price of the first scan)."""
+    """Scan or key an item; the same item again adds to its line (at the price of the first scan). A scale label
+    or a typed `weight` rings a weighed or label-priced item as a line of its own (weighed.ring)."""
     check_qty(qty)
 
     def edit(
         tx: Tx, sale: SaleRec, lines: list[LineRec], tenders: list[TenderRec]
     ) -> tuple[list[LineRec], list[TenderRec]]:
-        if barcode:
-            product = tx.run(rows.PRODUCT_BY_BARCODE, {"code": barcode}).fetchone()
-        else:
-            product = tx.run(rows.PRODUCT_BY_SKU, {"code": sku}).fetchone() if sku else None
-        if product is None:
-            raise not_found(barcode, sku)
-        p_sku, p_barcode, p_name, p_price, p_group, p_rate = product
+        rung = ring(tx, ctx.config.labels.layout(), barcode=barcode, sku=sku, qty=qty, weight=weight)
+        p_sku, p_barcode, p_name, _, p_group, p_rate, _ = rung.product
         promos, now = promos_in(tx), ctx.clock()
-        same = next((l for l in lines if l.sku == p_sku and (not l.discount_kind or l.promotion_id)), None)
+        same = (
+            next((l for l in lines if l.sku == p_sku and (not l.discount_kind or l.promotion_id)), None)
+            if rung.measure == UNIT
+            else None
+        )
         if same is not None:
             check_qty(same.qty + qty)
             same.qty += qty
@@ -165,8 +174,8 @@ def add_line(
             sku=p_sku,
             barcode=p_barcode,
             name=p_name,
-            unit_price=p_price,
-            qty=qty,
+            unit_price=rung.unit_price,
+            qty=rung.qty,
             tax_group=p_group,
             tax_rate_bp=checked_rate(p_group, p_rate),
             discount_kind=None,
@@ -176,6 +185,7 @@ def add_line(
             sale_discount=0,
             net=0,
             refunded_qty=0,
+            measure=rung.measure,
         )
         promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
         lines.append(line)

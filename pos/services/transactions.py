@@ -157,6 +157,8 @@ def detail(ctx: StoreContext, actor: Actor, number: str) -> dict[str, Any]:
             "id": l["id"],
             "name": l["name"],
             "qty": l["qty"],
+            "measure": l["measure"],  # weight: qty and refundable in grams (qty_text says kg)
+            "qty_text": l["qty_text"],
             "unit_price": l["unit_price"],
             "net": l["net"],
             "refunded_qty": l["refunded_qty"],

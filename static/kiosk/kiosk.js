@@ -78,16 +78,32 @@ function productTile(p) {
   if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
   var add = button("btn btn-add", "+ " + t("add"), function () { addToCart(p, 1); });
   add.dataset.sku = p.sku;
-  card.append(open, add);
+  card.append(open);
+  if (!p.measure || p.measure === "unit") card.append(add);  // weighed goods are rung at the till
   return card;
 }
 /* The shelf price, or today's promotion price with the usual one struck through and the promotion's name (the
    price the till will ring up and the online shop shows). */
 function priceTag(cls, p) {
   var tag = el(cls === "product-price" ? "p" : "span", cls);
-  if (p.promo_price === null || p.promo_price === undefined) { tag.textContent = money(p.price); return tag; }
+  if (p.label) return labelTag(tag, p);
+  if (p.measure === "label") { tag.textContent = t("by_label"); return tag; }
+  var per = p.measure === "weight" ? t("per_kg") : "";  // a weighed product's shelf price is per kg
+  if (p.promo_price === null || p.promo_price === undefined) { tag.textContent = money(p.price) + per; return tag; }
   tag.classList.add("on-promo");
   tag.append(el("s", "was", money(p.price)), " ", el("span", "now", money(p.promo_price)), el("span", "promo-name", p.promo));
+  return tag;
+}
+/* A scale label scanned at the price check: its weight at the price per kg and what it costs, or its price. */
+function labelTag(tag, p) {
+  var label = p.label;
+  var now = label.promo_price === null || label.promo_price === undefined ? label.price : label.promo_price;
+  if (label.kind === "weight") {
+    var weight = label.qty_text[state.lang] || label.qty_text.id;
+    tag.append(el("span", "label-weight", t("label_weight", { weight: weight, price: money(p.price) })), " ");
+  }
+  if (now !== label.price) tag.append(el("s", "was", money(label.price)), " ");
+  tag.append(el("span", "now label-price", money(now)));
   return tag;
 }
 function showProduct(p) {
@@ -112,9 +128,14 @@ function renderProduct(p) {
   var price = priceTag("product-price", p);
   price.id = "product-price";
   var actions = el("div", "actions");
-  actions.append(add, again);
   var where = el("div", "elsewhere");
-  card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, where, stepper, actions);
+  if (p.measure && p.measure !== "unit") {  // weighed or label-priced: rung at the till, not in a kiosk cart
+    actions.append(again);
+    card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, el("p", "weigh-at-till", t("weigh_at_till")), where, actions);
+  } else {
+    actions.append(add, again);
+    card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, where, stepper, actions);
+  }
   showElsewhere(where, "/api/v1/kiosk/stock/" + encodeURIComponent(p.sku) + "/elsewhere"); // who else has it (central)
 }
 function lookupBarcode(code) {

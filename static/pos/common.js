@@ -32,6 +32,23 @@ useTexts({ [boot.lang || "id"]: boot.t || {} }, boot.lang || "id");
 useCurrency(boot.currency);
 export { $, el, escapeHtml, fill, groupThousands, has, lang, money, otherLang, parseAmount, request, roundCash, serverText, t, T };
 
+// ---- a line's quantity: units, or grams of a weighed line shown as kg -----------------------------
+/** The quantity as HTML: "3", or a weighed line's "1,250 kg" / "1.250 kg" as the server wrote it (re-worded in
+ * place on a language switch). */
+export const qtyHtml = (line) => (line.measure === "weight" ? serverText(line.qty_text, String(line.qty)) : String(line.qty));
+/** The unit price as HTML; a weighed line's is per kg. */
+export const priceHtml = (line) => escapeHtml(money(line.unit_price))
+  + (line.measure === "weight" ? `<span data-i18n="sale.per_kg">${escapeHtml(t("sale.per_kg"))}</span>` : "");
+/** Any quantity of a line in its measure: `3`, or grams of a weighed line as `0,500 kg` (en `0.500 kg`), as
+ * common.measure.format_qty writes it on the server. */
+export function qtyOf(line, n) {
+  if (line.measure !== "weight") return String(n);
+  const grams = Math.abs(n);
+  return `${n < 0 ? "-" : ""}${Math.floor(grams / 1000)}${lang === "en" ? "." : ","}${String(grams % 1000).padStart(3, "0")} kg`;
+}
+/** How many items the lines hold: a weighed line is one item, whatever it weighs. */
+export const itemCount = (lines) => lines.reduce((n, l) => n + (l.measure === "weight" ? 1 : l.qty), 0);
+
 /** Re-word the page (data-i18n and friends) and the language key's label. */
 export function applyTexts(root = document) {
   applyKitTexts(root);

@@ -1,7 +1,7 @@
 // The customer display of one till: read-only, live over Socket.IO. It joins the till's room and
 // shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives. A dynamic
 // QRIS ("qris") shows its code for the shopper to scan until it is paid, cancelled or expires.
-import { $, applyTexts, boot, connectTill, escapeHtml, money, t } from "./common.js";
+import { $, applyTexts, boot, connectTill, escapeHtml, itemCount, money, priceHtml, qtyHtml, t } from "./common.js";
 
 const THANKS_MS = 45000; // the thank-you stays until the next item or this long, then the welcome
 let mode = "welcome";
@@ -24,12 +24,13 @@ function showSale(sale) {
   const lines = sale.lines;
   $("d-lines").innerHTML = lines.map((l, i) => `<li class="${i === lines.length - 1 ? "newest" : ""}">
     <span class="d-name">${escapeHtml(l.name)}</span>
-    <span class="d-qty">${l.qty} × ${escapeHtml(money(l.unit_price))}</span>
+    <span class="d-qty">${qtyHtml(l)} × ${priceHtml(l)}</span>
     <span class="d-amount">${escapeHtml(money(l.net))}</span></li>`).join("");
   const newest = lines[lines.length - 1];
   $("d-last-name").textContent = newest.name;
-  $("d-last-price").textContent = newest.qty > 1 ? `${newest.qty} × ${money(newest.unit_price)}` : money(newest.unit_price);
-  $("d-count").textContent = t("display.items", { n: lines.reduce((n, l) => n + l.qty, 0) });
+  $("d-last-price").innerHTML = newest.qty > 1 || newest.measure === "weight"
+    ? `${qtyHtml(newest)} × ${priceHtml(newest)}` : escapeHtml(money(newest.unit_price));
+  $("d-count").textContent = t("display.items", { n: itemCount(lines) });
   $("d-discount").hidden = !sale.discount;
   $("d-discount").textContent = sale.discount ? `${t("display.discount")} ${money(sale.discount)}` : "";
   $("d-total").textContent = money(sale.total);

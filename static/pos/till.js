@@ -8,6 +8,7 @@ import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session
 import * as shift from "./till_shift.js";
 import { RECEIPT_LINK, transactions, unlock } from "./till_transactions.js";
 import { message, render as renderSale, showPaid } from "./till_view.js";
+import { weigh } from "./till_weight.js";
 
 const TILL_KEY = "omnitoko.till";
 
@@ -129,7 +130,8 @@ function addItem(item, qty) {
       const line = view.lines.find((l) => (item.sku ? l.sku === item.sku : l.barcode === item.barcode));
       if (line) checkStock(app, line).catch(() => {}); // out of stock here: who else has it (beside the sale)
     } catch (err) {
-      fail(err);
+      if (err.code === "weight_needed" && qty === 1) openDialog(weigh(app, item, err.detail));  // no label: weigh
+      else fail(err);
     }
   });
 }

@@ -1,6 +1,6 @@
 // Dialogs of the till, each {name, html(), mount(el), key(e) -> handled}; Esc (unhandled) goes back one step.
 // They all work from the keyboard; buttons are there for touch screens and use the same code paths.
-import { T, errorText, escapeHtml, money, parseAmount, t } from "./common.js";
+import { T, errorText, escapeHtml, money, parseAmount, qtyOf, t } from "./common.js";
 
 export const letter = (e) => (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey ? e.key.toLowerCase() : "");
 
@@ -29,8 +29,8 @@ export function search(app, { query, qty }) {
     }
     ul.innerHTML = d.items.map((p, i) => `<li class="${i === d.index ? "selected" : ""}" data-i="${i}">
       <span class="pick-name">${escapeHtml(p.name)}<small>${escapeHtml(p.barcode || "")} · ${escapeHtml(p.sku)}</small></span>
-      <span class="pick-stock">${escapeHtml(t("search.stock", { n: p.on_hand }))}</span>
-      <span class="pick-price num">${escapeHtml(money(p.price))}</span></li>`).join("");
+      <span class="pick-stock">${escapeHtml(t("search.stock", { n: qtyOf(p, p.on_hand) }))}</span>
+      <span class="pick-price num">${escapeHtml(money(p.price))}${p.measure === "weight" ? escapeHtml(t("sale.per_kg")) : ""}</span></li>`).join("");
     const sel = ul.querySelector("li.selected");
     if (sel) sel.scrollIntoView({ block: "nearest" });
   };

@@ -1,7 +1,7 @@
 // F5 Transaksi: the shift's receipts and finding one (number, scanned receipt QR, date, amount, member); from a
 // receipt: refund lines or all of it back to the original tender, reprint; from the list: void the sale under way.
 // Every act asks a manager in place, naming the act and the amount. All from the keyboard.
-import { T, escapeHtml, money, t } from "./common.js";
+import { T, escapeHtml, money, qtyOf, t } from "./common.js";
 import { approval, letter, showError } from "./till_dialogs.js";
 
 const MODES = ["number", "date", "amount", "member"];
@@ -127,8 +127,8 @@ export function receipt(app, view) {
     const v = d.view;
     const rows = lines().map((l, i) => `<tr class="${i === d.index ? "selected" : ""}${l.refundable ? "" : " done"}" data-i="${i}">
       <td class="c-name">${escapeHtml(l.name)}<small>${escapeHtml(money(l.net))}</small></td>
-      <td class="num">${l.qty}</td><td class="num">${l.refunded_qty || ""}</td>
-      <td class="num tx-want">${d.want[l.id] || ""}</td></tr>`).join("");
+      <td class="num">${escapeHtml(qtyOf(l, l.qty))}</td><td class="num">${l.refunded_qty ? escapeHtml(qtyOf(l, l.refunded_qty)) : ""}</td>
+      <td class="num tx-want">${d.want[l.id] ? escapeHtml(qtyOf(l, d.want[l.id])) : ""}</td></tr>`).join("");
     const paid = v.tenders.map((x) => `${escapeHtml(tender(x.type))} ${escapeHtml(money(x.amount))}`).join(" · ");
     const before = v.refunds.map((r) => `${escapeHtml(r.number)} ${escapeHtml(money(r.amount))}`).join(" · ");
     return `<h2>${T("rc.title", { number: v.number })}</h2>
@@ -196,8 +196,8 @@ export function receipt(app, view) {
     }
     if (/^\d$/.test(e.key) && line) {
       e.preventDefault();
-      // Typed as is (4 digits at most): more than is left is the server's to refuse, saying what is left.
-      d.want[line.id] = Number(`${d.want[line.id] || ""}${e.key}`.slice(-4));
+      // Typed as is (4 digits at most; a weighed line's grams, 6): more than is left is the server's to refuse.
+      d.want[line.id] = Number(`${d.want[line.id] || ""}${e.key}`.slice(line.measure === "weight" ? -6 : -4));
       app.refreshDialog();
       return true;
     }

@@ -1,6 +1,6 @@
 // What the sale screen shows: the lines, the totals, the change after payment, and messages
 // (errors flash red and beep). Pure DOM writing from the state it is given; no requests.
-import { $, escapeHtml, money, t } from "./common.js";
+import { $, escapeHtml, itemCount, money, priceHtml, qtyHtml, t } from "./common.js";
 
 
 // ---- messages, red flash and a beep on errors ----------------------------------------------
@@ -40,8 +40,8 @@ function lineHtml(S, line, index, newest) {
     <td class="c-no">${index + 1}</td>
     <td class="c-name"><div class="line-name">${escapeHtml(line.name)}</div>
       <div class="line-meta">${escapeHtml(line.barcode || line.sku)}</div>${disc}</td>
-    <td class="c-qty num">${line.qty}</td>
-    <td class="c-price num">${escapeHtml(money(line.unit_price))}</td>
+    <td class="c-qty num">${qtyHtml(line)}</td>
+    <td class="c-price num">${priceHtml(line)}</td>
     <td class="c-amount num">${gross}${escapeHtml(money(line.net))}</td></tr>`;
 }
 
@@ -57,7 +57,7 @@ export function render(S) {
   $("lines-empty").hidden = lines.length > 0;
   const sel = $("lines").querySelector("tr.selected");
   if (sel) sel.scrollIntoView({ block: "nearest" });
-  const count = lines.reduce((n, l) => n + l.qty, 0);
+  const count = itemCount(lines);
   $("total").textContent = money(sale ? sale.total : 0);
   $("item-count").textContent = t("sale.items", { n: count });
   showRow("subtotal", sale && sale.discount ? sale.subtotal : 0);
@@ -77,7 +77,8 @@ export function render(S) {
   $("last-item").hidden = !newest;
   if (newest) {
     $("last-name").textContent = newest.name;
-    $("last-price").textContent = newest.qty > 1 ? `${newest.qty} × ${money(newest.unit_price)}` : money(newest.unit_price);
+    $("last-price").innerHTML = newest.qty > 1 || newest.measure === "weight"
+      ? `${qtyHtml(newest)} × ${priceHtml(newest)}` : escapeHtml(money(newest.unit_price));
   }
   $("qty-chip").hidden = !S.pendingQty;
   $("qty-chip").textContent = S.pendingQty ? t("sale.qty_next", { n: S.pendingQty }) : "";

@@ -15,7 +15,7 @@ def test_init_add_store_and_new_epoch(tmp_path, capsys):
     config.write_text(text.replace('initial_password = ""', 'initial_password = "rahasia-1234"'), encoding="utf-8")
     assert main(["central", "init", "--config", str(config), "--demo-data"]) == 0
     out = capsys.readouterr().out
-    assert "321 demo products added" in out and "admin user 'admin' created" in out
+    assert "326 demo products added" in out and "admin user 'admin' created" in out  # 5 weighed or label-priced
     epoch = out.split("(epoch ")[1].split(")")[0]
 
     assert main(["central", "add-store", "TOKO-07", "--config", str(config)]) == 0

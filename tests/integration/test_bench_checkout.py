@@ -30,6 +30,6 @@ def test_the_checkout_bench_runs_small_and_reports_every_figure(
     assert all(r["value"] > 0 for r in rows if r["unit"] != "" and "load" not in r["name"])
     sales = next(r for r in rows if "whole sale" in r["name"])
     assert sales["goal"] and sales["ratio"] > 0 and sales["baseline"]
-    assert "621 products" in names  # the demo catalog plus the bulk products
+    assert "626 products" in names  # the demo catalog (321 by the item, 5 weighed or label-priced) plus the bulk ones
     table = format_table([{**r, "script": "checkout"} for r in rows], script_column=True)
     assert table.count("\n") == len(rows) + 1 and "| checkout |" in table

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from common.errors import Conflict, DomainError
 from pos.adapters.tables import StockMovement
-from pos.services import catalog, stock_counts
+from pos.services import catalog, stock_count_review, stock_counts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -88,7 +88,7 @@ def test_scans_add_one_each_and_a_typed_quantity_replaces_the_figure(store: Stor
     assert stock_counts.record_count(store, manager, count["id"], AQUA_330, 2)["counted"] == 5
     assert stock_counts.record_count(store, manager, count["id"], "SKU-00001", 12, "set")["counted"] == 12
     assert stock_counts.record_count(store, manager, count["id"], AQUA_330, 0, "set")["counted"] == 0
-    review = stock_counts.count_review(store, count["id"])
+    review = stock_count_review.count_review(store, count["id"])
     assert [(r["sku"], r["counted"]) for r in review["rows"]] == [("SKU-00001", 0)]
 
 
@@ -143,7 +143,7 @@ def test_an_empty_count_is_not_posted(store: StoreContext, manager: Actor) -> No
     with pytest.raises(DomainError) as err:
         stock_counts.post_count(store, manager, count["id"])
     assert err.value.code == "count_empty"
-    assert stock_counts.count_review(store, count["id"])["state"] == "open"
+    assert stock_count_review.count_review(store, count["id"])["state"] == "open"
 
 
 @pytest.mark.parametrize(("qty", "mode"), [(-1, "set"), (-2, "add"), (0, "add"), (None, "set")])
@@ -165,7 +165,7 @@ def test_the_review_shows_variances_after_posting_figures_and_what_is_not_counte
     count = stock_counts.start_count(store, manager, "drinks")
     stock_counts.record_count(store, manager, count["id"], AQUA_330, have + 2, "set")
     sell(store, open_till, [(AQUA_330, 1)])
-    review = stock_counts.count_review(store, count["id"])
+    review = stock_count_review.count_review(store, count["id"])
     [row] = review["rows"]
     assert (
         row["counted"],

@@ -53,6 +53,8 @@ class SaleLine(Base):
     sale_discount: Mapped[int] = mapped_column(BigInteger, default=0)
     net: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_qty: Mapped[int] = mapped_column(BigInteger, default=0)
+    # common.measure: unit | weight (qty and refunded_qty in grams, unit_price per kg) | label (the label's price)
+    measure: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")
 
 
 class TenderRow(Base):

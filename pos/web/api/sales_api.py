@@ -35,7 +35,12 @@ def get_sale(path: SalePath):
 
 @api.post("/sales/<sale_id>/lines", summary="Add an item by barcode or SKU")
 def add_line(path: SalePath, body: LineIn):
-    return sales.add_line(ctx(), actor(), path.sale_id, barcode=body.barcode, sku=body.sku, qty=body.qty), 201
+    return (
+        sales.add_line(
+            ctx(), actor(), path.sale_id, barcode=body.barcode, sku=body.sku, qty=body.qty, weight=body.weight
+        ),
+        201,
+    )
 
 
 @api.patch("/sales/<sale_id>/lines/<line_id>", summary="Change a line's quantity")

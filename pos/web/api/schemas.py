@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.limits import MAX_AMOUNT
+from common.measure import MAX_GRAMS
 from common.tenders import DIRECT_TENDERS
 
 Rupiah = Annotated[
@@ -71,6 +72,9 @@ class LineIn(Body):
     barcode: str | None = Field(None, min_length=1, max_length=32)
     sku: str | None = Field(None, min_length=1, max_length=32)
     qty: Qty = 1
+    weight: str | None = Field(
+        None, min_length=1, max_length=16, description="a weighed item's weight as typed: kg (1,25) or grams (1250)"
+    )
 
 
 class QtyIn(Body):
@@ -101,7 +105,9 @@ class TenderIn(Body):
 
 class RefundLineIn(Body):
     line_id: str = Field(max_length=36)
-    qty: Qty
+    qty: Annotated[
+        int, Field(strict=True, ge=1, le=MAX_GRAMS, description="units; grams for a weighed line (1250 = 1,250 kg)")
+    ]
 
 
 class RefundIn(Body):

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
-from pos.services import stock_counts, stock_queries
+from pos.services import stock_count_review, stock_counts, stock_queries
 from pos.services.reports import to_local
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
-from .stock_views import category_names, parse_int
+from .stock_views import category_names
 from .tables import Table
 
 COUNTS_COLUMNS = [
@@ -51,13 +52,13 @@ def counts_table() -> Table:
             "started_at",
             "closed_at",
         )
-        for c in stock_counts.list_counts(ctx())
+        for c in stock_count_review.list_counts(ctx())
     ]
     return Table("stock-counts", COUNTS_COLUMNS, rows, url_for("manager.counts_csv"))
 
 
 def review_tables(count_id: str) -> tuple[dict[str, Any], Table, Table]:
-    review = stock_counts.count_review(ctx(), count_id)
+    review = stock_count_review.count_review(ctx(), count_id)
     review = _local(review, "started_at", "closed_at")
     review["category_name"] = category_names().get(review["category"] or "", "")
     rows = [_local(r, "counted_at") for r in review["rows"]]
@@ -120,18 +121,19 @@ def register(bp: Blueprint) -> None:
         f = request.form
         code = f.get("code", "").strip()
         try:
-            typed = parse_int(f.get("qty"))
-            mode = "set" if typed is not None else "add"
-            line = stock_counts.record_count(ctx(), me(), count_id, code, typed, mode)
+            # A typed figure is set (a weighed product's in kg); none: the scan adds one.
+            line = stock_counts.record_count(ctx(), me(), count_id, code, typed=f.get("qty"))
         except DomainError as e:
             return count_page(count_id, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
         flash(
             t(
                 "count.recorded",
                 name=line["name"],
-                counted=line["counted"],
-                on_hand=line["on_hand_at_count"],
-                variance=f"{line['variance']:+d}",
+                counted=fmt.qty(line["counted"], measure=line["measure"]),
+                on_hand=fmt.qty(line["on_hand_at_count"], measure=line["measure"]),
+                variance=fmt.qty(line["variance"], signed=True, measure=line["measure"])
+                if line["measure"] == "weight"
+                else f"{line['variance']:+d}",
             ),
             "ok",
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import g
 
+from common.measure import WEIGHT, decimal_sign, format_qty
 from common.money import format_money
 from pos.services.reports import store_zone
 
@@ -17,9 +18,13 @@ def money(amount: int | None) -> str:
     return "" if amount is None else format_money(int(amount), ctx().currency)
 
 
-def qty(value: int | None, signed: bool = False) -> str:
+def qty(value: int | None, signed: bool = False, measure: str | None = None) -> str:
+    """`1.234` items, or a weighed product's grams as `1,250 kg` (en `1.250 kg`)."""
     if value is None:
         return ""
+    if measure == WEIGHT:
+        text = format_qty(abs(int(value)), WEIGHT, decimal_sign(getattr(g, "lang", "id")))
+        return ("-" if value < 0 else ("+" if signed and value > 0 else "")) + text
     text = f"{abs(int(value)):,}".replace(",", ctx().config.currency.thousands)
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
     return sign + text
@@ -68,12 +73,12 @@ def span(seconds: float | None) -> str:
     return " ".join(p for p in (f"{minutes} m" if minutes else "", f"{rest} s" if rest or not minutes else "") if p)
 
 
-def cell(value: Any, kind: str) -> str:
-    """One table cell as text, by the column's kind."""
+def cell(value: Any, kind: str, measure: str | None = None) -> str:
+    """One table cell as text, by the column's kind (and a weighed product's row: its quantities in kg)."""
     if kind == "money":
         return money(value)
     if kind in ("int", "signed"):
-        return qty(value, signed=kind == "signed")
+        return qty(value, signed=kind == "signed", measure=measure)
     if kind == "pct":
         return pct(value)
     if kind in ("datetime", "date"):

@@ -11,6 +11,7 @@ from pos.services import stock_admin, stock_elsewhere, stock_queries
 from pos.services.reports import to_local
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
 from .tables import Table
 
@@ -171,11 +172,13 @@ def register(bp: Blueprint) -> None:
     @bp.post("/stock/item/<code>/level")
     def item_level(code: str):
         try:
-            level = parse_int(request.form.get("min_qty"), code="bad_threshold")
-            done = stock_admin.set_threshold(ctx(), me(), code, level)
+            # As typed: a whole number, or a weighed product's level in kg
+            done = stock_admin.set_threshold(ctx(), me(), code, None, typed=request.form.get("min_qty") or "")
         except DomainError as e:
             return item_page(code, e.status, error=err(e))
-        flash(t("item.level_saved", name=done["name"], level=t("item.no_level") if level is None else level), "ok")
+        level = done["min_qty"]
+        shown = t("item.no_level") if level is None else fmt.qty(level, measure=done["measure"])
+        flash(t("item.level_saved", name=done["name"], level=shown), "ok")
         return redirect(url_for("manager.item", code=done["sku"]))
 
     def receive_page(ref: str, status: int = 200, **extra: Any):
@@ -198,8 +201,8 @@ def register(bp: Blueprint) -> None:
         f = request.form
         ref, code = f.get("supplier_ref", "").strip(), f.get("code", "").strip()
         try:
-            qty = parse_int(f.get("qty"), default=1)
-            done = stock_admin.receive(ctx(), me(), ref, [(code, qty)])
+            qty = stock_admin.typed_quantity(ctx(), code, f.get("qty"), default=1)  # a weighed product's in kg
+            done = stock_admin.receive(ctx(), me(), ref, [(code, qty or 0)])
         except DomainError as e:
             return receive_page(ref, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
         line = done["lines"][0]
@@ -207,9 +210,9 @@ def register(bp: Blueprint) -> None:
             t(
                 "receive.done",
                 name=line["name"],
-                qty=line["qty"],
-                before=line["on_hand_before"],
-                after=line["on_hand_after"],
+                qty=fmt.qty(line["qty"], measure=line["measure"]),
+                before=fmt.qty(line["on_hand_before"], measure=line["measure"]),
+                after=fmt.qty(line["on_hand_after"], measure=line["measure"]),
             ),
             "ok",
         )
@@ -223,7 +226,7 @@ def register(bp: Blueprint) -> None:
     def adjust_post():
         f = request.form
         try:
-            qty = parse_int(f.get("qty"))
+            qty = stock_admin.typed_quantity(ctx(), f.get("code", ""), f.get("qty"))  # a weighed product's in kg
             if qty is None:
                 raise DomainError("bad_quantity", "type how many", value="")
             done = stock_admin.adjust(ctx(), me(), f.get("code", ""), qty, f.get("reason"), f.get("note"))
@@ -237,10 +240,10 @@ def register(bp: Blueprint) -> None:
             t(
                 "adjust.done",
                 name=line["name"],
-                qty=line["qty"],
+                qty=fmt.qty(line["qty"], measure=line["measure"]),
                 reason=t(f"reason.{done['reason']}"),
-                before=line["on_hand_before"],
-                after=line["on_hand_after"],
+                before=fmt.qty(line["on_hand_before"], measure=line["measure"]),
+                after=fmt.qty(line["on_hand_after"], measure=line["measure"]),
             ),
             "ok",
         )
