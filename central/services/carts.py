@@ -17,8 +17,8 @@ from . import feed
 from .cart_claims import CartGone, holder, locked, paid_message, unclaim
 from .cart_views import available, cart_json, cart_lines, feed_changes, status_of
 from .context import CentralContext
-from .stores import pickup_stores
 from .shop_catalog import SOLD_ONLINE
+from .stores import pickup_stores
 
 MAX_LINES = 100
 MAX_QTY = 99

@@ -18,7 +18,7 @@ from central.tables import PointsEntry
 from common.errors import DomainError
 from pos.adapters.tables import OutboxEvent
 from pos.adapters.tables.sync import DeadLetterSeen, SyncStatus
-from pos.services import auth, checkout, kiosk_devices, refunds, sales, stock_admin, stock_counts
+from pos.services import auth, checkout, kiosk_devices, refunds, sales, stock_admin, stock_count_review, stock_counts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -151,7 +151,7 @@ def test_the_count_confirmation_names_the_difference_in_units_and_rupiah(
     html = web.get(f"/manager/counts/{facts['count']}?lang=id").get_data(as_text=True)
     confirm = re.search(r'id="post-count" data-confirm="([^"]+)"', html)
     assert confirm, "the post form asks before posting"
-    review = stock_counts.count_review(store, facts["count"])
+    review = stock_count_review.count_review(store, facts["count"])
     units = review["net_variance"]
     assert units < 0 and f"Selisih {units} unit" in confirm.group(1)
     assert f"senilai -Rp {abs(review['value_variance']):,}".replace(",", ".") in confirm.group(1)
