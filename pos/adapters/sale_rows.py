@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -89,6 +90,7 @@ class TenderRec:
     created_at: datetime
 
 
+@cache
 def _names(rec: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(rec))
 
