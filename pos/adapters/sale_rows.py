@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -54,6 +55,8 @@ _CHANGED = (
     "net",
 )
 
+_changes = attrgetter(*_CHANGED)
+
 
 @dataclass(slots=True)
 class LineRec:
@@ -77,7 +80,7 @@ class LineRec:
 
     def changes(self) -> tuple[Any, ...]:
         """What an edit of an open sale may change on a line (compared before and after to write only those)."""
-        return tuple(getattr(self, n) for n in _CHANGED)
+        return _changes(self)  # attrgetter of several names gives a tuple
 
 
 @dataclass(slots=True)
