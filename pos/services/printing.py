@@ -17,7 +17,7 @@ from common.errors import Conflict, DomainError, NotFound
 from common.i18n import LOCALES, both, text
 from common.money import format_money
 from common.tables import new_id
-from common.tx import Writes, sql_time
+from common.tx import SessionTx, Writes, sql_time
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
 
@@ -25,7 +25,7 @@ from . import auth, receipts
 from .after_sale import CompletedRefund, CompletedSale
 from .auth import Actor
 from .context import StoreContext
-from .records import audit, next_value, next_value_in
+from .records import audit, next_value_in
 
 _INSERT_JOB = insert(PrintJob.__table__)
 
@@ -78,7 +78,7 @@ class PrintQueue:
                 cashier = receipts.staff_name(db, view.get("staff_id"))
                 build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
                 model = build(self.ctx, view, cashier)
-                job_id = queue_job(
+                job = queue_job(
                     db,
                     self.ctx,
                     kind,
@@ -93,7 +93,7 @@ class PrintQueue:
             )
             return out
         db.after_commit(self.wake)
-        return {**out, "print_job_id": job_id}
+        return {**out, "print_job_id": job["id"]}
 
 
 def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], device_id: str) -> str | None:
@@ -136,19 +136,29 @@ def _wake(ctx: StoreContext) -> None:
         q.wake()
 
 
-def _job_row(
+def add_job(
+    session: Session, ctx: StoreContext, kind: str, till_id: str, payload: dict[str, Any], **about: str | None
+) -> PrintJob:
+    """queue_job inside an ORM session's transaction (`about`: ref_id, number); the returned job is a plain copy of
+    the row, to read."""
+    return PrintJob(**queue_job(SessionTx(session), ctx, kind, till_id, payload, **about))
+
+
+def queue_job(
+    db: Writes,
     ctx: StoreContext,
-    seq: int,
     kind: str,
     till_id: str,
     payload: dict[str, Any],
-    ref_id: str | None,
-    number: str | None,
+    ref_id: str | None = None,
+    number: str | None = None,
 ) -> dict[str, Any]:
+    """Queue a job inside the caller's transaction, as the receipt step does on every sale's completion: the next
+    print_seq and one INSERT with every column, by the driver (no ORM); the row written."""
     now = ctx.clock()
-    return {
+    row = {
         "id": new_id(),
-        "seq": seq,
+        "seq": next_value_in(db, "print_seq"),
         "kind": kind,
         "ref_id": ref_id,
         "number": number,
@@ -161,40 +171,8 @@ def _job_row(
         "created_at": now,
         "printed_at": None,
     }
-
-
-def add_job(
-    session: Session,
-    ctx: StoreContext,
-    kind: str,
-    till_id: str,
-    payload: dict[str, Any],
-    ref_id: str | None = None,
-    number: str | None = None,
-) -> PrintJob:
-    """Queue a job inside the caller's transaction: one Core INSERT with every column (no ORM flush); the returned
-    job is a plain copy of the row, to read."""
-    row = _job_row(ctx, next_value(session, "print_seq"), kind, till_id, payload, ref_id, number)
-    session.execute(_INSERT_JOB, row)
-    return PrintJob(**row)
-
-
-def queue_job(
-    db: Writes,
-    ctx: StoreContext,
-    kind: str,
-    till_id: str,
-    payload: dict[str, Any],
-    ref_id: str | None = None,
-    number: str | None = None,
-) -> str:
-    """add_job by the driver inside a sale's (or refund's) transaction, as the receipt step queues it; its id."""
-    row = _job_row(ctx, next_value_in(db, "print_seq"), kind, till_id, payload, ref_id, number)
-    db.run(
-        _INSERT_JOB,
-        {**row, "next_attempt_at": sql_time(row["next_attempt_at"]), "created_at": sql_time(row["created_at"])},
-    )
-    return str(row["id"])
+    db.run(_INSERT_JOB, {**row, "next_attempt_at": sql_time(now), "created_at": sql_time(now)})
+    return row
 
 
 def job_json(job: PrintJob) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from pos import bootstrap
 from pos.adapters.tables import Counter, PrintJob, Sale, StockMovement
@@ -67,11 +67,8 @@ def test_a_receipt_that_cannot_be_queued_is_undone_alone_and_the_sale_stands(
     sell(store, open_till, [(AQUA_330, 1)])
     assert _print_seq(store) == 1
 
-    def broken_job(*_a: Any, **_k: Any) -> Any:
-        raise RuntimeError("no room for the job")
-
-    # Fails after the job's number was taken: the savepoint gives the number back, the sale commits.
-    monkeypatch.setattr(printing, "_job_row", broken_job)
+    # The job's INSERT fails after its number was taken: the savepoint gives the number back, the sale commits.
+    monkeypatch.setattr(printing, "_INSERT_JOB", text("INSERT INTO no_such_table (id) VALUES (:id)"))
     done = sell(store, open_till, [(AQUA_600, 1)])
     assert "print_job_id" not in done and done["receipt_url"]
     assert _print_seq(store) == 1
