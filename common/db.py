@@ -5,27 +5,27 @@ A unit of work commits with synchronous=FULL (its commit survives a power cut) u
 process and loses, on a power cut, only the last such commits (WAL order: the sale's FULL completion makes all
 before it durable too). The mode is set on the connection as the transaction begins, and only when it changes.
 
-`transaction()` is the same unit of work for a store's hot path (a scan, a sale's completion): a Core connection
-whose statements run as SQL compiled once (`compiled_sql`) straight on the SQLite driver, with no per-statement
-work in SQLAlchemy; an ORM session joins it only when a caller asks for one (the after-sale steps).
+`transaction()` is the same unit of work for a store's hot path (a scan, a sale's completion): begun and committed
+by the SQLite driver on a pooled connection, its statements run as SQL compiled once, with no per-statement work in
+SQLAlchemy; a Core connection and an ORM session join it only when asked for (common/tx.py).
 """
 
 from __future__ import annotations
 
 import collections
 import functools
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
-from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ClauseElement, Connection, CursorResult, Dialect, Engine, Result, Select, create_engine, event
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Connection, CursorResult, Dialect, Engine, Result, Select, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from common.tx import BEGUN, Tx, compiled_sql, read_time, sql_time
+
+__all__ = ["Database", "Tx", "compiled_sql", "driver_message", "make_engine", "read_time", "rowcount", "sql_time"]
 
 _SYNC = "omnitoko_synchronous"  # the pooled connection's current mode
 _MODE: ContextVar[str] = ContextVar(_SYNC, default="FULL")  # the mode the unit of work under way commits with
@@ -58,74 +58,25 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def do_begin(fairy: Any) -> None:
         # Take the write lock up front so two writers queue instead of failing on upgrade. On the dialect, not
         # a "begin" event: any connection event makes SQLAlchemy dispatch events around every statement.
-        dbapi, info = fairy.dbapi_connection, fairy.info
+        if fairy.info.pop(BEGUN, False):  # a Core connection joining the transaction `Tx` has begun itself
+            return
         mode = _MODE.get()
         if mode != "FULL":
             _MODE.set("FULL")  # for this one transaction: any other begun inside it is durable
-        if info.get(_SYNC) != mode:  # outside the transaction: SQLite refuses to change it inside one
-            dbapi.execute(f"PRAGMA synchronous={mode}")
-            info[_SYNC] = mode
-        dbapi.execute("BEGIN IMMEDIATE")
+        _begin_immediate(fairy, mode)
 
     # This engine's own dialect instance: BEGIN IMMEDIATE with no connection event (see above).
     dialect.do_begin = do_begin  # type: ignore[method-assign,assignment]  # an instance's method, replaced
 
 
-_NAMED = sqlite.dialect(paramstyle="named")
-
-
-@cache
-def compiled_sql(stmt: ClauseElement) -> tuple[str, dict[str, Any]]:
-    """A Core statement's SQLite text with `:name` parameters and the values of the literals it holds (`state ==
-    "open"`), compiled once per statement object (build it once, at module level). Values go to the driver as they
-    are: text, integers, None, and times through `sql_time`."""
-    compiled = stmt.compile(dialect=_NAMED)
-    return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
-
-
-def sql_time(at: datetime) -> str:
-    """A time as SQLAlchemy's SQLite DateTime stores it (so the ORM reads back what a raw statement wrote)."""
-    return at.isoformat(" ", "microseconds")[:26]  # no zone: the store's clock is naive UTC, as SQLAlchemy keeps it
-
-
-def read_time(value: str | datetime) -> datetime:
-    """A stored SQLite DateTime (the driver's text) as the ORM would read it (naive)."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
-
-
-class Tx:
-    """One open transaction of `Database.transaction()`: Core statements run by the driver (`run`, `run_many`), the
-    Core connection for anything else, and an ORM session on the same transaction when one is asked for."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.raw: sqlite3.Connection = conn.connection.dbapi_connection  # type: ignore[assignment]  # SQLite only
-        self.info: dict[str, Any] = {}  # the session's own info once it is made (Session.info)
-        self._session: Session | None = None
-
-    def run(self, stmt: ClauseElement, params: Mapping[str, Any] | None = None) -> sqlite3.Cursor:
-        sql, literals = compiled_sql(stmt)
-        return self.raw.execute(sql, {**literals, **(params or {})} if literals else params or {})
-
-    def run_many(self, stmt: ClauseElement, rows: Iterable[Mapping[str, Any]]) -> None:
-        sql, literals = compiled_sql(stmt)
-        self.raw.executemany(sql, [{**literals, **r} for r in rows] if literals else rows)
-
-    @property
-    def session(self) -> Session:
-        """An ORM session inside this transaction (made on first use; flushed before the commit)."""
-        if self._session is None:
-            self._session = Session(bind=self.conn, info=self.info, expire_on_commit=False)
-            self.info = self._session.info
-        return self._session
-
-    def flush_session(self) -> None:
-        if self._session is not None:
-            self._session.flush()
-
-    def close_session(self) -> None:
-        if self._session is not None:
-            self._session.close()
+def _begin_immediate(fairy: Any, mode: str) -> None:
+    """BEGIN IMMEDIATE on a pooled SQLite connection, its synchronous mode set first when it differs (SQLite
+    refuses to change it inside a transaction)."""
+    dbapi, info = fairy.dbapi_connection, fairy.info
+    if info.get(_SYNC) != mode:
+        dbapi.execute(f"PRAGMA synchronous={mode}")
+        info[_SYNC] = mode
+    dbapi.execute("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -148,19 +99,29 @@ class Database:
 
     @contextmanager
     def transaction(self, *, durable: bool = True) -> Iterator[Tx]:
-        """A unit of work (as `unit_of_work`, same modes) for the store's hot path on SQLite: see `Tx`."""
-        token = _MODE.set("FULL" if durable else "NORMAL")
+        """A unit of work (as `unit_of_work`, same modes) for the store's hot path on SQLite: see `Tx`. Begun and
+        committed by the driver on a pooled connection, with no Core connection unless one is asked for, or
+        engine events are listened to (they then see it begin and end as any other transaction)."""
+        fairy = self.engine.raw_connection()
         try:
-            with self.engine.connect() as conn:
-                tx = Tx(conn)
-                try:
-                    with conn.begin():
-                        yield tx
-                        tx.flush_session()
-                finally:
-                    tx.close_session()
+            _begin_immediate(fairy, "FULL" if durable else "NORMAL")
+        except BaseException:
+            fairy.close()
+            raise
+        tx = Tx(self.engine, fairy)
+        token = _MODE.set("FULL")  # any transaction begun inside this one is durable (as do_begin does)
+        committed = False
+        try:
+            if self.engine._has_events or Connection._has_events:
+                tx.conn  # noqa: B018 - made now, so listeners see the transaction from its start
+            yield tx
+            tx._commit()
+            committed = True
         finally:
             _MODE.reset(token)
+            tx._end(committed)
+        for fn in tx._after_commit:
+            fn()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

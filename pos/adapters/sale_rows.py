@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -53,6 +55,8 @@ _CHANGED = (
     "net",
 )
 
+_changes = attrgetter(*_CHANGED)
+
 
 @dataclass(slots=True)
 class LineRec:
@@ -77,7 +81,7 @@ class LineRec:
 
     def changes(self) -> tuple[Any, ...]:
         """What an edit of an open sale may change on a line (compared before and after to write only those)."""
-        return tuple(getattr(self, n) for n in _CHANGED)
+        return _changes(self)  # attrgetter of several names gives a tuple
 
 
 @dataclass(slots=True)
@@ -90,6 +94,7 @@ class TenderRec:
     created_at: datetime
 
 
+@cache
 def _names(rec: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(rec))
 
@@ -101,7 +106,12 @@ def _row(rec: Any, names: tuple[str, ...]) -> dict[str, Any]:
 _S, _L, _T = Sale.__table__, SaleLine.__table__, TenderRow.__table__
 _P, _G = Product.__table__, TaxGroup.__table__
 _SALE = select(*[_S.c[n] for n in _names(SaleRec)])
-SALE_BY_KEY = _SALE.where(or_(_S.c.id == bindparam("key"), _S.c.number == bindparam("key")))
+_BY_KEY = or_(_S.c.id == bindparam("key"), _S.c.number == bindparam("key"))
+SALE_BY_KEY = _SALE.where(_BY_KEY)
+# The sale and whether a payment is taken on it, in one read (a scan refuses to change lines once one is).
+SALE_TENDERED_BY_KEY = _SALE.add_columns(
+    select(_T.c.id).where(_T.c.sale_id == _S.c.id).exists().label("tendered")
+).where(_BY_KEY)
 OPEN_SALE = _SALE.where(_S.c.till_id == bindparam("till_id"), _S.c.state == "open")
 LINES = select(*[_L.c[n] for n in _names(LineRec)]).where(_L.c.sale_id == bindparam("sale_id")).order_by(_L.c.position)
 TENDERS = (
@@ -109,7 +119,6 @@ TENDERS = (
     .where(_T.c.sale_id == bindparam("sale_id"))
     .order_by(_T.c.created_at, _T.c.id)
 )
-TENDER_TAKEN = select(_T.c.id).where(_T.c.sale_id == bindparam("sale_id")).limit(1)
 OPEN_SHIFT_ID = select(Shift.__table__.c.id).where(
     Shift.__table__.c.till_id == bindparam("till_id"), Shift.__table__.c.state == "open"
 )
@@ -143,6 +152,12 @@ def load_sale(tx: Tx, key: str) -> SaleRec | None:
     return sale_rec(row) if row else None
 
 
+def load_sale_tendered(tx: Tx, key: str) -> tuple[SaleRec | None, bool]:
+    """load_sale, and whether a payment is taken on the sale in the same read."""
+    row = tx.run(SALE_TENDERED_BY_KEY, {"key": key}).fetchone()
+    return (sale_rec(row[:-1]), bool(row[-1])) if row else (None, False)
+
+
 def open_sale(tx: Tx, till_id: str) -> SaleRec | None:
     row = tx.run(OPEN_SALE, {"till_id": till_id}).fetchone()
     return sale_rec(row) if row else None
@@ -157,10 +172,6 @@ def tenders(tx: Tx, sale_id: str) -> list[TenderRec]:
     for t in out:
         t.created_at = read_time(t.created_at)
     return out
-
-
-def tender_taken(tx: Tx, sale_id: str) -> bool:
-    return tx.run(TENDER_TAKEN, {"sale_id": sale_id}).fetchone() is not None
 
 
 def scalar(tx: Tx, stmt: Any, params: dict[str, Any]) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from common.i18n import LOCALES, messages
@@ -109,11 +110,16 @@ def to_dict(r: Receipt) -> dict[str, Any]:
     return data
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _plain(value: Any) -> Any:
     """dataclasses.asdict without its deep copy of every leaf (a receipt's leaves are immutable); queued on every
     sale's completion."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     if isinstance(value, dict):

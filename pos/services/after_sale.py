@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from common.tx import SessionTx, Writes
+
 
 @dataclass(frozen=True)
 class LineFact:
@@ -76,11 +78,13 @@ Fact = CompletedSale | CompletedRefund | VoidedSale
 
 
 class AfterSaleStep(Protocol):
-    """One declared step; `handles` names the facts it takes, so a runner never asks it about the others."""
+    """One declared step; `handles` names the facts it takes, so a runner never asks it about the others. It
+    writes through `db` (common.tx.Writes): statements run by the driver, and `db.session` only when it needs the
+    ORM (made on first use: a sale's completion makes none when no step asks for one)."""
 
     handles: tuple[type, ...]
 
-    def __call__(self, session: Session, fact: Any, added: Mapping[str, Any]) -> Mapping[str, Any]: ...
+    def __call__(self, db: Writes, fact: Any, added: Mapping[str, Any]) -> Mapping[str, Any]: ...
 
 
 def sale_fact(view: Mapping[str, Any], member_id: str | None) -> CompletedSale:
@@ -121,20 +125,21 @@ class AfterSale:
 
     steps: tuple[AfterSaleStep, ...] = ()
 
-    def run(self, session: Session, fact: Fact) -> dict[str, Any]:
+    def run(self, db: Writes | Session, fact: Fact) -> dict[str, Any]:
+        steps_db = SessionTx(db) if isinstance(db, Session) else db
         added: dict[str, Any] = {}
         for step in self.steps:
             if isinstance(fact, step.handles):
-                added.update(step(session, fact, MappingProxyType(dict(added))))
+                added.update(step(steps_db, fact, MappingProxyType(dict(added))))
         return added
 
-    def sale_completed(self, session: Session, view: dict[str, Any], member_id: str | None) -> None:
+    def sale_completed(self, db: Writes | Session, view: dict[str, Any], member_id: str | None) -> None:
         """Run the steps for the completed sale `view` (its member: `member_id`); what they add (points, receipt
         link) goes on the view."""
-        view.update(self.run(session, sale_fact(view, member_id)))
+        view.update(self.run(db, sale_fact(view, member_id)))
 
-    def refund_completed(self, session: Session, view: dict[str, Any]) -> None:
-        view.update(self.run(session, refund_fact(view)))
+    def refund_completed(self, db: Writes | Session, view: dict[str, Any]) -> None:
+        view.update(self.run(db, refund_fact(view)))
 
-    def sale_voided(self, session: Session, sale_id: str, till_id: str) -> None:
-        self.run(session, VoidedSale(sale_id, till_id))
+    def sale_voided(self, db: Writes | Session, sale_id: str, till_id: str) -> None:
+        self.run(db, VoidedSale(sale_id, till_id))

@@ -163,11 +163,9 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
         member_id = rows.scalar(tx, rows.MEMBER, {"sale_id": sale.id})  # central checks a points event against it
         emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
-        if ctx.after_sale.steps:  # they get the transaction's ORM session (made only for them)
-            ctx.after_sale.sale_completed(tx.session, view, member_id)
-    ctx.notify("sale", view)
-    ctx.notify("sale_completed", view)
-    return view
+        if ctx.after_sale.steps:  # by the driver in this transaction (an ORM session only for a step that asks)
+            ctx.after_sale.sale_completed(tx, view, member_id)
+    return view  # complete() tells the till's screens, once
 
 
 def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from common.contract.names import EventType
 from common.loyalty import mask_name, points_earned, share
 from common.tables import new_id
 from common.timestamps import parse_time
+from common.tx import Writes
 from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, Refund, RefundLine, Sale, SaleMember
 
 from .after_sale import CompletedRefund, CompletedSale, Fact, VoidedSale
@@ -229,12 +230,13 @@ class BookPoints:
     def __init__(self, ctx: StoreContext) -> None:
         self.ctx = ctx
 
-    def __call__(self, session: Session, fact: Fact, added: Mapping[str, Any]) -> dict[str, Any]:
+    def __call__(self, db: Writes, fact: Fact, added: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(fact, CompletedSale):
-            return on_sale(session, self.ctx, fact)
+            # Most sales have no member: nothing to book, and no ORM session made for it.
+            return on_sale(db.session, self.ctx, fact) if fact.member_id is not None else {}
         if isinstance(fact, CompletedRefund):
-            return on_refund(session, self.ctx, fact)
-        return on_void(session, self.ctx, fact)
+            return on_refund(db.session, self.ctx, fact)
+        return on_void(db.session, self.ctx, fact)
 
 
 def receipt_info(s: Session, sale_id: str) -> dict[str, Any] | None:

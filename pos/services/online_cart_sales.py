@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError
+from common.tx import Writes
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
 
@@ -169,5 +170,8 @@ class CheckOutOnlineCart:
     def __init__(self, ctx: StoreContext) -> None:
         self.ctx = ctx
 
-    def __call__(self, session: Session, fact: CompletedSale, added: Mapping[str, Any]) -> dict[str, Any]:
-        return on_sale(session, self.ctx, fact)
+    def __call__(self, db: Writes, fact: CompletedSale, added: Mapping[str, Any]) -> dict[str, Any]:
+        # Most sales hold no cart: a probe by the driver, and the ORM session only for one that does.
+        if db.run(_IN_SALE_ID, {"sale_id": fact.id}).fetchone() is None:
+            return {}
+        return on_sale(db.session, self.ctx, fact)

@@ -17,6 +17,7 @@ from common.errors import Conflict, DomainError, NotFound
 from common.i18n import LOCALES, both, text
 from common.money import format_money
 from common.tables import new_id
+from common.tx import SessionTx, Writes, sql_time
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
 
@@ -24,9 +25,8 @@ from . import auth, receipts
 from .after_sale import CompletedRefund, CompletedSale
 from .auth import Actor
 from .context import StoreContext
-from .records import audit, next_value
+from .records import audit, next_value_in
 
-_JOB_COLUMNS = [c.key for c in PrintJob.__table__.columns]
 _INSERT_JOB = insert(PrintJob.__table__)
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,7 @@ class PrintQueue:
     def wake(self) -> None:
         self.wakeup.set()
 
-    def __call__(
-        self, session: Session, fact: CompletedSale | CompletedRefund, added: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def __call__(self, db: Writes, fact: CompletedSale | CompletedRefund, added: Mapping[str, Any]) -> dict[str, Any]:
         """Inside the sale's or refund's transaction; the receipt shows what earlier steps added (points)."""
         if not fact.number:
             return {}
@@ -76,12 +74,12 @@ class PrintQueue:
         view = {**fact.view, **added, **out}
         try:
             # A savepoint: whatever goes wrong with the receipt, the sale's own writes stand and commit.
-            with session.begin_nested():
-                cashier = receipts.staff_name(session, view.get("staff_id"))
+            with db.savepoint():
+                cashier = receipts.staff_name(db, view.get("staff_id"))
                 build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
                 model = build(self.ctx, view, cashier)
-                job = add_job(
-                    session,
+                job = queue_job(
+                    db,
                     self.ctx,
                     kind,
                     fact.till_id,
@@ -94,8 +92,8 @@ class PrintQueue:
                 "the receipt of %s could not be queued; the %s stands (reprint it by number)", fact.number, kind
             )
             return out
-        event.listen(session, "after_commit", lambda _s: self.wake(), once=True)
-        return {**out, "print_job_id": job.id}
+        db.after_commit(self.wake)
+        return {**out, "print_job_id": job["id"]}
 
 
 def queue_ticket(session: Session, ctx: StoreContext, ticket: dict[str, Any], device_id: str) -> str | None:
@@ -139,34 +137,42 @@ def _wake(ctx: StoreContext) -> None:
 
 
 def add_job(
-    session: Session,
+    session: Session, ctx: StoreContext, kind: str, till_id: str, payload: dict[str, Any], **about: str | None
+) -> PrintJob:
+    """queue_job inside an ORM session's transaction (`about`: ref_id, number); the returned job is a plain copy of
+    the row, to read."""
+    return PrintJob(**queue_job(SessionTx(session), ctx, kind, till_id, payload, **about))
+
+
+def queue_job(
+    db: Writes,
     ctx: StoreContext,
     kind: str,
     till_id: str,
     payload: dict[str, Any],
     ref_id: str | None = None,
     number: str | None = None,
-) -> PrintJob:
-    """Queue a job inside the caller's transaction: one Core INSERT with every column (no ORM flush, it is on
-    every sale's completion); the returned job is a plain copy of the row, to read."""
+) -> dict[str, Any]:
+    """Queue a job inside the caller's transaction, as the receipt step does on every sale's completion: the next
+    print_seq and one INSERT with every column, by the driver (no ORM); the row written."""
     now = ctx.clock()
-    job = PrintJob(
-        id=new_id(),
-        seq=next_value(session, "print_seq"),
-        kind=kind,
-        ref_id=ref_id,
-        number=number,
-        till_id=till_id,
-        payload=json.dumps(payload, ensure_ascii=False),
-        state="queued",
-        attempts=0,
-        next_attempt_at=now,
-        last_error=None,
-        created_at=now,
-        printed_at=None,
-    )
-    session.execute(_INSERT_JOB, {k: getattr(job, k) for k in _JOB_COLUMNS})
-    return job
+    row = {
+        "id": new_id(),
+        "seq": next_value_in(db, "print_seq"),
+        "kind": kind,
+        "ref_id": ref_id,
+        "number": number,
+        "till_id": till_id,
+        "payload": json.dumps(payload, ensure_ascii=False),
+        "state": "queued",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "created_at": now,
+        "printed_at": None,
+    }
+    db.run(_INSERT_JOB, {**row, "next_attempt_at": sql_time(now), "created_at": sql_time(now)})
+    return row
 
 
 def job_json(job: PrintJob) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from common.errors import NotFound
 from common.measure import line_gross
 from common.pricing import taxes_by_group
+from common.tx import Writes
 from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
@@ -171,9 +172,14 @@ def _points_back(view: dict[str, Any]) -> int:
 _STAFF_NAME = select(Staff.__table__.c.name).where(Staff.__table__.c.id == bindparam("staff_id"))
 
 
-def staff_name(session: Session, staff_id: str | None) -> str:
-    name = session.scalar(_STAFF_NAME, {"staff_id": staff_id}) if staff_id else None  # a plain read, every sale
-    return str(name) if name is not None else (staff_id or "-")
+def staff_name(db: Session | Writes, staff_id: str | None) -> str:
+    """The cashier's name for a receipt: a plain read on every sale (by the driver inside a sale's transaction)."""
+    if not staff_id:
+        return "-"
+    params = {"staff_id": staff_id}
+    found: Any = db.execute(_STAFF_NAME, params) if isinstance(db, Session) else db.run(_STAFF_NAME, params)
+    row = found.fetchone()
+    return str(row[0]) if row is not None and row[0] is not None else staff_id
 
 
 def _refund_view(session: Session, row: Refund) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -10,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from common.contract.events import build_event, written_version
 from common.contract.wire import canonical_json, payload_hash
-from common.db import Tx, sql_time
+from common.tables import new_id
+from common.tx import Writes, sql_time
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
 
 from .context import StoreContext
@@ -45,7 +45,7 @@ def _event_row(
     schema_version = written_version(type_) if schema_version is None else schema_version
     body = canonical_json(build_event(type_, schema_version, payload))
     return {
-        "event_id": str(uuid.uuid4()),
+        "event_id": new_id(),
         "store_id": ctx.store_id,
         "device_id": device_id,
         "type": type_,
@@ -71,14 +71,20 @@ def emit_event(
     return str(row["event_id"])
 
 
-def emit_event_in(tx: Tx, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str) -> str:
-    """emit_event inside a `Database.transaction()` (a sale's completion), by the driver."""
-    row = _event_row(ctx, type_, payload, device_id, None)
-    bumped = tx.run(_BUMP, {"counter": "store_seq"}).fetchall()  # RETURNING: read to its end
+def next_value_in(db: Writes, name: str) -> int:
+    """next_value inside a `Database.transaction()` (or a `SessionTx`), by the driver."""
+    bumped = db.run(_BUMP, {"counter": name}).fetchall()  # RETURNING: read to its end
     if not bumped:
-        tx.run(_NEW_COUNTER, {"name": "store_seq", "value": 1})
-    row.update(store_seq=int(bumped[0][0]) if bumped else 1, created_at=sql_time(row["created_at"]))
-    tx.run(_INSERT_EVENT, row)
+        db.run(_NEW_COUNTER, {"name": name, "value": 1})
+        return 1
+    return int(bumped[0][0])
+
+
+def emit_event_in(db: Writes, ctx: StoreContext, type_: str, payload: dict[str, Any], device_id: str) -> str:
+    """emit_event inside a `Database.transaction()` (a sale's completion; or a `SessionTx`), by the driver."""
+    row = _event_row(ctx, type_, payload, device_id, None)
+    row.update(store_seq=next_value_in(db, "store_seq"), created_at=sql_time(row["created_at"]))
+    db.run(_INSERT_EVENT, row)
     return str(row["event_id"])
 
 

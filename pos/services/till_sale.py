@@ -51,12 +51,14 @@ def check_editable(sale: SaleLike, actor: Actor, states: tuple[str, ...] = ("ope
         raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
 
 
-def open_for_edit(tx: Tx, actor: Actor, sale_id: str) -> SaleRec:
-    """The sale, refused unless it is open on this till."""
-    sale = rows.load_sale(tx, sale_id)
+def open_for_edit(tx: Tx, actor: Actor, sale_id: str, *, lines_fixed: bool = False) -> SaleRec:
+    """The sale, refused unless it is open on this till (and, with `lines_fixed`, unless no payment is taken)."""
+    sale, tendered = rows.load_sale_tendered(tx, sale_id) if lines_fixed else (rows.load_sale(tx, sale_id), False)
     if sale is None:
         raise NotFound("unknown_sale", f"sale {sale_id} not found")
     check_editable(sale, actor)
+    if tendered:
+        raise tenders_taken()
     return sale
 
 
@@ -67,13 +69,8 @@ Edit = Callable[[Tx, SaleRec, list[LineRec], list[TenderRec]], tuple[list[LineRe
 def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
     """One relaxed transaction on an open sale of this till: priced, checked, and only what changed written."""
     with ctx.db.transaction(durable=False) as tx:
-        sale = open_for_edit(tx, actor, sale_id)
-        if lines_fixed:
-            tenders: list[TenderRec] = []
-            if rows.tender_taken(tx, sale.id):
-                raise tenders_taken()
-        else:
-            tenders = rows.tenders(tx, sale.id)
+        sale = open_for_edit(tx, actor, sale_id, lines_fixed=lines_fixed)
+        tenders = [] if lines_fixed else rows.tenders(tx, sale.id)
         lines = rows.lines(tx, sale.id)
         before = {l.id: l.changes() for l in lines}
         new_lines, new_tenders = edit(tx, sale, lines, tenders)
