@@ -73,7 +73,11 @@ def append(session: Session, ctx: CentralContext, changes: list[FeedChange]) -> 
         }
         for _, c in sorted(latest.items())
     ]
-    conn.execute(statements.upsert_change(conn.dialect.name), rows)
+    dialect = conn.dialect.name
+    conn.execute(
+        statements.upsert_change(dialect),
+        statements.as_json(rows) if dialect == "postgresql" else rows,
+    )
 
 
 def pending(ctx: CentralContext) -> bool:
