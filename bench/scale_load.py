@@ -27,6 +27,7 @@ import requests
 
 from bench.sync_drain import sale_payload
 from common.contract.names import EventType
+from common.contract.report import HEADER as REPORT_HEADER
 from common.contract.wire import canonical_json
 
 LATE_LIMIT = 20.0  # s behind its schedule at which a simulated agent gives up (counted as dropped)
@@ -125,6 +126,7 @@ class _Agent:
         self.plan, self.store_id, self.out = plan, store_id, out
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {token}"
+        self.http.headers[REPORT_HEADER] = "version=bench;depth=0;round=0.1"  # as agents report (written every 30 s)
         self.cursor = 0
 
     def catch_up(self) -> None:
