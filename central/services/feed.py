@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from central.tables import CentralMeta, Change
@@ -139,7 +139,7 @@ def page_query(store_id: str, cursor: int, top: int, limit: int, audience: list[
 @cache
 def _page_template(scopes: int) -> Any:
     """The global rows (scope NULL), then the parts of scopes b_scope_0 (the store's own) .. b_scope_<n-1>."""
-    store = bindparam("b_store")
+    store = bindparam("b_store", type_=String)
     parts = [
         select(Change.seq, Change.topic, Change.key, Change.data)
         .where(
