@@ -103,16 +103,21 @@ def _sequence_batch(ctx: CentralContext) -> int:
         head = conn.execute(statements.lock_feed_head()).scalar()
         if head is None:
             return -1  # another sequencer holds the head: it numbers what is pending
-        keys = conn.execute(statements.take_pending_changes(), {"b_n": SEQUENCE_BATCH}).all()
-        if not keys:
-            return 0
         head = int(head)
-        conn.execute(
-            statements.number_change(),
-            [{"b_topic": topic, "b_key": key, "b_seq": head + i + 1} for i, (topic, key) in enumerate(keys)],
-        )
-        conn.execute(statements.set_feed_head(), {"b_head": head + len(keys)})
-        return len(keys)
+        if conn.dialect.name == "postgresql":  # take and number in one statement, in the same order
+            done = conn.execute(statements.number_pending_changes(), {"b_head": head, "b_n": SEQUENCE_BATCH}).rowcount
+        else:
+            keys = conn.execute(statements.take_pending_changes(), {"b_n": SEQUENCE_BATCH}).all()
+            if not keys:
+                return 0
+            conn.execute(
+                statements.number_change(),
+                [{"b_topic": topic, "b_key": key, "b_seq": head + i + 1} for i, (topic, key) in enumerate(keys)],
+            )
+            done = len(keys)
+        if done:
+            conn.execute(statements.set_feed_head(), {"b_head": head + done})
+        return done
 
 
 def head(session: Session) -> tuple[str, int]:

@@ -109,6 +109,21 @@ def take_pending_changes() -> Any:
 
 
 @cache
+def number_pending_changes() -> Any:
+    """PostgreSQL: `take_pending_changes` and `number_change` in one statement. The same rows (committed pending
+    ones, oldest first, up to b_n; rows a writer holds are skipped) get b_head + 1, b_head + 2, ... in that
+    order; its row count is how many."""
+    return text(
+        "UPDATE changes SET seq = CAST(:b_head AS BIGINT) + taken.n FROM ("
+        " SELECT topic, key, row_number() OVER (ORDER BY changed_at, topic, key) AS n FROM ("
+        "  SELECT topic, key, changed_at FROM changes WHERE seq IS NULL"
+        "  ORDER BY changed_at, topic, key LIMIT :b_n FOR UPDATE SKIP LOCKED"
+        " ) AS pending"
+        ") AS taken WHERE changes.topic = taken.topic AND changes.key = taken.key"
+    )
+
+
+@cache
 def number_change() -> Update:
     t = Change.__table__
     return (
@@ -217,4 +232,4 @@ def push_answer() -> Any:
     """The feed's epoch and the store's last seq, what a push answers with: one statement."""
     meta, stores = CentralMeta.__table__, Store.__table__
     last = select(stores.c.last_seq).where(stores.c.id == bindparam("b_store")).scalar_subquery()
-    return select(meta.c.epoch, last).where(meta.c.id == 1)
+    return select(meta.c.epoch, last.label("last_seq")).where(meta.c.id == 1)
