@@ -304,8 +304,6 @@ def run() -> list[Row]:
             finally:
                 runner.close()
                 meter.stop.set()
-                if os.environ.get("BENCH_SCALE_DEBUG"):
-                    print("backends", meter.backends, meter.seen[-5:])
             rows.append(
                 row(
                     "most PostgreSQL connections held",
