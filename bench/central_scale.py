@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from typing import Any
@@ -34,7 +33,8 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import ROOT, Row, percentile, pg_schema, print_table, row, scratch_dir
-from bench.scale_load import Plan, agent_step, children, closed_step, cpu_seconds, pull_step
+from bench.scale_load import Plan, agent_step, closed_step, pull_step
+from bench.scale_meter import Meter
 from bench.sync_drain import SKUS
 from central.config import CentralConfig
 from central.db import central_database
@@ -57,45 +57,6 @@ THREADS = int(os.environ.get("BENCH_SCALE_THREADS", _SERVER.threads))
 PUSH_SLOTS = int(os.environ.get("BENCH_SCALE_PUSH_SLOTS", _SERVER.push_slots))
 CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "4"))
 MAX_STEPS = 7  # 1x .. 64x the peak rate
-
-
-class Meter:
-    """Samples the CPU of the server's processes and of its PostgreSQL backends, and the connections it holds."""
-
-    def __init__(self, server_pid: int, app_name: str) -> None:
-        self.server_pid, self.app_name = server_pid, app_name
-        self.backends: dict[int, float] = {}
-        self.seen: list[int] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-        self.thread.start()
-
-    def _watch(self) -> None:
-        # Autocommit: inside one transaction pg_stat_activity is a snapshot taken once and never changes.
-        engine = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with engine.connect() as c:
-            while not self.stop.wait(0.25):
-                pids = (
-                    c.execute(
-                        text(
-                            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
-                            "backend_type = 'client backend' AND application_name = :app"
-                        ),
-                        {"app": self.app_name},
-                    )
-                    .scalars()
-                    .all()
-                )
-                self.seen.append(len(pids))
-                for pid in pids:
-                    self.backends[pid] = max(self.backends.get(pid, 0.0), cpu_seconds(pid))
-        engine.dispose()
-
-    def read(self) -> tuple[float, float]:
-        """(gunicorn's CPU seconds so far, its PostgreSQL backends' CPU seconds so far)."""
-        time.sleep(0.3)  # one more sample of the backends
-        web = cpu_seconds(self.server_pid) + sum(cpu_seconds(p) for p in children(self.server_pid))
-        return web, sum(self.backends.values())
 
 
 def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -297,7 +258,7 @@ def run() -> list[Row]:
             )
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base)
-            meter = Meter(server.pid, app_name)
+            meter = Meter(PG, server.pid, app_name)
             runner = Run(base, url, tokens, quiet, meter)
             try:
                 rows = measure(runner)

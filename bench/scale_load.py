@@ -15,7 +15,6 @@ Hammer (`pull_step`): quiet stores pull back to back (the server's CPU per idle 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import threading
 import time
@@ -287,27 +286,3 @@ def pull_step(plan: Plan) -> dict[str, Any]:
     t0 = _start(plan)
     threads = [threading.Thread(target=loop, args=(a, t0 + plan.seconds)) for a in agents]
     return _finish(out, threads, time.process_time(), time.time())
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process so far (Linux /proc), 0 when it is gone or not readable."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is pid (gunicorn's workers)."""
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
