@@ -33,7 +33,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import ROOT, Row, percentile, pg_schema, print_table, row, scratch_dir
-from bench.scale_load import Plan, agent_step, closed_step, pull_step
+from bench.scale_load import Plan, agent_step, closed_step, pull_step, ready
 from bench.scale_meter import Meter
 from bench.sync_drain import SKUS
 from central.config import CentralConfig
@@ -65,6 +65,8 @@ def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     }
     for k in ("applied", "dropped", "pulls", "pushes", "cpu"):
         got[k] = sum(p[k] for p in parts)
+    if max(p["late_start"] for p in parts) > 0.5:  # its first requests count as late: the figures show it
+        print(f"  a client process was ready {max(p['late_start'] for p in parts):.1f} s after the common start")
     got["elapsed"] = max(p["span"][1] for p in parts) - min(p["span"][0] for p in parts)
     return got
 
@@ -76,17 +78,20 @@ def _p(samples: list[float], pct: float) -> float:
 class Run:
     def __init__(self, base: str, url: str, tokens: list[tuple[str, str]], quiet: list[tuple[str, str]], meter: Meter):
         self.base, self.url, self.tokens, self.quiet, self.meter = base, url, tokens, quiet, meter
-        self.pool = multiprocessing.get_context("spawn").Pool(CLIENTS)
+        self.pool = multiprocessing.get_context("spawn").Pool(CLIENTS, initializer=ready)
+        self.pool.map(ready, range(CLIENTS * 4))  # every process up and importing done before the first schedule
 
-    def seqs(self) -> dict[str, int]:
+    def seqs(self) -> tuple[dict[str, int], int]:
+        """Each store's last store_seq at central, and the feed head."""
         engine = create_engine(self.url)
         with engine.connect() as c:
             got = {r[0]: r[1] for r in c.execute(text("SELECT id, last_seq FROM stores"))}
+            head = int(c.execute(text("SELECT feed_seq FROM central_meta WHERE id = 1")).scalar() or 0)
         engine.dispose()
-        return {k: int(v or 0) for k, v in got.items()}
+        return {k: int(v or 0) for k, v in got.items()}, head
 
     def step(self, fn: Any, seconds: float, rate: float = 0.0, seed: int = 0) -> dict[str, Any]:
-        seqs = self.seqs()
+        seqs, head = self.seqs()
         start = time.time() + 4 + 0.002 * (len(self.tokens) + len(self.quiet))  # time to build the schedules
         plans = [
             Plan(
@@ -97,6 +102,7 @@ class Run:
                 seconds,
                 rate,
                 seed=seed,
+                cursor=head,
             )
             for i in range(CLIENTS)
         ]
