@@ -92,7 +92,8 @@ class Run:
 
     def step(self, fn: Any, seconds: float, rate: float = 0.0, seed: int = 0) -> dict[str, Any]:
         seqs, head = self.seqs()
-        start = time.time() + 4 + 0.002 * (len(self.tokens) + len(self.quiet))  # time to build the schedules
+        # Time for every client process to build its schedules and bring its agents to the head, on a busy box.
+        start = time.time() + 6 + 0.1 * (len(self.tokens) + len(self.quiet)) / CLIENTS
         plans = [
             Plan(
                 self.base,
