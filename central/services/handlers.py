@@ -32,7 +32,7 @@ from .loyalty_events import HANDLERS as LOYALTY_HANDLERS
 from .order_events import HANDLERS as ORDER_HANDLERS
 from .payloads import Refused, Rejection, parse
 from .sale_checks import check_refund, check_sale, sale_facts
-from .statements import insert_into
+from .statements import insert_into, insert_rows
 from .stock import Movement, require_skus
 from .transfers import HANDLERS as TRANSFER_HANDLERS
 
@@ -80,9 +80,10 @@ def write_gathered_sales(session: Session, ctx: CentralContext) -> list[FeedChan
 def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> list[FeedChange]:
     """Checked sales with their lines and tenders: one multi-row insert per table, and their stock movements."""
     conn, now = session.connection(), ctx.clock()
-    conn.execute(insert_into(Sale.__table__), [_sale_row(ev, p, now) for ev, p in sales])
-    conn.execute(
-        insert_into(SaleLine.__table__),
+    insert_rows(conn, Sale.__table__, [_sale_row(ev, p, now) for ev, p in sales])
+    insert_rows(
+        conn,
+        SaleLine.__table__,
         [
             {
                 "id": l.id,
@@ -104,8 +105,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
     tenders = [
         {"id": t.id, "sale_id": p.sale_id, "type": t.type, "amount": t.amount} for _, p in sales for t in p.tenders
     ]
-    if tenders:
-        conn.execute(insert_into(Tender.__table__), tenders)
+    insert_rows(conn, Tender.__table__, tenders)
     changes = _link_members(session, ctx, sales)  # before stock: members come before stock rows in lock order
     for ev, p in sales:
         changes += stock.post(

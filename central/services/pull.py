@@ -66,5 +66,5 @@ def answer(ctx: CentralContext, store_id: str, probed: Any, cursor: int, limit: 
     # Nothing waited: the probe's head was read first, so the page up to it is whole (feed.py says why).
     with ctx.db.read() as c:
         audience = stores.audience_of(c, ctx, store_id, probed.region, probed.neighbours)
-        rows = c.execute(feed.page_statement(store_id, cursor, int(probed.feed_seq), limit, audience)).all()
+        rows = c.execute(*feed.page_query(store_id, cursor, int(probed.feed_seq), limit, audience)).all()
     return {**feed.page_of(rows, probed.epoch, int(probed.feed_seq), limit), "store_seq": last_seq}

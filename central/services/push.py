@@ -60,9 +60,8 @@ def push(ctx: CentralContext, store_id: str, device_id: str, events: list[Event]
     feed.sequence(ctx)  # number what this batch wrote now, so the next pull of any store sees it
     if any(ev.type.startswith(ORDER_EVENTS) for ev in ordered):
         order_refunds.send_due(ctx)  # short picks and cancellations: to the gateway now the push has committed
-    with ctx.db.read() as c:
-        epoch, last = c.execute(statements.push_answer(), {"b_store": store_id}).one()
-    return {"epoch": epoch, "store_seq": int(last or 0), "results": results}
+    answer = ctx.db.read_row(statements.push_answer(), {"b_store": store_id})  # straight through the driver
+    return {"epoch": answer.epoch, "store_seq": int(answer.last_seq or 0), "results": results}
 
 
 def apply_event(ctx: CentralContext, store_id: str, device_id: str, ev: Event) -> dict[str, Any]:

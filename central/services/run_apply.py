@@ -123,9 +123,8 @@ def _apply_run(
             changes = _Run(s, ctx, lookup).apply(run)
         changes += stock.post_many(s, ctx, postings)
         now = ctx.clock()
-        conn.execute(
-            statements.insert_into(AppliedEvent.__table__),
-            [applied_row(ev, store_id, "applied", None, None, now) for ev in run],
+        statements.insert_rows(
+            conn, AppliedEvent.__table__, [applied_row(ev, store_id, "applied", None, None, now) for ev in run]
         )
         conn.execute(
             statements.claim_next_seq(),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, column, exists, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -15,6 +17,45 @@ from central.tables import CentralMeta, Change, StockLevel, Store
 @cache
 def insert_into(table: Table) -> Insert:
     return insert(table)
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows (dicts with the same keys, the column names) into a table, as ONE statement whatever their number.
+
+    On PostgreSQL the rows go as one JSON array that the server turns into rows of the table's type
+    (`json_populate_recordset`): one statement whose text never changes (prepared once per connection) and one
+    parameter the C encoder writes, where an executemany costs the driver a message and the encoding of every
+    value of every row, and a multi-row VALUES a new statement text per row count. Each value still goes
+    through its column type's input, so a value that does not fit is refused as before."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql" or len(rows) == 1:
+        conn.execute(insert_into(table), rows)
+        return
+    conn.execute(_insert_json(table, tuple(rows[0])), as_json(rows))
+
+
+def as_json(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The parameter of a `json_rows` statement."""
+    return {"b_rows": json.dumps(rows, separators=(",", ":"), ensure_ascii=False, default=_json_value)}
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, datetime):  # naive UTC throughout central; timestamp input reads ISO 8601
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value this path sends")
+
+
+@cache
+def json_rows(table: Table, names: tuple[str, ...]) -> Any:
+    """SELECT the named columns of the rows in the JSON array parameter `b_rows`, typed as the table's rows."""
+    source = text(f"json_populate_recordset(NULL::{table.name}, CAST(:b_rows AS JSON)) AS rows")
+    return select(*[column(n) for n in names]).select_from(source)
+
+
+@cache
+def _insert_json(table: Table, names: tuple[str, ...]) -> Insert:
+    return insert(table).from_select(list(names), json_rows(table, names))
 
 
 @cache
@@ -68,6 +109,21 @@ def take_pending_changes() -> Any:
 
 
 @cache
+def number_pending_changes() -> Any:
+    """PostgreSQL: `take_pending_changes` and `number_change` in one statement. The same rows (committed pending
+    ones, oldest first, up to b_n; rows a writer holds are skipped) get b_head + 1, b_head + 2, ... in that
+    order; its row count is how many."""
+    return text(
+        "UPDATE changes SET seq = CAST(:b_head AS BIGINT) + taken.n FROM ("
+        " SELECT topic, key, row_number() OVER (ORDER BY changed_at, topic, key) AS n FROM ("
+        "  SELECT topic, key, changed_at FROM changes WHERE seq IS NULL"
+        "  ORDER BY changed_at, topic, key LIMIT :b_n FOR UPDATE SKIP LOCKED"
+        " ) AS pending"
+        ") AS taken WHERE changes.topic = taken.topic AND changes.key = taken.key"
+    )
+
+
+@cache
 def number_change() -> Update:
     t = Change.__table__
     return (
@@ -79,9 +135,21 @@ def _dialect_insert(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+CHANGE_COLUMNS = ("topic", "key", "seq", "skip_store", "only_store", "scope", "data", "changed_at")
+LEVEL_COLUMNS = ("location", "sku", "on_hand", "updated_at", "feed_pending")
+
+
+def _upsert_insert(dialect: str, table: Table, names: tuple[str, ...]) -> Any:
+    """An insert of rows given as dicts (executemany) or, on PostgreSQL, as one JSON parameter (`as_json`)."""
+    if dialect == "postgresql":
+        return postgresql.insert(table).from_select(list(names), json_rows(table, names))
+    return _dialect_insert(dialect, table)
+
+
 @cache
 def upsert_change(dialect: str) -> Any:
-    ins = _dialect_insert(dialect, Change.__table__)
+    """Feed rows upserted by (topic, key); on PostgreSQL its parameter is `as_json(rows)`."""
+    ins = _upsert_insert(dialect, Change.__table__, CHANGE_COLUMNS)
     return ins.on_conflict_do_update(
         index_elements=["topic", "key"],
         set_={k: ins.excluded[k] for k in ("seq", "skip_store", "only_store", "data", "changed_at")},
@@ -90,8 +158,9 @@ def upsert_change(dialect: str) -> Any:
 
 @cache
 def add_to_level(dialect: str) -> Any:
+    """Stock deltas added to the levels; on PostgreSQL its parameter is `as_json(rows)`."""
     levels = StockLevel.__table__
-    ins = _dialect_insert(dialect, levels)
+    ins = _upsert_insert(dialect, levels, LEVEL_COLUMNS)
     return ins.on_conflict_do_update(
         index_elements=["location", "sku"],
         set_={
@@ -115,13 +184,21 @@ def lock_pending_levels() -> Any:
 
 
 @cache
-def clear_pending_level() -> Update:
+def clear_pending_levels() -> Update:
+    """The figures just published (their rows locked by `lock_pending_levels`), by SKU: one statement."""
     t = StockLevel.__table__
     return (
         update(t)
-        .where(t.c.location == bindparam("b_location"), t.c.sku == bindparam("b_sku"))
+        .where(t.c.location == bindparam("b_location"), t.c.sku.in_(bindparam("b_skus", expanding=True)))
         .values(feed_pending=False)
     )
+
+
+@cache
+def store_by_token() -> Any:
+    """The store a token's hash belongs to (id and active): the token check of every request but a pull's."""
+    t = Store.__table__
+    return select(t.c.id, t.c.active).where(t.c.token_hash == bindparam("b_token"))
 
 
 @cache
@@ -155,4 +232,4 @@ def push_answer() -> Any:
     """The feed's epoch and the store's last seq, what a push answers with: one statement."""
     meta, stores = CentralMeta.__table__, Store.__table__
     last = select(stores.c.last_seq).where(stores.c.id == bindparam("b_store")).scalar_subquery()
-    return select(meta.c.epoch, last).where(meta.c.id == 1)
+    return select(meta.c.epoch, last.label("last_seq")).where(meta.c.id == 1)

@@ -94,8 +94,9 @@ def post_many(session: Session, ctx: CentralContext, postings: list[Posting]) ->
     if not postings:
         return []
     conn, now = session.connection(), ctx.clock()
-    conn.execute(
-        statements.insert_into(StockEntry.__table__),
+    statements.insert_rows(
+        conn,
+        StockEntry.__table__,
         [
             {
                 "id": m.id,
@@ -119,15 +120,18 @@ def post_many(session: Session, ctx: CentralContext, postings: list[Posting]) ->
             delta[m.sku] += m.qty
             total[(location, m.sku)] += m.qty
         deltas.append(delta)
-    # Parameters apart from the statement (executemany, sent as one multi-row statement): one cached statement.
+    levels = [
+        {"location": loc, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
+        for (loc, sku), qty in sorted(total.items())
+    ]
+    # One cached statement: on PostgreSQL the rows as one JSON parameter (statements.json_rows), elsewhere an
+    # executemany.
+    dialect = conn.dialect.name
     on_hand = {
         (loc, sku): int(qty)
         for loc, sku, qty in conn.execute(
-            statements.add_to_level(conn.dialect.name),
-            [
-                {"location": loc, "sku": sku, "on_hand": qty, "updated_at": now, "feed_pending": True}
-                for (loc, sku), qty in sorted(total.items())
-            ],
+            statements.add_to_level(dialect),
+            statements.as_json(levels) if dialect == "postgresql" else levels,
         )
     }
     # Walk the events in order from the level before the first: each one's own figure after it.
@@ -147,7 +151,7 @@ def publish(session: Session, ctx: CentralContext, location: str) -> list[FeedCh
     rows = conn.execute(statements.lock_pending_levels(), {"b_location": location}).all()
     if not rows:
         return []
-    conn.execute(statements.clear_pending_level(), [{"b_location": location, "b_sku": r.sku} for r in rows])
+    conn.execute(statements.clear_pending_levels(), {"b_location": location, "b_skus": [r.sku for r in rows]})
     name = location_name(session, ctx, location)
     return [
         FeedChange(

@@ -8,11 +8,15 @@ runs it (`central serve` starts one beside gunicorn unless --no-worker), and a l
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from central.config import CentralConfig
+
+KEEPALIVE_SECONDS = 75  # longer than any agent's interval between calls
+SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
 
 
 class CentralServer(BaseApplication):
@@ -27,7 +31,9 @@ class CentralServer(BaseApplication):
             "threads": threads,
             "timeout": 60,
             "graceful_timeout": 20,
-            "keepalive": 5,
+            # Agents pull every [sync] interval_seconds (5 s) on one kept-alive connection: a server that closed idle
+            # connections after 5 s raced the agent's next request, which then failed with a reset connection.
+            "keepalive": KEEPALIVE_SECONDS,
             "accesslog": "-" if access_log else None,  # a line per request only when asked (--access-log)
             "errorlog": "-",
             "loglevel": "warning",
@@ -43,6 +49,10 @@ class CentralServer(BaseApplication):
     def load(self) -> Any:
         from central.web.app import create_central_app
 
+        # In the worker (after the fork). A thread that wants the GIL waits up to the switch interval for the one
+        # holding it: at Python's 5 ms a pull (a millisecond of work in ten or so steps, each taking the GIL
+        # again after its socket or database wait) waited behind the pushes' stretches of Python for tens of ms.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         return create_central_app(self.config)
 
 
