@@ -136,7 +136,11 @@ class Database:
         gives them, so only for statements whose columns need no conversion (numbers, text, booleans)."""
         sql, order, fixed, row_type = _compiled(statement, self.engine.dialect)
         params = {**fixed, **params}
-        fairy = self.engine.raw_connection()
+        try:
+            fairy = self.engine.raw_connection()
+        except self.engine.dialect.loaded_dbapi.Error as e:  # the pool gives the driver's error: wrapped as a
+            # Connection would wrap it, so a database that does not answer is a 503 (retry.py), not a 500
+            raise DBAPIError.instance(None, None, e, self.engine.dialect.loaded_dbapi.Error, True) from e
         try:
             driver: Any = fairy.driver_connection  # the driver's own connection (psycopg's has `autocommit`)
             postgres = self.engine.dialect.name == "postgresql"
