@@ -267,7 +267,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """With OMNITOKO_TEST_TIMES=<file>, each test's phases and seconds are appended to it as they finish (so a run
     that is stopped still says where its time went; `python -m tests.times <file>` sums it by file)."""
     where = os.environ.get("OMNITOKO_TEST_TIMES")
-    if where:
+    # Under pytest-xdist this hook runs in the worker and again in the controller with the worker's report: the
+    # controller alone writes (the lock keeps whole lines should two runs share the file).
+    if where and not os.environ.get("PYTEST_XDIST_WORKER"):
         with open(where, "a", encoding="utf-8") as out:
-            fcntl.flock(out, fcntl.LOCK_EX)  # pytest-xdist workers append to the same file: one whole line each
+            fcntl.flock(out, fcntl.LOCK_EX)
             out.write(f"{report.duration:.3f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
