@@ -216,7 +216,7 @@ def kind_of_test(relative: str) -> str:
 # (central/services/singleton.py): a worker holding it would make another worker's housekeeping skip its run.
 POSTGRESQL_SERVER_WIDE = frozenset(
     {
-        "simulation/test_simulation.py",
+        "simulation/test_simulation.py::test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either",
         "central/test_concurrency_pg.py",
         "central/test_production_serving.py",
         "transfers/test_transfers_concurrent_pg.py",
@@ -229,22 +229,28 @@ POSTGRESQL_SERVER_WIDE = frozenset(
 ONE_WORKER_MODULES = frozenset({"e2e/test_layout_browser.py", "security/test_body_limits.py"})
 
 
-def xdist_group_of(relative: str) -> str | None:
-    if relative in POSTGRESQL_SERVER_WIDE:
+def xdist_group_of(relative: str, test: str) -> str | None:
+    """The group of a test, from its file (posix, under tests/) and its name; None: any worker, on its own."""
+    if relative in POSTGRESQL_SERVER_WIDE or f"{relative}::{test}" in POSTGRESQL_SERVER_WIDE:
         return "postgresql-server-wide"
     return relative if relative in ONE_WORKER_MODULES else None
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow: set[pytest.Item] = set()
     for item in items:
         relative = item.path.resolve().relative_to(TESTS).as_posix()
         item.add_marker(kind_of_test(relative))
         if relative in SLOW_FILES:
             item.add_marker("slow")
-        group = xdist_group_of(relative)
+            slow.add(item)
+        group = xdist_group_of(relative, item.name.split("[")[0])
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    # The slow ones first (the order is otherwise kept): on several workers the longest tests start at once instead
+    # of one of them running alone at the end.
+    items.sort(key=lambda item: item not in slow)
 
 
 # The folders whose code calls central while selling: no HTTP request may leave with a transaction open.
