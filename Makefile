@@ -18,13 +18,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Tests run on TEST_WORKERS pytest-xdist worker processes (they mostly wait on fsync, servers and Chromium, so more
+# than the 2 cores pays); groups that must not run side by side are set in tests/conftest.py. TEST_WORKERS=0: serially.
+TEST_WORKERS ?= 3
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadgroup)
+
 # Every test: unit, integration, browser and slow (what CI runs).
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 # The quick subset while working: no browser, no simulations, concurrency, fuzzing or bench runs.
 test-fast: install
-	$(PY) -m pytest -q -m "unit or (integration and not slow)"
+	$(PY) -m pytest -q $(XDIST) -m "unit or (integration and not slow)"
 
 # ruff (lint, import order and format check) and mypy, all with zero errors.
 lint: install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,12 +208,49 @@ def kind_of_test(relative: str) -> str:
     return "integration"
 
 
+# `make test` runs the suite on several pytest-xdist workers with `--dist loadgroup`: tests of one xdist_group run on
+# one worker, one after the other. Two kinds of test share the PostgreSQL server beyond their own schema and so
+# share a group, never running side by side: those that open tens of connections at once (many threads or stores,
+# gunicorn workers, the simulation's processes), which together would near the server's 100 connections (shared
+# with other runs too), and those that take central's housekeeping lock, an advisory lock of the whole database
+# (central/services/singleton.py): a worker holding it would make another worker's housekeeping skip its run.
+POSTGRESQL_SERVER_WIDE = frozenset(
+    {
+        "simulation/test_simulation.py::test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either",
+        "central/test_concurrency_pg.py",
+        "central/test_production_serving.py",
+        "transfers/test_transfers_concurrent_pg.py",
+        "till_qris/test_till_qris_concurrent.py",
+        "payments/test_payment_races_and_secrets.py",
+        "loyalty/test_housekeeping.py",
+    }
+)
+# Modules whose server or browsers are module-scoped fixtures: on one worker, so they start once, not once per worker.
+ONE_WORKER_MODULES = frozenset({"e2e/test_layout_browser.py", "security/test_body_limits.py"})
+
+
+def xdist_group_of(relative: str, test: str) -> str | None:
+    """The group of a test, from its file (posix, under tests/) and its name; None: any worker, on its own."""
+    if relative in POSTGRESQL_SERVER_WIDE or f"{relative}::{test}" in POSTGRESQL_SERVER_WIDE:
+        return "postgresql-server-wide"
+    return relative if relative in ONE_WORKER_MODULES else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow: set[pytest.Item] = set()
     for item in items:
         relative = item.path.resolve().relative_to(TESTS).as_posix()
         item.add_marker(kind_of_test(relative))
         if relative in SLOW_FILES:
             item.add_marker("slow")
+            slow.add(item)
+        group = xdist_group_of(relative, item.name.split("[")[0])
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # The slow ones first (the order is otherwise kept): on several workers the longest tests start at once instead
+    # of one of them running alone at the end.
+    items.sort(key=lambda item: item not in slow)
 
 
 # The folders whose code calls central while selling: no HTTP request may leave with a transaction open.
@@ -235,6 +273,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """With OMNITOKO_TEST_TIMES=<file>, each test's phases and seconds are appended to it as they finish (so a run
     that is stopped still says where its time went; `python -m tests.times <file>` sums it by file)."""
     where = os.environ.get("OMNITOKO_TEST_TIMES")
-    if where:
+    # Under pytest-xdist this hook runs in the worker and again in the controller with the worker's report: the
+    # controller alone writes (the lock keeps whole lines should two runs share the file).
+    if where and not os.environ.get("PYTEST_XDIST_WORKER"):
         with open(where, "a", encoding="utf-8") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)
             out.write(f"{report.duration:.3f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
