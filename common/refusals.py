@@ -1,59 +1,70 @@
 """What central's checks on a store event can refuse it for: the code on the wire and a line a manager can read.
 
 Central answers a refused event with one of these codes and dead-letters it; the store's sync page shows the
-line beside central's reason, and central flags the store. One list, so neither side spells a code alone.
+line beside central's reason, and central flags the store. One list, so neither side spells a code alone; the
+lines a person reads are in the `errors` catalog (`refusal.<code>`), in both languages.
 """
 
 from __future__ import annotations
 
-REFUSALS: dict[str, str] = {
-    "other_store": "names another store",
-    "other_device": "comes from another till than the one it names",
-    "foreign_number": "has a receipt number of another store or till",
-    "other_store_shift": "names a shift of another store or till",
-    "bad_quantity": "has a quantity below 1",
-    "amount_out_of_range": "has an amount below zero or above the largest allowed",
-    "line_does_not_add_up": "has a line whose net is not quantity x price less its discounts",
-    "wrong_measure": "sells a product by weight or label price that central sells another way",
-    "totals_do_not_add_up": "has totals its lines do not add up to",
-    "unknown_tax_group": "names a tax group central does not have",
-    "tax_does_not_add_up": "has tax that is not the tax per group of its lines",
-    "bad_tender": "has a payment of an unknown kind or amount",
-    "bad_rounding": "has a cash rounding line cash rounding cannot give",
-    "tenders_do_not_add_up": "says a different amount paid than its payments add up to",
-    "tenders_exceed_total": "was paid more than its total other than in cash",
-    "underpaid": "was not paid in full",
-    "wrong_change": "gives change that is not paid minus due",
-    "unknown_sale": "names a sale central does not have",
-    "other_store_sale": "names a sale of another store",
-    "unknown_line": "names a line that is not on its sale",
-    "refund_exceeds_sold": "refunds more items than are left of the sale line",
-    "refund_exceeds_paid": "refunds more money than is left of the sale line",
-    "refund_does_not_add_up": "pays back a different amount than its lines come to",
-    "member_not_on_sale": "is for a member who is not on the sale",
-    "already_earned": "earns points a second time for one sale",
-    "points_not_by_rule": "earns other points than central's earn rule gives",
-    "unknown_refund": "names a refund central does not have for the sale",
-    "reversal_exceeds_earned": "takes back more points than the sale earned",
-    "restore_exceeds_redeemed": "gives back more points than the sale was paid with",
-    "redeem_exceeds_tender": "redeems more points than the sale's points payments",
-    "no_hold": "redeems points online without a hold",
-    "no_allowance": "redeems points offline without an allowance",
-    "hold_mismatch": "redeems points under a hold that is not its own for those points",
-    "other_allowance": "redeems points under another store's or member's allowance",
-    "allowance_exceeded": "redeems more points offline than the store's allowance",
-    "other_store_order": "steps an online order assigned to another store",
-    "wrong_code": "hands an online order over against a code that is not the order's",
-    "not_in_order": "picks an item that is not in the online order",
-    "substitute_costs_more": "substitutes an item that costs more than the shopper paid",
-    "moves_not_picked": "moves other stock for an online order than was picked",
-    "unknown_transfer": "names a stock transfer central does not have",
-    "other_store_transfer": "acts on a stock transfer of other stores",
-    "transfer_state": "acts on a stock transfer that is not at that step (already sent, received or declined)",
-    "transfer_to_self": "transfers stock from a store to itself",
-    "unknown_store": "names a store central does not have or that is disabled",
-    "transfer_exists": "makes a stock transfer under an id that is already taken",
-    "transfer_lines_mismatch": "has transfer lines that are not the transfer's own (missing, repeated or another SKU)",
-    "qris_not_confirmed": "has a dynamic QRIS payment the gateway did not confirm for the sale",
-    "qris_refund_not_sent": "pays back by QRIS a refund central never sent to the gateway",
-}
+from .i18n import text
+
+REFUSALS: frozenset[str] = frozenset(
+    {
+        "other_store",
+        "other_device",
+        "foreign_number",
+        "other_store_shift",
+        "bad_quantity",
+        "amount_out_of_range",
+        "line_does_not_add_up",
+        "wrong_measure",
+        "totals_do_not_add_up",
+        "unknown_tax_group",
+        "tax_does_not_add_up",
+        "bad_tender",
+        "bad_rounding",
+        "tenders_do_not_add_up",
+        "tenders_exceed_total",
+        "underpaid",
+        "wrong_change",
+        "unknown_sale",
+        "other_store_sale",
+        "unknown_line",
+        "refund_exceeds_sold",
+        "refund_exceeds_paid",
+        "refund_does_not_add_up",
+        "member_not_on_sale",
+        "already_earned",
+        "points_not_by_rule",
+        "unknown_refund",
+        "reversal_exceeds_earned",
+        "restore_exceeds_redeemed",
+        "redeem_exceeds_tender",
+        "no_hold",
+        "no_allowance",
+        "hold_mismatch",
+        "other_allowance",
+        "allowance_exceeded",
+        "other_store_order",
+        "wrong_code",
+        "not_in_order",
+        "substitute_costs_more",
+        "moves_not_picked",
+        "unknown_transfer",
+        "other_store_transfer",
+        "transfer_state",
+        "transfer_to_self",
+        "unknown_store",
+        "transfer_exists",
+        "transfer_lines_mismatch",
+        "qris_not_confirmed",
+        "qris_refund_not_sent",
+    }
+)
+
+
+def why(code: str, lang: str) -> str:
+    """What a refused event did wrong, as a predicate ("has totals its lines do not add up to"), in `lang`
+    (catalog `errors`, keys `refusal.<code>`); "" for a code that is not a refusal."""
+    return text("errors", lang, f"refusal.{code}") if code in REFUSALS else ""

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from central.services import admin_auth, admin_catalog, catalog, dead_letters, loyalty_admin, store_health, stores
 from central.services.cart_views import local_time
 from central.services.context import CentralContext
-from common import i18n
+from common import i18n, refusals
 from common.errors import DomainError
 from common.measure import MEASURES
 from common.money import format_money, group_thousands
@@ -128,6 +128,7 @@ def _page(template: str, **extra: Any) -> str:
         other_lang="en" if admin_lang() == "id" else "id",
         kind_name=_kind,
         word=_word,
+        refusal=lambda code: refusals.why(code, admin_lang()) or code,  # a refused event in words
         central=ctx().config.central,
         user=g.get("admin"),
         action=ActionForm(),

@@ -100,6 +100,8 @@ def count_review(ctx: StoreContext, count_id: str) -> dict[str, Any]:
             **summary(s, count),
             "rows": rows,
             "not_counted": missing,
-            "net_variance": sum(r["variance"] for r in rows if r["measure"] != WEIGHT),  # items; kg on their rows
+            "net_variance": sum(r["variance"] for r in rows if r["measure"] != WEIGHT),  # items sold by the item
+            "weighed_lines": sum(1 for r in rows if r["measure"] == WEIGHT),
+            "net_weight_variance": sum(r["variance"] for r in rows if r["measure"] == WEIGHT),  # grams, shown in kg
             "value_variance": sum(r["value"] for r in rows),
         }

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import DomainError, NotFound
-from common.refusals import REFUSALS
+from common.refusals import REFUSALS, why
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
 
 from . import sync_tables
@@ -75,7 +75,7 @@ def reconciliation(s: Session) -> list[dict[str, Any]]:
     ]
 
 
-def sync_health(ctx: StoreContext) -> dict[str, Any]:
+def sync_health(ctx: StoreContext, lang: str = "en") -> dict[str, Any]:
     now = ctx.clock()
     with ctx.db.sessions() as s:
         outbox = outbox_health(s, now)
@@ -96,7 +96,7 @@ def sync_health(ctx: StoreContext) -> dict[str, Any]:
         "outbox": outbox,
         "agent": agent,
         "dead_letters": dead,
-        "refused": refused(dead),
+        "refused": refused(dead, lang),
         "clock": clock(agent),
         "reconciliation": items,
         "below_zero": below_zero(ctx),
@@ -118,12 +118,12 @@ def clock(agent: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def refused(dead: list[dict[str, Any]]) -> dict[str, Any]:
+def refused(dead: list[dict[str, Any]], lang: str = "en") -> dict[str, Any]:
     """Dead letters central's checks refused (the event did not hold up, and head office sees the store flagged),
     each with a line saying what was wrong beside central's exact reason."""
     rows = [d for d in dead if d["code"] in REFUSALS]
     for d in dead:
-        d["why"] = REFUSALS.get(d["code"], "")
+        d["why"] = why(d["code"], lang) or d["code"]  # a dead letter that is not a refusal keeps its code
     last = max(rows, key=lambda d: (d["failed_at"], d["store_seq"])) if rows else None
     return {"count": len(rows), "last": last}
 

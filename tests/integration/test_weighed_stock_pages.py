@@ -3,6 +3,8 @@ posts grams and is valued at the price per kg (issue 16 point 2)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_manager_pages import Browser, error_of
 
@@ -38,6 +40,11 @@ def test_a_count_weighs_a_product_in_kg_and_posts_the_grams(mgr: Browser, store:
     review = mgr.get(count_url).get_data(as_text=True)
     assert "149,250 kg" in review and "-0,750 kg" in review
     assert "-Rp 10.500" in review or "Rp -10.500" in review or "-10.500" in review  # 0,75 kg x Rp 14.000
+    # the net difference tile and the post confirmation name the kg apart from the items (never 750 "units")
+    tile = re.search(r'id="net-variance"[^>]*>([^<]+)<', review)
+    assert tile and tile.group(1).strip() == "0 · -0,750 kg"
+    confirm = re.search(r'id="post-count" data-confirm="([^"]+)"', review)
+    assert confirm and "Selisih 0 unit · -0,750 kg" in confirm.group(1)
     bad = mgr.post(f"{count_url}/lines", {"code": BERAS, "qty": "1,2345"})
     assert bad.status_code == 422 and error_of(bad)
     assert mgr.post(f"{count_url}/post", {}).status_code == 302

@@ -21,8 +21,7 @@ SYNC_COLUMNS = {
         ("failed_at", "datetime"),
         ("type", "event"),
         ("store_seq", "int"),
-        ("code", "text"),
-        ("why", "text"),
+        ("why", "text"),  # what was refused, in the page's language (not the code)
         ("reason", "text"),
         ("asked", "asked"),
         ("ref", "text"),  # the receipt or order number, not the event's id
@@ -43,7 +42,7 @@ def _local(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
 
 
 def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
-    health = sync_health.sync_health(ctx())
+    health = sync_health.sync_health(ctx(), g.lang)  # what was refused in the page's language
     rows = {
         "outbox": _local(health["outbox"]["by_type"], "oldest"),
         "dead_letters": _local(health["dead_letters"], "failed_at"),
