@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from common.contract.names import EventType
 from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
-from common.tables import new_id
+from common.tables import new_seq_id
 from pos.adapters import sale_rows as rows
 from pos.adapters.sale_rows import SaleRec
 from pos.adapters.tables import Sale, SaleLine, StockMovement, Till
@@ -148,7 +148,7 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             _MOVEMENTS,
             [
                 {
-                    "id": new_id(),
+                    "id": new_seq_id(),
                     "sku": l.sku,
                     "qty": -l.qty,
                     "kind": "sale",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.events import build_event, written_version
 from common.contract.wire import canonical_json, payload_hash
-from common.tables import new_id
+from common.tables import new_seq_id
 from common.tx import Writes, sql_time
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
 
@@ -45,7 +45,7 @@ def _event_row(
     schema_version = written_version(type_) if schema_version is None else schema_version
     body = canonical_json(build_event(type_, schema_version, payload))
     return {
-        "event_id": new_id(),
+        "event_id": new_seq_id(),
         "store_id": ctx.store_id,
         "device_id": device_id,
         "type": type_,

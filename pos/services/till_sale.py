@@ -15,7 +15,7 @@ from typing import Any
 from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
 from common.measure import UNIT
-from common.tables import new_id
+from common.tables import new_seq_id
 from pos.adapters import sale_rows as rows
 from pos.adapters.sale_rows import LineRec, SaleRec, TenderRec
 from pos.domain.amounts import check_sale_amounts
@@ -105,7 +105,7 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
         created = sale is None
         if sale is None:
             sale = SaleRec(
-                id=new_id(),
+                id=new_seq_id(),
                 till_id=actor.till_id,
                 shift_id=shift_id,
                 staff_id=actor.staff_id,
@@ -165,7 +165,7 @@ def add_line(
             promote(same, promos, now)
             return [], []
         line = LineRec(
-            id=new_id(),
+            id=new_seq_id(),
             sale_id=sale.id,
             position=max((l.position for l in lines), default=0) + 1,
             sku=p_sku,
@@ -203,7 +203,7 @@ def add_tender(
         check_new_tender(
             price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
         )
-        tender = TenderRec(new_id(), sale.id, type_, amount, reference or None, ctx.clock())
+        tender = TenderRec(new_seq_id(), sale.id, type_, amount, reference or None, ctx.clock())
         return [], [tender]
 
     return _edit(ctx, actor, sale_id, edit, lines_fixed=False)

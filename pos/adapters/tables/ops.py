@@ -71,6 +71,8 @@ class OutboxEvent(Base):
     """An event for the central store, written in the same transaction as the fact it tells."""
 
     __tablename__ = "outbox"
+    # Unsent events in order (the agent's poll) and the newest ack; acked_at alone is this index's prefix.
+    __table_args__ = (Index("ix_outbox_unsent", "acked_at", "store_seq"),)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_seq: Mapped[int] = mapped_column(Integer, unique=True)
     store_id: Mapped[str] = mapped_column(String(32))
@@ -80,7 +82,7 @@ class OutboxEvent(Base):
     payload: Mapped[str] = mapped_column(Text)
     payload_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
-    acked_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Counter(Base):
