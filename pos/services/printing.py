@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from common.errors import Conflict, DomainError, NotFound
 from common.i18n import LOCALES, both, text
 from common.money import format_money
-from common.tables import new_id
+from common.tables import new_seq_id
 from common.tx import SessionTx, Writes, sql_time
 from pos.adapters.tables.printing import PrintJob
 from pos.domain import receipt as receipt_model
@@ -157,7 +157,7 @@ def queue_job(
     print_seq and one INSERT with every column, by the driver (no ORM); the row written."""
     now = ctx.clock()
     row = {
-        "id": new_id(),
+        "id": new_seq_id(),
         "seq": next_value_in(db, "print_seq"),
         "kind": kind,
         "ref_id": ref_id,

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from common.contract.events import build_event, written_version
+from common.contract.events import checked_event, written_version
 from common.contract.wire import canonical_json, payload_hash
 from common.tables import new_seq_id
 from common.tx import Writes, sql_time
@@ -43,7 +43,7 @@ def _event_row(
     (common/contract/names.py `EventType`; written at its newest version unless a caller names another), and the
     payload goes through its contract model, so a field central needs cannot go missing."""
     schema_version = written_version(type_) if schema_version is None else schema_version
-    body = canonical_json(build_event(type_, schema_version, payload))
+    body = canonical_json(checked_event(type_, schema_version, payload))
     return {
         "event_id": new_seq_id(),
         "store_id": ctx.store_id,

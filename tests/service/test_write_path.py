@@ -7,12 +7,15 @@ import threading
 from typing import Any
 
 import pytest
-from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
+from service_steps import AQUA_330, AQUA_600, MANAGER, outbox, payload, sell
 from sqlalchemy import func, select, text
 
+from common.contract.events import build_event
+from common.contract.wire import canonical_json
+from common.scale_labels import LabelLayout
 from pos import bootstrap
 from pos.adapters.tables import Counter, PrintJob, Sale, StockMovement
-from pos.services import auth, checkout, printing, sales, shifts
+from pos.services import auth, checkout, printing, records, refunds, sales, shifts
 from pos.services.after_sale import AfterSale, CompletedSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -145,3 +148,33 @@ def test_a_scan_of_an_unknown_sale_or_after_payment_is_refused_and_writes_nothin
         sales.add_line(store, open_till, view["id"], barcode=AQUA_600)
     assert refused.value.code == "tenders_taken"
     assert facts() == before
+
+
+def test_every_event_a_till_writes_has_the_bytes_the_contract_model_would_give(
+    store: StoreContext, open_till: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox checks each payload against its model once and stores it as given (records.checked_event): the
+    bytes, and so the payload hash central keeps, are those the model's dump gives (build_event)."""
+    seen: list[str] = []
+    given = records.checked_event
+
+    def both(type_: str, version: int, body: dict[str, Any]) -> dict[str, Any]:
+        seen.append(type_)
+        out = given(type_, version, body)
+        assert canonical_json(out) == canonical_json(build_event(type_, version, body))
+        return out
+
+    monkeypatch.setattr(records, "checked_event", both)
+    split = sell(store, open_till, [(AQUA_330, 3), (AQUA_600, 1)], [("card", 5_000), ("cash", 20_000)])
+    weighed = sell(store, open_till, [(AQUA_600, 2)], [], complete=False)
+    weighed = sales.add_line(store, open_till, weighed["id"], barcode=LabelLayout().make("20", 103, 845))
+    sales.add_tender(store, open_till, weighed["id"], "cash", weighed["total"] + 1_000)
+    sold = checkout.complete(store, open_till, weighed["id"])
+    refunds.refund(store, open_till, sold["number"], [(sold["lines"][0]["id"], 1)], MANAGER)
+    voided = sell(store, open_till, [(AQUA_330, 1)], complete=False)
+    sales.void(store, open_till, voided["id"], MANAGER)
+    assert (
+        split["change"] > 0
+        and sold["lines"][-1]["measure"] == "weight"
+        and {"sale.completed", "refund.completed"} <= set(seen)
+    )
