@@ -23,10 +23,14 @@ _V4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
+def _uuid_text(value: int) -> str:
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def new_id() -> str:
     """A random UUID (version 4) as text, as str(uuid.uuid4()) gives it, in half its time (a sale makes a dozen)."""
-    h = f"{int.from_bytes(os.urandom(16)) & _V4_KEEP | _V4_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return _uuid_text(int.from_bytes(os.urandom(16)) & _V4_KEEP | _V4_SET)
 
 
 # A time-ordered (version 7) UUID's fixed bits in its low 80: version 7 and the RFC 9562 variant.
@@ -39,8 +43,7 @@ def new_seq_id() -> str:
     writes by the dozen (sale, lines, tenders, stock movements, outbox events): their keys then land on the
     rightmost page of each index instead of anywhere in it, so a transaction writes fewer B-tree pages to the WAL
     (bench/checkout.py). Not for anything that must not tell its time (tokens use `secrets`)."""
-    h = f"{time.time_ns() // 1_000_000 << 80 | int.from_bytes(os.urandom(10)) & _V7_KEEP | _V7_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return _uuid_text(time.time_ns() // 1_000_000 << 80 | int.from_bytes(os.urandom(10)) & _V7_KEEP | _V7_SET)
 
 
 def utcnow() -> datetime:
