@@ -79,9 +79,7 @@ def run() -> list[Row]:
             meter = Meter(PG, server.pid, app_name)
             counts: list[int] = []
             errors: list[str] = []
-            threads = [
-                threading.Thread(target=_hammer, args=(base, tok, SECONDS, counts, errors)) for _, tok in quiet
-            ]
+            threads = [threading.Thread(target=_hammer, args=(base, tok, SECONDS, counts, errors)) for _, tok in quiet]
             web0, pg0 = meter.read()
             for t in threads:
                 t.start()
@@ -106,8 +104,6 @@ def run() -> list[Row]:
             if server is not None:
                 server.terminate()
                 server.wait(timeout=30)
-
-
 
 
 if __name__ == "__main__":
