@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import ValidationError
 
 from central.services import pull as pull_service
 from central.services import push as push_service
@@ -106,16 +108,34 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
     return {"sku": path.sku, "locations": stock_service.elsewhere(ctx(), store_of_token(), path.sku)}
 
 
+def query_read_by_hand(view: Callable[..., Any]) -> Callable[..., Any]:
+    """flask-openapi3 documents the view's query model but leaves reading it to the view (its own flag)."""
+    view.__delay_validate_request__ = True  # type: ignore[attr-defined]
+    return view
+
+
 @api.get(
     "/sync/pull",
     summary="Changes after a cursor (catalog, prices, promotions, stock elsewhere, ...)",
     security=BEARER,
     responses={200: PullOut, 401: ErrorOut},
 )
-def pull(query: PullQuery):
+@query_read_by_hand
+def pull(query: PullQuery = PullQuery()):  # noqa: B008 - the annotation documents the query; pull_query reads it
+    query = pull_query()
     store_id, page = pull_service.pull_with_token(ctx(), bearer(), query.cursor, query.limit)  # the token check too
     store_health.note_report(ctx(), store_id, request.headers.get(HEADER), query.cursor)
     return {**page, "clock": store_health.clock_check(ctx(), request.headers.get(HEADER))}
+
+
+def pull_query() -> PullQuery:
+    """The pull's query, validated as flask-openapi3 would (the first value of each field, the same 400 through the
+    app's validation callback) without its per-request walk of the model's JSON schema: the pull is the hottest
+    request of the chain (every store, every 5 s), and that walk was ~7% of an idle pull's CPU (cProfile)."""
+    try:
+        return PullQuery.model_validate(request.args.to_dict())
+    except ValidationError as e:
+        abort(current_app.validation_error_callback(e))  # type: ignore[attr-defined]  # set by flask-openapi3
 
 
 @api.get(
