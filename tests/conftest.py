@@ -209,11 +209,10 @@ def kind_of_test(relative: str) -> str:
 
 
 # `make test` runs the suite on several pytest-xdist workers with `--dist loadgroup`: tests of one xdist_group run on
-# one worker, one after the other. Two kinds of test share the PostgreSQL server beyond their own schema and so
-# share a group, never running side by side: those that open tens of connections at once (many threads or stores,
-# gunicorn workers, the simulation's processes), which together would near the server's 100 connections (shared
-# with other runs too), and those that take central's housekeeping lock, an advisory lock of the whole database
-# (central/services/singleton.py): a worker holding it would make another worker's housekeeping skip its run.
+# one worker, one after the other. Tests that open tens of connections at once (many threads or stores, gunicorn
+# workers, the simulation's processes) share the PostgreSQL server beyond their own schema: together they would
+# near its 100 connections (shared with other runs too), so they share a group and never run side by side.
+# (Central's housekeeping lock is keyed by schema, central/services/singleton.py, so each worker holds its own.)
 POSTGRESQL_SERVER_WIDE = frozenset(
     {
         "simulation/test_simulation.py::test_20_seeded_histories_with_central_on_postgresql_lose_nothing_either",
@@ -222,7 +221,6 @@ POSTGRESQL_SERVER_WIDE = frozenset(
         "transfers/test_transfers_concurrent_pg.py",
         "till_qris/test_till_qris_concurrent.py",
         "payments/test_payment_races_and_secrets.py",
-        "loyalty/test_housekeeping.py",
     }
 )
 # Modules whose server or browsers are module-scoped fixtures: on one worker, so they start once, not once per worker.

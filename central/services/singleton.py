@@ -1,7 +1,9 @@
 """Work that must run once across every process and host of the central store (housekeeping).
 
 On PostgreSQL a session-level advisory lock, held on its own connection for the length of the run: a second
-process (another gunicorn master's worker, another host) finds it taken and skips this run. On SQLite (the
+process (another gunicorn master's worker, another host) finds it taken and skips this run. Advisory locks are
+shared by the whole database, so the key names the schema too: two central stores (or test runs) kept in two
+schemas of one database each run their own housekeeping. On SQLite (the
 demo, one host) an exclusive file lock beside the database does the same.
 """
 
@@ -29,13 +31,14 @@ def exclusive(ctx: CentralContext, name: str) -> Iterator[bool]:
     engine = ctx.db.engine
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_key(name)}).scalar())
+            key = lock_key(f"{conn.execute(text('SELECT current_schema()')).scalar()}:{name}")
+            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
             conn.commit()
             try:
                 yield got
             finally:
                 if got:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(name)})
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
         return
     database = engine.url.database

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 import requests
 from servekit import free_port, served
-from synckit import STORE, central, make_event, pg_url  # noqa: F401
+from synckit import STORE, central, make_event, pg_schema, pg_url  # noqa: F401
 
 from central.config import CentralConfig
 from central.services import housekeeping, loyalty
 from central.services.context import CentralContext
 from central.services.singleton import exclusive
 from central.tables import Sale
+from common.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,6 +148,26 @@ def test_exclusive_is_released_when_the_holder_finishes(central):
         assert mine
     with exclusive(central.ctx, "x") as again:
         assert again
+
+
+def test_housekeeping_locks_of_two_schemas_do_not_exclude_each_other(pg_url):
+    """Advisory locks are database-wide: a central store in another schema of the same database (another test
+    run, a second chain) holds its own lock and must not make this one skip its housekeeping (PostgreSQL only:
+    on SQLite the lock file sits beside each database file)."""
+
+    def context(url: str) -> CentralContext:
+        return CentralContext(db=Database(url), config=CentralConfig())
+
+    with pg_schema("omnitoko_other") as other_url:
+        ours, theirs, ours_again = context(pg_url), context(other_url), context(pg_url)
+        try:
+            with exclusive(theirs, "housekeeping") as they_hold, exclusive(ours, "housekeeping") as we_hold:
+                assert they_hold and we_hold  # each schema's own lock
+                with exclusive(ours_again, "housekeeping") as again:
+                    assert not again  # a second process of the same central store still skips
+        finally:
+            for c in (ours, theirs, ours_again):
+                c.db.dispose()
 
 
 def _key_in_process(path: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
