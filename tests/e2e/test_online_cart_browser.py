@@ -143,8 +143,10 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     shop.d.get(f"{central_server.url}/shop/?q=aqua")
     shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, "article.product"), "the search shows products")
     shop.d.save_screenshot(str(screens / "shop-catalog.png"))
-    for sku in ("SKU-00001", "SKU-00001", "SKU-00002"):
+    for count, sku in enumerate(("SKU-00001", "SKU-00001", "SKU-00002"), start=1):
         shop.tap(f'article[data-sku="{sku}"] .btn-add')
+        # the badge counts this add (the flash of the one before may still be on the page while it reloads)
+        shop.until(lambda n=count: shop.text("#cart-count") == str(n), f"the cart badge says {count}")
         shop.until(lambda: "keranjang" in shop.text(".flash-ok"), "the shop says it is in the cart")
     assert shop.text("#cart-count") == "3"
     shop.tap("#cart-link")
