@@ -23,18 +23,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import subprocess
-import sys
 import time
 import uuid
 from typing import Any
 
-import requests
 from sqlalchemy import create_engine, text
 
-from bench import ROOT, Row, percentile, pg_schema, print_table, row, scratch_dir
+from bench import Row, percentile, pg_schema, print_table, row, scratch_dir
 from bench.scale_load import Plan, agent_step, closed_step, pull_step, ready
-from bench.scale_meter import Meter
+from bench.scale_meter import Meter, quiet_stores, served_central
 from bench.sync_drain import SKUS
 from central.config import CentralConfig
 from central.db import central_database
@@ -207,111 +204,50 @@ def measure(run: Run) -> list[Row]:
 
 def run() -> list[Row]:
     with pg_schema(PG, "omnitoko_scale") as (url, schema):
-        server = None
-        try:
-            central_upgrade(url)
-            config = CentralConfig()
-            config.database.url = url
-            ctx = CentralContext(db=central_database(url), config=config)
-            demo.load(ctx, products_limit=40)
-            tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
-            # Stores with no neighbours that only pull: every pull after their first is idle (nothing new for them).
-            quiet = [(f"Q{i:04d}", stores.add_store(ctx, f"Q{i:04d}", f"Quiet {i}")) for i in range(1, N_QUIET + 1)]
-            for sid, _ in quiet:
-                stores.set_neighbours(ctx, sid, None, [])
-            with ctx.db.unit_of_work() as s:
-                for sid, _ in tokens:
-                    feed.append(
-                        s,
-                        ctx,
-                        stock.post(
-                            s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt") for sku in SKUS]
-                        ),
-                    )
-            feed.sequence(ctx)
-            ctx.db.dispose()
+        central_upgrade(url)
+        config = CentralConfig()
+        config.database.url = url
+        ctx = CentralContext(db=central_database(url), config=config)
+        demo.load(ctx, products_limit=40)
+        tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
+        quiet = quiet_stores(ctx, N_QUIET)
+        with ctx.db.unit_of_work() as s:
+            for sid, _ in tokens:
+                feed.append(
+                    s,
+                    ctx,
+                    stock.post(s, ctx, sid, [Movement(str(uuid.uuid4()), sku, 1_000_000, "receipt") for sku in SKUS]),
+                )
+        feed.sequence(ctx)
+        ctx.db.dispose()
 
-            app_name = f"omnitoko_scale_{os.getpid()}"  # the server's own connections, not others' on this database
-            port = _free_port()
-            where = scratch_dir("central_scale")
-            env = {
-                **os.environ,
-                "OMNITOKO_CENTRAL_DATABASE__URL": f"{url}&application_name={app_name}",
-                "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
-                "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
-                "OMNITOKO_CENTRAL_SERVER__PUSH_SLOTS": str(PUSH_SLOTS),
-            }
-            log = (where / "central.log").open("wb")
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "omnitoko.cli",
-                    "central",
-                    "serve",
-                    "--no-worker",
-                    "--workers",
-                    str(WORKERS),
-                    "--threads",
-                    str(THREADS),
-                    "--port",
-                    str(port),
-                    "--config",
-                    str(ROOT / "central.toml"),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            _wait_healthy(base)
-            meter = Meter(PG, server.pid, app_name)
+        app_name = f"omnitoko_scale_{os.getpid()}"  # the server's own connections, not others' on this database
+        args = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+        push_slots = {"OMNITOKO_CENTRAL_SERVER__PUSH_SLOTS": str(PUSH_SLOTS)}
+        with served_central(url, app_name, scratch_dir("central_scale"), args, push_slots) as (base, pid):
+            meter = Meter(PG, pid, app_name)
             runner = Run(base, url, tokens, quiet, meter)
             try:
                 rows = measure(runner)
             finally:
                 runner.close()
                 meter.stop.set()
-            rows.append(
-                row(
-                    "most PostgreSQL connections held",
-                    float(max(meter.seen) if meter.seen else 0),
-                    "connections",
-                    f"<= {connections(config, WORKERS)} (configured bound)",
-                )
+        rows.append(
+            row(
+                "most PostgreSQL connections held",
+                float(max(meter.seen) if meter.seen else 0),
+                "connections",
+                f"<= {connections(config, WORKERS)} (configured bound)",
             )
-            db = config.database
-            print_table(
-                rows,
-                f"central_scale: {N_STORES} + {N_QUIET} stores, {SECONDS:.0f} s at the peak rate; gunicorn {WORKERS} "
-                f"workers x {THREADS} threads, {PUSH_SLOTS} push slots, pool {db.pool_size}+{db.max_overflow} per "
-                f"worker; {CLIENTS} client processes; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-            )
-            return rows
-        finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(base: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"central did not answer at {base}")
+        )
+        db = config.database
+        print_table(
+            rows,
+            f"central_scale: {N_STORES} + {N_QUIET} stores, {SECONDS:.0f} s at the peak rate; gunicorn {WORKERS} "
+            f"workers x {THREADS} threads, {PUSH_SLOTS} push slots, pool {db.pool_size}+{db.max_overflow} per "
+            f"worker; {CLIENTS} client processes; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        )
+        return rows
 
 
 if __name__ == "__main__":

@@ -9,21 +9,18 @@ central_scale's last step, for comparing serving settings back to back (BENCH_ID
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
-import uuid
 
 import requests
 
-from bench import ROOT, Row, pg_schema, print_table, row, scratch_dir
-from bench.central_scale import PG, _free_port, _wait_healthy
-from bench.scale_meter import Meter
+from bench import Row, pg_schema, print_table, row, scratch_dir
+from bench.central_scale import PG
+from bench.scale_meter import Meter, quiet_stores, served_central
 from central.config import CentralConfig
 from central.db import central_database
 from central.migrate import upgrade as central_upgrade
-from central.services import demo, feed, stores
+from central.services import demo, feed
 from central.services.context import CentralContext
 
 SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "15"))
@@ -50,33 +47,17 @@ def _hammer(base: str, token: str, seconds: float, counts: list[int], errors: li
 
 def run() -> list[Row]:
     with pg_schema(PG, "omnitoko_idle") as (url, _schema):
-        server = None
-        try:
-            central_upgrade(url)
-            config = CentralConfig()
-            config.database.url = url
-            ctx = CentralContext(db=central_database(url), config=config)
-            demo.load(ctx, products_limit=10)
-            quiet = [(f"Q{i:04d}", stores.add_store(ctx, f"Q{i:04d}", f"Quiet {i}")) for i in range(1, N_STORES + 1)]
-            for sid, _ in quiet:
-                stores.set_neighbours(ctx, sid, None, [])
-            feed.sequence(ctx)
-            ctx.db.dispose()
-            app_name = f"omnitoko_idle_{os.getpid()}"
-            port = _free_port()
-            where = scratch_dir("idle_pull_serving")
-            env = {
-                **os.environ,
-                "OMNITOKO_CENTRAL_DATABASE__URL": f"{url}&application_name={app_name}",
-                "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
-                "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
-            }
-            cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker", "--workers", "1"]
-            cmd += ["--port", str(port), "--config", str(ROOT / "central.toml")]
-            server = subprocess.Popen(cmd, env=env, stdout=(where / "central.log").open("wb"), stderr=subprocess.STDOUT)
-            base = f"http://127.0.0.1:{port}"
-            _wait_healthy(base)
-            meter = Meter(PG, server.pid, app_name)
+        central_upgrade(url)
+        config = CentralConfig()
+        config.database.url = url
+        ctx = CentralContext(db=central_database(url), config=config)
+        demo.load(ctx, products_limit=10)
+        quiet = quiet_stores(ctx, N_STORES)
+        feed.sequence(ctx)
+        ctx.db.dispose()
+        app_name = f"omnitoko_idle_{os.getpid()}"
+        with served_central(url, app_name, scratch_dir("idle_pull_serving"), ["--workers", "1"]) as (base, pid):
+            meter = Meter(PG, pid, app_name)
             counts: list[int] = []
             errors: list[str] = []
             threads = [threading.Thread(target=_hammer, args=(base, tok, SECONDS, counts, errors)) for _, tok in quiet]
@@ -87,23 +68,19 @@ def run() -> list[Row]:
                 t.join()
             web1, pg1 = meter.read()
             meter.stop.set()
-            n = max(1, sum(counts))
-            rows = [
-                row("idle pulls answered", float(n), "requests", ""),
-                row("errors or non-idle answers", float(len(errors)), "requests", "0"),
-                row("server CPU per idle pull: gunicorn", (web1 - web0) / n * 1000, "ms", "< 1 ms"),
-                row("server CPU per idle pull: PostgreSQL backends", (pg1 - pg0) / n * 1000, "ms", ""),
-            ]
-            print_table(
-                rows,
-                f"idle_pull_serving: {N_STORES} quiet stores pulling back to back for {SECONDS:.0f} s, gunicorn 1 "
-                f"worker; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-            )
-            return rows
-        finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+        n = max(1, sum(counts))
+        rows = [
+            row("idle pulls answered", float(n), "requests", ""),
+            row("errors or non-idle answers", float(len(errors)), "requests", "0"),
+            row("server CPU per idle pull: gunicorn", (web1 - web0) / n * 1000, "ms", "< 1 ms"),
+            row("server CPU per idle pull: PostgreSQL backends", (pg1 - pg0) / n * 1000, "ms", ""),
+        ]
+        print_table(
+            rows,
+            f"idle_pull_serving: {N_STORES} quiet stores pulling back to back for {SECONDS:.0f} s, gunicorn 1 "
+            f"worker; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        )
+        return rows
 
 
 if __name__ == "__main__":

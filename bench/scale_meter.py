@@ -1,13 +1,80 @@
-"""What bench.central_scale reads about the server while it runs: CPU of its processes and of its PostgreSQL
-backends (Linux /proc), and the connections it holds."""
+"""The central store as the serving benches run it (bench.central_scale, bench.idle_pull_serving): `central
+serve` under gunicorn on a free port (`served_central`), quiet stores that only pull (`quiet_stores`), and what
+the benches read about the server while it runs: CPU of its processes and of its PostgreSQL backends (Linux
+/proc), and the connections it holds (`Meter`)."""
 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import requests
 from sqlalchemy import create_engine, text
+
+from bench import ROOT
+from central.services import stores
+from central.services.context import CentralContext
+
+
+def quiet_stores(ctx: CentralContext, count: int) -> list[tuple[str, str]]:
+    """`count` stores (id, token) with no neighbours that only pull: every pull after their first is idle."""
+    quiet = [(f"Q{i:04d}", stores.add_store(ctx, f"Q{i:04d}", f"Quiet {i}")) for i in range(1, count + 1)]
+    for sid, _ in quiet:
+        stores.set_neighbours(ctx, sid, None, [])
+    return quiet
+
+
+@contextmanager
+def served_central(
+    url: str, app_name: str, where: Path, args: list[str], env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """`omnitoko central serve --no-worker` (plus `args`) on the database `url`, its connections named `app_name`,
+    its log and signing key under `where`: yields its base URL and process id once it answers, stops it after."""
+    port = _free_port()
+    environ = {
+        **os.environ,
+        "OMNITOKO_CENTRAL_DATABASE__URL": f"{url}&application_name={app_name}",
+        "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": uuid.uuid4().hex * 2,
+        "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
+        **(env or {}),
+    }
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker", *args]
+    cmd += ["--port", str(port), "--config", str(ROOT / "central.toml")]
+    with (where / "central.log").open("wb") as log:
+        server = subprocess.Popen(cmd, env=environ, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(base)
+            yield base, server.pid
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"central did not answer at {base}")
 
 
 class Meter:
