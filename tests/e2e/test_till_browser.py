@@ -52,6 +52,18 @@ class Till:
     def open(self) -> None:
         self.d.get(f"{self.server.url}/till")
 
+    def count_pointer_presses(self) -> None:
+        """Count every mouse or touch press the page receives from now on (`pointer_presses()` reads it). Enter in a
+        form fires a synthetic click on its submit button, so clicks themselves are not counted."""
+        self.d.execute_script("""
+            window.__pointer = 0;
+            for (const ev of ['mousedown', 'pointerdown', 'touchstart', 'wheel'])
+              document.addEventListener(ev, (e) => { if (e.isTrusted) window.__pointer++; }, true);
+        """)
+
+    def pointer_presses(self) -> int:
+        return int(self.d.execute_script("return window.__pointer"))
+
     def sign_in_and_open_shift(self, code: str = "1001", pin: str = "1234", float_amount: str = "200000") -> None:
         self.until(lambda: self.focused_id() == "signin-code", "the staff code field has focus")
         self.keys(code, Keys.ENTER)
@@ -145,13 +157,7 @@ def test_sale_by_keyboard_with_live_customer_display(store_server: Any, browser:
 def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> None:
     till = Till(browser(), store_server)
     till.open()
-    # Count every mouse or touch press the page receives from here on (Enter in a form fires a
-    # synthetic click on its submit button, so clicks themselves are not counted).
-    till.d.execute_script("""
-        window.__pointer = 0;
-        for (const ev of ['mousedown', 'pointerdown', 'touchstart', 'wheel'])
-          document.addEventListener(ev, (e) => { if (e.isTrusted) window.__pointer++; }, true);
-    """)
+    till.count_pointer_presses()
     till.sign_in_and_open_shift()
 
     till.scan(AQUA_330, 1)
@@ -190,7 +196,7 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     till.until(lambda: till.shown("paid-panel"))
     assert till.text("paid-change") == "Rp 0"
     assert RECEIPT.match(till.text("paid-number"))
-    assert till.d.execute_script("return window.__pointer") == 0, "the whole sale ran without a mouse"
+    assert till.pointer_presses() == 0, "the whole sale ran without a mouse"
     assert till.focused_id() == "scan"
 
 

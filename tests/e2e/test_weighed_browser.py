@@ -21,11 +21,7 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(
 ) -> None:
     till = Till(browser(), store_server)
     till.open()
-    till.d.execute_script("""
-        window.__pointer = 0;
-        for (const ev of ['mousedown', 'pointerdown', 'touchstart', 'wheel'])
-          document.addEventListener(ev, (e) => { if (e.isTrusted) window.__pointer++; }, true);
-    """)
+    till.count_pointer_presses()
     till.sign_in_and_open_shift()
 
     till.scan(APEL_LABEL, 1)
@@ -80,7 +76,7 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(
     till.until(lambda: till.focused_id() == "appr-code")
     till.keys("9001", Keys.ENTER, "4321", Keys.ENTER)
     till.until(lambda: "Rp 7.000 dikembalikan (Tunai)" in till.text("message"))
-    assert till.d.execute_script("return window.__pointer") == 0, "the whole sale and refund ran without a mouse"
+    assert till.pointer_presses() == 0, "the whole sale and refund ran without a mouse"
 
 
 def test_the_kiosk_price_check_shows_a_label_s_weight_and_price_and_no_add_to_cart(
