@@ -225,7 +225,8 @@ def run(
             ctx.after_sale = bare
         switch_us = pragma_switch_us(raw_con)
         pages_raw = wal_pages(raw_con, lambda: raw_commit_rate(raw_con, 1), 200)
-        pooled = ctx.db.engine.raw_connection()  # the pool's one connection, which the stream's sales then use
+        ctx.db.dispose()  # the connections the hot path kept are closed: the stream's sales then use this one
+        pooled = ctx.db.engine.raw_connection()  # the pool's one connection
         store_con = pooled.driver_connection
         pooled.close()
         pages_sale = wal_pages(store_con, lambda: stream.rounds(1), 50)

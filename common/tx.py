@@ -131,23 +131,27 @@ class Tx:
         else:
             self.raw.commit()
 
-    def _end(self, committed: bool) -> None:
-        """Roll back what was not committed, close the session and give the connection back to the pool."""
+    def _end(self, committed: bool, keep: bool = False) -> bool:
+        """Roll back what was not committed, close the session and give the connection back to the pool; with
+        `keep`, a connection that ended cleanly and that no Core connection took over is kept instead (True)."""
+        kept = False
         try:
-            if not committed:
-                if self._conn is not None:
-                    self._conn.rollback()
-                else:
-                    self.raw.rollback()
-        finally:
             try:
+                if not committed:
+                    if self._conn is not None:
+                        self._conn.rollback()
+                    else:
+                        self.raw.rollback()
+            finally:
                 if self._session is not None:
                     self._session.close()
-            finally:
-                if self._conn is not None:
-                    self._conn.close()  # it owns the pooled connection now
-                else:
-                    self._fairy.close()
+            kept = keep and self._conn is None and not self.raw.in_transaction
+        finally:
+            if self._conn is not None:
+                self._conn.close()  # it owns the pooled connection now
+            elif not kept:
+                self._fairy.close()
+        return kept
 
 
 class Writes(Protocol):

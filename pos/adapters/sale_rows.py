@@ -135,8 +135,6 @@ INSERT_SALE = insert(_S)
 INSERT_LINE = insert(_L)
 INSERT_TENDER = insert(_T)
 _LINE_CHANGES = update(_L).where(_L.c.id == bindparam("line_id")).values({n: bindparam(n) for n in _CHANGED})
-TOTALS = ("subtotal", "discount_total", "tax_total", "total")
-SET_TOTALS = update(_S).where(_S.c.id == bindparam("sale_id")).values({n: bindparam(n) for n in TOTALS})
 
 
 def sale_rec(row: tuple[Any, ...]) -> SaleRec:

@@ -3,7 +3,9 @@ short transaction committed with synchronous=NORMAL (a crash of the process keep
 last of them, and the sale's FULL completion makes them all durable).
 
 Plain records and statements compiled once (pos.adapters.sale_rows) rather than the ORM: a scan is a handful of
-indexed reads, one INSERT or UPDATE of its line and one UPDATE of the totals (bench/checkout.py measures it).
+indexed reads and one INSERT or UPDATE of its line (bench/checkout.py measures it). The sale row itself is not
+written while it is under way: its totals are priced from its lines, and stored when it is parked, voided or
+completed.
 The other edits of a sale (quantity, discounts, park, void...) are in sales.py.
 """
 
@@ -84,10 +86,8 @@ def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fi
             rows.insert_lines(tx, new_lines)
         for tender in new_tenders:
             rows.insert_tender(tx, tender)
-        totals = (priced.subtotal, priced.discount_total, priced.tax_total, priced.total)
-        if totals != (sale.subtotal, sale.discount_total, sale.tax_total, sale.total):
-            sale.subtotal, sale.discount_total, sale.tax_total, sale.total = totals
-            tx.run(rows.SET_TOTALS, {"sale_id": sale.id, **dict(zip(rows.TOTALS, totals, strict=True))})
+        # The sale's own totals are not written here: they are priced from its lines whenever it is shown, and kept on
+        # its row when it is parked, voided or completed (one UPDATE and one B-tree page fewer per scan).
         if new_tenders:  # listed in the order they are read back (time as stored, then id), as every view lists them
             tenders = sorted([*tenders, *new_tenders], key=lambda t: (sql_time(t.created_at), t.id))
         view = sale_json(ctx, sale, lines, tenders, priced)
