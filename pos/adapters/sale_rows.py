@@ -42,6 +42,11 @@ class SaleRec:
     created_at: datetime
     completed_at: datetime | None
 
+    @classmethod
+    def new(cls, sale_id: str, till_id: str, shift_id: str, staff_id: str, at: datetime) -> SaleRec:
+        """A sale just opened: nothing on it yet, no number, no discount."""
+        return cls(sale_id, till_id, shift_id, staff_id, "open", None, None, None, None, 0, 0, 0, 0, 0, 0, 0, at, None)
+
 
 # The columns an edit of an open sale may change on a line.
 _CHANGED = (
@@ -112,6 +117,13 @@ SALE_BY_KEY = _SALE.where(_BY_KEY)
 SALE_TENDERED_BY_KEY = _SALE.add_columns(
     select(_T.c.id).where(_T.c.sale_id == _S.c.id).exists().label("tendered")
 ).where(_BY_KEY)
+# The sale and its member (None without one), in one read (a sale's completion needs both).
+SALE_MEMBER_BY_KEY = _SALE.add_columns(
+    select(SaleMember.__table__.c.member_id)
+    .where(SaleMember.__table__.c.sale_id == _S.c.id)
+    .scalar_subquery()
+    .label("member_id")
+).where(_BY_KEY)
 OPEN_SALE = _SALE.where(_S.c.till_id == bindparam("till_id"), _S.c.state == "open")
 LINES = select(*[_L.c[n] for n in _names(LineRec)]).where(_L.c.sale_id == bindparam("sale_id")).order_by(_L.c.position)
 TENDERS = (
@@ -122,7 +134,6 @@ TENDERS = (
 OPEN_SHIFT_ID = select(Shift.__table__.c.id).where(
     Shift.__table__.c.till_id == bindparam("till_id"), Shift.__table__.c.state == "open"
 )
-MEMBER = select(SaleMember.__table__.c.member_id).where(SaleMember.__table__.c.sale_id == bindparam("sale_id"))
 _FOR_SALE = (
     select(_P.c.sku, _P.c.barcode, _P.c.name, _P.c.price, _P.c.tax_group, _G.c.rate_bp, _P.c.measure)
     .select_from(_P.outerjoin(_G, _G.c.code == _P.c.tax_group))
@@ -154,6 +165,12 @@ def load_sale_tendered(tx: Tx, key: str) -> tuple[SaleRec | None, bool]:
     """load_sale, and whether a payment is taken on the sale in the same read."""
     row = tx.run(SALE_TENDERED_BY_KEY, {"key": key}).fetchone()
     return (sale_rec(row[:-1]), bool(row[-1])) if row else (None, False)
+
+
+def load_sale_member(tx: Tx, key: str) -> tuple[SaleRec | None, str | None]:
+    """load_sale, and the member on the sale (None without one) in the same read."""
+    row = tx.run(SALE_MEMBER_BY_KEY, {"key": key}).fetchone()
+    return (sale_rec(row[:-1]), row[-1]) if row else (None, None)
 
 
 def open_sale(tx: Tx, till_id: str) -> SaleRec | None:

@@ -115,9 +115,14 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+_LEAVES = frozenset({str, int, bool, float, type(None), datetime})
+
+
 def _plain(value: Any) -> Any:
     """dataclasses.asdict without its deep copy of every leaf (a receipt's leaves are immutable); queued on every
-    sale's completion."""
+    sale's completion, so the leaves (most of the values) are let through first."""
+    if type(value) in _LEAVES:
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, (list, tuple)):

@@ -91,7 +91,7 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
 
 def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
     with ctx.db.transaction() as tx:
-        sale = rows.load_sale(tx, sale_id)
+        sale, member_id = rows.load_sale_member(tx, sale_id)  # central checks a points event against the member
         if sale is None:
             raise NotFound("unknown_sale", f"sale {sale_id} not found")
         if sale.state == "completed":
@@ -161,7 +161,6 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             ],
         )
         view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-        member_id = rows.scalar(tx, rows.MEMBER, {"sale_id": sale.id})  # central checks a points event against it
         emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
         if ctx.after_sale.steps:  # by the driver in this transaction (an ORM session only for a step that asks)
             ctx.after_sale.sale_completed(tx, view, member_id)

@@ -86,8 +86,9 @@ def _common(ctx: StoreContext) -> dict[str, Any]:
     }
 
 
-def _qr(ctx: StoreContext, number: str) -> str | None:
-    return digital_url(ctx, number) if ctx.config.printer.qr else None
+def _qr(ctx: StoreContext, number: str, url: str | None = None) -> str | None:
+    """The QR's link when receipts print one; `url`: the receipt's digital_url when the caller has it already."""
+    return (url or digital_url(ctx, number)) if ctx.config.printer.qr else None
 
 
 def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Receipt:
@@ -109,7 +110,7 @@ def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Recei
         total=view["due"],
         tenders=tuple(ReceiptTender(t["type"], t["amount"], t.get("reference")) for t in view["tenders"]),
         change=view["change"],
-        qr_url=_qr(ctx, view["number"]),
+        qr_url=_qr(ctx, view["number"], view.get("receipt_url")),
         **_common(ctx),
         **_member(view.get("loyalty")),
     )
@@ -159,7 +160,7 @@ def refund_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Rec
         + ((ReceiptTender("points", _points_back(view)),) if _points_back(view) else ()),
         original_number=view["sale_number"],
         reason=view.get("reason"),
-        qr_url=_qr(ctx, view["number"]),
+        qr_url=_qr(ctx, view["number"], view.get("receipt_url")),
         **_common(ctx),
         **_member(view.get("loyalty")),
     )

@@ -68,12 +68,19 @@ def open_for_edit(tx: Tx, actor: Actor, sale_id: str, *, lines_fixed: bool = Fal
 Edit = Callable[[Tx, SaleRec, list[LineRec], list[TenderRec]], tuple[list[LineRec], list[TenderRec]]]
 
 
-def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
-    """One relaxed transaction on an open sale of this till: priced, checked, and only what changed written."""
+def _edit(ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
+    """One relaxed transaction on an open sale of this till: priced, checked, and only what changed written. With
+    no `sale_id`, the till's open sale, or a new one started in this same transaction (the first scan of a sale)."""
     with ctx.db.transaction(durable=False) as tx:
-        sale = open_for_edit(tx, actor, sale_id, lines_fixed=lines_fixed)
-        tenders = [] if lines_fixed else rows.tenders(tx, sale.id)
-        lines = rows.lines(tx, sale.id)
+        started = False
+        if sale_id is None:
+            sale, started = _open_or_start(tx, ctx, actor)
+            if not started:  # the till had a sale open already: the same checks as naming it
+                sale = open_for_edit(tx, actor, sale.id, lines_fixed=lines_fixed)
+        else:
+            sale = open_for_edit(tx, actor, sale_id, lines_fixed=lines_fixed)
+        tenders = [] if lines_fixed or started else rows.tenders(tx, sale.id)
+        lines = [] if started else rows.lines(tx, sale.id)
         before = {l.id: l.changes() for l in lines}
         new_lines, new_tenders = edit(tx, sale, lines, tenders)
         priced = price(sale, lines)
@@ -95,36 +102,25 @@ def _edit(ctx: StoreContext, actor: Actor, sale_id: str, edit: Edit, *, lines_fi
     return view
 
 
+def _open_or_start(tx: Tx, ctx: StoreContext, actor: Actor) -> tuple[SaleRec, bool]:
+    """The till's open sale, or a new one (True) inserted in `tx`; refused when the till has no shift open. A till
+    has at most one open sale."""
+    shift_id = rows.scalar(tx, rows.OPEN_SHIFT_ID, {"till_id": actor.till_id})
+    if shift_id is None:
+        raise no_shift(actor.till_id)
+    sale = rows.open_sale(tx, actor.till_id)
+    if sale is not None:
+        return sale, False
+    sale = SaleRec.new(new_seq_id(), actor.till_id, shift_id, actor.staff_id, ctx.clock())
+    rows.insert_sale(tx, sale)
+    return sale, True
+
+
 def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
     """The till's open sale, or a new one; a till has at most one open sale."""
     with ctx.db.transaction(durable=False) as tx:
-        shift_id = rows.scalar(tx, rows.OPEN_SHIFT_ID, {"till_id": actor.till_id})
-        if shift_id is None:
-            raise no_shift(actor.till_id)
-        sale = rows.open_sale(tx, actor.till_id)
-        created = sale is None
-        if sale is None:
-            sale = SaleRec(
-                id=new_seq_id(),
-                till_id=actor.till_id,
-                shift_id=shift_id,
-                staff_id=actor.staff_id,
-                state="open",
-                number=None,
-                discount_kind=None,
-                discount_value=None,
-                discount_approved_by=None,
-                subtotal=0,
-                discount_total=0,
-                tax_total=0,
-                rounding=0,
-                total=0,
-                paid=0,
-                change=0,
-                created_at=ctx.clock(),
-                completed_at=None,
-            )
-            rows.insert_sale(tx, sale)
+        sale, created = _open_or_start(tx, ctx, actor)
+        if created:
             view = sale_json(ctx, sale, [], [])  # a new sale has no lines or tenders to read
         else:
             view = sale_json(ctx, sale, rows.lines(tx, sale.id), rows.tenders(tx, sale.id))
@@ -135,7 +131,7 @@ def create_sale(ctx: StoreContext, actor: Actor) -> tuple[dict[str, Any], bool]:
 def add_line(
     ctx: StoreContext,
     actor: Actor,
-    sale_id: str,
+    sale_id: str | None,
     *,
     barcode: str | None = None,
     sku: str | None = None,
@@ -143,7 +139,9 @@ def add_line(
     weight: str | None = None,
 ) -> dict[str, Any]:
     """Scan or key an item; the same item again adds to its line (at the price of the first scan). A scale label
-    or a typed `weight` rings a weighed or label-priced item as a line of its own (weighed.ring)."""
+    or a typed `weight` rings a weighed or label-priced item as a line of its own (weighed.ring). With no
+    `sale_id`, into the till's open sale, or a sale started by this scan (one request and one transaction for a
+    customer's first item)."""
     check_qty(qty)
 
     def edit(

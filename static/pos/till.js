@@ -98,9 +98,14 @@ async function startSale() {
   return view;
 }
 
-async function ensureSale() {
-  if (!S.sale || S.sale.state !== "open") await startSale();
-  return S.sale;
+// An item into the sale on screen; with none open (the next customer's first item) the item starts the sale in
+// the same request: one round trip, one transaction at the store.
+async function postLine(item) {
+  if (S.sale && S.sale.state === "open") return call("POST", `/sales/${S.sale.id}/lines`, item);
+  const view = await call("POST", "/sales/lines", item);
+  $("paid-panel").hidden = true;
+  hideElsewhere();
+  return view;
 }
 
 // ---- the sale on screen --------------------------------------------------------------------
@@ -123,8 +128,7 @@ function selectedLine() {
 function addItem(item, qty) {
   return run(async () => {
     try {
-      const sale = await ensureSale();
-      const view = await call("POST", `/sales/${sale.id}/lines`, { ...item, qty });
+      const view = await postLine({ ...item, qty });
       setSale(view, { select: "last", fresh: true });
       message("");
       const line = view.lines.find((l) => (item.sku ? l.sku === item.sku : l.barcode === item.barcode));
@@ -191,7 +195,7 @@ function closeAll() { S.stack.length = 0; showTop(); }
 function refreshDialog() { if (S.stack.length) showTop(); }
 
 const app = {
-  S, call, run, message, fail, setSale, render, ensureSale, startSale, complete, addItem, selectedLine,
+  S, call, run, message, fail, setSale, render, startSale, postLine, complete, addItem, selectedLine,
   openDialog, closeDialog, closeAll, refreshDialog, showScreen, afterSignIn, signOut: () => signOutNow(),
 };
 wireForms(app);

@@ -28,8 +28,7 @@ export function weigh(app, item, detail) {
     if (!weight) { showError(d.el, t("err.bad_weight")); return true; }
     app.run(async () => {
       try {
-        const sale = await app.ensureSale();
-        const view = await app.call("POST", `/sales/${sale.id}/lines`, { ...item, weight });
+        const view = await app.postLine({ ...item, weight });
         app.closeAll();
         app.setSale(view, { select: "last", fresh: true });
         app.message("");

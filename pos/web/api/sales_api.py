@@ -33,6 +33,14 @@ def get_sale(path: SalePath):
     return sale_views.get_sale(ctx(), path.sale_id)
 
 
+@api.post("/sales/lines", summary="Add an item to this till's open sale, starting one if there is none")
+def add_first_line(body: LineIn):
+    """A customer's first item: the sale starts with it, in one request (and one transaction at the store)."""
+    return sales.add_line(
+        ctx(), actor(), None, barcode=body.barcode, sku=body.sku, qty=body.qty, weight=body.weight
+    ), 201
+
+
 @api.post("/sales/<sale_id>/lines", summary="Add an item by barcode or SKU")
 def add_line(path: SalePath, body: LineIn):
     return (
