@@ -124,9 +124,13 @@ def _plain(value: Any) -> Any:
     if type(value) in _LEAVES:
         return value
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        out = {name: getattr(value, name) for name in _field_names(type(value))}
+        for name, v in out.items():
+            if type(v) not in _LEAVES:
+                out[name] = _plain(v)
+        return out
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value)
+        return type(value)([_plain(v) for v in value])
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value

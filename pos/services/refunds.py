@@ -12,7 +12,7 @@ from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
 from common.measure import qty_texts
 from common.money import format_money
-from common.tables import new_id
+from common.tables import new_id, new_seq_id
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDERS
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, StockMovement
 from pos.domain.refunds import RefundPlan, SoldLine, original_tender, plan_refund
@@ -157,7 +157,7 @@ def refund(
             insert(StockMovement),
             [
                 {
-                    "id": new_id(),
+                    "id": new_seq_id(),
                     "sku": l.sku,
                     "qty": l.qty,
                     "kind": "return",

@@ -9,11 +9,11 @@ and refunds moved is recorded again here (without an outbox event: central has t
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from common.tables import new_seq_id
 from pos.adapters.tables import Counter, StockMovement, SyncStatus, Till
 
 from .context import StoreContext
@@ -48,7 +48,7 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         for sku, qty in sorted(moved.items()):
             s.add(
                 StockMovement(
-                    id=str(uuid.uuid4()),
+                    id=new_seq_id(),
                     sku=sku,
                     qty=int(qty),
                     kind="adjustment",

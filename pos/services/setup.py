@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from common.barcodes import catalog_clashes
 from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products, weighed_products
 from common.errors import Conflict, DomainError, NotFound
-from common.tables import new_id
+from common.tables import new_id, new_seq_id
 from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
 
 from .auth import end_all_sessions, hash_pin
@@ -109,7 +109,7 @@ def load_demo_data(ctx: StoreContext) -> int:
                 insert(StockMovement),
                 [
                     {
-                        "id": new_id(),
+                        "id": new_seq_id(),
                         "sku": p.sku,
                         "qty": p.opening_stock,
                         "kind": "opening",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from common.contract.names import EventType
 from common.errors import DomainError, NotFound
 from common.measure import MAX_STOCK_GRAMS, WEIGHT, parse_weight, parse_whole
-from common.tables import new_id
+from common.tables import new_id, new_seq_id
 from pos.adapters.tables import LowStockThreshold, Product, StockMovement
 
 from .auth import Actor
@@ -97,7 +97,7 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
         for p, (_, qty) in zip(products, lines, strict=True):
             out.append(
                 {
-                    "movement_id": new_id(),
+                    "movement_id": new_seq_id(),
                     "sku": p.sku,
                     "name": p.name,
                     "qty": qty,
@@ -172,7 +172,7 @@ def adjust(
                 qty=qty,
             )
         line = {
-            "movement_id": new_id(),
+            "movement_id": new_seq_id(),
             "sku": p.sku,
             "name": p.name,
             "qty": delta,

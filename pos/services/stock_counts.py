@@ -17,7 +17,7 @@ from common.contract.names import EventType
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.measure import MAX_STOCK_GRAMS, WEIGHT, parse_weight, parse_whole
-from common.tables import new_id
+from common.tables import new_seq_id
 from pos.adapters.tables import Category, Product, Staff, StockCount, StockCountLine
 
 from .auth import Actor
@@ -190,7 +190,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
         for l in lines:
             variance = l.counted - l.on_hand_at_count
             if variance:
-                l.movement_id = new_id()
+                l.movement_id = new_seq_id()
                 movements.append(
                     {
                         "id": l.movement_id,

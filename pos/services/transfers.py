@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
-from common.tables import new_id
+from common.tables import new_id, new_seq_id
 from pos.adapters.tables import Product, Transfer, TransferLine
 
 from .auth import Actor
@@ -179,7 +179,7 @@ def _dispatch(
                 on_hand=stock[l.sku],
             )
         if l.sent:
-            moves.append({"id": new_id(), "sku": l.sku, "qty": -l.sent, "line": l.id})
+            moves.append({"id": new_seq_id(), "sku": l.sku, "qty": -l.sent, "line": l.id})
     write_movements(
         s,
         [
@@ -240,7 +240,7 @@ def receive(ctx: StoreContext, actor: Actor, transfer_id: str, qtys: dict[str, i
         t = _own(s, transfer_id, "sent", "to_store", ctx)
         lines = [l for l in lines_of(s, t.id) if l.sent]
         got = _quantities(lines, qtys, "sent")
-        moves = {l.id: new_id() for l in lines if got[l.id]}
+        moves = {l.id: new_seq_id() for l in lines if got[l.id]}
         write_movements(
             s,
             [

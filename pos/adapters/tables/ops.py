@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.tables import new_seq_id
+
 from .base import Base, timestamp, uuid_pk
 
 
@@ -57,7 +59,9 @@ class Shift(Base):
 class StockMovement(Base):
     __tablename__ = "stock_movements"
     __table_args__ = (Index("ix_stock_movements_sku", "sku"),)
-    id: Mapped[str] = uuid_pk()
+    # Time-ordered ids (every writer uses common.tables.new_seq_id): a new movement lands on the last page of the
+    # id index, where a random one would land anywhere in it (a sale writes one per line).
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_seq_id)
     sku: Mapped[str] = mapped_column(String(32))
     qty: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))  # opening | sale | return | receipt | adjustment | count
