@@ -21,8 +21,9 @@ class PrintJob(Base):
     id: Mapped[str] = uuid_pk()
     seq: Mapped[int] = mapped_column(Integer, unique=True)  # queue order (a counter, never a clock)
     kind: Mapped[str] = mapped_column(String(8))  # sale | refund | reprint | drawer | ticket (kiosk)
-    ref_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the sale or refund printed
-    number: Mapped[str | None] = mapped_column(String(48), index=True)  # its receipt number
+    # The sale or refund printed, and its receipt number: not indexed, as no query looks a job up by them.
+    ref_id: Mapped[str | None] = mapped_column(String(36))
+    number: Mapped[str | None] = mapped_column(String(48))
     till_id: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)  # the receipt model as JSON (pos.domain.receipt.to_dict)
     state: Mapped[str] = mapped_column(String(10), default="queued")  # queued|printing|printed|failed|cancelled
