@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
@@ -12,13 +12,17 @@ from .base import Base, timestamp, uuid_pk
 
 class Sale(Base):
     __tablename__ = "sales"
-    __table_args__ = (Index("ix_sales_till_state", "till_id", "state"),)
+    __table_args__ = (
+        Index("ix_sales_till_state", "till_id", "state"),
+        # Unique among numbered (completed) sales; an open sale has none and is not in the index (migration 0017).
+        Index("uq_sales_number", "number", unique=True, sqlite_where=text("number IS NOT NULL")),
+    )
     id: Mapped[str] = uuid_pk()
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
     shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"), index=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     state: Mapped[str] = mapped_column(String(12), default="open")  # open | parked | completed | voided
-    number: Mapped[str | None] = mapped_column(String(48), unique=True)
+    number: Mapped[str | None] = mapped_column(String(48))
     discount_kind: Mapped[str | None] = mapped_column(String(8))
     discount_value: Mapped[int | None] = mapped_column(BigInteger)
     # The manager who approved a discount over the limit on this sale; None = the sale must stay within it.
@@ -36,6 +40,7 @@ class Sale(Base):
 
 class SaleLine(Base):
     __tablename__ = "sale_lines"
+    __table_args__ = {"sqlite_with_rowid": False}  # the row lives in its id's B-tree (migration 0017)
     id: Mapped[str] = uuid_pk()
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -59,6 +64,7 @@ class SaleLine(Base):
 
 class TenderRow(Base):
     __tablename__ = "tenders"
+    __table_args__ = {"sqlite_with_rowid": False}  # as sale_lines (migration 0017)
     id: Mapped[str] = uuid_pk()
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     type: Mapped[str] = mapped_column(String(12))
