@@ -23,7 +23,8 @@ class CentralTable(_Table):
 
 class DatabaseTable(_Table):
     url: str = "sqlite:///var/central.db"
-    # PostgreSQL connections per web worker process: pool_size kept open, up to max_overflow more at peaks.
+    # PostgreSQL connections per web worker process: at most pool_size + max_overflow, each opened when first
+    # needed and then kept (closing one after a peak only to open it again at the next cost more CPU than pulls).
     # The server's total is workers x (pool_size + max_overflow) + 2 (the housekeeping worker); keep it under
     # PostgreSQL's max_connections (100 by default) with room for psql and backups.
     pool_size: int = Field(8, ge=1, le=200)

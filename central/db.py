@@ -18,12 +18,17 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
     acknowledged events is the restored-backup case the agents already handle: each pull reports central's
     high-water store_seq, and an agent that holds acks above it pushes those events again. PostgreSQL,
     the production backend, keeps its own durable commit settings.
+
+    On PostgreSQL the pool opens up to pool_size + max_overflow connections, each when first needed, and keeps
+    them: SQLAlchemy closes a connection beyond pool_size as soon as it is given back, so a load that went above
+    pool_size now and then (many stores pulling at once) opened and closed a connection every ~20 idle pulls, each
+    connect costing both sides far more CPU than a pull. The most a worker holds is the same.
     """
     if not url.startswith("sqlite"):
         return Database(
             url,
-            pool_size=pool_size,
-            max_overflow=max_overflow,
+            pool_size=pool_size + max_overflow,
+            max_overflow=0,
             pool_timeout=10,
             connect_args={"connect_timeout": CONNECT_TIMEOUT},
         )

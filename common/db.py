@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Dialect, Engine, Result, Select, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.tx import BEGUN, Tx, compiled_sql, read_time, sql_time
@@ -29,6 +29,8 @@ __all__ = ["Database", "Tx", "compiled_sql", "driver_message", "make_engine", "r
 
 _SYNC = "omnitoko_synchronous"  # the pooled connection's current mode
 _MODE: ContextVar[str] = ContextVar(_SYNC, default="FULL")  # the mode the unit of work under way commits with
+_FRESH = "omnitoko_fresh"  # a pooled connection just made: no need to ping it
+_UNPINGED: ContextVar[bool] = ContextVar("omnitoko_unpinged", default=False)  # a checkout `read_row` makes
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -36,8 +38,35 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    ping = kwargs.pop("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if ping:
+        _ping_on_checkout(engine)
+    return engine
+
+
+def _ping_on_checkout(engine: Engine) -> None:
+    """The pool's pre-ping (a round trip proving a pooled connection still works before it is handed out), as a
+    checkout listener that `read_row` passes by: a read is safe to send again, so it pays for a dead connection
+    when it meets one instead of a round trip on every checkout. Every other checkout is pinged as SQLAlchemy's
+    `pool_pre_ping` does: a connection made just now is not; a dead one makes the pool replace every connection
+    older than it (the database restarted) and hand out a new one."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _made(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_FRESH] = True
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _fairy: Any) -> None:
+        if record.info.pop(_FRESH, False) or _UNPINGED.get():
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as e:
+            if dialect.is_disconnect(e, dbapi_conn, None):
+                raise InvalidatePoolError(str(e)) from e
+            raise
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -153,41 +182,63 @@ class Database:
     def read_row(self, statement: Select[Any], params: dict[str, Any]) -> Any:
         """The first row of a SELECT (or None), on a pooled connection straight through the driver, in autocommit:
         the cheapest read there is, for the hottest one (a store's idle pull). Columns come back as the driver
-        gives them, so only for statements whose columns need no conversion (numbers, text, booleans)."""
+        gives them, so only for statements whose columns need no conversion (numbers, text, booleans).
+
+        The connection is not pinged first (`_ping_on_checkout`): if the database closed it (a restart, an idle
+        timeout, a terminated backend), the read is sent once more on a connection the pool pings first."""
         sql, order, fixed, row_type = _compiled(statement, self.engine.dialect)
         params = {**fixed, **params}
+        values = [params[name] for name in order] if order is not None else params
+        try:
+            row = self._fetch_one(sql, values, pinged=False)
+        except _Closed:
+            row = self._fetch_one(sql, values, pinged=True)
+        return None if row is None else row_type(*row)
+
+    def _fetch_one(self, sql: str, values: Any, *, pinged: bool) -> Any:
+        dialect = self.engine.dialect
+        dbapi_error = dialect.loaded_dbapi.Error
+        token = _UNPINGED.set(not pinged)
         try:
             fairy = self.engine.raw_connection()
-        except self.engine.dialect.loaded_dbapi.Error as e:  # the pool gives the driver's error: wrapped as a
-            # Connection would wrap it, so a database that does not answer is a 503 (retry.py), not a 500
-            raise DBAPIError.instance(None, None, e, self.engine.dialect.loaded_dbapi.Error, True) from e
+        except dbapi_error as e:  # the pool gives the driver's error: wrapped as a Connection would wrap it, so a
+            # database that does not answer is a 503 (retry.py), not a 500
+            raise DBAPIError.instance(None, None, e, dbapi_error, True) from e
+        finally:
+            _UNPINGED.reset(token)
         try:
             driver: Any = fairy.driver_connection  # the driver's own connection (psycopg's has `autocommit`)
-            postgres = self.engine.dialect.name == "postgresql"
-            if postgres:
-                driver.autocommit = True  # no BEGIN, no ROLLBACK: one round trip (a client-side switch)
-            values = [params[name] for name in order] if order is not None else params
+            postgres = dialect.name == "postgresql"
             try:
-                cursor = fairy.cursor()
-                cursor.execute(sql, values)
-                row = cursor.fetchone()
-                cursor.close()
-            except self.engine.dialect.loaded_dbapi.Error as e:  # as SQLAlchemy would raise it (a 503, not a 500)
-                gone = self.engine.dialect.is_disconnect(e, driver, None)
+                if postgres:
+                    driver.autocommit = True  # no BEGIN, no ROLLBACK: one round trip (a client-side switch)
+                try:
+                    cursor = fairy.cursor()
+                    cursor.execute(sql, values)
+                    row = cursor.fetchone()
+                    cursor.close()
+                finally:
+                    if postgres and not driver.closed:
+                        driver.autocommit = False
+            except dbapi_error as e:  # as SQLAlchemy would raise it (a 503, not a 500)
+                gone = dialect.is_disconnect(e, driver, None)
                 if gone:
                     fairy.invalidate(e)
-                raise DBAPIError.instance(sql, values, e, self.engine.dialect.loaded_dbapi.Error, gone) from e
-            finally:
-                if postgres:
-                    driver.autocommit = False
+                    if not pinged:
+                        raise _Closed from e
+                raise DBAPIError.instance(sql, values, e, dbapi_error, gone) from e
         finally:
             fairy.close()  # back to the pool
-        return None if row is None else row_type(*row)
+        return row
 
     def dispose(self) -> None:
         while self._hot:
             self._hot.pop().close()
         self.engine.dispose()
+
+
+class _Closed(Exception):
+    """The pooled connection `read_row` was given had been closed by the database."""
 
 
 @functools.cache

@@ -19,11 +19,11 @@ _stamped: dict[tuple[int, str, bool], float] = {}
 
 
 def note_report(ctx: CentralContext, store_id: str, header: str | None, cursor: int | None = None) -> None:
-    report = parse_report(header)
-    if not report:  # an agent that reports nothing (an older one) leaves the row alone
-        return
     key, now = (id(ctx), store_id, cursor is None), time.monotonic()  # pulls (with their cursor) apart from pushes
     if now - _stamped.get(key, -STAMP_SECONDS) < STAMP_SECONDS:
+        return
+    report = parse_report(header)
+    if not report:  # an agent that reports nothing (an older one) leaves the row alone
         return
     _stamped[key] = now
     received = ctx.clock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask.typing import ResponseReturnValue
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
@@ -39,8 +39,21 @@ from .till_qris_api import api as till_qris_api
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class CentralApp(OpenAPI):
+    """flask-openapi3's app, which tells a coroutine from a plain function once per hook or view: Flask asks
+    `inspect.iscoroutinefunction` of each before-request, after-request and teardown hook and of the view on every
+    request (eight times per idle pull), and the answer never changes."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        synced: dict[Callable[..., Any], Callable[..., Any]] = self.__dict__.setdefault("_omnitoko_synced", {})
+        found = synced.get(func)
+        if found is None:
+            found = synced[func] = super().ensure_sync(func)
+        return found
+
+
 def create_central_app(config: CentralConfig, db: Database | None = None) -> OpenAPI:
-    app = OpenAPI(
+    app = CentralApp(
         "omnitoko.central",
         info=Info(title="Omnitoko central store API", version="1"),
         security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},

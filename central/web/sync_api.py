@@ -123,9 +123,11 @@ def query_read_by_hand(view: Callable[..., Any]) -> Callable[..., Any]:
 @query_read_by_hand
 def pull(query: PullQuery = PullQuery()):  # noqa: B008 - the annotation documents the query; pull_query reads it
     query = pull_query()
-    store_id, page = pull_service.pull_with_token(ctx(), bearer(), query.cursor, query.limit)  # the token check too
-    store_health.note_report(ctx(), store_id, request.headers.get(HEADER), query.cursor)
-    return {**page, "clock": store_health.clock_check(ctx(), request.headers.get(HEADER))}
+    central = ctx()
+    store_id, page = pull_service.pull_with_token(central, bearer(), query.cursor, query.limit)  # the token check too
+    report = request.headers.get(HEADER)
+    store_health.note_report(central, store_id, report, query.cursor)
+    return {**page, "clock": store_health.clock_check(central, report)}
 
 
 def pull_query() -> PullQuery:

@@ -30,8 +30,11 @@ class _SessionCookies(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         # No cookie (an API call with a bearer token): an empty session without building the signer, which costs
-        # more than an idle sync pull's own work.
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        # more than an idle sync pull's own work, nor parsing the Cookie header (werkzeug walks the whole environ
+        # to find it) when there is none.
+        if app.secret_key and (
+            "HTTP_COOKIE" not in request.environ or not request.cookies.get(self.get_cookie_name(app))
+        ):
             return self.session_class()
         return super().open_session(app, request)
 

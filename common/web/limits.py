@@ -24,8 +24,11 @@ def limit_bodies(app: Flask, default: int, larger: dict[str, int] | None = None)
         if prefixes and not request.path.startswith(prefixes):
             request.max_content_length = default
         declared, limit = request.content_length, request.max_content_length
-        if declared is None and "wsgi.input_terminated" in request.environ:
-            _buffer_streamed(request.environ, limit)
+        environ = request.environ
+        # Without Content-Length only a chunked request has a body (RFC 9112 6.3): gunicorn marks every request's
+        # input terminated, a GET's too, which has nothing to read.
+        if declared is None and "wsgi.input_terminated" in environ and "HTTP_TRANSFER_ENCODING" in environ:
+            _buffer_streamed(environ, limit)
         elif declared is not None and limit is not None and declared > limit:
             abort(413)  # also where the view would never read the body
 

@@ -90,13 +90,22 @@ def install_metrics(
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
 
+    series: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (route, method, status): its counter, histogram
+
     @app.after_request
     def _finish(response: Response) -> Response:
         started = g.get("request_started")
         if started is not None:
-            route = request.url_rule.rule if request.url_rule is not None else "(no route)"
-            metrics.requests.labels(route, request.method, str(response.status_code)).inc()
-            metrics.latency.labels(route, request.method).observe(time.perf_counter() - started)
+            rule = request.url_rule
+            key = (rule.rule if rule is not None else "(no route)", request.method, response.status_code)
+            found = series.get(key)
+            if found is None:  # prometheus_client's labels() checks and locks on every call: once per series
+                found = series[key] = (
+                    metrics.requests.labels(key[0], key[1], str(key[2])),
+                    metrics.latency.labels(key[0], key[1]),
+                )
+            found[0].inc()
+            found[1].observe(time.perf_counter() - started)
         if g.get("request_id"):
             response.headers["X-Request-ID"] = g.request_id
         return response

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from sqlalchemy import create_engine, text
 from synckit import central_config, pg_url  # noqa: F401
 
 from central.db import central_database
@@ -120,4 +123,52 @@ def test_health_is_503_with_the_reason_while_the_database_is_down_and_200_when_i
         back = client.get("/api/v1/health")
         assert back.status_code == 200 and back.get_json() == {"status": "ok", "epoch": epoch}
     finally:
+        ctx.db.dispose()
+
+
+def test_pulls_and_pushes_are_answered_after_postgresql_closed_every_pooled_connection(pg_url):
+    """A database restart (or an idle timeout) closes the server's pooled connections under it: the next requests
+    are answered as if nothing happened, never with a 5xx (the idle pull reads without pinging its connection
+    first, and sends its read again on a dead one)."""
+    name = f"omnitoko_gone_{uuid.uuid4().hex[:12]}"
+    url = f"{pg_url}&application_name={name}"
+    app = create_central_app(central_config(url), db=central_database(url))
+    ctx: CentralContext = app.extensions["omnitoko_central"]
+    stores.ensure_meta(ctx)
+    token = stores.add_store(ctx, "TOKO-07", "Kemang")
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        cursor = 0
+        while (page := client.get(f"/api/v1/sync/pull?cursor={cursor}", headers=auth).get_json())["more"]:
+            cursor = page["cursor"]
+        cursor = page["cursor"]
+        held = [ctx.db.engine.connect() for _ in range(3)]  # the pool holds three connections, all about to die
+        for c in held:
+            c.close()
+        with admin.connect() as c:
+            gone = c.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :n"),
+                {"n": name},
+            ).scalar()
+            assert gone == 3
+            while c.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"), {"n": name}
+            ).scalar():
+                time.sleep(0.05)
+
+        for _ in range(4):  # each pooled connection is dead: the first pull meets one, the pool replaces the rest
+            idle = client.get(f"/api/v1/sync/pull?cursor={cursor}", headers=auth)
+            assert idle.status_code == 200, idle.get_data(as_text=True)
+            assert idle.get_json()["changes"] == [] and idle.get_json()["cursor"] == cursor
+        pushed = client.post(
+            "/api/v1/sync/push",
+            headers=auth,
+            json={"store_id": "TOKO-07", "device_id": "T1", "batch_id": "b", "events": []},
+        )
+        assert pushed.status_code == 200, pushed.get_data(as_text=True)
+        assert client.get("/api/v1/health").status_code == 200
+    finally:
+        admin.dispose()
         ctx.db.dispose()
