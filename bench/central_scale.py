@@ -12,7 +12,7 @@ Three measures in one run, server and PostgreSQL on this machine, clients in 4 p
 2. Saturation: the same open loop at 2x, 4x, 8x... the rate (BENCH_SCALE_STEP_SECONDS each) until push p99
    reaches 1 s: the highest offered rate that kept it under; then the CLOSED loop (each store pushes 5-sale
    batches back to back): its events/s, and the server's CPU per push.
-3. The server's CPU per idle pull: quiet stores pulling back to back.
+3. The server's CPU per idle pull: quiet stores pulling back to back (BENCH_SCALE_IDLE_SECONDS, default 15).
 
 Run: python -m bench.central_scale (or `make bench`). Needs the PostgreSQL at OMNITOKO_BENCH_PG; works in a
 schema of its own, dropped at the end. The clients share the cores with the server: on 2 shared cores the
@@ -48,6 +48,8 @@ RATE = float(os.environ.get("BENCH_SCALE_RATE", str(8 / 45)))  # sales/s per sto
 SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "20"))
 STEP_SECONDS = float(os.environ.get("BENCH_SCALE_STEP_SECONDS", "10"))
 CLOSED_SECONDS = float(os.environ.get("BENCH_SCALE_CLOSED_SECONDS", "10"))
+# The idle-pull hammer: 5 s gave 0.93-1.50 ms on one quiet box; 15 s settles the figure (a step's start is noisy).
+IDLE_SECONDS = float(os.environ.get("BENCH_SCALE_IDLE_SECONDS", "15"))
 _SERVER = CentralConfig().server  # the shipped defaults, unless the run names others
 WORKERS = int(os.environ.get("BENCH_SCALE_WORKERS", _SERVER.workers))
 THREADS = int(os.environ.get("BENCH_SCALE_THREADS", _SERVER.threads))
@@ -187,7 +189,7 @@ def measure(run: Run) -> list[Row]:
             f"ms (+ {1000 * closed['pg_cpu'] / max(1, closed['pushes']):.1f} ms PostgreSQL)",
         ),
     ]
-    hammer = run.step(pull_step, 5)
+    hammer = run.step(pull_step, IDLE_SECONDS)
     rows += [
         row(
             "server CPU per idle pull: gunicorn",
