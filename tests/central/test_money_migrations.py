@@ -14,7 +14,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import make_config
 from sqlalchemy import Engine, text
 from synckit import CATALOG, STORE, central_config, make_event, pg_schema
 
@@ -127,8 +126,8 @@ def test_central_upgraded_from_before_bigint_keeps_its_rows_and_takes_billions(o
         ctx.db.dispose()
 
 
-def test_the_store_upgraded_from_before_bigint_keeps_its_sales_and_declares_bigint(tmp_path):
-    cfg = make_config(tmp_path)
+def test_the_store_upgraded_from_before_bigint_keeps_its_sales_and_declares_bigint(config):
+    cfg = config  # tests/conftest.py's (importing its make_config by name can find tests/e2e/conftest.py instead)
     url = cfg.database.url
     for head in previous_heads(store_alembic(url), STORE_REVISION):
         store_upgrade(url, head)

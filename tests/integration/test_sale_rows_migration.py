@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import make_config
 from sqlalchemy.exc import IntegrityError
 
 from pos import bootstrap
+from pos.adapters.config import StoreConfig
 from pos.adapters.migrate import upgrade
 from pos.services import auth, checkout, sales, setup, shifts
 
@@ -23,8 +23,8 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in ("sales", "sale_lines", "tenders")}
 
 
-def test_a_store_that_has_sold_keeps_every_sale_and_numbers_on(tmp_path: Path) -> None:
-    config = make_config(tmp_path)
+def test_a_store_that_has_sold_keeps_every_sale_and_numbers_on(tmp_path: Path, config: StoreConfig) -> None:
+    """`config`: tests/conftest.py's, its database a new file under tmp_path."""
     upgrade(config.database.url, BEFORE)
     store = bootstrap.store_context(config, steps=())
     setup.load_demo_data(store)
