@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .errors import DomainError
 from .measure import line_gross
@@ -51,8 +51,9 @@ class Discount:
         return int(Fraction(min(self.value, base) * 10_000, base).__ceil__())
 
 
-@dataclass(frozen=True)
-class LineInput:
+# The values priced on every scan are NamedTuples: immutable as frozen dataclasses, and made in a third of the time
+# (a frozen dataclass sets each field through object.__setattr__); a sale is priced on each of its steps.
+class LineInput(NamedTuple):
     line_id: str
     sku: str
     name: str
@@ -64,8 +65,7 @@ class LineInput:
     measure: str = "unit"  # common.measure: a weighed line's qty is grams and its price is per kg
 
 
-@dataclass(frozen=True)
-class PricedLine:
+class PricedLine(NamedTuple):
     line_id: str
     sku: str
     name: str
@@ -84,8 +84,7 @@ class PricedLine:
         return self.line_discount + self.sale_discount
 
 
-@dataclass(frozen=True)
-class TaxLine:
+class TaxLine(NamedTuple):
     """One tax group on a receipt: DPP (base) + tax = gross, for tax-inclusive prices."""
 
     group: str
@@ -98,14 +97,13 @@ class TaxLine:
         return self.gross - self.tax
 
 
-@dataclass(frozen=True)
-class PricedSale:
+class PricedSale(NamedTuple):
     lines: list[PricedLine]
     subtotal: int
     line_discounts: int
     sale_discount: int
     total: int
-    taxes: list[TaxLine] = field(default_factory=list)
+    taxes: list[TaxLine]
 
     @property
     def discount_total(self) -> int:

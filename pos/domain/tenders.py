@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from common.errors import Conflict, DomainError
 from common.money import round_to_unit
@@ -11,15 +11,13 @@ from common.tenders import GATEWAY_TENDERS, NEEDS_REFERENCE, TENDER_TYPES
 from .amounts import check_paid
 
 
-@dataclass(frozen=True)
-class Tender:
+class Tender(NamedTuple):  # a value, made for every tender each time a sale is shown (common/pricing.py's note)
     type: str
     amount: int
     reference: str | None = None
 
 
-@dataclass(frozen=True)
-class Settlement:
+class Settlement(NamedTuple):
     total: int
     rounding: int
     due: int
