@@ -31,13 +31,10 @@ from sqlalchemy import create_engine, text
 
 from bench import Row, percentile, pg_schema, print_table, row, scratch_dir
 from bench.scale_load import Plan, agent_step, closed_step, pull_step, ready
-from bench.scale_meter import Meter, quiet_stores, served_central
+from bench.scale_meter import Meter, demo_central, quiet_stores, served_central
 from bench.sync_drain import SKUS
 from central.config import CentralConfig
-from central.db import central_database
-from central.migrate import upgrade as central_upgrade
-from central.services import demo, feed, stock, stores
-from central.services.context import CentralContext
+from central.services import feed, stock, stores
 from central.services.stock import Movement
 from central.web.serving import connections
 
@@ -206,11 +203,7 @@ def measure(run: Run) -> list[Row]:
 
 def run() -> list[Row]:
     with pg_schema(PG, "omnitoko_scale") as (url, schema):
-        central_upgrade(url)
-        config = CentralConfig()
-        config.database.url = url
-        ctx = CentralContext(db=central_database(url), config=config)
-        demo.load(ctx, products_limit=40)
+        ctx = demo_central(url, 40)
         tokens = [(f"S{i:04d}", stores.add_store(ctx, f"S{i:04d}", f"Store {i}")) for i in range(1, N_STORES + 1)]
         quiet = quiet_stores(ctx, N_QUIET)
         with ctx.db.unit_of_work() as s:
@@ -239,10 +232,10 @@ def run() -> list[Row]:
                 "most PostgreSQL connections held",
                 float(max(meter.seen) if meter.seen else 0),
                 "connections",
-                f"<= {connections(config, WORKERS)} (configured bound)",
+                f"<= {connections(ctx.config, WORKERS)} (configured bound)",
             )
         )
-        db = config.database
+        db = ctx.config.database
         print_table(
             rows,
             f"central_scale: {N_STORES} + {N_QUIET} stores, {SECONDS:.0f} s at the peak rate; gunicorn {WORKERS} "

@@ -16,12 +16,8 @@ import requests
 
 from bench import Row, pg_schema, print_table, row, scratch_dir
 from bench.central_scale import PG
-from bench.scale_meter import Meter, quiet_stores, served_central
-from central.config import CentralConfig
-from central.db import central_database
-from central.migrate import upgrade as central_upgrade
-from central.services import demo, feed
-from central.services.context import CentralContext
+from bench.scale_meter import Meter, demo_central, quiet_stores, served_central
+from central.services import feed
 
 SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "15"))
 N_STORES = int(os.environ.get("BENCH_IDLE_STORES", "20"))
@@ -47,11 +43,7 @@ def _hammer(base: str, token: str, seconds: float, counts: list[int], errors: li
 
 def run() -> list[Row]:
     with pg_schema(PG, "omnitoko_idle") as (url, _schema):
-        central_upgrade(url)
-        config = CentralConfig()
-        config.database.url = url
-        ctx = CentralContext(db=central_database(url), config=config)
-        demo.load(ctx, products_limit=10)
+        ctx = demo_central(url, 10)
         quiet = quiet_stores(ctx, N_STORES)
         feed.sequence(ctx)
         ctx.db.dispose()

@@ -113,6 +113,20 @@ def _schedule(plan: Plan, store_id: str, seq: int) -> list[tuple[float, str, lis
     return todo
 
 
+def _push(http: requests.Session, base: str, store_id: str, events: list[dict[str, Any]]) -> tuple[float, int]:
+    """One batch pushed as a store's agent pushes it: (when the answer came, events applied); RuntimeError when
+    central does not answer 200."""
+    r = http.post(
+        f"{base}{PUSH_PATH}",
+        timeout=60,
+        json={"store_id": store_id, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events},
+    )
+    answered = time.monotonic()
+    if r.status_code != 200:
+        raise RuntimeError(f"push answered {r.status_code}")
+    return answered, sum(1 for x in r.json()["results"] if x["outcome"] == "applied")
+
+
 def _pull_once(http: requests.Session, base: str, cursor: int, out: Out) -> tuple[int, bool, bool]:
     """(new cursor, more pages, found changes); raises on a failed request."""
     p = http.get(f"{base}{PULL_PATH}", params={"cursor": cursor, "limit": 1000}, timeout=60)
@@ -156,20 +170,7 @@ class _Agent:
     def push(self, due: float, events: list[dict[str, Any]]) -> None:
         for k in range(0, len(events), 500):
             sent = time.monotonic()
-            r = self.http.post(
-                f"{self.plan.base}{PUSH_PATH}",
-                timeout=60,
-                json={
-                    "store_id": self.store_id,
-                    "device_id": "T1",
-                    "batch_id": str(uuid.uuid4()),
-                    "events": events[k : k + 500],
-                },
-            )
-            done = time.monotonic()
-            if r.status_code != 200:
-                raise RuntimeError(f"push answered {r.status_code}")
-            applied = sum(1 for x in r.json()["results"] if x["outcome"] == "applied")
+            done, applied = _push(self.http, self.plan.base, self.store_id, events[k : k + 500])
             with self.out.lock:
                 self.out.push.append(done - due)
                 self.out.push_service.append(done - sent)
@@ -241,20 +242,8 @@ def closed_step(plan: Plan) -> dict[str, Any]:
             seq += plan.batch
             try:
                 started = time.monotonic()
-                r = agent.http.post(
-                    f"{plan.base}{PUSH_PATH}",
-                    timeout=60,
-                    json={
-                        "store_id": agent.store_id,
-                        "device_id": "T1",
-                        "batch_id": str(uuid.uuid4()),
-                        "events": events,
-                    },
-                )
-                took = time.monotonic() - started
-                if r.status_code != 200:
-                    raise RuntimeError(f"push answered {r.status_code}")
-                applied = sum(1 for x in r.json()["results"] if x["outcome"] == "applied")
+                answered, applied = _push(agent.http, plan.base, agent.store_id, events)
+                took = answered - started
             except (requests.RequestException, RuntimeError, ValueError) as e:
                 with out.lock:
                     out.errors.append(f"push: {type(e).__name__}")

@@ -20,8 +20,21 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import ROOT
-from central.services import stores
+from central.config import CentralConfig
+from central.db import central_database
+from central.migrate import upgrade as central_upgrade
+from central.services import demo, stores
 from central.services.context import CentralContext
+
+
+def demo_central(url: str, products: int) -> CentralContext:
+    """The central store migrated on `url` with the demo chain and its first `products` products, for a bench."""
+    central_upgrade(url)
+    config = CentralConfig()
+    config.database.url = url
+    ctx = CentralContext(db=central_database(url), config=config)
+    demo.load(ctx, products_limit=products)
+    return ctx
 
 
 def quiet_stores(ctx: CentralContext, count: int) -> list[tuple[str, str]]:
