@@ -90,22 +90,25 @@ async function afterSignIn() {
   await startSale();
 }
 
-async function startSale() {
-  const view = await call("POST", "/sales");
+// A sale the store just started (or handed back): the last customer's change and the stock lookup leave the screen.
+async function started(request) {
+  const view = await request;
   $("paid-panel").hidden = true;
   hideElsewhere();
+  return view;
+}
+
+async function startSale() {
+  const view = await started(call("POST", "/sales"));
   setSale(view, { select: "last" });
   return view;
 }
 
 // An item into the sale on screen; with none open (the next customer's first item) the item starts the sale in
 // the same request: one round trip, one transaction at the store.
-async function postLine(item) {
+function postLine(item) {
   if (S.sale && S.sale.state === "open") return call("POST", `/sales/${S.sale.id}/lines`, item);
-  const view = await call("POST", "/sales/lines", item);
-  $("paid-panel").hidden = true;
-  hideElsewhere();
-  return view;
+  return started(call("POST", "/sales/lines", item));
 }
 
 // ---- the sale on screen --------------------------------------------------------------------
