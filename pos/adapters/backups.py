@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from pos.adapters.tables import RECEIPT_COUNTER
+
 STAMP_TABLE = "omnitoko_backup"
 _NAME = re.compile(r"^(?P<store>[A-Za-z0-9_-]+)-(?P<at>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.db$")
 
@@ -134,6 +136,15 @@ def verify(path: Path) -> BackupInfo:
         con.close()
 
 
+def _receipt_seqs(con: sqlite3.Connection) -> dict[str, int]:
+    """Each till's last receipt sequence: its `receipt_seq:<till>` counter (store migration 0018 on), or the column
+    `tills.receipt_seq` in a backup taken before."""
+    if "receipt_seq" in {r[1] for r in con.execute("PRAGMA table_info(tills)")}:
+        return {r[0]: int(r[1] or 0) for r in con.execute("SELECT id, receipt_seq FROM tills")}
+    counted = "SELECT t.id, c.value FROM tills t LEFT JOIN counters c ON c.name = ? || t.id"
+    return {r[0]: int(r[1] or 0) for r in con.execute(counted, (RECEIPT_COUNTER,))}
+
+
 def _read_info(con: sqlite3.Connection, path: Path) -> BackupInfo:
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "outbox" not in tables or "tills" not in tables:
@@ -141,7 +152,7 @@ def _read_info(con: sqlite3.Connection, path: Path) -> BackupInfo:
     stamp = con.execute(f"SELECT store_id, taken_at FROM {STAMP_TABLE}").fetchone() if STAMP_TABLE in tables else None
     event_stores = [r[0] for r in con.execute("SELECT DISTINCT store_id FROM outbox")]
     numbers = [r[0] for r in con.execute("SELECT number FROM sales WHERE number IS NOT NULL LIMIT 1000")]
-    tills = {r[0]: int(r[1] or 0) for r in con.execute("SELECT id, receipt_seq FROM tills")}
+    tills = _receipt_seqs(con)
     prefixes = {n.rsplit("-", 2)[0] for n in numbers if n.count("-") >= 2}
     store_id = stamp[0] if stamp else (event_stores[0] if event_stores else next(iter(prefixes), ""))
     seqs = con.execute(

@@ -16,19 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.db import Tx
 from pos.adapters.central_carts import carts_client_for
 from pos.adapters.sale_rows import SaleRec
-from pos.adapters.tables import Till
+from pos.adapters.tables import receipt_counter
 from pos.domain.shifts import receipt_number
 
 from .central_outcome import CentralSteps
 from .context import StoreContext
 from .loyalty_capture import PendingHold, capture_at_central, pending_holds
 from .online_cart_sales import PendingCheckout, check_out_at_central, pending_checkout
+from .records import counter_value
 
 
 @dataclass
@@ -61,8 +61,7 @@ def pending(tx: Tx, ctx: StoreContext, sale: SaleRec, view: dict[str, Any], step
 
 def _next_number(s: Session, ctx: StoreContext, till_id: str) -> str:
     """The number this sale will get: the till's next (a till has one open sale, and this is it)."""
-    seq = s.scalar(select(Till.receipt_seq).where(Till.id == till_id))
-    return receipt_number(ctx.store_id, till_id, int(seq or 0) + 1)
+    return receipt_number(ctx.store_id, till_id, counter_value(s, receipt_counter(till_id)) + 1)
 
 
 def take(ctx: StoreContext, asked: Pending, steps: CentralSteps) -> None:

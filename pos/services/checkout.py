@@ -17,25 +17,19 @@ from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_seq_id
 from pos.adapters import sale_rows as rows
 from pos.adapters.sale_rows import SaleRec
-from pos.adapters.tables import Sale, SaleLine, StockMovement, Till
+from pos.adapters.tables import Sale, SaleLine, StockMovement, receipt_counter
 from pos.domain.shifts import receipt_number
 
 from . import central_steps
 from .auth import Actor
 from .central_outcome import CentralSteps, remember
 from .context import StoreContext
-from .records import emit_event_in
+from .records import emit_event_in, next_value, next_value_in
 from .sale_views import sale_json
 
 # Built once and run by the driver as compiled SQL (common.db.Tx): completion is the checkout's one durable write,
 # so it is kept to a few statements and no ORM (bench/checkout.py measures it against a raw SQLite commit).
-_TILLS, _SALES = Till.__table__, Sale.__table__
-_BUMP_RECEIPT = (
-    update(_TILLS)
-    .where(_TILLS.c.id == bindparam("till_id"))
-    .values(receipt_seq=_TILLS.c.receipt_seq + 1)
-    .returning(_TILLS.c.receipt_seq)
-)
+_SALES = Sale.__table__
 _MOVEMENTS = insert(StockMovement.__table__)
 _LINES = SaleLine.__table__
 _FIX_LINES = (
@@ -64,15 +58,11 @@ _FINISH_SALE = (
 
 
 def next_receipt_number(db: Session | Tx, ctx: StoreContext, till_id: str) -> str:
-    """The till's next number, gap-free because it is taken inside the caller's transaction."""
-    if isinstance(db, Tx):
-        bumped = db.run(_BUMP_RECEIPT, {"till_id": till_id}).fetchall()  # RETURNING: read to its end
-        seq = bumped[0][0] if bumped else None
-    else:
-        seq = db.execute(_BUMP_RECEIPT, {"till_id": till_id}).scalar()
-    if seq is None:
-        raise NotFound("unknown_till", f"till {till_id} is not set up")
-    return receipt_number(ctx.store_id, till_id, int(seq))
+    """The till's next number, gap-free because it is taken inside the caller's transaction (the till is the
+    sale's or the signed-in cashier's: one the store has)."""
+    name = receipt_counter(till_id)
+    seq = next_value_in(db, name) if isinstance(db, Tx) else next_value(db, name)
+    return receipt_number(ctx.store_id, till_id, seq)
 
 
 def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:

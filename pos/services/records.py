@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.events import checked_event, written_version
 from common.contract.wire import canonical_json, payload_hash
+from common.db import rowcount
 from common.tables import new_seq_id
 from common.tx import Writes, sql_time
 from pos.adapters.tables import AuditEntry, Counter, OutboxEvent
@@ -25,6 +26,17 @@ _BUMP = (
 )
 _NEW_COUNTER = insert(Counter.__table__)
 _INSERT_EVENT = insert(OutboxEvent.__table__)
+
+
+def counter_value(session: Session, name: str) -> int:
+    """A counter's value now (0 before its first bump)."""
+    return int(session.scalar(select(Counter.value).where(Counter.name == name)) or 0)
+
+
+def set_counter(session: Session, name: str, value: int) -> None:
+    """Put a counter at `value` (a restore moving it past what central has seen)."""
+    if rowcount(session.execute(update(Counter).where(Counter.name == name).values(value=value))) == 0:
+        session.execute(_NEW_COUNTER, {"name": name, "value": value})
 
 
 def next_value(session: Session, name: str) -> int:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from common.tables import new_seq_id
-from pos.adapters.tables import Counter, StockMovement, SyncStatus, Till
+from pos.adapters.tables import StockMovement, SyncStatus, Till, receipt_counter
 
 from .context import StoreContext
-from .records import audit
+from .records import audit, counter_value, set_counter
 
 RESTORE_REASON = "restored: at central"
 
@@ -26,21 +26,17 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
     """Move the store_seq counter and each till's receipt sequence past central's; returns what changed."""
     central = central or {}
     with ctx.db.unit_of_work() as s:
-        local_seq = int(s.scalar(select(Counter.value).where(Counter.name == "store_seq")) or 0)
+        local_seq = counter_value(s, "store_seq")
         target = max(local_seq, int(central.get("store_seq") or 0))
-        if s.scalar(select(Counter.name).where(Counter.name == "store_seq")) is None:
-            s.execute(insert(Counter).values(name="store_seq", value=target))
-        else:
-            s.execute(update(Counter).where(Counter.name == "store_seq").values(value=target))
+        set_counter(s, "store_seq", target)
         tills: dict[str, tuple[int, int]] = {}
-        local = {t.id: t.receipt_seq for t in s.scalars(select(Till))}
+        known = set(s.scalars(select(Till.id)))
         for till_id, seen in dict(central.get("receipt_seq") or {}).items():
-            before = local.get(till_id)
-            if before is None:
-                s.add(Till(id=till_id, name=till_id, receipt_seq=int(seen)))
-                tills[till_id] = (0, int(seen))
-            elif int(seen) > before:
-                s.execute(update(Till).where(Till.id == till_id).values(receipt_seq=int(seen)))
+            if till_id not in known:
+                s.add(Till(id=till_id, name=till_id))
+            before = counter_value(s, receipt_counter(till_id))
+            if int(seen) > before:
+                set_counter(s, receipt_counter(till_id), int(seen))
                 tills[till_id] = (before, int(seen))
         # The lease in the copy belongs to the agent that ran when it was taken (stopped now): free it.
         s.execute(update(SyncStatus).values(lease_owner=None, lease_until=None))

@@ -24,7 +24,7 @@ def ensure_basics(ctx: StoreContext) -> None:
                 s.add(TaxGroup(code=code, name=name, rate_bp=rate))
         for till in ctx.config.store.tills:
             if s.get(Till, till) is None:
-                s.add(Till(id=till, name=till, receipt_seq=0))
+                s.add(Till(id=till, name=till))  # its receipt counter starts at its first sale
 
 
 def _check_pin_rule(pin: str) -> None:

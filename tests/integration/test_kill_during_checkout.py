@@ -169,7 +169,7 @@ def _check_database(db: Path, acknowledged: list[str]) -> dict[str, int]:
             if r["type"] == "sale.completed":
                 payload = json.loads(r["payload"])
                 events[payload["sale_id"]].append(payload)
-        till_seq = con.execute("SELECT receipt_seq FROM tills WHERE id = 'T1'").fetchone()[0]
+        till_seq = con.execute("SELECT value FROM counters WHERE name = 'receipt_seq:T1'").fetchone()[0]
         counter = con.execute("SELECT value FROM counters WHERE name = 'store_seq'").fetchone()
         refunds = [r[0] for r in con.execute("SELECT number FROM refunds WHERE till_id = 'T1'")]
     finally:

@@ -6,7 +6,18 @@ from .kiosk import KioskCart
 from .loyalty import LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, LoyaltySetting, SaleMember  # noqa: F401 - issue 5
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
 from .online_orders import OnlineOrderCopy  # noqa: F401 - online orders fulfilled here (issue 17)
-from .ops import AuditEntry, Counter, OutboxEvent, Shift, Staff, StaffToken, StockMovement, Till
+from .ops import (
+    RECEIPT_COUNTER,
+    AuditEntry,
+    Counter,
+    OutboxEvent,
+    Shift,
+    Staff,
+    StaffToken,
+    StockMovement,
+    Till,
+    receipt_counter,
+)
 from .printing import PrinterLease, PrintJob
 from .qris import QrisCharge  # noqa: F401 - dynamic QRIS at the till (issue 17)
 from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
@@ -21,6 +32,8 @@ from .sync import DeadLetterSeen, Promotion, SyncStatus
 from .transfers import KnownStore, Transfer, TransferLine  # noqa: F401 - stock transfers (issue 17)
 
 __all__ = [
+    "RECEIPT_COUNTER",
+    "receipt_counter",
     "AuditEntry",
     "Base",
     "Category",

@@ -38,7 +38,8 @@ class Till(Base):
     __tablename__ = "tills"
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), default="")
-    receipt_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Its receipt sequence is the counter `receipt_counter(id)` (below), on the page
+    # of `store_seq`: a sale's completion bumps both.
 
 
 class Shift(Base):
@@ -77,8 +78,9 @@ class OutboxEvent(Base):
     __tablename__ = "outbox"
     # Unsent events in order (the agent's poll) and the newest ack; acked_at alone is this index's prefix.
     __table_args__ = (Index("ix_outbox_unsent", "acked_at", "store_seq"),)
-    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    store_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    # Keyed by the gap-free store_seq (SQLite's rowid: no index of its own); the event id is unique beside it.
+    store_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
     store_id: Mapped[str] = mapped_column(String(32))
     device_id: Mapped[str] = mapped_column(String(32))
     type: Mapped[str] = mapped_column(String(48))
@@ -90,11 +92,20 @@ class OutboxEvent(Base):
 
 
 class Counter(Base):
-    """Gap-free sequences, bumped inside the transaction that uses the number."""
+    """Gap-free sequences, bumped inside the transaction that uses the number: `store_seq`, `print_seq`, and each
+    till's receipt sequence (`receipt_counter`)."""
 
     __tablename__ = "counters"
     name: Mapped[str] = mapped_column(String(48), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+RECEIPT_COUNTER = "receipt_seq:"  # + the till's id
+
+
+def receipt_counter(till_id: str) -> str:
+    """The counter of a till's receipt numbers (beside `store_seq` in the counters table: one page for both)."""
+    return RECEIPT_COUNTER + till_id
 
 
 class AuditEntry(Base):
