@@ -145,7 +145,11 @@ PRODUCT_BY_PLU = _FOR_SALE.where(_P.c.plu == bindparam("code"))  # a scale label
 INSERT_SALE = insert(_S)
 INSERT_LINE = insert(_L)
 INSERT_TENDER = insert(_T)
-_LINE_CHANGES = update(_L).where(_L.c.id == bindparam("line_id")).values({n: bindparam(n) for n in _CHANGED})
+_LINE_CHANGES = (
+    update(_L)
+    .where(_L.c.sale_id == bindparam("line_sale"), _L.c.id == bindparam("line_id"))
+    .values({n: bindparam(n) for n in _CHANGED})
+)
 
 
 def sale_rec(row: tuple[Any, ...]) -> SaleRec:
@@ -212,6 +216,6 @@ def insert_tender(tx: Tx, tender: TenderRec) -> None:
 
 
 def update_lines(tx: Tx, changed: Iterable[LineRec]) -> None:
-    rows = [{"line_id": l.id, **_row(l, _CHANGED)} for l in changed]
+    rows = [{"line_sale": l.sale_id, "line_id": l.id, **_row(l, _CHANGED)} for l in changed]
     if rows:
         tx.run_many(_LINE_CHANGES, rows)

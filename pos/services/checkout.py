@@ -34,7 +34,7 @@ _MOVEMENTS = insert(StockMovement.__table__)
 _LINES = SaleLine.__table__
 _FIX_LINES = (
     update(_LINES)
-    .where(_LINES.c.id == bindparam("line_id"))
+    .where(_LINES.c.sale_id == bindparam("line_sale"), _LINES.c.id == bindparam("line_id"))
     .values(line_discount=bindparam("ld"), sale_discount=bindparam("sd"), net=bindparam("net"))
 )
 _FINAL = (
@@ -127,7 +127,13 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
             raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
         # Every change to an open sale stores these already; write only what slipped through.
         if stale := [
-            {"line_id": line.id, "ld": lv["line_discount"], "sd": lv["sale_discount"], "net": lv["net"]}
+            {
+                "line_sale": sale.id,
+                "line_id": line.id,
+                "ld": lv["line_discount"],
+                "sd": lv["sale_discount"],
+                "net": lv["net"],
+            }
             for line, lv in zip(lines, view["lines"], strict=True)
             if (line.line_discount, line.sale_discount, line.net)
             != (lv["line_discount"], lv["sale_discount"], lv["net"])

@@ -53,7 +53,10 @@ def allowance_left(s: Session, ctx: StoreContext, member_id: str) -> tuple[Loyal
     held = (
         s.scalar(
             mine.join(Sale, Sale.id == LoyaltyRedemption.sale_id)
-            .join(TenderRow, TenderRow.id == LoyaltyRedemption.tender_id)  # still a payment on the sale
+            .join(  # still a payment on the sale
+                TenderRow,
+                (TenderRow.sale_id == LoyaltyRedemption.sale_id) & (TenderRow.id == LoyaltyRedemption.tender_id),
+            )
             .where(LoyaltyRedemption.state == "held", Sale.state == "open")
         )
         or 0

@@ -187,7 +187,7 @@ def _refund_view(session: Session, row: Refund) -> dict[str, Any]:
     """A stored refund in the shape services.refunds.refund returns (taxes recomputed per group, as then)."""
     pairs = session.execute(
         select(RefundLine, SaleLine)
-        .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .join(SaleLine, (SaleLine.sale_id == RefundLine.sale_id) & (SaleLine.id == RefundLine.sale_line_id))
         .where(RefundLine.refund_id == row.id)
         .order_by(SaleLine.position)
     ).all()

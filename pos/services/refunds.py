@@ -143,6 +143,7 @@ def refund(
             {
                 "id": new_id(),
                 "refund_id": row.id,
+                "sale_id": sale.id,
                 "sale_line_id": l.line_id,
                 "sku": l.sku,
                 "qty": l.qty,

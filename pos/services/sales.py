@@ -126,7 +126,9 @@ def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) 
 
 
 def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = None) -> SaleLine:
-    line = next((l for l in lines if l.id == line_id), None) if lines is not None else s.get(SaleLine, line_id)
+    line = (
+        next((l for l in lines if l.id == line_id), None) if lines is not None else s.get(SaleLine, (sale.id, line_id))
+    )
     if line is None or line.sale_id != sale.id:
         raise NotFound("unknown_line", f"line {line_id} is not on this sale")
     return line

@@ -1,4 +1,4 @@
-"""Store migrations 0017 and 0018 on a store that has sold: every sale, line, payment and outbox event is kept,
+"""Store migrations 0017-0019 on a store that has sold: every sale, line, payment, refund and outbox event is kept,
 receipt numbers stay unique, and the till goes on numbering where it stopped."""
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from pos import bootstrap
 from pos.adapters.config import StoreConfig
 from pos.adapters.migrate import alembic_config, upgrade
-from pos.services import auth, checkout, sales, setup, shifts
+from pos.services import auth, checkout, receipts, refunds, sales, setup, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
+from pos.services.sale_views import get_sale
 from sync_agent import outbox
 
 AQUA_330, AQUA_600 = "8990000100010", "8990000100027"  # Rp 3.500 and Rp 4.500
 R0017, R0018 = "0017_sale_rows_fewer_btrees", "0018_outbox_and_counters_pages"
+R0019 = "0019_sale_lines_by_sale"
+MANAGER = {"staff_code": "9001", "pin": "4321"}  # the demo store's manager approves the refund
 
 
 def _rows(path: Path, tables: tuple[str, ...]) -> dict[str, list[tuple[object, ...]]]:
@@ -27,9 +30,9 @@ def _rows(path: Path, tables: tuple[str, ...]) -> dict[str, list[tuple[object, .
         return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
 
 
-def _sold_at(config: StoreConfig, revision: str) -> tuple[Actor, list[str]]:
-    """A store that sold two sales on T1 and left a third open (by this code, at the head), then taken back to
-    `revision` by the migrations' downgrades; the numbers given."""
+def _sold_at(config: StoreConfig, revision: str, refund: bool = False) -> tuple[Actor, list[str]]:
+    """A store that sold two sales on T1 (`refund`: and gave back one item of the second) and left a third open, by
+    this code at the head, then taken back to `revision` by the migrations' downgrades; the numbers given."""
     upgrade(config.database.url)
     store = bootstrap.store_context(config, steps=())
     setup.load_demo_data(store)
@@ -42,6 +45,9 @@ def _sold_at(config: StoreConfig, revision: str) -> tuple[Actor, list[str]]:
             view = sales.add_line(store, till, view["id"], barcode=code)
         view = sales.add_tender(store, till, view["id"], "cash", view["due"])
         numbers.append(checkout.complete(store, till, view["id"])["number"])
+    if refund:
+        line = get_sale(store, numbers[1])["lines"][0]["id"]
+        numbers.append(refunds.refund(store, till, numbers[1], [(line, 1)], MANAGER)["number"])
     sales.add_line(store, till, None, barcode=AQUA_600)  # a sale left open across the upgrade
     store.db.dispose()
     command.downgrade(alembic_config(config.database.url), revision)
@@ -66,7 +72,7 @@ def test_0017_keeps_every_sale_and_numbers_on(tmp_path: Path, config: StoreConfi
     with sqlite3.connect(path) as db, pytest.raises(sqlite3.OperationalError):
         db.execute("SELECT rowid FROM sale_lines")  # the rows live in their id's B-tree now
 
-    assert upgrade(config.database.url) == [R0018]  # the code below is the head's
+    assert upgrade(config.database.url) == [R0018, R0019]  # the code below is the head's
     store = bootstrap.store_context(config, steps=())
     assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000003"
     with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # a receipt number is still one sale's
@@ -81,13 +87,14 @@ def test_0018_keeps_every_event_in_order_and_the_tills_numbers(tmp_path: Path, c
     with sqlite3.connect(path) as db:
         db.execute("UPDATE outbox SET acked_at = '2026-12-04 10:00:00' WHERE store_seq = 1")  # central has one
 
-    assert upgrade(config.database.url) == [R0018]
+    assert upgrade(config.database.url, R0018) == [R0018]
     with sqlite3.connect(path) as db:
         after = sorted(db.execute("SELECT * FROM outbox").fetchall())
         assert [r[:9] for r in after] == [r[:9] for r in before["outbox"]]  # every event, its seq, bytes and hash
         assert db.execute("SELECT rowid = store_seq FROM outbox").fetchall() == [(1,)] * len(after)
         assert db.execute("SELECT value FROM counters WHERE name = 'receipt_seq:T1'").fetchone() == (2,)
         assert "receipt_seq" not in {r[1] for r in db.execute("PRAGMA table_info(tills)")}
+    upgrade(config.database.url)  # the code below is the head's
 
     store = bootstrap.store_context(config, steps=())
     unsent = outbox.pending(store.db, 500)
@@ -98,4 +105,31 @@ def test_0018_keeps_every_event_in_order_and_the_tills_numbers(tmp_path: Path, c
         conn.exec_driver_sql("UPDATE outbox SET event_id = ? WHERE store_seq = 2", (first,))
     with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # and a store_seq one event's
         conn.exec_driver_sql("UPDATE outbox SET store_seq = 1 WHERE store_seq = 2")
+    store.db.dispose()
+
+
+def test_0019_keeps_lines_payments_and_refunds_and_a_refund_still_names_its_line(
+    tmp_path: Path, config: StoreConfig
+) -> None:
+    till, numbers = _sold_at(config, R0018, refund=True)
+    path, tables = tmp_path / "store.db", ("sales", "sale_lines", "tenders", "refunds")
+    before = _rows(path, (*tables, "refund_lines"))
+
+    assert upgrade(config.database.url) == [R0019]
+    assert _rows(path, tables) == {t: before[t] for t in tables}
+    with sqlite3.connect(path) as db:
+        (line,) = db.execute("SELECT sale_id, sale_line_id, qty FROM refund_lines").fetchall()
+        (sale_id,) = db.execute("SELECT id FROM sales WHERE number = ?", (numbers[1],)).fetchone()
+        (was,) = [(r[2], r[4]) for r in before["refund_lines"]]  # (sale_line_id, qty) before
+        assert line == (sale_id, *was)  # the refunded line, now by the lines' key
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table in ("sale_lines", "tenders"):
+            assert f"ix_{table}_sale_id" not in {r[1] for r in db.execute(f"PRAGMA index_list({table})")}
+
+    store = bootstrap.store_context(config, steps=())
+    sold, other = get_sale(store, numbers[1]), get_sale(store, numbers[0])
+    assert receipts.get_receipt(store, numbers[2]).lines[0].name == sold["lines"][0]["name"]
+    assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000004"  # the refund took 000003
+    with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # a refund names a line of its sale
+        conn.exec_driver_sql("UPDATE refund_lines SET sale_id = ?", (other["id"],))
     store.db.dispose()

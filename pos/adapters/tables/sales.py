@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, timestamp, uuid_pk
+from .base import Base, new_id, timestamp, uuid_pk
 
 
 class Sale(Base):
@@ -40,9 +50,11 @@ class Sale(Base):
 
 class SaleLine(Base):
     __tablename__ = "sale_lines"
-    __table_args__ = {"sqlite_with_rowid": False}  # the row lives in its id's B-tree (migration 0017)
-    id: Mapped[str] = uuid_pk()
-    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    # A sale's lines together in one B-tree keyed by (sale_id, id), found by the sale's key with no index of their
+    # own (migrations 0017, 0019): a scan writes one B-tree page.
+    __table_args__ = (PrimaryKeyConstraint("sale_id", "id"), {"sqlite_with_rowid": False})
+    id: Mapped[str] = mapped_column(String(36), default=new_id)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"))
     position: Mapped[int] = mapped_column(Integer)
     sku: Mapped[str] = mapped_column(String(32))
     barcode: Mapped[str | None] = mapped_column(String(32))
@@ -64,9 +76,9 @@ class SaleLine(Base):
 
 class TenderRow(Base):
     __tablename__ = "tenders"
-    __table_args__ = {"sqlite_with_rowid": False}  # as sale_lines (migration 0017)
-    id: Mapped[str] = uuid_pk()
-    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    __table_args__ = (PrimaryKeyConstraint("sale_id", "id"), {"sqlite_with_rowid": False})  # as sale_lines
+    id: Mapped[str] = mapped_column(String(36), default=new_id)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"))
     type: Mapped[str] = mapped_column(String(12))
     amount: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str | None] = mapped_column(String(64))
@@ -93,9 +105,12 @@ class Refund(Base):
 
 class RefundLine(Base):
     __tablename__ = "refund_lines"
+    # The sale line given back, by the sale lines' key (migration 0019).
+    __table_args__ = (ForeignKeyConstraint(["sale_id", "sale_line_id"], ["sale_lines.sale_id", "sale_lines.id"]),)
     id: Mapped[str] = uuid_pk()
     refund_id: Mapped[str] = mapped_column(ForeignKey("refunds.id"), index=True)
-    sale_line_id: Mapped[str] = mapped_column(ForeignKey("sale_lines.id"))
+    sale_line_id: Mapped[str] = mapped_column(String(36))
     sku: Mapped[str] = mapped_column(String(32))
     qty: Mapped[int] = mapped_column(BigInteger)
     amount: Mapped[int] = mapped_column(BigInteger)
+    sale_id: Mapped[str] = mapped_column(String(36))
