@@ -161,17 +161,18 @@ def serve(args: argparse.Namespace) -> int:
     )
     if args.dev:
         return _serve_dev(config, host, port, args.access_log)
-    from central.web.serving import CentralServer, connections
+    from central.web.serving import connections, run_server
 
     workers, threads = args.workers or config.server.workers, args.threads or config.server.threads
+    engine = args.server or config.server.engine
     print(
-        f"  server            gunicorn, {workers} workers x {threads} threads; at most "
+        f"  server            {engine}, {workers} workers x {threads} threads; at most "
         f"{connections(config, workers)} database connections",
         flush=True,
     )
     worker = None if args.no_worker else _spawn_worker(args.config)
     try:
-        CentralServer(config, host, port, workers, threads, access_log=args.access_log).run()
+        run_server(engine, config, host, port, workers, threads, access_log=args.access_log)
     finally:
         if worker is not None:
             worker.terminate()
@@ -282,6 +283,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int, help="worker processes (default [server] workers)")
     p.add_argument("--threads", type=int, help="threads per worker (default [server] threads)")
+    p.add_argument(
+        "--server", choices=["granian", "gunicorn"], help="the production HTTP server (default [server] engine)"
+    )
     p.add_argument(
         "--no-worker",
         action="store_true",

@@ -48,6 +48,8 @@ def _buffer_streamed(environ: dict[str, Any], limit: int | None) -> None:
     environ["wsgi.input"] = io.BytesIO(b"".join(parts))
     environ["CONTENT_LENGTH"] = str(size)
     del environ["wsgi.input_terminated"]
+    # No longer chunked: with the header left, werkzeug ignored the length and read the body as empty.
+    del environ["HTTP_TRANSFER_ENCODING"]
 
 
 def too_large_message(limit: int | None) -> str:

@@ -1,4 +1,5 @@
-"""The central store as a chain runs it: gunicorn workers, housekeeping once across processes, one signing key."""
+"""The central store as a chain runs it: server workers (granian, or gunicorn), housekeeping once across processes,
+one signing key."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from common.db import Database
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, tmp_path):
+@pytest.mark.parametrize("engine", ["granian", "gunicorn"])
+def test_central_serve_runs_its_workers_and_a_housekeeping_worker(central, tmp_path, engine):
     port = free_port()
     env_url = central.ctx.config.database.url
     cmd = [
@@ -34,6 +36,8 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
         "omnitoko.cli",
         "central",
         "serve",
+        "--server",
+        engine,
         "--workers",
         "2",
         "--threads",
@@ -55,7 +59,7 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
     try:
         with served(cmd, ROOT, tmp_path / "central.log", f"{base}/api/v1/health", "central serve") as proc:
             health = requests.get(f"{base}/api/v1/health", timeout=5)
-            assert "gunicorn" in health.headers.get("Server", "").lower()  # not Werkzeug's development server
+            assert engine in health.headers.get("Server", "").lower()  # not Werkzeug's development server
 
             def push(seq: int) -> int:
                 e = make_event(seq)
@@ -97,12 +101,12 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
             assert codes == [200] * 20
             assert central.count(Sale) == 20
             children = _children(proc.pid)
-            assert len(children) >= 3, children  # two gunicorn workers and the housekeeping worker
+            assert len(children) >= 3, children  # two web workers and the housekeeping worker
     finally:
         os.environ.clear()
         os.environ.update(old_env)
     log = (tmp_path / "central.log").read_text(errors="replace")
-    assert "gunicorn, 2 workers x 4 threads" in log and "Traceback" not in log, log
+    assert f"{engine}, 2 workers x 4 threads" in log and "Traceback" not in log, log
 
 
 def _children(pid: int) -> list[str]:
