@@ -12,7 +12,6 @@ import socket
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 from servekit import free_port, served
-from synckit import STORE, central, make_event, pg_url  # noqa: F401
+from synckit import central, pg_url, push_body  # noqa: F401
 
 from central.tables import Sale
 
@@ -50,25 +49,6 @@ def granian(central, tmp_path: Path, *args: str, **env: str) -> Iterator[tuple[s
         os.environ.update(old)
     log = (tmp_path / "central.log").read_text(errors="replace")
     assert "Traceback" not in log, log
-
-
-def _push_body(seqs: list[int]) -> dict:
-    events = []
-    for seq in seqs:
-        e = make_event(seq)
-        events.append(
-            {
-                "event_id": e.event_id,
-                "store_id": STORE,
-                "device_id": "T1",
-                "store_seq": seq,
-                "type": e.type,
-                "schema_version": 1,
-                "payload": e.payload,
-                "payload_hash": e.payload_hash,
-            }
-        )
-    return {"store_id": STORE, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events}
 
 
 def _workers(pid: int) -> set[int]:
@@ -115,7 +95,7 @@ def test_bodies_over_the_limit_are_refused_whether_declared_or_streamed(central,
 
         streamed = requests.post(f"{base}/api/v1/sync/push", data=chunks(over), headers=auth, timeout=30)
         assert streamed.status_code == 413 and "larger than 8 MB" in streamed.json()["error"]["message"]
-        body = json.dumps(_push_body([1])).encode()
+        body = json.dumps(push_body([1])).encode()
         within = requests.post(
             f"{base}/api/v1/sync/push", data=iter([body[:100], body[100:]]), headers=auth, timeout=30
         )
@@ -134,7 +114,7 @@ def test_pushes_and_pulls_at_once_on_two_workers_all_answer(central, tmp_path):
 
         def push(seq: int) -> None:
             for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
-                r = requests.post(f"{base}/api/v1/sync/push", json=_push_body([seq]), headers=auth, timeout=60)
+                r = requests.post(f"{base}/api/v1/sync/push", json=push_body([seq]), headers=auth, timeout=60)
                 if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
                     codes.append(r.status_code)
                     return

@@ -8,13 +8,12 @@ import os
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 from servekit import free_port, served
-from synckit import STORE, central, make_event, pg_schema, pg_url  # noqa: F401
+from synckit import central, pg_schema, pg_url, push_body  # noqa: F401
 
 from central.config import CentralConfig
 from central.services import housekeeping, loyalty
@@ -62,24 +61,7 @@ def test_central_serve_runs_its_workers_and_a_housekeeping_worker(central, tmp_p
             assert engine in health.headers.get("Server", "").lower()  # not Werkzeug's development server
 
             def push(seq: int) -> int:
-                e = make_event(seq)
-                body = {
-                    "store_id": STORE,
-                    "device_id": "T1",
-                    "batch_id": str(uuid.uuid4()),
-                    "events": [
-                        {
-                            "event_id": e.event_id,
-                            "store_id": STORE,
-                            "device_id": "T1",
-                            "store_seq": seq,
-                            "type": e.type,
-                            "schema_version": 1,
-                            "payload": e.payload,
-                            "payload_hash": e.payload_hash,
-                        }
-                    ],
-                }
+                body = push_body([seq])
                 for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
                     r = requests.post(
                         f"{base}/api/v1/sync/push",
