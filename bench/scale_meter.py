@@ -27,7 +27,7 @@ from central.services import demo, stores
 from central.services.context import CentralContext
 
 # The production server the serving benches run: granian (the default of `central serve`) or gunicorn.
-SERVER = os.environ.get("BENCH_SERVER", "granian")
+SERVER = os.environ.get("BENCH_SERVER", CentralConfig().server.engine)
 
 
 def demo_central(url: str, products: int) -> CentralContext:

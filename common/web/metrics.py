@@ -5,7 +5,7 @@ an `X-Request-ID` on every answer (the caller's, when it sent a sane one), and `
 live in the database (outbox depth, printer queue, per-store health) are read when Prometheus scrapes, by the
 collectors each server adds, so they are right whichever process answers.
 
-Several processes (gunicorn workers): when PROMETHEUS_MULTIPROC_DIR is set before prometheus_client is first
+Several processes (granian's or gunicorn's workers): when PROMETHEUS_MULTIPROC_DIR is set before prometheus_client is first
 imported, counters and histograms are kept in files there and every scrape adds up all workers
 (prometheus_client's multiprocess mode); `central serve` sets it up.
 

@@ -185,3 +185,14 @@ def test_a_worker_that_dies_is_replaced(central, tmp_path):
             with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10):
                 pass  # new connections reach a worker
             assert requests.get(f"{base}/api/v1/health", headers={"Connection": "close"}, timeout=10).ok
+
+
+@ON_POSTGRESQL
+def test_a_variable_named_like_a_header_in_the_servers_environment_never_reaches_the_app_as_one(central, tmp_path):
+    """granian starts each request's environ from the process environment: HTTP_AUTHORIZATION set there must not
+    make a request without a token pass as the store."""
+    leak = {"HTTP_AUTHORIZATION": f"Bearer {central.token}", "HTTP_X_REQUEST_ID": "from-the-environment"}
+    with granian(central, tmp_path, "--workers", "1", "--threads", "2", **leak) as (base, _pid):
+        bare = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": 0, "limit": 5}, timeout=10)
+        assert bare.status_code == 401 and bare.json()["error"]["code"] == "missing_token"
+        assert bare.headers["X-Request-ID"] != "from-the-environment"
