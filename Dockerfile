@@ -1,5 +1,5 @@
 # The central store (head office) as a container image: `docker compose up -d` starts it with PostgreSQL.
-# The image runs `omnitoko central init` (migrations under a lock, idempotent) and then gunicorn; the background
+# The image runs `omnitoko central init` (migrations under a lock, idempotent) and then granian; the background
 # worker is the same image with `omnitoko central worker` (see compose.yaml).
 FROM python:3.11-slim
 

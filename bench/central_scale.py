@@ -1,4 +1,5 @@
-"""Many stores at once against the central store on PostgreSQL, served as in production (gunicorn).
+"""Many stores at once against the central store on PostgreSQL, served as in production (granian; BENCH_SERVER=gunicorn
+for the fallback).
 
 Three measures in one run, server and PostgreSQL on this machine, clients in 4 processes of their own:
 
@@ -8,7 +9,7 @@ Three measures in one run, server and PostgreSQL on this machine, clients in 4 p
    does, plus BENCH_SCALE_QUIET quiet stores (default 100) that only pull every 5 s, for BENCH_SCALE_SECONDS
    (default 20). Every request is due at a time fixed in advance and its latency counts from then, so queueing
    is never hidden. Figures: events/s, push p50/p99, idle pull p99, errors, PostgreSQL connections, and the CPU
-   of the server (gunicorn), of PostgreSQL (the server's backends) and of the load generator itself.
+   of the server (its processes), of PostgreSQL (the server's backends) and of the load generator itself.
 2. Saturation: the same open loop at 2x, 4x, 8x... the rate (BENCH_SCALE_STEP_SECONDS each) until push p99
    reaches 1 s: the highest offered rate that kept it under; then the CLOSED loop (each store pushes 5-sale
    batches back to back): its events/s, and the server's CPU per push.
@@ -31,7 +32,7 @@ from sqlalchemy import create_engine, text
 
 from bench import Row, percentile, pg_schema, print_table, row, scratch_dir
 from bench.scale_load import Plan, agent_step, closed_step, pull_step, ready
-from bench.scale_meter import Meter, demo_central, quiet_stores, served_central
+from bench.scale_meter import SERVER, Meter, demo_central, quiet_stores, served_central
 from bench.sync_drain import SKUS
 from central.config import CentralConfig
 from central.services import feed, stock, stores
@@ -141,12 +142,12 @@ def measure(run: Run) -> list[Row]:
             "0",
         ),
         row(
-            "server CPU (gunicorn) / PostgreSQL backends / load generator",
+            f"server CPU ({SERVER}) / PostgreSQL backends / load generator",
             100 * peak["web_cpu"] / el,
             f"% of a core / {100 * peak['pg_cpu'] / el:.0f} / {100 * peak['cpu'] / el:.0f}",
         ),
         row(
-            "server CPU per request (gunicorn, pushes and pulls together)",
+            f"server CPU per request ({SERVER}, pushes and pulls together)",
             1000 * peak["web_cpu"] / max(1, requests_made),
             "ms",
         ),
@@ -181,7 +182,7 @@ def measure(run: Run) -> list[Row]:
         ),
         row("closed loop push p50 / p99", _p(closed["push"], 50), f"ms / {_p(closed['push'], 99):,.0f} ms"),
         row(
-            "server CPU per 5-sale push: gunicorn",
+            f"server CPU per 5-sale push: {SERVER}",
             1000 * closed["web_cpu"] / max(1, closed["pushes"]),
             f"ms (+ {1000 * closed['pg_cpu'] / max(1, closed['pushes']):.1f} ms PostgreSQL)",
         ),
@@ -189,7 +190,7 @@ def measure(run: Run) -> list[Row]:
     hammer = run.step(pull_step, IDLE_SECONDS)
     rows += [
         row(
-            "server CPU per idle pull: gunicorn",
+            f"server CPU per idle pull: {SERVER}",
             1000 * hammer["web_cpu"] / max(1, hammer["pulls"]),
             f"ms (+ {1000 * hammer['pg_cpu'] / max(1, hammer['pulls']):.2f} ms PostgreSQL)",
             "< 1 ms",
@@ -238,7 +239,7 @@ def run() -> list[Row]:
         db = ctx.config.database
         print_table(
             rows,
-            f"central_scale: {N_STORES} + {N_QUIET} stores, {SECONDS:.0f} s at the peak rate; gunicorn {WORKERS} "
+            f"central_scale: {N_STORES} + {N_QUIET} stores, {SECONDS:.0f} s at the peak rate; {SERVER} {WORKERS} "
             f"workers x {THREADS} threads, {PUSH_SLOTS} push slots, pool {db.pool_size}+{db.max_overflow} per "
             f"worker; {CLIENTS} client processes; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
         )

@@ -1,7 +1,8 @@
-"""The central store's CPU per idle pull as served in production (gunicorn), and nothing else running on it.
+"""The central store's CPU per idle pull as served in production (granian; BENCH_SERVER=gunicorn for the fallback),
+and nothing else running on it.
 
 Quiet stores (no neighbours, so every pull after their first finds nothing new) pull back to back on kept-alive
-connections against `omnitoko central serve` (1 worker); the server's CPU (utime + stime of gunicorn's processes,
+connections against `omnitoko central serve` (1 worker); the server's CPU (utime + stime of the server's processes,
 from /proc) and its PostgreSQL backends' CPU are divided by the pulls answered. A lighter, quicker cut of
 central_scale's last step, for comparing serving settings back to back (BENCH_IDLE_SECONDS, BENCH_IDLE_STORES).
 """
@@ -16,7 +17,7 @@ import requests
 
 from bench import Row, pg_schema, print_table, row, scratch_dir
 from bench.central_scale import PG
-from bench.scale_meter import Meter, demo_central, quiet_stores, served_central
+from bench.scale_meter import SERVER, Meter, demo_central, quiet_stores, served_central
 from central.services import feed
 
 SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "15"))
@@ -64,12 +65,12 @@ def run() -> list[Row]:
         rows = [
             row("idle pulls answered", float(n), "requests", ""),
             row("errors or non-idle answers", float(len(errors)), "requests", "0"),
-            row("server CPU per idle pull: gunicorn", (web1 - web0) / n * 1000, "ms", "< 1 ms"),
+            row(f"server CPU per idle pull: {SERVER}", (web1 - web0) / n * 1000, "ms", "< 1 ms"),
             row("server CPU per idle pull: PostgreSQL backends", (pg1 - pg0) / n * 1000, "ms", ""),
         ]
         print_table(
             rows,
-            f"idle_pull_serving: {N_STORES} quiet stores pulling back to back for {SECONDS:.0f} s, gunicorn 1 "
+            f"idle_pull_serving: {N_STORES} quiet stores pulling back to back for {SECONDS:.0f} s, {SERVER} 1 "
             f"worker; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
         )
         return rows

@@ -1,5 +1,5 @@
 """The central store as the serving benches run it (bench.central_scale, bench.idle_pull_serving): `central
-serve` under gunicorn on a free port (`served_central`), quiet stores that only pull (`quiet_stores`), and what
+serve` under its production server (BENCH_SERVER) on a free port (`served_central`), quiet stores that only pull (`quiet_stores`), and what
 the benches read about the server while it runs: CPU of its processes and of its PostgreSQL backends (Linux
 /proc), and the connections it holds (`Meter`)."""
 
@@ -25,6 +25,9 @@ from central.db import central_database
 from central.migrate import upgrade as central_upgrade
 from central.services import demo, stores
 from central.services.context import CentralContext
+
+# The production server the serving benches run: granian (the default of `central serve`) or gunicorn.
+SERVER = os.environ.get("BENCH_SERVER", CentralConfig().server.engine)
 
 
 def demo_central(url: str, products: int) -> CentralContext:
@@ -59,7 +62,7 @@ def served_central(
         "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(where / "signing.key"),
         **(env or {}),
     }
-    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker", *args]
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--no-worker", "--server", SERVER, *args]
     cmd += ["--port", str(port), "--config", str(ROOT / "central.toml")]
     with (where / "central.log").open("wb") as log:
         server = subprocess.Popen(cmd, env=environ, stdout=log, stderr=subprocess.STDOUT)
@@ -123,7 +126,7 @@ class Meter:
         engine.dispose()
 
     def read(self) -> tuple[float, float]:
-        """(gunicorn's CPU seconds so far, its PostgreSQL backends' CPU seconds so far)."""
+        """(the server's CPU seconds so far (its process and workers), its PostgreSQL backends' CPU seconds so far)."""
         time.sleep(0.3)  # one more sample of the backends
         web = cpu_seconds(self.server_pid) + sum(cpu_seconds(p) for p in children(self.server_pid))
         return web, sum(self.backends.values())
@@ -140,7 +143,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
-    """The processes whose parent is pid (gunicorn's workers)."""
+    """The processes whose parent is pid (the server's workers)."""
     found = []
     for name in os.listdir("/proc"):
         if name.isdigit():

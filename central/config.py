@@ -36,9 +36,12 @@ class ServerTable(_Table):
     port: int = Field(5100, ge=1, le=65535)
     secret_key: str = ""  # empty = read secret_key_file (`omnitoko central init` makes it)
     secret_key_file: str = "var/central-secret.key"  # relative to the config file
-    workers: int = Field(2, ge=1, le=64)  # gunicorn worker processes (`central serve`; --workers overrides)
+    # The production HTTP server of `central serve` (--server overrides): granian (HTTP in native code: about half
+    # of gunicorn's CPU per idle pull) or gunicorn's threaded worker (what it ran before; kept as a fallback).
+    engine: Literal["granian", "gunicorn"] = "granian"
+    workers: int = Field(2, ge=1, le=64)  # worker processes (`central serve`; --workers overrides)
     # Threads per worker: about the stores that call at once divided by the workers, so that a pull never waits in
-    # gunicorn's queue behind pushes (a push waiting for its slot holds a thread but no CPU and no connection).
+    # the server's queue behind pushes (a push waiting for its slot holds a thread but no CPU and no connection).
     threads: int = Field(64, ge=1, le=512)
     # Pushes applied at once per worker; the others wait their turn (no CPU, no connection) while the remaining
     # threads serve pulls and the rest. About the worker's share of CPU cores: more only queue on the CPU.

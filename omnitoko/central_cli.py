@@ -142,13 +142,14 @@ def set_earn_rule(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """gunicorn with [server] workers x threads (and a housekeeping worker beside it); Werkzeug only with --dev."""
+    """granian (or gunicorn, [server] engine) with [server] workers x threads, and a housekeeping worker beside it;
+    Werkzeug only with --dev."""
     from common.web.hardening import check_secret_key
 
     config = load_central_config(args.config)
     _multiprocess_metrics()  # before anything imports prometheus_client (a log line may import Flask's g)
     configure_logging(config.logging, "central")
-    # Checked here, before gunicorn forks: a worker that fails to boot would print a traceback, not this line.
+    # Checked here, before the server forks: a worker that fails to boot would print a traceback, not this line.
     check_secret_key(config.server.secret_key, "OMNITOKO_CENTRAL_SERVER__SECRET_KEY", "omnitoko central init")
     upgrade(config.database.url)  # an upgraded package migrates as it starts, under the lock (before any fork)
     host, port = args.host or config.server.host, args.port or config.server.port
@@ -161,17 +162,18 @@ def serve(args: argparse.Namespace) -> int:
     )
     if args.dev:
         return _serve_dev(config, host, port, args.access_log)
-    from central.web.serving import CentralServer, connections
+    from central.web.serving import connections, run_server
 
     workers, threads = args.workers or config.server.workers, args.threads or config.server.threads
+    engine = args.server or config.server.engine
     print(
-        f"  server            gunicorn, {workers} workers x {threads} threads; at most "
+        f"  server            {engine}, {workers} workers x {threads} threads; at most "
         f"{connections(config, workers)} database connections",
         flush=True,
     )
     worker = None if args.no_worker else _spawn_worker(args.config)
     try:
-        CentralServer(config, host, port, workers, threads, access_log=args.access_log).run()
+        run_server(engine, config, host, port, workers, threads, access_log=args.access_log)
     finally:
         if worker is not None:
             worker.terminate()
@@ -181,7 +183,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _multiprocess_metrics() -> None:
-    """gunicorn runs several workers: /metrics adds up their counters from files in one folder (set before any
+    """The server runs several workers: /metrics adds up their counters from files in one folder (set before any
     worker imports prometheus_client; emptied at each start, as prometheus_client asks)."""
     import os
     import shutil
@@ -276,12 +278,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", help="central config file (or OMNITOKO_CENTRAL_CONFIG)")
     p.add_argument("--demo-data", action="store_true")
     p.set_defaults(run=init)
-    p = central.add_parser("serve", help="run the central store (sync API, admin, shop) under gunicorn")
+    p = central.add_parser("serve", help="run the central store (sync API, admin, shop) under granian")
     p.add_argument("--config")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int, help="worker processes (default [server] workers)")
     p.add_argument("--threads", type=int, help="threads per worker (default [server] threads)")
+    p.add_argument(
+        "--server", choices=["granian", "gunicorn"], help="the production HTTP server (default [server] engine)"
+    )
     p.add_argument(
         "--no-worker",
         action="store_true",

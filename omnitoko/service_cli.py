@@ -1,7 +1,7 @@
 """`omnitoko store install-service` and `omnitoko central install-service`: systemd units (issue 19).
 
 Store PC: the store server (which also runs the print worker and the backups, as threads) and the sync agent.
-Central: the web server (gunicorn via `central serve --no-worker`) and the background worker (`central worker`).
+Central: the web server (granian via `central serve --no-worker`) and the background worker (`central worker`).
 Each unit restarts on failure, runs as a dedicated user, names the config file, and is hardened as far as the
 program allows: no new privileges, the OS read-only (ProtectSystem=full) except the data folder (and backups).
 """
@@ -101,9 +101,11 @@ def central_units() -> list[Unit]:
     return [
         Unit(
             "omnitoko-central.service",
-            "Omnitoko central store web (gunicorn workers: sync API, admin, shop)",
+            "Omnitoko central store web (granian workers: sync API, admin, shop)",
             f"{program} central serve --no-worker",
             after="network-online.target postgresql.service",
+            # `systemctl reload`: new workers are started, then the old ones finish what they are serving and stop.
+            extra="ExecReload=/bin/kill -HUP $MAINPID\n",
         ),
         Unit(
             "omnitoko-central-worker.service",

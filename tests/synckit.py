@@ -240,6 +240,26 @@ class CentralHarness:
             return list(s.execute(stmt).all())
 
 
+def push_body(seqs: list[int]) -> dict[str, Any]:
+    """A push batch of TOKO-01's till T1 as the agent sends it: one sale event per store_seq."""
+    events = []
+    for seq in seqs:
+        e = make_event(seq)
+        events.append(
+            {
+                "event_id": e.event_id,
+                "store_id": STORE,
+                "device_id": "T1",
+                "store_seq": seq,
+                "type": e.type,
+                "schema_version": 1,
+                "payload": e.payload,
+                "payload_hash": e.payload_hash,
+            }
+        )
+    return {"store_id": STORE, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events}
+
+
 def pull_all(central: CentralHarness, token: str) -> list[dict[str, Any]]:
     """Every change a store's pulls get, from cursor 0 to the head, over HTTP with the store's token."""
     import requests

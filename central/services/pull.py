@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import feed, statements, stock, stores
+from . import feed, statements, stock, store_health, stores
 from .context import CentralContext
 
 
@@ -40,6 +40,40 @@ def pull_with_token(ctx: CentralContext, token: str | None, cursor: int, limit: 
     return store_id, answer(ctx, store_id, probed, cursor, limit)
 
 
+def idle_with_token(ctx: CentralContext, token: str, cursor: int) -> tuple[str, dict[str, Any]] | None:
+    """The answer to a pull with nothing new (its store id and page), or None when the pull finds something or the
+    token is refused: `pull_with_token` then answers (or refuses) it the full way. Writes nothing but the contact
+    stamp (once a minute per process)."""
+    probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": stores.hash_token(token)})
+    if probed is None or probed.id is None or not probed.active or not _idle(probed, cursor):
+        return None
+    store_id = str(probed.id)
+    stores.note_contact(ctx, store_id)
+    return store_id, _idle_page(probed)
+
+
+def with_report(ctx: CentralContext, store_id: str, page: dict[str, Any], cursor: int, report: str | None) -> Any:
+    """A pull's answer: the page and the clock check; the agent's report (its status header) noted on the way."""
+    store_health.note_report(ctx, store_id, report, cursor)
+    return {**page, "clock": store_health.clock_check(ctx, report)}
+
+
+def _idle(probed: Any, cursor: int) -> bool:
+    return cursor == probed.feed_seq and not probed.pending and not probed.unpublished
+
+
+def _idle_page(probed: Any) -> dict[str, Any]:
+    head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
+    return {
+        "epoch": probed.epoch,
+        "cursor": head,
+        "head": head,
+        "more": False,
+        "changes": [],
+        "store_seq": int(probed.last_seq or 0),
+    }
+
+
 def pull(ctx: CentralContext, store_id: str, cursor: int, limit: int) -> dict[str, Any]:
     """One page of changes for the store (found by its id) and its high-water store_seq."""
     return answer(ctx, store_id, probe(ctx, store_id), cursor, limit)
@@ -49,16 +83,8 @@ def answer(ctx: CentralContext, store_id: str, probed: Any, cursor: int, limit: 
     limit = max(1, min(limit, ctx.config.sync.pull_page_max))
     last_seq = int(probed.last_seq or 0)
     stores.note_contact(ctx, store_id)  # at most once a minute per process: an idle pull rarely writes
-    if cursor == probed.feed_seq and not probed.pending and not probed.unpublished:
-        head = int(probed.feed_seq)  # what feed.page answers at the head, without reading the audience
-        return {
-            "epoch": probed.epoch,
-            "cursor": head,
-            "head": head,
-            "more": False,
-            "changes": [],
-            "store_seq": last_seq,
-        }
+    if _idle(probed, cursor):
+        return _idle_page(probed)
     if catch_up(ctx, store_id, probed):
         with ctx.db.sessions() as s:
             page = feed.page(s, store_id, cursor, limit, stores.audience(s, ctx, store_id))

@@ -24,6 +24,7 @@ from .admin_payments import admin_payments
 from .admin_transfers import admin_transfers
 from .carts_api import api as carts_api
 from .errors import register_error_handlers
+from .idle_pull import install as install_idle_pulls
 from .lanes import install as install_push_lane
 from .loyalty_api import api as loyalty_api
 from .loyalty_pages import pages as loyalty_pages
@@ -91,4 +92,5 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
         if endpoint != "static":
             # Flask types a view as sync or async; every view here is sync, which the retry loop needs to see its run.
             app.view_functions[endpoint] = retried(cast(Callable[..., ResponseReturnValue], view))
+    install_idle_pulls(app)  # a pull with nothing new is answered before Flask's full dispatch (idle_pull.py)
     return app

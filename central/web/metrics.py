@@ -1,4 +1,4 @@
-"""The central store's /metrics: its HTTP figures and push outcomes (counters, added up across gunicorn workers
+"""The central store's /metrics: its HTTP figures and push outcomes (counters, added up across the server's workers
 in prometheus_client's multiprocess mode), and per-store health read from the database at each scrape."""
 
 from __future__ import annotations

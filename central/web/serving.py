@@ -56,6 +56,18 @@ class CentralServer(BaseApplication):
         return create_central_app(self.config)
 
 
+def run_server(
+    engine: str, config: CentralConfig, host: str, port: int, workers: int, threads: int, access_log: bool = False
+) -> None:
+    """Serve until SIGTERM or Ctrl-C under `engine` (granian or gunicorn)."""
+    if engine == "granian":
+        from central.web import granian_serving
+
+        granian_serving.run(config, host, port, workers, threads, access_log=access_log)
+    else:
+        CentralServer(config, host, port, workers, threads, access_log=access_log).run()
+
+
 def connections(config: CentralConfig, workers: int) -> int:
     """PostgreSQL connections this server may open at most (the web workers and the housekeeping worker)."""
     return workers * (config.database.pool_size + config.database.max_overflow) + 2

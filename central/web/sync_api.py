@@ -125,9 +125,7 @@ def pull(query: PullQuery = PullQuery()):  # noqa: B008 - the annotation documen
     query = pull_query()
     central = ctx()
     store_id, page = pull_service.pull_with_token(central, bearer(), query.cursor, query.limit)  # the token check too
-    report = request.headers.get(HEADER)
-    store_health.note_report(central, store_id, report, query.cursor)
-    return {**page, "clock": store_health.clock_check(central, report)}
+    return pull_service.with_report(central, store_id, page, query.cursor, request.headers.get(HEADER))
 
 
 def pull_query() -> PullQuery:

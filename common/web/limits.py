@@ -25,8 +25,8 @@ def limit_bodies(app: Flask, default: int, larger: dict[str, int] | None = None)
             request.max_content_length = default
         declared, limit = request.content_length, request.max_content_length
         environ = request.environ
-        # Without Content-Length only a chunked request has a body (RFC 9112 6.3): gunicorn marks every request's
-        # input terminated, a GET's too, which has nothing to read.
+        # Without Content-Length only a chunked request has a body (RFC 9112 6.3): gunicorn and granian mark every
+        # request's input terminated, a GET's too, which has nothing to read.
         if declared is None and "wsgi.input_terminated" in environ and "HTTP_TRANSFER_ENCODING" in environ:
             _buffer_streamed(environ, limit)
         elif declared is not None and limit is not None and declared > limit:
@@ -48,6 +48,8 @@ def _buffer_streamed(environ: dict[str, Any], limit: int | None) -> None:
     environ["wsgi.input"] = io.BytesIO(b"".join(parts))
     environ["CONTENT_LENGTH"] = str(size)
     del environ["wsgi.input_terminated"]
+    # No longer chunked: with the header left, werkzeug ignored the length and read the body as empty.
+    del environ["HTTP_TRANSFER_ENCODING"]
 
 
 def too_large_message(limit: int | None) -> str:

@@ -5,7 +5,7 @@ an `X-Request-ID` on every answer (the caller's, when it sent a sane one), and `
 live in the database (outbox depth, printer queue, per-store health) are read when Prometheus scrapes, by the
 collectors each server adds, so they are right whichever process answers.
 
-Several processes (gunicorn workers): when PROMETHEUS_MULTIPROC_DIR is set before prometheus_client is first
+Several processes (granian's or gunicorn's workers): when PROMETHEUS_MULTIPROC_DIR is set before prometheus_client is first
 imported, counters and histograms are kept in files there and every scrape adds up all workers
 (prometheus_client's multiprocess mode); `central serve` sets it up.
 
@@ -55,6 +55,21 @@ class AppMetrics:
             registry=self.registry,
         )
 
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (route, method, status): counter, histogram
+
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        """One request answered: its count and its latency (prometheus_client's labels() checks and locks on every
+        call, so each series is looked up once)."""
+        key = (route, method, status)
+        found = self._series.get(key)
+        if found is None:
+            found = self._series[key] = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route, method),
+            )
+        found[0].inc()
+        found[1].observe(seconds)
+
     def counter(self, name: str, doc: str, labels: Iterable[str]) -> Counter:
         return Counter(f"{self.prefix}_{name}", doc, list(labels), registry=self.registry)
 
@@ -86,26 +101,16 @@ def install_metrics(
 
     @app.before_request
     def _start() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = request_id_of(request.headers.get("X-Request-ID", ""))
         g.request_started = time.perf_counter()
-
-    series: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (route, method, status): its counter, histogram
 
     @app.after_request
     def _finish(response: Response) -> Response:
         started = g.get("request_started")
         if started is not None:
             rule = request.url_rule
-            key = (rule.rule if rule is not None else "(no route)", request.method, response.status_code)
-            found = series.get(key)
-            if found is None:  # prometheus_client's labels() checks and locks on every call: once per series
-                found = series[key] = (
-                    metrics.requests.labels(key[0], key[1], str(key[2])),
-                    metrics.latency.labels(key[0], key[1]),
-                )
-            found[0].inc()
-            found[1].observe(time.perf_counter() - started)
+            route = rule.rule if rule is not None else "(no route)"
+            metrics.record(route, request.method, response.status_code, time.perf_counter() - started)
         if g.get("request_id"):
             response.headers["X-Request-ID"] = g.request_id
         return response
@@ -118,6 +123,11 @@ def install_metrics(
 
         app.add_url_rule("/metrics", "metrics", scrape, methods=["GET"])
     return metrics
+
+
+def request_id_of(given: str) -> str:
+    """The id an answer carries: the caller's X-Request-ID when it is sane, else a new one."""
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
 def _allowed(config: MetricsTable) -> None:

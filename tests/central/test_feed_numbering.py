@@ -14,6 +14,7 @@ from central.config import CentralConfig
 from central.services import feed
 from central.services import push as push_service
 from central.tables import Change, Sale, SaleLine
+from central.web import granian_serving
 from central.web.serving import CentralServer
 from pos.adapters.config import StoreConfig
 
@@ -93,3 +94,5 @@ def test_a_batchs_rows_arrive_exactly_as_the_store_wrote_them(central):
 def test_the_server_keeps_an_agents_connection_longer_than_the_agent_waits_between_calls():
     server = CentralServer(CentralConfig(), "127.0.0.1", 0, 1, 1)
     assert server.options["keepalive"] > StoreConfig().sync.interval_seconds
+    idle_close_ms = granian_serving.options("127.0.0.1", 0, 1, 1)["http1_settings"].header_read_timeout
+    assert idle_close_ms > StoreConfig().sync.interval_seconds * 1000

@@ -1,4 +1,5 @@
-"""The central store as a chain runs it: gunicorn workers, housekeeping once across processes, one signing key."""
+"""The central store as a chain runs it: server workers (granian, or gunicorn), housekeeping once across processes,
+one signing key."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import os
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 from servekit import free_port, served
-from synckit import STORE, central, make_event, pg_schema, pg_url  # noqa: F401
+from synckit import central, pg_schema, pg_url, push_body  # noqa: F401
 
 from central.config import CentralConfig
 from central.services import housekeeping, loyalty
@@ -25,7 +25,8 @@ from common.db import Database
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, tmp_path):
+@pytest.mark.parametrize("engine", ["granian", "gunicorn"])
+def test_central_serve_runs_its_workers_and_a_housekeeping_worker(central, tmp_path, engine):
     port = free_port()
     env_url = central.ctx.config.database.url
     cmd = [
@@ -34,6 +35,8 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
         "omnitoko.cli",
         "central",
         "serve",
+        "--server",
+        engine,
         "--workers",
         "2",
         "--threads",
@@ -55,27 +58,10 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
     try:
         with served(cmd, ROOT, tmp_path / "central.log", f"{base}/api/v1/health", "central serve") as proc:
             health = requests.get(f"{base}/api/v1/health", timeout=5)
-            assert "gunicorn" in health.headers.get("Server", "").lower()  # not Werkzeug's development server
+            assert engine in health.headers.get("Server", "").lower()  # not Werkzeug's development server
 
             def push(seq: int) -> int:
-                e = make_event(seq)
-                body = {
-                    "store_id": STORE,
-                    "device_id": "T1",
-                    "batch_id": str(uuid.uuid4()),
-                    "events": [
-                        {
-                            "event_id": e.event_id,
-                            "store_id": STORE,
-                            "device_id": "T1",
-                            "store_seq": seq,
-                            "type": e.type,
-                            "schema_version": 1,
-                            "payload": e.payload,
-                            "payload_hash": e.payload_hash,
-                        }
-                    ],
-                }
+                body = push_body([seq])
                 for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
                     r = requests.post(
                         f"{base}/api/v1/sync/push",
@@ -97,12 +83,12 @@ def test_central_serve_runs_gunicorn_workers_and_a_housekeeping_worker(central, 
             assert codes == [200] * 20
             assert central.count(Sale) == 20
             children = _children(proc.pid)
-            assert len(children) >= 3, children  # two gunicorn workers and the housekeeping worker
+            assert len(children) >= 3, children  # two web workers and the housekeeping worker
     finally:
         os.environ.clear()
         os.environ.update(old_env)
     log = (tmp_path / "central.log").read_text(errors="replace")
-    assert "gunicorn, 2 workers x 4 threads" in log and "Traceback" not in log, log
+    assert f"{engine}, 2 workers x 4 threads" in log and "Traceback" not in log, log
 
 
 def _children(pid: int) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from synckit import agents  # noqa: F401
 
 from central.config import load_central_config
+from central.web import granian_serving
 from central.web.serving import CentralServer
 from omnitoko import demo
 from omnitoko.cli import build_parser
@@ -87,6 +88,8 @@ def test_the_servers_log_no_request_unless_asked(store: StoreContext) -> None:
     central = load_central_config(ROOT / "central.toml")
     assert CentralServer(central, "127.0.0.1", 5100, 1, 4).options["accesslog"] is None
     assert CentralServer(central, "127.0.0.1", 5100, 1, 4, access_log=True).options["accesslog"] == "-"
+    assert granian_serving.options("127.0.0.1", 5100, 1, 4)["log_access"] is False
+    assert granian_serving.options("127.0.0.1", 5100, 1, 4, access_log=True)["log_access"] is True
     parser = build_parser()
     for command in (["store", "serve"], ["central", "serve"], ["gateway", "serve"]):
         assert parser.parse_args(command).access_log is False

@@ -69,6 +69,8 @@ def test_install_service_print_shows_hardened_units_that_restart_and_name_the_co
         if side == "store":  # the SQLite database (beside the config: var/) must stay writable under ProtectSystem
             assert str(tmp_path / "var") in writable
         assert units[name]["Install"]["WantedBy"] == "multi-user.target"
+    if side == "central":  # `systemctl reload` replaces the web workers gracefully (SIGHUP)
+        assert units["omnitoko-central.service"]["Service"]["ExecReload"] == "/bin/kill -HUP $MAINPID"
 
 
 def test_installed_units_pass_systemd_analyze_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

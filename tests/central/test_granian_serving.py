@@ -1,0 +1,198 @@
+"""`central serve` under granian (the production default): what the serving promises under it. Connections kept
+alive past the agents' interval, body limits on declared and streamed bodies, pushes and pulls at once on several
+workers, a graceful restart on SIGHUP, a killed worker replaced (PostgreSQL: a server's workers share it)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from servekit import free_port, served
+from synckit import central, pg_url, push_body  # noqa: F401
+
+from central.tables import Sale
+
+ROOT = Path(__file__).resolve().parents[2]
+ON_POSTGRESQL = pytest.mark.parametrize("central", ["postgresql"], indirect=True)
+
+
+@contextmanager
+def granian(central, tmp_path: Path, *args: str, **env: str) -> Iterator[tuple[str, int]]:
+    """`central serve --server granian` on the test's database: its base URL and process id."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "omnitoko.cli", "central", "serve", "--server", "granian", "--no-worker"]
+    cmd += ["--port", str(port), "--config", str(ROOT / "central.toml"), *args]
+    environ = {
+        "OMNITOKO_CENTRAL_DATABASE__URL": central.ctx.config.database.url,
+        "OMNITOKO_CENTRAL_SERVER__SECRET_KEY": "a-test-secret-of-enough-length-0123456789",
+        "OMNITOKO_CENTRAL_LOYALTY__SIGNING_KEY_FILE": str(tmp_path / "signing.key"),
+        **env,
+    }
+    base, old = f"http://127.0.0.1:{port}", os.environ.copy()
+    os.environ.update(environ)
+    try:
+        with served(cmd, ROOT, tmp_path / "central.log", f"{base}/api/v1/health", "central serve") as proc:
+            yield base, proc.pid
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    log = (tmp_path / "central.log").read_text(errors="replace")
+    assert "Traceback" not in log, log
+
+
+def _workers(pid: int) -> set[int]:
+    found = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.add(int(d.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+@ON_POSTGRESQL
+def test_an_agents_kept_alive_connection_outlives_its_wait_between_pulls(central, tmp_path):
+    with granian(central, tmp_path, "--workers", "1", "--threads", "2") as (base, _pid):
+        conn = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=10)
+        auth = {"Authorization": f"Bearer {central.token}"}
+        conn.request("GET", "/api/v1/sync/pull?cursor=0&limit=10", headers=auth)
+        first = conn.getresponse()
+        first.read()
+        assert first.status == 200
+        sock = conn.sock
+        time.sleep(6)  # longer than the agents' 5-s interval
+        conn.request("GET", "/api/v1/sync/pull?cursor=0&limit=10", headers=auth)  # the same socket, not a new one
+        again = conn.getresponse()
+        again.read()
+        assert again.status == 200 and conn.sock is sock
+        conn.close()
+
+
+@ON_POSTGRESQL
+def test_bodies_over_the_limit_are_refused_whether_declared_or_streamed(central, tmp_path):
+    with granian(central, tmp_path, "--workers", "1", "--threads", "4") as (base, _pid):
+        auth = {"Authorization": f"Bearer {central.token}", "Content-Type": "application/json"}
+        over = 9 * 2**20  # the push takes up to [sync] max_body_mb (8 MB)
+        declared = requests.post(f"{base}/api/v1/sync/push", data=b"x" * over, headers=auth, timeout=30)
+        assert declared.status_code == 413 and "larger than 8 MB" in declared.json()["error"]["message"]
+
+        def chunks(total: int) -> Iterator[bytes]:
+            for _ in range(total // 65536):
+                yield b" " * 65536
+
+        streamed = requests.post(f"{base}/api/v1/sync/push", data=chunks(over), headers=auth, timeout=30)
+        assert streamed.status_code == 413 and "larger than 8 MB" in streamed.json()["error"]["message"]
+        body = json.dumps(push_body([1])).encode()
+        within = requests.post(
+            f"{base}/api/v1/sync/push", data=iter([body[:100], body[100:]]), headers=auth, timeout=30
+        )
+        assert within.status_code == 200 and within.json()["results"][0]["outcome"] == "applied", within.text
+        other = requests.post(f"{base}/api/v1/carts/claim", data=chunks(3 * 2**20), headers=auth, timeout=30)
+        assert other.status_code == 413  # the app-wide limit ([server] max_body_bytes, 2 MB) on every other path
+        assert requests.get(f"{base}/api/v1/health", timeout=10).status_code == 200  # still serving
+
+
+@ON_POSTGRESQL
+def test_pushes_and_pulls_at_once_on_two_workers_all_answer(central, tmp_path):
+    with granian(central, tmp_path, "--workers", "2", "--threads", "4") as (base, pid):
+        assert len(_workers(pid)) == 2
+        auth = {"Authorization": f"Bearer {central.token}"}
+        codes: list[int] = []
+
+        def push(seq: int) -> None:
+            for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
+                r = requests.post(f"{base}/api/v1/sync/push", json=push_body([seq]), headers=auth, timeout=60)
+                if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
+                    codes.append(r.status_code)
+                    return
+                time.sleep(0.05)
+
+        def pull() -> None:
+            for _ in range(20):
+                codes.append(
+                    requests.get(
+                        f"{base}/api/v1/sync/pull", params={"cursor": 0, "limit": 10}, headers=auth
+                    ).status_code
+                )
+
+        threads = [threading.Thread(target=push, args=(s,)) for s in range(1, 21)]
+        threads += [threading.Thread(target=pull) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert codes == [200] * 100 and central.count(Sale) == 20
+
+
+@ON_POSTGRESQL
+def test_sighup_replaces_the_workers_while_stores_keep_pulling(central, tmp_path):
+    with granian(central, tmp_path, "--workers", "2", "--threads", "4") as (base, pid):
+        before = _workers(pid)
+        auth = {"Authorization": f"Bearer {central.token}", "Connection": "close"}
+        failed: list[str] = []
+        answered = [0]
+        stop = threading.Event()
+
+        def puller() -> None:
+            while not stop.is_set():
+                try:
+                    r = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": 0, "limit": 5}, headers=auth)
+                    answered[0] += 1
+                    if r.status_code != 200:
+                        failed.append(str(r.status_code))
+                except requests.RequestException as e:
+                    failed.append(repr(e))
+
+        threads = [threading.Thread(target=puller) for _ in range(3)]
+        for t in threads:
+            t.start()
+        os.kill(pid, signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (_workers(pid) & before or len(_workers(pid)) < 2):
+            time.sleep(0.2)
+        time.sleep(1)
+        stop.set()
+        for t in threads:
+            t.join(30)
+        after = _workers(pid)
+        assert len(after) == 2 and not after & before  # both workers new
+        assert failed == [] and answered[0] > 0
+
+
+@ON_POSTGRESQL
+def test_a_worker_that_dies_is_replaced(central, tmp_path):
+    with granian(central, tmp_path, "--workers", "2", "--threads", "2") as (base, pid):
+        victim = min(_workers(pid))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (victim in _workers(pid) or len(_workers(pid)) < 2):
+            time.sleep(0.2)
+        assert victim not in _workers(pid) and len(_workers(pid)) == 2
+        for _ in range(10):
+            with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10):
+                pass  # new connections reach a worker
+            assert requests.get(f"{base}/api/v1/health", headers={"Connection": "close"}, timeout=10).ok
+
+
+@ON_POSTGRESQL
+def test_a_variable_named_like_a_header_in_the_servers_environment_never_reaches_the_app_as_one(central, tmp_path):
+    """granian starts each request's environ from the process environment: HTTP_AUTHORIZATION set there must not
+    make a request without a token pass as the store."""
+    leak = {"HTTP_AUTHORIZATION": f"Bearer {central.token}", "HTTP_X_REQUEST_ID": "from-the-environment"}
+    with granian(central, tmp_path, "--workers", "1", "--threads", "2", **leak) as (base, _pid):
+        bare = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": 0, "limit": 5}, timeout=10)
+        assert bare.status_code == 401 and bare.json()["error"]["code"] == "missing_token"
+        assert bare.headers["X-Request-ID"] != "from-the-environment"
