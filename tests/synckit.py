@@ -352,11 +352,15 @@ def agents(store: StoreContext) -> Iterator[Callable[..., Agent]]:
         a.close()
 
 
-def sync_until_clean(agent: Agent, rounds: int = 20) -> Any:
-    """Rounds until the outbox is empty and the pull current (as `sync run` would do over time)."""
+def sync_until_clean(agent: Agent, rounds: int = 20, pushed: Any = None) -> Any:
+    """Rounds until the outbox is empty and the pull current (as `sync run` would do over time); `pushed` (a
+    PushTally) adds up every round's push, the rounds that were not clean too (a push can land in a round whose
+    pull then times out on a busy machine)."""
     rep = None
     for _ in range(rounds):
         rep = agent.round()
+        if pushed is not None:
+            pushed.add(rep.push)
         if rep.ok:
             return rep
     raise AssertionError(f"not clean after {rounds} rounds: {rep.summary() if rep else ''}")
