@@ -38,8 +38,7 @@ class Till(Base):
     __tablename__ = "tills"
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), default="")
-    # Its receipt sequence is the counter `receipt_counter(id)` (below), on the page
-    # of `store_seq`: a sale's completion bumps both.
+    # Its receipt sequence is the counter `receipt_counter(id)` (below), beside `store_seq`: a completion bumps both.
 
 
 class Shift(Base):
