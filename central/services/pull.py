@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.errors import Forbidden, Unauthorized
+
 from . import feed, statements, stock, store_health, stores
 from .context import CentralContext
 
@@ -45,9 +47,12 @@ def idle_with_token(ctx: CentralContext, token: str, cursor: int) -> tuple[str, 
     token is refused: `pull_with_token` then answers (or refuses) it the full way. Writes nothing but the contact
     stamp (once a minute per process)."""
     probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": stores.hash_token(token)})
-    if probed is None or probed.id is None or not probed.active or not _idle(probed, cursor):
+    try:
+        store_id = stores.admitted(probed)
+    except (Unauthorized, Forbidden):
         return None
-    store_id = str(probed.id)
+    if not _idle(probed, cursor):
+        return None
     stores.note_contact(ctx, store_id)
     return store_id, _idle_page(probed)
 

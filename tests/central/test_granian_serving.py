@@ -21,6 +21,7 @@ import requests
 from servekit import free_port, served
 from synckit import central, pg_url, push_body  # noqa: F401
 
+from bench.scale_meter import children
 from central.tables import Sale
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,15 +53,7 @@ def granian(central, tmp_path: Path, *args: str, **env: str) -> Iterator[tuple[s
 
 
 def _workers(pid: int) -> set[int]:
-    found = set()
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.add(int(d.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
+    return set(children(pid))
 
 
 @ON_POSTGRESQL

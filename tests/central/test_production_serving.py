@@ -15,6 +15,7 @@ import requests
 from servekit import free_port, served
 from synckit import central, pg_schema, pg_url, push_body  # noqa: F401
 
+from bench.scale_meter import children
 from central.config import CentralConfig
 from central.services import housekeeping, loyalty
 from central.services.context import CentralContext
@@ -92,16 +93,9 @@ def test_central_serve_runs_its_workers_and_a_housekeeping_worker(central, tmp_p
 
 
 def _children(pid: int) -> list[str]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text().split()
-            except OSError:
-                continue
-            if int(stat[3]) == pid:
-                out.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-    return out
+    return [
+        Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace") for p in children(pid)
+    ]
 
 
 def test_housekeeping_runs_in_one_process_at_a_time_and_the_others_skip(central):
