@@ -25,7 +25,7 @@ def test_the_checkout_bench_runs_small_and_reports_every_figure(
 
     assert all(set(r) >= KEYS for r in rows)
     names = " / ".join(r["name"] for r in rows)
-    for figure in ("raw SQLite", "whole sale", "complete()", "p95"):
+    for figure in ("raw SQLite", "whole sale", "complete()", "p95", "ceiling"):
         assert figure in names
     assert all(r["value"] > 0 for r in rows if r["unit"] != "" and "load" not in r["name"])
     sales = next(r for r in rows if "whole sale" in r["name"])
