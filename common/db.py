@@ -247,7 +247,7 @@ def _compiled(statement: Select[Any], dialect: Dialect) -> tuple[str, tuple[str,
     itself (its literals) and a row type."""
     compiled = statement.compile(dialect=dialect)
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
-    row_type = collections.namedtuple("Row", [c.key for c in statement.selected_columns])  # type: ignore[misc]
+    row_type = collections.namedtuple("Row", [c.key for c in statement.selected_columns])  # type: ignore[misc]  # fields known at run time
     return str(compiled), order, dict(compiled.params), row_type
 
 

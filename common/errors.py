@@ -7,6 +7,7 @@ class DomainError(Exception):
     """A business rule refused the request; `code` is stable, `message` is for people."""
 
     status = 422
+    retry_after: int | None = None  # seconds to wait, sent as Retry-After (a 429 or 503 that says when to come back)
 
     def __init__(self, code: str, message: str, **detail: object) -> None:
         super().__init__(message)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import midtransclient  # type: ignore[import-untyped]
+import midtransclient
 import requests
-from midtransclient.error_midtrans import MidtransAPIError  # type: ignore[import-untyped]
+from midtransclient.error_midtrans import MidtransAPIError
 
 from central.services.gateway import (
     GatewayError,

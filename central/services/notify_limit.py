@@ -38,7 +38,7 @@ def admit(ctx: CentralContext, address: str) -> None:
             f"too many payment notifications from {address}: try again in {say_duration(wait)}",
             wait=say_duration(wait),
         )
-        e.retry_after = max(1, int(wait.total_seconds()) + 1)  # type: ignore[attr-defined]
+        e.retry_after = max(1, int(wait.total_seconds()) + 1)
         raise e
 
 

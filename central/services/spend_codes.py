@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from central.tables import SpendCode
 from central.tables.base import new_id
+from common.db import rowcount
 from common.errors import DomainError, Forbidden
 
 from . import loyalty
@@ -60,17 +61,19 @@ def require_proof(
     if code:
         digits = "".join(ch for ch in code if ch.isdigit())
         now = ctx.clock()
-        used = s.execute(  # type: ignore[attr-defined]
-            update(SpendCode)
-            .where(
-                SpendCode.member_id == member_id,
-                SpendCode.code_hash == _hash(member_id, digits),
-                SpendCode.used_at.is_(None),
-                SpendCode.expires_at > now,
-                SpendCode.tries < MAX_TRIES,
+        used = rowcount(
+            s.execute(
+                update(SpendCode)
+                .where(
+                    SpendCode.member_id == member_id,
+                    SpendCode.code_hash == _hash(member_id, digits),
+                    SpendCode.used_at.is_(None),
+                    SpendCode.expires_at > now,
+                    SpendCode.tries < MAX_TRIES,
+                )
+                .values(used_at=now, hold_id=hold_id)
             )
-            .values(used_at=now, hold_id=hold_id)
-        ).rowcount
+        )
         if not used:
             raise WrongCode(
                 "bad_spend_code",

@@ -16,6 +16,7 @@ from central.services.context import CentralContext
 from common.web.metrics import AppMetrics, install_metrics, metrics_of
 
 log = logging.getLogger(__name__)
+PUSH_EVENTS = "push_events_total"  # central's own counter: pushed events by outcome
 PRINTER_LEVEL = {"ok": 0, "none": 0, "warn": 1, "error": 2}
 
 
@@ -81,8 +82,8 @@ class StoreHealthCollector(Collector):
 
 def install(app: Flask, ctx: CentralContext) -> AppMetrics:
     metrics = install_metrics(app, ctx.config.metrics, "omnitoko_central", [StoreHealthCollector(ctx)])
-    metrics.push_events = metrics.counter(  # type: ignore[attr-defined]
-        "push_events_total",
+    metrics.counter(
+        PUSH_EVENTS,
         "Pushed events by outcome (applied, duplicate, rejected = dead-lettered, conflict, gap, skipped)",
         ["outcome"],
     )
@@ -91,7 +92,7 @@ def install(app: Flask, ctx: CentralContext) -> AppMetrics:
 
 def count_push(app: Flask, results: list[dict[str, Any]]) -> None:
     metrics = metrics_of(app)
-    counter = getattr(metrics, "push_events", None)
+    counter = metrics.counters.get(PUSH_EVENTS) if metrics else None
     if counter is None:
         return
     tally: dict[str, int] = {}

@@ -71,7 +71,7 @@ class QueryModel(BaseModel):
         try:
             return _copy_json(_schema_of(cls, args, tuple(sorted(kwargs.items()))))
         except TypeError:  # an argument that cannot be a cache key: make it afresh
-            return BaseModel.model_json_schema.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined]
+            return super().model_json_schema(*args, **kwargs)
 
 
 def _copy_json(value: Any) -> Any:
@@ -84,8 +84,8 @@ def _copy_json(value: Any) -> Any:
 
 
 @functools.cache
-def _schema_of(model: type[BaseModel], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    return BaseModel.model_json_schema.__func__(model, *args, **dict(kwargs))  # type: ignore[attr-defined]
+def _schema_of(model: type[QueryModel], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return super(QueryModel, model).model_json_schema(*args, **dict(kwargs))
 
 
 class PullQuery(QueryModel):

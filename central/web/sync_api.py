@@ -110,7 +110,7 @@ def stock_elsewhere(path: SkuPath) -> dict[str, Any]:
 
 def query_read_by_hand(view: Callable[..., Any]) -> Callable[..., Any]:
     """flask-openapi3 documents the view's query model but leaves reading it to the view (its own flag)."""
-    view.__delay_validate_request__ = True  # type: ignore[attr-defined]
+    view.__delay_validate_request__ = True  # type: ignore[attr-defined]  # the library's flag, on a plain function
     return view
 
 

@@ -80,7 +80,7 @@ class SaleLineV3(SaleLine):
 class SaleCompletedV3(SaleCompletedV2):
     """sale.completed version 3 (issue 16): version 2 with lines that carry their measure (weighed goods)."""
 
-    lines: list[SaleLineV3] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]
+    lines: list[SaleLineV3] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines: pydantic's override
 
 
 class RefundLine(Wire):

@@ -55,6 +55,7 @@ class AppMetrics:
             registry=self.registry,
         )
 
+        self.counters: dict[str, Counter] = {}  # the app's own, by name (`counter()`)
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}  # (route, method, status): counter, histogram
 
     def record(self, route: str, method: str, status: int, seconds: float) -> None:
@@ -71,7 +72,9 @@ class AppMetrics:
         found[1].observe(seconds)
 
     def counter(self, name: str, doc: str, labels: Iterable[str]) -> Counter:
-        return Counter(f"{self.prefix}_{name}", doc, list(labels), registry=self.registry)
+        """A counter of this app's, also kept in `counters` under `name`."""
+        self.counters[name] = Counter(f"{self.prefix}_{name}", doc, list(labels), registry=self.registry)
+        return self.counters[name]
 
     def histogram(self, name: str, doc: str, labels: Iterable[str] = ()) -> Histogram:
         return Histogram(f"{self.prefix}_{name}", doc, list(labels), buckets=BUCKETS, registry=self.registry)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common import throttle_table as throttle
+from common.db import rowcount
 from common.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from common.tables import new_id
 from common.throttle import Policy, refuse_waiting, say_duration
@@ -74,15 +75,17 @@ def pair(ctx: StoreContext, code: str, name: str, address: str = "") -> dict[str
     token, now = secrets.token_urlsafe(32), ctx.clock()
     with ctx.db.unit_of_work() as s:
         # One conditional UPDATE: the first kiosk to use the code takes it; expired or used codes match nothing.
-        taken = s.execute(  # type: ignore[attr-defined]
-            update(KioskPairingCode)
-            .where(
-                KioskPairingCode.code_hash == _hash(wanted),
-                KioskPairingCode.used_at.is_(None),
-                KioskPairingCode.expires_at > now,
+        taken = rowcount(
+            s.execute(
+                update(KioskPairingCode)
+                .where(
+                    KioskPairingCode.code_hash == _hash(wanted),
+                    KioskPairingCode.used_at.is_(None),
+                    KioskPairingCode.expires_at > now,
+                )
+                .values(used_at=now)
             )
-            .values(used_at=now)
-        ).rowcount
+        )
         if not taken:
             throttle.record_failure(s, SignInThrottle, key, now, GUESS_POLICY)
         else:
@@ -133,7 +136,7 @@ def admit(ctx: StoreContext, token: str | None, actions: tuple[str, ...] = ()) -
             f"this kiosk is going too fast: wait {say_duration(wait)} before printing or sending another cart",
             wait=say_duration(wait),
         )
-        err.retry_after = math.ceil(wait.total_seconds())  # type: ignore[attr-defined]  # the Retry-After header
+        err.retry_after = math.ceil(wait.total_seconds())  # the Retry-After header
         raise err
     return who
 
