@@ -1,5 +1,6 @@
 """Store migrations 0017-0019 on a store that has sold: every sale, line, payment, refund and outbox event is kept,
-receipt numbers stay unique, and the till goes on numbering where it stopped."""
+receipt numbers stay unique, and the till goes on numbering where it stopped; a backup taken before them is
+restored (and upgraded) by this version."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from servekit import free_port
 from sqlalchemy.exc import IntegrityError
+from synckit_store import write_store_toml
 
+from omnitoko.cli import main
 from pos import bootstrap
+from pos.adapters import backups
 from pos.adapters.config import StoreConfig
 from pos.adapters.migrate import alembic_config, upgrade
 from pos.services import auth, checkout, receipts, refunds, sales, setup, shifts
@@ -132,4 +137,30 @@ def test_0019_keeps_lines_payments_and_refunds_and_a_refund_still_names_its_line
     assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000004"  # the refund took 000003
     with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # a refund names a line of its sale
         conn.exec_driver_sql("UPDATE refund_lines SET sale_id = ?", (other["id"],))
+    store.db.dispose()
+
+
+def test_a_backup_taken_before_0018_is_restored_by_this_version_and_the_till_numbers_on(
+    tmp_path: Path, config: StoreConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store's disk dies after a software update; its last backup was taken by the version before 0018
+    (receipt numbers in `tills`, lines keyed alone). `omnitoko store restore` upgrades the copy it puts back."""
+    till, numbers = _sold_at(config, R0017, refund=True)
+    path, tables = tmp_path / "store.db", ("sales", "sale_lines", "tenders", "refunds")
+    before = _rows(path, tables)
+    made = backups.take(path, tmp_path / "usb-stick", config.store.id, keep=3)
+    assert backups.verify(made).receipt_seq["T1"] == 3  # the old layout's numbers, read from `tills`
+    for suffix in ("", "-wal", "-shm"):  # the disk is gone
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    config.server.port = free_port()  # nothing answers there: no store server is running
+
+    config_file = write_store_toml(tmp_path / "store.toml", config)
+    assert main(["store", "restore", str(made), "--config", str(config_file), "--without-central"]) == 0
+    assert f"restored {made.name}" in capsys.readouterr().out
+
+    assert upgrade(config.database.url) == []  # the restore brought it to this version
+    assert _rows(path, tables) == before
+    store = bootstrap.store_context(config, steps=())
+    assert receipts.get_receipt(store, numbers[2]).lines[0].name == get_sale(store, numbers[1])["lines"][0]["name"]
+    assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000004"  # after the refund's 000003
     store.db.dispose()
