@@ -8,6 +8,7 @@ push lane, body limits, /metrics across workers) lives in the app, not in the se
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from functools import partial
@@ -64,8 +65,19 @@ def options(host: str, port: int, workers: int, threads: int, access_log: bool =
     }
 
 
+class _ThreadsAsMeant(logging.Filter):
+    """granian warns at every start when a worker may run more Python threads than twice the cores plus one. The
+    central store's are meant so (`[server] threads`: about the stores calling at once, so that a pull never waits
+    behind pushes; docs/scaling.md): that one warning would only alarm whoever starts it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Python threads" not in record.getMessage()
+
+
 def run(config: CentralConfig, host: str, port: int, workers: int, threads: int, access_log: bool = False) -> None:
+    from granian.log import logger
     from granian.server import Server
 
     server = Server("central.web.app:create_central_app", **options(host, port, workers, threads, access_log))
+    logger.addFilter(_ThreadsAsMeant())  # after the server's own logging setup, which its constructor does
     server.serve(target_loader=partial(_worker_app, config), wrap_loader=False)

@@ -198,3 +198,13 @@ def test_a_variable_named_like_a_header_in_the_servers_environment_never_reaches
         bare = requests.get(f"{base}/api/v1/sync/pull", params={"cursor": 0, "limit": 5}, timeout=10)
         assert bare.status_code == 401 and bare.json()["error"]["code"] == "missing_token"
         assert bare.headers["X-Request-ID"] != "from-the-environment"
+
+
+def test_a_central_started_with_its_default_threads_prints_no_warning_about_them(central, tmp_path):
+    """central.toml's 64 threads a worker are meant (docs/scaling.md); granian's start-up warning about them is not
+    printed, and nothing else is lost from the log."""
+    with granian(central, tmp_path, "--workers", "1", "--threads", "64") as (base, _pid):
+        assert requests.get(f"{base}/api/v1/health", timeout=10).status_code == 200
+    log = (tmp_path / "central.log").read_text(errors="replace")
+    assert "Python threads" not in log and "WARNING" not in log, log
+    assert "Omnitoko central store is running" in log
