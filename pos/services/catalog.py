@@ -146,7 +146,7 @@ def stock_card(ctx: StoreContext, sku: str, limit: int = 100) -> dict[str, Any]:
             s.scalars(
                 select(StockMovement)
                 .where(StockMovement.sku == sku)
-                .order_by(StockMovement.created_at.desc(), StockMovement.id)
+                .order_by(StockMovement.created_at.desc(), StockMovement.seq.desc())  # newest first
                 .limit(limit)
             )
         )

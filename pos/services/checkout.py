@@ -30,7 +30,9 @@ from .sale_views import sale_json
 # Built once and run by the driver as compiled SQL (common.db.Tx): completion is the checkout's one durable write,
 # so it is kept to a few statements and no ORM (bench/checkout.py measures it against a raw SQLite commit).
 _SALES = Sale.__table__
-_MOVEMENTS = insert(StockMovement.__table__)
+_MOVEMENTS = insert(StockMovement.__table__).values(  # every column but `seq`, the rowid SQLite gives
+    {c.name: bindparam(c.name) for c in StockMovement.__table__.c if not c.primary_key}
+)
 _LINES = SaleLine.__table__
 _FIX_LINES = (
     update(_LINES)

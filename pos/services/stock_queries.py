@@ -143,7 +143,7 @@ def product_detail(ctx: StoreContext, code: str, limit: int = 200) -> dict[str, 
             s.scalars(
                 select(StockMovement)
                 .where(StockMovement.sku == p.sku)
-                .order_by(StockMovement.created_at.desc(), StockMovement.id)
+                .order_by(StockMovement.created_at.desc(), StockMovement.seq.desc())  # newest first
                 .limit(limit)
             )
         )
@@ -199,7 +199,7 @@ def receipts_for(ctx: StoreContext, supplier_ref: str, limit: int = 200) -> list
             select(StockMovement, Product.name)
             .join(Product, Product.sku == StockMovement.sku)
             .where(StockMovement.kind == "receipt", StockMovement.reason == ref)
-            .order_by(StockMovement.created_at.desc(), StockMovement.id)
+            .order_by(StockMovement.created_at.desc(), StockMovement.seq)  # a delivery's lines as typed
             .limit(limit)
         )
         return [{"at": m.created_at, "sku": m.sku, "name": name, "qty": m.qty} for m, name in rows]

@@ -1,6 +1,6 @@
 """Store migrations 0017-0019 on a store that has sold: every sale, line, payment, refund and outbox event is kept,
 receipt numbers stay unique, and the till goes on numbering where it stopped; a backup taken before them is
-restored (and upgraded) by this version."""
+restored (and upgraded) by this version; the stock ledger keyed by its rowid (0020) keeps every movement in order."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pos import bootstrap
 from pos.adapters import backups
 from pos.adapters.config import StoreConfig
 from pos.adapters.migrate import alembic_config, upgrade
-from pos.services import auth, checkout, receipts, refunds, sales, setup, shifts
+from pos.services import auth, checkout, receipts, refunds, sales, setup, shifts, stock_queries
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.sale_views import get_sale
@@ -26,7 +26,7 @@ from sync_agent import outbox
 
 AQUA_330, AQUA_600 = "8990000100010", "8990000100027"  # Rp 3.500 and Rp 4.500
 R0017, R0018 = "0017_sale_rows_fewer_btrees", "0018_outbox_and_counters_pages"
-R0019 = "0019_sale_lines_by_sale"
+R0019, R0020 = "0019_sale_lines_by_sale", "0020_stock_ledger_by_rowid"
 MANAGER = {"staff_code": "9001", "pin": "4321"}  # the demo store's manager approves the refund
 
 
@@ -77,7 +77,7 @@ def test_0017_keeps_every_sale_and_numbers_on(tmp_path: Path, config: StoreConfi
     with sqlite3.connect(path) as db, pytest.raises(sqlite3.OperationalError):
         db.execute("SELECT rowid FROM sale_lines")  # the rows live in their id's B-tree now
 
-    assert upgrade(config.database.url) == [R0018, R0019]  # the code below is the head's
+    assert upgrade(config.database.url) == [R0018, R0019, R0020]  # the code below is the head's
     store = bootstrap.store_context(config, steps=())
     assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000003"
     with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # a receipt number is still one sale's
@@ -120,7 +120,7 @@ def test_0019_keeps_lines_payments_and_refunds_and_a_refund_still_names_its_line
     path, tables = tmp_path / "store.db", ("sales", "sale_lines", "tenders", "refunds")
     before = _rows(path, (*tables, "refund_lines"))
 
-    assert upgrade(config.database.url) == [R0019]
+    assert upgrade(config.database.url) == [R0019, R0020]
     assert _rows(path, tables) == {t: before[t] for t in tables}
     with sqlite3.connect(path) as db:
         (line,) = db.execute("SELECT sale_id, sale_line_id, qty FROM refund_lines").fetchall()
@@ -163,4 +163,40 @@ def test_a_backup_taken_before_0018_is_restored_by_this_version_and_the_till_num
     store = bootstrap.store_context(config, steps=())
     assert receipts.get_receipt(store, numbers[2]).lines[0].name == get_sale(store, numbers[1])["lines"][0]["name"]
     assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000004"  # after the refund's 000003
+    store.db.dispose()
+
+
+def _ledger_indexes(db: sqlite3.Connection) -> set[str]:
+    return {r[1] for r in db.execute("PRAGMA index_list(stock_movements)")}
+
+
+def test_0020_keeps_the_stock_ledger_in_the_order_it_was_written_and_stock_moves_on(
+    tmp_path: Path, config: StoreConfig
+) -> None:
+    till, numbers = _sold_at(config, R0019, refund=True)
+    path, columns = tmp_path / "store.db", "id, sku, qty, kind, reason, ref_id, staff_id, created_at"
+    with sqlite3.connect(path) as db:
+        before = db.execute(f"SELECT {columns} FROM stock_movements ORDER BY rowid").fetchall()
+        assert "sqlite_autoindex_stock_movements_1" in _ledger_indexes(db)  # 0020's downgrade put the id's key back
+    assert {r[3] for r in before} == {"opening", "sale", "return"}  # the demo's stock, two sales and a refund
+
+    assert upgrade(config.database.url) == [R0020]
+    with sqlite3.connect(path) as db:
+        after = db.execute(f"SELECT seq, {columns} FROM stock_movements ORDER BY seq").fetchall()
+        assert [r[1:] for r in after] == before  # every movement, in the order it was written
+        assert [r[0] for r in after] == list(range(1, len(before) + 1))
+        assert db.execute("SELECT COUNT(*) FROM stock_movements WHERE rowid != seq").fetchone() == (0,)
+        assert _ledger_indexes(db) == {"ix_stock_movements_sku"}  # the id has no index of its own now
+
+    store = bootstrap.store_context(config, steps=())
+    had = stock_queries.product_detail(store, AQUA_330)
+    number = _finish_the_open_sale(store, till)
+    now = stock_queries.product_detail(store, AQUA_330)
+    assert now["on_hand"] == had["on_hand"] - 1
+    newest = now["movements"][0]
+    assert (newest["kind"], newest["qty"], newest["ref_id"]) == ("sale", -1, get_sale(store, number)["id"])
+    assert newest["balance"] == now["on_hand"] and now["movements"][1:] == had["movements"][: len(now["movements"]) - 1]
+    with sqlite3.connect(path) as db:
+        (last,) = db.execute("SELECT MAX(seq) FROM stock_movements").fetchone()
+    assert last == len(before) + 2  # the finished sale's two lines came after every movement before them
     store.db.dispose()
