@@ -11,7 +11,7 @@ from pos.adapters.tables import DeadLetterSeen, PrintJob, SyncStatus
 
 from .backup_loop import STATE as BACKUPS
 from .context import StoreContext
-from .printing import printer_status
+from .print_jobs import printer_status
 from .sync_health import outbox_health
 
 

@@ -31,7 +31,8 @@ from pos.adapters.tables.printing import PrinterLease, PrintJob
 from pos.domain import receipt as receipt_model
 
 from .context import StoreContext
-from .printing import WAITING, PrintQueue, printer_status, queue_of
+from .print_jobs import printer_status
+from .printing import WAITING, PrintQueue, queue_of
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from pos.services import printing
+from pos.services import print_jobs
 
 from .common import actor, approval_dict, ctx
 from .schemas import Approval, Body
@@ -42,29 +42,29 @@ class DrawerIn(Body):
 @api.get("/printer", summary="The receipt printer's status and how many receipts wait")
 def status():
     actor()
-    return printing.printer_status(ctx())
+    return print_jobs.printer_status(ctx())
 
 
 @api.get("/print-jobs", summary="Print jobs, newest first")
 def jobs(query: JobsQuery):
-    return {"items": printing.list_jobs(ctx(), actor(), query.state, query.limit)}
+    return {"items": print_jobs.list_jobs(ctx(), actor(), query.state, query.limit)}
 
 
 @api.post("/print-jobs/<job_id>/reprint", summary="Waiting or failed: try now; printed: print a copy (manager)")
 def reprint(path: JobPath, body: ManagerActIn):
-    return printing.reprint(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason), 202
+    return print_jobs.reprint(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason), 202
 
 
 @api.post("/print-jobs/<job_id>/cancel", summary="Cancel a waiting or failed print job (manager)")
 def cancel(path: JobPath, body: ManagerActIn):
-    return printing.cancel(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason)
+    return print_jobs.cancel(ctx(), actor(), path.job_id, approval_dict(body.approval), body.reason)
 
 
 @api.post("/receipts/<number>/reprint", summary="Print a copy (SALINAN / COPY) of any receipt (manager)")
 def reprint_receipt(path: NumberPath, body: ManagerActIn):
-    return printing.reprint_receipt(ctx(), actor(), path.number, approval_dict(body.approval), body.reason), 202
+    return print_jobs.reprint_receipt(ctx(), actor(), path.number, approval_dict(body.approval), body.reason), 202
 
 
 @api.post("/drawer/open", summary="Open the cash drawer with a reason (manager; audit logged)")
 def open_drawer(body: DrawerIn):
-    return printing.open_drawer(ctx(), actor(), approval_dict(body.approval), body.reason), 202
+    return print_jobs.open_drawer(ctx(), actor(), approval_dict(body.approval), body.reason), 202
