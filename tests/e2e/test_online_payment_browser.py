@@ -52,8 +52,10 @@ def shop_and_gateway(tmp_path: Path, central_template: tuple[Path, str]) -> Iter
 def _fill_cart(shop: Page, url: str) -> None:
     shop.d.get(f"{url}/shop/?q=aqua")
     shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, "article.product"), "the search shows products")
-    for sku in ("SKU-00001", "SKU-00002"):
+    for count, sku in enumerate(("SKU-00001", "SKU-00002"), start=1):
         shop.tap(f'article[data-sku="{sku}"] .btn-add')
+        # the badge counts this add (the flash of the one before may still be on the page while it reloads)
+        shop.until(lambda n=count: shop.text("#cart-count") == str(n), f"the cart badge says {count}")
         shop.until(lambda: "keranjang" in shop.text(".flash-ok"), "the shop says it is in the cart")
     shop.tap("#cart-link")
     shop.until(lambda: shop.d.find_elements(By.ID, "pay-online-button"), "the cart offers to pay online")
