@@ -21,7 +21,6 @@ from .context import StoreContext
 from .printing import WAITING, add_job, queue_of, wake
 from .records import audit
 
-# (Bahasa Indonesia, English) for the till's status badge, by problem code.
 # What can be wrong with a printer; the words for each are "printer.<code>" in the `status` catalog.
 PROBLEMS: tuple[str, ...] = (
     "paper_out",
