@@ -260,6 +260,24 @@ def push_body(seqs: list[int]) -> dict[str, Any]:
     return {"store_id": STORE, "device_id": "T1", "batch_id": str(uuid.uuid4()), "events": events}
 
 
+def push_in_turn(base: str, token: str, seq: int) -> int:
+    """POST store_seq `seq` (`push_body`) to a served central at `base` until it is more than a gap (an earlier seq
+    still on its way is answered 200 with outcome "gap"): the status of the answer that placed it, 0 if none did."""
+    import time
+
+    import requests
+
+    body = push_body([seq])
+    for _ in range(200):
+        r = requests.post(
+            f"{base}/api/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60
+        )
+        if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
+            return r.status_code
+        time.sleep(0.05)
+    return 0
+
+
 def pull_all(central: CentralHarness, token: str) -> list[dict[str, Any]]:
     """Every change a store's pulls get, from cursor 0 to the head, over HTTP with the store's token."""
     import requests

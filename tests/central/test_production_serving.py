@@ -7,13 +7,12 @@ import multiprocessing
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
 from servekit import free_port, served
-from synckit import central, pg_schema, pg_url, push_body  # noqa: F401
+from synckit import central, pg_schema, pg_url, push_in_turn  # noqa: F401
 
 from bench.scale_meter import children
 from central.config import CentralConfig
@@ -61,22 +60,11 @@ def test_central_serve_runs_its_workers_and_a_housekeeping_worker(central, tmp_p
             health = requests.get(f"{base}/api/v1/health", timeout=5)
             assert engine in health.headers.get("Server", "").lower()  # not Werkzeug's development server
 
-            def push(seq: int) -> int:
-                body = push_body([seq])
-                for _ in range(200):  # a gap (an earlier seq still on its way) is answered 200 with outcome "gap"
-                    r = requests.post(
-                        f"{base}/api/v1/sync/push",
-                        json=body,
-                        timeout=30,
-                        headers={"Authorization": f"Bearer {central.token}"},
-                    )
-                    if r.status_code != 200 or r.json()["results"][0]["outcome"] != "gap":
-                        return r.status_code
-                    time.sleep(0.05)
-                return 0
-
             codes: list[int] = []
-            threads = [threading.Thread(target=lambda s=s: codes.append(push(s))) for s in range(1, 21)]
+            threads = [
+                threading.Thread(target=lambda s=s: codes.append(push_in_turn(base, central.token, s)))
+                for s in range(1, 21)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
