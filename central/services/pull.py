@@ -23,6 +23,12 @@ def probe(ctx: CentralContext, store_id: str) -> Any:
     return ctx.db.read_row(statements.pull_probe(), {"b_store": store_id})
 
 
+def probe_by_token(ctx: CentralContext, token: str | None) -> Any:
+    """`pull_probe` for the store the bearer token belongs to (401 without a token); a row either way (the meta
+    row), its store columns empty when no store has the token."""
+    return ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": stores.token_digest(token)})
+
+
 def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> bool:
     """Before a page is read: figures a crashed push left unpublished go out, and waiting changes get a number.
     Returns whether it wrote (the head read by the probe is then behind)."""
@@ -36,8 +42,7 @@ def catch_up(ctx: CentralContext, store_id: str, probed: Any) -> bool:
 
 def pull_with_token(ctx: CentralContext, token: str | None, cursor: int, limit: int) -> tuple[str, dict[str, Any]]:
     """The pull of the store the bearer token belongs to (401 / 403 as `stores.authenticate`): its id and page."""
-    digest = stores.token_digest(token)
-    probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": digest})  # a row: the meta row
+    probed = probe_by_token(ctx, token)
     store_id = stores.admitted(probed)
     return store_id, answer(ctx, store_id, probed, cursor, limit)
 
@@ -46,7 +51,7 @@ def idle_with_token(ctx: CentralContext, token: str, cursor: int) -> tuple[str, 
     """The answer to a pull with nothing new (its store id and page), or None when the pull finds something or the
     token is refused: `pull_with_token` then answers (or refuses) it the full way. Writes nothing but the contact
     stamp (once a minute per process)."""
-    probed = ctx.db.read_row(statements.pull_probe(by_token=True), {"b_store": stores.hash_token(token)})
+    probed = probe_by_token(ctx, token)
     try:
         store_id = stores.admitted(probed)
     except (Unauthorized, Forbidden):
