@@ -1,7 +1,7 @@
-"""The central store as the serving benches run it (bench.central_scale, bench.idle_pull_serving): `central
-serve` under its production server (BENCH_SERVER) on a free port (`served_central`), quiet stores that only pull (`quiet_stores`), and what
-the benches read about the server while it runs: CPU of its processes and of its PostgreSQL backends (Linux
-/proc), and the connections it holds (`Meter`)."""
+"""The central store as the serving benches run it (bench.central_scale, bench.idle_pull_serving): `central serve`
+under its production server (BENCH_SERVER) on a free port (`served_central`), quiet stores that only pull
+(`quiet_stores`), and what the benches read about the server while it runs: CPU of its processes and of its
+PostgreSQL backends (Linux /proc), and the connections it holds (`Meter`)."""
 
 from __future__ import annotations
 

@@ -2,10 +2,10 @@
 
 The server (granian's thread pool, gunicorn's threaded worker) hands requests to its threads first come, first
 served: with every thread busy applying a push, an idle pull (a millisecond of work) used to wait behind seconds of
-pushes. So a worker runs many threads
-and lets at most `[server] push_slots` pushes in at once: a push takes a slot before its body is even parsed and
-gives it back when its answer is made; beyond that it waits here (holding a thread, but no CPU and no database
-connection) while the other threads answer pulls, health checks and pages at once.
+pushes. So a worker runs many threads and lets at most `[server] push_slots` pushes in at once: a push takes a slot
+before its body is even parsed and gives it back when its answer is made; beyond that it waits here (holding a
+thread, but no CPU and no database connection) while the other threads answer pulls, health checks and pages at
+once.
 """
 
 from __future__ import annotations
