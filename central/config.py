@@ -29,6 +29,14 @@ class DatabaseTable(_Table):
     # PostgreSQL's max_connections (100 by default) with room for psql and backups.
     pool_size: int = Field(8, ge=1, le=200)
     max_overflow: int = Field(4, ge=0, le=200)
+    # Time limits of the web workers' PostgreSQL sessions (not the CLI's, the migrations' or the housekeeping
+    # worker's), in milliseconds, 0 = none. A request whose statement runs longer, or that waits longer for a lock
+    # another session holds, is answered 503 with Retry-After (nothing changed: the agent sends it again) instead of
+    # holding its thread and its connection until the database lets go; a session left inside a transaction that
+    # long is closed by PostgreSQL, which frees its locks.
+    statement_timeout_ms: int = Field(30_000, ge=0, le=3_600_000)
+    lock_timeout_ms: int = Field(10_000, ge=0, le=3_600_000)
+    idle_in_transaction_timeout_ms: int = Field(60_000, ge=0, le=3_600_000)
 
 
 class ServerTable(_Table):

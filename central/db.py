@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from dataclasses import dataclass
+
+from sqlalchemy import event, make_url
 
 from common.db import Database
 
@@ -11,7 +13,27 @@ from common.db import Database
 CONNECT_TIMEOUT = 3
 
 
-def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Database:
+@dataclass(frozen=True)
+class SessionLimits:
+    """PostgreSQL time limits for a session, in ms (0 = none): set as the session starts, so they hold for every
+    statement the pool's connection runs. The web workers have them (config [database]); the CLI, the migrations
+    and the housekeeping worker, whose batches may run long by design, do not."""
+
+    statement_timeout: int = 0
+    lock_timeout: int = 0
+    idle_in_transaction_session_timeout: int = 0
+
+    def options(self, url: str) -> str:
+        """libpq's `options` for `url`: the URL's own (a search_path, say), then each limit as a `-c name=value` the
+        server applies at connect (connect_args' `options` replaces the URL's, so both go in it)."""
+        own = make_url(url).query.get("options")
+        parts = [own] if isinstance(own, str) and own else []
+        return " ".join(parts + [f"-c {name}={ms}" for name, ms in vars(self).items() if ms])
+
+
+def central_database(
+    url: str, pool_size: int = 8, max_overflow: int = 4, limits: SessionLimits | None = None
+) -> Database:
     """A Database for central; on SQLite, synchronous=NORMAL instead of FULL.
 
     With WAL, NORMAL can lose the last commits on a power cut but never corrupts the file. Central losing
@@ -23,16 +45,21 @@ def central_database(url: str, pool_size: int = 8, max_overflow: int = 4) -> Dat
     them: SQLAlchemy closes a connection beyond pool_size as soon as it is given back, so a load that went above
     pool_size now and then (many stores pulling at once) opened and closed a connection every ~20 idle pulls, each
     connect costing both sides far more CPU than a pull. The most a worker holds is the same.
+
+    `limits`: the session time limits its connections start with (the web workers'; see SessionLimits).
     """
     if not url.startswith("sqlite"):
+        connect: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
+        if limits is not None and any(vars(limits).values()):
+            connect["options"] = limits.options(url)
         return Database(
             url,
             pool_size=pool_size + max_overflow,
             max_overflow=0,
             pool_timeout=10,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT},
+            connect_args=connect,
         )
-    db = Database(url)
+    db = Database(url)  # SQLite (the demo) has no session time limits: its lock waits are busy_timeout's
 
     @event.listens_for(db.engine, "connect")
     def _normal(dbapi_conn, _record):

@@ -23,6 +23,9 @@ from common.errors import DomainError
 log = logging.getLogger(__name__)
 
 TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+# A web session's time limit reached (central/db.py SessionLimits): not retried here, since the lock or the load
+# that made it wait that long is likely still there; the caller is told to come back (Busy).
+TIMEOUT_SQLSTATES = {"55P03": "waited too long for a lock", "57014": "a statement ran past its time limit"}
 ATTEMPTS = 6
 BASE_SECONDS = 0.01
 CAP_SECONDS = 0.4
@@ -66,6 +69,11 @@ def sqlstate(err: BaseException) -> str | None:
 
 def is_transient(err: BaseException) -> bool:
     return isinstance(err, DBAPIError) and sqlstate(err) in TRANSIENT_SQLSTATES
+
+
+def timed_out(err: BaseException) -> str | None:
+    """What a session time limit cut short (lock_timeout, statement_timeout), or None for any other error."""
+    return TIMEOUT_SQLSTATES.get(sqlstate(err) or "") if isinstance(err, DBAPIError) else None
 
 
 _JITTER = random.Random()

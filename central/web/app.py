@@ -70,7 +70,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     limit_bodies(app, config.server.max_body_bytes, {"/api/v1/sync/push": config.sync.max_body_mb * 2**20})
     harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
     app.json = PlainJSON(app)
-    app.extensions["omnitoko_central"] = central_context(config, db)
+    app.extensions["omnitoko_central"] = central_context(config, db, web=True)  # with the web's time limits
     install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)
     install_push_lane(app, config.server.push_slots)  # pushes take turns, pulls never wait behind them
     app.register_api(sync_api)
