@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Annotated, Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.limits import INT64_MAX, INT64_MIN, MAX_POINTS
@@ -47,9 +48,23 @@ def dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(exclude_unset=True)
 
 
+# orjson's options for the canonical form: keys sorted, and times (as any other type JSON has not) written by str().
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def canonical_json(data: Any) -> str:
-    """The exact bytes an outbox payload is stored, hashed and sent as; changing this changes every hash."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """The exact bytes an outbox payload is stored, hashed and sent as; changing this changes every hash.
+
+    The format every stored hash was made with: `json.dumps(data, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False, default=str)`. orjson writes the same bytes for what payloads hold (text, 64-bit integers,
+    true/false/null, lists, objects with text keys, times by str()) in a tenth of the time, on every event a store
+    writes and every one central checks; what orjson refuses (an integer past 64 bits, a lone surrogate, a key that
+    is not text) goes to the standard library as before. A float would be written in orjson's shortest form (1e16,
+    not 1e+16): no contract field is a float (tests/contract/test_canonical_json.py)."""
+    try:
+        return orjson.dumps(data, default=str, option=_CANONICAL).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def payload_hash(body: str) -> str:
