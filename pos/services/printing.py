@@ -4,12 +4,12 @@ print_jobs.py; the worker that prints is in print_worker.py."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
@@ -148,7 +148,7 @@ def queue_job(
         "ref_id": ref_id,
         "number": number,
         "till_id": till_id,
-        "payload": json.dumps(payload, ensure_ascii=False),
+        "payload": orjson.dumps(payload, default=str).decode(),  # the worker reads it back with json.loads
         "state": "queued",
         "attempts": 0,
         "next_attempt_at": now,
