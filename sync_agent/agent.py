@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +24,7 @@ from pos.services.ops_figures import store_figures
 
 from . import apply, outbox, state
 from .client import CentralClient, CentralError, Refused, Unreachable
-from .outbox import PushTally
+from .round_report import RoundReport
 
 log = logging.getLogger(__name__)
 
@@ -40,40 +39,6 @@ def backoff_delay(failures: int, rng: random.Random, base: float = BACKOFF_BASE,
     """Exponential with jitter (half fixed, half random): many stores coming back at once spread out."""
     ceiling = min(cap, base * 2 ** max(0, failures - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
-
-
-@dataclass
-class RoundReport:
-    push: PushTally = field(default_factory=PushTally)
-    pulled: int = 0
-    pages: int = 0
-    current: bool = False
-    queue_depth: int = 0
-    error: str | None = None
-    retry_after: float | None = None  # central said when to come back (503 busy)
-    unreachable: bool = False  # no answer at all (not up yet, network down), rather than a refusal
-    lease_busy: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not self.lease_busy and self.current and self.queue_depth == 0
-
-    def summary(self) -> str:
-        if self.lease_busy:
-            return "another sync agent is running for this store; nothing done"
-        p = self.push
-        parts = [
-            f"pushed {p.sent - p.waiting} events (applied {p.applied}, already there {p.duplicates}, "
-            f"refused {p.rejected}, conflicts {p.conflicts})",
-            f"pulled {self.pulled} changes in {self.pages} pages",
-        ]
-        if p.codes:
-            parts.append("refused: " + ", ".join(f"{c} x{n}" for c, n in sorted(p.codes.items())))
-        parts.append(f"{self.queue_depth} events waiting" if self.queue_depth else "outbox empty")
-        parts.append("pull current" if self.current else "pull NOT current")
-        text = "; ".join(parts + self.notes)
-        return text + (f"; error: {self.error}" if self.error else "")
 
 
 class Agent:

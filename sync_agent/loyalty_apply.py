@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from common.tables import utcnow
 from pos.adapters.tables import LoyaltyAllowance
-from pos.services.loyalty import save_member, save_settings
+from pos.services.loyalty import save_member
+from pos.services.loyalty_settings import save_settings
 
 
 def _member(s: Session, d: dict[str, Any]) -> None:

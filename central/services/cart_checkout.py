@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from central.tables import CartOrder, CartReservation, OnlineCart, ReconciliationItem
 from central.tables.base import new_id
-from common.contract.events import CartCheckedOut
 from common.contract.names import EventType, Topic
+from common.contract.online_events import CartCheckedOut
 from common.errors import Conflict, DomainError, NotFound
 from common.timestamps import parse_time
 

@@ -11,16 +11,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
-from common.contract.events import (
-    EVENTS,
-    RefundCompleted,
-    SaleCompleted,
-    SaleCompletedV2,
-    ShiftClosed,
-    ShiftOpened,
-    StockMoved,
-)
+from common.contract.events import EVENTS
 from common.contract.names import EventType
+from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleCompletedV2, ShiftClosed, ShiftOpened
+from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
 from . import loyalty, member_scope, stock

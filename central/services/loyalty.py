@@ -1,14 +1,12 @@
-"""Loyalty at central: members and sign-up, the member QR, the ledger (balance = sum) and what stores pull."""
+"""Loyalty at central: members and sign-up, the ledger (balance = sum) and what stores pull (the member QR
+they carry is signed in member_cards)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -16,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from central.tables import Change, Member, PointsEntry
 from central.tables.base import new_id
-from common import member_qr
 from common.db import rowcount
 from common.errors import Conflict, DomainError, Forbidden, NotFound
 from common.loyalty import normalize_phone
@@ -24,64 +21,9 @@ from common.loyalty import normalize_phone
 from . import feed, loyalty_rules, member_scope
 from .context import CentralContext
 from .feed import FeedChange
+from .member_cards import card_for, public_key, read_card
 
 KINDS = ("earn", "redeem", "reverse", "expire", "adjust")
-_KEYS: dict[str, Any] = {}
-
-
-# -- the signing key -----------------------------------------------------------------------------------------
-def private_key(ctx: CentralContext) -> Any:
-    """The Ed25519 key from config, else from its file (made on first use, readable by this user only)."""
-    cfg = ctx.config.loyalty
-    text = cfg.signing_key.strip()
-    if not text:
-        path = Path(cfg.signing_key_file)
-        if not path.is_file():
-            _create_key_file(path)
-        text = path.read_text(encoding="utf-8").strip()
-    if text not in _KEYS:
-        _KEYS[text] = member_qr.load_private_key(text)
-    return _KEYS[text]
-
-
-def _create_key_file(path: Path) -> None:
-    """Write a new key whole to a private temp file, then link it into place: several workers starting at once
-    all end up reading the one key that won (a link never replaces a file, and nobody sees it half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".signing-key-")  # mode 0600
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(member_qr.new_private_key() + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass  # another worker's key won: use that one
-    finally:
-        os.unlink(temp)
-
-
-def public_key(ctx: CentralContext) -> str:
-    return member_qr.public_key_text(private_key(ctx))
-
-
-def card_for(ctx: CentralContext, member_id: str) -> str:
-    """A freshly signed member QR payload (valid loyalty.card_days from now)."""
-    now = ctx.clock().replace(microsecond=0)
-    cfg = ctx.config.loyalty
-    return member_qr.sign(private_key(ctx), member_id, now, now + timedelta(days=cfg.card_days), cfg.shop_id)
-
-
-def read_card(ctx: CentralContext, text: str) -> member_qr.MemberCard:
-    """Verify a scanned card online; refused like the store refuses it offline (DomainError 422)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    pub: Ed25519PublicKey = private_key(ctx).public_key()
-    try:
-        return member_qr.verify(pub, text, ctx.config.loyalty.shop_id, ctx.clock())
-    except member_qr.CardRefused as e:
-        raise DomainError(e.code, e.message) from e
 
 
 # -- members -------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the central admin reads of loyalty: member search, one member's page (ledger, holds, allowances), debts.
 
 The changes (block, adjust, grant an allowance) are the loyalty services' own: loyalty.set_blocked, loyalty.adjust,
-loyalty_holds.grant_allowance.
+offline_allowances.grant_allowance.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from common.errors import DomainError
 from . import loyalty, loyalty_rules
 from .cart_views import local_time
 from .context import CentralContext
-from .loyalty_holds import OFFLINE_NOTE
+from .offline_allowances import OFFLINE_NOTE
 
 WHEN = "%d/%m/%Y %H:%M %Z"  # with the zone (WIB): head office and its stores may be in different ones
 

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from central.tables import Alert, Member
 from central.tables.base import new_id
-from common.contract.events import HoldReleased, PointsEarned, PointsRedeemed, PointsReversed
+from common.contract.loyalty_events import HoldReleased, PointsEarned, PointsRedeemed, PointsReversed
 from common.contract.names import EventType
 from common.errors import DomainError
 from common.timestamps import parse_time
 
-from . import loyalty, loyalty_holds, member_scope
+from . import loyalty, loyalty_holds, member_scope, offline_allowances
 from .context import CentralContext
 from .feed import FeedChange
 from .loyalty_checks import check_earned, check_redeemed, check_reversed, member_sale
@@ -126,7 +126,7 @@ def redeemed(s: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
                 note=f"hold {p.hold_id} not held",
             )
             return _changes(s, ctx, ev, p.member_id)
-    a = loyalty_holds.redeem_offline_in(
+    a = offline_allowances.redeem_offline_in(
         s, ctx, ev.store_id, p.member_id, p.points, p.allowance_id, p.entry_id, p.sale_id, ev.event_id, parse_time(p.at)
     )
     if p.hold_id:  # an online hold the store could not capture at the sale: not needed any more

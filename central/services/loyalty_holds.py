@@ -1,5 +1,5 @@
-"""Redeeming points: two-phase holds (held -> posted | released | expired by central's clock), and offline
-allowances granted to stores in advance.
+"""Redeeming points: two-phase holds (held -> posted | released | expired by central's clock). What a store
+redeems while it cannot reach central goes against an offline allowance instead (offline_allowances).
 
 Every change to `Member.held` starts by locking the member's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite
 has one writer at a time), and the hold itself is a conditional UPDATE (`balance - held >= points`): two stores
@@ -8,14 +8,13 @@ asking for the same points at the same moment get one yes and one no.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from central.tables import Alert, Member, OfflineAllowance, PointsHold, Store
-from central.tables.base import new_id
+from central.tables import Member, PointsHold
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_POINTS
@@ -23,10 +22,8 @@ from common.limits import MAX_POINTS
 from . import loyalty, member_scope, spend_codes
 from .context import CentralContext
 
-OFFLINE_NOTE = "offline"  # the note of a redemption a store made offline (the admin's debts page sums these)
 
-
-def _locked_member(s: Session, member_id: str) -> Member:
+def locked_member(s: Session, member_id: str) -> Member:
     m = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
     if m is None:
         raise NotFound("unknown_member", "no such member at the central store")
@@ -66,7 +63,7 @@ def release_lapsed(ctx: CentralContext) -> int:
     released = 0
     for member_id in members:
         with ctx.db.unit_of_work() as s:
-            _locked_member(s, member_id)
+            locked_member(s, member_id)
             swept = sweep(s, ctx, member_id)  # counted again under the lock: a store may have posted it meanwhile
             if swept:
                 released += swept
@@ -139,7 +136,7 @@ def _hold(
     code: str | None,
 ) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
-        m = _locked_member(s, member_id)
+        m = locked_member(s, member_id)
         same = s.get(PointsHold, hold_id)
         if same is not None:
             if same.store_id != store_id or same.member_id != member_id or same.points != points:
@@ -191,7 +188,7 @@ def post_in(
 ) -> PointsHold:
     """Turn a hold into a `redeem` entry in the caller's transaction (idempotent for the same sale)."""
     h = _own_hold(s, store_id, hold_id)
-    _locked_member(s, h.member_id)
+    locked_member(s, h.member_id)
     s.refresh(h)
     if h.state == "posted":
         if sale_id and h.sale_id and h.sale_id != sale_id:
@@ -231,7 +228,7 @@ def capture(ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | Non
     and the points cannot be spent twice meanwhile). Refused when the hold has lapsed or was released."""
     with ctx.db.unit_of_work() as s:
         h = _own_hold(s, store_id, hold_id)
-        _locked_member(s, h.member_id)
+        locked_member(s, h.member_id)
         sweep(s, ctx, h.member_id)
         s.refresh(h)
         if h.state == "posted" and h.sale_id in (None, sale_id):
@@ -246,7 +243,7 @@ def capture(ctx: CentralContext, store_id: str, hold_id: str, sale_id: str | Non
 
 def release_in(s: Session, ctx: CentralContext, store_id: str, hold_id: str) -> PointsHold:
     h = _own_hold(s, store_id, hold_id)
-    _locked_member(s, h.member_id)
+    locked_member(s, h.member_id)
     s.refresh(h)
     if h.state == "posted":
         raise Conflict("hold_posted", f"hold {hold_id} is already used by a sale; refund the sale instead")
@@ -269,102 +266,3 @@ def store_holds(ctx: CentralContext, store_id: str, state: str | None = None) ->
         if state:
             stmt = stmt.where(PointsHold.state == state)
         return [hold_view(h) for h in s.scalars(stmt.order_by(PointsHold.created_at.desc()).limit(200))]
-
-
-# -- offline allowances --------------------------------------------------------------------------------------
-def grant_allowance(
-    ctx: CentralContext, member_id: str, store_id: str, points: int | None = None, days: int | None = None
-) -> dict[str, Any]:
-    """Let `store_id` redeem up to `points` of this member's points while offline, until the expiry."""
-    cfg = ctx.config.loyalty
-    points = cfg.offline_allowance_points if points is None else points
-    if not 0 <= points <= MAX_POINTS:
-        raise DomainError("bad_points", "an allowance is 0 or more points")
-    until = ctx.clock() + timedelta(days=days or cfg.offline_allowance_days)
-    with ctx.db.unit_of_work() as s:
-        _locked_member(s, member_id)
-        if s.get(Store, store_id) is None:
-            raise NotFound("unknown_store", f"store {store_id} is not registered at the central store")
-        # Allowances go only to the member's stores: a grant elsewhere links them there (the store needs the
-        # balance to redeem against); the default allowance a new link brings is replaced by this grant below.
-        linked = member_scope.link(s, ctx, member_id, store_id)
-        a = s.scalar(
-            select(OfflineAllowance).where(
-                OfflineAllowance.member_id == member_id, OfflineAllowance.store_id == store_id
-            )
-        )
-        if a is not None:  # a new grant starts afresh, under a new id: what was used so far is in the ledger
-            s.delete(a)
-            s.flush()
-        a = OfflineAllowance(
-            id=new_id(),
-            member_id=member_id,
-            store_id=store_id,
-            used=0,
-            granted_at=ctx.clock(),
-            points=points,
-            expires_at=until,
-        )
-        s.add(a)
-        s.flush()
-        view = {
-            "id": a.id,
-            "member_id": member_id,
-            "store_id": store_id,
-            "points": a.points,
-            "expires_at": a.expires_at.isoformat(),
-        }
-        loyalty.publish(s, ctx, set() if linked is None else {member_id}, [member_scope.allowance_change(a)])
-    return view
-
-
-def redeem_offline_in(
-    s: Session,
-    ctx: CentralContext,
-    store_id: str,
-    member_id: str,
-    points: int,
-    allowance_id: str | None,
-    entry_id: str,
-    sale_id: str,
-    event_id: str,
-    at: datetime | None,
-) -> OfflineAllowance | None:
-    """Points a store gave while offline: always booked (the shopper has the goods), checked against the
-    allowance, and an alert when the store went beyond it. A balance below zero is the member's debt."""
-    _locked_member(s, member_id)
-    loyalty.add_entry(
-        s,
-        ctx,
-        member_id,
-        "redeem",
-        -points,
-        entry_id=entry_id,
-        store_id=store_id,
-        ref_id=sale_id,
-        event_id=event_id,
-        note=OFFLINE_NOTE,
-    )
-    a = s.get(OfflineAllowance, allowance_id) if allowance_id else None
-    problem = None
-    if a is None or a.store_id != store_id or a.member_id != member_id:
-        problem = f"store {store_id} redeemed {points} points offline without an allowance for this member"
-    else:
-        a.used += points
-        if a.used > a.points:
-            problem = f"store {store_id} redeemed {a.used} points offline; its allowance was {a.points}"
-        elif at is not None and at > a.expires_at:
-            problem = f"store {store_id} redeemed offline on {at:%d/%m/%Y} after its allowance expired"
-    if problem:
-        s.add(
-            Alert(
-                id=new_id(),
-                store_id=store_id,
-                kind="allowance_exceeded",
-                event_id=event_id,
-                message=problem,
-                created_at=ctx.clock(),
-            )
-        )
-    s.flush()
-    return a if problem is None or (a is not None and a.store_id == store_id) else None

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.tables import Product
-from common.contract.events import SaleCompleted
-from common.contract.events import SaleLine as WireSaleLine
+from common.contract.sale_events import SaleCompleted
+from common.contract.sale_events import SaleLine as WireSaleLine
 from common.measure import LABEL, MAX_GRAMS, UNIT, WEIGHT
 
 from .payloads import Refused

@@ -19,15 +19,15 @@ from sqlalchemy.orm import Session
 from central.tables import OnlineOrder, OrderRefund, Payment, Product
 from central.tables.base import new_id
 from common import fulfilment
-from common.contract.events import (
+from common.contract.names import EventType
+from common.contract.online_events import (
     OnlineOrderCancelled,
     OnlineOrderHandedOver,
     OnlineOrderPacked,
     OnlineOrderPicked,
     OnlineOrderShipped,
-    StockLine,
 )
-from common.contract.names import EventType
+from common.contract.stock_events import StockLine
 
 from . import stock
 from .context import CentralContext

@@ -25,7 +25,7 @@ from central.tables import (
     TillCharge,
     TillChargeRefund,
 )
-from common.contract.events import RefundCompleted, SaleCompleted, SaleCompletedV2
+from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleCompletedV2
 from common.limits import MAX_AMOUNT
 from common.measure import format_qty, line_gross
 from common.pricing import taxes_by_group

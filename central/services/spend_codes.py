@@ -16,7 +16,7 @@ from central.tables.base import new_id
 from common.db import rowcount
 from common.errors import DomainError, Forbidden
 
-from . import loyalty
+from . import member_cards
 from .context import CentralContext
 
 DIGITS = 6
@@ -52,7 +52,7 @@ def require_proof(
     Of two holds with one code at the same moment, one uses it (a conditional UPDATE); the other is refused."""
     if card:
         try:
-            shown = loyalty.read_card(ctx, card)
+            shown = member_cards.read_card(ctx, card)
         except DomainError as e:
             raise Forbidden("bad_member_proof", f"the member QR was refused: {e.message}") from e
         if shown.member_id != member_id:

@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 
 from central.tables import ReconciliationItem, Store, Transfer, TransferLine
 from central.tables.base import new_id
-from common.contract.events import (
+from common.contract.names import EventType, Topic
+from common.contract.stock_events import (
     TransferDeclined,
     TransferReceived,
     TransferRequested,
     TransferSent,
 )
-from common.contract.events import (
+from common.contract.stock_events import (
     TransferLine as LineIn,
 )
-from common.contract.names import EventType, Topic
 
 from . import stock
 from .context import CentralContext

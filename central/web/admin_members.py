@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from central.services import loyalty, loyalty_admin, loyalty_holds
+from central.services import loyalty, loyalty_admin, loyalty_holds, offline_allowances
 from common.errors import DomainError, NotFound
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
@@ -120,7 +120,7 @@ def allowance(member_id: str):
     form.store_id.choices = choices(loyalty_admin.store_choices(ctx()))
 
     def change() -> str:
-        done = loyalty_holds.grant_allowance(
+        done = offline_allowances.grant_allowance(
             ctx(), member_id, form.store_id.data or "", int(form.points.data or 0), int(form.days.data or 0)
         )
         return tr("flash.allowance", points=done["points"], store=done["store_id"])

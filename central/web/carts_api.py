@@ -7,7 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from central.services import cart_checkout, cart_claims
-from common.contract.events import CartCheckedOut
+from common.contract.online_events import CartCheckedOut
 from common.limits import MAX_AMOUNT
 
 from .sync_api import ctx, store_of_token

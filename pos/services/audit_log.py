@@ -13,7 +13,7 @@ from pos.adapters.tables import AuditEntry, Product, Refund, Sale, Staff
 
 from .audit_words import Lookups, words
 from .context import StoreContext
-from .reports import period, store_zone, to_local
+from .store_time import period, store_zone, to_local
 from .transfer_views import partners
 
 MAX_ROWS = 2000

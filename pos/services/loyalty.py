@@ -1,11 +1,10 @@
 """Members at the till and the kiosk: find a member by QR (verified offline) or phone, attach them to a sale,
 show the balance. Central is asked first (2 s at most) for the freshest balance; the synced copy is the fallback.
+What the kiosk shows a shopper is in kiosk_members; central's settings as pulled, in loyalty_settings.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +14,12 @@ from sqlalchemy.orm import Session
 from common import member_qr
 from common.errors import Conflict, DomainError, NotFound
 from common.loyalty import mask_name, mask_phone, normalize_phone, points_earned
-from common.timestamps import parse_time
 from pos.adapters.central_loyalty import Refused, Unreachable, client_for
-from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltySetting, OutboxEvent, SaleMember
+from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, OutboxEvent, SaleMember
 
 from .auth import Actor
 from .context import StoreContext
+from .loyalty_settings import save_settings, settings
 from .sale_views import lines_of, load_sale, sale_json, tenders_of
 
 
@@ -28,48 +27,6 @@ class CentralUnavailable(DomainError):
     """Central could not be asked and nothing local can stand in (424: the request depended on it)."""
 
     status = 424
-
-
-@dataclass(frozen=True)
-class Settings:
-    shop_id: str
-    public_key: str
-    earn_per_amount: int
-    point_value: int
-
-
-def settings(s: Session, ctx: StoreContext, at: datetime | None = None) -> Settings:
-    """Central's settings as last pulled, with its earn rule in force at `at` (default now: central checks each
-    sale's points by the rule of the sale's time); the store's [loyalty] config until then (its public_key wins)."""
-    got = {k: v for k, v in s.execute(select(LoyaltySetting.key, LoyaltySetting.value))}
-    cfg = ctx.config.loyalty
-    rule = _rule_at(got, at or ctx.clock())
-    return Settings(
-        shop_id=got.get("shop_id") or cfg.shop_id,
-        public_key=cfg.public_key or got.get("public_key", ""),
-        earn_per_amount=int(rule.get("earn_per_amount") or cfg.earn_per_amount),
-        point_value=int(rule.get("point_value") or cfg.point_value),
-    )
-
-
-def _rule_at(got: dict[str, str], at: datetime) -> dict[str, Any]:
-    """The latest of central's rules (in force and scheduled) whose effective time has come; the pulled flat
-    figures if central sent no list or none has come yet."""
-    found: dict[str, Any] = {"earn_per_amount": got.get("earn_per_amount"), "point_value": got.get("point_value")}
-    at = at.replace(tzinfo=None)
-    for rule in json.loads(got.get("rules") or "[]"):
-        if (parse_time(rule.get("effective_from")) or at) <= at:
-            found = rule
-    return found
-
-
-def save_settings(s: Session, data: dict[str, Any]) -> None:
-    for key in ("shop_id", "public_key", "earn_per_amount", "point_value"):
-        if data.get(key) not in (None, ""):
-            s.merge(LoyaltySetting(key=key, value=str(data[key])))
-    if isinstance(data.get("rules"), list):
-        rules = sorted(data["rules"], key=lambda r: str(r.get("effective_from")))
-        s.merge(LoyaltySetting(key="rules", value=json.dumps(rules, sort_keys=True)))
 
 
 def save_member(s: Session, data: dict[str, Any], now: datetime) -> LoyaltyMember:
@@ -182,7 +139,7 @@ def resolve(
     return found.id, False, None
 
 
-def _member(s: Session, member_id: str) -> LoyaltyMember:
+def member_row(s: Session, member_id: str) -> LoyaltyMember:
     m = s.get(LoyaltyMember, member_id)
     if m is None:
         raise NotFound("unknown_member", "member not found at this store")
@@ -210,7 +167,7 @@ def attach(
             raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}: a member can be added to an open sale only")
         if sale.till_id != actor.till_id:
             raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
-        m = _member(s, member_id)
+        m = member_row(s, member_id)
         link = s.get(SaleMember, sale.id)
         if link is not None and link.member_id != m.id and _has_points_tender(s, sale.id):
             raise Conflict("points_taken", "points of another member pay this sale: remove that payment first")
@@ -248,7 +205,7 @@ def sale_member(ctx: StoreContext, sale_id: str) -> dict[str, Any]:
         link = s.get(SaleMember, sale.id)
         if link is None:
             return {"sale_id": sale.id, "member": None}
-        m = _member(s, link.member_id)
+        m = member_row(s, link.member_id)
         view = sale_json(ctx, sale, lines_of(s, sale.id), tenders_of(s, sale.id))
         return {
             "sale_id": sale.id,
@@ -258,13 +215,13 @@ def sale_member(ctx: StoreContext, sale_id: str) -> dict[str, Any]:
 
 def sign_up(ctx: StoreContext, actor: Actor, name: str, phone: str) -> dict[str, Any]:
     """Sign a shopper up at the till; central makes the member (it needs to be reachable)."""
-    data = _central_sign_up(ctx, name, phone)
+    data = central_sign_up(ctx, name, phone)
     with ctx.db.unit_of_work() as s:
         m = save_member(s, data, ctx.clock())
         return member_json(s, ctx, m, True)
 
 
-def _central_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
+def central_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
     """The one way a store signs a member up (till and kiosk): central makes the member, or says why not."""
     client = client_for(ctx.config)
     if client is None:
@@ -282,70 +239,3 @@ def _central_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]
         if e.status == 409:
             raise Conflict(e.code, e.message) from e
         raise DomainError(e.code, e.message) from e
-
-
-def kiosk_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
-    """A shopper signs up at the kiosk: checked here first (clear messages without a round trip), then made at
-    central like a till sign-up; the answer has the kiosk lookup's shape (masked name, balance 0)."""
-    name = " ".join((name or "").split())
-    if not 1 <= len(name) <= 80:
-        raise DomainError("bad_name", "type your name (1 to 80 characters)")
-    if not phone.strip():
-        raise DomainError("bad_phone", "type your mobile phone number")
-    normalize_phone(phone)  # a DomainError "bad_phone" naming what is wrong
-    try:
-        data = _central_sign_up(ctx, name, phone)
-    except Conflict as e:
-        if e.code != "phone_taken":
-            raise
-        raise Conflict(
-            "phone_taken", "this phone number is already a member: scan your member QR to see your points"
-        ) from e
-    with ctx.db.unit_of_work() as s:
-        m = save_member(s, data, ctx.clock())
-        out = member_json(s, ctx, m, True)
-    return {
-        "name": out["masked_name"],
-        "number": _mask_number(out["number"]),
-        "balance": out["balance"],
-        "blocked": out["blocked"],
-        "online": True,
-        "as_of": out["as_of"],
-        "recent": [],
-        "signed_up": True,
-    }
-
-
-def _mask_number(number: str) -> str:
-    return number[:2] + "******" + number[-4:]
-
-
-def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
-    """For the kiosk: a scanned member QR -> masked name, balance and the last 10 entries, in one step."""
-    member_id, online, recent = resolve(ctx, card=card)
-    with ctx.db.sessions() as s:
-        m = _member(s, member_id)
-        out = member_json(s, ctx, m, online)
-        if recent is None:  # offline: this store's own entries are what it knows
-            rows = s.scalars(
-                select(LoyaltyEntry)
-                .where(LoyaltyEntry.member_id == m.id)
-                .order_by(LoyaltyEntry.created_at.desc())
-                .limit(10)
-            )
-            recent = [
-                {"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
-                for e in rows
-            ]
-    return {
-        "name": out["masked_name"],
-        "number": _mask_number(out["number"]),
-        "balance": out["balance"],
-        "blocked": out["blocked"],
-        "online": online,
-        "as_of": out["as_of"],
-        "recent": [
-            {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
-            for e in recent[:10]
-        ],
-    }

@@ -22,8 +22,9 @@ from pos.adapters.tables import LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, 
 
 from .after_sale import CompletedRefund, CompletedSale, Fact, VoidedSale
 from .context import StoreContext
-from .loyalty import balance_of, settings
+from .loyalty import balance_of
 from .loyalty_capture import capture
+from .loyalty_settings import settings
 from .ports import Outbox, PointsEntry, PointsLedger
 from .records import SqlOutbox, emit_event
 

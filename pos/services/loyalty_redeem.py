@@ -16,7 +16,8 @@ from pos.domain.tenders import Tender, check_new_tender
 
 from .auth import Actor
 from .context import StoreContext
-from .loyalty import CentralUnavailable, balance_of, member_json, settings
+from .loyalty import CentralUnavailable, balance_of, member_json
+from .loyalty_settings import settings
 from .sale_views import lines_of, load_sale, price, sale_json, tenders_of
 
 

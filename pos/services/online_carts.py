@@ -19,7 +19,7 @@ from common.timestamps import parse_time
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import KioskCart, OnlineCartCopy, OnlineCartOpen, Product, Sale
 
-from . import kiosk_carts, sales
+from . import kiosk_cart_sales, kiosk_carts, sale_change, sales
 from .auth import Actor
 from .catalog import on_hand, tax_rate
 from .context import StoreContext
@@ -250,7 +250,7 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     sale_view, _ = sales.create_sale(ctx, actor)  # no open shift -> refused before central is asked
     with ctx.db.sessions() as s:
         sale = s.get_one(Sale, sale_view["id"])
-        sales._no_tenders(s, sale)  # noqa: SLF001 - the till's rule: lines fixed once paying
+        sale_change.no_tenders(s, sale)  # the till's rule: lines fixed once paying
         held = s.scalar(
             select(OnlineCartOpen.code).where(
                 OnlineCartOpen.sale_id == sale_view["id"], OnlineCartOpen.state == "in_sale"
@@ -267,7 +267,7 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
         for line in opened["lines"]:
             product = s.scalar(select(Product).where(Product.sku == line["sku"], Product.active.is_(True)))
             if product is not None:
-                kiosk_carts._add_to_sale(s, sale, product, int(line["qty"]), promos, now)  # noqa: SLF001 - same as a ticket
+                kiosk_cart_sales.add_to_sale(s, sale, product, int(line["qty"]), promos, now)  # same as a ticket
         s.flush()
         link_sale(s, ctx, row, sale)
         outcome.update(
@@ -281,7 +281,7 @@ def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
             short=opened["short"],
         )
 
-    view = sales._run(ctx, actor, sale_view["id"], change)  # noqa: SLF001 - one transaction with the sale's totals
+    view = sale_change.run_change(ctx, actor, sale_view["id"], change)  # one transaction with the sale's totals
     return {"sale": view, "kiosk_cart": outcome}
 
 

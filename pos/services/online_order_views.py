@@ -14,7 +14,7 @@ from common.errors import NotFound
 from pos.adapters.tables import OnlineOrderCopy
 
 from .context import StoreContext
-from .reports import to_local
+from .store_time import to_local
 
 
 def view(ctx: StoreContext, o: OnlineOrderCopy) -> dict[str, Any]:

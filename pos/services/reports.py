@@ -1,27 +1,25 @@
 """Sales reports for a date range in the store's local time: by day and hour, category, cashier, tender mix,
-top products, discounts and refunds. Every table is (columns, rows) so each one exports to CSV the same way.
+top products, discounts and refunds. Every table is (columns, rows) so each one exports to CSV the same way. The
+store's local time and the range are in store_time.py; the tables by day, hour, category, cashier and tender are
+built in report_tables.py.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import case, distinct, func, select
 
-from common.errors import DomainError
 from pos.adapters.tables import AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
 
 from . import qris_reconcile
 from .context import StoreContext
+from .report_tables import by_cashier, by_category, by_day, by_hour, by_tender
+from .store_time import period
 
-MAX_DAYS = 366
 # Items sold: a weighed line is one item whatever it weighs (its qty is grams).
 _ITEMS = func.sum(case((SaleLine.measure == "weight", 1), else_=SaleLine.qty))
 # Column key -> kind; the kind decides alignment and formatting on screen ("money" is Rupiah, minor units).
@@ -72,57 +70,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
     "qris_reconcile": qris_reconcile.COLUMNS,
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-    zone: ZoneInfo
-
-    def utc_bounds(self) -> tuple[datetime, datetime]:
-        lo = datetime.combine(self.start, time(), self.zone).astimezone(UTC).replace(tzinfo=None)
-        hi = datetime.combine(self.end + timedelta(days=1), time(), self.zone).astimezone(UTC).replace(tzinfo=None)
-        return lo, hi
-
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-
-def store_zone(ctx: StoreContext) -> ZoneInfo:
-    try:
-        return ZoneInfo(ctx.config.store.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise DomainError(
-            "bad_timezone",
-            f"config [store] timezone {ctx.config.store.timezone!r} is not a known "
-            "time zone (use Asia/Jakarta, Asia/Makassar or Asia/Jayapura)",
-        ) from e
-
-
-def to_local(ctx: StoreContext, when: datetime) -> datetime:
-    """A stored UTC time as the store's wall-clock time (naive, for display and grouping)."""
-    return when.replace(tzinfo=UTC).astimezone(store_zone(ctx)).replace(tzinfo=None)
-
-
-def today(ctx: StoreContext) -> date:
-    return to_local(ctx, ctx.clock()).date()
-
-
-def period(ctx: StoreContext, start: date | None, end: date | None) -> Period:
-    """The range to report on; by default the last 7 days up to today (local)."""
-    end = end or today(ctx)
-    start = start or end - timedelta(days=6)
-    if start > end:
-        raise DomainError(
-            "bad_range",
-            f"the start date {start:%d/%m/%Y} is after the end date {end:%d/%m/%Y}",
-            start=f"{start:%d/%m/%Y}",
-            end=f"{end:%d/%m/%Y}",
-        )
-    if (end - start).days >= MAX_DAYS:
-        raise DomainError("range_too_long", f"report at most {MAX_DAYS} days at a time", days=MAX_DAYS)
-    return Period(start, end, store_zone(ctx))
 
 
 def sales_report(
@@ -198,11 +145,11 @@ def sales_report(
         name = lambda sid: staff[sid].name if sid in staff else (sid or "")  # noqa: E731
         reconcile = qris_reconcile.rows(s, lo, hi, local, name)
     tables = {
-        "by_day": _by_day(per, sales, refunds, local),
-        "by_hour": _by_hour(sales, local),
-        "by_category": _by_category(categories, cats),
-        "by_cashier": _by_cashier(sales, refunds, staff),
-        "tenders": _tenders(tenders, sum(x.change for x in sales)),
+        "by_day": by_day(per, sales, refunds, local),
+        "by_hour": by_hour(sales, local),
+        "by_category": by_category(categories, cats),
+        "by_cashier": by_cashier(sales, refunds, staff),
+        "tenders": by_tender(tenders, sum(x.change for x in sales)),
         "top_products": [
             {"rank": i + 1, "sku": sku, "name": nm, "qty": int(q), "net": int(n), "measure": m}  # weight: grams
             for i, (sku, nm, q, n, m) in enumerate(products)
@@ -248,91 +195,6 @@ def sales_report(
         "average": round(total / len(sales)) if sales else 0,
     }
     return {"start": per.start, "end": per.end, "summary": summary, "tables": tables}
-
-
-def _by_day(per: Period, sales: Sequence[Any], refunds: Sequence[Any], local: Any) -> list[dict]:
-    rows: dict[date, dict[str, Any]] = {
-        d: {"date": d, "sales": 0, "items": 0, "gross": 0, "discounts": 0, "tax": 0, "total": 0, "refunds": 0, "net": 0}
-        for d in per.days()
-    }
-    for x in sales:
-        r = rows[local(x.completed_at).date()]
-        r["sales"] += 1
-        r["items"] += int(x.n_items)
-        r["gross"] += x.subtotal
-        r["discounts"] += x.discount_total
-        r["tax"] += x.tax_total
-        r["total"] += x.total
-    for ref, _ in refunds:
-        rows[local(ref.created_at).date()]["refunds"] += ref.amount
-    for r in rows.values():
-        r["net"] = r["total"] - r["refunds"]
-    return list(rows.values())
-
-
-def _by_hour(sales: Sequence[Any], local: Any) -> list[dict]:
-    rows = [{"hour": h, "sales": 0, "items": 0, "total": 0} for h in range(24)]
-    for x in sales:
-        r = rows[local(x.completed_at).hour]
-        r["sales"] += 1
-        r["items"] += int(x.n_items)
-        r["total"] += x.total
-    return rows
-
-
-def _share(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
-
-
-def _by_category(groups: Sequence[Any], cats: dict[str, str]) -> list[dict]:
-    whole = sum(int(n or 0) for _, _, n in groups)
-    rows = [
-        {
-            "category": c or "",
-            "name": cats.get(c or "", c or "-"),
-            "qty": int(q or 0),
-            "net": int(n or 0),
-            "share": _share(int(n or 0), whole),
-        }
-        for c, q, n in groups
-    ]
-    return sorted(rows, key=lambda r: (-r["net"], r["category"]))
-
-
-def _by_cashier(sales: Sequence[Any], refunds: Sequence[Any], staff: dict[str, Staff]) -> list[dict]:
-    acc: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"sales": 0, "items": 0, "total": 0, "discounts": 0, "refunds": 0}
-    )
-    for x in sales:
-        a = acc[x.staff_id]
-        a["sales"] += 1
-        a["items"] += int(x.n_items)
-        a["total"] += x.total
-        a["discounts"] += x.discount_total
-    for r, _ in refunds:
-        acc[r.staff_id]["refunds"] += r.amount
-    rows = [
-        {
-            "staff_code": staff[sid].code if sid in staff else "",
-            "name": staff[sid].name if sid in staff else sid,
-            "sales": a["sales"],
-            "items": a["items"],
-            "total": a["total"],
-            "average": round(a["total"] / a["sales"]) if a["sales"] else 0,
-            "discounts": a["discounts"],
-            "refunds": a["refunds"],
-        }
-        for sid, a in acc.items()
-    ]
-    return sorted(rows, key=lambda r: (-r["total"], r["name"]))
-
-
-def _tenders(groups: Sequence[Any], change: int) -> list[dict]:
-    """What each tender brought in; change given comes out of cash."""
-    amount = {t: int(a or 0) - (change if t == "cash" else 0) for t, _, a in groups}
-    whole = sum(amount.values())
-    rows = [{"type": t, "sales": int(n), "amount": amount[t], "share": _share(amount[t], whole)} for t, n, _ in groups]
-    return sorted(rows, key=lambda r: (-r["amount"], r["type"]))
 
 
 def csv_text(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> str:

@@ -1,137 +1,38 @@
-"""Building a sale at the till: lines, discounts, park/resume, void, tenders. Each call is one transaction."""
+"""Building a sale at the till: lines, discounts, park/resume, void, tenders. Each call is one transaction (run by
+sale_change.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from common.errors import Conflict, DomainError, NotFound
 from common.measure import line_gross
 from common.money import format_money, parse_percent
-from common.pricing import Discount, PricedSale, discount_kind, needs_approval
+from common.pricing import Discount, discount_kind, needs_approval
 from common.tables import new_id
-from pos.adapters.tables import Sale, SaleLine, TenderRow
-from pos.domain.amounts import check_sale_amounts
+from pos.adapters.tables import Sale, TenderRow
 from pos.domain.tenders import Tender, check_new_tender
 
 from . import auth
 from .auth import Actor
 from .context import StoreContext
-from .discount_rules import check_limit, over_limit, promote, store_promos
+from .discount_rules import over_limit, promote, store_promos
 from .records import audit
-from .sale_views import line_order, lines_of, load_sale, price, sale_json, tender_order, tenders_of
+from .sale_change import Loaded, line_row, no_tenders, run_change
+from .sale_views import lines_of, load_sale, price, tenders_of
 from .shifts import require_shift
-from .till_sale import MAX_QTY, add_line, add_tender, check_editable, check_qty, create_sale, tenders_taken
+from .till_sale import MAX_QTY, add_line, add_tender, check_qty, create_sale
 
 __all__ = ["MAX_QTY", "add_line", "add_tender", "create_sale"]  # the till's hot path, in till_sale.py
 
 MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
 _OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
-_TENDER_TAKEN = (  # plain Core: one indexed probe, no ORM objects (a scan runs it)
-    select(TenderRow.__table__.c.id).where(TenderRow.__table__.c.sale_id == bindparam("sale_id")).limit(1)
-)
-_LINE_COLUMNS = [c.key for c in SaleLine.__table__.columns]
-_TENDER_COLUMNS = [c.key for c in TenderRow.__table__.columns]
-_INSERT_LINE, _INSERT_TENDER = insert(SaleLine.__table__), insert(TenderRow.__table__)
-_SALE_COLUMNS = [c.key for c in Sale.__table__.columns]
-_INSERT_SALE = insert(Sale.__table__)
-_SALE_TOTALS = ("subtotal", "discount_total", "tax_total", "total")
-_SET_TOTALS = update(Sale.__table__).where(Sale.__table__.c.id == bindparam("sale_id"))
-
-
-@dataclass
-class Loaded:
-    """The sale's lines and tenders as a change left them (removed rows dropped), so that _run need not flush
-    and read them back. New rows are not added to the session: _run inserts them, priced, with plain Core
-    statements (a scan is then one INSERT and one UPDATE, with no ORM flush)."""
-
-    lines: list[SaleLine]
-    tenders: list[TenderRow]
-    new_lines: list[SaleLine] = field(default_factory=list)
-    new_tenders: list[TenderRow] = field(default_factory=list)
-
-
-# A change may return what it loaded; None makes _run read the lines and tenders back after a flush.
-Change = Callable[[Session, Sale], Loaded | None]
-
-
-def _load_for_edit(s: Session, actor: Actor, sale_id: str, states: tuple[str, ...]) -> Sale:
-    sale = load_sale(s, sale_id)
-    check_editable(sale, actor, states)
-    return sale
-
-
-def _run(
-    ctx: StoreContext,
-    actor: Actor,
-    sale_id: str,
-    change: Change,
-    states: tuple[str, ...] = ("open",),
-    durable: bool = False,
-) -> dict[str, Any]:
-    """One transaction on one sale of this till; the fresh sale goes to the till's displays after commit.
-
-    Not durable by default: a power cut may lose the last edits of a sale under way (never a crash of the
-    process); its completion is durable and makes every edit before it so.
-    """
-    with ctx.db.unit_of_work(durable=durable) as s:
-        sale = _load_for_edit(s, actor, sale_id, states)
-        loaded = change(s, sale)
-        if loaded is None:
-            s.flush()
-            lines, tenders = lines_of(s, sale.id), tenders_of(s, sale.id)
-        else:
-            lines = sorted([*loaded.lines, *loaded.new_lines], key=line_order)
-            tenders = sorted([*loaded.tenders, *loaded.new_tenders], key=tender_order)
-        priced = _store_totals(s, sale, lines)
-        if sale.state == "open":
-            check_sale_amounts(priced, ctx.config.currency.cash_rounding)
-            check_limit(ctx, sale, lines, priced)
-        if loaded is not None and loaded.new_lines:
-            s.execute(_INSERT_LINE, [{k: getattr(l, k) for k in _LINE_COLUMNS} for l in loaded.new_lines])
-        if loaded is not None and loaded.new_tenders:
-            s.execute(_INSERT_TENDER, [{k: getattr(t, k) for k in _TENDER_COLUMNS} for t in loaded.new_tenders])
-        view = sale_json(ctx, sale, lines, tenders, priced)
-    ctx.notify("sale", view)
-    return view
-
-
-def _store_totals(s: Session, sale: Sale, lines: list[SaleLine]) -> PricedSale:
-    """Keep the priced figures on the rows; only values that changed are written."""
-    priced = price(sale, lines)
-    for line, p in zip(lines, priced.lines, strict=True):
-        if (line.line_discount, line.sale_discount, line.net) != (p.line_discount, p.sale_discount, p.net):
-            line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-    totals = dict(
-        zip(_SALE_TOTALS, (priced.subtotal, priced.discount_total, priced.tax_total, priced.total), strict=True)
-    )
-    if any(getattr(sale, k) != v for k, v in totals.items()):
-        # A plain UPDATE rather than an ORM flush (the scan's hot path); the session's Sale is told the new values.
-        s.execute(_SET_TOTALS, {"sale_id": sale.id, **totals})
-        for key, value in totals.items():
-            set_committed_value(sale, key, value)
-    return priced
-
-
-def _no_tenders(s: Session, sale: Sale, tenders: list[TenderRow] | None = None) -> None:
-    """Lines are fixed once payment has started; pass the tenders when they are already loaded."""
-    if tenders if tenders is not None else s.scalar(_TENDER_TAKEN, {"sale_id": sale.id}) is not None:
-        raise tenders_taken()
-
-
-def _line(s: Session, sale: Sale, line_id: str, lines: list[SaleLine] | None = None) -> SaleLine:
-    line = (
-        next((l for l in lines if l.id == line_id), None) if lines is not None else s.get(SaleLine, (sale.id, line_id))
-    )
-    if line is None or line.sale_id != sale.id:
-        raise NotFound("unknown_line", f"line {line_id} is not on this sale")
-    return line
 
 
 def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qty: int) -> dict[str, Any]:
@@ -139,9 +40,9 @@ def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qt
 
     def change(s: Session, sale: Sale) -> Loaded:
         tenders = tenders_of(s, sale.id)
-        _no_tenders(s, sale, tenders)
+        no_tenders(s, sale, tenders)
         lines = lines_of(s, sale.id)
-        line = _line(s, sale, line_id, lines)
+        line = line_row(s, sale, line_id, lines)
         if line.measure != "unit":
             raise DomainError(
                 "measured_line_qty", f"{line.name} is weighed or priced by its label: void the line and ring it again"
@@ -150,15 +51,15 @@ def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qt
         promote(line, store_promos(s), ctx.clock())
         return Loaded(lines, tenders)
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)
 
 
 def remove_line(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str) -> dict[str, Any]:
     def change(s: Session, sale: Sale) -> Loaded:
         tenders = tenders_of(s, sale.id)
-        _no_tenders(s, sale, tenders)
+        no_tenders(s, sale, tenders)
         lines = lines_of(s, sale.id)
-        line = _line(s, sale, line_id, lines)
+        line = line_row(s, sale, line_id, lines)
         audit(
             s,
             ctx,
@@ -171,7 +72,7 @@ def remove_line(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str) -> 
         s.delete(line)
         return Loaded([l for l in lines if l is not line], tenders)
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)
 
 
 def apply_discount(
@@ -215,8 +116,8 @@ def apply_discount(
         approver = auth.manager_approval(ctx, actor, approval, f"a discount over {limit_bp // 100}%")
 
     def change(s: Session, sale: Sale) -> None:
-        _no_tenders(s, sale)
-        target: Any = _line(s, sale, line_id) if line_id else sale
+        no_tenders(s, sale)
+        target: Any = line_row(s, sale, line_id) if line_id else sale
         target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
         if line_id:
             target.promotion_id = None  # the cashier's discount replaces the promotion on this line
@@ -233,17 +134,17 @@ def apply_discount(
             detail={"kind": kind, "value": raw, "line_id": line_id, "base": base, "approved": approver is not None},
         )
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)
 
 
 def park(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
     def change(s: Session, sale: Sale) -> None:
         if not lines_of(s, sale.id):
             raise DomainError("empty_sale", "there is nothing to park")
-        _no_tenders(s, sale)
+        no_tenders(s, sale)
         sale.state = "parked"
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)
 
 
 def parked_sales(ctx: StoreContext) -> list[dict[str, Any]]:
@@ -274,7 +175,7 @@ def resume(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
             s.flush()
         sale.state, sale.till_id, sale.shift_id = "open", actor.till_id, shift.id
 
-    return _run(ctx, actor, sale_id, change, states=("parked",))
+    return run_change(ctx, actor, sale_id, change, states=("parked",))
 
 
 def void(
@@ -304,7 +205,7 @@ def void(
         )
 
     # Durable: an approved, audited act whose points holds go back through the outbox.
-    return _run(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
+    return run_change(ctx, actor, sale_id, change, states=("open", "parked"), durable=True)
 
 
 def add_confirmed_tender(
@@ -343,7 +244,7 @@ def add_confirmed_tender(
         confirmed(s, tender.id)
         return Loaded(lines, tenders, new_tenders=[tender])
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)
 
 
 def remove_tender(ctx: StoreContext, actor: Actor, sale_id: str, tender_id: str) -> dict[str, Any]:
@@ -355,4 +256,4 @@ def remove_tender(ctx: StoreContext, actor: Actor, sale_id: str, tender_id: str)
         s.delete(tender)
         return Loaded(lines_of(s, sale.id), [t for t in tenders if t is not tender])
 
-    return _run(ctx, actor, sale_id, change)
+    return run_change(ctx, actor, sale_id, change)

@@ -19,8 +19,8 @@ from pos.domain.refunds import original_tender
 from .auth import Actor
 from .context import StoreContext
 from .receipts import signature_ok, staff_name, till_path
-from .reports import period, to_local
 from .sale_views import lines_of, sale_json, tenders_of
+from .store_time import period, to_local
 
 MAX_ROWS = 50
 Mode = Literal["number", "date", "amount", "member"]

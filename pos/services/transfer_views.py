@@ -13,7 +13,7 @@ from pos.adapters.tables import KnownStore, Product, ReconciliationItem, RemoteS
 
 from .catalog import on_hand
 from .context import StoreContext
-from .reports import to_local
+from .store_time import to_local
 
 DIFFERENCE = "transfer_difference"  # central's reconciliation item for a transfer received with a difference
 HISTORY = 200

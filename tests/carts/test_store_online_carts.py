@@ -14,7 +14,7 @@ from central.tables import ReconciliationItem as CentralTask
 from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
-from pos.services import checkout, kiosk_carts, online_carts, sales
+from pos.services import checkout, kiosk_cart_sales, online_carts, sales
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
 
@@ -64,7 +64,7 @@ def test_a_cart_opened_at_the_kiosk_is_sent_to_the_till_paid_and_checked_out_onc
     assert opened["total"] == 30 * 3_500 + 4_500
 
     ticket = online_carts.send_to_till(shop, opened["open_id"], "kiosk")
-    taken = kiosk_carts.take(shop, open_till, ticket["code"])
+    taken = kiosk_cart_sales.take(shop, open_till, ticket["code"])
     assert taken["kiosk_cart"]["online_cart"] == {"code": cart["code"], "confirmed": True}
     assert sorted((l["sku"], l["qty"]) for l in taken["sale"]["lines"]) == [(AQUA_330, 30), (AQUA_600, 1)]
     done = pay(shop, open_till, taken["sale"]["id"])

@@ -9,7 +9,7 @@ import pytest
 from synckit import STORE, central, pg_url  # noqa: F401
 from test_central_admin import admin, csrf  # noqa: F401 - the signed-in admin client
 
-from central.services import loyalty, loyalty_holds, stores
+from central.services import loyalty, member_cards, offline_allowances, stores
 from central.services import push as push_service
 from central.tables import PointsEntry
 from common import member_qr
@@ -47,7 +47,7 @@ def hold(admin, central, member_id, points=10):
             "hold_id": str(uuid.uuid4()),
             "member_id": member_id,
             "points": points,
-            "card": loyalty.card_for(central.ctx, member_id),
+            "card": member_cards.card_for(central.ctx, member_id),
         },
     )
 
@@ -161,9 +161,9 @@ def test_a_granted_allowance_is_shown_and_reaches_only_that_stores_pull_feed(adm
 
 
 def test_a_member_who_overspent_offline_is_on_the_debts_page_with_the_store_and_amount(admin, central, member):
-    allowance = loyalty_holds.grant_allowance(central.ctx, member["id"], STORE, 60, 7)
+    allowance = offline_allowances.grant_allowance(central.ctx, member["id"], STORE, 60, 7)
     with central.ctx.db.unit_of_work() as s:  # the store's offline redemption, as its pushed event books it
-        loyalty_holds.redeem_offline_in(
+        offline_allowances.redeem_offline_in(
             s,
             central.ctx,
             STORE,

@@ -8,7 +8,7 @@ import requests
 from sqlalchemy import func, select
 from synckit import central, pg_url, pull_all  # noqa: F401
 
-from central.services import loyalty, loyalty_holds, stores
+from central.services import loyalty, loyalty_holds, member_cards, stores
 from central.tables import Change
 
 
@@ -25,7 +25,7 @@ def test_a_members_balance_reaches_the_store_they_signed_up_at_and_the_stores_th
     assert balances(central, tokens["M02"]) == {} == balances(central, tokens["M03"])  # nobody else's feed
     assert online["id"] not in balances(central, tokens["M01"])  # an online sign-up reaches no store
 
-    card = loyalty.card_for(central.ctx, m["id"])
+    card = member_cards.card_for(central.ctx, m["id"])
     loyalty_holds.hold(central.ctx, "M02", str(uuid.uuid4()), m["id"], 100, card=card)  # redeems at M02: linked there
     loyalty.adjust(central.ctx, m["id"], 7, "goodwill")
     assert balances(central, tokens["M01"]) == {m["id"]: 507} == balances(central, tokens["M02"])

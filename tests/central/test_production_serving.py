@@ -16,7 +16,7 @@ from synckit import central, pg_schema, pg_url, push_in_turn  # noqa: F401
 
 from bench.scale_meter import children
 from central.config import CentralConfig
-from central.services import housekeeping, loyalty
+from central.services import housekeeping, member_cards
 from central.services.context import CentralContext
 from central.services.singleton import exclusive
 from central.tables import Sale
@@ -141,9 +141,9 @@ def test_housekeeping_locks_of_two_schemas_do_not_exclude_each_other(pg_url):
 def _key_in_process(path: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     cfg = CentralConfig()
     cfg.loyalty.signing_key_file = path
-    loyalty._KEYS.clear()
+    member_cards._KEYS.clear()
     try:
-        out.put(loyalty.public_key(CentralContext(db=None, config=cfg)))  # type: ignore[arg-type]
+        out.put(member_cards.public_key(CentralContext(db=None, config=cfg)))  # type: ignore[arg-type]
     except Exception as e:  # noqa: BLE001 - reported to the test
         out.put(f"error: {type(e).__name__}: {e}")
 

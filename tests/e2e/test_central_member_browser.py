@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from synckit import STORE, central, pg_url  # noqa: F401
 
-from central.services import loyalty, loyalty_holds, stores
+from central.services import loyalty, offline_allowances, stores
 from common import member_qr
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
@@ -44,7 +44,7 @@ def member_with_history(ctx):
             )
     ctx.clock = real
     loyalty.adjust(ctx, m["id"], 25, "goodwill: late delivery (admin admin)")
-    loyalty_holds.grant_allowance(ctx, m["id"], STORE, 30, 30)
+    offline_allowances.grant_allowance(ctx, m["id"], STORE, 30, 30)
     return m
 
 

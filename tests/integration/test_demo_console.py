@@ -68,7 +68,7 @@ def test_a_failure_after_central_answered_is_still_reported(
     def first_fine_then_down(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         if len(calls) == 1:
-            from sync_agent.agent import RoundReport
+            from sync_agent.round_report import RoundReport
 
             return RoundReport(current=True)
         rep = real(*args, **kwargs)

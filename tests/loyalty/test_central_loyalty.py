@@ -10,7 +10,7 @@ from loyaltykit import add_store, member_sale, new_member, push, use_test_key
 from sqlalchemy import select
 from synckit import STORE, central, pg_url  # noqa: F401
 
-from central.services import loyalty
+from central.services import loyalty, member_cards
 from central.tables import Member, PointsEntry, PointsHold
 
 
@@ -23,7 +23,7 @@ def hold(central, token, member_id, points, hold_id=None, sale_id=None):
             "member_id": member_id,
             "points": points,
             "sale_id": sale_id,
-            "card": loyalty.card_for(central.ctx, member_id),  # the member's QR, as the till scanned it
+            "card": member_cards.card_for(central.ctx, member_id),  # the member's QR, as the till scanned it
         },
         timeout=10,
     )

@@ -22,7 +22,7 @@ from test_points_expiry import balance, book, expired_entries
 
 from central.config import load_central_config
 from central.db import central_database
-from central.services import housekeeping, loyalty, loyalty_holds
+from central.services import housekeeping, loyalty_holds, member_cards
 from central.services import push as push_service
 from central.services.context import CentralContext
 from central.services.housekeeping import Housekeeping, start_housekeeping
@@ -44,7 +44,7 @@ def lapsed_hold(central, member_id: str, points: int) -> str:
     real = central.ctx.clock
     central.ctx.clock = lambda: real() - timedelta(hours=2)
     try:
-        card = loyalty.card_for(central.ctx, member_id)
+        card = member_cards.card_for(central.ctx, member_id)
         return loyalty_holds.hold(central.ctx, STORE, str(uuid.uuid4()), member_id, points, card=card)["hold_id"]
     finally:
         central.ctx.clock = real

@@ -10,7 +10,7 @@ from synckit import central, connect_store, pg_url  # noqa: F401
 from central.tables import Member
 from common.errors import DomainError
 from pos.adapters.tables import LoyaltyMember
-from pos.services import loyalty, sales
+from pos.services import kiosk_members, loyalty, sales
 
 
 def members_at_central(central):
@@ -26,7 +26,7 @@ def linked(central, store):
 
 
 def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points_and_can_then_be_found_at_the_till(linked, store, open_till):
-    got = loyalty.kiosk_sign_up(store, "  Siti   Rahayu ", "0813-5555-0101")
+    got = kiosk_members.kiosk_sign_up(store, "  Siti   Rahayu ", "0813-5555-0101")
     assert (got["name"], got["balance"], got["recent"], got["online"]) == ("Si** Ra****", 0, [], True)
     assert "******" in got["number"]
     with linked.ctx.db.sessions() as s:
@@ -37,7 +37,7 @@ def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points_and_can_then_be_found
     sale, _ = sales.create_sale(store, open_till)
     assert loyalty.attach(store, open_till, sale["id"], phone="081355550101")["member"]["name"] == "Siti Rahayu"
     with pytest.raises(DomainError) as e:
-        loyalty.kiosk_sign_up(store, "Siti R", "+62 813 5555 0101")
+        kiosk_members.kiosk_sign_up(store, "Siti R", "+62 813 5555 0101")
     assert (e.value.status, e.value.code) == (409, "phone_taken")
 
 

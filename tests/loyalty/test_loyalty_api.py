@@ -7,7 +7,7 @@ from datetime import timedelta
 from loyaltykit import TEST_KEY
 
 from common import member_qr
-from pos.services import loyalty
+from pos.services import loyalty, loyalty_settings
 
 AQUA_330 = "8990000100010"  # Rp 3.500
 MEMBER = "5d9d3a55-8a51-4b7e-9f6a-0c0d7d6b0001"
@@ -19,7 +19,7 @@ def seed_member(store, balance=40, blocked=False):
     now = store.clock().replace(microsecond=0)
     card = member_qr.sign(key, MEMBER, now, now + timedelta(days=30), "omnitoko")
     with store.db.unit_of_work() as s:
-        loyalty.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
+        loyalty_settings.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
         loyalty.save_member(
             s,
             {

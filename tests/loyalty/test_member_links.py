@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from synckit import central, pg_url, pull_all  # noqa: F401
 from synckit_store import sale_payload, wire_event
 
-from central.services import loyalty, loyalty_holds, member_scope, stores
+from central.services import loyalty, member_scope, offline_allowances, stores
 from central.tables import MemberStore, OfflineAllowance, Sale
 from common.errors import NotFound
 
@@ -77,7 +77,7 @@ def test_a_member_sale_that_earns_nothing_links_the_member_and_their_balance_rea
         again = s.scalar(select(OfflineAllowance.id).where(OfflineAllowance.member_id == m["id"]))
     assert again == granted[0]["id"]
     # A second sale there changes nothing (already linked): still one allowance, not granted afresh.
-    loyalty_holds.grant_allowance(central.ctx, m["id"], "L01", points=10)  # the head office's own grant stands
+    offline_allowances.grant_allowance(central.ctx, m["id"], "L01", points=10)  # the head office's own grant stands
     assert push(central, tokens["L01"], "L01", member_sale("L01", 3, m["id"])) == ["applied"]
     assert allowances(central, m["id"]) == {"L01": 10}
 
@@ -89,7 +89,7 @@ def test_a_sign_up_at_a_store_grants_that_store_alone_and_an_admin_grant_elsewhe
     assert allowances(central, m["id"]) == {"L11": 40}
     assert links(central, m["id"]) == ["L11"]
 
-    loyalty_holds.grant_allowance(central.ctx, m["id"], "L12", points=15)
+    offline_allowances.grant_allowance(central.ctx, m["id"], "L12", points=15)
     assert allowances(central, m["id"]) == {"L11": 40, "L12": 15}
     assert links(central, m["id"]) == ["L11", "L12"]  # the store can redeem against a balance it now receives
     assert [x["id"] for x in pulled(central, tokens["L12"], "member")] == [m["id"]]
@@ -155,5 +155,5 @@ def test_a_sale_naming_an_unknown_or_repeated_member_links_nothing_and_grants_no
     assert r.status_code in (401, 403) and links(central, m["id"]) == ["H01", "H02"]
     # An allowance for a store that is not registered is refused, and nothing is written.
     with pytest.raises(NotFound):
-        loyalty_holds.grant_allowance(central.ctx, m["id"], "NOWHERE", points=10)
+        offline_allowances.grant_allowance(central.ctx, m["id"], "NOWHERE", points=10)
     assert allowances(central, m["id"]) == {"H02": 30, "H01": 30}

@@ -155,11 +155,11 @@ def test_an_offline_redemption_central_acknowledged_still_counts_until_the_allow
 
 
 def test_a_new_grant_starts_afresh_at_the_store(central, store, open_till, agents):
-    from central.services import loyalty_holds
+    from central.services import offline_allowances
 
     m, agent = spent_offline(central, store, open_till, agents, 30)
     sync_until_clean(agent)
-    loyalty_holds.grant_allowance(central.ctx, m["id"], "TOKO-01", points=20)  # the head office grants again
+    offline_allowances.grant_allowance(central.ctx, m["id"], "TOKO-01", points=20)  # the head office grants again
     sync_until_clean(agent)
     view = member_sale(store, open_till, m["card"])
     with pytest.raises(DomainError) as e:

@@ -12,8 +12,7 @@ from loyaltykit import new_member, use_test_key
 from sqlalchemy import select
 from synckit import STORE, agents, central, pg_url, sale_payload  # noqa: F401
 
-from central.services import loyalty as central_loyalty
-from central.services import loyalty_admin, loyalty_holds
+from central.services import loyalty_admin, loyalty_holds, member_cards, offline_allowances
 from central.services import push as push_service
 
 
@@ -76,7 +75,7 @@ def test_reversals_never_take_back_more_than_was_earned_nor_give_back_more_than_
     budi = new_member(central, points=50)["id"]
     p = pusher(central, STORE)
     sale = member_sale(p, budi, points_paid=2000)  # Rp 70.000, Rp 2.000 of it in 20 points: 6 points earned
-    allowance = loyalty_holds.grant_allowance(central.ctx, budi, STORE, points=40)
+    allowance = offline_allowances.grant_allowance(central.ctx, budi, STORE, points=40)
     p.applied(
         "loyalty.redeemed",
         {
@@ -133,9 +132,9 @@ def test_redemptions_stay_within_the_sales_points_payments_and_their_hold_or_all
     budi = new_member(central, points=500)["id"]
     p = pusher(central, STORE)
     pusher(central, "TOKO-02")
-    card = central_loyalty.card_for(central.ctx, budi)
+    card = member_cards.card_for(central.ctx, budi)
     theirs = loyalty_holds.hold(central.ctx, "TOKO-02", str(uuid.uuid4()), budi, 10, None, card=card)["hold_id"]
-    allowance = loyalty_holds.grant_allowance(central.ctx, budi, STORE, points=30)["id"]
+    allowance = offline_allowances.grant_allowance(central.ctx, budi, STORE, points=30)["id"]
     sale = member_sale(p, budi, qty=20, points_paid=5000)  # 50 points paid
 
     def redeem(points: int, mode: str = "offline", **extra: Any) -> dict[str, Any]:
@@ -173,7 +172,7 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     from common.demo_data import demo_products
     from pos import bootstrap
     from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
-    from pos.services.loyalty import settings
+    from pos.services.loyalty_settings import settings
 
     use_test_key(central)
     gula = next(p for p in demo_products() if p.barcode == "8990000100980")  # PPN 0%

@@ -8,7 +8,7 @@ from typing import Any
 
 from common import member_qr
 from pos.adapters.tables import LoyaltyAllowance
-from pos.services import loyalty
+from pos.services import loyalty, loyalty_settings
 
 V1 = "/api/v1"
 AQUA_330 = "8990000100010"  # Rp 3.500
@@ -23,7 +23,7 @@ def _member(store: Any) -> str:
     now = store.clock().replace(microsecond=0)
     card = member_qr.sign(key, MEMBER, now, now + timedelta(days=30), "omnitoko")
     with store.db.unit_of_work() as s:
-        loyalty.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
+        loyalty_settings.save_settings(s, {"shop_id": "omnitoko", "public_key": member_qr.public_key_text(key)})
         loyalty.save_member(
             s,
             {

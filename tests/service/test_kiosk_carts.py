@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from common.errors import Conflict, DomainError, NotFound
 from pos.adapters.tables import KioskCart, Product
-from pos.services import auth, kiosk_carts, kiosk_catalog, online_carts, sales, shifts
+from pos.services import auth, kiosk_cart_sales, kiosk_carts, kiosk_catalog, online_carts, sales, shifts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -103,7 +103,7 @@ def test_the_till_takes_a_kiosk_cart_into_its_open_sale(
     sale, _ = sales.create_sale(store, open_till)
     sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)  # already on the sale: the kiosk's adds to it
     kiosk_carts.send_to_till(store, [(AQUA, 2), (AQUA_600, 1)])
-    got = kiosk_carts.take(store, open_till, "k-1")
+    got = kiosk_cart_sales.take(store, open_till, "k-1")
     assert got["sale"]["id"] == sale["id"]
     assert sorted((l["sku"], l["qty"]) for l in got["sale"]["lines"]) == [(AQUA, 3), (AQUA_600, 1)]
     assert got["sale"]["total"] == 3 * 3_500 + 4_500
@@ -120,10 +120,10 @@ def test_a_second_take_is_refused_and_changes_nothing(
     store: StoreContext, open_till: Actor, second_till: Actor
 ) -> None:
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
-    kiosk_carts.take(store, open_till, "K-1")
+    kiosk_cart_sales.take(store, open_till, "K-1")
     for who in (open_till, second_till):
         with pytest.raises(Conflict) as err:
-            kiosk_carts.take(store, who, "K-1")
+            kiosk_cart_sales.take(store, who, "K-1")
         assert err.value.code == "ticket_taken" and "till T1" in err.value.message
     sale_t1, _ = sales.create_sale(store, open_till)
     assert [l["qty"] for l in sale_t1["lines"]] == [1]
@@ -131,7 +131,7 @@ def test_a_second_take_is_refused_and_changes_nothing(
 
 def test_the_till_can_take_it_by_scanning_the_tickets_qr(store: StoreContext, open_till: Actor) -> None:
     sent = kiosk_carts.send_to_till(store, [(AQUA_600, 2)])
-    got = kiosk_carts.take(store, open_till, sent["qr_payload"].upper())  # a scanner in caps lock still works
+    got = kiosk_cart_sales.take(store, open_till, sent["qr_payload"].upper())  # a scanner in caps lock still works
     assert got["kiosk_cart"]["code"] == sent["code"] and got["sale"]["total"] == 9_000
 
 
@@ -139,11 +139,11 @@ def test_a_forged_or_other_store_qr_is_not_found(store: StoreContext, open_till:
     sent = kiosk_carts.send_to_till(store, [(AQUA, 1)])
     forged = sent["qr_payload"][:-4] + ("0000" if not sent["qr_payload"].endswith("0000") else "1111")
     with pytest.raises(NotFound) as err:
-        kiosk_carts.take(store, open_till, forged)
+        kiosk_cart_sales.take(store, open_till, forged)
     assert err.value.code == "unknown_ticket"
     store.config.store.id = "TOKO-02"
     with pytest.raises(NotFound):
-        kiosk_carts.take(store, open_till, sent["qr_payload"])
+        kiosk_cart_sales.take(store, open_till, sent["qr_payload"])
     assert _ticket(store, "K-1").state == "sent"
 
 
@@ -154,7 +154,7 @@ def test_an_unknown_or_malformed_code_is_refused(
     store: StoreContext, open_till: Actor, ref: str, status: int, code: str
 ) -> None:
     with pytest.raises(DomainError) as err:
-        kiosk_carts.take(store, open_till, ref)
+        kiosk_cart_sales.take(store, open_till, ref)
     assert (err.value.status, err.value.code) == (status, code)
 
 
@@ -165,14 +165,14 @@ def test_an_expired_ticket_is_not_found_and_leaves_the_waiting_list(store: Store
     store.clock = lambda: start + timedelta(minutes=store.config.kiosk.ticket_minutes, seconds=1)
     assert kiosk_carts.waiting_carts(store) == []
     with pytest.raises(NotFound) as err:
-        kiosk_carts.take(store, open_till, "K-1")
+        kiosk_cart_sales.take(store, open_till, "K-1")
     assert err.value.code == "expired_ticket"
 
 
 def test_the_till_charges_todays_price_and_says_what_changed(store: StoreContext, open_till: Actor) -> None:
     kiosk_carts.send_to_till(store, [(AQUA, 2), (AQUA_600, 1)])
     _set_price(store, AQUA, 4_000)
-    got = kiosk_carts.take(store, open_till, "K-1")
+    got = kiosk_cart_sales.take(store, open_till, "K-1")
     assert got["sale"]["total"] == 2 * 4_000 + 4_500
     assert got["kiosk_cart"]["total_at_kiosk"] == 2 * 3_500 + 4_500
     assert got["kiosk_cart"]["price_changes"] == [
@@ -184,7 +184,7 @@ def test_an_item_delisted_since_is_left_out_and_named(store: StoreContext, open_
     kiosk_carts.send_to_till(store, [(AQUA, 1), (AQUA_600, 1)])
     with store.db.unit_of_work() as s:
         s.execute(update(Product).where(Product.sku == AQUA_600).values(active=False))
-    got = kiosk_carts.take(store, open_till, "K-1")
+    got = kiosk_cart_sales.take(store, open_till, "K-1")
     assert [l["sku"] for l in got["sale"]["lines"]] == [AQUA]
     assert [u["sku"] for u in got["kiosk_cart"]["unavailable"]] == [AQUA_600]
 
@@ -195,7 +195,7 @@ def test_a_sale_being_paid_cannot_take_a_kiosk_cart(store: StoreContext, open_ti
     sales.add_tender(store, open_till, sale["id"], "cash", 1_000)
     kiosk_carts.send_to_till(store, [(AQUA_600, 1)])
     with pytest.raises(Conflict) as err:
-        kiosk_carts.take(store, open_till, "K-1")
+        kiosk_cart_sales.take(store, open_till, "K-1")
     assert err.value.code == "tenders_taken"
     assert _ticket(store, "K-1").state == "sent"
 
@@ -203,7 +203,7 @@ def test_a_sale_being_paid_cannot_take_a_kiosk_cart(store: StoreContext, open_ti
 def test_a_till_without_an_open_shift_cannot_take_it(store: StoreContext, cashier: Actor) -> None:
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
     with pytest.raises(DomainError) as err:
-        kiosk_carts.take(store, cashier, "K-1")
+        kiosk_cart_sales.take(store, cashier, "K-1")
     assert err.value.code == "no_open_shift"
     assert _ticket(store, "K-1").state == "sent"
 
@@ -218,7 +218,7 @@ def test_two_tills_taking_the_same_cart_at_once_one_wins(
     def grab(actor: Actor) -> None:
         gate.wait()
         try:
-            kiosk_carts.take(store, actor, "K-1")
+            kiosk_cart_sales.take(store, actor, "K-1")
             results.append("won")
         except Conflict:
             results.append("refused")

@@ -174,7 +174,7 @@ class History:
         self._pay_cash_and_complete(store, view)
 
     def member_sale(self, store: Store) -> None:
-        from central.services import loyalty as central_loyalty
+        from central.services import member_cards
         from common.errors import DomainError
         from pos.services import loyalty, loyalty_redeem, sales
 
@@ -185,7 +185,7 @@ class History:
             )
         member = self.rng.choice(self.central.members)
         # The member shows their QR (from the account page): only a QR-attached member can spend points.
-        card = central_loyalty.card_for(self.central.ctx, member["id"])
+        card = member_cards.card_for(self.central.ctx, member["id"])
         loyalty.attach(store.ctx, store.cashier, view["id"], card=card)
         if self.rng.random() < 0.5:
             try:

@@ -6,7 +6,7 @@ import pytest
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
 from central.services import carts, catalog, shop_catalog
-from pos.services import kiosk_carts, kiosk_catalog, sales
+from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, sales
 
 AQUA = "SKU-00001"  # AQUA_330, Rp 3.500
 
@@ -26,7 +26,7 @@ def test_a_promoted_product_has_one_price_at_the_kiosk_the_till_and_the_online_s
     online = carts.add_item(central.ctx, None, AQUA, 3)
     quoted = kiosk_carts.quote(store, [(AQUA, 3)])
     ticket = kiosk_carts.send_to_till(store, [(AQUA, 3)])
-    taken = kiosk_carts.take(store, open_till, ticket["code"])["sale"]
+    taken = kiosk_cart_sales.take(store, open_till, ticket["code"])["sale"]
     assert online["total"] == quoted["total"] == ticket["total"] == taken["total"] == 8_925
     scanned = sales.add_line(store, open_till, taken["id"], barcode=AQUA_330, qty=3)  # three more, scanned
     assert scanned["total"] == 2 * 8_925 and len(scanned["lines"]) == 1

@@ -7,7 +7,7 @@ from typing import Annotated
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from pos.services import kiosk_carts, kiosk_catalog, online_carts, stock_elsewhere
+from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, online_carts, stock_elsewhere
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -102,4 +102,4 @@ def waiting():
 @till_kiosk_api.post("/kiosk-carts/take", summary="Take a kiosk cart (K-12 or its QR) into this till's open sale, once")
 @idempotent
 def take(body: CodeIn):
-    return kiosk_carts.take(ctx(), actor(), body.code)
+    return kiosk_cart_sales.take(ctx(), actor(), body.code)

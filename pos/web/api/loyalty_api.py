@@ -6,7 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, model_validator
 
 from common.limits import MAX_POINTS
-from pos.services import loyalty, loyalty_redeem
+from pos.services import kiosk_members, loyalty, loyalty_redeem
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -94,10 +94,10 @@ def sign_up(body: SignUpIn):
 @kiosk_points_api.post("/points", summary="A scanned member QR -> masked name, balance and the last 10 entries")
 @paired()
 def kiosk_points(body: CardIn):
-    return loyalty.kiosk_points(ctx(), body.card)
+    return kiosk_members.kiosk_points(ctx(), body.card)
 
 
 @kiosk_points_api.post("/members", summary="A shopper signs up at the kiosk (name + phone; needs the central store)")
 @paired()
 def kiosk_sign_up(body: KioskSignUpIn):
-    return loyalty.kiosk_sign_up(ctx(), body.name, body.phone), 201
+    return kiosk_members.kiosk_sign_up(ctx(), body.name, body.phone), 201

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from common.errors import DomainError
 from pos.services import audit_log, manager_access, sync_health
-from pos.services.reports import to_local
+from pos.services.store_time import to_local
 
 from ..api.common import ctx
 from .access import err, me, page, t

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
 from pos.services import stock_count_review, stock_counts, stock_queries
-from pos.services.reports import to_local
+from pos.services.store_time import to_local
 
 from ..api.common import ctx
 from . import fmt

@@ -9,7 +9,7 @@ from flask import g
 
 from common.measure import WEIGHT, decimal_sign, format_qty
 from common.money import format_money
-from pos.services.reports import store_zone
+from pos.services.store_time import store_zone
 
 from ..api.common import ctx
 

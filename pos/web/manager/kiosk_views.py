@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, url_for
 
 from pos.services import kiosk_devices
-from pos.services.reports import to_local
+from pos.services.store_time import to_local
 
 from ..api.common import ctx
 from .access import me, page, t

@@ -1,0 +1,83 @@
+"""Members at the kiosk: a shopper scans their member QR to see their points (masked name, balance, last
+entries), or signs up (made at central like a till sign-up).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from common.errors import Conflict, DomainError
+from common.loyalty import normalize_phone
+from pos.adapters.tables import LoyaltyEntry
+
+from .context import StoreContext
+from .loyalty import central_sign_up, member_json, member_row, resolve, save_member
+
+
+def kiosk_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
+    """A shopper signs up at the kiosk: checked here first (clear messages without a round trip), then made at
+    central like a till sign-up; the answer has the kiosk lookup's shape (masked name, balance 0)."""
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 80:
+        raise DomainError("bad_name", "type your name (1 to 80 characters)")
+    if not phone.strip():
+        raise DomainError("bad_phone", "type your mobile phone number")
+    normalize_phone(phone)  # a DomainError "bad_phone" naming what is wrong
+    try:
+        data = central_sign_up(ctx, name, phone)
+    except Conflict as e:
+        if e.code != "phone_taken":
+            raise
+        raise Conflict(
+            "phone_taken", "this phone number is already a member: scan your member QR to see your points"
+        ) from e
+    with ctx.db.unit_of_work() as s:
+        m = save_member(s, data, ctx.clock())
+        out = member_json(s, ctx, m, True)
+    return {
+        "name": out["masked_name"],
+        "number": _mask_number(out["number"]),
+        "balance": out["balance"],
+        "blocked": out["blocked"],
+        "online": True,
+        "as_of": out["as_of"],
+        "recent": [],
+        "signed_up": True,
+    }
+
+
+def _mask_number(number: str) -> str:
+    return number[:2] + "******" + number[-4:]
+
+
+def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
+    """For the kiosk: a scanned member QR -> masked name, balance and the last 10 entries, in one step."""
+    member_id, online, recent = resolve(ctx, card=card)
+    with ctx.db.sessions() as s:
+        m = member_row(s, member_id)
+        out = member_json(s, ctx, m, online)
+        if recent is None:  # offline: this store's own entries are what it knows
+            rows = s.scalars(
+                select(LoyaltyEntry)
+                .where(LoyaltyEntry.member_id == m.id)
+                .order_by(LoyaltyEntry.created_at.desc())
+                .limit(10)
+            )
+            recent = [
+                {"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
+                for e in rows
+            ]
+    return {
+        "name": out["masked_name"],
+        "number": _mask_number(out["number"]),
+        "balance": out["balance"],
+        "blocked": out["blocked"],
+        "online": online,
+        "as_of": out["as_of"],
+        "recent": [
+            {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
+            for e in recent[:10]
+        ],
+    }
