@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.tables import Member, PointsHold
@@ -69,17 +69,6 @@ def release_lapsed(ctx: CentralContext) -> int:
                 released += swept
                 loyalty.publish(s, ctx, {member_id})
     return released
-
-
-def live_held(s: Session, ctx: CentralContext, member_id: str) -> int:
-    return int(
-        s.scalar(
-            select(func.coalesce(func.sum(PointsHold.points), 0)).where(
-                PointsHold.member_id == member_id, PointsHold.state == "held", PointsHold.expires_at > ctx.clock()
-            )
-        )
-        or 0
-    )
 
 
 def hold_view(h: PointsHold, available: int | None = None) -> dict[str, Any]:

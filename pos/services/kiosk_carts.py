@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from .catalog import find_product, tax_rate
 from .context import StoreContext
 from .discount_rules import store_promos
 from .records import next_value
+from .store_time import store_zone
 
 MAX_LINES = 100
 MAX_LINE_QTY = 99
@@ -96,20 +96,13 @@ def quote(ctx: StoreContext, lines: list[tuple[str, int]]) -> dict[str, Any]:
 # --- tickets ----------------------------------------------------------------------------------------
 
 
-def _zone(ctx: StoreContext) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(ctx.config.store, "timezone", "Asia/Jakarta"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _local_day(ctx: StoreContext, at: datetime) -> str:
     """The store's calendar day, so K-1 starts at local midnight, not UTC midnight."""
-    return at.replace(tzinfo=UTC).astimezone(_zone(ctx)).date().isoformat()
+    return at.replace(tzinfo=UTC).astimezone(store_zone(ctx)).date().isoformat()
 
 
 def kiosk_local_time(ctx: StoreContext, at: datetime) -> str:
-    return at.replace(tzinfo=UTC).astimezone(_zone(ctx)).strftime("%H:%M")
+    return at.replace(tzinfo=UTC).astimezone(store_zone(ctx)).strftime("%H:%M")
 
 
 def _signature(ctx: StoreContext, cart_id: str) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -23,6 +21,7 @@ from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 from .context import StoreContext
 from .loyalty_facts import receipt_info, restored_points
 from .sale_views import lines_of, sale_json, tenders_of
+from .store_time import store_zone
 
 SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
 
@@ -31,7 +30,7 @@ def signature(ctx: StoreContext, number: str, purpose: str = "receipt") -> str:
     """HMAC of purpose, store id and receipt number under server.secret_key, so one shop's key never opens
     another's and the shopper's link never opens the till's page (or the other way round)."""
     msg = f"{purpose}:{ctx.store_id}:{number}".encode()
-    mac = hmac.new(ctx.config.server.secret_key.encode(), msg, hashlib.sha256).digest()[:SIG_BYTES]
+    mac = hmac.digest(ctx.config.server.secret_key.encode(), msg, "sha256")[:SIG_BYTES]  # one shot, every sale
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
@@ -67,12 +66,8 @@ def local_time(ctx: StoreContext, value: datetime | str | None) -> datetime:
         value = ctx.clock()
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    try:
-        zone = ZoneInfo(getattr(ctx.config.store, "timezone", "Asia/Jakarta"))
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Asia/Jakarta")
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(zone).replace(tzinfo=None)
+    return aware.astimezone(store_zone(ctx)).replace(tzinfo=None)
 
 
 def _common(ctx: StoreContext) -> dict[str, Any]:

@@ -31,8 +31,6 @@ _TENDER_TAKEN = (  # plain Core: one indexed probe, no ORM objects (a scan runs 
 _LINE_COLUMNS = [c.key for c in SaleLine.__table__.columns]
 _TENDER_COLUMNS = [c.key for c in TenderRow.__table__.columns]
 _INSERT_LINE, _INSERT_TENDER = insert(SaleLine.__table__), insert(TenderRow.__table__)
-_SALE_COLUMNS = [c.key for c in Sale.__table__.columns]
-_INSERT_SALE = insert(Sale.__table__)
 _SALE_TOTALS = ("subtotal", "discount_total", "tax_total", "total")
 _SET_TOTALS = update(Sale.__table__).where(Sale.__table__.c.id == bindparam("sale_id"))
 
