@@ -185,7 +185,12 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
     )
     till.keys(Keys.F10)
     till.until(lambda: till.shown("screen-sale") and till.line_count() == 1, "the kiosk cart is the till's sale")
-    assert till.line_names() == ["Air Mineral Aqua 330ml"] and till.text("total") == "Rp 10.500"
+    # Read inside a wait: the sale's list may be drawn once more (the live update after the take), and a line read
+    # while it is redrawn is a stale element, not a wrong line.
+    till.until(
+        lambda: till.line_names() == ["Air Mineral Aqua 330ml"] and till.text("total") == "Rp 10.500",
+        "the till shows the kiosk cart's line and total",
+    )
     till.until(lambda: f"{code} dibuka" in till.d.find_element(By.ID, "kiosk-carts").text, "the till says it opened")
     assert not till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc"), "nothing is left waiting"
 
