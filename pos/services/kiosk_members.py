@@ -36,20 +36,20 @@ def kiosk_sign_up(ctx: StoreContext, name: str, phone: str) -> dict[str, Any]:
     with ctx.db.unit_of_work() as s:
         m = save_member(s, data, ctx.clock())
         out = member_json(s, ctx, m, True)
+    return {**_card_face(out, True, []), "signed_up": True}
+
+
+def _card_face(out: dict[str, Any], online: bool, recent: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the kiosk shows a member (from member_json's `out`): masked name and number, balance, last entries."""
     return {
         "name": out["masked_name"],
-        "number": _mask_number(out["number"]),
+        "number": out["number"][:2] + "******" + out["number"][-4:],
         "balance": out["balance"],
         "blocked": out["blocked"],
-        "online": True,
+        "online": online,
         "as_of": out["as_of"],
-        "recent": [],
-        "signed_up": True,
+        "recent": recent,
     }
-
-
-def _mask_number(number: str) -> str:
-    return number[:2] + "******" + number[-4:]
 
 
 def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
@@ -69,15 +69,7 @@ def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
                 {"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
                 for e in rows
             ]
-    return {
-        "name": out["masked_name"],
-        "number": _mask_number(out["number"]),
-        "balance": out["balance"],
-        "blocked": out["blocked"],
-        "online": online,
-        "as_of": out["as_of"],
-        "recent": [
-            {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]}
-            for e in recent[:10]
-        ],
-    }
+    last = [
+        {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]} for e in recent[:10]
+    ]
+    return _card_face(out, online, last)
