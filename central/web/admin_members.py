@@ -11,13 +11,14 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from central.services import loyalty, loyalty_admin, loyalty_holds, offline_allowances
+from central.services import loyalty, loyalty_admin, offline_allowances
 from common.errors import DomainError, NotFound
+from common.limits import MAX_POINTS
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
 members = Blueprint("admin_members", __name__, url_prefix="/admin")
-MAX = loyalty_holds.MAX_POINTS
+MAX = MAX_POINTS
 
 
 class AdjustForm(FlaskForm):

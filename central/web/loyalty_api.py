@@ -6,6 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from central.services import loyalty, loyalty_holds
+from common.limits import MAX_POINTS
 
 from .sync_api import ctx, store_of_token
 
@@ -36,7 +37,7 @@ class LookupIn(_Body):
 class HoldIn(_Body):
     hold_id: str = Uuid
     member_id: str = Uuid
-    points: int = Field(strict=True, ge=1, le=loyalty_holds.MAX_POINTS)
+    points: int = Field(strict=True, ge=1, le=MAX_POINTS)
     sale_id: str | None = Field(None, max_length=36)
     card: str | None = Field(None, min_length=1, max_length=300, description="the member's QR text, as scanned")
     code: str | None = Field(
