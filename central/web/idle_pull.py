@@ -6,7 +6,9 @@ Flask's request context, routing, the common hooks and the response object were 
 digits) is tried here first, with the same token check and probe (`pull.idle_with_token`), the same report and
 clock (`pull.with_report`), the same metrics series and request id, and the same bytes as the view would answer.
 Anything else (no token, a refused one, a bad query, a pull that finds changes, a database error) goes on to the
-app unchanged, which answers or refuses it the full way: nothing here answers anything but a 200 idle pull.
+app unchanged, which answers or refuses it the full way: nothing here answers anything but a 200 idle pull. A
+database error past a session time limit is handed to the app's view with the request, which answers it (503)
+without waiting on the database again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flask import Flask
 from pydantic import ValidationError
 
 from central.services import pull as pull_service
+from central.services.retry import timed_out
 from common.contract.report import HEADER
 from common.web.metrics import metrics_of, request_id_of
 
@@ -28,6 +31,9 @@ from .schemas import PullQuery
 PULL_PATH = "/api/v1/sync/pull"
 _FIELD = re.compile(r"(cursor|limit)=([0-9]{1,16})")
 _REPORT = "HTTP_" + HEADER.upper().replace("-", "_")
+# The environ key under which the short path leaves a database error past a session time limit (central/db.py
+# SessionLimits) for the app's pull view to answer (503) instead of waiting on the database a second time.
+TIMED_OUT = "omnitoko.idle_pull_timed_out"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -64,7 +70,9 @@ class IdlePulls:
             if found is None:
                 return None
             out = pull_service.with_report(ctx, found[0], found[1], query.cursor, environ.get(_REPORT))
-        except Exception:  # noqa: BLE001 - the app runs it again and answers the error its own way (503, retries)
+        except Exception as e:  # noqa: BLE001 - the app runs it again and answers the error its own way (503, retries)
+            if timed_out(e):  # it waited its full time limit already: the app answers that, without a second wait
+                environ[TIMED_OUT] = e
             return None
         # As Flask's JSON provider answers outside debug: compact, then a newline.
         body = (self.app.json.dumps(out, separators=(",", ":")) + "\n").encode()

@@ -19,6 +19,7 @@ from central.services.envelope import Event
 from common.contract.report import HEADER
 from common.errors import DomainError
 
+from .idle_pull import TIMED_OUT
 from .metrics import count_push
 from .schemas import (
     ErrorOut,
@@ -122,6 +123,8 @@ def query_read_by_hand(view: Callable[..., Any]) -> Callable[..., Any]:
 )
 @query_read_by_hand
 def pull(query: PullQuery = PullQuery()):  # noqa: B008 - the annotation documents the query; pull_query reads it
+    if (cut := request.environ.get(TIMED_OUT)) is not None:
+        raise cut  # the short path (idle_pull.py) met a session time limit: answered 503, not waited for twice
     query = pull_query()
     central = ctx()
     store_id, page = pull_service.pull_with_token(central, bearer(), query.cursor, query.limit)  # the token check too

@@ -17,6 +17,7 @@ from central.bootstrap import central_context
 from central.config import CentralConfig
 from central.db import SessionLimits
 from central.services import demo, stores
+from central.services import pull as pull_service
 from central.web.app import create_central_app
 
 pytestmark = pytest.mark.integration
@@ -99,6 +100,28 @@ def test_a_pull_held_up_by_a_lock_is_told_busy_with_the_reason_and_answers_once_
     assert error["code"] == "busy" and "waited too long for a lock" in error["message"]
     again = pull(app, token)
     assert again.status_code == 200 and "changes" in again.get_json()
+
+
+def test_a_pull_held_up_by_a_lock_waits_once_not_again_in_the_app_behind_the_idle_pull_short_path(
+    pg_url: str,  # noqa: F811 - the fixture imported above
+    token: str,
+    app_for,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The idle pull's short path (central/web/idle_pull.py) asks first; past its lock limit the app's view answers
+    503 from that error instead of asking the database again (which would hold the thread for a second limit)."""
+    app = app_for(statement_ms=30_000, lock_ms=300)
+    asked_by_the_app = []
+    real = pull_service.pull_with_token
+    monkeypatch.setattr(pull_service, "pull_with_token", lambda *a, **k: asked_by_the_app.append(1) or real(*a, **k))
+    lock = HeldLock(pg_url, "stores")
+    try:
+        resp = pull(app, token)
+    finally:
+        lock.release()
+    assert resp.status_code == 503 and "waited too long for a lock" in resp.get_json()["error"]["message"]
+    assert asked_by_the_app == []
+    assert pull(app, token).status_code == 200
 
 
 def test_a_statement_past_its_time_limit_is_told_busy_and_the_next_request_is_served(
