@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -122,6 +123,26 @@ def test_a_pull_held_up_by_a_lock_waits_once_not_again_in_the_app_behind_the_idl
     assert resp.status_code == 503 and "waited too long for a lock" in resp.get_json()["error"]["message"]
     assert asked_by_the_app == []
     assert pull(app, token).status_code == 200
+
+
+def test_many_stores_held_up_by_one_lock_are_each_told_busy_and_all_served_once_it_goes(
+    pg_url: str,  # noqa: F811 - the fixture imported above
+    token: str,
+    app_for,
+) -> None:
+    """Eight pulls at once against a pool of two connections while a lock is held: each gets its 503 (none a 500
+    for a pool that ran dry), and every one is served after."""
+    app = app_for(statement_ms=30_000, lock_ms=300)
+    lock = HeldLock(pg_url, "stores")
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            held_up = list(pool.map(lambda _: pull(app, token), range(8)))
+    finally:
+        lock.release()
+    assert [r.status_code for r in held_up] == [503] * 8
+    assert {r.get_json()["error"]["code"] for r in held_up} == {"busy"}
+    with ThreadPoolExecutor(8) as pool:
+        assert [r.status_code for r in pool.map(lambda _: pull(app, token), range(8))] == [200] * 8
 
 
 def test_a_statement_past_its_time_limit_is_told_busy_and_the_next_request_is_served(
