@@ -50,8 +50,8 @@ def central_database(
     """
     if not url.startswith("sqlite"):
         connect: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
-        if limits is not None and any(vars(limits).values()):
-            connect["options"] = limits.options(url)
+        if limits is not None and (options := limits.options(url)):
+            connect["options"] = options
         return Database(
             url,
             pool_size=pool_size + max_overflow,

@@ -9,7 +9,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from .catalog import find_product, tax_rate
 from .context import StoreContext
 from .discount_rules import store_promos
 from .records import next_value
-from .store_time import store_zone
+from .store_time import to_local
 
 MAX_LINES = 100
 MAX_LINE_QTY = 99
@@ -98,11 +98,11 @@ def quote(ctx: StoreContext, lines: list[tuple[str, int]]) -> dict[str, Any]:
 
 def _local_day(ctx: StoreContext, at: datetime) -> str:
     """The store's calendar day, so K-1 starts at local midnight, not UTC midnight."""
-    return at.replace(tzinfo=UTC).astimezone(store_zone(ctx)).date().isoformat()
+    return to_local(ctx, at).date().isoformat()
 
 
 def kiosk_local_time(ctx: StoreContext, at: datetime) -> str:
-    return at.replace(tzinfo=UTC).astimezone(store_zone(ctx)).strftime("%H:%M")
+    return to_local(ctx, at).strftime("%H:%M")
 
 
 def _signature(ctx: StoreContext, cart_id: str) -> str:

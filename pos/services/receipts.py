@@ -21,7 +21,7 @@ from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 from .context import StoreContext
 from .loyalty_facts import receipt_info, restored_points
 from .sale_views import lines_of, sale_json, tenders_of
-from .store_time import store_zone
+from .store_time import to_local
 
 SIG_BYTES = 16  # 128 bits of HMAC-SHA256: cannot be guessed, short enough for a small QR code
 
@@ -66,8 +66,7 @@ def local_time(ctx: StoreContext, value: datetime | str | None) -> datetime:
         value = ctx.clock()
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(store_zone(ctx)).replace(tzinfo=None)
+    return to_local(ctx, value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value)
 
 
 def _common(ctx: StoreContext) -> dict[str, Any]:
