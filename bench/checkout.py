@@ -49,7 +49,7 @@ from pos import bootstrap
 from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade
 from pos.adapters.tables import Product, StockMovement
-from pos.services import auth, checkout, sales, setup, shifts
+from pos.services import auth, checkout, setup, shifts, till_sale
 from pos.services.context import StoreContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,10 +95,10 @@ class SaleStream:
         scan starts the sale (POST /sales/lines), the others go to it, then the payment and the completion."""
         ctx, cashier = self.ctx, self.cashier
         plan = self.rng.sample(self.barcodes, ITEMS)
-        sale = sales.add_line(ctx, cashier, None, barcode=plan[0])
+        sale = till_sale.add_line(ctx, cashier, None, barcode=plan[0])
         for code in plan[1:]:
-            sale = sales.add_line(ctx, cashier, sale["id"], barcode=code)
-        sales.add_tender(ctx, cashier, sale["id"], "cash", sale["due"] + 10_000)
+            sale = till_sale.add_line(ctx, cashier, sale["id"], barcode=code)
+        till_sale.add_tender(ctx, cashier, sale["id"], "cash", sale["due"] + 10_000)
         before_complete()
         t, cpu = time.perf_counter(), time.process_time()
         checkout.complete(ctx, cashier, sale["id"])

@@ -150,12 +150,12 @@ AQUA_330 = "8990000100010"  # SKU-00001, Rp 3.500
 
 def sell(store: StoreContext, actor: Any, items: list[tuple[str, int]]) -> dict[str, Any]:
     """Scan (barcode, qty) pairs, pay exact cash, complete: a real sale through the services."""
-    from pos.services import checkout, sales
+    from pos.services import checkout, till_sale
 
-    view, _ = sales.create_sale(store, actor)
+    view, _ = till_sale.create_sale(store, actor)
     for barcode, qty in items:
-        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
-    view = sales.add_tender(store, actor, view["id"], "cash", view["total"], None)
+        view = till_sale.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+    view = till_sale.add_tender(store, actor, view["id"], "cash", view["total"], None)
     return checkout.complete(store, actor, view["id"])
 
 

@@ -17,7 +17,7 @@ from common.errors import Conflict, DomainError, NotFound
 from common.promotions import Promo
 from pos.adapters.tables import KioskCart, Product, Sale, SaleLine
 
-from . import online_cart_sales, sale_change, sales
+from . import online_cart_sales, sale_change, till_sale
 from .auth import Actor
 from .catalog import tax_rate
 from .context import StoreContext
@@ -71,8 +71,8 @@ def add_to_sale(s: Session, sale: Sale, product: Product, qty: int, promos: list
     top = max((l.position for l in lines), default=0) + 1
     same = next((l for l in lines if l.sku == product.sku and (not l.discount_kind or l.promotion_id)), None)
     if same is not None:
-        if same.qty + qty > sales.MAX_QTY:
-            raise DomainError("bad_quantity", f"quantity cannot be more than {sales.MAX_QTY}")
+        if same.qty + qty > till_sale.MAX_QTY:
+            raise DomainError("bad_quantity", f"quantity cannot be more than {till_sale.MAX_QTY}")
         same.qty, same.position = same.qty + qty, top
         promote(same, promos, now)
         return
@@ -97,7 +97,7 @@ def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     now = ctx.clock()
     with ctx.db.sessions() as s:
         _find(ctx, s, ref, now)  # refuse a bad code before a sale is even opened
-    sale_view, _ = sales.create_sale(ctx, actor)
+    sale_view, _ = till_sale.create_sale(ctx, actor)
     outcome: dict[str, Any] = {}
 
     def change(s: Session, sale: Sale) -> None:

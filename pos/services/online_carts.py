@@ -19,7 +19,7 @@ from common.timestamps import parse_time
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
 from pos.adapters.tables import KioskCart, OnlineCartCopy, OnlineCartOpen, Product, Sale
 
-from . import kiosk_cart_sales, kiosk_carts, sale_change, sales
+from . import kiosk_cart_sales, kiosk_carts, sale_change, till_sale
 from .auth import Actor
 from .catalog import on_hand, tax_rate
 from .context import StoreContext
@@ -247,7 +247,7 @@ def send_to_till(ctx: StoreContext, open_id: str, device_id: str = "kiosk") -> d
 
 def take_into_sale(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:
     """At the till: the code or QR typed into the scan field opens the cart into this till's sale."""
-    sale_view, _ = sales.create_sale(ctx, actor)  # no open shift -> refused before central is asked
+    sale_view, _ = till_sale.create_sale(ctx, actor)  # no open shift -> refused before central is asked
     with ctx.db.sessions() as s:
         sale = s.get_one(Sale, sale_view["id"])
         sale_change.no_tenders(s, sale)  # the till's rule: lines fixed once paying

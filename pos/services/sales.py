@@ -1,5 +1,6 @@
-"""Building a sale at the till: lines, discounts, park/resume, void, tenders. Each call is one transaction (run by
-sale_change.py).
+"""Changing a sale at the till: quantities, discounts, park/resume, void, a payment the gateway confirmed and
+removing a payment. Each call is one transaction (run by sale_change.py). Starting a sale, scanning and taking a
+payment (the till's hot path) are in till_sale.py.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from .records import audit
 from .sale_change import Loaded, line_row, no_tenders, run_change
 from .sale_views import lines_of, load_sale, price, tenders_of
 from .shifts import require_shift
-from .till_sale import MAX_QTY, add_line, add_tender, check_qty, create_sale
-
-__all__ = ["MAX_QTY", "add_line", "add_tender", "create_sale"]  # the till's hot path, in till_sale.py
+from .till_sale import check_qty
 
 MAX_LISTED = 100  # the longest list the API answers in one go (issue 15)
 _OPEN_SALE = select(Sale).where(Sale.till_id == bindparam("till_id"), Sale.state == "open")
@@ -218,7 +217,7 @@ def add_confirmed_tender(
     confirmed: Callable[[Session, str], None],
 ) -> dict[str, Any]:
     """Take a gateway payment (dynamic QRIS) the gateway confirmed: `confirmed` runs in the same transaction with
-    the tender's id (the charge that paid it records which tender it became). Other tenders: `add_tender`."""
+    the tender's id (the charge that paid it records which tender it became). Other tenders: `till_sale.add_tender`."""
 
     def change(s: Session, sale: Sale) -> Loaded:
         lines = lines_of(s, sale.id)

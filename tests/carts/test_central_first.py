@@ -21,7 +21,7 @@ from common import member_qr
 from pos import bootstrap
 from pos.adapters import central_carts
 from pos.adapters.tables import OutboxEvent
-from pos.services import auth, central_steps, checkout, loyalty, loyalty_redeem, online_carts, sales, shifts
+from pos.services import auth, central_steps, checkout, loyalty, loyalty_redeem, online_carts, sales, shifts, till_sale
 from pos.services.sale_views import get_sale
 
 KEY = member_qr.new_private_key()
@@ -46,7 +46,7 @@ def cart_and_points(central, store, till, agent, points: int = 20):  # type: ign
     loyalty.attach(store, till, sale_id, card=m["card"])
     paid = loyalty_redeem.redeem(store, till, sale_id, points)
     assert paid["redeemed"]["mode"] == "online"
-    sales.add_tender(store, till, sale_id, "cash", paid["sale"]["remaining"], None)
+    till_sale.add_tender(store, till, sale_id, "cash", paid["sale"]["remaining"], None)
     return m, cart, sale_id
 
 
@@ -102,8 +102,10 @@ def test_another_till_sells_while_central_is_still_answering_the_completion(shop
         t1 = threading.Thread(target=complete_t1)
         t1.start()
         assert asked.wait(120)
-        view = sales.add_line(shop, other, sales.create_sale(shop, other)[0]["id"], barcode="8990000100010", qty=2)
-        sales.add_tender(shop, other, view["id"], "cash", view["total"], None)
+        view = till_sale.add_line(
+            shop, other, till_sale.create_sale(shop, other)[0]["id"], barcode="8990000100010", qty=2
+        )
+        till_sale.add_tender(shop, other, view["id"], "cash", view["total"], None)
         t2 = checkout.complete(shop, other, view["id"])  # the store's write lock is free meanwhile
         sold.set()
         t1.join(120)
@@ -147,7 +149,7 @@ def test_a_captured_hold_whose_sale_crashed_is_released_when_the_points_payment_
     view = get_sale(shop, sale_id)
     points = next(t for t in view["tenders"] if t["type"] == "points")
     view = sales.remove_tender(shop, open_till, sale_id, points["id"])
-    sales.add_tender(shop, open_till, sale_id, "cash", view["remaining"], None)
+    till_sale.add_tender(shop, open_till, sale_id, "cash", view["remaining"], None)
     done = checkout.complete(shop, open_till, sale_id)
     assert done["loyalty"]["redeemed"] == 0 and "loyalty.released" in outbox_types(shop)
     sync_until_clean(agent)

@@ -14,7 +14,7 @@ from central.tables import ReconciliationItem as CentralTask
 from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.tables import OnlineCartCopy, OutboxEvent, ReconciliationItem
-from pos.services import checkout, kiosk_cart_sales, online_carts, sales
+from pos.services import checkout, kiosk_cart_sales, online_carts, till_sale
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store is offline
 
@@ -28,7 +28,7 @@ def shop(store, central):  # type: ignore[no-untyped-def]
 
 
 def pay(store, actor, sale_id: str) -> dict:  # type: ignore[no-untyped-def]
-    view = sales.add_tender(store, actor, sale_id, "cash", sales_total(store, sale_id), None)
+    view = till_sale.add_tender(store, actor, sale_id, "cash", sales_total(store, sale_id), None)
     return checkout.complete(store, actor, view["id"])
 
 

@@ -30,7 +30,7 @@ from pos import bootstrap
 from pos.adapters.migrate import alembic_config as store_alembic
 from pos.adapters.migrate import upgrade as store_upgrade
 from pos.adapters.tables import Base
-from pos.services import auth, checkout, sales, setup, shifts
+from pos.services import auth, checkout, setup, shifts, till_sale
 
 CENTRAL_REVISION, STORE_REVISION = "0005_bigint_money", "0011_bigint_money"
 CENTRAL_TABLES = (
@@ -135,9 +135,9 @@ def test_the_store_upgraded_from_before_bigint_keeps_its_sales_and_declares_bigi
     setup.load_demo_data(ctx)
     actor = auth.sign_in(ctx, "1001", "1234", "T1")[1]
     shifts.open_shift(ctx, actor, 200_000)
-    view, _ = sales.create_sale(ctx, actor)
-    view = sales.add_line(ctx, actor, view["id"], barcode="8990000100010", qty=3)
-    view = sales.add_tender(ctx, actor, view["id"], "cash", 20_000, None)
+    view, _ = till_sale.create_sale(ctx, actor)
+    view = till_sale.add_line(ctx, actor, view["id"], barcode="8990000100010", qty=3)
+    view = till_sale.add_tender(ctx, actor, view["id"], "cash", 20_000, None)
     checkout.complete(ctx, actor, view["id"])
     before = rows(ctx.db.engine, STORE_TABLES)
     ctx.db.dispose()

@@ -20,7 +20,7 @@ from common.demo_data import demo_products
 from pos import bootstrap
 from pos.adapters.config import load_config
 from pos.adapters.tables import RemoteStock
-from pos.services import auth, catalog, checkout, refunds, sales, shifts, stock_admin
+from pos.services import auth, catalog, checkout, refunds, sales, shifts, stock_admin, till_sale
 from pos.services.context import StoreContext
 
 WAIT = 20  # how long a WebDriverWait may wait for the page to get there; never a timing assert
@@ -56,14 +56,14 @@ def seed_week(ctx: StoreContext) -> None:
                 continue
             ctx.clock = lambda t=local: t.astimezone(UTC).replace(tzinfo=None)
             actor = rng.choice([siti, siti, budi])
-            view, _ = sales.create_sale(ctx, actor)
+            view, _ = till_sale.create_sale(ctx, actor)
             for barcode in rng.sample(goods, rng.randint(1, 4)):
-                view = sales.add_line(ctx, actor, view["id"], barcode=barcode, qty=rng.randint(1, 3))
+                view = till_sale.add_line(ctx, actor, view["id"], barcode=barcode, qty=rng.randint(1, 3))
             if rng.random() < 0.15:
                 view = sales.apply_discount(ctx, actor, view["id"], "percent", rng.choice([5, 15]), approval=MANAGER)
             kind = rng.choice(["cash", "cash", "qris", "card", "ewallet"])
             paid = -(-view["total"] // 10_000) * 10_000 if kind == "cash" else view["total"]
-            sales.add_tender(ctx, actor, view["id"], kind, paid, "DANA-8812" if kind == "ewallet" else None)
+            till_sale.add_tender(ctx, actor, view["id"], kind, paid, "DANA-8812" if kind == "ewallet" else None)
             done.append((actor, checkout.complete(ctx, actor, view["id"])))
     actor, sale = done[len(done) // 2]
     refunds.refund(ctx, actor, sale["number"], [(sale["lines"][0]["id"], 1)], MANAGER, reason="kemasan rusak")
@@ -182,9 +182,9 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
         page.until(lambda: f"selisih {extra:+d}" in page.flash(), f"{sku} is counted")  # noqa: B023 - awaited here
     sold_since = catalog.stock_card(ctx, "SKU-00001")["on_hand"]
     cashier = auth.sign_in(ctx, "1001", "1234", "T1")[1]
-    view, _ = sales.create_sale(ctx, cashier)  # a till sells two while the count is open
-    view = sales.add_line(ctx, cashier, view["id"], barcode=AQUA_330, qty=2)
-    sales.add_tender(ctx, cashier, view["id"], "cash", view["total"])
+    view, _ = till_sale.create_sale(ctx, cashier)  # a till sells two while the count is open
+    view = till_sale.add_line(ctx, cashier, view["id"], barcode=AQUA_330, qty=2)
+    till_sale.add_tender(ctx, cashier, view["id"], "cash", view["total"])
     checkout.complete(ctx, cashier, view["id"])
     assert catalog.stock_card(ctx, "SKU-00001")["on_hand"] == sold_since - 2
     page.d.refresh()

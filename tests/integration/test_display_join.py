@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos.adapters.config import StoreConfig
-from pos.services import sales
+from pos.services import till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.web.app import create_app, socketio_of
@@ -20,8 +20,8 @@ def test_a_display_joining_mid_sale_gets_the_open_sale_at_once(
 ) -> None:
     app = create_app(config, store.db)
     ctx: StoreContext = app.extensions["omnitoko"]
-    sale, _ = sales.create_sale(ctx, open_till)
-    sales.add_line(ctx, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    sale, _ = till_sale.create_sale(ctx, open_till)
+    till_sale.add_line(ctx, open_till, sale["id"], barcode=AQUA_330, qty=2)
 
     display = socketio_of(app).test_client(app)
     display.emit("join", {"till": "T1"})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_manager_pages import AQUA_330, Browser
 
-from pos.services import checkout, sales, stock_counts
+from pos.services import checkout, stock_counts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.web.manager.texts import catalog
@@ -60,9 +60,9 @@ def test_every_literal_key_in_templates_and_views_is_in_the_catalog() -> None:
 def test_no_page_shows_a_raw_text_key(store: StoreContext, open_till: Actor, manager: Actor, lang: str) -> None:
     from pos.web.app import create_app
 
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
-    sales.add_tender(store, open_till, view["id"], "cash", 10_000)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
+    till_sale.add_tender(store, open_till, view["id"], "cash", 10_000)
     checkout.complete(store, open_till, view["id"])
     count = stock_counts.start_count(store, manager, "drinks")
     stock_counts.record_count(store, manager, count["id"], AQUA_330, 5, "set")

@@ -18,7 +18,17 @@ from central.tables import PointsEntry
 from common.errors import DomainError
 from pos.adapters.tables import OutboxEvent
 from pos.adapters.tables.sync import DeadLetterSeen, SyncStatus
-from pos.services import auth, checkout, kiosk_devices, refunds, sales, stock_admin, stock_count_review, stock_counts
+from pos.services import (
+    auth,
+    checkout,
+    kiosk_devices,
+    refunds,
+    sales,
+    stock_admin,
+    stock_count_review,
+    stock_counts,
+    till_sale,
+)
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -30,16 +40,16 @@ BENG_BENG = "8990000100638"  # a snack
 def _store_facts(store: StoreContext, till: Actor, manager: Actor) -> dict[str, str]:
     """A day at the store: a sale with an approved 50% discount, a refund of one line, a voided line and a voided
     sale, an adjustment, a posted count and a kiosk pairing code (its audit entry names a UTC time)."""
-    view, _ = sales.create_sale(store, till)
-    view = sales.add_line(store, till, view["id"], barcode=AQUA_330, qty=2)
+    view, _ = till_sale.create_sale(store, till)
+    view = till_sale.add_line(store, till, view["id"], barcode=AQUA_330, qty=2)
     line = view["lines"][0]["id"]
     sales.apply_discount(store, till, view["id"], "percent", 50, line_id=line, approval=APPROVAL)
-    sales.add_tender(store, till, view["id"], "cash", 10_000)
+    till_sale.add_tender(store, till, view["id"], "cash", 10_000)
     done = checkout.complete(store, till, view["id"])
     refunds.refund(store, till, done["number"], [(line, 1)], APPROVAL, reason="rusak")
-    other, _ = sales.create_sale(store, till)
-    other = sales.add_line(store, till, other["id"], barcode=AQUA_600, qty=1)
-    other = sales.add_line(store, till, other["id"], barcode=AQUA_330, qty=1)
+    other, _ = till_sale.create_sale(store, till)
+    other = till_sale.add_line(store, till, other["id"], barcode=AQUA_600, qty=1)
+    other = till_sale.add_line(store, till, other["id"], barcode=AQUA_330, qty=1)
     sales.remove_line(store, till, other["id"], other["lines"][0]["id"])
     sales.void(store, till, other["id"], APPROVAL, reason="pembeli batal")
     stock_admin.adjust(store, manager, AQUA_330, 1, "damaged", "jatuh")

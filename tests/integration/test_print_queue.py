@@ -18,7 +18,7 @@ from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import PrintJob, Sale
-from pos.services import checkout, receipts, sales
+from pos.services import checkout, receipts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.print_worker import PrintWorker, start_worker
@@ -31,11 +31,11 @@ KICK = b"\x1bp"  # ESC p: the cash drawer pulse
 def sell(
     store: StoreContext, actor: Actor, items: tuple[tuple[str, int], ...] = ((AQUA_330, 2),), tender: str = "cash"
 ) -> dict[str, Any]:
-    view, _ = sales.create_sale(store, actor)
+    view, _ = till_sale.create_sale(store, actor)
     for barcode, qty in items:
-        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+        view = till_sale.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
     ref = "CARD-00004242" if tender != "cash" else None
-    sales.add_tender(store, actor, view["id"], tender, view["total"], ref)
+    till_sale.add_tender(store, actor, view["id"], tender, view["total"], ref)
     return checkout.complete(store, actor, view["id"])
 
 
@@ -91,8 +91,8 @@ def test_a_receipt_job_commits_with_its_sale_and_not_without(networked: StoreCon
     assert json.loads(queued.payload)["total"] == 7000
     assert done["print_job_id"] == queued.id
     assert done["receipt_url"] == receipts.digital_url(networked, done["number"])
-    view, _ = sales.create_sale(networked, open_till)
-    sales.add_line(networked, open_till, view["id"], barcode=AQUA_330)
+    view, _ = till_sale.create_sale(networked, open_till)
+    till_sale.add_line(networked, open_till, view["id"], barcode=AQUA_330)
     with pytest.raises(DomainError) as refused:
         checkout.complete(networked, open_till, view["id"])  # unpaid: refused, rolled back
     assert refused.value.code == "underpaid"

@@ -18,7 +18,7 @@ from pos import bootstrap
 from pos.adapters import backups
 from pos.adapters.config import StoreConfig
 from pos.adapters.migrate import alembic_config, upgrade
-from pos.services import auth, checkout, receipts, refunds, sales, setup, shifts, stock_queries
+from pos.services import auth, checkout, receipts, refunds, setup, shifts, stock_queries, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.sale_views import get_sale
@@ -45,24 +45,24 @@ def _sold_at(config: StoreConfig, revision: str, refund: bool = False) -> tuple[
     shifts.open_shift(store, till, 200_000)
     numbers = []
     for items in ([AQUA_330], [AQUA_600, AQUA_330]):
-        view = sales.add_line(store, till, None, barcode=items[0])
+        view = till_sale.add_line(store, till, None, barcode=items[0])
         for code in items[1:]:
-            view = sales.add_line(store, till, view["id"], barcode=code)
-        view = sales.add_tender(store, till, view["id"], "cash", view["due"])
+            view = till_sale.add_line(store, till, view["id"], barcode=code)
+        view = till_sale.add_tender(store, till, view["id"], "cash", view["due"])
         numbers.append(checkout.complete(store, till, view["id"])["number"])
     if refund:
         line = get_sale(store, numbers[1])["lines"][0]["id"]
         numbers.append(refunds.refund(store, till, numbers[1], [(line, 1)], MANAGER)["number"])
-    sales.add_line(store, till, None, barcode=AQUA_600)  # a sale left open across the upgrade
+    till_sale.add_line(store, till, None, barcode=AQUA_600)  # a sale left open across the upgrade
     store.db.dispose()
     command.downgrade(alembic_config(config.database.url), revision)
     return till, numbers
 
 
 def _finish_the_open_sale(store: StoreContext, till: Actor) -> str:
-    open_sale = sales.add_line(store, till, None, barcode=AQUA_330)  # the sale left open takes the next item
+    open_sale = till_sale.add_line(store, till, None, barcode=AQUA_330)  # the sale left open takes the next item
     assert [l["qty"] for l in open_sale["lines"]] == [1, 1]
-    paid = sales.add_tender(store, till, open_sale["id"], "cash", open_sale["due"])
+    paid = till_sale.add_tender(store, till, open_sale["id"], "cash", open_sale["due"])
     return str(checkout.complete(store, till, paid["id"])["number"])
 
 

@@ -19,7 +19,7 @@ from central.tables import DeadLetter, Member, PointsEntry, Sale, SaleLine, Tend
 from common.limits import MAX_AMOUNT
 from common.pricing import taxes_by_group
 from pos import bootstrap
-from pos.services import checkout, loyalty, reports, sales
+from pos.services import checkout, loyalty, reports, till_sale
 
 BIG = 5_000_000_000  # Rp 5.000.000.000: more than a 32-bit column holds (2^31 - 1 = 2.147.483.647)
 
@@ -80,11 +80,11 @@ def test_a_five_billion_rupiah_member_sale_reaches_central_its_reports_and_the_m
     agent = agents()
     sync_until_clean(agent)  # the price and the member reach the store
 
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=1)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=1)
     assert view["total"] == BIG
     loyalty.attach(store, open_till, view["id"], card=member["card"])
-    view = sales.add_tender(store, open_till, view["id"], "cash", BIG, None)
+    view = till_sale.add_tender(store, open_till, view["id"], "cash", BIG, None)
     done = checkout.complete(store, open_till, view["id"])
     assert done["loyalty"]["earned"] == BIG
     assert reports.sales_report(store)["summary"]["total"] == BIG  # the store's own report

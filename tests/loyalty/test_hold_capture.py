@@ -18,7 +18,7 @@ from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters import central_loyalty
 from pos.adapters.central_loyalty import Unreachable
-from pos.services import checkout, loyalty, loyalty_redeem, sales
+from pos.services import checkout, loyalty, loyalty_redeem, sales, till_sale
 from pos.services.sale_views import get_sale
 
 DEAD = "http://127.0.0.1:9"
@@ -35,11 +35,11 @@ def linked(central, store, open_till, agents):  # type: ignore[no-untyped-def]
 def member_paying(central, store, till, agent, points):  # type: ignore[no-untyped-def]
     m = new_member(central, points=100)
     sync_until_clean(agent)
-    view = sales.add_line(store, till, sales.create_sale(store, till)[0]["id"], barcode=AQUA_330, qty=5)
+    view = till_sale.add_line(store, till, till_sale.create_sale(store, till)[0]["id"], barcode=AQUA_330, qty=5)
     loyalty.attach(store, till, view["id"], card=m["card"])
     paid = loyalty_redeem.redeem(store, till, view["id"], points)
     assert paid["redeemed"]["mode"] == "online"
-    view = sales.add_tender(store, till, view["id"], "cash", paid["sale"]["remaining"], None)
+    view = till_sale.add_tender(store, till, view["id"], "cash", paid["sale"]["remaining"], None)
     return m, view
 
 

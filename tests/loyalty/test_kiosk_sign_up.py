@@ -10,7 +10,7 @@ from synckit import central, connect_store, pg_url  # noqa: F401
 from central.tables import Member
 from common.errors import DomainError
 from pos.adapters.tables import LoyaltyMember
-from pos.services import kiosk_members, loyalty, sales
+from pos.services import kiosk_members, loyalty, till_sale
 
 
 def members_at_central(central):
@@ -34,7 +34,7 @@ def test_a_shopper_signs_up_at_the_kiosk_and_sees_0_points_and_can_then_be_found
         assert (m.name, m.balance) == ("Siti Rahayu", 0)
     with store.db.sessions() as s:
         assert s.get(LoyaltyMember, m.id).name == "Siti Rahayu"  # the store keeps its copy at once
-    sale, _ = sales.create_sale(store, open_till)
+    sale, _ = till_sale.create_sale(store, open_till)
     assert loyalty.attach(store, open_till, sale["id"], phone="081355550101")["member"]["name"] == "Siti Rahayu"
     with pytest.raises(DomainError) as e:
         kiosk_members.kiosk_sign_up(store, "Siti R", "+62 813 5555 0101")

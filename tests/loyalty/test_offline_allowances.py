@@ -17,7 +17,7 @@ from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.config import load_config
 from pos.adapters.migrate import upgrade
-from pos.services import auth, checkout, loyalty, loyalty_redeem, sales, setup, shifts
+from pos.services import auth, checkout, loyalty, loyalty_redeem, setup, shifts, till_sale
 from pos.services.context import StoreContext
 from sync_agent.agent import Agent
 
@@ -40,8 +40,8 @@ def store_b(tmp_path: Path) -> Iterator[StoreContext]:
 
 
 def sell_with_points(store, till, card, points):
-    view, _ = sales.create_sale(store, till)
-    view = sales.add_line(store, till, view["id"], barcode=AQUA_330, qty=5)  # Rp 17.500
+    view, _ = till_sale.create_sale(store, till)
+    view = till_sale.add_line(store, till, view["id"], barcode=AQUA_330, qty=5)  # Rp 17.500
     loyalty.attach(store, till, view["id"], card=card)
     view = loyalty_redeem.redeem(store, till, view["id"], points)["sale"]
     return view
@@ -74,11 +74,11 @@ def test_two_offline_stores_overspend_at_most_their_allowances_and_central_shows
             assert e.value.code == "central_unreachable" and "at most 5 points" in e.value.message
             view = loyalty_redeem.redeem(st, till, view["id"], 5)["sale"]
             assert [t["type"] for t in view["tenders"]] == ["points", "points"]
-            view = sales.add_tender(st, till, view["id"], "cash", view["remaining"], None)
+            view = till_sale.add_tender(st, till, view["id"], "cash", view["remaining"], None)
             done = checkout.complete(st, till, view["id"])
             assert done["loyalty"]["redeemed"] == 30 and done["loyalty"]["earned"] == 1
-            second = sales.create_sale(st, till)[0]
-            second = sales.add_line(st, till, second["id"], barcode=AQUA_330, qty=1)
+            second = till_sale.create_sale(st, till)[0]
+            second = till_sale.add_line(st, till, second["id"], barcode=AQUA_330, qty=1)
             loyalty.attach(st, till, second["id"], card=m["card"])
             with pytest.raises(DomainError) as e:  # the allowance is used up: nothing more offline
                 loyalty_redeem.redeem(st, till, second["id"], 1)
@@ -123,13 +123,13 @@ def spent_offline(central, store, till, agents, points):  # type: ignore[no-unty
     sync_until_clean(agent)
     store.config.sync.central_url = DEAD  # the till's calls fail (the agent keeps its own connection)
     view = sell_with_points(store, till, m["card"], points)
-    view = sales.add_tender(store, till, view["id"], "cash", view["remaining"], None)
+    view = till_sale.add_tender(store, till, view["id"], "cash", view["remaining"], None)
     checkout.complete(store, till, view["id"])
     return m, agent
 
 
 def member_sale(store, till, card):  # type: ignore[no-untyped-def]
-    view = sales.add_line(store, till, sales.create_sale(store, till)[0]["id"], barcode=AQUA_330, qty=5)
+    view = till_sale.add_line(store, till, till_sale.create_sale(store, till)[0]["id"], barcode=AQUA_330, qty=5)
     loyalty.attach(store, till, view["id"], card=card)
     return view
 

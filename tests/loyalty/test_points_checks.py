@@ -171,7 +171,7 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
     from central.tables import Alert, DeadLetter, PointsEntry, Sale
     from common.demo_data import demo_products
     from pos import bootstrap
-    from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
+    from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales, till_sale
     from pos.services.loyalty_settings import settings
 
     use_test_key(central)
@@ -194,13 +194,13 @@ def test_honest_member_sales_with_promotions_discounts_points_rounding_and_both_
         assert settings(s, store, now + timedelta(hours=2)).earn_per_amount == 2000
 
     def sell(qty_aqua: int, points: int) -> dict[str, Any]:
-        view, _ = sales.create_sale(store, open_till)
-        sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=qty_aqua)
-        sales.add_line(store, open_till, view["id"], barcode=gula.barcode, qty=1)
+        view, _ = till_sale.create_sale(store, open_till)
+        till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=qty_aqua)
+        till_sale.add_line(store, open_till, view["id"], barcode=gula.barcode, qty=1)
         sales.apply_discount(store, open_till, view["id"], "percent", 5)  # the member's 5% off the sale
         loyalty.attach(store, open_till, view["id"], card=budi["card"])
         view = loyalty_redeem.redeem(store, open_till, view["id"], points)["sale"]
-        view = sales.add_tender(store, open_till, view["id"], "cash", view["remaining"] + 700, None)
+        view = till_sale.add_tender(store, open_till, view["id"], "cash", view["remaining"] + 700, None)
         return checkout.complete(store, open_till, view["id"])
 
     first = sell(7, 33)

@@ -14,7 +14,7 @@ from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until
 from central.web.loyalty_pages import account_key
 from pos import bootstrap
 from pos.adapters.printing import render_receipt
-from pos.services import checkout, loyalty, sales
+from pos.services import checkout, loyalty, till_sale
 from pos.services.receipts import get_receipt
 
 
@@ -50,8 +50,8 @@ def test_the_qr_on_the_account_page_decodes_to_a_card_the_till_accepts(central, 
     texts = decode(Image.open(io.BytesIO(png.data)))
     assert len(texts) == 1 and texts[0].startswith("OTK1.")
     sync_until_clean(agents())
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330)
     got = loyalty.attach(store, open_till, view["id"], card=texts[0])
     assert got["member"]["number"] == m["number"] and got["member"]["balance"] == 12
 
@@ -70,10 +70,10 @@ def test_the_member_qr_printed_on_a_receipt_decodes_to_a_card_the_till_accepts(c
     bootstrap.enable(store, "points")
     m = new_member(central)
     sync_until_clean(agents())
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=3)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=3)
     loyalty.attach(store, open_till, view["id"], card=m["card"])
-    view = sales.add_tender(store, open_till, view["id"], "cash", view["remaining"], None)
+    view = till_sale.add_tender(store, open_till, view["id"], "cash", view["remaining"], None)
     done = checkout.complete(store, open_till, view["id"])
     job = render_receipt(get_receipt(store, done["number"]), store.config.printer)
     texts = [t for img in raster_images(job) for t in decode(img)]

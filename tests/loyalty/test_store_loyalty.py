@@ -12,7 +12,7 @@ from central.tables import Member, PointsEntry
 from common.errors import DomainError
 from pos import bootstrap
 from pos.adapters.tables import LoyaltyMember, Refund
-from pos.services import checkout, loyalty, loyalty_redeem, refunds, sales
+from pos.services import checkout, loyalty, loyalty_redeem, refunds, till_sale
 from pos.services.receipts import get_receipt
 from pos.services.sale_views import get_sale
 
@@ -20,14 +20,14 @@ MANAGER = {"staff_code": "9001", "pin": "4321"}
 
 
 def ring(store, till, qty):
-    view, _ = sales.create_sale(store, till)
-    return sales.add_line(store, till, view["id"], barcode=AQUA_330, qty=qty)
+    view, _ = till_sale.create_sale(store, till)
+    return till_sale.add_line(store, till, view["id"], barcode=AQUA_330, qty=qty)
 
 
 def pay_cash_and_complete(store, till, view):
     view = get_sale(store, view["id"])
     if view["remaining"]:
-        view = sales.add_tender(store, till, view["id"], "cash", view["remaining"], None)
+        view = till_sale.add_tender(store, till, view["id"], "cash", view["remaining"], None)
     return checkout.complete(store, till, view["id"])
 
 

@@ -19,7 +19,7 @@ from central.web.loyalty_pages import account_key
 from common import member_qr
 from common.errors import DomainError
 from pos import bootstrap
-from pos.services import loyalty, loyalty_redeem, sales
+from pos.services import loyalty, loyalty_redeem, till_sale
 
 TEST_KEY = member_qr.new_private_key()  # central signs this module's member cards with a throwaway key
 
@@ -143,8 +143,8 @@ def test_at_the_till_a_member_found_by_phone_pays_with_their_code_not_with_the_p
     bootstrap.enable(store, "points")
     m = new_member(central, points=100, phone="081299990019")
     sync_until_clean(agents())
-    view, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)  # Rp 7.000
+    view, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)  # Rp 7.000
     loyalty.attach(store, open_till, view["id"], phone="081299990019")
     try:
         loyalty_redeem.redeem(store, open_till, view["id"], 10)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from pos.adapters.tables import AuditEntry, OutboxEvent
-from pos.services import checkout, sales
+from pos.services import checkout, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -29,11 +29,11 @@ def sell(
     complete: bool = True,
 ) -> dict[str, Any]:
     """Scan (barcode, qty) pairs, take the tenders (default: exact cash), complete; returns the sale."""
-    view, _ = sales.create_sale(store, actor)
+    view, _ = till_sale.create_sale(store, actor)
     for barcode, qty in items:
-        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+        view = till_sale.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
     for kind, amount in tenders if tenders is not None else [("cash", view["total"])]:
-        view = sales.add_tender(store, actor, view["id"], kind, amount, "REF-0001" if kind == "ewallet" else None)
+        view = till_sale.add_tender(store, actor, view["id"], kind, amount, "REF-0001" if kind == "ewallet" else None)
     return checkout.complete(store, actor, view["id"]) if complete else view
 
 

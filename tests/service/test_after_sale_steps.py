@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from pos import bootstrap
 from pos.adapters.tables import PrintJob, SaleMember
-from pos.services import checkout, loyalty, sales
+from pos.services import checkout, loyalty, till_sale
 from pos.services.after_sale import CompletedSale, LineFact, TenderFact
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -102,8 +102,8 @@ def test_steps_take_their_declared_place_whatever_order_they_are_enabled_in(stor
 def test_a_receipt_enabled_before_points_still_prints_the_points_earned(store: StoreContext, open_till: Actor) -> None:
     bootstrap.enable(store, "receipt")
     bootstrap.enable(store, "points")
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=10)  # Rp 35.000
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=10)  # Rp 35.000
     with store.db.unit_of_work() as s:
         loyalty.save_member(
             s,
@@ -119,7 +119,7 @@ def test_a_receipt_enabled_before_points_still_prints_the_points_earned(store: S
             store.clock(),
         )
         s.add(SaleMember(sale_id=view["id"], member_id="m-1", via="qr", attached_at=store.clock()))
-    sales.add_tender(store, open_till, view["id"], "cash", view["total"], None)
+    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"], None)
     done = checkout.complete(store, open_till, view["id"])
     assert done["loyalty"]["earned"] == 3 and done["print_job_id"]
     with store.db.sessions() as s:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from common.errors import Conflict, DomainError
 from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
-from pos.services import auth, catalog, checkout, sales, shifts
+from pos.services import auth, catalog, checkout, sales, shifts, till_sale
 from pos.services.after_sale import AfterSale, CompletedSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -99,7 +99,7 @@ def test_a_failed_completion_does_not_use_up_a_receipt_number(store: StoreContex
     with pytest.raises(DomainError) as err:
         checkout.complete(store, open_till, sale["id"])
     assert err.value.code == "underpaid" and err.value.detail["remaining"] == 2_500
-    sales.add_tender(store, open_till, sale["id"], "cash", 2_500)
+    till_sale.add_tender(store, open_till, sale["id"], "cash", 2_500)
     assert checkout.complete(store, open_till, sale["id"])["number"] == "TOKO-01-T1-000001"
 
 
@@ -113,7 +113,7 @@ def test_a_sale_cannot_be_completed_twice(store: StoreContext, open_till: Actor,
 
 
 def test_an_empty_sale_cannot_be_completed(store: StoreContext, open_till: Actor) -> None:
-    sale, _ = sales.create_sale(store, open_till)
+    sale, _ = till_sale.create_sale(store, open_till)
     with pytest.raises(DomainError) as err:
         checkout.complete(store, open_till, sale["id"])
     assert err.value.code == "empty_sale"
@@ -135,7 +135,7 @@ def test_a_split_payment_over_card_qris_ewallet_and_cash_gives_change_only_from_
 def test_a_card_payment_over_what_is_due_is_refused(store: StoreContext, open_till: Actor) -> None:
     sale = sell(store, open_till, [(AQUA_330, 1)], [("cash", 1_000)], complete=False)
     with pytest.raises(DomainError) as err:
-        sales.add_tender(store, open_till, sale["id"], "card", 2_501)
+        till_sale.add_tender(store, open_till, sale["id"], "card", 2_501)
     assert err.value.code == "tender_exceeds_due"
 
 
@@ -145,13 +145,13 @@ def test_with_cash_rounding_to_100_the_rounding_is_its_own_line_on_the_sale(
     store.config.currency.cash_rounding = 100
     up = sell(store, open_till, [(AQUA_330, 1)], [], complete=False)
     sales.apply_discount(store, open_till, up["id"], "percent", 3)  # 3500 - 105 = 3395
-    sales.add_tender(store, open_till, up["id"], "cash", 5_000)
+    till_sale.add_tender(store, open_till, up["id"], "cash", 5_000)
     up = checkout.complete(store, open_till, up["id"])
     assert (up["total"], up["rounding"], up["due"], up["paid"], up["change"]) == (3_395, 5, 3_400, 5_000, 1_600)
 
     down = sell(store, open_till, [(AQUA_330, 1)], [], complete=False)
     sales.apply_discount(store, open_till, down["id"], "amount", 155)  # 3500 - 155 = 3345
-    view = sales.add_tender(store, open_till, down["id"], "cash", 3_300)
+    view = till_sale.add_tender(store, open_till, down["id"], "cash", 3_300)
     assert (view["rounding"], view["due"], view["remaining"]) == (-45, 3_300, 0)
     down = checkout.complete(store, open_till, down["id"])
     assert (down["total"], down["rounding"], down["change"]) == (3_345, -45, 0)

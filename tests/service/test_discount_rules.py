@@ -10,7 +10,7 @@ from service_steps import AQUA_330, AQUA_600, MANAGER
 
 from common.errors import Forbidden
 from pos.adapters.tables import Promotion
-from pos.services import checkout, sale_views, sales
+from pos.services import checkout, sale_views, sales, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -34,9 +34,9 @@ def test_a_scanned_item_on_promotion_gets_its_discount_and_scans_add_to_the_same
     store: StoreContext, open_till: Actor
 ) -> None:
     _promote(store, "SKU-00001", "amount", 500)  # Rp 500 off each Aqua 330ml
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
-    view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    view = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     assert [(l["qty"], l["line_discount"], l["net"]) for l in view["lines"]] == [(3, 1_500, 9_000)]
     line = view["lines"][0]
     view = sales.set_quantity(store, open_till, sale["id"], line["id"], 1)
@@ -47,25 +47,25 @@ def test_a_promotion_that_has_ended_or_not_begun_gives_nothing(store: StoreConte
     now = store.clock()
     _promote(store, "SKU-00001", "percent", 2_000, ends_at=now - timedelta(hours=1))
     _promote(store, "SKU-00002", "percent", 2_000, starts_at=now + timedelta(days=1))
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
-    view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_600)
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    view = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_600)
     assert view["discount"] == 0 and view["total"] == 8_000
 
 
 def test_a_promotion_needs_no_manager_even_above_the_cashier_limit(store: StoreContext, open_till: Actor) -> None:
     _promote(store, "SKU-00001", "percent", 3_000)  # 30% off, set by head office
-    sale, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    sale, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     assert view["total"] == 4_900
-    sales.add_tender(store, open_till, sale["id"], "cash", 5_000)
+    till_sale.add_tender(store, open_till, sale["id"], "cash", 5_000)
     assert checkout.complete(store, open_till, sale["id"])["change"] == 100
 
 
 def test_an_amount_discount_cannot_grow_past_the_limit_by_removing_lines(store: StoreContext, open_till: Actor) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
-    view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_600)
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    view = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_600)
     sales.apply_discount(store, open_till, sale["id"], "amount", 800)  # 10% of Rp 8.000: allowed
     aqua_600 = next(l for l in view["lines"] if l["sku"] == "SKU-00002")
     with pytest.raises(Forbidden) as err:
@@ -75,8 +75,8 @@ def test_an_amount_discount_cannot_grow_past_the_limit_by_removing_lines(store: 
 
 
 def test_stacked_line_and_sale_discounts_need_a_manager_together(store: StoreContext, open_till: Actor) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    sale, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     sales.apply_discount(store, open_till, sale["id"], "percent", 10, line_id=view["lines"][0]["id"])
     with pytest.raises(Forbidden):
         sales.apply_discount(store, open_till, sale["id"], "percent", 10)

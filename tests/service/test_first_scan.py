@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from common.errors import Conflict, DomainError, NotFound
 from pos.adapters.tables import Sale, SaleLine
-from pos.services import checkout, sales
+from pos.services import checkout, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -28,43 +28,43 @@ def _open_sales(store: StoreContext) -> list[tuple[str, int]]:
 def test_the_first_item_starts_the_sale_and_the_next_first_scan_adds_to_it(
     store: StoreContext, open_till: Actor
 ) -> None:
-    view = sales.add_line(store, open_till, None, barcode=AQUA_330)
+    view = till_sale.add_line(store, open_till, None, barcode=AQUA_330)
     assert view["state"] == "open" and [(l["sku"], l["qty"]) for l in view["lines"]] == [("SKU-00001", 1)]
-    again = sales.add_line(store, open_till, None, barcode=AQUA_600, qty=2)  # a till that lost track of its sale
+    again = till_sale.add_line(store, open_till, None, barcode=AQUA_600, qty=2)  # a till that lost track of its sale
     assert again["id"] == view["id"] and [l["qty"] for l in again["lines"]] == [1, 2]
     assert _open_sales(store) == [(view["id"], 2)]
-    paid = sales.add_tender(store, open_till, view["id"], "cash", again["due"])
+    paid = till_sale.add_tender(store, open_till, view["id"], "cash", again["due"])
     done = checkout.complete(store, open_till, paid["id"])
     assert done["total"] == 3_500 + 2 * 4_500 and done["number"].endswith("-000001")
-    assert sales.add_line(store, open_till, None, barcode=AQUA_330)["id"] != view["id"]  # the next customer's
+    assert till_sale.add_line(store, open_till, None, barcode=AQUA_330)["id"] != view["id"]  # the next customer's
 
 
 def test_an_empty_sale_started_by_the_till_takes_the_first_item(store: StoreContext, open_till: Actor) -> None:
-    started, _ = sales.create_sale(store, open_till)  # the till opens one as the cashier signs in
-    assert sales.add_line(store, open_till, None, barcode=AQUA_330)["id"] == started["id"]
+    started, _ = till_sale.create_sale(store, open_till)  # the till opens one as the cashier signs in
+    assert till_sale.add_line(store, open_till, None, barcode=AQUA_330)["id"] == started["id"]
 
 
 def test_a_refused_first_item_starts_no_sale(store: StoreContext, open_till: Actor, cashier: Actor) -> None:
     with pytest.raises(NotFound):
-        sales.add_line(store, open_till, None, barcode="8990000999999")  # no such product
+        till_sale.add_line(store, open_till, None, barcode="8990000999999")  # no such product
     with pytest.raises(DomainError) as bad_qty:
-        sales.add_line(store, open_till, None, barcode=AQUA_330, qty=0)
+        till_sale.add_line(store, open_till, None, barcode=AQUA_330, qty=0)
     assert bad_qty.value.code == "bad_quantity" and _open_sales(store) == []
 
 
 def test_no_shift_no_sale(store: StoreContext, cashier: Actor) -> None:
     with pytest.raises(DomainError) as refused:
-        sales.add_line(store, cashier, None, barcode=AQUA_330)
+        till_sale.add_line(store, cashier, None, barcode=AQUA_330)
     assert refused.value.code == "no_open_shift" and _open_sales(store) == []
 
 
 def test_once_a_payment_is_taken_a_first_scan_is_refused_and_adds_nothing(
     store: StoreContext, open_till: Actor
 ) -> None:
-    view = sales.add_line(store, open_till, None, barcode=AQUA_330)
-    sales.add_tender(store, open_till, view["id"], "cash", 1_000)
+    view = till_sale.add_line(store, open_till, None, barcode=AQUA_330)
+    till_sale.add_tender(store, open_till, view["id"], "cash", 1_000)
     with pytest.raises(Conflict) as refused:
-        sales.add_line(store, open_till, None, barcode=AQUA_600)
+        till_sale.add_line(store, open_till, None, barcode=AQUA_600)
     assert refused.value.code == "tenders_taken" and _open_sales(store) == [(view["id"], 1)]
 
 
@@ -79,7 +79,7 @@ def test_two_first_scans_at_once_on_one_till_make_one_sale_with_both_items(
     def scan(code: str) -> None:
         start.wait()
         try:
-            seen.append(sales.add_line(store, open_till, None, barcode=code)["id"])
+            seen.append(till_sale.add_line(store, open_till, None, barcode=code)["id"])
         except BaseException as e:  # noqa: BLE001 - reported by the test below
             seen.append(e)
 

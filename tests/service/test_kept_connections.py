@@ -16,7 +16,7 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, sell
 
 from common.errors import DomainError
-from pos.services import sales
+from pos.services import till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -49,8 +49,8 @@ def test_after_the_database_file_is_swapped_the_next_sale_is_written_to_the_new_
 
 
 def test_a_refused_scan_leaves_no_transaction_open_for_the_next_one(store: StoreContext, open_till: Actor) -> None:
-    view, _ = sales.create_sale(store, open_till)
+    view, _ = till_sale.create_sale(store, open_till)
     with pytest.raises(DomainError):
-        sales.add_line(store, open_till, view["id"], barcode="0000000000000")  # no such product: rolled back
+        till_sale.add_line(store, open_till, view["id"], barcode="0000000000000")  # no such product: rolled back
     done = sell(store, open_till, [(AQUA_330, 2)])
     assert done["state"] == "completed" and done["lines"][0]["qty"] == 2

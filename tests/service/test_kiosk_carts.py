@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from common.errors import Conflict, DomainError, NotFound
 from pos.adapters.tables import KioskCart, Product
-from pos.services import auth, kiosk_cart_sales, kiosk_carts, kiosk_catalog, online_carts, sales, shifts
+from pos.services import auth, kiosk_cart_sales, kiosk_carts, kiosk_catalog, online_carts, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -100,8 +100,8 @@ def test_the_code_starts_again_at_k1_after_local_midnight(store: StoreContext) -
 def test_the_till_takes_a_kiosk_cart_into_its_open_sale(
     store: StoreContext, open_till: Actor, heard: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)  # already on the sale: the kiosk's adds to it
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)  # already on the sale: the kiosk's adds to it
     kiosk_carts.send_to_till(store, [(AQUA, 2), (AQUA_600, 1)])
     got = kiosk_cart_sales.take(store, open_till, "k-1")
     assert got["sale"]["id"] == sale["id"]
@@ -125,7 +125,7 @@ def test_a_second_take_is_refused_and_changes_nothing(
         with pytest.raises(Conflict) as err:
             kiosk_cart_sales.take(store, who, "K-1")
         assert err.value.code == "ticket_taken" and "till T1" in err.value.message
-    sale_t1, _ = sales.create_sale(store, open_till)
+    sale_t1, _ = till_sale.create_sale(store, open_till)
     assert [l["qty"] for l in sale_t1["lines"]] == [1]
 
 
@@ -190,9 +190,9 @@ def test_an_item_delisted_since_is_left_out_and_named(store: StoreContext, open_
 
 
 def test_a_sale_being_paid_cannot_take_a_kiosk_cart(store: StoreContext, open_till: Actor) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
-    sales.add_tender(store, open_till, sale["id"], "cash", 1_000)
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    till_sale.add_tender(store, open_till, sale["id"], "cash", 1_000)
     kiosk_carts.send_to_till(store, [(AQUA_600, 1)])
     with pytest.raises(Conflict) as err:
         kiosk_cart_sales.take(store, open_till, "K-1")
@@ -229,7 +229,7 @@ def test_two_tills_taking_the_same_cart_at_once_one_wins(
     for t in threads:
         t.join()
     assert sorted(results) == ["refused", "won"]
-    lines = [len(sales.create_sale(store, a)[0]["lines"]) for a in (open_till, second_till)]
+    lines = [len(till_sale.create_sale(store, a)[0]["lines"]) for a in (open_till, second_till)]
     assert sorted(lines) == [0, 1]
 
 

@@ -9,7 +9,7 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, outbox, payload, sell
 
 from common.errors import Conflict, DomainError, Forbidden, NotFound
-from pos.services import catalog, checkout, refunds, sales
+from pos.services import catalog, checkout, refunds, sales, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -25,7 +25,7 @@ def discounted_sale(store: StoreContext, actor: Actor) -> dict[str, Any]:
     sales.apply_discount(store, actor, view["id"], "amount", 100, line_id=aqua["id"])
     view = sales.apply_discount(store, actor, view["id"], "amount", 1_000)
     assert [(l["sku"], l["net"]) for l in view["lines"]] == [("SKU-00001", 9_702), ("SKU-00002", 4_198)]
-    sales.add_tender(store, actor, view["id"], "cash", 13_900)
+    till_sale.add_tender(store, actor, view["id"], "cash", 13_900)
     return checkout.complete(store, actor, view["id"])
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from common.errors import DomainError
 from pos.adapters.tables import SaleLine
-from pos.services import auth, checkout, refunds, reports, sales, shifts
+from pos.services import auth, checkout, refunds, reports, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -33,12 +33,12 @@ def ring(
     amount: int | None = None,
     percent: int | None = None,
 ) -> dict:
-    view, _ = sales.create_sale(store, actor)
+    view, _ = till_sale.create_sale(store, actor)
     for barcode, qty in items:
-        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+        view = till_sale.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
     if percent:
         view = sales.apply_discount(store, actor, view["id"], "percent", percent, approval=MANAGER)
-    sales.add_tender(store, actor, view["id"], tender, amount or view["total"])
+    till_sale.add_tender(store, actor, view["id"], tender, amount or view["total"])
     return checkout.complete(store, actor, view["id"])
 
 

@@ -9,7 +9,7 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, outbox, payload, sell
 
 from common.errors import Conflict, DomainError, NotFound
-from pos.services import checkout, refunds, sales, shifts
+from pos.services import checkout, refunds, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -36,8 +36,8 @@ def a_day_at_the_till(store: StoreContext, till: Actor) -> None:
     assert s3["lines"][0]["sku"] == "SKU-00001"
     sales.apply_discount(store, till, s3["id"], "amount", 100, line_id=s3["lines"][0]["id"])
     sales.apply_discount(store, till, s3["id"], "amount", 1_000)
-    sales.add_tender(store, till, s3["id"], "qris", 5_000)
-    sales.add_tender(store, till, s3["id"], "cash", 10_000)
+    till_sale.add_tender(store, till, s3["id"], "qris", 5_000)
+    till_sale.add_tender(store, till, s3["id"], "cash", 10_000)
     s3 = checkout.complete(store, till, s3["id"])
     assert (s1["change"], s3["total"], s3["change"]) == (3_000, 13_900, 1_100)
     # A sale with a 50% discount (approved) that the shopper then abandons (voided, approved).
@@ -91,7 +91,7 @@ def test_closing_the_shift_with_counted_cash_gives_the_z_report_worked_out_by_ha
     with pytest.raises(NotFound):
         shifts.x_report(store, open_till)
     with pytest.raises(DomainError):
-        sales.create_sale(store, open_till)
+        till_sale.create_sale(store, open_till)
 
 
 def test_every_manager_approval_of_the_day_is_in_the_audit_log(
@@ -124,6 +124,6 @@ def test_a_shift_with_a_sale_still_open_cannot_close(store: StoreContext, open_t
 
 
 def test_an_empty_sale_left_open_is_voided_when_the_shift_closes(store: StoreContext, open_till: Actor) -> None:
-    sales.create_sale(store, open_till)
+    till_sale.create_sale(store, open_till)
     z = shifts.close_shift(store, open_till, 200_000)
     assert (z["sales_count"], z["expected_cash"], z["variance"]) == (0, 200_000, 0)

@@ -11,7 +11,7 @@ from service_steps import AQUA_330, MANAGER, outbox, payload
 from common.demo_data import ean13, sample_labels
 from common.errors import DomainError, NotFound
 from common.scale_labels import LabelLayout
-from pos.services import catalog, checkout, refunds, sales
+from pos.services import catalog, checkout, refunds, sales, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -22,12 +22,12 @@ LAPIS = ean13(9_005)  # SKU-W0005 Kue Lapis Legit, priced by its label, PLU 201
 
 
 def ring(store: StoreContext, actor: Actor, **kw: Any) -> dict[str, Any]:
-    view, _ = sales.create_sale(store, actor)
-    return sales.add_line(store, actor, view["id"], **kw)
+    view, _ = till_sale.create_sale(store, actor)
+    return till_sale.add_line(store, actor, view["id"], **kw)
 
 
 def pay(store: StoreContext, actor: Actor, view: dict[str, Any]) -> dict[str, Any]:
-    sales.add_tender(store, actor, view["id"], "cash", view["total"])
+    till_sale.add_tender(store, actor, view["id"], "cash", view["total"])
     return checkout.complete(store, actor, view["id"])
 
 
@@ -38,7 +38,7 @@ def test_a_weight_label_rings_its_grams_at_the_price_per_kg_rounded_to_the_rupia
     line = view["lines"][0]
     assert (line["sku"], line["measure"], line["qty"], line["gross"]) == ("SKU-W0003", "weight", 845, 35_490)
     assert line["qty_text"] == {"id": "0,845 kg", "en": "0.845 kg"}
-    view = sales.add_line(store, open_till, view["id"], barcode=LAYOUT.make("21", 101, 1_333))
+    view = till_sale.add_line(store, open_till, view["id"], barcode=LAYOUT.make("21", 101, 1_333))
     # 1,333 kg x Rp 14.000 = 18.662 exactly; a second label is a line of its own, never merged
     assert [(l["qty"], l["gross"]) for l in view["lines"]] == [(845, 35_490), (1_333, 18_662)]
 
@@ -48,7 +48,7 @@ def test_half_a_rupiah_rounds_up(store: StoreContext, open_till: Actor) -> None:
     # that ends on a half: Rp 18.000/kg x 0,025 kg = 450 exactly, Rp 145.000 x 0,001 = 145; half: 14.500/kg
     view = ring(store, open_till, barcode=LAYOUT.make("20", 104, 3))  # tomat Rp 18.000/kg x 3 g = Rp 54
     assert view["lines"][0]["gross"] == 54
-    view = sales.add_line(store, open_till, view["id"], sku="SKU-W0002", weight="0,001")  # Rp 145 exactly
+    view = till_sale.add_line(store, open_till, view["id"], sku="SKU-W0002", weight="0,001")  # Rp 145 exactly
     assert view["lines"][1]["gross"] == 145
 
 
@@ -89,34 +89,34 @@ def test_a_label_that_does_not_add_up_is_refused_with_a_reason(
 
 def test_an_absurd_weight_is_refused(store: StoreContext, open_till: Actor) -> None:
     layout = LabelLayout(item_digits=4, value_digits=6)  # a scale that prints 6 digits of grams
-    view, _ = sales.create_sale(store, open_till)
+    view, _ = till_sale.create_sale(store, open_till)
     store.config.labels.item_digits, store.config.labels.value_digits = 4, 6
     with pytest.raises(DomainError) as e:
-        sales.add_line(store, open_till, view["id"], barcode=layout.make("20", 101, 250_000))  # 250 kg of rice
+        till_sale.add_line(store, open_till, view["id"], barcode=layout.make("20", 101, 250_000))  # 250 kg of rice
     assert e.value.code == "weight_too_large"
     with pytest.raises(DomainError) as e:
-        sales.add_line(store, open_till, view["id"], sku="SKU-W0001", weight="0")
+        till_sale.add_line(store, open_till, view["id"], sku="SKU-W0001", weight="0")
     assert e.value.code == "bad_weight"
 
 
 def test_a_weighed_product_without_a_label_asks_for_its_weight_and_takes_it_typed(
     store: StoreContext, open_till: Actor
 ) -> None:
-    view, _ = sales.create_sale(store, open_till)
+    view, _ = till_sale.create_sale(store, open_till)
     with pytest.raises(DomainError) as e:
-        sales.add_line(store, open_till, view["id"], barcode=BERAS)
+        till_sale.add_line(store, open_till, view["id"], barcode=BERAS)
     assert (e.value.code, e.value.detail["sku"]) == ("weight_needed", "SKU-W0001")
     for typed, grams in [("1,25", 1_250), ("1.25", 1_250), ("1250", 1_250), ("2", 2_000), ("0,5 kg", 500)]:
-        view = sales.add_line(store, open_till, view["id"], barcode=BERAS, weight=typed)
+        view = till_sale.add_line(store, open_till, view["id"], barcode=BERAS, weight=typed)
         assert view["lines"][-1]["qty"] == grams, typed
     with pytest.raises(DomainError) as e:
-        sales.add_line(store, open_till, view["id"], barcode=LAPIS)
+        till_sale.add_line(store, open_till, view["id"], barcode=LAPIS)
     assert e.value.code == "label_needed"
     with pytest.raises(DomainError) as e:
-        sales.add_line(store, open_till, view["id"], barcode=AQUA_330, weight="1,25")
+        till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, weight="1,25")
     assert e.value.code == "not_weighed"
     with pytest.raises(NotFound):
-        sales.add_line(store, open_till, view["id"], barcode=ean13(999_999))  # no label prefix, no product
+        till_sale.add_line(store, open_till, view["id"], barcode=ean13(999_999))  # no label prefix, no product
 
 
 def test_grams_go_through_stock_the_event_to_central_and_a_refund_of_part_of_the_weight(
@@ -124,7 +124,7 @@ def test_grams_go_through_stock_the_event_to_central_and_a_refund_of_part_of_the
 ) -> None:
     before = catalog.stock_card(store, "SKU-W0001")["on_hand"]
     view = ring(store, open_till, barcode=LAYOUT.make("20", 101, 1_250))  # Rp 17.500
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330)
     sale = pay(store, open_till, view)
     assert catalog.stock_card(store, "SKU-W0001")["on_hand"] == before - 1_250
     event = payload(outbox(store)[-1])
@@ -154,7 +154,7 @@ def test_reports_count_a_weighed_line_as_one_item_and_list_its_kg(store: StoreCo
     from pos.services import reports
 
     view = ring(store, open_till, barcode=LAYOUT.make("20", 101, 1_250))
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
     pay(store, open_till, view)
     data = reports.sales_report(store, None, None)
     assert data["summary"]["items"] == 3  # 1 weighed line + 2 bottles, not 1.252
@@ -163,8 +163,8 @@ def test_reports_count_a_weighed_line_as_one_item_and_list_its_kg(store: StoreCo
 
 
 def test_every_sample_label_the_demo_prints_rings_at_the_till(store: StoreContext, open_till: Actor) -> None:
-    view, _ = sales.create_sale(store, open_till)
+    view, _ = till_sale.create_sale(store, open_till)
     for code, what in sample_labels():
-        view = sales.add_line(store, open_till, view["id"], barcode=code)
+        view = till_sale.add_line(store, open_till, view["id"], barcode=code)
         line = view["lines"][-1]
         assert line["name"].split()[0] in what and line["measure"] in ("weight", "label")

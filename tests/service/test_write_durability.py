@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event
 
-from pos.services import checkout, sales, shifts
+from pos.services import checkout, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -34,10 +34,10 @@ def commits(store: StoreContext) -> Iterator[list[str]]:
 def test_a_sale_under_way_commits_relaxed_and_its_completion_durably(
     store: StoreContext, open_till: Actor, commits: list[str]
 ) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    sale = sales.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    sale, _ = till_sale.create_sale(store, open_till)
+    sale = till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330, qty=2)
     sale = sales.set_quantity(store, open_till, sale["id"], sale["lines"][0]["id"], 3)
-    sale = sales.add_tender(store, open_till, sale["id"], "cash", sale["due"])
+    sale = till_sale.add_tender(store, open_till, sale["id"], "cash", sale["due"])
     assert commits == ["NORMAL"] * 4
     done = checkout.complete(store, open_till, sale["id"])
     assert done["state"] == "completed" and commits[4:] == ["FULL"], "the completion makes the whole sale durable"
@@ -46,8 +46,8 @@ def test_a_sale_under_way_commits_relaxed_and_its_completion_durably(
 def test_a_void_and_a_shift_close_commit_durably_after_relaxed_scans(
     store: StoreContext, open_till: Actor, commits: list[str]
 ) -> None:
-    sale, _ = sales.create_sale(store, open_till)
-    sales.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
     sales.void(store, open_till, sale["id"], {"staff_code": "9001", "pin": "4321"}, reason="shopper left")
     relaxed = len(commits)
     shifts.close_shift(store, open_till, 200_000)

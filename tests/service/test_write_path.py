@@ -15,7 +15,7 @@ from common.contract.wire import canonical_json
 from common.scale_labels import LabelLayout
 from pos import bootstrap
 from pos.adapters.tables import Counter, PrintJob, Sale, StockMovement
-from pos.services import auth, checkout, printing, records, refunds, sales, shifts
+from pos.services import auth, checkout, printing, records, refunds, sales, shifts, till_sale
 from pos.services.after_sale import AfterSale, CompletedSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -88,13 +88,13 @@ def test_a_member_sale_books_its_points_through_the_orm_in_the_same_transaction(
     from pos.services import loyalty
 
     bootstrap.enable(store, "points", "receipt")
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=10)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=10)
     with store.db.unit_of_work() as s:
         member = {"id": "m-1", "number": "M0001", "name": "Budi", "phone": "0812", "balance": 0, "version": 1}
         loyalty.save_member(s, {**member, "card": "CARD"}, store.clock())
         s.add(SaleMember(sale_id=view["id"], member_id="m-1", via="qr", attached_at=store.clock()))
-    sales.add_tender(store, open_till, view["id"], "cash", view["total"], None)
+    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"], None)
     done = checkout.complete(store, open_till, view["id"])
     assert done["loyalty"]["earned"] == 3 and done["print_job_id"]  # Rp 35.000 at 1 point per Rp 10.000
     opened, *events = outbox(store)
@@ -138,14 +138,14 @@ def test_a_scan_of_an_unknown_sale_or_after_payment_is_refused_and_writes_nothin
 ) -> None:
     from common.errors import Conflict, NotFound
 
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=AQUA_330)
-    sales.add_tender(store, open_till, view["id"], "cash", 1_000)
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330)
+    till_sale.add_tender(store, open_till, view["id"], "cash", 1_000)
     before = facts()
     with pytest.raises(NotFound):
-        sales.add_line(store, open_till, "no-such-sale", barcode=AQUA_330)
+        till_sale.add_line(store, open_till, "no-such-sale", barcode=AQUA_330)
     with pytest.raises(Conflict) as refused:
-        sales.add_line(store, open_till, view["id"], barcode=AQUA_600)
+        till_sale.add_line(store, open_till, view["id"], barcode=AQUA_600)
     assert refused.value.code == "tenders_taken"
     assert facts() == before
 
@@ -167,8 +167,8 @@ def test_every_event_a_till_writes_has_the_bytes_the_contract_model_would_give(
     monkeypatch.setattr(records, "checked_event", both)
     split = sell(store, open_till, [(AQUA_330, 3), (AQUA_600, 1)], [("card", 5_000), ("cash", 20_000)])
     weighed = sell(store, open_till, [(AQUA_600, 2)], [], complete=False)
-    weighed = sales.add_line(store, open_till, weighed["id"], barcode=LabelLayout().make("20", 103, 845))
-    sales.add_tender(store, open_till, weighed["id"], "cash", weighed["total"] + 1_000)
+    weighed = till_sale.add_line(store, open_till, weighed["id"], barcode=LabelLayout().make("20", 103, 845))
+    till_sale.add_tender(store, open_till, weighed["id"], "cash", weighed["total"] + 1_000)
     sold = checkout.complete(store, open_till, weighed["id"])
     refunds.refund(store, open_till, sold["number"], [(sold["lines"][0]["id"], 1)], MANAGER)
     voided = sell(store, open_till, [(AQUA_330, 1)], complete=False)

@@ -136,39 +136,39 @@ class History:
             self.clock.advance(minutes=self.rng.randint(1, 20))
 
     def _fresh_sale(self, store: Store) -> dict[str, Any]:
-        from pos.services import sales
+        from pos.services import till_sale
 
-        view, _ = sales.create_sale(store.ctx, store.cashier)
+        view, _ = till_sale.create_sale(store.ctx, store.cashier)
         if view["lines"] or view["tenders"]:  # left over from a refused step: the cashier voids it
             self._drop_open_sale(store)
-            view, _ = sales.create_sale(store.ctx, store.cashier)
+            view, _ = till_sale.create_sale(store.ctx, store.cashier)
         return view
 
     def _drop_open_sale(self, store: Store) -> None:
         from common.errors import DomainError
-        from pos.services import sales
+        from pos.services import sales, till_sale
 
         try:
-            view, _ = sales.create_sale(store.ctx, store.cashier)
+            view, _ = till_sale.create_sale(store.ctx, store.cashier)
             sales.void(store.ctx, store.cashier, view["id"], MANAGER, reason="sim")
         except DomainError:
             pass
 
     def _pay_cash_and_complete(self, store: Store, view: dict[str, Any]) -> dict[str, Any]:
-        from pos.services import checkout, sales
+        from pos.services import checkout, till_sale
 
         if view["remaining"] > 0:
-            view = sales.add_tender(store.ctx, store.cashier, view["id"], "cash", view["remaining"], None)
+            view = till_sale.add_tender(store.ctx, store.cashier, view["id"], "cash", view["remaining"], None)
         done = checkout.complete(store.ctx, store.cashier, view["id"])
         store.done.append(done)
         return done
 
     def sale(self, store: Store) -> None:
-        from pos.services import sales
+        from pos.services import till_sale
 
         view = self._fresh_sale(store)
         for _ in range(self.rng.randint(1, 3)):
-            view = sales.add_line(
+            view = till_sale.add_line(
                 store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes), qty=self.rng.randint(1, 3)
             )
         self._pay_cash_and_complete(store, view)
@@ -176,11 +176,11 @@ class History:
     def member_sale(self, store: Store) -> None:
         from central.services import member_cards
         from common.errors import DomainError
-        from pos.services import loyalty, loyalty_redeem, sales
+        from pos.services import loyalty, loyalty_redeem, till_sale
 
         view = self._fresh_sale(store)
         for _ in range(self.rng.randint(1, 3)):
-            view = sales.add_line(
+            view = till_sale.add_line(
                 store.ctx, store.cashier, view["id"], barcode=self.rng.choice(self.barcodes), qty=self.rng.randint(1, 5)
             )
         member = self.rng.choice(self.central.members)

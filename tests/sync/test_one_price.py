@@ -6,7 +6,7 @@ import pytest
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
 from central.services import carts, catalog, shop_catalog
-from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, sales
+from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, till_sale
 
 AQUA = "SKU-00001"  # AQUA_330, Rp 3.500
 
@@ -28,7 +28,7 @@ def test_a_promoted_product_has_one_price_at_the_kiosk_the_till_and_the_online_s
     ticket = kiosk_carts.send_to_till(store, [(AQUA, 3)])
     taken = kiosk_cart_sales.take(store, open_till, ticket["code"])["sale"]
     assert online["total"] == quoted["total"] == ticket["total"] == taken["total"] == 8_925
-    scanned = sales.add_line(store, open_till, taken["id"], barcode=AQUA_330, qty=3)  # three more, scanned
+    scanned = till_sale.add_line(store, open_till, taken["id"], barcode=AQUA_330, qty=3)  # three more, scanned
     assert scanned["total"] == 2 * 8_925 and len(scanned["lines"]) == 1
     assert quoted["lines"][0]["promo"] == "Hemat Aqua"
 

@@ -8,7 +8,7 @@ from synckit import AQUA_330, STORE, agents, central, connect_store, pg_url, sel
 from central.services import catalog
 from central.tables import Sale, SaleLine, StockLevel, Tender
 from pos.adapters.tables import OutboxEvent, Product, Promotion, RemoteStock
-from pos.services import checkout, sales
+from pos.services import checkout, till_sale
 
 
 def test_a_completed_sale_is_at_central_once_with_its_lines_tenders_and_stock(central, store, open_till, agents):
@@ -31,8 +31,8 @@ def test_a_price_changed_at_central_applies_to_new_sales_and_not_to_the_sale_in_
     connect_store(store, central)
     agent = agents()
     sync_until_clean(agent)
-    in_progress, _ = sales.create_sale(store, open_till)
-    in_progress = sales.add_line(store, open_till, in_progress["id"], barcode=AQUA_330, qty=1)
+    in_progress, _ = till_sale.create_sale(store, open_till)
+    in_progress = till_sale.add_line(store, open_till, in_progress["id"], barcode=AQUA_330, qty=1)
     catalog.set_price(central.ctx, "SKU-00001", 3900)
     catalog.save_promotion(central.ctx, name="Hemat Aqua", kind="percent", value=1000, skus=["SKU-00002"])
     rep = agent.round()  # one round brings both
@@ -40,9 +40,9 @@ def test_a_price_changed_at_central_applies_to_new_sales_and_not_to_the_sale_in_
     with store.db.sessions() as s:
         assert s.scalar(select(Product.price).where(Product.sku == "SKU-00001")) == 3900
         assert s.scalar(select(Promotion.name)) == "Hemat Aqua"
-    again = sales.add_line(store, open_till, in_progress["id"], barcode=AQUA_330, qty=1)
+    again = till_sale.add_line(store, open_till, in_progress["id"], barcode=AQUA_330, qty=1)
     assert [(l["unit_price"], l["qty"]) for l in again["lines"]] == [(3500, 2)]  # it keeps the price rung at
-    sales.add_tender(store, open_till, again["id"], "cash", again["total"], None)
+    till_sale.add_tender(store, open_till, again["id"], "cash", again["total"], None)
     checkout.complete(store, open_till, again["id"])
     new = sell(store, open_till, [(AQUA_330, 1)])
     assert new["lines"][0]["unit_price"] == 3900

@@ -11,7 +11,7 @@ from central.services import catalog
 from central.tables import DeadLetter, RefundLine, SaleLine, StockLevel
 from common.scale_labels import LabelLayout
 from pos.adapters.tables import Product
-from pos.services import checkout, refunds, sales
+from pos.services import checkout, refunds, till_sale
 
 MANAGER = {"staff_code": "9001", "pin": "4321"}
 
@@ -41,10 +41,10 @@ def test_a_weighed_sale_and_a_refund_by_weight_reach_central_in_grams(central, s
         assert (p.price, p.measure, p.plu) == (44_000, "weight", "103")
     before = central_stock(central, "SKU-W0003")
 
-    view, _ = sales.create_sale(store, open_till)
-    view = sales.add_line(store, open_till, view["id"], barcode=LabelLayout().make("20", 103, 1_337))
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=LabelLayout().make("20", 103, 1_337))
     assert view["total"] == 58_828  # 1,337 kg x Rp 44.000 = 58.828
-    sales.add_tender(store, open_till, view["id"], "cash", 60_000)
+    till_sale.add_tender(store, open_till, view["id"], "cash", 60_000)
     sale = checkout.complete(store, open_till, view["id"])
     refunds.refund(store, open_till, sale["number"], [(sale["lines"][0]["id"], 337)], MANAGER)
     sync_until_clean(agent)

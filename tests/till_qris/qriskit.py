@@ -10,16 +10,16 @@ from sqlalchemy import select
 from synckit import CentralHarness, connect_store
 
 from central.tables import TillCharge
-from pos.services import sales, till_qris
+from pos.services import till_qris, till_sale
 from pos.services.context import StoreContext
 
 AQUA_330, AQUA_600 = "8990000100010", "8990000100027"  # Rp 3.500 and Rp 4.500
 
 
 def ring(store: StoreContext, actor: Any, items: list[tuple[str, int]]) -> dict[str, Any]:
-    view, _ = sales.create_sale(store, actor)
+    view, _ = till_sale.create_sale(store, actor)
     for barcode, qty in items:
-        view = sales.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
+        view = till_sale.add_line(store, actor, view["id"], barcode=barcode, qty=qty)
     return view
 
 

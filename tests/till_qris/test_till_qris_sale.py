@@ -17,7 +17,7 @@ from central.tables import DeadLetter, Sale, Tender
 from common import qris
 from common.errors import DomainError
 from pos.adapters.tables import TenderRow
-from pos.services import checkout, reports, sales, till_qris
+from pos.services import checkout, reports, till_qris, till_sale
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: central is out of reach
 
@@ -81,7 +81,7 @@ def test_a_cancelled_charge_cannot_be_paid_and_the_cashier_takes_cash_instead(sh
     assert charge_at_central(central, charge["charge_id"]).status == "cancel"
     with pytest.raises(DomainError):
         pay_at_gateway(standin, charge)  # the shopper scans too late: the gateway refuses
-    view = sales.add_tender(shop, open_till, sale["id"], "cash", 10_000)
+    view = till_sale.add_tender(shop, open_till, sale["id"], "cash", 10_000)
     assert checkout.complete(shop, open_till, view["id"])["change"] == 1_000
 
 
@@ -103,7 +103,7 @@ def test_offline_the_cashier_takes_the_static_qris_with_its_reference_and_the_ma
     with pytest.raises(DomainError) as e:
         till_qris.start(shop, open_till, sale["id"], 3_500)
     assert (e.value.code, e.value.status) == ("qris_offline", 503)
-    view = sales.add_tender(shop, open_till, sale["id"], "qris", 3_500, "REF-88120")
+    view = till_sale.add_tender(shop, open_till, sale["id"], "qris", 3_500, "REF-88120")
     done = checkout.complete(shop, open_till, view["id"])
     listed = reports.sales_report(shop)["tables"]["qris_reconcile"]
     assert [(r["number"], r["tender"], r["amount"], r["reference"]) for r in listed] == [
@@ -115,7 +115,7 @@ def test_offline_the_cashier_takes_the_static_qris_with_its_reference_and_the_ma
 def test_a_dynamic_qris_tender_cannot_be_typed_in_without_its_charge(shop, open_till):
     sale = ring(shop, open_till, [(AQUA_330, 1)])
     with pytest.raises(DomainError) as e:
-        sales.add_tender(shop, open_till, sale["id"], "qris_dynamic", 3_500, "made-up")
+        till_sale.add_tender(shop, open_till, sale["id"], "qris_dynamic", 3_500, "made-up")
     assert e.value.code == "tender_needs_charge"
     with shop.db.sessions() as s:
         assert s.scalars(select(TenderRow)).all() == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from pos.services import checkout, refunds, sale_views, sales
+from pos.services import checkout, refunds, sale_views, sales, till_sale
 
 from .common import actor, approval_dict, ctx
 from .idempotent import idempotent
@@ -17,7 +17,7 @@ api = APIBlueprint("sales_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(na
 @api.post("/sales", summary="Start a sale (or get this till's open one)")
 @idempotent
 def create_sale():
-    view, created = sales.create_sale(ctx(), actor())
+    view, created = till_sale.create_sale(ctx(), actor())
     return view, 201 if created else 200
 
 
@@ -36,7 +36,7 @@ def get_sale(path: SalePath):
 @api.post("/sales/lines", summary="Add an item to this till's open sale, starting one if there is none")
 def add_first_line(body: LineIn):
     """A customer's first item: the sale starts with it, in one request (and one transaction at the store)."""
-    return sales.add_line(
+    return till_sale.add_line(
         ctx(), actor(), None, barcode=body.barcode, sku=body.sku, qty=body.qty, weight=body.weight
     ), 201
 
@@ -44,7 +44,7 @@ def add_first_line(body: LineIn):
 @api.post("/sales/<sale_id>/lines", summary="Add an item by barcode or SKU")
 def add_line(path: SalePath, body: LineIn):
     return (
-        sales.add_line(
+        till_sale.add_line(
             ctx(), actor(), path.sale_id, barcode=body.barcode, sku=body.sku, qty=body.qty, weight=body.weight
         ),
         201,
@@ -86,7 +86,7 @@ def void(path: SalePath, body: VoidIn):
 @api.post("/sales/<sale_id>/tenders", summary="Take a payment")
 @idempotent
 def add_tender(path: SalePath, body: TenderIn):
-    return sales.add_tender(ctx(), actor(), path.sale_id, body.type, body.amount, body.reference), 201
+    return till_sale.add_tender(ctx(), actor(), path.sale_id, body.type, body.amount, body.reference), 201
 
 
 @api.delete("/sales/<sale_id>/tenders/<tender_id>", summary="Remove a payment not yet completed")
