@@ -6,6 +6,7 @@ open, then the sale is recorded in its own short one (central_steps.py).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -20,7 +21,7 @@ from pos.adapters.sale_rows import SaleRec
 from pos.adapters.tables import Sale, SaleLine, StockMovement, receipt_counter
 from pos.domain.shifts import receipt_number
 
-from . import central_steps
+from . import central_steps, till_sale
 from .auth import Actor
 from .central_outcome import CentralSteps, remember
 from .context import StoreContext
@@ -81,88 +82,109 @@ def complete(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
     raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
 
 
+def pay(
+    ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
+) -> dict[str, Any]:
+    """The till's payment key: the payment and, when nothing is left to pay, the sale's completion, in one durable
+    transaction (one request: a closed browser or a dropped connection cannot leave a sale paid and open). A
+    completion that must ask central first (an online cart, a points hold) is not begun here: the payment is kept and
+    the sale stays open with nothing left to pay, as after add_tender, and complete() asks central and finishes it."""
+    with ctx.db.transaction() as tx:
+        view = till_sale.add_tender_in(tx, ctx, actor, sale_id, type_, amount, reference)
+        if view["remaining"] == 0:
+            with suppress(central_steps.AskCentralFirst):  # raised before the completion writes anything
+                view = _record_in(tx, ctx, actor, sale_id, CentralSteps(sale_id))
+    ctx.notify("sale", view)
+    if view["state"] == "completed":
+        ctx.notify("sale_completed", view)
+    return view
+
+
 def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
     with ctx.db.transaction() as tx:
-        sale, member_id = rows.load_sale_member(tx, sale_id)  # central checks a points event against the member
-        if sale is None:
-            raise NotFound("unknown_sale", f"sale {sale_id} not found")
-        if sale.state == "completed":
-            raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
-        if sale.state != "open":
-            raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
-        if sale.till_id != actor.till_id:
-            raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
-        lines, tenders = rows.lines(tx, sale.id), rows.tenders(tx, sale.id)
-        if not lines:
-            raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
-        view = sale_json(ctx, sale, lines, tenders)
-        if view["remaining"] > 0:
-            raise DomainError(
-                "underpaid", f"{view['remaining']} still to pay before the sale can finish", remaining=view["remaining"]
-            )
-        if asked := central_steps.pending(tx, ctx, sale, view, steps):
-            raise central_steps.AskCentralFirst(asked)  # rolls back: nothing is written yet
-        remember(tx, steps)
-        now = ctx.clock()
-        sale.number = number = next_receipt_number(tx, ctx, sale.till_id)
-        sale.staff_id = actor.staff_id
-        final = dict(
-            zip(
-                _FINAL,
-                (
-                    number,
-                    "completed",
-                    sql_time(now),
-                    actor.staff_id,
-                    view["subtotal"],
-                    view["discount"],
-                    view["tax"],
-                    view["total"],
-                    view["rounding"],
-                    view["paid"],
-                    view["change"],
-                ),
-                strict=True,
-            )
+        return _record_in(tx, ctx, actor, sale_id, steps)
+
+
+def _record_in(tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
+    sale, member_id = rows.load_sale_member(tx, sale_id)  # central checks a points event against the member
+    if sale is None:
+        raise NotFound("unknown_sale", f"sale {sale_id} not found")
+    if sale.state == "completed":
+        raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
+    if sale.state != "open":
+        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
+    if sale.till_id != actor.till_id:
+        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+    lines, tenders = rows.lines(tx, sale.id), rows.tenders(tx, sale.id)
+    if not lines:
+        raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
+    view = sale_json(ctx, sale, lines, tenders)
+    if view["remaining"] > 0:
+        raise DomainError(
+            "underpaid", f"{view['remaining']} still to pay before the sale can finish", remaining=view["remaining"]
         )
-        if tx.run(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:
-            raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
-        # Every change to an open sale stores these already; write only what slipped through.
-        if stale := [
+    if asked := central_steps.pending(tx, ctx, sale, view, steps):
+        raise central_steps.AskCentralFirst(asked)  # rolls back: nothing is written yet
+    remember(tx, steps)
+    now = ctx.clock()
+    sale.number = number = next_receipt_number(tx, ctx, sale.till_id)
+    sale.staff_id = actor.staff_id
+    final = dict(
+        zip(
+            _FINAL,
+            (
+                number,
+                "completed",
+                sql_time(now),
+                actor.staff_id,
+                view["subtotal"],
+                view["discount"],
+                view["tax"],
+                view["total"],
+                view["rounding"],
+                view["paid"],
+                view["change"],
+            ),
+            strict=True,
+        )
+    )
+    if tx.run(_FINISH_SALE, {"sale_id": sale.id, **final}).rowcount != 1:
+        raise Conflict("sale_changed", "the sale changed while it was being completed; try again")
+    # Every change to an open sale stores these already; write only what slipped through.
+    if stale := [
+        {
+            "line_sale": sale.id,
+            "line_id": line.id,
+            "ld": lv["line_discount"],
+            "sd": lv["sale_discount"],
+            "net": lv["net"],
+        }
+        for line, lv in zip(lines, view["lines"], strict=True)
+        if (line.line_discount, line.sale_discount, line.net) != (lv["line_discount"], lv["sale_discount"], lv["net"])
+    ]:
+        tx.run_many(_FIX_LINES, stale)
+    at = sql_time(now)
+    tx.run_many(
+        _MOVEMENTS,
+        [
             {
-                "line_sale": sale.id,
-                "line_id": line.id,
-                "ld": lv["line_discount"],
-                "sd": lv["sale_discount"],
-                "net": lv["net"],
+                "id": new_seq_id(),
+                "sku": l.sku,
+                "qty": -l.qty,
+                "kind": "sale",
+                "reason": None,
+                "ref_id": sale.id,
+                "staff_id": actor.staff_id,
+                "created_at": at,
             }
-            for line, lv in zip(lines, view["lines"], strict=True)
-            if (line.line_discount, line.sale_discount, line.net)
-            != (lv["line_discount"], lv["sale_discount"], lv["net"])
-        ]:
-            tx.run_many(_FIX_LINES, stale)
-        at = sql_time(now)
-        tx.run_many(
-            _MOVEMENTS,
-            [
-                {
-                    "id": new_seq_id(),
-                    "sku": l.sku,
-                    "qty": -l.qty,
-                    "kind": "sale",
-                    "reason": None,
-                    "ref_id": sale.id,
-                    "staff_id": actor.staff_id,
-                    "created_at": at,
-                }
-                for l in lines
-            ],
-        )
-        view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-        emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
-        if ctx.after_sale.steps:  # by the driver in this transaction (an ORM session only for a step that asks)
-            ctx.after_sale.sale_completed(tx, view, member_id)
-    return view  # complete() tells the till's screens, once
+            for l in lines
+        ],
+    )
+    view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
+    emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
+    if ctx.after_sale.steps:  # by the driver in this transaction (an ORM session only for a step that asks)
+        ctx.after_sale.sale_completed(tx, view, member_id)
+    return view  # complete() or pay() tells the till's screens, once
 
 
 def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:

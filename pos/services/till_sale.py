@@ -69,37 +69,44 @@ Edit = Callable[[Tx, SaleRec, list[LineRec], list[TenderRec]], tuple[list[LineRe
 
 
 def _edit(ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
-    """One relaxed transaction on an open sale of this till: priced, checked, and only what changed written. With
-    no `sale_id`, the till's open sale, or a new one started in this same transaction (the first scan of a sale)."""
+    """One relaxed transaction on an open sale of this till (_edit_in); the till's screens told once it commits."""
     with ctx.db.transaction(durable=False) as tx:
-        started = False
-        if sale_id is None:
-            sale, started = _open_or_start(tx, ctx, actor)
-            if not started:  # the till had a sale open already: the same checks as naming it
-                sale = open_for_edit(tx, actor, sale.id, lines_fixed=lines_fixed)
-        else:
-            sale = open_for_edit(tx, actor, sale_id, lines_fixed=lines_fixed)
-        tenders = [] if lines_fixed or started else rows.tenders(tx, sale.id)
-        lines = [] if started else rows.lines(tx, sale.id)
-        before = {l.id: l.changes() for l in lines}
-        new_lines, new_tenders = edit(tx, sale, lines, tenders)
-        priced = price(sale, lines)
-        for line, p in zip(lines, priced.lines, strict=True):
-            line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
-        check_sale_amounts(priced, ctx.config.currency.cash_rounding)
-        check_limit(ctx, sale, lines, priced)
-        rows.update_lines(tx, [l for l in lines if l.id in before and before[l.id] != l.changes()])
-        if new_lines:
-            rows.insert_lines(tx, new_lines)
-        for tender in new_tenders:
-            rows.insert_tender(tx, tender)
-        # The sale's own totals are not written here: they are priced from its lines whenever it is shown, and kept on
-        # its row when it is parked, voided or completed (one UPDATE and one B-tree page fewer per scan).
-        if new_tenders:  # listed in the order they are read back (time as stored, then id), as every view lists them
-            tenders = sorted([*tenders, *new_tenders], key=lambda t: (sql_time(t.created_at), t.id))
-        view = sale_json(ctx, sale, lines, tenders, priced)
+        view = _edit_in(tx, ctx, actor, sale_id, edit, lines_fixed=lines_fixed)
     ctx.notify("sale", view)
     return view
+
+
+def _edit_in(
+    tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool
+) -> dict[str, Any]:
+    """An edit of an open sale of this till inside `tx`: priced, checked, and only what changed written; the sale's
+    view. With no `sale_id`, the till's open sale, or a new one started in `tx` (the first scan of a sale)."""
+    started = False
+    if sale_id is None:
+        sale, started = _open_or_start(tx, ctx, actor)
+        if not started:  # the till had a sale open already: the same checks as naming it
+            sale = open_for_edit(tx, actor, sale.id, lines_fixed=lines_fixed)
+    else:
+        sale = open_for_edit(tx, actor, sale_id, lines_fixed=lines_fixed)
+    tenders = [] if lines_fixed or started else rows.tenders(tx, sale.id)
+    lines = [] if started else rows.lines(tx, sale.id)
+    before = {l.id: l.changes() for l in lines}
+    new_lines, new_tenders = edit(tx, sale, lines, tenders)
+    priced = price(sale, lines)
+    for line, p in zip(lines, priced.lines, strict=True):
+        line.line_discount, line.sale_discount, line.net = p.line_discount, p.sale_discount, p.net
+    check_sale_amounts(priced, ctx.config.currency.cash_rounding)
+    check_limit(ctx, sale, lines, priced)
+    rows.update_lines(tx, [l for l in lines if l.id in before and before[l.id] != l.changes()])
+    if new_lines:
+        rows.insert_lines(tx, new_lines)
+    for tender in new_tenders:
+        rows.insert_tender(tx, tender)
+    # The sale's own totals are not written here: they are priced from its lines whenever it is shown, and kept on
+    # its row when it is parked, voided or completed (one UPDATE and one B-tree page fewer per scan).
+    if new_tenders:  # listed in the order they are read back (time as stored, then id), as every view lists them
+        tenders = sorted([*tenders, *new_tenders], key=lambda t: (sql_time(t.created_at), t.id))
+    return sale_json(ctx, sale, lines, tenders, priced)
 
 
 def _open_or_start(tx: Tx, ctx: StoreContext, actor: Actor) -> tuple[SaleRec, bool]:
@@ -192,6 +199,18 @@ def add_line(
 def add_tender(
     ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
 ) -> dict[str, Any]:
+    """Take a payment on an open sale of this till (one relaxed transaction); complete() finishes the sale."""
+    return _edit(ctx, actor, sale_id, _tender(ctx, type_, amount, reference), lines_fixed=False)
+
+
+def add_tender_in(
+    tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
+) -> dict[str, Any]:
+    """add_tender inside the caller's transaction (checkout.pay: the payment and the completion it allows)."""
+    return _edit_in(tx, ctx, actor, sale_id, _tender(ctx, type_, amount, reference), lines_fixed=False)
+
+
+def _tender(ctx: StoreContext, type_: str, amount: int, reference: str | None) -> Edit:
     def edit(
         tx: Tx, sale: SaleRec, lines: list[LineRec], tenders: list[TenderRec]
     ) -> tuple[list[LineRec], list[TenderRec]]:
@@ -204,4 +223,4 @@ def add_tender(
         tender = TenderRec(new_seq_id(), sale.id, type_, amount, reference or None, ctx.clock())
         return [], [tender]
 
-    return _edit(ctx, actor, sale_id, edit, lines_fixed=False)
+    return edit

@@ -151,6 +151,11 @@ async function complete() {
     if (err.code !== "already_completed" || !err.detail.number) throw err;
     view = await call("GET", `/sales/${encodeURIComponent(err.detail.number)}`);
   }
+  return completed(view);
+}
+
+// The sale done (by complete() or by the payment that left nothing to pay): the paid screen, and the word sent.
+function completed(view) {
   closeAll();
   setSale(view);
   showPaid(view);
@@ -198,7 +203,7 @@ function closeAll() { S.stack.length = 0; showTop(); }
 function refreshDialog() { if (S.stack.length) showTop(); }
 
 const app = {
-  S, call, run, message, fail, setSale, render, startSale, postLine, complete, addItem, selectedLine,
+  S, call, run, message, fail, setSale, render, startSale, postLine, complete, completed, addItem, selectedLine,
   openDialog, closeDialog, closeAll, refreshDialog, showScreen, afterSignIn, signOut: () => signOutNow(),
 };
 wireForms(app);

@@ -89,12 +89,17 @@ export function pay(app) {
     try {
       const body = { type, amount };
       if (reference) body.reference = reference;
-      const view = await app.call("POST", `/sales/${sale().id}/tenders`, body);
-      app.setSale(view);
-      if (view.remaining === 0) {
+      // One request: a payment that leaves nothing to pay completes the sale with it (unless central is to be
+      // asked first: an online cart, a points hold; then complete() does that).
+      const view = await app.call("POST", `/sales/${sale().id}/pay`, body);
+      if (view.state === "completed") {
+        app.completed(view);
+      } else if (view.remaining === 0) {
+        app.setSale(view);
         topEl().classList.add("completing");
         await app.complete();
       } else {
+        app.setSale(view);
         backToPay();
       }
     } catch (err) {

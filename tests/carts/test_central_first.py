@@ -35,8 +35,9 @@ def shop(store, central, open_till):  # type: ignore[no-untyped-def]
     return store
 
 
-def cart_and_points(central, store, till, agent, points: int = 20):  # type: ignore[no-untyped-def]
-    """A member's sale holding an online cart, paid partly with points (a hold at central) and the rest cash."""
+def cart_and_points(central, store, till, agent, points: int = 20, cash: bool = True):  # type: ignore[no-untyped-def]
+    """A member's sale holding an online cart, paid partly with points (a hold at central) and the rest cash (with
+    `cash`, else left to pay)."""
     m = central_loyalty.adjust(
         central.ctx, central_loyalty.sign_up(central.ctx, "Budi", "081200001111")["id"], 100, "opening balance"
     )
@@ -46,7 +47,8 @@ def cart_and_points(central, store, till, agent, points: int = 20):  # type: ign
     loyalty.attach(store, till, sale_id, card=m["card"])
     paid = loyalty_redeem.redeem(store, till, sale_id, points)
     assert paid["redeemed"]["mode"] == "online"
-    till_sale.add_tender(store, till, sale_id, "cash", paid["sale"]["remaining"], None)
+    if cash:
+        till_sale.add_tender(store, till, sale_id, "cash", paid["sale"]["remaining"], None)
     return m, cart, sale_id
 
 
@@ -76,6 +78,24 @@ def test_a_sale_with_an_online_cart_and_points_is_confirmed_by_central_and_booke
     sync_until_clean(agent)
     balance, held, holds, orders = central_side(central, m["id"], cart["id"])
     assert (balance - 100 + 20, held, holds, orders) == (done["loyalty"]["earned"], 0, ["posted"], [done["number"]])
+
+
+def test_the_payment_key_leaves_a_sale_central_must_confirm_paid_and_open_for_complete(
+    shop, central, open_till, agents
+):
+    """checkout.pay (the till's one request) does not ask central inside its transaction: it keeps the payment and
+    leaves the sale open with nothing to pay; complete() then asks central and books it (the till calls it next)."""
+    agent = agents()
+    m, cart, sale_id = cart_and_points(central, shop, open_till, agent, cash=False)
+    due = get_sale(shop, sale_id)["remaining"]
+    paid = checkout.pay(shop, open_till, sale_id, "cash", due)
+    assert (paid["state"], paid["number"], paid["remaining"]) == ("open", None, 0)
+    assert central_side(central, m["id"], cart["id"]) == (100, 20, ["held"], []), "central not asked yet"
+    assert "sale.completed" not in outbox_types(shop)
+    done = checkout.complete(shop, open_till, sale_id)
+    assert done["online_cart"]["recorded_at_central"] is True and done["loyalty"]["redeemed"] == 20
+    assert [t["type"] for t in done["tenders"]] == ["points", "cash"]
+    assert central_side(central, m["id"], cart["id"])[3] == [done["number"]]
 
 
 def test_another_till_sells_while_central_is_still_answering_the_completion(shop, central, open_till, agents):

@@ -19,6 +19,7 @@ ISSUE_PATHS = {
     "/api/v1/sales/{sale_id}/resume": {"post"},
     "/api/v1/sales/{sale_id}/void": {"post"},
     "/api/v1/sales/{sale_id}/tenders": {"post"},
+    "/api/v1/sales/{sale_id}/pay": {"post"},
     "/api/v1/sales/{sale_id}/complete": {"post"},
     "/api/v1/sales/{sale_id}": {"get"},
     "/api/v1/refunds": {"post"},

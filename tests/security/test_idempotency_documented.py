@@ -8,6 +8,7 @@ from typing import Any
 IDEMPOTENT = {
     ("post", "/api/v1/sales"),
     ("post", "/api/v1/sales/{sale_id}/tenders"),
+    ("post", "/api/v1/sales/{sale_id}/pay"),
     ("post", "/api/v1/sales/{sale_id}/complete"),
     ("post", "/api/v1/refunds"),
     ("post", "/api/v1/kiosk-carts/take"),

@@ -89,6 +89,14 @@ def add_tender(path: SalePath, body: TenderIn):
     return till_sale.add_tender(ctx(), actor(), path.sale_id, body.type, body.amount, body.reference), 201
 
 
+@api.post("/sales/<sale_id>/pay", summary="Take a payment; one that leaves nothing to pay completes the sale")
+@idempotent
+def pay(path: SalePath, body: TenderIn):
+    """The till's payment key: the payment and the completion in one transaction; a sale that must ask central
+    first (an online cart, a points hold) stays open with nothing left to pay, for POST /complete."""
+    return checkout.pay(ctx(), actor(), path.sale_id, body.type, body.amount, body.reference), 201
+
+
 @api.delete("/sales/<sale_id>/tenders/<tender_id>", summary="Remove a payment not yet completed")
 def remove_tender(path: TenderPath):
     return sales.remove_tender(ctx(), actor(), path.sale_id, path.tender_id)
