@@ -3,11 +3,13 @@ cart, a stale token refused, a retry the same order, and every bad request refus
 
 from __future__ import annotations
 
-import threading
 import uuid
+from functools import partial
+from typing import Any
 
 import pytest
 from cartkit import AQUA_330, StoreCalls, code_of, new_cart, use_clock
+from racekit import at_once
 from synckit import STORE, central, pg_url  # noqa: F401
 
 from central.services import cart_checkout, carts, stores
@@ -15,30 +17,11 @@ from central.tables import CartOrder, OnlineCart
 from common.errors import DomainError
 
 
-def race(*calls):  # type: ignore[no-untyped-def]
-    """Run the calls at the same instant (a barrier), return their results in order."""
-    go, out = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(i, call):  # type: ignore[no-untyped-def]
-        go.wait()
-        try:
-            out[i] = call()
-        except DomainError as e:
-            out[i] = e
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return out
-
-
 def test_two_tills_claiming_the_same_cart_at_once_one_wins(central):
     api = StoreCalls(central.url, central.token)
     for _ in range(5):
         cart = new_cart(central.ctx)
-        results = race(lambda: api.claim(cart["code"], "T1"), lambda: api.claim(cart["code"], "T2"))  # noqa: B023 - run within this iteration
+        results = at_once(partial(api.claim, cart["code"], "T1"), partial(api.claim, cart["code"], "T2"))
         statuses = sorted(status for status, _ in results)
         assert statuses == [200, 409], results
         winner = next(body for status, body in results if status == 200)
@@ -57,10 +40,12 @@ def test_a_store_checkout_racing_an_online_checkout_makes_exactly_one_order(cent
         _, claimed = api.claim(cart["code"])
         if i % 2:
             clock.advance(minutes=16)  # the lease lapsed: both checkouts are allowed, only one can win
-        store, online = race(
-            lambda cart=cart, claimed=claimed: api.checkout(cart["id"], claimed["fence"]),
-            lambda cart=cart: cart_checkout.checkout_online(central.ctx, cart["id"], f"web-{uuid.uuid4()}"),
+        raced: list[Any] = at_once(  # the store's answer (status, body), then the online checkout's (or its refusal)
+            partial(api.checkout, cart["id"], claimed["fence"]),
+            partial(cart_checkout.checkout_online, central.ctx, cart["id"], f"web-{uuid.uuid4()}"),
+            expected=(DomainError,),
         )
+        store, online = raced
         assert central.count(CartOrder, CartOrder.cart_id == cart["id"]) == 1
         order = central.rows(CartOrder.__table__.select().where(CartOrder.cart_id == cart["id"]))[0]
         if order.channel == "store":

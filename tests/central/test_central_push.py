@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from racekit import at_once
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
 
 from central.services import catalog, feed
@@ -60,17 +61,7 @@ def test_a_new_event_claiming_a_used_store_seq_is_a_conflict(central):
 
 def test_the_same_batch_delivered_by_several_requests_at_once_is_applied_once(central):
     events = [ev(i) for i in range(1, 31)]
-    go = threading.Barrier(4)
-
-    def deliver():
-        go.wait()
-        push_service.push(central.ctx, STORE, "x", events)
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    at_once(*[lambda: push_service.push(central.ctx, STORE, "x", events)] * 4)
     assert (central.count(Sale), central.count(SaleLine), central.count(Tender)) == (30, 60, 30)
     assert central.count(AppliedEvent) == 30
 

@@ -3,13 +3,13 @@ token, is refused with a reason, moves no money or stock, and flags the store (S
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from checkkit import assert_refused, holdings, pusher
+from racekit import at_once
 from synckit import STORE, central, pg_url, sale_payload  # noqa: F401
 from test_central_admin import admin  # noqa: F401
 
@@ -161,17 +161,9 @@ def test_two_refunds_of_the_last_unit_delivered_at_once_by_several_requests_refu
     sale = sale_payload(STORE, 1, qty=1)
     p.applied("sale.completed", sale)
     batch = [p.event("refund.completed", _refund(sale, 2)), p.event("refund.completed", _refund(sale, 3))]
-    go = threading.Barrier(4)
-    answers: list[list[tuple[str, str | None]]] = []
-
-    def deliver() -> None:
-        go.wait()
-        answers.append([(r.get("first_outcome", r["outcome"]), r["code"]) for r in p.send(batch)])
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    answers = [
+        [(r.get("first_outcome", r["outcome"]), r["code"]) for r in sent]
+        for sent in at_once(*[lambda: p.send(batch)] * 4)
+    ]
     assert answers == [[("applied", None), ("rejected", "refund_exceeds_sold")]] * 4
     assert central.count(Refund) == 1

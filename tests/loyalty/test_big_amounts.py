@@ -5,12 +5,12 @@ On SQLite and on PostgreSQL (whose INTEGER is 32-bit): a figure the till takes m
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any
 
 import pytest
 from loyaltykit import add_store, new_member, use_test_key
+from racekit import at_once
 from sqlalchemy import func, select
 from synckit import AQUA_330, SKUS, STORE, agents, central, connect_store, make_event, pg_url, sync_until_clean  # noqa: F401
 
@@ -114,18 +114,8 @@ def test_stores_pushing_billion_rupiah_sales_at_once_lose_nothing_and_sum_past_3
         ]
         for sid in (STORE, "TOKO-02")
     }
-    start, answers = threading.Barrier(2), {}
-
-    def send(store_id: str) -> None:
-        start.wait()
-        answers[store_id] = push.push(central.ctx, store_id, "T1", batches[store_id])
-
-    threads = [threading.Thread(target=send, args=(sid,)) for sid in batches]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for answer in answers.values():
+    answers = at_once(*[lambda sid=sid: push.push(central.ctx, sid, "T1", batches[sid]) for sid in batches])
+    for answer in answers:
         assert [r["outcome"] for r in answer["results"]] == ["applied"] * per_store, answer
     expected = MAX_AMOUNT + (per_store - 1) * BIG
     for sid in batches:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import requests
 from loyaltykit import add_store, member_sale, new_member, push, use_test_key
+from racekit import at_once
 from sqlalchemy import select
 from synckit import STORE, central, pg_url  # noqa: F401
 
@@ -50,18 +50,7 @@ def test_two_stores_holding_the_same_points_at_once_never_hold_more_than_the_bal
     other = add_store(central, "TOKO-02")
     m = new_member(central, points=100)
     tokens = [central.token, other] * 4  # eight tills, two stores, each asking for 30 of the 100 points
-    start = threading.Barrier(len(tokens))
-    answers: list[int] = []
-
-    def till(token: str) -> None:
-        start.wait()
-        answers.append(hold(central, token, m["id"], 30).status_code)
-
-    threads = [threading.Thread(target=till, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = [r.status_code for r in at_once(*[lambda t=t: hold(central, t, m["id"], 30) for t in tokens])]
     assert sorted(answers) == [201, 201, 201, 409, 409, 409, 409, 409]
     assert state(central, m["id"]) == (100, 90)
     with central.ctx.db.sessions() as s:

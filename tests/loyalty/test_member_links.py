@@ -3,13 +3,13 @@ only to the stores a member is linked to (issue 14's store-side gaps 3 and 4). O
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any
 
 import pytest
 import requests
 from loyaltykit import use_test_key
+from racekit import at_once
 from sqlalchemy import delete, func, select
 from synckit import central, pg_url, pull_all  # noqa: F401
 from synckit_store import sale_payload, wire_event
@@ -102,24 +102,16 @@ def test_stores_selling_to_one_member_at_once_each_link_once_with_one_allowance(
     ids = [f"C{i:02d}" for i in range(1, 7)]
     tokens = {sid: stores.add_store(central.ctx, sid, sid) for sid in ids}
     m = loyalty.sign_up(central.ctx, "Siti Rahayu", "081277770021", where="online")
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(ids))
 
-    def sell(sid: str) -> None:
-        try:
-            start.wait(timeout=30)
-            for seq in range(1, 4):  # three member sales each, one push at a time, all stores at once
-                outcomes.extend(push(central, tokens[sid], sid, member_sale(sid, seq, m["id"])))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+    def sell(sid: str) -> list[str]:  # three member sales, one push at a time, all stores at once
+        return [
+            outcome
+            for seq in range(1, 4)
+            for outcome in push(central, tokens[sid], sid, member_sale(sid, seq, m["id"]))
+        ]
 
-    threads = [threading.Thread(target=sell, args=(sid,)) for sid in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == [] and outcomes == ["applied"] * 18
+    outcomes = [outcome for sold in at_once(*[lambda sid=sid: sell(sid) for sid in ids]) for outcome in sold]
+    assert outcomes == ["applied"] * 18
     assert links(central, m["id"]) == ids
     assert allowances(central, m["id"]) == {sid: 20 for sid in ids}
     for sid in ids:

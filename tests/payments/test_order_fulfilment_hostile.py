@@ -5,12 +5,12 @@ replayed events (no second refund, no second stock movement); and two tills hand
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 import pytest
 from orderkit import BARCODE, STORE, central_order, central_order_moves, order_refunds, pay_order, sync
 from paykit import AQUA_330, AQUA_600, payment, standin  # noqa: F401
+from racekit import at_once
 from sqlalchemy import func, select
 from synckit import agents, central, connect_store, pg_url  # noqa: F401
 from synckit_store import make_event
@@ -142,20 +142,11 @@ def test_replayed_order_events_refund_and_move_stock_once(store, central, standi
 
 def test_two_tills_handing_over_one_order_at_once_one_wins(packed, store, central):
     tills = [auth.sign_in(store, "1001", "1234", "T1")[1], auth.sign_in(store, "1002", "2345", "T2")[1]]
-    start, outcomes = threading.Barrier(2), []
-
-    def hand(actor) -> None:  # type: ignore[no-untyped-def]
-        start.wait()
-        try:
-            outcomes.append(online_orders.hand_over(store, actor, packed["code"])["done_by"])
-        except DomainError as e:
-            outcomes.append(e.code)
-
-    threads = [threading.Thread(target=hand, args=(a,)) for a in tills]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    handed = at_once(
+        *[lambda a=a: online_orders.hand_over(store, a, packed["code"])["done_by"] for a in tills],
+        expected=(DomainError,),
+    )
+    outcomes = [h.code if isinstance(h, DomainError) else h for h in handed]
     assert sorted(outcomes, key=len) in (["T1", "already_handed_over"], ["T2", "already_handed_over"])
     with store.db.sessions() as s:
         assert s.scalar(select(func.count()).where(OutboxEvent.type == "online_order.handed_over")) == 1

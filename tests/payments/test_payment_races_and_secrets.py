@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from paykit import (
     standin_for,
     start,
 )
+from racekit import at_once
 from sqlalchemy import func, select
 from synckit import central, pg_url  # noqa: F401
 
@@ -41,23 +41,10 @@ def test_notifications_and_status_checks_racing_for_one_order_sell_it_once(centr
     view = start(central, cart["id"])
     quiet_standin.ledger.pay(quiet_standin.token(view["redirect_url"]))
     pending, settled = quiet_standin.hold
-    results: list[object] = []
-    barrier = threading.Barrier(10)
-
-    def deliver(body):  # type: ignore[no-untyped-def]
-        barrier.wait()
-        results.append(post_notify(central, body)[1]["outcome"])
-
-    def check():  # type: ignore[no-untyped-def]
-        barrier.wait()
-        results.append(payments.check(central.ctx, view["order_id"])["status"])
-
-    threads = [threading.Thread(target=deliver, args=(b,)) for b in (pending, settled, settled, pending)]
-    threads += [threading.Thread(target=check) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = at_once(
+        *[lambda b=b: post_notify(central, b)[1]["outcome"] for b in (pending, settled, settled, pending)],
+        *[lambda: payments.check(central.ctx, view["order_id"])["status"]] * 6,
+    )
     print(f"\nrace outcomes: {sorted(map(str, results))}")
     assert len(results) == 10
     assert set(results) <= {"applied", "ignored", "replay", "settlement"}

@@ -5,11 +5,11 @@ refused; each paired kiosk may print and send carts only so often a minute (429 
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from racekit import at_once
 from sqlalchemy import func, select
 from test_forms_csrf import token_of
 
@@ -124,20 +124,11 @@ def test_guessing_pairing_codes_from_one_address_is_slowed_down(api: Any) -> Non
 
 def test_two_kiosks_typing_one_pairing_code_at_once_pair_one(store: Any) -> None:
     code = kiosk_devices.new_pairing_code(store, "test-manager")["code"]
-    start, results = threading.Barrier(2), []
-
-    def kiosk(name: str) -> None:
-        start.wait()
-        try:
-            results.append(kiosk_devices.pair(store, code, name)["name"])
-        except DomainError as e:
-            results.append(e.code)
-
-    threads = [threading.Thread(target=kiosk, args=(n,)) for n in ("kiosk-a", "kiosk-b")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    kiosks = at_once(
+        *[lambda n=n: kiosk_devices.pair(store, code, n)["name"] for n in ("kiosk-a", "kiosk-b")],
+        expected=(DomainError,),
+    )
+    results = [k.code if isinstance(k, DomainError) else k for k in kiosks]
     assert sorted(results)[0] == "bad_pairing_code" and sorted(results)[1] in ("kiosk-a", "kiosk-b"), results
     with store.db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(KioskDevice)) == 1

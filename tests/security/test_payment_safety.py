@@ -3,10 +3,10 @@ write (open sale, tender, complete, refund, cart take) happen once."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any
 
+from racekit import at_once
 from sqlalchemy import func, select
 
 from pos.adapters.tables import Sale, TenderRow
@@ -120,36 +120,22 @@ def test_a_malformed_key_is_a_400(till_api: Any) -> None:
     assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "bad_idempotency_key"
 
 
-def _race(count: int, call: Any) -> list[Any]:
-    start, out = threading.Barrier(count), []
-
-    def run() -> None:
-        start.wait()
-        out.append(call())
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return out
-
-
 def test_two_requests_with_one_key_at_once_make_one_sale_and_one_tender(till_api: Any, store: Any) -> None:
     headers = {"Authorization": f"Bearer {till_api.token}", **_key()}
     app = till_api.app
-    opened = _race(2, lambda: app.test_client().post(f"{V1}/sales", headers=headers))
+    opened = at_once(*[lambda: app.test_client().post(f"{V1}/sales", headers=headers)] * 2)
     assert sorted(r.status_code for r in opened) == [201, 201]
     assert opened[0].get_json()["id"] == opened[1].get_json()["id"]
     sale_id = opened[0].get_json()["id"]
     assert till_api.post(f"{V1}/sales/{sale_id}/lines", {"barcode": AQUA_330}).status_code == 201
     headers = {"Authorization": f"Bearer {till_api.token}", **_key()}
-    paid = _race(
-        2,
-        lambda: app.test_client().post(
+
+    def pay() -> Any:
+        return app.test_client().post(
             f"{V1}/sales/{sale_id}/tenders", headers=headers, json={"type": "cash", "amount": 2_000}
-        ),
-    )
+        )
+
+    paid = at_once(pay, pay)
     assert [r.status_code for r in paid] == [201, 201]
     assert paid[0].get_json() == paid[1].get_json()
     with store.db.sessions() as s:

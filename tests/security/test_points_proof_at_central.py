@@ -5,11 +5,11 @@ once, for minutes, for that member only. At the till a member found by phone pay
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from typing import Any
 
 import requests
+from racekit import at_once
 from synckit import AQUA_330, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
 
 from central.services import loyalty as central_loyalty
@@ -116,21 +116,11 @@ def test_two_tills_using_one_code_at_the_same_moment_hold_once(central: Any) -> 
     use_test_key(central)
     m = new_member(central, points=100)
     code = code_from_the_account_page(central, m)
-    start, answers = threading.Barrier(4), []
-
-    def till() -> None:
-        start.wait()
-        try:
-            loyalty_holds.hold(central.ctx, "TOKO-01", str(uuid.uuid4()), m["id"], 10, code=code)
-            answers.append("held")
-        except DomainError as e:
-            answers.append(e.code)
-
-    threads = [threading.Thread(target=till) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    tills = at_once(
+        *[lambda: loyalty_holds.hold(central.ctx, "TOKO-01", str(uuid.uuid4()), m["id"], 10, code=code)] * 4,
+        expected=(DomainError,),
+    )
+    answers = [t.code if isinstance(t, DomainError) else "held" for t in tills]
     assert sorted(answers) == ["bad_spend_code"] * 3 + ["held"], answers
     assert held(central, m["id"]) == 10
 

@@ -4,10 +4,8 @@ sale without a shift, no line once a payment is taken, nothing written when the 
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
+from racekit import at_once
 from service_steps import AQUA_330, AQUA_600
 from sqlalchemy import func, select
 
@@ -73,21 +71,12 @@ def test_two_first_scans_at_once_on_one_till_make_one_sale_with_both_items(
 ) -> None:
     """A double-clicked scan or two tabs of one till: the write lock orders them, the second finds the first's
     sale (a till has one open sale), and no item is lost."""
-    start = threading.Barrier(4)
-    seen: list[Any] = []
-
-    def scan(code: str) -> None:
-        start.wait()
-        try:
-            seen.append(till_sale.add_line(store, open_till, None, barcode=code)["id"])
-        except BaseException as e:  # noqa: BLE001 - reported by the test below
-            seen.append(e)
-
-    threads = [threading.Thread(target=scan, args=(c,)) for c in (AQUA_330, AQUA_600, AQUA_330, AQUA_600)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = at_once(
+        *[
+            lambda code=code: till_sale.add_line(store, open_till, None, barcode=code)["id"]
+            for code in (AQUA_330, AQUA_600, AQUA_330, AQUA_600)
+        ]
+    )
     assert len(set(seen)) == 1 and isinstance(seen[0], str)
     (only,) = _open_sales(store)
     assert only == (seen[0], 2)

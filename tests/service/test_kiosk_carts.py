@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from racekit import at_once
 from sqlalchemy import select, update
 
 from common.errors import Conflict, DomainError, NotFound
@@ -212,22 +212,10 @@ def test_two_tills_taking_the_same_cart_at_once_one_wins(
     store: StoreContext, open_till: Actor, second_till: Actor
 ) -> None:
     kiosk_carts.send_to_till(store, [(AQUA, 1)])
-    results: list[str] = []
-    gate = threading.Barrier(2)
-
-    def grab(actor: Actor) -> None:
-        gate.wait()
-        try:
-            kiosk_cart_sales.take(store, actor, "K-1")
-            results.append("won")
-        except Conflict:
-            results.append("refused")
-
-    threads = [threading.Thread(target=grab, args=(a,)) for a in (open_till, second_till)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    grabs = at_once(
+        *[lambda a=a: kiosk_cart_sales.take(store, a, "K-1") for a in (open_till, second_till)], expected=(Conflict,)
+    )
+    results = ["refused" if isinstance(g, Conflict) else "won" for g in grabs]
     assert sorted(results) == ["refused", "won"]
     lines = [len(till_sale.create_sale(store, a)[0]["lines"]) for a in (open_till, second_till)]
     assert sorted(lines) == [0, 1]

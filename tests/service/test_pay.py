@@ -3,10 +3,10 @@ transaction and one request."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
+from racekit import at_once
 from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
 from sqlalchemy import select
 
@@ -119,21 +119,10 @@ def test_two_payments_sent_at_once_complete_the_sale_once(store: StoreContext, o
     """A double tap from two tabs of the same till (no shared idempotency key): one payment completes the sale,
     the other is refused; one tender, one receipt number, stock moved once."""
     sale = sell(store, open_till, [(AQUA_330, 2)], [], complete=False)
-    start = threading.Barrier(4)
-    answers: list[str] = []
-
-    def tap() -> None:
-        start.wait()
-        try:
-            answers.append(checkout.pay(store, open_till, sale["id"], "cash", 7_000)["number"])
-        except Conflict as e:
-            answers.append(e.code)
-
-    threads = [threading.Thread(target=tap) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    taps = at_once(
+        *[lambda: checkout.pay(store, open_till, sale["id"], "cash", 7_000)["number"]] * 4, expected=(Conflict,)
+    )
+    answers = [a.code if isinstance(a, Conflict) else a for a in taps]
     assert sorted(answers) == ["TOKO-01-T1-000001", "sale_completed", "sale_completed", "sale_completed"]
     assert tenders(store, sale["id"]) == [("cash", 7_000)]
     with store.db.sessions() as s:

@@ -3,10 +3,10 @@ manager approves it, a cashier's lock-out said in minutes and lifted by a manage
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
+from racekit import at_once
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, sell
 
 from common import i18n
@@ -105,21 +105,14 @@ def test_two_tills_refunding_one_receipt_at_once_one_wins_the_other_is_told(
     on_t2 = Actor(manager.staff_id, manager.code, manager.name, manager.role, "T2")
     shifts.open_shift(store, on_t2, 100_000)
     aqua = line_of(sale, "SKU-00001")
-    results: list[object] = []
-    gate = threading.Barrier(2)
-
-    def attempt(who: Actor) -> None:
-        gate.wait()
-        try:
-            results.append(refunds.refund(store, who, sale["number"], [(aqua, 1)], MANAGER)["number"])
-        except DomainError as e:
-            results.append(e.code)
-
-    threads = [threading.Thread(target=attempt, args=(a,)) for a in (open_till, on_t2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    attempts = at_once(
+        *[
+            lambda a=a: refunds.refund(store, a, sale["number"], [(aqua, 1)], MANAGER)["number"]
+            for a in (open_till, on_t2)
+        ],
+        expected=(DomainError,),
+    )
+    results = [r.code if isinstance(r, DomainError) else r for r in attempts]
     assert "already_refunded" in results and sum(str(r).startswith("TOKO-01-") for r in results) == 1
     assert len(transactions.detail(store, open_till, sale["number"])["refunds"]) == 1
 

@@ -6,10 +6,10 @@ import json
 import os
 import random
 import signal
-import threading
 import time
 from datetime import timedelta
 
+from racekit import at_once
 from sqlalchemy import func, select
 from synckit import (  # noqa: F401
     STORE,
@@ -208,18 +208,9 @@ def test_two_agents_started_at_once_for_one_store_make_one_stream(central, store
     connect_store(store, central, batch_size=10)
     queue_sales(store.db, 80)
     a, b = agents(), agents()
-    go = threading.Barrier(2)
-    reports = {}
-
-    def run(name, agent):
-        go.wait()
-        reports[name] = agent.round(release=False)
-
-    threads = [threading.Thread(target=run, args=(n, x)) for n, x in (("a", a), ("b", b))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    reports = dict(
+        zip(("a", "b"), at_once(lambda: a.round(release=False), lambda: b.round(release=False)), strict=True)
+    )
     busy = [n for n, r in reports.items() if r.lease_busy]
     assert len(busy) == 1, reports  # one of them waits for the lease
     assert len(set(central.faults.agents)) == 1  # every push came from one agent ...
