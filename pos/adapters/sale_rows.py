@@ -124,6 +124,7 @@ SALE_MEMBER_BY_KEY = _SALE.add_columns(
     .scalar_subquery()
     .label("member_id")
 ).where(_BY_KEY)
+SALE_MEMBER_ID = select(SaleMember.__table__.c.member_id).where(SaleMember.__table__.c.sale_id == bindparam("sale_id"))
 OPEN_SALE = _SALE.where(_S.c.till_id == bindparam("till_id"), _S.c.state == "open")
 LINES = select(*[_L.c[n] for n in _names(LineRec)]).where(_L.c.sale_id == bindparam("sale_id")).order_by(_L.c.position)
 TENDERS = (

@@ -90,10 +90,11 @@ def pay(
     completion that must ask central first (an online cart, a points hold) is not begun here: the payment is kept and
     the sale stays open with nothing left to pay, as after add_tender, and complete() asks central and finishes it."""
     with ctx.db.transaction() as tx:
-        view = till_sale.add_tender_in(tx, ctx, actor, sale_id, type_, amount, reference)
+        paid = till_sale.add_tender_in(tx, ctx, actor, sale_id, type_, amount, reference)
+        view = paid.view
         if view["remaining"] == 0:
             with suppress(central_steps.AskCentralFirst):  # raised before the completion writes anything
-                view = _record_in(tx, ctx, actor, sale_id, CentralSteps(sale_id))
+                view = _record_in(tx, ctx, actor, sale_id, CentralSteps(sale_id), paid)
     ctx.notify("sale", view)
     if view["state"] == "completed":
         ctx.notify("sale_completed", view)
@@ -105,20 +106,29 @@ def _record(ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) 
         return _record_in(tx, ctx, actor, sale_id, steps)
 
 
-def _record_in(tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps) -> dict[str, Any]:
-    sale, member_id = rows.load_sale_member(tx, sale_id)  # central checks a points event against the member
-    if sale is None:
-        raise NotFound("unknown_sale", f"sale {sale_id} not found")
-    if sale.state == "completed":
-        raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
-    if sale.state != "open":
-        raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
-    if sale.till_id != actor.till_id:
-        raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
-    lines, tenders = rows.lines(tx, sale.id), rows.tenders(tx, sale.id)
-    if not lines:
-        raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
-    view = sale_json(ctx, sale, lines, tenders)
+def _record_in(
+    tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str, steps: CentralSteps, paid: till_sale.Edited | None = None
+) -> dict[str, Any]:
+    """The sale recorded as completed inside `tx`; `paid`: the sale as a payment in this same transaction left it
+    (open on this till, with lines: checked there), so it is not read and priced again."""
+    if paid is not None:
+        sale, lines, tenders, view = paid
+        member_id = rows.scalar(tx, rows.SALE_MEMBER_ID, {"sale_id": sale.id})
+    else:
+        found, member_id = rows.load_sale_member(tx, sale_id)  # central checks a points event against the member
+        if found is None:
+            raise NotFound("unknown_sale", f"sale {sale_id} not found")
+        sale = found
+        if sale.state == "completed":
+            raise Conflict("already_completed", f"sale is already completed as {sale.number}", number=sale.number)
+        if sale.state != "open":
+            raise Conflict(f"sale_{sale.state}", f"sale is {sale.state}; it cannot be completed")
+        if sale.till_id != actor.till_id:
+            raise Conflict("other_till", f"this sale is open on till {sale.till_id}")
+        lines, tenders = rows.lines(tx, sale.id), rows.tenders(tx, sale.id)
+        if not lines:
+            raise DomainError("empty_sale", "there is nothing to sell: scan an item first")
+        view = sale_json(ctx, sale, lines, tenders)
     if view["remaining"] > 0:
         raise DomainError(
             "underpaid", f"{view['remaining']} still to pay before the sale can finish", remaining=view["remaining"]

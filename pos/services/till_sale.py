@@ -12,7 +12,7 @@ The other edits of a sale (quantity, discounts, park, void...) are in sales.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
@@ -68,19 +68,26 @@ def open_for_edit(tx: Tx, actor: Actor, sale_id: str, *, lines_fixed: bool = Fal
 Edit = Callable[[Tx, SaleRec, list[LineRec], list[TenderRec]], tuple[list[LineRec], list[TenderRec]]]
 
 
+class Edited(NamedTuple):
+    """An open sale as an edit left it inside its transaction: the records, and the view the till gets."""
+
+    sale: SaleRec
+    lines: list[LineRec]
+    tenders: list[TenderRec]
+    view: dict[str, Any]
+
+
 def _edit(ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool) -> dict[str, Any]:
     """One relaxed transaction on an open sale of this till (_edit_in); the till's screens told once it commits."""
     with ctx.db.transaction(durable=False) as tx:
-        view = _edit_in(tx, ctx, actor, sale_id, edit, lines_fixed=lines_fixed)
+        view = _edit_in(tx, ctx, actor, sale_id, edit, lines_fixed=lines_fixed).view
     ctx.notify("sale", view)
     return view
 
 
-def _edit_in(
-    tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool
-) -> dict[str, Any]:
-    """An edit of an open sale of this till inside `tx`: priced, checked, and only what changed written; the sale's
-    view. With no `sale_id`, the till's open sale, or a new one started in `tx` (the first scan of a sale)."""
+def _edit_in(tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str | None, edit: Edit, *, lines_fixed: bool) -> Edited:
+    """An edit of an open sale of this till inside `tx`: priced, checked, and only what changed written. With no
+    `sale_id`, the till's open sale, or a new one started in `tx` (the first scan of a sale)."""
     started = False
     if sale_id is None:
         sale, started = _open_or_start(tx, ctx, actor)
@@ -106,7 +113,7 @@ def _edit_in(
     # its row when it is parked, voided or completed (one UPDATE and one B-tree page fewer per scan).
     if new_tenders:  # listed in the order they are read back (time as stored, then id), as every view lists them
         tenders = sorted([*tenders, *new_tenders], key=lambda t: (sql_time(t.created_at), t.id))
-    return sale_json(ctx, sale, lines, tenders, priced)
+    return Edited(sale, lines, tenders, sale_json(ctx, sale, lines, tenders, priced))
 
 
 def _open_or_start(tx: Tx, ctx: StoreContext, actor: Actor) -> tuple[SaleRec, bool]:
@@ -205,8 +212,9 @@ def add_tender(
 
 def add_tender_in(
     tx: Tx, ctx: StoreContext, actor: Actor, sale_id: str, type_: str, amount: int, reference: str | None = None
-) -> dict[str, Any]:
-    """add_tender inside the caller's transaction (checkout.pay: the payment and the completion it allows)."""
+) -> Edited:
+    """add_tender inside the caller's transaction (checkout.pay: the payment and the completion it allows), the sale
+    as it left it."""
     return _edit_in(tx, ctx, actor, sale_id, _tender(ctx, type_, amount, reference), lines_fixed=False)
 
 
