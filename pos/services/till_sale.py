@@ -1,6 +1,7 @@
 """The till's hot path while a sale is under way: open a sale, scan an item, take a payment. Each call is one
 short transaction committed with synchronous=NORMAL (a crash of the process keeps it; a power cut may lose the
-last of them, and the sale's FULL completion makes them all durable).
+last of them, and the sale's FULL completion makes them all durable). The till's payment key takes its payment
+inside the completion's own durable transaction instead (add_tender_in, from checkout.pay).
 
 Plain records and statements compiled once (pos.adapters.sale_rows) rather than the ORM: a scan is a handful of
 indexed reads and one INSERT or UPDATE of its line (bench/checkout.py measures it). The sale row itself is not
