@@ -52,15 +52,8 @@ class TransferDeclined(Wire):
     staff_id: Id | None = None
 
 
-class TransferSent(Wire):
+class TransferSent(TransferRequested):
     """Stock left the sending store for another (a new transfer, or a request accepted: the request's id)."""
-
-    transfer_id: Id
-    from_store: str = Field(min_length=1, max_length=32)
-    to_store: str = Field(min_length=1, max_length=32)
-    note: str | None = Field(None, max_length=200)
-    staff_id: Id | None = None
-    lines: list[TransferLine] = Field(min_length=1, max_length=500)
 
 
 class TransferReceived(Wire):
