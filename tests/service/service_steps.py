@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from pos.adapters.tables import AuditEntry, OutboxEvent
 from pos.services import checkout, till_sale
+from pos.services.after_sale import CompletedSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -35,6 +36,15 @@ def sell(
     for kind, amount in tenders if tenders is not None else [("cash", view["total"])]:
         view = till_sale.add_tender(store, actor, view["id"], kind, amount, "REF-0001" if kind == "ewallet" else None)
     return checkout.complete(store, actor, view["id"]) if complete else view
+
+
+class DiskFull:
+    """An after-sale step that fails inside the sale's transaction, as a full disk would: nothing of it may stay."""
+
+    handles = (CompletedSale,)
+
+    def __call__(self, db: Any, fact: CompletedSale, added: Any) -> dict[str, Any]:
+        raise RuntimeError("disk full")
 
 
 def outbox(store: StoreContext) -> list[OutboxEvent]:

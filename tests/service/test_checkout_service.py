@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
+from service_steps import AQUA_330, AQUA_600, DiskFull, outbox, payload, sell
 from sqlalchemy import select
 
 from common.errors import Conflict, DomainError
 from pos.adapters.tables import Sale, SaleLine, StockMovement, TenderRow
 from pos.services import auth, catalog, checkout, sales, shifts, till_sale
-from pos.services.after_sale import AfterSale, CompletedSale
+from pos.services.after_sale import AfterSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -58,13 +58,7 @@ def test_if_anything_fails_inside_completion_nothing_of_the_sale_is_kept(
 ) -> None:
     sale = sell(store, open_till, [(AQUA_330, 1)], complete=False)
 
-    class PrinterQueueBreaks:
-        handles = (CompletedSale,)
-
-        def __call__(self, session: Any, fact: CompletedSale, added: Any) -> dict[str, Any]:
-            raise RuntimeError("disk full")
-
-    store.after_sale = AfterSale((PrinterQueueBreaks(),))
+    store.after_sale = AfterSale((DiskFull(),))
     before = facts()
     with pytest.raises(RuntimeError):
         checkout.complete(store, open_till, sale["id"])

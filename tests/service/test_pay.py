@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from racekit import at_once
-from service_steps import AQUA_330, AQUA_600, outbox, payload, sell
+from service_steps import AQUA_330, AQUA_600, DiskFull, outbox, payload, sell
 from sqlalchemy import select
 
 from common.errors import Conflict, DomainError
 from pos.adapters.tables import Sale, StockMovement, TenderRow
 from pos.services import auth, catalog, checkout, shifts, till_sale
-from pos.services.after_sale import AfterSale, CompletedSale
+from pos.services.after_sale import AfterSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -67,15 +67,9 @@ def test_when_the_completion_fails_the_payment_is_not_kept_either(
 ) -> None:
     """One transaction: a payment is never left taken on a sale whose completion failed in the same request."""
 
-    class Breaks:
-        handles = (CompletedSale,)
-
-        def __call__(self, db: Any, fact: CompletedSale, added: Any) -> dict[str, Any]:
-            raise RuntimeError("disk full")
-
     sale = sell(store, open_till, [(AQUA_330, 1)], [], complete=False)
     before = facts()
-    store.after_sale = AfterSale((Breaks(),))
+    store.after_sale = AfterSale((DiskFull(),))
     with pytest.raises(RuntimeError):
         checkout.pay(store, open_till, sale["id"], "cash", 5_000)
     assert facts() == before and tenders(store, sale["id"]) == []

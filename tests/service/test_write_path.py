@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from service_steps import AQUA_330, AQUA_600, MANAGER, outbox, payload, sell
+from service_steps import AQUA_330, AQUA_600, MANAGER, DiskFull, outbox, payload, sell
 from sqlalchemy import func, select, text
 
 from common.contract.events import build_event
@@ -16,7 +16,7 @@ from common.scale_labels import LabelLayout
 from pos import bootstrap
 from pos.adapters.tables import Counter, PrintJob, Sale, StockMovement
 from pos.services import auth, checkout, printing, records, refunds, sales, shifts, till_sale
-from pos.services.after_sale import AfterSale, CompletedSale
+from pos.services.after_sale import AfterSale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.services.printing import PrintQueue, queue_of
@@ -44,14 +44,8 @@ def test_a_completed_sale_wakes_the_printer_once_committed_with_its_receipt_queu
 def test_a_sale_whose_completion_fails_queues_no_receipt_and_wakes_no_printer(
     store: StoreContext, open_till: Actor, facts: Any
 ) -> None:
-    class BreaksAfterTheReceipt:
-        handles = (CompletedSale,)
-
-        def __call__(self, db: Any, fact: CompletedSale, added: Any) -> dict[str, Any]:
-            raise RuntimeError("disk full")
-
     queue = PrintQueue(store)
-    store.after_sale = AfterSale((queue, BreaksAfterTheReceipt()))
+    store.after_sale = AfterSale((queue, DiskFull()))  # fails after the receipt is queued
     sale = sell(store, open_till, [(AQUA_330, 1)], complete=False)
     before = facts()
     with pytest.raises(RuntimeError):
