@@ -56,6 +56,24 @@ def _workers(pid: int) -> set[int]:
     return set(children(pid))
 
 
+def _listening(port: int) -> int:
+    """How many sockets listen on the port: each granian worker listens on its own (SO_REUSEPORT) once its app is
+    built, so a worker the process list shows may not be taking connections yet."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            rows = [line.split() for line in f.readlines()[1:]]
+        count += sum(1 for row in rows if int(row[1].rsplit(":", 1)[1], 16) == port and row[3] == "0A")
+    return count
+
+
+def _until(done, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done():
+        time.sleep(0.2)
+    return bool(done())
+
+
 @ON_POSTGRESQL
 def test_an_agents_kept_alive_connection_outlives_its_wait_between_pulls(central, tmp_path):
     with granian(central, tmp_path, "--workers", "1", "--threads", "2") as (base, _pid):
@@ -171,15 +189,17 @@ def test_sighup_replaces_the_workers_while_stores_keep_pulling(central, tmp_path
 
 @ON_POSTGRESQL
 def test_a_worker_that_dies_is_replaced(central, tmp_path):
+    """The health check passes once one worker answers; the other may still be building its app. Both are
+    listening before one is killed, and the replacement is listening before new connections are counted on."""
     with granian(central, tmp_path, "--workers", "2", "--threads", "2") as (base, pid):
+        port = int(base.rsplit(":", 1)[1])
+        assert _until(lambda: len(_workers(pid)) == 2 and _listening(port) == 2)
         victim = min(_workers(pid))
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (victim in _workers(pid) or len(_workers(pid)) < 2):
-            time.sleep(0.2)
-        assert victim not in _workers(pid) and len(_workers(pid)) == 2
+        assert _until(lambda: victim not in _workers(pid) and len(_workers(pid)) == 2)
+        assert _until(lambda: _listening(port) == 2)  # the replacement takes connections
         for _ in range(10):
-            with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10):
+            with socket.create_connection(("127.0.0.1", port), timeout=10):
                 pass  # new connections reach a worker
             assert requests.get(f"{base}/api/v1/health", headers={"Connection": "close"}, timeout=10).ok
 
