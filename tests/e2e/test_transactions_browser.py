@@ -233,7 +233,10 @@ def test_a_locked_out_cashier_is_told_for_how_long_and_a_manager_unlocks_in_plac
     assert till.text("approve-q") == "Buka kunci kode staf 1001?"
     approve(till, "1002", "2345")
     till.until(lambda: "bukan manajer" in dialog(till))
-    till.keys(Keys.ESCAPE, Keys.F7)
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: not till.shown("modal"), "Escape closes the refused approval")
+    till.keys(Keys.F7)
+    till.until(lambda: till.shown("modal") and "1001" in till.text("approve-q"), "F7 asks again")
     approve(till, *MANAGER)
     till.until(lambda: "Kode 1001 sudah dibuka" in till.text("signin-msg"))
     assert till.focused_id() == "signin-pin" and not till.shown("signin-unlock")
