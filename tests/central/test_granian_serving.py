@@ -68,6 +68,7 @@ def _listening(port: int) -> int:
 
 
 def _until(done, seconds: float = 60) -> bool:
+    """Whether `done()` came true within `seconds` (checked every 0.2 s)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and not done():
         time.sleep(0.2)
@@ -173,9 +174,7 @@ def test_sighup_replaces_the_workers_while_stores_keep_pulling(central, tmp_path
         for t in threads:
             t.start()
         os.kill(pid, signal.SIGHUP)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (_workers(pid) & before or len(_workers(pid)) < 2):
-            time.sleep(0.2)
+        _until(lambda: not _workers(pid) & before and len(_workers(pid)) >= 2)
         time.sleep(1)
         stop.set()
         for t in threads:
