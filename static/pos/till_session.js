@@ -28,7 +28,8 @@ export function wireForms(app) {
         $("signin-msg").textContent = errorText(err);
         $("signin-unlock").hidden = err.code !== "locked";  // F7: a manager unlocks the code here
         $("signin-pin").value = "";
-        $("signin-pin").focus();
+        // A manager's approval opened meanwhile (F7 on a locked code) keeps the focus.
+        if (!app.S.stack.length) $("signin-pin").focus();
       }
     });
   });

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_till_browser import AQUA_330, POCARI, TEH_KOTAK, Till
@@ -217,15 +218,20 @@ def test_a_locked_out_cashier_is_told_for_how_long_and_a_manager_unlocks_in_plac
     till.open()
     till.until(lambda: till.focused_id() == "signin-code")
     till.keys("1001", Keys.ENTER)
+
+    def answered() -> bool:  # the till empties the PIN field when the server's answer comes
+        pin = till.d.find_element(By.ID, "signin-pin").get_attribute("value")
+        return bool(till.text("signin-msg")) and not pin and till.focused_id() == "signin-pin"
+
     for _ in range(5):
         till.until(lambda: till.focused_id() == "signin-pin")
         till.keys("0000", Keys.ENTER)
-        till.until(lambda: till.text("signin-msg"))
+        till.until(answered, "a wrong PIN is answered")
     till.until(lambda: "coba lagi dalam 5 menit" in till.text("signin-msg"))
     assert till.shown("signin-unlock") and "F7" in till.text("signin-unlock")
     # The right PIN does not help while locked.
     till.keys("1234", Keys.ENTER)
-    till.until(lambda: "menit" in till.text("signin-msg") and till.focused_id() == "signin-pin")
+    till.until(lambda: answered() and "menit" in till.text("signin-msg"), "the right PIN is refused while locked")
 
     # F7: the manager unlocks the code with their code and PIN (a cashier's would not do).
     till.keys(Keys.F7)
@@ -242,6 +248,34 @@ def test_a_locked_out_cashier_is_told_for_how_long_and_a_manager_unlocks_in_plac
     assert till.focused_id() == "signin-pin" and not till.shown("signin-unlock")
     till.keys("1234", Keys.ENTER)
     till.until(lambda: till.shown("screen-float"), "the cashier signs in once unlocked")
+
+
+def test_an_approval_opened_while_a_sign_in_is_still_answered_keeps_the_focus(store_server: Any, browser: Any) -> None:
+    """F7 pressed while the till still waits for the answer to a PIN on a locked code: the answer that comes after
+    the approval has opened leaves the focus in the manager's code field, so the manager types there."""
+    wrong = {"staff_code": "1001", "pin": "0000", "till_id": "T1"}
+    for _ in range(5):  # the code is locked before the till is opened
+        requests.post(f"{store_server.url}/api/v1/session", json=wrong, timeout=10)
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.until(lambda: till.focused_id() == "signin-code")
+    till.keys("1001", Keys.ENTER, "1234", Keys.ENTER)
+    till.until(lambda: till.shown("signin-unlock"), "the till says the code is locked")
+    # The next answer to a sign-in comes a second late, as on a slow link.
+    till.d.execute_script(
+        """const plain = window.fetch;
+        window.fetch = (url, init) => String(url).endsWith("/api/v1/session")
+          ? new Promise((ok) => setTimeout(ok, 1000)).then(() => plain(url, init))
+          : plain(url, init);"""
+    )
+    till.until(lambda: till.focused_id() == "signin-pin")
+    till.keys("1234", Keys.ENTER, Keys.F7)
+    till.until(lambda: till.shown("modal") and till.focused_id() == "appr-code", "F7 opens the approval at once")
+    pin = lambda: till.d.find_element(By.ID, "signin-pin").get_attribute("value")  # noqa: E731
+    till.until(lambda: not pin(), "the late answer came (it empties the PIN field)")
+    assert till.focused_id() == "appr-code", "the late answer left the focus in the approval"
+    approve(till, *MANAGER)
+    till.until(lambda: "Kode 1001 sudah dibuka" in till.text("signin-msg"))
 
 
 def test_a_discount_over_100_percent_says_so_at_the_till(store_server: Any, browser: Any) -> None:
