@@ -201,10 +201,13 @@ function openDialog(d) { S.stack.push(d); showTop(); }
 function closeDialog() { S.stack.pop(); showTop(); }
 function closeAll() { S.stack.length = 0; showTop(); }
 function refreshDialog() { if (S.stack.length) showTop(); }
+// Whether dialog `d` is the one on screen: an answer that comes after its dialog was closed or covered must not
+// draw into the dialog showing now (they share #dialog); it keeps what it got for when `d` shows again.
+function isTop(d) { return S.stack[S.stack.length - 1] === d; }
 
 const app = {
   S, call, run, message, fail, setSale, render, startSale, postLine, complete, completed, addItem, selectedLine,
-  openDialog, closeDialog, closeAll, refreshDialog, showScreen, afterSignIn, signOut: () => signOutNow(),
+  openDialog, closeDialog, closeAll, refreshDialog, isTop, showScreen, afterSignIn, signOut: () => signOutNow(),
 };
 wireForms(app);
 

@@ -44,8 +44,8 @@ export function search(app, { query, qty }) {
       d.items = res.items;
       d.index = 0;
       d.done = true;
-      draw(el);
-    } catch (err) { showError(el, err); }
+      if (app.isTop(d)) draw(el);
+    } catch (err) { if (app.isTop(d)) showError(el, err); }
   };
   const choose = () => {
     const p = d.items[d.index];

@@ -10,7 +10,7 @@ const POLL_MS = Math.max(500, (boot.qris_poll_seconds || 2) * 1000);
 export function qrisDialog(app, payDialog, amount) {
   const d = { name: "qris", state: "asking", charge: null, timer: null };
   const sale = () => app.S.sale;
-  const onTop = () => app.S.stack[app.S.stack.length - 1] === d;
+  const onTop = () => app.isTop(d);
   const stop = () => { clearTimeout(d.timer); d.timer = null; };
   const redraw = () => { if (onTop()) app.refreshDialog(); };
 

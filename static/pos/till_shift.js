@@ -51,7 +51,10 @@ export function park(app) {
       if (li) { d.index = Number(li.dataset.i); doResume(); }
     });
     if (d.items === null) {
-      app.call("GET", "/sales/parked").then((res) => { d.items = res.items; draw(); }, (err) => showError(el, err));
+      app.call("GET", "/sales/parked").then(
+        (res) => { d.items = res.items; if (app.isTop(d)) draw(); },
+        (err) => { if (app.isTop(d)) showError(el, err); },
+      );
     }
   };
   d.key = (e) => {

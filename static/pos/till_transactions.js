@@ -44,6 +44,7 @@ export function transactions(app, { query = "" } = {}) {
       d.items = res.items;
       d.index = 0;
       d.searched = q ? `${d.mode}:${q}` : null;
+      if (!app.isTop(d)) return;  // closed or covered meanwhile: drawn when it shows again
       if (d.searchFailed) {  // only a search's own refusal is cleared by the next search
         d.searchFailed = false;
         const box = d.el.querySelector(".dialog-msg");
@@ -53,7 +54,11 @@ export function transactions(app, { query = "" } = {}) {
       draw();
       // A receipt asked for by its number or its QR opens at once.
       if (q && d.mode === "number" && d.items.length === 1) open(d.items[0].number);
-    } catch (err) { d.searchFailed = true; showError(d.el, err); }
+    } catch (err) {
+      if (!app.isTop(d)) return;
+      d.searchFailed = true;
+      showError(d.el, err);
+    }
   };
   const open = (number) => app.run(async () => {
     try {

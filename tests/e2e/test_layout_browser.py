@@ -131,6 +131,7 @@ class LayoutTill(Till):
         self.open()
         self.until(lambda: self.shown("screen-signin") or self.shown("screen-sale"), "the till starts")
         if self.shown("screen-sale"):
+            self.until(lambda: self.sale_state() == "open", "the till's sale has come")
             return
         self.until(lambda: self.focused_id() == "signin-code", "the staff code field has focus")
         self.keys("1001", Keys.ENTER)
@@ -140,6 +141,7 @@ class LayoutTill(Till):
         if self.shown("screen-float"):  # the first size opens the shift; the others find it open
             self.keys("200000", Keys.ENTER)
         self.until(lambda: self.shown("screen-sale") and self.focused_id() == "scan", "the sale screen, scan focused")
+        self.until(lambda: self.sale_state() == "open", "the till's new sale has come")
 
     def long_sale(self, products: list[dict[str, Any]]) -> None:
         """LONG_SALE different products on the open sale (through the API, as fast scans would), then shown."""
@@ -217,7 +219,7 @@ def test_the_till_fits_a_long_discounted_split_paid_sale_with_its_dialogs(
 
     # F5 Transaksi over the sale.
     till.keys(Keys.F5)
-    till.until(lambda: till.focused_id() == "tx-q", "the Transaksi screen")
+    till.until(lambda: till.focused_id() == "tx-q" and till.text("tx-caption"), "the Transaksi screen, its list come")
     till.check("the Transaksi screen", dialog=True)
     till.keys(Keys.ESCAPE)
     till.until(lambda: till.focused_id() == "scan")

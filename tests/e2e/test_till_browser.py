@@ -73,6 +73,16 @@ class Till:
         assert self.focused_id() == "float-amount"
         self.keys(float_amount, Keys.ENTER)
         self.until(lambda: self.shown("screen-sale") and self.focused_id() == "scan", "the sale screen, scan focused")
+        self.until(lambda: self.sale_state() == "open", "the till's new sale has come")
+
+    def sale_state(self) -> str:
+        """The sale on screen: open, completed..., or none (body[data-sale-state])."""
+        return str(self.d.execute_script("return document.body.dataset.saleState || ''"))
+
+    def selected_result(self) -> str:
+        """The search result Enter would take (F2)."""
+        rows = self.d.find_elements(By.CSS_SELECTOR, "#search-results li.selected")
+        return str(rows[0].text) if rows else ""
 
     def line_count(self) -> int:
         return len(self.d.find_elements(By.CSS_SELECTOR, "#lines tr"))
@@ -171,7 +181,7 @@ def test_five_item_cash_sale_needs_no_mouse(store_server: Any, browser: Any) -> 
     till.keys(Keys.F2)  # search by name
     till.until(lambda: till.focused_id() == "search-q")
     till.keys("pocari 350")
-    till.until(lambda: "Pocari Sweat 350ml" in till.text("search-results"))
+    till.until(lambda: "Pocari Sweat 350ml" in till.selected_result(), "the whole name's results, Pocari first")
     till.keys(Keys.ENTER)
     till.until(lambda: till.line_count() == 3 and till.focused_id() == "scan")
 
@@ -228,7 +238,7 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
 
     # Park it, then resume it from the list.
     till.keys(Keys.F8)
-    till.until(lambda: "Park this sale" in till.text("dialog"))
+    till.until(lambda: "Park this sale" in till.text("dialog") and till.d.find_elements(By.CSS_SELECTOR, "#parked li"))
     till.keys("p")
     till.until(lambda: till.line_count() == 0 and "parked" in till.text("message").lower())
     till.keys(Keys.F8)

@@ -88,6 +88,12 @@ def test_a_dynamic_qris_shown_on_till_and_display_is_paid_from_the_display_and_t
         lambda d: d.find_element(By.ID, "d-qris-code") if d.find_element(By.ID, "d-qris-code").is_displayed() else None,
         "the display shows the QR",
     )
+    WebDriverWait(display, WAIT, poll_frequency=0.05).until(
+        lambda d: d.execute_script(
+            "const i = document.getElementById('d-qris-code'); return i.complete && i.naturalWidth > 0;"
+        ),
+        "the display has drawn the QR (its image decoded)",
+    )
     assert "Rp 8.000" in display.find_element(By.ID, "d-qris").text
     display.save_screenshot(str(screens / "display-qris.png"))
     till.d.save_screenshot(str(screens / "till-qris.png"))

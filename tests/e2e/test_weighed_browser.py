@@ -101,7 +101,7 @@ def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, brow
     till.keys(Keys.F2)  # found by name: the search lists its stock in kg and its price per kg
     till.until(lambda: till.focused_id() == "search-q")
     till.keys("beras curah")
-    till.until(lambda: "Stock 150.000 kg" in till.text("search-results"))
+    till.until(lambda: "Stock 150.000 kg" in till.selected_result(), "the whole name's results, Beras Curah first")
     assert "Rp 14.000/kg" in till.text("search-results")
     till.keys(Keys.ENTER)
     till.until(lambda: till.focused_id() == "weight-value", "the weight dialog takes the weight")
