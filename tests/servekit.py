@@ -1,5 +1,6 @@
 """Real server processes for tests (a plain module, like synckit): a free port on 127.0.0.1, and a process
-served until its health URL answers 200, then stopped (terminated, killed if it will not stop)."""
+served until its health URL answers 200, then stopped (terminated, killed if it will not stop); `wait_for`, the
+tests' one wait for something a server or a printer does in its own time."""
 
 from __future__ import annotations
 
@@ -8,12 +9,25 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+    """Poll until `condition()` is truthy (never a timing assert: the deadline only bounds a hang)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.02)
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from servekit import free_port, served
+from servekit import free_port, served, wait_for
 from synckit import central, pg_url, push_body, push_in_turn  # noqa: F401
 
 from bench.scale_meter import children
@@ -65,14 +65,6 @@ def _listening(port: int) -> int:
             rows = [line.split() for line in f.readlines()[1:]]
         count += sum(1 for row in rows if int(row[1].rsplit(":", 1)[1], 16) == port and row[3] == "0A")
     return count
-
-
-def _until(done, seconds: float = 60) -> bool:
-    """Whether `done()` came true within `seconds` (checked every 0.2 s)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not done():
-        time.sleep(0.2)
-    return bool(done())
 
 
 @ON_POSTGRESQL
@@ -174,7 +166,7 @@ def test_sighup_replaces_the_workers_while_stores_keep_pulling(central, tmp_path
         for t in threads:
             t.start()
         os.kill(pid, signal.SIGHUP)
-        _until(lambda: not _workers(pid) & before and len(_workers(pid)) >= 2)
+        wait_for(lambda: not _workers(pid) & before and len(_workers(pid)) >= 2, "both workers replaced", 60)
         time.sleep(1)
         stop.set()
         for t in threads:
@@ -192,11 +184,11 @@ def test_a_worker_that_dies_is_replaced(central, tmp_path):
     listening before one is killed, and the replacement is listening before new connections are counted on."""
     with granian(central, tmp_path, "--workers", "2", "--threads", "2") as (base, pid):
         port = int(base.rsplit(":", 1)[1])
-        assert _until(lambda: len(_workers(pid)) == 2 and _listening(port) == 2)
+        wait_for(lambda: len(_workers(pid)) == 2 and _listening(port) == 2, "both workers listening", 60)
         victim = min(_workers(pid))
         os.kill(victim, signal.SIGKILL)
-        assert _until(lambda: victim not in _workers(pid) and len(_workers(pid)) == 2)
-        assert _until(lambda: _listening(port) == 2)  # the replacement takes connections
+        wait_for(lambda: victim not in _workers(pid) and len(_workers(pid)) == 2, "the killed worker replaced", 60)
+        wait_for(lambda: _listening(port) == 2, "the replacement listening", 60)  # it takes connections
         for _ in range(10):
             with socket.create_connection(("127.0.0.1", port), timeout=10):
                 pass  # new connections reach a worker

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from servekit import wait_for
 from test_till_browser import AQUA_330
 
 _spec = importlib.util.spec_from_file_location(
@@ -42,9 +43,7 @@ def test_the_printed_qr_opens_the_receipt_on_the_port_the_server_serves(printer:
     done = server.api("POST", f"/sales/{sale['id']}/complete", token)
     assert done.status_code == 200, done.text
     number = str(done.json()["number"])
-    job = fake_printer.wait_for(
-        lambda: next((j for j in printer.printed() if number.encode() in j), None), "the receipt printed"
-    )
+    job = wait_for(lambda: next((j for j in printer.printed() if number.encode() in j), None), "the receipt printed")
     link = next(q for q in fake_printer.decode_qr(job) if number in q)
     assert link.startswith(server.url + "/r/"), link
     page = requests.get(link, timeout=10)

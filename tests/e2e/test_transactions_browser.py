@@ -14,6 +14,7 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from servekit import wait_for
 from test_till_browser import AQUA_330, POCARI, TEH_KOTAK, Till
 
 _spec = importlib.util.spec_from_file_location(
@@ -69,7 +70,7 @@ def test_find_by_number_and_scanned_qr_refund_a_line_then_all_and_reprint_to_the
     till.open()
     till.sign_in_and_open_shift()
     first = cash_sale(till, AQUA_330, POCARI)  # Rp 3.500 + Rp 7.500
-    fake_printer.wait_for(lambda: printer.count(first.encode()), "the sale's receipt printed")
+    wait_for(lambda: printer.count(first.encode()), "the sale's receipt printed")
     second = cash_sale(till, TEH_KOTAK)
 
     # F5: the shift's receipts, newest first; the number typed and Enter opens the receipt.
@@ -119,7 +120,7 @@ def test_find_by_number_and_scanned_qr_refund_a_line_then_all_and_reprint_to_the
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
     assert till.text("approve-q") == f"Cetak ulang struk {first} (Rp 11.000)?"
     approve(till, *MANAGER)
-    fake_printer.wait_for(
+    wait_for(
         lambda: any(b"SALINAN" in job and first.encode() in job for job in printer.printed()),
         "the copy (SALINAN) reached the printer",
     )

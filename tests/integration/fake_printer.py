@@ -9,9 +9,6 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-import time
-from collections.abc import Callable
-from typing import Any
 
 from PIL import Image, ImageOps
 from servekit import free_port
@@ -113,18 +110,6 @@ class FakePrinter:
 
     def count(self, needle: bytes) -> int:
         return sum(job.count(needle) for job in self.printed())
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll until `condition()` is truthy (never a timing assert: the deadline only bounds a hang)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting: {what}")
-        time.sleep(0.02)
 
 
 def raster_images(data: bytes) -> list[Image.Image]:

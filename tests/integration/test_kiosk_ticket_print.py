@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_printer import CUT, FakePrinter, decode_qr, wait_for
+from fake_printer import CUT, FakePrinter, decode_qr
+from servekit import wait_for
 from sqlalchemy import select
 
 from pos import bootstrap

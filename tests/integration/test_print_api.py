@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from fake_printer import FakePrinter, decode_qr, wait_for
+from fake_printer import FakePrinter, decode_qr
+from servekit import wait_for
 from sqlalchemy import select
 
 from pos import bootstrap

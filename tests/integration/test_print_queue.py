@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_printer import FakePrinter, wait_for
+from fake_printer import FakePrinter
+from servekit import wait_for
 from sqlalchemy import select
 
 from common.errors import DomainError

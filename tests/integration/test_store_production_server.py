@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from servekit import free_port, kill_group
+from servekit import free_port, kill_group, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 AQUA_330 = "8990000100010"  # Rp 3.500
@@ -102,13 +102,6 @@ def ring_up(base: str, till: str, sales: int) -> list[str]:
     return numbers
 
 
-def wait_for(check, what: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
-
-
 def test_tills_sell_at_once_and_each_display_sees_its_own_sales_live_under_gunicorn(server):
     base = server["base"]
     health = requests.get(f"{base}/api/v1/health", timeout=10)
@@ -131,7 +124,7 @@ def test_tills_sell_at_once_and_each_display_sees_its_own_sales_live_under_gunic
     assert errors == []
     for till, (client, seen) in displays.items():
         done = lambda seen=seen: {s.get("number") for s in seen if s.get("state") == "completed"}  # noqa: E731
-        wait_for(lambda done=done, till=till: done() >= set(numbers[till]), f"{till}'s display saw its sales")
+        wait_for(lambda done=done, till=till: done() >= set(numbers[till]), f"{till}'s display saw its sales", 30)
         assert {s["till_id"] for s in seen} == {till}  # rooms: only its own till's sales
         assert all(n.split("-")[-2] == till for n in done() if n)
         client.disconnect()
@@ -140,7 +133,7 @@ def test_tills_sell_at_once_and_each_display_sees_its_own_sales_live_under_gunic
     assert "gunicorn, 1 worker x 24 threads" in log
     # One process runs the print queue and the backups: each started once, so one backup at start, not two.
     assert log.count("print queue worker started") == 1 and log.count("backups           every") == 1
-    wait_for(lambda: len(list(server["backups"].glob("*.db"))) >= 1, "the first backup was written")
+    wait_for(lambda: len(list(server["backups"].glob("*.db"))) >= 1, "the first backup was written", 30)
     time.sleep(1)
     assert len(list(server["backups"].glob("*.db"))) == 1
     assert log.count("print worker: this process") == 1  # one printer owner, not one per process
@@ -157,11 +150,11 @@ def test_hostile_requests_are_refused_and_the_server_keeps_serving_then_stops_cl
     assert client.call("join", ["not", "a", "dict"], timeout=30) == {"ok": False, "error": "name a till"}
     assert client.call("join", {"till": "T" * 5000}, timeout=30)["ok"] is True  # cut to a till name, no crash
     assert ring_up(base, "T1", 1)  # still selling, and the display still hears it
-    wait_for(lambda: any(s.get("state") == "completed" for s in seen), "the display saw the sale")
+    wait_for(lambda: any(s.get("state") == "completed" for s in seen), "the display saw the sale", 30)
 
     os.kill(server["proc"].pid, signal.SIGTERM)  # as systemd stops it, with the display still connected
     assert server["proc"].wait(timeout=60) == 0
-    wait_for(lambda: not client.connected, "the server closed the display's connection")
+    wait_for(lambda: not client.connected, "the server closed the display's connection", 30)
     log = server["log"].read_text(errors="replace")
     assert log.count("store server stopped: print queue, sync badge and backups ended") == 1, log
     assert "Traceback" not in log, log

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import signal
 import threading
-import time
 
+from servekit import wait_for
 from sqlalchemy import select
 from synckit import (  # noqa: F401
     AQUA_330,
@@ -30,15 +30,6 @@ from sync_agent import state
 from sync_agent.agent import BACKOFF_MAX, backoff_delay
 
 
-def wait_for(check, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_sync_once_says_what_it_did_and_exits_0_only_when_everything_is_through(central, store, tmp_path, capsys):
     connect_store(store, central)
     queue_sales(store.db, 3)
@@ -57,9 +48,9 @@ def test_sync_run_pushes_a_completed_sale_at_once_and_stops_cleanly_on_sigterm(c
     connect_store(store, central, interval_seconds=120)  # the interval alone would wait two minutes
     proc = agent_process(write_store_toml(tmp_path / "store.toml", store.config), "run")
     try:
-        assert wait_for(lambda: state.read(store.db)["last_success_at"] is not None)
+        wait_for(lambda: state.read(store.db)["last_success_at"] is not None, "the agent's first good round", 30)
         sale = sell(store, open_till, [(AQUA_330, 2)])
-        assert wait_for(lambda: central.count(Sale, Sale.id == sale["id"]) == 1)
+        wait_for(lambda: central.count(Sale, Sale.id == sale["id"]) == 1, "the sale reached central", 30)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
