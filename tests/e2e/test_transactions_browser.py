@@ -58,6 +58,11 @@ def dialog(till: Till) -> str:
     return till.text("dialog")
 
 
+def pin_typed(till: Till) -> str:
+    """What the sign-in's PIN field holds (the till empties it when the server's answer comes)."""
+    return str(till.d.find_element(By.ID, "signin-pin").get_attribute("value"))
+
+
 def detail(server: Any, token: str, number: str) -> dict[str, Any]:
     return server.api("GET", f"/transactions/{number}", token).json()  # type: ignore[no-any-return]
 
@@ -222,9 +227,8 @@ def test_a_locked_out_cashier_is_told_for_how_long_and_a_manager_unlocks_in_plac
     till.until(lambda: till.focused_id() == "signin-code")
     till.keys("1001", Keys.ENTER)
 
-    def answered() -> bool:  # the till empties the PIN field when the server's answer comes
-        pin = till.d.find_element(By.ID, "signin-pin").get_attribute("value")
-        return bool(till.text("signin-msg")) and not pin and till.focused_id() == "signin-pin"
+    def answered() -> bool:
+        return bool(till.text("signin-msg")) and not pin_typed(till) and till.focused_id() == "signin-pin"
 
     for _ in range(5):
         till.until(lambda: till.focused_id() == "signin-pin")
@@ -274,8 +278,7 @@ def test_an_approval_opened_while_a_sign_in_is_still_answered_keeps_the_focus(st
     till.until(lambda: till.focused_id() == "signin-pin")
     till.keys("1234", Keys.ENTER, Keys.F7)
     till.until(lambda: till.shown("modal") and till.focused_id() == "appr-code", "F7 opens the approval at once")
-    pin = lambda: till.d.find_element(By.ID, "signin-pin").get_attribute("value")  # noqa: E731
-    till.until(lambda: not pin(), "the late answer came (it empties the PIN field)")
+    till.until(lambda: not pin_typed(till), "the late answer came (it empties the PIN field)")
     assert till.focused_id() == "appr-code", "the late answer left the focus in the approval"
     approve(till, *MANAGER)
     till.until(lambda: "Kode 1001 sudah dibuka" in till.text("signin-msg"))
