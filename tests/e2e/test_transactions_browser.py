@@ -58,6 +58,19 @@ def dialog(till: Till) -> str:
     return till.text("dialog")
 
 
+def hold_back(till: Till, path: str) -> None:
+    """From now on the page gets each answer from a path holding `path` a second late, as on a slow link;
+    `window.__late` counts those answers once they have come."""
+    till.d.execute_script(
+        """const plain = window.fetch, path = arguments[0];
+        window.__late = 0;
+        window.fetch = (url, init) => String(url).includes(path)
+          ? new Promise((ok) => setTimeout(ok, 1000)).then(() => plain(url, init)).finally(() => { window.__late++; })
+          : plain(url, init);""",
+        path,
+    )
+
+
 def pin_typed(till: Till) -> str:
     """What the sign-in's PIN field holds (the till empties it when the server's answer comes)."""
     return str(till.d.find_element(By.ID, "signin-pin").get_attribute("value"))
@@ -268,13 +281,7 @@ def test_an_approval_opened_while_a_sign_in_is_still_answered_keeps_the_focus(st
     till.until(lambda: till.focused_id() == "signin-code")
     till.keys("1001", Keys.ENTER, "1234", Keys.ENTER)
     till.until(lambda: till.shown("signin-unlock"), "the till says the code is locked")
-    # The next answer to a sign-in comes a second late, as on a slow link.
-    till.d.execute_script(
-        """const plain = window.fetch;
-        window.fetch = (url, init) => String(url).endsWith("/api/v1/session")
-          ? new Promise((ok) => setTimeout(ok, 1000)).then(() => plain(url, init))
-          : plain(url, init);"""
-    )
+    hold_back(till, "/api/v1/session")  # the next answer to a sign-in comes a second late
     till.until(lambda: till.focused_id() == "signin-pin")
     till.keys("1234", Keys.ENTER, Keys.F7)
     till.until(lambda: till.shown("modal") and till.focused_id() == "appr-code", "F7 opens the approval at once")
@@ -293,13 +300,7 @@ def test_a_list_that_answers_after_its_dialog_is_closed_leaves_the_next_dialog_a
     till.open()
     till.sign_in_and_open_shift()
     till.scan(AQUA_330, 1)
-    till.d.execute_script(
-        """const plain = window.fetch;
-        window.__late = 0;
-        window.fetch = (url, init) => String(url).includes("/api/v1/transactions?")
-          ? new Promise((ok) => setTimeout(ok, 1000)).then(() => plain(url, init)).finally(() => { window.__late++; })
-          : plain(url, init);"""
-    )
+    hold_back(till, "/api/v1/transactions?")
     till.keys(Keys.F5)
     till.until(lambda: till.focused_id() == "tx-q")
     till.keys(Keys.ESCAPE, Keys.F12)
