@@ -94,7 +94,7 @@ def reprint(
             out = add_job(s, ctx, "ticket", job.till_id, json.loads(job.payload), ref_id=job.ref_id, number=job.number)
             action = "print_reprint"
         else:
-            copy = receipt_model.to_dict(receipt_model.from_dict(json.loads(job.payload)).as_copy())
+            copy = receipt_model.to_dict(receipts.job_receipt(s, ctx, job.number, json.loads(job.payload)).as_copy())
             out = add_job(s, ctx, "reprint", actor.till_id, copy, ref_id=job.ref_id, number=job.number)
             action = "print_reprint"
         audit(

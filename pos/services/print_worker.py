@@ -28,8 +28,8 @@ from sqlalchemy import select, update
 from pos.adapters.config import PrinterTable
 from pos.adapters.printing import Device, PrinterProblem, open_device, render_drawer_kick, render_receipt, render_ticket
 from pos.adapters.tables.printing import PrinterLease, PrintJob
-from pos.domain import receipt as receipt_model
 
+from . import receipts
 from .context import StoreContext
 from .print_jobs import printer_status
 from .printing import WAITING, PrintQueue, queue_of
@@ -50,6 +50,7 @@ DeviceFactory = Callable[[PrinterTable], Device]
 class _Claimed:
     id: str
     kind: str
+    number: str | None
     payload: str
     created_at: datetime
     attempts: int
@@ -182,7 +183,7 @@ class PrintWorker:
                 )
                 return None, 0.0
             job.state, job.attempts = "printing", job.attempts + 1
-            return _Claimed(job.id, job.kind, job.payload, job.created_at, job.attempts), 0.0
+            return _Claimed(job.id, job.kind, job.number, job.payload, job.created_at, job.attempts), 0.0
 
     def _render(self, job: _Claimed) -> bytes:
         cfg = self.ctx.config.printer
@@ -190,7 +191,8 @@ class PrintWorker:
             return render_drawer_kick(cfg)
         if job.kind == "ticket":  # a kiosk cart's ticket: no receipt, never a drawer kick
             return render_ticket(json.loads(job.payload), cfg)
-        receipt = receipt_model.from_dict(json.loads(job.payload))
+        with self.ctx.db.sessions() as s:  # a sale's receipt is built now, from the sale as stored
+            receipt = receipts.job_receipt(s, self.ctx, job.number, json.loads(job.payload))
         kick = (
             cfg.drawer_kick
             and receipt.has_cash

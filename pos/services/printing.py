@@ -17,7 +17,6 @@ from common.money import format_money
 from common.tables import new_seq_id
 from common.tx import SessionTx, Writes, sql_time
 from pos.adapters.tables.printing import PrintJob
-from pos.domain import receipt as receipt_model
 
 from . import receipts
 from .after_sale import CompletedRefund, CompletedSale
@@ -44,7 +43,8 @@ class PrintQueue:
         self.wakeup.set()
 
     def __call__(self, db: Writes, fact: CompletedSale | CompletedRefund, added: Mapping[str, Any]) -> dict[str, Any]:
-        """Inside the sale's or refund's transaction; the receipt shows what earlier steps added (points)."""
+        """Inside the sale's or refund's transaction; the receipt shows what earlier steps added (the member's points
+        as they stood, kept in the job)."""
         if not fact.number:
             return {}
         kind = "sale" if isinstance(fact, CompletedSale) else "refund"
@@ -55,19 +55,17 @@ class PrintQueue:
         }
         if not self.ctx.has_printer:
             return out
-        view = {**fact.view, **added, **out}
         try:
-            # A savepoint: whatever goes wrong with the receipt, the sale's own writes stand and commit.
+            # A savepoint: whatever goes wrong with the job, the sale's own writes stand and commit. The job says
+            # which receipt to print; the worker builds it from the stored record when it prints (receipts.job_receipt)
+            # so the sale's transaction, which holds the store's write lock, does not wait for it.
             with db.savepoint():
-                cashier = receipts.staff_name(db, view.get("staff_id"))
-                build = receipts.sale_receipt if kind == "sale" else receipts.refund_receipt
-                model = build(self.ctx, view, cashier)
                 job = queue_job(
                     db,
                     self.ctx,
                     kind,
                     fact.till_id,
-                    receipt_model.to_dict(model),
+                    receipts.stored_job({**fact.view, **added}),
                     ref_id=fact.id,
                     number=fact.number,
                 )

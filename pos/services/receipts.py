@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hmac
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from common.pricing import taxes_by_group
 from common.tx import Writes
 from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
+from pos.domain import receipt as receipt_model
 from pos.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 
 from .context import StoreContext
@@ -110,7 +113,7 @@ def sale_receipt(ctx: StoreContext, view: dict[str, Any], cashier: str) -> Recei
     )
 
 
-def _member(loyalty: dict[str, Any] | None) -> dict[str, Any]:
+def _member(loyalty: Mapping[str, Any] | None) -> dict[str, Any]:
     """A member sale's points for the receipt (issue 5); the member's QR is printed on it."""
     if not loyalty:
         return {}
@@ -219,6 +222,28 @@ def receipt_in(session: Session, ctx: StoreContext, number: str) -> Receipt:
     if row is not None:
         return refund_receipt(ctx, _refund_view(session, row), staff_name(session, row.staff_id))
     raise NotFound("unknown_receipt", f"receipt {number} not found")
+
+
+# A print job's payload that says "print this sale's (refund's) receipt as stored": the receipt step writes it inside
+# the sale's transaction and the print worker builds the receipt when it prints (after the commit), from the stored
+# record (receipt_in) and the member's points as they stood at the sale (`member`: the balance is not stored).
+STORED = "stored"
+
+
+def stored_job(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload of a completed sale's or refund's receipt job (`view`: the completion's view, with what the
+    earlier after-sale steps added)."""
+    return {"render": STORED, "member": _member(view.get("loyalty"))}
+
+
+def job_receipt(session: Session, ctx: StoreContext, number: str | None, payload: Mapping[str, Any]) -> Receipt:
+    """The receipt a print job prints: built from the stored sale or refund for a `stored_job` payload, else the
+    receipt the payload holds (a reprint's copy, or a job queued before receipts were built at print time)."""
+    if payload.get("render") != STORED:
+        return receipt_model.from_dict(dict(payload))
+    if not number:
+        raise NotFound("unknown_receipt", "the print job names no receipt")
+    return replace(receipt_in(session, ctx, number), **payload.get("member", {}))
 
 
 def get_receipt(ctx: StoreContext, number: str) -> Receipt:

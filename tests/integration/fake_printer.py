@@ -13,6 +13,10 @@ import threading
 from PIL import Image, ImageOps
 from servekit import free_port
 
+from pos import bootstrap
+from pos.adapters.config import PrinterTable
+from pos.services.context import StoreContext
+
 # Answers to DLE EOT 1 (printer), 2 (offline cause), 4 (roll paper) per simulated state.
 STATUS_BYTES: dict[str, tuple[int, int, int]] = {
     "online": (0x12, 0x12, 0x12),
@@ -22,6 +26,17 @@ STATUS_BYTES: dict[str, tuple[int, int, int]] = {
     "paper_out": (0x1A, 0x32, 0x72),
 }
 CUT = b"\x1dV\x00"  # GS V 0: full cut, the last command of a receipt
+
+
+def printer_config(port: int) -> PrinterTable:
+    """A network printer on 127.0.0.1:`port`; retries are quick so the tests are."""
+    return PrinterTable(kind="network", host="127.0.0.1", port=port, timeout=2.0, retry_initial=0.05, retry_max=0.25)
+
+
+def print_to(store: StoreContext, port: int) -> StoreContext:
+    """`store` queues its receipts for the printer on 127.0.0.1:`port`."""
+    store.config.printer = printer_config(port)
+    return bootstrap.enable(store, "receipt")
 
 
 class FakePrinter:

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_printer import CUT, FakePrinter, decode_qr
+from fake_printer import CUT, FakePrinter, decode_qr, print_to
 from servekit import wait_for
 from sqlalchemy import select
 
-from pos import bootstrap
 from pos.adapters.config import PrinterTable
 from pos.adapters.tables import KioskCart, PrintJob
 from pos.services import kiosk_carts, printing
@@ -46,11 +45,7 @@ def printer() -> Iterator[FakePrinter]:
 
 @pytest.fixture
 def networked(store: StoreContext, printer: FakePrinter, heard: list[Any]) -> StoreContext:
-    store.config.printer = PrinterTable(
-        kind="network", host="127.0.0.1", port=printer.port, timeout=2.0, retry_initial=0.05, retry_max=0.25
-    )
-    bootstrap.enable(store, "receipt")
-    return store
+    return print_to(store, printer.port)
 
 
 @pytest.fixture

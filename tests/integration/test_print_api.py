@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from fake_printer import FakePrinter, decode_qr
+from fake_printer import FakePrinter, decode_qr, printer_config
 from servekit import wait_for
 from sqlalchemy import select
 
@@ -68,9 +68,7 @@ def printer() -> Iterator[FakePrinter]:
 @pytest.fixture
 def shop(store: StoreContext, printer: FakePrinter, till_api: Any) -> Any:
     """The store app printing to the fake printer (switched off until a test starts it)."""
-    store.config.printer = PrinterTable(
-        kind="network", host="127.0.0.1", port=printer.port, timeout=2.0, retry_initial=0.05, retry_max=0.25
-    )
+    store.config.printer = printer_config(printer.port)
     return till_api
 
 

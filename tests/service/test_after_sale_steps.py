@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 from service_steps import AQUA_330, outbox, sell
-from sqlalchemy import select
 
 from pos import bootstrap
 from pos.adapters.tables import PrintJob, SaleMember
-from pos.services import checkout, loyalty, till_sale
+from pos.services import checkout, loyalty, receipts, till_sale
 from pos.services.after_sale import CompletedSale, LineFact, TenderFact
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -123,8 +122,9 @@ def test_a_receipt_enabled_before_points_still_prints_the_points_earned(store: S
     done = checkout.complete(store, open_till, view["id"])
     assert done["loyalty"]["earned"] == 3 and done["print_job_id"]
     with store.db.sessions() as s:
-        receipt = json.loads(s.scalar(select(PrintJob.payload).where(PrintJob.id == done["print_job_id"])))
-    assert (receipt["points_earned"], receipt["points_balance"]) == (3, 3)  # the printed receipt shows them
+        job = s.get(PrintJob, done["print_job_id"])
+        receipt = receipts.job_receipt(s, store, job.number, json.loads(job.payload))
+    assert (receipt.points_earned, receipt.points_balance) == (3, 3)  # the printed receipt shows them
     assert [e.type for e in outbox(store)][-2:] == ["sale.completed", "loyalty.earned"]
 
 
