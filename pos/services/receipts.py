@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from common.errors import NotFound
 from common.measure import line_gross
 from common.pricing import taxes_by_group
-from common.tx import Writes
 from pos.adapters.addresses import reachable_host
 from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, Staff
 from pos.domain import receipt as receipt_model
@@ -170,13 +169,11 @@ def _points_back(view: dict[str, Any]) -> int:
 _STAFF_NAME = select(Staff.__table__.c.name).where(Staff.__table__.c.id == bindparam("staff_id"))
 
 
-def staff_name(db: Session | Writes, staff_id: str | None) -> str:
-    """The cashier's name for a receipt: a plain read on every sale (by the driver inside a sale's transaction)."""
+def staff_name(session: Session, staff_id: str | None) -> str:
+    """The cashier's name for a receipt (read when it is printed or shown)."""
     if not staff_id:
         return "-"
-    params = {"staff_id": staff_id}
-    found: Any = db.execute(_STAFF_NAME, params) if isinstance(db, Session) else db.run(_STAFF_NAME, params)
-    row = found.fetchone()
+    row = session.execute(_STAFF_NAME, {"staff_id": staff_id}).fetchone()
     return str(row[0]) if row is not None and row[0] is not None else staff_id
 
 
