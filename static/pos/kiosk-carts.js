@@ -4,7 +4,7 @@
 // A module beside till.js: it keeps to the till's token and its own socket, and hands the loaded sale to
 // the till through a cancelable "omnitoko:sale" event; if nothing handles that event it reloads the page,
 // which brings the till back on the same open sale through the existing API.
-import { has, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
+import { has, inOrder, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 
 var KEY = saleKey("F10");
 var NOTE_KEY = "omnitoko.kioskNote";
@@ -153,7 +153,8 @@ function take(code, path) {
   if (!token()) { note(t("signin"), true); return; }
   busy = true;
   note(t("opening", { code: code }), false);
-  call("POST", path || "/kiosk-carts/take", { code: code }).then(function (res) {
+  // After the till's own requests still on their way (a scan): the cart's sale is drawn last, with that scan in it.
+  inOrder(function () { return call("POST", path || "/kiosk-carts/take", { code: code }); }).then(function (res) {
     busy = false;
     if (!res.ok) {
       var err = (res.data && res.data.error) || {};

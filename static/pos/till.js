@@ -1,6 +1,8 @@
 // The till: sign in, open the shift, then one sale screen driven by the keyboard and a scanner.
 // The scan field keeps focus; every request goes through one queue so fast scans stay in order.
-import { $, ApiError, api, applyTexts, boot, dateTime, errorText, otherLang, saleKey, setLang, t } from "./common.js";
+import {
+  $, ApiError, api, applyTexts, boot, dateTime, errorText, inOrder, otherLang, saleKey, setLang, t,
+} from "./common.js";
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
 import { checkStock, hideElsewhere, redrawElsewhere, showElsewhere } from "./till_elsewhere.js";
@@ -27,13 +29,8 @@ const S = {
   stack: [],         // open dialogs, top last
 };
 
-// ---- one request at a time, in order -------------------------------------------------------
-let queue = Promise.resolve();
-function run(task) {
-  const next = queue.then(task, task);
-  queue = next.catch(() => {});
-  return next;
-}
+// ---- one request at a time, in order (common.js: the kiosk carts' F10 waits in the same queue) --
+const run = inOrder;
 
 async function call(method, path, body) {
   try {

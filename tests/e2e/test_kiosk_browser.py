@@ -204,6 +204,42 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
     assert till.line_count() == 1
 
 
+def test_a_cart_taken_while_a_scan_is_still_answered_shows_both(store_server: Any, browser: Any) -> None:
+    """F10 right after a scan whose answer is slow: the cart waits behind the scan in the till's one queue, so the
+    scan's late answer cannot draw the sale without the cart over the cart's answer."""
+    from test_till_browser import Till
+    from test_transactions_browser import hold_back
+
+    till = Till(browser(1440, 900), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
+    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
+    code = kiosk.text("#ticket-code")
+    till.until(
+        lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+        "the cart waits at the till",
+    )
+
+    hold_back(till, "/lines", sent=True)  # the scan reaches the server at once; its answer comes a second late
+    till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
+    till.keys(AQUA_600, Keys.ENTER)
+    till.keys(Keys.F10)
+    till.until(lambda: till.d.execute_script("return window.__late") == 1, "the scan's answer came")
+    till.until(lambda: f"{code} dibuka" in till.d.find_element(By.ID, "kiosk-carts").text, "the cart was opened")
+    till.until(
+        lambda: (
+            sorted(till.line_names()) == ["Air Mineral Aqua 330ml", "Air Mineral Aqua 600ml"]
+            and till.text("total") == "Rp 15.000"
+        ),
+        "the till shows the scanned item and the cart's, with their total",
+    )
+
+
 def test_an_unpaired_kiosk_checks_prices_asks_for_a_code_and_then_sends_carts(
     store_server: Any, browser: Any, screens: Path
 ) -> None:

@@ -58,16 +58,18 @@ def dialog(till: Till) -> str:
     return till.text("dialog")
 
 
-def hold_back(till: Till, path: str) -> None:
-    """From now on the page gets each answer from a path holding `path` a second late, as on a slow link;
-    `window.__late` counts those answers once they have come."""
+def hold_back(till: Till, path: str, *, sent: bool = False) -> None:
+    """From now on the page gets each answer from a path holding `path` a second late, as on a slow link (`sent`:
+    the request reaches the server at once and only its answer is late); `window.__late` counts those answers once
+    they have come."""
     till.d.execute_script(
-        """const plain = window.fetch, path = arguments[0];
+        """const plain = window.fetch, path = arguments[0], sent = arguments[1];
+        const late = (v) => new Promise((ok) => setTimeout(() => ok(v), 1000));
         window.__late = 0;
-        window.fetch = (url, init) => String(url).includes(path)
-          ? new Promise((ok) => setTimeout(ok, 1000)).then(() => plain(url, init)).finally(() => { window.__late++; })
-          : plain(url, init);""",
+        window.fetch = (url, init) => !String(url).includes(path) ? plain(url, init)
+          : (sent ? plain(url, init).then(late) : late().then(() => plain(url, init))).finally(() => { window.__late++; });""",
         path,
+        sent,
     )
 
 
