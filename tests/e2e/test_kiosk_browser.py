@@ -162,6 +162,22 @@ def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser:
     assert not kiosk.d.find_element(By.ID, "idle").is_displayed()
 
 
+def cart_waiting_at(till: Any, kiosk: Kiosk) -> str:
+    """A shopper sends 3 x Aqua 330ml (Rp 10.500) from the kiosk; returns its code once the till shows 'Keranjang
+    kiosk K-n siap' live."""
+    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
+    code = kiosk.text("#ticket-code")
+    till.until(
+        lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
+        "the till shows the kiosk cart waiting, live",
+    )
+    return code
+
+
 def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: Any, browser: Any) -> None:
     from test_till_browser import Till  # the till's own browser helper (tests/e2e is on sys.path)
 
@@ -171,18 +187,7 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
         raise AssertionError("templates/pos/till.html does not include static/pos/kiosk-carts.js")
     till.sign_in_and_open_shift()
 
-    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
-    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
-    kiosk.tap("#cart-btn")
-    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
-    kiosk.tap("#send-to-till")
-    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
-    code = kiosk.text("#ticket-code")
-
-    till.until(
-        lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
-        "the till shows 'Keranjang kiosk K-n siap' live",
-    )
+    code = cart_waiting_at(till, Kiosk(browser(1280, 1024), store_server.kiosk_url()))
     till.keys(Keys.F10)
     till.until(lambda: till.shown("screen-sale") and till.line_count() == 1, "the kiosk cart is the till's sale")
     # Read inside a wait: the sale's list may be drawn once more (the live update after the take), and a line read
@@ -213,17 +218,7 @@ def test_a_cart_taken_while_a_scan_is_still_answered_shows_both(store_server: An
     till = Till(browser(1440, 900), store_server)
     till.open()
     till.sign_in_and_open_shift()
-    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
-    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=3)
-    kiosk.tap("#cart-btn")
-    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
-    kiosk.tap("#send-to-till")
-    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
-    code = kiosk.text("#ticket-code")
-    till.until(
-        lambda: any(f"{code} siap" in e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc")),
-        "the cart waits at the till",
-    )
+    code = cart_waiting_at(till, Kiosk(browser(1280, 1024), store_server.kiosk_url()))
 
     hold_back(till, "/lines", sent=True)  # the scan reaches the server at once; its answer comes a second late
     till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
