@@ -2,7 +2,7 @@
 // points as a payment, and see the points the sale earned and the new balance when it completes.
 // A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
-import { el, groupThousands, saleKey, t as tt, tillCall, tillToken } from "./common.js";
+import { el, groupThousands, inOrder, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 
 var KEY = saleKey("F3");
 var CARD = /^OTK1\./i;
@@ -125,17 +125,18 @@ function attach(text) {
   var body = CARD.test(text) ? { card: text } : { phone: text };
   S.busy = true;
   say(t("attaching"), false);
-  currentSale().then(function (sale) {
-    return call("POST", "/sales/" + sale.id + "/member", body).then(function (res) {
-      var code = ((res.data && res.data.error) || {}).code;
-      if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
-      if (!res.ok) { say(errorOf(res), true); return; }
-      S.saleId = res.data.sale.id;
-      S.member = res.data.member;
-      S.done = null;
-      renderChip();
-      closePanel();
-    });
+  // Each change to the sale waits in the till's one queue (common.js), behind a scan still on its way.
+  inOrder(function () {
+    return currentSale().then(function (sale) { return call("POST", "/sales/" + sale.id + "/member", body); });
+  }).then(function (res) {
+    var code = ((res.data && res.data.error) || {}).code;
+    if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
+    if (!res.ok) { say(errorOf(res), true); return; }
+    S.saleId = res.data.sale.id;
+    S.member = res.data.member;
+    S.done = null;
+    renderChip();
+    closePanel();
   }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
 }
 
@@ -184,7 +185,7 @@ function redeem(text, code) {
   if (text && !/^\d{1,7}$/.test(text)) { say(t("use"), true); return; }
   S.busy = true;
   say(t("using"), false);
-  call("POST", "/sales/" + S.saleId + "/points", body).then(function (res) {
+  inOrder(function () { return call("POST", "/sales/" + S.saleId + "/points", body); }).then(function (res) {
     if (!res.ok) { say(errorOf(res), true); return null; }
     S.member = Object.assign({}, S.member, res.data.member || {});
     handOver(res.data.sale);
@@ -197,7 +198,7 @@ function redeem(text, code) {
 
 function detach() {
   if (!S.saleId) return;
-  call("DELETE", "/sales/" + S.saleId + "/member").then(function (res) {
+  inOrder(function () { return call("DELETE", "/sales/" + S.saleId + "/member"); }).then(function (res) {
     if (!res.ok) { say(errorOf(res), true); return; }
     S.member = null;
     S.done = null;

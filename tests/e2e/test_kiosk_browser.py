@@ -212,15 +212,15 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
 def test_a_cart_taken_while_a_scan_is_still_answered_shows_both(store_server: Any, browser: Any) -> None:
     """F10 right after a scan whose answer is slow: the cart waits behind the scan in the till's one queue, so the
     scan's late answer cannot draw the sale without the cart over the cart's answer."""
+    from pagekit import hold_back
     from test_till_browser import Till
-    from test_transactions_browser import hold_back
 
     till = Till(browser(1440, 900), store_server)
     till.open()
     till.sign_in_and_open_shift()
     code = cart_waiting_at(till, Kiosk(browser(1280, 1024), store_server.kiosk_url()))
 
-    hold_back(till, "/lines", sent=True)  # the scan reaches the server at once; its answer comes a second late
+    hold_back(till.d, "/lines", sent=True)  # the scan reaches the server at once; its answer comes a second late
     till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
     till.keys(AQUA_600, Keys.ENTER)
     till.keys(Keys.F10)

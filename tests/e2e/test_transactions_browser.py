@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from pagekit import hold_back
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from servekit import wait_for
@@ -56,21 +57,6 @@ def approve(till: Till, code: str, pin: str) -> None:
 
 def dialog(till: Till) -> str:
     return till.text("dialog")
-
-
-def hold_back(till: Till, path: str, *, sent: bool = False) -> None:
-    """From now on the page gets each answer from a path holding `path` a second late, as on a slow link (`sent`:
-    the request reaches the server at once and only its answer is late); `window.__late` counts those answers once
-    they have come."""
-    till.d.execute_script(
-        """const plain = window.fetch, path = arguments[0], sent = arguments[1];
-        const late = (v) => new Promise((ok) => setTimeout(() => ok(v), 1000));
-        window.__late = 0;
-        window.fetch = (url, init) => !String(url).includes(path) ? plain(url, init)
-          : (sent ? plain(url, init).then(late) : late().then(() => plain(url, init))).finally(() => { window.__late++; });""",
-        path,
-        sent,
-    )
 
 
 def pin_typed(till: Till) -> str:
@@ -283,7 +269,7 @@ def test_an_approval_opened_while_a_sign_in_is_still_answered_keeps_the_focus(st
     till.until(lambda: till.focused_id() == "signin-code")
     till.keys("1001", Keys.ENTER, "1234", Keys.ENTER)
     till.until(lambda: till.shown("signin-unlock"), "the till says the code is locked")
-    hold_back(till, "/api/v1/session")  # the next answer to a sign-in comes a second late
+    hold_back(till.d, "/api/v1/session")  # the next answer to a sign-in comes a second late
     till.until(lambda: till.focused_id() == "signin-pin")
     till.keys("1234", Keys.ENTER, Keys.F7)
     till.until(lambda: till.shown("modal") and till.focused_id() == "appr-code", "F7 opens the approval at once")
@@ -302,7 +288,7 @@ def test_a_list_that_answers_after_its_dialog_is_closed_leaves_the_next_dialog_a
     till.open()
     till.sign_in_and_open_shift()
     till.scan(AQUA_330, 1)
-    hold_back(till, "/api/v1/transactions?")
+    hold_back(till.d, "/api/v1/transactions?")
     till.keys(Keys.F5)
     till.until(lambda: till.focused_id() == "tx-q")
     till.keys(Keys.ESCAPE, Keys.F12)

@@ -26,6 +26,7 @@ from central.web.app import create_central_app
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
 AQUA_330 = "8990000100010"  # Rp 3.500
+AQUA_600 = "8990000100027"  # Rp 4.500
 
 
 @pytest.fixture
@@ -160,3 +161,32 @@ def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
     number = d.find_element(By.ID, "paid-number").text
     assert f"/receipts/{number}/" in d.find_element(By.ID, "paid-receipt").get_attribute("src")
     w.until(lambda _d: "Saldo baru: 93 poin" in chip().text, "the new balance after 70 points")
+
+
+def test_points_used_while_a_scan_is_still_answered_stay_on_the_screen(
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
+    """Points used right after a scan whose answer is slow: the points wait behind the scan in the till's one queue,
+    so the scan's late answer cannot draw the sale without the points over the points' answer."""
+    from e2e.pagekit import hold_back
+
+    m = member_with_history(central_online)  # 163 points, Rp 100 each
+    d, w, keys, focused, chip = till_with_member(browser, store_server, m, "2*" + AQUA_330, "Rp 7.000")
+    w.until(lambda _d: focused() == "scan")
+    keys(Keys.F3)  # found by phone: the member's own QR first
+    w.until(lambda _d: d.find_element(By.ID, "member-input").get_attribute("data-mode") == "member")
+    keys(m["card"], Keys.ENTER)
+    w.until(lambda _d: focused() == "scan", "the member is on the sale by QR")
+
+    hold_back(d, "/lines", sent=True)  # the scan reaches the server at once; its answer comes a second late
+    keys(AQUA_600, Keys.ENTER)
+    keys(Keys.F3)
+    w.until(lambda _d: d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points")
+    keys("20", Keys.ENTER)  # 20 points: Rp 2.000
+    w.until(lambda _d: d.execute_script("return window.__late") == 1, "the scan's answer came")
+    w.until(
+        lambda _d: (
+            d.find_element(By.ID, "total").text == "Rp 11.500" and d.find_element(By.ID, "remaining").text == "Rp 9.500"
+        ),
+        "the till shows the scanned item and the points paid, with what is left to pay",
+    )
