@@ -139,10 +139,9 @@ export async function api(method, path, body, token) {
 export const TOKEN_KEY = "omnitoko.token";
 export const tillToken = () => sessionStorage.getItem(TOKEN_KEY);
 
-/** A call as the signed-in till that never throws: {ok, status, data} (the member and kiosk-cart panels). */
-// One request at a time, in order, for the till page: its own keys (fast scans stay in order) and the parts beside it
-// that change the same sale (a kiosk cart taken with F10 waits for a scan still on its way, so neither answer
-// draws over the other).
+/** One request at a time, in order, for the till page: its own keys (fast scans stay in order) and the parts beside it
+ * that change the same sale (a kiosk cart taken with F10, points used: they wait for a scan still on its way, so
+ * neither answer draws over the other). */
 let queue = Promise.resolve();
 export function inOrder(task) {
   const next = queue.then(task, task);
@@ -150,6 +149,7 @@ export function inOrder(task) {
   return next;
 }
 
+/** A call as the signed-in till that never throws: {ok, status, data} (the member and kiosk-cart panels). */
 export function tillCall(method, path, body) {
   return request(`/api/v1${path}`, { method, body, token: tillToken(), idempotent: paying(method, path) });
 }
