@@ -55,8 +55,6 @@ export function render(S) {
   const lines = sale ? sale.lines : [];
   $("lines").innerHTML = lines.map((l, i) => lineHtml(S, l, i, S.fresh && i === lines.length - 1)).join("");
   $("lines-empty").hidden = lines.length > 0;
-  const sel = $("lines").querySelector("tr.selected");
-  if (sel) sel.scrollIntoView({ block: "nearest" });
   const count = itemCount(lines);
   $("total").textContent = money(sale ? sale.total : 0);
   $("item-count").textContent = t("sale.items", { n: count });
@@ -83,6 +81,23 @@ export function render(S) {
   $("qty-chip").hidden = !S.pendingQty;
   $("qty-chip").textContent = S.pendingQty ? t("sale.qty_next", { n: S.pendingQty }) : "";
   document.body.dataset.saleState = sale ? sale.state : "none";
+  keepSelectedInSight();  // last: the rows above change the panels' heights
+}
+
+// The selected line (the newest, after a scan) stays in sight when the lines panel changes size after it was drawn:
+// a badge or the totals' rows appearing, the last item's bar, a window resized.
+let watched = null;
+function keepSelectedInSight() {
+  const sel = $("lines").querySelector("tr.selected");
+  if (sel) sel.scrollIntoView({ block: "nearest" });
+  const panel = $("lines").closest(".lines-panel");
+  if (panel && !watched && typeof ResizeObserver === "function") {
+    watched = new ResizeObserver(() => {
+      const row = $("lines").querySelector("tr.selected");
+      if (row) row.scrollIntoView({ block: "nearest" });
+    });
+    watched.observe(panel);
+  }
 }
 
 export function showPaid(view) {
