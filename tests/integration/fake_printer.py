@@ -9,7 +9,9 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+from collections.abc import Iterator
 
+import pytest
 from PIL import Image, ImageOps
 from servekit import free_port
 
@@ -125,6 +127,15 @@ class FakePrinter:
 
     def count(self, needle: bytes) -> int:
         return sum(job.count(needle) for job in self.printed())
+
+
+@pytest.fixture(name="printer")
+def printer_switched_on() -> Iterator[FakePrinter]:
+    """The `printer` fixture of a test module that imports it: a printer on a free port, switched on from the start
+    (a module whose tests switch it on themselves keeps its own)."""
+    p = FakePrinter().start()
+    yield p
+    p.stop()
 
 
 def raster_images(data: bytes) -> list[Image.Image]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_printer import CUT, FakePrinter, decode_qr, print_to
+from fake_printer import CUT, FakePrinter, decode_qr, print_to, printer_switched_on  # noqa: F401 - `printer`
 from servekit import wait_for
 from sqlalchemy import select
 
@@ -34,13 +34,6 @@ def heard(store: StoreContext) -> list[tuple[str, dict[str, Any]]]:
     got: list[tuple[str, dict[str, Any]]] = []
     store.notify = lambda topic, data: got.append((topic, dict(data)))
     return got
-
-
-@pytest.fixture
-def printer() -> Iterator[FakePrinter]:
-    p = FakePrinter().start()
-    yield p
-    p.stop()
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_printer import FakePrinter, print_to
+from fake_printer import FakePrinter, print_to, printer_switched_on  # noqa: F401 - the `printer` fixture
 from servekit import wait_for
 from sqlalchemy import select
 
@@ -26,13 +25,6 @@ from pos.services.printing import add_job
 AQUA_330 = "8990000100010"  # Rp 3.500 (demo data, as in tests/conftest.py)
 AQUA_600 = "8990000100027"  # Rp 4.500
 MANAGER = {"staff_code": "9001", "pin": "4321"}
-
-
-@pytest.fixture
-def printer() -> Iterator[FakePrinter]:
-    p = FakePrinter().start()
-    yield p
-    p.stop()
 
 
 @pytest.fixture
