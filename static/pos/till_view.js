@@ -87,15 +87,15 @@ export function render(S) {
 // The selected line (the newest, after a scan) stays in sight when the lines panel changes size after it was drawn:
 // a badge or the totals' rows appearing, the last item's bar, a window resized.
 let watched = null;
-function keepSelectedInSight() {
+function scrollToSelected() {
   const sel = $("lines").querySelector("tr.selected");
   if (sel) sel.scrollIntoView({ block: "nearest" });
+}
+function keepSelectedInSight() {
+  scrollToSelected();
   const panel = $("lines").closest(".lines-panel");
   if (panel && !watched && typeof ResizeObserver === "function") {
-    watched = new ResizeObserver(() => {
-      const row = $("lines").querySelector("tr.selected");
-      if (row) row.scrollIntoView({ block: "nearest" });
-    });
+    watched = new ResizeObserver(scrollToSelected);
     watched.observe(panel);
   }
 }
