@@ -11,17 +11,15 @@ import io
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
-from pos.adapters.tables import AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
+from pos.adapters.tables import ITEMS_IN_LINES, AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
 
 from . import qris_reconcile
 from .context import StoreContext
 from .report_tables import by_cashier, by_category, by_day, by_hour, by_tender
 from .store_time import period
 
-# Items sold: a weighed line is one item whatever it weighs (its qty is grams).
-_ITEMS = func.sum(case((SaleLine.measure == "weight", 1), else_=SaleLine.qty))
 # Column key -> kind; the kind decides alignment and formatting on screen ("money" is Rupiah, minor units).
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "by_day": [
@@ -87,7 +85,10 @@ def sales_report(
     with ctx.db.sessions() as s:
         staff = {x.id: x for x in s.scalars(select(Staff))}
         counted = (
-            select(SaleLine.sale_id, _ITEMS.label("n_items")).where(in_lines).group_by(SaleLine.sale_id).subquery()
+            select(SaleLine.sale_id, ITEMS_IN_LINES.label("n_items"))
+            .where(in_lines)
+            .group_by(SaleLine.sale_id)
+            .subquery()
         )
         sales = s.execute(
             select(
@@ -107,7 +108,7 @@ def sales_report(
             .order_by(Sale.completed_at)
         ).all()
         categories = s.execute(
-            select(Product.category, _ITEMS, func.sum(SaleLine.net))
+            select(Product.category, ITEMS_IN_LINES, func.sum(SaleLine.net))
             .select_from(SaleLine)
             .outerjoin(Product, Product.sku == SaleLine.sku)
             .where(in_lines)

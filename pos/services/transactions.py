@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from common.errors import DomainError, NotFound
 from common.loyalty import mask_name
 from common.tenders import DIRECT_TENDERS
-from pos.adapters.tables import LoyaltyMember, Refund, Sale, SaleLine, SaleMember, Shift
+from pos.adapters.tables import ITEMS_IN_LINES, LoyaltyMember, Refund, Sale, SaleLine, SaleMember, Shift
 from pos.domain.refunds import original_tender
 
 from .auth import Actor
@@ -103,9 +103,7 @@ def find(ctx: StoreContext, actor: Actor, mode: Mode = "number", q: str = "") ->
         ids = [x.id for x in sales[:MAX_ROWS]]
         items = dict(
             s.execute(
-                select(SaleLine.sale_id, func.sum(SaleLine.qty))
-                .where(SaleLine.sale_id.in_(ids))
-                .group_by(SaleLine.sale_id)
+                select(SaleLine.sale_id, ITEMS_IN_LINES).where(SaleLine.sale_id.in_(ids)).group_by(SaleLine.sale_id)
             ).all()
         )
         refunded = dict(

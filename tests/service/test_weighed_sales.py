@@ -11,7 +11,7 @@ from service_steps import AQUA_330, MANAGER, outbox, payload
 from common.demo_data import ean13, sample_labels
 from common.errors import DomainError, NotFound
 from common.scale_labels import LabelLayout
-from pos.services import catalog, checkout, refunds, sales, till_sale
+from pos.services import catalog, checkout, refunds, sales, till_sale, transactions
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
@@ -168,3 +168,13 @@ def test_every_sample_label_the_demo_prints_rings_at_the_till(store: StoreContex
         view = till_sale.add_line(store, open_till, view["id"], barcode=code)
         line = view["lines"][-1]
         assert line["name"].split()[0] in what and line["measure"] in ("weight", "label")
+
+
+def test_the_transaksi_list_counts_a_weighed_line_as_one_item(store: StoreContext, open_till: Actor) -> None:
+    # 1,250 kg of rice, 0,845 kg of apples and 2 bottles: the till and the receipt say 4 items, so must F5's list
+    view = ring(store, open_till, barcode=LAYOUT.make("20", 101, 1_250))
+    view = till_sale.add_line(store, open_till, view["id"], barcode=LAYOUT.make("20", 103, 845))
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
+    done = pay(store, open_till, view)
+    listed = transactions.find(store, open_till, "number", done["number"])["items"]
+    assert [(r["number"], r["items"]) for r in listed] == [(done["number"], 4)]

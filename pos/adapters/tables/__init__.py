@@ -20,7 +20,7 @@ from .ops import (
 )
 from .printing import PrinterLease, PrintJob
 from .qris import QrisCharge  # noqa: F401 - dynamic QRIS at the till (issue 17)
-from .sales import Refund, RefundLine, Sale, SaleLine, TenderRow
+from .sales import ITEMS_IN_LINES, Refund, RefundLine, Sale, SaleLine, TenderRow
 from .security import (  # noqa: F401 - issue 15
     IdempotencyKey,
     KioskDevice,
@@ -44,6 +44,7 @@ __all__ = [
     "RefundLine",
     "Sale",
     "SaleLine",
+    "ITEMS_IN_LINES",
     "Shift",
     "Staff",
     "StaffToken",

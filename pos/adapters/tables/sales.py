@@ -13,6 +13,8 @@ from sqlalchemy import (
     Integer,
     PrimaryKeyConstraint,
     String,
+    case,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -72,6 +74,11 @@ class SaleLine(Base):
     refunded_qty: Mapped[int] = mapped_column(BigInteger, default=0)
     # common.measure: unit | weight (qty and refunded_qty in grams, unit_price per kg) | label (the label's price)
     measure: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")
+
+
+# Items in the lines summed, as the till, the receipt and the reports count them: a weighed line is one item whatever
+# it weighs (its qty is grams).
+ITEMS_IN_LINES = func.sum(case((SaleLine.measure == "weight", 1), else_=SaleLine.qty))
 
 
 class TenderRow(Base):
