@@ -179,6 +179,21 @@ function signUp(name, phone) {
   });
 }
 
+// A member found by phone gave their one-time code: ask how many points, as after their QR, the code kept for it.
+function askPoints(code) {
+  var input = document.getElementById("member-input");
+  if (!input) return;
+  input.value = "";
+  input.dataset.mode = "points";
+  input.dataset.code = code;
+  input.inputMode = "numeric";
+  input.placeholder = "";
+  var hint = S.panel && S.panel.querySelector(".mp-who + .mp-hint");
+  if (hint) hint.textContent = t("use");
+  say("", false);
+  input.focus();
+}
+
 function redeem(text, code) {
   var body = text ? { points: Number(text) } : {};
   if (code) body.code = code; // a member found by phone: their one-time code (central checks and uses it)
@@ -252,10 +267,10 @@ window.addEventListener("keydown", function (e) {
       var input = document.getElementById("member-input");
       var text = input.value.trim();
       var button = document.getElementById("member-signup");
-      if (input.dataset.mode === "points") redeem(text);
+      if (input.dataset.mode === "points") redeem(text, input.dataset.code);
       else if (document.activeElement === button) askName(input.value.trim());
       else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
-      else if (S.member && !S.done && /^\d{3}[ -]?\d{3}$/.test(text)) redeem("", text);
+      else if (S.member && !S.done && /^\d{3}[ -]?\d{3}$/.test(text)) askPoints(text);
       else if (text) attach(text);
       return;
     }

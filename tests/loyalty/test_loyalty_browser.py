@@ -19,7 +19,7 @@ from synckit import CentralHarness, Faults, central_config, start_server
 
 from central.db import central_database
 from central.migrate import upgrade
-from central.services import demo, stores
+from central.services import demo, spend_codes, stores
 from central.services import loyalty as central_loyalty
 from central.services.context import CentralContext
 from central.web.app import create_central_app
@@ -161,6 +161,35 @@ def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
     number = d.find_element(By.ID, "paid-number").text
     assert f"/receipts/{number}/" in d.find_element(By.ID, "paid-receipt").get_attribute("src")
     w.until(lambda _d: "Saldo baru: 93 poin" in chip().text, "the new balance after 70 points")
+
+
+def test_the_one_time_code_asks_how_many_points_before_any_are_used(
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
+    """A member found by phone types the one-time code from their account page: the till then asks how many points,
+    as after their QR; the code alone spends nothing and finishes nothing."""
+    m = member_with_history(central_online)  # 163 points, Rp 100 each
+    d, w, keys, focused, chip = till_with_member(browser, store_server, m, "2*" + AQUA_330, "Rp 7.000")
+    w.until(lambda _d: focused() == "scan")
+    keys(Keys.F3)  # found by phone: the member's QR or their one-time code
+    w.until(lambda _d: d.find_element(By.ID, "member-input").get_attribute("data-mode") == "member")
+    code = spend_codes.new_code(central_online.ctx, m["id"])["code"]
+    keys(code, Keys.ENTER)
+    w.until(
+        lambda _d: (
+            focused() == "member-input" and d.find_element(By.ID, "member-input").get_attribute("data-mode") == "points"
+        ),
+        "the code asks how many points",
+    )
+    assert "Pakai poin" in d.find_element(By.ID, "member-panel").text
+    assert not d.find_element(By.ID, "row-paid").is_displayed(), "nothing is paid by the code alone"
+    assert not d.find_element(By.ID, "paid-panel").is_displayed(), "nor is the sale finished"
+    keys("20", Keys.ENTER)  # 20 points: Rp 2.000, with the code
+    w.until(
+        lambda _d: focused() == "scan" and d.find_element(By.ID, "remaining").text == "Rp 5.000",
+        "20 points paid, the rest still to pay",
+    )
+    assert central_loyalty.lookup(central_online.ctx, member_id=m["id"])["balance"] == 163  # held, spent at the sale
 
 
 def test_points_used_while_a_scan_is_still_answered_stay_on_the_screen(
