@@ -185,6 +185,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
                 "count_posted", f"count #{count.number} was already posted; nothing was changed", number=count.number
             )
         current = on_hand(s, [l.sku for l in lines])
+        weighed = set(s.scalars(select(Product.sku).where(Product.sku.in_(current), Product.measure == WEIGHT)))
         movements: list[dict[str, Any]] = []
         out: list[dict[str, Any]] = []
         for l in lines:
@@ -224,7 +225,10 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
             "posted_at": now.isoformat(),
             "staff_id": actor.staff_id,
             "lines": out,
-            "net_variance": sum(l["variance"] for l in out),
+            # as the count's page says it: items counted by the item, and grams of weighed goods apart (never added)
+            "net_variance": sum(l["variance"] for l in out if l["sku"] not in weighed),
+            "net_weight_variance": sum(l["variance"] for l in out if l["sku"] in weighed),
+            "weighed_lines": sum(1 for l in out if l["sku"] in weighed),
         }
         emit_event(s, ctx, EventType.STOCK_COUNTED, {**view, "store_id": ctx.store_id}, DEVICE)
         audit(
@@ -238,6 +242,7 @@ def post_count(ctx: StoreContext, actor: Actor, count_id: str) -> dict[str, Any]
                 "number": count.number,
                 "lines": len(out),
                 "net_variance": view["net_variance"],
+                "net_weight_variance": view["net_weight_variance"],
                 "adjusted": len(movements),
             },
         )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from common.demo_data import ean13
 from pos.adapters.tables import OutboxEvent, Staff, StockMovement
 from pos.services import catalog
 from pos.services.context import StoreContext
@@ -179,6 +180,20 @@ def test_a_count_is_started_scanned_reviewed_posted_once(mgr: Browser, store: St
     assert again.status_code == 409
     assert re.fullmatch(r"Stok opname #\d+ sudah diposting oleh Dewi Lestari; tidak ada yang diubah\.", error_of(again))
     assert state(store) == before
+
+
+def test_a_posted_count_says_its_items_and_its_kilograms_apart(mgr: Browser, store: StoreContext) -> None:
+    # 2 bottles short and half a kilo of apples short: never "-502", the grams added to the bottles
+    bottles, grams = on_hand(store), on_hand(store, "SKU-W0003")
+    count_url = mgr.post("/manager/counts", {"category": ""}).headers["Location"]
+    mgr.post(f"{count_url}/lines", {"code": AQUA_330, "qty": str(bottles - 2)})
+    apples = f"{(grams - 500) // 1000},{(grams - 500) % 1000:03d}"  # typed in kg, as on the count screen
+    mgr.post(f"{count_url}/lines", {"code": ean13(9_003), "qty": apples})
+    posted = mgr.post(f"{count_url}/post", {})
+    said = mgr.get(posted.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Stok opname #\d+ diposting: 2 produk, 2 disesuaikan, selisih bersih -2 · -0,500 kg\.", said)
+    assert 'id="net-variance" class="neg">-2 · -0,500 kg<' in said
+    assert (on_hand(store), on_hand(store, "SKU-W0003")) == (bottles - 2, grams - 500)
 
 
 def test_the_pages_speak_english_after_the_switch(mgr: Browser) -> None:

@@ -83,6 +83,7 @@ def _context() -> dict[str, Any]:
         "csrf_token": generate_csrf,
         "money": fmt.money,
         "qty": fmt.qty,
+        "net_variance": fmt.net_variance,
         "pct": fmt.pct,
         "when": fmt.when,
         "duration": fmt.duration,

@@ -152,7 +152,7 @@ def register(bp: Blueprint) -> None:
                 number=done["number"],
                 lines=len(done["lines"]),
                 adjusted=adjusted,
-                net=f"{done['net_variance']:+d}",
+                net=fmt.net_variance(done),
             ),
             "ok",
         )

@@ -30,6 +30,14 @@ def qty(value: int | None, signed: bool = False, measure: str | None = None) -> 
     return sign + text
 
 
+def net_variance(count: dict[str, Any]) -> str:
+    """A count's net variance: `-2 · -0,500 kg`, items counted by the item and weighed goods' kilograms apart."""
+    units = qty(count["net_variance"], signed=True)
+    if not count.get("weighed_lines"):
+        return units
+    return f"{units} · {qty(count['net_weight_variance'], signed=True, measure=WEIGHT)}"
+
+
 def pct(value: float | None) -> str:
     if value is None:
         return ""
