@@ -46,7 +46,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("refunds", "money"),
     ],
     "tenders": [("type", "tender"), ("sales", "int"), ("amount", "money"), ("share", "pct")],
-    "top_products": [("rank", "int"), ("sku", "text"), ("name", "text"), ("qty", "int"), ("net", "money")],
+    "top_products": [("rank", "rank"), ("sku", "text"), ("name", "text"), ("qty", "int"), ("net", "money")],
     "discounts": [
         ("at", "datetime"),
         ("number", "text"),

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import select, text
 
 from common.demo_data import ean13
+from common.scale_labels import LabelLayout
 from pos.adapters.tables import OutboxEvent, Staff, StockMovement
-from pos.services import catalog
+from pos.services import catalog, checkout, till_sale
+from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
 AQUA_330 = "8990000100010"
@@ -232,6 +234,19 @@ def test_the_report_page_draws_charts_beside_its_tables(mgr: Browser) -> None:
     assert page.count('<section class="tbl"') == 9  # 8 reports and the QRIS to reconcile
     bad = mgr.get("/manager/reports?from=2026-11-09&to=2026-11-01")
     assert bad.status_code == 422 and error_of(bad) == "Tanggal mulai 09/11/2026 sesudah tanggal akhir 01/11/2026."
+
+
+def test_best_sellers_rank_a_weighed_product_by_its_place_and_show_its_kilograms(
+    mgr: Browser, store: StoreContext, open_till: Actor
+) -> None:
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=LabelLayout().make("20", 103, 845))  # 0,845 kg
+    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"])
+    checkout.complete(store, open_till, view["id"])
+    page = mgr.get("/manager/reports").get_data(as_text=True)
+    table = page[page.index('id="tbl-top_products"') :]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", table[: table.index("</table>")])  # the SKU cell is a link
+    assert cells[:4] == ["1", "Apel Fuji", "0,845 kg", "Rp 35.490"], cells[:4]
 
 
 def test_the_sync_page_says_the_store_has_not_synced_yet(mgr: Browser, store: StoreContext) -> None:

@@ -87,6 +87,8 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
         return money(value)
     if kind in ("int", "signed"):
         return qty(value, signed=kind == "signed", measure=measure)
+    if kind == "rank":  # a place in a list, never a quantity (even in a weighed product's row)
+        return str(value)
     if kind == "pct":
         return pct(value)
     if kind in ("datetime", "date"):
@@ -96,4 +98,4 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
-NUMERIC = {"money", "int", "signed", "pct", "hour"}
+NUMERIC = {"money", "int", "signed", "pct", "hour", "rank"}
