@@ -204,6 +204,11 @@ def test_the_pages_speak_english_after_the_switch(mgr: Browser) -> None:
     assert "Receive goods" in mgr.get("/manager/stock/receive").get_data(as_text=True)  # the choice is kept
 
 
+def test_a_product_page_names_its_category_in_the_page_s_language(mgr: Browser) -> None:
+    assert " · Minuman · Rp 3.500" in mgr.get(f"/manager/stock/item/{AQUA_330}").get_data(as_text=True)
+    assert " · Drinks · Rp 3.500" in mgr.get(f"/manager/stock/item/{AQUA_330}?lang=en").get_data(as_text=True)
+
+
 def test_amounts_read_as_rupiah(mgr: Browser) -> None:
     page = mgr.get(f"/manager/stock/item/{AQUA_330}").get_data(as_text=True)
     assert "Rp 3.500" in page

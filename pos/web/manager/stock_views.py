@@ -146,6 +146,9 @@ def register(bp: Blueprint) -> None:
     def item_page(code: str, status: int = 200, **extra: Any):
         item = stock_queries.product_detail(ctx(), code)
         item["movements"] = _local_rows(item["movements"])
+        item["category_name"] = category_names().get(
+            item["category"] or "", item["category_name"]
+        )  # in the page's language
         return page("item.html", status, item=item, ledger=ledger_table(item), reasons=stock_admin.REASONS, **extra)
 
     @bp.get("/stock/item/<code>")
