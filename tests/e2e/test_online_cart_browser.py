@@ -213,3 +213,49 @@ def test_an_online_cart_is_opened_at_the_kiosk_paid_at_the_till_and_shown_paid_i
     assert re.fullmatch(r"Dibayar di Omnitoko Kemang, T1, pukul \d\d:\d\d WIB", said), said
     assert number in shop.text("#paid-banner") and "Rp 11.500" in shop.text("#paid-banner")
     shop.d.save_screenshot(str(screens / "shop-paid-in-store.png"))
+
+
+def _rect(page: Page, css: str) -> dict[str, float]:
+    return page.d.execute_script(  # type: ignore[no-any-return]
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height};",
+        css,
+    )
+
+
+def test_the_carts_pickup_or_delivery_choice_is_a_readable_form_and_its_two_store_options_say_how_they_differ(
+    central_server: CentralServer, browser: Any, screens: Path
+) -> None:
+    shop = Page(browser(1366, 768))
+    shop.d.get(f"{central_server.url}/shop/?q=aqua")
+    shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, "article.product"), "the search shows products")
+    shop.tap('article[data-sku="SKU-00001"] .btn-add')
+    shop.until(lambda: shop.text("#cart-count") == "1", "the cart badge says 1")
+    shop.tap("#cart-link")
+    shop.until(lambda: shop.d.find_elements(By.ID, "fulfil-choice"), "the cart offers pick up or delivery")
+    card = _rect(shop, "#pay-online")
+    for mode in ("pickup", "delivery"):
+        radio = _rect(shop, f"#mode-{mode}")
+        words = _rect(shop, f"label:has(#mode-{mode}) b")
+        assert radio["left"] - card["left"] < 48, f"the {mode} radio starts the row, not floating mid-card"
+        assert 0 <= words["left"] - radio["right"] < 24, f"the {mode} words sit right beside its radio"
+        assert radio["top"] < words["bottom"] and words["top"] < radio["bottom"], f"{mode}: radio and words on a line"
+
+    shop.tap("#mode-pickup")
+    store, pick = _rect(shop, "#fulfil-store"), _rect(shop, "label:has(#mode-pickup)")
+    assert store["top"] >= pick["bottom"] and store["width"] > card["width"] * 0.6, "the store list is its own field"
+    shop.tap("#mode-delivery")
+    name, address = _rect(shop, "#fulfil-customer"), _rect(shop, "#fulfil-address")
+    name_label = _rect(shop, "label[for=fulfil-customer]")
+    assert name["top"] >= name_label["bottom"] and address["top"] >= name["bottom"], "each field under its label"
+    assert min(name["width"], address["width"]) > card["width"] * 0.6, "the delivery fields are full-width fields"
+    assert not shop.d.find_element(By.ID, "fulfil-store").is_displayed(), "only the chosen option's fields show"
+    shop.d.execute_script("document.getElementById('pay-online').scrollIntoView()")
+    shop.d.save_screenshot(str(screens / "shop-cart-fulfil.png"))
+
+    for lang, paid_first, hold in (("id", "Bayar sekarang", "bayar di toko"), ("en", "Pay now", "pay in store")):
+        shop.d.get(f"{central_server.url}/shop/cart?lang={lang}")
+        shop.until(lambda: shop.d.find_elements(By.ID, "fulfil-choice"), "the cart page")
+        online, in_store = shop.text("label:has(#mode-pickup) b"), shop.text("#pickup h2")
+        assert paid_first in online and hold in in_store, (online, in_store)
+        assert online != in_store
