@@ -10,7 +10,7 @@ from common.barcodes import ean13_check_digit
 
 CATEGORIES = [
     ("drinks", "Minuman", "Drinks"),
-    ("instant", "Makanan Instan", "Instant food"),
+    ("instant", "Makanan Instan & Bumbu", "Instant food & condiments"),  # kecap, sambal, Royco too
     ("snacks", "Makanan Ringan", "Snacks"),
     ("household", "Rumah Tangga", "Household"),
     ("personal", "Perawatan Diri", "Personal care"),
@@ -168,6 +168,7 @@ def demo_products(minimum: int = 320) -> list[DemoProduct]:
     by the item; the demo loads `weighed_products()` beside them)."""
     rng = random.Random(2026)
     out: list[DemoProduct] = []
+    single: dict[str, int] = {}  # a family member's single price: a pack always costs less than its units alone
     for pack_label, units, factor in PACKS:
         for category, base, variants, tax in FAMILIES:
             if pack_label and (category == "fresh" or len(out) >= minimum):
@@ -175,13 +176,16 @@ def demo_products(minimum: int = 320) -> list[DemoProduct]:
             for size, price in variants:
                 n = len(out) + 1
                 name = " ".join(x for x in (base, size, pack_label) if x)
+                one = single.setdefault(f"{base} {size}", _round_price(price))
+                # rounded to Rp 500 like the rest, but never dearer than its units bought one by one
+                pack = min(_round_price(price * units * factor), one * units - 500) if pack_label else one
                 out.append(
                     DemoProduct(
                         sku=f"SKU-{n:05d}",
                         barcode=ean13(10_000 + n),
                         name=name,
                         category=category,
-                        price=_round_price(price * units * factor),
+                        price=pack,
                         tax_group=tax,
                         opening_stock=rng.randint(12, 120) if not pack_label else rng.randint(2, 20),
                     )

@@ -53,3 +53,13 @@ def test_the_demo_staff_are_a_cashier_and_a_manager_with_the_documented_pins() -
     staff = {s.code: (s.role, s.pin) for s in STAFF}
     assert staff["1001"] == ("cashier", "1234")
     assert staff["9001"] == ("manager", "4321")
+
+
+def test_a_multipack_costs_less_than_its_units_bought_one_by_one() -> None:
+    products = demo_products()
+    single = {p.name: p.price for p in products}
+    for p in products:
+        for label, units in ((" Isi 3", 3), (" Isi 6", 6), (" Karton 24", 24)):
+            if p.name.endswith(label):
+                alone = single[p.name.removesuffix(label)]
+                assert p.price < alone * units, f"{p.name} Rp {p.price} >= {units} x Rp {alone}"
