@@ -19,7 +19,7 @@ from common.errors import DomainError, NotFound
 from common.refusals import REFUSALS, why
 from pos.adapters.tables import OutboxEvent, ReconciliationItem
 
-from . import sync_tables
+from . import print_jobs, sync_tables
 from .auth import Actor
 from .context import StoreContext
 from .records import audit, emit_event
@@ -100,6 +100,7 @@ def sync_health(ctx: StoreContext, lang: str = "en") -> dict[str, Any]:
         "clock": clock(agent),
         "reconciliation": items,
         "below_zero": below_zero(ctx),
+        "printer": print_jobs.printer_status(ctx),  # the till's badge, for a manager away from the till
     }
 
 

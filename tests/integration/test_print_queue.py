@@ -7,6 +7,7 @@ the sale is never blocked, every receipt prints once and in order, and the tills
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -323,3 +324,27 @@ def test_a_killed_processs_printer_lease_runs_out(networked: StoreContext) -> No
     networked.clock = lambda: now + timedelta(seconds=16)
     assert next_one.hold_printer() is True
     assert killed.hold_printer() is False, "a process that comes back finds the printer taken"
+
+
+def test_the_manager_sees_the_printer_as_the_till_does(
+    worker: PrintWorker, printer: FakePrinter, open_till: Actor
+) -> None:
+    from test_manager_pages import Browser
+
+    from pos.web.app import create_app
+
+    store = worker.ctx
+    first = sell(store, open_till)  # the printer is off
+    wait_for(lambda: job(store, first["number"]).attempts >= 1, "the worker has tried it")
+    mgr = Browser(create_app(store.config, store.db))
+    assert mgr.sign_in().status_code == 302
+    tile = lambda path: re.search(r'id="printer-state">(.*?)</div>', mgr.get(path).get_data(as_text=True)).group(1)  # noqa: E731
+    assert tile("/manager/sync") == (
+        "<span>Printer struk</span><b>Printer: tidak terhubung - 1 struk menunggu</b><small>1 struk menunggu</small>"
+    )
+    assert "<b>Printer: not reachable - 1 receipt waiting</b><small>1 receipt waiting</small>" in tile(
+        "/manager/sync?lang=en"
+    )
+    printer.start()
+    wait_for(lambda: job(store, first["number"]).state == "printed", "printed once the printer is back")
+    assert "<b>Printer: ready</b><small>0 receipts waiting</small>" in tile("/manager/sync")
