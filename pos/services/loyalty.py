@@ -178,7 +178,20 @@ def attach(
             "expected_points": expected_points(s, ctx, view),
             "can_redeem": bool(card),
         }  # a typed phone number finds a member but spends no points
+    tell_display(ctx, sale.till_id, sale.id, member)
     return {"sale": view, "member": member}
+
+
+def tell_display(ctx: StoreContext, till_id: str, sale_id: str, member: dict[str, Any] | None) -> None:
+    """The till's customer display shows the member on the sale: the masked name and points, never the number or
+    phone (the next shopper in the queue reads that screen too)."""
+    ctx.notify("sale_member", {"till_id": till_id, "sale_id": sale_id, "member": for_display(member)})
+
+
+def for_display(member: dict[str, Any] | None) -> dict[str, Any] | None:
+    if member is None:
+        return None
+    return {k: member[k] for k in ("masked_name", "balance", "earn_per_amount")}
 
 
 def _has_points_tender(s: Session, sale_id: str) -> bool:
@@ -195,6 +208,7 @@ def detach(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
         link = s.get(SaleMember, sale.id)
         if link is not None:
             s.delete(link)
+    tell_display(ctx, sale.till_id, sale.id, None)
     return {"sale_id": sale_id, "member": None}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from flask_socketio import SocketIO, emit, join_room
 
+from pos.services import loyalty
 from pos.services.sale_views import open_sale_of_till
 
 # Device states worth showing at once to a page that (re)connects, not only at the next change.
@@ -52,9 +53,13 @@ def register(socketio: SocketIO, notices: Notices) -> None:
             return {"ok": False, "error": "name a till"}
         join_room(room(till))
         # A display that connects mid-sale shows the sale at once, and the device badges too.
-        sale = open_sale_of_till(current_app.extensions["omnitoko"], till)
+        ctx = current_app.extensions["omnitoko"]
+        sale = open_sale_of_till(ctx, till)
         if sale is not None:
             emit("sale", sale)
+            member = loyalty.sale_member(ctx, sale["id"])["member"]
+            if member is not None:
+                emit("sale_member", {"till_id": till, "sale_id": sale["id"], "member": loyalty.for_display(member)})
         for topic, status in notices.sticky_for(till):
             emit(topic, status)
         return {"ok": True, "room": room(till)}

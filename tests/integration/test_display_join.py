@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos.adapters.config import StoreConfig
-from pos.services import till_sale
+from pos.services import loyalty, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from pos.web.app import create_app, socketio_of
@@ -43,3 +43,27 @@ def test_a_page_joining_later_sees_the_last_printer_status(config: StoreConfig, 
     other = socketio_of(app).test_client(app)
     other.emit("join", {"till": "T2"})
     assert _received(other, "printer_status") == []
+
+
+def test_the_display_shows_the_member_on_the_sale_masked_and_a_display_joining_later_too(
+    config: StoreConfig, store: StoreContext, open_till: Actor
+) -> None:
+    app = create_app(config, store.db)
+    ctx: StoreContext = app.extensions["omnitoko"]
+    with ctx.db.unit_of_work() as s:
+        member = {"id": "m-1", "number": "700000000001", "name": "Dewi Lestari", "phone": "6281299990000"}
+        loyalty.save_member(s, {**member, "balance": 40, "version": 1, "card": "CARD-M0001"}, ctx.clock())
+    sale, _ = till_sale.create_sale(ctx, open_till)
+    till_sale.add_line(ctx, open_till, sale["id"], barcode=AQUA_330, qty=2)
+    display = socketio_of(app).test_client(app)
+    display.emit("join", {"till": "T1"})
+
+    loyalty.attach(ctx, open_till, sale["id"], phone="081299990000")
+    shown = {"masked_name": "De** Le*****", "balance": 40, "earn_per_amount": 10_000}  # no number, no phone
+    assert _received(display, "sale_member") == [{"till_id": "T1", "sale_id": sale["id"], "member": shown}]
+    late = socketio_of(app).test_client(app)
+    late.emit("join", {"till": "T1"})
+    assert _received(late, "sale_member") == [{"till_id": "T1", "sale_id": sale["id"], "member": shown}]
+
+    loyalty.detach(ctx, open_till, sale["id"])
+    assert _received(display, "sale_member") == [{"till_id": "T1", "sale_id": sale["id"], "member": None}]
