@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from common.errors import DomainError, NotFound
@@ -72,8 +72,9 @@ def _filtered(ctx: StoreContext, s: Session, actor: Actor, mode: Mode, q: str) -
         return stmt.where(Sale.shift_id == (shift or ""))
     if mode == "number" or _LINK.search(q):
         number = receipt_number_of(ctx, q)
-        if number.isdigit():  # the sequence alone ("12"): any till's receipt ending in it
-            return stmt.where(Sale.number.like(f"%-{int(number):06d}"))
+        if number.isdigit():  # the sequence alone ("12"): any till's receipt ending in it, this till's first
+            mine_first = case((Sale.till_id == actor.till_id, 0), else_=1)
+            return stmt.where(Sale.number.like(f"%-{int(number):06d}")).order_by(mine_first)
         return stmt.where(Sale.number == number)
     if mode == "date":
         day = _local_day(ctx, q)

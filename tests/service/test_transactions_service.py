@@ -42,6 +42,19 @@ def test_the_shift_list_is_newest_first_and_a_number_a_sequence_or_a_scanned_qr_
     assert len(transactions.find(store, open_till, "date", today)["items"]) == 2
 
 
+def test_a_sequence_alone_finds_this_till_s_receipt_first(
+    store: StoreContext, open_till: Actor, manager: Actor
+) -> None:
+    ours = sell(store, open_till, [(AQUA_330, 1)])
+    on_t2 = Actor(manager.staff_id, manager.code, manager.name, manager.role, "T2")
+    shifts.open_shift(store, on_t2, 100_000)
+    theirs = sell(store, on_t2, [(AQUA_600, 1)])  # T2's receipt 1, newer
+    found = [r["number"] for r in transactions.find(store, open_till, "number", "1")["items"]]
+    assert found == [ours["number"], theirs["number"]]
+    found = [r["number"] for r in transactions.find(store, on_t2, "number", "1")["items"]]
+    assert found == [theirs["number"], ours["number"]]
+
+
 def test_a_forged_receipt_qr_is_refused_and_a_bad_date_says_how_to_type_it(
     store: StoreContext, open_till: Actor
 ) -> None:
