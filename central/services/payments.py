@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import CartReservation, OnlineCart, Payment, PaymentRefund
+from central.tables import CartReservation, OnlineCart, OnlineOrder, Payment, PaymentRefund, Store
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 
@@ -262,14 +262,26 @@ def settle_lapsed(ctx: CentralContext, due: Iterable[Any], apply_status: Apply =
 
 
 def recent(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest payments, each with its refunds and where its order stands (which store fulfils it, how far)."""
     with ctx.db.sessions() as s:
-        rows = s.scalars(select(Payment).order_by(Payment.created_at.desc()).limit(limit))
+        rows = s.execute(
+            select(Payment, OnlineOrder, Store.name)
+            .outerjoin(OnlineOrder, OnlineOrder.payment_id == Payment.id)
+            .outerjoin(Store, Store.id == OnlineOrder.store_id)
+            .order_by(Payment.created_at.desc())
+            .limit(limit)
+        ).all()
         out = []
-        for p in rows:
+        for p, order, store_name in rows:
             view = payment_json(ctx, p)
             view["refunds"] = [
                 {"amount": r.amount, "reason": r.reason}
                 for r in s.scalars(select(PaymentRefund).where(PaymentRefund.payment_id == p.id))
             ]
+            view["order"] = (
+                None
+                if order is None
+                else {"status": order.status, "mode": order.mode, "store": store_name or order.store_id}
+            )
             out.append(view)
         return out

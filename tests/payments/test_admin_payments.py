@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from orderkit import pay_order
 from paykit import AQUA_330, admin, csrf, new_cart, payment, post_notify, standin, start  # noqa: F401
 from synckit import central, pg_url  # noqa: F401
 
@@ -30,3 +33,16 @@ def test_the_admin_refunds_part_of_a_paid_order_and_sees_the_alerts(central, sta
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Rp 1 sampai Rp 3.500" in too_much and payment(central, view["order_id"]).refunded == 3_500
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_each_payment_says_which_store_fulfils_its_order_and_how_far_it_got(central, standin, admin):  # type: ignore[no-untyped-def]
+    paid = pay_order(central, standin, [(AQUA_330, 2)])  # pick-up at TOKO-01
+    cell = re.search(
+        rf'data-order="{paid["order_id"]}".*?<td data-fulfilment="([a-z]*)">([^<]*)</td>',
+        admin.get("/admin/payments").get_data(as_text=True),
+        re.S,
+    )
+    assert cell is not None and cell.groups() == ("assigned", "Menunggu toko · diambil di Omnitoko Kemang")
+    english = admin.get("/admin/payments?lang=en").get_data(as_text=True)
+    assert "Waiting for the store · pick-up at Omnitoko Kemang" in english
