@@ -35,6 +35,7 @@ def page():
             "minorUnits": c.config.currency.minor_units,
         },
         "store": c.config.store.name,
+        "timezone": c.config.store.timezone,  # dates on the store's clock, whatever the kiosk PC's zone
     }
     return render_template(
         "kiosk/kiosk.html", settings=settings, texts=catalog("kiosk"), store=c.config.store, lang=settings["lang"]

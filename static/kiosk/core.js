@@ -15,6 +15,19 @@ function api(method, path, body) {
   return request("/api/v1/kiosk" + path, { method: method, body: body });
 }
 
+// Dates as the store's clock says them (23/11/2026 14:05). The server's times are UTC, with or without a zone.
+const clockOptions = { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+let clock;
+try { clock = new Intl.DateTimeFormat("en-GB", { ...clockOptions, timeZone: S.timezone || undefined }); }
+catch (e) { clock = new Intl.DateTimeFormat("en-GB", clockOptions); } // an unknown zone: the PC's own
+/** "23/11/2026", or "23/11/2026 14:05" with `withTime`. */
+function when(at, withTime) {
+  const p = {};
+  for (const part of clock.formatToParts(new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(at) ? at : `${at}Z`))) p[part.type] = part.value;
+  const day = `${p.day}/${p.month}/${p.year}`;
+  return withTime ? `${day} ${p.hour}:${p.minute}` : day;
+}
+
 function problem(res) {
   if (res.status === 0) return t("offline");
   const code = ((res.data && res.data.error) || {}).code;
@@ -28,6 +41,6 @@ const TOAST_MS = 4000;
 function toast(message, kind) { showToast($("toast"), message, kind || "ok", TOAST_MS); }
 for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, () => { $("toast").hidden = true; }, true);
 
-export const Kiosk = { state: state, settings: S, t: t, money: money, el: el, button: button, api: api, toast: toast,
-                       problem: problem, flashError: () => flash("flash-error"),
+export const Kiosk = { state: state, settings: S, t: t, money: money, when: when, el: el, button: button, api: api,
+                       toast: toast, problem: problem, flashError: () => flash("flash-error"),
                        show: null, reset: null, points: null };

@@ -1,6 +1,7 @@
 /* Idle: after idleSeconds without a touch, a visible countdown; at zero the kiosk starts over. */
+import { t } from "../shared/kit.js";
 
-/* opts: idleSeconds, countdownSeconds, overlay, countEl, stayButton,
+/* opts: idleSeconds, countdownSeconds, overlay, countEl, unitEl ("seconds", "second" at 1), stayButton,
    hasSomethingToClear() -> bool, onReset() */
 function start(opts) {
   var last = Date.now();
@@ -27,6 +28,8 @@ function start(opts) {
       return;
     }
     opts.countEl.textContent = String(left);
+    opts.unitEl.dataset.i18nVars = JSON.stringify({ n: left }); // a language switch words it for this count too
+    opts.unitEl.textContent = t("idle_seconds", { n: left });
     opts.overlay.hidden = false;
   }
   setInterval(tick, 250);

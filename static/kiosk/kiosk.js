@@ -1,7 +1,7 @@
 /* The kiosk: one page, screens swapped in place; the cart lives here until it is sent to the till.
    The entry module: it wires the screens, the scanner, the keyboards and the idle reset. */
-import { button, el, money, switchLang, t } from "../shared/kit.js";
-import { showElsewhere } from "../pos/stock_elsewhere.js";
+import { button, el, groupThousands, money, switchLang, t } from "../shared/kit.js";
+import { renderElsewhere } from "../pos/stock_elsewhere.js";
 import { KioskCart } from "./cart.js";
 import { $, Kiosk } from "./core.js";
 import { KioskIdle } from "./idle.js";
@@ -12,7 +12,7 @@ import { KioskSignUp } from "./signup.js";
 
 var S = Kiosk.settings;
 var state = Kiosk.state;
-var api = Kiosk.api, problem = Kiosk.problem, toast = Kiosk.toast, flashError = Kiosk.flashError;
+var api = Kiosk.api, problem = Kiosk.problem, toast = Kiosk.toast, flashError = Kiosk.flashError, when = Kiosk.when;
 
 function applyTexts() {
   state.lang = switchLang(state.lang) ? state.lang : "id";
@@ -128,7 +128,8 @@ function renderProduct(p) {
   var price = priceTag("product-price", p);
   price.id = "product-price";
   var actions = el("div", "actions");
-  var where = el("div", "elsewhere");
+  var where = el("section", "elsewhere");
+  where.hidden = true;
   if (p.measure && p.measure !== "unit") {  // weighed or label-priced: rung at the till, not in a kiosk cart
     actions.append(again);
     card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, el("p", "weigh-at-till", t("weigh_at_till")), where, actions);
@@ -136,7 +137,18 @@ function renderProduct(p) {
     actions.append(add, again);
     card.append(name, el("p", "muted", p.barcode || p.sku), price, stock, where, stepper, actions);
   }
-  showElsewhere(where, "/api/v1/kiosk/stock/" + encodeURIComponent(p.sku) + "/elsewhere"); // who else has it (central)
+  showElsewhere(where, p.sku);
+}
+/* Who else has it (other stores, the online shop; asked of central), under a heading that says what the numbers
+   are. Nothing at all when nobody else has it or central cannot be asked: a shopper has no use for that news. */
+function showElsewhere(box, sku) {
+  api("GET", "/stock/" + encodeURIComponent(sku) + "/elsewhere").then(function (res) {
+    if (!res.ok || !res.data.online || !(res.data.locations || []).length) return;
+    var list = el("div", "elsewhere-box");
+    renderElsewhere(list, res.data);
+    box.append(el("h2", "elsewhere-title", t("elsewhere_title")), list);
+    box.hidden = false;
+  });
 }
 function lookupBarcode(code) {
   api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {
@@ -194,17 +206,19 @@ function renderPoints() {
   $("points-message").textContent = p && p.error ? p.error : "";
   $("points-result").hidden = !(p && !p.error);
   $("points-hint").hidden = !!(p && !p.error);
+  $("signup-open").hidden = !!(p && !p.error); // a member is on screen: signing up is not their next step
   if (!p || p.error) return;
   $("points-name").textContent = p.name + " \u00b7 " + p.number;
-  $("points-balance").textContent = String(p.balance).replace(/\B(?=(\d{3})+(?!\d))/g, S.currency.thousands) + " " + t("points_unit");
-  $("points-asof").textContent = p.blocked ? t("points_blocked") : (p.online ? "" : t("points_asof", { when: p.as_of.slice(0, 16).replace("T", " ") }));
+  $("points-balance").textContent = groupThousands(p.balance) + " " + t("points_unit");
+  $("points-asof").textContent = p.blocked ? t("points_blocked") : (p.online ? "" : t("points_asof", { when: when(p.as_of, true) }));
   var body = $("points-entries").querySelector("tbody");
   body.textContent = "";
   if (!p.recent.length) { var none = el("tr"); none.appendChild(el("td", "muted", t("points_none"))); body.appendChild(none); }
   p.recent.forEach(function (e) {
     var row = el("tr");
-    row.append(el("td", "", e.at.slice(0, 10)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
-               el("td", "num " + (e.points > 0 ? "plus" : "minus"), (e.points > 0 ? "+" : "") + e.points));
+    var signed = (e.points > 0 ? "+" : e.points < 0 ? "\u2212" : "") + groupThousands(Math.abs(e.points)); // +2.500, \u22121.000
+    row.append(el("td", "", when(e.at)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
+               el("td", "num " + (e.points > 0 ? "plus" : "minus"), signed));
     body.appendChild(row);
   });
 }
@@ -281,7 +295,7 @@ window.Kiosk = Kiosk;
 KioskScan.listenWedge(handleScan);
 KioskIdle.start({
   idleSeconds: S.idleSeconds, countdownSeconds: S.countdownSeconds, overlay: $("idle"), countEl: $("idle-count"),
-  stayButton: $("idle-stay"), onReset: reset,
+  unitEl: $("idle-unit"), stayButton: $("idle-stay"), onReset: reset,
   hasSomethingToClear: function () {
     return state.screen !== "welcome" || state.cart.length > 0 || state.lang !== S.defaultLang || !!state.camera;
   },

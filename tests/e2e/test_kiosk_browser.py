@@ -13,6 +13,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from test_online_cart_browser import central_server, central_template, connected_store  # noqa: F401 - fixtures
 
 WAIT = 20  # how long a WebDriverWait may wait for the page to get there; never a timing assert
 AQUA_330 = "8990000100010"  # Air Mineral Aqua 330ml, Rp 3.500
@@ -267,3 +268,87 @@ def test_an_unpaired_kiosk_checks_prices_asks_for_a_code_and_then_sends_carts(
     kiosk.until(lambda: d.find_elements(By.ID, "send-to-till"), "the send button")
     kiosk.tap("#send-to-till")
     kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "a paired kiosk sends its cart to the till")
+
+
+def rect(kiosk: Kiosk, css: str) -> dict[str, float]:
+    """Where an element is drawn, in the window's pixels."""
+    return kiosk.d.execute_script(  # type: ignore[no-any-return]
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height};",
+        css,
+    )
+
+
+def window_size(kiosk: Kiosk) -> tuple[int, int]:
+    return tuple(kiosk.d.execute_script("return [window.innerWidth, window.innerHeight]"))  # type: ignore[return-value]
+
+
+def screen_of(browser: Any, width: int, height: int) -> Any:
+    """A browser whose page area (not its window) is width x height, as on a kiosk's screen."""
+    d = browser(width, height)
+    inner = d.execute_script("return [window.innerWidth, window.innerHeight]")
+    d.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    return d
+
+
+def test_a_one_item_cart_and_the_last_idle_second_are_singular_in_english(store_server: Any, browser: Any) -> None:
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url("idle=2&countdown=4"))
+    kiosk.tap("[data-lang=en]")
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.text("#cart-summary .total-label") == "Total \u00b7 1 item", "1 item, not 1 items")
+    kiosk.until(lambda: kiosk.text("#idle-count") == "2", "left alone: the countdown")
+    assert kiosk.text("#idle-unit") == "seconds"
+    kiosk.until(lambda: kiosk.text("#idle-count") == "1", "the last second")
+    assert kiosk.text("#idle-unit") == "second"
+
+
+def test_a_price_check_titles_the_other_stores_stock(connected_store: Any, browser: Any) -> None:
+    kiosk = Kiosk(browser(1280, 1024), connected_store.kiosk_url())
+    kiosk.scan(AQUA_330)
+    kiosk.until(lambda: kiosk.d.find_elements(By.CSS_SELECTOR, ".elsewhere li"), "other stores' stock is listed")
+    assert kiosk.text(".elsewhere-title") == "Stok di toko lain"
+    assert rect(kiosk, ".elsewhere-title")["bottom"] <= rect(kiosk, ".elsewhere li")["top"], "the title is above"
+    kiosk.tap("[data-lang=en]")
+    kiosk.until(lambda: kiosk.text(".elsewhere-title") == "Stock at other stores", "and in English")
+
+
+def test_the_cart_button_stays_on_one_line_beside_the_language_switch_on_a_portrait_kiosk(
+    store_server: Any, browser: Any, screens: Path
+) -> None:
+    kiosk = Kiosk(screen_of(browser, 768, 1024), store_server.kiosk_url())
+    assert window_size(kiosk) == (768, 1024)
+    kiosk.add_scanned(AQUA_330, "Rp 3.500", qty=13)  # Rp 45.500
+    kiosk.until(lambda: kiosk.text("#cart-total") == "Rp 45.500", "the cart button shows the total")
+    kiosk.d.save_screenshot(str(screens / "kiosk-portrait-cart-button.png"))
+    width, _ = window_size(kiosk)
+    total, cart, lang = rect(kiosk, "#cart-total"), rect(kiosk, "#cart-btn"), rect(kiosk, ".bar .lang")
+    line = kiosk.d.execute_script(
+        "return parseFloat(getComputedStyle(arguments[0]).lineHeight)", kiosk.d.find_element(By.ID, "cart-total")
+    )
+    assert total["height"] < 1.5 * line, "Rp and the amount on one line"
+    assert cart["right"] + 8 <= lang["left"] and lang["right"] <= width, "the cart button leaves the switch room"
+    boxes = [rect(kiosk, css) for css in (".brand", "#home-btn", "#cart-btn", ".bar .lang")]
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a["right"] <= b["left"], "the top bar's buttons side by side, not over each other"
+
+
+def test_the_ticket_code_total_and_done_fit_the_screen_above_the_footer(
+    store_server: Any, browser: Any, screens: Path
+) -> None:
+    kiosk = Kiosk(screen_of(browser, 1280, 1024), store_server.kiosk_url())
+    assert window_size(kiosk) == (1280, 1024)
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")
+    kiosk.tap("#cart-btn")
+    kiosk.until(lambda: kiosk.d.find_elements(By.ID, "send-to-till"), "the send button")
+    kiosk.tap("#send-to-till")
+    kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "the ticket code")
+    kiosk.until(lambda: kiosk.d.execute_script("return document.getElementById('ticket-qr').complete"), "QR drawn")
+    kiosk.d.save_screenshot(str(screens / "kiosk-ticket-1280x1024.png"))
+    _, height = window_size(kiosk)
+    top, bottom = rect(kiosk, "header.bar")["bottom"], rect(kiosk, "footer.hint")["top"]
+    assert bottom <= height
+    for css in ("#ticket-qr", "#ticket-code", "#ticket-summary", "#screen-ticket [data-reset]"):
+        box = rect(kiosk, css)
+        assert top <= box["top"] and box["bottom"] <= bottom, f"{css} is on screen, clear of the bar and the footer"
+    assert kiosk.d.execute_script("return document.scrollingElement.scrollHeight") <= height, "nothing to scroll to"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +220,25 @@ def test_points_used_while_a_scan_is_still_answered_stay_on_the_screen(
         ),
         "the till shows the scanned item and the points paid, with what is left to pay",
     )
+
+
+def test_the_kiosk_points_screen_groups_thousands_dates_day_first_and_offers_no_sign_up_to_a_member(
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
+    m = new_member(central_online, points=0, name="Siti Rahmawati", phone="0813" + str(uuid.uuid4().int)[:8])
+    central_loyalty.adjust(central_online.ctx, m["id"], 2500, "welcome bonus")
+    d = browser(1280, 1024)
+    store_server.open_kiosk(d)
+    w = waiter(d)
+    w.until(lambda _d: "ready" in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
+    d.find_element(By.ID, "tile-points").click()
+    w.until(lambda _d: d.find_element(By.ID, "signup-open").is_displayed(), "a stranger is offered to sign up")
+    d.find_element(By.TAG_NAME, "body").send_keys(m["card"], Keys.ENTER)
+    w.until(lambda _d: d.find_element(By.ID, "points-result").is_displayed(), "the balance is shown")
+    assert d.find_element(By.ID, "points-balance").text == "2.500 poin"
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, "#points-entries tbody tr td")]
+    assert len(cells) == 4 and cells[-1] == "+2.500", cells  # grouped like the balance above it
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d", cells[0]), cells[0]  # 23/11/2026, as everywhere in the stores
+    heading = d.find_element(By.CSS_SELECTOR, "#points-result h2").text
+    assert heading == "Riwayat terakhir", "no promise of 10 entries above a single one"
+    assert not d.find_element(By.ID, "signup-open").is_displayed(), "a member is not asked to become one"
