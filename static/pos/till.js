@@ -180,7 +180,19 @@ function scanEntered(raw) {
 }
 
 // ---- dialogs: a stack; Esc goes back one step ----------------------------------------------
-function showTop() {
+// A dialog drawn again (back from the step above it, or a key that switched an option) gives its field the typing
+// where it was, never a caret in front of the text: back, the text selected (as when tabbing into a field);
+// redrawn while typing, the caret at the end.
+function resumeTyping(el, back) {
+  const f = document.activeElement;
+  if (!f || !el.contains(f) || f.tagName !== "INPUT" || !f.value) return;
+  try {
+    if (back) f.select();
+    else if (f.selectionEnd === 0) f.setSelectionRange(f.value.length, f.value.length);  // one its mount left alone
+  } catch (e) { /* a field type without a caret */ }
+}
+
+function showTop(back = false) {
   const top = S.stack[S.stack.length - 1];
   $("modal").hidden = !top;
   if (!top) {
@@ -192,10 +204,11 @@ function showTop() {
   el.className = `dialog dialog-${top.name}`;
   el.innerHTML = top.html();
   top.mount(el);
+  resumeTyping(el, back);
 }
 
 function openDialog(d) { S.stack.push(d); showTop(); }
-function closeDialog() { S.stack.pop(); showTop(); }
+function closeDialog() { S.stack.pop(); showTop(true); }
 function closeAll() { S.stack.length = 0; showTop(); }
 function refreshDialog() { if (S.stack.length) showTop(); }
 // Whether dialog `d` is the one on screen: an answer that comes after its dialog was closed or covered must not

@@ -56,7 +56,6 @@ export function search(app, { query, qty }) {
   d.mount = (el) => {
     const input = el.querySelector("#search-q");
     input.focus();
-    input.setSelectionRange(input.value.length, input.value.length);
     input.addEventListener("input", () => {
       d.query = input.value;
       clearTimeout(d.timer);

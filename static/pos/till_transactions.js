@@ -69,7 +69,6 @@ export function transactions(app, { query = "" } = {}) {
     d.el = el;
     const input = el.querySelector("#tx-q");
     input.focus();
-    input.setSelectionRange(input.value.length, input.value.length);
     input.addEventListener("input", () => { d.query = input.value; });
     el.querySelector("#tx-list").addEventListener("click", (e) => {
       const li = e.target.closest("li[data-i]");

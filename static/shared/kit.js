@@ -50,13 +50,14 @@ export function otherLang() {
   return lang === "id" ? "en" : "id";
 }
 
-/** Re-word every element marked data-i18n (+ data-i18n-vars), data-i18n-placeholder, data-i18n-alt (the other
- *  language) and data-i18n-texts (a text the server made in both languages). */
+/** Re-word every element marked data-i18n (+ data-i18n-vars), data-i18n-placeholder, data-i18n-title,
+ *  data-i18n-alt (the other language) and data-i18n-texts (a text the server made in both languages). */
 export function applyTexts(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) {
     el.textContent = t(el.dataset.i18n, el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : undefined);
   }
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll("[data-i18n-alt]")) el.textContent = tOther(el.dataset.i18nAlt);
   for (const el of root.querySelectorAll("[data-i18n-texts]")) {
     el.textContent = JSON.parse(el.dataset.i18nTexts)[lang] || el.textContent;

@@ -264,3 +264,87 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
     assert re.search(r"Card\s+Rp 8\.800", report)
     till.keys(Keys.ENTER)
     till.until(lambda: till.shown("screen-signin") and till.focused_id() == "signin-code")
+
+
+def test_the_paid_screens_receipt_frame_has_a_plain_text_title(store_server: Any, browser: Any) -> None:
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.until(lambda: till.shown("screen-signin"), "the till starts")
+    frame = till.d.find_element(By.ID, "paid-receipt")
+    assert frame.get_attribute("title") == "No. struk", "a screen reader reads the frame's name, not markup"
+    assert frame.get_attribute("tabindex") == "-1", "Tab never lands in the receipt"
+    page = str(till.d.execute_script("return document.body.textContent"))
+    assert "</span>" not in page and "</iframe>" not in page
+
+
+def test_back_from_the_approval_the_discount_field_takes_the_typing_where_it_left_it(
+    store_server: Any, browser: Any
+) -> None:
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.scan(POCARI, 2)
+
+    # Switching to the whole sale and to Rupiah while typing keeps the typing going at the end of the field.
+    till.keys(Keys.F6)
+    till.until(lambda: till.focused_id() == "disc-value")
+    till.keys("60", "t", "r", "00")
+    till.until(lambda: till.d.find_element(By.ID, "disc-value").get_attribute("value") == "6000", "typed on at the end")
+
+    # Rp 6.000 off Rp 11.000 is over the limit: the approval asks; Esc goes back to the field with what was typed selected, so the next digits
+    # replace it and Backspace clears it.
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.focused_id() == "appr-code", "the approval asks for the manager's code")
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "disc-value", "back in the discount field")
+    field = "document.getElementById('disc-value')"
+    start, end = till.d.execute_script(f"return [{field}.selectionStart, {field}.selectionEnd]")
+    assert (start, end) == (0, 4), "the typed 6000 is selected"
+    till.keys(Keys.BACKSPACE, "5")
+    assert till.d.find_element(By.ID, "disc-value").get_attribute("value") == "5"
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan")
+
+
+# The member's card against the total and the receipt on the paid screen: [] when it lies over neither.
+MEMBER_CARD_JS = """
+const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+const over = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+const card = box("#member-chip"), out = [];
+for (const sel of arguments[0]) if (over(card, box(sel))) out.push(`the member card lies over ${sel}`);
+const total = document.getElementById("total");
+if (total.scrollWidth > total.clientWidth + 1) out.push("the total is cut off");
+return out;
+"""
+
+
+def test_the_member_card_never_lies_over_the_total_or_the_receipt(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    from test_manager_browser import store_beside
+
+    from common.loyalty import normalize_phone
+    from pos.services import loyalty
+
+    ctx = store_beside(tmp_path)  # a member the store knows (central's feed brought them)
+    with ctx.db.unit_of_work() as s:
+        phone = normalize_phone("081234567890")
+        member = {"id": "m-1", "number": "M0001", "name": "Budi Santoso", "phone": phone, "balance": 40}
+        loyalty.save_member(s, {**member, "version": 1, "card": "CARD-M0001"}, ctx.clock())
+    ctx.db.dispose()
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    for i, code in enumerate([POCARI, AQUA_330, AQUA_600, TEH_KOTAK, INDOMIE_SOTO], start=1):
+        till.scan(code, i)
+    till.keys(Keys.F3)
+    till.until(lambda: till.focused_id() == "member-input", "the member panel")
+    till.keys("081234567890", Keys.ENTER)
+    till.until(lambda: till.shown("member-chip") and "Budi Santoso" in till.text("member-chip"), "the member's card")
+    assert till.d.execute_script(MEMBER_CARD_JS, [".total-panel", ".lines-panel"]) == []
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"))
+    assert till.d.execute_script(MEMBER_CARD_JS, ["#paid-receipt", "#paid-change"]) == []
