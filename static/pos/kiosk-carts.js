@@ -4,7 +4,8 @@
 // A module beside till.js: it keeps to the till's token and its own socket, and hands the loaded sale to
 // the till through a cancelable "omnitoko:sale" event; if nothing handles that event it reloads the page,
 // which brings the till back on the same open sale through the existing API.
-import { has, inOrder, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
+import { escapeHtml, has, inOrder, money, saleKey, T, tillCall, tillToken } from "./common.js";
+import { message } from "./till_view.js";
 
 var KEY = saleKey("F10");
 var NOTE_KEY = "omnitoko.kioskNote";
@@ -19,75 +20,49 @@ var ORDERS_EVERY_MS = 20000;
 var busy = false;
 var box = null;
 
-// Its words are the "kc." keys of the till's catalog (static/i18n/pos.json).
-function t(key, vars) { return tt("kc." + key, vars); }
+// Its words are the "kc." keys of the till's catalog (static/i18n/pos.json), given to note() as [key, vars] parts.
 var token = tillToken;
 
 var call = tillCall;
 
-// ---- the panel -------------------------------------------------------------------------------
+// ---- what waits at this till: a strip of its own above the lines (templates/pos/till.html) --------------------
+// Its rows stay until the cart is taken or the order handed over, so they take their own room: the lines, the
+// total and the dialogs are never under them. Their words re-word themselves on a language switch (T).
 function ensureBox() {
-  if (box) return box;
-  var style = document.createElement("style");
-  style.textContent = [
-    "#kiosk-carts{position:fixed;left:16px;bottom:84px;z-index:50;display:flex;flex-direction:column;gap:8px;",
-    "max-width:min(560px,92vw);font-size:1.05rem}",
-    "#kiosk-carts .kc{display:flex;align-items:center;gap:12px;padding:12px 14px;border-radius:12px;",
-    "background:#0f1b2d;color:#fff;box-shadow:0 6px 24px rgba(0,0,0,.25);border-left:8px solid #ffd23f}",
-    "#kiosk-carts .kc b{font-size:1.15rem}#kiosk-carts .kc .kc-sub{opacity:.85}",
-    "#kiosk-carts .kc button{margin-left:auto;min-height:48px;padding:0 16px;border:0;border-radius:10px;",
-    "background:#ffd23f;color:#1a1300;font:inherit;font-weight:800;cursor:pointer;white-space:nowrap}",
-    "#kiosk-carts .kc.kc-order{border-left-color:#38bdf8}",
-    "#kiosk-carts .kc-note{padding:12px 14px;border-radius:12px;background:#dcfce7;color:#14532d;font-weight:600;",
-    "box-shadow:0 6px 24px rgba(0,0,0,.15)}#kiosk-carts .kc-note.err{background:#fee2e2;color:#7f1d1d}",
-  ].join("");
-  document.head.appendChild(style);
-  box = document.createElement("div");
-  box.id = "kiosk-carts";
-  box.setAttribute("aria-live", "polite");
-  document.body.appendChild(box);
+  if (!box) box = document.getElementById("kiosk-carts");
   return box;
+}
+
+function row(cls, title, sub) {
+  var r = document.createElement("div");
+  r.className = cls;
+  r.innerHTML = "<b>" + title + "</b><span class=\"kc-sub\">" + sub.filter(Boolean).join(" · ") + "</span>";
+  return r;
 }
 
 function render() {
   var bar = document.querySelector(".keys [data-action=kiosk]");
   if (bar) bar.dataset.waiting = String(waiting.length);  // the key bar's F10 lights up while a cart waits
   var b = ensureBox();
-  Array.prototype.slice.call(b.querySelectorAll(".kc")).forEach(function (e) { e.remove(); });
+  if (!b) return;
+  b.textContent = "";
+  pickups.forEach(function (o) {
+    // Handed over only against the shopper's QR or code (scanned or typed in the scan field): no button.
+    var r = row("kc kc-order", T("kc.order_ready", { number: o.number }),
+      [escapeHtml(o.customer || ""), T("kc.items", { n: o.items }), T("kc.order_scan")]);
+    r.dataset.order = o.number;
+    b.appendChild(r);
+  });
   waiting.forEach(function (c, i) {
-    var row = document.createElement("div");
-    row.className = "kc";
-    row.dataset.code = c.code;
-    var text = document.createElement("div");
-    var title = document.createElement("b");
-    title.textContent = t("ready", { code: c.code });
-    var sub = document.createElement("div");
-    sub.className = "kc-sub";
-    sub.textContent = t("items", { n: c.items }) + " · " + money(c.total);
-    text.append(title, sub);
+    var r = row("kc", T("kc.ready", { code: c.code }), [T("kc.items", { n: c.items }), escapeHtml(money(c.total))]);
+    r.dataset.code = c.code;
     var open = document.createElement("button");
     open.type = "button";
     open.tabIndex = -1;
-    open.textContent = (i === 0 ? KEY + " " : "") + t("open");
+    open.innerHTML = (i === 0 ? "<kbd>" + KEY + "</kbd>" : "") + T("kc.open");
     open.addEventListener("click", function () { take(c.code); });
-    row.append(text, open);
-    b.insertBefore(row, b.firstChild);
-  });
-  Array.prototype.slice.call(b.querySelectorAll(".kc-order")).forEach(function (e) { e.remove(); });
-  pickups.forEach(function (o) {
-    // Handed over only against the shopper's QR or code (scanned or typed in the scan field): no button.
-    var row = document.createElement("div");
-    row.className = "kc kc-order";
-    row.dataset.order = o.number;
-    var title = document.createElement("b");
-    title.textContent = t("order_ready", { number: o.number });
-    var sub = document.createElement("div");
-    sub.className = "kc-sub";
-    sub.textContent = [o.customer, t("items", { n: o.items }), t("order_scan")].filter(Boolean).join(" · ");
-    var text = document.createElement("div");
-    text.append(title, sub);
-    row.appendChild(text);
-    b.insertBefore(row, b.firstChild);
+    r.appendChild(open);
+    b.appendChild(r);
   });
 }
 
@@ -101,15 +76,10 @@ function refreshOrders() {
   });
 }
 
-var noteTimer = null;
-function note(text, isError) {
-  var b = ensureBox();
-  var n = b.querySelector(".kc-note");
-  if (!n) { n = document.createElement("div"); n.className = "kc-note"; b.appendChild(n); }
-  n.textContent = text;
-  n.classList.toggle("err", !!isError);
-  clearTimeout(noteTimer);
-  noteTimer = setTimeout(function () { n.remove(); }, isError ? 9000 : 12000);
+// What came of the cashier's act (opened, handed over, refused): in the till's message line, like its own.
+function note(parts, isError) {
+  message(typeof parts === "string" ? parts : parts.map(function (p) { return ["kc." + p[0], p[1]]; }),
+    isError ? "error" : "ok");
 }
 
 // ---- the waiting list ------------------------------------------------------------------------
@@ -132,33 +102,33 @@ function gone(data) {
 // ---- taking a cart into the sale -------------------------------------------------------------
 function outcome(kc) {
   var online = kc.kind === "online";
-  var parts = [t(online ? "opened_online" : "opened", { code: kc.code, n: kc.items })];
-  if (online && !kc.confirmed) parts.push(t("not_confirmed"));
+  var parts = [[online ? "opened_online" : "opened", { code: kc.code, n: kc.items }]];
+  if (online && !kc.confirmed) parts.push(["not_confirmed"]);
   if (kc.price_changes && kc.price_changes.length) {
-    parts.push(t("changed", { list: kc.price_changes.map(function (p) {
+    parts.push(["changed", { list: kc.price_changes.map(function (p) {
       return p.name + " " + money(p.was) + " → " + money(p.now);
-    }).join(", ") }));
+    }).join(", ") }]);
   }
   if (kc.unavailable && kc.unavailable.length) {
-    parts.push(t("missing", { list: kc.unavailable.map(function (u) { return u.name; }).join(", ") }));
+    parts.push(["missing", { list: kc.unavailable.map(function (u) { return u.name; }).join(", ") }]);
   }
   if (kc.short && kc.short.length) {
-    parts.push(t("short", { list: kc.short.map(function (u) { return u.name + " (" + u.on_hand + "/" + u.qty + ")"; }).join(", ") }));
+    parts.push(["short", { list: kc.short.map(function (u) { return u.name + " (" + u.on_hand + "/" + u.qty + ")"; }).join(", ") }]);
   }
-  return parts.join(" ");
+  return parts;
 }
 
 function take(code, path) {
   if (busy) return;
-  if (!token()) { note(t("signin"), true); return; }
+  if (!token()) { note([["signin"]], true); return; }
   busy = true;
-  note(t("opening", { code: code }), false);
+  note([["opening", { code: code }]], false);
   // After the till's own requests still on their way (a scan): the cart's sale is drawn last, with that scan in it.
   inOrder(function () { return call("POST", path || "/kiosk-carts/take", { code: code }); }).then(function (res) {
     busy = false;
     if (!res.ok) {
       var err = (res.data && res.data.error) || {};
-      note(has("kc." + err.code) ? t(err.code, err) : (err.message || t("network")), true);
+      note(has("kc." + err.code) ? [[err.code, err]] : (err.message || [["network"]]), true);
       if (err.code === "ticket_taken" || err.code === "expired_ticket") gone({ code: err.ticket });
       return;
     }
@@ -166,7 +136,7 @@ function take(code, path) {
     var text = outcome(res.data.kiosk_cart);
     var ev = new CustomEvent("omnitoko:sale", { detail: res.data.sale, cancelable: true });
     if (!document.dispatchEvent(ev)) { note(text, false); return; }  // the till took the sale in place
-    sessionStorage.setItem(NOTE_KEY, text);
+    sessionStorage.setItem(NOTE_KEY, JSON.stringify(text));
     window.location.reload();
   });
 }
@@ -174,21 +144,21 @@ function take(code, path) {
 // An online order collected at the till: its QR always; a typed code that is no order of this store is a cart.
 function handOver(code, orCart) {
   if (busy) return;
-  if (!token()) { note(t("signin"), true); return; }
+  if (!token()) { note([["signin"]], true); return; }
   busy = true;
   call("POST", "/online-orders/handover", { code: code }).then(function (res) {
     busy = false;
     var err = (res.data && res.data.error) || {};
     if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take"); return; }
-    if (!res.ok) { note(err.message || t("network"), true); return; }
-    note(t("order_handed", { number: res.data.number, n: res.data.picked_items }), false);
+    if (!res.ok) { note(err.message || [["network"]], true); return; }
+    note([["order_handed", { number: res.data.number, n: res.data.picked_items }]], false);
     refreshOrders();
   });
 }
 // The oldest cart waiting, or a word that none is (the key is on the key bar whether or not one waits).
 function takeFirst() {
   if (waiting.length) take(waiting[0].code);
-  else note(t("none"), false);
+  else note([["none"]], false);
 }
 document.addEventListener("click", function (e) {
   if (e.target.closest("[data-action=kiosk]") && onSaleScreen()) takeFirst();
@@ -224,7 +194,7 @@ window.addEventListener("keydown", function (e) {
 
 function start() {
   var left = sessionStorage.getItem(NOTE_KEY);
-  if (left) { sessionStorage.removeItem(NOTE_KEY); note(left, false); }
+  if (left) { sessionStorage.removeItem(NOTE_KEY); note(JSON.parse(left), false); }
   if (typeof window.io === "function") {
     var socket = window.io({ reconnectionDelayMax: 5000 });
     socket.on("connect", refresh);

@@ -237,7 +237,7 @@ function action(name) {
   if (S.screen !== "sale" || S.stack.length) return;
   const paidShown = !$("paid-panel").hidden;
   const line = selectedLine();
-  const needsLine = () => { if (!line || paidShown) { message(t("err.no_line"), "error"); return false; } return true; };
+  const needsLine = () => { if (!line || paidShown) { message([["err.no_line"]], "error"); return false; } return true; };
   switch (name) {
     case "search": openDialog(D.search(app, { query: "", qty: S.pendingQty || 1 })); break;
     case "qty": {
@@ -247,7 +247,7 @@ function action(name) {
       break;
     }
     case "discount":
-      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
+      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message([["err.empty_sale"]], "error"); break; }
       openDialog(D.discount(app, line));
       break;
     case "menu": openDialog(shift.menu(app)); break;
@@ -257,7 +257,7 @@ function action(name) {
     case "clear": clearEntry(); break;
     case "elsewhere": if (needsLine()) showElsewhere(app, line); break;
     case "pay":
-      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message(t("err.empty_sale"), "error"); break; }
+      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message([["err.empty_sale"]], "error"); break; }
       openDialog(pay(app));
       break;
     default: break;

@@ -89,7 +89,7 @@ export function setQty(app, line, qty) {
       const view = await app.call("PATCH", `/sales/${app.S.sale.id}/lines/${line.id}`, { qty });
       app.closeAll();
       app.setSale(view, { select: line.id });
-      app.message(t("ok.qty", { name: line.name, n: qty }), "ok");
+      app.message([["ok.qty", { name: line.name, n: qty }]], "ok");
     } catch (err) {
       if (app.S.stack.length) showError(document.getElementById("dialog"), err); else app.fail(err);
     }
@@ -121,7 +121,7 @@ export function removeLine(app, line) {
     try {
       const view = await app.call("DELETE", `/sales/${app.S.sale.id}/lines/${line.id}`);
       app.setSale(view, { select: "last" });
-      app.message(t("ok.removed", { name: line.name }), "ok");
+      app.message([["ok.removed", { name: line.name }]], "ok");
     } catch (err) { app.fail(err); }
   });
 }
@@ -195,7 +195,7 @@ export function discount(app, line) {
     const view = await app.call("POST", `/sales/${app.S.sale.id}/discounts`, body);
     app.closeAll();
     app.setSale(view);
-    app.message(t("ok.discount"), "ok");
+    app.message([["ok.discount"]], "ok");
   };
   d.key = (e) => {
     const k = letter(e);

@@ -47,6 +47,6 @@ export async function checkStock(app, line) {
   const sale = app.S.sale;
   const wanted = sale ? sale.lines.filter((l) => l.sku === line.sku).reduce((n, l) => n + l.qty, 0) : 0;
   if (!item || item.on_hand >= wanted) return;
-  app.message(t("elsewhere.short", { name: line.name, n: item.on_hand }), "info");
+  app.message([["elsewhere.short", { name: line.name, n: item.on_hand }]], "info");
   await showElsewhere(app, line);
 }

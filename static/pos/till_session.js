@@ -50,7 +50,7 @@ export function wireForms(app) {
         $("float-msg").textContent = "";
         app.showScreen("sale");
         await app.startSale();
-        app.message(t("shift.opened", { amount: money(amount) }), "ok");
+        app.message([["shift.opened", { amount: money(amount) }]], "ok");
       } catch (err) {
         if (err.code === "shift_open") { app.showScreen("sale"); await app.startSale(); return; }
         $("float-msg").textContent = errorText(err);

@@ -15,7 +15,7 @@ export function park(app) {
     const ul = d.el.querySelector("#parked");
     if (d.items === null) { ul.innerHTML = ""; return; }
     ul.innerHTML = d.items.length ? d.items.map((s, i) => `<li class="${i === d.index ? "selected" : ""}" data-i="${i}">
-      <span class="pick-name">${escapeHtml(t("park.row", { time: timeOnly(s.created_at), items: s.items, till: s.till_id }))}</span>
+      <span class="pick-name">${escapeHtml(t("park.row", { time: timeOnly(s.created_at), n: s.items, till: s.till_id }))}</span>
       <span class="pick-price num">${escapeHtml(money(s.total))}</span></li>`).join("")
       : `<li class="empty">${T("park.none")}</li>`;
   };
@@ -26,7 +26,7 @@ export function park(app) {
       // No new sale yet: the next scan starts one, so resuming later has no empty sale to void.
       app.S.sale = null;
       app.render();
-      app.message(t("park.done"), "ok");
+      app.message([["park.done"]], "ok");
     } catch (err) { showError(d.el, err); }
   });
   const doResume = () => app.run(async () => {
@@ -37,7 +37,7 @@ export function park(app) {
       app.closeAll();
       document.getElementById("paid-panel").hidden = true;
       app.setSale(view, { select: "last" });
-      app.message(t("park.resumed"), "ok");
+      app.message([["park.resumed"]], "ok");
     } catch (err) { showError(d.el, err); }
   });
   d.mount = (el) => {

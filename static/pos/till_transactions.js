@@ -27,7 +27,7 @@ export function transactions(app, { query = "" } = {}) {
     if (d.items === null) { ul.innerHTML = ""; cap.textContent = ""; return; }
     cap.textContent = d.searched ? t("tx.found", { n: d.items.length }) : t("tx.shift");
     ul.innerHTML = d.items.length ? d.items.map((r, i) => `<li class="${i === d.index ? "selected" : ""}" data-i="${i}">
-      <span class="pick-name">${escapeHtml(r.number)}<small>${escapeHtml(t("tx.row", { at: r.at, items: r.items }))}${
+      <span class="pick-name">${escapeHtml(r.number)}<small>${escapeHtml(t("tx.row", { at: r.at, n: r.items }))}${
         r.member ? ` · ${escapeHtml(r.member)}` : ""}</small></span>
       ${r.refunded ? `<span class="pick-stock">${escapeHtml(t("tx.refunded", { amount: money(r.refunded) }))}</span>` : ""}
       <span class="pick-price num">${escapeHtml(money(r.total))}</span></li>`).join("")
@@ -118,7 +118,7 @@ function voidSale(app, d) {
     app.closeAll();
     app.S.sale = null;  // the next scan starts a new sale
     app.render();
-    app.message(t("tx.voided", { amount }), "ok");
+    app.message([["tx.voided", { amount }]], "ok");
   }), t("tx.q.void", { amount })));
 }
 
@@ -169,7 +169,8 @@ export function receipt(app, view) {
       });
       await reload().catch(() => {});
       app.closeDialog();
-      app.message(t("tx.refund_done", { number: done.number, amount: money(done.amount), tender: tender(done.tender_type) }), "ok");
+      const back = { number: done.number, amount: money(done.amount), tender: { key: `tender.${done.tender_type}` } };
+      app.message([["tx.refund_done", back]], "ok");
     }), question));
   });
   const reprint = () => {
@@ -177,7 +178,7 @@ export function receipt(app, view) {
     app.openDialog(approval(app, (a) => app.run(async () => {
       await app.call("POST", `/receipts/${encodeURIComponent(d.view.number)}/reprint`, { approval: a, reason: null });
       app.closeDialog();
-      app.message(t("tx.reprinted", words), "ok");
+      app.message([["tx.reprinted", words]], "ok");
     }), t("tx.q.reprint", words)));
   };
   const setWant = (line, n) => { d.want[line.id] = Math.max(0, Math.min(line.refundable, n)); };

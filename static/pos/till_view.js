@@ -1,6 +1,6 @@
 // What the sale screen shows: the lines, the totals, the change after payment, and messages
 // (errors flash red and beep). Pure DOM writing from the state it is given; no requests.
-import { $, escapeHtml, itemCount, money, priceHtml, qtyHtml, t } from "./common.js";
+import { $, escapeHtml, itemCount, money, priceHtml, qtyHtml, t, T } from "./common.js";
 
 
 // ---- messages, red flash and a beep on errors ----------------------------------------------
@@ -19,10 +19,13 @@ function beep() {
   } catch (e) { /* no sound device: the red flash is enough */ }
 }
 
+/** Show `text` in the message line: plain text (a server's refusal), or the catalog's words as [key, vars] parts
+ * that re-word themselves when the till switches language. */
 export function message(text, kind = "info") {
   const el = $("message");
-  el.textContent = text || "";
-  el.className = `message ${text ? `msg-${kind}` : ""}`;
+  if (Array.isArray(text)) el.innerHTML = text.map(([key, vars]) => T(key, vars)).join(" ");
+  else el.textContent = text || "";
+  el.className = `message ${text && text.length ? `msg-${kind}` : ""}`;
   if (kind === "error") {
     document.body.classList.remove("flash");
     void document.body.offsetWidth; // restart the animation

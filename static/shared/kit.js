@@ -29,12 +29,15 @@ export function fill(template, vars = {}) {
   return String(template).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
-/** The text for `key` in the current language (Indonesian, then the key, when missing), {placeholders} filled. */
+/** The text for `key` in the current language (Indonesian, then the key, when missing), {placeholders} filled; a
+ *  value given as {key: "tender.cash"} is itself a text of the catalog (worded in the same language). */
 export function t(key, vars) {
   const one = vars && vars.n === 1 && `${key}_one` in texts; // "1 item", not "1 items"
   const fallback = (catalogs.id || {})[key];
   const text = one ? texts[`${key}_one`] : key in texts ? texts[key] : fallback !== undefined ? fallback : key;
-  return vars ? fill(text, vars) : text;
+  if (!vars) return text;
+  const words = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v && v.key ? t(v.key) : v]));
+  return fill(text, words);
 }
 
 /** The text for `key` in the other language (the kiosk's big choices say themselves in both). */

@@ -197,14 +197,14 @@ def test_the_till_hears_the_kiosk_cart_and_opens_it_with_one_key(store_server: A
         lambda: till.line_names() == ["Air Mineral Aqua 330ml"] and till.text("total") == "Rp 10.500",
         "the till shows the kiosk cart's line and total",
     )
-    till.until(lambda: f"{code} dibuka" in till.d.find_element(By.ID, "kiosk-carts").text, "the till says it opened")
+    till.until(lambda: f"{code} dibuka" in till.text("message"), "the till says it opened")
     assert not till.d.find_elements(By.CSS_SELECTOR, "#kiosk-carts .kc"), "nothing is left waiting"
 
     # The shopper shows the code again at another moment: typed into the scan field, it is refused once taken.
     till.until(lambda: till.focused_id() == "scan", "the scan field has focus")
     till.keys(code, Keys.ENTER)
     till.until(
-        lambda: "sudah dibuka di kasir T1" in till.d.find_element(By.ID, "kiosk-carts").text,
+        lambda: "sudah dibuka di kasir T1" in till.text("message"),
         "a second take is refused with a clear message",
     )
     assert till.line_count() == 1
@@ -226,7 +226,7 @@ def test_a_cart_taken_while_a_scan_is_still_answered_shows_both(store_server: An
     till.keys(AQUA_600, Keys.ENTER)
     till.keys(Keys.F10)
     till.until(lambda: till.d.execute_script("return window.__late") == 1, "the scan's answer came")
-    till.until(lambda: f"{code} dibuka" in till.d.find_element(By.ID, "kiosk-carts").text, "the cart was opened")
+    till.until(lambda: f"{code} dibuka" in till.text("message"), "the cart was opened")
     till.until(
         lambda: (
             sorted(till.line_names()) == ["Air Mineral Aqua 330ml", "Air Mineral Aqua 600ml"]

@@ -4,10 +4,12 @@ English one, including what its scripts write (the printer and sync badges, toas
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from test_online_orders_browser import packed_for_pickup
 from test_till_browser import AQUA_330, Till
 
 from common import i18n
@@ -100,3 +102,55 @@ def test_the_manager_screens_in_english_show_no_indonesian(store_server: Any, br
         d.get(f"{store_server.url}{path}")
         till.until(lambda: d.find_elements(By.CSS_SELECTOR, "main"), f"{path} is shown")
         assert foreign_words(d, only_in("id", "manager")) == [], path
+
+
+def test_the_tills_messages_and_waiting_orders_switch_language_in_place_one_item_not_one_items(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    packed_for_pickup(tmp_path, "OT-W2X34Y-1", "W2X-34Y")
+    till = Till(browser(1366, 768), store_server)
+    till.d.get(f"{store_server.url}/till?lang=id")
+    till.sign_in_and_open_shift()
+    till.until(lambda: "Pesanan online OT-W2X34Y-1 siap diambil" in till.text("kiosk-carts"), "the order waits")
+    assert "1 barang" in till.text("kiosk-carts")
+
+    # A copy of a receipt (F5, P, the manager's approval): the till says so in Indonesian...
+    till.scan(AQUA_330, 1)
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"))
+    number = till.text("paid-number")
+    till.keys(Keys.F5)
+    till.until(lambda: till.focused_id() == "tx-q" and number in till.text("tx-list"), "F5 lists the receipt")
+    till.keys(number, Keys.ENTER)
+    till.until(
+        lambda: till.d.execute_script("return document.getElementById('dialog').className").endswith("tx-receipt"),
+        "the receipt opens",
+    )
+    till.keys("p")
+    till.until(lambda: till.focused_id() == "appr-code", "the reprint asks for the manager")
+    till.keys("9001", Keys.ENTER, "4321", Keys.ENTER)
+    till.until(lambda: f"Salinan struk {number}" in till.text("message"), "the copy went")
+    till.keys(Keys.ESCAPE)  # Esc goes back one step at a time: the receipt list, then the sale
+    till.until(lambda: till.focused_id() == "tx-q", "back on the receipt list")
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan", "back on the sale")
+
+    # ... and in English once the till switches, with the waiting order and the page's titles.
+    till.d.execute_script("document.getElementById('lang-toggle').click()")
+    till.until(lambda: till.d.execute_script("return document.documentElement.lang") == "en", "English now")
+    assert till.text("message") == f"A copy of receipt {number} went to the printer."
+    assert "Online order OT-W2X34Y-1 ready for pickup" in till.text("kiosk-carts")
+    assert "1 item " in till.text("kiosk-carts") + " " and "1 items" not in till.text("kiosk-carts")
+    assert till.d.find_element(By.ID, "paid-receipt").get_attribute("title") == "Receipt no."
+    assert foreign_words(till.d, only_in("id", "pos", "status")) == []
+
+    # The order handed over (its QR scanned): one item, said in English, and in Indonesian after switching back.
+    till.keys("OO1.W2X34Y", Keys.ENTER)
+    till.until(lambda: "handed to the shopper" in till.text("message"), "handed over")
+    assert till.text("message") == "Online order OT-W2X34Y-1 handed to the shopper (1 item)"
+    till.d.execute_script("document.getElementById('lang-toggle').click()")
+    till.until(lambda: till.d.execute_script("return document.documentElement.lang") == "id", "Indonesian again")
+    assert till.text("message") == "Pesanan online OT-W2X34Y-1 diserahkan ke pembeli (1 barang)"
+    assert foreign_words(till.d, only_in("en", "pos", "status")) == []

@@ -74,7 +74,6 @@ return out;
 SNAPSHOT_JS = """
 const $ = (id) => document.getElementById(id);
 const sel = document.querySelector("#lines tr.selected");
-const note = document.querySelector("#kiosk-carts .kc-note");
 return JSON.stringify({
   modal: $("modal").hidden ? "" : $("dialog").className, member: !!$("member-panel"), message: $("message").textContent,
   lines: document.querySelectorAll("#lines tr").length, selected: sel ? sel.dataset.id : "", paid: $("paid-panel").hidden,

@@ -44,6 +44,13 @@ def feed_order(ctx: Any, number: str, code: str, lines: list[tuple[str, str, int
     return order_id
 
 
+def packed_for_pickup(tmp_path: Path, number: str, code: str) -> None:
+    """One Aqua 600ml order, paid and packed, waiting at the store for the shopper (with their `code`)."""
+    ctx = store_beside(tmp_path)
+    feed_order(ctx, number, code, [("SKU-00002", "Air Mineral Aqua 600ml", 1, 4_500)], "packed")
+    ctx.db.dispose()
+
+
 def events(ctx: Any) -> list[str]:
     with ctx.db.sessions() as s:
         return list(s.scalars(select(OutboxEvent.type).where(OutboxEvent.type.like("online_order.%"))))
@@ -99,8 +106,64 @@ def test_an_online_order_is_picked_by_scanning_packed_and_handed_over_by_code(
         lambda: "Pesanan online OT-M8N23Q-1 siap diambil" in till.text("kiosk-carts"), "the till shows the order"
     )
     till.keys("OO1.M8N23Q", Keys.ENTER)
-    till.until(lambda: "Pesanan online OT-M8N23Q-1 diserahkan" in till.text("kiosk-carts"), "the till hands it over")
+    till.until(lambda: "Pesanan online OT-M8N23Q-1 diserahkan" in till.text("message"), "the till hands it over")
     assert till.line_count() == 0  # not a sale: the order was paid online
     till.until(lambda: "siap diambil" not in till.text("kiosk-carts"), "the collected order leaves the till's list")
     assert events(ctx)[-1] == "online_order.handed_over"
     ctx.db.dispose()
+
+
+# The notice of an order waiting for pickup, against what the cashier works on: [] when nothing lies over anything.
+NOTICE_JS = """
+const box = (el) => el.getBoundingClientRect();
+const over = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+const notice = document.querySelector("#kiosk-carts .kc-order"), out = [];
+const n = box(notice);
+for (const sel of [".lines-panel", ".total-panel", "#total"]) if (over(n, box(document.querySelector(sel)))) out.push(`over ${sel}`);
+const row = document.querySelector("#lines tr.selected"), panel = box(document.querySelector(".lines-panel"));
+const r = box(row);
+if (r.top < panel.top - 0.5 || r.bottom > panel.bottom + 0.5) out.push("the newest line is out of sight");
+const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+if (!hit || !row.contains(hit)) out.push("the newest line is covered");
+return out;
+"""
+
+# With a dialog open: the dialog's own texts are what a touch reaches, and the notice is behind the dim.
+UNDER_DIALOG_JS = """
+const out = [], notice = document.querySelector("#kiosk-carts .kc-order").getBoundingClientRect();
+const dim = document.elementFromPoint((notice.left + notice.right) / 2, (notice.top + notice.bottom) / 2);
+if (dim && dim.closest("#kiosk-carts")) out.push("the notice lies over the dialog's dim");
+for (const el of document.querySelectorAll("#dialog .dialog-hint, #dialog th, #dialog label")) {
+  const r = el.getBoundingClientRect();
+  if (r.width < 1) continue;
+  const hit = document.elementFromPoint(r.left + 4, (r.top + r.bottom) / 2);
+  if (!hit || !document.getElementById("dialog").contains(hit)) out.push(`${el.textContent.trim()} is covered`);
+}
+return out;
+"""
+
+
+def test_an_order_waiting_for_pickup_never_lies_over_the_lines_the_total_or_a_dialog(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    packed_for_pickup(tmp_path, "OT-P4R56S-1", "P4R-56S")
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    token = till.token()
+    sale = store_server.api("POST", "/sales", token).json()
+    goods = [p for p in store_server.api("GET", "/products?q=a&limit=50", token).json()["items"] if p.get("barcode")]
+    for p in [p for p in goods if p.get("measure", "unit") == "unit"][:13]:  # more lines than the panel shows
+        res = store_server.api("POST", f"/sales/{sale['id']}/lines", token, json={"barcode": p["barcode"], "qty": 1})
+        assert res.status_code in (200, 201), res.text
+    till.open()
+    till.until(lambda: till.line_count() == 13, "the reloaded till shows the sale, the newest line at the bottom")
+    till.until(lambda: "OT-P4R56S-1" in till.text("kiosk-carts"), "the till shows the order waiting")
+    till.until(lambda: till.d.execute_script(NOTICE_JS) == [], "the notice takes its own room")
+    assert till.d.execute_script(NOTICE_JS) == []
+
+    till.keys(Keys.F5)
+    till.until(lambda: till.focused_id() == "tx-q", "F5 Transaksi")
+    assert till.d.execute_script(UNDER_DIALOG_JS) == []
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan")
