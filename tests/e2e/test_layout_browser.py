@@ -77,7 +77,7 @@ const sel = document.querySelector("#lines tr.selected");
 return JSON.stringify({
   modal: $("modal").hidden ? "" : $("dialog").className, member: !!$("member-panel"), message: $("message").textContent,
   lines: document.querySelectorAll("#lines tr").length, selected: sel ? sel.dataset.id : "", paid: $("paid-panel").hidden,
-  scan: $("scan").value, note: note ? note.textContent : "", elsewhere: !$("elsewhere").hidden,
+  scan: $("scan").value, elsewhere: !$("elsewhere").hidden,
 });
 """
 
@@ -490,3 +490,25 @@ def test_a_kiosk_toast_goes_after_its_time_and_at_the_next_touch(server: StoreSe
     kiosk.till.until(toast_shown, "the toast again")
     kiosk.d.find_element(By.CSS_SELECTOR, ".search-open").click()  # the shopper's next touch
     assert not toast_shown(), "the next touch takes the toast away"
+
+
+# The scan field's placeholder (what to type, and 3* for a quantity) fits the field whole.
+PLACEHOLDER_JS = """
+const f = document.getElementById("scan"), s = getComputedStyle(f, "::placeholder"), box = getComputedStyle(f);
+const ctx = document.createElement("canvas").getContext("2d");
+ctx.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+const room = f.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+const need = ctx.measureText(f.placeholder).width;
+return need <= room ? [] : [`the placeholder "${f.placeholder}" needs ${Math.ceil(need)} px, the field has ${room}`];
+"""
+
+
+def test_the_till_in_english_fits_its_scan_hint_and_key_labels(server: StoreServer, till_screen: Any) -> None:
+    till = LayoutTill(till_screen, server)
+    till.on_an_empty_sale()
+    till.d.get(f"{server.url}/till?lang=en")
+    till.until(lambda: till.shown("screen-sale") and till.text("scan-label") == "SCAN", "the till in English")
+    found = list(till.d.execute_script(PLACEHOLDER_JS)) + list(till.d.execute_script(KEYBAR_JS))
+    till.d.get(f"{server.url}/till?lang=id")  # the other tests of this browser read the till in Indonesian
+    till.until(lambda: till.shown("screen-sale") and till.text("scan-label") == "PINDAI", "the till in Indonesian")
+    assert not found, f"{size_id(till_screen.size)}: {found}"
