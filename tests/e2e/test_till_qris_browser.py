@@ -20,6 +20,19 @@ from test_till_browser import AQUA_330, AQUA_600, WAIT, Till
 
 from common import qris
 
+# The QR screen of the customer display, each of its parts whole between the top bar and the promotion bar.
+QRIS_SHOWN_JS = """
+const top = document.querySelector(".display-top").getBoundingClientRect().bottom;
+const promo = document.querySelector(".display-promo").getBoundingClientRect().top, out = [];
+for (const id of ["d-qris-code", "d-qris-amount", "d-qris-state"]) {
+  const r = document.getElementById(id).getBoundingClientRect();
+  if (r.height < 1 || r.top < top - 0.5 || r.bottom > promo + 0.5) out.push(`${id} is not whole (${r.top}-${r.bottom})`);
+}
+const title = document.querySelector(".d-qris-title").getBoundingClientRect();
+if (title.top < top - 0.5) out.push("the title is under the top bar");
+return out;
+"""
+
 
 def _display(browser: Any, url: str) -> Any:
     display = browser()
@@ -71,6 +84,13 @@ def test_a_dynamic_qris_shown_on_till_and_display_is_paid_from_the_display_and_t
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
         lambda d: d.find_element(By.ID, "d-qris-code").is_displayed(), "the display shows the QR"
     )
+    for width, height in ((1440, 900), (1366, 768), (1024, 768), (1920, 1080)):  # the screens a display runs on
+        display.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        assert display.execute_script(QRIS_SHOWN_JS) == [], f"{width}x{height}"
+    display.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     till.keys(Keys.ESCAPE)
     till.until(lambda: till.d.find_element(By.ID, "qris-state").get_attribute("data-state") == "cancelled", "withdrawn")
     WebDriverWait(display, WAIT, poll_frequency=0.05).until(
