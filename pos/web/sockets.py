@@ -13,6 +13,16 @@ from pos.services.sale_views import open_sale_of_till
 
 # Device states worth showing at once to a page that (re)connects, not only at the next change.
 STICKY_TOPICS = ("printer_status", "sync_status")
+# What a till's room hears of a completed sale's member: its customer display joins the room with no sign-in, so
+# never the member's card (their QR, which lets a till spend their points), number or name.
+ROOM_LOYALTY = ("masked_name", "earned", "redeemed", "balance")
+
+
+def for_room(data: dict[str, Any]) -> dict[str, Any]:
+    loyalty = data.get("loyalty")
+    if not isinstance(loyalty, dict):
+        return data
+    return {**data, "loyalty": {k: loyalty.get(k) for k in ROOM_LOYALTY}}
 
 
 def room(till_id: str) -> str:
@@ -28,6 +38,7 @@ class Notices:
         self._lock = threading.Lock()
 
     def notify(self, topic: str, data: dict[str, Any]) -> None:
+        data = for_room(data)
         till = str(data.get("till_id") or "")
         if topic in STICKY_TOPICS:
             with self._lock:
