@@ -1,7 +1,9 @@
 // The customer display of one till: read-only, live over Socket.IO. It joins the till's room and
 // shows each "sale" as it changes, then "Terima kasih" with the change once "sale_completed" arrives. A dynamic
 // QRIS ("qris") shows its code for the shopper to scan until it is paid, cancelled or expires.
-import { $, applyTexts, boot, connectTill, escapeHtml, itemCount, money, priceHtml, qtyHtml, t } from "./common.js";
+import {
+  $, applyTexts, boot, connectTill, escapeHtml, groupThousands as num, itemCount, money, priceHtml, qtyHtml, t,
+} from "./common.js";
 
 const THANKS_MS = 45000; // the thank-you stays until the next item or this long, then the welcome
 let mode = "welcome";
@@ -9,6 +11,8 @@ let thanksTimer = null;
 let thanksFor = null;
 let qrisFor = null;
 let lastSale = null;
+const count = (n) => (n === 1 ? 1 : num(n)); // a count as shown: 2.500, and 1 as a number (its "_one" text)
+let member = null; // the member on the open sale: { sale_id, masked_name, balance, earn_per_amount } (never the number)
 
 function show(next) {
   mode = next;
@@ -24,12 +28,15 @@ function showSale(sale) {
   const lines = sale.lines;
   $("d-lines").innerHTML = lines.map((l, i) => `<li class="${i === lines.length - 1 ? "newest" : ""}">
     <span class="d-name">${escapeHtml(l.name)}</span>
-    <span class="d-qty">${qtyHtml(l)} × ${priceHtml(l)}</span>
+    <span class="d-qty">${qtyHtml(l)} × ${priceHtml(l)}${l.discount > 0
+      ? ` <span class="d-line-disc">${escapeHtml(t("display.discount"))} ${escapeHtml(money(l.discount))}</span>` : ""}</span>
     <span class="d-amount">${escapeHtml(money(l.net))}</span></li>`).join("");
   const newest = lines[lines.length - 1];
   $("d-last-name").textContent = newest.name;
-  $("d-last-price").innerHTML = newest.qty > 1 || newest.measure === "weight"
-    ? `${qtyHtml(newest)} × ${priceHtml(newest)}` : escapeHtml(money(newest.unit_price));
+  // What the shopper pays for it, big; how it was counted or weighed, small under it.
+  $("d-last-price").textContent = money(newest.gross);
+  $("d-last-how").innerHTML = newest.qty > 1 || newest.measure === "weight" ? `${qtyHtml(newest)} × ${priceHtml(newest)}` : "";
+  showMember(sale);
   $("d-count").textContent = t("display.items", { n: itemCount(lines) });
   $("d-discount").hidden = !sale.discount;
   $("d-discount").textContent = sale.discount ? `${t("display.discount")} ${money(sale.discount)}` : "";
@@ -40,9 +47,29 @@ function showSale(sale) {
   if (last) last.scrollIntoView({ block: "end" });
 }
 
+function showMember(sale) {
+  const on = !!member && member.sale_id === sale.id;
+  $("d-member").hidden = !on;
+  if (!on) return;
+  $("d-member-name").textContent = member.masked_name;
+  const paidInPoints = (sale.tenders || []).reduce((n, x) => n + (x.type === "points" ? x.amount : 0), 0);
+  const earns = Math.floor(Math.max(0, sale.total - paidInPoints) / (member.earn_per_amount || 10000));
+  $("d-member-points").textContent = `${t("display.points", { n: count(member.balance) })} · ${t("display.earns", { n: earns })}`;
+}
+
+function onMember(data) {
+  if (!data || !data.sale_id) return;
+  member = data.member ? { ...data.member, sale_id: data.sale_id } : null;
+  if (lastSale && lastSale.id === data.sale_id && mode === "sale") showSale(lastSale);
+}
+
 function showThanks(sale) {
   if (thanksFor === sale.id && mode === "thanks") return;
   thanksFor = sale.id;
+  const points = sale.loyalty;
+  $("d-t-points").hidden = !points;
+  $("d-t-points").textContent = points
+    ? `${points.masked_name} · ${t("display.earned", { n: points.earned })} · ${t("display.balance", { n: count(points.balance) })}` : "";
   $("d-t-total").textContent = money(sale.total);
   $("d-t-paid").textContent = money(sale.paid);
   $("d-t-change").textContent = money(sale.change);
@@ -95,4 +122,4 @@ function setState(key) {
 }
 
 applyTexts();
-connectTill(boot.till_id, { sale: onSale, sale_completed: showThanks, qris: onQris }, live);
+connectTill(boot.till_id, { sale: onSale, sale_completed: showThanks, qris: onQris, sale_member: onMember }, live);

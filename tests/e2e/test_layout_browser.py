@@ -345,6 +345,10 @@ def test_the_customer_display_fits_a_long_sale_and_the_thank_you(
     till = LayoutTill(d, server)
     till.until(lambda: till.shown("d-sale") and len(d.find_elements(By.CSS_SELECTOR, "#d-lines li")) == LONG_SALE)
     till.until(lambda: till.shown("d-discount"), "the display shows the discount")
+    # each line says what it saves, as the till does, so its amount reads right next to count x price
+    first = sale["lines"][0]
+    said = d.find_element(By.CSS_SELECTOR, "#d-lines li:first-child .d-line-disc").text
+    assert said == f"Hemat Rp {first['discount']:,}".replace(",", "."), said
     found = problems(d, ["#d-discount", ".display-promo"], ["#d-total", "#d-last", ".display-promo"])
     found += d.execute_script(
         "const box = document.getElementById('d-lines').getBoundingClientRect();"

@@ -136,6 +136,28 @@ def test_the_till_attaches_a_member_by_phone_and_shows_the_points_earned(
     d.save_screenshot(str(screens / "till-member.png"))
 
 
+def test_the_customer_display_shows_the_member_masked_with_the_points_and_the_points_earned(
+    central_online: CentralHarness, store_server: Any, browser: Any
+) -> None:
+    m = member_with_history(central_online)  # 163 points; a point for each Rp 10.000
+    d, w, keys, focused, chip = till_with_member(browser, store_server, m, "8*" + AQUA_330, "Rp 28.000")
+    shown = browser(1366, 768)  # the display joins with the member already on the sale
+    shown.get(f"{store_server.url}/display/T1")
+    text = lambda i: shown.find_element(By.ID, i).text  # noqa: E731
+    waiter(shown).until(lambda _d: shown.find_element(By.ID, "d-member").is_displayed(), "the member on the display")
+    assert (text("d-member-name"), text("d-member-points")) == ("Si** Ra*******", "163 poin · +2 poin dari belanja ini")
+    body = shown.find_element(By.TAG_NAME, "body").text
+    assert m["number"] not in body and m["phone"][-8:] not in body  # never the member's number or phone
+    w.until(lambda _d: focused() == "scan")
+    keys(Keys.F12)
+    w.until(lambda _d: focused() == "pay-given")
+    keys(Keys.ENTER)  # exact cash
+    waiter(shown).until(
+        lambda _d: shown.find_element(By.ID, "d-t-points").is_displayed(), "the points on the thank-you"
+    )
+    assert text("d-t-points") == "Si** Ra******* · Poin didapat +2 · Saldo 165 poin"
+
+
 def test_points_that_pay_the_whole_sale_finish_it_like_a_last_payment(
     central_online: CentralHarness, store_server: Any, browser: Any
 ) -> None:
