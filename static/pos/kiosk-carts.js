@@ -14,6 +14,13 @@ var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
 var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJKMNP-Z]{2}-[2-9A-HJKMNP-Z]{3})$/i;
 // A paid online order's QR (OO1.<code>): handed to the shopper once it is packed (the store checks the code offline).
 var ORDER = /^OO1\.[A-Za-z0-9-]{6,8}$/i;
+// The same codes typed without their dash (P56A7H), as a shopper reads them out: tried as an order, then as a cart,
+// and when neither has that code, searched for as the cashier typed it (a word like MANGGA is a product search).
+var LOOSE = /^[A-HJKMNP-Z][2-9A-HJKMNP-Z]{5}$/i;
+var passOn = null; // a typed word handed back to the till's own scan field, once
+// Answers that name no cart (central does not know the code, or the store cannot ask and holds no copy of it): the
+// dashless word goes to the product search. Any other answer is about a real cart and is said as it is.
+var NO_SUCH_CART = ["unknown_cart", "online_carts_not_connected", "central_unreachable"];
 var waiting = [];   // [{code, items, total}] oldest first
 var pickups = [];   // paid online orders packed for the shopper to collect here: [{number, customer, items}]
 var ORDERS_EVERY_MS = 20000;
@@ -118,16 +125,17 @@ function outcome(kc) {
   return parts;
 }
 
-function take(code, path) {
+function take(code, path, orElse) {
   if (busy) return;
   if (!token()) { note([["signin"]], true); return; }
   busy = true;
-  note([["opening", { code: code }]], false);
+  if (!orElse) note([["opening", { code: code }]], false);
   // After the till's own requests still on their way (a scan): the cart's sale is drawn last, with that scan in it.
   inOrder(function () { return call("POST", path || "/kiosk-carts/take", { code: code }); }).then(function (res) {
     busy = false;
     if (!res.ok) {
       var err = (res.data && res.data.error) || {};
+      if (orElse && NO_SUCH_CART.indexOf(err.code) >= 0) { orElse(); return; }
       note(has("kc." + err.code) ? [[err.code, err]] : (err.message || [["network"]]), true);
       if (err.code === "ticket_taken" || err.code === "expired_ticket") gone({ code: err.ticket });
       return;
@@ -142,14 +150,14 @@ function take(code, path) {
 }
 
 // An online order collected at the till: its QR always; a typed code that is no order of this store is a cart.
-function handOver(code, orCart) {
+function handOver(code, orCart, orElse) {
   if (busy) return;
   if (!token()) { note([["signin"]], true); return; }
   busy = true;
   call("POST", "/online-orders/handover", { code: code }).then(function (res) {
     busy = false;
     var err = (res.data && res.data.error) || {};
-    if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take"); return; }
+    if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take", orElse); return; }
     if (!res.ok) { note(err.message || [["network"]], true); return; }
     note([["order_handed", { number: res.data.number, n: res.data.picked_items }]], false);
     refreshOrders();
@@ -182,15 +190,27 @@ window.addEventListener("keydown", function (e) {
   var field = document.activeElement;
   if (e.key !== "Enter" || !field || field.id !== "scan") return;
   var typed = field.value.trim();
+  if (passOn !== null && typed === passOn) { passOn = null; return; } // handed back: the till searches it
   var order = ORDER.test(typed);
   var online = !order && !TICKET.test(typed) && ONLINE.test(typed);
-  if (!order && !online && !TICKET.test(typed)) return;
+  var loose = !order && !online && LOOSE.test(typed);
+  if (!order && !online && !loose && !TICKET.test(typed)) return;
   e.preventDefault();
   e.stopImmediatePropagation();
   field.value = "";
+  if (loose) { handOver(typed, true, function () { searchAsTyped(field, typed); }); return; }
   if (order || (online && !/^OC1\./i.test(typed))) { handOver(typed, !order); return; }
   take(typed, online ? "/online-carts/take" : null);
 }, true);
+
+// Neither an order nor a cart has that code: the till's scan field takes the word as the cashier typed it, unless
+// they have typed something else since.
+function searchAsTyped(field, typed) {
+  if (field.value.trim()) return;
+  field.value = typed;
+  passOn = typed;
+  field.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+}
 
 function start() {
   var left = sessionStorage.getItem(NOTE_KEY);

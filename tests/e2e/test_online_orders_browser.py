@@ -167,3 +167,21 @@ def test_an_order_waiting_for_pickup_never_lies_over_the_lines_the_total_or_a_di
     assert till.d.execute_script(UNDER_DIALOG_JS) == []
     till.keys(Keys.ESCAPE)
     till.until(lambda: till.focused_id() == "scan")
+
+
+def test_the_till_takes_an_order_code_typed_without_its_dash_and_searches_a_word_that_is_no_code(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    ctx = store_beside(tmp_path)
+    feed_order(ctx, "OT-P56A7H-1", "P56-A7H", [("SKU-00002", "Air Mineral Aqua 600ml", 1, 4_500)], "packed")
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.until(lambda: "OT-P56A7H-1" in till.text("kiosk-carts"), "the till shows the order waiting")
+    till.keys("p56a7h", Keys.ENTER)  # as the shopper reads it out: any case, no dash
+    till.until(lambda: "Pesanan online OT-P56A7H-1 diserahkan" in till.text("message"), "the till hands it over")
+    assert events(ctx)[-1] == "online_order.handed_over"
+    # Six letters that could be a code but are no order's or cart's: the till searches the catalog for them.
+    till.keys("sedaap", Keys.ENTER)
+    till.until(lambda: "Mie Sedaap" in till.selected_result(), "the word is searched as typed")
+    ctx.db.dispose()
