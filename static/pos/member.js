@@ -15,22 +15,9 @@ var token = tillToken;
 var call = tillCall;
 function errorOf(res) { return (res.status && ((res.data && res.data.error) || {}).message) || t("network"); }
 
-// ---- styles and the two boxes: the panel (F3) and the member chip --------------------------
+// ---- the two boxes: the panel (F3) and the member chip (their styles: static/pos/pos.css) ----------
 function ensureUi() {
   if (S.chip) return;
-  var style = document.createElement("style");
-  style.textContent = [
-    "#member-chip{position:fixed;right:16px;top:76px;z-index:40;background:#0f1b2d;color:#fff;border-radius:12px;",
-    "padding:10px 14px;box-shadow:0 6px 24px rgba(0,0,0,.25);border-left:8px solid #ffd23f;min-width:260px;font-size:1.05rem}",
-    "#member-chip b{font-size:1.15rem}#member-chip .mc-line{opacity:.9}#member-chip .mc-earned{color:#ffd23f;font-weight:800;font-size:1.25rem}",
-    "#member-panel{position:fixed;inset:0;z-index:60;background:rgba(11,18,32,.55);display:grid;place-items:center}",
-    "#member-panel .mp{background:#fff;border-radius:14px;padding:22px 26px;width:min(560px,92vw);box-shadow:0 10px 40px rgba(0,0,0,.3)}",
-    "#member-panel h2{margin:0 0 6px}#member-panel input{font:inherit;font-size:1.3rem;width:100%;box-sizing:border-box;",
-    "padding:10px 12px;border:2px solid #d9e0e8;border-radius:10px;margin:8px 0}#member-panel input:focus{outline:none;border-color:#2563eb}",
-    "#member-panel .mp-msg{min-height:1.4em;font-weight:600}#member-panel .mp-msg.err{color:#c81e1e}",
-    "#member-panel .mp-who{font-size:1.3rem;font-weight:800}#member-panel .mp-hint{color:#64748b;font-size:.95rem}",
-  ].join("");
-  document.head.appendChild(style);
   S.chip = el("div");
   S.chip.id = "member-chip";
   S.chip.hidden = true;
