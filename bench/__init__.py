@@ -10,6 +10,7 @@ and prints one table. Scratch files go under var/bench/ (same disk as the repo; 
 from __future__ import annotations
 
 import os
+import re
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,29 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+# A goal as the scripts write it: "< 1 s", ">= 2.5", "<= 26 (configured bound)", "0"; a bare number is "==".
+_GOAL = re.compile(r"^\s*(<=|>=|<|>|==)?\s*(\d[\d,]*(?:\.\d+)?)\s*(ms|s|MB|kB)?\s*(?:\(.*\))?\s*$")
+_SCALE = {"ms": 0.001, "s": 1.0, "kB": 1e3, "MB": 1e6}
+
+
+def verdict(r: Row) -> str:
+    """The row's goal with "(met)" or "(NOT met)" after it, judged on the ratio when the row has one and the goal no
+    unit, else on the value (ms against s converted); as given when it says so already or does not parse."""
+    goal = str(r.get("goal") or "")
+    found = _GOAL.match(goal)
+    if not goal or "met)" in goal or found is None:
+        return goal
+    op, number, unit = found.group(1) or "==", float(found.group(2).replace(",", "")), found.group(3)
+    value = float(r["ratio"] if unit is None and r.get("ratio") is not None else r["value"])
+    row_unit = str(r.get("unit", "")).split(" ", 1)[0]
+    if unit and row_unit != unit:
+        if unit not in _SCALE or row_unit not in _SCALE:
+            return goal
+        number = number * _SCALE[unit] / _SCALE[row_unit]
+    ok = {"<": value < number, "<=": value <= number, ">": value > number, ">=": value >= number, "==": value == number}
+    return f"{goal} ({'met' if ok[op] else 'NOT met'})"
+
+
 def format_table(rows: list[Row], script_column: bool = False) -> str:
     """A plain-text table (also valid Markdown) of the rows."""
     head = (["bench"] if script_column else []) + ["figure", "value", "unit", "ratio", "compared with", "goal"]
@@ -93,7 +117,7 @@ def format_table(rows: list[Row], script_column: bool = False) -> str:
             r.get("unit", ""),
             _fmt(r.get("ratio")),
             r.get("baseline", "") or "",
-            r.get("goal", "") or "",
+            verdict(r),
         ]
         for r in rows
     ]
