@@ -1,6 +1,8 @@
 /* What every kiosk module shares: the page's settings, the shopper's state, words, money and the kiosk API.
    kiosk.js (the entry module) adds show / reset / points once its screens are wired. */
-import { $, button, el, flash, money, request, t, toast as showToast, useCurrency, useTexts } from "../shared/kit.js";
+import {
+  $, button, el, flash, money, request, storeClock, t, toast as showToast, useCurrency, useTexts,
+} from "../shared/kit.js";
 
 export { $ };
 const S = JSON.parse($("kiosk-settings").textContent);
@@ -15,18 +17,10 @@ function api(method, path, body) {
   return request("/api/v1/kiosk" + path, { method: method, body: body });
 }
 
-// Dates as the store's clock says them (23/11/2026 14:05). The server's times are UTC, with or without a zone.
-const clockOptions = { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
-let clock;
-try { clock = new Intl.DateTimeFormat("en-GB", { ...clockOptions, timeZone: S.timezone || undefined }); }
-catch (e) { clock = new Intl.DateTimeFormat("en-GB", clockOptions); } // an unknown zone: the PC's own
+// Dates as the store's clock says them (23/11/2026 14:05).
+const clock = storeClock(S.timezone);
 /** "23/11/2026", or "23/11/2026 14:05" with `withTime`. */
-function when(at, withTime) {
-  const p = {};
-  for (const part of clock.formatToParts(new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(at) ? at : `${at}Z`))) p[part.type] = part.value;
-  const day = `${p.day}/${p.month}/${p.year}`;
-  return withTime ? `${day} ${p.hour}:${p.minute}` : day;
-}
+function when(at, withTime) { return withTime ? clock.dateTime(at) : clock.date(at); }
 
 function problem(res) {
   if (res.status === 0) return t("offline");

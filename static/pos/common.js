@@ -18,6 +18,7 @@ import {
   request,
   roundCash,
   serverText,
+  storeClock,
   switchLang,
   t,
   T,
@@ -79,32 +80,9 @@ export async function setLang(code) {
 export const MAX_AMOUNT = boot.max_amount;
 
 // ---- dates: 23/11/2026 14:05, on the store's clock ([store] timezone), whatever the PC's zone -----------------
-// The server's times are UTC without a zone ("2026-11-23T07:05:00"): read as UTC, not as the PC's local time.
-const asDate = (d) => (d instanceof Date ? d : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(d)) ? d : `${d}Z`));
-let clockParts;
-try {
-  clockParts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: (boot.store && boot.store.timezone) || undefined, hourCycle: "h23",
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-  });
-} catch (e) {
-  clockParts = new Intl.DateTimeFormat("en-GB", {  // an unknown zone: the PC's own
-    hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-  });
-}
-function parts(d) {
-  const out = {};
-  for (const p of clockParts.formatToParts(asDate(d))) out[p.type] = p.value;
-  return out;
-}
-export function dateTime(d = new Date()) {
-  const p = parts(d);
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
-}
-export function timeOnly(d) {
-  const p = parts(d);
-  return `${p.hour}:${p.minute}`;
-}
+const clock = storeClock(boot.store && boot.store.timezone);
+export const dateTime = clock.dateTime;
+export const timeOnly = clock.time;
 
 // ---- the JSON API ------------------------------------------------------------------------
 export class ApiError extends Error {

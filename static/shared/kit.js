@@ -133,6 +133,27 @@ export function roundCash(amount) {
   return Math.floor((2 * amount + unit) / (2 * unit)) * unit;
 }
 
+// ---- dates: 23/11/2026 14:05 on the store's clock, whatever the PC's zone ------------------------------
+/** Dates and times on the store's clock (an IANA zone; unknown or none: the PC's own). The server's times are UTC,
+ * often without a zone ("2026-11-23T07:05:00"): read as UTC, not as the PC's local time. */
+export function storeClock(timezone) {
+  const options = { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+  let format;
+  try { format = new Intl.DateTimeFormat("en-GB", { ...options, timeZone: timezone || undefined }); }
+  catch (e) { format = new Intl.DateTimeFormat("en-GB", options); }
+  const asDate = (d) => (d instanceof Date ? d : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(d)) ? d : `${d}Z`));
+  const parts = (d) => {
+    const out = {};
+    for (const p of format.formatToParts(asDate(d))) out[p.type] = p.value;
+    return out;
+  };
+  return {
+    date: (d = new Date()) => { const p = parts(d); return `${p.day}/${p.month}/${p.year}`; },
+    time: (d = new Date()) => { const p = parts(d); return `${p.hour}:${p.minute}`; },
+    dateTime: (d = new Date()) => { const p = parts(d); return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`; },
+  };
+}
+
 // ---- JSON calls -----------------------------------------------------------------------------------
 const RETRY_MS = 700;
 
