@@ -68,7 +68,13 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     )
     app.config.update(SECRET_KEY=config.server.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     limit_bodies(app, config.server.max_body_bytes, {"/api/v1/sync/push": config.sync.max_body_mb * 2**20})
-    harden(app, config.server, env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY", init_command="omnitoko central init")
+    harden(
+        app,
+        config.server,
+        env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY",
+        init_command="omnitoko central init",
+        cookie="omnitoko_central",
+    )
     app.json = PlainJSON(app)
     app.extensions["omnitoko_central"] = central_context(config, db, web=True)  # with the web's time limits
     install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)

@@ -59,10 +59,13 @@ def check_secret_key(key: str, env_name: str, init_command: str) -> None:
         )
 
 
-def harden(app: Flask, server: _Server, *, env_name: str, init_command: str) -> None:
+def harden(app: Flask, server: _Server, *, env_name: str, init_command: str, cookie: str) -> None:
+    """`cookie`: the session cookie's own name per server. A browser keeps cookies by host, not port, so a store
+    and a central store on one host (the demo, a small shop) would otherwise sign each other's users out."""
     check_secret_key(server.secret_key, env_name, init_command)
     app.config.update(
         SECRET_KEY=server.secret_key,
+        SESSION_COOKIE_NAME=cookie,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=server.public_url.startswith("https://"),

@@ -102,7 +102,7 @@ def find(ctx: StoreContext, actor: Actor, mode: Mode = "number", q: str = "") ->
             s.scalars(stmt.order_by(Sale.completed_at.desc(), Sale.number.desc()).limit(MAX_ROWS + 1))
         )
         ids = [x.id for x in sales[:MAX_ROWS]]
-        items = dict(
+        items: dict[str, int] = dict(
             s.execute(
                 select(SaleLine.sale_id, ITEMS_IN_LINES).where(SaleLine.sale_id.in_(ids)).group_by(SaleLine.sale_id)
             ).all()

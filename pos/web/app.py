@@ -53,7 +53,13 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.config.update(SECRET_KEY=config.server.secret_key)
     limit_bodies(app, config.server.max_body_bytes)
     app.json = PlainJSON(app)
-    harden(app, config.server, env_name="OMNITOKO_SERVER__SECRET_KEY", init_command="omnitoko store init")
+    harden(
+        app,
+        config.server,
+        env_name="OMNITOKO_SERVER__SECRET_KEY",
+        init_command="omnitoko store init",
+        cookie="omnitoko_store",
+    )
     socketio = SocketIO(app, async_mode="threading")
     notices = sockets.Notices(socketio)
     app.extensions["omnitoko"] = bootstrap.store_context(config, db, notify=notices.notify)

@@ -57,7 +57,7 @@ def test_a_cookie_forged_with_the_old_built_in_key_or_for_an_admin_who_does_not_
         signed_cookie(real_key, {"admin_session": "not-a-session-token"}),
     ]
     for cookie in forged:
-        client.set_cookie("session", cookie)
+        client.set_cookie("omnitoko_central", cookie)
         resp = client.get("/admin/")
         assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"], cookie
     assert sign_in(client).status_code == 302 and client.get("/admin/").status_code == 200  # the real way works
@@ -66,7 +66,7 @@ def test_a_cookie_forged_with_the_old_built_in_key_or_for_an_admin_who_does_not_
 def test_a_copied_cookie_stops_working_when_the_admin_signs_out(admin_app) -> None:
     mine, thief = admin_app.test_client(), admin_app.test_client()
     assert sign_in(mine).status_code == 302
-    thief.set_cookie("session", mine.get_cookie("session").value)
+    thief.set_cookie("omnitoko_central", mine.get_cookie("omnitoko_central").value)
     assert thief.get("/admin/").status_code == 200  # the copy works while the session lives...
     out = mine.post("/admin/logout", data={"csrf_token": csrf(mine, "/admin/")})
     assert out.status_code == 302

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import text
+from synckit import central, pg_url  # noqa: F401 - the central store fixture
 
 from common.config_reader import ConfigError
 from common.errors import DomainError
@@ -68,7 +69,7 @@ def test_a_manager_cookie_forged_with_the_old_built_in_key_is_refused(app, store
         )
     )
     client = app.test_client()
-    client.set_cookie("session", forged)
+    client.set_cookie("omnitoko_store", forged)
     resp = client.get("/manager/stock")
     assert resp.status_code == 302 and "/manager/sign-in" in resp.headers["Location"]
 
@@ -76,7 +77,7 @@ def test_a_manager_cookie_forged_with_the_old_built_in_key_is_refused(app, store
 def test_a_copied_manager_cookie_is_refused_after_sign_out(app) -> None:
     mine, thief = Manager(app), Manager(app)
     assert mine.sign_in().status_code == 302
-    thief.client.set_cookie("session", mine.client.get_cookie("session").value)
+    thief.client.set_cookie("omnitoko_store", mine.client.get_cookie("omnitoko_store").value)
     assert thief.signed_in()
     assert mine.client.post("/manager/sign-out", data={"csrf_token": mine.csrf("/manager/stock")}).status_code == 302
     assert not thief.signed_in()
@@ -122,7 +123,7 @@ def test_a_manager_screen_token_is_refused_as_a_till_bearer_token(app) -> None:
     mine = Manager(app)
     mine.sign_in()
     serializer = app.session_interface.get_signing_serializer(app)
-    token = serializer.loads(mine.client.get_cookie("session").value)["manager"]
+    token = serializer.loads(mine.client.get_cookie("omnitoko_store").value)["manager"]
     assert mine.signed_in()
     assert app.test_client().get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
@@ -191,3 +192,19 @@ def test_an_unknown_staff_code_takes_as_long_as_a_wrong_pin(store) -> None:
         unknown.append(timed("7777"))
     assert statistics.median(unknown) >= 0.5 * statistics.median(wrong_pin)
     assert statistics.median(wrong_pin) >= 0.5 * statistics.median(unknown)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_store_and_the_central_store_keep_their_sign_ins_in_cookies_of_their_own_names(app, central) -> None:
+    """A browser keeps cookies by host, not port: on one host (the demo) the shop's or the admin's cookie must not
+    replace the manager's, or opening the shop signs the manager out."""
+    from test_admin_sessions import PASSWORD
+    from test_admin_sessions import sign_in as admin_sign_in
+
+    from central.services import stores
+
+    stores.set_admin(central.ctx, "admin", PASSWORD)
+    manager = Manager(app).sign_in()
+    assert manager.status_code == 302 and manager.headers["Set-Cookie"].startswith("omnitoko_store=")
+    admin = admin_sign_in(central.extra["app"].test_client())
+    assert admin.status_code == 302 and admin.headers["Set-Cookie"].startswith("omnitoko_central=")
