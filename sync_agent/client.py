@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import requests
 
 from pos.adapters.central_http import CentralError, CentralHttp, Refused, Unreachable
 
 __all__ = ["CentralClient", "CentralError", "Refused", "Unreachable"]
+
+JSON_BODY = {"Content-Type": "application/json"}
 
 
 class CentralClient(CentralHttp):
@@ -20,7 +23,8 @@ class CentralClient(CentralHttp):
         )
 
     def push(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/sync/push", json=body)
+        """A batch of events; written by orjson, each event's payload as stored (outbox.pending)."""
+        return self._call("POST", "/sync/push", data=orjson.dumps(body), headers=JSON_BODY)
 
     def pull(self, cursor: int, limit: int) -> dict[str, Any]:
         return self._call("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -38,10 +38,24 @@ class PushTally:
             self.codes[code] = self.codes.get(code, 0) + n
 
 
+_PENDING = (
+    OutboxEvent.event_id,
+    OutboxEvent.store_id,
+    OutboxEvent.device_id,
+    OutboxEvent.store_seq,
+    OutboxEvent.type,
+    OutboxEvent.schema_version,
+    OutboxEvent.payload,
+    OutboxEvent.payload_hash,
+    OutboxEvent.created_at,
+)
+
+
 def pending(db: Database, limit: int) -> list[dict[str, Any]]:
-    """The oldest unsent events, in store_seq order, shaped for the push body."""
+    """The oldest unsent events, in store_seq order, shaped for the push body. Each payload goes as the canonical JSON
+    it was stored and hashed as (an orjson.Fragment: written into the body as it is, never parsed and written again)."""
     with db.sessions() as s:
-        rows = s.execute(select(OutboxEvent).where(state.UNSENT).order_by(OutboxEvent.store_seq).limit(limit)).scalars()
+        rows = s.execute(select(*_PENDING).where(state.UNSENT).order_by(OutboxEvent.store_seq).limit(limit))
         return [
             {
                 "event_id": r.event_id,
@@ -50,7 +64,7 @@ def pending(db: Database, limit: int) -> list[dict[str, Any]]:
                 "store_seq": r.store_seq,
                 "type": r.type,
                 "schema_version": r.schema_version,
-                "payload": json.loads(r.payload),
+                "payload": orjson.Fragment(r.payload),
                 "payload_hash": r.payload_hash,
                 "created_at": r.created_at.isoformat(),
             }

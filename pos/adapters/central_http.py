@@ -76,9 +76,10 @@ class CentralHttp:
         # Per client, not on the shared session: the agent and the till name themselves differently.
         self.headers = {"Authorization": f"Bearer {token}", **(headers or {})}
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    def _call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        sent = {**self.headers, **headers} if headers else self.headers
         try:
-            resp = self.http.request(method, self.base + path, timeout=self.timeout, headers=self.headers, **kwargs)
+            resp = self.http.request(method, self.base + path, timeout=self.timeout, headers=sent, **kwargs)
         except requests.Timeout as e:
             raise Unreachable(f"central did not answer within {self.timeout[1]:g} s") from e
         except requests.RequestException as e:
