@@ -12,6 +12,7 @@ import json
 import math
 from typing import Any
 
+import orjson
 from flask import Flask, request
 
 from common.errors import DomainError
@@ -73,7 +74,42 @@ def check_value(value: Any) -> None:
             _check_number(node, path)
 
 
+# A run of 19 digits anywhere in a body: a number that may not be 64-bit (orjson reads one past 64 bits as a float),
+# or only a long barcode in a string; either way the careful parse below reads that body. Found by mapping every
+# digit to "0" and looking for 19 of them (a regular expression took four times orjson's own time).
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * len(str(INT64_MAX))
+
+
+def _long_digits(raw: bytes) -> bool:
+    return _LONG_DIGITS in raw.translate(_DIGITS_AS_ZERO)
+
+
 def loads(data: str | bytes) -> Any:
+    """The request body's JSON, with the guard's checks: orjson reads a body with no run of 19 digits (every number
+    in it is 64-bit; it refuses NaN, infinities, lone surrogates, other encodings and depths past 1,024 on its own),
+    then the depth and NUL checks; any other body, or one orjson refuses, goes through `careful_loads`, which says
+    what was wrong and where. A push's 500 events are read in C, not number by number through Python."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if not _long_digits(raw):
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return careful_loads(data)  # its own error (or the same refusal), named
+        if b"\\u0000" in raw or _deeper_than(value, MAX_DEPTH):
+            check_value(value)
+        return _an_object(value)
+    return careful_loads(data)
+
+
+def _an_object(value: Any) -> Any:
+    if isinstance(value, str):
+        # flask-openapi3 parses a body that is a JSON string as JSON once more, past these checks
+        raise BadInput("not_an_object", "the request body must be a JSON object, not a string")
+    return value
+
+
+def careful_loads(data: str | bytes) -> Any:
     """json.loads for request bodies, with the guard's checks (the store server and the central store alike).
 
     The numbers are checked as the parser makes them and NUL characters looked for in the text, so the walk of
@@ -106,10 +142,7 @@ def loads(data: str | bytes) -> Any:
     nul = b"\\u0000" in data or b"\x00" in data if isinstance(data, bytes) else "\\u0000" in data
     if odd or nul or _deeper_than(value, MAX_DEPTH):
         check_value(value)
-    if isinstance(value, str):
-        # flask-openapi3 parses a body that is a JSON string as JSON once more, past these checks
-        raise BadInput("not_an_object", "the request body must be a JSON object, not a string")
-    return value
+    return _an_object(value)
 
 
 def _deeper_than(value: Any, depth: int) -> bool:

@@ -61,6 +61,16 @@ HOSTILE = [
         "qty",
     ),
     ("a quantity of NaN", "/sales/{sale}/lines", LINE.replace("@@", "NaN"), 422, "number_out_of_range", "qty"),
+    # the largest unsigned 64-bit number, and the first past the signed range: a fast parser would take them
+    (
+        "a quantity of 2**64 - 1",
+        "/sales/{sale}/lines",
+        LINE.replace("@@", str(2**64 - 1)),
+        422,
+        "number_out_of_range",
+        "qty",
+    ),
+    ("a quantity of 2**63", "/sales/{sale}/lines", LINE.replace("@@", str(2**63)), 422, "number_out_of_range", "qty"),
     (
         "a tender below the 64-bit minimum",
         "/sales/{sale}/tenders",
