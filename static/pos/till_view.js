@@ -65,7 +65,9 @@ export function render(S) {
   showRow("discount", sale ? sale.discount : 0);
   if (sale && sale.discount) {
     const spec = sale.discount_spec;
-    const pct = spec && spec.kind === "percent" ? ` (${String(spec.value / 100).replace(".", ",")}%)` : "";
+    // The row is every discount of the sale; its percent names the sale's own, and says when the lines' add to it.
+    const withLines = sale.sale_discount > 0 && sale.discount > sale.sale_discount ? ` ${t("sale.plus_line_discounts")}` : "";
+    const pct = spec && spec.kind === "percent" ? ` (${String(spec.value / 100).replace(".", ",")}%${withLines})` : "";
     $("discount").textContent = `−${money(sale.discount)}${pct}`;
   }
   $("tax").textContent = money(sale ? sale.tax : 0);

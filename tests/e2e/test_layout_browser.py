@@ -230,6 +230,8 @@ def test_the_till_fits_a_long_discounted_split_paid_sale_with_its_dialogs(
     till.keys("9001", Keys.ENTER)
     till.keys("4321", Keys.ENTER)
     till.until(lambda: till.shown("row-discount") and till.shown("modal") is False, "the sale discount shows")
+    # one row for every discount: its percent is the sale's, and it says the line's is in it too
+    assert till.text("discount").endswith("(20% + diskon barang)"), till.text("discount")
     till.check("a line and a sale discount")
 
     # F5 Transaksi over the sale.
