@@ -158,7 +158,12 @@ export function menu(app) {
       app.run(async () => {
         try { app.openDialog(report(app, await app.call("GET", "/reports/x"))); } catch (err) { showError(d.el, err); }
       });
-    } else if (k === "z") app.openDialog(closeShift(app));
+    } else if (k === "z") {
+      // A sale under way on this till blocks the Z (the server says so too): said before the drawer is counted.
+      const sale = app.S.sale;
+      if (sale && sale.state === "open" && sale.lines.length) showError(d.el, t("err.sales_open"));
+      else app.openDialog(closeShift(app));
+    }
     else if (k === "k") app.signOut();
     return true;
   };

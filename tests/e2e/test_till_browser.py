@@ -246,6 +246,17 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
     till.keys(Keys.ENTER)
     till.until(lambda: till.line_count() == 2 and till.text("total") == "Rp 8.800")
 
+    # Z with the sale still open: said at once, before the cashier counts the drawer.
+    till.keys(Keys.F7)
+    till.until(lambda: "Close shift" in till.text("dialog"))
+    till.keys("z")
+    till.until(
+        lambda: "Sales are still open or parked" in till.text("dialog"), "the open sale is said before the count"
+    )
+    assert not till.d.find_elements(By.ID, "counted")
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.shown("modal") is False and till.focused_id() == "scan")
+
     # Card for the whole amount: no change; then close the shift with the float counted.
     till.keys(Keys.F12)
     till.until(lambda: till.focused_id() == "pay-given")
