@@ -16,6 +16,13 @@ from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
 
+def on_till_two(store: StoreContext, manager: Actor) -> Actor:
+    """The manager signed in at till T2 with its shift open: a second till beside `open_till`."""
+    on_t2 = Actor(manager.staff_id, manager.code, manager.name, manager.role, "T2")
+    shifts.open_shift(store, on_t2, 100_000)
+    return on_t2
+
+
 def line_of(sale: dict[str, Any], sku: str) -> str:
     return next(l["id"] for l in sale["lines"] if l["sku"] == sku)
 
@@ -46,8 +53,7 @@ def test_a_sequence_alone_finds_this_till_s_receipt_first(
     store: StoreContext, open_till: Actor, manager: Actor
 ) -> None:
     ours = sell(store, open_till, [(AQUA_330, 1)])
-    on_t2 = Actor(manager.staff_id, manager.code, manager.name, manager.role, "T2")
-    shifts.open_shift(store, on_t2, 100_000)
+    on_t2 = on_till_two(store, manager)
     theirs = sell(store, on_t2, [(AQUA_600, 1)])  # T2's receipt 1, newer
     found = [r["number"] for r in transactions.find(store, open_till, "number", "1")["items"]]
     assert found == [ours["number"], theirs["number"]]
@@ -115,8 +121,7 @@ def test_two_tills_refunding_one_receipt_at_once_one_wins_the_other_is_told(
     store: StoreContext, open_till: Actor, manager: Actor
 ) -> None:
     sale = sell(store, open_till, [(AQUA_330, 1)])
-    on_t2 = Actor(manager.staff_id, manager.code, manager.name, manager.role, "T2")
-    shifts.open_shift(store, on_t2, 100_000)
+    on_t2 = on_till_two(store, manager)
     aqua = line_of(sale, "SKU-00001")
     attempts = at_once(
         *[
