@@ -183,15 +183,9 @@ def attach(
 
 
 def tell_display(ctx: StoreContext, till_id: str, sale_id: str, member: dict[str, Any] | None) -> None:
-    """The till's customer display shows the member on the sale: the masked name and points, never the number or
-    phone (the next shopper in the queue reads that screen too)."""
-    ctx.notify("sale_member", {"till_id": till_id, "sale_id": sale_id, "member": for_display(member)})
-
-
-def for_display(member: dict[str, Any] | None) -> dict[str, Any] | None:
-    if member is None:
-        return None
-    return {k: member[k] for k in ("masked_name", "balance", "earn_per_amount")}
+    """The till's customer display shows the member on the sale; the till's room passes on only the masked name and
+    points (pos.web.sockets.for_room: the next shopper in the queue reads that screen too)."""
+    ctx.notify("sale_member", {"till_id": till_id, "sale_id": sale_id, "member": member})
 
 
 def _has_points_tender(s: Session, sale_id: str) -> bool:

@@ -13,16 +13,20 @@ from pos.services.sale_views import open_sale_of_till
 
 # Device states worth showing at once to a page that (re)connects, not only at the next change.
 STICKY_TOPICS = ("printer_status", "sync_status")
-# What a till's room hears of a completed sale's member: its customer display joins the room with no sign-in, so
-# never the member's card (their QR, which lets a till spend their points), number or name.
-ROOM_LOYALTY = ("masked_name", "earned", "redeemed", "balance")
+# What a till's room hears of a member: its customer display joins the room with no sign-in, so never the member's
+# card (their QR, which lets a till spend their points), number, phone or name. A completed sale's points
+# ("loyalty"), and the member on an open sale ("member", topic sale_member).
+ROOM_MEMBER = {
+    "loyalty": ("masked_name", "earned", "redeemed", "balance"),
+    "member": ("masked_name", "balance", "earn_per_amount"),
+}
 
 
 def for_room(data: dict[str, Any]) -> dict[str, Any]:
-    loyalty = data.get("loyalty")
-    if not isinstance(loyalty, dict):
-        return data
-    return {**data, "loyalty": {k: loyalty.get(k) for k in ROOM_LOYALTY}}
+    for key, shown in ROOM_MEMBER.items():
+        if isinstance(data.get(key), dict):
+            data = {**data, key: {k: data[key].get(k) for k in shown}}
+    return data
 
 
 def room(till_id: str) -> str:
@@ -70,7 +74,7 @@ def register(socketio: SocketIO, notices: Notices) -> None:
             emit("sale", sale)
             member = loyalty.sale_member(ctx, sale["id"])["member"]
             if member is not None:
-                emit("sale_member", {"till_id": till, "sale_id": sale["id"], "member": loyalty.for_display(member)})
+                emit("sale_member", for_room({"till_id": till, "sale_id": sale["id"], "member": member}))
         for topic, status in notices.sticky_for(till):
             emit(topic, status)
         return {"ok": True, "room": room(till)}
