@@ -69,7 +69,7 @@ def has(domain: str, locale: str, key: str) -> bool:
 def text(domain: str, locale: str, key: str, /, **values: object) -> str:
     """The text for `key` in `locale` with {values} filled; `key_one` when n == 1; the key itself if unknown."""
     words = messages(domain, locale)
-    if values.get("n") == 1 and f"{key}_one" in words:
+    if values.get("n") in (1, "1") and f"{key}_one" in words:  # 1, or 1 as grouped for display
         key = f"{key}_one"
     raw = words.get(key, key)
     return raw.format_map(_Keep(values)) if values else raw

@@ -11,7 +11,6 @@ let thanksTimer = null;
 let thanksFor = null;
 let qrisFor = null;
 let lastSale = null;
-const count = (n) => (n === 1 ? 1 : num(n)); // a count as shown: 2.500, and 1 as a number (its "_one" text)
 let member = null; // the member on the open sale: { sale_id, masked_name, balance, earn_per_amount } (never the number)
 
 function show(next) {
@@ -54,7 +53,7 @@ function showMember(sale) {
   $("d-member-name").textContent = member.masked_name;
   const paidInPoints = (sale.tenders || []).reduce((n, x) => n + (x.type === "points" ? x.amount : 0), 0);
   const earns = Math.floor(Math.max(0, sale.total - paidInPoints) / (member.earn_per_amount || 10000));
-  $("d-member-points").textContent = `${t("display.points", { n: count(member.balance) })} · ${t("display.earns", { n: earns })}`;
+  $("d-member-points").textContent = `${t("display.points", { n: num(member.balance) })} · ${t("display.earns", { n: earns })}`;
 }
 
 function onMember(data) {
@@ -69,7 +68,7 @@ function showThanks(sale) {
   const points = sale.loyalty;
   $("d-t-points").hidden = !points;
   $("d-t-points").textContent = points
-    ? `${points.masked_name} · ${t("display.earned", { n: points.earned })} · ${t("display.balance", { n: count(points.balance) })}` : "";
+    ? `${points.masked_name} · ${t("display.earned", { n: points.earned })} · ${t("display.balance", { n: num(points.balance) })}` : "";
   $("d-t-total").textContent = money(sale.total);
   $("d-t-paid").textContent = money(sale.paid);
   $("d-t-change").textContent = money(sale.change);

@@ -32,7 +32,7 @@ export function fill(template, vars = {}) {
 /** The text for `key` in the current language (Indonesian, then the key, when missing), {placeholders} filled; a
  *  value given as {key: "tender.cash"} is itself a text of the catalog (worded in the same language). */
 export function t(key, vars) {
-  const one = vars && vars.n === 1 && `${key}_one` in texts; // "1 item", not "1 items"
+  const one = vars && (vars.n === 1 || vars.n === "1") && `${key}_one` in texts; // "1 item", not "1 items" (1 grouped is "1")
   const fallback = (catalogs.id || {})[key];
   const text = one ? texts[`${key}_one`] : key in texts ? texts[key] : fallback !== undefined ? fallback : key;
   if (!vars) return text;

@@ -62,6 +62,12 @@ def test_no_other_place_holds_translations() -> None:
 def test_texts_fill_and_pick_the_singular() -> None:
     assert i18n.text("status", "en", "printer.failed", n=1) == "Printer: 1 receipt failed - check the print queue"
     assert i18n.text("status", "en", "printer.failed", n=3) == "Printer: 3 receipts failed - check the print queue"
+    # a count grouped for display ("1", "1.250") picks the same: one is "1"
+    assert i18n.text("status", "en", "printer.failed", n="1") == "Printer: 1 receipt failed - check the print queue"
+    assert (
+        i18n.text("status", "en", "printer.failed", n="1.250")
+        == "Printer: 1.250 receipts failed - check the print queue"
+    )
     assert i18n.text("status", "id", "sync.in_sync") == "Tersinkron"
     assert i18n.text("status", "xx", "sync.in_sync") == "Tersinkron"  # an unknown language reads Indonesian
 
