@@ -6,20 +6,15 @@ import {
 import * as D from "./till_dialogs.js";
 import { pay } from "./till_pay.js";
 import { checkStock, hideElsewhere, redrawElsewhere, showElsewhere } from "./till_elsewhere.js";
-import { TOKEN_KEY, clearBadges, connectSocket, wireForms } from "./till_session.js";
+import { TOKEN_KEY, chosenTill, clearBadges, connectSocket, wireForms, wireTillChoice } from "./till_session.js";
 import * as shift from "./till_shift.js";
 import { RECEIPT_LINK, transactions, unlock } from "./till_transactions.js";
 import { message, render as renderSale, showPaid } from "./till_view.js";
 import { weigh } from "./till_weight.js";
 
-const TILL_KEY = "omnitoko.till";
-
-const params = new URLSearchParams(window.location.search);
-if (params.get("till")) localStorage.setItem(TILL_KEY, params.get("till"));
-
 const S = {
   token: sessionStorage.getItem(TOKEN_KEY),
-  tillId: localStorage.getItem(TILL_KEY) || boot.store.default_till,
+  tillId: chosenTill(boot.store),
   staff: null,
   screen: null,
   sale: null,        // the sale on screen (open, or the one just completed)
@@ -220,6 +215,7 @@ const app = {
   openDialog, closeDialog, closeAll, refreshDialog, isTop, showScreen, afterSignIn, signOut: () => signOutNow(),
 };
 wireForms(app);
+wireTillChoice(app, boot.store.tills, labels);
 
 async function signOutNow() {
   try { await call("DELETE", "/session"); } catch (e) { /* the token ends anyway */ }

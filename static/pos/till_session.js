@@ -1,8 +1,49 @@
 // Signing in (staff code + PIN), the opening float, and the badges at the top: the live link to the
 // store server, and printer / sync status that other parts of the store push over Socket.IO.
-import { $, TOKEN_KEY, api, connectTill, errorText, money, parseAmount, serverText, t } from "./common.js";
+import { $, T, TOKEN_KEY, api, connectTill, errorText, money, parseAmount, serverText, t } from "./common.js";
 
 export { TOKEN_KEY };
+
+const TILL_KEY = "omnitoko.till";
+
+/** This PC's till: `?till=T2` in its link or a choice on the sign-in card, kept on the PC. A till the store does
+ *  not have (a mistyped link, a till since removed) is not kept: the store's default till is used. */
+export function chosenTill(store) {
+  const asked = new URLSearchParams(window.location.search).get("till");
+  if (asked && store.tills.includes(asked)) localStorage.setItem(TILL_KEY, asked);
+  const kept = localStorage.getItem(TILL_KEY);
+  return store.tills.includes(kept) ? kept : store.default_till;
+}
+
+/** The sign-in card's till buttons, in a store with more than one till: a click makes this PC that till (two PCs
+ *  left on the default would ring their sales into one till's shift and drawer). */
+export function wireTillChoice(app, tills, onChange) {
+  const box = $("till-choice");
+  if (tills.length < 2) return;
+  const buttons = tills.map((till) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn";
+    b.tabIndex = -1;  // the code, Enter, PIN, Enter flow stays as it is; the choice is made once, by a touch
+    b.dataset.till = till;
+    b.innerHTML = T("till.label", { till });
+    b.addEventListener("click", () => {
+      localStorage.setItem(TILL_KEY, till);
+      app.S.tillId = till;
+      mark();
+      onChange();
+      $("signin-msg").innerHTML = T("signin.till_chosen", { till });
+      $("signin-code").focus();
+    });
+    box.appendChild(b);
+    return b;
+  });
+  function mark() {
+    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.till === app.S.tillId));
+  }
+  mark();
+  box.hidden = false;
+}
 
 /** The sign-in and opening-float forms; `app` gives the till's state, request queue and screens. */
 export function wireForms(app) {
