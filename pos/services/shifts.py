@@ -131,13 +131,25 @@ def _report(session: Session, shift: Shift) -> dict[str, Any]:
     }
 
 
+def _unfinished(session: Session, shift: Shift) -> list[dict[str, Any]]:
+    """The shift's sales with items that are still open or parked: each blocks its Z until finished or voided."""
+    has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
+    items = select(func.count(SaleLine.id)).where(SaleLine.sale_id == Sale.id).scalar_subquery()
+    rows = session.execute(
+        select(Sale.id, Sale.state, Sale.created_at, items)
+        .where(Sale.shift_id == shift.id, Sale.state.in_(("open", "parked")), has_lines)
+        .order_by(Sale.created_at)
+    ).all()
+    return [{"id": i, "state": st, "created_at": at.isoformat(), "items": int(n)} for i, st, at, n in rows]
+
+
 def x_report(ctx: StoreContext, actor: Actor) -> dict[str, Any]:
-    """The running totals of the open shift; changes nothing."""
+    """The running totals of the open shift, and the sales still open or parked on it; changes nothing."""
     with ctx.db.sessions() as s:
         shift = current_shift(s, actor.till_id)
         if shift is None:
             raise NotFound("no_open_shift", f"till {actor.till_id} has no open shift")
-        return {"kind": "X", **_report(s, shift)}
+        return {"kind": "X", **_report(s, shift), "unfinished": _unfinished(s, shift)}
 
 
 def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str, Any]:
@@ -146,11 +158,13 @@ def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str,
         raise DomainError("bad_amount", "counted cash cannot be negative")
     with ctx.db.unit_of_work() as s:
         shift = require_shift(s, actor.till_id)
+        if open_sales := _unfinished(s, shift):
+            raise Conflict(
+                "sales_open",
+                f"{len(open_sales)} sale(s) still open or parked: finish or void them first",
+                sales=open_sales,
+            )
         unfinished = Sale.shift_id == shift.id, Sale.state.in_(("open", "parked"))
-        has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
-        open_sales = s.scalar(select(func.count(Sale.id)).where(*unfinished, has_lines))
-        if open_sales:
-            raise Conflict("sales_open", f"{open_sales} sale(s) still open or parked: finish or void them first")
         s.execute(update(Sale).where(*unfinished).values(state="voided"))
         report = {"kind": "Z", **_report(s, shift)}
         report.update(counted_cash=counted_cash, variance=counted_cash - report["expected_cash"])

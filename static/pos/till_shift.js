@@ -145,6 +145,12 @@ export function closeShift(app) {
   return d;
 }
 
+/** One sale that blocks the Z, as the cashier finds it: "ditunda 14:05 (3 barang)", "yang sedang berjalan (2 barang)". */
+function unfinishedSale(sale) {
+  const n = sale.items;
+  return sale.state === "parked" ? t("z.unfinished_parked", { time: timeOnly(sale.created_at), n }) : t("z.unfinished_open", { n });
+}
+
 export function menu(app) {
   const d = { name: "menu" };
   d.html = () => `<h2>${T("menu.title")}</h2>
@@ -159,10 +165,15 @@ export function menu(app) {
         try { app.openDialog(report(app, await app.call("GET", "/reports/x"))); } catch (err) { showError(d.el, err); }
       });
     } else if (k === "z") {
-      // A sale under way on this till blocks the Z (the server says so too): said before the drawer is counted.
-      const sale = app.S.sale;
-      if (sale && sale.state === "open" && sale.lines.length) showError(d.el, t("err.sales_open"));
-      else app.openDialog(closeShift(app));
+      // A sale under way or parked on this shift blocks the Z (the server says so too): named before the drawer is
+      // counted, so the cashier knows which to finish or void.
+      app.run(async () => {
+        try {
+          const open = (await app.call("GET", "/reports/x")).unfinished || [];
+          if (open.length) showError(d.el, t("err.sales_open_named", { sales: open.map(unfinishedSale).join("; ") }));
+          else app.openDialog(closeShift(app));
+        } catch (err) { showError(d.el, err); }
+      });
     }
     else if (k === "k") app.signOut();
     return true;

@@ -241,6 +241,15 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
     till.until(lambda: "Park this sale" in till.text("dialog") and till.d.find_elements(By.CSS_SELECTOR, "#parked li"))
     till.keys("p")
     till.until(lambda: till.line_count() == 0 and "parked" in till.text("message").lower())
+    # Z with it parked: the parked sale is named (when, how many items) before the cashier counts the drawer.
+    till.keys(Keys.F7)
+    till.until(lambda: "Close shift" in till.text("dialog"))
+    till.keys("z")
+    till.until(lambda: "cannot close yet" in till.text("dialog"), "the parked sale is said before the count")
+    assert re.search(r"Still unfinished: parked at \d\d:\d\d \(2 items\)\.", till.text("dialog"))
+    assert not till.d.find_elements(By.ID, "counted")
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.shown("modal") is False and till.focused_id() == "scan")
     till.keys(Keys.F8)
     till.until(lambda: "Rp 8.800" in till.text("parked"))
     till.keys(Keys.ENTER)
@@ -251,7 +260,8 @@ def test_approval_in_place_reload_park_english_and_z_report(store_server: Any, b
     till.until(lambda: "Close shift" in till.text("dialog"))
     till.keys("z")
     till.until(
-        lambda: "Sales are still open or parked" in till.text("dialog"), "the open sale is said before the count"
+        lambda: "Still unfinished: the sale under way (2 items)." in till.text("dialog"),
+        "the open sale is said before the count",
     )
     assert not till.d.find_elements(By.ID, "counted")
     till.keys(Keys.ESCAPE)
