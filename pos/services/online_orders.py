@@ -32,7 +32,10 @@ def _need(o: OnlineOrderCopy, *statuses: str) -> None:
         raise Conflict("order_done", f"online order {o.number} is already {o.status}", number=o.number)
     if o.status not in statuses:
         raise Conflict(
-            "order_not_ready", f"online order {o.number} is {o.status}: this step needs it {' or '.join(statuses)}"
+            "order_not_ready",
+            f"online order {o.number} is {o.status}: this step needs it {' or '.join(statuses)}",
+            number=o.number,
+            status=o.status,
         )
 
 

@@ -29,6 +29,7 @@ from synckit import agents, central, connect_store, pg_url  # noqa: F401
 
 from central.services import fulfilment
 from central.tables import CartReservation, Sale, SaleLine
+from common import i18n
 from common.errors import Conflict, DomainError
 from pos.services import manager_access, online_order_views, online_orders
 
@@ -75,6 +76,14 @@ def test_a_pickup_order_is_picked_packed_and_handed_over_by_its_code_and_the_sto
         "pickup",
         "assigned",
         3,
+    )
+    # The shopper comes to the till before the order is packed: the cashier is told which order and what to do.
+    with pytest.raises(Conflict) as e:
+        online_orders.hand_over(shop, cashier, paid["code"])
+    assert e.value.code == "order_not_ready"
+    assert i18n.error_message("id", e.value.code, e.value.message, e.value.detail) == (
+        f"Pesanan online {paid['order_id']} belum siap untuk langkah ini: siapkan dulu di layar Pesanan online "
+        "manajer (ambil barang, lalu kemas)"
     )
     with pytest.raises(DomainError) as e:
         online_orders.scan(shop, manager, order["id"], BARCODE[LE_MINERALE_600])
