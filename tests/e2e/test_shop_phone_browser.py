@@ -1,0 +1,47 @@
+"""The online shop on a shopper's phone (360 and 390 px wide): what they read and tap fits the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from test_online_cart_browser import CentralServer, Page, _rect, central_server, central_template  # noqa: F401
+
+
+def phone(browser: Any, width: int, height: int = 800) -> Page:
+    """A browser whose viewport is a phone's (a desktop window has a minimum width)."""
+    driver = browser(width, height)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+    )
+    return Page(driver)
+
+
+def _add(shop: Page, url: str, query: str, count: int) -> None:
+    """The first product the search finds goes into the cart."""
+    shop.d.get(f"{url}/shop/?q={query}")
+    shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, "article.product"), "the search finds it")
+    shop.tap("article.product .btn-add")
+    shop.until(lambda: shop.text("#cart-count") == str(count), f"the cart badge says {count}")
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_cart_line_on_a_phone_reads_across_the_screen_with_its_quantity_on_a_row_of_its_own(
+    central_server: CentralServer, browser: Any, screens: Path, width: int
+) -> None:
+    shop = phone(browser, width)
+    _add(shop, central_server.url, "mocacinno", 1)  # "Good Day Kopi Mocacinno 250ml"
+    shop.d.get(f"{central_server.url}/shop/cart")
+    shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, ".line"), "the cart shows its line")
+    line, info = _rect(shop, ".line"), _rect(shop, ".line-info")
+    qty, amount = _rect(shop, ".line .qty"), _rect(shop, ".line-amount")
+    name = _rect(shop, ".line-name")
+    assert info["width"] > line["width"] * 0.6, "the name and unit price use the line's width"
+    assert name["height"] < 60, "the product name is not broken one word per line"
+    assert qty["top"] >= info["bottom"], "the quantity is on its own row under the name and price"
+    assert qty["right"] <= amount["left"] or qty["bottom"] <= amount["top"], "the quantity never covers the amount"
+    assert shop.d.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+    shop.d.save_screenshot(str(screens / f"shop-cart-phone-{width}.png"))
