@@ -197,14 +197,16 @@ def confirm(
         return st, apply_status(s, ctx, payment_id, st)
 
 
-def check(ctx: CentralContext, order_id: str, cart_id: str | None = None) -> dict[str, Any]:
-    """A status check (the shopper's return from the gateway page, the sweep): never the browser's word."""
+def check(ctx: CentralContext, order_id: str, cart_id: str | None = None, ask: bool = True) -> dict[str, Any]:
+    """A status check (the shopper's return from the gateway page, the sweep): never the browser's word; `ask`
+    False: what central already knows (the shopper's order page, reached again from the cart)."""
     with ctx.db.sessions() as s:
         p = s.scalar(select(Payment).where(Payment.order_id == order_id))
         if p is None or (cart_id is not None and p.cart_id != cart_id):
             raise NotFound("unknown_payment", f"no payment {order_id} for this cart")
         payment_id, amount = p.id, p.amount
-    confirm(ctx, payment_id, order_id, amount)
+    if ask:
+        confirm(ctx, payment_id, order_id, amount)
     with ctx.db.sessions() as s:
         p = s.get(Payment, payment_id)
         assert p is not None

@@ -43,9 +43,18 @@ def pay():
 @shop_pay.get("/back")
 def back():
     """The gateway sends the shopper back here: what it says in the URL is only a hint; we ask the gateway."""
-    order_id = (request.args.get("order_id") or "")[:50]
+    return _order_page((request.args.get("order_id") or "")[:50], ask=True)
+
+
+@shop_pay.get("/orders/<order_id>")
+def order_page(order_id: str):
+    """The order page again (from the cart's paid banner): status, code and QR as central has them."""
+    return _order_page(order_id[:50], ask=False)
+
+
+def _order_page(order_id: str, ask: bool) -> str:
     try:
-        view = payments.check(ctx(), order_id, session.get(CART)) if order_id else None
+        view = payments.check(ctx(), order_id, session.get(CART), ask) if order_id else None
     except DomainError as e:
         flash(e.message, "error")
         view = None

@@ -1,0 +1,71 @@
+"""The shopper's side of an order paid online, as a phone sees it over real HTTP (stand-in gateway, central): the
+cart leads back to the order page, pay refuses without a pick-up or delivery choice, the page's words follow the
+order."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import requests
+from paykit import AQUA_600, standin  # noqa: F401
+from synckit import central, pg_url  # noqa: F401
+
+
+def text_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+class Shopper:
+    """One phone's session in the shop: its cookie, the CSRF token of the last page."""
+
+    def __init__(self, url: str, lang: str = "id") -> None:
+        self.url, self.s, self.csrf = url, requests.Session(), ""
+        self.get(f"/shop/?lang={lang}")
+
+    def _keep(self, r: requests.Response) -> requests.Response:
+        if m := re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', r.text):
+            self.csrf = m.group(1)
+        return r
+
+    def get(self, path: str) -> requests.Response:
+        return self._keep(self.s.get(self.url + path, timeout=10))
+
+    def post(self, path: str, **form: Any) -> requests.Response:
+        return self._keep(self.s.post(self.url + path, data={"csrf_token": self.csrf, **form}, timeout=30))
+
+    def pay(self, **choice: str) -> requests.Response:
+        """Pay online from the cart page with this choice; the answer after any redirect within the shop."""
+        self.get("/shop/cart")
+        return self._keep(self.s.post(self.url + "/shop/pay/", data={"csrf_token": self.csrf, **choice}, timeout=30))
+
+
+def paid_pickup(central: Any, shopper: Shopper) -> requests.Response:
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
+    to_gateway = shopper.s.post(
+        central.url + "/shop/pay/",
+        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert to_gateway.status_code == 302, to_gateway.text
+    return shopper._keep(shopper.s.post(to_gateway.headers["Location"] + "/pay", data={"method": "qris"}, timeout=30))
+
+
+def test_the_paid_cart_links_to_the_order_page_with_its_code_under_an_order_number(central, standin):
+    shopper = Shopper(central.url)
+    back = paid_pickup(central, shopper)
+    code = re.search(r'id="order-code">([^<]+)<', back.text).group(1)  # type: ignore[union-attr]
+    number = re.search(r"order_id=([A-Z0-9-]+)", back.url).group(1)  # type: ignore[union-attr]
+
+    cart = shopper.get("/shop/cart").text  # the shopper closed the tab and comes back to the shop
+    banner = text_of(cart.split('id="paid-banner"')[1].split("</section>")[0])
+    assert f"No. pesanan {number}" in banner and "No. struk" not in banner
+    link = re.search(r'id="order-link" href="([^"]+)"', cart)
+    assert link, "the paid banner links to the order"
+    order = shopper.get(html.unescape(link.group(1)))
+    assert order.status_code == 200 and f'id="order-code">{code}<' in order.text
+    assert 'data-status="assigned"' in order.text
+    stranger = requests.get(central.url + html.unescape(link.group(1)), timeout=10)
+    assert code not in stranger.text, "only the session whose cart it was sees the code"
