@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos.adapters.tables import KnownStore, Product, ReconciliationItem, RemoteStock, Transfer, TransferLine
+from pos.adapters.tables import KnownStore, Product, ReconciliationItem, Transfer, TransferLine
 
 from .catalog import on_hand
 from .context import StoreContext
@@ -26,16 +26,10 @@ def lines_of(s: Session, transfer_id: str) -> list[TransferLine]:
 
 
 def partners(s: Session, own: str) -> dict[str, str]:
-    """Stores this one may transfer with: those central announced, and those whose stock figures it gets."""
-    seen = select(RemoteStock.location, func.max(RemoteStock.location_name)).group_by(RemoteStock.location)
-    out = {loc: name or loc for loc, name in s.execute(seen)}
-    out.pop("online", None)
-    out.pop("ONLINE", None)
-    for k in s.scalars(select(KnownStore)):
-        if k.active:
-            out[k.id] = k.name or k.id
-        else:
-            out.pop(k.id, None)
+    """Stores this one may transfer with: those central announced as registered and active. A place whose stock
+    figures come from central but that runs no store server (the demo's TOKO-02, a warehouse) is not one: central
+    would refuse the transfer after the stock had left this shelf."""
+    out = {k.id: k.name or k.id for k in s.scalars(select(KnownStore).where(KnownStore.active.is_(True)))}
     out.pop(own, None)
     return dict(sorted(out.items()))
 

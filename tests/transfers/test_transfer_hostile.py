@@ -15,7 +15,8 @@ from transferkit import AQUA_330, AQUA_600, on_hand, pair  # noqa: F401
 from central.services import stores
 from central.tables import DeadLetter, StockEntry, Transfer, TransferLine
 from common.errors import DomainError
-from pos.services import transfers
+from pos.adapters.tables import RemoteStock
+from pos.services import transfer_views, transfers
 from tests.loyalty.loyaltykit import event, push
 
 
@@ -163,3 +164,18 @@ def test_a_manager_cannot_receive_another_stores_transfer_type_bad_quantities_or
             transfers.receive(b.ctx, b.manager, sent["id"], qtys)
         assert e.value.code in ("bad_quantity", "transfer_lines")
     assert transfers.find(b.ctx, sent["id"])["status"] == "sent"
+
+
+def test_a_place_with_stock_figures_but_no_store_server_is_not_offered_and_no_stock_leaves_for_it(central, pair):
+    """Central sends stock figures for places that run no store server (the demo's TOKO-03 here, a warehouse):
+    they show under "who else has it", but a transfer to one would be refused at central after the stock had left
+    this shelf, so it is not offered and not accepted."""
+    a, _b = pair
+    with a.ctx.db.unit_of_work() as s:
+        s.add(RemoteStock(sku=AQUA_330, location="TOKO-03", location_name="Gudang Cikarang", qty=40))
+    assert [x["id"] for x in transfer_views.stores(a.ctx)] == ["TOKO-02"]
+    stock = on_hand(a.ctx, AQUA_330)
+    with pytest.raises(DomainError) as e:
+        transfers.send(a.ctx, a.manager, "TOKO-03", [(AQUA_330, 5)])
+    assert e.value.code == "unknown_store"
+    assert on_hand(a.ctx, AQUA_330) == stock
