@@ -35,11 +35,10 @@ class Choice:
     address: str = ""  # delivery: where to
 
 
-def choice_from(mode: str | None, store: str | None, customer: str | None, address: str | None) -> Choice | None:
-    """The shop form's fields; no mode is the online warehouse's own shipping (no store fulfils it)."""
+def choice_from(mode: str | None, store: str | None, customer: str | None, address: str | None) -> Choice:
+    """The shop form's fields: the shopper chooses pickup or delivery (a caller of `payments.start` with no choice
+    still gets the online warehouse's own shipping)."""
     mode = (mode or "").strip()
-    if not mode:
-        return None
     if mode not in fulfilment.MODES:
         raise DomainError("bad_mode", "choose pickup at a store or delivery")
     customer = (customer or "").strip()[:80]

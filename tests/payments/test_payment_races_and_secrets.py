@@ -90,7 +90,10 @@ def test_the_shopper_pays_a_cart_from_the_shop_page_and_never_sees_the_key(centr
     assert added.status_code == 200 and 'id="pay-online-button"' in added.text
     seen.append(added.text)
     to_gateway = shopper.post(
-        central.url + "/shop/pay/", data={"csrf_token": _csrf(added.text)}, allow_redirects=False, timeout=30
+        central.url + "/shop/pay/",
+        data={"csrf_token": _csrf(added.text), "mode": "pickup", "store": "TOKO-01"},
+        allow_redirects=False,
+        timeout=30,
     )
     assert to_gateway.status_code == 302 and to_gateway.headers["Location"].startswith(standin.url + "/snap/v2/vtweb/")
     gateway_page = shopper.get(to_gateway.headers["Location"], timeout=10)

@@ -12,6 +12,8 @@ import requests
 from paykit import AQUA_600, standin  # noqa: F401
 from synckit import central, pg_url  # noqa: F401
 
+from central.tables import Payment
+
 
 def text_of(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
@@ -69,3 +71,13 @@ def test_the_paid_cart_links_to_the_order_page_with_its_code_under_an_order_numb
     assert 'data-status="assigned"' in order.text
     stranger = requests.get(central.url + html.unescape(link.group(1)), timeout=10)
     assert code not in stranger.text, "only the session whose cart it was sees the code"
+
+
+def test_paying_online_with_neither_pickup_nor_delivery_chosen_is_refused_in_the_shoppers_language(central, standin):
+    for lang, said in (("id", "Pilih ambil di toko atau diantar"), ("en", "Choose pickup at a store or delivery")):
+        shopper = Shopper(central.url, lang)
+        shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
+        refused = shopper.pay()
+        assert refused.url.endswith("/shop/cart") and said in text_of(refused.text)
+        assert 'id="pay-online-button"' in refused.text, "the cart is still open to pay, with a choice"
+        assert central.count(Payment) == 0, "nothing went to the gateway"
