@@ -31,6 +31,14 @@ def mask_phone(phone: str) -> str:
     return phone[:4] + "*" * max(0, len(phone) - 7) + phone[-3:] if len(phone) > 7 else "*" * len(phone)
 
 
+def show_phone(phone: str) -> str:
+    """A stored number (62 + digits) as people in Indonesia write it: 0812-0000-0001 (groups of four after 0)."""
+    if not (phone.startswith("62") and phone.isdigit()):
+        return phone
+    local = "0" + phone[2:]
+    return "-".join(local[i : i + 4] for i in range(0, len(local), 4))
+
+
 def normalize_phone(raw: str) -> str:
     """Indonesian mobile numbers in any usual spelling (0812-..., +62 812 ..., 62812...) as 62 + digits."""
     from .errors import DomainError

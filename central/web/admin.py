@@ -19,6 +19,7 @@ from central.services.cart_views import local_time
 from central.services.context import CentralContext
 from common import i18n, refusals
 from common.errors import DomainError
+from common.loyalty import show_phone
 from common.measure import MEASURES
 from common.money import format_money, group_thousands
 from common.promotions import parse_value, shown_value
@@ -134,6 +135,7 @@ def _page(template: str, **extra: Any) -> str:
         action=ActionForm(),
         n=group_thousands,
         money=format_money,
+        phone=show_phone,
         promo_value=shown_value,
         when=_when,
         **extra,
