@@ -81,13 +81,21 @@ def check_grams(grams: int) -> int:
     return grams
 
 
+_WHOLE = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)$", re.ASCII)  # "1500" or "1.500": thousands in 3-digit groups
+_FRACTION = re.compile(r"^[+-]?\d*[.,]\d+$", re.ASCII)
+
+
 def parse_whole(text: str, code: str = "bad_quantity") -> int:
-    """A whole number of items as a person types it ("1.000" with Indonesian thousands dots is 1000)."""
-    digits = text.strip().replace(".", "").replace(" ", "")
-    try:
-        return int(digits)  # a sign is kept: "-5" is refused by the caller's own range, saying so
-    except ValueError:
-        raise DomainError(code, f"{text!r} is not a whole number", value=text) from None
+    """A whole number of items as a person types it: "1.500" (thousands dots in groups of 3) is 1500; "1.5" or
+    "1,5" is refused as a fraction of an item, never read as 15."""
+    typed = text.strip().replace(" ", "")
+    if _WHOLE.match(typed):
+        return int(typed.replace(".", ""))  # a sign is kept: "-5" is refused by the caller's own range, saying so
+    if _FRACTION.match(typed):
+        raise DomainError(
+            "whole_items_only", f"{text!r}: whole items only, this product is counted by the piece", value=text
+        )
+    raise DomainError(code, f"{text!r} is not a whole number", value=text)
 
 
 _WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$", re.ASCII)

@@ -64,7 +64,8 @@ def stock_table(q: str, category: str, only_low: bool) -> tuple[Table, dict[str,
         for r in data["rows"]
     ]
     args: dict[str, Any] = {"q": q, "category": category, **({"low": "1"} if only_low else {})}
-    return Table("stock", columns, rows, url_for("manager.stock_csv", **args), {"sku": "manager.item"}), data
+    named = {f"at:{loc['location']}": loc["name"] for loc in data["locations"]}  # the CSV's headers, as the page's
+    return Table("stock", columns, rows, url_for("manager.stock_csv", **args), {"sku": "manager.item"}, named), data
 
 
 def low_table() -> Table:
@@ -243,7 +244,7 @@ def register(bp: Blueprint) -> None:
             t(
                 "adjust.done",
                 name=line["name"],
-                qty=fmt.qty(line["qty"], measure=line["measure"]),
+                qty=fmt.qty(line["qty"], signed=True, measure=line["measure"]),  # "+2" found, "-2" damaged
                 reason=t(f"reason.{done['reason']}"),
                 before=fmt.qty(line["on_hand_before"], measure=line["measure"]),
                 after=fmt.qty(line["on_hand_after"], measure=line["measure"]),
