@@ -10,9 +10,10 @@ from typing import Any
 
 import requests
 from paykit import AQUA_600, standin  # noqa: F401
+from sqlalchemy import update
 from synckit import central, pg_url  # noqa: F401
 
-from central.tables import Payment
+from central.tables import OnlineOrder, Payment
 
 
 def text_of(page: str) -> str:
@@ -81,3 +82,16 @@ def test_paying_online_with_neither_pickup_nor_delivery_chosen_is_refused_in_the
         assert refused.url.endswith("/shop/cart") and said in text_of(refused.text)
         assert 'id="pay-online-button"' in refused.text, "the cart is still open to pay, with a choice"
         assert central.count(Payment) == 0, "nothing went to the gateway"
+
+
+def test_the_order_page_sends_the_shopper_to_the_till_only_once_the_order_is_packed(central, standin):
+    shopper = Shopper(central.url)
+    back = paid_pickup(central, shopper)
+    hint = text_of(back.text.split('id="order-code-hint"')[1].split("</p>")[0])
+    assert 'id="order-code"' in back.text, "the code is there from the start"
+    assert "siap" in hint and "tunjukkan" not in hint.lower(), hint
+    with central.ctx.db.unit_of_work() as s:  # the store packed it (its steps are tested in test_order_fulfilment)
+        s.execute(update(OnlineOrder).values(status="packed", version=OnlineOrder.version + 1))
+    ready = shopper.get(back.url.removeprefix(central.url)).text
+    hint = text_of(ready.split('id="order-code-hint"')[1].split("</p>")[0])
+    assert "tunjukkan kode ini di kasir" in hint.lower(), hint
