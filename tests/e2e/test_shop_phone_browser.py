@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 from test_online_cart_browser import CentralServer, Page, _rect, central_server, central_template  # noqa: F401
+from test_online_payment_browser import Shop, _fill_cart, shop_and_gateway  # noqa: F401
 
 
 def phone(browser: Any, width: int, height: int = 800) -> Page:
@@ -45,3 +46,25 @@ def test_a_cart_line_on_a_phone_reads_across_the_screen_with_its_quantity_on_a_r
     assert qty["right"] <= amount["left"] or qty["bottom"] <= amount["top"], "the quantity never covers the amount"
     assert shop.d.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
     shop.d.save_screenshot(str(screens / f"shop-cart-phone-{width}.png"))
+
+
+STEP_LOOK = """return [...document.querySelectorAll('.order-steps li')].map((li) => {
+  const mark = getComputedStyle(li, '::before'), words = getComputedStyle(li);
+  return [mark.backgroundColor, mark.content, words.fontWeight, words.color];
+});"""
+
+
+def test_the_order_page_on_a_phone_shows_which_steps_are_done_where_the_order_is_and_what_is_to_come(
+    shop_and_gateway: Shop, browser: Any, screens: Path
+) -> None:
+    shop = phone(browser, 390)
+    _fill_cart(shop, shop_and_gateway.url)
+    shop.tap("#pay-online-button")
+    shop.until(lambda: shop.d.current_url.startswith(shop_and_gateway.gateway), "off to the gateway's page")
+    shop.tap("#pay")
+    shop.until(lambda: shop.d.find_elements(By.CSS_SELECTOR, ".order-steps li"), "the order page with its steps")
+    at_store, picked, packed, collected = shop.d.execute_script(STEP_LOOK)
+    assert at_store[0] != picked[0] and at_store[1] != picked[1], "the step done is marked unlike those to come"
+    assert int(at_store[2]) > int(picked[2]), "the step the order is at stands out"
+    assert picked == packed == collected, "the steps to come look alike"
+    shop.d.save_screenshot(str(screens / "shop-order-steps-phone.png"))
