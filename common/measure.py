@@ -22,7 +22,7 @@ MEASURES: Final[tuple[str, ...]] = (UNIT, WEIGHT, LABEL)
 GRAMS_PER_KG: Final = 1000
 MAX_GRAMS: Final = 100_000  # one weighed line is at most 100 kg: more is a misread scale or label
 MAX_STOCK_GRAMS: Final = 1_000_000  # a counted or moved figure of a weighed product: 1 tonne (the wire's Qty bound)
-_WHOLE_KG_BELOW: Final = 100  # a bare number under 100 typed as a weight is kg ("2" = 2 kg), else grams ("250")
+_WHOLE_KG_BELOW: Final = 100  # at the till a bare number under 100 is kg ("2" = 2 kg), else grams ("250")
 
 
 def measure_of(value: str | None) -> Measure:
@@ -102,18 +102,24 @@ _WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>
 
 
 def parse_weight(text: str, *, counted: bool = False) -> int:
-    """A weight as a cashier types it, in grams: "1,25" or "1.25" or "1.25kg" = 1250 g; "250" or "250g" = 250 g;
-    a bare whole number under 100 is kg ("2" = 2000 g). Refuses more than 3 decimals, zero and absurd weights;
-    `counted`: a stock count's figure, 0 g to 1 tonne."""
+    """A weight as typed, in grams: "1,25" or "1.25" or "1.25kg" = 1250 g (a single separator is the decimal sign);
+    "250g" = 250 g. A bare whole number: at the till under 100 is kg ("2" = 2000 g), else grams ("250");
+    `counted` (stock work: counts, receiving, adjustments, transfers, levels) always kg ("200" = 200 kg), grams
+    only with "g", 0 g to 1 tonne. Refuses more than 3 decimals, zero at the till and absurd weights."""
+    how = (
+        "type kg such as 12,5 (a bare number is kg) or grams with g such as 125 g"
+        if counted
+        else "type kg such as 1,25 or grams such as 1250"
+    )
     m = _WEIGHT.match(text.strip().lower().replace(" ", ""))
     if m is None:
-        raise DomainError("bad_weight", f"{text!r} is not a weight: type kg such as 1,25 or grams such as 1250")
+        raise DomainError("bad_weight", f"{text!r} is not a weight: {how}", value=text)
     whole, frac, unit = m["whole"], m["frac"], m["unit"]
     if unit == "g":
         if frac is not None:
-            raise DomainError("bad_weight", f"{text!r}: grams are whole; type kg such as 1,25 or grams such as 1250")
+            raise DomainError("bad_weight", f"{text!r}: grams are whole; {how}", value=text)
         grams = int(whole)
-    elif frac is not None or unit == "kg" or int(whole) < _WHOLE_KG_BELOW:
+    elif frac is not None or unit == "kg" or counted or int(whole) < _WHOLE_KG_BELOW:
         grams = int(whole) * GRAMS_PER_KG + int((frac or "").ljust(3, "0"))
     else:
         grams = int(whole)

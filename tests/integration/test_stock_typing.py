@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from test_manager_pages import AQUA_330, Browser, error_of
 from test_weighed_stock_pages import BERAS, mgr  # noqa: F401 - the signed-in manager fixture
 
@@ -30,3 +31,24 @@ def test_a_fraction_of_an_item_is_refused_and_found_goods_say_plus(mgr: Browser,
     assert flashed(mgr, resp.headers["Location"]).startswith("Air Mineral Aqua 330ml: +2 (Found)")
     mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "1.000", "reason": "found"})
     assert catalog.stock_card(store, "SKU-00001")["on_hand"] == before + 1_002  # thousands in groups of three
+
+
+def test_a_bare_number_counted_on_a_weighed_shelf_is_kg(mgr: Browser, store: StoreContext) -> None:
+    resp = mgr.post("/manager/counts", {"category": "fresh"})
+    count_url = resp.headers["Location"]
+    assert mgr.post(f"{count_url}/lines", {"code": BERAS, "qty": "200"}).status_code == 302  # 200 kg on the shelf
+    review = mgr.get(count_url).get_data(as_text=True)
+    assert "200,000 kg" in review and "+50,000 kg" in review and "0,200 kg" not in review
+    mgr.post(f"{count_url}/lines", {"code": BERAS, "qty": "125 g"})
+    assert "0,125 kg" in mgr.get(count_url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("id", "angka saja = kg (200 = 200 kg"), ("en", "a bare number is kg (200 = 200 kg")],
+)
+def test_the_stock_forms_say_a_bare_number_is_kg(mgr: Browser, lang: str, said: str) -> None:
+    for path in ("/manager/stock/receive?ref=SJ-1", "/manager/stock/adjust", f"/manager/stock/item/{BERAS}"):
+        assert said in mgr.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").get_data(as_text=True), path
+    bad = mgr.post(f"/manager/stock/receive?lang={lang}", {"supplier_ref": "SJ-1", "code": BERAS, "qty": "2 kilo"})
+    assert bad.status_code == 422 and ("125 g" in error_of(bad))

@@ -62,7 +62,7 @@ def test_a_weighed_product_is_not_counted_by_scans(store: StoreContext, manager:
 
 
 def test_a_weighed_product_s_low_stock_level_is_typed_in_kg(mgr: Browser, store: StoreContext) -> None:
-    resp = mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160"})  # 100 and up: grams
+    resp = mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160 g"})  # grams only with "g"
     assert resp.status_code == 302
     assert "0,160 kg" in mgr.get(f"/manager/stock/item/{BERAS}").get_data(as_text=True)
     assert mgr.post(f"/manager/stock/item/{BERAS}/level", {"min_qty": "160,5"}).status_code == 302

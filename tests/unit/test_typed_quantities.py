@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from common.errors import DomainError
-from common.measure import parse_whole
+from common.measure import parse_weight, parse_whole
 
 
 @pytest.mark.parametrize(("typed", "n"), [("15", 15), ("1.500", 1_500), ("1.000.000", 1_000_000), (" 2 ", 2)])
@@ -25,3 +25,21 @@ def test_a_dot_that_does_not_group_three_digits_is_not_a_number() -> None:
     with pytest.raises(DomainError) as e:
         parse_whole("1.50.0")
     assert e.value.code == "bad_quantity"
+
+
+@pytest.mark.parametrize(
+    ("typed", "grams"),
+    [("200", 200_000), ("25", 25_000), ("1,5", 1_500), ("1.5", 1_500), ("0,125", 125), ("125 g", 125), ("0", 0)],
+)
+def test_a_stock_weight_is_kg_unless_it_says_grams(typed: str, grams: int) -> None:
+    assert parse_weight(typed, counted=True) == grams
+
+
+def test_the_till_keeps_its_own_rule_for_a_bare_number() -> None:
+    assert parse_weight("200") == 200 and parse_weight("2") == 2_000
+
+
+def test_a_stock_weight_that_is_not_one_says_how_to_type_it() -> None:
+    with pytest.raises(DomainError) as e:
+        parse_weight("12,5 g", counted=True)
+    assert e.value.code == "bad_weight" and "a bare number is kg" in e.value.message
