@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any, Literal
 
 from common.i18n import LOCALES, messages
-from common.measure import WEIGHT, decimal_sign, format_qty
+from common.measure import WEIGHT, format_qty
 from common.money import Currency, format_money
 from common.tenders import TENDERS
 
@@ -215,13 +215,14 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
     out.append(rule)
     for item in r.lines:
         out += [Line(x) for x in wrap(item.name, w) or ["?"]]
-        qty = format_qty(item.qty, item.measure, decimal_sign(locale))  # "1,250 kg" (en: "1.250 kg")
+        qty = format_qty(item.qty, item.measure, cur.decimal)  # "1,250 kg", as the prices beside it
         out += pair(f"  {qty} x {number(item.unit_price, cur)}", number(item.gross, cur), w)
         if item.discount:
             out += pair(f"  {t['discount']}", number(-item.discount, cur), w)
     out.append(rule)
     count = sum(1 if i.measure == WEIGHT else i.qty for i in r.lines)  # a weighed line is one item
-    out += pair(f"{t['subtotal']} ({count} {t['items']})", money(r.subtotal, cur), w)
+    word = t.get("items_one", t["items"]) if count == 1 else t["items"]  # "(1 item)", "(3 items)"
+    out += pair(f"{t['subtotal']} ({count} {word})", money(r.subtotal, cur), w)
     if r.discount:
         out += pair(t["discount"], money(-r.discount, cur), w)
     for tax in r.taxes:

@@ -170,6 +170,9 @@ def test_the_header_names_the_store_its_tax_number_and_who_sold() -> None:
 def test_english_labels_when_the_store_speaks_english() -> None:
     text = plain_text(sale(), 42, locale="en")
     assert "Change" in text and "Cash" in text and "Kembali" not in text
+    assert "(3 items)" in text
+    one = plain_text(sale(lines=(item("Indomie Goreng", 1, 3100),)), 42, locale="en")
+    assert "(1 item)" in one and "(1 items)" not in one
 
 
 def test_a_width_other_than_32_42_or_48_is_refused() -> None:
