@@ -176,7 +176,10 @@ def detail(ctx: StoreContext, actor: Actor, number: str) -> dict[str, Any]:
         "refund_tender": original_tender([(t.type, t.amount) for t in tenders], DIRECT_TENDERS),
         "lines": lines,
         "refundable": any(l["refundable"] > 0 for l in lines),
-        "refunds": [{"number": r.number, "amount": r.amount, "at": shown_at(ctx, r.created_at)} for r in done],
+        "refunds": [
+            {"number": r.number, "amount": r.amount, "at": shown_at(ctx, r.created_at), "reason": r.reason}
+            for r in done
+        ],
         "receipt_path": till_path(ctx, number),
         "till": actor.till_id,
     }

@@ -134,7 +134,8 @@ export function receipt(app, view) {
       <td class="num">${escapeHtml(qtyOf(l, l.qty))}</td><td class="num">${l.refunded_qty ? escapeHtml(qtyOf(l, l.refunded_qty)) : ""}</td>
       <td class="num tx-want">${d.want[l.id] ? escapeHtml(qtyOf(l, d.want[l.id])) : ""}</td></tr>`).join("");
     const paid = v.tenders.map((x) => `${escapeHtml(tender(x.type))} ${escapeHtml(money(x.amount))}`).join(" · ");
-    const before = v.refunds.map((r) => `${escapeHtml(r.number)} ${escapeHtml(money(r.amount))}`).join(" · ");
+    const before = v.refunds.map((r) => `${escapeHtml(r.number)} ${escapeHtml(money(r.amount))}${
+      r.reason ? ` (${escapeHtml(r.reason)})` : ""}`).join(" · ");
     return `<h2>${T("rc.title", { number: v.number })}</h2>
       <div class="muted">${escapeHtml(t("rc.meta", { at: v.at, till: v.till_id, cashier: v.cashier }))}${
         v.member ? ` · ${escapeHtml(t("rc.member", { name: v.member }))}` : ""}</div>
@@ -163,15 +164,17 @@ export function receipt(app, view) {
     } catch (err) { showError(d.el, err); return; }
     const words = { amount: money(quote.amount), number: d.view.number, tender: tender(quote.tender_type) };
     const question = t("tx.q.refund", words) + (quote.points_back ? ` ${t("tx.q.points", { n: quote.points_back.points })}` : "");
-    app.openDialog(approval(app, (a) => app.run(async () => {
+    // Why it comes back (the refunds report's reason), then the manager approves the act, amount and reason.
+    app.openDialog(refundReason(app, (reason) => app.openDialog(approval(app, (a) => app.run(async () => {
       const done = await app.call("POST", "/refunds", {
-        sale_number: d.view.number, lines: asked, approval: a, tender_type: quote.tender_type,
+        sale_number: d.view.number, lines: asked, approval: a, tender_type: quote.tender_type, reason,
       });
       await reload().catch(() => {});
-      app.closeDialog();
+      app.closeDialog();  // the approval
+      app.closeDialog();  // the reason: back on the receipt, refreshed
       const back = { number: done.number, amount: money(done.amount), tender: { key: `tender.${done.tender_type}` } };
       app.message([["tx.refund_done", back]], "ok");
-    }), question));
+    }), `${question} ${t("tx.q.reason", { reason })}`))));
   });
   const reprint = () => {
     const words = { number: d.view.number, amount: money(d.view.total) };
@@ -211,6 +214,43 @@ export function receipt(app, view) {
     if (k === "a") { e.preventDefault(); for (const l of lines()) setWant(l, l.refundable); app.refreshDialog(); return true; }
     if (k === "p") { e.preventDefault(); reprint(); return true; }
     if (e.key === "Enter") { e.preventDefault(); refund(); return true; }
+    return false;
+  };
+  return d;
+}
+
+// ---- why a refund comes back: one key (1-5), kept as the refund's reason in the till's language ------------
+const REASONS = ["damaged", "wrong_item", "changed_mind", "expired", "price"];
+
+function refundReason(app, onPick) {
+  const d = { name: "reason", index: -1 };
+  d.html = () => `<h2>${T("refund.reason_title")}</h2>
+    <ul class="pick-list" id="reasons">${REASONS.map((r, i) => `<li class="${i === d.index ? "selected" : ""}" data-i="${i}">
+      <span class="pick-name"><kbd>${i + 1}</kbd> ${T(`refund.reason.${r}`)}</span></li>`).join("")}</ul>
+    <div class="dialog-msg" role="alert"></div>
+    <div class="dialog-hint">${T("refund.reason_hint")}</div>`;
+  const pick = (i) => { d.index = i; onPick(t(`refund.reason.${REASONS[i]}`)); };
+  d.mount = (el) => {
+    d.el = el;
+    el.tabIndex = -1;
+    el.focus();
+    el.addEventListener("click", (e) => { const li = e.target.closest("li[data-i]"); if (li) pick(Number(li.dataset.i)); });
+  };
+  d.key = (e) => {
+    const n = Number(e.key);
+    if (Number.isInteger(n) && n >= 1 && n <= REASONS.length) { e.preventDefault(); pick(n - 1); return true; }
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      d.index = Math.max(0, Math.min(REASONS.length - 1, d.index + (e.key === "ArrowDown" ? 1 : -1)));
+      app.refreshDialog();
+      return true;
+    }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      if (d.index >= 0) pick(d.index);
+      else showError(d.el, t("refund.reason_needed"));
+      return true;
+    }
     return false;
   };
   return d;

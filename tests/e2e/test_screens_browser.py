@@ -60,8 +60,12 @@ def test_the_till_and_manager_screens_in_both_languages_show_people_values(
     till.keys(first, Keys.ENTER)
     till.until(lambda: f"Receipt {first}" in till.text("dialog"), "the receipt opens")
     till.keys("1", Keys.ENTER)
+    till.until(lambda: "Reason for the refund" in till.text("dialog"), "the cashier says why")
+    till.d.save_screenshot(str(screens / "till-refund-reason-en.png"))
+    till.keys("1")
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"), "the manager is asked")
     assert till.text("approve-q").startswith("Refund Rp 3.500") and first in till.text("approve-q")
+    assert till.text("approve-q").endswith("Reason: Damaged or faulty.")
     till.d.save_screenshot(str(screens / "till-refund-approval-en.png"))
     till.until(lambda: till.focused_id() == "appr-code", "the approval takes the manager's code")
     till.keys(MANAGER[0], Keys.ENTER, MANAGER[1], Keys.ENTER)
@@ -80,8 +84,10 @@ def test_the_till_and_manager_screens_in_both_languages_show_people_values(
     till.keys(second, Keys.ENTER)
     till.until(lambda: f"Struk {second}" in till.text("dialog"), "the receipt opens")
     till.keys("a", Keys.ENTER)
+    till.until(lambda: "Alasan retur" in till.text("dialog"), "the reason is asked")
+    till.keys("3")
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"), "the manager is asked")
-    assert till.text("approve-q") == f"Retur Rp 7.500 pada struk {second} ke Tunai?"
+    assert till.text("approve-q") == f"Retur Rp 7.500 pada struk {second} ke Tunai? Alasan: Pembeli berubah pikiran."
     till.d.save_screenshot(str(screens / "till-refund-approval.png"))
 
     # The manager reads the day in sentences: the refund by receipt number, Rupiah, the approver by name.

@@ -93,28 +93,43 @@ def test_find_by_number_and_scanned_qr_refund_a_line_then_all_and_reprint_to_the
     till.until(lambda: "tinggal 1, diminta 5" in dialog(till))
     assert not till.d.find_elements(By.ID, "appr-code")
 
-    # One Aqua back: the manager sees the act and the amount, approves, the line shows it.
+    # One Aqua back: the cashier says why (one key), the manager sees the act, the amount and the reason,
+    # approves, the line shows it.
     till.keys(Keys.BACKSPACE, "1", Keys.ENTER)
+    till.until(lambda: "Alasan retur" in dialog(till), "the reason is asked first")
+    till.keys(Keys.ENTER)  # no reason chosen: said, nothing more happens
+    till.until(lambda: "Pilih alasan dengan angka 1–5." in dialog(till))
+    assert not till.d.find_elements(By.ID, "appr-code")
+    till.keys("1")
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
-    assert till.text("approve-q") == f"Retur Rp 3.500 pada struk {first} ke Tunai?"
+    assert till.text("approve-q") == f"Retur Rp 3.500 pada struk {first} ke Tunai? Alasan: Rusak atau cacat."
     approve(till, *MANAGER)
     till.until(lambda: "Rp 3.500 dikembalikan (Tunai)" in till.text("message"))
+    till.until(lambda: f"Struk {first}" in dialog(till), "back on the receipt")
+    assert "(Rusak atau cacat)" in dialog(till), "the receipt's earlier refund says why"
     token = till.token()
     assert [l["refunded_qty"] for l in detail(server, token, first)["lines"]] == [1, 0]
+    assert [r["reason"] for r in detail(server, token, first)["refunds"]] == ["Rusak atau cacat"]
     stock = server.api("GET", "/stock/SKU-00001", token).json()
     assert stock["movements"][0]["kind"] == "return", stock["movements"][:2]
 
     # Hostile: a cashier typing their own code and PIN cannot approve a refund; nothing is refunded.
     till.keys("a", Keys.ENTER)
+    till.until(lambda: "Alasan retur" in dialog(till))
+    till.keys("3")
     till.until(lambda: "Retur Rp 7.500" in till.text("approve-q"))
     approve(till, "1001", "1234")
     till.until(lambda: "bukan manajer" in dialog(till))
+    till.keys(Keys.ESCAPE)  # back one step: the reason, as chosen
+    till.until(lambda: "Alasan retur" in dialog(till))
     till.keys(Keys.ESCAPE)
     till.until(lambda: f"Struk {first}" in dialog(till))
     assert len(detail(server, token, first)["refunds"]) == 1
 
     # The whole rest of the sale (A), approved; then refunding again is refused and says why.
     till.keys("a", Keys.ENTER)
+    till.until(lambda: "Alasan retur" in dialog(till))
+    till.keys("3")
     approve(till, *MANAGER)
     till.until(lambda: "Rp 7.500 dikembalikan" in till.text("message"))
     assert not detail(server, token, first)["refundable"]
@@ -194,6 +209,8 @@ def test_two_tills_refunding_one_receipt_at_once_one_wins_and_the_other_is_told(
     till.keys(number, Keys.ENTER)
     till.until(lambda: f"Struk {number}" in dialog(till))
     till.keys("a", Keys.ENTER)
+    till.until(lambda: "Alasan retur" in dialog(till))
+    till.keys("2")  # all of it: wrong item
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
     # ...while two requests for the same line race at once (T1 and T2): one wins.
     body = {

@@ -71,8 +71,10 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(
     till.keys(Keys.ARROW_DOWN, "500")
     till.until(lambda: "0,500 kg" in till.d.find_element(By.CSS_SELECTOR, "#dialog tr.selected .tx-want").text)
     till.keys(Keys.ENTER)
+    till.until(lambda: "Alasan retur" in till.text("dialog"), "the reason is asked")
+    till.keys("4")  # past its expiry date
     till.until(lambda: till.d.find_elements(By.ID, "approve-q"))
-    assert till.text("approve-q") == f"Retur Rp 7.000 pada struk {number} ke Tunai?"
+    assert till.text("approve-q") == f"Retur Rp 7.000 pada struk {number} ke Tunai? Alasan: Kedaluwarsa."
     till.until(lambda: till.focused_id() == "appr-code")
     till.keys("9001", Keys.ENTER, "4321", Keys.ENTER)
     till.until(lambda: "Rp 7.000 dikembalikan (Tunai)" in till.text("message"))
@@ -101,7 +103,7 @@ def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, brow
     till.keys(Keys.F2)  # found by name: the search lists its stock in kg and its price per kg
     till.until(lambda: till.focused_id() == "search-q")
     till.keys("beras curah")
-    till.until(lambda: "Stock 150.000 kg" in till.selected_result(), "the whole name's results, Beras Curah first")
+    till.until(lambda: "Stock 150,000 kg" in till.selected_result(), "the whole name's results, Beras Curah first")
     assert "Rp 14.000/kg" in till.text("search-results")
     till.keys(Keys.ENTER)
     till.until(lambda: till.focused_id() == "weight-value", "the weight dialog takes the weight")
@@ -111,5 +113,5 @@ def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, brow
     till.keys(Keys.ENTER)
     till.until(lambda: till.line_count() == 2 and till.focused_id() == "scan")
     rows = till.d.find_element(By.ID, "lines").text
-    assert "0.845 kg" in rows and "0.500 kg" in rows and "Rp 7.000" in rows
+    assert "0,845 kg" in rows and "0,500 kg" in rows and "Rp 7.000" in rows
     till.d.save_screenshot(str(screens / "till-weighed-en.png"))
