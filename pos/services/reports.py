@@ -1,21 +1,20 @@
 """Sales reports for a date range in the store's local time: by day and hour, category, cashier, tender mix,
-top products, discounts and refunds. Every table is (columns, rows) so each one exports to CSV the same way. The
-store's local time and the range are in store_time.py; the tables by day, hour, category, cashier and tender are
-built in report_tables.py.
+top products, discounts and refunds. Every table is (columns, rows) so each one exports to CSV the same way
+(csv_export.py). The store's local time and the range are in store_time.py; the tables by day, hour, category, cashier
+and tender are built in report_tables.py; the lines and refunds netted per product and category in report_lines.py.
+Every table with a Neto column adds up to the summary's Neto: sales completed in the range less refunds paid in it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import distinct, func, select
 
-from pos.adapters.tables import ITEMS_IN_LINES, AuditEntry, Category, Product, Refund, Sale, SaleLine, Staff, TenderRow
+from pos.adapters.tables import ITEMS_IN_LINES, AuditEntry, Category, Sale, SaleLine, Staff, TenderRow
 
-from . import qris_reconcile
+from . import qris_reconcile, report_lines
 from .context import StoreContext
 from .report_tables import by_cashier, by_category, by_day, by_hour, by_tender
 from .store_time import period
@@ -32,8 +31,16 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("total", "money"),
         ("refunds", "money"),
         ("net", "money"),
+        ("net_tax", "money"),
     ],
-    "by_hour": [("hour", "hour"), ("sales", "int"), ("items", "int"), ("total", "money")],
+    "by_hour": [
+        ("hour", "hour"),
+        ("sales", "int"),
+        ("items", "int"),
+        ("total", "money"),
+        ("refunds", "money"),
+        ("net", "money"),
+    ],
     "by_category": [("name", "text"), ("qty", "int"), ("net", "money"), ("share", "pct")],  # the name, not the code
     "by_cashier": [
         ("staff_code", "text"),
@@ -44,9 +51,26 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("average", "money"),
         ("discounts", "money"),
         ("refunds", "money"),
+        ("net", "money"),
     ],
-    "tenders": [("type", "tender"), ("sales", "int"), ("amount", "money"), ("share", "pct")],
-    "top_products": [("rank", "rank"), ("sku", "text"), ("name", "text"), ("qty", "int"), ("net", "money")],
+    "tenders": [
+        ("type", "tender"),
+        ("sales", "int"),
+        ("taken", "money"),
+        ("refunded", "money"),
+        ("net", "money"),
+        ("share", "pct"),
+    ],
+    # qty and net: sold less returned in the range (a weighed product's quantities in grams, shown in kg)
+    "top_products": [
+        ("rank", "rank"),
+        ("sku", "text"),
+        ("name", "text"),
+        ("sold", "int"),
+        ("returned", "int"),
+        ("qty", "int"),
+        ("net", "money"),
+    ],
     "discounts": [
         ("at", "datetime"),
         ("number", "text"),
@@ -107,32 +131,14 @@ def sales_report(
             .where(*done)
             .order_by(Sale.completed_at)
         ).all()
-        categories = s.execute(
-            select(Product.category, ITEMS_IN_LINES, func.sum(SaleLine.net))
-            .select_from(SaleLine)
-            .outerjoin(Product, Product.sku == SaleLine.sku)
-            .where(in_lines)
-            .group_by(Product.category)
-        ).all()
-        net = func.sum(SaleLine.net)
-        products = s.execute(
-            select(SaleLine.sku, func.max(SaleLine.name), func.sum(SaleLine.qty), net, func.max(SaleLine.measure))
-            .where(in_lines)
-            .group_by(SaleLine.sku)
-            .order_by(net.desc(), func.sum(SaleLine.qty).desc(), SaleLine.sku)
-            .limit(max(1, top))
-        ).all()
+        categories = report_lines.by_category(s, in_range, lo, hi)
+        products = report_lines.top_products(s, in_range, lo, hi, top)
         tenders = s.execute(
             select(TenderRow.type, func.count(distinct(TenderRow.sale_id)), func.sum(TenderRow.amount))
             .where(TenderRow.sale_id.in_(in_range))
             .group_by(TenderRow.type)
         ).all()
-        refunds = s.execute(
-            select(Refund, Sale.number)
-            .join(Sale, Sale.id == Refund.sale_id)
-            .where(Refund.created_at >= lo, Refund.created_at < hi)
-            .order_by(Refund.created_at)
-        ).all()
+        refunds = report_lines.refunds_paid(s, lo, hi)
         approvals = dict(
             s.execute(
                 select(AuditEntry.ref_id, AuditEntry.approved_by).where(
@@ -145,15 +151,25 @@ def sales_report(
         cats = {c.code: (c.name_en if locale == "en" and c.name_en else c.name) for c in s.scalars(select(Category))}
         name = lambda sid: staff[sid].name if sid in staff else (sid or "")  # noqa: E731
         reconcile = qris_reconcile.rows(s, lo, hi, local, name)
+    backs = [b for _, _, b in refunds]
     tables = {
-        "by_day": by_day(per, sales, refunds, local),
-        "by_hour": by_hour(sales, local),
+        "by_day": by_day(per, sales, backs, local),
+        "by_hour": by_hour(sales, backs, local),
         "by_category": by_category(categories, cats),
-        "by_cashier": by_cashier(sales, refunds, staff),
-        "tenders": by_tender(tenders, sum(x.change for x in sales)),
+        "by_cashier": by_cashier(sales, backs, staff),
+        "tenders": by_tender(tenders, sum(x.change for x in sales), backs),
         "top_products": [
-            {"rank": i + 1, "sku": sku, "name": nm, "qty": int(q), "net": int(n), "measure": m}  # weight: grams
-            for i, (sku, nm, q, n, m) in enumerate(products)
+            {
+                "rank": i + 1,
+                "sku": sku,
+                "name": nm,
+                "sold": int(q),
+                "returned": int(back),
+                "qty": int(q) - int(back),
+                "net": int(n),
+                "measure": m,  # weight: quantities in grams
+            }
+            for i, (sku, nm, q, back, n, m) in enumerate(products)
         ],
         "discounts": [
             {
@@ -179,40 +195,22 @@ def sales_report(
                 "amount": r.amount,
                 "reason": r.reason or "",
             }
-            for r, number in refunds
+            for r, number, _ in refunds
         ],
         "qris_reconcile": reconcile,
     }
-    total, refunded = sum(x.total for x in sales), sum(r.amount for r, _ in refunds)
+    total, refunded = sum(x.total for x in sales), sum(b.value for b in backs)
+    tax = sum(x.tax_total for x in sales)
     summary = {
         "sales": len(sales),
         "items": int(sum(x.n_items for x in sales)),
         "gross": sum(x.subtotal for x in sales),
         "discounts": sum(x.discount_total for x in sales),
-        "tax": sum(x.tax_total for x in sales),
+        "tax": tax,
         "total": total,
-        "refunds": refunded,
+        "refunds": refunded,  # the goods given back, wherever the money went (points too)
         "net": total - refunded,
+        "net_tax": tax - sum(b.tax for b in backs),  # PPN on the Neto: less the PPN inside the refunds
         "average": round(total / len(sales)) if sales else 0,
     }
     return {"start": per.start, "end": per.end, "summary": summary, "tables": tables}
-
-
-def csv_text(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> str:
-    """A table as CSV: a header of column keys, money as whole minor units, times as ISO 8601."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([key for key, _ in columns])
-    for r in rows:
-        w.writerow([_csv_cell(r.get(key)) for key, _ in columns])
-    return buf.getvalue()
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return ";".join(f"{k}={v}" for k, v in value.items())
-    return "" if value is None else value

@@ -228,10 +228,41 @@ def test_every_table_on_every_page_exports_to_csv(mgr: Browser, store: StoreCont
         assert rows and all(rows[0])
 
 
+def csv_rows(mgr: Browser, path: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(mgr.get(path).get_data(as_text=True).lstrip("\ufeff"))))
+
+
 def test_the_stock_csv_has_plain_numbers_for_spreadsheets(mgr: Browser, store: StoreContext) -> None:
     body = mgr.get("/manager/stock.csv?q=Aqua+330").get_data(as_text=True).lstrip("\ufeff")
-    row = next(r for r in csv.DictReader(io.StringIO(body)) if r["sku"] == "SKU-00001")
-    assert (row["price"], row["on_hand"]) == ("3500", str(on_hand(store)))
+    row = next(r for r in csv.DictReader(io.StringIO(body)) if r["SKU"] == "SKU-00001")
+    assert (row["Harga"], row["Satuan"], row["Stok"]) == ("3500", "pcs", str(on_hand(store)))
+
+
+def test_the_stock_csv_gives_weighed_stock_in_kg_beside_a_unit_in_the_page_s_language(mgr: Browser) -> None:
+    rows = csv_rows(mgr, "/manager/stock.csv")
+    header, apel, aqua = (
+        rows[0],
+        next(r for r in rows if r[0] == "SKU-W0003"),
+        next(r for r in rows if r[0] == "SKU-00001"),
+    )
+    assert header[:8] == ["SKU", "Barcode", "Nama", "Kategori", "Harga", "Satuan", "Stok", "Batas"]
+    at = header.index("Stok")
+    assert (apel[at - 1], apel[at]) == ("kg", "30") and aqua[at - 1] == "pcs"  # 30 kg of apples, not 30000
+    english = csv_rows(mgr, "/manager/stock.csv?lang=en")
+    assert english[0][:8] == ["SKU", "Barcode", "Name", "Category", "Price", "Unit", "On hand", "Level"]
+    assert len(english[0]) == len(header)  # the same columns in the same order, whatever the language
+
+
+def test_the_ledger_csv_neutralises_a_formula_and_keeps_negative_kg_as_numbers(mgr: Browser) -> None:
+    evil = "=1+2+cmd|' /C calc'!A0"
+    mgr.post("/manager/stock/receive", {"supplier_ref": evil, "code": "SKU-W0003", "qty": "0,75"})
+    mgr.post("/manager/stock/adjust", {"code": "SKU-W0003", "qty": "1,25", "reason": "damaged"})
+    header, *rows = csv_rows(mgr, "/manager/stock/item/SKU-W0003/ledger.csv")
+    assert header == ["Waktu", "Jenis", "Alasan", "Satuan", "Jumlah", "Saldo", "Staf"]
+    assert [(r[2], r[3], r[4], r[5]) for r in rows[:2]] == [
+        ("Rusak", "kg", "-1.25", "29.5"),
+        ("'" + evil, "kg", "0.75", "30.75"),  # shown as text: a spreadsheet does not run it
+    ]
 
 
 def test_the_report_page_draws_charts_beside_its_tables(mgr: Browser) -> None:
@@ -251,7 +282,8 @@ def test_best_sellers_rank_a_weighed_product_by_its_place_and_show_its_kilograms
     page = mgr.get("/manager/reports").get_data(as_text=True)
     table = page[page.index('id="tbl-top_products"') :]
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", table[: table.index("</table>")])  # the SKU cell is a link
-    assert cells[:4] == ["1", "Apel Fuji", "0,845 kg", "Rp 35.490"], cells[:4]
+    # place, name, sold, returned, kept, Neto
+    assert cells[:6] == ["1", "Apel Fuji", "0,845 kg", "0,000 kg", "0,845 kg", "Rp 35.490"], cells[:6]
 
 
 def test_the_sync_page_says_the_store_has_not_synced_yet(mgr: Browser, store: StoreContext) -> None:

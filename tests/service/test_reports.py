@@ -16,6 +16,7 @@ from pos.adapters.tables import SaleLine
 from pos.services import auth, checkout, refunds, reports, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
+from pos.services.csv_export import csv_text, with_unit_column
 
 CHITATO = "8990000100560"  # Chitato Sapi Panggang 68g, snacks, Rp 11.500
 
@@ -92,6 +93,7 @@ def test_the_summary_adds_up_the_range(store: StoreContext, week: dict) -> None:
         "total": 38_900,
         "refunds": 3_500,
         "net": 35_400,
+        "net_tax": 3_855 - 347,  # less the PPN inside the Rp 3.500 refunded
         "average": 12_967,
     }
 
@@ -102,11 +104,11 @@ def test_sales_by_hour_use_the_local_hour(store: StoreContext, week: dict) -> No
     assert len(report(store)["tables"]["by_hour"]) == 24
 
 
-def test_sales_by_category_share_the_net_after_discounts(store: StoreContext, week: dict) -> None:
+def test_sales_by_category_share_the_net_after_discounts_and_refunds(store: StoreContext, week: dict) -> None:
     rows = report(store)["tables"]["by_category"]
     assert [(r["category"], r["name"], r["qty"], r["net"], r["share"]) for r in rows] == [
-        ("drinks", "Minuman", 5, 20_500, 52.7),
-        ("snacks", "Makanan Ringan", 2, 18_400, 47.3),
+        ("snacks", "Makanan Ringan", 2, 18_400, 52.0),
+        ("drinks", "Minuman", 5 - 1, 20_500 - 3_500, 48.0),
     ]
 
 
@@ -120,19 +122,21 @@ def test_sales_by_cashier_with_average_basket_discounts_and_refunds(store: Store
     ]
 
 
-def test_the_tender_mix_counts_cash_net_of_change(store: StoreContext, week: dict) -> None:
-    assert [(r["type"], r["sales"], r["amount"], r["share"]) for r in report(store)["tables"]["tenders"]] == [
-        ("qris", 1, 18_400, 47.3),
-        ("cash", 1, 11_500, 29.6),
-        ("card", 1, 9_000, 23.1),
+def test_the_tender_mix_counts_cash_net_of_change_and_refunds(store: StoreContext, week: dict) -> None:
+    rows = report(store)["tables"]["tenders"]
+    assert [(r["type"], r["sales"], r["taken"], r["refunded"], r["net"], r["share"]) for r in rows] == [
+        ("qris", 1, 18_400, 0, 18_400, 52.0),
+        ("card", 1, 9_000, 0, 9_000, 25.4),
+        ("cash", 1, 11_500, 3_500, 8_000, 22.6),
     ]
 
 
-def test_top_products_rank_by_net_sales(store: StoreContext, week: dict) -> None:
-    assert [(r["rank"], r["sku"], r["qty"], r["net"]) for r in report(store)["tables"]["top_products"]] == [
-        (1, "SKU-00056", 2, 18_400),
-        (2, "SKU-00002", 3, 13_500),
-        (3, "SKU-00001", 2, 7_000),
+def test_top_products_rank_by_net_sales_after_refunds(store: StoreContext, week: dict) -> None:
+    rows = report(store)["tables"]["top_products"]
+    assert [(r["rank"], r["sku"], r["sold"], r["returned"], r["qty"], r["net"]) for r in rows] == [
+        (1, "SKU-00056", 2, 0, 2, 18_400),
+        (2, "SKU-00002", 3, 0, 3, 13_500),
+        (3, "SKU-00001", 2, 1, 1, 3_500),
     ]
     short = reports.sales_report(store, date(2026, 11, 20), date(2026, 11, 21), top=1)
     assert [r["sku"] for r in short["tables"]["top_products"]] == ["SKU-00056"]
@@ -167,10 +171,10 @@ def test_refunds_list_who_asked_who_approved_and_why(store: StoreContext, week: 
 def test_every_report_table_exports_to_csv_with_whole_rupiah(store: StoreContext, week: dict) -> None:
     data = report(store)
     for name, columns in reports.COLUMNS.items():
-        rows = list(csv.reader(io.StringIO(reports.csv_text(columns, data["tables"][name]))))
-        assert rows[0] == [key for key, _ in columns]
+        rows = list(csv.reader(io.StringIO(csv_text(columns, data["tables"][name]))))
+        assert rows[0] == [key for key, _ in with_unit_column(columns, data["tables"][name])]
         assert len(rows) == len(data["tables"][name]) + 1
-    by_day = list(csv.DictReader(io.StringIO(reports.csv_text(reports.COLUMNS["by_day"], data["tables"]["by_day"]))))
+    by_day = list(csv.DictReader(io.StringIO(csv_text(reports.COLUMNS["by_day"], data["tables"]["by_day"]))))
     assert by_day[1] == {
         "date": "2026-11-21",
         "sales": "1",
@@ -181,6 +185,7 @@ def test_every_report_table_exports_to_csv_with_whole_rupiah(store: StoreContext
         "total": "18400",
         "refunds": "3500",
         "net": "14900",
+        "net_tax": str(1_823 - 347),
     }
 
 

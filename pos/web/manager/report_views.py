@@ -36,7 +36,7 @@ def _range_args() -> tuple[date | None, date | None, int]:
 BAR_CHARTS = {
     "by_category": ("name", "net"),
     "by_cashier": ("name", "total"),
-    "tenders": ("type", "amount"),
+    "tenders": ("type", "net"),
     "top_products": ("name", "net"),
 }
 CHARTED = {"by_day", "by_hour", *BAR_CHARTS}

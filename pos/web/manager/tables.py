@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Response
 
-from pos.services.reports import csv_text
+from pos.services.csv_export import csv_text
+
+from .access import t
 
 
 @dataclass
@@ -18,14 +20,27 @@ class Table:
     rows: list[dict[str, Any]]
     csv_url: str = ""
     links: dict[str, str] = field(default_factory=dict)  # column key -> endpoint taking that value as `code`
+    labels: dict[str, str] = field(default_factory=dict)  # column key -> its header where `col.<key>` will not do
 
     def csv(self, filename: str | None = None) -> Response:
-        return csv_response(self.columns, self.rows, filename or self.name)
+        return csv_response(self.columns, self.rows, filename or self.name, self.labels)
 
 
-def csv_response(columns: list[tuple[str, str]], rows: list[dict[str, Any]], name: str) -> Response:
+def header(key: str, labels: dict[str, str] | None = None) -> str:
+    """A column's header in the page's language, as the table on the page names it."""
+    if labels and key in labels:
+        return labels[key]
+    if key.startswith("at:"):  # stock at another store, named by its code when the page gave no name
+        return t("col.stock_at", store=key[3:])
+    return t(f"col.{key}")
+
+
+def csv_response(
+    columns: list[tuple[str, str]], rows: list[dict[str, Any]], name: str, labels: dict[str, str] | None = None
+) -> Response:
     # A BOM so spreadsheet programs open the UTF-8 names (Bahasa, "Rp") correctly.
-    body = "\ufeff" + csv_text(columns, rows)
+    units = {"weight": t("unit.kg"), "unit": t("unit.pcs")}
+    body = "\ufeff" + csv_text(columns, rows, lambda key: header(key, labels), units)
     stamp = date.today().isoformat()
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'}
