@@ -54,7 +54,8 @@ def line_gross(unit_price: int, qty: int, measure: str = UNIT) -> int:
 
 
 def format_qty(qty: int, measure: str = UNIT, decimal: str = ",") -> str:
-    """`1,250 kg` (Indonesian; `1.250 kg` with decimal ".") for a weighed quantity in grams; `3` for units."""
+    """`1,250 kg` for a weighed quantity in grams (`decimal`: the store's decimal sign, as on its price tags and
+    receipts, in every language); `3` for units."""
     if measure != WEIGHT:
         return str(qty)
     sign = "-" if qty < 0 else ""
@@ -62,13 +63,11 @@ def format_qty(qty: int, measure: str = UNIT, decimal: str = ",") -> str:
     return f"{sign}{kg}{decimal}{grams:03d} kg"
 
 
-def decimal_sign(locale: str) -> str:
-    return "." if locale == "en" else ","
-
-
-def qty_texts(qty: int, measure: str = UNIT) -> dict[str, str]:
-    """A quantity in both languages, for a screen that may switch language: {"id": "1,250 kg", "en": "1.250 kg"}."""
-    return {"id": format_qty(qty, measure, ","), "en": format_qty(qty, measure, ".")}
+def qty_texts(qty: int, measure: str = UNIT, decimal: str = ",") -> dict[str, str]:
+    """A quantity for a screen that may switch language: {"id": "1,250 kg", "en": "1,250 kg"}. The store has one
+    number format (its price tags' and receipts'); the language switch changes words, not digits."""
+    text = format_qty(qty, measure, decimal)
+    return {"id": text, "en": text}
 
 
 def check_grams(grams: int) -> int:

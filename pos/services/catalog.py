@@ -34,7 +34,7 @@ def on_hand(session: Session, skus: list[str]) -> dict[str, int]:
     return {sku: found.get(sku, 0) for sku in skus}
 
 
-def product_json(p: Product, stock: int) -> dict[str, Any]:
+def product_json(p: Product, stock: int, decimal: str = ",") -> dict[str, Any]:
     return {
         "sku": p.sku,
         "name": p.name,
@@ -44,7 +44,7 @@ def product_json(p: Product, stock: int) -> dict[str, Any]:
         "category": p.category,
         "on_hand": stock,  # grams for a weighed product
         "measure": p.measure,  # common.measure: weight = price per kg
-        "on_hand_text": qty_texts(stock, p.measure),
+        "on_hand_text": qty_texts(stock, p.measure, decimal),  # the store's decimal sign
     }
 
 
@@ -136,7 +136,7 @@ def lookup(
         else:
             raise DomainError("missing_field", "give barcode, sku or q")
         stock = on_hand(s, [p.sku for p in products])
-        return [product_json(p, stock[p.sku]) for p in products]
+        return [product_json(p, stock[p.sku], ctx.currency.decimal) for p in products]
 
 
 def stock_card(ctx: StoreContext, sku: str, limit: int = 100) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def shopper_product(p: dict[str, Any], promos: list[Promo], at: datetime) -> dic
     }
 
 
-def label_price(label: ScaleLabel, p: Product, promos: list[Promo], at: datetime) -> dict[str, Any]:
+def label_price(label: ScaleLabel, p: Product, promos: list[Promo], at: datetime, decimal: str = ",") -> dict[str, Any]:
     """What a scale label in the shopper's hand costs, as the till will ring it: its weight at the price per kg
     (and today's promotion), or the price it carries."""
     if label.kind == "price":
@@ -46,7 +46,7 @@ def label_price(label: ScaleLabel, p: Product, promos: list[Promo], at: datetime
         "label": {
             "kind": "weight",
             "grams": label.value,
-            "qty_text": qty_texts(label.value, WEIGHT),
+            "qty_text": qty_texts(label.value, WEIGHT, decimal),
             "price": gross,
             "promo_price": gross - best[1].amount_on(gross) if best else None,
         }
@@ -91,8 +91,11 @@ def browse(
                     raise
                 p = labelled_product(s, label)
             stock = on_hand(s, [p.sku])[p.sku]
-        item = shopper_product(product_json(p, stock), promos, now)
-        return {"items": [{**item, **label_price(label, p, promos, now)} if label else item], "more": False}
+        item = shopper_product(product_json(p, stock, ctx.currency.decimal), promos, now)
+        return {
+            "items": [{**item, **label_price(label, p, promos, now, ctx.currency.decimal)} if label else item],
+            "more": False,
+        }
     if q and q.strip():
         found = lookup(ctx, q=q, limit=limit + 1)
         return {"items": [shopper_product(p, promos, now) for p in found[:limit]], "more": len(found) > limit}
@@ -112,6 +115,9 @@ def browse(
         )
         levels = on_hand(s, [p.sku for p in products[:limit]])
         return {
-            "items": [shopper_product(product_json(p, levels[p.sku]), promos, now) for p in products[:limit]],
+            "items": [
+                shopper_product(product_json(p, levels[p.sku], ctx.currency.decimal), promos, now)
+                for p in products[:limit]
+            ],
             "more": len(products) > limit,
         }

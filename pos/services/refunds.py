@@ -82,7 +82,7 @@ def quote(
                 "line_id": l.line_id,
                 "name": sold[l.line_id].name,
                 "qty": l.qty,
-                "qty_text": qty_texts(l.qty, sold[l.line_id].measure),
+                "qty_text": qty_texts(l.qty, sold[l.line_id].measure, ctx.currency.decimal),
                 "amount": l.amount,
             }
             for l in q.plan.lines

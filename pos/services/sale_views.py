@@ -123,7 +123,7 @@ def sale_json(
                 "name": l.name,
                 "qty": l.qty,
                 "measure": l.measure,
-                "qty_text": qty_texts(l.qty, l.measure),  # "1,250 kg" / "1.250 kg" for a weighed line (grams)
+                "qty_text": qty_texts(l.qty, l.measure, ctx.currency.decimal),  # "1,250 kg" for a weighed line (grams)
                 "unit_price": l.unit_price,
                 "gross": p.gross,
                 "line_discount": p.line_discount,

@@ -10,6 +10,7 @@ import {
   fill,
   groupThousands,
   has,
+  kgText,
   lang,
   loadCatalogs,
   money,
@@ -34,19 +35,15 @@ useCurrency(boot.currency);
 export { $, el, escapeHtml, fill, groupThousands, has, lang, money, otherLang, parseAmount, request, roundCash, serverText, t, T };
 
 // ---- a line's quantity: units, or grams of a weighed line shown as kg -----------------------------
-/** The quantity as HTML: "3", or a weighed line's "1,250 kg" / "1.250 kg" as the server wrote it (re-worded in
- * place on a language switch). */
+/** The quantity as HTML: "3", or a weighed line's "1,250 kg" as the server wrote it (in the store's number
+ * format, the same in each language). */
 export const qtyHtml = (line) => (line.measure === "weight" ? serverText(line.qty_text, String(line.qty)) : String(line.qty));
 /** The unit price as HTML; a weighed line's is per kg. */
 export const priceHtml = (line) => escapeHtml(money(line.unit_price))
   + (line.measure === "weight" ? `<span data-i18n="sale.per_kg">${escapeHtml(t("sale.per_kg"))}</span>` : "");
-/** Any quantity of a line in its measure: `3`, or grams of a weighed line as `0,500 kg` (en `0.500 kg`), as
- * common.measure.format_qty writes it on the server. */
-export function qtyOf(line, n) {
-  if (line.measure !== "weight") return String(n);
-  const grams = Math.abs(n);
-  return `${n < 0 ? "-" : ""}${Math.floor(grams / 1000)}${lang === "en" ? "." : ","}${String(grams % 1000).padStart(3, "0")} kg`;
-}
+/** Any quantity of a line in its measure: `3`, or grams of a weighed line as `0,500 kg` in the store's number
+ * format, as common.measure.format_qty writes it on the server. */
+export const qtyOf = (line, n) => (line.measure === "weight" ? kgText(n) : String(n));
 /** How many items the lines hold: a weighed line is one item, whatever it weighs. */
 export const itemCount = (lines) => lines.reduce((n, l) => n + (l.measure === "weight" ? 1 : l.qty), 0);
 

@@ -104,6 +104,14 @@ export function groupThousands(digits) {
   return String(digits).replace(/\B(?=(\d{3})+(?!\d))/g, currency.thousands);
 }
 
+/** Grams as kg with 3 decimals in the store's number format ("24,975 kg"), in every language: the switch changes
+ * words, not digits (common.measure.format_qty on the server). */
+export function kgText(grams) {
+  const n = Number(grams);
+  const abs = Math.abs(n);
+  return `${n < 0 ? "-" : ""}${Math.floor(abs / 1000)}${currency.decimal}${String(abs % 1000).padStart(3, "0")} kg`;
+}
+
 export function money(amount) {
   const n = Number(amount);
   if (!Number.isSafeInteger(n)) return "–";

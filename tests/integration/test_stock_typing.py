@@ -52,3 +52,10 @@ def test_the_stock_forms_say_a_bare_number_is_kg(mgr: Browser, lang: str, said: 
         assert said in mgr.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").get_data(as_text=True), path
     bad = mgr.post(f"/manager/stock/receive?lang={lang}", {"supplier_ref": "SJ-1", "code": BERAS, "qty": "2 kilo"})
     assert bad.status_code == 422 and ("125 g" in error_of(bad))
+
+
+def test_english_pages_show_kg_in_the_store_s_number_format(mgr: Browser) -> None:
+    page = mgr.get(f"/manager/stock/item/{BERAS}?lang=en").get_data(as_text=True)
+    assert "On hand" in page and "150,000 kg" in page and "150.000 kg" not in page  # as the tags: decimal ","
+    stock = mgr.get("/manager/stock?lang=en").get_data(as_text=True)
+    assert "150,000 kg" in stock and "Rp 14.000" in stock

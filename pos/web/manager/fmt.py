@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import g
 
-from common.measure import WEIGHT, decimal_sign, format_qty
+from common.measure import WEIGHT, format_qty
 from common.money import format_money
 from pos.services.store_time import store_zone
 
@@ -19,11 +19,11 @@ def money(amount: int | None) -> str:
 
 
 def qty(value: int | None, signed: bool = False, measure: str | None = None) -> str:
-    """`1.234` items, or a weighed product's grams as `1,250 kg` (en `1.250 kg`)."""
+    """`1.234` items, or a weighed product's grams as `1,250 kg`: the store's number format in either language."""
     if value is None:
         return ""
     if measure == WEIGHT:
-        text = format_qty(abs(int(value)), WEIGHT, decimal_sign(getattr(g, "lang", "id")))
+        text = format_qty(abs(int(value)), WEIGHT, ctx().config.currency.decimal)
         return ("-" if value < 0 else ("+" if signed and value > 0 else "")) + text
     text = f"{abs(int(value)):,}".replace(",", ctx().config.currency.thousands)
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
