@@ -196,10 +196,13 @@ def receipts_for(ctx: StoreContext, supplier_ref: str, limit: int = 200) -> list
         return []
     with ctx.db.sessions() as s:
         rows = s.execute(
-            select(StockMovement, Product.name)
+            select(StockMovement, Product.name, Product.measure)
             .join(Product, Product.sku == StockMovement.sku)
             .where(StockMovement.kind == "receipt", StockMovement.reason == ref)
             .order_by(StockMovement.created_at.desc(), StockMovement.seq)  # a delivery's lines as typed
             .limit(limit)
         )
-        return [{"at": m.created_at, "sku": m.sku, "name": name, "qty": m.qty} for m, name in rows]
+        return [  # measure: a weighed product's qty is grams, shown as kg
+            {"at": m.created_at, "sku": m.sku, "name": name, "qty": m.qty, "measure": measure}
+            for m, name, measure in rows
+        ]

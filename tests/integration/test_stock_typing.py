@@ -59,3 +59,13 @@ def test_english_pages_show_kg_in_the_store_s_number_format(mgr: Browser) -> Non
     assert "On hand" in page and "150,000 kg" in page and "150.000 kg" not in page  # as the tags: decimal ","
     stock = mgr.get("/manager/stock?lang=en").get_data(as_text=True)
     assert "150,000 kg" in stock and "Rp 14.000" in stock
+
+
+def test_the_delivery_received_so_far_lists_weights_in_kg(mgr: Browser) -> None:
+    for typed in ("12,5", "125 g", "3"):
+        mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-0077", "code": BERAS, "qty": typed})
+    mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-0077", "code": AQUA_330, "qty": "1.200"})
+    page = mgr.get("/manager/stock/receive?ref=SJ-0077").get_data(as_text=True)
+    table = page[page.index('id="tbl-received"') :]
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', table[: table.index("</table>")])
+    assert cells == ["1.200", "3,000 kg", "0,125 kg", "12,500 kg"], cells  # newest first; never "12.500" or "125"
