@@ -95,6 +95,9 @@ def error_message(locale: str, code: str, fallback: str, detail: Mapping[str, ob
 def shown_detail(locale: str, detail: Mapping[str, object]) -> dict[str, object]:
     """An error's detail as people read it in `locale`: amounts in Rupiah, a wait as "4 menit"."""
     values = {k: _rupiah(v) if k in MONEY_DETAILS and isinstance(v, int) else v for k, v in detail.items()}
+    short = detail.get("short")
+    if isinstance(short, list):  # what is short, [[name, left], ...]: "Aqua 600ml (sisa 0)"
+        values["short"] = ", ".join(text("errors", locale, "short_item", name=name, n=left) for name, left in short)
     waiting = detail.get("wait_seconds")
     if isinstance(waiting, int):  # not the service's English "4 minutes"
         values["wait"] = say_wait(locale, waiting)

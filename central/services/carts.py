@@ -60,7 +60,7 @@ def _editable(s: Session, ctx: CentralContext, cart_id: str | None, start_new: b
         if cart is None:
             raise NotFound("unknown_cart", "this cart is no longer here: start a new one")
         if state == "checked_out":
-            raise Conflict("cart_checked_out", paid_message(s, ctx, cart))
+            raise Conflict("cart_checked_out", paid_message(s, ctx, cart), cart_code=cart.code)
         raise CartGone("cart_expired", f"cart {cart.code} has expired: start a new one")
     if state == "paying":
         raise Conflict("cart_paying", f"cart {cart.code} is being paid online: finish or cancel the payment first")

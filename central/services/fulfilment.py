@@ -60,7 +60,7 @@ def where(s: Session, ctx: CentralContext, choice: Choice | None, lines: list[di
         return ONLINE
     if choice.mode == "pickup":
         if choice.store not in pickup_stores(s):
-            raise NotFound("unknown_store", f"there is no store {choice.store} to collect from")
+            raise NotFound("unknown_store", f"there is no store {choice.store} to collect from", store=choice.store)
         assert choice.store is not None
         return choice.store
     if ctx.config.shop.delivery_store:
@@ -69,7 +69,7 @@ def where(s: Session, ctx: CentralContext, choice: Choice | None, lines: list[di
     for code in _stores(s):
         if all(spare.get((code, l["sku"]), 0) >= l["qty"] for l in lines):
             return code
-    raise Conflict("out_of_stock", "no store has everything in this order in stock to deliver it")
+    raise Conflict("delivery_out_of_stock", "no store has everything in this order in stock to deliver it")
 
 
 def fee(ctx: CentralContext, choice: Choice | None) -> int:

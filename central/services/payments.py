@@ -61,12 +61,11 @@ def _hold(
     now = ctx.clock()
     spare = available(s, now, [l["sku"] for l in lines], exclude_cart=cart.id)
     short = [
-        f"{l['name']} ({spare.get((location, l['sku']), 0)} left)"
-        for l in lines
-        if spare.get((location, l["sku"]), 0) < l["qty"]
+        [l["name"], spare.get((location, l["sku"]), 0)] for l in lines if spare.get((location, l["sku"]), 0) < l["qty"]
     ]
     if short:
-        raise Conflict("out_of_stock", "not enough in stock to pay online for: " + ", ".join(short))
+        said = ", ".join(f"{name} ({left} left)" for name, left in short)
+        raise Conflict("out_of_stock", "not enough in stock to pay online for: " + said, short=short)
     release_holds(s, cart.id, now)
     for l in lines:
         s.add(

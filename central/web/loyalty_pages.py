@@ -97,7 +97,7 @@ def join():
             view = loyalty.sign_up(ctx(), form.name.data or "", form.phone.data or "", form.email.data, "online")
             return redirect(account_url(view))
         except DomainError as e:
-            error = e.message
+            error = i18n.error_message(lang(), e.code, e.message, e.detail)
     return _page("join.html", form=form, find=find, error=error), 400 if error else 200
 
 

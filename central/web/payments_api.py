@@ -6,11 +6,10 @@ from flask import Blueprint, flash, jsonify, redirect, request, session, url_for
 
 from central.services import fulfilment, payment_notifications, payments
 from common import fulfilment as rules
-from common import i18n
 from common.errors import DomainError
 from common.qr_images import qr_svg
 
-from .shop import CART, ActionForm, _page, lang, tr
+from .shop import CART, ActionForm, _page, _problem, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
@@ -35,7 +34,7 @@ def pay():
         choice = fulfilment.choice_from(f.get("mode"), f.get("store"), f.get("customer"), f.get("address"))
         view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True), choice)
     except DomainError as e:
-        flash(i18n.error_message(lang(), e.code, e.message, e.detail), "error")
+        _problem(e)
         return redirect(url_for("shop.cart"))
     return redirect(view["redirect_url"])
 
@@ -56,7 +55,7 @@ def _order_page(order_id: str, ask: bool) -> str:
     try:
         view = payments.check(ctx(), order_id, session.get(CART), ask) if order_id else None
     except DomainError as e:
-        flash(e.message, "error")
+        _problem(e)
         view = None
     order = fulfilment.for_shopper(ctx(), order_id, session.get(CART)) if view and view["paid"] else None
     qr = qr_svg(rules.qr_payload(order["code"])) if order and order["mode"] == "pickup" else None

@@ -82,7 +82,8 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 
 def _problem(e: DomainError) -> None:
-    flash(e.message, "error")
+    """A refusal in the shopper's language (the errors catalog, by its code), details such as names kept."""
+    flash(i18n.error_message(lang(), e.code, e.message, e.detail), "error")
 
 
 @shop.get("/")
