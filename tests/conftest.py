@@ -24,6 +24,7 @@ TEST_SECRET_KEY = "store-test-key-" + "0123456789abcdef" * 2
 
 
 KIOSK_HEADER = "X-Kiosk-Device"
+TEST_PIN_METHOD = "scrypt:1024:8:1"  # the demo template's staff PINs (see _demo_db_bytes)
 
 
 def make_config(tmp_path: Path, **overrides: Any) -> StoreConfig:
@@ -45,7 +46,12 @@ def _demo_db_bytes(tmp_factory: pytest.TempPathFactory) -> bytes:
         cfg = make_config(where)
         upgrade(cfg.database.url)
         ctx = bootstrap.store_context(cfg, steps=())
-        setup.load_demo_data(ctx)
+        # The real PIN hash (scrypt, N=16384) costs about 0.1 s of CPU a check, and the tests sign in thousands of
+        # times: the template's staff get the same scheme at a test cost (N=1024). Production hashing is unchanged
+        # (test_auth_service checks hash_pin's cost).
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(auth, "PIN_METHOD", TEST_PIN_METHOD)
+            setup.load_demo_data(ctx)
         ctx.db.dispose()
         _TEMPLATE_DB["demo"] = (where / "store.db").read_bytes()
     return _TEMPLATE_DB["demo"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +20,10 @@ from typing import Any
 import pytest
 import requests
 from servekit import free_port, served
+from werkzeug.security import generate_password_hash
+
+from common.demo_data import STAFF
+from tests.conftest import TEST_PIN_METHOD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -67,6 +72,13 @@ def demo_store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(
         _cli("init", "--config", str(config), "--demo-data"), cwd=ROOT, check=True, capture_output=True, timeout=120
     )
+    # As for the in-process stores (tests/conftest.py): the demo staff's PINs at a test cost, same scheme.
+    with sqlite3.connect(db) as con:
+        con.executemany(
+            "UPDATE staff SET pin_hash = ? WHERE code = ?",
+            [(generate_password_hash(st.pin, method=TEST_PIN_METHOD), st.code) for st in STAFF],
+        )
+    con.close()
     return db
 
 

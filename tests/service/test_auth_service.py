@@ -26,6 +26,12 @@ def test_pins_are_stored_hashed_never_in_clear(store: StoreContext) -> None:
     assert hashes and all(h.startswith("scrypt:") and not {"1234", "4321"} & set(h.split("$")) for h in hashes)
 
 
+def test_a_pin_is_hashed_with_scrypt_at_its_full_cost() -> None:
+    """The tests' demo staff carry cheaper hashes (tests/conftest.py); what a store writes keeps the real cost."""
+    method, salt, digest = auth.hash_pin("1234").split("$")
+    assert method == "scrypt:16384:8:1" and salt and len(digest) == 128
+
+
 def test_a_wrong_pin_or_unknown_code_is_refused_the_same_way(store: StoreContext) -> None:
     for code, pin in (("1001", "0000"), ("7777", "1234")):
         with pytest.raises(Unauthorized) as err:
