@@ -1,5 +1,5 @@
 // Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
-import { $, groupThousands } from "../shared/kit.js";
+import { $, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
 
 // Ask before posting a count, cancelling one or discarding an event.
 document.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -18,16 +18,20 @@ document.querySelectorAll("input.quick[data-filter]").forEach(function (input) {
     });
   });
 });
-// Before/after preview on the product page's adjustment form.
+// Before/after preview on the product page's adjustment form: the typed figure read as the server reads it (a
+// weighed product's kg, in grams), the result in the store's number format ("24,975 kg → 23,475 kg").
 var adjust = document.querySelector("form#adjust-form[data-before]");
 if (adjust) {
+  useCurrency({ thousands: adjust.dataset.thousands || ".", decimal: adjust.dataset.decimal || "," });
   var before = parseInt(adjust.dataset.before, 10);
+  var weighed = adjust.dataset.measure === "weight";
   var out = adjust.querySelector(".after");
+  var shown = function (n) { return weighed ? kgText(n) : (n < 0 ? "-" : "") + groupThousands(String(Math.abs(n))); };
   var update = function () {
-    var qty = parseInt((adjust.qty.value || "").replace(/\./g, ""), 10);
+    var qty = parseStockQty(adjust.qty.value, weighed);
     var opt = adjust.reason.selectedOptions[0];
     var sign = opt && opt.dataset.sign ? parseInt(opt.dataset.sign, 10) : 0;
-    out.textContent = (!sign || isNaN(qty)) ? "?" : groupThousands(String(before + sign * qty));
+    out.textContent = (!sign || qty === null || qty <= 0) ? "?" : shown(before + sign * qty);
   };
   adjust.addEventListener("input", update);
   adjust.addEventListener("change", update);

@@ -112,6 +112,18 @@ export function kgText(grams) {
   return `${n < 0 ? "-" : ""}${Math.floor(abs / 1000)}${currency.decimal}${String(abs % 1000).padStart(3, "0")} kg`;
 }
 
+/** A stock figure as typed on a manager's form, read by the server's rules (common.measure, counted=True), or
+ * null: a weighed product's kg ("1,5" or "1.5"; a bare number is kg; grams only with "g"), else whole items
+ * ("1.500" with thousands in groups of three; "1.5" is no number of items). */
+export function parseStockQty(text, weighed) {
+  const typed = String(text || "").trim().toLowerCase().replace(/\s/g, "");
+  if (!weighed) return /^(\d+|\d{1,3}(\.\d{3})+)$/.test(typed) ? Number(typed.replace(/\./g, "")) : null;
+  const m = /^(\d{1,6})(?:[.,](\d{1,3}))?(kg|g)?$/.exec(typed);
+  if (!m || (m[3] === "g" && m[2] !== undefined)) return null;
+  if (m[3] === "g") return Number(m[1]);
+  return Number(m[1]) * 1000 + Number((m[2] || "").padEnd(3, "0"));
+}
+
 export function money(amount) {
   const n = Number(amount);
   if (!Number.isSafeInteger(n)) return "–";

@@ -79,6 +79,7 @@ def _context() -> dict[str, Any]:
         "_": t,
         "lang": g.get("lang", "id"),
         "store": c.config.store,
+        "currency": c.config.currency,  # the store's one number format (thousands, decimal), for the pages' scripts
         "manager": g.get("manager"),
         "csrf_token": generate_csrf,
         "money": fmt.money,
