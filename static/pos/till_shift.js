@@ -77,6 +77,10 @@ function reportRows(r) {
   const row = (key, value, vars) => `<tr><th>${T(key, vars)}</th><td class="num">${escapeHtml(value)}</td></tr>`;
   const tenders = Object.entries(r.tenders || {}).map(([k, v]) => `<tr class="sub"><th>${T(`tender.${k}`)}</th>
     <td class="num">${escapeHtml(money(v))}</td></tr>`).join("");
+  // Refunds per payment type, as the card machine's batch and the drawer see them (cash is in the expected cash).
+  const refundTenders = Object.entries((r.refunds && r.refunds.by_tender) || {}).filter(([, v]) => v)
+    .map(([k, v]) => `<tr class="sub refund-tender" data-tender="${escapeHtml(k)}"><th>${T(`tender.${k}`)}</th>
+    <td class="num">${escapeHtml(money(-v))}</td></tr>`).join("");
   return [
     row("report.opened_at", dateTime(r.opened_at)),
     row("report.sales_count", String(r.sales_count)),
@@ -86,6 +90,7 @@ function reportRows(r) {
     r.rounding ? row("report.rounding", money(r.rounding)) : "",
     `<tr><th colspan="2" class="group">${T("report.tenders")}</th></tr>${tenders}`,
     row("report.refunds", money(r.refunds.total), { count: r.refunds.count }),
+    refundTenders,
     row("report.voided", String(r.voided_sales)),
     row("report.opening_float", money(r.opening_float)),
     row("report.expected_cash", money(r.expected_cash)),

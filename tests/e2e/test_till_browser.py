@@ -369,3 +369,37 @@ def test_the_member_card_never_lies_over_the_total_or_the_receipt(
     till.keys(Keys.ENTER)
     till.until(lambda: till.shown("paid-panel"))
     assert till.d.execute_script(MEMBER_CARD_JS, ["#paid-receipt", "#paid-change"]) == []
+
+
+def test_the_x_report_splits_refunds_by_payment_type_and_keeps_the_drawer_right(
+    store_server: Any, browser: Any
+) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()  # float Rp 200.000
+    numbers = []
+    for code, key in ((AQUA_330, Keys.ENTER), (POCARI, "c")):  # Rp 3.500 exact cash, Rp 7.500 by card
+        till.keys(code, Keys.ENTER)
+        till.until(lambda: till.line_count() == 1)
+        till.keys(Keys.F12)
+        till.until(lambda: till.focused_id() == "pay-given")
+        till.keys(key)
+        till.until(lambda: till.shown("paid-panel"))
+        numbers.append(till.text("paid-number"))
+    token = till.token()
+    for number in numbers:  # each back to the tender that paid it
+        sale = store_server.api("GET", f"/transactions/{number}", token).json()
+        body = {
+            "sale_number": number,
+            "lines": [{"line_id": sale["lines"][0]["id"], "qty": 1}],
+            "approval": {"staff_code": "9001", "pin": "4321"},
+        }
+        assert store_server.api("POST", "/refunds", token, json=body).status_code == 201
+    till.keys(Keys.F7)
+    till.until(lambda: till.d.find_elements(By.CSS_SELECTOR, '#dialog [data-k="x"]'), "the shift menu")
+    till.keys("x")
+    till.until(lambda: till.d.find_elements(By.CSS_SELECTOR, "#dialog table.report"), "the X report")
+    rows = [" ".join(e.text.split()) for e in till.d.find_elements(By.CSS_SELECTOR, "#dialog tr.refund-tender")]
+    assert sorted(rows) == ["Kartu -Rp 7.500", "Tunai -Rp 3.500"], rows
+    assert re.search(r"Retur \(2\)\s+Rp 11\.000", till.text("dialog"))
+    assert re.search(r"Tunai seharusnya di laci\s+Rp 200\.000", till.text("dialog"))  # 200.000 + 3.500 - 3.500
