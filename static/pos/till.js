@@ -238,6 +238,8 @@ function action(name) {
     case "search": openDialog(D.search(app, { query: "", qty: S.pendingQty || 1 })); break;
     case "qty": {
       if (!needsLine()) break;
+      // A weighed or label-priced line has no count to change (its quantity is grams): said at once, no dialog.
+      if (line.measure && line.measure !== "unit") { message([["err.measured_line_qty"]], "error"); break; }
       const typed = $("scan").value.trim();
       if (/^\d{1,4}$/.test(typed)) { $("scan").value = ""; D.setQty(app, line, Number(typed)); } else openDialog(D.qty(app, line));
       break;

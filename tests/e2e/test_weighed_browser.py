@@ -48,6 +48,10 @@ def test_a_label_scan_and_a_typed_weight_by_keyboard_and_the_receipt_shows_kg(
     row = till.d.find_element(By.CSS_SELECTOR, "#lines tr.selected")
     assert "1,250 kg" in row.text and "Rp 17.500" in row.text
     assert till.text("total") == "Rp 52.990"  # 35.490 + 17.500
+    # F4 on a weighed line: no quantity dialog holding its grams ("1250"); the till says what to do instead.
+    till.keys(Keys.F4)
+    till.until(lambda: "timbang ulang" in till.text("message"), "F4 on a weighed line says to ring it again")
+    assert not till.shown("modal") and till.focused_id() == "scan"
     till.d.save_screenshot(str(screens / "till-weighed-id.png"))
 
     till.keys(Keys.F12)
