@@ -23,7 +23,8 @@ def elsewhere(ctx: StoreContext, sku: str, client: StockClient | None = None) ->
     """This store's on hand, and the other stores (neighbours first) and the online shop that have the SKU."""
     with ctx.db.sessions() as s:
         p = find_product(s, sku=sku)
-        here = {"sku": p.sku, "name": p.name, "on_hand": on_hand(s, [p.sku])[p.sku]}
+        # measure: a weighed product's figures (here and at every location) are grams, shown as kg
+        here = {"sku": p.sku, "name": p.name, "measure": p.measure, "on_hand": on_hand(s, [p.sku])[p.sku]}
     client = client or client_for(ctx.config)
     if client is None:
         return {**here, "online": False, "reason": "not_connected", "message": NOT_CONNECTED, "locations": []}
