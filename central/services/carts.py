@@ -119,7 +119,7 @@ def add_item(ctx: CentralContext, cart_id: str | None, sku: str, qty: int = 1) -
 
 
 def set_quantity(ctx: CentralContext, cart_id: str | None, sku: str, qty: int) -> dict[str, Any]:
-    """A new quantity for a line; 0 takes the line out."""
+    """A new quantity for a line; 0 takes the line out (the view's `removed` names it, for the shopper)."""
     if not 0 <= qty <= MAX_QTY:
         raise DomainError("bad_quantity", f"a quantity is 0 to {MAX_QTY}")
     with ctx.db.unit_of_work() as s:
@@ -131,7 +131,10 @@ def set_quantity(ctx: CentralContext, cart_id: str | None, sku: str, qty: int) -
             s.delete(line)
         else:
             line.qty = qty
-        return _finish_edit(s, ctx, cart, cart.pickup_store)
+        out = _finish_edit(s, ctx, cart, cart.pickup_store)
+        if qty == 0:
+            out["removed"] = s.scalar(select(Product.name).where(Product.sku == sku)) or sku
+        return out
 
 
 def _release_holds(s: Session, cart_id: str, now: datetime) -> None:

@@ -133,10 +133,14 @@ def cart():
 def quantity():
     form = QtyForm()
     if not form.validate_on_submit():
-        flash(tr("bad_form"), "error")
+        # a quantity out of range (-1, 99999, 2.5, empty) is the shopper's slip, not an expired form: say the range
+        slip = form.qty.errors and "csrf_token" not in form.errors
+        flash(tr("qty_range", max=carts.MAX_QTY) if slip else tr("bad_form"), "error")
     else:
         try:
-            carts.set_quantity(ctx(), session.get(CART), form.sku.data or "", int(form.qty.data or 0))
+            view = carts.set_quantity(ctx(), session.get(CART), form.sku.data or "", int(form.qty.data or 0))
+            if view.get("removed"):
+                flash(tr("removed", name=view["removed"]), "ok")
         except DomainError as e:
             _problem(e)
     return redirect(url_for("shop.cart"))

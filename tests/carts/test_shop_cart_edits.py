@@ -1,0 +1,35 @@
+"""Changing the cart on the shop's pages as a shopper types on a phone: what the page says back keeps their work."""
+
+from __future__ import annotations
+
+import pytest
+from cartkit import AQUA_330
+from synckit import central, pg_url  # noqa: F401
+from test_shop_pages import Shopper, text_of
+
+
+def qty_of(page: str) -> str:
+    return page.split(f'id="qty-{AQUA_330}"')[1].split('value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize("typed", ["-1", "99999", "2.5", ""])
+def test_an_odd_quantity_is_answered_with_the_allowed_range_and_the_line_is_kept(central, typed):
+    shopper = Shopper(central)
+    shopper.post("/shop/cart/add", sku=AQUA_330, qty="3")
+    page = shopper.post("/shop/cart/qty", sku=AQUA_330, qty=typed)
+    said = text_of(page)
+    assert "Jumlah harus angka bulat 1–99" in said and "Formulir tidak valid" not in said, said
+    assert qty_of(page) == "3", "the line keeps its quantity"
+
+
+def test_quantity_zero_says_the_product_was_removed(central):
+    shopper = Shopper(central)
+    shopper.post("/shop/cart/add", sku=AQUA_330, qty="2")
+    said = text_of(shopper.post("/shop/cart/qty", sku=AQUA_330, qty="0"))
+    assert "Air Mineral Aqua 330ml dihapus dari keranjang" in said, said
+    english = Shopper(central)
+    english.get("/shop/?lang=en")
+    english.post("/shop/cart/add", sku=AQUA_330)
+    assert "Air Mineral Aqua 330ml was removed from your cart" in text_of(
+        english.post("/shop/cart/qty", sku=AQUA_330, qty="0")
+    )
