@@ -9,7 +9,7 @@ from common import fulfilment as rules
 from common.errors import DomainError
 from common.qr_images import qr_svg
 
-from .shop import CART, ActionForm, _page, _problem, tr
+from .shop import CART, TYPED, ActionForm, _page, _problem, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
@@ -35,7 +35,12 @@ def pay():
         view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True), choice)
     except DomainError as e:
         _problem(e)
+        # what the shopper typed stays in the form they are sent back to (an address typed on a phone is work)
+        session[TYPED] = {
+            k: (f.get(k) or "")[:size] for k, size in (("mode", 10), ("store", 32), ("customer", 80), ("address", 300))
+        }
         return redirect(url_for("shop.cart"))
+    session.pop(TYPED, None)
     return redirect(view["redirect_url"])
 
 

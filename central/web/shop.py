@@ -22,6 +22,7 @@ from .sync_api import ctx
 
 LANGS = i18n.LOCALES
 CART = "shop_cart"
+TYPED = "shop_typed"  # the pay form's pickup/delivery fields as last sent, drawn again after a refusal
 
 shop = Blueprint("shop", __name__, url_prefix="/shop")
 
@@ -125,6 +126,7 @@ def cart():
         cart=view,
         qr=qr,
         stores=carts.stores(ctx()),
+        typed=session.get(TYPED) or {},
         reserve_hours=int(hours) if hours == int(hours) else hours,
     )
 
@@ -173,6 +175,7 @@ def store():
 def new_cart():
     if ActionForm().validate_on_submit():
         session.pop(CART, None)
+        session.pop(TYPED, None)
     return redirect(url_for("shop.index"))
 
 

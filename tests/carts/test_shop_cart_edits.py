@@ -33,3 +33,15 @@ def test_quantity_zero_says_the_product_was_removed(central):
     assert "Air Mineral Aqua 330ml was removed from your cart" in text_of(
         english.post("/shop/cart/qty", sku=AQUA_330, qty="0")
     )
+
+
+def test_a_refused_delivery_keeps_the_choice_the_name_and_the_address_the_shopper_typed(central):
+    shopper = Shopper(central)
+    shopper.post("/shop/cart/add", sku=AQUA_330)
+    shopper.get("/shop/cart")
+    page = shopper.post("/shop/pay/", mode="delivery", customer='Budi "BS" Santoso', address="Jl. <b>")
+    assert "alamat" in text_of(page).lower(), "the refusal says what is missing"
+    assert 'id="mode-delivery" required checked' in page, "delivery is still chosen"
+    assert 'value="Budi &#34;BS&#34; Santoso"' in page, "the name is still there"
+    assert ">Jl. &lt;b&gt;</textarea>" in page, "the address is still there"
+    assert 'id="mode-pickup" required checked' not in page
