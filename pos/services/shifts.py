@@ -143,13 +143,18 @@ def _unfinished(session: Session, shift: Shift) -> list[dict[str, Any]]:
     return [{"id": i, "state": st, "created_at": at.isoformat(), "items": int(n)} for i, st, at, n in rows]
 
 
+def shift_report(session: Session, shift: Shift) -> dict[str, Any]:
+    """A shift's running totals (the X report) and the sales still open or parked on it."""
+    return {"kind": "X", **_report(session, shift), "unfinished": _unfinished(session, shift)}
+
+
 def x_report(ctx: StoreContext, actor: Actor) -> dict[str, Any]:
-    """The running totals of the open shift, and the sales still open or parked on it; changes nothing."""
+    """The running totals of the till's open shift; changes nothing."""
     with ctx.db.sessions() as s:
         shift = current_shift(s, actor.till_id)
         if shift is None:
             raise NotFound("no_open_shift", f"till {actor.till_id} has no open shift")
-        return {"kind": "X", **_report(s, shift), "unfinished": _unfinished(s, shift)}
+        return shift_report(s, shift)
 
 
 def close_shift(ctx: StoreContext, actor: Actor, counted_cash: int) -> dict[str, Any]:

@@ -94,6 +94,7 @@ PAGES = [
     "/manager/reports",
     "/manager/sync",
     "/manager/audit",
+    "/manager/shifts",
     f"/manager/stock/item/{AQUA_330}",
 ]
 

@@ -16,7 +16,7 @@ from central.services import catalog, loyalty, stores
 from central.services import push as push_service
 from central.tables import PointsEntry
 from common.errors import DomainError
-from pos.adapters.tables import OutboxEvent
+from pos.adapters.tables import OutboxEvent, Shift
 from pos.adapters.tables.sync import DeadLetterSeen, SyncStatus
 from pos.services import (
     auth,
@@ -78,7 +78,12 @@ def _store_facts(store: StoreContext, till: Actor, manager: Actor) -> dict[str, 
                 seen_at=now,
             )
         )
-    return {"count": count["id"], "posted": posted["id"], "receipt": done["number"]}
+    return {"count": count["id"], "posted": posted["id"], "receipt": done["number"], "shift": _shift_id(store)}
+
+
+def _shift_id(store: StoreContext) -> str:
+    with store.db.sessions() as s:
+        return str(s.scalar(select(Shift.id)))
 
 
 def test_no_manager_page_shows_an_internal_value_in_either_language(
@@ -105,6 +110,8 @@ def test_no_manager_page_shows_an_internal_value_in_either_language(
         "/manager/locks",
         "/manager/kiosks",
         "/manager/orders",
+        "/manager/shifts",
+        f"/manager/shifts/{facts['shift']}",
     ]
     bad = []
     for lang in ("id", "en"):

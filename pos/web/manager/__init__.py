@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
 
-from . import access, admin_views, count_views, kiosk_views, order_views, report_views, stock_views, transfer_views
+from . import (
+    access,
+    admin_views,
+    count_views,
+    kiosk_views,
+    order_views,
+    report_views,
+    shift_views,
+    stock_views,
+    transfer_views,
+)
 
 
 def create_blueprint() -> Blueprint:
@@ -18,6 +28,7 @@ def create_blueprint() -> Blueprint:
     stock_views.register(bp)
     count_views.register(bp)
     report_views.register(bp)
+    shift_views.register(bp)
     admin_views.register(bp)
     kiosk_views.register(bp)
     order_views.register(bp)

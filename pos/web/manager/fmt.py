@@ -85,6 +85,8 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
     """One table cell as text, by the column's kind (and a weighed product's row: its quantities in kg)."""
     if kind == "money":
         return money(value)
+    if kind == "signed_money":  # a difference: +Rp 500 over, -Rp 950 short
+        return ("+" if value and value > 0 else "") + money(value)
     if kind in ("int", "signed"):
         return qty(value, signed=kind == "signed", measure=measure)
     if kind == "rank":  # a place in a list, never a quantity (even in a weighed product's row)
@@ -98,4 +100,4 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
-NUMERIC = {"money", "int", "signed", "pct", "hour", "rank"}
+NUMERIC = {"money", "signed_money", "int", "signed", "pct", "hour", "rank"}

@@ -19,7 +19,8 @@ class Table:
     columns: list[tuple[str, str]]  # (key, kind): kind decides alignment and format
     rows: list[dict[str, Any]]
     csv_url: str = ""
-    links: dict[str, str] = field(default_factory=dict)  # column key -> endpoint taking that value as `code`
+    # column key -> endpoint taking that value as `code`, or (endpoint, row key whose value is the `code`)
+    links: dict[str, str | tuple[str, str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # column key -> its header where `col.<key>` will not do
 
     def csv(self, filename: str | None = None) -> Response:
