@@ -101,19 +101,22 @@ def record_count(
     with ctx.db.unit_of_work() as s:
         count = load_count(s, count_id)
         _require_open(s, count)
-        p = _in_scope(count, find_item(s, code))
+        p = _in_scope(s, count, find_item(s, code))
         if p.measure == WEIGHT:
             raise DomainError("count_by_weight", f"{p.name} is counted by weight: type the weight counted", name=p.name)
         return _write_line(s, ctx, actor, count, p, qty, mode, MAX_QTY)
 
 
-def _in_scope(count: StockCount, p: Product) -> Product:
+def _in_scope(s: Session, count: StockCount, p: Product) -> Product:
     if count.category and p.category != count.category:
+        cat = s.get(Category, count.category)
+        name, name_en = (cat.name, cat.name_en or cat.name) if cat else (count.category, count.category)
         raise DomainError(
             "outside_count",
-            f"{p.name} is not in category {count.category}; this count covers only {count.category}",
+            f"{p.name} is not in category {name_en}; this count covers only {name_en}",
             name=p.name,
-            category=count.category,
+            category=name,  # as the count's page names it, in each language
+            category_en=name_en,
         )
     return p
 
@@ -122,7 +125,7 @@ def _record_typed(ctx: StoreContext, actor: Actor, count_id: str, code: str, typ
     with ctx.db.unit_of_work() as s:
         count = load_count(s, count_id)
         _require_open(s, count)
-        p = _in_scope(count, find_item(s, code))
+        p = _in_scope(s, count, find_item(s, code))
         if p.measure == WEIGHT:
             return _write_line(s, ctx, actor, count, p, parse_weight(typed, counted=True), "set", MAX_STOCK_GRAMS)
     return record_count(ctx, actor, count_id, code, parse_whole(typed), "set")

@@ -13,6 +13,7 @@ from pos.adapters.tables import StockMovement
 from pos.services import catalog, stock_count_review, stock_counts
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
+from pos.web.manager.texts import error_text
 
 CHITATO = "8990000100560"  # SKU-00056, snacks
 
@@ -121,9 +122,17 @@ def test_a_cancelled_count_writes_nothing_and_cannot_be_posted(store: StoreConte
 def test_a_category_count_refuses_items_of_other_categories(store: StoreContext, manager: Actor, facts: Any) -> None:
     count = stock_counts.start_count(store, manager, "drinks")
     before = everything(store, facts)
-    with pytest.raises(DomainError, match="Chitato Sapi Panggang 68g is not in category drinks"):
+    with pytest.raises(DomainError, match="Chitato Sapi Panggang 68g is not in category Drinks") as e:
         stock_counts.record_count(store, manager, count["id"], CHITATO)
     assert everything(store, facts) == before
+    # The manager reads the category as the count's page names it, never its code ("drinks").
+    assert error_text("id", e.value) == (
+        "Chitato Sapi Panggang 68g bukan kategori Minuman; stok opname ini hanya untuk Minuman."
+    )
+    assert (
+        error_text("en", e.value)
+        == "Chitato Sapi Panggang 68g is not in category Drinks; this count covers only Drinks."
+    )
 
 
 def test_open_counts_may_not_cover_the_same_products(store: StoreContext, manager: Actor) -> None:
