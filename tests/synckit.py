@@ -342,6 +342,23 @@ def stock_up(central: CentralHarness, qty: int = 100_000) -> None:
         feed.append(s, central.ctx, stock.post(s, central.ctx, STORE, moves))
 
 
+def sell_by_weight(central: CentralHarness, price: int = 42_000) -> None:
+    """Apel Fuji (SKU-W0003, PLU 103) sold by weight at central too: the harness's catalog has no weighed goods."""
+    from central.services import catalog
+
+    catalog.save_product(
+        central.ctx,
+        "SKU-W0003",
+        name="Apel Fuji",
+        price=price,
+        tax_group="NONPPN",
+        category="fresh",
+        measure="weight",
+        plu="103",
+        create=True,
+    )
+
+
 # -- the store side ----------------------------------------------------------------------------------------
 def connect_store(store: StoreContext, central: CentralHarness, **sync: Any) -> StoreConfig:
     s = store.config.sync

@@ -5,9 +5,8 @@ product's measure and item code come down the feed (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from synckit import STORE, agents, central, connect_store, pg_url, sync_until_clean  # noqa: F401
+from synckit import STORE, agents, central, connect_store, pg_url, sell_by_weight, sync_until_clean  # noqa: F401
 
-from central.services import catalog
 from central.tables import DeadLetter, RefundLine, SaleLine, StockLevel
 from common.scale_labels import LabelLayout
 from pos.adapters.tables import Product
@@ -22,17 +21,7 @@ def central_stock(central, sku):  # noqa: ANN001, ANN201
 
 
 def test_a_weighed_sale_and_a_refund_by_weight_reach_central_in_grams(central, store, open_till, agents):  # noqa: F811
-    catalog.save_product(
-        central.ctx,
-        "SKU-W0003",
-        name="Apel Fuji",
-        price=44_000,
-        tax_group="NONPPN",
-        category="fresh",
-        measure="weight",
-        plu="103",
-        create=True,
-    )
+    sell_by_weight(central, 44_000)
     connect_store(store, central)
     agent = agents()
     sync_until_clean(agent)  # the product (its new price per kg, measure and item code) comes down the feed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
@@ -14,21 +14,6 @@ from ..api.common import ctx
 from . import fmt
 from .access import err, me, page, t
 from .tables import Table
-
-
-@overload
-def parse_int(raw: str | None, default: int, code: str = ...) -> int: ...
-@overload
-def parse_int(raw: str | None, default: int | None = None, code: str = ...) -> int | None: ...
-def parse_int(raw: str | None, default: int | None = None, code: str = "bad_quantity") -> int | None:
-    """A whole number typed by a person ("1.000" with Indonesian thousands dots is 1000), or `default` if blank."""
-    text = (raw or "").strip().replace(".", "").replace(" ", "")
-    if not text:
-        return default
-    try:
-        return int(text)
-    except ValueError:
-        raise DomainError(code, f"{raw!r} is not a whole number", value=raw) from None
 
 
 def category_names() -> dict[str, str]:

@@ -7,15 +7,42 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
-from pos.services import transfer_views, transfers
+from common.measure import WEIGHT, parse_weight, parse_whole
+from pos.services import stock_admin, stock_queries, transfer_views, transfers
 from pos.services.store_time import to_local
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
-from .stock_views import parse_int
 from .tables import Table
 
 FORM_LINES = 6  # item rows on the send / request form (blank rows are skipped)
+
+
+def with_measures(board: dict[str, Any]) -> dict[str, Any]:
+    """Each line of the board knows how its product is counted: a weighed product's figures are grams (kg)."""
+    views = board["todo"] + board["waiting"] + board["done"]
+    known = stock_queries.measures(ctx(), {l["sku"] for v in views for l in v["lines"]})
+    for v in views:
+        for l in v["lines"]:
+            l["measure"] = known.get(l["sku"], "unit")
+    return board
+
+
+def _figure(v: dict[str, Any], l: dict[str, Any]) -> int:
+    return (l["received"] if v["status"] == "received" else l["sent"] or l["requested"] or 0) or 0
+
+
+def apart(lines: list[dict[str, Any]], figure: Any, signed: bool = False) -> str:
+    """Items and kg side by side, never added together: `5 · 0,025 kg` (what there is of each)."""
+    units = sum(figure(l) for l in lines if l["measure"] != WEIGHT)
+    grams = sum(figure(l) for l in lines if l["measure"] == WEIGHT)
+    weighed, counted = any(l["measure"] == WEIGHT for l in lines), any(l["measure"] != WEIGHT for l in lines)
+    parts = [
+        fmt.qty(units, signed) if counted or not weighed else "",
+        fmt.qty(grams, signed, WEIGHT) if weighed else "",
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def history_table(board: dict[str, Any]) -> Table:
@@ -27,8 +54,10 @@ def history_table(board: dict[str, Any]) -> Table:
             "store": v["partner_name"],
             "state": t(f"transfer.status.{v['status']}"),
             "items": len(v["lines"]),
-            "qty": v["units"],
-            "variance": sum(l["difference"] or 0 for l in v["lines"]) or None,
+            "qty": apart(v["lines"], lambda l, v=v: _figure(v, l)),
+            "variance": apart(v["lines"], lambda l: l["difference"] or 0, signed=True)
+            if any(l["difference"] for l in v["lines"])
+            else None,
         }
         for v in board["waiting"] + board["done"]
     ]
@@ -39,29 +68,39 @@ def history_table(board: dict[str, Any]) -> Table:
         ("store", "text"),
         ("state", "text"),
         ("items", "int"),
-        ("qty", "int"),
-        ("variance", "signed"),
+        ("qty", "text"),  # items and kg apart
+        ("variance", "text"),
     ]
     return Table("transfers", columns, rows, url_for("manager.transfers_csv"))
 
 
 def _form_lines(form: Any) -> list[tuple[str, int]]:
+    """The items typed on the send / request form: whole items, or a weighed product's kg (as on every stock form)."""
     out = []
     for i in range(FORM_LINES):
         code = (form.get(f"code_{i}") or "").strip()
         if code:
-            out.append((code, parse_int(form.get(f"qty_{i}"), default=1)))
+            out.append((code, stock_admin.typed_quantity(ctx(), code, form.get(f"qty_{i}"), default=1) or 0))
     return out
 
 
-def _line_qtys(form: Any) -> dict[str, int]:
-    """The per-line figures typed on a transfer (fields `qty:<line id>`)."""
-    return {k[4:]: parse_int(v, default=0) for k, v in form.items() if k.startswith("qty:")}
+def _line_qtys(transfer_id: str, form: Any) -> dict[str, int]:
+    """The per-line figures typed on a transfer (fields `qty:<line id>`): a weighed line's in kg; blank is 0."""
+    board = with_measures(transfer_views.board(ctx()))
+    weighed = {l["id"] for v in board["todo"] if v["id"] == transfer_id for l in v["lines"] if l["measure"] == WEIGHT}
+    out = {}
+    for key, value in form.items():
+        if key.startswith("qty:"):
+            text = (value or "").strip()
+            out[key[4:]] = (
+                0 if not text else parse_weight(text, counted=True) if key[4:] in weighed else parse_whole(text)
+            )
+    return out
 
 
 def register(bp: Blueprint) -> None:
     def board_page(status: int = 200, **extra: Any):
-        board = transfer_views.board(ctx())
+        board = with_measures(transfer_views.board(ctx()))
         return page(
             "transfers.html",
             status,
@@ -78,7 +117,7 @@ def register(bp: Blueprint) -> None:
 
     @bp.get("/transfers.csv")
     def transfers_csv():
-        return history_table(transfer_views.board(ctx())).csv()
+        return history_table(with_measures(transfer_views.board(ctx()))).csv()
 
     @bp.post("/transfers/new")
     def transfers_new():
@@ -99,9 +138,9 @@ def register(bp: Blueprint) -> None:
         f = request.form
         try:
             if act == "receive":
-                done = transfers.receive(ctx(), me(), transfer_id, _line_qtys(f))
+                done = transfers.receive(ctx(), me(), transfer_id, _line_qtys(transfer_id, f))
             elif act == "accept":
-                done = transfers.accept(ctx(), me(), transfer_id, _line_qtys(f))
+                done = transfers.accept(ctx(), me(), transfer_id, _line_qtys(transfer_id, f))
             elif act == "decline":
                 done = transfers.decline(ctx(), me(), transfer_id, f.get("note"))
             else:
