@@ -9,11 +9,12 @@ from common import fulfilment as rules
 from common.errors import DomainError
 from common.qr_images import qr_svg
 
-from .shop import CART, TYPED, ActionForm, _page, _problem, tr
+from .shop import CART, TYPED, ActionForm, _page, _problem, fresh, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
 shop_pay = Blueprint("shop_pay", __name__, url_prefix="/shop/pay")
+shop_pay.after_request(fresh)
 
 
 @notifications.post("/notify")

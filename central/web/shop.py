@@ -87,6 +87,17 @@ def _problem(e: DomainError) -> None:
     flash(i18n.error_message(lang(), e.code, e.message, e.detail), "error")
 
 
+def fresh(resp: Response) -> Response:
+    """A shop page is never shown again from the browser's cache (Back from the gateway, a phone's restored
+    tab): it is this shopper's cart as it is now, not a Pay button on a cart that is already being paid."""
+    if resp.mimetype == "text/html":
+        resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+shop.after_request(fresh)
+
+
 @shop.get("/")
 def index():
     q = (request.args.get("q") or "").strip()[:80]

@@ -16,3 +16,5 @@ if (seen && seen.indexOf("checked_out") !== 0 && seen.indexOf("expired") !== 0) 
 document.querySelectorAll(".qty-form .qty").forEach(function (input) {
   input.addEventListener("change", function () { input.form.submit(); });
 });
+// A page restored from the back/forward cache (Back from the gateway) is the cart as it was: ask again.
+window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });

@@ -68,3 +68,18 @@ def test_the_order_page_on_a_phone_shows_which_steps_are_done_where_the_order_is
     assert int(at_store[2]) > int(picked[2]), "the step the order is at stands out"
     assert picked == packed == collected, "the steps to come look alike"
     shop.d.save_screenshot(str(screens / "shop-order-steps-phone.png"))
+
+
+def test_back_from_the_gateway_shows_the_cart_being_paid_not_a_stale_pay_button(
+    shop_and_gateway: Shop, browser: Any
+) -> None:
+    shop = phone(browser, 390)
+    _fill_cart(shop, shop_and_gateway.url)
+    shop.tap("#pay-online-button")
+    shop.until(lambda: shop.d.current_url.startswith(shop_and_gateway.gateway), "off to the gateway's page")
+    shop.d.back()  # the phone's Back button, before paying
+    shown = shop.d.execute_script("var c = document.getElementById('cart'); return c && c.dataset.status")
+    assert shown == "paying", "the first page the shopper sees is the cart as it is now, not the one they left"
+    assert shop.d.find_elements(By.ID, "paying-banner"), "the cart says it is waiting for the payment"
+    assert not shop.d.find_elements(By.ID, "pay-online-button"), "no Pay button that would only be refused"
+    assert shop.d.find_elements(By.ID, "pay-continue"), "a way back to the payment page"
