@@ -21,6 +21,7 @@ from pos.adapters.config import StoreConfig
 from pos.adapters.tables import OutboxEvent
 from pos.services.context import StoreContext
 from pos.services.ops_figures import store_figures
+from pos.services.sync_health import outbox_health
 
 from . import apply, outbox, state
 from .client import CentralClient, CentralError, Refused, Unreachable
@@ -77,7 +78,10 @@ class Agent:
         self._stamp_calls()
         try:
             for _ in range(3):
+                sent = rep.push.sent
                 self._push_all(rep)
+                if rep.push.sent != sent:
+                    self._stamp_outbox()
                 if not self._pull_all(rep):
                     break
         except CentralError as e:
@@ -109,6 +113,16 @@ class Agent:
             "waiting": figures["printer_waiting"],
             "round": self.last_round_seconds,
         }
+        self._stamp_clock()
+
+    def _stamp_outbox(self) -> None:
+        """After a push, the round's later calls (its pulls) report what the push left in the outbox: head office
+        sees an emptied outbox as empty at once, not one round late."""
+        if self.report is None:
+            return
+        with self.db.sessions() as s:
+            left = outbox_health(s, self.clock())
+        self.report.update(depth=left["depth"], oldest=left["oldest_age_seconds"])
         self._stamp_clock()
 
     def _stamp_clock(self) -> None:
