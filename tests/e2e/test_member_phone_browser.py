@@ -1,0 +1,36 @@
+"""The member pages (/join, the account) on a shopper's phone: nothing scrolls sideways, the way back to the shop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from synckit import central, pg_url  # noqa: F401
+from test_shop_phone_browser import phone
+
+from central.services import loyalty
+from central.web.loyalty_pages import account_url
+
+LONG = "Dewi" + "Sekar" * 15  # 79 letters and no space: a name typed without spaces, or a family name run on
+
+
+def _account(central: Any, name: str, phone_no: str) -> str:
+    view = loyalty.sign_up(central.ctx, name, phone_no)
+    with central.extra["app"].test_request_context():
+        return central.url + account_url(view)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name, phone_no", [(LONG, "0812 5550 1001"), ("Dewi 🌸 Sekar", "0812 5550 1002")])
+def test_a_long_name_on_the_account_page_wraps_instead_of_scrolling_the_phone_sideways(
+    central: Any, browser: Any, screens: Path, name: str, phone_no: str
+) -> None:
+    page = phone(browser, 390)
+    page.d.get(_account(central, name, phone_no))
+    page.until(lambda: page.d.find_elements(By.ID, "account"), "the account page")
+    assert page.d.execute_script("return document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    heading = page.d.find_element(By.CSS_SELECTOR, "#account h1")
+    assert heading.text.replace("\n", "") == name, "the whole name is there"
+    page.d.save_screenshot(str(screens / f"member-account-phone-{phone_no[-1]}.png"))
