@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
+from .measure import WEIGHT, format_qty
 from .throttle import wait_unit
 
 LOCALES: tuple[str, ...] = ("id", "en")
@@ -95,6 +96,14 @@ def error_message(locale: str, code: str, fallback: str, detail: Mapping[str, ob
 def shown_detail(locale: str, detail: Mapping[str, object]) -> dict[str, object]:
     """An error's detail as people read it in `locale`: amounts in Rupiah, a wait as "4 menit"."""
     values = {k: _rupiah(v) if k in MONEY_DETAILS and isinstance(v, int) else v for k, v in detail.items()}
+    for k, v in detail.items():  # a name given in every language ({"id": .., "en": ..}): the one for `locale`
+        if isinstance(v, Mapping) and locale in v:
+            values[k] = v[locale]
+    weighed = detail.get("measure") == WEIGHT
+    for k in QTY_DETAILS.intersection(detail):
+        v = detail[k]
+        if isinstance(v, int) and not isinstance(v, bool):  # "1.500" items, a weighed product's grams as "1,500 kg"
+            values[k] = format_qty(v, WEIGHT, ",") if weighed else f"{v:,}".replace(",", ".")
     short = detail.get("short")
     if isinstance(short, list):  # what is short, [[name, left], ...]: "Aqua 600ml (sisa 0)"
         values["short"] = ", ".join(text("errors", locale, "short_item", name=name, n=left) for name, left in short)
@@ -111,6 +120,7 @@ def say_wait(locale: str, seconds: int) -> str:
 
 
 MONEY_DETAILS = frozenset({"max", "remaining", "amount", "due"})  # error details that are Rupiah amounts
+QTY_DETAILS = frozenset({"qty", "on_hand"})  # error details that are quantities (grams when `measure` is weight)
 
 
 def _rupiah(amount: int) -> str:

@@ -170,6 +170,7 @@ def adjust(
                 on_hand=before,
                 name=p.name,
                 qty=qty,
+                measure=p.measure,
             )
         line = {
             "movement_id": new_seq_id(),

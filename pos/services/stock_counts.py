@@ -115,8 +115,7 @@ def _in_scope(s: Session, count: StockCount, p: Product) -> Product:
             "outside_count",
             f"{p.name} is not in category {name_en}; this count covers only {name_en}",
             name=p.name,
-            category=name,  # as the count's page names it, in each language
-            category_en=name_en,
+            category={"id": name, "en": name_en},  # as the count's page names it, in each language
         )
     return p
 

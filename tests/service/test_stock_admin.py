@@ -14,6 +14,7 @@ from pos.adapters.tables import AuditEntry, OutboxEvent, RemoteStock, StockMovem
 from pos.services import catalog, stock_admin, stock_queries
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
+from pos.web.manager.texts import error_text
 
 MY_TABLES = ("low_stock_thresholds", "stock_counts", "stock_count_lines", "staff")
 
@@ -134,6 +135,19 @@ def test_an_adjustment_cannot_take_more_than_is_on_hand(store: StoreContext, man
     with pytest.raises(DomainError, match=f"only {have} on hand"):
         stock_admin.adjust(store, manager, AQUA_600, have + 1, "lost")
     assert everything(store, facts) == before
+
+
+def test_taking_more_of_a_weighed_product_than_is_on_hand_is_said_in_kg(
+    store: StoreContext, manager: Actor, facts: Any
+) -> None:
+    before = everything(store, facts)
+    with pytest.raises(DomainError) as e:
+        stock_admin.adjust(store, manager, "SKU-W0003", 40_000, "damaged")  # 40 kg of apples; 30 kg on hand
+    assert everything(store, facts) == before
+    assert error_text("id", e.value) == (
+        "Tidak bisa mengurangi 40,000 kg dari Apel Fuji: stok hanya 30,000 kg. "
+        "Lakukan stok opname bila angka stok salah."
+    )
 
 
 def test_a_movement_is_never_written_without_its_outbox_event(
