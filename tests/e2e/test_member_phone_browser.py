@@ -34,3 +34,26 @@ def test_a_long_name_on_the_account_page_wraps_instead_of_scrolling_the_phone_si
     heading = page.d.find_element(By.CSS_SELECTOR, "#account h1")
     assert heading.text.replace("\n", "") == name, "the whole name is there"
     page.d.save_screenshot(str(screens / f"member-account-phone-{phone_no[-1]}.png"))
+
+
+def _size(page: Any, css: str) -> list[tuple[int, int]]:
+    return [(int(e.rect["width"]), int(e.rect["height"])) for e in page.d.find_elements(By.CSS_SELECTOR, css)]
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_shop_leads_to_the_member_pages_and_back_with_language_links_a_thumb_can_tap(
+    central: Any, browser: Any, screens: Path
+) -> None:
+    page = phone(browser, 390)
+    page.d.get(f"{central.url}/shop/")
+    page.tap("#member-link")
+    page.until(lambda: page.d.current_url.endswith("/join"), "the shop leads to the member pages")
+    sizes = _size(page, "header .lang a")
+    assert len(sizes) == 2 and all(w >= 44 and h >= 44 for w, h in sizes), sizes
+    assert page.d.execute_script("return document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    page.d.save_screenshot(str(screens / "member-join-phone.png"))
+    page.tap("header .lang a:last-child")
+    page.until(lambda: page.text("h1") == "Join", "the page in English")
+    page.tap("#shop-link")
+    page.until(lambda: page.d.find_elements(By.CSS_SELECTOR, "article.product"), "back in the shop")
+    assert "Online Shop" in page.text("h1"), "the shop keeps the language chosen on the member page"
