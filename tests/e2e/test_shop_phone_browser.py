@@ -83,3 +83,20 @@ def test_back_from_the_gateway_shows_the_cart_being_paid_not_a_stale_pay_button(
     assert shop.d.find_elements(By.ID, "paying-banner"), "the cart says it is waiting for the payment"
     assert not shop.d.find_elements(By.ID, "pay-online-button"), "no Pay button that would only be refused"
     assert shop.d.find_elements(By.ID, "pay-continue"), "a way back to the payment page"
+
+
+HEADER_SHOWN = "return Math.max(0, document.querySelector('header.top').getBoundingClientRect().bottom)"
+
+
+def test_the_shop_header_on_a_phone_is_compact_and_does_not_cover_the_page_as_it_scrolls(
+    central_server: CentralServer, browser: Any, screens: Path
+) -> None:
+    shop = phone(browser, 390, 844)
+    _add(shop, central_server.url, "aqua", 1)
+    assert "keranjang" in shop.text(".flash-ok"), "the flash is in view"
+    shop.d.save_screenshot(str(screens / "shop-header-phone.png"))
+    assert shop.d.execute_script(HEADER_SHOWN) <= 844 * 0.15, "the header takes little of the screen"
+    shop.d.execute_script("document.querySelectorAll('article.product')[3].scrollIntoView()")
+    assert shop.d.execute_script(HEADER_SHOWN) == 0, "scrolled down, nothing covers the products"
+    langs = shop.d.find_elements(By.CSS_SELECTOR, "header .lang a")
+    assert all(a.rect["height"] >= 44 for a in langs), "the language switch is a thumb's target"
