@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from common.errors import DomainError
+from common.measure import WEIGHT
 from pos.adapters.tables import AuditEntry, Product, Refund, Sale, Staff
 
 from .audit_words import Lookups, words
@@ -61,10 +62,12 @@ def audit_log(
         numbers.update(s.execute(select(Refund.id, Refund.number).where(Refund.id.in_(refs))).all())
         actions = sorted(s.scalars(select(AuditEntry.action).distinct()))
         skus = {str(d["sku"]) for d in (_json(e.detail) for e in entries[:MAX_ROWS]) if d.get("sku")}
-        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
+        found = s.execute(select(Product.sku, Product.name, Product.measure).where(Product.sku.in_(skus))).all()
+        products = {sku: name for sku, name, _ in found}
+        weighed = frozenset(sku for sku, _, measure in found if measure == WEIGHT)
         stores = partners(s, ctx.store_id)
     said = {k: v for k, v in numbers.items() if v}
-    look = Lookups(products, stores, said, lambda at: _local_text(ctx, at), ctx.currency)
+    look = Lookups(products, stores, said, lambda at: _local_text(ctx, at), ctx.currency, weighed)
 
     def who(sid: str | None) -> str:
         return f"{people[sid].name} ({people[sid].code})" if sid in people else (sid or "")

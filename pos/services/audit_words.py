@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from common import i18n
+from common.measure import WEIGHT, format_qty
 from common.money import format_money
 from common.promotions import shown_value
 from common.tenders import TENDERS
@@ -21,6 +22,7 @@ from common.timestamps import parse_time
 HIDDEN = {"line_id", "job", "approved", "kind", "central_events_after", "tills", "store_seq"}
 MONEY = {"unit_price", "base", "counted", "variance", "net_value"}
 SIGNED = {"net_variance"}
+QUANTITIES = {"before", "after", "qty"}  # a stock adjustment's figures
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Lookups:
     numbers: dict[str, str]
     local: Callable[[datetime], str]
     currency: Any
+    weighed: frozenset[str] = frozenset()  # SKUs sold by weight: their quantities are grams, said in kg
 
 
 def words(locale: str, action: str, raw: str, ref_id: str | None, look: Lookups) -> str:
@@ -44,6 +47,8 @@ def words(locale: str, action: str, raw: str, ref_id: str | None, look: Lookups)
     if not isinstance(data, dict):
         return str(data)
     values = {k: _value(locale, k, v, data, look) for k, v in data.items() if v not in (None, "")}
+    if action == "stock_count_post":  # items by the item and weighed goods' kilograms apart: "-2 unit · -0,500 kg"
+        values["variance"] = _count_variance(locale, data)
     values.setdefault("receipt", look.numbers.get(ref_id or "") or i18n.text("manager", locale, "audit.open_sale"))
     key = f"audit.say.{action}"
     if i18n.has("manager", locale, key):
@@ -71,6 +76,11 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
         return _money(value, look)
     if key in SIGNED and isinstance(value, int):
         return f"{value:+,}".replace(",", ".")
+    if key in QUANTITIES and isinstance(value, int):  # a stock change: items, or a weighed product's grams in kg
+        sign = "+" if key == "qty" and value > 0 else ("-" if value < 0 else "")
+        if data.get("sku") in look.weighed:
+            return sign + format_qty(abs(value), WEIGHT, ",")
+        return sign + f"{abs(value):,}".replace(",", ".")
     if key == "sku":
         return look.products.get(str(value), str(value))
     if key in ("from", "to"):
@@ -87,6 +97,14 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return value
+
+
+def _count_variance(locale: str, data: dict[str, Any]) -> str:
+    units = i18n.text("manager", locale, "count.units", n=f"{int(data.get('net_variance') or 0):+,}".replace(",", "."))
+    grams = data.get("net_weight_variance")
+    if not isinstance(grams, int) or not grams:
+        return units
+    return f"{units} · {'+' if grams > 0 else '-'}{format_qty(abs(grams), WEIGHT, ',')}"
 
 
 def _money(value: int, look: Lookups) -> str:

@@ -197,6 +197,15 @@ def test_a_posted_count_says_its_items_and_its_kilograms_apart(mgr: Browser, sto
     assert re.search(r"Stok opname #\d+ diposting: 2 produk, 2 disesuaikan, selisih bersih -2 · -0,500 kg\.", said)
     assert 'id="net-variance" class="neg">-2 · -0,500 kg<' in said
     assert (on_hand(store), on_hand(store, "SKU-W0003")) == (bottles - 2, grams - 500)
+    # The audit log says the same, the kilograms included.
+    log = mgr.get("/manager/audit?action=stock_count_post").get_data(as_text=True)
+    assert re.search(r"Stok opname #?\d+ diposting: 2 baris, selisih -2 unit · -0,500 kg", log), log
+
+
+def test_the_audit_log_gives_a_weighed_adjustment_in_kg(mgr: Browser, store: StoreContext) -> None:
+    mgr.post("/manager/stock/adjust", {"code": "SKU-W0003", "qty": "1,5", "reason": "damaged"})
+    page = mgr.get("/manager/audit?action=stock_adjust").get_data(as_text=True)
+    assert "Apel Fuji: 30,000 kg → 28,500 kg (-1,500 kg)" in page  # not "30000 → 28500 (-1500)"
 
 
 def test_the_pages_speak_english_after_the_switch(mgr: Browser) -> None:
