@@ -111,12 +111,13 @@ def board(ctx: StoreContext) -> dict[str, list[dict[str, Any]]]:
     with ctx.db.sessions() as s:  # the stores and products by name, as people know them
         stores = {**partners(s, ctx.store_id), ctx.store_id: ctx.config.store.name or ctx.store_id}
         skus = {str(l.get("sku")) for d in differences for l in d["lines"]}
-        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
+        found = s.execute(select(Product.sku, Product.name, Product.measure).where(Product.sku.in_(skus))).all()
+    products = {sku: (name, measure) for sku, name, measure in found}
     for d in differences:
         d["from_name"] = stores.get(d["from_store"] or "", d["from_store"])
         d["to_name"] = stores.get(d["to_store"] or "", d["to_store"])
         for l in d["lines"]:
-            l["name"] = products.get(str(l.get("sku")), l.get("sku"))
+            l["name"], l["measure"] = products.get(str(l.get("sku")), (l.get("sku"), None))
     return {"todo": todo, "waiting": waiting, "done": done, "differences": differences}
 
 

@@ -45,3 +45,8 @@ def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair):  # no
     before = on_hand(b.ctx, APEL)
     done = screen_b.post(f"/manager/transfers/{transfer_id}/receive", {**figures, f"qty:{weighed}": "2,4"})
     assert done.status_code == 302 and on_hand(b.ctx, APEL) == before + 2_400
+    # 100 g short: the open difference says it in kg on both screens, never "sent 2500, received 2400".
+    for side, screen in ((b, screen_b), (a, screen_a)):
+        side.sync()
+        page = screen.get("/manager/transfers?lang=en").get_data(as_text=True)
+        assert "Apel Fuji sent 2,500 kg, received 2,400 kg" in page, page[page.find("transfer-differences") :][:600]
