@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -22,6 +22,7 @@ from .sync_api import ctx
 
 LANGS = i18n.LOCALES
 CART = "shop_cart"
+NOTE = "shop_note"  # what became of the product last added, said on its card in the list
 TYPED = "shop_typed"  # the pay form's pickup/delivery fields as last sent, drawn again after a refusal
 
 shop = Blueprint("shop", __name__, url_prefix="/shop")
@@ -106,7 +107,10 @@ def index():
     # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few enough that the offset stays 64-bit
     number = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
     result = shop_catalog.browse(ctx(), q=q, category=category, page=number)
-    return _page("index.html", result=result, categories=shop_catalog.categories(ctx()), q=q, category=category)
+    note = session.pop(NOTE, None)
+    return _page(
+        "index.html", result=result, categories=shop_catalog.categories(ctx()), q=q, category=category, note=note
+    )
 
 
 @shop.post("/cart/add")
@@ -116,15 +120,24 @@ def add():
     if not form.validate_on_submit():
         flash(tr("bad_form"), "error")
         return redirect(back)
+    sku = form.sku.data or ""
     try:
-        view = carts.add_item(ctx(), session.get(CART), form.sku.data or "", form.qty.data or 1)
+        view = carts.add_item(ctx(), session.get(CART), sku, form.qty.data or 1)
     except DomainError as e:
-        _problem(e)
-        return redirect(back)
+        return redirect(_said_at(back, sku, "error", i18n.error_message(lang(), e.code, e.message, e.detail)))
     session[CART] = view["id"]
-    name = next((l["name"] for l in view["lines"] if l["sku"] == form.sku.data), form.sku.data)
-    flash(tr("added", name=name), "ok")
-    return redirect(back)
+    name = next((l["name"] for l in view["lines"] if l["sku"] == sku), sku)
+    return redirect(_said_at(back, sku, "ok", tr("added", name=name)))
+
+
+def _said_at(back: str, sku: str, kind: str, said: str) -> str:
+    """Back to the product list at the product tapped, with what became of it on its card (a flash at the top of
+    a long list is out of sight); elsewhere a flash as usual."""
+    if urlsplit(back).path != url_for("shop.index"):
+        flash(said, kind)
+        return back
+    session[NOTE] = {"sku": sku, "kind": kind, "text": said}
+    return f"{back}#p-{quote(sku)}"
 
 
 @shop.get("/cart")

@@ -100,3 +100,25 @@ def test_the_shop_header_on_a_phone_is_compact_and_does_not_cover_the_page_as_it
     assert shop.d.execute_script(HEADER_SHOWN) == 0, "scrolled down, nothing covers the products"
     langs = shop.d.find_elements(By.CSS_SELECTOR, "header .lang a")
     assert all(a.rect["height"] >= 44 for a in langs), "the language switch is a thumb's target"
+
+
+IN_VIEW = """const r = arguments[0].getBoundingClientRect();
+return r.top >= 0 && r.top < window.innerHeight && window.scrollY > 0;"""
+
+
+def test_add_far_down_the_list_comes_back_to_the_product_and_says_so_on_it(
+    central_server: CentralServer, browser: Any, screens: Path
+) -> None:
+    shop = phone(browser, 390, 844)
+    shop.d.get(f"{central_server.url}/shop/")
+    shop.until(lambda: len(shop.d.find_elements(By.CSS_SELECTOR, "article.product")) > 6, "a page of products")
+    far = shop.d.find_elements(By.CSS_SELECTOR, "article.product")[6]
+    sku = far.get_attribute("data-sku")
+    shop.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", far)
+    far.find_element(By.CSS_SELECTOR, ".btn-add").click()
+    shop.until(lambda: shop.text("#cart-count") == "1", "the product is in the cart")
+    card = shop.d.find_element(By.CSS_SELECTOR, f'article.product[data-sku="{sku}"]')
+    assert shop.d.execute_script(IN_VIEW, card), "the page is back at the product tapped, not at the top"
+    note = card.find_element(By.CSS_SELECTOR, ".card-note")
+    assert "masuk keranjang" in note.text and "Lihat keranjang (1)" in note.text
+    shop.d.save_screenshot(str(screens / "shop-added-phone.png"))
