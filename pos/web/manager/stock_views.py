@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
@@ -14,6 +15,8 @@ from ..api.common import ctx
 from . import fmt
 from .access import err, me, page, t
 from .tables import Table
+
+COUNT_REASON = re.compile(r"count #(\d+)")  # how a posted count names itself on its movements
 
 
 def category_names() -> dict[str, str]:
@@ -74,6 +77,8 @@ def ledger_table(item: dict[str, Any]) -> Table:
     for m in item["movements"]:
         if (m["kind"] == "adjustment" and m["reason"] in stock_admin.REASONS) or m["kind"] == "transfer":
             m["reason"] = t(f"reason.{m['reason']}")
+        elif m["kind"] == "count" and (n := COUNT_REASON.fullmatch(m["reason"] or "")):
+            m["reason"] = t("reason.count", number=n.group(1))  # "Stok opname #3", not the stored "count #3"
     columns = [
         ("at", "datetime"),
         ("kind", "kind"),
