@@ -198,7 +198,9 @@ def test_a_posted_count_says_its_items_and_its_kilograms_apart(mgr: Browser, sto
     assert 'id="net-variance" class="neg">-2 · -0,500 kg<' in said
     assert (on_hand(store), on_hand(store, "SKU-W0003")) == (bottles - 2, grams - 500)
     # The item's ledger names the count as the page does, not as it is stored ("count #3").
-    number = re.search(r"Stok opname #(\d+) diposting", said).group(1)  # type: ignore[union-attr]
+    found = re.search(r"Stok opname #(\d+) diposting", said)
+    assert found is not None
+    number = found.group(1)
     ledger = mgr.get(f"/manager/stock/item/{AQUA_330}?lang=id").get_data(as_text=True)
     assert f"Stok opname #{number}" in ledger and f"count #{number}" not in ledger
     # The audit log says the same, the kilograms included.
