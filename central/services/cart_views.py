@@ -166,7 +166,7 @@ def order_json(ctx: CentralContext, s: Session, order: CartOrder | None) -> dict
         "note": order.note,
         "paid_at": (order.paid_at or order.created_at).isoformat(),
         "paid_at_local": local_time(ctx, order.paid_at or order.created_at),
-        "paid_on_local": local_time(ctx, order.paid_at or order.created_at, "%d-%m-%Y"),
+        "paid_on_local": local_time(ctx, order.paid_at or order.created_at, "%d/%m/%Y"),
         "recorded_at": order.created_at.isoformat(),
     }
 

@@ -161,7 +161,7 @@ def _when(iso: str) -> str:
     at = datetime.fromisoformat(iso)
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
-    return local_time(ctx(), at, "%d-%m-%Y %H:%M %Z")
+    return local_time(ctx(), at, "%d/%m/%Y %H:%M %Z")
 
 
 @pages.get("/account/<number>/card.png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,17 @@ def test_the_shop_leads_to_the_member_pages_and_back_with_language_links_a_thumb
     page.tap("#shop-link")
     page.until(lambda: page.d.find_elements(By.CSS_SELECTOR, "article.product"), "back in the shop")
     assert "Online Shop" in page.text("h1"), "the shop keeps the language chosen on the member page"
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_member_history_dates_read_day_month_year_with_slashes(central: Any, browser: Any) -> None:
+    from test_central_member_browser import member_with_history
+
+    m = member_with_history(central.ctx)
+    with central.extra["app"].test_request_context():
+        url = central.url + account_url(m)
+    page = phone(browser, 390)
+    page.d.get(url)
+    page.until(lambda: page.d.find_elements(By.CSS_SELECTOR, "#history tbody tr"), "the history")
+    dates = [td.text for td in page.d.find_elements(By.CSS_SELECTOR, "#history tbody td:first-child")]
+    assert dates and all(re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", d) for d in dates), dates

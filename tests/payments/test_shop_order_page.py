@@ -95,3 +95,10 @@ def test_the_order_page_sends_the_shopper_to_the_till_only_once_the_order_is_pac
     ready = shopper.get(back.url.removeprefix(central.url)).text
     hint = text_of(ready.split('id="order-code-hint"')[1].split("</p>")[0])
     assert "tunjukkan kode ini di kasir" in hint.lower(), hint
+
+
+def test_the_paid_online_banner_says_the_day_and_time_paid(central, standin):
+    shopper = Shopper(central.url)
+    paid_pickup(central, shopper)
+    said = text_of(shopper.get("/shop/cart").text.split('id="paid-text">')[1].split("</h2>")[0])
+    assert re.fullmatch(r"Dibayar online \d\d/\d\d/20\d\d pukul \d\d:\d\d WIB", said), said
