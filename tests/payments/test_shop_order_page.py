@@ -102,3 +102,36 @@ def test_the_paid_online_banner_says_the_day_and_time_paid(central, standin):
     paid_pickup(central, shopper)
     said = text_of(shopper.get("/shop/cart").text.split('id="paid-text">')[1].split("</h2>")[0])
     assert re.fullmatch(r"Dibayar online \d\d/\d\d/20\d\d pukul \d\d:\d\d WIB", said), said
+
+
+def _set_status(central: Any, status: str) -> None:
+    with central.ctx.db.unit_of_work() as s:  # the store's steps (tested in test_order_fulfilment)
+        s.execute(update(OnlineOrder).values(status=status, version=OnlineOrder.version + 1))
+
+
+def test_a_delivery_is_to_be_delivered_until_it_ships_and_a_finished_order_is_no_longer_followed_live(central, standin):
+    shopper = Shopper(central.url, "en")
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
+    assert "1 item" in text_of(shopper.get("/shop/cart").text) and "1 items" not in shopper.get("/shop/cart").text
+    to_gateway = shopper.s.post(
+        central.url + "/shop/pay/",
+        data={"csrf_token": shopper.csrf, "mode": "delivery", "customer": "Budi", "address": "Jl. Kemang Raya 12"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    back = shopper.s.post(to_gateway.headers["Location"] + "/pay", data={"method": "qris"}, timeout=30)
+    page = text_of(back.text)
+    assert "To be delivered to Jl. Kemang Raya 12" in page and "This page follows your order live" in page, page
+    _set_status(central, "shipped")
+    page = text_of(shopper.get(back.url.removeprefix(central.url)).text)
+    assert "On its way to Jl. Kemang Raya 12" in page and "follows your order live" not in page, page
+
+
+def test_a_collected_order_page_no_longer_says_it_follows_the_order_live(central, standin):
+    shopper = Shopper(central.url)
+    back = paid_pickup(central, shopper)
+    assert "mengikuti status pesanan secara langsung" in text_of(back.text)
+    for status in ("collected", "cancelled"):
+        _set_status(central, status)
+        page = text_of(shopper.get(back.url.removeprefix(central.url)).text)
+        assert "mengikuti status pesanan" not in page, (status, page)
