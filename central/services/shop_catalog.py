@@ -47,6 +47,7 @@ def browse(
         if category:
             stmt = stmt.where(Product.category == category)
         total = int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        page = min(page, max(1, -(-total // size)))  # past the end (an old link, a typed URL): the last page
         rows = list(s.scalars(stmt.order_by(Product.name, Product.sku).limit(size).offset((page - 1) * size)))
         offers = promos(s)
         places = locations(s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cartkit import AQUA_330
 from synckit import central, pg_url  # noqa: F401
@@ -45,3 +47,11 @@ def test_a_refused_delivery_keeps_the_choice_the_name_and_the_address_the_shoppe
     assert 'value="Budi &#34;BS&#34; Santoso"' in page, "the name is still there"
     assert ">Jl. &lt;b&gt;</textarea>" in page, "the address is still there"
     assert 'id="mode-pickup" required checked' not in page
+
+
+def test_a_page_past_the_end_of_the_list_shows_the_last_page(central):
+    shopper = Shopper(central)
+    last = text_of(shopper.get("/shop/?page=999"))
+    pages = re.search(r"Halaman (\d+) dari (\d+)", last)
+    assert pages and pages.group(1) == pages.group(2), last
+    assert "Tidak ada produk" not in last and 'class="product"' in shopper.get("/shop/?page=999")
