@@ -127,7 +127,8 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
     def page(token: str):
         ledger.expire_due()
         txn = ledger.by_token(token)
-        return render_template("standin/pay.html", txn=txn, money=format_money)
+        back = _finish_url(txn, txn.status) if txn.status not in OPEN else None
+        return render_template("standin/pay.html", txn=txn, money=format_money, back=back)
 
     @app.post("/standin/scan")
     def scan_and_pay():
@@ -143,6 +144,8 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
     @app.post("/snap/v2/vtweb/<token>/<action>")
     def act(token: str, action: str):
         txn = ledger.by_token(token)
+        if txn.status not in OPEN:  # pressed again after Back, or on a stale page: where the payment stands
+            return redirect(_finish_url(txn, txn.status) or f"{base()}/snap/v2/vtweb/{token}")
         if action == "pay":
             ledger.pay(token, (request.form.get("method") or "qris")[:20])
             result = "settlement"
@@ -154,10 +157,18 @@ def create_standin_app(ledger: Ledger, public_url: str = "") -> Flask:
             result = "expire"
         else:
             abort(404)
-        if not txn.finish_url:
-            return redirect(f"{base()}/snap/v2/vtweb/{token}")
-        sep = "&" if "?" in txn.finish_url else "?"
-        code = "200" if result == "settlement" else "202"
-        return redirect(f"{txn.finish_url}{sep}order_id={txn.order_id}&status_code={code}&transaction_status={result}")
+        return redirect(_finish_url(txn, result) or f"{base()}/snap/v2/vtweb/{token}")
 
     return app
+
+
+OPEN = ("created", "pending")  # a payment the page can still pay, cancel or let expire
+
+
+def _finish_url(txn: Any, result: str) -> str | None:
+    """Where the shop asked the shopper to be sent back, with the payment's outcome (as Midtrans adds it)."""
+    if not txn.finish_url:
+        return None
+    sep = "&" if "?" in txn.finish_url else "?"
+    code = "200" if result == "settlement" else "202"
+    return f"{txn.finish_url}{sep}order_id={txn.order_id}&status_code={code}&transaction_status={result}"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from synckit import start_server
 
 from central.config import PaymentsTable
@@ -105,3 +106,19 @@ def test_status_answers_with_refunds_are_read_in_rupiah() -> None:
         }
     )
     assert st.gross_amount == 11_500 and st.refunds[0].amount == 3_500 and st.rank == 3
+
+
+def test_the_stand_in_page_pressed_again_after_paying_sends_the_shopper_back_to_the_shop_not_to_json(
+    gateway,
+) -> None:
+    """Back from the shop to the gateway's page and Pay again (or a reload): the shopper is sent back to the
+    shop's page with where the payment stands, and a paid page links back; never a raw 409 body."""
+    gw, _ledger = gateway
+    made = gw.create_transaction("OT-BACK-1", 7_000, [], "http://shop.test/shop/pay/back", 15)
+    paid = requests.post(f"{made.redirect_url}/pay", data={"method": "qris"}, allow_redirects=False, timeout=10)
+    back = "http://shop.test/shop/pay/back?order_id=OT-BACK-1&status_code=200&transaction_status=settlement"
+    assert paid.status_code == 302 and paid.headers["Location"] == back
+    again = requests.post(f"{made.redirect_url}/pay", data={"method": "qris"}, allow_redirects=False, timeout=10)
+    assert again.status_code == 302 and again.headers["Location"] == back
+    page = requests.get(made.redirect_url, timeout=10).text
+    assert 'id="pay"' not in page and f'<a id="back" href="{back.replace("&", "&amp;")}">' in page
