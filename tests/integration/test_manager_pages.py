@@ -323,3 +323,17 @@ def test_signing_out_ends_the_session(mgr: Browser) -> None:
     mgr.get("/manager/stock")
     assert mgr.post("/manager/sign-out", {}).status_code == 302
     assert mgr.get("/manager/stock").status_code == 302
+
+
+def test_a_share_on_the_english_report_is_written_in_the_store_s_number_format(
+    mgr: Browser, store: StoreContext, open_till: Actor
+) -> None:
+    """One number format per store in both languages: "100,0%" beside "Rp 3.500", never "100.0%" in English."""
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330)
+    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"])
+    checkout.complete(store, open_till, view["id"])
+    page = mgr.get("/manager/reports?lang=en").get_data(as_text=True)
+    table = page[page.index('id="tbl-by_category"') :]
+    table = table[: table.index("</table>")]
+    assert ">100,0%<" in table and "100.0%" not in table

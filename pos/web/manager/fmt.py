@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import g
-
 from common.measure import WEIGHT, format_qty
 from common.money import format_money
 from pos.services.store_time import store_zone
@@ -39,10 +37,10 @@ def net_variance(count: dict[str, Any]) -> str:
 
 
 def pct(value: float | None) -> str:
+    """`12,5%`: the store's decimal sign in either language, as its weights and money."""
     if value is None:
         return ""
-    text = f"{value:.1f}"
-    return (text.replace(".", ",") if getattr(g, "lang", "id") == "id" else text) + "%"
+    return f"{value:.1f}".replace(".", ctx().config.currency.decimal) + "%"
 
 
 def when(value: datetime | date | None, with_time: bool = True) -> str:
