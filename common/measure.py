@@ -100,6 +100,11 @@ def parse_whole(text: str, code: str = "bad_quantity") -> int:
 _WEIGHT = re.compile(r"^(?P<whole>\d{1,6})(?:[.,](?P<frac>\d{1,3}))?\s*(?P<unit>kg|g)?$", re.ASCII)
 
 
+def items_of(measure: str, qty: int) -> int:
+    """How many items a line counts for: a weighed line is one item (its qty is grams); others their quantity."""
+    return 1 if measure == WEIGHT else qty
+
+
 def parse_weight(text: str, *, counted: bool = False) -> int:
     """A weight as typed, in grams: "1,25" or "1.25" or "1.25kg" = 1250 g (a single separator is the decimal sign);
     "250g" = 250 g. A bare whole number: at the till under 100 is kg ("2" = 2000 g), else grams ("250");

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any, Literal
 
 from common.i18n import LOCALES, messages
-from common.measure import WEIGHT, format_qty
+from common.measure import format_qty, items_of
 from common.money import Currency, format_money
 from common.tenders import TENDERS
 
@@ -220,7 +220,7 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
         if item.discount:
             out += pair(f"  {t['discount']}", number(-item.discount, cur), w)
     out.append(rule)
-    count = sum(1 if i.measure == WEIGHT else i.qty for i in r.lines)  # a weighed line is one item
+    count = sum(items_of(i.measure, i.qty) for i in r.lines)
     word = t.get("items_one", t["items"]) if count == 1 else t["items"]  # "(1 item)", "(3 items)"
     out += pair(f"{t['subtotal']} ({count} {word})", money(r.subtotal, cur), w)
     if r.discount:

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict, DomainError, NotFound
-from common.measure import line_gross
+from common.measure import items_of, line_gross
 from common.money import format_money, parse_percent
 from common.pricing import Discount, discount_kind, needs_approval
 from common.tables import new_id
@@ -155,7 +155,7 @@ def parked_sales(ctx: StoreContext) -> list[dict[str, Any]]:
                 "till_id": x.till_id,
                 "total": x.total,
                 "created_at": x.created_at.isoformat(),
-                "items": len(lines_of(s, x.id)),
+                "items": sum(items_of(l.measure, l.qty) for l in lines_of(s, x.id)),  # as the till counts them
             }
             for x in sales
         ]

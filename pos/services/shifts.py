@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
-from pos.adapters.tables import Refund, Sale, SaleLine, Shift, TenderRow
+from pos.adapters.tables import ITEMS_IN_LINES, Refund, Sale, SaleLine, Shift, TenderRow
 from pos.domain.shifts import CashPosition
 
 from .auth import Actor
@@ -134,7 +134,7 @@ def _report(session: Session, shift: Shift) -> dict[str, Any]:
 def _unfinished(session: Session, shift: Shift) -> list[dict[str, Any]]:
     """The shift's sales with items that are still open or parked: each blocks its Z until finished or voided."""
     has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
-    items = select(func.count(SaleLine.id)).where(SaleLine.sale_id == Sale.id).scalar_subquery()
+    items = select(ITEMS_IN_LINES).where(SaleLine.sale_id == Sale.id).scalar_subquery()  # as the till counts them
     rows = session.execute(
         select(Sale.id, Sale.state, Sale.created_at, items)
         .where(Sale.shift_id == shift.id, Sale.state.in_(("open", "parked")), has_lines)

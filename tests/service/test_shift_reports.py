@@ -123,6 +123,21 @@ def test_a_shift_with_a_sale_still_open_cannot_close(store: StoreContext, open_t
     assert err.value.code == "sales_open"
 
 
+def test_the_x_report_names_the_parked_and_open_sales_with_their_items_as_the_till_counts_them(
+    store: StoreContext, open_till: Actor
+) -> None:
+    parked = sell(store, open_till, [(AQUA_330, 3), (AQUA_600, 1)], [], complete=False)
+    sales.park(store, open_till, parked["id"])
+    sell(store, open_till, [(AQUA_600, 2)], [], complete=False)
+    unfinished = shifts.x_report(store, open_till)["unfinished"]
+    assert [(u["state"], u["items"]) for u in unfinished] == [("parked", 4), ("open", 2)]  # items, not lines
+    assert [p["items"] for p in sales.parked_sales(store)] == [4]  # F8's list says the same
+    with pytest.raises(Conflict) as err:
+        shifts.close_shift(store, open_till, 200_000)
+    blocked = err.value.detail["sales"]
+    assert isinstance(blocked, list) and [u["id"] for u in blocked] == [u["id"] for u in unfinished]
+
+
 def test_an_empty_sale_left_open_is_voided_when_the_shift_closes(store: StoreContext, open_till: Actor) -> None:
     till_sale.create_sale(store, open_till)
     z = shifts.close_shift(store, open_till, 200_000)
