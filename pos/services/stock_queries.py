@@ -189,14 +189,6 @@ def product_detail(ctx: StoreContext, code: str, limit: int = 200) -> dict[str, 
         }
 
 
-def measures(ctx: StoreContext, skus: set[str]) -> dict[str, str]:
-    """How each product is counted (common.measure), for pages that list lines of several products."""
-    with ctx.db.sessions() as s:
-        return {
-            sku: m for sku, m in s.execute(select(Product.sku, Product.measure).where(Product.sku.in_(sorted(skus))))
-        }
-
-
 def receipts_for(ctx: StoreContext, supplier_ref: str, limit: int = 200) -> list[dict[str, Any]]:
     """What has been received so far against one supplier reference (the delivery being checked in)."""
     ref = (supplier_ref or "").strip()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.measure import UNIT
 from pos.adapters.tables import KnownStore, Product, ReconciliationItem, Transfer, TransferLine
 
 from .catalog import on_hand
@@ -108,11 +109,16 @@ def board(ctx: StoreContext) -> dict[str, list[dict[str, Any]]]:
         }
         for i in open_items
     ]
-    with ctx.db.sessions() as s:  # the stores and products by name, as people know them
+    with ctx.db.sessions() as s:  # the stores and products by name, as people know them, and how each is counted
         stores = {**partners(s, ctx.store_id), ctx.store_id: ctx.config.store.name or ctx.store_id}
-        skus = {str(l.get("sku")) for d in differences for l in d["lines"]}
-        found = s.execute(select(Product.sku, Product.name, Product.measure).where(Product.sku.in_(skus))).all()
+        skus = {str(l.get("sku")) for d in differences for l in d["lines"]} | {
+            l["sku"] for v in views for l in v["lines"]
+        }
+        found = s.execute(select(Product.sku, Product.name, Product.measure).where(Product.sku.in_(sorted(skus)))).all()
     products = {sku: (name, measure) for sku, name, measure in found}
+    for v in views:  # a weighed product's figures are grams (shown and typed in kg)
+        for l in v["lines"]:
+            l["measure"] = products.get(l["sku"], ("", UNIT))[1]
     for d in differences:
         d["from_name"] = stores.get(d["from_store"] or "", d["from_store"])
         d["to_name"] = stores.get(d["to_store"] or "", d["to_store"])

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
 from common.measure import WEIGHT, parse_weight, parse_whole
-from pos.services import stock_admin, stock_queries, transfer_views, transfers
+from pos.services import stock_admin, transfer_views, transfers
 from pos.services.store_time import to_local
 
 from ..api.common import ctx
@@ -17,16 +17,6 @@ from .access import err, me, page, t
 from .tables import Table
 
 FORM_LINES = 6  # item rows on the send / request form (blank rows are skipped)
-
-
-def with_measures(board: dict[str, Any]) -> dict[str, Any]:
-    """Each line of the board knows how its product is counted: a weighed product's figures are grams (kg)."""
-    views = board["todo"] + board["waiting"] + board["done"]
-    known = stock_queries.measures(ctx(), {l["sku"] for v in views for l in v["lines"]})
-    for v in views:
-        for l in v["lines"]:
-            l["measure"] = known.get(l["sku"], "unit")
-    return board
 
 
 def _figure(v: dict[str, Any], l: dict[str, Any]) -> int:
@@ -86,7 +76,7 @@ def _form_lines(form: Any) -> list[tuple[str, int]]:
 
 def _line_qtys(transfer_id: str, form: Any) -> dict[str, int]:
     """The per-line figures typed on a transfer (fields `qty:<line id>`): a weighed line's in kg; blank is 0."""
-    board = with_measures(transfer_views.board(ctx()))
+    board = transfer_views.board(ctx())
     weighed = {l["id"] for v in board["todo"] if v["id"] == transfer_id for l in v["lines"] if l["measure"] == WEIGHT}
     out = {}
     for key, value in form.items():
@@ -100,7 +90,7 @@ def _line_qtys(transfer_id: str, form: Any) -> dict[str, int]:
 
 def register(bp: Blueprint) -> None:
     def board_page(status: int = 200, **extra: Any):
-        board = with_measures(transfer_views.board(ctx()))
+        board = transfer_views.board(ctx())
         return page(
             "transfers.html",
             status,
@@ -117,7 +107,7 @@ def register(bp: Blueprint) -> None:
 
     @bp.get("/transfers.csv")
     def transfers_csv():
-        return history_table(with_measures(transfer_views.board(ctx()))).csv()
+        return history_table(transfer_views.board(ctx())).csv()
 
     @bp.post("/transfers/new")
     def transfers_new():
