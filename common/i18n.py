@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from .measure import WEIGHT, format_qty
+from .money import group_thousands
 from .throttle import wait_unit
 
 LOCALES: tuple[str, ...] = ("id", "en")
@@ -103,7 +104,7 @@ def shown_detail(locale: str, detail: Mapping[str, object]) -> dict[str, object]
     for k in QTY_DETAILS.intersection(detail):
         v = detail[k]
         if isinstance(v, int) and not isinstance(v, bool):  # "1.500" items, a weighed product's grams as "1,500 kg"
-            values[k] = format_qty(v, WEIGHT, ",") if weighed else f"{v:,}".replace(",", ".")
+            values[k] = format_qty(v, WEIGHT, ",") if weighed else group_thousands(v)
     short = detail.get("short")
     if isinstance(short, list):  # what is short, [[name, left], ...]: "Aqua 600ml (sisa 0)"
         values["short"] = ", ".join(text("errors", locale, "short_item", name=name, n=left) for name, left in short)

@@ -12,7 +12,7 @@ from typing import Any
 
 from common import i18n
 from common.measure import WEIGHT, format_qty
-from common.money import format_money
+from common.money import format_money, group_thousands
 from common.promotions import shown_value
 from common.tenders import TENDERS
 from common.timestamps import parse_time
@@ -75,12 +75,12 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
     if key in MONEY and isinstance(value, int):
         return _money(value, look)
     if key in SIGNED and isinstance(value, int):
-        return f"{value:+,}".replace(",", ".")
+        return group_thousands(value, signed=True)
     if key in QUANTITIES and isinstance(value, int):  # a stock change: items, or a weighed product's grams in kg
         sign = "+" if key == "qty" and value > 0 else ("-" if value < 0 else "")
         if data.get("sku") in look.weighed:
             return sign + format_qty(abs(value), WEIGHT, ",")
-        return sign + f"{abs(value):,}".replace(",", ".")
+        return sign + group_thousands(abs(value))
     if key == "sku":
         return look.products.get(str(value), str(value))
     if key in ("from", "to"):
@@ -100,7 +100,9 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
 
 
 def _count_variance(locale: str, data: dict[str, Any]) -> str:
-    units = i18n.text("manager", locale, "count.units", n=f"{int(data.get('net_variance') or 0):+,}".replace(",", "."))
+    units = i18n.text(
+        "manager", locale, "count.units", n=group_thousands(int(data.get("net_variance") or 0), signed=True)
+    )
     grams = data.get("net_weight_variance")
     if not isinstance(grams, int) or not grams:
         return units

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from common.measure import WEIGHT
+
 QUANTITY_KINDS = ("int", "signed")  # the kinds fmt.cell shows in kg on a weighed product's row
-UNIT = "unit"
-WEIGHT = "weight"
+UNIT = "unit"  # the unit column's kind
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 

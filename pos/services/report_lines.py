@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from common.measure import WEIGHT
 from pos.adapters.tables import Product, Refund, RefundLine, Sale, SaleLine
-
-WEIGHT = "weight"
+from pos.adapters.tables.sales import ITEM_OF_LINE
 
 
 class Back(NamedTuple):
@@ -42,7 +42,7 @@ def _moves(in_range: Any, lo: datetime, hi: datetime) -> Any:
         SaleLine.measure,
         SaleLine.qty.label("sold"),
         literal(0).label("returned"),
-        case((SaleLine.measure == WEIGHT, 1), else_=SaleLine.qty).label("n_items"),
+        ITEM_OF_LINE.label("n_items"),
         SaleLine.net.label("net"),
     ).where(SaleLine.sale_id.in_(in_range))
     # A weighed line given back (in full or in part) is an item back, as it was one item sold.

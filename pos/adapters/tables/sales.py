@@ -78,7 +78,8 @@ class SaleLine(Base):
 
 # Items in the lines summed, as the till, the receipt and the reports count them: a weighed line is one item whatever
 # it weighs (its qty is grams).
-ITEMS_IN_LINES = func.sum(case((SaleLine.measure == "weight", 1), else_=SaleLine.qty))
+ITEM_OF_LINE = case((SaleLine.measure == "weight", 1), else_=SaleLine.qty)  # a weighed line is one item
+ITEMS_IN_LINES = func.sum(ITEM_OF_LINE)
 
 
 class TenderRow(Base):
