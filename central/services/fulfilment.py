@@ -43,6 +43,8 @@ def choice_from(mode: str | None, store: str | None, customer: str | None, addre
         raise DomainError("bad_mode", "choose pickup at a store or delivery")
     customer = (customer or "").strip()[:80]
     address = (address or "").strip()[:300]
+    if not customer:  # the store hands a pickup over to this name, the courier delivers to it
+        raise DomainError("missing_customer", "type the name the order is collected or received under")
     if mode == "pickup" and not (store or "").strip():
         raise DomainError("missing_store", "choose the store to collect the order from")
     if mode == "delivery" and len(address) < 8:

@@ -60,6 +60,7 @@ def _fill_cart(shop: Page, url: str) -> None:
     shop.tap("#cart-link")
     shop.until(lambda: shop.d.find_elements(By.ID, "pay-online-button"), "the cart offers to pay online")
     shop.tap("#mode-pickup")  # the shopper must choose pick-up or delivery before paying
+    shop.d.find_element(By.ID, "fulfil-customer").send_keys("Ani")  # and say who collects it
 
 
 def test_the_shopper_pays_online_at_the_gateway_page_and_the_shop_shows_it_paid(

@@ -91,7 +91,7 @@ def test_the_shopper_pays_a_cart_from_the_shop_page_and_never_sees_the_key(centr
     seen.append(added.text)
     to_gateway = shopper.post(
         central.url + "/shop/pay/",
-        data={"csrf_token": _csrf(added.text), "mode": "pickup", "store": "TOKO-01"},
+        data={"csrf_token": _csrf(added.text), "mode": "pickup", "store": "TOKO-01", "customer": "Ani"},
         allow_redirects=False,
         timeout=30,
     )

@@ -48,7 +48,7 @@ def paid_pickup(central: Any, shopper: Shopper) -> requests.Response:
     shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
     to_gateway = shopper.s.post(
         central.url + "/shop/pay/",
-        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01"},
+        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01", "customer": "Ani"},
         allow_redirects=False,
         timeout=30,
     )
@@ -82,6 +82,19 @@ def test_paying_online_with_neither_pickup_nor_delivery_chosen_is_refused_in_the
         assert refused.url.endswith("/shop/cart") and said in text_of(refused.text)
         assert 'id="pay-online-button"' in refused.text, "the cart is still open to pay, with a choice"
         assert central.count(Payment) == 0, "nothing went to the gateway"
+
+
+def test_a_pickup_asks_whose_order_it_is_and_the_order_page_and_the_store_have_the_name(central, standin):
+    shopper = Shopper(central.url)
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
+    refused = shopper.pay(mode="pickup", store="TOKO-01", customer="  ")
+    assert "Tulis nama untuk pesanan ini" in text_of(refused.text) and central.count(Payment) == 0
+    assert 'id="mode-pickup" required checked' in refused.text, "the choice made is kept"
+    assert 'id="fulfil-customer" name="customer" maxlength="80" autocomplete="name" required' in refused.text
+    back = paid_pickup(central, shopper)
+    assert "atas nama Ani" in text_of(back.text.split('id="order-for">')[1].split("</span>")[0])
+    with central.ctx.db.sessions() as s:  # what the store's feed copy carries for its pickup list and hand-over
+        assert s.query(OnlineOrder).one().customer == "Ani"
 
 
 def test_the_order_page_sends_the_shopper_to_the_till_only_once_the_order_is_packed(central, standin):

@@ -23,13 +23,13 @@ def test_a_refused_payment_or_change_is_said_in_the_shoppers_language_with_the_p
 ):
     shopper = Shopper(central.url, lang)
     shopper.post("/shop/cart/add", sku=AQUA_600, qty="99")
-    refused = text_of(shopper.pay(mode="pickup", store="TOKO-01").text)
+    refused = text_of(shopper.pay(mode="pickup", store="TOKO-01", customer="Ani").text)
     assert short in refused and "not enough in stock" not in refused, refused
 
     shopper.post("/shop/cart/qty", sku=AQUA_600, qty="1")
     shopper.s.post(
         central.url + "/shop/pay/",
-        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01"},
+        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01", "customer": "Ani"},
         allow_redirects=False,
         timeout=30,
     )  # off to the gateway; the shopper comes back and tries to change the cart
