@@ -100,7 +100,7 @@ export function qty(app, line) {
   const d = { name: "qty" };
   d.html = () => `<h2>${T("qty.title")}</h2>
     <label class="field"><span>${T("qty.label", { name: line.name })}</span>
-    <input class="dialog-input big-input" id="qty-value" inputmode="numeric" maxlength="4" autocomplete="off" value="${line.qty}"></label>
+    <input class="dialog-input big-input" id="qty-value" inputmode="numeric" maxlength="32" autocomplete="off" value="${line.qty}"></label>
     <div class="dialog-msg" role="alert"></div>
     <div class="dialog-hint">${T("qty.hint")}</div>`;
   d.mount = (el) => { const i = el.querySelector("#qty-value"); i.focus(); i.select(); d.el = el; };
