@@ -243,7 +243,9 @@ def test_the_shopper_chooses_delivery_in_the_shop_and_the_order_page_follows_the
     ).text
     assert 'id="mode-delivery"' in cart and "Rp 15.000" in cart
     short = shopper.post(
-        central.url + "/shop/pay/", data={"csrf_token": _csrf(cart), "mode": "delivery", "address": "x"}, timeout=30
+        central.url + "/shop/pay/",
+        data={"csrf_token": _csrf(cart), "mode": "delivery", "customer": "Ani", "address": "x"},
+        timeout=30,
     )
     assert "Tulis alamat pengiriman (jalan, nomor, kota)" in short.text  # refused in the shopper's language
     to_gateway = shopper.post(
