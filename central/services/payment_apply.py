@@ -24,10 +24,11 @@ from central.tables import (
 )
 from central.tables.base import new_id
 
-from . import feed, fulfilment, stock
+from . import feed, fulfilment, online_points, stock
 from .cart_checkout import finish
 from .cart_claims import transition
 from .context import CentralContext
+from .feed import FeedChange
 from .gateway import FAILED, RANK, GatewayStatus
 from .stock import Movement
 from .stores import ONLINE
@@ -140,6 +141,7 @@ def _settle(s: Session, ctx: CentralContext, payment: Payment, cart: OnlineCart,
         ]
         changes += stock.post(s, ctx, ONLINE, moves)
         changes += stock.publish(s, ctx, ONLINE)
+    changes += online_points.earn(s, ctx, payment, payment.sale_id)
     feed.append(s, ctx, changes)
 
 
@@ -155,6 +157,7 @@ def _fail(s: Session, ctx: CentralContext, payment: Payment, cart: OnlineCart) -
 
 def _refunds(s: Session, ctx: CentralContext, payment: Payment, st: GatewayStatus) -> None:
     known = set(s.scalars(select(PaymentRefund.refund_key).where(PaymentRefund.payment_id == payment.id)))
+    changes: list[FeedChange] = []
     for r in st.refunds:
         if not r.key or r.key in known or r.amount < 1:
             continue
@@ -188,7 +191,11 @@ def _refunds(s: Session, ctx: CentralContext, payment: Payment, st: GatewayStatu
         )
         known.add(r.key)
         payment.refunded += r.amount
+        if fact is not None:
+            changes += online_points.take_back(s, ctx, payment, fact)
     s.flush()
+    if changes:
+        feed.append(s, ctx, changes)
 
 
 def apply(s: Session, ctx: CentralContext, payment_id: str, st: GatewayStatus) -> bool:

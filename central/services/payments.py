@@ -17,7 +17,7 @@ from central.tables import CartReservation, OnlineCart, OnlineOrder, Payment, Pa
 from central.tables.base import new_id
 from common.errors import Conflict, DomainError, NotFound
 
-from . import fulfilment
+from . import fulfilment, online_points
 from .cart_claims import locked, refuse_unless_open, transition
 from .cart_views import available, cart_json, local_time, status_of
 from .context import CentralContext
@@ -82,8 +82,11 @@ def _hold(
         )
 
 
-def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[str, str, int, list[Item]]:
-    """Lock the cart, hold its stock and mark it paying (it cannot change until the gateway answers)."""
+def _begin(
+    ctx: CentralContext, cart_id: str, choice: Choice | None, member_id: str | None
+) -> tuple[str, str, int, list[Item]]:
+    """Lock the cart, hold its stock and mark it paying (it cannot change until the gateway answers); the order
+    earns points on `member_id`'s card when paid."""
     with ctx.db.unit_of_work() as s:
         cart = locked(s, OnlineCart.id == cart_id)
         if cart is not None and cart.status == "paying":
@@ -123,6 +126,7 @@ def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[st
             lines=json.dumps(priced, ensure_ascii=False),
             note="",
             refunded=0,
+            member_id=online_points.payable_member(s, member_id),
             expires_at=expires,
             created_at=now,
             updated_at=now,
@@ -152,12 +156,18 @@ def _begin(ctx: CentralContext, cart_id: str, choice: Choice | None) -> tuple[st
         return payment.id, payment.order_id, payment.amount, items
 
 
-def start(ctx: CentralContext, cart_id: str | None, finish_url: str, choice: Choice | None = None) -> dict[str, Any]:
+def start(
+    ctx: CentralContext,
+    cart_id: str | None,
+    finish_url: str,
+    choice: Choice | None = None,
+    member_id: str | None = None,
+) -> dict[str, Any]:
     """The shopper presses Pay: stock held (at the store that fulfils the order, when one does), a gateway page
-    made; where to send the shopper."""
+    made; where to send the shopper. `member_id`: the card the shopper gave (its points come when paid)."""
     if not cart_id:
         raise NotFound("unknown_cart", "there is no cart to pay for")
-    payment_id, order_id, amount, items = _begin(ctx, cart_id, choice)
+    payment_id, order_id, amount, items = _begin(ctx, cart_id, choice, member_id)
     try:
         made = gateway(ctx).create_transaction(order_id, amount, items, finish_url, ctx.config.payments.expiry_minutes)
     except GatewayError:
@@ -209,7 +219,7 @@ def check(ctx: CentralContext, order_id: str, cart_id: str | None = None, ask: b
     with ctx.db.sessions() as s:
         p = s.get(Payment, payment_id)
         assert p is not None
-        return payment_json(ctx, p)
+        return {**payment_json(ctx, p), "points": online_points.earned_by(s, p)}
 
 
 def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str, key: str | None = None) -> dict[str, Any]:

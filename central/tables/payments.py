@@ -31,6 +31,7 @@ class Payment(CentralBase):
     payment_type: Mapped[str | None] = mapped_column(String(32))  # qris, gopay, bank_transfer, credit_card ...
     refunded: Mapped[int] = mapped_column(BigInteger, default=0)
     sale_id: Mapped[str | None] = mapped_column(String(36))  # the sale at the central store once settled
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))  # the card the order earns points on
     lines: Mapped[str] = mapped_column(Text, default="[]")  # the priced lines when payment began (JSON)
     note: Mapped[str] = mapped_column(Text, default="")
     expires_at: Mapped[datetime] = mapped_column(DateTime)

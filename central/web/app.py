@@ -34,6 +34,7 @@ from .payments_api import shop_pay
 from .recovery_api import api as recovery_api
 from .schemas import ErrorOut
 from .shop import shop
+from .shop_card import shop_card
 from .sync_api import api as sync_api
 from .till_qris_api import api as till_qris_api
 
@@ -90,6 +91,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
     app.register_api(till_qris_api)  # dynamic QRIS at the stores' tills (issue 17)
     app.register_blueprint(shop)  # the online shop at /shop
+    app.register_blueprint(shop_card)  # the member card whose points the shop's orders earn
     app.register_blueprint(shop_pay)  # paying a cart online through the gateway (issue 17)
     app.register_blueprint(payment_notifications)  # the gateway's signed notifications
     register_error_handlers(app)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField, StringField
@@ -25,7 +25,7 @@ from common.errors import DomainError
 from common.money import group_thousands
 from common.qr_images import qr_image, qr_svg
 
-from .shop import lang, tr
+from .shop import keep_card, lang, tr
 from .sync_api import ctx
 
 pages = Blueprint("loyalty_pages", __name__)
@@ -134,6 +134,19 @@ def spend_code(number: str):
     return resp
 
 
+@pages.post("/account/<number>/shop")
+def shop_with_card(number: str):
+    """Shop online with this card: the account link is the sign-in, so the shop keeps the card for its orders."""
+    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
+        abort(400)
+    view = _member_for(number)
+    if view["blocked"]:
+        abort(403)
+    keep_card(view["id"])
+    flash(tr("card.kept"), "ok")
+    return redirect(url_for("shop.index"))
+
+
 def _account_page(number: str, code: dict[str, Any] | None) -> Any:
     view = _member_for(number)
     with ctx().db.sessions() as s:
@@ -151,6 +164,7 @@ def _account_page(number: str, code: dict[str, Any] | None) -> Any:
         qr=qr_svg(view["card"]),
         png_url=url_for("loyalty_pages.card_png", number=number, k=k),
         code_url=url_for("loyalty_pages.spend_code", number=number, k=k),
+        shop_url=url_for("loyalty_pages.shop_with_card", number=number, k=k),
         spend_code=code,
         csrf=generate_csrf(),
     )

@@ -9,7 +9,7 @@ from common import fulfilment as rules
 from common.errors import DomainError
 from common.qr_images import qr_svg
 
-from .shop import CART, TYPED, ActionForm, _page, _problem, fresh, tr
+from .shop import CART, TYPED, ActionForm, _page, _problem, card_of_session, fresh, tr
 from .sync_api import ctx
 
 notifications = Blueprint("payment_notifications", __name__, url_prefix="/api/v1/payments")
@@ -33,7 +33,8 @@ def pay():
     f = request.form
     try:
         choice = fulfilment.choice_from(f.get("mode"), f.get("store"), f.get("customer"), f.get("address"))
-        view = payments.start(ctx(), session.get(CART), url_for("shop_pay.back", _external=True), choice)
+        back = url_for("shop_pay.back", _external=True)
+        view = payments.start(ctx(), session.get(CART), back, choice, card_of_session())
     except DomainError as e:
         _problem(e)
         # what the shopper typed stays in the form they are sent back to (an address typed on a phone is work)

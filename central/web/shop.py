@@ -11,11 +11,11 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import carts, shop_catalog
+from central.services import carts, online_points, shop_catalog
 from central.services.cart_views import zone_label
 from common import i18n
 from common.errors import DomainError
-from common.money import format_money
+from common.money import format_money, group_thousands
 from common.qr_images import qr_svg
 
 from .sync_api import ctx
@@ -24,6 +24,7 @@ LANGS = i18n.LOCALES
 CART = "shop_cart"
 NOTE = "shop_note"  # what became of the product last added, said on its card in the list
 TYPED = "shop_typed"  # the pay form's pickup/delivery fields as last sent, drawn again after a refusal
+MEMBER = "shop_member"  # the member card the shopper gave: paid orders earn its points (shop_card.py)
 
 shop = Blueprint("shop", __name__, url_prefix="/shop")
 
@@ -67,12 +68,22 @@ def _page(template: str, **extra: Any) -> str:
         t=tr,
         lang=lang(),
         money=format_money,
+        n=group_thousands,
         csrf=generate_csrf(),
         shop_cfg=ctx().config.shop,
         zone=zone_label(ctx()),
         cart_count=count,
         **extra,
     )
+
+
+def card_of_session() -> str | None:
+    kept = session.get(MEMBER)
+    return kept if isinstance(kept, str) else None
+
+
+def keep_card(member_id: str) -> None:
+    session[MEMBER] = member_id
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
@@ -151,6 +162,7 @@ def cart():
         qr=qr,
         stores=carts.stores(ctx()),
         typed=session.get(TYPED) or {},
+        points=online_points.for_cart(ctx(), card_of_session(), view["total"] if view else 0),
         reserve_hours=int(hours) if hours == int(hours) else hours,
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from servekit import free_port, served
 from test_online_cart_browser import Page, _central_cli, _central_config, central_template  # noqa: F401
 
@@ -99,3 +100,30 @@ def test_a_cancelled_payment_brings_the_shopper_back_to_a_cart_they_can_pay_agai
     assert shop.d.find_element(By.ID, "pay-result").get_attribute("data-status") == "cancel"
     shop.d.get(f"{shop_and_gateway.url}/shop/cart")
     shop.until(lambda: shop.d.find_elements(By.ID, "pay-online-button"), "the cart can be paid again")
+
+
+def test_a_shopper_joins_shops_with_their_new_card_and_the_order_paid_online_earns_its_points(
+    shop_and_gateway: Shop, browser: Any, screens: Path
+) -> None:
+    shop = Page(browser(390, 844))
+    shop.d.get(f"{shop_and_gateway.url}/join")
+    shop.d.find_element(By.ID, "name").send_keys("Sari Dewi")
+    shop.d.find_element(By.ID, "phone").send_keys("0813 2222 3333")
+    shop.tap("#join-form button")
+    shop.until(lambda: shop.d.find_elements(By.ID, "shop-with-card"), "the new member's account page")
+    shop.tap("#shop-with-card")
+    shop.until(lambda: "kartu member dipakai" in shop.text(".flash-ok").lower(), "the shop keeps the card")
+    _fill_cart(shop, shop_and_gateway.url)  # Rp 8.000: below the Rp 10.000 a point needs
+    assert "memberi" not in shop.text("#member-card") and "Sa** De**" in shop.text("#card-given")
+    shop.d.find_element(By.ID, "qty-SKU-00002").send_keys(Keys.CONTROL, "a", Keys.NULL, "5", Keys.TAB)  # sent on change
+    shop.until(lambda: "Rp 26.000" in shop.text("#cart-total"), "Rp 3.500 and five bottles of Rp 4.500")
+    assert "+2 poin" in shop.text("#card-earns")
+    shop.d.execute_script("document.getElementById('member-card').scrollIntoView()")
+    shop.d.save_screenshot(str(screens / "shop-member-card-phone.png"))
+    shop.tap("#mode-pickup")
+    shop.d.find_element(By.ID, "fulfil-customer").send_keys("Sari")
+    shop.tap("#pay-online-button")
+    shop.until(lambda: shop.d.current_url.startswith(shop_and_gateway.gateway), "off to the gateway's page")
+    shop.tap("#pay")
+    shop.until(lambda: shop.d.find_elements(By.ID, "pay-points"), "back at the shop, paid")
+    assert shop.text("#pay-points") == "+2 poin masuk ke kartu member Anda."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -111,3 +112,43 @@ def admin(central: CentralHarness) -> Any:
     page = client.get("/admin/login").get_data(as_text=True)
     client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": csrf(page)})
     return client
+
+
+def text_of(page: str) -> str:
+    """A page's words as a person reads them (tags dropped, entities decoded, spaces collapsed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+class Shopper:
+    """One phone's session in the shop: its cookie, the CSRF token of the last page."""
+
+    def __init__(self, url: str, lang: str = "id") -> None:
+        self.url, self.s, self.csrf = url, requests.Session(), ""
+        self.get(f"/shop/?lang={lang}")
+
+    def _keep(self, r: requests.Response) -> requests.Response:
+        if m := re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', r.text):
+            self.csrf = m.group(1)
+        return r
+
+    def get(self, path: str) -> requests.Response:
+        return self._keep(self.s.get(self.url + path, timeout=10))
+
+    def post(self, path: str, **form: Any) -> requests.Response:
+        return self._keep(self.s.post(self.url + path, data={"csrf_token": self.csrf, **form}, timeout=30))
+
+    def pay(self, **choice: str) -> requests.Response:
+        """Pay online from the cart page with this choice; the answer after any redirect within the shop."""
+        self.get("/shop/cart")
+        return self._keep(self.s.post(self.url + "/shop/pay/", data={"csrf_token": self.csrf, **choice}, timeout=30))
+
+    def pay_pickup(self, customer: str = "Ani") -> requests.Response:
+        """Pay the cart online to collect at TOKO-01, and press Pay on the gateway's page: the shop's return page."""
+        to_gateway = self.s.post(
+            self.url + "/shop/pay/",
+            data={"csrf_token": self.csrf, "mode": "pickup", "store": "TOKO-01", "customer": customer},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert to_gateway.status_code == 302, to_gateway.text
+        return self._keep(self.s.post(to_gateway.headers["Location"] + "/pay", data={"method": "qris"}, timeout=30))

@@ -9,51 +9,16 @@ import re
 from typing import Any
 
 import requests
-from paykit import AQUA_600, standin  # noqa: F401
+from paykit import AQUA_600, Shopper, standin, text_of  # noqa: F401
 from sqlalchemy import update
 from synckit import central, pg_url  # noqa: F401
 
 from central.tables import OnlineOrder, Payment
 
 
-def text_of(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-class Shopper:
-    """One phone's session in the shop: its cookie, the CSRF token of the last page."""
-
-    def __init__(self, url: str, lang: str = "id") -> None:
-        self.url, self.s, self.csrf = url, requests.Session(), ""
-        self.get(f"/shop/?lang={lang}")
-
-    def _keep(self, r: requests.Response) -> requests.Response:
-        if m := re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', r.text):
-            self.csrf = m.group(1)
-        return r
-
-    def get(self, path: str) -> requests.Response:
-        return self._keep(self.s.get(self.url + path, timeout=10))
-
-    def post(self, path: str, **form: Any) -> requests.Response:
-        return self._keep(self.s.post(self.url + path, data={"csrf_token": self.csrf, **form}, timeout=30))
-
-    def pay(self, **choice: str) -> requests.Response:
-        """Pay online from the cart page with this choice; the answer after any redirect within the shop."""
-        self.get("/shop/cart")
-        return self._keep(self.s.post(self.url + "/shop/pay/", data={"csrf_token": self.csrf, **choice}, timeout=30))
-
-
 def paid_pickup(central: Any, shopper: Shopper) -> requests.Response:
     shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
-    to_gateway = shopper.s.post(
-        central.url + "/shop/pay/",
-        data={"csrf_token": shopper.csrf, "mode": "pickup", "store": "TOKO-01", "customer": "Ani"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert to_gateway.status_code == 302, to_gateway.text
-    return shopper._keep(shopper.s.post(to_gateway.headers["Location"] + "/pay", data={"method": "qris"}, timeout=30))
+    return shopper.pay_pickup()
 
 
 def test_the_paid_cart_links_to_the_order_page_with_its_code_under_an_order_number(central, standin):

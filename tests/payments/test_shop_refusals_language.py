@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from paykit import AQUA_600, standin  # noqa: F401
+from paykit import AQUA_600, Shopper, standin, text_of  # noqa: F401
 from synckit import central, pg_url  # noqa: F401
-from test_shop_order_page import Shopper, text_of
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,43 @@
+"""The member card a shopper gives in the online shop (kept in the session, like the cart): paid orders earn its
+points. Given on the cart page with the member number and phone, or from the member's own account page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from central.services import online_points
+from common.errors import DomainError
+
+from .shop import MEMBER, ActionForm, _problem, keep_card, tr
+from .sync_api import ctx
+
+shop_card = Blueprint("shop_card", __name__, url_prefix="/shop/card")
+
+
+class CardForm(FlaskForm):
+    number = StringField(validators=[DataRequired(), Length(max=16)])
+    phone = StringField(validators=[DataRequired(), Length(max=24)])
+
+
+@shop_card.post("/")
+def give():
+    form = CardForm()
+    if not form.validate_on_submit():
+        flash(tr("card.missing"), "error")
+        return redirect(url_for("shop.cart") + "#member-card")
+    try:
+        keep_card(online_points.card(ctx(), form.number.data or "", form.phone.data or ""))
+        flash(tr("card.kept"), "ok")
+    except DomainError as e:
+        _problem(e)
+    return redirect(url_for("shop.cart") + "#member-card")
+
+
+@shop_card.post("/forget")
+def forget():
+    if ActionForm().validate_on_submit():
+        session.pop(MEMBER, None)
+    return redirect(url_for("shop.cart") + "#member-card")
