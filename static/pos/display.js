@@ -40,10 +40,26 @@ function showSale(sale) {
   $("d-discount").hidden = !sale.discount;
   $("d-discount").textContent = sale.discount ? `${t("display.discount")} ${money(sale.discount)}` : "";
   $("d-total").textContent = money(sale.total);
+  showPaying(sale);
   show("sale");
   // After showing: a display that joins mid-sale (its section still hidden) scrolls to the newest line too.
   const last = $("d-lines").lastElementChild;
   if (last) last.scrollIntoView({ block: "end" });
+}
+
+// Each tender as the shopper knows it ("Poin Rp 100.000"), never its reference.
+function tendersHtml(tenders) {
+  return (tenders || []).map((x) => `<li data-type="${escapeHtml(x.type)}"><span data-i18n="tender.${escapeHtml(x.type)}">${
+    escapeHtml(t(`tender.${x.type}`))}</span> <b>${escapeHtml(money(x.amount))}</b></li>`).join("");
+}
+
+// A sale paid in parts: the till's "Paid" and "Still to pay", so the shopper sees what the card or cash is for.
+function showPaying(sale) {
+  const paying = (sale.tenders || []).length > 0;
+  $("d-paying").hidden = !paying;
+  $("d-last").hidden = paying; // room for the payment: the last item matters no more
+  $("d-tenders").innerHTML = paying ? tendersHtml(sale.tenders) : "";
+  $("d-remaining").textContent = money(sale.remaining || 0);
 }
 
 function showMember(sale) {
@@ -71,6 +87,7 @@ function showThanks(sale) {
     ? `${points.masked_name} · ${t("display.earned", { n: points.earned })} · ${t("display.balance", { n: num(points.balance) })}` : "";
   $("d-t-total").textContent = money(sale.total);
   $("d-t-paid").textContent = money(sale.paid);
+  $("d-t-tenders").innerHTML = (sale.tenders || []).length > 1 ? tendersHtml(sale.tenders) : "";
   $("d-t-change").textContent = money(sale.change);
   $("d-t-number").textContent = sale.number || "";
   show("thanks");

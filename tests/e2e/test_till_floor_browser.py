@@ -7,7 +7,8 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_till_browser import AQUA_330, AQUA_600, Till
+from selenium.webdriver.support.ui import WebDriverWait
+from test_till_browser import AQUA_330, AQUA_600, POCARI, WAIT, Till
 
 
 def test_a_barcode_scanned_into_the_quantity_dialog_is_refused_not_cut_to_a_quantity(
@@ -27,3 +28,47 @@ def test_a_barcode_scanned_into_the_quantity_dialog_is_refused_not_cut_to_a_quan
     till.keys(Keys.ESCAPE)
     till.until(lambda: till.focused_id() == "scan")
     assert till.text("total") == "Rp 3.500"
+
+
+def _display(driver: Any) -> str:
+    return str(driver.find_element(By.ID, "display").text)
+
+
+def test_the_customer_display_shows_a_part_payment_and_every_tender_of_a_split_sale(
+    store_server: Any, browser: Any
+) -> None:
+    display = browser(1024, 768)
+    display.get(f"{store_server.url}/display/T1")
+    wait = WebDriverWait(display, WAIT, poll_frequency=0.05)
+    wait.until(lambda d: d.find_element(By.ID, "display-link").get_attribute("data-live") == "1", "display joined T1")
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.scan(POCARI, 2)  # Rp 3.500 + Rp 7.500 = Rp 11.000
+    wait.until(lambda d: "Rp 11.000" in _display(d), "the display shows the total")
+    assert not display.find_element(By.ID, "d-paying").is_displayed()
+
+    # Rp 5.000 cash first: the shopper sees it taken and what is still to pay (what the card machine will ask).
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys("5000", Keys.ENTER)
+    till.until(lambda: till.text("remaining") == "Rp 6.000", "the till shows what is left")
+    wait.until(lambda d: d.find_element(By.ID, "d-remaining").text == "Rp 6.000", "the display shows what is left")
+    assert display.find_element(By.ID, "d-paying").is_displayed()
+    assert " ".join(display.find_element(By.ID, "d-tenders").text.split()) == "Tunai Rp 5.000"
+    assert display.find_element(By.ID, "d-total").text == "Rp 11.000"
+
+    # The rest by card: the thank-you names both payments, not only their sum.
+    till.keys("c")
+    till.until(lambda: till.shown("paid-panel"))
+    wait.until(lambda d: "Terima kasih" in _display(d), "the display thanks the shopper")
+    tenders = " ".join(display.find_element(By.ID, "d-t-tenders").text.split())
+    assert tenders == "Tunai Rp 5.000 Kartu Rp 6.000", tenders
+    assert display.find_element(By.ID, "d-t-paid").text == "Rp 11.000"
+
+    # The next shopper's first item: no payment of the last one on screen.
+    till.scan(AQUA_600, 1)
+    wait.until(
+        lambda d: "Air Mineral Aqua 600ml" in _display(d) and not d.find_element(By.ID, "d-paying").is_displayed()
+    )
