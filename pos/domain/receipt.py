@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from common.i18n import LOCALES, messages
 from common.measure import format_qty, items_of
-from common.money import Currency, format_money
+from common.money import Currency, format_money, group_thousands
 from common.tenders import TENDERS
 
 WIDTHS = (32, 42, 48)
@@ -254,14 +254,18 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
 
 
 def member_lines(r: Receipt, t: dict[str, str], w: int) -> list[Line]:
+    # Points grouped as the till and the kiosk show them (1.000, never 1000), in the store's number format.
+    def points(n: int) -> str:
+        return group_thousands(n, r.currency.thousands)
+
     out = pair(t["member"], r.member_number or "", w) + [Line(x) for x in wrap(r.member_name, w)]
     if r.kind == "refund":
-        out += pair(t["points_reversed"], str(r.points_earned), w) if r.points_earned else []
+        out += pair(t["points_reversed"], points(r.points_earned), w) if r.points_earned else []
     else:
-        out += pair(t["points_redeemed"], str(r.points_redeemed), w) if r.points_redeemed else []
-        out += pair(t["points_earned"], str(r.points_earned), w)
+        out += pair(t["points_redeemed"], points(r.points_redeemed), w) if r.points_redeemed else []
+        out += pair(t["points_earned"], points(r.points_earned), w)
     if r.points_balance is not None:
-        out += pair(t["points_balance"], str(r.points_balance), w, bold=True)
+        out += pair(t["points_balance"], points(r.points_balance), w, bold=True)
     return out + [Line("-" * w)]
 
 

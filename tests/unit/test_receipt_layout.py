@@ -185,3 +185,24 @@ def test_the_model_survives_its_json_form() -> None:
     assert from_dict(to_dict(receipt)) == receipt
     assert from_dict(to_dict(receipt.as_copy())) == replace(receipt, copy=True)
     assert receipt.has_cash and not sale(tenders=(ReceiptTender("card", 1),)).has_cash
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_members_points_are_grouped_like_the_screens_show_them(width: int) -> None:
+    def rows(text: str) -> dict[str, str]:  # "Poin dipakai        1.000" -> {"Poin dipakai": "1.000"}
+        return {" ".join(line.split()[:-1]): line.split()[-1] for line in text.splitlines() if "oin" in line}
+
+    receipt = sale(
+        member_number="700590093556",
+        member_name="Si** Ra***",
+        points_redeemed=1000,
+        points_earned=1250,
+        points_balance=12506,
+    )
+    assert rows(plain_text(receipt, width)) == {
+        "Poin dipakai": "1.000",
+        "Poin didapat": "1.250",
+        "Saldo poin": "12.506",
+    }
+    refund = replace(receipt, kind="refund", points_earned=2200, points_balance=None)
+    assert rows(plain_text(refund, width)) == {"Poin ditarik": "2.200"}
