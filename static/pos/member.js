@@ -2,7 +2,7 @@
 // points as a payment, and see the points the sale earned and the new balance when it completes.
 // A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
-import { el, groupThousands, inOrder, saleKey, t as tt, tillCall, tillToken } from "./common.js";
+import { el, groupThousands, inOrder, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 
 var KEY = saleKey("F3");
 var CARD = /^OTK1\./i;
@@ -107,6 +107,10 @@ function currentSale() {
 function handOver(view) {
   document.dispatchEvent(new CustomEvent("omnitoko:sale", { detail: view, cancelable: true }));
 }
+// What was done, in the till's message line (its words re-word themselves when the till switches language).
+function tell(key, vars) {
+  document.dispatchEvent(new CustomEvent("omnitoko:message", { detail: { parts: [["member." + key, vars]], kind: "ok" } }));
+}
 
 function attach(text) {
   var body = CARD.test(text) ? { card: text } : { phone: text };
@@ -124,6 +128,7 @@ function attach(text) {
     S.done = null;
     renderChip();
     closePanel();
+    tell("attached", { name: S.member.name });
   }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
 }
 
@@ -192,6 +197,8 @@ function redeem(text, code) {
     S.member = Object.assign({}, S.member, res.data.member || {});
     handOver(res.data.sale);
     closePanel();
+    var used = res.data.redeemed;
+    if (used) tell("used", { n: num(used.points), amount: money(used.value) });
     // Points paid it all: the till finishes the sale as after its last payment (paid panel, receipt, change).
     if (res.data.sale.remaining === 0) document.dispatchEvent(new CustomEvent("omnitoko:complete"));
     return null;

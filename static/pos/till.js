@@ -341,6 +341,12 @@ document.addEventListener("omnitoko:sale", (e) => {
   setSale(view, { select: "last", fresh: true });
 });
 
+// Another part of the till page (the member panel) says what it did in the till's message line: a message from
+// before it (a refused scan in red) would otherwise stay beside a member attached or points used.
+document.addEventListener("omnitoko:message", (e) => {
+  if (S.screen === "sale" && e.detail && Array.isArray(e.detail.parts)) message(e.detail.parts, e.detail.kind || "ok");
+});
+
 // Another part of the till page (points that paid the whole sale) asks the till to finish it.
 document.addEventListener("omnitoko:complete", () => {
   if (S.screen === "sale" && S.sale && S.sale.state === "open" && S.sale.remaining === 0) complete().catch(fail);

@@ -3,6 +3,7 @@ dialog, and the customer display while a sale is paid in parts."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
@@ -72,3 +73,32 @@ def test_the_customer_display_shows_a_part_payment_and_every_tender_of_a_split_s
     wait.until(
         lambda d: "Air Mineral Aqua 600ml" in _display(d) and not d.find_element(By.ID, "d-paying").is_displayed()
     )
+
+
+def test_a_member_attached_after_a_refused_scan_clears_the_red_message(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    from test_manager_browser import store_beside
+
+    from common.loyalty import normalize_phone
+    from pos.services import loyalty
+
+    ctx = store_beside(tmp_path)  # a member the store knows (central's feed brought them)
+    with ctx.db.unit_of_work() as s:
+        member = {"id": "m-1", "number": "M0001", "name": "Budi Santoso", "phone": normalize_phone("081234567890")}
+        loyalty.save_member(s, {**member, "balance": 40, "version": 1, "card": "CARD-M0001"}, ctx.clock())
+    ctx.db.dispose()
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.keys("1234567890128", Keys.ENTER)  # a barcode the store does not sell: red
+    till.until(lambda: "msg-error" in till.d.find_element(By.ID, "message").get_attribute("class"))
+    till.keys(Keys.F3)
+    till.until(lambda: till.focused_id() == "member-input", "the member panel")
+    till.keys("081234567890", Keys.ENTER)
+    till.until(lambda: till.shown("member-chip") and "Budi Santoso" in till.text("member-chip"), "the member's card")
+    till.until(lambda: "Budi Santoso" in till.text("message"), "the message line says the member is on the sale")
+    assert "msg-ok" in till.d.find_element(By.ID, "message").get_attribute("class")
+    assert "1234567890128" not in till.text("message")
+    assert till.focused_id() == "scan"
