@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
 from central.tables import Payment, PaymentRefund, Refund, Sale, Tender, TillCharge, TillChargeRefund
-from common.errors import DomainError
 
+from . import report_days
 from .context import CentralContext
 from .payment_apply import TENDER as ONLINE_TENDER
 
 TILL_TENDER = "qris_dynamic"
-MAX_DAYS = 92
 FIGURES = ("gateway_sales", "recorded_sales", "gateway_refunds", "recorded_refunds")
 
 
@@ -32,29 +30,10 @@ class Gap:
     amount: int
 
 
-def _zone(ctx: CentralContext) -> ZoneInfo:
-    try:
-        return ZoneInfo(ctx.config.shop.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _range(ctx: CentralContext, start: date | None, end: date | None) -> tuple[date, date]:
-    today = datetime.now(UTC).astimezone(_zone(ctx)).date() if start is None or end is None else None
-    end = end or today or date.today()
-    start = start or end - timedelta(days=13)
-    if start > end:
-        raise DomainError("bad_range", "the first day comes after the last")
-    if (end - start).days >= MAX_DAYS:
-        raise DomainError("range_too_long", f"a settlement report covers at most {MAX_DAYS} days")
-    return start, end
-
-
 def report(ctx: CentralContext, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    start, end = _range(ctx, start, end)
-    zone = _zone(ctx)
-    lo = datetime.combine(start, time.min, zone).astimezone(UTC).replace(tzinfo=None)
-    hi = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(UTC).replace(tzinfo=None)
+    start, end = report_days.day_range(ctx, start, end, default_days=14)
+    zone = report_days.zone(ctx)
+    lo, hi = report_days.begins(ctx, start), report_days.begins(ctx, end + timedelta(days=1))
 
     def day(at: datetime | None) -> date:
         return (at or lo).replace(tzinfo=UTC).astimezone(zone).date()

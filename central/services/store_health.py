@@ -83,7 +83,7 @@ def health_overview(ctx: CentralContext) -> dict[str, Any]:
     now = ctx.clock()
     stores = []
     for st in rows:
-        contact = max([t for t in (st.last_push_at, st.last_pull_at, st.reported_at) if t is not None], default=None)
+        contact = last_contact(st)
         skew = st.clock_skew_seconds
         stores.append(
             {
@@ -105,3 +105,8 @@ def health_overview(ctx: CentralContext) -> dict[str, Any]:
             }
         )
     return {"feed_head": head, "clock_bound": bound, "stores": stores}
+
+
+def last_contact(st: Store) -> datetime | None:
+    """When central last heard from the store: a push, a pull or a health report."""
+    return max([t for t in (st.last_push_at, st.last_pull_at, st.reported_at) if t is not None], default=None)

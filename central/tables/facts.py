@@ -19,7 +19,7 @@ class Sale(CentralBase):
     shift_id: Mapped[str | None] = mapped_column(String(36))
     staff_id: Mapped[str | None] = mapped_column(String(36))
     member_id: Mapped[str | None] = mapped_column(String(36))  # the member on the sale: what loyalty events must name
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the store's clock: display only
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # the store's clock (UTC)
     timezone: Mapped[str | None] = mapped_column(String(64))  # the store's zone (sale.completed v2); None from v1
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(BigInteger)
@@ -66,7 +66,7 @@ class Refund(CentralBase):
     tender_type: Mapped[str] = mapped_column(String(12))
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     event_id: Mapped[str] = mapped_column(String(36))
 
 

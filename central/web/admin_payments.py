@@ -65,7 +65,8 @@ def refund(payment_id: str):
     return redirect(url_for("admin_payments.listing"))
 
 
-def _day(raw: str | None) -> date | None:
+def day_arg(raw: str | None) -> date | None:
+    """A `?from=` or `?to=` day (YYYY-MM-DD); none given is None."""
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
@@ -77,7 +78,7 @@ def _day(raw: str | None) -> date | None:
 def settlements():
     """Per day: what the gateway settled and refunded against the sales and refunds recorded, and what differs."""
     try:
-        data = settlement_report.report(ctx(), _day(request.args.get("from")), _day(request.args.get("to")))
+        data = settlement_report.report(ctx(), day_arg(request.args.get("from")), day_arg(request.args.get("to")))
     except DomainError as e:
         flash(said(e), "error")
         data = settlement_report.report(ctx())

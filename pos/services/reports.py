@@ -1,6 +1,6 @@
 """Sales reports for a date range in the store's local time: by day and hour, category, cashier, tender mix,
 top products, discounts and refunds. Every table is (columns, rows) so each one exports to CSV the same way
-(csv_export.py). The store's local time and the range are in store_time.py; the tables by day, hour, category, cashier
+(common/csv_export.py). The store's local time and the range are in store_time.py; the tables by day, hour, category, cashier
 and tender are built in report_tables.py; the lines and refunds netted per product and category in report_lines.py.
 Every table with a Neto column adds up to the summary's Neto: sales completed in the range less refunds paid in it.
 """

@@ -207,6 +207,7 @@ def test_no_admin_page_shows_an_internal_value_in_either_language(admin, central
         "/admin/debts",
         "/admin/payments",
         "/admin/settlements",
+        "/admin/sales?from=2026-11-20&to=2026-11-30",
         "/admin/transfers",
         "/admin/locks",
     ]

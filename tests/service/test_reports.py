@@ -16,7 +16,7 @@ from pos.adapters.tables import SaleLine
 from pos.services import auth, checkout, refunds, reports, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
-from pos.services.csv_export import csv_text, with_unit_column
+from common.csv_export import csv_text, with_unit_column
 
 CHITATO = "8990000100560"  # Chitato Sapi Panggang 68g, snacks, Rp 11.500
 

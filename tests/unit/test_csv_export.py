@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from pos.services.csv_export import csv_text, kg, safe
+from common.csv_export import csv_text, kg, safe
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response
 
-from pos.services.csv_export import csv_text
+from common.csv_export import csv_text
 
 from .access import t
 

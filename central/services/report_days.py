@@ -1,0 +1,37 @@
+"""The days a head-office report covers: calendar days on the shop's clock (`[shop] timezone`, WIB by default),
+at most MAX_DAYS of them, and the UTC instants where each begins (stored times are naive UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.errors import DomainError
+
+from .context import CentralContext
+
+MAX_DAYS = 92
+
+
+def zone(ctx: CentralContext) -> ZoneInfo:
+    try:
+        return ZoneInfo(ctx.config.shop.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def day_range(ctx: CentralContext, start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
+    """The range asked for; a missing end is today, a missing start `default_days` before it (counting both)."""
+    today = datetime.now(UTC).astimezone(zone(ctx)).date() if start is None or end is None else None
+    end = end or today or date.today()
+    start = start or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise DomainError("bad_range", "the first day comes after the last")
+    if (end - start).days >= MAX_DAYS:
+        raise DomainError("range_too_long", f"a report covers at most {MAX_DAYS} days")
+    return start, end
+
+
+def begins(ctx: CentralContext, day: date) -> datetime:
+    """The naive UTC instant at which `day` begins on the shop's clock."""
+    return datetime.combine(day, time.min, zone(ctx)).astimezone(UTC).replace(tzinfo=None)

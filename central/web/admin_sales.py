@@ -1,0 +1,49 @@
+"""Head office's sales by store (`/admin/sales`): a range of days, each store's and the online shop's figures,
+the chain's per day, and the stores table as CSV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, request
+
+from central.services import chain_sales
+from central.services.cart_views import local_time
+from central.services.stores import ONLINE
+from common.csv_export import csv_text
+from common.errors import DomainError
+
+from .admin import _page, ctx, said, signed_in, tr
+from .admin_payments import day_arg
+
+admin_sales = Blueprint("admin_sales", __name__, url_prefix="/admin")
+
+COLUMNS = [
+    ("id", "text"),
+    ("name", "text"),
+    ("sales", "int"),
+    ("gross", "money"),
+    ("refunds", "int"),
+    ("refunded", "money"),
+    ("net", "money"),
+    ("basket", "money"),
+    ("heard_at", "text"),
+]
+
+
+@admin_sales.get("/sales")
+@signed_in
+def sales():
+    error, status = None, 200
+    try:
+        data = chain_sales.report(ctx(), day_arg(request.args.get("from")), day_arg(request.args.get("to")))
+    except DomainError as e:
+        error, status = said(e), 400
+        data = chain_sales.report(ctx())
+    if request.args.get("format") == "csv" and error is None:
+        rows = [{**r, "heard_at": local_time(ctx(), r["heard_at"], "%Y-%m-%d %H:%M")} for r in data["stores"]]
+        body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(f"sales.{key}"))  # BOM: UTF-8 names
+        name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{datetime.now():%H%M}.csv"
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    zone = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%Z")
+    return _page("sales.html", data=data, error=error, zone=zone, online=ONLINE), status
