@@ -126,6 +126,8 @@ function voidSale(app, d) {
 export function receipt(app, view) {
   const d = { name: "tx-receipt", view, index: 0, want: {} };
   const lines = () => d.view.lines;
+  // Digits on a weighed line are grams (as the server takes them), said in the hint while that line is chosen.
+  const weighed = () => (lines()[d.index] || {}).measure === "weight";
   const chosen = () => lines().filter((l) => d.want[l.id] > 0).map((l) => ({ line_id: l.id, qty: d.want[l.id] }));
   d.html = () => {
     const v = d.view;
@@ -149,7 +151,7 @@ export function receipt(app, view) {
         <div><dt>${T("rc.back_to_label")}</dt><dd>${escapeHtml(tender(v.refund_tender))}</dd></div>
       </dl>
       <div class="dialog-msg" role="alert"></div>
-      <div class="dialog-hint">${T("rc.hint")}</div>`;
+      <div class="dialog-hint" id="rc-hint">${T(weighed() ? "rc.hint_weight" : "rc.hint")}</div>`;
   };
   const reload = async () => {
     d.view = await app.call("GET", `/transactions/${encodeURIComponent(d.view.number)}`);

@@ -102,3 +102,26 @@ def test_a_member_attached_after_a_refused_scan_clears_the_red_message(
     assert "msg-ok" in till.d.find_element(By.ID, "message").get_attribute("class")
     assert "1234567890128" not in till.text("message")
     assert till.focused_id() == "scan"
+
+
+def test_a_refund_says_digits_are_grams_while_a_weighed_line_is_chosen(store_server: Any, browser: Any) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.scan("2000103008451", 2)  # a scale label: Apel Fuji 0,845 kg
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"))
+    number = till.text("paid-number")
+    till.keys(Keys.F5)
+    till.until(lambda: till.focused_id() == "tx-q" and number in till.text("tx-list"))
+    till.keys(number, Keys.ENTER)
+    till.until(lambda: f"Struk {number}" in till.text("dialog"), "the receipt opens on its first line")
+    assert "angka = jumlah retur" in till.text("rc-hint"), "a line sold by the unit: digits are its quantity"
+    till.keys(Keys.ARROW_DOWN)
+    till.until(lambda: "Apel Fuji" in till.d.find_element(By.CSS_SELECTOR, "#dialog tr.selected").text)
+    assert "ketik gram yang diretur (500 = 0,500 kg)" in till.text("rc-hint")
+    till.keys("500")
+    till.until(lambda: "0,500 kg" in till.d.find_element(By.CSS_SELECTOR, "#dialog tr.selected .tx-want").text)
