@@ -333,6 +333,18 @@ def central(
     ctx.db.dispose()
 
 
+def signed_in_admin(central: CentralHarness, lang: str = "id") -> Any:
+    """A Flask test client of central's app signed in as its admin, reading `lang` (remembered)."""
+    import re
+
+    stores.set_admin(central.ctx, "admin", "rahasia-1234")
+    client = central.extra["app"].test_client()
+    page = client.get(f"/admin/login?lang={lang}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert client.post("/admin/login", data={"username": "admin", "password": "rahasia-1234", "csrf_token": token})
+    return client
+
+
 def stock_up(central: CentralHarness, qty: int = 100_000) -> None:
     """A delivery of every SKU to TOKO-01 at central, so that the sales of a test stay above zero."""
     from central.services import feed, stock

@@ -14,13 +14,22 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from central.services import admin_auth, admin_catalog, catalog, dead_letters, loyalty_admin, store_health, stores
+from central.services import (
+    admin_auth,
+    admin_catalog,
+    catalog,
+    dead_letters,
+    loyalty_admin,
+    stock_by_location,
+    store_health,
+    stores,
+)
 from central.services.cart_views import local_time
 from central.services.context import CentralContext
 from common import i18n, refusals
 from common.errors import DomainError
 from common.loyalty import show_phone
-from common.measure import MEASURES
+from common.measure import MEASURES, WEIGHT, format_qty
 from common.money import format_money, group_thousands
 from common.promotions import parse_value, shown_value
 
@@ -121,6 +130,11 @@ def _when(at: datetime | None) -> str:
     return local_time(ctx(), at, "%d/%m/%Y %H:%M %Z")
 
 
+def _qty(value: int, measure: str = "unit") -> str:
+    """A stock quantity as the stores show it: 1.062 pieces, 24,975 kg (grams in the ledgers)."""
+    return format_qty(value, measure) if measure == WEIGHT else group_thousands(value)
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
@@ -138,6 +152,7 @@ def _page(template: str, **extra: Any) -> str:
         phone=show_phone,
         promo_value=shown_value,
         when=_when,
+        qty=_qty,
         **extra,
     )
 
@@ -242,7 +257,8 @@ def product(sku: str):
             return _page("product.html", form=form, create=create), e.status
         flash(tr("flash.product_saved", sku=saved["sku"]))
         return redirect(url_for("admin.products", q=saved["sku"]))
-    return _page("product.html", form=form, create=create), 400 if form.errors else 200
+    stock = None if create else stock_by_location.of_product(ctx(), sku)
+    return _page("product.html", form=form, create=create, stock=stock), 400 if form.errors else 200
 
 
 @admin.route("/promotions", methods=["GET", "POST"])

@@ -11,12 +11,12 @@ import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER
 from sqlalchemy import select
 
+from common.csv_export import csv_text, with_unit_column
 from common.errors import DomainError
 from pos.adapters.tables import SaleLine
 from pos.services import auth, checkout, refunds, reports, sales, shifts, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
-from common.csv_export import csv_text, with_unit_column
 
 CHITATO = "8990000100560"  # Chitato Sapi Panggang 68g, snacks, Rp 11.500
 
