@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.tables import Member, Payment, PointsEntry, Refund
-from common.errors import DomainError, NotFound
+from common.errors import NotFound
 from common.loyalty import mask_name, points_earned, share
 
 from . import loyalty, loyalty_rules
@@ -28,8 +28,8 @@ def card(ctx: CentralContext, number: str, phone: str) -> str:
     """The member whose number and phone these are (the shop session keeps the id); both must match."""
     with ctx.db.sessions() as s:
         try:
-            m = loyalty.find_member(s, ctx, phone=phone)
-        except (NotFound, DomainError):
+            m = loyalty.find_member(s, ctx, phone=phone)  # a phone that is not one (letters) is said as such
+        except NotFound:
             m = None
         if m is None or m.number != number.strip():
             raise NotFound("member_no_match", "the phone and member number do not match a member")
@@ -42,9 +42,7 @@ def for_cart(ctx: CentralContext, member_id: str | None, total: int) -> dict[str
     with ctx.db.sessions() as s:
         rule = loyalty_rules.rule_at(loyalty_rules.history(s, ctx), ctx.clock())
         m = s.get(Member, member_id) if member_id else None
-        member = None
-        if m is not None and not m.blocked:
-            member = {"number": m.number, "name": mask_name(m.name), "available": m.balance - m.held}
+        member = {"number": m.number, "name": mask_name(m.name)} if m is not None and not m.blocked else None
         return {"earns": points_earned(total, rule.earn_per_amount), "member": member}
 
 

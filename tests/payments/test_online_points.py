@@ -149,6 +149,8 @@ def test_a_blocked_card_or_a_form_without_its_token_is_refused_and_no_card_is_ke
         central.url + "/shop/card/", data={"number": m["number"], "phone": "081234567890"}, allow_redirects=False
     )
     assert no_token.status_code == 302 and not has_card(shopper), "a form posted from another site keeps no card"
+    letters = shopper.post("/shop/card/", number=m["number"], phone="nol delapan")
+    assert "Ketik nomor HP yang benar" in text_of(letters.text) and not has_card(shopper)
     long = shopper.post("/shop/card/", number="9" * 500, phone="0" * 500)
     assert long.status_code == 200 and "Isi nomor member dan nomor HP" in text_of(long.text)
 
