@@ -80,6 +80,7 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
     for line in demo_extras.place(central, port):  # members with points and a promotion, before the store syncs
         print(line, flush=True)
     print(f"Central store:  http://127.0.0.1:{port}/admin  (admin / {DEMO_ADMIN_PASSWORD})", flush=True)
+    print(f"Head office:    http://127.0.0.1:{port}/admin/sales  (sales by store; a product's page: stock by place)")
     print(f"Online shop:    http://127.0.0.1:{port}/shop/  (pay in store: scan the cart's QR at the kiosk)", flush=True)
     return [*omnitoko, "central", "serve", "--config", str(central), *ACCESS_LOG]
 

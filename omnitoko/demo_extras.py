@@ -35,7 +35,10 @@ def place(central_config: Path, central_port: int) -> list[str]:
             catalog.save_promotion(ctx, name=name, kind="percent", value=value, skus=skus)
             said.append(f"Promotion:      {name} on Good Day coffee (till, kiosk and shop price it the same)")
         if said:
-            said.append(f"Member pages:   http://127.0.0.1:{central_port}/join (find an account by phone and number)")
+            said.append(
+                f"Member pages:   http://127.0.0.1:{central_port}/join (find an account by phone and number; "
+                "the shop cart's Kartu member box takes them too: orders paid online earn points)"
+            )
         return said
     finally:
         ctx.db.dispose()
