@@ -3,6 +3,7 @@
 // A module beside till.js: it keeps to the till's token and its own socket, and hands a changed sale
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
 import { el, groupThousands, inOrder, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
+import { signUpPanel } from "./member_signup.js";
 
 var KEY = saleKey("F3");
 var CARD = /^OTK1\./i;
@@ -121,7 +122,7 @@ function attach(text) {
     return currentSale().then(function (sale) { return call("POST", "/sales/" + sale.id + "/member", body); });
   }).then(function (res) {
     var code = ((res.data && res.data.error) || {}).code;
-    if (!res.ok && body.phone && code === "unknown_member") { offerSignUp(body.phone); return; }
+    if (!res.ok && body.phone && code === "unknown_member") { signUpFlow.offer(body.phone); return; }
     if (!res.ok) { say(errorOf(res), true); return; }
     S.saleId = res.data.sale.id;
     S.member = res.data.member;
@@ -132,44 +133,10 @@ function attach(text) {
   }).catch(function (err) { say(err.message, true); }).then(function () { S.busy = false; });
 }
 
-// ---- sign-up: a typed phone number with no member -> ask for the name, sign up at central, attach ----
-function offerSignUp(phone) {
-  var input = document.getElementById("member-input");
-  if (!input) return;
-  say(t("nomember", { phone: phone }), true);
-  var box = input.parentNode;
-  if (document.getElementById("member-signup")) return;
-  var button = el("button", "btn", t("signup"));
-  button.id = "member-signup";
-  button.type = "button";
-  // the number in the field when pressed: the cashier may have corrected it since
-  button.addEventListener("click", function () { askName(document.getElementById("member-input").value.trim() || phone); });
-  box.insertBefore(button, input.nextSibling.nextSibling);
-  button.focus();
-}
-function askName(phone) {
-  var input = document.getElementById("member-input");
-  var button = document.getElementById("member-signup");
-  if (!input) return;
-  if (button) button.remove();
-  input.value = "";
-  input.dataset.mode = "signup";
-  input.dataset.phone = phone;
-  input.inputMode = "text";
-  input.maxLength = 80;
-  input.placeholder = t("signupName");
-  say(t("signup") + ": " + t("signupName"), false);
-  input.focus();
-}
-function signUp(name, phone) {
-  S.busy = true;
-  say(t("signing"), false);
-  call("POST", "/members", { name: name, phone: phone }).then(function (res) {
-    S.busy = false;
-    if (!res.ok) { say(errorOf(res), true); return; }
-    attach(phone);
-  });
-}
+// ---- sign-up (member_signup.js): a typed phone number with no member -> the name, central, attach ----
+var signUpFlow = signUpPanel({
+  say: say, attach: function (phone) { attach(phone); }, errorOf: errorOf, busy: function (on) { S.busy = on; },
+});
 
 // A member found by phone gave their one-time code: ask how many points, as after their QR, the code kept for it.
 function askPoints(code) {
@@ -223,18 +190,35 @@ function completed(view) {
   renderChip();
 }
 function changed(view) {
-  if (!view || !S.member) return;
+  if (!view) return;
   if (view.id !== S.saleId) {
     // The points earned stay in view until the next shopper's first item, not just the next empty sale.
-    if (view.state === "open" && S.done && (view.lines || []).length) {
-      S.member = null; S.done = null; S.saleId = null; renderChip();
+    if (S.done) {
+      if (view.state === "open" && (view.lines || []).length) { S.member = null; S.done = null; S.saleId = null; renderChip(); }
+      return;
     }
+    // Another open sale on this till (the next shopper's after a void or a park, or a parked sale resumed): the
+    // card shows that sale's own member, or none, never the one of the sale before.
+    if (view.state === "open") follow(view.id);
     return;
   }
+  if (view.state === "voided" || view.state === "parked") { S.member = null; renderChip(); return; }
+  if (!S.member) return;
   if (view.state !== "open" || S.done) return;
   var pointsPaid = (view.tenders || []).reduce(function (n, x) { return n + (x.type === "points" ? x.amount : 0); }, 0);
   S.member.expected_points = Math.floor(Math.max(0, view.total - pointsPaid) / (S.member.earn_per_amount || 10000));
   renderChip();
+}
+function follow(saleId) {
+  S.saleId = saleId;
+  S.member = null;
+  renderChip();
+  call("GET", "/sales/" + saleId + "/member").then(function (res) {
+    // Only adds: a member attached (F3) while this was on its way is the one on the sale.
+    if (!res.ok || S.saleId !== saleId || S.member || !res.data.member) return;
+    S.member = res.data.member;
+    renderChip();
+  });
 }
 function connect() {
   if (S.socket || typeof window.io !== "function" || !token()) return;
@@ -262,8 +246,8 @@ window.addEventListener("keydown", function (e) {
       var text = input.value.trim();
       var button = document.getElementById("member-signup");
       if (input.dataset.mode === "points") redeem(text, input.dataset.code);
-      else if (document.activeElement === button) askName(input.value.trim());
-      else if (input.dataset.mode === "signup") { if (text) signUp(text, input.dataset.phone); }
+      else if (document.activeElement === button) signUpFlow.askName(input.value.trim());
+      else if (input.dataset.mode === "signup") { if (text) signUpFlow.signUp(text, input.dataset.phone); }
       else if (S.member && !S.done && /^\d{3}[ -]?\d{3}$/.test(text)) askPoints(text);
       else if (text) attach(text);
       return;

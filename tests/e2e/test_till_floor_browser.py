@@ -75,19 +75,32 @@ def test_the_customer_display_shows_a_part_payment_and_every_tender_of_a_split_s
     )
 
 
-def test_a_member_attached_after_a_refused_scan_clears_the_red_message(
-    store_server: Any, browser: Any, tmp_path: Path
-) -> None:
+def a_member_the_store_knows(tmp_path: Path) -> None:
+    """Budi Santoso, phone 081234567890 (central's feed brought him)."""
     from test_manager_browser import store_beside
 
     from common.loyalty import normalize_phone
     from pos.services import loyalty
 
-    ctx = store_beside(tmp_path)  # a member the store knows (central's feed brought them)
+    ctx = store_beside(tmp_path)
     with ctx.db.unit_of_work() as s:
         member = {"id": "m-1", "number": "M0001", "name": "Budi Santoso", "phone": normalize_phone("081234567890")}
         loyalty.save_member(s, {**member, "balance": 40, "version": 1, "card": "CARD-M0001"}, ctx.clock())
     ctx.db.dispose()
+
+
+def attach_by_phone(till: Till) -> None:
+    till.keys(Keys.F3)
+    till.until(lambda: till.focused_id() == "member-input", "the member panel")
+    till.keys("081234567890", Keys.ENTER)
+    till.until(lambda: till.shown("member-chip") and "Budi Santoso" in till.text("member-chip"), "the member's card")
+    till.until(lambda: till.focused_id() == "scan")
+
+
+def test_a_member_attached_after_a_refused_scan_clears_the_red_message(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    a_member_the_store_knows(tmp_path)
     till = Till(browser(), store_server)
     till.open()
     till.sign_in_and_open_shift()
@@ -125,3 +138,42 @@ def test_a_refund_says_digits_are_grams_while_a_weighed_line_is_chosen(store_ser
     assert "ketik gram yang diretur (500 = 0,500 kg)" in till.text("rc-hint")
     till.keys("500")
     till.until(lambda: "0,500 kg" in till.d.find_element(By.CSS_SELECTOR, "#dialog tr.selected .tx-want").text)
+
+
+def test_the_member_card_follows_the_sale_through_a_void_a_park_and_a_resume(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    a_member_the_store_knows(tmp_path)
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    attach_by_phone(till)
+
+    # The sale voided (F5, F9, the manager approves): the next shopper's sale has no member, nor does the card.
+    till.keys(Keys.F5)
+    till.until(lambda: till.focused_id() == "tx-q")
+    till.keys(Keys.F9)
+    till.until(lambda: till.focused_id() == "appr-code")
+    till.keys("9001", Keys.ENTER, "4321", Keys.ENTER)
+    till.until(lambda: till.line_count() == 0 and till.focused_id() == "scan", "the sale is voided")
+    till.scan(AQUA_600, 1)
+    till.until(lambda: not till.shown("member-chip"), "no member of the voided sale on the next shopper's")
+
+    # A member on a parked sale: gone while the next shopper pays, back when the parked sale is resumed.
+    attach_by_phone(till)
+    till.keys(Keys.F8)
+    till.until(lambda: "Tunda transaksi ini" in till.text("dialog"), "the park dialog")
+    till.keys("p")
+    till.until(lambda: till.line_count() == 0 and not till.shown("member-chip"), "parked: the card goes with it")
+    till.scan(POCARI, 1)
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"))
+    assert not till.shown("member-chip")
+    till.keys(Keys.F8)
+    till.until(lambda: "Rp 4.500" in till.text("parked"))
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.line_count() == 1 and till.text("total") == "Rp 4.500", "the parked sale is back")
+    till.until(lambda: till.shown("member-chip") and "Budi Santoso" in till.text("member-chip"), "with its member")
