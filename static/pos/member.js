@@ -26,6 +26,14 @@ function ensureUi() {
   document.body.appendChild(S.chip);
 }
 
+// A box of the card in the till's words, marked so that the language key re-words it in place (applyTexts).
+function said(tag, cls, key, vars) {
+  var e = el(tag, cls, t(key, vars));
+  e.dataset.i18n = "member." + key;
+  if (vars) e.dataset.i18nVars = JSON.stringify(vars);
+  return e;
+}
+
 function renderChip() {
   ensureUi();
   var c = S.chip;
@@ -33,14 +41,16 @@ function renderChip() {
   var m = S.member;
   if (!m) { c.hidden = true; return; }
   c.hidden = false;
-  c.append(el("div", "mc-line", t("member") + " " + m.number), el("b", "mc-name", m.name));
+  var who = el("div", "mc-line");
+  who.append(said("span", "", "member"), " " + m.number);
+  c.append(who, el("b", "mc-name", m.name));
   if (S.done) {
-    c.append(el("div", "mc-earned", t("earned", { n: S.done.earned })),
-             el("div", "mc-balance", t("balance", { n: num(S.done.balance) })));
+    c.append(said("div", "mc-earned", "earned", { n: S.done.earned }),
+             said("div", "mc-balance", "balance", { n: num(S.done.balance) }));
   } else {
-    c.append(el("div", "mc-line mc-points", t("points", { n: num(m.balance) })),
-             el("div", "mc-line mc-expected", t("expected", { n: m.expected_points || 0 })));
-    if (m.blocked) c.append(el("div", "mc-line", t("blocked")));
+    c.append(said("div", "mc-line mc-points", "points", { n: num(m.balance) }),
+             said("div", "mc-line mc-expected", "expected", { n: m.expected_points || 0 }));
+    if (m.blocked) c.append(said("div", "mc-line", "blocked"));
   }
 }
 

@@ -177,3 +177,26 @@ def test_the_member_card_follows_the_sale_through_a_void_a_park_and_a_resume(
     till.keys(Keys.ENTER)
     till.until(lambda: till.line_count() == 1 and till.text("total") == "Rp 4.500", "the parked sale is back")
     till.until(lambda: till.shown("member-chip") and "Budi Santoso" in till.text("member-chip"), "with its member")
+
+
+def test_the_member_card_speaks_the_language_the_till_was_switched_to(
+    store_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    a_member_the_store_knows(tmp_path)
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    attach_by_phone(till)
+    assert "40 poin" in till.text("member-chip") and "Transaksi ini: +0 poin" in till.text("member-chip")
+    till.d.find_element(By.ID, "lang-toggle").click()
+    till.until(lambda: till.text("scan-label") == "SCAN", "the till speaks English")
+    till.until(lambda: "40 points" in till.text("member-chip"), "the card too")
+    assert "This sale: +0 points" in till.text("member-chip") and "Transaksi" not in till.text("member-chip")
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel") and "Points earned: +0" in till.text("member-chip"))
+    till.d.find_element(By.ID, "lang-toggle").click()
+    till.until(lambda: "Poin didapat: +0" in till.text("member-chip"), "and back in Indonesian after the sale")
+    assert "Saldo baru: 40 poin" in till.text("member-chip")
