@@ -24,6 +24,11 @@ from .feed import FeedChange
 from .stores import ONLINE
 
 
+def typed_number(raw: str) -> str:
+    """A member number as typed: the spaces, dashes and dots of one copied from a card or a receipt left out."""
+    return "".join(ch for ch in raw if not ch.isspace() and ch not in "-.")
+
+
 def card(ctx: CentralContext, number: str, phone: str) -> str:
     """The member whose number and phone these are (the shop session keeps the id); both must match."""
     with ctx.db.sessions() as s:
@@ -31,7 +36,7 @@ def card(ctx: CentralContext, number: str, phone: str) -> str:
             m = loyalty.find_member(s, ctx, phone=phone)  # a phone that is not one (letters) is said as such
         except NotFound:
             m = None
-        if m is None or m.number != number.strip():
+        if m is None or m.number != typed_number(number):
             raise NotFound("member_no_match", "the phone and member number do not match a member")
         loyalty.check_store_member(m)
         return m.id

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from central.services import loyalty, spend_codes
 from central.services.cart_views import local_time
+from central.services.online_points import typed_number
 from central.services.stock import location_name
 from central.tables import Member
 from common import i18n
@@ -108,7 +109,7 @@ def find_account():
         try:
             with ctx().db.sessions() as s:
                 m = loyalty.find_member(s, ctx(), phone=find.phone.data)
-                match = m.number == (find.number.data or "").strip()
+                match = m.number == typed_number(find.number.data or "")
                 view = {"id": m.id, "number": m.number}
             if match:
                 return redirect(account_url(view))

@@ -25,6 +25,7 @@ CART = "shop_cart"
 NOTE = "shop_note"  # what became of the product last added, said on its card in the list
 TYPED = "shop_typed"  # the pay form's pickup/delivery fields as last sent, drawn again after a refusal
 MEMBER = "shop_member"  # the member card the shopper gave: paid orders earn its points (shop_card.py)
+CARD_NOTE = "shop_card_note"  # a refused card: said in the card's box with what was typed (shop_card.py)
 
 shop = Blueprint("shop", __name__, url_prefix="/shop")
 
@@ -162,6 +163,7 @@ def cart():
         qr=qr,
         stores=carts.stores(ctx()),
         typed=session.get(TYPED) or {},
+        card_note=session.pop(CARD_NOTE, None),
         points=online_points.for_cart(ctx(), card_of_session(), view["total"] if view else 0),
         reserve_hours=int(hours) if hours == int(hours) else hours,
     )

@@ -3,15 +3,16 @@ points. Given on the cart page with the member number and phone, or from the mem
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from central.services import online_points
+from common import i18n
 from common.errors import DomainError
 
-from .shop import MEMBER, ActionForm, _problem, keep_card, tr
+from .shop import CARD_NOTE, MEMBER, ActionForm, keep_card, lang, tr
 from .sync_api import ctx
 
 shop_card = Blueprint("shop_card", __name__, url_prefix="/shop/card")
@@ -22,17 +23,27 @@ class CardForm(FlaskForm):
     phone = StringField(validators=[DataRequired(), Length(max=24)])
 
 
+def _refused(said: str) -> None:
+    """Said in the card's box, where the page opens (a flash at the top is out of sight on a phone), with what the
+    shopper typed kept in the fields to correct."""
+    session[CARD_NOTE] = {
+        "text": said,
+        "number": (request.form.get("number") or "")[:16],
+        "phone": (request.form.get("phone") or "")[:24],
+    }
+
+
 @shop_card.post("/")
 def give():
     form = CardForm()
     if not form.validate_on_submit():
-        flash(tr("card.missing"), "error")
+        _refused(tr("card.missing"))
         return redirect(url_for("shop.cart") + "#member-card")
     try:
         keep_card(online_points.card(ctx(), form.number.data or "", form.phone.data or ""))
         flash(tr("card.kept"), "ok")
     except DomainError as e:
-        _problem(e)
+        _refused(i18n.error_message(lang(), e.code, e.message, e.detail))
     return redirect(url_for("shop.cart") + "#member-card")
 
 

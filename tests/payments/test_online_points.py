@@ -155,6 +155,38 @@ def test_a_blocked_card_or_a_form_without_its_token_is_refused_and_no_card_is_ke
     assert long.status_code == 200 and "Isi nomor member dan nomor HP" in text_of(long.text)
 
 
+def box_of(page: str) -> str:
+    """The member card box of a cart page already fetched (a refusal is said there once)."""
+    return page.split('id="member-card"')[1].split("</section>")[0]
+
+
+def test_a_refused_card_is_said_in_its_box_with_what_was_typed_and_a_number_typed_in_groups_is_taken(central, standin):
+    m = member(central)
+    shopper = Shopper(central.url)
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="3")
+    refused = box_of(shopper.post("/shop/card/", number=m["number"], phone="081200000000").text)
+    assert "Nomor HP dan nomor member tidak cocok" in text_of(refused), "said where the page opens (#member-card)"
+    assert f'value="{m["number"]}"' in refused and 'value="081200000000"' in refused, "kept to correct, not retyped"
+    empty = box_of(shopper.post("/shop/card/", number="", phone="").text)
+    assert "Isi nomor member dan nomor HP" in text_of(empty)
+    assert "tidak cocok" not in card_box(shopper), "said once: the cart page opened again is clean"
+
+    number = m["number"]
+    grouped = f"{number[:4]} {number[4:8]}-{number[8:]}"  # as copied from a card or a receipt
+    shopper.post("/shop/card/", number=grouped, phone="0812 3456 7890")
+    assert has_card(shopper)
+    found = shopper.s.get(central.url + "/account", timeout=10)
+    token = re.search(r'id="find-csrf_token" name="find-csrf_token" type="hidden" value="([^"]+)"', found.text)
+    assert token, found.text[:500]
+    opened = shopper.s.post(
+        central.url + "/account",
+        data={"find-csrf_token": token.group(1), "find-phone": "081234567890", "find-number": grouped},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert opened.status_code == 302 and f"/account/{number}?k=" in opened.headers["Location"]
+
+
 def test_orders_paid_at_once_on_one_card_each_earn_once_while_every_status_check_runs_twice(central, standin):
     stock_up(central)
     m = member(central)
