@@ -231,7 +231,11 @@ def products():
 @signed_in
 def product(sku: str):
     create = sku == "new"
-    form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
+    try:
+        form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
+    except DomainError:  # an old link or a typo: the list searched for it, not the API's JSON
+        flash(tr("products.unknown", sku=sku[:80]))
+        return _page("products.html", q=sku[:80], items=admin_catalog.products(ctx(), sku[:80], admin_lang())), 404
     names = admin_catalog.category_names(ctx(), admin_lang())
     if form.category.data and form.category.data not in names:
         names[form.category.data] = form.category.data  # a code central has no category for: kept, not lost on save

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from central.services import loyalty, loyalty_admin, offline_allowances
 from common.errors import DomainError, NotFound
 from common.limits import MAX_POINTS
+from common.money import group_thousands
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
@@ -47,8 +48,8 @@ def _member_page(
     try:
         m = loyalty_admin.member_page(ctx(), member_id)
     except NotFound as e:
-        flash(said(e))
-        return _page("members.html", q="", items=[]), 404
+        flash(said(e))  # under "Newest members": the newest, not an empty list that says none match
+        return _page("members.html", q="", items=loyalty_admin.search_members(ctx(), "")), 404
     allowance = allowance or AllowanceForm(formdata=None, days=m["default_days"])
     allowance.store_id.choices = choices(m["stores"])
     return _page("member.html", m=m, adjust=adjust or AdjustForm(formdata=None), allowance=allowance), status
@@ -109,7 +110,9 @@ def adjust(member_id: str):
     def change() -> str:
         points = int(form.points.data or 0)
         done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {g.admin})")
-        return tr("flash.adjusted", points=f"{points:+d}", balance=done["balance"])
+        return tr(
+            "flash.adjusted", points=group_thousands(points, signed=True), balance=group_thousands(done["balance"])
+        )
 
     return _apply(member_id, form, "adjust", change)
 
@@ -124,7 +127,7 @@ def allowance(member_id: str):
         done = offline_allowances.grant_allowance(
             ctx(), member_id, form.store_id.data or "", int(form.points.data or 0), int(form.days.data or 0)
         )
-        return tr("flash.allowance", points=done["points"], store=done["store_id"])
+        return tr("flash.allowance", points=group_thousands(done["points"]), store=done["store_id"])
 
     return _apply(member_id, form, "allowance", change)
 

@@ -187,3 +187,13 @@ def test_a_promotion_is_typed_and_shown_in_percent_or_rupiah_not_basis_points(ad
     refused = admin.post("/admin/promotions", data={**form, "kind": "percent", "value": "150"})
     assert refused.status_code == 422 and "at most 100" in refused.get_data(as_text=True)
     assert len(catalog.promotions(central.ctx)) == 2
+
+
+def test_an_unknown_sku_on_a_product_link_is_said_on_the_products_page_not_as_json(admin, central):
+    resp = admin.get("/admin/products/SKU-0001")  # a digit short
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and resp.mimetype == "text/html"
+    assert "No product has SKU SKU-0001. Search by name, SKU or barcode." in page and 'name="q"' in page
+    admin.get("/admin/?lang=id")
+    said = admin.get("/admin/products/SKU-0001").get_data(as_text=True)
+    assert "Tidak ada produk dengan SKU SKU-0001" in said

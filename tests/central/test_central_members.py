@@ -183,3 +183,25 @@ def test_a_member_who_overspent_offline_is_on_the_debts_page_with_the_store_and_
     assert "1 member in points debt" in admin.get("/admin/").get_data(as_text=True)
     loyalty.adjust(central.ctx, member["id"], 15, "debt settled")
     assert "None: every member" in admin.get("/admin/debts").get_data(as_text=True)
+
+
+def test_a_big_adjustment_and_allowance_are_said_with_grouped_thousands(admin, central, member):
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    done = admin.post(
+        f"/admin/members/{member['id']}/adjust",
+        data={"csrf_token": csrf(page), "points": "1500", "note": "complaint"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "+1.500 points: new balance 1.540." in done, "as the balance above it shows them, not +1500 and 1540"
+    granted = admin.post(
+        f"/admin/members/{member['id']}/allowance",
+        data={"csrf_token": csrf(done), "store_id": STORE, "points": "2000", "days": "30"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Offline allowance: 2.000 points at" in granted
+
+
+def test_an_unknown_member_link_lists_the_newest_members_under_its_heading(admin, central, member):
+    resp = admin.get("/admin/members/no-such-member")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and f'data-member="{member["id"]}"' in page, "not 'none match' under Newest"

@@ -46,3 +46,7 @@ def test_each_payment_says_which_store_fulfils_its_order_and_how_far_it_got(cent
     assert cell is not None and cell.groups() == ("assigned", "Menunggu toko · diambil di Omnitoko Kemang")
     english = admin.get("/admin/payments?lang=en").get_data(as_text=True)
     assert "Waiting for the store · pick-up at Omnitoko Kemang" in english
+    for page in (admin.get("/admin/payments?lang=id"), admin.get("/admin/payments?lang=en")):
+        head = re.search(r'<table id="payments">\s*(?:<tbody>)?\s*<tr>(.*?)</tr>', page.get_data(as_text=True), re.S)
+        names = [h for h in re.findall(r"<th[^>]*>([^<]*)</th>", head.group(1)) if h]  # type: ignore[union-attr]
+        assert len(names) == len(set(names)), f"two columns called the same: {names}"
