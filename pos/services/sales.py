@@ -20,7 +20,7 @@ from common.tables import new_id
 from pos.adapters.tables import Sale, TenderRow
 from pos.domain.tenders import Tender, check_new_tender
 
-from . import auth
+from . import auth, loyalty
 from .auth import Actor
 from .context import StoreContext
 from .discount_rules import over_limit, promote, store_promos
@@ -174,7 +174,12 @@ def resume(ctx: StoreContext, actor: Actor, sale_id: str) -> dict[str, Any]:
             s.flush()
         sale.state, sale.till_id, sale.shift_id = "open", actor.till_id, shift.id
 
-    return run_change(ctx, actor, sale_id, change, states=("parked",))
+    view = run_change(ctx, actor, sale_id, change, states=("parked",))
+    # The customer display shows the member of the sale brought back, as when they were attached (F3).
+    member = loyalty.sale_member(ctx, view["id"])["member"]
+    if member is not None:
+        loyalty.tell_display(ctx, actor.till_id, view["id"], member)
+    return view
 
 
 def void(

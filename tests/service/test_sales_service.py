@@ -110,6 +110,24 @@ def test_park_then_resume_brings_the_same_lines_back(store: StoreContext, open_t
     assert sales.parked_sales(store) == []
 
 
+def test_a_resumed_sale_shows_its_member_on_the_customer_display_again(store: StoreContext, open_till: Actor) -> None:
+    from common.loyalty import normalize_phone
+    from pos.services import loyalty
+
+    with store.db.unit_of_work() as s:
+        member = {"id": "m-1", "number": "M0001", "name": "Budi Santoso", "phone": normalize_phone("081234567890")}
+        loyalty.save_member(s, {**member, "balance": 40, "version": 1, "card": "CARD-M0001"}, store.clock())
+    sale, _ = till_sale.create_sale(store, open_till)
+    till_sale.add_line(store, open_till, sale["id"], barcode=AQUA_330)
+    loyalty.attach(store, open_till, sale["id"], phone="081234567890")
+    sales.park(store, open_till, sale["id"])
+    told: list[tuple[str, dict]] = []
+    store.notify = lambda topic, data: told.append((topic, data))  # type: ignore[method-assign]
+    sales.resume(store, open_till, sale["id"])
+    shown = [data for topic, data in told if topic == "sale_member"]
+    assert [(d["till_id"], d["sale_id"], d["member"]["name"]) for d in shown] == [("T1", sale["id"], "Budi Santoso")]
+
+
 def test_an_empty_sale_cannot_be_parked_and_a_busy_till_cannot_resume(store: StoreContext, open_till: Actor) -> None:
     sale, _ = till_sale.create_sale(store, open_till)
     with pytest.raises(DomainError):
