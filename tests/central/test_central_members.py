@@ -205,3 +205,15 @@ def test_an_unknown_member_link_lists_the_newest_members_under_its_heading(admin
     resp = admin.get("/admin/members/no-such-member")
     page = resp.get_data(as_text=True)
     assert resp.status_code == 404 and f'data-member="{member["id"]}"' in page, "not 'none match' under Newest"
+
+
+def test_the_members_own_history_groups_thousands_as_their_balance_does(central, member):
+    loyalty.adjust(central.ctx, member["id"], 1500, "welcome back")
+    app = central.extra["app"]
+    with app.test_request_context():
+        from central.web.loyalty_pages import account_url
+
+        link = account_url(member)
+    page = app.test_client().get(link).get_data(as_text=True)
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "+1.500<" in history and "+1500" not in history and 'id="balance">1.540<' in page

@@ -113,3 +113,19 @@ def test_a_collected_order_page_no_longer_says_it_follows_the_order_live(central
         _set_status(central, status)
         page = text_of(shopper.get(back.url.removeprefix(central.url)).text)
         assert "mengikuti status pesanan" not in page, (status, page)
+
+
+def test_a_delivery_order_page_says_whose_order_it_is_as_a_pickup_does(central, standin):
+    shopper = Shopper(central.url, "en")
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="1")
+    shopper.get("/shop/cart")
+    to_gateway = shopper.s.post(
+        central.url + "/shop/pay/",
+        data={"csrf_token": shopper.csrf, "mode": "delivery", "customer": "Rina W", "address": "Jl. Kemang Raya 12"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert to_gateway.status_code == 302, to_gateway.text
+    back = shopper.s.post(to_gateway.headers["Location"] + "/pay", data={"method": "qris"}, timeout=30)
+    said = text_of(back.text.split('id="order-for">')[1].split("</span>")[0])
+    assert said == "for Rina W", "the name typed under 'Atas nama' is confirmed for a delivery too"
