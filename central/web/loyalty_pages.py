@@ -124,12 +124,18 @@ def account(number: str):
     return _account_page(number, None)
 
 
+def _expired(number: str) -> Any:
+    """The account page's token has lapsed (a tab left open, a phone's restored tab): the page again with a fresh
+    one and words to press again, not the server's bare 400 in English."""
+    return _account_page(number, None, note=tr("bad_form")), 400
+
+
 @pages.post("/account/<number>/code")
 def spend_code(number: str):
     """A one-time code to spend points at a till without the QR (a few minutes, one use); shown on this answer."""
-    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
-        abort(400)
     view = _member_for(number)
+    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
+        return _expired(number)
     resp = make_response(_account_page(number, spend_codes.new_code(ctx(), view["id"])))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
@@ -138,17 +144,17 @@ def spend_code(number: str):
 @pages.post("/account/<number>/shop")
 def shop_with_card(number: str):
     """Shop online with this card: the account link is the sign-in, so the shop keeps the card for its orders."""
-    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
-        abort(400)
     view = _member_for(number)
-    if view["blocked"]:
-        abort(403)
+    if not FlaskForm().validate_on_submit():  # the CSRF token of the account page
+        return _expired(number)
+    if view["blocked"]:  # blocked while the page was open: the page says so (and has no button now)
+        return _account_page(number, None), 403
     keep_card(view["id"])
     flash(tr("card.kept"), "ok")
     return redirect(url_for("shop.index"))
 
 
-def _account_page(number: str, code: dict[str, Any] | None) -> Any:
+def _account_page(number: str, code: dict[str, Any] | None, note: str = "") -> Any:
     view = _member_for(number)
     with ctx().db.sessions() as s:
         history = [
@@ -167,6 +173,7 @@ def _account_page(number: str, code: dict[str, Any] | None) -> Any:
         code_url=url_for("loyalty_pages.spend_code", number=number, k=k),
         shop_url=url_for("loyalty_pages.shop_with_card", number=number, k=k),
         spend_code=code,
+        note=note,
         csrf=generate_csrf(),
     )
 

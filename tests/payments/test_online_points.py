@@ -137,6 +137,24 @@ def test_the_account_page_shops_with_its_card_and_not_my_card_forgets_it(central
     assert "Have a member card? This order earns 1 point." in card_box(shopper)
 
 
+def test_an_account_page_left_open_past_its_token_says_so_in_words_and_can_be_pressed_again(central, standin):
+    m = member(central)
+    shopper = Shopper(central.url)
+    page = shopper.get(loyalty_link(central, m)).text
+    for button in ("shop-with-card", "make-spend-code"):
+        action = re.search(
+            rf'<form method="post" action="([^"]+)">\s*<input[^>]+>\s*<button type="submit" id="{button}"', page
+        )
+        assert action, button
+        stale = shopper.s.post(central.url + html.unescape(action.group(1)), data={"csrf_token": "lapsed"}, timeout=10)
+        said = text_of(stale.text)
+        assert stale.status_code == 400 and "Formulir tidak valid atau sudah kedaluwarsa" in said, said[:300]
+        assert 'id="shop-with-card"' in stale.text and not has_card(shopper), "the page again, to press once more"
+    loyalty.set_blocked(central.ctx, m["id"], True)  # blocked by head office while the page was open
+    blocked = shopper.post(html.unescape(re.search(r'action="([^"]+/shop\?[^"]+)"', page).group(1)))  # type: ignore[union-attr]
+    assert blocked.status_code == 403 and "diblokir" in text_of(blocked.text) and not has_card(shopper)
+
+
 def test_a_blocked_card_or_a_form_without_its_token_is_refused_and_no_card_is_kept(central, standin):
     m = member(central)
     loyalty.set_blocked(central.ctx, m["id"], True)
