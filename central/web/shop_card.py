@@ -51,4 +51,6 @@ def give():
 def forget():
     if ActionForm().validate_on_submit():
         session.pop(MEMBER, None)
+    else:  # the page's token lapsed: said, or the card would seem to stay for no reason
+        session[CARD_NOTE] = {"text": tr("bad_form")}
     return redirect(url_for("shop.cart") + "#member-card")

@@ -133,6 +133,9 @@ def test_the_account_page_shops_with_its_card_and_not_my_card_forgets_it(central
     assert shop.url.endswith("/shop/") and "Member card kept" in text_of(shop.text)
     shopper.post("/shop/cart/add", sku=AQUA_600, qty="3")
     assert f"Member no. {m['number']}" in card_box(shopper) and "earns +1 point on this card" in card_box(shopper)
+    lapsed = shopper.s.post(central.url + "/shop/card/forget", data={"csrf_token": "lapsed"}, timeout=10)
+    box = box_of(lapsed.text)
+    assert "The form was not valid or has expired" in text_of(box) and 'id="card-given"' in box, "said, not ignored"
     shopper.post("/shop/card/forget")
     assert "Have a member card? This order earns 1 point." in card_box(shopper)
 
