@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from central.tables import Category, Product
+from common.errors import DomainError
+from common.money import format_money
 
 from . import catalog
 from .context import CentralContext
@@ -36,3 +38,32 @@ def promotions(ctx: CentralContext) -> list[dict[str, Any]]:
     with ctx.db.sessions() as s:
         names = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(wanted))).all())
     return [{**p, "products": [{"sku": sku, "name": names.get(sku, sku)} for sku in p["skus"]]} for p in items]
+
+
+def save_promotion(ctx: CentralContext, *, name: str, kind: str, value: int, skus: list[str]) -> dict[str, Any]:
+    """A promotion typed in the admin's form: SKUs in any case (sku-00001), one not in the catalog named; an amount
+    off bigger than a product's own price refused (it would sell for Rp 0), naming the product."""
+    with ctx.db.sessions() as s:
+        rows = s.execute(
+            select(Product.sku, Product.name, Product.price, Product.measure).where(
+                func.upper(Product.sku).in_([x.upper() for x in skus])
+            )
+        ).all()
+    found = {r.sku.upper(): r for r in rows}
+    if missing := [x for x in skus if x.upper() not in found]:
+        raise DomainError(
+            "promotion_unknown_sku", f"SKU {', '.join(missing[:5])} not found", sku=", ".join(missing[:5])
+        )
+    over = sorted(
+        (r for r in rows if kind == "amount" and r.measure != "label" and r.price < value), key=lambda r: r.price
+    )
+    if over:
+        raise DomainError(
+            "promotion_over_price",
+            f"Rp {value} off is more than the price of {over[0].name}",
+            off=format_money(value),
+            name=over[0].name,
+            price=format_money(over[0].price),
+        )
+    sold = [found[x.upper()].sku for x in skus]
+    return catalog.save_promotion(ctx, name=name, kind=kind, value=value, skus=sold)

@@ -111,7 +111,7 @@ def said(e: DomainError) -> str:
     (the service's message when neither knows it)."""
     key = f"err.{e.code}"
     if i18n.has("admin", admin_lang(), key):
-        return tr(key)
+        return tr(key, **e.detail)
     return i18n.error_message(admin_lang(), e.code, e.message, e.detail)
 
 
@@ -273,7 +273,7 @@ def promotions():
     if form.validate_on_submit():
         try:
             kind = form.kind.data or ""
-            catalog.save_promotion(
+            admin_catalog.save_promotion(
                 ctx(),
                 name=form.name.data or "",
                 kind=kind,

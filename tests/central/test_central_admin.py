@@ -197,3 +197,19 @@ def test_an_unknown_sku_on_a_product_link_is_said_on_the_products_page_not_as_js
     admin.get("/admin/?lang=id")
     said = admin.get("/admin/products/SKU-0001").get_data(as_text=True)
     assert "Tidak ada produk dengan SKU SKU-0001" in said
+
+
+def test_a_promotion_taking_more_than_a_price_or_naming_an_unknown_sku_is_refused_in_words(admin, central):
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    assert 'placeholder="None"' not in page, "an empty field shows no raw None"
+    form = {"csrf_token": csrf(page), "name": "Diskon air", "kind": "amount", "value": "5000", "skus": "SKU-00001"}
+    over = admin.post("/admin/promotions", data=form)  # Air Mineral Aqua 330ml sells at Rp 3.500
+    said = unescape(over.get_data(as_text=True))
+    assert (
+        over.status_code == 422 and "Rp 5.000 off is more than the price of Air Mineral Aqua 330ml (Rp 3.500)" in said
+    )
+    unknown = admin.post("/admin/promotions", data={**form, "value": "500", "skus": "SKU-00001, SKU-99999"})
+    assert unknown.status_code == 422 and "SKU SKU-99999 is not in the catalog." in unknown.get_data(as_text=True)
+    assert catalog.promotions(central.ctx) == []
+    typed = admin.post("/admin/promotions", data={**form, "value": "500", "skus": "sku-00001"})
+    assert typed.status_code == 302 and catalog.promotions(central.ctx)[0]["skus"] == ["SKU-00001"], "any case"
