@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
 
-from central.tables import Category, Product
-from common.errors import DomainError
+from central.tables import Category, Product, Promotion
+from common.errors import DomainError, NotFound
 from common.money import format_money
 
 from . import catalog
@@ -67,3 +68,23 @@ def save_promotion(ctx: CentralContext, *, name: str, kind: str, value: int, sku
         )
     sold = [found[x.upper()].sku for x in skus]
     return catalog.save_promotion(ctx, name=name, kind=kind, value=value, skus=sold)
+
+
+def end_promotion(ctx: CentralContext, promotion_id: str) -> dict[str, Any]:
+    """The promotion made inactive from now, all else as it was (the stores get it on the feed)."""
+    with ctx.db.sessions() as s:
+        p = s.get(Promotion, promotion_id)
+        if p is None:
+            raise NotFound("unknown_promotion", f"promotion {promotion_id} not found")
+        name, kind, value, starts, ends, skus = p.name, p.kind, p.value, p.starts_at, p.ends_at, json.loads(p.skus)
+    return catalog.save_promotion(
+        ctx,
+        name=name,
+        kind=kind,
+        value=value,
+        skus=skus,
+        starts_at=starts,
+        ends_at=ends,
+        active=False,
+        promotion_id=promotion_id,
+    )

@@ -1,4 +1,4 @@
-"""The admin pages: sign in, see stores and their last sync, edit products, prices and promotions."""
+"""The admin pages: sign in, see stores and their last sync, edit products and prices (promotions: admin_promotions)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from common.errors import DomainError
 from common.loyalty import show_phone
 from common.measure import MEASURES, WEIGHT, format_qty
 from common.money import format_money, group_thousands
-from common.promotions import parse_value, shown_value
+from common.promotions import shown_value
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -58,13 +58,6 @@ class ProductForm(FlaskForm):
     measure = SelectField("Sold", default="unit", choices=[SelectChoice(m, m) for m in MEASURES])
     plu = StringField("Scale item code (PLU)", validators=[Optional(), Length(max=8)])
     active = BooleanField("Active", default=True)
-
-
-class PromotionForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off"), SelectChoice("amount", "Rp off")])
-    value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), or Rupiah
-    skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 
 class ActionForm(FlaskForm):
@@ -263,29 +256,6 @@ def product(sku: str):
         return redirect(url_for("admin.products", q=saved["sku"]))
     stock = None if create else stock_by_location.of_product(ctx(), sku)
     return _page("product.html", form=form, create=create, stock=stock), 400 if form.errors else 200
-
-
-@admin.route("/promotions", methods=["GET", "POST"])
-@signed_in
-def promotions():
-    form = PromotionForm()
-    form.kind.choices = [SelectChoice("percent", tr("kind.percent")), SelectChoice("amount", tr("kind.amount"))]
-    if form.validate_on_submit():
-        try:
-            kind = form.kind.data or ""
-            admin_catalog.save_promotion(
-                ctx(),
-                name=form.name.data or "",
-                kind=kind,
-                value=parse_value(kind, form.value.data or ""),
-                skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
-            )
-        except DomainError as e:
-            flash(said(e))
-            return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), e.status
-        flash(tr("flash.promotion_saved"))
-        return redirect(url_for("admin.promotions"))
-    return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), 400 if form.errors else 200
 
 
 @admin.post("/dead-letters/<event_id>/<action_name>")

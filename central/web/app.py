@@ -21,6 +21,7 @@ from common.web.plain_json import PlainJSON
 from .admin import admin
 from .admin_members import members as admin_members
 from .admin_payments import admin_payments
+from .admin_promotions import admin_promotions
 from .admin_sales import admin_sales
 from .admin_transfers import admin_transfers
 from .carts_api import api as carts_api
@@ -87,6 +88,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)
     app.register_blueprint(admin_members)  # loyalty at the admin: members, allowances, debts
+    app.register_blueprint(admin_promotions)  # promotions: new, listed, ended
     app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_blueprint(admin_sales)  # head office's sales by store
     app.register_blueprint(admin_transfers)  # stock transfers in transit, open differences (issue 17)

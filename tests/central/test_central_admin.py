@@ -213,3 +213,22 @@ def test_a_promotion_taking_more_than_a_price_or_naming_an_unknown_sku_is_refuse
     assert catalog.promotions(central.ctx) == []
     typed = admin.post("/admin/promotions", data={**form, "value": "500", "skus": "sku-00001"})
     assert typed.status_code == 302 and catalog.promotions(central.ctx)[0]["skus"] == ["SKU-00001"], "any case"
+
+
+def test_a_promotion_typed_by_mistake_is_ended_from_the_list_and_the_shop_price_is_whole_again(admin, central):
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    form = {"csrf_token": csrf(page), "name": "Diskon air", "kind": "amount", "value": "3000", "skus": "SKU-00001"}
+    assert admin.post("/admin/promotions", data=form).status_code == 302
+    shop = central.extra["app"].test_client()
+    assert "Rp 500" in shop.get("/shop/?q=Aqua+330ml").get_data(as_text=True)
+    promo = catalog.promotions(central.ctx)[0]
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    assert f'id="end-{promo["id"]}"' in page
+    done = admin.post(f"/admin/promotions/{promo['id']}/end", data={"csrf_token": csrf(page)}, follow_redirects=True)
+    assert "Promotion Diskon air ended" in done.get_data(as_text=True)
+    ended = catalog.promotions(central.ctx)[0]
+    assert (ended["active"], ended["value"], ended["skus"]) == (False, 3000, ["SKU-00001"])
+    assert f'id="end-{promo["id"]}"' not in done.get_data(as_text=True)
+    assert "Rp 500" not in shop.get("/shop/?q=Aqua+330ml").get_data(as_text=True), "Rp 3.500 again"
+    forged = admin.post(f"/admin/promotions/{promo['id']}/end", data={}, follow_redirects=True)
+    assert forged.status_code == 200 and catalog.promotions(central.ctx)[0]["active"] is False

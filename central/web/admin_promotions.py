@@ -1,0 +1,61 @@
+"""Head office's promotions: the list (each naming its products), a new one, and ending one typed by mistake."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from central.services import admin_catalog
+from common.errors import DomainError
+from common.promotions import parse_value
+
+from .admin import ActionForm, _page, ctx, said, signed_in, tr
+
+admin_promotions = Blueprint("admin_promotions", __name__, url_prefix="/admin")
+
+
+class PromotionForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off"), SelectChoice("amount", "Rp off")])
+    value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), or Rupiah
+    skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
+
+
+@admin_promotions.route("/promotions", methods=["GET", "POST"])
+@signed_in
+def promotions():
+    form = PromotionForm()
+    form.kind.choices = [SelectChoice("percent", tr("kind.percent")), SelectChoice("amount", tr("kind.amount"))]
+    if form.validate_on_submit():
+        try:
+            kind = form.kind.data or ""
+            admin_catalog.save_promotion(
+                ctx(),
+                name=form.name.data or "",
+                kind=kind,
+                value=parse_value(kind, form.value.data or ""),
+                skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
+            )
+        except DomainError as e:
+            flash(said(e))
+            return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), e.status
+        flash(tr("flash.promotion_saved"))
+        return redirect(url_for("admin_promotions.promotions"))
+    return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), 400 if form.errors else 200
+
+
+@admin_promotions.post("/promotions/<promotion_id>/end")
+@signed_in
+def end(promotion_id: str):
+    """Ends a promotion now (it stays listed, not active): the stores stop giving it after their next sync."""
+    if not ActionForm().validate_on_submit():
+        flash(tr("flash.form_expired"))
+    else:
+        try:
+            flash(tr("flash.promotion_ended", name=admin_catalog.end_promotion(ctx(), promotion_id)["name"]))
+        except DomainError as e:
+            flash(said(e))
+    return redirect(url_for("admin_promotions.promotions"))
