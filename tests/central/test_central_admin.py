@@ -232,3 +232,18 @@ def test_a_promotion_typed_by_mistake_is_ended_from_the_list_and_the_shop_price_
     assert "Rp 500" not in shop.get("/shop/?q=Aqua+330ml").get_data(as_text=True), "Rp 3.500 again"
     forged = admin.post(f"/admin/promotions/{promo['id']}/end", data={}, follow_redirects=True)
     assert forged.status_code == 200 and catalog.promotions(central.ctx)[0]["active"] is False
+
+
+def test_a_barcode_taken_or_an_unknown_tax_group_is_refused_in_the_admins_language(admin, central):
+    admin.get("/admin/?lang=id")
+    page = admin.get("/admin/products/SKU-00002").get_data(as_text=True)
+    product = catalog.get_product(central.ctx, "SKU-00002")
+    form = {**{k: str(v) for k, v in product.items() if v is not None and k != "active"}, "active": "y"}
+    form["csrf_token"] = csrf(page)
+    taken = admin.post("/admin/products/SKU-00002", data={**form, "barcode": "8990000100010"})  # SKU-00001's
+    said = taken.get_data(as_text=True)
+    assert (
+        taken.status_code == 409 and "Barcode ini sudah dipakai produk lain" in said and "already belongs" not in said
+    )
+    tax = admin.post("/admin/products/SKU-00002", data={**form, "tax_group": "ppn"}).get_data(as_text=True)
+    assert "Kelompok pajak ini belum diatur" in tax and "is not set up" not in tax
