@@ -228,6 +228,10 @@ def test_no_admin_page_shows_an_internal_value_in_either_language(admin, central
     dash = visible_text(admin.get("/admin/").get_data(as_text=True))
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d WIB", dash), dash
     assert "sale.completed" not in dash and ("Penjualan" in dash or "Sale" in dash)  # the refused event in words
+    settle = visible_text(admin.get("/admin/settlements").get_data(as_text=True))
+    assert re.search(r"\d\d/\d\d/\d{4}", settle) and not re.search(r"\d\d-\d\d-\d{4}", settle), (
+        "23/11/2026 as elsewhere"
+    )
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
