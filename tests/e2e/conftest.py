@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -175,20 +176,77 @@ def chromium(profile: Path, width: int = 1440, height: int = 900) -> Any:
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
+POOL_SIZE = 3  # idle drivers a worker keeps: most tests drive one or two windows (till and display)
+
+
+def _origins(driver: Any) -> set[str]:
+    """The http(s) origins each of the driver's windows has shown (its history), every window but the first
+    closed."""
+    seen: set[str] = set()
+    handles = driver.window_handles
+    for handle in handles:
+        driver.switch_to.window(handle)
+        for entry in driver.execute_cdp_cmd("Page.getNavigationHistory", {})["entries"]:
+            parts = urlsplit(entry["url"])
+            if parts.scheme in ("http", "https"):
+                seen.add(f"{parts.scheme}://{parts.netloc}")
+        if handle != handles[0]:
+            driver.close()
+    driver.switch_to.window(handles[0])
+    return seen
+
+
+def _fresh_again(driver: Any) -> bool:
+    """A used driver as a fresh profile would be: a blank page, no cookies, no storage (local, session, IndexedDB,
+    cache) for any origin it showed, no device emulation. False if it could not be made so (it is then quit)."""
+    try:
+        origins = _origins(driver)
+        driver.get("about:blank")
+        for origin in origins:
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        for command in (
+            "Network.clearBrowserCookies",
+            "Network.clearBrowserCache",
+            "Emulation.clearDeviceMetricsOverride",
+        ):
+            driver.execute_cdp_cmd(command, {})
+        return True
+    except Exception:  # noqa: BLE001 - a dialog left open, a crashed tab: this driver is not reused
+        return False
+
+
+@pytest.fixture(scope="session")
+def browser_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
+    """This worker's idle Chromium drivers: starting one costs about a second of CPU, making a used one fresh again
+    a tenth of that; all quit at the end."""
+    pool: list[Any] = []
+    yield pool
+    for driver in pool:
+        driver.quit()
+
+
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Callable[..., object]]:
-    """A factory of headless Chromium drivers (each with a fresh profile); all quit at the end."""
+def browser(browser_pool: list[Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., object]]:
+    """A factory of headless Chromium drivers, each as fresh as a new profile (cookies and storage cleared, a
+    blank page) at the size asked; after the test each is made fresh again for the next test, or quit."""
     _require_browser()
     drivers: list[Any] = []
 
     def make(width: int = 1440, height: int = 900):  # type: ignore[no-untyped-def]
-        driver = chromium(tmp_path / f"chromium-{len(drivers)}", width, height)
+        if browser_pool:
+            driver = browser_pool.pop()
+            driver.set_window_size(width, height)
+        else:
+            driver = chromium(tmp_path_factory.mktemp("chromium"), width, height)
         drivers.append(driver)
         return driver
 
     yield make
     for d in drivers:
-        d.quit()
+        if len(browser_pool) < POOL_SIZE and _fresh_again(d):
+            browser_pool.append(d)
+        else:
+            d.quit()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
+from e2e.conftest import browser, browser_pool, demo_store_db, screens, store_server  # noqa: F401 - tests/e2e fixtures
 from loyaltykit import new_member, use_test_key
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from e2e.conftest import browser, demo_store_db, screens, store_server  # noqa: F401 - the browser fixtures of tests/e2e
+from e2e.conftest import browser, browser_pool, demo_store_db, screens, store_server  # noqa: F401 - tests/e2e fixtures
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from synckit import CentralHarness
