@@ -68,7 +68,7 @@ def _page(template: str, **extra: Any) -> str:
     """A member page in the shopper's language (the shop's: ?lang= remembered in the session)."""
     return render_template(
         f"central/loyalty/{template}",
-        central=ctx().config.central,
+        shop_name=ctx().config.shop.name,  # the shopper's brand, as the shop's pages (central's is head office's)
         t=tr,
         lang=lang(),
         lang_query=_lang_query,

@@ -247,3 +247,9 @@ def test_a_barcode_taken_or_an_unknown_tax_group_is_refused_in_the_admins_langua
     )
     tax = admin.post("/admin/products/SKU-00002", data={**form, "tax_group": "ppn"}).get_data(as_text=True)
     assert "Kelompok pajak ini belum diatur" in tax and "is not set up" not in tax
+
+
+def test_the_member_pages_wear_the_shops_name_not_head_offices(central):
+    central.ctx.config.central.name, central.ctx.config.shop.name = "Omnitoko Pusat", "Omnitoko"
+    page = central.extra["app"].test_client().get("/join").get_data(as_text=True)
+    assert "Omnitoko · Member" in page and "Pusat" not in page, "a shopper is not told about head office"
