@@ -33,6 +33,8 @@ def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair):  # no
     page = screen_a.get("/manager/transfers?lang=en").get_data(as_text=True)
     quantities = [cells[6] for cells in history_cells(page) if cells]
     assert sorted(quantities) == ["2,500 kg", "5 · 2,500 kg"], quantities  # items and kg apart, never 2.505 or 30
+    table = page[page.index('id="tbl-transfers"') :]
+    assert re.search(r'<td class="num[^"]*">5 · 2,500 kg</td>', table), "right-aligned with the other figures"
     a.sync()
     b.sync()
     page = screen_b.get("/manager/transfers").get_data(as_text=True)

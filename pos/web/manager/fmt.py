@@ -98,4 +98,5 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
-NUMERIC = {"money", "signed_money", "int", "signed", "pct", "hour", "rank"}
+# "figures": quantities already written out as text ("5 · 2,500 kg"), right-aligned with the other numbers
+NUMERIC = {"money", "signed_money", "int", "signed", "pct", "hour", "rank", "figures"}

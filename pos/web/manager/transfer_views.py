@@ -58,8 +58,8 @@ def history_table(board: dict[str, Any]) -> Table:
         ("store", "text"),
         ("state", "text"),
         ("items", "int"),
-        ("qty", "text"),  # items and kg apart
-        ("variance", "text"),
+        ("qty", "figures"),  # items and kg apart
+        ("variance", "figures"),
     ]
     return Table("transfers", columns, rows, url_for("manager.transfers_csv"))
 
