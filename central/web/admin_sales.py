@@ -34,16 +34,16 @@ COLUMNS = [
 @admin_sales.get("/sales")
 @signed_in
 def sales():
-    error, status = None, 200
+    zone = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%Z")
     try:
         data = chain_sales.report(ctx(), day_arg(request.args.get("from")), day_arg(request.args.get("to")))
     except DomainError as e:
-        error, status = said(e), 400
-        data = chain_sales.report(ctx())
-    if request.args.get("format") == "csv" and error is None:
+        # the days typed stay in the form to correct; no figures shown for a week that was not asked for
+        typed = {k: (request.args.get(k) or "")[:10] for k in ("from", "to")}
+        return _page("sales.html", data=None, typed=typed, error=said(e), zone=zone, online=ONLINE), 400
+    if request.args.get("format") == "csv":
         rows = [{**r, "heard_at": local_time(ctx(), r["heard_at"], "%Y-%m-%d %H:%M")} for r in data["stores"]]
         body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(f"sales.{key}"))  # BOM: UTF-8 names
         name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{datetime.now():%H%M}.csv"
         return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    zone = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%Z")
-    return _page("sales.html", data=data, error=error, zone=zone, online=ONLINE), status
+    return _page("sales.html", data=data, error=None, zone=zone, online=ONLINE)
