@@ -253,3 +253,16 @@ def test_the_member_pages_wear_the_shops_name_not_head_offices(central):
     central.ctx.config.central.name, central.ctx.config.shop.name = "Omnitoko Pusat", "Omnitoko"
     page = central.extra["app"].test_client().get("/join").get_data(as_text=True)
     assert "Omnitoko · Member" in page and "Pusat" not in page, "a shopper is not told about head office"
+
+
+def test_a_store_clock_a_fraction_behind_reads_0_s_not_minus_0(admin, central):
+    from sqlalchemy import update
+
+    from central.tables import Store
+
+    push_service.push(central.ctx, STORE, "TOKO-01-SYNC", [])
+    with central.ctx.db.unit_of_work() as s:
+        s.execute(update(Store).where(Store.id == STORE).values(clock_skew_seconds=-0.3))
+    html = admin.get("/admin/").get_data(as_text=True)
+    cell = re.search(r'<td class="clock[^"]*">([^<]*)</td>', html)
+    assert cell and cell.group(1).strip() == "0 s", cell and cell.group(1)
