@@ -1,6 +1,7 @@
 """One product's stock at every place head office knows (the online warehouse first, then each store): on hand as
 the stores' ledgers have reached central, held for online orders and carts, free to sell, and on its way there in
-a transfer. Weighed goods are in grams, as everywhere in the ledgers (the page shows kg)."""
+a transfer, with when each store was last heard from (its figures are as of then). Weighed goods are in grams, as
+everywhere in the ledgers (the page shows kg)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from central.tables import Product, Transfer, TransferLine
+from central.tables import Product, Store, Transfer, TransferLine
 
 from .cart_views import locations, reserved
 from .context import CentralContext
 from .stock import levels
+from .store_health import last_contact
 
 
 def of_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
@@ -29,6 +31,7 @@ def of_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
             ).all()
         )
         places = locations(s)
+        heard = {st.id: last_contact(st) for st in s.scalars(select(Store))}
     rows: list[dict[str, Any]] = []
     empty = 0
     for place in places:
@@ -45,6 +48,8 @@ def of_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
                 "free": max(0, here - kept),
                 "coming": due,
                 "below_zero": here < 0,
+                "store": code in heard,  # else a place central keeps itself (the online warehouse): always current
+                "heard_at": heard.get(code),
             }
         )
     total = {k: sum(int(r[k]) for r in rows) for k in ("on_hand", "held", "free", "coming")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html import unescape
 
 import pytest
@@ -266,3 +267,21 @@ def test_a_store_clock_a_fraction_behind_reads_0_s_not_minus_0(admin, central):
     html = admin.get("/admin/").get_data(as_text=True)
     cell = re.search(r'<td class="clock[^"]*">([^<]*)</td>', html)
     assert cell and cell.group(1).strip() == "0 s", cell and cell.group(1)
+
+
+def test_stock_by_place_says_when_each_store_was_last_heard_from(admin, central):
+    from sqlalchemy import update
+
+    from central.tables import Store
+
+    push_service.push(central.ctx, STORE, "TOKO-01-SYNC", [])
+    with central.ctx.db.unit_of_work() as s:  # heard from at 08:00 WIB, 3 December
+        when = datetime(2026, 12, 3, 1, 0)
+        s.execute(update(Store).where(Store.id == STORE).values(last_push_at=when, last_pull_at=None, reported_at=None))
+    html = admin.get("/admin/products/SKU-00001").get_data(as_text=True)
+    rows = {
+        code: re.sub(r"<[^>]+>", "", cell).strip()
+        for code, cell in re.findall(r'data-location="([^"]+)".*?<td class="heard">(.*?)</td>', html, re.S)
+    }
+    assert rows.get(STORE) == "03/12/2026 08:00 WIB", rows  # a store's figures are as of then
+    assert rows.get("ONLINE") == "live", rows
