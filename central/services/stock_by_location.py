@@ -15,6 +15,7 @@ from .cart_views import locations, reserved
 from .context import CentralContext
 from .stock import levels
 from .store_health import last_contact
+from .stores import ONLINE
 
 
 def of_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def of_product(ctx: CentralContext, sku: str) -> dict[str, Any]:
                 "free": max(0, here - kept),
                 "coming": due,
                 "below_zero": here < 0,
-                "store": code in heard,  # else a place central keeps itself (the online warehouse): always current
+                "store": code != ONLINE,  # the online warehouse is central's own ledger: always current
                 "heard_at": heard.get(code),
             }
         )

@@ -285,3 +285,4 @@ def test_stock_by_place_says_when_each_store_was_last_heard_from(admin, central)
     }
     assert rows.get(STORE) == "03/12/2026 08:00 WIB", rows  # a store's figures are as of then
     assert rows.get("ONLINE") == "live", rows
+    assert rows.get("TOKO-02") == "never", rows  # a place with stock no store server has reported: not "live"
