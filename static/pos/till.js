@@ -229,11 +229,22 @@ const FKEYS = {
 };
 for (const key of [...Object.keys(FKEYS), "ArrowUp", "ArrowDown", "Escape"]) saleKey(key);
 
+// A key that works on the sale's lines or total waits for a scan still on its way (the till's one queue): "scan, F4"
+// changes the item just scanned and F12 asks for its total, not the line and total before it on a slow network.
+const AFTER_SCANS = new Set(["qty", "remove", "discount", "pay", "park", "elsewhere"]);
+function keyAction(name) {
+  if (AFTER_SCANS.has(name)) run(async () => action(name));
+  else action(name);
+}
+
 function action(name) {
   if (S.screen !== "sale" || S.stack.length) return;
   const paidShown = !$("paid-panel").hidden;
   const line = selectedLine();
-  const needsLine = () => { if (!line || paidShown) { message([["err.no_line"]], "error"); return false; } return true; };
+  // On the paid screen a line key has no sale to work on: it says so (not "select a line", which ↑↓ cannot do).
+  const refused = (key) => { message([[paidShown ? "err.sale_paid" : key]], "error"); return false; };
+  const needsLine = () => (!line || paidShown ? refused("err.no_line") : true);
+  const needsItems = () => (!S.sale || S.sale.state !== "open" || !S.sale.lines.length ? refused("err.empty_sale") : true);
   switch (name) {
     case "search": openDialog(D.search(app, { query: "", qty: S.pendingQty || 1 })); break;
     case "qty": {
@@ -245,8 +256,7 @@ function action(name) {
       break;
     }
     case "discount":
-      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message([["err.empty_sale"]], "error"); break; }
-      openDialog(D.discount(app, line));
+      if (needsItems()) openDialog(D.discount(app, line));
       break;
     case "menu": openDialog(shift.menu(app)); break;
     case "transactions": openDialog(transactions(app)); break;
@@ -255,8 +265,7 @@ function action(name) {
     case "clear": clearEntry(); break;
     case "elsewhere": if (needsLine()) showElsewhere(app, line); break;
     case "pay":
-      if (!S.sale || S.sale.state !== "open" || !S.sale.lines.length) { message([["err.empty_sale"]], "error"); break; }
-      openDialog(pay(app));
+      if (needsItems()) openDialog(pay(app));
       break;
     default: break;
   }
@@ -291,7 +300,7 @@ document.addEventListener("keydown", (e) => {
   if (S.screen === "signin" && e.key === "F7") { e.preventDefault(); unlockAtSignIn(); return; }
   if (S.screen !== "sale") return;
   const scan = $("scan");
-  if (FKEYS[e.key]) { action(FKEYS[e.key]); return; }
+  if (FKEYS[e.key]) { keyAction(FKEYS[e.key]); return; }
   if (e.key === "ArrowUp" || e.key === "ArrowDown") { e.preventDefault(); moveSelection(e.key === "ArrowUp" ? -1 : 1); return; }
   if (e.key === "Escape") { clearEntry(); hideElsewhere(); return; }
   if (document.activeElement !== scan && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) scan.focus();
@@ -326,7 +335,7 @@ document.addEventListener("focusout", () => {
 });
 document.addEventListener("click", (e) => {
   const btn = e.target.closest("[data-action]");
-  if (btn) action(btn.dataset.action);
+  if (btn) keyAction(btn.dataset.action);
   const row = e.target.closest("#lines tr[data-id]");
   if (row) { S.selected = row.dataset.id; S.fresh = false; render(); }
   if (S.screen === "sale" && !S.stack.length) $("scan").focus();

@@ -200,3 +200,44 @@ def test_the_member_card_speaks_the_language_the_till_was_switched_to(
     till.d.find_element(By.ID, "lang-toggle").click()
     till.until(lambda: "Poin didapat: +0" in till.text("member-chip"), "and back in Indonesian after the sale")
     assert "Saldo baru: 40 poin" in till.text("member-chip")
+
+
+def test_a_line_or_pay_key_on_the_paid_screen_says_the_sale_is_paid(store_server: Any, browser: Any) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.keys(Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given")
+    till.keys(Keys.ENTER)
+    till.until(lambda: till.shown("paid-panel"))
+    for key in (Keys.F9, Keys.F4, Keys.F6, Keys.F12):  # not "select a line with ↑↓", which the paid screen cannot do
+        till.d.execute_script("document.getElementById('message').textContent = ''")
+        till.keys(key)
+        till.until(lambda: "sudah dibayar" in till.text("message"), "the key says the sale is paid")
+        assert "Pindai barang berikutnya" in till.text("message") and "↑↓" not in till.text("message")
+        assert till.shown("paid-panel") and not till.shown("modal") and till.focused_id() == "scan"
+    till.scan(AQUA_600, 1)  # the next scan starts the next sale, as the message says
+    assert not till.shown("paid-panel")
+
+
+def test_f4_and_f12_pressed_right_after_a_scan_on_a_slow_network_work_on_the_item_just_scanned(
+    store_server: Any, browser: Any
+) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    # Each request takes a while (a busy store server, a till on Wi-Fi): the keys come before the scan's answer.
+    till.d.execute_cdp_cmd("Network.enable", {})
+    slow = {"offline": False, "latency": 400, "downloadThroughput": -1, "uploadThroughput": -1}
+    till.d.execute_cdp_cmd("Network.emulateNetworkConditions", slow)
+    till.keys(AQUA_600, Keys.ENTER, Keys.F4)
+    till.until(lambda: till.focused_id() == "qty-value", "the quantity dialog")
+    assert "Air Mineral Aqua 600ml" in till.text("dialog"), "F4 names the item just scanned, not the one before"
+    till.keys(Keys.BACKSPACE, "3", Keys.ENTER)
+    till.until(lambda: till.text("total") == "Rp 17.000", "3 x Rp 4.500 + Rp 3.500")
+    assert [e.text for e in till.d.find_elements(By.CSS_SELECTOR, "#lines .c-qty")] == ["1", "3"]
+    till.keys(POCARI, Keys.ENTER, Keys.F12)
+    till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
+    assert "Rp 24.500" in till.text("dialog"), "F12 asks for the total with the item just scanned"
