@@ -99,6 +99,8 @@ def join():
             return redirect(account_url(view))
         except DomainError as e:
             error = i18n.error_message(lang(), e.code, e.message, e.detail)
+            if e.code == "phone_taken":  # online there is no QR to scan: open the account below, phone filled in
+                error, find.phone.data = tr("member.phone_taken"), form.phone.data
     return _page("join.html", form=form, find=find, error=error), 400 if error else 200
 
 

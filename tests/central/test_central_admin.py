@@ -286,3 +286,17 @@ def test_stock_by_place_says_when_each_store_was_last_heard_from(admin, central)
     assert rows.get(STORE) == "03/12/2026 08:00 WIB", rows  # a store's figures are as of then
     assert rows.get("ONLINE") == "live", rows
     assert rows.get("TOKO-02") == "never", rows  # a place with stock no store server has reported: not "live"
+
+
+def test_joining_online_with_a_phone_already_a_member_points_to_the_account_form_not_a_qr(central):
+    from central.services import loyalty
+
+    loyalty.sign_up(central.ctx, "Siti Rahma", "081200000001", None, "online")
+    client = central.extra["app"].test_client()
+    page = client.get("/join").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    resp = client.post("/join", data={"csrf_token": token, "name": "Siti", "phone": "0812-0000-0001"})
+    said = unescape(resp.get_data(as_text=True))
+    assert resp.status_code == 400 and 'Buka akun Anda di bawah, di "Sudah member?"' in said and "pindai QR" not in said
+    phone = re.search(r'<input[^>]*id="find-phone"[^>]*>', said)
+    assert phone and 'value="0812-0000-0001"' in phone.group(0), "the phone typed is filled in to open the account"
