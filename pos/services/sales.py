@@ -107,6 +107,13 @@ def apply_discount(
     else:
         before = price(sale, lines)
         base = before.total + before.sale_discount
+    if kind == "amount" and raw > base:  # as a percent over 100% is: said before anyone is asked to approve it
+        what = "the line" if line_id else "the sale"
+        raise DomainError(
+            "discount_over_total",
+            f"a discount of {format_money(raw, ctx.currency)} is more than {what} ({format_money(base, ctx.currency)})",
+            max=base,
+        )
     target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
     if line_id:
         target.promotion_id = None

@@ -241,3 +241,21 @@ def test_f4_and_f12_pressed_right_after_a_scan_on_a_slow_network_work_on_the_ite
     till.keys(POCARI, Keys.ENTER, Keys.F12)
     till.until(lambda: till.focused_id() == "pay-given", "the pay dialog")
     assert "Rp 24.500" in till.text("dialog"), "F12 asks for the total with the item just scanned"
+
+
+def test_a_rupiah_discount_over_the_price_is_refused_at_the_till_before_a_manager_is_asked(
+    store_server: Any, browser: Any
+) -> None:
+    till = Till(browser(), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    till.keys(Keys.F6)
+    till.until(lambda: till.focused_id() == "disc-value")
+    till.keys("r", "10000", Keys.ENTER)  # Rp 10.000 off a Rp 3.500 line: a typo, not a discount to approve
+    till.until(lambda: "paling banyak Rp 3.500" in till.text("dialog"), "the dialog says the most it can be")
+    assert not till.d.find_elements(By.ID, "appr-code"), "no manager is asked for an impossible discount"
+    assert till.focused_id() == "disc-value"
+    till.keys(Keys.ESCAPE)
+    till.until(lambda: till.focused_id() == "scan")
+    assert till.text("total") == "Rp 3.500"

@@ -168,3 +168,15 @@ def test_voiding_the_sale_under_way_is_audited_with_its_amount_and_items(store: 
     sales.void(store, open_till, view["id"], MANAGER)
     entry = audit_log(store, "sale_void")[-1]
     assert '"amount":"Rp 7.000"' in entry.detail and "Aqua 330ml x 2" in entry.detail
+
+
+def test_a_rupiah_discount_over_the_price_says_so_before_any_approval(store: StoreContext, open_till: Actor) -> None:
+    view = sell(store, open_till, [(AQUA_330, 1), (AQUA_600, 1)], [], complete=False)  # Rp 3.500 + Rp 4.500
+    line = view["lines"][0]["id"]
+    for line_id, most in ((line, 3_500), (None, 8_000)):
+        with pytest.raises(DomainError) as e:  # no manager given: the amount is refused, not sent for approval
+            sales.apply_discount(store, open_till, view["id"], "amount", 10_000, line_id=line_id)
+        assert (e.value.code, e.value.detail["max"]) == ("discount_over_total", most)
+    # Up to the price is a discount (a manager approves it, over the limit): the line is free.
+    done = sales.apply_discount(store, open_till, view["id"], "amount", 3_500, line_id=line, approval=MANAGER)
+    assert done["total"] == 4_500
