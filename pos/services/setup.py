@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import insert, select
 
 from common.barcodes import catalog_clashes
 from common.demo_data import CATEGORIES, STAFF, TAX_GROUPS, demo_products, weighed_products
-from common.errors import Conflict, DomainError, NotFound
+from common.errors import DomainError
 from common.tables import new_id, new_seq_id
 from pos.adapters.tables import Category, Product, Staff, StockMovement, TaxGroup, Till
 
-from .auth import end_all_sessions, hash_pin
+from . import staff_admin
 from .context import StoreContext
 
 
@@ -27,46 +25,19 @@ def ensure_basics(ctx: StoreContext) -> None:
                 s.add(Till(id=till, name=till))  # its receipt counter starts at its first sale
 
 
-def _check_pin_rule(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise DomainError("bad_pin", "a PIN is 4 to 8 digits")
-
-
 def add_staff(ctx: StoreContext, code: str, name: str, role: str, pin: str) -> None:
-    if role not in ("cashier", "manager"):
-        raise DomainError("bad_role", "role is cashier or manager")
-    _check_pin_rule(pin)
-    with ctx.db.unit_of_work() as s:
-        if s.scalar(select(Staff).where(Staff.code == code)):
-            raise Conflict("staff_exists", f"staff code {code} is taken")
-        s.add(Staff(code=code, name=name, role=role, pin_hash=hash_pin(pin)))
-
-
-def _staff(s: Any, code: str) -> Staff:
-    staff = s.scalar(select(Staff).where(Staff.code == code))
-    if staff is None:
-        raise NotFound("unknown_staff", f"there is no staff code {code}")
-    return staff
+    """`omnitoko store add-staff` (and the demo's staff): see staff_admin."""
+    staff_admin.add(ctx, None, code, name, role, pin)
 
 
 def change_pin(ctx: StoreContext, code: str, pin: str) -> int:
     """A new PIN ends every till and manager session of that staff member; returns how many ended."""
-    _check_pin_rule(pin)
-    with ctx.db.unit_of_work() as s:
-        _staff(s, code).pin_hash = hash_pin(pin)
-    return end_all_sessions(ctx, _staff_id(ctx, code))
+    return staff_admin.new_pin(ctx, None, code, pin)
 
 
 def set_staff_active(ctx: StoreContext, code: str, active: bool) -> int:
     """Disabling a staff code ends all its sessions at once; returns how many ended."""
-    with ctx.db.unit_of_work() as s:
-        _staff(s, code).active = active
-    return 0 if active else end_all_sessions(ctx, _staff_id(ctx, code))
-
-
-def _staff_id(ctx: StoreContext, code: str) -> str:
-    with ctx.db.sessions() as s:
-        return _staff(s, code).id
+    return staff_admin.set_active(ctx, None, code, active)
 
 
 def load_demo_data(ctx: StoreContext) -> int:

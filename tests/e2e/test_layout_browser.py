@@ -395,6 +395,7 @@ MANAGER_PAGES = [
     "/manager/audit",
     "/manager/locks",
     "/manager/kiosks",
+    "/manager/staff",
 ]
 
 

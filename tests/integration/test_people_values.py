@@ -109,6 +109,7 @@ def test_no_manager_page_shows_an_internal_value_in_either_language(
         "/manager/audit",
         "/manager/locks",
         "/manager/kiosks",
+        "/manager/staff",
         "/manager/orders",
         "/manager/shifts",
         f"/manager/shifts/{facts['shift']}",

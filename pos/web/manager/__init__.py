@@ -12,6 +12,7 @@ from . import (
     order_views,
     report_views,
     shift_views,
+    staff_views,
     stock_views,
     transfer_views,
 )
@@ -31,6 +32,7 @@ def create_blueprint() -> Blueprint:
     shift_views.register(bp)
     admin_views.register(bp)
     kiosk_views.register(bp)
+    staff_views.register(bp)
     order_views.register(bp)
     transfer_views.register(bp)
     return bp

@@ -112,6 +112,7 @@ NAV = [
     ("manager.audit", "nav.audit"),
     ("manager.locks", "nav.locks"),
     ("manager.kiosks", "nav.kiosks"),
+    ("manager.staff", "nav.staff"),
     ("manager.orders", "nav.orders"),
 ]
 _PREFIXES = {
@@ -127,6 +128,7 @@ _PREFIXES = {
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
     "/manager/kiosks": "nav.kiosks",
+    "/manager/staff": "nav.staff",
     "/manager/orders": "nav.orders",
 }
 
