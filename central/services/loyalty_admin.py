@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from central.tables import Location, LoyaltyRule, Member, OfflineAllowance, PointsEntry, PointsHold, Refund, Sale, Store
 from central.tables.base import new_id
 from common.errors import DomainError
+from common.money import group_thousands
 
 from . import loyalty, loyalty_rules
 from .cart_views import local_time
@@ -103,6 +104,23 @@ def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[
     view["point_value"] = ctx.config.loyalty.point_value
     view["default_days"] = ctx.config.loyalty.offline_allowance_days
     return view
+
+
+def adjust(ctx: CentralContext, member_id: str, points: int, note: str, into_debt: bool = False) -> dict[str, Any]:
+    """An admin's adjustment (loyalty.adjust). One that would take the balance below zero is refused unless the admin
+    said so (a typo, -99999 for -9999, puts a member in debt at every store). A guard for people, not an invariant:
+    the balance is read here, the adjustment made in its own transaction."""
+    if points < 0 and not into_debt:
+        with ctx.db.sessions() as s:
+            balance = loyalty.find_member(s, ctx, member_id=member_id).balance
+        if balance + points < 0:
+            raise DomainError(
+                "adjust_into_debt",
+                f"the balance {balance} would become {balance + points}",
+                balance=group_thousands(balance),
+                after=group_thousands(balance + points),
+            )
+    return loyalty.adjust(ctx, member_id, points, note)
 
 
 def store_choices(ctx: CentralContext) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from central.services import loyalty, loyalty_admin, offline_allowances
@@ -27,6 +27,7 @@ class AdjustForm(FlaskForm):
         "Poin / Points (+ tambah / add, - kurangi / take)", validators=[InputRequired(), NumberRange(min=-MAX, max=MAX)]
     )
     note = StringField("Alasan / Reason", validators=[DataRequired(), Length(max=160)])
+    into_debt = BooleanField("Below zero / Di bawah nol")  # shown once an adjustment would take the balance below 0
 
 
 class AllowanceForm(FlaskForm):
@@ -98,6 +99,7 @@ def _apply(member_id: str, form: AdjustForm | AllowanceForm, shown_as: str, chan
         flash(change())
     except DomainError as e:
         form.points.errors = [said(e)]
+        form.ask_debt = e.code == "adjust_into_debt"
         return _member_page(member_id, e.status, **{shown_as: form})
     return _back(member_id)
 
@@ -109,7 +111,9 @@ def adjust(member_id: str):
 
     def change() -> str:
         points = int(form.points.data or 0)
-        done = loyalty.adjust(ctx(), member_id, points, f"{form.note.data} (admin {g.admin})")
+        done = loyalty_admin.adjust(
+            ctx(), member_id, points, f"{form.note.data} (admin {g.admin})", bool(form.into_debt.data)
+        )
         return tr(
             "flash.adjusted", points=group_thousands(points, signed=True), balance=group_thousands(done["balance"])
         )

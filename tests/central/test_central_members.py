@@ -217,3 +217,24 @@ def test_the_members_own_history_groups_thousands_as_their_balance_does(central,
     page = app.test_client().get(link).get_data(as_text=True)
     history = page.split('id="history"')[1].split("</table>")[0]
     assert "+1.500<" in history and "+1500" not in history and 'id="balance">1.540<' in page
+
+
+def test_an_adjustment_taking_the_balance_below_zero_asks_to_be_confirmed(admin, central, member):
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    typo = {"csrf_token": csrf(page), "points": "-99999", "note": "salah input"}  # meant -9, say
+    asked = admin.post(f"/admin/members/{member['id']}/adjust", data=typo)
+    said = asked.get_data(as_text=True)
+    assert asked.status_code == 422 and "The balance of 40 points would become -99.959" in said
+    assert (
+        'name="into_debt"' in said
+        and cell(said, "balance") == "40"
+        and loyalty.ledger_sum(central.ctx, member["id"]) == 40
+    )
+    taken = admin.post(f"/admin/members/{member['id']}/adjust", data={**typo, "into_debt": "y"})
+    assert taken.status_code == 302 and loyalty.ledger_sum(central.ctx, member["id"]) == -99_959, (
+        "when meant, it is done"
+    )
+    within = admin.post(f"/admin/members/{member['id']}/adjust", data={**typo, "points": "99999"})
+    assert within.status_code == 302
+    fine = admin.post(f"/admin/members/{member['id']}/adjust", data={**typo, "points": "-40"})
+    assert fine.status_code == 302 and loyalty.ledger_sum(central.ctx, member["id"]) == 0, "down to 0 needs no question"
