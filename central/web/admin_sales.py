@@ -44,6 +44,7 @@ def sales():
     if request.args.get("format") == "csv":
         rows = [{**r, "heard_at": local_time(ctx(), r["heard_at"], "%Y-%m-%d %H:%M")} for r in data["stores"]]
         body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(f"sales.{key}"))  # BOM: UTF-8 names
-        name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{datetime.now():%H%M}.csv"
+        made = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%H%M")  # on the shop's clock, as the days
+        name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{made}.csv"
         return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return _page("sales.html", data=data, error=None, zone=zone, online=ONLINE)

@@ -9,6 +9,7 @@ import threading
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -104,8 +105,13 @@ def test_the_page_and_its_csv_in_the_admins_language_and_bad_ranges_are_a_400_in
     page = admin.get("/admin/sales?from=2026-12-01&to=2026-12-02&lang=en").get_data(as_text=True)
     assert 'data-store="TOKO-01" data-net="10500"' in page and "Rp 10.500" in page and "Whole chain by day" in page
     assert 'id="sales-incomplete"' not in page
+    wib = ZoneInfo("Asia/Jakarta")
+    before = datetime.now(wib).strftime("%H%M")
     sheet = admin.get("/admin/sales?from=2026-12-01&to=2026-12-02&format=csv")
+    after = datetime.now(wib).strftime("%H%M")
     assert sheet.mimetype == "text/csv"
+    name = sheet.headers["Content-Disposition"]
+    assert f"-{before}.csv" in name or f"-{after}.csv" in name, f"made at {before} WIB, as the days: {name}"
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Store code,Store,Transactions,Sales,Refund count,Refunds,Net,Average sale,Last heard from"
     assert lines[1].startswith("TOKO-01,Omnitoko Kemang,2,14000,1,3500,10500,7000,2026-12-03 08:00")
