@@ -43,12 +43,16 @@ def card(ctx: CentralContext, number: str, phone: str) -> str:
 
 
 def for_cart(ctx: CentralContext, member_id: str | None, total: int) -> dict[str, Any]:
-    """What the cart says about points: what it would earn now, and whose card it would earn on (masked), if any."""
+    """What the cart says about points: what it would earn now, and whose card it would earn on (masked), if any; a
+    card kept but blocked since is said as such (it earns nothing), not dropped without a word."""
     with ctx.db.sessions() as s:
         rule = loyalty_rules.rule_at(loyalty_rules.history(s, ctx), ctx.clock())
         m = s.get(Member, member_id) if member_id else None
-        member = {"number": m.number, "name": mask_name(m.name)} if m is not None and not m.blocked else None
-        return {"earns": points_earned(total, rule.earn_per_amount), "member": member}
+        member = {"number": m.number, "name": mask_name(m.name), "blocked": m.blocked} if m is not None else None
+        return {
+            "earns": 0 if m is not None and m.blocked else points_earned(total, rule.earn_per_amount),
+            "member": member,
+        }
 
 
 def payable_member(s: Session, member_id: str | None) -> str | None:

@@ -208,6 +208,18 @@ def test_a_refused_card_is_said_in_its_box_with_what_was_typed_and_a_number_type
     assert opened.status_code == 302 and f"/account/{number}?k=" in opened.headers["Location"]
 
 
+def test_a_card_blocked_after_it_was_given_is_said_blocked_in_the_cart_not_dropped_without_a_word(central, standin):
+    m = member(central)
+    shopper = Shopper(central.url)
+    shopper.post("/shop/cart/add", sku=AQUA_600, qty="30")
+    shopper.post("/shop/card/", number=m["number"], phone="081234567890")
+    assert "memberi +13 poin" in card_box(shopper)
+    loyalty.set_blocked(central.ctx, m["id"], True)  # by head office, while the cart is open
+    said = card_box(shopper)
+    assert "Kartu ini diblokir: pesanan tidak memberi poin" in said and "+13" not in said
+    assert f"No. member {m['number']}" in said and "Bukan kartu saya" in said, "whose card it is, and a way out"
+
+
 def test_orders_paid_at_once_on_one_card_each_earn_once_while_every_status_check_runs_twice(central, standin):
     stock_up(central)
     m = member(central)
