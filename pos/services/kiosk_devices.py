@@ -116,7 +116,9 @@ def _device(s: Session, token: str | None) -> KioskDevice:
             "kiosk_not_paired", "this kiosk's device token is unknown here: pair it again (manager page, Kiosks)"
         )
     if device.revoked_at is not None:
-        raise Forbidden("kiosk_revoked", f"kiosk {device.name} was unpaired by a manager: pair it again to use it")
+        raise Forbidden(
+            "kiosk_revoked", f"kiosk {device.name} was unpaired by a manager: pair it again to use it", name=device.name
+        )
     return device
 
 

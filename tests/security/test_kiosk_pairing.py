@@ -98,6 +98,10 @@ def test_a_manager_pairs_a_kiosk_which_then_prints_and_a_revoked_kiosk_is_refuse
     message = refused(api.post(f"{K}/carts", CART, headers={HEADER: token}), 403, "kiosk_revoked")
     assert "kiosk-pintu" in message
     refused(api.get(f"{K}/device", headers={HEADER: token}), 403, "kiosk_revoked")
+    said = refused(api.get(f"{K}/device?lang=id", headers={HEADER: token}), 403, "kiosk_revoked")
+    assert said == "Kios kiosk-pintu dicabut oleh manajer: pasangkan lagi untuk memakainya"  # the kiosk's language
+    said = refused(api.get(f"{K}/device?lang=id", headers={HEADER: "not-a-token"}), 401, "kiosk_not_paired")
+    assert said.startswith("Kios ini belum dipasangkan dengan toko")
     assert counts(store) == after_revoke
     with store.db.sessions() as s:
         assert s.scalar(select(KioskDevice.revoked_at).where(KioskDevice.name == "kiosk-pintu")) is not None

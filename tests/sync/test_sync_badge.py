@@ -44,6 +44,17 @@ def test_offline_for_two_hours_with_sales_waiting_is_red_and_says_so():
     assert b["text_en"] == "offline 2 h, 143 sales waiting"
 
 
+def test_one_sale_or_one_event_waiting_is_said_in_the_singular():
+    one_sale = badge(
+        status(last_success_at=NOW - timedelta(hours=2)), queue(1, 1, NOW - timedelta(hours=2)), NOW, True, 5
+    )
+    assert one_sale["text_en"].endswith(", 1 sale waiting") and one_sale["text"].endswith("1 penjualan menunggu")
+    one_event = badge(
+        status(last_success_at=NOW - timedelta(hours=2)), queue(1, 0, NOW - timedelta(hours=2)), NOW, True, 5
+    )
+    assert one_event["text_en"].endswith(", 1 event waiting")
+
+
 def test_offline_a_few_minutes_is_amber():
     b = badge(
         status(last_success_at=NOW - timedelta(minutes=3), last_error_at=NOW),
