@@ -23,6 +23,10 @@ from .context import CentralContext
 from .feed import FeedChange
 from .stores import ONLINE
 
+# The ledger notes of these entries: fixed words the admin page shows in its language (the order is their reference).
+ONLINE_EARN = "online order"
+ONLINE_TAKEN_BACK = "refund of online order: points earned taken back"
+
 
 def typed_number(raw: str) -> str:
     """A member number as typed: the spaces, dashes and dots of one copied from a card or a receipt left out."""
@@ -78,9 +82,7 @@ def earn(s: Session, ctx: CentralContext, payment: Payment, sale_id: str) -> lis
     points = points_earned(_goods(payment), rule.earn_per_amount)
     if not points:
         return []
-    loyalty.add_entry(
-        s, ctx, m.id, "earn", points, store_id=ONLINE, ref_id=sale_id, note=f"online order {payment.order_id}"
-    )
+    loyalty.add_entry(s, ctx, m.id, "earn", points, store_id=ONLINE, ref_id=sale_id, note=ONLINE_EARN)
     return loyalty.changes_for(s, ctx, {m.id})
 
 
@@ -103,7 +105,7 @@ def take_back(s: Session, ctx: CentralContext, payment: Payment, refund: Refund)
         -take,
         store_id=ONLINE,
         ref_id=refund.id,
-        note=f"refund of online order {payment.order_id}: points earned taken back",
+        note=ONLINE_TAKEN_BACK,
     )
     return loyalty.changes_for(s, ctx, {payment.member_id})
 

@@ -238,3 +238,16 @@ def test_an_adjustment_taking_the_balance_below_zero_asks_to_be_confirmed(admin,
     assert within.status_code == 302
     fine = admin.post(f"/admin/members/{member['id']}/adjust", data={**typo, "points": "-40"})
     assert fine.status_code == 302 and loyalty.ledger_sum(central.ctx, member["id"]) == 0, "down to 0 needs no question"
+
+
+def test_the_ledgers_own_notes_are_in_the_admins_language_and_an_admins_reason_as_typed(admin, central, member):
+    from central.services.online_points import ONLINE_EARN
+
+    with central.ctx.db.unit_of_work() as s:
+        for note, points in (("sale", 5), (ONLINE_EARN, 2)):
+            s.add(PointsEntry(member_id=member["id"], kind="earn", points=points, store_id=STORE, note=note))
+    admin.get("/admin/?lang=id")
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    notes = [row_cells(page[i:], 'data-kind="')[-1] for i in [m.start() for m in re.finditer('data-kind="', page)]]
+    assert "penjualan" in notes and "pesanan online" in notes and "opening balance" in notes, notes
+    assert "sale" not in notes and "online order" not in notes, "no English system words on an Indonesian page"
