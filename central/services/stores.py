@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from central.tables import AdminUser, Alert, CentralMeta, DeadLetter, Location, ReconciliationItem, Store
-from common.contract.names import Topic
+from common.contract.names import ONLINE_LOCATION, Topic
 from common.db import driver_message
 from common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
@@ -26,7 +26,7 @@ from .feed import FeedChange, append
 from .payloads import REFUSED_ALERT
 
 STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-ONLINE = "ONLINE"
+ONLINE = ONLINE_LOCATION
 
 
 def hash_token(token: str) -> str:

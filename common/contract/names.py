@@ -6,6 +6,9 @@ from typing import Final
 
 from common.tenders import TENDER_TYPES as _TENDER_TYPES
 
+# The online shop's place in the ledgers and in a member's history (central's location code for it).
+ONLINE_LOCATION: Final = "ONLINE"
+
 
 class EventType:
     """Outbox event types a store pushes, declared only here (type + schema_version pick the model in

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from common.contract.names import ONLINE_LOCATION
 from common.errors import Conflict, DomainError
 from common.loyalty import normalize_phone
-from pos.adapters.tables import LoyaltyEntry
+from pos.adapters.tables import KnownStore, LoyaltyEntry
 
 from .context import StoreContext
 from .loyalty import central_sign_up, member_json, member_row, resolve, save_member
@@ -69,7 +70,20 @@ def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
                 {"kind": e.kind, "points": e.points, "store_id": ctx.store_id, "at": e.created_at.isoformat()}
                 for e in rows
             ]
+        names = {k.id: k.name for k in s.scalars(select(KnownStore)) if k.name}
+    names[ctx.store_id] = ctx.config.store.name or ctx.store_id
     last = [
-        {"kind": e["kind"], "points": e["points"], "store_id": e.get("store_id"), "at": e["at"]} for e in recent[:10]
+        {"kind": e["kind"], "points": e["points"], **_where(e.get("store_id"), names), "at": e["at"]}
+        for e in recent[:10]
     ]
     return _card_face(out, online, last)
+
+
+def _where(store_id: str | None, names: dict[str, str]) -> dict[str, str | None]:
+    """Where an entry happened, as the kiosk says it: a store by its name; the online shop and head office (an
+    adjustment, an expiry) by a word in the kiosk's language (`where`)."""
+    if store_id is None:
+        return {"store": None, "where": "head_office"}
+    if store_id == ONLINE_LOCATION:
+        return {"store": None, "where": "online"}
+    return {"store": names.get(store_id, store_id), "where": None}

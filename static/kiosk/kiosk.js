@@ -217,7 +217,7 @@ function renderPoints() {
   p.recent.forEach(function (e) {
     var row = el("tr");
     var signed = (e.points > 0 ? "+" : e.points < 0 ? "\u2212" : "") + groupThousands(Math.abs(e.points)); // +2.500, \u22121.000
-    row.append(el("td", "", when(e.at)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store_id || "online"),
+    row.append(el("td", "", when(e.at)), el("td", "", t("kind_" + e.kind)), el("td", "", e.store || t("where_" + e.where)),
                el("td", "num " + (e.points > 0 ? "plus" : "minus"), signed));
     body.appendChild(row);
   });
