@@ -104,6 +104,7 @@ FACT_TABLES = (
     "counters",
     "tills",
     "shifts",
+    "cash_moves",
     "audit_log",
 )
 

@@ -5,7 +5,7 @@ when the drawer was counted); an open one its running X figures."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from common.errors import NotFound
 from pos.adapters.tables import Shift, Staff
 
+from . import cash_moves
 from .context import StoreContext
 from .shifts import shift_report
 from .store_time import period, to_local
@@ -27,6 +28,8 @@ COLUMNS = [
     ("sales", "int"),
     ("total", "money"),
     ("refunds", "money"),
+    ("cash_out", "money"),
+    ("cash_in", "money"),
     ("expected_cash", "money"),
     ("counted_cash", "money"),
     ("variance", "signed_money"),
@@ -79,6 +82,9 @@ def shifts(ctx: StoreContext, start: date | None = None, end: date | None = None
                     "sales": int(f.get("sales_count", 0)),
                     "total": int(f.get("sales_total", 0)),
                     "refunds": int(f.get("refunds", {}).get("total", 0)),
+                    # A Z kept before cash in and out were recorded moved none.
+                    "cash_out": int(f.get("cash_out", 0)),
+                    "cash_in": int(f.get("cash_in", 0)),
                     "expected_cash": int(f["expected_cash"]) if "expected_cash" in f else None,
                     **_drawer(sh, f),
                 }
@@ -96,4 +102,9 @@ def one_shift(ctx: StoreContext, shift_id: str) -> dict[str, Any]:
         report = _figures(s, sh)
         report.update(state=sh.state, kind="Z" if sh.state == "closed" else "X", **_who(ctx, sh, names))
         report.update(_drawer(sh, report))
+        report.setdefault("cash_out", 0)
+        report.setdefault("cash_in", 0)
+        report["cash_moves"] = cash_moves.moves(s, sh.id)
+        for m in report["cash_moves"]:
+            m["at"] = to_local(ctx, datetime.fromisoformat(m["at"]))
         return report

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
-from pos.adapters.tables import ITEMS_IN_LINES, Refund, Sale, SaleLine, Shift, TenderRow
+from pos.adapters.tables import ITEMS_IN_LINES, CashMove, Refund, Sale, SaleLine, Shift, TenderRow
 from pos.domain.shifts import CashPosition
 
 from .auth import Actor
@@ -77,6 +77,25 @@ def shift_json(shift: Shift) -> dict[str, Any]:
     }
 
 
+def cash_moved(session: Session, shift_id: str) -> dict[str, dict[str, int]]:
+    """The shift's cash moved in and out of the drawer, per direction and reason (cash_moves.py records them):
+    {"out": {"safe_drop": 500000}, "in": {"more_change": 100000}}."""
+    rows = session.execute(
+        select(CashMove.direction, CashMove.reason, func.sum(CashMove.amount))
+        .where(CashMove.shift_id == shift_id)
+        .group_by(CashMove.direction, CashMove.reason)
+    ).all()
+    moved: dict[str, dict[str, int]] = {"in": {}, "out": {}}
+    for direction, reason, amount in rows:
+        moved[direction][reason] = int(amount)
+    return moved
+
+
+def expected_cash(session: Session, shift: Shift) -> int:
+    """What the drawer should hold now: float + cash sales - cash refunds - cash out + cash in."""
+    return int(_report(session, shift)["expected_cash"])
+
+
 def _report(session: Session, shift: Shift) -> dict[str, Any]:
     sales = select(Sale.id).where(Sale.shift_id == shift.id, Sale.state == "completed")
     by_tender = {
@@ -109,7 +128,10 @@ def _report(session: Session, shift: Shift) -> dict[str, Any]:
     )
     cash_sales = by_tender.get("cash", 0) - int(totals[4])
     cash_refunds = sum(int(a) for t, _, a in refunds if t == "cash")
-    cash = CashPosition(shift.opening_float, cash_sales, cash_refunds)
+    moved = cash_moved(session, shift.id)
+    cash = CashPosition(
+        shift.opening_float, cash_sales, cash_refunds, sum(moved["out"].values()), sum(moved["in"].values())
+    )
     return {
         "shift_id": shift.id,
         "till_id": shift.till_id,
@@ -127,6 +149,9 @@ def _report(session: Session, shift: Shift) -> dict[str, Any]:
         },
         "voided_sales": int(voided or 0),
         "opening_float": shift.opening_float,
+        "cash_out": cash.cash_out,
+        "cash_in": cash.cash_in,
+        "cash_moved": moved,
         "expected_cash": cash.expected,
     }
 

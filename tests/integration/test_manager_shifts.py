@@ -51,7 +51,7 @@ def test_a_closed_shift_shows_its_cash_difference_and_its_z_and_an_open_one_its_
     assert "1 shift ditutup dengan selisih kas" in page
     t1 = _cells(page, "T1")
     assert t1[0] == "T1" and t1[2] == "Siti Rahayu" and t1[4] == "Siti Rahayu"
-    assert t1[5:] == ["2", "Rp 14.000", "Rp 3.500", "Rp 207.000", "Rp 206.050", "-Rp 950"]
+    assert t1[5:] == ["2", "Rp 14.000", "Rp 3.500", "Rp 0", "Rp 0", "Rp 207.000", "Rp 206.050", "-Rp 950"]
     t2_row = _cells(page, "T2")
     assert t2_row[2] == "Budi Santoso" and t2_row[3] == "" and t2_row[-3:] == ["Rp 157.000", "", ""]
 

@@ -1,6 +1,7 @@
 """ORM tables of the store database (SQLAlchemy 2.0 typed models)."""
 
 from .base import Base
+from .cash import CashMove
 from .catalog import Category, Product, TaxGroup
 from .kiosk import KioskCart
 from .loyalty import LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, LoyaltySetting, SaleMember  # noqa: F401 - issue 5
@@ -36,6 +37,7 @@ __all__ = [
     "receipt_counter",
     "AuditEntry",
     "Base",
+    "CashMove",
     "Category",
     "Counter",
     "OutboxEvent",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.limits import MAX_AMOUNT
 from common.measure import MAX_GRAMS
 from common.tenders import DIRECT_TENDERS
+from pos.domain.cash_moves import NOTE_MAX, REASONS
 
 Rupiah = Annotated[
     int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="whole minor units (Rupiah), never a float")
@@ -54,6 +56,20 @@ class ShiftIn(Body):
 
 class CloseShiftIn(Body):
     counted_cash: Rupiah
+
+
+class CashMoveIn(Body):
+    """A pay-out, drop to the safe or pay-in at the till (between sales); cash out needs a manager's approval."""
+
+    id: UUID | None = Field(
+        None, description="the till's own id for this act: sent again on a retry, it is recorded once"
+    )
+    reason: Literal[tuple(REASONS)] = Field(  # type: ignore[valid-type]  # built from the domain's reasons
+        description="safe_drop, store_expense, other_out: cash out; more_change, other_in: cash in"
+    )
+    amount: Annotated[int, Field(strict=True, description="whole Rupiah, more than 0; cash out: at most the drawer")]
+    note: str = Field("", max_length=NOTE_MAX, description="what it is for; needed for other_out and other_in")
+    approval: Approval | None = None
 
 
 class SalePath(BaseModel):

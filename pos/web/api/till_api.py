@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from pos.services import auth, catalog, shifts, stock_elsewhere
+from pos.services import auth, cash_moves, catalog, shifts, stock_elsewhere
 
-from .common import actor, bearer_token, ctx
-from .schemas import CloseShiftIn, ProductQuery, SessionIn, ShiftIn, SkuPath
+from .common import actor, approval_dict, bearer_token, ctx
+from .idempotent import idempotent
+from .schemas import CashMoveIn, CloseShiftIn, ProductQuery, SessionIn, ShiftIn, SkuPath
 
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 api = APIBlueprint("till_api", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="till")])
@@ -77,3 +78,22 @@ def close_shift(body: CloseShiftIn):
 @api.get("/reports/x", summary="X report: running totals of the open shift", security=BEARER)
 def x_report():
     return shifts.x_report(ctx(), actor())
+
+
+@api.post(
+    "/cash-moves",
+    summary="Cash out of the drawer (drop to the safe, store expense; manager approves) or into it, between sales",
+    security=BEARER,
+)
+@idempotent
+def cash_move(body: CashMoveIn):
+    view = cash_moves.record(
+        ctx(),
+        actor(),
+        reason=body.reason,
+        amount=body.amount,
+        note=body.note,
+        approval=approval_dict(body.approval),
+        move_id=str(body.id) if body.id else None,
+    )
+    return view, 200 if view["replayed"] else 201

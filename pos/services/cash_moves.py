@@ -1,0 +1,148 @@
+"""Cash in and out of the till's drawer during a shift ("Kas keluar / Kas masuk"): a drop to the safe, a store
+expense paid from the drawer, more change put in. Each is recorded once under the id the till made for it, tied
+to the open shift and till, with the cashier and (cash out) the approving manager; audit-logged; the drawer opens
+through the printer's kick pulse. The X and Z reports count them in the expected cash (shifts._report)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.errors import Conflict
+from common.money import format_money
+from pos.adapters.tables import CashMove, Sale, SaleLine, Shift, Staff
+from pos.domain.cash_moves import CashMoveAsked
+
+from . import auth
+from .auth import Actor
+from .context import StoreContext
+from .printing import add_job, wake
+from .records import audit
+from .shifts import expected_cash, require_shift
+
+log = logging.getLogger(__name__)
+
+
+def moves(session: Session, shift_id: str) -> list[dict[str, Any]]:
+    """Each cash movement of a shift, oldest first, with who asked and who approved by name."""
+    names = {x.id: x.name for x in session.scalars(select(Staff))}
+    rows = session.scalars(
+        select(CashMove).where(CashMove.shift_id == shift_id).order_by(CashMove.created_at, CashMove.id)
+    )
+    return [
+        {**_json(m), "cashier": names.get(m.staff_id, ""), "manager": names.get(m.approved_by or "", "")} for m in rows
+    ]
+
+
+def _json(m: CashMove) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "shift_id": m.shift_id,
+        "till_id": m.till_id,
+        "direction": m.direction,
+        "reason": m.reason,
+        "note": m.note or "",
+        "amount": m.amount,
+        "at": m.created_at.isoformat(),
+    }
+
+
+def _sale_under_way(session: Session, shift: Shift) -> None:
+    """Cash moves between sales: a sale on this till with items in it (not parked) is finished or parked first."""
+    has_lines = select(SaleLine.id).where(SaleLine.sale_id == Sale.id).exists()
+    busy = session.scalar(
+        select(func.count(Sale.id)).where(
+            Sale.shift_id == shift.id, Sale.till_id == shift.till_id, Sale.state == "open", has_lines
+        )
+    )
+    if busy:
+        raise Conflict("sale_under_way", "finish or park (F8) the sale under way before moving cash in or out")
+
+
+def _same(m: CashMove, actor: Actor, asked: CashMoveAsked) -> dict[str, Any]:
+    """A retried request (same id): the first record, if it is the same act; another act under the id is refused."""
+    if (m.till_id, m.reason, m.amount, m.note or "") != (actor.till_id, asked.reason, asked.amount, asked.note.strip()):
+        raise Conflict("cash_move_id_reused", "this id names another cash movement: a new one needs a new id")
+    return {**_json(m), "replayed": True}
+
+
+def record(
+    ctx: StoreContext,
+    actor: Actor,
+    *,
+    reason: str,
+    amount: int,
+    note: str = "",
+    approval: dict[str, str] | None = None,
+    move_id: str | None = None,
+) -> dict[str, Any]:
+    """Record a pay-out, drop or pay-in on the till's open shift; returns it with the drawer's expected cash after."""
+    asked = CashMoveAsked(reason, amount, note or "")
+    asked.check()
+    with ctx.db.sessions() as s:  # refused before a manager types a PIN: a retry, no shift, a sale, too much
+        if move_id and (done := s.get(CashMove, move_id)) is not None:
+            return _same(done, actor, asked)
+        shift = require_shift(s, actor.till_id)
+        _sale_under_way(s, shift)
+        asked.check_drawer(expected_cash(s, shift))
+    approver = auth.approving_manager(ctx, approval, _what(asked)).staff_id if asked.needs_approval else None
+    with ctx.db.unit_of_work() as s:
+        if move_id and (done := s.get(CashMove, move_id)) is not None:  # a twin request got here first
+            return _same(done, actor, asked)
+        shift = require_shift(s, actor.till_id)
+        _sale_under_way(s, shift)
+        asked.check_drawer(expected_cash(s, shift))  # again, in the write transaction: two pay-outs cannot both pass
+        row = CashMove(
+            shift_id=shift.id,
+            till_id=actor.till_id,
+            direction=asked.direction,
+            reason=asked.reason,
+            note=asked.note.strip() or None,
+            amount=asked.amount,
+            staff_id=actor.staff_id,
+            approved_by=approver,
+            created_at=ctx.clock(),
+        )
+        if move_id:
+            row.id = move_id
+        s.add(row)
+        s.flush()
+        audit(
+            s,
+            ctx,
+            f"cash_{asked.direction}",
+            till_id=actor.till_id,
+            requested_by=actor.staff_id,
+            approved_by=approver,
+            ref_id=row.id,
+            detail={
+                "amount": format_money(asked.amount, ctx.currency),
+                "purpose": asked.reason,
+                "note": asked.note.strip() or None,
+            },
+        )
+        drawer = _kick(s, ctx, actor.till_id, row)
+        view = {**_json(row), "replayed": False, "drawer_opened": drawer, "expected_cash": expected_cash(s, shift)}
+    if drawer:
+        wake(ctx)
+    return view
+
+
+def _what(asked: CashMoveAsked) -> str:
+    return f"taking Rp {asked.amount} out of the drawer ({asked.reason})"
+
+
+def _kick(s: Session, ctx: StoreContext, till_id: str, row: CashMove) -> bool:
+    """Queue the drawer's kick pulse in the movement's transaction; a printer problem never refuses the cash."""
+    if not ctx.has_printer or not ctx.config.printer.drawer_kick:
+        return False
+    try:
+        with s.begin_nested():
+            add_job(s, ctx, "drawer", till_id, {"reason": f"cash_{row.direction}:{row.reason}"}, ref_id=row.id)
+    except Exception:  # noqa: BLE001 - the cash movement stands; the manager can open the drawer by hand
+        log.exception("the drawer kick for cash movement %s could not be queued", row.id)
+        return False
+    return True
