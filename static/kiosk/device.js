@@ -129,6 +129,14 @@ function start() {
     pair(wanted);
     return;
   }
+  if (wanted) {
+    // A pairing link on a kiosk that holds a token: the token if the store still knows it (the code stays unused),
+    // else the link (a token from a store database since reset or restored, or a revoked one).
+    realFetch(`${API}/device`, { headers: { "Accept": "application/json", [HEADER]: memo } }).then((r) => {
+      if (r.status === 401 || r.status === 403) { remember(""); pair(wanted); } else setPaired(true);
+    }, () => setPaired(true));
+    return;
+  }
   if (!memo) {
     setPaired(false);
     ask("");

@@ -76,7 +76,7 @@ function productTile(p) {
   var open = button("tile-product-open", "", function () { showProduct(p); });
   open.append(el("span", "p-name", p.name), priceTag("p-price", p));
   if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
-  var add = button("btn btn-add", "+ " + t("add"), function () { addToCart(p, 1); });
+  var add = button("btn btn-add needs-pairing", "+ " + t("add"), function () { addToCart(p, 1); });
   add.dataset.sku = p.sku;
   card.append(open);
   if (!p.measure || p.measure === "unit") card.append(add);  // weighed goods are rung at the till
@@ -120,7 +120,7 @@ function renderProduct(p) {
   var stepper = el("div", "stepper");
   stepper.append(el("span", "qty-label", t("qty")), button("step", "\u2212", function () { setQty(state.productQty - 1); }),
                  qty, button("step", "+", function () { setQty(state.productQty + 1); }));
-  var add = button("btn btn-primary btn-big", t("add_to_cart"), function () { addToCart(p, state.productQty); show("check"); });
+  var add = button("btn btn-primary btn-big needs-pairing", t("add_to_cart"), function () { addToCart(p, state.productQty); show("check"); });
   add.id = "product-add";
   var again = button("btn btn-secondary", t("check_another"), function () { show("check"); });
   var stock = el("p", p.in_stock ? "stock in" : "stock out", p.in_stock ? t("in_stock") : t("out_of_stock"));

@@ -249,7 +249,11 @@ def test_an_unpaired_kiosk_checks_prices_asks_for_a_code_and_then_sends_carts(
     d.save_screenshot(str(screens / "kiosk-pairing.png"))
     kiosk.tap("#pairing-later")
     assert d.find_element(By.ID, "pairing-banner").is_displayed()
-    kiosk.add_scanned(AQUA_330, "Rp 3.500")  # a price check needs no pairing
+    offered = [css for css in ("#tile-price", "#tile-points", "#tile-online", "#cart-btn") if shown(d, css)]
+    assert offered == ["#tile-price"], "unpaired, it offers only what works: a price check"
+    kiosk.scan(AQUA_330)  # a price check needs no pairing
+    kiosk.until(lambda: kiosk.screen() == "product" and kiosk.text("#product-price") == "Rp 3.500", "its price")
+    assert not shown(d, "#product-add"), "no cart to add to that could not be sent"
     code = subprocess.run(
         [sys.executable, "-m", "omnitoko.cli", "store", "pair-kiosk", "--config", str(store_server.config)],
         check=True,
@@ -264,10 +268,28 @@ def test_an_unpaired_kiosk_checks_prices_asks_for_a_code_and_then_sends_carts(
     kiosk.until(lambda: kiosk.body().get_attribute("data-kiosk-paired") == "yes", "the code paired the kiosk")
     assert not d.find_element(By.ID, "pairing-banner").is_displayed()
     assert d.execute_script("return localStorage.getItem('omnitoko.kioskDevice')"), "the device token is kept"
+    kiosk.until(lambda: shown(d, "#product-add"), "paired, the product can go into a cart")
+    kiosk.tap("#product-add")
+    kiosk.until(lambda: kiosk.cart_count() == 1, "the cart badge counts it")
     kiosk.tap("#cart-btn")
     kiosk.until(lambda: d.find_elements(By.ID, "send-to-till"), "the send button")
     kiosk.tap("#send-to-till")
     kiosk.until(lambda: CODE.match(kiosk.text("#ticket-code")), "a paired kiosk sends its cart to the till")
+
+
+def shown(d: Any, css: str) -> bool:
+    return any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, css))
+
+
+def test_a_pairing_link_pairs_a_kiosk_whose_kept_token_the_store_no_longer_knows(
+    store_server: Any, browser: Any
+) -> None:
+    d = browser(1280, 1024)
+    d.get(f"{store_server.url}/kiosk/")
+    d.execute_script("localStorage.setItem('omnitoko.kioskDevice', 'a-token-from-a-store-database-since-reset')")
+    Kiosk(d, store_server.kiosk_url())  # the link's code is used: Kiosk() waits until it is paired
+    kept = d.execute_script("return localStorage.getItem('omnitoko.kioskDevice')")
+    assert kept and kept != "a-token-from-a-store-database-since-reset"
 
 
 def rect(kiosk: Kiosk, css: str) -> dict[str, float]:
