@@ -292,6 +292,17 @@ def test_a_pairing_link_pairs_a_kiosk_whose_kept_token_the_store_no_longer_knows
     assert kept and kept != "a-token-from-a-store-database-since-reset"
 
 
+def test_on_a_1024x768_screen_the_welcome_shows_its_choices_the_search_and_the_categories_above_the_footer(
+    store_server: Any, browser: Any
+) -> None:
+    kiosk = Kiosk(screen_of(browser, 1024, 768), store_server.kiosk_url())
+    footer = rect(kiosk, ".hint")["top"]
+    last = kiosk.d.find_elements(By.CSS_SELECTOR, "#categories .category")[-1]
+    bottom = kiosk.d.execute_script("return arguments[0].getBoundingClientRect().bottom", last)
+    assert bottom <= footer, f"the categories end at {bottom}, under the footer at {footer}"
+    assert kiosk.d.execute_script("return document.scrollingElement.scrollTop") == 0
+
+
 def rect(kiosk: Kiosk, css: str) -> dict[str, float]:
     """Where an element is drawn, in the window's pixels."""
     return kiosk.d.execute_script(  # type: ignore[no-any-return]
