@@ -40,7 +40,7 @@ def test_a_refused_payment_or_change_is_said_in_the_shoppers_language_with_the_p
     "lang, bad, taken",
     [
         ("id", "Ketik nomor HP yang benar", "Nomor HP ini sudah menjadi member"),
-        ("en", "type a valid mobile number", "this phone number is already a member"),
+        ("en", "type a valid mobile number", "This phone number is already a member"),
     ],
 )
 def test_the_join_page_refuses_a_phone_number_in_the_shoppers_language(central, lang, bad, taken):
