@@ -94,7 +94,7 @@ export class ApiError extends Error {
 // The till's writes that create or pay carry one Idempotency-Key per user action (kept across a retry), so the
 // store server does the action once and answers a retry with the first result.
 const PAYING = [/^\/sales$/, /^\/sales\/[^/]+\/(tenders|pay|points|complete|qris)$/, /^\/refunds$/, /^\/kiosk-carts\/take$/,
-  /^\/online-carts\/take$/];
+  /^\/online-carts\/take$/, /^\/cash-moves$/];
 
 /** Whether a call to /api/v1`path` is one of the till's paying writes. */
 export const paying = (method, path) => method === "POST" && PAYING.some((r) => r.test(path));

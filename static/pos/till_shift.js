@@ -1,5 +1,7 @@
-// F8 park / resume and F7 shift menu: X report, closing the shift with counted cash (Z report), sign out.
+// F8 park / resume and F7 shift menu: X report, cash in and out of the drawer, closing the shift with counted cash
+// (Z report), sign out.
 import { T, dateTime, escapeHtml, money, parseAmount, t, timeOnly } from "./common.js";
+import { cash, saleUnderWay } from "./till_cash.js";
 import { letter, showError } from "./till_dialogs.js";
 
 // ---- F8: park this sale, or resume a parked one --------------------------------------------
@@ -81,6 +83,12 @@ function reportRows(r) {
   const refundTenders = Object.entries((r.refunds && r.refunds.by_tender) || {}).filter(([, v]) => v)
     .map(([k, v]) => `<tr class="sub refund-tender" data-tender="${escapeHtml(k)}"><th>${T(`tender.${k}`)}</th>
     <td class="num">${escapeHtml(money(-v))}</td></tr>`).join("");
+  // Cash taken out (drops to the safe, store expenses) and put in during the shift, by reason: in the expected cash.
+  const moved = (way, sign) => Object.entries((r.cash_moved && r.cash_moved[way]) || {}).filter(([, v]) => v)
+    .map(([k, v]) => `<tr class="sub cash-reason" data-cash-reason="${escapeHtml(k)}"><th>${T(`cash.reason.${k}`)}</th>
+    <td class="num">${escapeHtml(money(sign * v))}</td></tr>`).join("");
+  const cashRow = (way, sign) => `<tr class="cash-${way}" id="report-cash-${way}"><th>${T(`report.cash_${way}`)}</th>
+    <td class="num">${escapeHtml(money(sign * (r[`cash_${way}`] || 0)))}</td></tr>${moved(way, sign)}`;
   return [
     row("report.opened_at", dateTime(r.opened_at)),
     row("report.sales_count", String(r.sales_count)),
@@ -93,7 +101,10 @@ function reportRows(r) {
     refundTenders,
     row("report.voided", String(r.voided_sales)),
     row("report.opening_float", money(r.opening_float)),
-    row("report.expected_cash", money(r.expected_cash)),
+    cashRow("out", -1),
+    cashRow("in", 1),
+    `<tr class="expected-cash" id="report-expected-cash"><th>${T("report.expected_cash")}</th>
+      <td class="num">${escapeHtml(money(r.expected_cash))}</td></tr>`,
     r.kind === "Z" ? row("report.counted_cash", money(r.counted_cash)) : "",
     r.kind === "Z" ? `<tr class="variance ${r.variance < 0 ? "neg" : ""}"><th>${T("report.variance")}</th>
       <td class="num">${escapeHtml(money(r.variance))}</td></tr>` : "",
@@ -160,6 +171,7 @@ export function menu(app) {
   const d = { name: "menu" };
   d.html = () => `<h2>${T("menu.title")}</h2>
     <button type="button" class="btn btn-block" data-k="x">${T("menu.x")}</button>
+    <button type="button" class="btn btn-block" data-k="c">${T("menu.cash")}</button>
     <button type="button" class="btn btn-block" data-k="z">${T("menu.close")}</button>
     <button type="button" class="btn btn-block" data-k="k">${T("menu.signout")}</button>
     <div class="dialog-msg" role="alert"></div>
@@ -180,6 +192,11 @@ export function menu(app) {
         } catch (err) { showError(d.el, err); }
       });
     }
+    else if (k === "c") {
+      // Between sales only: the sale under way is finished or parked first, before anyone counts or types a PIN.
+      if (saleUnderWay(app)) showError(d.el, t("err.sale_under_way"));
+      else app.openDialog(cash(app));
+    }
     else if (k === "k") app.signOut();
     return true;
   };
@@ -191,7 +208,7 @@ export function menu(app) {
   };
   d.key = (e) => {
     const k = letter(e);
-    if (["x", "z", "k"].includes(k)) { e.preventDefault(); return pick(k); }
+    if (["x", "c", "z", "k"].includes(k)) { e.preventDefault(); return pick(k); }
     return false;
   };
   return d;
