@@ -1,7 +1,7 @@
 """Cash in and out of the till's drawer during a shift ("Kas keluar / Kas masuk"): a drop to the safe, a store
 expense paid from the drawer, more change put in. Each is recorded once under the id the till made for it, tied
-to the open shift and till, with the cashier and (cash out) the approving manager; audit-logged; the drawer opens
-through the printer's kick pulse. The X and Z reports count them in the expected cash (shifts._report)."""
+to the open shift and till, with the cashier and (cash out) the approving manager; audit-logged; the printer gives
+a slip with the drawer's kick pulse first. The X and Z reports count them in the expected cash (shifts._report)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.errors import Conflict
-from common.money import format_money
+from common.money import format_money, group_thousands
 from pos.adapters.tables import CashMove, Sale, SaleLine, Shift, Staff
 from pos.domain.cash_moves import CashMoveAsked
 
 from . import auth
 from .auth import Actor
+from .cash_slip import slip
 from .context import StoreContext
 from .printing import add_job, wake
 from .records import audit
@@ -62,11 +63,13 @@ def _sale_under_way(session: Session, shift: Shift) -> None:
         raise Conflict("sale_under_way", "finish or park (F8) the sale under way before moving cash in or out")
 
 
-def _same(m: CashMove, actor: Actor, asked: CashMoveAsked) -> dict[str, Any]:
+def _same(s: Session, m: CashMove, actor: Actor, asked: CashMoveAsked) -> dict[str, Any]:
     """A retried request (same id): the first record, if it is the same act; another act under the id is refused."""
     if (m.till_id, m.reason, m.amount, m.note or "") != (actor.till_id, asked.reason, asked.amount, asked.note.strip()):
         raise Conflict("cash_move_id_reused", "this id names another cash movement: a new one needs a new id")
-    return {**_json(m), "replayed": True}
+    shift = s.get(Shift, m.shift_id)
+    expected = expected_cash(s, shift) if shift is not None else None
+    return {**_json(m), "replayed": True, "drawer_opened": False, "expected_cash": expected}
 
 
 def record(
@@ -84,14 +87,15 @@ def record(
     asked.check()
     with ctx.db.sessions() as s:  # refused before a manager types a PIN: a retry, no shift, a sale, too much
         if move_id and (done := s.get(CashMove, move_id)) is not None:
-            return _same(done, actor, asked)
+            return _same(s, done, actor, asked)
         shift = require_shift(s, actor.till_id)
         _sale_under_way(s, shift)
         asked.check_drawer(expected_cash(s, shift))
-    approver = auth.approving_manager(ctx, approval, _what(asked)).staff_id if asked.needs_approval else None
+    manager = auth.approving_manager(ctx, approval, _what(asked)) if asked.needs_approval else None
+    approver = manager.staff_id if manager else None
     with ctx.db.unit_of_work() as s:
         if move_id and (done := s.get(CashMove, move_id)) is not None:  # a twin request got here first
-            return _same(done, actor, asked)
+            return _same(s, done, actor, asked)
         shift = require_shift(s, actor.till_id)
         _sale_under_way(s, shift)
         asked.check_drawer(expected_cash(s, shift))  # again, in the write transaction: two pay-outs cannot both pass
@@ -124,25 +128,26 @@ def record(
                 "note": asked.note.strip() or None,
             },
         )
-        drawer = _kick(s, ctx, actor.till_id, row)
+        drawer = _print_slip(s, ctx, row, actor.name, manager.name if manager else None)
         view = {**_json(row), "replayed": False, "drawer_opened": drawer, "expected_cash": expected_cash(s, shift)}
-    if drawer:
+    if ctx.has_printer:
         wake(ctx)
     return view
 
 
 def _what(asked: CashMoveAsked) -> str:
-    return f"taking Rp {asked.amount} out of the drawer ({asked.reason})"
+    return f"taking Rp {group_thousands(asked.amount)} out of the drawer ({asked.reason})"
 
 
-def _kick(s: Session, ctx: StoreContext, till_id: str, row: CashMove) -> bool:
-    """Queue the drawer's kick pulse in the movement's transaction; a printer problem never refuses the cash."""
-    if not ctx.has_printer or not ctx.config.printer.drawer_kick:
+def _print_slip(s: Session, ctx: StoreContext, row: CashMove, cashier: str, manager: str | None) -> bool:
+    """Queue the slip (the drawer's kick first) in the movement's transaction; whether the drawer is kicked open. A
+    printer problem never refuses the cash: the movement stands, and a manager can open the drawer by hand."""
+    if not ctx.has_printer:
         return False
     try:
         with s.begin_nested():
-            add_job(s, ctx, "drawer", till_id, {"reason": f"cash_{row.direction}:{row.reason}"}, ref_id=row.id)
-    except Exception:  # noqa: BLE001 - the cash movement stands; the manager can open the drawer by hand
-        log.exception("the drawer kick for cash movement %s could not be queued", row.id)
+            add_job(s, ctx, "cash", row.till_id, slip(ctx, row, cashier, manager), ref_id=row.id)
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("the slip of cash movement %s could not be queued", row.id)
         return False
-    return True
+    return ctx.config.printer.drawer_kick

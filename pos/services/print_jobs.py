@@ -80,8 +80,11 @@ def reprint(
     """A waiting or failed job: try again now. A printed or cancelled one: print a copy (SALINAN / COPY)."""
     _require_printer(ctx)
     with ctx.db.sessions() as s:
-        if _job(s, job_id).kind == "drawer":
+        first = _job(s, job_id)
+        if first.kind == "drawer":
             raise Conflict("not_a_receipt", "a drawer kick cannot be reprinted; use open drawer")
+        if first.kind == "cash" and first.state in ("printed", "cancelled"):
+            raise _no_slip_copy()
     approver = auth.manager_approval(ctx, actor, approval, "a reprint")
     with ctx.db.unit_of_work() as s:
         job = _job(s, job_id)
@@ -90,6 +93,8 @@ def reprint(
         if job.state in ("queued", "failed"):
             job.state, job.next_attempt_at = "queued", ctx.clock()
             out, action = job, "print_retry"
+        elif job.kind == "cash":  # a second slip would kick the drawer open again
+            raise _no_slip_copy()
         elif job.kind == "ticket":  # a kiosk ticket again, as it was: its QR still names the same cart
             out = add_job(s, ctx, "ticket", job.till_id, json.loads(job.payload), ref_id=job.ref_id, number=job.number)
             action = "print_reprint"
@@ -110,6 +115,12 @@ def reprint(
         result = job_json(out)
     wake(ctx)
     return result
+
+
+def _no_slip_copy() -> Conflict:
+    return Conflict(
+        "cash_slip_copy", "a cash slip is not printed again: the manager's shift page lists each cash in and out"
+    )
 
 
 def reprint_receipt(

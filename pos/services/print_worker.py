@@ -26,7 +26,15 @@ from typing import Any
 from sqlalchemy import select, update
 
 from pos.adapters.config import PrinterTable
-from pos.adapters.printing import Device, PrinterProblem, open_device, render_drawer_kick, render_receipt, render_ticket
+from pos.adapters.printing import (
+    Device,
+    PrinterProblem,
+    open_device,
+    render_drawer_kick,
+    render_receipt,
+    render_slip,
+    render_ticket,
+)
 from pos.adapters.tables.printing import PrinterLease, PrintJob
 
 from . import receipts
@@ -189,6 +197,9 @@ class PrintWorker:
         cfg = self.ctx.config.printer
         if job.kind == "drawer":
             return render_drawer_kick(cfg)
+        if job.kind == "cash":  # cash in or out of the drawer: a slip, the kick only while the till still waits
+            late = self.ctx.clock() - job.created_at > DRAWER_WINDOW
+            return render_slip(json.loads(job.payload), cfg, kick=cfg.drawer_kick and not late)
         if job.kind == "ticket":  # a kiosk cart's ticket: no receipt, never a drawer kick
             return render_ticket(json.loads(job.payload), cfg)
         with self.ctx.db.sessions() as s:  # a sale's receipt is built now, from the sale as stored

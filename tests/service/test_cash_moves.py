@@ -36,7 +36,7 @@ def rows(store: StoreContext) -> list[CashMove]:
 
 def drawer_jobs(store: StoreContext) -> list[PrintJob]:
     with store.db.sessions() as s:
-        return list(s.scalars(select(PrintJob).where(PrintJob.kind == "drawer")))
+        return list(s.scalars(select(PrintJob).where(PrintJob.kind == "cash")))
 
 
 def test_a_drop_to_the_safe_is_recorded_on_the_open_shift_with_the_cashier_the_manager_the_audit_and_the_drawer(

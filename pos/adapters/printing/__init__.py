@@ -2,7 +2,7 @@
 ask it for its status (DLE EOT). python-escpos is imported lazily (see lib.py)."""
 
 from .devices import Device, PrinterProblem, PrinterStatus, open_device, parse_status
-from .render import render_drawer_kick, render_receipt, render_ticket
+from .render import render_drawer_kick, render_receipt, render_slip, render_ticket
 
 __all__ = [
     "Device",
@@ -12,5 +12,6 @@ __all__ = [
     "parse_status",
     "render_drawer_kick",
     "render_receipt",
+    "render_slip",
     "render_ticket",
 ]

@@ -78,3 +78,24 @@ def render_drawer_kick(cfg: PrinterTable) -> bytes:
     p = _dummy(cfg)
     p.cashdraw(cfg.drawer_pin)
     return bytes(p.output)
+
+
+def render_slip(slip: dict[str, Any], cfg: PrinterTable, *, kick: bool) -> bytes:
+    """A cash in / out slip for the drawer (pos.services.cash_moves): the kick first, so the drawer opens while paper
+    feeds, its lines as the service worded them, the amount large, a line to sign, cut.
+
+    `slip` is the payload the service stores: title, lines, amount_text, signature.
+    """
+    p = _dummy(cfg)
+    if kick:
+        p.cashdraw(cfg.drawer_pin)
+    p.set(align="center", bold=True)
+    p.text(f"{slip['store_name']}\n{slip['title']}\n")
+    p.set(align="left", bold=False)
+    p.text("\n" + "\n".join(str(line) for line in slip["lines"]) + "\n\n")
+    p.set(align="center", bold=True, double_width=True, double_height=True)
+    p.text(f"{slip['amount_text']}\n")
+    p.set(align="left", bold=False, normal_textsize=True)
+    p.text(f"\n\n{slip['signature']}: ____________________\n")
+    p.cut()
+    return bytes(p.output)

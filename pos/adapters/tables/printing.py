@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, timestamp, uuid_pk
 
-JOB_KINDS = ("sale", "refund", "reprint", "drawer", "ticket")
+JOB_KINDS = ("sale", "refund", "reprint", "drawer", "ticket", "cash")
 JOB_STATES = ("queued", "printing", "printed", "failed", "cancelled")
 
 
@@ -20,7 +20,7 @@ class PrintJob(Base):
     __table_args__ = (Index("ix_print_jobs_state_seq", "state", "seq"),)
     id: Mapped[str] = uuid_pk()
     seq: Mapped[int] = mapped_column(Integer, unique=True)  # queue order (a counter, never a clock)
-    kind: Mapped[str] = mapped_column(String(8))  # sale | refund | reprint | drawer | ticket (kiosk)
+    kind: Mapped[str] = mapped_column(String(8))  # sale | refund | reprint | drawer | ticket (kiosk) | cash (slip)
     # The sale or refund printed, and its receipt number: not indexed, as no query looks a job up by them.
     ref_id: Mapped[str | None] = mapped_column(String(36))
     number: Mapped[str | None] = mapped_column(String(48))
