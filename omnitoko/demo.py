@@ -71,6 +71,7 @@ def _start_central(omnitoko: list[str], port: int, store_config: Path) -> list[s
             "--name",
             "Omnitoko Kemang",
             "--token-only",
+            "--rotate",  # a demo kept from an earlier run (OMNITOKO_DEMO_KEEP=1) has it: a new token, not a refusal
         ],
         check=True,
         capture_output=True,

@@ -87,7 +87,7 @@ def refuse_unless_open(s: Session, ctx: CentralContext, cart: OnlineCart | None,
     if state == "expired":
         raise CartGone(
             "cart_expired",
-            f"cart {cart.code} expired on {local_time(ctx, cart.expires_at, '%d-%m-%Y')}: "
+            f"cart {cart.code} expired on {local_time(ctx, cart.expires_at, '%d/%m/%Y')}: "
             "the shopper can start a new cart online",
             cart_code=cart.code,
         )

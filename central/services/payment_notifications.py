@@ -131,5 +131,5 @@ def alerts(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
             select(Alert).where(Alert.kind.like("payment_%")).order_by(Alert.created_at.desc()).limit(limit)
         )
         return [
-            {"kind": a.kind, "message": a.message, "at": local_time(ctx, a.created_at, "%d-%m-%Y %H:%M")} for a in rows
+            {"kind": a.kind, "message": a.message, "at": local_time(ctx, a.created_at, "%d/%m/%Y %H:%M")} for a in rows
         ]

@@ -22,6 +22,10 @@ def test_init_add_store_and_new_epoch(tmp_path, capsys):
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert main(["central", "add-store", "TOKO-07", "--config", str(config)]) == 1
     assert "already registered" in capsys.readouterr().out  # the token is never shown again
+    # `make demo` kept from an earlier run adds its store with --rotate: a new token, not a refusal
+    assert main(["central", "add-store", "TOKO-08", "--config", str(config), "--token-only", "--rotate"]) == 0
+    assert main(["central", "add-store", "TOKO-08", "--config", str(config), "--token-only", "--rotate"]) == 0
+    capsys.readouterr()
 
     from central.config import load_central_config
     from central.db import central_database
