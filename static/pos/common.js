@@ -136,6 +136,7 @@ export function errorText(err) {
   if (typeof vars.remaining === "number") vars.remaining = money(vars.remaining);
   if (typeof vars.max === "number") vars.max = money(vars.max);
   if (typeof vars.due === "number") vars.due = money(vars.due);
+  if (typeof vars.amount === "number") vars.amount = money(vars.amount);
   const key = `err.${err.code}`;
   return has(key) ? t(key, vars) : t("err.generic", vars);
 }

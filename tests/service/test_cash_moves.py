@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_config
 from service_steps import AQUA_330, MANAGER, audit_log, outbox, payload, sell
 from sqlalchemy import select
 
@@ -24,9 +23,10 @@ CASHIER_1002 = {"staff_code": "1002", "pin": "2345"}
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> StoreConfig:
-    """A store with a receipt printer (a file), so a cash movement's drawer kick is queued."""
-    return make_config(tmp_path, printer__kind="file", printer__file_path=str(tmp_path / "printer.prn"))
+def config(config: StoreConfig, tmp_path: Path) -> StoreConfig:
+    """tests/conftest.py's store with a receipt printer (a file), so a cash movement's slip and kick are queued."""
+    config.printer.kind, config.printer.file_path = "file", str(tmp_path / "printer.prn")
+    return config
 
 
 def rows(store: StoreContext) -> list[CashMove]:
