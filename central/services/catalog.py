@@ -124,8 +124,8 @@ def save_product(
             (o, b) for o, b in s.execute(select(Product.sku, Product.barcode).where(or_(*near), Product.sku != sku))
         ]
         if clash := barcode_clash(sku, barcode, others):
-            owner = next((o for o, b in others if (barcode and barcode in (b, o)) or b == sku), "")
-            raise Conflict("barcode_taken", clash, other=owner)
+            clashes_with = next((o for o, b in others if (barcode and barcode in (b, o)) or b == sku), "")
+            raise Conflict("barcode_taken", clash, other=clashes_with)
         if plu and (owner := s.scalar(select(Product.sku).where(Product.plu == plu, Product.sku != sku))):
             raise Conflict("plu_taken", f"item code {plu} already belongs to {owner}", plu=plu, sku=owner)
         if p is None:
