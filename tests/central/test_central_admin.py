@@ -243,9 +243,7 @@ def test_a_barcode_taken_or_an_unknown_tax_group_is_refused_in_the_admins_langua
     form["csrf_token"] = csrf(page)
     taken = admin.post("/admin/products/SKU-00002", data={**form, "barcode": "8990000100010"})  # SKU-00001's
     said = taken.get_data(as_text=True)
-    assert (
-        taken.status_code == 409 and "Bentrok dengan produk SKU-00001" in said and "already belongs" not in said
-    )
+    assert taken.status_code == 409 and "Bentrok dengan produk SKU-00001" in said and "already belongs" not in said
     tax = admin.post("/admin/products/SKU-00002", data={**form, "tax_group": "ppn"}).get_data(as_text=True)
     assert "Kelompok pajak ini belum diatur" in tax and "is not set up" not in tax
 
