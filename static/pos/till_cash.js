@@ -3,7 +3,7 @@
 // the drawer asks a manager in place (code + PIN) naming the act and the amount. The drawer opens once recorded.
 import { idempotencyKey } from "../shared/kit.js";
 import { T, escapeHtml, money, parseAmount, t } from "./common.js";
-import { approval, showError } from "./till_dialogs.js";
+import { approval, reasonKeys, showError } from "./till_dialogs.js";
 
 // In the order the till offers them (keys 1-5); which way each moves cash (pos/domain/cash_moves.py REASONS).
 const REASONS = [
@@ -47,22 +47,7 @@ export function cash(app) {
       );
     }
   };
-  d.key = (e) => {
-    const n = Number(e.key);
-    if (Number.isInteger(n) && n >= 1 && n <= REASONS.length) { e.preventDefault(); pick(n - 1); return true; }
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      d.index = Math.max(0, Math.min(REASONS.length - 1, d.index + (e.key === "ArrowDown" ? 1 : -1)));
-      app.refreshDialog();
-      return true;
-    }
-    if (e.key === "Enter") {
-      e.preventDefault();
-      if (d.index >= 0) pick(d.index); else showError(d.el, t("cash.pick_needed"));
-      return true;
-    }
-    return false;
-  };
+  d.key = reasonKeys(app, d, REASONS.length, pick, () => t("cash.pick_needed"));
   return d;
 }
 

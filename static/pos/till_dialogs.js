@@ -12,6 +12,27 @@ export function showError(el, err) {
   }
 }
 
+// A dialog's list of reasons chosen by one key: its number, or the arrows then Enter (`needed`: the text when Enter
+// is pressed with none chosen, asked then so it is in the till's language of the moment). The dialog's `key` handler.
+export function reasonKeys(app, d, count, pick, needed) {
+  return (e) => {
+    const n = Number(e.key);
+    if (Number.isInteger(n) && n >= 1 && n <= count) { e.preventDefault(); pick(n - 1); return true; }
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      d.index = Math.max(0, Math.min(count - 1, d.index + (e.key === "ArrowDown" ? 1 : -1)));
+      app.refreshDialog();
+      return true;
+    }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      if (d.index >= 0) pick(d.index); else showError(d.el, needed());
+      return true;
+    }
+    return false;
+  };
+}
+
 // ---- F2: search by name --------------------------------------------------------------------
 export function search(app, { query, qty }) {
   const d = { name: "search", items: [], index: 0, query, timer: null, seq: 0 };

@@ -2,7 +2,7 @@
 // receipt: refund lines or all of it back to the original tender, reprint; from the list: void the sale under way.
 // Every act asks a manager in place, naming the act and the amount. All from the keyboard.
 import { T, escapeHtml, money, qtyOf, t } from "./common.js";
-import { approval, letter, showError } from "./till_dialogs.js";
+import { approval, letter, reasonKeys, showError } from "./till_dialogs.js";
 
 const MODES = ["number", "date", "amount", "member"];
 // The digital receipt's link printed in its QR: a wedge scanner types it into whatever has focus.
@@ -238,23 +238,7 @@ function refundReason(app, onPick) {
     el.focus();
     el.addEventListener("click", (e) => { const li = e.target.closest("li[data-i]"); if (li) pick(Number(li.dataset.i)); });
   };
-  d.key = (e) => {
-    const n = Number(e.key);
-    if (Number.isInteger(n) && n >= 1 && n <= REASONS.length) { e.preventDefault(); pick(n - 1); return true; }
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      d.index = Math.max(0, Math.min(REASONS.length - 1, d.index + (e.key === "ArrowDown" ? 1 : -1)));
-      app.refreshDialog();
-      return true;
-    }
-    if (e.key === "Enter") {
-      e.preventDefault();
-      if (d.index >= 0) pick(d.index);
-      else showError(d.el, t("refund.reason_needed"));
-      return true;
-    }
-    return false;
-  };
+  d.key = reasonKeys(app, d, REASONS.length, pick, () => t("refund.reason_needed"));
   return d;
 }
 
