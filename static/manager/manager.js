@@ -26,7 +26,10 @@ if (adjust) {
   var before = parseInt(adjust.dataset.before, 10);
   var weighed = adjust.dataset.measure === "weight";
   var out = adjust.querySelector(".after");
-  var shown = function (n) { return weighed ? kgText(n) : (n < 0 ? "-" : "") + groupThousands(String(Math.abs(n))); };
+  var shown = function (n) {
+    if (weighed) return n === 0 ? "0 kg" : kgText(n); // none left: "0 kg", as the pages say it
+    return (n < 0 ? "-" : "") + groupThousands(String(Math.abs(n)));
+  };
   var update = function () {
     var qty = parseStockQty(adjust.qty.value, weighed);
     var opt = adjust.reason.selectedOptions[0];

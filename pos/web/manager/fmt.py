@@ -21,6 +21,8 @@ def qty(value: int | None, signed: bool = False, measure: str | None = None) -> 
     if value is None:
         return ""
     if measure == WEIGHT:
+        if not value:  # none on the shelf is "0 kg", as a manager says it, not the scale's "0,000 kg"
+            return "0 kg"
         text = format_qty(abs(int(value)), WEIGHT, ctx().config.currency.decimal)
         return ("-" if value < 0 else ("+" if signed and value > 0 else "")) + text
     text = f"{abs(int(value)):,}".replace(",", ctx().config.currency.thousands)
