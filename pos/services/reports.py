@@ -88,7 +88,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("approved_by", "text"),
         ("tender", "tender"),
         ("amount", "money"),
-        ("reason", "text"),
+        ("reason", "refund_reason"),  # the till's code ("damaged"), or words typed through the API
     ],
     "qris_reconcile": qris_reconcile.COLUMNS,
 }

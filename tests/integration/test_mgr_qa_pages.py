@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_manager_pages import Browser
+from test_manager_pages import Browser, csv_rows
 
 from common.demo_data import ean13
-from pos.services import catalog
+from pos.services import catalog, checkout, refunds, till_sale
+from pos.services.auth import Actor
 from pos.services.context import StoreContext
 
+AQUA_330 = "8990000100010"
+MANAGER = {"staff_code": "9001", "pin": "4321"}
 APEL = ean13(9_003)  # SKU-W0003 Apel Fuji, weighed, 30 kg opening stock
 ZERO_KG = re.compile(r"(?<![\d.,])0,000 kg")  # the scale's zero, not the end of "30,000 kg"
 
@@ -42,3 +45,28 @@ def test_a_weighed_product_with_none_left_reads_0_kg_not_0_000_kg(mgr: Browser, 
     assert "<b>0 kg</b>" in item and not ZERO_KG.search(item)
     low = mgr.get("/manager/stock/low").get_data(as_text=True)
     assert not ZERO_KG.search(low)
+
+
+def test_the_refunds_report_says_why_in_words_on_the_page_and_in_its_csv(
+    mgr: Browser, store: StoreContext, open_till: Actor
+) -> None:
+    view, _ = till_sale.create_sale(store, open_till)
+    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
+    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"])
+    sale = checkout.complete(store, open_till, view["id"])
+    line = view["lines"][0]["id"]
+    refunds.refund(store, open_till, sale["number"], [(line, 1)], MANAGER, reason="changed_mind")  # the till's code
+    page = mgr.get("/manager/reports").get_data(as_text=True)
+    table = page[page.index('id="tbl-refunds"') :]
+    assert "Pembeli berubah pikiran" in table and "changed_mind" not in table
+    header, row = csv_rows(mgr, "/manager/reports/refunds.csv")
+    assert (row[header.index("Pembayaran")], row[header.index("Alasan")]) == ("Tunai", "Pembeli berubah pikiran")
+    header, row = csv_rows(mgr, "/manager/reports/refunds.csv?lang=en")
+    assert (row[header.index("Tender")], row[header.index("Reason")]) == ("Cash", "Customer changed their mind")
+    assert "Customer changed their mind" in mgr.get("/manager/reports?lang=en").get_data(as_text=True)
+
+
+def test_a_ledger_csv_names_each_movement_as_the_page_does(mgr: Browser) -> None:
+    mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "2", "reason": "damaged"})
+    header, *rows = csv_rows(mgr, "/manager/stock/item/SKU-00001/ledger.csv")
+    assert [r[header.index("Jenis")] for r in rows[:2]] == ["Penyesuaian", "Stok awal"]  # not "adjustment", "opening"

@@ -92,7 +92,8 @@ def _context() -> dict[str, Any]:
         "cell": fmt.cell,
         "NUMERIC": fmt.NUMERIC,
         "lang_url": _lang_url,
-        "tr": _tr,
+        "tr": said,
+        "CODED": fmt.CODED,
         "NAV": NAV,
         "section": _section(request.path),
     }
@@ -140,11 +141,11 @@ def _section(path: str) -> str:
     return _PREFIXES.get(best, "")
 
 
-def _tr(prefix: str, value: object) -> str:
+def said(prefix: str, value: object) -> str:
     """A coded value (movement kind, tender, audit action) in words, or the code itself if it has none."""
     key = f"{prefix}.{value}"
-    said = t(key)
-    return str(value) if said == key else said
+    words = t(key)
+    return str(value) if words == key else words
 
 
 def _lang_url(lang: str) -> str:

@@ -100,5 +100,7 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
+# Column kinds whose values are codes (a movement kind, a tender, an audit action...): shown and exported in words
+CODED = frozenset({"kind", "state", "tender", "action", "reason", "event", "refund_reason"})
 # "figures": quantities already written out as text ("5 · 2,500 kg"), right-aligned with the other numbers
 NUMERIC = {"money", "signed_money", "int", "signed", "pct", "hour", "rank", "figures"}

@@ -10,7 +10,8 @@ from flask import Response
 
 from common.csv_export import csv_text
 
-from .access import t
+from . import fmt
+from .access import said, t
 
 
 @dataclass
@@ -41,6 +42,9 @@ def csv_response(
 ) -> Response:
     # A BOM so spreadsheet programs open the UTF-8 names (Bahasa, "Rp") correctly.
     units = {"weight": t("unit.kg"), "unit": t("unit.pcs")}
+    coded = [key for key, kind in columns if kind in fmt.CODED]
+    if coded:  # "Tunai", "Rusak", "Stok opname diposting" as on the page, not the codes behind them
+        rows = [{**r, **{k: said(kind, r[k]) for k, kind in columns if k in coded and r.get(k)}} for r in rows]
     body = "\ufeff" + csv_text(columns, rows, lambda key: header(key, labels), units)
     stamp = date.today().isoformat()
     return Response(
