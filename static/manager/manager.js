@@ -1,10 +1,16 @@
 // Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
 import { $, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
 
-// Ask before posting a count, cancelling one or discarding an event.
+// Ask before what cannot be taken back: posting or cancelling a count, discarding an event, cancelling an online
+// order, revoking a kiosk, turning a code off; a button that asks (declining a transfer) asks for itself alone.
 document.querySelectorAll("form[data-confirm]").forEach(function (form) {
   form.addEventListener("submit", function (ev) {
     if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+  });
+});
+document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+  button.addEventListener("click", function (ev) {
+    if (!window.confirm(button.dataset.confirm)) ev.preventDefault();
   });
 });
 // Quick filter: hide the rows of a table that do not contain the typed words.

@@ -34,6 +34,7 @@ def test_a_manager_adds_a_cashier_who_opens_a_shift_at_the_till_at_once(
 
     manager.go("/manager/staff")
     manager.el("#staff-1010 form[action$='/active'] button").click()
+    manager.until(lambda: manager.d.switch_to.alert, "turning a code off asks first").accept()
     manager.until(lambda: manager.el("#staff-1010").get_attribute("data-active") == "no", "turned off")
     till.open()
     till.until(lambda: till.focused_id() == "signin-code", "the till asks who signs in again")

@@ -7,10 +7,12 @@ import re
 import pytest
 from test_manager_pages import Browser, csv_rows
 
+from common import fulfilment
 from common.demo_data import ean13
 from pos.services import catalog, checkout, refunds, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
+from sync_agent.online_order_apply import TOPICS
 
 AQUA_330 = "8990000100010"
 MANAGER = {"staff_code": "9001", "pin": "4321"}
@@ -70,3 +72,48 @@ def test_a_ledger_csv_names_each_movement_as_the_page_does(mgr: Browser) -> None
     mgr.post("/manager/stock/adjust", {"code": AQUA_330, "qty": "2", "reason": "damaged"})
     header, *rows = csv_rows(mgr, "/manager/stock/item/SKU-00001/ledger.csv")
     assert [r[header.index("Jenis")] for r in rows[:2]] == ["Penyesuaian", "Stok awal"]  # not "adjustment", "opening"
+
+
+def packed_order(store: StoreContext, number: str, code: str) -> str:
+    """A paid pickup order for one Aqua 600ml, packed, as central's feed brings it to the store."""
+    order_id = "00000000-0000-4000-8000-000000000042"
+    data = {
+        "id": order_id,
+        "number": number,
+        "mode": "pickup",
+        "status": "packed",
+        "code_hash": fulfilment.code_hash(code),
+        "lines": [{"sku": "SKU-00002", "name": "Air Mineral Aqua 600ml", "qty": 1, "unit_price": 4_500, "net": 4_500}],
+        "total": 4_500,
+        "customer": "Ani",
+        "paid_at": "2026-12-04T07:00:00",
+    }
+    with store.db.unit_of_work() as s:
+        TOPICS["online_order"](s, data | {"lines": [data["lines"][0] | {"picked": 1}]})
+    return order_id
+
+
+def test_a_wrong_code_on_an_order_s_page_is_refused_there_and_the_list_says_who_handed_it_over(
+    mgr: Browser, store: StoreContext
+) -> None:
+    order_id = packed_order(store, "OT-K7Q42P-1", "K7Q-42P")
+    page = mgr.get(f"/manager/orders/{order_id}").get_data(as_text=True)
+    assert 'name="order" value="' + order_id in page
+    wrong = mgr.post("/manager/orders/handover", {"code": "ZZZ-999", "order": order_id})
+    assert wrong.status_code == 302 and wrong.headers["Location"].endswith(f"/manager/orders/{order_id}")
+    again = mgr.get(f"/manager/orders/{order_id}").get_data(as_text=True)
+    assert 'class="flash error"' in again and 'data-status="packed"' in again
+    done = mgr.post("/manager/orders/handover", {"code": "K7Q-42P", "order": order_id})
+    assert done.headers["Location"].endswith(f"/manager/orders/{order_id}")
+    listed = mgr.get("/manager/orders").get_data(as_text=True)
+    assert "<td>Layar manajer</td>" in listed and "BACKOFFICE" not in listed
+    assert "<td>Manager screen</td>" in mgr.get("/manager/orders?lang=en").get_data(as_text=True)
+
+
+def test_cancelling_an_online_order_asks_first_naming_the_order_and_the_money_back(
+    mgr: Browser, store: StoreContext
+) -> None:
+    order_id = packed_order(store, "OT-K7Q42P-1", "K7Q-42P")
+    page = mgr.get(f"/manager/orders/{order_id}").get_data(as_text=True)
+    form = page[page.index('id="cancel-form"') :]
+    assert 'data-confirm="Batalkan pesanan OT-K7Q42P-1? Pembeli menerima kembali Rp 4.500' in form[:400]

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from common.errors import DomainError
-from pos.services import online_order_views, online_orders
+from pos.services import online_order_views, online_orders, stock_admin
 
 from ..api.common import ctx
 from .access import err, me, page, t
@@ -28,6 +28,7 @@ def register(bp: Blueprint) -> None:
             "orders.html",
             open_orders=online_order_views.orders(ctx()),
             done_orders=online_order_views.orders(ctx(), done=True, limit=50),
+            BACKOFFICE=stock_admin.DEVICE,  # an order stepped on these screens rather than at a till
         )
 
     @bp.get("/orders/<order_id>")
@@ -76,11 +77,13 @@ def register(bp: Blueprint) -> None:
 
     @bp.post("/orders/handover")
     def order_handover():
-        """The shopper's QR or code at the counter: the order it names is handed over (offline too)."""
+        """The shopper's QR or code at the counter: the order it names is handed over (offline too). From an order's
+        page the code must be that order's, and a refusal stays on that page."""
+        order_id = request.form.get("order", "")[:36] or None
         try:
-            done = online_orders.hand_over(ctx(), me(), request.form.get("code", "")[:80])
+            done = online_orders.hand_over(ctx(), me(), request.form.get("code", "")[:80], order_id)
         except DomainError as e:
             flash(err(e), "error")
-            return redirect(url_for("manager.orders"))
+            return redirect(url_for("manager.order", order_id=order_id) if order_id else url_for("manager.orders"))
         flash(t("orders.handed_ok", number=done["number"]), "ok")
         return redirect(url_for("manager.order", order_id=done["id"]))
