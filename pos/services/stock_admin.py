@@ -83,7 +83,9 @@ def receive(ctx: StoreContext, actor: Actor, supplier_ref: str, lines: list[tupl
     if not ref:
         raise DomainError("missing_supplier_ref", "type the supplier's delivery note or invoice number first")
     if len(ref) > MAX_REF:
-        raise DomainError("bad_supplier_ref", f"the supplier reference is longer than {MAX_REF} characters")
+        raise DomainError(
+            "bad_supplier_ref", f"the supplier reference is longer than {MAX_REF} characters", limit=MAX_REF
+        )
     if not lines:
         raise DomainError("missing_item", "scan at least one item to receive")
     for _, qty in lines:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_manager_pages import Browser, csv_rows
+from test_manager_pages import Browser, csv_rows, error_of
 
 from common import fulfilment
 from common.demo_data import ean13
@@ -117,3 +117,19 @@ def test_cancelling_an_online_order_asks_first_naming_the_order_and_the_money_ba
     page = mgr.get(f"/manager/orders/{order_id}").get_data(as_text=True)
     form = page[page.index('id="cancel-form"') :]
     assert 'data-confirm="Batalkan pesanan OT-K7Q42P-1? Pembeli menerima kembali Rp 4.500' in form[:400]
+
+
+def test_a_wrong_address_or_a_missing_shift_is_a_page_in_the_manager_s_language(mgr: Browser) -> None:
+    for path in ("/manager/no-such-page", "/manager/reports/no-such-table.csv", "/manager/sync/no-such-table.csv"):
+        resp = mgr.get(path)
+        assert resp.status_code == 404 and "Halaman ini tidak ada" in error_of(resp), path
+        assert 'class="top"' in resp.get_data(as_text=True)  # the manager's menu, not Werkzeug's "Not Found"
+    shift = mgr.get("/manager/shifts/no-such-shift")
+    assert shift.status_code == 404 and error_of(shift) == "Shift ini tidak ditemukan: buka dari daftar Shift kasir."
+    assert "There is no such page" in error_of(mgr.get("/manager/no-such-page?lang=en"))
+
+
+def test_a_too_long_delivery_note_number_is_refused_in_the_manager_s_words(mgr: Browser) -> None:
+    resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-" + "9" * 70, "code": AQUA_330, "qty": "1"})
+    assert resp.status_code == 422
+    assert error_of(resp) == "No. surat jalan/faktur paling panjang 64 karakter: ketik lebih pendek."

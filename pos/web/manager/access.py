@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.exceptions import NotFound
 from wtforms import ValidationError
 
 from common import i18n
@@ -167,6 +168,12 @@ def register(bp: Blueprint) -> None:
     bp.context_processor(_context)
     # Any refusal a view did not handle itself still reaches the manager as a page, never as JSON or a 500.
     bp.register_error_handler(DomainError, lambda e: refused(e.status, err(e)))
+    bp.register_error_handler(NotFound, lambda _e: refused(404, t("err.no_such_page")))
+
+    @bp.get("/<path:unknown>")
+    def no_such_page(unknown: str):
+        """An old bookmark or a mistyped address under /manager: a page in the manager's language, not Werkzeug's."""
+        return refused(404, t("err.no_such_page"))
 
     @bp.get("/sign-in")
     def sign_in():
