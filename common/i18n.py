@@ -120,7 +120,8 @@ def say_wait(locale: str, seconds: int) -> str:
     return text("errors", locale, f"wait.{unit}", n=n)
 
 
-MONEY_DETAILS = frozenset({"max", "remaining", "amount", "due"})  # error details that are Rupiah amounts
+# Error details that are Rupiah amounts (static/pos/common.js lists the same for the till).
+MONEY_DETAILS = frozenset({"max", "remaining", "amount", "due", "change", "largest"})
 QTY_DETAILS = frozenset({"qty", "on_hand"})  # error details that are quantities (grams when `measure` is weight)
 
 

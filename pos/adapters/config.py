@@ -55,6 +55,9 @@ class CurrencyTable(_Table):
     thousands: str = "."
     decimal: str = ","
     cash_rounding: int = Field(0, ge=0)
+    # The largest banknote (Rp 100.000): cash that would give this much change or more is a typing or scanning
+    # slip (a barcode read into the amount), refused before the drawer opens; 0 = no check.
+    largest_note: int = Field(100_000, ge=0)
 
 
 class DatabaseTable(_Table):

@@ -49,10 +49,17 @@ def settle(total: int, tenders: list[Tender], rounding_unit: int = 0) -> Settlem
 
 
 def check_new_tender(
-    total: int, existing: list[Tender], new: Tender, rounding_unit: int = 0, confirmed: bool = False
+    total: int,
+    existing: list[Tender],
+    new: Tender,
+    rounding_unit: int = 0,
+    confirmed: bool = False,
+    largest_note: int = 0,
 ) -> None:
-    """Refuse a tender that cannot be right; only cash can be more than is due (change). A gateway tender is
-    taken only once its charge is `confirmed`, never typed in."""
+    """Refuse a tender that cannot be right; only cash can be more than is due (change), and by less than the
+    `largest_note` (0: any change): a shopper hands over at most one note too many, so more is a slip of the
+    keys or a barcode scanned into the amount. A gateway tender is taken only once its charge is `confirmed`,
+    never typed in."""
     if new.type not in TENDER_TYPES:
         raise DomainError("bad_tender", f"unknown tender type {new.type!r}; use one of {', '.join(TENDER_TYPES)}")
     if new.type in GATEWAY_TENDERS and not confirmed:
@@ -77,3 +84,14 @@ def check_new_tender(
         raise Conflict(
             "nothing_due", "this sale is already paid: nothing is left to pay; complete it or remove a payment first"
         )
+    if new.type == "cash" and largest_note:
+        after = settle(total, [*existing, new], rounding_unit)
+        if after.change >= largest_note:
+            raise DomainError(
+                "change_too_large",
+                f"{new.amount} in cash would give {after.change} change, more than the largest note "
+                f"({largest_note}): check the amount received",
+                amount=new.amount,
+                change=after.change,
+                largest=largest_note,
+            )

@@ -226,8 +226,13 @@ def _tender(ctx: StoreContext, type_: str, amount: int, reference: str | None) -
         if not lines:
             raise DomainError("empty_sale", "scan an item before taking payment")
         existing = [Tender(t.type, t.amount, t.reference) for t in tenders]
+        currency = ctx.config.currency
         check_new_tender(
-            price(sale, lines).total, existing, Tender(type_, amount, reference), ctx.config.currency.cash_rounding
+            price(sale, lines).total,
+            existing,
+            Tender(type_, amount, reference),
+            currency.cash_rounding,
+            largest_note=currency.largest_note,
         )
         tender = TenderRec(new_seq_id(), sale.id, type_, amount, reference or None, ctx.clock())
         return [], [tender]

@@ -18,7 +18,7 @@ STICKY_TOPICS = ("printer_status", "sync_status")
 # ("loyalty"), and the member on an open sale ("member", topic sale_member).
 ROOM_MEMBER = {
     "loyalty": ("masked_name", "earned", "redeemed", "balance"),
-    "member": ("masked_name", "balance", "earn_per_amount"),
+    "member": ("masked_name", "balance", "earn_per_amount", "point_value"),
 }
 
 

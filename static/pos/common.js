@@ -129,14 +129,14 @@ export function tillCall(method, path, body) {
   return request(`/api/v1${path}`, { method, body, token: tillToken(), idempotent: paying(method, path) });
 }
 
+// Error details that are Rupiah amounts (common/i18n.py MONEY_DETAILS).
+const MONEY_DETAILS = ["max", "remaining", "amount", "due", "change", "largest"];
+
 /** An API error in the cashier's language, saying what to do; falls back to the server's message. */
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t("err.generic", { message: String(err && err.message ? err.message : err) });
   const vars = { ...err.detail, message: err.message };
-  if (typeof vars.remaining === "number") vars.remaining = money(vars.remaining);
-  if (typeof vars.max === "number") vars.max = money(vars.max);
-  if (typeof vars.due === "number") vars.due = money(vars.due);
-  if (typeof vars.amount === "number") vars.amount = money(vars.amount);
+  for (const k of MONEY_DETAILS) if (typeof vars[k] === "number") vars[k] = money(vars[k]);
   const key = `err.${err.code}`;
   return has(key) ? t(key, vars) : t("err.generic", vars);
 }

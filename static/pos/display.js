@@ -69,7 +69,12 @@ function showMember(sale) {
   $("d-member-name").textContent = member.masked_name;
   const paidInPoints = (sale.tenders || []).reduce((n, x) => n + (x.type === "points" ? x.amount : 0), 0);
   const earns = Math.floor(Math.max(0, sale.total - paidInPoints) / (member.earn_per_amount || 10000));
-  $("d-member-points").textContent = `${t("display.points", { n: num(member.balance) })} · ${t("display.earns", { n: earns })}`;
+  // Points paying this sale are spent: the balance shown is what will be left.
+  const used = Math.floor(paidInPoints / (member.point_value || 1));
+  const points = used
+    ? t("display.pointsLeft", { n: num(Math.max(0, member.balance - used)), used: num(used) })
+    : t("display.points", { n: num(member.balance) });
+  $("d-member-points").textContent = `${points} · ${t("display.earns", { n: earns })}`;
 }
 
 function onMember(data) {

@@ -48,7 +48,10 @@ function renderChip() {
     c.append(said("div", "mc-earned", "earned", { n: S.done.earned }),
              said("div", "mc-balance", "balance", { n: num(S.done.balance) }));
   } else {
-    c.append(said("div", "mc-line mc-points", "points", { n: num(m.balance) }),
+    // Points this sale already uses are spent, as the balance the shopper will see: shown as what is left.
+    var used = m.used_points || 0;
+    c.append(used ? said("div", "mc-line mc-points", "pointsLeft", { n: num(Math.max(0, m.balance - used)), used: num(used) })
+                  : said("div", "mc-line mc-points", "points", { n: num(m.balance) }),
              said("div", "mc-line mc-expected", "expected", { n: m.expected_points || 0 }));
     if (m.blocked) c.append(said("div", "mc-line", "blocked"));
   }
@@ -173,6 +176,7 @@ function redeem(text, code) {
     if (!res.ok) { say(errorOf(res), true); return null; }
     S.member = Object.assign({}, S.member, res.data.member || {});
     handOver(res.data.sale);
+    changed(res.data.sale); // the card shows what is left at once, not only when the till's room says so
     closePanel();
     var used = res.data.redeemed;
     if (used) tell("used", { n: num(used.points), amount: money(used.value) });
@@ -217,6 +221,7 @@ function changed(view) {
   if (view.state !== "open" || S.done) return;
   var pointsPaid = (view.tenders || []).reduce(function (n, x) { return n + (x.type === "points" ? x.amount : 0); }, 0);
   S.member.expected_points = Math.floor(Math.max(0, view.total - pointsPaid) / (S.member.earn_per_amount || 10000));
+  S.member.used_points = Math.floor(pointsPaid / (S.member.point_value || 1));
   renderChip();
 }
 function follow(saleId) {

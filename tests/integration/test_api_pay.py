@@ -79,3 +79,20 @@ def test_a_payment_the_till_may_not_take_is_refused_with_a_clear_answer(
     assert resp.get_json()["error"]["message"]
     assert paid_count(store, sale_id) == 0
     assert till_api.get(f"{V1}/sales/{sale_id}").get_json()["state"] == "open"
+
+
+def test_a_barcode_scanned_into_the_cash_amount_is_refused_in_words_and_nothing_is_paid(
+    till_api: Any, store: Any
+) -> None:
+    sale_id = sale_of(till_api, 2)  # Rp 7.000
+    resp = till_api.post(f"{V1}/sales/{sale_id}/pay?lang=id", {"type": "cash", "amount": 89_901_234})
+    assert resp.status_code == 422
+    err = resp.get_json()["error"]
+    assert err["code"] == "change_too_large" and err["change"] == 89_894_234
+    assert err["message"] == (
+        "Tunai Rp 89.901.234 memberi kembalian Rp 89.894.234, lebih dari uang kertas terbesar (Rp 100.000): "
+        "periksa jumlah yang diterima"
+    )
+    assert paid_count(store, sale_id) == 0
+    done = till_api.post(f"{V1}/sales/{sale_id}/pay", {"type": "cash", "amount": 100_000}).get_json()
+    assert (done["state"], done["change"]) == ("completed", 93_000)

@@ -60,7 +60,7 @@ def test_the_display_shows_the_member_on_the_sale_masked_and_a_display_joining_l
     display.emit("join", {"till": "T1"})
 
     loyalty.attach(ctx, open_till, sale["id"], phone="081299990000")
-    shown = {"masked_name": "De** Le*****", "balance": 40, "earn_per_amount": 10_000}  # no number, no phone
+    shown = {"masked_name": "De** Le*****", "balance": 40, "earn_per_amount": 10_000, "point_value": 100}  # no number
     assert _received(display, "sale_member") == [{"till_id": "T1", "sale_id": sale["id"], "member": shown}]
     late = socketio_of(app).test_client(app)
     late.emit("join", {"till": "T1"})

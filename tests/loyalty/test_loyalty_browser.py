@@ -217,6 +217,14 @@ def test_the_one_time_code_asks_how_many_points_before_any_are_used(
         "20 points paid, the rest still to pay",
     )
     assert central_loyalty.lookup(central_online.ctx, member_id=m["id"])["balance"] == 163  # held, spent at the sale
+    # The till's card and the customer display show what is left to spend, not the balance before the 20 points.
+    w.until(lambda _d: "143 poin tersisa (20 dipakai)" in chip().text, "the card shows the points left")
+    shown = browser(1366, 768)
+    shown.get(f"{store_server.url}/display/T1")
+    waiter(shown).until(lambda _d: shown.find_element(By.ID, "d-member").is_displayed(), "the member on the display")
+    assert (
+        shown.find_element(By.ID, "d-member-points").text == "143 poin tersisa (20 dipakai) · +0 poin dari belanja ini"
+    )
 
 
 def test_points_used_while_a_scan_is_still_answered_stay_on_the_screen(

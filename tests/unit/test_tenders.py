@@ -84,3 +84,27 @@ def test_a_tender_of_nothing_or_of_an_unknown_type_is_refused(tender: Tender, co
     with pytest.raises(DomainError) as err:
         check_new_tender(17_500, [], tender)
     assert err.value.code == code
+
+
+def test_cash_that_would_give_a_note_or_more_in_change_is_refused() -> None:
+    # An EAN-8 barcode scanned into the amount (Rp 89.901.234 for a Rp 17.500 sale), or an extra note handed over.
+    for given in (89_901_234, 117_500):
+        with pytest.raises(DomainError) as err:
+            check_new_tender(17_500, [], Tender("cash", given), largest_note=100_000)
+        assert err.value.code == "change_too_large"
+        assert err.value.detail == {"amount": given, "change": given - 17_500, "largest": 100_000}
+    check_new_tender(17_500, [], Tender("cash", 117_499), largest_note=100_000)  # Rp 99.999 change: one note
+
+
+def test_the_change_check_counts_what_is_already_paid_and_the_cash_rounding() -> None:
+    paid_by_card = [Tender("card", 10_000)]
+    with pytest.raises(DomainError):  # Rp 2.345 left after the card: Rp 102.345 in cash gives Rp 100.000 back
+        check_new_tender(12_345, paid_by_card, Tender("cash", 102_345), largest_note=100_000)
+    # rounded down to Rp 2.300 due in cash: Rp 102.299 gives Rp 99.999 back
+    check_new_tender(12_345, paid_by_card, Tender("cash", 102_299), rounding_unit=100, largest_note=100_000)
+    with pytest.raises(DomainError):
+        check_new_tender(12_345, paid_by_card, Tender("cash", 102_300), rounding_unit=100, largest_note=100_000)
+
+
+def test_no_largest_note_means_any_change() -> None:
+    check_new_tender(17_500, [], Tender("cash", 89_901_234))
