@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Connection, Update, bindparam, or_, update
 from sqlalchemy.orm import Session
 
-from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
+from central.tables import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Store, Tender
 from common.contract.events import EVENTS
 from common.contract.names import EventType
 from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleCompletedV2, ShiftClosed, ShiftOpened
@@ -74,6 +76,7 @@ def write_gathered_sales(session: Session, ctx: CentralContext) -> list[FeedChan
 def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> list[FeedChange]:
     """Checked sales with their lines and tenders: one multi-row insert per table, and their stock movements."""
     conn, now = session.connection(), ctx.clock()
+    _note_zones(conn, sales)
     insert_rows(conn, Sale.__table__, [_sale_row(ev, p, now) for ev, p in sales])
     insert_rows(
         conn,
@@ -106,6 +109,21 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
             session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
     return changes
+
+
+def _note_zones(conn: Connection, sales: list[tuple[Event, SaleCompleted]]) -> None:
+    """Each store's clock as its latest sale here names it (head office counts the store's days by it). Written only
+    when it changes: the statement matches no row otherwise, and the push already holds the store's row lock."""
+    latest = {ev.store_id: p.timezone for ev, p in sales if isinstance(p, SaleCompletedV2)}
+    for store_id, zone in latest.items():
+        conn.execute(_set_zone(), {"b_store": store_id, "b_zone": zone})
+
+
+@cache
+def _set_zone() -> Update:
+    t = Store.__table__
+    changed = or_(t.c.timezone.is_(None), t.c.timezone != bindparam("b_zone"))
+    return update(t).where(t.c.id == bindparam("b_store"), changed).values(timezone=bindparam("b_zone"))
 
 
 def _link_members(session: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> list[FeedChange]:

@@ -53,6 +53,9 @@ class Store(CentralBase):
     reported_round_seconds: Mapped[float | None] = mapped_column(Float)
     reported_cursor: Mapped[int | None] = mapped_column(BigInteger)
     clock_skew_seconds: Mapped[float | None] = mapped_column(Float)  # the store's clock minus central's
+    # The store's own clock (IANA name), as its latest sale.completed (v2 on) names it: head office counts the
+    # store's days by it. NULL until a sale names one: its days are then the shop's ([shop] timezone).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class AdminUser(CentralBase):

@@ -28,6 +28,7 @@ COLUMNS = [
     ("net", "money"),
     ("basket", "money"),
     ("heard_at", "text"),
+    ("zone", "text"),  # the clock the store's days follow (WIB, WITA, WIT); last, so older sheets keep their columns
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,8 +114,11 @@ def test_the_page_and_its_csv_in_the_admins_language_and_bad_ranges_are_a_400_in
     name = sheet.headers["Content-Disposition"]
     assert f"-{before}.csv" in name or f"-{after}.csv" in name, f"made at {before} WIB, as the days: {name}"
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "Store code,Store,Transactions,Sales,Refund count,Refunds,Net,Average sale,Last heard from"
-    assert lines[1].startswith("TOKO-01,Omnitoko Kemang,2,14000,1,3500,10500,7000,2026-12-03 08:00")
+    assert (
+        lines[0]
+        == "Store code,Store,Transactions,Sales,Refund count,Refunds,Net,Average sale,Last heard from,Time zone"
+    )
+    assert lines[1] == "TOKO-01,Omnitoko Kemang,2,14000,1,3500,10500,7000,2026-12-03 08:00,WIB", "no zone sent: WIB"
     for query, said in (
         ("from=2026-12-02&to=2026-12-01", "The first day comes after the last."),
         ("from=2025-01-01&to=2026-12-01", "A report covers at most 92 days."),
@@ -128,25 +132,21 @@ def test_the_page_and_its_csv_in_the_admins_language_and_bad_ranges_are_a_400_in
     assert 'id="sales-stores"' not in swapped and 'id="sales-csv"' not in swapped, "no figures of a week not asked for"
 
 
-def test_a_report_read_while_four_stores_push_never_shows_part_of_a_sale(central):
-    names = [f"TOKO-1{i}" for i in range(4)]
-    for name in names:
-        stores.add_store(central.ctx, name)
+def read_while_pushing(names: Any, push_all: Callable[[str], None], read: Callable[[], Any]) -> list[Any]:
+    """`read()` over and over while each store of `names` runs `push_all(name)` in a thread of its own; all it read."""
     done = threading.Event()
-    seen: list[tuple[int, int]] = []
+    seen: list[Any] = []
     errors: list[BaseException] = []
 
     def store(name: str) -> None:
         try:
-            for n in range(1, 16):
-                pushed(central, name, ("sale.completed", sale(name, n, "2026-12-02T05:00:00")), first=n)
+            push_all(name)
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
     def reader() -> None:
         while not done.is_set():
-            t = chain_sales.report(central.ctx, DEC2, DEC2)["totals"]
-            seen.append((t["sales"], t["gross"]))
+            seen.append(read())
 
     pushers = [threading.Thread(target=store, args=(n,)) for n in names]
     looking = threading.Thread(target=reader)
@@ -158,7 +158,21 @@ def test_a_report_read_while_four_stores_push_never_shows_part_of_a_sale(central
     done.set()
     looking.join()
     assert not errors, errors
-    assert seen and all(gross == 7_000 * count for count, gross in seen), "every sale whole or not at all"
+    assert seen
+    return seen
+
+
+def test_a_report_read_while_four_stores_push_never_shows_part_of_a_sale(central):
+    names = [f"TOKO-1{i}" for i in range(4)]
+    for name in names:
+        stores.add_store(central.ctx, name)
+
+    def store(name: str) -> None:
+        for n in range(1, 16):
+            pushed(central, name, ("sale.completed", sale(name, n, "2026-12-02T05:00:00")), first=n)
+
+    seen = read_while_pushing(names, store, lambda: chain_sales.report(central.ctx, DEC2, DEC2)["totals"])
+    assert all(t["gross"] == 7_000 * t["sales"] for t in seen), "every sale whole or not at all"
     final = chain_sales.report(central.ctx, DEC2, DEC2)
     assert (final["totals"]["sales"], final["totals"]["net"]) == (60, 420_000)
     assert {r["id"]: r["sales"] for r in final["stores"]} == dict.fromkeys(names, 15) | {STORE: 0}
