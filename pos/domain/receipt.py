@@ -188,8 +188,9 @@ def centered(text: str, width: int, bold: bool = False) -> list[Line]:
     return [Line(t.center(width).rstrip(), bold) for t in wrap(text, width)]
 
 
-def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
-    """The receipt as lines of at most `columns` characters (the QR code, if any, follows the last line)."""
+def layout(r: Receipt, columns: int, locale: str = "id", qr_line: bool = True) -> list[Line]:
+    """The receipt as lines of at most `columns` characters (the QR code, if any, follows the last line). A page
+    that says it under its own QR (or is the digital receipt itself) leaves out the `qr_line`."""
     if columns not in WIDTHS:
         raise ValueError(f"receipt width must be one of {WIDTHS}, not {columns}")
     t = LABELS.get(locale, LABELS["id"])
@@ -248,7 +249,7 @@ def layout(r: Receipt, columns: int, locale: str = "id") -> list[Line]:
         out += centered(para, w)
     if r.copy:
         out += centered(COPY_MARK, w, bold=True)
-    if r.qr_url:
+    if r.qr_url and qr_line:
         out += [Line("")] + centered(t["qr"], w)
     return out
 

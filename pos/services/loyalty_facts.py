@@ -92,6 +92,10 @@ def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any
     earned = earn(sale, settings(s, ctx, parse_time(sale.completed_at)).earn_per_amount, outbox, ledger)
     s.flush()
     m = s.get(LoyaltyMember, member_id)
+    balance = balance_of(s, m) if m else None
+    link = s.get(SaleMember, sale.id)
+    if link is not None:  # a reprint and the digital receipt print the same balance as the paper
+        link.points_balance = balance
     return {
         "loyalty": {
             "member_id": member_id,
@@ -100,7 +104,7 @@ def on_sale(s: Session, ctx: StoreContext, sale: CompletedSale) -> dict[str, Any
             "masked_name": mask_name(m.name) if m else "",
             "earned": earned,
             "redeemed": redeemed,
-            "balance": balance_of(s, m) if m else None,
+            "balance": balance,
             "card": m.card if m else "",
         }
     }
@@ -241,7 +245,8 @@ class BookPoints:
 
 
 def receipt_info(s: Session, sale_id: str) -> dict[str, Any] | None:
-    """A completed member sale's points as stored (for a reprint; the balance then is not kept)."""
+    """A completed member sale's points as stored, with the balance its receipt printed (for a reprint and the
+    digital receipt)."""
     link = s.get(SaleMember, sale_id)
     if link is None:
         return None
@@ -253,6 +258,6 @@ def receipt_info(s: Session, sale_id: str) -> dict[str, Any] | None:
         "masked_name": mask_name(m.name) if m else "",
         "earned": _sum(s, sale_id, LoyaltyEntry.kind == "earn"),
         "redeemed": -_sum(s, sale_id, LoyaltyEntry.kind == "redeem"),
-        "balance": None,
+        "balance": link.points_balance,
         "card": m.card if m else "",
     }

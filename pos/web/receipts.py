@@ -20,7 +20,7 @@ def _render(receipt: Receipt, digital: bool):
     return render_template(
         "pos/receipt.html",
         receipt=receipt,
-        lines=layout(receipt, c.config.printer.columns, loc),
+        lines=layout(receipt, c.config.printer.columns, loc, qr_line=False),  # said under the QR, or is this page
         lang=loc,
         labels=LABELS[loc],
         digital=digital,

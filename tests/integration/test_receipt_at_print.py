@@ -121,3 +121,28 @@ def test_a_job_whose_sale_is_not_stored_fails_alone_and_the_queue_goes_on(
     lost = job_of(shop, "TOKO-01-T1-999999")
     assert lost.state == "failed" and "not found" in (lost.last_error or "")
     assert not any(b"999999" in p for p in printer.printed())
+
+
+def test_the_digital_receipt_and_the_till_s_page_show_the_balance_the_paper_printed_and_say_scan_once(
+    config: Any, store: StoreContext, open_till: Actor
+) -> None:
+    """The shopper's digital receipt (behind the QR) shows the "Saldo poin" printed on paper, not none, and not
+    today's balance after a later refund; it does not ask to scan for the page it is. The till's page says
+    "scan for the digital receipt" once, under its QR."""
+    from urllib.parse import urlsplit
+
+    from pos.web.app import create_app
+
+    app = create_app(config, store.db)
+    ctx: StoreContext = app.extensions["omnitoko"]
+    done = member_sale(ctx, open_till)
+    assert done["loyalty"]["balance"] == 44
+    back = refunds.refund(ctx, open_till, done["number"], [(done["lines"][0]["id"], 4)], MANAGER, "cash", "rusak")
+    assert back["loyalty"]["balance"] < 44  # the refund took points back since
+
+    page = app.test_client().get(urlsplit(receipts.digital_url(ctx, done["number"])).path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and re.search(r"<b>Saldo poin +44</b>", html), html
+    assert "Pindai untuk struk digital" not in html
+    till_page = app.test_client().get(receipts.till_path(ctx, done["number"])).get_data(as_text=True)
+    assert till_page.count("Pindai untuk struk digital") == 1 and re.search(r"<b>Saldo poin +44</b>", till_page)

@@ -43,6 +43,8 @@ class SaleMember(Base):
     member_id: Mapped[str] = mapped_column(String(36), index=True)
     via: Mapped[str] = mapped_column(String(8))  # qr | phone
     attached_at: Mapped[datetime] = timestamp()
+    # The balance printed on the receipt when the sale completed (None before migration 0022, or not completed)
+    points_balance: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class LoyaltyEntry(Base):
