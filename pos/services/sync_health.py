@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from common.contract.names import EventType
 from common.errors import DomainError, NotFound
 from common.refusals import REFUSALS, why
-from pos.adapters.tables import OutboxEvent, ReconciliationItem
+from pos.adapters.tables import OutboxEvent, Product, ReconciliationItem, Sale
 
 from . import print_jobs, sync_tables
 from .auth import Actor
@@ -25,6 +25,7 @@ from .context import StoreContext
 from .records import audit, emit_event
 from .stock_admin import DEVICE
 from .stock_queries import below_zero
+from .transfer_views import DIFFERENCE
 
 
 def _has_table(s: Session, name: str) -> bool:
@@ -55,24 +56,50 @@ def outbox_health(s: Session, now: datetime) -> dict[str, Any]:
 
 
 def reconciliation(s: Session) -> list[dict[str, Any]]:
-    rows = s.scalars(
-        select(ReconciliationItem)
-        .where(ReconciliationItem.resolved_at.is_(None))
-        .order_by(ReconciliationItem.raised_at.desc())
-        .limit(500)
+    """Open items, each with what a person reads for its reference: the receipt number of the sale it names (or
+    the short id a transfer goes by), and its product's name and measure."""
+    rows = list(
+        s.scalars(
+            select(ReconciliationItem)
+            .where(ReconciliationItem.resolved_at.is_(None))
+            .order_by(ReconciliationItem.raised_at.desc())
+            .limit(500)
+        )
     )
-    return [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "sku": r.sku,
-            "ref_id": r.ref_id,
-            "message": r.message,
-            "detail": json.loads(r.detail or "{}"),
-            "raised_at": r.raised_at,
-        }
-        for r in rows
-    ]
+    details = [json.loads(r.detail or "{}") for r in rows]
+    refs = [r.ref_id for r in rows if r.ref_id]
+    numbers = {i: n for i, n in s.execute(select(Sale.id, Sale.number).where(Sale.id.in_(refs)))} if refs else {}
+    skus = {r.sku for r in rows if r.sku} | {str(l.get("sku")) for d in details for l in d.get("lines") or []}
+    products = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(skus)))} if skus else {}
+    out = []
+    for r, detail in zip(rows, details, strict=True):
+        product = products.get(r.sku or "")
+        lines = [
+            {**l, "name": products[l["sku"]].name, "measure": products[l["sku"]].measure}
+            if l.get("sku") in products
+            else l
+            for l in detail.get("lines") or []
+        ]
+        if lines:  # a transfer's lines with their names and measures (a weighed product's figures are grams)
+            detail = {**detail, "lines": lines}
+        ref = numbers.get(r.ref_id or "") or detail.get("number")
+        if ref is None and r.kind == DIFFERENCE and r.ref_id:
+            ref = r.ref_id[:8].upper()  # as the transfer screen names a transfer
+        out.append(
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "sku": r.sku,
+                "name": product.name if product else None,
+                "measure": product.measure if product else None,
+                "ref_id": r.ref_id,
+                "ref": ref,
+                "message": r.message,
+                "detail": detail,
+                "raised_at": r.raised_at,
+            }
+        )
+    return out
 
 
 def sync_health(ctx: StoreContext, lang: str = "en") -> dict[str, Any]:

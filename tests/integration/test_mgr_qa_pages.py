@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from test_manager_pages import Browser, csv_rows, error_of
 
 from common import fulfilment
 from common.demo_data import ean13
+from pos.adapters.tables import ReconciliationItem
 from pos.services import catalog, checkout, refunds, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -27,6 +29,14 @@ def mgr(store: StoreContext) -> Browser:
     web = Browser(create_app(store.config, store.db))
     assert web.sign_in().status_code == 302
     return web
+
+
+def sold(store: StoreContext, till: Actor, qty: int) -> dict:
+    """A cash sale of `qty` Aqua 330ml at the till."""
+    view, _ = till_sale.create_sale(store, till)
+    view = till_sale.add_line(store, till, view["id"], barcode=AQUA_330, qty=qty)
+    till_sale.add_tender(store, till, view["id"], "cash", view["total"])
+    return checkout.complete(store, till, view["id"])
 
 
 def cells_of(page: str, sku: str) -> list[str]:
@@ -52,11 +62,8 @@ def test_a_weighed_product_with_none_left_reads_0_kg_not_0_000_kg(mgr: Browser, 
 def test_the_refunds_report_says_why_in_words_on_the_page_and_in_its_csv(
     mgr: Browser, store: StoreContext, open_till: Actor
 ) -> None:
-    view, _ = till_sale.create_sale(store, open_till)
-    view = till_sale.add_line(store, open_till, view["id"], barcode=AQUA_330, qty=2)
-    till_sale.add_tender(store, open_till, view["id"], "cash", view["total"])
-    sale = checkout.complete(store, open_till, view["id"])
-    line = view["lines"][0]["id"]
+    sale = sold(store, open_till, 2)
+    line = sale["lines"][0]["id"]
     refunds.refund(store, open_till, sale["number"], [(line, 1)], MANAGER, reason="changed_mind")  # the till's code
     page = mgr.get("/manager/reports").get_data(as_text=True)
     table = page[page.index('id="tbl-refunds"') :]
@@ -133,3 +140,43 @@ def test_a_too_long_delivery_note_number_is_refused_in_the_manager_s_words(mgr: 
     resp = mgr.post("/manager/stock/receive", {"supplier_ref": "SJ-" + "9" * 70, "code": AQUA_330, "qty": "1"})
     assert resp.status_code == 422
     assert error_of(resp) == "No. surat jalan/faktur paling panjang 64 karakter: ketik lebih pendek."
+
+
+def test_central_s_reconciliation_items_read_in_the_manager_s_language_with_receipt_numbers_not_ids(
+    mgr: Browser, store: StoreContext, open_till: Actor
+) -> None:
+    sale = sold(store, open_till, 1)
+    transfer_id = "7f3a9c21-0000-4000-8000-000000000001"
+    with store.db.unit_of_work() as s:  # as the agent applies them from central's feed
+        s.add(
+            ReconciliationItem(
+                id="rec-below",
+                kind="below_zero",
+                sku="SKU-00001",
+                ref_id=sale["id"],
+                message="SKU-00001 at TOKO-01 is at -2 on hand: count the shelf and post the variance",
+                detail=json.dumps({"location": "TOKO-01", "on_hand": -2, "occurrences": 1}),
+            )
+        )
+        lines = [{"sku": "SKU-W0003", "sent": 2_500, "received": 2_000}]
+        s.add(
+            ReconciliationItem(
+                id="rec-transfer",
+                kind="transfer_difference",
+                ref_id=transfer_id,
+                message="transfer 7f3a9c21 from TOKO-02 to TOKO-01: SKU-W0003 sent 2500, received 2000. Find out",
+                detail=json.dumps(
+                    {"transfer_id": transfer_id, "from_store": "TOKO-02", "to_store": "TOKO-01", "lines": lines}
+                ),
+            )
+        )
+    page = mgr.get("/manager/sync").get_data(as_text=True)
+    table = page[page.index('id="tbl-sync-reconciliation"') :]
+    table = table[: table.index("</section>")]
+    assert "Stok minus" in table and sale["number"] in table and sale["id"] not in table
+    assert "Air Mineral Aqua 330ml terjual sampai stok -2: hitung raknya lalu posting selisihnya." in table
+    assert "Selisih transfer" in table and "7F3A9C21" in table and transfer_id not in table
+    assert "Transfer TOKO-02 → TOKO-01: Apel Fuji dikirim 2,500 kg, diterima 2,000 kg." in table
+    assert "count the shelf" not in table and "below_zero" not in table
+    header, *rows = csv_rows(mgr, "/manager/sync/reconciliation.csv?lang=en")
+    assert {r[header.index("Kind")] for r in rows} == {"Below zero", "Transfer difference"}

@@ -9,8 +9,10 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from common.errors import DomainError
 from pos.services import audit_log, manager_access, sync_health
 from pos.services.store_time import to_local
+from pos.services.transfer_views import DIFFERENCE
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
 from .report_views import parse_date
 from .tables import Table
@@ -28,13 +30,39 @@ SYNC_COLUMNS = {
     ],
     "reconciliation": [
         ("raised_at", "datetime"),
-        ("kind", "text"),
+        ("kind", "recon"),
         ("sku", "text"),
-        ("ref_id", "text"),
+        ("ref", "text"),  # the receipt number or the transfer's short id, never a UUID
         ("message", "text"),
     ],
     "below_zero": [("sku", "text"), ("name", "text"), ("on_hand", "int")],
 }
+
+
+def said(item: dict[str, Any]) -> str:
+    """A reconciliation item in the manager's language, from its details; central's own words for a kind (or an
+    item from an older central) the screens have no words for."""
+    d, kind = item["detail"], item["kind"]
+    try:
+        if kind == "below_zero":
+            on_hand = fmt.qty(int(d["on_hand"]), measure=item["measure"])
+            return t("recon.say.below_zero", name=item["name"] or item["sku"], on_hand=on_hand)
+        if kind == "cart_conflict":
+            return t("recon.say.cart_conflict", code=d["code"], number=d["number"])
+        if kind == DIFFERENCE:
+            lines = "; ".join(
+                t(
+                    "transfer.difference_line",
+                    sku=l.get("name") or l["sku"],
+                    sent=fmt.qty(l["sent"], measure=l.get("measure")),
+                    received=fmt.qty(l["received"], measure=l.get("measure")),
+                )
+                for l in d["lines"]
+            )
+            return t("recon.say.transfer_difference", src=d["from_store"], dst=d["to_store"], lines=lines)
+    except (KeyError, TypeError, ValueError):
+        pass
+    return str(item["message"])
 
 
 def _local(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
@@ -46,7 +74,7 @@ def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
     rows = {
         "outbox": _local(health["outbox"]["by_type"], "oldest"),
         "dead_letters": _local(health["dead_letters"], "failed_at"),
-        "reconciliation": _local(health["reconciliation"], "raised_at"),
+        "reconciliation": [{**r, "message": said(r)} for r in _local(health["reconciliation"], "raised_at")],
         "below_zero": health["below_zero"],
     }
     tables = {
