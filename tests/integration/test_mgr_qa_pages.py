@@ -180,3 +180,12 @@ def test_central_s_reconciliation_items_read_in_the_manager_s_language_with_rece
     assert "count the shelf" not in table and "below_zero" not in table
     header, *rows = csv_rows(mgr, "/manager/sync/reconciliation.csv?lang=en")
     assert {r[header.index("Kind")] for r in rows} == {"Below zero", "Transfer difference"}
+
+
+def test_a_refused_new_staff_member_is_said_once_and_what_was_typed_stays(mgr: Browser) -> None:
+    resp = mgr.post(
+        "/manager/staff", {"code": "1001", "name": "Rina Wati", "role": "cashier", "pin": "5566", "pin_again": "5566"}
+    )
+    page = resp.get_data(as_text=True)
+    assert resp.status_code >= 400 and page.count("Kode staf 1001 sudah dipakai") == 1
+    assert 'value="Rina Wati"' in page
