@@ -71,12 +71,19 @@ function openCategory(info, more) {
       $("category-more").hidden = !res.data.more;
     });
 }
+/* An element whose words follow the language switch (shared applyTexts re-words data-i18n). */
+function said(tag, cls, key) {
+  var e = el(tag, cls, t(key));
+  e.dataset.i18n = key;
+  return e;
+}
 function productTile(p) {
   var card = el("div", "tile-product");
   var open = button("tile-product-open", "", function () { showProduct(p); });
   open.append(el("span", "p-name", p.name), priceTag("p-price", p));
-  if (!p.in_stock) open.appendChild(el("span", "p-out", t("out_of_stock")));
-  var add = button("btn btn-add needs-pairing", "+ " + t("add"), function () { addToCart(p, 1); });
+  if (!p.in_stock) open.appendChild(said("span", "p-out", "out_of_stock"));
+  var add = button("btn btn-add needs-pairing", "", function () { addToCart(p, 1); });
+  add.append(said("span", "", "add"));  // a language switch re-words the tiles already shown
   add.dataset.sku = p.sku;
   card.append(open);
   if (!p.measure || p.measure === "unit") card.append(add);  // weighed goods are rung at the till

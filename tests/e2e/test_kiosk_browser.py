@@ -385,3 +385,30 @@ def test_the_ticket_code_total_and_done_fit_the_screen_above_the_footer(
         box = rect(kiosk, css)
         assert top <= box["top"] and box["bottom"] <= bottom, f"{css} is on screen, clear of the bar and the footer"
     assert kiosk.d.execute_script("return document.scrollingElement.scrollHeight") <= height, "nothing to scroll to"
+
+
+def test_on_a_1024x768_screen_search_results_show_whole_names_prices_and_add_above_the_keyboard_in_either_language(
+    store_server: Any, browser: Any
+) -> None:
+    """The keyboard takes most of a short screen: each result must still show its whole name (the size tells the
+    1500ml from the 1500ml Isi 6), its price and "+ Tambah", and a language switch re-words the results shown."""
+    kiosk = Kiosk(screen_of(browser, 1024, 768), store_server.kiosk_url())
+    kiosk.tap(".search-open")
+    kiosk.until(lambda: kiosk.screen() == "search", "the search screen")
+    for key in "AQUA":
+        kiosk.tap(f"#search-keyboard [data-key='{key}']")
+    kiosk.until(lambda: len(kiosk.d.find_elements(By.CSS_SELECTOR, "#search-results .tile-product")) >= 4, "results")
+    box = rect(kiosk, "#search-results")
+    shown = kiosk.d.execute_script(
+        """const box = document.getElementById('search-results').getBoundingClientRect();
+        return [...document.querySelectorAll('#search-results .tile-product')].slice(0, 4).map((card) => {
+          const name = card.querySelector('.p-name'), add = card.querySelector('.btn-add').getBoundingClientRect();
+          return {name: name.textContent, whole: name.scrollHeight <= name.clientHeight + 1,
+                  addInside: add.top >= box.top && add.bottom <= box.bottom + 2, addHeight: add.height};
+        });"""
+    )
+    assert [s["name"] for s in shown][:2] == ["Air Mineral Aqua 1500ml", "Air Mineral Aqua 1500ml Isi 3"]
+    assert all(s["whole"] and s["addInside"] and s["addHeight"] >= 48 for s in shown), (shown, box)
+    assert kiosk.text("#search-results .btn-add") == "+ Tambah"
+    kiosk.tap("[data-lang=en]")
+    kiosk.until(lambda: kiosk.text("#search-results .btn-add") == "+ Add", "the results re-worded in English")
