@@ -47,3 +47,34 @@ def test_cancelling_an_order_revoking_a_kiosk_and_turning_a_code_off_each_ask_fi
     question = asked(page, "#staff-1001 form[action$='/active'] button")
     assert question.startswith("Nonaktifkan Siti Rahayu (1001)?"), question
     assert page.el("#staff-1001").get_attribute("data-active") == "yes"
+
+
+def sideways(page: Page) -> list[str]:
+    """Tables on the page wider than their box: columns a manager would have to scroll sideways to see."""
+    return list(
+        page.d.execute_script(
+            "return [...document.querySelectorAll('.scroll, table')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 2)"
+            ".map(e => (e.closest('section') || e).id + ' ' + e.scrollWidth + '>' + e.clientWidth);"
+        )
+    )
+
+
+def test_at_1024_wide_the_wide_tables_fit_so_the_drawer_difference_and_other_stores_show(
+    store_server: Any, browser: Any
+) -> None:
+    token = store_server.api("POST", "/session", json={"staff_code": "1001", "pin": "1234", "till_id": "T1"}).json()
+    token = token["token"]
+    assert store_server.api("POST", "/shifts", token, json={"opening_float": 200_000}).status_code == 201
+    assert store_server.api("POST", "/shifts/current/close", token, json={"counted_cash": 191_000}).status_code == 200
+    page = Page(browser(1024, 768), store_server.url)
+    page.go("/manager/shifts")
+    page.sign_in("9001", "4321")
+    page.until(lambda: page.d.find_elements(By.ID, "tbl-shifts"), "the shifts are listed")
+    for path in ("/manager/shifts", "/manager/stock", "/manager/audit", "/manager/shifts?lang=en", "/manager/stock"):
+        page.go(path)
+        page.until(lambda: page.d.find_elements(By.CSS_SELECTOR, "table.grid"), f"{path} shows its table")
+        assert sideways(page) == [], path
+    page.go("/manager/shifts?lang=id")
+    difference = page.d.find_elements(By.CSS_SELECTOR, "#tbl-shifts td")[-1]
+    assert difference.text == "-Rp 9.000" and difference.rect["x"] + difference.rect["width"] <= 1024

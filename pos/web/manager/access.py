@@ -95,6 +95,7 @@ def _context() -> dict[str, Any]:
         "lang_url": _lang_url,
         "tr": said,
         "CODED": fmt.CODED,
+        "CODES": fmt.CODES,
         "NAV": NAV,
         "section": _section(request.path),
     }

@@ -102,5 +102,7 @@ def cell(value: Any, kind: str, measure: str | None = None) -> str:
 
 # Column kinds whose values are codes (a movement kind, a tender, an audit action...): shown and exported in words
 CODED = frozenset({"kind", "state", "tender", "action", "reason", "event", "refund_reason", "recon"})
+# Columns of codes (SKU, barcode, receipt or order number): never broken over two lines at a hyphen
+CODES = frozenset({"sku", "barcode", "number", "sale_number", "ref", "ref_id", "staff_code", "code"})
 # "figures": quantities already written out as text ("5 · 2,500 kg"), right-aligned with the other numbers
 NUMERIC = {"money", "signed_money", "int", "signed", "pct", "hour", "rank", "figures"}
