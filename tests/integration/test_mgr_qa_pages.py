@@ -189,3 +189,14 @@ def test_a_refused_new_staff_member_is_said_once_and_what_was_typed_stays(mgr: B
     page = resp.get_data(as_text=True)
     assert resp.status_code >= 400 and page.count("Kode staf 1001 sudah dipakai") == 1
     assert 'value="Rina Wati"' in page
+
+
+def test_a_count_refuses_a_figure_that_is_no_number_saying_0_is_allowed(mgr: Browser) -> None:
+    started = mgr.post("/manager/counts", {"category": "", "note": ""})
+    count_url = started.headers["Location"]
+    for typed in ("abc", "-3"):
+        resp = mgr.post(count_url + "/lines", {"code": AQUA_330, "qty": typed})
+        assert resp.status_code == 422 and error_of(resp) == (
+            f"Ketik jumlah yang ada di rak: bilangan bulat 0 atau lebih (tertulis: {typed}). Tidak ada yang diubah."
+        )
+    assert mgr.post(count_url + "/lines", {"code": AQUA_330, "qty": "0"}).status_code == 302

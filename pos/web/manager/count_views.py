@@ -124,7 +124,9 @@ def register(bp: Blueprint) -> None:
             # A typed figure is set (a weighed product's in kg); none: the scan adds one.
             line = stock_counts.record_count(ctx(), me(), count_id, code, typed=f.get("qty"))
         except DomainError as e:
-            return count_page(count_id, e.status, error=err(e), code=code, typed_qty=f.get("qty", ""))
+            # A count may be 0 (none on the shelf), so not the stock forms' "a whole number above 0"
+            said = t("err.bad_counted_qty", value=f.get("qty", "")) if e.code == "bad_quantity" else err(e)
+            return count_page(count_id, e.status, error=said, code=code, typed_qty=f.get("qty", ""))
         flash(
             t(
                 "count.recorded",
