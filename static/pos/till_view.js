@@ -81,7 +81,9 @@ export function render(S) {
   if (newest) {
     $("last-name").textContent = newest.name;
     $("last-price").innerHTML = newest.qty > 1 || newest.measure === "weight"
-      ? `${qtyHtml(newest)} × ${priceHtml(newest)}` : escapeHtml(money(newest.unit_price));
+      // A narrow panel breaks the line at "×", never inside "Rp 42.000/kg"
+      ? `<span class="nb">${qtyHtml(newest)}</span> × <span class="nb">${priceHtml(newest)}</span>`
+      : escapeHtml(money(newest.unit_price));
   }
   $("qty-chip").hidden = !S.pendingQty;
   $("qty-chip").textContent = S.pendingQty ? t("sale.qty_next", { n: S.pendingQty }) : "";

@@ -119,3 +119,19 @@ def test_the_till_weighs_in_english_with_a_decimal_point(store_server: Any, brow
     rows = till.d.find_element(By.ID, "lines").text
     assert "0,845 kg" in rows and "0,500 kg" in rows and "Rp 7.000" in rows
     till.d.save_screenshot(str(screens / "till-weighed-en.png"))
+
+
+def test_on_a_1024x768_till_the_last_item_breaks_at_the_times_sign_never_inside_the_price_per_kg(
+    store_server: Any, browser: Any
+) -> None:
+    till = Till(browser(1024, 768), store_server)
+    till.open()
+    till.sign_in_and_open_shift()
+    till.scan(APEL_LABEL, 1)
+    till.until(lambda: "42.000/kg" in till.text("last-price"))
+    # Each part ("0,845 kg", "Rp 42.000/kg") is drawn on one line; the panel may break between them.
+    parts = till.d.execute_script(
+        "return [...document.querySelectorAll('#last-price .nb')].map((e) => "
+        "[e.textContent, new Set([...e.getClientRects()].map((r) => Math.round(r.bottom))).size]);"
+    )
+    assert parts == [["0,845 kg", 1], ["Rp 42.000/kg", 1]]  # how many lines each part is drawn on
