@@ -10,7 +10,7 @@ from test_manager_pages import Browser, csv_rows, error_of
 
 from common import fulfilment
 from common.demo_data import ean13
-from pos.adapters.tables import ReconciliationItem
+from pos.adapters.tables import ReconciliationItem, RemoteStock
 from pos.services import catalog, checkout, refunds, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -200,3 +200,18 @@ def test_a_count_refuses_a_figure_that_is_no_number_saying_0_is_allowed(mgr: Bro
             f"Ketik jumlah yang ada di rak: bilangan bulat 0 atau lebih (tertulis: {typed}). Tidak ada yang diubah."
         )
     assert mgr.post(count_url + "/lines", {"code": AQUA_330, "qty": "0"}).status_code == 302
+
+
+def test_the_online_shop_s_stock_is_named_in_the_page_s_language_not_central_s_toko_online(
+    mgr: Browser, store: StoreContext
+) -> None:
+    with store.db.unit_of_work() as s:  # as the agent keeps central's figures
+        s.add(RemoteStock(sku="SKU-00001", location="ONLINE", location_name="Toko Online", qty=41))
+        s.add(RemoteStock(sku="SKU-00001", location="TOKO-02", location_name="Omnitoko Depok", qty=55))
+    english = mgr.get("/manager/stock?q=Aqua+330&lang=en").get_data(as_text=True)
+    assert '<th class="num">Online shop</th>' in english and "Toko Online" not in english
+    assert "Omnitoko Depok" in english
+    item = mgr.get("/manager/stock/item/SKU-00001").get_data(as_text=True)
+    assert "<span>Online shop</span>" in item and "Toko Online" not in item
+    header = csv_rows(mgr, "/manager/stock.csv?q=Aqua+330&lang=id")[0]
+    assert "Toko online" in header and "Omnitoko Depok" in header

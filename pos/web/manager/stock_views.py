@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
+from common.contract.names import ONLINE_LOCATION
 from common.errors import DomainError
 from pos.services import stock_admin, stock_elsewhere, stock_queries
 from pos.services.store_time import to_local
@@ -27,8 +28,14 @@ def category_names() -> dict[str, str]:
     }
 
 
+def place_name(location: str, name: str) -> str:
+    """Another store by its own name; the online shop in the page's language (central names it "Toko Online")."""
+    return t("stock.online_shop") if location == ONLINE_LOCATION else name
+
+
 def stock_table(q: str, category: str, only_low: bool) -> tuple[Table, dict[str, Any]]:
     data = stock_queries.stock_list(ctx(), q=q, category=category, only_low=only_low)
+    data["locations"] = [{**loc, "name": place_name(loc["location"], loc["name"])} for loc in data["locations"]]
     columns = [
         ("sku", "text"),
         ("barcode", "text"),
@@ -140,6 +147,7 @@ def register(bp: Blueprint) -> None:
         item["category_name"] = category_names().get(
             item["category"] or "", item["category_name"]
         )  # in the page's language
+        item["remote"] = [{**r, "name": place_name(r["location"], r["name"])} for r in item["remote"]]
         return page("item.html", status, item=item, ledger=ledger_table(item), reasons=stock_admin.REASONS, **extra)
 
     @bp.get("/stock/item/<code>")
@@ -153,7 +161,10 @@ def register(bp: Blueprint) -> None:
     @bp.get("/stock/item/<code>/elsewhere.json")
     def item_elsewhere(code: str):
         try:
-            return stock_elsewhere.elsewhere(ctx(), code)
+            found = stock_elsewhere.elsewhere(ctx(), code)
+            for loc in found.get("locations") or []:
+                loc["name"] = place_name(loc["location"], loc["name"])
+            return found
         except DomainError as e:
             return {"error": {"code": e.code, "message": e.message}}, e.status
 
