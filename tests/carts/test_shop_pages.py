@@ -52,6 +52,7 @@ def test_the_catalog_shows_store_prices_promotions_and_stock_per_store_and_onlin
     assert "Rp 3.500" in aqua330 and "Promo" not in aqua330
     assert "Rp 4.050" in aqua600 and "Rp 4.500" in aqua600 and "Hemat Aqua 10%" in aqua600
     assert "Online" in aqua330 and "Omnitoko Kemang" in aqua330 and "Omnitoko Depok" in aqua330
+    assert AQUA_330 not in aqua330 and "8990000100010" not in aqua330  # a shopper is shown no SKU or barcode
     assert "SKU-00003" not in page or "aqua" in card(page, "SKU-00003").lower()
     english = Shopper(central).get("/shop/?lang=en&q=nothing-like-this")
     assert "No products for “nothing-like-this”" in text_of(english)
