@@ -133,25 +133,34 @@ def store_choices(ctx: CentralContext) -> list[tuple[str, str]]:
 
 
 def debts(ctx: CentralContext) -> list[dict[str, Any]]:
-    """Members below zero, deepest first, with what each store redeemed offline for them (where the debt came
-    from) and the debt's worth in Rupiah at today's point value."""
+    """Members below zero, deepest first, with where the debt came from (what each store redeemed offline for
+    them, by the store's name; what head office took off by adjustments, `store_id` None) and the debt's worth in
+    Rupiah at today's point value."""
     owing = loyalty.debts(ctx)
     if not owing:
         return []
+    ids = [d["id"] for d in owing]
     with ctx.db.sessions() as s:
-        rows = s.execute(
+        offline = s.execute(
             select(PointsEntry.member_id, PointsEntry.store_id, -func.sum(PointsEntry.points))
-            .where(
-                PointsEntry.member_id.in_([d["id"] for d in owing]),
-                PointsEntry.kind == "redeem",
-                PointsEntry.note == OFFLINE_NOTE,
-            )
+            .where(PointsEntry.member_id.in_(ids), PointsEntry.kind == "redeem", PointsEntry.note == OFFLINE_NOTE)
             .group_by(PointsEntry.member_id, PointsEntry.store_id)
             .order_by(PointsEntry.store_id)
         ).all()
+        taken_off = s.execute(
+            select(PointsEntry.member_id, -func.sum(PointsEntry.points))
+            .where(PointsEntry.member_id.in_(ids), PointsEntry.kind == "adjust", PointsEntry.points < 0)
+            .group_by(PointsEntry.member_id)
+        ).all()
+        codes = {store_id for _, store_id, _ in offline}
+        names = dict(s.execute(select(Location.code, Location.name).where(Location.code.in_(codes))).all())
     by_member: dict[str, list[dict[str, Any]]] = {}
-    for member_id, store_id, points in rows:
-        by_member.setdefault(member_id, []).append({"store_id": store_id, "points": int(points)})
+    for member_id, store_id, points in offline:
+        by_member.setdefault(member_id, []).append(
+            {"store_id": store_id, "name": names.get(store_id, store_id), "points": int(points)}
+        )
+    for member_id, points in taken_off:
+        by_member.setdefault(member_id, []).append({"store_id": None, "name": None, "points": int(points)})
     value = ctx.config.loyalty.point_value
     return [{**d, "value": d["debt"] * value, "stores": by_member.get(d["id"], [])} for d in owing]
 

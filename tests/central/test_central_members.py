@@ -178,11 +178,21 @@ def test_a_member_who_overspent_offline_is_on_the_debts_page_with_the_store_and_
     html = admin.get("/admin/debts").get_data(as_text=True)
     number, name, _phone, debt, worth, where = row_cells(html, f'data-member="{member["id"]}"')
     assert (number, name, debt, worth) == (member["number"], "Siti Rahmawati", "15", "Rp 1.500")
-    assert where == f"{STORE}: 55 points"
+    assert where == "Redeemed offline at Omnitoko Kemang: 55 points"  # the store by its name
     assert cell(admin.get(f"/admin/members/{member['id']}").get_data(as_text=True), "debt") == "15"
     assert "1 member in points debt" in admin.get("/admin/").get_data(as_text=True)
     loyalty.adjust(central.ctx, member["id"], 15, "debt settled")
     assert "None: every member" in admin.get("/admin/debts").get_data(as_text=True)
+
+
+def test_a_debt_made_by_a_head_office_adjustment_says_so_in_either_language(admin, central, member):
+    loyalty.adjust(central.ctx, member["id"], -100, "returned goods bought with points")  # 40 points: 60 owed
+    html = admin.get("/admin/debts").get_data(as_text=True)
+    *_, debt, _worth, where = row_cells(html, f'data-member="{member["id"]}"')
+    assert (debt, where) == ("60", "Head office adjustments: -100 points")
+    assert "or head office took the balance below zero" in html
+    indonesian = admin.get("/admin/debts?lang=id").get_data(as_text=True)
+    assert row_cells(indonesian, f'data-member="{member["id"]}"')[-1] == "Penyesuaian kantor pusat: -100 poin"
 
 
 def test_a_big_adjustment_and_allowance_are_said_with_grouped_thousands(admin, central, member):
