@@ -215,3 +215,11 @@ def test_the_online_shop_s_stock_is_named_in_the_page_s_language_not_central_s_t
     assert "<span>Online shop</span>" in item and "Toko Online" not in item
     header = csv_rows(mgr, "/manager/stock.csv?q=Aqua+330&lang=id")[0]
     assert "Toko online" in header and "Omnitoko Depok" in header
+
+
+def test_with_no_other_store_the_transfer_form_cannot_be_sent_and_says_why(mgr: Browser) -> None:
+    page = mgr.get("/manager/transfers").get_data(as_text=True)
+    button = page[page.index('id="transfer-submit"') :]
+    button = button[: button.index(">")]
+    assert "disabled" in button  # not a press that does nothing (an empty required list of stores)
+    assert 'id="no-stores">Belum ada toko lain yang terdaftar di pusat.' in page
