@@ -223,3 +223,14 @@ def test_with_no_other_store_the_transfer_form_cannot_be_sent_and_says_why(mgr: 
     button = button[: button.index(">")]
     assert "disabled" in button  # not a press that does nothing (an empty required list of stores)
     assert 'id="no-stores">Belum ada toko lain yang terdaftar di pusat.' in page
+
+
+def test_a_count_refused_because_one_is_open_keeps_the_scope_and_note_and_links_the_open_one(mgr: Browser) -> None:
+    first = mgr.post("/manager/counts", {"category": "drinks", "note": ""}).headers["Location"]
+    resp = mgr.post("/manager/counts", {"category": "", "note": "opname akhir bulan"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "masih berjalan" in error_of(resp)
+    assert 'value="opname akhir bulan"' in page
+    assert f'<a href="{first}" id="still-open">' in page
+    again = mgr.post("/manager/counts", {"category": "drinks", "note": "rak minuman"}).get_data(as_text=True)
+    assert 'value="drinks" selected' in again and 'value="rak minuman"' in again

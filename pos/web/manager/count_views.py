@@ -93,10 +93,12 @@ def register(bp: Blueprint) -> None:
 
     @bp.post("/counts")
     def count_start():
+        f = request.form
         try:
-            done = stock_counts.start_count(ctx(), me(), request.form.get("category"), request.form.get("note", ""))
+            done = stock_counts.start_count(ctx(), me(), f.get("category"), f.get("note", ""))
         except DomainError as e:
-            return counts_page(e.status, error=err(e))
+            # Keep what was chosen and typed; a count still open is one click away
+            return counts_page(e.status, error=err(e), form=f, still_open=e.detail.get("count_id"))
         flash(t("count.started", number=done["number"]), "ok")
         return redirect(url_for("manager.count", count_id=done["id"]))
 
