@@ -11,7 +11,7 @@ from test_manager_pages import Browser, csv_rows, error_of
 from common import fulfilment
 from common.demo_data import ean13
 from pos.adapters.tables import ReconciliationItem, RemoteStock
-from pos.services import catalog, checkout, refunds, till_sale
+from pos.services import cash_moves, catalog, checkout, refunds, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
 from sync_agent.online_order_apply import TOPICS
@@ -234,3 +234,15 @@ def test_a_count_refused_because_one_is_open_keeps_the_scope_and_note_and_links_
     assert f'<a href="{first}" id="still-open">' in page
     again = mgr.post("/manager/counts", {"category": "drinks", "note": "rak minuman"}).get_data(as_text=True)
     assert 'value="drinks" selected' in again and 'value="rak minuman"' in again
+
+
+def test_an_order_handed_over_and_a_cash_move_waiting_to_sync_are_named_in_words(
+    mgr: Browser, store: StoreContext, open_till: Actor
+) -> None:
+    order_id = packed_order(store, "OT-K7Q42P-1", "K7Q-42P")
+    mgr.post("/manager/orders/handover", {"code": "K7Q-42P", "order": order_id})
+    ledger = mgr.get("/manager/stock/item/SKU-00002").get_data(as_text=True)
+    assert "<td>Pesanan online</td>" in ledger and "online_order" not in ledger
+    cash_moves.record(store, open_till, reason="more_change", amount=50_000)  # cash in: no approval
+    sync = mgr.get("/manager/sync?lang=en").get_data(as_text=True)
+    assert "Cash in or out of a drawer" in sync and "cash.moved" not in sync
