@@ -21,6 +21,7 @@ from common.timestamps import parse_time
 from pos.adapters.tables import (
     Category,
     DeadLetterSeen,
+    PriceChange,
     Product,
     Promotion,
     ReconciliationItem,
@@ -53,8 +54,9 @@ def _category(s: Session, d: dict[str, Any]) -> None:
         row.name, row.name_en = d.get("name") or row.name, d.get("name_en") or row.name_en
 
 
-def _products(s: Session, rows: list[dict[str, Any]]) -> None:
-    """The page's products (the last change of each SKU wins), looked up in one query."""
+def _products(s: Session, rows: list[dict[str, Any]], now: datetime) -> None:
+    """The page's products (the last change of each SKU wins), looked up in one query. A new price of a product on
+    sale here is a price change: its shelf label is to be replaced (the manager's "Label harga")."""
     latest = {d["sku"]: d for d in rows}
     if not latest:
         return
@@ -89,6 +91,8 @@ def _products(s: Session, rows: list[dict[str, Any]]) -> None:
         if row is None:
             row = Product(id=new_id(), sku=sku)
             s.add(row)
+        elif row.active and d.get("active", True) and row.price != int(d["price"]):
+            s.add(PriceChange(id=new_id(), sku=sku, old_price=row.price, new_price=int(d["price"]), changed_at=now))
         row.measure, row.plu = d.get("measure") or "unit", plu  # weight: price per kg, stock in grams
         # The price applies to items scanned from now on; lines already on a sale keep the price they were rung at.
         row.name, row.barcode, row.category, row.price = d["name"], barcode, d.get("category"), int(d["price"])
@@ -176,7 +180,7 @@ def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, 
             else:
                 continue
             applied += 1
-        _products(s, batched["product"])
+        _products(s, batched["product"], now)
         _stock_rows(s, batched["stock"])
         note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
         if note != "new_epoch":

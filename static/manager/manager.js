@@ -13,6 +13,14 @@ document.querySelectorAll("button[data-confirm]").forEach(function (button) {
     if (!window.confirm(button.dataset.confirm)) ev.preventDefault();
   });
 });
+// A header box that checks or clears every row's box of its table (the rows start checked without it).
+document.querySelectorAll("input[data-check-all]").forEach(function (all) {
+  all.addEventListener("change", function () {
+    $(all.dataset.checkAll).querySelectorAll("tbody input[type=checkbox]").forEach(function (b) { b.checked = all.checked; });
+  });
+});
+// The shelf-label sheet's own print button.
+document.querySelectorAll("button[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
 // Quick filter: hide the rows of a table that do not contain the typed words.
 document.querySelectorAll("input.quick[data-filter]").forEach(function (input) {
   var section = $(input.dataset.filter);

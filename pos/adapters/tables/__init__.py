@@ -2,7 +2,7 @@
 
 from .base import Base
 from .cash import CashMove
-from .catalog import Category, Product, TaxGroup
+from .catalog import Category, PriceChange, Product, TaxGroup
 from .kiosk import KioskCart
 from .loyalty import LoyaltyAllowance, LoyaltyEntry, LoyaltyMember, LoyaltyRedemption, LoyaltySetting, SaleMember  # noqa: F401 - issue 5
 from .online_carts import OnlineCartCopy, OnlineCartOpen  # noqa: F401 - online carts (issue 6)
@@ -41,6 +41,7 @@ __all__ = [
     "Category",
     "Counter",
     "OutboxEvent",
+    "PriceChange",
     "Product",
     "Refund",
     "RefundLine",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, uuid_pk
+from .base import Base, timestamp, uuid_pk
 
 
 class TaxGroup(Base):
@@ -37,3 +39,17 @@ class Product(Base):
     measure: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")
     # The item code a scale prints in a variable-measure label (common.scale_labels), without leading zeros.
     plu: Mapped[str | None] = mapped_column(String(8), unique=True)
+
+
+class PriceChange(Base):
+    """A shelf price that changed when central's new price arrived (the feed): its shelf label must be replaced.
+    Pending until a manager marks it labelled (pos.services.shelf_labels)."""
+
+    __tablename__ = "price_changes"
+    id: Mapped[str] = uuid_pk()
+    sku: Mapped[str] = mapped_column(String(32), index=True)
+    old_price: Mapped[int] = mapped_column(BigInteger)
+    new_price: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = timestamp()
+    labelled_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    labelled_by: Mapped[str | None] = mapped_column(String(36))

@@ -9,6 +9,7 @@ from . import (
     admin_views,
     count_views,
     kiosk_views,
+    label_views,
     order_views,
     report_views,
     shift_views,
@@ -35,4 +36,5 @@ def create_blueprint() -> Blueprint:
     staff_views.register(bp)
     order_views.register(bp)
     transfer_views.register(bp)
+    label_views.register(bp)
     return bp

@@ -1,0 +1,57 @@
+"""Shelf labels ("Label harga"): the products whose price central changed, their labels printed as a page, and
+marked put up; a label for any product on demand."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from common.errors import DomainError
+from pos.services import shelf_labels
+from pos.services.store_time import to_local
+
+from ..api.common import ctx
+from .access import err, me, page, t
+from .tables import Table
+
+COLUMNS = [
+    ("sku", "text"),
+    ("barcode", "text"),
+    ("name", "text"),
+    ("was", "money"),
+    ("price", "money"),
+    ("promo_price", "money"),
+    ("changed_at", "datetime"),
+]
+
+
+def pending_table() -> Table:
+    rows = [{**r, "changed_at": to_local(ctx(), r["changed_at"])} for r in shelf_labels.pending(ctx())]
+    return Table("labels", COLUMNS, rows, url_for("manager.labels_csv"), {"sku": "manager.item"})
+
+
+def register(bp: Blueprint) -> None:
+    @bp.get("/labels")
+    def labels():
+        return page("labels.html", table=pending_table(), code=request.args.get("code", ""))
+
+    @bp.get("/labels.csv")
+    def labels_csv():
+        return pending_table().csv()
+
+    @bp.get("/labels/print")
+    def labels_print():
+        """The labels as a page to print on any printer (A4, 3 x 8), chosen by SKU or barcode (`sku` repeated)."""
+        try:
+            shown = shelf_labels.labels(ctx(), request.args.getlist("sku"))
+        except DomainError as e:
+            return page("labels.html", e.status, table=pending_table(), code=request.args.get("code", ""), error=err(e))
+        return page("labels_print.html", labels=shown, today=to_local(ctx(), ctx().clock()))
+
+    @bp.post("/labels/done")
+    def labels_done():
+        try:
+            n = shelf_labels.mark_labelled(ctx(), me(), request.form.getlist("sku"))
+        except DomainError as e:
+            return page("labels.html", e.status, table=pending_table(), code="", error=err(e))
+        flash(t("labels.marked", n=n) if n else t("labels.marked_none"), "ok")
+        return redirect(url_for("manager.labels"))

@@ -1,0 +1,40 @@
+"""Shelf labels in a real browser: central's new price reaches the store, the manager prints the new label on a
+sheet (its own tab, at the new price) and marks it put up; the list is empty after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from service.test_shelf_labels import AQUA_330, new_price
+from test_manager_browser import Page, store_beside
+
+
+def test_a_manager_prints_the_new_label_of_a_changed_price_and_marks_it_put_up(
+    store_server: Any, browser: Any, screens: Path, tmp_path: Path
+) -> None:
+    new_price(store_beside(tmp_path), AQUA_330, 4_000)
+    manager = Page(browser(), store_server.url)
+    manager.go("/manager/labels")
+    manager.sign_in("9001", "4321")
+    manager.until(lambda: manager.d.find_elements(By.ID, "labels"), "the labels to replace")
+    row = manager.text(f"#labels tr[data-sku='{AQUA_330}']")
+    assert "Rp 3.500" in row and "Rp 4.000" in row
+    manager.screenshot(screens / "manager-labels.png")
+
+    manager.el("#labels-print").click()
+    manager.until(lambda: len(manager.d.window_handles) == 2, "the sheet opens in its own tab")
+    list_tab, sheet_tab = manager.d.window_handles
+    manager.d.switch_to.window(sheet_tab)
+    manager.until(lambda: manager.d.find_elements(By.CSS_SELECTOR, f"#sheet .label[data-sku='{AQUA_330}']"), "sheet")
+    label = manager.text(f"#sheet .label[data-sku='{AQUA_330}']")
+    assert "Rp 4.000" in label and "Rp 3.500" not in label
+    manager.d.save_screenshot(str(screens / "manager-labels-sheet.png"))
+    manager.d.close()
+    manager.d.switch_to.window(list_tab)
+
+    manager.el("#labels-done").click()
+    manager.until(lambda: manager.d.switch_to.alert, "marking them put up asks first").accept()
+    manager.until(lambda: manager.d.find_elements(By.ID, "labels-none"), "nothing left to replace")
+    assert "1 label ditandai sudah dipasang." in manager.flash()

@@ -1,0 +1,78 @@
+"""The manager's "Label harga" screen: the labels to replace after central changed prices, the sheet of labels at
+today's price, "put up" marking them done; refused in words: an unknown code (kept in the field), nothing chosen,
+a form without its token, a cashier."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from service.test_shelf_labels import AQUA_330, AQUA_330_BARCODE, new_price
+from test_manager_pages import Browser, error_of
+
+from pos.services.context import StoreContext
+
+
+def screens(store: StoreContext, code: str = "9001", pin: str = "4321") -> Browser:
+    from pos.web.app import create_app
+
+    web = Browser(create_app(store.config, store.db))
+    assert web.sign_in(code, pin).status_code == 302
+    return web
+
+
+def text(resp: Any) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True)).split())
+
+
+def test_a_changed_price_is_listed_printed_at_the_new_price_and_marked_put_up(store: StoreContext) -> None:
+    new_price(store, AQUA_330, 4_000)
+    web = screens(store)
+    page = web.get("/manager/labels?lang=id")
+    row = re.search(rf'<tr data-sku="{AQUA_330}">.*?</tr>', page.get_data(as_text=True), re.S)
+    assert row and "Rp 3.500" in row.group(0) and "Rp 4.000" in row.group(0) and "▲" in row.group(0)
+    assert "Label harga" in text(page)
+
+    sheet = web.get(f"/manager/labels/print?sku={AQUA_330}&lang=id")
+    assert sheet.status_code == 200
+    assert "1 label harga" in text(sheet) and "Rp 4.000" in text(sheet) and AQUA_330_BARCODE in text(sheet)
+    assert "Rp 3.500" not in text(sheet)
+
+    csv = web.get("/manager/labels.csv?lang=en").get_data(as_text=True)
+    assert "Price on the label" in csv.splitlines()[0] and "3500" in csv
+    web.get("/manager/labels?lang=id")  # back in Indonesian (the language is kept in a cookie)
+
+    done = web.client.post("/manager/labels/done", data={"sku": [AQUA_330], "csrf_token": web.csrf})
+    assert done.status_code == 302
+    after = web.get("/manager/labels?lang=id")
+    assert "1 label ditandai sudah dipasang." in text(after) and "Semua label di rak sesuai harga sekarang." in text(
+        after
+    )
+
+
+def test_refusals_are_said_on_the_page_and_nothing_is_marked(store: StoreContext) -> None:
+    new_price(store, AQUA_330, 4_000)
+    web = screens(store)
+    web.get("/manager/labels?lang=id")
+    unknown = web.get("/manager/labels/print?sku=ABC-999&code=ABC-999")
+    assert unknown.status_code == 404
+    assert error_of(unknown) == "Tidak ada produk yang dijual di toko ini dengan SKU atau barcode ABC-999."
+    assert 'value="ABC-999"' in unknown.get_data(as_text=True)  # what was typed stays in the field
+    nothing = web.post("/manager/labels/done", {})
+    assert nothing.status_code == 422 and error_of(nothing) == "Pilih paling sedikit satu produk."
+    forged = web.client.post("/manager/labels/done", data={"sku": [AQUA_330]})  # no CSRF token
+    assert forged.status_code == 400
+    assert f'data-sku="{AQUA_330}"' in web.get("/manager/labels").get_data(as_text=True)  # still to replace
+
+
+def test_a_cashier_cannot_open_the_labels_screen(store: StoreContext) -> None:
+    from pos.web.app import create_app
+
+    web = Browser(create_app(store.config, store.db))
+    web.sign_in("1001", "1234")
+    assert web.get("/manager/labels").status_code in (302, 403)
+    assert web.client.post("/manager/labels/done", data={"sku": [AQUA_330], "csrf_token": web.csrf}).status_code in (
+        302,
+        401,
+        403,
+    )
