@@ -19,7 +19,7 @@ from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleComp
 from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
-from . import loyalty, member_scope, stock
+from . import cash_moves, loyalty, member_scope, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -224,11 +224,12 @@ def shift_opened(session: Session, ctx: CentralContext, ev: Event) -> list[FeedC
 def shift_closed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
     p = parse(ShiftClosed, ev.payload)
     row = session.get(ShiftRecord, p.shift_id)
+    if row is not None and row.store_id != ev.store_id:
+        raise Rejection("other_store_shift", f"shift {p.shift_id} belongs to store {row.store_id}")
+    cash_moves.check_z(session, ev, p.shift_id, p.till_id)  # its cash out and in: the moves central holds
     if row is None:
         row = ShiftRecord(id=p.shift_id, store_id=ev.store_id, till_id=p.till_id, opening_float=p.opening_float)
         session.add(row)
-    elif row.store_id != ev.store_id:
-        raise Rejection("other_store_shift", f"shift {p.shift_id} belongs to store {row.store_id}")
     row.state, row.expected_cash, row.counted_cash, row.variance = "closed", p.expected_cash, p.counted_cash, p.variance
     row.report_json = json.dumps(ev.payload, ensure_ascii=False)
     session.flush()
@@ -259,6 +260,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
     (EventType.REFUND_COMPLETED, 1): refund_completed,
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,
+    (EventType.CASH_MOVED, 1): cash_moves.cash_moved,  # each cash move in or out of a till's drawer
     (EventType.STOCK_RECEIVED, 1): _stock_event("receipt"),
     (EventType.STOCK_ADJUSTED, 1): _stock_event("adjustment"),
     (EventType.STOCK_COUNTED, 1): _stock_event("count"),

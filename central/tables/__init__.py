@@ -2,6 +2,7 @@
 
 from .base import CentralBase
 from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
+from .cash import CashMoveRecord  # noqa: F401 - cash in and out of the tills' drawers
 from .catalog import Category, Product, Promotion, TaxGroup
 from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender

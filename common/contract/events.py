@@ -1,5 +1,5 @@
 """The registry of event models: (event type, schema version) -> the model a store builds and central parses with.
-The models live by family in sale_events, loyalty_events, stock_events and online_events; a manager's action on a
+The models live by family in sale_events, cash_events, loyalty_events, stock_events and online_events; a manager's action on a
 dead letter, which belongs to none, is here. A changed model is a new version (schema.py)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
+from .cash_events import CashMoved
 from .loyalty_events import HoldReleased, PointsEarned, PointsRedeemed, PointsReversed
 from .names import EventType
 from .online_events import (
@@ -40,6 +41,7 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,
+    (EventType.CASH_MOVED, 1): CashMoved,
     (EventType.STOCK_RECEIVED, 1): StockMoved,
     (EventType.STOCK_ADJUSTED, 1): StockMoved,
     (EventType.STOCK_COUNTED, 1): StockMoved,

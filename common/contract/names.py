@@ -18,6 +18,7 @@ class EventType:
     REFUND_COMPLETED: Final = "refund.completed"
     SHIFT_OPENED: Final = "shift.opened"
     SHIFT_CLOSED: Final = "shift.closed"
+    CASH_MOVED: Final = "cash.moved"
     STOCK_RECEIVED: Final = "stock.received"
     STOCK_ADJUSTED: Final = "stock.adjusted"
     STOCK_COUNTED: Final = "stock.counted"

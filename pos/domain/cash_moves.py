@@ -5,27 +5,19 @@ written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from common.contract.cash_events import CASH_NOTE_MAX, CASH_REASONS, Direction
 from common.errors import Conflict, DomainError
 from common.limits import MAX_AMOUNT
 from common.money import group_thousands
 
 from .amounts import too_large
 
-Direction = Literal["in", "out"]
-
-# A reason's code -> the way it moves cash. The till offers them in this order (keys 1, 2, 3, ...); "other_out"
-# and "other_in" need the cashier's own words.
-REASONS: dict[str, Direction] = {
-    "safe_drop": "out",
-    "store_expense": "out",
-    "more_change": "in",
-    "other_out": "out",
-    "other_in": "in",
-}
+# The reasons and which way each moves cash are the wire contract's (central checks a move's reason against the
+# same list); the till offers them in their order (keys 1, 2, 3, ...).
+REASONS: dict[str, Direction] = CASH_REASONS
 NEEDS_NOTE = frozenset({"other_out", "other_in"})
-NOTE_MAX = 120
+NOTE_MAX = CASH_NOTE_MAX
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.contract.names import EventType
 from common.errors import Conflict
 from common.money import format_money, group_thousands
 from pos.adapters.tables import CashMove, Sale, SaleLine, Shift, Staff
@@ -20,8 +21,9 @@ from . import auth
 from .auth import Actor
 from .cash_slip import slip
 from .context import StoreContext
+from .ports import Outbox
 from .printing import add_job, wake
-from .records import audit
+from .records import SqlOutbox, audit
 from .shifts import expected_cash, require_shift
 
 log = logging.getLogger(__name__)
@@ -114,6 +116,7 @@ def record(
             row.id = move_id
         s.add(row)
         s.flush()
+        emit_moved(SqlOutbox(s, ctx), row)  # with the move, in its transaction: central learns of each one
         audit(
             s,
             ctx,
@@ -133,6 +136,23 @@ def record(
     if ctx.has_printer:
         wake(ctx)
     return view
+
+
+def emit_moved(outbox: Outbox, m: CashMove) -> str:
+    """The move's `cash.moved` event, from the till that made it; returns the event's id."""
+    payload = {
+        "move_id": m.id,
+        "till_id": m.till_id,
+        "shift_id": m.shift_id,
+        "direction": m.direction,
+        "reason": m.reason,
+        "amount": m.amount,
+        "note": m.note or "",
+        "staff_id": m.staff_id,
+        "approved_by": m.approved_by,
+        "moved_at": m.created_at.isoformat(),
+    }
+    return outbox.emit(EventType.CASH_MOVED, payload, m.till_id)
 
 
 def _what(asked: CashMoveAsked) -> str:
