@@ -22,6 +22,8 @@ pytestmark = pytest.mark.browser
 
 TILL_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
 KIOSK_SIZES = [(1280, 1024), (1024, 768), (768, 1024)]  # the kiosk tests' size, landscape and portrait
+# The customer display is often a POS's own small second screen: 10" 1024 x 600, 7" 800 x 480.
+DISPLAY_SIZES = [(1024, 600), (800, 480)]
 LONG_SALE = 32  # lines: more than any screen shows at once
 CARD_PART = 20_000  # the card half of the split payment
 F_KEYS = [f"F{n}" for n in range(1, 13) if n != 11]  # F11 is the browser's own (full screen)
@@ -109,6 +111,16 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_store_db: Path) -> Ite
 def till_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One browser per till size, for the till, the display and the manager screens at that size."""
     driver = chromium(tmp_path_factory.mktemp("chromium-till"), *request.param)
+    fit(driver, request.param)
+    driver.size = request.param
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module", params=TILL_SIZES + DISPLAY_SIZES, ids=size_id)
+def display_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The customer display at a till's size or a POS second screen's."""
+    driver = chromium(tmp_path_factory.mktemp("chromium-display"), *request.param)
     fit(driver, request.param)
     driver.size = request.param
     yield driver
@@ -335,14 +347,14 @@ def display_till_token(server: StoreServer) -> str:
 
 
 def test_the_customer_display_fits_a_long_sale_and_the_thank_you(
-    server: StoreServer, till_screen: Any, screens: Path
+    server: StoreServer, display_screen: Any, screens: Path
 ) -> None:
     token = display_till_token(server)
     sale = server.api("POST", "/sales", token).json()
     for p in demo_products(server, token)[:LONG_SALE]:
         server.api("POST", f"/sales/{sale['id']}/lines", token, json={"barcode": p["barcode"], "qty": 1})
     sale = server.api("POST", f"/sales/{sale['id']}/discounts", token, json={"kind": "percent", "value": "5"}).json()
-    d = till_screen
+    d = display_screen
     d.get(f"{server.url}/display/T2")
     till = LayoutTill(d, server)
     till.until(lambda: till.shown("d-sale") and len(d.find_elements(By.CSS_SELECTOR, "#d-lines li")) == LONG_SALE)
