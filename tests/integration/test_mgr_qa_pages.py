@@ -81,14 +81,14 @@ def test_a_ledger_csv_names_each_movement_as_the_page_does(mgr: Browser) -> None
     assert [r[header.index("Jenis")] for r in rows[:2]] == ["Penyesuaian", "Stok awal"]  # not "adjustment", "opening"
 
 
-def packed_order(store: StoreContext, number: str, code: str) -> str:
-    """A paid pickup order for one Aqua 600ml, packed, as central's feed brings it to the store."""
+def packed_order(store: StoreContext, number: str, code: str, status: str = "packed") -> str:
+    """A paid pickup order for one Aqua 600ml, packed (or still to pick), as central's feed brings it to the store."""
     order_id = "00000000-0000-4000-8000-000000000042"
     data = {
         "id": order_id,
         "number": number,
         "mode": "pickup",
-        "status": "packed",
+        "status": status,
         "code_hash": fulfilment.code_hash(code),
         "lines": [{"sku": "SKU-00002", "name": "Air Mineral Aqua 600ml", "qty": 1, "unit_price": 4_500, "net": 4_500}],
         "total": 4_500,
@@ -96,7 +96,7 @@ def packed_order(store: StoreContext, number: str, code: str) -> str:
         "paid_at": "2026-12-04T07:00:00",
     }
     with store.db.unit_of_work() as s:
-        TOPICS["online_order"](s, data | {"lines": [data["lines"][0] | {"picked": 1}]})
+        TOPICS["online_order"](s, data | {"lines": [data["lines"][0] | {"picked": int(status == "packed")}]})
     return order_id
 
 
@@ -246,3 +246,18 @@ def test_an_order_handed_over_and_a_cash_move_waiting_to_sync_are_named_in_words
     cash_moves.record(store, open_till, reason="more_change", amount=50_000)  # cash in: no approval
     sync = mgr.get("/manager/sync?lang=en").get_data(as_text=True)
     assert "Cash in or out of a drawer" in sync and "cash.moved" not in sync
+
+
+def test_picking_more_than_the_order_needs_says_so_and_finishing_short_asks_about_the_money_back(
+    mgr: Browser, store: StoreContext
+) -> None:
+    order_id = packed_order(store, "OT-K7Q42P-1", "K7Q-42P", status="assigned")
+    mgr.post(f"/manager/orders/{order_id}/scan", {"code": "SKU-00002", "qty": "2"})  # the order has 1
+    page = mgr.get(f"/manager/orders/{order_id}").get_data(as_text=True)
+    assert "Air Mineral Aqua 600ml: lebih banyak dari yang masih perlu diambil untuk pesanan ini" in page
+    assert "sudah terambil semua" not in page  # nothing was picked yet
+    form = page[page.index('/picked"') :]
+    assert (
+        'data-confirm="Selesai mengambil OT-K7Q42P-1 dengan barang yang kurang? Pembeli menerima kembali Rp 4.500'
+        in form
+    )
