@@ -54,9 +54,10 @@ def _category(s: Session, d: dict[str, Any]) -> None:
         row.name, row.name_en = d.get("name") or row.name, d.get("name_en") or row.name_en
 
 
-def _products(s: Session, rows: list[dict[str, Any]], now: datetime) -> None:
+def _products(s: Session, rows: list[dict[str, Any]], now: datetime, labels_for_new: bool) -> None:
     """The page's products (the last change of each SKU wins), looked up in one query. A new price of a product on
-    sale here is a price change: its shelf label is to be replaced (the manager's "Label harga")."""
+    sale here is a price change: its shelf label is to be replaced (the manager's "Label harga"); so is a new
+    product's (old price 0) once the store has its catalog (`labels_for_new`: not while a snapshot loads it)."""
     latest = {d["sku"]: d for d in rows}
     if not latest:
         return
@@ -91,6 +92,8 @@ def _products(s: Session, rows: list[dict[str, Any]], now: datetime) -> None:
         if row is None:
             row = Product(id=new_id(), sku=sku)
             s.add(row)
+            if labels_for_new and d.get("active", True):
+                s.add(PriceChange(id=new_id(), sku=sku, old_price=0, new_price=int(d["price"]), changed_at=now))
         elif row.active and d.get("active", True) and row.price != int(d["price"]):
             s.add(PriceChange(id=new_id(), sku=sku, old_price=row.price, new_price=int(d["price"]), changed_at=now))
         row.measure, row.plu = d.get("measure") or "unit", plu  # weight: price per kg, stock in grams
@@ -170,6 +173,7 @@ def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, 
     applied = 0
     batched: dict[str, list[dict[str, Any]]] = {"product": [], "stock": []}  # applied at once, after the rest
     with db.unit_of_work() as s:
+        loaded = bool(s.scalar(select(SyncStatus.cursor).where(state.ROW)))  # 0: a snapshot is loading the catalog
         for change in page["changes"]:
             topic = change["topic"]
             apply = TOPICS.get(topic)
@@ -180,7 +184,7 @@ def apply_page(db: Database, page: dict[str, Any], now: datetime) -> tuple[int, 
             else:
                 continue
             applied += 1
-        _products(s, batched["product"], now)
+        _products(s, batched["product"], now, labels_for_new=loaded)
         _stock_rows(s, batched["stock"])
         note = state.note_central(s, str(page["epoch"]), int(page["store_seq"]))
         if note != "new_epoch":

@@ -24,8 +24,8 @@ MAX_LABELS = 300  # one print or one "put up": a few pages of labels; more is a 
 
 def pending(ctx: StoreContext) -> list[dict[str, Any]]:
     """Each product whose shelf label is out of date, newest change first: the price its label shows (the first
-    pending change's old price), the price now, and when it last changed. A price that came back to what the
-    shelf shows needs no new label and is not listed."""
+    pending change's old price; None for a new product, which has no label yet), the price now, and when it last
+    changed. A price that came back to what the shelf shows needs no new label and is not listed."""
     with ctx.db.sessions() as s:
         changes = s.execute(
             select(PriceChange.sku, PriceChange.old_price, PriceChange.changed_at)
@@ -49,9 +49,9 @@ def pending(ctx: StoreContext) -> list[dict[str, Any]]:
                 "name": p.name,
                 "barcode": p.barcode,
                 "measure": p.measure,
-                "was": was,
+                "was": was or None,  # None: a new product, with no label yet
                 "price": p.price,
-                "up": p.price > was,
+                "up": bool(was) and p.price > was,
                 "changed_at": last_at,
                 "changes": n,
                 **offer(promos, p.sku, p.price, now),

@@ -76,3 +76,17 @@ def test_a_cashier_cannot_open_the_labels_screen(store: StoreContext) -> None:
         401,
         403,
     )
+
+
+def test_a_new_product_from_central_is_listed_as_new(store: StoreContext) -> None:
+    from service.test_shelf_labels import feed, product
+    from sqlalchemy import update
+
+    from pos.adapters.tables import SyncStatus
+
+    with store.db.unit_of_work() as s:  # the store has its catalog: later pages are news
+        s.execute(update(SyncStatus).values(cursor=40))
+    feed(store, {**product(store, AQUA_330), "sku": "SKU-NEW-1", "barcode": "8991234500011", "name": "Kopi Baru"})
+    page = screens(store).get("/manager/labels?lang=id").get_data(as_text=True)
+    row = re.search(r'<tr data-sku="SKU-NEW-1">.*?</tr>', page, re.S)
+    assert row and "Produk baru" in row.group(0) and "Rp 3.500" in row.group(0) and "▲" not in row.group(0)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from common.errors import DomainError
-from pos.adapters.tables import AuditEntry, Product, Promotion
+from pos.adapters.tables import AuditEntry, Product, Promotion, SyncStatus
 from pos.services import shelf_labels
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -69,6 +69,25 @@ def test_a_new_price_from_central_lists_its_label_until_it_is_marked_put_up(
     new_price(store, AQUA_330, 3_000)  # a cut after the new label: listed again, from the label's 3.800
     [row] = shelf_labels.pending(store)
     assert (row["was"], row["price"], row["up"]) == (3_800, 3_000, False)
+
+
+def test_a_new_product_needs_a_label_once_the_store_has_its_catalog_not_while_a_snapshot_loads(
+    store: StoreContext,
+) -> None:
+    kopi = {
+        **product(store, AQUA_330),
+        "sku": "SKU-NEW-1",
+        "barcode": "8991234500011",
+        "name": "Kopi Baru",
+        "price": 9_000,
+    }
+    feed(store, kopi)  # the cursor is still 0: a new store's snapshot loading the whole catalog
+    assert shelf_labels.pending(store) == []
+    with store.db.unit_of_work() as s:
+        s.execute(update(SyncStatus).values(cursor=40))
+    feed(store, {**kopi, "sku": "SKU-NEW-2", "barcode": "8991234500028", "name": "Teh Baru", "price": 7_000})
+    [row] = shelf_labels.pending(store)
+    assert (row["sku"], row["was"], row["price"], row["up"]) == ("SKU-NEW-2", None, 7_000, False)
 
 
 def test_a_price_that_comes_back_to_the_labels_needs_no_new_label(store: StoreContext) -> None:
