@@ -157,7 +157,7 @@ def debts(ctx: CentralContext) -> list[dict[str, Any]]:
     by_member: dict[str, list[dict[str, Any]]] = {}
     for member_id, store_id, points in offline:
         by_member.setdefault(member_id, []).append(
-            {"store_id": store_id, "name": names.get(store_id, store_id), "points": int(points)}
+            {"store_id": store_id, "name": names.get(store_id or "", store_id), "points": int(points)}
         )
     for member_id, points in taken_off:
         by_member.setdefault(member_id, []).append({"store_id": None, "name": None, "points": int(points)})
