@@ -19,6 +19,7 @@ from common.web.limits import limit_bodies
 from common.web.plain_json import PlainJSON
 
 from .admin import admin
+from .admin_cash import admin_cash
 from .admin_members import members as admin_members
 from .admin_payments import admin_payments
 from .admin_promotions import admin_promotions
@@ -91,6 +92,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(admin_promotions)  # promotions: new, listed, ended
     app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_blueprint(admin_sales)  # head office's sales by store
+    app.register_blueprint(admin_cash)  # the tills' cash moved in and out of their drawers, by store
     app.register_blueprint(admin_transfers)  # stock transfers in transit, open differences (issue 17)
     app.register_api(carts_api)  # online carts (issue 6): stores claim, release, check out
     app.register_api(till_qris_api)  # dynamic QRIS at the stores' tills (issue 17)
