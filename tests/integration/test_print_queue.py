@@ -341,6 +341,7 @@ def test_the_manager_sees_the_printer_as_the_till_does(
     tile = lambda path: re.search(r'id="printer-state">(.*?)</div>', mgr.get(path).get_data(as_text=True)).group(1)  # noqa: E731
     assert tile("/manager/sync") == (
         "<span>Printer struk</span><b>Printer: tidak terhubung - 1 struk menunggu</b><small>1 struk menunggu</small>"
+        '<a href="/manager/print-queue" id="print-queue-link">Antrean cetak →</a>'  # where the waiting receipt is
     )
     assert "<b>Printer: not reachable - 1 receipt waiting</b><small>1 receipt waiting</small>" in tile(
         "/manager/sync?lang=en"

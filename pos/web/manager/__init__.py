@@ -11,6 +11,7 @@ from . import (
     kiosk_views,
     label_views,
     order_views,
+    print_views,
     report_views,
     shift_views,
     staff_views,
@@ -37,4 +38,5 @@ def create_blueprint() -> Blueprint:
     order_views.register(bp)
     transfer_views.register(bp)
     label_views.register(bp)
+    print_views.register(bp)
     return bp

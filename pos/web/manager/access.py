@@ -130,6 +130,7 @@ _PREFIXES = {
     "/manager/reports": "nav.reports",
     "/manager/shifts": "nav.shifts",
     "/manager/sync": "nav.sync",
+    "/manager/print-queue": "nav.sync",
     "/manager/audit": "nav.audit",
     "/manager/locks": "nav.locks",
     "/manager/kiosks": "nav.kiosks",
