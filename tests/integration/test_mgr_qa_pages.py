@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from test_manager_pages import Browser, csv_rows, error_of
 
 from common import fulfilment
 from common.demo_data import ean13
-from pos.adapters.tables import ReconciliationItem, RemoteStock
+from pos.adapters.tables import ReconciliationItem, RemoteStock, SyncStatus
 from pos.services import cash_moves, catalog, checkout, refunds, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -261,3 +263,18 @@ def test_picking_more_than_the_order_needs_says_so_and_finishing_short_asks_abou
         'data-confirm="Selesai mengambil OT-K7Q42P-1 dengan barang yang kurang? Pembeli menerima kembali Rp 4.500'
         in form
     )
+
+
+def test_an_error_the_agent_has_synced_past_says_so_beside_it(mgr: Browser, store: StoreContext) -> None:
+    now = datetime(2026, 11, 23, 7, 0)
+    with store.db.unit_of_work() as s:  # central did not answer at start-up; the next round went through
+        s.execute(
+            update(SyncStatus)
+            .where(SyncStatus.id == 1)
+            .values(last_round_at=now, last_success_at=now, last_error="cannot reach central", last_error_at=now)
+        )
+    page = mgr.get("/manager/sync").get_data(as_text=True)
+    assert '<span id="error-over">· sesudahnya sinkron lagi</span>' in page
+    with store.db.unit_of_work() as s:  # and one still failing says nothing of the kind
+        s.execute(update(SyncStatus).where(SyncStatus.id == 1).values(last_error_at=now + timedelta(minutes=1)))
+    assert "error-over" not in mgr.get("/manager/sync").get_data(as_text=True)
