@@ -278,3 +278,8 @@ def test_an_error_the_agent_has_synced_past_says_so_beside_it(mgr: Browser, stor
     with store.db.unit_of_work() as s:  # and one still failing says nothing of the kind
         s.execute(update(SyncStatus).where(SyncStatus.id == 1).values(last_error_at=now + timedelta(minutes=1)))
     assert "error-over" not in mgr.get("/manager/sync").get_data(as_text=True)
+
+
+def test_a_refused_low_stock_level_stays_in_its_field_to_correct(mgr: Browser) -> None:
+    resp = mgr.post("/manager/stock/item/SKU-00001/level", {"min_qty": "3,5"})  # Aqua is counted by the piece
+    assert resp.status_code == 422 and 'name="min_qty" value="3,5"' in resp.get_data(as_text=True)

@@ -179,8 +179,8 @@ def register(bp: Blueprint) -> None:
         try:
             # As typed: a whole number, or a weighed product's level in kg
             done = stock_admin.set_threshold(ctx(), me(), code, None, typed=request.form.get("min_qty") or "")
-        except DomainError as e:
-            return item_page(code, e.status, error=err(e))
+        except DomainError as e:  # the refused figure stays in the field to correct, not the saved level
+            return item_page(code, e.status, error=err(e), typed_level=request.form.get("min_qty", ""))
         level = done["min_qty"]
         shown = t("item.no_level") if level is None else fmt.qty(level, measure=done["measure"])
         flash(t("item.level_saved", name=done["name"], level=shown), "ok")
