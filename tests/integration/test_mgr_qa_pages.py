@@ -283,3 +283,10 @@ def test_an_error_the_agent_has_synced_past_says_so_beside_it(mgr: Browser, stor
 def test_a_refused_low_stock_level_stays_in_its_field_to_correct(mgr: Browser) -> None:
     resp = mgr.post("/manager/stock/item/SKU-00001/level", {"min_qty": "3,5"})  # Aqua is counted by the piece
     assert resp.status_code == 422 and 'name="min_qty" value="3,5"' in resp.get_data(as_text=True)
+
+
+def test_a_csv_is_stamped_with_the_store_s_date_not_the_server_s_utc_one(mgr: Browser) -> None:
+    served = mgr.client.application.extensions["omnitoko"]  # the store context the pages run on
+    served.clock = lambda: datetime(2026, 11, 23, 20, 0)  # 03:00 on the 24th in Jakarta
+    resp = mgr.get("/manager/stock/low.csv")
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="low-stock-2026-11-24.csv"'

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import Response
 
 from common.csv_export import csv_text
+from pos.services.store_time import today
 
+from ..api.common import ctx
 from . import fmt
 from .access import said, t
 
@@ -46,7 +47,7 @@ def csv_response(
     if coded:  # "Tunai", "Rusak", "Stok opname diposting" as on the page, not the codes behind them
         rows = [{**r, **{k: said(kind, r[k]) for k, kind in columns if k in coded and r.get(k)}} for r in rows]
     body = "\ufeff" + csv_text(columns, rows, lambda key: header(key, labels), units)
-    stamp = date.today().isoformat()
+    stamp = today(ctx()).isoformat()  # the store's date (WIB), not the server's UTC one
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'}
     )
