@@ -90,3 +90,11 @@ def test_bad_days_are_a_400_in_words_and_an_unknown_store_a_404(central, admin):
 def test_the_page_needs_a_sign_in(central):
     client = central.extra["app"].test_client()
     assert client.get("/admin/cash").status_code == 302
+
+
+def test_a_refused_move_waits_on_the_dashboard_named_in_words_with_its_reason(central, admin):
+    p = pusher(central, "TOKO-01")
+    refused = p.push(MOVED, move(open_shift(p), "store_expense", 10_000, approved_by=None))
+    assert refused["code"] == "approval_missing"
+    page = admin.get("/admin/").get_data(as_text=True)
+    assert "Cash in/out of a drawer" in page and "no manager named" in page
