@@ -60,6 +60,10 @@ REFUSALS: frozenset[str] = frozenset(
         "transfer_lines_mismatch",
         "qris_not_confirmed",
         "qris_refund_not_sent",
+        "unknown_cash_reason",
+        "wrong_cash_direction",
+        "approval_missing",
+        "shift_closed",
     }
 )
 

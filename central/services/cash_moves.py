@@ -72,15 +72,15 @@ def check_move(session: Session, ev: Event, p: CashMoved) -> None:
             "amount_out_of_range", f"{what} is {format_money(p.amount)}: a move is Rp 1 to {format_money(MAX_AMOUNT)}"
         )
     if p.reason not in CASH_REASONS:
-        raise Rejection(
+        raise Refused(
             "unknown_cash_reason", f"{what} gives reason {p.reason!r}; the reasons are {', '.join(CASH_REASONS)}"
         )
     if CASH_REASONS[p.reason] != p.direction:
-        raise Rejection(
+        raise Refused(
             "wrong_cash_direction", f"{what}: {p.reason} moves cash {CASH_REASONS[p.reason]}, not {p.direction}"
         )
     if p.direction == "out" and not p.approved_by:
-        raise Rejection(
+        raise Refused(
             "approval_missing", f"{what} takes {format_money(p.amount)} out of the drawer with no manager named"
         )
     shift = session.get(ShiftRecord, p.shift_id)
@@ -92,7 +92,7 @@ def check_move(session: Session, ev: Event, p: CashMoved) -> None:
             f"{what} names shift {p.shift_id}, which is of till {shift.till_id} of store {shift.store_id}",
         )
     if shift.state == "closed":
-        raise Rejection(
+        raise Refused(
             "shift_closed", f"{what} is for shift {p.shift_id}, whose Z report central already has: it comes too late"
         )
 
