@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from central.tables import CashMoveRecord, ShiftRecord
-from common.contract.cash_events import CASH_REASONS, CashMoved
+from common.contract.cash_events import CASH_REASONS, CashMoved, CashMovedV2
 from common.limits import MAX_AMOUNT
 from common.money import format_money
 from common.timestamps import parse_time
@@ -26,7 +26,7 @@ from .statements import insert_into
 
 
 def cash_moved(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(CashMoved, ev.payload)
+    p = parse(CashMovedV2 if ev.schema_version >= 2 else CashMoved, ev.payload)
     known = session.get(CashMoveRecord, p.move_id)
     if known is not None:
         if known.store_id != ev.store_id:
@@ -48,6 +48,8 @@ def cash_moved(session: Session, ctx: CentralContext, ev: Event) -> list[FeedCha
             note=p.note.strip() or None,
             staff_id=p.staff_id,
             approved_by=p.approved_by,
+            staff_name=(p.staff_name.strip() or None) if isinstance(p, CashMovedV2) else None,
+            approver_name=(p.approver_name.strip() or None) if isinstance(p, CashMovedV2) else None,
             moved_at=parse_time(p.moved_at),
             event_id=ev.event_id,
             recorded_at=ctx.clock(),

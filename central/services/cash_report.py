@@ -70,13 +70,13 @@ def report(
 def _row(m: CashMoveRecord, clock: ZoneInfo) -> dict[str, Any]:
     return {
         "id": m.id,
-        "at": m.moved_at.replace(tzinfo=UTC).astimezone(clock).strftime("%Y-%m-%d %H:%M"),  # the store's clock
+        "at": m.moved_at.replace(tzinfo=UTC).astimezone(clock).strftime("%d/%m/%Y %H:%M"),  # the store's clock
         "till_id": m.till_id,
         "shift_id": m.shift_id,
         "direction": m.direction,
         "reason": m.reason,
         "amount": m.amount,
         "note": m.note or "",
-        "staff_id": m.staff_id,
-        "approved_by": m.approved_by or "",
+        "cashier": m.staff_name or m.staff_id,  # a name; the id for a move sent before names were
+        "manager": m.approver_name or m.approved_by or "",
     }

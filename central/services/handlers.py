@@ -261,6 +261,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,
     (EventType.CASH_MOVED, 1): cash_moves.cash_moved,  # each cash move in or out of a till's drawer
+    (EventType.CASH_MOVED, 2): cash_moves.cash_moved,  # with the cashier's and the manager's names
     (EventType.STOCK_RECEIVED, 1): _stock_event("receipt"),
     (EventType.STOCK_ADJUSTED, 1): _stock_event("adjustment"),
     (EventType.STOCK_COUNTED, 1): _stock_event("count"),

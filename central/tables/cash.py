@@ -25,6 +25,8 @@ class CashMoveRecord(CentralBase):
     note: Mapped[str | None] = mapped_column(String(120))
     staff_id: Mapped[str] = mapped_column(String(36))  # the cashier
     approved_by: Mapped[str | None] = mapped_column(String(36))  # the manager (every move out names one)
+    staff_name: Mapped[str | None] = mapped_column(String(120))  # their names as the store sent them
+    approver_name: Mapped[str | None] = mapped_column(String(120))
     moved_at: Mapped[datetime] = mapped_column(DateTime)  # the store's clock (UTC)
     event_id: Mapped[str] = mapped_column(String(36))
     recorded_at: Mapped[datetime] = timestamp()

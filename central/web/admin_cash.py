@@ -24,8 +24,8 @@ COLUMNS = [
     ("reason", "text"),
     ("amount", "money"),
     ("note", "text"),
-    ("staff_id", "text"),
-    ("approved_by", "text"),
+    ("cashier", "text"),
+    ("manager", "text"),
     ("shift_id", "text"),
     ("id", "text"),
 ]

@@ -38,3 +38,11 @@ class CashMoved(Wire):
     staff_id: Id
     approved_by: Id | None = None
     moved_at: str = Field(min_length=1, max_length=40)
+
+
+class CashMovedV2(CashMoved):
+    """cash.moved version 2: version 1 with who, as head office reads it (central keeps no staff list): the
+    cashier's and the approving manager's names."""
+
+    staff_name: str = Field("", max_length=120)
+    approver_name: str = Field("", max_length=120)

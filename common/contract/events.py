@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .cash_events import CashMoved
+from .cash_events import CashMoved, CashMovedV2
 from .loyalty_events import HoldReleased, PointsEarned, PointsRedeemed, PointsReversed
 from .names import EventType
 from .online_events import (
@@ -41,7 +41,8 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,
-    (EventType.CASH_MOVED, 1): CashMoved,
+    (EventType.CASH_MOVED, 1): CashMoved,  # the first stores that sent moves: no names
+    (EventType.CASH_MOVED, 2): CashMovedV2,
     (EventType.STOCK_RECEIVED, 1): StockMoved,
     (EventType.STOCK_ADJUSTED, 1): StockMoved,
     (EventType.STOCK_COUNTED, 1): StockMoved,

@@ -116,7 +116,8 @@ def record(
             row.id = move_id
         s.add(row)
         s.flush()
-        emit_moved(SqlOutbox(s, ctx), row)  # with the move, in its transaction: central learns of each one
+        # with the move, in its transaction: central learns of each one
+        emit_moved(SqlOutbox(s, ctx), row, actor.name, manager.name if manager else "")
         audit(
             s,
             ctx,
@@ -138,8 +139,9 @@ def record(
     return view
 
 
-def emit_moved(outbox: Outbox, m: CashMove) -> str:
-    """The move's `cash.moved` event, from the till that made it; returns the event's id."""
+def emit_moved(outbox: Outbox, m: CashMove, cashier: str, manager: str) -> str:
+    """The move's `cash.moved` event, from the till that made it, naming the cashier and the approving manager;
+    returns the event's id."""
     payload = {
         "move_id": m.id,
         "till_id": m.till_id,
@@ -151,6 +153,8 @@ def emit_moved(outbox: Outbox, m: CashMove) -> str:
         "staff_id": m.staff_id,
         "approved_by": m.approved_by,
         "moved_at": m.created_at.isoformat(),
+        "staff_name": cashier,
+        "approver_name": manager,
     }
     return outbox.emit(EventType.CASH_MOVED, payload, m.till_id)
 

@@ -25,8 +25,11 @@ def three_moves(central) -> dict[str, dict]:
         "expense": move(shift, "store_expense", 12_500, note="kurir galon", moved_at="2026-12-02T18:30:00"),  # 3rd
         "change": move(shift, "more_change", 50_000, moved_at="2026-12-02T16:59:00"),  # 23:59 WIB on the 2nd
     }
-    for m in moves.values():
-        p.applied(MOVED, m)
+    for name, m in moves.items():
+        if name == "drop":  # a store of today sends version 2, with the names; an earlier one version 1, ids only
+            p.applied(MOVED, {**m, "staff_name": "Siti Rahayu", "approver_name": "Dewi Lestari"}, version=2)
+        else:
+            p.applied(MOVED, m)
     other = pusher(central, "TOKO-02")
     other.applied(MOVED, move(open_shift(other), "safe_drop", 999_000, moved_at="2026-12-02T03:00:00"))
     return moves
@@ -36,7 +39,7 @@ def test_a_stores_moves_on_its_days_with_totals_by_reason(central):
     moves = three_moves(central)
     on_2nd = cash_report.report(central.ctx, "TOKO-01", *_days("2026-12-02", "2026-12-02"))
     assert [m["id"] for m in on_2nd["moves"]] == [moves["drop"]["move_id"], moves["change"]["move_id"]]
-    assert on_2nd["moves"][0]["at"] == "2026-12-02 10:00" and on_2nd["zone"] == "WIB"
+    assert on_2nd["moves"][0]["at"] == "02/12/2026 10:00" and on_2nd["zone"] == "WIB"
     assert on_2nd["by_reason"] == [
         {"reason": "safe_drop", "direction": "out", "count": 1, "amount": 150_000},
         {"reason": "more_change", "direction": "in", "count": 1, "amount": 50_000},
@@ -58,14 +61,16 @@ def test_the_page_lists_each_move_with_cashier_and_approver_and_its_csv_all_in_t
     for m in moves.values():
         assert f'data-move="{m["move_id"]}"' in page
     assert "Drop to the safe" in page and "Store expense" in page and "kurir galon" in page
-    assert CASHIER in page and MANAGER in page
+    assert "Siti Rahayu" in page and "Dewi Lestari" in page  # the names a version-2 move carries
+    assert CASHIER in page  # a version-1 move (no names) by the cashier's id
     assert 'id="cash-out" data-amount="162500"' in page and 'id="cash-in" data-amount="50000"' in page
     assert "999.000" not in page  # TOKO-02's drop is its own
     sheet = admin.get("/admin/cash?store=TOKO-01&from=2026-12-02&to=2026-12-03&format=csv")
     assert sheet.mimetype == "text/csv" and "cash-TOKO-01-20261202-20261203-" in sheet.headers["Content-Disposition"]
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Time,Till,Way,Reason,Amount,Cashier's note,Cashier,Approved by,Shift,ID"
-    assert lines[1].startswith(f"2026-12-02 10:00,T1,Out,Drop to the safe,150000,,{CASHIER},{MANAGER},")
+    assert lines[1].startswith("02/12/2026 10:00,T1,Out,Drop to the safe,150000,,Siti Rahayu,Dewi Lestari,")
+    assert f",{CASHIER},{MANAGER}," in lines[3]  # the expense, sent as version 1
     assert len(lines) == 4
     indonesian = admin.get("/admin/cash?store=TOKO-01&from=2026-12-02&to=2026-12-03&lang=id").get_data(as_text=True)
     assert (

@@ -8,7 +8,7 @@ import pytest
 from service_steps import MANAGER, outbox, payload
 from sqlalchemy import select
 
-from common.contract.cash_events import CashMoved
+from common.contract.cash_events import CashMovedV2
 from common.contract.names import EventType
 from common.contract.wire import canonical_json, parse, payload_hash
 from common.errors import Conflict
@@ -46,6 +46,8 @@ def test_each_cash_move_is_in_the_outbox_with_the_move_its_till_shift_cashier_an
             "staff_id": open_till.staff_id,
             "approved_by": manager.staff_id,
             "moved_at": drop["at"],
+            "staff_name": open_till.name,  # head office reads names (central keeps no staff list)
+            "approver_name": manager.name,
         },
         {
             "move_id": more["id"],
@@ -58,12 +60,14 @@ def test_each_cash_move_is_in_the_outbox_with_the_move_its_till_shift_cashier_an
             "staff_id": open_till.staff_id,
             "approved_by": None,
             "moved_at": more["at"],
+            "staff_name": open_till.name,
+            "approver_name": "",
         },
     ]
     for e in (out_ev, in_ev):
-        assert (e.device_id, e.store_id, e.schema_version, e.acked_at) == ("T1", store.store_id, 1, None)
+        assert (e.device_id, e.store_id, e.schema_version, e.acked_at) == ("T1", store.store_id, 2, None)
         assert e.payload_hash == payload_hash(canonical_json(payload(e)))
-        parse(CashMoved, payload(e))  # it fits the contract's model
+        parse(CashMovedV2, payload(e))  # it fits the contract's model
     assert in_ev.store_seq == out_ev.store_seq + 1
 
 
