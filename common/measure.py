@@ -55,9 +55,11 @@ def line_gross(unit_price: int, qty: int, measure: str = UNIT) -> int:
 
 def format_qty(qty: int, measure: str = UNIT, decimal: str = ",") -> str:
     """`1,250 kg` for a weighed quantity in grams (`decimal`: the store's decimal sign, as on its price tags and
-    receipts, in every language); `3` for units."""
+    receipts, in every language), `0 kg` for none; `3` for units."""
     if measure != WEIGHT:
         return str(qty)
+    if not qty:  # none at all is "0 kg", as people say it, not the scale's "0,000 kg"
+        return "0 kg"
     sign = "-" if qty < 0 else ""
     kg, grams = divmod(abs(qty), GRAMS_PER_KG)
     return f"{sign}{kg}{decimal}{grams:03d} kg"

@@ -92,8 +92,10 @@ def _value(locale: str, key: str, value: Any, data: dict[str, Any], look: Lookup
         return i18n.text("manager", locale, f"event.{value}")
     if key == "purpose" and i18n.has("manager", locale, f"cash.reason.{value}"):  # cash in or out of a drawer
         return i18n.text("manager", locale, f"cash.reason.{value}")
-    if key == "reason" and i18n.has("manager", locale, f"reason.{value}"):
+    if key == "reason" and i18n.has("manager", locale, f"reason.{value}"):  # a stock adjustment's
         return i18n.text("manager", locale, f"reason.{value}")
+    if key == "reason" and i18n.has("manager", locale, f"refund_reason.{value}"):  # why the shopper brought it back
+        return i18n.text("manager", locale, f"refund_reason.{value}")
     if key.endswith("_at") and (at := parse_time(value)) is not None:
         return look.local(at)
     if isinstance(value, (list, dict)):

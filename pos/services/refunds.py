@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
 from common.errors import Conflict, DomainError, NotFound
-from common.measure import qty_texts
+from common.measure import format_qty, qty_texts
 from common.money import format_money
 from common.tables import new_id, new_seq_id
 from common.tenders import DIRECT_TENDERS, GATEWAY_TENDERS, TENDERS
@@ -214,7 +214,11 @@ def refund(
                 "amount": format_money(owed + rounding, ctx.currency),
                 "tender": TENDERS[tender_type].label_id,
                 "points_back": points_back or None,
-                "items": ", ".join(f"{sold[l.line_id].name} x {l.qty}" for l in plan.lines),
+                # "Apel Fuji x 0,500 kg": a weighed line's grams as the receipt says them
+                "items": ", ".join(
+                    f"{sold[l.line_id].name} x {format_qty(l.qty, sold[l.line_id].measure, ctx.currency.decimal)}"
+                    for l in plan.lines
+                ),
                 "reason": reason,
             },
         )

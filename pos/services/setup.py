@@ -84,7 +84,7 @@ def load_demo_data(ctx: StoreContext) -> int:
                         "sku": p.sku,
                         "qty": p.opening_stock,
                         "kind": "opening",
-                        "reason": "demo data",
+                        "reason": None,  # the kind says it: "Stok awal" / "Opening"
                         "created_at": ctx.clock(),
                     }
                     for p in fresh

@@ -178,3 +178,14 @@ def test_the_transaksi_list_counts_a_weighed_line_as_one_item(store: StoreContex
     done = pay(store, open_till, view)
     listed = transactions.find(store, open_till, "number", done["number"])["items"]
     assert [(r["number"], r["items"]) for r in listed] == [(done["number"], 4)]
+
+
+def test_the_audit_log_says_a_weighed_refund_in_kg_and_why_in_words(store: StoreContext, open_till: Actor) -> None:
+    from pos.services import audit_log
+
+    view = ring(store, open_till, barcode=LAYOUT.make("20", 101, 1_250))  # 1,250 kg of Beras Curah
+    sale = pay(store, open_till, view)
+    refunds.refund(store, open_till, sale["number"], [(sale["lines"][0]["id"], 500)], MANAGER, "cash", "changed_mind")
+    [entry] = [r for r in audit_log.audit_log(store, action="refund", locale="id")["rows"]]
+    assert "Beras Curah Pandan Wangi x 0,500 kg" in entry["detail"] and "Pembeli berubah pikiran" in entry["detail"]
+    assert "changed_mind" not in entry["detail"]

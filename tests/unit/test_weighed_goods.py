@@ -155,3 +155,16 @@ def test_digits_of_other_scripts_are_no_label_no_weight_and_no_item_code() -> No
         parse_weight("١,٢٥")
     with pytest.raises(DomainError):
         checked_plu("²")
+
+
+def test_none_of_a_weighed_product_reads_0_kg_in_any_refusal_not_the_scales_0_000_kg() -> None:
+    from common import i18n
+    from common.measure import WEIGHT
+
+    assert (format_qty(0, WEIGHT), format_qty(5, WEIGHT), format_qty(-1_500, WEIGHT)) == (
+        "0 kg",
+        "0,005 kg",
+        "-1,500 kg",
+    )
+    shown = i18n.shown_detail("id", {"measure": WEIGHT, "on_hand": 0, "qty": 2_000})
+    assert (shown["on_hand"], shown["qty"]) == ("0 kg", "2,000 kg")
