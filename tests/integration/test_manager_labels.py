@@ -90,3 +90,16 @@ def test_a_new_product_from_central_is_listed_as_new(store: StoreContext) -> Non
     page = screens(store).get("/manager/labels?lang=id").get_data(as_text=True)
     row = re.search(r'<tr data-sku="SKU-NEW-1">.*?</tr>', page, re.S)
     assert row and "Produk baru" in row.group(0) and "Rp 3.500" in row.group(0) and "▲" not in row.group(0)
+
+
+def test_a_product_s_page_prints_its_shelf_label(store: StoreContext) -> None:
+    web = screens(store)
+    page = web.get(f"/manager/stock/item/{AQUA_330}?lang=id").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" target="_blank" id="item-label">Cetak label</a>', page)
+    assert link, "the product's page links its label"
+    sheet = web.get(link.group(1).replace("&amp;", "&"))
+    assert (
+        sheet.status_code == 200
+        and "Rp 3.500" in text(sheet)
+        and f'data-sku="{AQUA_330}"' in sheet.get_data(as_text=True)
+    )
