@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -118,8 +120,75 @@ def _online_order(store_config: Path, central_port: int, gateway_port: int) -> N
         print(f"Online order:   not placed ({type(e).__name__}: {e})", flush=True)
 
 
+PORTS = (("OMNITOKO_DEMO_PORT", 5000), ("OMNITOKO_DEMO_CENTRAL_PORT", 5100), ("OMNITOKO_DEMO_GATEWAY_PORT", 5200))
+
+
+def port_taken(port: int) -> bool:
+    """Something already listens on 127.0.0.1:`port` (a socket in TIME_WAIT does not count: servers reuse it)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def ports() -> dict[str, int]:
+    return {name: int(os.environ.get(name, str(default))) for name, default in PORTS}
+
+
+def refusal(chosen: dict[str, int]) -> str | None:
+    """Why the demo cannot start on these ports, in one message that says what to do; None when all are free."""
+    taken = [f"{port} ({name})" for name, port in chosen.items() if port_taken(port)]
+    if not taken:
+        return None
+    free = " ".join(f"{name}={port + 10}" for name, port in chosen.items())
+    return (
+        f"make demo: port {', '.join(taken)} is already in use (another demo or program listens there).\n"
+        f"Stop it, or give the demo other ports, for example:\n  {free} make demo"
+    )
+
+
+def _hold_folder() -> object | None:
+    """One demo per checkout: var/demo is wiped at start, so a second demo here would delete the running one's
+    databases. The lock is held while this process lives; None when another demo holds it."""
+    DEMO.parent.mkdir(parents=True, exist_ok=True)
+    lock = (DEMO.parent / "demo.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        return None
+    return lock
+
+
+def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Each server and its workers (granian's, gunicorn's) stop: each was started in its own process group."""
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
 def main() -> int:
-    port = int(os.environ.get("OMNITOKO_DEMO_PORT", "5000"))
+    chosen = ports()
+    why = refusal(chosen)
+    if why:
+        print(why, file=sys.stderr, flush=True)
+        return 2
+    lock = _hold_folder()
+    if lock is None:
+        print(f"make demo: another demo is running from this folder ({DEMO}); stop it first.", file=sys.stderr)
+        return 2
+    port = chosen["OMNITOKO_DEMO_PORT"]
     if DEMO.exists() and os.environ.get("OMNITOKO_DEMO_KEEP") != "1":
         shutil.rmtree(DEMO)
     config = _write_config(port)
@@ -128,17 +197,18 @@ def main() -> int:
     print(demo_extras.store_thresholds(config), flush=True)
     print("\n".join(demo_weighed.place(config)), flush=True)  # weighed goods: levels in kg, sample scale labels
     print("\nDemo staff: cashier 1001 / PIN 1234, manager 9001 / PIN 4321, till T1, store TOKO-01\n", flush=True)
-    central_port = int(os.environ.get("OMNITOKO_DEMO_CENTRAL_PORT", "5100"))
+    central_port = chosen["OMNITOKO_DEMO_CENTRAL_PORT"]
     central_cmd = _start_central(omnitoko, central_port, config)
     _print_kiosk_pairing(omnitoko, config, port)
-    gateway_port = int(os.environ.get("OMNITOKO_DEMO_GATEWAY_PORT", "5200"))
+    gateway_port = chosen["OMNITOKO_DEMO_GATEWAY_PORT"]
     gateway_cmd = _gateway_command(omnitoko, gateway_port)
-    procs = [
-        subprocess.Popen(central_cmd),
-        subprocess.Popen(gateway_cmd),
-        subprocess.Popen([*omnitoko, "store", "serve", "--config", str(config), *ACCESS_LOG]),
-        subprocess.Popen([*omnitoko, "sync", "run", "--config", str(config)]),
+    commands = [
+        central_cmd,
+        gateway_cmd,
+        [*omnitoko, "store", "serve", "--config", str(config), *ACCESS_LOG],
+        [*omnitoko, "sync", "run", "--config", str(config)],
     ]
+    procs = [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]
     threading.Thread(target=_online_order, args=(config, central_port, gateway_port), daemon=True).start()
     stop = False
 
@@ -148,19 +218,18 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    ended: list[str] = []
     try:
-        while not stop and all(p.poll() is None for p in procs):
+        while not stop and not ended:
             time.sleep(0.5)
+            ended = [" ".join(cmd[3:5]) for cmd, p in zip(commands, procs, strict=True) if p.poll() is not None]
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    return 0
+        _stop_all(procs)
+        del lock
+    if stop:
+        return 0
+    print(f"make demo: `omnitoko {ended[0]}` stopped, and the demo with it (its messages are above).", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

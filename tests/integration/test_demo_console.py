@@ -103,3 +103,43 @@ def test_the_demo_configs_log_warnings_only_and_ask_for_request_lines_only_by_fl
     assert 'level = "WARNING"' in demo._quiet((ROOT / "config.toml").read_text(encoding="utf-8"))
     assert 'level = "WARNING"' in demo._quiet((ROOT / "central.toml").read_text(encoding="utf-8"))
     assert demo.ACCESS_LOG == []  # OMNITOKO_DEMO_ACCESS_LOG=1 turns them on for all three servers
+
+
+def test_a_demo_on_a_taken_port_says_which_and_how_to_choose_others_and_starts_nothing() -> None:
+    """A second `make demo` beside a running one (or any program on 5000) used to print its URLs, which opened
+    the other demo, and leave its central store running on a shared port."""
+    import os
+    import subprocess
+    import sys
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        taken = int(listener.getsockname()[1])
+        free = _closed_port()
+        env = {**os.environ, "OMNITOKO_DEMO_PORT": str(free), "OMNITOKO_DEMO_CENTRAL_PORT": str(taken)}
+        env["OMNITOKO_DEMO_GATEWAY_PORT"] = str(_closed_port())
+        run = subprocess.run(
+            [sys.executable, "-m", "omnitoko.demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+    assert run.returncode == 2, run.stderr
+    assert f"port {taken} (OMNITOKO_DEMO_CENTRAL_PORT) is already in use" in run.stderr
+    assert f"OMNITOKO_DEMO_CENTRAL_PORT={taken + 10}" in run.stderr and "make demo" in run.stderr
+    assert "Till" not in run.stdout and "http://" not in run.stdout  # no URLs of a demo that is not there
+    assert demo.refusal({"OMNITOKO_DEMO_PORT": free}) is None
+
+
+def test_a_second_demo_in_the_same_folder_refuses_before_it_deletes_the_running_one_s_data() -> None:
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    demo.DEMO.parent.mkdir(parents=True, exist_ok=True)
+    with (demo.DEMO.parent / "demo.lock").open("w") as running:  # as the running demo holds it
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        env = {**os.environ, **{name: str(_closed_port()) for name, _ in demo.PORTS}}
+        run = subprocess.run(
+            [sys.executable, "-m", "omnitoko.demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+    assert run.returncode == 2 and "another demo is running from this folder" in run.stderr, run.stderr
