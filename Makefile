@@ -41,12 +41,12 @@ lint: install
 screens: install
 	OMNITOKO_SCREENS=docs/screens $(PY) -m pytest -q -m browser
 
-# Who may import whom (contracts in pyproject.toml, explained in docs/architecture.md).
 # Apply the formatter and the import order that `make lint` checks.
 format: install
 	$(PY) -m ruff check --select I --fix .
 	$(PY) -m ruff format .
 
+# Who may import whom (contracts in pyproject.toml, explained in docs/architecture.md).
 lint-imports: install
 	$(VENV)/bin/lint-imports
 

@@ -37,6 +37,12 @@ def init(args: argparse.Namespace) -> int:
     if admin.initial_password and not stores.has_admin(ctx):
         stores.set_admin(ctx, admin.username, admin.initial_password)
         print(f"admin user {admin.username!r} created")
+    elif not stores.has_admin(ctx):  # say so now, not when the first sign-in or set-admin-password fails
+        print(
+            "no admin user yet ([admin] initial_password is empty): create one with "
+            f"`omnitoko central set-admin-password {admin.username} --create"
+            + (f" --config {args.config}`" if args.config else "`")
+        )
     added = demo.load(ctx) if args.demo_data else 0
     print(
         f"central store ready at {ctx.config.database.url} (epoch {epoch})"

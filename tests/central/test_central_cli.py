@@ -73,3 +73,12 @@ def test_set_earn_rule_keeps_the_old_rule_for_earlier_sales_and_refuses_a_bad_fi
     assert loyalty_rules.rule_at(rules, datetime(2026, 11, 30)).earn_per_amount == cfg.loyalty.earn_per_amount
     assert loyalty_rules.rule_at(rules, datetime(2026, 12, 2)).earn_per_amount == 5000
     ctx.db.dispose()
+
+
+def test_init_without_an_initial_password_says_no_admin_was_made_and_how_to_make_one(tmp_path, capsys):
+    config = tmp_path / "central.toml"
+    config.write_text((ROOT / "central.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["central", "init", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "no admin user yet ([admin] initial_password is empty)" in out
+    assert f"omnitoko central set-admin-password admin --create --config {config}" in out
