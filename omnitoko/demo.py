@@ -108,7 +108,8 @@ def _gateway_command(omnitoko: list[str], port: int) -> list[str]:
     central = DEMO / "central.toml"
     text = central.read_text(encoding="utf-8").replace("standin_port = 5200", f"standin_port = {port}")
     central.write_text(text, encoding="utf-8")
-    print(f'Payment gateway: http://127.0.0.1:{port}  (stand-in: the shop\'s "Pay online" goes here)', flush=True)
+    # Not a link: the stand-in's root answers 404; its pages are the ones the shop's "Pay online" opens.
+    print(f'Payment gateway: stand-in on port {port} (the shop\'s "Pay online" opens its pay page)', flush=True)
     return [*omnitoko, "gateway", "serve", "--config", str(central), *ACCESS_LOG]
 
 
