@@ -276,8 +276,16 @@ function clearEntry() {
   $("scan").value = "";
   S.pendingQty = null;
   message("");
-  render();
+  putPaidAway();
+}
+
+// The change panel put away (Esc, or an online order handed over after the sale) takes the paid sale with it: the
+// panel lies over the lines and total, so they would show again as if still open. None on screen: the next scan
+// starts a new sale (as after a park or a void).
+function putPaidAway() {
   $("paid-panel").hidden = true;
+  if (S.sale && S.sale.state !== "open") S.sale = null;
+  render();
 }
 
 function moveSelection(step) {
@@ -348,6 +356,14 @@ document.addEventListener("omnitoko:sale", (e) => {
   e.preventDefault();
   $("paid-panel").hidden = true;
   setSale(view, { select: "last", fresh: true });
+});
+
+// An online order handed over (kiosk-carts.js) is its own thing: after a paid sale the screen is left empty for the
+// next shopper (the hand-over's word in the message line); a sale under way stays as it is.
+document.addEventListener("omnitoko:handed-over", () => {
+  if (S.screen !== "sale" || (S.sale && S.sale.state === "open")) return;
+  putPaidAway();
+  hideElsewhere();
 });
 
 // Another part of the till page (the member panel) says what it did in the till's message line: a message from
