@@ -21,7 +21,7 @@ from test_till_browser import Till
 pytestmark = pytest.mark.browser
 
 TILL_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
-KIOSK_SIZES = [(1280, 1024), (1024, 768), (768, 1024)]  # the kiosk tests' size, landscape and portrait
+KIOSK_SIZES = [(1280, 1024), (1024, 768), (768, 1024), (1080, 1920), (1920, 1080)]  # tests, small and big kiosks
 # The customer display is often a POS's own small second screen: 10" 1024 x 600, 7" 800 x 480.
 DISPLAY_SIZES = [(1024, 600), (800, 480)]
 LONG_SALE = 32  # lines: more than any screen shows at once
