@@ -376,6 +376,9 @@ def connect_store(store: StoreContext, central: CentralHarness, **sync: Any) -> 
     s = store.config.sync
     s.central_url, s.token = central.url, central.token
     s.interval_seconds, s.timeout_seconds, s.batch_size = 0.2, 5.0, 50
+    # A till waits 2 s for a points hold or a cart checkout, then goes on offline (right at a store); a test about
+    # what central records would read a busy CI machine's slow answer as a failure: give central 20 s in tests.
+    store.config.loyalty.central_timeout_seconds = store.config.online_carts.central_timeout_seconds = 20.0
     for key, value in sync.items():
         setattr(s, key, value)
     return store.config
