@@ -103,3 +103,15 @@ def test_a_product_s_page_prints_its_shelf_label(store: StoreContext) -> None:
         and "Rp 3.500" in text(sheet)
         and f'data-sku="{AQUA_330}"' in sheet.get_data(as_text=True)
     )
+
+
+def test_more_labels_than_one_sheet_may_hold_start_with_the_first_ones_chosen(store: StoreContext, monkeypatch) -> None:
+    from pos.services import shelf_labels
+
+    monkeypatch.setattr(shelf_labels, "MAX_LABELS", 1)  # 300 in the store: two changes stand for 301
+    new_price(store, AQUA_330, 4_000)
+    new_price(store, "SKU-00002", 5_000)
+    page = screens(store).get("/manager/labels?lang=en").get_data(as_text=True)
+    boxes = re.findall(r'<input type="checkbox" name="sku" value="([^"]+)"( checked)?', page)
+    assert [bool(checked) for _sku, checked in boxes] == [True, False]
+    assert "Only the first 1 are chosen" in page

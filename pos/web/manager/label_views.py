@@ -3,6 +3,8 @@ marked put up; a label for any product on demand."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
@@ -29,10 +31,16 @@ def pending_table() -> Table:
     return Table("labels", COLUMNS, rows, url_for("manager.labels_csv"), {"sku": "manager.item"})
 
 
+def list_page(status: int = 200, **extra: Any) -> tuple[str, int]:
+    """The list of labels to replace (with a refusal said on it, and what was typed kept)."""
+    extra.setdefault("code", request.args.get("code", ""))
+    return page("labels.html", status, table=pending_table(), max_labels=shelf_labels.MAX_LABELS, **extra)
+
+
 def register(bp: Blueprint) -> None:
     @bp.get("/labels")
     def labels():
-        return page("labels.html", table=pending_table(), code=request.args.get("code", ""))
+        return list_page()
 
     @bp.get("/labels.csv")
     def labels_csv():
@@ -44,7 +52,7 @@ def register(bp: Blueprint) -> None:
         try:
             shown = shelf_labels.labels(ctx(), request.args.getlist("sku"))
         except DomainError as e:
-            return page("labels.html", e.status, table=pending_table(), code=request.args.get("code", ""), error=err(e))
+            return list_page(e.status, error=err(e))
         return page("labels_print.html", labels=shown, today=to_local(ctx(), ctx().clock()))
 
     @bp.post("/labels/done")
@@ -52,6 +60,6 @@ def register(bp: Blueprint) -> None:
         try:
             n = shelf_labels.mark_labelled(ctx(), me(), request.form.getlist("sku"))
         except DomainError as e:
-            return page("labels.html", e.status, table=pending_table(), code="", error=err(e))
+            return list_page(e.status, error=err(e), code="")
         flash(t("labels.marked", n=n) if n else t("labels.marked_none"), "ok")
         return redirect(url_for("manager.labels"))
