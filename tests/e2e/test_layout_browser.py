@@ -107,33 +107,30 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_store_db: Path) -> Ite
         yield s
 
 
-@pytest.fixture(scope="module", params=TILL_SIZES, ids=size_id)
-def till_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One browser per till size, for the till, the display and the manager screens at that size."""
-    driver = chromium(tmp_path_factory.mktemp("chromium-till"), *request.param)
+def screen_at(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kind: str) -> Iterator[Any]:
+    """A browser whose page area is the fixture's parameter (width, height), kept for the module, for `kind`."""
+    driver = chromium(tmp_path_factory.mktemp(f"chromium-{kind}"), *request.param)
     fit(driver, request.param)
     driver.size = request.param
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module", params=TILL_SIZES, ids=size_id)
+def till_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One browser per till size, for the till, the display and the manager screens at that size."""
+    yield from screen_at(request, tmp_path_factory, "till")
 
 
 @pytest.fixture(scope="module", params=TILL_SIZES + DISPLAY_SIZES, ids=size_id)
 def display_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The customer display at a till's size or a POS second screen's."""
-    driver = chromium(tmp_path_factory.mktemp("chromium-display"), *request.param)
-    fit(driver, request.param)
-    driver.size = request.param
-    yield driver
-    driver.quit()
+    yield from screen_at(request, tmp_path_factory, "display")
 
 
 @pytest.fixture(scope="module", params=KIOSK_SIZES, ids=size_id)
 def kiosk_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = chromium(tmp_path_factory.mktemp("chromium-kiosk"), *request.param)
-    fit(driver, request.param)
-    driver.size = request.param
-    yield driver
-    driver.quit()
+    yield from screen_at(request, tmp_path_factory, "kiosk")
 
 
 class LayoutTill(Till):
