@@ -3,7 +3,10 @@ per HTTP request unless asked (--access-log), and the demo's configs log warning
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,13 +108,16 @@ def test_the_demo_configs_log_warnings_only_and_ask_for_request_lines_only_by_fl
     assert demo.ACCESS_LOG == []  # OMNITOKO_DEMO_ACCESS_LOG=1 turns them on for all three servers
 
 
+def _demo(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`make demo`'s program as a new user starts it, with these ports."""
+    return subprocess.run(
+        [sys.executable, "-m", "omnitoko.demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_a_demo_on_a_taken_port_says_which_and_how_to_choose_others_and_starts_nothing() -> None:
     """A second `make demo` beside a running one (or any program on 5000) used to print its URLs, which opened
     the other demo, and leave its central store running on a shared port."""
-    import os
-    import subprocess
-    import sys
-
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -119,9 +125,7 @@ def test_a_demo_on_a_taken_port_says_which_and_how_to_choose_others_and_starts_n
         free = _closed_port()
         env = {**os.environ, "OMNITOKO_DEMO_PORT": str(free), "OMNITOKO_DEMO_CENTRAL_PORT": str(taken)}
         env["OMNITOKO_DEMO_GATEWAY_PORT"] = str(_closed_port())
-        run = subprocess.run(
-            [sys.executable, "-m", "omnitoko.demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
-        )
+        run = _demo(env)
     assert run.returncode == 2, run.stderr
     assert f"port {taken} (OMNITOKO_DEMO_CENTRAL_PORT) is already in use" in run.stderr
     assert f"OMNITOKO_DEMO_CENTRAL_PORT={taken + 10}" in run.stderr and "make demo" in run.stderr
@@ -131,15 +135,9 @@ def test_a_demo_on_a_taken_port_says_which_and_how_to_choose_others_and_starts_n
 
 def test_a_second_demo_in_the_same_folder_refuses_before_it_deletes_the_running_one_s_data() -> None:
     import fcntl
-    import os
-    import subprocess
-    import sys
 
     demo.DEMO.parent.mkdir(parents=True, exist_ok=True)
     with (demo.DEMO.parent / "demo.lock").open("w") as running:  # as the running demo holds it
         fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        env = {**os.environ, **{name: str(_closed_port()) for name, _ in demo.PORTS}}
-        run = subprocess.run(
-            [sys.executable, "-m", "omnitoko.demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
-        )
+        run = _demo({**os.environ, **{name: str(_closed_port()) for name, _ in demo.PORTS}})
     assert run.returncode == 2 and "another demo is running from this folder" in run.stderr, run.stderr

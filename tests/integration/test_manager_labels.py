@@ -9,16 +9,9 @@ from typing import Any
 
 from service.test_shelf_labels import AQUA_330, AQUA_330_BARCODE, new_price
 from test_manager_pages import Browser, error_of
+from test_manager_staff import screens
 
 from pos.services.context import StoreContext
-
-
-def screens(store: StoreContext, code: str = "9001", pin: str = "4321") -> Browser:
-    from pos.web.app import create_app
-
-    web = Browser(create_app(store.config, store.db))
-    assert web.sign_in(code, pin).status_code == 302
-    return web
 
 
 def text(resp: Any) -> str:
