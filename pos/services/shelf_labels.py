@@ -5,19 +5,20 @@ product can be printed on demand (one torn or lost)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 
 from common.errors import DomainError, NotFound
-from common.promotions import offer
+from common.promotions import Promo, best_promotion, offer
 from pos.adapters.tables import PriceChange, Product
 
 from .auth import Actor
 from .context import StoreContext
 from .discount_rules import store_promos
 from .records import audit
+from .store_time import to_local
 
 MAX_LABELS = 300  # one print or one "put up": a few pages of labels; more is a bad request, not a long page
 
@@ -69,9 +70,20 @@ def _checked(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def labels(ctx: StoreContext, codes: list[str]) -> list[dict[str, Any]]:
+def shown_start(local: datetime) -> date | datetime:
+    """When something starts, as a shelf says it: the day alone when it starts at the day's first moment."""
+    return local.date() if local.time() == time() else local
+
+
+def shown_end(local: datetime) -> date | datetime:
+    """Its last day, as a shelf says "s/d 13/12" (an end at midnight is the day before's end), or the very moment."""
+    return (local - timedelta(days=1)).date() if local.time() == time() else local
+
+
+def labels(ctx: StoreContext, codes: list[str], at: datetime | None = None) -> list[dict[str, Any]]:
     """The labels to print for these products (SKU or barcode), in the order asked: the name, the price the till
-    rings up today (a promotion's, with the usual price beside it), per kg for weighed goods, and the barcode."""
+    rings up at `at` (now by default; a promotion's, with the usual price beside it and its last day), per kg for
+    weighed goods, and the barcode. A later `at` prepares the labels of a promotion before it starts."""
     codes = _checked(codes)
     with ctx.db.sessions() as s:
         found = {
@@ -80,7 +92,7 @@ def labels(ctx: StoreContext, codes: list[str]) -> list[dict[str, Any]]:
             for key in (p.sku, p.barcode)
             if key
         }
-        promos, now = store_promos(s), ctx.clock()
+        promos, when = store_promos(s), at or ctx.clock()
     missing = [c for c in codes if c not in found or not found[c].active]
     if missing:
         raise NotFound(
@@ -94,10 +106,18 @@ def labels(ctx: StoreContext, codes: list[str]) -> list[dict[str, Any]]:
             "barcode": p.barcode,
             "measure": p.measure,
             "price": p.price,
-            **offer(promos, p.sku, p.price, now),
+            **offer(promos, p.sku, p.price, when),
+            "promo_until": _until(promos, p, when, ctx),
         }
         for p in shown.values()
     ]
+
+
+def _until(promos: list[Promo], p: Product, at: datetime, ctx: StoreContext) -> date | datetime | None:
+    """The last day of the promotion a label shows (the one `offer` chose), None without one or without an end."""
+    best = best_promotion(promos, p.sku, p.price, 1, at)
+    ends = best[0].ends_at if best else None
+    return shown_end(to_local(ctx, ends)) if ends else None
 
 
 def mark_labelled(ctx: StoreContext, actor: Actor, skus: list[str]) -> int:

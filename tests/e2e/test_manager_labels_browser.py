@@ -1,5 +1,6 @@
 """Shelf labels in a real browser: central's new price reaches the store, the manager prints the new label on a
-sheet (its own tab, at the new price) and marks it put up; the list is empty after."""
+sheet (its own tab, at the new price) and marks it put up; the list is empty after. A promotion starting tomorrow
+is listed, and its labels print today at its price from tomorrow."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
+from service.test_promo_labels import local_day, local_midnight_in, promotion
 from service.test_shelf_labels import AQUA_330, new_price
 from test_manager_browser import Page, store_beside
 
@@ -38,3 +40,16 @@ def test_a_manager_prints_the_new_label_of_a_changed_price_and_marks_it_put_up(
     manager.until(lambda: manager.d.switch_to.alert, "marking them put up asks first").accept()
     manager.until(lambda: manager.d.find_elements(By.ID, "labels-none"), "nothing left to replace")
     assert "1 label ditandai sudah dipasang." in manager.flash()
+
+    # Central's promotion from tomorrow: listed today, its labels printed today at its price (10% off Rp 4.000).
+    promotion(store_beside(tmp_path), "besok", [AQUA_330], local_midnight_in(1), local_midnight_in(8))
+    manager.go("/manager/labels")
+    assert "mulai besok" in manager.text("#promos tr[data-promo='besok']")
+    manager.screenshot(screens / "manager-labels-promos.png")
+    manager.el("a[data-promo-print='besok']").click()
+    manager.until(lambda: len(manager.d.window_handles) == 2, "the promotion's sheet opens in its own tab")
+    manager.d.switch_to.window(manager.d.window_handles[1])
+    manager.until(lambda: manager.d.find_elements(By.CSS_SELECTOR, f"#sheet .label[data-sku='{AQUA_330}']"), "sheet")
+    label = manager.text(f"#sheet .label[data-sku='{AQUA_330}']")
+    assert "Rp 3.600" in label and "Rp 4.000" in label and f"s/d {local_day(7):%d/%m/%Y}" in label
+    manager.d.save_screenshot(str(screens / "manager-labels-promo-sheet.png"))

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from service.test_shelf_labels import AQUA_330, AQUA_330_BARCODE, new_price
+import pytest
+from service.test_promo_labels import local_day, local_midnight_in, promotion
+from service.test_shelf_labels import AQUA_330, AQUA_330_BARCODE, AQUA_600, new_price
 from test_manager_pages import Browser, error_of
 from test_manager_staff import screens
 
@@ -108,3 +110,60 @@ def test_more_labels_than_one_sheet_may_hold_start_with_the_first_ones_chosen(st
     boxes = re.findall(r'<input type="checkbox" name="sku" value="([^"]+)"( checked)?', page)
     assert [bool(checked) for _sku, checked in boxes] == [True, False]
     assert "Only the first 1 are chosen" in page
+
+
+def promo_row(page: Any, promo_id: str) -> str:
+    found = re.search(rf'<tr data-promo="{promo_id}".*?</tr>', page.get_data(as_text=True), re.S)
+    assert found, promo_id
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+
+def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_languages(store: StoreContext) -> None:
+    promotion(store, "besok", [AQUA_600], local_midnight_in(1), local_midnight_in(8))  # 10% off Rp 4.500, 7 days
+    promotion(store, "kemarin", [AQUA_330], local_midnight_in(-7), local_midnight_in(0))  # its last day: yesterday
+    promotion(store, "sekarang", ["SKU-00003"], local_midnight_in(-1), local_midnight_in(3), percent=20)
+    first, last, yesterday = (f"{local_day(d):%d/%m/%Y}" for d in (1, 7, -1))
+    web = screens(store)
+
+    page = web.get("/manager/labels?lang=id")
+    assert "Promosi" in text(page)
+    assert (
+        promo_row(page, "besok")
+        == f"Promo besok 10% {first} – {last} 1 mulai besok: cetak dan siapkan labelnya hari ini Cetak label promosi"
+    )
+    assert f"berakhir {yesterday} — pasang label harga biasa" in promo_row(page, "kemarin")
+    assert f"berjalan s/d {local_day(2):%d/%m/%Y}" in promo_row(page, "sekarang")
+    assert "Cetak label harga biasa" in promo_row(page, "kemarin")
+    page = web.get("/manager/labels?lang=en")
+    assert "starts tomorrow" in promo_row(page, "besok")
+    assert f"ended {yesterday} — put the usual price labels back" in promo_row(page, "kemarin")
+
+    sheet = web.get("/manager/labels/promotion/besok?lang=id")  # printed today, at tomorrow's price
+    assert sheet.status_code == 200 and f"harga promosi berlaku mulai {first}" in text(sheet)
+    assert "Rp 4.050" in text(sheet) and f"Promo besok · s/d {last}" in text(sheet)
+    ended = web.get("/manager/labels/promotion/kemarin?lang=en")  # back to the usual price
+    assert ended.status_code == 200 and "the promotion has ended" in text(ended)
+    assert "Rp 3.500" in text(ended) and 'class="promo"' not in ended.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("id", "Promosi nope tidak ada untuk produk di toko ini: pilih dari daftar Promosi di Label harga."),
+        ("en", "No promotion nope for products in this store: choose one from the Promotions list on Shelf labels."),
+    ],
+)
+def test_an_unknown_promotion_s_labels_are_refused_in_the_page_s_language(
+    store: StoreContext, lang: str, said: str
+) -> None:
+    refused = screens(store).get(f"/manager/labels/promotion/nope?lang={lang}")
+    assert refused.status_code == 404 and error_of(refused) == said
+
+
+def test_a_cashier_cannot_print_a_promotion_s_labels(store: StoreContext) -> None:
+    from pos.web.app import create_app
+
+    promotion(store, "sekarang", [AQUA_330], local_midnight_in(-1))
+    web = Browser(create_app(store.config, store.db))
+    web.sign_in("1001", "1234")
+    assert web.get("/manager/labels/promotion/sekarang").status_code in (302, 403)

@@ -1,5 +1,5 @@
 """Shelf labels ("Label harga"): the products whose price central changed, their labels printed as a page, and
-marked put up; a label for any product on demand."""
+marked put up; the promotions starting or ending about now and their labels; a label for any product on demand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from common.errors import DomainError
-from pos.services import shelf_labels
+from pos.services import promo_labels, shelf_labels
 from pos.services.store_time import to_local
 
 from ..api.common import ctx
@@ -34,7 +34,15 @@ def pending_table() -> Table:
 def list_page(status: int = 200, **extra: Any) -> tuple[str, int]:
     """The list of labels to replace (with a refusal said on it, and what was typed kept)."""
     extra.setdefault("code", request.args.get("code", ""))
-    return page("labels.html", status, table=pending_table(), max_labels=shelf_labels.MAX_LABELS, **extra)
+    return page(
+        "labels.html",
+        status,
+        table=pending_table(),
+        promos=promo_labels.promotions(ctx()),
+        promo_days=promo_labels.WINDOW_DAYS,
+        max_labels=shelf_labels.MAX_LABELS,
+        **extra,
+    )
 
 
 def register(bp: Blueprint) -> None:
@@ -54,6 +62,16 @@ def register(bp: Blueprint) -> None:
         except DomainError as e:
             return list_page(e.status, error=err(e))
         return page("labels_print.html", labels=shown, today=to_local(ctx(), ctx().clock()))
+
+    @bp.get("/labels/promotion/<promo_id>")
+    def labels_promotion(promo_id: str):
+        """A promotion's labels as a page to print: at its price before it starts, at the usual price after it ends
+        (a promotion with more products than a sheet holds prints in parts, `part` 1, 2..)."""
+        try:
+            shown = promo_labels.sheet(ctx(), promo_id, request.args.get("part", 1, type=int) or 1)
+        except DomainError as e:
+            return list_page(e.status, error=err(e))
+        return page("labels_print.html", **shown, today=to_local(ctx(), ctx().clock()))
 
     @bp.post("/labels/done")
     def labels_done():
