@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from common import member_qr
 from common.contract.names import ONLINE_LOCATION
 from common.errors import Conflict, DomainError
 from common.loyalty import normalize_phone
 from pos.adapters.tables import KnownStore, LoyaltyEntry
 
 from .context import StoreContext
+from .kiosk_scans import what_is
 from .loyalty import central_sign_up, member_json, member_row, resolve, save_member
 
 
@@ -54,7 +56,16 @@ def _card_face(out: dict[str, Any], online: bool, recent: list[dict[str, Any]]) 
 
 
 def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
-    """For the kiosk: a scanned member QR -> masked name, balance and the last 10 entries, in one step."""
+    """For the kiosk: a scanned member QR -> masked name, balance and the last 10 entries, in one step. Anything
+    else scanned on the points step is refused as `not_a_card` with what it is instead (`scanned`), so the kiosk
+    can say "this is a product / your online cart" and offer that step; a forged, damaged, expired or other shop's
+    member QR keeps its own refusal."""
+    if not member_qr.looks_like_card(card):
+        raise DomainError(
+            "not_a_card",
+            "this is not a member QR: scan the member QR from the account page",
+            scanned=what_is(ctx, card),
+        )
     member_id, online, recent = resolve(ctx, card=card)
     with ctx.db.sessions() as s:
         m = member_row(s, member_id)

@@ -200,17 +200,47 @@ function openOnlineCart(code) {
 function showPoints(card) {
   if (state.screen !== "points") go("points");
   api("POST", "/points", { card: card }).then(function (res) {
-    var code = (res.data.error || {}).code;
+    var error = (res.data && res.data.error) || {};
     var known = ["card_forged", "card_damaged", "card_expired", "other_shop", "unknown_member", "no_card_key"];
-    state.points = res.ok ? res.data : { error: known.indexOf(code) >= 0 ? t("points_" + code) : problem(res) };
-    if (!res.ok) flashError();
+    state.points = res.ok ? res.data : error.scanned ? { error: true, scanned: error.scanned }
+      : { error: known.indexOf(error.code) >= 0 ? t("points_" + error.code) : problem(res) };
+    if (!res.ok && !recognised(error.scanned)) flashError();
     renderPoints();
   });
+}
+/* Not a member QR, but something the kiosk knows (a product, an online cart): no red flash, its step offered. */
+function recognised(s) { return !!s && (s.kind === "product" || (s.kind === "online_cart" && !!s.code)); }
+var SCANNED = { product: "scanned_product", unknown_barcode: "scanned_unknown_barcode", online_cart: "scanned_cart",
+                till_ticket: "scanned_ticket", online_order: "scanned_order" };
+/* What was scanned instead of a member QR, in the shopper's words, with the step that fits it and where the member
+   QR is: a product's price, "open this cart", or only the reminder. */
+function renderScanned(s) {
+  var box = $("points-scanned");
+  box.textContent = "";
+  box.hidden = !s;
+  if (!s) return;
+  var key = s.other_shop ? "scanned_other_shop_cart" : SCANNED[s.kind] || "scanned_unknown";
+  $("points-message").textContent = t(key, { code: s.code || "" });
+  $("points-message").classList.toggle("message-info", recognised(s));
+  if (s.kind === "product") {
+    var look = button("btn btn-secondary", t("points_check_product"), function () { showProduct(s.product); });
+    look.id = "points-product-open";
+    box.append(el("p", "points-product-name", s.product.name), priceTag("p-price", s.product), look);
+  } else if (s.kind === "online_cart" && s.code) {
+    var open = button("btn btn-secondary", t("points_open_cart", { code: s.code }), function () {
+      openOnlineCart(s.code);
+    });
+    open.id = "points-cart-open";
+    box.append(open);
+  }
+  box.append(el("p", "points-where-qr", t("points_where_qr")));
 }
 function renderPoints() {
   var p = state.points;
   $("points-message").hidden = !(p && p.error);
-  $("points-message").textContent = p && p.error ? p.error : "";
+  $("points-message").textContent = p && p.error && !p.scanned ? p.error : "";
+  $("points-message").classList.remove("message-info");
+  renderScanned(p && p.scanned);
   $("points-result").hidden = !(p && !p.error);
   $("points-hint").hidden = !!(p && !p.error);
   $("signup-open").hidden = !!(p && !p.error); // a member is on screen: signing up is not their next step
@@ -233,7 +263,8 @@ function renderPoints() {
 // ---- scanning --------------------------------------------------------------------------------------
 function handleScan(raw) {
   var code = String(raw).trim();
-  if (/^OTK1\./i.test(code)) { showPoints(code); return; }
+  // On the points step every scan is asked about as a member QR: the store says what anything else is.
+  if (/^OTK1\./i.test(code) || state.screen === "points") { showPoints(code); return; }
   if (/^\d{6,14}$/.test(code)) { lookupBarcode(code); return; }
   if (/^K1\./i.test(code) || /^K-\d+$/i.test(code)) { toast(t("is_till_ticket"), "ok"); return; }
   openOnlineCart(code.toUpperCase());
@@ -245,7 +276,8 @@ function openCamera(purpose) {
   $("camera-view").hidden = false;
   KioskScan.startCamera("camera-view", function (text) {
     closeCamera();
-    if (purpose === "online" && !/^\d{6,14}$/.test(text)) openOnlineCart(text.trim().toUpperCase());
+    var cartish = !/^\d{6,14}$/.test(text) && !/^OTK1\./i.test(text); // a member QR shows points from any step
+    if (purpose === "online" && cartish) openOnlineCart(text.trim().toUpperCase());
     else if (purpose === "points") showPoints(text.trim());
     else handleScan(text);
   }, function () {

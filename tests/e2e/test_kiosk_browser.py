@@ -163,6 +163,26 @@ def test_the_kiosk_starts_over_after_being_left_idle(store_server: Any, browser:
     assert not kiosk.d.find_element(By.ID, "idle").is_displayed()
 
 
+def test_on_the_points_step_a_scan_that_is_not_a_member_qr_says_what_it_is_and_offers_its_step(
+    store_server: Any, browser: Any
+) -> None:
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
+    kiosk.tap("#tile-points")
+    kiosk.scan(AQUA_330)  # a product in the shopper's hand: named and priced here, not a jump to another screen
+    kiosk.until(lambda: "Ini barcode produk, bukan QR member." in kiosk.text("#points-message"), "it is a product")
+    assert kiosk.screen() == "points" and "Air Mineral Aqua 330ml" in kiosk.text("#points-scanned")
+    assert "pindai QR member" in kiosk.text("#points-scanned .points-where-qr")
+    kiosk.scan("hello world")
+    kiosk.until(lambda: kiosk.text("#points-message") == "Ini bukan QR member.", "nonsense is no cart code")
+    kiosk.scan("K7Q-42P")  # an online cart's code: said so in either language, one touch opens it
+    kiosk.until(lambda: "K7Q-42P" in kiosk.text("#points-message"), "it is an online cart")
+    kiosk.tap("[data-lang=en]")
+    kiosk.until(lambda: kiosk.text("#points-cart-open") == "Open cart K7Q-42P", "re-worded in English")
+    assert kiosk.text("#points-message") == "This is the QR of your online cart K7Q-42P, not a member QR."
+    kiosk.tap("#points-cart-open")
+    kiosk.until(lambda: kiosk.screen() == "online" and kiosk.text("#online-text") == "K7Q-42P", "the cart's step")
+
+
 def cart_waiting_at(till: Any, kiosk: Kiosk) -> str:
     """A shopper sends 3 x Aqua 330ml (Rp 10.500) from the kiosk; returns its code once the till shows 'Keranjang
     kiosk K-n siap' live."""

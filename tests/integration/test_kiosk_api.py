@@ -131,6 +131,37 @@ def test_online_carts_answer_that_they_are_not_connected_yet(api: Any) -> None:
     refused(api.post(f"{K}/online-carts/open", {"code": ""}), 400, "invalid_request")
 
 
+SCANS_ON_THE_POINTS_STEP = [
+    ("a product's barcode", AQUA_330, {"kind": "product"}),
+    ("a barcode this store does not sell", "8991234567890", {"kind": "unknown_barcode", "code": "8991234567890"}),
+    ("an online cart's QR", "OC1.{shop}.k7q-42p", {"kind": "online_cart", "code": "K7Q-42P"}),
+    ("an online cart's code as typed", "K7Q42P", {"kind": "online_cart", "code": "K7Q-42P"}),
+    ("another shop's cart QR", "OC1.tokolain.K7Q-42P", {"kind": "online_cart", "code": None, "other_shop": "tokolain"}),
+    ("a kiosk ticket's code", "K-12", {"kind": "till_ticket"}),
+    ("a kiosk ticket's QR", "K1.5d9d3a55-8a51-4b7e-9f6a-0c0d7d6b0001.0123456789abcdef0123", {"kind": "till_ticket"}),
+    ("a paid online order's QR", "OO1.K7Q42P", {"kind": "online_order"}),
+    ("a web address", "https://example.com/promo", {"kind": "unknown"}),
+    ("words", "hello world", {"kind": "unknown"}),
+]
+
+
+@pytest.mark.parametrize("what, scan, scanned", SCANS_ON_THE_POINTS_STEP, ids=[s[0] for s in SCANS_ON_THE_POINTS_STEP])
+def test_the_points_step_says_what_was_scanned_when_it_is_not_a_member_qr(
+    api: Any, store: StoreContext, what: str, scan: str, scanned: dict[str, Any]
+) -> None:
+    error = refused(
+        api.post(f"{K}/points", {"card": scan.format(shop=store.config.loyalty.shop_id)}), 422, "not_a_card"
+    )
+    assert {k: error["scanned"].get(k) for k in scanned} == scanned, error
+    if scanned["kind"] == "product":  # shown as the price check shows it, so the kiosk can offer that step
+        assert error["scanned"]["product"] == ok(api.get(f"{K}/products?barcode={scan}"))["items"][0]
+
+
+def test_a_broken_member_qr_on_the_points_step_keeps_its_own_refusal(api: Any) -> None:
+    error = refused(api.post(f"{K}/points", {"card": "OTK1.garbage"}), 422, "card_damaged")
+    assert "scanned" not in error
+
+
 def test_the_till_sees_waiting_carts_and_takes_one_once(till_api: Any, store: StoreContext) -> None:
     kiosk = till_api.client  # the kiosk calls carry no till token, only the paired kiosk's device token
     paired = {KIOSK_HEADER: till_api.kiosk_token}

@@ -1,0 +1,53 @@
+"""What a shopper scanned at the kiosk when it was not what the step asked for: on the points step, a product's
+barcode, an online cart's QR or code, a till ticket, a paid online order's QR, or text that is none of them. The
+kiosk says which, and offers the step that fits (the product's price, the cart), instead of a bare "not valid".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from common import cart_codes
+from common.errors import DomainError, NotFound
+
+from .context import StoreContext
+from .kiosk_carts import is_ticket_payload
+from .kiosk_catalog import browse
+
+_TICKET_CODE = re.compile(r"^K-?\d{1,5}$", re.IGNORECASE)  # a kiosk ticket as the screen shows it (K-12)
+_ORDER_QR = re.compile(r"^OO1\.[A-Za-z0-9-]{6,8}$", re.IGNORECASE)  # a paid online order's pick-up QR
+_BARCODE = re.compile(r"^[0-9A-Za-z\-]{1,32}$")  # what the price check takes
+_DIGITS = re.compile(r"^\d{6,14}$")  # EAN-8 to GTIN-14: a product barcode this store does not sell
+
+
+def what_is(ctx: StoreContext, text: str) -> dict[str, Any]:
+    """{"kind": ...} for a scan that is not a member QR: `product` (with the product as the price check shows it),
+    `unknown_barcode`, `online_cart` (its code; `other_shop` for another shop's cart), `till_ticket`,
+    `online_order` or `unknown`."""
+    text = (text or "").strip()
+    if is_ticket_payload(text) or _TICKET_CODE.match(text):
+        return {"kind": "till_ticket"}
+    if _ORDER_QR.match(text):
+        return {"kind": "online_order"}
+    if text.upper().startswith(cart_codes.QR_PREFIX + "."):
+        return _cart(ctx, text)
+    if _BARCODE.match(text):
+        try:
+            return {"kind": "product", "product": browse(ctx, barcode=text)["items"][0]}
+        except NotFound:
+            pass
+    if code := cart_codes.normalize(text):
+        return {"kind": "online_cart", "code": code}
+    if _DIGITS.match(text):
+        return {"kind": "unknown_barcode", "code": text}
+    return {"kind": "unknown"}
+
+
+def _cart(ctx: StoreContext, text: str) -> dict[str, Any]:
+    try:
+        return {"kind": "online_cart", "code": cart_codes.parse_reference(text, ctx.config.loyalty.shop_id)}
+    except cart_codes.OtherShop as e:
+        return {"kind": "online_cart", "code": None, "other_shop": e.detail.get("shop")}
+    except DomainError:
+        return {"kind": "unknown"}  # OC1. and then something no cart QR holds
