@@ -20,7 +20,7 @@ install: $(STAMP)
 
 # Tests run on TEST_WORKERS pytest-xdist worker processes (they mostly wait on fsync, servers and Chromium, so more
 # than the 2 cores pays); groups that must not run side by side are set in tests/conftest.py. TEST_WORKERS=0: serially.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 4
 XDIST := $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadgroup)
 
 # Every test: unit, integration, browser and slow (what CI runs).

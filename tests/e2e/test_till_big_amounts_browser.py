@@ -1,4 +1,5 @@
-"""The till page refuses a payment above Rp 999.999.999.999 with a message the cashier can read, and takes none."""
+"""The till page refuses a payment above Rp 999.999.999.999, and cash that would give a banknote or more in change
+(a barcode scanned into the cash field), with a message the cashier can read, and takes none."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def dialog_message(till: Till) -> str:
     return str(till.d.find_element(By.CSS_SELECTOR, "#dialog .dialog-msg").text)
 
 
-def test_cash_given_above_the_maximum_is_refused_in_bahasa_and_english_and_no_payment_is_taken(
+def test_cash_given_above_the_maximum_or_giving_a_note_in_change_is_refused_and_no_payment_is_taken(
     store_server: Any, browser: Any
 ) -> None:
     till = Till(browser(), store_server)
@@ -36,3 +37,11 @@ def test_cash_given_above_the_maximum_is_refused_in_bahasa_and_english_and_no_pa
     till.keys(Keys.ENTER)  # the cash given is still typed in
     till.until(lambda: dialog_message(till).startswith("That amount is too large"), "the same refusal in English")
     assert "Rp 999.999.999.999" in dialog_message(till)
+
+    # An EAN-8 barcode scanned into the cash field by mistake: Rp 89.901.234 for a Rp 3.500 sale.
+    till.d.execute_script("const f = document.getElementById('pay-given'); f.value = ''; f.focus()")
+    till.keys("89901234", Keys.ENTER)
+    till.until(lambda: "more than the largest note" in dialog_message(till), "the change is refused, in English")
+    assert "Rp 89.901.234" in dialog_message(till) and "Rp 100.000" in dialog_message(till)
+    sale = store_server.api("POST", "/sales", till.token()).json()
+    assert (sale["tenders"], sale["state"]) == ([], "open")
