@@ -107,17 +107,21 @@ def labels(ctx: StoreContext, codes: list[str], at: datetime | None = None) -> l
             "measure": p.measure,
             "price": p.price,
             **offer(promos, p.sku, p.price, when),
-            "promo_until": _until(promos, p, when, ctx),
+            **_period(promos, p, when, ctx),
         }
         for p in shown.values()
     ]
 
 
-def _until(promos: list[Promo], p: Product, at: datetime, ctx: StoreContext) -> date | datetime | None:
-    """The last day of the promotion a label shows (the one `offer` chose), None without one or without an end."""
+def _period(promos: list[Promo], p: Product, at: datetime, ctx: StoreContext) -> dict[str, date | datetime | None]:
+    """When the promotion a label shows (the one `offer` chose) holds: `promo_until`, its last day (None without an
+    end); `promo_from`, its first day when it has not started yet (a label printed ahead says from when)."""
     best = best_promotion(promos, p.sku, p.price, 1, at)
-    ends = best[0].ends_at if best else None
-    return shown_end(to_local(ctx, ends)) if ends else None
+    starts, ends = (best[0].starts_at, best[0].ends_at) if best else (None, None)
+    return {
+        "promo_from": shown_start(to_local(ctx, starts)) if starts and starts > ctx.clock() else None,
+        "promo_until": shown_end(to_local(ctx, ends)) if ends else None,
+    }
 
 
 def mark_labelled(ctx: StoreContext, actor: Actor, skus: list[str]) -> int:

@@ -51,5 +51,9 @@ def test_a_manager_prints_the_new_label_of_a_changed_price_and_marks_it_put_up(
     manager.d.switch_to.window(manager.d.window_handles[1])
     manager.until(lambda: manager.d.find_elements(By.CSS_SELECTOR, f"#sheet .label[data-sku='{AQUA_330}']"), "sheet")
     label = manager.text(f"#sheet .label[data-sku='{AQUA_330}']")
-    assert "Rp 3.600" in label and "Rp 4.000" in label and f"s/d {local_day(7):%d/%m/%Y}" in label
+    assert (
+        "Rp 3.600" in label
+        and "Rp 4.000" in label
+        and f"mulai {local_day(1):%d/%m/%Y} s/d {local_day(7):%d/%m/%Y}" in label
+    )
     manager.d.save_screenshot(str(screens / "manager-labels-promo-sheet.png"))

@@ -140,7 +140,7 @@ def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_lan
 
     sheet = web.get("/manager/labels/promotion/besok?lang=id")  # printed today, at tomorrow's price
     assert sheet.status_code == 200 and f"harga promosi berlaku mulai {first}" in text(sheet)
-    assert "Rp 4.050" in text(sheet) and f"Promo besok · s/d {last}" in text(sheet)
+    assert "Rp 4.050" in text(sheet) and f"Promo besok · mulai {first} s/d {last}" in text(sheet)
     ended = web.get("/manager/labels/promotion/kemarin?lang=en")  # back to the usual price
     assert ended.status_code == 200 and "the promotion has ended" in text(ended)
     assert "Rp 3.500" in text(ended) and 'class="promo"' not in ended.get_data(as_text=True)

@@ -113,6 +113,7 @@ def test_a_promotion_s_labels_are_ready_the_day_before_at_its_price_from_its_sta
     [then] = shelf_labels.labels(store, [AQUA_600], at=starts)
     assert (then["price"], then["promo_price"], then["promo"]) == (4_500, 4_050, "Promo tomorrow")
     assert then["promo_until"] == date(2026, 12, 13)  # "s/d 13/12/2026": the last day it holds
+    assert then["promo_from"] == date(2026, 12, 7)  # printed ahead, the label says from when ("mulai 07/12/2026")
 
     sheet = promo_labels.sheet(store, "tomorrow")
     assert [(label["sku"], label["promo_price"]) for label in sheet["labels"]] == [(AQUA_600, 4_050)]
@@ -134,6 +135,7 @@ def test_a_running_promotion_s_labels_say_until_when(store_at_night: StoreContex
     promotion(store_at_night, "now", [AQUA_330], datetime(2026, 12, 1), datetime(2026, 12, 10, 5, 0))
     [label] = promo_labels.sheet(store_at_night, "now")["labels"]
     assert (label["promo_price"], label["promo_until"]) == (3_150, datetime(2026, 12, 10, 12, 0))
+    assert label["promo_from"] is None  # running: the label needs no start
 
 
 def test_a_promotion_with_more_products_than_a_sheet_prints_in_parts(
