@@ -239,7 +239,7 @@ def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
         )
         stores = list(s.scalars(select(Store).order_by(Store.id)))
         refused = refusals(s)
-        none: tuple[int, str | None, datetime | None] = (0, None, None)
+        none: Refusals = (0, None, None, None, None)
         return [
             {
                 "id": st.id,
@@ -251,28 +251,35 @@ def store_overview(ctx: CentralContext) -> list[dict[str, Any]]:
                 "last_device": st.last_device,
                 "dead_letters": int(dead.get(st.id, 0)),
                 "reconciliation": int(recon.get(st.id, 0)),
-                **dict(zip(("refused", "last_refusal", "last_refusal_at"), refused.get(st.id, none), strict=True)),
+                **dict(zip(REFUSAL_FIELDS, refused.get(st.id, none), strict=True)),
             }
             for st in stores
         ]
 
 
-def refusals(s: Session) -> dict[str, tuple[int, str | None, datetime | None]]:
-    """Per store: events central's checks refused (each raised an alert), and the latest reason and time."""
+# Per store: how many events the checks refused, and the latest's message, time, event type and refusal code (the
+# admin page says the last two in the admin's words; the message is central's English, for the logs and the API).
+Refusals = tuple[int, str | None, datetime | None, str | None, str | None]
+REFUSAL_FIELDS = ("refused", "last_refusal", "last_refusal_at", "last_refusal_type", "last_refusal_code")
+
+
+def refusals(s: Session) -> dict[str, Refusals]:
+    """Per store: events central's checks refused (each raised an alert), and the latest reason, time, type, code."""
     counts = dict(
         s.execute(
             select(Alert.store_id, func.count()).where(Alert.kind == REFUSED_ALERT).group_by(Alert.store_id)
         ).all()
     )
-    out: dict[str, tuple[int, str | None, datetime | None]] = {}
+    out: dict[str, Refusals] = {}
     for store_id, n in counts.items():
         last = s.execute(
-            select(Alert.message, Alert.created_at)
+            select(Alert.message, Alert.created_at, DeadLetter.type, DeadLetter.code)
+            .outerjoin(DeadLetter, DeadLetter.event_id == Alert.event_id)
             .where(Alert.kind == REFUSED_ALERT, Alert.store_id == store_id)
             .order_by(Alert.created_at.desc(), Alert.id)
             .limit(1)
         ).one()
-        out[store_id] = (int(n), last[0], last[1])
+        out[store_id] = (int(n), last[0], last[1], last[2], last[3])
     return out
 
 

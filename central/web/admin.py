@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -118,6 +119,18 @@ def _word(prefix: str, code: str) -> str:
     return tr(key) if i18n.has("admin", admin_lang(), key) else code
 
 
+def _refused(code: str) -> str:
+    """Why central refused an event, in the admin's words: a check's refusal, else the admin's or the errors
+    catalog's words for the code where they need no detail, else the code (central's reason is shown beside it)."""
+    lang = admin_lang()
+    if why := refusals.why(code, lang):
+        return why
+    for domain, key in (("admin", f"err.{code}"), ("errors", code)):
+        if i18n.has(domain, lang, key) and "{" not in (words := i18n.text(domain, lang, key)):
+            return words
+    return code
+
+
 def _when(at: datetime | None) -> str:
     """A stored UTC time on head office's clock with its zone (05/12/2026 00:51 WIB), never raw ISO UTC."""
     return local_time(ctx(), at, "%d/%m/%Y %H:%M %Z")
@@ -136,7 +149,7 @@ def _page(template: str, **extra: Any) -> str:
         other_lang="en" if admin_lang() == "id" else "id",
         kind_name=_kind,
         word=_word,
-        refusal=lambda code: refusals.why(code, admin_lang()) or code,  # a refused event in words
+        refusal=_refused,
         central=ctx().config.central,
         user=g.get("admin"),
         action=ActionForm(),
@@ -204,9 +217,13 @@ def lift_lock():
 @admin.get("/")
 @signed_in
 def dashboard():
+    overview = stores.store_overview(ctx())
+    names = {s["id"]: s["name"] for s in overview}
     return _page(
         "dashboard.html",
-        stores=stores.store_overview(ctx()),
+        stores=overview,
+        # a store by its name, its code beside it (the code alone where central has no name for it)
+        store_name=lambda code: Markup("{} <small>{}</small>").format(names[code], code) if code in names else code,
         health=store_health.health_overview(ctx()),
         dead=dead_letters.list_dead_letters(ctx(), limit=50),
         in_debt=loyalty_admin.debt_count(ctx()),
