@@ -9,8 +9,9 @@ import pytest
 from checkkit import pusher
 from sqlalchemy import update
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
-from test_central_admin import admin  # noqa: F401
+from test_central_admin import admin, csrf  # noqa: F401
 
+from central.services import catalog
 from central.services import push as push_service
 from central.tables import Store
 
@@ -54,3 +55,28 @@ def test_refused_events_and_store_health_on_the_indonesian_dashboard_are_in_indo
     english = admin.get("/admin/?lang=en").get_data(as_text=True)
     assert "Sale has totals its lines do not add up to" in _shown(_table(english, "stores"))
     assert "SKU SKU-NEW-1 is not in the central catalog" in _shown(_table(english, "dead-letters"))
+
+
+def _asks(html: str, action: str) -> str:
+    """The question the form posting to `action` asks before it is sent ("" when it asks none)."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>', html)
+    assert form is not None, action
+    asks = re.search(r'data-confirm="([^"]*)"[^>]*onsubmit="return confirm\(this.dataset.confirm\)"', form.group(0))
+    return asks.group(1) if asks else ""
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_discarding_a_dead_letter_or_ending_a_promotion_asks_first_in_the_admins_language(admin, central):  # noqa: F811
+    poison = make_event(1, sale_payload(STORE, 1, skus=["SKU-NEW-1"]))
+    push_service.push(central.ctx, STORE, "x", [poison])
+    html = admin.get("/admin/?lang=id").get_data(as_text=True)
+    assert "tidak bisa dibatalkan" in _asks(html, f"/admin/dead-letters/{poison.event_id}/discard")
+    assert _asks(html, f"/admin/dead-letters/{poison.event_id}/retry") == ""  # retrying loses nothing: no question
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    form = {"csrf_token": csrf(page), "name": "Diskon air", "kind": "amount", "value": "500", "skus": "SKU-00001"}
+    assert admin.post("/admin/promotions", data=form).status_code == 302
+    promo = catalog.promotions(central.ctx)[0]
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    assert _asks(page, f"/admin/promotions/{promo['id']}/end").startswith("Hentikan promosi Diskon air?")
+    english = admin.get("/admin/promotions?lang=en").get_data(as_text=True)
+    assert _asks(english, f"/admin/promotions/{promo['id']}/end").startswith("End the promotion Diskon air?")

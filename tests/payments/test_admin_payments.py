@@ -50,3 +50,17 @@ def test_each_payment_says_which_store_fulfils_its_order_and_how_far_it_got(cent
         head = re.search(r'<table id="payments">\s*(?:<tbody>)?\s*<tr>(.*?)</tr>', page.get_data(as_text=True), re.S)
         names = [h for h in re.findall(r"<th[^>]*>([^<]*)</th>", head.group(1)) if h]  # type: ignore[union-attr]
         assert len(names) == len(set(names)), f"two columns called the same: {names}"
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_refund_asks_first_and_a_payment_alert_on_the_indonesian_page_is_in_indonesian(central, standin, admin):  # type: ignore[no-untyped-def]
+    paid = pay_order(central, standin, [(AQUA_330, 2)])
+    post_notify(central, {"order_id": paid["order_id"], "signature_key": "forged"})
+    page = admin.get("/admin/payments?lang=id").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="/admin/payments/[^"]+/refund"[^>]*>', page)
+    assert form is not None and 'onsubmit="return confirm(this.dataset.confirm)"' in form.group(0)
+    assert f'data-confirm="Kembalikan dana pesanan {paid["order_id"]} ke pembeli lewat gateway?' in form.group(0)
+    alerts = re.search(r'<table id="payment-alerts">.*?</table>', page, re.S)
+    assert alerts is not None and "notifikasi palsu" in alerts.group(0)
+    shown = re.sub(r"<details>.*?</details>", "", alerts.group(0), flags=re.S)
+    assert "signature" not in shown and "order" not in re.sub(r"<[^>]+>", " ", shown)  # central's English waits
