@@ -23,7 +23,7 @@ def category_names(ctx: CentralContext, lang: str) -> dict[str, str]:
         }
 
 
-def products(ctx: CentralContext, q: str, lang: str, limit: int = 100) -> list[dict[str, Any]]:
+def products(ctx: CentralContext, q: str, lang: str, limit: int | None = 100) -> list[dict[str, Any]]:
     """Products found by `q`, each with its category's name."""
     names = category_names(ctx, lang)
     return [

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from central.tables import Category, Product, Promotion, TaxGroup
@@ -66,14 +66,25 @@ def product_json(p: Product) -> dict[str, Any]:
     }
 
 
-def find_products(ctx: CentralContext, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
+def _matching(q: str) -> Select[Product]:
+    """The products whose name or SKU holds each of the first five words of `q`, or whose barcode is one."""
+    stmt = select(Product)
+    for word in q.split()[:5]:
+        stmt = stmt.where(or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word))
+    return stmt
+
+
+def find_products(ctx: CentralContext, q: str = "", limit: int | None = 50) -> list[dict[str, Any]]:
+    """The products found by `q` in SKU order: at most `limit` (1 to 500), or all of them (None: an export)."""
+    stmt = _matching(q).order_by(Product.sku)
     with ctx.db.sessions() as s:
-        stmt = select(Product)
-        for word in q.split()[:5]:
-            stmt = stmt.where(
-                or_(Product.name.ilike(f"%{word}%"), Product.sku.ilike(f"%{word}%"), Product.barcode == word)
-            )
-        return [product_json(p) for p in s.scalars(stmt.order_by(Product.sku).limit(max(1, min(limit, 500))))]
+        return [product_json(p) for p in s.scalars(stmt if limit is None else stmt.limit(max(1, min(limit, 500))))]
+
+
+def count_products(ctx: CentralContext, q: str = "") -> int:
+    """How many products `q` finds (a page showing the first hundred says how many there are)."""
+    with ctx.db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(_matching(q).subquery())) or 0)
 
 
 def get_product(ctx: CentralContext, sku: str) -> dict[str, Any]:

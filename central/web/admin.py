@@ -8,7 +8,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
@@ -28,6 +40,7 @@ from central.services import (
 from central.services.cart_views import local_time
 from central.services.context import CentralContext
 from common import i18n, refusals
+from common.csv_export import csv_text
 from common.errors import DomainError
 from common.loyalty import show_phone
 from common.measure import MEASURES, WEIGHT, format_qty
@@ -230,11 +243,34 @@ def dashboard():
     )
 
 
+# The products table as CSV: every product the search finds, not only the hundred the page shows.
+PRODUCT_COLUMNS = [(k, "text") for k in ("sku", "name", "barcode", "category", "tax_group")] + [
+    ("price", "money"),
+    ("measure", "text"),
+    ("plu", "text"),
+    ("active", "text"),
+]
+
+
 @admin.get("/products")
 @signed_in
 def products():
     q = request.args.get("q", "")[:80]
-    return _page("products.html", q=q, items=admin_catalog.products(ctx(), q, admin_lang()))
+    if request.args.get("format") == "csv":
+        rows = [
+            {
+                **p,
+                "category": p["category_name"],
+                "measure": tr(f"measure.{p['measure']}"),
+                "active": tr("yes") if p["active"] else tr("no"),
+            }
+            for p in admin_catalog.products(ctx(), q, admin_lang(), limit=None)
+        ]
+        body = "\ufeff" + csv_text(PRODUCT_COLUMNS, rows, header=lambda key: tr(f"field.{key}"))  # BOM: UTF-8 names
+        name = f"products-{local_time(ctx(), ctx().clock(), '%Y%m%d-%H%M')}.csv"
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    items = admin_catalog.products(ctx(), q, admin_lang())
+    return _page("products.html", q=q, items=items, total=catalog.count_products(ctx(), q))
 
 
 @admin.route("/products/<sku>", methods=["GET", "POST"])
@@ -245,7 +281,8 @@ def product(sku: str):
         form = ProductForm(data=None if create or request.method == "POST" else catalog.get_product(ctx(), sku))
     except DomainError:  # an old link or a typo: the list searched for it, not the API's JSON
         flash(tr("products.unknown", sku=sku[:80]))
-        return _page("products.html", q=sku[:80], items=admin_catalog.products(ctx(), sku[:80], admin_lang())), 404
+        found = admin_catalog.products(ctx(), sku[:80], admin_lang())
+        return _page("products.html", q=sku[:80], items=found, total=catalog.count_products(ctx(), sku[:80])), 404
     names = admin_catalog.category_names(ctx(), admin_lang())
     if form.category.data and form.category.data not in names:
         names[form.category.data] = form.category.data  # a code central has no category for: kept, not lost on save

@@ -80,3 +80,19 @@ def test_discarding_a_dead_letter_or_ending_a_promotion_asks_first_in_the_admins
     assert _asks(page, f"/admin/promotions/{promo['id']}/end").startswith("Hentikan promosi Diskon air?")
     english = admin.get("/admin/promotions?lang=en").get_data(as_text=True)
     assert _asks(english, f"/admin/promotions/{promo['id']}/end").startswith("End the promotion Diskon air?")
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_products_page_says_it_shows_the_first_hundred_and_its_csv_holds_every_product_found(admin, central):  # noqa: F811
+    for i in range(1, 106):
+        catalog.save_product(central.ctx, f"SKU-QA-{i:03d}", name=f"Teh Uji {i}", price=1_234_500, create=True)
+    page = admin.get("/admin/products?lang=id&q=teh+uji").get_data(as_text=True)
+    assert "Menampilkan 100 dari 105 produk" in page
+    assert page.count("SKU-QA-") >= 100 and "SKU-QA-105" not in page
+    sheet = admin.get("/admin/products?q=teh+uji&format=csv")
+    assert sheet.mimetype == "text/csv" and "attachment" in sheet.headers["Content-Disposition"]
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("SKU,Nama,Barcode,Kategori,Kelompok pajak,Harga (Rp)")
+    assert len(lines) == 106 and lines[-1].startswith("SKU-QA-105,Teh Uji 105,,,PPN,1234500,")
+    nothing = admin.get("/admin/products?q=zzz-tidak-ada").get_data(as_text=True)
+    assert "Tidak ada produk yang cocok dengan" in nothing
