@@ -33,6 +33,7 @@ from central.services import (
     catalog,
     dead_letters,
     loyalty_admin,
+    reconciliation_admin,
     stock_by_location,
     store_health,
     stores,
@@ -239,6 +240,7 @@ def dashboard():
         store_name=lambda code: Markup("{} <small>{}</small>").format(names[code], code) if code in names else code,
         health=store_health.health_overview(ctx()),
         dead=dead_letters.list_dead_letters(ctx(), limit=50),
+        recon=reconciliation_admin.open_items(ctx()),
         in_debt=loyalty_admin.debt_count(ctx()),
     )
 

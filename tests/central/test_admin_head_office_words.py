@@ -7,13 +7,13 @@ import re
 
 import pytest
 from checkkit import pusher
-from sqlalchemy import update
+from sqlalchemy import select, update
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
 from test_central_admin import admin, csrf  # noqa: F401
 
 from central.services import catalog
 from central.services import push as push_service
-from central.tables import Store
+from central.tables import StockLevel, Store
 
 
 def _table(html: str, table: str) -> str:
@@ -96,3 +96,23 @@ def test_the_products_page_says_it_shows_the_first_hundred_and_its_csv_holds_eve
     assert len(lines) == 106 and lines[-1].startswith("SKU-QA-105,Teh Uji 105,,,PPN,1234500,")
     nothing = admin.get("/admin/products?q=zzz-tidak-ada").get_data(as_text=True)
     assert "Tidak ada produk yang cocok dengan" in nothing
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_dashboards_reconciliation_count_leads_to_the_open_tasks_said_in_indonesian(admin, central):  # noqa: F811
+    quiet = admin.get("/admin/?lang=id").get_data(as_text=True)
+    assert "Tidak ada tugas terbuka." in _table(quiet, "reconciliation-items")
+    sku = "SKU-00005"
+    with central.ctx.db.sessions() as s:  # the store's stock of it, sold three times over: below zero
+        have = int(s.scalar(select(StockLevel.on_hand).where(StockLevel.location == STORE, StockLevel.sku == sku)))
+    events = [make_event(i, sale_payload(STORE, i, skus=[sku], qty=have)) for i in (1, 2, 3)]
+    push_service.push(central.ctx, STORE, "x", events)
+    html = admin.get("/admin/?lang=id").get_data(as_text=True)
+    assert '<a href="#reconciliation">1</a>' in _table(html, "stores")
+    tasks = _shown(_table(html, "reconciliation-items"))
+    name = catalog.get_product(central.ctx, sku)["name"]
+    assert "Omnitoko Kemang TOKO-01" in tasks and "Stok minus" in tasks
+    assert f"{name} terjual sampai stok -{2 * have}: toko perlu menghitung raknya." in tasks
+    assert "count the shelf" not in tasks and "below_zero" not in tasks
+    english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "reconciliation-items"))
+    assert f"{name} was sold down to -{2 * have} on hand" in english
