@@ -1,6 +1,8 @@
 """Points for orders paid in the online shop: the shopper gives their member card (number and phone, as on the
 account page), the payment keeps it, and the order earns by the rule in force when the gateway confirms it,
-on what was paid for goods (the delivery fee earns nothing). A refund takes back the refunded share of them.
+on what was paid for goods (the delivery fee earns nothing). A refund takes back the refunded share of them: a
+refund is of goods unless head office made it as a refund of the delivery fee (its key starts FEE_REFUND), which
+takes back nothing, up to the order's fee.
 
 Central writes these entries itself (no store reports them), in the payment's own transaction: once per sale,
 because the payment's rank only grows; once per refund, because each refund fact is recorded once.
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import Member, Payment, PointsEntry, Refund
+from central.tables import Member, Payment, PaymentRefund, PointsEntry, Refund
 from common.errors import NotFound
 from common.loyalty import mask_name, points_earned, share
 
@@ -26,6 +28,8 @@ from .stores import ONLINE
 # The ledger notes of these entries: fixed words the admin page shows in its language (the order is their reference).
 ONLINE_EARN = "online order"
 ONLINE_TAKEN_BACK = "refund of online order: points earned taken back"
+# The key of a refund of the delivery fee only (head office's choice on the payments page): it earned no points.
+FEE_REFUND = "fee-"
 
 
 def typed_number(raw: str) -> str:
@@ -65,8 +69,31 @@ def payable_member(s: Session, member_id: str | None) -> str | None:
     return m.id if m is not None and not m.blocked else None
 
 
+def delivery_fee(payment: Payment) -> int:
+    return int(json.loads(payment.lines).get("delivery_fee") or 0)
+
+
 def _goods(payment: Payment) -> int:
-    return payment.amount - int(json.loads(payment.lines).get("delivery_fee") or 0)
+    return payment.amount - delivery_fee(payment)
+
+
+def fee_refunded(s: Session, payment_id: str) -> int:
+    """What refunds made as the delivery fee's have given back of this payment (all recorded, whatever the fee)."""
+    return int(
+        s.scalar(
+            select(func.coalesce(func.sum(PaymentRefund.amount), 0)).where(
+                PaymentRefund.payment_id == payment_id, PaymentRefund.refund_key.startswith(FEE_REFUND)
+            )
+        )
+        or 0
+    )
+
+
+def goods_refunded(s: Session, payment: Payment) -> int:
+    """What of `payment.refunded` gave back goods: all but the fee's refunds, up to the fee (fee refunds beyond the
+    fee, say two made at once, count as goods), and never more than the goods."""
+    fee_part = min(fee_refunded(s, payment.id), delivery_fee(payment))
+    return max(0, min(_goods(payment), payment.refunded - fee_part))
 
 
 def _sum(s: Session, *where: Any) -> int:
@@ -87,14 +114,15 @@ def earn(s: Session, ctx: CentralContext, payment: Payment, sale_id: str) -> lis
 
 
 def take_back(s: Session, ctx: CentralContext, payment: Payment, refund: Refund) -> list[FeedChange]:
-    """After `refund` (already counted in payment.refunded): the refunded share of what the order earned, less what
-    earlier refunds took, so refunding in parts takes back what refunding at once would."""
+    """After `refund` (already counted in payment.refunded, its PaymentRefund added): the share of what the order
+    earned that the goods refunded so far make, less what earlier refunds took, so refunding in parts takes back
+    what refunding at once would; a refund of the delivery fee alone takes back nothing."""
     if not (payment.member_id and payment.sale_id):
         return []
     earned = _sum(s, PointsEntry.ref_id == payment.sale_id, PointsEntry.kind == "earn")
     refunds = select(Refund.id).where(Refund.sale_id == payment.sale_id)
     taken = -_sum(s, PointsEntry.ref_id.in_(refunds), PointsEntry.kind == "reverse")
-    take = share(earned, payment.refunded, payment.amount) - taken
+    take = share(earned, goods_refunded(s, payment), _goods(payment)) - taken
     if take <= 0:
         return []
     loyalty.add_entry(

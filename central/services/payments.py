@@ -222,9 +222,12 @@ def check(ctx: CentralContext, order_id: str, cart_id: str | None = None, ask: b
         return {**payment_json(ctx, p), "points": online_points.earned_by(s, p)}
 
 
-def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str, key: str | None = None) -> dict[str, Any]:
+def refund(
+    ctx: CentralContext, payment_id: str, amount: int, reason: str, key: str | None = None, fee: bool = False
+) -> dict[str, Any]:
     """Money back to the shopper through the gateway (partial or whole), recorded once by its key (a caller that
-    may retry passes its own key: the gateway answers a repeated key with the same refund)."""
+    may retry passes its own key: the gateway answers a repeated key with the same refund). `fee`: a refund of the
+    delivery fee alone (up to what of it is left), which takes back no points; otherwise a refund of goods."""
     reason = reason.strip()[:200]
     with ctx.db.sessions() as s:
         p = s.get(Payment, payment_id)
@@ -233,10 +236,16 @@ def refund(ctx: CentralContext, payment_id: str, amount: int, reason: str, key: 
         if p.status not in ("settlement", "capture", "partial_refund"):
             raise Conflict("not_refundable", f"payment {p.order_id} is {p.status}: only a paid payment is refunded")
         left = p.amount - p.refunded
+        if fee:
+            left = min(left, online_points.delivery_fee(p) - online_points.fee_refunded(s, p.id))
+            if left < 1:
+                raise Conflict("no_fee_to_refund", f"order {p.order_id} has no delivery fee left to refund")
         if not 1 <= amount <= left:
-            raise DomainError("refund_too_much", f"a refund of {p.order_id} is Rp 1 to Rp {left}", max=left)
+            code = "fee_refund_too_much" if fee else "refund_too_much"
+            raise DomainError(code, f"a refund of {p.order_id} is Rp 1 to Rp {left}", max=left)
         order_id, total = p.order_id, p.amount
-    st = gateway(ctx).refund(order_id, key or new_id(), amount, reason or "refund")
+    key = key or new_id()
+    st = gateway(ctx).refund(order_id, online_points.FEE_REFUND + key if fee else key, amount, reason or "refund")
     with ctx.db.unit_of_work() as s:
         if st.gross_amount == total:
             apply(s, ctx, payment_id, st)
@@ -285,6 +294,7 @@ def recent(ctx: CentralContext, limit: int = 100) -> list[dict[str, Any]]:
         out = []
         for p, order, store_name in rows:
             view = payment_json(ctx, p)
+            view["delivery_fee"] = online_points.delivery_fee(p)  # a refund may be of it alone (no points back)
             view["refunds"] = [
                 {"amount": r.amount, "reason": r.reason}
                 for r in s.scalars(select(PaymentRefund).where(PaymentRefund.payment_id == p.id))

@@ -7,7 +7,8 @@ from datetime import date
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from central.services import payment_notifications, payments, settlement_report
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 class RefundForm(FlaskForm):
     amount = IntegerField("Amount (Rp)", validators=[NumberRange(min=1, max=MAX_AMOUNT)])
     reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
+    # What the money is for: goods (their points are taken back) or the delivery fee alone (it earned none).
+    part = SelectField("For", choices=[SelectChoice("goods", "goods"), SelectChoice("fee", "fee")], default="goods")
 
 
 @admin_payments.get("/payments")
@@ -54,7 +57,11 @@ def refund(payment_id: str):
         return redirect(url_for("admin_payments.listing"))
     try:
         done = payments.refund(
-            ctx(), payment_id[:36], int(form.amount.data or 0), f"{form.reason.data} (admin {g.admin})"
+            ctx(),
+            payment_id[:36],
+            int(form.amount.data or 0),
+            f"{form.reason.data} (admin {g.admin})",
+            fee=form.part.data == "fee",
         )
     except DomainError as e:
         flash(said(e), "error")

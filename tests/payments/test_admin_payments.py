@@ -64,3 +64,37 @@ def test_a_refund_asks_first_and_a_payment_alert_on_the_indonesian_page_is_in_in
     assert alerts is not None and "notifikasi palsu" in alerts.group(0)
     shown = re.sub(r"<details>.*?</details>", "", alerts.group(0), flags=re.S)
     assert "signature" not in shown and "order" not in re.sub(r"<[^>]+>", " ", shown)  # central's English waits
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_admin_refunds_a_delivered_order_s_fee_alone_and_its_points_stay(central, standin, admin):  # type: ignore[no-untyped-def]
+    from synckit import stock_up
+
+    from central.services import loyalty
+    from central.services.fulfilment import Choice
+    from central.services.payments import start as start_with
+    from central.tables import Member
+
+    stock_up(central)
+    m = loyalty.sign_up(central.ctx, "Budi Santoso", "081234567890", None, "online")
+    cart = new_cart(central.ctx, [(AQUA_330, 30)])  # Rp 105.000 of goods (10 points) and the Rp 15.000 fee
+    view = start_with(
+        central.ctx, cart["id"], central.url + "/b", Choice("delivery", None, "Budi", "Jl. Kemang 1"), m["id"]
+    )
+    standin.press(view["redirect_url"], "pay")
+    english = admin.get("/admin/payments?lang=en").get_data(as_text=True)
+    assert '<option value="fee">delivery fee only (Rp 15.000; no points)</option>' in english
+    refused = admin.post(
+        f"/admin/payments/{view['id']}/refund?lang=id",
+        data={"amount": "20000", "reason": "terlambat", "part": "fee", "csrf_token": csrf(english)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Pengembalian ongkos kirim bisa Rp 1 sampai Rp 15.000" in refused
+    admin.post(
+        f"/admin/payments/{view['id']}/refund",
+        data={"amount": "15000", "reason": "terlambat", "part": "fee", "csrf_token": csrf(refused)},
+        follow_redirects=True,
+    )
+    assert payment(central, view["order_id"]).refunded == 15_000
+    with central.ctx.db.sessions() as s:
+        assert s.get_one(Member, m["id"]).balance == 10, "the fee earned no points: none taken back"

@@ -10,6 +10,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import requests
 from paykit import AQUA_600, Shopper, new_cart, standin, text_of  # noqa: F401
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from synckit import central, pg_url, stock_up  # noqa: F401
 from central.services import loyalty, payments
 from central.services.fulfilment import Choice
 from central.tables import Member, Payment, PointsEntry
+from common.errors import Conflict, DomainError
 
 
 def member(central: Any, name: str = "Budi Santoso", phone: str = "081234567890") -> dict[str, Any]:
@@ -238,3 +240,80 @@ def test_orders_paid_at_once_on_one_card_each_earn_once_while_every_status_check
     want = sum((4_500 * (10 + i)) // 10_000 for i in range(6))  # Rp 4.500 a bottle, 1 point per Rp 10.000
     balance, ledger, entries = points(central, m["id"])
     assert (balance, ledger, len(entries)) == (want, want, 6), "each order earned once, balance = ledger"
+
+
+def delivered(central: Any, standin: Any, m: dict[str, Any]) -> dict[str, Any]:
+    """Rp 135.000 of goods delivered (13 points) with the Rp 15.000 fee, paid: Rp 150.000."""
+    cart = new_cart(central.ctx, [(AQUA_600, 30)])
+    view = payments.start(central.ctx, cart["id"], central.url + "/shop/pay/back", DELIVERY, m["id"])
+    standin.press(view["redirect_url"], "pay", "qris")
+    assert points(central, m["id"])[:2] == (13, 13)
+    return view
+
+
+DELIVERY = Choice("delivery", None, "Budi", "Jl. Kemang Raya 12")
+
+
+def test_a_refund_of_the_delivery_fee_alone_takes_back_no_points_and_the_goods_refund_takes_them_all(central, standin):
+    stock_up(central)
+    m = member(central)
+    view = delivered(central, standin, m)
+
+    payments.refund(central.ctx, view["id"], 15_000, "late delivery", fee=True)
+    assert points(central, m["id"])[:2] == (13, 13), "the fee earned nothing: nothing taken back"
+    with pytest.raises(Conflict) as no_fee:  # the whole fee is back already
+        payments.refund(central.ctx, view["id"], 1, "again", fee=True)
+    assert no_fee.value.code == "no_fee_to_refund"
+
+    payments.refund(central.ctx, view["id"], 67_500, "half the goods were short")
+    assert points(central, m["id"])[:2] == (6, 6), "half the goods: half their 13 points (rounded half up) back"
+    payments.refund(central.ctx, view["id"], 67_500, "the rest")
+    balance, ledger, entries = points(central, m["id"])
+    assert (balance, ledger) == (0, 0) and [k for k, _, _ in entries] == ["earn", "reverse", "reverse"]
+
+
+def test_a_fee_refund_is_refused_beyond_the_fee_or_on_an_order_collected_with_none(central, standin):
+    stock_up(central)
+    m = member(central)
+    view = delivered(central, standin, m)
+    with pytest.raises(DomainError) as too_much:
+        payments.refund(central.ctx, view["id"], 15_001, "more than the fee", fee=True)
+    assert (too_much.value.code, too_much.value.detail["max"]) == ("fee_refund_too_much", 15_000)
+    payments.refund(central.ctx, view["id"], 5_000, "part of the fee", fee=True)
+    with pytest.raises(DomainError) as rest:
+        payments.refund(central.ctx, view["id"], 10_001, "the rest and a bit", fee=True)
+    assert (rest.value.code, rest.value.detail["max"]) == ("fee_refund_too_much", 10_000)
+
+    collected = start(central, 10, m["id"])  # collected at the store: no fee
+    standin.press(collected["redirect_url"], "pay", "qris")
+    with pytest.raises(Conflict) as none:
+        payments.refund(central.ctx, collected["id"], 1_000, "no fee here", fee=True)
+    assert none.value.code == "no_fee_to_refund"
+    with central.ctx.db.sessions() as s:
+        assert [s.get_one(Payment, v["id"]).refunded for v in (view, collected)] == [5_000, 0], "nothing else sent"
+    assert points(central, m["id"])[0] == 13 + 4, "the fee's refund took back nothing"
+
+
+def test_two_fee_refunds_made_at_once_never_keep_the_points_of_goods_refunded(central, standin):
+    """Two admins refund the whole fee at the same moment: both may pass the check before either is recorded. The
+    money beyond the fee then counts as goods, and their points are taken back."""
+    stock_up(central)
+    m = member(central)
+    view = delivered(central, standin, m)
+
+    def fee_back(_: int) -> str:
+        try:
+            payments.refund(central.ctx, view["id"], 15_000, "late delivery", fee=True)
+            return "refunded"
+        except DomainError as e:
+            return e.code
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(fee_back, range(2)))
+    with central.ctx.db.sessions() as s:
+        refunded = s.get_one(Payment, view["id"]).refunded
+    balance, ledger, _ = points(central, m["id"])
+    if outcomes == ["no_fee_to_refund", "refunded"]:
+        assert (refunded, balance, ledger) == (15_000, 13, 13)
+    else:  # both went through: Rp 15.000 of goods refunded, 1 of their 13 points back (13 x 15/135, half up)
+        assert (outcomes, refunded, balance, ledger) == (["refunded", "refunded"], 30_000, 12, 12)
