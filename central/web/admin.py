@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -155,12 +156,18 @@ def _qty(value: int, measure: str = "unit") -> str:
     return format_qty(value, measure) if measure == WEIGHT else group_thousands(value)
 
 
+def _same_page(lang: str) -> str:
+    """This page in `lang`, with what was asked on it (a search, a range of days) kept."""
+    return "?" + urlencode([*((k, v) for k, v in request.args.items(multi=True) if k != "lang"), ("lang", lang)])
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
         _=tr,
         lang=admin_lang(),
         other_lang="en" if admin_lang() == "id" else "id",
+        same_page=_same_page,
         kind_name=_kind,
         word=_word,
         refusal=_refused,

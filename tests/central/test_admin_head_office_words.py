@@ -116,3 +116,12 @@ def test_the_dashboards_reconciliation_count_leads_to_the_open_tasks_said_in_ind
     assert "count the shelf" not in tasks and "below_zero" not in tasks
     english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "reconciliation-items"))
     assert f"{name} was sold down to -{2 * have} on hand" in english
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_switching_language_keeps_the_days_or_search_asked_for(admin, central):  # noqa: F811
+    page = admin.get("/admin/sales?from=2026-11-01&to=2026-11-07&lang=id").get_data(as_text=True)
+    switch = re.search(r'<a id="lang-switch" href="([^"]+)"', page)
+    assert switch is not None and switch.group(1) == "?from=2026-11-01&amp;to=2026-11-07&amp;lang=en"
+    page = admin.get("/admin/members?q=0812+3456").get_data(as_text=True)
+    assert 'id="lang-switch" href="?q=0812+3456&amp;lang=en"' in page
