@@ -134,6 +134,9 @@ def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_lan
     assert f"berakhir {yesterday} — pasang label harga biasa" in promo_row(page, "kemarin")
     assert f"berjalan s/d {local_day(2):%d/%m/%Y}" in promo_row(page, "sekarang")
     assert "Cetak label harga biasa" in promo_row(page, "kemarin")
+    csv = web.get("/manager/labels/promotions.csv?lang=id").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert csv[0] == "Promosi,Potongan,Berlaku,Produk di toko,Status"
+    assert f"Promo besok,10%,{first} – {last},1,mulai besok: cetak dan siapkan labelnya hari ini" in csv
     page = web.get("/manager/labels?lang=en")
     assert "starts tomorrow" in promo_row(page, "besok")
     assert f"ended {yesterday} — put the usual price labels back" in promo_row(page, "kemarin")

@@ -12,6 +12,7 @@ from pos.services import promo_labels, shelf_labels
 from pos.services.store_time import to_local
 
 from ..api.common import ctx
+from . import fmt
 from .access import err, me, page, t
 from .tables import Table
 
@@ -31,6 +32,43 @@ def pending_table() -> Table:
     return Table("labels", COLUMNS, rows, url_for("manager.labels_csv"), {"sku": "manager.item"})
 
 
+PROMO_COLUMNS = [
+    ("promo_name", "text"),
+    ("promo_off", "text"),
+    ("promo_period", "text"),
+    ("promo_products", "qty"),
+    ("promo_status", "text"),
+]
+PROMO_HEADERS = {key: f"labels.{key}" for key, _ in PROMO_COLUMNS}
+
+
+def _promo_words(p: dict[str, Any]) -> dict[str, Any]:
+    """A promotion's row with its period and status said in the page's language (the page and its CSV)."""
+    until = fmt.when(p["until"]) if p["until"] else ""
+    if p["status"] == promo_labels.UPCOMING:
+        status = t("labels.promo_starts_today", time=p["starts"].strftime("%H:%M")) if p["days"] == 0 else None
+        status = status or t("labels.promo_starts", n=p["days"])
+    elif p["status"] == promo_labels.RUNNING:
+        status = t("labels.promo_running", until=until) if until else t("labels.promo_running_open")
+    else:
+        status = t("labels.promo_ended", until=until)
+    start = fmt.when(p["starts"]) if p["starts"] else t("labels.promo_open_start")
+    return {
+        **p,
+        "promo_name": p["name"],
+        "promo_off": p["off"],
+        "promo_period": f"{start} – {until or t('labels.promo_open_end')}",
+        "promo_products": p["products"],
+        "promo_status": status,
+    }
+
+
+def promo_table() -> Table:
+    rows = [_promo_words(p) for p in promo_labels.promotions(ctx())]
+    labels = {key: t(word) for key, word in PROMO_HEADERS.items()}
+    return Table("promotions", PROMO_COLUMNS, rows, url_for("manager.labels_promotions_csv"), labels=labels)
+
+
 def list_page(status: int = 200, **extra: Any) -> tuple[str, int]:
     """The list of labels to replace (with a refusal said on it, and what was typed kept)."""
     extra.setdefault("code", request.args.get("code", ""))
@@ -38,7 +76,7 @@ def list_page(status: int = 200, **extra: Any) -> tuple[str, int]:
         "labels.html",
         status,
         table=pending_table(),
-        promos=promo_labels.promotions(ctx()),
+        promos=promo_table(),
         promo_days=promo_labels.WINDOW_DAYS,
         max_labels=shelf_labels.MAX_LABELS,
         **extra,
@@ -53,6 +91,10 @@ def register(bp: Blueprint) -> None:
     @bp.get("/labels.csv")
     def labels_csv():
         return pending_table().csv()
+
+    @bp.get("/labels/promotions.csv")
+    def labels_promotions_csv():
+        return promo_table().csv()
 
     @bp.get("/labels/print")
     def labels_print():
