@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from central.services import payment_notifications, payments, settlement_report
 from common import i18n
+from common.csv_export import csv_text
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
@@ -80,6 +81,12 @@ def day_arg(raw: str | None) -> date | None:
         raise DomainError("bad_date", f"{(raw or '')[:20]!r} is not a date (YYYY-MM-DD)") from None
 
 
+# The days table as CSV (BOM: a spreadsheet reads the UTF-8 headers), amounts in whole Rupiah.
+SETTLE_COLUMNS = [("date", "text")] + [
+    (k, "money") for k in ("gateway_sales", "recorded_sales", "gateway_refunds", "recorded_refunds", "difference")
+]
+
+
 @admin_payments.get("/settlements")
 @signed_in
 def settlements():
@@ -87,6 +94,11 @@ def settlements():
     try:
         data = settlement_report.report(ctx(), day_arg(request.args.get("from")), day_arg(request.args.get("to")))
     except DomainError as e:
-        flash(said(e), "error")
-        data = settlement_report.report(ctx())
-    return _page("settlements.html", data=data)
+        # the days typed stay in the form to correct; no figures shown for days that were not asked for
+        typed = {k: (request.args.get(k) or "")[:10] for k in ("from", "to")}
+        return _page("settlements.html", data=None, typed=typed, error=said(e)), 400
+    if request.args.get("format") == "csv":
+        body = "\ufeff" + csv_text(SETTLE_COLUMNS, data["days"], header=lambda key: tr(f"settle.{key}"))
+        name = f"settlements-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv"
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _page("settlements.html", data=data, error=None)

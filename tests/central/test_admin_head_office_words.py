@@ -125,3 +125,18 @@ def test_switching_language_keeps_the_days_or_search_asked_for(admin, central): 
     assert switch is not None and switch.group(1) == "?from=2026-11-01&amp;to=2026-11-07&amp;lang=en"
     page = admin.get("/admin/members?q=0812+3456").get_data(as_text=True)
     assert 'id="lang-switch" href="?q=0812+3456&amp;lang=en"' in page
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_settlement_days_typed_back_to_front_stay_in_the_form_and_show_no_other_days_and_the_days_export(
+    admin, central
+):  # noqa: F811
+    wrong = admin.get("/admin/settlements?from=2026-11-10&to=2026-11-01&lang=id")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "Tanggal awal setelah tanggal akhir" in html
+    assert 'name="from" value="2026-11-10"' in html and 'name="to" value="2026-11-01"' in html
+    assert 'id="settlement-days"' not in html  # not some other fortnight's figures as if they were the ones asked
+    sheet = admin.get("/admin/settlements?from=2026-11-01&to=2026-11-03&format=csv")
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert sheet.mimetype == "text/csv" and lines[0].startswith("Tanggal,Diselesaikan gateway,Penjualan tercatat")
+    assert lines[1:] == ["2026-11-03,0,0,0,0,0", "2026-11-02,0,0,0,0,0", "2026-11-01,0,0,0,0,0"]
