@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-from synckit import STORE, central, pg_url  # noqa: F401
+from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
 
-from central.services import loyalty, offline_allowances, stores
+from central.services import dead_letters, loyalty, offline_allowances, stores
+from central.services import push as push_service
 from common import member_qr
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
@@ -48,9 +50,8 @@ def member_with_history(ctx):
     return m
 
 
-@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
-def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, screens):
-    m = member_with_history(central.ctx)
+def signed_in(central, browser, path: str):  # type: ignore[no-untyped-def]
+    """A 1366 px Chromium signed in as the admin on `path` (the sign-in page sends it back there), and its wait."""
     stores.set_admin(central.ctx, "admin", "rahasia-1234")
     d = browser(1366, 900)
     wait = WebDriverWait(
@@ -59,9 +60,17 @@ def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, scr
         poll_frequency=0.05,
         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException),
     )  # a page mid-navigation
-    d.get(f"{central.url}/admin/members")
+    d.get(f"{central.url}{path}")
     d.find_element(By.NAME, "username").send_keys("admin")
     d.find_element(By.NAME, "password").send_keys("rahasia-1234\n")
+    wait.until(lambda _: "/login" not in d.current_url)
+    return d, wait
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, screens):
+    m = member_with_history(central.ctx)
+    d, wait = signed_in(central, browser, "/admin/members")
     box = wait.until(lambda _: d.find_element(By.NAME, "q"))  # back on the page asked for, signed in
     box.send_keys("0812 3456 7890\n")
     # The list before the search may show the member too: take the link from the results page, not that one.
@@ -74,3 +83,21 @@ def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, scr
     assert "Anggota diblokir" in d.find_element(By.CSS_SELECTOR, ".flash").text  # Indonesian by default
     d.save_screenshot(str(screens / "central-member.png"))
     assert loyalty.lookup(central.ctx, member_id=m["id"])["blocked"] is True
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_discarding_a_refused_sale_asks_first_in_indonesian_and_cancelling_keeps_it(central, browser, screens):
+    poison = make_event(1, sale_payload(STORE, 1, skus=["SKU-NEW-1"]))
+    push_service.push(central.ctx, STORE, "x", [poison])
+    d, wait = signed_in(central, browser, "/admin/")
+    discard = f"form[action$='/dead-letters/{poison.event_id}/discard'] button"
+    wait.until(lambda _: d.find_element(By.CSS_SELECTOR, discard)).click()
+    asked = wait.until(EC.alert_is_present())
+    assert asked.text.startswith("Buang transaksi ini?")
+    asked.dismiss()  # a click by mistake: the sale stays to be retried
+    assert d.find_elements(By.CSS_SELECTOR, discard) and len(dead_letters.list_dead_letters(central.ctx)) == 1
+    d.find_element(By.CSS_SELECTOR, discard).click()
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(lambda _: "Tidak ada: setiap transaksi sudah diterapkan." in d.find_element(By.ID, "dead-letters").text)
+    d.save_screenshot(str(screens / "central-dead-letter-discarded.png"))
+    assert dead_letters.list_dead_letters(central.ctx) == []
