@@ -1,9 +1,12 @@
 """`make demo`'s shoppers and offers: two members with points and their QR cards (linked to TOKO-01, so the till
-and kiosk know their balance offline too) and a promotion running, so every screen has something to show."""
+and kiosk know their balance offline too), a promotion running and one starting tomorrow (the manager's Label harga
+lists it, its labels printed today), so every screen has something to show."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from central.bootstrap import central_context
 from central.config import load_central_config
@@ -16,6 +19,17 @@ from pos.services.catalog import on_hand
 
 MEMBERS = [("Siti Rahma (demo)", "081200000001", 2_500), ("Budi Santoso (demo)", "081200000002", 40)]
 PROMOTION = ("Hemat Good Day 15%", ["SKU-00014", "SKU-00015", "SKU-00016"], 1_500)  # percent, basis points
+UPCOMING = ("Pocari Akhir Pekan Rp 1.000", ["SKU-00010", "SKU-00011"], 1_000, 3)  # Rp off, from tomorrow, 3 days
+DEMO_ZONE = ZoneInfo("Asia/Jakarta")  # the demo store's (config.toml [store] timezone)
+
+
+def from_tomorrow(days: int) -> tuple[datetime, datetime]:
+    """Tomorrow's first moment at the demo store for `days` days, as the UTC times central keeps."""
+    first = datetime.now(DEMO_ZONE).date() + timedelta(days=1)
+    start = datetime.combine(first, time(), DEMO_ZONE)
+    return start.astimezone(UTC).replace(tzinfo=None), (start + timedelta(days=days)).astimezone(UTC).replace(
+        tzinfo=None
+    )
 
 
 def place(central_config: Path, central_port: int) -> list[str]:
@@ -34,6 +48,15 @@ def place(central_config: Path, central_port: int) -> list[str]:
         if not any(p["name"] == name for p in catalog.promotions(ctx)):
             catalog.save_promotion(ctx, name=name, kind="percent", value=value, skus=skus)
             said.append(f"Promotion:      {name} on Good Day coffee (till, kiosk and shop price it the same)")
+        name, skus, value, days = UPCOMING
+        if not any(p["name"] == name for p in catalog.promotions(ctx)):
+            starts, ends = from_tomorrow(days)
+            catalog.save_promotion(
+                ctx, name=name, kind="amount", value=value, skus=skus, starts_at=starts, ends_at=ends
+            )
+            said.append(
+                f"Promotion:      {name} on Pocari Sweat from tomorrow (manager > Label harga prints its labels)"
+            )
         if said:
             said.append(
                 f"Member pages:   http://127.0.0.1:{central_port}/join (find an account by phone and number; "
