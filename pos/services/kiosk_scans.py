@@ -1,6 +1,7 @@
-"""What a shopper scanned at the kiosk when it was not what the step asked for: on the points step, a product's
-barcode, an online cart's QR or code, a till ticket, a paid online order's QR, or text that is none of them. The
-kiosk says which, and offers the step that fits (the product's price, the cart), instead of a bare "not valid".
+"""What a shopper scanned at the kiosk: a member QR, a product's barcode, an online cart's QR or code, a till
+ticket, a paid online order's QR, or text that is none of them. The one place that decides it: the points step's
+refusal of what is not a member QR carries it, and every other step asks POST /api/v1/kiosk/scan. The kiosk opens
+the step that fits (points, the product's price, the cart) or says what the thing is, instead of a bare "not valid".
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from common import cart_codes
+from common import cart_codes, member_qr
 from common.errors import DomainError, NotFound
 
 from .context import StoreContext
@@ -22,10 +23,12 @@ _DIGITS = re.compile(r"^\d{6,14}$")  # EAN-8 to GTIN-14: a product barcode this 
 
 
 def what_is(ctx: StoreContext, text: str) -> dict[str, Any]:
-    """{"kind": ...} for a scan that is not a member QR: `product` (with the product as the price check shows it),
-    `unknown_barcode`, `online_cart` (its code; `other_shop` for another shop's cart), `till_ticket`,
-    `online_order` or `unknown`."""
+    """{"kind": ...} for a scan: `member` (a member QR, good or not: the points step judges it), `product` (with
+    the product as the price check shows it), `unknown_barcode`, `online_cart` (its code; `other_shop` for another
+    shop's cart), `till_ticket`, `online_order` or `unknown`."""
     text = (text or "").strip()
+    if member_qr.looks_like_card(text):
+        return {"kind": "member"}
     if is_ticket_payload(text) or _TICKET_CODE.match(text):
         return {"kind": "till_ticket"}
     if _ORDER_QR.match(text):

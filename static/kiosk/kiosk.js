@@ -157,13 +157,6 @@ function showElsewhere(box, sku) {
     box.hidden = false;
   });
 }
-function lookupBarcode(code) {
-  api("GET", "/products?barcode=" + encodeURIComponent(code)).then(function (res) {
-    if (res.ok && res.data.items.length) { showProduct(res.data.items[0]); return; }
-    flashError();
-    toast(res.status === 404 ? t("unknown_barcode", { code: code }) : problem(res), "error");
-  });
-}
 
 // ---- search ----------------------------------------------------------------------------------------
 var searchTimer = null;
@@ -190,6 +183,7 @@ function openOnlineCart(code) {
   $("online-text").textContent = code;
   api("POST", "/online-carts/open", { code: code }).then(function (res) {
     var box = $("online-message");
+    box.classList.remove("message-info");
     if (res.ok && KioskOnline) { box.hidden = true; KioskOnline.show(res.data); return; }
     box.textContent = res.ok ? "" : KioskOnline.problem(res);
     box.hidden = res.ok;
@@ -263,11 +257,34 @@ function renderPoints() {
 // ---- scanning --------------------------------------------------------------------------------------
 function handleScan(raw) {
   var code = String(raw).trim();
+  if (!code) return;
   // On the points step every scan is asked about as a member QR: the store says what anything else is.
   if (/^OTK1\./i.test(code) || state.screen === "points") { showPoints(code); return; }
-  if (/^\d{6,14}$/.test(code)) { lookupBarcode(code); return; }
-  if (/^K1\./i.test(code) || /^K-\d+$/i.test(code)) { toast(t("is_till_ticket"), "ok"); return; }
-  openOnlineCart(code.toUpperCase());
+  // Any other step asks the store what the scan is (the same answer the points step gets): a product shows its
+  // price, an online cart opens, anything else is named where the shopper is, whatever screen or cart that is.
+  api("POST", "/scan", { code: code.slice(0, 500) }).then(function (res) {
+    var s = res.ok ? res.data : null;
+    if (!s) { flashError(); toast(problem(res), "error"); return; }
+    if (s.kind === "member") showPoints(code);
+    else if (s.kind === "product") showProduct(s.product);
+    else if (s.kind === "online_cart" && s.code) openOnlineCart(s.code);
+    else sayScanned(s);
+  });
+}
+var SAID = { till_ticket: "is_till_ticket", online_order: "scan_order", unknown_barcode: "unknown_barcode" };
+/* A scan that is neither a product nor a cart (a till ticket, an online order's pick-up QR, another shop's cart, a
+   barcode not sold here, a web address or words): what it is and what to do, on the online step in its message box,
+   elsewhere as a toast. A till ticket or an order is the shopper's own and fine: no red flash for those. */
+function sayScanned(s) {
+  var key = s.other_shop ? "oc_other_shop" : SAID[s.kind] || "scan_unknown";
+  var theirs = s.kind === "till_ticket" || s.kind === "online_order";
+  var said = t(key, { code: s.code || "" });
+  if (!theirs) flashError();
+  if (state.screen !== "online") { toast(said, theirs ? "ok" : "error"); return; }
+  var box = $("online-message");
+  box.textContent = said;
+  box.classList.toggle("message-info", theirs);
+  box.hidden = false;
 }
 function openCamera(purpose) {
   state.camera = purpose;
@@ -276,10 +293,8 @@ function openCamera(purpose) {
   $("camera-view").hidden = false;
   KioskScan.startCamera("camera-view", function (text) {
     closeCamera();
-    var cartish = !/^\d{6,14}$/.test(text) && !/^OTK1\./i.test(text); // a member QR shows points from any step
-    if (purpose === "online" && cartish) openOnlineCart(text.trim().toUpperCase());
-    else if (purpose === "points") showPoints(text.trim());
-    else handleScan(text);
+    if (purpose === "points") showPoints(text.trim());
+    else handleScan(text); // the store says what it is: a cart opens, anything else is named on the step
   }, function () {
     // No camera (or no permission): say so; the wedge scanner under the screen still works.
     $("camera-status").textContent = t("no_camera");

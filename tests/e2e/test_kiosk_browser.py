@@ -183,6 +183,25 @@ def test_on_the_points_step_a_scan_that_is_not_a_member_qr_says_what_it_is_and_o
     kiosk.until(lambda: kiosk.screen() == "online" and kiosk.text("#online-text") == "K7Q-42P", "the cart's step")
 
 
+def test_a_scan_that_is_no_product_or_cart_is_named_on_the_step_and_the_cart_being_built_stays(
+    store_server: Any, browser: Any
+) -> None:
+    kiosk = Kiosk(browser(1280, 1024), store_server.kiosk_url())
+    kiosk.add_scanned(AQUA_330, "Rp 3.500")
+    kiosk.tap("#cart-btn")
+    kiosk.scan("https://example.com/promo")  # a poster's QR: said what it is, not "cart code not recognised"
+    kiosk.until(lambda: "bukan barcode produk, QR keranjang online" in kiosk.text("#toast"), "named on the cart")
+    assert kiosk.screen() == "cart" and kiosk.cart_count() == 1
+    kiosk.tap("[data-lang=en]")
+    kiosk.scan("OO1.K7Q42P")  # an online order's pick-up QR: where it goes, in the shopper's language
+    kiosk.until(lambda: "Show it at the till to collect your order" in kiosk.text("#toast"), "an order, in English")
+    assert kiosk.screen() == "cart" and kiosk.cart_count() == 1
+    kiosk.tap(".brand")
+    kiosk.tap("#tile-online")
+    kiosk.scan("OC1.tokolain.K7Q-42P")
+    kiosk.until(lambda: kiosk.text("#online-message") == "This cart is from another shop and cannot be paid here.")
+
+
 def cart_waiting_at(till: Any, kiosk: Kiosk) -> str:
     """A shopper sends 3 x Aqua 330ml (Rp 10.500) from the kiosk; returns its code once the till shows 'Keranjang
     kiosk K-n siap' live."""

@@ -162,6 +162,26 @@ def test_a_broken_member_qr_on_the_points_step_keeps_its_own_refusal(api: Any) -
     assert "scanned" not in error
 
 
+@pytest.mark.parametrize("what, scan, scanned", SCANS_ON_THE_POINTS_STEP, ids=[s[0] for s in SCANS_ON_THE_POINTS_STEP])
+def test_every_other_step_asks_what_a_scan_is_and_hears_what_the_points_step_hears(
+    api: Any, store: StoreContext, what: str, scan: str, scanned: dict[str, Any]
+) -> None:
+    code = scan.format(shop=store.config.loyalty.shop_id)
+    said = ok(api.post(f"{K}/scan", {"code": code}, headers={KIOSK_HEADER: ""}))  # an unpaired kiosk may ask too
+    assert said == refused(api.post(f"{K}/points", {"card": code}), 422, "not_a_card")["scanned"]
+    assert {k: said.get(k) for k in scanned} == scanned, said
+
+
+def test_asking_what_a_scan_is_names_a_member_qr_and_opens_no_cart(api: Any, store: StoreContext) -> None:
+    assert ok(api.post(f"{K}/scan", {"code": "OTK1.garbage"})) == {"kind": "member"}  # the points step judges it
+    for _ in range(store.config.kiosk.carts_per_minute + 1):  # stray scans use none of the kiosk's cart opens
+        ok(api.post(f"{K}/scan", {"code": "https://example.com/promo"}))
+    paired = {KIOSK_HEADER: api.kiosk_token}
+    opened = api.client.post(f"{K}/online-carts/open", json={"code": "K7Q-42P"}, headers=paired)
+    refused(opened, 503, "online_carts_not_connected")
+    refused(api.post(f"{K}/scan", {"code": ""}), 400, "invalid_request")
+
+
 def test_the_till_sees_waiting_carts_and_takes_one_once(till_api: Any, store: StoreContext) -> None:
     kiosk = till_api.client  # the kiosk calls carry no till token, only the paired kiosk's device token
     paired = {KIOSK_HEADER: till_api.kiosk_token}

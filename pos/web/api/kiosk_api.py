@@ -7,7 +7,7 @@ from typing import Annotated
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, online_carts, stock_elsewhere
+from pos.services import kiosk_cart_sales, kiosk_carts, kiosk_catalog, kiosk_scans, online_carts, stock_elsewhere
 
 from .common import actor, ctx
 from .idempotent import idempotent
@@ -49,6 +49,10 @@ class CodeIn(Body):
     code: str = Field(min_length=1, max_length=80)
 
 
+class ScanIn(Body):
+    code: str = Field(min_length=1, max_length=500, description="what the scanner or camera read, as it read it")
+
+
 def _pairs(lines: list[KioskLineIn]) -> list[tuple[str, int]]:
     return [(l.sku, l.qty) for l in lines]
 
@@ -72,6 +76,13 @@ def products(query: KioskProductQuery):
     return kiosk_catalog.browse(
         ctx(), barcode=query.barcode, q=query.q, category=query.category, limit=query.limit, offset=query.offset
     )
+
+
+@kiosk_api.post("/scan", summary="What a scan is (product, online cart, member QR, till ticket, online order, other)")
+def scan(body: ScanIn):
+    """Asked by every kiosk step but points (whose refusal says the same): no pairing, like the price check; it
+    claims no cart, so a stray scan neither opens anything nor counts against the kiosk's cart limit."""
+    return kiosk_scans.what_is(ctx(), body.code)
 
 
 @kiosk_api.post("/cart/quote", summary="Price the kiosk cart at current prices")
