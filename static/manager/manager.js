@@ -64,3 +64,13 @@ document.querySelectorAll("input[data-enter-next]").forEach(function (input) {
 // A scanner types digits then Enter: keep the scan field ready after every page load.
 var scan = $("scan");
 if (scan && document.activeElement === scan) scan.select();
+// The top bar's More menu is a <details> (it opens by click, touch, Enter or Space with no script); this closes it
+// as a menu closes: Esc (back to its button), a click or the focus going elsewhere.
+document.querySelectorAll("header.top details.more").forEach(function (more) {
+  var close = function () { more.open = false; };
+  document.addEventListener("click", function (ev) { if (!more.contains(ev.target)) close(); });
+  more.addEventListener("focusout", function (ev) { if (ev.relatedTarget && !more.contains(ev.relatedTarget)) close(); });
+  more.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && more.open) { close(); more.querySelector("summary").focus(); }
+  });
+});

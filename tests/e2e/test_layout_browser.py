@@ -18,6 +18,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_till_browser import Till
 
+from pos.web.manager.access import NAV
+
 pytestmark = pytest.mark.browser
 
 TILL_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
@@ -408,7 +410,7 @@ MANAGER_PAGES = [
 ]
 
 
-def test_the_manager_screens_fit(server: StoreServer, till_screen: Any) -> None:
+def test_the_manager_screens_fit(server: StoreServer, till_screen: Any, screens: Path) -> None:
     d = till_screen
     page = LayoutTill(d, server)
     d.get(f"{server.url}/manager/stock")
@@ -422,7 +424,83 @@ def test_the_manager_screens_fit(server: StoreServer, till_screen: Any) -> None:
         page.until(lambda: d.find_elements(By.CSS_SELECTOR, "header.top nav"), f"{path} shows its top bar")
         found += [f"{path}: {p}" for p in problems(d, ["header.top", "header.top nav"], ["#lang-switch"])]
         found += [f"{path}: {p}" for p in d.execute_script(TABLES_JS)]
+        found += [f"{path}: {p}" for p in d.execute_script(TOP_BAR_JS)]
+    # Every section in two clicks at most, in either language (Bahasa Indonesia's words are the longer).
+    try:
+        for lang in ("en", "id"):
+            d.get(f"{server.url}/manager/stock/low?lang={lang}")
+            page.until(lambda: d.find_elements(By.CSS_SELECTOR, "header.top details.more"), "the top bar")
+            found += [f"{lang}: {p}" for p in d.execute_script(TOP_BAR_JS)]
+            found += [f"{lang}: {p}" for p in menu_problems(d, page)]
+            d.save_screenshot(str(screens / f"layout-manager-menu-{size_id(d.size)}-{lang}.png"))
+            d.execute_script("document.querySelector('header.top details.more').open = false;")
+    finally:
+        d.get(f"{server.url}/manager/stock?lang=id")  # the next test on this browser reads Bahasa Indonesia
     assert not found, f"{size_id(d.size)}: {found}"
+
+
+# The manager's top bar is one row, as tall as one of its links, and marks the page shown: its link in the row, or
+# More when the page is under it.
+TOP_BAR_JS = """
+const bar = document.querySelector("header.top"), nav = bar.querySelector("nav"), out = [];
+const row = [...nav.children].filter((el) => el.getBoundingClientRect().width > 0);
+const tall = Math.max(...row.map((el) => el.getBoundingClientRect().height));
+const h = bar.getBoundingClientRect().height;
+if (h > tall * 1.5) out.push(`the top bar is ${Math.round(h)} px tall, its links ${Math.round(tall)} px: more than one row`);
+if (new Set(row.map((el) => Math.round(el.getBoundingClientRect().top))).size > 1) out.push("the sections wrap");
+for (const el of bar.children) {
+  if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== "ellipsis")
+    out.push(`${el.className || el.tagName} is cut off`);
+}
+const here = nav.querySelector("a[aria-current=page]");
+if (here && here.getBoundingClientRect().width === 0) {
+  const more = nav.querySelector("details.more summary");
+  if (getComputedStyle(more).boxShadow === "none") out.push(`More does not say that ${here.textContent} is under it`);
+}
+return out;
+"""
+
+# One section's link: [] when it is in sight and what a click at its centre reaches, else its problem.
+REACHED_JS = """
+const a = arguments[0], r = a.getBoundingClientRect();
+if (r.width < 1 || r.height < 1) return ["not shown"];
+if (r.left < -0.5 || r.top < -0.5 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) return ["outside"];
+const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+return hit && a.contains(hit) ? [] : [`covered by ${hit ? hit.tagName + "." + hit.className : "nothing"}`];
+"""
+
+
+def menu_problems(d: Any, page: LayoutTill) -> list[str]:
+    """Each section of the manager's screens is one click away (a link in the row) or two (More, then its link);
+    More opens by touch or click and by the keyboard, and Esc closes it."""
+    links = d.find_elements(By.CSS_SELECTOR, "header.top nav a")
+    hrefs = {a.get_attribute("href") for a in links}
+    out = [] if len(hrefs) == len(NAV) else [f"the menu links {len(hrefs)} sections of {len(NAV)}"]
+    more = d.find_element(By.CSS_SELECTOR, "header.top details.more")
+    summary = more.find_element(By.TAG_NAME, "summary")
+    row = [a for a in d.find_elements(By.CSS_SELECTOR, "header.top nav > a") if a.is_displayed()]
+    for a in row:
+        out += [f"{a.text}: {p}" for p in d.execute_script(REACHED_JS, a)]
+    in_row = {a.get_attribute("href") for a in row}
+    summary.click()  # a touch or a click
+    page.until(lambda: more.get_attribute("open") is not None, "More opens")
+    shown = [a for a in more.find_elements(By.CSS_SELECTOR, ".menu a") if a.is_displayed()]
+    for a in shown:
+        out += [f"More, {a.text}: {p}" for p in d.execute_script(REACHED_JS, a)]
+    under_more = {a.get_attribute("href") for a in shown}
+    if in_row & under_more:
+        out.append(f"in the row and under More both: {sorted(in_row & under_more)}")
+    if hrefs - in_row - under_more:
+        out.append(f"neither in the row nor under More: {sorted(hrefs - in_row - under_more)}")
+    summary.send_keys(Keys.ESCAPE)
+    page.until(lambda: more.get_attribute("open") is None, "Esc closes More")
+    summary.send_keys(Keys.ENTER)  # the keyboard's way in
+    page.until(lambda: more.get_attribute("open") is not None, "Enter on More opens it")
+    d.find_element(By.CSS_SELECTOR, "main h1").click()
+    page.until(lambda: more.get_attribute("open") is None, "a click elsewhere closes More")
+    summary.send_keys(Keys.ENTER)
+    page.until(lambda: more.get_attribute("open") is not None, "More again")
+    return out
 
 
 class KioskPage:

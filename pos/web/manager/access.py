@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
@@ -97,28 +97,40 @@ def _context() -> dict[str, Any]:
         "CODED": fmt.CODED,
         "CODES": fmt.CODES,
         "NAV": NAV,
+        "NAV_GROUPS": NAV_GROUPS,
         "section": _section(request.path),
     }
 
 
-# The sections in the top bar, and the path prefixes that belong to each (longest prefix wins).
+class NavItem(NamedTuple):
+    endpoint: str
+    key: str
+    place: str  # "row": always in the top bar; "wide": in it on a wide screen, under More below; "more": under More
+    group: str  # its heading under More (NAV_GROUPS), for a "wide" or "more" one
+
+
+# The sections in the top bar, and the path prefixes that belong to each (longest prefix wins). One row at 1024 px
+# in either language: the daily work is one click away on every screen; what a wide screen has room for and the
+# store's administration (weekly or rarer) sit under More, grouped, two clicks away.
 NAV = [
-    ("manager.stock", "nav.stock"),
-    ("manager.receive", "nav.receive"),
-    ("manager.adjust", "nav.adjust"),
-    ("manager.counts", "nav.counts"),
-    ("manager.transfers_page", "nav.transfers"),
-    ("manager.low", "nav.low"),
-    ("manager.labels", "nav.labels"),
-    ("manager.report", "nav.reports"),
-    ("manager.shifts", "nav.shifts"),
-    ("manager.sync", "nav.sync"),
-    ("manager.audit", "nav.audit"),
-    ("manager.locks", "nav.locks"),
-    ("manager.kiosks", "nav.kiosks"),
-    ("manager.staff", "nav.staff"),
-    ("manager.orders", "nav.orders"),
+    NavItem("manager.stock", "nav.stock", "row", "stock"),
+    NavItem("manager.receive", "nav.receive", "row", "stock"),
+    NavItem("manager.adjust", "nav.adjust", "wide", "stock"),
+    NavItem("manager.counts", "nav.counts", "row", "stock"),
+    NavItem("manager.transfers_page", "nav.transfers", "wide", "stock"),
+    NavItem("manager.low", "nav.low", "wide", "stock"),
+    NavItem("manager.labels", "nav.labels", "more", "stock"),
+    NavItem("manager.report", "nav.reports", "row", "sales"),
+    NavItem("manager.shifts", "nav.shifts", "row", "sales"),
+    NavItem("manager.orders", "nav.orders", "row", "sales"),
+    NavItem("manager.sync", "nav.sync", "more", "admin"),
+    NavItem("manager.audit", "nav.audit", "more", "admin"),
+    NavItem("manager.locks", "nav.locks", "more", "admin"),
+    NavItem("manager.kiosks", "nav.kiosks", "more", "admin"),
+    NavItem("manager.staff", "nav.staff", "more", "admin"),
 ]
+# The headings under More, in order.
+NAV_GROUPS = [("stock", "nav.group_stock"), ("admin", "nav.group_admin")]
 _PREFIXES = {
     "/manager/stock": "nav.stock",
     "/manager/stock/receive": "nav.receive",
