@@ -321,6 +321,13 @@ def product(sku: str):
     return _page("product.html", form=form, create=create, stock=stock), 400 if form.errors else 200
 
 
+@admin.get("/<path:rest>")
+@signed_in
+def not_found(rest: str):
+    """An old bookmark or a typo under /admin/: said in the admin's language on an admin page, not Werkzeug's."""
+    return _page("not_found.html", path=f"/admin/{rest}"[:120]), 404
+
+
 @admin.post("/dead-letters/<event_id>/<action_name>")
 @signed_in
 def dead_letter(event_id: str, action_name: str):

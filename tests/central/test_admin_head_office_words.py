@@ -140,3 +140,14 @@ def test_settlement_days_typed_back_to_front_stay_in_the_form_and_show_no_other_
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert sheet.mimetype == "text/csv" and lines[0].startswith("Tanggal,Diselesaikan gateway,Penjualan tercatat")
     assert lines[1:] == ["2026-11-03,0,0,0,0,0", "2026-11-02,0,0,0,0,0", "2026-11-01,0,0,0,0,0"]
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_an_admin_address_that_does_not_exist_is_said_on_an_admin_page_in_the_admins_language(admin, central):  # noqa: F811
+    lost = admin.get("/admin/stok-lama?lang=id")
+    html = lost.get_data(as_text=True)
+    assert lost.status_code == 404 and "Tidak ada halaman admin di /admin/stok-lama." in html
+    assert "Not Found" not in html and 'href="/admin/"' in html
+    assert admin.get("/api/v1/nope").get_json()["error"]["code"] == "not_found"  # the API keeps its JSON
+    signed_out = central.extra["app"].test_client().get("/admin/stok-lama")
+    assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]
