@@ -1,4 +1,7 @@
-"""Promotions as the central store sends them, turned into a line discount (the same rule online and in store)."""
+"""Promotions as the central store sends them, turned into a line discount (the same rule online and in store).
+
+Multi-buy promotions ("bundle": `set_qty` items for `value` Rupiah; "free": every `set_qty` items, `value` of them free)
+count sets on one line of one SKU; mixing different products of a promotion into a set is not supported."""
 
 from __future__ import annotations
 
@@ -12,17 +15,42 @@ from .measure import line_gross
 from .money import format_money
 from .pricing import Discount
 
+MULTI_BUY = ("bundle", "free")  # priced per complete set of `set_qty` on one line; only for items counted in units
+
+
+def check_multi_buy(kind: str, set_qty: int | None, value: int) -> None:
+    """A multi-buy's numbers as a retailer means them: a set of 2 or more; Beli N Gratis M gives 1 to N free of
+    N+M (stored as set_qty N+M, value M); N untuk Rp X costs at least Rp 1."""
+    if set_qty is None or not 2 <= set_qty <= 1000:
+        raise DomainError("bad_set_qty", "a multi-buy needs a set of 2 or more items (at most 1000)")
+    if kind == "free" and not 1 <= value < set_qty:
+        raise DomainError("bad_free_qty", "buy at least 1 item to get 1 or more free")
+    if kind == "bundle" and not 1 <= value <= MAX_AMOUNT:
+        raise DomainError("bad_bundle_price", "a set's price is Rp 1 or more", max=MAX_AMOUNT)
+
+
+def deal_words(kind: str, set_qty: int | None, value: int, lang: str = "id") -> str | None:
+    """A multi-buy as shelves say it: "Beli 2 Gratis 1", "2 untuk Rp 10.000" (English: "Buy 2 get 1 free",
+    "2 for Rp 10.000"); None for any other kind."""
+    if kind not in MULTI_BUY or not set_qty:
+        return None
+    if kind == "free":
+        buy = set_qty - value
+        return f"Buy {buy} get {value} free" if lang == "en" else f"Beli {buy} Gratis {value}"
+    return f"{set_qty} {'for' if lang == 'en' else 'untuk'} {format_money(value)}"
+
 
 @dataclass(frozen=True)
 class Promo:
     id: str
     name: str
-    kind: str  # percent (basis points) | amount (minor units off each item)
+    kind: str  # percent (basis points) | amount (minor units off each item) | bundle | free (see MULTI_BUY)
     value: int
     skus: frozenset[str]
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     active: bool = True
+    set_qty: int | None = None  # a multi-buy's set size: 2 untuk Rp 10.000 is 2; Beli 2 Gratis 1 is 3
 
     def applies(self, sku: str, at: datetime) -> bool:
         return (
@@ -32,12 +60,27 @@ class Promo:
             and (self.ends_at is None or at < self.ends_at)
         )
 
-    def discount(self, qty: int, measure: str = "unit") -> Discount:
+    def discount(self, qty: int, measure: str = "unit", unit_price: int = 0) -> Discount | None:
+        """The line's discount for `qty`; None for a kind this code does not know (a later central's kind must
+        never be read as Rupiah off) and for a multi-buy on a line not counted in units."""
         # An amount promotion is per item: "Rp 500 off" takes Rp 1.000 off two (and Rp 625 off 1,250 kg of a
         # weighed product, per kg by the same rounding as its price).
         if self.kind == "percent":
             return Discount("percent", self.value)
-        return Discount("amount", line_gross(self.value, qty, measure))
+        if self.kind == "amount":
+            return Discount("amount", line_gross(self.value, qty, measure))
+        if self.kind not in MULTI_BUY or measure != "unit" or not self.set_qty or self.set_qty < 2:
+            return None
+        return Discount("amount", (qty // self.set_qty) * self.set_off(unit_price))
+
+    def set_off(self, unit_price: int) -> int:
+        """What one complete set of a multi-buy takes off its items' usual price (never a set dearer than them)."""
+        size = self.set_qty or 0
+        if self.kind == "bundle":
+            return max(0, size * unit_price - self.value)
+        if self.kind == "free":
+            return min(self.value, size) * unit_price
+        return 0
 
 
 def best_promotion(
@@ -49,20 +92,37 @@ def best_promotion(
     for p in promos:
         if not p.applies(sku, at) or p.value <= 0:
             continue
-        d = p.discount(qty, measure)
+        d = p.discount(qty, measure, unit_price)
+        if d is None:
+            continue
         off = d.amount_on(gross)
         if off > 0 and (best is None or off > best[0]):
             best = (off, p, d)
     return (best[1], best[2]) if best else None
 
 
-def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[str, object]:
+def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime, lang: str = "id") -> dict[str, object]:
     """What a shelf label, the kiosk and the online shop show for one item now: the promotion's price and name
-    (None, None without one). The till prices the scanned line with the same `best_promotion`."""
+    (None, None without one), and a multi-buy's deal in words ("Beli 2 Gratis 1"; None without one: a multi-buy
+    has no single price to show). The till
+    prices the scanned line with the same `best_promotion`."""
+    deal = _best_deal(promos, sku, unit_price, at)
+    shown = {"deal": deal_words(deal.kind, deal.set_qty, deal.value, lang) if deal else None}
     best = best_promotion(promos, sku, unit_price, 1, at)
     if best is None:
-        return {"promo_price": None, "promo": None}
-    return {"promo_price": unit_price - best[1].amount_on(unit_price), "promo": best[0].name}
+        return {"promo_price": None, "promo": None, **shown}
+    return {"promo_price": unit_price - best[1].amount_on(unit_price), "promo": best[0].name, **shown}
+
+
+def _best_deal(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> Promo | None:
+    """The multi-buy that saves the most per item bought in its sets (an item counted in units)."""
+    best: tuple[float, Promo] | None = None
+    for p in promos:
+        if p.kind in MULTI_BUY and p.set_qty and p.applies(sku, at) and p.discount(p.set_qty, "unit", unit_price):
+            per_item = p.set_off(unit_price) / p.set_qty
+            if per_item > 0 and (best is None or per_item > best[0]):
+                best = (per_item, p)
+    return best[1] if best else None
 
 
 def parse_value(kind: str, text: str) -> int:
@@ -83,8 +143,10 @@ def parse_value(kind: str, text: str) -> int:
     return int(digits)
 
 
-def shown_value(kind: str, value: int) -> str:
-    """A promotion's value as people read it: 15% or 12,5% (not basis points), or Rp 500."""
+def shown_value(kind: str, value: int, set_qty: int | None = None, lang: str = "id") -> str:
+    """A promotion's value as people read it: 15% or 12,5% (not basis points), Rp 500, or a multi-buy's deal."""
+    if kind in MULTI_BUY:
+        return deal_words(kind, set_qty, value, lang) or ""
     if kind == "percent":
         whole, rest = divmod(value, 100)
         return f"{whole}%" if not rest else f"{whole},{rest:02d}".rstrip("0") + "%"
