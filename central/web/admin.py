@@ -179,6 +179,7 @@ def _page(template: str, **extra: Any) -> str:
         phone=show_phone,
         promo_value=shown_value,
         when=_when,
+        duration=lambda seconds: i18n.say_wait(admin_lang(), int(seconds)),  # 7200 s: "2 jam"
         qty=_qty,
         **extra,
     )

@@ -151,3 +151,12 @@ def test_an_admin_address_that_does_not_exist_is_said_on_an_admin_page_in_the_ad
     assert admin.get("/api/v1/nope").get_json()["error"]["code"] == "not_found"  # the API keeps its JSON
     signed_out = central.extra["app"].test_client().get("/admin/stok-lama")
     assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_stores_oldest_unsent_event_reads_as_hours_not_thousands_of_seconds(admin, central):  # noqa: F811
+    with central.ctx.db.unit_of_work() as s:
+        s.execute(update(Store).where(Store.id == STORE).values(reported_outbox_oldest_seconds=7200))
+    assert "2 jam" in _shown(_table(admin.get("/admin/?lang=id").get_data(as_text=True), "store-health"))
+    english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "store-health"))
+    assert "2 hours" in english and "7200" not in english
