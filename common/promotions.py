@@ -143,6 +143,29 @@ def parse_value(kind: str, text: str) -> int:
     return int(digits)
 
 
+def parse_multi_buy(kind: str, n_text: str, value_text: str) -> tuple[int, int]:
+    """A multi-buy as a person types it, as (set_qty, value): Beli N gratis M is N and M ((N+M, M)); N untuk Rp X is N
+    and the Rupiah X ((N, X))."""
+    n_raw = n_text.strip()
+    if not n_raw.isdigit():
+        raise DomainError("bad_set_qty", "type N, a number of items")
+    n = int(n_raw)
+    raw = value_text.strip().replace(" ", "")
+    if kind == "free":
+        if not raw.isdigit():
+            raise DomainError("bad_free_qty", "type M, the number of items free")
+        m = int(raw)
+        if n < 1:
+            raise DomainError("bad_set_qty", "buy at least 1 item to get some free")
+        check_multi_buy(kind, n + m, m)
+        return n + m, m
+    digits = raw.removeprefix("Rp").replace(".", "")
+    if not digits.isdigit():
+        raise DomainError("bad_bundle_price", "type the set's price in Rupiah", max=MAX_AMOUNT)
+    check_multi_buy(kind, n, int(digits))
+    return n, int(digits)
+
+
 def shown_value(kind: str, value: int, set_qty: int | None = None, lang: str = "id") -> str:
     """A promotion's value as people read it: 15% or 12,5% (not basis points), Rp 500, or a multi-buy's deal."""
     if kind in MULTI_BUY:

@@ -16,6 +16,7 @@ from common.errors import Conflict, DomainError, NotFound
 from common.limits import MAX_AMOUNT
 from common.measure import checked_plu, measure_of
 from common.money import group_thousands
+from common.promotions import MULTI_BUY, check_multi_buy
 
 from . import feed
 from .context import CentralContext
@@ -179,9 +180,14 @@ def save_promotion(
     ends_at: datetime | None = None,
     active: bool = True,
     promotion_id: str | None = None,
+    set_qty: int | None = None,
 ) -> dict[str, Any]:
-    if kind not in ("percent", "amount"):
-        raise DomainError("bad_kind", "a promotion is 'percent' (basis points) or 'amount' off")
+    if kind not in ("percent", "amount", *MULTI_BUY):
+        raise DomainError("bad_kind", "a promotion is 'percent' (basis points) or 'amount' off, 'bundle' or 'free'")
+    if kind in MULTI_BUY:
+        check_multi_buy(kind, set_qty, value)
+    else:
+        set_qty = None
     if value <= 0 or (kind == "percent" and value > 10_000):
         raise DomainError("bad_value", "a percent promotion is 1-10000 basis points; an amount is above 0")
     if not name.strip():
@@ -189,9 +195,13 @@ def save_promotion(
     if starts_at and ends_at and ends_at <= starts_at:
         raise DomainError("bad_dates", "the promotion must end after it starts")
     with ctx.db.unit_of_work() as s:
-        known = set(s.scalars(select(Product.sku).where(Product.sku.in_(skus))))
-        if missing := sorted(set(skus) - known):
+        known = {sku: m for sku, m in s.execute(select(Product.sku, Product.measure).where(Product.sku.in_(skus)))}
+        if missing := sorted(set(skus) - set(known)):
             raise DomainError("unknown_sku", f"SKU {', '.join(missing[:5])} not found")
+        if kind in MULTI_BUY and (weighed := sorted(sku for sku, m in known.items() if m != "unit")):
+            raise DomainError(
+                "multi_buy_weighed", f"{', '.join(weighed[:5])} is not counted in units", sku=", ".join(weighed[:5])
+            )
         promo = s.get(Promotion, promotion_id) if promotion_id else None
         if promotion_id and promo is None:
             raise NotFound("unknown_promotion", f"promotion {promotion_id} not found")
@@ -199,10 +209,11 @@ def save_promotion(
             promo = Promotion(id=new_id())
             s.add(promo)
         promo.name, promo.kind, promo.value, promo.skus = name.strip(), kind, value, json.dumps(sorted(set(skus)))
+        promo.set_qty = set_qty
         promo.starts_at, promo.ends_at, promo.active, promo.updated_at = starts_at, ends_at, active, ctx.clock()
         s.flush()
         data = promotion_json(promo)
-        feed.append(s, ctx, [FeedChange("promotion", promo.id, data)])
+        feed.append(s, ctx, [FeedChange("promotion", promo.id, promotion_data(data))])
         return data
 
 
@@ -212,11 +223,21 @@ def promotion_json(p: Promotion) -> dict[str, Any]:
         "name": p.name,
         "kind": p.kind,
         "value": p.value,
+        "set_qty": p.set_qty,
         "skus": json.loads(p.skus),
         "starts_at": p.starts_at.isoformat() if p.starts_at else None,
         "ends_at": p.ends_at.isoformat() if p.ends_at else None,
         "active": p.active,
     }
+
+
+def promotion_data(p: dict[str, Any]) -> dict[str, Any]:
+    """A promotion as the feed carries it (topic version 2): a multi-buy's value rides in `set_value` and its
+    `value` is 0, since a version-1 agent reads any kind it does not know as Rupiah off each item, and skips a
+    promotion worth 0 (no discount, never "2 untuk Rp 10.000" taken as Rp 10.000 off each)."""
+    if p["kind"] not in MULTI_BUY:
+        return {**p, "set_value": None}
+    return {**p, "value": 0, "set_value": p["value"]}
 
 
 def promotions(ctx: CentralContext) -> list[dict[str, Any]]:

@@ -42,13 +42,15 @@ class Product(CentralBase):
 
 
 class Promotion(CentralBase):
-    """A percent (basis points) or amount off the listed SKUs between two dates."""
+    """A percent (basis points), an amount off, or a multi-buy on the listed SKUs between two dates."""
 
     __tablename__ = "promotions"
     id: Mapped[str] = uuid_pk()
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(8))  # percent | amount
-    value: Mapped[int] = mapped_column(BigInteger)  # basis points for percent, minor units for amount
+    kind: Mapped[str] = mapped_column(String(8))  # percent | amount | bundle | free
+    # basis points for percent, minor units for amount, a set's price for bundle, the items free of a set for free
+    value: Mapped[int] = mapped_column(BigInteger)
+    set_qty: Mapped[int | None] = mapped_column(Integer)  # a multi-buy's set: 2 untuk Rp X is 2, Beli 2 Gratis 1 is 3
     skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from central.services import admin_catalog
 from common.errors import DomainError
-from common.promotions import parse_value
+from common.promotions import MULTI_BUY, parse_multi_buy, parse_value
 
 from .admin import ActionForm, _page, ctx, said, signed_in, tr
 
@@ -20,7 +20,8 @@ admin_promotions = Blueprint("admin_promotions", __name__, url_prefix="/admin")
 class PromotionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off"), SelectChoice("amount", "Rp off")])
-    value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), or Rupiah
+    set_qty = StringField("N", validators=[Length(max=6)])  # Beli N gratis M, N untuk Rp X (multi-buy only)
+    value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), Rupiah, or M
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 
@@ -28,16 +29,18 @@ class PromotionForm(FlaskForm):
 @signed_in
 def promotions():
     form = PromotionForm()
-    form.kind.choices = [SelectChoice("percent", tr("kind.percent")), SelectChoice("amount", tr("kind.amount"))]
+    form.kind.choices = [SelectChoice(k, tr(f"kind.{k}")) for k in ("percent", "amount", "free", "bundle")]
     if form.validate_on_submit():
         try:
-            kind = form.kind.data or ""
+            kind, typed = form.kind.data or "", form.value.data or ""
+            set_qty, value = parse_multi_buy(kind, form.set_qty.data or "", typed) if kind in MULTI_BUY else (None, 0)
             admin_catalog.save_promotion(
                 ctx(),
                 name=form.name.data or "",
                 kind=kind,
-                value=parse_value(kind, form.value.data or ""),
+                value=value if kind in MULTI_BUY else parse_value(kind, typed),
                 skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
+                set_qty=set_qty,
             )
         except DomainError as e:
             flash(said(e))

@@ -1,0 +1,85 @@
+"""Head office types a multi-buy promotion ("Beli 2 gratis 1", "2 untuk Rp 10.000") in words; one a retailer would not
+mean, or one naming a weighed product, is refused in the admin's language; the feed carries it as topic version 2."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+from synckit import central, pg_url, sell_by_weight, signed_in_admin  # noqa: F401
+
+from central.services import catalog
+from central.tables.feed import Change
+from common.errors import DomainError
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def _form(client, **typed: str) -> dict[str, str]:
+    page = client.get("/admin/promotions").get_data(as_text=True)
+    return {"csrf_token": _csrf(page), "name": "Beli 2 gratis 1", "skus": "SKU-00001", **typed}
+
+
+def test_beli_2_gratis_1_and_2_untuk_rp_10000_are_typed_in_words_and_listed_as_deals(central):
+    admin = signed_in_admin(central)
+    page = unescape(admin.get("/admin/promotions").get_data(as_text=True))
+    assert "Beli N gratis M" in page and "N untuk Rp X" in page
+    free = _form(admin, kind="free", set_qty="2", value="1")
+    assert admin.post("/admin/promotions", data=free).status_code == 302
+    bundle = _form(admin, name="Hemat berdua", kind="bundle", set_qty="2", value="Rp 10.000")
+    assert admin.post("/admin/promotions", data=bundle).status_code == 302
+    saved = {p["kind"]: (p["set_qty"], p["value"]) for p in catalog.promotions(central.ctx)}
+    assert saved == {"free": (3, 1), "bundle": (2, 10_000)}
+    listed = unescape(admin.get("/admin/promotions").get_data(as_text=True))
+    assert "Beli 2 Gratis 1" in listed and "2 untuk Rp 10.000" in listed
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ({"kind": "free", "set_qty": "0", "value": "1"}, "paling sedikit 1 untuk Beli N gratis M"),
+        ({"kind": "free", "set_qty": "2", "value": "0"}, "Ketik M, jumlah barang gratis"),
+        ({"kind": "free", "set_qty": "", "value": "1"}, "Ketik N sebagai jumlah barang"),
+        ({"kind": "bundle", "set_qty": "1", "value": "5000"}, "paling sedikit 2 untuk N untuk Rp X"),
+        ({"kind": "bundle", "set_qty": "2", "value": "0"}, "Ketik harga set dalam Rupiah"),
+    ],
+)
+def test_a_multi_buy_a_retailer_would_not_mean_is_refused_in_words(central, typed, said):
+    admin = signed_in_admin(central)
+    refused = admin.post("/admin/promotions", data=_form(admin, **typed))
+    assert refused.status_code == 422 and said in unescape(refused.get_data(as_text=True))
+    assert catalog.promotions(central.ctx) == []
+
+
+def test_a_multi_buy_naming_a_weighed_product_is_refused_in_both_languages(central):
+    sell_by_weight(central)
+    admin = signed_in_admin(central)
+    typed = {"kind": "free", "set_qty": "2", "value": "1", "skus": "SKU-00001, SKU-W0003"}
+    refused = unescape(admin.post("/admin/promotions", data=_form(admin, **typed)).get_data(as_text=True))
+    assert "SKU-W0003 dijual per berat" in refused
+    english = signed_in_admin(central, "en")
+    said = unescape(english.post("/admin/promotions", data=_form(english, **typed)).data.decode())
+    assert "SKU-W0003 is sold by weight" in said
+    with pytest.raises(DomainError) as e:
+        catalog.save_promotion(central.ctx, name="x", kind="bundle", value=5_000, skus=["SKU-W0003"], set_qty=2)
+    assert e.value.code == "multi_buy_weighed" and catalog.promotions(central.ctx) == []
+
+
+def test_the_feed_carries_a_multi_buy_s_value_where_an_old_agent_reads_no_discount(central):
+    catalog.save_promotion(central.ctx, name="Hemat berdua", kind="bundle", value=10_000, skus=["SKU-00001"], set_qty=2)
+    catalog.save_promotion(central.ctx, name="Potong", kind="amount", value=500, skus=["SKU-00002"], set_qty=7)
+    with central.ctx.db.sessions() as s:
+        stored = s.scalars(select(Change.data).where(Change.topic == "promotion"))
+        rows = [d if isinstance(d, dict) else json.loads(d) for d in stored]
+    by_kind = {d["kind"]: d for d in rows}
+    assert (by_kind["bundle"]["value"], by_kind["bundle"]["set_qty"], by_kind["bundle"]["set_value"]) == (0, 2, 10_000)
+    assert (by_kind["amount"]["value"], by_kind["amount"]["set_qty"], by_kind["amount"]["set_value"]) == (
+        500,
+        None,
+        None,
+    )
