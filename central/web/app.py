@@ -22,6 +22,7 @@ from .admin import admin
 from .admin_cash import admin_cash
 from .admin_members import members as admin_members
 from .admin_payments import admin_payments
+from .admin_products import admin_products
 from .admin_promotions import admin_promotions
 from .admin_sales import admin_sales
 from .admin_transfers import admin_transfers
@@ -89,6 +90,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(loyalty_pages)
     app.register_blueprint(admin)
     app.register_blueprint(admin_members)  # loyalty at the admin: members, allowances, debts
+    app.register_blueprint(admin_products)  # products and prices, a product's stock by place
     app.register_blueprint(admin_promotions)  # promotions: new, listed, ended
     app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_blueprint(admin_sales)  # head office's sales by store
