@@ -241,6 +241,13 @@ def not_found(rest: str):
     return _page("not_found.html", path=f"/admin/{rest}"[:120]), 404
 
 
+def _event(d: dict[str, Any]) -> str:
+    """A dead-lettered event as the dashboard lists it: "Penjualan no. 2 dari Omnitoko Depok", not its UUID."""
+    names = {s["id"]: s["name"] for s in stores.store_overview(ctx())}
+    store = names.get(d["store_id"]) or d["store_id"]
+    return tr("dash.event", type=_word("event", d["type"]), seq=d["store_seq"], store=store)
+
+
 @admin.post("/dead-letters/<event_id>/<action_name>")
 @signed_in
 def dead_letter(event_id: str, action_name: str):
@@ -249,14 +256,13 @@ def dead_letter(event_id: str, action_name: str):
         return redirect(url_for("admin.dashboard"))
     try:
         if action_name == "discard":
-            dead_letters.discard(ctx(), event_id)
-            flash(tr("flash.event_discarded", event=event_id))
+            flash(tr("flash.event_discarded", event=_event(dead_letters.discard(ctx(), event_id))))
         else:
             out = dead_letters.retry(ctx(), event_id)
             flash(
-                tr("flash.event_applied", event=event_id)
+                tr("flash.event_applied", event=_event(out))
                 if out["retried"]
-                else tr("flash.event_refused", event=event_id, reason=out["reason"])
+                else tr("flash.event_refused", event=_event(out), reason=_refused(out["code"]))
             )
     except DomainError as e:
         flash(said(e))

@@ -160,3 +160,19 @@ def test_a_stores_oldest_unsent_event_reads_as_hours_not_thousands_of_seconds(ad
     assert "2 jam" in _shown(_table(admin.get("/admin/?lang=id").get_data(as_text=True), "store-health"))
     english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "store-health"))
     assert "2 hours" in english and "7200" not in english
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_retrying_or_discarding_a_refused_sale_says_which_sale_in_words_not_its_uuid(admin, central):  # noqa: F811
+    poison = make_event(1, sale_payload(STORE, 1, skus=["SKU-NEW-1"]))
+    push_service.push(central.ctx, STORE, "x", [poison])
+    page = admin.get("/admin/?lang=id").get_data(as_text=True)
+    retried = admin.post(f"/admin/dead-letters/{poison.event_id}/retry", data={"csrf_token": csrf(page)})
+    said = _shown(admin.get(retried.headers["Location"]).get_data(as_text=True))
+    assert "Penjualan no. 1 dari Omnitoko Kemang masih ditolak: SKU tidak ditemukan." in said
+    assert poison.event_id not in said and "not in the central catalog" not in said
+    admin.post(f"/admin/dead-letters/{poison.event_id}/discard", data={"csrf_token": csrf(page)})
+    assert "Penjualan no. 1 dari Omnitoko Kemang dibuang." in admin.get("/admin/").get_data(as_text=True)
+    again = admin.post(f"/admin/dead-letters/{poison.event_id}/discard", data={"csrf_token": csrf(page)})
+    twice = admin.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Transaksi ini sudah diselesaikan sebelumnya" in twice and "was already" not in twice
