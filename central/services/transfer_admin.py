@@ -37,7 +37,9 @@ def overview(ctx: CentralContext) -> dict[str, list[dict[str, Any]]]:
         # People read store and product names: both looked up once for the page.
         stores = {c: n or c for c, n in s.execute(select(Location.code, Location.name)).all()}
         skus = {l.sku for mine in lines.values() for l in mine}
-        products = dict(s.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))).all())
+        products = {
+            r.sku: r for r in s.execute(select(Product.sku, Product.name, Product.measure).where(Product.sku.in_(skus)))
+        }
 
     def row(t: Transfer) -> dict[str, Any]:
         mine = lines[t.id]
@@ -52,7 +54,13 @@ def overview(ctx: CentralContext) -> dict[str, list[dict[str, Any]]]:
             "received_at": t.received_at,
             "units": sum(l.sent or 0 for l in mine),
             "lines": [
-                {"sku": l.sku, "name": products.get(l.sku, l.sku), "sent": l.sent or 0, "received": l.received}
+                {
+                    "sku": l.sku,
+                    "name": products[l.sku].name if l.sku in products else l.sku,
+                    "measure": products[l.sku].measure if l.sku in products else "unit",  # a weighed one's grams
+                    "sent": l.sent or 0,
+                    "received": l.received,
+                }
                 for l in mine
                 if l.sent or l.received
             ],

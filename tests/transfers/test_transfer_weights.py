@@ -9,6 +9,8 @@ from synckit import central, pg_url, sell_by_weight  # noqa: F401
 from test_transfer_pages import AQUA_330_BARCODE, signed_in
 from transferkit import AQUA_330, on_hand, pair  # noqa: F401
 
+from tests.central.test_central_admin import admin  # noqa: F401
+
 APEL = "SKU-W0003"  # Apel Fuji, sold by weight: its stock is grams
 
 
@@ -18,7 +20,7 @@ def history_cells(page: str) -> list[list[str]]:
     return [[c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", r)] for r in rows]
 
 
-def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair):  # noqa: F811
+def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair, admin):  # noqa: F811
     a, b = pair
     sell_by_weight(central)  # central sells it by weight too
     screen_a, screen_b = signed_in(a.ctx), signed_in(b.ctx)
@@ -52,3 +54,5 @@ def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair):  # no
         side.sync()
         page = screen.get("/manager/transfers?lang=en").get_data(as_text=True)
         assert "Apel Fuji sent 2,500 kg, received 2,400 kg" in page, page[page.find("transfer-differences") :][:600]
+    head_office = admin.get("/admin/transfers?lang=en").get_data(as_text=True)  # and at central, in kg too
+    assert "Apel Fuji: sent 2,500 kg, received 2,400 kg" in head_office, "not sent 2500, received 2400"
