@@ -105,7 +105,10 @@ def _products(s: Session, rows: list[dict[str, Any]], now: datetime, labels_for_
 
 def _promotion(s: Session, d: dict[str, Any]) -> None:
     row = s.get(Promotion, d["id"]) or Promotion(id=d["id"])
-    row.name, row.kind, row.value, row.skus = d["name"], d["kind"], int(d["value"]), json.dumps(d.get("skus") or [])
+    # Version 2: a multi-buy's value rides in set_value (its `value` is 0 for version-1 agents, which skip it).
+    multi = d.get("set_qty") is not None and d.get("set_value") is not None
+    row.name, row.kind, row.skus = d["name"], d["kind"], json.dumps(d.get("skus") or [])
+    row.value, row.set_qty = (int(d["set_value"]), int(d["set_qty"])) if multi else (int(d["value"]), None)
     row.starts_at, row.ends_at, row.active = (
         parse_time(d.get("starts_at")),
         parse_time(d.get("ends_at")),

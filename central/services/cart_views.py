@@ -50,7 +50,17 @@ def zone_label(ctx: CentralContext) -> str:
 
 def promos(s: Session) -> list[Promo]:
     return [
-        Promo(p.id, p.name, p.kind, p.value, frozenset(json.loads(p.skus or "[]")), p.starts_at, p.ends_at, p.active)
+        Promo(
+            p.id,
+            p.name,
+            p.kind,
+            p.value,
+            frozenset(json.loads(p.skus or "[]")),
+            p.starts_at,
+            p.ends_at,
+            p.active,
+            p.set_qty,
+        )
         for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))
     ]
 

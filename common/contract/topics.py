@@ -56,6 +56,15 @@ class PromotionData(Wire):
     active: bool | None = None
 
 
+class PromotionDataV2(PromotionData):
+    """promotion version 2: multi-buy kinds "bundle" (`set_qty` items for `set_value` Rupiah) and "free" (every
+    `set_qty`, `set_value` of them free). Their `value` is sent as 0: a version-1 agent reads a kind it does not know
+    as Rupiah off each item, and skips a promotion worth 0, so it gives no discount rather than a wrong one."""
+
+    set_qty: int | None = Field(None, ge=2, le=1000)
+    set_value: int | None = Field(None, ge=1)
+
+
 class StockData(Wire):
     location: str
     name: str | None = None
@@ -177,7 +186,7 @@ TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.PRODUCT: (2, ProductDataV2),  # v1 agents ignore measure and plu (extra fields are kept, not read)
     Topic.TAX_GROUP: (1, TaxGroupData),
     Topic.CATEGORY: (1, CategoryData),
-    Topic.PROMOTION: (1, PromotionData),
+    Topic.PROMOTION: (2, PromotionDataV2),  # v1 agents ignore set_qty and set_value and skip a multi-buy (value 0)
     Topic.STOCK: (1, StockData),
     Topic.RECONCILIATION: (1, ReconciliationData),
     Topic.DEAD_LETTER: (1, DeadLetterData),

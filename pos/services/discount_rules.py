@@ -21,9 +21,9 @@ from .context import StoreContext
 
 _P = Promotion.__table__
 # Read on every scan: plain Core rows (no ORM objects), each row parsed once per distinct content below.
-_ACTIVE = select(_P.c.id, _P.c.name, _P.c.kind, _P.c.value, _P.c.skus, _P.c.starts_at, _P.c.ends_at, _P.c.active).where(
-    _P.c.active.is_(True)
-)
+_ACTIVE = select(
+    _P.c.id, _P.c.name, _P.c.kind, _P.c.value, _P.c.skus, _P.c.starts_at, _P.c.ends_at, _P.c.active, _P.c.set_qty
+).where(_P.c.active.is_(True))
 
 
 @lru_cache(maxsize=1024)
@@ -36,9 +36,10 @@ def _promo(
     starts: datetime | None,
     ends: datetime | None,
     on: bool,
+    set_qty: int | None = None,
 ) -> Promo:
     """A row as a Promo; cached on the row's whole content, so a promotion central changes is read afresh."""
-    return Promo(id_, name, kind, value, frozenset(json.loads(skus or "[]")), starts, ends, on)
+    return Promo(id_, name, kind, value, frozenset(json.loads(skus or "[]")), starts, ends, on, set_qty)
 
 
 def store_promos(s: Session) -> list[Promo]:
@@ -48,12 +49,19 @@ def store_promos(s: Session) -> list[Promo]:
 
 @lru_cache(maxsize=1024)
 def _promo_row(
-    id_: str, name: str, kind: str, value: int, skus: str | None, starts: str | None, ends: str | None, on: int
+    id_: str,
+    name: str,
+    kind: str,
+    value: int,
+    skus: str | None,
+    starts: str | None,
+    ends: str | None,
+    on: int,
+    set_qty: int | None,
 ) -> Promo:
     """A row as the driver gives it (times as stored text) as a Promo; cached on the row's whole content."""
-    return _promo(
-        id_, name, kind, value, skus, read_time(starts) if starts else None, read_time(ends) if ends else None, bool(on)
-    )
+    starts_at, ends_at = read_time(starts) if starts else None, read_time(ends) if ends else None
+    return _promo(id_, name, kind, value, skus, starts_at, ends_at, bool(on), set_qty)
 
 
 def promos_in(tx: Tx) -> list[Promo]:

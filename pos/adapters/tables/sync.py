@@ -54,13 +54,14 @@ class DeadLetterSeen(Base):
 
 
 class Promotion(Base):
-    """A promotion as central sent it: percent (basis points) or amount off the listed SKUs."""
+    """A promotion as central sent it: percent (basis points), amount off, or a multi-buy on the listed SKUs."""
 
     __tablename__ = "promotions"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(8))
-    value: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))  # percent | amount | bundle | free (common.promotions)
+    value: Mapped[int] = mapped_column(BigInteger)  # a multi-buy's set price (bundle) or items free of a set (free)
+    set_qty: Mapped[int | None] = mapped_column(Integer)  # a multi-buy's set size; NULL for percent and amount
     skus: Mapped[str] = mapped_column(Text, default="[]")
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
