@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from central.services import loyalty, loyalty_admin, offline_allowances
+from common.csv_export import csv_text
 from common.errors import DomainError, NotFound
 from common.limits import MAX_POINTS
+from common.loyalty import show_phone
 from common.money import group_thousands
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
@@ -125,13 +127,15 @@ def adjust(member_id: str):
 @signed_in
 def allowance(member_id: str):
     form = AllowanceForm()
-    form.store_id.choices = choices(loyalty_admin.store_choices(ctx()))
+    stores = loyalty_admin.store_choices(ctx())
+    form.store_id.choices = choices(stores)
 
     def change() -> str:
         done = offline_allowances.grant_allowance(
             ctx(), member_id, form.store_id.data or "", int(form.points.data or 0), int(form.days.data or 0)
         )
-        return tr("flash.allowance", points=group_thousands(done["points"]), store=done["store_id"])
+        store = dict(stores).get(done["store_id"], done["store_id"])  # "TOKO-01 · Omnitoko Kemang", as chosen
+        return tr("flash.allowance", points=group_thousands(done["points"]), store=store)
 
     return _apply(member_id, form, "allowance", change)
 
@@ -139,4 +143,34 @@ def allowance(member_id: str):
 @members.get("/debts")
 @signed_in
 def debts():
-    return _page("debts.html", items=loyalty_admin.debts(ctx()))
+    items = loyalty_admin.debts(ctx())
+    if request.args.get("format") != "csv":
+        return _page("debts.html", items=items)
+    rows = [{**d, "phone": show_phone(d["phone"]), "where": ", ".join(_where(st) for st in d["stores"])} for d in items]
+    body = "\ufeff" + csv_text(DEBT_COLUMNS, rows, header=lambda key: tr(DEBT_HEADERS[key]))  # BOM: UTF-8 names
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="debts.csv"'})
+
+
+# The debts table as CSV: the page's columns, the debt's worth in whole Rupiah.
+DEBT_COLUMNS = [
+    ("number", "text"),
+    ("name", "text"),
+    ("phone", "text"),
+    ("debt", "int"),
+    ("value", "money"),
+    ("where", "text"),
+]
+DEBT_HEADERS = {
+    "number": "members.number",
+    "name": "field.name",
+    "phone": "members.phone",
+    "debt": "debts.debt",
+    "value": "member.worth",
+    "where": "debts.where",
+}
+
+
+def _where(st: dict[str, Any]) -> str:
+    """One source of a debt in words, as the page says it."""
+    n = group_thousands(st["points"])
+    return tr("debts.offline", store=st["name"], n=n) if st["store_id"] else tr("debts.adjusted", n=n)

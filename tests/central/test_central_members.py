@@ -261,3 +261,21 @@ def test_the_ledgers_own_notes_are_in_the_admins_language_and_an_admins_reason_a
     notes = [row_cells(page[i:], 'data-kind="')[-1] for i in [m.start() for m in re.finditer('data-kind="', page)]]
     assert "penjualan" in notes and "pesanan online" in notes and "opening balance" in notes, notes
     assert "sale" not in notes and "online order" not in notes, "no English system words on an Indonesian page"
+
+
+def test_the_debts_table_downloads_as_csv_and_a_granted_allowance_names_its_store(admin, central, member):
+    loyalty.adjust(central.ctx, member["id"], -100, "returned goods bought with points")  # 40 points: 60 owed
+    page = admin.get("/admin/debts?lang=id").get_data(as_text=True)
+    assert 'id="debts-csv"' in page
+    sheet = admin.get("/admin/debts?format=csv")
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert sheet.mimetype == "text/csv" and lines[0] == "No. anggota,Nama,HP,Utang (poin),Nilai,Asal utang"
+    assert lines[1].startswith(f"{member['number']},Siti Rahmawati,")
+    assert lines[1].endswith(",60,6000,Penyesuaian kantor pusat: -100 poin")
+    page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    done = admin.post(
+        f"/admin/members/{member['id']}/allowance",
+        data={"csrf_token": csrf(page), "store_id": STORE, "points": "25", "days": "7"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Jatah offline: 25 poin di TOKO-01 · Omnitoko Kemang." in done
