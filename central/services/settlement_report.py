@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from central.tables import Payment, PaymentRefund, Refund, Sale, Tender, TillCharge, TillChargeRefund
+from central.tables import Location, Payment, PaymentRefund, Refund, Sale, Tender, TillCharge, TillChargeRefund
 
 from . import report_days
 from .context import CentralContext
@@ -118,7 +118,11 @@ def report(ctx: CentralContext, start: date | None = None, end: date | None = No
     by_day: dict[date, list[Gap]] = defaultdict(list)
     for g in gaps:
         by_day[g.day].append(g)
+    channels = {g.channel for g in gaps if g.channel}
+    with ctx.db.sessions() as s:  # a gap's store by its name, as people read it
+        places = dict(s.execute(select(Location.code, Location.name).where(Location.code.in_(channels))).all())
     return {
+        "places": places,
         "start": start,
         "end": end,
         "days": rows,

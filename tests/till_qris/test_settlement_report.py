@@ -36,6 +36,8 @@ def test_the_settlement_report_matches_gateway_payments_with_recorded_sales_and_
     assert [(g.kind, g.channel, g.amount) for g in gaps] == [("paid_no_sale", "TOKO-01", 8_000)]
     page = admin.get("/admin/settlements").get_data(as_text=True)
     assert 'data-kind="paid_no_sale"' in page and "Dibayar di gateway" in page  # Indonesian first
+    gap = page[page.index('data-kind="paid_no_sale"') :]
+    assert "<td>Omnitoko Kemang <small>TOKO-01</small></td>" in gap[: gap.index("</tr>")]  # the store by its name
 
     agent = agents()
     sync_until_clean(agent)  # the store's sale reaches central
