@@ -176,3 +176,14 @@ def test_retrying_or_discarding_a_refused_sale_says_which_sale_in_words_not_its_
     again = admin.post(f"/admin/dead-letters/{poison.event_id}/discard", data={"csrf_token": csrf(page)})
     twice = admin.get(again.headers["Location"]).get_data(as_text=True)
     assert "Transaksi ini sudah diselesaikan sebelumnya" in twice and "was already" not in twice
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_dashboards_counts_are_grouped_and_right_aligned_under_right_aligned_headings(admin, central):  # noqa: F811
+    with central.ctx.db.unit_of_work() as s:
+        s.execute(update(Store).where(Store.id == STORE).values(last_seq=12_345, reported_outbox_depth=1_500))
+    html = admin.get("/admin/?lang=id").get_data(as_text=True)
+    assert '<td class="num">12.345</td>' in _table(html, "stores")
+    assert '<td class="num warn">1.500</td>' in _table(html, "store-health")
+    for table, heading in (("stores", "Event sinkron diterima"), ("store-health", "Antrean kirim")):
+        assert f'<th class="num">{heading}</th>' in _table(html, table)
