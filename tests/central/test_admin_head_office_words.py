@@ -88,6 +88,7 @@ def test_the_products_page_says_it_shows_the_first_hundred_and_its_csv_holds_eve
         catalog.save_product(central.ctx, f"SKU-QA-{i:03d}", name=f"Teh Uji {i}", price=1_234_500, create=True)
     page = admin.get("/admin/products?lang=id&q=teh+uji").get_data(as_text=True)
     assert "Menampilkan 100 dari 105 produk" in page
+    assert '<th class="num">Harga</th>' in page and '<td class="num">Rp 1.234.500</td>' in page  # one edge
     assert page.count("SKU-QA-") >= 100 and "SKU-QA-105" not in page
     sheet = admin.get("/admin/products?q=teh+uji&format=csv")
     assert sheet.mimetype == "text/csv" and "attachment" in sheet.headers["Content-Disposition"]
