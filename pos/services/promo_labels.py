@@ -63,7 +63,7 @@ def _row(ctx: StoreContext, p: Promo, now: datetime, day: date) -> dict[str, Any
     return {
         "id": p.id,
         "name": p.name,
-        "off": shown_value(p.kind, p.value),
+        "off": shown_value(p.kind, p.value, p.set_qty),
         "starts": starts,
         "until": until,
         "status": status,

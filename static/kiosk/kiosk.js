@@ -90,13 +90,18 @@ function productTile(p) {
   return card;
 }
 /* The shelf price, or today's promotion price with the usual one struck through and the promotion's name (the
-   price the till will ring up and the online shop shows). */
+   price the till will ring up and the online shop shows); a multi-buy's deal in words ("Beli 2 Gratis 1") where the
+   name goes, beside the usual price (the till prices it per complete set). */
 function priceTag(cls, p) {
   var tag = el(cls === "product-price" ? "p" : "span", cls);
   if (p.label) return labelTag(tag, p);
   if (p.measure === "label") { tag.textContent = t("by_label"); return tag; }
   var per = p.measure === "weight" ? t("per_kg") : "";  // a weighed product's shelf price is per kg
-  if (p.promo_price === null || p.promo_price === undefined) { tag.textContent = money(p.price) + per; return tag; }
+  if (p.promo_price === null || p.promo_price === undefined) {
+    tag.textContent = money(p.price) + per;
+    if (p.deal) { tag.classList.add("on-promo"); tag.append(el("span", "promo-name", p.deal)); }
+    return tag;
+  }
   tag.classList.add("on-promo");
   tag.append(el("s", "was", money(p.price)), " ", el("span", "now", money(p.promo_price)), el("span", "promo-name", p.promo));
   return tag;

@@ -36,6 +36,8 @@ def test_beli_2_gratis_1_gives_one_free_in_every_three_at_the_till_the_kiosk_and
     shop = next(p for p in shop_catalog.browse(central.ctx, q=AQUA_330)["items"] if p["sku"] == AQUA)
     kiosk = kiosk_catalog.browse(store, barcode=AQUA_330)["items"][0]
     assert shop["deal"] == kiosk["deal"] == "Beli 2 Gratis 1" and shop["promo_price"] is kiosk["promo_price"] is None
+    page = central.extra["app"].test_client().get("/shop/?q=Aqua+330ml").get_data(as_text=True)
+    assert '<small class="promo-name deal">Beli 2 Gratis 1</small>' in page and "Rp 3.500" in page
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
