@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
@@ -34,12 +35,18 @@ class RefundForm(FlaskForm):
 @admin_payments.get("/payments")
 @signed_in
 def listing():
+    return _listing()
+
+
+def _listing(refused: dict[str, Any] | None = None) -> str:
+    """The page; after a refused refund, that payment's form keeps what was typed (amount, reason, part)."""
     return _page(
         "payments.html",
         items=payments.recent(ctx()),
         alerts=payment_notifications.alerts(ctx()),
         refund_form=RefundForm(),
         pay_status=_status,
+        refused=refused or {},
     )
 
 
@@ -53,9 +60,10 @@ def _status(status: str) -> str:
 @signed_in
 def refund(payment_id: str):
     form = RefundForm()
+    typed = {"id": payment_id, **{k: (request.form.get(k) or "")[:200] for k in ("amount", "reason", "part")}}
     if not form.validate_on_submit():
         flash(tr("payments.refund_invalid"), "error")
-        return redirect(url_for("admin_payments.listing"))
+        return _listing(typed), 400
     try:
         done = payments.refund(
             ctx(),
@@ -66,7 +74,7 @@ def refund(payment_id: str):
         )
     except DomainError as e:
         flash(said(e), "error")
-        return redirect(url_for("admin_payments.listing"))
+        return _listing(typed), e.status
     log.warning("admin %s refunded %s of online order %s", g.admin, form.amount.data, done["order_id"])
     amount = format_money(int(form.amount.data or 0))
     flash(tr("payments.refund_done", amount=amount, order=done["order_id"], status=_status(done["status"])), "ok")

@@ -98,3 +98,17 @@ def test_the_admin_refunds_a_delivered_order_s_fee_alone_and_its_points_stay(cen
     assert payment(central, view["order_id"]).refunded == 15_000
     with central.ctx.db.sessions() as s:
         assert s.get_one(Member, m["id"]).balance == 10, "the fee earned no points: none taken back"
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_refused_refund_keeps_the_amount_and_reason_typed_in_that_payments_form(central, standin, admin):  # type: ignore[no-untyped-def]
+    paid = pay_order(central, standin, [(AQUA_330, 2)])
+    page = admin.get("/admin/payments?lang=id").get_data(as_text=True)
+    action = re.search(r'action="(/admin/payments/[^"]+/refund)"', page).group(1)  # type: ignore[union-attr]
+    refused = admin.post(action, data={"amount": "99000", "reason": "botol pecah satu", "csrf_token": csrf(page)})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code in (400, 409, 422) and "Rp 1 sampai" in html
+    form = html[html.index(f'data-order="{paid["order_id"]}"') :]
+    form = form[: form.index("</form>")]
+    assert 'value="99000"' in form and 'value="botol pecah satu"' in form  # to correct, not to type again
+    assert payment(central, paid["order_id"]).refunded == 0
