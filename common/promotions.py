@@ -101,13 +101,16 @@ def best_promotion(
     return (best[1], best[2]) if best else None
 
 
-def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime, lang: str = "id") -> dict[str, object]:
+def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[str, object]:
     """What a shelf label, the kiosk and the online shop show for one item now: the promotion's price and name
-    (None, None without one), and a multi-buy's deal in words ("Beli 2 Gratis 1"; None without one: a multi-buy
-    has no single price to show). The till
+    (None, None without one), and a multi-buy's deal in words as shelves say it ("Beli 2 Gratis 1", and `deal_en`
+    "Buy 2 get 1 free"; None without one: a multi-buy has no single price to show). The till
     prices the scanned line with the same `best_promotion`."""
     deal = _best_deal(promos, sku, unit_price, at)
-    shown = {"deal": deal_words(deal.kind, deal.set_qty, deal.value, lang) if deal else None}
+    shown = {
+        "deal": deal_words(deal.kind, deal.set_qty, deal.value) if deal else None,
+        "deal_en": deal_words(deal.kind, deal.set_qty, deal.value, "en") if deal else None,
+    }
     best = best_promotion(promos, sku, unit_price, 1, at)
     if best is None:
         return {"promo_price": None, "promo": None, **shown}

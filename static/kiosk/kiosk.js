@@ -99,7 +99,7 @@ function priceTag(cls, p) {
   var per = p.measure === "weight" ? t("per_kg") : "";  // a weighed product's shelf price is per kg
   if (p.promo_price === null || p.promo_price === undefined) {
     tag.textContent = money(p.price) + per;
-    if (p.deal) { tag.classList.add("on-promo"); tag.append(el("span", "promo-name", p.deal)); }
+    if (p.deal) { tag.classList.add("on-promo"); tag.append(el("span", "promo-name", state.lang === "en" ? p.deal_en : p.deal)); }
     return tag;
   }
   tag.classList.add("on-promo");

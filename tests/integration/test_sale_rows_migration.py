@@ -80,15 +80,8 @@ def test_0017_keeps_every_sale_and_numbers_on(tmp_path: Path, config: StoreConfi
     with sqlite3.connect(path) as db, pytest.raises(sqlite3.OperationalError):
         db.execute("SELECT rowid FROM sale_lines")  # the rows live in their id's B-tree now
 
-    assert upgrade(config.database.url) == [
-        R0018,
-        R0019,
-        R0020,
-        R0021,
-        R0022,
-        R0023,
-        R0024,
-    ]  # the code below is the head's
+    # the code below is the head's
+    assert upgrade(config.database.url) == [R0018, R0019, R0020, R0021, R0022, R0023, R0024]
     store = bootstrap.store_context(config, steps=())
     assert _finish_the_open_sale(store, till) == numbers[-1][:-6] + "000003"
     with store.db.engine.begin() as conn, pytest.raises(IntegrityError):  # a receipt number is still one sale's

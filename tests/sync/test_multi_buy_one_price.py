@@ -38,6 +38,10 @@ def test_beli_2_gratis_1_gives_one_free_in_every_three_at_the_till_the_kiosk_and
     assert shop["deal"] == kiosk["deal"] == "Beli 2 Gratis 1" and shop["promo_price"] is kiosk["promo_price"] is None
     page = central.extra["app"].test_client().get("/shop/?q=Aqua+330ml").get_data(as_text=True)
     assert '<small class="promo-name deal">Beli 2 Gratis 1</small>' in page and "Rp 3.500" in page
+    english = central.extra["app"].test_client().get("/shop/?q=Aqua+330ml&lang=en").get_data(as_text=True)
+    assert (
+        '<small class="promo-name deal">Buy 2 get 1 free</small>' in english and kiosk["deal_en"] == "Buy 2 get 1 free"
+    )
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)

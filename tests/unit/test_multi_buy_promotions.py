@@ -73,9 +73,10 @@ def test_an_offer_shows_the_deal_in_words_rather_than_a_single_promo_price() -> 
         "promo_price": None,
         "promo": None,
         "deal": "Beli 2 Gratis 1",
+        "deal_en": "Buy 2 get 1 free",
     }
     assert offer([_bundle(2, 10_000)], SKU, 4_000, AT)["deal"] is None  # no saving, no deal shown
-    assert offer([], SKU, 3_500, AT) == {"promo_price": None, "promo": None, "deal": None}
+    assert offer([], SKU, 3_500, AT) == {"promo_price": None, "promo": None, "deal": None, "deal_en": None}
 
 
 @pytest.mark.parametrize(
