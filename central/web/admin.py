@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -138,7 +138,11 @@ def _qty(value: int, measure: str = "unit") -> str:
 
 
 def _same_page(lang: str) -> str:
-    """This page in `lang`, with what was asked on it (a search, a range of days) kept."""
+    """This page in `lang`, with what was asked on it (a search, a range of days) kept. A form's refusal is shown
+    at the address it was posted to, which has no page of its own: there, the page the form was on."""
+    if request.method != "GET":
+        came_from = urlsplit(request.referrer or "").path
+        return f"{came_from if came_from.startswith('/admin/') else url_for('admin.dashboard')}?lang={lang}"
     return "?" + urlencode([*((k, v) for k, v in request.args.items(multi=True) if k != "lang"), ("lang", lang)])
 
 

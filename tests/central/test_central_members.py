@@ -110,10 +110,14 @@ def test_a_zero_non_numeric_or_unexplained_adjustment_is_refused_and_changes_not
     page = admin.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     before = ledger(central, member["id"])
     resp = admin.post(
-        f"/admin/members/{member['id']}/adjust", data={"csrf_token": csrf(page), "points": points, "note": note}
+        f"/admin/members/{member['id']}/adjust",
+        data={"csrf_token": csrf(page), "points": points, "note": note},
+        headers={"Referer": f"http://localhost/admin/members/{member['id']}"},
     )
     assert resp.status_code == status and message in resp.get_data(as_text=True)
     assert cell(resp.get_data(as_text=True), "balance") == "40"
+    # The language switch leads to the member's page, not to the address the form posted to (no page there).
+    assert f'id="lang-switch" href="/admin/members/{member["id"]}?lang=id"' in resp.get_data(as_text=True)
     assert ledger(central, member["id"]) == before
 
 
