@@ -22,6 +22,7 @@ from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
 members = Blueprint("admin_members", __name__, url_prefix="/admin")
 MAX = MAX_POINTS
+SHOWN = 50  # members listed by a search; more than that: the page says to narrow it
 
 
 class AdjustForm(FlaskForm):
@@ -42,7 +43,8 @@ class AllowanceForm(FlaskForm):
 @signed_in
 def search():
     q = request.args.get("q", "")[:80]
-    return _page("members.html", q=q, items=loyalty_admin.search_members(ctx(), q))
+    found = loyalty_admin.search_members(ctx(), q, limit=SHOWN + 1)  # one more: whether there are more than shown
+    return _page("members.html", q=q, items=found[:SHOWN], more=len(found) > SHOWN)
 
 
 def _member_page(

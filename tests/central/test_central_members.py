@@ -276,3 +276,11 @@ def test_the_debts_table_downloads_as_csv_in_the_admins_words(admin, central, me
     assert sheet.mimetype == "text/csv" and lines[0] == "No. anggota,Nama,HP,Utang (poin),Nilai,Asal utang"
     assert lines[1].startswith(f"{member['number']},Siti Rahmawati,")
     assert lines[1].endswith(",60,6000,Penyesuaian kantor pusat: -100 poin")
+
+
+def test_a_search_finding_more_members_than_listed_says_to_narrow_it(admin, central, member):
+    for i in range(51):
+        loyalty.sign_up(central.ctx, f"Siti Uji {i}", f"0813-0000-{i:04d}")
+    page = admin.get("/admin/members?q=Siti&lang=id").get_data(as_text=True)
+    assert page.count('<tr data-member="') == 50 and "hanya 50 yang pertama" in page
+    assert "hanya" not in admin.get("/admin/members?q=Rahmawati").get_data(as_text=True)
