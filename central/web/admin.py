@@ -146,6 +146,12 @@ def _same_page(lang: str) -> str:
     return "?" + urlencode([*((k, v) for k, v in request.args.items(multi=True) if k != "lang"), ("lang", lang)])
 
 
+def _seconds(value: float, fmt: str = "%d") -> str:
+    """Seconds in the admin's language and decimal mark: "0,25 dtk", "0.25 s"."""
+    shown = fmt % value
+    return tr("unit.seconds", n=shown.replace(".", ",") if admin_lang() == "id" else shown)
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
@@ -164,6 +170,7 @@ def _page(template: str, **extra: Any) -> str:
         phone=show_phone,
         promo_value=shown_value,
         when=_when,
+        secs=_seconds,
         duration=lambda seconds: i18n.say_wait(admin_lang(), int(seconds)),  # 7200 s: "2 jam"
         qty=_qty,
         **extra,

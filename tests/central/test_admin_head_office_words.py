@@ -188,3 +188,13 @@ def test_the_dashboards_counts_are_grouped_and_right_aligned_under_right_aligned
     assert '<td class="num warn">1.500</td>' in _table(html, "store-health")
     for table, heading in (("stores", "Event sinkron diterima"), ("store-health", "Antrean kirim")):
         assert f'<th class="num">{heading}</th>' in _table(html, table)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_sync_round_and_a_clock_read_with_the_admins_decimal_mark_and_unit(admin, central):  # noqa: F811
+    with central.ctx.db.unit_of_work() as s:
+        s.execute(update(Store).where(Store.id == STORE).values(reported_round_seconds=0.25, clock_skew_seconds=3.2))
+    health = _shown(_table(admin.get("/admin/?lang=id").get_data(as_text=True), "store-health"))
+    assert "0,25 dtk" in health and "+3 dtk" in health and "0.25" not in health
+    english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "store-health"))
+    assert "0.25 s" in english and "+3 s" in english
