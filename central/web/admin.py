@@ -152,6 +152,17 @@ def _seconds(value: float, fmt: str = "%d") -> str:
     return tr("unit.seconds", n=shown.replace(".", ",") if admin_lang() == "id" else shown)
 
 
+def task_said(r: dict[str, Any]) -> str | None:
+    """What happened, in the admin's words; None for a kind (or an older item) without them: central's message."""
+    if r["kind"] == "below_zero" and r["on_hand"] is not None:
+        return tr("recon.say.below_zero", name=r["name"], on_hand=_qty(r["on_hand"], r["measure"]))
+    if r["kind"] == "transfer_difference":
+        return tr("recon.say.transfer_difference", ref=r["transfer"])
+    if r["kind"] == "cart_conflict" and r["sale_number"]:
+        return tr("recon.say.cart_conflict", number=r["sale_number"])
+    return None
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
@@ -241,6 +252,7 @@ def dashboard():
         health=store_health.health_overview(ctx()),
         dead=dead_letters.list_dead_letters(ctx(), limit=50),
         recon=reconciliation_admin.open_items(ctx()),
+        task_said=task_said,
         in_debt=loyalty_admin.debt_count(ctx()),
     )
 

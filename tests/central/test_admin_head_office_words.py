@@ -198,3 +198,23 @@ def test_a_sync_round_and_a_clock_read_with_the_admins_decimal_mark_and_unit(adm
     assert "0,25 dtk" in health and "+3 dtk" in health and "0.25" not in health
     english = _shown(_table(admin.get("/admin/?lang=en").get_data(as_text=True), "store-health"))
     assert "0.25 s" in english and "+3 s" in english
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_open_reconciliation_tasks_download_as_csv_in_the_admins_words(admin, central):  # noqa: F811
+    with central.ctx.db.sessions() as s:
+        have = int(
+            s.scalar(select(StockLevel.on_hand).where(StockLevel.location == STORE, StockLevel.sku == "SKU-00005"))
+        )
+    push_service.push(
+        central.ctx, STORE, "x", [make_event(1, sale_payload(STORE, 1, skus=["SKU-00005"], qty=have + 2))]
+    )
+    page = admin.get("/admin/?lang=id").get_data(as_text=True)
+    assert 'id="reconciliation-csv" href="/admin/reconciliation.csv"' in page
+    sheet = admin.get("/admin/reconciliation.csv")
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert sheet.mimetype == "text/csv" and lines[0] == "Toko,Kode toko,Sejak,Jenis,Apa yang terjadi,Kali"
+    name = catalog.get_product(central.ctx, "SKU-00005")["name"]
+    assert lines[1].startswith("Omnitoko Kemang,TOKO-01,") and lines[1].endswith(
+        f",Stok minus,{name} terjual sampai stok -2: toko perlu menghitung raknya.,1"
+    )
