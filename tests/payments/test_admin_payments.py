@@ -112,3 +112,14 @@ def test_a_refused_refund_keeps_the_amount_and_reason_typed_in_that_payments_for
     form = form[: form.index("</form>")]
     assert 'value="99000"' in form and 'value="botol pecah satu"' in form  # to correct, not to type again
     assert payment(central, paid["order_id"]).refunded == 0
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_the_payments_table_downloads_as_csv_in_the_admins_words(central, standin, admin):  # type: ignore[no-untyped-def]
+    paid = pay_order(central, standin, [(AQUA_330, 2)])
+    assert 'id="payments-csv"' in admin.get("/admin/payments?lang=id").get_data(as_text=True)
+    sheet = admin.get("/admin/payments?format=csv")
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert sheet.mimetype == "text/csv" and "attachment" in sheet.headers["Content-Disposition"]
+    assert lines[0] == "Pesanan,Status bayar,Jumlah,Dikembalikan,Status pesanan,Metode,Referensi gateway"
+    assert lines[1].startswith(f"{paid['order_id']},lunas,7000,0,Menunggu toko · diambil di Omnitoko Kemang,")
