@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from .errors import DomainError
 from .limits import MAX_AMOUNT
@@ -119,10 +120,10 @@ def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[
 
 def _best_deal(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> Promo | None:
     """The multi-buy that saves the most per item bought in its sets (an item counted in units)."""
-    best: tuple[float, Promo] | None = None
+    best: tuple[Fraction, Promo] | None = None  # Rupiah off per item, exact (money is never a float)
     for p in promos:
         if p.kind in MULTI_BUY and p.set_qty and p.applies(sku, at) and p.discount(p.set_qty, "unit", unit_price):
-            per_item = p.set_off(unit_price) / p.set_qty
+            per_item = Fraction(p.set_off(unit_price), p.set_qty)
             if per_item > 0 and (best is None or per_item > best[0]):
                 best = (per_item, p)
     return best[1] if best else None
