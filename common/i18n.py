@@ -3,7 +3,8 @@
 The words live in catalogs, one JSON file per app under `static/i18n/` (`{"id": {key: text}, "en": {key: text}}`):
 `pos` (till and customer display), `kiosk`, `manager`, `shop`, `admin` (central admin and loyalty pages),
 `receipt` (printed and digital receipts), `status` (the till's printer and sync badges), `errors` (API error
-messages by error code). Python reads them here (templates, receipts, badges, API errors); the browser fetches
+messages by error code), `promotions` (a multi-buy's deal in words, said alike on shelf labels, kiosk, shop, manager
+and admin). Python reads them here (templates, receipts, badges, API errors); the browser fetches
 the same files from /static/i18n/ (static/shared/kit.js). A text is `{name}`-templated; a key ending in `_one`
 is the singular form used when the value `n` is 1. A test holds both languages to the same keys.
 """

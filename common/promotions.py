@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .errors import DomainError
+from .i18n import text
 from .limits import MAX_AMOUNT
 from .measure import line_gross
 from .money import format_money
 from .pricing import Discount
 
+DEAL_WORDS = "promotions"  # the catalog of a multi-buy's words, shared by every screen and label
 MULTI_BUY = ("bundle", "free")  # priced per complete set of `set_qty` on one line; only for items counted in units
 
 
@@ -32,13 +34,12 @@ def check_multi_buy(kind: str, set_qty: int | None, value: int) -> None:
 
 def deal_words(kind: str, set_qty: int | None, value: int, lang: str = "id") -> str | None:
     """A multi-buy as shelves say it: "Beli 2 Gratis 1", "2 untuk Rp 10.000" (English: "Buy 2 get 1 free",
-    "2 for Rp 10.000"); None for any other kind."""
+    "2 for Rp 10.000"), worded by the `promotions` catalog (static/i18n/promotions.json); None for any other kind."""
     if kind not in MULTI_BUY or not set_qty:
         return None
     if kind == "free":
-        buy = set_qty - value
-        return f"Buy {buy} get {value} free" if lang == "en" else f"Beli {buy} Gratis {value}"
-    return f"{set_qty} {'for' if lang == 'en' else 'untuk'} {format_money(value)}"
+        return text(DEAL_WORDS, lang, "deal.free", buy=set_qty - value, free=value)
+    return text(DEAL_WORDS, lang, "deal.bundle", qty=set_qty, price=format_money(value))
 
 
 @dataclass(frozen=True)

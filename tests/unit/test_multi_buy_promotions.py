@@ -3,10 +3,13 @@ line of one SKU, the rest at the usual price; never a set dearer than its items;
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from common import i18n
 from common.errors import DomainError
 from common.promotions import Promo, best_promotion, check_multi_buy, deal_words, offer, shown_value
 
@@ -66,6 +69,26 @@ def test_the_deal_reads_as_shelves_say_it_in_both_languages() -> None:
     assert deal_words("bundle", 2, 10_000) == "2 untuk Rp 10.000"
     assert deal_words("bundle", 2, 10_000, "en") == "2 for Rp 10.000"
     assert deal_words("amount", None, 500) is None and shown_value("free", 1, 3) == "Beli 2 Gratis 1"
+
+
+def test_the_deal_s_words_are_the_catalog_s_so_a_translator_can_change_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = i18n.catalog("promotions")
+    assert (
+        shipped["id"]["deal.free"] == "Beli {buy} Gratis {free}" and shipped["en"]["deal.bundle"] == "{qty} for {price}"
+    )
+    reworded = {"id": {**shipped["id"], "deal.free": "Beli {buy} dapat {free} gratis"}, "en": shipped["en"]}
+    (tmp_path / "promotions.json").write_text(json.dumps(reworded), encoding="utf-8")
+    monkeypatch.setattr(i18n, "CATALOG_DIR", tmp_path)
+    i18n.catalog.cache_clear()
+    try:
+        assert (
+            deal_words("free", 3, 1) == "Beli 2 dapat 1 gratis" and deal_words("free", 3, 1, "en") == "Buy 2 get 1 free"
+        )
+        assert offer([_free()], SKU, 3_500, AT)["deal"] == "Beli 2 dapat 1 gratis"
+    finally:
+        i18n.catalog.cache_clear()
 
 
 def test_an_offer_shows_the_deal_in_words_rather_than_a_single_promo_price() -> None:
