@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound
-from common.promotions import Promo, shown_value
+from common.promotions import MULTI_BUY, Promo, shown_value
 from pos.adapters.tables import Product
 
 from . import shelf_labels
@@ -50,8 +50,9 @@ def _day(shown: date | datetime) -> date:
 
 
 def _row(ctx: StoreContext, p: Promo, now: datetime, day: date) -> dict[str, Any]:
-    """One promotion as the screen lists it; `days` counts local days to its start (upcoming) or since its last day
-    (ended), so "starts tomorrow" means the store's tomorrow, not UTC's."""
+    """One promotion as the screen lists it: its percent or Rupiah off, or a multi-buy's terms; `days` counts local
+    days to its start (upcoming) or since its last day (ended), so "starts tomorrow" means the store's
+    tomorrow, not UTC's."""
     starts = shown_start(to_local(ctx, p.starts_at)) if p.starts_at else None
     until = shown_end(to_local(ctx, p.ends_at)) if p.ends_at else None
     status = _status(p, now)
@@ -63,7 +64,10 @@ def _row(ctx: StoreContext, p: Promo, now: datetime, day: date) -> dict[str, Any
     return {
         "id": p.id,
         "name": p.name,
-        "off": shown_value(p.kind, p.value, p.set_qty),
+        "off": "" if p.kind in MULTI_BUY else shown_value(p.kind, p.value),  # a multi-buy has no one amount off
+        "kind": p.kind,  # with value and set_qty: a multi-buy's deal, worded in the page's language by the view
+        "value": p.value,
+        "set_qty": p.set_qty,
         "starts": starts,
         "until": until,
         "status": status,

@@ -135,8 +135,8 @@ def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_lan
     assert f"berjalan s/d {local_day(2):%d/%m/%Y}" in promo_row(page, "sekarang")
     assert "Cetak label harga biasa" in promo_row(page, "kemarin")
     csv = web.get("/manager/labels/promotions.csv?lang=id").get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert csv[0] == "Promosi,Potongan,Berlaku,Produk di toko,Status"
-    assert f"Promo besok,10%,{first} – {last},1,mulai besok: cetak dan siapkan labelnya hari ini" in csv
+    assert csv[0] == "Promosi,Potongan,Penawaran,Berlaku,Produk di toko,Status"
+    assert f"Promo besok,10%,,{first} – {last},1,mulai besok: cetak dan siapkan labelnya hari ini" in csv
     page = web.get("/manager/labels?lang=en")
     assert "starts tomorrow" in promo_row(page, "besok")
     assert f"ended {yesterday} — put the usual price labels back" in promo_row(page, "kemarin")
@@ -147,6 +147,32 @@ def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_lan
     ended = web.get("/manager/labels/promotion/kemarin?lang=en")  # back to the usual price
     assert ended.status_code == 200 and "the promotion has ended" in text(ended)
     assert "Rp 3.500" in text(ended) and 'class="promo"' not in ended.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "free", "bundle"),
+    [
+        ("id", "Promosi,Potongan,Penawaran,Berlaku", "Beli 2 Gratis 1", "2 untuk Rp 8.000"),
+        ("en", "Promotion,Off,Deal,Period", "Buy 2 get 1 free", "2 for Rp 8.000"),
+    ],
+)
+def test_a_multi_buy_s_deal_in_words_is_its_own_column_on_the_page_and_in_the_csv(
+    store: StoreContext, lang: str, header: str, free: str, bundle: str
+) -> None:
+    running = (local_midnight_in(-1), local_midnight_in(3))
+    promotion(store, "hemat", [AQUA_330], *running, multi_buy=("free", 3, 1))
+    promotion(store, "berdua", [AQUA_600], *running, multi_buy=("bundle", 2, 8_000))
+    promotion(store, "sekarang", ["SKU-00003"], *running, percent=20)
+    web = screens(store)
+    csv = web.get(f"/manager/labels/promotions.csv?lang={lang}").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert csv[0].startswith(header + ",")
+    deals = {row.split(",")[0]: row.split(",")[1:3] for row in csv[1:]}  # Potongan, Penawaran
+    assert deals == {"Promo hemat": ["", free], "Promo berdua": ["", bundle], "Promo sekarang": ["20%", ""]}
+    page = web.get(f"/manager/labels?lang={lang}")
+    assert f"<th>{header.split(',')[2]}</th>" in page.get_data(as_text=True)
+    assert promo_row(page, "hemat").startswith(f"Promo hemat {free} ")
+    assert promo_row(page, "berdua").startswith(f"Promo berdua {bundle} ")
+    assert promo_row(page, "sekarang").startswith("Promo sekarang 20% ")
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,10 @@ def promotion(
     *,
     percent: int = 10,
     active: bool = True,
+    multi_buy: tuple[str, int, int] | None = None,
 ) -> None:
-    """Central's promotion (times UTC), applied as the sync agent applies a pulled page."""
+    """Central's promotion (times UTC), applied as the sync agent applies a pulled page; `multi_buy` (kind, set_qty,
+    set_value) as the feed's version 2 sends one: ("free", 3, 1) is Beli 2 Gratis 1."""
     data: dict[str, Any] = {
         "id": id_,
         "name": f"Promo {id_}",
@@ -41,6 +43,8 @@ def promotion(
         "ends_at": ends.isoformat() if ends else None,
         "active": active,
     }
+    if multi_buy:
+        data.update(dict(zip(("kind", "set_qty", "set_value"), multi_buy, strict=True)), value=0)
     page = {"changes": [{"topic": "promotion", "key": id_, "seq": 1, "data": data}], "cursor": 1, "epoch": "e1"}
     apply_page(store.db, {**page, "store_seq": 0}, NOW)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from common.errors import DomainError
+from common.promotions import deal_words
 from pos.services import promo_labels, shelf_labels
 from pos.services.store_time import to_local
 
@@ -35,6 +36,7 @@ def pending_table() -> Table:
 PROMO_COLUMNS = [
     ("promo_name", "text"),
     ("promo_off", "text"),
+    ("promo_deal", "text"),
     ("promo_period", "text"),
     ("promo_products", "qty"),
     ("promo_status", "text"),
@@ -43,7 +45,8 @@ PROMO_HEADERS = {key: f"labels.{key}" for key, _ in PROMO_COLUMNS}
 
 
 def _promo_words(p: dict[str, Any]) -> dict[str, Any]:
-    """A promotion's row with its period and status said in the page's language (the page and its CSV)."""
+    """A promotion's row with its deal ("Beli 2 Gratis 1"), period and status said in the page's language (the page
+    and its CSV)."""
     until = fmt.when(p["until"]) if p["until"] else ""
     if p["status"] == promo_labels.UPCOMING:
         status = t("labels.promo_starts_today", time=p["starts"].strftime("%H:%M")) if p["days"] == 0 else None
@@ -57,6 +60,7 @@ def _promo_words(p: dict[str, Any]) -> dict[str, Any]:
         **p,
         "promo_name": p["name"],
         "promo_off": p["off"],
+        "promo_deal": deal_words(p["kind"], p["set_qty"], p["value"], g.get("lang", "id")) or "",
         "promo_period": f"{start} – {until or t('labels.promo_open_end')}",
         "promo_products": p["products"],
         "promo_status": status,
