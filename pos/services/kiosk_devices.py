@@ -5,7 +5,6 @@ manager lists and revokes devices; each paired kiosk may print and send carts on
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 from datetime import timedelta
@@ -18,7 +17,7 @@ from common import throttle_table as throttle
 from common.db import rowcount
 from common.errors import DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized
 from common.tables import new_id
-from common.throttle import Policy, refuse_waiting, say_duration
+from common.throttle import Policy, refuse_waiting, say_duration, wait_seconds
 from pos.adapters.tables import KioskDevice, KioskPairingCode, SignInThrottle
 
 from .auth import Actor
@@ -133,12 +132,15 @@ def admit(ctx: StoreContext, token: str | None, actions: tuple[str, ...] = ()) -
     limits = {"print": cfg.prints_per_minute, "cart": cfg.carts_per_minute}
     wait = ctx.kiosk_rates.take([(f"{device.id}:{a}", limits[a]) for a in actions], ctx.clock())
     if wait is not None:
+        seconds = wait_seconds(wait)  # rounded up: the kiosk never comes back too early
         err = TooManyRequests(
             "kiosk_rate_limited",
-            f"this kiosk is going too fast: wait {say_duration(wait)} before printing or sending another cart",
+            f"this kiosk is busy: wait {say_duration(wait)}, then try again (it may print, send or open only so many "
+            "carts a minute)",
             wait=say_duration(wait),
+            wait_seconds=seconds,  # the kiosk page says it in the shopper's language
         )
-        err.retry_after = math.ceil(wait.total_seconds())  # the Retry-After header
+        err.retry_after = seconds  # the Retry-After header
         raise err
     return who
 

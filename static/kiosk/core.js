@@ -22,9 +22,16 @@ const clock = storeClock(S.timezone);
 /** "23/11/2026", or "23/11/2026 14:05" with `withTime`. */
 function when(at, withTime) { return withTime ? clock.dateTime(at) : clock.date(at); }
 
+/** Why a kiosk call failed, in the shopper's words. Past the kiosk's carts a minute (429): busy, and how many
+ *  seconds to wait when the store said (its Retry-After, also in the error as wait_seconds). */
 function problem(res) {
   if (res.status === 0) return t("offline");
-  const code = ((res.data && res.data.error) || {}).code;
+  const err = (res.data && res.data.error) || {};
+  const code = err.code;
+  if (res.status === 429 || code === "kiosk_rate_limited") {
+    const n = Number(err.wait_seconds);
+    return n > 0 ? t("busy_wait", { n: n }) : t("busy");
+  }
   const known = { online_carts_not_connected: "online_not_connected", bad_cart_code: "bad_cart_code" };
   return known[code] ? t(known[code]) : t("error");
 }

@@ -343,7 +343,7 @@ document.addEventListener("click", function (e) {
 $("camera-close").addEventListener("click", closeCamera);
 $("category-more").addEventListener("click", function () { openCategory(state.category.info, true); });
 $("online-open").addEventListener("click", function () {
-  var code = onlineKb.value().trim();
+  var code = $("online-text").textContent.trim(); // typed on the keys, or scanned (tried again after "busy")
   if (code) openOnlineCart(code);
 });
 

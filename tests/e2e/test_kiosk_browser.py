@@ -201,6 +201,18 @@ def test_a_scan_that_is_no_product_or_cart_is_named_on_the_step_and_the_cart_bei
     kiosk.scan("OC1.tokolain.K7Q-42P")
     kiosk.until(lambda: kiosk.text("#online-message") == "This cart is from another shop and cannot be paid here.")
 
+    # Past the kiosk's 10 carts a minute, a scanned cart code: busy, and for how long, in the shopper's language;
+    # the code stays on the step and the cart being built stays.
+    kiosk.d.execute_script(
+        "return Promise.all(Array.from({length: 10}, () => fetch('/api/v1/kiosk/online-carts/open', {method: 'POST',"
+        " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({code: 'K7Q-42P'})})));"
+    )
+    kiosk.scan("K7Q-42P")
+    busy = re.compile(r"^The kiosk is busy\. Please try again in \d+ seconds?\.$")
+    kiosk.until(lambda: busy.match(kiosk.text("#online-message")), "busy, with the seconds to wait")
+    assert kiosk.text("#online-text") == "K7Q-42P" and kiosk.cart_count() == 1
+    assert not kiosk.d.find_element(By.ID, "kiosk-notice").is_displayed(), "said once, on the step"
+
 
 def cart_waiting_at(till: Any, kiosk: Kiosk) -> str:
     """A shopper sends 3 x Aqua 330ml (Rp 10.500) from the kiosk; returns its code once the till shows 'Keranjang

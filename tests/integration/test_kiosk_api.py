@@ -131,6 +131,25 @@ def test_online_carts_answer_that_they_are_not_connected_yet(api: Any) -> None:
     refused(api.post(f"{K}/online-carts/open", {"code": ""}), 400, "invalid_request")
 
 
+def test_a_kiosk_past_its_carts_a_minute_hears_it_is_busy_and_how_long_to_wait(api: Any) -> None:
+    api.app.extensions["omnitoko"].config.kiosk.carts_per_minute = 2
+    for _ in range(2):
+        refused(api.post(f"{K}/online-carts/open", {"code": "<bad>"}), 422, "bad_cart_code")
+    limited = api.post(f"{K}/online-carts/open", {"code": "K7Q-42P"})
+    error = refused(limited, 429, "kiosk_rate_limited")
+    wait = int(limited.headers["Retry-After"])
+    assert 1 <= wait <= 60 and error["wait_seconds"] == wait, (limited.headers, error)
+    assert error["message"].startswith("this kiosk is busy: wait") and "try again" in error["message"]
+    said = refused(api.post(f"{K}/carts", {"lines": [{"sku": AQUA, "qty": 1}]}, headers={"Accept-Language": "id"}), 429)
+    assert said["message"].startswith("Kios ini sedang sibuk: tunggu ") and " detik" in said["message"], said
+    # What the kiosk page says (core.js problem): its own catalog, both languages, with the seconds to wait.
+    html = api.get("/kiosk/").get_data(as_text=True)
+    texts = json.loads(html.split('<script id="kiosk-texts" type="application/json">')[1].split("</script>")[0])
+    assert texts["id"]["busy_wait"] == "Kios sedang sibuk. Coba lagi dalam {n} detik."
+    assert texts["en"]["busy_wait"] == "The kiosk is busy. Please try again in {n} seconds."
+    assert "sibuk" in texts["id"]["busy"] and "busy" in texts["en"]["busy"]
+
+
 SCANS_ON_THE_POINTS_STEP = [
     ("a product's barcode", AQUA_330, {"kind": "product"}),
     ("a barcode this store does not sell", "8991234567890", {"kind": "unknown_barcode", "code": "8991234567890"}),
