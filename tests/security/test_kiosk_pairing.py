@@ -124,6 +124,7 @@ def test_guessing_pairing_codes_from_one_address_is_slowed_down(api: Any) -> Non
     assert answers[:5] == [403] * 5 and 429 in answers[5:], answers
     wait = api.post(f"{K}/pair", {"code": "AAAA-AAAA"})
     assert wait.status_code == 429 and "must wait" in wait.get_json()["error"]["message"]
+    assert int(wait.headers["Retry-After"]) == wait.get_json()["error"]["retry_after"] >= 1, wait.headers
 
 
 def test_two_kiosks_typing_one_pairing_code_at_once_pair_one(store: Any) -> None:
