@@ -56,24 +56,14 @@ def say_duration(wait: timedelta) -> str:
 
 
 def refuse_waiting(wait: timedelta, locked: bool, what: str, who_lifts: str) -> DomainError:
-    """The refusal for a key that must wait; it says how long (and Retry-After in seconds)."""
+    """The refusal for a key that must wait; it says how long (in the body and as Retry-After, in seconds)."""
     retry = int(wait.total_seconds()) + 1
-    err: DomainError
-    if locked:
-        err = Locked(
-            "locked",
-            f"too many wrong attempts: {what} is locked for {say_duration(wait)}; {who_lifts} can lift the lock",
-            retry_after=retry,
-            wait=say_duration(wait),
-            wait_seconds=wait_seconds(wait),
-        )
-    else:
-        err = TooManyRequests(
-            "slow_down",
-            f"too many wrong attempts: {what} must wait {say_duration(wait)} before trying again",
-            retry_after=retry,
-            wait=say_duration(wait),
-            wait_seconds=wait_seconds(wait),
-        )
+    said = say_duration(wait)
+    kind, code, message = (
+        (Locked, "locked", f"too many wrong attempts: {what} is locked for {said}; {who_lifts} can lift the lock")
+        if locked
+        else (TooManyRequests, "slow_down", f"too many wrong attempts: {what} must wait {said} before trying again")
+    )
+    err = kind(code, message, retry_after=retry, wait=said, wait_seconds=wait_seconds(wait))
     err.retry_after = retry  # the header too, not only the body's `retry_after`
     return err
