@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -15,6 +17,7 @@ from common.promotions import MULTI_BUY, parse_multi_buy, parse_value
 from .admin import ActionForm, _page, ctx, said, signed_in, tr
 
 admin_promotions = Blueprint("admin_promotions", __name__, url_prefix="/admin")
+KINDS = ("percent", "amount", "free", "bundle")  # as the form lists them; free and bundle are MULTI_BUY
 
 
 class PromotionForm(FlaskForm):
@@ -29,7 +32,7 @@ class PromotionForm(FlaskForm):
 @signed_in
 def promotions():
     form = PromotionForm()
-    form.kind.choices = [SelectChoice(k, tr(f"kind.{k}")) for k in ("percent", "amount", "free", "bundle")]
+    form.kind.choices = [SelectChoice(k, tr(f"kind.{k}")) for k in KINDS]
     if form.validate_on_submit():
         try:
             kind, typed = form.kind.data or "", form.value.data or ""
@@ -44,10 +47,28 @@ def promotions():
             )
         except DomainError as e:
             flash(said(e))
-            return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), e.status
+            return _listing(form), e.status
         flash(tr("flash.promotion_saved"))
         return redirect(url_for("admin_promotions.promotions"))
-    return _page("promotions.html", form=form, items=admin_catalog.promotions(ctx())), 400 if form.errors else 200
+    return _listing(form), 400 if form.errors else 200
+
+
+def _listing(form: PromotionForm) -> str:
+    """The promotions and the new one's form; its fields carry their words for each kind (JSON) for the page's
+    script, which shows the set size only for a multi-buy and words the value by kind ("% off", "price of the set")."""
+    return _page(
+        "promotions.html",
+        form=form,
+        items=admin_catalog.promotions(ctx()),
+        multi_buy=MULTI_BUY,
+        set_qty_labels=_by_kind("promotions.set_qty", MULTI_BUY),
+        value_labels=_by_kind("promotions.value", KINDS),
+        value_hints=_by_kind("promotions.value_example", KINDS),
+    )
+
+
+def _by_kind(prefix: str, kinds: tuple[str, ...]) -> str:
+    return json.dumps({k: tr(f"{prefix}.{k}") for k in kinds}, ensure_ascii=False)
 
 
 @admin_promotions.post("/promotions/<promotion_id>/end")

@@ -83,3 +83,74 @@ def test_the_feed_carries_a_multi_buy_s_value_where_an_old_agent_reads_no_discou
         None,
         None,
     )
+
+
+def _new_promotion_form(html: str) -> str:
+    start = html.index('<form method="post" id="promotion-form">')
+    return html[start : html.index("</form>", start)]
+
+
+def _label(form: str, field: str) -> tuple[dict[str, str], str]:
+    """A field's label: its words for each kind (for the page's script) and the words shown without the script."""
+    found = re.search(rf'<label for="{field}" data-by-kind="([^"]+)">([^<]+)</label>', form)
+    assert found, field
+    return json.loads(unescape(found.group(1))), unescape(found.group(2))
+
+
+@pytest.mark.parametrize(
+    ("lang", "value_words", "set_words"),
+    [
+        (
+            "id",
+            {
+                "percent": "Potongan (%)",
+                "amount": "Potongan Rp per barang",
+                "free": "Barang gratis dalam set (M)",
+                "bundle": "Harga set (Rp X)",
+            },
+            ({"free": "Beli N (barang yang dibayar)", "bundle": "N (barang dalam satu set)"}, "N (beli N / N untuk)"),
+        ),
+        (
+            "en",
+            {
+                "percent": "% off",
+                "amount": "Rp off each item",
+                "free": "Free items in the set (M)",
+                "bundle": "Price of the set (Rp X)",
+            },
+            ({"free": "Buy N (items paid for)", "bundle": "N (items in one set)"}, "N (buy N / N for)"),
+        ),
+    ],
+)
+def test_the_form_words_its_value_by_kind_and_shows_the_set_size_for_multi_buys_only(
+    central, lang, value_words, set_words
+):
+    admin = signed_in_admin(central, lang)
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    form = _new_promotion_form(page)
+    assert re.findall(r'<option (?:selected )?value="(\w+)"', form) == ["percent", "amount", "free", "bundle"]
+    assert '<select data-kind-switch="" id="kind" name="kind">' in form  # the choice the page's script follows
+    # The set size and its note sit in a part for the multi-buys; the server never hides it (no script: it shows).
+    part = re.search(r'<div id="multi-buy" data-kinds="([^"]+)">(.*?)</div>', form, re.S)
+    assert part and set(part.group(1).split()) == {"free", "bundle"}
+    assert 'name="set_qty"' in part.group(2) and 'id="multi-buy-note"' in part.group(2)
+    assert not re.search(r"<[^>]*\shidden[\s=>]", form)  # no element hidden (type="hidden" is the CSRF token)
+    # Each field's words for each kind, in the page's language; without the script the general words stay.
+    assert _label(form, "value") == (value_words, {"id": "Nilai", "en": "Value"}[lang])
+    assert _label(form, "set_qty") == set_words
+    examples = re.search(r'data-placeholder-by-kind="([^"]+)"[^>]*id="value"', form)
+    assert examples and set(json.loads(unescape(examples.group(1)))) == set(value_words)
+    assert '<script type="module" src="/static/central/admin.js"></script>' in page
+    script = admin.get("/static/central/admin.js")
+    assert script.status_code == 200 and b"data-kind-switch" in script.data
+
+
+def test_a_refused_multi_buy_comes_back_with_its_kind_and_set_size_kept(central):
+    admin = signed_in_admin(central)
+    refused = admin.post("/admin/promotions", data=_form(admin, kind="free", set_qty="0", value="1"))
+    form = _new_promotion_form(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and '<option selected value="free">' in form
+    assert re.search(r'<div id="multi-buy" data-kinds="[^"]+">.*name="set_qty"[^>]*value="0"', form, re.S)
+    percent = _form(admin, kind="percent", set_qty="3", value="15")  # a set size typed, then the kind changed
+    assert admin.post("/admin/promotions", data=percent).status_code == 302
+    assert [(p["kind"], p["value"], p["set_qty"]) for p in catalog.promotions(central.ctx)] == [("percent", 1500, None)]
