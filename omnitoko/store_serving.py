@@ -11,6 +11,7 @@ wait out the grace period) and stops the background threads before it exits.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -45,9 +46,14 @@ class StoreWorker(ThreadWorker):
 
 def _worker_exit(_server: Any, worker: Any) -> None:
     app = getattr(worker, "wsgi", None)
-    stop = app.extensions.get("omnitoko_background") if app is not None else None
+    if app is None:
+        return
+    stop = app.extensions.get("omnitoko_background")
     if stop is not None:
         stop()
+    ctx = app.extensions.get("omnitoko")
+    if ctx is not None:  # closed here, not left to the garbage collector at exit: SQLite folds its WAL in on close
+        ctx.db.dispose()
 
 
 class StoreServer(BaseApplication):
@@ -88,4 +94,5 @@ class StoreServer(BaseApplication):
 
         app = create_app(self.config)
         app.extensions["omnitoko_background"] = self.start_background(app)
+        gc.freeze()  # the app lives as long as the worker: out of every collection, as the code loaded before it
         return app

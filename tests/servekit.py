@@ -5,6 +5,7 @@ tests' one wait for something a server or a printer does in its own time."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -30,10 +31,29 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> 
         time.sleep(0.02)
 
 
+# A port the kernel hands out for bind(0) or an outgoing connection (32768-60999 on Linux) can be taken by another
+# xdist worker, or by a client's connection, between free_port() returning it and the server binding it ("Address
+# already in use"). So ports come from below that range, each worker from its own block of _BLOCK, starting at a
+# random place in it (two runs side by side rarely meet), and one is only given if it binds now.
+_FIRST, _BLOCK = 20000, 1000
+_next: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base = _FIRST + (int(worker) % 12 if worker.isdigit() else 0) * _BLOCK
+    if not _next:
+        _next.append(random.randrange(_BLOCK))
+    for _ in range(_BLOCK):
+        port = base + _next[0] % _BLOCK
+        _next[0] += 1
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {base}-{base + _BLOCK - 1}")
 
 
 @contextmanager

@@ -1,8 +1,8 @@
 """Every screen fits and stays usable at the sizes stores run: the till (a long sale, discounts, a split payment, the
 paid panel, dialogs open), the customer display, the manager screens, and the kiosk's keyboard and toasts.
 
-One store server for the module and one browser per size (a module-scoped fixture per size); each check is a piece
-of JavaScript that measures the page as the cashier or shopper sees it.
+One store server for the module and one browser each for the till, the display and the kiosk, set to each size in
+turn; each check is a piece of JavaScript that measures the page as the cashier or shopper sees it.
 """
 
 from __future__ import annotations
@@ -109,30 +109,51 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_store_db: Path) -> Ite
         yield s
 
 
-def screen_at(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kind: str) -> Iterator[Any]:
-    """A browser whose page area is the fixture's parameter (width, height), kept for the module, for `kind`."""
-    driver = chromium(tmp_path_factory.mktemp(f"chromium-{kind}"), *request.param)
-    fit(driver, request.param)
-    driver.size = request.param
+def browser_for(tmp_path_factory: pytest.TempPathFactory, kind: str) -> Iterator[Any]:
+    """One Chromium for the module's `kind` screens (starting one is the costly part of a layout check); each test
+    sets the page area it measures (`at`), so the sizes share it."""
+    driver = chromium(tmp_path_factory.mktemp(f"chromium-{kind}"))
     yield driver
     driver.quit()
 
 
-@pytest.fixture(scope="module", params=TILL_SIZES, ids=size_id)
-def till_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One browser per till size, for the till, the display and the manager screens at that size."""
-    yield from screen_at(request, tmp_path_factory, "till")
+def at(driver: Any, size: tuple[int, int]) -> Any:
+    """`driver` with its page area `size` (width, height), remembered as `driver.size` for the messages."""
+    fit(driver, size)
+    driver.size = size
+    return driver
 
 
-@pytest.fixture(scope="module", params=TILL_SIZES + DISPLAY_SIZES, ids=size_id)
-def display_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def till_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from browser_for(tmp_path_factory, "till")
+
+
+@pytest.fixture(scope="module")
+def display_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from browser_for(tmp_path_factory, "display")
+
+
+@pytest.fixture(scope="module")
+def kiosk_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from browser_for(tmp_path_factory, "kiosk")
+
+
+@pytest.fixture(params=TILL_SIZES, ids=size_id)
+def till_screen(request: pytest.FixtureRequest, till_browser: Any) -> Any:
+    """The till's browser at a till size, for the till, the display and the manager screens at that size."""
+    return at(till_browser, request.param)
+
+
+@pytest.fixture(params=TILL_SIZES + DISPLAY_SIZES, ids=size_id)
+def display_screen(request: pytest.FixtureRequest, display_browser: Any) -> Any:
     """The customer display at a till's size or a POS second screen's."""
-    yield from screen_at(request, tmp_path_factory, "display")
+    return at(display_browser, request.param)
 
 
-@pytest.fixture(scope="module", params=KIOSK_SIZES, ids=size_id)
-def kiosk_screen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    yield from screen_at(request, tmp_path_factory, "kiosk")
+@pytest.fixture(params=KIOSK_SIZES, ids=size_id)
+def kiosk_screen(request: pytest.FixtureRequest, kiosk_browser: Any) -> Any:
+    return at(kiosk_browser, request.param)
 
 
 class LayoutTill(Till):
@@ -578,10 +599,10 @@ def test_a_kiosk_toast_goes_after_its_time_and_at_the_next_touch(server: StoreSe
     kiosk.till.until(
         lambda: toast_shown() and "8991234567890" in kiosk.till.text("toast"), "the unknown barcode says so"
     )
-    kiosk.till.until(lambda: not toast_shown(), "the toast goes by itself")
-
-    kiosk.body().send_keys("8991234567890", Keys.ENTER)
-    kiosk.till.until(toast_shown, "the toast again")
+    if kiosk_screen.size == KIOSK_SIZES[0]:  # its 4 seconds are the same at every size: waited out at one
+        kiosk.till.until(lambda: not toast_shown(), "the toast goes by itself")
+        kiosk.body().send_keys("8991234567890", Keys.ENTER)
+        kiosk.till.until(toast_shown, "the toast again")
     kiosk.d.find_element(By.CSS_SELECTOR, ".search-open").click()  # the shopper's next touch
     assert not toast_shown(), "the next touch takes the toast away"
 

@@ -84,8 +84,9 @@ def central_server(tmp_path: Path, central_template: tuple[Path, str]) -> Iterat
     port = free_port()
     config = _central_config(where, where / "central.db", port)
     log = where / "central.log"
+    # One web worker (and the housekeeping one): a test's few requests need no more, and each worker imports the app.
     with served(
-        _central_cli("serve", "--config", str(config), "--port", str(port)),
+        _central_cli("serve", "--config", str(config), "--port", str(port), "--workers", "1"),
         ROOT,
         log,
         f"http://127.0.0.1:{port}/api/v1/health",

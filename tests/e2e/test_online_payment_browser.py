@@ -38,7 +38,7 @@ def shop_and_gateway(tmp_path: Path, central_template: tuple[Path, str]) -> Iter
     with (
         served(gateway_cmd, ROOT, tmp_path / "gateway.log", f"http://127.0.0.1:{gateway_port}/health", "gateway"),
         served(
-            _central_cli("serve", "--config", str(config), "--port", str(port)),
+            _central_cli("serve", "--config", str(config), "--port", str(port), "--workers", "1"),
             ROOT,
             tmp_path / "central.log",
             f"http://127.0.0.1:{port}/api/v1/health",
