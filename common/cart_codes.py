@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 import secrets
 
+from . import scan_codes
 from .errors import DomainError
 
 LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ"
 ALPHABET = "23456789" + LETTERS
-QR_PREFIX = "OC1"
-_QR = re.compile(r"^OC1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9-]{6,8})$", re.IGNORECASE)
 
 
 class OtherShop(DomainError):
@@ -37,13 +36,13 @@ def normalize(text: str) -> str | None:
 
 def qr_payload(shop_id: str, code: str) -> str:
     """ASCII only and short: a keyboard-wedge scanner types it reliably, a camera reads it at a glance."""
-    return f"{QR_PREFIX}.{shop_id}.{code}"
+    return scan_codes.cart_qr(shop_id, code)
 
 
 def parse_reference(text: str, shop_id: str) -> str:
     """The code in a scanned QR or a typed code; another shop's QR and garbage are refused with a reason."""
     text = (text or "").strip()
-    if m := _QR.match(text):
+    if m := scan_codes.CART_QR.match(text):
         if m.group(1).lower() != shop_id.lower():
             raise OtherShop(
                 "other_shop_cart",

@@ -8,17 +8,15 @@ shopper's favour.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
+from . import scan_codes
 from .cart_codes import new_code, normalize
 
 # A status's rank only grows: a late copy from the feed never takes a store's order back a step.
 RANK = {"assigned": 1, "picked": 2, "packed": 3, "collected": 4, "shipped": 4, "cancelled": 4}
 DONE = frozenset({"collected", "shipped", "cancelled"})
 MODES = ("pickup", "delivery")
-QR_PREFIX = "OO1"  # the order's QR: "OO1.<code>"; the code alone is typed (K7Q-42P)
-_QR = re.compile(r"^OO1\.([A-Za-z0-9-]{6,8})$", re.IGNORECASE)
 
 
 def new_handover_code() -> str:
@@ -26,20 +24,20 @@ def new_handover_code() -> str:
 
 
 def qr_payload(code: str) -> str:
-    return f"{QR_PREFIX}.{code}"
+    return scan_codes.order_qr(code)  # "OO1.<code>"; the code alone is typed (K7Q-42P)
 
 
 def code_from(text: str) -> str | None:
     """The code in a scanned order QR or as typed (any case, with or without its dash); None if it is none."""
     text = (text or "").strip()
-    if m := _QR.match(text):
+    if m := scan_codes.ORDER_QR.match(text):
         text = m.group(1)
     return normalize(text)
 
 
 def code_hash(code: str) -> str:
     """What a store keeps and compares: it can check a code offline without holding one."""
-    return hashlib.sha256(f"{QR_PREFIX}.{code}".encode()).hexdigest()
+    return hashlib.sha256(scan_codes.order_qr(code).encode()).hexdigest()
 
 
 def part_value(net: int, qty: int, missing: int) -> int:

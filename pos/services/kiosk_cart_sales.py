@@ -5,13 +5,13 @@ or taken already, and loaded once into the till's open sale at today's prices, a
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from common import scan_codes
 from common.db import rowcount
 from common.errors import Conflict, DomainError, NotFound
 from common.promotions import Promo
@@ -22,22 +22,20 @@ from .auth import Actor
 from .catalog import tax_rate
 from .context import StoreContext
 from .discount_rules import promote, store_promos
-from .kiosk_carts import is_ticket_payload, kiosk_local_time, verified_cart_id
+from .kiosk_carts import kiosk_local_time, verified_cart_id
 from .sale_views import lines_of
-
-_CODE = re.compile(r"^K-?0*(\d{1,5})$", re.IGNORECASE)
 
 
 def _find(ctx: StoreContext, s: Session, ref: str, now: datetime) -> KioskCart:
     """The cart a scanned QR or a typed code names; unknown or expired is 404, already taken is 409."""
     ref = (ref or "").strip()
     cart: KioskCart | None = None
-    if is_ticket_payload(ref):
+    if scan_codes.is_ticket_qr(ref):
         cart_id = verified_cart_id(ctx, ref)
         cart = s.get(KioskCart, cart_id) if cart_id else None
         shown = cart.code if cart else "this ticket"
-    elif m := _CODE.match(ref):
-        shown = f"K-{int(m.group(1))}"
+    elif (number := scan_codes.ticket_number(ref)) is not None:
+        shown = scan_codes.ticket_code(number)
         cart = s.scalar(
             select(KioskCart)
             .where(KioskCart.code == shown)

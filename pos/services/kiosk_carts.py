@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import scan_codes
 from common.errors import DomainError
 from common.pricing import LineInput, price_sale
 from common.promotions import best_promotion
@@ -29,8 +29,6 @@ from .store_time import to_local
 
 MAX_LINES = 100
 MAX_LINE_QTY = 99
-QR_PREFIX = "K1"
-_PAYLOAD = re.compile(r"^K1\.([0-9a-f-]{36})\.([0-9a-f]{20})$", re.IGNORECASE)
 
 
 class NotConnected(DomainError):
@@ -113,16 +111,12 @@ def _signature(ctx: StoreContext, cart_id: str) -> str:
 
 def qr_payload(ctx: StoreContext, cart_id: str) -> str:
     """What the ticket's QR holds: short, ASCII only, so a wedge scanner at the till types it reliably."""
-    return f"{QR_PREFIX}.{cart_id}.{_signature(ctx, cart_id)}"
-
-
-def is_ticket_payload(text: str) -> bool:
-    return bool(_PAYLOAD.match(text.strip()))
+    return scan_codes.ticket_qr(cart_id, _signature(ctx, cart_id))
 
 
 def verified_cart_id(ctx: StoreContext, payload: str) -> str | None:
     """The cart id in a genuine ticket QR of this store, else None."""
-    m = _PAYLOAD.match(payload.strip())
+    m = scan_codes.TICKET_QR.match(payload.strip())
     if not m or not hmac.compare_digest(_signature(ctx, m.group(1)), m.group(2).lower()):
         return None
     return m.group(1).lower()
@@ -161,7 +155,7 @@ def send_to_till(
         cart = KioskCart(
             day=day,
             seq=seq,
-            code=f"K-{seq}",
+            code=scan_codes.ticket_code(seq),
             device_id=device_id[:32],
             state="sent",
             lines=json.dumps(

@@ -9,15 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from common import cart_codes, member_qr
+from common import cart_codes, member_qr, scan_codes
 from common.errors import DomainError, NotFound
 
 from .context import StoreContext
-from .kiosk_carts import is_ticket_payload
 from .kiosk_catalog import browse
 
-_TICKET_CODE = re.compile(r"^K-?\d{1,5}$", re.IGNORECASE)  # a kiosk ticket as the screen shows it (K-12)
-_ORDER_QR = re.compile(r"^OO1\.[A-Za-z0-9-]{6,8}$", re.IGNORECASE)  # a paid online order's pick-up QR
 _BARCODE = re.compile(r"^[0-9A-Za-z\-]{1,32}$")  # what the price check takes
 _DIGITS = re.compile(r"^\d{6,14}$")  # EAN-8 to GTIN-14: a product barcode this store does not sell
 
@@ -29,11 +26,11 @@ def what_is(ctx: StoreContext, text: str) -> dict[str, Any]:
     text = (text or "").strip()
     if member_qr.looks_like_card(text):
         return {"kind": "member"}
-    if is_ticket_payload(text) or _TICKET_CODE.match(text):
+    if scan_codes.is_ticket(text):
         return {"kind": "till_ticket"}
-    if _ORDER_QR.match(text):
+    if scan_codes.is_order_qr(text):
         return {"kind": "online_order"}
-    if text.upper().startswith(cart_codes.QR_PREFIX + "."):
+    if scan_codes.is_cart_qr_prefixed(text):
         return _cart(ctx, text)
     if _BARCODE.match(text):
         try:

@@ -9,6 +9,7 @@ import { message } from "./till_view.js";
 
 var KEY = saleKey("F10");
 var NOTE_KEY = "omnitoko.kioskNote";
+// The shapes of these codes are common/scan_codes.py's; tests/unit/test_scan_codes.py holds these copies to them.
 var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
 // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
 var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJKMNP-Z]{2}-[2-9A-HJKMNP-Z]{3})$/i;
