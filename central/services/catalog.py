@@ -18,7 +18,7 @@ from common.measure import checked_plu, measure_of
 from common.money import group_thousands
 from common.promotions import MULTI_BUY, check_multi_buy
 
-from . import feed
+from . import feed, promotion_checks
 from .context import CentralContext
 from .feed import FeedChange
 
@@ -212,6 +212,7 @@ def save_promotion(
         promo.set_qty = set_qty
         promo.starts_at, promo.ends_at, promo.active, promo.updated_at = starts_at, ends_at, active, ctx.clock()
         s.flush()
+        promotion_checks.record_terms(s, promo, promo.updated_at)  # a store may price with these after a change
         data = promotion_json(promo)
         feed.append(s, ctx, [FeedChange("promotion", promo.id, promotion_data(data))])
         return data

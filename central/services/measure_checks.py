@@ -16,7 +16,7 @@ from .payloads import Refused
 
 
 def measure_of_line(line: WireSaleLine) -> str:
-    return getattr(line, "measure", UNIT)  # only version 3 lines say it; earlier ones are all units
+    return getattr(line, "measure", UNIT)  # version 3 lines and later say it; earlier ones are all units
 
 
 def check_measures(s: Session, p: SaleCompleted) -> None:

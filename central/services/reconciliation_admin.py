@@ -1,8 +1,10 @@
 """Head office's view of the open reconciliation tasks (stock sold below zero, a transfer's difference, an online
-cart paid twice): each with its store's and product's names, for the admin to read in their own language."""
+cart paid twice, a discount beyond its promotion): each with its store's and product's names, for the admin to read
+in their own language."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -44,6 +46,7 @@ def open_items(ctx: CentralContext, limit: int = LIMIT) -> list[dict[str, Any]]:
                 "transfer": (i.ref_id or "")[:8].upper(),
                 "sale_number": numbers.get(i.ref_id or ""),
                 "message": i.message,
+                "detail": json.loads(i.detail) if i.detail else None,  # the figures of its sentence, when it has some
                 "raised_at": i.raised_at,
                 "updated_at": i.updated_at,
             }

@@ -3,7 +3,7 @@
 from .base import CentralBase
 from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
 from .cash import CashMoveRecord  # noqa: F401 - cash in and out of the tills' drawers
-from .catalog import Category, Product, Promotion, TaxGroup
+from .catalog import Category, Product, Promotion, PromotionTerms, TaxGroup
 from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
@@ -35,6 +35,7 @@ __all__ = [
     "Location",
     "Product",
     "Promotion",
+    "PromotionTerms",
     "ReconciliationItem",
     "Refund",
     "RefundLine",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -56,3 +56,19 @@ class Promotion(CentralBase):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = timestamp()
+
+
+class PromotionTerms(CentralBase):
+    """Every set of terms a promotion has had (kind, value, set size, SKUs), kept once each: a store offline for
+    days may still price with terms central has since changed, so its promotion discounts are checked against the
+    most generous of them (central/services/promotion_checks.py). Written with each save of the promotion."""
+
+    __tablename__ = "promotion_terms"
+    __table_args__ = (PrimaryKeyConstraint("promotion_id", "terms_key"),)
+    promotion_id: Mapped[str] = mapped_column(String(36))
+    terms_key: Mapped[str] = mapped_column(String(64))  # sha256 of the terms (kind, value, set_qty, skus)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[int] = mapped_column(BigInteger)
+    set_qty: Mapped[int | None] = mapped_column(Integer)
+    skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, sorted
+    recorded_at: Mapped[datetime] = timestamp()

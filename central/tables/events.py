@@ -69,6 +69,8 @@ class ReconciliationItem(CentralBase):
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
     ref_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text, default="")
+    # The figures the admin's sentence about the task needs, as JSON (a promotion discount's sale line, say)
+    detail: Mapped[str | None] = mapped_column(Text)
     raised_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

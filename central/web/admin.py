@@ -160,6 +160,10 @@ def task_said(r: dict[str, Any]) -> str | None:
         return tr("recon.say.transfer_difference", ref=r["transfer"])
     if r["kind"] == "cart_conflict" and r["sale_number"]:
         return tr("recon.say.cart_conflict", number=r["sale_number"])
+    if r["kind"] == "promotion_discount" and (d := r.get("detail")):  # claimed: the discount; most: the rule's
+        said = {"number": d["number"], "line": d["line"], "name": d["name"] or d["sku"], "promo": d["promotion"]}
+        money = {"claimed": format_money(d["claimed"]), "most": format_money(d["most"])}
+        return tr(f"recon.say.promotion_{d['why']}", **said, **money, promo_id=d["promotion_id"])
     return None
 
 

@@ -19,7 +19,15 @@ from .online_events import (
     OnlineOrderPicked,
     OnlineOrderShipped,
 )
-from .sale_events import RefundCompleted, SaleCompleted, SaleCompletedV2, SaleCompletedV3, ShiftClosed, ShiftOpened
+from .sale_events import (
+    RefundCompleted,
+    SaleCompleted,
+    SaleCompletedV2,
+    SaleCompletedV3,
+    SaleCompletedV4,
+    ShiftClosed,
+    ShiftOpened,
+)
 from .stock_events import StockMoved, TransferDeclined, TransferReceived, TransferRequested, TransferSent
 from .wire import Id, Wire, dump, parse
 
@@ -37,7 +45,8 @@ class DeadLetterAction(Wire):
 EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.SALE_COMPLETED, 1): SaleCompleted,  # stores before issue 19 (central reads it while they remain)
     (EventType.SALE_COMPLETED, 2): SaleCompletedV2,  # stores before issue 16 (weighed goods)
-    (EventType.SALE_COMPLETED, 3): SaleCompletedV3,
+    (EventType.SALE_COMPLETED, 3): SaleCompletedV3,  # stores before the promotion checks
+    (EventType.SALE_COMPLETED, 4): SaleCompletedV4,  # each line names the promotion behind its discount
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,

@@ -1,11 +1,13 @@
-"""The till's events: one model per version of a sale (2 adds the store's time zone, 3 weighed goods), a refund, a
-shift opened and closed."""
+"""The till's events: one model per version of a sale (2 adds the store's time zone, 3 weighed goods, 4 the promotion
+behind a line's discount), a refund, a shift opened and closed."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import Field
+
+from common.limits import MAX_AMOUNT
 
 from .wire import Amount, Id, Qty, Sku, Wire
 
@@ -79,6 +81,25 @@ class SaleCompletedV3(SaleCompletedV2):
     """sale.completed version 3 (issue 16): version 2 with lines that carry their measure (weighed goods)."""
 
     lines: list[SaleLineV3] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines: pydantic's override
+
+
+class SaleLineV4(SaleLineV3):
+    """A sale line that names the central promotion its line discount came from (None: none did).
+
+    The till keeps one discount per line: a promotion's, or the cashier's own, which replaces the promotion on that
+    line (pos.services.sales.apply_discount clears `promotion_id`); promotions never stack with each other, and the
+    whole-sale discount rides apart in `sale_discount`. So a line with a `promotion_id` has all of `line_discount`
+    from that promotion, and central checks it against the promotion's rule (central/services/promotion_checks.py).
+    Version 4 bounds the line discount on the wire: from 0 to MAX_AMOUNT."""
+
+    promotion_id: Id | None = None
+    line_discount: int = Field(0, strict=True, ge=0, le=MAX_AMOUNT)
+
+
+class SaleCompletedV4(SaleCompletedV3):
+    """sale.completed version 4: version 3 with lines that name the promotion behind their discount."""
+
+    lines: list[SaleLineV4] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines: pydantic's override
 
 
 class RefundLine(Wire):

@@ -6,6 +6,7 @@ open, then the sale is recorded in its own short one (central_steps.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -17,7 +18,7 @@ from common.db import Tx, sql_time
 from common.errors import Conflict, DomainError, NotFound
 from common.tables import new_seq_id
 from pos.adapters import sale_rows as rows
-from pos.adapters.sale_rows import SaleRec
+from pos.adapters.sale_rows import LineRec, SaleRec
 from pos.adapters.tables import Sale, SaleLine, StockMovement, receipt_counter
 from pos.domain.shifts import receipt_number
 
@@ -191,13 +192,16 @@ def _record_in(
         ],
     )
     view.update(number=number, state="completed", completed_at=now.isoformat(), staff_id=actor.staff_id)
-    emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id), sale.till_id)
+    emit_event_in(tx, ctx, EventType.SALE_COMPLETED, _event_payload(ctx, sale, view, member_id, lines), sale.till_id)
     if ctx.after_sale.steps:  # by the driver in this transaction (an ORM session only for a step that asks)
         ctx.after_sale.sale_completed(tx, view, member_id)
     return view  # complete() or pay() tells the till's screens, once
 
 
-def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], member_id: str | None) -> dict[str, Any]:
+def _event_payload(
+    ctx: StoreContext, sale: SaleRec, view: dict[str, Any], member_id: str | None, lines: Sequence[LineRec]
+) -> dict[str, Any]:
+    promoted = {l.id: l.promotion_id for l in lines if l.promotion_id}
     return {
         "sale_id": sale.id,
         "number": sale.number,
@@ -225,6 +229,8 @@ def _event_payload(ctx: StoreContext, sale: SaleRec, view: dict[str, Any], membe
                     "measure",  # sale.completed v3: a weighed line's qty is grams, its unit price per kg
                 )
             }
+            # sale.completed v4: the central promotion the whole line discount came from (central checks it)
+            | ({"promotion_id": promoted[l["id"]]} if l["id"] in promoted else {})
             for l in view["lines"]
         ],
         "tenders": [{"id": t["id"], "type": t["type"], "amount": t["amount"]} for t in view["tenders"]],

@@ -54,6 +54,7 @@ NOT_MONEY = {
     ("members", "version"),
     ("member_spend_codes", "tries"),  # wrong one-time codes typed for a member (at most a handful)
     ("promotions", "set_qty"),  # a multi-buy's set size (Beli 2 Gratis 1 is 3), at most 1000
+    ("promotion_terms", "set_qty"),  # the same, in each set of terms a promotion has had
     ("payments", "rank"),  # the order of a gateway status (pending < settlement < refund), a handful of values
     ("online_cart_lines", "position"),
     ("online_carts", "fence"),

@@ -2,7 +2,7 @@
 
 Stores write sale.completed version 2 (version 1 plus the store's time zone). A store not yet upgraded still sends
 version 1: central applies that stream exactly as it applies the same facts at version 2 (stock, points, sale
-totals), on SQLite and PostgreSQL, with both stores pushing at once. A version central does not read (0, or a 4
+totals), on SQLite and PostgreSQL, with both stores pushing at once. A version central does not read (0, or a 5
 from a store upgraded before central) is dead-lettered with a reason that says what to do, and the queue moves on.
 """
 
@@ -103,7 +103,7 @@ def test_an_old_stores_version_1_stream_is_applied_exactly_like_the_same_facts_a
 @pytest.mark.parametrize(
     ("version", "says"),
     [
-        (4, "is newer than this central store: upgrade the central store"),
+        (5, "is newer than this central store: upgrade the central store"),
         (0, "is older than any version this central store still reads"),
     ],
 )
@@ -115,7 +115,7 @@ def test_a_version_central_does_not_read_is_dead_lettered_saying_what_to_do_and_
     fine = event(STORE, 2, EventType.SALE_COMPLETED, sale_payload(STORE, 2))
     results = push(central, central.token, STORE, [odd, fine])["results"]
     assert [(r["outcome"], r["code"]) for r in results] == [("rejected", "unknown_schema_version"), ("applied", None)]
-    assert says in results[0]["message"] and "reads version 1, 2, 3" in results[0]["message"]
+    assert says in results[0]["message"] and "reads version 1, 2, 3, 4" in results[0]["message"]
     [reason] = [d.reason for (d,) in central.rows(select(DeadLetter))]
     assert says in reason  # what head office reads on the admin page
     assert central.count(Sale) == 1
@@ -163,6 +163,6 @@ def test_an_upgraded_store_writes_the_newest_version_with_its_configured_time_zo
     sale = sell(store, open_till, [(AQUA_330, 1)])
     sync_until_clean(agents())
     with store.db.sessions() as s:
-        # version 3 since issue 16 (version 2 with each line's measure), the time zone of version 2 kept
-        assert s.scalar(select(OutboxEvent.schema_version).where(OutboxEvent.type == EventType.SALE_COMPLETED)) == 3
+        # version 4 (version 3 with each line's promotion; 3 added the measure), the time zone of version 2 kept
+        assert s.scalar(select(OutboxEvent.schema_version).where(OutboxEvent.type == EventType.SALE_COMPLETED)) == 4
     assert central.rows(select(Sale.timezone).where(Sale.id == sale["id"])) == [(ZONE,)]

@@ -1,0 +1,204 @@
+"""The promotion discounts a store claims, checked against the promotions central offered (a token proves who sends,
+not what is true): a sale line that names a promotion (sale.completed version 4) takes off no more than that
+promotion's rule gives its quantity at its unit price, by the rule the till prices with (common.promotions).
+
+A sale is a fact, money was taken: a line that fails is recorded with its sale as usual, and raises a
+reconciliation task for head office ("discount beyond its promotion"), once per sale line. What fails:
+- `over`: the discount is more than the most the promotion gives the line;
+- `unknown`: central has no promotion of that id;
+- `not_listed`: the promotion never listed the line's SKU.
+
+Dates are never checked: a store offline for days rightly goes on applying a promotion central has since ended.
+A promotion edited since is read in its most generous terms: every set of terms central ever saved for it
+(`promotion_terms`, one row per distinct set, the current one included) is a reading a store may have priced with,
+since the feed may have carried any of them to a store that then went offline; the line is within its promotion
+when one of them lists its SKU and gives at least its discount. Terms saved while the promotion was ended count
+too: telling those apart would read the order of saves, and a task raised on an honest store costs head office
+more than it saves."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from central.tables import Promotion, PromotionTerms, ReconciliationItem
+from common.contract.sale_events import SaleCompleted, SaleLineV4
+from common.errors import DomainError
+from common.measure import format_qty, line_gross
+from common.promotions import Promo
+
+from .context import CentralContext
+
+if TYPE_CHECKING:
+    from .envelope import Event
+
+KIND = "promotion_discount"  # the reconciliation task's kind
+_TASKS = uuid.UUID("6f0d7c1e-3b1a-4c55-9a39-1f3e2d7b8a60")  # namespace of the tasks' ids: one per sale line
+
+
+class Terms(NamedTuple):
+    kind: str
+    value: int
+    set_qty: int | None
+    skus: frozenset[str]
+
+
+def terms_key(kind: str, value: int, set_qty: int | None, skus: str) -> str:
+    """One set of terms as the key it is kept under (`skus`: the promotion's JSON list as stored, sorted)."""
+    return hashlib.sha256(f"{kind}|{value}|{set_qty if set_qty is not None else ''}|{skus}".encode()).hexdigest()
+
+
+@cache
+def _insert_terms(dialect: str) -> Any:
+    table: Any = PromotionTerms.__table__
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return ins.on_conflict_do_nothing(index_elements=["promotion_id", "terms_key"])
+
+
+def record_terms(s: Session, p: Promotion, now: datetime) -> None:
+    """Keep the promotion's terms as saved now (once: the same terms saved again add nothing)."""
+    key = terms_key(p.kind, p.value, p.set_qty, p.skus)
+    row = {"promotion_id": p.id, "terms_key": key, "kind": p.kind, "value": p.value}
+    conn = s.connection()
+    conn.execute(_insert_terms(conn.dialect.name), [{**row, "set_qty": p.set_qty, "skus": p.skus, "recorded_at": now}])
+
+
+def most_off(terms: Terms, qty: int, unit_price: int, measure: str) -> int:
+    """The most one set of terms takes off a line: the till's own rule (Promo.discount on the line's gross)."""
+    if terms.value <= 0:  # the till skips a promotion worth nothing
+        return 0
+    promo = Promo("", "", terms.kind, terms.value, terms.skus, set_qty=terms.set_qty)
+    try:
+        d = promo.discount(qty, measure, unit_price)
+        return d.amount_on(line_gross(unit_price, qty, measure)) if d else 0
+    except DomainError:  # terms the till could not price with (never saved by central): they give nothing
+        return 0
+
+
+def _terms_of(s: Session, ids: set[str]) -> tuple[dict[str, list[Terms]], dict[str, str]]:
+    """Every set of terms each promotion has had (its current row included), and each one's name."""
+    found: dict[str, list[Terms]] = {}
+    names: dict[str, str] = {}
+    for pid, name, kind, value, set_qty, skus in s.execute(
+        select(Promotion.id, Promotion.name, Promotion.kind, Promotion.value, Promotion.set_qty, Promotion.skus).where(
+            Promotion.id.in_(ids)
+        )
+    ):
+        names[pid] = name
+        found.setdefault(pid, []).append(Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]"))))
+    t = PromotionTerms
+    for pid, kind, value, set_qty, skus in s.execute(
+        select(t.promotion_id, t.kind, t.value, t.set_qty, t.skus).where(t.promotion_id.in_(ids))
+    ):
+        found.setdefault(pid, []).append(Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]"))))
+    return found, names
+
+
+def _measure(line: SaleLineV4) -> str:
+    return line.measure or "unit"
+
+
+def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
+    """Each promoted line that does not hold, with the figures its task names (sale, line, claimed, most)."""
+    lines = [
+        (ev, p, n, l)
+        for ev, p in sales
+        for n, l in enumerate(p.lines, start=1)
+        if isinstance(l, SaleLineV4) and l.promotion_id
+    ]
+    if not lines:
+        return []
+    terms, names = _terms_of(s, {str(l.promotion_id) for _, _, _, l in lines})
+    out = []
+    for ev, p, n, l in lines:
+        pid = str(l.promotion_id)
+        held = terms.get(pid, [])
+        listing = [t for t in held if l.sku in t.skus]
+        most = max((most_off(t, l.qty, l.unit_price, _measure(l)) for t in listing), default=0)
+        why = "unknown" if not held else "not_listed" if not listing else "over" if l.line_discount > most else None
+        if why is None:
+            continue
+        out.append(
+            {
+                "why": why,
+                "store_id": ev.store_id,
+                "sale_id": p.sale_id,
+                "number": p.number,
+                "line": n,
+                "line_id": l.id,
+                "sku": l.sku,
+                "name": l.name,
+                "qty": l.qty,
+                "measure": _measure(l),
+                "unit_price": l.unit_price,
+                "promotion_id": pid,
+                "promotion": names.get(pid),
+                "claimed": l.line_discount,
+                "most": most,
+            }
+        )
+    return out
+
+
+def _rp(n: int) -> str:
+    return f"Rp {n:,}".replace(",", ".")
+
+
+def message(f: dict[str, Any]) -> str:
+    """Central's own words (English) for the task, for logs and a screen without words for the kind."""
+    where = f"sale {f['number']} line {f['line']} ({f['sku']}, {format_qty(f['qty'], f['measure'], '.')} x "
+    where += f"{_rp(f['unit_price'])})"
+    promo = f"promotion {f['promotion'] or f['promotion_id']}"
+    if f["why"] == "unknown":
+        said = f"claims {_rp(f['claimed'])} off for promotion {f['promotion_id']}, which central does not have"
+    elif f["why"] == "not_listed":
+        said = f"claims {_rp(f['claimed'])} off for {promo}, which does not include {f['sku']}"
+    else:
+        said = f"claims {_rp(f['claimed'])} off for {promo}, which gives at most {_rp(f['most'])}"
+    return f"{where} {said}. Check the sale with the store"
+
+
+@cache
+def _insert_task(dialect: str) -> Any:
+    table: Any = ReconciliationItem.__table__
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing(
+        index_elements=["id"]
+    )
+
+
+def raise_tasks(s: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> None:
+    """A task for each promoted line of these (just recorded) sales that does not hold; head office's alone (not on
+    the store's feed: it asks head office to look into the store's own sale). Its id is the sale line's, so a
+    sale line raises one task however often its sale is applied."""
+    found = findings(s, sales)
+    if not found:
+        return
+    now = ctx.clock()
+    rows = [
+        {
+            "id": str(uuid.uuid5(_TASKS, f"{f['store_id']}/{f['sale_id']}/{f['line_id']}")),
+            "kind": KIND,
+            "location": f["store_id"],
+            "sku": f["sku"],
+            "on_hand": None,
+            "occurrences": 1,
+            "ref_id": f["sale_id"],
+            "message": message(f),
+            "detail": json.dumps(f, ensure_ascii=False, sort_keys=True),
+            "raised_at": now,
+            "updated_at": now,
+            "resolved_at": None,
+        }
+        for f in found
+    ]
+    conn = s.connection()
+    conn.execute(_insert_task(conn.dialect.name), rows)

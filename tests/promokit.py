@@ -1,0 +1,71 @@
+"""Sales with promoted lines (sale.completed version 4) as a store would push them, and the promotion-discount tasks
+central raises about them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from central.services.promotion_checks import KIND
+from central.tables import ReconciliationItem
+from common.pricing import taxes_by_group
+
+V4 = 4
+
+
+def promoted_sale(
+    store_id: str, n: int, lines: list[tuple[str, int, int, int, str | None]], till: str = "T1"
+) -> dict[str, Any]:
+    """A sale whose lines are (sku, qty, unit_price, line_discount, promotion_id), adding up as a till's would."""
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "sku": sku,
+            "name": f"Produk {sku}",
+            "qty": qty,
+            "unit_price": price,
+            "line_discount": off,
+            "sale_discount": 0,
+            "net": qty * price - off,
+            "tax_group": "PPN",
+            "measure": "unit",
+            **({"promotion_id": promo} if promo else {}),
+        }
+        for sku, qty, price, off, promo in lines
+    ]
+    total = sum(l["net"] for l in rows)
+    taxes = [
+        {"group": t.group, "rate_bp": t.rate_bp, "gross": t.gross, "tax": t.tax}
+        for t in taxes_by_group([("PPN", 1100, total)])
+    ]
+    return {
+        "sale_id": str(uuid.uuid4()),
+        "number": f"{store_id}-{till}-{n:06d}",
+        "store_id": store_id,
+        "till_id": till,
+        "completed_at": "2026-11-23T10:00:00",
+        "timezone": "Asia/Jakarta",
+        "currency": "IDR",
+        "lines": rows,
+        "tenders": [{"id": str(uuid.uuid4()), "type": "cash", "amount": total}],
+        "taxes": taxes,
+        "subtotal": sum(l["qty"] * l["unit_price"] for l in rows),
+        "discount": sum(l["line_discount"] for l in rows),
+        "tax": taxes[0]["tax"],
+        "rounding": 0,
+        "total": total,
+        "paid": total,
+        "change": 0,
+    }
+
+
+def promotion_tasks(central: Any) -> list[dict[str, Any]]:
+    """The open promotion-discount tasks, each as its detail with its store and sale line."""
+    with central.ctx.db.sessions() as s:
+        items = s.scalars(
+            select(ReconciliationItem).where(ReconciliationItem.kind == KIND).order_by(ReconciliationItem.message)
+        )
+        return [{**json.loads(i.detail or "{}"), "location": i.location, "message": i.message} for i in items]
