@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -272,6 +273,12 @@ def no_network_in_transaction(request: pytest.FixtureRequest, monkeypatch: pytes
     with guarded(monkeypatch) as guard:
         yield guard
     assert not guard.violations, "HTTP inside a transaction: " + "; ".join(guard.violations)
+
+
+def pytest_collection_finish() -> None:
+    """Every module is imported: the garbage collector's full passes during the run need not walk them (as
+    `omnitoko.cli.run` does for a command's code)."""
+    gc.freeze()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
