@@ -55,7 +55,8 @@ def test_a_forged_discount_ten_times_the_promotions_is_recorded_and_raises_one_t
         "Diskon melebihi promonya" in indonesian and said in indonesian and "paling banyak memberi Rp 700" in indonesian
     )
     english = signed_in_admin(central, "en")
-    assert "Discount beyond its promotion" in english.get("/admin/").get_data(as_text=True)
+    page = english.get("/admin/").get_data(as_text=True)
+    assert "Discount beyond its promotion" in page and "A discount beyond its promotion is listed only here" in page
     sheet = list(
         csv.DictReader(io.StringIO(english.get("/admin/reconciliation.csv").get_data(as_text=True).lstrip("\ufeff")))
     )
