@@ -19,7 +19,7 @@ from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleComp
 from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
-from . import cash_moves, loyalty, member_scope, promotion_checks, stock
+from . import cash_moves, loyalty, member_scope, promotion_checks, sale_versions, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -77,6 +77,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
     """Checked sales with their lines and tenders: one multi-row insert per table, and their stock movements."""
     conn, now = session.connection(), ctx.clock()
     _note_zones(conn, sales)
+    unchecked = sale_versions.note(conn, sales)  # older-version discounts after the store's first v4 sale
     insert_rows(conn, Sale.__table__, [_sale_row(ev, p, now) for ev, p in sales])
     insert_rows(
         conn,
@@ -108,7 +109,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
         changes += stock.post(
             session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
-    promotion_checks.raise_tasks(session, ctx, sales)  # recorded all the same: a task when a discount is beyond
+    promotion_checks.raise_tasks(session, ctx, sales, unchecked)  # recorded all the same, a task when beyond
     return changes
 
 

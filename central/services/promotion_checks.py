@@ -6,7 +6,9 @@ A sale is a fact, money was taken: a line that fails is recorded with its sale a
 reconciliation task for head office ("discount beyond its promotion"), once per sale line. What fails:
 - `over`: the discount is more than the most the promotion gives the line;
 - `unknown`: central has no promotion of that id;
-- `not_listed`: the promotion never listed the line's SKU.
+- `not_listed`: the promotion never listed the line's SKU;
+- `old_version`: a line discount in a sale of an older version (lines that name no promotion) sent after its store
+  had moved to version 4 (sale_versions): its promotion cannot be checked.
 
 Dates are never checked: a store offline for days rightly goes on applying a promotion central has since ended.
 A promotion edited since is read in its most generous terms: every set of terms central ever saved for it
@@ -31,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.tables import Promotion, PromotionTerms, ReconciliationItem
-from common.contract.sale_events import SaleCompleted, SaleLineV4
+from common.contract.sale_events import SaleCompleted, SaleLine, SaleLineV4
 from common.errors import DomainError
 from common.measure import format_qty, line_gross
 from common.promotions import Promo
@@ -103,8 +105,25 @@ def _terms_of(s: Session, ids: set[str]) -> tuple[dict[str, list[Terms]], dict[s
     return found, names
 
 
-def _measure(line: SaleLineV4) -> str:
-    return line.measure or "unit"
+def _measure(line: SaleLine) -> str:
+    return getattr(line, "measure", None) or "unit"  # version 3 lines say it; earlier ones are all units
+
+
+def _line(ev: Event, p: SaleCompleted, n: int, l: SaleLine) -> dict[str, Any]:
+    """The sale line a task is about, and the discount it claims."""
+    return {
+        "store_id": ev.store_id,
+        "sale_id": p.sale_id,
+        "number": p.number,
+        "line": n,
+        "line_id": l.id,
+        "sku": l.sku,
+        "name": l.name,
+        "qty": l.qty,
+        "measure": _measure(l),
+        "unit_price": l.unit_price,
+        "claimed": l.line_discount,
+    }
 
 
 def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
@@ -125,28 +144,23 @@ def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[d
         listing = [t for t in held if l.sku in t.skus]
         most = max((most_off(t, l.qty, l.unit_price, _measure(l)) for t in listing), default=0)
         why = "unknown" if not held else "not_listed" if not listing else "over" if l.line_discount > most else None
-        if why is None:
-            continue
-        out.append(
-            {
-                "why": why,
-                "store_id": ev.store_id,
-                "sale_id": p.sale_id,
-                "number": p.number,
-                "line": n,
-                "line_id": l.id,
-                "sku": l.sku,
-                "name": l.name,
-                "qty": l.qty,
-                "measure": _measure(l),
-                "unit_price": l.unit_price,
-                "promotion_id": pid,
-                "promotion": names.get(pid),
-                "claimed": l.line_discount,
-                "most": most,
-            }
-        )
+        if why is not None:
+            out.append(
+                {"why": why, **_line(ev, p, n, l), "promotion_id": pid, "promotion": names.get(pid), "most": most}
+            )
     return out
+
+
+def unchecked_findings(sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
+    """Each discounted line of these older-version sales (sale_versions.note), with the figures its task names (no
+    promotion, so no most: 0)."""
+    return [
+        {"why": "old_version", **_line(ev, p, n, l), "promotion_id": None, "promotion": None, "most": 0}
+        | {"version": ev.schema_version, "store_seq": ev.store_seq}
+        for ev, p in sales
+        for n, l in enumerate(p.lines, start=1)
+        if l.line_discount > 0
+    ]
 
 
 def _rp(n: int) -> str:
@@ -158,7 +172,10 @@ def message(f: dict[str, Any]) -> str:
     where = f"sale {f['number']} line {f['line']} ({f['sku']}, {format_qty(f['qty'], f['measure'], '.')} x "
     where += f"{_rp(f['unit_price'])})"
     promo = f"promotion {f['promotion'] or f['promotion_id']}"
-    if f["why"] == "unknown":
+    if f["why"] == "old_version":
+        said = f"claims {_rp(f['claimed'])} off in a version {f['version']} sale, sent after the store had moved to "
+        said += "version 4: its promotion cannot be checked"
+    elif f["why"] == "unknown":
         said = f"claims {_rp(f['claimed'])} off for promotion {f['promotion_id']}, which central does not have"
     elif f["why"] == "not_listed":
         said = f"claims {_rp(f['claimed'])} off for {promo}, which does not include {f['sku']}"
@@ -175,11 +192,17 @@ def _insert_task(dialect: str) -> Any:
     )
 
 
-def raise_tasks(s: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> None:
-    """A task for each promoted line of these (just recorded) sales that does not hold; head office's alone (not on
-    the store's feed: it asks head office to look into the store's own sale). Its id is the sale line's, so a
-    sale line raises one task however often its sale is applied."""
-    found = findings(s, sales)
+def raise_tasks(
+    s: Session,
+    ctx: CentralContext,
+    sales: list[tuple[Event, SaleCompleted]],
+    unchecked: Iterable[tuple[Event, SaleCompleted]] = (),
+) -> None:
+    """A task for each promoted line of these (just recorded) sales that does not hold, and for each discounted
+    line of the `unchecked` ones among them (older versions, sale_versions.note); head office's alone (not on the
+    store's feed: it asks head office to look into the store's own sale). Its id is the sale line's, so a sale line
+    raises one task however often its sale is applied."""
+    found = findings(s, sales) + unchecked_findings(unchecked)
     if not found:
         return
     now = ctx.clock()

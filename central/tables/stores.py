@@ -56,6 +56,10 @@ class Store(CentralBase):
     # The store's own clock (IANA name), as its latest sale.completed (v2 on) names it: head office counts the
     # store's days by it. NULL until a sale names one: its days are then the shop's ([shop] timezone).
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The store_seq of the first sale.completed version 4 (lines name their promotion) central accepted from this
+    # store; NULL until one. An older-version sale after it with a line discount is one whose promotion central
+    # cannot check: a task for head office (central.services.sale_versions).
+    first_v4_sale_seq: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AdminUser(CentralBase):
