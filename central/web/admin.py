@@ -44,6 +44,8 @@ from common.measure import WEIGHT, format_qty
 from common.money import format_money, group_thousands
 from common.promotions import shown_value
 
+from . import admin_nav
+
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
 
@@ -188,6 +190,7 @@ def _page(template: str, **extra: Any) -> str:
         secs=_seconds,
         duration=lambda seconds: i18n.say_wait(admin_lang(), int(seconds)),  # 7200 s: "2 jam"
         qty=_qty,
+        **admin_nav.context(),  # the top bar's sections
         **extra,
     )
 

@@ -1,5 +1,5 @@
 // Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
-import { $, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
+import { $, closeMoreMenus, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
 
 // Ask before what cannot be taken back: posting or cancelling a count, discarding an event, cancelling an online
 // order, revoking a kiosk, turning a code off; a button that asks (declining a transfer) asks for itself alone.
@@ -64,13 +64,5 @@ document.querySelectorAll("input[data-enter-next]").forEach(function (input) {
 // A scanner types digits then Enter: keep the scan field ready after every page load.
 var scan = $("scan");
 if (scan && document.activeElement === scan) scan.select();
-// The top bar's More menu is a <details> (it opens by click, touch, Enter or Space with no script); this closes it
-// as a menu closes: Esc (back to its button), a click or the focus going elsewhere.
-document.querySelectorAll("header.top details.more").forEach(function (more) {
-  var close = function () { more.open = false; };
-  document.addEventListener("click", function (ev) { if (!more.contains(ev.target)) close(); });
-  more.addEventListener("focusout", function (ev) { if (ev.relatedTarget && !more.contains(ev.relatedTarget)) close(); });
-  more.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && more.open) { close(); more.querySelector("summary").focus(); }
-  });
-});
+// The top bar's More menu closes as a menu closes (Esc, a click or the focus elsewhere).
+closeMoreMenus();

@@ -264,3 +264,17 @@ export function flash(cls = "flash-error") {
   void document.body.offsetWidth;
   document.body.classList.add(cls);
 }
+
+/** The back offices' top bar More menu (templates/shared/top_bar.html) is a <details>: it opens by click, touch,
+ *  Enter or Space with no script. This closes it as a menu closes: Esc (back to its button), a click or the focus
+ *  going elsewhere. */
+export function closeMoreMenus() {
+  document.querySelectorAll("header.top details.more").forEach((more) => {
+    const close = () => { more.open = false; };
+    document.addEventListener("click", (ev) => { if (!more.contains(ev.target)) close(); });
+    more.addEventListener("focusout", (ev) => { if (ev.relatedTarget && !more.contains(ev.relatedTarget)) close(); });
+    more.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && more.open) { close(); more.querySelector("summary").focus(); }
+    });
+  });
+}

@@ -1,10 +1,12 @@
 """Headless Chromium on the central admin: sign in, find a member by phone, block them from their page
-(docs/screens/central-member.png). The central store is synckit's, served over HTTP on 127.0.0.1."""
+(docs/screens/central-member.png), and the top bar one row on a 1366 x 768 laptop in Bahasa Indonesia. The central
+store is synckit's, served over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
@@ -12,9 +14,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from synckit import STORE, central, make_event, pg_url, sale_payload  # noqa: F401
+from test_layout_browser import TOP_BAR_JS, menu_problems
 
 from central.services import dead_letters, loyalty, offline_allowances, stores
 from central.services import push as push_service
+from central.web.admin_nav import NAV
 from common import member_qr
 
 WAIT = 20  # how long the page may take to get there; never a timing assert
@@ -83,6 +87,17 @@ def test_the_admin_finds_a_member_by_phone_and_blocks_them(central, browser, scr
     assert "Anggota diblokir" in d.find_element(By.CSS_SELECTOR, ".flash").text  # Indonesian by default
     d.save_screenshot(str(screens / "central-member.png"))
     assert loyalty.lookup(central.ctx, member_id=m["id"])["blocked"] is True
+
+    # On a 1366 x 768 laptop in Bahasa Indonesia (the longer words) the top bar is one row, and Lainnya opens by
+    # click and keyboard and lists the sections the row has no room for; a page under it marks it.
+    d.set_window_size(1366, 768)
+    page = SimpleNamespace(until=lambda done, what: wait.until(lambda _: done(), what))
+    found = d.execute_script(TOP_BAR_JS) + menu_problems(d, page, len(NAV))
+    d.save_screenshot(str(screens / "central-top-bar-1366-id.png"))
+    assert not found, found
+    d.get(f"{central.url}/admin/settlements")
+    wait.until(lambda _: d.find_element(By.CSS_SELECTOR, "header.top details.more"))
+    assert d.execute_script(TOP_BAR_JS) == []  # one row still, and Lainnya marked: Setelmen harian is under it
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)

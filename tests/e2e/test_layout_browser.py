@@ -460,8 +460,8 @@ def test_the_manager_screens_fit(server: StoreServer, till_screen: Any, screens:
     assert not found, f"{size_id(d.size)}: {found}"
 
 
-# The manager's top bar is one row, as tall as one of its links, and marks the page shown: its link in the row, or
-# More when the page is under it.
+# The manager's top bar (and head office's) is one row, as tall as one of its links, and marks the page shown: its
+# link in the row, or More when the page is under it.
 TOP_BAR_JS = """
 const bar = document.querySelector("header.top"), nav = bar.querySelector("nav"), out = [];
 const row = [...nav.children].filter((el) => el.getBoundingClientRect().width > 0);
@@ -491,12 +491,13 @@ return hit && a.contains(hit) ? [] : [`covered by ${hit ? hit.tagName + "." + hi
 """
 
 
-def menu_problems(d: Any, page: LayoutTill) -> list[str]:
-    """Each section of the manager's screens is one click away (a link in the row) or two (More, then its link);
-    More opens by touch or click and by the keyboard, and Esc closes it."""
+def menu_problems(d: Any, page: Any, sections: int = len(NAV)) -> list[str]:
+    """Each section of the manager's screens (or of head office's: `sections` of them) is one click away (a link in
+    the row) or two (More, then its link); More opens by touch or click and by the keyboard, and Esc closes it.
+    `page.until(condition, what)` waits for the page."""
     links = d.find_elements(By.CSS_SELECTOR, "header.top nav a")
     hrefs = {a.get_attribute("href") for a in links}
-    out = [] if len(hrefs) == len(NAV) else [f"the menu links {len(hrefs)} sections of {len(NAV)}"]
+    out = [] if len(hrefs) == sections else [f"the menu links {len(hrefs)} sections of {sections}"]
     more = d.find_element(By.CSS_SELECTOR, "header.top details.more")
     summary = more.find_element(By.TAG_NAME, "summary")
     row = [a for a in d.find_elements(By.CSS_SELECTOR, "header.top nav > a") if a.is_displayed()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlparse
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
@@ -12,6 +12,7 @@ from wtforms import ValidationError
 
 from common import i18n
 from common.errors import DomainError, Unauthorized
+from common.web.top_bar import NavItem, section_of
 from pos.services import auth, manager_access
 from pos.services.auth import Actor
 
@@ -102,13 +103,6 @@ def _context() -> dict[str, Any]:
     }
 
 
-class NavItem(NamedTuple):
-    endpoint: str
-    key: str
-    place: str  # "row": always in the top bar; "wide": in it on a wide screen, under More below; "more": under More
-    group: str  # its heading under More (NAV_GROUPS), for a "wide" or "more" one
-
-
 # The sections in the top bar, and the path prefixes that belong to each (longest prefix wins). One row at 1024 px
 # in either language: the daily work is one click away on every screen; what a wide screen has room for and the
 # store's administration (weekly or rarer) sit under More, grouped, two clicks away.
@@ -152,10 +146,7 @@ _PREFIXES = {
 
 
 def _section(path: str) -> str:
-    best = max(
-        (p for p in _PREFIXES if path == p or path.startswith(p + "/") or path.startswith(p + ".")), key=len, default=""
-    )
-    return _PREFIXES.get(best, "")
+    return section_of(path, _PREFIXES)
 
 
 def said(prefix: str, value: object) -> str:
