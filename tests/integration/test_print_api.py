@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -200,20 +201,25 @@ def test_a_manager_cancels_a_stuck_job_and_it_never_prints(
 
 
 def test_reprint_of_a_waiting_job_tries_again_now(shop: Any, store: StoreContext, printer: FakePrinter) -> None:
-    store.config.printer.retry_initial = 3600.0  # after one failure the job would wait an hour
+    # After one failure the job waits an hour. Both bounds: the test printer's retry_max (0.25 s) would otherwise cap
+    # the wait, and the worker's own retry would race the reprint (printing it first, so the reprint made a copy, or
+    # being mid-print so it was refused) or a second failure would come before the test saw the first.
+    store.config.printer.retry_initial = store.config.printer.retry_max = 3600.0
     w = start_worker(app_ctx(shop))
     try:
         done = sell(shop)
-        wait_for(
-            lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
-            "one failed attempt",
+        [waiting] = wait_for(
+            lambda: [j for j in jobs(app_ctx(shop)) if j.attempts == 1 and j.state == "queued"], "one failed attempt"
         )
+        hour_away = app_ctx(shop).clock() + timedelta(minutes=30)
+        assert waiting.next_attempt_at > hour_away  # nothing but the reprint will print it
         printer.start()
         again = ok(shop.post(f"{V1}/print-jobs/{done['print_job_id']}/reprint", {"approval": MANAGER}), 202)
         assert again["id"] == done["print_job_id"]  # the same job, not a copy
         wait_for(lambda: jobs(app_ctx(shop))[0].state == "printed", "printed at once")
     finally:
         w.stop()
+    assert [(j.id, j.attempts) for j in jobs(app_ctx(shop))] == [(done["print_job_id"], 2)]  # failed once, then printed
     assert printer.count(done["number"].encode()) == 1 and b"SALINAN" not in printer.printed()[0]
 
 
