@@ -174,10 +174,12 @@ def test_a_manager_reprints_a_printed_receipt_as_a_copy_without_opening_the_draw
 def test_a_manager_cancels_a_stuck_job_and_it_never_prints(
     shop: Any, worker: PrintWorker, store: StoreContext, printer: FakePrinter
 ) -> None:
-    store.config.printer.retry_initial = 3600.0  # after its first failure the job sits waiting
+    # After its first failure the job sits waiting an hour (retry_max too: the test printer's 0.25 s would cap it,
+    # and a retry every 0.25 s could be mid-print when the manager cancels, or come before the test saw the first).
+    store.config.printer.retry_initial = store.config.printer.retry_max = 3600.0
     stuck = sell(shop)
     wait_for(
-        lambda: jobs(app_ctx(shop))[0].attempts == 1 and jobs(app_ctx(shop))[0].state == "queued",
+        lambda: [j for j in jobs(app_ctx(shop)) if j.attempts == 1 and j.state == "queued"],
         "tried once while the printer is off",
     )
     listed = ok(shop.get(f"{V1}/print-jobs?state=queued"))["items"]
