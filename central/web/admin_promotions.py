@@ -1,20 +1,25 @@
-"""Head office's promotions: the list (each naming its products), a new one, and ending one typed by mistake."""
+"""Head office's promotions: the list (each naming its products, and as CSV), a new one, and ending one typed by
+mistake."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from central.services import admin_catalog
+from central.services.cart_views import local_time
+from common.csv_export import csv_text
 from common.errors import DomainError
-from common.promotions import MULTI_BUY, parse_multi_buy, parse_value
+from common.promotions import MULTI_BUY, parse_multi_buy, parse_value, shown_value
 
-from .admin import ActionForm, _page, ctx, said, signed_in, tr
+from .admin import ActionForm, _page, admin_lang, ctx, said, signed_in, tr
 
 admin_promotions = Blueprint("admin_promotions", __name__, url_prefix="/admin")
 KINDS = ("percent", "amount", "free", "bundle")  # as the form lists them; free and bundle are MULTI_BUY
@@ -31,6 +36,8 @@ class PromotionForm(FlaskForm):
 @admin_promotions.route("/promotions", methods=["GET", "POST"])
 @signed_in
 def promotions():
+    if request.method == "GET" and request.args.get("format") == "csv":
+        return _csv()
     form = PromotionForm()
     form.kind.choices = [SelectChoice(k, tr(f"kind.{k}")) for k in KINDS]
     if form.validate_on_submit():
@@ -65,6 +72,49 @@ def _listing(form: PromotionForm) -> str:
         value_labels=_by_kind("promotions.value", KINDS),
         value_hints=_by_kind("promotions.value_example", KINDS),
     )
+
+
+# The list as CSV, every promotion as the page lists them: the kind and value in words ("15%", "Rp 500", "Beli 2
+# Gratis 1" by common.promotions.deal_words), products by name then SKU, start and end on the shop's clock.
+COLUMNS = [(k, "text") for k in ("name", "kind", "value", "products", "skus", "starts", "ends", "status")]
+HEADERS = {"name": "field.name", "kind": "field.kind", "value": "field.value", "products": "promotions.products"}
+HEADERS |= {
+    "skus": "field.sku",
+    "starts": "promotions.starts",
+    "ends": "promotions.ends",
+    "status": "promotions.status",
+}
+
+
+def _csv() -> Response:
+    now, lang = ctx().clock(), admin_lang()
+    rows = []
+    for p in admin_catalog.promotions(ctx()):
+        starts, ends = (
+            datetime.fromisoformat(p[k]).replace(tzinfo=None) if p[k] else None for k in ("starts_at", "ends_at")
+        )
+        rows.append(
+            {
+                "name": p["name"],
+                "kind": tr(f"kind.{p['kind']}"),
+                "value": shown_value(p["kind"], p["value"], p["set_qty"], lang),
+                "products": ", ".join(x["name"] for x in p["products"]),
+                "skus": ", ".join(x["sku"] for x in p["products"]),
+                "starts": local_time(ctx(), starts, "%Y-%m-%d %H:%M"),
+                "ends": local_time(ctx(), ends, "%Y-%m-%d %H:%M"),
+                "status": tr(f"promotions.status.{_status(p, starts, ends, now)}"),
+            }
+        )
+    body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))  # BOM: UTF-8 names
+    name = f"promotions-{local_time(ctx(), now, '%Y%m%d-%H%M')}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _status(p: dict[str, Any], starts: datetime | None, ends: datetime | None, now: datetime) -> str:
+    """Active, not started yet, or ended (by head office, or its end has passed)."""
+    if not p["active"] or (ends is not None and ends <= now):
+        return "ended"
+    return "upcoming" if starts is not None and starts > now else "active"
 
 
 def _by_kind(prefix: str, kinds: tuple[str, ...]) -> str:

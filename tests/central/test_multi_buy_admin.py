@@ -154,3 +154,71 @@ def test_a_refused_multi_buy_comes_back_with_its_kind_and_set_size_kept(central)
     percent = _form(admin, kind="percent", set_qty="3", value="15")  # a set size typed, then the kind changed
     assert admin.post("/admin/promotions", data=percent).status_code == 302
     assert [(p["kind"], p["value"], p["set_qty"]) for p in catalog.promotions(central.ctx)] == [("percent", 1500, None)]
+
+
+def _csv_rows(resp) -> list[list[str]]:
+    import csv
+    import io
+
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_promotions_download_as_csv_in_the_admin_s_words_with_deals_dates_and_whether_ended(central):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    now = central.ctx.clock()
+    starts, ends = now - timedelta(days=2), now + timedelta(days=5)
+    catalog.save_promotion(central.ctx, name="Diskon Aqua", kind="percent", value=1250, skus=["SKU-00001", "SKU-00002"])
+    catalog.save_promotion(
+        central.ctx, name="Beli 2 gratis 1", kind="free", value=1, set_qty=3, skus=["SKU-00003"], starts_at=starts
+    )
+    catalog.save_promotion(central.ctx, name="Rp off", kind="amount", value=500, skus=["SKU-00001"], ends_at=ends)
+    catalog.save_promotion(central.ctx, name="=Lusa", kind="amount", value=200, skus=["SKU-00002"], starts_at=ends)
+    catalog.save_promotion(
+        central.ctx, name="Lewat", kind="amount", value=100, skus=["SKU-00002"], starts_at=starts, ends_at=now
+    )
+    stopped = catalog.save_promotion(central.ctx, name="Salah ketik", kind="amount", value=300, skus=["SKU-00001"])
+    catalog.save_promotion(
+        central.ctx, name="Salah ketik", kind="amount", value=300, skus=["SKU-00001"], active=False,
+        promotion_id=stopped["id"],
+    )  # fmt: skip
+    names = dict((p["sku"], p["name"]) for p in (catalog.get_product(central.ctx, f"SKU-0000{i}") for i in (1, 2, 3)))
+    zone = ZoneInfo(central.ctx.config.shop.timezone)
+
+    def local(at: datetime) -> str:
+        return at.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    admin = signed_in_admin(central)
+    page = admin.get("/admin/promotions").get_data(as_text=True)
+    assert 'id="promotions-csv" href="/admin/promotions?format=csv"' in page
+    resp = admin.get("/admin/promotions?format=csv")
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="promotions-')
+    head, *rows = _csv_rows(resp)
+    assert head == ["Nama", "Jenis", "Nilai", "Produk", "SKU", "Mulai", "Berakhir", "Status"]
+    by_name = {r[0]: r for r in rows}
+    assert len(rows) == 6 and set(by_name) == {
+        "Diskon Aqua",
+        "Beli 2 gratis 1",
+        "Rp off",
+        "'=Lusa",
+        "Lewat",
+        "Salah ketik",
+    }
+    assert by_name["Diskon Aqua"] == [
+        "Diskon Aqua", "persen (%)", "12,5%", f"{names['SKU-00001']}, {names['SKU-00002']}", "SKU-00001, SKU-00002",
+        "", "", "aktif",
+    ]  # fmt: skip
+    assert by_name["Beli 2 gratis 1"][1:3] == ["Beli N gratis M", "Beli 2 Gratis 1"]
+    assert by_name["Beli 2 gratis 1"][5:] == [local(starts), "", "aktif"]
+    assert by_name["Rp off"][2] == "Rp 500" and by_name["Rp off"][6:] == [local(ends), "aktif"]
+    assert by_name["'=Lusa"][7] == "belum mulai", "not started yet; its name never runs as a formula"
+    assert by_name["Lewat"][7] == "berakhir" and by_name["Salah ketik"][7] == "berakhir"
+    head, *rows = _csv_rows(admin.get("/admin/promotions?format=csv&lang=en"))
+    assert head == ["Name", "Kind", "Value", "Products", "SKU", "Starts", "Ends", "Status"]
+    by_name = {r[0]: r for r in rows}
+    assert by_name["Beli 2 gratis 1"][1:3] == ["Buy N get M free (Beli N gratis M)", "Buy 2 get 1 free"]
+    assert [by_name[n][7] for n in ("Diskon Aqua", "'=Lusa", "Lewat")] == ["active", "not started yet", "ended"]
+    signed_out = central.extra["app"].test_client().get("/admin/promotions?format=csv")
+    assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]

@@ -75,3 +75,46 @@ def test_the_central_admin_shows_what_is_in_transit_and_the_open_differences(cen
     assert moving["id"] in transit and short["id"] not in transit
     assert short["id"] in differences and "Air Mineral Aqua 330ml: sent 4, received 1" in differences
     assert "Stock transfers between stores" in page
+
+
+def csv_rows(resp: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="transfers-')
+    return list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_head_office_downloads_the_transfers_it_lists_as_csv_a_row_per_product(central, pair, admin):
+    a, b = pair
+    moving = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 3)])
+    short = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 4)])
+    whole = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 2)])  # received in full: not listed, not in it
+    a.sync()
+    b.sync()
+    for sent, got in ((short, 1), (whole, 2)):
+        line = transfers.find(b.ctx, sent["id"])["lines"][0]["id"]
+        transfers.receive(b.ctx, b.manager, sent["id"], {line: got})
+    b.sync()
+    page = admin.get("/admin/transfers").get_data(as_text=True)
+    assert 'id="transfers-csv" href="/admin/transfers?format=csv"' in page
+    head, *rows = csv_rows(admin.get("/admin/transfers?format=csv"))  # the admin reads English
+    assert head == [
+        "Transfer", "Status", "From", "To", "Sent", "Received", "SKU", "Product", "Unit", "Quantity sent",
+        "Quantity received", "Difference (received - sent)",
+    ]  # fmt: skip
+    refs = [r[0] for r in rows]
+    assert refs == [short["id"][:8].upper(), moving["id"][:8].upper()], "open difference first, then in transit"
+    aqua = "Air Mineral Aqua 330ml"
+    assert rows[0][1:4] == ["open difference", "Omnitoko Kemang", "Omnitoko Depok"] and rows[0][4] and rows[0][5]
+    assert rows[0][6:] == [AQUA_330, aqua, "pcs", "4", "1", "-3"]
+    assert rows[1][1] == "in transit" and rows[1][5] == "" and rows[1][6:] == [AQUA_330, aqua, "pcs", "3", "", ""]
+    head, *rows = csv_rows(admin.get("/admin/transfers?format=csv&lang=id"))
+    assert head == [
+        "Transfer", "Status", "Dari", "Ke", "Dikirim", "Diterima", "SKU", "Produk", "Satuan", "Jumlah dikirim",
+        "Jumlah diterima", "Selisih (diterima - dikirim)",
+    ]  # fmt: skip
+    assert [r[1] for r in rows] == ["selisih belum selesai", "dalam perjalanan"]
+    signed_out = central.extra["app"].test_client().get("/admin/transfers?format=csv")
+    assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]

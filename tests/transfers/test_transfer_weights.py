@@ -56,3 +56,5 @@ def test_a_weight_sent_in_kg_either_way_and_received_in_kg(central, pair, admin)
         assert "Apel Fuji sent 2,500 kg, received 2,400 kg" in page, page[page.find("transfer-differences") :][:600]
     head_office = admin.get("/admin/transfers?lang=en").get_data(as_text=True)  # and at central, in kg too
     assert "Apel Fuji: sent 2,500 kg, received 2,400 kg" in head_office, "not sent 2500, received 2400"
+    sheet = admin.get("/admin/transfers?format=csv").get_data(as_text=True)  # its CSV: kg beside a unit column
+    assert ",SKU-W0003,Apel Fuji,kg,2.5,2.4,-0.1\r\n" in sheet, sheet
