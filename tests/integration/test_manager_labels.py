@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from service.test_promo_labels import local_day, local_midnight_in, promotion
+from service.test_promo_labels import NOW, local_day, local_midnight_in, promotion
 from service.test_shelf_labels import AQUA_330, AQUA_330_BARCODE, AQUA_600, new_price
 from test_manager_pages import Browser, error_of
 from test_manager_staff import screens
@@ -112,6 +112,15 @@ def test_more_labels_than_one_sheet_may_hold_start_with_the_first_ones_chosen(st
     assert "Only the first 1 are chosen" in page
 
 
+def screens_at_night(store: StoreContext) -> Browser:
+    """The manager's screens, with the store's clock and the pages' standing at NOW (00:30 WIB, still the day before
+    in UTC): the days a test counts from (local_day) are the pages' days, whenever it runs."""
+    store.clock = lambda: NOW
+    web = screens(store)
+    web.client.application.extensions["omnitoko"].clock = store.clock  # the store context the pages run on
+    return web
+
+
 def promo_row(page: Any, promo_id: str) -> str:
     found = re.search(rf'<tr data-promo="{promo_id}".*?</tr>', page.get_data(as_text=True), re.S)
     assert found, promo_id
@@ -123,7 +132,7 @@ def test_promotions_starting_and_ending_are_listed_with_their_labels_in_both_lan
     promotion(store, "kemarin", [AQUA_330], local_midnight_in(-7), local_midnight_in(0))  # its last day: yesterday
     promotion(store, "sekarang", ["SKU-00003"], local_midnight_in(-1), local_midnight_in(3), percent=20)
     first, last, yesterday = (f"{local_day(d):%d/%m/%Y}" for d in (1, 7, -1))
-    web = screens(store)
+    web = screens_at_night(store)
 
     page = web.get("/manager/labels?lang=id")
     assert "Promosi" in text(page)
@@ -163,7 +172,7 @@ def test_a_multi_buy_s_deal_in_words_is_its_own_column_on_the_page_and_in_the_cs
     promotion(store, "hemat", [AQUA_330], *running, multi_buy=("free", 3, 1))
     promotion(store, "berdua", [AQUA_600], *running, multi_buy=("bundle", 2, 8_000))
     promotion(store, "sekarang", ["SKU-00003"], *running, percent=20)
-    web = screens(store)
+    web = screens_at_night(store)
     csv = web.get(f"/manager/labels/promotions.csv?lang={lang}").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert csv[0].startswith(header + ",")
     deals = {row.split(",")[0]: row.split(",")[1:3] for row in csv[1:]}  # Potongan, Penawaran

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from service.test_promo_labels import NOW, local_midnight_in
 from service.test_shelf_labels import AQUA_330
-from test_manager_labels import promo_row, text
-from test_manager_staff import screens
+from test_manager_labels import promo_row, screens_at_night, text
 
 from pos.services.context import StoreContext
 from sync_agent.apply import apply_page
@@ -31,7 +30,7 @@ def _beli_2_gratis_1(store: StoreContext) -> None:
 
 def test_a_shelf_label_of_a_multi_buy_says_the_deal_in_words_beside_the_usual_price(store: StoreContext) -> None:
     _beli_2_gratis_1(store)
-    web = screens(store)
+    web = screens_at_night(store)
     sheet = web.get(f"/manager/labels/print?sku={AQUA_330}&lang=id")
     assert sheet.status_code == 200 and "Beli 2 Gratis 1" in text(sheet) and "Rp 3.500" in text(sheet)
     listed = web.get("/manager/labels?lang=id")

@@ -18,6 +18,7 @@ from sync_agent.apply import apply_page
 
 # 17:30 UTC on 5 December is 00:30 WIB on 6 December: the store's today is a day ahead of UTC's.
 NOW = datetime(2026, 12, 5, 17, 30)
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def promotion(
@@ -49,14 +50,16 @@ def promotion(
     apply_page(store.db, {**page, "store_seq": 0}, NOW)
 
 
-def local_day(days: int) -> date:
-    """The store's (WIB) day `days` from its today."""
-    return datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=days)
+def local_day(days: int, now: datetime = NOW) -> date:
+    """The store's (WIB) day `days` from its today when its clock says `now` (UTC): NOW, where a test freezes the
+    store's clock, so the test's days are the app's whenever it runs (the real clock may pass midnight in Jakarta
+    between the test's reading and the app's)."""
+    return now.replace(tzinfo=UTC).astimezone(JAKARTA).date() + timedelta(days=days)
 
 
-def local_midnight_in(days: int) -> datetime:
+def local_midnight_in(days: int, now: datetime = NOW) -> datetime:
     """The store's midnight starting that day, as the UTC time central sends."""
-    return datetime.combine(local_day(days), time(), ZoneInfo("Asia/Jakarta")).astimezone(UTC).replace(tzinfo=None)
+    return datetime.combine(local_day(days, now), time(), JAKARTA).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture
