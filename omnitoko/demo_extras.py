@@ -23,9 +23,10 @@ UPCOMING = ("Pocari Akhir Pekan Rp 1.000", ["SKU-00010", "SKU-00011"], 1_000, 3)
 DEMO_ZONE = ZoneInfo("Asia/Jakarta")  # the demo store's (config.toml [store] timezone)
 
 
-def from_tomorrow(days: int) -> tuple[datetime, datetime]:
-    """Tomorrow's first moment at the demo store for `days` days, as the UTC times central keeps."""
-    first = datetime.now(DEMO_ZONE).date() + timedelta(days=1)
+def from_tomorrow(days: int, now: datetime) -> tuple[datetime, datetime]:
+    """Tomorrow's first moment at the demo store for `days` days, as the UTC times central keeps; `now` is central's
+    clock (UTC), which a test sets."""
+    first = now.replace(tzinfo=UTC).astimezone(DEMO_ZONE).date() + timedelta(days=1)
     start = datetime.combine(first, time(), DEMO_ZONE)
     return start.astimezone(UTC).replace(tzinfo=None), (start + timedelta(days=days)).astimezone(UTC).replace(
         tzinfo=None
@@ -50,7 +51,7 @@ def place(central_config: Path, central_port: int) -> list[str]:
             said.append(f"Promotion:      {name} on Good Day coffee (till, kiosk and shop price it the same)")
         name, skus, value, days = UPCOMING
         if not any(p["name"] == name for p in catalog.promotions(ctx)):
-            starts, ends = from_tomorrow(days)
+            starts, ends = from_tomorrow(days, ctx.clock())
             catalog.save_promotion(
                 ctx, name=name, kind="amount", value=value, skus=skus, starts_at=starts, ends_at=ends
             )
