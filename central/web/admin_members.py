@@ -4,6 +4,7 @@ allowance, and the members in debt. Sign-in and page layout are the admin bluepr
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
@@ -44,7 +45,25 @@ class AllowanceForm(FlaskForm):
 def search():
     q = request.args.get("q", "")[:80]
     found = loyalty_admin.search_members(ctx(), q, limit=SHOWN + 1)  # one more: whether there are more than shown
-    return _page("members.html", q=q, items=found[:SHOWN], more=len(found) > SHOWN)
+    if request.args.get("format") != "csv":
+        return _page("members.html", q=q, items=found[:SHOWN], more=len(found) > SHOWN)
+    rows = [
+        {
+            **m,
+            "phone": show_phone(m["phone"]),
+            "status": tr("members.blocked") if m["blocked"] else tr("members.active"),
+            "since": datetime.strptime(m["since"], "%d/%m/%Y").date() if m["since"] else None,  # ISO 8601
+        }
+        for m in found[:SHOWN]
+    ]
+    body = "\ufeff" + csv_text(MEMBER_COLUMNS, rows, header=lambda key: tr(MEMBER_HEADERS[key]))  # BOM: UTF-8
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="members.csv"'})
+
+
+# The members a search lists as CSV: the page's columns and its cap (SHOWN), points as whole numbers.
+MEMBER_COLUMNS = [(k, "text") for k in ("number", "name", "phone", "email")]
+MEMBER_COLUMNS += [("balance", "int"), ("held", "int"), ("status", "text"), ("since", "text")]
+MEMBER_HEADERS = {k: f"members.{k}" for k, _ in MEMBER_COLUMNS} | {"name": "field.name"}
 
 
 def _member_page(

@@ -284,3 +284,25 @@ def test_a_search_finding_more_members_than_listed_says_to_narrow_it(admin, cent
     page = admin.get("/admin/members?q=Siti&lang=id").get_data(as_text=True)
     assert page.count('<tr data-member="') == 50 and "hanya 50 yang pertama" in page
     assert "hanya" not in admin.get("/admin/members?q=Rahmawati").get_data(as_text=True)
+
+
+def test_the_members_a_search_lists_download_as_csv_in_the_admins_words_as_capped(admin, central, member):
+    loyalty.sign_up(central.ctx, "Budi Santoso", "0813-1111-2222")
+    page = admin.get("/admin/members?q=Siti&lang=id").get_data(as_text=True)
+    assert 'id="members-csv" href="/admin/members?q=Siti&amp;format=csv"' in page
+    sheet = admin.get("/admin/members?q=Siti&format=csv")
+    assert sheet.mimetype == "text/csv" and sheet.headers["Content-Disposition"] == 'attachment; filename="members.csv"'
+    lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "No. anggota,Nama,HP,E-mail,Saldo,Ditahan,Status,Sejak"
+    assert len(lines) == 2, "the search's members only: not Budi"
+    assert re.fullmatch(rf"{member['number']},Siti Rahmawati,0812-3456-7890,,40,0,aktif,\d{{4}}-\d\d-\d\d", lines[1])
+    loyalty.set_blocked(central.ctx, member["id"], True)
+    english = admin.get("/admin/members?q=Siti&format=csv&lang=en").get_data(as_text=True).lstrip("\ufeff")
+    assert english.splitlines()[0] == "Member no.,Name,Phone,E-mail,Balance,Held,Status,Since"
+    assert english.splitlines()[1].startswith(f"{member['number']},Siti Rahmawati,") and ",blocked," in english
+    for i in range(51):
+        loyalty.sign_up(central.ctx, f"Siti Uji {i}", f"0813-0000-{i:04d}")
+    capped = admin.get("/admin/members?q=Siti&format=csv").get_data(as_text=True).lstrip("\ufeff")
+    assert len(capped.splitlines()) == 1 + 50, "at most the 50 the page lists"
+    signed_out = central.extra["app"].test_client().get("/admin/members?format=csv")
+    assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]
