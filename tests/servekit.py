@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,19 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting: {what}")
         time.sleep(0.02)
+
+
+def clear_of_midnight(zone: tzinfo, margin: timedelta) -> datetime:
+    """Now (UTC, naive, as the apps' clocks give it), once the next midnight in `zone` is at least `margin` away,
+    sleeping past it if need be. For a test whose "today" is read from the real clock by something it cannot freeze
+    (a real server process; several parties each on their own clock): that day holds for `margin`."""
+    now = datetime.now(UTC)
+    local = now.astimezone(zone)
+    left = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone) - now
+    if left < margin:
+        time.sleep(left.total_seconds() + 1)
+        now = datetime.now(UTC)
+    return now.replace(tzinfo=None)
 
 
 # A port the kernel hands out for bind(0) or an outgoing connection (32768-60999 on Linux) can be taken by another

@@ -4,32 +4,19 @@ is listed, and its labels print today at its price from tomorrow."""
 
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
+from servekit import clear_of_midnight
 from service.test_promo_labels import local_day, local_midnight_in, promotion
 from service.test_shelf_labels import AQUA_330, new_price
 from test_manager_browser import Page, store_beside
 
-from common.tables import utcnow
-
 # How long the promotion's part of the test may take, page loads included (each wait gives up after 20 s).
 DAY_DEPENDENT = timedelta(minutes=2)
-
-
-def clear_of_the_store_s_midnight() -> datetime:
-    """Now (UTC), once the store's (WIB) next midnight is at least DAY_DEPENDENT away (waiting past it if need be).
-    The store server counts its days by its own clock, which no config or variable sets; so "tomorrow" is the
-    test's and the server's alike only while neither passes midnight in Jakarta (17:00 UTC) in between."""
-    now = utcnow()
-    left = local_midnight_in(1, now) - now
-    if left < DAY_DEPENDENT:
-        time.sleep(left.total_seconds() + 1)
-        now = utcnow()
-    return now
 
 
 def test_a_manager_prints_the_new_label_of_a_changed_price_and_marks_it_put_up(
@@ -61,7 +48,9 @@ def test_a_manager_prints_the_new_label_of_a_changed_price_and_marks_it_put_up(
     assert "1 label ditandai sudah dipasang." in manager.flash()
 
     # Central's promotion from tomorrow: listed today, its labels printed today at its price (10% off Rp 4.000).
-    now = clear_of_the_store_s_midnight()
+    # The store server counts its days by its own clock, which no config or variable sets: "tomorrow" is the test's
+    # and the server's alike while neither passes midnight in Jakarta (17:00 UTC), so start well before it.
+    now = clear_of_midnight(ZoneInfo("Asia/Jakarta"), DAY_DEPENDENT)
     promotion(store_beside(tmp_path), "besok", [AQUA_330], local_midnight_in(1, now), local_midnight_in(8, now))
     manager.go("/manager/labels")
     assert "mulai besok" in manager.text("#promos tr[data-promo='besok']")
