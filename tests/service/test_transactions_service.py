@@ -3,10 +3,13 @@ manager approves it, a cashier's lock-out said in minutes and lifted by a manage
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from racekit import at_once
+from servekit import clear_of_midnight
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, sell
 
 from common import i18n
@@ -30,6 +33,9 @@ def line_of(sale: dict[str, Any], sku: str) -> str:
 def test_the_shift_list_is_newest_first_and_a_number_a_sequence_or_a_scanned_qr_finds_one(
     store: StoreContext, open_till: Actor
 ) -> None:
+    # Both sales and the date searched for last are on the store's day by the real clock (the list's order needs it
+    # to move): start well before midnight in Jakarta, so one day holds throughout.
+    clear_of_midnight(ZoneInfo(store.config.store.timezone), timedelta(minutes=1))
     first = sell(store, open_till, [(AQUA_330, 1)])
     second = sell(store, open_till, [(AQUA_600, 2)], [("card", 9_000)])
     shown = transactions.find(store, open_till)
