@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from central.services import cash_report
 from central.services.cart_views import local_time
 from common.csv_export import csv_text
 from common.errors import DomainError, NotFound
+from common.web.csv_download import csv_download
 
 from .admin import _page, ctx, said, signed_in, tr
 from .admin_payments import day_arg
@@ -51,8 +52,8 @@ def cash():
             {**m, "direction": tr(f"cash.{m['direction']}"), "reason": tr(f"cash.reason.{m['reason']}")}
             for m in data["moves"]
         ]
-        body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(f"cash.{key}"))  # BOM: UTF-8 names
+        body = csv_text(COLUMNS, rows, header=lambda key: tr(f"cash.{key}"))
         made = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%H%M")
         name = f"cash-{data['store_id']}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{made}.csv"
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_download(body, name)
     return _page("cash.html", data=data, error=None)

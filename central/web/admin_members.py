@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -18,6 +18,7 @@ from common.errors import DomainError, NotFound
 from common.limits import MAX_POINTS
 from common.loyalty import show_phone
 from common.money import group_thousands
+from common.web.csv_download import csv_download
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
@@ -56,8 +57,8 @@ def search():
         }
         for m in found[:SHOWN]
     ]
-    body = "\ufeff" + csv_text(MEMBER_COLUMNS, rows, header=lambda key: tr(MEMBER_HEADERS[key]))  # BOM: UTF-8
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="members.csv"'})
+    body = csv_text(MEMBER_COLUMNS, rows, header=lambda key: tr(MEMBER_HEADERS[key]))
+    return csv_download(body, "members.csv")
 
 
 # The members a search lists as CSV: the page's columns and its cap (SHOWN), points as whole numbers.
@@ -168,8 +169,8 @@ def debts():
     if request.args.get("format") != "csv":
         return _page("debts.html", items=items)
     rows = [{**d, "phone": show_phone(d["phone"]), "where": ", ".join(_where(st) for st in d["stores"])} for d in items]
-    body = "\ufeff" + csv_text(DEBT_COLUMNS, rows, header=lambda key: tr(DEBT_HEADERS[key]))  # BOM: UTF-8 names
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="debts.csv"'})
+    body = csv_text(DEBT_COLUMNS, rows, header=lambda key: tr(DEBT_HEADERS[key]))
+    return csv_download(body, "debts.csv")
 
 
 # The debts table as CSV: the page's columns, the debt's worth in whole Rupiah.

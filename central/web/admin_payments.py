@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +18,7 @@ from common.csv_export import csv_text
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
+from common.web.csv_download import csv_download
 
 from .admin import _page, _word, admin_lang, ctx, said, signed_in, tr
 
@@ -37,10 +38,8 @@ class RefundForm(FlaskForm):
 def listing():
     if request.args.get("format") == "csv":
         rows = [_csv_row(p) for p in payments.recent(ctx())]
-        body = "\ufeff" + csv_text(PAYMENT_COLUMNS, rows, header=lambda key: tr(f"payments.{key}"))  # BOM: UTF-8
-        return Response(
-            body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="payments.csv"'}
-        )
+        body = csv_text(PAYMENT_COLUMNS, rows, header=lambda key: tr(f"payments.{key}"))
+        return csv_download(body, "payments.csv")
     return _listing()
 
 
@@ -131,7 +130,7 @@ def settlements():
         typed = {k: (request.args.get(k) or "")[:10] for k in ("from", "to")}
         return _page("settlements.html", data=None, typed=typed, error=said(e)), 400
     if request.args.get("format") == "csv":
-        body = "\ufeff" + csv_text(SETTLE_COLUMNS, data["days"], header=lambda key: tr(f"settle.{key}"))
+        body = csv_text(SETTLE_COLUMNS, data["days"], header=lambda key: tr(f"settle.{key}"))
         name = f"settlements-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv"
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_download(body, name)
     return _page("settlements.html", data=data, error=None)

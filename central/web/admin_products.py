@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +13,7 @@ from central.services.cart_views import local_time
 from common.csv_export import csv_text
 from common.errors import DomainError
 from common.measure import MEASURES
+from common.web.csv_download import csv_download
 
 from .admin import _page, admin_lang, ctx, said, signed_in, tr
 
@@ -56,9 +57,9 @@ def products():
             }
             for p in admin_catalog.products(ctx(), q, admin_lang(), limit=None)
         ]
-        body = "\ufeff" + csv_text(PRODUCT_COLUMNS, rows, header=lambda key: tr(f"field.{key}"))  # BOM: UTF-8 names
+        body = csv_text(PRODUCT_COLUMNS, rows, header=lambda key: tr(f"field.{key}"))
         name = f"products-{local_time(ctx(), ctx().clock(), '%Y%m%d-%H%M')}.csv"
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_download(body, name)
     items = admin_catalog.products(ctx(), q, admin_lang())
     return _page("products.html", q=q, items=items, total=catalog.count_products(ctx(), q))
 

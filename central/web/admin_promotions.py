@@ -18,6 +18,7 @@ from central.services.cart_views import local_time
 from common.csv_export import csv_text
 from common.errors import DomainError
 from common.promotions import MULTI_BUY, parse_multi_buy, parse_value, shown_value
+from common.web.csv_download import csv_download
 
 from .admin import ActionForm, _page, admin_lang, ctx, said, signed_in, tr
 
@@ -105,9 +106,9 @@ def _csv() -> Response:
                 "status": tr(f"promotions.status.{_status(p, starts, ends, now)}"),
             }
         )
-    body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))  # BOM: UTF-8 names
+    body = csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))
     name = f"promotions-{local_time(ctx(), now, '%Y%m%d-%H%M')}.csv"
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(body, name)
 
 
 def _status(p: dict[str, Any], starts: datetime | None, ends: datetime | None, now: datetime) -> str:

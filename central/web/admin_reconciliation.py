@@ -3,10 +3,11 @@ said as it says it (admin.task_said) in the admin's language."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from central.services import reconciliation_admin
 from common.csv_export import csv_text
+from common.web.csv_download import csv_download
 
 from .admin import _when, _word, ctx, signed_in, task_said, tr
 
@@ -32,7 +33,5 @@ def as_csv():
         }
         for r in reconciliation_admin.open_items(ctx())
     ]
-    body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))  # BOM: UTF-8 names
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="reconciliation.csv"'}
-    )
+    body = csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))
+    return csv_download(body, "reconciliation.csv")

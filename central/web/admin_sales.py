@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from central.services import chain_sales
 from central.services.cart_views import local_time
 from central.services.stores import ONLINE
 from common.csv_export import csv_text
 from common.errors import DomainError
+from common.web.csv_download import csv_download
 
 from .admin import _page, ctx, said, signed_in, tr
 from .admin_payments import day_arg
@@ -44,8 +45,8 @@ def sales():
         return _page("sales.html", data=None, typed=typed, error=said(e), zone=zone, online=ONLINE), 400
     if request.args.get("format") == "csv":
         rows = [{**r, "heard_at": local_time(ctx(), r["heard_at"], "%Y-%m-%d %H:%M")} for r in data["stores"]]
-        body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(f"sales.{key}"))  # BOM: UTF-8 names
+        body = csv_text(COLUMNS, rows, header=lambda key: tr(f"sales.{key}"))
         made = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%H%M")  # on the shop's clock, as the days
         name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{made}.csv"
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_download(body, name)
     return _page("sales.html", data=data, error=None, zone=zone, online=ONLINE)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from central.services import transfer_admin
 from central.services.cart_views import local_time
 from common.csv_export import csv_text
+from common.web.csv_download import csv_download
 
 from .admin import _page, ctx, signed_in, tr
 
@@ -35,9 +36,9 @@ def listing():
         for t in shown[key]
         for row in _rows(t, tr(f"transfers.status.{status}"))
     ]
-    body = "\ufeff" + csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))  # BOM: UTF-8 names
+    body = csv_text(COLUMNS, rows, header=lambda key: tr(HEADERS[key]))
     name = f"transfers-{local_time(ctx(), ctx().clock(), '%Y%m%d-%H%M')}.csv"
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(body, name)
 
 
 def _rows(t: dict[str, Any], status: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response
 
 from common.csv_export import csv_text
+from common.web.csv_download import csv_download
 from pos.services.store_time import today
 
 from ..api.common import ctx
@@ -41,13 +42,10 @@ def header(key: str, labels: dict[str, str] | None = None) -> str:
 def csv_response(
     columns: list[tuple[str, str]], rows: list[dict[str, Any]], name: str, labels: dict[str, str] | None = None
 ) -> Response:
-    # A BOM so spreadsheet programs open the UTF-8 names (Bahasa, "Rp") correctly.
     units = {"weight": t("unit.kg"), "unit": t("unit.pcs")}
     coded = [key for key, kind in columns if kind in fmt.CODED]
     if coded:  # "Tunai", "Rusak", "Stok opname diposting" as on the page, not the codes behind them
         rows = [{**r, **{k: said(kind, r[k]) for k, kind in columns if k in coded and r.get(k)}} for r in rows]
-    body = "\ufeff" + csv_text(columns, rows, lambda key: header(key, labels), units)
+    body = csv_text(columns, rows, lambda key: header(key, labels), units)
     stamp = today(ctx()).isoformat()  # the store's date (WIB), not the server's UTC one
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'}
-    )
+    return csv_download(body, f"{name}-{stamp}.csv")
