@@ -36,6 +36,7 @@ from central.tables import Promotion, PromotionTerms, ReconciliationItem
 from common.contract.sale_events import SaleCompleted, SaleLine, SaleLineV4
 from common.errors import DomainError
 from common.measure import format_qty, line_gross
+from common.money import format_money
 from common.promotions import Promo
 
 from .context import CentralContext
@@ -163,24 +164,20 @@ def unchecked_findings(sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dic
     ]
 
 
-def _rp(n: int) -> str:
-    return f"Rp {n:,}".replace(",", ".")
-
-
 def message(f: dict[str, Any]) -> str:
     """Central's own words (English) for the task, for logs and a screen without words for the kind."""
     where = f"sale {f['number']} line {f['line']} ({f['sku']}, {format_qty(f['qty'], f['measure'], '.')} x "
-    where += f"{_rp(f['unit_price'])})"
+    where += f"{format_money(f['unit_price'])})"
     promo = f"promotion {f['promotion'] or f['promotion_id']}"
     if f["why"] == "old_version":
-        said = f"claims {_rp(f['claimed'])} off in a version {f['version']} sale, sent after the store had moved to "
+        said = f"claims {format_money(f['claimed'])} off in a version {f['version']} sale, sent after the store had moved to "
         said += "version 4: its promotion cannot be checked"
     elif f["why"] == "unknown":
-        said = f"claims {_rp(f['claimed'])} off for promotion {f['promotion_id']}, which central does not have"
+        said = f"claims {format_money(f['claimed'])} off for promotion {f['promotion_id']}, which central does not have"
     elif f["why"] == "not_listed":
-        said = f"claims {_rp(f['claimed'])} off for {promo}, which does not include {f['sku']}"
+        said = f"claims {format_money(f['claimed'])} off for {promo}, which does not include {f['sku']}"
     else:
-        said = f"claims {_rp(f['claimed'])} off for {promo}, which gives at most {_rp(f['most'])}"
+        said = f"claims {format_money(f['claimed'])} off for {promo}, which gives at most {format_money(f['most'])}"
     return f"{where} {said}. Check the sale with the store"
 
 
