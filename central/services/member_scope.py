@@ -19,20 +19,18 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.tables import Member, MemberStore, OfflineAllowance, Store
 
 from .context import CentralContext
 from .feed import FeedChange
+from .statements import insert_ignoring
 
 
 @cache
 def _insert_link(dialect: str) -> Any:
-    table: Any = MemberStore.__table__
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return ins.on_conflict_do_nothing(index_elements=["member_id", "store_id"])
+    return insert_ignoring(dialect, MemberStore.__table__, "member_id", "store_id")
 
 
 def link(s: Session, ctx: CentralContext, member_id: str, store_id: str | None) -> list[FeedChange] | None:

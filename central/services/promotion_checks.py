@@ -29,7 +29,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.tables import Promotion, PromotionTerms, ReconciliationItem
@@ -40,6 +39,7 @@ from common.money import format_money
 from common.promotions import Promo
 
 from .context import CentralContext
+from .statements import insert_ignoring
 
 if TYPE_CHECKING:
     from .envelope import Event
@@ -62,9 +62,7 @@ def terms_key(kind: str, value: int, set_qty: int | None, skus: str) -> str:
 
 @cache
 def _insert_terms(dialect: str) -> Any:
-    table: Any = PromotionTerms.__table__
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return ins.on_conflict_do_nothing(index_elements=["promotion_id", "terms_key"])
+    return insert_ignoring(dialect, PromotionTerms.__table__, "promotion_id", "terms_key")
 
 
 def record_terms(s: Session, p: Promotion, now: datetime) -> None:
@@ -183,10 +181,7 @@ def message(f: dict[str, Any]) -> str:
 
 @cache
 def _insert_task(dialect: str) -> Any:
-    table: Any = ReconciliationItem.__table__
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing(
-        index_elements=["id"]
-    )
+    return insert_ignoring(dialect, ReconciliationItem.__table__, "id")
 
 
 def raise_tasks(

@@ -135,6 +135,12 @@ def _dialect_insert(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+@cache
+def insert_ignoring(dialect: str, table: Table, *keys: str) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, on either database: a row already there is kept as it is."""
+    return _dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
+
+
 CHANGE_COLUMNS = ("topic", "key", "seq", "skip_store", "only_store", "scope", "data", "changed_at")
 LEVEL_COLUMNS = ("location", "sku", "on_hand", "updated_at", "feed_pending")
 
