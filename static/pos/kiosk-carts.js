@@ -155,7 +155,8 @@ function handOver(code, orCart, orElse) {
   if (busy) return;
   if (!token()) { note([["signin"]], true); return; }
   busy = true;
-  call("POST", "/online-orders/handover", { code: code }).then(function (res) {
+  // In the till's queue too: a scan or key right after waits for the hand-over, whose word shows first.
+  inOrder(function () { return call("POST", "/online-orders/handover", { code: code }); }).then(function (res) {
     busy = false;
     var err = (res.data && res.data.error) || {};
     if (!res.ok && orCart && err.code === "unknown_order_code") { take(code, "/online-carts/take", orElse); return; }
