@@ -9,6 +9,7 @@ from typing import Any
 
 from common.config_reader import ConfigError
 from common.errors import DomainError
+from common.money import format_money
 from common.tables import utcnow
 from pos import bootstrap
 from pos.adapters import backups
@@ -130,6 +131,7 @@ def report(
             lines.append(f"  receipts at central only: {numbers[0]} .. {numbers[-1]}")
         if done["stock_skus"]:
             lines.append(f"  their stock movements were recorded here again ({done['stock_skus']} SKUs)")
+        lines.extend(_cash_lines(done))
     lines.append(
         f"  the next event is store_seq {done['store_seq'] + 1} (the backup's was {done['store_seq_before'] + 1})"
     )
@@ -140,6 +142,19 @@ def report(
         "the catalog, prices, stock figures and balances from the backup's cursor on"
     )
     lines.append("  start the store server and the sync agent again")
+    return lines
+
+
+def _cash_lines(done: dict[str, Any]) -> list[str]:
+    """The cash moves central holds that the backup lacked, recorded again, and any not recorded (with why)."""
+    moves = done.get("cash_moves") or []
+    lines = [f"  their cash moves were recorded here again under the same ids ({len(moves)}):"] if moves else []
+    for m in moves:
+        lines.append(
+            f"    till {m['till_id']}, shift {m['shift_id'][:8]}: cash {m['direction']} "
+            f"{format_money(m['amount'])} ({m['reason']}) at {m['at']}"
+        )
+    lines.extend(f"  WARNING: {why}" for why in done.get("cash_refused") or [])
     return lines
 
 

@@ -4,7 +4,8 @@ A store's disk died; it restores its last backup, taken at store_seq X. The cent
 to its high-water mark Y (events arrive in store_seq order). The store must continue after both: its next event
 is max(X, Y) + 1 (a lower one would be refused as `seq_taken`), and each till's next receipt number is above
 every number central has seen from it. Events X+1..Y stay at central; the store re-learns their stock movements
-(the lines of those sales and refunds) so its on-hand figures match. Read-only; nothing here writes.
+(the lines of those sales and refunds) so its on-hand figures match, and the cash moves among them (pay-outs, drops,
+pay-ins) so its shifts' expected cash does. Read-only; nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import AppliedEvent, CentralMeta, Refund, RefundLine, Sale, SaleLine, Store
+from central.tables import AppliedEvent, CashMoveRecord, CentralMeta, Refund, RefundLine, Sale, SaleLine, Store
 
 from .context import CentralContext
 
 MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock cover all
+MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
 
 
 def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, Any]:
@@ -54,6 +56,7 @@ def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, An
             "receipt_numbers_after": [str(n) for n, _ in sales[:MAX_LISTED]],
             "receipt_seq": _receipt_seq(s, store_id),
             "stock_after": stock,
+            "cash_moves_after": _cash_moves_after(s, store_id, held),
         }
 
 
@@ -96,3 +99,32 @@ def _stock_after(s: Session, store_id: str, held: Any) -> dict[str, int]:
     for sku, qty in back:
         moved[sku] = moved.get(sku, 0) + int(qty or 0)
     return {k: v for k, v in moved.items() if v}
+
+
+def _cash_moves_after(s: Session, store_id: str, held: Any) -> list[dict[str, Any]]:
+    """The cash moves the events after the backup brought, oldest first, as the till's `cash.moved` said them (with
+    the store they are of): the store records them again under the same ids."""
+    rows = s.scalars(
+        select(CashMoveRecord)
+        .where(CashMoveRecord.store_id == store_id, CashMoveRecord.event_id.in_(held))
+        .order_by(CashMoveRecord.moved_at, CashMoveRecord.id)
+        .limit(MAX_CASH_MOVES)
+    )
+    return [
+        {
+            "move_id": m.id,
+            "store_id": m.store_id,
+            "till_id": m.till_id,
+            "shift_id": m.shift_id,
+            "direction": m.direction,
+            "reason": m.reason,
+            "amount": int(m.amount),
+            "note": m.note or "",
+            "staff_id": m.staff_id,
+            "approved_by": m.approved_by,
+            "moved_at": m.moved_at.isoformat(),
+            "staff_name": m.staff_name or "",
+            "approver_name": m.approver_name or "",
+        }
+        for m in rows
+    ]

@@ -8,6 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from central.services.recovery import recovery as recovery_service
+from common.contract.cash_events import CashMovedV2
 
 from .schemas import ErrorOut
 from .sync_api import BEARER, ctx, store_of_token
@@ -17,6 +18,10 @@ api = APIBlueprint("recovery_api", __name__, url_prefix="/api/v1", abp_tags=[Tag
 
 class RecoveryQuery(BaseModel):
     after_seq: int = Field(0, ge=0, le=2**53, description="the highest store_seq in the store's backup")
+
+
+class RecoveryCashMove(CashMovedV2):
+    store_id: str
 
 
 class RecoveryOut(BaseModel):
@@ -31,6 +36,11 @@ class RecoveryOut(BaseModel):
     receipt_numbers_after: list[str]
     receipt_seq: dict[str, int] = Field(description="per till, the highest receipt sequence central has seen")
     stock_after: dict[str, int] = Field(description="net quantity per SKU those events moved at the store")
+    cash_moves_after: list[RecoveryCashMove] = Field(
+        default_factory=list,
+        description="the cash moves (pay-outs, drops, pay-ins) those events brought, oldest first; a store older than "
+        "this field ignores it",
+    )
 
 
 @api.get(

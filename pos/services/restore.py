@@ -4,7 +4,8 @@ The restored database numbers its next event after the backup's last one, and ea
 the backup's last. The central store may hold later events of this store (synced after the backup was taken):
 reusing their store_seq would be refused (`seq_taken`) and reusing their receipt numbers would print two
 receipts with one number. So the counters move past central's high-water marks, and the stock those later sales
-and refunds moved is recorded again here (without an outbox event: central has them already).
+and refunds moved is recorded again here (without an outbox event: central has them already), as are the cash
+moves among them (restore_cash).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select, update
 from common.tables import new_seq_id
 from pos.adapters.tables import StockMovement, SyncStatus, Till, receipt_counter
 
+from . import restore_cash
 from .context import StoreContext
 from .records import audit, counter_value, set_counter
 
@@ -52,12 +54,22 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
                     created_at=ctx.clock(),
                 )
             )
+        cash, cash_refused = restore_cash.relearn(s, ctx.store_id, central.get("cash_moves_after") or [])
         detail = {
             "backup": backup_file,
             "store_seq": [local_seq, target],
             "tills": {k: list(v) for k, v in tills.items()},
             "stock_skus": len(moved),
             "central_events_after": central.get("events_after", {}),
+            "cash_moves": [m["id"] for m in cash],
+            "cash_moves_refused": cash_refused,
         }
         audit(s, ctx, "db_restored", detail=detail)
-    return {"store_seq_before": local_seq, "store_seq": target, "tills": tills, "stock_skus": len(moved)}
+    return {
+        "store_seq_before": local_seq,
+        "store_seq": target,
+        "tills": tills,
+        "stock_skus": len(moved),
+        "cash_moves": cash,
+        "cash_refused": cash_refused,
+    }
