@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from checkkit import Pusher, pusher
+from racekit import at_once
 from sqlalchemy import select
+from synckit import STORE
 
 from central.services.promotion_checks import KIND
 from central.tables import ReconciliationItem
@@ -69,3 +73,14 @@ def promotion_tasks(central: Any) -> list[dict[str, Any]]:
             select(ReconciliationItem).where(ReconciliationItem.kind == KIND).order_by(ReconciliationItem.message)
         )
         return [{**json.loads(i.detail or "{}"), "location": i.location, "message": i.message} for i in items]
+
+
+def pushed_at_once(central: Any, sale_of: Callable[[str, int], dict[str, Any]], version: int = V4) -> list[Pusher]:
+    """Six stores, each pushing its sales 1 and 2 (`sale_of(store_id, n)`) as one batch sent twice at once (a retry
+    racing its first send), all stores together; every sale is applied once. The stores' pushers."""
+    stores = [pusher(central, STORE)] + [pusher(central, f"TOKO-{n:02d}") for n in range(2, 7)]
+    batches = [[p.event("sale.completed", sale_of(p.store_id, n), version=version) for n in (1, 2)] for p in stores]
+    calls = [(lambda p=p, b=b: p.send(b)) for p, b in zip(stores, batches, strict=True)] * 2
+    for answer in at_once(*calls):
+        assert [r.get("first_outcome", r["outcome"]) for r in answer] == ["applied", "applied"], answer
+    return stores

@@ -18,7 +18,7 @@ from common.measure import checked_plu, measure_of
 from common.money import group_thousands
 from common.promotions import MULTI_BUY, check_multi_buy
 
-from . import feed, promotion_checks
+from . import feed, price_checks, promotion_checks
 from .context import CentralContext
 from .feed import FeedChange
 
@@ -143,6 +143,8 @@ def save_product(
         if p is None:
             p = Product(id=new_id(), sku=sku)
             s.add(p)
+        # a store may sell at the price it had (offline since) or the one it gets
+        price_checks.record_prices(s, sku, [price] if p.price is None else [p.price, price], ctx.clock())
         p.name, p.price, p.barcode, p.category, p.tax_group = name, price, barcode, category or None, tax_group
         p.unit, p.active, p.updated_at = unit or "pcs", active, ctx.clock()
         p.measure, p.plu = measure, plu

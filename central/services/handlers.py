@@ -19,7 +19,7 @@ from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleComp
 from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
-from . import cash_moves, loyalty, member_scope, promotion_checks, sale_versions, stock
+from . import cash_moves, loyalty, member_scope, price_checks, promotion_checks, sale_versions, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -110,6 +110,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
             session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
     promotion_checks.raise_tasks(session, ctx, sales, unchecked)  # recorded all the same, a task when beyond
+    price_checks.raise_tasks(session, ctx, sales)  # and when a unit price is none central ever set
     return changes
 
 

@@ -31,14 +31,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.tables import Promotion, PromotionTerms, ReconciliationItem
-from common.contract.sale_events import SaleCompleted, SaleLine, SaleLineV4
+from central.tables import Promotion, PromotionTerms
+from common.contract.sale_events import SaleCompleted, SaleLineV4
 from common.errors import DomainError
 from common.measure import format_qty, line_gross
 from common.money import format_money
 from common.promotions import Promo
 
+from . import price_checks, sale_tasks
 from .context import CentralContext
+from .sale_tasks import line_figures, measure_of
 from .statements import insert_ignoring
 
 if TYPE_CHECKING:
@@ -104,27 +106,6 @@ def _terms_of(s: Session, ids: set[str]) -> tuple[dict[str, list[Terms]], dict[s
     return found, names
 
 
-def _measure(line: SaleLine) -> str:
-    return getattr(line, "measure", None) or "unit"  # version 3 lines say it; earlier ones are all units
-
-
-def _line(ev: Event, p: SaleCompleted, n: int, l: SaleLine) -> dict[str, Any]:
-    """The sale line a task is about, and the discount it claims."""
-    return {
-        "store_id": ev.store_id,
-        "sale_id": p.sale_id,
-        "number": p.number,
-        "line": n,
-        "line_id": l.id,
-        "sku": l.sku,
-        "name": l.name,
-        "qty": l.qty,
-        "measure": _measure(l),
-        "unit_price": l.unit_price,
-        "claimed": l.line_discount,
-    }
-
-
 def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
     """Each promoted line that does not hold, with the figures its task names (sale, line, claimed, most)."""
     lines = [
@@ -136,16 +117,24 @@ def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[d
     if not lines:
         return []
     terms, names = _terms_of(s, {str(l.promotion_id) for _, _, _, l in lines})
+    prices = price_checks.highest_prices(s, {l.sku for _, _, _, l in lines})
     out = []
     for ev, p, n, l in lines:
         pid = str(l.promotion_id)
         held = terms.get(pid, [])
         listing = [t for t in held if l.sku in t.skus]
-        most = max((most_off(t, l.qty, l.unit_price, _measure(l)) for t in listing), default=0)
+        price = price_checks.judged_price(l, prices)  # a forged high price gives no bigger discount
+        most = max((most_off(t, l.qty, price, measure_of(l)) for t in listing), default=0)
         why = "unknown" if not held else "not_listed" if not listing else "over" if l.line_discount > most else None
         if why is not None:
             out.append(
-                {"why": why, **_line(ev, p, n, l), "promotion_id": pid, "promotion": names.get(pid), "most": most}
+                {
+                    "why": why,
+                    **line_figures(ev, p, n, l),
+                    "promotion_id": pid,
+                    "promotion": names.get(pid),
+                    "most": most,
+                }
             )
     return out
 
@@ -154,7 +143,7 @@ def unchecked_findings(sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dic
     """Each discounted line of these older-version sales (sale_versions.note), with the figures its task names (no
     promotion, so no most: 0)."""
     return [
-        {"why": "old_version", **_line(ev, p, n, l), "promotion_id": None, "promotion": None, "most": 0}
+        {"why": "old_version", **line_figures(ev, p, n, l), "promotion_id": None, "promotion": None, "most": 0}
         | {"version": ev.schema_version, "store_seq": ev.store_seq}
         for ev, p in sales
         for n, l in enumerate(p.lines, start=1)
@@ -179,11 +168,6 @@ def message(f: dict[str, Any]) -> str:
     return f"{where} {said}. Check the sale with the store"
 
 
-@cache
-def _insert_task(dialect: str) -> Any:
-    return insert_ignoring(dialect, ReconciliationItem.__table__, "id")
-
-
 def raise_tasks(
     s: Session,
     ctx: CentralContext,
@@ -191,29 +175,6 @@ def raise_tasks(
     unchecked: Iterable[tuple[Event, SaleCompleted]] = (),
 ) -> None:
     """A task for each promoted line of these (just recorded) sales that does not hold, and for each discounted
-    line of the `unchecked` ones among them (older versions, sale_versions.note); head office's alone (not on the
-    store's feed: it asks head office to look into the store's own sale). Its id is the sale line's, so a sale line
-    raises one task however often its sale is applied."""
-    found = findings(s, sales) + unchecked_findings(unchecked)
-    if not found:
-        return
-    now = ctx.clock()
-    rows = [
-        {
-            "id": str(uuid.uuid5(_TASKS, f"{f['store_id']}/{f['sale_id']}/{f['line_id']}")),
-            "kind": KIND,
-            "location": f["store_id"],
-            "sku": f["sku"],
-            "on_hand": None,
-            "occurrences": 1,
-            "ref_id": f["sale_id"],
-            "message": message(f),
-            "detail": json.dumps(f, ensure_ascii=False, sort_keys=True),
-            "raised_at": now,
-            "updated_at": now,
-            "resolved_at": None,
-        }
-        for f in found
-    ]
-    conn = s.connection()
-    conn.execute(_insert_task(conn.dialect.name), rows)
+    line of the `unchecked` ones among them (older versions, sale_versions.note); one per sale line however often
+    its sale is applied (sale_tasks)."""
+    sale_tasks.raise_tasks(s, ctx, KIND, _TASKS, findings(s, sales) + unchecked_findings(unchecked), message)

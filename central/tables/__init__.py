@@ -3,7 +3,7 @@
 from .base import CentralBase
 from .carts import CartOrder, CartReservation, OnlineCart, OnlineCartLine  # noqa: F401 - online carts (issue 6)
 from .cash import CashMoveRecord  # noqa: F401 - cash in and out of the tills' drawers
-from .catalog import Category, Product, Promotion, PromotionTerms, TaxGroup
+from .catalog import Category, PriceHistory, Product, Promotion, PromotionTerms, TaxGroup
 from .events import Alert, AppliedEvent, DeadLetter, ReconciliationItem
 from .facts import Refund, RefundLine, Sale, SaleLine, ShiftRecord, Tender
 from .feed import Change
@@ -33,6 +33,7 @@ __all__ = [
     "Change",
     "DeadLetter",
     "Location",
+    "PriceHistory",
     "Product",
     "Promotion",
     "PromotionTerms",

@@ -72,3 +72,16 @@ class PromotionTerms(CentralBase):
     set_qty: Mapped[int | None] = mapped_column(Integer)
     skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, sorted
     recorded_at: Mapped[datetime] = timestamp()
+
+
+class PriceHistory(CentralBase):
+    """Every price a product has had at central, kept once each: central pushes prices to the stores, and a store
+    offline for days rightly sells at one central has since changed, so a sale line's unit price is checked
+    against all of them (central/services/price_checks.py). Written with each save of the product (the price it
+    had and the one it gets); the current price in `products` counts too."""
+
+    __tablename__ = "price_history"
+    __table_args__ = (PrimaryKeyConstraint("sku", "price"),)
+    sku: Mapped[str] = mapped_column(String(32))
+    price: Mapped[int] = mapped_column(BigInteger)  # a weighed product's price per kg
+    recorded_at: Mapped[datetime] = timestamp()

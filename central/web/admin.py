@@ -37,6 +37,7 @@ from central.services import (
 )
 from central.services.cart_views import local_time
 from central.services.context import CentralContext
+from central.services.price_checks import price_said
 from common import i18n, refusals
 from common.errors import DomainError
 from common.loyalty import show_phone
@@ -154,6 +155,11 @@ def _seconds(value: float, fmt: str = "%d") -> str:
     return tr("unit.seconds", n=shown.replace(".", ",") if admin_lang() == "id" else shown)
 
 
+def _sale_line(d: dict[str, Any]) -> dict[str, Any]:
+    """The receipt, line and product a sale task's sentence names."""
+    return {"number": d["number"], "line": d["line"], "name": d["name"] or d["sku"]}
+
+
 def task_said(r: dict[str, Any]) -> str | None:
     """What happened, in the admin's words; None for a kind (or an older item) without them: central's message."""
     if r["kind"] == "below_zero" and r["on_hand"] is not None:
@@ -163,9 +169,14 @@ def task_said(r: dict[str, Any]) -> str | None:
     if r["kind"] == "cart_conflict" and r["sale_number"]:
         return tr("recon.say.cart_conflict", number=r["sale_number"])
     if r["kind"] == "promotion_discount" and (d := r.get("detail")):  # claimed: the discount; most: the rule's
-        said = {"number": d["number"], "line": d["line"], "name": d["name"] or d["sku"], "promo": d["promotion"]}
+        said = {**_sale_line(d), "promo": d["promotion"]}
         money = {"claimed": format_money(d["claimed"]), "most": format_money(d["most"])}
         return tr(f"recon.say.promotion_{d['why']}", **said, **money, promo_id=d["promotion_id"])
+    if r["kind"] == "unit_price" and (d := r.get("detail")):  # price: the line's; now: central's today
+        now = price_said(d["price_now"], d["measure"]) if d["price_now"] is not None else ""
+        return tr(
+            f"recon.say.price_{d['why']}", **_sale_line(d), price=price_said(d["unit_price"], d["measure"]), now=now
+        )
     return None
 
 

@@ -103,7 +103,7 @@ def test_the_products_page_says_it_shows_the_first_hundred_and_its_csv_holds_eve
 def test_the_dashboards_reconciliation_count_leads_to_the_open_tasks_said_in_indonesian(admin, central):  # noqa: F811
     quiet = admin.get("/admin/?lang=id").get_data(as_text=True)
     assert "Tidak ada tugas terbuka." in _table(quiet, "reconciliation-items")
-    sku = "SKU-00005"
+    sku = "SKU-00001"  # Rp 3.500, the price the kit's sales are at (another would raise a price task too)
     with central.ctx.db.sessions() as s:  # the store's stock of it, sold three times over: below zero
         have = int(s.scalar(select(StockLevel.on_hand).where(StockLevel.location == STORE, StockLevel.sku == sku)))
     events = [make_event(i, sale_payload(STORE, i, skus=[sku], qty=have)) for i in (1, 2, 3)]
@@ -204,17 +204,17 @@ def test_a_sync_round_and_a_clock_read_with_the_admins_decimal_mark_and_unit(adm
 def test_the_open_reconciliation_tasks_download_as_csv_in_the_admins_words(admin, central):  # noqa: F811
     with central.ctx.db.sessions() as s:
         have = int(
-            s.scalar(select(StockLevel.on_hand).where(StockLevel.location == STORE, StockLevel.sku == "SKU-00005"))
+            s.scalar(select(StockLevel.on_hand).where(StockLevel.location == STORE, StockLevel.sku == "SKU-00001"))
         )
     push_service.push(
-        central.ctx, STORE, "x", [make_event(1, sale_payload(STORE, 1, skus=["SKU-00005"], qty=have + 2))]
+        central.ctx, STORE, "x", [make_event(1, sale_payload(STORE, 1, skus=["SKU-00001"], qty=have + 2))]
     )
     page = admin.get("/admin/?lang=id").get_data(as_text=True)
     assert 'id="reconciliation-csv" href="/admin/reconciliation.csv"' in page
     sheet = admin.get("/admin/reconciliation.csv")
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert sheet.mimetype == "text/csv" and lines[0] == "Toko,Kode toko,Sejak,Jenis,Apa yang terjadi,Kali"
-    name = catalog.get_product(central.ctx, "SKU-00005")["name"]
+    name = catalog.get_product(central.ctx, "SKU-00001")["name"]
     assert lines[1].startswith("Omnitoko Kemang,TOKO-01,") and lines[1].endswith(
         f",Stok minus,{name} terjual sampai stok -2: toko perlu menghitung raknya.,1"
     )

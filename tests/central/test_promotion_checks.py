@@ -10,8 +10,7 @@ import io
 
 import pytest
 from checkkit import holdings, pusher
-from promokit import V4, promoted_sale, promotion_tasks
-from racekit import at_once
+from promokit import V4, promoted_sale, promotion_tasks, pushed_at_once
 from synckit import STORE, central, pg_url, signed_in_admin  # noqa: F401
 
 from central.services import admin_catalog, catalog
@@ -131,22 +130,8 @@ def test_a_repeated_push_raises_the_task_once(central):  # noqa: F811
 @pytest.mark.parametrize("central", ["postgresql"], indirect=True)
 def test_stores_pushing_forged_promotion_discounts_at_once_raise_each_task_once(central):  # noqa: F811
     pct = _percent(central)
-    stores = [pusher(central, STORE)] + [pusher(central, f"TOKO-{n:02d}") for n in range(2, 7)]
-    batches = [
-        [
-            p.event(
-                "sale.completed",
-                promoted_sale(p.store_id, n, [(AQUA, 2, 3_500, 7_000, pct), (OTHER, 1, 3_500, 500, "gone")]),
-                version=V4,
-            )
-            for n in (1, 2)
-        ]
-        for p in stores
-    ]
-    # each store's batch sent twice at once (a retry racing its first send), all stores together
-    calls = [(lambda p=p, b=b: p.send(b)) for p, b in zip(stores, batches, strict=True)] * 2
-    for answer in at_once(*calls):
-        assert [r.get("first_outcome", r["outcome"]) for r in answer] == ["applied", "applied"], answer
+    lines = [(AQUA, 2, 3_500, 7_000, pct), (OTHER, 1, 3_500, 500, "gone")]
+    stores = pushed_at_once(central, lambda store_id, n: promoted_sale(store_id, n, lines))
     tasks = promotion_tasks(central)
     assert central.count(Sale) == 12 and central.count(DeadLetter) == 0
     assert sorted((t["location"], t["number"], t["line"], t["why"]) for t in tasks) == sorted(
