@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from central.config import PaymentsTable
 from central.services.gateway import PaymentGateway
 
@@ -15,6 +17,19 @@ def gateway_base_url(payments: PaymentsTable) -> str:
     if payments.gateway == "standin":
         return f"http://{payments.standin_host}:{payments.standin_port}"
     return ""
+
+
+# Where Midtrans' Snap sends a shopper to pay (its redirect_url), by `is_production`.
+MIDTRANS_PAY_PAGES = {False: "https://app.sandbox.midtrans.com", True: "https://app.midtrans.com"}
+
+
+def pay_page_origin(payments: PaymentsTable) -> str:
+    """The origin of the page the shop's "Pay" sends a shopper to: the pages' policy lets a form lead there."""
+    base = gateway_base_url(payments)
+    if not base:
+        return MIDTRANS_PAY_PAGES[payments.is_production]
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def build_gateway(payments: PaymentsTable) -> PaymentGateway:

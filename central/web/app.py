@@ -11,6 +11,7 @@ from flask_openapi3 import Info, OpenAPI, SecurityScheme
 
 from central.bootstrap import central_context
 from central.config import CentralConfig
+from central.gateways import pay_page_origin
 from central.services.retry import retried
 from common.db import Database
 from common.web.errors import validation_error_response
@@ -80,6 +81,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
         env_name="OMNITOKO_CENTRAL_SERVER__SECRET_KEY",
         init_command="omnitoko central init",
         cookie="omnitoko_central",
+        form_targets=[pay_page_origin(config.payments)],  # the shop's "Pay" ends on the gateway's page
     )
     app.json = PlainJSON(app)
     app.extensions["omnitoko_central"] = central_context(config, db, web=True)  # with the web's time limits

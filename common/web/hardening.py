@@ -1,8 +1,9 @@
-"""What both servers' app factories do before serving: refuse a missing or known secret key, and set the cookie
-flags and proxy trust from [server]."""
+"""What both servers' app factories do before serving: refuse a missing or known secret key, set the cookie flags
+and proxy trust from [server], and the pages' security headers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from flask import Flask, Request, Response, request
@@ -10,6 +11,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.config_reader import ConfigError
+
+from .page_policy import protect_pages
 
 # Keys that were ever written in this repository's examples: anyone can sign cookies with them.
 KNOWN_KEYS = frozenset({"dev-only-change-me", "change-me", "secret", "test-secret", "sim-secret"})
@@ -59,9 +62,18 @@ def check_secret_key(key: str, env_name: str, init_command: str) -> None:
         )
 
 
-def harden(app: Flask, server: _Server, *, env_name: str, init_command: str, cookie: str) -> None:
+def harden(
+    app: Flask,
+    server: _Server,
+    *,
+    env_name: str,
+    init_command: str,
+    cookie: str,
+    form_targets: Iterable[str] = (),
+) -> None:
     """`cookie`: the session cookie's own name per server. A browser keeps cookies by host, not port, so a store
-    and a central store on one host (the demo, a small shop) would otherwise sign each other's users out."""
+    and a central store on one host (the demo, a small shop) would otherwise sign each other's users out.
+    Every answer carries the pages' security policy (common.web.page_policy; `form_targets` as there)."""
     check_secret_key(server.secret_key, env_name, init_command)
     app.config.update(
         SECRET_KEY=server.secret_key,
@@ -71,5 +83,6 @@ def harden(app: Flask, server: _Server, *, env_name: str, init_command: str, coo
         SESSION_COOKIE_SECURE=server.public_url.startswith("https://"),
     )
     app.session_interface = _SessionCookies()
+    protect_pages(app, form_targets)
     if server.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app

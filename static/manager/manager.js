@@ -1,18 +1,22 @@
 // Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
-import { $, closeMoreMenus, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
+import { $, askBeforeActing, closeMoreMenus, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
+import { showElsewhere } from "../pos/stock_elsewhere.js";
 
 // Ask before what cannot be taken back: posting or cancelling a count, discarding an event, cancelling an online
 // order, revoking a kiosk, turning a code off; a button that asks (declining a transfer) asks for itself alone.
-document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-  form.addEventListener("submit", function (ev) {
-    if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+askBeforeActing();
+
+// "Back" on a refusal goes back where the person came from (without the script: to the manager's home).
+document.querySelectorAll("a[data-back]").forEach(function (back) {
+  back.addEventListener("click", function (ev) {
+    if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
   });
 });
-document.querySelectorAll("button[data-confirm]").forEach(function (button) {
-  button.addEventListener("click", function (ev) {
-    if (!window.confirm(button.dataset.confirm)) ev.preventDefault();
-  });
-});
+
+// A product's page: its stock at the other stores and the warehouse, asked of central once the page is shown.
+const elsewhere = $("elsewhere");
+if (elsewhere) showElsewhere(elsewhere.querySelector("div"), elsewhere.dataset.url);
+
 // A header box that checks or clears every row's box of its table (the rows start checked without it).
 document.querySelectorAll("input[data-check-all]").forEach(function (all) {
   all.addEventListener("change", function () {

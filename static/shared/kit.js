@@ -278,3 +278,18 @@ export function closeMoreMenus() {
     });
   });
 }
+
+/** The back offices ask before what cannot be taken back: a form or button with data-confirm="words" asks them
+ *  (window.confirm) and goes ahead only on OK. The pages' policy runs no inline `onsubmit`, so this is the one way. */
+export function askBeforeActing(root = document) {
+  root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+    });
+  });
+  root.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (ev) {
+      if (!window.confirm(button.dataset.confirm)) ev.preventDefault();
+    });
+  });
+}

@@ -187,7 +187,19 @@ def chromium(profile: Path, width: int = 1440, height: int = 900) -> Any:
         "--disable-site-isolation-trials",
     ):
         options.add_argument(arg)
+    # The console's errors, read after each test: a page the pages' security policy stopped fails it (below).
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def policy_violations(driver: Any) -> list[str]:
+    """What the pages' Content-Security-Policy (common.web.page_policy) stopped in this driver's pages since last
+    asked: a script, a style, a form or a connection the pages did not expect to be refused."""
+    try:
+        logged = driver.get_log("browser")
+    except Exception:  # noqa: BLE001 - a crashed tab or a dialog left open: the test has failed or will say why
+        return []
+    return [m["message"] for m in logged if "Content Security Policy" in m.get("message", "")]
 
 
 POOL_SIZE = 3  # idle drivers a worker keeps: most tests drive one or two windows (till and display)
@@ -256,11 +268,14 @@ def browser(browser_pool: list[Any], tmp_path_factory: pytest.TempPathFactory) -
         return driver
 
     yield make
+    refused = [m for d in drivers for m in policy_violations(d)]
     for d in drivers:
         if len(browser_pool) < POOL_SIZE and _fresh_again(d):
             browser_pool.append(d)
         else:
             d.quit()
+    if refused:
+        pytest.fail("the pages' security policy refused: " + " | ".join(refused[:3]), pytrace=False)
 
 
 @pytest.fixture(scope="session")

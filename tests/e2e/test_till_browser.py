@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from conftest import policy_violations
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -296,6 +297,28 @@ def test_the_paid_screens_receipt_frame_has_a_plain_text_title(store_server: Any
     assert frame.get_attribute("tabindex") == "-1", "Tab never lands in the receipt"
     page = str(till.d.execute_script("return document.body.textContent"))
     assert "</span>" not in page and "</iframe>" not in page
+
+
+def test_markup_that_slips_into_the_till_page_shows_but_never_runs(store_server: Any, browser: Any) -> None:
+    """The pages' policy (common.web.page_policy): a script or an on...= handler put into the page, as a product
+    name that slipped past escaping would be, is refused by the browser; the till goes on working."""
+    till = Till(browser(1366, 768), store_server)
+    till.open()
+    till.until(lambda: till.shown("screen-signin"), "the till starts")
+    till.d.execute_script(
+        """const box = document.createElement("div");
+        box.innerHTML = '<img src="/no-such.png" onerror="window.ranHandler = 1">';
+        document.body.append(box);
+        const s = document.createElement("script");
+        s.textContent = "window.ranScript = 1";
+        document.body.append(s);"""
+    )
+    refused: list[str] = []
+    till.until(lambda: len(refused.extend(policy_violations(till.d)) or refused) >= 2, "both refused, reported")
+    assert till.d.execute_script("return [window.ranScript, window.ranHandler]") == [None, None]
+    till.sign_in_and_open_shift()
+    till.scan(AQUA_330, 1)
+    assert till.text("total") == "Rp 3.500", "the till's own scripts still run"
 
 
 def test_back_from_the_approval_the_discount_field_takes_the_typing_where_it_left_it(
