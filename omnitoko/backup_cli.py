@@ -17,6 +17,8 @@ from pos.adapters.config import StoreConfig, load_config
 from pos.adapters.migrate import upgrade
 from pos.services import restore as restore_service
 
+MAX_SALE_PAGES = 50  # of central's sales after the backup, 1,000 a page: a restore reads 50,000 at most
+
 
 class Refused(DomainError):
     pass
@@ -98,7 +100,7 @@ def _ask_central(config: StoreConfig, after_seq: int, without: bool) -> dict[str
 
     client = CentralClient(config.sync.central_url, config.sync.token, config.sync.timeout_seconds, agent_id="restore")
     try:
-        return client.recovery(after_seq)
+        return _with_all_sales(client, client.recovery(after_seq), after_seq)
     except CentralError as e:
         if without:
             print(f"WARNING: central not asked ({e}); receipt numbers and events may repeat ones central holds")
@@ -108,6 +110,19 @@ def _ask_central(config: StoreConfig, after_seq: int, without: bool) -> dict[str
             f"not restored: the central store must say what it holds of this store ({e}); try again when it "
             "answers, or pass --without-central for a store whose sales never reached it",
         ) from e
+
+
+def _with_all_sales(client: Any, answer: dict[str, Any], after_seq: int) -> dict[str, Any]:
+    """Central names its sales after the backup a page at a time: ask for the next ones (before the restore's
+    transaction: no network call inside it) until it has named them all or MAX_SALE_PAGES were read. Central must
+    move on at each page; `sales_completed_next` stays set when some were not read (the restore says so)."""
+    sales = list(answer.get("sales_completed_after") or [])
+    at, pages = answer.get("sales_completed_next"), 1
+    while isinstance(at, int) and after_seq < at <= int(answer.get("store_seq") or 0) and pages < MAX_SALE_PAGES:
+        page = client.recovery(at)
+        sales += page.get("sales_completed_after") or []
+        after_seq, at, pages = at, page.get("sales_completed_next"), pages + 1
+    return answer | {"sales_completed_after": sales, "sales_completed_next": at}
 
 
 def report(
@@ -132,6 +147,7 @@ def report(
         if done["stock_skus"]:
             lines.append(f"  their stock movements were recorded here again ({done['stock_skus']} SKUs)")
         lines.extend(_cash_lines(done))
+        lines.extend(_sale_lines(done))
     lines.append(
         f"  the next event is store_seq {done['store_seq'] + 1} (the backup's was {done['store_seq_before'] + 1})"
     )
@@ -155,6 +171,28 @@ def _cash_lines(done: dict[str, Any]) -> list[str]:
             f"{format_money(m['amount'])} ({m['reason']}) at {m['at']}"
         )
     lines.extend(f"  WARNING: {why}" for why in done.get("cash_refused") or [])
+    return lines
+
+
+def _sale_lines(done: dict[str, Any]) -> list[str]:
+    """The sales central holds that the backup lacked, recorded again (count, total, per till), and any not."""
+    sales = done.get("sales") or []
+    lines = []
+    if sales:
+        lines.append(
+            f"  their sales were recorded here again under the same numbers ({len(sales)}, "
+            f"{format_money(sum(m['total'] for m in sales))}), without their stock (above) and with no new event:"
+        )
+        for till in sorted({m["till_id"] for m in sales}):
+            of_till = [m for m in sales if m["till_id"] == till]
+            numbers = sorted((m["number"] for m in of_till), key=lambda n: (len(n), n))
+            lines.append(
+                f"    till {till}: {len(of_till)} sales, {format_money(sum(m['total'] for m in of_till))} "
+                f"({numbers[0]} .. {numbers[-1]})"
+            )
+    for shift in done.get("shifts_closed_at_central") or []:
+        lines.append(f"    shift {shift[:8]} was opened after the backup: it is back as closed (its Z is central's)")
+    lines.extend(f"  WARNING: {why}" for why in done.get("sales_refused") or [])
     return lines
 
 

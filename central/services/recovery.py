@@ -4,8 +4,9 @@ A store's disk died; it restores its last backup, taken at store_seq X. The cent
 to its high-water mark Y (events arrive in store_seq order). The store must continue after both: its next event
 is max(X, Y) + 1 (a lower one would be refused as `seq_taken`), and each till's next receipt number is above
 every number central has seen from it. Events X+1..Y stay at central; the store re-learns their stock movements
-(the lines of those sales and refunds) so its on-hand figures match, and the cash moves among them (pay-outs, drops,
-pay-ins) so its shifts' expected cash does. Read-only; nothing here writes.
+(the lines of those sales and refunds) so its on-hand figures match, the cash moves among them (pay-outs, drops,
+pay-ins) so its shifts' expected cash does, and the sales themselves (as their `sale.completed` said them) so the
+till finds, reprints and refunds them. Read-only; nothing here writes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,24 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import AppliedEvent, CashMoveRecord, CentralMeta, Refund, RefundLine, Sale, SaleLine, Store
+from central.tables import (
+    AppliedEvent,
+    CashMoveRecord,
+    CentralMeta,
+    Refund,
+    RefundLine,
+    Sale,
+    SaleLine,
+    ShiftRecord,
+    Store,
+    Tender,
+)
 
 from .context import CentralContext
 
 MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock cover all
 MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
+MAX_SALES = 1000  # sales in one answer; `sales_completed_next` is the after_seq that asks for the next ones
 
 
 def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, Any]:
@@ -57,6 +70,7 @@ def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, An
             "receipt_seq": _receipt_seq(s, store_id),
             "stock_after": stock,
             "cash_moves_after": _cash_moves_after(s, store_id, held),
+            **_sales_completed_after(s, store_id, after_seq),
         }
 
 
@@ -128,3 +142,95 @@ def _cash_moves_after(s: Session, store_id: str, held: Any) -> list[dict[str, An
         }
         for m in rows
     ]
+
+
+def _sales_completed_after(s: Session, store_id: str, after_seq: int) -> dict[str, Any]:
+    """The sales the events after `after_seq` brought, in store_seq order, MAX_SALES at most; with each line the
+    quantity central's refunds took back, and the opening float of the sale's shift (None: central has no such
+    shift). `sales_completed_next`: the after_seq that asks for the next ones (None: these are all)."""
+    found = s.execute(
+        select(Sale, AppliedEvent.store_seq)
+        .join(AppliedEvent, AppliedEvent.event_id == Sale.event_id)
+        .where(
+            Sale.store_id == store_id,
+            AppliedEvent.store_id == store_id,
+            AppliedEvent.store_seq > after_seq,
+            AppliedEvent.outcome == "applied",
+        )
+        .order_by(AppliedEvent.store_seq)
+        .limit(MAX_SALES + 1)
+    ).all()
+    more = len(found) > MAX_SALES
+    sales = [sale for sale, _ in found[:MAX_SALES]]
+    ids = [sale.id for sale in sales]
+    lines: dict[str, list[SaleLine]] = {}
+    tenders: dict[str, list[Tender]] = {}
+    if ids:  # central keeps no line position: the lines come in the order they were stored, the till's
+        for line in s.scalars(select(SaleLine).where(SaleLine.sale_id.in_(ids))):
+            lines.setdefault(line.sale_id, []).append(line)
+        for tender in s.scalars(select(Tender).where(Tender.sale_id.in_(ids))):
+            tenders.setdefault(tender.sale_id, []).append(tender)
+    refunded = dict(
+        s.execute(
+            select(RefundLine.sale_line_id, func.sum(RefundLine.qty))
+            .join(Refund, Refund.id == RefundLine.refund_id)
+            .where(Refund.store_id == store_id, Refund.sale_id.in_(ids))
+            .group_by(RefundLine.sale_line_id)
+        ).all()
+    )
+    shift_ids = {sale.shift_id for sale in sales if sale.shift_id}
+    floats = dict(
+        s.execute(
+            select(ShiftRecord.id, ShiftRecord.opening_float).where(
+                ShiftRecord.store_id == store_id, ShiftRecord.id.in_(shift_ids)
+            )
+        ).all()
+    )
+    payloads = [
+        _sale_payload(sale, lines.get(sale.id, []), tenders.get(sale.id, []), refunded, floats) for sale in sales
+    ]
+    return {"sales_completed_after": payloads, "sales_completed_next": int(found[MAX_SALES - 1][1]) if more else None}
+
+
+def _sale_payload(
+    sale: Sale, lines: list[SaleLine], tenders: list[Tender], refunded: dict[str, Any], floats: dict[str, Any]
+) -> dict[str, Any]:
+    """The sale as its `sale.completed` said it (what central keeps of it: no line position, promotion or tax
+    lines), with the store it is of."""
+    float_ = floats.get(sale.shift_id or "")
+    return {
+        "sale_id": sale.id,
+        "number": sale.number,
+        "store_id": sale.store_id,
+        "till_id": sale.till_id,
+        "member_id": sale.member_id,
+        "shift_id": sale.shift_id,
+        "staff_id": sale.staff_id,
+        "completed_at": sale.completed_at.isoformat() if sale.completed_at else None,
+        "currency": sale.currency,
+        "lines": [
+            {
+                "id": l.id,
+                "sku": l.sku,
+                "name": l.name,
+                "qty": int(l.qty),
+                "unit_price": int(l.unit_price),
+                "line_discount": int(l.line_discount),
+                "sale_discount": int(l.sale_discount),
+                "net": int(l.net),
+                "tax_group": l.tax_group,
+                "measure": l.measure,
+                "refunded_qty": int(refunded.get(l.id) or 0),
+            }
+            for l in lines
+        ],
+        "tenders": [{"id": t.id, "type": t.type, "amount": int(t.amount)} for t in tenders],
+        "subtotal": int(sale.subtotal),
+        "discount": int(sale.discount),
+        "tax": int(sale.tax),
+        "rounding": int(sale.rounding),
+        "total": int(sale.total),
+        "paid": int(sale.paid),
+        "change": int(sale.change),
+        "shift_opening_float": None if float_ is None else int(float_),
+    }

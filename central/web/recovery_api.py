@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from central.services.recovery import recovery as recovery_service
 from common.contract.cash_events import CashMovedV2
+from common.contract.sale_events import SaleCompleted, SaleLineV3
 
 from .schemas import ErrorOut
 from .sync_api import BEARER, ctx, store_of_token
@@ -22,6 +23,17 @@ class RecoveryQuery(BaseModel):
 
 class RecoveryCashMove(CashMovedV2):
     store_id: str
+
+
+class RecoverySaleLine(SaleLineV3):
+    refunded_qty: int = Field(0, description="what central's refunds of this line took back")
+
+
+class RecoverySale(SaleCompleted):
+    store_id: str  # always said here
+    lines: list[RecoverySaleLine]  # type: ignore[assignment]  # narrower lines: pydantic's override
+    timezone: str | None = None
+    shift_opening_float: int | None = Field(None, description="the opening float of the sale's shift at central")
 
 
 class RecoveryOut(BaseModel):
@@ -40,6 +52,14 @@ class RecoveryOut(BaseModel):
         default_factory=list,
         description="the cash moves (pay-outs, drops, pay-ins) those events brought, oldest first; a store older than "
         "this field ignores it",
+    )
+    sales_completed_after: list[RecoverySale] = Field(
+        default_factory=list,
+        description="the sales those events brought, in store_seq order, 1,000 at most (sales_completed_next asks "
+        "for the rest); a store older than this field ignores it",
+    )
+    sales_completed_next: int | None = Field(
+        None, description="the after_seq that asks for the next sales (None: sales_completed_after holds them all)"
     )
 
 

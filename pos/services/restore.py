@@ -5,7 +5,7 @@ the backup's last. The central store may hold later events of this store (synced
 reusing their store_seq would be refused (`seq_taken`) and reusing their receipt numbers would print two
 receipts with one number. So the counters move past central's high-water marks, and the stock those later sales
 and refunds moved is recorded again here (without an outbox event: central has them already), as are the cash
-moves among them (restore_cash).
+moves among them (restore_cash) and the sales themselves, without their stock (restore_sales).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from common.tables import new_seq_id
 from pos.adapters.tables import StockMovement, SyncStatus, Till, receipt_counter
 
-from . import restore_cash
+from . import restore_cash, restore_sales
 from .context import StoreContext
 from .records import audit, counter_value, set_counter
 
@@ -33,6 +33,7 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         set_counter(s, "store_seq", target)
         tills: dict[str, tuple[int, int]] = {}
         known = set(s.scalars(select(Till.id)))
+        tills_of_store = known | set(ctx.config.store.tills)  # before central's answer names any
         for till_id, seen in dict(central.get("receipt_seq") or {}).items():
             if till_id not in known:
                 s.add(Till(id=till_id, name=till_id))
@@ -55,6 +56,9 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
                 )
             )
         cash, cash_refused = restore_cash.relearn(s, ctx.store_id, central.get("cash_moves_after") or [])
+        sales = restore_sales.relearn(
+            s, ctx, central.get("sales_completed_after") or [], tills_of_store, central.get("sales_completed_next")
+        )
         detail = {
             "backup": backup_file,
             "store_seq": [local_seq, target],
@@ -63,6 +67,9 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
             "central_events_after": central.get("events_after", {}),
             "cash_moves": [m["id"] for m in cash],
             "cash_moves_refused": cash_refused,
+            "sales": len(sales.sales),
+            "sales_refused": sales.refused[:100],
+            "shifts_closed_at_central": sorted(sales.shifts),
         }
         audit(s, ctx, "db_restored", detail=detail)
     return {
@@ -72,4 +79,7 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         "stock_skus": len(moved),
         "cash_moves": cash,
         "cash_refused": cash_refused,
+        "sales": sales.sales,
+        "sales_refused": sales.refused,
+        "shifts_closed_at_central": sorted(sales.shifts),
     }
