@@ -5,13 +5,15 @@ and the backup restored. The restore records the sales central holds again (same
 second stock movement) and prints them: the till finds each by number and reprints it, the shift's expected cash
 counts the cash sale, and a shopper's return of the cash sale is refunded here and accepted by central. Central is
 asked one sale a page (its page size made 1), so the restore reads every page. A sale of a shift opened after the
-backup comes back with that shift closed at central. A forged recovery answer (another store's sale, lines that do
-not add up, negative or oversized amounts, an unknown till, an id twice, points) is refused sale by sale with a
-WARNING line. Central on SQLite and PostgreSQL.
+backup comes back with that shift closed at central; a sale the backup holds open (copied mid-sale) comes back
+completed as central holds it; a line central's refund took back is not refunded again. A forged recovery answer
+(another store's sale, lines that do not add up, negative or oversized amounts, an unknown till, an id twice,
+points) is refused sale by sale with a WARNING line. Central on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from test_restore_cash_moves import _restore  # the disk dies, the backup is put
 from central.services import recovery
 from central.tables import Alert, DeadLetter, Refund
 from common.contract.names import EventType
+from common.errors import Conflict
 from common.limits import MAX_AMOUNT
 from common.money import format_money
 from pos.adapters import backups
@@ -46,9 +49,16 @@ def _card_sale(store: StoreContext, actor: Any) -> dict[str, Any]:
 
 
 def _backup_then_sell(
-    store: StoreContext, central: Any, actor: Any, agents: Any, tmp_path: Path, open_first: bool = True
+    store: StoreContext,
+    central: Any,
+    actor: Any,
+    agents: Any,
+    tmp_path: Path,
+    open_first: bool = True,
+    then: Callable[[dict[str, Any]], Any] = lambda _sale: None,
 ) -> tuple[Path, list[dict[str, Any]]]:
-    """A sale before the backup, a cash and a card sale after it; all synced. Returns the backup and those two."""
+    """A sale before the backup, a cash and a card sale after it (`then` done with the cash sale); all synced.
+    Returns the backup and those two sales."""
     connect_store(store, central)
     stock_up(central)
     agent = agents()
@@ -61,6 +71,7 @@ def _backup_then_sell(
     if not open_first:
         shifts.open_shift(store, actor, FLOAT)
     after = [sell(store, actor, [(AQUA_330, 2), (AQUA_600, 1)]), _card_sale(store, actor)]
+    then(after[0])
     sync_until_clean(agent)
     agent.close()
     return backup, after
@@ -149,6 +160,53 @@ def test_a_sale_of_a_shift_opened_after_the_backup_comes_back_with_its_shift_clo
     shifts.open_shift(store, cashier, FLOAT)  # the till opens a shift of its own, and refunds the sale there
     returned = cash_sale["lines"][0]
     assert refunds.refund(store, cashier, cash_sale["number"], [(returned["id"], 1)], MANAGER)["amount"] == 3_500
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_sale_open_in_the_backup_and_completed_after_it_comes_back_completed_as_central_holds_it(
+    central: Any, store: StoreContext, cashier: Any, agents: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connect_store(store, central)
+    stock_up(central)
+    shifts.open_shift(store, cashier, FLOAT)
+    view, _ = till_sale.create_sale(store, cashier)
+    till_sale.add_line(store, cashier, view["id"], barcode=AQUA_330, qty=1)
+    store.db.dispose()  # the server's backup loop copies the database mid-sale
+    backup = backups.take(backups.sqlite_path(store.config.database.url), tmp_path / "usb", store.store_id, keep=3)
+    view = till_sale.add_line(store, cashier, view["id"], barcode=AQUA_600, qty=2)
+    view = till_sale.add_tender(store, cashier, view["id"], "cash", view["total"], None)
+    sale = checkout.complete(store, cashier, view["id"])
+    agent = agents()
+    sync_until_clean(agent)
+    agent.close()
+
+    said = _restore(store, backup, tmp_path, capsys)
+    print(said)
+    assert "WARNING" not in said
+    again = sale_views.get_sale(store, sale["number"])
+    assert (again["id"], again["state"], again["total"]) == (sale["id"], "completed", 3_500 + 9_000)
+    assert [(l["sku"], l["qty"]) for l in again["lines"]] == [("SKU-00001", 1), ("SKU-00002", 2)]
+    with store.db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Sale).where(Sale.state == "open")) == 0
+        shift = shifts.current_shift(s, "T1")
+        assert shift is not None and shifts.expected_cash(s, shift) == FLOAT + 12_500
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_what_a_refund_at_central_took_back_cannot_be_refunded_again_after_the_restore(
+    central: Any, store: StoreContext, cashier: Any, agents: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refund_both(sale: dict[str, Any]) -> None:
+        line = next(l for l in sale["lines"] if l["sku"] == "SKU-00001")  # 2 sold, both brought back
+        refunds.refund(store, cashier, sale["number"], [(line["id"], 2)], MANAGER)
+
+    backup, (cash_sale, _) = _backup_then_sell(store, central, cashier, agents, tmp_path, then=refund_both)
+    line = next(l for l in cash_sale["lines"] if l["sku"] == "SKU-00001")
+
+    print(_restore(store, backup, tmp_path, capsys))
+    cashier = auth.sign_in(store, "1001", "1234", "T1")[1]
+    with pytest.raises(Conflict, match="already refunded in full"):
+        refunds.refund(store, cashier, cash_sale["number"], [(line["id"], 1)], MANAGER)
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
