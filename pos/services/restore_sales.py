@@ -73,7 +73,7 @@ def relearn(s: Session, ctx: StoreContext, sales: Any, tills: set[str], more_aft
     if more_after is not None or len(sales) > MAX_SALES:
         out.refused.append(
             f"central holds more sales after the backup than the {min(len(sales), MAX_SALES):,} read: "
-            "the others stay at central (restore again to read them)"
+            "the others stay at central only (the till does not find them)"
         )
     seen: set[str] = set()
     for raw in sales[:MAX_SALES]:

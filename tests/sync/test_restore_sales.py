@@ -4,7 +4,8 @@ The backup is taken with the shift open; a cash sale and a card sale follow and 
 and the backup restored. The restore records the sales central holds again (same ids and numbers, no new event, no
 second stock movement) and prints them: the till finds each by number and reprints it, the shift's expected cash
 counts the cash sale, and a shopper's return of the cash sale is refunded here and accepted by central. Central is
-asked one sale a page (its page size made 1), so the restore reads every page. A sale of a shift opened after the
+asked one sale a page (its page size made 1), so the restore reads every page, up to its bound (past it, a WARNING
+says the rest stay at central). A sale of a shift opened after the
 backup comes back with that shift closed at central; a sale the backup holds open (copied mid-sale) comes back
 completed as central holds it; a line central's refund took back is not refunded again. A forged recovery answer
 (another store's sale, lines that do not add up, negative or oversized amounts, an unknown till, an id twice,
@@ -26,9 +27,10 @@ from test_restore_cash_moves import _restore  # the disk dies, the backup is put
 from central.services import recovery
 from central.tables import Alert, DeadLetter, Refund
 from common.contract.names import EventType
-from common.errors import Conflict
+from common.errors import Conflict, NotFound
 from common.limits import MAX_AMOUNT
 from common.money import format_money
+from omnitoko import backup_cli
 from pos.adapters import backups
 from pos.adapters.tables import OutboxEvent, Sale, Shift, StockMovement
 from pos.services import auth, checkout, receipts, refunds, sale_views, shifts, till_sale, transactions
@@ -207,6 +209,27 @@ def test_what_a_refund_at_central_took_back_cannot_be_refunded_again_after_the_r
     cashier = auth.sign_in(store, "1001", "1234", "T1")[1]
     with pytest.raises(Conflict, match="already refunded in full"):
         refunds.refund(store, cashier, cash_sale["number"], [(line["id"], 1)], MANAGER)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_restore_reads_a_bounded_number_of_sales_and_says_the_rest_stay_at_central(
+    central: Any,
+    store: StoreContext,
+    cashier: Any,
+    agents: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backup, (cash_sale, card_sale) = _backup_then_sell(store, central, cashier, agents, tmp_path)
+    monkeypatch.setattr(recovery, "MAX_SALES", 1)
+    monkeypatch.setattr(backup_cli, "MAX_SALE_PAGES", 1)  # one page of one sale read
+    said = _restore(store, backup, tmp_path, capsys)
+    print(said)
+    assert "  WARNING: central holds more sales after the backup than the 1 read: the others stay at central" in said
+    assert f"till T1: 1 sales, {format_money(cash_sale['total'])} ({cash_sale['number']} .." in said
+    with pytest.raises(NotFound):
+        sale_views.get_sale(store, card_sale["number"])
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
