@@ -143,6 +143,15 @@ class PaymentsTable(_Table):
     notify_per_minute: int = Field(300, ge=1, le=100_000)  # notifications one address may send a minute; then 429
 
 
+class DiscountsTable(_Table):
+    """The chain's rule for a cashier's own discounts, which central checks each store's sales against
+    (central/services/manual_discount_checks.py)."""
+
+    # The most a cashier's own discounts may take off a sale without a manager's approval, in percent: no store's
+    # [security] discount_limit_percent should be above it (a sale beyond it with no approver raises a task).
+    cashier_limit_percent: int = Field(10, ge=0, le=100)
+
+
 class CentralConfig(_Table):
     central: CentralTable = Field(default_factory=CentralTable)
     database: DatabaseTable = Field(default_factory=DatabaseTable)
@@ -153,6 +162,7 @@ class CentralConfig(_Table):
     loyalty: LoyaltyTable = Field(default_factory=LoyaltyTable)
     shop: ShopTable = Field(default_factory=ShopTable)
     payments: PaymentsTable = Field(default_factory=PaymentsTable)
+    discounts: DiscountsTable = Field(default_factory=DiscountsTable)
     metrics: MetricsTable = Field(default_factory=MetricsTable)
     logging: LoggingTable = Field(default_factory=LoggingTable)
 

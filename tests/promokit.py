@@ -3,6 +3,8 @@ central raises about them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -11,7 +13,7 @@ from typing import Any
 from checkkit import Pusher, pusher
 from racekit import at_once
 from sqlalchemy import select
-from synckit import STORE
+from synckit import STORE, signed_in_admin
 
 from central.services.promotion_checks import KIND
 from central.tables import ReconciliationItem
@@ -66,13 +68,19 @@ def promoted_sale(
     }
 
 
-def promotion_tasks(central: Any) -> list[dict[str, Any]]:
-    """The open promotion-discount tasks, each as its detail with its store and sale line."""
+def promotion_tasks(central: Any, kind: str = KIND) -> list[dict[str, Any]]:
+    """The open promotion-discount tasks (or those of another `kind` about a sale's claims: price_checks,
+    manual_discount_checks), each as its detail with its store and sale line, by central's words."""
     with central.ctx.db.sessions() as s:
         items = s.scalars(
-            select(ReconciliationItem).where(ReconciliationItem.kind == KIND).order_by(ReconciliationItem.message)
+            select(ReconciliationItem).where(ReconciliationItem.kind == kind).order_by(ReconciliationItem.message)
         )
         return [{**json.loads(i.detail or "{}"), "location": i.location, "message": i.message} for i in items]
+
+
+def claim_tasks(central: Any, kind: str) -> list[dict[str, Any]]:
+    """The open tasks of `kind` about a sale's claims, by store, receipt and line."""
+    return sorted(promotion_tasks(central, kind), key=lambda t: (t["location"], t["number"], t["line"]))
 
 
 def pushed_at_once(central: Any, sale_of: Callable[[str, int], dict[str, Any]], version: int = V4) -> list[Pusher]:
@@ -84,3 +92,9 @@ def pushed_at_once(central: Any, sale_of: Callable[[str, int], dict[str, Any]], 
     for answer in at_once(*calls):
         assert [r.get("first_outcome", r["outcome"]) for r in answer] == ["applied", "applied"], answer
     return stores
+
+
+def tasks_in_csv(central: Any, kind: str) -> list[str]:
+    """What head office's CSV of open tasks (in English) says of each task of that kind (its words), sorted."""
+    sheet = signed_in_admin(central, "en").get("/admin/reconciliation.csv").get_data(as_text=True).lstrip("\ufeff")
+    return sorted(r["What happened"] for r in csv.DictReader(io.StringIO(sheet)) if r["Kind"] == kind)

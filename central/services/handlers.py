@@ -19,7 +19,7 @@ from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleComp
 from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
-from . import cash_moves, loyalty, member_scope, price_checks, promotion_checks, sale_versions, stock
+from . import cash_moves, claim_checks, loyalty, member_scope, sale_versions, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -34,8 +34,8 @@ from .transfers import HANDLERS as TRANSFER_HANDLERS
 
 
 def sale_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    """Versions 1 to 4 alike (a version 1 sale has no time zone, version 3 lines say their measure, version 4 lines
-    their promotion: promotion_checks); each parsed with its own model."""
+    """Versions 1 to 5 alike (a version 1 sale has no time zone, version 3 lines say their measure, version 4 lines
+    their promotion, version 5 who approved the cashier's discounts: claim_checks); each parsed with its own model."""
     p = parse(EVENTS[(ev.type, ev.schema_version)], ev.payload)
     assert isinstance(p, SaleCompleted)  # every version of sale.completed is one (a V2 is a SaleCompleted too)
     gathered = session.info.get(_GATHERED)
@@ -109,8 +109,7 @@ def insert_sales(session: Session, ctx: CentralContext, sales: list[tuple[Event,
         changes += stock.post(
             session, ctx, ev.store_id, [Movement(l.id, l.sku, -l.qty, "sale", p.sale_id) for l in p.lines], ev.event_id
         )
-    promotion_checks.raise_tasks(session, ctx, sales, unchecked)  # recorded all the same, a task when beyond
-    price_checks.raise_tasks(session, ctx, sales)  # and when a unit price is none central ever set
+    claim_checks.raise_tasks(session, ctx, sales, unchecked)  # recorded all the same, a task when a claim fails
     return changes
 
 
@@ -261,6 +260,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
     (EventType.SALE_COMPLETED, 2): sale_completed,
     (EventType.SALE_COMPLETED, 3): sale_completed,  # issue 16: lines carry their measure (weighed goods)
     (EventType.SALE_COMPLETED, 4): sale_completed,  # lines name their promotion (checked: promotion_checks)
+    (EventType.SALE_COMPLETED, 5): sale_completed,  # and who approved the cashier's discounts (manual_discount_checks)
     (EventType.REFUND_COMPLETED, 1): refund_completed,
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,

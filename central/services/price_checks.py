@@ -33,8 +33,6 @@ from common.contract.sale_events import SaleCompleted, SaleLine
 from common.measure import LABEL, WEIGHT, format_qty
 from common.money import format_money
 
-from . import sale_tasks
-from .context import CentralContext
 from .sale_tasks import line_figures, measure_of
 from .statements import insert_ignoring
 
@@ -42,7 +40,7 @@ if TYPE_CHECKING:
     from .envelope import Event
 
 KIND = "unit_price"  # the reconciliation task's kind
-_TASKS = uuid.UUID("0b8f3f5e-61a4-4d0c-8a8e-5c2f4f7d9e21")  # namespace of the tasks' ids: one per sale line
+TASKS = uuid.UUID("0b8f3f5e-61a4-4d0c-8a8e-5c2f4f7d9e21")  # namespace of the tasks' ids: one per sale line
 
 
 class Known(NamedTuple):
@@ -113,9 +111,3 @@ def message(f: dict[str, Any]) -> str:
     else:
         said = f"sells at {sold}, a price central never set for {f['sku']} (now {price_said(f['price_now'], f['measure'])})"
     return f"{where} {said}. Check the sale with the store"
-
-
-def raise_tasks(s: Session, ctx: CentralContext, sales: list[tuple[Event, SaleCompleted]]) -> None:
-    """A task for each line of these (just recorded) sales at a price central never set; one per sale line however
-    often its sale is applied (sale_tasks)."""
-    sale_tasks.raise_tasks(s, ctx, KIND, _TASKS, findings(s, sales), message)

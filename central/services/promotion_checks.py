@@ -38,8 +38,7 @@ from common.measure import format_qty, line_gross
 from common.money import format_money
 from common.promotions import Promo
 
-from . import price_checks, sale_tasks
-from .context import CentralContext
+from . import price_checks
 from .sale_tasks import line_figures, measure_of
 from .statements import insert_ignoring
 
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     from .envelope import Event
 
 KIND = "promotion_discount"  # the reconciliation task's kind
-_TASKS = uuid.UUID("6f0d7c1e-3b1a-4c55-9a39-1f3e2d7b8a60")  # namespace of the tasks' ids: one per sale line
+TASKS = uuid.UUID("6f0d7c1e-3b1a-4c55-9a39-1f3e2d7b8a60")  # namespace of the tasks' ids: one per sale line
 
 
 class Terms(NamedTuple):
@@ -166,15 +165,3 @@ def message(f: dict[str, Any]) -> str:
     else:
         said = f"claims {format_money(f['claimed'])} off for {promo}, which gives at most {format_money(f['most'])}"
     return f"{where} {said}. Check the sale with the store"
-
-
-def raise_tasks(
-    s: Session,
-    ctx: CentralContext,
-    sales: list[tuple[Event, SaleCompleted]],
-    unchecked: Iterable[tuple[Event, SaleCompleted]] = (),
-) -> None:
-    """A task for each promoted line of these (just recorded) sales that does not hold, and for each discounted
-    line of the `unchecked` ones among them (older versions, sale_versions.note); one per sale line however often
-    its sale is applied (sale_tasks)."""
-    sale_tasks.raise_tasks(s, ctx, KIND, _TASKS, findings(s, sales) + unchecked_findings(unchecked), message)

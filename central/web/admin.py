@@ -177,6 +177,12 @@ def task_said(r: dict[str, Any]) -> str | None:
         return tr(
             f"recon.say.price_{d['why']}", **_sale_line(d), price=price_said(d["unit_price"], d["measure"]), now=now
         )
+    if r["kind"] == "manual_discount" and (d := r.get("detail")):  # claimed: this discount; manual: the sale's
+        said = {"claimed": format_money(d["claimed"]), **_sale_line(d)}
+        what = tr("recon.say.manual_line" if d["line"] else "recon.say.manual_sale", **said)
+        figures = {"manual": format_money(d["manual"]), "base": format_money(d["base"])}
+        figures |= {"share": shown_value("percent", d["share_bp"]), "limit": shown_value("percent", d["limit_bp"])}
+        return tr(f"recon.say.manual_{d['why']}", what=what, **figures)
     return None
 
 

@@ -25,6 +25,7 @@ from .sale_events import (
     SaleCompletedV2,
     SaleCompletedV3,
     SaleCompletedV4,
+    SaleCompletedV5,
     ShiftClosed,
     ShiftOpened,
 )
@@ -47,6 +48,7 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.SALE_COMPLETED, 2): SaleCompletedV2,  # stores before issue 16 (weighed goods)
     (EventType.SALE_COMPLETED, 3): SaleCompletedV3,  # stores before the promotion checks
     (EventType.SALE_COMPLETED, 4): SaleCompletedV4,  # each line names the promotion behind its discount
+    (EventType.SALE_COMPLETED, 5): SaleCompletedV5,  # the manager who approved the cashier's discounts
     (EventType.REFUND_COMPLETED, 1): RefundCompleted,
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,

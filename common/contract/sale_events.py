@@ -1,5 +1,5 @@
 """The till's events: one model per version of a sale (2 adds the store's time zone, 3 weighed goods, 4 the promotion
-behind a line's discount), a refund, a shift opened and closed."""
+behind a line's discount, 5 the manager who approved the cashier's discounts), a refund, a shift opened and closed."""
 
 from __future__ import annotations
 
@@ -100,6 +100,15 @@ class SaleCompletedV4(SaleCompletedV3):
     """sale.completed version 4: version 3 with lines that name the promotion behind their discount."""
 
     lines: list[SaleLineV4] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines: pydantic's override
+
+
+class SaleCompletedV5(SaleCompletedV4):
+    """sale.completed version 5: version 4 with the manager who approved the cashier's own discounts on this sale
+    beyond the store's limit (`discount_approved_by`, their staff id; absent: no manager was asked). Central checks
+    the cashier's discounts against the chain's limit and reads the approval from it
+    (central/services/manual_discount_checks.py)."""
+
+    discount_approved_by: Id | None = None
 
 
 class RefundLine(Wire):

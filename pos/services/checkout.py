@@ -242,4 +242,6 @@ def _event_payload(
         "total": view["total"],
         "paid": view["paid"],
         "change": view["change"],
-    }
+    } | (  # sale.completed v5: the manager who approved the cashier's discounts (central checks them)
+        {"discount_approved_by": sale.discount_approved_by} if sale.discount_approved_by else {}
+    )

@@ -5,16 +5,13 @@ on a price central knows (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import datetime
 from typing import Any
 
 import pytest
 from checkkit import pusher
-from promokit import V4, promoted_sale, promotion_tasks, pushed_at_once
-from sqlalchemy import create_engine, select, text
+from promokit import V4, claim_tasks, promoted_sale, promotion_tasks, pushed_at_once, tasks_in_csv
+from sqlalchemy import create_engine, text
 from synckit import STORE, central, central_config, pg_url, signed_in_admin  # noqa: F401
 from test_money_migrations import old_central_url  # noqa: F401
 
@@ -23,7 +20,7 @@ from central.migrate import upgrade as central_upgrade
 from central.services import catalog
 from central.services.context import CentralContext
 from central.services.price_checks import KIND, known_prices
-from central.tables import DeadLetter, ReconciliationItem, Sale
+from central.tables import DeadLetter, Sale
 from common.measure import line_gross
 from common.pricing import taxes_by_group
 
@@ -33,11 +30,7 @@ RICE = "SKU-T-W01"  # a weighed product made here: Rp 14.000/kg
 
 
 def price_tasks(central: Any) -> list[dict[str, Any]]:  # noqa: F811
-    """The open unit-price tasks, each as its detail with its store and central's words, by receipt and line."""
-    with central.ctx.db.sessions() as s:
-        items = s.scalars(select(ReconciliationItem).where(ReconciliationItem.kind == KIND))
-        found = [{**json.loads(i.detail or "{}"), "location": i.location, "message": i.message} for i in items]
-    return sorted(found, key=lambda t: (t["number"], t["line"]))
+    return claim_tasks(central, KIND)
 
 
 def _sale(store: str, n: int, lines: list[tuple[str, int, int, int, str | None]], measures: dict[str, str]) -> dict:
@@ -103,12 +96,8 @@ def test_forged_prices_are_recorded_and_raise_one_task_per_line_in_head_offices_
         f"Struk {STORE}-T1-000001 baris 3 (Produk {RICE}): dijual Rp 1.400/kg, padahal kantor pusat tidak pernah "
         "menetapkan harga itu untuk produk ini (sekarang Rp 14.000/kg)." in indonesian
     )
-    english = signed_in_admin(central, "en")
-    assert "Price head office never set" in english.get("/admin/").get_data(as_text=True)
-    sheet = csv.DictReader(
-        io.StringIO(english.get("/admin/reconciliation.csv").get_data(as_text=True).lstrip("\ufeff"))
-    )
-    said = sorted(r["What happened"] for r in sheet if r["Kind"] == "Price head office never set")
+    assert "Price head office never set" in signed_in_admin(central, "en").get("/admin/").get_data(as_text=True)
+    said = tasks_in_csv(central, "Price head office never set")
     assert said == [
         f"Sale {STORE}-T1-000001 line 1 (Produk {AQUA}): sold at Rp 500, a price head office never set for this "
         "product (now Rp 3.800). Check the sale with the store.",

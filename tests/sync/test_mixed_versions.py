@@ -103,7 +103,7 @@ def test_an_old_stores_version_1_stream_is_applied_exactly_like_the_same_facts_a
 @pytest.mark.parametrize(
     ("version", "says"),
     [
-        (5, "is newer than this central store: upgrade the central store"),
+        (6, "is newer than this central store: upgrade the central store"),
         (0, "is older than any version this central store still reads"),
     ],
 )
@@ -115,7 +115,7 @@ def test_a_version_central_does_not_read_is_dead_lettered_saying_what_to_do_and_
     fine = event(STORE, 2, EventType.SALE_COMPLETED, sale_payload(STORE, 2))
     results = push(central, central.token, STORE, [odd, fine])["results"]
     assert [(r["outcome"], r["code"]) for r in results] == [("rejected", "unknown_schema_version"), ("applied", None)]
-    assert says in results[0]["message"] and "reads version 1, 2, 3, 4" in results[0]["message"]
+    assert says in results[0]["message"] and "reads version 1, 2, 3, 4, 5" in results[0]["message"]
     [reason] = [d.reason for (d,) in central.rows(select(DeadLetter))]
     assert says in reason  # what head office reads on the admin page
     assert central.count(Sale) == 1
@@ -163,6 +163,6 @@ def test_an_upgraded_store_writes_the_newest_version_with_its_configured_time_zo
     sale = sell(store, open_till, [(AQUA_330, 1)])
     sync_until_clean(agents())
     with store.db.sessions() as s:
-        # version 4 (version 3 with each line's promotion; 3 added the measure), the time zone of version 2 kept
-        assert s.scalar(select(OutboxEvent.schema_version).where(OutboxEvent.type == EventType.SALE_COMPLETED)) == 4
+        # version 5 (who approved the cashier's discounts; 4 each line's promotion, 3 the measure), version 2's zone kept
+        assert s.scalar(select(OutboxEvent.schema_version).where(OutboxEvent.type == EventType.SALE_COMPLETED)) == 5
     assert central.rows(select(Sale.timezone).where(Sale.id == sale["id"])) == [(ZONE,)]
