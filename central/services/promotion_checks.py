@@ -1,6 +1,8 @@
 """The promotion discounts a store claims, checked against the promotions central offered (a token proves who sends,
 not what is true): a sale line that names a promotion (sale.completed version 4) takes off no more than that
-promotion's rule gives its quantity at its unit price, by the rule the till prices with (common.promotions).
+promotion's rule gives its quantity at its unit price, by the rule the till prices with (common.promotions). The
+unit price is read as central knows it (price_checks.judged_price: never above the highest price central set for the
+SKU), so a forged high "original" price gives a percent promotion no bigger discount.
 
 A sale is a fact, money was taken: a line that fails is recorded with its sale as usual, and raises a
 reconciliation task for head office ("discount beyond its promotion"), once per sale line. What fails:
