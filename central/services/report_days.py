@@ -31,6 +31,11 @@ def zone_named(ctx: CentralContext, name: str | None) -> ZoneInfo:
     return zone(ctx)
 
 
+def today(ctx: CentralContext) -> date:
+    """Today on the shop's clock (a typed day without a year is in its year)."""
+    return ctx.clock().replace(tzinfo=UTC).astimezone(zone(ctx)).date()
+
+
 def day_range(ctx: CentralContext, start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
     """The range asked for; a missing end is today, a missing start `default_days` before it (counting both)."""
     today = datetime.now(UTC).astimezone(zone(ctx)).date() if start is None or end is None else None

@@ -12,9 +12,10 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from central.services import payment_notifications, payments, settlement_report
+from central.services import payment_notifications, payments, report_days, settlement_report
 from common import i18n
 from common.csv_export import csv_text
+from common.days import parse_day
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
@@ -106,11 +107,8 @@ def refund(payment_id: str):
 
 
 def day_arg(raw: str | None) -> date | None:
-    """A `?from=` or `?to=` day (YYYY-MM-DD); none given is None."""
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise DomainError("bad_date", f"{(raw or '')[:20]!r} is not a date (YYYY-MM-DD)") from None
+    """A `?from=` or `?to=` day (common.days: 23/11/2026, 23/11 this year, or ISO from a link); none given is None."""
+    return parse_day(raw, report_days.today(ctx()))
 
 
 # The days table as CSV (BOM: a spreadsheet reads the UTF-8 headers), amounts in whole Rupiah.

@@ -13,6 +13,7 @@ from central.bootstrap import central_context
 from central.config import CentralConfig
 from central.gateways import pay_page_origin
 from central.services.retry import retried
+from common.days import day_shown
 from common.db import Database
 from common.web.errors import validation_error_response
 from common.web.hardening import harden
@@ -84,6 +85,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
         form_targets=[pay_page_origin(config.payments)],  # the shop's "Pay" ends on the gateway's page
     )
     app.json = PlainJSON(app)
+    app.jinja_env.filters["day"] = day_shown  # a date field's value: 23/11/2026 (templates/shared/day_field.html)
     app.extensions["omnitoko_central"] = central_context(config, db, web=True)  # with the web's time limits
     install_metrics(app, app.extensions["omnitoko_central"])  # /metrics, request ids (issue 19)
     install_push_lane(app, config.server.push_slots)  # pushes take turns, pulls never wait behind them

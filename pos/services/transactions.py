@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from common.days import parse_day
 from common.errors import DomainError, NotFound
 from common.loyalty import mask_name
 from common.tenders import DIRECT_TENDERS
@@ -26,7 +27,6 @@ MAX_ROWS = 50
 Mode = Literal["number", "date", "amount", "member"]
 # The digital receipt's link as printed in its QR (receipts.digital_path); a wedge scanner types it whole.
 _LINK = re.compile(r"/r/([A-Za-z0-9][A-Za-z0-9-]{0,47})/([A-Za-z0-9_-]{8,64})/?$")
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 
 
 def shown_at(ctx: StoreContext, at: datetime | None) -> str:
@@ -47,15 +47,11 @@ def receipt_number_of(ctx: StoreContext, text: str) -> str:
 
 
 def _local_day(ctx: StoreContext, text: str) -> date:
-    m = _DATE.match(text.strip())
-    if m is None:
-        raise DomainError("bad_date", f"type a date as 23/11 or 23/11/2026, not {text!r}", value=text[:20])
-    today = to_local(ctx, ctx.clock()).date()
-    year = int(m[3]) if m[3] else today.year
-    try:
-        return date(year + 2000 if year < 100 else year, int(m[2]), int(m[1]))
-    except ValueError as e:
-        raise DomainError("bad_date", f"{text!r} is not a date", value=text[:20]) from e
+    """A typed day (common.days: 23/11, 23/11/2026), a day without a year in the store's year."""
+    day = parse_day(text, to_local(ctx, ctx.clock()).date())
+    if day is None:
+        raise DomainError("bad_date", "type a date as 23/11 or 23/11/2026", value="")
+    return day
 
 
 def _amount(text: str) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask_openapi3 import Info, OpenAPI, SecurityScheme
 from flask_socketio import SocketIO
 
+from common.days import day_shown
 from common.db import Database
 from common.web.errors import register_error_handlers, validation_error_response
 from common.web.hardening import harden
@@ -53,6 +54,7 @@ def create_app(config: StoreConfig, db: Database | None = None) -> OpenAPI:
     app.config.update(SECRET_KEY=config.server.secret_key)
     limit_bodies(app, config.server.max_body_bytes)
     app.json = PlainJSON(app)
+    app.jinja_env.filters["day"] = day_shown  # a date field's value: 23/11/2026 (templates/shared/day_field.html)
     harden(
         app,
         config.server,

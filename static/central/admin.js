@@ -1,6 +1,6 @@
 // Small helpers for the admin pages (an ES module, like the other screens'; their shared helpers are in
 // static/shared/kit.js); every page works without them.
-import { askBeforeActing, closeMoreMenus } from "../shared/kit.js";
+import { askBeforeActing, closeMoreMenus, dayFields } from "../shared/kit.js";
 
 // A form whose fields follow a kind chosen in it (a promotion's kind): an element with data-kinds="free bundle"
 // shows only for those kinds, a label's data-by-kind and an input's data-placeholder-by-kind ({kind: words}, written
@@ -29,6 +29,7 @@ document.querySelectorAll("select[data-kind-switch]").forEach(function (kind) {
 // Ask before what cannot be taken back (a form with data-confirm: discarding a dead letter, ending a promotion,
 // refunding a payment).
 askBeforeActing();
+dayFields(); // the date fields: typed as 23/11/2026, with the browser's calendar a click away
 
 // The top bar's More menu closes as a menu closes (Esc, a click or the focus elsewhere).
 closeMoreMenus();

@@ -1,10 +1,11 @@
 // Small helpers for the manager pages (an ES module over static/shared/kit.js); every page works without them.
-import { $, askBeforeActing, closeMoreMenus, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
+import { $, askBeforeActing, closeMoreMenus, dayFields, groupThousands, kgText, parseStockQty, useCurrency } from "../shared/kit.js";
 import { showElsewhere } from "../pos/stock_elsewhere.js";
 
 // Ask before what cannot be taken back: posting or cancelling a count, discarding an event, cancelling an online
 // order, revoking a kiosk, turning a code off; a button that asks (declining a transfer) asks for itself alone.
 askBeforeActing();
+dayFields(); // the date fields: typed as 23/11/2026, with the browser's calendar a click away
 
 // "Back" on a refusal goes back where the person came from (without the script: to the manager's home).
 document.querySelectorAll("a[data-back]").forEach(function (back) {

@@ -293,3 +293,36 @@ export function askBeforeActing(root = document) {
     });
   });
 }
+
+/** The back offices' day fields (templates/shared/day_field.html) are typed as 23/11/2026 whatever the browser's
+ *  language; each gets a calendar button that opens the browser's own date picker and writes the day chosen back in
+ *  that form. Without the script the field is typed. */
+const CALENDAR_ICON = '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><rect x="1.5" y="3" width="13" height="11.5" rx="1.5" fill="none" stroke="currentColor"/><path d="M1.5 6.5h13M5 1.5v3M11 1.5v3" stroke="currentColor"/></svg>';
+
+export function dayFields(root = document) {
+  const two = (n) => String(n).padStart(2, "0");
+  root.querySelectorAll("input[data-day]").forEach(function (field) {
+    const picker = document.createElement("input");
+    picker.type = "date";
+    picker.tabIndex = -1;
+    picker.className = "day-picker";
+    picker.setAttribute("aria-hidden", "true");
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "day-open";
+    open.innerHTML = CALENDAR_ICON;
+    open.title = field.placeholder;
+    open.setAttribute("aria-label", field.placeholder);
+    field.after(open, picker);
+    open.addEventListener("click", function () {
+      const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(field.value.trim());
+      picker.value = m ? `${m[3]}-${two(m[2])}-${two(m[1])}` : "";
+      try { picker.showPicker(); } catch (e) { field.focus(); } // a browser without it: the field is typed
+    });
+    picker.addEventListener("change", function () {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(picker.value);
+      if (m) field.value = `${m[3]}/${m[2]}/${m[1]}`;
+      field.focus();
+    });
+  });
+}

@@ -82,7 +82,8 @@ def test_bad_days_are_a_400_in_words_and_an_unknown_store_a_404(central, admin):
     for query, said in (
         ("from=2026-12-02&to=2026-12-01", "The first day comes after the last."),
         ("from=2025-01-01&to=2026-12-01", "A report covers at most 92 days."),
-        ("from=1-12-2026", "Not a valid date (YYYY-MM-DD)."),
+        ("from=31/02/2026", "Not a valid date: type it as 23/11/2026."),
+        ("from=kemarin", "Not a valid date: type it as 23/11/2026."),
     ):
         r = admin.get(f"/admin/cash?{query}&lang=en")
         assert r.status_code == 400 and said in r.get_data(as_text=True), query

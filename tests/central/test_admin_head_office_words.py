@@ -58,10 +58,12 @@ def test_refused_events_and_store_health_on_the_indonesian_dashboard_are_in_indo
 
 
 def _asks(html: str, action: str) -> str:
-    """The question the form posting to `action` asks before it is sent ("" when it asks none)."""
+    """The question the form posting to `action` asks before it is sent ("" when it asks none): its data-confirm,
+    which the page's script (static/central/admin.js: kit.js askBeforeActing) asks before the form is sent."""
     form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>', html)
     assert form is not None, action
-    asks = re.search(r'data-confirm="([^"]*)"[^>]*onsubmit="return confirm\(this.dataset.confirm\)"', form.group(0))
+    assert '<script type="module" src="/static/central/admin.js">' in html, "the script that asks"
+    asks = re.search(r'data-confirm="([^"]*)"', form.group(0))
     return asks.group(1) if asks else ""
 
 
@@ -135,7 +137,7 @@ def test_settlement_days_typed_back_to_front_stay_in_the_form_and_show_no_other_
     wrong = admin.get("/admin/settlements?from=2026-11-10&to=2026-11-01&lang=id")
     html = wrong.get_data(as_text=True)
     assert wrong.status_code == 400 and "Tanggal awal setelah tanggal akhir" in html
-    assert 'name="from" value="2026-11-10"' in html and 'name="to" value="2026-11-01"' in html
+    assert 'name="from" value="10/11/2026"' in html and 'name="to" value="01/11/2026"' in html
     assert 'id="settlement-days"' not in html  # not some other fortnight's figures as if they were the ones asked
     sheet = admin.get("/admin/settlements?from=2026-11-01&to=2026-11-03&format=csv")
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()

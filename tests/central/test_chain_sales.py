@@ -122,13 +122,14 @@ def test_the_page_and_its_csv_in_the_admins_language_and_bad_ranges_are_a_400_in
     for query, said in (
         ("from=2026-12-02&to=2026-12-01", "The first day comes after the last."),
         ("from=2025-01-01&to=2026-12-01", "A report covers at most 92 days."),
-        ("from=1-12-2026", "Not a valid date (YYYY-MM-DD)."),
+        ("from=31/02/2026", "Not a valid date: type it as 23/11/2026."),
+        ("from=kemarin", "Not a valid date: type it as 23/11/2026."),
     ):
         r = admin.get(f"/admin/sales?{query}&lang=en")
         assert r.status_code == 400 and said in r.get_data(as_text=True), query
     assert admin.get("/admin/sales?from=2025-01-01&to=2026-12-01&format=csv").status_code == 400
     swapped = admin.get("/admin/sales?from=2026-12-02&to=2026-12-01").get_data(as_text=True)
-    assert 'name="from" value="2026-12-02"' in swapped and 'name="to" value="2026-12-01"' in swapped, "kept to correct"
+    assert 'name="from" value="02/12/2026"' in swapped and 'name="to" value="01/12/2026"' in swapped, "kept to correct"
     assert 'id="sales-stores"' not in swapped and 'id="sales-csv"' not in swapped, "no figures of a week not asked for"
 
 

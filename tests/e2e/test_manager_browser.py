@@ -6,6 +6,7 @@ read the report charts; a cashier is turned away. Screenshots go to the `screens
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,19 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
     assert "Rp " in page.text("#sum-total b")
     assert len(page.d.find_elements(By.CSS_SELECTOR, "a.csv")) == 9  # the QRIS to reconcile has one too
     page.screenshot(screens / "manager-reports.png")
+
+    # The date fields read and show days as 23/11/2026 whatever the browser's language (common.days), each with a
+    # button for the browser's calendar: the last day typed as the first shows that one day.
+    week, last = page.text("h1 small"), page.el("#report-range input[name=to]").get_attribute("value")
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d", last), last
+    assert len(page.d.find_elements(By.CSS_SELECTOR, "#report-range .day-open")) == 2
+    first = page.el("#report-range input[name=from]")
+    first.clear()
+    first.send_keys(last, Keys.ENTER)
+    page.until(lambda: page.text("h1 small") != week, "the page shows the day asked")
+    one_day = page.text("h1 small").split(" – ")
+    assert len(one_day) == 2 and one_day[0] == one_day[1], one_day
+    assert page.el("#report-range input[name=from]").get_attribute("value") == last
 
     page.el("#lang-switch").click()
     page.until(lambda: "Sales report" in page.text("h1"), "the switch turns the page to English")

@@ -8,8 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, g, request, url_for
 from markupsafe import Markup
 
+from common.days import parse_day
 from common.errors import DomainError
 from pos.services import reports
+from pos.services.store_time import to_local
 
 from ..api.common import ctx
 from . import charts, fmt
@@ -18,13 +20,8 @@ from .tables import Table
 
 
 def parse_date(raw: str | None) -> date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError("bad_date", f"{raw!r} is not a date (YYYY-MM-DD)", value=raw) from None
+    """A date field's day (common.days: 23/11/2026, 23/11 this year, or ISO from a link), on the store's clock."""
+    return parse_day(raw, to_local(ctx(), ctx().clock()).date())
 
 
 def _range_args() -> tuple[date | None, date | None, int]:
