@@ -2,6 +2,7 @@
 
 Text in the QR (byte mode, about 160 characters):  OTK1.<member id>.<issued at>.<expires at>.<shop>.<signature>
 Times are Unix seconds (central's clock); the signature (base64url, no padding) covers everything before it.
+That shape is common/scan_codes.py's, beside the other codes a till or kiosk reads; this module judges the card.
 Only central holds the private key, so nobody else can make or alter a card; the shop id in the signed part
 keeps one shop's cards out of another shop that happens to use the same format.
 """
@@ -10,15 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-PREFIX = "OTK1"
-_SHAPE = re.compile(r"^OTK1\.([0-9a-f-]{36})\.(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]{86})$")
+from . import scan_codes
 
 
 class CardRefused(Exception):
@@ -35,10 +34,6 @@ class MemberCard:
     issued_at: datetime  # naive UTC, like every stored time
     expires_at: datetime
     shop: str
-
-
-def looks_like_card(text: str) -> bool:
-    return text.strip().upper().startswith(PREFIX + ".")
 
 
 def _b64(data: bytes) -> str:
@@ -94,8 +89,8 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 
 # -- sign and verify ---------------------------------------------------------------------------------------
 def sign(private: Ed25519PrivateKey, member_id: str, issued_at: datetime, expires_at: datetime, shop: str) -> str:
-    body = f"{PREFIX}.{member_id}.{_ts(issued_at)}.{_ts(expires_at)}.{shop}"
-    if not _SHAPE.match(body + "." + "A" * 86):
+    body = f"{scan_codes.MEMBER_QR_PREFIX}.{member_id}.{_ts(issued_at)}.{_ts(expires_at)}.{shop}"
+    if not scan_codes.MEMBER_QR.match(body + "." + "A" * 86):
         raise ValueError(f"cannot sign a card for member {member_id!r} of shop {shop!r}")
     return body + "." + _b64(private.sign(body.encode()))
 
@@ -103,9 +98,9 @@ def sign(private: Ed25519PrivateKey, member_id: str, issued_at: datetime, expire
 def verify(public: Ed25519PublicKey | None, text: str, shop: str, now: datetime) -> MemberCard:
     """The card in a scanned QR, or CardRefused saying why (forged, altered, expired, another shop's)."""
     text = (text or "").strip()
-    m = _SHAPE.match(text)
+    m = scan_codes.MEMBER_QR.match(text)
     if not m:
-        if looks_like_card(text):
+        if scan_codes.is_member_qr_prefixed(text):
             raise CardRefused(
                 "card_damaged",
                 "this member QR is damaged or altered: ask the member to show the QR from the account page",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from common import member_qr
+from common import scan_codes
 from common.contract.names import ONLINE_LOCATION
 from common.errors import Conflict, DomainError
 from common.loyalty import normalize_phone
@@ -60,7 +60,7 @@ def kiosk_points(ctx: StoreContext, card: str) -> dict[str, Any]:
     else scanned on the points step is refused as `not_a_card` with what it is instead (`scanned`), so the kiosk
     can say "this is a product / your online cart" and offer that step; a forged, damaged, expired or other shop's
     member QR keeps its own refusal."""
-    if not member_qr.looks_like_card(card):
+    if not scan_codes.is_member_qr_prefixed(card):
         raise DomainError(
             "not_a_card",
             "this is not a member QR: scan the member QR from the account page",

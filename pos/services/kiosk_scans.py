@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from common import cart_codes, member_qr, scan_codes
+from common import cart_codes, scan_codes
 from common.errors import DomainError, NotFound
 
 from .context import StoreContext
@@ -24,7 +24,7 @@ def what_is(ctx: StoreContext, text: str) -> dict[str, Any]:
     the product as the price check shows it), `unknown_barcode`, `online_cart` (its code; `other_shop` for another
     shop's cart), `till_ticket`, `online_order` or `unknown`."""
     text = (text or "").strip()
-    if member_qr.looks_like_card(text):
+    if scan_codes.is_member_qr_prefixed(text):
         return {"kind": "member"}
     if scan_codes.is_ticket(text):
         return {"kind": "till_ticket"}

@@ -1,6 +1,6 @@
 /* The kiosk: one page, screens swapped in place; the cart lives here until it is sent to the till.
    The entry module: it wires the screens, the scanner, the keyboards and the idle reset. */
-import { button, el, groupThousands, money, switchLang, t } from "../shared/kit.js";
+import { button, el, groupThousands, MEMBER_QR, money, switchLang, t } from "../shared/kit.js";
 import { renderElsewhere } from "../pos/stock_elsewhere.js";
 import { KioskCart } from "./cart.js";
 import { $, Kiosk } from "./core.js";
@@ -264,7 +264,7 @@ function handleScan(raw) {
   var code = String(raw).trim();
   if (!code) return;
   // On the points step every scan is asked about as a member QR: the store says what anything else is.
-  if (/^OTK1\./i.test(code) || state.screen === "points") { showPoints(code); return; }
+  if (MEMBER_QR.test(code) || state.screen === "points") { showPoints(code); return; }
   // Any other step asks the store what the scan is (the same answer the points step gets): a product shows its
   // price, an online cart opens, anything else is named where the shopper is, whatever screen or cart that is.
   api("POST", "/scan", { code: code.slice(0, 500) }).then(function (res) {

@@ -10,9 +10,11 @@ import { message } from "./till_view.js";
 var KEY = saleKey("F10");
 var NOTE_KEY = "omnitoko.kioskNote";
 // The shapes of these codes are common/scan_codes.py's; tests/unit/test_scan_codes.py holds these copies to them.
-var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?\d{1,5})$/i;
+var TICKET = /^(K1\.[0-9a-f-]{36}\.[0-9a-f]{20}|K-?0*\d{1,5})$/i;
 // An online cart's QR (OC1.<shop>.<code>) or its code as shown, with the dash (K7Q-42P): claimed at central.
 var ONLINE = /^(OC1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9-]{6,8}|[A-HJKMNP-Z][2-9A-HJKMNP-Z]{2}-[2-9A-HJKMNP-Z]{3})$/i;
+// Starts like an online cart's QR (OC1.): taken as a cart at once (a code alone is tried as an order first).
+var CART_QR_START = /^OC1\./i;
 // A paid online order's QR (OO1.<code>): handed to the shopper once it is packed (the store checks the code offline).
 var ORDER = /^OO1\.[A-Za-z0-9-]{6,8}$/i;
 // The same codes typed without their dash (P56A7H), as a shopper reads them out: tried as an order, then as a cart,
@@ -203,7 +205,7 @@ window.addEventListener("keydown", function (e) {
   e.stopImmediatePropagation();
   field.value = "";
   if (loose) { handOver(typed, true, function () { searchAsTyped(field, typed); }); return; }
-  if (order || (online && !/^OC1\./i.test(typed))) { handOver(typed, !order); return; }
+  if (order || (online && !CART_QR_START.test(typed))) { handOver(typed, !order); return; }
   take(typed, online ? "/online-carts/take" : null);
 }, true);
 

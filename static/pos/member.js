@@ -4,9 +4,9 @@
 // to the till through the cancelable "omnitoko:sale" event (as kiosk-carts.js does).
 import { el, groupThousands, inOrder, money, saleKey, t as tt, tillCall, tillToken } from "./common.js";
 import { signUpPanel } from "./member_signup.js";
+import { MEMBER_QR as CARD } from "../shared/kit.js";
 
 var KEY = saleKey("F3");
-var CARD = /^OTK1\./i;
 var S = { saleId: null, member: null, done: null, busy: false, panel: null, chip: null, socket: null, till: null };
 
 // Its words are the "member." keys of the till's catalog (static/i18n/pos.json).

@@ -326,3 +326,7 @@ export function dayFields(root = document) {
     });
   });
 }
+
+/** A member's QR as the till and the kiosk tell it from other scans: OTK1. and whatever follows (the store checks
+ *  the rest and the signature). Its shape is common/scan_codes.py's; tests/unit/test_scan_codes.py holds this to it. */
+export const MEMBER_QR = /^OTK1\./i;
