@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,14 +28,37 @@ def csv_text(
 ) -> str:
     """`header` names a column by its key (default: the key); `units` names a row's unit by its measure ("weight"
     and "unit"): a table whose rows carry a measure gets a unit column before its first quantity."""
-    columns = with_unit_column(columns, rows)
+    return "".join(csv_chunks(columns, [rows], header, units))
+
+
+def csv_chunks(
+    columns: list[tuple[str, str]],
+    chunks: Iterable[list[dict[str, Any]]],
+    header: Callable[[str], str] | None = None,
+    units: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """csv_text a chunk of rows at a time, for a table too long to hold at once (streamed as it is read): the
+    header line, then each chunk's lines. The unit column is there when the first chunk's rows carry a measure."""
     words = {WEIGHT: "kg", "unit": "pcs", **(units or {})}
+    shown: list[tuple[str, str]] | None = None
+    for rows in chunks:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        if shown is None:
+            shown = with_unit_column(columns, rows)
+            w.writerow([safe(header(key) if header else key) for key, _ in shown])
+        for r in rows:
+            measure = r.get("measure")
+            w.writerow([_cell(r, key, kind, measure, words) for key, kind in shown])
+        yield buf.getvalue()
+    if shown is None:  # no chunk at all: the header alone
+        yield from csv_chunks(columns, [[]], header, units)
+
+
+def csv_line(cells: list[str]) -> str:
+    """One more line for a table csv_chunks streamed (a note after its rows), its cells made safe."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([safe(header(key) if header else key) for key, _ in columns])
-    for r in rows:
-        measure = r.get("measure")
-        w.writerow([_cell(r, key, kind, measure, words) for key, kind in columns])
+    csv.writer(buf, lineterminator="\r\n").writerow([safe(c) for c in cells])
     return buf.getvalue()
 
 

@@ -6,10 +6,13 @@ offline_allowances.grant_allowance.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from central.tables import Location, LoyaltyRule, Member, OfflineAllowance, PointsEntry, PointsHold, Refund, Sale, Store
 from central.tables.base import new_id
@@ -38,23 +41,98 @@ def _row(ctx: CentralContext, m: Member) -> dict[str, Any]:
     }
 
 
-def search_members(ctx: CentralContext, q: str, limit: int = 50) -> list[dict[str, Any]]:
+SEARCH_MAX = 80  # characters of a search; longer is refused
+EXPORT_CAP = 100_000  # members in one CSV; more than that: the CSV and the page say it was cut there
+EXPORT_CHUNK = 5_000  # members read at a time for the CSV (a search by name reads the whole table each time)
+
+
+def search_members(ctx: CentralContext, q: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Members whose name or e-mail contains `q`, whose member number starts with it or whose phone contains it
-    (typed as 0812..., +62 812... or 62812...); the newest members when `q` is empty."""
-    q = " ".join((q or "").split())[:80]
-    stmt = select(Member)
-    if q:
-        conds = [Member.name.icontains(q, autoescape=True), Member.email.icontains(q, autoescape=True)]
-        digits = "".join(ch for ch in q if ch not in " ().-+")
-        if digits.isdigit():
-            conds.append(Member.number.startswith(digits, autoescape=True))
-            if len(digits) >= 3:
-                conds.append(Member.phone.contains(digits[1:] if digits.startswith("0") else digits, autoescape=True))
-        stmt = stmt.where(or_(*conds)).order_by(Member.name, Member.number)
-    else:
-        stmt = stmt.order_by(Member.created_at.desc(), Member.number)
+    (typed as 0812..., +62 812... or 62812...); the newest members when `q` is empty. `offset`: a later page."""
+    where, order, _ = _search(q)
     with ctx.db.sessions() as s:
-        return [_row(ctx, m) for m in s.scalars(stmt.limit(limit))]
+        return [
+            _row(ctx, m) for m in s.scalars(select(Member).where(*where).order_by(*order).offset(offset).limit(limit))
+        ]
+
+
+def search_page(ctx: CentralContext, q: str, page: int, per: int) -> dict[str, Any]:
+    """Page `page` of a search, `per` members a page, with how many it finds in all and whether the CSV of them
+    all would be cut at EXPORT_CAP."""
+    where, _, _ = _search(q)
+    with ctx.db.sessions() as s:
+        total = int(s.scalar(select(func.count()).select_from(Member).where(*where)) or 0)
+    items = search_members(ctx, q, limit=per, offset=(page - 1) * per)
+    first = (page - 1) * per + 1
+    return {
+        "items": items,
+        "first": first if items else 0,
+        "last": first + len(items) - 1 if items else 0,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // per)),
+        "cap": EXPORT_CAP,
+    }
+
+
+@dataclass
+class MemberExport:
+    """Every member search_members finds for `q`, in its order, EXPORT_CHUNK at a time, each chunk read after the
+    last one's member (keyset: none twice, none skipped, whoever signs up meanwhile), in a session of its own so a
+    long download holds no transaction open; at most `cap`. Read `count` and `cut` (more than `cap`) after it."""
+
+    ctx: CentralContext
+    q: str
+    cap: int = 0  # 0: EXPORT_CAP
+    size: int = 0  # 0: EXPORT_CHUNK
+    count: int = 0
+    cut: bool = False
+
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        self.cap, self.size = self.cap or EXPORT_CAP, self.size or EXPORT_CHUNK
+        where, order, after = _search(self.q)
+        last: Member | None = None
+        while self.count < self.cap:
+            stmt = select(Member).where(*where, *([after(last)] if last is not None else []))
+            with self.ctx.db.sessions() as s:
+                found = list(s.scalars(stmt.order_by(*order).limit(min(self.size, self.cap - self.count))))
+                rows = [_row(self.ctx, m) for m in found]
+            if not rows:
+                return
+            self.count += len(rows)
+            last = found[-1]
+            yield rows
+        with self.ctx.db.sessions() as s:
+            self.cut = s.scalar(select(Member.id).where(*where, after(last)).limit(1)) is not None if last else False
+
+
+Keyset = Callable[[Member], ColumnElement[bool]]
+
+
+def _search(q: str) -> tuple[list[ColumnElement[bool]], list[Any], Keyset]:
+    """A search's conditions, its order (by name; the newest first when `q` is empty; the member number, which is
+    unique, last) and the condition for the members after a given one in that order."""
+    q = " ".join((q or "").split())[:SEARCH_MAX]
+    if not q:
+        newest = [Member.created_at.desc(), Member.number]
+        return (
+            [],
+            newest,
+            lambda m: or_(
+                Member.created_at < m.created_at, and_(Member.created_at == m.created_at, Member.number > m.number)
+            ),
+        )
+    conds = [Member.name.icontains(q, autoescape=True), Member.email.icontains(q, autoescape=True)]
+    digits = "".join(ch for ch in q if ch not in " ().-+")
+    if digits.isdigit():
+        conds.append(Member.number.startswith(digits, autoescape=True))
+        if len(digits) >= 3:
+            conds.append(Member.phone.contains(digits[1:] if digits.startswith("0") else digits, autoescape=True))
+    return (
+        [or_(*conds)],
+        [Member.name, Member.number],
+        lambda m: or_(Member.name > m.name, and_(Member.name == m.name, Member.number > m.number)),
+    )
 
 
 def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[str, Any]:

@@ -3,7 +3,8 @@ allowance, and the members in debt. Sign-in and page layout are the admin bluepr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -13,18 +14,19 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from central.services import loyalty, loyalty_admin, offline_allowances
-from common.csv_export import csv_text
+from common.csv_export import csv_chunks, csv_line, csv_text
 from common.errors import DomainError, NotFound
 from common.limits import MAX_POINTS
 from common.loyalty import show_phone
 from common.money import group_thousands
-from common.web.csv_download import csv_download
+from common.web.csv_download import csv_download, csv_stream
 
 from .admin import ActionForm, _page, choices, ctx, said, signed_in, tr
 
 members = Blueprint("admin_members", __name__, url_prefix="/admin")
 MAX = MAX_POINTS
-SHOWN = 50  # members listed by a search; more than that: the page says to narrow it
+log = logging.getLogger(__name__)
+SHOWN = 50  # members a page of a search lists
 
 
 class AdjustForm(FlaskForm):
@@ -44,27 +46,51 @@ class AllowanceForm(FlaskForm):
 @members.get("/members")
 @signed_in
 def search():
-    q = request.args.get("q", "")[:80]
-    found = loyalty_admin.search_members(ctx(), q, limit=SHOWN + 1)  # one more: whether there are more than shown
-    if request.args.get("format") != "csv":
-        return _page("members.html", q=q, items=found[:SHOWN], more=len(found) > SHOWN)
-    rows = [
-        {
-            **m,
-            "phone": show_phone(m["phone"]),
-            "status": tr("members.blocked") if m["blocked"] else tr("members.active"),
-            "since": datetime.strptime(m["since"], "%d/%m/%Y").date() if m["since"] else None,  # ISO 8601
-        }
-        for m in found[:SHOWN]
-    ]
-    body = csv_text(MEMBER_COLUMNS, rows, header=lambda key: tr(MEMBER_HEADERS[key]))
-    return csv_download(body, "members.csv")
+    q = " ".join(request.args.get("q", "").split())
+    page = request.args.get("page", "1")
+    if len(q) > loyalty_admin.SEARCH_MAX or not (page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+        # said on the page, the search box emptied of what could not be searched
+        error = tr("members.bad_search", n=loyalty_admin.SEARCH_MAX, most=group_thousands(MAX_PAGE))
+        return _page("members.html", q=q[: loyalty_admin.SEARCH_MAX], items=[], error=error), 400
+    if request.args.get("format") == "csv":
+        return _download(q)
+    listed = loyalty_admin.search_page(ctx(), q, int(page), SHOWN)
+    return _page("members.html", q=q, items=listed["items"], listed=listed, error=None)
 
 
-# The members a search lists as CSV: the page's columns and its cap (SHOWN), points as whole numbers.
+def _download(q: str) -> Any:
+    """Every member the search finds (up to loyalty_admin.EXPORT_CAP, the last line says when it stopped there),
+    streamed as read; who downloaded how many is logged, as the admin's other acts are (not the search: it may be
+    a phone number)."""
+    export = loyalty_admin.MemberExport(ctx(), q)
+    rows = (
+        [
+            {
+                **m,
+                "phone": show_phone(m["phone"]),
+                "status": tr("members.blocked") if m["blocked"] else tr("members.active"),
+                "since": datetime.strptime(m["since"], "%d/%m/%Y").date() if m["since"] else None,  # ISO 8601
+            }
+            for m in chunk
+        ]
+        for chunk in export
+    )
+    admin = g.admin
+
+    def body() -> Iterator[str]:
+        yield from csv_chunks(MEMBER_COLUMNS, rows, header=lambda key: tr(MEMBER_HEADERS[key]))
+        if export.cut:
+            yield csv_line([tr("members.csv_cut", n=group_thousands(export.cap))])
+        log.warning("admin %s downloaded %d members as CSV%s", admin, export.count, " (cut)" if export.cut else "")
+
+    return csv_stream(body(), "members.csv")
+
+
+# The members a search finds as CSV: the page's columns, points as whole numbers.
 MEMBER_COLUMNS = [(k, "text") for k in ("number", "name", "phone", "email")]
 MEMBER_COLUMNS += [("balance", "int"), ("held", "int"), ("status", "text"), ("since", "text")]
 MEMBER_HEADERS = {k: f"members.{k}" for k, _ in MEMBER_COLUMNS} | {"name": "field.name"}
+MAX_PAGE = loyalty_admin.EXPORT_CAP // SHOWN  # pages of a search; further on, the CSV has them
 
 
 def _member_page(

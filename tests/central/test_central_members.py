@@ -278,15 +278,21 @@ def test_the_debts_table_downloads_as_csv_in_the_admins_words(admin, central, me
     assert lines[1].endswith(",60,6000,Penyesuaian kantor pusat: -100 poin")
 
 
-def test_a_search_finding_more_members_than_listed_says_to_narrow_it(admin, central, member):
+def test_a_search_finding_more_members_than_a_page_says_how_many_and_pages_through_them(admin, central, member):
     for i in range(51):
         loyalty.sign_up(central.ctx, f"Siti Uji {i}", f"0813-0000-{i:04d}")
     page = admin.get("/admin/members?q=Siti&lang=id").get_data(as_text=True)
-    assert page.count('<tr data-member="') == 50 and "hanya 50 yang pertama" in page
-    assert "hanya" not in admin.get("/admin/members?q=Rahmawati").get_data(as_text=True)
+    assert page.count('<tr data-member="') == 50 and "menampilkan 1–50 dari 52" in page
+    assert 'id="members-next" href="/admin/members?q=Siti&amp;page=2"' in page and "Halaman 1 dari 2" in page
+    second = admin.get("/admin/members?q=Siti&page=2&lang=en").get_data(as_text=True)
+    assert second.count('<tr data-member="') == 2 and "showing 51–52 of 52" in second and "members-next" not in second
+    ids = set(re.findall(r'<tr data-member="([^"]+)"', page)) | set(re.findall(r'<tr data-member="([^"]+)"', second))
+    assert len(ids) == 52, "each member on one page, none twice"
+    one = admin.get("/admin/members?q=Rahmawati").get_data(as_text=True)
+    assert "showing 1–1 of 1" in one and "members-pages" not in one
 
 
-def test_the_members_a_search_lists_download_as_csv_in_the_admins_words_as_capped(admin, central, member):
+def test_the_members_a_search_finds_download_as_csv_in_the_admins_words_all_of_them(admin, central, member):
     loyalty.sign_up(central.ctx, "Budi Santoso", "0813-1111-2222")
     page = admin.get("/admin/members?q=Siti&lang=id").get_data(as_text=True)
     assert 'id="members-csv" href="/admin/members?q=Siti&amp;format=csv"' in page
@@ -302,7 +308,7 @@ def test_the_members_a_search_lists_download_as_csv_in_the_admins_words_as_cappe
     assert english.splitlines()[1].startswith(f"{member['number']},Siti Rahmawati,") and ",blocked," in english
     for i in range(51):
         loyalty.sign_up(central.ctx, f"Siti Uji {i}", f"0813-0000-{i:04d}")
-    capped = admin.get("/admin/members?q=Siti&format=csv").get_data(as_text=True).lstrip("\ufeff")
-    assert len(capped.splitlines()) == 1 + 50, "at most the 50 the page lists"
+    every = admin.get("/admin/members?q=Siti&format=csv").get_data(as_text=True).lstrip("\ufeff")
+    assert len(every.splitlines()) == 1 + 52, "every member the search finds, not only the 50 a page lists"
     signed_out = central.extra["app"].test_client().get("/admin/members?format=csv")
     assert signed_out.status_code == 302 and "/admin/login" in signed_out.headers["Location"]

@@ -64,17 +64,21 @@ def test_the_central_admin_shows_what_is_in_transit_and_the_open_differences(cen
     a, b = pair
     moving = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 3)])
     short = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 4)])
+    whole = transfers.send(a.ctx, a.manager, "TOKO-02", [(AQUA_330, 2)])  # received in full: nothing to do
     a.sync()
     b.sync()
-    line = transfers.find(b.ctx, short["id"])["lines"][0]["id"]
-    transfers.receive(b.ctx, b.manager, short["id"], {line: 1})
+    for sent, got in ((short, 1), (whole, 2)):
+        line = transfers.find(b.ctx, sent["id"])["lines"][0]["id"]
+        transfers.receive(b.ctx, b.manager, sent["id"], {line: got})
     b.sync()
-    page = admin.get("/admin/transfers").get_data(as_text=True)
-    transit = page.split('id="transfers-in-transit"')[1]
-    differences = page.split('id="transfer-differences"')[1].split("</table>")[0]
-    assert moving["id"] in transit and short["id"] not in transit
-    assert short["id"] in differences and "Air Mineral Aqua 330ml: sent 4, received 1" in differences
-    assert "Stock transfers between stores" in page
+    page = admin.get("/admin/transfers").get_data(as_text=True)  # by default: what needs someone
+    assert f'data-transfer="{moving["id"]}" data-state="sent"' in page
+    assert f'data-transfer="{short["id"]}" data-state="difference"' in page and whole["id"] not in page
+    difference = page[page.index(f'data-transfer="{short["id"]}"') :].split("</tr>")[0]
+    assert "open difference" in difference and "Air Mineral Aqua 330ml: sent 4, received 1" in difference
+    assert "Stock transfers between stores" in page and "1–2 of 2 transfers" in page
+    everything = admin.get("/admin/transfers?status=all").get_data(as_text=True)
+    assert f'data-transfer="{whole["id"]}" data-state="received"' in everything and "1–3 of 3" in everything
 
 
 def csv_rows(resp: Any) -> list[list[str]]:
@@ -105,7 +109,7 @@ def test_head_office_downloads_the_transfers_it_lists_as_csv_a_row_per_product(c
         "Quantity received", "Difference (received - sent)",
     ]  # fmt: skip
     refs = [r[0] for r in rows]
-    assert refs == [short["id"][:8].upper(), moving["id"][:8].upper()], "open difference first, then in transit"
+    assert refs == [short["id"][:8].upper(), moving["id"][:8].upper()], "as the page lists them: newest sent first"
     aqua = "Air Mineral Aqua 330ml"
     assert rows[0][1:4] == ["open difference", "Omnitoko Kemang", "Omnitoko Depok"] and rows[0][4] and rows[0][5]
     assert rows[0][6:] == [AQUA_330, aqua, "pcs", "4", "1", "-3"]
