@@ -148,6 +148,7 @@ def report(
             lines.append(f"  their stock movements were recorded here again ({done['stock_skus']} SKUs)")
         lines.extend(_cash_lines(done))
         lines.extend(_sale_lines(done))
+        lines.extend(_refund_lines(done))
     lines.append(
         f"  the next event is store_seq {done['store_seq'] + 1} (the backup's was {done['store_seq_before'] + 1})"
     )
@@ -183,16 +184,37 @@ def _sale_lines(done: dict[str, Any]) -> list[str]:
             f"  their sales were recorded here again under the same numbers ({len(sales)}, "
             f"{format_money(sum(m['total'] for m in sales))}), without their stock (above) and with no new event:"
         )
-        for till in sorted({m["till_id"] for m in sales}):
-            of_till = [m for m in sales if m["till_id"] == till]
-            numbers = sorted((m["number"] for m in of_till), key=lambda n: (len(n), n))
-            lines.append(
-                f"    till {till}: {len(of_till)} sales, {format_money(sum(m['total'] for m in of_till))} "
-                f"({numbers[0]} .. {numbers[-1]})"
-            )
+        lines.extend(_per_till(sales, "sales", "total"))
     for shift in done.get("shifts_closed_at_central") or []:
         lines.append(f"    shift {shift[:8]} was opened after the backup: it is back as closed (its Z is central's)")
     lines.extend(f"  WARNING: {why}" for why in done.get("sales_refused") or [])
+    return lines
+
+
+def _per_till(rows: list[dict[str, Any]], kind: str, amount: str) -> list[str]:
+    """Per till: how many sales (refunds) were recorded again, their money, and their numbers from .. to."""
+    lines = []
+    for till in sorted({m["till_id"] for m in rows}):
+        of_till = [m for m in rows if m["till_id"] == till]
+        numbers = sorted((m["number"] for m in of_till), key=lambda n: (len(n), n))
+        lines.append(
+            f"    till {till}: {len(of_till)} {kind}, {format_money(sum(m[amount] for m in of_till))} "
+            f"({numbers[0]} .. {numbers[-1]})"
+        )
+    return lines
+
+
+def _refund_lines(done: dict[str, Any]) -> list[str]:
+    """The refunds central holds that the backup lacked, recorded again (count, amount, per till), and any not."""
+    refunds = done.get("refunds") or []
+    lines = []
+    if refunds:
+        lines.append(
+            f"  their refunds were recorded here again under the same numbers ({len(refunds)}, "
+            f"{format_money(sum(r['amount'] for r in refunds))}): the lines they gave back cannot be refunded again"
+        )
+        lines.extend(_per_till(refunds, "refunds", "amount"))
+    lines.extend(f"  WARNING: {why}" for why in done.get("refunds_refused") or [])
     return lines
 
 

@@ -5,8 +5,9 @@ to its high-water mark Y (events arrive in store_seq order). The store must cont
 is max(X, Y) + 1 (a lower one would be refused as `seq_taken`), and each till's next receipt number is above
 every number central has seen from it. Events X+1..Y stay at central; the store re-learns their stock movements
 (the lines of those sales and refunds) so its on-hand figures match, the cash moves among them (pay-outs, drops,
-pay-ins) so its shifts' expected cash does, and the sales themselves (as their `sale.completed` said them) so the
-till finds, reprints and refunds them. Read-only; nothing here writes.
+pay-ins) so its shifts' expected cash does, the sales themselves (as their `sale.completed` said them) so the
+till finds, reprints and refunds them, and the refunds (as their `refund.completed` said them, less what central
+does not keep) so nothing is refunded twice; each with the points entries central booked for it. Read-only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from central.tables import (
     AppliedEvent,
     CashMoveRecord,
     CentralMeta,
+    PointsEntry,
     Refund,
     RefundLine,
     Sale,
@@ -34,6 +36,8 @@ from .context import CentralContext
 MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock cover all
 MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
 MAX_SALES = 1000  # sales in one answer; `sales_completed_next` is the after_seq that asks for the next ones
+MAX_REFUNDS = 5000  # refunds in the answer (far fewer than sales); `refunds_completed_more` says some were left out
+MAX_POINTS_ENTRIES = 10  # of one sale or refund (an earn, a redeem or two, a reverse and a restore)
 
 
 def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, Any]:
@@ -71,6 +75,7 @@ def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, An
             "stock_after": stock,
             "cash_moves_after": _cash_moves_after(s, store_id, held),
             **_sales_completed_after(s, store_id, after_seq),
+            **_refunds_completed_after(s, store_id, after_seq),
         }
 
 
@@ -186,8 +191,11 @@ def _sales_completed_after(s: Session, store_id: str, after_seq: int) -> dict[st
             )
         ).all()
     )
+    points = _points_of(s, store_id, ids)
     payloads = [
-        _sale_payload(sale, lines.get(sale.id, []), tenders.get(sale.id, []), refunded, floats) for sale in sales
+        _sale_payload(sale, lines.get(sale.id, []), tenders.get(sale.id, []), refunded, floats)
+        | {"points": points.get(sale.id, [])}
+        for sale in sales
     ]
     return {"sales_completed_after": payloads, "sales_completed_next": int(found[MAX_SALES - 1][1]) if more else None}
 
@@ -234,3 +242,77 @@ def _sale_payload(
         "change": int(sale.change),
         "shift_opening_float": None if float_ is None else int(float_),
     }
+
+
+def _refunds_completed_after(s: Session, store_id: str, after_seq: int) -> dict[str, Any]:
+    """The refunds the events after `after_seq` brought, in store_seq order, MAX_REFUNDS at most, as their
+    `refund.completed` said them (central keeps no rounding, staff or shift: the store works them out), with the
+    points entries central booked for each. `refunds_completed_more`: some were left out."""
+    found = list(
+        s.scalars(
+            select(Refund)
+            .join(AppliedEvent, AppliedEvent.event_id == Refund.event_id)
+            .where(
+                Refund.store_id == store_id,
+                AppliedEvent.store_id == store_id,
+                AppliedEvent.store_seq > after_seq,
+                AppliedEvent.outcome == "applied",
+            )
+            .order_by(AppliedEvent.store_seq)
+            .limit(MAX_REFUNDS + 1)
+        )
+    )
+    refunds = found[:MAX_REFUNDS]
+    ids = [r.id for r in refunds]
+    lines: dict[str, list[RefundLine]] = {}
+    if ids:
+        for line in s.scalars(select(RefundLine).where(RefundLine.refund_id.in_(ids)).order_by(RefundLine.id)):
+            lines.setdefault(line.refund_id, []).append(line)
+    points = _points_of(s, store_id, ids)
+    return {
+        "refunds_completed_after": [
+            {
+                "id": r.id,
+                "number": r.number,
+                "store_id": r.store_id,
+                "sale_id": r.sale_id,
+                "till_id": r.till_id,
+                "tender_type": r.tender_type,
+                "amount": int(r.amount),
+                "reason": r.reason,
+                "created_at": r.created_at.isoformat() if r.created_at else None,
+                "lines": [
+                    {
+                        "id": l.id,
+                        "sale_line_id": l.sale_line_id,
+                        "sku": l.sku,
+                        "qty": int(l.qty),
+                        "amount": int(l.amount),
+                    }
+                    for l in lines.get(r.id, [])
+                ],
+                "points": points.get(r.id, []),
+            }
+            for r in refunds
+        ],
+        "refunds_completed_more": len(found) > MAX_REFUNDS,
+    }
+
+
+def _points_of(s: Session, store_id: str, ref_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The points entries this store's events booked against each sale or refund (by its id), oldest first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if not ref_ids:
+        return out
+    rows = s.scalars(
+        select(PointsEntry)
+        .where(PointsEntry.store_id == store_id, PointsEntry.ref_id.in_(ref_ids))
+        .order_by(PointsEntry.created_at, PointsEntry.id)
+    )
+    for e in rows:
+        listed = out.setdefault(str(e.ref_id), [])
+        if len(listed) < MAX_POINTS_ENTRIES:
+            listed.append(
+                {"id": e.id, "member_id": e.member_id, "kind": e.kind, "points": int(e.points), "event_id": e.event_id}
+            )
+    return out

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from central.services.recovery import recovery as recovery_service
 from common.contract.cash_events import CashMovedV2
-from common.contract.sale_events import SaleCompleted, SaleLineV3
+from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleLineV3
 
 from .schemas import ErrorOut
 from .sync_api import BEARER, ctx, store_of_token
@@ -29,11 +29,25 @@ class RecoverySaleLine(SaleLineV3):
     refunded_qty: int = Field(0, description="what central's refunds of this line took back")
 
 
+class RecoveryPoints(BaseModel):
+    id: str
+    member_id: str
+    kind: str = Field(description="earn (of a sale) or reverse (of a refund; negative: earned points taken back)")
+    points: int
+    event_id: str | None
+
+
 class RecoverySale(SaleCompleted):
     store_id: str  # always said here
     lines: list[RecoverySaleLine]  # type: ignore[assignment]  # narrower lines: pydantic's override
     timezone: str | None = None
     shift_opening_float: int | None = Field(None, description="the opening float of the sale's shift at central")
+    points: list[RecoveryPoints] = Field(default_factory=list, description="the points entries central booked for it")
+
+
+class RecoveryRefund(RefundCompleted):
+    store_id: str  # always said here
+    points: list[RecoveryPoints] = Field(default_factory=list, description="the points entries central booked for it")
 
 
 class RecoveryOut(BaseModel):
@@ -61,6 +75,12 @@ class RecoveryOut(BaseModel):
     sales_completed_next: int | None = Field(
         None, description="the after_seq that asks for the next sales (None: sales_completed_after holds them all)"
     )
+    refunds_completed_after: list[RecoveryRefund] = Field(
+        default_factory=list,
+        description="the refunds those events brought, in store_seq order, 5,000 at most; a store older than this "
+        "field ignores it",
+    )
+    refunds_completed_more: bool = Field(False, description="central holds more refunds than refunds_completed_after")
 
 
 @api.get(

@@ -5,7 +5,8 @@ the backup's last. The central store may hold later events of this store (synced
 reusing their store_seq would be refused (`seq_taken`) and reusing their receipt numbers would print two
 receipts with one number. So the counters move past central's high-water marks, and the stock those later sales
 and refunds moved is recorded again here (without an outbox event: central has them already), as are the cash
-moves among them (restore_cash) and the sales themselves, without their stock (restore_sales).
+moves among them (restore_cash), the sales themselves (restore_sales) and the refunds (restore_refunds), both
+without their stock: the movement above is the one path their stock comes back by.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 from common.tables import new_seq_id
 from pos.adapters.tables import StockMovement, SyncStatus, Till, receipt_counter
 
-from . import restore_cash, restore_sales
+from . import restore_cash, restore_refunds, restore_sales
 from .context import StoreContext
 from .records import audit, counter_value, set_counter
 
@@ -59,6 +60,14 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         sales = restore_sales.relearn(
             s, ctx, central.get("sales_completed_after") or [], tills_of_store, central.get("sales_completed_next")
         )
+        back = restore_refunds.relearn(
+            s,
+            ctx,
+            central.get("refunds_completed_after") or [],
+            tills_of_store,
+            sales.shifts,
+            central.get("refunds_completed_more"),
+        )
         detail = {
             "backup": backup_file,
             "store_seq": [local_seq, target],
@@ -70,6 +79,8 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
             "sales": len(sales.sales),
             "sales_refused": sales.refused[:100],
             "shifts_closed_at_central": sorted(sales.shifts),
+            "refunds": [r["number"] for r in back.refunds][:1000],
+            "refunds_refused": back.refused[:100],
         }
         audit(s, ctx, "db_restored", detail=detail)
     return {
@@ -82,4 +93,6 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         "sales": sales.sales,
         "sales_refused": sales.refused,
         "shifts_closed_at_central": sorted(sales.shifts),
+        "refunds": back.refunds,
+        "refunds_refused": back.refused,
     }

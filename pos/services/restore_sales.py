@@ -5,7 +5,8 @@ reprint it or refund it, its shift's expected cash lacks its cash and the day's 
 names is written back as the till's completion wrote it (the sale, its lines and its tenders, same ids and receipt
 number) with no outbox event, since central has it, and no stock movement: the restore records the stock of
 central's later events apart (restore.RESTORE_REASON), so a sale's stock is counted once. The lines central's own
-refunds took back are marked so (refunded_qty); those refunds stay at central.
+refunds took back are marked so (refunded_qty), a floor the refunds brought back after it (restore_refunds) never
+lower; a member sale gets its member and the points it earned (restore_points).
 
 Central's answer is trusted only as far as it is consistent: a sale must be of this store, of a till it has,
 numbered STORE-TILL-..., by staff the backup knows, paid with tenders the till takes, and its lines must add up to
@@ -21,13 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from common.contract.sale_events import SaleCompleted, SaleLineV3
+from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleLineV3
 from common.contract.wire import BadPayload, parse
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
@@ -36,10 +37,12 @@ from common.tenders import TENDERS
 from common.timestamps import parse_time
 from pos.adapters.tables import Sale, SaleLine, Shift, Staff, TaxGroup, TenderRow
 
+from . import restore_points
 from .context import StoreContext
 from .restore_cash import NotTaken
 from .sale_views import price, settlement
 
+M = TypeVar("M", bound=SaleCompleted | RefundCompleted)
 MAX_SALES = 50_000  # read at most these (central answers 1,000 at a time); more stay at central, with a warning
 
 
@@ -54,6 +57,7 @@ class _Sale(SaleCompleted):
 
     lines: list[_Line] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines
     shift_opening_float: int | None = Field(None, strict=True, ge=0, le=MAX_AMOUNT)
+    points: list[restore_points.PointsIn] = Field(default_factory=list, max_length=10)
 
 
 @dataclass
@@ -67,19 +71,11 @@ def relearn(s: Session, ctx: StoreContext, sales: Any, tills: set[str], more_aft
     """Record central's sales the backup lacks; `tills`: those the store has (in the backup or its config);
     `more_after`: central holds more sales after this store_seq that were not read."""
     out = Relearned()
-    if not isinstance(sales, list):
-        out.refused.append("central's sales are not a list: none recorded")
-        return out
-    if more_after is not None or len(sales) > MAX_SALES:
-        out.refused.append(
-            f"central holds more sales after the backup than the {min(len(sales), MAX_SALES):,} read: "
-            "the others stay at central only (the till does not find them)"
-        )
     seen: set[str] = set()
-    for raw in sales[:MAX_SALES]:
-        what = f"sale {_name(raw)}"
+    for raw in to_read(sales, MAX_SALES, more_after is not None, "sales", "the till does not find them", out.refused):
+        what = f"sale {name(raw)}"
         try:
-            p = _parsed(raw, ctx.store_id)
+            p = of_store(_Sale, raw, ctx.store_id, "a sale")
             if {p.sale_id, p.number} & seen:
                 raise NotTaken("central names it (its id or its number) twice")
             seen |= {p.sale_id, p.number}
@@ -92,18 +88,33 @@ def relearn(s: Session, ctx: StoreContext, sales: Any, tills: set[str], more_aft
     return out
 
 
-def _name(raw: Any) -> str:
+def to_read(items: Any, limit: int, more: bool, kind: str, unread: str, refused: list[str]) -> list[Any]:
+    """Central's `kind` (sales, refunds) to read, `limit` at most; a line in `refused` when they are not a list, or
+    some stay unread (`more`: central says it holds more; `unread`: what that means at the till)."""
+    if not isinstance(items, list):
+        refused.append(f"central's {kind} are not a list: none recorded")
+        return []
+    if more or len(items) > limit:
+        refused.append(
+            f"central holds more {kind} after the backup than the {min(len(items), limit):,} read: "
+            f"the others stay at central only ({unread})"
+        )
+    return items[:limit]
+
+
+def name(raw: Any) -> str:
     if not isinstance(raw, dict):
         return "?"
-    return str(raw.get("number") or raw.get("sale_id"))[:48]
+    return str(raw.get("number") or raw.get("sale_id") or raw.get("id"))[:48]
 
 
-def _parsed(raw: Any, store_id: str) -> _Sale:
+def of_store(model: type[M], raw: Any, store_id: str, what: str) -> M:
+    """A sale or refund central names, as `model`, when it is of this store; NotTaken (or BadPayload) otherwise."""
     if not isinstance(raw, dict):
-        raise NotTaken("not a sale")
+        raise NotTaken(f"not {what}")
     if raw.get("store_id") != store_id:
         raise NotTaken(f"it is of store {str(raw.get('store_id'))[:32]!r}, not {store_id}")
-    return parse(_Sale, raw)
+    return parse(model, raw)
 
 
 def _within(what: str, amount: int, low: int = 0) -> None:
@@ -113,11 +124,8 @@ def _within(what: str, amount: int, low: int = 0) -> None:
 
 def _record(s: Session, ctx: StoreContext, p: _Sale, tills: set[str], made: dict[str, Shift]) -> bool:
     """Check the sale and write it; False when the backup holds it completed already."""
-    if p.till_id not in tills:
-        raise NotTaken(f"till {p.till_id!r} is not one of this store's")
-    tail = p.number.removeprefix(f"{ctx.store_id}-{p.till_id}-")
-    if tail == p.number or not tail.isdigit():
-        raise NotTaken(f"its number is not one of till {p.till_id} (expected {ctx.store_id}-{p.till_id}-...)")
+    of_till(ctx.store_id, p.till_id, p.number, tills)
+    points = restore_points.checked(p.points, p.member_id, "earn")
     if not p.staff_id or s.get(Staff, p.staff_id) is None:
         raise NotTaken(f"its cashier {p.staff_id} is not in the backup")
     held = s.get(Sale, p.sale_id)
@@ -162,8 +170,20 @@ def _record(s: Session, ctx: StoreContext, p: _Sale, tills: set[str], made: dict
         s.add(sale)
     s.flush()
     s.add_all([*lines, *tenders])
+    if p.member_id:  # the till's record of a member sale: its member, the points it earned
+        restore_points.link_member(s, p.sale_id, p.member_id, at)
+        restore_points.book(s, points, p.sale_id, None, at)
     s.flush()
     return True
+
+
+def of_till(store_id: str, till_id: str, number: str, tills: set[str]) -> None:
+    """A receipt number (a sale's or a refund's) of one of the store's tills, as that till numbers them."""
+    if till_id not in tills:
+        raise NotTaken(f"till {till_id!r} is not one of this store's")
+    tail = number.removeprefix(f"{store_id}-{till_id}-")
+    if tail == number or not tail.isdigit():
+        raise NotTaken(f"its number is not one of till {till_id} (expected {store_id}-{till_id}-...)")
 
 
 def _tenders(p: _Sale, at: datetime) -> list[TenderRow]:
