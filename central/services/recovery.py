@@ -37,6 +37,7 @@ MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock c
 MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
 MAX_SALES = 1000  # sales in one answer; `sales_completed_next` is the after_seq that asks for the next ones
 MAX_REFUNDS = 5000  # refunds in the answer (far fewer than sales); `refunds_completed_more` says some were left out
+REFUND_LINE = ("id", "sale_line_id", "sku", "qty", "amount")  # a refund line as `refund.completed` says it
 MAX_POINTS_ENTRIES = 10  # of one sale or refund (an earn, a redeem or two, a reverse and a restore)
 
 
@@ -281,16 +282,7 @@ def _refunds_completed_after(s: Session, store_id: str, after_seq: int) -> dict[
                 "amount": int(r.amount),
                 "reason": r.reason,
                 "created_at": r.created_at.isoformat() if r.created_at else None,
-                "lines": [
-                    {
-                        "id": l.id,
-                        "sale_line_id": l.sale_line_id,
-                        "sku": l.sku,
-                        "qty": int(l.qty),
-                        "amount": int(l.amount),
-                    }
-                    for l in lines.get(r.id, [])
-                ],
+                "lines": [{k: getattr(l, k) for k in REFUND_LINE} for l in lines.get(r.id, [])],
                 "points": points.get(r.id, []),
             }
             for r in refunds

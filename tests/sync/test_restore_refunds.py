@@ -5,10 +5,10 @@ five, and everything is synced; the database is deleted and the backup restored 
 The refunds come back under their ids and numbers with no new event and no second stock movement: what they gave
 back cannot be refunded again (the till's refusal), the drawer's expected cash is what it was, the member sale
 brought back is the member's again (its reprint prints the points, and refunding the rest takes back exactly the
-points central has not taken back yet: central accepts it). A refund in a shift opened after the backup comes
-back on that shift, closed as restore_sales brings it back: the till's new drawer does not count it. A forged recovery answer (another store's refund, one of
-a sale the store lacks, amounts past the sale's, an id twice, another member's points) is left out refund by refund
-with a WARNING line. Central on SQLite and PostgreSQL.
+points central has not taken back yet: central accepts it). A refund in a shift opened after the backup comes back
+on that shift, closed as restore_sales brings it back: the till's new drawer does not count it. A forged recovery
+answer (another store's refund, one of a sale the store lacks, amounts past the sale's, an id twice, another
+member's points, oversized) is left out refund by refund with a WARNING line. Central on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -200,6 +200,7 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
             {**first, "number": "TOKO-01-T1-900007"},  # the id of a refund named already
             refund(8, second, points=[p | {"member_id": str(uuid.uuid4())} for p in second["points"]]),
             "not a refund",
+            refund(9, lines=[line] * 1001),  # oversized
         ]
         answer["refunds_completed_more"] = True
         return answer
@@ -209,7 +210,7 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
     print(said)
     warnings = [line for line in said.splitlines() if line.startswith("  WARNING: ")]
     for why in (
-        "central holds more refunds after the backup than the 11 read",
+        "central holds more refunds after the backup than the 12 read",
         "it is of store 'TOKO-02', not TOKO-01",
         "is not a completed sale here",
         "gives back Rp 3.500, not Rp 4.500",
@@ -219,9 +220,10 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
         "central names it (its id or its number) twice",
         "not the sale's",
         "not a refund",
+        "lines: List should have at most 1000 items",
     ):
         assert any(why in w for w in warnings), (why, warnings)
-    assert len(warnings) == 10, said
+    assert len(warnings) == 11, said
     assert "recorded here again under the same numbers (2," in said  # the real refunds still come back
     with store.db.sessions() as s:
         numbers = set(s.scalars(select(Refund.number)))
