@@ -128,7 +128,7 @@ def test_grams_go_through_stock_the_event_to_central_and_a_refund_of_part_of_the
     sale = pay(store, open_till, view)
     assert catalog.stock_card(store, "SKU-W0001")["on_hand"] == before - 1_250
     event = payload(outbox(store)[-1])
-    assert outbox(store)[-1].schema_version == 4  # version 3 lines say their measure; 4 keeps it
+    assert outbox(store)[-1].schema_version == 5  # version 3 lines say their measure; 4 and 5 keep it
     assert [(l["sku"], l["qty"], l["measure"], l["net"]) for l in event["lines"]] == [
         ("SKU-W0001", 1_250, "weight", 17_500),
         ("SKU-00001", 1, "unit", 3_500),
