@@ -37,7 +37,9 @@ MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock c
 MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
 MAX_SALES = 1000  # sales in one answer; `sales_completed_next` is the after_seq that asks for the next ones
 MAX_REFUNDS = 5000  # refunds in the answer (far fewer than sales); `refunds_completed_more` says some were left out
-REFUND_LINE = ("id", "sale_line_id", "sku", "qty", "amount")  # a refund line as `refund.completed` says it
+REFUND = ("id", "number", "store_id", "sale_id", "till_id", "tender_type", "amount", "reason")  # as refund.completed
+REFUND_LINE = ("id", "sale_line_id", "sku", "qty", "amount")  # says them
+MAX_REFUNDED_LINES = 50_000  # sale lines named in `refunded_lines` (those of sales refunded after the backup)
 MAX_POINTS_ENTRIES = 10  # of one sale or refund (an earn, a redeem or two, a reverse and a restore)
 
 
@@ -76,7 +78,7 @@ def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, An
             "stock_after": stock,
             "cash_moves_after": _cash_moves_after(s, store_id, held),
             **_sales_completed_after(s, store_id, after_seq),
-            **_refunds_completed_after(s, store_id, after_seq),
+            **_refunds_completed_after(s, store_id, after_seq, held),
         }
 
 
@@ -245,20 +247,16 @@ def _sale_payload(
     }
 
 
-def _refunds_completed_after(s: Session, store_id: str, after_seq: int) -> dict[str, Any]:
+def _refunds_completed_after(s: Session, store_id: str, after_seq: int, held: Any) -> dict[str, Any]:
     """The refunds the events after `after_seq` brought, in store_seq order, MAX_REFUNDS at most, as their
     `refund.completed` said them (central keeps no rounding, staff or shift: the store works them out), with the
-    points entries central booked for each. `refunds_completed_more`: some were left out."""
+    points entries central booked for each (`refunds_completed_more`: some were left out); and of each sale they
+    refunded, per line, all that central's refunds of it took back (the store marks no less of it refunded)."""
     found = list(
         s.scalars(
             select(Refund)
             .join(AppliedEvent, AppliedEvent.event_id == Refund.event_id)
-            .where(
-                Refund.store_id == store_id,
-                AppliedEvent.store_id == store_id,
-                AppliedEvent.store_seq > after_seq,
-                AppliedEvent.outcome == "applied",
-            )
+            .where(Refund.store_id == store_id, AppliedEvent.store_id == store_id, AppliedEvent.store_seq > after_seq)
             .order_by(AppliedEvent.store_seq)
             .limit(MAX_REFUNDS + 1)
         )
@@ -266,21 +264,24 @@ def _refunds_completed_after(s: Session, store_id: str, after_seq: int) -> dict[
     refunds = found[:MAX_REFUNDS]
     ids = [r.id for r in refunds]
     lines: dict[str, list[RefundLine]] = {}
-    if ids:
-        for line in s.scalars(select(RefundLine).where(RefundLine.refund_id.in_(ids)).order_by(RefundLine.id)):
-            lines.setdefault(line.refund_id, []).append(line)
+    for line in s.scalars(select(RefundLine).where(RefundLine.refund_id.in_(ids)).order_by(RefundLine.id)):
+        lines.setdefault(line.refund_id, []).append(line)
     points = _points_of(s, store_id, ids)
+    per_line = s.execute(
+        select(Refund.sale_id, RefundLine.sale_line_id, func.sum(RefundLine.qty))
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(
+            Refund.store_id == store_id,
+            Refund.sale_id.in_(select(Refund.sale_id).where(Refund.store_id == store_id, Refund.event_id.in_(held))),
+        )
+        .group_by(Refund.sale_id, RefundLine.sale_line_id)
+        .order_by(Refund.sale_id, RefundLine.sale_line_id)
+        .limit(MAX_REFUNDED_LINES)
+    )
     return {
         "refunds_completed_after": [
-            {
-                "id": r.id,
-                "number": r.number,
-                "store_id": r.store_id,
-                "sale_id": r.sale_id,
-                "till_id": r.till_id,
-                "tender_type": r.tender_type,
-                "amount": int(r.amount),
-                "reason": r.reason,
+            {k: getattr(r, k) for k in REFUND}
+            | {
                 "created_at": r.created_at.isoformat() if r.created_at else None,
                 "lines": [{k: getattr(l, k) for k in REFUND_LINE} for l in lines.get(r.id, [])],
                 "points": points.get(r.id, []),
@@ -288,6 +289,7 @@ def _refunds_completed_after(s: Session, store_id: str, after_seq: int) -> dict[
             for r in refunds
         ],
         "refunds_completed_more": len(found) > MAX_REFUNDS,
+        "refunded_lines": [{"sale_id": sale, "line_id": line, "qty": int(qty)} for sale, line, qty in per_line],
     }
 
 

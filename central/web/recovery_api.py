@@ -50,6 +50,12 @@ class RecoveryRefund(RefundCompleted):
     points: list[RecoveryPoints] = Field(default_factory=list, description="the points entries central booked for it")
 
 
+class RecoveryRefundedLine(BaseModel):
+    sale_id: str
+    line_id: str
+    qty: int
+
+
 class RecoveryOut(BaseModel):
     store_id: str
     epoch: str
@@ -81,6 +87,10 @@ class RecoveryOut(BaseModel):
         "field ignores it",
     )
     refunds_completed_more: bool = Field(False, description="central holds more refunds than refunds_completed_after")
+    refunded_lines: list[RecoveryRefundedLine] = Field(
+        default_factory=list,
+        description="of each sale refunded after the backup, per line, the quantity all central's refunds took back",
+    )
 
 
 @api.get(

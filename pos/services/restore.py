@@ -68,6 +68,7 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
             sales.shifts,
             central.get("refunds_completed_more"),
         )
+        restore_refunds.floor(s, central.get("refunded_lines") or [], back.refused)
         detail = {
             "backup": backup_file,
             "store_seq": [local_seq, target],

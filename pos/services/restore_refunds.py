@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.contract.sale_events import RefundCompleted
-from common.contract.wire import BadPayload
+from common.contract.wire import BadPayload, Id, Wire, parse
 from common.errors import DomainError
 from common.money import format_money
 from common.tenders import DIRECT_TENDERS
@@ -49,6 +49,15 @@ from .restore_cash import NotTaken
 from .restore_sales import name, of_store, of_till, to_read
 
 MAX_REFUNDS = 5000  # central answers at most these (central.services.recovery.MAX_REFUNDS); more are not read
+MAX_LINES = 50_000  # of `refunded_lines` (central.services.recovery.MAX_REFUNDED_LINES)
+
+
+class _Refunded(Wire):
+    """A sale line and all central's refunds of it took back (central.web.recovery_api.RecoveryRefundedLine)."""
+
+    sale_id: Id
+    line_id: Id
+    qty: int = Field(strict=True, ge=0, le=10**6)
 
 
 class _Refund(RefundCompleted):
@@ -87,6 +96,27 @@ def relearn(
                 {"number": row.number, "till_id": row.till_id, "amount": row.amount, "shift_id": row.shift_id}
             )
     return out
+
+
+def floor(s: Session, lines: Any, refused: list[str]) -> None:
+    """Mark each sale line refunded at least as far as central's refunds of it went (never past what was sold):
+    a refund left out above (or unread) still cannot be given back twice. Lines of sales the store lacks are
+    skipped; a line raised past the refunds recorded here gets a warning, the first of them named."""
+    raised: list[str] = []
+    for raw in lines[:MAX_LINES] if isinstance(lines, list) else []:
+        try:
+            p = parse(_Refunded, raw)
+        except BadPayload:
+            continue
+        line = s.get(SaleLine, (p.sale_id, p.line_id))
+        if line is not None and min(p.qty, line.qty) > line.refunded_qty:
+            line.refunded_qty = min(p.qty, line.qty)
+            raised.append(f"{line.sku} of sale {p.sale_id}")
+    if raised:
+        refused.append(
+            f"{len(raised)} sale lines ({', '.join(raised[:3])}{' ...' if len(raised) > 3 else ''}) are marked refunded "
+            "as far as central's refunds of them went, past the refunds recorded here: those refunds stay at central"
+        )
 
 
 def _record(s: Session, ctx: StoreContext, p: _Refund, tills: set[str], made: dict[str, Shift]) -> Refund | None:

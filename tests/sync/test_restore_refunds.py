@@ -6,14 +6,16 @@ The refunds come back under their ids and numbers with no new event and no secon
 back cannot be refunded again (the till's refusal), the drawer's expected cash is what it was, the member sale
 brought back is the member's again (its reprint prints the points, and refunding the rest takes back exactly the
 points central has not taken back yet: central accepts it). A refund in a shift opened after the backup comes back
-on that shift, closed as restore_sales brings it back: the till's new drawer does not count it. A forged recovery
-answer (another store's refund, one of a sale the store lacks, amounts past the sale's, an id twice, another
-member's points, oversized) is left out refund by refund with a WARNING line. Central on SQLite and PostgreSQL.
+on that shift, closed as restore_sales brings it back: the till's new drawer does not count it. A refund the restore
+leaves out still marks its lines refunded as far as central's refunds went. A forged recovery answer (another
+store's refund, one of a sale the store lacks, amounts past the sale's, an id twice, another member's points,
+oversized) is left out refund by refund with a WARNING line. Central on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,12 @@ def _backup_then_refund(
     sync_until_clean(agent)
     agent.close()
     return backup, before, after, [first, second]
+
+
+def _answered(monkeypatch: pytest.MonkeyPatch, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Central's recovery answer, as `change` makes it."""
+    real = CentralClient.recovery
+    monkeypatch.setattr(CentralClient, "recovery", lambda self, after_seq: change(real(self, after_seq)))
 
 
 def _unsent(store: StoreContext) -> list[str]:
@@ -168,6 +176,29 @@ def test_a_refund_in_a_shift_opened_after_the_backup_comes_back_on_that_shift_cl
 
 
 @pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_refund_the_restore_leaves_out_still_cannot_be_given_back_twice(
+    central: Any,
+    store: StoreContext,
+    cashier: Any,
+    agents: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backup, before, _, done = _backup_then_refund(store, central, cashier, agents, tmp_path)
+    # as if the backup's sale had been refunded past what a restore reads
+    _answered(monkeypatch, lambda answer: answer | {"refunds_completed_after": answer["refunds_completed_after"][1:]})
+    said = _restore(store, backup, tmp_path, capsys)
+    print(said)
+    assert f"1 sale lines (SKU-00001 of sale {before['id']}) are marked refunded as far as central's" in said
+    with store.db.sessions() as s:
+        assert s.get(Refund, done[0]["id"]) is None
+    cashier = auth.sign_in(store, "1001", "1234", "T1")[1]
+    with pytest.raises(DomainError, match="only 1 of SKU-00001 can still be refunded"):
+        refunds.refund(store, cashier, before["number"], [(_line(before, "SKU-00001"), 2)], MANAGER)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
 def test_a_forged_recovery_answer_records_no_refund_it_should_not(
     central: Any,
     store: StoreContext,
@@ -179,10 +210,8 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
 ) -> None:
     backup, before, after, done = _backup_then_refund(store, central, cashier, agents, tmp_path)
     drawer, _, refunded = _state(store)
-    real = CentralClient.recovery
 
-    def forged(self: CentralClient, after_seq: int) -> dict[str, Any]:
-        answer = real(self, after_seq)
+    def forged(answer: dict[str, Any]) -> dict[str, Any]:
         first, second = answer["refunds_completed_after"]
         assert (first["id"], second["id"]) == (done[0]["id"], done[1]["id"])
 
@@ -205,7 +234,7 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
         answer["refunds_completed_more"] = True
         return answer
 
-    monkeypatch.setattr(CentralClient, "recovery", forged)
+    _answered(monkeypatch, forged)
     said = _restore(store, backup, tmp_path, capsys)
     print(said)
     warnings = [line for line in said.splitlines() if line.startswith("  WARNING: ")]
