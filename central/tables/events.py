@@ -58,7 +58,10 @@ class Alert(CentralBase):
 
 
 class ReconciliationItem(CentralBase):
-    """A task for a person: stock at a location went below zero (sold offline), say. One open item per key."""
+    """A task for a person: stock at a location went below zero (sold offline), say. One open item per key.
+
+    Head office marks it done with a note (central/services/reconciliation_resolve.py), or opens it again: the last
+    resolution and the last reopening are kept on the row (who, when, what they wrote)."""
 
     __tablename__ = "reconciliation_items"
     id: Mapped[str] = uuid_pk()
@@ -73,4 +76,9 @@ class ReconciliationItem(CentralBase):
     detail: Mapped[str | None] = mapped_column(Text)
     raised_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # the resolved list, newest first
+    resolved_by: Mapped[str | None] = mapped_column(String(64))  # the admin's user name
+    resolution_note: Mapped[str | None] = mapped_column(String(500))  # what was done: "stok dihitung ulang"
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(64))
+    reopen_note: Mapped[str | None] = mapped_column(String(500))  # why it is open again

@@ -32,6 +32,7 @@ from central.services import (
     dead_letters,
     loyalty_admin,
     reconciliation_admin,
+    reconciliation_resolve,
     store_health,
     stores,
 )
@@ -186,6 +187,16 @@ def task_said(r: dict[str, Any]) -> str | None:
     return None
 
 
+def task_status(r: dict[str, Any]) -> str | None:
+    """Why an open task is open again, in the admin's words: reopened (by whom, when, why) or happened again after a
+    resolution (that resolution); None for one open the first time (or a resolved one)."""
+    if r["status"] == "reopened":
+        return tr("recon.reopened_by", who=r["reopened_by"], when=_when(r["reopened_at"]), note=r["reopen_note"])
+    if r["status"] == "recurred" and (b := r["before"]):
+        return tr("recon.again", who=b["by"], when=_when(b["at"]), note=b["note"])
+    return None
+
+
 def _page(template: str, **extra: Any) -> str:
     return render_template(
         f"central/admin/{template}",
@@ -266,6 +277,17 @@ def lift_lock():
 @admin.get("/")
 @signed_in
 def dashboard():
+    return dashboard_page(tasks_view())
+
+
+def tasks_view() -> str:
+    """Which reconciliation tasks the dashboard lists (?tasks=): "open" (the default) or "resolved"."""
+    return "resolved" if request.values.get("tasks") == "resolved" else "open"
+
+
+def dashboard_page(view: str, **tasks: Any) -> str:
+    """The dashboard, its reconciliation section listing the `view`'s tasks; `tasks`: a refused resolve or reopen
+    (`typed`: the task, the note as typed and why it was refused), shown at its row."""
     overview = stores.store_overview(ctx())
     names = {s["id"]: s["name"] for s in overview}
     return _page(
@@ -275,8 +297,12 @@ def dashboard():
         store_name=lambda code: Markup("{} <small>{}</small>").format(names[code], code) if code in names else code,
         health=store_health.health_overview(ctx()),
         dead=dead_letters.list_dead_letters(ctx(), limit=50),
-        recon=reconciliation_admin.open_items(ctx()),
+        recon=reconciliation_admin.listed(ctx(), view),
+        tasks_view=view,
+        typed=tasks.get("typed"),
         task_said=task_said,
+        task_status=task_status,
+        note_max=reconciliation_resolve.NOTE_MAX,
         in_debt=loyalty_admin.debt_count(ctx()),
     )
 

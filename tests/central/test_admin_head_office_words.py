@@ -215,8 +215,10 @@ def test_the_open_reconciliation_tasks_download_as_csv_in_the_admins_words(admin
     assert 'id="reconciliation-csv" href="/admin/reconciliation.csv"' in page
     sheet = admin.get("/admin/reconciliation.csv")
     lines = sheet.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert sheet.mimetype == "text/csv" and lines[0] == "Toko,Kode toko,Sejak,Jenis,Apa yang terjadi,Kali"
+    assert sheet.mimetype == "text/csv" and lines[0] == (
+        "Toko,Kode toko,Sejak,Jenis,Apa yang terjadi,Kali,Status,Diselesaikan oleh,Diselesaikan pada,Catatan"
+    )
     name = catalog.get_product(central.ctx, "SKU-00001")["name"]
     assert lines[1].startswith("Omnitoko Kemang,TOKO-01,") and lines[1].endswith(
-        f",Stok minus,{name} terjual sampai stok -2: toko perlu menghitung raknya.,1"
+        f",Stok minus,{name} terjual sampai stok -2: toko perlu menghitung raknya.,1,Terbuka,,,"
     )
