@@ -178,7 +178,7 @@ def _rows(s: Session, found: list[Transfer]) -> list[dict[str, Any]]:
             "requested_at": t.requested_at,
             "sent_at": t.sent_at,
             "received_at": t.received_at,
-            "units": sum(l.sent or 0 for l in mine),
+            "units": sum((l.sent if t.sent_at else l.requested) or 0 for l in mine),  # asked for, not sent yet
             "lines": [
                 {
                     "sku": l.sku,

@@ -119,6 +119,10 @@ def test_the_csv_link_carries_the_filters_and_holds_what_the_page_lists(admin, c
     rows = sheet(admin, "status=all&store=TOKO-03")
     assert [r[1] for r in rows] == ["declined", "requested", "received", "received"]
     assert rows[1][2:4] == ["Omnitoko Bogor", "Omnitoko Depok"] and rows[1][4] == "", "asked for, not sent yet"
+    page = admin.get("/admin/transfers?status=requested&lang=en").get_data(as_text=True)
+    asked = page[page.index(f'data-transfer="{chain["asked"]}"') :].split("</tr>")[0]
+    assert "asked for 03/12/2026 10:00 WIB" in asked and "Air Mineral Aqua 1500ml: 5" in asked
+    assert '<td class="num">5</td>' in asked, "the units asked for"
 
 
 def test_a_long_list_is_paged_with_its_count_and_the_csv_holds_every_page(admin, central):
