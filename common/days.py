@@ -18,6 +18,9 @@ HINT = "dd/mm/yyyy"
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 MAX_CHARS = 20  # of a typed day quoted back in a refusal
+# The years a day may name: a business's records from 2000 to 2100 (a year like 0001 or 9999 is a slip of the keys,
+# and turning its days into UTC would overflow).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def parse_day(text: str | None, today: date | None = None) -> date | None:
@@ -38,10 +41,14 @@ def parse_day(text: str | None, today: date | None = None) -> date | None:
         example = "23/11 or 23/11/2026" if today is not None else "23/11/2026"
         raise DomainError("bad_date", f"type a date as {example}, not {shown!r}", value=shown)
     try:
-        return date(year, month, day)
+        typed = date(year, month, day)
     except ValueError:
         shown = raw[:MAX_CHARS]
         raise DomainError("bad_date", f"{shown!r} is not a date", value=shown) from None
+    if not FIRST_YEAR <= typed.year <= LAST_YEAR:  # a slip of the keys (0001, 9999): no report covers it
+        shown = raw[:MAX_CHARS]
+        raise DomainError("bad_date", f"{shown!r} is not a date of the years 2000 to 2100", value=shown)
+    return typed
 
 
 def day_text(day: date | None) -> str:

@@ -26,3 +26,11 @@ def test_head_office_reports_take_days_day_first(central) -> None:  # noqa: F811
         said = bad.get_data(as_text=True)
         assert bad.status_code == 400 and "Tanggal tidak valid: tulis seperti 23/11/2026." in said, page
         assert fields(said)["from"] == "31/02/2026", page
+
+
+def test_a_year_no_report_covers_is_a_400_not_a_crash(central) -> None:  # noqa: F811
+    admin = signed_in_admin(central)
+    for page in ("sales", "cash", "settlements", "transfers"):
+        for query in ("from=0001-01-01", "to=9999-12-31", "from=01/01/1999"):
+            answer = admin.get(f"/admin/{page}?{query}&lang=en")
+            assert answer.status_code == 400, (page, query, answer.status_code)

@@ -30,7 +30,10 @@ def test_a_day_is_read_day_first_as_staff_write_it(typed: str | None, day: date 
     assert parse_day(typed, TODAY) == day
 
 
-@pytest.mark.parametrize("typed", ["31/02/2026", "32/1/2026", "12/13/2026", "kemarin", "2026/11/23", "1/2/3", "9" * 40])
+@pytest.mark.parametrize(
+    "typed",
+    ["31/02/2026", "32/1/2026", "12/13/2026", "kemarin", "2026/11/23", "1/2/3", "9" * 40, "0001-01-01", "31/12/9999"],
+)
 def test_what_is_not_a_day_is_refused_saying_how_to_type_one(typed: str) -> None:
     with pytest.raises(DomainError) as refused:
         parse_day(typed, TODAY)
