@@ -1,7 +1,8 @@
 """Promotions as the central store sends them, turned into a line discount (the same rule online and in store).
 
 Multi-buy promotions ("bundle": `set_qty` items for `value` Rupiah; "free": every `set_qty` items, `value` of them free)
-count sets on one line of one SKU; mixing different products of a promotion into a set is not supported."""
+count sets on one line of one SKU, unless head office ticked "Boleh campur / Mixed" (`mixed`): then any items of the
+promotion's products count towards a set across a sale's lines (common/mixed_sets.py)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,17 @@ def check_multi_buy(kind: str, set_qty: int | None, value: int) -> None:
         raise DomainError("bad_bundle_price", "a set's price is Rp 1 or more", max=MAX_AMOUNT)
 
 
-def deal_words(kind: str, set_qty: int | None, value: int, lang: str = "id") -> str | None:
+def deal_words(kind: str, set_qty: int | None, value: int, lang: str = "id", mixed: bool = False) -> str | None:
     """A multi-buy as shelves say it: "Beli 2 Gratis 1", "2 untuk Rp 10.000" (English: "Buy 2 get 1 free",
-    "2 for Rp 10.000"), worded by the `promotions` catalog (static/i18n/promotions.json); None for any other kind."""
+    "2 for Rp 10.000"), "Beli 2 Gratis 1 (campur)" when its products may be mixed, worded by the `promotions` catalog
+    (static/i18n/promotions.json); None for any other kind."""
     if kind not in MULTI_BUY or not set_qty:
         return None
     if kind == "free":
-        return text(DEAL_WORDS, lang, "deal.free", buy=set_qty - value, free=value)
-    return text(DEAL_WORDS, lang, "deal.bundle", qty=set_qty, price=format_money(value))
+        deal = text(DEAL_WORDS, lang, "deal.free", buy=set_qty - value, free=value)
+    else:
+        deal = text(DEAL_WORDS, lang, "deal.bundle", qty=set_qty, price=format_money(value))
+    return text(DEAL_WORDS, lang, "deal.mixed", deal=deal) if mixed else deal
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Promo:
     ends_at: datetime | None = None
     active: bool = True
     set_qty: int | None = None  # a multi-buy's set size: 2 untuk Rp 10.000 is 2; Beli 2 Gratis 1 is 3
+    mixed: bool = False  # a multi-buy whose products may be mixed in a set (common/mixed_sets.py)
 
     def applies(self, sku: str, at: datetime) -> bool:
         return (
@@ -110,8 +115,8 @@ def offer(promos: list[Promo], sku: str, unit_price: int, at: datetime) -> dict[
     prices the scanned line with the same `best_promotion`."""
     deal = _best_deal(promos, sku, unit_price, at)
     shown = {
-        "deal": deal_words(deal.kind, deal.set_qty, deal.value) if deal else None,
-        "deal_en": deal_words(deal.kind, deal.set_qty, deal.value, "en") if deal else None,
+        "deal": deal_words(deal.kind, deal.set_qty, deal.value, "id", deal.mixed) if deal else None,
+        "deal_en": deal_words(deal.kind, deal.set_qty, deal.value, "en", deal.mixed) if deal else None,
     }
     best = best_promotion(promos, sku, unit_price, 1, at)
     if best is None:
@@ -171,10 +176,10 @@ def parse_multi_buy(kind: str, n_text: str, value_text: str) -> tuple[int, int]:
     return n, int(digits)
 
 
-def shown_value(kind: str, value: int, set_qty: int | None = None, lang: str = "id") -> str:
+def shown_value(kind: str, value: int, set_qty: int | None = None, lang: str = "id", mixed: bool = False) -> str:
     """A promotion's value as people read it: 15% or 12,5% (not basis points), Rp 500, or a multi-buy's deal."""
     if kind in MULTI_BUY:
-        return deal_words(kind, set_qty, value, lang) or ""
+        return deal_words(kind, set_qty, value, lang, mixed) or ""
     if kind == "percent":
         whole, rest = divmod(value, 100)
         return f"{whole}%" if not rest else f"{whole},{rest:02d}".rstrip("0") + "%"
