@@ -109,6 +109,7 @@ def _promotion(s: Session, d: dict[str, Any]) -> None:
     multi = d.get("set_qty") is not None and d.get("set_value") is not None
     row.name, row.kind, row.skus = d["name"], d["kind"], json.dumps(d.get("skus") or [])
     row.value, row.set_qty = (int(d["set_value"]), int(d["set_qty"])) if multi else (int(d["value"]), None)
+    row.mixed = multi and bool(d.get("mixed"))  # version 3: "Beli 2 Gratis 1, boleh campur"
     row.starts_at, row.ends_at, row.active = (
         parse_time(d.get("starts_at")),
         parse_time(d.get("ends_at")),

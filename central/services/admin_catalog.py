@@ -42,7 +42,14 @@ def promotions(ctx: CentralContext) -> list[dict[str, Any]]:
 
 
 def save_promotion(
-    ctx: CentralContext, *, name: str, kind: str, value: int, skus: list[str], set_qty: int | None = None
+    ctx: CentralContext,
+    *,
+    name: str,
+    kind: str,
+    value: int,
+    skus: list[str],
+    set_qty: int | None = None,
+    mixed: bool = False,
 ) -> dict[str, Any]:
     """A promotion typed in the admin's form: SKUs in any case (sku-00001), one not in the catalog named; an amount
     off bigger than a product's own price refused (it would sell for Rp 0), naming the product."""
@@ -69,7 +76,7 @@ def save_promotion(
             price=format_money(over[0].price),
         )
     sold = [found[x.upper()].sku for x in skus]
-    return catalog.save_promotion(ctx, name=name, kind=kind, value=value, skus=sold, set_qty=set_qty)
+    return catalog.save_promotion(ctx, name=name, kind=kind, value=value, skus=sold, set_qty=set_qty, mixed=mixed)
 
 
 def end_promotion(ctx: CentralContext, promotion_id: str) -> dict[str, Any]:
@@ -79,7 +86,7 @@ def end_promotion(ctx: CentralContext, promotion_id: str) -> dict[str, Any]:
         if p is None:
             raise NotFound("unknown_promotion", f"promotion {promotion_id} not found")
         name, kind, value, starts, ends, skus = p.name, p.kind, p.value, p.starts_at, p.ends_at, json.loads(p.skus)
-        set_qty = p.set_qty
+        set_qty, mixed = p.set_qty, p.mixed
     return catalog.save_promotion(
         ctx,
         name=name,
@@ -91,4 +98,5 @@ def end_promotion(ctx: CentralContext, promotion_id: str) -> dict[str, Any]:
         active=False,
         promotion_id=promotion_id,
         set_qty=set_qty,
+        mixed=mixed,
     )

@@ -183,13 +183,14 @@ def save_promotion(
     active: bool = True,
     promotion_id: str | None = None,
     set_qty: int | None = None,
+    mixed: bool = False,
 ) -> dict[str, Any]:
     if kind not in ("percent", "amount", *MULTI_BUY):
         raise DomainError("bad_kind", "a promotion is 'percent' (basis points) or 'amount' off, 'bundle' or 'free'")
     if kind in MULTI_BUY:
         check_multi_buy(kind, set_qty, value)
     else:
-        set_qty = None
+        set_qty, mixed = None, False  # only a multi-buy's products are mixed in a set
     if value <= 0 or (kind == "percent" and value > 10_000):
         raise DomainError("bad_value", "a percent promotion is 1-10000 basis points; an amount is above 0")
     if not name.strip():
@@ -211,7 +212,7 @@ def save_promotion(
             promo = Promotion(id=new_id())
             s.add(promo)
         promo.name, promo.kind, promo.value, promo.skus = name.strip(), kind, value, json.dumps(sorted(set(skus)))
-        promo.set_qty = set_qty
+        promo.set_qty, promo.mixed = set_qty, mixed
         promo.starts_at, promo.ends_at, promo.active, promo.updated_at = starts_at, ends_at, active, ctx.clock()
         s.flush()
         promotion_checks.record_terms(s, promo, promo.updated_at)  # a store may price with these after a change
@@ -227,6 +228,7 @@ def promotion_json(p: Promotion) -> dict[str, Any]:
         "kind": p.kind,
         "value": p.value,
         "set_qty": p.set_qty,
+        "mixed": bool(p.mixed),
         "skus": json.loads(p.skus),
         "starts_at": p.starts_at.isoformat() if p.starts_at else None,
         "ends_at": p.ends_at.isoformat() if p.ends_at else None,
@@ -235,7 +237,7 @@ def promotion_json(p: Promotion) -> dict[str, Any]:
 
 
 def promotion_data(p: dict[str, Any]) -> dict[str, Any]:
-    """A promotion as the feed carries it (topic version 2): a multi-buy's value rides in `set_value` and its
+    """A promotion as the feed carries it (topic version 3, with `mixed`): a multi-buy's value rides in `set_value` and its
     `value` is 0, since a version-1 agent reads any kind it does not know as Rupiah off each item, and skips a
     promotion worth 0 (no discount, never "2 untuk Rp 10.000" taken as Rp 10.000 off each)."""
     if p["kind"] not in MULTI_BUY:

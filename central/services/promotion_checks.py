@@ -58,9 +58,11 @@ class Terms(NamedTuple):
     skus: frozenset[str]
 
 
-def terms_key(kind: str, value: int, set_qty: int | None, skus: str) -> str:
-    """One set of terms as the key it is kept under (`skus`: the promotion's JSON list as stored, sorted)."""
-    return hashlib.sha256(f"{kind}|{value}|{set_qty if set_qty is not None else ''}|{skus}".encode()).hexdigest()
+def terms_key(kind: str, value: int, set_qty: int | None, skus: str, mixed: bool = False) -> str:
+    """One set of terms as the key it is kept under (`skus`: the promotion's JSON list as stored, sorted; a mixed
+    multi-buy's key ends in "|mixed", so the keys of terms saved before mixing existed are unchanged)."""
+    said = f"{kind}|{value}|{set_qty if set_qty is not None else ''}|{skus}" + ("|mixed" if mixed else "")
+    return hashlib.sha256(said.encode()).hexdigest()
 
 
 @cache
@@ -70,8 +72,8 @@ def _insert_terms(dialect: str) -> Any:
 
 def record_terms(s: Session, p: Promotion, now: datetime) -> None:
     """Keep the promotion's terms as saved now (once: the same terms saved again add nothing)."""
-    key = terms_key(p.kind, p.value, p.set_qty, p.skus)
-    row = {"promotion_id": p.id, "terms_key": key, "kind": p.kind, "value": p.value}
+    key = terms_key(p.kind, p.value, p.set_qty, p.skus, bool(p.mixed))
+    row = {"promotion_id": p.id, "terms_key": key, "kind": p.kind, "value": p.value, "mixed": bool(p.mixed)}
     conn = s.connection()
     conn.execute(_insert_terms(conn.dialect.name), [{**row, "set_qty": p.set_qty, "skus": p.skus, "recorded_at": now}])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, PrimaryKeyConstraint, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
@@ -51,6 +51,9 @@ class Promotion(CentralBase):
     # basis points for percent, minor units for amount, a set's price for bundle, the items free of a set for free
     value: Mapped[int] = mapped_column(BigInteger)
     set_qty: Mapped[int | None] = mapped_column(Integer)  # a multi-buy's set: 2 untuk Rp X is 2, Beli 2 Gratis 1 is 3
+    mixed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # a multi-buy's products may be mixed in a set
     skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -66,10 +69,11 @@ class PromotionTerms(CentralBase):
     __tablename__ = "promotion_terms"
     __table_args__ = (PrimaryKeyConstraint("promotion_id", "terms_key"),)
     promotion_id: Mapped[str] = mapped_column(String(36))
-    terms_key: Mapped[str] = mapped_column(String(64))  # sha256 of the terms (kind, value, set_qty, skus)
+    terms_key: Mapped[str] = mapped_column(String(64))  # sha256 of the terms (kind, value, set_qty, skus, mixed)
     kind: Mapped[str] = mapped_column(String(8))
     value: Mapped[int] = mapped_column(BigInteger)
     set_qty: Mapped[int | None] = mapped_column(Integer)
+    mixed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     skus: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, sorted
     recorded_at: Mapped[datetime] = timestamp()
 

@@ -65,6 +65,14 @@ class PromotionDataV2(PromotionData):
     set_value: int | None = Field(None, ge=1)
 
 
+class PromotionDataV3(PromotionDataV2):
+    """promotion version 3: `mixed`, a multi-buy whose products may be mixed in a set ("Beli 2 Gratis 1, boleh
+    campur": common/mixed_sets.py). A version-2 agent ignores it and counts sets on one line of one SKU, which never
+    gives more than the mixed rule (so central's check passes what it gives)."""
+
+    mixed: bool | None = None
+
+
 class StockData(Wire):
     location: str
     name: str | None = None
@@ -186,7 +194,7 @@ TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.PRODUCT: (2, ProductDataV2),  # v1 agents ignore measure and plu (extra fields are kept, not read)
     Topic.TAX_GROUP: (1, TaxGroupData),
     Topic.CATEGORY: (1, CategoryData),
-    Topic.PROMOTION: (2, PromotionDataV2),  # v1 agents ignore set_qty and set_value and skip a multi-buy (value 0)
+    Topic.PROMOTION: (3, PromotionDataV3),  # v1 agents skip a multi-buy (value 0); v2 agents ignore mixed
     Topic.STOCK: (1, StockData),
     Topic.RECONCILIATION: (1, ReconciliationData),
     Topic.DEAD_LETTER: (1, DeadLetterData),

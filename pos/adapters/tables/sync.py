@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -62,6 +62,9 @@ class Promotion(Base):
     kind: Mapped[str] = mapped_column(String(8))  # percent | amount | bundle | free (common.promotions)
     value: Mapped[int] = mapped_column(BigInteger)  # a multi-buy's set price (bundle) or items free of a set (free)
     set_qty: Mapped[int | None] = mapped_column(Integer)  # a multi-buy's set size; NULL for percent and amount
+    mixed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # its products may be mixed in a set (topic v3)
     skus: Mapped[str] = mapped_column(Text, default="[]")
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
