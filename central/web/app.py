@@ -97,7 +97,7 @@ def create_central_app(config: CentralConfig, db: Database | None = None) -> Ope
     app.register_blueprint(admin_members)  # loyalty at the admin: members, allowances, debts
     app.register_blueprint(admin_products)  # products and prices, a product's stock by place
     app.register_blueprint(admin_promotions)  # promotions: new, listed, ended
-    app.register_blueprint(admin_reconciliation)  # the open reconciliation tasks as CSV
+    app.register_blueprint(admin_reconciliation)  # reconciliation tasks: resolved, reopened, as CSV
     app.register_blueprint(admin_payments)  # online payments: refunds, alerts (issue 17)
     app.register_blueprint(admin_sales)  # head office's sales by store
     app.register_blueprint(admin_cash)  # the tills' cash moved in and out of their drawers, by store
