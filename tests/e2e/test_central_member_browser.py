@@ -116,3 +116,15 @@ def test_discarding_a_refused_sale_asks_first_in_indonesian_and_cancelling_keeps
     wait.until(lambda _: "Tidak ada: setiap transaksi sudah diterapkan." in d.find_element(By.ID, "dead-letters").text)
     d.save_screenshot(str(screens / "central-dead-letter-discarded.png"))
     assert dead_letters.list_dead_letters(central.ctx) == []
+
+    # A sale of more than the store had raises a task; head office marks it done with a note, in place, and finds
+    # it under Selesai with who and what.
+    oversold = make_event(2, sale_payload(STORE, 2, skus=["SKU-00001"], qty=5000))
+    assert push_service.push(central.ctx, STORE, "x", [oversold])["results"][0]["outcome"] == "applied"
+    d.get(f"{central.url}/admin/")
+    wait.until(lambda _: d.find_element(By.CSS_SELECTOR, "#reconciliation-items details.task-act summary")).click()
+    d.find_element(By.CSS_SELECTOR, "#reconciliation-items input[name=note]").send_keys("stok dihitung ulang\n")
+    wait.until(lambda _: "Tidak ada tugas terbuka." in d.find_element(By.ID, "reconciliation-items").text)
+    d.get(f"{central.url}/admin/?tasks=resolved")
+    done = wait.until(lambda _: d.find_element(By.ID, "reconciliation-items")).text
+    assert "stok dihitung ulang" in done and "admin" in done, done
