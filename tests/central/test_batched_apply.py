@@ -56,7 +56,8 @@ def test_sales_going_below_zero_between_deliveries_in_one_batch_raise_the_task_a
     assert ledger[0][0] == -13
     items = central.rows(
         select(ReconciliationItem.sku, ReconciliationItem.on_hand, ReconciliationItem.occurrences).where(
-            ReconciliationItem.resolved_at.is_(None), ReconciliationItem.kind == "below_zero"  # the kit's Rp 3.500 too
+            ReconciliationItem.resolved_at.is_(None),
+            ReconciliationItem.kind == "below_zero",  # the kit's Rp 3.500 too
         )
     )
     assert items == [(SKU, -13, 3)]
