@@ -18,7 +18,13 @@ A promotion edited since is read in its most generous terms: every set of terms 
 since the feed may have carried any of them to a store that then went offline; the line is within its promotion
 when one of them lists its SKU and gives at least its discount. Terms saved while the promotion was ended count
 too: telling those apart would read the order of saves, and a task raised on an honest store costs head office
-more than it saves."""
+more than it saves.
+
+A mixed multi-buy ("Beli 2 Gratis 1, boleh campur": common/mixed_sets.py) gives a sale's lines together, so its
+lines are judged together: the discounts of the lines naming it, summed, must not exceed what its rule gives the
+pool of those lines and the sale's other undiscounted lines of its products (items counted in units; an item the
+till counted in a set but gave nothing names no promotion), at their judged prices. Beyond it, each of its lines that
+claims more than its own share raises the task (`over`, most: that share)."""
 
 from __future__ import annotations
 
@@ -37,8 +43,9 @@ from central.tables import Promotion, PromotionTerms
 from common.contract.sale_events import SaleCompleted, SaleLineV4
 from common.errors import DomainError
 from common.measure import format_qty, line_gross
+from common.mixed_sets import shares
 from common.money import format_money
-from common.promotions import Promo
+from common.promotions import MULTI_BUY, Promo
 
 from . import price_checks
 from .sale_tasks import line_figures, measure_of
@@ -56,6 +63,7 @@ class Terms(NamedTuple):
     value: int
     set_qty: int | None
     skus: frozenset[str]
+    mixed: bool = False
 
 
 def terms_key(kind: str, value: int, set_qty: int | None, skus: str, mixed: bool = False) -> str:
@@ -94,19 +102,22 @@ def _terms_of(s: Session, ids: set[str]) -> tuple[dict[str, list[Terms]], dict[s
     """Every set of terms each promotion has had (its current row included), and each one's name."""
     found: dict[str, list[Terms]] = {}
     names: dict[str, str] = {}
-    for pid, name, kind, value, set_qty, skus in s.execute(
-        select(Promotion.id, Promotion.name, Promotion.kind, Promotion.value, Promotion.set_qty, Promotion.skus).where(
-            Promotion.id.in_(ids)
-        )
+    p = Promotion
+    for pid, name, kind, value, set_qty, skus, mixed in s.execute(
+        select(p.id, p.name, p.kind, p.value, p.set_qty, p.skus, p.mixed).where(p.id.in_(ids))
     ):
         names[pid] = name
-        found.setdefault(pid, []).append(Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]"))))
+        found.setdefault(pid, []).append(_terms(kind, value, set_qty, skus, mixed))
     t = PromotionTerms
-    for pid, kind, value, set_qty, skus in s.execute(
-        select(t.promotion_id, t.kind, t.value, t.set_qty, t.skus).where(t.promotion_id.in_(ids))
+    for pid, kind, value, set_qty, skus, mixed in s.execute(
+        select(t.promotion_id, t.kind, t.value, t.set_qty, t.skus, t.mixed).where(t.promotion_id.in_(ids))
     ):
-        found.setdefault(pid, []).append(Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]"))))
+        found.setdefault(pid, []).append(_terms(kind, value, set_qty, skus, mixed))
     return found, names
+
+
+def _terms(kind: str, value: int, set_qty: int | None, skus: str | None, mixed: bool | None) -> Terms:
+    return Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]")), bool(mixed) and kind in MULTI_BUY)
 
 
 def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
@@ -120,8 +131,9 @@ def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[d
     if not lines:
         return []
     terms, names = _terms_of(s, {str(l.promotion_id) for _, _, _, l in lines})
-    prices = price_checks.highest_prices(s, {l.sku for _, _, _, l in lines})
+    prices = price_checks.highest_prices(s, {l.sku for _, p, _, _ in lines for l in p.lines})
     out = []
+    together: dict[tuple[int, str], list[tuple[int, SaleLineV4]]] = {}  # a mixed promotion's lines of one sale
     for ev, p, n, l in lines:
         pid = str(l.promotion_id)
         held = terms.get(pid, [])
@@ -129,17 +141,57 @@ def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[d
         price = price_checks.judged_price(l, prices)  # a forged high price gives no bigger discount
         most = max((most_off(t, l.qty, price, measure_of(l)) for t in listing), default=0)
         why = "unknown" if not held else "not_listed" if not listing else "over" if l.line_discount > most else None
+        if why == "over" and any(t.mixed for t in held):
+            together.setdefault((id(p), pid), []).append((n, l))
+            continue
         if why is not None:
-            out.append(
-                {
-                    "why": why,
-                    **line_figures(ev, p, n, l),
-                    "promotion_id": pid,
-                    "promotion": names.get(pid),
-                    "most": most,
-                }
-            )
+            out.append(_finding(why, ev, p, n, l, names, most))
+    by_sale = {id(p): (ev, p) for ev, p, _, _ in lines}
+    for (key, pid), named in together.items():
+        ev, p = by_sale[key]
+        out += [
+            _finding("over", ev, p, n, l, names, most)
+            for n, l, most in _beyond_mixed(p, pid, named, terms[pid], prices)
+        ]
     return out
+
+
+def _finding(
+    why: str, ev: Event, p: SaleCompleted, n: int, l: SaleLineV4, names: dict[str, str], most: int
+) -> dict[str, Any]:
+    pid = str(l.promotion_id)
+    return {"why": why, **line_figures(ev, p, n, l), "promotion_id": pid, "promotion": names.get(pid), "most": most}
+
+
+def _beyond_mixed(
+    p: SaleCompleted, pid: str, named: list[tuple[int, SaleLineV4]], held: list[Terms], prices: dict[str, int]
+) -> list[tuple[int, SaleLineV4, int]]:
+    """The lines of a sale naming mixed promotion `pid` (each beyond the single-line rule) when together they claim
+    more than its most generous terms give them (module doc), each with its own share; [] when within."""
+    mine = {n for n, _ in named}
+    named = [(n, l) for n, l in enumerate(p.lines, start=1) if isinstance(l, SaleLineV4) and str(l.promotion_id) == pid]
+    claimed = sum(l.line_discount for _, l in named)
+    best: tuple[int, dict[int, int]] = (-1, {})
+    for t in held:
+        if t.mixed:
+            pool = [
+                (n, l)
+                for n, l in enumerate(p.lines, start=1)
+                if l.sku in t.skus
+                and measure_of(l) == "unit"
+                and (l.line_discount == 0 or (isinstance(l, SaleLineV4) and str(l.promotion_id) == pid))
+            ]
+            promo = Promo("", "", t.kind, t.value, t.skus, set_qty=t.set_qty, mixed=True)
+            off, _ = shares(promo, [(price_checks.judged_price(l, prices), l.qty) for _, l in pool])
+            share = {n: o for (n, _), o in zip(pool, off, strict=True)}
+        else:
+            share = {n: most_off(t, l.qty, price_checks.judged_price(l, prices), measure_of(l)) for n, l in named}
+        if sum(share.values()) > best[0]:
+            best = (sum(share.values()), share)
+    if claimed <= best[0]:
+        return []
+    over = [(n, l, best[1].get(n, 0)) for n, l in named if l.line_discount > best[1].get(n, 0)]
+    return [x for x in over if x[0] in mine] or [(n, l, best[1].get(n, 0)) for n, l in named if n in mine]
 
 
 def unchecked_findings(sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
