@@ -107,6 +107,7 @@ def sale_json(
     """The sale as JSON; `priced` is price(sale, lines) when the caller has just computed it."""
     priced = price(sale, lines) if priced is None else priced
     st = settlement(ctx, priced.total, tenders)
+    decimal = ctx.config.currency.decimal  # read once, not per line (a scan's view is made on every scan)
     return {
         "id": sale.id,
         "number": sale.number,
@@ -123,7 +124,7 @@ def sale_json(
                 "name": l.name,
                 "qty": l.qty,
                 "measure": l.measure,
-                "qty_text": qty_texts(l.qty, l.measure, ctx.currency.decimal),  # "1,250 kg" for a weighed line (grams)
+                "qty_text": qty_texts(l.qty, l.measure, decimal),  # "1,250 kg" for a weighed line (grams)
                 "unit_price": l.unit_price,
                 "gross": p.gross,
                 "line_discount": p.line_discount,
