@@ -22,8 +22,9 @@ from central.tables import (
     TaxGroup,
 )
 from common.cart_codes import qr_payload
+from common.mixed_sets import Item, promote_lines
 from common.pricing import LineInput, price_sale
-from common.promotions import Promo, best_promotion
+from common.promotions import Promo
 
 from .context import CentralContext
 from .feed import FeedChange
@@ -60,6 +61,7 @@ def promos(s: Session) -> list[Promo]:
             p.ends_at,
             p.active,
             p.set_qty,
+            bool(p.mixed),
         )
         for p in s.scalars(select(Promotion).where(Promotion.active.is_(True)))
     ]
@@ -117,14 +119,16 @@ def priced_lines(s: Session, ctx: CentralContext, lines: list[tuple[str, int, in
     skus = [sku for sku, _, _ in lines]
     products = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(skus)))} if skus else {}
     rates = {t.code: t.rate_bp for t in s.scalars(select(TaxGroup))}
-    offers = promos(s)
+    sold = [(i, sku, qty, products[sku]) for i, (sku, qty, _) in enumerate(lines) if sku in products]
+    # The stores' rule (common.mixed_sets): each line's best promotion, a mixed multi-buy's sets over the cart's lines.
+    given = promote_lines(promos(s), [Item(str(i), sku, p.price, qty) for i, sku, qty, p in sold if p.active], now)
     inputs, out = [], []
     for i, (sku, qty, added) in enumerate(lines):
         p = products.get(sku)
         if p is None or not p.active:
             out.append({"sku": sku, "name": p.name if p else sku, "qty": qty, "unit_price": None, "sold": False})
             continue
-        best = best_promotion(offers, sku, p.price, qty, now)
+        best = given.get(str(i))
         inputs.append(
             LineInput(
                 str(i), sku, p.name, p.price, qty, p.tax_group, rates.get(p.tax_group, 0), best[1] if best else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -31,6 +31,7 @@ class PromotionForm(FlaskForm):
     kind = SelectField("Kind", choices=[SelectChoice("percent", "percent off"), SelectChoice("amount", "Rp off")])
     set_qty = StringField("N", validators=[Length(max=6)])  # Beli N gratis M, N untuk Rp X (multi-buy only)
     value = StringField("Value", validators=[DataRequired(), Length(max=24)])  # 15 or 12,5 (%), Rupiah, or M
+    mixed = BooleanField("Boleh campur / Mixed")  # a multi-buy's products may be mixed in a set (common/mixed_sets.py)
     skus = StringField("SKUs (comma separated)", validators=[DataRequired(), Length(max=4000)])
 
 
@@ -52,6 +53,7 @@ def promotions():
                 value=value if kind in MULTI_BUY else parse_value(kind, typed),
                 skus=[x.strip() for x in (form.skus.data or "").split(",") if x.strip()],
                 set_qty=set_qty,
+                mixed=bool(form.mixed.data) and kind in MULTI_BUY,
             )
         except DomainError as e:
             flash(said(e))
@@ -98,7 +100,7 @@ def _csv() -> Response:
             {
                 "name": p["name"],
                 "kind": tr(f"kind.{p['kind']}"),
-                "value": shown_value(p["kind"], p["value"], p["set_qty"], lang),
+                "value": shown_value(p["kind"], p["value"], p["set_qty"], lang, p["mixed"]),
                 "products": ", ".join(x["name"] for x in p["products"]),
                 "skus": ", ".join(x["sku"] for x in p["products"]),
                 "starts": local_time(ctx(), starts, "%Y-%m-%d %H:%M"),

@@ -21,7 +21,7 @@ from . import online_cart_sales, sale_change, till_sale
 from .auth import Actor
 from .catalog import tax_rate
 from .context import StoreContext
-from .discount_rules import promote, store_promos
+from .discount_rules import promote, promote_sale, store_promos
 from .kiosk_carts import kiosk_local_time, verified_cart_id
 from .sale_views import lines_of
 
@@ -73,6 +73,7 @@ def add_to_sale(s: Session, sale: Sale, product: Product, qty: int, promos: list
             raise DomainError("bad_quantity", f"quantity cannot be more than {till_sale.MAX_QTY}")
         same.qty, same.position = same.qty + qty, top
         promote(same, promos, now)
+        promote_sale(lines, promos, now)
         return
     line = SaleLine(
         sale_id=sale.id,
@@ -88,6 +89,7 @@ def add_to_sale(s: Session, sale: Sale, product: Product, qty: int, promos: list
     promote(line, promos, now)
     s.add(line)
     s.flush()
+    promote_sale([*lines, line], promos, now)  # a mixed multi-buy's sets counted over the sale's lines
 
 
 def take(ctx: StoreContext, actor: Actor, ref: str) -> dict[str, Any]:

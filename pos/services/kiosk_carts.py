@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from common import scan_codes
 from common.errors import DomainError
+from common.mixed_sets import Item, promote_lines
 from common.pricing import LineInput, price_sale
-from common.promotions import best_promotion
 from pos.adapters.tables import KioskCart
 
 from . import printing, sales
@@ -59,14 +59,16 @@ def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
 def _priced(s: Session, lines: list[tuple[str, int]], now: datetime) -> dict[str, Any]:
     """The cart priced as the till will price it: today's price and central's best promotion per line."""
     out, inputs = [], []
-    promos = store_promos(s)
-    for i, (sku, qty) in enumerate(_merge(lines)):
-        p = find_product(s, sku=sku)
+    found = [(find_product(s, sku=sku), qty) for sku, qty in _merge(lines)]
+    for p, _ in found:
         if p.measure != "unit":  # a kiosk cart counts items; the till weighs or reads the label
             raise DomainError(
                 "weighed_at_till", f"{p.name} is weighed or priced by its label: take it to the till", name=p.name
             )
-        best = best_promotion(promos, p.sku, p.price, qty, now)
+    # the till's rule: a mixed multi-buy's sets counted over the cart's lines (common.mixed_sets)
+    given = promote_lines(store_promos(s), [Item(str(i), p.sku, p.price, q) for i, (p, q) in enumerate(found)], now)
+    for i, (p, qty) in enumerate(found):
+        best = given.get(str(i))
         rate = tax_rate(s, p.tax_group)
         inputs.append(LineInput(str(i), p.sku, p.name, p.price, qty, p.tax_group, rate, best[1] if best else None))
         out.append(

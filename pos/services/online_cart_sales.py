@@ -29,7 +29,7 @@ from pos.adapters.tables import OnlineCartCopy, OnlineCartOpen, Sale
 from .after_sale import CompletedSale
 from .central_outcome import taken
 from .context import StoreContext
-from .discount_rules import promote, store_promos
+from .discount_rules import promote, promote_sale, store_promos
 from .records import emit_event
 from .sale_views import lines_of
 
@@ -46,9 +46,11 @@ def apply_promotions(s: Session, ctx: StoreContext, sale_id: str, skus: set[str]
     if not offers:
         return
     now = ctx.clock()
-    for line in lines_of(s, sale_id):
+    lines = lines_of(s, sale_id)
+    for line in lines:
         if line.sku in skus:
             promote(line, offers, now)
+    promote_sale(lines, offers, now)  # a mixed multi-buy's sets counted over the sale's lines
     s.flush()
 
 

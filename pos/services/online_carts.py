@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from common.cart_codes import parse_reference
 from common.errors import Conflict, DomainError, NotFound
+from common.mixed_sets import Item, promote_lines
 from common.pricing import LineInput, price_sale
-from common.promotions import best_promotion
 from common.tables import new_id
 from common.timestamps import parse_time
 from pos.adapters.central_carts import Refused, Unreachable, carts_client_for
@@ -40,12 +40,14 @@ def price_here(s: Session, ctx: StoreContext, lines: list[dict[str, Any]]) -> di
     products = {p.sku: p for p in s.scalars(select(Product).where(Product.sku.in_(skus), Product.active.is_(True)))}
     stock, offers, now = on_hand(s, skus), store_promos(s), ctx.clock()
     out, inputs = [], []
+    here = [Item(str(i), p.sku, p.price, int(l["qty"])) for i, l in enumerate(lines) if (p := products.get(l["sku"]))]
+    given = promote_lines(offers, here, now)  # the till's rule, a mixed multi-buy's sets over the cart's lines
     for i, l in enumerate(lines):
         p, qty = products.get(l["sku"]), int(l["qty"])
         if p is None:
             out.append({"sku": l["sku"], "name": l.get("name") or l["sku"], "qty": qty, "sold_here": False})
             continue
-        best = best_promotion(offers, p.sku, p.price, qty, now)
+        best = given.get(str(i))
         inputs.append(
             LineInput(
                 str(i), p.sku, p.name, p.price, qty, p.tax_group, tax_rate(s, p.tax_group), best[1] if best else None

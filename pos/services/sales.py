@@ -23,7 +23,7 @@ from pos.domain.tenders import Tender, check_new_tender
 from . import auth, loyalty
 from .auth import Actor
 from .context import StoreContext
-from .discount_rules import over_limit, promote, store_promos
+from .discount_rules import over_limit, promote, promote_sale, store_promos
 from .records import audit
 from .sale_change import Loaded, line_row, no_tenders, run_change
 from .sale_views import lines_of, load_sale, price, tenders_of
@@ -47,7 +47,9 @@ def set_quantity(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str, qt
                 "measured_line_qty", f"{line.name} is weighed or priced by its label: void the line and ring it again"
             )
         line.qty = qty
-        promote(line, store_promos(s), ctx.clock())
+        promos, now = store_promos(s), ctx.clock()
+        promote(line, promos, now)
+        promote_sale(lines, promos, now)  # a mixed multi-buy's sets counted again over the sale's lines
         return Loaded(lines, tenders)
 
     return run_change(ctx, actor, sale_id, change)
@@ -69,7 +71,9 @@ def remove_line(ctx: StoreContext, actor: Actor, sale_id: str, line_id: str) -> 
             detail={"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price},
         )
         s.delete(line)
-        return Loaded([l for l in lines if l is not line], tenders)
+        left = [l for l in lines if l is not line]
+        promote_sale(left, store_promos(s), ctx.clock())  # the others of a mixed multi-buy's sets priced again
+        return Loaded(left, tenders)
 
     return run_change(ctx, actor, sale_id, change)
 
@@ -127,6 +131,7 @@ def apply_discount(
         target.discount_kind, target.discount_value = (kind, raw) if raw else (None, None)
         if line_id:
             target.promotion_id = None  # the cashier's discount replaces the promotion on this line
+            promote_sale(lines_of(s, sale.id), store_promos(s), ctx.clock())  # and takes it out of a mixed set
         if approver:
             sale.discount_approved_by = approver
         audit(

@@ -27,7 +27,7 @@ from pos.domain.tenders import Tender, check_new_tender
 from .auth import Actor
 from .catalog import checked_rate
 from .context import StoreContext
-from .discount_rules import check_limit, promos_in, promote
+from .discount_rules import check_limit, promos_in, promote, promote_sale
 from .sale_views import SaleLike, price, sale_json
 from .shifts import no_shift
 from .weighed import ring
@@ -176,6 +176,7 @@ def add_line(
             same.position = max(l.position for l in lines) + 1
             lines.sort(key=lambda l: l.position)
             promote(same, promos, now)
+            promote_sale(lines, promos, now)  # a mixed multi-buy's sets counted again over the sale's lines
             return [], []
         line = LineRec(
             id=new_seq_id(),
@@ -199,6 +200,7 @@ def add_line(
         )
         promote(line, promos, now)  # central's promotion of the day, kept for this sale once scanned
         lines.append(line)
+        promote_sale(lines, promos, now)
         return [line], []
 
     return _edit(ctx, actor, sale_id, edit, lines_fixed=True)
