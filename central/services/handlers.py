@@ -19,7 +19,7 @@ from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleComp
 from common.contract.stock_events import StockMoved
 from common.timestamps import parse_time
 
-from . import cash_moves, claim_checks, loyalty, member_scope, sale_versions, stock
+from . import cash_moves, claim_checks, loyalty, member_scope, refund_staff, sale_versions, stock
 from .cart_checkout import HANDLERS as CART_HANDLERS
 from .context import CentralContext
 from .envelope import Event, Handler
@@ -148,6 +148,7 @@ def _sale_row(ev: Event, p: SaleCompleted, now: datetime) -> dict[str, Any]:
         till_id=p.till_id,
         shift_id=p.shift_id,
         staff_id=p.staff_id,
+        discount_approved_by=refund_staff.discount_approver(p),
         member_id=p.member_id,
         completed_at=parse_time(p.completed_at),
         timezone=p.timezone if isinstance(p, SaleCompletedV2) else None,
@@ -191,6 +192,7 @@ def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[F
             reason=p.reason,
             created_at=parse_time(p.created_at),
             event_id=ev.event_id,
+            **refund_staff.of_refund(session, ev.store_id, p.till_id, ev.payload),
         ),
     )
     conn.execute(

@@ -24,17 +24,15 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central.tables import AppliedEvent
-from common.contract.names import EventType
 from common.contract.sale_events import SaleCompleted, SaleCompletedV5
 from common.measure import line_gross
 from common.money import format_money
 from common.pricing import PricedLine, PricedSale, manual_discount_bp
 from common.promotions import shown_value
 
+from . import sale_versions
 from .context import CentralContext
 from .sale_tasks import line_figures, measure_of
 
@@ -43,7 +41,7 @@ if TYPE_CHECKING:
 
 KIND = "manual_discount"  # the reconciliation task's kind
 TASKS = uuid.UUID("3c1f5a2e-8d47-4b19-b6e0-7a2d9c4e1f53")  # namespace of the tasks' ids: one per discount
-NAMES_APPROVER = 5  # the first sale.completed version that names the manager who approved its discounts
+NAMES_APPROVER = sale_versions.NAMES_APPROVER  # the first sale.completed version that names the approving manager
 
 
 def _promoted(p: SaleCompleted) -> set[str]:
@@ -79,24 +77,17 @@ def cashier_share(p: SaleCompleted) -> tuple[int, int, int]:
 
 
 def _first_v5(s: Session, sales: list[tuple[Event, SaleCompleted]], stores: set[str]) -> dict[str, int]:
-    """Each of these stores' first version 5 sale (its store_seq): among these sales, or applied before. The push
-    holds the store's row lock (docs/locking.md), so no other batch of the store is applied meanwhile."""
+    """Each of these stores' first version 5 sale (its store_seq): among these sales, or as the store's row keeps it
+    (`stores.first_v5_sale_seq`, moved by sale_versions.note before these sales' checks, under the store's row
+    lock: docs/locking.md), so no scan of the store's applied events per older sale."""
     firsts: dict[str, int] = {}
     for ev, _ in sales:
         if ev.store_id in stores and ev.schema_version >= NAMES_APPROVER:
             firsts[ev.store_id] = min(firsts.get(ev.store_id, ev.store_seq), ev.store_seq)
-    a = AppliedEvent
     for store_id in sorted(stores):
-        seq = s.scalar(
-            select(func.min(a.store_seq)).where(
-                a.store_id == store_id,
-                a.type == EventType.SALE_COMPLETED,
-                a.schema_version >= NAMES_APPROVER,
-                a.outcome == "applied",
-            )
-        )
+        seq = sale_versions.first_v5(s.connection(), store_id)
         if seq is not None:
-            firsts[store_id] = min(firsts.get(store_id, int(seq)), int(seq))
+            firsts[store_id] = min(firsts.get(store_id, seq), seq)
     return firsts
 
 

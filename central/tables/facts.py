@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp
 
+_APPROVED = "discount_approved_by IS NOT NULL"
+
 
 class Sale(CentralBase):
     __tablename__ = "sales"
+    # head office's list of the sales whose cashier discounts a manager approved (central.services.sale_approvals)
+    __table_args__ = (
+        Index("ix_sales_approved_at", "completed_at", postgresql_where=text(_APPROVED), sqlite_where=text(_APPROVED)),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[str] = mapped_column(String(32), index=True)
     number: Mapped[str] = mapped_column(String(48), index=True)
     till_id: Mapped[str] = mapped_column(String(16))
     shift_id: Mapped[str | None] = mapped_column(String(36))
     staff_id: Mapped[str | None] = mapped_column(String(36))
+    discount_approved_by: Mapped[str | None] = mapped_column(String(36))  # v5: the manager who approved its discounts
     member_id: Mapped[str | None] = mapped_column(String(36))  # the member on the sale: what loyalty events must name
     completed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # the store's clock (UTC)
     timezone: Mapped[str | None] = mapped_column(String(64))  # the store's zone (sale.completed v2); None from v1
@@ -68,6 +75,11 @@ class Refund(CentralBase):
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     event_id: Mapped[str] = mapped_column(String(36))
+    # As the till said them (None: recorded before central kept them, or not said): the cashier, the approving
+    # manager (staff ids: central has no staff list) and the shift (central.services.refund_staff).
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    shift_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class RefundLine(CentralBase):

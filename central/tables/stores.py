@@ -60,6 +60,7 @@ class Store(CentralBase):
     # store; NULL until one. An older-version sale after it with a line discount is one whose promotion central
     # cannot check: a task for head office (central.services.sale_versions).
     first_v4_sale_seq: Mapped[int | None] = mapped_column(BigInteger)
+    first_v5_sale_seq: Mapped[int | None] = mapped_column(BigInteger)  # sale_versions: discounts' approver named
 
 
 class AdminUser(CentralBase):

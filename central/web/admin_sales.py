@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, request
 
-from central.services import chain_sales
+from central.services import chain_sales, sale_approvals
 from central.services.cart_views import local_time
 from central.services.stores import ONLINE
 from common.csv_export import csv_text
@@ -49,4 +49,5 @@ def sales():
         made = local_time(ctx(), datetime.now(UTC).replace(tzinfo=None), "%H%M")  # on the shop's clock, as the days
         name = f"sales-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}-{made}.csv"
         return csv_download(body, name)
-    return _page("sales.html", data=data, error=None, zone=zone, online=ONLINE)
+    approvals = sale_approvals.approvals(ctx(), data["start"], data["end"])
+    return _page("sales.html", data=data, error=None, zone=zone, online=ONLINE, approvals=approvals)

@@ -42,11 +42,17 @@ class RecoverySale(SaleCompleted):
     lines: list[RecoverySaleLine]  # type: ignore[assignment]  # narrower lines: pydantic's override
     timezone: str | None = None
     shift_opening_float: int | None = Field(None, description="the opening float of the sale's shift at central")
+    discount_approved_by: str | None = Field(
+        None, description="the manager who approved its cashier discounts (version 5; None: not said)"
+    )
     points: list[RecoveryPoints] = Field(default_factory=list, description="the points entries central booked for it")
 
 
 class RecoveryRefund(RefundCompleted):
     store_id: str  # always said here
+    staff_id: str | None = Field(None, description="the cashier who made it, as the till said (None: not kept)")
+    approved_by: str | None = Field(None, description="the manager who approved it, as the till said (None: not kept)")
+    shift_id: str | None = Field(None, description="its shift as central knows it (None: central has none)")
     points: list[RecoveryPoints] = Field(default_factory=list, description="the points entries central booked for it")
 
 

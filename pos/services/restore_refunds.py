@@ -7,15 +7,19 @@ receipt number, the sale lines' refunded quantity) with no outbox event, since c
 movement: the restore records the stock of central's later events apart (restore.RESTORE_REASON), so a refund's
 stock comes back once. The points central booked for it (a member sale's) are booked again (restore_points).
 
-Central keeps no shift, staff, approver, rounding or tax of a refund; they are worked out as the till did:
+Central keeps no rounding or tax of a refund; they are worked out as the till did, and its shift and people when
+central has none of them (a refund central recorded before it kept them):
 - its lines are planned again as the till plans them (pos.domain.refunds, after the refunds before it) and must be
   the amounts central says, to the rupiah, never past what is left of a line; the points a member sale paid with
   come back as the till gives them back, cash is rounded as the drawer pays, and the rest must be what central says
   was paid back; the tax is the planned lines' tax;
-- its shift is the latest one of its till that the restore brought back closed (restore_sales) opened by its time,
+- its shift is the one central names when the store knows it for the refund's till (the backup's, not closed with
+  its Z taken, or one restore_sales brought back; a shift of another till or store, or one unknown here, is not
+  taken); else the latest one of its till that the restore brought back closed (restore_sales) opened by its time,
   else the shift the backup has open on its till (its expected cash then counts a cash refund), else none (its
   shift is central's only, and its cash counts in no drawer here);
-- its cashier, and the manager who approved it, are that shift's cashier (else the sale's): central keeps no one.
+- its cashier, and the manager who approved it, are the ones central names when the backup has them on its staff;
+  else that shift's cashier (else the sale's).
 
 A refund must be of this store, of a till it has, numbered STORE-TILL-..., of a completed sale the store holds (the
 backup's or one restore_sales brought back). One held already is skipped, so a restore run twice records nothing
@@ -38,7 +42,7 @@ from common.errors import DomainError
 from common.money import format_money
 from common.tenders import DIRECT_TENDERS
 from common.timestamps import parse_time
-from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, SaleMember, Shift
+from pos.adapters.tables import Refund, RefundLine, Sale, SaleLine, SaleMember, Shift, Staff
 from pos.domain.refunds import RefundPlan, SoldLine, plan_refund
 from pos.domain.tenders import cash_rounding
 
@@ -48,8 +52,8 @@ from .loyalty_facts import refund_points_back
 from .restore_cash import NotTaken
 from .restore_sales import name, of_store, of_till, to_read
 
-MAX_REFUNDS = 5000  # central answers at most these (central.services.recovery.MAX_REFUNDS); more are not read
-MAX_LINES = 50_000  # of `refunded_lines` (central.services.recovery.MAX_REFUNDED_LINES)
+MAX_REFUNDS = 5000  # central answers at most these (central.services.recovery_sales.MAX_REFUNDS); more are not read
+MAX_LINES = 50_000  # of `refunded_lines` (central.services.recovery_sales.MAX_REFUNDED_LINES)
 
 
 class _Refunded(Wire):
@@ -64,6 +68,10 @@ class _Refund(RefundCompleted):
     """A refund as central's recovery answer says it (central.web.recovery_api.RecoveryRefund)."""
 
     points: list[restore_points.PointsIn] = Field(default_factory=list, max_length=10)
+    # Who made and approved it and its shift, as central keeps them (None: central has none); checked by staff_of, _shift
+    staff_id: Any = None
+    approved_by: Any = None
+    shift_id: Any = None
 
 
 @dataclass
@@ -150,7 +158,7 @@ def _record(s: Session, ctx: StoreContext, p: _Refund, tills: set[str], made: di
             f"it pays back {format_money(p.amount)}; its lines come to {format_money(plan.amount)}, less "
             f"{format_money(points_value)} given back as points, {format_money(rounding)} rounding"
         )
-    shift = _shift(s, p.till_id, at, made)
+    shift = _shift(s, p, at, made)
     staff = shift.staff_id if shift is not None else sale.staff_id
     row = Refund(
         id=p.id,
@@ -158,8 +166,8 @@ def _record(s: Session, ctx: StoreContext, p: _Refund, tills: set[str], made: di
         sale_id=sale.id,
         till_id=p.till_id,
         shift_id=shift.id if shift is not None else None,
-        staff_id=staff,
-        approved_by=staff,
+        staff_id=staff_of(s, p.staff_id) or staff,
+        approved_by=staff_of(s, p.approved_by) or staff,
         tender_type=p.tender_type,
         amount=p.amount,
         rounding=rounding,
@@ -220,10 +228,22 @@ def _lines(s: Session, p: _Refund, sale: Sale) -> tuple[list[dict[str, Any]], Re
     return rows, plan, before
 
 
-def _shift(s: Session, till_id: str, at: datetime, made: dict[str, Shift]) -> Shift | None:
-    """The refund's shift as far as the store can tell (central keeps none): see the module's docstring."""
-    later = [sh for sh in made.values() if sh.till_id == till_id and sh.opened_at <= at]
+def staff_of(s: Session, named: Any) -> str | None:
+    """The staff member central names when the backup has them on its staff, else None."""
+    return named if isinstance(named, str) and 0 < len(named) <= 36 and s.get(Staff, named) is not None else None
+
+
+def _shift(s: Session, p: _Refund, at: datetime, made: dict[str, Shift]) -> Shift | None:
+    """The refund's shift: central's when the store knows it for its till, else the best guess (module docstring)."""
+    if isinstance(p.shift_id, str) and 0 < len(p.shift_id) <= 36:
+        named = made.get(p.shift_id) or s.get(Shift, p.shift_id)
+        closed_before = named is not None and named.id not in made and named.report_json is not None
+        if named is not None and named.till_id == p.till_id and not closed_before:
+            if named.id in made:  # brought back closed: it spans its refunds as it spans its sales
+                named.opened_at, named.closed_at = min(named.opened_at, at), max(named.closed_at or at, at)
+            return named
+    later = [sh for sh in made.values() if sh.till_id == p.till_id and sh.opened_at <= at]
     if later:
         return max(later, key=lambda sh: sh.opened_at)
-    shift = s.scalar(select(Shift).where(Shift.till_id == till_id, Shift.state == "open"))
+    shift = s.scalar(select(Shift).where(Shift.till_id == p.till_id, Shift.state == "open"))
     return shift if shift is not None and shift.opened_at <= at else None

@@ -29,7 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleLineV3
-from common.contract.wire import BadPayload, parse
+from common.contract.wire import BadPayload, Id, parse
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
@@ -58,6 +58,7 @@ class _Sale(SaleCompleted):
     lines: list[_Line] = Field(min_length=1, max_length=1000)  # type: ignore[assignment]  # narrower lines
     shift_opening_float: int | None = Field(None, strict=True, ge=0, le=MAX_AMOUNT)
     points: list[restore_points.PointsIn] = Field(default_factory=list, max_length=10)
+    discount_approved_by: Id | None = None  # version 5's, as central keeps it: kept when on the backup's staff
 
 
 @dataclass
@@ -149,6 +150,7 @@ def _record(s: Session, ctx: StoreContext, p: _Sale, tills: set[str], made: dict
         number=p.number,
         discount_kind="amount" if any(l.sale_discount for l in p.lines) else None,
         discount_value=sum(l.sale_discount for l in p.lines) or None,
+        discount_approved_by=p.discount_approved_by and s.get(Staff, p.discount_approved_by) and p.discount_approved_by,
         subtotal=p.subtotal,
         discount_total=p.discount,
         tax_total=p.tax,

@@ -258,3 +258,77 @@ def test_a_forged_recovery_answer_records_no_refund_it_should_not(
         numbers = set(s.scalars(select(Refund.number)))
     assert numbers == {r["number"] for r in done}
     assert _state(store)[0::2] == (drawer, refunded)
+
+
+def _refund_in_a_later_shift(
+    store: StoreContext, central: Any, cashier: Any, agents: Any, tmp_path: Path
+) -> tuple[Path, dict[str, Any], str, Any]:
+    """The backup has Siti's shift open after a sale; after it she closes it, Budi opens his and refunds that sale
+    (Dewi approves) before he sells anything: the restore's guess would put the refund on Siti's shift, as hers
+    and approved by her. Returns the backup, the refund, Budi's shift and Budi."""
+    connect_store(store, central)
+    stock_up(central)
+    agent = agents()
+    shifts.open_shift(store, cashier, FLOAT)
+    before = sell(store, cashier, [(AQUA_330, 2)])
+    sync_until_clean(agent)
+    store.db.dispose()
+    backup = backups.take(backups.sqlite_path(store.config.database.url), tmp_path / "usb", store.store_id, keep=3)
+    shifts.close_shift(store, cashier, FLOAT + before["total"])
+    budi = auth.sign_in(store, "1002", "2345", "T1")[1]
+    his = shifts.open_shift(store, budi, FLOAT)["id"]
+    done = refunds.refund(store, budi, before["number"], [(_line(before, "SKU-00001"), 1)], MANAGER)
+    sell(store, budi, [(AQUA_600, 1)])  # his shift comes back with this sale (restore_sales)
+    sync_until_clean(agent)
+    agent.close()
+    return backup, done, str(his), budi
+
+
+def test_a_refund_comes_back_on_its_own_shift_with_its_own_cashier_and_approver(
+    central: Any, store: StoreContext, cashier: Any, manager: Any, agents: Any, tmp_path: Path, capsys: Any
+) -> None:
+    backup, done, his, budi = _refund_in_a_later_shift(store, central, cashier, agents, tmp_path)
+    with central.ctx.db.sessions() as cs:
+        kept = cs.get(CentralRefund, done["id"])
+        assert kept is not None and (kept.staff_id, kept.approved_by, kept.shift_id) == (
+            budi.staff_id,
+            manager.staff_id,
+            his,
+        )
+    said = _restore(store, backup, tmp_path, capsys)
+    assert "WARNING" not in said, said
+    with store.db.sessions() as s:
+        row = s.get(Refund, done["id"])
+        assert row is not None
+        assert (row.shift_id, row.staff_id, row.approved_by) == (his, budi.staff_id, manager.staff_id)
+        shift = s.get(Shift, his)
+        assert shift is not None and shift.opened_at <= row.created_at <= (shift.closed_at or row.created_at)
+
+
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+def test_a_refund_whose_shift_or_people_the_store_does_not_know_keeps_the_restores_guess(
+    central: Any,
+    store: StoreContext,
+    cashier: Any,
+    agents: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backup, done, his, _ = _refund_in_a_later_shift(store, central, cashier, agents, tmp_path)
+    forged = {"shift_id": str(uuid.uuid4()), "staff_id": str(uuid.uuid4()), "approved_by": "x" * 5000}
+
+    def answer(real: dict[str, Any]) -> dict[str, Any]:
+        [refund] = real["refunds_completed_after"]
+        assert refund["shift_id"] == his, "central names the refund's real shift"
+        real["refunds_completed_after"] = [refund | forged]
+        return real
+
+    _answered(monkeypatch, answer)
+    said = _restore(store, backup, tmp_path, capsys)
+    assert "WARNING" not in said, said
+    with store.db.sessions() as s:
+        row = s.get(Refund, done["id"])
+        assert row is not None, "the refund still comes back"
+        assert row.shift_id not in (forged["shift_id"], his)
+        assert row.staff_id == row.approved_by == cashier.staff_id, "the guess: the shift's cashier"

@@ -24,7 +24,7 @@ from synckit import agents, central, connect_store, pg_url, stock_up, sync_until
 from synckit_store import sell
 from test_restore_cash_moves import _restore  # the disk dies, the backup is put back: what it printed
 
-from central.services import recovery
+from central.services import recovery_sales
 from central.tables import Alert, DeadLetter, Refund
 from common.contract.names import EventType
 from common.errors import Conflict, NotFound
@@ -94,7 +94,7 @@ def test_sales_after_the_backup_come_back_and_a_shoppers_return_is_refunded_and_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     backup, (cash_sale, card_sale) = _backup_then_sell(store, central, cashier, agents, tmp_path)
-    monkeypatch.setattr(recovery, "MAX_SALES", 1)  # one sale a page: the restore asks for the second page
+    monkeypatch.setattr(recovery_sales, "MAX_SALES", 1)  # one sale a page: the restore asks for the second page
     total = cash_sale["total"] + card_sale["total"]
 
     for _ in range(2):  # a restore run twice (the first one interrupted, say) records each sale once
@@ -222,7 +222,7 @@ def test_a_restore_reads_a_bounded_number_of_sales_and_says_the_rest_stay_at_cen
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     backup, (cash_sale, card_sale) = _backup_then_sell(store, central, cashier, agents, tmp_path)
-    monkeypatch.setattr(recovery, "MAX_SALES", 1)
+    monkeypatch.setattr(recovery_sales, "MAX_SALES", 1)
     monkeypatch.setattr(backup_cli, "MAX_SALE_PAGES", 1)  # one page of one sale read
     said = _restore(store, backup, tmp_path, capsys)
     print(said)
