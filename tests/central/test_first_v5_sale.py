@@ -5,16 +5,15 @@ central upgraded to 0023 remembers the first version 5 sale each store had alrea
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from checkkit import pusher
 from promokit import V4
 from racekit import at_once
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from synckit import STORE, central, pg_url  # noqa: F401
 from test_manual_discount_checks import V5, _sale, discount_tasks
 from test_money_migrations import old_central_url  # noqa: F401
+from test_old_version_sales import applied_sales, firsts_after_upgrade
 
 from central.migrate import upgrade as central_upgrade
 from central.tables import DeadLetter, Sale, Store
@@ -66,30 +65,7 @@ def test_six_stores_racing_their_upgrade_and_forged_older_sales_agree_on_each_fi
 
 def test_the_upgrade_to_0023_remembers_the_first_version_5_sale_each_store_already_sent(old_central_url):  # noqa: F811
     central_upgrade(old_central_url, "0022_promotion_mixed")
-    engine = create_engine(old_central_url)
-    at = datetime(2026, 12, 6)
-    with engine.begin() as conn:
-        for store in ("TOKO-01", "TOKO-02"):
-            conn.execute(
-                text(
-                    "INSERT INTO stores (id, name, token_hash, active, last_seq, created_at) "
-                    "VALUES (:id, :id, :id, true, 4, :at)"
-                ),
-                {"id": store, "at": at},
-            )
-        events = [("TOKO-01", 1, 4, "applied"), ("TOKO-01", 2, 5, "rejected"), ("TOKO-01", 3, 5, "applied")]
-        events += [("TOKO-01", 4, 5, "applied"), ("TOKO-02", 1, 4, "applied")]
-        for store, seq, version, outcome in events:
-            conn.execute(
-                text(
-                    "INSERT INTO applied_events (event_id, store_id, store_seq, device_id, type, schema_version, "
-                    "payload_hash, outcome, applied_at) "
-                    "VALUES (:e, :s, :q, 'T1', 'sale.completed', :v, 'x', :o, :at)"
-                ),
-                {"e": f"{store}-{seq}", "s": store, "q": seq, "v": version, "o": outcome, "at": at},
-            )
-    central_upgrade(old_central_url, "heads")
-    with engine.connect() as conn:
-        firsts = dict(conn.execute(text("SELECT id, first_v5_sale_seq FROM stores")).all())
-    engine.dispose()
+    events = [("TOKO-01", 1, 4, "applied"), ("TOKO-01", 2, 5, "rejected"), ("TOKO-01", 3, 5, "applied")]
+    applied_sales(old_central_url, [*events, ("TOKO-01", 4, 5, "applied"), ("TOKO-02", 1, 4, "applied")])
+    firsts = firsts_after_upgrade(old_central_url, "first_v5_sale_seq")
     assert firsts == {"TOKO-01": 3, "TOKO-02": None}, "the first version 5 sale applied; a dead-lettered one is not"

@@ -164,9 +164,9 @@ def test_stores_pushing_their_upgrade_and_forged_older_sales_at_once_agree(centr
     assert {p.store_id: _first_v4(central, p.store_id) for p in stores} == {p.store_id: 2 for p in stores}
 
 
-def test_the_upgrade_to_0019_remembers_the_first_version_4_sale_each_store_already_sent(old_central_url):  # noqa: F811
-    central_upgrade(old_central_url, "0018_promotion_terms")
-    engine = create_engine(old_central_url)
+def applied_sales(url: str, events: list[tuple[str, int, int, str]]) -> None:
+    """Stores TOKO-01 and TOKO-02, and these sale.completed events (store, store_seq, version, outcome) applied."""
+    engine = create_engine(url)
     at = datetime(2026, 12, 6)
     with engine.begin() as conn:
         for store in ("TOKO-01", "TOKO-02"):
@@ -177,8 +177,6 @@ def test_the_upgrade_to_0019_remembers_the_first_version_4_sale_each_store_alrea
                 ),
                 {"id": store, "at": at},
             )
-        events = [("TOKO-01", 1, 3, "applied"), ("TOKO-01", 2, 4, "rejected"), ("TOKO-01", 3, 4, "applied")]
-        events += [("TOKO-01", 4, 4, "applied"), ("TOKO-02", 1, 3, "applied")]
         for store, seq, version, outcome in events:
             conn.execute(
                 text(
@@ -188,8 +186,22 @@ def test_the_upgrade_to_0019_remembers_the_first_version_4_sale_each_store_alrea
                 ),
                 {"e": f"{store}-{seq}", "s": store, "q": seq, "v": version, "o": outcome, "at": at},
             )
-    central_upgrade(old_central_url, "heads")
-    with engine.connect() as conn:
-        firsts = dict(conn.execute(text("SELECT id, first_v4_sale_seq FROM stores")).all())
     engine.dispose()
+
+
+def firsts_after_upgrade(url: str, column: str) -> dict[str, int | None]:
+    """Each store's `column` once the database is upgraded to the head."""
+    central_upgrade(url, "heads")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        firsts = dict(conn.execute(text(f"SELECT id, {column} FROM stores")).all())  # noqa: S608
+    engine.dispose()
+    return firsts
+
+
+def test_the_upgrade_to_0019_remembers_the_first_version_4_sale_each_store_already_sent(old_central_url):  # noqa: F811
+    central_upgrade(old_central_url, "0018_promotion_terms")
+    events = [("TOKO-01", 1, 3, "applied"), ("TOKO-01", 2, 4, "rejected"), ("TOKO-01", 3, 4, "applied")]
+    applied_sales(old_central_url, [*events, ("TOKO-01", 4, 4, "applied"), ("TOKO-02", 1, 3, "applied")])
+    firsts = firsts_after_upgrade(old_central_url, "first_v4_sale_seq")
     assert firsts == {"TOKO-01": 3, "TOKO-02": None}, "the first version 4 sale applied; a dead-lettered one is not"
