@@ -68,6 +68,7 @@ def _row(ctx: StoreContext, p: Promo, now: datetime, day: date) -> dict[str, Any
         "kind": p.kind,  # with value and set_qty: a multi-buy's deal, worded in the page's language by the view
         "value": p.value,
         "set_qty": p.set_qty,
+        "mixed": p.mixed,  # its products may be mixed in a set: "(campur)"
         "starts": starts,
         "until": until,
         "status": status,

@@ -11,7 +11,7 @@ from pos.services.context import StoreContext
 from sync_agent.apply import apply_page
 
 
-def _beli_2_gratis_1(store: StoreContext) -> None:
+def _beli_2_gratis_1(store: StoreContext, **more: object) -> None:
     data = {
         "id": "b2g1",
         "name": "Aqua hemat",
@@ -23,6 +23,7 @@ def _beli_2_gratis_1(store: StoreContext) -> None:
         "starts_at": local_midnight_in(-1).isoformat(),
         "ends_at": local_midnight_in(3).isoformat(),
         "active": True,
+        **more,
     }
     page = {"changes": [{"topic": "promotion", "key": "b2g1", "seq": 1, "data": data}], "cursor": 1, "epoch": "e1"}
     apply_page(store.db, {**page, "store_seq": 0}, NOW)
@@ -37,3 +38,10 @@ def test_a_shelf_label_of_a_multi_buy_says_the_deal_in_words_beside_the_usual_pr
     assert "Aqua hemat Beli 2 Gratis 1" in promo_row(listed, "b2g1")
     promo_sheet = web.get("/manager/labels/promotion/b2g1?lang=id")
     assert promo_sheet.status_code == 200 and "Beli 2 Gratis 1" in text(promo_sheet)
+
+
+def test_the_promosi_list_says_a_mixed_multi_buy_may_mix_its_products(store: StoreContext) -> None:
+    _beli_2_gratis_1(store, mixed=True)  # topic version 3
+    web = screens_at_night(store)
+    assert "Aqua hemat Beli 2 Gratis 1 (campur)" in promo_row(web.get("/manager/labels?lang=id"), "b2g1")
+    assert "(mixed)" in promo_row(web.get("/manager/labels?lang=en"), "b2g1")

@@ -60,7 +60,7 @@ def _promo_words(p: dict[str, Any]) -> dict[str, Any]:
         **p,
         "promo_name": p["name"],
         "promo_off": p["off"],
-        "promo_deal": deal_words(p["kind"], p["set_qty"], p["value"], g.get("lang", "id")) or "",
+        "promo_deal": deal_words(p["kind"], p["set_qty"], p["value"], g.get("lang", "id"), p["mixed"]) or "",
         "promo_period": f"{start} – {until or t('labels.promo_open_end')}",
         "promo_products": p["products"],
         "promo_status": status,
