@@ -192,7 +192,7 @@ def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[F
             reason=p.reason,
             created_at=parse_time(p.created_at),
             event_id=ev.event_id,
-            **refund_staff.of_refund(session, ev.store_id, p.till_id, ev.payload),
+            **refund_staff.of_refund(session, ev, p.till_id),
         ),
     )
     conn.execute(

@@ -18,8 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.tables import ShiftRecord
+from central.tables import AppliedEvent, ShiftRecord
+from common.contract.names import EventType
 from common.contract.sale_events import SaleCompleted, SaleCompletedV5
+
+from .envelope import Event
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,36}")
 
@@ -35,19 +38,28 @@ def discount_approver(p: SaleCompleted) -> str | None:
     return p.discount_approved_by if isinstance(p, SaleCompletedV5) else None
 
 
-def of_refund(session: Session, store_id: str, till_id: str, payload: dict[str, Any]) -> dict[str, str | None]:
+def of_refund(session: Session, ev: Event, till_id: str) -> dict[str, str | None]:
     """The refund's cashier, approving manager and shift, for its row."""
     return {
-        "staff_id": an_id(payload.get("staff_id")),
-        "approved_by": an_id(payload.get("approved_by")),
-        "shift_id": _shift(session, store_id, till_id, an_id(payload.get("shift_id"))),
+        "staff_id": an_id(ev.payload.get("staff_id")),
+        "approved_by": an_id(ev.payload.get("approved_by")),
+        "shift_id": _shift(session, ev, till_id, an_id(ev.payload.get("shift_id"))),
     }
 
 
-def _shift(session: Session, store_id: str, till_id: str, named: str | None) -> str | None:
+def _shift(session: Session, ev: Event, till_id: str, named: str | None) -> str | None:
+    store_id = ev.store_id
     if named is not None:
         row = session.get(ShiftRecord, named)
         return named if row is None or (row.store_id, row.till_id) == (store_id, till_id) else None
+    a = AppliedEvent
+    later = select(a.store_seq).where(
+        a.store_id == store_id,
+        a.store_seq > ev.store_seq,
+        a.type.in_((EventType.SHIFT_OPENED, EventType.SHIFT_CLOSED)),
+    )
+    if session.scalar(later.limit(1)) is not None:
+        return None
     open_ = session.scalars(
         select(ShiftRecord.id)
         .where(ShiftRecord.store_id == store_id, ShiftRecord.till_id == till_id, ShiftRecord.state == "open")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from synckit import AQUA_330, STORE, agents, central, connect_store, pg_url, sell, signed_in_admin, sync_until_clean  # noqa: F401
 from test_prices_and_cashier_discounts_synced import _sell
 
+from central.services import dead_letters
 from central.tables import CashMoveRecord, DeadLetter, Refund, Sale, ShiftRecord
 from pos.services import cash_moves, refunds, shifts
 
@@ -109,3 +110,26 @@ def test_an_older_refund_leaves_them_empty_and_a_malformed_approver_or_anothers_
     }
     page = signed_in_admin(central, "en").get("/admin/sales?from=06/12/2026&to=06/12/2026").get_data(as_text=True)
     assert "not sent" in _row(page, older["number"]) and "&lt;b&gt;" not in page and "<b>bos" not in page
+
+
+def test_a_refund_retried_after_its_shift_closed_is_not_put_on_the_tills_later_shift(central: Any) -> None:  # noqa: F811
+    p = pusher(central, STORE)
+    first, later = str(uuid.uuid4()), str(uuid.uuid4())
+    p.applied("shift.opened", {"shift_id": first, "till_id": "T1", "opening_float": 0})
+    sale = promoted_sale(STORE, 1, [("SKU-00001", 4, 3_500, 0, None)])
+    early = _refund_event(sale, 1, staff_id="kasir-1", approved_by="mgr-ayu")
+    event = p.event("refund.completed", early)
+    [refused] = p.send([event])  # its sale has not arrived: dead-lettered
+    assert refused["outcome"] != "applied" and central.count(DeadLetter) == 1, refused
+    p.applied("sale.completed", sale, version=4)
+    on_time = _refund_event(sale, 2)
+    p.applied("refund.completed", on_time)
+    p.applied("shift.closed", {"shift_id": first, "till_id": "T1", "opening_float": 0})
+    p.applied("shift.opened", {"shift_id": later, "till_id": "T1", "opening_float": 0})
+    assert dead_letters.retry(central.ctx, event["event_id"])["retried"]
+    with central.ctx.db.sessions() as s:
+        kept = {r.number: (r.staff_id, r.approved_by, r.shift_id) for r in s.scalars(select(Refund))}
+    assert kept == {
+        on_time["number"]: (None, None, first),  # applied in order: the shift open on its till
+        early["number"]: ("kasir-1", "mgr-ayu", None),  # the open shift is a later one: none rather than a wrong one
+    }
