@@ -7,6 +7,7 @@ result: a crash before the commit just means the page is pulled and applied agai
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from common.contract.names import Topic
+from common.contract.topics import check_topic
+from common.contract.wire import BadPayload
 from common.db import Database
 from common.tables import new_id
 from common.timestamps import parse_time
@@ -36,6 +40,10 @@ from .loyalty_apply import TOPICS as LOYALTY_TOPICS
 from .online_cart_apply import TOPICS as CART_TOPICS
 from .online_order_apply import TOPICS as ORDER_TOPICS
 from .transfer_apply import TOPICS as TRANSFER_TOPICS
+
+log = logging.getLogger(__name__)
+# reconciliation version 2's fields the store keeps (pos.adapters.tables.ReconciliationItem)
+RESOLUTION_KEYS = frozenset({"resolved_by", "resolution_note", "reopened_at", "reopened_by", "reopen_note"})
 
 
 def _tax_group(s: Session, d: dict[str, Any]) -> None:
@@ -148,7 +156,23 @@ def _reconciliation(s: Session, d: dict[str, Any]) -> None:
     row.kind, row.sku, row.ref_id, row.message = d["kind"], d.get("sku"), d.get("ref_id"), d.get("message") or ""
     row.detail = json.dumps(d.get("detail") or {}, ensure_ascii=False)
     row.raised_at, row.resolved_at = parse_time(d.get("raised_at")) or datetime.min, parse_time(d.get("resolved_at"))
+    _resolution(row, d)
     s.add(row)
+
+
+def _resolution(row: ReconciliationItem, d: dict[str, Any]) -> None:
+    """Who resolved or reopened the task at head office and their notes (version 2), read through the contract: a
+    note past its length is cut there, and an item whose fields do not fit keeps what the store held (never a
+    stopped pull). A key the item leaves out keeps what the store holds: an older central sends none, and a task
+    sent again when it happens again carries only its figures."""
+    try:
+        item = check_topic(Topic.RECONCILIATION, d)
+    except BadPayload as e:
+        log.warning("reconciliation task %s: who resolved it and the notes not kept: %s", d.get("id"), e)
+        return
+    for key in RESOLUTION_KEYS & item.model_fields_set:
+        value = getattr(item, key)
+        setattr(row, key, parse_time(value) if key == "reopened_at" else value)
 
 
 def _dead_letter(s: Session, d: dict[str, Any]) -> None:

@@ -156,7 +156,8 @@ def _already(s: Session, task_id: str) -> Conflict:
 
 
 def _tell_store(s: Session, ctx: CentralContext, task_id: str, resolved_at: Any) -> None:
-    """The task as the store was last sent it, with its new resolved_at (nothing for a task only head office has)."""
+    """The task as the store was last sent it, with its new resolved_at and who resolved and reopened it last, when
+    and with what note (reconciliation version 2); nothing for a task only head office has."""
     row = s.execute(
         select(Change.data, Change.only_store, Change.skip_store, Change.scope).where(
             Change.topic == Topic.RECONCILIATION, Change.key == task_id
@@ -164,6 +165,23 @@ def _tell_store(s: Session, ctx: CentralContext, task_id: str, resolved_at: Any)
     ).first()
     if row is None:
         return
-    data = {**json.loads(row.data), "resolved_at": resolved_at.isoformat() if resolved_at else None}
+    by, note, reopened_at, reopened_by, reopen_note = s.execute(
+        select(
+            ReconciliationItem.resolved_by,
+            ReconciliationItem.resolution_note,
+            ReconciliationItem.reopened_at,
+            ReconciliationItem.reopened_by,
+            ReconciliationItem.reopen_note,
+        ).where(ReconciliationItem.id == task_id)
+    ).one()
+    data = {
+        **json.loads(row.data),
+        "resolved_at": resolved_at.isoformat() if resolved_at else None,
+        "resolved_by": by,
+        "resolution_note": note,
+        "reopened_at": reopened_at.isoformat() if reopened_at else None,
+        "reopened_by": reopened_by,
+        "reopen_note": reopen_note,
+    }
     sent = FeedChange(Topic.RECONCILIATION, task_id, data, row.skip_store, row.only_store, row.scope)
     feed.append(s, ctx, [sent])

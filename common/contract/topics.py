@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from .names import Topic
 from .wire import Wire, parse
@@ -90,6 +90,32 @@ class ReconciliationData(Wire):
     detail: dict[str, Any] | None = None
     raised_at: str | None = None
     resolved_at: str | None = None
+
+
+NOTE_MAX = 500  # characters of a note at central (reconciliation_resolve.NOTE_MAX, its columns' size)
+NAME_MAX = 64  # an admin's user name at central
+
+
+def _cut(most: int) -> BeforeValidator:
+    """Text past `most` characters is cut there: a longer note (a central that no longer keeps its limit, a hostile
+    one) reaches the manager as its first `most` characters instead of stopping the store's pull."""
+    return BeforeValidator(lambda v: v[:most] if isinstance(v, str) else v)
+
+
+AdminName = Annotated[Annotated[str, Field(max_length=NAME_MAX)] | None, _cut(NAME_MAX)]
+Note = Annotated[Annotated[str, Field(max_length=NOTE_MAX)] | None, _cut(NOTE_MAX)]
+
+
+class ReconciliationDataV2(ReconciliationData):
+    """reconciliation version 2: who resolved the task at head office and what they wrote, and who opened it again,
+    when and why (the last of each). Every field is optional: a version-1 agent ignores them, and an older central
+    sends none; a key left out (a task sent again when it happens again) keeps what the store holds."""
+
+    resolved_by: AdminName = None
+    resolution_note: Note = None
+    reopened_at: str | None = None
+    reopened_by: AdminName = None
+    reopen_note: Note = None
 
 
 class DeadLetterData(Wire):
@@ -196,7 +222,7 @@ TOPICS: dict[str, tuple[int, type[Wire]]] = {
     Topic.CATEGORY: (1, CategoryData),
     Topic.PROMOTION: (3, PromotionDataV3),  # v1 agents skip a multi-buy (value 0); v2 agents ignore mixed
     Topic.STOCK: (1, StockData),
-    Topic.RECONCILIATION: (1, ReconciliationData),
+    Topic.RECONCILIATION: (2, ReconciliationDataV2),  # v1 agents ignore who resolved or reopened it and the notes
     Topic.DEAD_LETTER: (1, DeadLetterData),
     Topic.MEMBER: (1, MemberData),
     Topic.LOYALTY_SETTINGS: (1, LoyaltySettingsData),

@@ -1,5 +1,6 @@
 """Is this store in step with the central store? Outbox depth and age, the agent's last success and error,
-dead-lettered events (retry or discard, audit logged) and reconciliation items raised by central.
+dead-lettered events (retry or discard, audit logged) and reconciliation items raised by central: open, and those
+head office resolved in the last 30 days (who, when, the note).
 
 The sync agent's own tables may not exist yet on a store that has never synced: then the page says so
 instead of failing.
@@ -8,10 +9,10 @@ instead of failing.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import Session
 
 from common.contract.names import EventType
@@ -26,6 +27,10 @@ from .records import audit, emit_event
 from .stock_admin import DEVICE
 from .stock_queries import below_zero
 from .transfer_views import DIFFERENCE
+
+RESOLVED_DAYS = 30  # how far back the manager's "Selesai" list of tasks head office resolved goes
+# what head office's resolution and reopening say on each item (reconciliation topic version 2)
+HEAD_OFFICE = ("resolved_at", "resolved_by", "resolution_note", "reopened_at", "reopened_by", "reopen_note")
 
 
 def _has_table(s: Session, name: str) -> bool:
@@ -57,15 +62,19 @@ def outbox_health(s: Session, now: datetime) -> dict[str, Any]:
 
 def reconciliation(s: Session) -> list[dict[str, Any]]:
     """Open items, each with what a person reads for its reference: the receipt number of the sale it names (or
-    the short id a transfer goes by), and its product's name and measure."""
-    rows = list(
-        s.scalars(
-            select(ReconciliationItem)
-            .where(ReconciliationItem.resolved_at.is_(None))
-            .order_by(ReconciliationItem.raised_at.desc())
-            .limit(500)
-        )
-    )
+    the short id a transfer goes by), and its product's name and measure; one head office opened again says who
+    did, when and why."""
+    return _items(s, ReconciliationItem.resolved_at.is_(None), ReconciliationItem.raised_at.desc())
+
+
+def resolved(s: Session, since: datetime) -> list[dict[str, Any]]:
+    """Items head office resolved since `since` (its clock, as the feed sent it), latest first: the manager's
+    "Selesai" list, with who resolved each and the note they wrote (none from an older central)."""
+    return _items(s, ReconciliationItem.resolved_at >= since, ReconciliationItem.resolved_at.desc())
+
+
+def _items(s: Session, which: ColumnElement[bool], order: ColumnElement[Any]) -> list[dict[str, Any]]:
+    rows = list(s.scalars(select(ReconciliationItem).where(which).order_by(order).limit(500)))
     details = [json.loads(r.detail or "{}") for r in rows]
     refs = [r.ref_id for r in rows if r.ref_id]
     numbers = {i: n for i, n in s.execute(select(Sale.id, Sale.number).where(Sale.id.in_(refs)))} if refs else {}
@@ -97,6 +106,7 @@ def reconciliation(s: Session) -> list[dict[str, Any]]:
                 "message": r.message,
                 "detail": detail,
                 "raised_at": r.raised_at,
+                **{key: getattr(r, key) for key in HEAD_OFFICE},
             }
         )
     return out
@@ -108,7 +118,9 @@ def sync_health(ctx: StoreContext, lang: str = "en") -> dict[str, Any]:
         outbox = outbox_health(s, now)
         agent = sync_tables.agent_status(s) if sync_tables.available(s) else None
         dead = sync_tables.dead_letters(s) if agent is not None else []
-        items = reconciliation(s) if _has_table(s, ReconciliationItem.__tablename__) else []
+        kept = _has_table(s, ReconciliationItem.__tablename__)
+        items = reconciliation(s) if kept else []
+        done = resolved(s, now - timedelta(days=RESOLVED_DAYS)) if kept else []
     state = "not_synced" if agent is None and outbox["acked"] == 0 else "ok"
     failing = (
         agent is not None
@@ -126,6 +138,8 @@ def sync_health(ctx: StoreContext, lang: str = "en") -> dict[str, Any]:
         "refused": refused(dead, lang),
         "clock": clock(agent),
         "reconciliation": items,
+        "resolved": done,
+        "resolved_days": RESOLVED_DAYS,
         "below_zero": below_zero(ctx),
         "printer": print_jobs.printer_status(ctx),  # the till's badge, for a manager away from the till
     }

@@ -240,10 +240,14 @@ def test_the_store_is_told_its_task_was_resolved_or_reopened_and_a_head_office_t
     assert _post(admin, task, "resolve", "stok dihitung ulang").status_code == 302
     after = sent()
     [item] = _tasks(central)
-    assert after == {**before, "resolved_at": item.resolved_at.isoformat()}  # the same task, now resolved
+    said = {"resolved_by": "admin", "resolution_note": "stok dihitung ulang"}  # reconciliation version 2
+    never = {"reopened_at": None, "reopened_by": None, "reopen_note": None}
+    assert after == {**before, "resolved_at": item.resolved_at.isoformat(), **said, **never}  # the same task, resolved
     assert not [c for c in push.pull(central.ctx, "TOKO-02", 0, 10_000)["changes"] if c["topic"] == "reconciliation"]
     assert _post(admin, task, "reopen", "belum dihitung").status_code == 302
-    assert sent() == before
+    again = sent()
+    reopened = {"reopened_at": again["reopened_at"], "reopened_by": "admin", "reopen_note": "belum dihitung"}
+    assert again == {**before, **said, **reopened} and again["reopened_at"] is not None  # open again: who, why
 
     with central.ctx.db.unit_of_work() as s:  # a task only head office has (as a discount beyond its promotion)
         s.add(ReconciliationItem(id="ho-only-1", kind="promotion_discount", location=STORE, message="check it"))

@@ -66,7 +66,10 @@ class RemoteStock(Base):
 
 
 class ReconciliationItem(Base):
-    """A task raised by the central store for this store (stock sold below zero, a cart conflict); sync agent fills."""
+    """A task raised by the central store for this store (stock sold below zero, a cart conflict); sync agent fills.
+
+    Head office resolves it with a note, or opens it again with one: the last of each, as central sent them
+    (reconciliation topic version 2; none from an older central)."""
 
     __tablename__ = "reconciliation_items"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # central's id, so a re-pull does not duplicate
@@ -76,4 +79,9 @@ class ReconciliationItem(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")
     raised_at: Mapped[datetime] = timestamp()
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # the manager's "Selesai" list
+    resolved_by: Mapped[str | None] = mapped_column(String(64))  # the head office admin's user name
+    resolution_note: Mapped[str | None] = mapped_column(String(500))  # what was done: "stok dihitung ulang"
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(64))
+    reopen_note: Mapped[str | None] = mapped_column(String(500))  # why it is open again

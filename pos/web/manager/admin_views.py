@@ -1,4 +1,5 @@
-"""Sync health (outbox, agent, dead letters, reconciliation) and the audit log, each table with CSV."""
+"""Sync health (outbox, agent, dead letters, reconciliation open and resolved) and the audit log, each table with
+CSV."""
 
 from __future__ import annotations
 
@@ -35,8 +36,19 @@ SYNC_COLUMNS = {
         ("ref", "text"),  # the receipt number or the transfer's short id, never a UUID
         ("message", "text"),
     ],
+    "resolved": [  # "Selesai": what head office resolved in the last 30 days, latest first
+        ("resolved_at", "datetime"),
+        ("resolved_by", "text"),
+        ("resolution_note", "text"),
+        ("kind", "recon"),
+        ("sku", "text"),
+        ("ref", "text"),
+        ("message", "text"),
+    ],
     "below_zero": [("sku", "text"), ("name", "text"), ("on_hand", "int")],
 }
+# an open task head office opened again: who, when and why (the columns only while one is listed)
+REOPENED = [("reopened_at", "datetime"), ("reopened_by", "text"), ("reopen_note", "text")]
 
 
 def said(item: dict[str, Any]) -> str:
@@ -74,13 +86,17 @@ def sync_tables() -> tuple[dict[str, Any], dict[str, Table]]:
     rows = {
         "outbox": _local(health["outbox"]["by_type"], "oldest"),
         "dead_letters": _local(health["dead_letters"], "failed_at"),
-        "reconciliation": [{**r, "message": said(r)} for r in _local(health["reconciliation"], "raised_at")],
+        "reconciliation": [
+            {**r, "message": said(r)} for r in _local(health["reconciliation"], "raised_at", "reopened_at")
+        ],
+        "resolved": [{**r, "message": said(r)} for r in _local(health["resolved"], "resolved_at")],
         "below_zero": health["below_zero"],
     }
+    reopened = any(r["reopened_by"] for r in rows["reconciliation"])
     tables = {
         name: Table(
             f"sync-{name}",
-            SYNC_COLUMNS[name],
+            SYNC_COLUMNS[name] + (REOPENED if name == "reconciliation" and reopened else []),
             rows[name],
             url_for("manager.sync_csv", name=name),
             {"sku": "manager.item"},
