@@ -42,8 +42,9 @@ def _row(ctx: CentralContext, m: Member) -> dict[str, Any]:
 
 
 SEARCH_MAX = 80  # characters of a search; longer is refused
+SEARCH_MIN = 3  # letters or digits of a search: fewer match too many members, and no index can find them
 EXPORT_CAP = 100_000  # members in one CSV; more than that: the CSV and the page say it was cut there
-EXPORT_CHUNK = 5_000  # members read at a time for the CSV (a search by name reads the whole table each time)
+EXPORT_CHUNK = 5_000  # members read at a time for the CSV (on PostgreSQL each chunk reads the members found)
 
 
 def search_members(ctx: CentralContext, q: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -109,9 +110,17 @@ class MemberExport:
 Keyset = Callable[[Member], ColumnElement[bool]]
 
 
+def too_short(q: str) -> bool:
+    """A search with fewer than SEARCH_MIN letters or digits: refused (the empty search lists the newest members)."""
+    return bool((q or "").strip()) and sum(ch.isalnum() for ch in q) < SEARCH_MIN
+
+
 def _search(q: str) -> tuple[list[ColumnElement[bool]], list[Any], Keyset]:
     """A search's conditions, its order (by name; the newest first when `q` is empty; the member number, which is
-    unique, last) and the condition for the members after a given one in that order."""
+    unique, last) and the condition for the members after a given one in that order.
+
+    Every condition is lower(column) LIKE lower(pattern): the very expressions the trigram indexes are on
+    (migration 0024), so PostgreSQL reads the members a search finds, not all of them; the same matches as ILIKE."""
     q = " ".join((q or "").split())[:SEARCH_MAX]
     if not q:
         newest = [Member.created_at.desc(), Member.number]
@@ -122,17 +131,30 @@ def _search(q: str) -> tuple[list[ColumnElement[bool]], list[Any], Keyset]:
                 Member.created_at < m.created_at, and_(Member.created_at == m.created_at, Member.number > m.number)
             ),
         )
-    conds = [Member.name.icontains(q, autoescape=True), Member.email.icontains(q, autoescape=True)]
+    if too_short(q):
+        raise DomainError("search_too_short", f"a search is at least {SEARCH_MIN} letters or digits", n=SEARCH_MIN)
+    part = f"%{_escape(q)}%"
+    conds = [_like(Member.name, part), _like(Member.email, part)]
     digits = "".join(ch for ch in q if ch not in " ().-+")
     if digits.isdigit():
-        conds.append(Member.number.startswith(digits, autoescape=True))
-        if len(digits) >= 3:
-            conds.append(Member.phone.contains(digits[1:] if digits.startswith("0") else digits, autoescape=True))
+        conds.append(_like(Member.number, f"{_escape(digits)}%"))
+        phone = digits[1:] if digits.startswith("0") else digits  # stored as 62...: 0812 is found as 812
+        if len(phone) >= SEARCH_MIN:  # "081" would be any phone with 81 in it, read from every member
+            conds.append(_like(Member.phone, f"%{_escape(phone)}%"))
     return (
         [or_(*conds)],
         [Member.name, Member.number],
         lambda m: or_(Member.name > m.name, and_(Member.name == m.name, Member.number > m.number)),
     )
+
+
+def _like(column: Any, pattern: str) -> ColumnElement[bool]:
+    return func.lower(column).like(func.lower(pattern), escape="/")
+
+
+def _escape(text: str) -> str:
+    """`text` matched as written: its %, _ and / are no wildcards (escaped with /)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def member_page(ctx: CentralContext, member_id: str, entries: int = 50) -> dict[str, Any]:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CentralBase, timestamp, uuid_pk
+
+# The admin's member search matches part of each of these, lower-cased (loyalty_admin._search): trigram indexes on
+# PostgreSQL (migration 0024; skipped, with a warning, where pg_trgm cannot be created), none on SQLite.
+SEARCHED = ("name", "email", "phone", "number")
 
 
 class Member(CentralBase):
@@ -28,6 +32,15 @@ class Member(CentralBase):
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped on every change: stores keep the newest
     signed_up_at: Mapped[str] = mapped_column(String(32), default="online")  # online | store id | kiosk
     created_at: Mapped[datetime] = timestamp()
+
+
+for _col in SEARCHED:
+    Index(
+        f"ix_members_{_col}_trgm",
+        func.lower(getattr(Member, _col)).label(_col),
+        postgresql_using="gin",
+        postgresql_ops={_col: "gin_trgm_ops"},
+    )
 
 
 class PointsEntry(CentralBase):

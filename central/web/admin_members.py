@@ -52,6 +52,8 @@ def search():
         # said on the page, the search box emptied of what could not be searched
         error = tr("members.bad_search", n=loyalty_admin.SEARCH_MAX, most=group_thousands(MAX_PAGE))
         return _page("members.html", q=q[: loyalty_admin.SEARCH_MAX], items=[], error=error), 400
+    if loyalty_admin.too_short(q):  # it would match most members, and be read from every one of them
+        return _page("members.html", q=q, items=[], error=tr("members.short_search", n=loyalty_admin.SEARCH_MIN)), 400
     if request.args.get("format") == "csv":
         return _download(q)
     listed = loyalty_admin.search_page(ctx(), q, int(page), SHOWN)
