@@ -166,7 +166,8 @@ def _sale_row(ev: Event, p: SaleCompleted, now: datetime) -> dict[str, Any]:
 
 
 def refund_completed(session: Session, ctx: CentralContext, ev: Event) -> list[FeedChange]:
-    p = parse(RefundCompleted, ev.payload)
+    p = parse(EVENTS[(ev.type, ev.schema_version)], ev.payload)  # version 2 checks its cashier, approver, shift
+    assert isinstance(p, RefundCompleted)  # every version of refund.completed is one
     sale = session.get(Sale, p.sale_id)
     if sale is None:
         raise Refused(
@@ -264,6 +265,7 @@ HANDLERS: dict[tuple[str, int], Handler] = {
     (EventType.SALE_COMPLETED, 4): sale_completed,  # lines name their promotion (checked: promotion_checks)
     (EventType.SALE_COMPLETED, 5): sale_completed,  # and who approved the cashier's discounts (manual_discount_checks)
     (EventType.REFUND_COMPLETED, 1): refund_completed,
+    (EventType.REFUND_COMPLETED, 2): refund_completed,  # names its cashier, approver and shift (refund_staff)
     (EventType.SHIFT_OPENED, 1): shift_opened,
     (EventType.SHIFT_CLOSED, 1): shift_closed,
     (EventType.CASH_MOVED, 1): cash_moves.cash_moved,  # each cash move in or out of a till's drawer

@@ -2,10 +2,11 @@
 `shift_id`), and who approved a sale's cashier discounts (`sales.discount_approved_by`): head office shows them, and a
 store restoring a backup gets them back (recovery_sales).
 
-The till's refund.completed names its cashier and approving manager (staff ids) beside the contract's fields; they
-are kept when they read as ids (at most 36 letters, digits, `-`, `_`), else left empty: the refund is a fact, money
-went back, and is recorded all the same. The refund's shift is the one its event names when it does (a shift of this
-store's till, or one central does not know); else the one shift central holds open on the refund's till as it
+The till's refund.completed names its cashier and approving manager (staff ids) and, from version 2, its shift: in
+version 2 the contract checks them as ids (a malformed one refuses the event); in version 1 they ride beside the
+contract's fields and are kept when they read as ids (at most 36 letters, digits, `-`, `_`), else left empty: the
+refund is a fact, money went back, and is recorded all the same. The refund's shift is the one its event names when
+it does (a shift of this store's till, or one central does not know); else the one shift central holds open on the refund's till as it
 applies the refund: a till refunds only in an open shift, and a store's events are applied in store_seq order, so
 its shift.opened came before and its shift.closed comes after. Two or none open (a shift event dead-lettered): none.
 """

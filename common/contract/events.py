@@ -21,6 +21,7 @@ from .online_events import (
 )
 from .sale_events import (
     RefundCompleted,
+    RefundCompletedV2,
     SaleCompleted,
     SaleCompletedV2,
     SaleCompletedV3,
@@ -49,7 +50,8 @@ EVENTS: dict[tuple[str, int], type[Wire]] = {
     (EventType.SALE_COMPLETED, 3): SaleCompletedV3,  # stores before the promotion checks
     (EventType.SALE_COMPLETED, 4): SaleCompletedV4,  # each line names the promotion behind its discount
     (EventType.SALE_COMPLETED, 5): SaleCompletedV5,  # the manager who approved the cashier's discounts
-    (EventType.REFUND_COMPLETED, 1): RefundCompleted,
+    (EventType.REFUND_COMPLETED, 1): RefundCompleted,  # stores before refunds named their shift
+    (EventType.REFUND_COMPLETED, 2): RefundCompletedV2,  # its cashier, approving manager and shift, checked as ids
     (EventType.SHIFT_OPENED, 1): ShiftOpened,
     (EventType.SHIFT_CLOSED, 1): ShiftClosed,
     (EventType.CASH_MOVED, 1): CashMoved,  # the first stores that sent moves: no names

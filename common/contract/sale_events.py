@@ -139,6 +139,17 @@ class RefundCompleted(Wire):
     lines: list[RefundLine] = Field(min_length=1, max_length=1000)
 
 
+class RefundCompletedV2(RefundCompleted):
+    """refund.completed version 2: version 1 with who gave the money back and on which shift, as the till knows them
+    (their staff ids and the shift's id; version 1 carried the first two unchecked beside the contract's fields).
+    Central keeps them (central/services/refund_staff.py): head office shows who refunded and who approved, and a
+    store restoring a backup puts the refund back on its shift with its people."""
+
+    staff_id: Id | None = None
+    approved_by: Id | None = None
+    shift_id: Id | None = None
+
+
 class ShiftOpened(Wire):
     shift_id: Id
     till_id: str = Field(max_length=16)

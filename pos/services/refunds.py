@@ -199,7 +199,8 @@ def refund(
             ],
         }
         event = {k: v for k, v in view.items() if k != "reference"}  # the gateway's reference stays at central
-        emit_event(s, ctx, EventType.REFUND_COMPLETED, {**event, "store_id": ctx.store_id}, actor.till_id)
+        event |= {"store_id": ctx.store_id, "shift_id": shift.id}  # refund.completed v2: its shift too
+        emit_event(s, ctx, EventType.REFUND_COMPLETED, event, actor.till_id)
         audit(
             s,
             ctx,

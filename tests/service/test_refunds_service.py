@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from service_steps import AQUA_330, AQUA_600, MANAGER, audit_log, outbox, payload, sell
+from sqlalchemy import select
 
 from common.errors import Conflict, DomainError, Forbidden, NotFound
+from pos.adapters.tables import Shift
 from pos.services import catalog, checkout, refunds, sales, till_sale
 from pos.services.auth import Actor
 from pos.services.context import StoreContext
@@ -62,6 +64,11 @@ def test_a_refund_puts_stock_back_and_sends_a_refund_completed_event(store: Stor
     body = payload(event)
     assert (body["number"], body["sale_number"], body["amount"]) == (done["number"], sale["number"], 7_000)
     assert [(l["sku"], l["qty"], l["amount"]) for l in body["lines"]] == [("SKU-00001", 2, 7_000)]
+    # Version 2: who gave the money back, who approved it, and on which shift (central keeps them; a restore uses them).
+    with store.db.sessions() as s:
+        shift_id = s.scalar(select(Shift.id).where(Shift.till_id == open_till.till_id, Shift.state == "open"))
+    assert event.schema_version == 2 and body["shift_id"] == shift_id
+    assert body["staff_id"] == open_till.staff_id and body["approved_by"]
 
 
 def test_a_refund_needs_a_manager_and_the_approval_is_in_the_audit_log(
