@@ -18,6 +18,7 @@ from synckit import STORE, signed_in_admin
 from central.services.promotion_checks import KIND
 from central.tables import ReconciliationItem
 from common.pricing import taxes_by_group
+from common.tables import utcnow
 
 V4 = 4
 
@@ -52,7 +53,7 @@ def promoted_sale(
         "number": f"{store_id}-{till}-{n:06d}",
         "store_id": store_id,
         "till_id": till,
-        "completed_at": "2026-11-23T10:00:00",
+        "completed_at": utcnow().isoformat(timespec="seconds"),  # after the promotions it names (promotion_dates)
         "timezone": "Asia/Jakarta",
         "currency": "IDR",
         "lines": rows,

@@ -12,7 +12,8 @@ reconciliation task for head office ("discount beyond its promotion"), once per 
 - `old_version`: a line discount in a sale of an older version (lines that name no promotion) sent after its store
   had moved to version 4 (sale_versions): its promotion cannot be checked.
 
-Dates are never checked: a store offline for days rightly goes on applying a promotion central has since ended.
+A promotion's dates are not checked: a store offline for days rightly goes on applying a promotion central has since
+ended. Only its beginning at central is (promotion_dates): a sale cannot be justified by terms saved after it.
 A promotion edited since is read in its most generous terms: every set of terms central ever saved for it
 (`promotion_terms`, one row per distinct set, the current one included) is a reading a store may have priced with,
 since the feed may have carried any of them to a store that then went offline; the line is within its promotion
@@ -34,7 +35,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,31 +108,45 @@ def _terms_of(s: Session, ids: set[str]) -> tuple[dict[str, list[Terms]], dict[s
         select(p.id, p.name, p.kind, p.value, p.set_qty, p.skus, p.mixed).where(p.id.in_(ids))
     ):
         names[pid] = name
-        found.setdefault(pid, []).append(_terms(kind, value, set_qty, skus, mixed))
+        found.setdefault(pid, []).append(read_terms(kind, value, set_qty, skus, mixed))
     t = PromotionTerms
     for pid, kind, value, set_qty, skus, mixed in s.execute(
         select(t.promotion_id, t.kind, t.value, t.set_qty, t.skus, t.mixed).where(t.promotion_id.in_(ids))
     ):
-        found.setdefault(pid, []).append(_terms(kind, value, set_qty, skus, mixed))
+        found.setdefault(pid, []).append(read_terms(kind, value, set_qty, skus, mixed))
     return found, names
 
 
-def _terms(kind: str, value: int, set_qty: int | None, skus: str | None, mixed: bool | None) -> Terms:
+def read_terms(kind: str, value: int, set_qty: int | None, skus: str | None, mixed: bool | None) -> Terms:
     return Terms(kind, int(value), set_qty, frozenset(json.loads(skus or "[]")), bool(mixed) and kind in MULTI_BUY)
 
 
-def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
-    """Each promoted line that does not hold, with the figures its task names (sale, line, claimed, most)."""
-    lines = [
+Line: TypeAlias = "tuple[Event, SaleCompleted, int, SaleLineV4]"  # a promoted line, its event, sale and number
+
+
+def promoted_lines(sales: Iterable[tuple[Event, SaleCompleted]]) -> list[Line]:
+    """The lines of these sales that name a promotion."""
+    return [
         (ev, p, n, l)
         for ev, p in sales
         for n, l in enumerate(p.lines, start=1)
         if isinstance(l, SaleLineV4) and l.promotion_id
     ]
+
+
+def findings(s: Session, sales: Iterable[tuple[Event, SaleCompleted]]) -> list[dict[str, Any]]:
+    """Each promoted line that does not hold, with the figures its task names (sale, line, claimed, most)."""
+    lines = promoted_lines(sales)
     if not lines:
         return []
     terms, names = _terms_of(s, {str(l.promotion_id) for _, _, _, l in lines})
-    prices = price_checks.highest_prices(s, {l.sku for _, p, _, _ in lines for l in p.lines})
+    return judge(lines, terms, names, price_checks.highest_prices(s, {l.sku for _, p, _, _ in lines for l in p.lines}))
+
+
+def judge(
+    lines: list[Line], terms: dict[str, list[Terms]], names: dict[str, str], prices: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Each of these promoted lines that does not hold by `terms` (the sets of terms each promotion is read in)."""
     out = []
     together: dict[tuple[int, str], list[tuple[int, SaleLineV4]]] = {}  # a mixed promotion's lines of one sale
     for ev, p, n, l in lines:

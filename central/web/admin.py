@@ -171,6 +171,11 @@ def task_said(r: dict[str, Any]) -> str | None:
         return tr("recon.say.cart_conflict", number=r["sale_number"])
     if r["kind"] == "promotion_discount" and (d := r.get("detail")):  # claimed: the discount; most: the rule's
         said = {**_sale_line(d), "promo": d["promotion"]}
+        if d["why"] in ("not_yet", "terms_not_yet"):  # when the sale was made, and when central had the promotion
+            said |= {
+                "at": _when(datetime.fromisoformat(d["completed_at"])),
+                "since": _when(datetime.fromisoformat(d["since"])),
+            }
         money = {"claimed": format_money(d["claimed"]), "most": format_money(d["most"])}
         return tr(f"recon.say.promotion_{d['why']}", **said, **money, promo_id=d["promotion_id"])
     if r["kind"] == "unit_price" and (d := r.get("detail")):  # price: the line's; now: central's today
