@@ -149,6 +149,7 @@ def report(
         lines.extend(_cash_lines(done))
         lines.extend(_sale_lines(done))
         lines.extend(_refund_lines(done))
+        lines.extend(_shift_lines(done))
     lines.append(
         f"  the next event is store_seq {done['store_seq'] + 1} (the backup's was {done['store_seq_before'] + 1})"
     )
@@ -215,6 +216,24 @@ def _refund_lines(done: dict[str, Any]) -> list[str]:
         )
         lines.extend(_per_till(refunds, "refunds", "amount"))
     lines.extend(f"  WARNING: {why}" for why in done.get("refunds_refused") or [])
+    return lines
+
+
+def _shift_lines(done: dict[str, Any]) -> list[str]:
+    """The shifts closed at central after the backup, closed here with their Z, and any not closed (with why)."""
+    closed = done.get("shifts_closed") or []
+    lines = (
+        [f"  shifts closed at central after the backup, closed here with their Z ({len(closed)}):"] if closed else []
+    )
+    for c in closed:
+        lines.append(
+            f"    till {c['till_id']}, shift {c['shift_id'][:8]}: Z at {c['closed_at']}, counted "
+            f"{format_money(c['counted_cash'])}, expected {format_money(c['expected_cash'])}, variance "
+            f"{format_money(c['variance'])}" + (" (brought back above)" if c["brought_back"] else "")
+        )
+    if closed:
+        lines.append("    the till opens a new shift with its float at the next sign-in")
+    lines.extend(f"  WARNING: {why}" for why in done.get("shifts_refused") or [])
     return lines
 
 

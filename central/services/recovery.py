@@ -7,7 +7,8 @@ every number central has seen from it. Events X+1..Y stay at central; the store 
 (the lines of those sales and refunds) so its on-hand figures match, the cash moves among them (pay-outs, drops,
 pay-ins) so its shifts' expected cash does, the sales themselves (as their `sale.completed` said them) so the
 till finds, reprints and refunds them, and the refunds (as their `refund.completed` said them, less what central
-does not keep) so nothing is refunded twice; each with the points entries central booked for it (recovery_sales).
+does not keep) so nothing is refunded twice; each with the points entries central booked for it (recovery_sales);
+and the shifts those events closed, with their Z (recovery_shifts), so no shift the cashier closed shows open.
 Read-only.
 """
 
@@ -31,6 +32,7 @@ from central.tables import (
 
 from .context import CentralContext
 from .recovery_sales import refunds_completed_after, sales_completed_after
+from .recovery_shifts import shifts_closed_after
 
 MAX_LISTED = 200  # receipt numbers listed in the answer; the counts and stock cover all
 MAX_CASH_MOVES = 1000  # cash moves in the answer (a few a shift; the store records at most these)
@@ -72,6 +74,7 @@ def recovery(ctx: CentralContext, store_id: str, after_seq: int) -> dict[str, An
             "cash_moves_after": _cash_moves_after(s, store_id, held),
             **sales_completed_after(s, store_id, after_seq),
             **refunds_completed_after(s, store_id, after_seq, held),
+            **shifts_closed_after(s, store_id, after_seq, held),
         }
 
 

@@ -62,6 +62,17 @@ class RecoveryRefundedLine(BaseModel):
     qty: int
 
 
+class RecoveryShift(BaseModel):
+    shift_id: str
+    store_id: str
+    till_id: str
+    opening_float: int
+    expected_cash: int | None
+    counted_cash: int | None
+    variance: int | None
+    report: dict[str, Any] | None = Field(description="its Z as the till's shift.closed said it (None: not kept)")
+
+
 class RecoveryOut(BaseModel):
     store_id: str
     epoch: str
@@ -97,6 +108,12 @@ class RecoveryOut(BaseModel):
         default_factory=list,
         description="of each sale refunded after the backup, per line, the quantity all central's refunds took back",
     )
+    shifts_closed_after: list[RecoveryShift] = Field(
+        default_factory=list,
+        description="the shifts those events closed (their Z taken at the till), in the order they were closed, 500 "
+        "at most; a store older than this field ignores it",
+    )
+    shifts_closed_more: bool = Field(False, description="central holds more such shifts than shifts_closed_after")
 
 
 @api.get(

@@ -6,7 +6,8 @@ reusing their store_seq would be refused (`seq_taken`) and reusing their receipt
 receipts with one number. So the counters move past central's high-water marks, and the stock those later sales
 and refunds moved is recorded again here (without an outbox event: central has them already), as are the cash
 moves among them (restore_cash), the sales themselves (restore_sales) and the refunds (restore_refunds), both
-without their stock: the movement above is the one path their stock comes back by.
+without their stock: the movement above is the one path their stock comes back by. Last, a shift central holds
+closed after the backup is closed here with its Z (restore_shifts), so the till opens a new one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select, update
 from common.tables import new_seq_id
 from pos.adapters.tables import StockMovement, SyncStatus, Till, receipt_counter
 
-from . import restore_cash, restore_refunds, restore_sales
+from . import restore_cash, restore_refunds, restore_sales, restore_shifts
 from .context import StoreContext
 from .records import audit, counter_value, set_counter
 
@@ -69,6 +70,14 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
             central.get("refunds_completed_more"),
         )
         restore_refunds.floor(s, central.get("refunded_lines") or [], back.refused)
+        closed = restore_shifts.relearn(  # last: the shift's cash moves, sales and refunds are back on it
+            s,
+            ctx.store_id,
+            central.get("shifts_closed_after") or [],
+            tills_of_store,
+            sales.shifts,
+            central.get("shifts_closed_more"),
+        )
         detail = {
             "backup": backup_file,
             "store_seq": [local_seq, target],
@@ -82,6 +91,8 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
             "shifts_closed_at_central": sorted(sales.shifts),
             "refunds": [r["number"] for r in back.refunds][:1000],
             "refunds_refused": back.refused[:100],
+            "shifts_closed": [c["shift_id"] for c in closed.shifts],
+            "shifts_refused": closed.refused[:100],
         }
         audit(s, ctx, "db_restored", detail=detail)
     return {
@@ -96,4 +107,6 @@ def continue_after_central(ctx: StoreContext, central: dict[str, Any] | None, ba
         "shifts_closed_at_central": sorted(sales.shifts),
         "refunds": back.refunds,
         "refunds_refused": back.refused,
+        "shifts_closed": closed.shifts,
+        "shifts_refused": closed.refused,
     }

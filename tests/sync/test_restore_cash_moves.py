@@ -60,6 +60,19 @@ def _restore(store: StoreContext, backup: Path, tmp_path: Path, capsys: pytest.C
     return capsys.readouterr().out
 
 
+def restore_warned(
+    store: StoreContext, backup: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], whys: list[str]
+) -> str:
+    """Restore (as _restore) and check it printed a WARNING line for each of `whys` and no other; what it printed."""
+    said = _restore(store, backup, tmp_path, capsys)
+    print(said)
+    warnings = [line for line in said.splitlines() if line.startswith("  WARNING: ")]
+    assert len(warnings) == len(whys), said
+    for why in whys:
+        assert any(why in w for w in warnings), (why, warnings)
+    return said
+
+
 def _drawer(store: StoreContext) -> tuple[int, list[tuple[str, int]]]:
     """The open shift's expected cash and its moves (reason, amount)."""
     with store.db.sessions() as s:
