@@ -210,6 +210,7 @@ def test_a_forged_recovery_answer_closes_no_shift_it_should_not(
             {**good, "report": None},
             "not a shift",
             good,
+            good,  # named twice: closed once, the second time left as it is (no warning)
         ]
         return answer
 
