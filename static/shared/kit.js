@@ -311,8 +311,9 @@ export function dayFields(root = document) {
     open.type = "button";
     open.className = "day-open";
     open.innerHTML = CALENDAR_ICON;
-    open.title = field.placeholder;
-    open.setAttribute("aria-label", field.placeholder);
+    const named = field.closest("label");  // "Dari" / "From": the button says which day it picks
+    open.title = `${named ? named.firstChild.textContent.trim() : ""} (${field.placeholder})`.trim();
+    open.setAttribute("aria-label", open.title);
     field.after(open, picker);
     open.addEventListener("click", function () {
       const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(field.value.trim());

@@ -214,7 +214,8 @@ def test_manager_receives_by_scanning_counts_during_sales_posts_and_reads_the_ch
     # button for the browser's calendar: the last day typed as the first shows that one day.
     week, last = page.text("h1 small"), page.el("#report-range input[name=to]").get_attribute("value")
     assert re.fullmatch(r"\d\d/\d\d/20\d\d", last), last
-    assert len(page.d.find_elements(By.CSS_SELECTOR, "#report-range .day-open")) == 2
+    buttons = page.d.find_elements(By.CSS_SELECTOR, "#report-range .day-open")
+    assert [b.get_attribute("aria-label") for b in buttons] == ["Dari (hh/bb/tttt)", "Sampai (hh/bb/tttt)"]
     first = page.el("#report-range input[name=from]")
     first.clear()
     first.send_keys(last, Keys.ENTER)
