@@ -314,7 +314,10 @@ export function dayFields(root = document) {
     const named = field.closest("label");  // "Dari" / "From": the button says which day it picks
     open.title = `${named ? named.firstChild.textContent.trim() : ""} (${field.placeholder})`.trim();
     open.setAttribute("aria-label", open.title);
-    field.after(open, picker);
+    const beside = document.createElement("span");  // the field and its button on one line, whatever the label's layout
+    beside.className = "day-beside";
+    field.replaceWith(beside);
+    beside.append(field, open, picker);
     open.addEventListener("click", function () {
       const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(field.value.trim());
       picker.value = m ? `${m[3]}-${two(m[2])}-${two(m[1])}` : "";
