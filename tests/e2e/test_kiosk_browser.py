@@ -347,11 +347,20 @@ def test_on_a_1024x768_screen_the_welcome_shows_its_choices_the_search_and_the_c
     store_server: Any, browser: Any
 ) -> None:
     kiosk = Kiosk(screen_of(browser, 1024, 768), store_server.kiosk_url())
+    # Measured at rest: a screen slides 6 px into place as it appears (kiosk.css `appear`, 0.18 s).
+    kiosk.until(lambda: kiosk.d.execute_script(SETTLED), "the welcome screen has appeared")
     footer = rect(kiosk, ".hint")["top"]
     last = kiosk.d.find_elements(By.CSS_SELECTOR, "#categories .category")[-1]
     bottom = kiosk.d.execute_script("return arguments[0].getBoundingClientRect().bottom", last)
     assert bottom <= footer, f"the categories end at {bottom}, under the footer at {footer}"
     assert kiosk.d.execute_script("return document.scrollingElement.scrollTop") == 0
+
+
+# True once no animation of the page is still running (the infinite ones, a scanner's beam or a caret, aside).
+SETTLED = (
+    "return document.getAnimations().every((a) => a.playState !== 'running' "
+    "|| a.effect.getComputedTiming().iterations === Infinity)"
+)
 
 
 def rect(kiosk: Kiosk, css: str) -> dict[str, float]:
