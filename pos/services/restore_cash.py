@@ -11,12 +11,12 @@ refused with a line saying why, and the restore goes on without it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from common.contract.cash_events import CashMovedV2
-from common.contract.wire import BadPayload, parse
+from common.contract.wire import BadPayload, Wire, parse
 from common.errors import DomainError
 from common.money import format_money
 from common.timestamps import parse_time
@@ -26,8 +26,21 @@ from pos.domain.cash_moves import CashMoveAsked
 MAX_MOVES = 1000  # central answers at most these (central.services.recovery.MAX_CASH_MOVES); more are not read
 
 
+M = TypeVar("M", bound=Wire)
+
+
 class NotTaken(Exception):
-    """A move central named that is not recorded here; the message says why."""
+    """A move (sale, refund, shift) central named that is not recorded here; the message says why."""
+
+
+def of_store(model: type[M], raw: Any, store_id: str, what: str) -> M:
+    """A move, sale, refund or shift central names, as `model`, when it is of this store; NotTaken (or BadPayload)
+    otherwise."""
+    if not isinstance(raw, dict):
+        raise NotTaken(f"not {what}")
+    if raw.get("store_id") != store_id:
+        raise NotTaken(f"it is of store {str(raw.get('store_id'))[:32]!r}, not {store_id}")
+    return parse(model, raw)
 
 
 def relearn(s: Session, store_id: str, moves: Any) -> tuple[list[dict[str, Any]], list[str]]:
@@ -54,11 +67,7 @@ def relearn(s: Session, store_id: str, moves: Any) -> tuple[list[dict[str, Any]]
 
 def _checked(s: Session, store_id: str, raw: Any) -> CashMove | None:
     """The move to record, None when the backup holds it already; NotTaken (or the till's refusal) otherwise."""
-    if not isinstance(raw, dict):
-        raise NotTaken("not a cash move")
-    if raw.get("store_id") != store_id:
-        raise NotTaken(f"it is of store {str(raw.get('store_id'))[:32]!r}, not {store_id}")
-    p = parse(CashMovedV2, raw)
+    p = of_store(CashMovedV2, raw, store_id, "a cash move")
     held = s.get(CashMove, p.move_id)
     if held is not None:
         if (held.till_id, held.shift_id, held.direction, held.reason, held.amount) != (

@@ -49,8 +49,8 @@ from pos.domain.tenders import cash_rounding
 from . import restore_points
 from .context import StoreContext
 from .loyalty_facts import refund_points_back
-from .restore_cash import NotTaken
-from .restore_sales import name, of_store, of_till, to_read
+from .restore_cash import NotTaken, of_store
+from .restore_sales import name, of_till, to_read
 
 MAX_REFUNDS = 5000  # central answers at most these (central.services.recovery_sales.MAX_REFUNDS); more are not read
 MAX_LINES = 50_000  # of `refunded_lines` (central.services.recovery_sales.MAX_REFUNDED_LINES)

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from common.contract.sale_events import RefundCompleted, SaleCompleted, SaleLineV3
-from common.contract.wire import BadPayload, Id, parse
+from common.contract.sale_events import SaleCompleted, SaleLineV3
+from common.contract.wire import BadPayload, Id
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
@@ -39,10 +39,9 @@ from pos.adapters.tables import Sale, SaleLine, Shift, Staff, TaxGroup, TenderRo
 
 from . import restore_points
 from .context import StoreContext
-from .restore_cash import NotTaken
+from .restore_cash import NotTaken, of_store
 from .sale_views import price, settlement
 
-M = TypeVar("M", bound=SaleCompleted | RefundCompleted)
 MAX_SALES = 50_000  # read at most these (central answers 1,000 at a time); more stay at central, with a warning
 
 
@@ -107,15 +106,6 @@ def name(raw: Any) -> str:
     if not isinstance(raw, dict):
         return "?"
     return str(raw.get("number") or raw.get("sale_id") or raw.get("id"))[:48]
-
-
-def of_store(model: type[M], raw: Any, store_id: str, what: str) -> M:
-    """A sale or refund central names, as `model`, when it is of this store; NotTaken (or BadPayload) otherwise."""
-    if not isinstance(raw, dict):
-        raise NotTaken(f"not {what}")
-    if raw.get("store_id") != store_id:
-        raise NotTaken(f"it is of store {str(raw.get('store_id'))[:32]!r}, not {store_id}")
-    return parse(model, raw)
 
 
 def _within(what: str, amount: int, low: int = 0) -> None:

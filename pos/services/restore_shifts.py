@@ -28,14 +28,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from common.contract.sale_events import ShiftClosed
-from common.contract.wire import BadPayload, Id, parse
+from common.contract.wire import BadPayload, Id
 from common.errors import DomainError
 from common.limits import MAX_AMOUNT
 from common.money import format_money
 from common.timestamps import parse_time
 from pos.adapters.tables import Sale, Shift
 
-from .restore_cash import NotTaken
+from .restore_cash import NotTaken, of_store
 from .restore_sales import to_read
 
 MAX_SHIFTS = 500  # central names at most these (central.services.recovery_shifts.MAX_SHIFTS)
@@ -108,11 +108,7 @@ def relearn(s: Session, store_id: str, closed: Any, tills: set[str], made: dict[
     for raw in to_read(closed, MAX_SHIFTS, bool(more), "shifts closed", unread, out.refused):
         what = f"shift {str(raw.get('shift_id'))[:36] if isinstance(raw, dict) else '?'}"
         try:
-            if not isinstance(raw, dict):
-                raise NotTaken("not a shift")
-            if raw.get("store_id") != store_id:
-                raise NotTaken(f"it is of store {str(raw.get('store_id'))[:32]!r}, not {store_id}")
-            done = _close(s, parse(_Closed, raw), tills, made)  # one named twice: closed once, as its Z says
+            done = _close(s, of_store(_Closed, raw, store_id, "a shift"), tills, made)  # one named twice: closed once
         except (NotTaken, BadPayload, DomainError) as e:
             out.refused.append(f"{what} not closed: {e}")
             continue
